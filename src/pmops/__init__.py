@@ -1,0 +1,26 @@
+"""pmops: a product team's knowledge base of markdown files, kept in git, searchable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pmops.errors import PmopsError
+    from pmops.kb import KnowledgeBase
+
+__all__ = ["KnowledgeBase", "PmopsError", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so `pmops --version` stays fast and imports neither git nor the index.
+    if name == "KnowledgeBase":
+        from pmops.kb import KnowledgeBase
+
+        return KnowledgeBase
+    if name == "PmopsError":
+        from pmops.errors import PmopsError
+
+        return PmopsError
+    raise AttributeError(name)

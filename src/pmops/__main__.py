@@ -1,0 +1,5 @@
+"""`python -m pmops`."""
+
+from pmops.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""How documents, listings and findings look in a terminal (rich), all user text escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pmops.cli._shared import console, plain, safe
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def table(records: list, columns: tuple[str, ...], title: str | None = None) -> None:  # noqa: ANN001
+    """A listing: id, title, then the type's summary columns."""
+    from rich.table import Table
+
+    out = console()
+    if not records:
+        out.print("[dim]no documents match[/dim]")
+        return
+    grid = Table(title=title, show_lines=False, header_style="bold")
+    id_width = max(len(rec.id or rec.path) for rec in records)
+    # Columns the terminal cannot fit are dropped from the right (most useful first).
+    room = max(0, (out.width - id_width - 30) // 13)
+    columns = columns[:room]
+    grid.add_column("id", no_wrap=True, style="cyan")
+    grid.add_column("title", ratio=3, min_width=20, overflow="fold")
+    for column in columns:
+        # Wide enough that a date is never split over two lines.
+        grid.add_column(column, ratio=1, min_width=10, overflow="fold")
+    for rec in records:
+        grid.add_row(safe(rec.id or rec.path), safe(rec.title), *(safe(value_text(rec.values.get(c))) for c in columns))
+    out.print(grid)
+    out.print(f"[dim]{len(records)} {'document' if len(records) == 1 else 'documents'}[/dim]")
+
+
+def document(record) -> None:  # noqa: ANN001 - Record
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{safe(record.title)}[/bold]  [dim]{safe(record.type)} · {safe(record.path)}[/dim]")
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="dim", no_wrap=True)
+    fields.add_column(overflow="fold")
+    shown = {record.doctype.title_field}
+    for key, raw in record.doc.meta.items():
+        if key in shown:
+            continue
+        value = record.values.get(key, raw) if key not in record.problems else raw
+        fields.add_row(safe(key), safe(value_text(value)))
+    out.print(fields)
+    if record.doc.body.strip():
+        out.print()
+        out.print(Markdown(plain(record.doc.body)))
+
+
+def findings(report) -> None:  # noqa: ANN001 - lint.Report
+    out = console()
+    colours = {"error": "red", "warning": "yellow"}
+    for f in report.findings:
+        out.print(
+            f"{safe(f.path)}:{f.line}: [bold]{f.rule}[/bold] [{colours[f.severity]}]{f.severity}[/] {safe(f.message)}",
+            soft_wrap=True,
+        )
+        if f.hint:
+            out.print(f"    [dim]hint: {safe(f.hint)}[/dim]", soft_wrap=True)
+    summary = f"{report.files} files: {report.errors} errors, {report.warnings} warnings"
+    console(stderr=True).print(f"[dim]{summary}[/dim]")

@@ -1,0 +1,109 @@
+"""What every command shares: the KB option, consoles, JSON output, prompts, safe text."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pmops.errors import InvalidInput, MissingField
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class State:
+    """Global options, kept on the Typer context."""
+
+    kb_path: str | None = None
+    debug: bool = False
+
+    def kb(self):  # noqa: ANN201 - pmops.kb.KnowledgeBase, imported lazily
+        from pmops.kb import KnowledgeBase
+
+        return KnowledgeBase.open(self.kb_path)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("PMOPS_DEBUG", "") not in ("", "0")
+
+
+def console(stderr: bool = False):  # noqa: ANN201 - rich.console.Console
+    """A console built on demand (never at import): colour only on a terminal, NO_COLOR respected."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def safe(text: Any) -> str:
+    """User text made safe for rich: control characters stripped, [markup] escaped."""
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub("", str(text)))
+
+
+def plain(text: Any) -> str:
+    return _CONTROL.sub("", str(text))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def note(message: str) -> None:
+    console(stderr=True).print(f"[dim]{safe(message)}[/dim]")
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def ask_missing(doctype, values: dict[str, Any]) -> None:  # noqa: ANN001 - DocType
+    """Ask for required fields that were not given, on a terminal only; else exit 2 naming one."""
+    for fld in doctype.required:
+        if fld.name == "id" or fld.default or values.get(fld.name) not in (None, "", []):
+            continue
+        if not is_interactive():
+            raise MissingField(fld.name, doctype.name)
+        label = fld.name + (f" ({', '.join(fld.choices)})" if fld.choices else "")
+        values[fld.name] = typer.prompt(label, err=True)
+
+
+def read_body(body: str | None, body_file: Path | None) -> str | None:
+    """The body from --body TEXT, --body-file FILE, or '-' for standard input."""
+    if body is not None and body_file is not None:
+        raise InvalidInput("give --body or --body-file, not both")
+    if body == "-" or (body_file is not None and str(body_file) == "-"):
+        return sys.stdin.read()
+    if body_file is not None:
+        try:
+            return body_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"--body-file {body_file}: cannot read: {exc}") from None
+    return body
+
+
+def parse_date_option(value: str | None, option: str):  # noqa: ANN201 - date | None
+    if value is None:
+        return None
+    from pmops.doctypes import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
+NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]

@@ -1,0 +1,90 @@
+"""Commands that work on the whole KB: init, show, lint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the knowledge base (created if missing).")],
+    name: Annotated[str | None, typer.Option("--name", help="The KB's name (default: the folder's name).")] = None,
+    no_commit: _shared.NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a knowledge base: pmops.yaml, taxonomy.yaml, folders, a git repo and one commit.
+
+    Example:
+
+        pmops init acme-product --name "Acme Product"
+    """
+    from pmops import scaffold
+
+    result = scaffold.init(directory, name, commit=not no_commit)
+    if json_out:
+        _shared.print_json(
+            {"root": str(result.root), "created": result.created, "kept": result.kept, "commit": result.commit}
+        )
+        return
+    out = _shared.console()
+    out.print(f"Created knowledge base in [bold]{_shared.safe(result.root)}[/bold]")
+    for rel in result.created:
+        out.print(f"  + {_shared.safe(rel)}")
+    for rel in result.kept:
+        out.print(f"  = {_shared.safe(rel)} (kept as it was)")
+    if result.commit:
+        out.print(f"Committed {result.commit[:10]}{' in a new git repository' if result.new_repo else ''}.")
+    out.print("Next: [bold]pmops insight add --title \"…\" --source interview[/bold]")
+
+
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one document of any type: its fields and its text.
+
+    Example:
+
+        pmops show ins-261126
+    """
+    record = _shared.state(ctx).kb().find(ref)
+    if json_out:
+        _shared.print_json(record.to_json(body=True))
+    else:
+        _render.document(record)
+
+
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="Files or folders (default: the whole KB).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check documents against their type, the taxonomy and the lint rules.
+
+    Exit 0 when clean or only warnings, 1 with any error (or warning with --strict).
+
+    Example:
+
+        pmops lint insights/
+    """
+    from pmops import lint as linter
+
+    report = linter.run(_shared.state(ctx).kb(), paths or [])
+    if json_out:
+        _shared.print_json(report.to_json())
+    else:
+        _render.findings(report)
+    raise typer.Exit(report.exit_code(strict))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(show)
+    app.command()(lint)

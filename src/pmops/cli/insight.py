@@ -1,0 +1,103 @@
+"""`pmops insight …`: capture and list customer insights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="Capture and find customer insights.", no_args_is_help=True)
+
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")]
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    title: Annotated[str | None, typer.Option("--title", help="A short, specific title.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="interview, survey, support-ticket, sales-call, usability-test, analytics, social, other."),
+    ] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="The customer or account (no personal data).")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Customer segment.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Product area.")] = None,
+    tag: TagOpt = None,
+    quote: Annotated[str | None, typer.Option("--quote", help="The customer's words, verbatim.")] = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When it was heard (default: today).")] = None,
+    sentiment: Annotated[str | None, typer.Option("--sentiment", help="positive, neutral, negative or mixed.")] = None,
+    confidence: Annotated[str | None, typer.Option("--confidence", help="low, medium or high.")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
+    link: Annotated[list[str] | None, typer.Option("--link", metavar="ID", help="A related document's id (repeatable).")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="The notes ('-' reads standard input).")] = None,
+    body_file: Annotated[Path | None, typer.Option("--body-file", metavar="FILE", help="Read the notes from FILE ('-': standard input).")] = None,
+    new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")] = False,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Capture a customer insight in seconds; it is validated, written and committed.
+
+    Example:
+
+        pmops insight add --title "Export to CSV is hidden" --source interview \\
+            --segment enterprise --area reporting --tag data-export --quote "Where is export?"
+    """
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype("insight")
+    values = {
+        "title": title, "date": date, "source": source, "customer": customer, "segment": segment,
+        "area": area, "tags": tag or [], "quote": quote, "author": author, "sentiment": sentiment,
+        "confidence": confidence, "links": link or [],
+    }  # fmt: skip
+    _shared.ask_missing(doctype, values)
+    text = _shared.read_body(body, body_file)
+    created = kb.create("insight", values, text, new_tags=new_tag, commit=False if no_commit else None)
+    _report_created(created, json_out)
+
+
+def _report_created(created, json_out: bool) -> None:  # noqa: ANN001 - kb.Created
+    for message in created.notes:
+        _shared.note(message)
+    record = created.record
+    if json_out:
+        _shared.print_json({"id": record.id, "path": record.path})
+        return
+    committed = f" (commit {created.commit[:10]})" if created.commit else " (not committed)"
+    _shared.console().print(
+        f"Added {record.type} [bold cyan]{_shared.safe(record.id)}[/bold cyan] → {_shared.safe(record.path)}{committed}"
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only insights with this tag.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="On or after this date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="On or before this date.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List insights, newest first, filtered by tag, source, segment, area and date.
+
+    Example:
+
+        pmops insight list --segment enterprise --tag pricing --since 2026-01-01
+    """
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype("insight")
+    records = kb.select(
+        doctype,
+        {"tags": tag, "source": source, "segment": segment, "area": area},
+        since=_shared.parse_date_option(since, "--since"),
+        until=_shared.parse_date_option(until, "--until"),
+    )
+    if json_out:
+        _shared.print_json([r.to_json() for r in records])
+    else:
+        _render.table(records, doctype.summary)

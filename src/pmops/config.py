@@ -1,0 +1,172 @@
+"""Finding a knowledge base and loading its pmops.yaml (settings, extra fields and types)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmops import doctypes, yamlsafe
+from pmops.doctypes import DocType, Field
+from pmops.errors import ConfigError, KBNotFound
+
+FILENAME = "pmops.yaml"
+ENV_KB = "PMOPS_KB"
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+    """The KB root, in this order:
+
+    1. `explicit` (the --kb option), checked alone;
+    2. the PMOPS_KB environment variable, checked alone;
+    3. the current folder or the nearest parent holding pmops.yaml.
+    """
+    for given, origin in ((explicit, "--kb"), (os.environ.get(ENV_KB) or None, ENV_KB)):
+        if given is not None:
+            root = Path(given).expanduser().resolve()
+            if not (root / FILENAME).is_file():
+                raise KBNotFound(
+                    f"no knowledge base at {given} (from {origin}): {FILENAME} not found",
+                    hint="run 'pmops init DIR' to create one",
+                )
+            return root
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / FILENAME).is_file():
+            return folder
+    raise KBNotFound(
+        f"no knowledge base found in {start} or a parent folder",
+        hint="run 'pmops init DIR', or pass --kb PATH / set PMOPS_KB",
+    )
+
+
+def read_yaml(path: Path, label: str) -> dict[str, Any]:
+    """Load a settings file with pmops' safe YAML; a missing file is empty."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{label}: cannot read: {exc}") from None
+    try:
+        data = yamlsafe.load(text)
+    except yamlsafe.YAMLProblem as exc:
+        raise ConfigError(f"{label}:{exc.line or 1}: {exc.message}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{label}: must be a mapping of settings")
+    return data
+
+
+def _bool(value: Any, where: str, default: bool) -> bool:
+    if value is None:
+        return default
+    try:
+        return doctypes.Field(where, "bool").convert(value)
+    except ValueError:
+        raise ConfigError(f"{FILENAME}: '{where}' must be true or false, not {value!r}") from None
+
+
+def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
+    if spec in (None, ""):
+        spec = {}
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{FILENAME}: '{where}' must be a mapping (kind, required, choices, help)")
+    kind = spec.get("kind", "choice" if "choices" in spec else (base.kind if base else "text"))
+    if kind not in doctypes.KINDS:
+        raise ConfigError(f"{FILENAME}: '{where}.kind' is '{kind}', expected one of {', '.join(doctypes.KINDS)}")
+    choices = spec.get("choices", list(base.choices) if base else [])
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        raise ConfigError(f"{FILENAME}: '{where}.choices' must be a list")
+    return Field(
+        name,
+        kind,
+        required=_bool(spec.get("required"), f"{where}.required", base.required if base else False),
+        choices=tuple(choices),
+        help=str(spec.get("help", base.help if base else "")),
+        default=spec.get("default", base.default if base else None),
+    )
+
+
+def _fields(spec: Any, base: DocType | None, where: str) -> dict[str, Field]:
+    if spec in (None, ""):
+        return {}
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{FILENAME}: '{where}' must map field names to their settings")
+    return {
+        name: _field(name, value, base.field(name) if base else None, f"{where}.{name}")
+        for name, value in spec.items()
+    }
+
+
+def build_registry(types_spec: Any) -> dict[str, DocType]:
+    """The built-in types, with a KB's extra fields applied and its own types added."""
+    registry = {t.name: t for t in doctypes.BUILTIN}
+    if types_spec in (None, ""):
+        return registry
+    if not isinstance(types_spec, dict):
+        raise ConfigError(f"{FILENAME}: 'types' must map type names to their settings")
+    for name, spec in types_spec.items():
+        spec = spec or {}
+        where = f"types.{name}"
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{FILENAME}: '{where}' must be a mapping")
+        if name in registry:
+            registry[name] = registry[name].with_fields(_fields(spec.get("fields"), registry[name], f"{where}.fields"))
+            continue
+        if not _NAME.match(name):
+            raise ConfigError(f"{FILENAME}: type name '{name}' must be lower-case letters, digits and '-'")
+        prefix = str(spec.get("prefix", name[:3]))
+        if not _NAME.match(prefix):
+            raise ConfigError(f"{FILENAME}: '{where}.prefix' must be lower-case letters and digits")
+        base = doctypes.DocType(name, name + "s", str(spec.get("folder", name + "s")), prefix, (doctypes.ID, doctypes.TITLE))
+        sections = spec.get("sections") or []
+        if not isinstance(sections, list):
+            raise ConfigError(f"{FILENAME}: '{where}.sections' must be a list of headings")
+        registry[name] = doctypes.DocType(
+            name=name,
+            plural=str(spec.get("plural", name + "s")),
+            folder=base.folder,
+            prefix=prefix,
+            fields=base.with_fields(_fields(spec.get("fields"), base, f"{where}.fields")).fields,
+            sections=tuple(sections),
+            template=str(spec.get("template", "")),
+            description=str(spec.get("description", "")),
+        )
+    prefixes: dict[str, str] = {}
+    for doctype in registry.values():
+        if doctype.prefix in prefixes:
+            raise ConfigError(
+                f"{FILENAME}: types '{prefixes[doctype.prefix]}' and '{doctype.name}' share the id prefix '{doctype.prefix}'"
+            )
+        prefixes[doctype.prefix] = doctype.name
+    return registry
+
+
+@dataclass
+class Config:
+    """The settings of one KB, from its pmops.yaml."""
+
+    name: str = "Knowledge base"
+    commit: bool = True
+    author: str | None = None
+    registry: dict[str, DocType] = field(default_factory=lambda: build_registry(None))
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def load(root: Path) -> Config:
+    data = read_yaml(root / FILENAME, FILENAME)
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"{FILENAME}: 'defaults' must be a mapping")
+    return Config(
+        name=str(data.get("name") or root.name),
+        commit=_bool(data.get("commit"), "commit", True),
+        author=defaults.get("author"),
+        registry=build_registry(data.get("types")),
+        raw=data,
+    )

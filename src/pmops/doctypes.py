@@ -1,0 +1,168 @@
+"""The document-type registry: every kind of document pmops knows, declared as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# Field kinds and what they hold once read:
+#   text, longtext        str (longtext is multi-line, e.g. a quote)
+#   choice                str, one of Field.choices
+#   date                  datetime.date (ISO-8601 in the file)
+#   int, number           int / float
+#   bool                  bool
+#   tags                  list[str], normalised and checked against the taxonomy
+#   list                  list[str]
+#   ref / refs            a document id / a list of them
+KINDS = ("text", "longtext", "choice", "date", "int", "number", "bool", "tags", "list", "ref", "refs")
+LIST_KINDS = ("tags", "list", "refs")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field of a document type."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    default: str | None = None  # "today" / "author" / a literal, filled in on create
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind in LIST_KINDS
+
+    def convert(self, raw: Any) -> Any:
+        """Turn the string form YAML gave into this field's type; ValueError explains a bad one."""
+        if raw is None or raw == "":
+            return [] if self.is_list else None
+        if self.is_list:
+            items = raw if isinstance(raw, list) else [raw]
+            if not all(isinstance(i, str) for i in items):
+                raise ValueError("expected a list of plain values")
+            return [i for i in items if i != ""]
+        if not isinstance(raw, str):
+            raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
+        if self.kind == "date":
+            return parse_date(raw)
+        if self.kind == "int":
+            return int(raw)
+        if self.kind == "number":
+            return float(raw)
+        if self.kind == "bool":
+            lowered = raw.lower()
+            if lowered in ("true", "yes", "on"):
+                return True
+            if lowered in ("false", "no", "off"):
+                return False
+            raise ValueError(f"'{raw}' is not true or false")
+        if self.kind == "choice" and self.choices and raw not in self.choices:
+            raise ValueError(f"'{raw}' is not one of: {', '.join(self.choices)}")
+        return raw
+
+
+def parse_date(raw: str) -> dt.date:
+    """An ISO-8601 date (a datetime's date part is accepted)."""
+    try:
+        return dt.date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class DocType:
+    """A kind of document: where it lives, how its ids look, what it must contain."""
+
+    name: str
+    plural: str
+    folder: str
+    prefix: str
+    fields: tuple[Field, ...]
+    sections: tuple[str, ...] = ()
+    template: str = ""
+    title_field: str = "title"
+    summary: tuple[str, ...] = ()  # columns shown in a listing, after id and title
+    description: str = ""
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.required)
+
+    def with_fields(self, extra: dict[str, Field]) -> DocType:
+        """This type with fields added or overridden (from a KB's pmops.yaml)."""
+        merged = {f.name: f for f in self.fields}
+        merged.update(extra)
+        return replace(self, fields=tuple(merged.values()))
+
+
+@dataclass(frozen=True)
+class Page:
+    """The pseudo-type of markdown files no type claims: read, indexed, linted, never rewritten."""
+
+    name: str = "page"
+    plural: str = "pages"
+    fields: tuple[Field, ...] = (Field("title"),)
+    sections: tuple[str, ...] = ()
+    title_field: str = "title"
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        return ()
+
+
+PAGE = Page()
+
+ID = Field("id", "text", required=True, help="unique id, made by pmops")
+TITLE = Field("title", "text", required=True, help="a short, specific title")
+TAGS = Field("tags", "tags", help="tags from taxonomy.yaml")
+LINKS = Field("links", "refs", help="ids of related documents")
+
+INSIGHT = DocType(
+    name="insight",
+    plural="insights",
+    folder="insights",
+    prefix="ins",
+    description="A customer insight: what was heard or seen, from whom, with the evidence.",
+    fields=(
+        ID,
+        TITLE,
+        Field("date", "date", required=True, default="today", help="when it was heard or seen"),
+        Field(
+            "source",
+            "choice",
+            required=True,
+            choices=(
+                "interview",
+                "survey",
+                "support-ticket",
+                "sales-call",
+                "usability-test",
+                "analytics",
+                "social",
+                "other",
+            ),
+            help="where it came from",
+        ),
+        Field("customer", help="the customer or account (no personal data)"),
+        Field("segment", help="customer segment, e.g. enterprise"),
+        Field("area", help="product area it concerns"),
+        TAGS,
+        Field("quote", "longtext", help="the customer's words, verbatim"),
+        Field("author", default="author", help="who captured it"),
+        Field("sentiment", "choice", choices=("positive", "neutral", "negative", "mixed")),
+        Field("confidence", "choice", choices=("low", "medium", "high")),
+        LINKS,
+    ),
+    template="insight.md.j2",
+    summary=("date", "source", "tags", "segment", "area"),
+)
+
+BUILTIN: tuple[DocType, ...] = (INSIGHT,)

@@ -1,0 +1,212 @@
+"""The lossless markdown reader/writer: front-matter and body kept byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pmops import yamlsafe
+from pmops.errors import DocumentError
+
+BOM = "\ufeff"
+MAX_BYTES = 2 * 1024 * 1024
+_FENCE = re.compile(r"---[ \t]*(\r?\n|$)")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*(\r?\n|$)", re.MULTILINE)
+# A conflict is the ordered triple; a lone "=======" under a heading is not one.
+_CONFLICT = re.compile(
+    r"^<<<<<<< [^\n]*\n(?:.*\n)*?^=======[ \t]*\r?\n(?:.*\n)*?^>>>>>>> ", re.MULTILINE
+)
+_TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:#]*?))[ \t]*:(?:[ \t]|\r?$|\n)""")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One markdown file as read: its parts, its metadata (strings) and its hash.
+
+    `meta` holds what YAML gave with typing off (strings, lists, mappings); the
+    registry converts typed fields. `text()` reassembles the original exactly.
+    """
+
+    path: str
+    bom: bool
+    newline: str
+    opening: str  # "---\n" (empty when the file has no front-matter)
+    frontmatter: str  # the YAML between the fences, untouched
+    closing: str  # "---\n"
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    sha: str = ""
+    bare: bool = False  # a YAML file (taxonomy.yaml): the whole text is the "front-matter"
+
+    @property
+    def has_frontmatter(self) -> bool:
+        return bool(self.opening)
+
+    @property
+    def body_line(self) -> int:
+        """1-based line where the body starts (for findings)."""
+        return 1 + (self.opening + self.frontmatter + self.closing).count("\n")
+
+    def text(self) -> str:
+        return (BOM if self.bom else "") + self.opening + self.frontmatter + self.closing + self.body
+
+    def to_bytes(self) -> bytes:
+        return self.text().encode("utf-8")
+
+    def with_fields(self, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> Document:
+        """A copy with top-level fields set or removed; every other byte stays as it was."""
+        lines = self.frontmatter.splitlines(keepends=True)
+        for key in remove:
+            span = _key_span(lines, key)
+            if span:
+                del lines[span[0] : span[1]]
+        for key, value in changes.items():
+            rendered = _render_field(key, value, self.newline)
+            span = _key_span(lines, key)
+            if span:
+                lines[span[0] : span[1]] = rendered
+            else:
+                if lines and not lines[-1].endswith("\n"):
+                    lines[-1] += self.newline
+                lines.extend(rendered)
+        frontmatter = "".join(lines)
+        meta = _load_meta(self.path, frontmatter, 1)
+        expected = {k: v for k, v in self.meta.items() if k not in remove}
+        expected.update(_reloaded(changes))
+        if meta != expected:
+            raise DocumentError(self.path, "cannot change the front-matter without loss", line=1)
+        opening = self.opening or ("" if self.bare else "---" + self.newline)
+        closing = self.closing or ("" if self.bare else "---" + self.newline)
+        return replace(self, opening=opening, frontmatter=frontmatter, closing=closing, meta=meta)
+
+    def with_body(self, body: str) -> Document:
+        return replace(self, body=body)
+
+    def line_of(self, key: str) -> int:
+        """1-based line of a top-level front-matter key (1 when absent), for findings."""
+        span = _key_span(self.frontmatter.splitlines(keepends=True), key)
+        return 1 + self.opening.count("\n") + span[0] if span else 1
+
+
+def _reloaded(changes: dict[str, Any]) -> dict[str, Any]:
+    """What the changed fields read back as, with typing off (dates become strings)."""
+    return yamlsafe.load(yamlsafe.dump(changes)) if changes else {}
+
+
+def _render_field(key: str, value: Any, newline: str) -> list[str]:
+    text = yamlsafe.dump({key: value})
+    if newline != "\n":
+        text = text.replace("\n", newline)
+    return text.splitlines(keepends=True)
+
+
+def _key_span(lines: list[str], key: str) -> tuple[int, int] | None:
+    """The lines [start, end) holding top-level `key` and its indented continuation."""
+    start = None
+    for i, line in enumerate(lines):
+        match = _TOP_KEY.match(line)
+        if start is None:
+            if match and next(g for g in match.groups() if g is not None).strip() == key:
+                start = i
+            continue
+        if line[:1] in (" ", "\t", "-") or not line.strip():
+            continue
+        end = i
+        break
+    else:
+        if start is None:
+            return None
+        end = len(lines)
+    # Blank lines just before the next key belong to the layout, not to this value.
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return start, end
+
+
+def content_hash(data: bytes) -> str:
+    """The same hash git gives the file as a blob, so the index can compare with git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _decode(path: str, data: bytes) -> tuple[bool, str, str]:
+    """(had a BOM, the text without it, its newline style) — or DocumentError."""
+    if b"\0" in data:
+        raise DocumentError(path, "binary file (contains NUL bytes)", hint="only text markdown is read")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DocumentError(path, "invalid UTF-8", line=line, hint="re-save the file as UTF-8") from None
+    bom = text.startswith(BOM)
+    text = text[1:] if bom else text
+    first_break = text.find("\n")
+    newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
+    return bom, text, newline
+
+
+def _load_meta(path: str, frontmatter: str, first_line: int) -> dict[str, Any]:
+    try:
+        meta = yamlsafe.load(frontmatter)
+    except yamlsafe.YAMLProblem as exc:
+        line = first_line + exc.line - 1 if exc.line else first_line
+        raise DocumentError(path, exc.message, line=line) from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise DocumentError(
+            path,
+            f"front-matter is a {type(meta).__name__}, not a mapping of fields",
+            line=first_line,
+            hint="front-matter must be 'key: value' lines",
+        )
+    return meta
+
+
+def parse(path: str, data: bytes) -> Document:
+    """Read a markdown file; raise DocumentError (with path:line) when it cannot be kept intact."""
+    if len(data) > MAX_BYTES:
+        raise DocumentError(path, f"file too large ({len(data) // 1024} KiB > {MAX_BYTES // 1024} KiB)")
+    bom, text, newline = _decode(path, data)
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text[: conflict.start()].count("\n") + 1
+        raise DocumentError(
+            path, "unresolved merge conflict markers", line=line, hint="resolve the conflict, then commit", code="conflict"
+        )
+    sha = content_hash(data)
+    opening = _FENCE.match(text)
+    if not opening:
+        return Document(path, bom, newline, "", "", "", text, {}, sha)
+    rest = text[opening.end() :]
+    closing = _CLOSE.search(rest)
+    if not closing:
+        raise DocumentError(path, "front-matter opened here is never closed with '---'", line=1)
+    frontmatter = rest[: closing.start()]
+    meta = _load_meta(path, frontmatter, 2)
+    return Document(
+        path,
+        bom,
+        newline,
+        opening.group(0),
+        frontmatter,
+        closing.group(0),
+        rest[closing.end() :],
+        meta,
+        sha,
+    )
+
+
+def new(path: str, meta: dict[str, Any], body: str) -> Document:
+    """A document pmops creates: front-matter rendered from `meta` in the given order."""
+    frontmatter = yamlsafe.dump(meta)
+    doc = Document(path, False, "\n", "---\n", frontmatter, "---\n", body, {}, "")
+    return parse(path, doc.to_bytes())
+
+
+def parse_yaml_file(path: str, data: bytes) -> Document:
+    """Read a plain YAML file the same lossless way, so a field can be changed in place."""
+    bom, text, newline = _decode(path, data)
+    meta = _load_meta(path, text, 1)
+    return Document(path, bom, newline, "", text, "", "", meta, content_hash(data), bare=True)

@@ -1,0 +1,95 @@
+"""The errors the library raises; the CLI turns each into one line and an exit code."""
+
+from __future__ import annotations
+
+USAGE = 2
+PROBLEM = 1
+
+
+class PmopsError(Exception):
+    """A failure the user can act on: a message, an exit code and an optional hint."""
+
+    exit_code = PROBLEM
+
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(PmopsError):
+    """Bad arguments or field values given by the user (exit 2)."""
+
+    exit_code = USAGE
+
+
+class MissingField(InvalidInput):
+    """A required field was not given and could not be asked for."""
+
+    def __init__(self, field: str, doctype: str):
+        super().__init__(
+            f"missing required field '{field}' for {doctype}",
+            hint=f"pass --{field.replace('_', '-')} (or run on a terminal to be asked)",
+        )
+        self.field = field
+
+
+class UnknownTag(InvalidInput):
+    """A tag that is neither in the taxonomy nor a synonym of one."""
+
+    def __init__(self, tag: str, suggestions: list[str]):
+        hint = "use --new-tag to add it to taxonomy.yaml"
+        if suggestions:
+            hint = f"did you mean {', '.join(repr(s) for s in suggestions)}? Or " + hint
+        super().__init__(f"unknown tag '{tag}'", hint=hint)
+        self.tag = tag
+        self.suggestions = suggestions
+
+
+class DocumentError(PmopsError):
+    """A file that cannot be read without loss (bad front-matter, encoding, conflict markers)."""
+
+    exit_code = USAGE
+
+    def __init__(
+        self, path: str, message: str, *, line: int | None = None, hint: str | None = None, code: str = "unreadable"
+    ):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}", hint=hint)
+        self.path = path
+        self.line = line
+        self.reason = message
+        self.code = code  # "conflict" for merge conflict markers, else "unreadable"
+
+
+class ConfigError(PmopsError):
+    """pmops.yaml or taxonomy.yaml is missing or invalid."""
+
+    exit_code = USAGE
+
+
+class KBNotFound(PmopsError):
+    """No knowledge base at the given place or above the current folder."""
+
+    exit_code = USAGE
+
+
+class NotFound(PmopsError):
+    """No document (or several) matches an id."""
+
+
+class Conflict(PmopsError):
+    """The operation would clobber something: an existing KB, a file changed on disk."""
+
+
+class GitError(PmopsError):
+    """The repository is in a state where pmops will not commit, or git failed."""
+
+
+class LockTimeout(PmopsError):
+    """Another pmops (or git) process holds the write lock for too long."""

@@ -1,0 +1,164 @@
+"""The git port: repository state checks and commits of exactly the paths pmops touched.
+
+Everything goes through the git CLI (via GitPython's command runner), never
+GitPython's index API: `git commit --only -- PATHS` commits those paths alone,
+runs the user's hooks and leaves their own staging as it was. User text never
+becomes an option: messages go through a file, paths come after `--`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmops.errors import GitError
+
+INDEX_LOCK_WAIT = 5.0
+_IN_PROGRESS = {
+    "MERGE_HEAD": ("a merge is in progress", "finish it with 'git commit' or cancel it with 'git merge --abort'"),
+    "rebase-merge": ("a rebase is in progress", "finish it with 'git rebase --continue' or 'git rebase --abort'"),
+    "rebase-apply": ("a rebase or 'git am' is in progress", "finish it with 'git rebase --continue' or abort it"),
+    "CHERRY_PICK_HEAD": ("a cherry-pick is in progress", "finish it or run 'git cherry-pick --abort'"),
+    "REVERT_HEAD": ("a revert is in progress", "finish it or run 'git revert --abort'"),
+}
+
+
+@dataclass
+class Identity:
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class Repo:
+    """A git working tree that holds (or is) the KB."""
+
+    root: Path  # top of the working tree
+    git_dir: Path
+    warnings: list[str] = field(default_factory=list)
+
+    # -- running git ---------------------------------------------------------------
+
+    def run(self, *args: str, check: bool = True) -> tuple[int, str, str]:
+        from git.cmd import Git
+
+        env = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        status, out, err = Git(str(self.root)).execute(
+            ["git", *args], with_extended_output=True, with_exceptions=False, env=env
+        )
+        if check and status != 0:
+            raise GitError(f"git {args[0]} failed: {_last_line(err or out)}")
+        return status, out, err
+
+    # -- state ---------------------------------------------------------------------
+
+    def identity(self) -> Identity:
+        ident = Identity(
+            os.environ.get("GIT_AUTHOR_NAME"), os.environ.get("GIT_AUTHOR_EMAIL") or os.environ.get("EMAIL")
+        )
+        _, out, _ = self.run("config", "--get-regexp", r"^user\.(name|email)$", check=False)
+        for line in out.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "user.name" and not ident.name:
+                ident.name = value
+            elif key == "user.email" and not ident.email:
+                ident.email = value
+        return ident
+
+    def check_writable(self) -> Identity:
+        """Refuse states where a commit would fail or mislead; return who will commit."""
+        for marker, (what, fix) in _IN_PROGRESS.items():
+            if (self.git_dir / marker).exists():
+                raise GitError(f"cannot commit: {what} in {self.root}", hint=fix)
+        _, unmerged, _ = self.run("ls-files", "--unmerged", "-z")
+        if unmerged:
+            first = unmerged.split("\0")[0].split("\t", 1)[-1]
+            raise GitError(
+                f"cannot commit: unmerged paths in the repository (e.g. {first})",
+                hint="resolve them and 'git add' them, or run 'git merge --abort'",
+            )
+        ident = self.identity()
+        if not ident.name or not ident.email:
+            missing = "user.name" if not ident.name else "user.email"
+            raise GitError(
+                f"cannot commit: git {missing} is not set",
+                hint=f"run: git config --global {missing} \"...\" (or pass --no-commit)",
+            )
+        head = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
+        if not head.startswith("ref:"):
+            self.warnings.append("HEAD is detached: the commit is not on any branch")
+        return ident
+
+    def _wait_for_index_lock(self) -> None:
+        """Another tool (an editor, a GUI) may hold index.lock briefly: wait, never delete it."""
+        lock = self.git_dir / "index.lock"
+        deadline = time.monotonic() + INDEX_LOCK_WAIT
+        delay = 0.05
+        while lock.exists():
+            if time.monotonic() > deadline:
+                raise GitError(
+                    f"git's index.lock has been held for {INDEX_LOCK_WAIT:.0f}s by another program",
+                    hint="wait for the other git command to finish; remove .git/index.lock only if none runs",
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    # -- writing -------------------------------------------------------------------
+
+    def commit(self, paths: list[Path], message: str) -> str:
+        """Commit exactly `paths` (relative to nothing: absolute paths); return the new sha."""
+        rel = [os.path.relpath(p, self.root) for p in paths]
+        self._wait_for_index_lock()
+        self.run("add", "--", *rel)
+        fd, msg_file = tempfile.mkstemp(prefix="pmops-msg-", dir=self.git_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(message + "\n")
+            status, out, err = self.run("commit", "--only", "--quiet", "-F", msg_file, "--", *rel, check=False)
+        finally:
+            os.unlink(msg_file)
+        if status != 0:
+            self._unstage(rel)
+            raise GitError(f"git commit failed: {_last_line(err or out)}")
+        return self.run("rev-parse", "HEAD")[1].strip()
+
+    def _unstage(self, rel: list[str]) -> None:
+        """Leave the user's index as it was before our `git add`."""
+        has_head = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)[0] == 0
+        if has_head:
+            self.run("reset", "--quiet", "--", *rel, check=False)
+        else:
+            self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *rel, check=False)
+
+    def head(self) -> str | None:
+        status, out, _ = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return out.strip() if status == 0 else None
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"
+
+
+def find(path: Path) -> Repo | None:
+    """The repository whose working tree contains `path`, or None."""
+    from git import InvalidGitRepositoryError, NoSuchPathError
+    from git import Repo as GitPythonRepo
+
+    try:
+        repo = GitPythonRepo(path, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+    if repo.bare or repo.working_tree_dir is None:
+        return None
+    return Repo(Path(repo.working_tree_dir).resolve(), Path(repo.git_dir).resolve())
+
+
+def init(path: Path) -> Repo:
+    """Create a repository at `path` (the initial branch follows the user's git config)."""
+    repo = Repo(path.resolve(), path.resolve() / ".git")
+    repo.run("init", "--quiet")
+    return repo

@@ -1,0 +1,454 @@
+"""KnowledgeBase: the operations every command calls (read, find, list, create)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pmops import config, documents, ids, store, taxonomy, templates, yamlsafe
+from pmops.doctypes import PAGE, DocType, Field, Page
+from pmops.documents import Document
+from pmops.errors import (
+    Conflict,
+    DocumentError,
+    InvalidInput,
+    MissingField,
+    NotFound,
+    PmopsError,
+)
+
+SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
+
+
+@dataclass
+class Record:
+    """A document with its type and typed field values (what commands show and list)."""
+
+    doc: Document
+    doctype: DocType | Page
+    values: dict[str, Any]
+    problems: dict[str, str] = field(default_factory=dict)  # field -> why it did not convert
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    @property
+    def id(self) -> str | None:
+        value = self.doc.meta.get("id")
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def type(self) -> str:
+        return self.doctype.name
+
+    @property
+    def title(self) -> str:
+        value = self.values.get(self.doctype.title_field)
+        if isinstance(value, str) and value.strip():
+            return value
+        return _first_heading(self.doc.body) or Path(self.path).stem
+
+    def to_json(self, *, body: bool = False) -> dict[str, Any]:
+        """The front-matter fields (typed where the type declares them) plus id, type, path."""
+        data: dict[str, Any] = {k: v for k, v in self.doc.meta.items()}
+        data.update({k: v for k, v in self.values.items() if k not in self.problems and v not in (None, [])})
+        data.update({"id": self.id or self.path, "type": self.type, "path": self.path, "title": self.title})
+        if body:
+            data["body"] = self.doc.body
+        return yamlsafe.plain(data)
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+@dataclass
+class Created:
+    """What a create did, for the command to report."""
+
+    record: Record
+    commit: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+class KnowledgeBase:
+    """One knowledge base: a folder of markdown with pmops.yaml at its root."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.config = config.load(self.root)
+        self.registry: dict[str, DocType] = self.config.registry
+
+    @classmethod
+    def open(cls, explicit: str | os.PathLike | None = None) -> KnowledgeBase:
+        """Find the KB (see config.find_root for the order) and load its settings."""
+        return cls(config.find_root(explicit))
+
+    # -- collaborators, built on first use (so read-only commands never import git) --
+
+    @cached_property
+    def taxonomy(self) -> taxonomy.Taxonomy:
+        return taxonomy.from_data(config.read_yaml(self.root / taxonomy.FILENAME, taxonomy.FILENAME))
+
+    @cached_property
+    def repo(self):  # noqa: ANN201 - gitrepo.Repo | None, imported lazily
+        from pmops import gitrepo
+
+        return gitrepo.find(self.root)
+
+    @property
+    def state_dir(self) -> Path:
+        """pmops' private folder: inside .git when there is one, so it is never committed."""
+        git_dir = self.root / ".git"
+        if git_dir.is_dir():
+            return git_dir / "pmops"
+        repo = self.repo
+        return repo.git_dir / "pmops" if repo else self.root / ".pmops"
+
+    def doctype(self, name: str) -> DocType:
+        try:
+            return self.registry[name]
+        except KeyError:
+            raise InvalidInput(
+                f"unknown document type '{name}'", hint=f"known types: {', '.join(self.registry)}"
+            ) from None
+
+    # -- reading -------------------------------------------------------------------
+
+    def paths(self, under: Path | None = None) -> Iterator[Path]:
+        """Every markdown file of the KB (or below `under`), in a stable order.
+
+        Hidden folders (.git, .pmops), templates/ and links that leave the KB are skipped.
+        """
+        top = under or self.root
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+            for name in sorted(files):
+                if not name.endswith(".md") or name.startswith("."):
+                    continue
+                path = Path(folder, name)
+                if path.is_symlink() and not self._inside(path):
+                    continue
+                yield path
+
+    def _inside(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root)
+        except ValueError:
+            return False
+        return True
+
+    def rel(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def read(self, path: Path) -> Document:
+        """Read one file (raises DocumentError when it cannot be kept intact)."""
+        rel = self.rel(path)
+        if not self._inside(path):
+            raise DocumentError(rel, "is a link that leaves the knowledge base; not read")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DocumentError(rel, f"cannot read: {exc.strerror}") from None
+        return documents.parse(rel, data)
+
+    def type_of(self, doc: Document) -> DocType | Page:
+        """By id prefix first (a moved file keeps its type), then by top folder, else a page."""
+        doc_id = doc.meta.get("id")
+        if isinstance(doc_id, str) and "-" in doc_id:
+            prefix = doc_id.split("-", 1)[0]
+            for doctype in self.registry.values():
+                if doctype.prefix == prefix:
+                    return doctype
+        top = Path(doc.path).parts[0] if len(Path(doc.path).parts) > 1 else None
+        for doctype in self.registry.values():
+            if doctype.folder == top:
+                return doctype
+        return PAGE
+
+    def record(self, doc: Document) -> Record:
+        doctype = self.type_of(doc)
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for fld in doctype.fields:
+            raw = doc.meta.get(fld.name)
+            try:
+                values[fld.name] = fld.convert(raw)
+            except ValueError as exc:
+                problems[fld.name] = str(exc)
+        return Record(doc, doctype, values, problems)
+
+    def load(self, path: Path) -> Record:
+        return self.record(self.read(path))
+
+    def records(
+        self, doctype: DocType | None = None, on_error: Callable[[DocumentError], None] | None = None
+    ) -> Iterator[Record]:
+        """Every readable document (of one type when given). Unreadable files go to `on_error`."""
+        under = self.root / doctype.folder if doctype else None
+        if under is not None and not under.is_dir():
+            return
+        for path in self.paths(under):
+            try:
+                rec = self.load(path)
+            except DocumentError as exc:
+                if on_error:
+                    on_error(exc)
+                continue
+            if doctype is None or rec.doctype is doctype:
+                yield rec
+
+    def find(self, ref: str) -> Record:
+        """The one document whose id is `ref` or starts with it (or whose path is `ref`).
+
+        File names start with the id, so the common case reads one file; a moved or
+        renamed file is still found by the full scan that follows.
+        """
+        ref = ref.strip()
+        if not ref:
+            raise InvalidInput("an id is required")
+        as_path = (self.root / ref).resolve()
+        if ref.endswith(".md") and as_path.is_file() and self._inside(as_path):
+            return self.load(as_path)
+        by_name = [p for p in self.paths() if p.name.startswith(ref)]
+        matches = self._matching(ref, self._readable(by_name))
+        if not matches:
+            matches = self._matching(ref, self.records())
+        if not matches:
+            raise NotFound(f"no document with id '{ref}'", hint="'pmops search' finds documents by their words")
+        exact = [r for r in matches if r.id == ref]
+        if exact:
+            matches = exact
+        unique = {r.path: r for r in matches}
+        if len(unique) > 1:
+            listed = ", ".join(sorted(str(r.id) for r in unique.values())[:5])
+            raise NotFound(f"'{ref}' matches {len(unique)} documents: {listed}", hint="give more of the id")
+        return next(iter(unique.values()))
+
+    def _readable(self, paths: Iterable[Path]) -> Iterator[Record]:
+        for path in paths:
+            try:
+                yield self.load(path)
+            except DocumentError:
+                continue
+
+    @staticmethod
+    def _matching(ref: str, records: Iterable[Record]) -> list[Record]:
+        return [r for r in records if r.id and r.id.startswith(ref)]
+
+    def select(
+        self,
+        doctype: DocType,
+        where: dict[str, str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        date_field: str = "date",
+    ) -> list[Record]:
+        """Documents of a type matching every filter (list fields: any element), newest first."""
+        wanted = {k: _norm_filter(doctype.field(k), v) for k, v in (where or {}).items() if v}
+        chosen = []
+        for rec in self.records(doctype):
+            if not all(_matches(rec.values.get(k), v) for k, v in wanted.items()):
+                continue
+            when = rec.values.get(date_field)
+            if (since or until) and not isinstance(when, dt.date):
+                continue
+            if (since and when < since) or (until and when > until):
+                continue
+            chosen.append(rec)
+        chosen.sort(key=lambda r: (r.values.get(date_field) or dt.date.min, r.id or ""), reverse=True)
+        return chosen
+
+    # -- writing -------------------------------------------------------------------
+
+    def author(self) -> str:
+        if self.config.author:
+            return str(self.config.author)
+        ident = self.repo.identity() if self.repo else None
+        if ident and ident.name:
+            return ident.name
+        return getpass.getuser()
+
+    def prepare(
+        self, doctype: DocType, values: dict[str, Any], *, new_tags: bool = False, today: dt.date | None = None
+    ) -> tuple[dict[str, Any], list[str], list[str]]:
+        """Validate and normalise a new document's fields.
+
+        Returns the front-matter in the type's field order, notes for the user, and
+        tags to add to the taxonomy. Raises before anything is written.
+        """
+        today = today or dt.date.today()
+        notes: list[str] = []
+        fields = dict(values)
+        for fld in doctype.fields:
+            if _empty(fields.get(fld.name)) and fld.default:
+                fields[fld.name] = self._default(fld.default, today)
+        for fld in doctype.required:
+            if fld.name != "id" and _empty(fields.get(fld.name)):
+                raise MissingField(fld.name, doctype.name)
+        meta: dict[str, Any] = {}
+        added: list[str] = []
+        for name, raw in fields.items():
+            fld = doctype.field(name) or Field(name)
+            if _empty(raw):
+                continue
+            try:
+                value = fld.convert(raw)
+            except ValueError as exc:
+                raise InvalidInput(f"{name}: {exc}", hint=_choices_hint(fld)) from None
+            if isinstance(value, str):
+                value = value.strip()
+                if "\0" in value:
+                    raise InvalidInput(f"{name}: contains a NUL character")
+            if fld.kind == "tags":
+                value, tag_notes, new = self._resolve_tags(value, new_tags)
+                notes += tag_notes
+                added += new
+            meta[name] = value
+        order = [f.name for f in doctype.fields]
+        ordered = {k: meta[k] for k in order if k in meta}
+        ordered.update({k: v for k, v in meta.items() if k not in ordered})
+        return ordered, notes, added
+
+    def _default(self, spec: str, today: dt.date) -> str:
+        if spec == "today":
+            return today.isoformat()
+        if spec == "author":
+            return self.author()
+        return spec
+
+    def _resolve_tags(self, tags: list[str], allow_new: bool) -> tuple[list[str], list[str], list[str]]:
+        resolved: list[str] = []
+        notes: list[str] = []
+        new: list[str] = []
+        for given in tags:
+            res = self.taxonomy.resolve(given, allow_new=allow_new)
+            if res.note == "new":
+                new.append(res.tag)
+                notes.append(f"tag '{res.tag}' added to {taxonomy.FILENAME} (under '{taxonomy.UNSORTED}')")
+            elif res.note:
+                notes.append(f"tag '{given}': {res.note}")
+            if res.tag not in resolved:
+                resolved.append(res.tag)
+        return resolved, notes, new
+
+    def new_path(self, doctype: DocType, doc_id: str, title: str) -> Path:
+        folder = self.root / doctype.folder
+        name = f"{doc_id}-{ids.slugify(title)}.md"
+        taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+        if name.casefold() in taken:  # cannot happen with a fresh id, but never overwrite
+            raise Conflict(f"{doctype.folder}/{name} already exists")
+        return folder / name
+
+    def existing_ids(self, doctype: DocType) -> set[str]:
+        folder = self.root / doctype.folder
+        if not folder.is_dir():
+            return set()
+        return {ids.id_in_name(p.name) for p in folder.iterdir() if p.name.startswith(doctype.prefix + "-")}
+
+    def create(
+        self,
+        type_name: str,
+        values: dict[str, Any],
+        body: str | None = None,
+        *,
+        new_tags: bool = False,
+        commit: bool | None = None,
+        today: dt.date | None = None,
+    ) -> Created:
+        """Validate, write, and commit one new document of a registered type."""
+        doctype = self.doctype(type_name)
+        today = today or dt.date.today()
+        meta, notes, added = self.prepare(doctype, values, new_tags=new_tags, today=today)
+        doc_id = ids.new_id(doctype.prefix, today, self.existing_ids(doctype))
+        meta = {"id": doc_id, **meta}
+        title = str(meta.get(doctype.title_field, doc_id))
+        path = self.new_path(doctype, doc_id, title)
+        context = {f.name: [] if f.is_list else None for f in doctype.fields}
+        context.update(yamlsafe.plain(meta), body=body or "", doctype=doctype.name, kb_name=self.config.name)
+        text = templates.render(doctype.template, self.root, **context) if doctype.template else (body or "")
+        doc = documents.new(self.rel(path), meta, text)
+        changes: list[tuple[Path, Document | None, Document]] = [(path, None, doc)]
+        if added:
+            changes.append(self._taxonomy_change(added))
+        sha = self.write(changes, f'pmops: add {doctype.name} {doc_id} "{_one_line(title)}"', commit=commit)
+        return Created(self.record(doc), sha, notes + (self.repo.warnings if self.repo else []))
+
+    def _taxonomy_change(self, added: list[str]) -> tuple[Path, Document | None, Document]:
+        path = self.root / taxonomy.FILENAME
+        if path.exists():
+            before = documents.parse_yaml_file(taxonomy.FILENAME, path.read_bytes())
+        else:
+            before = documents.parse_yaml_file(taxonomy.FILENAME, b"")
+        current = before.meta.get(taxonomy.UNSORTED) or []
+        after = before.with_fields({taxonomy.UNSORTED: [*current, *added]})
+        return path, (before if path.exists() else None), after
+
+    def write(self, changes: list[tuple[Path, Document | None, Document]], message: str, *, commit: bool | None) -> str | None:
+        """Write documents atomically under the KB lock, then commit exactly those paths.
+
+        `changes` are (path, the document as read or None for a new file, the new one).
+        Returns the commit sha, or None when commits are off. A failed commit leaves
+        the files on disk and says so.
+        """
+        commit = self.config.commit if commit is None else commit
+        repo = self.repo if commit else None
+        if commit and repo is None:
+            raise PmopsError(
+                f"{self.root} is not in a git repository, so nothing can be committed",
+                hint="run 'git init' there, or pass --no-commit (or set 'commit: false' in pmops.yaml)",
+            )
+        with store.write_lock(self.state_dir / "write.lock"):
+            if repo:
+                repo.check_writable()
+            written: list[Path] = []
+            try:
+                for path, before, after in changes:
+                    store.atomic_write(path, after.to_bytes(), expected_sha=before.sha if before else None)
+                    written.append(path)
+            except BaseException:
+                for path, before, after in changes[: len(written)]:
+                    store.undo(path, before, after)
+                raise
+            if not repo:
+                return None
+            try:
+                return repo.commit(written, message)
+            except PmopsError as exc:
+                saved = ", ".join(self.rel(p) for p in written)
+                raise type(exc)(
+                    f"saved {saved} but did not commit it: {exc.message}",
+                    hint="fix the problem, then commit the file with git",
+                ) from None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:120]
+
+
+def _choices_hint(fld: Field) -> str | None:
+    return f"choose one of: {', '.join(fld.choices)}" if fld.choices else None
+
+
+def _norm_filter(fld: Field | None, value: str) -> str:
+    return taxonomy.normalise(value) if fld is not None and fld.kind == "tags" else value.casefold()
+
+
+def _matches(actual: Any, wanted: str) -> bool:
+    if isinstance(actual, list):
+        return any(str(a).casefold() == wanted for a in actual)
+    return actual is not None and str(actual).casefold() == wanted

@@ -1,0 +1,91 @@
+"""Files on disk: atomic replacement, change detection, and the KB write lock."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from pmops.documents import content_hash
+from pmops.errors import Conflict, LockTimeout
+
+LOCK_TIMEOUT = 30.0
+
+
+def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None) -> None:
+    """Replace `path` with `data` all at once: a temp file in the same folder, fsync, rename.
+
+    With `expected_sha`, refuse when the file on disk is no longer what was read
+    (someone saved it in an editor meanwhile); with None, refuse to overwrite any file.
+    """
+    if path.is_symlink():
+        raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current is not None and (expected_sha is None or content_hash(current) != expected_sha):
+        what = "already exists" if expected_sha is None else "changed on disk since it was read"
+        raise Conflict(f"{path}: {what}; nothing was written", hint="run the command again")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".pmops-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if current is not None:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def undo(path: Path, before, after) -> None:  # noqa: ANN001 - documents.Document | None
+    """Put back what this command changed: remove a file it created, restore one it edited.
+
+    Only when the file is still what the command wrote; anything else is left alone.
+    """
+    try:
+        if content_hash(path.read_bytes()) != content_hash(after.to_bytes()):
+            return
+    except FileNotFoundError:
+        return
+    if before is None:
+        path.unlink()
+    else:
+        atomic_write(path, before.to_bytes(), expected_sha=content_hash(after.to_bytes()))
+
+
+@contextlib.contextmanager
+def write_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """The one KB-level lock around write + commit + index update. Reads never take it."""
+    from filelock import FileLock, Timeout
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockTimeout(
+            f"another pmops command has held the write lock for {timeout:.0f}s ({lock_path.name})",
+            hint="wait for it to finish; if none is running, 'pmops doctor' shows the lock",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,47 @@
+"""Jinja2 templates: a KB's own templates/ first, then the ones pmops ships."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pmops.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).parent / "templates"  # inside the wheel
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "templates"  # a source checkout / editable install
+
+
+def search_path(kb_root: Path | None) -> list[Path]:
+    """Where templates are looked up, first match wins."""
+    candidates = [kb_root / "templates"] if kb_root else []
+    candidates += [PACKAGE_DIR, SOURCE_DIR]
+    return [p for p in candidates if p.is_dir()]
+
+
+@lru_cache(maxsize=4)
+def _environment(paths: tuple[Path, ...]):  # noqa: ANN202 - jinja2 is imported lazily
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    # Sandboxed: a KB's templates come from its repository, written by any teammate.
+    return SandboxedEnvironment(
+        loader=FileSystemLoader([str(p) for p in paths]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701 - the output is markdown, not HTML
+    )
+
+
+def render(template: str, kb_root: Path | None, /, **context: Any) -> str:
+    from jinja2 import TemplateError, TemplateNotFound
+
+    paths = tuple(search_path(kb_root))
+    try:
+        return _environment(paths).get_template(template).render(**context)
+    except TemplateNotFound:
+        raise ConfigError(f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}") from None
+    except TemplateError as exc:
+        raise ConfigError(f"template '{template}': {exc}") from None

@@ -1,0 +1,150 @@
+"""`pmops insight add`: the acceptance points of the core, on real git repositories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PMOPS, commit_count, git
+
+
+def add(pmops, *extra: str, code: int = 0):  # noqa: ANN001
+    return pmops("insight", "add", "--title", "Export is hard to find", "--source", "interview", *extra, code=code)
+
+
+def test_add_writes_one_file_commits_only_it_and_show_returns_the_same_fields(pmops, kb: Path) -> None:
+    result = add(pmops, "--segment", "enterprise", "--area", "reporting", "--tag", "data-export",
+                 "--customer", "Northwind", "--quote", "Where is export?", "--date", "2026-11-02", "--json")  # fmt: skip
+    created = json.loads(result.stdout)
+    assert set(created) == {"id", "path"}
+    path = kb / created["path"]
+    assert path.is_file() and path.parent == kb / "insights"
+    assert git(kb, "log", "-1", "--name-only", "--format=").split() == [created["path"]]
+    assert git(kb, "log", "-1", "--format=%s").strip() == f'pmops: add insight {created["id"]} "Export is hard to find"'
+    assert git(kb, "status", "--porcelain") == ""
+    shown = json.loads(pmops("show", created["id"], "--json").stdout)
+    assert shown["id"] == created["id"] and shown["path"] == created["path"] and shown["type"] == "insight"
+    assert {k: shown[k] for k in ("title", "source", "segment", "area", "tags", "customer", "quote", "date")} == {
+        "title": "Export is hard to find", "source": "interview", "segment": "enterprise", "area": "reporting",
+        "tags": ["data-export"], "customer": "Northwind", "quote": "Where is export?", "date": "2026-11-02",
+    }  # fmt: skip
+    assert shown["author"] == "Test PM"
+    assert "Where is export?" in shown["body"]
+
+
+def test_the_users_own_staged_and_unstaged_changes_are_left_alone(pmops, kb: Path) -> None:
+    (kb / "notes.md").write_text("# my staged draft\n")
+    git(kb, "add", "notes.md")
+    readme = (kb / "README.md").read_text()
+    (kb / "README.md").write_text(readme + "\nmy unstaged edit\n")
+    created = json.loads(add(pmops, "--json").stdout)
+    assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == [created["path"]]
+    status = git(kb, "status", "--porcelain").splitlines()
+    assert sorted(status) == sorted(["A  notes.md", " M README.md"])
+    assert (kb / "README.md").read_text().endswith("my unstaged edit\n")
+
+
+def test_without_a_terminal_a_missing_title_is_exit_2_and_nothing_is_written(pmops, kb: Path) -> None:
+    before = commit_count(kb)
+    result = pmops("insight", "add", "--source", "interview", code=2)
+    assert "title" in result.stderr and "error:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list((kb / "insights").glob("*.md")) == []
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
+
+
+def test_missing_field_from_a_real_process_without_a_tty(kb: Path) -> None:
+    done = subprocess.run([PMOPS, "insight", "add", "--title", "x"], cwd=kb, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == "error: missing required field 'source' for insight"
+    assert done.stdout == ""
+
+
+def test_an_unknown_tag_is_exit_2_with_a_suggestion_and_nothing_written(pmops, kb: Path) -> None:
+    before = commit_count(kb)
+    result = add(pmops, "--tag", "pricng", code=2)
+    assert "unknown tag 'pricng'" in result.stderr and "'pricing'" in result.stderr
+    assert list((kb / "insights").glob("*.md")) == [] and commit_count(kb) == before
+
+
+def test_new_tag_adds_it_to_the_taxonomy_in_the_same_commit(pmops, kb: Path) -> None:
+    created = json.loads(add(pmops, "--tag", "Dark Mode", "--new-tag", "--json").stdout)
+    assert sorted(git(kb, "show", "--name-only", "--format=", "HEAD").split()) == sorted(
+        [created["path"], "taxonomy.yaml"]
+    )
+    assert "unsorted: [dark-mode]" in (kb / "taxonomy.yaml").read_text()
+    assert git(kb, "diff", "HEAD~1", "--stat", "--", "taxonomy.yaml").count("\n") == 2  # one line changed
+    add(pmops, "--tag", "dark-mode")  # now known
+
+
+def test_synonyms_and_spelling_are_normalised(pmops, kb: Path) -> None:
+    result = add(pmops, "--tag", "  PRICE ", "--tag", "Data_Export", "--json")
+    shown = json.loads(pmops("show", json.loads(result.stdout)["id"], "--json").stdout)
+    assert shown["tags"] == ["pricing", "data-export"]
+    assert "synonym of 'pricing'" in result.stderr
+
+
+@pytest.mark.parametrize("title", ["../../etc/passwd", "中" * 300, "CON", "/abs/olute", "a\\b:c*?<>|"])
+def test_hostile_titles_give_a_safe_file_inside_insights(pmops, kb: Path, title: str) -> None:
+    created = json.loads(pmops("insight", "add", "--title", title, "--source", "survey", "--json").stdout)
+    path = (kb / created["path"]).resolve()
+    assert path.parent == (kb / "insights").resolve()
+    assert len(path.name.encode()) <= 255
+    assert json.loads(pmops("show", created["id"], "--json").stdout)["title"] == title
+
+
+def test_bad_values_are_exit_2_naming_the_field(pmops, kb: Path) -> None:
+    assert "source" in add(pmops, "--source", "carrier-pigeon", code=2).stderr
+    assert "date" in add(pmops, "--date", "2026-13-45", code=2).stderr
+    assert "--body or --body-file" in add(pmops, "--body", "x", "--body-file", "y", code=2).stderr
+    assert list((kb / "insights").glob("*.md")) == []
+
+
+def test_body_from_option_file_and_stdin(pmops, kb: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("From a file.\n")
+    for extra, expected, stdin in (
+        (["--body", "Inline text."], "Inline text.", None),
+        (["--body-file", str(notes)], "From a file.", None),
+        (["--body-file", "-"], "From stdin.", "From stdin.\n"),
+        (["--body", "-"], "Also stdin.", "Also stdin.\n"),
+    ):
+        created = json.loads(pmops("insight", "add", "--title", "t", "--source", "survey", *extra, "--json",
+                                   input=stdin).stdout)  # fmt: skip
+        assert (kb / created["path"]).read_text().endswith(expected + "\n")
+
+
+def test_no_commit_and_commit_false(pmops, kb: Path) -> None:
+    before = commit_count(kb)
+    created = json.loads(add(pmops, "--no-commit", "--json").stdout)
+    assert (kb / created["path"]).exists() and commit_count(kb) == before
+    config = kb / "pmops.yaml"
+    config.write_text(config.read_text().replace("commit: true", "commit: false"))
+    add(pmops)
+    assert commit_count(kb) == before
+
+
+def test_two_processes_adding_at_once_both_commit(kb: Path) -> None:
+    procs = [
+        subprocess.Popen([PMOPS, "insight", "add", "--title", f"Parallel {i}", "--source", "survey", "--json"],
+                         cwd=kb, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        for i in range(2)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    paths = sorted(json.loads(out)["path"] for out, _ in outputs)
+    assert sorted(git(kb, "ls-files", "insights").split()) == sorted(["insights/.gitkeep", *paths])
+    assert git(kb, "status", "--porcelain") == ""
+    assert git(kb, "diff", "--cached", "--name-only") == ""
+    assert commit_count(kb) == 3
+
+
+def test_markup_in_user_text_is_shown_literally(pmops, kb: Path) -> None:
+    created = json.loads(pmops("insight", "add", "--title", "[bold red]Boom[/] \x1b[31mESC", "--source", "survey",
+                               "--json").stdout)  # fmt: skip
+    shown = pmops("show", created["id"]).stdout
+    assert "[bold red]Boom[/]" in shown and "\x1b" not in shown

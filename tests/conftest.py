@@ -1,0 +1,107 @@
+"""Shared fixtures: an isolated home and git identity, real KBs in tmp_path, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+
+# Before Typer is imported: stable, uncoloured, fixed-width output.
+os.environ["TERMINAL_WIDTH"] = "100"
+os.environ["COLUMNS"] = "100"
+os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
+os.environ["NO_COLOR"] = "1"
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from pmops.cli import app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_KB = ROOT / "examples" / "kb"
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPORA = ROOT.parent / "shared" / "corpora"
+PMOPS = str(Path(sys.executable).with_name("pmops"))
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the real home, git config or identity."""
+    home = tmp_path_factory.mktemp("home")
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Test PM\n\temail = test.pm@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for var in ("PMOPS_KB", "PMOPS_DEBUG", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR", "GIT_WORK_TREE", "PRE_COMMIT"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done.stdout
+
+
+def commit_count(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD").strip())
+
+
+class Runner:
+    """Runs pmops in-process like a user would; an unexpected exception fails the test."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):  # noqa: A002
+        result = self.runner.invoke(app, [str(a) for a in args], input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if code is not None:
+            assert result.exit_code == code, (
+                f"pmops {' '.join(map(str, args))} exited {result.exit_code}, expected {code}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            )
+        return result
+
+
+@pytest.fixture
+def pmops() -> Runner:
+    return Runner()
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh KB made by `pmops init`, and the current folder inside it."""
+    from pmops import scaffold
+
+    root = tmp_path / "kb"
+    scaffold.init(root, "Test KB")
+    monkeypatch.chdir(root)
+    return root
+
+
+def copy_kb(source: Path, target: Path) -> Path:
+    """A fixture KB copied into its own git repository (one commit)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".git", ".pmops"))
+    git(target, "init", "-q")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "fixture")
+    return target
+
+
+@pytest.fixture
+def example_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = copy_kb(EXAMPLE_KB, tmp_path / "example")
+    monkeypatch.chdir(root)
+    return root
