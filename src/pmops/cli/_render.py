@@ -31,13 +31,13 @@ def table(records: list, columns: tuple[str, ...], title: str | None = None) -> 
     grid = Table(title=title, show_lines=False, header_style="bold")
     id_width = max(len(rec.id or rec.path) for rec in records)
     # Columns the terminal cannot fit are dropped from the right (most useful first).
-    room = max(0, (out.width - id_width - 30) // 13)
+    room = max(0, (out.width - id_width - 4 - 23) // 16)  # title: 20 + borders; a column: ~13 + borders
     columns = columns[:room]
     grid.add_column("id", no_wrap=True, style="cyan")
-    grid.add_column("title", ratio=3, min_width=20, overflow="fold")
+    grid.add_column("title", min_width=20, overflow="fold")
     for column in columns:
         # Wide enough that a date is never split over two lines.
-        grid.add_column(column, ratio=1, min_width=10, overflow="fold")
+        grid.add_column(column, min_width=10, overflow="fold")
     for rec in records:
         grid.add_row(safe(rec.id or rec.path), safe(rec.title), *(safe(value_text(rec.values.get(c))) for c in columns))
     out.print(grid)
@@ -49,7 +49,8 @@ def document(record) -> None:  # noqa: ANN001 - Record
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{safe(record.title)}[/bold]  [dim]{safe(record.type)} · {safe(record.path)}[/dim]")
+    out.print(f"[bold]{safe(record.title)}[/bold]")
+    out.print(f"[dim]{safe(record.type)} · {safe(record.path)}[/dim]")
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim", no_wrap=True)
     fields.add_column(overflow="fold")

@@ -68,7 +68,8 @@ def _report_created(created, json_out: bool) -> None:  # noqa: ANN001 - kb.Creat
         return
     committed = f" (commit {created.commit[:10]})" if created.commit else " (not committed)"
     _shared.console().print(
-        f"Added {record.type} [bold cyan]{_shared.safe(record.id)}[/bold cyan] → {_shared.safe(record.path)}{committed}"
+        f"Added {record.type} [bold cyan]{_shared.safe(record.id)}[/bold cyan] → {_shared.safe(record.path)}{committed}",
+        soft_wrap=True,
     )
 
 

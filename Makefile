@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test smoke docs bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## demo: run pmops on a temporary copy of examples/kb (the repository is not changed)
+demo: $(STAMP)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## smoke: build the wheel, install it in a clean venv, run pmops init + insight add there
+smoke: $(STAMP)
+	bash .ci/smoke
+
+## docs: regenerate the CLI reference from --help
+docs: $(STAMP)
+	$(BIN)/python -m tests.gen_cli_docs > docs/cli.md
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .hypothesis
