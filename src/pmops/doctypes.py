@@ -8,7 +8,7 @@ from typing import Any
 
 # Field kinds and what they hold once read:
 #   text, longtext        str (longtext is multi-line, e.g. a quote)
-#   choice                str, one of Field.choices
+#   choice                str, one of Field.choices (any value while there are none)
 #   date                  datetime.date (ISO-8601 in the file)
 #   int, number           int / float
 #   bool                  bool
@@ -152,8 +152,9 @@ INSIGHT = DocType(
             help="where it came from",
         ),
         Field("customer", help="the customer or account (no personal data)"),
-        Field("segment", help="customer segment, e.g. enterprise"),
-        Field("area", help="product area it concerns"),
+        # Choices with no list: any value, matched exactly; a KB narrows them in pmops.yaml.
+        Field("segment", "choice", help="customer segment, e.g. enterprise"),
+        Field("area", "choice", help="product area it concerns"),
         TAGS,
         Field("quote", "longtext", help="the customer's words, verbatim"),
         Field("author", default="author", help="who captured it"),

@@ -144,17 +144,21 @@ def _last_line(text: str) -> str:
 
 
 def find(path: Path) -> Repo | None:
-    """The repository whose working tree contains `path`, or None."""
-    from git import InvalidGitRepositoryError, NoSuchPathError
-    from git import Repo as GitPythonRepo
+    """The repository whose working tree contains `path`, or None.
 
-    try:
-        repo = GitPythonRepo(path, search_parent_directories=True)
-    except (InvalidGitRepositoryError, NoSuchPathError):
-        return None
-    if repo.bare or repo.working_tree_dir is None:
-        return None
-    return Repo(Path(repo.working_tree_dir).resolve(), Path(repo.git_dir).resolve())
+    Found by walking up to a `.git` folder (or a `.git` file pointing to one, as in
+    worktrees and submodules) without starting git: read-only commands use this too.
+    """
+    for folder in (path, *path.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return Repo(folder, marker.resolve())
+        if marker.is_file():
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                git_dir = Path(text[len("gitdir:") :].strip())
+                return Repo(folder, (folder / git_dir).resolve())
+    return None
 
 
 def init(path: Path) -> Repo:

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pmops import config, documents, ids, store, taxonomy, templates, yamlsafe
+from pmops import config, documents, gitrepo, ids, store, taxonomy, templates, yamlsafe
 from pmops.doctypes import PAGE, DocType, Field, Page
 from pmops.documents import Document
 from pmops.errors import (
@@ -101,19 +101,32 @@ class KnowledgeBase:
         return taxonomy.from_data(config.read_yaml(self.root / taxonomy.FILENAME, taxonomy.FILENAME))
 
     @cached_property
-    def repo(self):  # noqa: ANN201 - gitrepo.Repo | None, imported lazily
-        from pmops import gitrepo
-
+    def repo(self) -> gitrepo.Repo | None:
         return gitrepo.find(self.root)
 
-    @property
+    @cached_property
     def state_dir(self) -> Path:
         """pmops' private folder: inside .git when there is one, so it is never committed."""
-        git_dir = self.root / ".git"
-        if git_dir.is_dir():
-            return git_dir / "pmops"
+        return state_dir(self.root, self.repo)
+
+    @property
+    def lock_path(self) -> Path:
+        return self.state_dir / "write.lock"
+
+    @property
+    def index_dir(self) -> Path:
+        """One index per KB, even when several KBs share a repository."""
         repo = self.repo
-        return repo.git_dir / "pmops" if repo else self.root / ".pmops"
+        if repo is None or repo.root == self.root:
+            return self.state_dir / "index"
+        key = os.path.relpath(self.root, repo.root)
+        return self.state_dir / ("index-" + ids.slugify(key.replace(os.sep, "-"), 60))
+
+    @cached_property
+    def index(self):  # noqa: ANN201 - pmops.index.Index, imported lazily
+        from pmops.index import Index
+
+        return Index(self)
 
     def doctype(self, name: str) -> DocType:
         try:
@@ -125,21 +138,43 @@ class KnowledgeBase:
 
     # -- reading -------------------------------------------------------------------
 
-    def paths(self, under: Path | None = None) -> Iterator[Path]:
+    def _walk(self, under: Path | None = None) -> Iterator[os.DirEntry]:
         """Every markdown file of the KB (or below `under`), in a stable order.
 
-        Hidden folders (.git, .pmops), templates/ and links that leave the KB are skipped.
+        Hidden files and folders (.git, .pmops), templates/, folder links, and file
+        links that leave the KB are skipped.
         """
-        top = under or self.root
-        for folder, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
-            for name in sorted(files):
-                if not name.endswith(".md") or name.startswith("."):
+        stack = [str(under or self.root)]
+        while stack:
+            try:
+                entries = sorted(os.scandir(stack.pop()), key=lambda e: e.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in entries:
+                if entry.name.startswith("."):
                     continue
-                path = Path(folder, name)
-                if path.is_symlink() and not self._inside(path):
-                    continue
-                yield path
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS:
+                        folders.append(entry.path)
+                elif entry.name.endswith(".md") and (not entry.is_symlink() or self._inside(Path(entry.path))):
+                    yield entry
+            stack.extend(reversed(folders))
+
+    def paths(self, under: Path | None = None) -> Iterator[Path]:
+        return (Path(entry.path) for entry in self._walk(under))
+
+    def scan(self) -> dict[str, tuple[int, int]]:
+        """Every markdown file's KB-relative path with its (mtime_ns, size): one stat each, no reads."""
+        cut = len(str(self.root)) + 1
+        found = {}
+        for entry in self._walk():
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            found[entry.path[cut:].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
+        return found
 
     def _inside(self, path: Path) -> bool:
         try:
@@ -149,6 +184,9 @@ class KnowledgeBase:
         return True
 
     def rel(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     def read(self, path: Path) -> Document:
@@ -408,7 +446,7 @@ class KnowledgeBase:
                 f"{self.root} is not in a git repository, so nothing can be committed",
                 hint="run 'git init' there, or pass --no-commit (or set 'commit: false' in pmops.yaml)",
             )
-        with store.write_lock(self.state_dir / "write.lock"):
+        with store.write_lock(self.lock_path):
             if repo:
                 repo.check_writable()
             written: list[Path] = []
@@ -420,16 +458,18 @@ class KnowledgeBase:
                 for path, before, after in changes[: len(written)]:
                     store.undo(path, before, after)
                 raise
-            if not repo:
-                return None
-            try:
-                return repo.commit(written, message)
-            except PmopsError as exc:
-                saved = ", ".join(self.rel(p) for p in written)
-                raise type(exc)(
-                    f"saved {saved} but did not commit it: {exc.message}",
-                    hint="fix the problem, then commit the file with git",
-                ) from None
+            sha = None
+            if repo:
+                try:
+                    sha = repo.commit(written, message)
+                except PmopsError as exc:
+                    saved = ", ".join(self.rel(p) for p in written)
+                    raise type(exc)(
+                        f"saved {saved} but did not commit it: {exc.message}",
+                        hint="fix the problem, then commit the file with git",
+                    ) from None
+            self.index.update(written)
+            return sha
 
 
 def _empty(value: Any) -> bool:
@@ -452,3 +492,8 @@ def _matches(actual: Any, wanted: str) -> bool:
     if isinstance(actual, list):
         return any(str(a).casefold() == wanted for a in actual)
     return actual is not None and str(actual).casefold() == wanted
+
+
+def state_dir(root: Path, repo: gitrepo.Repo | None) -> Path:
+    """Where pmops keeps its lock and index: `.git/pmops/`, else a git-ignored `.pmops/`."""
+    return repo.git_dir / "pmops" if repo else root / ".pmops"

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmops import config, gitrepo, store, taxonomy, templates
+from pmops import config, gitrepo, kb, store, taxonomy, templates
 from pmops.doctypes import BUILTIN
 from pmops.errors import Conflict, InvalidInput, PmopsError
 
@@ -70,7 +70,7 @@ def init(path: Path, name: str | None = None, *, commit: bool = True) -> Initial
         raise
     result = Initialised(root, [], new_repo=new_repo)
     written: list[Path] = []
-    with store.write_lock(_lock_path(root, repo)):
+    with store.write_lock(kb.state_dir(root, repo) / "write.lock"):
         for rel, data in files.items():
             target = root / rel
             if target.exists():
@@ -83,6 +83,3 @@ def init(path: Path, name: str | None = None, *, commit: bool = True) -> Initial
             result.commit = repo.commit(written, f'pmops: initialise knowledge base "{name}"')
     return result
 
-
-def _lock_path(root: Path, repo: gitrepo.Repo | None) -> Path:
-    return (repo.git_dir / "pmops" if repo else root / ".pmops") / "write.lock"

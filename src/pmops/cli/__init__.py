@@ -78,9 +78,10 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import core, insight
+    from pmops.cli import core, insight, search
 
     core.register(app)
+    search.register(app)
     app.add_typer(insight.app, name="insight")
 
 

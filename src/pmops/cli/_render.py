@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from pmops.cli._shared import console, plain, safe
@@ -78,3 +80,60 @@ def findings(report) -> None:  # noqa: ANN001 - lint.Report
             out.print(f"    [dim]hint: {safe(f.hint)}[/dim]", soft_wrap=True)
     summary = f"{report.files} files: {report.errors} errors, {report.warnings} warnings"
     console(stderr=True).print(f"[dim]{summary}[/dim]")
+
+
+@contextlib.contextmanager
+def rebuild_progress() -> Iterator:
+    """A progress callback for long index work: a bar on a terminal, nothing otherwise."""
+    err = console(stderr=True)
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def snippet(text: str) -> str:
+    """A search snippet with its matched words highlighted, everything else escaped."""
+    from pmops.index import HIT_END, HIT_START
+
+    out = []
+    for i, part in enumerate(text.replace(HIT_END, HIT_START).split(HIT_START)):
+        out.append(f"[bold yellow]{safe(part)}[/bold yellow]" if i % 2 else safe(part))
+    return "".join(out)
+
+
+def search_results(results) -> None:  # noqa: ANN001 - index.Results
+    out = console()
+    if not results.hits:
+        out.print("no results")
+        if results.suggestion:
+            out.print(f"did you mean: [bold]{safe(results.suggestion)}[/bold]")
+        return
+    for hit in results.hits:
+        when = hit.date.isoformat() if hit.date else ""
+        out.print(f"[cyan]{safe(hit.id)}[/cyan]  [dim]{safe(hit.type)}  {when}[/dim]  [bold]{safe(hit.title)}[/bold]", soft_wrap=True)
+        if hit.snippet:
+            out.print(f"    {snippet(hit.snippet)}", soft_wrap=True)
+    shown = len(results.hits)
+    more = f" of {results.total}" if results.total > shown else ""
+    console(stderr=True).print(f"[dim]{shown}{more} {'result' if shown == 1 and not more else 'results'}[/dim]")
+
+
+def index_sync(sync) -> None:  # noqa: ANN001 - index.Sync
+    out = console()
+    if sync.rebuilt:
+        out.print(f"rebuilt ({safe(sync.rebuilt)}): {sync.added} documents indexed")
+    else:
+        out.print(f"+{sync.added} ~{sync.modified} -{sync.removed}  ({sync.documents} files)")
+    if sync.stale:
+        out.print("[yellow]another process is updating the index; it will catch up on the next command[/yellow]")
+    for path, reason in sorted(sync.problems.items()):
+        out.print(f"[red]not indexed:[/red] {safe(path)}: {safe(reason)}", soft_wrap=True)

@@ -1,0 +1,74 @@
+"""`pmops search` and `pmops index`: find anything, keep the index fresh."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words, \"a phrase\", OR, NOT, word*, field:value.")],
+    doc_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Only this document type (insight, page, …).")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only documents with this tag.")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
+    json_out: JsonOpt = False,
+) -> None:
+    """Search every document of the KB, best matches first.
+
+    All words must match; stemming finds "priced" for "pricing". Also: "a phrase",
+    OR, NOT, prefix*, and fields such as tag:pricing, type:decision,
+    segment:enterprise, area:billing, source:interview, author:priya,
+    date:2026-03 or date:[2026-01-01 to 2026-03-31].
+
+    Example:
+
+        pmops search '"per seat" pricing segment:public-sector'
+    """
+    kb = _shared.state(ctx).kb()
+    with _render.rebuild_progress() as progress:
+        results = kb.index.search(
+            query, doc_type=doc_type, tag=tag, since=_shared.parse_date_option(since, "--since"), limit=limit,
+            progress=progress,
+        )  # fmt: skip
+    if json_out:
+        _shared.print_json([hit.to_json() for hit in results.hits])
+    else:
+        _render.search_results(results)
+
+
+def index(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild the index from scratch.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Bring the search index up to date, and report files that cannot be read.
+
+    The index updates itself before every search; this command shows what changed
+    (+added ~modified -removed) and lists unreadable files with the reason.
+
+    Example:
+
+        pmops index --rebuild
+    """
+    kb = _shared.state(ctx).kb()
+    with _render.rebuild_progress() as progress:
+        sync = kb.index.refresh(progress, rebuild=rebuild)
+    if json_out:
+        _shared.print_json(
+            {"documents": sync.documents, "added": sync.added, "modified": sync.modified, "removed": sync.removed,
+             "rebuilt": sync.rebuilt, "stale": sync.stale,
+             "problems": [{"path": p, "reason": r} for p, r in sorted(sync.problems.items())]}
+        )  # fmt: skip
+    else:
+        _render.index_sync(sync)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(search)
+    app.command()(index)

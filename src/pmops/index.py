@@ -1,0 +1,524 @@
+"""The search index: a Whoosh port with a schema from the registry, kept fresh by a stat manifest.
+
+The index is a cache, never content. It lives in the KB's git folder, so it is
+never committed and an index from elsewhere is never opened (Whoosh's table of
+contents is a pickle); a KB without git keeps it in a git-ignored `.pmops/`, which
+is never read again once the KB is in a repository. It is caught up on every use
+(only files whose size or mtime changed are re-read, and only those whose
+content hash changed are re-indexed), and is rebuilt — into a temporary folder,
+then swapped in — when missing, corrupt, or made by another schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmops.documents import content_hash
+from pmops.errors import DocumentError, InvalidInput, PmopsError
+
+SCHEMA_VERSION = 1
+MAX_QUERY_BYTES = 1024
+PARALLEL_FROM = 3000  # documents; below this a single process rebuilds faster
+WRITER_TIMEOUT = 5.0
+MANIFEST = "manifest.json"
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Markdown syntax that means nothing to a reader of a snippet.
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](target) -> text
+_LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+(?:\[[ xX]\][ \t]+)?", re.MULTILINE)
+_EMPHASIS = re.compile(r"\*{1,3}|`+|(?<!\w)_{1,3}|_{1,3}(?!\w)")
+_DATE_CLAUSE = re.compile(r"date:\s*(\[[^\]]*\]|\S+)", re.IGNORECASE)
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+HIT_START, HIT_END = "\x02", "\x03"  # marks around highlighted words in a snippet
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Sync:
+    """What a catch-up or rebuild did."""
+
+    added: int = 0
+    modified: int = 0
+    removed: int = 0
+    documents: int = 0
+    rebuilt: str | None = None  # why the index was rebuilt, if it was
+    problems: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
+    stale: bool = False  # another process held the index; results may lag
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.modified or self.removed or self.rebuilt)
+
+
+@dataclass
+class Hit:
+    id: str
+    type: str
+    title: str
+    date: dt.date | None
+    path: str
+    score: float
+    snippet: str  # plain text with HIT_START/HIT_END around matched words
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "path": self.path,
+            "score": round(self.score, 4),
+            "snippet": self.snippet.replace(HIT_START, "").replace(HIT_END, ""),
+        }
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    query: str
+    suggestion: str | None = None
+    sync: Sync = field(default_factory=Sync)
+
+
+def _whoosh():  # noqa: ANN202 - imported lazily: only search and index need Whoosh
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
+        import whoosh.fields
+        import whoosh.highlight
+        import whoosh.index
+        import whoosh.qparser
+        import whoosh.qparser.dateparse
+        import whoosh.query
+    return whoosh
+
+
+class Index:
+    """The index of one KB."""
+
+    def __init__(self, kb):  # noqa: ANN001 - KnowledgeBase
+        self.kb = kb
+        self.dir = kb.index_dir
+        self.manifest_path = self.dir.parent / f"{self.dir.name}-{MANIFEST}"
+        self._fields = _field_kinds(kb.registry)
+
+    # -- schema --------------------------------------------------------------------
+
+    @property
+    def signature(self) -> str:
+        """Changes when the schema would: pmops' schema version or the KB's registry."""
+        text = json.dumps([SCHEMA_VERSION, sorted(self._fields.items())])
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+    def schema(self):  # noqa: ANN201 - whoosh.fields.Schema
+        whoosh = _whoosh()
+        f = whoosh.fields
+        from whoosh.analysis import StemmingAnalyzer
+
+        stem = StemmingAnalyzer()
+        columns: dict[str, Any] = {
+            "path": f.ID(stored=True, unique=True),
+            "id": f.ID(stored=True),
+            "type": f.ID(stored=True),
+            "title": f.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
+            "body": f.TEXT(analyzer=stem, spelling=True),
+            "date": f.DATETIME(stored=True),
+            "tags": f.KEYWORD(commas=True, lowercase=True, scorable=True),
+        }
+        for name, kind in self._fields.items():
+            if name in columns:
+                continue
+            if kind == "text":
+                columns[name] = f.TEXT(analyzer=stem)
+            elif kind == "date":
+                columns[name] = f.DATETIME()
+            else:
+                columns[name] = f.KEYWORD(commas=True, lowercase=True)
+        return f.Schema(**columns)
+
+    # -- keeping it fresh ----------------------------------------------------------
+
+    def _manifest(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("signature") != self.signature:
+            return None
+        return data
+
+    def _save_manifest(self, files: dict[str, list], problems: dict[str, str]) -> None:
+        data = {"signature": self.signature, "files": files, "problems": problems}
+        tmp = self.manifest_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, self.manifest_path)
+
+    def _open(self):  # noqa: ANN202 - whoosh index or None
+        whoosh = _whoosh()
+        # Whoosh leaves the file open when a damaged table of contents fails to load; the
+        # failed attempt's frames (and that file) are freed inside this block, quietly.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                if not whoosh.index.exists_in(str(self.dir)):
+                    return None
+                ix = whoosh.index.open_dir(str(self.dir))
+                ix.doc_count()  # reads the segments: a truncated file fails here
+                return ix
+            except Exception:  # noqa: BLE001 - any failure to open means: rebuild
+                return None
+
+    def refresh(self, progress: Progress | None = None, *, rebuild: bool = False) -> Sync:
+        """Bring the index up to date with the files on disk (rebuilding when needed)."""
+        manifest = None if rebuild else self._manifest()
+        ix = None if rebuild else self._open()
+        if rebuild:
+            reason = "asked for"
+        elif ix is None:
+            reason = "missing or unreadable"
+        elif manifest is None:
+            reason = "made by another version of the schema"
+        else:
+            reason = None
+        if reason:
+            return self._rebuild(reason, progress)
+        return self._catch_up(ix, manifest)
+
+    def update(self, paths: list[Path]) -> Sync:
+        """After a write: index just these files (the next full catch-up finds anything else).
+
+        Never raises for the index's sake: a missing, locked or broken index is left for
+        the next command to rebuild or catch up.
+        """
+        try:
+            manifest = self._manifest()
+            ix = self._open() if manifest is not None else None
+            if ix is None:
+                return Sync(stale=True)
+            return self._catch_up(ix, manifest, only=[self.kb.rel(p) for p in paths])
+        except Exception:  # noqa: BLE001 - the write succeeded; the index catches up later
+            return Sync(stale=True)
+
+    def _stats(self, rels: list[str]) -> dict[str, tuple[int, int]]:
+        found = {}
+        for rel in rels:
+            try:
+                st = (self.kb.root / rel).stat()
+            except OSError:
+                continue
+            found[rel] = (st.st_mtime_ns, st.st_size)
+        return found
+
+    def _catch_up(self, ix, manifest: dict[str, Any], only: list[str] | None = None) -> Sync:  # noqa: ANN001
+        known: dict[str, list] = manifest["files"]
+        problems: dict[str, str] = dict(manifest.get("problems") or {})
+        now = self.kb.scan() if only is None else self._stats([r for r in only if r.endswith(".md")])
+        sync = Sync(documents=len(now) if only is None else len(known))
+        removed = [p for p in (known if only is None else only) if p in known and p not in now]
+        touched = [p for p, st in now.items() if p not in known or tuple(known[p][:2]) != st]
+        if not removed and not touched:
+            sync.problems = problems
+            return sync
+        updates: list[tuple[str, dict[str, Any] | None]] = []
+        for rel in touched:
+            data = self._read_bytes(rel)
+            if data is None:
+                removed.append(rel)
+                continue
+            sha = content_hash(data)
+            stat = list(now[rel])
+            if rel in known and known[rel][2] == sha:  # touched, not changed (checkout, pull)
+                known[rel] = [*stat, sha]
+                continue
+            fields = self._document_fields(rel, data, problems)
+            updates.append((rel, fields))
+            sync.added += rel not in known
+            sync.modified += rel in known
+            known[rel] = [*stat, sha]
+        for rel in removed:
+            known.pop(rel, None)
+            problems.pop(rel, None)
+        sync.removed = len([r for r in removed if r not in now])
+        if updates or removed:
+            try:
+                writer = ix.writer(timeout=WRITER_TIMEOUT)
+            except Exception:  # noqa: BLE001 - LockError: another process is writing
+                sync.stale = True
+                return sync
+            try:
+                for rel in removed:
+                    writer.delete_by_term("path", rel)
+                for rel, fields in updates:
+                    if fields is None:
+                        writer.delete_by_term("path", rel)
+                    else:
+                        writer.update_document(**fields)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        self._save_manifest(known, problems)
+        sync.problems = problems
+        return sync
+
+    def _read_bytes(self, rel: str) -> bytes | None:
+        try:
+            return (self.kb.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    def _document_fields(self, rel: str, data: bytes, problems: dict[str, str]) -> dict[str, Any] | None:
+        """What the index holds for one file, or None (with the reason kept) when it is unreadable."""
+        from pmops import documents
+
+        try:
+            record = self.kb.record(documents.parse(rel, data))
+        except DocumentError as exc:
+            problems[rel] = exc.reason + (f" (line {exc.line})" if exc.line else "")
+            return None
+        problems.pop(rel, None)
+        return self._fields_of(record)
+
+    def _fields_of(self, record) -> dict[str, Any]:  # noqa: ANN001 - Record
+        fields: dict[str, Any] = {
+            "path": record.path,
+            "id": record.id or record.path,
+            "type": record.type,
+            "title": record.title,
+            "body": _searchable_body(record.doc.body),
+        }
+        values = dict(record.values)
+        if record.type == "page":  # foreign front-matter: index what looks like tags and a date
+            values.update({k: record.doc.meta.get(k) for k in ("tags", "date") if k in record.doc.meta})
+        for name, value in values.items():
+            if name in ("id", "title") or name in record.problems or value in (None, "", []):
+                continue
+            kind = self._fields.get(name, "keyword" if name == "tags" else None)
+            if name == "date":
+                kind = "date"
+            if kind is None:
+                continue
+            converted = _index_value(kind, value)
+            if converted is not None:
+                fields[name] = converted
+        return fields
+
+    def _rebuild(self, reason: str, progress: Progress | None) -> Sync:
+        """A fresh index in a temporary folder, swapped in when complete."""
+        whoosh = _whoosh()
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        stats = self.kb.scan()
+        sync = Sync(documents=len(stats), rebuilt=reason)
+        ix = whoosh.index.create_in(str(tmp), self.schema())
+        parallel = len(stats) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+        writer = ix.writer(procs=min(os.cpu_count() or 1, 4), multisegment=True, limitmb=128) if parallel else ix.writer(limitmb=128)
+        files: dict[str, list] = {}
+        try:
+            for n, (rel, stat) in enumerate(stats.items(), 1):
+                data = self._read_bytes(rel)
+                if data is not None:
+                    fields = self._document_fields(rel, data, sync.problems)
+                    if fields is not None:
+                        writer.add_document(**fields)
+                    files[rel] = [*stat, content_hash(data)]
+                if progress and (n % 200 == 0 or n == len(stats)):
+                    progress(n, len(stats))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        old = self.dir.with_name(f"{self.dir.name}.old-{os.getpid()}")
+        if self.dir.exists():
+            os.replace(self.dir, old)
+        os.replace(tmp, self.dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self._save_manifest(files, sync.problems)
+        sync.added = len(files) - len(sync.problems)
+        return sync
+
+    # -- searching -----------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        doc_type: str | None = None,
+        tag: str | None = None,
+        since: dt.date | None = None,
+        limit: int = 20,
+        progress: Progress | None = None,
+    ) -> Results:
+        """Best matches first, with highlighted snippets; the index is caught up first."""
+        query = query.strip()
+        if not query:
+            raise InvalidInput("the query is empty", hint='try words, "a phrase", tag:pricing or type:insight')
+        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+            raise InvalidInput(f"the query is longer than {MAX_QUERY_BYTES} bytes", hint="search for fewer words")
+        if limit < 1:
+            raise InvalidInput("--limit must be at least 1")
+        sync = self.refresh(progress)
+        ix = self._open()
+        if ix is None:  # corrupted between refresh and open (or by a concurrent rebuild): once more
+            sync = self.refresh(progress, rebuild=True)
+            ix = self._open()
+        try:
+            return self._search(ix, query, doc_type, tag, since, limit, sync)
+        except PmopsError:
+            raise
+        except Exception:  # noqa: BLE001 - a damaged segment file fails in many ways: rebuild, retry once
+            sync = self.refresh(progress, rebuild=True)
+            return self._search(self._open(), query, doc_type, tag, since, limit, sync)
+
+    def _parser(self, schema):  # noqa: ANN001, ANN202
+        whoosh = _whoosh()
+        qp = whoosh.qparser
+        text_fields = ["title", "body"] + [n for n, k in self._fields.items() if k == "text" and n not in ("title",)]
+        parser = qp.MultifieldParser(text_fields, schema, group=qp.AndGroup)
+        parser.add_plugin(whoosh.qparser.dateparse.DateParserPlugin(free=False))
+        parser.add_plugin(qp.GtLtPlugin())
+        parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
+        return parser
+
+    def _search(self, ix, query, doc_type, tag, since, limit, sync: Sync) -> Results:  # noqa: ANN001
+        from pmops import taxonomy
+
+        whoosh = _whoosh()
+        wq = whoosh.query
+        parser = self._parser(ix.schema)
+        text = _DATE_CLAUSE.sub(lambda m: "date:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(1)), query)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                words = parser.parse(_lower_fields(text))
+        except Exception as exc:  # noqa: BLE001 - plugins (dates) raise what they like
+            raise InvalidInput(f"cannot understand the query: {exc}", hint="dates look like date:2026-03-01") from None
+        parsed = words
+        filters = []
+        if doc_type:
+            filters.append(wq.Term("type", doc_type.lower()))
+        if tag:
+            filters.append(wq.Term("tags", taxonomy.normalise(tag)))
+        if since:
+            filters.append(wq.DateRange("date", dt.datetime.combine(since, dt.time()), None))
+        if filters:
+            parsed = wq.And([parsed, *filters])
+        with ix.searcher() as searcher:
+            found = searcher.search(parsed, limit=limit)
+            found.fragmenter = whoosh.highlight.ContextFragmenter(maxchars=220, surround=60)
+            found.formatter = _Marks()
+            hits = [self._hit(h) for h in found]
+            suggestion = None
+            if not hits:
+                corrected = searcher.correct_query(words, text)
+                if corrected.query != words:
+                    suggestion = corrected.string
+            total = len(found) if len(hits) == limit else len(hits)  # len() counts every match: only when needed
+            return Results(hits, total, query, suggestion, sync)
+
+    def _hit(self, hit) -> Hit:  # noqa: ANN001 - whoosh Hit
+        stored = hit.fields()
+        body = ""
+        try:
+            from pmops import documents
+
+            rel = stored["path"]
+            body = _searchable_body(documents.parse(rel, (self.kb.root / rel).read_bytes()).body)
+        except (OSError, DocumentError):
+            pass
+        snippet = hit.highlights("body", text=body, top=2) if body else ""
+        if not snippet:
+            snippet = " ".join(body.split())[:200]
+        when = stored.get("date")
+        return Hit(
+            id=stored.get("id") or stored["path"],
+            type=stored.get("type", "page"),
+            title=stored.get("title") or stored["path"],
+            date=when.date() if isinstance(when, dt.datetime) else None,
+            path=stored["path"],
+            score=float(hit.score or 0.0),
+            snippet=" ".join(snippet.split()),
+        )
+
+
+class _Marks:
+    """A Whoosh formatter that marks matched words with control characters (rendered later)."""
+
+    between = " … "
+
+    def __call__(self, text, fragments):  # noqa: ANN001, ANN204
+        return self.format(fragments)
+
+    def format(self, fragments, replace=False):  # noqa: ANN001, ANN201
+        return self.between.join(self._fragment(f) for f in fragments)
+
+    def _fragment(self, fragment) -> str:  # noqa: ANN001
+        text, out, index = fragment.text, [], fragment.startchar
+        for token in fragment.matches:
+            if token.startchar < index:
+                continue
+            out.append(text[index : token.startchar])
+            out.append(HIT_START + text[token.startchar : token.endchar] + HIT_END)
+            index = token.endchar
+        out.append(text[index : fragment.endchar])
+        return "".join(out)
+
+
+def _lower_fields(query: str) -> str:
+    """Field names are case-insensitive (`Tag:Pricing`), operators (AND, OR, NOT) are not."""
+    return re.sub(r"\b([A-Za-z_]+):", lambda m: m.group(1).lower() + ":", query)
+
+
+def _searchable_body(body: str) -> str:
+    """The body as a reader sees it: no comments or markdown markers; links keep their text."""
+    text = _LINK.sub(r"\1", _COMMENT.sub("", body))
+    return _EMPHASIS.sub("", _LINE_MARKER.sub("", text))
+
+
+def _field_kinds(registry) -> dict[str, str]:  # noqa: ANN001
+    """Each field name of every type, as the index sees it: text, date or keyword."""
+    kinds: dict[str, str] = {}
+    for doctype in registry.values():
+        for fld in doctype.fields:
+            if fld.name in kinds or fld.name == "id":
+                continue
+            if fld.kind in ("text", "longtext"):
+                kinds[fld.name] = "text"
+            elif fld.kind == "date":
+                kinds[fld.name] = "date"
+            else:
+                kinds[fld.name] = "keyword"
+    kinds["title"] = "text"
+    return kinds
+
+
+def _index_value(kind: str, value: Any) -> Any:
+    if kind == "date":
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time())
+        if isinstance(value, str):
+            try:
+                return dt.datetime.combine(dt.date.fromisoformat(value.strip()[:10]), dt.time())
+            except ValueError:
+                return None
+        return None
+    if isinstance(value, list):
+        items = [str(v).replace(",", " ") for v in value if isinstance(v, (str, int, float))]
+        return ",".join(items) if items else None
+    if isinstance(value, (dt.date, bool, int, float)):
+        return str(value)
+    return value if isinstance(value, str) else None
+

@@ -1,0 +1,215 @@
+"""`pmops search` and `pmops index` on real Whoosh indexes and real git clones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPORA, PMOPS, copy_kb, git
+
+KEYS = {"id", "type", "title", "date", "path", "score", "snippet"}
+
+
+def hits(pmops, *args: str) -> list[dict]:  # noqa: ANN001
+    result = pmops("search", *args, "--json")
+    data = json.loads(result.stdout)
+    for hit in data:
+        assert set(hit) == KEYS
+    return data
+
+
+def titles(pmops, *args: str) -> list[str]:  # noqa: ANN001
+    return [h["title"] for h in hits(pmops, *args)]
+
+
+def test_finds_by_body_title_phrase_tag_segment_and_stem(pmops, example_kb: Path) -> None:
+    assert "Receipt capture fails on crumpled thermal paper" in titles(pmops, "thermal")  # body and title
+    assert titles(pmops, "fuel stations")[0] == "Receipt capture fails on crumpled thermal paper"  # body only
+    assert titles(pmops, '"per seat for them"') == ["Per-seat pricing punishes occasional spenders"]
+    churn = hits(pmops, "tag:churn-risk", "--limit", "100")
+    tagged = git(example_kb, "grep", "-l", "-E", r"^tags: \[.*churn-risk", "--", "insights").split()
+    assert sorted(h["path"] for h in churn) == sorted(tagged)
+    public = hits(pmops, "segment:public-sector", "--limit", "100")
+    assert sorted(h["path"] for h in public) == sorted(
+        git(example_kb, "grep", "-l", "^segment: public-sector$", "--", "insights").split()
+    )
+    # Stemming: the text says "priced", "pricing" and "price"; any form finds all of them.
+    assert {t for t in titles(pmops, "priced")} == {t for t in titles(pmops, "pricing")}
+
+
+def test_operators_fields_and_flags(pmops, example_kb: Path) -> None:
+    both = titles(pmops, "thermal OR mileage")
+    assert len(both) == 2
+    assert titles(pmops, "thermal NOT fuel") == []
+    assert titles(pmops, "therm*") == ["Receipt capture fails on crumpled thermal paper"]
+    assert titles(pmops, "Tag:Churn-Risk Area:Billing")  # field names and tag values are case-insensitive
+    assert {h["type"] for h in hits(pmops, "customer", "--limit", "100")} == {"page", "insight"}
+    assert {h["type"] for h in hits(pmops, "research", "--type", "page")} == {"page"}
+    dated = hits(pmops, "approvals", "--since", "2026-09-01")
+    assert dated and all(h["date"] >= "2026-09-01" for h in dated)
+    ranged = hits(pmops, "date:[2026-03-01 to 2026-03-31]", "--limit", "50")
+    assert ranged and all(h["date"].startswith("2026-03") for h in ranged)
+    assert len(hits(pmops, "tag:approvals", "--limit", "2")) == 2
+    assert hits(pmops, "source:usability-test", "--tag", "confusion")
+
+
+def test_snippets_are_highlighted_and_plain_in_json(pmops, example_kb: Path) -> None:
+    data = hits(pmops, "thermal")
+    assert "thermal" in data[0]["snippet"].lower() and "\x02" not in data[0]["snippet"]
+    text = pmops("search", "thermal").stdout
+    assert "ins-" in text and "Receipt capture" in text and "thermal" in text
+
+
+def test_no_match_is_exit_0_with_a_suggestion(pmops, example_kb: Path) -> None:
+    result = pmops("search", "milage claimz")
+    assert "no results" in result.stdout and "did you mean: mileage claims" in result.stdout
+    assert json.loads(pmops("search", "zzzqqq", "--json").stdout) == []
+
+
+def test_bad_queries_are_exit_2_quickly(pmops, example_kb: Path) -> None:
+    start = time.monotonic()
+    assert "longer than 1024 bytes" in pmops("search", "pricing " * 2600, code=2).stderr  # ~20 KB
+    assert time.monotonic() - start < 2
+    assert "query is empty" in pmops("search", "   ", code=2).stderr
+    assert "--limit" in pmops("search", "x", "--limit", "0", code=2).stderr
+    assert "--since" in pmops("search", "x", "--since", "yesterday-ish", code=2).stderr
+    for odd in ['"unclosed', "(((", "tag:", "NOT", "a AND OR b", "*", "date:", "title:"]:
+        pmops("search", odd, "--json")  # the parser is forgiving: never a traceback
+    assert "cannot understand the query" in pmops("search", "date:[nonsense to]", code=2).stderr
+
+
+def test_index_lives_in_git_and_rebuilds_when_missing_or_corrupt(pmops, example_kb: Path) -> None:
+    first = json.loads(pmops("index", "--json").stdout)
+    assert first["rebuilt"] and first["documents"] == 47 and first["problems"] == []
+    index_dir = example_kb / ".git" / "pmops" / "index"
+    assert index_dir.is_dir() and git(example_kb, "status", "--porcelain") == ""
+    assert json.loads(pmops("index", "--json").stdout)["rebuilt"] is None
+    for victim in sorted(index_dir.iterdir()):  # truncate every file of the index
+        victim.write_bytes(victim.read_bytes()[:10])
+    assert titles(pmops, "thermal") == ["Receipt capture fails on crumpled thermal paper"]
+    shutil.rmtree(index_dir)
+    assert titles(pmops, "thermal") == ["Receipt capture fails on crumpled thermal paper"]
+    (example_kb / ".git" / "pmops" / "index-manifest.json").write_text("{not json")
+    assert titles(pmops, "thermal") == ["Receipt capture fails on crumpled thermal paper"]
+
+
+def test_hand_edits_deletions_and_pulls_are_seen_without_rebuild(pmops, example_kb: Path, tmp_path: Path) -> None:
+    pmops("index")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(example_kb), str(remote))
+    git(example_kb, "remote", "add", "origin", str(remote))
+    git(example_kb, "fetch", "-q", "origin")
+    git(example_kb, "branch", "-q", "--set-upstream-to=origin/main")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    # 1. edited by hand
+    edited = next((example_kb / "insights").glob("*thermal-paper.md"))
+    edited.write_text(edited.read_text().replace("fuel stations", "fuel stations and a zeppelin hangar"))
+    # 2. deleted
+    deleted = next((example_kb / "insights").glob("*mileage-claims*.md"))
+    deleted.unlink()
+    # 3. pulled from another clone
+    pulled = other / "insights" / "ins-261125-abcd-quokka-sightings.md"
+    pulled.write_text("---\nid: ins-261125-abcd\ntitle: Quokka sightings\ndate: 2026-11-25\nsource: social\n---\nA quokka.\n")
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "from the other clone")
+    git(other, "push", "-q", "origin", "HEAD:main")
+    git(example_kb, "pull", "-q", "--no-rebase", "origin", "main")
+    assert titles(pmops, "zeppelin") == ["Receipt capture fails on crumpled thermal paper"]
+    assert titles(pmops, "mileage claims") == []
+    assert titles(pmops, "quokka") == ["Quokka sightings"]
+    sync = json.loads(pmops("index", "--json").stdout)
+    assert (sync["added"], sync["modified"], sync["removed"]) == (0, 0, 0)
+
+
+def test_incremental_equals_a_full_rebuild(pmops, example_kb: Path) -> None:
+    pmops("index")
+    for path in sorted((example_kb / "insights").glob("*.md"))[:5]:
+        path.write_text(path.read_text().replace("## Why it matters", "## Why it matters\n\nRevisited in December."))
+    sorted((example_kb / "insights").glob("*.md"))[-1].unlink()
+    queries = ["revisited", "december", "tag:pricing", "approvals", "segment:smb"]
+    incremental = {q: sorted(h["path"] for h in hits(pmops, q, "--limit", "100")) for q in queries}
+    pmops("index", "--rebuild")
+    assert {q: sorted(h["path"] for h in hits(pmops, q, "--limit", "100")) for q in queries} == incremental
+
+
+def test_a_write_updates_the_index(pmops, example_kb: Path) -> None:
+    pmops("index")
+    created = json.loads(pmops("insight", "add", "--title", "Wombats want offline mode", "--source", "social",
+                               "--json").stdout)  # fmt: skip
+    assert [h["id"] for h in hits(pmops, "wombats")] == [created["id"]]
+    sync = json.loads(pmops("index", "--json").stdout)
+    assert (sync["added"], sync["modified"]) == (0, 0), "the write already indexed it"
+
+
+def test_a_locked_index_never_fails_a_write(pmops, example_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh import index as whoosh_index
+
+    from pmops import index as pmops_index
+
+    pmops("index")
+    monkeypatch.setattr(pmops_index, "WRITER_TIMEOUT", 0.2)
+    ix = whoosh_index.open_dir(str(example_kb / ".git" / "pmops" / "index"))
+    writer = ix.writer()  # holds Whoosh's lock, as another process would
+    try:
+        pmops("insight", "add", "--title", "Written while the index is locked", "--source", "survey")
+        assert json.loads(pmops("index", "--json").stdout)["stale"] is True
+    finally:
+        writer.cancel()
+    assert titles(pmops, "locked") == ["Written while the index is locked"]
+
+
+def test_unreadable_files_are_reported_not_dropped(pmops, example_kb: Path) -> None:
+    (example_kb / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    (example_kb / "binary.md").write_bytes(b"\x89PNG\0\0\0")
+    data = json.loads(pmops("index", "--json").stdout)
+    problems = {p["path"]: p["reason"] for p in data["problems"]}
+    assert set(problems) == {"broken.md", "binary.md"}
+    assert "invalid YAML" in problems["broken.md"] and "binary" in problems["binary.md"]
+    assert "not indexed: broken.md" in pmops("index").stdout
+    (example_kb / "broken.md").write_text("---\ntitle: Mended\n---\nnow fine\n")
+    assert titles(pmops, "mended") == ["Mended"]
+    assert [p["path"] for p in json.loads(pmops("index", "--json").stdout)["problems"]] == ["binary.md"]
+
+
+def test_the_18f_handbook_is_indexed_and_found(pmops, tmp_path: Path) -> None:
+    source = CORPORA / "18f-handbook"
+    if not source.is_dir():
+        pytest.skip("the shared corpora are not beside this checkout")
+    root = tmp_path / "handbook"
+    shutil.copytree(source, root)
+    subprocess.run([PMOPS, "init", str(root), "--no-commit"], check=True, capture_output=True)
+    data = json.loads(pmops("--kb", root, "index", "--json").stdout)
+    assert data["documents"] > 150 and data["problems"] == []
+    found = json.loads(pmops("--kb", root, "search", "leave", "--json").stdout)
+    assert found and all(h["type"] == "page" for h in found)
+
+
+def test_two_kbs_in_one_repository_have_separate_indexes(pmops, tmp_path: Path) -> None:
+    repo = tmp_path / "mono"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    for name in ("alpha", "beta"):
+        pmops("init", repo / name)
+        pmops("--kb", repo / name, "insight", "add", "--title", f"Only in {name}", "--source", "survey")
+    assert [h["title"] for h in json.loads(pmops("--kb", repo / "alpha", "search", "only", "--json").stdout)] == [
+        "Only in alpha"
+    ]
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    from tests.conftest import EXAMPLE_KB
+
+    return copy_kb(EXAMPLE_KB, tmp_path / "kb")
+
+
+def test_search_in_a_real_process_is_json_only(kb_copy: Path) -> None:
+    done = subprocess.run([PMOPS, "search", "thermal", "--json"], cwd=kb_copy, capture_output=True, text=True)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
