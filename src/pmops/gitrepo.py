@@ -1,14 +1,16 @@
-"""The git port: repository state checks and commits of exactly the paths pmops touched.
+"""The git port: repository state, what changed, and commits of exactly the paths pmops touched.
 
-Everything goes through the git CLI (via GitPython's command runner), never
-GitPython's index API: `git commit --only -- PATHS` commits those paths alone,
-runs the user's hooks and leaves their own staging as it was. User text never
-becomes an option: messages go through a file, paths come after `--`.
+Everything goes through the git CLI. `git commit --only -- PATHS` commits those
+paths alone, runs the user's hooks and leaves their own staging as it was (an
+index API such as GitPython's sweeps staged files in and is many times slower).
+User text never becomes an option: messages go through a file, paths come after
+`--`. Reads pass `--no-optional-locks`, so a search never takes git's index lock.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -33,6 +35,30 @@ class Identity:
 
 
 @dataclass
+class Status:
+    """A running `git status`: HEAD's commit and the paths that differ from it."""
+
+    proc: subprocess.Popen
+
+    def result(self) -> tuple[str | None, set[str]]:
+        out, err = self.proc.communicate()
+        if self.proc.returncode != 0:
+            raise GitError(f"git status failed: {_last_line(err)}")
+        head, paths = None, set()
+        for entry in out.split("\0"):
+            if entry.startswith("# branch.oid "):
+                oid = entry.split(" ", 2)[2]
+                head = None if oid == "(initial)" else oid
+            elif entry.startswith("1 "):
+                paths.add(entry.split(" ", 8)[8])
+            elif entry.startswith("u "):
+                paths.add(entry.split(" ", 10)[10])
+            elif entry.startswith("? "):
+                paths.add(entry[2:])
+        return head, paths
+
+
+@dataclass
 class Repo:
     """A git working tree that holds (or is) the KB."""
 
@@ -43,15 +69,38 @@ class Repo:
     # -- running git ---------------------------------------------------------------
 
     def run(self, *args: str, check: bool = True) -> tuple[int, str, str]:
-        from git.cmd import Git
+        done = subprocess.run(["git", *args], **self._popen_kwargs(), check=False)
+        if check and done.returncode != 0:
+            raise GitError(f"git {args[0]} failed: {_last_line(done.stderr or done.stdout)}")
+        return done.returncode, done.stdout, done.stderr
 
-        env = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-        status, out, err = Git(str(self.root)).execute(
-            ["git", *args], with_extended_output=True, with_exceptions=False, env=env
-        )
-        if check and status != 0:
-            raise GitError(f"git {args[0]} failed: {_last_line(err or out)}")
-        return status, out, err
+    def _popen_kwargs(self) -> dict:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        return {"cwd": self.root, "env": env, "capture_output": True, "text": True, "encoding": "utf-8",
+                "errors": "surrogateescape", "stdin": subprocess.DEVNULL}  # fmt: skip
+
+    # -- what changed (for the index) ------------------------------------------------
+
+    def start_status(self, pathspec: str) -> Status:
+        """Start `git status` in the background: it runs on another core while pmops loads."""
+        kwargs = self._popen_kwargs()
+        kwargs.pop("capture_output")
+        proc = subprocess.Popen(
+            ["git", "--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
+             "--no-renames", "--ignore-submodules=all", "--", pathspec],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,
+        )  # fmt: skip
+        return Status(proc)
+
+    def changed_between(self, old: str, new: str, pathspec: str) -> set[str] | None:
+        """Paths changed from commit `old` to `new`; None when `old` is unknown (history rewritten)."""
+        status, out, _ = self.run("diff", "--name-only", "-z", "--no-renames", old, new, "--", pathspec, check=False)
+        return set(filter(None, out.split("\0"))) if status == 0 else None
+
+    def list_files(self, pathspec: str) -> list[str]:
+        """Files git tracks or would track (untracked, not ignored), repository-relative."""
+        out = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", pathspec)[1]
+        return sorted(set(filter(None, out.split("\0"))))
 
     # -- state ---------------------------------------------------------------------
 

@@ -11,14 +11,16 @@ then swapped in — when missing, corrupt, or made by another schema.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import shutil
+import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,12 @@ from typing import Any
 from pmops.documents import content_hash
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_QUERY_BYTES = 1024
 PARALLEL_FROM = 3000  # documents; below this a single process rebuilds faster
 WRITER_TIMEOUT = 5.0
 MANIFEST = "manifest.json"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Markdown syntax that means nothing to a reader of a snippet.
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](target) -> text
@@ -89,10 +92,13 @@ class Results:
     query: str
     suggestion: str | None = None
     sync: Sync = field(default_factory=Sync)
+    exact: bool = True  # False: `total` is an upper estimate
 
 
 def _whoosh():  # noqa: ANN202 - imported lazily: only search and index need Whoosh
-    with warnings.catch_warnings():
+    if "whoosh.qparser.dateparse" in sys.modules:
+        return sys.modules["whoosh"]
+    with warnings.catch_warnings(), _no_urllib_request():
         warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
         import whoosh.fields
         import whoosh.highlight
@@ -103,6 +109,34 @@ def _whoosh():  # noqa: ANN202 - imported lazily: only search and index need Who
     return whoosh
 
 
+@contextlib.contextmanager
+def _no_urllib_request() -> Iterator[None]:
+    """Whoosh imports urllib.request (HTTP, SSL, email: 26 ms, a tenth of a search) for a
+    download helper pmops never calls. While Whoosh loads, a stand-in takes its place;
+    the stand-in's `urlretrieve` forwards to the real one, should anything call it."""
+    if "urllib.request" in sys.modules:
+        yield
+        return
+    import types
+    import urllib
+
+    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
+        from urllib.request import urlretrieve as real
+
+        return real(*args, **kwargs)
+
+    stand_in = types.ModuleType("urllib.request")
+    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
+    sys.modules["urllib.request"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("urllib.request") is stand_in:
+            del sys.modules["urllib.request"]
+        if getattr(urllib, "request", None) is stand_in:
+            del urllib.request
+
+
 class Index:
     """The index of one KB."""
 
@@ -110,6 +144,7 @@ class Index:
         self.kb = kb
         self.dir = kb.index_dir
         self.manifest_path = self.dir.parent / f"{self.dir.name}-{MANIFEST}"
+        self._ix = None
         self._fields = _field_kinds(kb.registry)
 
     # -- schema --------------------------------------------------------------------
@@ -134,6 +169,7 @@ class Index:
             "body": f.TEXT(analyzer=stem, spelling=True),
             "date": f.DATETIME(stored=True),
             "tags": f.KEYWORD(commas=True, lowercase=True, scorable=True),
+            "sha": f.STORED(),  # the content hash, to tell a touched file from a changed one
         }
         for name, kind in self._fields.items():
             if name in columns:
@@ -147,23 +183,38 @@ class Index:
         return f.Schema(**columns)
 
     # -- keeping it fresh ----------------------------------------------------------
+    #
+    # Two ways to learn what changed since the last time, then one way to apply it:
+    # - in a git repository, git knows: `git status` (its stat cache, in C) lists what
+    #   differs from HEAD, `git diff OLD NEW` what a pull or a commit changed, and the
+    #   files that were dirty last time are looked at again;
+    # - without git, a stat manifest: files whose size or mtime changed.
+    # Candidates are read and hashed; only those whose hash differs from the one the
+    # index stored are re-indexed, and files gone from disk leave the index.
+
+    @property
+    def mode(self) -> str:
+        return "git" if self.kb.repo else "stat"
 
     def _manifest(self) -> dict[str, Any] | None:
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("signature") != self.signature:
+        if not isinstance(data, dict) or data.get("signature") != self.signature or data.get("mode") != self.mode:
             return None
         return data
 
-    def _save_manifest(self, files: dict[str, list], problems: dict[str, str]) -> None:
-        data = {"signature": self.signature, "files": files, "problems": problems}
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    def _save_manifest(self, manifest: dict[str, Any]) -> None:
+        manifest.update(signature=self.signature, mode=self.mode)
+        tmp = self.manifest_path.with_name(f"{self.manifest_path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self.manifest_path)
 
     def _open(self):  # noqa: ANN202 - whoosh index or None
+        """The index on disk, opened once per command; None when missing or damaged."""
+        if self._ix is not None:
+            return self._ix
         whoosh = _whoosh()
         # Whoosh leaves the file open when a damaged table of contents fails to load; the
         # failed attempt's frames (and that file) are freed inside this block, quietly.
@@ -174,12 +225,45 @@ class Index:
                     return None
                 ix = whoosh.index.open_dir(str(self.dir))
                 ix.doc_count()  # reads the segments: a truncated file fails here
-                return ix
             except Exception:  # noqa: BLE001 - any failure to open means: rebuild
                 return None
+        self._ix = ix
+        return ix
+
+    def _start(self):  # noqa: ANN202 - gitrepo.Status | None
+        repo = self.kb.repo
+        return repo.start_status(self.kb.pathspec()) if repo else None
+
+    def _state(self, status) -> dict[str, Any]:  # noqa: ANN001 - gitrepo.Status | None
+        """What the next catch-up compares against: HEAD and the dirty files, or every file's stat."""
+        if status is None:
+            return {"stat": {rel: list(st) for rel, st in self.kb.scan().items()}}
+        head, dirty = status.result()
+        return {"head": head, "dirty": sorted(self._in_kb(dirty))}
+
+    def _in_kb(self, repo_paths: set[str]) -> set[str]:
+        return {rel for rel in map(self.kb.from_repo, repo_paths) if rel is not None}
+
+    def _candidates(self, manifest: dict[str, Any], status) -> tuple[set[str], dict[str, Any]] | None:  # noqa: ANN001
+        """Paths that may have changed, and the new state; None when only a rebuild can tell."""
+        if status is None:
+            now = self.kb.scan()
+            known = manifest.get("stat") or {}
+            changed = {p for p in known if p not in now} | {p for p, st in now.items() if known.get(p) != list(st)}
+            return changed, {"stat": {rel: list(st) for rel, st in now.items()}}
+        head, dirty_paths = status.result()
+        dirty = self._in_kb(dirty_paths)
+        changed = dirty | set(manifest.get("dirty") or [])
+        if head != manifest.get("head"):
+            moved = self.kb.repo.changed_between(manifest.get("head") or EMPTY_TREE, head or EMPTY_TREE, self.kb.pathspec())
+            if moved is None:
+                return None
+            changed |= self._in_kb(moved)
+        return changed, {"head": head, "dirty": sorted(dirty)}
 
     def refresh(self, progress: Progress | None = None, *, rebuild: bool = False) -> Sync:
         """Bring the index up to date with the files on disk (rebuilding when needed)."""
+        status = None if rebuild else self._start()  # git works on another core meanwhile
         manifest = None if rebuild else self._manifest()
         ix = None if rebuild else self._open()
         if rebuild:
@@ -187,15 +271,22 @@ class Index:
         elif ix is None:
             reason = "missing or unreadable"
         elif manifest is None:
-            reason = "made by another version of the schema"
+            reason = "made by another version of pmops or of the KB's types"
         else:
-            reason = None
-        if reason:
-            return self._rebuild(reason, progress)
-        return self._catch_up(ix, manifest)
+            found = self._candidates(manifest, status)
+            if found is None:
+                reason = "the history it was built from was rewritten"
+            else:
+                changed, state = found
+                fresh = {**manifest, **state}
+                return self._apply(ix, changed, fresh, save=fresh != manifest)
+        if status is not None:
+            status.proc.kill()
+            status.proc.communicate()
+        return self._rebuild(reason, progress)
 
     def update(self, paths: list[Path]) -> Sync:
-        """After a write: index just these files (the next full catch-up finds anything else).
+        """After a write: index just these files (the next catch-up finds anything else).
 
         Never raises for the index's sake: a missing, locked or broken index is left for
         the next command to rebuild or catch up.
@@ -205,69 +296,69 @@ class Index:
             ix = self._open() if manifest is not None else None
             if ix is None:
                 return Sync(stale=True)
-            return self._catch_up(ix, manifest, only=[self.kb.rel(p) for p in paths])
+            rels = {self.kb.rel(p) for p in paths}
+            if "stat" in manifest:
+                for rel in rels:
+                    try:
+                        st = (self.kb.root / rel).stat()
+                        manifest["stat"][rel] = [st.st_mtime_ns, st.st_size]
+                    except OSError:
+                        manifest["stat"].pop(rel, None)
+            return self._apply(ix, rels, manifest)
         except Exception:  # noqa: BLE001 - the write succeeded; the index catches up later
             return Sync(stale=True)
 
-    def _stats(self, rels: list[str]) -> dict[str, tuple[int, int]]:
-        found = {}
-        for rel in rels:
-            try:
-                st = (self.kb.root / rel).stat()
-            except OSError:
-                continue
-            found[rel] = (st.st_mtime_ns, st.st_size)
-        return found
-
-    def _catch_up(self, ix, manifest: dict[str, Any], only: list[str] | None = None) -> Sync:  # noqa: ANN001
-        known: dict[str, list] = manifest["files"]
+    def _apply(self, ix, changed: set[str], manifest: dict[str, Any], *, save: bool = True) -> Sync:  # noqa: ANN001
+        """Re-read the changed paths; re-index those whose content differs from what is indexed."""
         problems: dict[str, str] = dict(manifest.get("problems") or {})
-        now = self.kb.scan() if only is None else self._stats([r for r in only if r.endswith(".md")])
-        sync = Sync(documents=len(now) if only is None else len(known))
-        removed = [p for p in (known if only is None else only) if p in known and p not in now]
-        touched = [p for p, st in now.items() if p not in known or tuple(known[p][:2]) != st]
-        if not removed and not touched:
+        sync = Sync(documents=ix.doc_count())
+        if not changed:  # the common case: nothing to read, nothing to write
+            if save:
+                self._save_manifest(manifest)
             sync.problems = problems
             return sync
-        updates: list[tuple[str, dict[str, Any] | None]] = []
-        for rel in touched:
-            data = self._read_bytes(rel)
+        updates: list[dict[str, Any]] = []
+        deletes: list[str] = []
+        with ix.searcher() as searcher:
+            indexed = {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed}
+        for rel in sorted(changed):
+            data = self._read_bytes(rel) if self.kb.is_document(rel) else None
             if data is None:
-                removed.append(rel)
+                problems.pop(rel, None)
+                if indexed[rel] is not None:
+                    deletes.append(rel)
+                    sync.removed += 1
                 continue
             sha = content_hash(data)
-            stat = list(now[rel])
-            if rel in known and known[rel][2] == sha:  # touched, not changed (checkout, pull)
-                known[rel] = [*stat, sha]
+            if sha == indexed[rel] and rel not in problems:
                 continue
-            fields = self._document_fields(rel, data, problems)
-            updates.append((rel, fields))
-            sync.added += rel not in known
-            sync.modified += rel in known
-            known[rel] = [*stat, sha]
-        for rel in removed:
-            known.pop(rel, None)
-            problems.pop(rel, None)
-        sync.removed = len([r for r in removed if r not in now])
-        if updates or removed:
+            fields = self._document_fields(rel, data, problems, sha)
+            if fields is None:
+                if indexed[rel] is not None:
+                    deletes.append(rel)
+                continue
+            updates.append(fields)
+            sync.added += indexed[rel] is None
+            sync.modified += indexed[rel] is not None
+        if updates or deletes:
             try:
-                writer = ix.writer(timeout=WRITER_TIMEOUT)
-            except Exception:  # noqa: BLE001 - LockError: another process is writing
+                writer = ix.writer(timeout=WRITER_TIMEOUT, compound=False)
+            except Exception:  # noqa: BLE001 - LockError: another process is writing; catch up next time
                 sync.stale = True
+                sync.problems = problems
                 return sync
             try:
-                for rel in removed:
+                for rel in deletes:
                     writer.delete_by_term("path", rel)
-                for rel, fields in updates:
-                    if fields is None:
-                        writer.delete_by_term("path", rel)
-                    else:
-                        writer.update_document(**fields)
+                for fields in updates:
+                    writer.update_document(**fields)
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
-        self._save_manifest(known, problems)
+            sync.documents += sync.added - sync.removed
+        manifest["problems"] = problems
+        self._save_manifest(manifest)
         sync.problems = problems
         return sync
 
@@ -277,7 +368,7 @@ class Index:
         except OSError:
             return None
 
-    def _document_fields(self, rel: str, data: bytes, problems: dict[str, str]) -> dict[str, Any] | None:
+    def _document_fields(self, rel: str, data: bytes, problems: dict[str, str], sha: str) -> dict[str, Any] | None:
         """What the index holds for one file, or None (with the reason kept) when it is unreadable."""
         from pmops import documents
 
@@ -287,7 +378,7 @@ class Index:
             problems[rel] = exc.reason + (f" (line {exc.line})" if exc.line else "")
             return None
         problems.pop(rel, None)
-        return self._fields_of(record)
+        return {**self._fields_of(record), "sha": sha}
 
     def _fields_of(self, record) -> dict[str, Any]:  # noqa: ANN001 - Record
         fields: dict[str, Any] = {
@@ -295,7 +386,8 @@ class Index:
             "id": record.id or record.path,
             "type": record.type,
             "title": record.title,
-            "body": _searchable_body(record.doc.body),
+            # Markdown punctuation never reaches the index (the analyzer drops it); comments would.
+            "body": _COMMENT.sub("", record.doc.body) if "<!--" in record.doc.body else record.doc.body,
         }
         values = dict(record.values)
         if record.type == "page":  # foreign front-matter: index what looks like tags and a date
@@ -320,34 +412,39 @@ class Index:
         tmp = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        stats = self.kb.scan()
-        sync = Sync(documents=len(stats), rebuilt=reason)
+        rels = [self.kb.rel(p) for p in self.kb.paths()]
+        sync = Sync(documents=len(rels), rebuilt=reason)
         ix = whoosh.index.create_in(str(tmp), self.schema())
-        parallel = len(stats) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-        writer = ix.writer(procs=min(os.cpu_count() or 1, 4), multisegment=True, limitmb=128) if parallel else ix.writer(limitmb=128)
-        files: dict[str, list] = {}
+        parallel = len(rels) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+        # compound=False: separate segment files are memory-mapped when searched; a compound
+        # file is copied into memory piece by piece (50 ms per search at 50k documents).
+        options = {"limitmb": 128, "compound": False}
+        if parallel:
+            options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+        writer = ix.writer(**options)
         try:
-            for n, (rel, stat) in enumerate(stats.items(), 1):
+            for n, rel in enumerate(rels, 1):
                 data = self._read_bytes(rel)
-                if data is not None:
-                    fields = self._document_fields(rel, data, sync.problems)
-                    if fields is not None:
-                        writer.add_document(**fields)
-                    files[rel] = [*stat, content_hash(data)]
-                if progress and (n % 200 == 0 or n == len(stats)):
-                    progress(n, len(stats))
+                fields = self._document_fields(rel, data, sync.problems, content_hash(data)) if data is not None else None
+                if fields is not None:
+                    writer.add_document(**fields)
+                    sync.added += 1
+                if progress and (n % 200 == 0 or n == len(rels)):
+                    progress(n, len(rels))
             writer.commit()
         except BaseException:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        # The state is taken after the files were read: what changes from now on is caught up.
+        manifest = {**self._state(self._start()), "problems": sync.problems}
         old = self.dir.with_name(f"{self.dir.name}.old-{os.getpid()}")
         if self.dir.exists():
             os.replace(self.dir, old)
         os.replace(tmp, self.dir)
         shutil.rmtree(old, ignore_errors=True)
-        self._save_manifest(files, sync.problems)
-        sync.added = len(files) - len(sync.problems)
+        self._save_manifest(manifest)
+        self._ix = None
         return sync
 
     # -- searching -----------------------------------------------------------------
@@ -380,13 +477,16 @@ class Index:
         except PmopsError:
             raise
         except Exception:  # noqa: BLE001 - a damaged segment file fails in many ways: rebuild, retry once
+            self._ix = None
             sync = self.refresh(progress, rebuild=True)
             return self._search(self._open(), query, doc_type, tag, since, limit, sync)
 
     def _parser(self, schema):  # noqa: ANN001, ANN202
         whoosh = _whoosh()
         qp = whoosh.qparser
-        text_fields = ["title", "body"] + [n for n, k in self._fields.items() if k == "text" and n not in ("title",)]
+        # Plain words search the title, the body and every text field but `author` (reached
+        # with author:…): each extra field is one more posting list to read for every word.
+        text_fields = ["title", "body"] + [n for n, k in self._fields.items() if k == "text" and n not in ("title", "author")]
         parser = qp.MultifieldParser(text_fields, schema, group=qp.AndGroup)
         parser.add_plugin(whoosh.qparser.dateparse.DateParserPlugin(free=False))
         parser.add_plugin(qp.GtLtPlugin())
@@ -420,23 +520,26 @@ class Index:
             found = searcher.search(parsed, limit=limit)
             found.fragmenter = whoosh.highlight.ContextFragmenter(maxchars=220, surround=60)
             found.formatter = _Marks()
-            hits = [self._hit(h) for h in found]
+            stems = sorted({str(t).lower() for f, t in words.iter_all_terms() if f == "body" and t}, key=len, reverse=True)
+            hits = [self._hit(h, stems) for h in found]
             suggestion = None
             if not hits:
                 corrected = searcher.correct_query(words, text)
                 if corrected.query != words:
                     suggestion = corrected.string
-            total = len(found) if len(hits) == limit else len(hits)  # len() counts every match: only when needed
-            return Results(hits, total, query, suggestion, sync)
+            # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
+            exact = len(hits) < limit or found.has_exact_length()
+            total = len(hits) if len(hits) < limit else found.estimated_length()
+            return Results(hits, total, query, suggestion, sync, exact)
 
-    def _hit(self, hit) -> Hit:  # noqa: ANN001 - whoosh Hit
+    def _hit(self, hit, stems: list[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
         stored = hit.fields()
         body = ""
         try:
             from pmops import documents
 
             rel = stored["path"]
-            body = _searchable_body(documents.parse(rel, (self.kb.root / rel).read_bytes()).body)
+            body = _window(_searchable_body(documents.parse(rel, (self.kb.root / rel).read_bytes()).body), stems)
         except (OSError, DocumentError):
             pass
         snippet = hit.highlights("body", text=body, top=2) if body else ""
@@ -475,6 +578,19 @@ class _Marks:
             index = token.endchar
         out.append(text[index : fragment.endchar])
         return "".join(out)
+
+
+def _window(text: str, stems: list[str], size: int = 900) -> str:
+    """The part of a long body around its first match: highlighting analyses every word it is
+    given, so a snippet is cut from a window rather than from the whole document."""
+    if len(text) <= size:
+        return text
+    lower = text.lower()
+    found = [i for i in (lower.find(stem) for stem in stems) if i >= 0]
+    start = max(0, min(found) - size // 3) if found else 0
+    if start:
+        start = text.find(" ", start) + 1 or start
+    return text[start : start + size]
 
 
 def _lower_fields(query: str) -> str:

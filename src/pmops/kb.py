@@ -162,7 +162,45 @@ class KnowledgeBase:
             stack.extend(reversed(folders))
 
     def paths(self, under: Path | None = None) -> Iterator[Path]:
-        return (Path(entry.path) for entry in self._walk(under))
+        """The KB's documents (below `under`). In a git repository: what git tracks or would
+        track — git-ignored files are not part of a shared KB — else every markdown file."""
+        repo = self.repo
+        if repo is None:
+            yield from (Path(entry.path) for entry in self._walk(under))
+            return
+        for repo_rel in repo.list_files(self.pathspec(under)):
+            rel = self.from_repo(repo_rel)
+            path = self.root / rel if rel is not None else None
+            if path and self.is_document(rel) and path.is_file() and (not path.is_symlink() or self._inside(path)):
+                yield path
+
+    def is_document(self, rel: str) -> bool:
+        """Whether a KB-relative path is one pmops reads (the same rules as the folder walk)."""
+        parts = rel.split("/")
+        return (
+            rel.endswith(".md")
+            and not rel.startswith("../")
+            and not any(p.startswith(".") for p in parts)
+            and not any(p in SKIP_DIRS for p in parts[:-1])
+        )
+
+    def pathspec(self, under: Path | None = None) -> str:
+        """The KB (or a folder in it) as a git pathspec, relative to the repository's top."""
+        repo = self.repo
+        assert repo is not None
+        rel = os.path.relpath(under or self.root, repo.root)
+        # git runs at the repository's top; `literal`: a folder named "[draft]" is not a glob.
+        return "." if rel == "." else ":(literal)" + rel.replace(os.sep, "/")
+
+    def from_repo(self, repo_rel: str) -> str | None:
+        """A repository-relative path as KB-relative, or None when it is outside the KB."""
+        prefix = self._repo_prefix
+        return repo_rel[len(prefix) :] if repo_rel.startswith(prefix) else None
+
+    @cached_property
+    def _repo_prefix(self) -> str:
+        rel = os.path.relpath(self.root, self.repo.root).replace(os.sep, "/")
+        return "" if rel == "." else rel + "/"
 
     def scan(self) -> dict[str, tuple[int, int]]:
         """Every markdown file's KB-relative path with its (mtime_ns, size): one stat each, no reads."""

@@ -51,7 +51,9 @@ def load(text: str) -> Any:
     nested aliases expand into gigabytes when walked ("billion laughs").
     """
     try:
-        for event in yaml.parse(text, Loader=_Parser):
+        # Anchors need '&', aliases '*', tags '!': without them, skip the (slower) event scan.
+        events = yaml.parse(text, Loader=_Parser) if any(c in text for c in "&*!") else ()
+        for event in events:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise YAMLProblem("YAML anchors and aliases are not allowed", event.start_mark.line + 1)
             tag = getattr(event, "tag", None)

@@ -213,3 +213,51 @@ def test_search_in_a_real_process_is_json_only(kb_copy: Path) -> None:
     done = subprocess.run([PMOPS, "search", "thermal", "--json"], cwd=kb_copy, capture_output=True, text=True)
     assert done.returncode == 0
     assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
+
+
+def test_an_edit_then_reverted_is_seen_both_times(pmops, example_kb: Path) -> None:
+    pmops("index")
+    path = next((example_kb / "insights").glob("*thermal-paper.md"))
+    original = path.read_text()
+    path.write_text(original.replace("fuel stations", "fuel stations near the armadillo farm"))
+    assert titles(pmops, "armadillo") == ["Receipt capture fails on crumpled thermal paper"]
+    git(example_kb, "checkout", "--", str(path))  # clean again: git status no longer lists it
+    assert titles(pmops, "armadillo") == []
+
+
+def test_git_ignored_files_are_not_part_of_the_kb(pmops, example_kb: Path) -> None:
+    (example_kb / ".gitignore").write_text(".pmops/\ndrafts/\n")
+    (example_kb / "drafts").mkdir()
+    (example_kb / "drafts" / "secret.md").write_text("# Unannounced pangolin pricing\n")
+    (example_kb / "notes.md").write_text("# Pangolin notes, not yet committed\n")
+    assert [h["path"] for h in hits(pmops, "pangolin")] == ["notes.md"]
+    assert all(f["path"] != "drafts/secret.md" for f in json.loads(pmops("lint", "--json").stdout))
+
+
+def test_rewritten_history_rebuilds(pmops, example_kb: Path) -> None:
+    pmops("index")
+    manifest = example_kb / ".git" / "pmops" / "index-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["head"] = "0" * 40  # a commit that no longer exists (after a force-push, say)
+    manifest.write_text(json.dumps(data))
+    assert json.loads(pmops("index", "--json").stdout)["rebuilt"] == "the history it was built from was rewritten"
+
+
+def test_without_git_a_stat_manifest_catches_up(pmops, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "plain"
+    pmops("init", root, "--no-commit")
+    monkeypatch.chdir(root)
+    for name in ("a", "b", "c"):
+        (root / f"{name}.md").write_text(f"# Page {name}\n\nabout {name}lemurs\n")
+    assert json.loads(pmops("index", "--json").stdout)["rebuilt"]
+    assert (root / ".pmops" / "index").is_dir()
+    (root / "a.md").write_text("# Page a\n\nnow about narwhals\n")
+    (root / "b.md").unlink()
+    (root / "d.md").write_text("# Page d\n\nabout dlemurs\n")
+    assert [h["path"] for h in hits(pmops, "narwhals")] == ["a.md"]
+    assert hits(pmops, "blemurs") == [] and [h["path"] for h in hits(pmops, "dlemurs")] == ["d.md"]
+    import os
+
+    os.utime(root / "c.md", ns=(1, 1))  # touched, not changed: hashed, not re-indexed
+    sync = json.loads(pmops("index", "--json").stdout)
+    assert (sync["added"], sync["modified"], sync["removed"]) == (0, 0, 0)

@@ -123,7 +123,7 @@ def search_results(results) -> None:  # noqa: ANN001 - index.Results
         if hit.snippet:
             out.print(f"    {snippet(hit.snippet)}", soft_wrap=True)
     shown = len(results.hits)
-    more = f" of {results.total}" if results.total > shown else ""
+    more = f" of {'' if results.exact else 'about '}{results.total}" if results.total > shown else ""
     console(stderr=True).print(f"[dim]{shown}{more} {'result' if shown == 1 and not more else 'results'}[/dim]")
 
 

@@ -1,0 +1,1 @@
+"""pmops' benchmark: a seeded KB generator and whole-process timings against baselines."""

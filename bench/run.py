@@ -1,0 +1,209 @@
+"""Whole-process timings of pmops against baselines measured in the same run.
+
+    python -m bench [--sizes 1000,10000,50000] [--runs 5] [--write docs/performance.md]
+
+Every figure is the median of several runs of a whole process (start-up
+included), so it is what a user waits for. Baselines run on the same machine
+in the same run, and the table gives the ratio: shared machines are noisy, a
+ratio much less so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.generate import generate
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+PMOPS = str(Path(sys.executable).with_name("pmops"))
+PY = sys.executable
+ENV = {**os.environ, "NO_COLOR": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+       "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}  # fmt: skip
+ENV.pop("PMOPS_KB", None)
+
+# operation -> {size: target}; a target is seconds, MiB, "baseline" (≤ the baseline) or a ratio ("1.2x")
+TARGETS = {
+    "pmops --version": {10_000: 0.15},
+    "search (term)": {10_000: 0.25, 50_000: "baseline"},
+    "search (phrase)": {10_000: 0.25, 50_000: "baseline"},
+    "search (tag + term)": {10_000: 0.25, 50_000: "baseline"},
+    "index after 1 changed file": {10_000: 0.3, 50_000: 0.5},
+    "full rebuild": {10_000: "1.2x", 50_000: "1.2x"},
+    "insight add (end to end)": {10_000: 0.5, 50_000: 0.7},
+    "lint (whole KB)": {10_000: 5.0, 50_000: 25.0},
+    "search peak memory (MiB)": {10_000: 150, 50_000: 450},
+}
+
+
+@dataclass
+class Row:
+    operation: str
+    size: int
+    median: float
+    baseline_name: str = ""
+    baseline: float | None = None
+    unit: str = "s"
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.baseline if self.baseline else None
+
+    def verdict(self) -> str:
+        target = TARGETS.get(self.operation, {}).get(self.size)
+        if target is None:
+            return ""
+        if target == "baseline":
+            ok, text = self.ratio is not None and self.ratio <= 1.0, "≤ baseline"
+        elif isinstance(target, str):
+            limit = float(target.rstrip("x"))
+            ok, text = self.ratio is not None and self.ratio <= limit, f"≤ {target} baseline"
+        else:
+            ok, text = self.median <= target, f"≤ {target:g} {self.unit}"
+        return f"{text} {'✓' if ok else '✗'}"
+
+
+def run_once(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds and peak memory (KiB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.read().decode()[-500:]}")
+    proc.stderr.close()
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(cmd: list[str], cwd: Path, runs: int, before=None) -> float:  # noqa: ANN001
+    times = []
+    for i in range(runs):
+        if before:
+            before(i)
+        times.append(run_once(cmd, cwd)[0])
+    return statistics.median(times)
+
+
+def kb_of(size: int) -> Path:
+    root = CACHE / f"kb-{size}"
+    if not (root / ".git").is_dir():
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"generating {size} documents…", file=sys.stderr)
+        generate(root, size)
+    return root
+
+
+def measure(size: int, runs: int, rg: str | None) -> list[Row]:
+    kb = kb_of(size)
+    rows: list[Row] = []
+    slow_runs = max(3, runs // 2)
+    say = lambda what: print(f"[{size}] {what}", file=sys.stderr)  # noqa: E731
+    pass_time = median_time([PY, "-c", "pass"], kb, runs)
+    say("--version")
+    rows.append(Row("pmops --version", size, median_time([PMOPS, "--version"], kb, runs), "python -c pass", pass_time))
+    say("full rebuild")
+    bare_dir = CACHE / f"bare-{size}"
+    bare = median_time([PY, str(HERE / "bare_whoosh.py"), "rebuild", str(kb), str(bare_dir)], kb, slow_runs,
+                       before=lambda i: shutil.rmtree(bare_dir, ignore_errors=True))  # fmt: skip
+    ours = median_time([PMOPS, "index", "--rebuild"], kb, slow_runs)
+    rows.append(Row("full rebuild", size, ours, "bare Whoosh multi-process writer", bare))
+    say("index after one change")
+    files = sorted((kb / "insights").iterdir())[:runs]
+
+    def touch(i: int) -> None:
+        with open(files[i], "a", encoding="utf-8") as handle:
+            handle.write(f"\nEdited in run {time.time()}.\n")
+
+    git_status = median_time(["git", "status", "--porcelain"], kb, runs)
+    rows.append(Row("index after 1 changed file", size, median_time([PMOPS, "index"], kb, runs, before=touch),
+                    "git status", git_status))  # fmt: skip
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=kb, check=True)
+    run_once([PMOPS, "index"], kb)
+    say("search")
+    queries = {"search (term)": ("reimbursement", "reimbursement"), "search (phrase)": ('"approval workflow"', "approval workflow"),
+               "search (tag + term)": ("tag:churn-risk invoice", "invoice")}  # fmt: skip
+    for name, (query, plain) in queries.items():
+        ours = median_time([PMOPS, "search", query], kb, runs)
+        if rg:
+            base = median_time([rg, "-l", "-i", "--glob", "*.md", plain, "."], kb, runs)
+            rows.append(Row(name, size, ours, "rg -l", base))
+        else:
+            rows.append(Row(name, size, ours))
+        if name == "search (term)":
+            bare_q = median_time([PY, str(HERE / "bare_whoosh.py"), "search", str(bare_dir), query], kb, runs)
+            rows.append(Row("bare Whoosh query (term)", size, bare_q))
+    peak = max(run_once([PMOPS, "search", "reimbursement"], kb)[1] for _ in range(3)) / 1024
+    rows.append(Row("search peak memory (MiB)", size, peak, unit="MiB"))
+    say("insight add")
+    counter = iter(range(1000))
+
+    def new_file(i: int) -> None:
+        (kb / f"bench-{next(counter)}-{time.time_ns()}.md").write_text("# bench\n")
+
+    git_commit = median_time(["bash", "-c", "f=$(ls -t bench-*.md | head -1); git add -- \"$f\" && git commit -q -m bench -- \"$f\""],
+                             kb, runs, before=new_file)  # fmt: skip
+    add = [PMOPS, "insight", "add", "--title", "Bench insight about reimbursements", "--source", "survey", "--tag", "pricing"]
+    rows.append(Row("insight add (end to end)", size, median_time(add, kb, runs), "git add + git commit", git_commit))
+    say("lint")
+    rows.append(Row("lint (whole KB)", size, median_time([PMOPS, "lint"], kb, slow_runs)))
+    subprocess.run(["git", "reset", "-q", "--hard", "HEAD~" + str(2 * runs)], cwd=kb, check=True)
+    subprocess.run(["git", "clean", "-qfd"], cwd=kb, check=True)
+    return rows
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")  # fmt: skip
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)  # fmt: skip
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    from importlib.metadata import version
+
+    return (f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; {git}; Whoosh {version('whoosh')}; pmops {version('pmops')}")  # fmt: skip
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| operation | docs | pmops (median) | baseline | baseline (median) | ratio | target |",
+             "|---|---:|---:|---|---:|---:|---|"]  # fmt: skip
+    for r in rows:
+        fmt = (lambda v: f"{v:.0f} MiB") if r.unit == "MiB" else (lambda v: f"{v:.3f} s")
+        lines.append(f"| {r.operation} | {r.size:,} | {fmt(r.median)} | {r.baseline_name} | "
+                     f"{fmt(r.baseline) if r.baseline else ''} | {f'{r.ratio:.2f}×' if r.ratio else ''} | {r.verdict()} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write", type=Path, help="write the results into this markdown file (between markers)")
+    args = parser.parse_args()
+    rg = shutil.which("rg")
+    rows: list[Row] = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows.extend(measure(size, args.runs, rg))
+    text = (f"Measured {dt.date.today().isoformat()} with `python -m bench --sizes {args.sizes} --runs {args.runs}` on: "
+            f"{machine()}.{'' if rg else ' ripgrep not installed: no rg baseline.'}\n\n{table(rows)}\n")  # fmt: skip
+    print(text)
+    if args.write:
+        page = args.write.read_text(encoding="utf-8")
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        head, _, rest = page.partition(start)
+        _, _, tail = rest.partition(end)
+        args.write.write_text(f"{head}{start}\n{text}{end}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
