@@ -30,7 +30,7 @@ from pmops.errors import DocumentError, InvalidInput, PmopsError
 
 SCHEMA_VERSION = 2
 MAX_QUERY_BYTES = 1024
-PARALLEL_FROM = 3000  # documents; below this a single process rebuilds faster
+PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
 WRITER_TIMEOUT = 5.0
 MANIFEST = "manifest.json"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree

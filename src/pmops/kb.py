@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ class KnowledgeBase:
         """Find the KB (see config.find_root for the order) and load its settings."""
         return cls(config.find_root(explicit))
 
-    # -- collaborators, built on first use (so read-only commands never import git) --
+    # -- collaborators, built on first use (so `--version` and `show` load nothing more) --
 
     @cached_property
     def taxonomy(self) -> taxonomy.Taxonomy:
@@ -296,8 +297,10 @@ class KnowledgeBase:
         as_path = (self.root / ref).resolve()
         if ref.endswith(".md") and as_path.is_file() and self._inside(as_path):
             return self.load(as_path)
-        by_name = [p for p in self.paths() if p.name.startswith(ref)]
-        matches = self._matching(ref, self._readable(by_name))
+        # Look in the folder of the type whose prefix the id starts with, by file name.
+        folders = [self.root / t.folder for t in self.registry.values() if t.prefix == ref.split("-", 1)[0]]
+        by_name = [p for folder in folders if folder.is_dir() for p in folder.glob(glob.escape(ref) + "*.md")]
+        matches = self._matching(ref, self._readable(sorted(by_name)))
         if not matches:
             matches = self._matching(ref, self.records())
         if not matches:
