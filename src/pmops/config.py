@@ -147,6 +147,10 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
     return registry
 
 
+# Defaults a KB can change under `defaults:` in pmops.yaml.
+DEFAULTS = {"review_every_days": "90"}
+
+
 @dataclass
 class Config:
     """The settings of one KB, from its pmops.yaml."""
@@ -156,6 +160,11 @@ class Config:
     author: str | None = None
     registry: dict[str, DocType] = field(default_factory=lambda: build_registry(None))
     raw: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def default(self, key: str) -> str:
+        value = self.defaults.get(key, DEFAULTS.get(key, ""))
+        return value if isinstance(value, str) else ""
 
 
 def load(root: Path) -> Config:
@@ -169,4 +178,5 @@ def load(root: Path) -> Config:
         author=defaults.get("author"),
         registry=build_registry(data.get("types")),
         raw=data,
+        defaults=defaults,
     )

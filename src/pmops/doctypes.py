@@ -72,6 +72,14 @@ def parse_date(raw: str) -> dt.date:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """What one value of a type's variant field (a process's `kind`) adds to the type."""
+
+    sections: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DocType:
     """A kind of document: where it lives, how its ids look, what it must contain."""
 
@@ -80,14 +88,26 @@ class DocType:
     folder: str
     prefix: str
     fields: tuple[Field, ...]
-    sections: tuple[str, ...] = ()
-    template: str = ""
+    sections: tuple[str, ...] = ()  # required `## ` headings
+    template: str = ""  # may name the variant: "process-{kind}.md.j2"
     title_field: str = "title"
     summary: tuple[str, ...] = ()  # columns shown in a listing, after id and title
     description: str = ""
+    variant_field: str | None = None
+    variants: dict[str, Variant] = field(default_factory=dict)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def variant(self, values: dict[str, Any]) -> Variant:
+        return self.variants.get(str(values.get(self.variant_field or "", "")), Variant())
+
+    def sections_for(self, values: dict[str, Any]) -> tuple[str, ...]:
+        """The headings a document of this type (and of its variant) must have."""
+        return self.sections + self.variant(values).sections
+
+    def template_for(self, values: dict[str, Any]) -> str:
+        return self.template.format(**{self.variant_field: values.get(self.variant_field)}) if self.variant_field else self.template
 
     @property
     def required(self) -> tuple[Field, ...]:
@@ -112,6 +132,9 @@ class Page:
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def sections_for(self, values: dict[str, Any]) -> tuple[str, ...]:
+        return ()
 
     @property
     def required(self) -> tuple[Field, ...]:
@@ -166,4 +189,61 @@ INSIGHT = DocType(
     summary=("date", "source", "tags", "segment", "area"),
 )
 
-BUILTIN: tuple[DocType, ...] = (INSIGHT,)
+PROCESS_KINDS = ("prioritization", "sprint-planning", "roadmap-review", "launch-checklist", "custom")
+CADENCES = ("weekly", "biweekly", "monthly", "quarterly", "per-launch", "ad-hoc")
+
+PROCESS = DocType(
+    name="process",
+    plural="processes",
+    folder="processes",
+    prefix="prc",
+    description="How the team works — a ritual, a format, a checklist — with an owner, a cadence and a review date.",
+    fields=(
+        ID,
+        TITLE,
+        Field("kind", "choice", required=True, choices=PROCESS_KINDS, help="which proven template it follows"),
+        Field("owner", required=True, default="author", help="who keeps it alive (default: you)"),
+        Field("cadence", "choice", choices=CADENCES, help="how often it runs"),
+        Field("status", "choice", choices=("draft", "active", "retired"), default="active"),
+        Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
+        Field("last_reviewed", "date", default="today", help="when someone last checked it still matches reality"),
+        Field("review_every_days", "int", default="config:review_every_days", help="days between reviews"),
+        TAGS,
+        LINKS,
+    ),
+    sections=("Purpose", "Roles", "Steps", "Inputs", "Outputs"),
+    template="process-{kind}.md.j2",
+    summary=("kind", "owner", "cadence", "status", "last_reviewed"),
+    variant_field="kind",
+    variants={
+        "prioritization": Variant(("Scoring",), {"cadence": "monthly"}),
+        "sprint-planning": Variant((), {"cadence": "biweekly"}),
+        "roadmap-review": Variant(("Agenda", "Decisions to record"), {"cadence": "quarterly"}),
+        "launch-checklist": Variant(("Checklist",), {"cadence": "per-launch"}),
+        "custom": Variant((), {"cadence": "ad-hoc"}),
+    },
+)
+
+CHECKLIST = DocType(
+    name="checklist",
+    plural="checklist runs",
+    folder="checklists",
+    prefix="chk",
+    description="One run of a launch checklist, for one launch: the items copied from the process, ticked as they are done.",
+    fields=(
+        ID,
+        TITLE,
+        Field("process", "ref", required=True, help="the process whose checklist this run copies"),
+        Field("for", required=True, help="the launch (or event) it is run for"),
+        Field("started", "date", default="today"),
+        Field("status", "choice", choices=("open", "done"), default="open"),
+        Field("completed", "date", help="when the last item was ticked"),
+        TAGS,
+        LINKS,
+    ),
+    sections=("Checklist",),
+    template="checklist.md.j2",
+    summary=("for", "process", "status", "started"),
+)
+
+BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST)

@@ -89,6 +89,7 @@ class KnowledgeBase:
         self.root = root.resolve()
         self.config = config.load(self.root)
         self.registry: dict[str, DocType] = self.config.registry
+        self._all_ids: set[str] | None = None
 
     @classmethod
     def open(cls, explicit: str | os.PathLike | None = None) -> KnowledgeBase:
@@ -314,6 +315,25 @@ class KnowledgeBase:
             raise NotFound(f"'{ref}' matches {len(unique)} documents: {listed}", hint="give more of the id")
         return next(iter(unique.values()))
 
+    def exists(self, rel: str) -> bool:
+        """Whether a KB-relative path (may contain '..') names a file inside the KB."""
+        path = (self.root / rel).resolve()
+        return self._inside(path) and path.exists()
+
+    def has_id(self, doc_id: str) -> bool:
+        """Whether some document has exactly this id (for links).
+
+        By file name first; the first miss reads every document once, later ones use that.
+        """
+        if self._all_ids is None:
+            try:
+                if self.find(doc_id).id == doc_id:
+                    return True
+            except PmopsError:
+                pass
+            self._all_ids = {r.id for r in self.records() if r.id}
+        return doc_id in self._all_ids
+
     def _readable(self, paths: Iterable[Path]) -> Iterator[Record]:
         for path in paths:
             try:
@@ -369,9 +389,11 @@ class KnowledgeBase:
         today = today or dt.date.today()
         notes: list[str] = []
         fields = dict(values)
+        variant_defaults = doctype.variant(fields).defaults if isinstance(doctype, DocType) else {}
         for fld in doctype.fields:
-            if _empty(fields.get(fld.name)) and fld.default:
-                fields[fld.name] = self._default(fld.default, today)
+            default = variant_defaults.get(fld.name) or fld.default
+            if _empty(fields.get(fld.name)) and default:
+                fields[fld.name] = self._default(default, today)
         for fld in doctype.required:
             if fld.name != "id" and _empty(fields.get(fld.name)):
                 raise MissingField(fld.name, doctype.name)
@@ -400,10 +422,13 @@ class KnowledgeBase:
         return ordered, notes, added
 
     def _default(self, spec: str, today: dt.date) -> str:
+        """A field's default: `today`, `author`, `config:KEY` (pmops.yaml's defaults), or a literal."""
         if spec == "today":
             return today.isoformat()
         if spec == "author":
             return self.author()
+        if spec.startswith("config:"):
+            return self.config.default(spec[len("config:") :])
         return spec
 
     def _resolve_tags(self, tags: list[str], allow_new: bool) -> tuple[list[str], list[str], list[str]]:
@@ -444,8 +469,12 @@ class KnowledgeBase:
         new_tags: bool = False,
         commit: bool | None = None,
         today: dt.date | None = None,
+        extra_context: dict[str, Any] | None = None,
     ) -> Created:
-        """Validate, write, and commit one new document of a registered type."""
+        """Validate, write, and commit one new document of a registered type.
+
+        `extra_context` adds variables for the type's template (a checklist run's items).
+        """
         doctype = self.doctype(type_name)
         today = today or dt.date.today()
         meta, notes, added = self.prepare(doctype, values, new_tags=new_tags, today=today)
@@ -455,13 +484,36 @@ class KnowledgeBase:
         path = self.new_path(doctype, doc_id, title)
         context = {f.name: [] if f.is_list else None for f in doctype.fields}
         context.update(yamlsafe.plain(meta), body=body or "", doctype=doctype.name, kb_name=self.config.name)
-        text = templates.render(doctype.template, self.root, **context) if doctype.template else (body or "")
+        context.update(extra_context or {})
+        template = doctype.template_for(meta)
+        text = templates.render(template, self.root, **context) if template else (body or "")
         doc = documents.new(self.rel(path), meta, text)
         changes: list[tuple[Path, Document | None, Document]] = [(path, None, doc)]
         if added:
             changes.append(self._taxonomy_change(added))
         sha = self.write(changes, f'pmops: add {doctype.name} {doc_id} "{_one_line(title)}"', commit=commit)
         return Created(self.record(doc), sha, notes + (self.repo.warnings if self.repo else []))
+
+    def update(
+        self,
+        record: Record,
+        changes: dict[str, Any],
+        message: str,
+        *,
+        body: str | None = None,
+        commit: bool | None = None,
+    ) -> str | None:
+        """Change some fields (and maybe the body) of one document, and commit it.
+
+        Only the changed keys' lines are rewritten; the write is refused if the file
+        changed on disk since it was read. Pages are never rewritten.
+        """
+        if not isinstance(record.doctype, DocType):
+            raise Conflict(f"{record.path} is a page, not a pmops document; pmops does not rewrite it")
+        new = record.doc.with_fields(changes)
+        if body is not None:
+            new = new.with_body(body)
+        return self.write([(self.root / record.path, record.doc, new)], message, commit=commit)
 
     def _taxonomy_change(self, added: list[str]) -> tuple[Path, Document | None, Document]:
         path = self.root / taxonomy.FILENAME

@@ -81,3 +81,89 @@ def test_every_corpus_file_lints_without_crashing(pmops, tmp_path: Path) -> None
     assert result.exit_code in (0, 1)
     for finding in json.loads(result.stdout):
         assert finding["path"] and finding["line"] >= 1
+
+
+PROCESS = """---
+id: prc-261126-aaaa
+title: Launch checklist
+kind: launch-checklist
+owner: Maya Chen
+cadence: per-launch
+status: active
+date: 2026-11-01
+last_reviewed: 2026-11-01
+review_every_days: 90
+---
+## Purpose
+p
+## Roles
+r
+## Steps
+See [[ins-261126-aaaa]] and [the research page](../handbook/research.md).
+## Inputs
+i
+## Outputs
+o
+## Checklist
+- [ ] fine
+- [x] also fine
+- [] missing space
+-[ ] no space after the bullet
+- [ x] odd box
+```
+- [] inside a code fence is not checked
+```
+"""
+
+
+def test_checkboxes_links_and_staleness(pmops, kb: Path) -> None:
+    (kb / "processes" / "launch.md").write_text(PROCESS)
+    findings = json.loads(pmops("lint", "--json", code=1).stdout)
+    got = sorted((f["rule"], f["line"]) for f in findings)
+    assert got == [("checkbox-syntax", 25), ("checkbox-syntax", 26), ("checkbox-syntax", 27),
+                   ("link-broken", 17), ("link-broken", 17)]  # fmt: skip
+    (kb / "insights" / "a.md").write_text(VALID)
+    (kb / "handbook").mkdir()
+    (kb / "handbook" / "research.md").write_text("# Research\n")
+    path = kb / "processes" / "launch.md"
+    path.write_text(PROCESS.split("- []")[0].replace("2026-11-01", "2025-01-01"))
+    findings = json.loads(pmops("lint", "--json").stdout)
+    assert [(f["rule"], f["severity"], f["line"]) for f in findings] == [("process-stale", "warning", 9)]
+    assert "pmops process review prc-261126-aaaa" in findings[0]["hint"]
+
+
+def test_links_in_front_matter_and_inline_code_and_urls(pmops, kb: Path) -> None:
+    text = VALID.replace("tags: [pricing]", "tags: [pricing]\nlinks: [ins-000000-zzzz]") + (
+        "`[[not-a-link]]` [site](/about/) [web](https://example.com/x.md) [anchor](#top) [[ins-261126-aaaa]]\n"
+    )
+    write(kb, "doc.md", text)
+    findings = json.loads(pmops("lint", "--json", code=1).stdout)
+    assert [(f["rule"], f["line"], f["message"]) for f in findings] == [
+        ("link-broken", 7, "link to unknown id 'ins-000000-zzzz'")
+    ]
+
+
+def test_pii_in_insights_is_flagged_redacted(pmops, kb: Path) -> None:
+    text = VALID.replace("Body\n", "Card 4111 1111 1111 1111, mail jane.doe@example.com, call +1 415-555-0133.\n"
+                         "Not PII: 2026-11-26, order 12345678901234, 192.168.1.10, 3fa85f64-5717-4562-b3fc-2c963f66afa6,\n"
+                         "a sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b, card-like 4111 1111 1111 1112.\n")  # fmt: skip
+    write(kb, "doc.md", text)
+    result = pmops("lint", "--json", code=1)
+    findings = json.loads(result.stdout)
+    assert sorted((f["rule"], f["line"]) for f in findings) == [("pii-card", 8), ("pii-email", 8), ("pii-phone", 8)]
+    assert "4111" not in result.stdout and "jane.doe" not in result.stdout
+    assert any("1111)" in f["message"] for f in findings if f["rule"] == "pii-card")
+
+
+def test_near_duplicate_processes_are_reported(pmops, kb: Path) -> None:
+    first = json.loads(pmops("process", "new", "Sprint planning (payments)", "--kind", "sprint-planning", "--owner",
+                             "Ana", "--json").stdout)  # fmt: skip
+    second = json.loads(pmops("process", "new", "Sprint planning (mobile)", "--kind", "sprint-planning", "--owner",
+                              "Ben", "--json").stdout)  # fmt: skip
+    findings = json.loads(pmops("lint", "--json").stdout)
+    assert [f["rule"] for f in findings] == ["process-duplicate"]
+    reported, other = (second, first) if findings[0]["path"] == second["path"] else (first, second)
+    assert findings[0]["path"] == reported["path"] and other["path"] in findings[0]["message"]
+    assert "owned by" in findings[0]["message"]
+    pmops("process", "new", "Quarterly roadmap review", "--kind", "roadmap-review")
+    assert len(json.loads(pmops("lint", "--json").stdout)) == 1  # other kinds are not compared

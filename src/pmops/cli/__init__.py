@@ -78,11 +78,13 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import core, insight, search
+    from pmops.cli import checklist, core, insight, process, search
 
     core.register(app)
     search.register(app)
     app.add_typer(insight.app, name="insight")
+    app.add_typer(process.app, name="process")
+    app.add_typer(checklist.app, name="checklist")
 
 
 _register()

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from pmops.cli._shared import console, plain, safe
+from pmops.cli._shared import console, note, plain, print_json, safe
 
 
 def value_text(value: Any) -> str:
@@ -22,8 +22,8 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def table(records: list, columns: tuple[str, ...], title: str | None = None) -> None:  # noqa: ANN001
-    """A listing: id, title, then the type's summary columns."""
+def table(records: list, columns: tuple[str, ...], title: str | None = None, extra: dict | None = None) -> None:  # noqa: ANN001
+    """A listing: id, title, then the type's summary columns (`extra`: computed ones, by path)."""
     from rich.table import Table
 
     out = console()
@@ -41,7 +41,9 @@ def table(records: list, columns: tuple[str, ...], title: str | None = None) -> 
         # Wide enough that a date is never split over two lines.
         grid.add_column(column, min_width=10, overflow="fold")
     for rec in records:
-        grid.add_row(safe(rec.id or rec.path), safe(rec.title), *(safe(value_text(rec.values.get(c))) for c in columns))
+        computed = (extra or {}).get(rec.path, {})
+        cells = (computed[c] if c in computed else rec.values.get(c) for c in columns)
+        grid.add_row(safe(rec.id or rec.path), safe(rec.title), *(safe(value_text(v)) for v in cells))
     out.print(grid)
     out.print(f"[dim]{len(records)} {'document' if len(records) == 1 else 'documents'}[/dim]")
 
@@ -137,3 +139,32 @@ def index_sync(sync) -> None:  # noqa: ANN001 - index.Sync
         out.print("[yellow]another process is updating the index; it will catch up on the next command[/yellow]")
     for path, reason in sorted(sync.problems.items()):
         out.print(f"[red]not indexed:[/red] {safe(path)}: {safe(reason)}", soft_wrap=True)
+
+
+def created(result, json_out: bool) -> None:  # noqa: ANN001 - kb.Created
+    """What every create command prints: the id and path (and notes on stderr)."""
+    for message in result.notes:
+        note(message)
+    record = result.record
+    if json_out:
+        print_json({"id": record.id, "path": record.path})
+        return
+    committed = f" (commit {result.commit[:10]})" if result.commit else " (not committed)"
+    console().print(
+        f"Added {record.type} [bold cyan]{safe(record.id)}[/bold cyan] → {safe(record.path)}{committed}", soft_wrap=True
+    )
+
+
+def checklist_runs(runs: list, *, detail: bool) -> None:
+    """Every run with done/total, or (detail) one run's open items in order."""
+    out = console()
+    if not runs:
+        out.print("[dim]no checklist runs yet: pmops checklist start PROCESS_ID --for NAME[/dim]")
+        return
+    for run in runs:
+        rec = run.record
+        state = "[green]done[/green]" if run.done == run.total else f"{run.done}/{run.total}"
+        out.print(f"[cyan]{safe(rec.id)}[/cyan]  {state}  {safe(rec.title)}", soft_wrap=True)
+        if detail:
+            for item in run.open_items:
+                out.print(f"    {item.number:>2}. {safe(item.text)}", soft_wrap=True)

@@ -56,21 +56,7 @@ def add(
     _shared.ask_missing(doctype, values)
     text = _shared.read_body(body, body_file)
     created = kb.create("insight", values, text, new_tags=new_tag, commit=False if no_commit else None)
-    _report_created(created, json_out)
-
-
-def _report_created(created, json_out: bool) -> None:  # noqa: ANN001 - kb.Created
-    for message in created.notes:
-        _shared.note(message)
-    record = created.record
-    if json_out:
-        _shared.print_json({"id": record.id, "path": record.path})
-        return
-    committed = f" (commit {created.commit[:10]})" if created.commit else " (not committed)"
-    _shared.console().print(
-        f"Added {record.type} [bold cyan]{_shared.safe(record.id)}[/bold cyan] → {_shared.safe(record.path)}{committed}",
-        soft_wrap=True,
-    )
+    _render.created(created, json_out)
 
 
 @app.command("list")

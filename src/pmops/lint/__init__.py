@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pmops.errors import DocumentError, InvalidInput
-from pmops.lint.rules import RULES, Finding, check_record
+from pmops.lint.rules import RULES, Context, Finding, check_record, finish
 
 __all__ = ["RULES", "Finding", "Report", "run"]
 
@@ -45,10 +46,11 @@ def _targets(kb, paths: Iterable[Path]) -> list[Path]:  # noqa: ANN001 - Knowled
     return chosen
 
 
-def run(kb, paths: Iterable[Path] = ()) -> Report:  # noqa: ANN001 - KnowledgeBase
+def run(kb, paths: Iterable[Path] = (), today: dt.date | None = None) -> Report:  # noqa: ANN001 - KnowledgeBase
     """Lint the given files and folders, or the whole KB when none are given."""
     paths = list(paths)
     targets = _targets(kb, paths) if paths else list(kb.paths())
+    ctx = Context(kb, today or dt.date.today())
     findings: list[Finding] = []
     seen_ids: dict[str, str] = {}
     for path in targets:
@@ -58,7 +60,7 @@ def run(kb, paths: Iterable[Path] = ()) -> Report:  # noqa: ANN001 - KnowledgeBa
             rule = "conflict-markers" if exc.code == "conflict" else "frontmatter-invalid"
             findings.append(Finding(exc.path, exc.line or 1, rule, RULES[rule].severity, exc.reason, exc.hint))
             continue
-        findings.extend(check_record(kb, record))
+        findings.extend(check_record(ctx, record))
         if record.id and record.doctype.name != "page":
             if record.id in seen_ids:
                 findings.append(
@@ -68,5 +70,6 @@ def run(kb, paths: Iterable[Path] = ()) -> Report:  # noqa: ANN001 - KnowledgeBa
                 )
             else:
                 seen_ids[record.id] = record.path
+    findings.extend(finish(ctx, set(seen_ids)))
     findings.sort(key=lambda f: (f.path, f.line, f.rule))
     return Report(findings, len(targets))

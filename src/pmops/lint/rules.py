@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pmops.errors import UnknownTag
 
@@ -44,12 +46,52 @@ RULES = {
         Rule("tag-synonym", "warning", "a tag is a synonym; the taxonomy prefers another spelling"),
         Rule("tag-deprecated", "warning", "a tag is deprecated in favour of another"),
         Rule("id-duplicate", "error", "two documents share one id"),
+        Rule("section-missing", "error", "a section the document's type (or kind) requires is missing"),
+        Rule("checkbox-syntax", "error", "a checklist item is not written '- [ ] text' or '- [x] text'"),
+        Rule("link-broken", "error", "a link points to an id or a file that does not exist"),
+        Rule("process-stale", "warning", "a process is past its review date"),
+        Rule("process-duplicate", "warning", "two active processes of one kind are nearly the same text"),
+        Rule("pii-card", "error", "a customer document contains a payment card number"),
+        Rule("pii-email", "warning", "a customer document contains an email address"),
+        Rule("pii-phone", "warning", "a customer document contains a phone number"),
     )
 }
 
+_HEADING = re.compile(r"^#{2,6}[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:[|#][^\]\n]*)?\]\]")
+_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_BOX_LIKE = re.compile(r"^[ \t]*(?:[-*+][ \t]*)?\[[^\]]{0,3}\]")
+_BOX_OK = re.compile(r"^[ \t]*[-*+] \[[ xX]\][ \t]+\S")
+PII_TYPES = ("insight",)  # documents that hold customer research
+SIMILAR = 0.7  # Jaccard similarity of word 5-grams from which two processes are "the same"
 
-def check_record(kb, record) -> Iterator[Finding]:  # noqa: ANN001 - KnowledgeBase, Record
-    """Field and tag rules for one readable document. Pages only get the reader's checks."""
+
+@dataclass
+class Context:
+    """What the rules need beyond one document: the KB, today, and what the run collects."""
+
+    kb: object
+    today: dt.date
+    links: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, id) to resolve at the end
+    processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
+
+
+def body_lines(doc) -> Iterator[tuple[int, str]]:  # noqa: ANN001 - Document
+    """(file line number, text) of the body's lines outside code fences, inline code removed."""
+    fenced = False
+    for offset, line in enumerate(doc.body.splitlines()):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield doc.body_line + offset, _INLINE_CODE.sub("", line)
+
+
+def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - Record
+    """Every per-document rule. Pages get the reader's checks and links only."""
+    yield from _links(ctx, record)
     doctype = record.doctype
     if doctype.name == "page":
         return
@@ -66,7 +108,13 @@ def check_record(kb, record) -> Iterator[Finding]:  # noqa: ANN001 - KnowledgeBa
                 doc.path, line, f"missing required field '{fld.name}'", f"add '{fld.name}:' to the front-matter"
             )
         elif fld.kind == "tags":
-            yield from _check_tags(kb, doc, line, record.values.get(fld.name) or [])
+            yield from _check_tags(ctx.kb, doc, line, record.values.get(fld.name) or [])
+    yield from _sections(record)
+    yield from _checkboxes(record)
+    if doctype.name == "process":
+        yield from _process(ctx, record)
+    if doctype.name in PII_TYPES:
+        yield from _pii(record)
 
 
 def _check_tags(kb, doc, line: int, tags: list[str]) -> Iterator[Finding]:  # noqa: ANN001
@@ -80,3 +128,89 @@ def _check_tags(kb, doc, line: int, tags: list[str]) -> Iterator[Finding]:  # no
         if res.tag != tag:
             rule = "tag-deprecated" if tag in vocabulary.deprecated else "tag-synonym"
             yield RULES[rule].finding(doc.path, line, f"tag '{tag}': {res.note or 'use ' + repr(res.tag)}", f"write '{res.tag}'")
+
+
+def _sections(record) -> Iterator[Finding]:  # noqa: ANN001
+    required = record.doctype.sections_for(record.values)
+    if not required:
+        return
+    present = {m.group(1).strip().casefold() for _, line in body_lines(record.doc) if (m := _HEADING.match(line))}
+    for section in required:
+        if section.casefold() not in present:
+            yield RULES["section-missing"].finding(
+                record.path, record.doc.body_line, f"missing section '{section}'", f"add a '## {section}' heading"
+            )
+
+
+def _checkboxes(record) -> Iterator[Finding]:  # noqa: ANN001
+    if "Checklist" not in record.doctype.sections_for(record.values):
+        return
+    for number, line in body_lines(record.doc):
+        if _BOX_LIKE.match(line) and not _BOX_OK.match(line):
+            yield RULES["checkbox-syntax"].finding(
+                record.path, number, f"malformed checklist item: '{line.strip()[:60]}'", "write '- [ ] text' or '- [x] text'"
+            )
+
+
+def _links(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+    doc = record.doc
+    for fld in record.doctype.fields:
+        if fld.kind in ("ref", "refs"):
+            value = record.values.get(fld.name)
+            for target in value if isinstance(value, list) else [value] if value else []:
+                ctx.links.append((doc.path, doc.line_of(fld.name), target))
+    folder = doc.path.rpartition("/")[0]
+    for number, line in body_lines(doc):
+        for m in _WIKI.finditer(line):
+            ctx.links.append((doc.path, number, m.group(1).strip()))
+        for m in _MD_LINK.finditer(line):
+            target = m.group(1).split("#", 1)[0].split("?", 1)[0]
+            if not target or ":" in target or target.startswith(("/", "<")) or "{" in target:
+                continue  # a URL, an anchor, a site path or a template expression
+            if not ctx.kb.exists(f"{folder}/{target}" if folder else target):
+                yield RULES["link-broken"].finding(doc.path, number, f"link to missing file '{target}'")
+
+
+def _process(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+    from pmops import processes
+
+    if processes.is_stale(record, ctx.today):
+        due = processes.review_due(record)
+        yield RULES["process-stale"].finding(
+            record.path, record.doc.line_of("last_reviewed"), f"review was due {due}",
+            f"check it still matches how the team works, then: pmops process review {record.id}",
+        )  # fmt: skip
+    if record.values.get("status") == "active":
+        words = re.findall(r"\w+", record.doc.body.casefold())
+        shingles = frozenset(" ".join(words[i : i + 5]) for i in range(max(0, len(words) - 4)))
+        ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles))
+
+
+def _pii(record) -> Iterator[Finding]:  # noqa: ANN001
+    from pmops.lint import pii
+
+    text = record.doc.text()
+    for match in pii.scan(text):
+        line = text.count("\n", 0, match.start) + 1
+        what = {"card": "a payment card number", "email": "an email address", "phone": "a phone number"}[match.kind]
+        yield RULES[f"pii-{match.kind}"].finding(
+            record.path, line, f"{what} ({match.redacted})", "remove it: quotes need no personal data, and git history is permanent"
+        )
+
+
+def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
+    """The rules that need every document: links to ids, near-duplicate processes."""
+    for path, line, target in ctx.links:
+        if target not in known_ids and not ctx.kb.has_id(target):
+            yield RULES["link-broken"].finding(path, line, f"link to unknown id '{target}'", "'pmops search' finds the id")
+    by_kind: dict[str, list[tuple[str, str, frozenset]]] = {}
+    for path, kind, owner, shingles in ctx.processes:
+        for other_path, other_owner, other in by_kind.get(kind, []):
+            union = len(shingles | other)
+            similarity = len(shingles & other) / union if union else 0.0
+            if similarity >= SIMILAR:
+                yield RULES["process-duplicate"].finding(
+                    path, 1, f"{similarity:.0%} the same as {other_path} ({kind}, owned by {other_owner})",
+                    "teams reinventing one process: merge them into one, or make the difference explicit",
+                )  # fmt: skip
+        by_kind.setdefault(kind, []).append((path, owner, shingles))

@@ -1,0 +1,92 @@
+"""`pmops process …`: process documents from proven templates, kept alive by reviews."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True)
+
+TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="The process's name.")],
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="prioritization, sprint-planning, roadmap-review, launch-checklist or custom."),
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who keeps it alive (default: you).")] = None,
+    cadence: Annotated[
+        str | None,
+        typer.Option("--cadence", help="weekly, biweekly, monthly, quarterly, per-launch, ad-hoc (default: by kind)."),
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag from taxonomy.yaml (repeatable).")] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write a process document from its proven template, owned and with a review date.
+
+    Example:
+
+        pmops process new "Monthly prioritization" --kind prioritization --owner "Maya Chen"
+    """
+    kb = _shared.state(ctx).kb()
+    values = {"title": title, "kind": kind, "owner": owner, "cadence": cadence, "tags": tag or []}
+    _shared.ask_missing(kb.doctype("process"), values)
+    _render.created(kb.create("process", values, commit=False if no_commit else None), json_out)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    stale: Annotated[bool, typer.Option("--stale", help="Only processes past their review date.")] = False,
+    due: Annotated[bool, typer.Option("--due", help="Only processes whose cadence says they run this week.")] = False,
+    today: TodayOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List processes with their owner, cadence, review date and health.
+
+    Example:
+
+        pmops process list --stale
+    """
+    from pmops import processes
+
+    kb = _shared.state(ctx).kb()
+    day = processes.parse_today(today)
+    rows = processes.listing(kb, day, stale=stale, due=due)
+    if json_out:
+        _shared.print_json([{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows])
+    else:
+        _render.table([r.record for r in rows], ("health", "owner", "cadence", "kind"), extra={r.record.path: {"health": r.health} for r in rows})
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="ID", help="The process's id (or a unique prefix).")],
+    today: TodayOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Stamp a process as reviewed today (it still matches how the team works) and commit.
+
+    Example:
+
+        pmops process review prc-260301
+    """
+    from pmops import processes
+
+    kb = _shared.state(ctx).kb()
+    record, sha = processes.review(kb, ref, processes.parse_today(today), commit=False if no_commit else None)
+    _shared.console().print(
+        f"Reviewed [bold cyan]{_shared.safe(record.id)}[/bold cyan]: next review {processes.review_due(kb.find(record.id))}"
+        + (f" (commit {sha[:10]})" if sha else ""),
+        soft_wrap=True,
+    )

@@ -1,0 +1,105 @@
+"""Process health: review dates (stale processes) and cadences (what runs this week)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from pmops.errors import InvalidInput
+
+DEFAULT_REVIEW_DAYS = 90
+
+
+def review_due(record) -> dt.date | None:  # noqa: ANN001 - kb.Record of a process
+    """The day a process should next be reviewed: last review + its review interval."""
+    last = record.values.get("last_reviewed") or record.values.get("date")
+    if not isinstance(last, dt.date):
+        return None
+    days = record.values.get("review_every_days") or DEFAULT_REVIEW_DAYS
+    return last + dt.timedelta(days=days)
+
+
+def is_stale(record, today: dt.date) -> bool:  # noqa: ANN001
+    """Active or draft, and past its review date."""
+    due = review_due(record)
+    return record.values.get("status") != "retired" and due is not None and due < today
+
+
+def _monthly(start: dt.date, year: int, month: int) -> dt.date:
+    """The day in (year, month) matching the start's day of month (the 31st → the month's last day)."""
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def runs_this_week(record, today: dt.date) -> bool:  # noqa: ANN001
+    """Whether an active process's cadence, counted from its `date`, falls in today's week (Mon–Sun)."""
+    if record.values.get("status") != "active":
+        return False
+    cadence = record.values.get("cadence")
+    start = record.values.get("date") or record.values.get("last_reviewed")
+    if not isinstance(start, dt.date):
+        return False
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    if cadence == "weekly":
+        return start <= sunday
+    if cadence == "biweekly":
+        start_monday = start - dt.timedelta(days=start.weekday())
+        weeks = (monday - start_monday).days // 7
+        return weeks >= 0 and weeks % 2 == 0
+    if cadence in ("monthly", "quarterly"):
+        step = 1 if cadence == "monthly" else 3
+        for day in {monday, sunday}:  # a week spans at most two months
+            if (day.month - start.month) % step == 0:
+                when = _monthly(start, day.year, day.month)
+                if monday <= when <= sunday and when >= start:
+                    return True
+        return False
+    return False  # per-launch, ad-hoc: run when needed, never "due"
+
+
+def parse_today(value: str | None) -> dt.date:
+    """--today, for planning ahead ("what is due next week?") and for reproducible output."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--today: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass
+class Health:
+    record: object  # kb.Record
+    review_due: str | None
+    stale: bool
+    due: bool
+
+    @property
+    def health(self) -> str:
+        if self.record.values.get("status") == "retired":
+            return "retired"
+        if self.stale:
+            return f"stale since {self.review_due}"
+        return "runs this week" if self.due else "ok"
+
+
+def listing(kb, today: dt.date, *, stale: bool = False, due: bool = False) -> list[Health]:  # noqa: ANN001
+    """Every process with its health; `stale` / `due` keep only those."""
+    rows = []
+    for record in kb.select(kb.doctype("process"), date_field="last_reviewed"):
+        when = review_due(record)
+        row = Health(record, when.isoformat() if when else None, is_stale(record, today), runs_this_week(record, today))
+        if (stale and not row.stale) or (due and not row.due):
+            continue
+        rows.append(row)
+    return sorted(rows, key=lambda r: (not r.stale, not r.due, r.record.title.casefold()))
+
+
+def review(kb, ref: str, today: dt.date, *, commit: bool | None = None):  # noqa: ANN001, ANN201
+    """Stamp `last_reviewed` and commit; returns the record and the commit."""
+    record = kb.find(ref)
+    if record.type != "process":
+        raise InvalidInput(f"{record.id or record.path} is a {record.type}, not a process")
+    sha = kb.update(record, {"last_reviewed": today}, f'pmops: review process {record.id} "{record.title}"', commit=commit)
+    return record, sha

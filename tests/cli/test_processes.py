@@ -1,0 +1,134 @@
+"""`pmops process` and `pmops checklist`: templates that lint clean, reviews, staleness, runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from pmops.doctypes import PROCESS, PROCESS_KINDS
+from tests.conftest import commit_count, git
+
+
+def new(pmops, kind: str, *extra: str) -> dict:  # noqa: ANN001
+    return json.loads(pmops("process", "new", f"Our {kind}", "--kind", kind, *extra, "--json").stdout)
+
+
+@pytest.mark.parametrize("kind", PROCESS_KINDS)
+def test_every_kind_gives_a_document_that_lints_clean(pmops, kb: Path, kind: str) -> None:
+    created = new(pmops, kind, "--owner", "Maya Chen")
+    assert git(kb, "log", "-1", "--name-only", "--format=").split() == [created["path"]]
+    shown = json.loads(pmops("show", created["id"], "--json").stdout)
+    assert shown["kind"] == kind and shown["owner"] == "Maya Chen" and shown["status"] == "active"
+    assert shown["cadence"] == PROCESS.variants[kind].defaults["cadence"]
+    assert shown["review_every_days"] == 90 and shown["last_reviewed"] == dt.date.today().isoformat()
+    for section in PROCESS.sections_for({"kind": kind}):
+        assert f"## {section}" in shown["body"]
+    assert json.loads(pmops("lint", created["path"], "--json").stdout) == []
+
+
+def test_the_owner_defaults_to_you_and_bad_input_is_exit_2(pmops, kb: Path) -> None:
+    assert json.loads(pmops("show", new(pmops, "custom")["id"], "--json").stdout)["owner"] == "Test PM"
+    before = commit_count(kb)
+    assert "kind" in pmops("process", "new", "X", code=2).stderr  # no terminal: names the field
+    assert "not one of" in pmops("process", "new", "X", "--kind", "standup", code=2).stderr
+    assert "cadence" in pmops("process", "new", "X", "--kind", "custom", "--cadence", "hourly", code=2).stderr
+    assert commit_count(kb) == before
+
+
+def test_review_every_days_comes_from_pmops_yaml(pmops, kb: Path) -> None:
+    config = kb / "pmops.yaml"
+    config.write_text(config.read_text().replace("defaults:\n", "defaults:\n  review_every_days: 30\n"))
+    assert json.loads(pmops("show", new(pmops, "custom")["id"], "--json").stdout)["review_every_days"] == 30
+
+
+def test_stale_lists_exactly_the_processes_past_review_and_review_clears_it(pmops, kb: Path) -> None:
+    fresh = new(pmops, "sprint-planning")
+    old = new(pmops, "prioritization")
+    path = kb / old["path"]
+    path.write_text(path.read_text().replace(f"last_reviewed: {dt.date.today()}", "last_reviewed: 2025-01-10"))
+    git(kb, "commit", "-qam", "backdate")
+    stale = json.loads(pmops("process", "list", "--stale", "--json").stdout)
+    assert [p["id"] for p in stale] == [old["id"]] and stale[0]["review_due"] == "2025-04-10"
+    assert "stale since" in pmops("process", "list").stdout
+    before = path.read_text()
+    pmops("process", "review", old["id"][:-1] if old["id"][:-1] != fresh["id"][:-1] else old["id"])
+    assert json.loads(pmops("process", "list", "--stale", "--json").stdout) == []
+    assert git(kb, "log", "-1", "--format=%s").startswith(f"pmops: review process {old['id']}")
+    assert git(kb, "log", "-1", "--name-only", "--format=").split() == [old["path"]]
+    after = path.read_text()  # only the last_reviewed line changed
+    assert [a for a, b in zip(after.splitlines(), before.splitlines()) if a != b] == [f"last_reviewed: {dt.date.today()}"]
+    assert "not a process" in pmops("process", "review", json.loads(pmops("insight", "add", "--title", "t",
+                                    "--source", "survey", "--json").stdout)["id"], code=2).stderr  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cadence", "start", "today", "due"),
+    [
+        ("weekly", "2026-01-05", "2026-11-26", True),
+        ("biweekly", "2026-11-16", "2026-11-26", False),  # the week after a run
+        ("biweekly", "2026-11-09", "2026-11-26", True),
+        ("monthly", "2026-01-24", "2026-11-26", True),  # the 24th falls in this week
+        ("monthly", "2026-01-10", "2026-11-26", False),
+        ("monthly", "2026-01-31", "2026-11-30", True),  # the 31st → November's last day
+        ("quarterly", "2026-02-25", "2026-11-26", True),  # Feb, May, Aug, Nov
+        ("quarterly", "2026-01-25", "2026-11-26", False),
+        ("per-launch", "2026-01-01", "2026-11-26", False),
+    ],
+)
+def test_due_follows_the_cadence_from_the_process_date(
+    pmops, kb: Path, cadence: str, start: str, today: str, due: bool
+) -> None:
+    created = new(pmops, "custom", "--cadence", cadence)
+    path = kb / created["path"]
+    path.write_text(path.read_text().replace(f"date: {dt.date.today()}", f"date: {start}"))
+    listed = json.loads(pmops("process", "list", "--due", "--today", today, "--json").stdout)
+    assert [p["id"] for p in listed] == ([created["id"]] if due else [])
+
+
+def test_missing_section_or_owner_makes_lint_fail_naming_it(pmops, kb: Path) -> None:
+    created = new(pmops, "launch-checklist")
+    path = kb / created["path"]
+    text = path.read_text()
+    path.write_text(text.replace("## Steps", "## Next"))
+    findings = json.loads(pmops("lint", "--json", code=1).stdout)
+    assert [(f["rule"], f["message"]) for f in findings] == [("section-missing", "missing section 'Steps'")]
+    path.write_text(text.replace("owner: Test PM\n", ""))
+    assert "missing required field 'owner'" in pmops("lint", code=1).stdout
+
+
+def test_checklist_start_tick_status_round_trip(pmops, kb: Path) -> None:
+    process = new(pmops, "launch-checklist")
+    run = json.loads(pmops("checklist", "start", process["id"], "--for", "Mobile approvals GA", "--json").stdout)
+    assert run["path"].startswith("checklists/") and "mobile-approvals-ga" in run["path"]
+    status = json.loads(pmops("checklist", "status", run["id"], "--json").stdout)[0]
+    assert status["process"] == process["id"] and status["for"] == "Mobile approvals GA"
+    total = status["total"]
+    assert total >= 15 and status["done"] == 0
+    pmops("checklist", "tick", run["id"], "1")
+    pmops("checklist", "tick", run["id"], "rollback plan")
+    assert git(kb, "log", "-1", "--name-only", "--format=").split() == [run["path"]]
+    status = json.loads(pmops("checklist", "status", run["id"], "--json").stdout)[0]
+    assert status["done"] == 2 and len(status["open_items"]) == total - 2
+    assert "already ticked" in pmops("checklist", "tick", run["id"], "1").stdout
+    missing = pmops("checklist", "tick", run["id"], "launch party", code=1)
+    assert "no item matches 'launch party'" in missing.stderr and "2. Readiness" in missing.stderr
+    assert "items match" in pmops("checklist", "tick", run["id"], "Readiness", code=1).stderr
+    # Editing the process later does not change the run already started.
+    process_path = kb / process["path"]
+    process_path.write_text(process_path.read_text().replace("- [ ] Docs:", "- [ ] Changed:"))
+    assert "Changed:" not in (kb / run["path"]).read_text()
+    for item in json.loads(pmops("checklist", "status", run["id"], "--json").stdout)[0]["open_items"]:
+        pmops("checklist", "tick", run["id"], str(item["number"]))
+    done = json.loads(pmops("checklist", "status", "--json").stdout)[0]
+    assert (done["status"], done["done"], done["completed"]) == ("done", total, dt.date.today().isoformat())
+    assert json.loads(pmops("lint", "--json").stdout) == []
+
+
+def test_checklist_start_refuses_what_has_no_checklist(pmops, kb: Path) -> None:
+    plain = new(pmops, "sprint-planning")
+    assert "has no checklist items" in pmops("checklist", "start", plain["id"], "--for", "x", code=1).stderr
+    assert "not a process" in pmops("checklist", "start", "README.md", "--for", "x", code=2).stderr
+    assert "--for must name" in pmops("checklist", "start", plain["id"], "--for", "  ", code=2).stderr
