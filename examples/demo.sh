@@ -27,4 +27,7 @@ step git log -1 --stat --format=%s
 id="$(pmops insight list --json --since 2026-11-01 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
 step pmops show "$id"
 step pmops insight add --title "Typo in a tag" --source survey --tag aprovals || true
+step pmops search "slack approve"
+step pmops process list
+step pmops checklist status
 step pmops lint

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from tests.conftest import git
 
 
+def test_example_kb_lints_with_only_its_deliberate_findings(pmops, example_kb: Path) -> None:
+    from pmops import lint
+    from pmops.kb import KnowledgeBase
+
+    report = lint.run(KnowledgeBase(example_kb), today=dt.date(2026, 11, 26))
+    assert sorted((f.rule, f.path.split("/")[0]) for f in report.findings) == [
+        ("process-duplicate", "processes"),  # two squads reinventing sprint planning
+        ("process-stale", "processes"),  # bug triage, not reviewed since 2025
+    ]
+    assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))
+
+
+def test_example_kb_shows_every_process_kind_and_a_run_half_done(pmops, example_kb: Path) -> None:
+    from pmops.doctypes import PROCESS_KINDS
+
+    processes = json.loads(pmops("process", "list", "--today", "2026-11-26", "--json").stdout)
+    assert {p["kind"] for p in processes} == set(PROCESS_KINDS)
+    assert [p["title"] for p in processes if p["stale"]] == ["Bug triage"]
+    runs = json.loads(pmops("checklist", "status", "--json").stdout)
+    assert len(runs) == 1 and 0 < runs[0]["done"] < runs[0]["total"] and runs[0]["status"] == "open"
+
+
 def test_example_kb_is_valid_and_rich_enough(pmops, example_kb: Path) -> None:
-    assert json.loads(pmops("lint", "--strict", "--json").stdout) == []
     insights = json.loads(pmops("insight", "list", "--json").stdout)
     assert len(insights) >= 40
     assert len({i["area"] for i in insights}) >= 6

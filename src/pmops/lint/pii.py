@@ -49,14 +49,24 @@ def _mask(text: str, keep_end: int) -> str:
     return "".join(reversed(out))
 
 
+# Card and phone numbers live in runs of digits, spaces, dots, dashes, + and parentheses:
+# one cheap scan finds those runs, and only they meet the heavier patterns.
+_NUMBERISH = re.compile(r"[+(]?\d[\d ().+-]{8,}")
+
+
 def scan(text: str) -> Iterator[Match]:
-    for m in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and luhn(digits):
-            yield Match("card", m.start(), _mask(m.group(), 4))
-    for m in _EMAIL.finditer(text):
-        user, _, domain = m.group().partition("@")
-        yield Match("email", m.start(), f"{user[:1]}***@{domain}")
-    for m in _PHONE.finditer(text):
-        if not _CARD.fullmatch(m.group()):
-            yield Match("phone", m.start(), _mask(m.group(), 2))
+    for run in _NUMBERISH.finditer(text):
+        chunk, base = run.group(), run.start()
+        cards = []
+        for m in _CARD.finditer(chunk):
+            digits = re.sub(r"\D", "", m.group())
+            if 13 <= len(digits) <= 19 and luhn(digits):
+                cards.append(m.group())
+                yield Match("card", base + m.start(), _mask(m.group(), 4))
+        for m in _PHONE.finditer(chunk):
+            if not _CARD.fullmatch(m.group()) and not any(m.group() in card for card in cards):
+                yield Match("phone", base + m.start(), _mask(m.group(), 2))
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            user, _, domain = m.group().partition("@")
+            yield Match("email", m.start(), f"{user[:1]}***@{domain}")

@@ -74,7 +74,7 @@ class Context:
 
     kb: object
     today: dt.date
-    links: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, id) to resolve at the end
+    links: list[tuple[object, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
 
 
@@ -96,19 +96,18 @@ def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - R
     if doctype.name == "page":
         return
     doc = record.doc
-    for fld in doctype.fields:
-        line = doc.line_of(fld.name)
+    for fld in doctype.fields:  # a line number is looked up only for a finding
         problem = record.problems.get(fld.name)
         if problem:
             rule = {"date": "field-date", "choice": "field-choice"}.get(fld.kind, "field-invalid")
             hint = f"choose one of: {', '.join(fld.choices)}" if fld.choices else None
-            yield RULES[rule].finding(doc.path, line, f"{fld.name}: {problem}", hint)
+            yield RULES[rule].finding(doc.path, doc.line_of(fld.name), f"{fld.name}: {problem}", hint)
         elif fld.required and record.values.get(fld.name) in (None, "", []):
             yield RULES["field-missing"].finding(
-                doc.path, line, f"missing required field '{fld.name}'", f"add '{fld.name}:' to the front-matter"
+                doc.path, doc.line_of(fld.name), f"missing required field '{fld.name}'", f"add '{fld.name}:' to the front-matter"
             )
         elif fld.kind == "tags":
-            yield from _check_tags(ctx.kb, doc, line, record.values.get(fld.name) or [])
+            yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
     yield from _sections(record)
     yield from _checkboxes(record)
     if doctype.name == "process":
@@ -117,17 +116,18 @@ def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - R
         yield from _pii(record)
 
 
-def _check_tags(kb, doc, line: int, tags: list[str]) -> Iterator[Finding]:  # noqa: ANN001
+def _check_tags(kb, doc, name: str, tags: list[str]) -> Iterator[Finding]:  # noqa: ANN001
     vocabulary = kb.taxonomy
     for tag in tags:
         try:
             res = vocabulary.resolve(tag)
         except UnknownTag as exc:
-            yield RULES["tag-unknown"].finding(doc.path, line, f"unknown tag '{tag}'", exc.hint)
+            yield RULES["tag-unknown"].finding(doc.path, doc.line_of(name), f"unknown tag '{tag}'", exc.hint)
             continue
         if res.tag != tag:
             rule = "tag-deprecated" if tag in vocabulary.deprecated else "tag-synonym"
-            yield RULES[rule].finding(doc.path, line, f"tag '{tag}': {res.note or 'use ' + repr(res.tag)}", f"write '{res.tag}'")
+            message = f"tag '{tag}': {res.note or 'use ' + repr(res.tag)}"
+            yield RULES[rule].finding(doc.path, doc.line_of(name), message, f"write '{res.tag}'")
 
 
 def _sections(record) -> Iterator[Finding]:  # noqa: ANN001
@@ -158,11 +158,11 @@ def _links(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
         if fld.kind in ("ref", "refs"):
             value = record.values.get(fld.name)
             for target in value if isinstance(value, list) else [value] if value else []:
-                ctx.links.append((doc.path, doc.line_of(fld.name), target))
+                ctx.links.append((doc, fld.name, target))
     folder = doc.path.rpartition("/")[0]
     for number, line in body_lines(doc):
         for m in _WIKI.finditer(line):
-            ctx.links.append((doc.path, number, m.group(1).strip()))
+            ctx.links.append((doc, number, m.group(1).strip()))
         for m in _MD_LINK.finditer(line):
             target = m.group(1).split("#", 1)[0].split("?", 1)[0]
             if not target or ":" in target or target.startswith(("/", "<")) or "{" in target:
@@ -182,7 +182,7 @@ def _process(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
         )  # fmt: skip
     if record.values.get("status") == "active":
         words = re.findall(r"\w+", record.doc.body.casefold())
-        shingles = frozenset(" ".join(words[i : i + 5]) for i in range(max(0, len(words) - 4)))
+        shingles = frozenset(hash(" ".join(words[i : i + 5])) for i in range(max(0, len(words) - 4)))
         ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles))
 
 
@@ -200,17 +200,48 @@ def _pii(record) -> Iterator[Finding]:  # noqa: ANN001
 
 def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
     """The rules that need every document: links to ids, near-duplicate processes."""
-    for path, line, target in ctx.links:
+    for doc, where, target in ctx.links:
         if target not in known_ids and not ctx.kb.has_id(target):
-            yield RULES["link-broken"].finding(path, line, f"link to unknown id '{target}'", "'pmops search' finds the id")
-    by_kind: dict[str, list[tuple[str, str, frozenset]]] = {}
-    for path, kind, owner, shingles in ctx.processes:
-        for other_path, other_owner, other in by_kind.get(kind, []):
-            union = len(shingles | other)
-            similarity = len(shingles & other) / union if union else 0.0
-            if similarity >= SIMILAR:
-                yield RULES["process-duplicate"].finding(
-                    path, 1, f"{similarity:.0%} the same as {other_path} ({kind}, owned by {other_owner})",
-                    "teams reinventing one process: merge them into one, or make the difference explicit",
-                )  # fmt: skip
-        by_kind.setdefault(kind, []).append((path, owner, shingles))
+            line = where if isinstance(where, int) else doc.line_of(where)
+            yield RULES["link-broken"].finding(doc.path, line, f"link to unknown id '{target}'", "'pmops search' finds the id")
+    for first, second, similarity in _near_duplicates(ctx.processes):
+        path, kind, _, _ = ctx.processes[second]
+        other_path, _, other_owner, _ = ctx.processes[first]
+        yield RULES["process-duplicate"].finding(
+            path, 1, f"{similarity:.0%} the same as {other_path} ({kind}, owned by {other_owner})",
+            "teams reinventing one process: merge them into one, or make the difference explicit",
+        )  # fmt: skip
+
+
+SKETCH = 64  # hashes kept per document
+BUCKET_LIMIT = 500  # a hash shared by more documents than this is boilerplate
+
+
+def _near_duplicates(processes: list[tuple[str, str, str, frozenset]]) -> Iterator[tuple[int, int, float]]:
+    """Pairs of same-kind processes with Jaccard similarity ≥ SIMILAR, without comparing all pairs.
+
+    Each document keeps its SKETCH smallest shingle hashes (a bottom-k sketch). Two
+    documents with Jaccard J share about 2J/(1+J) of their sketches (82% at 0.7); only
+    pairs sharing a quarter are compared exactly, so the cost follows the number of
+    similar pairs, not the square of the number of processes.
+    """
+    import heapq
+    from collections import Counter, defaultdict
+    from itertools import combinations
+
+    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for index, (_, kind, _, shingles) in enumerate(processes):
+        for value in heapq.nsmallest(SKETCH, shingles):
+            buckets[(kind, value)].append(index)
+    shared: Counter = Counter()
+    for members in buckets.values():
+        if 1 < len(members) <= BUCKET_LIMIT:
+            shared.update(combinations(members, 2))
+    for (first, second), count in sorted(shared.items()):
+        if count < SKETCH // 4:
+            continue
+        a, b = processes[first][3], processes[second][3]
+        common = len(a & b)
+        similarity = common / (len(a) + len(b) - common)
+        if similarity >= SIMILAR:
+            yield first, second, similarity
