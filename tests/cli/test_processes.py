@@ -132,3 +132,14 @@ def test_checklist_start_refuses_what_has_no_checklist(pmops, kb: Path) -> None:
     assert "has no checklist items" in pmops("checklist", "start", plain["id"], "--for", "x", code=1).stderr
     assert "not a process" in pmops("checklist", "start", "README.md", "--for", "x", code=2).stderr
     assert "--for must name" in pmops("checklist", "start", plain["id"], "--for", "  ", code=2).stderr
+
+
+def test_a_kbs_own_template_overrides_the_shipped_one(pmops, kb: Path) -> None:
+    (kb / "templates").mkdir()
+    (kb / "templates" / "process-custom.md.j2").write_text(
+        "## Purpose\n\nOur house style, owned by {{ owner }}.\n\n## Roles\n\n## Steps\n\n## Inputs\n\n## Outputs\n"
+    )
+    created = new(pmops, "custom", "--owner", "Ada Brooks")
+    assert "Our house style, owned by Ada Brooks." in (kb / created["path"]).read_text()
+    assert "## Scoring" in (kb / new(pmops, "prioritization")["path"]).read_text()  # others still shipped
+    assert json.loads(pmops("lint", "--json").stdout) == []
