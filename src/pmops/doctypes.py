@@ -246,4 +246,31 @@ CHECKLIST = DocType(
     summary=("for", "process", "status", "started"),
 )
 
-BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST)
+DECISION_STATUSES = ("proposed", "accepted", "rejected", "superseded", "deprecated")
+
+DECISION = DocType(
+    name="decision",
+    plural="decisions",
+    folder="decisions",
+    prefix="dec",
+    description="A product decision, ADR-style: context, options, the decision and its consequences, with its evidence.",
+    fields=(
+        ID,
+        TITLE,
+        Field("date", "date", required=True, default="today", help="when it was proposed or taken"),
+        Field("status", "choice", required=True, choices=DECISION_STATUSES, default="proposed"),
+        Field("deciders", "list", help="who decided"),
+        Field("area", "choice", help="product area it concerns"),
+        TAGS,
+        Field("evidence", "refs", help="ids of the insights that justify it"),
+        Field("supersedes", "refs", help="ids of the decisions it replaces"),
+        Field("superseded_by", "refs", help="ids of the decisions that replace it"),
+        Field("review_date", "date", help="when to check it still holds"),
+        LINKS,
+    ),
+    sections=("Context", "Options considered", "Decision", "Consequences"),
+    template="decision.md.j2",
+    summary=("date", "status", "area", "deciders"),
+)
+
+BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION)

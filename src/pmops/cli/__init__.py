@@ -78,13 +78,14 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import checklist, core, insight, process, search
+    from pmops.cli import checklist, core, decision, insight, process, search
 
     core.register(app)
     search.register(app)
     app.add_typer(insight.app, name="insight")
     app.add_typer(process.app, name="process")
     app.add_typer(checklist.app, name="checklist")
+    app.add_typer(decision.app, name="decision")
 
 
 _register()

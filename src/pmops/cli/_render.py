@@ -48,7 +48,7 @@ def table(records: list, columns: tuple[str, ...], title: str | None = None, ext
     out.print(f"[dim]{len(records)} {'document' if len(records) == 1 else 'documents'}[/dim]")
 
 
-def document(record) -> None:  # noqa: ANN001 - Record
+def document(record, evidence=None) -> None:  # noqa: ANN001 - Record, decisions.Evidence
     from rich.markdown import Markdown
     from rich.table import Table
 
@@ -65,6 +65,8 @@ def document(record) -> None:  # noqa: ANN001 - Record
         value = record.values.get(key, raw) if key not in record.problems else raw
         fields.add_row(safe(key), safe(value_text(value)))
     out.print(fields)
+    if evidence is not None:
+        _evidence(evidence)
     if record.doc.body.strip():
         out.print()
         out.print(Markdown(plain(record.doc.body)))
@@ -168,3 +170,52 @@ def checklist_runs(runs: list, *, detail: bool) -> None:
         if detail:
             for item in run.open_items:
                 out.print(f"    {item.number:>2}. {safe(item.text)}", soft_wrap=True)
+
+
+def _evidence(evidence) -> None:  # noqa: ANN001 - decisions.Evidence
+    from rich.table import Table
+
+    out = console()
+    out.print()
+    if not evidence.insights and not evidence.missing:
+        out.print("[yellow]No evidence cited.[/yellow] Add insight ids to 'evidence:'.")
+        return
+    span = f", {evidence.oldest} to {evidence.newest}" if evidence.newest else ""
+    out.print(
+        f"[bold]Evidence[/bold]: {len(evidence.insights)} insights from {evidence.customers} customers, "
+        f"segments: {safe(', '.join(evidence.segments) or 'none')}{span}",
+        soft_wrap=True,
+    )
+    grid = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for column in ("id", "title", "source", "segment", "date"):
+        grid.add_column(column, overflow="fold")
+    for r in evidence.insights:
+        grid.add_row(safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("source", "segment", "date")))
+    out.print(grid)
+    for ref in evidence.missing:
+        out.print(f"[red]missing:[/red] {safe(ref)}")
+
+
+def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
+    out = console()
+
+    def group(rows: list, title: str) -> None:
+        out.print(f"[bold]{title}[/bold]" + ("" if rows else " [dim]none[/dim]"))
+        by_type: dict[str, list] = {}
+        for record, via, broken in rows:
+            by_type.setdefault("broken" if broken else record.type, []).append((record, via, broken))
+        for kind, items in sorted(by_type.items()):
+            out.print(f"  [dim]{safe(kind)}[/dim]")
+            for record, via, broken in items:
+                if broken:
+                    out.print(f"    [red]{safe(via)}[/red] (not found)", soft_wrap=True)
+                else:
+                    out.print(f"    [cyan]{safe(record.id or record.path)}[/cyan]  {safe(record.title)}  [dim]via {safe(via)}[/dim]", soft_wrap=True)
+
+    group([(r, link.via if r else link.target, r is None) for link, r in graph.outgoing], "Links to")
+    sources: dict[str, tuple] = {}  # one row per linking document, naming every way it links
+    for record, link in graph.backlinks:
+        previous = sources.get(record.path)
+        vias = previous[1] + [link.via] if previous else [link.via]
+        sources[record.path] = (record, list(dict.fromkeys(vias)))
+    group([(r, ", ".join(vias), False) for r, vias in sources.values()], "Linked from")

@@ -53,11 +53,41 @@ def show(
 
         pmops show ins-261126
     """
-    record = _shared.state(ctx).kb().find(ref)
+    kb = _shared.state(ctx).kb()
+    record = kb.find(ref)
+    evidence = None
+    if record.type == "decision":
+        from pmops import decisions
+
+        evidence = decisions.evidence(kb, record)
     if json_out:
-        _shared.print_json(record.to_json(body=True))
+        data = record.to_json(body=True)
+        if evidence is not None:
+            data["evidence_summary"] = evidence.to_json()
+        _shared.print_json(data)
     else:
-        _render.document(record)
+        _render.document(record, evidence)
+
+
+def links(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show a document's outgoing links and its backlinks, grouped by type.
+
+    Example:
+
+        pmops links ins-260203
+    """
+    from pmops import links as linking
+
+    kb = _shared.state(ctx).kb()
+    result = linking.graph(kb, kb.find(ref))
+    if json_out:
+        _shared.print_json(result.to_json())
+    else:
+        _render.link_graph(result)
 
 
 def lint(
@@ -87,4 +117,5 @@ def lint(
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(show)
+    app.command()(links)
     app.command()(lint)

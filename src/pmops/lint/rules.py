@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pmops import links
 from pmops.errors import UnknownTag
+from pmops.links import body_lines
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,6 @@ RULES = {
 }
 
 _HEADING = re.compile(r"^#{2,6}[ \t]+(.+?)[ \t#]*$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
-_WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:[|#][^\]\n]*)?\]\]")
-_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _BOX_LIKE = re.compile(r"^[ \t]*(?:[-*+][ \t]*)?\[[^\]]{0,3}\]")
 _BOX_OK = re.compile(r"^[ \t]*[-*+] \[[ xX]\][ \t]+\S")
 PII_TYPES = ("insight",)  # documents that hold customer research
@@ -76,17 +74,6 @@ class Context:
     today: dt.date
     links: list[tuple[object, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
-
-
-def body_lines(doc) -> Iterator[tuple[int, str]]:  # noqa: ANN001 - Document
-    """(file line number, text) of the body's lines outside code fences, inline code removed."""
-    fenced = False
-    for offset, line in enumerate(doc.body.splitlines()):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced:
-            yield doc.body_line + offset, _INLINE_CODE.sub("", line)
 
 
 def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - Record
@@ -153,22 +140,11 @@ def _checkboxes(record) -> Iterator[Finding]:  # noqa: ANN001
 
 
 def _links(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
-    doc = record.doc
-    for fld in record.doctype.fields:
-        if fld.kind in ("ref", "refs"):
-            value = record.values.get(fld.name)
-            for target in value if isinstance(value, list) else [value] if value else []:
-                ctx.links.append((doc, fld.name, target))
-    folder = doc.path.rpartition("/")[0]
-    for number, line in body_lines(doc):
-        for m in _WIKI.finditer(line):
-            ctx.links.append((doc, number, m.group(1).strip()))
-        for m in _MD_LINK.finditer(line):
-            target = m.group(1).split("#", 1)[0].split("?", 1)[0]
-            if not target or ":" in target or target.startswith(("/", "<")) or "{" in target:
-                continue  # a URL, an anchor, a site path or a template expression
-            if not ctx.kb.exists(f"{folder}/{target}" if folder else target):
-                yield RULES["link-broken"].finding(doc.path, number, f"link to missing file '{target}'")
+    for link in links.outgoing(record):
+        if link.by_id:
+            ctx.links.append((record.doc, link.line, link.target))  # ids are resolved at the end
+        elif not ctx.kb.exists(link.target):
+            yield RULES["link-broken"].finding(record.path, link.line, f"link to missing file '{link.target}'")
 
 
 def _process(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001

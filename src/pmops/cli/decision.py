@@ -1,0 +1,106 @@
+"""`pmops decision …`: the decision log, with evidence and a lifecycle."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    title: Annotated[str | None, typer.Option("--title", help="The decision, as a short statement.")] = None,
+    status: Annotated[str, typer.Option("--status", help="proposed or accepted.")] = "proposed",
+    evidence: Annotated[list[str] | None, typer.Option("--evidence", metavar="ID", help="An insight that justifies it (repeatable).")] = None,
+    decider: Annotated[list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="The product area.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag from taxonomy.yaml (repeatable).")] = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When (default: today).")] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Record a decision, citing the insights that justify it.
+
+    Example:
+
+        pmops decision add --title "Approve from Slack" --status accepted \\
+            --evidence ins-260203 --evidence ins-260114 --decider "Ada Brooks"
+    """
+    from pmops import decisions
+
+    kb = _shared.state(ctx).kb()
+    values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
+              "area": area, "tags": tag or [], "date": date}  # fmt: skip
+    _shared.ask_missing(kb.doctype("decision"), values)
+    _render.created(decisions.add(kb, values, commit=False if no_commit else None), json_out)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List decisions, newest first.
+
+    Example:
+
+        pmops decision list --status accepted
+    """
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype("decision")
+    if status is not None and status not in doctype.field("status").choices:
+        from pmops.errors import InvalidInput
+
+        raise InvalidInput(f"--status: '{status}' is not one of: {', '.join(doctype.field('status').choices)}")
+    records = kb.select(doctype, {"status": status, "area": area})
+    if json_out:
+        _shared.print_json([r.to_json() for r in records])
+    else:
+        _render.table(records, doctype.summary)
+
+
+@app.command()
+def supersede(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD_ID", help="The decision being replaced.")],
+    by: Annotated[str, typer.Option("--by", metavar="NEW_ID", help="The decision that replaces it.")],
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Mark OLD superseded by NEW: both documents change, in one commit.
+
+    Example:
+
+        pmops decision supersede dec-260301 --by dec-261126
+    """
+    from pmops import decisions
+
+    old_rec, new_rec, _ = decisions.supersede(_shared.state(ctx).kb(), old, by, commit=False if no_commit else None)
+    _shared.console().print(f"{_shared.safe(new_rec.id)} supersedes {_shared.safe(old_rec.id)}", soft_wrap=True)
+
+
+def _lifecycle(status: str):  # noqa: ANN202
+    def command(
+        ctx: typer.Context,
+        ref: Annotated[str, typer.Argument(metavar="ID", help="A proposed decision.")],
+        no_commit: NoCommitOpt = False,
+    ) -> None:
+        from pmops import decisions
+
+        record, _ = decisions.set_status(_shared.state(ctx).kb(), ref, status, commit=False if no_commit else None)
+        _shared.console().print(f"{_shared.safe(record.id)} is now {status}", soft_wrap=True)
+
+    verb = status[:-2]
+    command.__doc__ = f"Mark a proposed decision {status}, and commit.\n\nExample:\n\n    pmops decision {verb} dec-261126"
+    return command
+
+
+app.command("accept")(_lifecycle("accepted"))
+app.command("reject")(_lifecycle("rejected"))

@@ -1,0 +1,108 @@
+"""The decision log: decisions with their evidence, and their lifecycle (proposed → accepted → superseded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pmops.errors import InvalidInput, NotFound, PmopsError
+
+
+def resolve_evidence(kb, refs: list[str]) -> list[str]:  # noqa: ANN001
+    """Full ids of the insights given (full ids or unique prefixes); unknown ones are exit 1."""
+    ids = []
+    for ref in refs:
+        try:
+            record = kb.find(ref)
+        except NotFound:
+            raise NotFound(f"--evidence {ref}: no document with that id", hint="'pmops insight list' shows the ids") from None
+        if record.type != "insight":
+            raise InvalidInput(f"--evidence {ref}: {record.id or record.path} is a {record.type}, not an insight")
+        ids.append(record.id)
+    return list(dict.fromkeys(ids))
+
+
+def add(kb, values: dict, body: str | None = None, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
+    values = {**values, "evidence": resolve_evidence(kb, values.get("evidence") or [])}
+    if values.get("status") not in (None, "proposed", "accepted"):
+        raise InvalidInput("--status: a new decision is proposed or accepted")
+    return kb.create("decision", values, body, commit=commit)
+
+
+def find_decision(kb, ref: str):  # noqa: ANN001, ANN201 - kb.Record
+    record = kb.find(ref)
+    if record.type != "decision":
+        raise InvalidInput(f"{record.id or record.path} is a {record.type}, not a decision")
+    return record
+
+
+TRANSITIONS = {"accepted": ("proposed",), "rejected": ("proposed",)}
+
+
+def set_status(kb, ref: str, status: str, *, commit: bool | None = None):  # noqa: ANN001, ANN201
+    """accept / reject a proposed decision, and commit."""
+    record = find_decision(kb, ref)
+    current = record.values.get("status")
+    if current == status:
+        raise PmopsError(f"{record.id} is already {status}")
+    if current not in TRANSITIONS[status]:
+        raise PmopsError(f"{record.id} is {current}; only a proposed decision can be {status}")
+    sha = kb.update(record, {"status": status}, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit)
+    return record, sha
+
+
+def supersede(kb, old_ref: str, new_ref: str, *, commit: bool | None = None):  # noqa: ANN001, ANN201
+    """NEW replaces OLD: both documents change, in one commit."""
+    old, new = find_decision(kb, old_ref), find_decision(kb, new_ref)
+    if old.path == new.path:
+        raise InvalidInput("a decision cannot supersede itself")
+    if old.values.get("status") == "superseded" and new.id in (old.values.get("superseded_by") or []):
+        raise PmopsError(f"{old.id} is already superseded by {new.id}")
+    old_doc = old.doc.with_fields(
+        {"status": "superseded", "superseded_by": [*(old.values.get("superseded_by") or []), new.id]}
+    )
+    new_doc = new.doc.with_fields({"supersedes": [*(new.values.get("supersedes") or []), old.id]})
+    message = f'pmops: {new.id} supersedes {old.id} "{old.title}"'
+    sha = kb.write([(kb.root / old.path, old.doc, old_doc), (kb.root / new.path, new.doc, new_doc)], message, commit=commit)
+    return old, new, sha
+
+
+@dataclass
+class Evidence:
+    """A decision's evidence, with what makes it strong or weak."""
+
+    insights: list = field(default_factory=list)  # kb.Record
+    missing: list[str] = field(default_factory=list)
+    customers: int = 0
+    segments: list[str] = field(default_factory=list)
+    newest: dt.date | None = None
+    oldest: dt.date | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "insights": [
+                {k: r.to_json().get(k) for k in ("id", "title", "source", "segment", "customer", "date", "path")}
+                for r in self.insights
+            ],
+            "missing": self.missing,
+            "count": len(self.insights),
+            "customers": self.customers,
+            "segments": self.segments,
+            "newest": self.newest.isoformat() if self.newest else None,
+            "oldest": self.oldest.isoformat() if self.oldest else None,
+        }
+
+
+def evidence(kb, record) -> Evidence:  # noqa: ANN001
+    found = Evidence()
+    for ref in record.values.get("evidence") or []:
+        try:
+            found.insights.append(kb.find(ref))
+        except PmopsError:
+            found.missing.append(ref)
+    customers = {str(r.values.get("customer")).casefold() for r in found.insights if r.values.get("customer")}
+    found.customers = len(customers)
+    found.segments = sorted({r.values["segment"] for r in found.insights if r.values.get("segment")})
+    dates = [r.values["date"] for r in found.insights if isinstance(r.values.get("date"), dt.date)]
+    found.newest, found.oldest = (max(dates), min(dates)) if dates else (None, None)
+    return found
