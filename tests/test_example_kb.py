@@ -56,3 +56,13 @@ def test_pages_are_shown_and_never_rewritten(pmops, example_kb: Path) -> None:
     assert shown["type"] == "page" and shown["layout"] == "page" and shown["owners"] == ["Product Ops"]
     pmops("insight", "add", "--title", "t", "--source", "survey")
     assert page.read_bytes() == before
+
+
+def test_example_kb_decisions_cite_insights_and_one_is_superseded(pmops, example_kb: Path) -> None:
+    decisions = json.loads(pmops("decision", "list", "--json").stdout)
+    assert {d["status"] for d in decisions} == {"accepted", "proposed", "rejected", "superseded"}
+    superseded = [d for d in decisions if d["status"] == "superseded"]
+    assert len(superseded) == 1 and superseded[0]["superseded_by"]
+    assert all(d.get("evidence") for d in decisions)
+    backlinks = json.loads(pmops("links", "ins-260114-57h6", "--json").stdout)["backlinks"]
+    assert len({b["id"] for b in backlinks}) >= 2
