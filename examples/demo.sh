@@ -28,6 +28,8 @@ id="$(pmops insight list --json --since 2026-11-01 | python3 -c 'import json,sys
 step pmops show "$id"
 step pmops insight add --title "Typo in a tag" --source survey --tag aprovals || true
 step pmops search "slack approve"
+step pmops insight themes --by area
+step pmops links ins-260114
 step pmops process list
 step pmops checklist status
 step pmops lint

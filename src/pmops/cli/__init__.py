@@ -78,7 +78,7 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import checklist, core, decision, insight, process, search
+    from pmops.cli import checklist, core, decision, insight, process, search, tags
 
     core.register(app)
     search.register(app)
@@ -86,6 +86,7 @@ def _register() -> None:
     app.add_typer(process.app, name="process")
     app.add_typer(checklist.app, name="checklist")
     app.add_typer(decision.app, name="decision")
+    app.add_typer(tags.app, name="tags")
 
 
 _register()

@@ -219,3 +219,41 @@ def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
         vias = previous[1] + [link.via] if previous else [link.via]
         sources[record.path] = (record, list(dict.fromkeys(vias)))
     group([(r, ", ".join(vias), False) for r, vias in sources.values()], "Linked from")
+
+
+def themes(found: list, by: str) -> None:
+    from rich.table import Table
+
+    out = console()
+    if not found:
+        out.print("[dim]no insights match[/dim]")
+        return
+    grid = Table(header_style="bold")
+    for column, opts in (("theme", {}), ("insights", {"justify": "right"}), ("customers", {"justify": "right"}),
+                         ("trend", {}), ("addressed", {}), ("latest quote", {"overflow": "fold", "ratio": 1})):  # fmt: skip
+        grid.add_column(column, **opts)
+    arrows = {"up": "[green]↑[/green]", "down": "[red]↓[/red]", "flat": "→", "new": "[cyan]new[/cyan]"}
+    for theme in found:
+        quote = theme.latest_quote
+        addressed = f"{len(theme.cited_by)} decision{'s' if len(theme.cited_by) != 1 else ''}" if theme.cited_by else "[yellow]no[/yellow]"
+        grid.add_row(safe(theme.key), str(len(theme.insights)), str(theme.customers),
+                     f"{arrows[theme.trend]} {theme.current} vs {theme.previous}", addressed,
+                     safe(f"“{quote[0]}”") if quote else "")  # fmt: skip
+    out.print(grid)
+    console(stderr=True).print(f"[dim]{len(found)} themes by {by}; trend: this period vs the one before[/dim]")
+
+
+def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
+    from rich.table import Table
+
+    out = console()
+    grid = Table(header_style="bold")
+    for column in ("tag", "facet", "documents"):
+        grid.add_column(column, justify="right" if column == "documents" else "left")
+    for tag, facet in sorted(report.facets.items(), key=lambda kv: (kv[1], -report.used.get(kv[0], 0), kv[0])):
+        grid.add_row(safe(tag), safe(facet), str(report.used.get(tag, 0)))
+    out.print(grid)
+    for tag, paths in sorted(report.unknown.items()):
+        out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(', '.join(paths[:3]))}{' …' if len(paths) > 3 else ''})", soft_wrap=True)
+    if report.unused:
+        out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)

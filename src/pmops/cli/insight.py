@@ -88,3 +88,31 @@ def list_(
         _shared.print_json([r.to_json() for r in records])
     else:
         _render.table(records, doctype.summary)
+
+
+@app.command()
+def themes(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="Group by tag, area or segment.")] = "tag",
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only insights from this day on.")] = None,
+    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count the trend up to this day.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Themes across insights: size, customers, segments, trend, latest quote, and whether a decision addresses them.
+
+    The trend compares the period since --since (default: the last 90 days) with the
+    period of the same length before it. Unaddressed themes — no decision cites any of
+    their insights — are the interesting ones.
+
+    Example:
+
+        pmops insight themes --by area --since 2026-07-01
+    """
+    from pmops import processes, research
+
+    kb = _shared.state(ctx).kb()
+    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), processes.parse_today(today))
+    if json_out:
+        _shared.print_json([t.to_json() for t in found])
+    else:
+        _render.themes(found, by)

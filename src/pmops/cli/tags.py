@@ -1,0 +1,51 @@
+"""`pmops tags`: the tag vocabulary as used — counts, unknown tags, unused ones — and renames."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="Tags: what is used, what is unknown, what is never used; rename one everywhere.",
+                  invoke_without_command=True)  # fmt: skip
+
+
+@app.callback()
+def tags(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Every tag with its facet and how many documents use it; unknown tags; unused tags.
+
+    Example:
+
+        pmops tags
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from pmops import research
+
+    report = research.tag_report(_shared.state(ctx).kb())
+    if json_out:
+        _shared.print_json(report.to_json())
+    else:
+        _render.tag_report(report)
+
+
+@app.command()
+def rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The tag to rename.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Rename a tag in every document and in taxonomy.yaml (OLD becomes a synonym), in one commit.
+
+    Example:
+
+        pmops tags rename data-export exports
+    """
+    from pmops import research
+
+    count, _ = research.rename_tag(_shared.state(ctx).kb(), old, new, commit=False if no_commit else None)
+    _shared.console().print(f"Renamed '{_shared.safe(old)}' to '{_shared.safe(new)}' in {count} documents and taxonomy.yaml")

@@ -1,0 +1,87 @@
+"""Research synthesis: themes checked against an independent count, the tag report, tag renames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import commit_count, git
+
+
+def _front(path: Path) -> dict:
+    return yaml.safe_load(path.read_text().split("---\n")[1])
+
+
+def test_themes_counts_match_the_files(pmops, example_kb: Path) -> None:
+    by_tag: dict[str, list[dict]] = defaultdict(list)
+    for path in (example_kb / "insights").glob("*.md"):
+        meta = _front(path)
+        for tag in meta.get("tags") or []:
+            by_tag[tag].append(meta)
+    cited = {ref for path in (example_kb / "decisions").glob("*.md") for ref in _front(path).get("evidence") or []}
+    themes = json.loads(pmops("insight", "themes", "--today", "2026-11-26", "--json").stdout)
+    assert {t["theme"] for t in themes} == set(by_tag)
+    start, before = dt.date(2026, 8, 28), dt.date(2026, 5, 30)  # 90 days, and the 90 before
+    for theme in themes:
+        metas = by_tag[theme["theme"]]
+        assert theme["insights"] == len(metas)
+        assert theme["customers"] == len({m["customer"].casefold() for m in metas if m.get("customer")})
+        assert theme["segments"] == sorted({m["segment"] for m in metas if m.get("segment")})
+        assert theme["trend"]["current"] == sum(start <= m["date"] <= dt.date(2026, 11, 26) for m in metas)
+        assert theme["trend"]["previous"] == sum(before <= m["date"] < start for m in metas)
+        assert theme["addressed"] == any(m["id"] in cited for m in metas)
+    assert [t["insights"] for t in themes] == sorted((t["insights"] for t in themes), reverse=True)
+    assert any(not t["addressed"] for t in themes) and any(t["addressed"] for t in themes)
+
+
+def test_themes_by_area_and_since(pmops, example_kb: Path) -> None:
+    areas = json.loads(pmops("insight", "themes", "--by", "area", "--since", "2026-07-01", "--json").stdout)
+    counted = defaultdict(int)
+    for path in (example_kb / "insights").glob("*.md"):
+        meta = _front(path)
+        if meta["date"] >= dt.date(2026, 7, 1):
+            counted[meta["area"]] += 1
+    assert {t["theme"]: t["insights"] for t in areas} == dict(counted)
+    assert "not one of" in pmops("insight", "themes", "--by", "colour", code=2).stderr
+    assert "Theme" not in pmops("insight", "themes").stderr  # a table, not a traceback
+
+
+def test_tag_report_knows_unknown_and_unused_tags(pmops, example_kb: Path) -> None:
+    path = next((example_kb / "insights").glob("*thermal-paper.md"))
+    path.write_text(path.read_text().replace("tags: [", "tags: [made-up, "))
+    report = json.loads(pmops("tags", "--json").stdout)
+    assert [u["tag"] for u in report["unknown"]] == ["made-up"]
+    counts = {t["tag"]: t["count"] for t in report["tags"]}
+    assert counts["approvals"] == len(git(example_kb, "grep", "-l", "-E", r"^tags: \[.*\bapprovals\b").split())
+    assert set(report["unused"]) == {t for t, c in counts.items() if c == 0}
+    assert "not in the taxonomy: made-up" in pmops("tags").stdout
+
+
+def test_tags_rename_is_one_commit_touching_only_tag_lines(pmops, example_kb: Path) -> None:
+    users = git(example_kb, "grep", "-l", "-E", r"^tags: \[.*\bdata-export\b").split()
+    assert users
+    before = commit_count(example_kb)
+    pmops("tags", "rename", "data-export", "exports")
+    assert commit_count(example_kb) == before + 1
+    changed = git(example_kb, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(changed) == sorted([*users, "taxonomy.yaml"])
+    diff = git(example_kb, "show", "--format=", "--unified=0", "HEAD", "--", *users)
+    edits = [line for line in diff.splitlines() if re.match(r"^[+-](?![+-])", line)]
+    assert edits and all(re.match(r"^[+-]tags: \[", line) for line in edits)
+    assert json.loads(pmops("lint", "--json").stdout)[0]["severity"] == "warning"  # only the deliberate ones
+    assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))
+    # The old name still works when capturing: it is a synonym now.
+    created = json.loads(pmops("insight", "add", "--title", "t", "--source", "survey", "--tag", "data-export",
+                               "--json").stdout)  # fmt: skip
+    assert json.loads(pmops("show", created["id"], "--json").stdout)["tags"] == ["exports"]
+
+
+def test_tags_rename_bad_input(pmops, example_kb: Path) -> None:
+    assert "same tag" in pmops("tags", "rename", "pricing", "Pricing", code=2).stderr
+    assert "neither in taxonomy.yaml nor used" in pmops("tags", "rename", "nothing-like-it", "x", code=1).stderr
+    assert git(example_kb, "status", "--porcelain") == ""
