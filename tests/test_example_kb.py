@@ -66,3 +66,13 @@ def test_example_kb_decisions_cite_insights_and_one_is_superseded(pmops, example
     assert all(d.get("evidence") for d in decisions)
     backlinks = json.loads(pmops("links", "ins-260114-57h6", "--json").stdout)["backlinks"]
     assert len({b["id"] for b in backlinks}) >= 2
+
+
+def test_the_sample_csv_imports_into_the_example_kb(pmops, example_kb: Path) -> None:
+    from tests.conftest import ROOT
+
+    source = ROOT / "examples" / "survey-responses.csv"
+    result = json.loads(pmops("insight", "import", str(source), "--source", "survey", "--map",
+                              "What could be better?=quote", "--json").stdout)  # fmt: skip
+    assert result["imported"] == 8 and not result["failed"]
+    assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))

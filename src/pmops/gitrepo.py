@@ -19,6 +19,7 @@ from pathlib import Path
 from pmops.errors import GitError
 
 INDEX_LOCK_WAIT = 5.0
+MANY_PATHS = 1000  # from this many paths, git reads them from a file rather than the command line
 _IN_PROGRESS = {
     "MERGE_HEAD": ("a merge is in progress", "finish it with 'git commit' or cancel it with 'git merge --abort'"),
     "rebase-merge": ("a rebase is in progress", "finish it with 'git rebase --continue' or 'git rebase --abort'"),
@@ -161,26 +162,36 @@ class Repo:
         """Commit exactly `paths` (relative to nothing: absolute paths); return the new sha."""
         rel = [os.path.relpath(p, self.root) for p in paths]
         self._wait_for_index_lock()
-        self.run("add", "--", *rel)
         fd, msg_file = tempfile.mkstemp(prefix="pmops-msg-", dir=self.git_dir)
+        spec_file = None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(message + "\n")
-            status, out, err = self.run("commit", "--only", "--quiet", "-F", msg_file, "--", *rel, check=False)
+            if len(rel) > MANY_PATHS:  # an import: past the command line's length limit
+                spec_fd, spec_file = tempfile.mkstemp(prefix="pmops-paths-", dir=self.git_dir)
+                with os.fdopen(spec_fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
+                    handle.write("\0".join(rel))
+                paths_args = [f"--pathspec-from-file={spec_file}", "--pathspec-file-nul"]
+            else:
+                paths_args = ["--", *rel]
+            self.run("add", *paths_args)
+            status, out, err = self.run("commit", "--only", "--quiet", "-F", msg_file, *paths_args, check=False)
+            if status != 0:
+                self._unstage(paths_args)
+                raise GitError(f"git commit failed: {_last_line(err or out)}")
         finally:
             os.unlink(msg_file)
-        if status != 0:
-            self._unstage(rel)
-            raise GitError(f"git commit failed: {_last_line(err or out)}")
+            if spec_file:
+                os.unlink(spec_file)
         return self.run("rev-parse", "HEAD")[1].strip()
 
-    def _unstage(self, rel: list[str]) -> None:
+    def _unstage(self, paths_args: list[str]) -> None:
         """Leave the user's index as it was before our `git add`."""
         has_head = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)[0] == 0
         if has_head:
-            self.run("reset", "--quiet", "--", *rel, check=False)
+            self.run("reset", "--quiet", *paths_args, check=False)
         else:
-            self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *rel, check=False)
+            self.run("rm", "--cached", "--quiet", "--ignore-unmatch", *paths_args, check=False)
 
     def head(self) -> str | None:
         status, out, _ = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)

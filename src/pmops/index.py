@@ -317,7 +317,7 @@ class Index:
                 self._save_manifest(manifest)
             sync.problems = problems
             return sync
-        updates: list[dict[str, Any]] = []
+        updates: list[tuple[dict[str, Any], bool]] = []
         deletes: list[str] = []
         with ix.searcher() as searcher:
             indexed = {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed}
@@ -337,12 +337,15 @@ class Index:
                 if indexed[rel] is not None:
                     deletes.append(rel)
                 continue
-            updates.append(fields)
+            updates.append((fields, indexed[rel] is None))
             sync.added += indexed[rel] is None
             sync.modified += indexed[rel] is not None
         if updates or deletes:
             try:
-                writer = ix.writer(timeout=WRITER_TIMEOUT, compound=False)
+                options: dict[str, Any] = {"timeout": WRITER_TIMEOUT, "compound": False}
+                if len(updates) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # an import, a pull
+                    options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+                writer = ix.writer(**options)
             except Exception:  # noqa: BLE001 - LockError: another process is writing; catch up next time
                 sync.stale = True
                 sync.problems = problems
@@ -350,8 +353,9 @@ class Index:
             try:
                 for rel in deletes:
                     writer.delete_by_term("path", rel)
-                for fields in updates:
-                    writer.update_document(**fields)
+                for fields, new in updates:
+                    # A document the index never had needs no delete-then-add.
+                    (writer.add_document if new else writer.update_document)(**fields)
                 writer.commit()
             except BaseException:
                 writer.cancel()

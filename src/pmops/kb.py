@@ -25,6 +25,7 @@ from pmops.errors import (
 )
 
 SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
+BATCH = 50  # changes from which a write syncs once at the end rather than per file
 
 
 @dataclass
@@ -370,13 +371,18 @@ class KnowledgeBase:
 
     # -- writing -------------------------------------------------------------------
 
-    def author(self) -> str:
+    @cached_property
+    def _author(self) -> str:
         if self.config.author:
             return str(self.config.author)
         ident = self.repo.identity() if self.repo else None
         if ident and ident.name:
             return ident.name
         return getpass.getuser()
+
+    def author(self) -> str:
+        """Who new documents are by: pmops.yaml's defaults.author, else git user.name, else the login."""
+        return self._author
 
     def prepare(
         self, doctype: DocType, values: dict[str, Any], *, new_tags: bool = False, today: dt.date | None = None
@@ -447,18 +453,49 @@ class KnowledgeBase:
         return resolved, notes, new
 
     def new_path(self, doctype: DocType, doc_id: str, title: str) -> Path:
-        folder = self.root / doctype.folder
-        name = f"{doc_id}-{ids.slugify(title)}.md"
-        taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
-        if name.casefold() in taken:  # cannot happen with a fresh id, but never overwrite
-            raise Conflict(f"{doctype.folder}/{name} already exists")
-        return folder / name
+        # Names are lower-case and start with a fresh id, so no two differ only by case;
+        # the write itself refuses to replace any existing file.
+        path = self.root / doctype.folder / f"{doc_id}-{ids.slugify(title)}.md"
+        if path.exists():
+            raise Conflict(f"{self.rel(path)} already exists")
+        return path
 
     def existing_ids(self, doctype: DocType) -> set[str]:
         folder = self.root / doctype.folder
         if not folder.is_dir():
             return set()
         return {ids.id_in_name(p.name) for p in folder.iterdir() if p.name.startswith(doctype.prefix + "-")}
+
+    def build(
+        self,
+        doctype: DocType,
+        values: dict[str, Any],
+        body: str | None = None,
+        *,
+        new_tags: bool = False,
+        today: dt.date | None = None,
+        taken: set[str] | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> tuple[Path, Document, list[str], list[str]]:
+        """A new document, validated and rendered but not written: (path, document, notes, new tags).
+
+        `taken` holds ids already used (it grows with the one made here), so a batch
+        never lists the folder once per document.
+        """
+        today = today or dt.date.today()
+        meta, notes, added = self.prepare(doctype, values, new_tags=new_tags, today=today)
+        taken = self.existing_ids(doctype) if taken is None else taken
+        doc_id = ids.new_id(doctype.prefix, today, taken)
+        taken.add(doc_id)
+        meta = {"id": doc_id, **meta}
+        title = str(meta.get(doctype.title_field, doc_id))
+        path = self.new_path(doctype, doc_id, title)
+        context = {f.name: [] if f.is_list else None for f in doctype.fields}
+        context.update(yamlsafe.plain(meta), body=body or "", doctype=doctype.name, kb_name=self.config.name)
+        context.update(extra_context or {})
+        template = doctype.template_for(meta)
+        text = templates.render(template, self.root, **context) if template else (body or "")
+        return path, documents.new(self.rel(path), meta, text), notes, added
 
     def create(
         self,
@@ -476,22 +513,14 @@ class KnowledgeBase:
         `extra_context` adds variables for the type's template (a checklist run's items).
         """
         doctype = self.doctype(type_name)
-        today = today or dt.date.today()
-        meta, notes, added = self.prepare(doctype, values, new_tags=new_tags, today=today)
-        doc_id = ids.new_id(doctype.prefix, today, self.existing_ids(doctype))
-        meta = {"id": doc_id, **meta}
-        title = str(meta.get(doctype.title_field, doc_id))
-        path = self.new_path(doctype, doc_id, title)
-        context = {f.name: [] if f.is_list else None for f in doctype.fields}
-        context.update(yamlsafe.plain(meta), body=body or "", doctype=doctype.name, kb_name=self.config.name)
-        context.update(extra_context or {})
-        template = doctype.template_for(meta)
-        text = templates.render(template, self.root, **context) if template else (body or "")
-        doc = documents.new(self.rel(path), meta, text)
+        path, doc, notes, added = self.build(
+            doctype, values, body, new_tags=new_tags, today=today, extra_context=extra_context
+        )
         changes: list[tuple[Path, Document | None, Document]] = [(path, None, doc)]
         if added:
-            changes.append(self._taxonomy_change(added))
-        sha = self.write(changes, f'pmops: add {doctype.name} {doc_id} "{_one_line(title)}"', commit=commit)
+            changes.append(self.taxonomy_change(added))
+        title = _one_line(str(doc.meta.get(doctype.title_field, "")))
+        sha = self.write(changes, f'pmops: add {doctype.name} {doc.meta["id"]} "{title}"', commit=commit)
         return Created(self.record(doc), sha, notes + (self.repo.warnings if self.repo else []))
 
     def update(
@@ -515,7 +544,7 @@ class KnowledgeBase:
             new = new.with_body(body)
         return self.write([(self.root / record.path, record.doc, new)], message, commit=commit)
 
-    def _taxonomy_change(self, added: list[str]) -> tuple[Path, Document | None, Document]:
+    def taxonomy_change(self, added: list[str]) -> tuple[Path, Document | None, Document]:
         path = self.root / taxonomy.FILENAME
         if path.exists():
             before = documents.parse_yaml_file(taxonomy.FILENAME, path.read_bytes())
@@ -543,10 +572,16 @@ class KnowledgeBase:
             if repo:
                 repo.check_writable()
             written: list[Path] = []
+            # A large batch of new files (an import) syncs once at the end instead of per file:
+            # a new file has no older content to lose, and its source still exists.
+            batch = len(changes) > BATCH
             try:
                 for path, before, after in changes:
-                    store.atomic_write(path, after.to_bytes(), expected_sha=before.sha if before else None)
+                    durable = before is not None or not batch
+                    store.atomic_write(path, after.to_bytes(), expected_sha=before.sha if before else None, durable=durable)
                     written.append(path)
+                if batch:
+                    os.sync()
             except BaseException:
                 for path, before, after in changes[: len(written)]:
                     store.undo(path, before, after)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +14,12 @@ from pmops.errors import Conflict, LockTimeout
 LOCK_TIMEOUT = 30.0
 
 
-def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None) -> None:
+def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None, durable: bool = True) -> None:
     """Replace `path` with `data` all at once: a temp file in the same folder, fsync, rename.
 
     With `expected_sha`, refuse when the file on disk is no longer what was read
     (someone saved it in an editor meanwhile); with None, refuse to overwrite any file.
+    `durable=False` skips the fsyncs, for a batch that syncs once at its end.
     """
     if path.is_symlink():
         raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
@@ -30,12 +31,13 @@ def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None) ->
         what = "already exists" if expected_sha is None else "changed on disk since it was read"
         raise Conflict(f"{path}: {what}; nothing was written", hint="run the command again")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".pmops-tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if current is not None:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
@@ -43,7 +45,26 @@ def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None) ->
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
+
+
+_counter = itertools.count()
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file next to `path`, created exclusively (never through a link).
+
+    Cheaper than tempfile.mkstemp (0.5 ms a file here, which an import of thousands
+    of rows feels), and as safe: O_EXCL fails on any existing name and we try another.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = str(path.parent / f".{path.name[:40]}.{os.getpid()}.{next(_counter)}.pmops-tmp")
+        try:
+            return os.open(tmp, flags, 0o644), tmp
+        except FileExistsError:
+            continue
 
 
 def _fsync_dir(folder: Path) -> None:

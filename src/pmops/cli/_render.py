@@ -257,3 +257,17 @@ def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
         out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(', '.join(paths[:3]))}{' …' if len(paths) > 3 else ''})", soft_wrap=True)
     if report.unused:
         out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
+
+
+def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
+    out = console()
+    mapped = ", ".join(f"{c} → {f}" for c, f in result.mapping.items())
+    out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
+    verb = "would import" if result.dry_run else "imported"
+    out.print(f"{result.rows} rows: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")
+    for problem in result.failed:
+        out.print(f"[red]row {problem.row}:[/red] {safe(problem.message)}", soft_wrap=True)
+    for problem in result.flagged:
+        out.print(f"[yellow]row {problem.row}:[/yellow] {safe(problem.message)}", soft_wrap=True)
+    if result.commit:
+        out.print(f"[dim]commit {result.commit[:10]}[/dim]")

@@ -116,3 +116,41 @@ def themes(
         _shared.print_json([t.to_json() for t in found])
     else:
         _render.themes(found, by)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    csv_file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV export (comma, semicolon or tab separated, UTF-8).")],
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="COLUMN=FIELD", help="Map a column to a field (repeatable); common headers map themselves.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="The source of rows that have none (e.g. survey).")] = None,
+    tag: TagOpt = None,
+    new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import insights from a CSV export, one commit for the whole file; importing it again adds nothing.
+
+    Rows that fail validation are reported by row number and nothing of them is
+    written; rows with a card number are refused, emails and phone numbers flagged.
+    Exit 1 when some rows failed.
+
+    Example:
+
+        pmops insight import survey.csv --source survey --map "What could be better?=quote"
+    """
+    from pmops import importer
+
+    kb = _shared.state(ctx).kb()
+    with _render.rebuild_progress() as progress:
+        result = importer.import_csv(
+            kb, csv_file, map_ or [], defaults={"source": source} if source else None, extra_tags=tag or [],
+            new_tags=new_tag, dry_run=dry_run, commit=False if no_commit else None, progress=progress,
+        )  # fmt: skip
+    if json_out:
+        _shared.print_json(result.to_json())
+    else:
+        _render.import_result(result)
+    if result.failed:
+        raise typer.Exit(1)
