@@ -106,4 +106,5 @@ def parse_date_option(value: str | None, option: str):  # noqa: ANN201 - date | 
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
+DocRef = Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]

@@ -44,7 +44,7 @@ def init(
 
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")],
+    ref: _shared.DocRef,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one document of any type: its fields and its text.
@@ -71,7 +71,7 @@ def show(
 
 def links(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")],
+    ref: _shared.DocRef,
     json_out: JsonOpt = False,
 ) -> None:
     """Show a document's outgoing links and its backlinks, grouped by type.
