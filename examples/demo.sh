@@ -32,4 +32,6 @@ step pmops insight themes --by area
 step pmops links ins-260114
 step pmops process list
 step pmops checklist status
+step pmops onboard new-pm "Dana Reyes" --start 2026-12-01 --area billing --buddy "Maya Chen" --manager "Ada Brooks"
+step pmops onboard status
 step pmops lint

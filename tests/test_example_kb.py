@@ -76,3 +76,9 @@ def test_the_sample_csv_imports_into_the_example_kb(pmops, example_kb: Path) -> 
                               "What could be better?=quote", "--json").stdout)  # fmt: skip
     assert result["imported"] == 8 and not result["failed"]
     assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))
+
+
+def test_example_kb_has_three_plans_at_different_stages(pmops, example_kb: Path) -> None:
+    status = json.loads(pmops("onboard", "status", "--today", "2026-11-26", "--json").stdout)
+    assert sorted(p["status"] for p in status["plans"]) == ["complete", "on track", "overdue"]
+    assert status["time_to_productivity"]["median_days_to_day30"] is not None

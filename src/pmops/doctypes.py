@@ -273,4 +273,52 @@ DECISION = DocType(
     summary=("date", "status", "area", "deciders"),
 )
 
-BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION)
+ROLES = ("pm", "product-ops", "design", "eng", "leadership", "other")
+
+PERSON = DocType(
+    name="person",
+    plural="people",
+    folder="people",
+    prefix="per",
+    description="A member of the product organisation: role, area, start date, manager.",
+    fields=(
+        ID,
+        Field("name", required=True, help="full name"),
+        Field("role", "choice", required=True, choices=ROLES, default="pm"),
+        Field("area", "choice", help="product area"),
+        Field("start", "date", help="first day in the team"),
+        Field("manager", help="their manager's name"),
+        Field("status", "choice", choices=("active", "left"), default="active"),
+        TAGS,
+        LINKS,
+    ),
+    template="person.md.j2",
+    title_field="name",
+    summary=("role", "area", "start", "manager"),
+)
+
+ONBOARDING = DocType(
+    name="onboarding",
+    plural="onboarding plans",
+    folder="onboarding",
+    prefix="onb",
+    description="A new PM's 30/60/90-day plan, with a reading list drawn from the knowledge base.",
+    fields=(
+        ID,
+        TITLE,
+        Field("person", "ref", required=True, help="the person being onboarded"),
+        Field("start", "date", required=True),
+        Field("area", "choice", help="the product area they join"),
+        Field("buddy", help="a peer who answers the everyday questions"),
+        Field("manager"),
+        Field("status", "choice", choices=("active", "complete"), default="active"),
+        Field("day30_completed", "date", help="when the Week 1 and Day 30 steps were all done"),
+        Field("completed", "date", help="when the last step was done"),
+        LINKS,
+    ),
+    sections=("Week 1", "Day 30", "Day 60", "Day 90", "Reading list"),
+    template="onboarding.md.j2",
+    summary=("start", "area", "status", "buddy"),
+)
+
+BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING)

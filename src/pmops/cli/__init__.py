@@ -78,7 +78,7 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import checklist, core, decision, insight, process, search, tags
+    from pmops.cli import checklist, core, decision, insight, onboard, process, search, tags
 
     core.register(app)
     search.register(app)
@@ -87,6 +87,7 @@ def _register() -> None:
     app.add_typer(checklist.app, name="checklist")
     app.add_typer(decision.app, name="decision")
     app.add_typer(tags.app, name="tags")
+    app.add_typer(onboard.app, name="onboard")
 
 
 _register()

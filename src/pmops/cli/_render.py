@@ -271,3 +271,23 @@ def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
         out.print(f"[yellow]row {problem.row}:[/yellow] {safe(problem.message)}", soft_wrap=True)
     if result.commit:
         out.print(f"[dim]commit {result.commit[:10]}[/dim]")
+
+
+def onboarding(found: list, *, detail: bool) -> None:
+    out = console()
+    if not found:
+        out.print('[dim]no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD[/dim]')
+        return
+    for progress in found:
+        colour = {"complete": "green", "overdue": "red", "on track": "cyan"}[progress.state]
+        out.print(
+            f"[bold]{safe(progress.name)}[/bold]  [{colour}]{progress.state}[/]  {progress.done}/{len(progress.steps)} steps, "
+            f"day {progress.days_since_start}, pace {progress.actual:.0%} done vs {progress.expected:.0%} due"
+            + (f", overdue: {', '.join(s.id for s in progress.overdue)}" if progress.overdue else ""),
+            soft_wrap=True,
+        )
+        if detail:
+            for step in progress.steps:
+                if not step.done:
+                    late = " [red](overdue)[/red]" if step in progress.overdue else ""
+                    out.print(f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or '')} · due {step.due}[/dim]{late}", soft_wrap=True)

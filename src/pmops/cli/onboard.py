@@ -1,0 +1,97 @@
+"""`pmops onboard …`: a new PM's 30/60/90-day plan from the knowledge base, and its progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="Onboarding: 30/60/90-day plans built from the knowledge base, and their progress.", no_args_is_help=True)
+
+TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
+
+
+@app.command("new-pm")
+def new_pm(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The new PM's full name.")],
+    start: Annotated[str, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day.")],
+    area: Annotated[str | None, typer.Option("--area", help="The product area they join.")] = None,
+    buddy: Annotated[str | None, typer.Option("--buddy", help="A peer who answers the everyday questions.")] = None,
+    manager: Annotated[str | None, typer.Option("--manager", help="Their manager.")] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a new PM's plan: steps with due dates, a reading list from the KB, intro meetings.
+
+    Example:
+
+        pmops onboard new-pm "Dana Reyes" --start 2026-12-01 --area billing --buddy "Maya Chen"
+    """
+    from pmops import onboarding
+
+    kb = _shared.state(ctx).kb()
+    day = _shared.parse_date_option(start, "--start")
+    plan, sha = onboarding.new_pm(kb, name, day, area=area, buddy=buddy, manager=manager,
+                                  commit=False if no_commit else None)  # fmt: skip
+    if json_out:
+        _shared.print_json({"id": plan.id, "path": plan.path, "person": plan.values.get("person")})
+        return
+    _shared.console().print(
+        f"Onboarding plan [bold cyan]{_shared.safe(plan.id)}[/bold cyan] → {_shared.safe(plan.path)}"
+        + (f" (commit {sha[:10]})" if sha else ""), soft_wrap=True,
+    )  # fmt: skip
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="One person (default: everyone).")] = None,
+    today: TodayOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Progress per person (done/total, overdue steps, pace), or one person's open steps in order.
+
+    Example:
+
+        pmops onboard status "Dana Reyes"
+    """
+    from pmops import onboarding, processes
+
+    kb = _shared.state(ctx).kb()
+    found = onboarding.progress(kb, name, processes.parse_today(today))
+    if json_out:
+        data = {"plans": [p.to_json(detail=name is not None) for p in found],
+                "time_to_productivity": onboarding.time_to_productivity(kb)}  # fmt: skip
+        _shared.print_json(data)
+    else:
+        _render.onboarding(found, detail=name is not None)
+
+
+@app.command()
+def done(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The person onboarding.")],
+    step: Annotated[str, typer.Argument(metavar="STEP", help="The step's id (W1-2) or a unique piece of its text.")],
+    today: TodayOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Mark a step done today and commit; the last step marks the plan complete.
+
+    Example:
+
+        pmops onboard done "Dana Reyes" W1-1
+    """
+    from pmops import onboarding, processes
+
+    kb = _shared.state(ctx).kb()
+    result = onboarding.done(kb, name, step, processes.parse_today(today), commit=False if no_commit else None)
+    out = _shared.console()
+    out.print(f"Done: {result.step.id} {_shared.safe(result.step.text)}", soft_wrap=True)
+    if result.day30:
+        out.print("[green]Week 1 and Day 30 complete: productive.[/green]")
+    if result.complete:
+        out.print("[green]Every step is done: the plan is complete.[/green]")

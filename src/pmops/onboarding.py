@@ -1,0 +1,294 @@
+"""Onboarding: a new PM's 30/60/90-day plan built from the KB, its progress, and time to productivity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmops import checklists
+from pmops.errors import Conflict, InvalidInput, NotFound
+
+_STEP = re.compile(
+    r"^(?P<id>[A-Z][A-Z0-9]*-\d+)\s+(?P<text>.*?)"
+    r"(?:\s+\(owner: (?P<owner>[^,()]+), due (?P<due>\d{4}-\d{2}-\d{2})\))?"
+    r"(?:\s+— done (?P<done>\d{4}-\d{2}-\d{2}))?\s*$"
+)
+FIRST_MONTH = ("W1", "D30")  # the steps whose completion marks "productive"
+
+
+@dataclass
+class Step:
+    id: str
+    text: str
+    owner: str | None
+    due: dt.date | None
+    done: bool
+    done_on: dt.date | None
+    item: checklists.Item
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "text": self.text, "owner": self.owner, "due": _iso(self.due), "done": self.done,
+                "done_on": _iso(self.done_on)}  # fmt: skip
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def steps(body: str) -> list[Step]:
+    """The plan's steps: checklist items that start with a step id (W1-1, D30-2 …)."""
+    found = []
+    for item in checklists.items(body):
+        m = _STEP.match(item.text)
+        if m:
+            due = dt.date.fromisoformat(m["due"]) if m["due"] else None
+            done_on = dt.date.fromisoformat(m["done"]) if m["done"] else None
+            found.append(Step(m["id"], m["text"], m["owner"], due, item.done, done_on, item))
+    return found
+
+
+# -- finding people and plans ----------------------------------------------------------
+
+
+def find_person(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record | None
+    wanted = " ".join(name.split()).casefold()
+    for record in kb.records(kb.doctype("person")):
+        if str(record.values.get("name") or "").casefold() == wanted or record.id == name:
+            return record
+    return None
+
+
+def plan_of(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
+    person = find_person(kb, name)
+    if person is None:
+        raise NotFound(f"no person named '{name}'", hint="pmops onboard status lists everyone onboarding")
+    for record in kb.records(kb.doctype("onboarding")):
+        if record.values.get("person") == person.id:
+            return record
+    raise NotFound(f"{person.values.get('name')} has no onboarding plan", hint=f'pmops onboard new-pm "{name}" --start YYYY-MM-DD')
+
+
+# -- the reading list --------------------------------------------------------------------
+
+
+def reading_list(kb, area: str | None) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[str]]:  # noqa: ANN001
+    """Sections of (id, line) drawn from the KB, and the owners of the processes in it.
+
+    Every active process (sprint planning first), the area's recent accepted decisions,
+    its strongest insight themes with a representative insight each, and — when the KB
+    has those types — adopted tools and the area's metrics.
+    """
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    processes = [r for r in kb.records(kb.doctype("process")) if r.values.get("status") == "active"]
+    processes.sort(key=lambda r: (r.values.get("kind") != "sprint-planning", r.title.casefold()))
+    sections.append(("Processes", [(r.id, f"{r.title} (owner: {r.values.get('owner')})") for r in processes]))
+    decisions = [r for r in kb.records(kb.doctype("decision"))
+                 if r.values.get("status") == "accepted" and (not area or r.values.get("area") == area)]  # fmt: skip
+    decisions.sort(key=lambda r: r.values.get("date") or dt.date.min, reverse=True)
+    sections.append(("Recent decisions", [(r.id, f"{r.title} ({r.values.get('date')})") for r in decisions[:5]]))
+    insights = kb.select(kb.doctype("insight"), {"area": area} if area else None)
+    counts = Counter(tag for r in insights for tag in r.values.get("tags") or [])
+    themes = []
+    for tag, count in counts.most_common(3):
+        example = next((r for r in insights if tag in (r.values.get("tags") or []) and r.values.get("quote")),
+                       next(r for r in insights if tag in (r.values.get("tags") or [])))  # fmt: skip
+        themes.append((example.id, f"{tag}: {count} insights — e.g. {example.title}"))
+    sections.append(("Strongest themes", themes))
+    for type_name, title, keep in (("tool", "Tools to get access to", lambda r: r.values.get("status") == "adopted"),
+                                   ("metric", "Metrics the area owns", lambda r: not area or r.values.get("area") == area)):  # fmt: skip
+        if type_name in kb.registry:
+            sections.append((title, [(r.id, r.title) for r in kb.records(kb.doctype(type_name)) if keep(r)]))
+    owners = list(dict.fromkeys(str(r.values.get("owner")) for r in processes if r.values.get("owner")))
+    return sections, owners
+
+
+def _reading_markdown(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    parts = []
+    for title, entries in sections:
+        lines = [f"- [[{doc_id}]] {text}" for doc_id, text in entries] or ["- (none yet)"]
+        parts.append(f"### {title}\n\n" + "\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _working_days(start: dt.date, count: int) -> list[dt.date]:
+    days, day = [], start
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None, owners: list[str]) -> str:
+    """Intro meetings, two a working day from the start: manager and buddy first, then process owners."""
+    people, seen = [], {name.casefold()}
+    for person, why in [(manager, "manager"), (buddy, "buddy")] + [(o, "process owner") for o in owners]:
+        if person and person.casefold() not in seen:
+            seen.add(person.casefold())
+            people.append((person, why))
+    days = _working_days(start, (len(people) + 1) // 2)
+    lines = [f"- {days[i // 2].isoformat()} Intro with {person} ({why})" for i, (person, why) in enumerate(people)]
+    return "\n".join(lines) or "- (add intro meetings here)"
+
+
+# -- new plan --------------------------------------------------------------------------------
+
+
+def new_pm(kb, name: str, start: dt.date, *, area: str | None = None, buddy: str | None = None,  # noqa: ANN001, ANN201
+           manager: str | None = None, commit: bool | None = None, today: dt.date | None = None):  # fmt: skip
+    """Create the person (when missing) and their plan, in one commit; refuse a second plan."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("the new PM's name is required")
+    person = find_person(kb, name)
+    if person is not None:
+        existing = [r.id for r in kb.records(kb.doctype("onboarding")) if r.values.get("person") == person.id]
+        if existing:
+            raise Conflict(f"{name} already has an onboarding plan ({existing[0]}); nothing changed",
+                           hint=f'pmops onboard status "{name}"')  # fmt: skip
+    changes = []
+    taken_people = kb.existing_ids(kb.doctype("person"))
+    if person is None:
+        values = {"name": name, "role": "pm", "area": area, "start": start.isoformat(), "manager": manager}
+        path, doc, _, _ = kb.build(kb.doctype("person"), values, today=today, taken=taken_people)
+        changes.append((path, None, doc))
+        person_id = doc.meta["id"]
+    else:
+        person_id = person.id
+    sections, owners = reading_list(kb, area)
+    context: dict[str, Any] = {
+        "name": name,
+        "due": lambda days: (start + dt.timedelta(days=days)).isoformat(),
+        "reading_list": _reading_markdown(sections),
+        "meetings": _meetings(start, name, manager, buddy, owners),
+    }
+    values = {"title": f"Onboarding {name}", "person": person_id, "start": start.isoformat(), "area": area,
+              "buddy": buddy, "manager": manager}  # fmt: skip
+    path, doc, _, _ = kb.build(kb.doctype("onboarding"), values, today=today, extra_context=context)
+    changes.append((path, None, doc))
+    sha = kb.write(changes, f'pmops: onboard {name} ({doc.meta["id"]})', commit=commit)
+    return kb.record(doc), sha
+
+
+# -- progress --------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    plan: Any  # kb.Record
+    name: str
+    steps: list[Step]
+    today: dt.date
+
+    @property
+    def done(self) -> int:
+        return sum(s.done for s in self.steps)
+
+    @property
+    def overdue(self) -> list[Step]:
+        return [s for s in self.steps if not s.done and s.due and s.due < self.today]
+
+    @property
+    def days_since_start(self) -> int:
+        return (self.today - self.plan.values["start"]).days
+
+    @property
+    def expected(self) -> float:
+        """Share of steps due by today."""
+        return sum(1 for s in self.steps if s.due and s.due <= self.today) / len(self.steps) if self.steps else 0.0
+
+    @property
+    def actual(self) -> float:
+        return self.done / len(self.steps) if self.steps else 0.0
+
+    @property
+    def state(self) -> str:
+        if self.plan.values.get("status") == "complete":
+            return "complete"
+        return "overdue" if self.overdue else "on track"
+
+    def to_json(self, *, detail: bool = False) -> dict:
+        data = {
+            "name": self.name, "id": self.plan.id, "person": self.plan.values.get("person"),
+            "start": _iso(self.plan.values.get("start")), "area": self.plan.values.get("area"),
+            "done": self.done, "total": len(self.steps), "overdue": [s.id for s in self.overdue],
+            "days_since_start": self.days_since_start, "expected_pace": round(self.expected, 3),
+            "actual_pace": round(self.actual, 3), "status": self.state,
+            "days_to_day30": _days(self.plan, "day30_completed"), "days_to_complete": _days(self.plan, "completed"),
+        }  # fmt: skip
+        if detail:
+            data["open_steps"] = [s.to_json() for s in self.steps if not s.done]
+        return data
+
+
+def _days(plan, field_name: str) -> int | None:  # noqa: ANN001
+    when = plan.values.get(field_name)
+    return (when - plan.values["start"]).days if isinstance(when, dt.date) else None
+
+
+def progress(kb, name: str | None = None, today: dt.date | None = None) -> list[Progress]:  # noqa: ANN001
+    today = today or dt.date.today()
+    plans = [plan_of(kb, name)] if name else list(kb.records(kb.doctype("onboarding")))
+    people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
+    result = [Progress(p, str(people.get(p.values.get("person"), p.values.get("person"))), steps(p.doc.body), today)
+              for p in plans if isinstance(p.values.get("start"), dt.date)]  # fmt: skip
+    return sorted(result, key=lambda p: p.plan.values["start"], reverse=True)
+
+
+@dataclass
+class Done:
+    step: Step
+    day30: bool = False
+    complete: bool = False
+
+
+def done(kb, name: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Done:  # noqa: ANN001
+    """Tick a step (by id or a unique piece of its text) with today's date, and commit."""
+    today = today or dt.date.today()
+    plan = plan_of(kb, name)
+    plan_steps = steps(plan.doc.body)
+    ref = ref.strip()
+    chosen = [s for s in plan_steps if s.id.casefold() == ref.casefold()] or [
+        s for s in plan_steps if ref.casefold() in s.text.casefold()
+    ]
+    open_steps = "; ".join(f"{s.id} {s.text}" for s in plan_steps if not s.done) or "none"
+    if len(chosen) != 1:
+        what = "no step matches" if not chosen else f"{len(chosen)} steps match"
+        raise NotFound(f"{what} '{ref}'; open steps: {open_steps}", hint="give the step's id, e.g. W1-2")
+    step = chosen[0]
+    if step.done:
+        raise Conflict(f"{step.id} was already done on {step.done_on or 'an earlier day'}")
+    lines = plan.doc.body.splitlines(keepends=True)
+    line = lines[step.item.line]
+    content = line.rstrip("\r\n")
+    mark = content.index("[") + 1
+    lines[step.item.line] = content[:mark] + "x" + content[mark + 1 :] + f" — done {today.isoformat()}" + line[len(content) :]
+    after = [s for s in plan_steps if s is not step]
+    changes: dict[str, Any] = {}
+    result = Done(step)
+    first_month = [s for s in plan_steps if s.id.split("-")[0] in FIRST_MONTH]
+    if not plan.values.get("day30_completed") and step in first_month and all(s.done for s in first_month if s is not step):
+        changes["day30_completed"] = today
+        result.day30 = True
+    if all(s.done for s in after):
+        changes.update(status="complete", completed=today)
+        result.complete = True
+    kb.update(plan, changes, f'pmops: onboarding {plan.id} {step.id} done', body="".join(lines), commit=commit)
+    return result
+
+
+def time_to_productivity(kb) -> dict:  # noqa: ANN001
+    """Median days from start to the first month's steps done, and to the whole plan, across plans."""
+    plans = list(kb.records(kb.doctype("onboarding")))
+    day30 = [d for p in plans if (d := _days(p, "day30_completed")) is not None]
+    complete = [d for p in plans if (d := _days(p, "completed")) is not None]
+    return {
+        "plans": len(plans),
+        "median_days_to_day30": statistics.median(day30) if day30 else None,
+        "median_days_to_complete": statistics.median(complete) if complete else None,
+        "measured": {"day30": len(day30), "complete": len(complete)},
+    }

@@ -1,0 +1,86 @@
+"""`pmops onboard`: plans built from the KB, progress, time to productivity."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import commit_count, git
+
+
+def new_pm(pmops, name: str = "Dana Reyes", *extra: str, code: int = 0):  # noqa: ANN001
+    return pmops("onboard", "new-pm", name, "--start", "2026-12-01", "--area", "billing", "--buddy", "Maya Chen",
+                 "--manager", "Ada Brooks", *extra, code=code)  # fmt: skip
+
+
+def test_a_plan_for_billing_links_only_existing_documents(pmops, example_kb: Path) -> None:
+    created = json.loads(new_pm(pmops, "Dana Reyes", "--json").stdout)
+    plan = (example_kb / created["path"]).read_text()
+    committed = sorted(git(example_kb, "show", "--name-only", "--format=", "HEAD").split())
+    assert committed[0] == created["path"] and re.fullmatch(r"people/per-\d{6}-\w{4}-dana-reyes\.md", committed[1])
+    assert len(committed) == 2
+    linked = set(re.findall(r"\[\[([^\]]+)\]\]", plan))
+    for doc_id in linked:
+        pmops("show", doc_id, "--json")  # every link resolves
+    billing_decisions = {d["id"] for d in json.loads(pmops("decision", "list", "--status", "accepted", "--json").stdout)
+                         if d.get("area") == "billing"}  # fmt: skip
+    assert billing_decisions and billing_decisions <= linked
+    themes = json.loads(pmops("insight", "themes", "--by", "tag", "--json").stdout)
+    assert "### Strongest themes" in plan and "pricing:" in plan
+    assert all(t for t in themes)
+    # Due dates follow the start date.
+    assert "W1-1 " in plan and "due 2026-12-02" in plan and "due 2027-03-01" in plan
+    assert "2026-12-01 Intro with Ada Brooks (manager)" in plan
+    assert json.loads(pmops("lint", "--json").stdout)[0]["severity"] == "warning"
+    assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))
+
+
+def test_running_it_again_is_exit_1_and_changes_nothing(pmops, example_kb: Path) -> None:
+    new_pm(pmops)
+    before = commit_count(example_kb)
+    assert "already has an onboarding plan" in new_pm(pmops, code=1).stderr
+    assert "already has an onboarding plan" in new_pm(pmops, "dana  reyes", code=1).stderr
+    assert commit_count(example_kb) == before and git(example_kb, "status", "--porcelain") == ""
+    assert "--start" in pmops("onboard", "new-pm", "X", "--start", "soon", code=2).stderr
+
+
+def test_done_and_status_round_trip(pmops, example_kb: Path) -> None:
+    new_pm(pmops)
+    status = json.loads(pmops("onboard", "status", "Dana Reyes", "--today", "2026-12-10", "--json").stdout)["plans"][0]
+    assert (status["done"], status["total"], status["status"]) == (0, 15, "overdue")
+    assert status["overdue"] == ["W1-1", "W1-2", "W1-3", "W1-4", "W1-5"] and status["days_since_start"] == 9
+    assert [s["id"] for s in status["open_steps"]][:2] == ["W1-1", "W1-2"]
+    pmops("onboard", "done", "Dana Reyes", "W1-1", "--today", "2026-12-02")
+    pmops("onboard", "done", "Dana Reyes", "intro meetings", "--today", "2026-12-04")
+    assert git(example_kb, "log", "-1", "--format=%s").startswith("pmops: onboarding onb-")
+    after = json.loads(pmops("onboard", "status", "Dana Reyes", "--today", "2026-12-04", "--json").stdout)["plans"][0]
+    assert after["done"] == 2 and after["status"] == "on track" and after["overdue"] == []
+    missing = pmops("onboard", "done", "Dana Reyes", "skydiving", code=1)
+    assert "no step matches 'skydiving'" in missing.stderr and "W1-3" in missing.stderr
+    assert "already done" in pmops("onboard", "done", "Dana Reyes", "W1-1", code=1).stderr
+    assert "no person named" in pmops("onboard", "done", "Nobody", "W1-1", code=1).stderr
+    # Finishing the first month stamps it; finishing everything completes the plan.
+    for step in ("W1-3", "W1-4", "W1-5", "D30-1", "D30-2", "D30-3"):
+        pmops("onboard", "done", "Dana Reyes", step, "--today", "2026-12-20")
+    assert "productive" in pmops("onboard", "done", "Dana Reyes", "D30-4", "--today", "2026-12-28").stdout
+    for step in ("D60-1", "D60-2", "D60-3", "D90-1", "D90-2"):
+        pmops("onboard", "done", "Dana Reyes", step, "--today", "2027-02-20")
+    assert "complete" in pmops("onboard", "done", "Dana Reyes", "D90-3", "--today", "2027-02-25").stdout
+    final = json.loads(pmops("onboard", "status", "--json").stdout)
+    dana = next(p for p in final["plans"] if p["name"] == "Dana Reyes")
+    assert (dana["status"], dana["days_to_day30"], dana["days_to_complete"]) == ("complete", 27, 86)
+    assert final["time_to_productivity"]["measured"]["complete"] >= 1
+
+
+def test_changing_the_template_changes_the_next_plan_not_existing_ones(pmops, example_kb: Path) -> None:
+    first = json.loads(new_pm(pmops, "Dana Reyes", "--json").stdout)
+    before = (example_kb / first["path"]).read_text()
+    shipped = (Path(__file__).parents[2] / "templates" / "onboarding.md.j2").read_text()
+    (example_kb / "templates").mkdir(exist_ok=True)
+    (example_kb / "templates" / "onboarding.md.j2").write_text(
+        shipped.replace("Shadow a sprint planning", "Shadow a support shift and a sprint planning")
+    )
+    second = json.loads(new_pm(pmops, "Eli Novak", "--json").stdout)
+    assert "Shadow a support shift" in (example_kb / second["path"]).read_text()
+    assert (example_kb / first["path"]).read_text() == before
