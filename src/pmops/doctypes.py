@@ -15,7 +15,8 @@ from typing import Any
 #   tags                  list[str], normalised and checked against the taxonomy
 #   list                  list[str]
 #   ref / refs            a document id / a list of them
-KINDS = ("text", "longtext", "choice", "date", "int", "number", "bool", "tags", "list", "ref", "refs")
+#   scores                dict[str, float], criterion → score (a tool's evaluation)
+KINDS = ("text", "longtext", "choice", "date", "int", "number", "bool", "tags", "list", "ref", "refs", "scores")
 LIST_KINDS = ("tags", "list", "refs")
 
 
@@ -37,7 +38,14 @@ class Field:
     def convert(self, raw: Any) -> Any:
         """Turn the string form YAML gave into this field's type; ValueError explains a bad one."""
         if raw is None or raw == "":
-            return [] if self.is_list else None
+            return [] if self.is_list else {} if self.kind == "scores" else None
+        if self.kind == "scores":
+            if not isinstance(raw, dict):
+                raise ValueError("expected criterion: score pairs")
+            try:
+                return {str(k): float(v) for k, v in raw.items()}
+            except (TypeError, ValueError):
+                raise ValueError("every score must be a number") from None
         if self.is_list:
             items = raw if isinstance(raw, list) else [raw]
             if not all(isinstance(i, str) for i in items):
@@ -321,4 +329,56 @@ ONBOARDING = DocType(
     summary=("start", "area", "status", "buddy"),
 )
 
-BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING)
+TOOL_CATEGORIES = ("roadmapping", "research", "analytics", "experimentation", "feedback", "design", "collaboration", "other")
+
+TOOL = DocType(
+    name="tool",
+    plural="tools",
+    folder="tools",
+    prefix="tol",
+    description="A tool of the product stack: category, owner, status, cost, renewal, integrations, scores.",
+    fields=(
+        ID,
+        Field("name", required=True),
+        Field("category", "choice", required=True, choices=TOOL_CATEGORIES),
+        Field("owner", help="who administers it"),
+        Field("status", "choice", choices=("evaluating", "adopted", "retired"), default="evaluating"),
+        Field("cost", "number", help="cost per year"),
+        Field("seats", "int"),
+        Field("renewal", "date", help="next renewal date"),
+        Field("integrates_with", "refs", help="ids of the tools it exchanges data with"),
+        Field("scores", "scores", help="criterion: score (0-5), for evaluations"),
+        TAGS,
+        LINKS,
+    ),
+    template="tool.md.j2",
+    title_field="name",
+    summary=("category", "status", "owner", "cost", "renewal"),
+)
+
+METRIC = DocType(
+    name="metric",
+    plural="metrics",
+    folder="metrics",
+    prefix="met",
+    description="A product metric: definition, owner, unit, target, direction, and its place in the metric tree.",
+    fields=(
+        ID,
+        Field("name", required=True),
+        Field("definition", "longtext", required=True, help="exactly what is counted, and how"),
+        Field("owner", required=True),
+        Field("unit", required=True, help="%, users, EUR, days …"),
+        Field("source", help="where the numbers come from"),
+        Field("target", "number"),
+        Field("direction", "choice", choices=("up", "down"), default="up", help="which way is good"),
+        Field("parent", "ref", help="the metric above it in the tree (the north star has none)"),
+        Field("area", "choice"),
+        TAGS,
+        LINKS,
+    ),
+    template="metric.md.j2",
+    title_field="name",
+    summary=("owner", "unit", "target", "direction"),
+)
+
+BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC)

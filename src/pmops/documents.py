@@ -210,3 +210,18 @@ def parse_yaml_file(path: str, data: bytes) -> Document:
     bom, text, newline = _decode(path, data)
     meta = _load_meta(path, text, 1)
     return Document(path, bom, newline, "", text, "", "", meta, content_hash(data), bare=True)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file pmops writes that is not markdown (a metric's values, as CSV): bytes and their hash."""
+
+    path: str
+    data: bytes
+
+    @property
+    def sha(self) -> str:
+        return content_hash(self.data)
+
+    def to_bytes(self) -> bytes:
+        return self.data

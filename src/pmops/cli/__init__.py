@@ -78,7 +78,7 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import checklist, core, decision, insight, onboard, process, search, tags
+    from pmops.cli import checklist, core, decision, insight, metric, onboard, process, search, tags, tool
 
     core.register(app)
     search.register(app)
@@ -88,6 +88,8 @@ def _register() -> None:
     app.add_typer(decision.app, name="decision")
     app.add_typer(tags.app, name="tags")
     app.add_typer(onboard.app, name="onboard")
+    app.add_typer(tool.app, name="tool")
+    app.add_typer(metric.app, name="metric")
 
 
 _register()

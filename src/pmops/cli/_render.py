@@ -291,3 +291,52 @@ def onboarding(found: list, *, detail: bool) -> None:
                 if not step.done:
                     late = " [red](overdue)[/red]" if step in progress.overdue else ""
                     out.print(f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or '')} · due {step.due}[/dim]{late}", soft_wrap=True)
+
+
+def tool_matrix(weights: dict, ratings: list) -> None:
+    from rich.table import Table
+
+    grid = Table(header_style="bold")
+    grid.add_column("rank", justify="right")
+    grid.add_column("tool")
+    for criterion, weight in weights.items():
+        grid.add_column(f"{criterion} ×{weight:g}", justify="right")
+    grid.add_column("weighted", justify="right", style="bold")
+    for rank, rating in enumerate(ratings, 1):
+        cells = [f"{rating.scores[c]:g}" if c in rating.scores else "–" for c in weights]
+        grid.add_row(str(rank), safe(rating.record.title), *cells, f"{rating.total:.2f}")
+    console().print(grid)
+
+
+def tool_stack(result) -> None:  # noqa: ANN001 - stack.Stack
+    out = console()
+    for category, tools in result.by_category.items():
+        out.print(f"[bold]{category}[/bold]: {safe(', '.join(r.title for r in tools))}", soft_wrap=True)
+    for category, tools in result.overlaps.items():
+        out.print(f"[yellow]overlap[/yellow] in {category}: {safe(' and '.join(r.title for r in tools))}", soft_wrap=True)
+    if result.gaps:
+        out.print(f"[yellow]gaps[/yellow]: no adopted tool for {', '.join(result.gaps)}", soft_wrap=True)
+    if result.isolated:
+        out.print(f"[yellow]integrates with nothing else[/yellow]: {safe(', '.join(r.title for r in result.isolated))}", soft_wrap=True)
+    for record, days in result.renewals:
+        out.print(f"[cyan]renewal[/cyan] {safe(record.title)} on {record.values['renewal']} (in {days} days)", soft_wrap=True)
+    out.print(f"total cost per year: {result.total_cost:,.0f}")
+
+
+def metric(found) -> None:  # noqa: ANN001 - metrics.MetricView
+    out = console()
+    rec = found.record
+    unit = rec.values.get("unit") or ""
+    out.print(f"[bold]{safe(rec.title)}[/bold]  [dim]{safe(rec.id)} · owner {safe(rec.values.get('owner'))}[/dim]")
+    out.print(f"[dim]{safe(rec.values.get('definition') or '')}[/dim]", soft_wrap=True)
+    latest = found.latest
+    if latest is None:
+        out.print('no values yet: pmops metric record NAME VALUE')
+        return
+    target = rec.values.get("target")
+    state = {True: "[green]on target[/green]", False: "[red]below target[/red]", None: ""}[found.on_target]
+    trend = f"  trend {found.trend:+g}" if found.trend is not None else ""
+    out.print(f"latest {latest[1]:g} {safe(unit)} on {latest[0]}" + (f"  target {target:g} {state}" if target is not None else "") + trend)
+    out.print(f"[cyan]{found.sparkline()}[/cyan]  [dim]{len(found.values)} values since {found.values[0][0]}[/dim]")
+    if found.children:
+        out.print(f"[dim]drives up from: {safe(', '.join(c.title for c in found.children))}[/dim]", soft_wrap=True)

@@ -1,0 +1,102 @@
+"""`pmops metric …`: metric definitions, values over time, and the metric tree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="Metrics: definitions, owners, targets, values over time, the metric tree.", no_args_is_help=True)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric's name.")],
+    definition: Annotated[str | None, typer.Option("--definition", help="Exactly what is counted, and how.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who owns it.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
+    direction: Annotated[str | None, typer.Option("--direction", help="up or down: which way is good.")] = None,
+    parent: Annotated[str | None, typer.Option("--parent", metavar="METRIC", help="The metric above it in the tree.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Where the numbers come from.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="The product area that owns it.")] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Define a metric: definition, owner, unit, target, and its parent in the metric tree.
+
+    Example:
+
+        pmops metric add "Weekly active approvers" --definition "Users who approved at least once in the week" \\
+            --owner "Theo Park" --unit users --target 5000 --parent "Spend under management"
+    """
+    from pmops import metrics
+
+    kb = _shared.state(ctx).kb()
+    values = {"name": name, "definition": definition, "owner": owner, "unit": unit, "target": target,
+              "direction": direction, "parent": parent, "source": source, "area": area}  # fmt: skip
+    _shared.ask_missing(kb.doctype("metric"), values)
+    _render.created(metrics.add(kb, values, commit=False if no_commit else None), json_out)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """List metrics with owner, unit, target and direction.
+
+    Example:
+
+        pmops metric list
+    """
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype("metric")
+    records = sorted(kb.records(doctype), key=lambda r: r.title.casefold())
+    if json_out:
+        _shared.print_json([r.to_json() for r in records])
+    else:
+        _render.table(records, doctype.summary)
+
+
+@app.command()
+def record(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric (its name or id).")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="A number.")],
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was measured (default: today).")] = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first.
+
+    Example:
+
+        pmops metric record "Weekly active approvers" 4210 --date 2026-11-23
+    """
+    from pmops import metrics
+
+    found, when, number, _ = metrics.record_value(_shared.state(ctx).kb(), name, value, date,
+                                                   commit=False if no_commit else None)  # fmt: skip
+    _shared.console().print(f"{_shared.safe(found.title)}: {number:g} on {when}")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric (its name or id).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """A metric's latest value against its target, its trend and a sparkline.
+
+    Example:
+
+        pmops metric show "Weekly active approvers"
+    """
+    from pmops import metrics
+
+    found = metrics.view(_shared.state(ctx).kb(), name)
+    if json_out:
+        _shared.print_json(found.to_json())
+    else:
+        _render.metric(found)

@@ -1,0 +1,122 @@
+"""`pmops tool …`: the team's tool registry, evaluations and the shape of the stack."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+app = typer.Typer(help="Tools: the registry, weighted evaluations, the stack's overlaps, gaps and renewals.", no_args_is_help=True)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tool's name.")],
+    category: Annotated[str | None, typer.Option("--category", help="roadmapping, research, analytics, experimentation, feedback, design, collaboration or other.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who administers it.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="evaluating, adopted or retired.")] = None,
+    cost: Annotated[str | None, typer.Option("--cost", help="Cost per year.")] = None,
+    seats: Annotated[str | None, typer.Option("--seats", help="Number of seats.")] = None,
+    renewal: Annotated[str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help="Next renewal date.")] = None,
+    integrates_with: Annotated[list[str] | None, typer.Option("--integrates-with", metavar="TOOL", help="A tool it exchanges data with (repeatable).")] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add a tool to the registry.
+
+    Example:
+
+        pmops tool add Amplitude --category analytics --owner "Jonas Weber" --status adopted --cost 24000
+    """
+    from pmops import stack
+
+    kb = _shared.state(ctx).kb()
+    values = {"name": name, "category": category, "owner": owner, "status": status, "cost": cost, "seats": seats,
+              "renewal": renewal, "integrates_with": stack.resolve_tools(kb, integrates_with or [])}  # fmt: skip
+    _shared.ask_missing(kb.doctype("tool"), values)
+    _render.created(stack.add(kb, values, commit=False if no_commit else None), json_out)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """List the tools with their category, status, owner, cost and renewal.
+
+    Example:
+
+        pmops tool list --json
+    """
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype("tool")
+    records = sorted(kb.records(doctype), key=lambda r: (str(r.values.get("category")), r.title.casefold()))
+    if json_out:
+        _shared.print_json([r.to_json() for r in records])
+    else:
+        _render.table(records, doctype.summary)
+
+
+@app.command()
+def score(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tool.")],
+    pairs: Annotated[list[str], typer.Argument(metavar="CRITERION=SCORE...", help="Scores from 0 to 5, e.g. fit=4 cost=2.")],
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Score a tool against the weighted criteria of pmops.yaml (tool_criteria) and commit.
+
+    Example:
+
+        pmops tool score Dovetail fit=4 integration=3 cost=2 adoption=4 security=5
+    """
+    from pmops import stack
+
+    kb = _shared.state(ctx).kb()
+    record = stack.score(kb, name, pairs, commit=False if no_commit else None)
+    rating = stack.rate(record, stack.criteria(kb))
+    _shared.console().print(f"{_shared.safe(record.title)}: weighted score {rating.total:.2f} of 5"
+                            + (f" (not scored yet: {', '.join(rating.missing)})" if rating.missing else ""))  # fmt: skip
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(metavar="NAME NAME...", help="Two or more tools.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """The weighted scoring matrix of some tools, and their ranking.
+
+    Example:
+
+        pmops tool compare Dovetail Condens EnjoyHQ
+    """
+    from pmops import stack
+
+    weights, ratings = stack.compare(_shared.state(ctx).kb(), names)
+    if json_out:
+        _shared.print_json({"criteria": weights, "ranking": [r.to_json() for r in ratings]})
+    else:
+        _render.tool_matrix(weights, ratings)
+
+
+@app.command("stack")
+def stack_(
+    ctx: typer.Context,
+    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count renewals from this day.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The adopted stack by category: overlaps, gaps, tools that integrate with nothing, renewals, cost.
+
+    Example:
+
+        pmops tool stack
+    """
+    from pmops import processes, stack
+
+    result = stack.stack(_shared.state(ctx).kb(), processes.parse_today(today))
+    if json_out:
+        _shared.print_json(result.to_json())
+    else:
+        _render.tool_stack(result)
