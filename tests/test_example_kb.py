@@ -82,3 +82,16 @@ def test_example_kb_has_three_plans_at_different_stages(pmops, example_kb: Path)
     status = json.loads(pmops("onboard", "status", "--today", "2026-11-26", "--json").stdout)
     assert sorted(p["status"] for p in status["plans"]) == ["complete", "on track", "overdue"]
     assert status["time_to_productivity"]["median_days_to_day30"] is not None
+
+
+def test_example_kb_tools_and_metrics(pmops, example_kb: Path) -> None:
+    stack = json.loads(pmops("tool", "stack", "--today", "2026-11-26", "--json").stdout)
+    assert list(stack["overlaps"]) == ["analytics"] and len(stack["renewals"]) == 1
+    ranking = json.loads(pmops("tool", "compare", "Dovetail", "Condens", "--json").stdout)["ranking"]
+    assert ranking[0]["weighted"] >= ranking[1]["weighted"]
+    metrics = json.loads(pmops("metric", "list", "--json").stdout)
+    north = [m for m in metrics if not m.get("parent")]
+    assert len(north) == 1 and all(m.get("parent") == north[0]["id"] for m in metrics if m is not north[0])
+    for metric in metrics:
+        shown = json.loads(pmops("metric", "show", metric["id"], "--json").stdout)
+        assert len(shown["values"]) >= 52  # a year of weekly values

@@ -51,6 +51,8 @@ class Field:
             if not all(isinstance(i, str) for i in items):
                 raise ValueError("expected a list of plain values")
             return [i for i in items if i != ""]
+        if isinstance(raw, (int, float, dt.date)) and not isinstance(raw, bool):
+            raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)  # from library callers
         if not isinstance(raw, str):
             raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
         if self.kind == "date":
