@@ -34,4 +34,6 @@ step pmops process list
 step pmops checklist status
 step pmops onboard new-pm "Dana Reyes" --start 2026-12-01 --area billing --buddy "Maya Chen" --manager "Ada Brooks"
 step pmops onboard status
+step pmops tool stack
+step pmops metric show "Weekly active approvers"
 step pmops lint
