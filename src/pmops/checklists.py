@@ -47,9 +47,7 @@ def section_items(body: str, heading: str = "Checklist") -> list[Item]:
 
 def start(kb, process_ref: str, run_for: str, today: dt.date | None = None, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
     """A new run of a process's checklist, for one launch; later edits of the process don't change it."""
-    process = kb.find(process_ref)
-    if process.type != "process":
-        raise InvalidInput(f"{process.id or process.path} is a {process.type}, not a process")
+    process = kb.find_as(process_ref, "process")
     run_for = " ".join(run_for.split())
     if not run_for:
         raise InvalidInput("--for must name the launch")
@@ -112,10 +110,7 @@ class RunStatus:
 
 
 def find_run(kb, ref: str):  # noqa: ANN001, ANN201 - kb.Record
-    run = kb.find(ref)
-    if run.type != "checklist":
-        raise InvalidInput(f"{run.id or run.path} is a {run.type}, not a checklist run")
-    return run
+    return kb.find_as(ref, "checklist")
 
 
 def status(record) -> RunStatus:  # noqa: ANN001

@@ -30,10 +30,7 @@ def add(kb, values: dict, body: str | None = None, *, commit: bool | None = None
 
 
 def find_decision(kb, ref: str):  # noqa: ANN001, ANN201 - kb.Record
-    record = kb.find(ref)
-    if record.type != "decision":
-        raise InvalidInput(f"{record.id or record.path} is a {record.type}, not a decision")
-    return record
+    return kb.find_as(ref, "decision")
 
 
 TRANSITIONS = {"accepted": ("proposed",), "rejected": ("proposed",)}

@@ -316,6 +316,27 @@ class KnowledgeBase:
             raise NotFound(f"'{ref}' matches {len(unique)} documents: {listed}", hint="give more of the id")
         return next(iter(unique.values()))
 
+    def find_as(self, ref: str, type_name: str) -> Record:
+        """find(ref), refusing a document of another type (exit 2)."""
+        record = self.find(ref)
+        if record.type != type_name:
+            article = "an" if type_name[0] in "aeiou" else "a"
+            raise InvalidInput(f"{record.id or record.path} is a {record.type}, not {article} {type_name}")
+        return record
+
+    def named(self, type_name: str, name: str) -> Record | None:
+        """The document of a type whose title field (a tool's or a person's name) is `name`, any case."""
+        doctype = self.doctype(type_name)
+        wanted = " ".join(name.split()).casefold()
+        for record in self.records(doctype):
+            if " ".join(str(record.values.get(doctype.title_field) or "").split()).casefold() == wanted:
+                return record
+        return None
+
+    def find_named(self, type_name: str, ref: str) -> Record:
+        """A document of a type by its name, else by its id (or a unique prefix)."""
+        return self.named(type_name, ref) or self.find_as(ref, type_name)
+
     def exists(self, rel: str) -> bool:
         """Whether a KB-relative path (may contain '..') names a file inside the KB."""
         path = (self.root / rel).resolve()

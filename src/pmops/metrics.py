@@ -8,20 +8,13 @@ import io
 from dataclasses import dataclass, field
 
 from pmops.documents import RawFile
-from pmops.errors import DocumentError, InvalidInput, NotFound
+from pmops.errors import Conflict, DocumentError, InvalidInput, NotFound
 
 SPARK = "▁▂▃▄▅▆▇█"
 
 
 def find_metric(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
-    wanted = name.strip().casefold()
-    for record in kb.records(kb.doctype("metric")):
-        if str(record.values.get("name") or "").casefold() == wanted:
-            return record
-    record = kb.find(name)
-    if record.type != "metric":
-        raise InvalidInput(f"{record.id or record.path} is a {record.type}, not a metric")
-    return record
+    return kb.find_named("metric", name)
 
 
 def add(kb, values: dict, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
@@ -32,9 +25,7 @@ def add(kb, values: dict, *, commit: bool | None = None):  # noqa: ANN001, ANN20
         except NotFound:
             raise NotFound(f"--parent {values['parent']}: no such metric") from None
     name = str(values.get("name") or "").strip()
-    if name and any(str(r.values.get("name") or "").casefold() == name.casefold() for r in kb.records(kb.doctype("metric"))):
-        from pmops.errors import Conflict
-
+    if name and kb.named("metric", name):
         raise Conflict(f"a metric named '{name}' already exists")
     return kb.create("metric", values, commit=commit)
 

@@ -55,11 +55,7 @@ def steps(body: str) -> list[Step]:
 
 
 def find_person(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record | None
-    wanted = " ".join(name.split()).casefold()
-    for record in kb.records(kb.doctype("person")):
-        if str(record.values.get("name") or "").casefold() == wanted or record.id == name:
-            return record
-    return None
+    return kb.named("person", name)
 
 
 def plan_of(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record

@@ -98,8 +98,6 @@ def listing(kb, today: dt.date, *, stale: bool = False, due: bool = False) -> li
 
 def review(kb, ref: str, today: dt.date, *, commit: bool | None = None):  # noqa: ANN001, ANN201
     """Stamp `last_reviewed` and commit; returns the record and the commit."""
-    record = kb.find(ref)
-    if record.type != "process":
-        raise InvalidInput(f"{record.id or record.path} is a {record.type}, not a process")
+    record = kb.find_as(ref, "process")
     sha = kb.update(record, {"last_reviewed": today}, f'pmops: review process {record.id} "{record.title}"', commit=commit)
     return record, sha

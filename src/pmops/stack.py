@@ -30,19 +30,12 @@ def criteria(kb) -> dict[str, float]:  # noqa: ANN001
 
 
 def find_tool(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
-    wanted = name.strip().casefold()
-    for record in kb.records(kb.doctype("tool")):
-        if str(record.values.get("name") or "").casefold() == wanted:
-            return record
-    record = kb.find(name)
-    if record.type != "tool":
-        raise InvalidInput(f"{record.id or record.path} is a {record.type}, not a tool")
-    return record
+    return kb.find_named("tool", name)
 
 
 def add(kb, values: dict, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
     name = str(values.get("name") or "").strip()
-    if name and any(str(r.values.get("name") or "").casefold() == name.casefold() for r in kb.records(kb.doctype("tool"))):
+    if name and kb.named("tool", name):
         raise Conflict(f"a tool named '{name}' is already in the registry")
     return kb.create("tool", values, commit=commit)
 
