@@ -36,4 +36,6 @@ step pmops onboard new-pm "Dana Reyes" --start 2026-12-01 --area billing --buddy
 step pmops onboard status
 step pmops tool stack
 step pmops metric show "Weekly active approvers"
+step pmops report
+step pmops assess
 step pmops lint

@@ -20,28 +20,36 @@ def search_path(kb_root: Path | None) -> list[Path]:
 
 
 @lru_cache(maxsize=4)
-def _environment(paths: tuple[Path, ...]):  # noqa: ANN202 - jinja2 is imported lazily
+def _environment(paths: tuple[Path, ...], html: bool = False):  # noqa: ANN202 - jinja2 is imported lazily
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
     # Sandboxed: a KB's templates come from its repository, written by any teammate.
+    # Markdown is not escaped; HTML is (user text can hold '<script>').
     return SandboxedEnvironment(
         loader=FileSystemLoader([str(p) for p in paths]),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
-        autoescape=False,  # noqa: S701 - the output is markdown, not HTML
+        autoescape=html,
     )
 
 
-def render(template: str, kb_root: Path | None, /, **context: Any) -> str:
+def render_html(template: str, kb_root: Path | None, /, **context: Any) -> str:
+    """Like render, with HTML autoescaping (mark trusted markup, such as SVG charts, `|safe`)."""
+    return render(template, kb_root, _html=True, **context)
+
+
+def render(template: str, kb_root: Path | None, /, _html: bool = False, **context: Any) -> str:
     from jinja2 import TemplateError, TemplateNotFound
 
     paths = tuple(search_path(kb_root))
     try:
-        return _environment(paths).get_template(template).render(**context)
+        return _environment(paths, _html).get_template(template).render(**context)
     except TemplateNotFound:
         raise ConfigError(f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}") from None
     except TemplateError as exc:
         raise ConfigError(f"template '{template}': {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a KB's own template can fail at run time in any way
+        raise ConfigError(f"template '{template}' failed: {type(exc).__name__}: {exc}") from None

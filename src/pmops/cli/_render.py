@@ -340,3 +340,40 @@ def metric(found) -> None:  # noqa: ANN001 - metrics.MetricView
     out.print(f"[cyan]{found.sparkline()}[/cyan]  [dim]{len(found.values)} values since {found.values[0][0]}[/dim]")
     if found.children:
         out.print(f"[dim]drives up from: {safe(', '.join(c.title for c in found.children))}[/dim]", soft_wrap=True)
+
+
+def report_summary(data: dict) -> None:
+    out = console()
+    out.print(f"[bold]{safe(data['kb'])}[/bold] — product report, {data['generated']}")
+    out.print("[bold]Metrics[/bold]")
+    for m in data["metrics"]:
+        if not m["latest"]:
+            continue
+        mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: " "}[m["on_target"]]
+        target = f" / target {m['target']:g}" if m["target"] is not None else ""
+        out.print(f"  {mark} {safe(m['name'])}: {m['latest']['value']:g} {safe(m['unit'])}{target}", soft_wrap=True)
+    r = data["research"]
+    out.print(f"[bold]Research[/bold]: {r['insights']['count']} insights, {sum(w['count'] for w in r['per_week'])} in the last {r['weeks']} weeks")
+    unaddressed = ", ".join(f"{t['theme']} ({t['insights']})" for t in data["themes"]["unaddressed"][:5])
+    out.print(f"  unaddressed themes: {safe(unaddressed or 'none')}", soft_wrap=True)
+    d = data["decisions"]["by_status"]
+    out.print("[bold]Decisions[/bold]: " + ", ".join(f"{b['count']} {s}" for s, b in d.items() if b["count"]))
+    p = data["processes"]
+    out.print(f"[bold]Processes[/bold]: {p['active']['count']} active, {p['stale']['count']} stale, {p['due']['count']} running this week")
+    ttp = data["onboarding"]["time_to_productivity"]
+    out.print(f"[bold]Onboarding[/bold]: {len(data['onboarding']['plans'])} plans, median {ttp['median_days_to_day30']} days to productive")
+    t = data["tools"]
+    out.print(f"[bold]Tools[/bold]: cost {t['total_cost']:,.0f}/year, overlaps {', '.join(t['overlaps']) or 'none'}, "
+              f"{len(t['renewals'])} renewals within 90 days")
+    out.print("[dim]pmops report --format html --out report.html for the full report[/dim]")
+
+
+def assessment(result: dict) -> None:
+    out = console()
+    out.print(f"[bold]Verdict:[/bold] {safe(result['verdict'])} ({result['flagged']} of 4 signals)")
+    for signal in result["signals"]:
+        mark = "[red]●[/red]" if signal["flagged"] else "[green]○[/green]"
+        out.print(f"{mark} [bold]{safe(signal['signal'])}[/bold]: {safe(signal['summary'])}", soft_wrap=True)
+    out.print("[bold]Next actions[/bold]")
+    for number, action in enumerate(result["next_actions"], 1):
+        out.print(f"  {number}. {safe(action)}", soft_wrap=True)

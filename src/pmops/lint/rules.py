@@ -157,9 +157,7 @@ def _process(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
             f"check it still matches how the team works, then: pmops process review {record.id}",
         )  # fmt: skip
     if record.values.get("status") == "active":
-        words = re.findall(r"\w+", record.doc.body.casefold())
-        shingles = frozenset(hash(" ".join(words[i : i + 5])) for i in range(max(0, len(words) - 4)))
-        ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles))
+        ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles(record.doc.body)))
 
 
 def _pii(record) -> Iterator[Finding]:  # noqa: ANN001
@@ -180,7 +178,7 @@ def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
         if target not in known_ids and not ctx.kb.has_id(target):
             line = where if isinstance(where, int) else doc.line_of(where)
             yield RULES["link-broken"].finding(doc.path, line, f"link to unknown id '{target}'", "'pmops search' finds the id")
-    for first, second, similarity in _near_duplicates(ctx.processes):
+    for first, second, similarity in near_duplicates(ctx.processes):
         path, kind, _, _ = ctx.processes[second]
         other_path, _, other_owner, _ = ctx.processes[first]
         yield RULES["process-duplicate"].finding(
@@ -193,7 +191,13 @@ SKETCH = 64  # hashes kept per document
 BUCKET_LIMIT = 500  # a hash shared by more documents than this is boilerplate
 
 
-def _near_duplicates(processes: list[tuple[str, str, str, frozenset]]) -> Iterator[tuple[int, int, float]]:
+def shingles(text: str) -> frozenset[int]:
+    """Hashes of a text's word 5-grams, for similarity."""
+    words = re.findall(r"\w+", text.casefold())
+    return frozenset(hash(" ".join(words[i : i + 5])) for i in range(max(0, len(words) - 4)))
+
+
+def near_duplicates(processes: list[tuple[str, str, str, frozenset]]) -> Iterator[tuple[int, int, float]]:
     """Pairs of same-kind processes with Jaccard similarity ≥ SIMILAR, without comparing all pairs.
 
     Each document keeps its SKETCH smallest shingle hashes (a bottom-k sketch). Two

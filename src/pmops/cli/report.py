@@ -1,0 +1,83 @@
+"""`pmops report` and `pmops assess`: what leadership reads, and whether the org needs product ops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt
+
+FORMATS = ("html", "md", "json")
+
+
+def report(
+    ctx: typer.Context,
+    fmt: Annotated[str | None, typer.Option("--format", help="html, md or json (default: from --out's extension).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write the report here.")] = None,
+    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Report as of this day.")] = None,
+) -> None:
+    """The product report: metrics, research, decisions, processes, onboarding, tools.
+
+    With --out, one file (HTML: self-contained, charts inline, nothing loaded from the
+    network); with --format only, printed to stdout; with neither, a summary here.
+
+    Example:
+
+        pmops report --format html --out report.html
+    """
+    import json
+
+    from pmops import processes
+    from pmops.errors import InvalidInput
+    from pmops.reports import model, render
+
+    kb = _shared.state(ctx).kb()
+    if fmt is None and out is not None:
+        fmt = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}.get(out.suffix.lower())
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(f"--format: '{fmt}' is not one of: {', '.join(FORMATS)}")
+    if out is not None and fmt is None:
+        raise InvalidInput(f"--out {out}: give --format (html, md or json)")
+    data = model.build(kb, processes.parse_today(today))
+    if fmt is None:
+        _render.report_summary(data)
+        return
+    text = {"json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n", "md": lambda: render.markdown(data),
+            "html": lambda: render.html(data, kb)}[fmt]()  # fmt: skip
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"--out {out}: cannot write: {exc.strerror}") from None
+    _shared.console(stderr=True).print(f"[dim]wrote {_shared.safe(out)} ({len(text) // 1024} KiB)[/dim]")
+
+
+
+
+def assess(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Does this organisation need product ops? Four signals, each with its evidence, and the next actions.
+
+    The signals: more than 8–10 PMs; PMs reinventing processes (near-identical process
+    docs with different owners); fragmented research; onboarding that takes months.
+
+    Example:
+
+        pmops assess
+    """
+    from pmops.reports.assess import assess as run
+
+    result = run(_shared.state(ctx).kb())
+    if json_out:
+        _shared.print_json(result)
+    else:
+        _render.assessment(result)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)
+    app.command()(assess)

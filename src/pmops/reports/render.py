@@ -1,0 +1,111 @@
+"""The report as markdown or as one self-contained HTML page (inline CSS and SVG charts, nothing loaded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmops import templates
+
+
+def _ids(block: dict) -> str:
+    return ", ".join(block["ids"][:12]) + (" …" if len(block["ids"]) > 12 else "")
+
+
+def markdown(report: dict[str, Any]) -> str:
+    out = [f"# {report['kb']} — product report", "", f"Generated {report['generated']}.", ""]
+    out += ["## Metrics", "", "| metric | latest | target | on target | trend | id |", "|---|---:|---:|---|---:|---|"]
+    for m in report["metrics"]:
+        latest = f"{m['latest']['value']:g} {m['unit']} ({m['latest']['date']})" if m["latest"] else "—"
+        target = f"{m['target']:g}" if m["target"] is not None else "—"
+        state = {True: "yes", False: "no", None: "—"}[m["on_target"]]
+        trend = f"{m['trend']:+g}" if m["trend"] is not None else "—"
+        out.append(f"| {m['name']} | {latest} | {target} | {state} | {trend} | {m['id']} |")
+
+    def tree(nodes: list, depth: int = 0) -> None:
+        for node in nodes:
+            out.append(f"{'  ' * depth}- {node['name']} ({node['id']})")
+            tree(node["children"], depth + 1)
+
+    out += ["", "### Metric tree", ""]
+    tree(report["metric_tree"])
+    r = report["research"]
+    out += ["", "## Research", "", f"{r['insights']['count']} insights in all; the last {r['weeks']} weeks by source, segment and area:", ""]
+    for title, key in (("source", "by_source"), ("segment", "by_segment"), ("area", "by_area")):
+        out += [f"| {title} | insights | ids |", "|---|---:|---|"]
+        out += [f"| {name} | {block['count']} | {_ids(block)} |" for name, block in r[key].items()]
+        out.append("")
+    out += ["### Themes", "", "| theme | insights | customers | trend | addressed by | latest quote |", "|---|---:|---:|---|---|---|"]
+    for t in report["themes"]["top"]:
+        quote = t["latest_quote"]["text"] if t["latest_quote"] else ""
+        out.append(f"| {t['theme']} | {t['insights']} | {t['customers']} | {t['trend']['direction']} | "
+                   f"{', '.join(t['decisions']) or '**nothing yet**'} | {quote} |")  # fmt: skip
+    out += ["", "Unaddressed themes: " + (", ".join(f"{t['theme']} ({t['insights']})" for t in report["themes"]["unaddressed"]) or "none"), ""]
+    out += ["## Decisions", "", "| status | count | ids |", "|---|---:|---|"]
+    out += [f"| {s} | {b['count']} | {_ids(b)} |" for s, b in report["decisions"]["by_status"].items()]
+    p = report["processes"]
+    out += ["", "## Processes", "", f"Active {p['active']['count']}, stale {p['stale']['count']} ({_ids(p['stale'])}), "
+            f"running this week {p['due']['count']} ({_ids(p['due'])}).", ""]  # fmt: skip
+    o = report["onboarding"]
+    ttp = o["time_to_productivity"]
+    out += ["## Onboarding", "", "| person | status | done | days since start | id |", "|---|---|---:|---:|---|"]
+    out += [f"| {x['name']} | {x['status']} | {x['done']}/{x['total']} | {x['days_since_start']} | {x['id']} |" for x in o["plans"]]
+    out += ["", f"Median days to productive (Week 1 and Day 30 done): {ttp['median_days_to_day30']}; "
+            f"to plan complete: {ttp['median_days_to_complete']}.", ""]  # fmt: skip
+    t = report["tools"]
+    out += ["## Tool stack", "", f"Total cost per year: {t['total_cost']:,.0f}.", ""]
+    out += [f"- Overlap in {c}: {', '.join(names)}" for c, names in t["overlaps"].items()]
+    out += [f"- Renewal: {x['name']} on {x['renewal']} ({x['id']})" for x in t["renewals"]]
+    out += [f"- Gaps: {', '.join(t['gaps'])}" if t["gaps"] else "- No gaps"]
+    return "\n".join(out) + "\n"
+
+
+def _charts(report: dict[str, Any]) -> dict[str, Any]:
+    """SVG charts (pygal, no scripts from the network) keyed by what they show."""
+    import pygal
+    from pygal.style import Style
+
+    style = Style(background="transparent", plot_background="transparent", foreground="#334155",
+                  foreground_strong="#0f172a", foreground_subtle="#cbd5e1", colors=("#2563eb", "#f97316", "#16a34a", "#dc2626", "#7c3aed"),
+                  font_family="system-ui, sans-serif")  # fmt: skip
+    common = {"js": [], "disable_xml_declaration": True, "style": style, "explicit_size": True, "width": 560, "height": 240,
+              "truncate_label": -1}  # fmt: skip
+
+    def svg(chart) -> str:  # noqa: ANN001
+        return chart.render(is_unicode=True)
+
+    charts: dict[str, Any] = {"metrics": {}}
+    for m in report["metrics"]:
+        if not m["values"]:
+            continue
+        chart = pygal.Line(show_dots=False, show_legend=m["target"] is not None, legend_at_bottom=True,
+                           x_labels_major_count=6, show_minor_x_labels=False, x_label_rotation=0, **common)  # fmt: skip
+        chart.x_labels = [v["date"] for v in m["values"]]
+        chart.add(m["name"], [v["value"] for v in m["values"]])
+        if m["target"] is not None:
+            chart.add("target", [m["target"]] * len(m["values"]))
+        charts["metrics"][m["id"]] = svg(chart)
+    weeks = report["research"]["per_week"]
+    intake = pygal.Bar(show_legend=False, x_labels_major_count=7, show_minor_x_labels=False, **common)
+    intake.x_labels = [w["week"] for w in weeks]
+    intake.add("insights", [w["count"] for w in weeks])
+    intake.y_labels = list(range(0, max([w["count"] for w in weeks] + [1]) + 1))  # whole insights only
+    charts["intake"] = svg(intake)
+    for key in ("by_source", "by_segment", "by_area"):
+        bar = pygal.HorizontalBar(show_legend=False, **{**common, "height": 200})
+        items = list(report["research"][key].items())[::-1]
+        bar.x_labels = [name for name, _ in items]
+        bar.add("insights", [b["count"] for _, b in items])
+        charts[key] = svg(bar)
+    months = report["decisions"]["per_month"]
+    decisions = pygal.StackedBar(legend_at_bottom=True, **common)
+    decisions.x_labels = [m["month"] for m in months]
+    for status in ("accepted", "proposed", "rejected", "superseded", "deprecated"):
+        decisions.add(status, [m[status]["count"] for m in months])
+    charts["decisions"] = svg(decisions)
+    return charts
+
+
+def html(report: dict[str, Any], kb) -> str:  # noqa: ANN001 - KnowledgeBase
+    """One self-contained page; links to documents are relative to the KB's root."""
+    paths = {r.id: r.path for r in kb.records() if r.id}
+    return templates.render_html("report.html.j2", kb.root, report=report, charts=_charts(report), paths=paths)
