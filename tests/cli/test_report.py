@@ -146,3 +146,20 @@ def test_twelve_pms_and_two_identical_sprint_plannings_flag_both_signals(pmops, 
     assert by_name["team size"]["flagged"] and "strong" in by_name["team size"]["summary"]
     assert by_name["reinventing processes"]["flagged"]
     assert sorted(by_name["reinventing processes"]["evidence"]["pairs"][0]["owners"]) == ["Ana", "Ben"]
+
+
+def test_html_numbers_agree_with_json_and_open_their_documents(pmops, example_kb: Path, tmp_path: Path) -> None:
+    import re
+
+    data = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)
+    pmops("report", "--format", "html", "--out", str(example_kb / "report.html"), "--today", TODAY)
+    html = (example_kb / "report.html").read_text()
+    counts = re.findall(r'<details class="n"><summary>(\d+)</summary><span class="ids">(.*?)</span></details>', html)
+    assert counts
+    for number, links in counts:
+        hrefs = re.findall(r'href="([^"]+)"', links)
+        assert int(number) == len(hrefs)
+        assert all((example_kb / href).is_file() for href in hrefs)  # each id opens its file
+    shown = {int(n) for n, _ in counts}
+    assert {data["research"]["insights"]["count"], data["research"]["recent"]["count"],
+            data["decisions"]["by_status"]["accepted"]["count"], data["processes"]["stale"]["count"]} <= shown  # fmt: skip

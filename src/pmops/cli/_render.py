@@ -353,7 +353,7 @@ def report_summary(data: dict) -> None:
         target = f" / target {m['target']:g}" if m["target"] is not None else ""
         out.print(f"  {mark} {safe(m['name'])}: {m['latest']['value']:g} {safe(m['unit'])}{target}", soft_wrap=True)
     r = data["research"]
-    out.print(f"[bold]Research[/bold]: {r['insights']['count']} insights, {sum(w['count'] for w in r['per_week'])} in the last {r['weeks']} weeks")
+    out.print(f"[bold]Research[/bold]: {r['insights']['count']} insights, {r['recent']['count']} in the last {r['weeks']} weeks")
     unaddressed = ", ".join(f"{t['theme']} ({t['insights']})" for t in data["themes"]["unaddressed"][:5])
     out.print(f"  unaddressed themes: {safe(unaddressed or 'none')}", soft_wrap=True)
     d = data["decisions"]["by_status"]

@@ -70,6 +70,7 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
         "metric_tree": _metric_tree(views),
         "research": {
             "insights": counted(insights),
+            "recent": counted(recent),
             "weeks": weeks,
             "per_week": [{"week": key, **counted(per_week.get(key, []))} for key in week_keys],
             "by_source": _grouped(recent, lambda r: r.values.get("source")),
