@@ -23,7 +23,9 @@ def assess(kb) -> dict[str, Any]:  # noqa: ANN001
     pms = [r for r in people if r.values.get("role") == "pm"]
     roster = _signal(
         "team size", len(pms) > PM_THRESHOLD[0],
-        f"{len(pms)} product managers on the roster ({'strong' if len(pms) > PM_THRESHOLD[1] else 'emerging' if len(pms) > PM_THRESHOLD[0] else 'below'} the 8–10 threshold)",
+        f"{len(pms)} product managers on the roster ("
+        + ("above" if len(pms) > PM_THRESHOLD[1] else "within" if len(pms) > PM_THRESHOLD[0] else "below")
+        + " the 8–10 threshold)",
         {"pms": [r.id for r in pms], "people": len(people)},
         "Past 8–10 PMs, shared rituals and a single research repository stop happening by themselves: name a product-ops owner.",
     )  # fmt: skip
