@@ -337,7 +337,7 @@ class Index:
                 if indexed[rel] is not None:
                     deletes.append(rel)
                 continue
-            updates.append((fields, indexed[rel] is None))
+            updates.append((fields, indexed[rel] is None))  # (fields, new to this process's view)
             sync.added += indexed[rel] is None
             sync.modified += indexed[rel] is not None
         if updates or deletes:
@@ -353,9 +353,10 @@ class Index:
             try:
                 for rel in deletes:
                     writer.delete_by_term("path", rel)
-                for fields, new in updates:
-                    # A document the index never had needs no delete-then-add.
-                    (writer.add_document if new else writer.update_document)(**fields)
+                for fields, _ in updates:
+                    # Always delete-then-add by path, under the writer's lock: "not indexed yet" was
+                    # read before the lock, and another process may have indexed it since.
+                    writer.update_document(**fields)
                 writer.commit()
             except BaseException:
                 writer.cancel()

@@ -78,11 +78,12 @@ def root(
 
 
 def _register() -> None:
-    from pmops.cli import checklist, core, decision, insight, metric, onboard, process, report, search, tags, tool
+    from pmops.cli import checklist, core, decision, insight, metric, onboard, process, report, search, sharing, tags, tool
 
     core.register(app)
     search.register(app)
     report.register(app)
+    sharing.register(app)
     app.add_typer(insight.app, name="insight")
     app.add_typer(process.app, name="process")
     app.add_typer(checklist.app, name="checklist")

@@ -1,0 +1,79 @@
+"""`pmops sync`, `pmops log`, `pmops doctor`: sharing a KB through git, and keeping it healthy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _shared
+from pmops.cli._shared import JsonOpt
+
+
+def sync(ctx: typer.Context) -> None:
+    """Pull teammates' changes (rebasing yours on top), catch the index up, and push yours.
+
+    Example:
+
+        pmops sync
+    """
+    from pmops import sharing
+
+    result = sharing.sync(_shared.state(ctx).kb())
+    _shared.console().print(f"pulled {result.pulled} commits, pushed {result.pushed}; index +{result.index.added} "
+                            f"~{result.index.modified} -{result.index.removed}")  # fmt: skip
+
+
+def log(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", help="How many commits.")] = 20,
+    json_out: JsonOpt = False,
+) -> None:
+    """The KB's recent changes, with document titles and authors.
+
+    Example:
+
+        pmops log --limit 5
+    """
+    from pmops import sharing
+
+    changes = sharing.log(_shared.state(ctx).kb(), limit)
+    if json_out:
+        _shared.print_json([c.to_json() for c in changes])
+        return
+    out = _shared.console()
+    for change in changes:
+        out.print(f"[cyan]{change.sha}[/cyan] {change.date} [bold]{_shared.safe(change.author)}[/bold] {_shared.safe(change.subject)}", soft_wrap=True)
+        for path, title in change.documents[:8]:
+            out.print(f"    {_shared.safe(title)} [dim]{_shared.safe(path)}[/dim]", soft_wrap=True)
+        if len(change.documents) > 8:
+            out.print(f"    [dim]… and {len(change.documents) - 8} more[/dim]")
+
+
+def doctor(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Check git, the repository's state, locks, the index and unreadable files; exit 1 when something needs attention.
+
+    Example:
+
+        pmops doctor
+    """
+    from pmops import sharing
+
+    checks = sharing.doctor(_shared.state(ctx).kb())
+    if json_out:
+        _shared.print_json([c.to_json() for c in checks])
+    else:
+        out = _shared.console()
+        for check in checks:
+            mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
+            out.print(f"{mark} {check.name}: {_shared.safe(check.detail)}", soft_wrap=True)
+            if not check.ok and check.fix:
+                out.print(f"    [yellow]fix:[/yellow] {_shared.safe(check.fix)}", soft_wrap=True)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(sync)
+    app.command()(log)
+    app.command()(doctor)

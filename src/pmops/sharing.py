@@ -1,0 +1,165 @@
+"""Sharing a KB through a git remote: sync, the change log, and the health check (doctor)."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass, field
+
+from pmops import __version__
+from pmops.errors import GitError, PmopsError
+
+
+def _repo(kb):  # noqa: ANN001, ANN202
+    repo = kb.repo
+    if repo is None:
+        raise PmopsError(f"{kb.root} is not in a git repository", hint="run 'git init' there to share it through a remote")
+    return repo
+
+
+@dataclass
+class Change:
+    sha: str
+    date: str
+    author: str
+    subject: str
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (path, title)
+
+    def to_json(self) -> dict:
+        return {"commit": self.sha, "date": self.date, "author": self.author, "subject": self.subject,
+                "documents": [{"path": p, "title": t} for p, t in self.documents]}  # fmt: skip
+
+
+def log(kb, limit: int = 20) -> list[Change]:  # noqa: ANN001
+    """The KB's recent commits, with the titles of the documents they touched."""
+    if limit < 1:
+        from pmops.errors import InvalidInput
+
+        raise InvalidInput("--limit must be at least 1")
+    repo = _repo(kb)
+    status, out, _ = repo.run("log", f"-n{limit}", "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short",
+                              "--name-only", "--", kb.pathspec(), check=False)  # fmt: skip
+    if status != 0:
+        return []  # an empty repository has no log
+    changes = []
+    for block in filter(None, out.split("\x1e")):
+        head, _, names = block.partition("\n")
+        sha, date, author, subject = head.split("\x1f", 3)
+        change = Change(sha[:10], date, author, subject)
+        for repo_rel in filter(None, names.splitlines()):
+            rel = kb.from_repo(repo_rel)
+            if rel is None:
+                continue
+            title = rel
+            if kb.is_document(rel) and (kb.root / rel).is_file():
+                try:
+                    title = kb.load(kb.root / rel).title
+                except PmopsError:
+                    pass
+            change.documents.append((rel, title))
+        changes.append(change)
+    return changes
+
+
+@dataclass
+class Synced:
+    pulled: int
+    pushed: int
+    index: object  # index.Sync
+
+
+def sync(kb) -> Synced:  # noqa: ANN001
+    """Pull with rebase from the tracked remote, catch the index up, push. Local commits are never lost."""
+    from pmops import store
+
+    repo = _repo(kb)
+    status, upstream, _ = repo.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    if status != 0:
+        remotes = repo.run("remote")[1].split()
+        if not remotes:
+            raise PmopsError("this KB has no git remote to sync with",
+                             hint="add one: git remote add origin URL && git push -u origin HEAD")  # fmt: skip
+        raise PmopsError("the current branch tracks no remote branch",
+                         hint=f"set one: git push -u {remotes[0]} HEAD")  # fmt: skip
+    with store.write_lock(kb.lock_path):
+        repo.check_writable()
+        tracked_before = repo.run("rev-parse", "@{u}")[1].strip()
+        status, out, err = repo.run("pull", "--rebase", "--autostash", "--quiet", check=False)
+        if status != 0:
+            if (repo.git_dir / "rebase-merge").exists() or (repo.git_dir / "rebase-apply").exists():
+                conflicted = repo.run("diff", "--name-only", "--diff-filter=U")[1].split()
+                raise GitError(
+                    f"sync stopped: {len(conflicted)} conflicting files ({', '.join(conflicted[:5])}); your commits are kept",
+                    hint="edit them, 'git add' them and run 'git rebase --continue' (or 'git rebase --abort' to undo); then pmops sync",
+                )  # fmt: skip
+            raise GitError(f"could not pull from {upstream.strip()}: {_last(err or out)}")
+        tracked_after = repo.run("rev-parse", "@{u}")[1].strip()
+        pulled = int(repo.run("rev-list", "--count", f"{tracked_before}..{tracked_after}")[1])
+        ahead = int(repo.run("rev-list", "--count", "@{u}..HEAD")[1] or 0)
+        if ahead:
+            status, out, err = repo.run("push", "--quiet", check=False)
+            if status != 0:
+                raise GitError(f"pulled, but could not push: {_last(err or out)}", hint="your commits are safe locally; run pmops sync again")
+        index = kb.index.refresh()
+    return Synced(pulled, ahead, index)
+
+
+def _last(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+    def to_json(self) -> dict:
+        return {"check": self.name, "ok": self.ok, "detail": self.detail, "fix": self.fix}
+
+
+def doctor(kb) -> list[Check]:  # noqa: ANN001
+    """Everything that can make pmops fail or mislead, each with its fix."""
+    from filelock import FileLock, Timeout
+
+    checks = [Check("pmops", True, f"pmops {__version__}, Python {platform.python_version()} ({sys.executable})")]
+    repo = kb.repo
+    if repo is None:
+        checks.append(Check("git", False, "the KB is not in a git repository", "git init, then pmops init . to commit it"))
+    else:
+        version = repo.run("--version", check=False)[1].strip()
+        checks.append(Check("git", bool(version), version or "git did not answer", "install git"))
+        try:
+            ident = repo.check_writable()
+            checks.append(Check("repository", True, f"ready to commit as {ident.name} <{ident.email}>"))
+        except GitError as exc:
+            checks.append(Check("repository", False, exc.message, exc.hint))
+        conflicted = repo.run("diff", "--name-only", "--diff-filter=U", check=False)[1].split()
+        if conflicted:
+            checks.append(Check("conflicts", False, f"unresolved conflicts in {', '.join(conflicted)}",
+                                "resolve them, git add them, and finish the merge or rebase"))  # fmt: skip
+        if (repo.git_dir / "index.lock").exists():
+            checks.append(Check("git lock", False, f"{repo.git_dir / 'index.lock'} exists",
+                                "if no git command is running, a crashed one left it: delete it"))  # fmt: skip
+    lock = FileLock(str(kb.lock_path), timeout=0)
+    try:
+        lock.acquire()
+        lock.release()
+        checks.append(Check("write lock", True, "free"))
+    except Timeout:
+        checks.append(Check("write lock", False, "another pmops command holds the write lock", "wait for it to finish"))
+    index = kb.index
+    healthy = index._open() is not None and index._manifest() is not None  # noqa: SLF001 - the index's own health
+    checks.append(Check("index", healthy, f"{index.dir}" + ("" if healthy else " is missing, damaged or out of date"),
+                        None if healthy else "pmops index --rebuild (searches also rebuild it by themselves)"))  # fmt: skip
+    if healthy:
+        sync = index.refresh()
+        stale = sync.added + sync.modified + sync.removed
+        checks.append(Check("index freshness", True, f"{sync.documents} documents; caught up {stale} changes"))
+        if sync.problems:
+            listed = "; ".join(f"{p}: {r}" for p, r in sorted(sync.problems.items())[:5])
+            checks.append(Check("unreadable files", False, f"{len(sync.problems)} files cannot be read: {listed}",
+                                "fix them (pmops lint names the line), or move them out of the KB"))  # fmt: skip
+    return checks

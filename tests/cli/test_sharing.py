@@ -1,0 +1,105 @@
+"""Sharing a KB through a bare remote: sync, conflicts, the change log, and doctor."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PMOPS, git
+
+
+def run(cwd: Path, *args: str, code: int | None = 0) -> subprocess.CompletedProcess:
+    done = subprocess.run([PMOPS, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    if code is not None:
+        assert done.returncode == code, (args, done.stdout, done.stderr)
+    return done
+
+
+@pytest.fixture
+def clones(tmp_path: Path) -> tuple[Path, Path]:
+    """Two clones of one KB through a bare remote, each tracking it."""
+    first = tmp_path / "first"
+    run(tmp_path, "init", str(first))
+    git(tmp_path, "clone", "-q", "--bare", str(first), str(tmp_path / "remote.git"))
+    git(first, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    git(first, "fetch", "-q", "origin")
+    git(first, "branch", "-q", "--set-upstream-to=origin/main")
+    git(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(tmp_path / "second"))
+    return first, tmp_path / "second"
+
+
+def titles(kb: Path, query: str) -> list[str]:
+    return sorted(h["title"] for h in json.loads(run(kb, "search", query, "--json", "--limit", "50").stdout))
+
+
+def test_two_clones_add_retag_and_sync_without_losing_anything(clones: tuple[Path, Path]) -> None:
+    first, second = clones
+    run(first, "insight", "add", "--title", "Alpaca pricing feedback", "--source", "survey", "--tag", "pricing")
+    run(second, "insight", "add", "--title", "Alpaca onboarding feedback", "--source", "interview", "--tag", "onboarding")
+    run(first, "sync")
+    run(second, "sync")
+    run(second, "tags", "rename", "pricing", "monetisation")
+    run(second, "sync")
+    assert "pulled 2 commits" in run(first, "sync").stdout
+    for kb in (first, second):
+        assert titles(kb, "alpaca") == ["Alpaca onboarding feedback", "Alpaca pricing feedback"]
+        assert titles(kb, "tag:monetisation") == ["Alpaca pricing feedback"]
+        assert git(kb, "status", "--porcelain") == ""
+    assert git(first, "rev-parse", "HEAD") == git(second, "rev-parse", "HEAD")
+    log = json.loads(run(first, "log", "--limit", "10", "--json").stdout)
+    subjects = [c["subject"] for c in log]
+    assert any("Alpaca pricing" in s for s in subjects) and any("Alpaca onboarding" in s for s in subjects)
+    assert any(d["title"] == "Alpaca pricing feedback" for c in log for d in c["documents"])
+
+
+def test_a_real_conflict_stops_clearly_and_loses_nothing(clones: tuple[Path, Path]) -> None:
+    first, second = clones
+    for kb, text in ((first, "first clone's words"), (second, "second clone's words")):
+        readme = kb / "README.md"
+        readme.write_text(readme.read_text() + f"\n{text}\n")
+        git(kb, "commit", "-qam", f"edit by {text}")
+    run(first, "sync")
+    stopped = run(second, "sync", code=1)
+    assert "sync stopped: 1 conflicting files (README.md)" in stopped.stderr and "git rebase --continue" in stopped.stderr
+    assert (second / ".git" / "rebase-merge").exists() or (second / ".git" / "rebase-apply").exists()
+    git(second, "rebase", "--abort")
+    assert "second clone's words" in (second / "README.md").read_text()  # the local commit is still there
+    assert git(second, "log", "-1", "--format=%s").strip() == "edit by second clone's words"
+
+
+def test_sync_without_a_remote_explains_how_to_add_one(pmops, kb: Path) -> None:
+    result = pmops("sync", code=1)
+    assert "no git remote" in result.stderr and "git remote add origin" in result.stderr
+    assert "--limit" in pmops("log", "--limit", "0", code=2).stderr
+
+
+def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
+    run(kb, "insight", "add", "--title", "t", "--source", "survey")
+    run(kb, "index")
+    healthy = run(kb, "doctor")
+    assert "✓ repository" in healthy.stdout and "✗" not in healthy.stdout
+    # A conflicted file (a merge stopped half-way), a stale git lock, a deleted index.
+    git(kb, "checkout", "-q", "-b", "other")
+    (kb / "README.md").write_text("theirs\n")
+    git(kb, "commit", "-qam", "theirs")
+    git(kb, "checkout", "-q", "main")
+    (kb / "README.md").write_text("ours\n")
+    git(kb, "commit", "-qam", "ours")
+    git(kb, "merge", "-q", "other", check=False)
+    (kb / ".git" / "index.lock").write_text("")
+    shutil.rmtree(kb / ".git" / "pmops" / "index")
+    sick = run(kb, "doctor", "--json", code=1)
+    failed = {c["check"]: c for c in json.loads(sick.stdout) if not c["ok"]}
+    assert set(failed) >= {"git lock", "index", "conflicts", "repository"}
+    assert "README.md" in failed["conflicts"]["detail"]
+    assert all(c["fix"] for c in failed.values())
+    (kb / ".git" / "index.lock").unlink()
+    git(kb, "merge", "--abort")
+    (kb / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    run(kb, "index", "--rebuild")
+    unreadable = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
+    assert "broken.md" in unreadable["unreadable files"]["detail"]
