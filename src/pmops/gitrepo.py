@@ -175,7 +175,11 @@ class Repo:
             else:
                 paths_args = ["--", *rel]
             self.run("add", *paths_args)
-            status, out, err = self.run("commit", "--only", "--quiet", "-F", msg_file, *paths_args, check=False)
+            try:
+                status, out, err = self.run("commit", "--only", "--quiet", "-F", msg_file, *paths_args, check=False)
+            except BaseException:
+                self._unstage(paths_args)  # the user's index as it was, whatever stopped the commit
+                raise
             if status != 0:
                 self._unstage(paths_args)
                 raise GitError(f"git commit failed: {_last_line(err or out)}")
@@ -183,15 +187,22 @@ class Repo:
             os.unlink(msg_file)
             if spec_file:
                 os.unlink(spec_file)
-        return self.run("rev-parse", "HEAD")[1].strip()
+        # The commit is made: failing to read its id back must not report it as not made.
+        try:
+            return self.run("rev-parse", "HEAD", check=False)[1].strip()
+        except OSError:
+            return ""
 
     def _unstage(self, paths_args: list[str]) -> None:
-        """Leave the user's index as it was before our `git add`."""
-        has_head = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)[0] == 0
-        if has_head:
-            self.run("reset", "--quiet", *paths_args, check=False)
-        else:
-            self.run("rm", "--cached", "--quiet", "--ignore-unmatch", *paths_args, check=False)
+        """Leave the user's index as it was before our `git add` (best effort: it runs on failures)."""
+        try:
+            has_head = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)[0] == 0
+            if has_head:
+                self.run("reset", "--quiet", *paths_args, check=False)
+            else:
+                self.run("rm", "--cached", "--quiet", "--ignore-unmatch", *paths_args, check=False)
+        except OSError:
+            pass
 
     def head(self) -> str | None:
         status, out, _ = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)

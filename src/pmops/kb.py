@@ -17,6 +17,7 @@ from pmops.doctypes import PAGE, DocType, Field, Page
 from pmops.documents import Document
 from pmops.errors import (
     Conflict,
+    GitError,
     DocumentError,
     InvalidInput,
     MissingField,
@@ -611,11 +612,13 @@ class KnowledgeBase:
             if repo:
                 try:
                     sha = repo.commit(written, message)
-                except PmopsError as exc:
-                    saved = ", ".join(self.rel(p) for p in written)
-                    raise type(exc)(
-                        f"saved {saved} but did not commit it: {exc.message}",
-                        hint="fix the problem, then commit the file with git",
+                except (PmopsError, OSError) as exc:
+                    # The user's input is on disk, not in a commit: say so, whatever failed.
+                    saved = ", ".join(self.rel(p) for p in written[:3]) + (" …" if len(written) > 3 else "")
+                    reason = exc.message if isinstance(exc, PmopsError) else (exc.strerror or str(exc))
+                    raise GitError(
+                        f"saved {saved} but did not commit it: {reason}",
+                        hint="fix the problem, then commit the files with git",
                     ) from None
             self.index.update(written)
             return sha

@@ -151,7 +151,7 @@ def created(result, json_out: bool) -> None:  # noqa: ANN001 - kb.Created
     if json_out:
         print_json({"id": record.id, "path": record.path})
         return
-    committed = f" (commit {result.commit[:10]})" if result.commit else " (not committed)"
+    committed = " (not committed)" if result.commit is None else f" (commit {result.commit[:10]})" if result.commit else " (committed)"
     console().print(
         f"Added {record.type} [bold cyan]{safe(record.id)}[/bold cyan] → {safe(record.path)}{committed}", soft_wrap=True
     )
