@@ -161,6 +161,7 @@ class Config:
     registry: dict[str, DocType] = field(default_factory=lambda: build_registry(None))
     raw: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
+    sync: str = "manual"  # "auto": push and pull in the background after every write
 
     def default(self, key: str) -> str:
         value = self.defaults.get(key, DEFAULTS.get(key, ""))
@@ -179,4 +180,13 @@ def load(root: Path) -> Config:
         registry=build_registry(data.get("types")),
         raw=data,
         defaults=defaults,
+        sync=_sync_mode(data.get("sync")),
     )
+
+
+def _sync_mode(value: Any) -> str:
+    if value in (None, "", "manual"):
+        return "manual"
+    if value == "auto":
+        return "auto"
+    raise ConfigError(f"{FILENAME}: 'sync' must be auto or manual, not {value!r}")

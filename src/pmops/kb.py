@@ -621,7 +621,26 @@ class KnowledgeBase:
                         hint="fix the problem, then commit the files with git",
                     ) from None
             self.index.update(written)
-            return sha
+        if sha is not None and self.config.sync == "auto":
+            self._sync_in_background()
+        return sha
+
+    def _sync_in_background(self) -> None:
+        """`sync: auto`: the write is committed locally; pushing and pulling happen in a detached
+        process, so a slow or absent network never fails or delays a write. Its output goes to
+        .git/pmops/sync.log (pmops doctor and pmops sync show what went wrong)."""
+        import subprocess
+        import sys
+
+        log = self.state_dir / "sync.log"
+        try:
+            with open(log, "ab") as handle:
+                subprocess.Popen(
+                    [sys.executable, "-m", "pmops", "--kb", str(self.root), "sync"],
+                    stdin=subprocess.DEVNULL, stdout=handle, stderr=handle, start_new_session=True,
+                )  # fmt: skip
+        except OSError:
+            pass  # the write is done; a manual sync will push it
 
 
 def _empty(value: Any) -> bool:

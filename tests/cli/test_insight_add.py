@@ -148,3 +148,12 @@ def test_markup_in_user_text_is_shown_literally(pmops, kb: Path) -> None:
                                "--json").stdout)  # fmt: skip
     shown = pmops("show", created["id"]).stdout
     assert "[bold red]Boom[/]" in shown and "\x1b" not in shown
+
+
+def test_nul_and_unicode_variants_in_titles(pmops, kb: Path) -> None:
+    assert "NUL" in add(pmops, "--customer", "a\0b", code=2).stderr
+    assert list((kb / "insights").glob("*.md")) == []
+    composed = json.loads(pmops("insight", "add", "--title", "Caf\u00e9 feedback", "--source", "survey", "--json").stdout)
+    decomposed = json.loads(pmops("insight", "add", "--title", "Cafe\u0301 feedback", "--source", "survey", "--json").stdout)
+    assert composed["path"] != decomposed["path"]  # distinct ids: never the same file, whatever the form
+    assert composed["path"].endswith("café-feedback.md") and decomposed["path"].endswith("café-feedback.md")  # NFKC

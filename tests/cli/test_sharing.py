@@ -103,3 +103,26 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     run(kb, "index", "--rebuild")
     unreadable = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
     assert "broken.md" in unreadable["unreadable files"]["detail"]
+
+
+def test_sync_auto_pushes_in_the_background_and_never_fails_a_write(clones: tuple[Path, Path], tmp_path: Path) -> None:
+    import time
+
+    first, _ = clones
+    config = first / "pmops.yaml"
+    config.write_text(config.read_text() + "sync: auto\n")
+    git(first, "commit", "-qam", "sync automatically")
+    run(first, "insight", "add", "--title", "Pushed by itself", "--source", "survey")
+    remote = tmp_path / "remote.git"
+    deadline = time.monotonic() + 30
+    while "Pushed by itself" not in git(remote, "log", "-1", "--format=%s") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "Pushed by itself" in git(remote, "log", "-1", "--format=%s")
+    # With the remote gone, writes still succeed at once; the failure is logged.
+    shutil.rmtree(remote)
+    started = time.monotonic()
+    run(first, "insight", "add", "--title", "Offline write", "--source", "survey")
+    assert time.monotonic() - started < 10
+    assert git(first, "log", "-1", "--format=%s").startswith('pmops: add insight')
+    time.sleep(1)
+    assert "could not" in (first / ".git" / "pmops" / "sync.log").read_text()
