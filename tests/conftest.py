@@ -53,6 +53,17 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
     return done.stdout
 
 
+def merge_conflict(repo: Path) -> None:
+    """Leave `repo` in the middle of a merge that conflicts on README.md."""
+    git(repo, "checkout", "-q", "-b", "other")
+    (repo / "README.md").write_text("theirs\n")
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "main")
+    (repo / "README.md").write_text("ours\n")
+    git(repo, "commit", "-qam", "ours")
+    git(repo, "merge", "-q", "other", check=False)
+
+
 def commit_count(repo: Path) -> int:
     return int(git(repo, "rev-list", "--count", "HEAD").strip())
 

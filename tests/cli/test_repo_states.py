@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pmops import gitrepo
-from tests.conftest import commit_count, git
+from tests.conftest import commit_count, git, merge_conflict
 
 
 def add(pmops, code: int = 0):  # noqa: ANN001
@@ -22,13 +22,7 @@ def insights(kb: Path) -> list[Path]:
 
 
 def test_a_merge_in_progress_refuses_and_writes_nothing(pmops, kb: Path) -> None:
-    git(kb, "checkout", "-q", "-b", "other")
-    (kb / "README.md").write_text("theirs\n")
-    git(kb, "commit", "-qam", "theirs")
-    git(kb, "checkout", "-q", "main")
-    (kb / "README.md").write_text("ours\n")
-    git(kb, "commit", "-qam", "ours")
-    git(kb, "merge", "-q", "other", check=False)
+    merge_conflict(kb)
     result = add(pmops, code=1)
     assert "merge is in progress" in result.stderr and "git merge --abort" in result.stderr
     assert insights(kb) == []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PMOPS, git
+from tests.conftest import PMOPS, git, merge_conflict
 
 
 def run(cwd: Path, *args: str, code: int | None = 0) -> subprocess.CompletedProcess:
@@ -83,13 +83,7 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     healthy = run(kb, "doctor")
     assert "✓ repository" in healthy.stdout and "✗" not in healthy.stdout
     # A conflicted file (a merge stopped half-way), a stale git lock, a deleted index.
-    git(kb, "checkout", "-q", "-b", "other")
-    (kb / "README.md").write_text("theirs\n")
-    git(kb, "commit", "-qam", "theirs")
-    git(kb, "checkout", "-q", "main")
-    (kb / "README.md").write_text("ours\n")
-    git(kb, "commit", "-qam", "ours")
-    git(kb, "merge", "-q", "other", check=False)
+    merge_conflict(kb)
     (kb / ".git" / "index.lock").write_text("")
     shutil.rmtree(kb / ".git" / "pmops" / "index")
     sick = run(kb, "doctor", "--json", code=1)
