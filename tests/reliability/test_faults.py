@@ -33,7 +33,7 @@ def _failing(real, n: int):  # noqa: ANN001, ANN202
     return wrapper
 
 
-@pytest.mark.parametrize("target", ["replace", "fsync", "git"])
+@pytest.mark.parametrize("target", ["open", "replace", "fsync", "git"])
 def test_the_nth_operation_failing_leaves_old_or_new_and_nothing_staged(
     pmops, kb: Path, monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:
