@@ -204,10 +204,6 @@ class Repo:
         except OSError:
             pass
 
-    def head(self) -> str | None:
-        status, out, _ = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
-        return out.strip() if status == 0 else None
-
 
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]

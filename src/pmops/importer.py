@@ -10,7 +10,6 @@ whole import is one commit.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import re
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmops import taxonomy
 from pmops.errors import InvalidInput, MissingField, PmopsError
 
 KEY_FIELD = "source_key"  # front-matter field holding each imported row's stable key

@@ -58,10 +58,6 @@ class Sync:
     problems: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
     stale: bool = False  # another process held the index; results may lag
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.modified or self.removed or self.rebuilt)
-
 
 @dataclass
 class Hit:
@@ -317,7 +313,7 @@ class Index:
                 self._save_manifest(manifest)
             sync.problems = problems
             return sync
-        updates: list[tuple[dict[str, Any], bool]] = []
+        updates: list[dict[str, Any]] = []
         deletes: list[str] = []
         with ix.searcher() as searcher:
             indexed = {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed}
@@ -337,7 +333,7 @@ class Index:
                 if indexed[rel] is not None:
                     deletes.append(rel)
                 continue
-            updates.append((fields, indexed[rel] is None))  # (fields, new to this process's view)
+            updates.append(fields)
             sync.added += indexed[rel] is None
             sync.modified += indexed[rel] is not None
         if updates or deletes:
@@ -353,7 +349,7 @@ class Index:
             try:
                 for rel in deletes:
                     writer.delete_by_term("path", rel)
-                for fields, _ in updates:
+                for fields in updates:
                     # Always delete-then-add by path, under the writer's lock: "not indexed yet" was
                     # read before the lock, and another process may have indexed it since.
                     writer.update_document(**fields)

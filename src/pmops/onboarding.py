@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pmops import checklists

@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from pmops.errors import InvalidInput
 
 DEFAULT_REVIEW_DAYS = 90
 
@@ -56,16 +55,6 @@ def runs_this_week(record, today: dt.date) -> bool:  # noqa: ANN001
                     return True
         return False
     return False  # per-launch, ad-hoc: run when needed, never "due"
-
-
-def parse_today(value: str | None) -> dt.date:
-    """--today, for planning ahead ("what is due next week?") and for reproducible output."""
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"--today: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
 @dataclass

@@ -48,6 +48,14 @@ def table(records: list, columns: tuple[str, ...], title: str | None = None, ext
     out.print(f"[dim]{len(records)} {'document' if len(records) == 1 else 'documents'}[/dim]")
 
 
+def listing(records: list, columns: tuple[str, ...], json_out: bool) -> None:
+    """What every `list` command prints: a JSON list of the documents, or a table."""
+    if json_out:
+        print_json([r.to_json() for r in records])
+    else:
+        table(records, columns)
+
+
 def document(record, evidence=None) -> None:  # noqa: ANN001 - Record, decisions.Evidence
     from rich.markdown import Markdown
     from rich.table import Table

@@ -105,6 +105,14 @@ def parse_date_option(value: str | None, option: str):  # noqa: ANN201 - date | 
         raise InvalidInput(f"{option}: {exc}") from None
 
 
+def today_option(value: str | None):  # noqa: ANN201 - datetime.date
+    """--today: count from another day ("what runs next week?", reproducible reports)."""
+    import datetime as dt
+
+    return parse_date_option(value, "--today") if value is not None else dt.date.today()
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
+TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
 DocRef = Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]

@@ -8,6 +8,7 @@ import typer
 
 from pmops.cli import _render, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.errors import InvalidInput
 
 app = typer.Typer(help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True)
 
@@ -57,14 +58,9 @@ def list_(
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("decision")
     if status is not None and status not in doctype.field("status").choices:
-        from pmops.errors import InvalidInput
-
         raise InvalidInput(f"--status: '{status}' is not one of: {', '.join(doctype.field('status').choices)}")
     records = kb.select(doctype, {"status": status, "area": area})
-    if json_out:
-        _shared.print_json([r.to_json() for r in records])
-    else:
-        _render.table(records, doctype.summary)
+    _render.listing(records, doctype.summary, json_out)
 
 
 @app.command()

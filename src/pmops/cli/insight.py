@@ -84,10 +84,7 @@ def list_(
         since=_shared.parse_date_option(since, "--since"),
         until=_shared.parse_date_option(until, "--until"),
     )
-    if json_out:
-        _shared.print_json([r.to_json() for r in records])
-    else:
-        _render.table(records, doctype.summary)
+    _render.listing(records, doctype.summary, json_out)
 
 
 @app.command()
@@ -95,7 +92,7 @@ def themes(
     ctx: typer.Context,
     by: Annotated[str, typer.Option("--by", help="Group by tag, area or segment.")] = "tag",
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only insights from this day on.")] = None,
-    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count the trend up to this day.")] = None,
+    today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Themes across insights: size, customers, segments, trend, latest quote, and whether a decision addresses them.
@@ -108,10 +105,10 @@ def themes(
 
         pmops insight themes --by area --since 2026-07-01
     """
-    from pmops import processes, research
+    from pmops import research
 
     kb = _shared.state(ctx).kb()
-    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), processes.parse_today(today))
+    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), _shared.today_option(today))
     if json_out:
         _shared.print_json([t.to_json() for t in found])
     else:

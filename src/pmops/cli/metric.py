@@ -54,10 +54,7 @@ def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("metric")
     records = sorted(kb.records(doctype), key=lambda r: r.title.casefold())
-    if json_out:
-        _shared.print_json([r.to_json() for r in records])
-    else:
-        _render.table(records, doctype.summary)
+    _render.listing(records, doctype.summary, json_out)
 
 
 @app.command()

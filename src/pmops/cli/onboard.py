@@ -7,11 +7,10 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt
 
 app = typer.Typer(help="Onboarding: 30/60/90-day plans built from the knowledge base, and their progress.", no_args_is_help=True)
 
-TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
 
 
 @app.command("new-pm")
@@ -59,10 +58,10 @@ def status(
 
         pmops onboard status "Dana Reyes"
     """
-    from pmops import onboarding, processes
+    from pmops import onboarding
 
     kb = _shared.state(ctx).kb()
-    found = onboarding.progress(kb, name, processes.parse_today(today))
+    found = onboarding.progress(kb, name, _shared.today_option(today))
     if json_out:
         data = {"plans": [p.to_json(detail=name is not None) for p in found],
                 "time_to_productivity": onboarding.time_to_productivity(kb)}  # fmt: skip
@@ -85,10 +84,10 @@ def done(
 
         pmops onboard done "Dana Reyes" W1-1
     """
-    from pmops import onboarding, processes
+    from pmops import onboarding
 
     kb = _shared.state(ctx).kb()
-    result = onboarding.done(kb, name, step, processes.parse_today(today), commit=False if no_commit else None)
+    result = onboarding.done(kb, name, step, _shared.today_option(today), commit=False if no_commit else None)
     out = _shared.console()
     out.print(f"Done: {result.step.id} {_shared.safe(result.step.text)}", soft_wrap=True)
     if result.day30:

@@ -7,11 +7,10 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt
 
 app = typer.Typer(help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True)
 
-TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
 
 
 @app.command()
@@ -60,7 +59,7 @@ def list_(
     from pmops import processes
 
     kb = _shared.state(ctx).kb()
-    day = processes.parse_today(today)
+    day = _shared.today_option(today)
     rows = processes.listing(kb, day, stale=stale, due=due)
     if json_out:
         _shared.print_json([{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows])
@@ -84,7 +83,7 @@ def review(
     from pmops import processes
 
     kb = _shared.state(ctx).kb()
-    record, sha = processes.review(kb, ref, processes.parse_today(today), commit=False if no_commit else None)
+    record, sha = processes.review(kb, ref, _shared.today_option(today), commit=False if no_commit else None)
     _shared.console().print(
         f"Reviewed [bold cyan]{_shared.safe(record.id)}[/bold cyan]: next review {processes.review_due(kb.find(record.id))}"
         + (f" (commit {sha[:10]})" if sha else ""),

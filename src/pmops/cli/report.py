@@ -17,7 +17,7 @@ def report(
     ctx: typer.Context,
     fmt: Annotated[str | None, typer.Option("--format", help="html, md or json (default: from --out's extension).")] = None,
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write the report here.")] = None,
-    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Report as of this day.")] = None,
+    today: _shared.TodayOpt = None,
 ) -> None:
     """The product report: metrics, research, decisions, processes, onboarding, tools.
 
@@ -30,7 +30,6 @@ def report(
     """
     import json
 
-    from pmops import processes
     from pmops.errors import InvalidInput
     from pmops.reports import model, render
 
@@ -41,7 +40,7 @@ def report(
         raise InvalidInput(f"--format: '{fmt}' is not one of: {', '.join(FORMATS)}")
     if out is not None and fmt is None:
         raise InvalidInput(f"--out {out}: give --format (html, md or json)")
-    data = model.build(kb, processes.parse_today(today))
+    data = model.build(kb, _shared.today_option(today))
     if fmt is None:
         _render.report_summary(data)
         return

@@ -52,10 +52,7 @@ def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("tool")
     records = sorted(kb.records(doctype), key=lambda r: (str(r.values.get("category")), r.title.casefold()))
-    if json_out:
-        _shared.print_json([r.to_json() for r in records])
-    else:
-        _render.table(records, doctype.summary)
+    _render.listing(records, doctype.summary, json_out)
 
 
 @app.command()
@@ -104,7 +101,7 @@ def compare(
 @app.command("stack")
 def stack_(
     ctx: typer.Context,
-    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count renewals from this day.")] = None,
+    today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The adopted stack by category: overlaps, gaps, tools that integrate with nothing, renewals, cost.
@@ -113,9 +110,9 @@ def stack_(
 
         pmops tool stack
     """
-    from pmops import processes, stack
+    from pmops import stack
 
-    result = stack.stack(_shared.state(ctx).kb(), processes.parse_today(today))
+    result = stack.stack(_shared.state(ctx).kb(), _shared.today_option(today))
     if json_out:
         _shared.print_json(result.to_json())
     else:
