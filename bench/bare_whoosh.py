@@ -16,9 +16,22 @@ warnings.simplefilter("ignore")
 
 import yaml  # noqa: E402
 from whoosh import fields, index, qparser  # noqa: E402
-from whoosh.analysis import StemmingAnalyzer  # noqa: E402
+from whoosh.analysis import Filter, StemmingAnalyzer  # noqa: E402
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+class Pairs(Filter):
+    """Adjacent words as one term, for phrases (pmops' `pairs` field: the same work)."""
+
+    def __call__(self, tokens):  # noqa: ANN001, ANN204
+        previous = None
+        for token in tokens:
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous} {text}"
+                yield token
+            previous = text
 
 
 def schema() -> fields.Schema:
@@ -27,7 +40,8 @@ def schema() -> fields.Schema:
     return fields.Schema(
         path=fields.ID(stored=True, unique=True), id=fields.ID(stored=True), type=fields.ID(stored=True),
         title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
-        body=fields.TEXT(analyzer=stem, spelling=True), date=fields.DATETIME(stored=True),
+        body=fields.TEXT(analyzer=stem, spelling=True), pairs=fields.TEXT(analyzer=StemmingAnalyzer() | Pairs(), phrase=False),
+        date=fields.DATETIME(stored=True),
         tags=fields.KEYWORD(commas=True, lowercase=True, scorable=True), source=keyword, segment=keyword,
         area=keyword, customer=fields.TEXT(analyzer=stem), quote=fields.TEXT(analyzer=stem),
         author=fields.TEXT(analyzer=stem),
@@ -49,7 +63,7 @@ def rebuild(root: str, target: str) -> None:
             meta = yaml.load(match.group(1), Loader=yaml.CSafeLoader) if match else {}
             body = text[match.end() :] if match else text
             doc = {"path": os.path.relpath(path, root), "id": str(meta.get("id", "")), "title": str(meta.get("title", "")),
-                   "body": body, "type": str(meta.get("id", "page")).split("-")[0]}  # fmt: skip
+                   "body": body, "pairs": body, "type": str(meta.get("id", "page")).split("-")[0]}  # fmt: skip
             if isinstance(meta.get("date"), dt.date):
                 doc["date"] = dt.datetime.combine(meta["date"], dt.time())
             if meta.get("tags"):

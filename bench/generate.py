@@ -116,3 +116,20 @@ def generate(root: Path, total: int, seed: int = 7) -> Path:
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", *env_git, "commit", "-q", "-m", "generated"], cwd=root, check=True)
     return root
+
+
+def survey_csv(path: Path, rows: int, seed: int = 11) -> Path:
+    """A survey export of `rows` responses, headed like the tools PMs export from."""
+    import csv
+
+    w = Writer(seed)
+    start = dt.date(2026, 1, 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Response ID", "Submitted At", "Company", "Plan", "Product area", "Labels", "What could be better?"])
+        for n in range(rows):
+            day = start + dt.timedelta(days=w.rng.randint(0, 300))
+            answer = " ".join(w.sentence() for _ in range(w.rng.randint(1, 4)))
+            out.writerow([f"R-{100000 + n}", day.isoformat(), f"Customer {w.rng.randint(1, 800)}", w.rng.choice(SEGMENTS),
+                          w.rng.choice(AREAS), ", ".join(w.rng.sample(TAGS, w.rng.randint(1, 3))), answer])  # fmt: skip
+    return path

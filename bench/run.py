@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import generate
+from bench.generate import generate, survey_csv
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -31,6 +31,8 @@ PY = sys.executable
 ENV = {**os.environ, "NO_COLOR": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}  # fmt: skip
 ENV.pop("PMOPS_KB", None)
+
+IMPORT_ROWS = 5_000
 
 # operation -> {size: target}; a target is seconds, MiB, "baseline" (≤ the baseline) or a ratio ("1.2x")
 TARGETS = {
@@ -43,6 +45,7 @@ TARGETS = {
     "insight add (end to end)": {10_000: 0.5, 50_000: 0.7},
     "lint (whole KB)": {10_000: 5.0, 50_000: 25.0},
     "search peak memory (MiB)": {10_000: 150, 50_000: 450},
+    "insight import (new KB)": {IMPORT_ROWS: 5.0},  # "a few seconds" (issue 5)
 }
 
 
@@ -104,7 +107,7 @@ def kb_of(size: int) -> Path:
     return root
 
 
-OPERATIONS = ("version", "rebuild", "change", "search", "add", "lint")
+OPERATIONS = ("version", "rebuild", "change", "search", "add", "lint", "import")
 
 
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
@@ -177,6 +180,34 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
     return rows
 
 
+def measure_import(runs: int) -> list[Row]:
+    """`pmops insight import` of a 5,000-row survey export into a new KB, then the same file again.
+    The import does not depend on the size of the KB it goes into: measured once per run."""
+    print(f"[import] {IMPORT_ROWS} rows", file=sys.stderr)
+    csv_path = survey_csv(CACHE / f"survey-{IMPORT_ROWS}.csv", IMPORT_ROWS)
+    target = CACHE / "import-kb"
+    command = [PMOPS, "insight", "import", str(csv_path), "--new-tag"]
+
+    def fresh(_: int) -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run([PMOPS, "init", str(target)], check=True, capture_output=True, env=ENV)
+
+    def many_files(_: int) -> None:
+        fresh(0)
+        (target / "insights").mkdir(exist_ok=True)
+        for n in range(IMPORT_ROWS):
+            (target / "insights" / f"row-{n}.md").write_text(f"---\ntitle: Row {n}\n---\n\nA row.\n")
+
+    slow_runs = max(3, runs // 2)
+    commit_all = ["bash", "-c", "git add -- insights && git commit -q -m bench -- insights"]
+    ours = median_time(command, target, slow_runs, before=fresh)
+    again = median_time(command, target, slow_runs)
+    baseline = median_time(commit_all, target, slow_runs, before=many_files)
+    shutil.rmtree(target, ignore_errors=True)
+    return [Row("insight import (new KB)", IMPORT_ROWS, ours, f"git add + commit of {IMPORT_ROWS:,} files", baseline),
+            Row("insight import, same file again", IMPORT_ROWS, again)]  # fmt: skip
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")  # fmt: skip
@@ -213,6 +244,8 @@ def main() -> None:
     rows: list[Row] = []
     for size in (int(s) for s in args.sizes.split(",")):
         rows.extend(measure(size, args.runs, rg, only))
+    if "import" in only:
+        rows.extend(measure_import(args.runs))
     command = f"python -m bench --sizes {args.sizes} --runs {args.runs}" + (f" --only {args.only}" if only != set(OPERATIONS) else "")
     text = (f"Measured {dt.date.today().isoformat()} with `{command}` on: "
             f"{machine()}.{'' if rg else ' ripgrep not installed: no rg baseline.'}\n\n{table(rows)}\n")  # fmt: skip

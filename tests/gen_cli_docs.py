@@ -15,7 +15,7 @@ def generate() -> str:
     typer_cli = Path(sys.executable).with_name("typer")
     env = {**os.environ, "TERMINAL_WIDTH": "100", "COLUMNS": "100", "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
     done = subprocess.run(
-        [str(typer_cli), "pmops.cli", "utils", "docs", "--name", "pmops", "--title", "pmops command reference"],
+        [str(typer_cli), "--app", "app", "pmops.cli", "utils", "docs", "--name", "pmops", "--title", "pmops command reference"],
         capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
     return HEADER + html.unescape(done.stdout).rstrip() + "\n"

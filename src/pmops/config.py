@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,37 +9,11 @@ from typing import Any
 
 from pmops import doctypes, yamlsafe
 from pmops.doctypes import DocType, Field
-from pmops.errors import ConfigError, KBNotFound
+from pmops.errors import ConfigError
+from pmops.locate import ENV_KB, FILENAME, find_root
 
-FILENAME = "pmops.yaml"
-ENV_KB = "PMOPS_KB"
+__all__ = ["ENV_KB", "FILENAME", "find_root"]  # finding a KB lives in pmops.locate, which loads no YAML
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-
-
-def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
-    """The KB root, in this order:
-
-    1. `explicit` (the --kb option), checked alone;
-    2. the PMOPS_KB environment variable, checked alone;
-    3. the current folder or the nearest parent holding pmops.yaml.
-    """
-    for given, origin in ((explicit, "--kb"), (os.environ.get(ENV_KB) or None, ENV_KB)):
-        if given is not None:
-            root = Path(given).expanduser().resolve()
-            if not (root / FILENAME).is_file():
-                raise KBNotFound(
-                    f"no knowledge base at {given} (from {origin}): {FILENAME} not found",
-                    hint="run 'pmops init DIR' to create one",
-                )
-            return root
-    start = (cwd or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / FILENAME).is_file():
-            return folder
-    raise KBNotFound(
-        f"no knowledge base found in {start} or a parent folder",
-        hint="run 'pmops init DIR', or pass --kb PATH / set PMOPS_KB",
-    )
 
 
 def read_yaml(path: Path, label: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from typing import Any
 from pmops.documents import content_hash
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_QUERY_BYTES = 1024
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
 WRITER_TIMEOUT = 5.0
@@ -156,13 +156,17 @@ class Index:
         f = whoosh.fields
         from whoosh.analysis import StemmingAnalyzer
 
+        from pmops._pairs import pair_analyzer
+
         stem = StemmingAnalyzer()
         columns: dict[str, Any] = {
             "path": f.ID(stored=True, unique=True),
             "id": f.ID(stored=True),
             "type": f.ID(stored=True),
             "title": f.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
+            # The body and every text field but the title and `author`: what plain words search.
             "body": f.TEXT(analyzer=stem, spelling=True),
+            "pairs": f.TEXT(analyzer=pair_analyzer(), phrase=False),  # adjacent words of `body`, for phrases
             "date": f.DATETIME(stored=True),
             "tags": f.KEYWORD(commas=True, lowercase=True, scorable=True),
             "sha": f.STORED(),  # the content hash, to tell a touched file from a changed one
@@ -387,9 +391,9 @@ class Index:
             "id": record.id or record.path,
             "type": record.type,
             "title": record.title,
-            # Markdown punctuation never reaches the index (the analyzer drops it); comments would.
-            "body": _COMMENT.sub("", record.doc.body) if "<!--" in record.doc.body else record.doc.body,
         }
+        # Markdown punctuation never reaches the index (the analyzer drops it); comments would.
+        body = [_COMMENT.sub("", record.doc.body) if "<!--" in record.doc.body else record.doc.body]
         values = dict(record.values)
         if record.type == "page":  # foreign front-matter: index what looks like tags and a date
             values.update({k: record.doc.meta.get(k) for k in ("tags", "date") if k in record.doc.meta})
@@ -404,6 +408,9 @@ class Index:
             converted = _index_value(kind, value)
             if converted is not None:
                 fields[name] = converted
+                if kind == "text" and name != "author":
+                    body.append(converted)
+        fields["body"] = fields["pairs"] = "\n".join(body)
         return fields
 
     def _rebuild(self, reason: str, progress: Progress | None) -> Sync:
@@ -485,10 +492,9 @@ class Index:
     def _parser(self, schema):  # noqa: ANN001, ANN202
         whoosh = _whoosh()
         qp = whoosh.qparser
-        # Plain words search the title, the body and every text field but `author` (reached
-        # with author:…): each extra field is one more posting list to read for every word.
-        text_fields = ["title", "body"] + [n for n, k in self._fields.items() if k == "text" and n not in ("title", "author")]
-        parser = qp.MultifieldParser(text_fields, schema, group=qp.AndGroup)
+        # Plain words search the title and the body, which also holds every text field but
+        # `author` (reached with author:…): one posting list per field and word to read.
+        parser = qp.MultifieldParser(["title", "body"], schema, group=qp.AndGroup)
         parser.add_plugin(whoosh.qparser.dateparse.DateParserPlugin(free=False))
         parser.add_plugin(qp.GtLtPlugin())
         parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
@@ -507,7 +513,7 @@ class Index:
                 words = parser.parse(_lower_fields(text))
         except Exception as exc:  # noqa: BLE001 - plugins (dates) raise what they like
             raise InvalidInput(f"cannot understand the query: {exc}", hint="dates look like date:2026-03-01") from None
-        parsed = words
+        parsed = _phrases_as_pairs(words, wq)
         filters = []
         if doc_type:
             filters.append(wq.Term("type", doc_type.lower()))
@@ -579,6 +585,17 @@ class _Marks:
             index = token.endchar
         out.append(text[index : fragment.endchar])
         return "".join(out)
+
+
+def _phrases_as_pairs(query, wq):  # noqa: ANN001, ANN202 - whoosh queries
+    """Phrases in the body, read from the `pairs` field: "approval workflow" is one term there.
+    A longer phrase needs all its pairs, then the positions are checked where they all occur."""
+    if isinstance(query, wq.Phrase) and query.fieldname == "body" and query.slop == 1 and len(query.words) > 1:
+        from pmops._pairs import pair
+
+        terms = [wq.Term("pairs", p, boost=query.boost) for p in pair(query.words)]
+        return terms[0] if len(terms) == 1 else wq.And([*terms, query])
+    return query.apply(lambda child: _phrases_as_pairs(child, wq))
 
 
 def _window(text: str, stems: list[str], size: int = 900) -> str:

@@ -95,7 +95,7 @@ class KnowledgeBase:
 
     @classmethod
     def open(cls, explicit: str | os.PathLike | None = None) -> KnowledgeBase:
-        """Find the KB (see config.find_root for the order) and load its settings."""
+        """Find the KB (see locate.find_root for the order) and load its settings."""
         return cls(config.find_root(explicit))
 
     # -- collaborators, built on first use (so `--version` and `show` load nothing more) --
@@ -192,9 +192,7 @@ class KnowledgeBase:
         """The KB (or a folder in it) as a git pathspec, relative to the repository's top."""
         repo = self.repo
         assert repo is not None
-        rel = os.path.relpath(under or self.root, repo.root)
-        # git runs at the repository's top; `literal`: a folder named "[draft]" is not a glob.
-        return "." if rel == "." else ":(literal)" + rel.replace(os.sep, "/")
+        return repo.pathspec(under or self.root)
 
     def from_repo(self, repo_rel: str) -> str | None:
         """A repository-relative path as KB-relative, or None when it is outside the KB."""

@@ -262,3 +262,58 @@ def test_without_git_a_stat_manifest_catches_up(pmops, tmp_path: Path, monkeypat
     os.utime(root / "c.md", ns=(1, 1))  # touched, not changed: hashed, not re-indexed
     sync = json.loads(pmops("index", "--json").stdout)
     assert (sync["added"], sync["modified"], sync["removed"]) == (0, 0, 0)
+
+
+def test_phrases_match_adjacent_words_only(pmops, kb: Path) -> None:
+    """Phrases are read from the `pairs` field (adjacent words as one term): the answers must be
+    exactly those of a positional phrase, stop words and stems included."""
+    pages = {
+        "adjacent.md": "# A\n\nThe approval workflow stalls on Fridays.\n",
+        "apart.md": "# B\n\nThe workflow needs approval from finance.\n",
+        "stopword.md": "# C\n\nCost of living adjustments were approved.\n",
+        "three.md": "# D\n\nManager approval workflow, then a separate workflow rule.\n",
+        "split.md": "# E\n\nManager approval here. Approval workflow there. Workflow rule elsewhere.\n",
+    }
+    for name, text in pages.items():
+        (kb / name).write_text(text)
+    paths = lambda q: sorted(h["path"] for h in hits(pmops, q))  # noqa: E731
+    assert paths('"approval workflow"') == ["adjacent.md", "split.md", "three.md"]
+    assert paths('"approvals workflows"') == ["adjacent.md", "split.md", "three.md"]  # stemmed
+    assert paths('"workflow approval"') == []
+    assert paths('"cost of living"') == ["stopword.md"]
+    # Three words: every pair occurs in split.md, but never the three in a row.
+    assert paths('"approval workflow then"') == ["three.md"]
+    assert paths('"manager approval workflow"') == ["three.md"]
+
+
+def test_phrases_from_pairs_equal_positional_phrases(pmops, example_kb: Path) -> None:
+    from whoosh.query import Phrase
+
+    from pmops import index
+    from pmops.kb import KnowledgeBase
+
+    kb = KnowledgeBase.open(example_kb)
+    kb.index.refresh()
+    ix = kb.index._open()
+    phrases = ['"per seat"', '"active user"', '"receipt capture"', '"approval chain"', '"the mobile app"', '"export to"']
+    with ix.searcher() as searcher:
+        for text in phrases:
+            parsed = kb.index._parser(ix.schema).parse(text)
+            positional = {searcher.stored_fields(n)["path"] for n in searcher.docs_for_query(parsed)}
+            paired_query = index._phrases_as_pairs(parsed, __import__("whoosh.query").query)
+            assert not any(isinstance(q, Phrase) and q.fieldname == "body" for q in paired_query.leaves())
+            paired = {searcher.stored_fields(n)["path"] for n in searcher.docs_for_query(paired_query)}
+            assert paired == positional, text
+            assert positional or text == '"export to"', f"{text} should match something in the example KB"
+
+
+def test_a_real_process_sees_edits_with_git_started_early(kb_copy: Path) -> None:
+    """`pmops search` starts `git status` before Typer loads; what it reports must be current."""
+    path = next((kb_copy / "insights").glob("*thermal-paper.md"))
+    subprocess.run([PMOPS, "index"], cwd=kb_copy, check=True, capture_output=True)
+    path.write_text(path.read_text().replace("fuel stations", "fuel stations beside the okapi enclosure"))
+    (kb_copy / "new-page.md").write_text("# Okapi sightings\n\nA new page, never committed.\n")
+    sub = kb_copy / "insights"
+    done = subprocess.run([PMOPS, "search", "okapi", "--json"], cwd=sub, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert sorted(h["path"] for h in json.loads(done.stdout)) == ["insights/" + path.name, "new-page.md"]

@@ -1,101 +1,75 @@
-"""The pmops command line: thin adapters over the library, one error handler."""
+"""The pmops command line: thin adapters over the library, one error handler.
+
+This module stays light (no Typer): `main` reads which command a command line names,
+imports only the module that defines it, and for a search starts `git status` before
+anything heavy loads. The application itself is built in `pmops.cli._app`.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import sys
+from typing import Any
 
-import typer
-from typer.core import TyperGroup
-
-from pmops import __version__
-from pmops.cli import _shared
-from pmops.errors import PmopsError
-
-
-class PmopsGroup(TyperGroup):
-    """Turns library errors into one line on stderr and their exit code (tracebacks with --debug)."""
-
-    def invoke(self, ctx: typer.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PmopsError as exc:
-            if _debug(ctx):
-                raise
-            _report(exc.message, exc.hint)
-            raise typer.Exit(exc.exit_code) from None
-        except OSError as exc:
-            if _debug(ctx):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            _report(f"{where}{exc.strerror or exc}", "nothing more was written; run with --debug for details")
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            _report("interrupted", None)
-            raise typer.Exit(130) from None
+# Each module of pmops.cli and the top-level names it registers, in `--help` order. A
+# command line names one of them, and only that module is imported and turned into
+# click commands: building all of them is a quarter of what a search waits for.
+MODULES: dict[str, tuple[str, ...]] = {
+    "core": ("init", "show", "links", "lint"),
+    "search": ("search", "index"),
+    "report": ("report", "assess"),
+    "sharing": ("sync", "log", "doctor"),
+    **{group: (group,) for group in ("insight", "process", "checklist", "decision", "tags", "onboard", "tool", "metric")},
+}
+_GLOBAL_OPTIONS_WITH_VALUE = ("--kb",)
 
 
-def _debug(ctx: typer.Context) -> bool:
-    return _shared.state(ctx).debug or _shared.debug_enabled()
+def parse_head(args: list[str]) -> tuple[str | None, str | None]:
+    """What a command line names before Typer reads it: its command (or `--version`,
+    `--help`; None when nothing) and the --kb option's value."""
+    words, kb = iter(args), None
+    for word in words:
+        if word in _GLOBAL_OPTIONS_WITH_VALUE:
+            kb = next(words, None)
+        elif word.startswith("--kb="):
+            kb = word.partition("=")[2]
+        elif word in ("--version", "--help", "--install-completion", "--show-completion"):
+            return word, kb
+        elif not word.startswith("-"):
+            return word, kb
+    return None, kb
 
 
-def _report(message: str, hint: str | None) -> None:
-    err = _shared.console(stderr=True)
-    err.print(f"[bold red]error:[/bold red] {_shared.safe(message)}", soft_wrap=True)
-    if hint:
-        err.print(f"[yellow]hint:[/yellow] {_shared.safe(hint)}", soft_wrap=True)
+def modules_for(command: str | None) -> tuple[str, ...]:
+    """The modules a command line needs: the one defining its command, none for `--version`,
+    all of them otherwise (help, or an error that lists the commands)."""
+    if command == "--version":
+        return ()
+    return next(((name,) for name, commands in MODULES.items() if command in commands), tuple(MODULES))
 
 
-app = typer.Typer(
-    cls=PmopsGroup,
-    name="pmops",
-    help="A product team's knowledge base: insights, processes, decisions and more, as markdown in git.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,  # customer quotes must not leak into tracebacks
-    rich_markup_mode="rich",
-)
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole command line, for tests and the generated reference
+        from pmops.cli._app import build
 
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"pmops {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    ctx: typer.Context,
-    kb: Annotated[
-        str | None,
-        typer.Option("--kb", metavar="PATH", help="The knowledge base folder (default: $PMOPS_KB, else the nearest pmops.yaml above here)."),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
-    """A product team's knowledge base: insights, processes, decisions and more, as markdown in git."""
-    ctx.obj = _shared.State(kb_path=kb, debug=debug)
-
-
-def _register() -> None:
-    from pmops.cli import checklist, core, decision, insight, metric, onboard, process, report, search, sharing, tags, tool
-
-    core.register(app)
-    search.register(app)
-    report.register(app)
-    sharing.register(app)
-    app.add_typer(insight.app, name="insight")
-    app.add_typer(process.app, name="process")
-    app.add_typer(checklist.app, name="checklist")
-    app.add_typer(decision.app, name="decision")
-    app.add_typer(tags.app, name="tags")
-    app.add_typer(onboard.app, name="onboard")
-    app.add_typer(tool.app, name="tool")
-    app.add_typer(metric.app, name="metric")
-
-
-_register()
+        return build()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app(prog_name="pmops")
+    command, kb = parse_head(sys.argv[1:])
+    if command in MODULES["search"]:  # both catch the index up first: let git start now
+        _start_git_early(kb)
+    from pmops.cli._app import build
+
+    build(modules_for(command))(prog_name="pmops")
+
+
+def _start_git_early(kb: str | None) -> None:
+    from pmops import gitrepo, locate
+    from pmops.errors import PmopsError
+
+    try:
+        root = locate.find_root(kb)
+    except PmopsError:
+        return  # reported by the command itself
+    gitrepo.start_early(root)

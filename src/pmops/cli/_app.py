@@ -1,0 +1,91 @@
+"""The Typer application: the root options, one error handler, and the command modules."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from pmops import __version__
+from pmops.cli import MODULES, _shared
+from pmops.errors import PmopsError
+
+
+class PmopsGroup(TyperGroup):
+    """Turns library errors into one line on stderr and their exit code (tracebacks with --debug)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PmopsError as exc:
+            if _debug(ctx):
+                raise
+            _report(exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            if _debug(ctx):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _report(f"{where}{exc.strerror or exc}", "nothing more was written; run with --debug for details")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            _report("interrupted", None)
+            raise typer.Exit(130) from None
+
+
+def _debug(ctx: typer.Context) -> bool:
+    return _shared.state(ctx).debug or _shared.debug_enabled()
+
+
+def _report(message: str, hint: str | None) -> None:
+    err = _shared.console(stderr=True)
+    err.print(f"[bold red]error:[/bold red] {_shared.safe(message)}", soft_wrap=True)
+    if hint:
+        err.print(f"[yellow]hint:[/yellow] {_shared.safe(hint)}", soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pmops {__version__}")
+        raise typer.Exit()
+
+
+def root(
+    ctx: typer.Context,
+    kb: Annotated[
+        str | None,
+        typer.Option("--kb", metavar="PATH", help="The knowledge base folder (default: $PMOPS_KB, else the nearest pmops.yaml above here)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """A product team's knowledge base: insights, processes, decisions and more, as markdown in git."""
+    ctx.obj = _shared.State(kb_path=kb, debug=debug)
+
+
+# Each module of pmops.cli and the top-level names it registers, in `--help` order. A
+# command line names one of them, and only that module is imported and turned into
+# click commands: building all of them is a quarter of what a search waits for.
+def build(modules: Iterable[str] = MODULES) -> typer.Typer:
+    """The command line, with the commands of `modules` (all of them by default)."""
+    cli = typer.Typer(
+        cls=PmopsGroup,
+        name="pmops",
+        help="A product team's knowledge base: insights, processes, decisions and more, as markdown in git.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,  # customer quotes must not leak into tracebacks
+        rich_markup_mode="rich",
+    )
+    cli.callback()(root)
+    for name in modules:
+        module = importlib.import_module(f"pmops.cli.{name}")
+        if hasattr(module, "register"):
+            module.register(cli)
+        else:
+            cli.add_typer(module.app, name=name)
+    return cli

@@ -1,0 +1,38 @@
+"""The command line imports only the module a command needs: its table must match the real one."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmops import cli
+from pmops.cli._app import build
+
+
+def test_every_command_is_in_the_table_under_its_module() -> None:
+    for module, names in cli.MODULES.items():
+        registered = {c.name or c.callback.__name__ for c in build([module]).registered_commands}
+        registered |= {g.name for g in build([module]).registered_groups}
+        assert registered == set(names), module
+    everything = build()
+    all_names = {c.name or c.callback.__name__ for c in everything.registered_commands} | {
+        g.name for g in everything.registered_groups
+    }
+    assert all_names == {n for names in cli.MODULES.values() for n in names}
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "kb", "modules"),
+    [
+        (["search", "pricing"], "search", None, ("search",)),
+        (["--kb", "x", "insight", "add"], "insight", "x", ("insight",)),
+        (["--kb=y", "--debug", "lint"], "lint", "y", ("core",)),
+        (["--version"], "--version", None, ()),
+        (["--help"], "--help", None, tuple(cli.MODULES)),
+        (["bogus"], "bogus", None, tuple(cli.MODULES)),
+        ([], None, None, tuple(cli.MODULES)),
+        (["--kb"], None, None, tuple(cli.MODULES)),
+    ],
+)
+def test_the_head_of_a_command_line(args: list[str], command: str | None, kb: str | None, modules: tuple) -> None:
+    assert cli.parse_head(args) == (command, kb)
+    assert cli.modules_for(command) == modules
