@@ -186,7 +186,7 @@ def measure_import(runs: int) -> list[Row]:
     print(f"[import] {IMPORT_ROWS} rows", file=sys.stderr)
     csv_path = survey_csv(CACHE / f"survey-{IMPORT_ROWS}.csv", IMPORT_ROWS)
     target = CACHE / "import-kb"
-    command = [PMOPS, "insight", "import", str(csv_path), "--new-tag"]
+    command = [PMOPS, "insight", "import", str(csv_path), "--map", "What could be better?=quote", "--source", "survey", "--new-tag"]
 
     def fresh(_: int) -> None:
         shutil.rmtree(target, ignore_errors=True)

@@ -351,12 +351,14 @@ class Index:
                 sync.problems = problems
                 return sync
             try:
-                for rel in deletes:
-                    writer.delete_by_term("path", rel)
+                # Delete-then-add by path, with the index as the writer's lock sees it: "not indexed
+                # yet" was read before the lock, and another process may have indexed it since. One
+                # searcher for the batch (update_document opens a reader per document: 2 ms each).
+                with writer.searcher() as current:
+                    for rel in [*deletes, *(fields["path"] for fields in updates)]:
+                        writer.delete_by_term("path", rel, searcher=current)
                 for fields in updates:
-                    # Always delete-then-add by path, under the writer's lock: "not indexed yet" was
-                    # read before the lock, and another process may have indexed it since.
-                    writer.update_document(**fields)
+                    writer.add_document(**fields)
                 writer.commit()
             except BaseException:
                 writer.cancel()
