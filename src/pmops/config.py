@@ -135,6 +135,7 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     sync: str = "manual"  # "auto": push and pull in the background after every write
+    search_server: str = "auto"  # a resident search process: "auto" (large KBs), "always" or "off"
 
     def default(self, key: str) -> str:
         value = self.defaults.get(key, DEFAULTS.get(key, ""))
@@ -153,13 +154,14 @@ def load(root: Path) -> Config:
         registry=build_registry(data.get("types")),
         raw=data,
         defaults=defaults,
-        sync=_sync_mode(data.get("sync")),
+        sync=_choice(data.get("sync"), "sync", ("manual", "auto")),
+        search_server=_choice(data.get("search_server"), "search_server", ("auto", "always", "off")),
     )
 
 
-def _sync_mode(value: Any) -> str:
-    if value in (None, "", "manual"):
-        return "manual"
-    if value == "auto":
-        return "auto"
-    raise ConfigError(f"{FILENAME}: 'sync' must be auto or manual, not {value!r}")
+def _choice(value: Any, key: str, allowed: tuple[str, ...]) -> str:
+    if value in (None, ""):
+        return allowed[0]
+    if value in allowed:
+        return value
+    raise ConfigError(f"{FILENAME}: '{key}' must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {value!r}")

@@ -198,6 +198,16 @@ def parse(path: str, data: bytes) -> Document:
     )
 
 
+def body_of(data: bytes) -> str:
+    """A file's body, its front-matter skipped without being parsed (for search snippets)."""
+    text = data.decode("utf-8").removeprefix("\ufeff")
+    opening = _FENCE.match(text)
+    if not opening:
+        return text
+    closing = _CLOSE.search(text, opening.end())
+    return text[closing.end() :] if closing else text
+
+
 def new(path: str, meta: dict[str, Any], body: str) -> Document:
     """A document pmops creates: front-matter rendered from `meta` in the given order."""
     frontmatter = yamlsafe.dump(meta)

@@ -58,6 +58,10 @@ class Status:
                 paths.add(entry[2:])
         return head, paths
 
+    def cancel(self) -> None:
+        self.proc.kill()
+        self.proc.communicate()
+
 
 @dataclass
 class Repo:
@@ -66,6 +70,10 @@ class Repo:
     root: Path  # top of the working tree
     git_dir: Path
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def dirs(self) -> tuple[Path, Path]:
+        return self.root, self.git_dir
 
     # -- running git ---------------------------------------------------------------
 
@@ -237,21 +245,11 @@ def start_early(kb_root: Path) -> None:
 
 
 def find(path: Path) -> Repo | None:
-    """The repository whose working tree contains `path`, or None.
+    """The repository whose working tree contains `path`, or None (see locate.git_dirs)."""
+    from pmops.locate import git_dirs
 
-    Found by walking up to a `.git` folder (or a `.git` file pointing to one, as in
-    worktrees and submodules) without starting git: read-only commands use this too.
-    """
-    for folder in (path, *path.parents):
-        marker = folder / ".git"
-        if marker.is_dir():
-            return Repo(folder, marker.resolve())
-        if marker.is_file():
-            text = marker.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                git_dir = Path(text[len("gitdir:") :].strip())
-                return Repo(folder, (folder / git_dir).resolve())
-    return None
+    found = git_dirs(path)
+    return Repo(*found) if found else None
 
 
 def init(path: Path) -> Repo:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -25,13 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmops.documents import content_hash
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 
 SCHEMA_VERSION = 3
 MAX_QUERY_BYTES = 1024
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
-WRITER_TIMEOUT = 5.0
+WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
+CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)
 MANIFEST = "manifest.json"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -57,6 +58,10 @@ class Sync:
     rebuilt: str | None = None  # why the index was rebuilt, if it was
     problems: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
     stale: bool = False  # another process held the index; results may lag
+
+
+class NeedsRebuild(Exception):  # noqa: N818 - a signal, not an error
+    """The index must be rebuilt, and the caller said it would rather not wait here."""
 
 
 @dataclass
@@ -90,6 +95,23 @@ class Results:
     sync: Sync = field(default_factory=Sync)
     exact: bool = True  # False: `total` is an upper estimate
 
+    def to_wire(self) -> dict[str, Any]:
+        """Everything, as JSON types (the search server sends this to the command)."""
+        hits = [{**vars(h), "date": h.date.isoformat() if h.date else None} for h in self.hits]
+        return {"hits": hits, "total": self.total, "query": self.query, "suggestion": self.suggestion,
+                "sync": vars(self.sync), "exact": self.exact}  # fmt: skip
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> Results:
+        hits = [Hit(**{**h, "date": dt.date.fromisoformat(h["date"]) if h["date"] else None}) for h in data["hits"]]
+        return cls(hits, data["total"], data["query"], data["suggestion"], Sync(**data["sync"]), data["exact"])
+
+
+def content_hash(data: bytes) -> str:
+    from pmops.documents import content_hash  # the documents module loads YAML: only when indexing
+
+    return content_hash(data)
+
 
 def _whoosh():  # noqa: ANN202 - imported lazily: only search and index need Whoosh
     if "whoosh.qparser.dateparse" in sys.modules:
@@ -97,7 +119,6 @@ def _whoosh():  # noqa: ANN202 - imported lazily: only search and index need Who
     with warnings.catch_warnings(), _no_urllib_request():
         warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
         import whoosh.fields
-        import whoosh.highlight
         import whoosh.index
         import whoosh.qparser
         import whoosh.qparser.dateparse
@@ -261,8 +282,9 @@ class Index:
             changed |= self._in_kb(moved)
         return changed, {"head": head, "dirty": sorted(dirty)}
 
-    def refresh(self, progress: Progress | None = None, *, rebuild: bool = False) -> Sync:
-        """Bring the index up to date with the files on disk (rebuilding when needed)."""
+    def refresh(self, progress: Progress | None = None, *, rebuild: bool = False, may_rebuild: bool = True) -> Sync:
+        """Bring the index up to date with the files on disk (rebuilding when needed; with
+        `may_rebuild=False`, a needed rebuild raises NeedsRebuild instead)."""
         status = None if rebuild else self._start()  # git works on another core meanwhile
         manifest = None if rebuild else self._manifest()
         ix = None if rebuild else self._open()
@@ -281,9 +303,28 @@ class Index:
                 fresh = {**manifest, **state}
                 return self._apply(ix, changed, fresh, save=fresh != manifest)
         if status is not None:
-            status.proc.kill()
-            status.proc.communicate()
-        return self._rebuild(reason, progress)
+            status.cancel()
+        if not may_rebuild:
+            raise NeedsRebuild(reason)
+        return self._rebuild_once(reason, progress, asked=rebuild)
+
+    def _rebuild_once(self, reason: str, progress: Progress | None, *, asked: bool) -> Sync:
+        """Rebuild, one process at a time: a process that waited for another's rebuild (a search
+        right after an import, say) catches up with that one instead of building its own."""
+        from filelock import FileLock
+
+        from pmops.store import stamp
+
+        before = stamp(self.manifest_path)
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(os.fspath(self.dir) + ".rebuild.lock"):
+            if not asked and stamp(self.manifest_path) != before:
+                self._ix = None
+                try:
+                    return self.refresh(progress, may_rebuild=False)
+                except NeedsRebuild:
+                    pass
+            return self._rebuild(reason, progress)
 
     def update(self, paths: list[Path]) -> Sync:
         """After a write: index just these files (the next catch-up finds anything else).
@@ -304,12 +345,13 @@ class Index:
                         manifest["stat"][rel] = [st.st_mtime_ns, st.st_size]
                     except OSError:
                         manifest["stat"].pop(rel, None)
-            return self._apply(ix, rels, manifest)
+            return self._apply(ix, rels, manifest, wait=WRITER_TIMEOUT)
         except Exception:  # noqa: BLE001 - the write succeeded; the index catches up later
             return Sync(stale=True)
 
-    def _apply(self, ix, changed: set[str], manifest: dict[str, Any], *, save: bool = True) -> Sync:  # noqa: ANN001
-        """Re-read the changed paths; re-index those whose content differs from what is indexed."""
+    def _apply(self, ix, changed: set[str], manifest: dict[str, Any], *, save: bool = True, wait: float | None = None) -> Sync:  # noqa: ANN001
+        """Re-read the changed paths; re-index those whose content differs from what is indexed
+        (waiting up to `wait` seconds for another process that is writing the index)."""
         problems: dict[str, str] = dict(manifest.get("problems") or {})
         sync = Sync(documents=ix.doc_count())
         if not changed:  # the common case: nothing to read, nothing to write
@@ -342,7 +384,7 @@ class Index:
             sync.modified += indexed[rel] is not None
         if updates or deletes:
             try:
-                options: dict[str, Any] = {"timeout": WRITER_TIMEOUT, "compound": False}
+                options: dict[str, Any] = {"timeout": CATCH_UP_WAIT if wait is None else wait, "compound": False}
                 if len(updates) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # an import, a pull
                     options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
                 writer = ix.writer(**options)
@@ -355,11 +397,19 @@ class Index:
                 # yet" was read before the lock, and another process may have indexed it since. One
                 # searcher for the batch (update_document opens a reader per document: 2 ms each).
                 with writer.searcher() as current:
+                    now = {rel: (current.document(path=rel) or {}).get("sha") for rel in [*deletes, *(f["path"] for f in updates)]}
+                    updates = [f for f in updates if now[f["path"]] != f["sha"]]  # indexed meanwhile
+                    sync.added = sum(now[f["path"]] is None for f in updates)
+                    sync.modified = len(updates) - sync.added
+                    deletes = [rel for rel in deletes if now[rel] is not None]
                     for rel in [*deletes, *(fields["path"] for fields in updates)]:
                         writer.delete_by_term("path", rel, searcher=current)
                 for fields in updates:
                     writer.add_document(**fields)
-                writer.commit()
+                if updates or deletes:
+                    writer.commit()
+                else:
+                    writer.cancel()
             except BaseException:
                 writer.cancel()
                 raise
@@ -468,8 +518,11 @@ class Index:
         since: dt.date | None = None,
         limit: int = 20,
         progress: Progress | None = None,
+        catch_up: bool = True,
+        may_rebuild: bool = True,
     ) -> Results:
-        """Best matches first, with highlighted snippets; the index is caught up first."""
+        """Best matches first, with highlighted snippets; the index is caught up first (unless
+        the caller knows nothing changed since it last was: the search server)."""
         query = query.strip()
         if not query:
             raise InvalidInput("the query is empty", hint='try words, "a phrase", tag:pricing or type:insight')
@@ -477,17 +530,23 @@ class Index:
             raise InvalidInput(f"the query is longer than {MAX_QUERY_BYTES} bytes", hint="search for fewer words")
         if limit < 1:
             raise InvalidInput("--limit must be at least 1")
-        sync = self.refresh(progress)
+        sync = self.refresh(progress, may_rebuild=may_rebuild) if catch_up else None
         ix = self._open()
         if ix is None:  # corrupted between refresh and open (or by a concurrent rebuild): once more
+            if not may_rebuild:
+                raise NeedsRebuild("unreadable")
             sync = self.refresh(progress, rebuild=True)
             ix = self._open()
+        if sync is None:
+            sync = Sync(documents=ix.doc_count())
         try:
             return self._search(ix, query, doc_type, tag, since, limit, sync)
         except PmopsError:
             raise
         except Exception:  # noqa: BLE001 - a damaged segment file fails in many ways: rebuild, retry once
             self._ix = None
+            if not may_rebuild:
+                raise NeedsRebuild("unreadable") from None
             sync = self.refresh(progress, rebuild=True)
             return self._search(self._open(), query, doc_type, tag, since, limit, sync)
 
@@ -527,9 +586,11 @@ class Index:
             parsed = wq.And([parsed, *filters])
         with ix.searcher() as searcher:
             found = searcher.search(parsed, limit=limit)
-            found.fragmenter = whoosh.highlight.ContextFragmenter(maxchars=220, surround=60)
-            found.formatter = _Marks()
-            stems = sorted({str(t).lower() for f, t in words.iter_all_terms() if f == "body" and t}, key=len, reverse=True)
+            # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
+            # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
+            reader = searcher.reader()
+            stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
+                     for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
             hits = [self._hit(h, stems) for h in found]
             suggestion = None
             if not hits:
@@ -541,19 +602,16 @@ class Index:
             total = len(hits) if len(hits) < limit else found.estimated_length()
             return Results(hits, total, query, suggestion, sync, exact)
 
-    def _hit(self, hit, stems: list[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
+    def _hit(self, hit, stems: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
         stored = hit.fields()
         body = ""
         try:
             from pmops import documents
 
-            rel = stored["path"]
-            body = _window(_searchable_body(documents.parse(rel, (self.kb.root / rel).read_bytes()).body), stems)
-        except (OSError, DocumentError):
+            body = _searchable_body(documents.body_of((self.kb.root / stored["path"]).read_bytes()))
+        except (OSError, UnicodeDecodeError):
             pass
-        snippet = hit.highlights("body", text=body, top=2) if body else ""
-        if not snippet:
-            snippet = " ".join(body.split())[:200]
+        snippet = _snippet(body, stems) or " ".join(body.split())[:200]
         when = stored.get("date")
         return Hit(
             id=stored.get("id") or stored["path"],
@@ -564,29 +622,6 @@ class Index:
             score=float(hit.score or 0.0),
             snippet=" ".join(snippet.split()),
         )
-
-
-class _Marks:
-    """A Whoosh formatter that marks matched words with control characters (rendered later)."""
-
-    between = " … "
-
-    def __call__(self, text, fragments):  # noqa: ANN001, ANN204
-        return self.format(fragments)
-
-    def format(self, fragments, replace=False):  # noqa: ANN001, ANN201
-        return self.between.join(self._fragment(f) for f in fragments)
-
-    def _fragment(self, fragment) -> str:  # noqa: ANN001
-        text, out, index = fragment.text, [], fragment.startchar
-        for token in fragment.matches:
-            if token.startchar < index:
-                continue
-            out.append(text[index : token.startchar])
-            out.append(HIT_START + text[token.startchar : token.endchar] + HIT_END)
-            index = token.endchar
-        out.append(text[index : fragment.endchar])
-        return "".join(out)
 
 
 def _phrases_as_pairs(query, wq):  # noqa: ANN001, ANN202 - whoosh queries
@@ -600,17 +635,50 @@ def _phrases_as_pairs(query, wq):  # noqa: ANN001, ANN202 - whoosh queries
     return query.apply(lambda child: _phrases_as_pairs(child, wq))
 
 
-def _window(text: str, stems: list[str], size: int = 900) -> str:
-    """The part of a long body around its first match: highlighting analyses every word it is
-    given, so a snippet is cut from a window rather than from the whole document."""
-    if len(text) <= size:
-        return text
-    lower = text.lower()
-    found = [i for i in (lower.find(stem) for stem in stems) if i >= 0]
-    start = max(0, min(found) - size // 3) if found else 0
-    if start:
-        start = text.find(" ", start) + 1 or start
-    return text[start : start + size]
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words the index's tokenizer sees
+SNIPPET_CHARS, CONTEXT_CHARS, FRAGMENTS = 220, 60, 2
+
+
+def _snippet(text: str, stems: set[str]) -> str:
+    """Up to two passages of `text` around words whose stem the query matched, best first by
+    how many distinct words they hold, shown in reading order with the words marked."""
+    if not stems:
+        return ""
+    stem = _stemmer()
+    found = [m.span() for m in _WORD.finditer(text) if stem(m.group().lower()) in stems]
+    passages: list[list[tuple[int, int]]] = []
+    for span in found:  # matches close enough to share a passage
+        if passages and span[1] - passages[-1][0][0] <= SNIPPET_CHARS - 2 * CONTEXT_CHARS:
+            passages[-1].append(span)
+        else:
+            passages.append([span])
+    best = sorted(passages, key=lambda p: (-len({text[a:b].lower() for a, b in p}), -len(p)))[:FRAGMENTS]
+    out, end = [], 0
+    for spans in sorted(best):
+        start = max(end, spans[0][0] - CONTEXT_CHARS)
+        if out and start - end < CONTEXT_CHARS // 3:
+            start = end  # a few words apart: one passage
+        if start > end:  # start on a whole word, after a gap
+            start = min(text.find(" ", start) + 1 or start, spans[0][0])
+            out.append(" … " if out else "")
+        end = min(len(text), spans[-1][1] + CONTEXT_CHARS)
+        if end < len(text):
+            end = max(text.rfind(" ", spans[-1][1], end), spans[-1][1])
+        at = start
+        for a, b in spans:
+            out += [text[at:a], HIT_START, text[a:b], HIT_END]
+            at = b
+        out.append(text[at:end])
+    return "".join(out)
+
+
+@functools.cache
+def _stemmer() -> Callable[[str], str]:
+    """The index's stemmer (Porter, as StemmingAnalyzer uses), remembering the words it saw."""
+    _whoosh()
+    from whoosh.lang.porter import stem
+
+    return functools.lru_cache(maxsize=50_000)(stem)
 
 
 def _lower_fields(query: str) -> str:

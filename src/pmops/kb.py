@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pmops import config, documents, gitrepo, ids, store, taxonomy, templates, yamlsafe
+from pmops import config, documents, gitrepo, ids, locate, store, taxonomy, templates, yamlsafe
 from pmops.doctypes import PAGE, DocType, Field, Page
 from pmops.documents import Document
 from pmops.errors import (
@@ -27,6 +27,8 @@ from pmops.errors import (
 
 SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
 BATCH = 50  # changes from which a write syncs once at the end rather than per file
+INDEX_IN_BACKGROUND_FROM = 1_000  # files a write leaves to a background `pmops index`
+_background: list = []  # detached processes started by this command (never waited for)
 
 
 @dataclass
@@ -111,7 +113,7 @@ class KnowledgeBase:
     @cached_property
     def state_dir(self) -> Path:
         """pmops' private folder: inside .git when there is one, so it is never committed."""
-        return state_dir(self.root, self.repo)
+        return locate.state_dir(self.root, self.repo.dirs if self.repo else None)
 
     @property
     def lock_path(self) -> Path:
@@ -120,11 +122,7 @@ class KnowledgeBase:
     @property
     def index_dir(self) -> Path:
         """One index per KB, even when several KBs share a repository."""
-        repo = self.repo
-        if repo is None or repo.root == self.root:
-            return self.state_dir / "index"
-        key = os.path.relpath(self.root, repo.root)
-        return self.state_dir / ("index-" + ids.slugify(key.replace(os.sep, "-"), 60))
+        return locate.index_dir(self.root, self.repo.dirs if self.repo else None)
 
     @cached_property
     def index(self):  # noqa: ANN201 - pmops.index.Index, imported lazily
@@ -618,25 +616,33 @@ class KnowledgeBase:
                         f"saved {saved} but did not commit it: {reason}",
                         hint="fix the problem, then commit the files with git",
                     ) from None
-            self.index.update(written)
+            if len(written) < INDEX_IN_BACKGROUND_FROM:
+                self.index.update(written)
+        if len(written) >= INDEX_IN_BACKGROUND_FROM:
+            # An import: its thousands of files are committed; indexing them is left to a detached
+            # `pmops index`, and a search started meanwhile waits for it (index.CATCH_UP_WAIT).
+            self._in_background("index")
         if sha is not None and self.config.sync == "auto":
-            self._sync_in_background()
+            self._in_background("sync")
         return sha
 
-    def _sync_in_background(self) -> None:
-        """`sync: auto`: the write is committed locally; pushing and pulling happen in a detached
-        process, so a slow or absent network never fails or delays a write. Its output goes to
-        .git/pmops/sync.log (pmops doctor and pmops sync show what went wrong)."""
+    def _in_background(self, command: str) -> None:
+        """Run `pmops COMMAND` on this KB in a detached process, its output in .git/pmops/COMMAND.log.
+
+        `sync: auto`: the write is committed locally; pushing and pulling happen there, so a slow
+        or absent network never fails or delays a write (pmops doctor and pmops sync show what went
+        wrong). A large import's indexing happens there too."""
         import subprocess
         import sys
 
-        log = self.state_dir / "sync.log"
+        log = self.state_dir / f"{command}.log"
         try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
             with open(log, "ab") as handle:
-                subprocess.Popen(
-                    [sys.executable, "-m", "pmops", "--kb", str(self.root), "sync"],
+                _background.append(subprocess.Popen(
+                    [sys.executable, "-m", "pmops", "--kb", str(self.root), command],
                     stdin=subprocess.DEVNULL, stdout=handle, stderr=handle, start_new_session=True,
-                )  # fmt: skip
+                ))  # fmt: skip
         except OSError:
             pass  # the write is done; a manual sync will push it
 
@@ -661,8 +667,3 @@ def _matches(actual: Any, wanted: str) -> bool:
     if isinstance(actual, list):
         return any(str(a).casefold() == wanted for a in actual)
     return actual is not None and str(actual).casefold() == wanted
-
-
-def state_dir(root: Path, repo: gitrepo.Repo | None) -> Path:
-    """Where pmops keeps its lock and index: `.git/pmops/`, else a git-ignored `.pmops/`."""
-    return repo.git_dir / "pmops" if repo else root / ".pmops"

@@ -39,3 +39,36 @@ def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None
         f"no knowledge base found in {start} or a parent folder",
         hint="run 'pmops init DIR', or pass --kb PATH / set PMOPS_KB",
     )
+
+
+def git_dirs(path: Path) -> tuple[Path, Path] | None:
+    """The top of the git working tree holding `path` and its git folder, or None.
+
+    Found by walking up to a `.git` folder (or a `.git` file pointing to one, as in
+    worktrees and submodules) without starting git: read-only commands use this too.
+    """
+    for folder in (path, *path.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return folder, marker.resolve()
+        if marker.is_file():
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return folder, (folder / text[len("gitdir:") :].strip()).resolve()
+    return None
+
+
+def state_dir(root: Path, git: tuple[Path, Path] | None) -> Path:
+    """Where pmops keeps its lock and index: `.git/pmops/`, else a git-ignored `.pmops/`.
+    `git` is the KB's working tree top and git folder (git_dirs), if it has one."""
+    return git[1] / "pmops" if git else root / ".pmops"
+
+
+def index_dir(root: Path, git: tuple[Path, Path] | None) -> Path:
+    """One index per KB, even when several KBs share a repository."""
+    if git is None or git[0] == root:
+        return state_dir(root, git) / "index"
+    from pmops.ids import slugify
+
+    key = os.path.relpath(root, git[0])
+    return state_dir(root, git) / ("index-" + slugify(key.replace(os.sep, "-"), 60))

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmops import config, gitrepo, kb, store, taxonomy, templates
+from pmops import config, gitrepo, kb, locate, store, taxonomy, templates
 from pmops.doctypes import BUILTIN
 from pmops.errors import Conflict, InvalidInput, PmopsError
 
@@ -70,7 +70,7 @@ def init(path: Path, name: str | None = None, *, commit: bool = True) -> Initial
         raise
     result = Initialised(root, [], new_repo=new_repo)
     written: list[Path] = []
-    with store.write_lock(kb.state_dir(root, repo) / "write.lock"):
+    with store.write_lock(locate.state_dir(root, repo.dirs if repo else None) / "write.lock"):
         for rel, data in files.items():
             target = root / rel
             if target.exists():

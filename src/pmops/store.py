@@ -110,3 +110,12 @@ def write_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]
         yield
     finally:
         lock.release()
+
+
+def stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file changed without reading it (modification time, size, inode); None if absent."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino

@@ -78,7 +78,10 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value:
+    # A block (`|`) reads best for text over several lines. Not for text that starts with
+    # a space or a newline, or ends with several newlines: the emitter then keeps them with
+    # `|+` and closes the document with a `...` line, which would end the front-matter.
+    if "\n" in value and value[:1] not in (" ", "\n") and not value.endswith("\n\n"):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 

@@ -155,6 +155,7 @@ def test_a_locked_index_never_fails_a_write(pmops, example_kb: Path, monkeypatch
 
     pmops("index")
     monkeypatch.setattr(pmops_index, "WRITER_TIMEOUT", 0.2)
+    monkeypatch.setattr(pmops_index, "CATCH_UP_WAIT", 0.2)
     ix = whoosh_index.open_dir(str(example_kb / ".git" / "pmops" / "index"))
     writer = ix.writer()  # holds Whoosh's lock, as another process would
     try:
@@ -317,3 +318,29 @@ def test_a_real_process_sees_edits_with_git_started_early(kb_copy: Path) -> None
     done = subprocess.run([PMOPS, "search", "okapi", "--json"], cwd=sub, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert sorted(h["path"] for h in json.loads(done.stdout)) == ["insights/" + path.name, "new-page.md"]
+
+
+def test_a_search_waits_for_another_process_indexing(pmops, example_kb: Path) -> None:
+    """A large import indexes in the background; a search meanwhile waits for it, then is complete."""
+    import threading
+
+    from whoosh import index as whoosh_index
+
+    pmops("index")
+    ix = whoosh_index.open_dir(str(example_kb / ".git" / "pmops" / "index"))
+    writer = ix.writer()  # another process indexing
+    (example_kb / "late.md").write_text("# Late page about capybaras\n")
+    threading.Timer(1.5, writer.cancel).start()
+    started = time.monotonic()
+    assert [h["path"] for h in hits(pmops, "capybaras")] == ["late.md"]
+    assert time.monotonic() - started >= 1.4
+
+
+def test_concurrent_rebuilds_take_turns(kb_copy: Path) -> None:
+    """Two commands that both find no index: one builds it, the other catches up with that one."""
+    procs = [subprocess.Popen([PMOPS, "index", "--json"], cwd=kb_copy, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert sum(1 for o in outputs if o["rebuilt"]) == 1
+    done = subprocess.run([PMOPS, "search", "thermal", "--json"], cwd=kb_copy, capture_output=True, text=True)
+    assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"

@@ -58,18 +58,22 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     command, kb = parse_head(sys.argv[1:])
     if command in MODULES["search"]:  # both catch the index up first: let git start now
-        _start_git_early(kb)
+        _start_git_early(kb, command)
     from pmops.cli._app import build
 
     build(modules_for(command))(prog_name="pmops")
 
 
-def _start_git_early(kb: str | None) -> None:
-    from pmops import gitrepo, locate
+def _start_git_early(kb: str | None, command: str) -> None:
+    from pmops import locate, server
     from pmops.errors import PmopsError
 
     try:
         root = locate.find_root(kb)
     except PmopsError:
         return  # reported by the command itself
+    if command == "search" and server.listening(root):
+        return  # the search server knows what changed (and asks git itself when it must)
+    from pmops import gitrepo
+
     gitrepo.start_early(root)

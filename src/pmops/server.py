@@ -1,0 +1,396 @@
+"""The search server: a resident process that answers `pmops search` in a large KB.
+
+A search in a new process pays, every time, for Python, Whoosh's import and the
+opening of the index, before it reads a single posting; at 50,000 documents that
+is most of the wait. The server pays it once. `pmops search` asks it first, over
+a Unix socket beside the index, and does the search itself when nothing answers:
+
+- the command still runs `git status` (started before Typer loads) and sends what
+  git said, so the server catches the index up exactly as the command would — the
+  answer always reflects the files on disk;
+- it is started in the background by a search that found a large index
+  (`search_server: auto`, from SERVE_FROM documents; `always`; or `off` in
+  pmops.yaml), and exits after IDLE_SECONDS without a question;
+- it answers only a command of exactly its own code (version and source files),
+  only its own user (the socket is 0600; on Linux the peer's uid is checked), and
+  never rebuilds the index: a missing or outdated index is left to the command,
+  which shows a progress bar;
+- it reloads the KB's settings when pmops.yaml or taxonomy.yaml change.
+
+Nothing depends on it: every failure to connect or to answer means "search here".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+SERVE_FROM = 5_000  # documents: below this, a search in a new process is quick enough
+IDLE_SECONDS = 600.0
+CONNECT_TIMEOUT = 0.25
+ANSWER_TIMEOUT = 120.0
+MAX_ADDRESS = 100  # bytes: a Unix socket's path is limited to about 104-108
+MAX_REQUEST = 64 * 1024
+
+
+def address(index_dir: Path) -> Path:
+    return index_dir.with_name(index_dir.name + ".sock")
+
+
+def fingerprint() -> str:
+    """pmops' version and its source files' times: a server never answers for other code."""
+    from pmops import __version__
+
+    package = Path(__file__).parent
+    newest = 0
+    for folder in (package, *(e for e in os.scandir(package) if e.is_dir() and e.name != "__pycache__")):
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".py"):
+                newest = max(newest, entry.stat().st_mtime_ns)
+    return f"{__version__}:{newest}"
+
+
+# -- the command's side ------------------------------------------------------------------
+
+
+def usable(path: Path) -> bool:
+    return hasattr(socket, "AF_UNIX") and len(os.fsencode(path)) <= MAX_ADDRESS
+
+
+class Pending:
+    """A question sent to the server; the command does other work while it is answered."""
+
+    def __init__(self, conn: socket.socket):
+        self.conn = conn
+
+    def answer(self) -> dict[str, Any] | None:
+        """The server's answer, or None when it would rather not answer (or failed to)."""
+        try:
+            with self.conn:
+                data = b"".join(iter(lambda: self.conn.recv(1 << 16), b""))
+            answer = json.loads(data)
+        except (OSError, ValueError):
+            return None
+        return answer if isinstance(answer, dict) and not answer.get("fallback") else None
+
+    def results(self):  # noqa: ANN201 - index.Results | None
+        """The search results, or None (then the command searches itself)."""
+        from pmops.errors import PmopsError
+        from pmops.index import Results
+
+        answer = self.answer()
+        if answer is None:
+            return None
+        if "error" in answer:
+            error = answer["error"]
+            raise PmopsError(error["message"], hint=error.get("hint"), exit_code=int(error.get("code") or 1))
+        return Results.from_wire(answer["results"])
+
+
+def send(path: Path, request: dict[str, Any]) -> Pending | None:
+    """Send a question to the server at `path`; None when there is no server."""
+    if not usable(path) or not path.exists():
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(CONNECT_TIMEOUT)
+        conn.connect(os.fspath(path))
+        conn.settimeout(ANSWER_TIMEOUT)
+        conn.sendall(json.dumps({**request, "fingerprint": fingerprint()}).encode() + b"\n")
+        conn.shutdown(socket.SHUT_WR)
+    except OSError:
+        conn.close()
+        return None
+    return Pending(conn)
+
+
+def address_of(kb_root: Path) -> Path:
+    from pmops import locate
+
+    return address(locate.index_dir(kb_root, locate.git_dirs(kb_root)))
+
+
+def listening(kb_root: Path) -> bool:
+    path = address_of(kb_root)
+    return usable(path) and path.exists()
+
+
+def send_search(kb_option: str | None, query: str, **options: Any) -> Pending | None:
+    """Ask the KB's server for `pmops search` results; None when there is no server."""
+    from pmops import locate
+    from pmops.errors import PmopsError
+
+    try:
+        root = locate.find_root(kb_option)
+    except PmopsError:
+        return None  # the command reports it
+    since = options.get("since")
+    return send(address_of(root), {"query": query, **options, "since": since.isoformat() if since else None})
+
+
+def start(kb_root: Path, log: Path) -> None:
+    """Start a server for the KB in the background (it exits at once if one is running)."""
+    try:
+        with open(log, "ab") as handle:
+            _started.append(subprocess.Popen(
+                [sys.executable, "-m", "pmops.server", str(kb_root)],
+                stdin=subprocess.DEVNULL, stdout=handle, stderr=handle, start_new_session=True, close_fds=True,
+            ))  # fmt: skip
+    except OSError:
+        pass  # searches work without it
+
+
+_started: list[subprocess.Popen] = []  # not waited for: it outlives this command
+
+
+def wanted(mode: str, documents: int) -> bool:
+    return mode == "always" or (mode == "auto" and documents >= SERVE_FROM)
+
+
+# -- the server's side -------------------------------------------------------------------
+
+
+class Watcher:
+    """Whether anything changed in the KB's folders since `mark()`: Linux's inotify, on every
+    folder but hidden ones (.git, where pmops keeps its index, among them).
+
+    While nothing changed, the index the server caught up last time is still the truth,
+    and a search skips `git status` (at 50,000 files, most of what it would wait for).
+    Any event at all, a full event queue, or a folder that cannot be watched means: ask git.
+    """
+
+    # modify, attrib, close_write, moved_from, moved_to, create, delete, delete_self, move_self
+    MASK = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+    ONLYDIR, DONT_FOLLOW, ISDIR, CREATE, MOVED_TO = 0x1000000, 0x2000000, 0x40000000, 0x100, 0x80
+    EVENT = 16  # struct inotify_event: int wd; uint32 mask, cookie, len; then the name
+
+    def __init__(self, fd: int, add_watch) -> None:  # noqa: ANN001 - libc's inotify_add_watch
+        self.fd = fd
+        self._add_watch = add_watch
+        self.changed = True  # nothing is known before the first catch-up
+        self.broken = False  # a folder could not be watched: always ask git
+        self.folders: dict[int, str] = {}
+
+    @classmethod
+    def start(cls, root: Path) -> Watcher | None:
+        """A watcher on `root` and every folder below it, or None where inotify is not available."""
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+            if fd < 0:
+                return None
+            watcher = cls(fd, libc.inotify_add_watch)
+            if not watcher._watch_tree(os.fspath(root)):
+                os.close(fd)
+                return None
+            return watcher
+        except (OSError, AttributeError):
+            return None
+
+    def _watch_tree(self, top: str) -> bool:
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            wd = self._add_watch(self.fd, os.fsencode(folder), self.MASK | self.ONLYDIR | self.DONT_FOLLOW)
+            if wd < 0:
+                return False  # too many folders for the system's watch limit, or gone: ask git
+            self.folders[wd] = folder
+            try:
+                stack += [e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
+            except OSError:
+                return False
+        return True
+
+    def quiet(self) -> bool:
+        """True when nothing changed since `mark()` (reads the events that arrived meanwhile)."""
+        while not self.broken:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return not self.changed
+            except OSError:
+                self.changed = True
+                return False
+            self.changed = True
+            at = 0
+            while at + self.EVENT <= len(data):
+                wd, mask, _, size = struct.unpack_from("iIII", data, at)
+                name = data[at + self.EVENT : at + self.EVENT + size].rstrip(b"\0")
+                at += self.EVENT + size
+                if mask & self.ISDIR and mask & (self.CREATE | self.MOVED_TO) and wd in self.folders and not name.startswith(b"."):
+                    new = os.path.join(self.folders[wd], os.fsdecode(name))  # a new folder: watch it too
+                    self.broken = self.broken or not self._watch_tree(new)
+        return False
+
+    def mark(self) -> None:
+        """From now on, changes count (call it just before asking git what changed)."""
+        self.quiet()
+        self.changed = False
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class Server:
+    def __init__(self, root: Path, idle: float = IDLE_SECONDS):
+        self.root = root
+        self.idle = idle
+        self.code = fingerprint()
+        self._kb = None
+        self._settings: tuple | None = None
+        self.watcher: Watcher | None = None
+        self.caught_up = False  # the index matched the files when the watcher was last marked
+
+    def kb(self):  # noqa: ANN201 - KnowledgeBase, reloaded when its settings change
+        from pmops import taxonomy
+        from pmops.kb import KnowledgeBase
+        from pmops.locate import FILENAME
+        from pmops.store import stamp
+
+        settings = tuple(stamp(self.root / name) for name in (FILENAME, taxonomy.FILENAME))
+        if self._kb is None or settings != self._settings:
+            self._kb, self._settings = KnowledgeBase(self.root), settings
+        return self._kb
+
+    def run(self) -> None:
+        kb = self.kb()
+        path = address(kb.index_dir)
+        if not usable(path):
+            return
+        with _only_one(path.with_name(path.name + ".lock")) as alone:
+            if not alone:
+                return
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # left by a server that was killed
+            old_umask = os.umask(0o077)
+            try:
+                listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                listener.bind(os.fspath(path))
+            finally:
+                os.umask(old_umask)
+            self.watcher = Watcher.start(self.root)
+            try:
+                listener.listen(16)
+                listener.settimeout(self.idle)
+                self._serve(listener)
+            finally:
+                listener.close()
+                if self.watcher:
+                    self.watcher.close()
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+
+    def _serve(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                return  # idle
+            with conn:
+                conn.settimeout(ANSWER_TIMEOUT)
+                answer, go_on = self._answer(conn)
+                with contextlib.suppress(OSError):
+                    conn.sendall(json.dumps(answer).encode())
+            if not go_on:
+                return
+
+    def _answer(self, conn: socket.socket) -> tuple[dict[str, Any], bool]:
+        """(the answer, whether to keep serving)."""
+        if not _same_user(conn):
+            return {"fallback": True}, True
+        try:
+            data = b""
+            while len(data) <= MAX_REQUEST and not data.endswith(b"\n"):
+                chunk = conn.recv(1 << 16)
+                if not chunk:
+                    break
+                data += chunk
+            request = json.loads(data)
+        except (OSError, ValueError):
+            return {"fallback": True}, True
+        if request.get("fingerprint") != self.code:
+            return {"fallback": True}, False  # pmops was upgraded or edited: the next search starts a new server
+        return self._search(request)
+
+    def _search(self, request: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        import datetime as dt
+
+        from pmops.errors import PmopsError
+        from pmops.index import NeedsRebuild
+
+        try:
+            kb = self.kb()
+            if kb.config.search_server == "off":
+                return {"fallback": True}, False
+            # Nothing changed since the last catch-up: the index is the truth, no need to ask git.
+            known = self.caught_up and self.watcher is not None and self.watcher.quiet()
+            if not known and self.watcher:
+                self.watcher.mark()  # what changes while git looks is seen next time
+            self.caught_up = False
+            since = dt.date.fromisoformat(request["since"]) if request.get("since") else None
+            results = kb.index.search(
+                request["query"], doc_type=request.get("doc_type"), tag=request.get("tag"), since=since,
+                limit=int(request.get("limit") or 20), catch_up=not known, may_rebuild=False,
+            )  # fmt: skip
+            self.caught_up = not results.sync.stale
+        except NeedsRebuild:
+            self._kb = None
+            return {"fallback": True}, True
+        except PmopsError as exc:
+            return {"error": {"message": exc.message, "hint": exc.hint, "code": exc.exit_code}}, True
+        except Exception:  # noqa: BLE001 - the index changed under it (deleted, rebuilt…): the command searches
+            self._kb = None  # itself, and this server starts afresh
+            return {"fallback": True}, True
+        return {"results": results.to_wire()}, True
+
+
+def _same_user(conn: socket.socket) -> bool:
+    if not hasattr(socket, "SO_PEERCRED"):
+        return True  # elsewhere the socket's 0600 mode is the check
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _, uid, _ = struct.unpack("3i", creds)
+    return uid == os.getuid()
+
+
+@contextlib.contextmanager
+def _only_one(lock: Path) -> Iterator[bool]:
+    """True while this process holds the lock: one server per KB."""
+    from filelock import FileLock, Timeout
+
+    held = FileLock(os.fspath(lock), timeout=0)
+    try:
+        held.acquire()
+    except Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        held.release()
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pmops.server", description="The search server of one KB.")
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--idle", type=float, default=IDLE_SECONDS, help="seconds without a question before exiting")
+    args = parser.parse_args(argv)
+    Server(args.root.resolve(), args.idle).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

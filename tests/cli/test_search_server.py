@@ -1,0 +1,213 @@
+"""The search server: real processes, a real socket, real git and Whoosh (Linux and macOS)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pmops import server
+from tests.conftest import PMOPS, git
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
+
+
+def wait_for(condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def start_server(kb: Path, *args: str) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(kb), *args])
+    assert wait_for(lambda: server.listening(kb) or proc.poll() is not None), "the server did not start"
+    return proc
+
+
+def served(kb: Path, query: str, **options) -> list[str]:  # noqa: ANN003
+    """Paths the server answers with (it must answer)."""
+    pending = server.send_search(str(kb), query, **{"doc_type": None, "tag": None, "since": None, "limit": 50, **options})
+    assert pending is not None, "no server listening"
+    results = pending.results()
+    assert results is not None, "the server did not answer"
+    return sorted(hit.path for hit in results.hits)
+
+
+@pytest.fixture
+def served_kb(example_kb: Path):  # noqa: ANN201
+    with (example_kb / "pmops.yaml").open("a") as handle:
+        handle.write("search_server: always\n")
+    git(example_kb, "commit", "-qam", "search server on")
+    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True)  # the server never builds it
+    proc = start_server(example_kb, "--idle", "60")
+    yield example_kb
+    stop(example_kb)  # whichever server is listening by now
+    proc.kill()
+    proc.wait()
+
+
+def test_the_server_sees_hand_edits_deletions_and_pulls(served_kb: Path, tmp_path: Path) -> None:
+    kb = served_kb
+    thermal = next((kb / "insights").glob("*thermal-paper.md"))
+    assert "insights/" + thermal.name in served(kb, "thermal")
+    # A second clone pushes a new insight; this KB pulls it.
+    remote = tmp_path / "remote.git"
+    git(kb, "init", "-q", "--bare", str(remote))
+    git(kb, "remote", "add", "origin", str(remote))
+    git(kb, "push", "-q", "origin", "HEAD:main")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    (other / "insights" / "ins-261101-zzzz-pulled.md").write_text(
+        "---\nid: ins-261101-zzzz\ntitle: Pulled about wombats\ndate: 2026-11-01\nsource: survey\n---\n\nWombats.\n"
+    )
+    git(other, "add", ".")
+    git(other, "commit", "-qm", "wombats")
+    git(other, "push", "-q", "origin", "HEAD:main")
+    assert served(kb, "wombats") == []
+    git(kb, "pull", "-q", "origin", "main")
+    assert served(kb, "wombats") == ["insights/ins-261101-zzzz-pulled.md"]
+    # By hand: an edit, a deletion, a new file in a new folder.
+    edited = thermal
+    edited.write_text(edited.read_text().replace("fuel stations", "fuel stations by the quokka pen"))
+    assert served(kb, "quokka") == ["insights/" + edited.name]
+    edited.unlink()
+    assert served(kb, "quokka") == []
+    (kb / "notes" / "deep").mkdir(parents=True)
+    (kb / "notes" / "deep" / "page.md").write_text("# Quokka notes\n")
+    assert served(kb, "quokka") == ["notes/deep/page.md"]
+    (kb / "notes" / "deep" / "page.md").write_text("# Numbat notes\n")  # in a folder made after the server started
+    assert served(kb, "quokka") == [] and served(kb, "numbat") == ["notes/deep/page.md"]
+
+
+def test_the_command_uses_the_server_and_its_errors(served_kb: Path, pmops) -> None:  # noqa: ANN001
+    out = json.loads(pmops("search", "thermal", "--json").stdout)
+    assert out and out[0]["title"] == "Receipt capture fails on crumpled thermal paper"
+    bad = pmops("search", "x" * 2000, code=2)
+    assert "longer than 1024 bytes" in bad.stderr
+    assert server.listening(served_kb)  # an error answer does not stop the server
+
+
+def test_a_search_starts_the_server_as_configured(example_kb: Path) -> None:
+    run = lambda: subprocess.run([PMOPS, "search", "thermal"], cwd=example_kb, capture_output=True, check=True)  # noqa: E731
+    run()  # `auto`, and a small KB: no server
+    time.sleep(1.0)
+    assert not server.listening(example_kb)
+    with (example_kb / "pmops.yaml").open("a") as handle:
+        handle.write("search_server: always\n")
+    run()
+    try:
+        assert wait_for(lambda: server.listening(example_kb))
+        assert served(example_kb, "thermal")
+    finally:
+        stop(example_kb)
+
+
+def connectable(kb: Path) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(str(server.address_of(kb)))
+    except OSError:
+        return False
+    return True
+
+
+def stop(kb: Path) -> None:
+    """Make the KB's server leave: a question from other code does."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(str(server.address_of(kb)))
+            conn.sendall(b'{"fingerprint": "other"}\n')
+            conn.shutdown(socket.SHUT_WR)
+            conn.recv(100)
+    except OSError:
+        pass  # none was listening
+    assert wait_for(lambda: not server.address_of(kb).exists())
+
+
+def test_other_code_or_settings_off_stop_the_server(served_kb: Path) -> None:
+    path = server.address_of(served_kb)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:  # a client of another pmops version
+        conn.connect(str(path))
+        conn.sendall(json.dumps({"query": "thermal", "fingerprint": "0.0.0:1"}).encode() + b"\n")
+        conn.shutdown(socket.SHUT_WR)
+        assert json.loads(conn.recv(1 << 16)) == {"fallback": True}
+    assert wait_for(lambda: not path.exists())
+    again = start_server(served_kb)
+    text = (served_kb / "pmops.yaml").read_text().replace("search_server: always", "search_server: off")
+    (served_kb / "pmops.yaml").write_text(text)
+    pending = server.send_search(str(served_kb), "thermal", doc_type=None, tag=None, since=None, limit=5)
+    assert pending is not None and pending.results() is None  # "search yourself"
+    assert wait_for(lambda: not path.exists())
+    assert again.wait(timeout=10) == 0
+
+
+def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) -> None:  # noqa: ANN001
+    second = subprocess.run([sys.executable, "-m", "pmops.server", str(served_kb)], timeout=30)
+    assert second.returncode == 0  # left at once: one is running
+    assert served(served_kb, "thermal")
+    pids = subprocess.run(["pgrep", "-f", f"pmops.server {served_kb}"], capture_output=True, text=True).stdout.split()
+    for pid in pids:
+        os.kill(int(pid), signal.SIGKILL)
+    assert server.address_of(served_kb).exists()  # a dead server's socket is left behind
+    assert json.loads(pmops("search", "thermal", "--json").stdout)  # the command searches itself…
+    assert wait_for(lambda: connectable(served_kb))  # …and starts a new one
+    assert served(served_kb, "thermal")
+
+
+def test_a_deleted_index_is_rebuilt_by_the_command(served_kb: Path, pmops) -> None:  # noqa: ANN001
+    import shutil
+
+    assert served(served_kb, "thermal")
+    shutil.rmtree(served_kb / ".git" / "pmops" / "index")
+    pending = server.send_search(str(served_kb), "thermal", doc_type=None, tag=None, since=None, limit=5)
+    assert pending is not None and pending.results() is None  # the server never rebuilds
+    assert json.loads(pmops("search", "thermal", "--json").stdout)[0]["title"].startswith("Receipt capture")
+    assert served(served_kb, "thermal")
+
+
+def test_an_idle_server_exits(example_kb: Path) -> None:
+    proc = start_server(example_kb, "--idle", "0.5")
+    assert proc.wait(timeout=20) == 0
+    assert not server.address_of(example_kb).exists()
+
+
+def test_the_watcher_sees_every_kind_of_change(tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify is Linux's")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_text("x")
+    watcher = server.Watcher.start(tmp_path)
+    assert watcher is not None
+    assert not watcher.quiet()  # unknown until marked
+    changes = [
+        lambda: (tmp_path / "a" / "x.md").write_text("y"),
+        lambda: os.utime(tmp_path / "a" / "x.md", (1, 1)),
+        lambda: (tmp_path / "a" / "x.md").rename(tmp_path / "a" / "z.md"),
+        lambda: (tmp_path / "a" / "z.md").unlink(),
+        lambda: (tmp_path / "b" / "c").mkdir(parents=True),
+        lambda: (tmp_path / "b" / "c" / "new.md").write_text("new"),  # inside a folder made after the start
+        lambda: (tmp_path / "top.md").write_text("top"),
+    ]
+    for change in changes:
+        watcher.mark()
+        assert watcher.quiet()
+        change()
+        assert not watcher.quiet()
+    watcher.mark()
+    (tmp_path / ".hidden").mkdir()  # hidden folders (.git) are not the KB's
+    (tmp_path / ".hidden" / "x").write_text("x")
+    assert not watcher.quiet()  # creating it is an event in a watched folder…
+    watcher.mark()
+    (tmp_path / ".hidden" / "y").write_text("y")
+    assert watcher.quiet()  # …what happens inside is not
+    watcher.close()
