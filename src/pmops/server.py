@@ -29,9 +29,12 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from pmops.locate import FILENAME
 
 SERVE_FROM = 5_000  # documents: below this, a search in a new process is quick enough
 IDLE_SECONDS = 600.0
@@ -256,7 +259,6 @@ class Server:
     def kb(self):  # noqa: ANN201 - KnowledgeBase, reloaded when its settings change
         from pmops import taxonomy
         from pmops.kb import KnowledgeBase
-        from pmops.locate import FILENAME
         from pmops.store import stamp
 
         settings = tuple(stamp(self.root / name) for name in (FILENAME, taxonomy.FILENAME))
@@ -283,7 +285,6 @@ class Server:
             self.watcher = Watcher.start(self.root)
             try:
                 listener.listen(16)
-                listener.settimeout(self.idle)
                 self._serve(listener)
             finally:
                 listener.close()
@@ -293,11 +294,16 @@ class Server:
                     path.unlink()
 
     def _serve(self, listener: socket.socket) -> None:
+        last = time.monotonic()
+        listener.settimeout(min(self.idle / 4, 30.0))  # wakes now and then to look around
         while True:
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
-                return  # idle
+                if time.monotonic() - last >= self.idle or not (self.root / FILENAME).exists():
+                    return  # idle, or the KB is gone
+                continue
+            last = time.monotonic()
             with conn:
                 conn.settimeout(ANSWER_TIMEOUT)
                 answer, go_on = self._answer(conn)

@@ -211,3 +211,14 @@ def test_the_watcher_sees_every_kind_of_change(tmp_path: Path) -> None:
     (tmp_path / ".hidden" / "y").write_text("y")
     assert watcher.quiet()  # …what happens inside is not
     watcher.close()
+
+
+def test_a_server_leaves_when_its_kb_is_deleted(example_kb: Path) -> None:
+    import shutil
+
+    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True)
+    proc = start_server(example_kb, "--idle", "12")  # it looks around every 3 s
+    shutil.rmtree(example_kb)
+    started = time.monotonic()
+    assert proc.wait(timeout=30) == 0
+    assert time.monotonic() - started < 8  # well before it would have left for idleness
