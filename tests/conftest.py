@@ -28,6 +28,13 @@ PMOPS = str(Path(sys.executable).with_name("pmops"))
 
 
 @pytest.fixture(autouse=True)
+def no_servers_left(tmp_path: Path):  # noqa: ANN201
+    """Search servers a test started (directly, or through a search) leave with it."""
+    yield
+    subprocess.run(["pkill", "-f", f"pmops.server {tmp_path}"], capture_output=True, check=False)
+
+
+@pytest.fixture(autouse=True)
 def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the real home, git config or identity."""
     home = tmp_path_factory.mktemp("home")
