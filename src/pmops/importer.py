@@ -132,6 +132,27 @@ def _row_key(row: dict[str, str], mapping: dict[str, str]) -> str:
     return "sha1:" + hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
+def _imported_keys(kb, doctype) -> set[str]:  # noqa: ANN001 - KnowledgeBase, DocType
+    """The source keys already in the KB. Only files that mention the key field are parsed:
+    in a KB of thousands of insights, most were never imported."""
+    from pmops import documents
+    from pmops.errors import DocumentError
+
+    folder = kb.root / doctype.folder
+    keys: set[str] = set()
+    for path in kb.paths(folder) if folder.is_dir() else ():
+        try:
+            data = path.read_bytes()
+            if KEY_FIELD.encode() + b":" not in data:
+                continue
+            key = documents.parse(kb.rel(path), data).meta.get(KEY_FIELD)
+        except (OSError, DocumentError):
+            continue
+        if key:
+            keys.add(str(key))
+    return keys
+
+
 def _title_from(text: str) -> str:
     first = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
     return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
@@ -156,7 +177,7 @@ def import_csv(
     headers, rows = read_csv(path)
     mapping, ignored = mapping_for(headers, maps, fields)
     result = Imported(mapping, ignored, rows=len(rows), dry_run=dry_run)
-    known = {str(r.doc.meta.get(KEY_FIELD)) for r in kb.records(doctype) if r.doc.meta.get(KEY_FIELD)}
+    known = _imported_keys(kb, doctype)
     taken = kb.existing_ids(doctype)
     changes, added_tags, seen = [], [], set(known)
     for number, row in enumerate(rows, 1):

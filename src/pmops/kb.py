@@ -28,7 +28,6 @@ from pmops.errors import (
 SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
 BATCH = 50  # changes from which a write syncs once at the end rather than per file
 INDEX_IN_BACKGROUND_FROM = 1_000  # files a write leaves to a background `pmops index`
-_background: list = []  # detached processes started by this command (never waited for)
 
 
 @dataclass
@@ -631,20 +630,11 @@ class KnowledgeBase:
 
         `sync: auto`: the write is committed locally; pushing and pulling happen there, so a slow
         or absent network never fails or delays a write (pmops doctor and pmops sync show what went
-        wrong). A large import's indexing happens there too."""
-        import subprocess
-        import sys
+        wrong; a manual sync pushes it). A large import's indexing happens there too (the next
+        search catches up if it never ran)."""
+        from pmops import detached
 
-        log = self.state_dir / f"{command}.log"
-        try:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            with open(log, "ab") as handle:
-                _background.append(subprocess.Popen(
-                    [sys.executable, "-m", "pmops", "--kb", str(self.root), command],
-                    stdin=subprocess.DEVNULL, stdout=handle, stderr=handle, start_new_session=True,
-                ))  # fmt: skip
-        except OSError:
-            pass  # the write is done; a manual sync will push it
+        detached.start("pmops", ["--kb", str(self.root), command], self.state_dir / f"{command}.log")
 
 
 def _empty(value: Any) -> bool:

@@ -27,7 +27,6 @@ import json
 import os
 import socket
 import struct
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -141,17 +140,9 @@ def send_search(kb_option: str | None, query: str, **options: Any) -> Pending | 
 
 def start(kb_root: Path, log: Path) -> None:
     """Start a server for the KB in the background (it exits at once if one is running)."""
-    try:
-        with open(log, "ab") as handle:
-            _started.append(subprocess.Popen(
-                [sys.executable, "-m", "pmops.server", str(kb_root)],
-                stdin=subprocess.DEVNULL, stdout=handle, stderr=handle, start_new_session=True, close_fds=True,
-            ))  # fmt: skip
-    except OSError:
-        pass  # searches work without it
+    from pmops import detached
 
-
-_started: list[subprocess.Popen] = []  # not waited for: it outlives this command
+    detached.start("pmops.server", [str(kb_root)], log)
 
 
 def wanted(mode: str, documents: int) -> bool:
@@ -280,11 +271,11 @@ class Server:
             try:
                 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 listener.bind(os.fspath(path))
+                listener.listen(16)  # from here on, questions wait in the queue
             finally:
                 os.umask(old_umask)
             self.watcher = Watcher.start(self.root)
             try:
-                listener.listen(16)
                 self._serve(listener)
             finally:
                 listener.close()

@@ -30,7 +30,7 @@ def wait_for(condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
 
 def start_server(kb: Path, *args: str) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(kb), *args])
-    assert wait_for(lambda: server.listening(kb) or proc.poll() is not None), "the server did not start"
+    assert wait_for(lambda: connectable(kb) or proc.poll() is not None), "the server did not start"
     return proc
 
 
@@ -106,7 +106,7 @@ def test_a_search_starts_the_server_as_configured(example_kb: Path) -> None:
         handle.write("search_server: always\n")
     run()
     try:
-        assert wait_for(lambda: server.listening(example_kb))
+        assert wait_for(lambda: connectable(example_kb))
         assert served(example_kb, "thermal")
     finally:
         stop(example_kb)
