@@ -1,23 +1,24 @@
 """The search server: a resident process that answers `pmops search` in a large KB.
 
-A search in a new process pays, every time, for Python, Whoosh's import and the
-opening of the index, before it reads a single posting; at 50,000 documents that
-is most of the wait. The server pays it once. `pmops search` asks it first, over
-a Unix socket beside the index, and does the search itself when nothing answers:
+A search in a new process pays, every time, for Python, Whoosh's import, the
+opening of the index and a `git status` over every file, before it reads a
+single posting; at 50,000 documents that is most of the wait. The server pays
+for them once. `pmops search` asks it first, over a Unix socket beside the
+index, and searches by itself whenever nothing answers:
 
-- the command still runs `git status` (started before Typer loads) and sends what
-  git said, so the server catches the index up exactly as the command would — the
-  answer always reflects the files on disk;
+- its watcher (inotify) knows whether anything in the KB changed since the
+  server last caught the index up; if something did, or where there is no
+  inotify, it catches up exactly as the command would (git status, git diff),
+  so an answer always reflects the files on disk;
 - it is started in the background by a search that found a large index
   (`search_server: auto`, from SERVE_FROM documents; `always`; or `off` in
-  pmops.yaml), and exits after IDLE_SECONDS without a question;
+  pmops.yaml), and leaves after IDLE_SECONDS without a question or when its
+  KB is gone;
 - it answers only a command of exactly its own code (version and source files),
   only its own user (the socket is 0600; on Linux the peer's uid is checked), and
   never rebuilds the index: a missing or outdated index is left to the command,
   which shows a progress bar;
 - it reloads the KB's settings when pmops.yaml or taxonomy.yaml change.
-
-Nothing depends on it: every failure to connect or to answer means "search here".
 """
 
 from __future__ import annotations
