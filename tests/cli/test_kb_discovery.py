@@ -67,6 +67,8 @@ def test_discovery_order(pmops, kb: Path, tmp_path: Path, monkeypatch: pytest.Mo
     [
         ("name: x\nname: y\n", "pmops.yaml:2: duplicate key 'name'"),
         ("commit: maybe\n", "'commit' must be true or false"),
+        ("sync: hourly\n", "'sync' must be manual or auto, not 'hourly'"),
+        ("search_server: sometimes\n", "'search_server' must be auto, always or off, not 'sometimes'"),
         ("- a list\n", "must be a mapping"),
         ("types:\n  insight:\n    fields:\n      nps: {kind: percentage}\n", "types.insight.fields.nps.kind"),
         ("types:\n  Bad Name: {}\n", "type name 'Bad Name'"),
