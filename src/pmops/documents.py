@@ -176,14 +176,13 @@ def parse(path: str, data: bytes) -> Document:
             path, "unresolved merge conflict markers", line=line, hint="resolve the conflict, then commit", code="conflict"
         )
     sha = content_hash(data)
-    opening = _FENCE.match(text)
-    if not opening:
+    fences = _fences(text)
+    if not fences:
         return Document(path, bom, newline, "", "", "", text, {}, sha)
-    rest = text[opening.end() :]
-    closing = _CLOSE.search(rest)
+    opening, closing = fences
     if not closing:
         raise DocumentError(path, "front-matter opened here is never closed with '---'", line=1)
-    frontmatter = rest[: closing.start()]
+    frontmatter = text[opening.end() : closing.start()]
     meta = _load_meta(path, frontmatter, 2)
     return Document(
         path,
@@ -192,20 +191,23 @@ def parse(path: str, data: bytes) -> Document:
         opening.group(0),
         frontmatter,
         closing.group(0),
-        rest[closing.end() :],
+        text[closing.end() :],
         meta,
         sha,
     )
 
 
+def _fences(text: str) -> tuple[re.Match[str], re.Match[str] | None] | None:
+    """The front-matter's opening and closing lines (None when never closed); None without one."""
+    opening = _FENCE.match(text)
+    return (opening, _CLOSE.search(text, opening.end())) if opening else None
+
+
 def body_of(data: bytes) -> str:
     """A file's body, its front-matter skipped without being parsed (for search snippets)."""
     text = data.decode("utf-8").removeprefix("\ufeff")
-    opening = _FENCE.match(text)
-    if not opening:
-        return text
-    closing = _CLOSE.search(text, opening.end())
-    return text[closing.end() :] if closing else text
+    fences = _fences(text)
+    return text[fences[1].end() :] if fences and fences[1] else text
 
 
 def new(path: str, meta: dict[str, Any], body: str) -> Document:

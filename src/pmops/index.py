@@ -537,8 +537,6 @@ class Index:
                 raise NeedsRebuild("unreadable")
             sync = self.refresh(progress, rebuild=True)
             ix = self._open()
-        if sync is None:
-            sync = Sync(documents=ix.doc_count())
         try:
             return self._search(ix, query, doc_type, tag, since, limit, sync)
         except PmopsError:
@@ -561,7 +559,7 @@ class Index:
         parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
         return parser
 
-    def _search(self, ix, query, doc_type, tag, since, limit, sync: Sync) -> Results:  # noqa: ANN001
+    def _search(self, ix, query, doc_type, tag, since, limit, sync: Sync | None) -> Results:  # noqa: ANN001
         from pmops import taxonomy
 
         whoosh = _whoosh()
@@ -585,6 +583,8 @@ class Index:
         if filters:
             parsed = wq.And([parsed, *filters])
         with ix.searcher() as searcher:
+            if sync is None:  # not caught up here (the server knew nothing changed)
+                sync = Sync(documents=searcher.doc_count())
             found = searcher.search(parsed, limit=limit)
             # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
             # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.

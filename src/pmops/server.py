@@ -26,15 +26,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
-import struct
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops.locate import FILENAME
+
+if TYPE_CHECKING:
+    import socket
+
+# Every search imports this module, most of them in KBs without a server: `socket` (2 ms)
+# is imported only once a socket file exists, by the functions that open one.
 
 SERVE_FROM = 5_000  # documents: below this, a search in a new process is quick enough
 IDLE_SECONDS = 600.0
@@ -65,6 +69,8 @@ def fingerprint() -> str:
 
 
 def usable(path: Path) -> bool:
+    import socket
+
     return hasattr(socket, "AF_UNIX") and len(os.fsencode(path)) <= MAX_ADDRESS
 
 
@@ -100,8 +106,10 @@ class Pending:
 
 def send(path: Path, request: dict[str, Any]) -> Pending | None:
     """Send a question to the server at `path`; None when there is no server."""
-    if not usable(path) or not path.exists():
+    if not path.exists() or not usable(path):
         return None
+    import socket
+
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(CONNECT_TIMEOUT)
@@ -123,7 +131,7 @@ def address_of(kb_root: Path) -> Path:
 
 def listening(kb_root: Path) -> bool:
     path = address_of(kb_root)
-    return usable(path) and path.exists()
+    return path.exists() and usable(path)
 
 
 def send_search(kb_option: str | None, query: str, **options: Any) -> Pending | None:
@@ -210,6 +218,8 @@ class Watcher:
 
     def quiet(self) -> bool:
         """True when nothing changed since `mark()` (reads the events that arrived meanwhile)."""
+        import struct
+
         while not self.broken:
             try:
                 data = os.read(self.fd, 1 << 16)
@@ -268,6 +278,8 @@ class Server:
                 return
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()  # left by a server that was killed
+            import socket
+
             old_umask = os.umask(0o077)
             try:
                 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -355,6 +367,9 @@ class Server:
 
 
 def _same_user(conn: socket.socket) -> bool:
+    import socket
+    import struct
+
     if not hasattr(socket, "SO_PEERCRED"):
         return True  # elsewhere the socket's 0600 mode is the check
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
