@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 
@@ -33,6 +33,8 @@ MAX_QUERY_BYTES = 1024
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
 WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
 CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)
+READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
+T = TypeVar("T")
 MANIFEST = "manifest.json"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -361,8 +363,7 @@ class Index:
             return sync
         updates: list[dict[str, Any]] = []
         deletes: list[str] = []
-        with ix.searcher() as searcher:
-            indexed = {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed}
+        indexed = _reading(ix, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed})
         for rel in sorted(changed):
             data = self._read_bytes(rel) if self.kb.is_document(rel) else None
             if data is None:
@@ -538,7 +539,7 @@ class Index:
             sync = self.refresh(progress, rebuild=True)
             ix = self._open()
         try:
-            return self._search(ix, query, doc_type, tag, since, limit, sync)
+            return _reading(ix, lambda searcher: self._search(searcher, query, doc_type, tag, since, limit, sync))
         except PmopsError:
             raise
         except Exception:  # noqa: BLE001 - a damaged segment file fails in many ways: rebuild, retry once
@@ -546,7 +547,7 @@ class Index:
             if not may_rebuild:
                 raise NeedsRebuild("unreadable") from None
             sync = self.refresh(progress, rebuild=True)
-            return self._search(self._open(), query, doc_type, tag, since, limit, sync)
+            return _reading(self._open(), lambda searcher: self._search(searcher, query, doc_type, tag, since, limit, sync))
 
     def _parser(self, schema):  # noqa: ANN001, ANN202
         whoosh = _whoosh()
@@ -559,12 +560,12 @@ class Index:
         parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
         return parser
 
-    def _search(self, ix, query, doc_type, tag, since, limit, sync: Sync | None) -> Results:  # noqa: ANN001
+    def _search(self, searcher, query, doc_type, tag, since, limit, sync: Sync | None) -> Results:  # noqa: ANN001
         from pmops import taxonomy
 
         whoosh = _whoosh()
         wq = whoosh.query
-        parser = self._parser(ix.schema)
+        parser = self._parser(searcher.schema)
         text = _DATE_CLAUSE.sub(lambda m: "date:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(1)), query)
         try:
             with warnings.catch_warnings():
@@ -582,25 +583,24 @@ class Index:
             filters.append(wq.DateRange("date", dt.datetime.combine(since, dt.time()), None))
         if filters:
             parsed = wq.And([parsed, *filters])
-        with ix.searcher() as searcher:
-            if sync is None:  # not caught up here (the server knew nothing changed)
-                sync = Sync(documents=searcher.doc_count())
-            found = searcher.search(parsed, limit=limit)
-            # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
-            # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
-            reader = searcher.reader()
-            stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
-                     for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
-            hits = [self._hit(h, stems) for h in found]
-            suggestion = None
-            if not hits:
-                corrected = searcher.correct_query(words, text)
-                if corrected.query != words:
-                    suggestion = corrected.string
-            # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
-            exact = len(hits) < limit or found.has_exact_length()
-            total = len(hits) if len(hits) < limit else found.estimated_length()
-            return Results(hits, total, query, suggestion, sync, exact)
+        if sync is None:  # not caught up here (the server knew nothing changed)
+            sync = Sync(documents=searcher.doc_count())
+        found = searcher.search(parsed, limit=limit)
+        # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
+        # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
+        reader = searcher.reader()
+        stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
+                 for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
+        hits = [self._hit(h, stems) for h in found]
+        suggestion = None
+        if not hits:
+            corrected = searcher.correct_query(words, text)
+            if corrected.query != words:
+                suggestion = corrected.string
+        # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
+        exact = len(hits) < limit or found.has_exact_length()
+        total = len(hits) if len(hits) < limit else found.estimated_length()
+        return Results(hits, total, query, suggestion, sync, exact)
 
     def _hit(self, hit, stems: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
         stored = hit.fields()
@@ -622,6 +622,24 @@ class Index:
             score=float(hit.score or 0.0),
             snippet=" ".join(snippet.split()),
         )
+
+
+def _reading(ix, read: Callable[[Any], T]) -> T:  # noqa: ANN001 - whoosh index
+    """`read(searcher)` on the index's latest generation. Whoosh opens some of a segment's files
+    only when first read, and a commit by another process deletes the files of segments it merged
+    away: a read that lost its files to a newer generation is run again on that one. Any other
+    failure (a damaged file) is the caller's."""
+    for attempt in range(READ_ATTEMPTS):
+        generation = ix.latest_generation()
+        try:
+            with ix.searcher() as searcher:
+                return read(searcher)
+        except PmopsError:
+            raise
+        except Exception:
+            if attempt == READ_ATTEMPTS - 1 or ix.latest_generation() == generation:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _phrases_as_pairs(query, wq):  # noqa: ANN001, ANN202 - whoosh queries

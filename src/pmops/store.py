@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,17 +22,25 @@ def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None, du
     (someone saved it in an editor meanwhile); with None, refuse to overwrite any file.
     `durable=False` skips the fsyncs, for a batch that syncs once at its end.
     """
-    if path.is_symlink():
-        raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
+    # One lstat tells absent, link or file apart: an import creates thousands of files.
     try:
-        current = path.read_bytes()
+        mode: int | None = os.lstat(path).st_mode
     except FileNotFoundError:
-        current = None
+        mode = None
+    if mode is not None and stat.S_ISLNK(mode):
+        raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
+    current = None
+    if mode is not None:
+        with contextlib.suppress(FileNotFoundError):
+            current = path.read_bytes()
     if current is not None and (expected_sha is None or content_hash(current) != expected_sha):
         what = "already exists" if expected_sha is None else "changed on disk since it was read"
         raise Conflict(f"{path}: {what}; nothing was written", hint="run the command again")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temp_beside(path)
+    try:
+        fd, tmp = _temp_beside(path)
+    except FileNotFoundError:  # a new folder
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

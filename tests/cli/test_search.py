@@ -344,3 +344,37 @@ def test_concurrent_rebuilds_take_turns(kb_copy: Path) -> None:
     assert sum(1 for o in outputs if o["rebuilt"]) == 1
     done = subprocess.run([PMOPS, "search", "thermal", "--json"], cwd=kb_copy, capture_output=True, text=True)
     assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
+
+
+def test_a_read_outlives_another_process_merging_its_segments(pmops, example_kb: Path) -> None:
+    """Whoosh opens a segment's stored fields only when first read, and another process's commit
+    deletes the files of the segments it merged: the read is run again on the new generation
+    (seen in the concurrency stress test as a crashed search)."""
+    from whoosh import index as whoosh_index
+
+    from pmops import index as pmops_index
+    from pmops.kb import KnowledgeBase
+
+    pmops("index")
+    ix = KnowledgeBase.open(example_kb).index._open()
+
+    def reader_of_a_new_note(title: str):  # noqa: ANN202
+        """A read of a note just added (its own small segment), during which another process merges."""
+        note = json.loads(pmops("insight", "add", "--title", title, "--source", "interview", "--json").stdout)
+        merged: list[bool] = []
+
+        def read(searcher) -> dict:  # noqa: ANN001 - whoosh Searcher
+            if not merged:
+                other = whoosh_index.open_dir(str(example_kb / ".git" / "pmops" / "index"))
+                other.writer().commit(optimize=True)  # one segment; the old segments' files are deleted
+                merged.append(True)
+            return searcher.document(path=note["path"])
+
+        return note, read
+
+    _, read = reader_of_a_new_note("First note about capybaras")
+    with pytest.raises(Exception), ix.searcher() as searcher:  # noqa: B017, PT011 - whatever Whoosh raises
+        read(searcher)  # without a retry, the read fails
+    note, read = reader_of_a_new_note("Second note about capybaras")
+    assert pmops_index._reading(ix, read)["id"] == note["id"]
+    assert len(hits(pmops, "capybaras")) == 2
