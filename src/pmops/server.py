@@ -134,6 +134,22 @@ def listening(kb_root: Path) -> bool:
     return path.exists() and usable(path)
 
 
+def answering(kb_root: Path) -> bool:
+    """Whether a server accepts connections for the KB (`listening` only sees its socket file,
+    which a killed server leaves behind)."""
+    if not listening(kb_root):
+        return False
+    import socket
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(CONNECT_TIMEOUT)
+            conn.connect(os.fspath(address_of(kb_root)))
+    except OSError:
+        return False
+    return True
+
+
 def send_search(kb_option: str | None, query: str, **options: Any) -> Pending | None:
     """Ask the KB's server for `pmops search` results; None when there is no server."""
     from pmops import locate

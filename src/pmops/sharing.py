@@ -154,12 +154,32 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
     healthy = index._open() is not None and index._manifest() is not None  # noqa: SLF001 - the index's own health
     checks.append(Check("index", healthy, f"{index.dir}" + ("" if healthy else " is missing, damaged or out of date"),
                         None if healthy else "pmops index --rebuild (searches also rebuild it by themselves)"))  # fmt: skip
+    documents = None
     if healthy:
         sync = index.refresh()
+        documents = sync.documents
         stale = sync.added + sync.modified + sync.removed
         checks.append(Check("index freshness", True, f"{sync.documents} documents; caught up {stale} changes"))
         if sync.problems:
             listed = "; ".join(f"{p}: {r}" for p, r in sorted(sync.problems.items())[:5])
             checks.append(Check("unreadable files", False, f"{len(sync.problems)} files cannot be read: {listed}",
                                 "fix them (pmops lint names the line), or move them out of the KB"))  # fmt: skip
+    checks.append(_search_server(kb, documents))
     return checks
+
+
+def _search_server(kb, documents: int | None) -> Check:  # noqa: ANN001 - KnowledgeBase
+    """Whether searches here are answered by a resident search server, and why not (never a
+    failure: without one, a search does the work itself)."""
+    from pmops import server
+
+    mode = kb.config.search_server
+    log = kb.state_dir / "server.log"
+    if server.answering(kb.root):
+        return Check("search server", True, f"running (search_server: {mode}); its log: {log}")
+    if mode == "off":
+        return Check("search server", True, "off (search_server: off): each search reads the index itself")
+    if documents is not None and not server.wanted(mode, documents):
+        return Check("search server", True, f"not used below {server.SERVE_FROM:,} documents (search_server: {mode})")
+    return Check("search server", True, f"not running; the next search starts it (search_server: {mode})"
+                 + (f"; its last log: {log}" if log.exists() else ""))  # fmt: skip

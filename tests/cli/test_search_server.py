@@ -30,7 +30,7 @@ def wait_for(condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
 
 def start_server(kb: Path, *args: str) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(kb), *args])
-    assert wait_for(lambda: connectable(kb) or proc.poll() is not None), "the server did not start"
+    assert wait_for(lambda: server.answering(kb) or proc.poll() is not None), "the server did not start"
     return proc
 
 
@@ -106,19 +106,10 @@ def test_a_search_starts_the_server_as_configured(example_kb: Path) -> None:
         handle.write("search_server: always\n")
     run()
     try:
-        assert wait_for(lambda: connectable(example_kb))
+        assert wait_for(lambda: server.answering(example_kb))
         assert served(example_kb, "thermal")
     finally:
         stop(example_kb)
-
-
-def connectable(kb: Path) -> bool:
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.connect(str(server.address_of(kb)))
-    except OSError:
-        return False
-    return True
 
 
 def stop(kb: Path) -> None:
@@ -160,7 +151,7 @@ def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) 
         os.kill(int(pid), signal.SIGKILL)
     assert server.address_of(served_kb).exists()  # a dead server's socket is left behind
     assert json.loads(pmops("search", "thermal", "--json").stdout)  # the command searches itself…
-    assert wait_for(lambda: connectable(served_kb))  # …and starts a new one
+    assert wait_for(lambda: server.answering(served_kb))  # …and starts a new one
     assert served(served_kb, "thermal")
 
 
@@ -222,3 +213,18 @@ def test_a_server_leaves_when_its_kb_is_deleted(example_kb: Path) -> None:
     started = time.monotonic()
     assert proc.wait(timeout=30) == 0
     assert time.monotonic() - started < 8  # well before it would have left for idleness
+
+
+def test_doctor_says_whether_a_server_answers_and_why_not(served_kb: Path) -> None:
+    def detail() -> str:
+        done = subprocess.run([PMOPS, "doctor", "--json"], cwd=served_kb, capture_output=True, text=True, check=True)
+        return next(c["detail"] for c in json.loads(done.stdout) if c["check"] == "search server")
+
+    assert detail().startswith("running (search_server: always)")
+    stop(served_kb)
+    assert detail().startswith("not running; the next search starts it")
+    config = served_kb / "pmops.yaml"
+    config.write_text(config.read_text().replace("search_server: always", "search_server: auto"))
+    assert detail() == "not used below 5,000 documents (search_server: auto)"
+    config.write_text(config.read_text().replace("search_server: auto", "search_server: off"))
+    assert detail().startswith("off (search_server: off)")
