@@ -39,6 +39,8 @@ AUTO = {
     "key": ("id", "key", "ticket", "ticket id", "response id", "external id", "row id"),
 }
 _SPLIT = re.compile(r"[;,|]")
+TEXT = ("title", "quote", "body")  # an insight needs one of these from its row
+PROSE_CHARS = 25  # mean length from which a column of sentences is free text
 
 
 @dataclass
@@ -51,6 +53,7 @@ class RowProblem:
 class Imported:
     mapping: dict[str, str]  # column -> field
     ignored: list[str]
+    guessed: str | None = None  # the column taken as the quote for having the longest free text
     rows: int = 0
     added: list[str] = field(default_factory=list)  # ids
     existing: int = 0  # rows whose key was imported before
@@ -64,7 +67,7 @@ class Imported:
             "rows": self.rows, "imported": len(self.added), "already_imported": self.existing,
             "failed": [{"row": p.row, "error": p.message} for p in self.failed],
             "flagged": [{"row": p.row, "warning": p.message} for p in self.flagged],
-            "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored,
+            "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
         }  # fmt: skip
 
@@ -97,6 +100,20 @@ def mapping_for(headers: list[str], explicit: list[str], fields: set[str]) -> tu
                 mapping[column] = target
                 break
     return mapping, [h for h in headers if h not in mapping]
+
+
+def free_text_column(columns: list[str], rows: list[dict[str, str]]) -> str | None:
+    """The column most like the answers to an open question, such as a survey's "What could be
+    better?": sentences (most cells have spaces), the longest on average. None when none is."""
+    best, longest = None, PROSE_CHARS - 1.0
+    for column in columns:
+        cells = [row[column] for row in rows if row.get(column)]
+        if not cells or sum(" " in cell for cell in cells) * 2 < len(cells):
+            continue
+        mean = sum(map(len, cells)) / len(cells)
+        if mean > longest:
+            best, longest = column, mean
+    return best
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -176,7 +193,22 @@ def import_csv(
     fields = {f.name for f in doctype.fields} - {"id"}
     headers, rows = read_csv(path)
     mapping, ignored = mapping_for(headers, maps, fields)
-    result = Imported(mapping, ignored, rows=len(rows), dry_run=dry_run)
+    guessed = None
+    if not any(target in mapping.values() for target in TEXT):  # a survey's question as a header
+        guessed = free_text_column(ignored, rows)
+        if guessed is None:
+            raise InvalidInput(f"{path.name}: no column holds the insights' text",
+                               hint=f"map one with --map COLUMN=quote (or title, body); columns: {', '.join(headers)}")  # fmt: skip
+        mapping[guessed] = "quote"
+        ignored.remove(guessed)
+    given = {*mapping.values(), *(defaults or {})}
+    for fld in doctype.required:
+        if fld.name not in ("id", "title") and fld.name not in given and not fld.default:
+            # Said once for the file, not once per row.
+            also = " or give every row one with --source" if fld.name == "source" else ""
+            raise InvalidInput(f"{path.name}: no column gives the insights' {fld.name}",
+                               hint=f"map one with --map COLUMN={fld.name}{also}; columns: {', '.join(headers)}")  # fmt: skip
+    result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run)
     known = _imported_keys(kb, doctype)
     taken = kb.existing_ids(doctype)
     changes, added_tags, seen = [], [], set(known)

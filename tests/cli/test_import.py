@@ -76,6 +76,24 @@ def test_dry_run_writes_nothing_and_bad_usage_is_exit_2(pmops, kb: Path, tmp_pat
     assert "not UTF-8" in pmops("insight", "import", str(tmp_path / "latin1.csv"), code=2).stderr
 
 
+def test_a_surveys_open_question_becomes_the_quote_and_missing_columns_are_one_line(pmops, kb: Path, tmp_path: Path) -> None:
+    """A survey tool's headers are its questions: the column of longest free text is the quote
+    (said in the output). Without any text or any source, the file is refused up front."""
+    source = write_csv(tmp_path / "survey.csv", [row[:5] + [row[6], "4"] for row in ROWS[:2]],
+                       header=[*HEADER[:5], "Anything else?", "Score (1-5)"])  # fmt: skip
+    before = commit_count(kb)
+    no_source = pmops("insight", "import", str(source), code=2).stderr
+    assert "no column gives the insights' source" in no_source and "--source" in no_source
+    result = json.loads(pmops("insight", "import", str(source), "--source", "survey", "--json").stdout)
+    assert result["guessed_quote"] == "Anything else?" and result["mapping"]["Anything else?"] == "quote"
+    assert result["imported"] == 2 and "Score (1-5)" in result["ignored_columns"]
+    shown = pmops("insight", "import", str(source), "--source", "survey").stdout
+    assert "Anything else? → quote (the longest free text)" in shown
+    numbers = write_csv(tmp_path / "numbers.csv", [["smb", "3"]], header=["Plan", "Score"])
+    assert "no column holds the insights' text" in pmops("insight", "import", str(numbers), "--source", "survey", code=2).stderr
+    assert commit_count(kb) == before + 1
+
+
 def test_rows_without_a_key_column_are_keyed_by_content(pmops, kb: Path, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "plain.csv", [["Slow export", "interview", "Export takes minutes"]] * 2 + [
         ["Fast search", "survey", "Search is great"]], header=["Title", "Channel", "Notes"])  # fmt: skip

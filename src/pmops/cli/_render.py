@@ -269,7 +269,7 @@ def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
 
 def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
     out = console()
-    mapped = ", ".join(f"{c} → {f}" for c, f in result.mapping.items())
+    mapped = ", ".join(f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items())
     out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
     verb = "would import" if result.dry_run else "imported"
     out.print(f"{result.rows} rows: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")

@@ -119,7 +119,7 @@ def themes(
 def import_(
     ctx: typer.Context,
     csv_file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV export (comma, semicolon or tab separated, UTF-8).")],
-    map_: Annotated[list[str] | None, typer.Option("--map", metavar="COLUMN=FIELD", help="Map a column to a field (repeatable); common headers map themselves.")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="COLUMN=FIELD", help="Map a column to a field (repeatable); common headers map themselves, and the longest free text is the quote when nothing else is.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="The source of rows that have none (e.g. survey).")] = None,
     tag: TagOpt = None,
     new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")] = False,
