@@ -237,8 +237,10 @@ def themes(found: list, by: str) -> None:
         out.print("[dim]no insights match[/dim]")
         return
     grid = Table(header_style="bold")
-    for column, opts in (("theme", {}), ("insights", {"justify": "right"}), ("customers", {"justify": "right"}),
-                         ("trend", {}), ("addressed", {}), ("latest quote", {"overflow": "fold", "ratio": 1})):  # fmt: skip
+    # The theme and its figures stay on one line; the quote takes the rest of the width.
+    for column, opts in (("theme", {"no_wrap": True}), ("insights", {"justify": "right"}), ("customers", {"justify": "right"}),
+                         ("trend", {"no_wrap": True}), ("addressed", {"no_wrap": True}),
+                         ("latest quote", {"overflow": "fold", "ratio": 1})):  # fmt: skip
         grid.add_column(column, **opts)
     arrows = {"up": "[green]↑[/green]", "down": "[red]↓[/red]", "flat": "→", "new": "[cyan]new[/cyan]"}
     for theme in found:
