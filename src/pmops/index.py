@@ -39,9 +39,13 @@ MANIFEST = "manifest.json"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Markdown syntax that means nothing to a reader of a snippet.
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](target) -> text
+_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")  # [text](target), [a [2]](t) -> the text
 _LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+(?:\[[ xX]\][ \t]+)?", re.MULTILINE)
 _EMPHASIS = re.compile(r"\*{1,3}|`+|(?<!\w)_{1,3}|_{1,3}(?!\w)")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?[ \t]*)?$", re.MULTILINE)  # |---|:--|
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")  # <https://…>, <a@b.org> -> inside
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")  # <section class="…">, </div>, <br/>
+_TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)  # Liquid/Jinja tags in published handbooks
 _DATE_CLAUSE = re.compile(r"date:\s*(\[[^\]]*\]|\S+)", re.IGNORECASE)
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 HIT_START, HIT_END = "\x02", "\x03"  # marks around highlighted words in a snippet
@@ -705,9 +709,14 @@ def _lower_fields(query: str) -> str:
 
 
 def _searchable_body(body: str) -> str:
-    """The body as a reader sees it: no comments or markdown markers; links keep their text."""
-    text = _LINK.sub(r"\1", _COMMENT.sub("", body))
-    return _EMPHASIS.sub("", _LINE_MARKER.sub("", text))
+    """The body as a reader sees it, for snippets: no comments, HTML tags, template tags, table
+    rules or markdown markers; links and autolinks keep their text, table cells their content."""
+    import html
+
+    text = _TEMPLATE.sub("", _COMMENT.sub("", body))
+    text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
+    text = _TABLE_RULE.sub("", text).replace("|", " ")
+    return html.unescape(_EMPHASIS.sub("", _LINE_MARKER.sub("", text)))
 
 
 def _field_kinds(registry) -> dict[str, str]:  # noqa: ANN001
