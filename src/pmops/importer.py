@@ -118,17 +118,29 @@ def free_text_column(columns: list[str], rows: list[dict[str, str]]) -> str | No
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a folder, not a CSV file") from None
+    # Excel's "Unicode text" export is UTF-16 with a byte-order mark; everything else, UTF-8.
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: not UTF-8 (byte {exc.start})", hint="export the file as CSV UTF-8") from None
     if not text.strip():
         raise InvalidInput(f"{path}: the file is empty")
+    # Excel may start a CSV with a `sep=;` line naming its delimiter.
+    declared = re.match(r"sep=(.)\r?\n", text)
+    if declared:
+        text = text[declared.end() :]
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    if declared:  # a subclass: csv.excel itself is shared
+        dialect = type("Declared", (dialect,), {"delimiter": declared.group(1)})
     csv.field_size_limit(16 * 1024 * 1024)
     reader = csv.reader(io.StringIO(text), dialect)
     try:

@@ -94,6 +94,18 @@ def test_a_surveys_open_question_becomes_the_quote_and_missing_columns_are_one_l
     assert commit_count(kb) == before + 1
 
 
+def test_excel_exports_are_read_as_excel_writes_them(pmops, kb: Path, tmp_path: Path) -> None:
+    """A `sep=;` first line names the delimiter; "Unicode text" is UTF-16 with tabs."""
+    (tmp_path / "sep.csv").write_text("sep=;\nTitle;Channel;Notes\nSlow, very slow export;interview;Minutes\n")
+    (tmp_path / "unicode.txt").write_bytes("Title\tChannel\tNotes\r\nCafé search is slow\tsurvey\tMinutes\r\n".encode("utf-16"))
+    for name, title in (("sep.csv", "Slow, very slow export"), ("unicode.txt", "Café search is slow")):
+        result = json.loads(pmops("insight", "import", str(tmp_path / name), "--json").stdout)
+        assert result["imported"] == 1 and result["mapping"] == {"Title": "title", "Channel": "source", "Notes": "body"}
+        assert json.loads(pmops("show", result["ids"][0], "--json").stdout)["title"] == title
+    assert csv.excel.delimiter == ","
+    assert "is a folder" in pmops("insight", "import", str(tmp_path), code=2).stderr
+
+
 def test_rows_without_a_key_column_are_keyed_by_content(pmops, kb: Path, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "plain.csv", [["Slow export", "interview", "Export takes minutes"]] * 2 + [
         ["Fast search", "survey", "Search is great"]], header=["Title", "Channel", "Notes"])  # fmt: skip
