@@ -121,6 +121,11 @@ class Repo:
         out = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", pathspec)[1]
         return sorted(set(filter(None, out.split("\0"))))
 
+    def untracked(self, pathspec: str) -> set[Path]:
+        """Files git does not track yet (and does not ignore), as absolute paths."""
+        out = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", pathspec)[1]
+        return {self.root / rel for rel in out.split("\0") if rel}
+
     # -- state ---------------------------------------------------------------------
 
     def identity(self) -> Identity:

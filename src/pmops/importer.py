@@ -57,6 +57,7 @@ class Imported:
     rows: int = 0
     added: list[str] = field(default_factory=list)  # ids
     existing: int = 0  # rows whose key was imported before
+    recovered: int = 0  # of those, rows an unfinished import wrote and this one commits
     failed: list[RowProblem] = field(default_factory=list)
     flagged: list[RowProblem] = field(default_factory=list)  # PII warnings (the row was imported)
     commit: str | None = None
@@ -64,7 +65,7 @@ class Imported:
 
     def to_json(self) -> dict:
         return {
-            "rows": self.rows, "imported": len(self.added), "already_imported": self.existing,
+            "rows": self.rows, "imported": len(self.added), "already_imported": self.existing, "recovered": self.recovered,
             "failed": [{"row": p.row, "error": p.message} for p in self.failed],
             "flagged": [{"row": p.row, "warning": p.message} for p in self.flagged],
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
@@ -161,14 +162,14 @@ def _row_key(row: dict[str, str], mapping: dict[str, str]) -> str:
     return "sha1:" + hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
-def _imported_keys(kb, doctype) -> set[str]:  # noqa: ANN001 - KnowledgeBase, DocType
-    """The source keys already in the KB. Only files that mention the key field are parsed:
-    in a KB of thousands of insights, most were never imported."""
+def _imported_keys(kb, doctype) -> dict[str, Path]:  # noqa: ANN001 - KnowledgeBase, DocType
+    """The source keys already in the KB, with their files. Only files that mention the key
+    field are parsed: in a KB of thousands of insights, most were never imported."""
     from pmops import documents
     from pmops.errors import DocumentError
 
     folder = kb.root / doctype.folder
-    keys: set[str] = set()
+    keys: dict[str, Path] = {}
     for path in kb.paths(folder) if folder.is_dir() else ():
         try:
             data = path.read_bytes()
@@ -178,8 +179,18 @@ def _imported_keys(kb, doctype) -> set[str]:  # noqa: ANN001 - KnowledgeBase, Do
         except (OSError, DocumentError):
             continue
         if key:
-            keys.add(str(key))
+            keys[str(key)] = path
     return keys
+
+
+def _unfinished(kb, folder: Path, files: list[Path], commit: bool | None) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
+    """Those of `files` (this file's rows, found in the KB) that git does not track: an earlier
+    import wrote them and was killed before its commit. This import commits them."""
+    repo = kb.repo if (kb.config.commit if commit is None else commit) else None
+    if repo is None or not files:
+        return []
+    untracked = repo.untracked(repo.pathspec(folder))
+    return sorted(path for path in files if path in untracked)
 
 
 def _title_from(text: str) -> str:
@@ -222,10 +233,17 @@ def import_csv(
                                hint=f"map one with --map COLUMN={fld.name}{also}; columns: {', '.join(headers)}")  # fmt: skip
     result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run)
     known = _imported_keys(kb, doctype)
+    keys = [_row_key(row, mapping) for row in rows]
+    unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
+    result.recovered = len(unfinished)
     taken = kb.existing_ids(doctype)
     changes, added_tags, seen = [], [], set(known)
-    for number, row in enumerate(rows, 1):
-        key = _row_key(row, mapping)
+    for path_ in unfinished:  # their tags new to the taxonomy never reached it
+        for tag in kb.read(path_).meta.get("tags") or []:
+            resolved = kb.taxonomy.resolve(str(tag), allow_new=True)
+            if resolved.note == "new" and new_tags and resolved.tag not in added_tags:
+                added_tags.append(resolved.tag)
+    for number, (row, key) in enumerate(zip(rows, keys), 1):
         if key in seen:
             result.existing += 1
             continue
@@ -269,10 +287,12 @@ def import_csv(
         result.added.append(doc.meta["id"])
         if progress and (number % 250 == 0 or number == len(rows)):
             progress(number, len(rows))
-    if dry_run or not changes:
+    if dry_run or not (changes or unfinished):
         return result
     if added_tags:
         changes.append(kb.taxonomy_change(added_tags))
-    message = f"pmops: import {len(result.added)} insights from {path.name}"
-    result.commit = kb.write(changes, message, commit=commit)
+    message = f"pmops: import {len(result.added) + len(unfinished)} insights from {path.name}"
+    if unfinished:
+        message += f" ({len(unfinished)} written by an earlier import that did not finish)"
+    result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)
     return result

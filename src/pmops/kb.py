@@ -571,12 +571,20 @@ class KnowledgeBase:
         after = before.with_fields({taxonomy.UNSORTED: [*current, *added]})
         return path, (before if path.exists() else None), after
 
-    def write(self, changes: list[tuple[Path, Document | None, Document]], message: str, *, commit: bool | None) -> str | None:
+    def write(
+        self,
+        changes: list[tuple[Path, Document | None, Document]],
+        message: str,
+        *,
+        commit: bool | None,
+        unfinished: list[Path] | None = None,
+    ) -> str | None:
         """Write documents atomically under the KB lock, then commit exactly those paths.
 
-        `changes` are (path, the document as read or None for a new file, the new one).
-        Returns the commit sha, or None when commits are off. A failed commit leaves
-        the files on disk and says so.
+        `changes` are (path, the document as read or None for a new file, the new one);
+        `unfinished` are files already on disk that a killed command wrote but never
+        committed, to commit with these. Returns the commit sha, or None when commits are
+        off. A failed commit leaves the files on disk and says so.
         """
         commit = self.config.commit if commit is None else commit
         repo = self.repo if commit else None
@@ -603,6 +611,7 @@ class KnowledgeBase:
                 for path, before, after in changes[: len(written)]:
                     store.undo(path, before, after)
                 raise
+            written += unfinished or []
             sha = None
             if repo:
                 try:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pmops import __version__
 from pmops.errors import GitError, PmopsError
+from pmops.store import TEMP_SUFFIX
 
 
 def _repo(kb):  # noqa: ANN001, ANN202
@@ -148,8 +151,10 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
         lock.acquire()
         lock.release()
         checks.append(Check("write lock", True, "free"))
+        writing = False
     except Timeout:
         checks.append(Check("write lock", False, "another pmops command holds the write lock", "wait for it to finish"))
+        writing = True  # its temporary files are in use
     index = kb.index
     healthy = index._open() is not None and index._manifest() is not None  # noqa: SLF001 - the index's own health
     checks.append(Check("index", healthy, f"{index.dir}" + ("" if healthy else " is missing, damaged or out of date"),
@@ -164,8 +169,23 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
             listed = "; ".join(f"{p}: {r}" for p, r in sorted(sync.problems.items())[:5])
             checks.append(Check("unreadable files", False, f"{len(sync.problems)} files cannot be read: {listed}",
                                 "fix them (pmops lint names the line), or move them out of the KB"))  # fmt: skip
+    leftovers = [] if writing else _leftover_temp_files(kb.root)
+    if leftovers:
+        shown = ", ".join(kb.rel(p) for p in leftovers[:3]) + (" …" if len(leftovers) > 3 else "")
+        checks.append(Check("leftover files", False, f"{len(leftovers)} temporary files of a stopped pmops command: {shown}",
+                            "they hold nothing the KB needs (the files they were to replace are intact): delete them"))  # fmt: skip
     checks.append(_search_server(kb, documents))
     return checks
+
+
+def _leftover_temp_files(root: Path) -> list[Path]:
+    """Temporary files a pmops command killed while writing left behind (`store.atomic_write`
+    renames them into place otherwise); hidden folders such as .git are not searched."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder, name) for name in files if name.endswith(TEMP_SUFFIX)]
+    return sorted(found)
 
 
 def _search_server(kb, documents: int | None) -> Check:  # noqa: ANN001 - KnowledgeBase

@@ -13,6 +13,7 @@ from pmops.documents import content_hash
 from pmops.errors import Conflict, LockTimeout
 
 LOCK_TIMEOUT = 30.0
+TEMP_SUFFIX = ".pmops-tmp"  # a file being written; git-ignored by `pmops init`
 
 
 def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None, durable: bool = True) -> None:
@@ -69,7 +70,7 @@ def _temp_beside(path: Path) -> tuple[int, str]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     while True:
-        tmp = str(path.parent / f".{path.name[:40]}.{os.getpid()}.{next(_counter)}.pmops-tmp")
+        tmp = str(path.parent / f".{path.name[:40]}.{os.getpid()}.{next(_counter)}{TEMP_SUFFIX}")
         try:
             return os.open(tmp, flags, 0o644), tmp
         except FileExistsError:

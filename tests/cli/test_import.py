@@ -106,6 +106,24 @@ def test_excel_exports_are_read_as_excel_writes_them(pmops, kb: Path, tmp_path: 
     assert "is a folder" in pmops("insight", "import", str(tmp_path), code=2).stderr
 
 
+def test_an_import_stopped_before_its_commit_is_committed_by_the_next_one(pmops, kb: Path, tmp_path: Path) -> None:
+    """Killed after writing its files, before the taxonomy and the commit: importing the file
+    again commits those files (and their new tags) instead of counting them as done."""
+    source = write_csv(tmp_path / "survey.csv", ROWS[:2])
+    extra = ("--tag", "okapi-theme", "--new-tag")
+    imported(pmops, source, *extra, "--no-commit")
+    git(kb, "checkout", "--", "taxonomy.yaml")  # as if killed before it was written
+    assert len(git(kb, "status", "--porcelain").splitlines()) == 2
+    before = commit_count(kb)
+    again = imported(pmops, source, *extra)
+    assert (again["imported"], again["already_imported"], again["recovered"]) == (0, 2, 2)
+    assert commit_count(kb) == before + 1 and git(kb, "status", "--porcelain") == ""
+    assert "2 written by an earlier import that did not finish" in git(kb, "log", "-1", "--format=%s")
+    assert "okapi-theme" in (kb / "taxonomy.yaml").read_text()
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    assert imported(pmops, source, *extra)["recovered"] == 0 and commit_count(kb) == before + 1
+
+
 def test_rows_without_a_key_column_are_keyed_by_content(pmops, kb: Path, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "plain.csv", [["Slow export", "interview", "Export takes minutes"]] * 2 + [
         ["Fast search", "survey", "Search is great"]], header=["Title", "Channel", "Notes"])  # fmt: skip

@@ -97,6 +97,12 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     run(kb, "index", "--rebuild")
     unreadable = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
     assert "broken.md" in unreadable["unreadable files"]["detail"]
+    (kb / "broken.md").unlink()
+    # A command killed while writing leaves its temporary file (git ignores it).
+    (kb / "insights" / ".ins-x.md.4242.0.pmops-tmp").write_text("---\n")
+    assert git(kb, "status", "--porcelain") == ""
+    left = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
+    assert set(left) == {"leftover files"} and "insights/.ins-x.md.4242.0.pmops-tmp" in left["leftover files"]["detail"]
 
 
 def test_sync_auto_pushes_in_the_background_and_never_fails_a_write(clones: tuple[Path, Path], tmp_path: Path) -> None:

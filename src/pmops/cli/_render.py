@@ -275,6 +275,9 @@ def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
     out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
     verb = "would import" if result.dry_run else "imported"
     out.print(f"{result.rows} rows: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")
+    if result.recovered:
+        done = "would commit" if result.dry_run else "committed"
+        out.print(f"[yellow]{done} {result.recovered} rows an earlier import wrote but was stopped before committing[/yellow]")
     for problem in result.failed:
         out.print(f"[red]row {problem.row}:[/red] {safe(problem.message)}", soft_wrap=True)
     for problem in result.flagged:
