@@ -564,12 +564,12 @@ class Index:
         parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
         return parser
 
-    def _search(self, searcher, query, doc_type, tag, since, limit, sync: Sync | None) -> Results:  # noqa: ANN001
+    def _query(self, schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None):  # noqa: ANN001, ANN202
+        """(the words as parsed, the query to run: phrases read from pairs, the options as filters)."""
         from pmops import taxonomy
 
-        whoosh = _whoosh()
-        wq = whoosh.query
-        parser = self._parser(searcher.schema)
+        wq = _whoosh().query
+        parser = self._parser(schema)
         text = _DATE_CLAUSE.sub(lambda m: "date:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(1)), query)
         try:
             with warnings.catch_warnings():
@@ -585,8 +585,10 @@ class Index:
             filters.append(wq.Term("tags", taxonomy.normalise(tag)))
         if since:
             filters.append(wq.DateRange("date", dt.datetime.combine(since, dt.time()), None))
-        if filters:
-            parsed = wq.And([parsed, *filters])
+        return words, (wq.And([parsed, *filters]) if filters else parsed)
+
+    def _search(self, searcher, query, doc_type, tag, since, limit, sync: Sync | None) -> Results:  # noqa: ANN001
+        words, parsed = self._query(searcher.schema, query, doc_type, tag, since)
         if sync is None:  # not caught up here (the server knew nothing changed)
             sync = Sync(documents=searcher.doc_count())
         found = searcher.search(parsed, limit=limit)
@@ -598,9 +600,14 @@ class Index:
         hits = [self._hit(h, stems) for h in found]
         suggestion = None
         if not hits:
-            corrected = searcher.correct_query(words, text)
-            if corrected.query != words:
-                suggestion = corrected.string
+
+            def finds(text: str) -> bool:
+                try:
+                    return not searcher.search(self._query(searcher.schema, text, doc_type, tag, since)[1], limit=1).is_empty()
+                except InvalidInput:
+                    return False
+
+            suggestion = _did_you_mean(searcher, query, finds)
         # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
         exact = len(hits) < limit or found.has_exact_length()
         total = len(hits) if len(hits) < limit else found.estimated_length()
@@ -644,6 +651,57 @@ def _reading(ix, read: Callable[[Any], T]) -> T:  # noqa: ANN001 - whoosh index
             if attempt == READ_ATTEMPTS - 1 or ix.latest_generation() == generation:
                 raise
     raise AssertionError("unreachable")
+
+
+def _did_you_mean(searcher, text: str, finds: Callable[[str], bool]) -> str | None:  # noqa: ANN001 - whoosh Searcher
+    """The query with each word the index does not know replaced by a close one it does.
+
+    Not Whoosh's `correct_query`: it corrects each field's copy of a word against that field's
+    words alone (titles, here), and its ranking ignores the edit distance, so the most frequent
+    word two edits away beats the right one a single edit away ("papr" -> "per"). Here the
+    candidates are the words of titles and bodies as written (their spelling lists), fewest
+    edits first, then the first letter kept, a length close to the word typed, the most
+    documents. The first choice for every word is kept unless another candidate makes the
+    query find something ("thermal papr": "paper", not "pair"). Field names and values,
+    operators and stop words are left alone."""
+    from whoosh.analysis import STOP_WORDS
+
+    reader, stem = searcher.reader(), _stemmer()
+    spans: list[tuple[int, int]] = []
+    options: list[list[str]] = []
+    for match in _WORD.finditer(text):
+        word, lowered = match.group(), match.group().lower()
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+        if before == ":" or after == ":" or word in ("AND", "OR", "NOT") or lowered in STOP_WORDS or len(word) < 3:
+            continue
+        if ("body", stem(lowered)) in reader or ("title", stem(lowered)) in reader:
+            continue
+        for edits in (1, 2):
+            near = {w for field in ("title", "body") for w in reader.terms_within(field, lowered, edits)} - {lowered}
+            if near:
+                ranked = sorted(near, key=lambda w: (w[:1] != lowered[:1], abs(len(w) - len(lowered)),
+                                                     -reader.doc_frequency("body", stem(w)), w))  # fmt: skip
+                spans.append(match.span())
+                options.append(ranked[:5])
+                break
+    if not spans:
+        return None
+
+    def spelled(choice: list[str]) -> str:
+        out, at = [], 0
+        for (start, end), word in zip(spans, choice):
+            out += [text[at:start], word.capitalize() if text[start].isupper() else word]
+            at = end
+        return "".join(out) + text[at:]
+
+    best = [ranked[0] for ranked in options]
+    if not finds(spelled(best)):
+        for i, ranked in enumerate(options):
+            trial = next((t for t in ([*best[:i], word, *best[i + 1 :]] for word in ranked[1:]) if finds(spelled(t))), None)
+            if trial is not None:
+                best = trial
+                break
+    return spelled(best)
 
 
 def _phrases_as_pairs(query, wq):  # noqa: ANN001, ANN202 - whoosh queries

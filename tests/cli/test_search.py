@@ -80,6 +80,18 @@ def test_no_match_is_exit_0_with_a_suggestion(pmops, example_kb: Path) -> None:
     result = pmops("search", "milage claimz")
     assert "no results" in result.stdout and "did you mean: mileage claims" in result.stdout
     assert json.loads(pmops("search", "zzzqqq", "--json").stdout) == []
+    assert "did you mean" not in pmops("search", "zzzqqq").stdout
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("thermal papr", "thermal paper"),  # one letter short; "pair" is as close but finds nothing with "thermal"
+    ("aproval workflow", "approval workflow"),  # a word, not the stem "approv"
+    ("Onbording AND slak", "Onboarding AND slack"),  # operators and capitals kept
+    ("tag:pricng sfotware", "tag:pricng software"),  # field names and values kept
+])  # fmt: skip
+def test_did_you_mean_offers_the_words_that_were_meant(pmops, example_kb: Path, typed: str, meant: str) -> None:
+    shown = pmops("search", typed).stdout
+    assert f"did you mean: {meant}" in shown, shown
 
 
 def test_bad_queries_are_exit_2_quickly(pmops, example_kb: Path) -> None:
