@@ -119,6 +119,16 @@ def _working_days(start: dt.date, count: int) -> list[dt.date]:
     return days
 
 
+def _due(start: dt.date, days: int) -> dt.date:
+    """`days` after the start, on a working day: a weekend moves back to its Friday ("by the
+    end of the week"), or forward to the Monday when that Friday is before the start."""
+    day = start + dt.timedelta(days=days)
+    if day.weekday() < 5:
+        return day
+    friday = day - dt.timedelta(days=day.weekday() - 4)
+    return friday if friday >= start else day + dt.timedelta(days=7 - day.weekday())
+
+
 def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None, owners: list[str]) -> str:
     """Intro meetings, two a working day from the start: manager and buddy first, then process owners."""
     people, seen = [], {name.casefold()}
@@ -158,7 +168,7 @@ def new_pm(kb, name: str, start: dt.date, *, area: str | None = None, buddy: str
     sections, owners = reading_list(kb, area)
     context: dict[str, Any] = {
         "name": name,
-        "due": lambda days: (start + dt.timedelta(days=days)).isoformat(),
+        "due": lambda days: _due(start, days).isoformat(),
         "reading_list": _reading_markdown(sections),
         "meetings": _meetings(start, name, manager, buddy, owners),
     }

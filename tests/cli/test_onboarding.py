@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -29,8 +30,11 @@ def test_a_plan_for_billing_links_only_existing_documents(pmops, example_kb: Pat
     themes = json.loads(pmops("insight", "themes", "--by", "tag", "--json").stdout)
     assert "### Strongest themes" in plan and "pricing:" in plan
     assert all(t for t in themes)
-    # Due dates follow the start date.
+    # Due dates follow the start date (a Tuesday), on working days: start + 4 is a Saturday.
     assert "W1-1 " in plan and "due 2026-12-02" in plan and "due 2027-03-01" in plan
+    dues = [dt.date.fromisoformat(d) for d in re.findall(r"due (\d{4}-\d{2}-\d{2})", plan)]
+    assert len(dues) == 15 and all(d.weekday() < 5 for d in dues)
+    assert "W1-2 Intro meetings from the schedule below (owner: Dana Reyes, due 2026-12-04)" in plan
     assert "2026-12-01 Intro with Ada Brooks (manager)" in plan
     assert json.loads(pmops("lint", "--json").stdout)[0]["severity"] == "warning"
     assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))
