@@ -208,7 +208,7 @@ def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
     out = console()
 
     def group(rows: list, title: str) -> None:
-        out.print(f"[bold]{title}[/bold]" + ("" if rows else " [dim]none[/dim]"))
+        out.print(f"[bold]{title}[/bold]" + ("" if rows else ": [dim]none[/dim]"))
         by_type: dict[str, list] = {}
         for record, via, broken in rows:
             by_type.setdefault("broken" if broken else record.type, []).append((record, via, broken))
@@ -220,13 +220,16 @@ def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
                 else:
                     out.print(f"    [cyan]{safe(record.id or record.path)}[/cyan]  {safe(record.title)}  [dim]via {safe(via)}[/dim]", soft_wrap=True)
 
-    group([(r, link.via if r else link.target, r is None) for link, r in graph.outgoing], "Links to")
-    sources: dict[str, tuple] = {}  # one row per linking document, naming every way it links
-    for record, link in graph.backlinks:
-        previous = sources.get(record.path)
-        vias = previous[1] + [link.via] if previous else [link.via]
-        sources[record.path] = (record, list(dict.fromkeys(vias)))
-    group([(r, ", ".join(vias), False) for r, vias in sources.values()], "Linked from")
+    def one_row_each(links: list) -> list:
+        """One row per document, naming every way it links ("via evidence, text")."""
+        rows: dict[str, tuple] = {}
+        for record, via in links:
+            key = record.path if record else via
+            rows[key] = (record, [*(rows[key][1] if key in rows else []), via])
+        return [(r, ", ".join(dict.fromkeys(vias)), r is None) for r, vias in rows.values()]
+
+    group(one_row_each([(r, link.via if r else link.target) for link, r in graph.outgoing]), "Links to")
+    group(one_row_each([(r, link.via) for r, link in graph.backlinks]), "Linked from")
 
 
 def themes(found: list, by: str) -> None:
