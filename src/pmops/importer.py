@@ -143,6 +143,7 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if declared:  # a subclass: csv.excel itself is shared
         dialect = type("Declared", (dialect,), {"delimiter": declared.group(1)})
     csv.field_size_limit(16 * 1024 * 1024)
+    _check_quotes(path, text, dialect)
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         headers = [h.strip() for h in next(reader)]
@@ -152,6 +153,21 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if len(set(headers)) != len(headers) or "" in headers:
         raise InvalidInput(f"{path}: every column needs a distinct, non-empty header")
     return headers, rows
+
+
+def _check_quotes(path: Path, text: str, dialect) -> None:  # noqa: ANN001 - a csv dialect
+    """Refuse a quote that is never closed: read leniently, the rest of the file would become
+    one cell of one row, reported as a row without its fields."""
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    started = 1
+    try:
+        for _ in reader:
+            started = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InvalidInput(f"{path}: a quoted cell opened on line {started} is never closed",
+                               hint='close it with ", or write a quote inside a quoted cell as ""') from None  # fmt: skip
+        # Other strictness (a quote after a closing quote): read as spreadsheets do.
 
 
 def _row_key(row: dict[str, str], mapping: dict[str, str]) -> str:

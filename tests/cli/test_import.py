@@ -74,6 +74,9 @@ def test_dry_run_writes_nothing_and_bad_usage_is_exit_2(pmops, kb: Path, tmp_pat
     assert "empty" in pmops("insight", "import", str(tmp_path / "empty.csv"), code=2).stderr
     (tmp_path / "latin1.csv").write_bytes("title\nCaf\xe9\n".encode("latin-1"))
     assert "not UTF-8" in pmops("insight", "import", str(tmp_path / "latin1.csv"), code=2).stderr
+    (tmp_path / "open.csv").write_text('Title,Channel\nFine,survey\n"Never closed,survey\nLast,survey\n')
+    assert "opened on line 3 is never closed" in pmops("insight", "import", str(tmp_path / "open.csv"), code=2).stderr
+    assert list((kb / "insights").glob("*.md")) == []
 
 
 def test_a_surveys_open_question_becomes_the_quote_and_missing_columns_are_one_line(pmops, kb: Path, tmp_path: Path) -> None:
