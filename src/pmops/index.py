@@ -619,7 +619,7 @@ class Index:
         try:
             from pmops import documents
 
-            body = _searchable_body(documents.body_of((self.kb.root / stored["path"]).read_bytes()))
+            body = _readable_body(documents.body_of((self.kb.root / stored["path"]).read_bytes()))
         except (OSError, UnicodeDecodeError):
             pass
         snippet = _snippet(body, stems) or " ".join(body.split())[:200]
@@ -766,7 +766,7 @@ def _lower_fields(query: str) -> str:
     return re.sub(r"\b([A-Za-z_]+):", lambda m: m.group(1).lower() + ":", query)
 
 
-def _searchable_body(body: str) -> str:
+def _readable_body(body: str) -> str:
     """The body as a reader sees it, for snippets: no comments, HTML tags, template tags, table
     rules or markdown markers; links and autolinks keep their text, table cells their content."""
     import html
