@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -50,6 +51,8 @@ def test_docs_link_to_existing_files() -> None:
 def test_readme_tour_commands_run_on_the_example_kb(tmp_path: Path) -> None:
     """Every `$ pmops …` line of the README runs; its exit code is 2 when its output shows an error."""
     kb = copy_kb(EXAMPLE_KB, tmp_path / "kb")
+    for sample in EXAMPLE_KB.parent.glob("*.csv"):  # beside the KB, as in examples/
+        shutil.copy(sample, tmp_path / sample.name)
     lines = (ROOT / "README.md").read_text().splitlines()
     ran = 0
     for i, line in enumerate(lines):
