@@ -5,6 +5,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp -R "$here/kb" "$work/kb"
+cp "$here/survey-responses.csv" "$work/"
 cd "$work/kb"
 export PMOPS_KB="$work/kb" NO_COLOR=1 COLUMNS="${COLUMNS:-110}"
 # A throwaway identity for the demo's commits, only if git has none.
@@ -28,6 +29,8 @@ id="$(pmops insight list --json --since 2026-11-01 | python3 -c 'import json,sys
 step pmops show "$id"
 step pmops insight add --title "Typo in a tag" --source survey --tag aprovals || true
 step pmops search "slack approve"
+step pmops search "thermal papr"
+step pmops insight import ../survey-responses.csv --source survey
 step pmops insight themes --by area
 step pmops links ins-260114
 step pmops process list
