@@ -127,6 +127,13 @@ def test_an_import_stopped_before_its_commit_is_committed_by_the_next_one(pmops,
     assert imported(pmops, source, *extra)["recovered"] == 0 and commit_count(kb) == before + 1
 
 
+def test_a_file_of_bad_rows_lists_twenty_and_counts_the_rest(pmops, kb: Path, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "bad.csv", [[f"Row {n}", "survey", "2026-13-01"] for n in range(25)], header=["Title", "Channel", "Date"])
+    shown = pmops("insight", "import", str(source), code=1).stdout
+    assert shown.count("is not a date") == 20 and "… and 5 more rows (--json lists every one)" in shown
+    assert len(json.loads(pmops("insight", "import", str(source), "--json", code=1).stdout)["failed"]) == 25
+
+
 def test_rows_without_a_key_column_are_keyed_by_content(pmops, kb: Path, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "plain.csv", [["Slow export", "interview", "Export takes minutes"]] * 2 + [
         ["Fast search", "survey", "Search is great"]], header=["Title", "Channel", "Notes"])  # fmt: skip

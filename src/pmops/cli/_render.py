@@ -272,6 +272,9 @@ def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
         out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
 
 
+IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged); a bad export can fail every row
+
+
 def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
     out = console()
     mapped = ", ".join(f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items())
@@ -281,10 +284,11 @@ def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
     if result.recovered:
         done = "would commit" if result.dry_run else "committed"
         out.print(f"[yellow]{done} {result.recovered} rows an earlier import wrote but was stopped before committing[/yellow]")
-    for problem in result.failed:
-        out.print(f"[red]row {problem.row}:[/red] {safe(problem.message)}", soft_wrap=True)
-    for problem in result.flagged:
-        out.print(f"[yellow]row {problem.row}:[/yellow] {safe(problem.message)}", soft_wrap=True)
+    for problems, colour in ((result.failed, "red"), (result.flagged, "yellow")):
+        for problem in problems[:IMPORT_PROBLEMS_SHOWN]:
+            out.print(f"[{colour}]row {problem.row}:[/{colour}] {safe(problem.message)}", soft_wrap=True)
+        if len(problems) > IMPORT_PROBLEMS_SHOWN:
+            out.print(f"[{colour}]… and {len(problems) - IMPORT_PROBLEMS_SHOWN} more rows[/{colour}] [dim](--json lists every one)[/dim]")
     if result.commit:
         out.print(f"[dim]commit {result.commit[:10]}[/dim]")
 
