@@ -663,7 +663,7 @@ def _did_you_mean(searcher, text: str, finds: Callable[[str], bool]) -> str | No
     edits first, then the first letter kept, a length close to the word typed, the most
     documents. The first choice for every word is kept unless another candidate makes the
     query find something ("thermal papr": "paper", not "pair"). Field names and values,
-    operators and stop words are left alone."""
+    prefixes (`therm*`), operators and stop words are left alone."""
     from whoosh.analysis import STOP_WORDS
 
     reader, stem = searcher.reader(), _stemmer()
@@ -672,8 +672,8 @@ def _did_you_mean(searcher, text: str, finds: Callable[[str], bool]) -> str | No
     for match in _WORD.finditer(text):
         word, lowered = match.group(), match.group().lower()
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
-        if before == ":" or after == ":" or word in ("AND", "OR", "NOT") or lowered in STOP_WORDS or len(word) < 3:
-            continue
+        if before == ":" or after in (":", "*", "?") or word in ("AND", "OR", "NOT") or lowered in STOP_WORDS or len(word) < 3:
+            continue  # a field, a prefix or wildcard, an operator, a stop word
         if ("body", stem(lowered)) in reader or ("title", stem(lowered)) in reader:
             continue
         for edits in (1, 2):

@@ -88,6 +88,7 @@ def test_no_match_is_exit_0_with_a_suggestion(pmops, example_kb: Path) -> None:
     ("aproval workflow", "approval workflow"),  # a word, not the stem "approv"
     ("Onbording AND slak", "Onboarding AND slack"),  # operators and capitals kept
     ("tag:pricng sfotware", "tag:pricng software"),  # field names and values kept
+    ("therml* papr", "therml* pair"),  # a prefix is kept as typed
 ])  # fmt: skip
 def test_did_you_mean_offers_the_words_that_were_meant(pmops, example_kb: Path, typed: str, meant: str) -> None:
     shown = pmops("search", typed).stdout
