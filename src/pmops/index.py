@@ -46,6 +46,7 @@ _TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")  # <https://…>, <a@b.org> -> inside
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")  # <section class="…">, </div>, <br/>
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)  # Liquid/Jinja tags in published handbooks
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE)  # "## What we heard" -> "What we heard:"
 _DATE_CLAUSE = re.compile(r"date:\s*(\[[^\]]*\]|\S+)", re.IGNORECASE)
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 HIT_START, HIT_END = "\x02", "\x03"  # marks around highlighted words in a snippet
@@ -768,12 +769,15 @@ def _lower_fields(query: str) -> str:
 
 def _readable_body(body: str) -> str:
     """The body as a reader sees it, for snippets: no comments, HTML tags, template tags, table
-    rules or markdown markers; links and autolinks keep their text, table cells their content."""
+    rules or markdown markers; headings end with a colon; links and autolinks keep their text,
+    table cells their content."""
     import html
 
     text = _TEMPLATE.sub("", _COMMENT.sub("", body))
     text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
     text = _TABLE_RULE.sub("", text).replace("|", " ")
+    # A heading introduces what follows it: "Context: Customers build…", not "Context Customers build…".
+    text = _HEADING.sub(lambda m: m.group(1) + ("" if m.group(1)[-1:] in ".:?!" else ":"), text)
     return html.unescape(_EMPHASIS.sub("", _LINE_MARKER.sub("", text)))
 
 

@@ -66,14 +66,15 @@ def test_snippets_are_highlighted_and_plain_in_json(pmops, example_kb: Path) -> 
 
 
 def test_snippets_read_like_text_not_markup(pmops, kb: Path) -> None:
-    """Published handbooks hold tables, HTML, template tags and autolinks: a snippet shows their text."""
+    """Published handbooks hold tables, HTML, template tags and autolinks: a snippet shows their
+    text, and a heading introduces what follows it."""
     (kb / "handbook.md").write_text(
         "# Research\n\n{% include note.html %}\n<section class=\"method--section\">\n\n"
         "| Role | Contact |\n|:---|---:|\n| Researcher | <okapi-team@example.org> |\n\n"
         "See [the okapi guide [2]](https://example.org/guide) &amp; {{ page.title }} more.\n</section>\n"
     )
     snippet = hits(pmops, "okapi")[0]["snippet"]
-    assert snippet == "Research Role Contact Researcher okapi-team@example.org See the okapi guide [2] & more."
+    assert snippet == "Research: Role Contact Researcher okapi-team@example.org See the okapi guide [2] & more."
 
 
 def test_no_match_is_exit_0_with_a_suggestion(pmops, example_kb: Path) -> None:
