@@ -118,13 +118,16 @@ class Repo:
 
     def list_files(self, pathspec: str) -> list[str]:
         """Files git tracks or would track (untracked, not ignored), repository-relative."""
-        out = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", pathspec)[1]
-        return sorted(set(filter(None, out.split("\0"))))
+        return sorted(self._ls_files("--cached", pathspec))
 
     def untracked(self, pathspec: str) -> set[Path]:
         """Files git does not track yet (and does not ignore), as absolute paths."""
-        out = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", pathspec)[1]
-        return {self.root / rel for rel in out.split("\0") if rel}
+        return {self.root / rel for rel in self._ls_files(None, pathspec)}
+
+    def _ls_files(self, which: str | None, pathspec: str) -> set[str]:
+        """`git ls-files` of the untracked, not ignored files, and of `which` ones too."""
+        out = self.run("ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", pathspec)[1]
+        return set(filter(None, out.split("\0")))
 
     # -- state ---------------------------------------------------------------------
 

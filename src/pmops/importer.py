@@ -254,11 +254,9 @@ def import_csv(
     result.recovered = len(unfinished)
     taken = kb.existing_ids(doctype)
     changes, added_tags, seen = [], [], set(known)
-    for path_ in unfinished:  # their tags new to the taxonomy never reached it
-        for tag in kb.read(path_).meta.get("tags") or []:
-            resolved = kb.taxonomy.resolve(str(tag), allow_new=True)
-            if resolved.note == "new" and new_tags and resolved.tag not in added_tags:
-                added_tags.append(resolved.tag)
+    if new_tags:  # the unfinished import's new tags never reached the taxonomy
+        unknown = (kb.taxonomy.resolve(str(t), allow_new=True) for p in unfinished for t in kb.read(p).meta.get("tags") or [])
+        added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
     for number, (row, key) in enumerate(zip(rows, keys), 1):
         if key in seen:
             result.existing += 1

@@ -675,7 +675,7 @@ def _did_you_mean(searcher, text: str, finds: Callable[[str], bool]) -> str | No
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
         if before == ":" or after in (":", "*", "?") or word in ("AND", "OR", "NOT") or lowered in STOP_WORDS or len(word) < 3:
             continue  # a field, a prefix or wildcard, an operator, a stop word
-        if ("body", stem(lowered)) in reader or ("title", stem(lowered)) in reader:
+        if any((field, stem(lowered)) in reader for field in ("body", "title")):
             continue
         for edits in (1, 2):
             near = {w for field in ("title", "body") for w in reader.terms_within(field, lowered, edits)} - {lowered}
