@@ -478,6 +478,9 @@ class Index:
         tmp = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
+        # The state is taken before the files are read: whatever changes from now on (a commit
+        # by a writer meanwhile) is caught up by the next search, read twice at worst.
+        state = self._state(self._start())
         rels = [self.kb.rel(p) for p in self.kb.paths()]
         sync = Sync(documents=len(rels), rebuilt=reason)
         ix = whoosh.index.create_in(str(tmp), self.schema())
@@ -502,8 +505,7 @@ class Index:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        # The state is taken after the files were read: what changes from now on is caught up.
-        manifest = {**self._state(self._start()), "problems": sync.problems}
+        manifest = {**state, "problems": sync.problems}
         old = self.dir.with_name(f"{self.dir.name}.old-{os.getpid()}")
         if self.dir.exists():
             os.replace(self.dir, old)
