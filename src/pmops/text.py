@@ -1,0 +1,30 @@
+"""Words for numbers: one helper for counts and plurals, so no user ever reads "1 plans" or "None"."""
+
+from __future__ import annotations
+
+_IRREGULAR = {"person": "people", "analysis": "analyses", "criterion": "criteria", "datum": "data"}
+
+
+def plural(noun: str) -> str:
+    """The English plural of a (last) word: plan → plans, entry → entries, match → matches."""
+    head, _, last = noun.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    lower = last.lower()
+    if lower in _IRREGULAR:
+        return prefix + _IRREGULAR[lower]
+    if lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return prefix + last[:-1] + "ies"
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return prefix + last + "es"
+    return prefix + last + "s"
+
+
+def count(n: int | float, noun: str, many: str | None = None) -> str:
+    """'1 plan', '2 plans', '0 plans', '1,204 insights'; `many` names an irregular plural."""
+    number = f"{n:,}" if isinstance(n, int) else f"{n:,.1f}".rstrip("0").rstrip(".")
+    return f"{number} {noun if n == 1 else many or plural(noun)}"
+
+
+def or_unknown(value: object, unknown: str = "unknown") -> str:
+    """A value for people: never the string 'None'."""
+    return unknown if value is None or value == "" else str(value)
