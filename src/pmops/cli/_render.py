@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pmops.cli._shared import console, note, plain, print_json, safe
+from pmops.text import count
 
 
 def value_text(value: Any) -> str:
@@ -90,7 +91,7 @@ def findings(report) -> None:  # noqa: ANN001 - lint.Report
         )
         if f.hint:
             out.print(f"    [dim]hint: {safe(f.hint)}[/dim]", soft_wrap=True)
-    summary = f"{report.files} files: {report.errors} errors, {report.warnings} warnings"
+    summary = f"{count(report.files, 'file')}: {count(report.errors, 'error')}, {count(report.warnings, 'warning')}"
     console(stderr=True).print(f"[dim]{summary}[/dim]")
 
 
@@ -142,9 +143,9 @@ def search_results(results) -> None:  # noqa: ANN001 - index.Results
 def index_sync(sync) -> None:  # noqa: ANN001 - index.Sync
     out = console()
     if sync.rebuilt:
-        out.print(f"rebuilt ({safe(sync.rebuilt)}): {sync.added} documents indexed")
+        out.print(f"rebuilt ({safe(sync.rebuilt)}): {count(sync.added, 'document')} indexed")
     else:
-        out.print(f"+{sync.added} ~{sync.modified} -{sync.removed}  ({sync.documents} files)")
+        out.print(f"+{sync.added} ~{sync.modified} -{sync.removed}  ({count(sync.documents, 'file')})")
     if sync.stale:
         out.print("[yellow]another process is updating the index; it will catch up on the next command[/yellow]")
     for path, reason in sorted(sync.problems.items()):
