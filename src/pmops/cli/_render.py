@@ -364,28 +364,19 @@ def metric(found) -> None:  # noqa: ANN001 - metrics.MetricView
 
 
 def report_summary(data: dict) -> None:
+    from pmops.reports.render import sentences
+
     out = console()
     out.print(f"[bold]{safe(data['kb'])}[/bold] — product report, {data['generated']}")
-    out.print("[bold]Metrics[/bold]")
+    out.print("[bold]Metrics[/bold]" + ("" if any(m["latest"] for m in data["metrics"]) else ": none recorded yet"))
     for m in data["metrics"]:
         if not m["latest"]:
             continue
         mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: " "}[m["on_target"]]
         target = f" / target {m['target']:g}" if m["target"] is not None else ""
         out.print(f"  {mark} {safe(m['name'])}: {m['latest']['value']:g} {safe(m['unit'])}{target}", soft_wrap=True)
-    r = data["research"]
-    out.print(f"[bold]Research[/bold]: {r['insights']['count']} insights, {r['recent']['count']} in the last {r['weeks']} weeks")
-    unaddressed = ", ".join(f"{t['theme']} ({t['insights']})" for t in data["themes"]["unaddressed"][:5])
-    out.print(f"  unaddressed themes: {safe(unaddressed or 'none')}", soft_wrap=True)
-    d = data["decisions"]["by_status"]
-    out.print("[bold]Decisions[/bold]: " + ", ".join(f"{b['count']} {s}" for s, b in d.items() if b["count"]))
-    p = data["processes"]
-    out.print(f"[bold]Processes[/bold]: {p['active']['count']} active, {p['stale']['count']} stale, {p['due']['count']} running this week")
-    ttp = data["onboarding"]["time_to_productivity"]
-    out.print(f"[bold]Onboarding[/bold]: {len(data['onboarding']['plans'])} plans, median {ttp['median_days_to_day30']} days to productive")
-    t = data["tools"]
-    out.print(f"[bold]Tools[/bold]: cost {t['total_cost']:,.0f}/year, overlaps {', '.join(t['overlaps']) or 'none'}, "
-              f"{len(t['renewals'])} renewals within 90 days")
+    for label, sentence in sentences(data).items():
+        out.print(f"[bold]{label}[/bold]: {safe(sentence)}", soft_wrap=True)
     out.print("[dim]pmops report --format html --out report.html for the full report[/dim]")
 
 

@@ -5,10 +5,46 @@ from __future__ import annotations
 from typing import Any
 
 from pmops import templates
+from pmops.text import count
+
+
+def sentences(data: dict[str, Any]) -> dict[str, str]:
+    """The report in one sentence a section, for the terminal summary and the top of each markdown section."""
+    r, d, p = data["research"], data["decisions"]["by_status"], data["processes"]
+    unaddressed = ", ".join(f"{t['theme']} ({t['insights']})" for t in data["themes"]["unaddressed"][:5])
+    decided = ", ".join(f"{b['count']} {status}" for status, b in d.items() if b["count"])
+    plans = data["onboarding"]["plans"]
+    t = data["tools"]
+    renewals = len(t["renewals"])
+    return {
+        "Research": f"{count(r['insights']['count'], 'insight')}, {r['recent']['count']} in the last {r['weeks']} weeks"
+        + (f"; unaddressed themes: {unaddressed}" if unaddressed else "; every theme is addressed" if data["themes"]["top"] else ""),
+        "Decisions": decided or "none recorded yet",
+        "Processes": f"{p['active']['count']} active, {p['stale']['count']} stale, {p['due']['count']} running this week"
+        if p["list"] else "none documented yet",
+        "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(data['onboarding']['time_to_productivity'])}"
+        if plans else "no plans yet",
+        "Tools": (f"cost {t['total_cost']:,.0f}/year, overlaps {', '.join(t['overlaps']) or 'none'}, "
+                  f"{count(renewals, 'renewal')} within 90 days") if t["categories"] else "none registered yet",
+    }  # fmt: skip
+
+
+def onboarding_time(ttp: dict) -> str:
+    """'median 28 days to productive (2 plans measured)', or why there is no median."""
+    median = ttp.get("median_days_to_day30")
+    measured = ttp.get("measured", {}).get("day30", 0)
+    if median is None:
+        return "time to productive not measured yet (no plan has finished its first month)"
+    return f"median {count(median, 'day')} to productive ({count(measured, 'plan')} measured)"
 
 
 def _ids(block: dict) -> str:
     return ", ".join(block["ids"][:12]) + (" …" if len(block["ids"]) > 12 else "")
+
+
+def _counted(block: dict) -> str:
+    """'0', or '2 (id, id)'."""
+    return f"{block['count']} ({_ids(block)})" if block["count"] else "0"
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -29,7 +65,7 @@ def markdown(report: dict[str, Any]) -> str:
     out += ["", "### Metric tree", ""]
     tree(report["metric_tree"])
     r = report["research"]
-    out += ["", "## Research", "", f"{r['insights']['count']} insights in all; the last {r['weeks']} weeks by source, segment and area:", ""]
+    out += ["", "## Research", "", f"{count(r['insights']['count'], 'insight')} in all; the last {r['weeks']} weeks by source, segment and area:", ""]
     for title, key in (("source", "by_source"), ("segment", "by_segment"), ("area", "by_area")):
         out += [f"| {title} | insights | ids |", "|---|---:|---|"]
         out += [f"| {name} | {block['count']} | {_ids(block)} |" for name, block in r[key].items()]
@@ -43,14 +79,13 @@ def markdown(report: dict[str, Any]) -> str:
     out += ["## Decisions", "", "| status | count | ids |", "|---|---:|---|"]
     out += [f"| {s} | {b['count']} | {_ids(b)} |" for s, b in report["decisions"]["by_status"].items()]
     p = report["processes"]
-    out += ["", "## Processes", "", f"Active {p['active']['count']}, stale {p['stale']['count']} ({_ids(p['stale'])}), "
-            f"running this week {p['due']['count']} ({_ids(p['due'])}).", ""]  # fmt: skip
+    out += ["", "## Processes", "", f"Active {p['active']['count']}, stale {_counted(p['stale'])}, "
+            f"running this week {_counted(p['due'])}.", ""]  # fmt: skip
     o = report["onboarding"]
     ttp = o["time_to_productivity"]
     out += ["## Onboarding", "", "| person | status | done | days since start | id |", "|---|---|---:|---:|---|"]
     out += [f"| {x['name']} | {x['status']} | {x['done']}/{x['total']} | {x['days_since_start']} | {x['id']} |" for x in o["plans"]]
-    out += ["", f"Median days to productive (Week 1 and Day 30 done): {ttp['median_days_to_day30']}; "
-            f"to plan complete: {ttp['median_days_to_complete']}.", ""]  # fmt: skip
+    out += ["", f"Onboarding: {onboarding_time(ttp)}.", ""]
     t = report["tools"]
     out += ["## Tool stack", "", f"Total cost per year: {t['total_cost']:,.0f}.", ""]
     out += [f"- Overlap in {c}: {', '.join(names)}" for c, names in t["overlaps"].items()]
@@ -108,4 +143,5 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
 def html(report: dict[str, Any], kb) -> str:  # noqa: ANN001 - KnowledgeBase
     """One self-contained page; links to documents are relative to the KB's root."""
     paths = {r.id: r.path for r in kb.records() if r.id}
-    return templates.render_html("report.html.j2", kb.root, report=report, charts=_charts(report), paths=paths)
+    return templates.render_html("report.html.j2", kb.root, report=report, charts=_charts(report), paths=paths, words=count,
+                                 onboarding_time=onboarding_time)
