@@ -9,8 +9,11 @@ User text never becomes an option: messages go through a file, paths come after
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -203,13 +206,14 @@ class Repo:
                 paths_args = ["--", *rel]
             self.run("add", *paths_args)
             try:
-                status, out, err = self.run("commit", "--only", "--quiet", "-F", msg_file, *paths_args, check=False)
+                self._note_python()
+                status, out, err = self._run_commit(msg_file, paths_args)
             except BaseException:
                 self._unstage(paths_args)  # the user's index as it was, whatever stopped the commit
                 raise
             if status != 0:
                 self._unstage(paths_args)
-                raise GitError(f"git commit failed: {_last_line(err or out)}")
+                raise GitError(_commit_failure(err + "\n" + out))
         finally:
             os.unlink(msg_file)
             if spec_file:
@@ -219,6 +223,37 @@ class Repo:
             return self.run("rev-parse", "HEAD", check=False)[1].strip()
         except OSError:
             return ""
+
+    def _run_commit(self, msg_file: str, paths_args: list[str]) -> tuple[int, str, str]:
+        """`git commit --only`, telling the user's hooks which Python runs this pmops
+        (`PMOPS_PYTHON`): the KB's pre-commit hook lints with it when pmops is not on PATH."""
+        kwargs = self._popen_kwargs()
+        kwargs["env"]["PMOPS_PYTHON"] = sys.executable
+        done = subprocess.run(["git", "commit", "--only", "--quiet", "-F", msg_file, *paths_args], **kwargs, check=False)
+        return done.returncode, done.stdout or "", done.stderr or ""
+
+    def _note_python(self) -> None:
+        """Note in .git/pmops/python which Python runs pmops here, for the hook of a `git commit`
+        made from a shell where pmops is not on PATH (best effort: the hook has other ways)."""
+        if not sys.executable:
+            return
+        note = self.git_dir / "pmops" / "python"
+        try:
+            if note.read_text(encoding="utf-8").strip() == sys.executable:
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+        tmp = None
+        try:
+            note.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="python-", dir=note.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(sys.executable + "\n")
+            os.replace(tmp, note)
+        except OSError:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def _pack_blobs(self, paths: list[Path]) -> None:
         """Put the files' contents into git's object store as one pack (`git fast-import`), so the
@@ -249,6 +284,26 @@ class Repo:
                 self.run("rm", "--cached", "--quiet", "--ignore-unmatch", *paths_args, check=False)
         except OSError:
             pass
+
+
+# What pre-commit says around a failing hook, which hides the hook's own message: its stash
+# and restore notes, the hooks' status lines ("pmops lint....Failed") and their headers.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CHATTER = re.compile(r"^(\[(INFO|WARNING)\] |- (hook id|exit code|duration|files were modified by this hook)\b"
+                      r"|hookid: )|\.{3,}\s*(\([^)]*\))?(Passed|Failed|Skipped)$")  # fmt: skip
+_FAILED_HOOK = re.compile(r"\.{3,}\s*(\([^)]*\))?Failed$")
+COMMIT_FAILURE_LINES = 3
+
+
+def _commit_failure(text: str) -> str:
+    """Why `git commit` failed, in one line: the failing hook's own words (its last lines)
+    rather than pre-commit's chatter, which ends with "Restored changes from …"."""
+    lines = [_ANSI.sub("", line).strip() for line in (text or "").splitlines()]
+    hooks = [after.split(":", 1)[1].strip() for before, after in zip(lines, lines[1:])
+             if _FAILED_HOOK.search(before) and after.startswith(("- hook id:", "hookid:"))]  # fmt: skip
+    said = [line for line in lines if line and not _CHATTER.search(line)]
+    reason = "; ".join(said[-COMMIT_FAILURE_LINES:]) if said else "unknown error"
+    return f"the pre-commit hook {', '.join(hooks)} failed: {reason}" if hooks else f"git commit failed: {reason}"
 
 
 def _last_line(text: str) -> str:

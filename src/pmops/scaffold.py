@@ -31,6 +31,7 @@ def _files(name: str) -> dict[str, bytes]:
         taxonomy.FILENAME: render("taxonomy.yaml"),
         ".gitignore": render("gitignore"),
         ".pre-commit-config.yaml": render("pre-commit-config.yaml"),
+        ".pre-commit-pmops.sh": render("pre-commit-pmops.sh"),  # the hook: finds pmops off PATH too
         "README.md": render("README.md.j2", name=name, doctypes=BUILTIN),
     }
     files.update({f"{t.folder}/.gitkeep": b"" for t in BUILTIN})
