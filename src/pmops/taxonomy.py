@@ -12,6 +12,8 @@ from pmops.errors import ConfigError, UnknownTag
 
 FILENAME = "taxonomy.yaml"
 UNSORTED = "unsorted"  # where --new-tag puts tags until product ops files them under a facet
+KINDS = ("theme", "signal")  # what a facet's tags say: a customer problem, or the kind of evidence
+SIGNAL_FACETS = ("signal", "signals")  # facets that are signals when taxonomy.yaml does not say
 _SEPARATORS = re.compile(r"[\s_/]+")
 _INVALID = re.compile(r"[^\w\-.+&]")
 
@@ -39,6 +41,7 @@ class Taxonomy:
     synonyms: dict[str, str] = field(default_factory=dict)
     deprecated: dict[str, str] = field(default_factory=dict)
     unsorted: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)  # facet -> "theme" | "signal"
 
     @property
     def tags(self) -> dict[str, str]:
@@ -50,6 +53,17 @@ class Taxonomy:
     @property
     def empty(self) -> bool:
         return not self.tags
+
+    def canonical(self, tag: str) -> str:
+        """The tag a document's tag stands for: a synonym's or a deprecated tag's replacement, else itself."""
+        return self.synonyms.get(tag) or self.deprecated.get(tag) or tag
+
+    def signals(self) -> set[str]:
+        """The tags of signal facets: kinds of evidence (a bug, praise, churn risk), not customer problems.
+
+        Every other tag — of a theme facet, unsorted, or unknown to the taxonomy — is a theme.
+        """
+        return {t for facet, tags in self.facets.items() if self.kinds.get(facet) == "signal" for t in tags}
 
     def resolve(self, given: str, *, allow_new: bool = False) -> Resolution:
         """Map a user's tag onto the vocabulary or raise UnknownTag with suggestions.
@@ -98,14 +112,22 @@ def from_data(data: Any) -> Taxonomy:
     """Build a Taxonomy from loaded YAML (all strings), checking its shape."""
     data = _mapping(data, "the file")
     facets: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
     for name, value in _mapping(data.get("facets"), "facets").items():
-        # A facet is either a list of tags or {description: …, tags: […]}.
+        # A facet is either a list of tags or {description: …, kind: theme|signal, tags: […]}.
         tags = value.get("tags") if isinstance(value, dict) else value
         facets[name] = _strings(tags, f"facets.{name}")
+        kind = value.get("kind") if isinstance(value, dict) else None
+        if kind is None:
+            kind = "signal" if normalise(str(name)) in SIGNAL_FACETS else "theme"
+        if kind not in KINDS:
+            raise ConfigError(f"{FILENAME}: facets.{name}.kind: '{kind}' is not one of: {', '.join(KINDS)}")
+        kinds[name] = kind
     pairs = {}
     for key in ("synonyms", "deprecated"):
         table = _mapping(data.get(key), key)
         if not all(isinstance(v, str) for v in table.values()):
             raise ConfigError(f"{FILENAME}: every '{key}' entry maps a tag to one tag")
         pairs[key] = {normalise(k): normalise(v) for k, v in table.items()}
-    return Taxonomy(facets, pairs["synonyms"], pairs["deprecated"], _strings(data.get(UNSORTED), UNSORTED))
+    unsorted = _strings(data.get(UNSORTED), UNSORTED)
+    return Taxonomy(facets, pairs["synonyms"], pairs["deprecated"], unsorted, kinds)

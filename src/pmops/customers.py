@@ -1,0 +1,40 @@
+"""Customer names as one key each: "Acme", "ACME Inc." and " acme " are one customer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Words that say what kind of company it is, not which one; dropped from the end of a name.
+LEGAL_SUFFIXES = frozenset(
+    "inc incorporated llc llp lp ltd limited gmbh mbh ag kg sa sas sarl srl spa bv nv corp corporation "
+    "co company plc pty pte oy ab kk".split()
+)
+# What people write in the customer field when they do not know it: no customer named.
+PLACEHOLDERS = frozenset({"na", "n a", "none", "unknown", "anonymous", "tbd"})
+_JOINED = re.compile(r"[.'’`]")  # S.A. → sa, O'Neil → oneil: these join the letters around them
+_WORD = re.compile(r"[^\W_]+")
+
+
+def key(name: object) -> str | None:
+    """The key a customer is counted by, or None when the value names no customer.
+
+    Unicode compatibility forms (NFKC), case and accents are folded; '&' reads 'and';
+    punctuation and runs of spaces separate words; legal suffixes (Inc., LLC, Ltd, GmbH,
+    S.A., AG, BV, Corp, Co, plc, Pty, …) are dropped from the end, never the name's only word.
+    """
+    if name is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(name)).casefold().replace("&", " and ")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    words = _WORD.findall(_JOINED.sub("", text))
+    while len(words) > 1 and (words[-1] in LEGAL_SUFFIXES or words[-1] == "and"):
+        words.pop()
+    joined = " ".join(words)
+    return joined if joined and joined not in PLACEHOLDERS else None
+
+
+def distinct(names: Iterable[object]) -> int:
+    """How many different customers the names are (values that name none are not counted)."""
+    return len({k for k in map(key, names) if k})
