@@ -56,6 +56,7 @@ RULES = {
         Rule("pii-card", "error", "a customer document contains a payment card number"),
         Rule("pii-email", "warning", "a customer document contains an email address"),
         Rule("pii-phone", "warning", "a customer document contains a phone number"),
+        Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
     )
 }
 
@@ -74,11 +75,14 @@ class Context:
     today: dt.date
     links: list[tuple[object, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
+    dated: dict[str, dt.date] = field(default_factory=dict)  # insight id -> its date
+    evidence: list[tuple[object, dt.date, list[str]]] = field(default_factory=list)  # decision doc, date, evidence ids
 
 
 def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - Record
     """Every per-document rule. Pages get the reader's checks and links only."""
     yield from _links(ctx, record)
+    _remember_evidence(ctx, record)
     doctype = record.doctype
     if doctype.name == "page":
         return
@@ -172,8 +176,40 @@ def _pii(record) -> Iterator[Finding]:  # noqa: ANN001
         )
 
 
+def _remember_evidence(ctx: Context, record) -> None:  # noqa: ANN001
+    """Insights' dates and decisions' evidence, compared once every document is read."""
+    when = record.values.get("date")
+    if not isinstance(when, dt.date) or not record.id:
+        return
+    if record.type == "insight":
+        ctx.dated[record.id] = when
+    elif record.type == "decision" and record.values.get("status") != "proposed":
+        # A proposal is still gathering evidence; once decided, its date is when it was taken.
+        ctx.evidence.append((record.doc, when, [str(r).strip() for r in record.values.get("evidence") or []]))
+
+
+def _evidence_after(ctx: Context) -> Iterator[Finding]:
+    from pmops.errors import PmopsError
+
+    for doc, decided, refs in ctx.evidence:
+        for ref in refs:
+            heard = ctx.dated.get(ref)
+            if heard is None and ref:  # an insight outside the files linted (a missing one is link-broken)
+                try:
+                    found = ctx.kb.find(ref)
+                except PmopsError:
+                    continue
+                heard = found.values.get("date") if found.type == "insight" else None
+            if isinstance(heard, dt.date) and heard > decided:
+                yield RULES["evidence-after-decision"].finding(
+                    doc.path, doc.line_of("evidence"), f"evidence {ref} is dated {heard}, after the decision ({decided})",
+                    "a decision rests on what was known when it was taken: fix the dates, or cite the later insight in 'links'",
+                )  # fmt: skip
+
+
 def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
-    """The rules that need every document: links to ids, near-duplicate processes."""
+    """The rules that need every document: links to ids, near-duplicate processes, evidence dates."""
+    yield from _evidence_after(ctx)
     for doc, where, target in ctx.links:
         if target not in known_ids and not ctx.kb.has_id(target):
             line = where if isinstance(where, int) else doc.line_of(where)
