@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pmops import customers
 from pmops.errors import InvalidInput, NotFound, PmopsError
 
 
@@ -97,8 +98,7 @@ def evidence(kb, record) -> Evidence:  # noqa: ANN001
             found.insights.append(kb.find(ref))
         except PmopsError:
             found.missing.append(ref)
-    customers = {str(r.values.get("customer")).casefold() for r in found.insights if r.values.get("customer")}
-    found.customers = len(customers)
+    found.customers = len({k for r in found.insights if (k := customers.key(r.values.get("customer")))})
     found.segments = sorted({r.values["segment"] for r in found.insights if r.values.get("segment")})
     dates = [r.values["date"] for r in found.insights if isinstance(r.values.get("date"), dt.date)]
     found.newest, found.oldest = (max(dates), min(dates)) if dates else (None, None)

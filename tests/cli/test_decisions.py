@@ -100,3 +100,13 @@ def test_relative_markdown_links_and_broken_ones(pmops, kb: Path) -> None:
     graph = json.loads(pmops("links", "handbook/a.md", "--json").stdout)
     assert [(o["path"], o["broken"]) for o in graph["outgoing"]] == [(None, True), ("handbook/b.md", False)]
     assert [b["path"] for b in json.loads(pmops("links", "handbook/b.md", "--json").stdout)["backlinks"]] == ["handbook/a.md"]
+
+
+def test_evidence_counts_a_customer_once_however_it_is_written(pmops, kb: Path) -> None:
+    ids = [insight(pmops, f"Approvals {n}", name, "smb") for n, name in enumerate(["Acme", "ACME Inc.", " acme ", "Globex"])]
+    ids.append(json.loads(pmops("insight", "add", "--title", "Nobody said", "--source", "survey", "--json").stdout)["id"])
+    both = decision(pmops, "Approve from Slack", *[a for i in ids for a in ("--evidence", i)])
+    assert json.loads(pmops("show", both["id"], "--json").stdout)["evidence_summary"]["customers"] == 2  # Acme and Globex
+    assert "5 insights from 2 customers" in pmops("show", both["id"]).stdout
+    alone = decision(pmops, "Ask the survey again", "--evidence", ids[-1])
+    assert "1 insight from no customer named" in pmops("show", alone["id"]).stdout
