@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from pmops.doctypes import PROCESS, PROCESS_KINDS
+from pmops import templates
+from pmops.doctypes import CADENCES, PROCESS, PROCESS_KINDS
 from tests.conftest import commit_count, git
 
 
@@ -86,6 +88,35 @@ def test_due_follows_the_cadence_from_the_process_date(
     path.write_text(path.read_text().replace(f"date: {dt.date.today()}", f"date: {start}"))
     listed = json.loads(pmops("process", "list", "--due", "--today", today, "--json").stdout)
     assert [p["id"] for p in listed] == ([created["id"]] if due else [])
+
+
+# How each cadence reads in a sentence, and the sentence of each template that says it.
+PHRASES = {"weekly": "every week", "biweekly": "every two weeks", "monthly": "once a month",
+           "quarterly": "once a quarter", "per-launch": "for each launch", "ad-hoc": "when needed"}  # fmt: skip
+SENTENCES = {
+    "prioritization": "Decide, {}, what the team builds next",
+    "sprint-planning": "Start every sprint ({}) with a goal",
+    "roadmap-review": "{}, check the roadmap",
+}
+NOT_ENGLISH = re.compile(r"\b(a|an|every|each)\s+(weekly|biweekly|monthly|quarterly|per-launch|ad-hoc)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("cadence", CADENCES)
+@pytest.mark.parametrize("kind", PROCESS_KINDS)
+def test_every_template_says_every_cadence_in_english(kind: str, cadence: str) -> None:
+    text = templates.render(f"process-{kind}.md.j2", None, cadence=cadence, owner="Maya Chen", body="")
+    assert not NOT_ENGLISH.search(text)
+    assert f"{cadence})" not in text and f"{cadence}," not in text  # the raw value never stands in the prose
+    if kind in SENTENCES:
+        phrase = PHRASES[cadence] if SENTENCES[kind][0] != "{" else PHRASES[cadence].capitalize()
+        assert SENTENCES[kind].format(phrase) in text
+
+
+def test_the_prioritization_ritual_reads_once_a_month(pmops, kb: Path) -> None:
+    created = new(pmops, "prioritization")
+    assert "Decide, once a month, what the team builds next" in (kb / created["path"]).read_text()
+    launch = new(pmops, "roadmap-review", "--cadence", "per-launch")
+    assert "\nFor each launch, check the roadmap against what we learned" in (kb / launch["path"]).read_text()
 
 
 def test_missing_section_or_owner_makes_lint_fail_naming_it(pmops, kb: Path) -> None:
