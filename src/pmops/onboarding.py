@@ -11,6 +11,7 @@ from typing import Any
 
 from pmops import checklists
 from pmops.errors import Conflict, InvalidInput, NotFound
+from pmops.text import count
 
 _STEP = re.compile(
     r"^(?P<id>[A-Z][A-Z0-9]*-\d+)\s+(?P<text>.*?)"
@@ -203,9 +204,11 @@ class Progress:
         return (self.today - self.plan.values["start"]).days
 
     @property
-    def expected(self) -> float:
-        """Share of steps due by today."""
-        return sum(1 for s in self.steps if s.due and s.due <= self.today) / len(self.steps) if self.steps else 0.0
+    def expected(self) -> float | None:
+        """Share of steps due by today; None when no step has a due date (nothing to pace against)."""
+        if not any(s.due for s in self.steps):
+            return None
+        return sum(1 for s in self.steps if s.due and s.due <= self.today) / len(self.steps)
 
     @property
     def actual(self) -> float:
@@ -215,14 +218,19 @@ class Progress:
     def state(self) -> str:
         if self.plan.values.get("status") == "complete":
             return "complete"
-        return "overdue" if self.overdue else "on track"
+        if self.days_since_start < 0:
+            return "not started"
+        if self.overdue:
+            return "overdue"
+        return "on track" if self.expected is not None else "in progress"
 
     def to_json(self, *, detail: bool = False) -> dict:
         data = {
             "name": self.name, "id": self.plan.id, "person": self.plan.values.get("person"),
             "start": _iso(self.plan.values.get("start")), "area": self.plan.values.get("area"),
             "done": self.done, "total": len(self.steps), "overdue": [s.id for s in self.overdue],
-            "days_since_start": self.days_since_start, "expected_pace": round(self.expected, 3),
+            "days_since_start": self.days_since_start,
+            "expected_pace": None if self.expected is None else round(self.expected, 3),
             "actual_pace": round(self.actual, 3), "status": self.state,
             "days_to_day30": _days(self.plan, "day30_completed"), "days_to_complete": _days(self.plan, "completed"),
         }  # fmt: skip
@@ -287,14 +295,136 @@ def done(kb, name: str, ref: str, today: dt.date | None = None, *, commit: bool 
     return result
 
 
-def time_to_productivity(kb) -> dict:  # noqa: ANN001
-    """Median days from start to the first month's steps done, and to the whole plan, across plans."""
-    plans = list(kb.records(kb.doctype("onboarding")))
-    day30 = [d for p in plans if (d := _days(p, "day30_completed")) is not None]
-    complete = [d for p in plans if (d := _days(p, "completed")) is not None]
+# -- time to productivity -------------------------------------------------------------------
+
+PRODUCTIVE_WITHIN_DAYS = 45  # a plan whose Week 1 and Day 30 steps are still open after this many days is late
+COMPLETE_WITHIN_DAYS = 135  # a plan still open after this many days (its 90 days and half again) is late
+MIN_PLANS_MEASURED = 3  # fewer measured plans than this: "not enough data", no median
+
+
+@dataclass
+class Measure:
+    """One plan's time to a milestone: finished in `days`, still open at `days` (late), or not counted and why."""
+
+    plan: Any  # kb.Record
+    name: str
+    state: str  # "finished", "late" (still open past the limit: at least `days`), "not counted"
+    days: int | None = None
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        data = {"id": self.plan.id, "name": self.name, "state": self.state, "days": self.days}
+        if self.state == "late":
+            plan_steps = steps(self.plan.doc.body)
+            data.update(done=sum(s.done for s in plan_steps), total=len(plan_steps))
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def _reached(plan, plan_steps: list[Step], field_name: str, prefixes: tuple | None) -> tuple[bool, dt.date | None]:  # noqa: ANN001
+    """Whether the milestone was reached and on which day: the stamped field, else the steps' own dates
+    (a plan ticked in an editor has no stamp); reached with no date when a ticked step has none."""
+    when = plan.values.get(field_name)
+    if isinstance(when, dt.date):
+        return True, when
+    chosen = [s for s in plan_steps if prefixes is None or s.id.split("-")[0] in prefixes]
+    days = [s.done_on for s in chosen]
+    if (chosen and all(s.done for s in chosen)) or (prefixes is None and plan.values.get("status") == "complete"):
+        return True, max(days) if days and all(days) else None
+    return False, None
+
+
+def _measure(plan, name: str, today: dt.date, field_name: str, prefixes: tuple | None, limit: int) -> Measure:  # noqa: ANN001
+    start = plan.values.get("start")
+    if not isinstance(start, dt.date):
+        return Measure(plan, name, "not counted", reason="no start date")
+    if start > today:
+        return Measure(plan, name, "not counted", reason=f"starts on {start.isoformat()}")
+    plan_steps = steps(plan.doc.body)
+    reached, when = _reached(plan, plan_steps, field_name, prefixes)
+    if reached and when is None:
+        return Measure(plan, name, "not counted", reason="done, but on a day nobody wrote down")
+    if reached and when is not None:
+        return Measure(plan, name, "finished", (when - start).days)
+    if prefixes is not None and not any(s.id.split("-")[0] in prefixes for s in plan_steps):
+        return Measure(plan, name, "not counted", reason="the plan has no Week 1 or Day 30 steps")
+    open_days = (today - start).days
+    if open_days > limit:
+        return Measure(plan, name, "late", open_days)
+    why = f"open at day {open_days}, too early to tell (late after day {limit})"
+    return Measure(plan, name, "not counted", open_days, reason=why)
+
+
+def _median(measures: list[Measure]) -> tuple[float | int | None, bool]:
+    """The median of finished and late plans, and whether it is only a lower bound.
+
+    A late plan's days are a lower bound (it is still open). The median of the lower
+    bounds is exact when every late plan sorts above the middle: raising them cannot
+    move it. Otherwise the true median is at least that number.
+    """
+    counted = sorted((m for m in measures if m.state in ("finished", "late")), key=lambda m: (m.days, m.state == "late"))
+    if not counted:
+        return None, False
+    median = statistics.median(m.days for m in counted)
+    upper_middle = len(counted) // 2
+    at_least = any(m.state == "late" for m in counted[: upper_middle + 1])
+    return (int(median) if float(median).is_integer() else median), at_least
+
+
+def _milestone(measures: list[Measure], limit: int) -> dict:
+    median, at_least = _median(measures)
+    finished = [m for m in measures if m.state == "finished"]
+    late = [m for m in measures if m.state == "late"]
+    measured = len(finished) + len(late)
+    enough = measured >= MIN_PLANS_MEASURED
+    parts = [f"{len(finished)} finished"] + ([f"{len(late)} still open past day {limit}"] if late else [])
+    sample = f"{count(measured, 'plan')} measured ({', '.join(parts)})"
+    if not measures:
+        text = "no onboarding plans yet"
+    elif not enough:
+        text = f"not enough data: {sample}, {MIN_PLANS_MEASURED} needed"
+    else:
+        text = f"median {'at least ' if at_least else ''}{count(median, 'day')}, over {sample}"
     return {
-        "plans": len(plans),
-        "median_days_to_day30": statistics.median(day30) if day30 else None,
-        "median_days_to_complete": statistics.median(complete) if complete else None,
-        "measured": {"day30": len(day30), "complete": len(complete)},
+        "median": median if enough else None,
+        "at_least": at_least if enough else False,
+        "measured": measured, "finished": len(finished), "late": len(late), "minimum": MIN_PLANS_MEASURED,
+        "enough_data": enough, "late_after_days": limit, "text": text,
+        "plans": [m.to_json() for m in measures],
+    }  # fmt: skip
+
+
+def measures(kb, today: dt.date | None = None) -> dict[str, list[Measure]]:  # noqa: ANN001
+    """Each plan's days to productive (Week 1 and Day 30 done) and to complete, as of `today`."""
+    today = today or dt.date.today()
+    people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
+    plans = sorted(kb.records(kb.doctype("onboarding")), key=lambda p: (str(p.values.get("start") or ""), p.id or ""))
+    named = [(p, str(people.get(p.values.get("person")) or p.values.get("person") or p.id)) for p in plans]
+    return {
+        "day30": [_measure(p, n, today, "day30_completed", FIRST_MONTH, PRODUCTIVE_WITHIN_DAYS) for p, n in named],
+        "complete": [_measure(p, n, today, "completed", None, COMPLETE_WITHIN_DAYS) for p, n in named],
+    }
+
+
+def time_to_productivity(kb, today: dt.date | None = None) -> dict:  # noqa: ANN001
+    """Median days from start to productive (Week 1 and Day 30 done) and to the whole plan done, as of `today`.
+
+    A plan counts once it reached the milestone, or once it is still open past the
+    milestone's limit (then as "at least its days so far": it is already that slow);
+    younger open plans are too early to tell. Below MIN_PLANS_MEASURED there is no
+    median, only "not enough data".
+    """
+    today = today or dt.date.today()
+    found = measures(kb, today)
+    day30 = _milestone(found["day30"], PRODUCTIVE_WITHIN_DAYS)
+    complete = _milestone(found["complete"], COMPLETE_WITHIN_DAYS)
+    return {
+        "plans": len(found["day30"]),
+        "today": today.isoformat(),
+        "median_days_to_day30": day30["median"] if not day30["at_least"] else None,
+        "median_days_to_complete": complete["median"] if not complete["at_least"] else None,
+        "measured": {"day30": day30["measured"], "complete": complete["measured"]},
+        "day30": day30,
+        "complete": complete,
     }

@@ -121,15 +121,20 @@ def test_a_real_browser_draws_every_chart_offline(pmops, example_kb: Path, tmp_p
 
 
 def test_assess_on_the_example_kb_gives_each_signal_with_its_evidence(pmops, example_kb: Path) -> None:
-    result = json.loads(pmops("assess", "--json").stdout)
+    result = json.loads(pmops("assess", "--today", "2026-12-02", "--json").stdout)
     assert [s["signal"] for s in result["signals"]] == ["team size", "reinventing processes", "fragmented research",
                                                           "slow onboarding"]  # fmt: skip
     by_name = {s["signal"]: s for s in result["signals"]}
     assert len(by_name["team size"]["evidence"]["pms"]) == 8 and not by_name["team size"]["flagged"]
+    assert by_name["team size"]["evidence"]["product_ops"] == ["per-261126-75wa"]  # Priya Nair
     assert by_name["reinventing processes"]["flagged"] and by_name["reinventing processes"]["evidence"]["pairs"]
     assert by_name["fragmented research"]["evidence"]["shares"]["not_cited_by_a_decision"] > 0.5
-    assert by_name["slow onboarding"]["evidence"]["median_days_to_day30"] == 28
-    assert len(result["next_actions"]) == 3 and result["verdict"]
+    # Ana finished her first month in 28 days; Chloe is still open at day 107; Ben (day 16) is too early: 2 of 3.
+    slow = by_name["slow onboarding"]
+    assert (slow["state"], slow["summary"]) == ("not enough data", "not enough data: 2 of 3 plans measured, 3 needed")
+    assert result["next_actions"] == [by_name["reinventing processes"]["recommendation"],
+                                      by_name["fragmented research"]["recommendation"]]  # fmt: skip
+    assert result["verdict"] == "product ops would pay off; Priya Nair owns it"
     assert "Verdict:" in pmops("assess").stdout
 
 

@@ -294,24 +294,30 @@ def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
         out.print(f"[dim]commit {result.commit[:10]}[/dim]")
 
 
-def onboarding(found: list, *, detail: bool) -> None:
+def onboarding(found: list, *, detail: bool, ttp: dict | None = None) -> None:
     out = console()
     if not found:
         out.print('[dim]no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD[/dim]')
         return
     for progress in found:
-        colour = {"complete": "green", "overdue": "red", "on track": "cyan"}[progress.state]
+        colour = {"complete": "green", "overdue": "red", "on track": "cyan", "in progress": "cyan", "not started": "dim"}[progress.state]
+        due = f" vs {progress.expected:.0%} due" if progress.expected is not None else ", no due dates"
+        when = (f"starts {progress.plan.values['start']}" if progress.state == "not started"
+                else f"day {progress.days_since_start}, pace {progress.actual:.0%} done{due}")  # fmt: skip
         out.print(
             f"[bold]{safe(progress.name)}[/bold]  [{colour}]{progress.state}[/]  {progress.done}/{len(progress.steps)} steps, "
-            f"day {progress.days_since_start}, pace {progress.actual:.0%} done vs {progress.expected:.0%} due"
-            + (f", overdue: {', '.join(s.id for s in progress.overdue)}" if progress.overdue else ""),
+            + when + (f", overdue: {', '.join(s.id for s in progress.overdue)}" if progress.overdue else ""),
             soft_wrap=True,
         )
         if detail:
             for step in progress.steps:
                 if not step.done:
                     late = " [red](overdue)[/red]" if step in progress.overdue else ""
-                    out.print(f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or '')} · due {step.due}[/dim]{late}", soft_wrap=True)
+                    due = f"due {step.due}" if step.due else "no due date"
+                    out.print(f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or 'no owner')} · {due}[/dim]{late}", soft_wrap=True)
+    if ttp is not None:
+        out.print(f"Days to productive (Week 1 and Day 30 done): {ttp['day30']['text']}", soft_wrap=True)
+        out.print(f"Days to plan complete: {ttp['complete']['text']}", soft_wrap=True)
 
 
 def tool_matrix(weights: dict, ratings: list) -> None:
@@ -381,11 +387,20 @@ def report_summary(data: dict) -> None:
 
 
 def assessment(result: dict) -> None:
+    from pmops.text import count
+
     out = console()
-    out.print(f"[bold]Verdict:[/bold] {safe(result['verdict'])} ({result['flagged']} of 4 signals)")
-    for signal in result["signals"]:
-        mark = "[red]●[/red]" if signal["flagged"] else "[green]○[/green]"
-        out.print(f"{mark} [bold]{safe(signal['signal'])}[/bold]: {safe(signal['summary'])}", soft_wrap=True)
-    out.print("[bold]Next actions[/bold]")
+    signals = result["signals"]
+    unknown = sum(not s["enough_data"] for s in signals)
+    tally = f"{result['flagged']} of {count(len(signals), 'signal')} flagged" + (f", {unknown} without enough data" if unknown else "")
+    out.print(f"[bold]Verdict:[/bold] {safe(result['verdict'])} ({tally})", soft_wrap=True)
+    marks = {"flagged": "[red]●[/red]", "emerging": "[yellow]◐[/yellow]", "healthy": "[green]○[/green]", "not enough data": "[dim]?[/dim]"}
+    for signal in signals:
+        out.print(f"{marks[signal['state']]} [bold]{safe(signal['signal'])}[/bold]: {safe(signal['summary'])}", soft_wrap=True)
+        out.print(f"    [dim]{safe(signal['basis'])}[/dim]", soft_wrap=True)
+    if not result["next_actions"]:
+        out.print("[bold]Next actions[/bold]: none, no signal is flagged")
+        return
+    out.print("[bold]Next actions[/bold], one per flagged signal")
     for number, action in enumerate(result["next_actions"], 1):
         out.print(f"  {number}. {safe(action)}", soft_wrap=True)

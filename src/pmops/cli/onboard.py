@@ -61,13 +61,13 @@ def status(
     from pmops import onboarding
 
     kb = _shared.state(ctx).kb()
-    found = onboarding.progress(kb, name, _shared.today_option(today))
+    day = _shared.today_option(today)
+    found = onboarding.progress(kb, name, day)
+    ttp = onboarding.time_to_productivity(kb, day)
     if json_out:
-        data = {"plans": [p.to_json(detail=name is not None) for p in found],
-                "time_to_productivity": onboarding.time_to_productivity(kb)}  # fmt: skip
-        _shared.print_json(data)
+        _shared.print_json({"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp})
     else:
-        _render.onboarding(found, detail=name is not None)
+        _render.onboarding(found, detail=name is not None, ttp=None if name else ttp)
 
 
 @app.command()

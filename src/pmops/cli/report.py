@@ -58,11 +58,13 @@ def report(
 
 
 
-def assess(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """Does this organisation need product ops? Four signals, each with its evidence, and the next actions.
+def assess(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt = False) -> None:
+    """Does this organisation need product ops? Four signals, each with its evidence and sample, and the next actions.
 
     The signals: more than 8–10 PMs; PMs reinventing processes (near-identical process
     docs with different owners); fragmented research; onboarding that takes months.
+    Each says what it counted; below its minimum sample it says "not enough data".
+    Only flagged signals get a next action.
 
     Example:
 
@@ -70,7 +72,7 @@ def assess(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """
     from pmops.reports.assess import assess as run
 
-    result = run(_shared.state(ctx).kb())
+    result = run(_shared.state(ctx).kb(), _shared.today_option(today))
     if json_out:
         _shared.print_json(result)
     else:

@@ -1,47 +1,140 @@
-"""The readiness check: the four signals that a product organisation needs product ops."""
+"""The readiness check: the four signals that a product organisation needs product ops.
+
+Each signal says what it counted and where (its sample), and decides only when the
+sample reaches its minimum; below it the signal is "not enough data", never flagged.
+A signal is "flagged" (it gets a next action), "emerging" (in the band just below its
+threshold: watch it, no action yet), "healthy", or "not enough data".
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pmops import onboarding
 from pmops.lint.rules import near_duplicates, shingles
+from pmops.text import count
 
-PM_THRESHOLD = (8, 10)  # above 8 emerging, above 10 strong
-UNTAGGED_OFF_TAXONOMY = 0.2  # share of insights
-UNCITED = 0.7
+# Team size: "more than 8–10 PMs". 9 or 10 is the emerging band, so that one hire at the
+# edge moves a signal into "watch", never the verdict from "no" to "yes" at once.
+PMS_EMERGING = 9  # this many active PMs or more: emerging
+PMS_FLAGGED = 11  # this many or more: flagged
+UNTAGGED_OFF_TAXONOMY = 0.2  # share of insights untagged or off-taxonomy above which research is fragmented
+UNCITED = 0.7  # share of insights no decision cites
 CONCENTRATED = 0.5  # one author's share of all insights
-DAYS_TO_PRODUCTIVE = 45  # median days to finish Week 1 and Day 30
+DAYS_TO_PRODUCTIVE = onboarding.PRODUCTIVE_WITHIN_DAYS  # median days to Week 1 and Day 30 done above which onboarding is slow
+
+# The minimum sample of each signal; below it the signal says "not enough data".
+MIN_PEOPLE = 1  # person records (people/): no roster, no team size
+MIN_PROCESSES = 2  # active processes: one process cannot duplicate another
+MIN_INSIGHTS = 10  # insights: shares of fewer say nothing about a research practice
+MIN_PLANS = onboarding.MIN_PLANS_MEASURED  # onboarding plans measured (finished, or still open and late)
+
+ACTION_ORDER = ("reinventing processes", "fragmented research", "slow onboarding", "team size")  # most valuable first
 
 
-def _signal(name: str, flagged: bool, summary: str, evidence: dict, recommendation: str) -> dict[str, Any]:
-    return {"signal": name, "flagged": flagged, "summary": summary, "evidence": evidence, "recommendation": recommendation}
+def _signal(name: str, state: str, summary: str, sample: dict, basis: str, evidence: dict, recommendation: str) -> dict[str, Any]:
+    return {"signal": name, "state": state, "flagged": state == "flagged", "enough_data": state != "not enough data",
+            "summary": summary, "sample": sample, "basis": basis, "evidence": evidence,
+            "recommendation": recommendation}  # fmt: skip
 
 
-def assess(kb) -> dict[str, Any]:  # noqa: ANN001
-    people = [r for r in kb.records(kb.doctype("person")) if r.values.get("status", "active") == "active"]
-    pms = [r for r in people if r.values.get("role") == "pm"]
-    roster = _signal(
-        "team size", len(pms) > PM_THRESHOLD[0],
-        f"{len(pms)} product managers on the roster ("
-        + ("above" if len(pms) > PM_THRESHOLD[1] else "within" if len(pms) > PM_THRESHOLD[0] else "below")
-        + " the 8–10 threshold)",
-        {"pms": [r.id for r in pms], "people": len(people)},
-        "Past 8–10 PMs, shared rituals and a single research repository stop happening by themselves: name a product-ops owner.",
-    )  # fmt: skip
+def _sample(size: int, noun: str, minimum: int, where: str) -> dict[str, Any]:
+    return {"size": size, "of": noun, "minimum": minimum, "where": where}
+
+
+def _not_enough(sample: dict) -> str:
+    return f"not enough data: {count(sample['size'], sample['of'])} in {sample['where']}, {sample['minimum']} needed"
+
+
+def _role(record) -> str:  # noqa: ANN001 - kb.Record
+    """The person's role as written, any case ('PM' is a PM even where lint asks for 'pm')."""
+    return str(record.values.get("role") or record.doc.meta.get("role") or "").strip().casefold()
+
+
+def _present(record, today: dt.date) -> bool:  # noqa: ANN001 - kb.Record
+    """In the team today: not marked as left, and started (no start date counts as present)."""
+    status = str(record.values.get("status") or record.doc.meta.get("status") or "active").strip().casefold()
+    start = record.values.get("start")
+    return status != "left" and not (isinstance(start, dt.date) and start > today)
+
+
+def _team(kb, today: dt.date) -> tuple[dict, list[str]]:  # noqa: ANN001
+    people = list(kb.records(kb.doctype("person")))
+    present = [r for r in people if _present(r, today)]
+    pms = [r for r in present if _role(r) == "pm"]
+    owners = [r for r in present if _role(r) == "product-ops"]
+    future = [r for r in people if _role(r) == "pm" and isinstance(r.values.get("start"), dt.date) and r.values["start"] > today]
+    left = [r for r in people if _role(r) == "pm" and not _present(r, today) and r not in future]
+    staffed = {r.values.get("area") for r in pms}
+    areas: dict[str, int] = {}
+    for doctype in kb.registry.values():
+        if doctype.name in ("person", "onboarding") or doctype.field("area") is None:
+            continue
+        for record in kb.records(doctype):
+            area = record.values.get("area")
+            if isinstance(area, str) and area and area not in staffed:
+                areas[area] = areas.get(area, 0) + 1
+    n = len(pms)
+    sample = _sample(len(people), "person record", MIN_PEOPLE, "people/")
+    owner_names = [r.title for r in owners]
+    if len(people) < MIN_PEOPLE:
+        state, summary = "not enough data", _not_enough(sample) + " (pmops person add)"
+    else:
+        state = "flagged" if n >= PMS_FLAGGED else "emerging" if n >= PMS_EMERGING else "healthy"
+        band = f"{PMS_EMERGING - 1}–{PMS_FLAGGED - 1}"
+        where = {"flagged": f"above the {band} threshold", "emerging": f"within the {band} threshold: emerging",
+                 "healthy": f"not past the {band} threshold"}[state]  # fmt: skip
+        summary = f"{count(n, 'PM')} on the roster ({where})"
+    basis = [f"{count(len(people), 'person record')} in people/, {count(n, 'active PM')}"]
+    if future:
+        basis.append("not yet counted: " + ", ".join(f"{r.title} (starts {r.values['start']})" for r in future))
+    if left:
+        basis.append(f"left: {', '.join(r.title for r in left)}")
+    basis.append(f"product ops: {', '.join(owner_names)}" if owners else "no one with role product-ops")
+    if areas:
+        basis.append("no PM for " + ", ".join(f"{a} ({count(c, 'document')})" for a, c in sorted(areas.items())))
+    if owners:
+        recommendation = (f"{' and '.join(owner_names)} already own{'s' if len(owners) == 1 else ''} product ops: give them the "
+                          "mandate for shared rituals and one research repository across every PM.")  # fmt: skip
+    else:
+        recommendation = ("Past 8–10 PMs, shared rituals and a single research repository stop happening by themselves: "
+                          "name a product-ops owner.")  # fmt: skip
+    evidence = {"pms": [r.id for r in pms], "people": len(people), "not_started": [r.id for r in future],
+                "left": [r.id for r in left], "product_ops": [r.id for r in owners],
+                "areas_without_pm": dict(sorted(areas.items()))}  # fmt: skip
+    signal = _signal("team size", state, summary, sample, "; ".join(basis), evidence, recommendation)
+    return signal, owner_names
+
+
+def _processes(kb) -> dict:  # noqa: ANN001
     active = [r for r in kb.records(kb.doctype("process")) if r.values.get("status") == "active"]
-    items = [(r.path, str(r.values.get("kind")), str(r.values.get("owner")), shingles(r.doc.body)) for r in active]
+    items = [(r.path, str(r.values.get("kind")), " ".join(str(r.values.get("owner") or "").split()).casefold(),
+              shingles(r.doc.body)) for r in active]  # fmt: skip
     pairs = [
-        {"processes": [active[a].id, active[b].id], "owners": [items[a][2], items[b][2]], "kind": items[a][1],
-         "similarity": round(sim, 2)}
+        {"processes": [active[a].id, active[b].id], "owners": [active[a].values.get("owner"), active[b].values.get("owner")],
+         "kind": items[a][1], "similarity": round(sim, 2)}
         for a, b, sim in near_duplicates(items) if items[a][2] != items[b][2]
     ]  # fmt: skip
-    reinventing = _signal(
-        "reinventing processes", bool(pairs),
-        f"{len(pairs)} pairs of near-identical processes kept by different owners" if pairs else "no duplicated processes",
-        {"pairs": pairs, "active_processes": len(active)},
-        "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).",
-    )  # fmt: skip
+    sample = _sample(len(active), "active process", MIN_PROCESSES, "processes/")
+    titles = {r.id: r.title for r in active}
+    if len(active) < MIN_PROCESSES:
+        state, summary = "not enough data", _not_enough(sample)
+    elif pairs:
+        state, summary = "flagged", f"{count(len(pairs), 'pair')} of near-identical processes kept by different owners"
+    else:
+        state, summary = "healthy", f"no near-identical processes with different owners among {count(len(active), 'active process')}"
+    basis = f"{count(len(active), 'active process')} in processes/, compared within each kind"
+    if pairs:
+        basis += ": " + "; ".join(
+            f"{titles[p['processes'][0]]} ({p['owners'][0] or 'no owner'}) and "
+            f"{titles[p['processes'][1]]} ({p['owners'][1] or 'no owner'}), "
+            f"{p['similarity']:.0%} alike" for p in pairs)  # fmt: skip
+    return _signal("reinventing processes", state, summary, sample, basis, {"pairs": pairs, "active_processes": len(active)},
+                   "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).")  # fmt: skip
+
+
+def _research(kb) -> dict:  # noqa: ANN001
     insights = list(kb.records(kb.doctype("insight")))
     known = kb.taxonomy.tags
     untagged = [r.id for r in insights if not r.values.get("tags")]
@@ -50,38 +143,78 @@ def assess(kb) -> dict[str, Any]:  # noqa: ANN001
     uncited = [r.id for r in insights if r.id not in cited]
     authors: dict[str, int] = {}
     for r in insights:
-        authors[str(r.values.get("author") or "unknown")] = authors.get(str(r.values.get("author") or "unknown"), 0) + 1
-    top_author, top_count = max(authors.items(), key=lambda kv: kv[1]) if authors else ("", 0)
+        author = str(r.values.get("author") or "unknown")
+        authors[author] = authors.get(author, 0) + 1
+    top_author, top_count = max(authors.items(), key=lambda kv: kv[1]) if authors else ("nobody", 0)
     total = len(insights) or 1
     shares = {"untagged_or_off_taxonomy": round(len(set(untagged) | set(off)) / total, 2),
               "not_cited_by_a_decision": round(len(uncited) / total, 2),
               "top_author": round(top_count / total, 2)}  # fmt: skip
-    fragmented = bool(insights) and (
-        shares["untagged_or_off_taxonomy"] > UNTAGGED_OFF_TAXONOMY or shares["not_cited_by_a_decision"] > UNCITED
-        or shares["top_author"] > CONCENTRATED
-    )
-    research = _signal(
-        "fragmented research", fragmented,
-        f"{len(insights)} insights: {shares['untagged_or_off_taxonomy']:.0%} untagged or off-taxonomy, "
-        f"{shares['not_cited_by_a_decision']:.0%} not cited by any decision, {shares['top_author']:.0%} captured by {top_author}",
-        {"insights": len(insights), "shares": shares, "untagged": untagged, "off_taxonomy": off, "uncited": uncited[:50],
-         "authors": authors},
-        "Make research a shared system: one taxonomy, insights captured by every PM, and decisions that cite them.",
-    )  # fmt: skip
-    ttp = onboarding.time_to_productivity(kb)
-    median = ttp["median_days_to_day30"]
-    slow = median is not None and median > DAYS_TO_PRODUCTIVE
-    onboarding_signal = _signal(
-        "slow onboarding", slow,
-        f"median {median} days to productive" if median is not None else "no onboarding measured yet",
-        ttp,
-        "Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity.",
-    )
-    signals = [roster, reinventing, research, onboarding_signal]
+    limits = {"untagged_or_off_taxonomy": UNTAGGED_OFF_TAXONOMY, "not_cited_by_a_decision": UNCITED, "top_author": CONCENTRATED}
+    words = {"untagged_or_off_taxonomy": "untagged or off-taxonomy", "not_cited_by_a_decision": "not cited by any decision",
+             "top_author": f"captured by {top_author}"}  # fmt: skip
+    over = [k for k in shares if shares[k] > limits[k]]
+    sample = _sample(len(insights), "insight", MIN_INSIGHTS, "insights/")
+    if len(insights) < MIN_INSIGHTS:
+        state, summary = "not enough data", _not_enough(sample)
+    elif over:
+        state = "flagged"
+        summary = f"{count(len(insights), 'insight')}: " + ", ".join(f"{shares[k]:.0%} {words[k]}" for k in over)
+    else:
+        state, summary = "healthy", f"{count(len(insights), 'insight')}, every share within its limit"
+    basis = f"{count(len(insights), 'insight')} in insights/"
+    if state != "not enough data":
+        basis += ": " + ", ".join(f"{shares[k]:.0%} {words[k]} (flagged above {limits[k]:.0%})" for k in shares)
+    evidence = {"insights": len(insights), "shares": shares, "untagged": untagged, "off_taxonomy": off,
+                "uncited": uncited[:50], "authors": authors}  # fmt: skip
+    return _signal("fragmented research", state, summary, sample, basis, evidence,
+                   "Make research a shared system: one taxonomy, insights captured by every PM, and decisions that cite them.")  # fmt: skip
+
+
+def _onboarding(kb, today: dt.date) -> dict:  # noqa: ANN001
+    ttp = onboarding.time_to_productivity(kb, today)
+    first = ttp["day30"]
+    sample = _sample(first["measured"], "measured onboarding plan", MIN_PLANS, "onboarding/")
+    sample["plans"] = ttp["plans"]
+    median = first["median"]
+    if not first["enough_data"]:
+        state = "not enough data"
+        measured = f"{first['measured']} of {count(ttp['plans'], 'plan')} measured" if ttp["plans"] else "no onboarding plans yet"
+        summary = f"not enough data: {measured}, {MIN_PLANS} needed"
+    else:
+        # A lower bound above the limit is slow for certain; one at or below it is not shown to be.
+        state = "flagged" if median > DAYS_TO_PRODUCTIVE else "healthy"
+        summary = f"median {'at least ' if first['at_least'] else ''}{count(median, 'day')} to productive"
+    plans = [onboarding_text(p) for p in first["plans"]]
+    basis = (f"{count(ttp['plans'], 'plan')} in onboarding/, {first['measured']} measured "
+             f"(finished, or still open past day {first['late_after_days']})" + (": " + "; ".join(plans) if plans else ""))  # fmt: skip
+    return _signal("slow onboarding", state, summary, sample, basis, ttp,
+                   "Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity.")  # fmt: skip
+
+
+def onboarding_text(plan: dict) -> str:
+    """One plan's measure for people: 'Ana Souza productive in 28 days', 'Chloe Dubois still open at day 107'."""
+    if plan["state"] == "finished":
+        return f"{plan['name']} productive in {count(plan['days'], 'day')}"
+    if plan["state"] == "late":
+        return f"{plan['name']} still open at day {plan['days']} ({plan['done']} of {count(plan['total'], 'step')} done)"
+    return f"{plan['name']} not counted, {plan['reason']}"
+
+
+def assess(kb, today: dt.date | None = None) -> dict[str, Any]:  # noqa: ANN001
+    """The four signals as of `today`, the verdict, and one next action per flagged signal."""
+    today = today or dt.date.today()
+    team, owners = _team(kb, today)
+    signals = [team, _processes(kb), _research(kb), _onboarding(kb, today)]
     flagged = [s for s in signals if s["flagged"]]
-    verdict = ("needs product ops now" if len(flagged) >= 3 else "product ops would pay off" if flagged
-               else "not yet: keep an eye on these signals")  # fmt: skip
-    order = {"reinventing processes": 0, "fragmented research": 1, "slow onboarding": 2, "team size": 3}
-    actions = [s["recommendation"] for s in sorted(flagged, key=lambda s: order[s["signal"]])]
-    actions += [s["recommendation"] for s in signals if not s["flagged"]]
-    return {"verdict": verdict, "flagged": len(flagged), "signals": signals, "next_actions": actions[:3]}
+    emerging = [s["signal"] for s in signals if s["state"] == "emerging"]
+    if all(not s["enough_data"] for s in signals):
+        verdict = "not enough data to tell"
+    else:
+        verdict = ("needs product ops now" if len(flagged) >= 3 else "product ops would pay off" if flagged
+                   else "not yet" + (f": watch {' and '.join(emerging)}" if emerging else ": no signal flagged"))  # fmt: skip
+    if owners and flagged:
+        verdict += f"; {' and '.join(owners)} own{'s' if len(owners) == 1 else ''} it"
+    actions = [s["recommendation"] for s in sorted(flagged, key=lambda s: ACTION_ORDER.index(s["signal"]))]
+    return {"verdict": verdict, "flagged": len(flagged), "signals": signals, "next_actions": actions,
+            "emerging": emerging, "product_ops": owners, "today": today.isoformat()}  # fmt: skip
