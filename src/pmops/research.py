@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from pmops import taxonomy
 from pmops.errors import InvalidInput, NotFound
+from pmops.text import count
 
 GROUPINGS = ("tag", "area", "segment")
 DEFAULT_PERIOD = dt.timedelta(days=90)
@@ -114,10 +115,21 @@ def tag_report(kb) -> TagReport:  # noqa: ANN001
     return TagReport(used, facets, dict(unknown), sorted(t for t in facets if not used.get(t)))
 
 
-def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> tuple[int, str | None]:  # noqa: ANN001
+@dataclass
+class Renamed:
+    old: str
+    new: str  # the tag documents now carry
+    documents: int
+    commit: str | None
+    note: str = ""  # how NEW was read: "'export' is a synonym of 'data-export'"
+
+
+def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed:  # noqa: ANN001
     """Rename a tag in every document and in the taxonomy (OLD becomes a synonym), in one commit.
 
-    In documents only the `tags:` line changes. Returns (documents changed, commit).
+    NEW is read as the taxonomy reads it: a synonym of another tag stands for that tag (OLD
+    is merged into it); a synonym of OLD itself becomes the tag, OLD its synonym; a
+    deprecated tag is refused. In documents only the `tags:` line changes.
     """
     from pmops import documents
 
@@ -126,6 +138,18 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> tuple[i
         raise InvalidInput("both tags must have letters or digits")
     if old == new:
         raise InvalidInput(f"'{old}' and '{new}' are the same tag")
+    vocabulary = kb.taxonomy
+    if new in vocabulary.deprecated:
+        raise InvalidInput(f"'{new}' is deprecated in {taxonomy.FILENAME} in favour of '{vocabulary.deprecated[new]}'",
+                           hint=f"rename to '{vocabulary.deprecated[new]}', or take '{new}' out of 'deprecated' first")  # fmt: skip
+    note = ""
+    if new in vocabulary.synonyms and vocabulary.synonyms[new] != old:
+        note = f"'{new}' is a synonym of '{vocabulary.synonyms[new]}' in {taxonomy.FILENAME}"
+        new = vocabulary.synonyms[new]
+        if new == old:  # pragma: no cover - excluded just above; kept so no edit ever maps a tag onto itself
+            raise InvalidInput(f"'{old}' and '{new}' are the same tag")
+    elif new in vocabulary.synonyms:
+        note = f"'{new}' was a synonym of '{old}': it becomes the tag, and '{old}' its synonym"
     changes = []
     for record in kb.records():
         tags = record.values.get("tags") or []
@@ -134,17 +158,24 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> tuple[i
             changes.append((kb.root / record.path, record.doc, record.doc.with_fields({"tags": renamed})))
     path = kb.root / taxonomy.FILENAME
     before = documents.parse_yaml_file(taxonomy.FILENAME, path.read_bytes()) if path.exists() else None
-    if before is None or (old not in kb.taxonomy.tags and not changes):
+    known = old in vocabulary.tags or old in vocabulary.synonyms or old in vocabulary.deprecated
+    if before is None or (not known and not changes):
         raise NotFound(f"tag '{old}' is neither in {taxonomy.FILENAME} nor used by any document")
-    after = _renamed_taxonomy(before, old, new, new in kb.taxonomy.tags)
+    if not vocabulary.empty and new not in vocabulary.tags and old not in vocabulary.tags:
+        # OLD has no line in a facet to become NEW: documents would carry a tag the taxonomy does not know.
+        raise InvalidInput(f"'{new}' is not in {taxonomy.FILENAME}, and '{old}' is not one of its tags",
+                           hint=f"add '{new}' to a facet first, or rename '{old}' to a tag that is there")  # fmt: skip
+    after = _renamed_taxonomy(before, old, new, new in vocabulary.tags)
     changes.append((path, before, after))
-    message = f"pmops: rename tag {old} to {new} ({len(changes) - 1} documents)"
-    return len(changes) - 1, kb.write(changes, message, commit=commit)
+    message = f"pmops: rename tag {old} to {new} ({count(len(changes) - 1, 'document')})"
+    return Renamed(old, new, len(changes) - 1, kb.write(changes, message, commit=commit), note)
 
 
 def _renamed_taxonomy(doc, old: str, new: str, new_exists: bool):  # noqa: ANN001, ANN201 - Document
-    """The taxonomy with OLD replaced by NEW in its facet (or dropped, when NEW exists) and
-    `old: new` added to the synonyms; every other line as it was."""
+    """The taxonomy with OLD replaced by NEW in its facet (or dropped, when NEW exists),
+    synonyms and deprecated tags that meant OLD meaning NEW, and OLD mapped to NEW (as a
+    synonym, or as a deprecated tag if it was one); every other line as it was. No tag
+    ever maps to itself or to another synonym."""
     lines = doc.frontmatter.splitlines(keepends=True)
     item = re.compile(rf"^(\s*-\s*){re.escape(old)}(\s*(#.*)?)$")
     flow = re.compile(rf"(?<=[\[,\s]){re.escape(old)}(?=\s*[,\]])")
@@ -159,9 +190,68 @@ def _renamed_taxonomy(doc, old: str, new: str, new_exists: bool):  # noqa: ANN00
             break
     from pmops import documents
 
+    def parsed(text_lines: list[str]):  # noqa: ANN202 - Document
+        return documents.parse_yaml_file(doc.path, (("\ufeff" if doc.bom else "") + "".join(text_lines)).encode("utf-8"))
+
     # The write checks the file against `doc` (as read); `edited` only carries the new text.
-    edited = documents.parse_yaml_file(doc.path, (("\ufeff" if doc.bom else "") + "".join(lines)).encode("utf-8"))
-    synonyms = dict(edited.meta.get("synonyms") or {})
-    synonyms = {k: (new if v == old else v) for k, v in synonyms.items()}
-    synonyms[old] = new
-    return edited.with_fields({"synonyms": synonyms})
+    edited = parsed(lines)
+    tables = {key: dict(edited.meta.get(key) or {}) for key in ("synonyms", "deprecated")}
+    changed = {}
+    for key, table in tables.items():
+        # NEW itself stops being a synonym (it is the tag now); what meant OLD means NEW.
+        mapped = {k: (new if old in (taxonomy.normalise(v), taxonomy.normalise(k)) else v)
+                  for k, v in table.items() if taxonomy.normalise(k) != new}  # fmt: skip
+        if key == "synonyms" and not any(taxonomy.normalise(k) == old for k in [*table, *tables["deprecated"]]):
+            mapped[old] = new  # a deprecated OLD stays deprecated, in favour of NEW
+        if mapped != table:
+            changed[key] = mapped
+    synonyms = {taxonomy.normalise(k) for k in changed.get("synonyms", tables["synonyms"])}
+    for key, table in changed.items():
+        for k, v in table.items():
+            if taxonomy.normalise(k) == taxonomy.normalise(v) or taxonomy.normalise(v) in synonyms:
+                raise InvalidInput(f"{taxonomy.FILENAME}: {key} '{k}: {v}' would map a tag onto itself or onto a synonym",
+                                   hint=f"fix '{k}' in {taxonomy.FILENAME} by hand, then rename again")  # fmt: skip
+    if not changed:
+        return edited
+    # Edit the lines of the entries, so the comments product ops wrote between them stay;
+    # when the file is written some other way (flow style), rewrite the two mappings.
+    added = old in changed.get("synonyms", {}) and old not in tables["synonyms"]
+    kept = _remapped_lines(lines, old, new, add=added)
+    if kept is not None:
+        candidate = parsed(kept)
+        if candidate.meta == {**edited.meta, **changed}:
+            return candidate
+    return edited.with_fields(changed)
+
+
+_TOP_KEY = re.compile(r"^(?P<key>[^\s#-][^:#]*):")
+_ENTRY = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[^\s#:][^:#]*?)[ \t]*:[ \t]*(?P<value>[^\s#]+)(?P<rest>[ \t]*(#.*)?)$")
+
+
+def _remapped_lines(lines: list[str], old: str, new: str, *, add: bool) -> list[str] | None:
+    """The block-style `synonyms:` and `deprecated:` entries edited line by line: values (and a
+    deprecated key) OLD become NEW, NEW's own synonym entry goes, `old: new` is added after the
+    last synonym. None when there is no block-style synonym to add it after."""
+    out: list[str] = []
+    block, last = None, None
+    for line in lines:
+        body, ending = line.rstrip("\r\n"), line[len(line.rstrip("\r\n")) :]
+        top = _TOP_KEY.match(body)
+        if top:
+            block = top.group("key").strip()
+        entry = _ENTRY.match(body) if not top and block in ("synonyms", "deprecated") else None
+        if entry:
+            key, value = taxonomy.normalise(entry["key"]), taxonomy.normalise(entry["value"])
+            if block == "synonyms" and key == new:
+                continue
+            if old in (key, value):
+                line = f"{entry['indent']}{entry['key']}: {new}{entry['rest']}{ending}"
+            if block == "synonyms":
+                last = (len(out), entry["indent"], ending or "\n")
+        out.append(line)
+    if add:
+        if last is None:
+            return None
+        at, indent, ending = last
+        out.insert(at + 1, f"{indent}{old}: {new}{ending}")
+    return out

@@ -85,3 +85,19 @@ def test_tags_rename_bad_input(pmops, example_kb: Path) -> None:
     assert "same tag" in pmops("tags", "rename", "pricing", "Pricing", code=2).stderr
     assert "neither in taxonomy.yaml nor used" in pmops("tags", "rename", "nothing-like-it", "x", code=1).stderr
     assert git(example_kb, "status", "--porcelain") == ""
+
+
+def test_tags_rename_keeps_the_taxonomys_comments_and_repoints_deprecated_tags(pmops, example_kb: Path) -> None:
+    pmops("tags", "rename", "budgets", "spending")
+    text = (example_kb / "taxonomy.yaml").read_text()
+    assert "  # Split in March 2026 into the two tags below.\n  spend: spending\n" in text
+    assert "  budgets: spending\n" in text and "- spending\n" in text and "- budgets\n" not in text
+    assert pmops("insight", "add", "--title", "t", "--source", "survey", "--tag", "spend").stderr.count("spending")
+
+
+def test_tags_rename_in_a_taxonomy_written_in_flow_style(pmops, kb: Path) -> None:
+    (kb / "taxonomy.yaml").write_text("facets:\n  theme: [data-export, pricing]\nsynonyms: {export: data-export, csv: data-export}\n")
+    git(kb, "commit", "-qam", "flow style")
+    pmops("tags", "rename", "data-export", "export")
+    vocabulary = yaml.safe_load((kb / "taxonomy.yaml").read_text())
+    assert vocabulary == {"facets": {"theme": ["export", "pricing"]}, "synonyms": {"csv": "export", "data-export": "export"}}

@@ -41,11 +41,19 @@ def rename(
 ) -> None:
     """Rename a tag in every document and in taxonomy.yaml (OLD becomes a synonym), in one commit.
 
+    NEW is read as the taxonomy reads it: a synonym of another tag means that tag (OLD is
+    merged into it); a synonym of OLD itself becomes the tag and OLD its synonym; a
+    deprecated tag is refused.
+
     Example:
 
         pmops tags rename data-export exports
     """
     from pmops import research
+    from pmops.text import count
 
-    count, _ = research.rename_tag(_shared.state(ctx).kb(), old, new, commit=False if no_commit else None)
-    _shared.console().print(f"Renamed '{_shared.safe(old)}' to '{_shared.safe(new)}' in {count} documents and taxonomy.yaml")
+    done = research.rename_tag(_shared.state(ctx).kb(), old, new, commit=False if no_commit else None)
+    if done.note:
+        _shared.note(done.note)
+    _shared.console().print(f"Renamed '{_shared.safe(done.old)}' to '{_shared.safe(done.new)}' in "
+                            f"{count(done.documents, 'document')} and taxonomy.yaml")  # fmt: skip
