@@ -95,7 +95,7 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
         },
         "onboarding": {
             "plans": [p.to_json() for p in plans],
-            "time_to_productivity": onboarding.time_to_productivity(kb),
+            "time_to_productivity": onboarding.time_to_productivity(kb, today),
         },
         "tools": stack.stack(kb, today).to_json(),
     }

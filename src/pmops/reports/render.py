@@ -30,12 +30,8 @@ def sentences(data: dict[str, Any]) -> dict[str, str]:
 
 
 def onboarding_time(ttp: dict) -> str:
-    """'median 28 days to productive (2 plans measured)', or why there is no median."""
-    median = ttp.get("median_days_to_day30")
-    measured = ttp.get("measured", {}).get("day30", 0)
-    if median is None:
-        return "time to productive not measured yet (no plan has finished its first month)"
-    return f"median {count(median, 'day')} to productive ({count(measured, 'plan')} measured)"
+    """Time to productive as onboarding computed it: a median with its sample, or why there is none."""
+    return f"time to productive: {ttp['day30']['text']}; to plan complete: {ttp['complete']['text']}"
 
 
 def _ids(block: dict) -> str:
