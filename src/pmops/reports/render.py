@@ -92,8 +92,14 @@ def markdown(report: dict[str, Any]) -> str:
 
 def _charts(report: dict[str, Any]) -> dict[str, Any]:
     """SVG charts (pygal, no scripts from the network) keyed by what they show."""
+    import sys
+
     import pygal
     from pygal.style import Style
+
+    # pygal appends an old-style import hook (find_module, no find_spec) for its map plugins, which
+    # pmops does not use; left in place, every later failed import warns (an error under pytest).
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
     style = Style(background="transparent", plot_background="transparent", foreground="#334155",
                   foreground_strong="#0f172a", foreground_subtle="#cbd5e1", colors=("#2563eb", "#f97316", "#16a34a", "#dc2626", "#7c3aed"),
