@@ -331,7 +331,7 @@ ONBOARDING = DocType(
     summary=("start", "area", "status", "buddy"),
 )
 
-TOOL_CATEGORIES = ("roadmapping", "research", "analytics", "experimentation", "feedback", "design", "collaboration", "other")
+TOOL_CATEGORIES = ("roadmapping", "research", "analytics", "experimentation", "feedback", "design", "collaboration", "documentation", "other")
 
 TOOL = DocType(
     name="tool",
@@ -343,6 +343,7 @@ TOOL = DocType(
         ID,
         Field("name", required=True),
         Field("category", "choice", required=True, choices=TOOL_CATEGORIES),
+        Field("job", help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap"),
         Field("owner", help="who administers it"),
         Field("status", "choice", choices=("evaluating", "adopted", "retired"), default="evaluating"),
         Field("cost", "number", help="cost per year"),
@@ -357,6 +358,8 @@ TOOL = DocType(
     title_field="name",
     summary=("category", "status", "owner", "cost", "renewal"),
 )
+
+METRIC_CADENCES = ("daily", "weekly", "biweekly", "monthly", "quarterly", "yearly")
 
 METRIC = DocType(
     name="metric",
@@ -373,6 +376,7 @@ METRIC = DocType(
         Field("source", help="where the numbers come from"),
         Field("target", "number"),
         Field("direction", "choice", choices=("up", "down"), default="up", help="which way is good"),
+        Field("cadence", "choice", choices=METRIC_CADENCES, help="how often a value is recorded; a later one is stale"),
         Field("parent", "ref", help="the metric above it in the tree (the north star has none)"),
         Field("area", "choice"),
         TAGS,

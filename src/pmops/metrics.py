@@ -11,6 +11,9 @@ from pmops.documents import RawFile
 from pmops.errors import Conflict, DocumentError, InvalidInput, NotFound
 
 SPARK = "▁▂▃▄▅▆▇█"
+# Days a cadence allows between two values: the longest such period (a month of 31 days), so a value
+# is called stale only when it is certainly late.
+CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 31, "quarterly": 92, "yearly": 366}
 
 
 def find_metric(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
@@ -34,19 +37,54 @@ def values_path(kb, record):  # noqa: ANN001, ANN201 - Path
     return (kb.root / record.path).with_suffix(".csv")
 
 
-def read_values(kb, record) -> list[tuple[dt.date, float]]:  # noqa: ANN001
+@dataclass(frozen=True)
+class Row:
+    """One line of a metric's CSV: its date and value, or what is wrong with it."""
+
+    line: int
+    date: dt.date | None
+    value: float | None
+    text: str
+
+    @property
+    def problem(self) -> str | None:
+        return None if self.date is not None and self.value is not None else f"not a 'date,value' row: {self.text[:40]}"
+
+
+def rows(kb, record) -> list[Row]:  # noqa: ANN001
+    """Every value row of the CSV beside a metric, as written (the header and blank lines left out).
+
+    A file that is not UTF-8 text is a DocumentError.
+    """
     path = values_path(kb, record)
     if not path.exists():
         return []
-    rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))), 1):
-        if number == 1 and row[:1] == ["date"]:
+    try:
+        lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DocumentError(kb.rel(path), f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
+    found = []
+    for number, cells in enumerate(lines, 1):
+        if not cells or (number == 1 and cells[:1] == ["date"]):
             continue
         try:
-            rows.append((dt.date.fromisoformat(row[0]), float(row[1])))
+            day, value = dt.date.fromisoformat(cells[0]), float(cells[1])
         except (IndexError, ValueError):
-            raise DocumentError(kb.rel(path), f"not a 'date,value' row: {','.join(row)[:40]}", line=number) from None
-    return sorted(rows)
+            day = value = None
+        if value is not None and (value != value or value in (float("inf"), float("-inf")) or len(cells) > 2):
+            day = value = None
+        found.append(Row(number, day, value, ",".join(cells)))
+    return found
+
+
+def read_values(kb, record) -> list[tuple[dt.date, float]]:  # noqa: ANN001
+    """The (date, value) pairs, sorted; a row that is not one is an error naming its line."""
+    pairs = []
+    for row in rows(kb, record):
+        if row.problem:
+            raise DocumentError(kb.rel(values_path(kb, record)), row.problem, line=row.line)
+        pairs.append((row.date, row.value))
+    return sorted(pairs)  # type: ignore[arg-type]
 
 
 def _csv(rows: list[tuple[dt.date, float]]) -> bytes:
@@ -57,34 +95,43 @@ def _csv(rows: list[tuple[dt.date, float]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def record_value(kb, name: str, value: str, day: str | None = None, *, commit: bool | None = None):  # noqa: ANN001, ANN201
-    """Add (or replace) the value for a day, and commit the CSV."""
+def record_value(kb, name: str, value: str, day: str | None = None, *, commit: bool | None = None,  # noqa: ANN001, ANN201
+                 today: dt.date | None = None):  # fmt: skip
+    """Add (or replace) the value for a day (not after today), and commit the CSV."""
     try:
         number = float(value)
     except ValueError:
         raise InvalidInput(f"'{value}' is not a number") from None
     if number != number or number in (float("inf"), float("-inf")):
         raise InvalidInput(f"'{value}' is not a finite number")
+    today = today or dt.date.today()
     try:
-        when = dt.date.fromisoformat(day) if day else dt.date.today()
+        when = dt.date.fromisoformat(day) if day else today
     except ValueError:
         raise InvalidInput(f"--date: '{day}' is not a date (YYYY-MM-DD)") from None
+    if when > today:
+        raise InvalidInput(f"--date: {when} is in the future (today is {today}): a value is recorded once measured")
     record = find_metric(kb, name)
     path = values_path(kb, record)
     before_rows = read_values(kb, record)
-    rows = dict(before_rows)
-    rows[when] = number
+    by_day = dict(before_rows)
+    by_day[when] = number
     before = RawFile(kb.rel(path), path.read_bytes()) if path.exists() else None
-    after = RawFile(kb.rel(path), _csv(sorted(rows.items())))
+    after = RawFile(kb.rel(path), _csv(sorted(by_day.items())))
     sha = kb.write([(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit)
     return record, when, number, sha
 
 
 @dataclass
 class MetricView:
+    """A metric seen on a day: its values up to that day, the ones dated later (left out), status, staleness."""
+
     record: object  # kb.Record
-    values: list[tuple[dt.date, float]]
+    values: list[tuple[dt.date, float]]  # dated today or before, oldest first
     children: list = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
+    future: list[tuple[dt.date, float]] = field(default_factory=list)  # dated after today: not counted anywhere
+    problem: str | None = None  # why its values could not be read (a listing goes on without them)
 
     @property
     def latest(self) -> tuple[dt.date, float] | None:
@@ -95,14 +142,45 @@ class MetricView:
         """Change of the latest value against the one four records before (about a month of weeks)."""
         if len(self.values) < 2:
             return None
-        return self.values[-1][1] - self.values[max(0, len(self.values) - 5)][1]
+        return round(self.values[-1][1] - self.values[max(0, len(self.values) - 5)][1], 10)  # no float noise (0.1 not 0.0999…)
+
+    @property
+    def down_is_good(self) -> bool:
+        return self.record.values.get("direction") == "down"
 
     @property
     def on_target(self) -> bool | None:
+        """At or above the target (at or below it when lower is better); None without a target or a value."""
         target, latest = self.record.values.get("target"), self.latest
         if target is None or latest is None:
             return None
-        return latest[1] >= target if self.record.values.get("direction", "up") == "up" else latest[1] <= target
+        return latest[1] <= target if self.down_is_good else latest[1] >= target
+
+    @property
+    def status(self) -> str | None:
+        """'on target', 'below target', or 'above target (lower is better)'; None without a target or a value."""
+        if self.on_target is None:
+            return None
+        if self.on_target:
+            return "on target"
+        return "above target (lower is better)" if self.down_is_good else "below target"
+
+    @property
+    def age(self) -> int | None:
+        """Days from the latest value to today."""
+        return (self.today - self.latest[0]).days if self.latest else None
+
+    @property
+    def period(self) -> int | None:
+        """Days the metric's cadence allows between values; None without a cadence."""
+        return CADENCE_DAYS.get(str(self.record.values.get("cadence")))
+
+    @property
+    def stale(self) -> bool | None:
+        """Whether the latest value is more than one cadence period old; None without a cadence or a value."""
+        if self.period is None or self.age is None:
+            return None
+        return self.age > self.period
 
     def sparkline(self, width: int = 26) -> str:
         points = [v for _, v in self.values[-width:]]
@@ -112,15 +190,37 @@ class MetricView:
         span = (high - low) or 1.0
         return "".join(SPARK[int((p - low) / span * (len(SPARK) - 1))] for p in points)
 
-    def to_json(self) -> dict:
+    def figures(self) -> dict:
+        """What pmops derives from the values (a listing's extra keys)."""
         latest = self.latest
+        return {"latest": {"date": latest[0].isoformat(), "value": latest[1]} if latest else None,
+                "trend": self.trend, "on_target": self.on_target, "status": self.status,
+                "stale": self.stale, "days_since_latest": self.age,
+                "future": [{"date": d.isoformat(), "value": v} for d, v in self.future],
+                **({"problem": self.problem} if self.problem else {})}  # fmt: skip
+
+    def to_json(self) -> dict:
         return {**self.record.to_json(), "values": [{"date": d.isoformat(), "value": v} for d, v in self.values],
-                "latest": {"date": latest[0].isoformat(), "value": latest[1]} if latest else None,
-                "trend": self.trend, "on_target": self.on_target,
-                "children": [c.id for c in self.children]}  # fmt: skip
+                **self.figures(), "children": [c.id for c in self.children]}  # fmt: skip
 
 
-def view(kb, name: str) -> MetricView:  # noqa: ANN001
-    record = find_metric(kb, name)
-    children = [r for r in kb.records(kb.doctype("metric")) if r.values.get("parent") == record.id]
-    return MetricView(record, read_values(kb, record), children)
+def view(kb, name: str, today: dt.date | None = None) -> MetricView:  # noqa: ANN001
+    """A metric on a day (default today): values dated later are set apart, never counted as the latest."""
+    return _view(kb, find_metric(kb, name), list(kb.records(kb.doctype("metric"))), today or dt.date.today())
+
+
+def views(kb, today: dt.date | None = None) -> list[MetricView]:  # noqa: ANN001
+    """Every metric on a day, by name."""
+    records = sorted(kb.records(kb.doctype("metric")), key=lambda r: r.title.casefold())
+    return [_view(kb, r, records, today or dt.date.today(), listing=True) for r in records]
+
+
+def _view(kb, record, metrics: list, today: dt.date, *, listing: bool = False) -> MetricView:  # noqa: ANN001
+    children = [r for r in metrics if r.values.get("parent") == record.id]
+    try:
+        values = read_values(kb, record)
+    except DocumentError as exc:
+        if not listing:
+            raise
+        return MetricView(record, [], children, today, problem=str(exc))
+    return MetricView(record, [v for v in values if v[0] <= today], children, today, [v for v in values if v[0] > today])

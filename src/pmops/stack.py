@@ -65,49 +65,131 @@ def score(kb, name: str, pairs: list[str], *, commit: bool | None = None):  # no
 
 @dataclass
 class Rating:
+    """A tool's weighted score. `total` counts a missing criterion as 0; None when nobody scored it by hand."""
+
     record: object  # kb.Record
-    total: float  # weighted score, 0–5
-    scores: dict[str, float]
+    total: float | None  # weighted score, 0–5
+    scores: dict[str, float]  # given by hand, or derived (see `derived`)
     missing: list[str]
+    derived: list[str] = field(default_factory=list)  # criteria whose score pmops derived (cost)
+    best: float | None = None  # the total if every missing criterion scored 5
+    rank: int | None = None  # 1 = best; equal shown totals share a rank; None when not scored
+    cheapest: tuple[str, float] | None = None  # the tool and cost a derived cost score compares with
 
     def to_json(self) -> dict:
         rec = self.record
-        return {"id": rec.id, "name": rec.title, "status": rec.values.get("status"), "category": rec.values.get("category"),
-                "weighted": round(self.total, 2), "scores": self.scores, "missing": self.missing}  # fmt: skip
+        return {"rank": self.rank, "id": rec.id, "name": rec.title, "status": rec.values.get("status"),
+                "category": rec.values.get("category"), "job": rec.values.get("job"),
+                "weighted": _round(self.total), "weighted_at_most": _round(self.best),
+                "scores": self.scores, "derived": self.derived, "missing": self.missing,
+                "cheapest": {"name": self.cheapest[0], "cost": self.cheapest[1]} if self.cheapest else None}  # fmt: skip
 
 
-def rate(record, weights: dict[str, float]) -> Rating:  # noqa: ANN001
-    scores = record.values.get("scores") or {}
-    total = sum(weights[c] * scores.get(c, 0.0) for c in weights) / sum(weights.values())
-    return Rating(record, total, {c: scores[c] for c in weights if c in scores}, [c for c in weights if c not in scores])
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def rate(record, weights: dict[str, float], derived: dict[str, float] | None = None) -> Rating:  # noqa: ANN001
+    """Σ weight × score ÷ Σ weights over every criterion, a missing one as 0; `derived` fills criteria not given by hand."""
+    given, derived = record.values.get("scores") or {}, derived or {}
+    scores = {c: given[c] if c in given else derived[c] for c in weights if c in given or c in derived}
+    made = [c for c in scores if c not in given]
+    missing = [c for c in weights if c not in scores]
+    if len(made) == len(scores):  # nobody scored it: a derived cost alone ranks nothing
+        return Rating(record, None, scores, missing, made)
+    whole = sum(weights.values())
+    total = sum(weights[c] * s for c, s in scores.items()) / whole
+    return Rating(record, total, scores, missing, made, total + sum(weights[c] for c in missing) * MAX_SCORE / whole)
+
+
+def derived_costs(records: list) -> tuple[dict[str, float], tuple[str, float] | None]:
+    """Cost scores of the tools that have a cost: 5 × the cheapest cost ÷ the tool's cost, to two decimals.
+
+    The lowest-price formula of tender evaluation: the cheapest scores 5, one twice as dear 2.5. It needs
+    two tools with a cost to compare; a free tool scores 5 (and, beside it, a paid one 0). Also returns
+    the cheapest tool's name and cost.
+    """
+    costs = {r.id: (r.title, float(c)) for r in records if isinstance(c := r.values.get("cost"), (int, float)) and c >= 0}
+    if len(costs) < 2:
+        return {}, None
+    cheapest = min(costs.values(), key=lambda pair: pair[1])
+    low = cheapest[1]
+    return {rid: MAX_SCORE if cost == 0 else round(MAX_SCORE * low / cost, 2) for rid, (_, cost) in costs.items()}, cheapest
+
+
+def ranked(ratings: list[Rating]) -> list[Rating]:
+    """Best first, by the total as shown (two decimals), equal totals sharing a rank; the unscored last, unranked."""
+    scored = sorted((r for r in ratings if r.total is not None), key=lambda r: -round(r.total, 2))  # type: ignore[arg-type]
+    for position, rating in enumerate(scored, 1):
+        before = scored[position - 2] if position > 1 else None
+        same = before is not None and round(before.total, 2) == round(rating.total, 2)  # type: ignore[arg-type]
+        rating.rank = before.rank if same else position  # type: ignore[union-attr]
+    return scored + [r for r in ratings if r.total is None]
 
 
 def compare(kb, names: list[str]) -> tuple[dict[str, float], list[Rating]]:  # noqa: ANN001
-    """The weighted matrix of the named tools, best first."""
+    """The weighted matrix of the named tools: ranked best first, then the ones nobody scored."""
     if len(names) < 2:
         raise InvalidInput("name at least two tools to compare")
     weights = criteria(kb)
-    ratings = [rate(find_tool(kb, n), weights) for n in names]
-    return weights, sorted(ratings, key=lambda r: -r.total)
+    records = list({r.id: r for r in (find_tool(kb, n) for n in names)}.values())
+    if len(records) < 2:
+        raise InvalidInput("name at least two different tools to compare")
+    costs, cheapest = derived_costs(records) if "cost" in weights else ({}, None)
+    ratings = [rate(r, weights, {"cost": costs[r.id]} if r.id in costs else None) for r in records]
+    for rating in ratings:
+        rating.cheapest = cheapest if rating.derived else None
+    return weights, ranked(ratings)
+
+
+# A product team's stack is expected to fill these categories (pmops.yaml's `tool_expected_categories`
+# overrides them); `tool stack` names a gap for each one no adopted tool fills and pmops does not cover.
+EXPECTED_CATEGORIES = tuple(c for c in TOOL_CATEGORIES if c != "other")
+# What pmops itself is, in a team's stack: the categories it fills, and how.
+PMOPS_COVERS = {
+    "research": "the research repository: insights, tags, search, themes",
+    "documentation": "process docs, the decision log and handbook pages",
+}
+
+
+def expected_categories(kb) -> tuple[str, ...]:  # noqa: ANN001
+    raw = kb.config.raw.get("tool_expected_categories")
+    if raw in (None, ""):
+        return EXPECTED_CATEGORIES
+    if not isinstance(raw, list) or not all(c in TOOL_CATEGORIES for c in raw):
+        hint = f"categories: {', '.join(TOOL_CATEGORIES)}"
+        raise ConfigError("pmops.yaml: 'tool_expected_categories' must be a list of tool categories", hint=hint)
+    return tuple(raw)
+
+
+def job_of(record) -> str | None:  # noqa: ANN001
+    """The tool's job, compared without case, spaces, hyphens or underscores mattering."""
+    job = " ".join(str(record.values.get("job") or "").replace("-", " ").replace("_", " ").split()).casefold()
+    return job or None
 
 
 @dataclass
 class Stack:
     by_category: dict[str, list] = field(default_factory=dict)  # adopted tools per category
-    overlaps: dict[str, list] = field(default_factory=dict)  # categories with two or more adopted tools
-    gaps: list[str] = field(default_factory=list)
+    overlaps: dict[str, list] = field(default_factory=dict)  # job → two or more adopted tools declaring it
+    possible_overlaps: dict[str, list] = field(default_factory=dict)  # category → its adopted tools, when some declare no job
+    gaps: list[str] = field(default_factory=list)  # expected categories no adopted tool fills and pmops does not cover
+    covered: dict[str, str] = field(default_factory=dict)  # expected categories pmops covers (no adopted tool): how
     isolated: list = field(default_factory=list)  # adopted tools that integrate with no other adopted tool
     renewals: list = field(default_factory=list)  # (record, days until renewal)
     total_cost: float = 0.0
 
     def to_json(self) -> dict:
         def brief(r) -> dict:  # noqa: ANN001
-            return {"id": r.id, "name": r.title, "cost": r.values.get("cost"), "owner": r.values.get("owner")}
+            values = r.values
+            return {"id": r.id, "name": r.title, "job": values.get("job"), "cost": values.get("cost"), "owner": values.get("owner")}
 
         return {
             "categories": {c: [brief(r) for r in tools] for c, tools in self.by_category.items()},
-            "overlaps": {c: [r.title for r in tools] for c, tools in self.overlaps.items()},
+            "overlaps": {job: [r.title for r in tools] for job, tools in self.overlaps.items()},
+            "possible_overlaps": {c: [r.title for r in tools] for c, tools in self.possible_overlaps.items()},
             "gaps": self.gaps,
+            "covered_by_pmops": self.covered,
             "isolated": [r.title for r in self.isolated],
             "renewals": [{**brief(r), "renewal": r.values["renewal"].isoformat(), "days": days} for r, days in self.renewals],
             "total_cost": self.total_cost,
@@ -117,15 +199,24 @@ class Stack:
 def stack(kb, today: dt.date | None = None) -> Stack:  # noqa: ANN001
     today = today or dt.date.today()
     adopted = [r for r in kb.records(kb.doctype("tool")) if r.values.get("status") == "adopted"]
+    adopted.sort(key=lambda r: r.title.casefold())
+    expected = expected_categories(kb)
     result = Stack()
     for category in TOOL_CATEGORIES:
-        tools = sorted((r for r in adopted if r.values.get("category") == category), key=lambda r: r.title.casefold())
+        tools = [r for r in adopted if r.values.get("category") == category]
         if tools:
             result.by_category[category] = tools
-            if len(tools) > 1 and category != "other":
-                result.overlaps[category] = tools
-        elif category != "other":
+            if len(tools) > 1 and category != "other" and any(job_of(r) is None for r in tools):
+                result.possible_overlaps[category] = tools
+        elif category in expected and category in PMOPS_COVERS:
+            result.covered[category] = PMOPS_COVERS[category]
+        elif category in expected:
             result.gaps.append(category)
+    by_job: dict[str, list] = {}
+    for record in adopted:
+        if job := job_of(record):
+            by_job.setdefault(job, []).append(record)
+    result.overlaps = {job: tools for job, tools in sorted(by_job.items()) if len(tools) > 1}
     ids = {r.id for r in adopted}
     linked = {r.id for r in adopted if set(r.values.get("integrates_with") or []) & ids}
     linked |= {t for r in adopted for t in (r.values.get("integrates_with") or []) if t in ids}

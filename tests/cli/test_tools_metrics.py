@@ -41,15 +41,17 @@ def test_weights_come_from_pmops_yaml(pmops, kb: Path) -> None:
 
 
 def test_stack_reports_overlaps_gaps_isolated_renewals_and_cost(pmops, kb: Path) -> None:
-    amplitude = tool(pmops, "Amplitude", "--category", "analytics", "--status", "adopted", "--cost", "24000",
-                     "--renewal", "2026-12-20")  # fmt: skip
-    tool(pmops, "Mixpanel", "--category", "analytics", "--status", "adopted", "--cost", "18000", "--renewal", "2027-06-01")
+    amplitude = tool(pmops, "Amplitude", "--category", "analytics", "--job", "product analytics", "--status", "adopted",
+                     "--cost", "24000", "--renewal", "2026-12-20")  # fmt: skip
+    tool(pmops, "Mixpanel", "--category", "analytics", "--job", "Product-Analytics", "--status", "adopted", "--cost", "18000",
+         "--renewal", "2027-06-01")  # fmt: skip
     tool(pmops, "Jira", "--category", "collaboration", "--status", "adopted", "--cost", "30000",
          "--integrates-with", "Amplitude")  # fmt: skip
     tool(pmops, "Old wiki", "--category", "collaboration", "--status", "retired", "--cost", "999")
     result = json.loads(pmops("tool", "stack", "--today", "2026-11-26", "--json").stdout)
-    assert result["overlaps"] == {"analytics": ["Amplitude", "Mixpanel"]}
-    assert "research" in result["gaps"] and "analytics" not in result["gaps"]
+    assert result["overlaps"] == {"product analytics": ["Amplitude", "Mixpanel"]}  # one job, however it is spelled
+    assert "design" in result["gaps"] and "analytics" not in result["gaps"]
+    assert "research" not in result["gaps"] and "research" in result["covered_by_pmops"]  # pmops is the research repository
     assert result["isolated"] == ["Mixpanel"]
     assert [(r["id"], r["days"]) for r in result["renewals"]] == [(amplitude["id"], 24)]
     assert result["total_cost"] == 72000

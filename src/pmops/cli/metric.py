@@ -21,6 +21,7 @@ def add(
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
     direction: Annotated[str | None, typer.Option("--direction", help="up or down: which way is good.")] = None,
+    cadence: Annotated[str | None, typer.Option("--cadence", help="daily, weekly, biweekly, monthly, quarterly or yearly: how often a value is recorded.")] = None,
     parent: Annotated[str | None, typer.Option("--parent", metavar="METRIC", help="The metric above it in the tree.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Where the numbers come from.")] = None,
     area: Annotated[str | None, typer.Option("--area", help="The product area that owns it.")] = None,
@@ -32,29 +33,32 @@ def add(
     Example:
 
         pmops metric add "Weekly active approvers" --definition "Users who approved at least once in the week" \\
-            --owner "Theo Park" --unit users --target 5000 --parent "Spend under management"
+            --owner "Theo Park" --unit users --target 5000 --cadence weekly --parent "Spend under management"
     """
     from pmops import metrics
 
     kb = _shared.state(ctx).kb()
     values = {"name": name, "definition": definition, "owner": owner, "unit": unit, "target": target,
-              "direction": direction, "parent": parent, "source": source, "area": area}  # fmt: skip
+              "direction": direction, "cadence": cadence, "parent": parent, "source": source, "area": area}  # fmt: skip
     _shared.ask_missing(kb.doctype("metric"), values)
     _render.created(metrics.add(kb, values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """List metrics with owner, unit, target and direction.
+def list_(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt = False) -> None:
+    """List metrics with their latest value, status against target (stale ones flagged), owner and unit.
 
     Example:
 
         pmops metric list
     """
-    kb = _shared.state(ctx).kb()
-    doctype = kb.doctype("metric")
-    records = sorted(kb.records(doctype), key=lambda r: r.title.casefold())
-    _render.listing(records, doctype.summary, json_out)
+    from pmops import metrics
+
+    found = metrics.views(_shared.state(ctx).kb(), _shared.today_option(today))
+    if json_out:
+        _shared.print_json([{**v.record.to_json(), **v.figures()} for v in found])
+    else:
+        _render.metric_list(found)
 
 
 @app.command()
@@ -66,6 +70,8 @@ def record(
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first.
+
+    A date after today is refused: a value is recorded once it is measured.
 
     Example:
 
@@ -82,9 +88,10 @@ def record(
 def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The metric (its name or id).")],
+    today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """A metric's latest value against its target, its trend and a sparkline.
+    """A metric's latest value against its target (by its direction), staleness, trend and a sparkline.
 
     Example:
 
@@ -92,7 +99,7 @@ def show(
     """
     from pmops import metrics
 
-    found = metrics.view(_shared.state(ctx).kb(), name)
+    found = metrics.view(_shared.state(ctx).kb(), name, _shared.today_option(today))
     if json_out:
         _shared.print_json(found.to_json())
     else:

@@ -16,7 +16,8 @@ app = typer.Typer(help="Tools: the registry, weighted evaluations, the stack's o
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The tool's name.")],
-    category: Annotated[str | None, typer.Option("--category", help="roadmapping, research, analytics, experimentation, feedback, design, collaboration or other.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="roadmapping, research, analytics, experimentation, feedback, design, collaboration, documentation or other.")] = None,
+    job: Annotated[str | None, typer.Option("--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap.")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Who administers it.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="evaluating, adopted or retired.")] = None,
     cost: Annotated[str | None, typer.Option("--cost", help="Cost per year.")] = None,
@@ -30,12 +31,12 @@ def add(
 
     Example:
 
-        pmops tool add Amplitude --category analytics --owner "Jonas Weber" --status adopted --cost 24000
+        pmops tool add Amplitude --category analytics --job "product analytics" --status adopted --cost 24000
     """
     from pmops import stack
 
     kb = _shared.state(ctx).kb()
-    values = {"name": name, "category": category, "owner": owner, "status": status, "cost": cost, "seats": seats,
+    values = {"name": name, "category": category, "job": job, "owner": owner, "status": status, "cost": cost, "seats": seats,
               "renewal": renewal, "integrates_with": stack.resolve_tools(kb, integrates_with or [])}  # fmt: skip
     _shared.ask_missing(kb.doctype("tool"), values)
     _render.created(stack.add(kb, values, commit=False if no_commit else None), json_out)
@@ -72,9 +73,7 @@ def score(
 
     kb = _shared.state(ctx).kb()
     record = stack.score(kb, name, pairs, commit=False if no_commit else None)
-    rating = stack.rate(record, stack.criteria(kb))
-    _shared.console().print(f"{_shared.safe(record.title)}: weighted score {rating.total:.2f} of 5"
-                            + (f" (not scored yet: {', '.join(rating.missing)})" if rating.missing else ""))  # fmt: skip
+    _render.tool_scored(stack.rate(record, stack.criteria(kb)))
 
 
 @app.command()
@@ -83,7 +82,9 @@ def compare(
     names: Annotated[list[str], typer.Argument(metavar="NAME NAME...", help="Two or more tools.")],
     json_out: JsonOpt = False,
 ) -> None:
-    """The weighted scoring matrix of some tools, and their ranking.
+    """The weighted scoring matrix of some tools, and their ranking (tools nobody scored come last, unranked).
+
+    A tool with a cost and no cost score gets one derived from the costs compared: 5 × cheapest ÷ its cost.
 
     Example:
 
@@ -104,7 +105,7 @@ def stack_(
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """The adopted stack by category: overlaps, gaps, tools that integrate with nothing, renewals, cost.
+    """The adopted stack by category: overlaps (one job, two tools), gaps, what pmops covers, isolated tools, renewals, cost.
 
     Example:
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pmops import links
-from pmops.errors import UnknownTag
+from pmops.errors import DocumentError, UnknownTag
 from pmops.links import body_lines
 
 
@@ -56,6 +56,9 @@ RULES = {
         Rule("pii-card", "error", "a customer document contains a payment card number"),
         Rule("pii-email", "warning", "a customer document contains an email address"),
         Rule("pii-phone", "warning", "a customer document contains a phone number"),
+        Rule("insight-date-future", "error", "an insight is dated after today"),
+        Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
+        Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
     )
 }
@@ -105,6 +108,10 @@ def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - R
         yield from _process(ctx, record)
     if doctype.name in PII_TYPES:
         yield from _pii(record)
+    if doctype.name == "insight":
+        yield from _insight_date(ctx, record)
+    if doctype.name == "metric":
+        yield from _metric_values(ctx, record)
 
 
 def _check_tags(kb, doc, name: str, tags: list[str]) -> Iterator[Finding]:  # noqa: ANN001
@@ -205,6 +212,34 @@ def _evidence_after(ctx: Context) -> Iterator[Finding]:
                     doc.path, doc.line_of("evidence"), f"evidence {ref} is dated {heard}, after the decision ({decided})",
                     "a decision rests on what was known when it was taken: fix the dates, or cite the later insight in 'links'",
                 )  # fmt: skip
+
+
+def _insight_date(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+    when = record.values.get("date")
+    if isinstance(when, dt.date) and when > ctx.today:
+        yield RULES["insight-date-future"].finding(
+            record.path, record.doc.line_of("date"), f"dated {when}, after today ({ctx.today})", "write the day it was heard or seen"
+        )
+
+
+def _metric_values(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+    """The CSV beside a metric: every row a date and a number, none after today (metric show leaves those out)."""
+    from pmops import metrics
+
+    path = ctx.kb.rel(metrics.values_path(ctx.kb, record))
+    try:
+        found = metrics.rows(ctx.kb, record)
+    except DocumentError as exc:
+        yield RULES["metric-value-invalid"].finding(path, 1, exc.reason, "write date,value rows, e.g. 2026-11-23,4210")
+        return
+    for row in found:
+        if row.problem:
+            yield RULES["metric-value-invalid"].finding(path, row.line, row.problem, "write date,value, e.g. 2026-11-23,4210")
+        elif row.date > ctx.today:
+            yield RULES["metric-value-future"].finding(
+                path, row.line, f"value {row.value:g} dated {row.date}, after today ({ctx.today})",
+                "fix the date, or record the value once it is measured",
+            )  # fmt: skip
 
 
 def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
