@@ -11,6 +11,7 @@ from pathlib import Path
 from pmops import __version__
 from pmops.errors import GitError, PmopsError
 from pmops.store import TEMP_SUFFIX
+from pmops.text import count
 
 
 def _repo(kb):  # noqa: ANN001, ANN202
@@ -90,9 +91,13 @@ def sync(kb) -> Synced:  # noqa: ANN001
         status, out, err = repo.run("pull", "--rebase", "--autostash", "--quiet", check=False)
         if status != 0:
             if (repo.git_dir / "rebase-merge").exists() or (repo.git_dir / "rebase-apply").exists():
-                conflicted = repo.run("diff", "--name-only", "--diff-filter=U")[1].split()
+                conflicted = repo.run("diff", "--name-only", "--diff-filter=U")[1].splitlines()
+                if not conflicted:  # the rebase stopped for another reason: say git's
+                    raise GitError(f"sync stopped: {_last(err or out)}; your commits are kept",
+                                   hint="finish with 'git rebase --continue' (or 'git rebase --abort' to undo); then pmops sync")  # fmt: skip
+                listed = ", ".join(conflicted[:5]) + (" …" if len(conflicted) > 5 else "")
                 raise GitError(
-                    f"sync stopped: {len(conflicted)} conflicting files ({', '.join(conflicted[:5])}); your commits are kept",
+                    f"sync stopped: {count(len(conflicted), 'conflicting file')} ({listed}); your commits are kept",
                     hint="edit them, 'git add' them and run 'git rebase --continue' (or 'git rebase --abort' to undo); then pmops sync",
                 )  # fmt: skip
             raise GitError(f"could not pull from {upstream.strip()}: {_last(err or out)}")
@@ -139,7 +144,7 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
             checks.append(Check("repository", True, f"ready to commit as {ident.name} <{ident.email}>"))
         except GitError as exc:
             checks.append(Check("repository", False, exc.message, exc.hint))
-        conflicted = repo.run("diff", "--name-only", "--diff-filter=U", check=False)[1].split()
+        conflicted = repo.run("diff", "--name-only", "--diff-filter=U", check=False)[1].splitlines()
         if conflicted:
             checks.append(Check("conflicts", False, f"unresolved conflicts in {', '.join(conflicted)}",
                                 "resolve them, git add them, and finish the merge or rebase"))  # fmt: skip
@@ -164,15 +169,16 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
         sync = index.refresh()
         documents = sync.documents
         stale = sync.added + sync.modified + sync.removed
-        checks.append(Check("index freshness", True, f"{sync.documents} documents; caught up {stale} changes"))
+        checks.append(Check("index freshness", True, f"{count(sync.documents, 'document')}; caught up {count(stale, 'change')}"))
         if sync.problems:
             listed = "; ".join(f"{p}: {r}" for p, r in sorted(sync.problems.items())[:5])
-            checks.append(Check("unreadable files", False, f"{len(sync.problems)} files cannot be read: {listed}",
+            listed += " …" if len(sync.problems) > 5 else ""
+            checks.append(Check("unreadable files", False, f"{count(len(sync.problems), 'file')} cannot be read: {listed}",
                                 "fix them (pmops lint names the line), or move them out of the KB"))  # fmt: skip
     leftovers = [] if writing else _leftover_temp_files(kb.root)
     if leftovers:
         shown = ", ".join(kb.rel(p) for p in leftovers[:3]) + (" …" if len(leftovers) > 3 else "")
-        checks.append(Check("leftover files", False, f"{len(leftovers)} temporary files of a stopped pmops command: {shown}",
+        checks.append(Check("leftover files", False, f"{count(len(leftovers), 'temporary file')} of a stopped pmops command: {shown}",
                             "they hold nothing the KB needs (the files they were to replace are intact): delete them"))  # fmt: skip
     checks.append(_search_server(kb, documents))
     return checks

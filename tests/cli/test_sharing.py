@@ -40,8 +40,8 @@ def test_two_clones_add_retag_and_sync_without_losing_anything(clones: tuple[Pat
     first, second = clones
     run(first, "insight", "add", "--title", "Alpaca pricing feedback", "--source", "survey", "--tag", "pricing")
     run(second, "insight", "add", "--title", "Alpaca onboarding feedback", "--source", "interview", "--tag", "onboarding")
-    run(first, "sync")
-    run(second, "sync")
+    assert run(first, "sync").stdout.startswith("pulled 0 commits, pushed 1 commit; index +")
+    assert run(second, "sync").stdout.startswith("pulled 1 commit, pushed 1 commit; index +")
     run(second, "tags", "rename", "pricing", "monetisation")
     run(second, "sync")
     assert "pulled 2 commits" in run(first, "sync").stdout
@@ -64,7 +64,7 @@ def test_a_real_conflict_stops_clearly_and_loses_nothing(clones: tuple[Path, Pat
         git(kb, "commit", "-qam", f"edit by {text}")
     run(first, "sync")
     stopped = run(second, "sync", code=1)
-    assert "sync stopped: 1 conflicting files (README.md)" in stopped.stderr and "git rebase --continue" in stopped.stderr
+    assert "sync stopped: 1 conflicting file (README.md); your commits are kept" in stopped.stderr and "git rebase --continue" in stopped.stderr
     assert (second / ".git" / "rebase-merge").exists() or (second / ".git" / "rebase-apply").exists()
     git(second, "rebase", "--abort")
     assert "second clone's words" in (second / "README.md").read_text()  # the local commit is still there
@@ -82,6 +82,10 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     run(kb, "index")
     healthy = run(kb, "doctor")
     assert "✓ repository" in healthy.stdout and "✗" not in healthy.stdout
+    assert "✓ index freshness: 2 documents; caught up 0 changes\n" in healthy.stdout  # README.md and the insight
+    (kb / "notes.md").write_text("# Notes\n")
+    assert "✓ index freshness: 3 documents; caught up 1 change\n" in run(kb, "doctor").stdout
+    (kb / "notes.md").unlink()
     # A conflicted file (a merge stopped half-way), a stale git lock, a deleted index.
     merge_conflict(kb)
     (kb / ".git" / "index.lock").write_text("")
@@ -96,13 +100,31 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     (kb / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
     run(kb, "index", "--rebuild")
     unreadable = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
-    assert "broken.md" in unreadable["unreadable files"]["detail"]
+    assert unreadable["unreadable files"]["detail"].startswith("1 file cannot be read: broken.md: ")
     (kb / "broken.md").unlink()
     # A command killed while writing leaves its temporary file (git ignores it).
     (kb / "insights" / ".ins-x.md.4242.0.pmops-tmp").write_text("---\n")
     assert git(kb, "status", "--porcelain") == ""
     left = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
-    assert set(left) == {"leftover files"} and "insights/.ins-x.md.4242.0.pmops-tmp" in left["leftover files"]["detail"]
+    assert set(left) == {"leftover files"}
+    assert left["leftover files"]["detail"] == "1 temporary file of a stopped pmops command: insights/.ins-x.md.4242.0.pmops-tmp"
+
+
+def test_log_names_files_once_and_counts_the_rest(pmops, kb: Path) -> None:
+    for n in range(1, 10):
+        (kb / f"n{n}.txt").write_text(f"{n}\n")
+    git(kb, "add", ".")
+    git(kb, "commit", "-qm", "nine files")
+    lines = pmops("log", "--limit", "1").stdout.splitlines()
+    assert lines[0].endswith(" Test PM nine files")
+    assert lines[1:] == [f"    n{n}.txt" for n in range(1, 9)] + ["    … and 1 more file"]
+
+
+def test_log_of_a_repository_without_commits_says_so(tmp_path: Path) -> None:
+    run(tmp_path, "init", str(tmp_path / "kb"), "--no-commit")
+    git(tmp_path / "kb", "init", "-q")
+    assert run(tmp_path / "kb", "log").stdout == "no changes yet: the KB's repository has no commits\n"
+    assert run(tmp_path / "kb", "log", "--json").stdout.strip() == "[]"
 
 
 def test_sync_auto_pushes_in_the_background_and_never_fails_a_write(clones: tuple[Path, Path], tmp_path: Path) -> None:

@@ -18,10 +18,11 @@ def sync(ctx: typer.Context) -> None:
         pmops sync
     """
     from pmops import sharing
+    from pmops.text import count
 
     result = sharing.sync(_shared.state(ctx).kb())
-    _shared.console().print(f"pulled {result.pulled} commits, pushed {result.pushed}; index +{result.index.added} "
-                            f"~{result.index.modified} -{result.index.removed}")  # fmt: skip
+    _shared.console().print(f"pulled {count(result.pulled, 'commit')}, pushed {count(result.pushed, 'commit')}; "
+                            f"index +{result.index.added} ~{result.index.modified} -{result.index.removed}")  # fmt: skip
 
 
 def log(
@@ -36,18 +37,22 @@ def log(
         pmops log --limit 5
     """
     from pmops import sharing
+    from pmops.text import count
 
     changes = sharing.log(_shared.state(ctx).kb(), limit)
     if json_out:
         _shared.print_json([c.to_json() for c in changes])
         return
     out = _shared.console()
+    if not changes:
+        out.print("[dim]no changes yet: the KB's repository has no commits[/dim]")
     for change in changes:
         out.print(f"[cyan]{change.sha}[/cyan] {change.date} [bold]{_shared.safe(change.author)}[/bold] {_shared.safe(change.subject)}", soft_wrap=True)
         for path, title in change.documents[:8]:
-            out.print(f"    {_shared.safe(title)} [dim]{_shared.safe(path)}[/dim]", soft_wrap=True)
+            named = "" if title == path else f"{_shared.safe(title)} "  # a file that is not a document: its path
+            out.print(f"    {named}[dim]{_shared.safe(path)}[/dim]", soft_wrap=True)
         if len(change.documents) > 8:
-            out.print(f"    [dim]… and {len(change.documents) - 8} more[/dim]")
+            out.print(f"    [dim]… and {count(len(change.documents) - 8, 'more file')}[/dim]")
 
 
 def doctor(ctx: typer.Context, json_out: JsonOpt = False) -> None:
