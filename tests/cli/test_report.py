@@ -125,7 +125,9 @@ def test_assess_on_the_example_kb_gives_each_signal_with_its_evidence(pmops, exa
     assert [s["signal"] for s in result["signals"]] == ["team size", "reinventing processes", "fragmented research",
                                                           "slow onboarding"]  # fmt: skip
     by_name = {s["signal"]: s for s in result["signals"]}
-    assert len(by_name["team size"]["evidence"]["pms"]) == 8 and not by_name["team size"]["flagged"]
+    # 10 PMs: every area (approvals, billing, cards, integrations, mobile, onboarding, reporting) has one.
+    assert len(by_name["team size"]["evidence"]["pms"]) == 10 and not by_name["team size"]["flagged"]
+    assert by_name["team size"]["state"] == "emerging" and not by_name["team size"]["evidence"].get("areas_without_pm")
     assert by_name["team size"]["evidence"]["product_ops"] == ["per-261126-75wa"]  # Priya Nair
     assert by_name["reinventing processes"]["flagged"] and by_name["reinventing processes"]["evidence"]["pairs"]
     assert by_name["fragmented research"]["evidence"]["shares"]["not_cited_by_a_decision"] > 0.5
