@@ -38,7 +38,7 @@ def _metric_tree(views: list) -> list[dict]:
 
 def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]:  # noqa: ANN001
     today = today or dt.date.today()
-    views = [metrics.view(kb, r.id) for r in sorted(kb.records(kb.doctype("metric")), key=lambda r: r.title)]
+    views = metrics.views(kb, today)
     insights = kb.select(kb.doctype("insight"))
     since = today - dt.timedelta(weeks=weeks)
     recent = [r for r in insights if isinstance(r.values.get("date"), dt.date) and r.values["date"] >= since]
@@ -61,10 +61,9 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
         "kb": kb.config.name,
         "generated": today.isoformat(),
         "metrics": [
-            {**{k: v.record.to_json().get(k) for k in ("id", "name", "unit", "target", "direction", "owner", "parent", "path")},
-             "latest": ({"date": v.latest[0].isoformat(), "value": v.latest[1]} if v.latest else None),
-             "on_target": v.on_target, "trend": v.trend,
-             "values": [{"date": d.isoformat(), "value": x} for d, x in v.values]}
+            {**{k: v.record.to_json().get(k)
+                for k in ("id", "name", "unit", "target", "direction", "cadence", "owner", "parent", "path")},
+             **v.figures(), "values": [{"date": d.isoformat(), "value": x} for d, x in v.values]}
             for v in views
         ],  # fmt: skip
         "metric_tree": _metric_tree(views),

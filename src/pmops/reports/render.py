@@ -29,6 +29,16 @@ def sentences(data: dict[str, Any]) -> dict[str, str]:
     }  # fmt: skip
 
 
+def metric_line(m: dict) -> str:
+    """'Weekly active approvers: 4637.8 users, below target 5000; stale: last value 9 days ago'."""
+    line = f"{m['name']}: {m['latest']['value']:g} {m['unit']}" if m["latest"] else f"{m['name']}: no value yet"
+    if m.get("status"):
+        line += f", {m['status']} {m['target']:g}"
+    if m.get("stale"):
+        line += f"; stale: last value {count(m['days_since_latest'], 'day')} ago"
+    return line
+
+
 def onboarding_time(ttp: dict) -> str:
     """Time to productive as onboarding computed it: a median with its sample, or why there is none."""
     return f"time to productive: {ttp['day30']['text']}; to plan complete: {ttp['complete']['text']}"
@@ -45,11 +55,11 @@ def _counted(block: dict) -> str:
 
 def markdown(report: dict[str, Any]) -> str:
     out = [f"# {report['kb']} — product report", "", f"Generated {report['generated']}.", ""]
-    out += ["## Metrics", "", "| metric | latest | target | on target | trend | id |", "|---|---:|---:|---|---:|---|"]
+    out += ["## Metrics", "", "| metric | latest | target | status | trend | id |", "|---|---:|---:|---|---:|---|"]
     for m in report["metrics"]:
         latest = f"{m['latest']['value']:g} {m['unit']} ({m['latest']['date']})" if m["latest"] else "—"
         target = f"{m['target']:g}" if m["target"] is not None else "—"
-        state = {True: "yes", False: "no", None: "—"}[m["on_target"]]
+        state = (m["status"] or "—") + (f"; stale: last value {count(m['days_since_latest'], 'day')} ago" if m["stale"] else "")
         trend = f"{m['trend']:+g}" if m["trend"] is not None else "—"
         out.append(f"| {m['name']} | {latest} | {target} | {state} | {trend} | {m['id']} |")
 
