@@ -21,7 +21,7 @@ has_pmops() {
         */*) [ -x "$1" ] || return 1 ;;
         *) command -v "$1" >/dev/null 2>&1 || return 1 ;;
     esac
-    "$1" -c "import pmops" >/dev/null 2>&1
+    "$1" -m pmops lint --help >/dev/null 2>&1  # pmops and everything it needs
 }
 
 noted=""
