@@ -303,7 +303,9 @@ def _commit_failure(text: str) -> str:
              if _FAILED_HOOK.search(before) and after.startswith(("- hook id:", "hookid:"))]  # fmt: skip
     said = [line for line in lines if line and not _CHATTER.search(line)]
     reason = "; ".join(said[-COMMIT_FAILURE_LINES:]) if said else "unknown error"
-    return f"the pre-commit hook {', '.join(hooks)} failed: {reason}" if hooks else f"git commit failed: {reason}"
+    if not hooks:
+        return f"git commit failed: {reason}"
+    return f"the pre-commit {'hook' if len(hooks) == 1 else 'hooks'} {', '.join(hooks)} failed: {reason}"
 
 
 def _last_line(text: str) -> str:
