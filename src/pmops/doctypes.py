@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pmops import dates
+
 # Field kinds and what they hold once read:
 #   text, longtext        str (longtext is multi-line, e.g. a quote)
 #   choice                str, one of Field.choices (any value while there are none)
-#   date                  datetime.date (ISO-8601 in the file)
+#   date                  datetime.date (ISO-8601 in the file; read as people write dates)
 #   int, number           int / float
 #   bool                  bool
 #   tags                  list[str], normalised and checked against the taxonomy
@@ -55,8 +57,8 @@ class Field:
             raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)  # from library callers
         if not isinstance(raw, str):
             raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
-        if self.kind == "date":
-            return parse_date(raw)
+        if self.kind == "date":  # as a person wrote it: 2026-11-05, 7 Nov 2026, 15/11/2026
+            return dates.parse(raw)
         if self.kind == "int":
             return int(raw)
         if self.kind == "number":
@@ -71,14 +73,6 @@ class Field:
         if self.kind == "choice" and self.choices and raw not in self.choices:
             raise ValueError(f"'{raw}' is not one of: {', '.join(self.choices)}")
         return raw
-
-
-def parse_date(raw: str) -> dt.date:
-    """An ISO-8601 date (a datetime's date part is accepted)."""
-    try:
-        return dt.date.fromisoformat(raw.strip()[:10])
-    except ValueError:
-        raise ValueError(f"'{raw}' is not a date (YYYY-MM-DD)") from None
 
 
 @dataclass(frozen=True)

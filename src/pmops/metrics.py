@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from pmops import dates
 from pmops.documents import RawFile
 from pmops.errors import Conflict, DocumentError, InvalidInput, NotFound
 
@@ -106,9 +107,9 @@ def record_value(kb, name: str, value: str, day: str | None = None, *, commit: b
         raise InvalidInput(f"'{value}' is not a finite number")
     today = today or dt.date.today()
     try:
-        when = dt.date.fromisoformat(day) if day else today
-    except ValueError:
-        raise InvalidInput(f"--date: '{day}' is not a date (YYYY-MM-DD)") from None
+        when = dates.parse(day) if day else today
+    except ValueError as exc:
+        raise InvalidInput(f"--date: {exc}") from None
     if when > today:
         raise InvalidInput(f"--date: {when} is in the future (today is {today}): a value is recorded once measured")
     record = find_metric(kb, name)

@@ -63,6 +63,7 @@ RULES = {
     )
 }
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
 _HEADING = re.compile(r"^#{2,6}[ \t]+(.+?)[ \t#]*$")
 _BOX_LIKE = re.compile(r"^[ \t]*(?:[-*+][ \t]*)?\[[^\]]{0,3}\]")
 _BOX_OK = re.compile(r"^[ \t]*[-*+] \[[ xX]\][ \t]+\S")
@@ -96,6 +97,10 @@ def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - R
             rule = {"date": "field-date", "choice": "field-choice"}.get(fld.kind, "field-invalid")
             hint = f"choose one of: {', '.join(fld.choices)}" if fld.choices else None
             yield RULES[rule].finding(doc.path, doc.line_of(fld.name), f"{fld.name}: {problem}", hint)
+        elif fld.kind == "date" and isinstance(raw := doc.meta.get(fld.name), str) and not _ISO_DAY.match(raw.strip()):
+            # pmops reads 26/11/2026 as people write it; files keep the one form every tool sorts.
+            where, value = doc.line_of(fld.name), record.values[fld.name]
+            yield RULES["field-date"].finding(doc.path, where, f"{fld.name}: '{raw}' is not written YYYY-MM-DD", f"write {fld.name}: {value}")
         elif fld.required and record.values.get(fld.name) in (None, "", []):
             yield RULES["field-missing"].finding(
                 doc.path, doc.line_of(fld.name), f"missing required field '{fld.name}'", f"add '{fld.name}:' to the front-matter"

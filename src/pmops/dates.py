@@ -1,0 +1,157 @@
+"""Dates as people write them: the one parser for every date a person typed (options, fields, imports).
+
+ISO-8601 is read first, without dateutil (an import of thousands of rows stays
+fast). A date written with numbers only is read here, strictly: 05/11/2026 is
+refused as ambiguous unless an order (DMY, MDY, YMD) says which, where 15/11/2026
+is not. A month written as a word (7 Nov 2026, Nov 5, 2026) goes to dateutil,
+which must find a day, a month and a year: it fills the missing ones from today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+ORDERS = ("DMY", "MDY", "YMD")  # how to read a date of numbers only: 05/11/2026 in DMY is 5 November
+EXAMPLE = "YYYY-MM-DD, or e.g. 7 Nov 2026"
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
+# 5/11/2026, 5.11.26, 2026/11/7, 2026-1-5, each with the same separator twice, maybe a time after.
+_NUMERIC = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})" + _TIME)
+_NUMERIC_INSIDE = re.compile(r"(?<!\d)(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?!\d)")
+_LETTER = re.compile(r"[^\W\d_]")
+_FULL = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # a date dateutil completed differs between them
+
+
+class AmbiguousDate(ValueError):
+    """Numbers that make two different dates (05/11/2026): the caller says which order it meant."""
+
+    def __init__(self, text: str, day_first: dt.date, month_first: dt.date):
+        super().__init__(f"'{text}' is ambiguous: {day_first} (day first) or {month_first} (month first)")
+        self.readings = (day_first, month_first)
+
+
+def check_format(value: str) -> str:
+    """A --date-format value: DMY, MDY, YMD (any case), or a strptime pattern such as %d/%m/%Y."""
+    if value.upper() in ORDERS:
+        return value.upper()
+    if _pattern_order(value) is None:
+        raise ValueError(f"'{value}' is not a date format: give DMY, MDY or YMD, or a pattern such as %d/%m/%Y")
+    return value
+
+
+def parse(text: str, fmt: str | None = None) -> dt.date:
+    """The date `text` names; ValueError (AmbiguousDate for 05/11/2026 without `fmt`) says why not.
+
+    `fmt` (checked by check_format) reads dates of numbers only: an order (DMY, MDY,
+    YMD), or a strptime pattern tried first. Unambiguous forms are read whatever it says.
+    A date-time gives the date as written, with no time-zone conversion.
+    """
+    value = text.strip()
+    try:  # the fast path: 2026-11-05 (and ISO's 20261105, 2026-W45-4)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    if fmt is not None and fmt not in ORDERS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    if len(value) > 10 and value[10] in "T ":
+        try:  # 2026-11-05T14:03:00Z, 2026-11-05 14:03
+            return dt.datetime.fromisoformat(value).date()
+        except ValueError:
+            pass
+    order = fmt if fmt in ORDERS else _pattern_order(fmt) if fmt else None
+    numeric = _NUMERIC.fullmatch(value)
+    if numeric:
+        return _numeric(value, numeric.group(1), numeric.group(3), numeric.group(4), order)
+    if _LETTER.search(value):
+        return _worded(value, order)
+    raise ValueError(f"'{text}' is not a date ({EXAMPLE})")
+
+
+def _numeric(text: str, first: str, second: str, third: str, order: str | None) -> dt.date:
+    """Day, month and year from three numbers: a four-digit year comes first or last; two dates
+    from the same numbers (5 November, 11 May) need an order."""
+    a, b, c = int(first), int(second), int(third)
+    try:
+        if len(first) == 4 or (order == "YMD" and len(first) == 2 and len(third) <= 2):
+            if len(third) > 2:
+                raise ValueError
+            return dt.date(_year(first), b, c)
+        if len(first) > 2 or len(third) not in (2, 4):
+            raise ValueError
+        year = _year(third)
+        if order in ("DMY", "MDY"):
+            day, month = (a, b) if order == "DMY" else (b, a)
+            return dt.date(year, month, day)
+        if a == b or a > 12 or b > 12:  # the same date either way, or only one reading is a date
+            return dt.date(year, b, a) if a > 12 else dt.date(year, a, b)
+        raise AmbiguousDate(text, dt.date(year, b, a), dt.date(year, a, b))
+    except AmbiguousDate:
+        raise
+    except ValueError:
+        shown = f" in {order} order" if order else ""
+        raise ValueError(f"'{text}' is not a date{shown} ({EXAMPLE})") from None
+
+
+def _year(digits: str) -> int:
+    """A two-digit year is the one within 50 years of today, as dateutil and spreadsheets read it."""
+    year = int(digits)
+    if len(digits) > 2:
+        return year
+    now = dt.date.today().year
+    year += now // 100 * 100
+    return year - 100 if year >= now + 50 else year + 100 if year < now - 50 else year
+
+
+@lru_cache(maxsize=4096)  # an export repeats its dates: thousands of rows, a few hundred days
+def _worded(text: str, order: str | None) -> dt.date:
+    """A date with words (7 Nov 2026, Tue 5 November 2026 14:03): dateutil's, once it is whole.
+    Without a month name the numbers decide (Thu 05/11/2026), not dateutil's month-first guess."""
+    import warnings
+
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():  # a time zone it does not know (14:03 CET) changes no date
+            warnings.simplefilter("ignore")
+            readings = {parser.parse(text, default=d, dayfirst=order == "DMY", yearfirst=order == "YMD").date() for d in _FULL}
+    except (ValueError, OverflowError):
+        raise ValueError(f"'{text}' is not a date ({EXAMPLE})") from None
+    if not _names_a_month(text):
+        inside = _NUMERIC_INSIDE.search(text)
+        if inside is None:
+            raise ValueError(f"'{text}' is not a date ({EXAMPLE})")
+        return _numeric(text, inside.group(1), inside.group(3), inside.group(4), order)
+    if len(readings) > 1:
+        raise ValueError(f"'{text}' is not a whole date: give the day, the month and the year")
+    return readings.pop()
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> re.Pattern[str]:
+    from dateutil import parser
+
+    names = sorted((name for month in parser.parserinfo.MONTHS for name in month), key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(names) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+def _names_a_month(text: str) -> bool:
+    return _month_words().search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def _pattern_order(pattern: str | None) -> str | None:
+    """DMY, MDY or YMD from where a strptime pattern puts %d, %m (or %b, %B) and %Y (or %y)."""
+    if not pattern:
+        return None
+    places = {}
+    for letter, directives in (("D", "d"), ("M", "mbB"), ("Y", "Yy")):
+        found = [pattern.find("%" + d) for d in directives if "%" + d in pattern]
+        if not found:
+            return None
+        places[letter] = min(found)
+    order = "".join(sorted(places, key=places.get))
+    return order if order in ORDERS else None

@@ -1,0 +1,119 @@
+"""Dates as people write them: every unambiguous form read, ambiguous and partial ones refused."""
+
+import datetime as dt
+
+import pytest
+
+from pmops import dates
+from pmops.doctypes import Field
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-05", D(2026, 11, 5)),
+        ("  2026-11-05 ", D(2026, 11, 5)),
+        ("20261105", D(2026, 11, 5)),
+        ("2026-W45-4", D(2026, 11, 5)),  # ISO week date: Thursday of week 45
+        ("2026-11-05T14:03:00Z", D(2026, 11, 5)),
+        ("2026-11-05T23:30:00-08:00", D(2026, 11, 5)),  # the date as written, no time-zone conversion
+        ("2026-11-05 14:03", D(2026, 11, 5)),
+        ("2026/11/07", D(2026, 11, 7)),
+        ("2026.1.7", D(2026, 1, 7)),
+        ("7 Nov 2026", D(2026, 11, 7)),
+        ("7-Nov-2026", D(2026, 11, 7)),
+        ("Nov 5, 2026", D(2026, 11, 5)),
+        ("November 5th, 2026", D(2026, 11, 5)),
+        ("5th of November 2026", D(2026, 11, 5)),
+        ("Tue, 05 Nov 2026 14:03:00 +0000", D(2026, 11, 5)),
+        ("Nov 5, 2026 14:03 CET", D(2026, 11, 5)),
+        ("7 Nov 26", D(2026, 11, 7)),
+        ("15/11/2026", D(2026, 11, 15)),  # 15 cannot be a month
+        ("11/15/2026", D(2026, 11, 15)),
+        ("11/15/2026 3:04 PM", D(2026, 11, 15)),
+        ("15.11.2026", D(2026, 11, 15)),
+        ("15/11/26", D(2026, 11, 15)),
+        ("05/05/2026", D(2026, 5, 5)),  # the same date either way
+        ("Thu 15/11/2026", D(2026, 11, 15)),
+    ],
+)
+def test_unambiguous_forms_are_read(text: str, expected: dt.date) -> None:
+    assert dates.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "month_first"),
+    [
+        ("05/11/2026", D(2026, 11, 5), D(2026, 5, 11)),
+        ("07.11.2026", D(2026, 11, 7), D(2026, 7, 11)),
+        ("5/11/26", D(2026, 11, 5), D(2026, 5, 11)),
+        ("Thu 05/11/2026", D(2026, 11, 5), D(2026, 5, 11)),  # a weekday does not settle it
+    ],
+)
+def test_ambiguous_numbers_are_refused_with_both_readings(text: str, day_first: dt.date, month_first: dt.date) -> None:
+    with pytest.raises(dates.AmbiguousDate) as caught:
+        dates.parse(text)
+    assert caught.value.readings == (day_first, month_first)
+    assert str(caught.value) == f"'{text}' is ambiguous: {day_first} (day first) or {month_first} (month first)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-13-40", "'2026-13-40' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("31/02/2026", "'31/02/2026' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("13/13/2026", "'13/13/2026' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("Nov 31, 2026", "'Nov 31, 2026' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("2026-11-05 or so", "'2026-11-05 or so' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("soon", "'soon' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("", "'' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        ("Monday", "'Monday' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
+        # dateutil fills what is missing from today: a month and a year is not a date.
+        ("Nov 2026", "'Nov 2026' is not a whole date: give the day, the month and the year"),
+        ("Nov 7th", "'Nov 7th' is not a whole date: give the day, the month and the year"),
+    ],
+)
+def test_what_is_not_a_whole_date_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        dates.parse(text)
+    assert not isinstance(caught.value, dates.AmbiguousDate)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "expected"),
+    [
+        ("DMY", "05/11/2026", D(2026, 11, 5)),
+        ("MDY", "05/11/2026", D(2026, 5, 11)),
+        ("YMD", "26/11/05", D(2026, 11, 5)),
+        ("%d/%m/%Y", "05/11/2026", D(2026, 11, 5)),
+        ("%m/%d/%y", "05/11/26", D(2026, 5, 11)),
+        ("%d%m%Y", "05112026", D(2026, 11, 5)),  # the pattern read as strptime reads it
+        ("DMY", "Nov 5, 2026", D(2026, 11, 5)),  # unambiguous forms whatever the order says
+        ("MDY", "2026-11-05", D(2026, 11, 5)),
+    ],
+)
+def test_a_format_says_how_to_read_numbers(fmt: str, text: str, expected: dt.date) -> None:
+    assert dates.parse(text, dates.check_format(fmt)) == expected
+
+
+def test_a_format_refuses_numbers_that_contradict_it() -> None:
+    with pytest.raises(ValueError, match=r"^'12/25/2026' is not a date in DMY order"):
+        dates.parse("12/25/2026", "DMY")
+
+
+@pytest.mark.parametrize("bad", ["DDMM", "%d/%m", "dmy2", ""])
+def test_a_format_that_says_nothing_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="is not a date format: give DMY, MDY or YMD"):
+        dates.check_format(bad)
+    assert dates.check_format("dmy") == "DMY"
+
+
+def test_the_registry_reads_date_fields_with_the_same_parser() -> None:
+    field = Field("date", "date")
+    assert field.convert("7 Nov 2026") == D(2026, 11, 7)
+    assert field.convert(D(2026, 11, 7)) == D(2026, 11, 7)
+    with pytest.raises(dates.AmbiguousDate):
+        field.convert("05/11/2026")
