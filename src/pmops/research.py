@@ -7,25 +7,60 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from pmops import taxonomy
+from pmops import customers, taxonomy
 from pmops.errors import InvalidInput, NotFound
 from pmops.text import count
 
 GROUPINGS = ("tag", "area", "segment")
 DEFAULT_PERIOD = dt.timedelta(days=90)
+IN_FORCE = "accepted"  # the state of a decision that addresses a theme: accepted and not superseded
+
+
+def decision_state(record) -> str:  # noqa: ANN001 - kb.Record
+    """'accepted' for a decision in force; else its status, 'superseded' when another replaced it."""
+    status = str(record.values.get("status") or "unknown")
+    return "superseded" if record.values.get("superseded_by") and status == "accepted" else status
 
 
 @dataclass
 class Theme:
     key: str
     insights: list = field(default_factory=list)  # kb.Record, newest first
-    cited_by: set[str] = field(default_factory=set)  # decision ids
+    decisions: dict[str, str] = field(default_factory=dict)  # id of every decision citing it -> decision_state
+    signals: Counter = field(default_factory=Counter)  # signal tag -> insights of this theme carrying it
     current: int = 0  # insights in this period
     previous: int = 0  # in the period before
 
     @property
+    def cited_by(self) -> set[str]:
+        """Every decision citing one of its insights, whatever its status (see addressed_by)."""
+        return set(self.decisions)
+
+    def _in_state(self, state: str) -> list[str]:
+        return sorted(d for d, s in self.decisions.items() if s == state)
+
+    @property
+    def addressed_by(self) -> list[str]:
+        """The accepted decisions in force that cite one of its insights."""
+        return self._in_state(IN_FORCE)
+
+    @property
+    def proposed(self) -> list[str]:
+        return self._in_state("proposed")
+
+    @property
+    def addressed(self) -> bool:
+        return bool(self.addressed_by)
+
+    @property
     def customers(self) -> int:
-        return len({str(r.values["customer"]).casefold() for r in self.insights if r.values.get("customer")})
+        """Distinct customers named by its insights, names normalised (customers.key)."""
+        return customers.distinct(r.values.get("customer") for r in self.insights)
+
+    @property
+    def without_customer(self) -> int:
+        """Its insights that name no customer."""
+        return sum(customers.key(r.values.get("customer")) is None for r in self.insights)
 
     @property
     def segments(self) -> list[str]:
@@ -37,53 +72,120 @@ class Theme:
             "down" if self.current < self.previous else "flat")  # fmt: skip
 
     @property
+    def ranked_signals(self) -> list[tuple[str, int]]:
+        """(signal tag, insights) most frequent first."""
+        return sorted(self.signals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    @property
     def latest_quote(self) -> tuple[str, str] | None:
-        """(quote, insight id) of the newest insight that has a quote."""
+        """(quote, insight id) of the newest insight that has a quote, personal data masked."""
+        from pmops.lint import pii
+
         for record in self.insights:
             if record.values.get("quote"):
-                return record.values["quote"], record.id
+                return pii.redact(str(record.values["quote"])), record.id
         return None
 
     def to_json(self) -> dict:
         quote = self.latest_quote
         return {
-            "theme": self.key, "insights": len(self.insights), "customers": self.customers, "segments": self.segments,
+            "theme": self.key, "insights": len(self.insights), "signals": dict(self.ranked_signals),
+            "customers": self.customers, "without_customer": self.without_customer, "segments": self.segments,
             "trend": {"current": self.current, "previous": self.previous, "direction": self.trend},
             "latest_quote": {"text": quote[0], "id": quote[1]} if quote else None,
-            "addressed": bool(self.cited_by), "decisions": sorted(self.cited_by),
+            "addressed": self.addressed, "decisions": self.addressed_by, "proposed": self.proposed,
+            "cited_by": [{"id": d, "state": self.decisions[d]} for d in sorted(self.decisions)],
             "ids": [r.id for r in self.insights],
         }  # fmt: skip
 
 
-def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None) -> list[Theme]:  # noqa: ANN001
-    """Insights grouped by tag, area or segment, biggest first, with their trend and coverage.
+class Themes(list):
+    """The themes, biggest first, and what a reader needs to check them: the period, what was counted."""
 
-    The trend compares the period from `since` to today with the period of the same
-    length before it (without `since`: the last 90 days against the 90 before).
+    def __init__(self, themes: list[Theme], *, by: str, signals: bool, start: dt.date, end: dt.date,
+                 insights: int, ungrouped: int) -> None:  # fmt: skip
+        super().__init__(themes)
+        self.by, self.signals, self.start, self.end = by, signals, start, end
+        self.insights = insights  # insights counted (after --since)
+        self.ungrouped = ungrouped  # of which in no group: no theme tag (or signal, or area, or segment)
+
+
+STATE_ORDER = ("proposed", "rejected", "superseded", "deprecated")
+
+
+def customers_text(named: int, without: int = 0) -> str:
+    """'3 customers', 'no customer named', '3 customers; 1 insight names none'."""
+    if not named:
+        return "no customer named"
+    unnamed = f"; {count(without, 'insight')} name{'s' if without == 1 else ''} none" if without else ""
+    return count(named, "customer") + unnamed
+
+
+def addressed_text(states: dict[str, str]) -> str:
+    """'addressed by dec-a' or 'not addressed', then the other decisions citing it by state ('proposed: dec-b')."""
+    by_state: dict[str, list[str]] = defaultdict(list)
+    for decision, state in sorted(states.items()):
+        by_state[state].append(decision)
+    parts = [f"addressed by {', '.join(by_state[IN_FORCE])}" if by_state[IN_FORCE] else "not addressed"]
+    others = [s for s in STATE_ORDER if by_state[s]] + sorted(set(by_state) - {IN_FORCE, *STATE_ORDER})
+    return "; ".join(parts + [f"{state}: {', '.join(by_state[state])}" for state in others if by_state[state]])
+
+
+def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,  # noqa: ANN001
+           signals: bool = False) -> Themes:  # fmt: skip
+    """Insights grouped by theme tag, area or segment, biggest first, with their trend and coverage.
+
+    By tag, the groups are the taxonomy's problem themes, and each counts the signal tags
+    (kinds of evidence: bug, praise…) of its insights; `signals` groups by signal tags instead.
+    A synonym or a deprecated tag counts as the tag it stands for. The trend compares the
+    period from `since` to today with the period of the same length before it (without
+    `since`: the last 90 days against the 90 before).
     """
     if by not in GROUPINGS:
         raise InvalidInput(f"--by: '{by}' is not one of: {', '.join(GROUPINGS)}")
+    if signals and by != "tag":
+        raise InvalidInput(f"--signals counts signal tags: it goes with --by tag, not --by {by}")
     today = today or dt.date.today()
-    start = since or today - DEFAULT_PERIOD
-    before = start - (today - start)
-    cited: dict[str, set[str]] = defaultdict(set)
+    if since and since > today:
+        raise InvalidInput(f"--since {since} is after today ({today})")
+    # Both periods count their first and last day: the last 90 days are today and the 89 before.
+    start = since or today - DEFAULT_PERIOD + dt.timedelta(days=1)
+    before = start - (today - start + dt.timedelta(days=1))
+    states: dict[str, dict[str, str]] = defaultdict(dict)  # insight id -> {decision id: state}
     for decision in kb.records(kb.doctype("decision")):
         for ref in decision.values.get("evidence") or []:
-            cited[ref].add(decision.id)
+            states[str(ref).strip()][decision.id] = decision_state(decision)
+    vocabulary = kb.taxonomy
+    signal_tags = vocabulary.signals()
     groups: dict[str, Theme] = {}
+    counted = ungrouped = 0
     for record in kb.select(kb.doctype("insight")):
         when = record.values.get("date")
-        if since and (not isinstance(when, dt.date) or when < since):
+        dated = isinstance(when, dt.date)
+        tags = list(dict.fromkeys(vocabulary.canonical(t) for t in record.values.get("tags") or []))
+        if by == "tag":
+            keys = [t for t in tags if (t in signal_tags) == signals]
+        else:
+            keys = [record.values[by]] if record.values.get(by) else []
+        if since and (not dated or when < since):
+            # Outside the insights counted, but in the period the trend compares with.
+            for key in keys:
+                if dated and before <= when:
+                    groups.setdefault(key, Theme(key)).previous += 1
             continue
-        value = record.values.get("tags" if by == "tag" else by)
-        for key in value if isinstance(value, list) else [value] if value else []:
+        counted += 1
+        ungrouped += not keys
+        for key in keys:
             theme = groups.setdefault(key, Theme(key))
             theme.insights.append(record)
-            theme.cited_by |= cited.get(record.id, set())
-            if isinstance(when, dt.date):
+            theme.decisions.update(states.get(record.id, {}))
+            if not signals:
+                theme.signals.update(t for t in tags if t in signal_tags)
+            if dated:
                 theme.current += start <= when <= today
                 theme.previous += before <= when < start
-    return sorted(groups.values(), key=lambda t: (-len(t.insights), t.key))
+    found = sorted((t for t in groups.values() if t.insights), key=lambda t: (-len(t.insights), t.key))
+    return Themes(found, by=by, signals=signals, start=start, end=today, insights=counted, ungrouped=ungrouped)
 
 
 @dataclass

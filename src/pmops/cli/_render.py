@@ -233,28 +233,43 @@ def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
     group(one_row_each([(r, link.via) for r, link in graph.backlinks]), "Linked from")
 
 
-def themes(found: list, by: str) -> None:
+def themes(found) -> None:  # noqa: ANN001 - research.Themes
+    """One block a theme: its size and signals; customers, trend, decisions; its latest quote."""
     from rich.table import Table
+
+    from pmops import research
 
     out = console()
     if not found:
         out.print("[dim]no insights match[/dim]")
         return
-    grid = Table(header_style="bold")
-    # The theme and its figures stay on one line; the quote takes the rest of the width.
-    for column, opts in (("theme", {"no_wrap": True}), ("insights", {"justify": "right"}), ("customers", {"justify": "right"}),
-                         ("trend", {"no_wrap": True}), ("addressed", {"no_wrap": True}),
-                         ("latest quote", {"overflow": "fold", "ratio": 1})):  # fmt: skip
-        grid.add_column(column, **opts)
+    # The name on the left, its figures beside it; every line wraps under the figures.
+    grid = Table.grid(padding=(0, 2, 1, 0), collapse_padding=False)
+    grid.add_column(no_wrap=True, max_width=24, overflow="fold", style="bold")
+    grid.add_column(ratio=1, overflow="fold")
     arrows = {"up": "[green]↑[/green]", "down": "[red]↓[/red]", "flat": "→", "new": "[cyan]new[/cyan]"}
     for theme in found:
+        signals = ", ".join(f"{n} {safe(tag)}" for tag, n in theme.ranked_signals)
+        lines = [count(len(theme.insights), "insight") + (f": {signals}" if signals else "")]
+        figures = [research.customers_text(theme.customers, theme.without_customer),
+                   f"{arrows[theme.trend]} {theme.current} vs {theme.previous}"]  # fmt: skip
+        if not found.signals:
+            addressed = safe(research.addressed_text(theme.decisions))
+            figures.append(addressed if theme.addressed else f"[yellow]{addressed}[/yellow]")
+        lines.append(" · ".join(figures))
         quote = theme.latest_quote
-        addressed = f"{len(theme.cited_by)} decision{'s' if len(theme.cited_by) != 1 else ''}" if theme.cited_by else "[yellow]no[/yellow]"
-        grid.add_row(safe(theme.key), str(len(theme.insights)), str(theme.customers),
-                     f"{arrows[theme.trend]} {theme.current} vs {theme.previous}", addressed,
-                     safe(f"“{quote[0]}”") if quote else "")  # fmt: skip
+        if quote:
+            lines.append(f"[italic]{safe(f'“{quote[0]}”')}[/italic] [dim]{safe(quote[1])}[/dim]")
+        grid.add_row(safe(theme.key), "\n".join(lines))
     out.print(grid)
-    console(stderr=True).print(f"[dim]{len(found)} themes by {by}; trend: this period vs the one before[/dim]")
+    groups = {"tag": "signal" if found.signals else "theme", "area": "area", "segment": "segment"}[found.by]
+    missing = {"tag": f"no {groups} tag", "area": "no area", "segment": "no segment"}[found.by]
+    days = (found.end - found.start).days + 1
+    console(stderr=True).print(
+        f"[dim]{count(len(found), groups)} from {count(found.insights, 'insight')}"
+        + (f" ({found.ungrouped} with {missing})" if found.ungrouped else "")
+        + f"; trend: {found.start} to {found.end} against the {count(days, 'day')} before[/dim]"
+    )
 
 
 def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport

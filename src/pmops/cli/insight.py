@@ -90,16 +90,20 @@ def list_(
 @app.command()
 def themes(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="Group by tag, area or segment.")] = "tag",
+    by: Annotated[str, typer.Option("--by", help="Group by tag (the taxonomy's themes), area or segment.")] = "tag",
+    signals: Annotated[bool, typer.Option("--signals", help="Count the signal tags (bug, praise, …) instead of the themes.")] = False,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only insights from this day on.")] = None,
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Themes across insights: size, customers, segments, trend, latest quote, and whether a decision addresses them.
+    """Themes across insights: size and signals, customers, trend, latest quote, and whether a decision addresses them.
 
-    The trend compares the period since --since (default: the last 90 days) with the
-    period of the same length before it. Unaddressed themes — no decision cites any of
-    their insights — are the interesting ones.
+    By tag, themes are the tags of the taxonomy's theme facets (customer problems); the
+    tags of signal facets (bug, praise, churn-risk: kinds of evidence) are counted per
+    theme. A theme is addressed when an accepted decision in force cites one of its
+    insights; proposed, rejected and superseded ones are named but do not count. The
+    trend compares the period since --since (default: the last 90 days) with the
+    period of the same length before it.
 
     Example:
 
@@ -108,11 +112,11 @@ def themes(
     from pmops import research
 
     kb = _shared.state(ctx).kb()
-    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), _shared.today_option(today))
+    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), _shared.today_option(today), signals=signals)
     if json_out:
         _shared.print_json([t.to_json() for t in found])
     else:
-        _render.themes(found, by)
+        _render.themes(found)
 
 
 @app.command("import")
