@@ -36,6 +36,12 @@ def _metric_tree(views: list) -> list[dict]:
     return [node(v) for v in sorted(by_parent[None], key=lambda v: v.record.title)]
 
 
+def _theme(theme) -> dict[str, Any]:  # noqa: ANN001 - research.Theme
+    """A theme's figures, and the words for its customers and decisions, as `insight themes` says them."""
+    return {**theme.to_json(), "customers_text": research.customers_text(theme.customers, theme.without_customer),
+            "addressed_text": research.addressed_text(theme.decisions)}  # fmt: skip
+
+
 def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]:  # noqa: ANN001
     today = today or dt.date.today()
     views = metrics.views(kb, today)
@@ -77,8 +83,8 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
             "by_area": _grouped(recent, lambda r: r.values.get("area")),
         },
         "themes": {
-            "top": [t.to_json() for t in themes[:8]],
-            "unaddressed": [t.to_json() for t in themes if not t.cited_by][:8],
+            "top": [_theme(t) for t in themes[:8]],
+            "unaddressed": [_theme(t) for t in themes if not t.addressed][:8],
         },
         "decisions": {
             "by_status": {s: counted([r for r in decisions if r.values.get("status") == s]) for s in DECISION_STATUSES},

@@ -76,11 +76,11 @@ def markdown(report: dict[str, Any]) -> str:
         out += [f"| {title} | insights | ids |", "|---|---:|---|"]
         out += [f"| {name} | {block['count']} | {_ids(block)} |" for name, block in r[key].items()]
         out.append("")
-    out += ["### Themes", "", "| theme | insights | customers | trend | addressed by | latest quote |", "|---|---:|---:|---|---|---|"]
+    out += ["### Themes", "", "| theme | insights | customers | trend | decisions | latest quote |", "|---|---:|---|---|---|---|"]
     for t in report["themes"]["top"]:
         quote = t["latest_quote"]["text"] if t["latest_quote"] else ""
-        out.append(f"| {t['theme']} | {t['insights']} | {t['customers']} | {t['trend']['direction']} | "
-                   f"{', '.join(t['decisions']) or '**nothing yet**'} | {quote} |")  # fmt: skip
+        decided = t["addressed_text"] if t["addressed"] else f"**{t['addressed_text']}**"
+        out.append(f"| {t['theme']} | {t['insights']} | {t['customers_text']} | {t['trend']['direction']} | {decided} | {quote} |")
     out += ["", "Unaddressed themes: " + (", ".join(f"{t['theme']} ({t['insights']})" for t in report["themes"]["unaddressed"]) or "none"), ""]
     out += ["## Decisions", "", "| status | count | ids |", "|---|---:|---|"]
     out += [f"| {s} | {b['count']} | {_ids(b)} |" for s, b in report["decisions"]["by_status"].items()]
