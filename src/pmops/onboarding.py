@@ -88,12 +88,13 @@ def reading_list(kb, area: str | None) -> tuple[list[tuple[str, list[tuple[str, 
     decisions.sort(key=lambda r: r.values.get("date") or dt.date.min, reverse=True)
     sections.append(("Recent decisions", [(r.id, f"{r.title} ({r.values.get('date')})") for r in decisions[:5]]))
     insights = kb.select(kb.doctype("insight"), {"area": area} if area else None)
-    counts = Counter(tag for r in insights for tag in r.values.get("tags") or [])
+    signals = kb.taxonomy.signals()  # kinds of evidence (bug, praise), not problems to learn about
+    counts = Counter(tag for r in insights for tag in r.values.get("tags") or [] if tag not in signals)
     themes = []
-    for tag, count in counts.most_common(3):
+    for tag, n in counts.most_common(3):
         example = next((r for r in insights if tag in (r.values.get("tags") or []) and r.values.get("quote")),
                        next(r for r in insights if tag in (r.values.get("tags") or [])))  # fmt: skip
-        themes.append((example.id, f"{tag}: {count} insights — e.g. {example.title}"))
+        themes.append((example.id, f"{tag}: {count(n, 'insight')} — e.g. {example.title}"))
     sections.append(("Strongest themes", themes))
     for type_name, title, keep in (("tool", "Tools to get access to", lambda r: r.values.get("status") == "adopted"),
                                    ("metric", "Metrics the area owns", lambda r: not area or r.values.get("area") == area)):  # fmt: skip
