@@ -43,27 +43,38 @@ class Status:
     """A running `git status`: HEAD's commit and the paths that differ from it."""
 
     proc: subprocess.Popen
+    # When it started (time.time_ns): a file git saw as unchanged but whose inode changed
+    # after this may have changed after git looked at it.
+    started: int
+    _result: tuple[str | None, set[str]] | None = None
 
     def result(self) -> tuple[str | None, set[str]]:
-        out, err = self.proc.communicate()
-        if self.proc.returncode != 0:
-            raise GitError(f"git status failed: {_last_line(err)}")
-        head, paths = None, set()
-        for entry in out.split("\0"):
-            if entry.startswith("# branch.oid "):
-                oid = entry.split(" ", 2)[2]
-                head = None if oid == "(initial)" else oid
-            elif entry.startswith("1 "):
-                paths.add(entry.split(" ", 8)[8])
-            elif entry.startswith("u "):
-                paths.add(entry.split(" ", 10)[10])
-            elif entry.startswith("? "):
-                paths.add(entry[2:])
-        return head, paths
+        if self._result is None:
+            out, err = self.proc.communicate()
+            if self.proc.returncode != 0:
+                raise GitError(f"git status failed: {_last_line(err)}")
+            self._result = _parse_status(out)
+        return self._result[0], set(self._result[1])
 
     def cancel(self) -> None:
-        self.proc.kill()
-        self.proc.communicate()
+        if self._result is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def _parse_status(out: str) -> tuple[str | None, set[str]]:
+    head, paths = None, set()
+    for entry in out.split("\0"):
+        if entry.startswith("# branch.oid "):
+            oid = entry.split(" ", 2)[2]
+            head = None if oid == "(initial)" else oid
+        elif entry.startswith("1 "):
+            paths.add(entry.split(" ", 8)[8])
+        elif entry.startswith("u "):
+            paths.add(entry.split(" ", 10)[10])
+        elif entry.startswith("? "):
+            paths.add(entry[2:])
+    return head, paths
 
 
 @dataclass
@@ -107,12 +118,13 @@ class Repo:
             return early
         kwargs = self._popen_kwargs()
         kwargs.pop("capture_output")
+        started = time.time_ns()
         proc = subprocess.Popen(
             ["git", "--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
              "--no-renames", "--ignore-submodules=all", "--", pathspec],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,
         )  # fmt: skip
-        return Status(proc)
+        return Status(proc, started)
 
     def changed_between(self, old: str, new: str, pathspec: str) -> set[str] | None:
         """Paths changed from commit `old` to `new`; None when `old` is unknown (history rewritten)."""

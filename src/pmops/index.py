@@ -1,12 +1,12 @@
-"""The search index: a Whoosh port with a schema from the registry, kept fresh by a stat manifest.
+"""The search index: a Whoosh port with a schema from the registry, caught up from git (or stat).
 
 The index is a cache, never content. It lives in the KB's git folder, so it is
 never committed and an index from elsewhere is never opened (Whoosh's table of
 contents is a pickle); a KB without git keeps it in a git-ignored `.pmops/`, which
 is never read again once the KB is in a repository. It is caught up on every use
-(only files whose size or mtime changed are re-read, and only those whose
-content hash changed are re-indexed), and is rebuilt — into a temporary folder,
-then swapped in — when missing, corrupt, or made by another schema.
+(only the files git or their stat says may have changed are re-read, and only
+those whose content hash changed are re-indexed), and is rebuilt — into a
+temporary folder, then swapped in — when missing, corrupt, or made by another schema.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -28,12 +29,16 @@ from typing import Any, TypeVar
 
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the manifest names the paths indexed outside its commit (3 kept phantoms)
 MAX_QUERY_BYTES = 1024
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
 WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
 CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)
 READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
+# A file whose inode changed this close to the start of `git status`, or after it, may have
+# changed after git looked at it: file times lag the clock by a tick (a few ms); a file system
+# that keeps whole seconds (some keep two) rounds them down.
+SETTLE_NS, SETTLE_WHOLE_SECONDS_NS = 100_000_000, 2_000_000_000
 T = TypeVar("T")
 MANIFEST = "manifest.json"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
@@ -213,12 +218,19 @@ class Index:
     # -- keeping it fresh ----------------------------------------------------------
     #
     # Two ways to learn what changed since the last time, then one way to apply it:
-    # - in a git repository, git knows: `git status` (its stat cache, in C) lists what
-    #   differs from HEAD, `git diff OLD NEW` what a pull or a commit changed, and the
-    #   files that were dirty last time are looked at again;
+    # - in a git repository, the manifest names a commit (`head`) and the paths the index
+    #   may hold in another state than that commit's (`unsettled`): every other path is
+    #   indexed exactly as it is in `head`. A catch-up re-reads the unsettled paths, the
+    #   ones `git status` (its stat cache, in C) says differ from HEAD, and the ones
+    #   `git diff head HEAD` lists; then HEAD becomes `head`. A diff of two commits misses
+    #   a file that changed and changed back between them (a write indexed after its
+    #   commit, then `git rm` and commit, or `git reset`): so whatever is indexed outside
+    #   a catch-up (a write's files) is named in `unsettled` first, and stays there until
+    #   a catch-up has read it clean;
     # - without git, a stat manifest: files whose size or mtime changed.
     # Candidates are read and hashed; only those whose hash differs from the one the
-    # index stored are re-indexed, and files gone from disk leave the index.
+    # index stored are re-indexed, and files gone from disk leave the index. The manifest
+    # and the index change together, one process at a time (`_lock`).
 
     @property
     def mode(self) -> str:
@@ -262,18 +274,46 @@ class Index:
         repo = self.kb.repo
         return repo.start_status(self.kb.pathspec()) if repo else None
 
-    def _state(self, status) -> dict[str, Any]:  # noqa: ANN001 - gitrepo.Status | None
-        """What the next catch-up compares against: HEAD and the dirty files, or every file's stat."""
-        if status is None:
-            return {"stat": {rel: list(st) for rel, st in self.kb.scan().items()}}
-        head, dirty = status.result()
-        return {"head": head, "dirty": sorted(self._in_kb(dirty))}
+    def _lock(self, timeout: float):  # noqa: ANN202 - filelock.FileLock | None
+        """The lock under which the index and its manifest change together (a catch-up, a write's
+        update, a rebuild's swap); None when another process held it for `timeout` seconds.
+        Otherwise one process's manifest could undo another's: a catch-up that read the manifest
+        before a write named its file unsettled would save it without that file."""
+        from filelock import FileLock, Timeout
+
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(os.fspath(self.dir) + ".state.lock")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            return None
+        return lock
+
+    def _changed_since(self, rel: str, since: int) -> bool:
+        """Whether the file (or, when it is gone, the folder it was in) changed at or after
+        `since` (ns), give or take the file system's clock: the inode's change time, which no
+        tool sets back (git does the same with its own "racily clean" files)."""
+        path = self.kb.root / rel
+        while True:
+            try:
+                st = os.lstat(path)
+                changed = st.st_ctime_ns
+                if stat.S_ISLNK(st.st_mode):  # a link inside the KB: its target's content counts too
+                    changed = max(changed, os.stat(path).st_ctime_ns)
+                return changed >= since - (SETTLE_WHOLE_SECONDS_NS if changed % 1_000_000_000 == 0 else SETTLE_NS)
+            except FileNotFoundError:
+                if path == self.kb.root or path.parent == path:
+                    return True
+                path = path.parent  # a deletion changes the folder
+            except OSError:
+                return True
 
     def _in_kb(self, repo_paths: set[str]) -> set[str]:
         return {rel for rel in map(self.kb.from_repo, repo_paths) if rel is not None}
 
     def _candidates(self, manifest: dict[str, Any], status) -> tuple[set[str], dict[str, Any]] | None:  # noqa: ANN001
-        """Paths that may have changed, and the new state; None when only a rebuild can tell."""
+        """Paths that may have changed, and the new state (its `unsettled` paths are the dirty
+        ones: `_apply` adds those that changed while it read); None when only a rebuild can tell."""
         if status is None:
             now = self.kb.scan()
             known = manifest.get("stat") or {}
@@ -281,39 +321,56 @@ class Index:
             return changed, {"stat": {rel: list(st) for rel, st in now.items()}}
         head, dirty_paths = status.result()
         dirty = self._in_kb(dirty_paths)
-        changed = dirty | set(manifest.get("dirty") or [])
+        changed = dirty | set(manifest.get("unsettled") or [])
         if head != manifest.get("head"):
             moved = self.kb.repo.changed_between(manifest.get("head") or EMPTY_TREE, head or EMPTY_TREE, self.kb.pathspec())
             if moved is None:
                 return None
             changed |= self._in_kb(moved)
-        return changed, {"head": head, "dirty": sorted(dirty)}
+        return changed, {"head": head, "unsettled": sorted(dirty)}
 
     def refresh(self, progress: Progress | None = None, *, rebuild: bool = False, may_rebuild: bool = True) -> Sync:
         """Bring the index up to date with the files on disk (rebuilding when needed; with
         `may_rebuild=False`, a needed rebuild raises NeedsRebuild instead)."""
         status = None if rebuild else self._start()  # git works on another core meanwhile
-        manifest = None if rebuild else self._manifest()
-        ix = None if rebuild else self._open()
-        if rebuild:
-            reason = "asked for"
-        elif ix is None:
-            reason = "missing or unreadable"
-        elif manifest is None:
-            reason = "made by another version of pmops or of the KB's types"
-        else:
-            found = self._candidates(manifest, status)
-            if found is None:
-                reason = "the history it was built from was rewritten"
-            else:
-                changed, state = found
-                fresh = {**manifest, **state}
-                return self._apply(ix, changed, fresh, save=fresh != manifest)
+        caught_up = "asked for" if rebuild else self._catch_up(status)
+        if isinstance(caught_up, Sync):
+            return caught_up
         if status is not None:
             status.cancel()
         if not may_rebuild:
-            raise NeedsRebuild(reason)
-        return self._rebuild_once(reason, progress, asked=rebuild)
+            raise NeedsRebuild(caught_up)
+        return self._rebuild_once(caught_up, progress, asked=rebuild)
+
+    def _catch_up(self, status) -> Sync | str:  # noqa: ANN001 - gitrepo.Status | None
+        """Apply what changed since the manifest's state; or why only a rebuild can (a reason).
+
+        When nothing changed (the common case) nothing is locked, written or read but git's
+        answer. Otherwise the lock is taken and the manifest read again under it: another
+        process may have moved it on meanwhile."""
+        lock = None
+        try:
+            while True:
+                manifest, ix = self._manifest(), self._open()
+                if ix is None:
+                    return "missing or unreadable"
+                if manifest is None:
+                    return "made by another version of pmops or of the KB's types"
+                found = self._candidates(manifest, status)
+                if found is None:
+                    return "the history it was built from was rewritten"
+                changed, state = found
+                after = {**manifest, **state}
+                if not changed and after == manifest:
+                    return Sync(documents=ix.doc_count(), problems=dict(manifest.get("problems") or {}))
+                if lock is not None:
+                    return self._apply(ix, changed, manifest, after, since=status.started if status else None)
+                lock = self._lock(CATCH_UP_WAIT)
+                if lock is None:  # another process has been catching up for a long time: search as it is
+                    return Sync(documents=ix.doc_count(), problems=dict(manifest.get("problems") or {}), stale=True)
+        finally:
+            if lock is not None:
+                lock.release()
 
     def _rebuild_once(self, reason: str, progress: Progress | None, *, asked: bool) -> Sync:
         """Rebuild, one process at a time: a process that waited for another's rebuild (a search
@@ -339,38 +396,51 @@ class Index:
         Never raises for the index's sake: a missing, locked or broken index is left for
         the next command to rebuild or catch up.
         """
+        lock = None
         try:
-            manifest = self._manifest()
-            ix = self._open() if manifest is not None else None
+            lock = self._lock(WRITER_TIMEOUT)
+            before = self._manifest() if lock is not None else None
+            ix = self._open() if before is not None else None
             if ix is None:
                 return Sync(stale=True)
             rels = {self.kb.rel(p) for p in paths}
-            if "stat" in manifest:
+            after = dict(before)
+            if "stat" in before:
+                after["stat"] = dict(before["stat"])
                 for rel in rels:
                     try:
                         st = (self.kb.root / rel).stat()
-                        manifest["stat"][rel] = [st.st_mtime_ns, st.st_size]
+                        after["stat"][rel] = [st.st_mtime_ns, st.st_size]
                     except OSError:
-                        manifest["stat"].pop(rel, None)
-            return self._apply(ix, rels, manifest, wait=WRITER_TIMEOUT)
+                        after["stat"].pop(rel, None)
+            else:
+                # Indexed outside a catch-up: the manifest's commit may not have these files (or
+                # not as they are now), and a later commit may put them back as they were.
+                after["unsettled"] = sorted({*(before.get("unsettled") or []), *rels})
+            return self._apply(ix, rels, before, after, wait=WRITER_TIMEOUT)
         except Exception:  # noqa: BLE001 - the write succeeded; the index catches up later
             return Sync(stale=True)
+        finally:
+            if lock is not None:
+                lock.release()
 
-    def _apply(self, ix, changed: set[str], manifest: dict[str, Any], *, save: bool = True, wait: float | None = None) -> Sync:  # noqa: ANN001
+    def _apply(self, ix, changed: set[str], before: dict[str, Any], after: dict[str, Any], *,  # noqa: ANN001
+               since: int | None = None, wait: float | None = None) -> Sync:  # fmt: skip
         """Re-read the changed paths; re-index those whose content differs from what is indexed
-        (waiting up to `wait` seconds for another process that is writing the index)."""
-        problems: dict[str, str] = dict(manifest.get("problems") or {})
+        (waiting up to `wait` seconds for another process that is writing the index); then save
+        `after` as the manifest. Under the lock. With `since` (when git status started), a path
+        git saw unchanged but which changed after that stays unsettled."""
+        problems: dict[str, str] = dict(before.get("problems") or {})
         sync = Sync(documents=ix.doc_count())
-        if not changed:  # the common case: nothing to read, nothing to write
-            if save:
-                self._save_manifest(manifest)
+        if not changed:  # nothing to read, nothing to write: HEAD moved outside the KB
+            self._save_manifest(after)
             sync.problems = problems
             return sync
         updates: list[dict[str, Any]] = []
         deletes: list[str] = []
         indexed = _reading(ix, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed})
         for rel in sorted(changed):
-            data = self._read_bytes(rel) if self.kb.is_document(rel) else None
+            data = self._read_bytes(rel) if self.kb.is_document(rel) else None  # then its time is looked at
             if data is None:
                 problems.pop(rel, None)
                 if indexed[rel] is not None:
@@ -388,6 +458,9 @@ class Index:
             updates.append(fields)
             sync.added += indexed[rel] is None
             sync.modified += indexed[rel] is not None
+        if since is not None:  # after the reads: a change while they ran is seen
+            settled = set(after["unsettled"])
+            after["unsettled"] = sorted(settled | {rel for rel in changed - settled if self._changed_since(rel, since)})
         if updates or deletes:
             try:
                 options: dict[str, Any] = {"timeout": CATCH_UP_WAIT if wait is None else wait, "compound": False}
@@ -412,6 +485,10 @@ class Index:
                         writer.delete_by_term("path", rel, searcher=current)
                 for fields in updates:
                     writer.add_document(**fields)
+                if (updates or deletes) and self.mode == "git":
+                    # Named before they are indexed: a process killed between the two leaves
+                    # them to be read again, never indexed in a state the manifest does not know.
+                    self._save_manifest({**before, "unsettled": sorted({*(before.get("unsettled") or []), *changed})})
                 if updates or deletes:
                     writer.commit()
                 else:
@@ -420,8 +497,8 @@ class Index:
                 writer.cancel()
                 raise
             sync.documents += sync.added - sync.removed
-        manifest["problems"] = problems
-        self._save_manifest(manifest)
+        after["problems"] = problems
+        self._save_manifest(after)
         sync.problems = problems
         return sync
 
@@ -480,7 +557,12 @@ class Index:
         tmp.mkdir()
         # The state is taken before the files are read: whatever changes from now on (a commit
         # by a writer meanwhile) is caught up by the next search, read twice at worst.
-        state = self._state(self._start())
+        status = self._start()
+        if status is None:
+            state: dict[str, Any] = {"stat": {rel: list(st) for rel, st in self.kb.scan().items()}}
+        else:
+            head, dirty = status.result()
+            state = {"head": head, "unsettled": sorted(self._in_kb(dirty))}
         rels = [self.kb.rel(p) for p in self.kb.paths()]
         sync = Sync(documents=len(rels), rebuilt=reason)
         ix = whoosh.index.create_in(str(tmp), self.schema())
@@ -505,13 +587,23 @@ class Index:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        if status is not None:  # what changed while it read is read again by the next catch-up
+            dirty = set(state["unsettled"])
+            recent = {rel for rel in rels if rel not in dirty and self._changed_since(rel, status.started)}
+            state["unsettled"] = sorted(dirty | recent)
         manifest = {**state, "problems": sync.problems}
         old = self.dir.with_name(f"{self.dir.name}.old-{os.getpid()}")
-        if self.dir.exists():
-            os.replace(self.dir, old)
-        os.replace(tmp, self.dir)
+        # A catch-up running on the old index finishes first; the next one starts from this.
+        lock = self._lock(CATCH_UP_WAIT)  # (not had in time: swapped anyway, the index is complete)
+        try:
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(tmp, self.dir)
+            self._save_manifest(manifest)
+        finally:
+            if lock is not None:
+                lock.release()
         shutil.rmtree(old, ignore_errors=True)
-        self._save_manifest(manifest)
         self._ix = None
         return sync
 
