@@ -1,10 +1,13 @@
 """Bulk import of insights from a CSV export (a survey tool, a support desk, a spreadsheet).
 
 Columns map onto fields (automatically for common headers, or with --map);
-each row is validated like `insight add`; a row that fails is reported by its
-number and nothing of it is written; PII is flagged as lint does; each row has
-a stable source key, so importing the same file again adds nothing; and the
-whole import is one commit.
+each row is validated like `insight add`; a row that fails — a bad or ambiguous
+date, more or fewer cells than the header has columns — is reported by its
+number and nothing of it is written; personal data (what lint flags) is
+redacted before anything is written unless the user keeps it; each row has a
+stable source key, so importing the same file again adds nothing; and the
+whole import is one commit. Nothing a cell said is moved to another field or
+dropped without a word.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pmops import dates
 from pmops.errors import InvalidInput, MissingField, PmopsError
+from pmops.text import count
 
 KEY_FIELD = "source_key"  # front-matter field holding each imported row's stable key
 SPECIAL = ("body", "key")  # mapping targets that are not insight fields
@@ -44,9 +49,41 @@ PROSE_CHARS = 25  # mean length from which a column of sentences is free text
 
 
 @dataclass
+class Row:
+    number: int  # the row a spreadsheet shows: the header is row 1, the first answer row 2
+    cells: dict[str, str]  # column -> cell, for the columns the row has a cell for
+    extra: list[str]  # cells past the header's last column
+    missing: list[str]  # columns the row has no cell for
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[Row]  # blank rows left out (their numbers are skipped)
+    delimiter: str
+
+
+@dataclass
 class RowProblem:
-    row: int  # 1-based data row (the header is row 0) — the line a spreadsheet shows minus one
+    row: int  # the row a spreadsheet shows (the header is row 1)
     message: str
+
+
+@dataclass
+class Redaction:
+    row: int
+    field: str
+    kind: str  # "card" | "email" | "phone"
+    count: int = 1
+
+
+@dataclass
+class Ragged:
+    """A row with more or fewer cells than the header, imported because the user allowed it."""
+
+    row: int
+    dropped: list[str]  # the extra cells, redacted
+    missing: list[str]  # columns left empty
 
 
 @dataclass
@@ -59,15 +96,33 @@ class Imported:
     existing: int = 0  # rows whose key was imported before
     recovered: int = 0  # of those, rows an unfinished import wrote and this one commits
     failed: list[RowProblem] = field(default_factory=list)
-    flagged: list[RowProblem] = field(default_factory=list)  # PII warnings (the row was imported)
+    flagged: list[RowProblem] = field(default_factory=list)  # personal data kept (--keep-pii), redacted in the message
+    redacted: list[Redaction] = field(default_factory=list)  # personal data replaced in what was written
+    ragged: list[Ragged] = field(default_factory=list)  # rows imported with --allow-ragged
     commit: str | None = None
     dry_run: bool = False
+
+    @property
+    def notices(self) -> list[RowProblem]:
+        """What was imported otherwise than the file said, row by row, never showing personal data."""
+        from pmops.lint.pii import NOUNS
+
+        notes = [RowProblem(r.row, f"{r.field}: {count(r.count, NOUNS[r.kind])} redacted") for r in self.redacted]
+        for r in self.ragged:
+            if r.dropped:
+                cells = ", ".join(f"'{c[:40]}…'" if len(c) > 40 else f"'{c}'" for c in r.dropped)
+                notes.append(RowProblem(r.row, f"{count(len(r.dropped), 'cell')} past the last column dropped: {cells}"))
+            if r.missing:
+                notes.append(RowProblem(r.row, f"no cell for {', '.join(r.missing)}: left empty"))
+        return sorted(notes, key=lambda p: p.row)
 
     def to_json(self) -> dict:
         return {
             "rows": self.rows, "imported": len(self.added), "already_imported": self.existing, "recovered": self.recovered,
             "failed": [{"row": p.row, "error": p.message} for p in self.failed],
             "flagged": [{"row": p.row, "warning": p.message} for p in self.flagged],
+            "redacted": [{"row": r.row, "field": r.field, "kind": r.kind, "count": r.count} for r in self.redacted],
+            "ragged": [{"row": r.row, "dropped": r.dropped, "missing": r.missing} for r in self.ragged],
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
         }  # fmt: skip
@@ -117,7 +172,7 @@ def free_text_column(columns: list[str], rows: list[dict[str, str]]) -> str | No
     return best
 
 
-def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def read_csv(path: Path) -> Table:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -138,31 +193,38 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         text = text[declared.end() :]
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    except csv.Error:  # rows of different lengths (a ragged row) defeat the sniffer: the header decides
+        delimiter = max(",;\t", key=text.partition("\n")[0].count)
+        dialect = type("Counted", (csv.excel,), {"delimiter": delimiter})  # a subclass: csv.excel itself is shared
     if declared:  # a subclass: csv.excel itself is shared
         dialect = type("Declared", (dialect,), {"delimiter": declared.group(1)})
     csv.field_size_limit(16 * 1024 * 1024)
-    _check_quotes(path, text, dialect)
+    _check_quotes(path, text, dialect, 1 if declared else 0)
     reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[Row] = []
     try:
         headers = [h.strip() for h in next(reader)]
-        rows = [dict(zip(headers, (c.strip() for c in row))) for row in reader if any(c.strip() for c in row)]
+        width = len(headers)
+        # A spreadsheet numbers every row, blank ones too; a cell spanning lines is one row.
+        for number, record in enumerate(reader, 2):
+            cells = [c.strip() for c in record]
+            if any(cells):
+                rows.append(Row(number, dict(zip(headers, cells)), cells[width:], headers[len(cells) :]))
     except csv.Error as exc:
         raise InvalidInput(f"{path}: not a readable CSV file ({exc})") from None
     if len(set(headers)) != len(headers) or "" in headers:
         raise InvalidInput(f"{path}: every column needs a distinct, non-empty header")
-    return headers, rows
+    return Table(headers, rows, dialect.delimiter)
 
 
-def _check_quotes(path: Path, text: str, dialect) -> None:  # noqa: ANN001 - a csv dialect
+def _check_quotes(path: Path, text: str, dialect, skipped: int) -> None:  # noqa: ANN001 - a csv dialect
     """Refuse a quote that is never closed: read leniently, the rest of the file would become
-    one cell of one row, reported as a row without its fields."""
+    one cell of one row, reported as a row without its fields. `skipped`: lines before `text`."""
     reader = csv.reader(io.StringIO(text), dialect, strict=True)
-    started = 1
+    started = 1 + skipped
     try:
         for _ in reader:
-            started = reader.line_num + 1
+            started = reader.line_num + 1 + skipped
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise InvalidInput(f"{path}: a quoted cell opened on line {started} is never closed",
@@ -170,11 +232,14 @@ def _check_quotes(path: Path, text: str, dialect) -> None:  # noqa: ANN001 - a c
         # Other strictness (a quote after a closing quote): read as spreadsheets do.
 
 
-def _row_key(row: dict[str, str], mapping: dict[str, str]) -> str:
+def _row_key(row: dict[str, str], mapping: dict[str, str], keep_pii: bool) -> str:
+    from pmops.lint import pii
+
     keyed = [column for column, target in mapping.items() if target == "key" and row.get(column)]
-    if keyed:
+    if keyed and (keep_pii or not any(pii.scan(row[keyed[0]]))):
         return "id:" + row[keyed[0]]
-    canonical = "\x1f".join(f"{k}={row[k]}" for k in sorted(row))
+    # Without a key column, or when the key is an email: a hash, so no personal data is written.
+    canonical = "id:" + row[keyed[0]] if keyed else "\x1f".join(f"{k}={row[k]}" for k in sorted(row))
     return "sha1:" + hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
@@ -214,6 +279,44 @@ def _title_from(text: str) -> str:
     return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
 
 
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _ragged_problem(row: Row, width: int, delimiter: str) -> str:
+    cells = count(width + len(row.extra) - len(row.missing), "cell")
+    if row.extra:
+        mark = DELIMITERS.get(delimiter, repr(delimiter))
+        return (f"{cells} for {count(width, 'column')}: a {mark} inside a cell without quotes moves the cells after it "
+                "(quote that cell, or --allow-ragged drops the cells past the last column)")  # fmt: skip
+    return f"{cells} for {count(width, 'column')}: no cell for {', '.join(row.missing)} (add them, or --allow-ragged leaves them empty)"
+
+
+def _row_values(
+    row: Row, mapping: dict[str, str], defaults: dict[str, Any], date_fields: set[str], date_format: str | None
+) -> tuple[dict[str, Any], str]:
+    """The row's fields and body, as its cells say; a date that cannot be read raises ValueError."""
+    values: dict[str, Any] = dict(defaults)
+    body = ""
+    for column, target in mapping.items():
+        cell = row.cells.get(column, "")
+        if not cell or target == "key":
+            continue
+        if target == "body":
+            body = cell
+        elif target in ("tags", "links"):
+            values[target] = [t.strip() for t in _SPLIT.split(cell) if t.strip()]
+        elif target in date_fields:
+            try:
+                values[target] = dates.parse(cell, date_format)
+            except dates.AmbiguousDate as exc:
+                raise ValueError(f"{target}: {exc} (say which with --date-format DMY or --date-format MDY)") from None
+            except ValueError as exc:
+                raise ValueError(f"{target}: {exc}") from None
+        else:
+            values[target] = cell
+    return values, body
+
+
 def import_csv(
     kb,  # noqa: ANN001 - KnowledgeBase
     path: Path,
@@ -222,19 +325,35 @@ def import_csv(
     defaults: dict[str, Any] | None = None,
     extra_tags: list[str] | None = None,
     new_tags: bool = False,
+    date_format: str | None = None,
+    allow_ragged: bool = False,
+    keep_pii: bool = False,
     dry_run: bool = False,
     commit: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Imported:
+    """Import the rows of a CSV file as insights (see the module's docstring).
+
+    `date_format` (DMY, MDY, YMD or a strptime pattern) reads dates of numbers only;
+    `allow_ragged` imports rows with more cells than columns (the extra ones dropped and
+    listed) or fewer (left empty); `keep_pii` writes emails and phone numbers as they are.
+    """
     from pmops.lint import pii
 
+    if date_format is not None:
+        try:
+            date_format = dates.check_format(date_format)
+        except ValueError as exc:
+            raise InvalidInput(f"--date-format: {exc}") from None
     doctype = kb.doctype("insight")
     fields = {f.name for f in doctype.fields} - {"id"}
-    headers, rows = read_csv(path)
+    date_fields = {f.name for f in doctype.fields if f.kind == "date"}
+    table = read_csv(path)
+    headers, rows = table.headers, table.rows
     mapping, ignored = mapping_for(headers, maps, fields)
     guessed = None
     if not any(target in mapping.values() for target in TEXT):  # a survey's question as a header
-        guessed = free_text_column(ignored, rows)
+        guessed = free_text_column(ignored, [row.cells for row in rows])
         if guessed is None:
             raise InvalidInput(f"{path.name}: no column holds the insights' text",
                                hint=f"map one with --map COLUMN=quote (or title, body); columns: {', '.join(headers)}")  # fmt: skip
@@ -249,7 +368,7 @@ def import_csv(
                                hint=f"map one with --map COLUMN={fld.name}{also}; columns: {', '.join(headers)}")  # fmt: skip
     result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run)
     known = _imported_keys(kb, doctype)
-    keys = [_row_key(row, mapping) for row in rows]
+    keys = [_row_key(row.cells, mapping, keep_pii) for row in rows]
     unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
     result.recovered = len(unfinished)
     taken = kb.existing_ids(doctype)
@@ -257,35 +376,33 @@ def import_csv(
     if new_tags:  # the unfinished import's new tags never reached the taxonomy
         unknown = (kb.taxonomy.resolve(str(t), allow_new=True) for p in unfinished for t in kb.read(p).meta.get("tags") or [])
         added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
-    for number, (row, key) in enumerate(zip(rows, keys), 1):
+    for done, (row, key) in enumerate(zip(rows, keys), 1):
+        if progress and (done % 250 == 0 or done == len(rows)):
+            progress(done, len(rows))
+        number = row.number
         if key in seen:
             result.existing += 1
             continue
         seen.add(key)
-        values: dict[str, Any] = dict(defaults or {})
-        body = ""
-        for column, target in mapping.items():
-            cell = row.get(column, "")
-            if not cell or target == "key":
-                continue
-            if target == "body":
-                body = cell
-            elif target in ("tags", "links"):
-                values[target] = [t.strip() for t in _SPLIT.split(cell) if t.strip()]
-            else:
-                values[target] = cell
+        if (row.extra or row.missing) and not allow_ragged:
+            result.failed.append(RowProblem(number, _ragged_problem(row, len(headers), table.delimiter)))
+            continue
+        try:
+            values, body = _row_values(row, mapping, defaults or {}, date_fields, date_format)
+        except ValueError as exc:
+            result.failed.append(RowProblem(number, str(exc)))
+            continue
         values["tags"] = [*(values.get("tags") or []), *(extra_tags or [])]
+        try:
+            values, body, found = pii.redact_document(values, body, keep=keep_pii)
+        except InvalidInput as exc:  # a card number, with --keep-pii
+            result.failed.append(RowProblem(number, exc.message))
+            continue
         if not values.get("title"):
             basis = values.get("quote") or body
             if basis:
                 values["title"] = _title_from(basis)
         values[KEY_FIELD] = key
-        text = "\n".join(dict.fromkeys([*(str(v) for v in values.values()), body]))
-        found = list({(m.kind, m.redacted): m for m in pii.scan(text)}.values())  # once each, title or quote
-        cards = [m for m in found if m.kind == "card"]
-        if cards:
-            result.failed.append(RowProblem(number, f"contains a payment card number ({cards[0].redacted}); not imported"))
-            continue
         try:
             new_path, doc, _, new = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
         except MissingField as exc:
@@ -294,18 +411,20 @@ def import_csv(
         except PmopsError as exc:
             result.failed.append(RowProblem(number, exc.message + (f" ({exc.hint})" if exc.hint else "")))
             continue
-        for match in found:
-            result.flagged.append(RowProblem(number, f"pii-{match.kind}: {match.redacted}"))
+        if keep_pii:
+            result.flagged += [RowProblem(number, f"pii-{f.kind}: {m} in {f.field}") for f in found for m in f.masked]
+        else:
+            result.redacted += [Redaction(number, f.field, f.kind, len(f.masked)) for f in found]
+        if row.extra or row.missing:
+            result.ragged.append(Ragged(number, [pii.redact(cell) for cell in row.extra], row.missing))
         added_tags += [t for t in new if t not in added_tags]
         changes.append((new_path, None, doc))
         result.added.append(doc.meta["id"])
-        if progress and (number % 250 == 0 or number == len(rows)):
-            progress(number, len(rows))
     if dry_run or not (changes or unfinished):
         return result
     if added_tags:
         changes.append(kb.taxonomy_change(added_tags))
-    message = f"pmops: import {len(result.added) + len(unfinished)} insights from {path.name}"
+    message = f"pmops: import {count(len(result.added) + len(unfinished), 'insight')} from {path.name}"
     if unfinished:
         message += f" ({len(unfinished)} written by an earlier import that did not finish)"
     result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)

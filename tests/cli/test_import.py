@@ -39,22 +39,25 @@ def test_import_maps_validates_flags_and_commits_once(pmops, kb: Path, tmp_path:
     result = imported(pmops, source, code=1)  # some rows failed
     assert result["mapping"] == {"What could be better?": "quote", "Submitted At": "date", "Company": "customer",
                                  "Plan": "segment", "Product area": "area", "Labels": "tags", "Response ID": "key"}  # fmt: skip
-    assert (result["rows"], result["imported"], result["already_imported"]) == (5, 3, 0)
-    failed = {f["row"]: f["error"] for f in result["failed"]}
-    assert set(failed) == {3, 5}
-    assert "date" in failed[3] and "card number" in failed[5] and "4111 1111" not in failed[5]
-    assert [(f["row"], f["warning"].split(":")[0]) for f in result["flagged"]] == [(4, "pii-phone")]
+    assert (result["rows"], result["imported"], result["already_imported"]) == (5, 4, 0)
+    # Rows are numbered as a spreadsheet shows them: the header is row 1, R3 is row 4.
+    assert [(f["row"], f["error"]) for f in result["failed"]] == [
+        (4, "date: '2026-13-40' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)")]
+    # The phone number and the card number were redacted, not written; said by row and field.
+    assert result["redacted"] == [{"row": 5, "field": "quote", "kind": "phone", "count": 1},
+                                  {"row": 6, "field": "quote", "kind": "card", "count": 1}]  # fmt: skip
+    assert result["flagged"] == []
     assert commit_count(kb) == before + 1
-    assert len(git(kb, "show", "--name-only", "--format=", "HEAD").split()) == 3
+    assert len(git(kb, "show", "--name-only", "--format=", "HEAD").split()) == 4
     listed = json.loads(pmops("insight", "list", "--json").stdout)
-    assert sorted(i["customer"] for i in listed) == ["Atlas Freight", "Cobalt Labs", "Northwind"]
+    assert sorted(i["customer"] for i in listed) == ["Atlas Freight", "Cobalt Labs", "Northwind", "Quarry & Co"]
     northwind = next(i for i in listed if i["customer"] == "Northwind")
     assert northwind["tags"] == ["usability", "confusion"] and northwind["source"] == "survey"
     assert northwind["title"] == "Approvals get stuck when my manager travels."
     assert northwind["source_key"] == "id:R1"
     # The same file again adds nothing; the fixed rows are imported on their own.
     again = imported(pmops, source, code=1)
-    assert (again["imported"], again["already_imported"]) == (0, 3) and commit_count(kb) == before + 1
+    assert (again["imported"], again["already_imported"]) == (0, 4) and commit_count(kb) == before + 1
     ROWS_FIXED = [r[:] for r in ROWS[:4]]
     ROWS_FIXED[2][1] = "2026-10-04"
     fixed = imported(pmops, write_csv(tmp_path / "fixed.csv", ROWS_FIXED))
@@ -107,6 +110,9 @@ def test_excel_exports_are_read_as_excel_writes_them(pmops, kb: Path, tmp_path: 
         assert json.loads(pmops("show", result["ids"][0], "--json").stdout)["title"] == title
     assert csv.excel.delimiter == ","
     assert "is a folder" in pmops("insight", "import", str(tmp_path), code=2).stderr
+    # Lines are the file's: the sep= line counts.
+    (tmp_path / "open.csv").write_text('sep=;\nTitle;Channel\n"Never closed;survey\n')
+    assert "opened on line 3 is never closed" in pmops("insight", "import", str(tmp_path / "open.csv"), code=2).stderr
 
 
 def test_an_import_stopped_before_its_commit_is_committed_by_the_next_one(pmops, kb: Path, tmp_path: Path) -> None:
@@ -150,3 +156,127 @@ def test_a_large_import_is_one_commit_and_searchable(pmops, kb: Path, tmp_path: 
     assert len(git(kb, "show", "--name-only", "--format=", "HEAD").split()) == 1200
     assert git(kb, "status", "--porcelain") == ""
     assert len(json.loads(pmops("search", "zebrafish", "--limit", "2000", "--json").stdout)) == 1200
+
+
+def test_a_ragged_row_is_an_error_naming_its_spreadsheet_row(pmops, kb: Path, tmp_path: Path) -> None:
+    """A delimiter inside a cell without quotes moves every cell after it: a tag landed in
+    `author`, a semicolon file's last value was dropped. Such a row, or one short of cells, is
+    refused by the row a spreadsheet shows (the header is row 1, blank rows count)."""
+    comma = tmp_path / "comma.csv"
+    comma.write_text("Title,Channel,Labels,Captured by\n"
+                     "Export is slow,interview,usability,Maya\n"
+                     "\n"
+                     "Search misses,survey,usability, confusion,Maya\n"
+                     "Short row,survey\n")  # fmt: skip
+    before = commit_count(kb)
+    result = json.loads(pmops("insight", "import", str(comma), "--json", code=1).stdout)
+    assert (result["rows"], result["imported"]) == (3, 1)
+    assert result["failed"] == [
+        {"row": 4, "error": "5 cells for 4 columns: a comma inside a cell without quotes moves the cells after it "
+                            "(quote that cell, or --allow-ragged drops the cells past the last column)"},
+        {"row": 5, "error": "2 cells for 4 columns: no cell for Labels, Captured by "
+                            "(add them, or --allow-ragged leaves them empty)"},
+    ]  # fmt: skip
+    listed = json.loads(pmops("insight", "list", "--json").stdout)
+    assert [(i["title"], i["author"]) for i in listed] == [("Export is slow", "Maya")]  # nothing of rows 4 and 5
+    assert commit_count(kb) == before + 1
+    semicolon = tmp_path / "semicolon.csv"
+    semicolon.write_text("Title;Channel;Notes\nSlow export;interview;Minutes\nCafé search;survey;Slow;and then it fails\n")
+    shown = pmops("insight", "import", str(semicolon), code=1).stdout
+    assert "row 3: 4 cells for 3 columns: a semicolon inside a cell without quotes" in shown
+    assert sorted(i["title"] for i in json.loads(pmops("insight", "list", "--json").stdout)) == ["Export is slow", "Slow export"]
+
+
+def test_allow_ragged_drops_and_lists_extra_cells_and_leaves_missing_ones_empty(pmops, kb: Path, tmp_path: Path) -> None:
+    source = tmp_path / "semicolon.csv"
+    source.write_text("Title;Channel;Notes;Captured by\n"
+                      "Café search is slow;survey;Minutes;Maya;and then it fails;mail jo@hooli.com\n"
+                      "Short row;interview\n")  # fmt: skip
+    result = json.loads(pmops("insight", "import", str(source), "--allow-ragged", "--json").stdout)
+    assert (result["imported"], result["failed"]) == (2, [])
+    assert result["ragged"] == [{"row": 2, "dropped": ["and then it fails", "mail [email redacted]"], "missing": []},
+                                {"row": 3, "dropped": [], "missing": ["Notes", "Captured by"]}]  # fmt: skip
+    shown = {i["title"]: i for i in json.loads(pmops("insight", "list", "--json").stdout)}
+    assert shown["Café search is slow"]["author"] == "Maya" and shown["Short row"]["author"] == "Test PM"  # the default
+    assert json.loads(pmops("show", shown["Café search is slow"]["id"], "--json").stdout)["body"] == "Minutes\n"
+    again = pmops("insight", "import", str(tmp_path / "semicolon.csv"), "--allow-ragged", "--dry-run").stdout
+    assert "2 rows: would import 0, already imported 2, failed 0" in again
+    (tmp_path / "more.csv").write_text("Title;Channel;Notes\nNew one;survey;x;extra\n")
+    shown = pmops("insight", "import", str(tmp_path / "more.csv"), "--allow-ragged").stdout
+    assert "row 2: 1 cell past the last column dropped: 'extra'" in shown
+
+
+def test_dates_as_people_write_them_and_ambiguous_ones_refused(pmops, kb: Path, tmp_path: Path) -> None:
+    source = tmp_path / "dates.csv"
+    source.write_text('Title,Channel,Date\nA,survey,2026/11/07\nB,survey,7 Nov 2026\nC,survey,"Nov 5, 2026"\n'
+                      "D,survey,2026-11-05T14:03:00Z\nE,survey,15/11/2026\nF,survey,05/11/2026\nG,survey,Nov 2026\n")  # fmt: skip
+    result = json.loads(pmops("insight", "import", str(source), "--json", code=1).stdout)
+    assert result["failed"] == [
+        {"row": 7, "error": "date: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first) "
+                            "(say which with --date-format DMY or --date-format MDY)"},
+        {"row": 8, "error": "date: 'Nov 2026' is not a whole date: give the day, the month and the year"},
+    ]  # fmt: skip
+
+    def dates() -> dict[str, str]:
+        return {i["title"]: i["date"] for i in json.loads(pmops("insight", "list", "--json").stdout)}
+
+    assert dates() == {"A": "2026-11-07", "B": "2026-11-07", "C": "2026-11-05", "D": "2026-11-05", "E": "2026-11-15"}
+    assert json.loads(pmops("insight", "import", str(source), "--date-format", "%d/%m/%Y", "--json", code=1).stdout)["imported"] == 1
+    assert dates()["F"] == "2026-11-05"
+    (tmp_path / "us.csv").write_text("Title,Channel,Date\nH,survey,05/11/2026\nI,survey,12/25/2026\n")
+    pmops("insight", "import", str(tmp_path / "us.csv"), "--date-format", "mdy")
+    assert (dates()["H"], dates()["I"]) == ("2026-05-11", "2026-12-25")
+    (tmp_path / "uk.csv").write_text("Title,Channel,Date\nJ,survey,12/25/2026\n")
+    failed = json.loads(pmops("insight", "import", str(tmp_path / "uk.csv"), "--date-format", "DMY", "--json", code=1).stdout)["failed"]
+    assert failed == [{"row": 2, "error": "date: '12/25/2026' is not a date in DMY order (YYYY-MM-DD, or e.g. 7 Nov 2026)"}]
+    before = commit_count(kb)
+    bad = pmops("insight", "import", str(tmp_path / "uk.csv"), "--date-format", "DDMM", code=2).stderr
+    assert bad.splitlines()[0] == "error: --date-format: 'DDMM' is not a date format: give DMY, MDY or YMD, or a pattern such as %d/%m/%Y"
+    assert commit_count(kb) == before and "J" not in dates()
+
+
+def test_personal_data_is_redacted_in_what_is_written_and_said_by_row_and_field(pmops, kb: Path, tmp_path: Path) -> None:
+    secrets = ("p.smith@hooli.com", "415-555-0133", "4111 1111 1111 1111", "jo@initech.com")
+    source = write_csv(tmp_path / "tickets.csv", [
+        ["T-1", "2026-11-02", "Hooli", "Mail p.smith@hooli.com or call +1 415-555-0133 about limits.",
+         "Card 4111 1111 1111 1111 was charged twice."],
+        ["T-2", "2026-11-03", "Initech", "Exports are slow.", ""],
+    ], header=["Ticket ID", "Created", "Company", "Comment", "Notes"])  # fmt: skip
+    result = json.loads(pmops("insight", "import", str(source), "--source", "support-ticket", "--json").stdout)
+    assert result["imported"] == 2 and result["flagged"] == []
+    assert result["redacted"] == [{"row": 2, "field": "quote", "kind": "email", "count": 1},
+                                  {"row": 2, "field": "quote", "kind": "phone", "count": 1},
+                                  {"row": 2, "field": "body", "kind": "card", "count": 1}]  # fmt: skip
+    written = json.loads(pmops("show", result["ids"][0], "--json").stdout)
+    assert written["quote"] == "Mail [email redacted] or call [phone redacted] about limits."
+    assert written["title"] == written["quote"]
+    assert "Card [card number redacted] was charged twice." in written["body"]
+    history = git(kb, "log", "-p")
+    assert not [s for s in secrets if s in history]
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    # The output says where, never what: not even masked.
+    (tmp_path / "more.csv").write_text("Ticket ID,Company,Comment\nT-3,Initech,Write to jo@initech.com please\n")
+    shown = pmops("insight", "import", str(tmp_path / "more.csv"), "--source", "survey").stdout
+    assert "row 2: quote: 1 email address redacted" in shown and "initech.com" not in shown and "j***" not in shown
+
+
+def test_keep_pii_keeps_emails_and_phones_but_never_a_card_number(pmops, kb: Path, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "tickets.csv", [
+        ["T-1", "Hooli", "Mail p.smith@hooli.com about limits."],
+        ["T-2", "Initech", "Card 4111 1111 1111 1111 was charged twice."],
+    ], header=["Ticket ID", "Company", "Comment"])  # fmt: skip
+    result = json.loads(pmops("insight", "import", str(source), "--source", "survey", "--keep-pii", "--json", code=1).stdout)
+    assert result["imported"] == 1 and result["redacted"] == []
+    assert result["flagged"] == [{"row": 2, "warning": "pii-email: p***@hooli.com in quote"}]
+    assert result["failed"] == [{"row": 3, "error": "quote: contains a payment card number (**** **** **** 1111); "
+                                                    "pmops never writes one, even with --keep-pii"}]  # fmt: skip
+    assert json.loads(pmops("show", result["ids"][0], "--json").stdout)["quote"] == "Mail p.smith@hooli.com about limits."
+    assert "4111" not in git(kb, "log", "-p")
+
+
+def test_a_key_column_of_emails_is_kept_as_a_hash(pmops, kb: Path, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "survey.csv", [["jo@initech.com", "Exports are slow."]], header=["Respondent", "Comment"])
+    result = json.loads(pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout)
+    key = json.loads(pmops("show", result["ids"][0], "--json").stdout)["source_key"]
+    assert key.startswith("sha1:") and "initech" not in git(kb, "log", "-p")
+    assert json.loads(pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout)["imported"] == 0

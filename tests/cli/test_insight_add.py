@@ -157,3 +157,47 @@ def test_nul_and_unicode_variants_in_titles(pmops, kb: Path) -> None:
     decomposed = json.loads(pmops("insight", "add", "--title", "Cafe\u0301 feedback", "--source", "survey", "--json").stdout)
     assert composed["path"] != decomposed["path"]  # distinct ids: never the same file, whatever the form
     assert composed["path"].endswith("café-feedback.md") and decomposed["path"].endswith("café-feedback.md")  # NFKC
+
+
+def test_personal_data_is_redacted_in_what_is_written_and_named_by_field(pmops, kb: Path) -> None:
+    result = add(pmops, "--quote", "Mail p.smith@hooli.com or call +1 415-555-0133", "--body",
+                 "Card 4111 1111 1111 1111 was charged twice.", "--json")  # fmt: skip
+    created = json.loads(result.stdout)
+    assert set(created) == {"id", "path"}
+    assert result.stderr.splitlines() == ["quote: 1 email address redacted", "quote: 1 phone number redacted",
+                                          "body: 1 card number redacted"]  # fmt: skip
+    text = (kb / created["path"]).read_text()
+    assert "quote: Mail [email redacted] or call [phone redacted]\n" in text
+    assert text.endswith("Card [card number redacted] was charged twice.\n")
+    history = git(kb, "log", "-p")
+    assert not [s for s in ("p.smith", "hooli.com", "0133", "4111") if s in history]
+    assert json.loads(pmops("show", created["id"], "--json").stdout)["quote"] == "Mail [email redacted] or call [phone redacted]"
+
+
+def test_keep_pii_keeps_an_email_but_a_card_number_is_exit_2_and_nothing_written(pmops, kb: Path) -> None:
+    result = add(pmops, "--quote", "Mail p.smith@hooli.com", "--keep-pii", "--json")
+    assert result.stderr.splitlines() == ["quote: 1 email address kept as given (p***@hooli.com)"]
+    assert json.loads(pmops("show", json.loads(result.stdout)["id"], "--json").stdout)["quote"] == "Mail p.smith@hooli.com"
+    before = commit_count(kb)
+    refused = add(pmops, "--title", "Charged twice", "--quote", "Card 4111-1111-1111-1111", "--keep-pii", code=2).stderr
+    assert refused.splitlines()[0] == ("error: quote: contains a payment card number (****-****-****-1111); "
+                                       "pmops never writes one, even with --keep-pii")  # fmt: skip
+    assert commit_count(kb) == before and len(list((kb / "insights").glob("*.md"))) == 1
+
+
+def test_dates_as_people_write_them_in_date_options(pmops, kb: Path) -> None:
+    """--date, --since, --until (and every date option) read 7 Nov 2026 or 15/11/2026; 05/11/2026 is ambiguous."""
+    for given in ("Nov 5, 2026", "5 November 2026", "2026/11/05", "2026-11-05T14:03:00Z"):
+        created = json.loads(pmops("insight", "add", "--title", given, "--source", "survey", "--date", given, "--json").stdout)
+        assert json.loads(pmops("show", created["id"], "--json").stdout)["date"] == "2026-11-05"
+    add(pmops, "--date", "15/11/2026")
+    before = commit_count(kb)
+    refused = add(pmops, "--date", "05/11/2026", code=2).stderr
+    assert refused.splitlines()[0] == "error: date: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)"
+    assert commit_count(kb) == before
+    listed = json.loads(pmops("insight", "list", "--since", "6 Nov 2026", "--until", "30/11/2026", "--json").stdout)
+    assert [i["date"] for i in listed] == ["2026-11-15"]
+    ambiguous = pmops("insight", "list", "--since", "05/11/2026", code=2).stderr.splitlines()
+    assert ambiguous == ["error: --since: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)",
+                         "hint: write it as 2026-11-05 or 2026-05-11"]  # fmt: skip
+    assert "is not a whole date" in pmops("insight", "list", "--until", "Nov 2026", code=2).stderr

@@ -13,6 +13,10 @@ from pmops.cli._shared import JsonOpt, NoCommitOpt
 app = typer.Typer(help="Capture and find customer insights.", no_args_is_help=True)
 
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")]
+KeepPiiOpt = Annotated[
+    bool,
+    typer.Option("--keep-pii", help="Write emails and phone numbers as given instead of redacting them (card numbers never)."),
+]
 
 
 @app.command()
@@ -28,7 +32,7 @@ def add(
     area: Annotated[str | None, typer.Option("--area", help="Product area.")] = None,
     tag: TagOpt = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The customer's words, verbatim.")] = None,
-    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When it was heard (default: today).")] = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today).")] = None,
     sentiment: Annotated[str | None, typer.Option("--sentiment", help="positive, neutral, negative or mixed.")] = None,
     confidence: Annotated[str | None, typer.Option("--confidence", help="low, medium or high.")] = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
@@ -36,10 +40,14 @@ def add(
     body: Annotated[str | None, typer.Option("--body", help="The notes ('-' reads standard input).")] = None,
     body_file: Annotated[Path | None, typer.Option("--body-file", metavar="FILE", help="Read the notes from FILE ('-': standard input).")] = None,
     new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")] = False,
+    keep_pii: KeepPiiOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Capture a customer insight in seconds; it is validated, written and committed.
+
+    Emails, phone numbers and card numbers are redacted in what is written
+    (--keep-pii keeps emails and phone numbers); the output says where.
 
     Example:
 
@@ -54,8 +62,11 @@ def add(
         "confidence": confidence, "links": link or [],
     }  # fmt: skip
     _shared.ask_missing(doctype, values)
-    text = _shared.read_body(body, body_file)
+    from pmops.lint import pii
+
+    values, text, found = pii.redact_document(values, _shared.read_body(body, body_file), keep=keep_pii)
     created = kb.create("insight", values, text, new_tags=new_tag, commit=False if no_commit else None)
+    created.notes[:0] = [pii.describe(f, kept=keep_pii) for f in found]
     _render.created(created, json_out)
 
 
@@ -127,15 +138,20 @@ def import_(
     source: Annotated[str | None, typer.Option("--source", help="The source of rows that have none (e.g. survey).")] = None,
     tag: TagOpt = None,
     new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")] = False,
+    date_format: Annotated[str | None, typer.Option("--date-format", metavar="DMY|MDY|YMD|PATTERN", help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.")] = None,
+    allow_ragged: Annotated[bool, typer.Option("--allow-ragged", help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).")] = False,
+    keep_pii: KeepPiiOpt = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Import insights from a CSV export, one commit for the whole file; importing it again adds nothing.
 
-    Rows that fail validation are reported by row number and nothing of them is
-    written; rows with a card number are refused, emails and phone numbers flagged.
-    Exit 1 when some rows failed.
+    Rows that fail are reported by their spreadsheet row (the header is row 1),
+    and nothing of them is written: a bad or ambiguous date (05/11/2026: say
+    which with --date-format), more or fewer cells than the header has columns.
+    Emails, phone numbers and card numbers are redacted in what is written, and
+    listed by row and field. Exit 1 when some rows failed.
 
     Example:
 
@@ -147,7 +163,8 @@ def import_(
     with _render.rebuild_progress() as progress:
         result = importer.import_csv(
             kb, csv_file, map_ or [], defaults={"source": source} if source else None, extra_tags=tag or [],
-            new_tags=new_tag, dry_run=dry_run, commit=False if no_commit else None, progress=progress,
+            new_tags=new_tag, date_format=date_format, allow_ragged=allow_ragged, keep_pii=keep_pii,
+            dry_run=dry_run, commit=False if no_commit else None, progress=progress,
         )  # fmt: skip
     if json_out:
         _shared.print_json(result.to_json())
