@@ -191,7 +191,8 @@ def _evidence(evidence) -> None:  # noqa: ANN001 - decisions.Evidence
         return
     span = f", {evidence.oldest} to {evidence.newest}" if evidence.newest else ""
     out.print(
-        f"[bold]Evidence[/bold]: {len(evidence.insights)} insights from {evidence.customers} customers, "
+        f"[bold]Evidence[/bold]: {count(len(evidence.insights), 'insight')} from "
+        f"{count(evidence.customers, 'customer') if evidence.customers else 'no customer named'}, "
         f"segments: {safe(', '.join(evidence.segments) or 'none')}{span}",
         soft_wrap=True,
     )
@@ -288,7 +289,7 @@ def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
         out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
 
 
-IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged); a bad export can fail every row
+IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged, notices); a bad export can fail every row
 
 
 def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
@@ -296,15 +297,16 @@ def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
     mapped = ", ".join(f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items())
     out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
     verb = "would import" if result.dry_run else "imported"
-    out.print(f"{result.rows} rows: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")
+    out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")
     if result.recovered:
         done = "would commit" if result.dry_run else "committed"
-        out.print(f"[yellow]{done} {result.recovered} rows an earlier import wrote but was stopped before committing[/yellow]")
-    for problems, colour in ((result.failed, "red"), (result.flagged, "yellow")):
+        out.print(f"[yellow]{done} {count(result.recovered, 'row')} an earlier import wrote but was stopped before committing[/yellow]")
+    for problems, colour in ((result.failed, "red"), (result.flagged, "yellow"), (result.notices, "yellow")):
         for problem in problems[:IMPORT_PROBLEMS_SHOWN]:
             out.print(f"[{colour}]row {problem.row}:[/{colour}] {safe(problem.message)}", soft_wrap=True)
         if len(problems) > IMPORT_PROBLEMS_SHOWN:
-            out.print(f"[{colour}]… and {len(problems) - IMPORT_PROBLEMS_SHOWN} more rows[/{colour}] [dim](--json lists every one)[/dim]")
+            more = count(len(problems) - IMPORT_PROBLEMS_SHOWN, "more row")
+            out.print(f"[{colour}]… and {more}[/{colour}] [dim](--json lists every one)[/dim]")
     if result.commit:
         out.print(f"[dim]commit {result.commit[:10]}[/dim]")
 
@@ -467,7 +469,7 @@ def metric_list(found: list) -> None:
 
 
 def report_summary(data: dict) -> None:
-    from pmops.reports.render import sentences
+    from pmops.reports.render import metric_line, sentences
 
     out = console()
     out.print(f"[bold]{safe(data['kb'])}[/bold] — product report, {data['generated']}")
@@ -476,8 +478,7 @@ def report_summary(data: dict) -> None:
         if not m["latest"]:
             continue
         mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: " "}[m["on_target"]]
-        target = f" / target {m['target']:g}" if m["target"] is not None else ""
-        out.print(f"  {mark} {safe(m['name'])}: {m['latest']['value']:g} {safe(m['unit'])}{target}", soft_wrap=True)
+        out.print(f"  {mark} {safe(metric_line(m))}", soft_wrap=True)
     for label, sentence in sentences(data).items():
         out.print(f"[bold]{label}[/bold]: {safe(sentence)}", soft_wrap=True)
     out.print("[dim]pmops report --format html --out report.html for the full report[/dim]")
