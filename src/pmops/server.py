@@ -69,9 +69,28 @@ def fingerprint() -> str:
 
 
 def usable(path: Path) -> bool:
+    """Whether a socket can live at `path`: Unix sockets exist, and its address fits, directly or
+    through its folder's descriptor (a KB deep in the file system still gets its server)."""
     import socket
 
-    return hasattr(socket, "AF_UNIX") and len(os.fsencode(path)) <= MAX_ADDRESS
+    if not hasattr(socket, "AF_UNIX"):
+        return False
+    return len(os.fsencode(path)) <= MAX_ADDRESS or (hasattr(os, "O_PATH") and os.path.isdir("/proc/self/fd"))
+
+
+@contextlib.contextmanager
+def reachable(path: Path) -> Iterator[str]:
+    """The address to bind or connect to for `path`: the path itself or, past the ~108 bytes a Unix
+    socket's address holds, the same file reached through an open descriptor of its folder
+    (/proc/self/fd/N/name, Linux). The socket is the file at `path` either way."""
+    if len(os.fsencode(path)) <= MAX_ADDRESS:
+        yield os.fspath(path)
+        return
+    folder = os.open(path.parent, os.O_PATH | os.O_DIRECTORY)
+    try:
+        yield f"/proc/self/fd/{folder}/{path.name}"
+    finally:
+        os.close(folder)
 
 
 class Pending:
@@ -113,7 +132,8 @@ def send(path: Path, request: dict[str, Any]) -> Pending | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(CONNECT_TIMEOUT)
-        conn.connect(os.fspath(path))
+        with reachable(path) as where:
+            conn.connect(where)
         conn.settimeout(ANSWER_TIMEOUT)
         conn.sendall(json.dumps({**request, "fingerprint": fingerprint()}).encode() + b"\n")
         conn.shutdown(socket.SHUT_WR)
@@ -144,7 +164,8 @@ def answering(kb_root: Path) -> bool:
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(CONNECT_TIMEOUT)
-            conn.connect(os.fspath(address_of(kb_root)))
+            with reachable(address_of(kb_root)) as where:
+                conn.connect(where)
     except OSError:
         return False
     return True
@@ -299,7 +320,8 @@ class Server:
             old_umask = os.umask(0o077)
             try:
                 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                listener.bind(os.fspath(path))
+                with reachable(path) as where:
+                    listener.bind(where)
                 listener.listen(16)  # from here on, questions wait in the queue
             finally:
                 os.umask(old_umask)

@@ -116,7 +116,8 @@ def stop(kb: Path) -> None:
     """Make the KB's server leave: a question from other code does."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.connect(str(server.address_of(kb)))
+            with server.reachable(server.address_of(kb)) as where:
+                conn.connect(where)
             conn.sendall(b'{"fingerprint": "other"}\n')
             conn.shutdown(socket.SHUT_WR)
             conn.recv(100)
@@ -228,3 +229,23 @@ def test_doctor_says_whether_a_server_answers_and_why_not(served_kb: Path) -> No
     assert detail() == "not used below 5,000 documents (search_server: auto)"
     config.write_text(config.read_text().replace("search_server: auto", "search_server: off"))
     assert detail().startswith("off (search_server: off)")
+
+
+def test_a_kb_deep_in_the_file_system_gets_its_server(tmp_path: Path) -> None:
+    """A Unix socket's address holds ~108 bytes; a KB whose socket path is longer still gets a server."""
+    from tests.conftest import EXAMPLE_KB, copy_kb
+
+    kb = copy_kb(EXAMPLE_KB, tmp_path / ("team-" + "x" * 60) / ("product-" + "y" * 60) / "kb")
+    assert len(os.fsencode(server.address_of(kb))) > 108
+    with (kb / "pmops.yaml").open("a") as handle:
+        handle.write("search_server: always\n")
+    git(kb, "commit", "-qam", "search server on")
+    subprocess.run([PMOPS, "index"], cwd=kb, check=True, capture_output=True)
+    proc = start_server(kb, "--idle", "60")
+    try:
+        assert server.answering(kb)
+        assert "insights/ins-260120-jeyn-receipt-capture-fails-on-crumpled-thermal-paper.md" in served(kb, "thermal")
+    finally:
+        stop(kb)
+        proc.kill()
+        proc.wait()
