@@ -32,6 +32,7 @@ class Field:
     choices: tuple[str, ...] = ()
     help: str = ""
     default: str | None = None  # "today" / "author" / a literal, filled in on create
+    past: bool = False  # a date that has happened (when it was heard): refused after today on create
 
     @property
     def is_list(self) -> bool:
@@ -161,7 +162,7 @@ INSIGHT = DocType(
     fields=(
         ID,
         TITLE,
-        Field("date", "date", required=True, default="today", help="when it was heard or seen"),
+        Field("date", "date", required=True, default="today", past=True, help="when it was heard or seen"),
         Field(
             "source",
             "choice",

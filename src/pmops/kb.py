@@ -430,6 +430,8 @@ class KnowledgeBase:
                 value = fld.convert(raw)
             except ValueError as exc:
                 raise InvalidInput(f"{name}: {exc}", hint=_choices_hint(fld)) from None
+            if fld.past and isinstance(value, dt.date) and value > today:
+                raise InvalidInput(f"{name}: {value} is after today ({today})", hint="write the day it was heard or seen")
             if isinstance(value, str):
                 value = value.strip()
                 if "\0" in value:

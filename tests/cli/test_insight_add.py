@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -201,3 +202,16 @@ def test_dates_as_people_write_them_in_date_options(pmops, kb: Path) -> None:
     assert ambiguous == ["error: --since: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)",
                          "hint: write it as 2026-11-05 or 2026-05-11"]  # fmt: skip
     assert "is not a whole date" in pmops("insight", "list", "--until", "Nov 2026", code=2).stderr
+
+
+def test_an_insight_dated_after_today_is_refused_by_add_and_by_import(pmops, kb: Path, tmp_path: Path) -> None:
+    before = commit_count(kb)
+    today = dt.date.today().isoformat()
+    result = pmops("insight", "add", "--title", "Heard tomorrow", "--source", "interview", "--date", "2999-01-05", code=2)
+    assert result.stderr.splitlines()[0] == f"error: date: 2999-01-05 is after today ({today})"
+    assert commit_count(kb) == before and not list((kb / "insights").glob("*.md"))
+    csv = tmp_path / "rows.csv"
+    csv.write_text("title,date\nHeard in 2999,2999-03-01\nHeard in March,2026-03-01\n")
+    out = pmops("insight", "import", csv, "--source", "survey", code=1).stdout
+    assert f"row 2: date: 2999-03-01 is after today ({today})" in out
+    assert [p.name.split("-", 3)[-1] for p in (kb / "insights").glob("*.md")] == ["heard-in-march.md"]
