@@ -168,10 +168,13 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
         else:
             keys = [record.values[by]] if record.values.get(by) else []
         if since and (not dated or when < since):
-            # Outside the insights counted, but in the period the trend compares with.
+            # Outside the insights counted, but in the period the trend compares with; and a
+            # decision that addressed the theme with older evidence still addresses it.
             for key in keys:
+                theme = groups.setdefault(key, Theme(key))
+                theme.decisions.update(states.get(record.id, {}))
                 if dated and before <= when:
-                    groups.setdefault(key, Theme(key)).previous += 1
+                    theme.previous += 1
             continue
         counted += 1
         ungrouped += not keys

@@ -240,3 +240,13 @@ def test_rename_refuses_what_would_leave_the_taxonomy_inconsistent(small_kb: Pat
         done = pmops("tags", "rename", *args, code=2)
         assert done.stderr.splitlines()[0] == expected and done.stdout == ""
     assert commit_count(small_kb) == before and git(small_kb, "status", "--porcelain") == ""
+
+
+def test_a_decision_on_older_evidence_still_addresses_the_theme_since_a_date(small_kb: Path, pmops) -> None:  # noqa: ANN001
+    # Since 2026-11-01 pricing counts only ins-a1, but dec-acc (accepted, in force) cites ins-a2 of October:
+    # the theme is still addressed. Reporting counts ins-b1 (cited by the superseded dec-sup); the older
+    # ins-b2 is cited by the proposed dec-pro only: not addressed, dec-pro named as proposed.
+    themes = _themes(pmops, "--since", "2026-11-01")
+    assert (themes["pricing"]["ids"], themes["pricing"]["addressed"], themes["pricing"]["decisions"]) == (
+        ["ins-a1"], True, ["dec-acc"])  # fmt: skip
+    assert (themes["reporting"]["addressed"], themes["reporting"]["proposed"]) == (False, ["dec-pro"])
