@@ -31,7 +31,7 @@ step pmops insight add --title "Typo in a tag" --source survey --tag aprovals ||
 step pmops search "slack approve"
 step pmops search "thermal papr"
 step pmops insight import ../survey-responses.csv --source survey
-step pmops insight themes --by area
+step pmops insight themes --since 2026-09-01
 step pmops links ins-260114
 step pmops process list
 step pmops checklist status
