@@ -98,3 +98,11 @@ def test_example_kb_tools_and_metrics(pmops, example_kb: Path) -> None:
     for metric in metrics:
         shown = json.loads(pmops("metric", "show", metric["id"], "--json").stdout)
         assert len(shown["values"]) >= 52  # a year of weekly values
+
+
+def test_example_kb_has_the_hook_files_pmops_init_writes() -> None:
+    """The example KB is a KB as `pmops init` makes it: its pre-commit files are the current ones."""
+    from tests.conftest import EXAMPLE_KB, ROOT
+
+    for name, template in ((".pre-commit-config.yaml", "pre-commit-config.yaml"), (".pre-commit-pmops.sh", "pre-commit-pmops.sh")):
+        assert (EXAMPLE_KB / name).read_bytes() == (ROOT / "templates" / "kb" / template).read_bytes(), name
