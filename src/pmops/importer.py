@@ -12,6 +12,7 @@ dropped without a word.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmops import dates
+from pmops import dates, store
 from pmops.errors import InvalidInput, MissingField, PmopsError
 from pmops.text import count
 
@@ -367,65 +368,68 @@ def import_csv(
             raise InvalidInput(f"{path.name}: no column gives the insights' {fld.name}",
                                hint=f"map one with --map COLUMN={fld.name}{also}; columns: {', '.join(headers)}")  # fmt: skip
     result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run)
-    known = _imported_keys(kb, doctype)
-    keys = [_row_key(row.cells, mapping, keep_pii) for row in rows]
-    unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
-    result.recovered = len(unfinished)
-    taken = kb.existing_ids(doctype)
-    changes, added_tags, seen = [], [], set(known)
-    if new_tags:  # the unfinished import's new tags never reached the taxonomy
-        unknown = (kb.taxonomy.resolve(str(t), allow_new=True) for p in unfinished for t in kb.read(p).meta.get("tags") or [])
-        added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
-    for done, (row, key) in enumerate(zip(rows, keys), 1):
-        if progress and (done % 250 == 0 or done == len(rows)):
-            progress(done, len(rows))
-        number = row.number
-        if key in seen:
-            result.existing += 1
-            continue
-        seen.add(key)
-        if (row.extra or row.missing) and not allow_ragged:
-            result.failed.append(RowProblem(number, _ragged_problem(row, len(headers), table.delimiter)))
-            continue
-        try:
-            values, body = _row_values(row, mapping, defaults or {}, date_fields, date_format)
-        except ValueError as exc:
-            result.failed.append(RowProblem(number, str(exc)))
-            continue
-        values["tags"] = [*(values.get("tags") or []), *(extra_tags or [])]
-        try:
-            values, body, found = pii.redact_document(values, body, keep=keep_pii)
-        except InvalidInput as exc:  # a card number, with --keep-pii
-            result.failed.append(RowProblem(number, exc.message))
-            continue
-        if not values.get("title"):
-            basis = values.get("quote") or body
-            if basis:
-                values["title"] = _title_from(basis)
-        values[KEY_FIELD] = key
-        try:
-            new_path, doc, _, new = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
-        except MissingField as exc:
-            result.failed.append(RowProblem(number, f"no {exc.field}: map a column to it with --map COLUMN={exc.field}"))
-            continue
-        except PmopsError as exc:
-            result.failed.append(RowProblem(number, exc.message + (f" ({exc.hint})" if exc.hint else "")))
-            continue
-        if keep_pii:
-            result.flagged += [RowProblem(number, f"pii-{f.kind}: {m} in {f.field}") for f in found for m in f.masked]
-        else:
-            result.redacted += [Redaction(number, f.field, f.kind, len(f.masked)) for f in found]
-        if row.extra or row.missing:
-            result.ragged.append(Ragged(number, [pii.redact(cell) for cell in row.extra], row.missing))
-        added_tags += [t for t in new if t not in added_tags]
-        changes.append((new_path, None, doc))
-        result.added.append(doc.meta["id"])
-    if dry_run or not (changes or unfinished):
+    # What is imported already is read under the write lock the write takes again: an import of
+    # the same file running meanwhile has committed its rows (they are skipped here) or waits.
+    with contextlib.nullcontext() if dry_run else store.write_lock(kb.lock_path):
+        known = _imported_keys(kb, doctype)
+        keys = [_row_key(row.cells, mapping, keep_pii) for row in rows]
+        unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
+        result.recovered = len(unfinished)
+        taken = kb.existing_ids(doctype)
+        changes, added_tags, seen = [], [], set(known)
+        if new_tags:  # the unfinished import's new tags never reached the taxonomy
+            unknown = (kb.taxonomy.resolve(str(t), allow_new=True) for p in unfinished for t in kb.read(p).meta.get("tags") or [])
+            added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
+        for done, (row, key) in enumerate(zip(rows, keys), 1):
+            if progress and (done % 250 == 0 or done == len(rows)):
+                progress(done, len(rows))
+            number = row.number
+            if key in seen:
+                result.existing += 1
+                continue
+            seen.add(key)
+            if (row.extra or row.missing) and not allow_ragged:
+                result.failed.append(RowProblem(number, _ragged_problem(row, len(headers), table.delimiter)))
+                continue
+            try:
+                values, body = _row_values(row, mapping, defaults or {}, date_fields, date_format)
+            except ValueError as exc:
+                result.failed.append(RowProblem(number, str(exc)))
+                continue
+            values["tags"] = [*(values.get("tags") or []), *(extra_tags or [])]
+            try:
+                values, body, found = pii.redact_document(values, body, keep=keep_pii)
+            except InvalidInput as exc:  # a card number, with --keep-pii
+                result.failed.append(RowProblem(number, exc.message))
+                continue
+            if not values.get("title"):
+                basis = values.get("quote") or body
+                if basis:
+                    values["title"] = _title_from(basis)
+            values[KEY_FIELD] = key
+            try:
+                new_path, doc, _, new = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
+            except MissingField as exc:
+                result.failed.append(RowProblem(number, f"no {exc.field}: map a column to it with --map COLUMN={exc.field}"))
+                continue
+            except PmopsError as exc:
+                result.failed.append(RowProblem(number, exc.message + (f" ({exc.hint})" if exc.hint else "")))
+                continue
+            if keep_pii:
+                result.flagged += [RowProblem(number, f"pii-{f.kind}: {m} in {f.field}") for f in found for m in f.masked]
+            else:
+                result.redacted += [Redaction(number, f.field, f.kind, len(f.masked)) for f in found]
+            if row.extra or row.missing:
+                result.ragged.append(Ragged(number, [pii.redact(cell) for cell in row.extra], row.missing))
+            added_tags += [t for t in new if t not in added_tags]
+            changes.append((new_path, None, doc))
+            result.added.append(doc.meta["id"])
+        if dry_run or not (changes or unfinished):
+            return result
+        if added_tags:
+            changes.append(kb.taxonomy_change(added_tags))
+        message = f"pmops: import {count(len(result.added) + len(unfinished), 'insight')} from {path.name}"
+        if unfinished:
+            message += f" ({len(unfinished)} written by an earlier import that did not finish)"
+        result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)
         return result
-    if added_tags:
-        changes.append(kb.taxonomy_change(added_tags))
-    message = f"pmops: import {count(len(result.added) + len(unfinished), 'insight')} from {path.name}"
-    if unfinished:
-        message += f" ({len(unfinished)} written by an earlier import that did not finish)"
-    result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)
-    return result

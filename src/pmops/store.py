@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,11 +103,22 @@ def undo(path: Path, before, after) -> None:  # noqa: ANN001 - documents.Documen
         atomic_write(path, before.to_bytes(), expected_sha=content_hash(after.to_bytes()))
 
 
+_held: set[tuple[str, int]] = set()  # (lock, thread) pairs this process holds
+
+
 @contextlib.contextmanager
 def write_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """The one KB-level lock around write + commit + index update. Reads never take it."""
+    """The one KB-level lock around write + commit + index update. Reads never take it.
+
+    Taken again by its holder, it is already held: an import checks which rows are imported
+    and writes the others under one hold, so the same file imported twice at once is imported
+    once (a second flock of the same file in one process would wait for itself)."""
     from filelock import FileLock, Timeout
 
+    held = (os.fspath(lock_path), threading.get_ident())
+    if held in _held:
+        yield
+        return
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path), timeout=timeout)
     try:
@@ -116,9 +128,11 @@ def write_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]
             f"another pmops command has held the write lock for {timeout:.0f}s ({lock_path.name})",
             hint="wait for it to finish; if none is running, 'pmops doctor' shows the lock",
         ) from None
+    _held.add(held)
     try:
         yield
     finally:
+        _held.discard(held)
         lock.release()
 
 

@@ -43,3 +43,25 @@ def test_six_writers_and_readers_lose_nothing(kb: Path) -> None:
                                       capture_output=True, text=True, check=True).stdout)  # fmt: skip
     assert len(found) == WRITERS * EACH
     assert subprocess.run(["git", "fsck", "--no-progress"], cwd=kb, capture_output=True).returncode == 0
+
+
+def test_one_file_imported_three_times_at_once_is_imported_once(kb: Path, tmp_path: Path) -> None:
+    """'Importing the same file again adds nothing' holds when 'again' is at the same time: which
+    rows are imported is read under the write lock the import writes under."""
+    source = tmp_path / "s50.csv"
+    source.write_text("ID,Title,Channel\n" + "".join(f"K{i},Row {i} about quinces,survey\n" for i in range(50)))
+    before = commit_count(kb)
+    imports = [subprocess.Popen([PMOPS, "insight", "import", str(source), "--json"], cwd=kb, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(3)]  # fmt: skip
+    try:
+        outcomes = [p.communicate(timeout=120) for p in imports]
+    finally:
+        for p in imports:
+            p.kill()
+    assert [p.returncode for p in imports] == [0, 0, 0], [err for _, err in outcomes]
+    counts = sorted((r["imported"], r["already_imported"]) for r in (json.loads(out) for out, _ in outcomes))
+    assert counts == [(0, 50), (0, 50), (50, 0)]
+    assert commit_count(kb) == before + 1
+    assert len(list((kb / "insights").glob("*.md"))) == 50
+    assert git(kb, "status", "--porcelain") == ""
+    assert subprocess.run([PMOPS, "lint"], cwd=kb, capture_output=True, timeout=60).returncode == 0

@@ -280,3 +280,17 @@ def test_a_key_column_of_emails_is_kept_as_a_hash(pmops, kb: Path, tmp_path: Pat
     key = json.loads(pmops("show", result["ids"][0], "--json").stdout)["source_key"]
     assert key.startswith("sha1:") and "initech" not in git(kb, "log", "-p")
     assert json.loads(pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout)["imported"] == 0
+
+
+def test_lint_reports_one_row_imported_twice(pmops, kb: Path, tmp_path: Path) -> None:
+    """Two clones that each imported a file, then synced; or a file copied by hand."""
+    result = imported(pmops, write_csv(tmp_path / "survey.csv", ROWS[:2]))
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    first = json.loads(pmops("show", result["ids"][0], "--json").stdout)["path"]
+    copy = kb / "insights" / "zz-copy.md"  # listed after the first
+    copy.write_text((kb / first).read_text().replace(f"id: {result['ids'][0]}", "id: ins-261130-zzzz"))
+    findings = json.loads(pmops("lint", "--json", code=1).stdout)
+    assert [(f["path"], f["rule"], f["severity"], f["message"]) for f in findings] == [
+        ("insights/zz-copy.md", "source-key-duplicate", "error",
+         f"source_key 'id:R1' is also in {first}: one row imported twice")]  # fmt: skip
+    assert findings[0]["hint"] == "keep the one other documents cite, delete the other (git rm insights/zz-copy.md)"

@@ -48,6 +48,7 @@ RULES = {
         Rule("tag-synonym", "warning", "a tag is a synonym; the taxonomy prefers another spelling"),
         Rule("tag-deprecated", "warning", "a tag is deprecated in favour of another"),
         Rule("id-duplicate", "error", "two documents share one id"),
+        Rule("source-key-duplicate", "error", "two insights were imported from one row (one source_key)"),
         Rule("section-missing", "error", "a section the document's type (or kind) requires is missing"),
         Rule("checkbox-syntax", "error", "a checklist item is not written '- [ ] text' or '- [x] text'"),
         Rule("link-broken", "error", "a link points to an id or a file that does not exist"),
@@ -81,6 +82,7 @@ class Context:
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
     dated: dict[str, dt.date] = field(default_factory=dict)  # insight id -> its date
     evidence: list[tuple[object, dt.date, list[str]]] = field(default_factory=list)  # decision doc, date, evidence ids
+    source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
 
 
 def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - Record
@@ -115,6 +117,7 @@ def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - R
         yield from _pii(record)
     if doctype.name == "insight":
         yield from _insight_date(ctx, record)
+        yield from _source_key(ctx, record)
     if doctype.name == "metric":
         yield from _metric_values(ctx, record)
 
@@ -225,6 +228,22 @@ def _insight_date(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
         yield RULES["insight-date-future"].finding(
             record.path, record.doc.line_of("date"), f"dated {when}, after today ({ctx.today})", "write the day it was heard or seen"
         )
+
+
+def _source_key(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+    """The same row of a CSV imported twice (by hand copies, or two clones importing one file):
+    its evidence would count twice in themes and reports."""
+    from pmops.importer import KEY_FIELD
+
+    key = record.doc.meta.get(KEY_FIELD)
+    if not isinstance(key, str) or not key:
+        return
+    first = ctx.source_keys.setdefault(key, record.path)
+    if first != record.path:
+        yield RULES["source-key-duplicate"].finding(
+            record.path, record.doc.line_of(KEY_FIELD), f"{KEY_FIELD} '{key}' is also in {first}: one row imported twice",
+            f"keep the one other documents cite, delete the other (git rm {record.path})",
+        )  # fmt: skip
 
 
 def _metric_values(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
