@@ -153,6 +153,8 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
     before = start - (today - start + dt.timedelta(days=1))
     states: dict[str, dict[str, str]] = defaultdict(dict)  # insight id -> {decision id: state}
     for decision in kb.records(kb.doctype("decision")):
+        if isinstance(decision.values.get("date"), dt.date) and decision.values["date"] > today:
+            continue  # not taken yet on `today`
         for ref in decision.values.get("evidence") or []:
             states[str(ref).strip()][decision.id] = decision_state(decision)
     vocabulary = kb.taxonomy
@@ -162,6 +164,8 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
     for record in kb.select(kb.doctype("insight")):
         when = record.values.get("date")
         dated = isinstance(when, dt.date)
+        if dated and when > today:
+            continue  # not heard yet on `today` (lint flags a date after the real today)
         tags = list(dict.fromkeys(vocabulary.canonical(t) for t in record.values.get("tags") or []))
         if by == "tag":
             keys = [t for t in tags if (t in signal_tags) == signals]

@@ -77,4 +77,34 @@ def test_report_summary_sentences(small_kb: Path, pmops) -> None:  # noqa: ANN00
 def test_markdown_lists_what_it_counts(small_kb: Path, pmops) -> None:  # noqa: ANN001
     md = pmops("report", "--format", "md", "--today", TODAY).stdout
     assert "Active 2, stale 1 (prc-b), running this week 2 (" in md
-    assert "3 insights in all" in md
+    assert "3 insights, 1 in the last 26 weeks" in md
+
+
+def test_the_report_as_of_an_earlier_day_counts_only_what_existed(small_kb: Path, pmops) -> None:  # noqa: ANN001
+    # On 2026-04-15 (a Wednesday): ins-a (Nov) and the November decisions did not exist yet; prc-a
+    # (created 2026-11-01) and prc-b (2026-06-01) neither. The 26 weeks shown start on Monday
+    # 2025-10-20, so ins-b (2026-03-01) is the only recent insight; ins-c (2025-01-10) is older.
+    data = json.loads(pmops("report", "--format", "json", "--today", "2026-04-15").stdout)
+    assert data["research"]["insights"]["ids"] == ["ins-b", "ins-c"]
+    assert (data["research"]["since"], data["research"]["recent"]["ids"]) == ("2025-10-20", ["ins-b"])
+    assert sum(w["count"] for w in data["research"]["per_week"]) == 1
+    assert {s: b["ids"] for s, b in data["decisions"]["by_status"].items() if b["count"]} == {"rejected": ["dec-c"]}
+    assert [p["id"] for p in data["processes"]["list"]] == ["prc-c"]
+
+
+def test_recent_is_exactly_the_weeks_shown(small_kb: Path, pmops) -> None:  # noqa: ANN001
+    # The first week shown starts Monday 2026-06-08 (26 weeks ending with the week of 2026-12-02):
+    # an insight of 2026-06-07 is not recent, one of 2026-06-08 is.
+    for day in ("07", "08"):
+        (small_kb / f"insights/ins-j{day}.md").write_text(
+            f"---\nid: ins-j{day}\ntitle: June {day}\ndate: 2026-06-{day}\nsource: survey\n---\nBody.\n")
+    data = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)
+    recent = data["research"]["recent"]
+    assert sorted(recent["ids"]) == ["ins-a", "ins-j08"]
+    assert sum(w["count"] for w in data["research"]["per_week"]) == recent["count"] == 2
+
+
+def test_a_possible_overlap_is_never_reported_as_none(small_kb: Path, pmops) -> None:  # noqa: ANN001
+    (small_kb / "tools/tol-d.md").write_text("---\nid: tol-d\nname: Sketch\ncategory: design\nstatus: adopted\n---\n")
+    out = pmops("report", "--today", TODAY).stdout
+    assert "possible overlap in design (Figma, Sketch: no job given)" in out and "no overlaps" not in out

@@ -36,6 +36,11 @@ def _metric_tree(views: list) -> list[dict]:
     return [node(v) for v in sorted(by_parent[None], key=lambda v: v.record.title)]
 
 
+def as_of(records: list, today: dt.date, field: str = "date") -> list:
+    """The records that existed on `today`: none dated after it (an undated record counts)."""
+    return [r for r in records if not (isinstance(r.values.get(field), dt.date) and r.values[field] > today)]
+
+
 def _theme(theme) -> dict[str, Any]:  # noqa: ANN001 - research.Theme
     """A theme's figures, and the words for its customers and decisions, as `insight themes` says them."""
     return {**theme.to_json(), "customers_text": research.customers_text(theme.customers, theme.without_customer),
@@ -45,23 +50,24 @@ def _theme(theme) -> dict[str, Any]:  # noqa: ANN001 - research.Theme
 def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]:  # noqa: ANN001
     today = today or dt.date.today()
     views = metrics.views(kb, today)
-    insights = kb.select(kb.doctype("insight"))
-    since = today - dt.timedelta(weeks=weeks)
+    # The KB as it stood on `today`: documents dated after it are not counted anywhere.
+    insights = as_of(kb.select(kb.doctype("insight")), today)
+    monday = today - dt.timedelta(days=today.weekday())
+    since = monday - dt.timedelta(weeks=weeks - 1)  # the first day of the first of the weeks shown
     recent = [r for r in insights if isinstance(r.values.get("date"), dt.date) and r.values["date"] >= since]
     per_week: dict[str, list] = defaultdict(list)
     for record in recent:
         year, week, _ = record.values["date"].isocalendar()
         per_week[f"{year}-W{week:02d}"].append(record)
-    monday = today - dt.timedelta(days=today.weekday())
     week_keys = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in (monday - dt.timedelta(weeks=w) for w in range(weeks - 1, -1, -1))]
     themes = research.themes(kb, "tag", today=today)
-    decisions = kb.select(kb.doctype("decision"))
+    decisions = as_of(kb.select(kb.doctype("decision")), today)
     per_month: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for record in decisions:
         when = record.values.get("date")
         if isinstance(when, dt.date):
             per_month[f"{when:%Y-%m}"][str(record.values.get("status"))].append(record)
-    process_rows = processes.listing(kb, today)
+    process_rows = [row for row in processes.listing(kb, today) if as_of([row.record], today)]
     plans = onboarding.progress(kb, today=today)
     return {
         "kb": kb.config.name,
@@ -75,6 +81,7 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
         "metric_tree": _metric_tree(views),
         "research": {
             "insights": counted(insights),
+            "since": since.isoformat(),
             "recent": counted(recent),
             "weeks": weeks,
             "per_week": [{"week": key, **counted(per_week.get(key, []))} for key in week_keys],
@@ -85,6 +92,8 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
         "themes": {
             "top": [_theme(t) for t in themes[:8]],
             "unaddressed": [_theme(t) for t in themes if not t.addressed][:8],
+            "count": len(themes),
+            "unaddressed_count": sum(not t.addressed for t in themes),
         },
         "decisions": {
             "by_status": {s: counted([r for r in decisions if r.values.get("status") == s]) for s in DECISION_STATUSES},

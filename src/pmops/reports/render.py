@@ -11,22 +11,39 @@ from pmops.text import count
 def sentences(data: dict[str, Any]) -> dict[str, str]:
     """The report in one sentence a section, for the terminal summary and the top of each markdown section."""
     r, d, p = data["research"], data["decisions"]["by_status"], data["processes"]
-    unaddressed = ", ".join(f"{t['theme']} ({t['insights']})" for t in data["themes"]["unaddressed"][:5])
     decided = ", ".join(f"{b['count']} {status}" for status, b in d.items() if b["count"])
     plans = data["onboarding"]["plans"]
     t = data["tools"]
-    renewals = len(t["renewals"])
     return {
         "Research": f"{count(r['insights']['count'], 'insight')}, {r['recent']['count']} in the last {r['weeks']} weeks"
-        + (f"; unaddressed themes: {unaddressed}" if unaddressed else "; every theme is addressed" if data["themes"]["top"] else ""),
+        + (f"; {unaddressed_themes(data['themes'], 5)}" if data["themes"]["count"] else ""),
         "Decisions": decided or "none recorded yet",
         "Processes": f"{p['active']['count']} active, {p['stale']['count']} stale, {p['due']['count']} running this week"
         if p["list"] else "none documented yet",
         "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(data['onboarding']['time_to_productivity'])}"
         if plans else "no plans yet",
-        "Tools": (f"cost {t['total_cost']:,.0f}/year, overlaps {', '.join(t['overlaps']) or 'none'}, "
-                  f"{count(renewals, 'renewal')} within 90 days") if t["categories"] else "none registered yet",
+        "Tools": f"cost {t['total_cost']:,.0f}/year, {overlaps(t)}, {count(len(t['renewals']), 'renewal')} within 90 days"
+        if t["categories"] else "none registered yet",
     }  # fmt: skip
+
+
+def unaddressed_themes(themes: dict[str, Any], shown: int = 8) -> str:
+    """'14 of 21 themes unaddressed, the largest 5: card-controls (7), …', or 'all 21 themes addressed'."""
+    total = themes["unaddressed_count"]
+    if not total:
+        return f"all {count(themes['count'], 'theme')} addressed"
+    listed = ", ".join(f"{t['theme']} ({t['insights']})" for t in themes["unaddressed"][:shown])
+    which = f", the largest {shown}" if total > shown else ""
+    return f"{total} of {count(themes['count'], 'theme')} unaddressed{which}: {listed}"
+
+
+def overlaps(tools: dict[str, Any]) -> str:
+    """'overlaps: product analytics (Amplitude, Mixpanel); possible overlap in analytics (…)', or 'no overlaps'."""
+    parts = [f"{job} ({', '.join(names)})" for job, names in tools["overlaps"].items()]
+    maybe = [f"{c} ({', '.join(names)}: no job given)" for c, names in tools.get("possible_overlaps", {}).items()]
+    if not parts and not maybe:
+        return "no overlaps"
+    return "; ".join(([f"overlaps: {', '.join(parts)}"] if parts else []) + ([f"possible overlap in {', '.join(maybe)}"] if maybe else []))
 
 
 def metric_line(m: dict) -> str:
@@ -54,8 +71,12 @@ def _counted(block: dict) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    out = [f"# {report['kb']} — product report", "", f"Generated {report['generated']}.", ""]
-    out += ["## Metrics", "", "| metric | latest | target | status | trend | id |", "|---|---:|---:|---|---:|---|"]
+    said = sentences(report)
+    out = [f"# {report['kb']} — product report", "", f"Generated {report['generated']}.", "", "## Metrics", ""]
+    if report["metrics"]:
+        out += ["| metric | latest | target | status | trend | id |", "|---|---:|---:|---|---:|---|"]
+    else:
+        out.append("No metrics defined yet (`pmops metric add`).")
     for m in report["metrics"]:
         latest = f"{m['latest']['value']:g} {m['unit']} ({m['latest']['date']})" if m["latest"] else "—"
         target = f"{m['target']:g}" if m["target"] is not None else "—"
@@ -68,36 +89,61 @@ def markdown(report: dict[str, Any]) -> str:
             out.append(f"{'  ' * depth}- {node['name']} ({node['id']})")
             tree(node["children"], depth + 1)
 
-    out += ["", "### Metric tree", ""]
-    tree(report["metric_tree"])
+    if report["metric_tree"]:
+        out += ["", "### Metric tree", ""]
+        tree(report["metric_tree"])
     r = report["research"]
-    out += ["", "## Research", "", f"{count(r['insights']['count'], 'insight')} in all; the last {r['weeks']} weeks by source, segment and area:", ""]
-    for title, key in (("source", "by_source"), ("segment", "by_segment"), ("area", "by_area")):
-        out += [f"| {title} | insights | ids |", "|---|---:|---|"]
-        out += [f"| {name} | {block['count']} | {_ids(block)} |" for name, block in r[key].items()]
-        out.append("")
-    out += ["### Themes", "", "| theme | insights | customers | trend | decisions | latest quote |", "|---|---:|---|---|---|---|"]
-    for t in report["themes"]["top"]:
-        quote = t["latest_quote"]["text"] if t["latest_quote"] else ""
-        decided = t["addressed_text"] if t["addressed"] else f"**{t['addressed_text']}**"
-        out.append(f"| {t['theme']} | {t['insights']} | {t['customers_text']} | {t['trend']['direction']} | {decided} | {quote} |")
-    out += ["", "Unaddressed themes: " + (", ".join(f"{t['theme']} ({t['insights']})" for t in report["themes"]["unaddressed"]) or "none"), ""]
-    out += ["## Decisions", "", "| status | count | ids |", "|---|---:|---|"]
-    out += [f"| {s} | {b['count']} | {_ids(b)} |" for s, b in report["decisions"]["by_status"].items()]
+    out += ["", "## Research", "", f"{said['Research']}.", ""]
+    if r["recent"]["count"]:
+        out += [f"The last {r['weeks']} weeks (since {r['since']}) by source, segment and area:", ""]
+        for title, key in (("source", "by_source"), ("segment", "by_segment"), ("area", "by_area")):
+            out += [f"| {title} | insights | ids |", "|---|---:|---|"]
+            out += [f"| {name} | {block['count']} | {_ids(block)} |" for name, block in r[key].items()]
+            out.append("")
+    themes = report["themes"]
+    if themes["count"]:
+        shown = f"the {len(themes['top'])} largest of {themes['count']}" if themes["count"] > len(themes["top"]) else "all"
+        out += ["### Themes", "", f"Customer problems, {shown}; trend: insights this period vs the period before.", "",
+                "| theme | insights | customers | trend | decisions | latest quote |", "|---|---:|---|---|---|---|"]  # fmt: skip
+        for t in themes["top"]:
+            quote = t["latest_quote"]["text"] if t["latest_quote"] else ""
+            decided = t["addressed_text"] if t["addressed"] else f"**{t['addressed_text']}**"
+            trend = f"{t['trend']['direction']} ({t['trend']['current']} vs {t['trend']['previous']})"
+            out.append(f"| {t['theme']} | {t['insights']} | {t['customers_text']} | {trend} | {decided} | {quote} |")
+        out += ["", unaddressed_themes(themes).capitalize() + ".", ""]
+    out += ["## Decisions", ""]
+    if any(b["count"] for b in report["decisions"]["by_status"].values()):
+        out += ["| status | count | ids |", "|---|---:|---|"]
+        out += [f"| {s} | {b['count']} | {_ids(b)} |" for s, b in report["decisions"]["by_status"].items()]
+    else:
+        out.append("No decisions recorded yet.")
     p = report["processes"]
-    out += ["", "## Processes", "", f"Active {p['active']['count']}, stale {_counted(p['stale'])}, "
-            f"running this week {_counted(p['due'])}.", ""]  # fmt: skip
+    out += ["", "## Processes", ""]
+    out += [f"Active {p['active']['count']}, stale {_counted(p['stale'])}, running this week {_counted(p['due'])}."
+            if p["list"] else "No processes documented yet.", ""]  # fmt: skip
     o = report["onboarding"]
-    ttp = o["time_to_productivity"]
-    out += ["## Onboarding", "", "| person | status | done | days since start | id |", "|---|---|---:|---:|---|"]
-    out += [f"| {x['name']} | {x['status']} | {x['done']}/{x['total']} | {x['days_since_start']} | {x['id']} |" for x in o["plans"]]
-    out += ["", f"Onboarding: {onboarding_time(ttp)}.", ""]
+    out += ["## Onboarding", ""]
+    if o["plans"]:
+        out += ["| person | status | done | day | id |", "|---|---|---:|---:|---|"]
+        out += [f"| {x['name']} | {x['status']} | {x['done']}/{x['total']} | {plan_day(x)} | {x['id']} |" for x in o["plans"]]
+        out += ["", f"{onboarding_time(o['time_to_productivity']).capitalize()}.", ""]
+    else:
+        out += ["No plans yet (`pmops onboard new-pm`).", ""]
     t = report["tools"]
-    out += ["## Tool stack", "", f"Total cost per year: {t['total_cost']:,.0f}.", ""]
-    out += [f"- Overlap in {c}: {', '.join(names)}" for c, names in t["overlaps"].items()]
-    out += [f"- Renewal: {x['name']} on {x['renewal']} ({x['id']})" for x in t["renewals"]]
-    out += [f"- Gaps: {', '.join(t['gaps'])}" if t["gaps"] else "- No gaps"]
+    out += ["## Tool stack", ""]
+    if t["categories"]:
+        out += [f"Total cost per year: {t['total_cost']:,.0f}; {overlaps(t)}.", ""]
+        out += [f"- Renewal: {x['name']} on {x['renewal']} ({x['id']})" for x in t["renewals"]]
+        out += [f"- Gaps: {', '.join(t['gaps'])}" if t["gaps"] else "- No gaps"]
+    else:
+        out.append("No tools registered yet (`pmops tool add`).")
     return "\n".join(out) + "\n"
+
+
+def plan_day(plan: dict) -> str:
+    """The plan's day since its start, or when it starts."""
+    days = plan["days_since_start"]
+    return f"starts {plan['start']}" if days is None or days < 0 else str(days)
 
 
 def _charts(report: dict[str, Any]) -> dict[str, Any]:
@@ -156,4 +202,5 @@ def html(report: dict[str, Any], kb) -> str:  # noqa: ANN001 - KnowledgeBase
     """One self-contained page; links to documents are relative to the KB's root."""
     paths = {r.id: r.path for r in kb.records() if r.id}
     return templates.render_html("report.html.j2", kb.root, report=report, charts=_charts(report), paths=paths, words=count,
-                                 onboarding_time=onboarding_time)
+                                 onboarding_time=onboarding_time, unaddressed_themes=unaddressed_themes, overlaps=overlaps,
+                                 plan_day=plan_day)  # fmt: skip
