@@ -159,24 +159,27 @@ class Repo:
                 ident.email = value
         return ident
 
-    def check_writable(self) -> Identity:
-        """Refuse states where a commit would fail or mislead; return who will commit."""
+    def check_writable(self, doing: str = "commit") -> Identity:
+        """Refuse states where a commit (or what `doing` names: "sync") would fail or mislead;
+        return who will commit."""
         for marker, (what, fix) in _IN_PROGRESS.items():
             if (self.git_dir / marker).exists():
-                raise GitError(f"cannot commit: {what} in {self.root}", hint=fix)
+                raise GitError(f"cannot {doing}: {what} in {self.root}", hint=fix)
         _, unmerged, _ = self.run("ls-files", "--unmerged", "-z")
         if unmerged:
             first = unmerged.split("\0")[0].split("\t", 1)[-1]
+            # No merge, rebase or cherry-pick is in progress (checked above): a conflicted
+            # `git stash pop` (or `checkout -m`) left them, and there is nothing to abort.
             raise GitError(
-                f"cannot commit: unmerged paths in the repository (e.g. {first})",
-                hint="resolve them and 'git add' them, or run 'git merge --abort'",
+                f"cannot {doing}: unmerged paths in the repository (e.g. {first})",
+                hint="resolve the conflict markers in them and 'git add' them (a 'git stash pop' that conflicted kept its stash: git stash list)",
             )
         ident = self.identity()
         if not ident.name or not ident.email:
             missing = "user.name" if not ident.name else "user.email"
             raise GitError(
-                f"cannot commit: git {missing} is not set",
-                hint=f"run: git config --global {missing} \"...\" (or pass --no-commit)",
+                f"cannot {doing}: git {missing} is not set",
+                hint=f"run: git config --global {missing} \"...\"" + (" (or pass --no-commit)" if doing == "commit" else ""),
             )
         head = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
         if not head.startswith("ref:"):
@@ -196,6 +199,16 @@ class Repo:
                 )
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+    def uncommitted(self) -> tuple[set[str], set[str]]:
+        """The working tree's paths (from the top) with changes not committed, staged or not, and
+        those git does not track (ignored ones are neither)."""
+        out = self.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all",
+                       "--no-renames", "--ignore-submodules=all")[1]  # fmt: skip
+        changed, untracked = set(), set()
+        for entry in filter(None, out.split("\0")):
+            (untracked if entry.startswith("??") else changed).add(entry[3:])
+        return changed, untracked
 
     # -- writing -------------------------------------------------------------------
 

@@ -73,36 +73,46 @@ class Synced:
 
 
 def sync(kb) -> Synced:  # noqa: ANN001
-    """Pull with rebase from the tracked remote, catch the index up, push. Local commits are never lost."""
+    """Fetch from the tracked remote, rebase local commits on it, catch the index up, push.
+
+    Local commits are never lost, and uncommitted work never meets a teammate's change: a sync
+    whose incoming commits change a file with uncommitted changes (or bring one where an
+    untracked file is) stops before anything moves. Other uncommitted changes are stashed for
+    the rebase and put back, which cannot conflict."""
     from pmops import store
 
     repo = _repo(kb)
-    status, upstream, _ = repo.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
-    if status != 0:
-        remotes = repo.run("remote")[1].split()
-        if not remotes:
-            raise PmopsError("this KB has no git remote to sync with",
-                             hint="add one: git remote add origin URL && git push -u origin HEAD")  # fmt: skip
-        raise PmopsError("the current branch tracks no remote branch",
-                         hint=f"set one: git push -u {remotes[0]} HEAD")  # fmt: skip
     with store.write_lock(kb.lock_path):
-        repo.check_writable()
-        tracked_before = repo.run("rev-parse", "@{u}")[1].strip()
-        status, out, err = repo.run("pull", "--rebase", "--autostash", "--quiet", check=False)
+        repo.check_writable("sync")  # a rebase in progress is said as such, not as "no remote branch"
+        status, upstream, _ = repo.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+        upstream = upstream.strip()
+        if status != 0:
+            remotes = repo.run("remote")[1].split()
+            if not remotes:
+                raise PmopsError("this KB has no git remote to sync with",
+                                 hint="add one: git remote add origin URL && git push -u origin HEAD")  # fmt: skip
+            raise PmopsError("the current branch tracks no remote branch",
+                             hint=f"set one: git push -u {remotes[0]} HEAD")  # fmt: skip
+        status, out, err = repo.run("fetch", "--quiet", check=False)
+        if status != 0:
+            remote = repo.run("for-each-ref", "--format=%(upstream:remotename)", _head_ref(repo))[1].strip() or "origin"
+            raise GitError(f"could not fetch from {remote}: {_reason(err or out)}; nothing was changed",
+                           hint=f"check the network and its address (git remote -v; change it with: git remote set-url {remote} URL)")  # fmt: skip
+        _check_incoming(repo, upstream)
+        # What HEAD lacks, not what the fetch moved: an earlier fetch (a sync that stopped) counts.
+        pulled = int(repo.run("rev-list", "--count", "HEAD..@{u}")[1])
+        status, out, err = repo.run("rebase", "--autostash", "--quiet", check=False)
         if status != 0:
             if (repo.git_dir / "rebase-merge").exists() or (repo.git_dir / "rebase-apply").exists():
                 conflicted = repo.run("diff", "--name-only", "--diff-filter=U")[1].splitlines()
                 if not conflicted:  # the rebase stopped for another reason: say git's
                     raise GitError(f"sync stopped: {_last(err or out)}; your commits are kept",
                                    hint="finish with 'git rebase --continue' (or 'git rebase --abort' to undo); then pmops sync")  # fmt: skip
-                listed = ", ".join(conflicted[:5]) + (" …" if len(conflicted) > 5 else "")
                 raise GitError(
-                    f"sync stopped: {count(len(conflicted), 'conflicting file')} ({listed}); your commits are kept",
+                    f"sync stopped: {count(len(conflicted), 'conflicting file')} ({_listed(conflicted)}); your commits are kept",
                     hint="edit them, 'git add' them and run 'git rebase --continue' (or 'git rebase --abort' to undo); then pmops sync",
                 )  # fmt: skip
-            raise GitError(f"could not pull from {upstream.strip()}: {_last(err or out)}")
-        tracked_after = repo.run("rev-parse", "@{u}")[1].strip()
-        pulled = int(repo.run("rev-list", "--count", f"{tracked_before}..{tracked_after}")[1])
+            raise GitError(f"could not pull from {upstream}: {_reason(err or out)}")
         ahead = int(repo.run("rev-list", "--count", "@{u}..HEAD")[1] or 0)
         if ahead:
             status, out, err = repo.run("push", "--quiet", check=False)
@@ -110,6 +120,52 @@ def sync(kb) -> Synced:  # noqa: ANN001
                 raise GitError(f"pulled, but could not push: {_last(err or out)}", hint="your commits are safe locally; run pmops sync again")
         index = kb.index.refresh()
     return Synced(pulled, ahead, index)
+
+
+def _check_incoming(repo, upstream: str) -> None:  # noqa: ANN001 - gitrepo.Repo
+    """Stop before pulling when the fetched commits change a file that has uncommitted changes
+    here, or bring a file where an untracked one is. (`git pull --autostash` reported success
+    and left the file conflicted, the user's edit in a stash; git refuses the untracked case
+    with only "Aborting".)"""
+    status, base, _ = repo.run("merge-base", "HEAD", "@{u}", check=False)
+    incoming = repo.changed_between(base.strip(), "@{u}", ".") if status == 0 else None
+    if not incoming:
+        return
+    changed, untracked = repo.uncommitted()
+    if clash := sorted(changed & incoming):
+        raise GitError(
+            f"sync stopped before pulling: {upstream} changed {count(len(clash), 'file')} "
+            f"with uncommitted changes here ({_listed(clash)}); your changes are untouched",
+            hint="commit them (git commit), then pmops sync: a conflict then stops in a rebase you can finish or undo",
+        )
+    if clash := sorted(untracked & incoming):
+        raise GitError(
+            f"sync stopped before pulling: {upstream} brings {count(len(clash), 'file')} "
+            f"already here, untracked ({_listed(clash)}); nothing was changed",
+            hint="move yours out of the way (or commit them), then pmops sync",
+        )
+
+
+def _head_ref(repo) -> str:  # noqa: ANN001 - gitrepo.Repo
+    return repo.run("symbolic-ref", "--quiet", "HEAD", check=False)[1].strip() or "HEAD"
+
+
+def _listed(paths: list[str]) -> str:
+    return ", ".join(paths[:5]) + (" …" if len(paths) > 5 else "")
+
+
+def _reason(text: str) -> str:
+    """git's reason for a failed fetch or pull: its first line that is not boilerplate ("Please
+    make sure you have the correct access rights / and the repository exists.")."""
+    for line in text.splitlines():
+        line = line.strip().removeprefix("fatal: ").removeprefix("error: ")
+        if line and line not in _BOILERPLATE:
+            return line
+    return "unknown error"
+
+
+_BOILERPLATE = {"Could not read from remote repository.", "Please make sure you have the correct access rights",
+                "and the repository exists."}  # fmt: skip
 
 
 def _last(text: str) -> str:

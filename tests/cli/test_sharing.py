@@ -66,6 +66,10 @@ def test_a_real_conflict_stops_clearly_and_loses_nothing(clones: tuple[Path, Pat
     stopped = run(second, "sync", code=1)
     assert "sync stopped: 1 conflicting file (README.md); your commits are kept" in stopped.stderr and "git rebase --continue" in stopped.stderr
     assert (second / ".git" / "rebase-merge").exists() or (second / ".git" / "rebase-apply").exists()
+    # A sync during that rebase says so (it said "the current branch tracks no remote branch").
+    again = run(second, "sync", code=1).stderr.splitlines()
+    assert again == [f"error: cannot sync: a rebase is in progress in {second}",
+                     "hint: finish it with 'git rebase --continue' or 'git rebase --abort'"]  # fmt: skip
     git(second, "rebase", "--abort")
     assert "second clone's words" in (second / "README.md").read_text()  # the local commit is still there
     assert git(second, "log", "-1", "--format=%s").strip() == "edit by second clone's words"
@@ -148,3 +152,70 @@ def test_sync_auto_pushes_in_the_background_and_never_fails_a_write(clones: tupl
     assert git(first, "log", "-1", "--format=%s").startswith('pmops: add insight')
     time.sleep(1)
     assert "could not" in (first / ".git" / "pmops" / "sync.log").read_text()
+
+
+def test_uncommitted_edits_a_teammate_s_commits_also_change_stop_the_sync_before_it_pulls(clones: tuple[Path, Path]) -> None:
+    """It reported "pulled 1 commit" and left README.md conflicted (UU), the edit in a stash."""
+    first, second = clones
+    (first / "README.md").write_text((first / "README.md").read_text() + "first clone's line\n")
+    git(first, "commit", "-qam", "first clone's edit")
+    run(first, "sync")
+    mine = (second / "README.md").read_text() + "second clone's uncommitted line\n"
+    (second / "README.md").write_text(mine)
+    (second / "taxonomy.yaml").write_text((second / "taxonomy.yaml").read_text() + "# mine, unrelated\n")
+    head = git(second, "rev-parse", "HEAD")
+    stopped = run(second, "sync", code=1).stderr.splitlines()
+    assert stopped == [
+        "error: sync stopped before pulling: origin/main changed 1 file with uncommitted changes here (README.md); "
+        "your changes are untouched",
+        "hint: commit them (git commit), then pmops sync: a conflict then stops in a rebase you can finish or undo"]  # fmt: skip
+    assert (second / "README.md").read_text() == mine and git(second, "rev-parse", "HEAD") == head
+    assert git(second, "status", "--porcelain").splitlines() == [" M README.md", " M taxonomy.yaml"]
+    assert git(second, "stash", "list") == ""
+    # Committed, the edit meets the teammate's in a rebase that can be finished or undone.
+    git(second, "commit", "-qm", "second clone's edit", "--", "README.md")
+    assert "sync stopped: 1 conflicting file (README.md)" in run(second, "sync", code=1).stderr
+    git(second, "rebase", "--abort")
+    git(second, "reset", "-q", "--hard", "HEAD~1")  # the test gives the edit up; the unrelated one stays
+    (second / "taxonomy.yaml").write_text((second / "taxonomy.yaml").read_text() + "# mine, unrelated\n")
+    # An uncommitted edit the incoming commits do not touch is kept through the sync.
+    assert run(second, "sync").stdout.startswith("pulled 1 commit, pushed 0 commits")
+    assert git(second, "status", "--porcelain").splitlines() == [" M taxonomy.yaml"]
+    assert "first clone's line" in (second / "README.md").read_text() and git(second, "stash", "list") == ""
+
+
+def test_an_untracked_file_in_the_way_and_a_missing_remote_are_said_with_their_fix(clones: tuple[Path, Path], tmp_path: Path) -> None:
+    """git said only "Aborting", and "... and the repository exists." for a remote path that does not."""
+    first, second = clones
+    (first / "notes.md").write_text("# The first clone's notes\n")
+    git(first, "add", "notes.md")
+    git(first, "commit", "-qm", "notes")
+    run(first, "sync")
+    (second / "notes.md").write_text("# My own notes\n")
+    stopped = run(second, "sync", code=1).stderr.splitlines()
+    assert stopped == ["error: sync stopped before pulling: origin/main brings 1 file already here, untracked (notes.md); "
+                       "nothing was changed", "hint: move yours out of the way (or commit them), then pmops sync"]  # fmt: skip
+    assert (second / "notes.md").read_text() == "# My own notes\n"
+    (second / "notes.md").rename(tmp_path / "my-notes.md")
+    assert run(second, "sync").stdout.startswith("pulled 1 commit, pushed 0 commits")  # the fetch of the stopped sync counts
+    gone = tmp_path / "moved.git"
+    git(second, "remote", "set-url", "origin", str(gone))
+    head = git(second, "rev-parse", "HEAD")
+    assert run(second, "sync", code=1).stderr.splitlines() == [
+        f"error: could not fetch from origin: '{gone}' does not appear to be a git repository; nothing was changed",
+        "hint: check the network and its address (git remote -v; change it with: git remote set-url origin URL)"]  # fmt: skip
+    assert git(second, "rev-parse", "HEAD") == head
+
+
+def test_a_conflicted_stash_pop_is_not_called_a_merge(pmops, kb: Path) -> None:
+    """Unmerged paths with no merge in progress: the hint said 'git merge --abort'."""
+    readme = kb / "README.md"
+    readme.write_text("my edit\n")
+    git(kb, "stash", "-q")
+    readme.write_text("a committed edit\n")
+    git(kb, "commit", "-qam", "edit")
+    git(kb, "stash", "pop", check=False)
+    error = pmops("insight", "add", "--title", "t", "--source", "survey", code=1).stderr.splitlines()
+    assert error == ["error: cannot commit: unmerged paths in the repository (e.g. README.md)",
+                     "hint: resolve the conflict markers in them and 'git add' them (a 'git stash pop' that conflicted "
+                     "kept its stash: git stash list)"]  # fmt: skip
