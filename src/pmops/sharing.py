@@ -41,16 +41,18 @@ def log(kb, limit: int = 20) -> list[Change]:  # noqa: ANN001
 
         raise InvalidInput("--limit must be at least 1")
     repo = _repo(kb)
-    status, out, _ = repo.run("log", f"-n{limit}", "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short",
+    # -z: file names as they are (without it git quotes "insights/caf\303\251.md"), each
+    # followed by a NUL; a commit's header ends with a NUL and a newline.
+    status, out, _ = repo.run("log", f"-n{limit}", "-z", "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short",
                               "--name-only", "--", kb.pathspec(), check=False)  # fmt: skip
     if status != 0:
         return []  # an empty repository has no log
     changes = []
     for block in filter(None, out.split("\x1e")):
-        head, _, names = block.partition("\n")
+        head, _, names = block.partition("\0")
         sha, date, author, subject = head.split("\x1f", 3)
         change = Change(sha[:10], date, author, subject)
-        for repo_rel in filter(None, names.splitlines()):
+        for repo_rel in filter(None, names.removeprefix("\n").split("\0")):
             rel = kb.from_repo(repo_rel)
             if rel is None:
                 continue

@@ -124,6 +124,18 @@ def test_log_names_files_once_and_counts_the_rest(pmops, kb: Path) -> None:
     assert lines[1:] == [f"    n{n}.txt" for n in range(1, 9)] + ["    … and 1 more file"]
 
 
+def test_log_names_files_of_any_name_as_they_are(pmops, kb: Path) -> None:
+    """git quoted non-ASCII names ("notes/caf\\303\\251.md"), so they were neither found nor titled."""
+    (kb / "notes").mkdir()
+    (kb / "notes" / "café crème.md").write_text("# Café notes\n")
+    (kb / "résumé.txt").write_text("x\n")
+    git(kb, "add", ".")
+    git(kb, "commit", "-qm", "accents")
+    assert pmops("log", "--limit", "1").stdout.splitlines()[1:] == ["    Café notes notes/café crème.md", "    résumé.txt"]
+    documents = json.loads(pmops("log", "--limit", "2", "--json").stdout)[0]["documents"]
+    assert documents == [{"path": "notes/café crème.md", "title": "Café notes"}, {"path": "résumé.txt", "title": "résumé.txt"}]
+
+
 def test_log_of_a_repository_without_commits_says_so(tmp_path: Path) -> None:
     run(tmp_path, "init", str(tmp_path / "kb"), "--no-commit")
     git(tmp_path / "kb", "init", "-q")
