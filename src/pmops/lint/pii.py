@@ -19,10 +19,14 @@ from pmops.text import count
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,3}"  # +44 20 7946 0958
+    r"(?<![\w+])(?:\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,8})){2,5}"  # +44 20 7946 0958, +49 30 901820
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}"  # (415) 555-0133
-    r"|\d{3}[ .-]\d{3}[ .-]\d{4})(?![\w-])"  # 415-555-0133
+    r"|\d{3}[ .-]\d{3}[ .-]\d{4}"  # 415-555-0133
+    r"|0\d{1,4}(?:[ .-]\d{2,8}){1,4})(?![\w-])"  # 020 7946 0958, 030 901820: a trunk 0, then groups
 )
+# How many digits a phone number of each form has: a run of fewer or more is something else
+# (a date written with spaces, an order number).
+_PHONE_DIGITS = {"+": (8, 15), "0": (9, 12)}
 
 
 NOUNS = {"card": "card number", "email": "email address", "phone": "phone number"}
@@ -75,6 +79,9 @@ def scan(text: str) -> Iterator[Match]:
                 cards.append(m.group())
                 yield Match("card", base + m.start(), _mask(m.group(), 4), base + m.end())
         for m in _PHONE.finditer(chunk):
+            low, high = _PHONE_DIGITS.get(m.group()[0], (10, 10))
+            if not low <= sum(c.isdigit() for c in m.group()) <= high:
+                continue
             if not _CARD.fullmatch(m.group()) and not any(m.group() in card for card in cards):
                 yield Match("phone", base + m.start(), _mask(m.group(), 2), base + m.end())
     if "@" in text:
