@@ -101,7 +101,7 @@ def test_team_size_counts_present_pms_and_names_the_product_ops_owner(team_kb: P
     evidence = team["evidence"]
     assert sorted(evidence["pms"]) == ["per-ana", "per-ben", "per-chloe", "per-theo"]
     assert (team["state"], team["flagged"], team["enough_data"]) == ("healthy", False, True)
-    assert team["summary"] == "4 PMs on the roster (not past the 8–10 threshold)"
+    assert team["summary"] == "4 PMs on the roster (8 or fewer: healthy)"
     assert team["sample"] == {"size": 8, "of": "person record", "minimum": 1, "where": "people/"}
     assert (evidence["not_started"], evidence["left"], evidence["product_ops"]) == (["per-dana"], ["per-omar"], ["per-priya"])
     assert evidence["areas_without_pm"] == {"billing": 1, "cards": 2, "onboarding": 1}
@@ -185,10 +185,10 @@ def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -
 
 
 @pytest.mark.parametrize(("pms", "state", "summary", "verdict"), [
-    (8, "healthy", "8 PMs on the roster (not past the 8–10 threshold)", "not yet: no signal flagged"),
-    (9, "emerging", "9 PMs on the roster (within the 8–10 threshold: emerging)", "not yet: watch team size"),
-    (10, "emerging", "10 PMs on the roster (within the 8–10 threshold: emerging)", "not yet: watch team size"),
-    (11, "flagged", "11 PMs on the roster (above the 8–10 threshold)", "product ops would pay off; Priya Nair owns it"),
+    (8, "healthy", "8 PMs on the roster (8 or fewer: healthy)", "not yet: no signal flagged"),
+    (9, "emerging", "9 PMs on the roster (9–10: emerging)", "not yet: watch team size"),
+    (10, "emerging", "10 PMs on the roster (9–10: emerging)", "not yet: watch team size"),
+    (11, "flagged", "11 PMs on the roster (11 or more: flagged)", "product ops would pay off; Priya Nair owns it"),
 ])  # fmt: skip
 def test_one_hire_moves_team_size_one_band_at_a_time(team_kb: Path, pmops, pms: int, state: str, summary: str, verdict: str) -> None:  # noqa: ANN001
     # 4 PMs, plus new ones; Dana (starts 2026-12-14) and Omar (left) never count, so 8 stays 8.
@@ -251,8 +251,8 @@ def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:
     write(kb, "processes/prc-b.md", f"id: prc-b\ntitle: Sprint planning (mobile)\nowner: Sam Okafor\n{front}", body)
     processes = signals(assess(pmops))["reinventing processes"]
     assert (processes["state"], processes["summary"]) == ("flagged", "1 pair of near-identical processes kept by different owners")
-    assert processes["basis"] == ("2 active processes in processes/, compared within each kind: Sprint planning (Jonas Weber) "
-                                  "and Sprint planning (mobile) (Sam Okafor), 100% alike")  # fmt: skip
+    assert processes["basis"] == ("2 active processes in processes/, compared within each kind: Sprint planning, owned by "
+                                  "Jonas Weber, and Sprint planning (mobile), owned by Sam Okafor: 100% alike")  # fmt: skip
 
 
 def test_a_bad_today_is_one_line_and_exit_2(team_kb: Path, pmops) -> None:  # noqa: ANN001

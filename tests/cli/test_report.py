@@ -150,7 +150,7 @@ def test_twelve_pms_and_two_identical_sprint_plannings_flag_both_signals(pmops, 
     pmops("process", "new", "Sprint planning (mobile)", "--kind", "sprint-planning", "--owner", "Ben")
     result = json.loads(pmops("assess", "--json").stdout)
     by_name = {s["signal"]: s for s in result["signals"]}
-    assert by_name["team size"]["flagged"] and "above the 8–10 threshold" in by_name["team size"]["summary"]
+    assert by_name["team size"]["flagged"] and "(11 or more: flagged)" in by_name["team size"]["summary"]
     assert by_name["reinventing processes"]["flagged"]
     assert sorted(by_name["reinventing processes"]["evidence"]["pairs"][0]["owners"]) == ["Ana", "Ben"]
 

@@ -79,12 +79,11 @@ def _team(kb, today: dt.date) -> tuple[dict, list[str]]:  # noqa: ANN001
     sample = _sample(len(people), "person record", MIN_PEOPLE, "people/")
     owner_names = [r.title for r in owners]
     if len(people) < MIN_PEOPLE:
-        state, summary = "not enough data", _not_enough(sample) + " (pmops person add)"
+        state, summary = "not enough data", _not_enough(sample) + " (pmops onboard new-pm adds one; or a file per person in people/)"
     else:
         state = "flagged" if n >= PMS_FLAGGED else "emerging" if n >= PMS_EMERGING else "healthy"
-        band = f"{PMS_EMERGING - 1}–{PMS_FLAGGED - 1}"
-        where = {"flagged": f"above the {band} threshold", "emerging": f"within the {band} threshold: emerging",
-                 "healthy": f"not past the {band} threshold"}[state]  # fmt: skip
+        where = {"flagged": f"{PMS_FLAGGED} or more: flagged", "emerging": f"{PMS_EMERGING}–{PMS_FLAGGED - 1}: emerging",
+                 "healthy": f"{PMS_EMERGING - 1} or fewer: healthy"}[state]  # fmt: skip
         summary = f"{count(n, 'PM')} on the roster ({where})"
     basis = [f"{count(len(people), 'person record')} in people/, {count(n, 'active PM')}"]
     if future:
@@ -127,8 +126,8 @@ def _processes(kb) -> dict:  # noqa: ANN001
     basis = f"{count(len(active), 'active process')} in processes/, compared within each kind"
     if pairs:
         basis += ": " + "; ".join(
-            f"{titles[p['processes'][0]]} ({p['owners'][0] or 'no owner'}) and "
-            f"{titles[p['processes'][1]]} ({p['owners'][1] or 'no owner'}), "
+            f"{titles[p['processes'][0]]}, owned by {p['owners'][0] or 'nobody'}, and "
+            f"{titles[p['processes'][1]]}, owned by {p['owners'][1] or 'nobody'}: "
             f"{p['similarity']:.0%} alike" for p in pairs)  # fmt: skip
     return _signal("reinventing processes", state, summary, sample, basis, {"pairs": pairs, "active_processes": len(active)},
                    "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).")  # fmt: skip
