@@ -30,6 +30,7 @@ class Theme:
     signals: Counter = field(default_factory=Counter)  # signal tag -> insights of this theme carrying it
     current: int = 0  # insights in this period
     previous: int = 0  # in the period before
+    older: int = 0  # before both periods: a theme with older insights is not new
 
     @property
     def cited_by(self) -> set[str]:
@@ -68,7 +69,7 @@ class Theme:
 
     @property
     def trend(self) -> str:
-        return "new" if self.current and not self.previous else "up" if self.current > self.previous else (
+        return "new" if self.current and not self.previous and not self.older else "up" if self.current > self.previous else (
             "down" if self.current < self.previous else "flat")  # fmt: skip
 
     @property
@@ -179,6 +180,8 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
                 theme.decisions.update(states.get(record.id, {}))
                 if dated and before <= when:
                     theme.previous += 1
+                elif dated:
+                    theme.older += 1
             continue
         counted += 1
         ungrouped += not keys
@@ -191,6 +194,7 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
             if dated:
                 theme.current += start <= when <= today
                 theme.previous += before <= when < start
+                theme.older += when < before
     found = sorted((t for t in groups.values() if t.insights), key=lambda t: (-len(t.insights), t.key))
     return Themes(found, by=by, signals=signals, start=start, end=today, insights=counted, ungrouped=ungrouped)
 

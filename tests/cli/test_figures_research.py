@@ -119,7 +119,8 @@ def test_since_keeps_the_period_before_for_the_trend(small_kb: Path, pmops) -> N
     # Since 2026-10-01: 62 days (to 2026-12-01), against 2026-07-31 to 2026-09-30.
     themes = json.loads(pmops("insight", "themes", "--since", "2026-10-01", "--today", TODAY, "--json").stdout)
     assert [(t["theme"], t["ids"], t["trend"]) for t in themes] == [
-        ("pricing", ["ins-a1", "ins-a2"], {"current": 2, "previous": 0, "direction": "new"}),  # a3 is 2026-07-01
+        # a3 (2026-07-01) is before both periods: pricing is not new, it is up.
+        ("pricing", ["ins-a1", "ins-a2"], {"current": 2, "previous": 0, "direction": "up"}),
         ("reporting", ["ins-b1"], {"current": 1, "previous": 1, "direction": "flat"}),  # b2 is 2026-08-15
     ]
     areas = json.loads(pmops("insight", "themes", "--by", "segment", "--today", TODAY, "--json").stdout)
