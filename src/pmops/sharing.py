@@ -220,8 +220,11 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
         writing = True  # its temporary files are in use
     index = kb.index
     healthy = index._open() is not None and index._manifest() is not None  # noqa: SLF001 - the index's own health
-    checks.append(Check("index", healthy, f"{index.dir}" + ("" if healthy else " is missing, damaged or out of date"),
-                        None if healthy else "pmops index --rebuild (searches also rebuild it by themselves)"))  # fmt: skip
+    if not healthy and not index.dir.exists():  # a new clone or KB: nothing is wrong, nothing was searched yet
+        checks.append(Check("index", True, "not built yet: the first search (or pmops index) builds it"))
+    else:
+        checks.append(Check("index", healthy, f"{index.dir}" + ("" if healthy else " is damaged or out of date"),
+                            None if healthy else "pmops index --rebuild (searches also rebuild it by themselves)"))  # fmt: skip
     documents = None
     if healthy:
         sync = index.refresh()

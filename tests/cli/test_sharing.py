@@ -231,3 +231,10 @@ def test_a_conflicted_stash_pop_is_not_called_a_merge(pmops, kb: Path) -> None:
     assert error == ["error: cannot commit: unmerged paths in the repository (e.g. README.md)",
                      "hint: resolve the conflict markers in them and 'git add' them (a 'git stash pop' that conflicted "
                      "kept its stash: git stash list)"]  # fmt: skip
+
+
+def test_doctor_on_a_new_kb_finds_nothing_wrong(pmops, kb: Path) -> None:  # noqa: ANN001
+    """A KB nobody has searched yet has no index: that is normal, and the first search builds it."""
+    result = pmops("doctor")
+    assert "✓ index: not built yet: the first search (or pmops index) builds it" in result.stdout
+    assert "✗" not in result.stdout
