@@ -239,6 +239,7 @@ class Repo:
             if status != 0:
                 self._unstage(paths_args)
                 raise GitError(_commit_failure(err + "\n" + out))
+            self._settle(rel, paths_args)
         finally:
             os.unlink(msg_file)
             if spec_file:
@@ -299,8 +300,21 @@ class Repo:
         except OSError:
             pass
 
+    def _settle(self, rel: list[str], paths_args: list[str]) -> None:
+        """After the commit, git's index holds each path as it was before the user's hooks ran: a
+        hook that changed a file and staged it (a formatter) changed the commit, and the index
+        would undo that in the user's next commit (`MM`). Such paths are set to what was committed.
+        One cheap read when no hook did (the index then matches the commit already)."""
+        try:
+            staged = self.run("diff", "--cached", "--name-only", "-z", "--no-renames", check=False)[1]
+        except OSError:
+            return
+        if not set(rel).isdisjoint(staged.split("\0")):
+            self._unstage(paths_args)
+
     def _unstage(self, paths_args: list[str]) -> None:
-        """Leave the user's index as it was before our `git add` (best effort: it runs on failures)."""
+        """Set our paths in git's index to HEAD's: as before our `git add` after a failed commit, as
+        committed after one (best effort: it runs on failures)."""
         try:
             has_head = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)[0] == 0
             if has_head:

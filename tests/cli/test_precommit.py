@@ -174,3 +174,33 @@ def test_a_failing_hook_s_own_message_reaches_the_user(pmops, kb: Path, tmp_path
     assert (kb / _saved(result.stderr)).read_text().startswith("---\nid: ins-")
     assert git(kb, "rev-parse", "HEAD") == before
     assert git(kb, "status", "--porcelain").splitlines() == [" M README.md", "A  notes.md", f"?? {_saved(result.stderr)}"]
+
+
+STAMP = """repos:
+  - repo: local
+    hooks:
+      - id: reviewed-stamp
+        name: reviewed stamp
+        entry: sh -c 'for f in "$@"; do printf "Reviewed.\\n" >> "$f"; git add -- "$f"; done' --
+        language: system
+        files: ^insights/
+"""
+
+
+def test_a_hook_that_changes_and_stages_a_file_leaves_the_commit_as_the_index(
+    pmops, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A formatter-like hook: its change is in the commit; git's index held the file as before the
+    hook (`MM`), so the user's next commit undid the hook's change."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-cache"))
+    (kb / ".pre-commit-config.yaml").write_text(STAMP)
+    git(kb, "commit", "-qm", "stamp", "--no-verify", "--", ".pre-commit-config.yaml")
+    subprocess.run([BIN + "/pre-commit", "install"], cwd=kb, check=True, capture_output=True, timeout=60)
+    (kb / "notes.md").write_text("# my staged draft\n")
+    git(kb, "add", "notes.md")
+    created = json.loads(pmops("insight", "add", "--title", "Stamped", "--source", "survey", "--json").stdout)
+    assert git(kb, "show", f"HEAD:{created['path']}").endswith("Reviewed.\n")
+    assert (kb / created["path"]).read_text().endswith("Reviewed.\n")
+    assert git(kb, "status", "--porcelain").splitlines() == ["A  notes.md"]  # the user's staging as it was
+    git(kb, "commit", "-qm", "my draft")
+    assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == ["notes.md"]
