@@ -90,10 +90,11 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     (kb / "notes.md").write_text("# Notes\n")
     assert "✓ index freshness: 3 documents; caught up 1 change\n" in run(kb, "doctor").stdout
     (kb / "notes.md").unlink()
-    # A conflicted file (a merge stopped half-way), a stale git lock, a deleted index.
+    # A conflicted file (a merge stopped half-way), a stale git lock, a damaged index (its files gone).
     merge_conflict(kb)
     (kb / ".git" / "index.lock").write_text("")
     shutil.rmtree(kb / ".git" / "pmops" / "index")
+    (kb / ".git" / "pmops" / "index").mkdir()
     sick = run(kb, "doctor", "--json", code=1)
     failed = {c["check"]: c for c in json.loads(sick.stdout) if not c["ok"]}
     assert set(failed) >= {"git lock", "index", "conflicts", "repository"}
