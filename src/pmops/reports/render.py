@@ -47,10 +47,10 @@ def overlaps(tools: dict[str, Any]) -> str:
 
 
 def metric_line(m: dict) -> str:
-    """'Weekly active approvers: 4637.8 users, below target 5000; stale: last value 9 days ago'."""
+    """'Weekly active approvers: 4637.8 users, target 5000: below target; stale: last value 9 days ago'."""
     line = f"{m['name']}: {m['latest']['value']:g} {m['unit']}" if m["latest"] else f"{m['name']}: no value yet"
     if m.get("status"):
-        line += f", {m['status']} {m['target']:g}"
+        line += f", target {m['target']:g}: {m['status']}"
     if m.get("stale"):
         line += f"; stale: last value {count(m['days_since_latest'], 'day')} ago"
     return line
