@@ -68,6 +68,9 @@ def parse(text: str, fmt: str | None = None) -> dt.date:
         return _numeric(value, numeric.group(1), numeric.group(3), numeric.group(4), order)
     if _LETTER.search(value):
         return _worded(value, order)
+    if value.isdigit() and 20_000 <= int(value) <= 80_000:  # 1954 to 2119 in a spreadsheet's day count
+        raise ValueError(f"'{text}' looks like a spreadsheet's day number, not a date: format the column as a date "
+                         f"before exporting ({EXAMPLE})")  # fmt: skip
     raise ValueError(f"'{text}' is not a date ({EXAMPLE})")
 
 
