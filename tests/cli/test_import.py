@@ -223,9 +223,9 @@ def test_dates_as_people_write_them_and_ambiguous_ones_refused(pmops, kb: Path, 
     assert dates() == {"A": "2026-11-07", "B": "2026-11-07", "C": "2026-11-05", "D": "2026-11-05", "E": "2026-11-15"}
     assert json.loads(pmops("insight", "import", str(source), "--date-format", "%d/%m/%Y", "--json", code=1).stdout)["imported"] == 1
     assert dates()["F"] == "2026-11-05"
-    (tmp_path / "us.csv").write_text("Title,Channel,Date\nH,survey,05/11/2026\nI,survey,12/25/2026\n")
+    (tmp_path / "us.csv").write_text("Title,Channel,Date\nH,survey,05/11/2026\nI,survey,12/25/2025\n")
     pmops("insight", "import", str(tmp_path / "us.csv"), "--date-format", "mdy")
-    assert (dates()["H"], dates()["I"]) == ("2026-05-11", "2026-12-25")
+    assert (dates()["H"], dates()["I"]) == ("2026-05-11", "2025-12-25")  # a year past: an insight is never dated after today
     (tmp_path / "uk.csv").write_text("Title,Channel,Date\nJ,survey,12/25/2026\n")
     failed = json.loads(pmops("insight", "import", str(tmp_path / "uk.csv"), "--date-format", "DMY", "--json", code=1).stdout)["failed"]
     assert failed == [{"row": 2, "error": "date: '12/25/2026' is not a date in DMY order (YYYY-MM-DD, or e.g. 7 Nov 2026)"}]
