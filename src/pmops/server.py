@@ -18,7 +18,13 @@ index, and searches by itself whenever nothing answers:
   only its own user (the socket is 0600; on Linux the peer's uid is checked), and
   never rebuilds the index: a missing or outdated index is left to the command,
   which shows a progress bar;
-- it reloads the KB's settings when pmops.yaml or taxonomy.yaml change.
+- it reloads the KB's settings when pmops.yaml or taxonomy.yaml change;
+- it never makes a search slower than no server: the command waits ANSWER_WAIT for the
+  answer to begin, then searches by itself; the server answers up to WORKERS questions at
+  once (one thread each), tells any more at once to search themselves, and drops a
+  connection that says nothing within REQUEST_TIMEOUT;
+- it removes only its own socket, and leaves when the file at its address is no longer its
+  socket (`.git/pmops` deleted, or another server took the address).
 """
 
 from __future__ import annotations
@@ -43,9 +49,18 @@ if TYPE_CHECKING:
 SERVE_FROM = 5_000  # documents: below this, a search in a new process is quick enough
 IDLE_SECONDS = 600.0
 CONNECT_TIMEOUT = 0.25
-ANSWER_TIMEOUT = 120.0
+# Seconds from asking to the first byte of the answer; then the command searches by itself. A
+# healthy server answers in ~0.1 s at 50,000 documents, while the command loads rich (~0.1 s):
+# half a second keeps every such answer and bounds what a stopped or busy server costs.
+ANSWER_WAIT = 0.5
+ANSWER_REST = 2.0  # seconds for the rest of an answer that has begun (it is sent in one go)
+MAX_ANSWER = 256 * 1024 * 1024  # bytes
 MAX_ADDRESS = 100  # bytes: a Unix socket's path is limited to about 104-108
 MAX_REQUEST = 64 * 1024
+WORKERS = 4  # questions answered at once; any more are told at once to search themselves
+REQUEST_TIMEOUT = 1.0  # seconds a connection has to send its question (a command sends it at once)
+SEND_TIMEOUT = 5.0  # seconds to hand an answer to a command that does not read it
+TICK = 2.0  # seconds between looks around: idle, the KB gone, the socket no longer this server's
 
 
 def address(index_dir: Path) -> Path:
@@ -96,31 +111,80 @@ def reachable(path: Path) -> Iterator[str]:
 class Pending:
     """A question sent to the server; the command does other work while it is answered."""
 
-    def __init__(self, conn: socket.socket):
+    def __init__(self, conn: socket.socket, asked: float):
         self.conn = conn
+        self.asked = asked  # time.monotonic() when the command started asking
 
-    def answer(self) -> dict[str, Any] | None:
-        """The server's answer, or None when it would rather not answer (or failed to)."""
+    def answer(self, wait: float = ANSWER_WAIT) -> dict[str, Any] | None:
+        """The server's answer, or None when it would rather not answer, failed to, or has not
+        begun to within `wait` seconds of the question (stopped, or busy with something else)."""
         try:
             with self.conn:
-                data = b"".join(iter(lambda: self.conn.recv(1 << 16), b""))
+                data = self._receive(self.asked + wait)
             answer = json.loads(data)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return None
         return answer if isinstance(answer, dict) and not answer.get("fallback") else None
 
-    def results(self):  # noqa: ANN201 - index.Results | None
-        """The search results, or None (then the command searches itself)."""
+    def _receive(self, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            self.conn.settimeout(left)
+            chunk = self.conn.recv(1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            if not chunks:  # it has begun: the rest comes in one go
+                deadline = max(deadline, time.monotonic() + ANSWER_REST)
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_ANSWER:
+                raise ValueError("answer too large")
+
+    def results(self, wait: float = ANSWER_WAIT):  # noqa: ANN201 - index.Results | None
+        """The search results, or None (then the command searches itself): also for an answer
+        that is not what a server of this code sends."""
         from pmops.errors import PmopsError
         from pmops.index import Results
 
-        answer = self.answer()
+        answer = self.answer(wait)
         if answer is None:
             return None
         if "error" in answer:
             error = answer["error"]
-            raise PmopsError(error["message"], hint=error.get("hint"), exit_code=int(error.get("code") or 1))
-        return Results.from_wire(answer["results"])
+            if not (isinstance(error, dict) and isinstance(error.get("message"), str)
+                    and isinstance(error.get("hint"), str | None) and error.get("code") in (1, 2)
+                    and not isinstance(error["code"], bool)):  # fmt: skip
+                return None
+            raise PmopsError(error["message"], hint=error["hint"], exit_code=error["code"])
+        try:
+            results = Results.from_wire(answer["results"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return results if _well_formed(results) else None
+
+
+def _well_formed(results) -> bool:  # noqa: ANN001 - index.Results
+    """Whether results read from the socket have the types the command's rendering expects."""
+    import datetime as dt
+
+    def all_of(kind: type | tuple, *values: Any) -> bool:
+        return all(isinstance(v, kind) and not (kind is not bool and isinstance(v, bool)) for v in values)
+
+    sync = results.sync
+    return (
+        all_of(int, results.total, sync.added, sync.modified, sync.removed, sync.documents)
+        and all_of(bool, results.exact, sync.stale)
+        and all_of(str, results.query)
+        and all_of(str | None, results.suggestion, sync.rebuilt)
+        and all_of(dict, sync.problems) and all_of(str, *sync.problems, *sync.problems.values())
+        and all_of(list, results.hits)
+        and all(all_of(str, h.id, h.type, h.title, h.path, h.snippet) and all_of((int, float), h.score)
+                and all_of(dt.date | None, h.date) for h in results.hits)
+    )  # fmt: skip
 
 
 def send(path: Path, request: dict[str, Any]) -> Pending | None:
@@ -129,18 +193,18 @@ def send(path: Path, request: dict[str, Any]) -> Pending | None:
         return None
     import socket
 
+    asked = time.monotonic()
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        conn.settimeout(CONNECT_TIMEOUT)
+        conn.settimeout(CONNECT_TIMEOUT)  # a full queue (a stopped server) makes connect wait
         with reachable(path) as where:
             conn.connect(where)
-        conn.settimeout(ANSWER_TIMEOUT)
         conn.sendall(json.dumps({**request, "fingerprint": fingerprint()}).encode() + b"\n")
         conn.shutdown(socket.SHUT_WR)
     except OSError:
         conn.close()
         return None
-    return Pending(conn)
+    return Pending(conn, asked)
 
 
 def address_of(kb_root: Path) -> Path:
@@ -155,20 +219,24 @@ def listening(kb_root: Path) -> bool:
 
 
 def answering(kb_root: Path) -> bool:
-    """Whether a server accepts connections for the KB (`listening` only sees its socket file,
-    which a killed server leaves behind)."""
-    if not listening(kb_root):
-        return False
-    import socket
+    """Whether a server answers for the KB (`listening` only sees its socket file, which a
+    killed server leaves behind)."""
+    return alive(kb_root) is True
 
+
+def alive(kb_root: Path) -> bool | None:
+    """True when the KB's server answers; False when it takes the question but no answer begins
+    within ANSWER_WAIT (a stopped process: every search waits that long for it); None when no
+    server listens."""
+    path = address_of(kb_root)
+    pending = send(path, {"ping": True}) if usable(path) else None
+    if pending is None:
+        return None
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(CONNECT_TIMEOUT)
-            with reachable(address_of(kb_root)) as where:
-                conn.connect(where)
-    except OSError:
+        with pending.conn:
+            return bool(pending._receive(pending.asked + ANSWER_WAIT))
+    except (OSError, ValueError):
         return False
-    return True
 
 
 def send_search(kb_option: str | None, query: str, **options: Any) -> Pending | None:
@@ -287,6 +355,8 @@ class Watcher:
 
 class Server:
     def __init__(self, root: Path, idle: float = IDLE_SECONDS):
+        import threading
+
         self.root = root
         self.idle = idle
         self.code = fingerprint()
@@ -294,6 +364,12 @@ class Server:
         self._settings: tuple | None = None
         self.watcher: Watcher | None = None
         self.caught_up = False  # the index matched the files when the watcher was last marked
+        # One catch-up at a time, and the settings and the watcher are read by one question at
+        # a time; the searches themselves (each on its own Whoosh searcher) run side by side.
+        self._state = threading.Lock()
+        self._leaving = threading.Event()
+        self._wake: socket.socket | None = None
+        self._bound: tuple[int, int, int] | None = None  # the socket file this server made
 
     def kb(self):  # noqa: ANN201 - KnowledgeBase, reloaded when its settings change
         from pmops import taxonomy
@@ -310,9 +386,11 @@ class Server:
         path = address(kb.index_dir)
         if not usable(path):
             return
-        with _only_one(path.with_name(path.name + ".lock")) as alone:
+        with _only_one(path.with_name(path.name + ".lock"), path) as alone:
             if not alone:
                 return
+            self.watcher = Watcher.start(self.root)
+            self._warm_up()
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()  # left by a server that was killed
             import socket
@@ -322,52 +400,95 @@ class Server:
                 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 with reachable(path) as where:
                     listener.bind(where)
-                listener.listen(16)  # from here on, questions wait in the queue
+                self._bound = _identity(path)
+                listener.listen(64)  # from here on, questions wait in the queue
             finally:
                 os.umask(old_umask)
-            self.watcher = Watcher.start(self.root)
+            handlers: list = []
             try:
-                self._serve(listener)
+                self._serve(listener, path, handlers)
             finally:
                 listener.close()
+                if _identity(path) == self._bound:  # never another server's socket
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                deadline = time.monotonic() + SEND_TIMEOUT
+                for handler in handlers:  # let questions under way finish (a catch-up writing the index)
+                    handler.join(max(0.0, deadline - time.monotonic()))
                 if self.watcher:
-                    self.watcher.close()
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
+                    with self._state:
+                        self.watcher.close()
 
-    def _serve(self, listener: socket.socket) -> None:
-        last = time.monotonic()
-        listener.settimeout(min(self.idle / 4, 30.0))  # wakes now and then to look around
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                if time.monotonic() - last >= self.idle or not (self.root / FILENAME).exists():
-                    return  # idle, or the KB is gone
-                continue
+    def _warm_up(self) -> None:
+        """Load Whoosh, open the index and catch it up before taking questions: the first is
+        answered as quickly as the next (a command waits only ANSWER_WAIT for it)."""
+        try:
+            if self.watcher:
+                self.watcher.mark()
+            index = self.kb().index
+            self.caught_up = not index.refresh(may_rebuild=False).stale
+            index.search("pmops", limit=1, catch_up=False, may_rebuild=False)  # the query parser's imports
+        except Exception:  # noqa: BLE001 - a missing or damaged index: the first question finds out again
+            self._kb, self.caught_up = None, False
+
+    def _serve(self, listener: socket.socket, path: Path, handlers: list) -> None:
+        import selectors
+        import socket
+        import threading
+
+        self._wake, woken = socket.socketpair()
+        slots = threading.BoundedSemaphore(WORKERS)
+        listener.setblocking(False)
+        with self._wake, woken, selectors.DefaultSelector() as selector:
+            selector.register(listener, selectors.EVENT_READ)
+            selector.register(woken, selectors.EVENT_READ)
             last = time.monotonic()
-            with conn:
-                conn.settimeout(ANSWER_TIMEOUT)
-                answer, go_on = self._answer(conn)
-                with contextlib.suppress(OSError):
-                    conn.sendall(json.dumps(answer).encode())
-            if not go_on:
-                return
+            while not self._leaving.is_set():
+                if not selector.select(min(self.idle / 4, TICK)):  # now and then, look around
+                    if time.monotonic() - last >= self.idle or not (self.root / FILENAME).exists():
+                        return  # idle, or the KB is gone
+                    if _identity(path) != self._bound:
+                        return  # its socket was deleted (.git/pmops) or replaced: the next search starts another
+                    continue
+                try:
+                    conn, _ = listener.accept()
+                except (BlockingIOError, InterruptedError):
+                    continue  # woken to leave, or the caller gave up
+                last = time.monotonic()
+                if not slots.acquire(blocking=False):
+                    _reply(conn, {"fallback": True})  # busy: the command searches itself, at once
+                    continue
+                handlers[:] = [h for h in handlers if h.is_alive()]
+                handler = threading.Thread(target=self._handle, args=(conn, slots), daemon=True)
+                handlers.append(handler)
+                handler.start()
+
+    def _handle(self, conn: socket.socket, slots) -> None:  # noqa: ANN001 - threading.BoundedSemaphore
+        try:
+            answer, go_on = self._answer(conn)
+        except Exception:  # noqa: BLE001 - no question brings the server down
+            answer, go_on = {"fallback": True}, True
+        finally:
+            slots.release()  # before replying: the command's next question may follow at once
+        _reply(conn, answer)
+        if not go_on:
+            self._leaving.set()
+            with contextlib.suppress(OSError):
+                self._wake.send(b"x")
 
     def _answer(self, conn: socket.socket) -> tuple[dict[str, Any], bool]:
         """(the answer, whether to keep serving)."""
         if not _same_user(conn):
             return {"fallback": True}, True
         try:
-            data = b""
-            while len(data) <= MAX_REQUEST and not data.endswith(b"\n"):
-                chunk = conn.recv(1 << 16)
-                if not chunk:
-                    break
-                data += chunk
+            data = _request(conn)
             request = json.loads(data)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
+            return {"fallback": True}, True  # nothing said in time, or not a question
+        if not isinstance(request, dict):
             return {"fallback": True}, True
+        if request.get("ping"):
+            return {"pong": True}, True  # `pmops doctor`: alive, whatever its code
         if request.get("fingerprint") != self.code:
             return {"fallback": True}, False  # pmops was upgraded or edited: the next search starts a new server
         return self._search(request)
@@ -379,29 +500,66 @@ class Server:
         from pmops.index import NeedsRebuild
 
         try:
-            kb = self.kb()
-            if kb.config.search_server == "off":
-                return {"fallback": True}, False
-            # Nothing changed since the last catch-up: the index is the truth, no need to ask git.
-            known = self.caught_up and self.watcher is not None and self.watcher.quiet()
-            if not known and self.watcher:
-                self.watcher.mark()  # what changes while git looks is seen next time
-            self.caught_up = False
             since = dt.date.fromisoformat(request["since"]) if request.get("since") else None
+            with self._state:
+                kb = self.kb()
+                if kb.config.search_server == "off":
+                    return {"fallback": True}, False
+                # Nothing changed since the last catch-up: the index is the truth, no need to ask git.
+                sync = None
+                if not (self.caught_up and self.watcher is not None and self.watcher.quiet()):
+                    if self.watcher:
+                        self.watcher.mark()  # what changes while git looks is seen next time
+                    self.caught_up = False
+                    sync = kb.index.refresh(may_rebuild=False)
+                    self.caught_up = not sync.stale
             results = kb.index.search(
                 request["query"], doc_type=request.get("doc_type"), tag=request.get("tag"), since=since,
-                limit=int(request.get("limit") or 20), catch_up=not known, may_rebuild=False,
+                limit=int(request.get("limit") or 20), catch_up=False, may_rebuild=False,
             )  # fmt: skip
-            self.caught_up = not results.sync.stale
+            if sync is not None:
+                results.sync = sync
         except NeedsRebuild:
-            self._kb = None
+            self._kb, self.caught_up = None, False
             return {"fallback": True}, True
         except PmopsError as exc:
             return {"error": {"message": exc.message, "hint": exc.hint, "code": exc.exit_code}}, True
         except Exception:  # noqa: BLE001 - the index changed under it (deleted, rebuilt…): the command searches
-            self._kb = None  # itself, and this server starts afresh
+            self._kb, self.caught_up = None, False  # itself, and this server starts afresh
             return {"fallback": True}, True
         return {"results": results.to_wire()}, True
+
+
+def _request(conn: socket.socket) -> bytes:
+    """The question: one line, sent at once (a connection that says nothing is dropped)."""
+    deadline = time.monotonic() + REQUEST_TIMEOUT
+    data = b""
+    while len(data) <= MAX_REQUEST and not data.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        conn.settimeout(left)
+        chunk = conn.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _reply(conn: socket.socket, answer: dict[str, Any]) -> None:
+    with conn, contextlib.suppress(OSError):  # the command gave up waiting: nothing to do
+        conn.settimeout(SEND_TIMEOUT)
+        conn.sendall(json.dumps(answer).encode())
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file is at `path`; None when there is none. The inode's change time tells a new
+    file from a deleted one whose inode number the file system gave again."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_ctime_ns
 
 
 def _same_user(conn: socket.socket) -> bool:
@@ -416,16 +574,22 @@ def _same_user(conn: socket.socket) -> bool:
 
 
 @contextlib.contextmanager
-def _only_one(lock: Path) -> Iterator[bool]:
-    """True while this process holds the lock: one server per KB."""
+def _only_one(lock: Path, path: Path) -> Iterator[bool]:
+    """True while this process holds the lock: one server per KB. A holder with no socket at
+    `path` is starting, or leaving (its socket was deleted: it notices within TICK): wait for it."""
     from filelock import FileLock, Timeout
 
     held = FileLock(os.fspath(lock), timeout=0)
-    try:
-        held.acquire()
-    except Timeout:
-        yield False
-        return
+    deadline = time.monotonic() + 2 * TICK
+    while True:
+        try:
+            held.acquire()
+            break
+        except Timeout:
+            if path.exists() or time.monotonic() > deadline:
+                yield False
+                return
+            time.sleep(0.1)
     try:
         yield True
     finally:

@@ -256,14 +256,21 @@ def _leftover_temp_files(root: Path) -> list[Path]:
 
 
 def _search_server(kb, documents: int | None) -> Check:  # noqa: ANN001 - KnowledgeBase
-    """Whether searches here are answered by a resident search server, and why not (never a
-    failure: without one, a search does the work itself)."""
+    """Whether searches here are answered by a resident search server, and why not. No server is
+    never a failure (a search does the work itself); one that takes questions and answers none
+    (a stopped process) costs every search the wait for it."""
     from pmops import server
 
     mode = kb.config.search_server
     log = kb.state_dir / "server.log"
-    if server.answering(kb.root):
+    alive = server.alive(kb.root)
+    if alive:
         return Check("search server", True, f"running (search_server: {mode}); its log: {log}")
+    if alive is False:
+        return Check("search server", False, f"not answering: each search waits {server.ANSWER_WAIT} s for it, then "
+                     f"searches by itself (search_server: {mode}); its log: {log}",
+                     f"end the process 'python -m pmops.server {kb.root}' (a stopped one: kill -CONT it); "
+                     "the next search starts another")  # fmt: skip
     if mode == "off":
         return Check("search server", True, "off (search_server: off): each search reads the index itself")
     if documents is not None and not server.wanted(mode, documents):

@@ -418,7 +418,7 @@ def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *,
             change, as they may while the test runs in a working copy: then a new one must answer)."""
             for _ in range(2):
                 pending = server.send_search(str(self.root), query, doc_type=None, tag=None, since=None, limit=100)
-                results = pending.results() if pending else None
+                results = pending.results(wait=30) if pending else None  # a command gives up sooner
                 if results is not None:
                     return results.hits
                 if server.fingerprint() == self.code:

@@ -38,7 +38,7 @@ def served(kb: Path, query: str, **options) -> list[str]:  # noqa: ANN003
     """Paths the server answers with (it must answer)."""
     pending = server.send_search(str(kb), query, **{"doc_type": None, "tag": None, "since": None, "limit": 50, **options})
     assert pending is not None, "no server listening"
-    results = pending.results()
+    results = pending.results(wait=30)  # a loaded machine: the command itself would give up after ANSWER_WAIT
     assert results is not None, "the server did not answer"
     return sorted(hit.path for hit in results.hits)
 
