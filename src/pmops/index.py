@@ -646,17 +646,24 @@ class Index:
             if not may_rebuild:
                 raise NeedsRebuild("unreadable") from None
             sync = self.refresh(progress, rebuild=True)
-            return _reading(self._open(), lambda searcher: self._search(searcher, query, doc_type, tag, since, limit, sync))
+            try:
+                return _reading(self._open(), lambda s: self._search(s, query, doc_type, tag, since, limit, sync))
+            except PmopsError:
+                raise
+            except Exception:  # noqa: BLE001 - the index was just built: the query is at fault
+                raise InvalidInput("cannot understand the query", hint=QUERY_HINT) from None
 
-    def _parser(self, schema):  # noqa: ANN001, ANN202
+    def _parser(self, schema, text: str = ""):  # noqa: ANN001, ANN202 - (the text it will parse, for messages)
         whoosh = _whoosh()
         qp = whoosh.qparser
         # Plain words search the title and the body, which also holds every text field but
         # `author` (reached with author:…): one posting list per field and word to read.
         parser = qp.MultifieldParser(["title", "body"], schema, group=qp.AndGroup)
-        parser.add_plugin(whoosh.qparser.dateparse.DateParserPlugin(free=False))
-        parser.add_plugin(qp.GtLtPlugin())
+        dates, gtlt = _plugins()
+        parser.add_plugin(dates(free=False))
+        parser.add_plugin(gtlt())
         parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
+        parser.add_plugin(_Guards(schema, text))
         return parser
 
     def _query(self, schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None):  # noqa: ANN001, ANN202
@@ -664,14 +671,21 @@ class Index:
         from pmops import taxonomy
 
         wq = _whoosh().query
-        parser = self._parser(schema)
-        text = _DATE_CLAUSE.sub(lambda m: "date:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(1)), query)
+        text, clauses = _compact_dates(query)
+        text = _lower_fields(text)
+        parser = self._parser(schema, text)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                words = parser.parse(_lower_fields(text))
-        except Exception as exc:  # noqa: BLE001 - plugins (dates) raise what they like
-            raise InvalidInput(f"cannot understand the query: {exc}", hint="dates look like date:2026-03-01") from None
+                words = parser.parse(text)
+        except _BadDate as bad:
+            written = next((c for start, end, c in clauses if bad.at is not None and start <= bad.at < end), bad.written)
+            message = f"cannot understand the query: '{_clip(written)}' is not a date"
+            raise InvalidInput(message, hint=DATES_HINT) from None
+        except PmopsError:
+            raise
+        except Exception:  # noqa: BLE001 - Whoosh's parser fails in ways of its own
+            raise InvalidInput("cannot understand the query", hint=QUERY_HINT) from None
         parsed = _phrases_as_pairs(words, wq)
         filters = []
         if doc_type:
@@ -728,6 +742,132 @@ class Index:
             score=float(hit.score or 0.0),
             snippet=" ".join(snippet.split()),
         )
+
+
+QUERY_HINT = 'try words, "a phrase", OR, NOT, word*, tag:pricing, type:insight or date:2026-03'
+DATES_HINT = "dates look like date:2026-03, date:2026-03-14, date:[2026-01-01 to 2026-03-31] or date:>2026-06-01"
+
+
+class _BadDate(Exception):
+    """A date the query parser cannot read; `at` is where it starts in the parsed text."""
+
+    def __init__(self, node) -> None:  # noqa: ANN001 - a whoosh syntax node
+        super().__init__()
+        self.at = getattr(node, "startchar", None)
+        value = getattr(node, "text", None) or " to ".join(filter(None, (getattr(node, n, None) for n in ("start", "end"))))
+        self.written = f"{getattr(node, 'fieldname', None) or 'date'}:{value}"
+
+
+@functools.cache
+def _plugins() -> tuple[type, type]:
+    """Whoosh's date and `<`/`>` plugins, mended: a date they cannot read raises _BadDate
+    (Whoosh drops that clause and searches the rest: `thermal date:2026-13` would find every
+    thermal document, `date:[nonsense to]` fails inside Whoosh), and a query that opens with
+    `<` or `>` no longer reads the node before it from an empty list."""
+    qp = _whoosh().qparser
+
+    class Dates(qp.dateparse.DateParserPlugin):
+        def errorize(self, message, node):  # noqa: ANN001, ANN202, ARG002
+            raise _BadDate(node)
+
+        def text_to_dt(self, node):  # noqa: ANN001, ANN202
+            try:
+                return super().text_to_dt(node)
+            except _BadDate:
+                raise
+            except Exception:  # noqa: BLE001 - the date parser's own failures (int() of "nons")
+                raise _BadDate(node) from None
+
+        def range_to_dt(self, node):  # noqa: ANN001, ANN202
+            try:
+                return super().range_to_dt(node)
+            except _BadDate:
+                raise
+            except Exception:  # noqa: BLE001
+                raise _BadDate(node) from None
+
+    class GtLt(qp.GtLtPlugin):
+        def do_gtlt(self, parser, group):  # noqa: ANN001, ANN202
+            # A sign with no field before it is dropped, as Whoosh does anywhere but first.
+            first = next((i for i, n in enumerate(group.nodes) if not isinstance(n, self.GtLtNode)), len(group.nodes))
+            if first:
+                rest, group = group.nodes[first:], group.empty_copy()
+                group.extend(rest)
+            return super().do_gtlt(parser, group)
+
+    return Dates, GtLt
+
+
+class _Guards:
+    """A query-parser plugin for what Whoosh accepts, then fails on. Refused while parsing,
+    saying what is wrong: a boost of 0 (`file^0`, or one too small for a float) divides by
+    zero while searching; a field that is stored but not indexed (`sha:`) has no words to
+    search. Mended: a NOT with nothing left to negate (`NOT NOT paper`) is dropped, as a NOT
+    at the end is, where Whoosh would read the first of its no words."""
+
+    def __init__(self, schema, text: str) -> None:  # noqa: ANN001 - whoosh.fields.Schema
+        self.schema, self.text = schema, text
+
+    def taggers(self, parser) -> list:  # noqa: ANN001, ARG002
+        return []
+
+    def filters(self, parser) -> list:  # noqa: ANN001, ARG002
+        # After field names are applied (100), before boosts are (510); after operators (600).
+        return [(self.refuse, 505), (self.drop_empty, 650)]
+
+    def drop_empty(self, parser, group):  # noqa: ANN001, ANN201, ARG002 - whoosh syntax nodes
+        from whoosh.qparser.syntax import Wrapper
+
+        for node in [group, *(node for node, _ in _nodes(group) if hasattr(node, "nodes"))]:
+            node.nodes = [n for n in node.nodes if not (isinstance(n, Wrapper) and not n.nodes)]
+        return group
+
+    def refuse(self, parser, group):  # noqa: ANN001, ANN201, ARG002 - whoosh syntax nodes
+        import math
+
+        for node, before in _nodes(group):
+            if type(node).__name__ == "BoostNode" and not (math.isfinite(node.boost) and node.boost > 0):
+                start = getattr(before, "startchar", None)
+                if start is not None and hasattr(before, "nodes") and self.text[:start].rstrip().endswith("("):
+                    start = self.text.rindex("(", 0, start)  # a group starts at its first word
+                end = node.endchar
+                written = _clip(self.text[start:end] if start is not None and end else node.original)
+                problem = "is too large" if node.boost > 0 else "is not above 0"
+                raise InvalidInput(f"cannot understand the query: the boost in '{written}' {problem}",
+                                   hint="weigh a word more with word^2, or leave the ^ out")  # fmt: skip
+            name = getattr(node, "fieldname", None)
+            if name in self.schema and self.schema[name].format is None:
+                raise InvalidInput(f"cannot understand the query: '{name}:' is kept for pmops and cannot be searched",
+                                   hint="search words, or fields such as title:, tag:, type:, author:, date:")  # fmt: skip
+        return group
+
+
+def _nodes(group, before=None) -> Iterator[tuple[Any, Any]]:  # noqa: ANN001 - whoosh syntax nodes
+    """Every node under `group`, with the node before it in its group."""
+    for node in group:
+        yield node, before
+        if hasattr(node, "nodes"):
+            yield from _nodes(node)
+        before = node
+
+
+def _compact_dates(query: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The query with each `date:` clause's ISO days as Whoosh's date parser reads them
+    (2026-03-14 -> 20260314), and where each clause now is, with what the user wrote."""
+    out, clauses, at = [], [], 0
+    for m in _DATE_CLAUSE.finditer(query):
+        out.append(query[at : m.start()])
+        compact = "date:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(1))
+        start = sum(map(len, out))
+        clauses.append((start, start + len(compact), m.group()))
+        out.append(compact)
+        at = m.end()
+    out.append(query[at:])
+    return "".join(out), clauses
+
+
+def _clip(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _reading(ix, read: Callable[[Any], T]) -> T:  # noqa: ANN001 - whoosh index

@@ -108,6 +108,73 @@ def test_bad_queries_are_exit_2_quickly(pmops, example_kb: Path) -> None:
     assert "cannot understand the query" in pmops("search", "date:[nonsense to]", code=2).stderr
 
 
+UNREADABLE = [  # (query, what the error says): each crashed, said something internal, or was dropped
+    ("file^0", "the boost in 'file^0' is not above 0"),  # ZeroDivisionError, after rebuilding the index
+    ("(thermal OR paper)^0.0", "the boost in '(thermal OR paper)^0.0' is not above 0"),
+    ("thermal^" + "9" * 400, "the boost in 'thermal^9999999999999999999999999999999…' is too large"),
+    ("sha:*", "'sha:' is kept for pmops and cannot be searched"),  # "STORED(…) field has no format"
+    ("thermal date:2026-13", "'date:2026-13' is not a date"),  # the date was dropped: every thermal document
+    ("date:[2026-01-01 to nonsense]", "'date:[2026-01-01 to nonsense]' is not a date"),  # int() of 'nons'
+    ("last_reviewed:someday", "'last_reviewed:someday' is not a date"),
+]
+
+
+def test_a_query_that_cannot_be_understood_is_one_line_and_exit_2(pmops, example_kb: Path) -> None:
+    pmops("index")
+    index_dir = example_kb / ".git" / "pmops" / "index"
+    built = index_dir.stat().st_ino
+    for query, said in UNREADABLE:
+        result = pmops("search", query, "--json", code=2)
+        error, *hint = result.stderr.splitlines()
+        assert error == f"error: cannot understand the query: {said}", query
+        assert len(hint) == 1 and hint[0].startswith("hint: ") and result.stdout == "", query
+        assert index_dir.stat().st_ino == built, query  # a bad query is not a damaged index: nothing rebuilt
+
+
+def test_what_whoosh_cannot_parse_is_read_as_it_reads_the_rest(pmops, example_kb: Path) -> None:
+    """A sign opening the query (`> thermal`) made Whoosh read the node before it from an empty
+    list; a NOT with nothing to negate (`NOT NOT thermal`), the first of its no words."""
+    thermal = titles(pmops, "thermal")
+    assert titles(pmops, "> thermal") == titles(pmops, ">>= thermal") == thermal
+    assert titles(pmops, "NOT NOT thermal") == titles(pmops, "thermal NOT NOT fuel") == thermal
+    assert titles(pmops, "NOT NOT NOT") == []
+
+
+def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> None:
+    """The server answered `file^0` with "search yourself" (the index looked damaged), and the
+    command crashed after rebuilding the index."""
+    import socket
+    import sys
+
+    from pmops import server
+    from pmops.errors import PmopsError
+
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("the search server needs Unix sockets")
+    with (example_kb / "pmops.yaml").open("a") as handle:
+        handle.write("search_server: always\n")
+    git(example_kb, "commit", "-qam", "search server on")
+    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True, timeout=60)
+    proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(example_kb), "--idle", "30"])
+    try:
+        deadline = time.monotonic() + 15
+        while not server.answering(example_kb) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pending = server.send_search(str(example_kb), "file^0", doc_type=None, tag=None, since=None, limit=20)
+        assert pending is not None
+        with pytest.raises(PmopsError) as refused:
+            pending.results()
+        assert refused.value.exit_code == 2 and "the boost in 'file^0' is not above 0" in refused.value.message
+        done = subprocess.run([PMOPS, "search", "sha:abc"], cwd=example_kb, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 2 and done.stdout == ""
+        said = "'sha:' is kept for pmops and cannot be searched"
+        assert done.stderr.splitlines()[0] == f"error: cannot understand the query: {said}"
+        assert server.answering(example_kb)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def test_index_lives_in_git_and_rebuilds_when_missing_or_corrupt(pmops, example_kb: Path) -> None:
     first = json.loads(pmops("index", "--json").stdout)
     markdown = [p for p in git(example_kb, "ls-files", "*.md").split()]
