@@ -552,7 +552,10 @@ class Index:
         """A fresh index in a temporary folder, swapped in when complete."""
         whoosh = _whoosh()
         self.dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
+        me = _this_process()
+        tmp = self.dir.with_name(f"{self.dir.name}.tmp-{me}")
+        for leftover in self.leftovers():  # a killed rebuild's folder is as large as an index
+            shutil.rmtree(leftover, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         # The state is taken before the files are read: whatever changes from now on (a commit
@@ -592,7 +595,7 @@ class Index:
             recent = {rel for rel in rels if rel not in dirty and self._changed_since(rel, status.started)}
             state["unsettled"] = sorted(dirty | recent)
         manifest = {**state, "problems": sync.problems}
-        old = self.dir.with_name(f"{self.dir.name}.old-{os.getpid()}")
+        old = self.dir.with_name(f"{self.dir.name}.old-{me}")
         # A catch-up running on the old index finishes first; the next one starts from this.
         lock = self._lock(CATCH_UP_WAIT)  # (not had in time: swapped anyway, the index is complete)
         try:
@@ -606,6 +609,23 @@ class Index:
         shutil.rmtree(old, ignore_errors=True)
         self._ix = None
         return sync
+
+    def leftovers(self) -> list[Path]:
+        """Folders a rebuild that was killed left beside the index: the index it was building
+        (`index.tmp-…`) or the one it was replacing (`index.old-…`). Each is named for its
+        process; it is a leftover once that process is gone, or when its pid now belongs to a
+        process that started later (pids are reused). The next rebuild removes them."""
+        try:
+            entries = list(os.scandir(self.dir.parent))
+        except OSError:
+            return []
+        found = []
+        for entry in entries:
+            named = _REBUILD_FOLDER.fullmatch(entry.name)
+            if named and named["index"] == self.dir.name and entry.is_dir(follow_symlinks=False):
+                if not _running(int(named["pid"]), named["started"], Path(entry.path)):
+                    found.append(Path(entry.path))
+        return sorted(found)
 
     # -- searching -----------------------------------------------------------------
 
@@ -868,6 +888,57 @@ def _compact_dates(query: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 def _clip(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
+
+
+# A rebuild's folders: index.tmp-<pid>-<start>, index.old-<pid>-<start> (or -<pid> alone: older pmops, no /proc)
+_REBUILD_FOLDER = re.compile(r"(?P<index>.+)\.(?:tmp|old)-(?P<pid>\d+)(?:-(?P<started>\d+))?")
+
+
+def _this_process() -> str:
+    """This process as a rebuild names its folders: its pid and, where the system says (Linux),
+    when it started, which tells it from a later process given the same pid."""
+    pid = os.getpid()
+    known = _process(pid)
+    return f"{pid}-{known[1]}" if known else str(pid)
+
+
+def _process(pid: int) -> tuple[str, int] | None:
+    """(state, start in clock ticks since boot) of a running process, from Linux's /proc; None
+    when it is gone, or on a system without /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rpartition(b")")[2].split()  # the name, in parentheses, may hold spaces
+        return fields[0].decode(), int(fields[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _running(pid: int, started: str | None, folder: Path) -> bool:
+    """Whether the process that named `folder` still runs. In doubt (a live pid on a system
+    that does not say when processes started), it does: its folder is kept."""
+    if pid <= 0:
+        return False  # 0 and below name process groups, never a rebuild
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:
+        pass  # another user's process: it exists
+    known = _process(pid)
+    if known is None:
+        return _process(os.getpid()) is None  # gone meanwhile (with /proc), or no /proc to ask
+    state, ticks = known
+    if state in ("Z", "X"):
+        return False  # killed; its parent has not collected it yet
+    if started is not None:
+        return int(started) == ticks
+    # A folder named by pid alone: the process must have started before the folder last changed.
+    try:
+        with open("/proc/stat", "rb") as handle:
+            boot = next(int(line.split()[1]) for line in handle if line.startswith(b"btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK") <= folder.stat().st_mtime + 1
+    except (OSError, ValueError, StopIteration):
+        return True
 
 
 def _reading(ix, read: Callable[[Any], T]) -> T:  # noqa: ANN001 - whoosh index

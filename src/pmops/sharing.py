@@ -241,8 +241,29 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
         shown = ", ".join(kb.rel(p) for p in leftovers[:3]) + (" …" if len(leftovers) > 3 else "")
         checks.append(Check("leftover files", False, f"{count(len(leftovers), 'temporary file')} of a stopped pmops command: {shown}",
                             "they hold nothing the KB needs (the files they were to replace are intact): delete them"))  # fmt: skip
+    stopped = index.leftovers()
+    if stopped:
+        shown = ", ".join(f"{p.name} ({_size(p)})" for p in stopped[:3]) + (" …" if len(stopped) > 3 else "")
+        where = f"{count(len(stopped), 'folder')} of a stopped index rebuild in {index.dir.parent}"
+        checks.append(Check("index leftovers", False, f"{where}: {shown}",
+                            "pmops index --rebuild removes them; or delete them: they hold nothing the KB needs"))  # fmt: skip
     checks.append(_search_server(kb, documents))
     return checks
+
+
+def _size(folder: Path) -> str:
+    """What the files under `folder` take, for a person: '311 MB'."""
+    total = 0
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(parent, name)).st_size
+            except OSError:
+                pass  # removed meanwhile
+    for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if total >= size:
+            return f"{total / size:.{0 if total >= 10 * size else 1}f} {unit}"
+    return count(total, "byte")
 
 
 def _leftover_temp_files(root: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -485,3 +486,66 @@ def test_a_commit_during_a_rebuild_is_caught_up(pmops, example_kb: Path) -> None
 
     KnowledgeBase.open(example_kb).index.refresh(commit_meanwhile, rebuild=True)
     assert [h["path"] for h in hits(pmops, "capybaras")] == ["late.md"]
+
+
+def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(pmops, kb: Path) -> None:  # noqa: ANN001
+    """A rebuild killed before its swap left its `index.tmp-<pid>` (311 MB at 10,000 documents)
+    for good, and doctor said nothing. A live rebuild's folder is never touched; a folder whose
+    pid a later process was given is a leftover."""
+    import contextlib
+    import os
+    import sys
+
+    (kb / "notes").mkdir()
+    for n in range(400):  # a moment's work, below the parallel writer's 500 documents
+        (kb / "notes" / f"note-{n}.md").write_text(f"# Note {n}\n\n" + f"Word{n} about capybaras and receipts. " * 60)
+    git(kb, "add", "notes")
+    git(kb, "commit", "-qm", "notes")
+    state = kb / ".git" / "pmops"
+
+    def written(folder: Path) -> int:
+        total = 0
+        with contextlib.suppress(OSError):  # swapped in meanwhile
+            for file in folder.iterdir():
+                with contextlib.suppress(OSError):  # Whoosh renames its files as it goes
+                    total += file.stat().st_size
+        return total
+
+    rebuild = subprocess.Popen([PMOPS, "index", "--rebuild"], cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed, deadline = None, time.monotonic() + 30
+    while killed is None and rebuild.poll() is None and time.monotonic() < deadline:  # killed once it wrote
+        killed = next((f for f in state.glob("index.tmp-*") if written(f)), None)
+    rebuild.kill()
+    rebuild.wait(timeout=10)
+    assert killed is not None and killed.name.startswith(f"index.tmp-{rebuild.pid}"), "the rebuild never made its folder"
+    (state / f"index.old-{rebuild.pid}").mkdir()  # as older pmops named them, and one killed mid-swap left
+    # Folders of a live process: the one it is building, and one of an earlier process with its pid.
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        proc = Path(f"/proc/{sleeper.pid}/stat")
+        ticks = proc.read_bytes().rpartition(b")")[2].split()[19].decode() if proc.exists() else None
+        live = state / (f"index.tmp-{sleeper.pid}-{ticks}" if ticks else f"index.tmp-{sleeper.pid}")
+        live.mkdir()
+        reused = [state / f"index.old-{sleeper.pid}"]  # older than the process now holding its pid
+        reused[0].mkdir()
+        os.utime(reused[0], (time.time() - 3600, time.time() - 3600))
+        if ticks:
+            reused.append(state / f"index.tmp-{sleeper.pid}-{int(ticks) - 100}")
+            reused[1].mkdir()
+        else:
+            reused = []  # without /proc, a live pid's folder is kept: no way to tell the processes apart
+        checks = {c["check"]: c for c in json.loads(pmops("doctor", "--json", code=1).stdout)}
+        left = checks["index leftovers"]
+        assert not left["ok"] and "pmops index --rebuild" in left["fix"]
+        stopped = sorted([killed.name, f"index.old-{rebuild.pid}", *(p.name for p in reused)])
+        assert left["detail"].startswith(f"{len(stopped)} folders of a stopped index rebuild in {state}: ")
+        shown = re.findall(r"(index\.\S+) \((\d+(?:\.\d)? [kMG]B|\d+ bytes?)\)", left["detail"])
+        assert [name for name, _ in shown] == stopped[:3] and live.name not in left["detail"]
+        assert dict(shown)[f"index.old-{rebuild.pid}"] == "0 bytes" and dict(shown).get(killed.name) != "0 bytes"
+        done = subprocess.run([PMOPS, "index", "--rebuild"], cwd=kb, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in state.glob("index.*-*")) == [live.name]
+        assert "index leftovers" not in {c["check"] for c in json.loads(pmops("doctor", "--json", code=None).stdout)}
+    finally:
+        sleeper.kill()
+        sleeper.wait(timeout=10)
