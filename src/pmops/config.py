@@ -17,13 +17,21 @@ _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 def read_yaml(path: Path, label: str) -> dict[str, Any]:
-    """Load a settings file with pmops' safe YAML; a missing file is empty."""
+    """Load a settings file of the KB (at its root) with pmops' safe YAML; a missing file is empty.
+    Read as every KB file is (store.read_file): never through a link out of the KB, nor a FIFO."""
+    from pmops import store
+    from pmops.errors import DocumentError
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = store.read_file(path.parent, path.name).decode("utf-8-sig")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except DocumentError as exc:
+        raise ConfigError(f"{label}: {exc.reason}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{label}: cannot read: {exc}") from None
+    except OSError as exc:  # the disk's failure, not the user's input
+        raise ConfigError(f"{label}: cannot read: {exc}", exit_code=1) from None
     try:
         data = yamlsafe.load(text)
     except yamlsafe.YAMLProblem as exc:

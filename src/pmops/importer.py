@@ -254,7 +254,7 @@ def _imported_keys(kb, doctype) -> dict[str, Path]:  # noqa: ANN001 - KnowledgeB
     keys: dict[str, Path] = {}
     for path in kb.paths(folder) if folder.is_dir() else ():
         try:
-            data = path.read_bytes()
+            data = kb.read_bytes(path)
             if KEY_FIELD.encode() + b":" not in data:
                 continue
             key = documents.parse(kb.rel(path), data).meta.get(KEY_FIELD)

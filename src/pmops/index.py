@@ -438,12 +438,22 @@ class Index:
             return sync
         updates: list[dict[str, Any]] = []
         deletes: list[str] = []
-        indexed = _reading(ix, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in changed})
+        from pmops import store
+
+        # A name that is not UTF-8 cannot be a term of the index: it never is one (`_read` says why).
+        named = [rel for rel in changed if store.shown(rel) == rel]
+        indexed = _reading(ix, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in named})
         for rel in sorted(changed):
-            data = self._read_bytes(rel) if self.kb.is_document(rel) else None  # then its time is looked at
+            try:  # then its time is looked at
+                data = self._read(rel) if self.kb.is_document(rel) else None
+            except DocumentError as exc:  # refused: a link out of the KB, a FIFO, a name not UTF-8…
+                problems[exc.path] = exc.reason
+                if indexed.get(rel) is not None:
+                    deletes.append(rel)
+                continue
             if data is None:
-                problems.pop(rel, None)
-                if indexed[rel] is not None:
+                problems.pop(store.shown(rel), None)
+                if indexed.get(rel) is not None:
                     deletes.append(rel)
                     sync.removed += 1
                 continue
@@ -502,11 +512,17 @@ class Index:
         sync.problems = problems
         return sync
 
-    def _read_bytes(self, rel: str) -> bytes | None:
+    def _read(self, rel: str) -> bytes | None:
+        """A KB file's bytes (through store.read_file, which refuses what is not a file of the
+        KB with a DocumentError, as any other failure to read is here); None when it is gone."""
+        from pmops import store
+
         try:
-            return (self.kb.root / rel).read_bytes()
-        except OSError:
+            return store.read_file(self.kb.root, rel)
+        except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise DocumentError(store.shown(rel), f"cannot read: {exc.strerror or exc}") from None
 
     def _document_fields(self, rel: str, data: bytes, problems: dict[str, str], sha: str) -> dict[str, Any] | None:
         """What the index holds for one file, or None (with the reason kept) when it is unreadable."""
@@ -578,7 +594,10 @@ class Index:
         writer = ix.writer(**options)
         try:
             for n, rel in enumerate(rels, 1):
-                data = self._read_bytes(rel)
+                try:
+                    data = self._read(rel)
+                except DocumentError as exc:  # refused: a link out of the KB, a FIFO, a name not UTF-8…
+                    sync.problems[exc.path], data = exc.reason, None
                 fields = self._document_fields(rel, data, sync.problems, content_hash(data)) if data is not None else None
                 if fields is not None:
                     writer.add_document(**fields)
@@ -746,10 +765,10 @@ class Index:
         stored = hit.fields()
         body = ""
         try:
-            from pmops import documents
+            from pmops import documents, store
 
-            body = _readable_body(documents.body_of((self.kb.root / stored["path"]).read_bytes()))
-        except (OSError, UnicodeDecodeError):
+            body = _readable_body(documents.body_of(store.read_file(self.kb.root, stored["path"])))
+        except (OSError, UnicodeDecodeError, DocumentError):  # changed since it was indexed: no snippet
             pass
         snippet = _snippet(body, stems) or " ".join(body.split())[:200]
         when = stored.get("date")

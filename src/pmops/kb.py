@@ -142,8 +142,9 @@ class KnowledgeBase:
     def _walk(self, under: Path | None = None) -> Iterator[os.DirEntry]:
         """Every markdown file of the KB (or below `under`), in a stable order.
 
-        Hidden files and folders (.git, .pmops), templates/, folder links, and file
-        links that leave the KB are skipped.
+        Hidden files and folders (.git, .pmops), templates/ and folder links are skipped;
+        whatever else is named *.md is yielded, for `read` to refuse with a reason when it is
+        not a file of the KB (a link that leaves it, a FIFO).
         """
         stack = [str(under or self.root)]
         while stack:
@@ -158,13 +159,15 @@ class KnowledgeBase:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in SKIP_DIRS:
                         folders.append(entry.path)
-                elif entry.name.endswith(".md") and (not entry.is_symlink() or self._inside(Path(entry.path))):
+                elif entry.name.endswith(".md"):
                     yield entry
             stack.extend(reversed(folders))
 
     def paths(self, under: Path | None = None) -> Iterator[Path]:
         """The KB's documents (below `under`). In a git repository: what git tracks or would
-        track — git-ignored files are not part of a shared KB — else every markdown file."""
+        track — git-ignored files are not part of a shared KB — else every markdown file.
+        Files `read` refuses (links out of the KB, FIFOs, names that are not UTF-8) are
+        included, so that whoever reads them can say which and why."""
         repo = self.repo
         if repo is None:
             yield from (Path(entry.path) for entry in self._walk(under))
@@ -172,7 +175,7 @@ class KnowledgeBase:
         for repo_rel in repo.list_files(self.pathspec(under)):
             rel = self.from_repo(repo_rel)
             path = self.root / rel if rel is not None else None
-            if path and self.is_document(rel) and path.is_file() and (not path.is_symlink() or self._inside(path)):
+            if path and self.is_document(rel) and os.path.exists(path):  # (a deleted, still tracked file is not)
                 yield path
 
     def is_document(self, rel: str) -> bool:
@@ -227,15 +230,19 @@ class KnowledgeBase:
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     def read(self, path: Path) -> Document:
-        """Read one file (raises DocumentError when it cannot be kept intact)."""
+        """Read one file (raises DocumentError when it cannot be kept intact, or is refused:
+        see store.read_file, the one way pmops reads a KB's files)."""
         rel = self.rel(path)
-        if not self._inside(path):
-            raise DocumentError(rel, "is a link that leaves the knowledge base; not read")
         try:
-            data = path.read_bytes()
+            data = self.read_bytes(path)
         except OSError as exc:
-            raise DocumentError(rel, f"cannot read: {exc.strerror}") from None
+            raise DocumentError(rel, f"cannot read: {exc.strerror or exc}") from None
         return documents.parse(rel, data)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """One file's bytes, read as every file of the KB is (store.read_file): DocumentError
+        when refused (a link out of the KB, a FIFO, too large…), OSError when unreadable."""
+        return store.read_file(self.root, self.rel(path))
 
     def type_of(self, doc: Document) -> DocType | Page:
         """By id prefix first (a moved file keeps its type), then by top folder, else a page."""
@@ -566,7 +573,7 @@ class KnowledgeBase:
     def taxonomy_change(self, added: list[str]) -> tuple[Path, Document | None, Document]:
         path = self.root / taxonomy.FILENAME
         if path.exists():
-            before = documents.parse_yaml_file(taxonomy.FILENAME, path.read_bytes())
+            before = documents.parse_yaml_file(taxonomy.FILENAME, self.read_bytes(path))
         else:
             before = documents.parse_yaml_file(taxonomy.FILENAME, b"")
         current = before.meta.get(taxonomy.UNSORTED) or []
@@ -588,6 +595,8 @@ class KnowledgeBase:
         committed, to commit with these. Returns the commit sha, or None when commits are
         off. A failed commit leaves the files on disk and says so.
         """
+        for path, _, _ in changes:  # before anything is written: never through a link out of the KB
+            store.check_inside(self.root, path)
         commit = self.config.commit if commit is None else commit
         repo = self.repo if commit else None
         if commit and repo is None:

@@ -61,7 +61,7 @@ def rows(kb, record) -> list[Row]:  # noqa: ANN001
     if not path.exists():
         return []
     try:
-        lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        lines = list(csv.reader(io.StringIO(kb.read_bytes(path).decode("utf-8"))))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DocumentError(kb.rel(path), f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
     found = []
@@ -117,7 +117,7 @@ def record_value(kb, name: str, value: str, day: str | None = None, *, commit: b
     before_rows = read_values(kb, record)
     by_day = dict(before_rows)
     by_day[when] = number
-    before = RawFile(kb.rel(path), path.read_bytes()) if path.exists() else None
+    before = RawFile(kb.rel(path), kb.read_bytes(path)) if path.exists() else None
     after = RawFile(kb.rel(path), _csv(sorted(by_day.items())))
     sha = kb.write([(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit)
     return record, when, number, sha

@@ -1,4 +1,4 @@
-"""Files on disk: atomic replacement, change detection, and the KB write lock."""
+"""Files on disk: the one way a KB file is read, atomic replacement, change detection, the KB write lock."""
 
 from __future__ import annotations
 
@@ -10,11 +10,129 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from pmops.documents import content_hash
-from pmops.errors import Conflict, LockTimeout
+from pmops.documents import MAX_BYTES, content_hash
+from pmops.errors import Conflict, DocumentError, InvalidInput, LockTimeout
 
 LOCK_TIMEOUT = 30.0
 TEMP_SUFFIX = ".pmops-tmp"  # a file being written; git-ignored by `pmops init`
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}  # fmt: skip
+_READ_FLAGS = (os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0))  # fmt: skip
+
+
+def shown(rel: str) -> str:
+    """A path as a person can read it: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) written as `\\xff`. The same as `rel` for every valid name."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return rel
+
+
+def read_file(root: Path, rel: str, *, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the file `rel` of the KB at `root` (resolved): every read of a KB file comes here.
+
+    Refused with a DocumentError (code "refused", the path as `shown`), before anything is
+    read: a name that is not UTF-8; a path outside `root`, or whose links lead out of it (a
+    committed `leak.md -> /etc/passwd`); anything but a regular file, which is never opened
+    (a FIFO would block, `/dev/zero` never ends); a file larger than `limit`, of which at most
+    `limit` + 1 bytes are read. FileNotFoundError when there is no such file (or only a link
+    to none); any other OSError (permission denied, an I/O error) as it is.
+    """
+    name = shown(rel)
+    if name != rel:
+        if not os.path.lexists(os.path.join(root, rel)):
+            raise FileNotFoundError(2, "no such file", name)
+        raise DocumentError(name, "the file name is not valid UTF-8; not read", hint="rename the file", code="refused")
+    top = os.fspath(root)
+    try:
+        real, mode = _resolve(top, rel)
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise DocumentError(rel, f"is {kind}, not a file; not read", code="refused")
+    except (FileNotFoundError, NotADirectoryError):
+        raise FileNotFoundError(2, "no such file", rel) from None
+    data, size = _read_at_most(real, limit)
+    if data is None:
+        raise DocumentError(rel, "is not a regular file; not read", code="refused")
+    if len(data) > limit:
+        raise DocumentError(rel, f"file too large ({size // 1024} KiB > {limit // 1024} KiB)", code="refused")
+    return data
+
+
+def _read_at_most(path: str, limit: int) -> tuple[bytes | None, int]:
+    """(at most `limit` + 1 bytes of the regular file at `path`, its size); None for anything
+    else. O_NOFOLLOW and O_NONBLOCK: a link or FIFO that replaced the file since it was looked
+    at is not followed or waited for."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, st.st_size
+        chunks, size = [], 0
+        while size <= limit:  # one read, unless the file system hands out less at a time
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), max(st.st_size, size)
+    finally:
+        os.close(fd)
+
+
+def _resolve(top: str, rel: str) -> tuple[str, int]:
+    """Where `rel` really is, and what it is (its lstat mode); DocumentError when that is
+    outside the KB. One lstat per part of a plain path without links (the common case)."""
+    at = top
+    parts = rel.split("/")
+    if all(part not in ("", ".", "..") for part in parts) and not os.path.isabs(rel):
+        for part in parts:
+            at = os.path.join(at, part)
+            mode = os.lstat(at).st_mode
+            if stat.S_ISLNK(mode):
+                break
+        else:
+            return at, mode
+    if not within(os.path.normpath(os.path.join(top, rel)), top):
+        raise DocumentError(rel, "is outside the knowledge base; not read", code="refused")
+    real = os.path.realpath(os.path.join(top, rel))
+    if not within(real, os.path.realpath(top)):
+        raise DocumentError(rel, f"is a link that leaves the knowledge base (to {shown(real)}); not read", code="refused")
+    return real, os.lstat(real).st_mode
+
+
+def within(path: str, root: str | os.PathLike) -> bool:
+    """Whether `path` (absolute, normalised) is `root` or below it, by name alone."""
+    top = os.fspath(root)
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def check_inside(root: Path, path: Path) -> None:
+    """Refuse (exit 2) to write `path` when a link on the way leads out of the KB at `root`: with
+    `decisions` a committed link to a folder elsewhere, a new decision would land there."""
+    top = os.path.realpath(root)
+    folder = os.path.dirname(os.path.abspath(path))
+    if within(os.path.realpath(folder), top):
+        return
+    # Name the first folder on the way that is a link out of the KB.
+    rel = os.path.relpath(folder, top)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise InvalidInput(f"{shown(folder)}: is outside the knowledge base; nothing was written")
+    at = top
+    for part in Path(rel).parts:
+        at = os.path.join(at, part)
+        target = os.path.realpath(at)
+        if not within(target, top):
+            break
+    raise InvalidInput(
+        f"{shown(os.path.relpath(at, top))}: is a link that leaves the knowledge base (to {shown(target)}); nothing was written",
+        hint="pmops writes only inside the knowledge base: make it a folder of the KB",
+    )
 
 
 def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None, durable: bool = True) -> None:
@@ -31,10 +149,14 @@ def atomic_write(path: Path, data: bytes, *, expected_sha: str | None = None, du
         mode = None
     if mode is not None and stat.S_ISLNK(mode):
         raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise Conflict(f"{path}: is not a regular file; nothing was written")
     current = None
     if mode is not None:
         with contextlib.suppress(FileNotFoundError):
-            current = path.read_bytes()
+            current, _ = _read_at_most(os.fspath(path), MAX_BYTES)  # larger: not what was read
+            if current is None:
+                raise Conflict(f"{path}: is not a regular file; nothing was written")
     if current is not None and (expected_sha is None or content_hash(current) != expected_sha):
         what = "already exists" if expected_sha is None else "changed on disk since it was read"
         raise Conflict(f"{path}: {what}; nothing was written", hint="run the command again")
@@ -93,9 +215,9 @@ def undo(path: Path, before, after) -> None:  # noqa: ANN001 - documents.Documen
     Only when the file is still what the command wrote; anything else is left alone.
     """
     try:
-        if content_hash(path.read_bytes()) != content_hash(after.to_bytes()):
+        if _read_at_most(os.fspath(path), len(after.to_bytes()))[0] != after.to_bytes():
             return
-    except FileNotFoundError:
+    except OSError:  # gone, or replaced by a link: not what this command wrote
         return
     if before is None:
         path.unlink()

@@ -19,15 +19,51 @@ def search_path(kb_root: Path | None) -> list[Path]:
     return [p for p in candidates if p.is_dir()]
 
 
+def _kb_loader(kb_root: Path):  # noqa: ANN202 - a jinja2 loader
+    """The KB's own templates/, read as every KB file is (store.read_file): a template that is
+    a link out of the KB (`insight.md.j2 -> ~/.ssh/id_rsa`) is refused, never rendered into a
+    document and committed."""
+    import os
+
+    from jinja2 import BaseLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    from pmops import store
+    from pmops.errors import DocumentError
+
+    class KBTemplates(BaseLoader):
+        def get_source(self, environment, template: str):  # noqa: ANN001, ANN202
+            rel = "/".join(["templates", *split_template_path(template)])
+            try:
+                source = store.read_file(kb_root, rel).decode("utf-8")
+            except FileNotFoundError:
+                raise TemplateNotFound(template) from None
+            except DocumentError as exc:
+                raise ConfigError(f"{exc.path}: {exc.reason}") from None
+            path = os.path.join(kb_root, rel)
+            mtime = os.stat(path).st_mtime_ns
+
+            def uptodate() -> bool:
+                try:
+                    return os.stat(path).st_mtime_ns == mtime
+                except OSError:
+                    return False
+
+            return source, path, uptodate
+
+    return KBTemplates()
+
+
 @lru_cache(maxsize=4)
-def _environment(paths: tuple[Path, ...], html: bool = False):  # noqa: ANN202 - jinja2 is imported lazily
-    from jinja2 import FileSystemLoader, StrictUndefined
+def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | None = None):  # noqa: ANN202 - jinja2 is imported lazily
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    shipped = FileSystemLoader([str(p) for p in paths if kb_root is None or p != kb_root / "templates"])
     # Sandboxed: a KB's templates come from its repository, written by any teammate.
     # Markdown is not escaped; HTML is (user text can hold '<script>').
     return SandboxedEnvironment(
-        loader=FileSystemLoader([str(p) for p in paths]),
+        loader=ChoiceLoader([_kb_loader(kb_root), shipped]) if kb_root is not None else shipped,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -46,7 +82,9 @@ def render(template: str, kb_root: Path | None, /, _html: bool = False, **contex
 
     paths = tuple(search_path(kb_root))
     try:
-        return _environment(paths, _html).get_template(template).render(**context)
+        return _environment(paths, _html, kb_root).get_template(template).render(**context)
+    except ConfigError:
+        raise
     except TemplateNotFound:
         raise ConfigError(f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}") from None
     except TemplateError as exc:

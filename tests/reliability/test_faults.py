@@ -132,3 +132,39 @@ def test_mutated_documents_never_crash_read_lint_index_or_search(pmops, example_
         assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
     for path, data in mutated.items():
         assert path.read_bytes() == data, f"{path.name} was modified"
+
+
+def _bounded_memory() -> None:
+    import resource
+
+    limit = 1536 * 1024 * 1024  # reading /dev/zero fails here, not on the machine
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def test_hostile_files_never_crash_hang_or_leak(example_kb: Path, tmp_path: Path) -> None:
+    """The fuzz suite's hostile files, all committed at once after the index was built (so the
+    catch-up meets them): links out of the KB (to a secret, /dev/zero, a FIFO), a name that is
+    not UTF-8, and an untracked FIFO. Each command ends in time, exits in the documented set,
+    and never shows the secret."""
+    secret = "root:x:0:0:hostile-secret"
+    (tmp_path / "secret.txt").write_text(secret + "\n")
+    os.mkfifo(tmp_path / "pipe")
+    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True, timeout=120)
+    insights = example_kb / "insights"
+    (insights / "leak.md").symlink_to(tmp_path / "secret.txt")
+    (insights / "zero.md").symlink_to("/dev/zero")
+    (insights / "pipe.md").symlink_to(tmp_path / "pipe")
+    victim = sorted(insights.glob("ins-*.md"))[0]
+    os.rename(victim, os.fsencode(insights) + b"/bad\xff" + os.fsencode(victim.name))
+    git(example_kb, "add", "-A")
+    git(example_kb, "commit", "-qm", "hostile files")
+    os.mkfifo(example_kb / "handbook" / "fifo.md")
+    for args in (["lint", "--json"], ["index", "--json"], ["search", "approval", "--json"], ["search", "root", "--json"],
+                 ["insight", "list", "--json"], ["links", "ins-260114-57h6", "--json"], ["report", "--format", "json"],
+                 ["doctor"], ["index", "--rebuild", "--json"]):  # fmt: skip
+        done = subprocess.run([PMOPS, *args], cwd=example_kb, capture_output=True, text=True, timeout=60,
+                              preexec_fn=_bounded_memory)  # fmt: skip
+        assert done.returncode in (0, 1, 2), (args, done.returncode, done.stderr)
+        assert "Traceback" not in done.stderr and secret not in done.stdout + done.stderr, (args, done.stderr)
+    problems = {p["path"] for p in json.loads(done.stdout)["problems"]}
+    assert {"insights/leak.md", "insights/zero.md", "insights/pipe.md", f"insights/bad\\xff{victim.name}"} <= problems

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,14 +38,40 @@ class Report:
 def _targets(kb, paths: Iterable[Path]) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
     chosen: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            chosen.extend(kb.paths(path.resolve()))
-        elif path.is_file():
-            if path.suffix == ".md":
-                chosen.append(path.resolve())
-        else:
-            raise InvalidInput(f"{path}: no such file or folder")
+        chosen.extend(_target(kb, path))
     return chosen
+
+
+def _target(kb, path: Path) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
+    """The markdown files a path the user named stands for: a folder's, or the file itself
+    (any other file: none). Anything else is bad usage, said in one line (exit 2)."""
+    from pmops.store import shown, within
+
+    named = shown(str(path))
+    given = os.path.abspath(path)
+    if not os.path.lexists(given):
+        raise InvalidInput(f"{named}: no such file or folder")
+    real = os.path.realpath(given)
+    if not within(real, kb.root):
+        # Through a link of the KB (the path, or a folder on it, is in the KB), or elsewhere.
+        parent = os.path.join(os.path.realpath(os.path.dirname(given)), os.path.basename(given))
+        if within(os.path.normpath(given), kb.root) or within(parent, kb.root):
+            raise InvalidInput(f"{named}: is a link that leaves the knowledge base (to {shown(real)}); not read")
+        raise InvalidInput(f"{named}: is outside the knowledge base ({shown(str(kb.root))})",
+                           hint="lint the KB's files, or pass --kb to lint another knowledge base")  # fmt: skip
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:
+        raise InvalidInput(f"{named}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        return list(kb.paths(Path(real)))
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise InvalidInput(f"{named}: is {kind}, not a file; not read")
+    if path.suffix != ".md":
+        return []
+    lexical = os.path.normpath(given)
+    return [Path(lexical if within(lexical, kb.root) else real)]  # a link in the KB is named as such
 
 
 def run(kb, paths: Iterable[Path] = (), today: dt.date | None = None) -> Report:  # noqa: ANN001 - KnowledgeBase
