@@ -270,7 +270,7 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
             renamed = list(dict.fromkeys(new if t == old else t for t in tags))
             changes.append((kb.root / record.path, record.doc, record.doc.with_fields({"tags": renamed})))
     path = kb.root / taxonomy.FILENAME
-    before = documents.parse_yaml_file(taxonomy.FILENAME, path.read_bytes()) if path.exists() else None
+    before = documents.parse_yaml_file(taxonomy.FILENAME, kb.read_bytes(path)) if path.exists() else None
     known = old in vocabulary.tags or old in vocabulary.synonyms or old in vocabulary.deprecated
     if before is None or (not known and not changes):
         raise NotFound(f"tag '{old}' is neither in {taxonomy.FILENAME} nor used by any document")
