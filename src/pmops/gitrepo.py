@@ -144,6 +144,17 @@ class Repo:
         out = self.run("ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", pathspec)[1]
         return set(filter(None, out.split("\0")))
 
+    def ignored(self, paths: list[str]) -> set[str]:
+        """Those of `paths` (repository-relative) that git ignores and does not track: what
+        `list_files` leaves out. Empty when git cannot tell (a path beyond a folder link)."""
+        if not paths:
+            return set()
+        kwargs = self._popen_kwargs()
+        kwargs.pop("stdin")
+        done = subprocess.run(["git", "--no-optional-locks", "check-ignore", "-z", "--stdin"],
+                              input="\0".join(paths), **kwargs, check=False)  # fmt: skip
+        return set(filter(None, done.stdout.split("\0"))) if done.returncode == 0 else set()
+
     # -- state ---------------------------------------------------------------------
 
     def identity(self) -> Identity:

@@ -440,12 +440,17 @@ class Index:
         deletes: list[str] = []
         from pmops import store
 
+        if self.mode == "git" and any(rel.rpartition("/")[2] == ".gitignore" for rel in changed):
+            # Files indexed before the rules changed may be ignored now: they leave the index.
+            every = _reading(ix, lambda searcher: {_text(t) for t in searcher.reader().lexicon("path")})
+            changed = changed | self._ignored(every)
+        ignored = self._ignored(changed)
         # A name that is not UTF-8 cannot be a term of the index: it never is one (`_read` says why).
         named = [rel for rel in changed if store.shown(rel) == rel]
         indexed = _reading(ix, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in named})
         for rel in sorted(changed):
             try:  # then its time is looked at
-                data = self._read(rel) if self.kb.is_document(rel) else None
+                data = self._read(rel) if self.kb.is_document(rel) and rel not in ignored else None
             except DocumentError as exc:  # refused: a link out of the KB, a FIFO, a name not UTF-8…
                 problems[exc.path] = exc.reason
                 if indexed.get(rel) is not None:
@@ -523,6 +528,15 @@ class Index:
             return None
         except OSError as exc:
             raise DocumentError(store.shown(rel), f"cannot read: {exc.strerror or exc}") from None
+
+    def _ignored(self, rels: set[str]) -> set[str]:
+        """Those of `rels` git ignores and does not track: not part of a shared KB, they are
+        never indexed, as a rebuild (which reads `KnowledgeBase.paths`) never reads them."""
+        repo = self.kb.repo
+        if repo is None:
+            return set()
+        asked = [self.kb.to_repo(rel) for rel in rels if self.kb.is_document(rel)]
+        return {rel for rel in map(self.kb.from_repo, repo.ignored(asked)) if rel is not None}
 
     def _document_fields(self, rel: str, data: bytes, problems: dict[str, str], sha: str) -> dict[str, Any] | None:
         """What the index holds for one file, or None (with the reason kept) when it is unreadable."""
@@ -976,6 +990,10 @@ def _reading(ix, read: Callable[[Any], T]) -> T:  # noqa: ANN001 - whoosh index
             if attempt == READ_ATTEMPTS - 1 or ix.latest_generation() == generation:
                 raise
     raise AssertionError("unreachable")
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _did_you_mean(searcher, text: str, finds: Callable[[str], bool]) -> str | None:  # noqa: ANN001 - whoosh Searcher

@@ -199,6 +199,10 @@ class KnowledgeBase:
         prefix = self._repo_prefix
         return repo_rel[len(prefix) :] if repo_rel.startswith(prefix) else None
 
+    def to_repo(self, rel: str) -> str:
+        """A KB-relative path as repository-relative (what git takes and prints)."""
+        return self._repo_prefix + rel
+
     @cached_property
     def _repo_prefix(self) -> str:
         rel = os.path.relpath(self.root, self.repo.root).replace(os.sep, "/")

@@ -156,6 +156,23 @@ def test_nothing_is_written_through_a_folder_link_out_of_the_kb(pmops, kb: Path,
     assert git(kb, "status", "--porcelain") == ""
 
 
+def test_git_ignored_files_are_never_indexed_by_a_catch_up_or_a_rebuild(pmops, kb: Path) -> None:
+    def found(word: str) -> list[str]:
+        return [hit["path"] for hit in json.loads(pmops("search", word, "--json").stdout)]
+
+    (kb / "okapi.md").write_text("# Okapi\n\nokapi notes\n")
+    assert found("okapi") == ["okapi.md"]
+    with open(kb / ".gitignore", "a") as handle:
+        handle.write("okapi.md\ninsights/\n")
+    assert found("okapi") == []  # ignored since it was indexed: it leaves the index
+    pmops("index", "--rebuild")
+    assert found("okapi") == []
+    pmops("insight", "add", "--title", "Walrus seen", "--source", "survey", "--no-commit")
+    assert found("walrus") == []  # a write's own file, ignored: not indexed either
+    pmops("index", "--rebuild")
+    assert found("walrus") == []
+
+
 def test_lint_of_a_path_outside_the_kb_a_folder_outside_or_a_fifo(pmops, kb: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
