@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -81,6 +82,52 @@ class Document:
         closing = self.closing or ("" if self.bare else "---" + self.newline)
         return replace(self, opening=opening, frontmatter=frontmatter, closing=closing, meta=meta)
 
+    def with_list_items(self, key: str, change: Callable[[str], str | None]) -> Document:
+        """A copy in which each item of the top-level list `key` (`[a, b]`, `- a` lines, or a
+        single value) is `change(item)`, or is removed where that is None. Only the items' own
+        text changes: comments — after the items or on lines between them — quotes, spacing and
+        line ends stay. DocumentError when the value is written in a way not edited in place
+        (a mapping, an anchor, a block scalar…), or when the result would read otherwise."""
+        lines = self.frontmatter.splitlines(keepends=True)
+        span = _key_span(lines, key)
+        value = self.meta.get(key)
+        values = value if isinstance(value, list) else [value]
+        if span is None or not all(isinstance(v, str) for v in values):
+            raise DocumentError(self.path, f"'{key}' is not a list of values to edit in place", line=1)
+        start = sum(map(len, lines[: span[0]]))
+        colon = start + _TOP_KEY.match(lines[span[0]]).end()  # type: ignore[union-attr]
+        colon = self.frontmatter.rindex(":", start, colon) + 1
+        unusual = DocumentError(self.path, f"'{key}' is not written in a way pmops edits in place", line=1)
+        try:
+            items = _list_items(self.frontmatter, colon)
+        except (IndexError, ValueError):  # ran off the text; an escape, left to YAML
+            items = None
+        if items is None or [item for _, _, item, _ in items] != values:
+            raise unusual
+        edits: list[tuple[int, int, str]] = []
+        after: list[str] = []
+        for n, (begin, end, item, _) in enumerate(items):
+            changed = change(item)
+            if changed is None:
+                removal = _removal(self.frontmatter, items, n)
+                if removal is None:
+                    raise unusual
+                edits += removal
+            else:
+                after.append(changed)
+                if changed != item:
+                    edits.append((begin, end, _written_like(self.frontmatter[begin:end], changed)))
+        edits.sort()
+        if any(a[1] > b[0] for a, b in zip(edits, edits[1:])):  # items removed side by side
+            raise unusual
+        text = self.frontmatter
+        for begin, end, new in reversed(edits):
+            text = text[:begin] + new + text[end:]
+        meta = _load_meta(self.path, text, 1)
+        if meta != {**self.meta, key: after if isinstance(value, list) else after[0]}:
+            raise DocumentError(self.path, "cannot change the front-matter without loss", line=1)
+        return replace(self, frontmatter=text, meta=meta)
+
     def with_body(self, body: str) -> Document:
         return replace(self, body=body)
 
@@ -88,6 +135,123 @@ class Document:
         """1-based line of a top-level front-matter key (1 when absent), for findings."""
         span = _key_span(self.frontmatter.splitlines(keepends=True), key)
         return 1 + self.opening.count("\n") + span[0] if span else 1
+
+
+def _list_items(text: str, at: int) -> list[tuple[int, int, str, str]] | None:
+    """The items of the value that starts after the colon at `at`: (start, end, value, form),
+    where form is "flow" (`[a, b]`, which may span lines), "block" (`- a` lines) or "single";
+    None for any other way of writing it. Positions are in `text`."""
+    i = at
+    while text[i] in " \t":
+        i += 1
+    if text[i] in "\r\n#":  # a block list on the lines below (comments and blank lines between)
+        items = []
+        line = text.index("\n", i) + 1 if "\n" in text[i:] else len(text)
+        while line < len(text):
+            end = text.find("\n", line)
+            end = len(text) if end < 0 else end + 1
+            row = text[line:end]
+            dash = re.match(r"[ \t]*-[ \t]+(?=\S)", row)
+            if dash:
+                begin, stop, item = _token(text, line + dash.end(), "")
+                if text[stop:end].strip() and not re.match(r"[ \t]+#", text[stop:end]):
+                    return None  # more after the item: a mapping, a nested list…
+                items.append((begin, stop, item, "block"))
+            elif row.strip() and not row.lstrip().startswith("#"):
+                break  # the next key
+            line = end
+        return items or None
+    if text[i] == "[":
+        items, i = [], i + 1
+        while True:
+            i = _skip_space(text, i)
+            if text[i] == "]":
+                return items
+            begin, stop, item = _token(text, i, ",]")
+            items.append((begin, stop, item, "flow"))
+            i = _skip_space(text, stop)
+            if text[i] == ",":
+                i += 1
+            elif text[i] != "]":
+                return None
+    if text[i] in "{|>&*!%@`,]}":
+        return None  # a mapping, a block scalar, an anchor, an alias, a YAML tag…
+    begin, stop, item = _token(text, i, "")
+    rest = text[stop : text.find("\n", stop) if "\n" in text[stop:] else len(text)]
+    return [(begin, stop, item, "single")] if not rest.strip() or re.match(r"[ \t]+#", rest) else None
+
+
+def _skip_space(text: str, i: int) -> int:
+    """Past spaces, line breaks and comments inside a flow list."""
+    while True:
+        if text[i] in " \t\r\n":
+            i += 1
+        elif text[i] == "#":
+            i = text.index("\n", i)
+        else:
+            return i
+
+
+def _token(text: str, i: int, stops: str) -> tuple[int, int, str]:
+    """One scalar starting at `i`: (start, end, its value). Plain scalars end at a line end,
+    at ` #`, or at one of `stops` (`,` and `]` in a flow list)."""
+    if text[i] == "'":
+        j = i + 1
+        while text[j] != "'" or text[j + 1 : j + 2] == "'":
+            j += 2 if text[j] == "'" else 1
+        return i, j + 1, text[i + 1 : j].replace("''", "'")
+    if text[i] == '"':
+        j = i + 1
+        while text[j] != '"':
+            j += 2 if text[j] == "\\" else 1
+        if "\\" in text[i:j]:
+            raise ValueError("an escape: left to YAML")
+        return i, j + 1, text[i + 1 : j]
+    j = i
+    while j < len(text) and text[j] not in "\r\n" + stops and not (text[j] == "#" and text[j - 1] in " \t"):
+        j += 1
+    while j > i and text[j - 1] in " \t":
+        j -= 1
+    return i, j, text[i:j]
+
+
+def _written_like(old: str, value: str) -> str:
+    """`value` written as `old` was: in the same quotes, or plain where YAML reads it back."""
+    if old[:1] == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if old[:1] == '"' and '"' not in value and "\\" not in value:
+        return '"' + value + '"'
+    flow = yamlsafe.dump({"k": [value]})  # "k: [value]" or "k: ['&value']": the writer's own quoting
+    return flow[flow.index("[") + 1 : flow.rindex("]")]
+
+
+def _removal(text: str, items: list[tuple[int, int, str, str]], n: int) -> list[tuple[int, int, str]] | None:
+    """The edits that take item `n` out of its list, keeping any comment beside it; None for a
+    single value (it would leave no list)."""
+    begin, end, _, form = items[n]
+    if form == "single":
+        return None
+    if form == "block":
+        start = text.rindex("\n", 0, begin) + 1 if "\n" in text[:begin] else 0
+        stop = text.find("\n", end)
+        stop = len(text) if stop < 0 else stop + 1
+        comment = re.match(r"[ \t]+(#[^\r\n]*)", text[end:stop])
+        if comment:  # "  - old  # why" keeps "  # why"
+            indent = re.match(r"[ \t]*", text[start:]).group()  # type: ignore[union-attr]
+            return [(start, end + comment.end(), indent + comment.group(1))]
+        return [(start, stop, "")]
+    comma = _skip_space(text, end)
+    if text[comma] == ",":  # "old, b" -> "b" (a comment between the two stays)
+        gap = comma + 1
+        while text[gap] in " \t" and text[gap + 1 : gap + 2] not in ("#", ""):
+            gap += 1
+        return [(begin, end, ""), (comma, gap, "")]
+    if n == 0:
+        return [(begin, end, "")]  # the only item: "[old]" -> "[]"
+    comma = _skip_space(text, items[n - 1][1])  # "a, old" -> "a"
+    while begin > 0 and text[begin - 1] in " \t":
+        begin -= 1
+    return [(comma, comma + 1, ""), (begin, end, "")]
 
 
 def _reloaded(changes: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from pmops import customers, taxonomy
-from pmops.errors import InvalidInput, NotFound
+from pmops.errors import DocumentError, InvalidInput, NotFound
 from pmops.text import count
 
 GROUPINGS = ("tag", "area", "segment")
@@ -242,7 +242,8 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
 
     NEW is read as the taxonomy reads it: a synonym of another tag stands for that tag (OLD
     is merged into it); a synonym of OLD itself becomes the tag, OLD its synonym; a
-    deprecated tag is refused. In documents only the `tags:` line changes.
+    deprecated tag is refused. In documents only the tag's own text changes: comments beside
+    it and between the lines of a list stay.
     """
     from pmops import documents
 
@@ -267,8 +268,7 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
     for record in kb.records():
         tags = record.values.get("tags") or []
         if old in tags and record.type != "page":
-            renamed = list(dict.fromkeys(new if t == old else t for t in tags))
-            changes.append((kb.root / record.path, record.doc, record.doc.with_fields({"tags": renamed})))
+            changes.append((kb.root / record.path, record.doc, _tag_renamed(record.doc, tags, old, new)))
     path = kb.root / taxonomy.FILENAME
     before = documents.parse_yaml_file(taxonomy.FILENAME, kb.read_bytes(path)) if path.exists() else None
     known = old in vocabulary.tags or old in vocabulary.synonyms or old in vocabulary.deprecated
@@ -282,6 +282,27 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
     changes.append((path, before, after))
     message = f"pmops: rename tag {old} to {new} ({count(len(changes) - 1, 'document')})"
     return Renamed(old, new, len(changes) - 1, kb.write(changes, message, commit=commit), note)
+
+
+def _tag_renamed(doc, tags: list[str], old: str, new: str):  # noqa: ANN001, ANN202 - Document
+    """The document with OLD written as NEW in its tags, or taken out where NEW is there already.
+    Edited in place (quotes, comments and layout kept); a list written in a way that cannot be
+    edited in place (quoted with escapes, say) is written anew, as it always was."""
+    kept = new in tags
+
+    def renamed(tag: str) -> str | None:
+        nonlocal kept
+        if tag != old:
+            return tag
+        if kept:
+            return None
+        kept = True
+        return new
+
+    try:
+        return doc.with_list_items("tags", renamed)
+    except DocumentError:
+        return doc.with_fields({"tags": list(dict.fromkeys(new if t == old else t for t in tags))})
 
 
 def _renamed_taxonomy(doc, old: str, new: str, new_exists: bool):  # noqa: ANN001, ANN201 - Document

@@ -111,3 +111,33 @@ def test_tags_rename_in_a_taxonomy_written_in_flow_style(pmops, kb: Path) -> Non
     pmops("tags", "rename", "data-export", "export")
     vocabulary = yaml.safe_load((kb / "taxonomy.yaml").read_text())
     assert vocabulary == {"facets": {"theme": ["export", "pricing"]}, "synonyms": {"csv": "export", "data-export": "export"}}
+
+
+def test_tags_rename_changes_only_the_tags_own_text_and_keeps_every_comment(pmops, kb: Path) -> None:
+    """The tags line was written anew: `tags: [a, b]  # why` lost its comment, and a block list
+    lost the comment lines between its items."""
+    (kb / "taxonomy.yaml").write_text("facets:\n  theme: [data-export, pricing, exports]\n")
+    head = "---\nid: ins-260301-{0}\ntitle: Note {0}\ndate: 2026-03-01\nsource: survey\n"
+    files = {  # name: (before, after), written by hand
+        "flow": ("tags: [data-export, pricing]  # why: the CSV thread\n",
+                 "tags: [exports, pricing]  # why: the CSV thread\n"),
+        "block": ("tags:\n  - pricing\n  # not data-export yet\n  - 'data-export'   # asked twice\n",
+                  "tags:\n  - pricing\n  # not data-export yet\n  - 'exports'   # asked twice\n"),
+        "merged": ("tags:\n  - exports\n  - data-export  # from the survey\n  - pricing\n",
+                   "tags:\n  - exports\n  # from the survey\n  - pricing\n"),
+        "crlf": ("tags: [pricing,  # first\n  data-export]\n",
+                 "tags: [pricing,  # first\n  exports]\n"),
+    }
+    for n, (name, (before, _)) in enumerate(files.items()):
+        text = head.format(f"{n:04d}") + before + "---\n\nBody.\n"
+        (kb / "insights" / f"{name}.md").write_bytes(text.replace("\n", "\r\n" if name == "crlf" else "\n").encode())
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "notes")
+    pmops("tags", "rename", "data-export", "exports")
+    for n, (name, (_, after)) in enumerate(files.items()):
+        text = head.format(f"{n:04d}") + after + "---\n\nBody.\n"
+        expected = text.replace("\n", "\r\n" if name == "crlf" else "\n").encode()
+        assert (kb / "insights" / f"{name}.md").read_bytes() == expected, name
+    assert git(kb, "status", "--porcelain") == ""
+    shown = json.loads(pmops("insight", "list", "--tag", "exports", "--json").stdout)
+    assert sorted(i["title"] for i in shown) == ["Note 0000", "Note 0001", "Note 0002", "Note 0003"]

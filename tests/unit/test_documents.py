@@ -6,6 +6,8 @@ import datetime as dt
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmops import documents
 from pmops.errors import DocumentError
@@ -111,3 +113,51 @@ def test_billion_laughs_is_refused_at_once() -> None:
 def test_a_key_named_content_or_handler_is_kept() -> None:
     doc = parse("---\ncontent: x\nhandler: y\n1: z\n---\n")
     assert doc.meta == {"content": "x", "handler": "y", "1": "z"}
+
+
+def test_list_items_change_in_place_keeping_comments_quotes_and_line_ends() -> None:
+    text = "---\r\ntitle: A\r\ntags: [a, 'old', b]  # why\r\nz: 1\r\n---\r\nBody\r\n"
+    assert parse(text).with_list_items("tags", lambda t: "new" if t == "old" else t).to_bytes() == (
+        text.replace("'old'", "'new'").encode()
+    )
+    block = "---\ntags:\n  - a\n# not b yet\n  - old   # kept\n  - c\n---\n"
+    renamed = parse(block).with_list_items("tags", lambda t: "&odd" if t == "old" else t)
+    assert renamed.text() == block.replace("- old ", "- '&odd' ") and renamed.meta == {"tags": ["a", "&odd", "c"]}
+    dropped = parse(block).with_list_items("tags", lambda t: None if t == "old" else t)
+    assert dropped.text() == block.replace("  - old   # kept\n", "  # kept\n") and dropped.meta == {"tags": ["a", "c"]}
+    assert parse("---\ntags: [old, b]\n---\n").with_list_items("tags", lambda t: t if t == "b" else None).text() == (
+        "---\ntags: [b]\n---\n"
+    )
+    for unsupported in ["---\ntags: {a: b}\n---\n", '---\ntags: ["a\\tb"]\n---\n', "---\ntags: |\n  a\n---\n"]:
+        with pytest.raises(DocumentError):
+            parse(unsupported).with_list_items("tags", lambda t: t + "x")
+
+
+_tag = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
+_comment_text = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)  # one line
+_comment = st.one_of(st.just(""), _comment_text.map(lambda c: "  # " + c))
+
+
+@settings(max_examples=200, deadline=None)
+@given(tags=st.lists(_tag, min_size=1, max_size=5, unique=True), comments=st.lists(_comment, min_size=6, max_size=6),
+       block=st.booleans(), crlf=st.booleans(), at=st.integers(0, 4), new=_tag)  # fmt: skip
+def test_renaming_one_list_item_changes_its_text_alone(tags, comments, block, crlf, at, new) -> None:  # noqa: ANN001
+    at %= len(tags)
+    if new in tags:
+        return
+    if block:
+        rows = [f"  - {t}{comments[i]}\n" + ("  # between\n" if comments[i + 1] else "") for i, t in enumerate(tags)]
+        value, renamed_rows = "\n" + "".join(rows), rows.copy()
+        renamed_rows[at] = renamed_rows[at].replace(f"- {tags[at]}", f"- {new}", 1)
+        renamed = "\n" + "".join(renamed_rows)
+    else:
+        items = [f"{t}," + (comments[i] + "\n  " if comments[i] else " ") for i, t in enumerate(tags)]
+        value = " [" + "".join(items) + "]" + comments[-1] + "\n"
+        items[at] = new + items[at][len(tags[at]) :]
+        renamed = " [" + "".join(items) + "]" + comments[-1] + "\n"
+    text, expected = (f"---\ntitle: T\ntags:{v}z: 1\n---\nbody\n" for v in (value, renamed))
+    if crlf:
+        text, expected = text.replace("\n", "\r\n"), expected.replace("\n", "\r\n")
+    doc = parse(text)
+    assert doc.with_list_items("tags", lambda t: t).text() == text
+    assert doc.with_list_items("tags", lambda t: new if t == tags[at] else t).text() == expected
