@@ -23,6 +23,11 @@ _READ_FLAGS = (os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | geta
                | getattr(os, "O_CLOEXEC", 0))  # fmt: skip
 
 
+def kind(mode: int) -> str:
+    """What a file that is not a regular one is, for messages ("a named pipe (FIFO)")."""
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
 def shown(rel: str) -> str:
     """A path as a person can read it: bytes that are not UTF-8 (which Python keeps as lone
     surrogates) written as `\\xff`. The same as `rel` for every valid name."""
@@ -52,8 +57,7 @@ def read_file(root: Path, rel: str, *, limit: int = MAX_BYTES) -> bytes:
     try:
         real, mode = _resolve(top, rel)
         if not stat.S_ISREG(mode):
-            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            raise DocumentError(rel, f"is {kind}, not a file; not read", code="refused")
+            raise DocumentError(rel, f"is {kind(mode)}, not a file; not read", code="refused")
     except (FileNotFoundError, NotADirectoryError):
         raise FileNotFoundError(2, "no such file", rel) from None
     data, size = _read_at_most(real, limit)
@@ -102,7 +106,8 @@ def _resolve(top: str, rel: str) -> tuple[str, int]:
         raise DocumentError(rel, "is outside the knowledge base; not read", code="refused")
     real = os.path.realpath(os.path.join(top, rel))
     if not within(real, os.path.realpath(top)):
-        raise DocumentError(rel, f"is a link that leaves the knowledge base (to {shown(real)}); not read", code="refused")
+        leaves = f"is a link that leaves the knowledge base (to {shown(real)}); not read"
+        raise DocumentError(rel, leaves, code="refused")
     return real, os.lstat(real).st_mode
 
 
@@ -129,8 +134,9 @@ def check_inside(root: Path, path: Path) -> None:
         target = os.path.realpath(at)
         if not within(target, top):
             break
+    leaves = f"is a link that leaves the knowledge base (to {shown(target)}); nothing was written"
     raise InvalidInput(
-        f"{shown(os.path.relpath(at, top))}: is a link that leaves the knowledge base (to {shown(target)}); nothing was written",
+        f"{shown(os.path.relpath(at, top))}: {leaves}",
         hint="pmops writes only inside the knowledge base: make it a folder of the KB",
     )
 

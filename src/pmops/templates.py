@@ -55,7 +55,7 @@ def _kb_loader(kb_root: Path):  # noqa: ANN202 - a jinja2 loader
 
 
 @lru_cache(maxsize=4)
-def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | None = None):  # noqa: ANN202 - jinja2 is imported lazily
+def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | None = None):  # noqa: ANN202 - jinja2, lazily
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 

@@ -159,9 +159,9 @@ def test_hostile_files_never_crash_hang_or_leak(example_kb: Path, tmp_path: Path
     git(example_kb, "add", "-A")
     git(example_kb, "commit", "-qm", "hostile files")
     os.mkfifo(example_kb / "handbook" / "fifo.md")
-    for args in (["lint", "--json"], ["index", "--json"], ["search", "approval", "--json"], ["search", "root", "--json"],
-                 ["insight", "list", "--json"], ["links", "ins-260114-57h6", "--json"], ["report", "--format", "json"],
-                 ["doctor"], ["index", "--rebuild", "--json"]):  # fmt: skip
+    for args in (["lint", "--json"], ["index", "--json"], ["search", "approval", "--json"],
+                 ["search", "root", "--json"], ["insight", "list", "--json"], ["links", "ins-260114-57h6", "--json"],
+                 ["report", "--format", "json"], ["doctor"], ["index", "--rebuild", "--json"]):  # fmt: skip
         done = subprocess.run([PMOPS, *args], cwd=example_kb, capture_output=True, text=True, timeout=60,
                               preexec_fn=_bounded_memory)  # fmt: skip
         assert done.returncode in (0, 1, 2), (args, done.returncode, done.stderr)

@@ -118,7 +118,8 @@ def test_a_file_name_that_is_not_utf8_is_named_and_skipped(pmops, indexed: Path)
     assert not_indexed() == {SHOWN_BAD_NAME: reason}
     assert not_indexed("--rebuild") == {SHOWN_BAD_NAME: reason}
     assert f"not indexed: {SHOWN_BAD_NAME}: {reason}" in pmops("index").stdout
-    assert [(f["path"], f["message"]) for f in json.loads(pmops("lint", "--json", code=1).stdout)] == [(SHOWN_BAD_NAME, reason)]
+    linted = json.loads(pmops("lint", "--json", code=1).stdout)
+    assert [(f["path"], f["message"]) for f in linted] == [(SHOWN_BAD_NAME, reason)]
     assert len(json.loads(pmops("insight", "list", "--json").stdout)) == 1
     assert f"{SHOWN_BAD_NAME}: {reason}" in pmops("doctor", code=1).stdout
     git(kb, "add", "insights")

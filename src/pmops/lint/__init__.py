@@ -45,7 +45,7 @@ def _targets(kb, paths: Iterable[Path]) -> list[Path]:  # noqa: ANN001 - Knowled
 def _target(kb, path: Path) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
     """The markdown files a path the user named stands for: a folder's, or the file itself
     (any other file: none). Anything else is bad usage, said in one line (exit 2)."""
-    from pmops.store import shown, within
+    from pmops.store import kind, shown, within
 
     named = shown(str(path))
     given = os.path.abspath(path)
@@ -66,8 +66,7 @@ def _target(kb, path: Path) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
     if stat.S_ISDIR(mode):
         return list(kb.paths(Path(real)))
     if not stat.S_ISREG(mode):
-        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-        raise InvalidInput(f"{named}: is {kind}, not a file; not read")
+        raise InvalidInput(f"{named}: is {kind(mode)}, not a file; not read")
     if path.suffix != ".md":
         return []
     lexical = os.path.normpath(given)
