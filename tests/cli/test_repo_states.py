@@ -119,6 +119,8 @@ def test_writing_through_a_symlinked_insights_folder_is_fine_but_links_out_are_n
     outside = tmp_path / "secret.md"
     outside.write_text("---\nid: ins-000000-xxxx\ntitle: outside\n---\n")
     os.symlink(outside, kb / "insights" / "link.md")
-    result = pmops("lint", "--json", code=0)
-    assert all(f["path"] != "insights/link.md" for f in json.loads(result.stdout))
+    result = pmops("lint", "--json", code=1)  # named, with why it is not read; never read
+    assert [(f["path"], f["message"]) for f in json.loads(result.stdout)] == [
+        ("insights/link.md", f"is a link that leaves the knowledge base (to {outside}); not read")
+    ]
     assert "outside" not in pmops("insight", "list").stdout
