@@ -52,7 +52,7 @@ _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")  # <section class="…">, </div>, <br/>
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)  # Liquid/Jinja tags in published handbooks
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE)  # "## What we heard" -> "What we heard:"
-_DATE_CLAUSE = re.compile(r"date:\s*(\[[^\]]*\]|\S+)", re.IGNORECASE)
+_DATE_CLAUSE = r"(?<![\w]){fields}:\s*(\[[^\]]*\]|\S+)"  # a date field's clause (the fields filled in)
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 HIT_START, HIT_END = "\x02", "\x03"  # marks around highlighted words in a snippet
 
@@ -724,7 +724,8 @@ class Index:
         from pmops import taxonomy
 
         wq = _whoosh().query
-        text, clauses = _compact_dates(query)
+        dated = [name for name, kind in schema.items() if type(kind).__name__ == "DATETIME"]
+        text, clauses = _compact_dates(query, dated or ["date"])
         text = _lower_fields(text)
         parser = self._parser(schema, text)
         try:
@@ -904,13 +905,15 @@ def _nodes(group, before=None) -> Iterator[tuple[Any, Any]]:  # noqa: ANN001 - w
         before = node
 
 
-def _compact_dates(query: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """The query with each `date:` clause's ISO days as Whoosh's date parser reads them
-    (2026-03-14 -> 20260314), and where each clause now is, with what the user wrote."""
+def _compact_dates(query: str, fields: list[str]) -> tuple[str, list[tuple[int, int, str]]]:
+    """The query with each date field's clause (date:, last_reviewed:, …) written with its ISO days
+    as Whoosh's date parser reads them (2026-03-14 -> 20260314), and where each clause now is,
+    with what the user wrote."""
+    pattern = re.compile(_DATE_CLAUSE.format(fields="(" + "|".join(map(re.escape, fields)) + ")"), re.IGNORECASE)
     out, clauses, at = [], [], 0
-    for m in _DATE_CLAUSE.finditer(query):
+    for m in pattern.finditer(query):
         out.append(query[at : m.start()])
-        compact = "date:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(1))
+        compact = f"{m.group(1)}:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(2))
         start = sum(map(len, out))
         clauses.append((start, start + len(compact), m.group()))
         out.append(compact)
