@@ -84,9 +84,11 @@ def test_killed_writers_leave_a_sound_repository(tmp_path: Path) -> None:
     rng = random.Random(7)
     for i in range(8):
         proc = subprocess.Popen([PMOPS, "insight", "add", "--title", f"Crash {i} narwhal", "--source", "survey"],
-                                cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                                cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         time.sleep(rng.uniform(0.02, 0.4))
-        proc.send_signal(signal.SIGKILL)
+        # The whole group, as a closed terminal does: a git pmops started dies with it (killed alone,
+        # pmops would leave a git running, which could remove its lock after the check below).
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         lock = kb / ".git" / "index.lock"
         if lock.exists():  # git itself leaves this behind when killed; doctor names it
