@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import PMOPS, commit_count, git
 
-WRITERS, EACH = 6, 25
+WRITERS, EACH = 6, 15
 
 _WRITER = """
 import subprocess, sys

@@ -453,7 +453,7 @@ def test_random_writes_and_git_moves_match_a_rebuild(
 ) -> None:
     template, ids = template_kb(tmp_path_factory, pmops)
     machine = freshness_machine(tmp_path, template, ids, pmops, served=False)
-    run_state_machine_as_test(machine, settings=settings(max_examples=8, stateful_step_count=10, **MACHINE))
+    run_state_machine_as_test(machine, settings=settings(max_examples=6, stateful_step_count=10, **MACHINE))
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
