@@ -40,6 +40,11 @@ def check_format(value: str) -> str:
     return value
 
 
+def after(value: object, day: dt.date) -> bool:
+    """Whether `value` is a date later than `day` (a missing or undated value is not): what did not exist yet on `day`."""
+    return isinstance(value, dt.date) and value > day
+
+
 def parse(text: str, fmt: str | None = None) -> dt.date:
     """The date `text` names; ValueError (AmbiguousDate for 05/11/2026 without `fmt`) says why not.
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pmops import config, documents, gitrepo, ids, locate, store, taxonomy, templates, yamlsafe
+from pmops import config, dates, documents, gitrepo, ids, locate, store, taxonomy, templates, yamlsafe
 from pmops.doctypes import PAGE, DocType, Field, Page
 from pmops.documents import Document
 from pmops.errors import (
@@ -441,7 +441,7 @@ class KnowledgeBase:
                 value = fld.convert(raw)
             except ValueError as exc:
                 raise InvalidInput(f"{name}: {exc}", hint=_choices_hint(fld)) from None
-            if fld.past and isinstance(value, dt.date) and value > today:
+            if fld.past and dates.after(value, today):
                 raise InvalidInput(f"{name}: {value} is after today ({today})", hint="write the day it was heard or seen")
             if isinstance(value, str):
                 value = value.strip()

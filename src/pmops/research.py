@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from pmops import customers, taxonomy
+from pmops import customers, dates, taxonomy
 from pmops.errors import DocumentError, InvalidInput, NotFound
 from pmops.text import count
 
@@ -154,7 +154,7 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
     before = start - (today - start + dt.timedelta(days=1))
     states: dict[str, dict[str, str]] = defaultdict(dict)  # insight id -> {decision id: state}
     for decision in kb.records(kb.doctype("decision")):
-        if isinstance(decision.values.get("date"), dt.date) and decision.values["date"] > today:
+        if dates.after(decision.values.get("date"), today):
             continue  # not taken yet on `today`
         for ref in decision.values.get("evidence") or []:
             states[str(ref).strip()][decision.id] = decision_state(decision)
@@ -165,7 +165,7 @@ def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | N
     for record in kb.select(kb.doctype("insight")):
         when = record.values.get("date")
         dated = isinstance(when, dt.date)
-        if dated and when > today:
+        if dates.after(when, today):
             continue  # not heard yet on `today` (lint flags a date after the real today)
         tags = list(dict.fromkeys(vocabulary.canonical(t) for t in record.values.get("tags") or []))
         if by == "tag":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pmops import onboarding
+from pmops import dates, onboarding
 from pmops.lint.rules import near_duplicates, shingles
 from pmops.text import count
 
@@ -55,8 +55,7 @@ def _role(record) -> str:  # noqa: ANN001 - kb.Record
 def _present(record, today: dt.date) -> bool:  # noqa: ANN001 - kb.Record
     """In the team today: not marked as left, and started (no start date counts as present)."""
     status = str(record.values.get("status") or record.doc.meta.get("status") or "active").strip().casefold()
-    start = record.values.get("start")
-    return status != "left" and not (isinstance(start, dt.date) and start > today)
+    return status != "left" and not dates.after(record.values.get("start"), today)
 
 
 def _team(kb, today: dt.date) -> tuple[dict, list[str]]:  # noqa: ANN001
@@ -64,7 +63,7 @@ def _team(kb, today: dt.date) -> tuple[dict, list[str]]:  # noqa: ANN001
     present = [r for r in people if _present(r, today)]
     pms = [r for r in present if _role(r) == "pm"]
     owners = [r for r in present if _role(r) == "product-ops"]
-    future = [r for r in people if _role(r) == "pm" and isinstance(r.values.get("start"), dt.date) and r.values["start"] > today]
+    future = [r for r in people if _role(r) == "pm" and dates.after(r.values.get("start"), today)]
     left = [r for r in people if _role(r) == "pm" and not _present(r, today) and r not in future]
     staffed = {r.values.get("area") for r in pms}
     areas: dict[str, int] = {}

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from pmops import metrics, onboarding, processes, research, stack
+from pmops import dates, metrics, onboarding, processes, research, stack
 from pmops.doctypes import DECISION_STATUSES
 
 
@@ -38,7 +38,7 @@ def _metric_tree(views: list) -> list[dict]:
 
 def as_of(records: list, today: dt.date, field: str = "date") -> list:
     """The records that existed on `today`: none dated after it (an undated record counts)."""
-    return [r for r in records if not (isinstance(r.values.get(field), dt.date) and r.values[field] > today)]
+    return [r for r in records if not dates.after(r.values.get(field), today)]
 
 
 def _theme(theme) -> dict[str, Any]:  # noqa: ANN001 - research.Theme
