@@ -17,9 +17,11 @@ ORDERS = ("DMY", "MDY", "YMD")  # how to read a date of numbers only: 05/11/2026
 EXAMPLE = "YYYY-MM-DD, or e.g. 7 Nov 2026"
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
 # 5/11/2026, 5.11.26, 2026/11/7, 2026-1-5, each with the same separator twice, maybe a time after.
-_NUMERIC = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})" + _TIME)
-_NUMERIC_INSIDE = re.compile(r"(?<!\d)(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?!\d)")
-_LETTER = re.compile(r"[^\W\d_]")
+_NUMERIC = r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})" + _TIME
+_NUMERIC_INSIDE = r"(?<!\d)(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?!\d)"
+_LETTER = r"[^\W\d_]"
+# Patterns are compiled by `re` when first used (its cache keeps them): every command imports this
+# module through the registry, most never read a date that is not ISO.
 _FULL = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # a date dateutil completed differs between them
 
 
@@ -68,10 +70,10 @@ def parse(text: str, fmt: str | None = None) -> dt.date:
         except ValueError:
             pass
     order = fmt if fmt in ORDERS else _pattern_order(fmt) if fmt else None
-    numeric = _NUMERIC.fullmatch(value)
+    numeric = re.fullmatch(_NUMERIC, value)
     if numeric:
         return _numeric(value, numeric.group(1), numeric.group(3), numeric.group(4), order)
-    if _LETTER.search(value):
+    if re.search(_LETTER, value):
         return _worded(value, order)
     if value.isdigit() and 20_000 <= int(value) <= 80_000:  # 1954 to 2119 in a spreadsheet's day count
         raise ValueError(f"'{text}' looks like a spreadsheet's day number, not a date: format the column as a date "
@@ -129,7 +131,7 @@ def _worded(text: str, order: str | None) -> dt.date:
     except (ValueError, OverflowError):
         raise ValueError(f"'{text}' is not a date ({EXAMPLE})") from None
     if not _names_a_month(text):
-        inside = _NUMERIC_INSIDE.search(text)
+        inside = re.search(_NUMERIC_INSIDE, text)
         if inside is None:
             raise ValueError(f"'{text}' is not a date ({EXAMPLE})")
         return _numeric(text, inside.group(1), inside.group(3), inside.group(4), order)
