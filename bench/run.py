@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.generate import generate, survey_csv
-from pmops.server import SERVE_FROM
+from pmops.search.client import SERVE_FROM
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -203,7 +203,7 @@ def server_pid(kb: Path, wait: bool) -> int | None:
     """The pid of the KB's search server (waiting a little for it to start when one is expected)."""
     deadline = time.monotonic() + (15 if wait else 0)
     while True:
-        found = subprocess.run(["pgrep", "-f", f"pmops.server {kb}"], capture_output=True, text=True).stdout.split()
+        found = subprocess.run(["pgrep", "-f", f"pmops.search.server {kb}"], capture_output=True, text=True).stdout.split()
         if found or time.monotonic() >= deadline:
             return int(found[0]) if found else None
         time.sleep(0.1)

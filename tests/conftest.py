@@ -31,7 +31,7 @@ PMOPS = str(Path(sys.executable).with_name("pmops"))
 def no_servers_left(tmp_path: Path):  # noqa: ANN201
     """Search servers a test started (directly, or through a search) leave with it."""
     yield
-    subprocess.run(["pkill", "-f", f"pmops.server {tmp_path}"], capture_output=True, check=False)
+    subprocess.run(["pkill", "-f", f"pmops.search.server {tmp_path}"], capture_output=True, check=False)
 
 
 @pytest.fixture(autouse=True)

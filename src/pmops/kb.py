@@ -10,20 +10,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops import config, dates, documents, gitrepo, ids, locate, store, taxonomy, templates, yamlsafe
 from pmops.doctypes import PAGE, DocType, Field, Page
 from pmops.documents import Document
 from pmops.errors import (
     Conflict,
-    GitError,
     DocumentError,
+    GitError,
     InvalidInput,
     MissingField,
     NotFound,
     PmopsError,
 )
+
+if TYPE_CHECKING:
+    from pmops.search.index import Index
 
 SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
 BATCH = 50  # changes from which a write syncs once at the end rather than per file
@@ -124,8 +127,8 @@ class KnowledgeBase:
         return locate.index_dir(self.root, self.repo.dirs if self.repo else None)
 
     @cached_property
-    def index(self):  # noqa: ANN201 - pmops.index.Index, imported lazily
-        from pmops.index import Index
+    def index(self) -> Index:
+        from pmops.search.index import Index
 
         return Index(self)
 

@@ -7,14 +7,20 @@ import platform
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmops import __version__
 from pmops.errors import GitError, PmopsError
 from pmops.store import TEMP_SUFFIX
 from pmops.text import count
 
+if TYPE_CHECKING:
+    from pmops.gitrepo import Repo
+    from pmops.kb import KnowledgeBase
+    from pmops.search.results import Sync
 
-def _repo(kb):  # noqa: ANN001, ANN202
+
+def _repo(kb: KnowledgeBase) -> Repo:
     repo = kb.repo
     if repo is None:
         raise PmopsError(f"{kb.root} is not in a git repository", hint="run 'git init' there to share it through a remote")
@@ -34,7 +40,7 @@ class Change:
                 "documents": [{"path": p, "title": t} for p, t in self.documents]}  # fmt: skip
 
 
-def log(kb, limit: int = 20) -> list[Change]:  # noqa: ANN001
+def log(kb: KnowledgeBase, limit: int = 20) -> list[Change]:
     """The KB's recent commits, with the titles of the documents they touched."""
     if limit < 1:
         from pmops.errors import InvalidInput
@@ -71,10 +77,10 @@ def log(kb, limit: int = 20) -> list[Change]:  # noqa: ANN001
 class Synced:
     pulled: int
     pushed: int
-    index: object  # index.Sync
+    index: Sync
 
 
-def sync(kb) -> Synced:  # noqa: ANN001
+def sync(kb: KnowledgeBase) -> Synced:
     """Fetch from the tracked remote, rebase local commits on it, catch the index up, push.
 
     Local commits are never lost, and uncommitted work never meets a teammate's change: a sync
@@ -124,7 +130,7 @@ def sync(kb) -> Synced:  # noqa: ANN001
     return Synced(pulled, ahead, index)
 
 
-def _check_incoming(repo, upstream: str) -> None:  # noqa: ANN001 - gitrepo.Repo
+def _check_incoming(repo: Repo, upstream: str) -> None:
     """Stop before pulling when the fetched commits change a file that has uncommitted changes
     here, or bring a file where an untracked one is. (`git pull --autostash` reported success
     and left the file conflicted, the user's edit in a stash; git refuses the untracked case
@@ -148,7 +154,7 @@ def _check_incoming(repo, upstream: str) -> None:  # noqa: ANN001 - gitrepo.Repo
         )
 
 
-def _head_ref(repo) -> str:  # noqa: ANN001 - gitrepo.Repo
+def _head_ref(repo: Repo) -> str:
     return repo.run("symbolic-ref", "--quiet", "HEAD", check=False)[1].strip() or "HEAD"
 
 
@@ -186,7 +192,7 @@ class Check:
         return {"check": self.name, "ok": self.ok, "detail": self.detail, "fix": self.fix}
 
 
-def doctor(kb) -> list[Check]:  # noqa: ANN001
+def doctor(kb: KnowledgeBase) -> list[Check]:
     """Everything that can make pmops fail or mislead, each with its fix."""
     from filelock import FileLock, Timeout
 
@@ -219,7 +225,7 @@ def doctor(kb) -> list[Check]:  # noqa: ANN001
         checks.append(Check("write lock", False, "another pmops command holds the write lock", "wait for it to finish"))
         writing = True  # its temporary files are in use
     index = kb.index
-    healthy = index._open() is not None and index._manifest() is not None  # noqa: SLF001 - the index's own health
+    healthy = index.healthy()
     if not healthy and not index.dir.exists():  # a new clone or KB: nothing is wrong, nothing was searched yet
         checks.append(Check("index", True, "not built yet: the first search (or pmops index) builds it"))
     else:
@@ -276,25 +282,25 @@ def _leftover_temp_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _search_server(kb, documents: int | None) -> Check:  # noqa: ANN001 - KnowledgeBase
+def _search_server(kb: KnowledgeBase, documents: int | None) -> Check:
     """Whether searches here are answered by a resident search server, and why not. No server is
     never a failure (a search does the work itself); one that takes questions and answers none
     (a stopped process) costs every search the wait for it."""
-    from pmops import server
+    from pmops.search import client
 
     mode = kb.config.search_server
     log = kb.state_dir / "server.log"
-    alive = server.alive(kb.root)
+    alive = client.alive(kb.root)
     if alive:
         return Check("search server", True, f"running (search_server: {mode}); its log: {log}")
     if alive is False:
-        return Check("search server", False, f"not answering: each search waits {server.ANSWER_WAIT} s for it, then "
+        return Check("search server", False, f"not answering: each search waits {client.ANSWER_WAIT} s for it, then "
                      f"searches by itself (search_server: {mode}); its log: {log}",
-                     f"end the process 'python -m pmops.server {kb.root}' (a stopped one: kill -CONT it); "
+                     f"end the process 'python -m pmops.search.server {kb.root}' (a stopped one: kill -CONT it); "
                      "the next search starts another")  # fmt: skip
     if mode == "off":
         return Check("search server", True, "off (search_server: off): each search reads the index itself")
-    if documents is not None and not server.wanted(mode, documents):
-        return Check("search server", True, f"not used below {server.SERVE_FROM:,} documents (search_server: {mode})")
+    if documents is not None and not client.wanted(mode, documents):
+        return Check("search server", True, f"not used below {client.SERVE_FROM:,} documents (search_server: {mode})")
     return Check("search server", True, f"not running; the next search starts it (search_server: {mode})"
                  + (f"; its last log: {log}" if log.exists() else ""))  # fmt: skip

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from pmops import server
+from pmops.search import client
 from tests.conftest import git
 
 
@@ -155,10 +155,10 @@ def test_a_write_killed_after_indexing_leaves_its_file_to_be_read_again(
     between the two (here: no manifest can be saved once the file is indexed) loses nothing."""
     from whoosh import index as whoosh_index
 
-    from pmops.index import Index
+    from pmops.search.freshness import Freshness
 
     documents = lambda: whoosh_index.open_dir(str(indexed / ".git" / "pmops" / "index")).doc_count()  # noqa: E731
-    before, save = documents(), Index._save_manifest
+    before, save = documents(), Freshness.save
 
     def dies_once_indexed(self, manifest: dict) -> None:  # noqa: ANN001
         if documents() > before:
@@ -166,7 +166,7 @@ def test_a_write_killed_after_indexing_leaves_its_file_to_be_read_again(
         save(self, manifest)
 
     with monkeypatch.context() as patched:
-        patched.setattr(Index, "_save_manifest", dies_once_indexed)
+        patched.setattr(Freshness, "save", dies_once_indexed)
         written = add(pmops, "Half-recorded wombat")
     assert documents() == before + 1, "the write indexed its file"
     git(indexed, "rm", "-q", "--", written)
@@ -261,7 +261,7 @@ def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *,
             self.tags = ["pricing"]
             self.n = 0
             self.files: dict[str, bytes] | None = None  # what the reference index was built from
-            self.code = server.fingerprint()
+            self.code = client.fingerprint()
             self.server = start_server(self.root) if served else None
 
         def teardown(self) -> None:
@@ -417,14 +417,14 @@ def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *,
             """The search server's answer: it must answer (a server steps aside when pmops' own files
             change, as they may while the test runs in a working copy: then a new one must answer)."""
             for _ in range(2):
-                pending = server.send_search(str(self.root), query, doc_type=None, tag=None, since=None, limit=100)
+                pending = client.ask(str(self.root), query, doc_type=None, tag=None, since=None, limit=100)
                 results = pending.results(wait=30) if pending else None  # a command gives up sooner
                 if results is not None:
                     return results.hits
-                if server.fingerprint() == self.code:
+                if client.fingerprint() == self.code:
                     break
                 stop_server(self.server)
-                self.code = server.fingerprint()
+                self.code = client.fingerprint()
                 self.server = start_server(self.root)
             raise AssertionError("the search server did not answer")
 
@@ -432,9 +432,9 @@ def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *,
 
 
 def start_server(root: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(root), "--idle", "60"])
+    proc = subprocess.Popen([sys.executable, "-m", "pmops.search.server", str(root), "--idle", "60"])
     deadline = time.monotonic() + 15
-    while not server.answering(root):
+    while not client.answering(root):
         assert proc.poll() is None and time.monotonic() < deadline, "the search server did not start"
         time.sleep(0.02)
     return proc

@@ -147,7 +147,7 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> 
     import socket
     import sys
 
-    from pmops import server
+    from pmops.search import client
     from pmops.errors import PmopsError
 
     if not hasattr(socket, "AF_UNIX"):
@@ -156,12 +156,12 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> 
         handle.write("search_server: always\n")
     git(example_kb, "commit", "-qam", "search server on")
     subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True, timeout=60)
-    proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(example_kb), "--idle", "30"])
+    proc = subprocess.Popen([sys.executable, "-m", "pmops.search.server", str(example_kb), "--idle", "30"])
     try:
         deadline = time.monotonic() + 15
-        while not server.answering(example_kb) and time.monotonic() < deadline:
+        while not client.answering(example_kb) and time.monotonic() < deadline:
             time.sleep(0.05)
-        pending = server.send_search(str(example_kb), "file^0", doc_type=None, tag=None, since=None, limit=20)
+        pending = client.ask(str(example_kb), "file^0", doc_type=None, tag=None, since=None, limit=20)
         assert pending is not None
         with pytest.raises(PmopsError) as refused:
             pending.results()
@@ -170,7 +170,7 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> 
         assert done.returncode == 2 and done.stdout == ""
         said = "'sha:' is kept for pmops and cannot be searched"
         assert done.stderr.splitlines()[0] == f"error: cannot understand the query: {said}"
-        assert server.answering(example_kb)
+        assert client.answering(example_kb)
     finally:
         proc.kill()
         proc.wait(timeout=10)
@@ -244,11 +244,11 @@ def test_a_write_updates_the_index(pmops, example_kb: Path) -> None:
 def test_a_locked_index_never_fails_a_write(pmops, example_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from whoosh import index as whoosh_index
 
-    from pmops import index as pmops_index
+    from pmops.search import index as search_index
 
     pmops("index")
-    monkeypatch.setattr(pmops_index, "WRITER_TIMEOUT", 0.2)
-    monkeypatch.setattr(pmops_index, "CATCH_UP_WAIT", 0.2)
+    monkeypatch.setattr(search_index, "WRITER_TIMEOUT", 0.2)
+    monkeypatch.setattr(search_index, "CATCH_UP_WAIT", 0.2)
     ix = whoosh_index.open_dir(str(example_kb / ".git" / "pmops" / "index"))
     writer = ix.writer()  # holds Whoosh's lock, as another process would
     try:
@@ -381,20 +381,21 @@ def test_phrases_match_adjacent_words_only(pmops, kb: Path) -> None:
 
 
 def test_phrases_from_pairs_equal_positional_phrases(pmops, example_kb: Path) -> None:
+    from whoosh import index as whoosh_index
     from whoosh.query import Phrase
 
-    from pmops import index
     from pmops.kb import KnowledgeBase
+    from pmops.search import whoosh_query
 
     kb = KnowledgeBase.open(example_kb)
     kb.index.refresh()
-    ix = kb.index._open()
+    ix = whoosh_index.open_dir(str(kb.index_dir))
     phrases = ['"per seat"', '"active user"', '"receipt capture"', '"approval chain"', '"the mobile app"', '"export to"']
     with ix.searcher() as searcher:
         for text in phrases:
-            parsed = kb.index._parser(ix.schema).parse(text)
+            parsed = whoosh_query.parser(ix.schema).parse(text)
             positional = {searcher.stored_fields(n)["path"] for n in searcher.docs_for_query(parsed)}
-            paired_query = index._phrases_as_pairs(parsed, __import__("whoosh.query").query)
+            paired_query = whoosh_query.phrases_as_pairs(parsed)
             assert not any(isinstance(q, Phrase) and q.fieldname == "body" for q in paired_query.leaves())
             paired = {searcher.stored_fields(n)["path"] for n in searcher.docs_for_query(paired_query)}
             assert paired == positional, text
@@ -445,11 +446,11 @@ def test_a_read_outlives_another_process_merging_its_segments(pmops, example_kb:
     (seen in the concurrency stress test as a crashed search)."""
     from whoosh import index as whoosh_index
 
-    from pmops import index as pmops_index
     from pmops.kb import KnowledgeBase
+    from pmops.search import whoosh_backend
 
     pmops("index")
-    ix = KnowledgeBase.open(example_kb).index._open()
+    ix = whoosh_index.open_dir(str(KnowledgeBase.open(example_kb).index_dir))
 
     def reader_of_a_new_note(title: str):  # noqa: ANN202
         """A read of a note just added (its own small segment), during which another process merges."""
@@ -469,7 +470,7 @@ def test_a_read_outlives_another_process_merging_its_segments(pmops, example_kb:
     with pytest.raises(Exception), ix.searcher() as searcher:  # noqa: B017, PT011 - whatever Whoosh raises
         read(searcher)  # without a retry, the read fails
     note, read = reader_of_a_new_note("Second note about capybaras")
-    assert pmops_index._reading(ix, read)["id"] == note["id"]
+    assert whoosh_backend.reading(ix, read)["id"] == note["id"]
     assert len(hits(pmops, "capybaras")) == 2
 
 

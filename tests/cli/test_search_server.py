@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pmops import server
+from pmops.search import client, watcher
 from tests.conftest import PMOPS, git
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
@@ -29,14 +29,14 @@ def wait_for(condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
 
 
 def start_server(kb: Path, *args: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "pmops.server", str(kb), *args])
-    assert wait_for(lambda: server.answering(kb) or proc.poll() is not None), "the server did not start"
+    proc = subprocess.Popen([sys.executable, "-m", "pmops.search.server", str(kb), *args])
+    assert wait_for(lambda: client.answering(kb) or proc.poll() is not None), "the server did not start"
     return proc
 
 
 def served(kb: Path, query: str, **options) -> list[str]:  # noqa: ANN003
     """Paths the server answers with (it must answer)."""
-    pending = server.send_search(str(kb), query, **{"doc_type": None, "tag": None, "since": None, "limit": 50, **options})
+    pending = client.ask(str(kb), query, **{"doc_type": None, "tag": None, "since": None, "limit": 50, **options})
     assert pending is not None, "no server listening"
     results = pending.results(wait=30)  # a loaded machine: the command itself would give up after ANSWER_WAIT
     assert results is not None, "the server did not answer"
@@ -94,19 +94,19 @@ def test_the_command_uses_the_server_and_its_errors(served_kb: Path, pmops) -> N
     assert out and out[0]["title"] == "Receipt capture fails on crumpled thermal paper"
     bad = pmops("search", "x" * 2000, code=2)
     assert "longer than 1024 bytes" in bad.stderr
-    assert server.listening(served_kb)  # an error answer does not stop the server
+    assert client.listening(served_kb)  # an error answer does not stop the server
 
 
 def test_a_search_starts_the_server_as_configured(example_kb: Path) -> None:
     run = lambda: subprocess.run([PMOPS, "search", "thermal"], cwd=example_kb, capture_output=True, check=True)  # noqa: E731
     run()  # `auto`, and a small KB: no server
     time.sleep(1.0)
-    assert not server.listening(example_kb)
+    assert not client.listening(example_kb)
     with (example_kb / "pmops.yaml").open("a") as handle:
         handle.write("search_server: always\n")
     run()
     try:
-        assert wait_for(lambda: server.answering(example_kb))
+        assert wait_for(lambda: client.answering(example_kb))
         assert served(example_kb, "thermal")
     finally:
         stop(example_kb)
@@ -116,18 +116,18 @@ def stop(kb: Path) -> None:
     """Make the KB's server leave: a question from other code does."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            with server.reachable(server.address_of(kb)) as where:
+            with client.reachable(client.address_of(kb)) as where:
                 conn.connect(where)
             conn.sendall(b'{"fingerprint": "other"}\n')
             conn.shutdown(socket.SHUT_WR)
             conn.recv(100)
     except OSError:
         pass  # none was listening
-    assert wait_for(lambda: not server.address_of(kb).exists())
+    assert wait_for(lambda: not client.address_of(kb).exists())
 
 
 def test_other_code_or_settings_off_stop_the_server(served_kb: Path) -> None:
-    path = server.address_of(served_kb)
+    path = client.address_of(served_kb)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:  # a client of another pmops version
         conn.connect(str(path))
         conn.sendall(json.dumps({"query": "thermal", "fingerprint": "0.0.0:1"}).encode() + b"\n")
@@ -137,22 +137,22 @@ def test_other_code_or_settings_off_stop_the_server(served_kb: Path) -> None:
     again = start_server(served_kb)
     text = (served_kb / "pmops.yaml").read_text().replace("search_server: always", "search_server: off")
     (served_kb / "pmops.yaml").write_text(text)
-    pending = server.send_search(str(served_kb), "thermal", doc_type=None, tag=None, since=None, limit=5)
+    pending = client.ask(str(served_kb), "thermal", doc_type=None, tag=None, since=None, limit=5)
     assert pending is not None and pending.results() is None  # "search yourself"
     assert wait_for(lambda: not path.exists())
     assert again.wait(timeout=10) == 0
 
 
 def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) -> None:  # noqa: ANN001
-    second = subprocess.run([sys.executable, "-m", "pmops.server", str(served_kb)], timeout=30)
+    second = subprocess.run([sys.executable, "-m", "pmops.search.server", str(served_kb)], timeout=30)
     assert second.returncode == 0  # left at once: one is running
     assert served(served_kb, "thermal")
-    pids = subprocess.run(["pgrep", "-f", f"pmops.server {served_kb}"], capture_output=True, text=True).stdout.split()
+    pids = subprocess.run(["pgrep", "-f", f"pmops.search.server {served_kb}"], capture_output=True, text=True).stdout.split()
     for pid in pids:
         os.kill(int(pid), signal.SIGKILL)
-    assert server.address_of(served_kb).exists()  # a dead server's socket is left behind
+    assert client.address_of(served_kb).exists()  # a dead server's socket is left behind
     assert json.loads(pmops("search", "thermal", "--json").stdout)  # the command searches itself…
-    assert wait_for(lambda: server.answering(served_kb))  # …and starts a new one
+    assert wait_for(lambda: client.answering(served_kb))  # …and starts a new one
     assert served(served_kb, "thermal")
 
 
@@ -161,7 +161,7 @@ def test_a_deleted_index_is_rebuilt_by_the_command(served_kb: Path, pmops) -> No
 
     assert served(served_kb, "thermal")
     shutil.rmtree(served_kb / ".git" / "pmops" / "index")
-    pending = server.send_search(str(served_kb), "thermal", doc_type=None, tag=None, since=None, limit=5)
+    pending = client.ask(str(served_kb), "thermal", doc_type=None, tag=None, since=None, limit=5)
     assert pending is not None and pending.results() is None  # the server never rebuilds
     assert json.loads(pmops("search", "thermal", "--json").stdout)[0]["title"].startswith("Receipt capture")
     assert served(served_kb, "thermal")
@@ -170,7 +170,7 @@ def test_a_deleted_index_is_rebuilt_by_the_command(served_kb: Path, pmops) -> No
 def test_an_idle_server_exits(example_kb: Path) -> None:
     proc = start_server(example_kb, "--idle", "0.5")
     assert proc.wait(timeout=20) == 0
-    assert not server.address_of(example_kb).exists()
+    assert not client.address_of(example_kb).exists()
 
 
 def test_the_watcher_sees_every_kind_of_change(tmp_path: Path) -> None:
@@ -178,9 +178,9 @@ def test_the_watcher_sees_every_kind_of_change(tmp_path: Path) -> None:
         pytest.skip("inotify is Linux's")
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.md").write_text("x")
-    watcher = server.Watcher.start(tmp_path)
-    assert watcher is not None
-    assert not watcher.quiet()  # unknown until marked
+    watching = watcher.Watcher.start(tmp_path)
+    assert watching is not None
+    assert not watching.quiet()  # unknown until marked
     changes = [
         lambda: (tmp_path / "a" / "x.md").write_text("y"),
         lambda: os.utime(tmp_path / "a" / "x.md", (1, 1)),
@@ -191,18 +191,18 @@ def test_the_watcher_sees_every_kind_of_change(tmp_path: Path) -> None:
         lambda: (tmp_path / "top.md").write_text("top"),
     ]
     for change in changes:
-        watcher.mark()
-        assert watcher.quiet()
+        watching.mark()
+        assert watching.quiet()
         change()
-        assert not watcher.quiet()
-    watcher.mark()
+        assert not watching.quiet()
+    watching.mark()
     (tmp_path / ".hidden").mkdir()  # hidden folders (.git) are not the KB's
     (tmp_path / ".hidden" / "x").write_text("x")
-    assert not watcher.quiet()  # creating it is an event in a watched folder…
-    watcher.mark()
+    assert not watching.quiet()  # creating it is an event in a watched folder…
+    watching.mark()
     (tmp_path / ".hidden" / "y").write_text("y")
-    assert watcher.quiet()  # …what happens inside is not
-    watcher.close()
+    assert watching.quiet()  # …what happens inside is not
+    watching.close()
 
 
 def test_a_server_leaves_when_its_kb_is_deleted(example_kb: Path) -> None:
@@ -236,14 +236,14 @@ def test_a_kb_deep_in_the_file_system_gets_its_server(tmp_path: Path) -> None:
     from tests.conftest import EXAMPLE_KB, copy_kb
 
     kb = copy_kb(EXAMPLE_KB, tmp_path / ("team-" + "x" * 60) / ("product-" + "y" * 60) / "kb")
-    assert len(os.fsencode(server.address_of(kb))) > 108
+    assert len(os.fsencode(client.address_of(kb))) > 108
     with (kb / "pmops.yaml").open("a") as handle:
         handle.write("search_server: always\n")
     git(kb, "commit", "-qam", "search server on")
     subprocess.run([PMOPS, "index"], cwd=kb, check=True, capture_output=True)
     proc = start_server(kb, "--idle", "60")
     try:
-        assert server.answering(kb)
+        assert client.answering(kb)
         assert "insights/ins-260120-jeyn-receipt-capture-fails-on-crumpled-thermal-paper.md" in served(kb, "thermal")
     finally:
         stop(kb)

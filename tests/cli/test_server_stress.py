@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from pmops import server
+from pmops.search import client, server
 from tests.cli.test_search_server import served, start_server, stop, wait_for
 from tests.conftest import PMOPS, git
 
@@ -60,7 +60,7 @@ class Served:
 def busy(example_kb: Path) -> Iterator[Served]:
     subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True, timeout=60)
     alone, titles = timed_search(example_kb)  # `search_server: auto` and a small KB: no server
-    assert titles[0] == THERMAL and not server.address_of(example_kb).exists()
+    assert titles[0] == THERMAL and not client.address_of(example_kb).exists()
     with (example_kb / "pmops.yaml").open("a") as handle:
         handle.write("search_server: always\n")
     git(example_kb, "commit", "-qam", "search server on")
@@ -81,7 +81,7 @@ def with_pid(proc: subprocess.Popen, sig: int) -> None:
 def connected(kb: Path) -> socket.socket:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.settimeout(5)
-    conn.connect(str(server.address_of(kb)))
+    conn.connect(str(client.address_of(kb)))
     return conn
 
 
@@ -101,7 +101,7 @@ def test_a_stopped_server_a_silent_client_and_a_slow_question_hold_no_one_up(bus
         started = time.monotonic()
         with connected(busy.kb) as asking:  # every worker waits for a sleeper: refused at once
             with contextlib.suppress(BrokenPipeError):  # refused before it was read
-                asking.sendall(json.dumps({"query": "thermal", "fingerprint": server.fingerprint()}).encode() + b"\n")
+                asking.sendall(json.dumps({"query": "thermal", "fingerprint": client.fingerprint()}).encode() + b"\n")
             assert json.loads(asking.recv(1 << 16)) == {"fallback": True}
         assert time.monotonic() - started < 0.5
         assert busy.quick()[0] == THERMAL
@@ -114,7 +114,7 @@ def test_a_stopped_server_a_silent_client_and_a_slow_question_hold_no_one_up(bus
     assert served(busy.kb, "thermal")
 
     # A slow question: ~1,000 bytes of unknown words.
-    slow = server.send_search(str(busy.kb), SLOW, doc_type=None, tag=None, since=None, limit=20)
+    slow = client.ask(str(busy.kb), SLOW, doc_type=None, tag=None, since=None, limit=20)
     assert slow is not None
     assert busy.quick()[0] == THERMAL  # answered while the server works on the slow one
     answer = slow.results(wait=10)  # did-you-mean gave up looking: no suggestion rather than a wait
@@ -131,7 +131,7 @@ def test_did_you_mean_has_a_time_budget(example_kb: Path, pmops) -> None:  # noq
 
 
 def test_a_server_removes_only_its_own_socket_and_leaves_when_it_is_taken(busy: Served, tmp_path: Path) -> None:
-    path = server.address_of(busy.kb)
+    path = client.address_of(busy.kb)
     os.rename(path, tmp_path / "old.sock")  # another server took the address meanwhile
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as other:
         other.bind(str(path))
@@ -143,7 +143,7 @@ def test_a_server_removes_only_its_own_socket_and_leaves_when_it_is_taken(busy: 
 def test_deleting_git_pmops_is_repaired_by_the_next_search(busy: Served) -> None:
     shutil.rmtree(busy.kb / ".git" / "pmops")  # the index, the socket, the lock: documented as safe
     assert timed_search(busy.kb)[1][0] == THERMAL  # rebuilds the index and starts a server
-    assert wait_for(lambda: server.answering(busy.kb), timeout=10)  # at once, though the old one runs
+    assert wait_for(lambda: client.answering(busy.kb), timeout=10)  # at once, though the old one runs
     assert busy.proc.wait(timeout=server.TICK + 8) == 0  # the old one sees its socket is gone and leaves…
     assert served(busy.kb, "thermal")  # …and the new one's is still there
     assert doctor_says(busy.kb)["detail"].startswith("running")
@@ -177,7 +177,7 @@ def test_garbage_on_the_socket_means_the_command_searches_itself(example_kb: Pat
     assert expected[0] == THERMAL
     answers = list(GARBAGE)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(server.address_of(example_kb)))
+    listener.bind(str(client.address_of(example_kb)))
     listener.listen(4)
     listener.settimeout(10)
 

@@ -32,9 +32,7 @@ def parse_head(args: list[str]) -> tuple[str | None, str | None]:
             kb = next(words, None)
         elif word.startswith("--kb="):
             kb = word.partition("=")[2]
-        elif word in ("--version", "--help", "--install-completion", "--show-completion"):
-            return word, kb
-        elif not word.startswith("-"):
+        elif word in ("--version", "--help", "--install-completion", "--show-completion") or not word.startswith("-"):
             return word, kb
     return None, kb
 
@@ -65,14 +63,15 @@ def main() -> None:
 
 
 def _start_git_early(kb: str | None, command: str) -> None:
-    from pmops import locate, server
+    from pmops import locate
     from pmops.errors import PmopsError
+    from pmops.search import client
 
     try:
         root = locate.find_root(kb)
     except PmopsError:
         return  # reported by the command itself
-    if command == "search" and server.listening(root):
+    if command == "search" and client.listening(root):
         return  # the search server knows what changed (and asks git itself when it must)
     from pmops import gitrepo
 

@@ -5,10 +5,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops.cli._shared import console, note, plain, print_json, safe
 from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.decisions import Evidence
+    from pmops.importer import Imported
+    from pmops.kb import Created, Record
+    from pmops.links import Graph
+    from pmops.lint import Report
+    from pmops.metrics import MetricView
+    from pmops.research import TagReport, Themes
+    from pmops.search.results import Results, Sync
+    from pmops.stack import Rating, Stack
 
 
 def value_text(value: Any) -> str:
@@ -23,7 +34,7 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def table(records: list, columns: tuple[str, ...], title: str | None = None, extra: dict | None = None) -> None:  # noqa: ANN001
+def table(records: list, columns: tuple[str, ...], title: str | None = None, extra: dict | None = None) -> None:
     """A listing: id, title, then the type's summary columns (`extra`: computed ones, by path)."""
     from rich.table import Table
 
@@ -57,7 +68,7 @@ def listing(records: list, columns: tuple[str, ...], json_out: bool) -> None:
         table(records, columns)
 
 
-def document(record, evidence=None) -> None:  # noqa: ANN001 - Record, decisions.Evidence
+def document(record: Record, evidence: Evidence | None = None) -> None:
     from rich.markdown import Markdown
     from rich.table import Table
 
@@ -81,7 +92,7 @@ def document(record, evidence=None) -> None:  # noqa: ANN001 - Record, decisions
         out.print(Markdown(plain(record.doc.body)))
 
 
-def findings(report) -> None:  # noqa: ANN001 - lint.Report
+def findings(report: Report) -> None:
     out = console()
     colours = {"error": "red", "warning": "yellow"}
     for f in report.findings:
@@ -115,7 +126,7 @@ def rebuild_progress() -> Iterator:
 
 def snippet(text: str) -> str:
     """A search snippet with its matched words highlighted, everything else escaped."""
-    from pmops.index import HIT_END, HIT_START
+    from pmops.search.results import HIT_END, HIT_START
 
     out = []
     for i, part in enumerate(text.replace(HIT_END, HIT_START).split(HIT_START)):
@@ -123,7 +134,7 @@ def snippet(text: str) -> str:
     return "".join(out)
 
 
-def search_results(results) -> None:  # noqa: ANN001 - index.Results
+def search_results(results: Results) -> None:
     out = console()
     if not results.hits:
         out.print("no results")
@@ -140,7 +151,7 @@ def search_results(results) -> None:  # noqa: ANN001 - index.Results
     console(stderr=True).print(f"[dim]{shown}{more} {'result' if shown == 1 and not more else 'results'}[/dim]")
 
 
-def index_sync(sync) -> None:  # noqa: ANN001 - index.Sync
+def index_sync(sync: Sync) -> None:
     out = console()
     if sync.rebuilt:
         out.print(f"rebuilt ({safe(sync.rebuilt)}): {count(sync.added, 'document')} indexed")
@@ -152,7 +163,7 @@ def index_sync(sync) -> None:  # noqa: ANN001 - index.Sync
         out.print(f"[red]not indexed:[/red] {safe(path)}: {safe(reason)}", soft_wrap=True)
 
 
-def created(result, json_out: bool) -> None:  # noqa: ANN001 - kb.Created
+def created(result: Created, json_out: bool) -> None:
     """What every create command prints: the id and path (and notes on stderr)."""
     for message in result.notes:
         note(message)
@@ -181,7 +192,7 @@ def checklist_runs(runs: list, *, detail: bool) -> None:
                 out.print(f"    {item.number:>2}. {safe(item.text)}", soft_wrap=True)
 
 
-def _evidence(evidence) -> None:  # noqa: ANN001 - decisions.Evidence
+def _evidence(evidence: Evidence) -> None:
     from rich.table import Table
 
     out = console()
@@ -206,7 +217,7 @@ def _evidence(evidence) -> None:  # noqa: ANN001 - decisions.Evidence
         out.print(f"[red]missing:[/red] {safe(ref)}")
 
 
-def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
+def link_graph(graph: Graph) -> None:
     out = console()
 
     def group(rows: list, title: str) -> None:
@@ -234,7 +245,7 @@ def link_graph(graph) -> None:  # noqa: ANN001 - links.Graph
     group(one_row_each([(r, link.via) for r, link in graph.backlinks]), "Linked from")
 
 
-def themes(found) -> None:  # noqa: ANN001 - research.Themes
+def themes(found: Themes) -> None:
     """One block a theme: its size and signals; customers, trend, decisions; its latest quote."""
     from rich.table import Table
 
@@ -273,7 +284,7 @@ def themes(found) -> None:  # noqa: ANN001 - research.Themes
     )
 
 
-def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
+def tag_report(report: TagReport) -> None:
     from rich.table import Table
 
     out = console()
@@ -292,7 +303,7 @@ def tag_report(report) -> None:  # noqa: ANN001 - research.TagReport
 IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged, notices); a bad export can fail every row
 
 
-def import_result(result) -> None:  # noqa: ANN001 - importer.Imported
+def import_result(result: Imported) -> None:
     out = console()
     mapped = ", ".join(f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items())
     out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
@@ -369,7 +380,7 @@ def tool_matrix(weights: dict, ratings: list) -> None:
                   f"({safe(cheapest[0])}, {cheapest[1]:,.0f}) ÷ the tool's cost", soft_wrap=True)  # fmt: skip
 
 
-def tool_scored(rating) -> None:  # noqa: ANN001 - stack.Rating
+def tool_scored(rating: Rating) -> None:
     """What `tool score` prints: the weighted score so far, and what it does not count yet."""
     out = console()
     line = f"{safe(rating.record.title)}: weighted score {rating.total:.2f} of 5"
@@ -380,7 +391,7 @@ def tool_scored(rating) -> None:  # noqa: ANN001 - stack.Rating
         out.print("[dim]pmops tool compare derives its cost score from the costs of the tools compared[/dim]", soft_wrap=True)
 
 
-def tool_stack(result) -> None:  # noqa: ANN001 - stack.Stack
+def tool_stack(result: Stack) -> None:
     from pmops.stack import job_of
     from pmops.text import count
 
@@ -404,7 +415,7 @@ def tool_stack(result) -> None:  # noqa: ANN001 - stack.Stack
     out.print(f"total cost per year: {result.total_cost:,.0f}")
 
 
-def metric(found) -> None:  # noqa: ANN001 - metrics.MetricView
+def metric(found: MetricView) -> None:
     from pmops.text import count, or_unknown
 
     out = console()
@@ -433,7 +444,7 @@ def metric(found) -> None:  # noqa: ANN001 - metrics.MetricView
         out.print(f"[dim]drives up from: {safe(', '.join(c.title for c in found.children))}[/dim]", soft_wrap=True)
 
 
-def _stale(found) -> str:  # noqa: ANN001 - metrics.MetricView
+def _stale(found: MetricView) -> str:
     from pmops.text import count
 
     return f"stale: last value {count(found.age, 'day')} ago"

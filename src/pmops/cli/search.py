@@ -30,19 +30,13 @@ def search(
 
         pmops search '"per seat" pricing segment:public-sector'
     """
-    from pmops import server
+    from pmops.search import client
 
     state = _shared.state(ctx)
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit}
-    pending = server.send_search(state.kb_path, query, **options)
+    pending = client.ask(state.kb_path, query, **options)
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
-    results = pending.results() if pending else None
-    if results is None:  # no search server (or it would rather not answer): search here
-        kb = state.kb()
-        with _render.rebuild_progress() as progress:
-            results = kb.index.search(query, **options, progress=progress)
-        if server.wanted(kb.config.search_server, results.sync.documents):
-            server.start(kb.root, kb.state_dir / "server.log")
+    results = client.search(state.kb, query, **options, pending=pending, progress=_render.rebuild_progress)
     if json_out:
         _shared.print_json([hit.to_json() for hit in results.hits])
     else:

@@ -1,12 +1,13 @@
-"""The analysis chain of the index's `pairs` field, in a module of its own: Whoosh pickles
+"""The analysis chain of the Whoosh index's `pairs` field, in a module of its own: Whoosh pickles
 the schema into the index, so the filter must be importable by name, and only when
 Whoosh itself is (this module imports it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
-from whoosh.analysis import Filter, StemmingAnalyzer, Token
+from whoosh.analysis import CompositeAnalyzer, Filter, StemmingAnalyzer, Token
 
 
 class PairFilter(Filter):
@@ -28,10 +29,10 @@ class PairFilter(Filter):
             previous = text
 
 
-def pair_analyzer():  # noqa: ANN201 - whoosh.analysis.CompositeAnalyzer
+def pair_analyzer() -> CompositeAnalyzer:
     return StemmingAnalyzer() | PairFilter()
 
 
 def pair(words: list[str]) -> list[str]:
     """The pair terms of a phrase's analysed words."""
-    return [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return [f"{a} {b}" for a, b in pairwise(words)]

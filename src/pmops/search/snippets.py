@@ -1,0 +1,68 @@
+"""Snippets: a document's body as a reader sees it, and the passages around the words a query matched."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pmops.search.results import HIT_END, HIT_START
+
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Markdown syntax that means nothing to a reader of a snippet.
+_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")  # [text](target), [a [2]](t) -> the text
+_LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+(?:\[[ xX]\][ \t]+)?", re.MULTILINE)
+_EMPHASIS = re.compile(r"\*{1,3}|`+|(?<!\w)_{1,3}|_{1,3}(?!\w)")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?[ \t]*)?$", re.MULTILINE)  # |---|:--|
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")  # <https://…>, <a@b.org> -> inside
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")  # <section class="…">, </div>, <br/>
+_TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)  # Liquid/Jinja tags in published handbooks
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE)  # "## What we heard" -> "What we heard:"
+WORD = re.compile(r"\w+(?:\.?\w+)*")  # the words the index's tokenizer sees
+SNIPPET_CHARS, CONTEXT_CHARS, FRAGMENTS = 220, 60, 2
+
+
+def readable_body(body: str) -> str:
+    """The body as a reader sees it, for snippets: no comments, HTML tags, template tags, table
+    rules or markdown markers; headings end with a colon; links and autolinks keep their text,
+    table cells their content."""
+    import html
+
+    text = _TEMPLATE.sub("", COMMENT.sub("", body))
+    text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
+    text = _TABLE_RULE.sub("", text).replace("|", " ")
+    # A heading introduces what follows it: "Context: Customers build…", not "Context Customers build…".
+    text = _HEADING.sub(lambda m: m.group(1) + ("" if m.group(1)[-1:] in ".:?!" else ":"), text)
+    return html.unescape(_EMPHASIS.sub("", _LINE_MARKER.sub("", text)))
+
+
+def snippet(text: str, matches: Callable[[str], bool] | None) -> str:
+    """Up to two passages of `text` around the words `matches` accepts, best first by how many
+    distinct words they hold, shown in reading order with the words marked; "" when the query
+    matched no word of the body (`matches` is None)."""
+    if matches is None:
+        return ""
+    found = [m.span() for m in WORD.finditer(text) if matches(m.group())]
+    passages: list[list[tuple[int, int]]] = []
+    for span in found:  # matches close enough to share a passage
+        if passages and span[1] - passages[-1][0][0] <= SNIPPET_CHARS - 2 * CONTEXT_CHARS:
+            passages[-1].append(span)
+        else:
+            passages.append([span])
+    best = sorted(passages, key=lambda p: (-len({text[a:b].lower() for a, b in p}), -len(p)))[:FRAGMENTS]
+    out, end = [], 0
+    for spans in sorted(best):
+        start = max(end, spans[0][0] - CONTEXT_CHARS)
+        if out and start - end < CONTEXT_CHARS // 3:
+            start = end  # a few words apart: one passage
+        if start > end:  # start on a whole word, after a gap
+            start = min(text.find(" ", start) + 1 or start, spans[0][0])
+            out.append(" … " if out else "")
+        end = min(len(text), spans[-1][1] + CONTEXT_CHARS)
+        if end < len(text):
+            end = max(text.rfind(" ", spans[-1][1], end), spans[-1][1])
+        at = start
+        for a, b in spans:
+            out += [text[at:a], HIT_START, text[a:b], HIT_END]
+            at = b
+        out.append(text[at:end])
+    return "".join(out)

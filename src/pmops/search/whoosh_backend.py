@@ -1,0 +1,296 @@
+"""The Whoosh backend: the index's schema, writing, rebuilding and searching with Whoosh.
+
+The one place (with whoosh_query and whoosh_pairs) that imports Whoosh, lazily: only
+search and index load it. Many processes read and write one index: Whoosh's writer lock
+lets one write at a time, readers take no lock, and a read that lost its files to another
+process's merge runs again on the newer generation (`reading`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pmops.errors import InvalidInput, PmopsError
+from pmops.search.backend import Fields, Found
+from pmops.search.results import Hit
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+    from whoosh.index import FileIndex
+    from whoosh.searching import Searcher
+
+PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
+READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
+T = TypeVar("T")
+
+
+def load() -> ModuleType:
+    """Whoosh, imported on first use: only search and index need it."""
+    if "whoosh.qparser.dateparse" in sys.modules:
+        return sys.modules["whoosh"]
+    with warnings.catch_warnings(), _no_urllib_request():
+        warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
+        import whoosh.fields
+        import whoosh.index
+        import whoosh.qparser
+        import whoosh.qparser.dateparse
+        import whoosh.query
+    return whoosh
+
+
+@contextlib.contextmanager
+def _no_urllib_request() -> Iterator[None]:
+    """Whoosh imports urllib.request (HTTP, SSL, email: 26 ms, a tenth of a search) for a
+    download helper pmops never calls. While Whoosh loads, a stand-in takes its place;
+    the stand-in's `urlretrieve` forwards to the real one, should anything call it."""
+    if "urllib.request" in sys.modules:
+        yield
+        return
+    import types
+    import urllib
+
+    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
+        from urllib.request import urlretrieve as real
+
+        return real(*args, **kwargs)
+
+    stand_in = types.ModuleType("urllib.request")
+    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
+    sys.modules["urllib.request"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("urllib.request") is stand_in:
+            del sys.modules["urllib.request"]
+        if getattr(urllib, "request", None) is stand_in:
+            del urllib.request
+
+
+class WhooshBackend:
+    """The index in one folder, a pmops.search.backend.Backend."""
+
+    def __init__(self, folder: Path, kinds: dict[str, str]) -> None:
+        self.folder = folder
+        self.kinds = kinds  # each field's kind: text, date or keyword
+        self._ix: FileIndex | None = None
+
+    def schema(self) -> Schema:
+        f = load().fields
+        from whoosh.analysis import StemmingAnalyzer
+
+        from pmops.search.whoosh_pairs import pair_analyzer
+
+        stem = StemmingAnalyzer()
+        columns: dict[str, Any] = {
+            "path": f.ID(stored=True, unique=True),
+            "id": f.ID(stored=True),
+            "type": f.ID(stored=True),
+            "title": f.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
+            # The body and every text field but the title and `author`: what plain words search.
+            "body": f.TEXT(analyzer=stem, spelling=True),
+            "pairs": f.TEXT(analyzer=pair_analyzer(), phrase=False),  # adjacent words of `body`, for phrases
+            "date": f.DATETIME(stored=True),
+            "tags": f.KEYWORD(commas=True, lowercase=True, scorable=True),
+            "sha": f.STORED(),  # the content hash, to tell a touched file from a changed one
+        }
+        for name, kind in self.kinds.items():
+            if name in columns:
+                continue
+            if kind == "text":
+                columns[name] = f.TEXT(analyzer=stem)
+            elif kind == "date":
+                columns[name] = f.DATETIME()
+            else:
+                columns[name] = f.KEYWORD(commas=True, lowercase=True)
+        return f.Schema(**columns)
+
+    def open(self) -> bool:
+        if self._ix is not None:
+            return True
+        whoosh = load()
+        # Whoosh leaves the file open when a damaged table of contents fails to load; the
+        # failed attempt's frames (and that file) are freed inside this block, quietly.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                if not whoosh.index.exists_in(str(self.folder)):
+                    return False
+                ix = whoosh.index.open_dir(str(self.folder))
+                ix.doc_count()  # reads the segments: a truncated file fails here
+            except Exception:  # noqa: BLE001 - any failure to open means: rebuild
+                return False
+        self._ix = ix
+        return True
+
+    def close(self) -> None:
+        self._ix = None
+
+    @property
+    def _index(self) -> FileIndex:
+        if self._ix is None:
+            raise RuntimeError("the index is not open")
+        return self._ix
+
+    def count(self) -> int:
+        return self._index.doc_count()
+
+    def paths(self) -> set[str]:
+        return reading(self._index, lambda searcher: {_text(t) for t in searcher.reader().lexicon("path")})
+
+    def hashes(self, paths: Iterable[str]) -> dict[str, str | None]:
+        return reading(self._index, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in paths})
+
+    def write(self, updates: list[Fields], deletes: list[str], *, wait: float,
+              before_commit: Callable[[], None]) -> tuple[int, int] | None:  # fmt: skip
+        try:
+            options: dict[str, Any] = {"timeout": wait, "compound": False}
+            if len(updates) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # an import, a pull
+                options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+            writer = self._index.writer(**options)
+        except Exception:  # noqa: BLE001 - LockError: another process is writing; catch up next time
+            return None
+        try:
+            # Delete-then-add by path, with the index as the writer's lock sees it: "not indexed
+            # yet" was read before the lock, and another process may have indexed it since. One
+            # searcher for the batch (update_document opens a reader per document: 2 ms each).
+            with writer.searcher() as current:
+                now = {rel: (current.document(path=rel) or {}).get("sha") for rel in [*deletes, *(f["path"] for f in updates)]}
+                updates = [f for f in updates if now[f["path"]] != f["sha"]]  # indexed meanwhile
+                added = sum(now[f["path"]] is None for f in updates)
+                deletes = [rel for rel in deletes if now[rel] is not None]
+                for rel in [*deletes, *(fields["path"] for fields in updates)]:
+                    writer.delete_by_term("path", rel, searcher=current)
+            for fields in updates:
+                writer.add_document(**fields, pairs=fields["body"])
+            if updates or deletes:
+                before_commit()
+                writer.commit()
+            else:
+                writer.cancel()
+        except BaseException:
+            writer.cancel()
+            raise
+        return added, len(updates) - added
+
+    def build(self, folder: Path, documents: Iterable[Fields], count: int) -> None:
+        ix = load().index.create_in(str(folder), self.schema())
+        # compound=False: separate segment files are memory-mapped when searched; a compound
+        # file is copied into memory piece by piece (50 ms per search at 50k documents).
+        options: dict[str, Any] = {"limitmb": 128, "compound": False}
+        if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+        writer = ix.writer(**options)
+        try:
+            for fields in documents:
+                writer.add_document(**fields, pairs=fields["body"])
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
+               limit: int) -> Found:  # fmt: skip
+        return reading(self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit))
+
+
+def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
+            limit: int) -> Found:  # fmt: skip
+    from pmops.search import whoosh_query
+
+    words, parsed = whoosh_query.parse(searcher.schema, query, doc_type, tag, since)
+    found = searcher.search(parsed, limit=limit)
+    # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
+    # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
+    reader = searcher.reader()
+    stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
+             for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
+    hits = [_hit(h) for h in found]
+    suggestion = None
+    if not hits:
+        from pmops.search import spelling
+
+        def finds(text: str) -> bool:
+            try:
+                return not searcher.search(whoosh_query.parse(searcher.schema, text, doc_type, tag, since)[1], limit=1).is_empty()
+            except InvalidInput:
+                return False
+
+        suggestion = spelling.did_you_mean(_Lexicon(searcher), query, finds)
+    # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
+    exact = len(hits) < limit or found.has_exact_length()
+    total = len(hits) if len(hits) < limit else found.estimated_length()
+    stem = _stemmer()
+    matches = (lambda word: stem(word.lower()) in stems) if stems else None
+    return Found(hits, total, exact, suggestion, searcher.doc_count(), matches)
+
+
+def _hit(hit: Any) -> Hit:
+    stored = hit.fields()
+    when = stored.get("date")
+    return Hit(
+        id=stored.get("id") or stored["path"],
+        type=stored.get("type", "page"),
+        title=stored.get("title") or stored["path"],
+        date=when.date() if isinstance(when, dt.datetime) else None,
+        path=stored["path"],
+        score=float(hit.score or 0.0),
+        snippet="",
+    )
+
+
+class _Lexicon:
+    """The words of titles and bodies, for did-you-mean (a pmops.search.spelling.Lexicon)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        from whoosh.analysis import STOP_WORDS
+
+        self.reader, self.stem, self.stop_words = searcher.reader(), _stemmer(), STOP_WORDS
+
+    def knows(self, word: str) -> bool:
+        return any((field, self.stem(word)) in self.reader for field in ("body", "title"))
+
+    def near(self, word: str, edits: int) -> set[str]:
+        return {w for field in ("title", "body") for w in self.reader.terms_within(field, word, edits)}
+
+    def frequency(self, word: str) -> int:
+        return self.reader.doc_frequency("body", self.stem(word))
+
+
+def reading(ix: FileIndex, read: Callable[[Searcher], T]) -> T:
+    """`read(searcher)` on the index's latest generation. Whoosh opens some of a segment's files
+    only when first read, and a commit by another process deletes the files of segments it merged
+    away: a read that lost its files to a newer generation is run again on that one. Any other
+    failure (a damaged file) is the caller's."""
+    for attempt in range(READ_ATTEMPTS):
+        generation = ix.latest_generation()
+        try:
+            with ix.searcher() as searcher:
+                return read(searcher)
+        except PmopsError:
+            raise
+        except Exception:
+            if attempt == READ_ATTEMPTS - 1 or ix.latest_generation() == generation:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+@functools.cache
+def _stemmer() -> Callable[[str], str]:
+    """The index's stemmer (Porter, as StemmingAnalyzer uses), remembering the words it saw."""
+    load()
+    from whoosh.lang.porter import stem
+
+    return functools.lru_cache(maxsize=50_000)(stem)

@@ -1,0 +1,211 @@
+"""pmops' query language read by Whoosh's parser: date clauses, field names in any case, phrases
+read from the `pairs` field, the filters of `--type`/`--tag`/`--since`, and guards for what
+Whoosh accepts and then fails on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import warnings
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from pmops.errors import InvalidInput, PmopsError
+from pmops.search.backend import DATES_HINT, QUERY_HINT
+from pmops.search.whoosh_backend import load
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+    from whoosh.qparser import QueryParser
+    from whoosh.qparser.syntax import GroupNode, SyntaxNode
+    from whoosh.query import Query
+
+_DATE_CLAUSE = r"(?<![\w]){fields}:\s*(\[[^\]]*\]|\S+)"  # a date field's clause (the fields filled in)
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+
+def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None) -> tuple[Query, Query]:
+    """(the words as parsed, the query to run: phrases read from pairs, the options as filters)."""
+    from pmops import taxonomy
+
+    wq = load().query
+    dated = [name for name, kind in schema.items() if type(kind).__name__ == "DATETIME"]
+    text, clauses = _compact_dates(query, dated or ["date"])
+    text = _lower_fields(text)
+    reader = parser(schema, text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            words = reader.parse(text)
+    except _BadDate as bad:
+        written = next((c for start, end, c in clauses if bad.at is not None and start <= bad.at < end), bad.written)
+        message = f"cannot understand the query: '{_clip(written)}' is not a date"
+        raise InvalidInput(message, hint=DATES_HINT) from None
+    except PmopsError:
+        raise
+    except Exception:  # noqa: BLE001 - Whoosh's parser fails in ways of its own
+        raise InvalidInput("cannot understand the query", hint=QUERY_HINT) from None
+    parsed = phrases_as_pairs(words)
+    filters = []
+    if doc_type:
+        filters.append(wq.Term("type", doc_type.lower()))
+    if tag:
+        filters.append(wq.Term("tags", taxonomy.normalise(tag)))
+    if since:
+        filters.append(wq.DateRange("date", dt.datetime.combine(since, dt.time()), None))
+    return words, (wq.And([parsed, *filters]) if filters else parsed)
+
+
+def parser(schema: Schema, text: str = "") -> QueryParser:
+    """Whoosh's parser as pmops reads queries (`text`: what it will parse, for messages)."""
+    qp = load().qparser
+    # Plain words search the title and the body, which also holds every text field but
+    # `author` (reached with author:…): one posting list per field and word to read.
+    parser = qp.MultifieldParser(["title", "body"], schema, group=qp.AndGroup)
+    dates, gtlt = _plugins()
+    parser.add_plugin(dates(free=False))
+    parser.add_plugin(gtlt())
+    parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
+    parser.add_plugin(_Guards(schema, text))
+    return parser
+
+
+def phrases_as_pairs(query: Query) -> Query:
+    """Phrases in the body, read from the `pairs` field: "approval workflow" is one term there.
+    A longer phrase needs all its pairs, then the positions are checked where they all occur."""
+    wq = load().query
+    if isinstance(query, wq.Phrase) and query.fieldname == "body" and query.slop == 1 and len(query.words) > 1:
+        from pmops.search.whoosh_pairs import pair
+
+        terms = [wq.Term("pairs", p, boost=query.boost) for p in pair(query.words)]
+        return terms[0] if len(terms) == 1 else wq.And([*terms, query])
+    return query.apply(phrases_as_pairs)
+
+
+class _BadDate(Exception):
+    """A date the query parser cannot read; `at` is where it starts in the parsed text."""
+
+    def __init__(self, node: SyntaxNode) -> None:
+        super().__init__()
+        self.at = getattr(node, "startchar", None)
+        value = getattr(node, "text", None) or " to ".join(filter(None, (getattr(node, n, None) for n in ("start", "end"))))
+        self.written = f"{getattr(node, 'fieldname', None) or 'date'}:{value}"
+
+
+@functools.cache
+def _plugins() -> tuple[type, type]:
+    """Whoosh's date and `<`/`>` plugins, mended: a date they cannot read raises _BadDate
+    (Whoosh drops that clause and searches the rest: `thermal date:2026-13` would find every
+    thermal document, `date:[nonsense to]` fails inside Whoosh), and a query that opens with
+    `<` or `>` no longer reads the node before it from an empty list."""
+    qp = load().qparser
+
+    class Dates(qp.dateparse.DateParserPlugin):
+        def errorize(self, message: str, node: SyntaxNode) -> SyntaxNode:
+            raise _BadDate(node)
+
+        def text_to_dt(self, node: SyntaxNode) -> SyntaxNode:
+            try:
+                return super().text_to_dt(node)
+            except _BadDate:
+                raise
+            except Exception:  # noqa: BLE001 - the date parser's own failures (int() of "nons")
+                raise _BadDate(node) from None
+
+        def range_to_dt(self, node: SyntaxNode) -> SyntaxNode:
+            try:
+                return super().range_to_dt(node)
+            except _BadDate:
+                raise
+            except Exception:  # noqa: BLE001
+                raise _BadDate(node) from None
+
+    class GtLt(qp.GtLtPlugin):
+        def do_gtlt(self, parser: QueryParser, group: GroupNode) -> GroupNode:
+            # A sign with no field before it is dropped, as Whoosh does anywhere but first.
+            first = next((i for i, n in enumerate(group.nodes) if not isinstance(n, self.GtLtNode)), len(group.nodes))
+            if first:
+                rest, group = group.nodes[first:], group.empty_copy()
+                group.extend(rest)
+            return super().do_gtlt(parser, group)
+
+    return Dates, GtLt
+
+
+class _Guards:
+    """A query-parser plugin for what Whoosh accepts, then fails on. Refused while parsing,
+    saying what is wrong: a boost of 0 (`file^0`, or one too small for a float) divides by
+    zero while searching; a field that is stored but not indexed (`sha:`) has no words to
+    search. Mended: a NOT with nothing left to negate (`NOT NOT paper`) is dropped, as a NOT
+    at the end is, where Whoosh would read the first of its no words."""
+
+    def __init__(self, schema: Schema, text: str) -> None:
+        self.schema, self.text = schema, text
+
+    def taggers(self, parser: QueryParser) -> list:
+        return []
+
+    def filters(self, parser: QueryParser) -> list:
+        # After field names are applied (100), before boosts are (510); after operators (600).
+        return [(self.refuse, 505), (self.drop_empty, 650)]
+
+    def drop_empty(self, parser: QueryParser, group: GroupNode) -> GroupNode:
+        from whoosh.qparser.syntax import Wrapper
+
+        for node in [group, *(node for node, _ in _nodes(group) if hasattr(node, "nodes"))]:
+            node.nodes = [n for n in node.nodes if not (isinstance(n, Wrapper) and not n.nodes)]
+        return group
+
+    def refuse(self, parser: QueryParser, group: GroupNode) -> GroupNode:
+        for node, before in _nodes(group):
+            if type(node).__name__ == "BoostNode" and not (math.isfinite(node.boost) and node.boost > 0):
+                start = getattr(before, "startchar", None)
+                if start is not None and hasattr(before, "nodes") and self.text[:start].rstrip().endswith("("):
+                    start = self.text.rindex("(", 0, start)  # a group starts at its first word
+                end = node.endchar
+                written = _clip(self.text[start:end] if start is not None and end else node.original)
+                problem = "is too large" if node.boost > 0 else "is not above 0"
+                raise InvalidInput(f"cannot understand the query: the boost in '{written}' {problem}",
+                                   hint="weigh a word more with word^2, or leave the ^ out")  # fmt: skip
+            name = getattr(node, "fieldname", None)
+            if name in self.schema and self.schema[name].format is None:
+                raise InvalidInput(f"cannot understand the query: '{name}:' is kept for pmops and cannot be searched",
+                                   hint="search words, or fields such as title:, tag:, type:, author:, date:")  # fmt: skip
+        return group
+
+
+def _nodes(group: GroupNode, before: SyntaxNode | None = None) -> Iterator[tuple[Any, Any]]:
+    """Every node under `group`, with the node before it in its group."""
+    for node in group:
+        yield node, before
+        if hasattr(node, "nodes"):
+            yield from _nodes(node)
+        before = node
+
+
+def _compact_dates(query: str, fields: list[str]) -> tuple[str, list[tuple[int, int, str]]]:
+    """The query with each date field's clause (date:, last_reviewed:, …) written with its ISO days
+    as Whoosh's date parser reads them (2026-03-14 -> 20260314), and where each clause now is,
+    with what the user wrote."""
+    pattern = re.compile(_DATE_CLAUSE.format(fields="(" + "|".join(map(re.escape, fields)) + ")"), re.IGNORECASE)
+    out, clauses, at = [], [], 0
+    for m in pattern.finditer(query):
+        out.append(query[at : m.start()])
+        compact = f"{m.group(1)}:" + _ISO_DAY.sub(lambda d: "".join(g or "" for g in d.groups()), m.group(2))
+        start = sum(map(len, out))
+        clauses.append((start, start + len(compact), m.group()))
+        out.append(compact)
+        at = m.end()
+    out.append(query[at:])
+    return "".join(out), clauses
+
+
+def _clip(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _lower_fields(query: str) -> str:
+    """Field names are case-insensitive (`Tag:Pricing`), operators (AND, OR, NOT) are not."""
+    return re.sub(r"\b([A-Za-z_]+):", lambda m: m.group(1).lower() + ":", query)
