@@ -27,11 +27,15 @@ imports pmops.kb: what it needs of a KB is the `Source` protocol of `index` (and
                                                                    pmops.documents, filelock,
                                                                    results, fields, freshness,
                                                                    folders, backend, snippets
+                                                                   (pmops.doctypes,
+                                                                   pmops.gitrepo: types only)
 Only whoosh_backend, whoosh_query and whoosh_pairs import Whoosh.
 
 The application level, beside pmops.cli (above pmops.kb):
-  client          the command's side of the server, and         -> pmops.locate, pmops.errors,
-                  `search`, the one search a command makes         pmops.detached, results (a
+  client          the command's side of the server, and         -> pmops (its version),
+                  `search`, the one search a command makes         pmops.locate, pmops.errors,
+                                                                   pmops.detached, results
+                                                                   (pmops.kb: a type only; the
                                                                    KnowledgeBase is passed in)
   watcher         inotify: whether a KB's folders changed       -> (nothing of pmops)
   server          the search server (`python -m                 -> pmops.kb, pmops.locate,

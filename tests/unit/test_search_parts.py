@@ -1,0 +1,89 @@
+"""The parts of pmops.search that know no search engine, each through its public functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from pmops.search import snippets, spelling
+from pmops.search.results import HIT_END, HIT_START, Hit, Results, Sync
+
+
+def test_the_search_core_loads_neither_whoosh_nor_the_knowledge_base() -> None:
+    """Only the backend imports Whoosh, and only when it searches; the core sits below kb."""
+    core = ["index", "freshness", "fields", "folders", "backend", "results", "snippets", "spelling", "client"]
+    code = (
+        "import sys\n"
+        + "".join(f"import pmops.search.{name}\n" for name in core)
+        + "print(sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh' or m == 'pmops.kb'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+class Words:
+    """A Lexicon of a few words (as a backend gives it: analysed words, plus the written ones)."""
+
+    stop_words = frozenset({"the", "and", "for"})
+
+    def __init__(self, documents: dict[str, int]) -> None:
+        self.documents = documents  # word -> how many documents have it
+
+    def knows(self, word: str) -> bool:
+        return word in self.documents
+
+    def near(self, word: str, edits: int) -> set[str]:
+        return {w for w in self.documents if _distance(w, word) <= edits}
+
+    def frequency(self, word: str) -> int:
+        return self.documents.get(word, 0)
+
+
+def _distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
+def test_did_you_mean_prefers_fewer_edits_then_the_first_letter_then_more_documents() -> None:
+    words = Words({"paper": 2, "pair": 9, "paid": 1, "per": 50, "thermal": 3, "taper": 40})  # "per": two edits
+    assert spelling.did_you_mean(words, "papr", lambda _: True) == "pair"  # one edit each; "pair": as long as "papr"
+    assert spelling.did_you_mean(words, "paiz", lambda _: True) == "pair"  # "paid" too, in fewer documents
+    assert spelling.did_you_mean(Words({"cat": 1, "bot": 50}), "cot", lambda _: True) == "cat"  # first letter kept
+    assert spelling.did_you_mean(words, "thermal papr", lambda q: q == "thermal paper") == "thermal paper"
+    assert spelling.did_you_mean(words, "Thermall", lambda _: True) == "Thermal"  # its capital kept
+    assert spelling.did_you_mean(words, "thermal paper", lambda _: True) is None  # every word known
+
+
+@pytest.mark.parametrize("query", ["tag:papr", "papr*", "papr:x", "the", "NOT", "pa"])
+def test_did_you_mean_leaves_fields_prefixes_operators_and_stop_words_alone(query: str) -> None:
+    assert spelling.did_you_mean(Words({"paper": 1, "not": 1, "pal": 1}), query, lambda _: True) is None
+
+
+def test_a_snippet_marks_the_matched_words_around_them() -> None:
+    text = "Field staff photograph crumpled thermal receipts. " + "Nothing here. " * 30 + "More thermal paper."
+    shown = snippets.snippet(text, lambda word: word.lower() == "thermal")
+    assert shown.count(HIT_START) == shown.count(HIT_END) == 2
+    assert f"{HIT_START}thermal{HIT_END} receipts" in shown and " … " in shown
+    assert snippets.snippet(text, None) == ""  # the query matched no word of the body
+
+
+def test_a_body_reads_as_a_reader_sees_it() -> None:
+    body = "## Context\n<!-- hidden -->See [the **plan**](plan.md) and <https://x.org>.\n|a|b|\n|---|---|\n"
+    assert " ".join(snippets.readable_body(body).split()) == "Context: See the plan and https://x.org. a b"
+
+
+def test_results_cross_the_wire_unchanged_and_malformed_ones_do_not() -> None:
+    hit = Hit("ins-1", "insight", "Thermal paper", dt.date(2026, 1, 20), "insights/a.md", 1.5, f"{HIT_START}x{HIT_END}")
+    results = Results([hit], 3, "thermal", None, Sync(added=1, documents=9, problems={"b.md": "binary"}), exact=False)
+    assert Results.from_wire(results.to_wire()) == results
+    wire = results.to_wire()
+    assert Results.from_wire({**wire, "total": "3"}) is None
+    assert Results.from_wire({**wire, "hits": [{**wire["hits"][0], "score": True}]}) is None
+    assert Results.from_wire({k: v for k, v in wire.items() if k != "sync"}) is None
