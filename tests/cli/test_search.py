@@ -147,8 +147,8 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> 
     import socket
     import sys
 
-    from pmops.search import client
     from pmops.errors import PmopsError
+    from pmops.search import client
 
     if not hasattr(socket, "AF_UNIX"):
         pytest.skip("the search server needs Unix sockets")

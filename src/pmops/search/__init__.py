@@ -42,8 +42,9 @@ The application level, beside pmops.cli (above pmops.kb):
                   pmops.search.server`)                            pmops.taxonomy, pmops.store,
                                                                    pmops.errors, client,
                                                                    watcher, index
-pmops.cli imports client (and nothing else of search but types); pmops.sharing (`doctor`)
-imports client; nothing imports server: it is started as a process by its module path.
+pmops.cli imports client and results (the snippet marks; otherwise it reaches the index
+through `KnowledgeBase.index`); pmops.sharing (`doctor`) imports client; nothing imports
+server: it is started as a process by its module path.
 
 This module imports nothing: `pmops search` imports `client` before Typer loads.
 """
