@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pmops import customers
 from pmops.errors import InvalidInput, NotFound, PmopsError
+from pmops.kb.transaction import Change
+
+if TYPE_CHECKING:
+    from pmops.kb import Created, KnowledgeBase, Record
 
 
-def resolve_evidence(kb, refs: list[str]) -> list[str]:  # noqa: ANN001
+def resolve_evidence(kb: KnowledgeBase, refs: list[str]) -> list[str]:
     """Full ids of the insights given (full ids or unique prefixes); unknown ones are exit 1."""
     ids = []
     for ref in refs:
@@ -23,21 +28,21 @@ def resolve_evidence(kb, refs: list[str]) -> list[str]:  # noqa: ANN001
     return list(dict.fromkeys(ids))
 
 
-def add(kb, values: dict, body: str | None = None, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
+def add(kb: KnowledgeBase, values: dict, body: str | None = None, *, commit: bool | None = None) -> Created:
     values = {**values, "evidence": resolve_evidence(kb, values.get("evidence") or [])}
     if values.get("status") not in (None, "proposed", "accepted"):
         raise InvalidInput("--status: a new decision is proposed or accepted")
     return kb.create("decision", values, body, commit=commit)
 
 
-def find_decision(kb, ref: str):  # noqa: ANN001, ANN201 - kb.Record
+def find_decision(kb: KnowledgeBase, ref: str) -> Record:
     return kb.find_as(ref, "decision")
 
 
 TRANSITIONS = {"accepted": ("proposed",), "rejected": ("proposed",)}
 
 
-def set_status(kb, ref: str, status: str, *, commit: bool | None = None):  # noqa: ANN001, ANN201
+def set_status(kb: KnowledgeBase, ref: str, status: str, *, commit: bool | None = None) -> tuple[Record, str | None]:
     """accept / reject a proposed decision, and commit."""
     record = find_decision(kb, ref)
     current = record.values.get("status")
@@ -49,7 +54,9 @@ def set_status(kb, ref: str, status: str, *, commit: bool | None = None):  # noq
     return record, sha
 
 
-def supersede(kb, old_ref: str, new_ref: str, *, commit: bool | None = None):  # noqa: ANN001, ANN201
+def supersede(
+    kb: KnowledgeBase, old_ref: str, new_ref: str, *, commit: bool | None = None
+) -> tuple[Record, Record, str | None]:
     """NEW replaces OLD: both documents change, in one commit."""
     old, new = find_decision(kb, old_ref), find_decision(kb, new_ref)
     if old.path == new.path:
@@ -61,7 +68,8 @@ def supersede(kb, old_ref: str, new_ref: str, *, commit: bool | None = None):  #
     )
     new_doc = new.doc.with_fields({"supersedes": [*(new.values.get("supersedes") or []), old.id]})
     message = f'pmops: {new.id} supersedes {old.id} "{old.title}"'
-    sha = kb.write([(kb.root / old.path, old.doc, old_doc), (kb.root / new.path, new.doc, new_doc)], message, commit=commit)
+    changes = [Change(kb.root / old.path, old.doc, old_doc), Change(kb.root / new.path, new.doc, new_doc)]
+    sha = kb.write(changes, message, commit=commit)
     return old, new, sha
 
 
@@ -91,7 +99,7 @@ class Evidence:
         }
 
 
-def evidence(kb, record) -> Evidence:  # noqa: ANN001
+def evidence(kb: KnowledgeBase, record: Record) -> Evidence:
     found = Evidence()
     for ref in record.values.get("evidence") or []:
         try:

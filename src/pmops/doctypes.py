@@ -1,4 +1,4 @@
-"""The document-type registry: every kind of document pmops knows, declared as data."""
+"""The document-type registry: every kind of document pmops knows, declared as data (and pages, the files of none)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Field:
         if isinstance(raw, (int, float, dt.date)) and not isinstance(raw, bool):
             raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)  # from library callers
         if not isinstance(raw, str):
-            raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
+            raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")  # noqa: TRY004 - callers catch ValueError
         if self.kind == "date":  # as a person wrote it: 2026-11-05, 7 Nov 2026, 15/11/2026
             return dates.parse(raw)
         if self.kind == "int":
@@ -100,6 +100,7 @@ class DocType:
     description: str = ""
     variant_field: str | None = None
     variants: dict[str, Variant] = field(default_factory=dict)
+    writable: bool = True  # False: a page, whose foreign front-matter pmops reads but never checks nor rewrites
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -125,28 +126,17 @@ class DocType:
         return replace(self, fields=tuple(merged.values()))
 
 
-@dataclass(frozen=True)
-class Page:
-    """The pseudo-type of markdown files no type claims: read, indexed, linted, never rewritten."""
-
-    name: str = "page"
-    plural: str = "pages"
-    fields: tuple[Field, ...] = (Field("title"),)
-    sections: tuple[str, ...] = ()
-    title_field: str = "title"
-
-    def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
-
-    def sections_for(self, values: dict[str, Any]) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def required(self) -> tuple[Field, ...]:
-        return ()
-
-
-PAGE = Page()
+# Markdown files no type claims (a handbook moved in from a wiki, a README): read, indexed,
+# linted for what needs no type, never validated against a schema nor rewritten.
+PAGE = DocType(
+    name="page",
+    plural="pages",
+    folder="",
+    prefix="",
+    fields=(Field("title"),),
+    description="A markdown file no type claims, kept as it is.",
+    writable=False,
+)
 
 ID = Field("id", "text", required=True, help="unique id, made by pmops")
 TITLE = Field("title", "text", required=True, help="a short, specific title")

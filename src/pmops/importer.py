@@ -20,11 +20,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops import dates, store
 from pmops.errors import InvalidInput, MissingField, PmopsError
 from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.doctypes import DocType
+    from pmops.kb import KnowledgeBase
 
 KEY_FIELD = "source_key"  # front-matter field holding each imported row's stable key
 SPECIAL = ("body", "key")  # mapping targets that are not insight fields
@@ -218,7 +222,7 @@ def read_csv(path: Path) -> Table:
     return Table(headers, rows, dialect.delimiter)
 
 
-def _check_quotes(path: Path, text: str, dialect, skipped: int) -> None:  # noqa: ANN001 - a csv dialect
+def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect], skipped: int) -> None:
     """Refuse a quote that is never closed: read leniently, the rest of the file would become
     one cell of one row, reported as a row without its fields. `skipped`: lines before `text`."""
     reader = csv.reader(io.StringIO(text), dialect, strict=True)
@@ -244,7 +248,7 @@ def _row_key(row: dict[str, str], mapping: dict[str, str], keep_pii: bool) -> st
     return "sha1:" + hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
-def _imported_keys(kb, doctype) -> dict[str, Path]:  # noqa: ANN001 - KnowledgeBase, DocType
+def _imported_keys(kb: KnowledgeBase, doctype: DocType) -> dict[str, Path]:
     """The source keys already in the KB, with their files. Only files that mention the key
     field are parsed: in a KB of thousands of insights, most were never imported."""
     from pmops import documents
@@ -265,7 +269,7 @@ def _imported_keys(kb, doctype) -> dict[str, Path]:  # noqa: ANN001 - KnowledgeB
     return keys
 
 
-def _unfinished(kb, folder: Path, files: list[Path], commit: bool | None) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
+def _unfinished(kb: KnowledgeBase, folder: Path, files: list[Path], commit: bool | None) -> list[Path]:
     """Those of `files` (this file's rows, found in the KB) that git does not track: an earlier
     import wrote them and was killed before its commit. This import commits them."""
     repo = kb.repo if (kb.config.commit if commit is None else commit) else None
@@ -319,7 +323,7 @@ def _row_values(
 
 
 def import_csv(
-    kb,  # noqa: ANN001 - KnowledgeBase
+    kb: KnowledgeBase,
     path: Path,
     maps: list[str],
     *,
@@ -408,7 +412,7 @@ def import_csv(
                     values["title"] = _title_from(basis)
             values[KEY_FIELD] = key
             try:
-                new_path, doc, _, new = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
+                draft = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
             except MissingField as exc:
                 result.failed.append(RowProblem(number, f"no {exc.field}: map a column to it with --map COLUMN={exc.field}"))
                 continue
@@ -421,9 +425,9 @@ def import_csv(
                 result.redacted += [Redaction(number, f.field, f.kind, len(f.masked)) for f in found]
             if row.extra or row.missing:
                 result.ragged.append(Ragged(number, [pii.redact(cell) for cell in row.extra], row.missing))
-            added_tags += [t for t in new if t not in added_tags]
-            changes.append((new_path, None, doc))
-            result.added.append(doc.meta["id"])
+            added_tags += [t for t in draft.new_tags if t not in added_tags]
+            changes.append(draft.change)
+            result.added.append(draft.doc.meta["id"])
         if dry_run or not (changes or unfinished):
             return result
         if added_tags:

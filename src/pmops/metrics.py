@@ -5,11 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pmops import dates
 from pmops.documents import RawFile
 from pmops.errors import Conflict, DocumentError, InvalidInput, NotFound
+from pmops.kb.transaction import Change
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pmops.kb import Created, KnowledgeBase, Record
 
 SPARK = "▁▂▃▄▅▆▇█"
 # Days a cadence allows between two values: the longest such period (a month of 31 days), so a value
@@ -17,11 +25,11 @@ SPARK = "▁▂▃▄▅▆▇█"
 CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 31, "quarterly": 92, "yearly": 366}
 
 
-def find_metric(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
+def find_metric(kb: KnowledgeBase, name: str) -> Record:
     return kb.find_named("metric", name)
 
 
-def add(kb, values: dict, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
+def add(kb: KnowledgeBase, values: dict, *, commit: bool | None = None) -> Created:
     values = dict(values)
     if values.get("parent"):
         try:
@@ -34,7 +42,7 @@ def add(kb, values: dict, *, commit: bool | None = None):  # noqa: ANN001, ANN20
     return kb.create("metric", values, commit=commit)
 
 
-def values_path(kb, record):  # noqa: ANN001, ANN201 - Path
+def values_path(kb: KnowledgeBase, record: Record) -> Path:
     return (kb.root / record.path).with_suffix(".csv")
 
 
@@ -52,7 +60,7 @@ class Row:
         return None if self.date is not None and self.value is not None else f"not a 'date,value' row: {self.text[:40]}"
 
 
-def rows(kb, record) -> list[Row]:  # noqa: ANN001
+def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
     """Every value row of the CSV beside a metric, as written (the header and blank lines left out).
 
     A file that is not UTF-8 text is a DocumentError.
@@ -72,13 +80,13 @@ def rows(kb, record) -> list[Row]:  # noqa: ANN001
             day, value = dt.date.fromisoformat(cells[0]), float(cells[1])
         except (IndexError, ValueError):
             day = value = None
-        if value is not None and (value != value or value in (float("inf"), float("-inf")) or len(cells) > 2):
+        if value is not None and (not math.isfinite(value) or len(cells) > 2):
             day = value = None
         found.append(Row(number, day, value, ",".join(cells)))
     return found
 
 
-def read_values(kb, record) -> list[tuple[dt.date, float]]:  # noqa: ANN001
+def read_values(kb: KnowledgeBase, record: Record) -> list[tuple[dt.date, float]]:
     """The (date, value) pairs, sorted; a row that is not one is an error naming its line."""
     pairs = []
     for row in rows(kb, record):
@@ -96,14 +104,14 @@ def _csv(rows: list[tuple[dt.date, float]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def record_value(kb, name: str, value: str, day: str | None = None, *, commit: bool | None = None,  # noqa: ANN001, ANN201
-                 today: dt.date | None = None):  # fmt: skip
+def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = None, *, commit: bool | None = None,
+                 today: dt.date | None = None) -> tuple[Record, dt.date, float, str | None]:  # fmt: skip
     """Add (or replace) the value for a day (not after today), and commit the CSV."""
     try:
         number = float(value)
     except ValueError:
         raise InvalidInput(f"'{value}' is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise InvalidInput(f"'{value}' is not a finite number")
     today = today or dt.date.today()
     try:
@@ -119,7 +127,7 @@ def record_value(kb, name: str, value: str, day: str | None = None, *, commit: b
     by_day[when] = number
     before = RawFile(kb.rel(path), kb.read_bytes(path)) if path.exists() else None
     after = RawFile(kb.rel(path), _csv(sorted(by_day.items())))
-    sha = kb.write([(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit)
+    sha = kb.write([Change(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit)
     return record, when, number, sha
 
 
@@ -205,18 +213,18 @@ class MetricView:
                 **self.figures(), "children": [c.id for c in self.children]}  # fmt: skip
 
 
-def view(kb, name: str, today: dt.date | None = None) -> MetricView:  # noqa: ANN001
+def view(kb: KnowledgeBase, name: str, today: dt.date | None = None) -> MetricView:
     """A metric on a day (default today): values dated later are set apart, never counted as the latest."""
     return _view(kb, find_metric(kb, name), list(kb.records(kb.doctype("metric"))), today or dt.date.today())
 
 
-def views(kb, today: dt.date | None = None) -> list[MetricView]:  # noqa: ANN001
+def views(kb: KnowledgeBase, today: dt.date | None = None) -> list[MetricView]:
     """Every metric on a day, by name."""
     records = sorted(kb.records(kb.doctype("metric")), key=lambda r: r.title.casefold())
     return [_view(kb, r, records, today or dt.date.today(), listing=True) for r in records]
 
 
-def _view(kb, record, metrics: list, today: dt.date, *, listing: bool = False) -> MetricView:  # noqa: ANN001
+def _view(kb: KnowledgeBase, record: Record, metrics: list[Record], today: dt.date, *, listing: bool = False) -> MetricView:
     children = [r for r in metrics if r.values.get("parent") == record.id]
     try:
         values = read_values(kb, record)

@@ -7,11 +7,14 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops import checklists
 from pmops.errors import Conflict, InvalidInput, NotFound
 from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
 
 _STEP = re.compile(
     r"^(?P<id>[A-Z][A-Z0-9]*-\d+)\s+(?P<text>.*?)"
@@ -55,11 +58,11 @@ def steps(body: str) -> list[Step]:
 # -- finding people and plans ----------------------------------------------------------
 
 
-def find_person(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record | None
+def find_person(kb: KnowledgeBase, name: str) -> Record | None:
     return kb.named("person", name)
 
 
-def plan_of(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
+def plan_of(kb: KnowledgeBase, name: str) -> Record:
     person = find_person(kb, name)
     if person is None:
         raise NotFound(f"no person named '{name}'", hint="pmops onboard status lists everyone onboarding")
@@ -72,7 +75,7 @@ def plan_of(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
 # -- the reading list --------------------------------------------------------------------
 
 
-def reading_list(kb, area: str | None) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[str]]:  # noqa: ANN001
+def reading_list(kb: KnowledgeBase, area: str | None) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[str]]:
     """Sections of (id, line) drawn from the KB, and the owners of the processes in it.
 
     Every active process (sprint planning first), the area's recent accepted decisions,
@@ -146,8 +149,9 @@ def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None,
 # -- new plan --------------------------------------------------------------------------------
 
 
-def new_pm(kb, name: str, start: dt.date, *, area: str | None = None, buddy: str | None = None,  # noqa: ANN001, ANN201
-           manager: str | None = None, commit: bool | None = None, today: dt.date | None = None):  # fmt: skip
+def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = None, buddy: str | None = None,
+           manager: str | None = None, commit: bool | None = None,
+           today: dt.date | None = None) -> tuple[Record, str | None]:  # fmt: skip
     """Create the person (when missing) and their plan, in one commit; refuse a second plan."""
     name = " ".join(name.split())
     if not name:
@@ -162,9 +166,9 @@ def new_pm(kb, name: str, start: dt.date, *, area: str | None = None, buddy: str
     taken_people = kb.existing_ids(kb.doctype("person"))
     if person is None:
         values = {"name": name, "role": "pm", "area": area, "start": start.isoformat(), "manager": manager}
-        path, doc, _, _ = kb.build(kb.doctype("person"), values, today=today, taken=taken_people)
-        changes.append((path, None, doc))
-        person_id = doc.meta["id"]
+        person_draft = kb.build(kb.doctype("person"), values, today=today, taken=taken_people)
+        changes.append(person_draft.change)
+        person_id = person_draft.doc.meta["id"]
     else:
         person_id = person.id
     sections, owners = reading_list(kb, area)
@@ -176,10 +180,10 @@ def new_pm(kb, name: str, start: dt.date, *, area: str | None = None, buddy: str
     }
     values = {"title": f"Onboarding {name}", "person": person_id, "start": start.isoformat(), "area": area,
               "buddy": buddy, "manager": manager}  # fmt: skip
-    path, doc, _, _ = kb.build(kb.doctype("onboarding"), values, today=today, extra_context=context)
-    changes.append((path, None, doc))
-    sha = kb.write(changes, f'pmops: onboard {name} ({doc.meta["id"]})', commit=commit)
-    return kb.record(doc), sha
+    plan = kb.build(kb.doctype("onboarding"), values, today=today, extra_context=context)
+    changes.append(plan.change)
+    sha = kb.write(changes, f'pmops: onboard {name} ({plan.doc.meta["id"]})', commit=commit)
+    return kb.record(plan.doc), sha
 
 
 # -- progress --------------------------------------------------------------------------------
@@ -240,12 +244,12 @@ class Progress:
         return data
 
 
-def _days(plan, field_name: str) -> int | None:  # noqa: ANN001
+def _days(plan: Record, field_name: str) -> int | None:
     when = plan.values.get(field_name)
     return (when - plan.values["start"]).days if isinstance(when, dt.date) else None
 
 
-def progress(kb, name: str | None = None, today: dt.date | None = None) -> list[Progress]:  # noqa: ANN001
+def progress(kb: KnowledgeBase, name: str | None = None, today: dt.date | None = None) -> list[Progress]:
     today = today or dt.date.today()
     plans = [plan_of(kb, name)] if name else list(kb.records(kb.doctype("onboarding")))
     people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
@@ -261,7 +265,7 @@ class Done:
     complete: bool = False
 
 
-def done(kb, name: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Done:  # noqa: ANN001
+def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Done:
     """Tick a step (by id or a unique piece of its text) with today's date, and commit."""
     today = today or dt.date.today()
     plan = plan_of(kb, name)
@@ -323,7 +327,7 @@ class Measure:
         return data
 
 
-def _reached(plan, plan_steps: list[Step], field_name: str, prefixes: tuple | None) -> tuple[bool, dt.date | None]:  # noqa: ANN001
+def _reached(plan: Record, plan_steps: list[Step], field_name: str, prefixes: tuple | None) -> tuple[bool, dt.date | None]:
     """Whether the milestone was reached and on which day: the stamped field, else the steps' own dates
     (a plan ticked in an editor has no stamp); reached with no date when a ticked step has none."""
     when = plan.values.get(field_name)
@@ -336,7 +340,7 @@ def _reached(plan, plan_steps: list[Step], field_name: str, prefixes: tuple | No
     return False, None
 
 
-def _measure(plan, name: str, today: dt.date, field_name: str, prefixes: tuple | None, limit: int) -> Measure:  # noqa: ANN001
+def _measure(plan: Record, name: str, today: dt.date, field_name: str, prefixes: tuple | None, limit: int) -> Measure:
     start = plan.values.get("start")
     if not isinstance(start, dt.date):
         return Measure(plan, name, "not counted", reason="no start date")
@@ -396,7 +400,7 @@ def _milestone(measures: list[Measure], limit: int) -> dict:
     }  # fmt: skip
 
 
-def measures(kb, today: dt.date | None = None) -> dict[str, list[Measure]]:  # noqa: ANN001
+def measures(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, list[Measure]]:
     """Each plan's days to productive (Week 1 and Day 30 done) and to complete, as of `today`."""
     today = today or dt.date.today()
     people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
@@ -408,7 +412,7 @@ def measures(kb, today: dt.date | None = None) -> dict[str, list[Measure]]:  # n
     }
 
 
-def time_to_productivity(kb, today: dt.date | None = None) -> dict:  # noqa: ANN001
+def time_to_productivity(kb: KnowledgeBase, today: dt.date | None = None) -> dict:
     """Median days from start to productive (Week 1 and Day 30 done) and to the whole plan done, as of `today`.
 
     A plan counts once it reached the milestone, or once it is still open past the

@@ -6,17 +6,22 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pmops import customers, dates, taxonomy
 from pmops.errors import DocumentError, InvalidInput, NotFound
 from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.documents import Document
+    from pmops.kb import KnowledgeBase, Record
 
 GROUPINGS = ("tag", "area", "segment")
 DEFAULT_PERIOD = dt.timedelta(days=90)
 IN_FORCE = "accepted"  # the state of a decision that addresses a theme: accepted and not superseded
 
 
-def decision_state(record) -> str:  # noqa: ANN001 - kb.Record
+def decision_state(record: Record) -> str:
     """'accepted' for a decision in force; else its status, 'superseded' when another replaced it."""
     status = str(record.values.get("status") or "unknown")
     return "superseded" if record.values.get("superseded_by") and status == "accepted" else status
@@ -132,7 +137,7 @@ def addressed_text(states: dict[str, str]) -> str:
     return "; ".join(parts + [f"{state}: {', '.join(by_state[state])}" for state in others if by_state[state]])
 
 
-def themes(kb, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,  # noqa: ANN001
+def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,
            signals: bool = False) -> Themes:  # fmt: skip
     """Insights grouped by theme tag, area or segment, biggest first, with their trend and coverage.
 
@@ -215,7 +220,7 @@ class TagReport:
         }
 
 
-def tag_report(kb) -> TagReport:  # noqa: ANN001
+def tag_report(kb: KnowledgeBase) -> TagReport:
     used: Counter = Counter()
     unknown: dict[str, list[str]] = defaultdict(list)
     vocabulary = kb.taxonomy
@@ -237,7 +242,7 @@ class Renamed:
     note: str = ""  # how NEW was read: "'export' is a synonym of 'data-export'"
 
 
-def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed:  # noqa: ANN001
+def rename_tag(kb: KnowledgeBase, old: str, new: str, *, commit: bool | None = None) -> Renamed:
     """Rename a tag in every document and in the taxonomy (OLD becomes a synonym), in one commit.
 
     NEW is read as the taxonomy reads it: a synonym of another tag stands for that tag (OLD
@@ -246,6 +251,7 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
     it and between the lines of a list stay.
     """
     from pmops import documents
+    from pmops.kb import Change
 
     old, new = taxonomy.normalise(old), taxonomy.normalise(new)
     if not old or not new:
@@ -267,8 +273,8 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
     changes = []
     for record in kb.records():
         tags = record.values.get("tags") or []
-        if old in tags and record.type != "page":
-            changes.append((kb.root / record.path, record.doc, _tag_renamed(record.doc, tags, old, new)))
+        if old in tags and record.doctype.writable:
+            changes.append(Change(kb.root / record.path, record.doc, _tag_renamed(record.doc, tags, old, new)))
     path = kb.root / taxonomy.FILENAME
     before = documents.parse_yaml_file(taxonomy.FILENAME, kb.read_bytes(path)) if path.exists() else None
     known = old in vocabulary.tags or old in vocabulary.synonyms or old in vocabulary.deprecated
@@ -279,12 +285,12 @@ def rename_tag(kb, old: str, new: str, *, commit: bool | None = None) -> Renamed
         raise InvalidInput(f"'{new}' is not in {taxonomy.FILENAME}, and '{old}' is not one of its tags",
                            hint=f"add '{new}' to a facet first, or rename '{old}' to a tag that is there")  # fmt: skip
     after = _renamed_taxonomy(before, old, new, new in vocabulary.tags)
-    changes.append((path, before, after))
+    changes.append(Change(path, before, after))
     message = f"pmops: rename tag {old} to {new} ({count(len(changes) - 1, 'document')})"
     return Renamed(old, new, len(changes) - 1, kb.write(changes, message, commit=commit), note)
 
 
-def _tag_renamed(doc, tags: list[str], old: str, new: str):  # noqa: ANN001, ANN202 - Document
+def _tag_renamed(doc: Document, tags: list[str], old: str, new: str) -> Document:
     """The document with OLD written as NEW in its tags, or taken out where NEW is there already.
     Edited in place (quotes, comments and layout kept); a list written in a way that cannot be
     edited in place (quoted with escapes, say) is written anew, as it always was."""
@@ -305,7 +311,7 @@ def _tag_renamed(doc, tags: list[str], old: str, new: str):  # noqa: ANN001, ANN
         return doc.with_fields({"tags": list(dict.fromkeys(new if t == old else t for t in tags))})
 
 
-def _renamed_taxonomy(doc, old: str, new: str, new_exists: bool):  # noqa: ANN001, ANN201 - Document
+def _renamed_taxonomy(doc: Document, old: str, new: str, new_exists: bool) -> Document:
     """The taxonomy with OLD replaced by NEW in its facet (or dropped, when NEW exists),
     synonyms and deprecated tags that meant OLD meaning NEW, and OLD mapped to NEW (as a
     synonym, or as a deprecated tag if it was one); every other line as it was. No tag
@@ -324,7 +330,7 @@ def _renamed_taxonomy(doc, old: str, new: str, new_exists: bool):  # noqa: ANN00
             break
     from pmops import documents
 
-    def parsed(text_lines: list[str]):  # noqa: ANN202 - Document
+    def parsed(text_lines: list[str]) -> Document:
         return documents.parse_yaml_file(doc.path, (("\ufeff" if doc.bom else "") + "".join(text_lines)).encode("utf-8"))
 
     # The write checks the file against `doc` (as read); `edited` only carries the new text.

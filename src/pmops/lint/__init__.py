@@ -8,9 +8,13 @@ import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmops.errors import DocumentError, InvalidInput
 from pmops.lint.rules import RULES, Context, Finding, check_record, finish
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase
 
 __all__ = ["RULES", "Finding", "Report", "run"]
 
@@ -35,14 +39,14 @@ class Report:
         return [asdict(f) for f in self.findings]
 
 
-def _targets(kb, paths: Iterable[Path]) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
+def _targets(kb: KnowledgeBase, paths: Iterable[Path]) -> list[Path]:
     chosen: list[Path] = []
     for path in paths:
         chosen.extend(_target(kb, path))
     return chosen
 
 
-def _target(kb, path: Path) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
+def _target(kb: KnowledgeBase, path: Path) -> list[Path]:
     """The markdown files a path the user named stands for: a folder's, or the file itself
     (any other file: none). Anything else is bad usage, said in one line (exit 2)."""
     from pmops.store import kind, shown, within
@@ -73,7 +77,7 @@ def _target(kb, path: Path) -> list[Path]:  # noqa: ANN001 - KnowledgeBase
     return [Path(lexical if within(lexical, kb.root) else real)]  # a link in the KB is named as such
 
 
-def run(kb, paths: Iterable[Path] = (), today: dt.date | None = None) -> Report:  # noqa: ANN001 - KnowledgeBase
+def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = None) -> Report:
     """Lint the given files and folders, or the whole KB when none are given."""
     paths = list(paths)
     targets = _targets(kb, paths) if paths else list(kb.paths())
@@ -88,7 +92,7 @@ def run(kb, paths: Iterable[Path] = (), today: dt.date | None = None) -> Report:
             findings.append(Finding(exc.path, exc.line or 1, rule, RULES[rule].severity, exc.reason, exc.hint))
             continue
         findings.extend(check_record(ctx, record))
-        if record.id and record.doctype.name != "page":
+        if record.id and record.doctype.writable:
             if record.id in seen_ids:
                 findings.append(
                     RULES["id-duplicate"].finding(

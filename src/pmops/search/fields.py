@@ -19,6 +19,7 @@ class Record(Protocol):
     path: str
     id: str | None
     type: str
+    doctype: DocType
     title: str
     values: dict[str, Any]
     problems: dict[str, str]
@@ -54,7 +55,7 @@ def fields_of(record: Record, kinds: dict[str, str]) -> dict[str, Any]:
     # Markdown punctuation never reaches the index (the analyzer drops it); comments would.
     body = [COMMENT.sub("", record.doc.body) if "<!--" in record.doc.body else record.doc.body]
     values = dict(record.values)
-    if record.type == "page":  # foreign front-matter: index what looks like tags and a date
+    if not record.doctype.writable:  # a page's foreign front-matter: index what looks like tags and a date
         values.update({k: record.doc.meta.get(k) for k in ("tags", "date") if k in record.doc.meta})
     for name, value in values.items():
         if name in ("id", "title") or name in record.problems or value in (None, "", []):

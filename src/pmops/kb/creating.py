@@ -1,0 +1,213 @@
+"""Creating documents: fields validated and converted by the registry, an id, a path, the template.
+
+Everything here happens before anything touches the disk; `transaction.write` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmops import dates, documents, ids, taxonomy, templates, yamlsafe
+from pmops.doctypes import DocType, Field
+from pmops.documents import Document
+from pmops.errors import Conflict, InvalidInput, MissingField
+from pmops.kb.transaction import Change
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase
+    from pmops.kb.records import Record
+
+
+@dataclass
+class Created:
+    """What a create did, for the command to report."""
+
+    record: Record
+    commit: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    """A new document, validated and rendered but not written."""
+
+    path: Path
+    doc: Document
+    notes: list[str]  # for the user: tags resolved or added
+    new_tags: list[str]  # to add to the taxonomy with it
+
+    @property
+    def change(self) -> Change:
+        return Change.new(self.path, self.doc)
+
+
+def prepare(
+    kb: KnowledgeBase, doctype: DocType, values: dict[str, Any], *, new_tags: bool = False, today: dt.date | None = None
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Validate and normalise a new document's fields.
+
+    Returns the front-matter in the type's field order, notes for the user, and
+    tags to add to the taxonomy. Raises before anything is written.
+    """
+    today = today or dt.date.today()
+    notes: list[str] = []
+    fields = dict(values)
+    variant_defaults = doctype.variant(fields).defaults
+    for fld in doctype.fields:
+        default = variant_defaults.get(fld.name) or fld.default
+        if _empty(fields.get(fld.name)) and default:
+            fields[fld.name] = _default(kb, default, today)
+    for fld in doctype.required:
+        if fld.name != "id" and _empty(fields.get(fld.name)):
+            raise MissingField(fld.name, doctype.name)
+    meta: dict[str, Any] = {}
+    added: list[str] = []
+    for name, raw in fields.items():
+        fld = doctype.field(name) or Field(name)
+        if _empty(raw):
+            continue
+        try:
+            value = fld.convert(raw)
+        except ValueError as exc:
+            raise InvalidInput(f"{name}: {exc}", hint=_choices_hint(fld)) from None
+        if fld.past and dates.after(value, today):
+            raise InvalidInput(f"{name}: {value} is after today ({today})", hint="write the day it was heard or seen")
+        if isinstance(value, str):
+            value = value.strip()
+            if "\0" in value:
+                raise InvalidInput(f"{name}: contains a NUL character")
+        if fld.kind == "tags":
+            value, tag_notes, new = _resolve_tags(kb, value, new_tags)
+            notes += tag_notes
+            added += new
+        meta[name] = value
+    order = [f.name for f in doctype.fields]
+    ordered = {k: meta[k] for k in order if k in meta}
+    ordered.update({k: v for k, v in meta.items() if k not in ordered})
+    return ordered, notes, added
+
+
+def _default(kb: KnowledgeBase, spec: str, today: dt.date) -> str:
+    """A field's default: `today`, `author`, `config:KEY` (pmops.yaml's defaults), or a literal."""
+    if spec == "today":
+        return today.isoformat()
+    if spec == "author":
+        return kb.author()
+    if spec.startswith("config:"):
+        return kb.config.default(spec[len("config:") :])
+    return spec
+
+
+def _resolve_tags(kb: KnowledgeBase, tags: list[str], allow_new: bool) -> tuple[list[str], list[str], list[str]]:
+    resolved: list[str] = []
+    notes: list[str] = []
+    new: list[str] = []
+    for given in tags:
+        res = kb.taxonomy.resolve(given, allow_new=allow_new)
+        if res.note == "new":
+            new.append(res.tag)
+            notes.append(f"tag '{res.tag}' added to {taxonomy.FILENAME} (under '{taxonomy.UNSORTED}')")
+        elif res.note:
+            notes.append(f"tag '{given}': {res.note}")
+        if res.tag not in resolved:
+            resolved.append(res.tag)
+    return resolved, notes, new
+
+
+def new_path(kb: KnowledgeBase, doctype: DocType, doc_id: str, title: str) -> Path:
+    # Names are lower-case and start with a fresh id, so no two differ only by case;
+    # the write itself refuses to replace any existing file.
+    path = kb.root / doctype.folder / f"{doc_id}-{ids.slugify(title)}.md"
+    if path.exists():
+        raise Conflict(f"{kb.rel(path)} already exists")
+    return path
+
+
+def existing_ids(kb: KnowledgeBase, doctype: DocType) -> set[str]:
+    folder = kb.root / doctype.folder
+    if not folder.is_dir():
+        return set()
+    return {ids.id_in_name(p.name) for p in folder.iterdir() if p.name.startswith(doctype.prefix + "-")}
+
+
+def build(
+    kb: KnowledgeBase,
+    doctype: DocType,
+    values: dict[str, Any],
+    body: str | None = None,
+    *,
+    new_tags: bool = False,
+    today: dt.date | None = None,
+    taken: set[str] | None = None,
+    extra_context: dict[str, Any] | None = None,
+) -> Draft:
+    """A new document, validated and rendered but not written.
+
+    `taken` holds ids already used (it grows with the one made here), so a batch
+    never lists the folder once per document.
+    """
+    if not doctype.writable:
+        raise InvalidInput(f"pmops does not write {doctype.plural}")
+    today = today or dt.date.today()
+    meta, notes, added = prepare(kb, doctype, values, new_tags=new_tags, today=today)
+    taken = existing_ids(kb, doctype) if taken is None else taken
+    doc_id = ids.new_id(doctype.prefix, today, taken)
+    taken.add(doc_id)
+    meta = {"id": doc_id, **meta}
+    title = str(meta.get(doctype.title_field, doc_id))
+    path = new_path(kb, doctype, doc_id, title)
+    context = {f.name: [] if f.is_list else None for f in doctype.fields}
+    context.update(yamlsafe.plain(meta), body=body or "", doctype=doctype.name, kb_name=kb.config.name)
+    context.update(extra_context or {})
+    template = doctype.template_for(meta)
+    text = templates.render(template, kb.root, **context) if template else (body or "")
+    return Draft(path, documents.new(kb.rel(path), meta, text), notes, added)
+
+
+def create(
+    kb: KnowledgeBase,
+    type_name: str,
+    values: dict[str, Any],
+    body: str | None = None,
+    *,
+    new_tags: bool = False,
+    commit: bool | None = None,
+    today: dt.date | None = None,
+    extra_context: dict[str, Any] | None = None,
+) -> Created:
+    """Validate, write, and commit one new document of a registered type."""
+    doctype = kb.doctype(type_name)
+    draft = build(kb, doctype, values, body, new_tags=new_tags, today=today, extra_context=extra_context)
+    changes = [draft.change]
+    if draft.new_tags:
+        changes.append(taxonomy_change(kb, draft.new_tags))
+    title = _one_line(str(draft.doc.meta.get(doctype.title_field, "")))
+    sha = kb.write(changes, f'pmops: add {doctype.name} {draft.doc.meta["id"]} "{title}"', commit=commit)
+    return Created(kb.record(draft.doc), sha, draft.notes + (kb.repo.warnings if kb.repo else []))
+
+
+def taxonomy_change(kb: KnowledgeBase, added: list[str]) -> Change:
+    """taxonomy.yaml with new tags under `unsorted` (created when the KB has none)."""
+    path = kb.root / taxonomy.FILENAME
+    if path.exists():
+        before = documents.parse_yaml_file(taxonomy.FILENAME, kb.read_bytes(path))
+    else:
+        before = documents.parse_yaml_file(taxonomy.FILENAME, b"")
+    current = before.meta.get(taxonomy.UNSORTED) or []
+    after = before.with_fields({taxonomy.UNSORTED: [*current, *added]})
+    return Change(path, before if path.exists() else None, after)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:120]
+
+
+def _choices_hint(fld: Field) -> str | None:
+    return f"choose one of: {', '.join(fld.choices)}" if fld.choices else None

@@ -1,0 +1,124 @@
+"""The write transaction: files written atomically under the KB lock, committed, then indexed.
+
+A failure before the commit removes what this write created and restores what it edited
+(store.undo); a failed commit keeps the files and says so. The index update after the
+commit never fails a write (the next search catches up); a large batch is indexed, and a
+`sync: auto` KB pushed, by a detached `pmops` (pmops.detached).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmops import store
+from pmops.documents import Document, RawFile
+from pmops.errors import GitError, PmopsError
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase
+
+BATCH = 50  # changes from which a write syncs once at the end rather than per file
+INDEX_IN_BACKGROUND_FROM = 1_000  # files a write leaves to a background `pmops index`
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file a write puts on disk: the content as read (None: a new file), and the new one.
+
+    `before` is what makes the write safe: the file is replaced only while it still holds
+    exactly that, and a failed write puts it back.
+    """
+
+    path: Path
+    before: Document | RawFile | None
+    after: Document | RawFile
+
+    @classmethod
+    def new(cls, path: Path, after: Document | RawFile) -> Change:
+        return cls(path, None, after)
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+
+def write(
+    kb: KnowledgeBase, changes: list[Change], message: str, *, commit: bool | None, unfinished: list[Path] | None = None
+) -> str | None:
+    """Write documents atomically under the KB lock, then commit exactly those paths.
+
+    `unfinished` are files already on disk that a killed command wrote but never
+    committed, to commit with these. Returns the commit sha, or None when commits are
+    off. A failed commit leaves the files on disk and says so.
+    """
+    for change in changes:  # before anything is written: never through a link out of the KB
+        store.check_inside(kb.root, change.path)
+    commit = kb.config.commit if commit is None else commit
+    repo = kb.repo if commit else None
+    if commit and repo is None:
+        raise PmopsError(
+            f"{kb.root} is not in a git repository, so nothing can be committed",
+            hint="run 'git init' there, or pass --no-commit (or set 'commit: false' in pmops.yaml)",
+        )
+    with store.write_lock(kb.lock_path):
+        if repo:
+            repo.check_writable()
+        written = _write_files(changes)
+        written += unfinished or []
+        sha = None
+        if repo:
+            try:
+                sha = repo.commit(written, message)
+            except (PmopsError, OSError) as exc:
+                # The user's input is on disk, not in a commit: say so, whatever failed.
+                saved = ", ".join(kb.rel(p) for p in written[:3]) + (" …" if len(written) > 3 else "")
+                reason = exc.message if isinstance(exc, PmopsError) else (exc.strerror or str(exc))
+                raise GitError(
+                    f"saved {saved} but did not commit it: {reason}",
+                    hint="fix the problem, then commit the files with git",
+                ) from None
+        if len(written) < INDEX_IN_BACKGROUND_FROM:
+            kb.index.update(written)
+    if len(written) >= INDEX_IN_BACKGROUND_FROM:
+        # An import: its thousands of files are committed; indexing them is left to a detached
+        # `pmops index`, and a search started meanwhile waits for it (search.index.CATCH_UP_WAIT).
+        in_background(kb, "index")
+    if sha is not None and kb.config.sync == "auto":
+        in_background(kb, "sync")
+    return sha
+
+
+def _write_files(changes: list[Change]) -> list[Path]:
+    """Each change's file, atomically; on any failure, the ones written so far are undone."""
+    written: list[Path] = []
+    # A large batch of new files (an import) syncs once at the end instead of per file:
+    # a new file has no older content to lose, and its source still exists.
+    batch = len(changes) > BATCH
+    try:
+        for change in changes:
+            before = change.before
+            durable = before is not None or not batch
+            store.atomic_write(change.path, change.after.to_bytes(), expected_sha=before.sha if before else None, durable=durable)
+            written.append(change.path)
+        if batch:
+            os.sync()
+    except BaseException:
+        for change in changes[: len(written)]:
+            store.undo(change.path, change.before, change.after)
+        raise
+    return written
+
+
+def in_background(kb: KnowledgeBase, command: str) -> None:
+    """Run `pmops COMMAND` on this KB in a detached process, its output in .git/pmops/COMMAND.log.
+
+    `sync: auto`: the write is committed locally; pushing and pulling happen there, so a slow
+    or absent network never fails or delays a write (pmops doctor and pmops sync show what went
+    wrong; a manual sync pushes it). A large import's indexing happens there too (the next
+    search catches up if it never ran)."""
+    from pmops import detached
+
+    detached.start("pmops", ["--kb", str(kb.root), command], kb.state_dir / f"{command}.log")

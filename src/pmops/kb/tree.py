@@ -1,0 +1,144 @@
+"""The read side of a KB: which files it has, where they are, and reading one of them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+
+from pmops import documents, gitrepo, store
+from pmops.documents import Document
+from pmops.errors import DocumentError
+
+SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
+
+
+class Tree:
+    """A KB's folder as pmops sees it: its markdown files, their paths, and their bytes.
+
+    Knows nothing of document types; `records.Catalog` adds them.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+
+    @cached_property
+    def repo(self) -> gitrepo.Repo | None:
+        return gitrepo.find(self.root)
+
+    def _walk(self, under: Path | None = None) -> Iterator[os.DirEntry]:
+        """Every markdown file of the KB (or below `under`), in a stable order.
+
+        Hidden files and folders (.git, .pmops), templates/ and folder links are skipped;
+        whatever else is named *.md is yielded, for `read` to refuse with a reason when it is
+        not a file of the KB (a link that leaves it, a FIFO).
+        """
+        stack = [str(under or self.root)]
+        while stack:
+            try:
+                entries = sorted(os.scandir(stack.pop()), key=lambda e: e.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS:
+                        folders.append(entry.path)
+                elif entry.name.endswith(".md"):
+                    yield entry
+            stack.extend(reversed(folders))
+
+    def paths(self, under: Path | None = None) -> Iterator[Path]:
+        """The KB's documents (below `under`). In a git repository: what git tracks or would
+        track — git-ignored files are not part of a shared KB — else every markdown file.
+        Files `read` refuses (links out of the KB, FIFOs, names that are not UTF-8) are
+        included, so that whoever reads them can say which and why."""
+        repo = self.repo
+        if repo is None:
+            yield from (Path(entry.path) for entry in self._walk(under))
+            return
+        for repo_rel in repo.list_files(self.pathspec(under)):
+            rel = self.from_repo(repo_rel)
+            path = self.root / rel if rel is not None else None
+            if path and self.is_document(rel) and os.path.exists(path):  # (a deleted, still tracked file is not)
+                yield path
+
+    def is_document(self, rel: str) -> bool:
+        """Whether a KB-relative path is one pmops reads (the same rules as the folder walk)."""
+        parts = rel.split("/")
+        return (
+            rel.endswith(".md")
+            and not rel.startswith("../")
+            and not any(p.startswith(".") for p in parts)
+            and not any(p in SKIP_DIRS for p in parts[:-1])
+        )
+
+    def pathspec(self, under: Path | None = None) -> str:
+        """The KB (or a folder in it) as a git pathspec, relative to the repository's top."""
+        repo = self.repo
+        assert repo is not None
+        return repo.pathspec(under or self.root)
+
+    def from_repo(self, repo_rel: str) -> str | None:
+        """A repository-relative path as KB-relative, or None when it is outside the KB."""
+        prefix = self._repo_prefix
+        return repo_rel[len(prefix) :] if repo_rel.startswith(prefix) else None
+
+    def to_repo(self, rel: str) -> str:
+        """A KB-relative path as repository-relative (what git takes and prints)."""
+        return self._repo_prefix + rel
+
+    @cached_property
+    def _repo_prefix(self) -> str:
+        assert self.repo is not None
+        rel = os.path.relpath(self.root, self.repo.root).replace(os.sep, "/")
+        return "" if rel == "." else rel + "/"
+
+    def scan(self) -> dict[str, tuple[int, int]]:
+        """Every markdown file's KB-relative path with its (mtime_ns, size): one stat each, no reads."""
+        cut = len(str(self.root)) + 1
+        found = {}
+        for entry in self._walk():
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            found[entry.path[cut:].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
+        return found
+
+    def inside(self, path: Path) -> bool:
+        """Whether a path, its links resolved, is in the KB."""
+        try:
+            path.resolve().relative_to(self.root)
+        except ValueError:
+            return False
+        return True
+
+    def exists(self, rel: str) -> bool:
+        """Whether a KB-relative path (may contain '..') names a file inside the KB."""
+        path = (self.root / rel).resolve()
+        return self.inside(path) and path.exists()
+
+    def rel(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def read(self, path: Path) -> Document:
+        """Read one file (raises DocumentError when it cannot be kept intact, or is refused:
+        see store.read_file, the one way pmops reads a KB's files)."""
+        rel = self.rel(path)
+        try:
+            data = self.read_bytes(path)
+        except OSError as exc:
+            raise DocumentError(rel, f"cannot read: {exc.strerror or exc}") from None
+        return documents.parse(rel, data)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """One file's bytes, read as every file of the KB is (store.read_file): DocumentError
+        when refused (a link out of the KB, a FIFO, too large…), OSError when unreadable."""
+        return store.read_file(self.root, self.rel(path))
