@@ -3,49 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from pmops import bodies
+from pmops.bodies import Checkbox
 from pmops.errors import InvalidInput, NotFound, PmopsError
 
-# `- [ ] text` / `- [x] text` (also `*` and `+` bullets, `X`).
-_ITEM = re.compile(r"^(?P<lead>[ \t]*[-*+] \[)(?P<mark>[ xX])(?P<close>\][ \t]+)(?P<text>\S.*?)[ \t]*$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+if TYPE_CHECKING:
+    from pmops.kb import Created, KnowledgeBase, Record
 
 
-@dataclass
-class Item:
-    number: int  # 1-based, in document order
-    line: int  # 0-based line index in the body
-    done: bool
-    text: str
-
-
-def items(body: str) -> list[Item]:
-    """Every checkbox item of a body, outside code fences."""
-    found: list[Item] = []
-    fenced = False
-    for index, line in enumerate(body.splitlines()):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        match = None if fenced else _ITEM.match(line)
-        if match:
-            found.append(Item(len(found) + 1, index, match["mark"] != " ", match["text"]))
-    return found
-
-
-def section_items(body: str, heading: str = "Checklist") -> list[Item]:
+def section_items(body: str, heading: str = "Checklist") -> list[Checkbox]:
     """The checkbox items under `## heading` (the whole body when there is no such heading)."""
-    lines = body.splitlines()
-    start = next((i for i, line in enumerate(lines) if re.match(rf"^#{{2,6}}\s+{re.escape(heading)}\s*$", line, re.I)), None)
-    if start is None:
-        return items(body)
-    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^#{1,6}\s", lines[i])), len(lines))
-    return items("\n".join(lines[start + 1 : end]))
+    under = bodies.section(body, heading)
+    return bodies.checkboxes(body if under is None else under)
 
 
-def start(kb, process_ref: str, run_for: str, today: dt.date | None = None, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
+def start(
+    kb: KnowledgeBase, process_ref: str, run_for: str, today: dt.date | None = None, *, commit: bool | None = None
+) -> Created:
     """A new run of a process's checklist, for one launch; later edits of the process don't change it."""
     process = kb.find_as(process_ref, "process")
     run_for = " ".join(run_for.split())
@@ -62,7 +39,7 @@ def start(kb, process_ref: str, run_for: str, today: dt.date | None = None, *, c
     return kb.create("checklist", values, today=today, commit=commit, extra_context={"items": lines, "run_for": run_for})
 
 
-def _pick(run_items: list[Item], ref: str) -> Item:
+def _pick(run_items: list[Checkbox], ref: str) -> Checkbox:
     ref = ref.strip()
     if ref.isdigit():
         chosen = [i for i in run_items if i.number == int(ref)]
@@ -78,47 +55,44 @@ def _pick(run_items: list[Item], ref: str) -> Item:
 
 @dataclass
 class Ticked:
-    item: Item
+    item: Checkbox
     finished: bool
     already: bool = False
     commit: str | None = None
 
 
-def tick(kb, run_ref: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Ticked:  # noqa: ANN001
+def tick(kb: KnowledgeBase, run_ref: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Ticked:
     """Tick one item of a run and commit; the last one marks the run done."""
     run = find_run(kb, run_ref)
-    run_items = items(run.doc.body)
+    run_items = bodies.checkboxes(run.doc.body)
     item = _pick(run_items, ref)
     if item.done:
         return Ticked(item, all(i.done for i in run_items), already=True)
-    lines = run.doc.body.splitlines(keepends=True)
-    line = lines[item.line]
-    mark = _ITEM.match(line.rstrip("\r\n")).start("mark")  # only the box's one character changes
-    lines[item.line] = line[:mark] + "x" + line[mark + 1 :]
     finished = all(i.done or i is item for i in run_items)
     changes = {"status": "done", "completed": today or dt.date.today()} if finished else {}
-    sha = kb.update(run, changes, f'pmops: tick {run.id} item {item.number} "{item.text[:60]}"', body="".join(lines), commit=commit)
+    message = f'pmops: tick {run.id} item {item.number} "{item.text[:60]}"'
+    sha = kb.update(run, changes, message, body=bodies.tick(run.doc.body, item), commit=commit)
     return Ticked(item, finished, commit=sha)
 
 
 @dataclass
 class RunStatus:
-    record: object  # kb.Record
+    record: Record
     done: int
     total: int
-    open_items: list[Item]
+    open_items: list[Checkbox]
 
 
-def find_run(kb, ref: str):  # noqa: ANN001, ANN201 - kb.Record
+def find_run(kb: KnowledgeBase, ref: str) -> Record:
     return kb.find_as(ref, "checklist")
 
 
-def status(record) -> RunStatus:  # noqa: ANN001
-    run_items = items(record.doc.body)
+def status(record: Record) -> RunStatus:
+    run_items = bodies.checkboxes(record.doc.body)
     return RunStatus(record, sum(i.done for i in run_items), len(run_items), [i for i in run_items if not i.done])
 
 
-def statuses(kb, ref: str | None = None) -> list[RunStatus]:  # noqa: ANN001
+def statuses(kb: KnowledgeBase, ref: str | None = None) -> list[RunStatus]:
     """One run's status, or every run's (newest first)."""
     if ref is not None:
         return [status(find_run(kb, ref))]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
+from pmops import bodies
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
 _WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:[|#][^\]\n]*)?\]\]")
 _MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -22,28 +26,7 @@ class Link:
     by_id: bool = True
 
 
-def body_lines(doc) -> Iterator[tuple[int, str]]:  # noqa: ANN001 - Document
-    """(file line number, text) of the body's lines outside code fences, with inline code and
-    HTML comments (template prompts, notes to self) removed."""
-    fenced = commented = False
-    for offset, line in enumerate(doc.body.splitlines()):
-        if not commented and _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if fenced:
-            continue
-        text = ""
-        while line:
-            if commented:
-                end = line.find("-->")
-                commented, line = (True, "") if end < 0 else (False, line[end + 3 :])
-            else:
-                start = line.find("<!--")
-                text, line, commented = (text + line, "", False) if start < 0 else (text + line[:start], line[start + 4 :], True)
-        yield doc.body_line + offset, _INLINE_CODE.sub("", text)
-
-
-def outgoing(record) -> Iterator[Link]:  # noqa: ANN001 - kb.Record
+def outgoing(record: Record) -> Iterator[Link]:
     """Every link of a document: reference fields, `[[id]]`, and relative markdown links."""
     for fld in record.doctype.fields:
         if fld.kind in ("ref", "refs"):
@@ -51,7 +34,7 @@ def outgoing(record) -> Iterator[Link]:  # noqa: ANN001 - kb.Record
             for target in value if isinstance(value, list) else [value] if value else []:
                 yield Link(target, fld.name, fld.name)
     folder = record.path.rpartition("/")[0]
-    for number, line in body_lines(record.doc):
+    for number, line in bodies.prose(record.doc.body, record.doc.body_line):
         for m in _WIKI.finditer(line):
             yield Link(m.group(1).strip(), "text", number)
         for m in _MD_LINK.finditer(line):
@@ -78,11 +61,11 @@ def _normal(path: str) -> str:
 class Graph:
     """A document's outgoing links (with what they point to) and its backlinks."""
 
-    outgoing: list[tuple[Link, object | None]]  # (link, kb.Record or None when broken)
-    backlinks: list[tuple[object, Link]]  # (the record linking here, its link)
+    outgoing: list[tuple[Link, Record | None]]  # (link, its target; None when broken)
+    backlinks: list[tuple[Record, Link]]  # (the record linking here, its link)
 
     def to_json(self) -> dict:
-        def brief(record) -> dict:  # noqa: ANN001
+        def brief(record: Record) -> dict:
             return {"id": record.id or record.path, "type": record.type, "title": record.title, "path": record.path}
 
         return {
@@ -92,7 +75,7 @@ class Graph:
         }  # fmt: skip
 
 
-def graph(kb, record) -> Graph:  # noqa: ANN001
+def graph(kb: KnowledgeBase, record: Record) -> Graph:
     """Links out of `record` and into it (by id, or by relative path), reading every document once."""
     out = []
     for link in outgoing(record):

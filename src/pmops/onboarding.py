@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pmops import checklists
+from pmops import bodies
 from pmops.errors import Conflict, InvalidInput, NotFound
 from pmops.text import count
 
@@ -32,7 +32,7 @@ class Step:
     due: dt.date | None
     done: bool
     done_on: dt.date | None
-    item: checklists.Item
+    item: bodies.Checkbox
 
     def to_json(self) -> dict:
         return {"id": self.id, "text": self.text, "owner": self.owner, "due": _iso(self.due), "done": self.done,
@@ -46,7 +46,7 @@ def _iso(day: dt.date | None) -> str | None:
 def steps(body: str) -> list[Step]:
     """The plan's steps: checklist items that start with a step id (W1-1, D30-2 …)."""
     found = []
-    for item in checklists.items(body):
+    for item in bodies.checkboxes(body):
         m = _STEP.match(item.text)
         if m:
             due = dt.date.fromisoformat(m["due"]) if m["due"] else None
@@ -191,7 +191,7 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
 
 @dataclass
 class Progress:
-    plan: Any  # kb.Record
+    plan: Record
     name: str
     steps: list[Step]
     today: dt.date
@@ -281,11 +281,7 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     step = chosen[0]
     if step.done:
         raise Conflict(f"{step.id} was already done on {step.done_on or 'an earlier day'}")
-    lines = plan.doc.body.splitlines(keepends=True)
-    line = lines[step.item.line]
-    content = line.rstrip("\r\n")
-    mark = content.index("[") + 1
-    lines[step.item.line] = content[:mark] + "x" + content[mark + 1 :] + f" — done {today.isoformat()}" + line[len(content) :]
+    body = bodies.tick(plan.doc.body, step.item, f" — done {today.isoformat()}")
     after = [s for s in plan_steps if s is not step]
     changes: dict[str, Any] = {}
     result = Done(step)
@@ -296,7 +292,7 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     if all(s.done for s in after):
         changes.update(status="complete", completed=today)
         result.complete = True
-    kb.update(plan, changes, f'pmops: onboarding {plan.id} {step.id} done', body="".join(lines), commit=commit)
+    kb.update(plan, changes, f'pmops: onboarding {plan.id} {step.id} done', body=body, commit=commit)
     return result
 
 
@@ -311,7 +307,7 @@ MIN_PLANS_MEASURED = 3  # fewer measured plans than this: "not enough data", no 
 class Measure:
     """One plan's time to a milestone: finished in `days`, still open at `days` (late), or not counted and why."""
 
-    plan: Any  # kb.Record
+    plan: Record
     name: str
     state: str  # "finished", "late" (still open past the limit: at least `days`), "not counted"
     days: int | None = None

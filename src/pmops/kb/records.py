@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmops import taxonomy, yamlsafe
+from pmops import bodies, taxonomy, yamlsafe
 from pmops.doctypes import PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import DocumentError, InvalidInput, NotFound, PmopsError
@@ -43,7 +43,7 @@ class Record:
         value = self.values.get(self.doctype.title_field)
         if isinstance(value, str) and value.strip():
             return value
-        return _first_heading(self.doc.body) or Path(self.path).stem
+        return bodies.title(self.doc.body) or Path(self.path).stem
 
     def to_json(self, *, body: bool = False) -> dict[str, Any]:
         """The front-matter fields (typed where the type declares them) plus id, type, path."""
@@ -53,13 +53,6 @@ class Record:
         if body:
             data["body"] = self.doc.body
         return yamlsafe.plain(data)
-
-
-def _first_heading(body: str) -> str | None:
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return None
 
 
 def type_of(registry: dict[str, DocType], doc: Document) -> DocType:

@@ -6,10 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pmops import links
+from pmops import bodies, links
 from pmops.errors import DocumentError, UnknownTag
-from pmops.links import body_lines
+
+if TYPE_CHECKING:
+    from pmops.documents import Document
+    from pmops.kb import KnowledgeBase, Record
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,6 @@ RULES = {
 }
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
-_HEADING = re.compile(r"^#{2,6}[ \t]+(.+?)[ \t#]*$")
-_BOX_LIKE = re.compile(r"^[ \t]*(?:[-*+][ \t]*)?\[[^\]]{0,3}\]")
-_BOX_OK = re.compile(r"^[ \t]*[-*+] \[[ xX]\][ \t]+\S")
 PII_TYPES = ("insight",)  # documents that hold customer research
 SIMILAR = 0.7  # Jaccard similarity of word 5-grams from which two processes are "the same"
 
@@ -76,16 +77,16 @@ SIMILAR = 0.7  # Jaccard similarity of word 5-grams from which two processes are
 class Context:
     """What the rules need beyond one document: the KB, today, and what the run collects."""
 
-    kb: object
+    kb: KnowledgeBase
     today: dt.date
-    links: list[tuple[object, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
+    links: list[tuple[Document, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
     dated: dict[str, dt.date] = field(default_factory=dict)  # insight id -> its date
-    evidence: list[tuple[object, dt.date, list[str]]] = field(default_factory=list)  # decision doc, date, evidence ids
+    evidence: list[tuple[Document, dt.date, list[str]]] = field(default_factory=list)  # decision doc, date, evidence ids
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
 
 
-def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - Record
+def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
     """Every per-document rule. Pages get the reader's checks and links only."""
     yield from _links(ctx, record)
     _remember_evidence(ctx, record)
@@ -122,7 +123,7 @@ def check_record(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001 - R
         yield from _metric_values(ctx, record)
 
 
-def _check_tags(kb, doc, name: str, tags: list[str]) -> Iterator[Finding]:  # noqa: ANN001
+def _check_tags(kb: KnowledgeBase, doc: Document, name: str, tags: list[str]) -> Iterator[Finding]:
     vocabulary = kb.taxonomy
     for tag in tags:
         try:
@@ -136,11 +137,11 @@ def _check_tags(kb, doc, name: str, tags: list[str]) -> Iterator[Finding]:  # no
             yield RULES[rule].finding(doc.path, doc.line_of(name), message, f"write '{res.tag}'")
 
 
-def _sections(record) -> Iterator[Finding]:  # noqa: ANN001
+def _sections(record: Record) -> Iterator[Finding]:
     required = record.doctype.sections_for(record.values)
     if not required:
         return
-    present = {m.group(1).strip().casefold() for _, line in body_lines(record.doc) if (m := _HEADING.match(line))}
+    present = {heading.casefold() for heading in bodies.section_headings(record.doc.body)}
     for section in required:
         if section.casefold() not in present:
             yield RULES["section-missing"].finding(
@@ -148,17 +149,17 @@ def _sections(record) -> Iterator[Finding]:  # noqa: ANN001
             )
 
 
-def _checkboxes(record) -> Iterator[Finding]:  # noqa: ANN001
+def _checkboxes(record: Record) -> Iterator[Finding]:
     if "Checklist" not in record.doctype.sections_for(record.values):
         return
-    for number, line in body_lines(record.doc):
-        if _BOX_LIKE.match(line) and not _BOX_OK.match(line):
+    for number, line in bodies.prose(record.doc.body, record.doc.body_line):
+        if bodies.malformed_checkbox(line):
             yield RULES["checkbox-syntax"].finding(
                 record.path, number, f"malformed checklist item: '{line.strip()[:60]}'", "write '- [ ] text' or '- [x] text'"
             )
 
 
-def _links(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+def _links(ctx: Context, record: Record) -> Iterator[Finding]:
     for link in links.outgoing(record):
         if link.by_id:
             ctx.links.append((record.doc, link.line, link.target))  # ids are resolved at the end
@@ -166,7 +167,7 @@ def _links(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
             yield RULES["link-broken"].finding(record.path, link.line, f"link to missing file '{link.target}'")
 
 
-def _process(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+def _process(ctx: Context, record: Record) -> Iterator[Finding]:
     from pmops import processes
 
     if processes.is_stale(record, ctx.today):
@@ -179,7 +180,7 @@ def _process(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
         ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles(record.doc.body)))
 
 
-def _pii(record) -> Iterator[Finding]:  # noqa: ANN001
+def _pii(record: Record) -> Iterator[Finding]:
     from pmops.lint import pii
 
     text = record.doc.text()
@@ -191,7 +192,7 @@ def _pii(record) -> Iterator[Finding]:  # noqa: ANN001
         )
 
 
-def _remember_evidence(ctx: Context, record) -> None:  # noqa: ANN001
+def _remember_evidence(ctx: Context, record: Record) -> None:
     """Insights' dates and decisions' evidence, compared once every document is read."""
     when = record.values.get("date")
     if not isinstance(when, dt.date) or not record.id:
@@ -222,7 +223,7 @@ def _evidence_after(ctx: Context) -> Iterator[Finding]:
                 )  # fmt: skip
 
 
-def _insight_date(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+def _insight_date(ctx: Context, record: Record) -> Iterator[Finding]:
     when = record.values.get("date")
     if isinstance(when, dt.date) and when > ctx.today:
         yield RULES["insight-date-future"].finding(
@@ -230,7 +231,7 @@ def _insight_date(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
         )
 
 
-def _source_key(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+def _source_key(ctx: Context, record: Record) -> Iterator[Finding]:
     """The same row of a CSV imported twice (by hand copies, or two clones importing one file):
     its evidence would count twice in themes and reports."""
     from pmops.importer import KEY_FIELD
@@ -246,7 +247,7 @@ def _source_key(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
         )  # fmt: skip
 
 
-def _metric_values(ctx: Context, record) -> Iterator[Finding]:  # noqa: ANN001
+def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
     """The CSV beside a metric: every row a date and a number, none after today (metric show leaves those out)."""
     from pmops import metrics
 

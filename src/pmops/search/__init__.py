@@ -7,9 +7,9 @@ The core, below pmops.kb (which imports `index` lazily, for `KnowledgeBase.index
 imports pmops.kb: what it needs of a KB is the `Source` protocol of `index` (and `Tree` of
 `freshness`).
   results         Hit, Results, Sync and their wire format      -> (nothing of pmops)
-  snippets        a body as a reader sees it, passages          -> results
+  snippets        a body as a reader sees it, passages          -> results, pmops.bodies
   spelling        did you mean, over a Lexicon protocol         -> snippets
-  fields          a document's fields, their kinds              -> snippets (pmops.doctypes,
+  fields          a document's fields, their kinds              -> pmops.bodies (pmops.doctypes,
                                                                    pmops.documents: types only)
   freshness       what changed since the last catch-up (git or  -> filelock (pmops.gitrepo:
                   stat), the manifest, its lock, racily clean      types only)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pmops.search.snippets import COMMENT
+from pmops import bodies
 
 if TYPE_CHECKING:
     from pmops.doctypes import DocType
@@ -53,7 +53,7 @@ def fields_of(record: Record, kinds: dict[str, str]) -> dict[str, Any]:
         "title": record.title,
     }
     # Markdown punctuation never reaches the index (the analyzer drops it); comments would.
-    body = [COMMENT.sub("", record.doc.body) if "<!--" in record.doc.body else record.doc.body]
+    body = [bodies.without_comments(record.doc.body)]
     values = dict(record.values)
     if not record.doctype.writable:  # a page's foreign front-matter: index what looks like tags and a date
         values.update({k: record.doc.meta.get(k) for k in ("tags", "date") if k in record.doc.meta})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from pmops import bodies
 from pmops.search.results import HIT_END, HIT_START
 
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Markdown syntax that means nothing to a reader of a snippet.
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")  # [text](target), [a [2]](t) -> the text
 _LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+(?:\[[ xX]\][ \t]+)?", re.MULTILINE)
@@ -27,7 +27,7 @@ def readable_body(body: str) -> str:
     table cells their content."""
     import html
 
-    text = _TEMPLATE.sub("", COMMENT.sub("", body))
+    text = _TEMPLATE.sub("", bodies.without_comments(body))
     text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text)))
     text = _TABLE_RULE.sub("", text).replace("|", " ")
     # A heading introduces what follows it: "Context: Customers build…", not "Context Customers build…".
