@@ -110,7 +110,7 @@ class Imported:
     @property
     def notices(self) -> list[RowProblem]:
         """What was imported otherwise than the file said, row by row, never showing personal data."""
-        from pmops.lint.pii import NOUNS
+        from pmops.pii import NOUNS
 
         notes = [RowProblem(r.row, f"{r.field}: {count(r.count, NOUNS[r.kind])} redacted") for r in self.redacted]
         for r in self.ragged:
@@ -238,7 +238,7 @@ def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect], skipped: in
 
 
 def _row_key(row: dict[str, str], mapping: dict[str, str], keep_pii: bool) -> str:
-    from pmops.lint import pii
+    from pmops import pii
 
     keyed = [column for column, target in mapping.items() if target == "key" and row.get(column)]
     if keyed and (keep_pii or not any(pii.scan(row[keyed[0]]))):
@@ -343,7 +343,7 @@ def import_csv(
     `allow_ragged` imports rows with more cells than columns (the extra ones dropped and
     listed) or fewer (left empty); `keep_pii` writes emails and phone numbers as they are.
     """
-    from pmops.lint import pii
+    from pmops import pii
 
     if date_format is not None:
         try:

@@ -85,7 +85,7 @@ class Theme:
     @property
     def latest_quote(self) -> tuple[str, str] | None:
         """(quote, insight id) of the newest insight that has a quote, personal data masked."""
-        from pmops.lint import pii
+        from pmops import pii
 
         for record in self.insights:
             if record.values.get("quote"):

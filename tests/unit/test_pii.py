@@ -2,8 +2,8 @@
 
 import pytest
 
+from pmops import pii
 from pmops.errors import InvalidInput
-from pmops.lint import pii
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def add(
         "confidence": confidence, "links": link or [],
     }  # fmt: skip
     _shared.ask_missing(doctype, values)
-    from pmops.lint import pii
+    from pmops import pii
 
     values, text, found = pii.redact_document(values, _shared.read_body(body, body_file), keep=keep_pii)
     created = kb.create("insight", values, text, new_tags=new_tag, commit=False if no_commit else None)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pmops import bodies, links
 from pmops.errors import DocumentError, UnknownTag
+from pmops.similarity import near_duplicates, shingles
 
 if TYPE_CHECKING:
     from pmops.documents import Document
@@ -70,7 +71,6 @@ RULES = {
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
 PII_TYPES = ("insight",)  # documents that hold customer research
-SIMILAR = 0.7  # Jaccard similarity of word 5-grams from which two processes are "the same"
 
 
 @dataclass
@@ -181,7 +181,7 @@ def _process(ctx: Context, record: Record) -> Iterator[Finding]:
 
 
 def _pii(record: Record) -> Iterator[Finding]:
-    from pmops.lint import pii
+    from pmops import pii
 
     text = record.doc.text()
     for match in pii.scan(text):
@@ -281,43 +281,3 @@ def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
             path, 1, f"{similarity:.0%} the same as {other_path} ({kind}, owned by {other_owner})",
             "teams reinventing one process: merge them into one, or make the difference explicit",
         )  # fmt: skip
-
-
-SKETCH = 64  # hashes kept per document
-BUCKET_LIMIT = 500  # a hash shared by more documents than this is boilerplate
-
-
-def shingles(text: str) -> frozenset[int]:
-    """Hashes of a text's word 5-grams, for similarity."""
-    words = re.findall(r"\w+", text.casefold())
-    return frozenset(hash(" ".join(words[i : i + 5])) for i in range(max(0, len(words) - 4)))
-
-
-def near_duplicates(processes: list[tuple[str, str, str, frozenset]]) -> Iterator[tuple[int, int, float]]:
-    """Pairs of same-kind processes with Jaccard similarity ≥ SIMILAR, without comparing all pairs.
-
-    Each document keeps its SKETCH smallest shingle hashes (a bottom-k sketch). Two
-    documents with Jaccard J share about 2J/(1+J) of their sketches (82% at 0.7); only
-    pairs sharing a quarter are compared exactly, so the cost follows the number of
-    similar pairs, not the square of the number of processes.
-    """
-    import heapq
-    from collections import Counter, defaultdict
-    from itertools import combinations
-
-    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for index, (_, kind, _, shingles) in enumerate(processes):
-        for value in heapq.nsmallest(SKETCH, shingles):
-            buckets[(kind, value)].append(index)
-    shared: Counter = Counter()
-    for members in buckets.values():
-        if 1 < len(members) <= BUCKET_LIMIT:
-            shared.update(combinations(members, 2))
-    for (first, second), count in sorted(shared.items()):
-        if count < SKETCH // 4:
-            continue
-        a, b = processes[first][3], processes[second][3]
-        common = len(a & b)
-        similarity = common / (len(a) + len(b) - common)
-        if similarity >= SIMILAR:
-            yield first, second, similarity

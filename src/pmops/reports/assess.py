@@ -9,11 +9,14 @@ threshold: watch it, no action yet), "healthy", or "not enough data".
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops import dates, onboarding
-from pmops.lint.rules import near_duplicates, shingles
+from pmops.similarity import near_duplicates, shingles
 from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
 
 # Team size: "more than 8–10 PMs". 9 or 10 is the emerging band, so that one hire at the
 # edge moves a signal into "watch", never the verdict from "no" to "yes" at once.
@@ -47,18 +50,18 @@ def _not_enough(sample: dict) -> str:
     return f"not enough data: {count(sample['size'], sample['of'])} in {sample['where']}, {sample['minimum']} needed"
 
 
-def _role(record) -> str:  # noqa: ANN001 - kb.Record
+def _role(record: Record) -> str:
     """The person's role as written, any case ('PM' is a PM even where lint asks for 'pm')."""
     return str(record.values.get("role") or record.doc.meta.get("role") or "").strip().casefold()
 
 
-def _present(record, today: dt.date) -> bool:  # noqa: ANN001 - kb.Record
+def _present(record: Record, today: dt.date) -> bool:
     """In the team today: not marked as left, and started (no start date counts as present)."""
     status = str(record.values.get("status") or record.doc.meta.get("status") or "active").strip().casefold()
     return status != "left" and not dates.after(record.values.get("start"), today)
 
 
-def _team(kb, today: dt.date) -> tuple[dict, list[str]]:  # noqa: ANN001
+def _team(kb: KnowledgeBase, today: dt.date) -> tuple[dict, list[str]]:
     people = list(kb.records(kb.doctype("person")))
     present = [r for r in people if _present(r, today)]
     pms = [r for r in present if _role(r) == "pm"]
@@ -105,7 +108,7 @@ def _team(kb, today: dt.date) -> tuple[dict, list[str]]:  # noqa: ANN001
     return signal, owner_names
 
 
-def _processes(kb) -> dict:  # noqa: ANN001
+def _processes(kb: KnowledgeBase) -> dict:
     active = [r for r in kb.records(kb.doctype("process")) if r.values.get("status") == "active"]
     items = [(r.path, str(r.values.get("kind")), " ".join(str(r.values.get("owner") or "").split()).casefold(),
               shingles(r.doc.body)) for r in active]  # fmt: skip
@@ -132,7 +135,7 @@ def _processes(kb) -> dict:  # noqa: ANN001
                    "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).")  # fmt: skip
 
 
-def _research(kb) -> dict:  # noqa: ANN001
+def _research(kb: KnowledgeBase) -> dict:
     insights = list(kb.records(kb.doctype("insight")))
     known = kb.taxonomy.tags
     untagged = [r.id for r in insights if not r.values.get("tags")]
@@ -169,7 +172,7 @@ def _research(kb) -> dict:  # noqa: ANN001
                    "Make research a shared system: one taxonomy, insights captured by every PM, and decisions that cite them.")  # fmt: skip
 
 
-def _onboarding(kb, today: dt.date) -> dict:  # noqa: ANN001
+def _onboarding(kb: KnowledgeBase, today: dt.date) -> dict:
     ttp = onboarding.time_to_productivity(kb, today)
     first = ttp["day30"]
     sample = _sample(first["measured"], "measured onboarding plan", MIN_PLANS, "onboarding/")
@@ -199,7 +202,7 @@ def onboarding_text(plan: dict) -> str:
     return f"{plan['name']} not counted, {plan['reason']}"
 
 
-def assess(kb, today: dt.date | None = None) -> dict[str, Any]:  # noqa: ANN001
+def assess(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, Any]:
     """The four signals as of `today`, the verdict, and one next action per flagged signal."""
     today = today or dt.date.today()
     team, owners = _team(kb, today)
