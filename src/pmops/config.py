@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,20 +56,24 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
     if spec in (None, ""):
         spec = {}
     if not isinstance(spec, dict):
-        raise ConfigError(f"{FILENAME}: '{where}' must be a mapping (kind, required, choices, help)")
+        raise ConfigError(f"{FILENAME}: '{where}' must be a mapping (kind, required, choices, help, default, refers)")
     kind = spec.get("kind", "choice" if "choices" in spec else (base.kind if base else "text"))
     if kind not in doctypes.KINDS:
         raise ConfigError(f"{FILENAME}: '{where}.kind' is '{kind}', expected one of {', '.join(doctypes.KINDS)}")
     choices = spec.get("choices", list(base.choices) if base else [])
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise ConfigError(f"{FILENAME}: '{where}.choices' must be a list")
-    return Field(
-        name,
-        kind,
+    refers = spec.get("refers", base.refers if base else None)
+    if refers is not None and (not isinstance(refers, str) or kind not in ("ref", "refs", "text")):
+        raise ConfigError(f"{FILENAME}: '{where}.refers' names a type, for a field of kind ref, refs or text")
+    return replace(
+        base or Field(name),
+        kind=kind,
         required=_bool(spec.get("required"), f"{where}.required", base.required if base else False),
         choices=tuple(choices),
         help=str(spec.get("help", base.help if base else "")),
         default=spec.get("default", base.default if base else None),
+        refers=refers,
     )
 
 
@@ -117,6 +121,8 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
             sections=tuple(sections),
             template=str(spec.get("template", "")),
             description=str(spec.get("description", "")),
+            unique_titles=_bool(spec.get("unique_titles"), f"{where}.unique_titles", False),
+            pii=_bool(spec.get("pii"), f"{where}.pii", False),
         )
     prefixes: dict[str, str] = {}
     for doctype in registry.values():
@@ -125,6 +131,12 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
                 f"{FILENAME}: types '{prefixes[doctype.prefix]}' and '{doctype.name}' share the id prefix '{doctype.prefix}'"
             )
         prefixes[doctype.prefix] = doctype.name
+        for fld in doctype.fields:
+            if fld.refers is not None and fld.refers not in registry:
+                raise ConfigError(
+                    f"{FILENAME}: 'types.{doctype.name}.fields.{fld.name}.refers' is '{fld.refers}', not a type",
+                    hint=f"types: {', '.join(registry)}",
+                )
     return registry
 
 

@@ -7,32 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pmops import customers
-from pmops.errors import InvalidInput, NotFound, PmopsError
+from pmops.errors import InvalidInput, PmopsError
 from pmops.kb.transaction import Change
 
 if TYPE_CHECKING:
-    from pmops.kb import Created, KnowledgeBase, Record
-
-
-def resolve_evidence(kb: KnowledgeBase, refs: list[str]) -> list[str]:
-    """Full ids of the insights given (full ids or unique prefixes); unknown ones are exit 1."""
-    ids = []
-    for ref in refs:
-        try:
-            record = kb.find(ref)
-        except NotFound:
-            raise NotFound(f"--evidence {ref}: no document with that id", hint="'pmops insight list' shows the ids") from None
-        if record.type != "insight":
-            raise InvalidInput(f"--evidence {ref}: {record.id or record.path} is a {record.type}, not an insight")
-        ids.append(record.id)
-    return list(dict.fromkeys(ids))
-
-
-def add(kb: KnowledgeBase, values: dict, body: str | None = None, *, commit: bool | None = None) -> Created:
-    values = {**values, "evidence": resolve_evidence(kb, values.get("evidence") or [])}
-    if values.get("status") not in (None, "proposed", "accepted"):
-        raise InvalidInput("--status: a new decision is proposed or accepted")
-    return kb.create("decision", values, body, commit=commit)
+    from pmops.kb import KnowledgeBase, Record
 
 
 def find_decision(kb: KnowledgeBase, ref: str) -> Record:
@@ -100,8 +79,10 @@ class Evidence:
 
 
 def evidence(kb: KnowledgeBase, record: Record) -> Evidence:
+    """What the documents a record cites as evidence (its fields with `evidence`) add up to."""
     found = Evidence()
-    for ref in record.values.get("evidence") or []:
+    cited = [ref for f in record.doctype.fields if f.evidence for ref in record.values.get(f.name) or []]
+    for ref in cited:
         try:
             found.insights.append(kb.find(ref))
         except PmopsError:

@@ -1,4 +1,7 @@
-"""The document-type registry: every kind of document pmops knows, declared as data (and pages, the files of none)."""
+"""The document-type registry: every kind of document pmops knows, declared as data (and pages, the files of none).
+
+Past 400 lines on purpose: the schema and every built-in type's row, so a type is read in one place.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,13 @@ class Field:
     choices: tuple[str, ...] = ()
     help: str = ""
     default: str | None = None  # "today" / "author" / a literal, filled in on create
-    past: bool = False  # a date that has happened (when it was heard): refused after today on create
+    past: bool = False  # a date that has happened (when it was heard): refused after today on create, flagged by lint
+    # The type whose documents it names: by id (ref, refs: resolved on create, to an id, a unique
+    # prefix, or the title of a type with unique titles), or by title (text: a person's name,
+    # kept as written: they may not be in the KB yet).
+    refers: str | None = None
+    evidence: bool = False  # the documents it cites justify this one: `show` sums them up, lint checks their dates
+    initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
 
     @property
     def is_list(self) -> bool:
@@ -101,6 +110,12 @@ class DocType:
     variant_field: str | None = None
     variants: dict[str, Variant] = field(default_factory=dict)
     writable: bool = True  # False: a page, whose foreign front-matter pmops reads but never checks nor rewrites
+    unique_titles: bool = False  # no two documents share a title (a tool's name): refused on create, found by it
+    duplicate: str = "already exists"  # what is said of a new document whose title is taken ("a tool named 'X' …")
+    pii: bool = False  # holds what customers said: personal data is redacted on create and flagged by lint
+    rules: tuple[str, ...] = ()  # the lint rules of its job it gets (ids from lint.rules.RULES)
+    drafts: tuple[str, ...] = ()  # statuses of a document not decided yet: what it cites may be newer than it
+    listing: str = ""  # the command listing its documents with their ids (default: pmops list NAME)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -118,6 +133,10 @@ class DocType:
     @property
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
+
+    @property
+    def list_command(self) -> str:
+        return self.listing or f"pmops list {self.name}"
 
     def with_fields(self, extra: dict[str, Field]) -> DocType:
         """This type with fields added or overridden (from a KB's pmops.yaml)."""
@@ -176,12 +195,15 @@ INSIGHT = DocType(
         TAGS,
         Field("quote", "longtext", help="the customer's words, verbatim"),
         Field("author", default="author", help="who captured it"),
-        Field("sentiment", "choice", choices=("positive", "neutral", "negative", "mixed")),
-        Field("confidence", "choice", choices=("low", "medium", "high")),
+        Field("sentiment", "choice", choices=("positive", "neutral", "negative", "mixed"), help="how the customer felt"),
+        Field("confidence", "choice", choices=("low", "medium", "high"), help="how strong the evidence is"),
         LINKS,
     ),
     template="insight.md.j2",
     summary=("date", "source", "tags", "segment", "area"),
+    pii=True,
+    rules=("source-key-duplicate",),
+    listing="pmops insight list",
 )
 
 PROCESS_KINDS = ("prioritization", "sprint-planning", "roadmap-review", "launch-checklist", "custom")
@@ -209,6 +231,8 @@ PROCESS = DocType(
     sections=("Purpose", "Roles", "Steps", "Inputs", "Outputs"),
     template="process-{kind}.md.j2",
     summary=("kind", "owner", "cadence", "status", "last_reviewed"),
+    rules=("process-stale", "process-duplicate"),
+    listing="pmops process list",
     variant_field="kind",
     variants={
         "prioritization": Variant(("Scoring",), {"cadence": "monthly"}),
@@ -228,7 +252,7 @@ CHECKLIST = DocType(
     fields=(
         ID,
         TITLE,
-        Field("process", "ref", required=True, help="the process whose checklist this run copies"),
+        Field("process", "ref", required=True, refers="process", help="the process whose checklist this run copies"),
         Field("for", required=True, help="the launch (or event) it is run for"),
         Field("started", "date", default="today"),
         Field("status", "choice", choices=("open", "done"), default="open"),
@@ -239,6 +263,7 @@ CHECKLIST = DocType(
     sections=("Checklist",),
     template="checklist.md.j2",
     summary=("for", "process", "status", "started"),
+    listing="pmops checklist status",
 )
 
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "superseded", "deprecated")
@@ -253,19 +278,23 @@ DECISION = DocType(
         ID,
         TITLE,
         Field("date", "date", required=True, default="today", help="when it was proposed or taken"),
-        Field("status", "choice", required=True, choices=DECISION_STATUSES, default="proposed"),
+        Field("status", "choice", required=True, choices=DECISION_STATUSES, default="proposed", initial=("proposed", "accepted"),
+              help="where it stands"),
         Field("deciders", "list", help="who decided"),
         Field("area", "choice", help="product area it concerns"),
         TAGS,
-        Field("evidence", "refs", help="ids of the insights that justify it"),
-        Field("supersedes", "refs", help="ids of the decisions it replaces"),
-        Field("superseded_by", "refs", help="ids of the decisions that replace it"),
+        Field("evidence", "refs", refers="insight", evidence=True, help="ids of the insights that justify it"),
+        Field("supersedes", "refs", refers="decision", help="ids of the decisions it replaces"),
+        Field("superseded_by", "refs", refers="decision", help="ids of the decisions that replace it"),
         Field("review_date", "date", help="when to check it still holds"),
         LINKS,
     ),
     sections=("Context", "Options considered", "Decision", "Consequences"),
     template="decision.md.j2",
     summary=("date", "status", "area", "deciders"),
+    rules=("evidence-after-decision",),
+    drafts=("proposed",),
+    listing="pmops decision list",
 )
 
 ROLES = ("pm", "product-ops", "design", "eng", "leadership", "other")
@@ -282,7 +311,7 @@ PERSON = DocType(
         Field("role", "choice", required=True, choices=ROLES, default="pm"),
         Field("area", "choice", help="product area"),
         Field("start", "date", help="first day in the team"),
-        Field("manager", help="their manager's name"),
+        Field("manager", refers="person", help="their manager's name"),
         Field("status", "choice", choices=("active", "left"), default="active"),
         TAGS,
         LINKS,
@@ -290,6 +319,7 @@ PERSON = DocType(
     template="person.md.j2",
     title_field="name",
     summary=("role", "area", "start", "manager"),
+    unique_titles=True,
 )
 
 ONBOARDING = DocType(
@@ -301,11 +331,11 @@ ONBOARDING = DocType(
     fields=(
         ID,
         TITLE,
-        Field("person", "ref", required=True, help="the person being onboarded"),
+        Field("person", "ref", required=True, refers="person", help="the person being onboarded"),
         Field("start", "date", required=True),
         Field("area", "choice", help="the product area they join"),
-        Field("buddy", help="a peer who answers the everyday questions"),
-        Field("manager"),
+        Field("buddy", refers="person", help="a peer who answers the everyday questions"),
+        Field("manager", refers="person", help="their manager"),
         Field("status", "choice", choices=("active", "complete"), default="active"),
         Field("day30_completed", "date", help="when the Week 1 and Day 30 steps were all done"),
         Field("completed", "date", help="when the last step was done"),
@@ -314,6 +344,7 @@ ONBOARDING = DocType(
     sections=("Week 1", "Day 30", "Day 60", "Day 90", "Reading list"),
     template="onboarding.md.j2",
     summary=("start", "area", "status", "buddy"),
+    listing="pmops onboard status",
 )
 
 TOOL_CATEGORIES = ("roadmapping", "research", "analytics", "experimentation", "feedback", "design", "collaboration", "documentation", "other")
@@ -327,14 +358,14 @@ TOOL = DocType(
     fields=(
         ID,
         Field("name", required=True),
-        Field("category", "choice", required=True, choices=TOOL_CATEGORIES),
+        Field("category", "choice", required=True, choices=TOOL_CATEGORIES, help="what kind of tool it is"),
         Field("job", help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap"),
         Field("owner", help="who administers it"),
-        Field("status", "choice", choices=("evaluating", "adopted", "retired"), default="evaluating"),
+        Field("status", "choice", choices=("evaluating", "adopted", "retired"), default="evaluating", help="where it stands"),
         Field("cost", "number", help="cost per year"),
         Field("seats", "int"),
         Field("renewal", "date", help="next renewal date"),
-        Field("integrates_with", "refs", help="ids of the tools it exchanges data with"),
+        Field("integrates_with", "refs", refers="tool", help="ids of the tools it exchanges data with"),
         Field("scores", "scores", help="criterion: score (0-5), for evaluations"),
         TAGS,
         LINKS,
@@ -342,6 +373,9 @@ TOOL = DocType(
     template="tool.md.j2",
     title_field="name",
     summary=("category", "status", "owner", "cost", "renewal"),
+    unique_titles=True,
+    duplicate="is already in the registry",
+    listing="pmops tool list",
 )
 
 METRIC_CADENCES = ("daily", "weekly", "biweekly", "monthly", "quarterly", "yearly")
@@ -361,8 +395,8 @@ METRIC = DocType(
         Field("source", help="where the numbers come from"),
         Field("target", "number"),
         Field("direction", "choice", choices=("up", "down"), default="up", help="which way is good"),
-        Field("cadence", "choice", choices=METRIC_CADENCES, help="how often a value is recorded; a later one is stale"),
-        Field("parent", "ref", help="the metric above it in the tree (the north star has none)"),
+        Field("cadence", "choice", choices=METRIC_CADENCES, help="how often a value is recorded (a later one is stale)"),
+        Field("parent", "ref", refers="metric", help="the metric above it in the tree (the north star has none)"),
         Field("area", "choice"),
         TAGS,
         LINKS,
@@ -370,6 +404,9 @@ METRIC = DocType(
     template="metric.md.j2",
     title_field="name",
     summary=("owner", "unit", "target", "direction"),
+    unique_titles=True,
+    rules=("metric-value-invalid", "metric-value-future"),
+    listing="pmops metric list",
 )
 
 BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC)

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from pmops import dates
 from pmops.documents import RawFile
-from pmops.errors import Conflict, DocumentError, InvalidInput, NotFound
+from pmops.errors import DocumentError, InvalidInput
 from pmops.kb.transaction import Change
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pmops.kb import Created, KnowledgeBase, Record
+    from pmops.kb import KnowledgeBase, Record
 
 SPARK = "▁▂▃▄▅▆▇█"
 # Days a cadence allows between two values: the longest such period (a month of 31 days), so a value
@@ -27,19 +27,6 @@ CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 31, "quarter
 
 def find_metric(kb: KnowledgeBase, name: str) -> Record:
     return kb.find_named("metric", name)
-
-
-def add(kb: KnowledgeBase, values: dict, *, commit: bool | None = None) -> Created:
-    values = dict(values)
-    if values.get("parent"):
-        try:
-            values["parent"] = find_metric(kb, values["parent"]).id
-        except NotFound:
-            raise NotFound(f"--parent {values['parent']}: no such metric") from None
-    name = str(values.get("name") or "").strip()
-    if name and kb.named("metric", name):
-        raise Conflict(f"a metric named '{name}' already exists")
-    return kb.create("metric", values, commit=commit)
 
 
 def values_path(kb: KnowledgeBase, record: Record) -> Path:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pmops.doctypes import TOOL_CATEGORIES
-from pmops.errors import ConfigError, Conflict, InvalidInput, NotFound
+from pmops.errors import ConfigError, InvalidInput
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
 
 DEFAULT_CRITERIA = {"fit": 3.0, "integration": 2.0, "cost": 2.0, "adoption": 2.0, "security": 1.0}
 MAX_SCORE = 5.0
 RENEWAL_WINDOW = dt.timedelta(days=90)
 
 
-def criteria(kb) -> dict[str, float]:  # noqa: ANN001
+def criteria(kb: KnowledgeBase) -> dict[str, float]:
     """The weighted criteria from pmops.yaml's `tool_criteria:` (criterion: weight), else the defaults."""
     raw = kb.config.raw.get("tool_criteria")
     if raw in (None, ""):
@@ -29,18 +33,11 @@ def criteria(kb) -> dict[str, float]:  # noqa: ANN001
     return weights
 
 
-def find_tool(kb, name: str):  # noqa: ANN001, ANN201 - kb.Record
+def find_tool(kb: KnowledgeBase, name: str) -> Record:
     return kb.find_named("tool", name)
 
 
-def add(kb, values: dict, *, commit: bool | None = None):  # noqa: ANN001, ANN201 - kb.Created
-    name = str(values.get("name") or "").strip()
-    if name and kb.named("tool", name):
-        raise Conflict(f"a tool named '{name}' is already in the registry")
-    return kb.create("tool", values, commit=commit)
-
-
-def score(kb, name: str, pairs: list[str], *, commit: bool | None = None):  # noqa: ANN001, ANN201
+def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None = None) -> Record:
     """Set CRITERION=SCORE pairs (0–5) on a tool and commit."""
     weights = criteria(kb)
     record = find_tool(kb, name)
@@ -89,7 +86,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def rate(record, weights: dict[str, float], derived: dict[str, float] | None = None) -> Rating:  # noqa: ANN001
+def rate(record: Record, weights: dict[str, float], derived: dict[str, float] | None = None) -> Rating:
     """Σ weight × score ÷ Σ weights over every criterion, a missing one as 0; `derived` fills criteria not given by hand."""
     given, derived = record.values.get("scores") or {}, derived or {}
     scores = {c: given[c] if c in given else derived[c] for c in weights if c in given or c in derived}
@@ -127,7 +124,7 @@ def ranked(ratings: list[Rating]) -> list[Rating]:
     return scored + [r for r in ratings if r.total is None]
 
 
-def compare(kb, names: list[str]) -> tuple[dict[str, float], list[Rating]]:  # noqa: ANN001
+def compare(kb: KnowledgeBase, names: list[str]) -> tuple[dict[str, float], list[Rating]]:
     """The weighted matrix of the named tools: ranked best first, then the ones nobody scored."""
     if len(names) < 2:
         raise InvalidInput("name at least two tools to compare")
@@ -152,7 +149,7 @@ PMOPS_COVERS = {
 }
 
 
-def expected_categories(kb) -> tuple[str, ...]:  # noqa: ANN001
+def expected_categories(kb: KnowledgeBase) -> tuple[str, ...]:
     raw = kb.config.raw.get("tool_expected_categories")
     if raw in (None, ""):
         return EXPECTED_CATEGORIES
@@ -162,7 +159,7 @@ def expected_categories(kb) -> tuple[str, ...]:  # noqa: ANN001
     return tuple(raw)
 
 
-def job_of(record) -> str | None:  # noqa: ANN001
+def job_of(record: Record) -> str | None:
     """The tool's job, compared without case, spaces, hyphens or underscores mattering."""
     job = " ".join(str(record.values.get("job") or "").replace("-", " ").replace("_", " ").split()).casefold()
     return job or None
@@ -180,7 +177,7 @@ class Stack:
     total_cost: float = 0.0
 
     def to_json(self) -> dict:
-        def brief(r) -> dict:  # noqa: ANN001
+        def brief(r: Record) -> dict:
             values = r.values
             return {"id": r.id, "name": r.title, "job": values.get("job"), "cost": values.get("cost"), "owner": values.get("owner")}
 
@@ -196,7 +193,7 @@ class Stack:
         }
 
 
-def stack(kb, today: dt.date | None = None) -> Stack:  # noqa: ANN001
+def stack(kb: KnowledgeBase, today: dt.date | None = None) -> Stack:
     today = today or dt.date.today()
     adopted = [r for r in kb.records(kb.doctype("tool")) if r.values.get("status") == "adopted"]
     adopted.sort(key=lambda r: r.title.casefold())
@@ -229,12 +226,3 @@ def stack(kb, today: dt.date | None = None) -> Stack:  # noqa: ANN001
     result.total_cost = sum(float(r.values.get("cost") or 0) for r in adopted)
     return result
 
-
-def resolve_tools(kb, names: list[str]) -> list[str]:  # noqa: ANN001
-    ids = []
-    for name in names:
-        try:
-            ids.append(find_tool(kb, name).id)
-        except NotFound:
-            raise NotFound(f"--integrates-with {name}: no such tool") from None
-    return ids

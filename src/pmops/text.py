@@ -19,7 +19,7 @@ def plural(noun: str) -> str:
     return prefix + last + "s"
 
 
-def count(n: int | float, noun: str, many: str | None = None) -> str:
+def count(n: float, noun: str, many: str | None = None) -> str:
     """'1 plan', '2 plans', '0 plans', '1,204 insights'; `many` names an irregular plural."""
     number = f"{n:,}" if isinstance(n, int) else f"{n:,.1f}".rstrip("0").rstrip(".")
     return f"{number} {noun if n == 1 else many or plural(noun)}"
@@ -28,3 +28,13 @@ def count(n: int | float, noun: str, many: str | None = None) -> str:
 def or_unknown(value: object, unknown: str = "unknown") -> str:
     """A value for people: never the string 'None'."""
     return unknown if value is None or value == "" else str(value)
+
+
+def either(choices: tuple[str, ...] | list[str]) -> str:
+    """'a', 'a or b', 'a, b or c': choices as a sentence says them."""
+    return choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
+
+
+def a(noun: str) -> str:
+    """'a tool', 'an insight'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

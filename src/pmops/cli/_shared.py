@@ -8,11 +8,20 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pmops.errors import InvalidInput, MissingField
+from pmops.text import either
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from rich.console import Console
+
+    from pmops.doctypes import DocType
+    from pmops.kb import KnowledgeBase
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -24,7 +33,7 @@ class State:
     kb_path: str | None = None
     debug: bool = False
 
-    def kb(self):  # noqa: ANN201 - pmops.kb.KnowledgeBase, imported lazily
+    def kb(self) -> KnowledgeBase:
         from pmops.kb import KnowledgeBase
 
         return KnowledgeBase.open(self.kb_path)
@@ -39,7 +48,7 @@ def debug_enabled() -> bool:
     return os.environ.get("PMOPS_DEBUG", "") not in ("", "0")
 
 
-def console(stderr: bool = False):  # noqa: ANN201 - rich.console.Console
+def console(stderr: bool = False) -> Console:
     """A console built on demand (never at import): colour only on a terminal, NO_COLOR respected."""
     from rich.console import Console
 
@@ -69,7 +78,7 @@ def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def ask_missing(doctype, values: dict[str, Any]) -> None:  # noqa: ANN001 - DocType
+def ask_missing(doctype: DocType, values: dict[str, Any]) -> None:
     """Ask for required fields that were not given, on a terminal only; else exit 2 naming one."""
     for fld in doctype.required:
         if fld.name == "id" or fld.default or values.get(fld.name) not in (None, "", []):
@@ -94,7 +103,7 @@ def read_body(body: str | None, body_file: Path | None) -> str | None:
     return body
 
 
-def parse_date_option(value: str | None, option: str):  # noqa: ANN201 - date | None
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
     """A date option as people write it (2026-11-05, 7 Nov 2026, 15/11/2026); 05/11/2026 is refused as ambiguous."""
     if value is None:
         return None
@@ -109,14 +118,28 @@ def parse_date_option(value: str | None, option: str):  # noqa: ANN201 - date | 
         raise InvalidInput(f"{option}: {exc}") from None
 
 
-def today_option(value: str | None):  # noqa: ANN201 - datetime.date
+def today_option(value: str | None) -> dt.date:
     """--today: count from another day ("what runs next week?", reproducible reports)."""
     import datetime as dt
 
     return parse_date_option(value, "--today") if value is not None else dt.date.today()
 
 
+def about(doctype: DocType, name: str, what: str = "", *, choices: tuple[str, ...] | None = None, then: str = "") -> str:
+    """An option's help from the registry: what the field holds (its help, or `what`), its choices
+    (or those given: a filter's, a new document's), then `then` — written once, in doctypes.py."""
+    fld = doctype.field(name)
+    assert fld is not None, f"{doctype.name} has no field {name}"
+    words = what or fld.help
+    listed = fld.choices if choices is None else choices
+    text = words[:1].upper() + words[1:]
+    if listed:
+        text = f"{text}: {either(listed)}" if text else either(listed)
+    return text + (f" {then}" if then else "") + "."
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
 DocRef = Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")]

@@ -56,7 +56,7 @@ def show(
     kb = _shared.state(ctx).kb()
     record = kb.find(ref)
     evidence = None
-    if record.type == "decision":
+    if any(f.evidence for f in record.doctype.fields):
         from pmops import decisions
 
         evidence = decisions.evidence(kb, record)

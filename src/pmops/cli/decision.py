@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.doctypes import DECISION
 from pmops.errors import InvalidInput
 
 app = typer.Typer(help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True)
@@ -17,11 +19,11 @@ app = typer.Typer(help="The decision log: decisions with their evidence, propose
 def add(
     ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", help="The decision, as a short statement.")] = None,
-    status: Annotated[str, typer.Option("--status", help="proposed or accepted.")] = "proposed",
+    status: Annotated[str, typer.Option("--status", help=about(DECISION, "status", choices=DECISION.field("status").initial))] = "proposed",
     evidence: Annotated[list[str] | None, typer.Option("--evidence", metavar="ID", help="An insight that justifies it (repeatable).")] = None,
     decider: Annotated[list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")] = None,
     area: Annotated[str | None, typer.Option("--area", help="The product area.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag from taxonomy.yaml (repeatable).")] = None,
+    tag: TagOpt = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When (default: today).")] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -33,19 +35,17 @@ def add(
         pmops decision add --title "Approve from Slack" --status accepted \\
             --evidence ins-260203 --evidence ins-260114 --decider "Ada Brooks"
     """
-    from pmops import decisions
-
     kb = _shared.state(ctx).kb()
     values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date}  # fmt: skip
     _shared.ask_missing(kb.doctype("decision"), values)
-    _render.created(decisions.add(kb, values, commit=False if no_commit else None), json_out)
+    _render.created(kb.create("decision", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help=about(DECISION, "status", "only this status"))] = None,
     area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -82,7 +82,7 @@ def supersede(
     _shared.console().print(f"{_shared.safe(new_rec.id)} supersedes {_shared.safe(old_rec.id)}", soft_wrap=True)
 
 
-def _lifecycle(status: str):  # noqa: ANN202
+def _lifecycle(status: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
         ref: Annotated[str, typer.Argument(metavar="ID", help="A proposed decision.")],

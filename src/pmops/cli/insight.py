@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.doctypes import INSIGHT
 
 app = typer.Typer(help="Capture and find customer insights.", no_args_is_help=True)
-
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")]
 KeepPiiOpt = Annotated[
     bool,
     typer.Option("--keep-pii", help="Write emails and phone numbers as given instead of redacting them (card numbers never)."),
@@ -22,19 +21,16 @@ KeepPiiOpt = Annotated[
 @app.command()
 def add(
     ctx: typer.Context,
-    title: Annotated[str | None, typer.Option("--title", help="A short, specific title.")] = None,
-    source: Annotated[
-        str | None,
-        typer.Option("--source", help="interview, survey, support-ticket, sales-call, usability-test, analytics, social, other."),
-    ] = None,
-    customer: Annotated[str | None, typer.Option("--customer", help="The customer or account (no personal data).")] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Customer segment.")] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Product area.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help=about(INSIGHT, "title"))] = None,
+    source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source"))] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help=about(INSIGHT, "customer"))] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help=about(INSIGHT, "segment"))] = None,
+    area: Annotated[str | None, typer.Option("--area", help=about(INSIGHT, "area"))] = None,
     tag: TagOpt = None,
-    quote: Annotated[str | None, typer.Option("--quote", help="The customer's words, verbatim.")] = None,
+    quote: Annotated[str | None, typer.Option("--quote", help=about(INSIGHT, "quote"))] = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today).")] = None,
-    sentiment: Annotated[str | None, typer.Option("--sentiment", help="positive, neutral, negative or mixed.")] = None,
-    confidence: Annotated[str | None, typer.Option("--confidence", help="low, medium or high.")] = None,
+    sentiment: Annotated[str | None, typer.Option("--sentiment", help=about(INSIGHT, "sentiment"))] = None,
+    confidence: Annotated[str | None, typer.Option("--confidence", help=about(INSIGHT, "confidence"))] = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
     link: Annotated[list[str] | None, typer.Option("--link", metavar="ID", help="A related document's id (repeatable).")] = None,
     body: Annotated[str | None, typer.Option("--body", help="The notes ('-' reads standard input).")] = None,
@@ -62,11 +58,8 @@ def add(
         "confidence": confidence, "links": link or [],
     }  # fmt: skip
     _shared.ask_missing(doctype, values)
-    from pmops import pii
-
-    values, text, found = pii.redact_document(values, _shared.read_body(body, body_file), keep=keep_pii)
-    created = kb.create("insight", values, text, new_tags=new_tag, commit=False if no_commit else None)
-    created.notes[:0] = [pii.describe(f, kept=keep_pii) for f in found]
+    text = _shared.read_body(body, body_file)
+    created = kb.create("insight", values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None)
     _render.created(created, json_out)
 
 
@@ -74,7 +67,7 @@ def add(
 def list_(
     ctx: typer.Context,
     tag: Annotated[str | None, typer.Option("--tag", help="Only insights with this tag.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source", "only this source"))] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
     area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="On or after this date.")] = None,
@@ -135,7 +128,7 @@ def import_(
     ctx: typer.Context,
     csv_file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV export (comma, semicolon or tab separated, UTF-8).")],
     map_: Annotated[list[str] | None, typer.Option("--map", metavar="COLUMN=FIELD", help="Map a column to a field (repeatable); common headers map themselves, and the longest free text is the quote when nothing else is.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="The source of rows that have none (e.g. survey).")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source", "the source of rows that have none"))] = None,
     tag: TagOpt = None,
     new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")] = False,
     date_format: Annotated[str | None, typer.Option("--date-format", metavar="DMY|MDY|YMD|PATTERN", help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.")] = None,

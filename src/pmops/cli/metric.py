@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, about
+from pmops.doctypes import METRIC
 
 app = typer.Typer(help="Metrics: definitions, owners, targets, values over time, the metric tree.", no_args_is_help=True)
 
@@ -16,14 +17,14 @@ app = typer.Typer(help="Metrics: definitions, owners, targets, values over time,
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The metric's name.")],
-    definition: Annotated[str | None, typer.Option("--definition", help="Exactly what is counted, and how.")] = None,
+    definition: Annotated[str | None, typer.Option("--definition", help=about(METRIC, "definition"))] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Who owns it.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
-    direction: Annotated[str | None, typer.Option("--direction", help="up or down: which way is good.")] = None,
-    cadence: Annotated[str | None, typer.Option("--cadence", help="daily, weekly, biweekly, monthly, quarterly or yearly: how often a value is recorded.")] = None,
+    direction: Annotated[str | None, typer.Option("--direction", help=about(METRIC, "direction"))] = None,
+    cadence: Annotated[str | None, typer.Option("--cadence", help=about(METRIC, "cadence"))] = None,
     parent: Annotated[str | None, typer.Option("--parent", metavar="METRIC", help="The metric above it in the tree.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Where the numbers come from.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=about(METRIC, "source"))] = None,
     area: Annotated[str | None, typer.Option("--area", help="The product area that owns it.")] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -35,13 +36,11 @@ def add(
         pmops metric add "Weekly active approvers" --definition "Users who approved at least once in the week" \\
             --owner "Theo Park" --unit users --target 5000 --cadence weekly --parent "Spend under management"
     """
-    from pmops import metrics
-
     kb = _shared.state(ctx).kb()
     values = {"name": name, "definition": definition, "owner": owner, "unit": unit, "target": target,
               "direction": direction, "cadence": cadence, "parent": parent, "source": source, "area": area}  # fmt: skip
     _shared.ask_missing(kb.doctype("metric"), values)
-    _render.created(metrics.add(kb, values, commit=False if no_commit else None), json_out)
+    _render.created(kb.create("metric", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")

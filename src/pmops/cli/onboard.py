@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
+from pmops.doctypes import ONBOARDING
 
 app = typer.Typer(help="Onboarding: 30/60/90-day plans built from the knowledge base, and their progress.", no_args_is_help=True)
 
@@ -18,9 +19,9 @@ def new_pm(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The new PM's full name.")],
     start: Annotated[str, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day.")],
-    area: Annotated[str | None, typer.Option("--area", help="The product area they join.")] = None,
-    buddy: Annotated[str | None, typer.Option("--buddy", help="A peer who answers the everyday questions.")] = None,
-    manager: Annotated[str | None, typer.Option("--manager", help="Their manager.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help=about(ONBOARDING, "area"))] = None,
+    buddy: Annotated[str | None, typer.Option("--buddy", help=about(ONBOARDING, "buddy"))] = None,
+    manager: Annotated[str | None, typer.Option("--manager", help=about(ONBOARDING, "manager"))] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, TodayOpt, about
+from pmops.doctypes import PROCESS
 
 app = typer.Typer(help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True)
 
@@ -17,16 +18,10 @@ app = typer.Typer(help="Process docs: prioritization, sprint planning, roadmap r
 def new(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(metavar="TITLE", help="The process's name.")],
-    kind: Annotated[
-        str | None,
-        typer.Option("--kind", help="prioritization, sprint-planning, roadmap-review, launch-checklist or custom."),
-    ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Who keeps it alive (default: you).")] = None,
-    cadence: Annotated[
-        str | None,
-        typer.Option("--cadence", help="weekly, biweekly, monthly, quarterly, per-launch, ad-hoc (default: by kind)."),
-    ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag from taxonomy.yaml (repeatable).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=about(PROCESS, "kind"))] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help=about(PROCESS, "owner"))] = None,
+    cadence: Annotated[str | None, typer.Option("--cadence", help=about(PROCESS, "cadence", then="(default: by kind)"))] = None,
+    tag: TagOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _render, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._shared import JsonOpt, NoCommitOpt, about
+from pmops.doctypes import TOOL
 
 app = typer.Typer(help="Tools: the registry, weighted evaluations, the stack's overlaps, gaps and renewals.", no_args_is_help=True)
 
@@ -16,13 +17,13 @@ app = typer.Typer(help="Tools: the registry, weighted evaluations, the stack's o
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The tool's name.")],
-    category: Annotated[str | None, typer.Option("--category", help="roadmapping, research, analytics, experimentation, feedback, design, collaboration, documentation or other.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help=about(TOOL, "category"))] = None,
     job: Annotated[str | None, typer.Option("--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Who administers it.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="evaluating, adopted or retired.")] = None,
-    cost: Annotated[str | None, typer.Option("--cost", help="Cost per year.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help=about(TOOL, "owner"))] = None,
+    status: Annotated[str | None, typer.Option("--status", help=about(TOOL, "status"))] = None,
+    cost: Annotated[str | None, typer.Option("--cost", help=about(TOOL, "cost"))] = None,
     seats: Annotated[str | None, typer.Option("--seats", help="Number of seats.")] = None,
-    renewal: Annotated[str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help="Next renewal date.")] = None,
+    renewal: Annotated[str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(TOOL, "renewal"))] = None,
     integrates_with: Annotated[list[str] | None, typer.Option("--integrates-with", metavar="TOOL", help="A tool it exchanges data with (repeatable).")] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -33,13 +34,11 @@ def add(
 
         pmops tool add Amplitude --category analytics --job "product analytics" --status adopted --cost 24000
     """
-    from pmops import stack
-
     kb = _shared.state(ctx).kb()
     values = {"name": name, "category": category, "job": job, "owner": owner, "status": status, "cost": cost, "seats": seats,
-              "renewal": renewal, "integrates_with": stack.resolve_tools(kb, integrates_with or [])}  # fmt: skip
+              "renewal": renewal, "integrates_with": integrates_with or []}  # fmt: skip
     _shared.ask_missing(kb.doctype("tool"), values)
-    _render.created(stack.add(kb, values, commit=False if no_commit else None), json_out)
+    _render.created(kb.create("tool", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")

@@ -118,16 +118,18 @@ class KnowledgeBase(Catalog):
         body: str | None = None,
         *,
         new_tags: bool = False,
+        keep_pii: bool = False,
         commit: bool | None = None,
         today: dt.date | None = None,
         extra_context: dict[str, Any] | None = None,
     ) -> Created:
-        """Validate, write, and commit one new document of a registered type.
+        """Validate, write, and commit one new document of a registered type (see creating.create).
 
         `extra_context` adds variables for the type's template (a checklist run's items).
         """
         return creating.create(
-            self, type_name, values, body, new_tags=new_tags, commit=commit, today=today, extra_context=extra_context
+            self, type_name, values, body, new_tags=new_tags, keep_pii=keep_pii, commit=commit, today=today,
+            extra_context=extra_context,
         )
 
     def taxonomy_change(self, added: list[str]) -> Change:

@@ -1,6 +1,9 @@
 """Creating documents: fields validated and converted by the registry, an id, a path, the template.
 
-Everything here happens before anything touches the disk; `transaction.write` writes.
+One path for every type (`create`): personal data redacted where the type holds customers'
+words, references resolved to ids, a new document's starting choices and unique title checked,
+fields converted, the template rendered. Everything here happens before anything touches the
+disk; `transaction.write` writes.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from pmops import dates, documents, ids, taxonomy, templates, yamlsafe
 from pmops.doctypes import DocType, Field
 from pmops.documents import Document
-from pmops.errors import Conflict, InvalidInput, MissingField
+from pmops.errors import Conflict, InvalidInput, MissingField, NotFound
 from pmops.kb.transaction import Change
+from pmops.text import a, either
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -174,19 +178,75 @@ def create(
     body: str | None = None,
     *,
     new_tags: bool = False,
+    keep_pii: bool = False,
     commit: bool | None = None,
     today: dt.date | None = None,
     extra_context: dict[str, Any] | None = None,
 ) -> Created:
-    """Validate, write, and commit one new document of a registered type."""
+    """Validate, write, and commit one new document of a registered type.
+
+    Where the type holds customers' words (`DocType.pii`), emails, phone numbers and card
+    numbers are redacted first (`keep_pii` keeps the first two); the notes say where.
+    """
     doctype = kb.doctype(type_name)
+    notes: list[str] = []
+    if doctype.pii:
+        from pmops import pii
+
+        values, body, found = pii.redact_document(values, body, keep=keep_pii)
+        notes = [pii.describe(f, kept=keep_pii) for f in found]
+    values = check_new(kb, doctype, values)
     draft = build(kb, doctype, values, body, new_tags=new_tags, today=today, extra_context=extra_context)
     changes = [draft.change]
     if draft.new_tags:
         changes.append(taxonomy_change(kb, draft.new_tags))
     title = _one_line(str(draft.doc.meta.get(doctype.title_field, "")))
     sha = kb.write(changes, f'pmops: add {doctype.name} {draft.doc.meta["id"]} "{title}"', commit=commit)
-    return Created(kb.record(draft.doc), sha, draft.notes + (kb.repo.warnings if kb.repo else []))
+    return Created(kb.record(draft.doc), sha, notes + draft.notes + (kb.repo.warnings if kb.repo else []))
+
+
+def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> dict[str, Any]:
+    """The values with their references resolved to full ids, once the checks of a new document pass.
+
+    In this order, for every type: each reference (a field with `refers`, given as an id, a unique
+    prefix of one, or the title of a type whose titles are unique), then the choices a new
+    document may start with, then a title its type has already (`DocType.unique_titles`).
+    """
+    values = dict(values)
+    for fld in doctype.fields:
+        given = values.get(fld.name)
+        if fld.refers and fld.kind in ("ref", "refs") and not _empty(given):
+            found = [_referenced(kb, fld, str(ref)) for ref in (given if isinstance(given, list) else [given])]
+            values[fld.name] = list(dict.fromkeys(found)) if fld.is_list else found[0]
+    for fld in doctype.fields:
+        if fld.initial and values.get(fld.name) is not None and values[fld.name] not in fld.initial:
+            raise InvalidInput(f"{_option(fld)}: a new {doctype.name} is {either(fld.initial)}")
+    title = str(values.get(doctype.title_field) or "").strip()
+    if doctype.unique_titles and title and kb.named(doctype.name, title):
+        raise Conflict(f"{a(doctype.name)} named '{title}' {doctype.duplicate}")
+    return values
+
+
+def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:
+    """The id of the document a reference names; NotFound (exit 1) or InvalidInput (another type)."""
+    target = kb.doctype(str(fld.refers))
+    if target.unique_titles:
+        try:
+            return str(kb.find_named(target.name, ref).id)
+        except NotFound:
+            raise NotFound(f"{_option(fld)} {ref}: no such {target.name}") from None
+    try:
+        record = kb.find(ref)
+    except NotFound:
+        raise NotFound(f"{_option(fld)} {ref}: no document with that id", hint=f"'{target.list_command}' shows the ids") from None
+    if record.type != target.name:
+        raise InvalidInput(f"{_option(fld)} {ref}: {record.id or record.path} is a {record.type}, not {a(target.name)}")
+    return str(record.id)
+
+
+def _option(fld: Field) -> str:
+    """How a command line gives the field (--integrates-with), as errors name it."""
+    return "--" + fld.name.replace("_", "-")
 
 
 def taxonomy_change(kb: KnowledgeBase, added: list[str]) -> Change:

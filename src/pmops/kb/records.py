@@ -14,6 +14,7 @@ from pmops.doctypes import PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
+from pmops.text import a
 
 
 @dataclass
@@ -159,8 +160,7 @@ class Catalog(Tree):
         """find(ref), refusing a document of another type (exit 2)."""
         record = self.find(ref)
         if record.type != type_name:
-            article = "an" if type_name[0] in "aeiou" else "a"
-            raise InvalidInput(f"{record.id or record.path} is a {record.type}, not {article} {type_name}")
+            raise InvalidInput(f"{record.id or record.path} is a {record.type}, not {a(type_name)}")
         return record
 
     def named(self, type_name: str, name: str) -> Record | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,6 @@ RULES = {
 }
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
-PII_TYPES = ("insight",)  # documents that hold customer research
 
 
 @dataclass
@@ -81,8 +80,8 @@ class Context:
     today: dt.date
     links: list[tuple[Document, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
-    dated: dict[str, dt.date] = field(default_factory=dict)  # insight id -> its date
-    evidence: list[tuple[Document, dt.date, list[str]]] = field(default_factory=list)  # decision doc, date, evidence ids
+    dated: dict[str, tuple[str, dt.date]] = field(default_factory=dict)  # id -> its type and date
+    evidence: list[tuple[Document, str, dt.date, list[str], str]] = field(default_factory=list)  # doc, field, date, ids cited, their type
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
 
 
@@ -112,15 +111,12 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
             yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
     yield from _sections(record)
     yield from _checkboxes(record)
-    if doctype.name == "process":
-        yield from _process(ctx, record)
-    if doctype.name in PII_TYPES:
+    if doctype.pii:
         yield from _pii(record)
-    if doctype.name == "insight":
-        yield from _insight_date(ctx, record)
-        yield from _source_key(ctx, record)
-    if doctype.name == "metric":
-        yield from _metric_values(ctx, record)
+    yield from _past_dates(ctx, record)
+    for ids, check in JOB_RULES:  # the rules of a type's job, named in its registry row (DocType.rules)
+        if any(i in doctype.rules for i in ids):
+            yield from (f for f in check(ctx, record) if f.rule in doctype.rules)
 
 
 def _check_tags(kb: KnowledgeBase, doc: Document, name: str, tags: list[str]) -> Iterator[Finding]:
@@ -167,7 +163,7 @@ def _links(ctx: Context, record: Record) -> Iterator[Finding]:
             yield RULES["link-broken"].finding(record.path, link.line, f"link to missing file '{link.target}'")
 
 
-def _process(ctx: Context, record: Record) -> Iterator[Finding]:
+def _stale(ctx: Context, record: Record) -> Iterator[Finding]:
     from pmops import processes
 
     if processes.is_stale(record, ctx.today):
@@ -176,8 +172,13 @@ def _process(ctx: Context, record: Record) -> Iterator[Finding]:
             record.path, record.doc.line_of("last_reviewed"), f"review was due {due}",
             f"check it still matches how the team works, then: pmops process review {record.id}",
         )  # fmt: skip
+
+
+def _remember_process(ctx: Context, record: Record) -> Iterator[Finding]:
+    """Active processes, compared with each other once every document is read."""
     if record.values.get("status") == "active":
         ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles(record.doc.body)))
+    return iter(())
 
 
 def _pii(record: Record) -> Iterator[Finding]:
@@ -193,42 +194,46 @@ def _pii(record: Record) -> Iterator[Finding]:
 
 
 def _remember_evidence(ctx: Context, record: Record) -> None:
-    """Insights' dates and decisions' evidence, compared once every document is read."""
+    """Documents' dates, and what is cited as evidence (Field.evidence), compared once every document is read."""
     when = record.values.get("date")
     if not isinstance(when, dt.date) or not record.id:
         return
-    if record.type == "insight":
-        ctx.dated[record.id] = when
-    elif record.type == "decision" and record.values.get("status") != "proposed":
-        # A proposal is still gathering evidence; once decided, its date is when it was taken.
-        ctx.evidence.append((record.doc, when, [str(r).strip() for r in record.values.get("evidence") or []]))
+    ctx.dated[record.id] = (record.type, when)
+    if "evidence-after-decision" not in record.doctype.rules or record.values.get("status") in record.doctype.drafts:
+        return  # a proposal is still gathering evidence; once decided, its date is when it was taken
+    for fld in record.doctype.fields:
+        if fld.evidence:
+            cited = [str(r).strip() for r in record.values.get(fld.name) or []]
+            ctx.evidence.append((record.doc, fld.name, when, cited, str(fld.refers)))
 
 
 def _evidence_after(ctx: Context) -> Iterator[Finding]:
     from pmops.errors import PmopsError
 
-    for doc, decided, refs in ctx.evidence:
+    for doc, name, decided, refs, cited_type in ctx.evidence:
         for ref in refs:
-            heard = ctx.dated.get(ref)
-            if heard is None and ref:  # an insight outside the files linted (a missing one is link-broken)
+            kind, heard = ctx.dated.get(ref, (None, None))
+            if heard is None and ref:  # a document outside the files linted (a missing one is link-broken)
                 try:
                     found = ctx.kb.find(ref)
                 except PmopsError:
                     continue
-                heard = found.values.get("date") if found.type == "insight" else None
-            if isinstance(heard, dt.date) and heard > decided:
+                kind, heard = found.type, found.values.get("date")
+            if kind == cited_type and isinstance(heard, dt.date) and heard > decided:
                 yield RULES["evidence-after-decision"].finding(
-                    doc.path, doc.line_of("evidence"), f"evidence {ref} is dated {heard}, after the decision ({decided})",
+                    doc.path, doc.line_of(name), f"evidence {ref} is dated {heard}, after the decision ({decided})",
                     "a decision rests on what was known when it was taken: fix the dates, or cite the later insight in 'links'",
                 )  # fmt: skip
 
 
-def _insight_date(ctx: Context, record: Record) -> Iterator[Finding]:
-    when = record.values.get("date")
-    if isinstance(when, dt.date) and when > ctx.today:
-        yield RULES["insight-date-future"].finding(
-            record.path, record.doc.line_of("date"), f"dated {when}, after today ({ctx.today})", "write the day it was heard or seen"
-        )
+def _past_dates(ctx: Context, record: Record) -> Iterator[Finding]:
+    """Dates of what has happened (Field.past: when an insight was heard) that are after today."""
+    for fld in record.doctype.fields:
+        when = record.values.get(fld.name)
+        if fld.past and isinstance(when, dt.date) and when > ctx.today:
+            yield RULES["insight-date-future"].finding(
+                record.path, record.doc.line_of(fld.name), f"dated {when}, after today ({ctx.today})", "write the day it was heard or seen"
+            )
 
 
 def _source_key(ctx: Context, record: Record) -> Iterator[Finding]:
@@ -265,6 +270,15 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
                 path, row.line, f"value {row.value:g} dated {row.date}, after today ({ctx.today})",
                 "fix the date, or record the value once it is measured",
             )  # fmt: skip
+
+
+# The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
+JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
+    (("process-stale",), _stale),
+    (("process-duplicate",), _remember_process),  # compared in `finish`
+    (("source-key-duplicate",), _source_key),
+    (("metric-value-invalid", "metric-value-future"), _metric_values),
+)
 
 
 def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
