@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 import typer.main
 
 from pmops.cli import app
 from pmops.lint import RULES
-from tests.conftest import PMOPS, ROOT, copy_kb, EXAMPLE_KB
+from tests.conftest import EXAMPLE_KB, PMOPS, ROOT, Runner, copy_kb
 from tests.gen_cli_docs import generate
 
 DOCS = ROOT / "docs"
 
 
-def _commands(command, path=()):  # noqa: ANN001, ANN202
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
     for name, sub in getattr(command, "commands", {}).items():
         yield (*path, name), sub
         yield from _commands(sub, (*path, name))
@@ -64,3 +68,54 @@ def test_readme_tour_commands_run_on_the_example_kb(tmp_path: Path) -> None:
         assert done.returncode == expected, (line, done.stderr)
         ran += 1
     assert ran >= 4
+
+
+def _section(text: str, heading: str) -> str:
+    """The lines under a markdown heading, up to the next heading of its level or above (outside code)."""
+    lines = text[text.index(heading + "\n") :].splitlines(keepends=True)
+    level, fenced = len(heading.split(" ", 1)[0]), False
+    for number, line in enumerate(lines[1:], 1):
+        fenced ^= line.startswith("```")
+        if not fenced and re.match(rf"#{{1,{level}}} ", line):
+            return "".join(lines[:number])
+    return "".join(lines)
+
+
+def _blocks(section: str) -> dict[str, str]:
+    """The section's fenced code blocks by language (one of each)."""
+    return {lang: code for lang, code in re.findall(r"^```(\w+)\n(.*?)^```", section, re.MULTILINE | re.DOTALL)}
+
+
+def _run_tour(pmops: Runner, console: str, prefix: str) -> None:
+    """Each `$ pmops …` line runs (exit 0) and its JSON names the document the first one created."""
+    lines = [shlex.split(line[2:])[1:] for line in console.splitlines() if line.startswith("$ pmops ")]
+    assert [args[0] for args in lines] == ["new", "list", "show", "search", "lint"]
+    created = json.loads(pmops(*lines[0]).stdout)
+    assert created["id"].startswith(prefix + "-")
+    listed, shown, found, findings = (json.loads(pmops(*args).stdout) for args in lines[1:])
+    assert created["id"] in [r["id"] for r in listed] and shown["id"] == created["id"]
+    assert created["id"] in [h["id"] for h in found] and findings == []
+
+
+def test_adding_a_type_in_pmops_yaml_works_as_the_docs_say(pmops: Runner, kb: Path) -> None:
+    from pmops import yamlsafe
+
+    example = _blocks(_section((DOCS / "concepts.md").read_text(), "### In a knowledge base: `pmops.yaml`"))
+    (kb / "pmops.yaml").write_text("name: Test KB\n" + example["yaml"])
+    (spec,) = yamlsafe.load(example["yaml"])["types"].values()
+    (kb / "templates").mkdir(exist_ok=True)
+    (kb / "templates" / spec["template"]).write_text(example["jinja"])
+    _run_tour(pmops, example["console"], spec["prefix"])
+
+
+def test_adding_a_built_in_type_works_as_the_docs_say(pmops: Runner, kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmops import doctypes
+
+    example = _blocks(_section((DOCS / "concepts.md").read_text(), "### Built in: `doctypes.py` and a template"))
+    namespace = dict(vars(doctypes))
+    exec(example["python"], namespace)  # noqa: S102 - the documented row, run in doctypes.py's own names
+    (new,) = [v for k, v in namespace.items() if isinstance(v, doctypes.DocType) and k not in vars(doctypes)]
+    monkeypatch.setattr(doctypes, "BUILTIN", (*doctypes.BUILTIN, new))
+    (kb / "templates").mkdir(exist_ok=True)  # the KB's templates come first: where pmops' own would be
+    (kb / "templates" / new.template).write_text(example["jinja"])
+    _run_tour(pmops, example["console"], new.prefix)

@@ -42,6 +42,7 @@ class Field:
     refers: str | None = None
     evidence: bool = False  # the documents it cites justify this one: `show` sums them up, lint checks their dates
     initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
+    staffing: bool = False  # an area where a person works (a person's, a plan's), not one with work in it
 
     @property
     def is_list(self) -> bool:
@@ -116,6 +117,7 @@ class DocType:
     rules: tuple[str, ...] = ()  # the lint rules of its job it gets (ids from lint.rules.RULES)
     drafts: tuple[str, ...] = ()  # statuses of a document not decided yet: what it cites may be newer than it
     listing: str = ""  # the command listing its documents with their ids (default: pmops list NAME)
+    made_by: str = ""  # the command that makes its documents, when `pmops new` cannot (a run copies its process)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -264,6 +266,7 @@ CHECKLIST = DocType(
     template="checklist.md.j2",
     summary=("for", "process", "status", "started"),
     listing="pmops checklist status",
+    made_by="pmops checklist start PROCESS_ID --for NAME",
 )
 
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "superseded", "deprecated")
@@ -309,7 +312,7 @@ PERSON = DocType(
         ID,
         Field("name", required=True, help="full name"),
         Field("role", "choice", required=True, choices=ROLES, default="pm"),
-        Field("area", "choice", help="product area"),
+        Field("area", "choice", help="product area", staffing=True),
         Field("start", "date", help="first day in the team"),
         Field("manager", refers="person", help="their manager's name"),
         Field("status", "choice", choices=("active", "left"), default="active"),
@@ -333,7 +336,7 @@ ONBOARDING = DocType(
         TITLE,
         Field("person", "ref", required=True, refers="person", help="the person being onboarded"),
         Field("start", "date", required=True),
-        Field("area", "choice", help="the product area they join"),
+        Field("area", "choice", help="the product area they join", staffing=True),
         Field("buddy", refers="person", help="a peer who answers the everyday questions"),
         Field("manager", refers="person", help="their manager"),
         Field("status", "choice", choices=("active", "complete"), default="active"),
@@ -345,6 +348,7 @@ ONBOARDING = DocType(
     template="onboarding.md.j2",
     summary=("start", "area", "status", "buddy"),
     listing="pmops onboard status",
+    made_by="pmops onboard new-pm NAME --start YYYY-MM-DD",
 )
 
 TOOL_CATEGORIES = ("roadmapping", "research", "analytics", "experimentation", "feedback", "design", "collaboration", "documentation", "other")

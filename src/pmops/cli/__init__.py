@@ -15,6 +15,7 @@ from typing import Any
 # click commands: building all of them is a quarter of what a search waits for.
 MODULES: dict[str, tuple[str, ...]] = {
     "core": ("init", "show", "links", "lint"),
+    "documents": ("new", "list"),
     "search": ("search", "index"),
     "report": ("report", "assess"),
     "sharing": ("sync", "log", "doctor"),

@@ -244,6 +244,38 @@ def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:
     return str(record.id)
 
 
+def pairs(doctype: DocType, given: list[str]) -> list[tuple[Field, str]]:
+    """FIELD=VALUE words of a command line (pmops new, pmops list), each with its field: exit 2
+    for one that is not written so, or names no field of the type, or the id pmops makes."""
+    found = []
+    for pair in given:
+        name, sep, value = pair.partition("=")
+        fld = doctype.field(name.strip())
+        if not sep or not name.strip():
+            raise InvalidInput(f"'{pair}': write FIELD=VALUE", hint=f"fields: {_names(doctype)}")
+        if fld is None or fld.name == "id":
+            raise InvalidInput(f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'", hint=f"fields: {_names(doctype)}")
+        found.append((fld, value.strip()))
+    return found
+
+
+def values_from(doctype: DocType, given: list[str]) -> dict[str, Any]:
+    """A new document's values from FIELD=VALUE words: a list field takes every value given for it."""
+    values: dict[str, Any] = {}
+    for fld, value in pairs(doctype, given):
+        if fld.is_list:
+            values.setdefault(fld.name, []).append(value)
+        elif fld.name in values:
+            raise InvalidInput(f"{fld.name} is given twice", hint="a field that is not a list takes one value")
+        else:
+            values[fld.name] = value
+    return values
+
+
+def _names(doctype: DocType) -> str:
+    return ", ".join(f.name for f in doctype.fields if f.name != "id")
+
+
 def _option(fld: Field) -> str:
     """How a command line gives the field (--integrates-with), as errors name it."""
     return "--" + fld.name.replace("_", "-")

@@ -206,6 +206,8 @@ class Catalog(Tree):
         date_field: str = "date",
     ) -> list[Record]:
         """Documents of a type matching every filter (list fields: any element), newest first."""
+        if (since or until) and doctype.field(date_field) is None:
+            raise InvalidInput(f"--since and --until need a date: {doctype.plural} have no '{date_field}' field")
         wanted = {k: _norm_filter(doctype.field(k), v) for k, v in (where or {}).items() if v}
         chosen = []
         for rec in self.records(doctype):

@@ -71,7 +71,8 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[dict, list[str]]:
     staffed = {r.values.get("area") for r in pms}
     areas: dict[str, int] = {}
     for doctype in kb.registry.values():
-        if doctype.name in ("person", "onboarding") or doctype.field("area") is None:
+        area_field = doctype.field("area")
+        if area_field is None or area_field.staffing:  # where people work, not where work is
             continue
         for record in kb.records(doctype):
             area = record.values.get("area")

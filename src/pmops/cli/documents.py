@@ -1,0 +1,79 @@
+"""`pmops new` and `pmops list`: documents of any type of the registry, a KB's own types included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _render, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt
+from pmops.errors import InvalidInput
+
+TypeArg = Annotated[str, typer.Argument(metavar="TYPE", help="A document type: insight, process, decision … or one of the KB's own.")]
+
+
+def new(
+    ctx: typer.Context,
+    type_name: TypeArg,
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="Its title (a tool's, a person's, a metric's name).")],
+    pairs: Annotated[list[str] | None, typer.Argument(metavar="[FIELD=VALUE]...", help="Its other fields; a list field takes each value given.")] = None,
+    tag: TagOpt = None,
+    body: Annotated[str | None, typer.Option("--body", help="The text after the template's ('-' reads standard input).")] = None,
+    body_file: Annotated[Path | None, typer.Option("--body-file", metavar="FILE", help="Read the text from FILE ('-': standard input).")] = None,
+    new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")] = False,
+    keep_pii: Annotated[bool, typer.Option("--keep-pii", help="Where the type redacts personal data: keep emails and phone numbers.")] = False,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a document of any type from its template, checked and committed as every create is.
+
+    The type's own command (pmops insight add, pmops tool add …) has an option per
+    field; this one takes them as FIELD=VALUE, for every type, a KB's own too.
+
+    Example:
+
+        pmops new guide "Discovery interviews" owner="Maya Chen" --tag onboarding
+    """
+    from pmops.kb import creating
+
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype(type_name)
+    if doctype.made_by:  # its template needs what that command works out (a process's items, a reading list)
+        raise InvalidInput(f"{doctype.plural} are made by '{doctype.made_by}'")
+    values = {doctype.title_field: title, **creating.values_from(doctype, pairs or [])}
+    if tag:
+        values["tags"] = [*values.get("tags", []), *tag]
+    _shared.ask_missing(doctype, values)
+    text = _shared.read_body(body, body_file)
+    created = kb.create(type_name, values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None)
+    _render.created(created, json_out)
+
+
+def list_(
+    ctx: typer.Context,
+    type_name: TypeArg,
+    pairs: Annotated[list[str] | None, typer.Argument(metavar="[FIELD=VALUE]...", help="Only documents with these values (a list field: among them).")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Dated on or after this day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Dated on or before this day.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the documents of any type, newest first, with the columns its registry row names.
+
+    Example:
+
+        pmops list guide owner="Maya Chen"
+    """
+    from pmops.kb import creating
+
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype(type_name)
+    where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
+    since_day, until_day = _shared.parse_date_option(since, "--since"), _shared.parse_date_option(until, "--until")
+    _render.listing(kb.select(doctype, where, since=since_day, until=until_day), doctype.summary, json_out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(new)
+    app.command("list")(list_)
