@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from pmops.links import Graph
     from pmops.lint import Report
     from pmops.metrics import MetricView
+    from pmops.productivity import TimeToProductivity
+    from pmops.reports.assess import Assessment
+    from pmops.reports.model import Report as ProductReport
     from pmops.research import TagReport, Themes
     from pmops.search.results import Results, Sync
     from pmops.stack import Rating, Stack
@@ -322,7 +325,7 @@ def import_result(result: Imported) -> None:
         out.print(f"[dim]commit {result.commit[:10]}[/dim]")
 
 
-def onboarding(found: list, *, detail: bool, ttp: dict | None = None) -> None:
+def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = None) -> None:
     out = console()
     if not found:
         out.print('[dim]no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD[/dim]')
@@ -344,8 +347,8 @@ def onboarding(found: list, *, detail: bool, ttp: dict | None = None) -> None:
                     due = f"due {step.due}" if step.due else "no due date"
                     out.print(f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or 'no owner')} · {due}[/dim]{late}", soft_wrap=True)
     if ttp is not None:
-        out.print(f"Days to productive (Week 1 and Day 30 done): {ttp['day30']['text']}", soft_wrap=True)
-        out.print(f"Days to plan complete: {ttp['complete']['text']}", soft_wrap=True)
+        out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
+        out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)
 
 
 def tool_matrix(weights: dict, ratings: list) -> None:
@@ -479,37 +482,37 @@ def metric_list(found: list) -> None:
     out.print(f"[dim]{count(len(found), 'metric')}[/dim]")
 
 
-def report_summary(data: dict) -> None:
+def report_summary(report: ProductReport) -> None:
     from pmops.reports.render import metric_line, sentences
 
     out = console()
-    out.print(f"[bold]{safe(data['kb'])}[/bold] — product report, {data['generated']}")
-    out.print("[bold]Metrics[/bold]" + ("" if any(m["latest"] for m in data["metrics"]) else ": none recorded yet"))
-    for m in data["metrics"]:
-        if not m["latest"]:
+    out.print(f"[bold]{safe(report.kb)}[/bold] — product report, {report.generated}")
+    out.print("[bold]Metrics[/bold]" + ("" if any(m.latest for m in report.metrics) else ": none recorded yet"))
+    for m in report.metrics:
+        if not m.latest:
             continue
-        mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: " "}[m["on_target"]]
+        mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: " "}[m.on_target]
         out.print(f"  {mark} {safe(metric_line(m))}", soft_wrap=True)
-    for label, sentence in sentences(data).items():
+    for label, sentence in sentences(report).items():
         out.print(f"[bold]{label}[/bold]: {safe(sentence)}", soft_wrap=True)
     out.print("[dim]pmops report --format html --out report.html for the full report[/dim]")
 
 
-def assessment(result: dict) -> None:
+def assessment(result: Assessment) -> None:
     from pmops.text import count
 
     out = console()
-    signals = result["signals"]
-    unknown = sum(not s["enough_data"] for s in signals)
-    tally = f"{result['flagged']} of {count(len(signals), 'signal')} flagged" + (f", {unknown} without enough data" if unknown else "")
-    out.print(f"[bold]Verdict:[/bold] {safe(result['verdict'])} ({tally})", soft_wrap=True)
+    signals = result.signals
+    unknown = sum(not s.enough_data for s in signals)
+    tally = f"{result.flagged} of {count(len(signals), 'signal')} flagged" + (f", {unknown} without enough data" if unknown else "")
+    out.print(f"[bold]Verdict:[/bold] {safe(result.verdict)} ({tally})", soft_wrap=True)
     marks = {"flagged": "[red]●[/red]", "emerging": "[yellow]◐[/yellow]", "healthy": "[green]○[/green]", "not enough data": "[dim]?[/dim]"}
     for signal in signals:
-        out.print(f"{marks[signal['state']]} [bold]{safe(signal['signal'])}[/bold]: {safe(signal['summary'])}", soft_wrap=True)
-        out.print(f"    [dim]{safe(signal['basis'])}[/dim]", soft_wrap=True)
-    if not result["next_actions"]:
+        out.print(f"{marks[signal.state]} [bold]{safe(signal.signal)}[/bold]: {safe(signal.summary)}", soft_wrap=True)
+        out.print(f"    [dim]{safe(signal.basis)}[/dim]", soft_wrap=True)
+    if not result.next_actions:
         out.print("[bold]Next actions[/bold]: none, no signal is flagged")
         return
     out.print("[bold]Next actions[/bold], one per flagged signal")
-    for number, action in enumerate(result["next_actions"], 1):
+    for number, action in enumerate(result.next_actions, 1):
         out.print(f"  {number}. {safe(action)}", soft_wrap=True)

@@ -59,14 +59,14 @@ def status(
 
         pmops onboard status "Dana Reyes"
     """
-    from pmops import onboarding
+    from pmops import onboarding, productivity
 
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     found = onboarding.progress(kb, name, day)
-    ttp = onboarding.time_to_productivity(kb, day)
+    ttp = productivity.time_to_productivity(kb, day)
     if json_out:
-        _shared.print_json({"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp})
+        _shared.print_json({"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()})
     else:
         _render.onboarding(found, detail=name is not None, ttp=None if name else ttp)
 

@@ -44,7 +44,7 @@ def report(
     if fmt is None:
         _render.report_summary(data)
         return
-    text = {"json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n", "md": lambda: render.markdown(data),
+    text = {"json": lambda: json.dumps(data.to_json(), ensure_ascii=False, indent=2) + "\n", "md": lambda: render.markdown(data),
             "html": lambda: render.html(data, kb)}[fmt]()  # fmt: skip
     if out is None:
         typer.echo(text, nl=False)
@@ -74,7 +74,7 @@ def assess(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt
 
     result = run(_shared.state(ctx).kb(), _shared.today_option(today))
     if json_out:
-        _shared.print_json(result)
+        _shared.print_json(result.to_json())
     else:
         _render.assessment(result)
 

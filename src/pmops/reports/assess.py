@@ -9,9 +9,11 @@ threshold: watch it, no action yet), "healthy", or "not enough data".
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops import dates, onboarding
+from pmops import dates, productivity
+from pmops.reports.parts import OMIT_NONE, Part
 from pmops.similarity import near_duplicates, shingles
 from pmops.text import count
 
@@ -25,29 +27,60 @@ PMS_FLAGGED = 11  # this many or more: flagged
 UNTAGGED_OFF_TAXONOMY = 0.2  # share of insights untagged or off-taxonomy above which research is fragmented
 UNCITED = 0.7  # share of insights no decision cites
 CONCENTRATED = 0.5  # one author's share of all insights
-DAYS_TO_PRODUCTIVE = onboarding.PRODUCTIVE_WITHIN_DAYS  # median days to Week 1 and Day 30 done above which onboarding is slow
+DAYS_TO_PRODUCTIVE = productivity.PRODUCTIVE_WITHIN_DAYS  # median days to Week 1 and Day 30 done above which onboarding is slow
 
 # The minimum sample of each signal; below it the signal says "not enough data".
 MIN_PEOPLE = 1  # person records (people/): no roster, no team size
 MIN_PROCESSES = 2  # active processes: one process cannot duplicate another
 MIN_INSIGHTS = 10  # insights: shares of fewer say nothing about a research practice
-MIN_PLANS = onboarding.MIN_PLANS_MEASURED  # onboarding plans measured (finished, or still open and late)
+MIN_PLANS = productivity.MIN_PLANS_MEASURED  # onboarding plans measured (finished, or still open and late)
 
 ACTION_ORDER = ("reinventing processes", "fragmented research", "slow onboarding", "team size")  # most valuable first
 
 
-def _signal(name: str, state: str, summary: str, sample: dict, basis: str, evidence: dict, recommendation: str) -> dict[str, Any]:
-    return {"signal": name, "state": state, "flagged": state == "flagged", "enough_data": state != "not enough data",
-            "summary": summary, "sample": sample, "basis": basis, "evidence": evidence,
-            "recommendation": recommendation}  # fmt: skip
+@dataclass(frozen=True)
+class Sample(Part):
+    """What a signal counted, and where; it decides only from `minimum` on."""
+
+    size: int
+    of: str  # what was counted: "person record"
+    minimum: int
+    where: str  # the folder: "people/"
+    plans: int | None = field(default=None, metadata=OMIT_NONE)  # every onboarding plan, measured or not
 
 
-def _sample(size: int, noun: str, minimum: int, where: str) -> dict[str, Any]:
-    return {"size": size, "of": noun, "minimum": minimum, "where": where}
+@dataclass(frozen=True)
+class Signal(Part):
+    """One of the four signals: its state, what it counted, why, and what to do when flagged."""
+
+    signal: str
+    state: str  # "flagged", "emerging", "healthy" or "not enough data"
+    flagged: bool = field(init=False)
+    enough_data: bool = field(init=False)
+    summary: str
+    sample: Sample
+    basis: str
+    evidence: dict[str, Any] | productivity.TimeToProductivity
+    recommendation: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flagged", self.state == "flagged")
+        object.__setattr__(self, "enough_data", self.state != "not enough data")
 
 
-def _not_enough(sample: dict) -> str:
-    return f"not enough data: {count(sample['size'], sample['of'])} in {sample['where']}, {sample['minimum']} needed"
+@dataclass(frozen=True)
+class Assessment(Part):
+    verdict: str
+    flagged: int
+    signals: tuple[Signal, ...]
+    next_actions: tuple[str, ...]  # one per flagged signal, most valuable first
+    emerging: tuple[str, ...]
+    product_ops: tuple[str, ...]  # the people with role product-ops
+    today: dt.date
+
+
+def _not_enough(sample: Sample) -> str:
+    return f"not enough data: {count(sample.size, sample.of)} in {sample.where}, {sample.minimum} needed"
 
 
 def _role(record: Record) -> str:
@@ -61,7 +94,7 @@ def _present(record: Record, today: dt.date) -> bool:
     return status != "left" and not dates.after(record.values.get("start"), today)
 
 
-def _team(kb: KnowledgeBase, today: dt.date) -> tuple[dict, list[str]]:
+def _team(kb: KnowledgeBase, today: dt.date) -> tuple[Signal, list[str]]:
     people = list(kb.records(kb.doctype("person")))
     present = [r for r in people if _present(r, today)]
     pms = [r for r in present if _role(r) == "pm"]
@@ -79,7 +112,7 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[dict, list[str]]:
             if isinstance(area, str) and area and area not in staffed:
                 areas[area] = areas.get(area, 0) + 1
     n = len(pms)
-    sample = _sample(len(people), "person record", MIN_PEOPLE, "people/")
+    sample = Sample(len(people), "person record", MIN_PEOPLE, "people/")
     owner_names = [r.title for r in owners]
     if len(people) < MIN_PEOPLE:
         state, summary = "not enough data", _not_enough(sample) + " (pmops onboard new-pm adds one; or a file per person in people/)"
@@ -105,11 +138,11 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[dict, list[str]]:
     evidence = {"pms": [r.id for r in pms], "people": len(people), "not_started": [r.id for r in future],
                 "left": [r.id for r in left], "product_ops": [r.id for r in owners],
                 "areas_without_pm": dict(sorted(areas.items()))}  # fmt: skip
-    signal = _signal("team size", state, summary, sample, "; ".join(basis), evidence, recommendation)
+    signal = Signal("team size", state, summary, sample, "; ".join(basis), evidence, recommendation)
     return signal, owner_names
 
 
-def _processes(kb: KnowledgeBase) -> dict:
+def _processes(kb: KnowledgeBase) -> Signal:
     active = [r for r in kb.records(kb.doctype("process")) if r.values.get("status") == "active"]
     items = [(r.path, str(r.values.get("kind")), " ".join(str(r.values.get("owner") or "").split()).casefold(),
               shingles(r.doc.body)) for r in active]  # fmt: skip
@@ -118,7 +151,7 @@ def _processes(kb: KnowledgeBase) -> dict:
          "kind": items[a][1], "similarity": round(sim, 2)}
         for a, b, sim in near_duplicates(items) if items[a][2] != items[b][2]
     ]  # fmt: skip
-    sample = _sample(len(active), "active process", MIN_PROCESSES, "processes/")
+    sample = Sample(len(active), "active process", MIN_PROCESSES, "processes/")
     titles = {r.id: r.title for r in active}
     if len(active) < MIN_PROCESSES:
         state, summary = "not enough data", _not_enough(sample)
@@ -132,11 +165,11 @@ def _processes(kb: KnowledgeBase) -> dict:
             f"{titles[p['processes'][0]]}, owned by {p['owners'][0] or 'nobody'}, and "
             f"{titles[p['processes'][1]]}, owned by {p['owners'][1] or 'nobody'}: "
             f"{p['similarity']:.0%} alike" for p in pairs)  # fmt: skip
-    return _signal("reinventing processes", state, summary, sample, basis, {"pairs": pairs, "active_processes": len(active)},
+    return Signal("reinventing processes", state, summary, sample, basis, {"pairs": pairs, "active_processes": len(active)},
                    "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).")  # fmt: skip
 
 
-def _research(kb: KnowledgeBase) -> dict:
+def _research(kb: KnowledgeBase) -> Signal:
     insights = list(kb.records(kb.doctype("insight")))
     known = kb.taxonomy.tags
     untagged = [r.id for r in insights if not r.values.get("tags")]
@@ -156,7 +189,7 @@ def _research(kb: KnowledgeBase) -> dict:
     words = {"untagged_or_off_taxonomy": "untagged or off-taxonomy", "not_cited_by_a_decision": "not cited by any decision",
              "top_author": f"captured by {top_author}"}  # fmt: skip
     over = [k for k in shares if shares[k] > limits[k]]
-    sample = _sample(len(insights), "insight", MIN_INSIGHTS, "insights/")
+    sample = Sample(len(insights), "insight", MIN_INSIGHTS, "insights/")
     if len(insights) < MIN_INSIGHTS:
         state, summary = "not enough data", _not_enough(sample)
     elif over:
@@ -169,54 +202,53 @@ def _research(kb: KnowledgeBase) -> dict:
         basis += ": " + ", ".join(f"{shares[k]:.0%} {words[k]} (flagged above {limits[k]:.0%})" for k in shares)
     evidence = {"insights": len(insights), "shares": shares, "untagged": untagged, "off_taxonomy": off,
                 "uncited": uncited[:50], "authors": authors}  # fmt: skip
-    return _signal("fragmented research", state, summary, sample, basis, evidence,
+    return Signal("fragmented research", state, summary, sample, basis, evidence,
                    "Make research a shared system: one taxonomy, insights captured by every PM, and decisions that cite them.")  # fmt: skip
 
 
-def _onboarding(kb: KnowledgeBase, today: dt.date) -> dict:
-    ttp = onboarding.time_to_productivity(kb, today)
-    first = ttp["day30"]
-    sample = _sample(first["measured"], "measured onboarding plan", MIN_PLANS, "onboarding/")
-    sample["plans"] = ttp["plans"]
-    median = first["median"]
-    if not first["enough_data"]:
+def _onboarding(kb: KnowledgeBase, today: dt.date) -> Signal:
+    ttp = productivity.time_to_productivity(kb, today)
+    first = ttp.day30
+    sample = Sample(first.measured, "measured onboarding plan", MIN_PLANS, "onboarding/", ttp.plans)
+    median = first.median
+    if not first.enough_data:
         state = "not enough data"
-        measured = f"{first['measured']} of {count(ttp['plans'], 'plan')} measured" if ttp["plans"] else "no onboarding plans yet"
+        measured = f"{first.measured} of {count(ttp.plans, 'plan')} measured" if ttp.plans else "no onboarding plans yet"
         summary = f"not enough data: {measured}, {MIN_PLANS} needed"
     else:
         # A lower bound above the limit is slow for certain; one at or below it is not shown to be.
         state = "flagged" if median > DAYS_TO_PRODUCTIVE else "healthy"
-        summary = f"median {'at least ' if first['at_least'] else ''}{count(median, 'day')} to productive"
-    plans = [onboarding_text(p) for p in first["plans"]]
-    basis = (f"{count(ttp['plans'], 'plan')} in onboarding/, {first['measured']} measured "
-             f"(finished, or still open past day {first['late_after_days']})" + (": " + "; ".join(plans) if plans else ""))  # fmt: skip
-    return _signal("slow onboarding", state, summary, sample, basis, ttp,
+        summary = f"median {'at least ' if first.at_least else ''}{count(median, 'day')} to productive"
+    plans = [onboarding_text(m) for m in first.plans]
+    basis = (f"{count(ttp.plans, 'plan')} in onboarding/, {first.measured} measured "
+             f"(finished, or still open past day {first.late_after_days})" + (": " + "; ".join(plans) if plans else ""))  # fmt: skip
+    return Signal("slow onboarding", state, summary, sample, basis, ttp,
                    "Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity.")  # fmt: skip
 
 
-def onboarding_text(plan: dict) -> str:
+def onboarding_text(plan: productivity.Measure) -> str:
     """One plan's measure for people: 'Ana Souza productive in 28 days', 'Chloe Dubois still open at day 107'."""
-    if plan["state"] == "finished":
-        return f"{plan['name']} productive in {count(plan['days'], 'day')}"
-    if plan["state"] == "late":
-        return f"{plan['name']} still open at day {plan['days']} ({plan['done']} of {count(plan['total'], 'step')} done)"
-    return f"{plan['name']} not counted, {plan['reason']}"
+    if plan.state == "finished":
+        return f"{plan.name} productive in {count(plan.days, 'day')}"
+    if plan.state == "late":
+        done, total = plan.steps_done
+        return f"{plan.name} still open at day {plan.days} ({done} of {count(total, 'step')} done)"
+    return f"{plan.name} not counted, {plan.reason}"
 
 
-def assess(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, Any]:
+def assess(kb: KnowledgeBase, today: dt.date | None = None) -> Assessment:
     """The four signals as of `today`, the verdict, and one next action per flagged signal."""
     today = today or dt.date.today()
     team, owners = _team(kb, today)
     signals = [team, _processes(kb), _research(kb), _onboarding(kb, today)]
-    flagged = [s for s in signals if s["flagged"]]
-    emerging = [s["signal"] for s in signals if s["state"] == "emerging"]
-    if all(not s["enough_data"] for s in signals):
+    flagged = [s for s in signals if s.flagged]
+    emerging = [s.signal for s in signals if s.state == "emerging"]
+    if all(not s.enough_data for s in signals):
         verdict = "not enough data to tell"
     else:
         verdict = ("needs product ops now" if len(flagged) >= 3 else "product ops would pay off" if flagged
                    else "not yet" + (f": watch {' and '.join(emerging)}" if emerging else ": no signal flagged"))  # fmt: skip
     if owners and flagged:
         verdict += f"; {' and '.join(owners)} own{'s' if len(owners) == 1 else ''} it"
-    actions = [s["recommendation"] for s in sorted(flagged, key=lambda s: ACTION_ORDER.index(s["signal"]))]
-    return {"verdict": verdict, "flagged": len(flagged), "signals": signals, "next_actions": actions,
-            "emerging": emerging, "product_ops": owners, "today": today.isoformat()}  # fmt: skip
+    actions = [s.recommendation for s in sorted(flagged, key=lambda s: ACTION_ORDER.index(s.signal))]
+    return Assessment(verdict, len(flagged), tuple(signals), tuple(actions), tuple(emerging), tuple(owners), today)

@@ -1,39 +1,324 @@
-"""The report's content, computed once from the KB; every count carries the ids it counts."""
+"""The report's content, computed once from the KB; every count carries the ids it counts.
+
+Each part's fields are the keys of `pmops report --format json` (docs/report.md), in their
+order (`reports.parts`). The markdown and HTML renderers and the terminal summary read the
+same objects.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from pmops import dates, metrics, onboarding, processes, research, stack
+from pmops import dates, metrics, onboarding, processes, productivity, research, stack
 from pmops.doctypes import DECISION_STATUSES
+from pmops.reports.parts import OMIT_NONE, Part, plain
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
 
 
-def counted(records: list) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Counted:
     """A number that links back to the documents it counts."""
-    return {"count": len(records), "ids": [r.id for r in records]}
+
+    ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> Counted:
+        return cls(tuple(r.id for r in records))
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "ids": list(self.ids)}
 
 
-def _grouped(records: list, key) -> dict[str, dict]:  # noqa: ANN001
+@dataclass(frozen=True)
+class Point(Part):
+    date: dt.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Metric(Part):
+    """A metric's row: its front-matter, what pmops derives from its values, and the values."""
+
+    id: str | None
+    name: str | None
+    unit: Any
+    target: Any
+    direction: Any
+    cadence: Any
+    owner: Any
+    parent: Any
+    path: str | None
+    latest: Point | None
+    trend: float | None
+    on_target: bool | None
+    status: str | None
+    stale: bool | None
+    days_since_latest: int | None
+    future: tuple[Point, ...]
+    problem: str | None = field(metadata=OMIT_NONE)
+    values: tuple[Point, ...] = ()
+
+    @classmethod
+    def of(cls, view: metrics.MetricView) -> Metric:
+        data = view.record.to_json()
+        return cls(
+            data.get("id"), data.get("name"), data.get("unit"), data.get("target"), data.get("direction"),
+            data.get("cadence"), data.get("owner"), data.get("parent"), data.get("path"),
+            Point(*view.latest) if view.latest else None, view.trend, view.on_target, view.status, view.stale, view.age,
+            _points(view.future), view.problem or None, _points(view.values),
+        )  # fmt: skip
+
+
+def _points(pairs: list[tuple[dt.date, float]]) -> tuple[Point, ...]:
+    return tuple(Point(day, value) for day, value in pairs)
+
+
+@dataclass(frozen=True)
+class MetricNode(Part):
+    id: str | None
+    name: str
+    children: tuple[MetricNode, ...]
+
+
+@dataclass(frozen=True)
+class Week(Part):
+    """Insights heard in one ISO week."""
+
+    week: str  # 2026-W07
+    ids: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"week": self.week, "count": self.count, "ids": list(self.ids)}
+
+
+@dataclass(frozen=True)
+class Research(Part):
+    insights: Counted
+    since: dt.date  # the first day of the first of the weeks shown
+    recent: Counted
+    weeks: int
+    per_week: tuple[Week, ...]
+    by_source: dict[str, Counted]
+    by_segment: dict[str, Counted]
+    by_area: dict[str, Counted]
+
+
+@dataclass(frozen=True)
+class Trend(Part):
+    current: int
+    previous: int
+    direction: str
+
+
+@dataclass(frozen=True)
+class Quote(Part):
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Citation(Part):
+    id: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Theme(Part):
+    """A theme's figures as `insight themes --json` gives them, and the words for its customers and
+    decisions as `insight themes` says them."""
+
+    theme: str
+    insights: int
+    signals: dict[str, int]
+    customers: int
+    without_customer: int
+    segments: tuple[str, ...]
+    trend: Trend
+    latest_quote: Quote | None
+    addressed: bool
+    decisions: tuple[str, ...]
+    proposed: tuple[str, ...]
+    cited_by: tuple[Citation, ...]
+    ids: tuple[str, ...]
+    customers_text: str
+    addressed_text: str
+
+    @classmethod
+    def of(cls, theme: research.Theme) -> Theme:
+        data = theme.to_json()  # the theme's own JSON, typed: a key it gains or loses fails here
+        quote = data["latest_quote"]
+        return cls(**{
+            **data, "segments": tuple(data["segments"]), "trend": Trend(**data["trend"]),
+            "latest_quote": Quote(**quote) if quote else None, "decisions": tuple(data["decisions"]),
+            "proposed": tuple(data["proposed"]), "cited_by": tuple(Citation(**c) for c in data["cited_by"]),
+            "ids": tuple(data["ids"]),
+            "customers_text": research.customers_text(theme.customers, theme.without_customer),
+            "addressed_text": research.addressed_text(theme.decisions),
+        })  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Themes(Part):
+    top: tuple[Theme, ...]  # the largest eight
+    unaddressed: tuple[Theme, ...]  # the largest eight no decision in force addresses
+    count: int
+    unaddressed_count: int
+
+
+@dataclass(frozen=True)
+class Month(Part):
+    """Decisions dated in one month, by status."""
+
+    month: str  # 2026-11
+    by_status: dict[str, Counted]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"month": self.month, **plain(self.by_status)}
+
+
+@dataclass(frozen=True)
+class Decisions(Part):
+    by_status: dict[str, Counted]
+    per_month: tuple[Month, ...]
+
+
+@dataclass(frozen=True)
+class Process(Part):
+    id: str | None
+    title: str
+    owner: Any
+    health: str
+
+
+@dataclass(frozen=True)
+class Processes(Part):
+    active: Counted
+    stale: Counted
+    due: Counted  # running this week
+    list: tuple[Process, ...]
+
+
+@dataclass(frozen=True)
+class Plan(Part):
+    """An onboarding plan's progress, as `onboard status --json` gives it."""
+
+    name: str
+    id: str | None
+    person: Any
+    start: str | None
+    area: Any
+    done: int
+    total: int
+    overdue: tuple[str, ...]
+    days_since_start: int | None
+    expected_pace: float | None
+    actual_pace: float
+    status: str
+    days_to_day30: int | None
+    days_to_complete: int | None
+
+
+@dataclass(frozen=True)
+class Onboarding(Part):
+    plans: tuple[Plan, ...]
+    time_to_productivity: productivity.TimeToProductivity
+
+
+@dataclass(frozen=True)
+class Tool(Part):
+    id: str | None
+    name: str
+    job: Any
+    cost: Any
+    owner: Any
+
+
+@dataclass(frozen=True)
+class Renewal(Part):
+    id: str | None
+    name: str
+    job: Any
+    cost: Any
+    owner: Any
+    renewal: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Tools(Part):
+    """The adopted tools, as `tool stack --json` gives them."""
+
+    categories: dict[str, tuple[Tool, ...]]
+    overlaps: dict[str, tuple[str, ...]]  # job -> the tools declaring it
+    possible_overlaps: dict[str, tuple[str, ...]]  # category -> its tools, when some declare no job
+    gaps: tuple[str, ...]
+    covered_by_pmops: dict[str, str]
+    isolated: tuple[str, ...]
+    renewals: tuple[Renewal, ...]
+    total_cost: float
+
+    @classmethod
+    def of(cls, found: stack.Stack) -> Tools:
+        data = found.to_json()  # the stack's own JSON, typed: a key it gains or loses fails here
+
+        def names(table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+            return {key: tuple(value) for key, value in table.items()}
+
+        return cls(**{
+            **data, "categories": {c: tuple(Tool(**t) for t in tools) for c, tools in data["categories"].items()},
+            "overlaps": names(data["overlaps"]), "possible_overlaps": names(data["possible_overlaps"]),
+            "gaps": tuple(data["gaps"]), "isolated": tuple(data["isolated"]),
+            "renewals": tuple(Renewal(**r) for r in data["renewals"]),
+        })  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Report(Part):
+    kb: str
+    generated: dt.date
+    metrics: tuple[Metric, ...]
+    metric_tree: tuple[MetricNode, ...]
+    research: Research
+    themes: Themes
+    decisions: Decisions
+    processes: Processes
+    onboarding: Onboarding
+    tools: Tools
+
+
+def _grouped(records: list[Record], key: Callable[[Record], Any]) -> dict[str, Counted]:
     groups: dict[str, list] = defaultdict(list)
     for record in records:
         groups[str(key(record) or "unknown")].append(record)
-    return {name: counted(items) for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+    return {name: Counted.of(items) for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
 
 
-def _metric_tree(views: list) -> list[dict]:
+def _metric_tree(views: list[metrics.MetricView]) -> tuple[MetricNode, ...]:
     by_parent: dict[str | None, list] = defaultdict(list)
     ids = {v.record.id for v in views}
     for view in views:
         parent = view.record.values.get("parent")
         by_parent[parent if parent in ids else None].append(view)
 
-    def node(view) -> dict:  # noqa: ANN001
-        return {"id": view.record.id, "name": view.record.title,
-                "children": [node(c) for c in sorted(by_parent.get(view.record.id, []), key=lambda v: v.record.title)]}  # fmt: skip
+    def node(view: metrics.MetricView) -> MetricNode:
+        children = sorted(by_parent.get(view.record.id, []), key=lambda v: v.record.title)
+        return MetricNode(view.record.id, view.record.title, tuple(node(c) for c in children))
 
-    return [node(v) for v in sorted(by_parent[None], key=lambda v: v.record.title)]
+    return tuple(node(v) for v in sorted(by_parent[None], key=lambda v: v.record.title))
 
 
 def as_of(records: list, today: dt.date, field: str = "date") -> list:
@@ -41,17 +326,7 @@ def as_of(records: list, today: dt.date, field: str = "date") -> list:
     return [r for r in records if not dates.after(r.values.get(field), today)]
 
 
-def _theme(theme) -> dict[str, Any]:  # noqa: ANN001 - research.Theme
-    """A theme's figures, and the words for its customers and decisions, as `insight themes` says them."""
-    return {**theme.to_json(), "customers_text": research.customers_text(theme.customers, theme.without_customer),
-            "addressed_text": research.addressed_text(theme.decisions)}  # fmt: skip
-
-
-def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]:  # noqa: ANN001
-    today = today or dt.date.today()
-    views = metrics.views(kb, today)
-    # The KB as it stood on `today`: documents dated after it are not counted anywhere.
-    insights = as_of(kb.select(kb.doctype("insight")), today)
+def _research(insights: list[Record], today: dt.date, weeks: int) -> Research:
     monday = today - dt.timedelta(days=today.weekday())
     since = monday - dt.timedelta(weeks=weeks - 1)  # the first day of the first of the weeks shown
     recent = [r for r in insights if isinstance(r.values.get("date"), dt.date) and r.values["date"] >= since]
@@ -59,57 +334,56 @@ def build(kb, today: dt.date | None = None, weeks: int = 26) -> dict[str, Any]: 
     for record in recent:
         year, week, _ = record.values["date"].isocalendar()
         per_week[f"{year}-W{week:02d}"].append(record)
-    week_keys = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in (monday - dt.timedelta(weeks=w) for w in range(weeks - 1, -1, -1))]
-    themes = research.themes(kb, "tag", today=today)
-    decisions = as_of(kb.select(kb.doctype("decision")), today)
+    mondays = (monday - dt.timedelta(weeks=w) for w in range(weeks - 1, -1, -1))
+    week_keys = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in mondays]
+    return Research(
+        Counted.of(insights), since, Counted.of(recent), weeks,
+        tuple(Week(key, Counted.of(per_week.get(key, [])).ids) for key in week_keys),
+        _grouped(recent, lambda r: r.values.get("source")), _grouped(recent, lambda r: r.values.get("segment")),
+        _grouped(recent, lambda r: r.values.get("area")),
+    )  # fmt: skip
+
+
+def _decisions(decisions: list[Record]) -> Decisions:
     per_month: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for record in decisions:
         when = record.values.get("date")
         if isinstance(when, dt.date):
             per_month[f"{when:%Y-%m}"][str(record.values.get("status"))].append(record)
-    process_rows = [row for row in processes.listing(kb, today) if as_of([row.record], today)]
-    plans = onboarding.progress(kb, today=today)
-    return {
-        "kb": kb.config.name,
-        "generated": today.isoformat(),
-        "metrics": [
-            {**{k: v.record.to_json().get(k)
-                for k in ("id", "name", "unit", "target", "direction", "cadence", "owner", "parent", "path")},
-             **v.figures(), "values": [{"date": d.isoformat(), "value": x} for d, x in v.values]}
-            for v in views
-        ],  # fmt: skip
-        "metric_tree": _metric_tree(views),
-        "research": {
-            "insights": counted(insights),
-            "since": since.isoformat(),
-            "recent": counted(recent),
-            "weeks": weeks,
-            "per_week": [{"week": key, **counted(per_week.get(key, []))} for key in week_keys],
-            "by_source": _grouped(recent, lambda r: r.values.get("source")),
-            "by_segment": _grouped(recent, lambda r: r.values.get("segment")),
-            "by_area": _grouped(recent, lambda r: r.values.get("area")),
-        },
-        "themes": {
-            "top": [_theme(t) for t in themes[:8]],
-            "unaddressed": [_theme(t) for t in themes if not t.addressed][:8],
-            "count": len(themes),
-            "unaddressed_count": sum(not t.addressed for t in themes),
-        },
-        "decisions": {
-            "by_status": {s: counted([r for r in decisions if r.values.get("status") == s]) for s in DECISION_STATUSES},
-            "per_month": [{"month": month, **{s: counted(per_month[month].get(s, [])) for s in DECISION_STATUSES}}
-                          for month in sorted(per_month)],  # fmt: skip
-        },
-        "processes": {
-            "active": counted([r.record for r in process_rows if r.record.values.get("status") == "active"]),
-            "stale": counted([r.record for r in process_rows if r.stale]),
-            "due": counted([r.record for r in process_rows if r.due]),
-            "list": [{"id": r.record.id, "title": r.record.title, "owner": r.record.values.get("owner"),
-                      "health": r.health} for r in process_rows],  # fmt: skip
-        },
-        "onboarding": {
-            "plans": [p.to_json() for p in plans],
-            "time_to_productivity": onboarding.time_to_productivity(kb, today),
-        },
-        "tools": stack.stack(kb, today).to_json(),
-    }
+    by_status = {s: Counted.of([r for r in decisions if r.values.get("status") == s]) for s in DECISION_STATUSES}
+    months = tuple(Month(month, {s: Counted.of(per_month[month].get(s, [])) for s in DECISION_STATUSES})
+                   for month in sorted(per_month))  # fmt: skip
+    return Decisions(by_status, months)
+
+
+def _processes(kb: KnowledgeBase, today: dt.date) -> Processes:
+    rows = [row for row in processes.listing(kb, today) if as_of([row.record], today)]
+    return Processes(
+        Counted.of([r.record for r in rows if r.record.values.get("status") == "active"]),
+        Counted.of([r.record for r in rows if r.stale]), Counted.of([r.record for r in rows if r.due]),
+        tuple(Process(r.record.id, r.record.title, r.record.values.get("owner"), r.health) for r in rows),
+    )  # fmt: skip
+
+
+def _plan(progress: onboarding.Progress) -> Plan:
+    data = progress.to_json()  # the plan's own JSON, typed: a key it gains or loses fails here
+    return Plan(**{**data, "overdue": tuple(data["overdue"])})
+
+
+def build(kb: KnowledgeBase, today: dt.date | None = None, weeks: int = 26) -> Report:
+    today = today or dt.date.today()
+    views = metrics.views(kb, today)
+    # The KB as it stood on `today`: documents dated after it are not counted anywhere.
+    insights = as_of(kb.select(kb.doctype("insight")), today)
+    themes = research.themes(kb, "tag", today=today)
+    unaddressed = [t for t in themes if not t.addressed]
+    return Report(
+        kb.config.name, today, tuple(Metric.of(v) for v in views), _metric_tree(views), _research(insights, today, weeks),
+        Themes(tuple(Theme.of(t) for t in themes[:8]), tuple(Theme.of(t) for t in unaddressed[:8]), len(themes),
+               len(unaddressed)),
+        _decisions(as_of(kb.select(kb.doctype("decision")), today)),
+        _processes(kb, today),
+        Onboarding(tuple(_plan(p) for p in onboarding.progress(kb, today=today)),
+                   productivity.time_to_productivity(kb, today)),
+        Tools.of(stack.stack(kb, today)),
+    )  # fmt: skip

@@ -2,151 +2,156 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops import templates
 from pmops.text import count
 
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase
+    from pmops.productivity import TimeToProductivity
+    from pmops.reports.model import Counted, Metric, Plan, Report, Themes, Tools
 
-def sentences(data: dict[str, Any]) -> dict[str, str]:
+
+def sentences(report: Report) -> dict[str, str]:
     """The report in one sentence a section, for the terminal summary and the top of each markdown section."""
-    r, d, p = data["research"], data["decisions"]["by_status"], data["processes"]
-    decided = ", ".join(f"{b['count']} {status}" for status, b in d.items() if b["count"])
-    plans = data["onboarding"]["plans"]
-    t = data["tools"]
+    r, d, p = report.research, report.decisions.by_status, report.processes
+    decided = ", ".join(f"{b.count} {status}" for status, b in d.items() if b.count)
+    plans = report.onboarding.plans
+    t = report.tools
     return {
-        "Research": f"{count(r['insights']['count'], 'insight')}, {r['recent']['count']} in the last {r['weeks']} weeks"
-        + (f"; {unaddressed_themes(data['themes'], 5)}" if data["themes"]["count"] else ""),
+        "Research": f"{count(r.insights.count, 'insight')}, {r.recent.count} in the last {r.weeks} weeks"
+        + (f"; {unaddressed_themes(report.themes, 5)}" if report.themes.count else ""),
         "Decisions": decided or "none recorded yet",
-        "Processes": f"{p['active']['count']} active, {p['stale']['count']} stale, {p['due']['count']} running this week"
-        if p["list"] else "none documented yet",
-        "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(data['onboarding']['time_to_productivity'])}"
+        "Processes": f"{p.active.count} active, {p.stale.count} stale, {p.due.count} running this week"
+        if p.list else "none documented yet",
+        "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(report.onboarding.time_to_productivity)}"
         if plans else "no plans yet",
-        "Tools": f"cost {t['total_cost']:,.0f}/year, {overlaps(t)}, {count(len(t['renewals']), 'renewal')} within 90 days"
-        if t["categories"] else "none registered yet",
+        "Tools": f"cost {t.total_cost:,.0f}/year, {overlaps(t)}, {count(len(t.renewals), 'renewal')} within 90 days"
+        if t.categories else "none registered yet",
     }  # fmt: skip
 
 
-def unaddressed_themes(themes: dict[str, Any], shown: int = 8) -> str:
+def unaddressed_themes(themes: Themes, shown: int = 8) -> str:
     """'14 of 21 themes unaddressed, the largest 5: card-controls (7), …', or 'all 21 themes addressed'."""
-    total = themes["unaddressed_count"]
+    total = themes.unaddressed_count
     if not total:
-        return f"all {count(themes['count'], 'theme')} addressed"
-    listed = ", ".join(f"{t['theme']} ({t['insights']})" for t in themes["unaddressed"][:shown])
+        return f"all {count(themes.count, 'theme')} addressed"
+    listed = ", ".join(f"{t.theme} ({t.insights})" for t in themes.unaddressed[:shown])
     which = f", the largest {shown}" if total > shown else ""
-    return f"{total} of {count(themes['count'], 'theme')} unaddressed{which}: {listed}"
+    return f"{total} of {count(themes.count, 'theme')} unaddressed{which}: {listed}"
 
 
-def overlaps(tools: dict[str, Any]) -> str:
+def overlaps(tools: Tools) -> str:
     """'overlaps: product analytics (Amplitude, Mixpanel); possible overlap in analytics (…)', or 'no overlaps'."""
-    parts = [f"{job} ({', '.join(names)})" for job, names in tools["overlaps"].items()]
-    maybe = [f"{c} ({', '.join(names)}: no job given)" for c, names in tools.get("possible_overlaps", {}).items()]
+    parts = [f"{job} ({', '.join(names)})" for job, names in tools.overlaps.items()]
+    maybe = [f"{c} ({', '.join(names)}: no job given)" for c, names in tools.possible_overlaps.items()]
     if not parts and not maybe:
         return "no overlaps"
     return "; ".join(([f"overlaps: {', '.join(parts)}"] if parts else []) + ([f"possible overlap in {', '.join(maybe)}"] if maybe else []))
 
 
-def metric_line(m: dict) -> str:
+def metric_line(m: Metric) -> str:
     """'Weekly active approvers: 4637.8 users, target 5000: below target; stale: last value 9 days ago'."""
-    line = f"{m['name']}: {m['latest']['value']:g} {m['unit']}" if m["latest"] else f"{m['name']}: no value yet"
-    if m.get("status"):
-        line += f", target {m['target']:g}: {m['status']}"
-    if m.get("stale"):
-        line += f"; stale: last value {count(m['days_since_latest'], 'day')} ago"
+    line = f"{m.name}: {m.latest.value:g} {m.unit}" if m.latest else f"{m.name}: no value yet"
+    if m.status:
+        line += f", target {m.target:g}: {m.status}"
+    if m.stale:
+        line += f"; stale: last value {count(m.days_since_latest, 'day')} ago"
     return line
 
 
-def onboarding_time(ttp: dict) -> str:
+def onboarding_time(ttp: TimeToProductivity) -> str:
     """Time to productive as onboarding computed it: a median with its sample, or why there is none."""
-    return f"time to productive: {ttp['day30']['text']}; to plan complete: {ttp['complete']['text']}"
+    return f"time to productive: {ttp.day30.text}; to plan complete: {ttp.complete.text}"
 
 
-def _ids(block: dict) -> str:
-    return ", ".join(block["ids"][:12]) + (" …" if len(block["ids"]) > 12 else "")
+def _ids(block: Counted) -> str:
+    return ", ".join(block.ids[:12]) + (" …" if len(block.ids) > 12 else "")
 
 
-def _counted(block: dict) -> str:
+def _counted(block: Counted) -> str:
     """'0', or '2 (id, id)'."""
-    return f"{block['count']} ({_ids(block)})" if block["count"] else "0"
+    return f"{block.count} ({_ids(block)})" if block.count else "0"
 
 
-def markdown(report: dict[str, Any]) -> str:
+def markdown(report: Report) -> str:
     said = sentences(report)
-    out = [f"# {report['kb']} — product report", "", f"Generated {report['generated']}.", "", "## Metrics", ""]
-    if report["metrics"]:
+    out = [f"# {report.kb} — product report", "", f"Generated {report.generated}.", "", "## Metrics", ""]
+    if report.metrics:
         out += ["| metric | latest | target | status | trend | id |", "|---|---:|---:|---|---:|---|"]
     else:
         out.append("No metrics defined yet (`pmops metric add`).")
-    for m in report["metrics"]:
-        latest = f"{m['latest']['value']:g} {m['unit']} ({m['latest']['date']})" if m["latest"] else "—"
-        target = f"{m['target']:g}" if m["target"] is not None else "—"
-        state = (m["status"] or "—") + (f"; stale: last value {count(m['days_since_latest'], 'day')} ago" if m["stale"] else "")
-        trend = f"{m['trend']:+g}" if m["trend"] is not None else "—"
-        out.append(f"| {m['name']} | {latest} | {target} | {state} | {trend} | {m['id']} |")
+    for m in report.metrics:
+        latest = f"{m.latest.value:g} {m.unit} ({m.latest.date})" if m.latest else "—"
+        target = f"{m.target:g}" if m.target is not None else "—"
+        state = (m.status or "—") + (f"; stale: last value {count(m.days_since_latest, 'day')} ago" if m.stale else "")
+        trend = f"{m.trend:+g}" if m.trend is not None else "—"
+        out.append(f"| {m.name} | {latest} | {target} | {state} | {trend} | {m.id} |")
 
-    def tree(nodes: list, depth: int = 0) -> None:
+    def tree(nodes: tuple, depth: int = 0) -> None:
         for node in nodes:
-            out.append(f"{'  ' * depth}- {node['name']} ({node['id']})")
-            tree(node["children"], depth + 1)
+            out.append(f"{'  ' * depth}- {node.name} ({node.id})")
+            tree(node.children, depth + 1)
 
-    if report["metric_tree"]:
+    if report.metric_tree:
         out += ["", "### Metric tree", ""]
-        tree(report["metric_tree"])
-    r = report["research"]
+        tree(report.metric_tree)
+    r = report.research
     out += ["", "## Research", "", f"{said['Research']}.", ""]
-    if r["recent"]["count"]:
-        out += [f"The last {r['weeks']} weeks (since {r['since']}) by source, segment and area:", ""]
-        for title, key in (("source", "by_source"), ("segment", "by_segment"), ("area", "by_area")):
+    if r.recent.count:
+        out += [f"The last {r.weeks} weeks (since {r.since}) by source, segment and area:", ""]
+        for title, groups in (("source", r.by_source), ("segment", r.by_segment), ("area", r.by_area)):
             out += [f"| {title} | insights | ids |", "|---|---:|---|"]
-            out += [f"| {name} | {block['count']} | {_ids(block)} |" for name, block in r[key].items()]
+            out += [f"| {name} | {block.count} | {_ids(block)} |" for name, block in groups.items()]
             out.append("")
-    themes = report["themes"]
-    if themes["count"]:
-        shown = f"the {len(themes['top'])} largest of {themes['count']}" if themes["count"] > len(themes["top"]) else "all"
+    themes = report.themes
+    if themes.count:
+        shown = f"the {len(themes.top)} largest of {themes.count}" if themes.count > len(themes.top) else "all"
         out += ["### Themes", "", f"Customer problems, {shown}; trend: insights this period vs the period before.", "",
                 "| theme | insights | customers | trend | decisions | latest quote |", "|---|---:|---|---|---|---|"]  # fmt: skip
-        for t in themes["top"]:
-            quote = t["latest_quote"]["text"] if t["latest_quote"] else ""
-            decided = t["addressed_text"] if t["addressed"] else f"**{t['addressed_text']}**"
-            trend = f"{t['trend']['direction']} ({t['trend']['current']} vs {t['trend']['previous']})"
-            out.append(f"| {t['theme']} | {t['insights']} | {t['customers_text']} | {trend} | {decided} | {quote} |")
+        for t in themes.top:
+            quote = t.latest_quote.text if t.latest_quote else ""
+            decided = t.addressed_text if t.addressed else f"**{t.addressed_text}**"
+            trend = f"{t.trend.direction} ({t.trend.current} vs {t.trend.previous})"
+            out.append(f"| {t.theme} | {t.insights} | {t.customers_text} | {trend} | {decided} | {quote} |")
         out += ["", unaddressed_themes(themes).capitalize() + ".", ""]
     out += ["## Decisions", ""]
-    if any(b["count"] for b in report["decisions"]["by_status"].values()):
+    if any(b.count for b in report.decisions.by_status.values()):
         out += ["| status | count | ids |", "|---|---:|---|"]
-        out += [f"| {s} | {b['count']} | {_ids(b)} |" for s, b in report["decisions"]["by_status"].items()]
+        out += [f"| {s} | {b.count} | {_ids(b)} |" for s, b in report.decisions.by_status.items()]
     else:
         out.append("No decisions recorded yet.")
-    p = report["processes"]
+    p = report.processes
     out += ["", "## Processes", ""]
-    out += [f"Active {p['active']['count']}, stale {_counted(p['stale'])}, running this week {_counted(p['due'])}."
-            if p["list"] else "No processes documented yet.", ""]  # fmt: skip
-    o = report["onboarding"]
+    out += [f"Active {p.active.count}, stale {_counted(p.stale)}, running this week {_counted(p.due)}."
+            if p.list else "No processes documented yet.", ""]  # fmt: skip
+    o = report.onboarding
     out += ["## Onboarding", ""]
-    if o["plans"]:
+    if o.plans:
         out += ["| person | status | done | day | id |", "|---|---|---:|---:|---|"]
-        out += [f"| {x['name']} | {x['status']} | {x['done']}/{x['total']} | {plan_day(x)} | {x['id']} |" for x in o["plans"]]
-        out += ["", f"{onboarding_time(o['time_to_productivity']).capitalize()}.", ""]
+        out += [f"| {x.name} | {x.status} | {x.done}/{x.total} | {plan_day(x)} | {x.id} |" for x in o.plans]
+        out += ["", f"{onboarding_time(o.time_to_productivity).capitalize()}.", ""]
     else:
         out += ["No plans yet (`pmops onboard new-pm`).", ""]
-    t = report["tools"]
+    t = report.tools
     out += ["## Tool stack", ""]
-    if t["categories"]:
-        out += [f"Total cost per year: {t['total_cost']:,.0f}; {overlaps(t)}.", ""]
-        out += [f"- Renewal: {x['name']} on {x['renewal']} ({x['id']})" for x in t["renewals"]]
-        out += [f"- Gaps: {', '.join(t['gaps'])}" if t["gaps"] else "- No gaps"]
+    if t.categories:
+        out += [f"Total cost per year: {t.total_cost:,.0f}; {overlaps(t)}.", ""]
+        out += [f"- Renewal: {x.name} on {x.renewal} ({x.id})" for x in t.renewals]
+        out += [f"- Gaps: {', '.join(t.gaps)}" if t.gaps else "- No gaps"]
     else:
         out.append("No tools registered yet (`pmops tool add`).")
     return "\n".join(out) + "\n"
 
 
-def plan_day(plan: dict) -> str:
+def plan_day(plan: Plan) -> str:
     """The plan's day since its start, or when it starts."""
-    days = plan["days_since_start"]
-    return f"starts {plan['start']}" if days is None or days < 0 else str(days)
+    days = plan.days_since_start
+    return f"starts {plan.start}" if days is None or days < 0 else str(days)
 
 
-def _charts(report: dict[str, Any]) -> dict[str, Any]:
+def _charts(report: Report) -> dict[str, Any]:
     """SVG charts (pygal, no scripts from the network) keyed by what they show."""
     import sys
 
@@ -163,42 +168,42 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
     common = {"js": [], "disable_xml_declaration": True, "style": style, "explicit_size": True, "width": 560, "height": 240,
               "truncate_label": -1}  # fmt: skip
 
-    def svg(chart) -> str:  # noqa: ANN001
+    def svg(chart: pygal.graph.graph.Graph) -> str:
         return chart.render(is_unicode=True)
 
     charts: dict[str, Any] = {"metrics": {}}
-    for m in report["metrics"]:
-        if not m["values"]:
+    for m in report.metrics:
+        if not m.values:
             continue
-        chart = pygal.Line(show_dots=False, show_legend=m["target"] is not None, legend_at_bottom=True,
+        chart = pygal.Line(show_dots=False, show_legend=m.target is not None, legend_at_bottom=True,
                            x_labels_major_count=6, show_minor_x_labels=False, x_label_rotation=0, **common)  # fmt: skip
-        chart.x_labels = [v["date"] for v in m["values"]]
-        chart.add(m["name"], [v["value"] for v in m["values"]])
-        if m["target"] is not None:
-            chart.add("target", [m["target"]] * len(m["values"]))
-        charts["metrics"][m["id"]] = svg(chart)
-    weeks = report["research"]["per_week"]
+        chart.x_labels = [v.date.isoformat() for v in m.values]
+        chart.add(m.name, [v.value for v in m.values])
+        if m.target is not None:
+            chart.add("target", [m.target] * len(m.values))
+        charts["metrics"][m.id] = svg(chart)
+    weeks = report.research.per_week
     intake = pygal.Bar(show_legend=False, x_labels_major_count=7, show_minor_x_labels=False, **common)
-    intake.x_labels = [w["week"] for w in weeks]
-    intake.add("insights", [w["count"] for w in weeks])
-    intake.y_labels = list(range(0, max([w["count"] for w in weeks] + [1]) + 1))  # whole insights only
+    intake.x_labels = [w.week for w in weeks]
+    intake.add("insights", [w.count for w in weeks])
+    intake.y_labels = list(range(max([w.count for w in weeks] + [1]) + 1))  # whole insights only
     charts["intake"] = svg(intake)
     for key in ("by_source", "by_segment", "by_area"):
         bar = pygal.HorizontalBar(show_legend=False, **{**common, "height": 200})
-        items = list(report["research"][key].items())[::-1]
+        items = list(getattr(report.research, key).items())[::-1]
         bar.x_labels = [name for name, _ in items]
-        bar.add("insights", [b["count"] for _, b in items])
+        bar.add("insights", [b.count for _, b in items])
         charts[key] = svg(bar)
-    months = report["decisions"]["per_month"]
+    months = report.decisions.per_month
     decisions = pygal.StackedBar(legend_at_bottom=True, **common)
-    decisions.x_labels = [m["month"] for m in months]
+    decisions.x_labels = [m.month for m in months]
     for status in ("accepted", "proposed", "rejected", "superseded", "deprecated"):
-        decisions.add(status, [m[status]["count"] for m in months])
+        decisions.add(status, [m.by_status[status].count for m in months])
     charts["decisions"] = svg(decisions)
     return charts
 
 
-def html(report: dict[str, Any], kb) -> str:  # noqa: ANN001 - KnowledgeBase
+def html(report: Report, kb: KnowledgeBase) -> str:
     """One self-contained page; links to documents are relative to the KB's root."""
     paths = {r.id: r.path for r in kb.records() if r.id}
     return templates.render_html("report.html.j2", kb.root, report=report, charts=_charts(report), paths=paths, words=count,

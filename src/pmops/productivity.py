@@ -1,0 +1,178 @@
+"""Time to productivity: how long onboarding plans take to productive (Week 1 and Day 30 done)
+and to complete, counted only once there is enough to count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from pmops.onboarding import FIRST_MONTH, Step, steps
+from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
+PRODUCTIVE_WITHIN_DAYS = 45  # a plan whose Week 1 and Day 30 steps are still open after this many days is late
+COMPLETE_WITHIN_DAYS = 135  # a plan still open after this many days (its 90 days and half again) is late
+MIN_PLANS_MEASURED = 3  # fewer measured plans than this: "not enough data", no median
+
+
+@dataclass
+class Measure:
+    """One plan's time to a milestone: finished in `days`, still open at `days` (late), or not counted and why."""
+
+    plan: Record
+    name: str
+    state: str  # "finished", "late" (still open past the limit: at least `days`), "not counted"
+    days: int | None = None
+    reason: str = ""
+
+    @property
+    def steps_done(self) -> tuple[int, int]:
+        """(steps done, steps) of the plan."""
+        plan_steps = steps(self.plan.doc.body)
+        return sum(s.done for s in plan_steps), len(plan_steps)
+
+    def to_json(self) -> dict:
+        data = {"id": self.plan.id, "name": self.name, "state": self.state, "days": self.days}
+        if self.state == "late":
+            data["done"], data["total"] = self.steps_done
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def _reached(plan: Record, plan_steps: list[Step], field_name: str, prefixes: tuple | None) -> tuple[bool, dt.date | None]:
+    """Whether the milestone was reached and on which day: the stamped field, else the steps' own dates
+    (a plan ticked in an editor has no stamp); reached with no date when a ticked step has none."""
+    when = plan.values.get(field_name)
+    if isinstance(when, dt.date):
+        return True, when
+    chosen = [s for s in plan_steps if prefixes is None or s.id.split("-")[0] in prefixes]
+    days = [s.done_on for s in chosen]
+    if (chosen and all(s.done for s in chosen)) or (prefixes is None and plan.values.get("status") == "complete"):
+        return True, max(days) if days and all(days) else None
+    return False, None
+
+
+def _measure(plan: Record, name: str, today: dt.date, field_name: str, prefixes: tuple | None, limit: int) -> Measure:
+    start = plan.values.get("start")
+    if not isinstance(start, dt.date):
+        return Measure(plan, name, "not counted", reason="no start date")
+    if start > today:
+        return Measure(plan, name, "not counted", reason=f"starts on {start.isoformat()}")
+    plan_steps = steps(plan.doc.body)
+    reached, when = _reached(plan, plan_steps, field_name, prefixes)
+    if reached and when is None:
+        return Measure(plan, name, "not counted", reason="done, but on a day nobody wrote down")
+    if reached and when is not None:
+        return Measure(plan, name, "finished", (when - start).days)
+    if prefixes is not None and not any(s.id.split("-")[0] in prefixes for s in plan_steps):
+        return Measure(plan, name, "not counted", reason="the plan has no Week 1 or Day 30 steps")
+    open_days = (today - start).days
+    if open_days > limit:
+        return Measure(plan, name, "late", open_days)
+    why = f"open at day {open_days}, too early to tell (late after day {limit})"
+    return Measure(plan, name, "not counted", open_days, reason=why)
+
+
+def _median(measures: list[Measure]) -> tuple[float | int | None, bool]:
+    """The median of finished and late plans, and whether it is only a lower bound.
+
+    A late plan's days are a lower bound (it is still open). The median of the lower
+    bounds is exact when every late plan sorts above the middle: raising them cannot
+    move it. Otherwise the true median is at least that number.
+    """
+    counted = sorted((m for m in measures if m.state in ("finished", "late")), key=lambda m: (m.days, m.state == "late"))
+    if not counted:
+        return None, False
+    median = statistics.median(m.days for m in counted)
+    upper_middle = len(counted) // 2
+    at_least = any(m.state == "late" for m in counted[: upper_middle + 1])
+    return (int(median) if float(median).is_integer() else median), at_least
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """Time to one milestone over every plan: a median with its sample, or why there is none."""
+
+    median: float | int | None  # None below MIN_PLANS_MEASURED
+    at_least: bool  # the median is a lower bound (late plans are still open)
+    measured: int
+    finished: int
+    late: int
+    minimum: int
+    enough_data: bool
+    late_after_days: int
+    text: str  # the figure for people, with its sample
+    plans: tuple[Measure, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "plans": [m.to_json() for m in self.plans]}
+
+
+def _milestone(measures: list[Measure], limit: int) -> Milestone:
+    median, at_least = _median(measures)
+    finished = [m for m in measures if m.state == "finished"]
+    late = [m for m in measures if m.state == "late"]
+    measured = len(finished) + len(late)
+    enough = measured >= MIN_PLANS_MEASURED
+    parts = [f"{len(finished)} finished"] + ([f"{len(late)} still open past day {limit}"] if late else [])
+    sample = f"{count(measured, 'plan')} measured ({', '.join(parts)})"
+    if not measures:
+        text = "no onboarding plans yet"
+    elif not enough:
+        text = f"not enough data: {sample}, {MIN_PLANS_MEASURED} needed"
+    else:
+        text = f"median {'at least ' if at_least else ''}{count(median, 'day')}, over {sample}"
+    return Milestone(median if enough else None, at_least if enough else False, measured, len(finished), len(late),
+                     MIN_PLANS_MEASURED, enough, limit, text, tuple(measures))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TimeToProductivity:
+    """Days to productive (Week 1 and Day 30 done) and to the whole plan done, over every plan."""
+
+    plans: int
+    today: dt.date
+    day30: Milestone
+    complete: Milestone
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plans": self.plans,
+            "today": self.today.isoformat(),
+            "median_days_to_day30": self.day30.median if not self.day30.at_least else None,
+            "median_days_to_complete": self.complete.median if not self.complete.at_least else None,
+            "measured": {"day30": self.day30.measured, "complete": self.complete.measured},
+            "day30": self.day30.to_json(),
+            "complete": self.complete.to_json(),
+        }
+
+
+def measures(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, list[Measure]]:
+    """Each plan's days to productive (Week 1 and Day 30 done) and to complete, as of `today`."""
+    today = today or dt.date.today()
+    people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
+    plans = sorted(kb.records(kb.doctype("onboarding")), key=lambda p: (str(p.values.get("start") or ""), p.id or ""))
+    named = [(p, str(people.get(p.values.get("person")) or p.values.get("person") or p.id)) for p in plans]
+    return {
+        "day30": [_measure(p, n, today, "day30_completed", FIRST_MONTH, PRODUCTIVE_WITHIN_DAYS) for p, n in named],
+        "complete": [_measure(p, n, today, "completed", None, COMPLETE_WITHIN_DAYS) for p, n in named],
+    }
+
+
+def time_to_productivity(kb: KnowledgeBase, today: dt.date | None = None) -> TimeToProductivity:
+    """Median days from start to productive (Week 1 and Day 30 done) and to the whole plan done, as of `today`.
+
+    A plan counts once it reached the milestone, or once it is still open past the
+    milestone's limit (then as "at least its days so far": it is already that slow);
+    younger open plans are too early to tell. Below MIN_PLANS_MEASURED there is no
+    median, only "not enough data".
+    """
+    today = today or dt.date.today()
+    found = measures(kb, today)
+    return TimeToProductivity(len(found["day30"]), today, _milestone(found["day30"], PRODUCTIVE_WITHIN_DAYS),
+                              _milestone(found["complete"], COMPLETE_WITHIN_DAYS))  # fmt: skip
