@@ -36,3 +36,24 @@ def test_every_command_is_in_the_table_under_its_module() -> None:
 def test_the_head_of_a_command_line(args: list[str], command: str | None, kb: str | None, modules: tuple) -> None:
     assert cli.parse_head(args) == (command, kb)
     assert cli.modules_for(command) == modules
+
+
+def test_a_command_module_imports_only_its_own_renderers() -> None:
+    """Start-up time: `pmops search` loads the search renderers and the shared ones, no others."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pmops import cli\n"
+        "for module in cli.MODULES:\n"
+        "    before = {m for m in sys.modules if m.startswith('pmops.cli.render.')}\n"
+        "    __import__(f'pmops.cli.{module}')\n"
+        "    new = {m for m in sys.modules if m.startswith('pmops.cli.render.')} - before - {'pmops.cli.render.common'}\n"
+        "    print(module, *sorted(m.rpartition('.')[2] for m in new))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()}
+    assert loaded["search"] == ["search"]
+    assert loaded["report"] == ["report"]
+    assert all(len(renderers) <= 1 for renderers in loaded.values()), loaded

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli.render import common
+from pmops.cli.render import progress as render
 
 app = typer.Typer(help="Run launch checklists: one run per launch, ticked item by item.", no_args_is_help=True)
 
@@ -29,7 +31,7 @@ def start(
     from pmops import checklists
 
     kb = _shared.state(ctx).kb()
-    _render.created(checklists.start(kb, process, run_for, commit=False if no_commit else None), json_out)
+    common.created(checklists.start(kb, process, run_for, commit=False if no_commit else None), json_out)
 
 
 @app.command()
@@ -80,4 +82,4 @@ def status(
             for r in runs
         ])  # fmt: skip
     else:
-        _render.checklist_runs(runs, detail=run is not None)
+        render.checklist_runs(runs, detail=run is not None)

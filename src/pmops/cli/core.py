@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt
+from pmops.cli.render import documents as render
 
 
 def init(
@@ -66,7 +67,7 @@ def show(
             data["evidence_summary"] = evidence.to_json()
         _shared.print_json(data)
     else:
-        _render.document(record, evidence)
+        render.document(record, evidence)
 
 
 def links(
@@ -87,7 +88,7 @@ def links(
     if json_out:
         _shared.print_json(result.to_json())
     else:
-        _render.link_graph(result)
+        render.link_graph(result)
 
 
 def lint(
@@ -110,7 +111,7 @@ def lint(
     if json_out:
         _shared.print_json(report.to_json())
     else:
-        _render.findings(report)
+        render.findings(report)
     raise typer.Exit(report.exit_code(strict))
 
 

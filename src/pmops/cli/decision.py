@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli.render import common
 from pmops.doctypes import DECISION
 from pmops.errors import InvalidInput
 
@@ -39,7 +40,7 @@ def add(
     values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date}  # fmt: skip
     _shared.ask_missing(kb.doctype("decision"), values)
-    _render.created(kb.create("decision", values, commit=False if no_commit else None), json_out)
+    common.created(kb.create("decision", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")
@@ -60,7 +61,7 @@ def list_(
     if status is not None and status not in doctype.field("status").choices:
         raise InvalidInput(f"--status: '{status}' is not one of: {', '.join(doctype.field('status').choices)}")
     records = kb.select(doctype, {"status": status, "area": area})
-    _render.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype.summary, json_out)
 
 
 @app.command()

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli.render import common
 from pmops.errors import InvalidInput
 
 TypeArg = Annotated[str, typer.Argument(metavar="TYPE", help="A document type: insight, process, decision … or one of the KB's own.")]
@@ -48,7 +49,7 @@ def new(
     _shared.ask_missing(doctype, values)
     text = _shared.read_body(body, body_file)
     created = kb.create(type_name, values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None)
-    _render.created(created, json_out)
+    common.created(created, json_out)
 
 
 def list_(
@@ -71,7 +72,7 @@ def list_(
     doctype = kb.doctype(type_name)
     where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
     since_day, until_day = _shared.parse_date_option(since, "--since"), _shared.parse_date_option(until, "--until")
-    _render.listing(kb.select(doctype, where, since=since_day, until=until_day), doctype.summary, json_out)
+    common.listing(kb.select(doctype, where, since=since_day, until=until_day), doctype.summary, json_out)
 
 
 def register(app: typer.Typer) -> None:

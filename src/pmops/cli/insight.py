@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli.render import common
+from pmops.cli.render import research as render
 from pmops.doctypes import INSIGHT
 
 app = typer.Typer(help="Capture and find customer insights.", no_args_is_help=True)
@@ -60,7 +62,7 @@ def add(
     _shared.ask_missing(doctype, values)
     text = _shared.read_body(body, body_file)
     created = kb.create("insight", values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None)
-    _render.created(created, json_out)
+    common.created(created, json_out)
 
 
 @app.command("list")
@@ -88,7 +90,7 @@ def list_(
         since=_shared.parse_date_option(since, "--since"),
         until=_shared.parse_date_option(until, "--until"),
     )
-    _render.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype.summary, json_out)
 
 
 @app.command()
@@ -120,7 +122,7 @@ def themes(
     if json_out:
         _shared.print_json([t.to_json() for t in found])
     else:
-        _render.themes(found)
+        render.themes(found)
 
 
 @app.command("import")
@@ -153,7 +155,7 @@ def import_(
     from pmops import importer
 
     kb = _shared.state(ctx).kb()
-    with _render.rebuild_progress() as progress:
+    with common.rebuild_progress() as progress:
         result = importer.import_csv(
             kb, csv_file, map_ or [], defaults={"source": source} if source else None, extra_tags=tag or [],
             new_tags=new_tag, date_format=date_format, allow_ragged=allow_ragged, keep_pii=keep_pii,
@@ -162,6 +164,6 @@ def import_(
     if json_out:
         _shared.print_json(result.to_json())
     else:
-        _render.import_result(result)
+        render.import_result(result)
     if result.failed:
         raise typer.Exit(1)

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, about
+from pmops.cli.render import common
+from pmops.cli.render import tools as render
 from pmops.doctypes import METRIC
 
 app = typer.Typer(help="Metrics: definitions, owners, targets, values over time, the metric tree.", no_args_is_help=True)
@@ -40,7 +42,7 @@ def add(
     values = {"name": name, "definition": definition, "owner": owner, "unit": unit, "target": target,
               "direction": direction, "cadence": cadence, "parent": parent, "source": source, "area": area}  # fmt: skip
     _shared.ask_missing(kb.doctype("metric"), values)
-    _render.created(kb.create("metric", values, commit=False if no_commit else None), json_out)
+    common.created(kb.create("metric", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")
@@ -57,7 +59,7 @@ def list_(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt 
     if json_out:
         _shared.print_json([{**v.record.to_json(), **v.figures()} for v in found])
     else:
-        _render.metric_list(found)
+        render.metric_list(found)
 
 
 @app.command()
@@ -102,4 +104,4 @@ def show(
     if json_out:
         _shared.print_json(found.to_json())
     else:
-        _render.metric(found)
+        render.metric(found)

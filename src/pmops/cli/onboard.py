@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
+from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
 
 app = typer.Typer(help="Onboarding: 30/60/90-day plans built from the knowledge base, and their progress.", no_args_is_help=True)
@@ -68,7 +69,7 @@ def status(
     if json_out:
         _shared.print_json({"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()})
     else:
-        _render.onboarding(found, detail=name is not None, ttp=None if name else ttp)
+        render.onboarding(found, detail=name is not None, ttp=None if name else ttp)
 
 
 @app.command()

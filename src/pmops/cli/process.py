@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, TodayOpt, about
+from pmops.cli.render import common
 from pmops.doctypes import PROCESS
 
 app = typer.Typer(help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True)
@@ -34,7 +35,7 @@ def new(
     kb = _shared.state(ctx).kb()
     values = {"title": title, "kind": kind, "owner": owner, "cadence": cadence, "tags": tag or []}
     _shared.ask_missing(kb.doctype("process"), values)
-    _render.created(kb.create("process", values, commit=False if no_commit else None), json_out)
+    common.created(kb.create("process", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")
@@ -59,7 +60,7 @@ def list_(
     if json_out:
         _shared.print_json([{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows])
     else:
-        _render.table([r.record for r in rows], ("health", "owner", "cadence", "kind"), extra={r.record.path: {"health": r.health} for r in rows})
+        common.table([r.record for r in rows], ("health", "owner", "cadence", "kind"), extra={r.record.path: {"health": r.health} for r in rows})
 
 
 @app.command()

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt
+from pmops.cli.render import report as render
 
 FORMATS = ("html", "md", "json")
 
@@ -31,7 +32,8 @@ def report(
     import json
 
     from pmops.errors import InvalidInput
-    from pmops.reports import model, render
+    from pmops.reports import model
+    from pmops.reports import render as formats
 
     kb = _shared.state(ctx).kb()
     if fmt is None and out is not None:
@@ -42,10 +44,10 @@ def report(
         raise InvalidInput(f"--out {out}: give --format (html, md or json)")
     data = model.build(kb, _shared.today_option(today))
     if fmt is None:
-        _render.report_summary(data)
+        render.report_summary(data)
         return
-    text = {"json": lambda: json.dumps(data.to_json(), ensure_ascii=False, indent=2) + "\n", "md": lambda: render.markdown(data),
-            "html": lambda: render.html(data, kb)}[fmt]()  # fmt: skip
+    text = {"json": lambda: json.dumps(data.to_json(), ensure_ascii=False, indent=2) + "\n", "md": lambda: formats.markdown(data),
+            "html": lambda: formats.html(data, kb)}[fmt]()  # fmt: skip
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -76,7 +78,7 @@ def assess(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt
     if json_out:
         _shared.print_json(result.to_json())
     else:
-        _render.assessment(result)
+        render.assessment(result)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt
+from pmops.cli.render import common
+from pmops.cli.render import search as render
 
 
 def search(
@@ -36,11 +38,11 @@ def search(
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit}
     pending = client.ask(state.kb_path, query, **options)
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
-    results = client.search(state.kb, query, **options, pending=pending, progress=_render.rebuild_progress)
+    results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
     if json_out:
         _shared.print_json([hit.to_json() for hit in results.hits])
     else:
-        _render.search_results(results)
+        render.search_results(results)
 
 
 def index(
@@ -58,7 +60,7 @@ def index(
         pmops index --rebuild
     """
     kb = _shared.state(ctx).kb()
-    with _render.rebuild_progress() as progress:
+    with common.rebuild_progress() as progress:
         sync = kb.index.refresh(progress, rebuild=rebuild)
     if json_out:
         _shared.print_json(
@@ -67,7 +69,7 @@ def index(
              "problems": [{"path": p, "reason": r} for p, r in sorted(sync.problems.items())]}
         )  # fmt: skip
     else:
-        _render.index_sync(sync)
+        render.index_sync(sync)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli.render import research as render
 
 app = typer.Typer(help="Tags: what is used, what is unknown, what is never used; rename one everywhere.",
                   invoke_without_command=True)  # fmt: skip
@@ -29,7 +30,7 @@ def tags(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     if json_out:
         _shared.print_json(report.to_json())
     else:
-        _render.tag_report(report)
+        render.tag_report(report)
 
 
 @app.command()

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _render, _shared
+from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, about
+from pmops.cli.render import common
+from pmops.cli.render import tools as render
 from pmops.doctypes import TOOL
 
 app = typer.Typer(help="Tools: the registry, weighted evaluations, the stack's overlaps, gaps and renewals.", no_args_is_help=True)
@@ -38,7 +40,7 @@ def add(
     values = {"name": name, "category": category, "job": job, "owner": owner, "status": status, "cost": cost, "seats": seats,
               "renewal": renewal, "integrates_with": integrates_with or []}  # fmt: skip
     _shared.ask_missing(kb.doctype("tool"), values)
-    _render.created(kb.create("tool", values, commit=False if no_commit else None), json_out)
+    common.created(kb.create("tool", values, commit=False if no_commit else None), json_out)
 
 
 @app.command("list")
@@ -52,7 +54,7 @@ def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("tool")
     records = sorted(kb.records(doctype), key=lambda r: (str(r.values.get("category")), r.title.casefold()))
-    _render.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype.summary, json_out)
 
 
 @app.command()
@@ -72,7 +74,7 @@ def score(
 
     kb = _shared.state(ctx).kb()
     record = stack.score(kb, name, pairs, commit=False if no_commit else None)
-    _render.tool_scored(stack.rate(record, stack.criteria(kb)))
+    render.tool_scored(stack.rate(record, stack.criteria(kb)))
 
 
 @app.command()
@@ -95,7 +97,7 @@ def compare(
     if json_out:
         _shared.print_json({"criteria": weights, "ranking": [r.to_json() for r in ratings]})
     else:
-        _render.tool_matrix(weights, ratings)
+        render.tool_matrix(weights, ratings)
 
 
 @app.command("stack")
@@ -116,4 +118,4 @@ def stack_(
     if json_out:
         _shared.print_json(result.to_json())
     else:
-        _render.tool_stack(result)
+        render.tool_stack(result)

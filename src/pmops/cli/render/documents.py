@@ -1,0 +1,106 @@
+"""`show`, `links` and `lint`: a document with its fields (and a decision's evidence), its links, findings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pmops.cli._shared import console, plain, safe
+from pmops.cli.render.common import value_text
+from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.decisions import Evidence
+    from pmops.kb import Record
+    from pmops.links import Graph
+    from pmops.lint import Report
+
+
+def document(record: Record, evidence: Evidence | None = None) -> None:
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{safe(record.title)}[/bold]")
+    out.print(f"[dim]{safe(record.type)} · {safe(record.path)}[/dim]")
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="dim", no_wrap=True)
+    fields.add_column(overflow="fold")
+    shown = {record.doctype.title_field}
+    for key, raw in record.doc.meta.items():
+        if key in shown:
+            continue
+        value = record.values.get(key, raw) if key not in record.problems else raw
+        fields.add_row(safe(key), safe(value_text(value)))
+    out.print(fields)
+    if evidence is not None:
+        _evidence(evidence)
+    if record.doc.body.strip():
+        out.print()
+        out.print(Markdown(plain(record.doc.body)))
+
+
+def findings(report: Report) -> None:
+    out = console()
+    colours = {"error": "red", "warning": "yellow"}
+    for f in report.findings:
+        out.print(
+            f"{safe(f.path)}:{f.line}: [bold]{f.rule}[/bold] [{colours[f.severity]}]{f.severity}[/] {safe(f.message)}",
+            soft_wrap=True,
+        )
+        if f.hint:
+            out.print(f"    [dim]hint: {safe(f.hint)}[/dim]", soft_wrap=True)
+    summary = f"{count(report.files, 'file')}: {count(report.errors, 'error')}, {count(report.warnings, 'warning')}"
+    console(stderr=True).print(f"[dim]{summary}[/dim]")
+
+
+def _evidence(evidence: Evidence) -> None:
+    from rich.table import Table
+
+    out = console()
+    out.print()
+    if not evidence.insights and not evidence.missing:
+        out.print("[yellow]No evidence cited.[/yellow] Add insight ids to 'evidence:'.")
+        return
+    span = f", {evidence.oldest} to {evidence.newest}" if evidence.newest else ""
+    out.print(
+        f"[bold]Evidence[/bold]: {count(len(evidence.insights), 'insight')} from "
+        f"{count(evidence.customers, 'customer') if evidence.customers else 'no customer named'}, "
+        f"segments: {safe(', '.join(evidence.segments) or 'none')}{span}",
+        soft_wrap=True,
+    )
+    grid = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for column in ("id", "title", "source", "segment", "date"):
+        grid.add_column(column, overflow="fold")
+    for r in evidence.insights:
+        grid.add_row(safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("source", "segment", "date")))
+    out.print(grid)
+    for ref in evidence.missing:
+        out.print(f"[red]missing:[/red] {safe(ref)}")
+
+
+def link_graph(graph: Graph) -> None:
+    out = console()
+
+    def group(rows: list, title: str) -> None:
+        out.print(f"[bold]{title}[/bold]" + ("" if rows else ": [dim]none[/dim]"))
+        by_type: dict[str, list] = {}
+        for record, via, broken in rows:
+            by_type.setdefault("broken" if broken else record.type, []).append((record, via, broken))
+        for kind, items in sorted(by_type.items()):
+            out.print(f"  [dim]{safe(kind)}[/dim]")
+            for record, via, broken in items:
+                if broken:
+                    out.print(f"    [red]{safe(via)}[/red] (not found)", soft_wrap=True)
+                else:
+                    out.print(f"    [cyan]{safe(record.id or record.path)}[/cyan]  {safe(record.title)}  [dim]via {safe(via)}[/dim]", soft_wrap=True)
+
+    def one_row_each(links: list) -> list:
+        """One row per document, naming every way it links ("via evidence, text")."""
+        rows: dict[str, tuple] = {}
+        for record, via in links:
+            key = record.path if record else via
+            rows[key] = (record, [*(rows[key][1] if key in rows else []), via])
+        return [(r, ", ".join(dict.fromkeys(vias)), r is None) for r, vias in rows.values()]
+
+    group(one_row_each([(r, link.via if r else link.target) for link, r in graph.outgoing]), "Links to")
+    group(one_row_each([(r, link.via) for r, link in graph.backlinks]), "Linked from")

@@ -1,0 +1,89 @@
+"""`insight themes`, `insight import` and `tags`: themes, an import's outcome, the taxonomy's use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pmops.cli._shared import console, safe
+from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.importer import Imported
+    from pmops.research import TagReport, Themes
+
+
+def themes(found: Themes) -> None:
+    """One block a theme: its size and signals; customers, trend, decisions; its latest quote."""
+    from rich.table import Table
+
+    from pmops import research
+
+    out = console()
+    if not found:
+        out.print("[dim]no insights match[/dim]")
+        return
+    # The name on the left, its figures beside it; every line wraps under the figures.
+    grid = Table.grid(padding=(0, 2, 1, 0), collapse_padding=False)
+    grid.add_column(no_wrap=True, max_width=24, overflow="fold", style="bold")
+    grid.add_column(ratio=1, overflow="fold")
+    arrows = {"up": "[green]↑[/green]", "down": "[red]↓[/red]", "flat": "→", "new": "[cyan]new[/cyan]"}
+    for theme in found:
+        signals = ", ".join(f"{n} {safe(tag)}" for tag, n in theme.ranked_signals)
+        lines = [count(len(theme.insights), "insight") + (f": {signals}" if signals else "")]
+        figures = [research.customers_text(theme.customers, theme.without_customer),
+                   f"{arrows[theme.trend]} {theme.current} vs {theme.previous}"]  # fmt: skip
+        if not found.signals:
+            addressed = safe(research.addressed_text(theme.decisions))
+            figures.append(addressed if theme.addressed else f"[yellow]{addressed}[/yellow]")
+        lines.append(" · ".join(figures))
+        quote = theme.latest_quote
+        if quote:
+            lines.append(f"[italic]{safe(f'“{quote[0]}”')}[/italic] [dim]{safe(quote[1])}[/dim]")
+        grid.add_row(safe(theme.key), "\n".join(lines))
+    out.print(grid)
+    groups = {"tag": "signal" if found.signals else "theme", "area": "area", "segment": "segment"}[found.by]
+    missing = {"tag": f"no {groups} tag", "area": "no area", "segment": "no segment"}[found.by]
+    days = (found.end - found.start).days + 1
+    console(stderr=True).print(
+        f"[dim]{count(len(found), groups)} from {count(found.insights, 'insight')}"
+        + (f" ({found.ungrouped} with {missing})" if found.ungrouped else "")
+        + f"; trend: {found.start} to {found.end} against the {count(days, 'day')} before[/dim]"
+    )
+
+
+def tag_report(report: TagReport) -> None:
+    from rich.table import Table
+
+    out = console()
+    grid = Table(header_style="bold")
+    for column in ("tag", "facet", "documents"):
+        grid.add_column(column, justify="right" if column == "documents" else "left")
+    for tag, facet in sorted(report.facets.items(), key=lambda kv: (kv[1], -report.used.get(kv[0], 0), kv[0])):
+        grid.add_row(safe(tag), safe(facet), str(report.used.get(tag, 0)))
+    out.print(grid)
+    for tag, paths in sorted(report.unknown.items()):
+        out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(', '.join(paths[:3]))}{' …' if len(paths) > 3 else ''})", soft_wrap=True)
+    if report.unused:
+        out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
+
+
+IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged, notices); a bad export can fail every row
+
+
+def import_result(result: Imported) -> None:
+    out = console()
+    mapped = ", ".join(f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items())
+    out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
+    verb = "would import" if result.dry_run else "imported"
+    out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")
+    if result.recovered:
+        done = "would commit" if result.dry_run else "committed"
+        out.print(f"[yellow]{done} {count(result.recovered, 'row')} an earlier import wrote but was stopped before committing[/yellow]")
+    for problems, colour in ((result.failed, "red"), (result.flagged, "yellow"), (result.notices, "yellow")):
+        for problem in problems[:IMPORT_PROBLEMS_SHOWN]:
+            out.print(f"[{colour}]row {problem.row}:[/{colour}] {safe(problem.message)}", soft_wrap=True)
+        if len(problems) > IMPORT_PROBLEMS_SHOWN:
+            more = count(len(problems) - IMPORT_PROBLEMS_SHOWN, "more row")
+            out.print(f"[{colour}]… and {more}[/{colour}] [dim](--json lists every one)[/dim]")
+    if result.commit:
+        out.print(f"[dim]commit {result.commit[:10]}[/dim]")

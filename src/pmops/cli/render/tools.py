@@ -1,0 +1,143 @@
+"""`tool` and `metric`: ratings, the stack, a metric and the metrics listing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pmops.cli._shared import console, safe
+from pmops.cli.render.common import value_text
+
+if TYPE_CHECKING:
+    from pmops.metrics import MetricView
+    from pmops.stack import Rating, Stack
+
+
+def tool_matrix(weights: dict, ratings: list) -> None:
+    """The scoring matrix (stack.compare's order), then what each partial or missing score means."""
+    from rich.table import Table
+
+    from pmops.text import count
+
+    out = console()
+    grid = Table(header_style="bold")
+    grid.add_column("rank", justify="right")
+    grid.add_column("tool")
+    for criterion, weight in weights.items():
+        grid.add_column(f"{criterion}\n×{weight:g}", justify="right")
+    grid.add_column("weighted", justify="right", style="bold")
+    for rating in ratings:
+        cells = [(f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–" for c in weights]
+        total = "not scored" if rating.total is None else f"{rating.total:.2f}" + ("+" if rating.missing else "")
+        grid.add_row(str(rating.rank) if rating.rank else "–", safe(rating.record.title), *cells, total)
+    out.print(grid)
+    for rating in ratings:
+        name = safe(rating.record.title)
+        if rating.total is None:
+            out.print(f"{name}: not scored, so not ranked: pmops tool score {name} CRITERION=SCORE…", soft_wrap=True)
+        elif rating.missing:
+            out.print(f"+ {name}: not scored on {', '.join(rating.missing)}: counted as 0 "
+                      f"({rating.best:.2f} at most once scored)", soft_wrap=True)  # fmt: skip
+    cheapest = next((r.cheapest for r in ratings if r.cheapest), None)
+    if cheapest:
+        shown = [r for r in ratings if r.derived]
+        out.print(f"* cost derived for {count(len(shown), 'tool')} from the costs compared: 5 × the cheapest "
+                  f"({safe(cheapest[0])}, {cheapest[1]:,.0f}) ÷ the tool's cost", soft_wrap=True)  # fmt: skip
+
+
+def tool_scored(rating: Rating) -> None:
+    """What `tool score` prints: the weighted score so far, and what it does not count yet."""
+    out = console()
+    line = f"{safe(rating.record.title)}: weighted score {rating.total:.2f} of 5"
+    if rating.missing:
+        line += f"; not scored on {', '.join(rating.missing)}: counted as 0 ({rating.best:.2f} at most once scored)"
+    out.print(line, soft_wrap=True)
+    if "cost" in rating.missing and rating.record.values.get("cost") is not None:
+        out.print("[dim]pmops tool compare derives its cost score from the costs of the tools compared[/dim]", soft_wrap=True)
+
+
+def tool_stack(result: Stack) -> None:
+    from pmops.stack import job_of
+    from pmops.text import count
+
+    out = console()
+    for category, tools in result.by_category.items():
+        out.print(f"[bold]{category}[/bold]: {safe(', '.join(r.title for r in tools))}", soft_wrap=True)
+    for category, how in result.covered.items():
+        out.print(f"[bold]{category}[/bold]: pmops ({safe(how)})", soft_wrap=True)
+    for tools in result.overlaps.values():  # the job as the first tool writes it
+        out.print(f"[yellow]overlap[/yellow] in {safe(tools[0].values['job'])}: {safe(' and '.join(r.title for r in tools))}", soft_wrap=True)
+    for category, tools in result.possible_overlaps.items():
+        unsure = ", ".join(r.title for r in tools if job_of(r) is None)
+        out.print(f"[yellow]possible overlap[/yellow] in {category}: {safe(' and '.join(r.title for r in tools))} "
+                  f"[dim](no job given for {safe(unsure)}: add 'job:' to tell)[/dim]", soft_wrap=True)  # fmt: skip
+    if result.gaps:
+        out.print(f"[yellow]gaps[/yellow]: no adopted tool for {', '.join(result.gaps)}", soft_wrap=True)
+    if result.isolated:
+        out.print(f"[yellow]integrates with nothing else[/yellow]: {safe(', '.join(r.title for r in result.isolated))}", soft_wrap=True)
+    for record, days in result.renewals:
+        out.print(f"[cyan]renewal[/cyan] {safe(record.title)} on {record.values['renewal']} ({'today' if days == 0 else 'in ' + count(days, 'day')})", soft_wrap=True)
+    out.print(f"total cost per year: {result.total_cost:,.0f}")
+
+
+def metric(found: MetricView) -> None:
+    from pmops.text import count, or_unknown
+
+    out = console()
+    rec = found.record
+    unit = rec.values.get("unit") or ""
+    out.print(f"[bold]{safe(rec.title)}[/bold]  [dim]{safe(rec.id)} · owner {safe(or_unknown(rec.values.get('owner')))}[/dim]")
+    out.print(f"[dim]{safe(rec.values.get('definition') or '')}[/dim]", soft_wrap=True)
+    latest = found.latest
+    if latest is None:
+        out.print("no values yet: pmops metric record NAME VALUE")
+    else:
+        target = rec.values.get("target")
+        colour = "green" if found.on_target else "red"
+        state = f"  target {target:g} {safe(unit)}: [{colour}]{found.status}[/{colour}]" if found.status else ""
+        trend = f"  trend {found.trend:+g}" if found.trend is not None else ""
+        out.print(f"latest {latest[1]:g} {safe(unit)} on {latest[0]}{state}{trend}", soft_wrap=True)
+        if found.stale:
+            out.print(f"[yellow]{_stale(found)}[/yellow] [dim]({rec.values['cadence']}: one every "
+                      f"{count(found.period, 'day')})[/dim]", soft_wrap=True)  # fmt: skip
+        out.print(f"[cyan]{found.sparkline()}[/cyan]  [dim]{count(len(found.values), 'value')} since {found.values[0][0]}[/dim]")
+    if found.future:
+        dates = ", ".join(d.isoformat() for d, _ in found.future[:3]) + (" …" if len(found.future) > 3 else "")
+        out.print(f"[red]left out: {count(len(found.future), 'value')} dated after {found.today} ({dates})[/red] "
+                  f"[dim]pmops lint flags {'it' if len(found.future) == 1 else 'them'}[/dim]", soft_wrap=True)  # fmt: skip
+    if found.children:
+        out.print(f"[dim]drives up from: {safe(', '.join(c.title for c in found.children))}[/dim]", soft_wrap=True)
+
+
+def _stale(found: MetricView) -> str:
+    from pmops.text import count
+
+    return f"stale: last value {count(found.age, 'day')} ago"
+
+
+def metric_list(found: list) -> None:
+    """Every metric with its latest value and its status: against target, stale, values left out or unreadable."""
+    from rich.table import Table
+
+    from pmops.text import count
+
+    out = console()
+    if not found:
+        out.print("[dim]no metrics yet: pmops metric add NAME --definition D --owner O --unit U[/dim]")
+        return
+    grid = Table(header_style="bold")
+    grid.add_column("id", no_wrap=True, style="cyan")
+    for column in ("title", "latest", "status", "owner"):
+        grid.add_column(column, overflow="fold")
+    for view in found:
+        rec = view.record
+        if view.problem:
+            latest, status = "unknown", f"values unreadable: {view.problem}"
+        else:
+            parts = [view.status or ("no target" if view.latest else "no values yet")]
+            parts += [_stale(view)] if view.stale else []
+            parts += [f"{count(len(view.future), 'value')} dated in the future left out"] if view.future else []
+            unit = rec.values.get("unit") or ""
+            latest, status = (f"{view.latest[1]:g} {unit} on {view.latest[0]}" if view.latest else "—"), "; ".join(parts)
+        grid.add_row(safe(rec.id), safe(rec.title), safe(latest), safe(status), safe(value_text(rec.values.get("owner")) or "—"))
+    out.print(grid)
+    out.print(f"[dim]{count(len(found), 'metric')}[/dim]")
