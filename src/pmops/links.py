@@ -1,24 +1,49 @@
-"""Links between documents: by id in front-matter fields and `[[id]]`, and relative markdown links."""
+"""Links between documents: by id (front-matter fields, `[[id]]`) and by path (markdown links),
+and the one resolver that says which file a path link reaches."""
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from pmops import bodies
+from pmops.errors import DocumentError
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
 
 _WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:[|#][^\]\n]*)?\]\]")
-_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+# A link's destination: <in angle brackets>, or text without spaces where a template tag
+# (`{{ site.baseurl }}`, `{% link x.md %}`) may hold some.
+_DEST = r"(<[^>\n]*>|(?:\{[{%].*?[%}]\}|[^)\s])+)"
+_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*" + _DEST + r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*" + _DEST + r"(?:\s|$)")  # [label]: destination
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, tel: …
+# What a site generator puts before a site path: Jekyll's {{ site.baseurl }} (and its misspellings,
+# which render empty, as an empty baseurl does), `{{ "/x/" | relative_url }}` (Jekyll) or `| url`
+# (Eleventy); `{% link path %}` (Jekyll: a source file from the site's root; 18F's Eleventy
+# shortcode: a site path), `{% page "x/" %}` (18F's: a site path) and other one-argument tags
+# given a site path (`{% ref "/x/" %}`);
+# Hugo's `{{< ref "x" >}}` and `relref` (from the page, else from the content root).
+_BASEURL = re.compile(r"^\{\{-?\s*[\w.]*base_?(?:url|path)\s*-?\}\}", re.IGNORECASE)
+_FILTERED = re.compile(r"""^\{\{-?\s*(["'])([^"']*)\1\s*\|\s*(?:relative_url|absolute_url|url)\s*-?\}\}$""")
+_TAG = re.compile(r"""^\{%-?\s*(\w+)\s+(["']?)([^"'\s%]+)\2\s*-?%\}$""")
+_HUGO_REF = re.compile(r"""^\{\{[<%]\s*(?:rel)?ref\s+(["']?)([^"'\s]+)\1\s*[>%]\}\}$""")
+
+INDEX_NAMES = ("index.md", "README.md", "readme.md", "_index.md")  # a folder's page, by generator
+URL_KEYS = ("permalink", "url", "redirect_from", "aliases")  # front-matter that gives a page (another) site path
 
 
 @dataclass(frozen=True)
 class Link:
-    """One link out of a document: to an id (`field` names where) or to a relative path."""
+    """One link out of a document: to an id (`field` names where), or by path (`target` is the
+    destination as written, e.g. `../guide/#steps` or `{{ site.baseurl }}/tools/`)."""
 
     target: str
     via: str  # a front-matter field name, or "text"
@@ -26,25 +51,74 @@ class Link:
     by_id: bool = True
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where a path link points, anchor and query left out: a path relative to the page, or a
+    site path (`site`: from the site's root, e.g. `/tools/slack/`); `either`: relative first."""
+
+    path: str
+    site: bool = False
+    either: bool = False
+
+    def shown(self, source: str) -> str:
+        """The destination as a finding names it: a site path, or the KB path it was read as."""
+        if self.site:
+            return "/" + self.path.lstrip("/")
+        return normal(posixpath.join(posixpath.dirname(source), self.path))
+
+
+def destination(written: str) -> Destination | None:
+    """The KB path a link's destination names, or None when it names none: a URL, an anchor
+    of the same page, or a template expression pmops cannot read."""
+    text = written.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip()
+    either = False
+    if text.startswith("{"):
+        if m := _BASEURL.match(text):
+            text = "/" + text[m.end() :].lstrip("/")
+        elif m := _FILTERED.match(text):
+            text = m.group(2)
+        elif m := _HUGO_REF.match(text):
+            text, either = m.group(2), not m.group(2).startswith("/")
+        elif m := _TAG.match(text):
+            name, argument = m.group(1), m.group(3)
+            if name in ("link", "page") and not _SCHEME.match(argument):
+                text = "/" + argument.lstrip("/")
+            elif argument.startswith("/") and not argument.startswith("//"):
+                text = argument
+            else:
+                return None  # another tag's argument (a download, an include): not a page
+        else:
+            return None
+    if _SCHEME.match(text) or text.startswith("//") or "{" in text:
+        return None
+    path = unquote(text.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None  # `#anchor` (or `?query`) of the page itself
+    return Destination(path, site=path.startswith("/"), either=either)
+
+
 def outgoing(record: Record) -> Iterator[Link]:
-    """Every link of a document: reference fields, `[[id]]`, and relative markdown links."""
+    """Every link of a document: reference fields, `[[id]]`, and markdown links to paths
+    (inline and reference definitions; URLs, anchors and images are not links to documents)."""
     for fld in record.doctype.fields:
         if fld.kind in ("ref", "refs"):
             value = record.values.get(fld.name)
             for target in value if isinstance(value, list) else [value] if value else []:
                 yield Link(target, fld.name, fld.name)
-    folder = record.path.rpartition("/")[0]
     for number, line in bodies.prose(record.doc.body, record.doc.body_line):
         for m in _WIKI.finditer(line):
             yield Link(m.group(1).strip(), "text", number)
-        for m in _MD_LINK.finditer(line):
-            target = m.group(1).split("#", 1)[0].split("?", 1)[0]
-            if not target or ":" in target or target.startswith(("/", "<")) or "{" in target:
-                continue  # a URL, an anchor, a site path or a template expression
-            yield Link(_normal(f"{folder}/{target}" if folder else target), "text", number, by_id=False)
+        written = [m.group(1) for m in _MD_LINK.finditer(line)]
+        if m := _REFERENCE.match(line):
+            written.append(m.group(1))
+        for target in written:
+            if destination(target) is not None:
+                yield Link(target, "text", number, by_id=False)
 
 
-def _normal(path: str) -> str:
+def normal(path: str) -> str:
     """`a/b/../c.md` → `a/c.md` (kept relative to the KB; may start with '..')."""
     parts: list[str] = []
     for part in path.split("/"):
@@ -55,6 +129,178 @@ def _normal(path: str) -> str:
         else:
             parts.append(part)
     return "/".join(parts)
+
+
+def _site_key(path: str) -> str:
+    """A site path as compared: no slashes around it, `x.html` and `x/index.html` as `x`."""
+    key = normal(unquote(path.strip()))
+    for suffix in (".html", ".htm"):
+        key = key.removesuffix(suffix)
+    if key == "index" or key.endswith("/index"):
+        key = key[:-5].rstrip("/")
+    return key
+
+
+def _folders(source: str) -> Iterator[str]:
+    """The folders a site path of `source` may be read from, nearest first: its own folder up
+    to the KB's root (a handbook dropped into a folder of the KB has its site's root there)."""
+    folder = posixpath.dirname(source)
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
+    yield ""
+
+
+class Resolver:
+    """Which file of the KB a path link reaches, read as the static site generators that publish
+    handbooks serve pages (Jekyll, Hugo, Eleventy, MkDocs) and as GitHub shows the files:
+
+    - a relative link is read from the page's folder (GitHub, MkDocs), and from the page's own
+      pretty URL (`guide.md` is served at `guide/`, so `guide.md`'s `steps/` is `guide/steps.md`),
+      or from the URL it declares (`permalink`);
+    - `x` and `x/` are `x.md`, `x/index.md`, `x/README.md`, `x/_index.md` or `x/x.md`; `x.html` is `x.md`;
+    - a site path (`/x/y/`) is read from the root of the page's site: a folder holding the page
+      (the KB's root included), nearest first; there it is a file, or the site path a page
+      declares in `permalink`, `url`, `redirect_from` or `aliases` (or Hugo's `slug`);
+    - a folder with no page of its own is the last reading (GitHub lists its files);
+    - anchors and query strings are not part of the path.
+
+    The KB's file list is read once; pages' front-matter only when a link needs it, and only of
+    the pages not `note`d already (lint notes each page it reads).
+    """
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self._documents: set[str] | None = None
+        self._declared: dict[str, list[str]] = {}  # site path -> the pages declaring it
+        self._own: dict[str, str] = {}  # a page -> its own site path (permalink or url)
+        self._slugs: dict[str, str] = {}  # Hugo's slug: `folder/slug` -> the page
+        self._noted: set[str] = set()
+        self._complete = False
+
+    @property
+    def documents(self) -> set[str]:
+        if self._documents is None:
+            self._documents = {self.kb.rel(path) for path in self.kb.paths()}
+        return self._documents
+
+    def resolve(self, source: str, written: str) -> str | None:
+        """The KB path a link of page `source` (KB-relative) reaches, or None when it is broken
+        (or names nothing in the KB: see `destination`)."""
+        dest = destination(written)
+        if dest is None:
+            return None
+        if dest.site:
+            return self._site(source, dest.path)
+        found = self._relative(source, dest.path)
+        if found is None and dest.either:
+            found = self._site(source, dest.path)
+        return found
+
+    def note(self, path: str, meta: dict) -> None:
+        """The site paths a page declares, from front-matter already read (a KB-relative path)."""
+        if path in self._noted:
+            return
+        self._noted.add(path)
+        for key in URL_KEYS:
+            values = meta.get(key)
+            for value in values if isinstance(values, list) else [values]:
+                if not isinstance(value, str) or not value.strip() or ":" in value or value.startswith("//"):
+                    continue  # a URL elsewhere, or a pattern (`/:path/`), is no path of this site
+                site = _site_key(value)
+                self._declared.setdefault(site, []).append(path)
+                if key in ("permalink", "url"):
+                    self._own.setdefault(path, site)
+        slug = meta.get("slug")
+        if isinstance(slug, str) and slug.strip("/ ") and "/" not in slug.strip("/ "):
+            self._slugs[normal(posixpath.join(posixpath.dirname(path), slug.strip("/ ")))] = path
+
+    def _read_declared(self) -> None:
+        """Every page's declared site paths: the pages not noted yet are read, once."""
+        if self._complete:
+            return
+        self._complete = True
+        for rel in sorted(self.documents - self._noted):
+            try:
+                self.note(rel, self.kb.read(self.kb.root / rel).meta)
+            except (DocumentError, OSError):
+                continue
+
+    def _relative(self, source: str, path: str) -> str | None:
+        folder = posixpath.dirname(source)
+        bases = [folder]
+        name = posixpath.basename(source)
+        if name not in INDEX_NAMES and name != posixpath.basename(folder) + ".md":
+            # `guide.md` is served at `guide/`: a pretty link (`x/`, `../`, `x`) is read from
+            # there first, a link to a file (`x.md`, `x.html`) from the page's folder first.
+            url = posixpath.join(folder, name.removesuffix(".md"))
+            last = path.rstrip("/").rpartition("/")[2]
+            bases.insert(0 if path.endswith("/") or "." not in last.strip(".") else 1, url)
+        targets = [normal(posixpath.join(base, path)) for base in bases]
+        if found := next(filter(None, map(self._file, targets)), None):
+            return found
+        self._read_declared()
+        if found := next(filter(None, map(self._slug, targets)), None):
+            return found
+        own = self._own.get(source)  # a page's declared URL: a browser reads its links from there
+        if own is not None and (found := self._site(source, posixpath.normpath(posixpath.join("/" + own + "/", path)))):
+            return found
+        return self._folder(normal(posixpath.join(folder, path)))  # as GitHub reads it
+
+    def _site(self, source: str, path: str) -> str | None:
+        key = _site_key(path)
+        if key == ".." or key.startswith("../"):
+            return None
+        roots = list(_folders(source))
+        for root in roots:
+            if found := self._file(posixpath.join(root, key) if key else root, home=not key):
+                return found
+        self._read_declared()
+        declared = sorted(self._declared.get(key, []))
+        for root in roots:
+            if found := next((page for page in declared if not root or page.startswith(root + "/")), None):
+                return found
+            if key and (found := self._slug(posixpath.join(root, key))):
+                return found
+        return next(filter(None, (self._folder(posixpath.join(root, key)) for root in roots)), None)
+
+    def _file(self, rel: str, home: bool = False) -> str | None:
+        """The file a path names as a generator serves it (see the class); `home`: the folder's
+        own page only (a site's `/`)."""
+        rel = rel.strip("/")
+        if rel == ".." or rel.startswith("../"):
+            return None
+        documents = self.documents
+        if rel in documents:
+            return rel
+        stem = _site_key(rel) if rel.endswith((".html", ".htm")) else rel
+        candidates = [] if home or stem.endswith(".md") or not stem else [stem + ".md"]
+        candidates += [f"{stem}/{name}" if stem else name for name in INDEX_NAMES]
+        if stem and not home:
+            candidates.append(f"{stem}/{posixpath.basename(stem)}.md")  # Eleventy: `x/x.md` is served at `x/`
+        if found := next((c for c in candidates if c in documents), None):
+            return found
+        if rel and not rel.endswith(".md") and os.path.isfile(self.kb.root / rel) and self.kb.exists(rel):
+            return rel  # any other file: an image, a PDF (one stat when there is none)
+        return None
+
+    def _slug(self, rel: str) -> str | None:
+        """The page Hugo serves at `rel` because its `slug` renames it."""
+        rel = rel.strip("/")
+        return self._slugs.get(_site_key(rel) if rel.endswith((".html", ".htm")) else rel)
+
+    def _folder(self, rel: str) -> str | None:
+        """A folder with no page of its own: GitHub lists its files (the last reading tried)."""
+        rel = rel.strip("/")
+        if (
+            rel
+            and rel != ".."
+            and not rel.startswith("../")
+            and os.path.isdir(self.kb.root / rel)
+            and self.kb.exists(rel)
+        ):
+            return rel
+        return None
 
 
 @dataclass
@@ -76,14 +322,18 @@ class Graph:
 
 
 def graph(kb: KnowledgeBase, record: Record) -> Graph:
-    """Links out of `record` and into it (by id, or by relative path), reading every document once."""
+    """Links out of `record` and into it (by id, or by path), reading every document once."""
+    resolver = Resolver(kb)
     out = []
     for link in outgoing(record):
         target = None
         try:
-            target = kb.find(link.target) if link.by_id else kb.load(kb.root / link.target)
-            if link.by_id and target.id != link.target:
-                target = None  # a prefix of another id is not a link to it
+            if link.by_id:
+                target = kb.find(link.target)
+                if target.id != link.target:
+                    target = None  # a prefix of another id is not a link to it
+            elif (path := resolver.resolve(record.path, link.target)) is not None:
+                target = kb.load(kb.root / path)
         except Exception:  # noqa: BLE001 - a broken link: shown as such
             target = None
         out.append((link, target))
@@ -92,6 +342,9 @@ def graph(kb: KnowledgeBase, record: Record) -> Graph:
         if other.path == record.path:
             continue
         for link in outgoing(other):
-            if (link.by_id and record.id and link.target == record.id) or (not link.by_id and link.target == record.path):
+            if link.by_id:
+                if record.id and link.target == record.id:
+                    back.append((other, link))
+            elif resolver.resolve(other.path, link.target) == record.path:
                 back.append((other, link))
     return Graph(out, back)

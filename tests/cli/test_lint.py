@@ -137,6 +137,8 @@ def test_links_in_front_matter_and_inline_code_and_urls(pmops, kb: Path) -> None
         "`[[not-a-link]]` [site](/about/) [web](https://example.com/x.md) [anchor](#top) [[ins-261126-aaaa]]\n"
     )
     write(kb, "doc.md", text)
+    (kb / "about").mkdir()
+    (kb / "about" / "index.md").write_text("# About\n")  # the site path /about/ (a site's pretty URL)
     findings = json.loads(pmops("lint", "--json", code=1).stdout)
     assert [(f["rule"], f["line"], f["message"]) for f in findings] == [
         ("link-broken", 7, "link to unknown id 'ins-000000-zzzz'")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pmops import bodies, links
@@ -70,6 +71,7 @@ RULES = {
 }
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
+_WEB_ADDRESS = re.compile(r"^(www\.|[\w-]+\.(com|org|net|gov|edu|io)(/|$))", re.IGNORECASE)  # a URL written without https://
 
 
 @dataclass
@@ -83,11 +85,16 @@ class Context:
     dated: dict[str, tuple[str, dt.date]] = field(default_factory=dict)  # id -> its type and date
     evidence: list[tuple[Document, str, dt.date, list[str], str]] = field(default_factory=list)  # doc, field, date, ids cited, their type
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
+    paths: list[tuple[str, links.Link]] = field(default_factory=list)  # (page, its link by path), resolved at the end
+
+    @cached_property
+    def resolver(self) -> links.Resolver:
+        return links.Resolver(self.kb)
 
 
 def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
     """Every per-document rule. Pages get the reader's checks and links only."""
-    yield from _links(ctx, record)
+    _remember_links(ctx, record)
     _remember_evidence(ctx, record)
     doctype = record.doctype
     if not doctype.writable:  # a page's front-matter is foreign: no schema to check it against
@@ -155,12 +162,31 @@ def _checkboxes(record: Record) -> Iterator[Finding]:
             )
 
 
-def _links(ctx: Context, record: Record) -> Iterator[Finding]:
+def _remember_links(ctx: Context, record: Record) -> None:
+    ctx.resolver.note(record.path, record.doc.meta)  # its permalink: the KB's files are then read once
     for link in links.outgoing(record):
         if link.by_id:
             ctx.links.append((record.doc, link.line, link.target))  # ids are resolved at the end
-        elif not ctx.kb.exists(link.target):
-            yield RULES["link-broken"].finding(record.path, link.line, f"link to missing file '{link.target}'")
+        else:
+            ctx.paths.append((record.path, link))  # paths too: by then every page's permalink is known
+
+
+def _broken_paths(ctx: Context) -> Iterator[Finding]:
+    for source, link in ctx.paths:
+        if ctx.resolver.resolve(source, link.target) is None:
+            dest = links.destination(link.target)
+            assert dest is not None  # outgoing yields only links to paths
+            if dest.site:
+                message = f"link to missing page '{dest.shown(source)}'"
+                hint = "no file of the site has that path, nor does a page's permalink, url, redirect_from or aliases"
+            else:
+                message, hint = f"link to missing file '{dest.shown(source)}'", None
+                if _WEB_ADDRESS.match(dest.path):
+                    hint = f"a web address needs its scheme: https://{dest.path}"
+                elif not dest.path.endswith(".md"):
+                    hint = "looked for as written, with .md, and as a folder's index.md or README.md, from the page's folder and its URL"
+            assert isinstance(link.line, int)
+            yield RULES["link-broken"].finding(source, link.line, message, hint)
 
 
 def _stale(ctx: Context, record: Record) -> Iterator[Finding]:
@@ -284,6 +310,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
 def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
     """The rules that need every document: links to ids, near-duplicate processes, evidence dates."""
     yield from _evidence_after(ctx)
+    yield from _broken_paths(ctx)
     for doc, where, target in ctx.links:
         if target not in known_ids and not ctx.kb.has_id(target):
             line = where if isinstance(where, int) else doc.line_of(where)
