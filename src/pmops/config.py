@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -140,6 +143,96 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
     return registry
 
 
+# What `lint.rules` in pmops.yaml may set for a rule; read by `pmops lint`, which knows the rule ids.
+SEVERITIES = ("error", "warning", "off")
+_RULE_KEYS = ("severity", "ignore")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """pmops.yaml's word on one lint rule: its severity (None: the rule's own) and the paths it skips."""
+
+    severity: str | None = None
+    ignore: tuple[str, ...] = ()
+
+    def ignores(self, path: str) -> bool:
+        return any(_glob(pattern).match(path) for pattern in self.ignore)
+
+
+def lint_rules(spec: Any, known: Collection[str]) -> dict[str, RuleSettings]:
+    """The `lint:` settings of pmops.yaml, checked against the rule ids `known`:
+
+        lint:
+          rules:
+            link-broken: {severity: warning, ignore: ["archive/**"]}
+            process-stale: off            # the short form: a severity
+    """
+    if spec in (None, ""):
+        return {}
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{FILENAME}: 'lint' must be a mapping with 'rules'")
+    for key in spec:
+        if key != "rules":
+            raise ConfigError(f"{FILENAME}: 'lint.{key}' is not a setting", hint="lint takes 'rules'")
+    rules = spec.get("rules")
+    if rules in (None, ""):
+        return {}
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{FILENAME}: 'lint.rules' must map rule ids to their settings (severity, ignore)")
+    return {str(rule): _rule_settings(str(rule), value, known) for rule, value in rules.items()}
+
+
+def _rule_settings(rule: str, value: Any, known: Collection[str]) -> RuleSettings:
+    where = f"lint.rules.{rule}"
+    if rule not in known:
+        close = difflib.get_close_matches(rule, sorted(known), n=1)
+        raise ConfigError(f"{FILENAME}: '{where}': there is no lint rule '{rule}'",
+                          hint=f"did you mean '{close[0]}'?" if close else "docs/lint-rules.md lists the rules")  # fmt: skip
+    if isinstance(value, str):
+        value = {"severity": value}
+    elif value in (None, ""):
+        value = {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{FILENAME}: '{where}' must be a severity ({', '.join(SEVERITIES)}) or a mapping (severity, ignore)")
+    for key in value:
+        if key not in _RULE_KEYS:
+            close = difflib.get_close_matches(str(key), _RULE_KEYS, n=1)
+            raise ConfigError(f"{FILENAME}: '{where}.{key}' is not a setting",
+                              hint=f"did you mean '{close[0]}'?" if close else "a rule takes 'severity' and 'ignore'")  # fmt: skip
+    severity = value.get("severity")
+    if severity is not None and severity not in SEVERITIES:
+        raise ConfigError(f"{FILENAME}: '{where}.severity' must be error, warning or off, not {severity!r}")
+    ignore = value.get("ignore")
+    ignore = [] if ignore in (None, "") else [ignore] if isinstance(ignore, str) else ignore
+    if not isinstance(ignore, list) or not all(isinstance(g, str) and g.strip() for g in ignore):
+        raise ConfigError(f"{FILENAME}: '{where}.ignore' must be a list of paths or globs, e.g. [\"archive/**\"]")
+    for pattern in ignore:
+        _glob(pattern)
+    return RuleSettings(severity, tuple(g.strip() for g in ignore))
+
+
+@functools.lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A KB-relative path glob, as .gitignore reads one: `*` and `?` within a name, `**` across
+    folders; a pattern without `/` matches a name in any folder; a folder, everything under it."""
+    text = pattern.strip().removeprefix("./").strip("/")
+    if "/" not in text:
+        text = "**/" + text
+    out = []
+    i = 0
+    while i < len(text):
+        if text.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif text.startswith("**", i):
+            out.append(".*")
+            i += 2
+        else:
+            out.append({"*": "[^/]*", "?": "[^/]"}.get(text[i], re.escape(text[i])))
+            i += 1
+    return re.compile("".join(out) + "(?:/.*)?$")
+
+
 # Defaults a KB can change under `defaults:` in pmops.yaml.
 DEFAULTS = {"review_every_days": "90"}
 
@@ -156,6 +249,10 @@ class Config:
     defaults: dict[str, Any] = field(default_factory=dict)
     sync: str = "manual"  # "auto": push and pull in the background after every write
     search_server: str = "auto"  # a resident search process: "auto" (large KBs), "always" or "off"
+
+    def lint_rules(self, known: Collection[str]) -> dict[str, RuleSettings]:
+        """`lint.rules`, checked when lint runs (it knows the rule ids; other commands need not load them)."""
+        return lint_rules(self.raw.get("lint"), known)
 
     def default(self, key: str) -> str:
         value = self.defaults.get(key, DEFAULTS.get(key, ""))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from pmops.errors import DocumentError, InvalidInput
 from pmops.lint.rules import RULES, Context, Finding, check_record, finish
 
 if TYPE_CHECKING:
+    from pmops.config import RuleSettings
     from pmops.kb import KnowledgeBase
 
 __all__ = ["RULES", "Finding", "Report", "run"]
@@ -78,7 +79,9 @@ def _target(kb: KnowledgeBase, path: Path) -> list[Path]:
 
 
 def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = None) -> Report:
-    """Lint the given files and folders, or the whole KB when none are given."""
+    """Lint the given files and folders, or the whole KB when none are given, each rule at the
+    severity pmops.yaml gives it (`lint.rules`), where it does not ignore the path."""
+    settings = kb.config.lint_rules(RULES)  # a mistake there stops lint before it reads a file
     paths = list(paths)
     targets = _targets(kb, paths) if paths else list(kb.paths())
     ctx = Context(kb, today or dt.date.today())
@@ -102,5 +105,15 @@ def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = N
             else:
                 seen_ids[record.id] = record.path
     findings.extend(finish(ctx, set(seen_ids)))
+    findings = [*_configured(findings, settings)]
     findings.sort(key=lambda f: (f.path, f.line, f.rule))
     return Report(findings, len(targets))
+
+
+def _configured(findings: list[Finding], settings: dict[str, RuleSettings]) -> Iterator[Finding]:
+    for finding in findings:
+        rule = settings.get(finding.rule)
+        if rule is None:
+            yield finding
+        elif rule.severity != "off" and not rule.ignores(finding.path):
+            yield replace(finding, severity=rule.severity or finding.severity)
