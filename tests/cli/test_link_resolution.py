@@ -108,6 +108,8 @@ def test_the_18f_handbooks_have_no_false_broken_links(pmops, tmp_path: Path) -> 
         (f["path"].removeprefix("corpora/"), f["line"], f["message"]) for f in findings if f["rule"] == "link-broken"
     }
     assert broken == REAL_BROKEN
+    schemeless = {f["hint"].rpartition("//")[2] for f in findings if "needs its scheme" in (f["hint"] or "")}
+    assert schemeless == {"pra.digital.gov", "www.sorkintype.com", "www.impallari.com"}
     # Who links to the handbook's Slack page: {% page "/tools/slack/" %}, {% page "tools/slack/" %},
     # {% page "/tools/slack" %}, and its seven subpages' `../` (each served at /tools/slack/NAME/).
     graph = json.loads(pmops("--kb", root, "links", "corpora/18f-handbook/pages/tools/slack.md", "--json").stdout)

@@ -71,7 +71,7 @@ RULES = {
 }
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
-_WEB_ADDRESS = re.compile(r"^(www\.|[\w-]+\.(com|org|net|gov|edu|io)(/|$))", re.IGNORECASE)  # a URL written without https://
+_WEB_ADDRESS = re.compile(r"^(www\.|([\w-]+\.)+(com|org|net|gov|edu|io)(/|$))", re.IGNORECASE)  # a URL written without https://
 
 
 @dataclass
