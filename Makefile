@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
 
-## test: the whole test suite, on every core (pytest-xdist)
+## test: the linter, then the whole test suite, on every core (pytest-xdist)
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q -n auto
 
 ## smoke: build the wheel, install it in a clean venv, run pmops init + insight add there

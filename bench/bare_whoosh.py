@@ -24,7 +24,7 @@ FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 class Pairs(Filter):
     """Adjacent words as one term, for phrases (pmops' `pairs` field: the same work)."""
 
-    def __call__(self, tokens):  # noqa: ANN001, ANN204
+    def __call__(self, tokens):
         previous = None
         for token in tokens:
             text = token.text

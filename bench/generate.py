@@ -15,20 +15,8 @@ from pathlib import Path
 
 from pmops import scaffold, yamlsafe
 
-COMMON = """
-customer customers user users admin admins team teams product feature features report reports export
-approval approvals invoice invoices expense expenses receipt receipts card cards budget budgets pricing
-plan plans onboarding setup integration integrations sync data dashboard workflow workflows policy
-policies limit limits request requests manager managers finance controller month close quarter review
-mobile app apps web email notification notifications search filter filters permission permissions role
-roles account accounts billing payment payments reimbursement reimbursements travel vendor vendors
-slow fast broken confusing easy hard missing need needs want wants asked said told showed tried used
-every week day time today yesterday again still already never always often sometimes usually
-because when where which while after before during about against between through without within
-the a an and or but of to in for on with at by from as is are was were be been has have had do does
-it this that these those they them their we our you your he she his her its one two three many more
-""".split()
-RARE_SYLLABLES = "ka lo mi nu pe ra si tu vo ze qua xi yo bre dro fli gla pho stri".split()
+COMMON = ["customer", "customers", "user", "users", "admin", "admins", "team", "teams", "product", "feature", "features", "report", "reports", "export", "approval", "approvals", "invoice", "invoices", "expense", "expenses", "receipt", "receipts", "card", "cards", "budget", "budgets", "pricing", "plan", "plans", "onboarding", "setup", "integration", "integrations", "sync", "data", "dashboard", "workflow", "workflows", "policy", "policies", "limit", "limits", "request", "requests", "manager", "managers", "finance", "controller", "month", "close", "quarter", "review", "mobile", "app", "apps", "web", "email", "notification", "notifications", "search", "filter", "filters", "permission", "permissions", "role", "roles", "account", "accounts", "billing", "payment", "payments", "reimbursement", "reimbursements", "travel", "vendor", "vendors", "slow", "fast", "broken", "confusing", "easy", "hard", "missing", "need", "needs", "want", "wants", "asked", "said", "told", "showed", "tried", "used", "every", "week", "day", "time", "today", "yesterday", "again", "still", "already", "never", "always", "often", "sometimes", "usually", "because", "when", "where", "which", "while", "after", "before", "during", "about", "against", "between", "through", "without", "within", "the", "a", "an", "and", "or", "but", "of", "to", "in", "for", "on", "with", "at", "by", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "it", "this", "that", "these", "those", "they", "them", "their", "we", "our", "you", "your", "he", "she", "his", "her", "its", "one", "two", "three", "many", "more"]
+RARE_SYLLABLES = ["ka", "lo", "mi", "nu", "pe", "ra", "si", "tu", "vo", "ze", "qua", "xi", "yo", "bre", "dro", "fli", "gla", "pho", "stri"]
 SEGMENTS = ["smb", "mid-market", "enterprise", "public-sector"]
 AREAS = ["billing", "onboarding", "reporting", "integrations", "mobile", "approvals", "cards"]
 SOURCES = ["interview", "survey", "support-ticket", "sales-call", "usability-test", "analytics", "social"]

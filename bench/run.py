@@ -94,7 +94,7 @@ def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[flo
     return elapsed, usage.ru_maxrss
 
 
-def median_time(cmd: list[str], cwd: Path, runs: int, before=None, ok: tuple[int, ...] = (0,)) -> float:  # noqa: ANN001
+def median_time(cmd: list[str], cwd: Path, runs: int, before=None, ok: tuple[int, ...] = (0,)) -> float:
     times = []
     for i in range(runs):
         if before:

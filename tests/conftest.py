@@ -10,15 +10,15 @@ os.environ["COLUMNS"] = "100"
 os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
 os.environ["NO_COLOR"] = "1"
 
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
-import pytest  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+import pytest
+from typer.testing import CliRunner
 
-from pmops.cli import app  # noqa: E402
+from pmops.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_KB = ROOT / "examples" / "kb"
@@ -28,7 +28,7 @@ PMOPS = str(Path(sys.executable).with_name("pmops"))
 
 
 @pytest.fixture(autouse=True)
-def no_servers_left(tmp_path: Path):  # noqa: ANN201
+def no_servers_left(tmp_path: Path):
     """Search servers a test started (directly, or through a search) leave with it."""
     yield
     subprocess.run(["pkill", "-f", f"pmops.search.server {tmp_path}"], capture_output=True, check=False)
@@ -81,7 +81,7 @@ class Runner:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):  # noqa: A002
+    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):
         result = self.runner.invoke(app, [str(a) for a in args], input=input)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception

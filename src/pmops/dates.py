@@ -28,7 +28,7 @@ _FULL = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # a date dateutil co
 class AmbiguousDate(ValueError):
     """Numbers that make two different dates (05/11/2026): the caller says which order it meant."""
 
-    def __init__(self, text: str, day_first: dt.date, month_first: dt.date):
+    def __init__(self, text: str, day_first: dt.date, month_first: dt.date) -> None:
         super().__init__(f"'{text}' is ambiguous: {day_first} (day first) or {month_first} (month first)")
         self.readings = (day_first, month_first)
 

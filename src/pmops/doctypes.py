@@ -67,7 +67,7 @@ class Field:
         if isinstance(raw, (int, float, dt.date)) and not isinstance(raw, bool):
             raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)  # from library callers
         if not isinstance(raw, str):
-            raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")  # noqa: TRY004 - callers catch ValueError
+            raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
         if self.kind == "date":  # as a person wrote it: 2026-11-05, 7 Nov 2026, 15/11/2026
             return dates.parse(raw)
         if self.kind == "int":

@@ -11,7 +11,7 @@ class PmopsError(Exception):
 
     exit_code = PROBLEM
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: int | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
@@ -31,7 +31,7 @@ class InvalidInput(PmopsError):
 class MissingField(InvalidInput):
     """A required field was not given and could not be asked for."""
 
-    def __init__(self, field: str, doctype: str):
+    def __init__(self, field: str, doctype: str) -> None:
         super().__init__(
             f"missing required field '{field}' for {doctype}",
             hint=f"pass --{field.replace('_', '-')} (or run on a terminal to be asked)",
@@ -42,7 +42,7 @@ class MissingField(InvalidInput):
 class UnknownTag(InvalidInput):
     """A tag that is neither in the taxonomy nor a synonym of one."""
 
-    def __init__(self, tag: str, suggestions: list[str]):
+    def __init__(self, tag: str, suggestions: list[str]) -> None:
         hint = "use --new-tag to add it to taxonomy.yaml"
         if suggestions:
             hint = f"did you mean {', '.join(repr(s) for s in suggestions)}? Or " + hint
@@ -58,7 +58,7 @@ class DocumentError(PmopsError):
 
     def __init__(
         self, path: str, message: str, *, line: int | None = None, hint: str | None = None, code: str = "unreadable"
-    ):
+    ) -> None:
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}", hint=hint)
         self.path = path

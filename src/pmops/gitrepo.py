@@ -375,7 +375,7 @@ def start_early(kb_root: Path) -> None:
         if repo is not None:
             spec = repo.pathspec(kb_root)
             _early[(repo.root, spec)] = repo.start_status(spec)
-    except Exception:  # noqa: BLE001, S110 - the command itself reports what is wrong
+    except Exception:
         pass
 
 

@@ -12,7 +12,7 @@ _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 RANDOM_CHARS = 4
 MAX_SLUG_BYTES = 80
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-_ID = re.compile(r"^[a-z][a-z0-9]*-\d{6}-[0-9a-z]{%d}$" % RANDOM_CHARS)
+_ID = re.compile(rf"^[a-z][a-z0-9]*-\d{{6}}-[0-9a-z]{{{RANDOM_CHARS}}}$")
 
 
 def new_id(prefix: str, today: dt.date, taken: set[str] | frozenset[str] = frozenset()) -> str:

@@ -169,7 +169,7 @@ class Resolver:
     the pages not `note`d already (lint notes each page it reads).
     """
 
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._documents: set[str] | None = None
         self._declared: dict[str, list[str]] = {}  # site path -> the pages declaring it
@@ -334,7 +334,7 @@ def graph(kb: KnowledgeBase, record: Record) -> Graph:
                     target = None  # a prefix of another id is not a link to it
             elif (path := resolver.resolve(record.path, link.target)) is not None:
                 target = kb.load(kb.root / path)
-        except Exception:  # noqa: BLE001 - a broken link: shown as such
+        except Exception:
             target = None
         out.append((link, target))
     back = []

@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-
 DEFAULT_REVIEW_DAYS = 90
 
 

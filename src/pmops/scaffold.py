@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmops import config, gitrepo, kb, locate, store, taxonomy, templates
+from pmops import config, gitrepo, locate, store, taxonomy, templates
 from pmops.doctypes import BUILTIN
 from pmops.errors import Conflict, InvalidInput, PmopsError
 

@@ -89,5 +89,5 @@ def render(template: str, kb_root: Path | None, /, _html: bool = False, **contex
         raise ConfigError(f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}") from None
     except TemplateError as exc:
         raise ConfigError(f"template '{template}': {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - a KB's own template can fail at run time in any way
+    except Exception as exc:
         raise ConfigError(f"template '{template}' failed: {type(exc).__name__}: {exc}") from None

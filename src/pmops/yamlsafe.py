@@ -16,7 +16,7 @@ _STANDARD_TAGS = {"!", *(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float
 class YAMLProblem(ValueError):
     """A YAML text pmops refuses, with the 1-based line inside that text."""
 
-    def __init__(self, message: str, line: int | None):
+    def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
@@ -25,7 +25,7 @@ class YAMLProblem(ValueError):
 class _StrictLoader(_Parser):  # type: ignore[misc, valid-type]
     """BaseLoader (YAML 1.1 typing off: `NO` stays "NO") that refuses duplicate keys."""
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # PyYAML's signature
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -59,7 +59,7 @@ def load(text: str) -> Any:
             tag = getattr(event, "tag", None)
             if tag and tag not in _STANDARD_TAGS:
                 raise YAMLProblem(f"YAML tag '{tag}' is not allowed", event.start_mark.line + 1)
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a BaseLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except YAMLProblem:
         raise
     except yaml.YAMLError as exc:

@@ -8,16 +8,16 @@ from pathlib import Path
 from tests.conftest import commit_count, git
 
 
-def ids_of(pmops, *args: str) -> list[str]:  # noqa: ANN001
+def ids_of(pmops, *args: str) -> list[str]:
     return [r["id"] for r in json.loads(pmops(*args, "--json").stdout)]
 
 
-def insight(pmops, title: str, customer: str, segment: str) -> str:  # noqa: ANN001
+def insight(pmops, title: str, customer: str, segment: str) -> str:
     return json.loads(pmops("insight", "add", "--title", title, "--source", "interview", "--customer", customer,
                             "--segment", segment, "--json").stdout)["id"]  # fmt: skip
 
 
-def decision(pmops, title: str, *extra: str) -> dict:  # noqa: ANN001
+def decision(pmops, title: str, *extra: str) -> dict:
     return json.loads(pmops("decision", "add", "--title", title, *extra, "--json").stdout)
 
 

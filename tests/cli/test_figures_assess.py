@@ -87,7 +87,7 @@ def team_kb(kb: Path) -> Path:
     return kb
 
 
-def assess(pmops) -> dict:  # noqa: ANN001
+def assess(pmops) -> dict:
     return json.loads(pmops("assess", "--today", TODAY, "--json").stdout)
 
 
@@ -95,7 +95,7 @@ def signals(result: dict) -> dict:
     return {s["signal"]: s for s in result["signals"]}
 
 
-def test_team_size_counts_present_pms_and_names_the_product_ops_owner(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_team_size_counts_present_pms_and_names_the_product_ops_owner(team_kb: Path, pmops) -> None:
     result = assess(pmops)
     team = signals(result)["team size"]
     evidence = team["evidence"]
@@ -111,7 +111,7 @@ def test_team_size_counts_present_pms_and_names_the_product_ops_owner(team_kb: P
     assert result["product_ops"] == ["Priya Nair"]
 
 
-def test_below_their_minimum_signals_say_not_enough_data_and_get_no_action(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_below_their_minimum_signals_say_not_enough_data_and_get_no_action(team_kb: Path, pmops) -> None:
     result = assess(pmops)
     by_name = signals(result)
     assert (result["flagged"], result["next_actions"]) == (0, [])
@@ -131,7 +131,7 @@ def test_below_their_minimum_signals_say_not_enough_data_and_get_no_action(team_
     assert "None" not in shown and "name a product-ops owner" not in shown
 
 
-def test_time_to_productivity_counts_late_open_plans_and_needs_three(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_time_to_productivity_counts_late_open_plans_and_needs_three(team_kb: Path, pmops) -> None:
     ttp = json.loads(pmops("onboard", "status", "--today", TODAY, "--json").stdout)["time_to_productivity"]
     assert (ttp["median_days_to_day30"], ttp["measured"]) == (None, {"day30": 2, "complete": 1})
     first = ttp["day30"]
@@ -153,7 +153,7 @@ def test_time_to_productivity_counts_late_open_plans_and_needs_three(team_kb: Pa
     assert "Days to productive (Week 1 and Day 30 done): not enough data: 2 plans measured" in shown
 
 
-def test_a_third_plan_gives_a_median_and_a_plan_ticked_in_an_editor_counts(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_a_third_plan_gives_a_median_and_a_plan_ticked_in_an_editor_counts(team_kb: Path, pmops) -> None:
     # Theo's plan has no day30_completed stamp: its Week 1 and Day 30 steps were ticked by hand,
     # the last on 2026-08-20: 07-01 → 08-20 is 31 + 19 = 50 days. Measured: 28, 50, at least 107.
     done = {**{s: "2026-07-08" for s in STEPS["Week 1"]}, "D30-1": "2026-08-03", "D30-2": "2026-08-10",
@@ -171,7 +171,7 @@ def test_a_third_plan_gives_a_median_and_a_plan_ticked_in_an_editor_counts(team_
     assert result["next_actions"] == ["Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity."]
 
 
-def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -> None:
     # Measured: 28, 50, at least 92 (Lena: 09-01 → 12-02 is 30 + 31 + 30 + 1), at least 107.
     # The middle two are 50 and 92: the median is at least 71 (and at most it is not known).
     done = {**{s: "2026-07-08" for s in STEPS["Week 1"]}, **{s: "2026-08-20" for s in STEPS["Day 30"]}}
@@ -190,7 +190,7 @@ def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -
     (10, "emerging", "10 PMs on the roster (9–10: emerging)", "not yet: watch team size"),
     (11, "flagged", "11 PMs on the roster (11 or more: flagged)", "product ops would pay off; Priya Nair owns it"),
 ])  # fmt: skip
-def test_one_hire_moves_team_size_one_band_at_a_time(team_kb: Path, pmops, pms: int, state: str, summary: str, verdict: str) -> None:  # noqa: ANN001
+def test_one_hire_moves_team_size_one_band_at_a_time(team_kb: Path, pmops, pms: int, state: str, summary: str, verdict: str) -> None:
     # 4 PMs, plus new ones; Dana (starts 2026-12-14) and Omar (left) never count, so 8 stays 8.
     for i in range(pms - 4):
         add_person(team_kb, f"per-new{i}", f"name: New PM {i}\nrole: pm\nstart: 2026-10-01")
@@ -207,7 +207,7 @@ def test_one_hire_moves_team_size_one_band_at_a_time(team_kb: Path, pmops, pms: 
         assert result["next_actions"] == []
 
 
-def test_without_a_product_ops_person_the_action_is_to_name_one(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_without_a_product_ops_person_the_action_is_to_name_one(team_kb: Path, pmops) -> None:
     (team_kb / "people" / "per-priya.md").unlink()
     for i in range(7):
         add_person(team_kb, f"per-new{i}", f"name: New PM {i}\nrole: pm")
@@ -219,7 +219,7 @@ def test_without_a_product_ops_person_the_action_is_to_name_one(team_kb: Path, p
 RESEARCH_BODY = " ".join(f"word{i}" for i in range(80))
 
 
-def test_research_shares_against_their_limits(kb: Path, pmops) -> None:  # noqa: ANN001
+def test_research_shares_against_their_limits(kb: Path, pmops) -> None:
     # 10 insights: ins-00 untagged and ins-01 off-taxonomy (2 of 10 = 20%, not above 20%); a decision cites
     # 4 (6 of 10 = 60% uncited, not above 70%); Ana 5, Ben 5 (50%, not above 50%): healthy.
     for i in range(10):
@@ -240,7 +240,7 @@ def test_research_shares_against_their_limits(kb: Path, pmops) -> None:  # noqa:
                                  "64% not cited by any decision (flagged above 70%), 55% captured by Ana Souza (flagged above 50%)")  # fmt: skip
 
 
-def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:  # noqa: ANN001
+def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:
     body = f"## Purpose\n\n{RESEARCH_BODY}\n"
     front = "kind: sprint-planning\nstatus: active\ncadence: weekly\ndate: 2026-11-01\nlast_reviewed: 2026-11-01"
     write(kb, "processes/prc-a.md", f"id: prc-a\ntitle: Sprint planning\nowner: Jonas Weber\n{front}", body)
@@ -255,7 +255,7 @@ def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:
                                   "Jonas Weber, and Sprint planning (mobile), owned by Sam Okafor: 100% alike")  # fmt: skip
 
 
-def test_a_bad_today_is_one_line_and_exit_2(team_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_a_bad_today_is_one_line_and_exit_2(team_kb: Path, pmops) -> None:
     result = pmops("assess", "--today", "2026-13-01", code=2)
     assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1 and "--today" in result.stderr
     assert git(team_kb, "status", "--porcelain") == ""

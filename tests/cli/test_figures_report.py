@@ -47,7 +47,7 @@ def small_kb(kb: Path) -> Path:
     return kb
 
 
-def test_report_counts(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_report_counts(small_kb: Path, pmops) -> None:
     data = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)
     research = data["research"]
     assert (research["insights"]["count"], research["recent"]["count"]) == (3, 1)
@@ -65,7 +65,7 @@ def test_report_counts(small_kb: Path, pmops) -> None:  # noqa: ANN001
     assert [(r["id"], r["days"]) for r in tools["renewals"]] == [("tol-a", 44)]
 
 
-def test_report_summary_sentences(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_report_summary_sentences(small_kb: Path, pmops) -> None:
     out = pmops("report", "--today", TODAY).stdout
     assert "Research: 3 insights, 1 in the last 26 weeks" in out
     assert "Decisions: 1 proposed, 1 accepted, 1 rejected" in out
@@ -74,13 +74,13 @@ def test_report_summary_sentences(small_kb: Path, pmops) -> None:  # noqa: ANN00
     assert "1 renewal within 90 days" in out and "cost 2,000/year" in out
 
 
-def test_markdown_lists_what_it_counts(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_markdown_lists_what_it_counts(small_kb: Path, pmops) -> None:
     md = pmops("report", "--format", "md", "--today", TODAY).stdout
     assert "Active 2, stale 1 (prc-b), running this week 2 (" in md
     assert "3 insights, 1 in the last 26 weeks" in md
 
 
-def test_the_report_as_of_an_earlier_day_counts_only_what_existed(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_the_report_as_of_an_earlier_day_counts_only_what_existed(small_kb: Path, pmops) -> None:
     # On 2026-04-15 (a Wednesday): ins-a (Nov) and the November decisions did not exist yet; prc-a
     # (created 2026-11-01) and prc-b (2026-06-01) neither. The 26 weeks shown start on Monday
     # 2025-10-20, so ins-b (2026-03-01) is the only recent insight; ins-c (2025-01-10) is older.
@@ -92,7 +92,7 @@ def test_the_report_as_of_an_earlier_day_counts_only_what_existed(small_kb: Path
     assert [p["id"] for p in data["processes"]["list"]] == ["prc-c"]
 
 
-def test_recent_is_exactly_the_weeks_shown(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_recent_is_exactly_the_weeks_shown(small_kb: Path, pmops) -> None:
     # The first week shown starts Monday 2026-06-08 (26 weeks ending with the week of 2026-12-02):
     # an insight of 2026-06-07 is not recent, one of 2026-06-08 is.
     for day in ("07", "08"):
@@ -104,7 +104,7 @@ def test_recent_is_exactly_the_weeks_shown(small_kb: Path, pmops) -> None:  # no
     assert sum(w["count"] for w in data["research"]["per_week"]) == recent["count"] == 2
 
 
-def test_a_possible_overlap_is_never_reported_as_none(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_a_possible_overlap_is_never_reported_as_none(small_kb: Path, pmops) -> None:
     (small_kb / "tools/tol-d.md").write_text("---\nid: tol-d\nname: Sketch\ncategory: design\nstatus: adopted\n---\n")
     out = pmops("report", "--today", TODAY).stdout
     assert "possible overlap in design (Figma, Sketch: no job given)" in out and "no overlaps" not in out

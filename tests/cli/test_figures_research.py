@@ -54,11 +54,11 @@ def small_kb(kb: Path) -> Path:
     return kb
 
 
-def _themes(pmops, *args: str) -> dict[str, dict]:  # noqa: ANN001
+def _themes(pmops, *args: str) -> dict[str, dict]:
     return {t["theme"]: t for t in json.loads(pmops("insight", "themes", "--today", TODAY, *args, "--json").stdout)}
 
 
-def test_themes_are_problems_with_their_signals_customers_and_decisions(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_themes_are_problems_with_their_signals_customers_and_decisions(small_kb: Path, pmops) -> None:
     themes = json.loads(pmops("insight", "themes", "--today", TODAY, "--json").stdout)
     # Biggest first, then by name; praise (a signal) and a11y (a synonym) are no themes of their own.
     assert [t["theme"] for t in themes] == ["pricing", "reporting", "accessibility", "onboarding"]
@@ -90,7 +90,7 @@ def test_themes_are_problems_with_their_signals_customers_and_decisions(small_kb
     assert (onboarding["addressed"], onboarding["cited_by"]) == (False, [{"id": "dec-old", "state": "superseded"}])
 
 
-def test_themes_read_by_a_person(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_themes_read_by_a_person(small_kb: Path, pmops) -> None:
     done = pmops("insight", "themes", "--today", TODAY)
     out = " ".join(done.stdout.split())  # the blocks wrap at the terminal's width
     assert "pricing 3 insights: 2 feature-request, 1 churn-risk 1 customer · ↑ 2 vs 1 · addressed by dec-acc" in out
@@ -104,7 +104,7 @@ def test_themes_read_by_a_person(small_kb: Path, pmops) -> None:  # noqa: ANN001
         in " ".join(done.stderr.split())  # fmt: skip
 
 
-def test_signals_are_counted_on_request(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_signals_are_counted_on_request(small_kb: Path, pmops) -> None:
     signals = json.loads(pmops("insight", "themes", "--signals", "--today", TODAY, "--json").stdout)
     assert [(s["theme"], s["insights"]) for s in signals] == [("feature-request", 3), ("bug", 2), ("praise", 2), ("churn-risk", 1)]
     praise = signals[2]
@@ -115,7 +115,7 @@ def test_signals_are_counted_on_request(small_kb: Path, pmops) -> None:  # noqa:
     assert "praise 2 insights 1 customer; 1 insight names none · → 1 vs 1" in out and "addressed" not in out
 
 
-def test_since_keeps_the_period_before_for_the_trend(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_since_keeps_the_period_before_for_the_trend(small_kb: Path, pmops) -> None:
     # Since 2026-10-01: 62 days (to 2026-12-01), against 2026-07-31 to 2026-09-30.
     themes = json.loads(pmops("insight", "themes", "--since", "2026-10-01", "--today", TODAY, "--json").stdout)
     assert [(t["theme"], t["ids"], t["trend"]) for t in themes] == [
@@ -128,7 +128,7 @@ def test_since_keeps_the_period_before_for_the_trend(small_kb: Path, pmops) -> N
     assert areas[0]["signals"] == {"churn-risk": 1, "feature-request": 1}
 
 
-def test_themes_bad_input(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_themes_bad_input(small_kb: Path, pmops) -> None:
     for args, expected in (
         (("--signals", "--by", "area"), "error: --signals counts signal tags: it goes with --by tag, not --by area"),
         (("--since", "2026-12-02"), "error: --since 2026-12-02 is after today (2026-12-01)"),
@@ -142,7 +142,7 @@ def test_themes_bad_input(small_kb: Path, pmops) -> None:  # noqa: ANN001
     assert git(small_kb, "status", "--porcelain") == " M taxonomy.yaml\n"
 
 
-def test_which_facets_are_signals(kb: Path, pmops) -> None:  # noqa: ANN001
+def test_which_facets_are_signals(kb: Path, pmops) -> None:
     (kb / "insights").mkdir(exist_ok=True)
     (kb / "insights" / "ins-x.md").write_text("---\nid: ins-x\ntitle: x\ndate: 2026-11-01\nsource: survey\n"
                                               "tags: [pricing, praise]\n---\n")  # fmt: skip
@@ -178,7 +178,7 @@ def test_customer_names_are_one_key(names: list, distinct: int) -> None:
     assert customers.distinct(names) == distinct
 
 
-def test_lint_flags_evidence_dated_after_its_decision(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_lint_flags_evidence_dated_after_its_decision(small_kb: Path, pmops) -> None:
     findings = [f for f in json.loads(pmops("lint", "--json", code=None).stdout) if f["rule"] == "evidence-after-decision"]
     assert findings == [{
         "path": "decisions/dec-acc.md", "line": 6, "rule": "evidence-after-decision", "severity": "warning",
@@ -201,7 +201,7 @@ def _consistent(vocabulary: dict) -> None:
         assert key != value and value in tags and key not in tags, (key, value)
 
 
-def test_rename_onto_a_synonym_merges_into_the_tag_it_stands_for(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_rename_onto_a_synonym_merges_into_the_tag_it_stands_for(small_kb: Path, pmops) -> None:
     path = small_kb / "insights" / "ins-b1.md"
     path.write_text(path.read_text().replace("tags: [reporting, bug]", "tags: [reporting, export-data]"))
     git(small_kb, "commit", "-qam", "an off-taxonomy tag")
@@ -214,7 +214,7 @@ def test_rename_onto_a_synonym_merges_into_the_tag_it_stands_for(small_kb: Path,
     _consistent(vocabulary)
 
 
-def test_rename_a_tag_to_its_own_synonym_swaps_them(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_rename_a_tag_to_its_own_synonym_swaps_them(small_kb: Path, pmops) -> None:
     path = small_kb / "insights" / "ins-b1.md"
     path.write_text(path.read_text().replace("tags: [reporting, bug]", "tags: [reporting, data-export]"))
     git(small_kb, "commit", "-qam", "tagged")
@@ -227,7 +227,7 @@ def test_rename_a_tag_to_its_own_synonym_swaps_them(small_kb: Path, pmops) -> No
     assert [f for f in json.loads(pmops("lint", "--json", code=None).stdout) if f["path"] == "insights/ins-b1.md"] == []
 
 
-def test_rename_refuses_what_would_leave_the_taxonomy_inconsistent(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_rename_refuses_what_would_leave_the_taxonomy_inconsistent(small_kb: Path, pmops) -> None:
     taxonomy = small_kb / "taxonomy.yaml"
     taxonomy.write_text(taxonomy.read_text().replace("deprecated: {}", "deprecated:\n  collab: collaboration"))
     path = small_kb / "insights" / "ins-b1.md"
@@ -243,7 +243,7 @@ def test_rename_refuses_what_would_leave_the_taxonomy_inconsistent(small_kb: Pat
     assert commit_count(small_kb) == before and git(small_kb, "status", "--porcelain") == ""
 
 
-def test_a_decision_on_older_evidence_still_addresses_the_theme_since_a_date(small_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_a_decision_on_older_evidence_still_addresses_the_theme_since_a_date(small_kb: Path, pmops) -> None:
     # Since 2026-11-01 pricing counts only ins-a1, but dec-acc (accepted, in force) cites ins-a2 of October:
     # the theme is still addressed. Reporting counts ins-b1 (cited by the superseded dec-sup); the older
     # ins-b2 is cited by the proposed dec-pro only: not addressed, dec-pro named as proposed.

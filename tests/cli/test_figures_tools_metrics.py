@@ -133,7 +133,7 @@ def metrics_kb(kb: Path) -> None:
     commit_all(kb)
 
 
-def show(pmops, name: str, today: str) -> dict:  # noqa: ANN001
+def show(pmops, name: str, today: str) -> dict:
     return json.loads(pmops("metric", "show", name, "--today", today, "--json").stdout)
 
 
@@ -151,7 +151,7 @@ def test_status_respects_direction(pmops, kb: Path) -> None:
     assert show(pmops, "Signups", "2026-08-02")["status"] == "below target"
 
 
-def test_a_value_older_than_its_cadence_is_stale(pmops, kb: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_value_older_than_its_cadence_is_stale(pmops, kb: Path, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "160")  # the listing's cells on one line each
     metrics_kb(kb)
     # Weekly: the value of 2026-10-19 is due again 7 days later; on 2026-10-27 it is 8 days old.

@@ -29,20 +29,20 @@ from pmops.search import client
 from tests.conftest import git
 
 
-def paths(pmops, query: str) -> list[str]:  # noqa: ANN001
+def paths(pmops, query: str) -> list[str]:
     """The paths `pmops search --json` answers with."""
     out = pmops("search", query, "--json", "--limit", "100").stdout
     return sorted(hit["path"] for hit in json.loads(out))
 
 
-def add(pmops, title: str, *options: str) -> str:  # noqa: ANN001
+def add(pmops, title: str, *options: str) -> str:
     """`pmops insight add`; the path it wrote."""
     out = pmops("insight", "add", "--title", title, "--source", "interview", *options, "--json").stdout
     return json.loads(out)["path"]
 
 
 @pytest.fixture
-def indexed(pmops, kb: Path) -> Path:  # noqa: ANN001
+def indexed(pmops, kb: Path) -> Path:
     """A KB whose index exists (a write then only updates it: the case that went wrong)."""
     pmops("index")
     return kb
@@ -51,7 +51,7 @@ def indexed(pmops, kb: Path) -> Path:  # noqa: ANN001
 # -- one example per git operation ---------------------------------------------------------
 
 
-def test_git_rm_and_commit_after_a_write(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_rm_and_commit_after_a_write(pmops, indexed: Path) -> None:
     phantom = add(pmops, "Phantom wombat")  # no search in between: the write alone indexed it
     git(indexed, "rm", "-q", "--", phantom)
     git(indexed, "commit", "-qm", "not a real insight")
@@ -60,7 +60,7 @@ def test_git_rm_and_commit_after_a_write(pmops, indexed: Path) -> None:  # noqa:
     assert paths(pmops, "wombat") == []
 
 
-def test_a_commit_that_puts_back_what_a_write_changed(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_a_commit_that_puts_back_what_a_write_changed(pmops, indexed: Path) -> None:
     process = json.loads(pmops("process", "new", "Launch wombats", "--kind", "launch-checklist", "--json").stdout)
     pmops("index")  # the index's commit now has the process, reviewed today
     pmops("process", "review", process["id"], "--today", "2026-03-01")
@@ -70,26 +70,26 @@ def test_a_commit_that_puts_back_what_a_write_changed(pmops, indexed: Path) -> N
     assert paths(pmops, "wombats") == [process["path"]]
 
 
-def test_git_mv_after_a_write(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_mv_after_a_write(pmops, indexed: Path) -> None:
     written = add(pmops, "Wandering wombat")
     git(indexed, "mv", written, "insights/moved.md")
     git(indexed, "commit", "-qm", "moved")
     assert paths(pmops, "wombat") == ["insights/moved.md"]
 
 
-def test_git_revert_of_a_write(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_revert_of_a_write(pmops, indexed: Path) -> None:
     add(pmops, "Reverted wombat")
     git(indexed, "revert", "--no-edit", "HEAD")
     assert paths(pmops, "wombat") == []
 
 
-def test_git_reset_after_a_write(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_reset_after_a_write(pmops, indexed: Path) -> None:
     add(pmops, "Reset wombat")
     git(indexed, "reset", "-q", "--hard", "HEAD~1")
     assert paths(pmops, "wombat") == []
 
 
-def test_git_checkout_of_an_older_commit_and_back(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_checkout_of_an_older_commit_and_back(pmops, indexed: Path) -> None:
     written = add(pmops, "Time-travelling wombat")
     git(indexed, "checkout", "-q", "HEAD~1")
     assert paths(pmops, "wombat") == []
@@ -97,7 +97,7 @@ def test_git_checkout_of_an_older_commit_and_back(pmops, indexed: Path) -> None:
     assert paths(pmops, "wombat") == [written]
 
 
-def test_git_stash_and_pop_of_a_write_not_committed(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_stash_and_pop_of_a_write_not_committed(pmops, indexed: Path) -> None:
     written = add(pmops, "Stashed wombat", "--no-commit")
     git(indexed, "stash", "push", "-q", "--include-untracked")
     assert paths(pmops, "wombat") == []
@@ -105,7 +105,7 @@ def test_git_stash_and_pop_of_a_write_not_committed(pmops, indexed: Path) -> Non
     assert paths(pmops, "wombat") == [written]
 
 
-def test_git_pull_of_a_commit_that_deletes_a_write(pmops, indexed: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_git_pull_of_a_commit_that_deletes_a_write(pmops, indexed: Path, tmp_path: Path) -> None:
     remote, other = tmp_path / "remote.git", tmp_path / "other"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     git(indexed, "remote", "add", "origin", str(remote))
@@ -120,7 +120,7 @@ def test_git_pull_of_a_commit_that_deletes_a_write(pmops, indexed: Path, tmp_pat
     assert paths(pmops, "wombat") == []
 
 
-def test_git_commit_amend_that_drops_a_write(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_commit_amend_that_drops_a_write(pmops, indexed: Path) -> None:
     written = add(pmops, "Amended wombat")
     git(indexed, "rm", "-q", "--", written)
     (indexed / "notes.md").write_text("# Numbat notes\n\nWhat the wombat insight should have been.\n")
@@ -130,13 +130,13 @@ def test_git_commit_amend_that_drops_a_write(pmops, indexed: Path) -> None:  # n
     assert paths(pmops, "numbat") == ["notes.md"]
 
 
-def test_git_rebase_that_drops_a_write(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_git_rebase_that_drops_a_write(pmops, indexed: Path) -> None:
     add(pmops, "Rebased wombat")
     git(indexed, "rebase", "-q", "--onto", "HEAD~1", "HEAD")  # the branch without its last commit
     assert paths(pmops, "wombat") == []
 
 
-def test_a_write_while_the_index_lags_behind_git(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_a_write_while_the_index_lags_behind_git(pmops, indexed: Path) -> None:
     """The index's commit is older than the write's parent (a commit by hand, not caught up):
     a reset past both undoes both."""
     page = indexed / "page.md"
@@ -149,7 +149,7 @@ def test_a_write_while_the_index_lags_behind_git(pmops, indexed: Path) -> None: 
 
 
 def test_a_write_killed_after_indexing_leaves_its_file_to_be_read_again(
-    pmops, indexed: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    pmops, indexed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The index names a write's file unsettled before Whoosh commits it: a process that dies
     between the two (here: no manifest can be saved once the file is indexed) loses nothing."""
@@ -160,7 +160,7 @@ def test_a_write_killed_after_indexing_leaves_its_file_to_be_read_again(
     documents = lambda: whoosh_index.open_dir(str(indexed / ".git" / "pmops" / "index")).doc_count()  # noqa: E731
     before, save = documents(), Freshness.save
 
-    def dies_once_indexed(self, manifest: dict) -> None:  # noqa: ANN001
+    def dies_once_indexed(self, manifest: dict) -> None:
         if documents() > before:
             raise OSError("killed")
         save(self, manifest)
@@ -174,7 +174,7 @@ def test_a_write_killed_after_indexing_leaves_its_file_to_be_read_again(
     assert paths(pmops, "wombat") == []
 
 
-def test_a_file_changed_while_the_index_reads_it_is_read_again(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_a_file_changed_while_the_index_reads_it_is_read_again(pmops, indexed: Path) -> None:
     """`pmops search` starts `git status` before Python has loaded; a file changed after git looked
     and before the index read it must be read again, even once it is back as git saw it."""
     from pmops import gitrepo
@@ -187,7 +187,7 @@ def test_a_file_changed_while_the_index_reads_it_is_read_again(pmops, indexed: P
     time.sleep(0.2)  # long enough ago that only the change below counts as recent
     gitrepo.start_early(indexed)
     repo = gitrepo.find(indexed)
-    gitrepo._early[(repo.root, repo.pathspec(indexed))].proc.wait()  # git has looked: page.md is clean  # noqa: SLF001
+    gitrepo._early[(repo.root, repo.pathspec(indexed))].proc.wait()  # git has looked: page.md is clean
     page.write_text("# Page\n\nAbout numbats.\n")  # then it changes, and the catch-up reads this
     KnowledgeBase.open(indexed).index.refresh()
     git(indexed, "checkout", "--", "page.md")  # back as git saw it: git status says nothing
@@ -211,7 +211,7 @@ MOVES = st.lists(st.tuples(st.sampled_from(["edit_by_hand", "rm", "mv", "commit"
                  max_size=3)  # fmt: skip
 
 
-def template_kb(tmp_path_factory: pytest.TempPathFactory, pmops) -> tuple[Path, dict[str, str]]:  # noqa: ANN001
+def template_kb(tmp_path_factory: pytest.TempPathFactory, pmops) -> tuple[Path, dict[str, str]]:
     """A small KB (a launch process, a run of its checklist, an insight), indexed; made once."""
     from pmops import scaffold
 
@@ -228,7 +228,7 @@ def template_kb(tmp_path_factory: pytest.TempPathFactory, pmops) -> tuple[Path, 
     return _TEMPLATES["kb"]
 
 
-def hit_rows(hits) -> set[tuple]:  # noqa: ANN001 - index.Hit objects or `--json` dicts
+def hit_rows(hits) -> set[tuple]:
     import datetime as dt
 
     if hits and isinstance(hits[0], dict):
@@ -249,7 +249,7 @@ def stored_documents(root: Path) -> dict[str, tuple]:
                 for f in searcher.all_stored_fields()}  # fmt: skip
 
 
-def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *, served: bool):  # noqa: ANN001, ANN201
+def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *, served: bool):
     class Freshness(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
@@ -449,7 +449,7 @@ MACHINE = {"deadline": None, "suppress_health_check": list(HealthCheck), "report
 
 
 def test_random_writes_and_git_moves_match_a_rebuild(
-    pmops, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory  # noqa: ANN001
+    pmops, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     template, ids = template_kb(tmp_path_factory, pmops)
     machine = freshness_machine(tmp_path, template, ids, pmops, served=False)
@@ -458,7 +458,7 @@ def test_random_writes_and_git_moves_match_a_rebuild(
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
 def test_random_writes_and_git_moves_match_a_rebuild_with_the_server(
-    pmops, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory  # noqa: ANN001
+    pmops, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     template, ids = template_kb(tmp_path_factory, pmops)
     machine = freshness_machine(tmp_path, template, ids, pmops, served=True)

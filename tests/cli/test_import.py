@@ -28,7 +28,7 @@ ROWS = [
 ]
 
 
-def imported(pmops, csv_path: Path, *extra: str, code: int = 0) -> dict:  # noqa: ANN001
+def imported(pmops, csv_path: Path, *extra: str, code: int = 0) -> dict:
     return json.loads(pmops("insight", "import", str(csv_path), "--source", "survey", "--map",
                             "What could be better?=quote", *extra, "--json", code=code).stdout)  # fmt: skip
 

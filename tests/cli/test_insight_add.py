@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import PMOPS, commit_count, git
 
 
-def add(pmops, *extra: str, code: int = 0):  # noqa: ANN001
+def add(pmops, *extra: str, code: int = 0):
     return pmops("insight", "add", "--title", "Export is hard to find", "--source", "interview", *extra, code=code)
 
 
@@ -132,7 +132,7 @@ def test_no_commit_and_commit_false(pmops, kb: Path) -> None:
 def test_two_processes_adding_at_once_both_commit(kb: Path) -> None:
     procs = [
         subprocess.Popen([PMOPS, "insight", "add", "--title", f"Parallel {i}", "--source", "survey", "--json"],
-                         cwd=kb, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                         cwd=kb, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for i in range(2)
     ]
     outputs = [p.communicate(timeout=60) for p in procs]

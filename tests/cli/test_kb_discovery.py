@@ -123,7 +123,7 @@ def test_show_by_unique_prefix_ambiguous_and_missing(pmops, kb: Path) -> None:
     assert json.loads(pmops("show", ids[1], "--json").stdout)["path"] == "insights/renamed.md"
 
 
-def test_errors_are_one_line_and_debug_shows_the_traceback(pmops, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_errors_are_one_line_and_debug_shows_the_traceback(pmops, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = pmops("show", "x", code=2)
     assert result.stderr.splitlines()[0].startswith("error: no knowledge base found")

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import commit_count, git
 
 
-def new_pm(pmops, name: str = "Dana Reyes", *extra: str, code: int = 0):  # noqa: ANN001
+def new_pm(pmops, name: str = "Dana Reyes", *extra: str, code: int = 0):
     return pmops("onboard", "new-pm", name, "--start", "2026-12-01", "--area", "billing", "--buddy", "Maya Chen",
                  "--manager", "Ada Brooks", *extra, code=code)  # fmt: skip
 

@@ -14,7 +14,7 @@ from pmops.doctypes import CADENCES, PROCESS, PROCESS_KINDS
 from tests.conftest import commit_count, git
 
 
-def new(pmops, kind: str, *extra: str) -> dict:  # noqa: ANN001
+def new(pmops, kind: str, *extra: str) -> dict:
     return json.loads(pmops("process", "new", f"Our {kind}", "--kind", kind, *extra, "--json").stdout)
 
 

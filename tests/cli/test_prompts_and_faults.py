@@ -58,7 +58,7 @@ def test_a_failed_second_write_removes_the_first_and_commits_nothing(
     real = store.atomic_write
     calls = []
 
-    def failing(path, data, **kw):  # noqa: ANN001, ANN003, ANN202
+    def failing(path, data, **kw):
         calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device", str(path))

@@ -28,12 +28,12 @@ _query = st.one_of(
 )
 
 
-def test_any_query_is_answered_or_refused_in_one_line(pmops, example_kb: Path) -> None:  # noqa: ANN001
+def test_any_query_is_answered_or_refused_in_one_line(pmops, example_kb: Path) -> None:
     pmops("index")
     index_dir = example_kb / ".git" / "pmops" / "index"
     built = os.stat(index_dir).st_ino
 
-    def hung(signum, frame) -> None:  # noqa: ANN001, ARG001
+    def hung(signum, frame) -> None:
         raise TimeoutError("the search hung")
 
     @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,7 @@ from pmops import gitrepo
 from tests.conftest import commit_count, git, merge_conflict
 
 
-def add(pmops, code: int = 0):  # noqa: ANN001
+def add(pmops, code: int = 0):
     return pmops("insight", "add", "--title", "State test", "--source", "survey", "--json", code=code)
 
 
@@ -101,7 +101,7 @@ def test_a_kb_outside_git_needs_no_commit(pmops, tmp_path: Path, monkeypatch: py
     assert len(insights(root)) == 1
 
 
-def test_a_kb_in_a_subfolder_of_a_repo_commits_to_that_repo(pmops, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_kb_in_a_subfolder_of_a_repo_commits_to_that_repo(pmops, tmp_path: Path, monkeypatch) -> None:
     repo = tmp_path / "monorepo"
     repo.mkdir()
     git(repo, "init", "-q")

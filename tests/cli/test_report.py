@@ -59,7 +59,7 @@ class _Page(HTMLParser):
         self.loads: list[str] = []
         self.svgs = 0
 
-    def handle_starttag(self, tag, attrs) -> None:  # noqa: ANN001
+    def handle_starttag(self, tag, attrs) -> None:
         for name, value in attrs:
             if name in ("src", "href", "xlink:href", "data") and value and value.startswith(("http:", "https:", "//")):
                 self.loads.append(value)
@@ -67,12 +67,12 @@ class _Page(HTMLParser):
         if tag not in self.VOID:
             self.stack.append(tag)
 
-    def handle_startendtag(self, tag, attrs) -> None:  # noqa: ANN001
+    def handle_startendtag(self, tag, attrs) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in self.VOID:
             self.stack.pop()
 
-    def handle_endtag(self, tag) -> None:  # noqa: ANN001
+    def handle_endtag(self, tag) -> None:
         if tag in self.VOID:
             return
         assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"

@@ -16,7 +16,7 @@ from tests.conftest import CORPORA, PMOPS, copy_kb, git
 KEYS = {"id", "type", "title", "date", "path", "score", "snippet"}
 
 
-def hits(pmops, *args: str) -> list[dict]:  # noqa: ANN001
+def hits(pmops, *args: str) -> list[dict]:
     result = pmops("search", *args, "--json")
     data = json.loads(result.stdout)
     for hit in data:
@@ -24,7 +24,7 @@ def hits(pmops, *args: str) -> list[dict]:  # noqa: ANN001
     return data
 
 
-def titles(pmops, *args: str) -> list[str]:  # noqa: ANN001
+def titles(pmops, *args: str) -> list[str]:
     return [h["title"] for h in hits(pmops, *args)]
 
 
@@ -452,12 +452,12 @@ def test_a_read_outlives_another_process_merging_its_segments(pmops, example_kb:
     pmops("index")
     ix = whoosh_index.open_dir(str(KnowledgeBase.open(example_kb).index_dir))
 
-    def reader_of_a_new_note(title: str):  # noqa: ANN202
+    def reader_of_a_new_note(title: str):
         """A read of a note just added (its own small segment), during which another process merges."""
         note = json.loads(pmops("insight", "add", "--title", title, "--source", "interview", "--json").stdout)
         merged: list[bool] = []
 
-        def read(searcher) -> dict:  # noqa: ANN001 - whoosh Searcher
+        def read(searcher) -> dict:
             if not merged:
                 other = whoosh_index.open_dir(str(example_kb / ".git" / "pmops" / "index"))
                 other.writer().commit(optimize=True)  # one segment; the old segments' files are deleted
@@ -467,7 +467,7 @@ def test_a_read_outlives_another_process_merging_its_segments(pmops, example_kb:
         return note, read
 
     _, read = reader_of_a_new_note("First note about capybaras")
-    with pytest.raises(Exception), ix.searcher() as searcher:  # noqa: B017, PT011 - whatever Whoosh raises
+    with pytest.raises(Exception), ix.searcher() as searcher:  # noqa: B017 - whatever Whoosh raises
         read(searcher)  # without a retry, the read fails
     note, read = reader_of_a_new_note("Second note about capybaras")
     assert whoosh_backend.reading(ix, read)["id"] == note["id"]
@@ -489,7 +489,7 @@ def test_a_commit_during_a_rebuild_is_caught_up(pmops, example_kb: Path) -> None
     assert [h["path"] for h in hits(pmops, "capybaras")] == ["late.md"]
 
 
-def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(pmops, kb: Path) -> None:  # noqa: ANN001
+def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(pmops, kb: Path) -> None:
     """A rebuild killed before its swap left its `index.tmp-<pid>` (311 MB at 10,000 documents)
     for good, and doctor said nothing. A live rebuild's folder is never touched; a folder whose
     pid a later process was given is a leftover."""

@@ -19,7 +19,7 @@ from tests.conftest import PMOPS, git
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
 
 
-def wait_for(condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
+def wait_for(condition, timeout: float = 15.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -34,7 +34,7 @@ def start_server(kb: Path, *args: str) -> subprocess.Popen:
     return proc
 
 
-def served(kb: Path, query: str, **options) -> list[str]:  # noqa: ANN003
+def served(kb: Path, query: str, **options) -> list[str]:
     """Paths the server answers with (it must answer)."""
     pending = client.ask(str(kb), query, **{"doc_type": None, "tag": None, "since": None, "limit": 50, **options})
     assert pending is not None, "no server listening"
@@ -44,7 +44,7 @@ def served(kb: Path, query: str, **options) -> list[str]:  # noqa: ANN003
 
 
 @pytest.fixture
-def served_kb(example_kb: Path):  # noqa: ANN201
+def served_kb(example_kb: Path):
     with (example_kb / "pmops.yaml").open("a") as handle:
         handle.write("search_server: always\n")
     git(example_kb, "commit", "-qam", "search server on")
@@ -89,7 +89,7 @@ def test_the_server_sees_hand_edits_deletions_and_pulls(served_kb: Path, tmp_pat
     assert served(kb, "quokka") == [] and served(kb, "numbat") == ["notes/deep/page.md"]
 
 
-def test_the_command_uses_the_server_and_its_errors(served_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_the_command_uses_the_server_and_its_errors(served_kb: Path, pmops) -> None:
     out = json.loads(pmops("search", "thermal", "--json").stdout)
     assert out and out[0]["title"] == "Receipt capture fails on crumpled thermal paper"
     bad = pmops("search", "x" * 2000, code=2)
@@ -143,7 +143,7 @@ def test_other_code_or_settings_off_stop_the_server(served_kb: Path) -> None:
     assert again.wait(timeout=10) == 0
 
 
-def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) -> None:
     second = subprocess.run([sys.executable, "-m", "pmops.search.server", str(served_kb)], timeout=30)
     assert second.returncode == 0  # left at once: one is running
     assert served(served_kb, "thermal")
@@ -156,7 +156,7 @@ def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) 
     assert served(served_kb, "thermal")
 
 
-def test_a_deleted_index_is_rebuilt_by_the_command(served_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_a_deleted_index_is_rebuilt_by_the_command(served_kb: Path, pmops) -> None:
     import shutil
 
     assert served(served_kb, "thermal")

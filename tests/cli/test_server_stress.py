@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -121,7 +120,7 @@ def test_a_stopped_server_a_silent_client_and_a_slow_question_hold_no_one_up(bus
     assert answer is not None and answer.hits == [] and answer.suggestion is None
 
 
-def test_did_you_mean_has_a_time_budget(example_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_did_you_mean_has_a_time_budget(example_kb: Path, pmops) -> None:
     pmops("index")
     started = time.monotonic()
     shown = pmops("search", SLOW).stdout
@@ -172,7 +171,7 @@ GARBAGE = [
 ]
 
 
-def test_garbage_on_the_socket_means_the_command_searches_itself(example_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_garbage_on_the_socket_means_the_command_searches_itself(example_kb: Path, pmops) -> None:
     expected = [hit["title"] for hit in json.loads(pmops("search", "thermal", "--json").stdout)]
     assert expected[0] == THERMAL
     answers = list(GARBAGE)

@@ -234,7 +234,7 @@ def test_a_conflicted_stash_pop_is_not_called_a_merge(pmops, kb: Path) -> None:
                      "kept its stash: git stash list)"]  # fmt: skip
 
 
-def test_doctor_on_a_new_kb_finds_nothing_wrong(pmops, kb: Path) -> None:  # noqa: ANN001
+def test_doctor_on_a_new_kb_finds_nothing_wrong(pmops, kb: Path) -> None:
     """A KB nobody has searched yet has no index: that is normal, and the first search builds it."""
     result = pmops("doctor")
     assert "✓ index: not built yet: the first search (or pmops index) builds it" in result.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import commit_count, git
 
 
-def tool(pmops, name: str, *extra: str) -> dict:  # noqa: ANN001
+def tool(pmops, name: str, *extra: str) -> dict:
     return json.loads(pmops("tool", "add", name, *extra, "--json").stdout)
 
 

@@ -31,7 +31,7 @@ def problems(text: str) -> list[str]:
     return found
 
 
-def read_everything(pmops) -> list[str]:  # noqa: ANN001
+def read_everything(pmops) -> list[str]:
     found = []
     for args in READS:
         # Lint and doctor may find problems (exit 1): only what they say is checked here.
@@ -41,12 +41,12 @@ def read_everything(pmops) -> list[str]:  # noqa: ANN001
     return found
 
 
-def test_an_empty_kb_reads_right(kb: Path, pmops) -> None:  # noqa: ANN001
+def test_an_empty_kb_reads_right(kb: Path, pmops) -> None:
     found = read_everything(pmops)
     assert not found, "\n".join(found)
 
 
-def test_one_of_each_reads_right(kb: Path, pmops) -> None:  # noqa: ANN001
+def test_one_of_each_reads_right(kb: Path, pmops) -> None:
     import json
 
     added = pmops("insight", "add", "--title", "Approvers miss requests", "--source", "interview", "--customer", "Acme",
@@ -62,7 +62,7 @@ def test_one_of_each_reads_right(kb: Path, pmops) -> None:  # noqa: ANN001
     assert not found, "\n".join(found)
 
 
-def test_the_example_kb_reads_right(example_kb: Path, pmops) -> None:  # noqa: ANN001
+def test_the_example_kb_reads_right(example_kb: Path, pmops) -> None:
     found = read_everything(pmops)
     assert not found, "\n".join(found)
 

@@ -20,10 +20,10 @@ class Boom(OSError):
     pass
 
 
-def _failing(real, n: int):  # noqa: ANN001, ANN202
+def _failing(real, n: int):
     calls = {"count": 0}
 
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args, **kwargs):
         calls["count"] += 1
         if calls["count"] == n:
             raise Boom(5, "injected I/O error")

@@ -49,7 +49,7 @@ def findings(kb: Path, *paths: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def indexed(pmops, kb: Path) -> Path:  # noqa: ANN001
+def indexed(pmops, kb: Path) -> Path:
     """A KB with one insight, its index built (so what follows is read by the catch-up)."""
     pmops("insight", "add", "--title", "Narwhal sightings", "--source", "survey")
     pmops("index")
@@ -105,7 +105,7 @@ def test_a_huge_file_is_read_no_further_than_the_size_cap(indexed: Path) -> None
     assert findings(indexed)["insights/huge.md"] == "file too large (2097152 KiB > 2048 KiB)"
 
 
-def test_a_file_name_that_is_not_utf8_is_named_and_skipped(pmops, indexed: Path) -> None:  # noqa: ANN001
+def test_a_file_name_that_is_not_utf8_is_named_and_skipped(pmops, indexed: Path) -> None:
     kb = indexed
     with open(os.fsencode(kb) + b"/" + BAD_NAME, "wb") as handle:
         handle.write(b"# Narwhal impostor\n\nnarwhal\n")

@@ -141,7 +141,7 @@ _comment = st.one_of(st.just(""), _comment_text.map(lambda c: "  # " + c))
 @settings(max_examples=200, deadline=None)
 @given(tags=st.lists(_tag, min_size=1, max_size=5, unique=True), comments=st.lists(_comment, min_size=6, max_size=6),
        block=st.booleans(), crlf=st.booleans(), at=st.integers(0, 4), new=_tag)  # fmt: skip
-def test_renaming_one_list_item_changes_its_text_alone(tags, comments, block, crlf, at, new) -> None:  # noqa: ANN001
+def test_renaming_one_list_item_changes_its_text_alone(tags, comments, block, crlf, at, new) -> None:
     at %= len(tags)
     if new in tags:
         return

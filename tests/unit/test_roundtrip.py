@@ -60,7 +60,7 @@ def test_generated_documents_round_trip(meta: dict, body: str, crlf: bool, bom: 
 
 @settings(max_examples=150, deadline=None)
 @given(meta=st.dictionaries(_key, _value, min_size=1, max_size=5), key=_key, value=_value)
-def test_setting_a_field_leaves_every_other_field_alone(meta: dict, key: str, value) -> None:  # noqa: ANN001
+def test_setting_a_field_leaves_every_other_field_alone(meta: dict, key: str, value) -> None:
     doc = documents.parse("gen.md", ("---\n" + yamlsafe.dump(meta) + "---\nbody\n").encode())
     edited = doc.with_fields({key: value})
     reread = documents.parse("gen.md", edited.to_bytes())

@@ -33,7 +33,7 @@ __all__ = ["Change", "Created", "Draft", "KnowledgeBase", "Record"]
 class KnowledgeBase(Catalog):
     """One knowledge base: a folder of markdown with pmops.yaml at its root."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         root = root.resolve()
         self.config = config.load(root)
         super().__init__(root, self.config.registry)

@@ -88,7 +88,7 @@ def record(registry: dict[str, DocType], doc: Document) -> Record:
 class Catalog(Tree):
     """A KB's documents typed by its registry, found by id, name or filters."""
 
-    def __init__(self, root: Path, registry: dict[str, DocType]):
+    def __init__(self, root: Path, registry: dict[str, DocType]) -> None:
         super().__init__(root)
         self.registry = registry
         self._all_ids: set[str] | None = None

@@ -20,7 +20,7 @@ class Tree:
     Knows nothing of document types; `records.Catalog` adds them.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         self.root = root.resolve()
 
     @cached_property

@@ -165,7 +165,7 @@ class Index:
                 return Sync(stale=True)
             rels = {self.kb.rel(p) for p in paths}
             return self._apply(rels, before, self.freshness.written(before, rels), wait=WRITER_TIMEOUT)
-        except Exception:  # noqa: BLE001 - the write succeeded; the index catches up later
+        except Exception:
             return Sync(stale=True)
         finally:
             if lock is not None:
@@ -343,7 +343,7 @@ class Index:
             found = self.backend.search(query, **options)
         except PmopsError:
             raise
-        except Exception:  # noqa: BLE001 - a damaged segment file fails in many ways: rebuild, retry once
+        except Exception:
             self.backend.close()
             if not may_rebuild:
                 raise NeedsRebuild("unreadable") from None
@@ -353,7 +353,7 @@ class Index:
                 found = self.backend.search(query, **options)
             except PmopsError:
                 raise
-            except Exception:  # noqa: BLE001 - the index was just built: the query is at fault
+            except Exception:
                 raise InvalidInput("cannot understand the query", hint=backend.QUERY_HINT) from None
         for hit in found.hits:
             hit.snippet = self._snippet(hit.path, found.matches)

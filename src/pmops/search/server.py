@@ -136,7 +136,7 @@ class Server:
             index = self.kb().index
             self.caught_up = not index.refresh(may_rebuild=False).stale
             index.search("pmops", limit=1, catch_up=False, may_rebuild=False)  # the query parser's imports
-        except Exception:  # noqa: BLE001 - a missing or damaged index: the first question finds out again
+        except Exception:
             self._kb, self.caught_up = None, False
 
     def _serve(self, listener: socket.socket, path: Path, handlers: list) -> None:
@@ -174,7 +174,7 @@ class Server:
     def _handle(self, conn: socket.socket, slots: threading.BoundedSemaphore) -> None:
         try:
             answer, go_on = self._answer(conn)
-        except Exception:  # noqa: BLE001 - no question brings the server down
+        except Exception:
             answer, go_on = {"fallback": True}, True
         finally:
             slots.release()  # before replying: the command's next question may follow at once
@@ -232,7 +232,7 @@ class Server:
             return {"fallback": True}, True
         except PmopsError as exc:
             return {"error": {"message": exc.message, "hint": exc.hint, "code": exc.exit_code}}, True
-        except Exception:  # noqa: BLE001 - the index changed under it (deleted, rebuilt…): the command searches
+        except Exception:
             self._kb, self.caught_up = None, False  # itself, and this server starts afresh
             return {"fallback": True}, True
         return {"results": results.to_wire()}, True

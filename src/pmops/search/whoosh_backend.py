@@ -126,7 +126,7 @@ class WhooshBackend:
                     return False
                 ix = whoosh.index.open_dir(str(self.folder))
                 ix.doc_count()  # reads the segments: a truncated file fails here
-            except Exception:  # noqa: BLE001 - any failure to open means: rebuild
+            except Exception:
                 return False
         self._ix = ix
         return True
@@ -156,7 +156,7 @@ class WhooshBackend:
             if len(updates) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # an import, a pull
                 options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
             writer = self._index.writer(**options)
-        except Exception:  # noqa: BLE001 - LockError: another process is writing; catch up next time
+        except Exception:
             return None
         try:
             # Delete-then-add by path, with the index as the writer's lock sees it: "not indexed

@@ -45,7 +45,7 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
         raise InvalidInput(message, hint=DATES_HINT) from None
     except PmopsError:
         raise
-    except Exception:  # noqa: BLE001 - Whoosh's parser fails in ways of its own
+    except Exception:
         raise InvalidInput("cannot understand the query", hint=QUERY_HINT) from None
     parsed = phrases_as_pairs(words)
     filters = []
@@ -111,7 +111,7 @@ def _plugins() -> tuple[type, type]:
                 return super().text_to_dt(node)
             except _BadDate:
                 raise
-            except Exception:  # noqa: BLE001 - the date parser's own failures (int() of "nons")
+            except Exception:
                 raise _BadDate(node) from None
 
         def range_to_dt(self, node: SyntaxNode) -> SyntaxNode:
@@ -119,7 +119,7 @@ def _plugins() -> tuple[type, type]:
                 return super().range_to_dt(node)
             except _BadDate:
                 raise
-            except Exception:  # noqa: BLE001
+            except Exception:
                 raise _BadDate(node) from None
 
     class GtLt(qp.GtLtPlugin):
