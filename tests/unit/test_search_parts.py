@@ -87,3 +87,17 @@ def test_results_cross_the_wire_unchanged_and_malformed_ones_do_not() -> None:
     assert Results.from_wire({**wire, "total": "3"}) is None
     assert Results.from_wire({**wire, "hits": [{**wire["hits"][0], "score": True}]}) is None
     assert Results.from_wire({k: v for k, v in wire.items() if k != "sync"}) is None
+
+
+def test_a_snippet_never_repeats_text_when_passages_touch() -> None:
+    """Two chosen passages, the first one's context reaching the second one's first word: shown
+    as one passage (each piece is a piece of the text), not with that stretch written twice."""
+    from pmops.search.results import HIT_END, HIT_START
+    from pmops.search.snippets import snippet
+
+    text = "Teams live in Slack, so the approval should meet them there; a digest email is ignored. " + (
+        "Later the approval came through the approval flow and more approval text follows here to pad. " * 3
+    )
+    shown = snippet(text, lambda word: word.lower().startswith("approv"))
+    pieces = shown.replace(HIT_START, "").replace(HIT_END, "").split(" … ")
+    assert shown and all(piece.strip() in text for piece in pieces), shown

@@ -49,8 +49,14 @@ def snippet(text: str, matches: Callable[[str], bool] | None) -> str:
         else:
             passages.append([span])
     best = sorted(passages, key=lambda p: (-len({text[a:b].lower() for a, b in p}), -len(p)))[:FRAGMENTS]
+    shown: list[list[tuple[int, int]]] = []
+    for spans in sorted(best):  # a passage its neighbour's context reaches is one with it
+        if shown and spans[0][0] < shown[-1][-1][1] + CONTEXT_CHARS:
+            shown[-1] = shown[-1] + spans
+        else:
+            shown.append(spans)
     out, end = [], 0
-    for spans in sorted(best):
+    for spans in shown:
         start = max(end, spans[0][0] - CONTEXT_CHARS)
         if out and start - end < CONTEXT_CHARS // 3:
             start = end  # a few words apart: one passage
