@@ -1,4 +1,8 @@
-"""The lossless markdown reader/writer: front-matter and body kept byte for byte."""
+"""The lossless markdown reader/writer: front-matter and body kept byte for byte.
+
+(About 400 lines: the reader and the line-editing writer check each other — every write
+is re-read and compared — so they stay in one module.)
+"""
 
 from __future__ import annotations
 

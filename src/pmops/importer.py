@@ -1,5 +1,8 @@
 """Bulk import of insights from a CSV export (a survey tool, a support desk, a spreadsheet).
 
+(Over 400 lines: reading messy CSVs, mapping columns, checking each row and writing the
+batch are one transaction whose parts share the row numbers a user is shown.)
+
 Columns map onto fields (automatically for common headers, or with --map);
 each row is validated like `insight add`; a row that fails — a bad or ambiguous
 date, more or fewer cells than the header has columns — is reported by its

@@ -5,11 +5,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase
+    from pmops.kb.records import Record
 
 DEFAULT_REVIEW_DAYS = 90
 
 
-def review_due(record) -> dt.date | None:  # noqa: ANN001 - kb.Record of a process
+def review_due(record: Record) -> dt.date | None:
     """The day a process should next be reviewed: last review + its review interval."""
     last = record.values.get("last_reviewed") or record.values.get("date")
     if not isinstance(last, dt.date):
@@ -18,7 +23,7 @@ def review_due(record) -> dt.date | None:  # noqa: ANN001 - kb.Record of a proce
     return last + dt.timedelta(days=days)
 
 
-def is_stale(record, today: dt.date) -> bool:  # noqa: ANN001
+def is_stale(record: Record, today: dt.date) -> bool:
     """Active or draft, and past its review date."""
     due = review_due(record)
     return record.values.get("status") != "retired" and due is not None and due < today
@@ -29,7 +34,7 @@ def _monthly(start: dt.date, year: int, month: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def runs_this_week(record, today: dt.date) -> bool:  # noqa: ANN001
+def runs_this_week(record: Record, today: dt.date) -> bool:
     """Whether an active process's cadence, counted from its `date`, falls in today's week (Mon–Sun)."""
     if record.values.get("status") != "active":
         return False
@@ -72,7 +77,7 @@ class Health:
         return "runs this week" if self.due else "ok"
 
 
-def listing(kb, today: dt.date, *, stale: bool = False, due: bool = False) -> list[Health]:  # noqa: ANN001
+def listing(kb: KnowledgeBase, today: dt.date, *, stale: bool = False, due: bool = False) -> list[Health]:
     """Every process with its health; `stale` / `due` keep only those."""
     rows = []
     for record in kb.select(kb.doctype("process"), date_field="last_reviewed"):
@@ -84,7 +89,7 @@ def listing(kb, today: dt.date, *, stale: bool = False, due: bool = False) -> li
     return sorted(rows, key=lambda r: (not r.stale, not r.due, r.record.title.casefold()))
 
 
-def review(kb, ref: str, today: dt.date, *, commit: bool | None = None):  # noqa: ANN001, ANN201
+def review(kb: KnowledgeBase, ref: str, today: dt.date, *, commit: bool | None = None) -> tuple[Record, str | None]:
     """Stamp `last_reviewed` and commit; returns the record and the commit."""
     record = kb.find_as(ref, "process")
     sha = kb.update(record, {"last_reviewed": today}, f'pmops: review process {record.id} "{record.title}"', commit=commit)

@@ -9,9 +9,13 @@ import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmops.documents import MAX_BYTES, content_hash
 from pmops.errors import Conflict, DocumentError, InvalidInput, LockTimeout
+
+if TYPE_CHECKING:
+    from pmops.documents import Document
 
 LOCK_TIMEOUT = 30.0
 TEMP_SUFFIX = ".pmops-tmp"  # a file being written; git-ignored by `pmops init`
@@ -215,7 +219,7 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def undo(path: Path, before, after) -> None:  # noqa: ANN001 - documents.Document | None
+def undo(path: Path, before: Document | None, after: Document | None) -> None:
     """Put back what this command changed: remove a file it created, restore one it edited.
 
     Only when the file is still what the command wrote; anything else is left alone.

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmops.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jinja2 import BaseLoader, Environment
 
 PACKAGE_DIR = Path(__file__).parent / "templates"  # inside the wheel
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "templates"  # a source checkout / editable install
@@ -19,7 +24,7 @@ def search_path(kb_root: Path | None) -> list[Path]:
     return [p for p in candidates if p.is_dir()]
 
 
-def _kb_loader(kb_root: Path):  # noqa: ANN202 - a jinja2 loader
+def _kb_loader(kb_root: Path) -> BaseLoader:
     """The KB's own templates/, read as every KB file is (store.read_file): a template that is
     a link out of the KB (`insight.md.j2 -> ~/.ssh/id_rsa`) is refused, never rendered into a
     document and committed."""
@@ -32,7 +37,7 @@ def _kb_loader(kb_root: Path):  # noqa: ANN202 - a jinja2 loader
     from pmops.errors import DocumentError
 
     class KBTemplates(BaseLoader):
-        def get_source(self, environment, template: str):  # noqa: ANN001, ANN202
+        def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
             rel = "/".join(["templates", *split_template_path(template)])
             try:
                 source = store.read_file(kb_root, rel).decode("utf-8")
@@ -55,7 +60,7 @@ def _kb_loader(kb_root: Path):  # noqa: ANN202 - a jinja2 loader
 
 
 @lru_cache(maxsize=4)
-def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | None = None):  # noqa: ANN202 - jinja2, lazily
+def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | None = None) -> Environment:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
