@@ -92,8 +92,8 @@ def status(record: Record) -> RunStatus:
     return RunStatus(record, sum(i.done for i in run_items), len(run_items), [i for i in run_items if not i.done])
 
 
-def statuses(kb: KnowledgeBase, ref: str | None = None) -> list[RunStatus]:
-    """One run's status, or every run's (newest first)."""
+def statuses(kb: KnowledgeBase, ref: str | None = None, *, archived: bool | None = False) -> list[RunStatus]:
+    """One run's status, or every run's (newest first; archived ones as Catalog.select says)."""
     if ref is not None:
         return [status(find_run(kb, ref))]
-    return [status(r) for r in kb.select(kb.doctype("checklist"), date_field="started")]
+    return [status(r) for r in kb.select(kb.doctype("checklist"), date_field="started", archived=archived)]

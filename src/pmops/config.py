@@ -95,7 +95,7 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
     """The built-in types, with a KB's extra fields applied and its own types added."""
     registry = {t.name: t for t in doctypes.BUILTIN}
     if types_spec in (None, ""):
-        return registry
+        return {name: doctypes.with_archived(doctype) for name, doctype in registry.items()}
     if not isinstance(types_spec, dict):
         raise ConfigError(f"{FILENAME}: 'types' must map type names to their settings")
     for name, spec in types_spec.items():
@@ -140,7 +140,7 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
                     f"{FILENAME}: 'types.{doctype.name}.fields.{fld.name}.refers' is '{fld.refers}', not a type",
                     hint=f"types: {', '.join(registry)}",
                 )
-    return registry
+    return {name: doctypes.with_archived(doctype) for name, doctype in registry.items()}
 
 
 # What `lint.rules` in pmops.yaml may set for a rule; read by `pmops lint`, which knows the rule ids.

@@ -14,6 +14,18 @@ if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
 
 
+def adr_sections(context: str | None = None, options: list[str] = (), consequences: str | None = None) -> dict:  # type: ignore[assignment]
+    """The decision template's sections from a command line: text kept as given, empty ones
+    left to the template's prompts; refused (exit 2) with a NUL or an empty --option."""
+    for name, text in (("--context", context), ("--consequences", consequences), *(("--option", o) for o in options)):
+        if text is not None and "\0" in text:
+            raise InvalidInput(f"{name}: contains a NUL character")
+    if any(not o.strip() for o in options):
+        raise InvalidInput("--option: an option is empty")
+    return {"context": (context or "").strip(), "options": [" ".join(o.split()) for o in options],
+            "consequences": (consequences or "").strip()}  # fmt: skip
+
+
 def find_decision(kb: KnowledgeBase, ref: str) -> Record:
     return kb.find_as(ref, "decision")
 

@@ -414,3 +414,21 @@ METRIC = DocType(
 )
 
 BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC)
+
+# The status of a document kept for the record (`pmops archive`): hidden from listings, search
+# and reports unless asked for (--all, --archived). Every writable type can take it.
+ARCHIVED = "archived"
+
+
+def with_archived(doctype: DocType) -> DocType:
+    """The type with `archived` among its statuses; a type without a `status` field gets one
+    whose only choice is `archived` (its documents are live while they have none)."""
+    if not doctype.writable:
+        return doctype
+    status = doctype.field("status")
+    if status is None:
+        added = Field("status", "choice", choices=(ARCHIVED,), help="archived: kept for the record, hidden from lists")
+        return doctype.with_fields({"status": added})
+    if status.kind != "choice" or not status.choices or ARCHIVED in status.choices:
+        return doctype
+    return doctype.with_fields({"status": replace(status, choices=(*status.choices, ARCHIVED))})

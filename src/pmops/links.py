@@ -348,3 +348,40 @@ def graph(kb: KnowledgeBase, record: Record) -> Graph:
             elif resolver.resolve(other.path, link.target) == record.path:
                 back.append((other, link))
     return Graph(out, back)
+
+
+def retarget(record: Record, old: str, new: str) -> str | None:
+    """The body of `record` with its relative markdown links to the file `old` pointing to `new`
+    (KB-relative paths), anchors and everything else kept; None when it has no such link.
+    Only lines a reader sees are looked at (as `outgoing` does), and only the links' targets change."""
+    folder = record.path.rpartition("/")[0]
+    lines = record.doc.body.splitlines(keepends=True)
+    seen = {index for index, _ in bodies.prose(record.doc.body)}
+    target = posixpath.relpath(new, folder or ".")
+    changed = False
+
+    def swap(m: re.Match[str]) -> str:
+        nonlocal changed
+        written = m.group(1)
+        path, mark, rest = _split_target(written)
+        if not path or ":" in path or path.startswith(("/", "<")) or "{" in path:
+            return m.group(0)
+        if normal(f"{folder}/{path}" if folder else path) != old:
+            return m.group(0)
+        changed = True
+        written_target = "./" + target if path.startswith("./") and not target.startswith(".") else target
+        start, end = m.span(1)
+        whole = m.group(0)
+        base = m.start()
+        return whole[: start - base] + written_target + mark + rest + whole[end - base :]
+
+    for index in sorted(seen):
+        if index < len(lines):
+            lines[index] = _MD_LINK.sub(swap, lines[index])
+    return "".join(lines) if changed else None
+
+
+def _split_target(written: str) -> tuple[str, str, str]:
+    """`a.md#x` → ('a.md', '#', 'x'); the path, then what follows it (an anchor or a query)."""
+    cut = min((i for i in (written.find("#"), written.find("?")) if i >= 0), default=-1)
+    return (written, "", "") if cut < 0 else (written[:cut], written[cut], written[cut + 1 :])

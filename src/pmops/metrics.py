@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pmops import dates
 from pmops.documents import RawFile
 from pmops.errors import DocumentError, InvalidInput
+from pmops.kb.records import shown
 from pmops.kb.transaction import Change
 
 if TYPE_CHECKING:
@@ -205,10 +206,10 @@ def view(kb: KnowledgeBase, name: str, today: dt.date | None = None) -> MetricVi
     return _view(kb, find_metric(kb, name), list(kb.records(kb.doctype("metric"))), today or dt.date.today())
 
 
-def views(kb: KnowledgeBase, today: dt.date | None = None) -> list[MetricView]:
-    """Every metric on a day, by name."""
+def views(kb: KnowledgeBase, today: dt.date | None = None, archived: bool | None = False) -> list[MetricView]:
+    """Every metric on a day, by name (archived ones as Catalog.select says)."""
     records = sorted(kb.records(kb.doctype("metric")), key=lambda r: r.title.casefold())
-    return [_view(kb, r, records, today or dt.date.today(), listing=True) for r in records]
+    return [_view(kb, r, records, today or dt.date.today(), listing=True) for r in shown(records, archived)]
 
 
 def _view(kb: KnowledgeBase, record: Record, metrics: list[Record], today: dt.date, *, listing: bool = False) -> MetricView:

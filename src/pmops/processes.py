@@ -26,7 +26,7 @@ def review_due(record: Record) -> dt.date | None:
 def is_stale(record: Record, today: dt.date) -> bool:
     """Active or draft, and past its review date."""
     due = review_due(record)
-    return record.values.get("status") != "retired" and due is not None and due < today
+    return record.values.get("status") not in ("retired", "archived") and due is not None and due < today
 
 
 def _monthly(start: dt.date, year: int, month: int) -> dt.date:
@@ -70,17 +70,24 @@ class Health:
 
     @property
     def health(self) -> str:
-        if self.record.values.get("status") == "retired":
-            return "retired"
+        if self.record.values.get("status") in ("retired", "archived"):
+            return str(self.record.values["status"])
         if self.stale:
             return f"stale since {self.review_due}"
         return "runs this week" if self.due else "ok"
 
 
-def listing(kb: KnowledgeBase, today: dt.date, *, stale: bool = False, due: bool = False) -> list[Health]:
-    """Every process with its health; `stale` / `due` keep only those."""
+def listing(
+    kb: KnowledgeBase,
+    today: dt.date,
+    *,
+    stale: bool = False,
+    due: bool = False,
+    archived: bool | None = False,
+) -> list[Health]:
+    """Every process with its health; `stale` / `due` keep only those; archived ones as Catalog.select says."""
     rows = []
-    for record in kb.select(kb.doctype("process"), date_field="last_reviewed"):
+    for record in kb.select(kb.doctype("process"), date_field="last_reviewed", archived=archived):
         when = review_due(record)
         row = Health(record, when.isoformat() if when else None, is_stale(record, today), runs_this_week(record, today))
         if (stale and not row.stale) or (due and not row.due):

@@ -219,11 +219,32 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def undo(path: Path, before: Document | None, after: Document | None) -> None:
-    """Put back what this command changed: remove a file it created, restore one it edited.
+def remove(path: Path, *, expected_sha: str) -> None:
+    """Remove the file at `path`, refusing when it is not exactly what was read (a link, or a file
+    changed since). `undo` puts it back."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        raise Conflict(f"{path}: was removed since it was read; nothing was written", hint="run the command again") from None
+    if stat.S_ISLNK(mode):
+        raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
+    current = _read_at_most(os.fspath(path), MAX_BYTES)[0] if stat.S_ISREG(mode) else None
+    if current is None or content_hash(current) != expected_sha:
+        raise Conflict(f"{path}: changed on disk since it was read; nothing was written", hint="run the command again")
+    path.unlink()
+    _fsync_dir(path.parent)
 
-    Only when the file is still what the command wrote; anything else is left alone.
+
+def undo(path: Path, before: Document | None, after: Document | None) -> None:
+    """Put back what this command changed: remove a file it created, restore one it edited or
+    removed.
+
+    Only when the file is still what the command left; anything else is left alone.
     """
+    if after is None:  # removed: back, unless something took its place meanwhile
+        if not os.path.lexists(path):
+            atomic_write(path, before.to_bytes())
+        return
     try:
         if _read_at_most(os.fspath(path), len(after.to_bytes()))[0] != after.to_bytes():
             return

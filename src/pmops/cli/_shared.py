@@ -138,6 +138,15 @@ def about(doctype: DocType, name: str, what: str = "", *, choices: tuple[str, ..
     return text + (f" {then}" if then else "") + "."
 
 
+def archived_option(all_: bool, archived: bool) -> bool | None:
+    """--all / --archived as Catalog.select takes them: live only (False), all (None), archived only (True)."""
+    if all_ and archived:
+        raise InvalidInput("give --all or --archived, not both")
+    return True if archived else None if all_ else False
+
+
+AllOpt = Annotated[bool, typer.Option("--all", help="Archived documents too.")]
+ArchivedOpt = Annotated[bool, typer.Option("--archived", help="Only archived documents.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
 DocRef = Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")]

@@ -64,6 +64,8 @@ def tick(
 def status(
     ctx: typer.Context,
     run: Annotated[str | None, typer.Argument(metavar="[RUN_ID]", help="One run (default: every run).")] = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Show done/total for every run, or one run's open items in order.
@@ -74,7 +76,7 @@ def status(
     """
     from pmops import checklists
 
-    runs = checklists.statuses(_shared.state(ctx).kb(), run)
+    runs = checklists.statuses(_shared.state(ctx).kb(), run, archived=_shared.archived_option(all_, archived))
     if json_out:
         _shared.print_json([
             {**r.record.to_json(), "done": r.done, "total": r.total,

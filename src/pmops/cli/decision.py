@@ -26,21 +26,31 @@ def add(
     area: Annotated[str | None, typer.Option("--area", help="The product area.")] = None,
     tag: TagOpt = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When (default: today).")] = None,
+    context: Annotated[str | None, typer.Option("--context", metavar="TEXT", help="The Context section: the problem and what we know.")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", metavar="TEXT", help="An option considered (repeatable, in order).")] = None,
+    consequences: Annotated[str | None, typer.Option("--consequences", metavar="TEXT", help="The Consequences section.")] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Record a decision, citing the insights that justify it.
 
+    --context, --option and --consequences fill the ADR's sections (the template's
+    prompts stay only in the sections not given).
+
     Example:
 
         pmops decision add --title "Approve from Slack" --status accepted \\
-            --evidence ins-260203 --evidence ins-260114 --decider "Ada Brooks"
+            --evidence ins-260203 --evidence ins-260114 --decider "Ada Brooks" \\
+            --context "Approvers live in Slack" --option "Slack app" --option "Email links"
     """
     kb = _shared.state(ctx).kb()
     values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date}  # fmt: skip
     _shared.ask_missing(kb.doctype("decision"), values)
-    common.created(kb.create("decision", values, commit=False if no_commit else None), json_out)
+    from pmops import decisions
+
+    sections = decisions.adr_sections(context, option or [], consequences)
+    common.created(kb.create("decision", values, commit=False if no_commit else None, extra_context=sections), json_out)
 
 
 @app.command("list")
@@ -48,6 +58,8 @@ def list_(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option("--status", help=about(DECISION, "status", "only this status"))] = None,
     area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List decisions, newest first.
@@ -60,7 +72,7 @@ def list_(
     doctype = kb.doctype("decision")
     if status is not None and status not in doctype.field("status").choices:
         raise InvalidInput(f"--status: '{status}' is not one of: {', '.join(doctype.field('status').choices)}")
-    records = kb.select(doctype, {"status": status, "area": area})
+    records = kb.select(doctype, {"status": status, "area": area}, archived=_shared.archived_option(all_, archived))
     common.listing(records, doctype.summary, json_out)
 
 

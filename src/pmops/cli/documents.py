@@ -58,6 +58,8 @@ def list_(
     pairs: Annotated[list[str] | None, typer.Argument(metavar="[FIELD=VALUE]...", help="Only documents with these values (a list field: among them).")] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Dated on or after this day.")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Dated on or before this day.")] = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List the documents of any type, newest first, with the columns its registry row names.
@@ -72,7 +74,8 @@ def list_(
     doctype = kb.doctype(type_name)
     where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
     since_day, until_day = _shared.parse_date_option(since, "--since"), _shared.parse_date_option(until, "--until")
-    common.listing(kb.select(doctype, where, since=since_day, until=until_day), doctype.summary, json_out)
+    chosen = kb.select(doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived))
+    common.listing(chosen, doctype.summary, json_out)
 
 
 def register(app: typer.Typer) -> None:

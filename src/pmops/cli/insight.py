@@ -74,6 +74,8 @@ def list_(
     area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="On or after this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="On or before this date.")] = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List insights, newest first, filtered by tag, source, segment, area and date.
@@ -89,6 +91,7 @@ def list_(
         {"tags": tag, "source": source, "segment": segment, "area": area},
         since=_shared.parse_date_option(since, "--since"),
         until=_shared.parse_date_option(until, "--until"),
+        archived=_shared.archived_option(all_, archived),
     )
     common.listing(records, doctype.summary, json_out)
 

@@ -46,7 +46,13 @@ def add(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt = False) -> None:
+def list_(
+    ctx: typer.Context,
+    today: _shared.TodayOpt = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
     """List metrics with their latest value, status against target (stale ones flagged), owner and unit.
 
     Example:
@@ -55,7 +61,7 @@ def list_(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt 
     """
     from pmops import metrics
 
-    found = metrics.views(_shared.state(ctx).kb(), _shared.today_option(today))
+    found = metrics.views(_shared.state(ctx).kb(), _shared.today_option(today), _shared.archived_option(all_, archived))
     if json_out:
         _shared.print_json([{**v.record.to_json(), **v.figures()} for v in found])
     else:

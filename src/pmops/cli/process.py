@@ -44,6 +44,8 @@ def list_(
     stale: Annotated[bool, typer.Option("--stale", help="Only processes past their review date.")] = False,
     due: Annotated[bool, typer.Option("--due", help="Only processes whose cadence says they run this week.")] = False,
     today: TodayOpt = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List processes with their owner, cadence, review date and health.
@@ -56,7 +58,7 @@ def list_(
 
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
-    rows = processes.listing(kb, day, stale=stale, due=due)
+    rows = processes.listing(kb, day, stale=stale, due=due, archived=_shared.archived_option(all_, archived))
     if json_out:
         _shared.print_json([{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows])
     else:

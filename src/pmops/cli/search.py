@@ -19,6 +19,8 @@ def search(
     tag: Annotated[str | None, typer.Option("--tag", help="Only documents with this tag.")] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Search every document of the KB, best matches first.
@@ -26,7 +28,8 @@ def search(
     All words must match; stemming finds "priced" for "pricing". Also: "a phrase",
     OR, NOT, prefix*, and fields such as tag:pricing, type:decision,
     segment:enterprise, area:billing, source:interview, author:priya,
-    date:2026-03 or date:[2026-01-01 to 2026-03-31].
+    date:2026-03 or date:[2026-01-01 to 2026-03-31]. Archived documents are left
+    out unless --all (or --archived, or status:archived) asks for them.
 
     Example:
 
@@ -35,7 +38,8 @@ def search(
     from pmops.search import client
 
     state = _shared.state(ctx)
-    options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit}
+    options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,
+               "archived": _shared.archived_option(all_, archived)}  # fmt: skip
     pending = client.ask(state.kb_path, query, **options)
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
     results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)

@@ -44,7 +44,9 @@ def add(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+def list_(
+    ctx: typer.Context, all_: _shared.AllOpt = False, archived: _shared.ArchivedOpt = False, json_out: JsonOpt = False
+) -> None:
     """List the tools with their category, status, owner, cost and renewal.
 
     Example:
@@ -53,7 +55,8 @@ def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("tool")
-    records = sorted(kb.records(doctype), key=lambda r: (str(r.values.get("category")), r.title.casefold()))
+    chosen = kb.select(doctype, archived=_shared.archived_option(all_, archived))
+    records = sorted(chosen, key=lambda r: (str(r.values.get("category")), r.title.casefold()))
     common.listing(records, doctype.summary, json_out)
 
 

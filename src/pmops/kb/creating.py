@@ -73,25 +73,34 @@ def prepare(
         fld = doctype.field(name) or Field(name)
         if _empty(raw):
             continue
-        try:
-            value = fld.convert(raw)
-        except ValueError as exc:
-            raise InvalidInput(f"{name}: {exc}", hint=_choices_hint(fld)) from None
-        if fld.past and dates.after(value, today):
-            raise InvalidInput(f"{name}: {value} is after today ({today})", hint="write the day it was heard or seen")
-        if isinstance(value, str):
-            value = value.strip()
-            if "\0" in value:
-                raise InvalidInput(f"{name}: contains a NUL character")
-        if fld.kind == "tags":
-            value, tag_notes, new = _resolve_tags(kb, value, new_tags)
-            notes += tag_notes
-            added += new
-        meta[name] = value
+        meta[name], field_notes, new = convert(kb, fld, raw, today=today, new_tags=new_tags)
+        notes += field_notes
+        added += new
     order = [f.name for f in doctype.fields]
     ordered = {k: meta[k] for k in order if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
     return ordered, notes, added
+
+
+def convert(
+    kb: KnowledgeBase, fld: Field, raw: Any, *, today: dt.date, new_tags: bool = False
+) -> tuple[Any, list[str], list[str]]:
+    """One field's value as a command line gives it, converted and checked by the registry:
+    (the value, notes for the user, tags to add to the taxonomy). What create and `pmops set`
+    both do with a value; InvalidInput names the field."""
+    try:
+        value = fld.convert(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{fld.name}: {exc}", hint=_choices_hint(fld)) from None
+    if fld.past and dates.after(value, today):
+        raise InvalidInput(f"{fld.name}: {value} is after today ({today})", hint="write the day it was heard or seen")
+    if isinstance(value, str):
+        value = value.strip()
+        if "\0" in value:
+            raise InvalidInput(f"{fld.name}: contains a NUL character")
+    if fld.kind == "tags":
+        return _resolve_tags(kb, value, new_tags)
+    return value, [], []
 
 
 def _default(kb: KnowledgeBase, spec: str, today: dt.date) -> str:
@@ -216,8 +225,7 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
     for fld in doctype.fields:
         given = values.get(fld.name)
         if fld.refers and fld.kind in ("ref", "refs") and not _empty(given):
-            found = [_referenced(kb, fld, str(ref)) for ref in (given if isinstance(given, list) else [given])]
-            values[fld.name] = list(dict.fromkeys(found)) if fld.is_list else found[0]
+            values[fld.name] = resolve_references(kb, fld, given)
     for fld in doctype.fields:
         if fld.initial and values.get(fld.name) is not None and values[fld.name] not in fld.initial:
             raise InvalidInput(f"{_option(fld)}: a new {doctype.name} is {either(fld.initial)}")
@@ -225,6 +233,13 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
     if doctype.unique_titles and title and kb.named(doctype.name, title):
         raise Conflict(f"{a(doctype.name)} named '{title}' {doctype.duplicate}")
     return values
+
+
+def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:
+    """A reference field's value (a field with `refers`) with each reference resolved to a full id:
+    what create and `pmops set` do with one."""
+    found = [_referenced(kb, fld, str(ref)) for ref in (given if isinstance(given, list) else [given])]
+    return list(dict.fromkeys(found)) if fld.is_list else found[0]
 
 
 def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pmops import bodies, taxonomy, yamlsafe
-from pmops.doctypes import PAGE, DocType, Field
+from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
@@ -54,6 +54,16 @@ class Record:
         if body:
             data["body"] = self.doc.body
         return yamlsafe.plain(data)
+
+
+def is_archived(record: Record) -> bool:
+    """Whether a document was archived (`pmops archive`): kept, but out of lists, search and reports."""
+    return record.doctype.writable and record.values.get("status") == ARCHIVED
+
+
+def shown(records: Iterable[Record], archived: bool | None = False) -> list[Record]:
+    """The records a listing shows: the live ones (`archived` False), the archived ones (True), or all (None)."""
+    return [r for r in records if archived is None or is_archived(r) == archived]
 
 
 def type_of(registry: dict[str, DocType], doc: Document) -> DocType:
@@ -204,13 +214,21 @@ class Catalog(Tree):
         since: dt.date | None = None,
         until: dt.date | None = None,
         date_field: str = "date",
+        archived: bool | None = False,
     ) -> list[Record]:
-        """Documents of a type matching every filter (list fields: any element), newest first."""
+        """Documents of a type matching every filter (list fields: any element), newest first.
+
+        Archived ones are left out (`archived` False), or are all there is (True), or are
+        kept among the others (None); a filter on `status: archived` asks for them."""
         if (since or until) and doctype.field(date_field) is None:
             raise InvalidInput(f"--since and --until need a date: {doctype.plural} have no '{date_field}' field")
         wanted = {k: _norm_filter(doctype.field(k), v) for k, v in (where or {}).items() if v}
+        if wanted.get("status") == ARCHIVED and archived is False:
+            archived = None
         chosen = []
         for rec in self.records(doctype):
+            if archived is not None and is_archived(rec) != archived:
+                continue
             if not all(_matches(rec.values.get(k), v) for k, v in wanted.items()):
                 continue
             when = rec.values.get(date_field)

@@ -26,29 +26,40 @@ INDEX_IN_BACKGROUND_FROM = 1_000  # files a write leaves to a background `pmops 
 
 @dataclass(frozen=True)
 class Change:
-    """One file a write puts on disk: the content as read (None: a new file), and the new one.
+    """One file a write puts on disk: the content as read (None: a new file), and the new one
+    (None: the file is removed, as `git rm` does).
 
-    `before` is what makes the write safe: the file is replaced only while it still holds
-    exactly that, and a failed write puts it back.
+    `before` is what makes the write safe: the file is replaced or removed only while it still
+    holds exactly that, and a failed write puts it back.
     """
 
     path: Path
     before: Document | RawFile | None
-    after: Document | RawFile
+    after: Document | RawFile | None
 
     @classmethod
     def new(cls, path: Path, after: Document | RawFile) -> Change:
         return cls(path, None, after)
 
+    @classmethod
+    def removal(cls, path: Path, before: Document | RawFile) -> Change:
+        return cls(path, before, None)
+
     @property
     def created(self) -> bool:
         return self.before is None
+
+    @property
+    def removed(self) -> bool:
+        return self.after is None
 
 
 def write(
     kb: KnowledgeBase, changes: list[Change], message: str, *, commit: bool | None, unfinished: list[Path] | None = None
 ) -> str | None:
-    """Write documents atomically under the KB lock, then commit exactly those paths.
+    """Write (or remove) documents atomically under the KB lock, then commit exactly those paths
+    (a removed path is committed as removed, a rename as the removal and the new file: git
+    sees the rename, and `git log --follow` follows it).
 
     `unfinished` are files already on disk that a killed command wrote but never
     committed, to commit with these. Returns the commit sha, or None when commits are
@@ -100,6 +111,11 @@ def _write_files(changes: list[Change]) -> list[Path]:
     try:
         for change in changes:
             before = change.before
+            if change.after is None:
+                assert before is not None, "a file removed is one that was read"
+                store.remove(change.path, expected_sha=before.sha)
+                written.append(change.path)
+                continue
             durable = before is not None or not batch
             store.atomic_write(change.path, change.after.to_bytes(), expected_sha=before.sha if before else None, durable=durable)
             written.append(change.path)

@@ -75,8 +75,9 @@ class Backend(Protocol):
         ...
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
-               limit: int) -> Found:  # fmt: skip
-        """The best `limit` matches of `query` (pmops' query language), within the filters."""
+               limit: int, archived: bool | None = False) -> Found:  # fmt: skip
+        """The best `limit` matches of `query` (pmops' query language), within the filters;
+        documents whose status is `archived` left out (`archived` False), alone (True) or kept (None)."""
         ...
 
 

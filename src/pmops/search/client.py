@@ -46,6 +46,7 @@ def search(
     tag: str | None = None,
     since: dt.date | None = None,
     limit: int = 20,
+    archived: bool | None = False,
     pending: Pending | None = None,
     progress: Callable[[], AbstractContextManager[Progress | None]] | None = None,
 ) -> Results:
@@ -57,7 +58,8 @@ def search(
         return results
     kb = open_kb()
     with (progress() if progress else contextlib.nullcontext()) as bar:
-        results = kb.index.search(query, doc_type=doc_type, tag=tag, since=since, limit=limit, progress=bar)
+        results = kb.index.search(query, doc_type=doc_type, tag=tag, since=since, limit=limit, archived=archived,
+                                  progress=bar)
     if wanted(kb.config.search_server, results.sync.documents):
         start(kb.root, kb.state_dir / "server.log")
     return results

@@ -319,6 +319,7 @@ class Index:
         tag: str | None = None,
         since: dt.date | None = None,
         limit: int = 20,
+        archived: bool | None = False,
         progress: Progress | None = None,
         catch_up: bool = True,
         may_rebuild: bool = True,
@@ -333,7 +334,7 @@ class Index:
         if limit < 1:
             raise InvalidInput("--limit must be at least 1")
         sync = self.refresh(progress, may_rebuild=may_rebuild) if catch_up else None
-        options: dict[str, Any] = {"doc_type": doc_type, "tag": tag, "since": since, "limit": limit}
+        options: dict[str, Any] = {"doc_type": doc_type, "tag": tag, "since": since, "limit": limit, "archived": archived}
         if not self.backend.open():  # corrupted between refresh and open (or by a concurrent rebuild): once more
             if not may_rebuild:
                 raise NeedsRebuild("unreadable")

@@ -223,6 +223,7 @@ class Server:
                     self.caught_up = not sync.stale
             results = kb.index.search(
                 request["query"], doc_type=request.get("doc_type"), tag=request.get("tag"), since=since,
+                archived=request.get("archived", False),
                 limit=int(request.get("limit") or 20), catch_up=False, may_rebuild=False,
             )  # fmt: skip
             if sync is not None:

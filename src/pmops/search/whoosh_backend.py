@@ -198,15 +198,15 @@ class WhooshBackend:
             raise
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
-               limit: int) -> Found:  # fmt: skip
-        return reading(self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit))
+               limit: int, archived: bool | None = False) -> Found:  # fmt: skip
+        return reading(self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit, archived))
 
 
 def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
-            limit: int) -> Found:  # fmt: skip
+            limit: int, archived: bool | None = False) -> Found:  # fmt: skip
     from pmops.search import whoosh_query
 
-    words, parsed = whoosh_query.parse(searcher.schema, query, doc_type, tag, since)
+    words, parsed = whoosh_query.parse(searcher.schema, query, doc_type, tag, since, archived)
     found = searcher.search(parsed, limit=limit)
     # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
     # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
@@ -220,7 +220,7 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
 
         def finds(text: str) -> bool:
             try:
-                return not searcher.search(whoosh_query.parse(searcher.schema, text, doc_type, tag, since)[1], limit=1).is_empty()
+                return not searcher.search(whoosh_query.parse(searcher.schema, text, doc_type, tag, since, archived)[1], limit=1).is_empty()
             except InvalidInput:
                 return False
 

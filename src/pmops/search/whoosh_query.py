@@ -23,11 +23,16 @@ if TYPE_CHECKING:
     from whoosh.query import Query
 
 _DATE_CLAUSE = r"(?<![\w]){fields}:\s*(\[[^\]]*\]|\S+)"  # a date field's clause (the fields filled in)
+_ASKS_ARCHIVED = re.compile(r"(?<![\w])status:\s*archived\b", re.IGNORECASE)
+ARCHIVED = "archived"  # pmops.doctypes.ARCHIVED (the search core imports nothing of the registry)
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
-def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None) -> tuple[Query, Query]:
-    """(the words as parsed, the query to run: phrases read from pairs, the options as filters)."""
+def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
+          archived: bool | None = False) -> tuple[Query, Query]:  # fmt: skip
+    """(the words as parsed, the query to run: phrases read from pairs, the options as filters).
+    Archived documents (status archived) are filtered out unless `archived` is None (all) or
+    True (only them), or the query asks for them (status:archived)."""
     from pmops import taxonomy
 
     wq = load().query
@@ -55,6 +60,11 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
         filters.append(wq.Term("tags", taxonomy.normalise(tag)))
     if since:
         filters.append(wq.DateRange("date", dt.datetime.combine(since, dt.time()), None))
+    if archived is False and _ASKS_ARCHIVED.search(query):
+        archived = None
+    if archived is not None and "status" in schema:
+        only = wq.Term("status", ARCHIVED)
+        filters.append(only if archived else wq.Not(only))
     return words, (wq.And([parsed, *filters]) if filters else parsed)
 
 

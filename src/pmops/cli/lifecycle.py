@@ -1,0 +1,151 @@
+"""`pmops set`, `archive`, `rm`, `mv` and `edit`: a document's life after it was created, any type."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pmops.cli import _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+
+if TYPE_CHECKING:
+    from pmops.lifecycle import Outcome
+
+RefArg = Annotated[str, typer.Argument(metavar="REF", help="A document id, a unique prefix of one, or a path.")]
+
+
+def set_(
+    ctx: typer.Context,
+    ref: RefArg,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="FIELD=VALUE...", help="Fields to change (a list field: each value, repeated); FIELD= removes one."
+        ),
+    ] = None,
+    add_tag: Annotated[
+        list[str] | None, typer.Option("--add-tag", metavar="TAG", help="Add a tag (repeatable).")
+    ] = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option("--remove-tag", metavar="TAG", help="Remove a tag (repeatable).")
+    ] = None,
+    new_tag: Annotated[
+        bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")
+    ] = False,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Change fields of any document from the command line; only their lines change, in one commit.
+
+    Values are checked as when the document is created (choices, dates, tags).
+    Nothing differs from the file: nothing is written ("nothing changed", exit 0).
+
+    Example:
+
+        pmops set prc-260110 owner="Ada Brooks" cadence=monthly --add-tag pricing
+    """
+    from pmops import lifecycle
+
+    kb = _shared.state(ctx).kb()
+    outcome = lifecycle.set_fields(kb, ref, assignments or [], add_tags=add_tag or [], remove_tags=remove_tag or [],
+                                   new_tags=new_tag, commit=False if no_commit else None)  # fmt: skip
+    _report(outcome, json_out)
+
+
+def archive(ctx: typer.Context, ref: RefArg, no_commit: NoCommitOpt = False, json_out: JsonOpt = False) -> None:
+    """Archive a document: status archived, kept in the KB and in git, hidden from lists, search and reports.
+
+    Listings and search show archived documents with --all (or only them with
+    --archived); `pmops set REF status=…` brings one back.
+
+    Example:
+
+        pmops archive ins-260114
+    """
+    from pmops import lifecycle
+
+    _report(lifecycle.archive(_shared.state(ctx).kb(), ref, commit=False if no_commit else None), json_out)
+
+
+def rm(
+    ctx: typer.Context,
+    ref: RefArg,
+    force: Annotated[bool, typer.Option("--force", help="Remove it even though other documents link to it.")] = False,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Remove a document (git rm, one commit); refused while other documents link to it.
+
+    Exit 1 naming the documents that link to it, unless --force (their links then
+    break, and pmops lint lists them). Git keeps its history.
+
+    Example:
+
+        pmops rm ins-260114
+    """
+    from pmops import lifecycle
+
+    outcome = lifecycle.remove(_shared.state(ctx).kb(), ref, force=force, commit=False if no_commit else None)
+    _report(outcome, json_out)
+
+
+def mv(
+    ctx: typer.Context,
+    ref: RefArg,
+    title: Annotated[
+        str, typer.Argument(metavar="TITLE", help="The new title (a tool's, a metric's or a person's name).")
+    ],
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Retitle a document and rename its file to match; the id never changes, links keep working.
+
+    Relative links to the old file name in other documents are rewritten in the
+    same commit (links by id need nothing); git sees the rename (git log --follow).
+
+    Example:
+
+        pmops mv dec-260301 "Approve invoices from Slack and Teams"
+    """
+    from pmops import lifecycle
+
+    outcome = lifecycle.move(_shared.state(ctx).kb(), ref, title, commit=False if no_commit else None)
+    _report(outcome, json_out)
+
+
+_DONE = {"set": "Set {fields} of", "archive": "Archived", "rm": "Removed", "mv": "Renamed", "edit": "Saved"}
+
+
+def _report(outcome: Outcome, json_out: bool) -> None:
+    """One line for people (notes on stderr), or the outcome's JSON."""
+    for message in outcome.notes:
+        _shared.note(message)
+    if json_out:
+        _shared.print_json(outcome.to_json())
+        return
+    out = _shared.console()
+    record = outcome.record
+    name = _shared.safe(record.id or record.path)
+    if outcome.nothing:
+        out.print(f"Nothing changed: {name} already says that.", soft_wrap=True)
+        return
+    done = _DONE[outcome.action].format(fields=", ".join(outcome.changed))
+    committed = " (not committed)" if outcome.commit is None else f" (commit {outcome.commit[:10]})"
+    if outcome.action == "mv":
+        where = f"{_shared.safe(outcome.previous)} → {_shared.safe(record.path)}"
+        rewritten = f"; links rewritten in {', '.join(map(_shared.safe, outcome.changed))}" if outcome.changed else ""
+        out.print(f"{done} {record.type} [bold cyan]{name}[/bold cyan]: {where}{rewritten}{committed}", soft_wrap=True)
+        return
+    was = f" (was {_shared.safe(outcome.previous)})" if outcome.action == "archive" and outcome.previous else ""
+    out.print(
+        f"{done} {record.type} [bold cyan]{name}[/bold cyan]{was} → {_shared.safe(record.path)}{committed}",
+        soft_wrap=True,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("set")(set_)
+    app.command()(archive)
+    app.command()(rm)
+    app.command()(mv)

@@ -1,0 +1,298 @@
+"""The document lifecycle after creation, for every type by the registry: fields set from the
+command line, archive, remove, rename; each one write (KnowledgeBase.write) and one commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from pmops import ids, links, taxonomy
+from pmops.doctypes import ARCHIVED, Field
+from pmops.errors import Conflict, InvalidInput, PmopsError
+from pmops.kb import creating
+from pmops.kb.records import is_archived
+from pmops.kb.transaction import Change
+from pmops.text import a, count
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
+SHOWN = 5  # documents named in a message before "… N more"
+
+
+@dataclass
+class Outcome:
+    """What a lifecycle command did, for the command to report."""
+
+    action: str  # set, archive, rm, mv, edit
+    record: Record  # the document as written (as it was, for rm)
+    commit: str | None  # None: nothing committed (commits off, or nothing changed)
+    changed: list[str] = field(default_factory=list)  # fields changed (set, edit), or other files (mv)
+    previous: str | None = None  # the status before an archive, the path before a move
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def nothing(self) -> bool:
+        """Nothing changed: no file was written."""
+        return not self.changed and self.action in ("set", "edit")
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.record.id or self.record.path, "path": self.record.path,
+                                "action": self.action, "commit": self.commit}  # fmt: skip
+        if self.action in ("set", "edit"):
+            data["changed"] = self.changed
+        elif self.action == "archive":
+            data["status_before"] = self.previous
+        elif self.action == "mv":
+            data.update({"from": self.previous, "title": self.record.title, "links_rewritten": self.changed})
+        return data
+
+
+def listed(names: list[str], most: int = SHOWN) -> str:
+    """'a, b, c' — at most `most` names, then '… N more'."""
+    shown = ", ".join(names[:most])
+    return shown + (f" … {len(names) - most} more" if len(names) > most else "")
+
+
+def _writable(record: Record, doing: str) -> None:
+    if not record.doctype.writable:
+        raise Conflict(
+            f"{record.path} is a page, not a pmops document; pmops does not {doing} it",
+            hint="edit it with your editor and commit it with git",
+        )
+
+
+def _name(record: Record) -> str:
+    return record.id or record.path
+
+
+def _message(verb: str, record: Record, extra: str = "") -> str:
+    title = " ".join(record.title.split())[:120]
+    return f'pmops: {verb} {record.type} {_name(record)} "{title}"{extra}'
+
+
+# -- set ---------------------------------------------------------------------------------
+
+
+def set_fields(
+    kb: KnowledgeBase,
+    ref: str,
+    assignments: list[str],
+    *,
+    add_tags: list[str] = (),  # type: ignore[assignment]
+    remove_tags: list[str] = (),  # type: ignore[assignment]
+    new_tags: bool = False,
+    commit: bool | None = None,
+    today: dt.date | None = None,
+) -> Outcome:
+    """FIELD=VALUE changes to one document, converted and checked by the registry as create does;
+    only the lines of those fields change. An empty VALUE removes the field. A list field takes
+    comma-separated values. Nothing given that differs from the file: nothing is written."""
+    record = kb.find(ref)
+    _writable(record, "set fields of")
+    doctype = record.doctype
+    today = today or dt.date.today()
+    given = parse_assignments(record, assignments)
+    changes: dict[str, Any] = {}
+    removed: list[str] = []
+    notes: list[str] = []
+    added_tags: list[str] = []
+    for name, raw in given.items():
+        fld = doctype.field(name)
+        assert fld is not None
+        if raw in ([], "") or (isinstance(raw, str) and not raw.strip()):
+            if fld.required:
+                raise InvalidInput(f"{name}: {a(doctype.name)} requires it; it cannot be emptied")
+            if name in record.doc.meta:
+                removed.append(name)
+            continue
+        given_value = _from_text(fld, raw)
+        if fld.refers and fld.kind in ("ref", "refs"):
+            given_value = creating.resolve_references(kb, fld, given_value)
+        value, field_notes, new = creating.convert(kb, fld, given_value, today=today, new_tags=new_tags)
+        notes += field_notes
+        added_tags += new
+        if value != record.values.get(name) or name in record.problems:
+            changes[name] = value
+    if add_tags or remove_tags:
+        tags, tag_notes, new = _tags(kb, record, changes, add_tags, remove_tags, new_tags, today)
+        notes += tag_notes
+        added_tags += new
+        if tags is not None:
+            changes["tags"] = tags
+    changed = [name for name in dict.fromkeys([*given, "tags"]) if name in changes or name in removed]
+    if not changed:
+        return Outcome("set", record, None, [], notes=notes)
+    doc = record.doc.with_fields(changes, remove=tuple(removed))
+    writes = [Change(kb.root / record.path, record.doc, doc)]
+    if added_tags:
+        writes.append(kb.taxonomy_change(list(dict.fromkeys(added_tags))))
+    sha = kb.write(writes, _message(f"set {', '.join(changed)} of", record), commit=commit)
+    return Outcome("set", kb.record(doc), sha, changed, notes=notes + (kb.repo.warnings if kb.repo else []))
+
+
+def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
+    """FIELD=VALUE words as `pmops new` reads them (creating.pairs: the same messages), a list
+    field taking every value given for it; refused (exit 2) besides: the title (pmops mv renames
+    the file with it), a field that is not a list given twice."""
+    doctype = record.doctype
+    given: dict[str, Any] = {}
+    for fld, value in creating.pairs(doctype, assignments):
+        if fld.name == doctype.title_field:
+            raise InvalidInput(
+                f"{fld.name}: a new {fld.name} renames the file too", hint=f'pmops mv {_name(record)} "New {fld.name}"'
+            )
+        if fld.is_list:
+            given.setdefault(fld.name, [])
+            if value:
+                given[fld.name].append(value)
+        elif fld.name in given:
+            raise InvalidInput(f"{fld.name} is given twice", hint="a field that is not a list takes one value")
+        else:
+            given[fld.name] = value
+    return given
+
+
+def _from_text(fld: Field, raw: Any) -> Any:
+    """A command line's text as the registry reads a field: scores as criterion:score pairs."""
+    if fld.kind == "scores":
+        pairs = {}
+        for item in filter(None, (i.strip() for i in str(raw).split(","))):
+            name, colon, score = item.rpartition(":")
+            if not colon or not name.strip():
+                raise InvalidInput(
+                    f"{fld.name}: '{item}' is not criterion:score", hint=f"e.g. {fld.name}=usability:4,price:3"
+                )
+            pairs[name.strip()] = score.strip()
+        return pairs
+    return raw
+
+
+def _tags(
+    kb: KnowledgeBase,
+    record: Record,
+    changes: dict[str, Any],
+    add: list[str],
+    remove: list[str],
+    new_tags: bool,
+    today: dt.date,
+) -> tuple[list[str] | None, list[str], list[str]]:
+    """The tags after --add-tag and --remove-tag (None: unchanged), notes, tags new to the taxonomy."""
+    fld = record.doctype.field("tags")
+    if fld is None or fld.kind != "tags":
+        raise InvalidInput(f"a {record.doctype.name} has no tags")
+    current = list(changes.get("tags", record.values.get("tags") or []))
+    wanted, notes, new = creating.convert(kb, fld, list(add), today=today, new_tags=new_tags) if add else ([], [], [])
+    tags = current + [t for t in wanted if t not in current]
+    for given in remove:
+        key = taxonomy.normalise(given)
+        try:
+            key = kb.taxonomy.resolve(given).tag  # a synonym removes the tag it stands for
+        except PmopsError:
+            pass
+        gone = [t for t in tags if t in (key, taxonomy.normalise(given))]
+        if not gone:
+            raise InvalidInput(f"{_name(record)} has no tag '{given}'", hint=f"its tags: {', '.join(tags) or 'none'}")
+        tags = [t for t in tags if t not in gone]
+    return (None if tags == (record.values.get("tags") or []) else tags), notes, new
+
+
+# -- archive -----------------------------------------------------------------------------
+
+
+def archive(kb: KnowledgeBase, ref: str, *, commit: bool | None = None) -> Outcome:
+    """Status `archived`: the document stays, out of listings, search and reports (see
+    Catalog.select and the search's filter); `pmops set REF status=…` brings it back."""
+    record = kb.find(ref)
+    _writable(record, "archive")
+    if is_archived(record):
+        raise PmopsError(
+            f"{_name(record)} is already archived", hint=f"pmops set {_name(record)} status=… brings it back"
+        )
+    before = record.doc.meta.get("status")
+    doc = record.doc.with_fields({"status": ARCHIVED})
+    sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message("archive", record), commit=commit)
+    previous = before if isinstance(before, str) else None
+    return Outcome("archive", kb.record(doc), sha, ["status"], previous, kb.repo.warnings if kb.repo else [])
+
+
+# -- rm ----------------------------------------------------------------------------------
+
+
+def linked_from(kb: KnowledgeBase, record: Record) -> list[str]:
+    """The documents that link to `record` (by id or by path), as 'id (via)', once each."""
+    seen: dict[str, list[str]] = {}
+    for other, link in links.graph(kb, record).backlinks:
+        seen.setdefault(_name(other), [])
+        if link.via not in seen[_name(other)]:
+            seen[_name(other)].append(link.via)
+    return [f"{name} ({', '.join(vias)})" for name, vias in seen.items()]
+
+
+def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | None = None) -> Outcome:
+    """Remove a document's file in one commit; refused (exit 1) while others link to it, unless `force`."""
+    record = kb.find(ref)
+    linking = linked_from(kb, record)
+    notes = []
+    if linking and not force:
+        raise Conflict(
+            f"{_name(record)} is linked from {count(len(linking), 'document')}: {listed(linking)}",
+            hint="remove those links first, or pass --force (they then break: pmops lint lists them)",
+        )
+    if linking:
+        notes.append(f"{count(len(linking), 'document')} still link to it: {listed(linking)}")
+    sha = kb.write([Change.removal(kb.root / record.path, record.doc)], _message("remove", record), commit=commit)
+    return Outcome("rm", record, sha, [], notes=notes + (kb.repo.warnings if kb.repo else []))
+
+
+# -- mv ----------------------------------------------------------------------------------
+
+
+def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None) -> Outcome:
+    """A new title, and the file renamed to match (`ID-new-title.md`, in its folder); the id never
+    changes. Relative links to the old file name in other documents are rewritten (only those
+    links change), in the same commit; links by id keep working as they are."""
+    record = kb.find(ref)
+    _writable(record, "rename")
+    doctype = record.doctype
+    if not record.id:
+        raise InvalidInput(f"{record.path} has no id", hint="give it one with pmops edit, as its type's documents have")
+    fld = doctype.field(doctype.title_field) or Field(doctype.title_field)
+    if not title.strip():
+        raise InvalidInput(f"the new {fld.name} is empty")
+    new_title, _, _ = creating.convert(kb, fld, title, today=dt.date.today())
+    old_rel = record.path
+    folder = old_rel.rpartition("/")[0]
+    name = f"{record.id}-{ids.slugify(new_title)}.md"
+    new_rel = f"{folder}/{name}" if folder else name
+    if new_title == record.values.get(fld.name) and new_rel == old_rel:
+        raise PmopsError(f"{record.id} is already titled '{new_title}' in {old_rel}")
+    same = kb.named(doctype.name, new_title) if doctype.unique_titles else None
+    if same is not None and same.path != record.path:
+        raise Conflict(f"{same.id or same.path} is already named '{new_title}'")
+    doc = record.doc.with_fields({fld.name: new_title})
+    writes = []
+    if new_rel == old_rel:
+        writes.append(Change(kb.root / old_rel, record.doc, doc))
+    else:
+        if os.path.lexists(kb.root / new_rel):
+            raise Conflict(f"{new_rel} already exists; nothing was written")
+        writes += [
+            Change.removal(kb.root / old_rel, record.doc),
+            Change.new(kb.root / new_rel, replace(doc, path=new_rel)),
+        ]
+    rewritten = []
+    if new_rel != old_rel:
+        for other in kb.records():
+            if other.path == old_rel:
+                continue
+            body = links.retarget(other, old_rel, new_rel)
+            if body is not None:
+                writes.append(Change(kb.root / other.path, other.doc, other.doc.with_body(body)))
+                rewritten.append(other.path)
+    new_words = " ".join(new_title.split())[:120]
+    sha = kb.write(writes, _message("rename", record, f' to "{new_words}"'), commit=commit)
+    moved = kb.record(replace(doc, path=new_rel))
+    return Outcome("mv", moved, sha, rewritten, old_rel, kb.repo.warnings if kb.repo else [])

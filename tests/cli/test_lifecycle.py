@@ -1,0 +1,315 @@
+"""The lifecycle after creation, through the CLI on real repositories: set, archive, rm, mv, and
+decision add's sections; each one commit (or none), git's state after it, and search following."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit_count, git
+
+
+def add(pmops, title: str, *extra: str, kind: str = "insight") -> dict:
+    if kind == "insight":
+        args = ("insight", "add", "--title", title, "--source", "interview", *extra)
+    else:
+        args = ("decision", "add", "--title", title, *extra)
+    return json.loads(pmops(*args, "--json").stdout)
+
+
+def clean(kb: Path) -> bool:
+    return git(kb, "status", "--porcelain") == ""
+
+
+def last_message(kb: Path) -> str:
+    return git(kb, "log", "-1", "--format=%s").strip()
+
+
+def search_ids(pmops, *args: str) -> list[str]:
+    return [hit["id"] for hit in json.loads(pmops("search", *args, "--json").stdout)]
+
+
+# -- set ---------------------------------------------------------------------------------
+
+
+def test_set_changes_only_the_lines_of_those_fields_in_one_commit(pmops, kb: Path) -> None:
+    ins = add(pmops, "Export is hidden", "--tag", "pricing", "--segment", "smb")
+    path = kb / ins["path"]
+    # A hand-written comment and layout the writer must keep.
+    path.write_bytes(path.read_bytes().replace(b"segment: smb\n", b"segment: smb  # from the CRM\n"))
+    git(kb, "commit", "-qam", "note")
+    before = path.read_bytes()
+    commits = commit_count(kb)
+    out = json.loads(
+        pmops("set", ins["id"][:12], "sentiment=negative", "date=2026-01-05", "--add-tag", "usability", "--json").stdout
+    )
+    assert out == {"id": ins["id"], "path": ins["path"], "action": "set", "commit": out["commit"],
+                   "changed": ["sentiment", "date", "tags"]}  # fmt: skip
+    after = path.read_bytes()
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    assert [line for line in old_lines if line not in new_lines] == [b"date: " + old_lines[3][6:], b"tags: [pricing]"]
+    assert [line for line in new_lines if line not in old_lines] == [b"date: 2026-01-05", b"tags: [pricing, usability]",
+                                                                     b"sentiment: negative"]  # fmt: skip
+    assert b"segment: smb  # from the CRM\n" in after
+    assert commit_count(kb) == commits + 1 and clean(kb)
+    assert last_message(kb) == f'pmops: set sentiment, date, tags of insight {ins["id"]} "Export is hidden"'
+    assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == [ins["path"]]
+
+
+def test_set_removes_a_field_and_a_tag_and_unchanged_is_nothing(pmops, kb: Path) -> None:
+    ins = add(pmops, "Digest ignored", "--tag", "pricing", "--tag", "usability", "--customer", "Acme")
+    commits = commit_count(kb)
+    result = pmops("set", ins["id"], "customer=", "--remove-tag", "pricing")
+    assert "Set customer, tags of insight" in result.stdout
+    shown = json.loads(pmops("show", ins["id"], "--json").stdout)
+    assert "customer" not in shown and shown["tags"] == ["usability"]
+    assert commit_count(kb) == commits + 1
+    again = pmops("set", ins["id"], "source=interview", "--add-tag", "usability")
+    assert "Nothing changed" in again.stdout and commit_count(kb) == commits + 1 and clean(kb)
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["owner=x"], "'owner=x': an insight has no field 'owner'", 2),
+        (["sentiment=furious"], "sentiment: 'furious' is not one of: positive, neutral, negative, mixed", 2),
+        (["date=2026-02-30"], "date:", 2),
+        (["date=2999-01-01"], "is after today", 2),
+        (["source="], "source: an insight requires it", 2),
+        (["id=ins-1"], "'id=ins-1': an insight has no field 'id'", 2),
+        (["title=New"], "title: a new title renames the file too", 2),
+        (["sentiment"], "'sentiment': write FIELD=VALUE", 2),
+        (["sentiment=negative", "sentiment=mixed"], "sentiment is given twice", 2),
+        (["--add-tag", "no-such-tag"], "unknown tag 'no-such-tag'", 2),
+        (["--remove-tag", "pricing"], "has no tag 'pricing'", 2),
+    ],
+)
+def test_set_refuses_bad_input_and_writes_nothing(pmops, kb: Path, args: list[str], message: str, code: int) -> None:
+    ins = add(pmops, "Slow export")
+    before, commits = (kb / ins["path"]).read_bytes(), commit_count(kb)
+    result = pmops("set", ins["id"], *args, code=code)
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert (kb / ins["path"]).read_bytes() == before and commit_count(kb) == commits and clean(kb)
+
+
+def test_set_with_a_new_tag_adds_it_to_the_taxonomy_in_the_same_commit(pmops, kb: Path) -> None:
+    ins = add(pmops, "Needs SSO")
+    commits = commit_count(kb)
+    pmops("set", ins["id"], "--add-tag", "sso", "--new-tag")
+    assert commit_count(kb) == commits + 1 and clean(kb)
+    assert sorted(git(kb, "show", "--name-only", "--format=", "HEAD").split()) == sorted([ins["path"], "taxonomy.yaml"])
+
+
+def test_set_works_for_every_type_through_the_registry(pmops, kb: Path) -> None:
+    prc = json.loads(pmops("process", "new", "Planning", "--kind", "sprint-planning", "--json").stdout)
+    pmops("set", prc["id"], "cadence=monthly", "owner=Ada Brooks", "review_every_days=30")
+    shown = json.loads(pmops("show", prc["id"], "--json").stdout)
+    assert (shown["cadence"], shown["owner"], shown["review_every_days"]) == ("monthly", "Ada Brooks", 30)
+    assert "review_every_days:" in pmops("set", prc["id"], "review_every_days=soon", code=2).stderr
+    dec = add(pmops, "Ship it", kind="decision")
+    pmops("set", dec["id"], "deciders=Ada Brooks", "deciders=Theo Park", "review_date=2027-01-10")
+    shown = json.loads(pmops("show", dec["id"], "--json").stdout)
+    assert shown["deciders"] == ["Ada Brooks", "Theo Park"] and shown["review_date"] == "2027-01-10"
+    assert json.loads(pmops("lint", "--json").stdout) == []
+
+
+# -- decision add's sections --------------------------------------------------------------
+
+
+def test_decision_add_fills_the_adr_sections_it_is_given(pmops, kb: Path) -> None:
+    ins = add(pmops, "Approvers live in Slack")
+    dec = add(pmops, "Approve from Slack", "--context", "Approvers miss emails.", "--option", "A Slack app",
+              "--option", "Email links", "--consequences", "We keep a Slack app running.", "--evidence", ins["id"],
+              kind="decision")  # fmt: skip
+    body = json.loads(pmops("show", dec["id"], "--json").stdout)["body"]
+    assert "## Context\n\nApprovers miss emails.\n\n- [[" + ins["id"] + "]]\n" in body
+    assert "## Options considered\n\n1. A Slack app\n2. Email links\n" in body
+    assert "## Consequences\n\nWe keep a Slack app running.\n" in body
+    assert body.count("<!--") == 1  # the Decision section's prompt only: it was not given
+    partial = json.loads(
+        pmops("show", add(pmops, "Other", "--option", "Only this", kind="decision")["id"], "--json").stdout
+    )
+    assert "1. Only this\n" in partial["body"] and "<!-- The problem" in partial["body"]
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    commits = commit_count(kb)
+    assert "--option: an option is empty" in pmops("decision", "add", "--title", "X", "--option", " ", code=2).stderr
+    assert commit_count(kb) == commits and clean(kb)
+
+
+# -- archive ------------------------------------------------------------------------------
+
+
+def test_archive_hides_from_lists_and_search_unless_asked(pmops, kb: Path) -> None:
+    keep = add(pmops, "Thermal printer jams")
+    gone = add(pmops, "Thermal label misaligned")
+    assert sorted(search_ids(pmops, "thermal")) == sorted([keep["id"], gone["id"]])
+    commits = commit_count(kb)
+    out = json.loads(pmops("archive", gone["id"], "--json").stdout)
+    assert out["action"] == "archive" and out["status_before"] is None
+    assert commit_count(kb) == commits + 1 and clean(kb)
+    assert last_message(kb) == f'pmops: archive insight {gone["id"]} "Thermal label misaligned"'
+    assert search_ids(pmops, "thermal") == [keep["id"]]
+    assert sorted(search_ids(pmops, "thermal", "--all")) == sorted([keep["id"], gone["id"]])
+    assert search_ids(pmops, "thermal", "--archived") == [gone["id"]]
+    assert search_ids(pmops, "thermal status:archived") == [gone["id"]]
+    listed = [r["id"] for r in json.loads(pmops("insight", "list", "--json").stdout)]
+    assert listed == [keep["id"]]
+    assert [r["id"] for r in json.loads(pmops("insight", "list", "--archived", "--json").stdout)] == [gone["id"]]
+    assert len(json.loads(pmops("insight", "list", "--all", "--json").stdout)) == 2
+    assert "already archived" in pmops("archive", gone["id"], code=1).stderr
+    assert "not both" in pmops("insight", "list", "--all", "--archived", code=2).stderr
+    # Brought back with set; found again.
+    pmops("set", gone["id"], "status=")
+    assert sorted(search_ids(pmops, "thermal")) == sorted([keep["id"], gone["id"]])
+    assert json.loads(pmops("lint", "--json").stdout) == []
+
+
+def test_archive_keeps_the_previous_status_in_the_output_for_every_listing(pmops, kb: Path) -> None:
+    dec = add(pmops, "Weekly digest", "--status", "accepted", kind="decision")
+    out = json.loads(pmops("archive", dec["id"], "--json").stdout)
+    assert out["status_before"] == "accepted"
+    assert json.loads(pmops("decision", "list", "--json").stdout) == []
+    assert [d["id"] for d in json.loads(pmops("decision", "list", "--status", "archived", "--json").stdout)] == [
+        dec["id"]
+    ]
+    prc = json.loads(pmops("process", "new", "Planning", "--kind", "custom", "--json").stdout)
+    tool = json.loads(pmops("tool", "add", "Figma", "--category", "design", "--json").stdout)
+    metric = json.loads(
+        pmops("metric", "add", "Activation", "--definition", "d", "--owner", "o", "--unit", "%", "--json").stdout
+    )
+    for ref, listing in (
+        (prc["id"], ("process", "list")),
+        (tool["id"], ("tool", "list")),
+        (metric["id"], ("metric", "list")),
+    ):
+        pmops("archive", ref)
+        assert json.loads(pmops(*listing, "--json").stdout) == []
+        assert [r["id"] for r in json.loads(pmops(*listing, "--all", "--json").stdout)] == [ref]
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    assert clean(kb)
+
+
+# -- rm -----------------------------------------------------------------------------------
+
+
+def test_rm_is_refused_while_linked_then_forced_and_search_follows(pmops, kb: Path) -> None:
+    target = add(pmops, "Export hidden in zephyr menu")
+    linkers = [add(pmops, f"Related note {n}", "--link", target["id"]) for n in range(6)]
+    add(pmops, "Cites it", "--evidence", target["id"], kind="decision")
+    commits = commit_count(kb)
+    refused = pmops("rm", target["id"], code=1)
+    assert f"{target['id']} is linked from 7 documents: " in refused.stderr and "… 2 more" in refused.stderr
+    assert "--force" in refused.stderr
+    assert (kb / target["path"]).exists() and commit_count(kb) == commits and clean(kb)
+    assert search_ids(pmops, "zephyr") == [target["id"]]
+    out = json.loads(pmops("rm", target["id"], "--force", "--json").stdout)
+    assert out["action"] == "rm" and out["path"] == target["path"]
+    assert not (kb / target["path"]).exists() and commit_count(kb) == commits + 1 and clean(kb)
+    assert git(kb, "show", "--name-status", "--format=", "HEAD").split() == ["D", target["path"]]
+    assert last_message(kb) == f'pmops: remove insight {target["id"]} "Export hidden in zephyr menu"'
+    assert search_ids(pmops, "zephyr") == []
+    assert linkers  # their links are broken now: lint says so
+    assert "link-broken" in pmops("lint", code=1).stdout
+
+
+def test_rm_of_an_unlinked_document_commits_exactly_that_path(pmops, kb: Path) -> None:
+    ins = add(pmops, "Lonely insight")
+    (kb / "notes.txt").write_text("mine, staged\n")
+    git(kb, "add", "notes.txt")
+    pmops("rm", ins["id"])
+    assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == [ins["path"]]
+    assert git(kb, "status", "--porcelain").splitlines() == ["A  notes.txt"]
+    assert "no document with id" in pmops("rm", ins["id"], code=1).stderr
+
+
+def test_rm_with_no_commit_removes_the_file_only(pmops, kb: Path) -> None:
+    ins = add(pmops, "Not committed removal")
+    commits = commit_count(kb)
+    pmops("rm", ins["id"], "--no-commit")
+    assert not (kb / ins["path"]).exists() and commit_count(kb) == commits
+    assert git(kb, "status", "--porcelain").split() == ["D", ins["path"]]
+
+
+# -- mv -----------------------------------------------------------------------------------
+
+
+def test_mv_renames_retitles_and_rewrites_links_in_one_commit(pmops, kb: Path) -> None:
+    target = add(pmops, "Export is hidden")
+    old_name = Path(target["path"]).name
+    body = f"See [the first](./{old_name}#what-we-heard), [[{target['id']}]] and [x](other.md).\n"
+    linker = add(pmops, "Second", "--body", body)
+    page = kb / "handbook" / "guide.md"
+    page.parent.mkdir()
+    page.write_text(f"# Guide\n\nRead [it](../insights/{old_name}).\n\n```\n[code](../insights/{old_name})\n```\n")
+    git(kb, "add", "handbook")
+    git(kb, "commit", "-qm", "guide")
+    commits = commit_count(kb)
+    out = json.loads(pmops("mv", target["id"], "Export button is hidden in settings", "--json").stdout)
+    new_rel = f"insights/{target['id']}-export-button-is-hidden-in-settings.md"
+    assert out["path"] == new_rel and out["from"] == target["path"] and out["id"] == target["id"]
+    assert sorted(out["links_rewritten"]) == sorted([linker["path"], "handbook/guide.md"])
+    assert commit_count(kb) == commits + 1 and clean(kb)
+    assert last_message(kb) == (f'pmops: rename insight {target["id"]} "Export is hidden" to '
+                                '"Export button is hidden in settings"')  # fmt: skip
+    status = git(kb, "show", "-M", "--name-status", "--format=", "HEAD").splitlines()
+    assert f"{target['path']}\t{new_rel}" in "\n".join(status) and any(s.startswith("R") for s in status)
+    assert len(git(kb, "log", "--follow", "--format=%h", "--", new_rel).split()) == 2
+    new_name = Path(new_rel).name
+    assert (
+        (kb / linker["path"])
+        .read_text()
+        .endswith(f"See [the first](./{new_name}#what-we-heard), [[{target['id']}]] and [x](other.md).\n")
+    )
+    linked = (kb / linker["path"]).read_text()
+    assert f"](./{new_name}#what-we-heard)" in linked and old_name not in linked
+    guide = page.read_text()
+    assert f"Read [it](../insights/{new_name})." in guide and f"[code](../insights/{old_name})" in guide
+    shown = json.loads(pmops("show", target["id"], "--json").stdout)
+    assert shown["title"] == "Export button is hidden in settings" and shown["path"] == new_rel
+    assert search_ids(pmops, "settings button") == [target["id"]]
+    paths = [h["path"] for h in json.loads(pmops("search", "hidden", "--json").stdout)]
+    assert new_rel in paths and target["path"] not in paths
+    report = json.loads(pmops("lint", "--json", code=1).stdout)
+    assert [f["message"] for f in report] == ["link to missing file 'insights/other.md'"]  # the test's own
+
+
+def test_mv_refuses_empty_same_and_pages(pmops, kb: Path) -> None:
+    ins = add(pmops, "Same title")
+    commits = commit_count(kb)
+    assert "the new title is empty" in pmops("mv", ins["id"], "  ", code=2).stderr
+    assert "already titled" in pmops("mv", ins["id"], "Same title", code=1).stderr
+    (kb / "page.md").write_text("# A page\n")
+    git(kb, "add", "page.md")
+    git(kb, "commit", "-qm", "page")
+    assert "is a page" in pmops("mv", "page.md", "New", code=1).stderr
+    assert commit_count(kb) == commits + 1 and clean(kb)
+
+
+def test_mv_of_a_tool_renames_by_its_name_field(pmops, kb: Path) -> None:
+    tool = json.loads(pmops("tool", "add", "Dovetial", "--category", "research", "--json").stdout)
+    out = json.loads(pmops("mv", tool["id"], "Dovetail", "--json").stdout)
+    assert (
+        out["path"].endswith("-dovetail.md")
+        and json.loads(pmops("show", tool["id"], "--json").stdout)["name"] == "Dovetail"
+    )
+
+
+def test_set_resolves_references_as_create_does(pmops, kb: Path) -> None:
+    ins = add(pmops, "Cited later")
+    dec = add(pmops, "Decide", kind="decision")
+    pmops("set", dec["id"], f"evidence={ins['id'][:12]}")
+    assert json.loads(pmops("show", dec["id"], "--json").stdout)["evidence"] == [ins["id"]]
+    commits = commit_count(kb)
+    assert "no document with that id" in pmops("set", dec["id"], "evidence=ins-000000-none", code=1).stderr
+    assert "not an insight" in pmops("set", dec["id"], f"evidence={dec['id']}", code=2).stderr
+    assert commit_count(kb) == commits and clean(kb)
+
+
+def test_mv_refuses_a_name_another_document_of_a_unique_type_has(pmops, kb: Path) -> None:
+    pmops("tool", "add", "Figma", "--category", "design")
+    other = json.loads(pmops("tool", "add", "Miro", "--category", "collaboration", "--json").stdout)
+    commits = commit_count(kb)
+    assert "is already named 'Figma'" in pmops("mv", other["id"], "Figma", code=1).stderr
+    assert commit_count(kb) == commits and clean(kb)
