@@ -135,6 +135,12 @@ class Repo:
         """Files git tracks or would track (untracked, not ignored), repository-relative."""
         return sorted(self._ls_files("--cached", pathspec))
 
+    def tracked(self, paths: list[Path]) -> set[Path]:
+        """Those of `paths` (absolute) that git tracks."""
+        specs = [":(literal)" + os.path.relpath(p, self.root).replace(os.sep, "/") for p in paths]
+        out = self.run("ls-files", "-z", "--cached", "--", *specs)[1]
+        return {self.root / rel for rel in filter(None, out.split("\0"))}
+
     def untracked(self, pathspec: str) -> set[Path]:
         """Files git does not track yet (and does not ignore), as absolute paths."""
         return {self.root / rel for rel in self._ls_files(None, pathspec)}
@@ -251,10 +257,11 @@ class Repo:
                 self._unstage(paths_args)
                 raise GitError(_commit_failure(err + "\n" + out))
             self._settle(rel, paths_args)
-        finally:
-            os.unlink(msg_file)
-            if spec_file:
-                os.unlink(spec_file)
+        finally:  # a leftover message file is harmless; failing to remove it must not unmake the commit
+            with contextlib.suppress(OSError):
+                os.unlink(msg_file)
+                if spec_file:
+                    os.unlink(spec_file)
         # The commit is made: failing to read its id back must not report it as not made.
         try:
             return self.run("rev-parse", "HEAD", check=False)[1].strip()

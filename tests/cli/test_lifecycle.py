@@ -313,3 +313,13 @@ def test_mv_refuses_a_name_another_document_of_a_unique_type_has(pmops, kb: Path
     commits = commit_count(kb)
     assert "is already named 'Figma'" in pmops("mv", other["id"], "Figma", code=1).stderr
     assert commit_count(kb) == commits and clean(kb)
+
+
+def test_rm_of_a_document_never_committed_removes_it_without_a_commit(pmops, kb: Path) -> None:
+    ins = json.loads(
+        pmops("insight", "add", "--title", "Draft only", "--source", "survey", "--no-commit", "--json").stdout
+    )
+    commits = commit_count(kb)
+    out = json.loads(pmops("rm", ins["id"], "--json").stdout)
+    assert out["commit"] is None and not (kb / ins["path"]).exists()
+    assert commit_count(kb) == commits and clean(kb)

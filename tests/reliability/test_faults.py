@@ -170,3 +170,40 @@ def test_hostile_files_never_crash_hang_or_leak(example_kb: Path, tmp_path: Path
         assert "Traceback" not in done.stderr and secret not in done.stdout + done.stderr, (args, done.stderr)
     problems = {p["path"] for p in json.loads(done.stdout)["problems"]}
     assert {"insights/leak.md", "insights/zero.md", "insights/pipe.md", f"insights/bad\\xff{victim.name}"} <= problems
+
+
+@pytest.mark.parametrize("target", ["open", "replace", "unlink", "git"])
+def test_a_rename_failing_anywhere_leaves_every_file_old_or_new(
+    pmops, kb: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    """pmops mv removes a file, writes another and rewrites a link: a failure at any step puts all
+    three back, or (a failed commit) leaves all three new on disk and says so."""
+    target_doc = json.loads(pmops("insight", "add", "--title", "Old name", "--source", "survey", "--json").stdout)
+    name = Path(target_doc["path"]).name
+    linker = json.loads(pmops("insight", "add", "--title", "Linker", "--source", "survey",
+                              "--body", f"See [it]({name}).", "--json").stdout)  # fmt: skip
+    old = {p: (kb / p).read_bytes() for p in (target_doc["path"], linker["path"])}
+    new_path = target_doc["path"].replace("old-name", "new-name")
+    for n in range(1, 60):
+        before_commits = commit_count(kb)
+        with monkeypatch.context() as patch:
+            if target == "git":
+                patch.setattr(gitrepo.subprocess, "run", _failing(gitrepo.subprocess.run, n))
+            else:
+                patch.setattr(os, target, _failing(getattr(os, target), n))
+            result = pmops("mv", target_doc["id"], "New name", code=None)
+        assert result.exit_code in (0, 1), result.stderr
+        assert not list(kb.rglob("*.pmops-tmp"))
+        if result.exit_code == 0:
+            assert commit_count(kb) == before_commits + 1 and git(kb, "status", "--porcelain") == ""
+            assert not (kb / target_doc["path"]).exists() and (kb / new_path).exists()
+            assert f"[it]({Path(new_path).name})" in (kb / linker["path"]).read_text()
+            return
+        assert "injected I/O error" in result.stderr and "Traceback" not in result.stderr
+        assert git(kb, "diff", "--cached", "--name-only") == ""
+        if commit_count(kb) == before_commits and (kb / new_path).exists():  # the commit failed: all new, said
+            assert "saved" in result.stderr and not (kb / target_doc["path"]).exists()
+            git(kb, "reset", "-q", "--hard")
+            git(kb, "clean", "-qfd", "insights")
+        assert {p: (kb / p).read_bytes() for p in old} == old and not (kb / new_path).exists()
+    raise AssertionError("the command never succeeded")

@@ -77,12 +77,16 @@ def write(
     with store.write_lock(kb.lock_path):
         if repo:
             repo.check_writable()
+        removed = [c.path for c in changes if c.removed]
+        # A file git never tracked goes without a commit (there is nothing to commit of it).
+        untracked = set(removed) - repo.tracked(removed) if repo and removed else set()
         written = _write_files(changes)
         written += unfinished or []
         sha = None
-        if repo:
+        committed = [p for p in written if p not in untracked]
+        if repo and committed:
             try:
-                sha = repo.commit(written, message)
+                sha = repo.commit(committed, message)
             except (PmopsError, OSError) as exc:
                 # The user's input is on disk, not in a commit: say so, whatever failed.
                 saved = ", ".join(kb.rel(p) for p in written[:3]) + (" …" if len(written) > 3 else "")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, productivity
+from pmops.kb.records import shown
 from pmops.reports.parts import OMIT_NONE, Part
 from pmops.similarity import near_duplicates, shingles
 from pmops.text import count
@@ -170,7 +171,7 @@ def _processes(kb: KnowledgeBase) -> Signal:
 
 
 def _research(kb: KnowledgeBase) -> Signal:
-    insights = list(kb.records(kb.doctype("insight")))
+    insights = shown(kb.records(kb.doctype("insight")))  # archived ones are no longer the team's research
     known = kb.taxonomy.tags
     untagged = [r.id for r in insights if not r.values.get("tags")]
     off = [r.id for r in insights if any(t not in known for t in r.values.get("tags") or [])] if known else []
