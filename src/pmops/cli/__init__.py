@@ -16,7 +16,7 @@ from typing import Any
 MODULES: dict[str, tuple[str, ...]] = {
     "core": ("init", "show", "links", "lint"),
     "documents": ("new", "list"),
-    "lifecycle": ("set", "archive", "rm", "mv"),
+    "lifecycle": ("edit", "set", "archive", "rm", "mv"),
     "search": ("search", "index"),
     "report": ("report", "assess"),
     "sharing": ("sync", "log", "doctor"),

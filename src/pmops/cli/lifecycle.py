@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.errors import InvalidInput
 
 if TYPE_CHECKING:
     from pmops.lifecycle import Outcome
@@ -114,6 +117,51 @@ def mv(
     _report(outcome, json_out)
 
 
+def edit(ctx: typer.Context, ref: RefArg, no_commit: NoCommitOpt = False, json_out: JsonOpt = False) -> None:
+    """Edit a document in $VISUAL or $EDITOR; it is checked when you save, then committed.
+
+    A problem (a field not among its choices, a date that is not one, an unknown
+    tag, front-matter that does not parse…) opens the editor again with the
+    message at the top, as git commit does; empty the file to give up. Unchanged:
+    nothing is committed (exit 0). Given up, or the editor failed: exit 1.
+
+    Example:
+
+        EDITOR=nano pmops edit ins-260203-dc9k
+    """
+    from pmops import editing
+
+    kb = _shared.state(ctx).kb()
+    command = _editor()
+    outcome = editing.edit(kb, ref, lambda path: _run_editor(command, path), commit=False if no_commit else None)
+    _report(outcome, json_out)
+
+
+def _editor() -> str:
+    """$VISUAL, else $EDITOR, else (on a terminal) the first of editor, nano, vi found; as git
+    does, the value is a shell command the file's path is added to ("code --wait")."""
+    import shutil
+
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    if _shared.is_interactive():
+        found = next((name for name in ("editor", "nano", "vi") if shutil.which(name)), None)
+        if found:
+            return found
+    raise InvalidInput("no editor: set $VISUAL or $EDITOR", hint="e.g. export EDITOR=nano (or 'code --wait')")
+
+
+def _run_editor(command: str, path: Path) -> int:
+    import subprocess
+
+    try:
+        return subprocess.run(["sh", "-c", f'{command} "$@"', command, str(path)], check=False).returncode
+    except OSError as exc:
+        raise InvalidInput(f"cannot start the editor '{command}': {exc.strerror or exc}") from None
+
+
 _DONE = {"set": "Set {fields} of", "archive": "Archived", "rm": "Removed", "mv": "Renamed", "edit": "Saved"}
 
 
@@ -128,7 +176,8 @@ def _report(outcome: Outcome, json_out: bool) -> None:
     record = outcome.record
     name = _shared.safe(record.id or record.path)
     if outcome.nothing:
-        out.print(f"Nothing changed: {name} already says that.", soft_wrap=True)
+        said = "is as it was" if outcome.action == "edit" else "already says that"
+        out.print(f"Nothing changed: {name} {said}.", soft_wrap=True)
         return
     done = _DONE[outcome.action].format(fields=", ".join(outcome.changed))
     committed = " (not committed)" if outcome.commit is None else f" (commit {outcome.commit[:10]})"
@@ -138,6 +187,8 @@ def _report(outcome: Outcome, json_out: bool) -> None:
         out.print(f"{done} {record.type} [bold cyan]{name}[/bold cyan]: {where}{rewritten}{committed}", soft_wrap=True)
         return
     was = f" (was {_shared.safe(outcome.previous)})" if outcome.action == "archive" and outcome.previous else ""
+    if outcome.action == "edit":
+        was = f" ({_shared.safe(', '.join(outcome.changed))} changed)"
     out.print(
         f"{done} {record.type} [bold cyan]{name}[/bold cyan]{was} → {_shared.safe(record.path)}{committed}",
         soft_wrap=True,
@@ -145,6 +196,7 @@ def _report(outcome: Outcome, json_out: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    app.command()(edit)
     app.command("set")(set_)
     app.command()(archive)
     app.command()(rm)

@@ -1,0 +1,246 @@
+"""`pmops edit`: a document changed in the user's editor, checked by the registry before it is
+committed; on a problem the editor opens again with it at the top, as `git commit` does.
+
+The editor works on a copy in pmops' private folder (`.git/pmops/edit/`), so the document is
+replaced only by a text that passed the checks, in one write (KnowledgeBase.write). The copy
+is removed once the text is committed or given up on purpose; every other way out names it,
+so what the user typed is never lost. The library never runs a program of its own accord:
+the command hands it `run`, which opens the editor on a path and returns its exit status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmops import documents, store
+from pmops.errors import DocumentError, PmopsError, UnknownTag
+from pmops.kb.transaction import Change
+from pmops.lifecycle import Outcome
+
+if TYPE_CHECKING:
+    from pmops.documents import Document
+    from pmops.kb import KnowledgeBase, Record
+
+# The lines pmops puts above the text after a problem: each a whole HTML comment, so a markdown
+# viewer shows nothing of them, and removed (only those, only at the top) when the text is read.
+PREFIX = "<!-- pmops: "
+SUFFIX = " -->"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a saved text cannot replace the document: one line, and what to do."""
+
+    message: str
+    hint: str | None = None
+
+
+class Aborted(PmopsError):
+    """The edit ended without saving: nothing changed (exit 1)."""
+
+
+def check(
+    kb: KnowledgeBase, record: Record, data: bytes, today: dt.date | None = None
+) -> tuple[Document | None, list[Problem], list[str]]:
+    """What a saved text would be as the document: (the document, its problems, notes).
+
+    The checks lint makes of a document's schema, as errors: it reads without loss, keeps its
+    id, has its type's required fields, choices among the field's choices, dates written
+    YYYY-MM-DD, tags in the taxonomy, no date after today where the field is one that has
+    happened, and no payment card number in a type holding customers' words. A page (no type)
+    only has to read.
+    """
+    today = today or dt.date.today()
+    try:
+        doc = documents.parse(record.path, data)
+    except DocumentError as exc:
+        return None, [Problem(exc.message, exc.hint)], []
+    if not record.doctype.writable:
+        return doc, [], []
+    new = kb.record(doc)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    if record.id and new.id != record.id:
+        problems.append(Problem(f"id: a document's id never changes (it is {record.id})", f"write id: {record.id}"))
+    elif new.doctype is not record.doctype:
+        problems.append(Problem(f"this {record.type} would be read as a {new.type}", "keep its id and folder"))
+    doctype = record.doctype
+    for fld in doctype.fields:
+        raw, value = doc.meta.get(fld.name), new.values.get(fld.name)
+        if fld.name in new.problems:
+            hint = f"choose one of: {', '.join(fld.choices)}" if fld.choices else None
+            problems.append(Problem(f"{fld.name}: {new.problems[fld.name]}", hint))
+        elif fld.required and value in (None, "", []):
+            problems.append(Problem(f"missing required field '{fld.name}'", f"add '{fld.name}:' to the front-matter"))
+        elif fld.kind == "date" and isinstance(raw, str) and not _ISO_DAY.match(raw.strip()):
+            problems.append(Problem(f"{fld.name}: '{raw}' is not written YYYY-MM-DD", f"write {fld.name}: {value}"))
+        elif fld.past and isinstance(value, dt.date) and value > today:
+            problems.append(
+                Problem(f"{fld.name}: {value} is after today ({today})", "write the day it was heard or seen")
+            )
+        elif fld.kind == "tags":
+            for tag in value or []:
+                try:
+                    resolved = kb.taxonomy.resolve(tag)
+                except UnknownTag as exc:
+                    problems.append(Problem(f"{fld.name}: unknown tag '{tag}'", exc.hint))
+                    continue
+                if resolved.tag != tag:
+                    notes.append(f"tag '{tag}': {resolved.note or 'pmops lint suggests ' + repr(resolved.tag)}")
+    if doctype.pii:
+        from pmops import pii
+
+        cards = [m for m in pii.scan(doc.text()) if m.kind == "card"]
+        if cards:
+            problems.append(
+                Problem(f"a payment card number ({cards[0].redacted})", "remove it: git history is permanent")
+            )
+    if not problems and new.title != record.title and new.id:
+        notes.append(f'the file name keeps the old title: pmops mv {new.id} "{new.title}" renames it')
+    return doc, problems, notes
+
+
+def with_problems(text: str, problems: list[Problem], newline: str = "\n") -> str:
+    """`text` with the problems above it, in lines `without_problems` removes."""
+
+    def line(words: str) -> str:
+        return PREFIX + " ".join(words.replace("-->", "-- >").split()) + SUFFIX + newline
+
+    lines = []
+    for problem in problems:
+        lines.append(line(f"not saved: {problem.message}"))
+        if problem.hint:
+            lines.append(line(f"hint: {problem.hint}"))
+    lines.append(line("fix it and save, or empty the file to give up; pmops removes these lines"))
+    return "".join(lines) + text
+
+
+def without_problems(text: str) -> str:
+    """The text without the lines pmops put at its top (whole `<!-- pmops: … -->` lines only)."""
+    while True:
+        first, newline, rest = text.partition("\n")
+        if not (first.rstrip("\r").startswith(PREFIX) and first.rstrip("\r").endswith(SUFFIX)):
+            return text
+        text = rest if newline else ""
+
+
+def buffer_path(kb: KnowledgeBase, record: Record) -> Path:
+    """The copy the editor works on: named by the document's path (one copy per document; the
+    name ends in .md, so editors colour it as markdown)."""
+    return kb.state_dir / "edit" / record.path.replace("/", "--")
+
+
+def edit(
+    kb: KnowledgeBase,
+    ref: str,
+    run: Callable[[Path], int],
+    *,
+    commit: bool | None = None,
+    today: dt.date | None = None,
+) -> Outcome:
+    """Open the document in the editor (`run`), and again while what was saved has problems; then
+    replace the document with it and commit. Aborted (exit 1) when the editor fails, the text is
+    emptied, or it is saved again unchanged with its problems; nothing is written then."""
+    record = kb.find(ref)
+    original = record.doc.to_bytes()
+    buffer = buffer_path(kb, record)
+    kept = f"your text is kept in {buffer}"
+    shown = _start(buffer, original, record.doc.newline)  # what the editor was given with problems on top
+    while True:
+        status = run(buffer)
+        if status != 0:
+            raise Aborted(
+                f"edit aborted: the editor exited with status {status}; nothing changed",
+                hint=_kept(buffer, original, kept),
+            )
+        try:
+            saved = store.read_file(buffer.parent, buffer.name)
+            text = saved.decode("utf-8")
+        except (OSError, DocumentError, UnicodeDecodeError) as exc:
+            raise Aborted(
+                f"edit aborted: cannot read what the editor saved ({exc}); nothing changed", hint=kept
+            ) from None
+        if shown is not None and saved == shown:
+            raise Aborted("edit aborted: saved again with its problems; nothing changed", hint=kept)
+        if shown is not None:
+            text = without_problems(text)
+        if not text.strip():
+            buffer.unlink(missing_ok=True)
+            raise Aborted("edit aborted: the file was emptied; nothing changed")
+        data = text.encode("utf-8")
+        if data == original:
+            buffer.unlink(missing_ok=True)
+            return Outcome("edit", record, None, [])
+        doc, problems, notes = check(kb, record, data, today)
+        if doc is not None and not problems:
+            break
+        shown = with_problems(text, problems, record.doc.newline).encode("utf-8")
+        _write(buffer, shown)
+    try:
+        sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message(record), commit=commit)
+    except PmopsError as exc:
+        exc.hint = f"{exc.hint}; {kept}" if exc.hint else kept
+        raise
+    buffer.unlink(missing_ok=True)
+    after = kb.record(doc)
+    return Outcome("edit", after, sha, changed(record.doc, doc), notes=notes + (kb.repo.warnings if kb.repo else []))
+
+
+def changed(before: Document, after: Document) -> list[str]:
+    """The fields whose values differ, then `body` when the text below the front-matter does."""
+    keys = [*before.meta, *(k for k in after.meta if k not in before.meta)]
+    names = [k for k in keys if before.meta.get(k) != after.meta.get(k)]
+    if before.body != after.body:
+        names.append("body")
+    if not names and before.to_bytes() != after.to_bytes():
+        names.append("layout")  # comments, quoting or spacing of the front-matter
+    return names
+
+
+def _message(record: Record) -> str:
+    title = " ".join(record.title.split())[:120]
+    return f'pmops: edit {record.type} {record.id or record.path} "{title}"'
+
+
+def _start(buffer: Path, original: bytes, newline: str) -> bytes | None:
+    """Put the document in the copy for the editor. A copy an earlier edit left (the editor failed,
+    or the same problems were saved again) is opened instead, with a line saying so: never
+    overwritten. Returns what was written when that is so (None: the document itself)."""
+    buffer.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        left = buffer.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        left = None
+    if left is None or left.encode("utf-8") == original or not without_problems(left).strip():
+        _write(buffer, original)
+        return None
+    note = Problem("this is your unsaved text from an earlier pmops edit (the document itself did not change)",
+                   "save it to check and commit it, or empty the file to give up")  # fmt: skip
+    shown = with_problems(without_problems(left), [note], newline).encode("utf-8")
+    _write(buffer, shown)
+    return shown
+
+
+def _kept(buffer: Path, original: bytes, kept: str) -> str | None:
+    """The hint after a failed editor: where the text is, when it is not just the document."""
+    try:
+        if buffer.read_bytes() == original:
+            buffer.unlink()
+            return None
+    except OSError:
+        return None
+    return kept
+
+
+def _write(path: Path, data: bytes) -> None:
+    """The copy, written as the user's own file would be (readable by them only: it may hold quotes)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)

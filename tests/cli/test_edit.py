@@ -1,0 +1,147 @@
+"""`pmops edit` on a terminal (a pty, through `script`), with a scripted editor: invalid then fixed,
+given up, unchanged, a failing editor, and a text kept and resumed; off a terminal too."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PMOPS, commit_count, git
+
+pytestmark = pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a pty")
+
+# The editor: each time it is opened it does the next step, and notes what it was given.
+EDITOR = """
+import json, os, pathlib, sys
+path = pathlib.Path(sys.argv[1])
+state = pathlib.Path(os.environ["ED_STATE"])
+n = int(state.read_text()) if state.exists() else 0
+state.write_text(str(n + 1))
+step = json.loads(os.environ["ED_STEPS"])[n]
+text = path.read_text()
+with open(os.environ["ED_LOG"], "a") as log:
+    log.write(json.dumps({"tty": sys.stdin.isatty(), "text": text}) + "\\n")
+if step == "fail":
+    sys.exit(3)
+if step == "invalid":
+    text = text.replace("source: interview", "source: telepathy").replace("## What we heard", "## What we heard\\n\\nTyped by hand.")
+elif step == "fix":
+    text = text.replace("source: telepathy", "source: survey")
+elif step == "empty":
+    text = ""
+elif step == "retitle":
+    text = text.replace("title: Export is hidden", "title: Export is hidden deep in settings")
+path.write_text(text)
+"""
+
+
+@pytest.fixture
+def doc(pmops, kb: Path) -> dict:
+    added = pmops("insight", "add", "--title", "Export is hidden", "--source", "interview", "--json").stdout
+    return json.loads(added)
+
+
+def edit_on_a_pty(kb: Path, tmp_path: Path, ref: str, steps: list[str]) -> tuple[int, str, list[dict]]:
+    """`pmops edit REF` on a pseudo-terminal, the editor doing `steps`; (exit code, output, what
+    the editor was given each time)."""
+    editor = tmp_path / "editor.py"
+    editor.write_text(EDITOR)
+    state, log = tmp_path / "editor.state", tmp_path / "editor.log"
+    state.unlink(missing_ok=True)
+    log.unlink(missing_ok=True)
+    env = {**os.environ, "EDITOR": f"{sys.executable} {editor}", "ED_STATE": str(state), "ED_LOG": str(log),
+           "ED_STEPS": json.dumps(steps), "COLUMNS": "80"}  # fmt: skip
+    env.pop("VISUAL", None)
+    command = f"{PMOPS} --kb {kb} edit {ref}"
+    done = subprocess.run(["script", "-qec", command, "/dev/null"], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    seen = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return done.returncode, re.sub(r"\x1b\[[0-9;]*m", "", done.stdout.replace("\r\n", "\n")), seen
+
+
+def test_invalid_then_fixed_is_committed_once_with_the_problem_shown_at_the_top(
+    kb: Path, tmp_path: Path, doc: dict
+) -> None:
+    commits = commit_count(kb)
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "fix"])
+    assert code == 0, out
+    assert [s["tty"] for s in seen] == [True, True]
+    second = seen[1]["text"]
+    assert second.startswith("<!-- pmops: not saved: source: 'telepathy' is not one of: interview")
+    assert "<!-- pmops: hint: choose one of: interview" in second
+    assert "source: telepathy" in second and "Typed by hand." in second  # what was typed is all there
+    text = (kb / doc["path"]).read_text()
+    assert "source: survey" in text and "Typed by hand." in text and "<!-- pmops" not in text
+    assert text.startswith("---\nid: ")
+    assert commit_count(kb) == commits + 1 and git(kb, "status", "--porcelain") == ""
+    assert git(kb, "log", "-1", "--format=%s").strip() == f'pmops: edit insight {doc["id"]} "Export is hidden"'
+    assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == [doc["path"]]
+    assert f"Saved insight {doc['id']} (source, body changed) → {doc['path']}" in out
+    assert not list((kb / ".git" / "pmops" / "edit").glob("*.md"))
+
+
+def test_an_emptied_file_gives_up_and_nothing_changes(kb: Path, tmp_path: Path, doc: dict) -> None:
+    before, commits = (kb / doc["path"]).read_bytes(), commit_count(kb)
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "empty"])
+    assert code == 1 and "edit aborted: the file was emptied; nothing changed" in out
+    assert (kb / doc["path"]).read_bytes() == before and commit_count(kb) == commits
+    assert git(kb, "status", "--porcelain") == ""
+
+
+def test_unchanged_is_nothing_changed_exit_0(kb: Path, tmp_path: Path, doc: dict) -> None:
+    commits = commit_count(kb)
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
+    assert code == 0 and "Nothing changed" in out and commit_count(kb) == commits
+
+
+def test_a_failing_editor_changes_nothing(kb: Path, tmp_path: Path, doc: dict) -> None:
+    before, commits = (kb / doc["path"]).read_bytes(), commit_count(kb)
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["fail"])
+    assert code == 1 and "the editor exited with status 3; nothing changed" in out
+    assert (kb / doc["path"]).read_bytes() == before and commit_count(kb) == commits
+
+
+def test_problems_saved_again_keep_the_text_and_the_next_edit_resumes_it(kb: Path, tmp_path: Path, doc: dict) -> None:
+    before, commits = (kb / doc["path"]).read_bytes(), commit_count(kb)
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "same"])
+    assert code == 1 and "saved again with its problems; nothing changed" in out
+    assert "your text is kept in" in out
+    assert (kb / doc["path"]).read_bytes() == before and commit_count(kb) == commits
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["fix"])
+    assert code == 0, out
+    assert "your unsaved text from an earlier pmops edit" in seen[0]["text"] and "Typed by hand." in seen[0]["text"]
+    text = (kb / doc["path"]).read_text()
+    assert "source: survey" in text and "Typed by hand." in text and "<!-- pmops" not in text
+    assert commit_count(kb) == commits + 1 and git(kb, "status", "--porcelain") == ""
+
+
+def test_a_new_title_is_saved_and_mv_is_suggested(kb: Path, tmp_path: Path, doc: dict) -> None:
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["retitle"])
+    assert code == 0 and "pmops mv" in out
+    assert "title: Export is hidden deep in settings" in (kb / doc["path"]).read_text()
+
+
+def test_off_a_terminal_without_an_editor_is_a_clear_error(pmops, kb: Path, doc: dict, monkeypatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    result = pmops("edit", doc["id"], code=2)
+    assert "no editor: set $VISUAL or $EDITOR" in result.stderr
+
+
+def test_off_a_terminal_with_an_editor_it_runs_and_json_says_what_changed(pmops, kb: Path, doc: dict, tmp_path: Path,
+                                                                       monkeypatch) -> None:  # fmt: skip
+    editor = tmp_path / "editor.py"
+    editor.write_text(EDITOR)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.setenv("ED_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("ED_LOG", str(tmp_path / "log"))
+    monkeypatch.setenv("ED_STEPS", json.dumps(["invalid", "fix"]))
+    out = json.loads(pmops("edit", doc["id"], "--json").stdout)
+    assert out["action"] == "edit" and out["changed"] == ["source", "body"] and out["commit"]
