@@ -158,6 +158,8 @@ def test_archive_hides_from_lists_and_search_unless_asked(pmops, kb: Path) -> No
     assert listed == [keep["id"]]
     assert [r["id"] for r in json.loads(pmops("insight", "list", "--archived", "--json").stdout)] == [gone["id"]]
     assert len(json.loads(pmops("insight", "list", "--all", "--json").stdout)) == 2
+    assert [r["id"] for r in json.loads(pmops("list", "insight", "--json").stdout)] == [keep["id"]]
+    assert len(json.loads(pmops("list", "insight", "--all", "--json").stdout)) == 2
     assert "already archived" in pmops("archive", gone["id"], code=1).stderr
     assert "not both" in pmops("insight", "list", "--all", "--archived", code=2).stderr
     # Brought back with set; found again.
