@@ -70,8 +70,10 @@ class Backend(Protocol):
         `wait` seconds (nothing written)."""
         ...
 
-    def build(self, folder: Path, documents: Iterable[Fields], count: int) -> None:
-        """A new index of `documents` (about `count` of them) in the empty `folder`."""
+    def build(self, folder: Path, documents: Iterable[Fields], count: int, sample: Iterable[Fields] = ()) -> None:
+        """A new index of `documents` (about `count` of them) in the empty `folder`; `sample`, a
+        spread of the same documents read ahead, is what it may learn from before it writes
+        (Whoosh: which words are frequent), read only when needed."""
         ...
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,

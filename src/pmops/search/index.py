@@ -33,7 +33,10 @@ if TYPE_CHECKING:
     from pmops.gitrepo import Status
     from pmops.search.backend import Backend, Fields
 
-SCHEMA_VERSION = 5  # 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name)
+# 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name); 6: no
+# spelling fields (a word list beside the index), pairs of frequent words, fast analysis, codec
+SCHEMA_VERSION = 6
+SAMPLE = 500  # documents a rebuild reads ahead, spread over the KB, for the backend to learn from
 MAX_QUERY_BYTES = 1024
 WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
 CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)
@@ -289,8 +292,19 @@ class Index:
                 if progress and (n % 200 == 0 or n == len(rels)):
                     progress(n, len(rels))
 
+        def sample() -> Iterator[Fields]:
+            """A spread of the documents, read ahead (the backend reads it only if it needs it)."""
+            for rel in rels[:: max(1, len(rels) // SAMPLE)]:
+                try:
+                    data = self._read(rel)
+                except DocumentError:
+                    continue
+                document = self._document(rel, data, {}, "") if data is not None else None
+                if document is not None:
+                    yield document
+
         try:
-            self.backend.build(tmp, documents(), len(rels))
+            self.backend.build(tmp, documents(), len(rels), sample())
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

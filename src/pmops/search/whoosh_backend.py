@@ -1,13 +1,14 @@
 """The Whoosh backend: the index's schema, writing, rebuilding and searching with Whoosh.
 
-The one place (with whoosh_query and whoosh_pairs) that imports Whoosh, lazily: only
-search and index load it. Many processes read and write one index: Whoosh's writer lock
+The one place (with whoosh_query, whoosh_pairs and whoosh_codec) that imports Whoosh, lazily:
+only search and index load it. Many processes read and write one index: Whoosh's writer lock
 lets one write at a time, readers take no lock, and a read that lost its files to another
 process's merge runs again on the newer generation (`reading`).
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
@@ -28,7 +29,15 @@ if TYPE_CHECKING:
     from whoosh.index import FileIndex
     from whoosh.searching import Searcher
 
+    from pmops.search.whoosh_codec import Codec
+
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
+# Pairs (whoosh_pairs.PairFilter): a rebuild of PAIRS_ALL_BELOW documents or more keeps only the
+# pairs of two frequent stems, those in FREQUENT_SHARE of the documents of the sample it is
+# given; a phrase with a rarer word is checked by positions, in at most about that share of the
+# documents. Below, every pair is kept (a small KB is rebuilt quickly anyway).
+PAIRS_ALL_BELOW, FREQUENT_SHARE = 1_000, 0.05
+WORDS = "words"  # the file, in the index's folder, of the words of titles and bodies: did-you-mean's
 READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
 T = TypeVar("T")
 
@@ -83,21 +92,25 @@ class WhooshBackend:
         self.kinds = kinds  # each field's kind: text, date or keyword
         self._ix: FileIndex | None = None
 
-    def schema(self) -> Schema:
+    def schema(self, frequent: frozenset[str] | None = None) -> Schema:
+        """The index's fields (`frequent`: the stems whose pairs `pairs` holds; None: every pair).
+        No spelling fields: Whoosh adds a posting for every word of every body to them, and
+        did-you-mean needs only the words (the word list, WORDS)."""
         f = load().fields
         from whoosh.analysis import StemmingAnalyzer
 
-        from pmops.search.whoosh_pairs import pair_analyzer
+        from pmops.search.whoosh_pairs import pair_analyzer, text_field
 
         stem = StemmingAnalyzer()
         columns: dict[str, Any] = {
             "path": f.ID(stored=True, unique=True),
             "id": f.ID(stored=True),
             "type": f.ID(stored=True),
-            "title": f.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
+            "title": text_field(stem, stored=True, field_boost=3.0),
             # The body and every text field but the title and `author`: what plain words search.
-            "body": f.TEXT(analyzer=stem, spelling=True),
-            "pairs": f.TEXT(analyzer=pair_analyzer(), phrase=False),  # adjacent words of `body`, for phrases
+            "body": text_field(stem),
+            # Adjacent words of `body`, for phrases.
+            "pairs": text_field(pair_analyzer(frequent), phrase=False, pairs=True),
             "date": f.DATETIME(stored=True),
             "tags": f.KEYWORD(commas=True, lowercase=True, scorable=True),
             "sha": f.STORED(),  # the content hash, to tell a touched file from a changed one
@@ -106,7 +119,7 @@ class WhooshBackend:
             if name in columns:
                 continue
             if kind == "text":
-                columns[name] = f.TEXT(analyzer=stem)
+                columns[name] = text_field(stem)
             elif kind == "date":
                 columns[name] = f.DATETIME()
             else:
@@ -152,7 +165,7 @@ class WhooshBackend:
     def write(self, updates: list[Fields], deletes: list[str], *, wait: float,
               before_commit: Callable[[], None]) -> tuple[int, int] | None:  # fmt: skip
         try:
-            options: dict[str, Any] = {"timeout": wait, "compound": False}
+            options: dict[str, Any] = {"timeout": wait, "compound": False, "codec": _codec()}
             if len(updates) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # an import, a pull
                 options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
             writer = self._index.writer(**options)
@@ -174,6 +187,7 @@ class WhooshBackend:
             if updates or deletes:
                 before_commit()
                 writer.commit()
+                _add_words(self.folder / WORDS, {w for fields in updates for w in _words_of(fields)})
             else:
                 writer.cancel()
         except BaseException:
@@ -181,29 +195,55 @@ class WhooshBackend:
             raise
         return added, len(updates) - added
 
-    def build(self, folder: Path, documents: Iterable[Fields], count: int) -> None:
-        ix = load().index.create_in(str(folder), self.schema())
+    def build(self, folder: Path, documents: Iterable[Fields], count: int, sample: Iterable[Fields] = ()) -> None:
+        frequent = _frequent(sample) if count >= PAIRS_ALL_BELOW else None
+        ix = load().index.create_in(str(folder), self.schema(frequent))
         # compound=False: separate segment files are memory-mapped when searched; a compound
         # file is copied into memory piece by piece (50 ms per search at 50k documents).
-        options: dict[str, Any] = {"limitmb": 128, "compound": False}
+        options: dict[str, Any] = {"limitmb": 128, "compound": False, "codec": _codec()}
         if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
         writer = ix.writer(**options)
+        words: set[str] = set()
         try:
             for fields in documents:
                 writer.add_document(**fields, pairs=fields["body"])
+                words.update(_words_of(fields))
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        _write_words(folder / WORDS, words)
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
                limit: int, archived: bool | None = False) -> Found:  # fmt: skip
-        return reading(self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit, archived))
+        word_list = self.folder / WORDS
+        return reading(self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit, word_list, archived))
+
+
+def _codec() -> Codec:
+    """The codec the index is written with: Whoosh's W3, with less Python per posting."""
+    from pmops.search.whoosh_codec import Codec
+
+    return Codec()
+
+
+def _frequent(sample: Iterable[Fields]) -> frozenset[str]:
+    """The stems in FREQUENT_SHARE of the sample's bodies: the pairs `pairs` holds."""
+    from collections import Counter
+
+    from pmops.search.whoosh_pairs import analysed
+
+    counts: Counter[str] = Counter()
+    documents = 0
+    for fields in sample:
+        counts.update(set(analysed(fields["body"])[2]))
+        documents += 1
+    return frozenset(stem for stem, n in counts.items() if n >= FREQUENT_SHARE * documents)
 
 
 def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
-            limit: int, archived: bool | None = False) -> Found:  # fmt: skip
+            limit: int, word_list: Path, archived: bool | None = False) -> Found:  # fmt: skip
     from pmops.search import whoosh_query
 
     words, parsed = whoosh_query.parse(searcher.schema, query, doc_type, tag, since, archived)
@@ -224,7 +264,7 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
             except InvalidInput:
                 return False
 
-        suggestion = spelling.did_you_mean(_Lexicon(searcher), query, finds)
+        suggestion = spelling.did_you_mean(_Lexicon(searcher, word_list), query, finds)
     # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
     exact = len(hits) < limit or found.has_exact_length()
     total = len(hits) if len(hits) < limit else found.estimated_length()
@@ -248,18 +288,22 @@ def _hit(hit: Any) -> Hit:
 
 
 class _Lexicon:
-    """The words of titles and bodies, for did-you-mean (a pmops.search.spelling.Lexicon)."""
+    """The words of titles and bodies, for did-you-mean (a pmops.search.spelling.Lexicon): those
+    of the word list (WORDS) whose stem is in the index (a word of documents since deleted is not)."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, words: Path) -> None:
         from whoosh.analysis import STOP_WORDS
 
         self.reader, self.stem, self.stop_words = searcher.reader(), _stemmer(), STOP_WORDS
+        self.words = _read_words(words)
 
     def knows(self, word: str) -> bool:
         return any((field, self.stem(word)) in self.reader for field in ("body", "title"))
 
     def near(self, word: str, edits: int) -> set[str]:
-        return {w for field in ("title", "body") for w in self.reader.terms_within(field, word, edits)}
+        from whoosh.codec.base import Automata
+
+        return {w for w in Automata().terms_within(_WordCursor(self.words), word, edits) if self.knows(w)}
 
     def frequency(self, word: str) -> int:
         return self.reader.doc_frequency("body", self.stem(word))
@@ -294,3 +338,72 @@ def _stemmer() -> Callable[[str], str]:
     from whoosh.lang.porter import stem
 
     return functools.lru_cache(maxsize=50_000)(stem)
+
+
+# -- the word list ---------------------------------------------------------------------
+#
+# One word a line, in lower case, stop words and one-letter words left out: written whole
+# by a rebuild (sorted), added to by each write (the words not in it yet), read sorted.
+
+
+def _words_of(fields: Fields) -> set[str]:
+    """The words of a document's title and body as written, in lower case."""
+    from pmops.search.whoosh_pairs import WORD
+
+    return set(WORD.findall(f"{fields.get('title') or ''}\n{fields['body']}".lower()))
+
+
+def _spellable(words: set[str]) -> set[str]:
+    from whoosh.analysis import STOP_WORDS
+
+    return {w for w in words if len(w) > 1 and w not in STOP_WORDS}
+
+
+def _write_words(path: Path, words: set[str]) -> None:
+    path.write_text("".join(f"{w}\n" for w in sorted(_spellable(words))), encoding="utf-8")
+
+
+def _add_words(path: Path, words: set[str]) -> None:
+    """Add the words not in the list yet (under the writer's lock, as the index's other files).
+    Words of documents deleted since stay until the next rebuild: did-you-mean skips them."""
+    try:
+        known = set(path.read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        known = set()
+    new = _spellable(words) - known
+    if new:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("".join(f"{w}\n" for w in sorted(new)))
+
+
+_words_read: dict[str, tuple[tuple[int, int, int], list[str]]] = {}
+
+
+def _read_words(path: Path) -> list[str]:
+    """The word list, sorted; remembered while the file is unchanged (the search server).
+    Unreadable: no words (no suggestion)."""
+    try:
+        st = path.stat()
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        known = _words_read.get(str(path))
+        if known is not None and known[0] == key:
+            return known[1]
+        words = sorted(set(path.read_text(encoding="utf-8").split()))
+    except (OSError, UnicodeDecodeError):
+        return []
+    _words_read.clear()
+    _words_read[str(path)] = (key, words)
+    return words
+
+
+class _WordCursor:
+    """A sorted word list as the cursor Whoosh's Levenshtein automaton walks (text, find)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words, self.at = words, 0
+
+    def text(self) -> str | None:
+        return self.words[self.at] if self.at < len(self.words) else None
+
+    def find(self, term: str) -> None:
+        self.at = bisect.bisect_left(self.words, term)

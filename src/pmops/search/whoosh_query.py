@@ -52,7 +52,9 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
         raise
     except Exception:
         raise InvalidInput("cannot understand the query", hint=QUERY_HINT) from None
-    parsed = phrases_as_pairs(words)
+    from pmops.search.whoosh_pairs import frequent_of
+
+    parsed = phrases_as_pairs(words, frequent_of(schema["pairs"].analyzer) if "pairs" in schema else None)
     filters = []
     if doc_type:
         filters.append(wq.Term("type", doc_type.lower()))
@@ -82,16 +84,20 @@ def parser(schema: Schema, text: str = "") -> QueryParser:
     return parser
 
 
-def phrases_as_pairs(query: Query) -> Query:
+def phrases_as_pairs(query: Query, frequent: frozenset[str] | None = None) -> Query:
     """Phrases in the body, read from the `pairs` field: "approval workflow" is one term there.
-    A longer phrase needs all its pairs, then the positions are checked where they all occur."""
+    A longer phrase needs all its pairs, then the positions are checked where they all occur.
+    With `frequent` (the stems whose pairs the field holds), a pair with another word is left
+    to the positions, which are then checked in the few documents that have that word."""
     wq = load().query
     if isinstance(query, wq.Phrase) and query.fieldname == "body" and query.slop == 1 and len(query.words) > 1:
         from pmops.search.whoosh_pairs import pair
 
-        terms = [wq.Term("pairs", p, boost=query.boost) for p in pair(query.words)]
-        return terms[0] if len(terms) == 1 else wq.And([*terms, query])
-    return query.apply(phrases_as_pairs)
+        terms = [wq.Term("pairs", p, boost=query.boost) for p in pair(query.words, frequent)]
+        if not terms:
+            return query
+        return terms[0] if len(terms) == 1 and len(query.words) == 2 else wq.And([*terms, query])
+    return query.apply(lambda child: phrases_as_pairs(child, frequent))
 
 
 class _BadDate(Exception):

@@ -1,0 +1,65 @@
+"""The index's fast analysis gives exactly the terms, positions and weights of Whoosh's own."""
+
+from __future__ import annotations
+
+import warnings
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
+    from whoosh import fields
+    from whoosh.analysis import StemmingAnalyzer
+
+from pmops.search.whoosh_pairs import FastFrequency, FastPositions, pair_analyzer, text_field
+
+TEXTS = [
+    "",
+    "   \n\t",
+    "The approval workflow stalls on Fridays.",
+    "a I the of to",  # nothing but stop words and one-letter words
+    "The the THE approvals APPROVAL workflow. Is it? a b c d e f g",
+    "U.S.A. e.g. 3.14 foo_bar x1.y2 İstanbul ÉCOLE naïve straße STRASSE ﬁne ǅemal Ω ω",
+    "## What we heard\n\n- [x] **Receipts** get lost; `code` and [a link](https://example.org/x).\n",
+    "Cost of living adjustments were approved, then approval workflow, approval workflow again.",
+]
+FREQUENT = frozenset({"approv", "workflow", "cost", "live"})
+
+
+def whoosh_terms(field: fields.FieldType, text: str) -> list:
+    return sorted(field.index(text))
+
+
+def check(text: str) -> None:
+    stem = StemmingAnalyzer()
+    for phrase in (True, False):
+        ours = text_field(stem, phrase=phrase, field_boost=3.0)
+        theirs = fields.TEXT(analyzer=StemmingAnalyzer(), phrase=phrase, field_boost=3.0)
+        assert whoosh_terms(ours, text) == whoosh_terms(theirs, text), (phrase, text)
+        for frequent in (None, FREQUENT):
+            ours = text_field(pair_analyzer(frequent), phrase=phrase, pairs=True)
+            theirs = fields.TEXT(analyzer=pair_analyzer(frequent), phrase=phrase)
+            assert whoosh_terms(ours, text) == whoosh_terms(theirs, text), (phrase, frequent, text)
+
+
+def test_the_fast_path_gives_whooshs_terms() -> None:
+    for text in TEXTS:
+        check(text)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(st.text(st.sampled_from("aAbB zZ.,_-İıßé1'\n\tŉǅ\u0301日"), max_size=40))
+def test_the_fast_path_gives_whooshs_terms_for_any_text(text: str) -> None:
+    check(text)
+
+
+def test_another_analyser_or_a_query_goes_through_whoosh() -> None:
+    from whoosh.analysis import StandardAnalyzer
+
+    for format_ in (FastPositions(), FastFrequency()):
+        field = fields.TEXT(analyzer=StandardAnalyzer())  # no stemmer: not the fast path's analyser
+        field.format = format_
+        assert [t[0] for t in sorted(field.index("The approvals"))] == [b"approvals"]
+    field = text_field(StemmingAnalyzer())
+    assert [t.text for t in field.analyzer("The approvals", mode="query")] == ["approv"]
