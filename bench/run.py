@@ -224,6 +224,7 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
 def server_pid(kb: Path, wait: bool) -> int | None:
     """The pid of the KB's search server (waiting a little for it to start when one is expected)."""
     deadline = time.monotonic() + (15 if wait else 0)
+    kb = kb.resolve()  # as the server names its KB (bench/.cache may be a link)
     while True:
         found = subprocess.run(["pgrep", "-f", f"pmops.search.server {kb}"], check=False, capture_output=True, text=True).stdout.split()
         if found or time.monotonic() >= deadline:

@@ -17,22 +17,23 @@ imports pmops.kb: what it needs of a KB is the `Source` protocol of `index` (and
   backend         the Backend protocol, Found, the default one  -> results; whoosh_backend,
                                                                    lazily in `default` only
   whoosh_backend  the Whoosh backend: schema, write, rebuild,   -> whoosh, pmops.errors,
-                  search, the re-read on a merged generation,      backend, results, spelling,
-                  the word list (did-you-mean's lexicon)           whoosh_query, whoosh_pairs,
-                                                                   whoosh_codec
+                  search, the re-read on a merged generation       backend, results, spelling,
+                                                                   whoosh_query, whoosh_pairs,
+                                                                   whoosh_codec, whoosh_words
   whoosh_query    the query language read by Whoosh's parser    -> whoosh, pmops.errors,
                                                                    pmops.taxonomy, backend,
                                                                    whoosh_backend, whoosh_pairs
   whoosh_pairs    the text fields' analysis: pairs, and the     -> whoosh
                   fast path to Whoosh's terms (pickled)
   whoosh_codec    W3 with less Python per posting (pickled)     -> whoosh
+  whoosh_words    the word list beside the index (did-you-mean) -> whoosh, whoosh_pairs
   index           Index: freshness and a backend combined       -> pmops.errors, pmops.store,
                                                                    pmops.documents, filelock,
                                                                    results, fields, freshness,
                                                                    folders, backend, snippets
                                                                    (pmops.doctypes,
                                                                    pmops.gitrepo: types only)
-Only whoosh_backend, whoosh_query, whoosh_pairs and whoosh_codec import Whoosh.
+Only the whoosh_* modules import Whoosh.
 
 The application level, beside pmops.cli (above pmops.kb):
   client          the command's side of the server, and         -> pmops (its version),

@@ -8,7 +8,6 @@ process's merge runs again on the newer generation (`reading`).
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import datetime as dt
 import functools
@@ -21,6 +20,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmops.errors import InvalidInput, PmopsError
+from pmops.search import whoosh_words
 from pmops.search.backend import Fields, Found
 from pmops.search.results import Hit
 
@@ -37,7 +37,7 @@ PARALLEL_FROM = 500  # documents; below this, starting worker processes costs mo
 # given; a phrase with a rarer word is checked by positions, in at most about that share of the
 # documents. Below, every pair is kept (a small KB is rebuilt quickly anyway).
 PAIRS_ALL_BELOW, FREQUENT_SHARE = 1_000, 0.05
-WORDS = "words"  # the file, in the index's folder, of the words of titles and bodies: did-you-mean's
+WORDS = "words"  # the file, in the index's folder, of the words of titles and bodies (whoosh_words)
 READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
 T = TypeVar("T")
 
@@ -187,7 +187,7 @@ class WhooshBackend:
             if updates or deletes:
                 before_commit()
                 writer.commit()
-                _add_words(self.folder / WORDS, {w for fields in updates for w in _words_of(fields)})
+                whoosh_words.add(self.folder / WORDS, {w for fields in updates for w in whoosh_words.of(fields)})
             else:
                 writer.cancel()
         except BaseException:
@@ -208,12 +208,12 @@ class WhooshBackend:
         try:
             for fields in documents:
                 writer.add_document(**fields, pairs=fields["body"])
-                words.update(_words_of(fields))
+                words.update(whoosh_words.of(fields))
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        _write_words(folder / WORDS, words)
+        whoosh_words.write(folder / WORDS, words)
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
                limit: int, archived: bool | None = False) -> Found:  # fmt: skip
@@ -295,15 +295,13 @@ class _Lexicon:
         from whoosh.analysis import STOP_WORDS
 
         self.reader, self.stem, self.stop_words = searcher.reader(), _stemmer(), STOP_WORDS
-        self.words = _read_words(words)
+        self.words = whoosh_words.read(words)
 
     def knows(self, word: str) -> bool:
         return any((field, self.stem(word)) in self.reader for field in ("body", "title"))
 
     def near(self, word: str, edits: int) -> set[str]:
-        from whoosh.codec.base import Automata
-
-        return {w for w in Automata().terms_within(_WordCursor(self.words), word, edits) if self.knows(w)}
+        return {w for w in whoosh_words.within(self.words, word, edits) if self.knows(w)}
 
     def frequency(self, word: str) -> int:
         return self.reader.doc_frequency("body", self.stem(word))
@@ -339,71 +337,3 @@ def _stemmer() -> Callable[[str], str]:
 
     return functools.lru_cache(maxsize=50_000)(stem)
 
-
-# -- the word list ---------------------------------------------------------------------
-#
-# One word a line, in lower case, stop words and one-letter words left out: written whole
-# by a rebuild (sorted), added to by each write (the words not in it yet), read sorted.
-
-
-def _words_of(fields: Fields) -> set[str]:
-    """The words of a document's title and body as written, in lower case."""
-    from pmops.search.whoosh_pairs import WORD
-
-    return set(WORD.findall(f"{fields.get('title') or ''}\n{fields['body']}".lower()))
-
-
-def _spellable(words: set[str]) -> set[str]:
-    from whoosh.analysis import STOP_WORDS
-
-    return {w for w in words if len(w) > 1 and w not in STOP_WORDS}
-
-
-def _write_words(path: Path, words: set[str]) -> None:
-    path.write_text("".join(f"{w}\n" for w in sorted(_spellable(words))), encoding="utf-8")
-
-
-def _add_words(path: Path, words: set[str]) -> None:
-    """Add the words not in the list yet (under the writer's lock, as the index's other files).
-    Words of documents deleted since stay until the next rebuild: did-you-mean skips them."""
-    try:
-        known = set(path.read_text(encoding="utf-8").split())
-    except FileNotFoundError:
-        known = set()
-    new = _spellable(words) - known
-    if new:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write("".join(f"{w}\n" for w in sorted(new)))
-
-
-_words_read: dict[str, tuple[tuple[int, int, int], list[str]]] = {}
-
-
-def _read_words(path: Path) -> list[str]:
-    """The word list, sorted; remembered while the file is unchanged (the search server).
-    Unreadable: no words (no suggestion)."""
-    try:
-        st = path.stat()
-        key = (st.st_ino, st.st_size, st.st_mtime_ns)
-        known = _words_read.get(str(path))
-        if known is not None and known[0] == key:
-            return known[1]
-        words = sorted(set(path.read_text(encoding="utf-8").split()))
-    except (OSError, UnicodeDecodeError):
-        return []
-    _words_read.clear()
-    _words_read[str(path)] = (key, words)
-    return words
-
-
-class _WordCursor:
-    """A sorted word list as the cursor Whoosh's Levenshtein automaton walks (text, find)."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.words, self.at = words, 0
-
-    def text(self) -> str | None:
-        return self.words[self.at] if self.at < len(self.words) else None
-
-    def find(self, term: str) -> None:
-        self.at = bisect.bisect_left(self.words, term)
