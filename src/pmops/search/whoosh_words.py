@@ -32,7 +32,7 @@ def write(path: Path, words: set[str]) -> None:
 
 
 def add(path: Path, words: set[str]) -> None:
-    """Add the words not in the list yet (under the writer's lock, as the index's other files).
+    """Add the words not in the list yet (under the index's lock, as the manifest changes).
     Words of documents deleted since stay until the next rebuild: did-you-mean skips them."""
     try:
         known = set(path.read_text(encoding="utf-8").split())
