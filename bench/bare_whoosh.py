@@ -18,9 +18,9 @@ import warnings
 
 warnings.simplefilter("ignore")
 
-import yaml
-from whoosh import fields, index, qparser
-from whoosh.analysis import STOP_WORDS, Filter, StemmingAnalyzer
+import yaml  # noqa: E402
+from whoosh import fields, index, qparser  # noqa: E402
+from whoosh.analysis import STOP_WORDS, Filter, StemmingAnalyzer  # noqa: E402
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 

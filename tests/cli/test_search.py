@@ -370,7 +370,10 @@ def test_phrases_match_adjacent_words_only(pmops, kb: Path) -> None:
     }
     for name, text in pages.items():
         (kb / name).write_text(text)
-    paths = lambda q: sorted(h["path"] for h in hits(pmops, q))
+
+    def paths(query: str) -> list[str]:
+        return sorted(h["path"] for h in hits(pmops, query))
+
     assert paths('"approval workflow"') == ["adjacent.md", "split.md", "three.md"]
     assert paths('"approvals workflows"') == ["adjacent.md", "split.md", "three.md"]  # stemmed
     assert paths('"workflow approval"') == []
@@ -576,7 +579,10 @@ def test_phrases_of_frequent_words_only_in_pairs_are_still_exact(pmops, kb: Path
     assert backend.open()
     frequent = frequent_of(backend._index.schema["pairs"].analyzer)
     assert frequent is not None and {"approv", "workflow"} <= frequent and "kumquat" not in frequent
-    paths = lambda q: sorted(h["path"] for h in hits(pmops, q))
+
+    def paths(query: str) -> list[str]:
+        return sorted(h["path"] for h in hits(pmops, query))
+
     assert paths('"approval workflow"') == ["adjacent.md", "rare.md", "split.md", "three.md"]  # a pair
     assert paths('"kumquat approval"') == ["rare.md"]  # positions
     assert paths('"approval kumquat"') == ["rare.md"]

@@ -75,14 +75,14 @@ class _PostingsWriter(W3PostingsWriter):
             self._write_block()
         self._ids.append(id_)
         self._weights.append(weight)
-        if weight > self._maxweight:  # noqa: PLR1730 - once per posting: no call to max()
+        if weight > self._maxweight:  # once per posting: no call to max()
             self._maxweight = weight
         if vbytes:
             self._values.append(vbytes)
         if length:
             if self._minlength is None or length < self._minlength:
                 self._minlength = length
-            if length > self._maxlength:  # noqa: PLR1730
+            if length > self._maxlength:
                 self._maxlength = length
 
     def _write_block(self, last: bool = False) -> None:
@@ -97,7 +97,14 @@ class _PostingsWriter(W3PostingsWriter):
         if comp:
             databytes = zlib.compress(databytes, comp)
         ids = self._ids
-        info = (len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength), length_to_byte(self._maxlength))
+        info = (
+            len(ids),
+            ids[-1],
+            self._maxweight,
+            comp,
+            length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+        )
         infobytes = pickle.dumps(info, 2)
         length = len(infobytes) + len(databytes)
         self._postfile.write_int(-length if last else length)  # the last block's is negative

@@ -123,7 +123,7 @@ def _standard(analyzer: Any, pairs: bool) -> bool:
             and stemmer.stemfn is porter and not stemmer.ignore)  # fmt: skip
 
 
-def _terms(text: str, pairs: frozenset[str] | None | bool) -> Iterable[tuple[int, str]]:
+def _terms(text: str, pairs: frozenset[str] | bool | None) -> Iterable[tuple[int, str]]:
     """(position, term) in order: the stems, or the pairs (`pairs` is then the frequent set or
     None; False means stems). A pair is at its second word's position, as PairFilter leaves it."""
     first, _, stems = analysed(text)
