@@ -137,6 +137,21 @@ class _Fast:
     """The fast path, shared by both formats: checks the analyser once per analyser."""
 
     kind = "stems"  # or "pairs"
+    field_boost: float
+
+    def __init__(self, kind: str = "stems", field_boost: float = 1.0) -> None:
+        super().__init__(field_boost=field_boost)  # type: ignore[call-arg]  # Whoosh's Format
+        self.kind = kind
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        found = self._fast_terms(value, analyzer, kwargs)
+        if found is None:
+            yield from super().word_values(value, analyzer, **kwargs)  # type: ignore[misc]  # Whoosh's Format
+            return
+        yield from self._values(found)
+
+    def _values(self, found: Iterable[tuple[int, str]]) -> Iterator[tuple[str, int, float, bytes]]:
+        raise NotImplementedError
 
     def _fast_terms(self, value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Iterable[tuple[int, str]] | None:
         if not isinstance(value, str) or kwargs.get("mode") != "index" or set(kwargs) - {"mode", "boosts", "positions"}:
@@ -155,15 +170,7 @@ class _Fast:
 class FastPositions(_Fast, formats.Positions):
     """Positions, as Whoosh's format stores them, of the terms `analysed` gives."""
 
-    def __init__(self, kind: str = "stems", field_boost: float = 1.0) -> None:
-        super().__init__(field_boost=field_boost)
-        self.kind = kind
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        found = self._fast_terms(value, analyzer, kwargs)
-        if found is None:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
+    def _values(self, found: Iterable[tuple[int, str]]) -> Iterator[tuple[str, int, float, bytes]]:
         positions: dict[str, list[int]] = {}
         for pos, term in found:
             at = positions.get(term)
@@ -179,15 +186,7 @@ class FastPositions(_Fast, formats.Positions):
 class FastFrequency(_Fast, formats.Frequency):
     """Frequencies, as Whoosh's format stores them, of the terms `analysed` gives."""
 
-    def __init__(self, kind: str = "stems", field_boost: float = 1.0) -> None:
-        super().__init__(field_boost=field_boost)
-        self.kind = kind
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        found = self._fast_terms(value, analyzer, kwargs)
-        if found is None:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
+    def _values(self, found: Iterable[tuple[int, str]]) -> Iterator[tuple[str, int, float, bytes]]:
         counts: dict[str, int] = {}
         for _, term in found:
             counts[term] = counts.get(term, 0) + 1
