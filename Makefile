@@ -19,6 +19,7 @@ demo: $(STAMP)
 ## test: the linter, then the whole test suite, on every core (pytest-xdist)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -q -n auto
 
 ## smoke: build the wheel, install it in a clean venv, run pmops init + insight add there

@@ -99,8 +99,9 @@ def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[flo
     return elapsed, usage.ru_maxrss
 
 
-def median_time(cmd: list[str], cwd: Path, runs: int, before: Callable[[int], object] | None = None,
-                ok: tuple[int, ...] = (0,)) -> float:
+def median_time(
+    cmd: list[str], cwd: Path, runs: int, before: Callable[[int], object] | None = None, ok: tuple[int, ...] = (0,)
+) -> float:
     times = []
     for i in range(runs):
         if before:
@@ -124,7 +125,9 @@ OPERATIONS = ("version", "rebuild", "change", "search", "add", "lint", "import")
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
     """The rows for one KB size; `only` picks operations (each has its baseline with it)."""
     kb = kb_of(size)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=kb, capture_output=True, text=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=kb, capture_output=True, text=True, check=True
+    ).stdout.strip()
     rows: list[Row] = []
     slow_runs = max(3, runs // 2)
     bare_dir = CACHE / f"bare-{size}"
@@ -136,10 +139,14 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
     if "version" in only:
         say("--version")
         pass_time = median_time([PY, "-c", "pass"], kb, runs)
-        rows.append(Row("pmops --version", size, median_time([PMOPS, "--version"], kb, runs), "python -c pass", pass_time))
+        rows.append(
+            Row("pmops --version", size, median_time([PMOPS, "--version"], kb, runs), "python -c pass", pass_time)
+        )
     if "rebuild" in only:
         say("full rebuild")
-        fts = median_time([PY, str(HERE / "fts5.py"), "rebuild", str(kb), str(CACHE / f"fts5-{size}.db")], kb, slow_runs)
+        fts = median_time(
+            [PY, str(HERE / "fts5.py"), "rebuild", str(kb), str(CACHE / f"fts5-{size}.db")], kb, slow_runs
+        )
         bare = median_time(bare_rebuild, kb, slow_runs, before=lambda i: shutil.rmtree(bare_dir, ignore_errors=True))
         # Each rebuild is followed by a search, as a user's first index is: no server runs yet
         # (the search starts one in a large KB; it is stopped before the next rebuild).
@@ -186,7 +193,9 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
         for name, (query, plain) in queries.items():
             ours = median_time([PMOPS, "search", query], kb, runs)
             rg_times[name] = median_time([rg, "-l", "-i", "--glob", "*.md", plain, "."], kb, runs) if rg else None
-            rows.append(Row(name + (", search server" if served else ""), size, ours, "rg -l" if rg else "", rg_times[name]))
+            rows.append(
+                Row(name + (", search server" if served else ""), size, ours, "rg -l" if rg else "", rg_times[name])
+            )
             if name == "search (term)":
                 bare_q = median_time([PY, str(HERE / "bare_whoosh.py"), "search", str(bare_dir), query], kb, runs)
                 rows.append(Row("bare Whoosh query (term)", size, bare_q))
@@ -210,8 +219,20 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
 
         commit_one = 'f=$(ls -t bench-*.md | head -1); git add -- "$f" && git commit -q -m bench -- "$f"'
         git_commit = median_time(["bash", "-c", commit_one], kb, runs, before=new_file)
-        add = [PMOPS, "insight", "add", "--title", "Bench insight about reimbursements", "--source", "survey", "--tag", "pricing"]
-        rows.append(Row("insight add (end to end)", size, median_time(add, kb, runs), "git add + git commit", git_commit))
+        add = [
+            PMOPS,
+            "insight",
+            "add",
+            "--title",
+            "Bench insight about reimbursements",
+            "--source",
+            "survey",
+            "--tag",
+            "pricing",
+        ]
+        rows.append(
+            Row("insight add (end to end)", size, median_time(add, kb, runs), "git add + git commit", git_commit)
+        )
     if "lint" in only:
         say("lint")
         # Exit 1 is lint reporting errors (the generated KB has some, as real ones do).
@@ -226,7 +247,9 @@ def server_pid(kb: Path, wait: bool) -> int | None:
     deadline = time.monotonic() + (15 if wait else 0)
     kb = kb.resolve()  # as the server names its KB (bench/.cache may be a link)
     while True:
-        found = subprocess.run(["pgrep", "-f", f"pmops.search.server {kb}"], check=False, capture_output=True, text=True).stdout.split()
+        found = subprocess.run(
+            ["pgrep", "-f", f"pmops.search.server {kb}"], check=False, capture_output=True, text=True
+        ).stdout.split()
         if found or time.monotonic() >= deadline:
             return int(found[0]) if found else None
         time.sleep(0.1)
@@ -267,7 +290,17 @@ def measure_import(runs: int) -> list[Row]:
     print(f"[import] {IMPORT_ROWS} rows", file=sys.stderr)
     csv_path = survey_csv(CACHE / f"survey-{IMPORT_ROWS}.csv", IMPORT_ROWS)
     target, used = CACHE / "import-kb", CACHE / "import-kb.used"
-    command = [PMOPS, "insight", "import", str(csv_path), "--map", "What could be better?=quote", "--source", "survey", "--new-tag"]
+    command = [
+        PMOPS,
+        "insight",
+        "import",
+        str(csv_path),
+        "--map",
+        "What could be better?=quote",
+        "--source",
+        "survey",
+        "--new-tag",
+    ]
     # ext4 checks every inode freed in the last ~30 s before it gives out a new one (perf:
     # `recently_deleted`), which made creating 5,000 files take 0.1 s or 3.8 s depending on
     # what was deleted just before. A user's import follows no mass deletion: the KBs of
@@ -344,7 +377,9 @@ def main() -> None:
         rows.extend(measure(size, args.runs, rg, only))
     if "import" in only:
         rows.extend(measure_import(args.runs))
-    command = f"python -m bench --sizes {args.sizes} --runs {args.runs}" + (f" --only {args.only}" if only != set(OPERATIONS) else "")
+    command = f"python -m bench --sizes {args.sizes} --runs {args.runs}" + (
+        f" --only {args.only}" if only != set(OPERATIONS) else ""
+    )
     text = (f"Measured {dt.date.today().isoformat()} with `{command}` on: "
             f"{machine()}.{'' if rg else ' ripgrep not installed: no rg baseline.'}\n\n{table(rows)}\n")  # fmt: skip
     print(text)

@@ -13,7 +13,13 @@ HEADER = "<!-- Generated from `pmops --help` by `make docs`. Do not edit by hand
 
 def generate() -> str:
     typer_cli = Path(sys.executable).with_name("typer")
-    env = {**os.environ, "TERMINAL_WIDTH": "100", "COLUMNS": "100", "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
+    env = {
+        **os.environ,
+        "TERMINAL_WIDTH": "100",
+        "COLUMNS": "100",
+        "NO_COLOR": "1",
+        "_TYPER_FORCE_DISABLE_TERMINAL": "1",
+    }
     done = subprocess.run(
         [str(typer_cli), "--app", "app", "pmops.cli", "utils", "docs", "--name", "pmops", "--title", "pmops command reference"],
         capture_output=True, text=True, check=True, env=env,

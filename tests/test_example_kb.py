@@ -82,7 +82,10 @@ def test_example_kb_has_three_plans_at_different_stages(pmops, example_kb: Path)
     status = json.loads(pmops("onboard", "status", "--today", "2026-11-26", "--json").stdout)
     assert sorted(p["status"] for p in status["plans"]) == ["complete", "on track", "overdue"]
     # Ana's 28 days and Chloe still open at day 101: 2 plans measured, fewer than the 3 a median needs.
-    assert status["time_to_productivity"]["day30"]["measured"] == 2 and status["time_to_productivity"]["median_days_to_day30"] is None
+    assert (
+        status["time_to_productivity"]["day30"]["measured"] == 2
+        and status["time_to_productivity"]["median_days_to_day30"] is None
+    )
 
 
 def test_example_kb_tools_and_metrics(pmops, example_kb: Path) -> None:
@@ -104,5 +107,8 @@ def test_example_kb_has_the_hook_files_pmops_init_writes() -> None:
     """The example KB is a KB as `pmops init` makes it: its pre-commit files are the current ones."""
     from tests.conftest import EXAMPLE_KB, ROOT
 
-    for name, template in ((".pre-commit-config.yaml", "pre-commit-config.yaml"), (".pre-commit-pmops.sh", "pre-commit-pmops.sh")):
+    for name, template in (
+        (".pre-commit-config.yaml", "pre-commit-config.yaml"),
+        (".pre-commit-pmops.sh", "pre-commit-pmops.sh"),
+    ):
         assert (EXAMPLE_KB / name).read_bytes() == (ROOT / "templates" / "kb" / template).read_bytes(), name

@@ -47,7 +47,9 @@ def lines(body: str, *, comments: bool = True) -> Iterator[tuple[int, str]]:
                 commented, line = (True, "") if end < 0 else (False, line[end + 3 :])
             else:
                 start = line.find("<!--")
-                text, line, commented = (text + line, "", False) if start < 0 else (text + line[:start], line[start + 4 :], True)
+                text, line, commented = (
+                    (text + line, "", False) if start < 0 else (text + line[:start], line[start + 4 :], True)
+                )
         yield index, text
 
 

@@ -36,7 +36,9 @@ def start(
         )
     lines = "\n".join(f"- [ ] {item.text}" for item in todo)
     values = {"title": f"{process.title} — {run_for}", "process": process.id, "for": run_for}
-    return kb.create("checklist", values, today=today, commit=commit, extra_context={"items": lines, "run_for": run_for})
+    return kb.create(
+        "checklist", values, today=today, commit=commit, extra_context={"items": lines, "run_for": run_for}
+    )
 
 
 def _pick(run_items: list[Checkbox], ref: str) -> Checkbox:
@@ -61,7 +63,9 @@ class Ticked:
     commit: str | None = None
 
 
-def tick(kb: KnowledgeBase, run_ref: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Ticked:
+def tick(
+    kb: KnowledgeBase, run_ref: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None
+) -> Ticked:
     """Tick one item of a run and commit; the last one marks the run done."""
     run = find_run(kb, run_ref)
     run_items = bodies.checkboxes(run.doc.body)

@@ -86,8 +86,7 @@ def _fields(spec: Any, base: DocType | None, where: str) -> dict[str, Field]:
     if not isinstance(spec, dict):
         raise ConfigError(f"{FILENAME}: '{where}' must map field names to their settings")
     return {
-        name: _field(name, value, base.field(name) if base else None, f"{where}.{name}")
-        for name, value in spec.items()
+        name: _field(name, value, base.field(name) if base else None, f"{where}.{name}") for name, value in spec.items()
     }
 
 
@@ -111,7 +110,9 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
         prefix = str(spec.get("prefix", name[:3]))
         if not _NAME.match(prefix):
             raise ConfigError(f"{FILENAME}: '{where}.prefix' must be lower-case letters and digits")
-        base = doctypes.DocType(name, name + "s", str(spec.get("folder", name + "s")), prefix, (doctypes.ID, doctypes.TITLE))
+        base = doctypes.DocType(
+            name, name + "s", str(spec.get("folder", name + "s")), prefix, (doctypes.ID, doctypes.TITLE)
+        )
         sections = spec.get("sections") or []
         if not isinstance(sections, list):
             raise ConfigError(f"{FILENAME}: '{where}.sections' must be a list of headings")
@@ -162,10 +163,10 @@ class RuleSettings:
 def lint_rules(spec: Any, known: Collection[str]) -> dict[str, RuleSettings]:
     """The `lint:` settings of pmops.yaml, checked against the rule ids `known`:
 
-        lint:
-          rules:
-            link-broken: {severity: warning, ignore: ["archive/**"]}
-            process-stale: off            # the short form: a severity
+    lint:
+      rules:
+        link-broken: {severity: warning, ignore: ["archive/**"]}
+        process-stale: off            # the short form: a severity
     """
     if spec in (None, ""):
         return {}
@@ -193,7 +194,9 @@ def _rule_settings(rule: str, value: Any, known: Collection[str]) -> RuleSetting
     elif value in (None, ""):
         value = {}
     if not isinstance(value, dict):
-        raise ConfigError(f"{FILENAME}: '{where}' must be a severity ({', '.join(SEVERITIES)}) or a mapping (severity, ignore)")
+        raise ConfigError(
+            f"{FILENAME}: '{where}' must be a severity ({', '.join(SEVERITIES)}) or a mapping (severity, ignore)"
+        )
     for key in value:
         if key not in _RULE_KEYS:
             close = difflib.get_close_matches(str(key), _RULE_KEYS, n=1)

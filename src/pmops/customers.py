@@ -8,7 +8,36 @@ from collections.abc import Iterable
 
 # Words that say what kind of company it is, not which one; dropped from the end of a name.
 LEGAL_SUFFIXES = frozenset(
-    ["inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "gmbh", "mbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "corp", "corporation", "co", "company", "plc", "pty", "pte", "oy", "ab", "kk"]
+    [
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "lp",
+        "ltd",
+        "limited",
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "plc",
+        "pty",
+        "pte",
+        "oy",
+        "ab",
+        "kk",
+    ]
 )
 # What people write in the customer field when they do not know it: no customer named.
 PLACEHOLDERS = frozenset({"na", "n a", "none", "unknown", "anonymous", "tbd"})

@@ -127,7 +127,9 @@ def _worded(text: str, order: str | None) -> dt.date:
     try:
         with warnings.catch_warnings():  # a time zone it does not know (14:03 CET) changes no date
             warnings.simplefilter("ignore")
-            readings = {parser.parse(text, default=d, dayfirst=order == "DMY", yearfirst=order == "YMD").date() for d in _FULL}
+            readings = {
+                parser.parse(text, default=d, dayfirst=order == "DMY", yearfirst=order == "YMD").date() for d in _FULL
+            }
     except (ValueError, OverflowError):
         raise ValueError(f"'{text}' is not a date ({EXAMPLE})") from None
     if not _names_a_month(text):

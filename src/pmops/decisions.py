@@ -41,7 +41,9 @@ def set_status(kb: KnowledgeBase, ref: str, status: str, *, commit: bool | None 
         raise PmopsError(f"{record.id} is already {status}")
     if current not in TRANSITIONS[status]:
         raise PmopsError(f"{record.id} is {current}; only a proposed decision can be {status}")
-    sha = kb.update(record, {"status": status}, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit)
+    sha = kb.update(
+        record, {"status": status}, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit
+    )
     return record, sha
 
 

@@ -130,7 +130,11 @@ class DocType:
         return self.sections + self.variant(values).sections
 
     def template_for(self, values: dict[str, Any]) -> str:
-        return self.template.format(**{self.variant_field: values.get(self.variant_field)}) if self.variant_field else self.template
+        return (
+            self.template.format(**{self.variant_field: values.get(self.variant_field)})
+            if self.variant_field
+            else self.template
+        )
 
     @property
     def required(self) -> tuple[Field, ...]:
@@ -197,7 +201,9 @@ INSIGHT = DocType(
         TAGS,
         Field("quote", "longtext", help="the customer's words, verbatim"),
         Field("author", default="author", help="who captured it"),
-        Field("sentiment", "choice", choices=("positive", "neutral", "negative", "mixed"), help="how the customer felt"),
+        Field(
+            "sentiment", "choice", choices=("positive", "neutral", "negative", "mixed"), help="how the customer felt"
+        ),
         Field("confidence", "choice", choices=("low", "medium", "high"), help="how strong the evidence is"),
         LINKS,
     ),
@@ -281,8 +287,15 @@ DECISION = DocType(
         ID,
         TITLE,
         Field("date", "date", required=True, default="today", help="when it was proposed or taken"),
-        Field("status", "choice", required=True, choices=DECISION_STATUSES, default="proposed", initial=("proposed", "accepted"),
-              help="where it stands"),
+        Field(
+            "status",
+            "choice",
+            required=True,
+            choices=DECISION_STATUSES,
+            default="proposed",
+            initial=("proposed", "accepted"),
+            help="where it stands",
+        ),
         Field("deciders", "list", help="who decided"),
         Field("area", "choice", help="product area it concerns"),
         TAGS,
@@ -351,7 +364,17 @@ ONBOARDING = DocType(
     made_by="pmops onboard new-pm NAME --start YYYY-MM-DD",
 )
 
-TOOL_CATEGORIES = ("roadmapping", "research", "analytics", "experimentation", "feedback", "design", "collaboration", "documentation", "other")
+TOOL_CATEGORIES = (
+    "roadmapping",
+    "research",
+    "analytics",
+    "experimentation",
+    "feedback",
+    "design",
+    "collaboration",
+    "documentation",
+    "other",
+)
 
 TOOL = DocType(
     name="tool",
@@ -363,9 +386,17 @@ TOOL = DocType(
         ID,
         Field("name", required=True),
         Field("category", "choice", required=True, choices=TOOL_CATEGORIES, help="what kind of tool it is"),
-        Field("job", help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap"),
+        Field(
+            "job", help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap"
+        ),
         Field("owner", help="who administers it"),
-        Field("status", "choice", choices=("evaluating", "adopted", "retired"), default="evaluating", help="where it stands"),
+        Field(
+            "status",
+            "choice",
+            choices=("evaluating", "adopted", "retired"),
+            default="evaluating",
+            help="where it stands",
+        ),
         Field("cost", "number", help="cost per year"),
         Field("seats", "int"),
         Field("renewal", "date", help="next renewal date"),
@@ -399,7 +430,9 @@ METRIC = DocType(
         Field("source", help="where the numbers come from"),
         Field("target", "number"),
         Field("direction", "choice", choices=("up", "down"), default="up", help="which way is good"),
-        Field("cadence", "choice", choices=METRIC_CADENCES, help="how often a value is recorded (a later one is stale)"),
+        Field(
+            "cadence", "choice", choices=METRIC_CADENCES, help="how often a value is recorded (a later one is stale)"
+        ),
         Field("parent", "ref", refers="metric", help="the metric above it in the tree (the north star has none)"),
         Field("area", "choice"),
         TAGS,

@@ -20,9 +20,7 @@ MAX_BYTES = 2 * 1024 * 1024
 _FENCE = re.compile(r"---[ \t]*(\r?\n|$)")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*(\r?\n|$)", re.MULTILINE)
 # A conflict is the ordered triple; a lone "=======" under a heading is not one.
-_CONFLICT = re.compile(
-    r"^<<<<<<< [^\n]*\n(?:.*\n)*?^=======[ \t]*\r?\n(?:.*\n)*?^>>>>>>> ", re.MULTILINE
-)
+_CONFLICT = re.compile(r"^<<<<<<< [^\n]*\n(?:.*\n)*?^=======[ \t]*\r?\n(?:.*\n)*?^>>>>>>> ", re.MULTILINE)
 _TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:#]*?))[ \t]*:(?:[ \t]|\r?$|\n)""")
 
 
@@ -341,7 +339,11 @@ def parse(path: str, data: bytes) -> Document:
     if conflict:
         line = text[: conflict.start()].count("\n") + 1
         raise DocumentError(
-            path, "unresolved merge conflict markers", line=line, hint="resolve the conflict, then commit", code="conflict"
+            path,
+            "unresolved merge conflict markers",
+            line=line,
+            hint="resolve the conflict, then commit",
+            code="conflict",
         )
     sha = content_hash(data)
     fences = _fences(text)

@@ -147,7 +147,9 @@ class Repo:
 
     def _ls_files(self, which: str | None, pathspec: str) -> set[str]:
         """`git ls-files` of the untracked, not ignored files, and of `which` ones too."""
-        out = self.run("ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", pathspec)[1]
+        out = self.run("ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", pathspec)[
+            1
+        ]
         return set(filter(None, out.split("\0")))
 
     def ignored(self, paths: list[str]) -> set[str]:
@@ -196,7 +198,8 @@ class Repo:
             missing = "user.name" if not ident.name else "user.email"
             raise GitError(
                 f"cannot {doing}: git {missing} is not set",
-                hint=f"run: git config --global {missing} \"...\"" + (" (or pass --no-commit)" if doing == "commit" else ""),
+                hint=f'run: git config --global {missing} "..."'
+                + (" (or pass --no-commit)" if doing == "commit" else ""),
             )
         head = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
         if not head.startswith("ref:"):
@@ -273,7 +276,9 @@ class Repo:
         (`PMOPS_PYTHON`): the KB's pre-commit hook lints with it when pmops is not on PATH."""
         kwargs = self._popen_kwargs()
         kwargs["env"]["PMOPS_PYTHON"] = sys.executable
-        done = subprocess.run(["git", "commit", "--only", "--quiet", "-F", msg_file, *paths_args], **kwargs, check=False)
+        done = subprocess.run(
+            ["git", "commit", "--only", "--quiet", "-F", msg_file, *paths_args], **kwargs, check=False
+        )
         return done.returncode, done.stdout or "", done.stderr or ""
 
     def _note_python(self) -> None:

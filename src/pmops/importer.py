@@ -119,7 +119,9 @@ class Imported:
         for r in self.ragged:
             if r.dropped:
                 cells = ", ".join(f"'{c[:40]}…'" if len(c) > 40 else f"'{c}'" for c in r.dropped)
-                notes.append(RowProblem(r.row, f"{count(len(r.dropped), 'cell')} past the last column dropped: {cells}"))
+                notes.append(
+                    RowProblem(r.row, f"{count(len(r.dropped), 'cell')} past the last column dropped: {cells}")
+                )
             if r.missing:
                 notes.append(RowProblem(r.row, f"no cell for {', '.join(r.missing)}: left empty"))
         return sorted(notes, key=lambda p: p.row)
@@ -150,7 +152,10 @@ def mapping_for(headers: list[str], explicit: list[str], fields: set[str]) -> tu
         if not sep or not column or not target:
             raise InvalidInput(f"--map {spec}: write COLUMN=FIELD")
         if target not in fields and target not in SPECIAL:
-            raise InvalidInput(f"--map {spec}: '{target}' is not an insight field", hint=f"fields: {', '.join(sorted(fields | set(SPECIAL)))}")
+            raise InvalidInput(
+                f"--map {spec}: '{target}' is not an insight field",
+                hint=f"fields: {', '.join(sorted(fields | set(SPECIAL)))}",
+            )
         actual = column if column in headers else by_key.get(_header_key(column))
         if actual is None:
             raise InvalidInput(f"--map {spec}: no column '{column}' in the file", hint=f"columns: {', '.join(headers)}")
@@ -385,7 +390,11 @@ def import_csv(
         taken = kb.existing_ids(doctype)
         changes, added_tags, seen = [], [], set(known)
         if new_tags:  # the unfinished import's new tags never reached the taxonomy
-            unknown = (kb.taxonomy.resolve(str(t), allow_new=True) for p in unfinished for t in kb.read(p).meta.get("tags") or [])
+            unknown = (
+                kb.taxonomy.resolve(str(t), allow_new=True)
+                for p in unfinished
+                for t in kb.read(p).meta.get("tags") or []
+            )
             added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
         for done, (row, key) in enumerate(zip(rows, keys), 1):
             if progress and (done % 250 == 0 or done == len(rows)):
@@ -417,13 +426,17 @@ def import_csv(
             try:
                 draft = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
             except MissingField as exc:
-                result.failed.append(RowProblem(number, f"no {exc.field}: map a column to it with --map COLUMN={exc.field}"))
+                result.failed.append(
+                    RowProblem(number, f"no {exc.field}: map a column to it with --map COLUMN={exc.field}")
+                )
                 continue
             except PmopsError as exc:
                 result.failed.append(RowProblem(number, exc.message + (f" ({exc.hint})" if exc.hint else "")))
                 continue
             if keep_pii:
-                result.flagged += [RowProblem(number, f"pii-{f.kind}: {m} in {f.field}") for f in found for m in f.masked]
+                result.flagged += [
+                    RowProblem(number, f"pii-{f.kind}: {m} in {f.field}") for f in found for m in f.masked
+                ]
             else:
                 result.redacted += [Redaction(number, f.field, f.kind, len(f.masked)) for f in found]
             if row.extra or row.missing:

@@ -115,7 +115,9 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
     by_day[when] = number
     before = RawFile(kb.rel(path), kb.read_bytes(path)) if path.exists() else None
     after = RawFile(kb.rel(path), _csv(sorted(by_day.items())))
-    sha = kb.write([Change(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit)
+    sha = kb.write(
+        [Change(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit
+    )
     return record, when, number, sha
 
 
@@ -139,7 +141,9 @@ class MetricView:
         """Change of the latest value against the one four records before (about a month of weeks)."""
         if len(self.values) < 2:
             return None
-        return round(self.values[-1][1] - self.values[max(0, len(self.values) - 5)][1], 10)  # no float noise (0.1 not 0.0999…)
+        return round(
+            self.values[-1][1] - self.values[max(0, len(self.values) - 5)][1], 10
+        )  # no float noise (0.1 not 0.0999…)
 
     @property
     def down_is_good(self) -> bool:
@@ -212,7 +216,9 @@ def views(kb: KnowledgeBase, today: dt.date | None = None, archived: bool | None
     return [_view(kb, r, records, today or dt.date.today(), listing=True) for r in shown(records, archived)]
 
 
-def _view(kb: KnowledgeBase, record: Record, metrics: list[Record], today: dt.date, *, listing: bool = False) -> MetricView:
+def _view(
+    kb: KnowledgeBase, record: Record, metrics: list[Record], today: dt.date, *, listing: bool = False
+) -> MetricView:
     children = [r for r in metrics if r.values.get("parent") == record.id]
     try:
         values = read_values(kb, record)
@@ -220,4 +226,6 @@ def _view(kb: KnowledgeBase, record: Record, metrics: list[Record], today: dt.da
         if not listing:
             raise
         return MetricView(record, [], children, today, problem=str(exc))
-    return MetricView(record, [v for v in values if v[0] <= today], children, today, [v for v in values if v[0] > today])
+    return MetricView(
+        record, [v for v in values if v[0] <= today], children, today, [v for v in values if v[0] > today]
+    )

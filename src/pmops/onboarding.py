@@ -68,7 +68,9 @@ def plan_of(kb: KnowledgeBase, name: str) -> Record:
     for record in kb.records(kb.doctype("onboarding")):
         if record.values.get("person") == person.id:
             return record
-    raise NotFound(f"{person.values.get('name')} has no onboarding plan", hint=f'pmops onboard new-pm "{name}" --start YYYY-MM-DD')
+    raise NotFound(
+        f"{person.values.get('name')} has no onboarding plan", hint=f'pmops onboard new-pm "{name}" --start YYYY-MM-DD'
+    )
 
 
 # -- the reading list --------------------------------------------------------------------
@@ -181,7 +183,7 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
               "buddy": buddy, "manager": manager}  # fmt: skip
     plan = kb.build(kb.doctype("onboarding"), values, today=today, extra_context=context)
     changes.append(plan.change)
-    sha = kb.write(changes, f'pmops: onboard {name} ({plan.doc.meta["id"]})', commit=commit)
+    sha = kb.write(changes, f"pmops: onboard {name} ({plan.doc.meta['id']})", commit=commit)
     return kb.record(plan.doc), sha
 
 
@@ -285,11 +287,15 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     changes: dict[str, Any] = {}
     result = Done(step)
     first_month = [s for s in plan_steps if s.id.split("-")[0] in FIRST_MONTH]
-    if not plan.values.get("day30_completed") and step in first_month and all(s.done for s in first_month if s is not step):
+    if (
+        not plan.values.get("day30_completed")
+        and step in first_month
+        and all(s.done for s in first_month if s is not step)
+    ):
         changes["day30_completed"] = today
         result.day30 = True
     if all(s.done for s in after):
         changes.update(status="complete", completed=today)
         result.complete = True
-    kb.update(plan, changes, f'pmops: onboarding {plan.id} {step.id} done', body=body, commit=commit)
+    kb.update(plan, changes, f"pmops: onboarding {plan.id} {step.id} done", body=body, commit=commit)
     return result

@@ -123,7 +123,9 @@ class Found:
 def redact_fields(values: dict[str, Any], *, keep: bool = False) -> tuple[dict[str, Any], list[Found]]:
     """The values (strings, and strings in lists) with personal data replaced, and what was found
     where. With `keep`, nothing is replaced; the caller refuses card numbers (never written)."""
-    strings = [v for value in values.values() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    strings = [
+        v for value in values.values() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+    ]
     whole = "\n".join(strings)
     if "@" not in whole and not _NUMBERISH.search(whole):  # most rows of an import: one look, nothing to do
         return dict(values), []
@@ -152,7 +154,9 @@ def describe(found: Found, *, kept: bool) -> str:
     return f"{found.field}: {what} redacted"
 
 
-def redact_document(values: dict[str, Any], body: str | None, *, keep: bool = False) -> tuple[dict[str, Any], str | None, list[Found]]:
+def redact_document(
+    values: dict[str, Any], body: str | None, *, keep: bool = False
+) -> tuple[dict[str, Any], str | None, list[Found]]:
     """A new document's fields and body with personal data redacted (the body is the field "body"
     in what is found). With `keep`, emails and phone numbers stay; a card number is refused."""
     fields, found = redact_fields({**values, "body": body}, keep=keep)

@@ -44,7 +44,9 @@ class Measure:
         return data
 
 
-def _reached(plan: Record, plan_steps: list[Step], field_name: str, prefixes: tuple | None) -> tuple[bool, dt.date | None]:
+def _reached(
+    plan: Record, plan_steps: list[Step], field_name: str, prefixes: tuple | None
+) -> tuple[bool, dt.date | None]:
     """Whether the milestone was reached and on which day: the stamped field, else the steps' own dates
     (a plan ticked in an editor has no stamp); reached with no date when a ticked step has none."""
     when = plan.values.get(field_name)
@@ -85,7 +87,9 @@ def _median(measures: list[Measure]) -> tuple[float | int | None, bool]:
     bounds is exact when every late plan sorts above the middle: raising them cannot
     move it. Otherwise the true median is at least that number.
     """
-    counted = sorted((m for m in measures if m.state in ("finished", "late")), key=lambda m: (m.days, m.state == "late"))
+    counted = sorted(
+        (m for m in measures if m.state in ("finished", "late")), key=lambda m: (m.days, m.state == "late")
+    )
     if not counted:
         return None, False
     median = statistics.median(m.days for m in counted)

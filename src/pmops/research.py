@@ -331,7 +331,9 @@ def _renamed_taxonomy(doc: Document, old: str, new: str, new_exists: bool) -> Do
     from pmops import documents
 
     def parsed(text_lines: list[str]) -> Document:
-        return documents.parse_yaml_file(doc.path, (("\ufeff" if doc.bom else "") + "".join(text_lines)).encode("utf-8"))
+        return documents.parse_yaml_file(
+            doc.path, (("\ufeff" if doc.bom else "") + "".join(text_lines)).encode("utf-8")
+        )
 
     # The write checks the file against `doc` (as read); `edited` only carries the new text.
     edited = parsed(lines)

@@ -83,4 +83,3 @@ def init(path: Path, name: str | None = None, *, commit: bool = True) -> Initial
         if repo:
             result.commit = repo.commit(written, f'pmops: initialise knowledge base "{name}"')
     return result
-

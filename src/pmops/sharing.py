@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def _repo(kb: KnowledgeBase) -> Repo:
     repo = kb.repo
     if repo is None:
-        raise PmopsError(f"{kb.root} is not in a git repository", hint="run 'git init' there to share it through a remote")
+        raise PmopsError(
+            f"{kb.root} is not in a git repository", hint="run 'git init' there to share it through a remote"
+        )
     return repo
 
 
@@ -125,7 +127,10 @@ def sync(kb: KnowledgeBase) -> Synced:
         if ahead:
             status, out, err = repo.run("push", "--quiet", check=False)
             if status != 0:
-                raise GitError(f"pulled, but could not push: {_last(err or out)}", hint="your commits are safe locally; run pmops sync again")
+                raise GitError(
+                    f"pulled, but could not push: {_last(err or out)}",
+                    hint="your commits are safe locally; run pmops sync again",
+                )
         index = kb.index.refresh()
     return Synced(pulled, ahead, index)
 
@@ -199,7 +204,9 @@ def doctor(kb: KnowledgeBase) -> list[Check]:
     checks = [Check("pmops", True, f"pmops {__version__}, Python {platform.python_version()} ({sys.executable})")]
     repo = kb.repo
     if repo is None:
-        checks.append(Check("git", False, "the KB is not in a git repository", "git init, then pmops init . to commit it"))
+        checks.append(
+            Check("git", False, "the KB is not in a git repository", "git init, then pmops init . to commit it")
+        )
     else:
         version = repo.run("--version", check=False)[1].strip()
         checks.append(Check("git", bool(version), version or "git did not answer", "install git"))
@@ -236,7 +243,9 @@ def doctor(kb: KnowledgeBase) -> list[Check]:
         sync = index.refresh()
         documents = sync.documents
         stale = sync.added + sync.modified + sync.removed
-        checks.append(Check("index freshness", True, f"{count(sync.documents, 'document')}; caught up {count(stale, 'change')}"))
+        checks.append(
+            Check("index freshness", True, f"{count(sync.documents, 'document')}; caught up {count(stale, 'change')}")
+        )
         if sync.problems:
             listed = "; ".join(f"{p}: {r}" for p, r in sorted(sync.problems.items())[:5])
             listed += " …" if len(sync.problems) > 5 else ""

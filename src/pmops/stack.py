@@ -48,7 +48,9 @@ def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None
         criterion, sep, value = pair.partition("=")
         criterion = criterion.strip()
         if not sep or criterion not in weights:
-            raise InvalidInput(f"'{pair}': the criteria are {', '.join(weights)}", hint="write CRITERION=SCORE, e.g. fit=4")
+            raise InvalidInput(
+                f"'{pair}': the criteria are {', '.join(weights)}", hint="write CRITERION=SCORE, e.g. fit=4"
+            )
         try:
             number = float(value)
         except ValueError:
@@ -106,12 +108,16 @@ def derived_costs(records: list) -> tuple[dict[str, float], tuple[str, float] | 
     two tools with a cost to compare; a free tool scores 5 (and, beside it, a paid one 0). Also returns
     the cheapest tool's name and cost.
     """
-    costs = {r.id: (r.title, float(c)) for r in records if isinstance(c := r.values.get("cost"), (int, float)) and c >= 0}
+    costs = {
+        r.id: (r.title, float(c)) for r in records if isinstance(c := r.values.get("cost"), (int, float)) and c >= 0
+    }
     if len(costs) < 2:
         return {}, None
     cheapest = min(costs.values(), key=lambda pair: pair[1])
     low = cheapest[1]
-    return {rid: MAX_SCORE if cost == 0 else round(MAX_SCORE * low / cost, 2) for rid, (_, cost) in costs.items()}, cheapest
+    return {
+        rid: MAX_SCORE if cost == 0 else round(MAX_SCORE * low / cost, 2) for rid, (_, cost) in costs.items()
+    }, cheapest
 
 
 def ranked(ratings: list[Rating]) -> list[Rating]:
@@ -169,7 +175,9 @@ def job_of(record: Record) -> str | None:
 class Stack:
     by_category: dict[str, list] = field(default_factory=dict)  # adopted tools per category
     overlaps: dict[str, list] = field(default_factory=dict)  # job → two or more adopted tools declaring it
-    possible_overlaps: dict[str, list] = field(default_factory=dict)  # category → its adopted tools, when some declare no job
+    possible_overlaps: dict[str, list] = field(
+        default_factory=dict
+    )  # category → its adopted tools, when some declare no job
     gaps: list[str] = field(default_factory=list)  # expected categories no adopted tool fills and pmops does not cover
     covered: dict[str, str] = field(default_factory=dict)  # expected categories pmops covers (no adopted tool): how
     isolated: list = field(default_factory=list)  # adopted tools that integrate with no other adopted tool
@@ -179,7 +187,13 @@ class Stack:
     def to_json(self) -> dict:
         def brief(r: Record) -> dict:
             values = r.values
-            return {"id": r.id, "name": r.title, "job": values.get("job"), "cost": values.get("cost"), "owner": values.get("owner")}
+            return {
+                "id": r.id,
+                "name": r.title,
+                "job": values.get("job"),
+                "cost": values.get("cost"),
+                "owner": values.get("owner"),
+            }
 
         return {
             "categories": {c: [brief(r) for r in tools] for c, tools in self.by_category.items()},
@@ -188,7 +202,9 @@ class Stack:
             "gaps": self.gaps,
             "covered_by_pmops": self.covered,
             "isolated": [r.title for r in self.isolated],
-            "renewals": [{**brief(r), "renewal": r.values["renewal"].isoformat(), "days": days} for r, days in self.renewals],
+            "renewals": [
+                {**brief(r), "renewal": r.values["renewal"].isoformat(), "days": days} for r, days in self.renewals
+            ],
             "total_cost": self.total_cost,
         }
 
@@ -225,4 +241,3 @@ def stack(kb: KnowledgeBase, today: dt.date | None = None) -> Stack:
     result.renewals.sort(key=lambda pair: pair[1])
     result.total_cost = sum(float(r.values.get("cost") or 0) for r in adopted)
     return result
-

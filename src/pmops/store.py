@@ -225,7 +225,9 @@ def remove(path: Path, *, expected_sha: str) -> None:
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        raise Conflict(f"{path}: was removed since it was read; nothing was written", hint="run the command again") from None
+        raise Conflict(
+            f"{path}: was removed since it was read; nothing was written", hint="run the command again"
+        ) from None
     if stat.S_ISLNK(mode):
         raise Conflict(f"{path.name}: is a symbolic link; pmops does not write through links")
     current = _read_at_most(os.fspath(path), MAX_BYTES)[0] if stat.S_ISREG(mode) else None

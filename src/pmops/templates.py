@@ -91,7 +91,9 @@ def render(template: str, kb_root: Path | None, /, _html: bool = False, **contex
     except ConfigError:
         raise
     except TemplateNotFound:
-        raise ConfigError(f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}") from None
+        raise ConfigError(
+            f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}"
+        ) from None
     except TemplateError as exc:
         raise ConfigError(f"template '{template}': {exc}") from None
     except Exception as exc:

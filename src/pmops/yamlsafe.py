@@ -10,7 +10,10 @@ import yaml
 _Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 # Explicit tags other than YAML's own (`!!python/object`, `!custom`) ask other tools to
 # build objects; a knowledge base has no use for them.
-_STANDARD_TAGS = {"!", *(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))}
+_STANDARD_TAGS = {
+    "!",
+    *(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")),
+}
 
 
 class YAMLProblem(ValueError):
@@ -32,9 +35,7 @@ class _StrictLoader(_Parser):  # type: ignore[misc, valid-type]
             if not isinstance(key, str):
                 raise YAMLProblem("mapping keys must be plain text", key_node.start_mark.line + 1)
             if key in seen:
-                raise YAMLProblem(
-                    f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark.line + 1
-                )
+                raise YAMLProblem(f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark.line + 1)
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 

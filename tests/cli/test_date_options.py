@@ -9,7 +9,17 @@ from tests.conftest import commit_count
 
 
 def test_date_options_of_other_commands_read_the_same_forms(pmops, kb: Path) -> None:
-    pmops("metric", "add", "Weekly approvers", "--definition", "Approvers active in a week", "--owner", "Maya", "--unit", "users")
+    pmops(
+        "metric",
+        "add",
+        "Weekly approvers",
+        "--definition",
+        "Approvers active in a week",
+        "--owner",
+        "Maya",
+        "--unit",
+        "users",
+    )
     pmops("metric", "record", "Weekly approvers", "42", "--date", "7 Nov 2026")
     shown = json.loads(pmops("metric", "show", "Weekly approvers", "--json").stdout)
     assert shown["values"] == [{"date": "2026-11-07", "value": 42.0}]

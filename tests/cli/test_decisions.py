@@ -27,7 +27,11 @@ def test_add_with_evidence_show_summary_and_lint(pmops, kb: Path) -> None:
     created = decision(pmops, "Approve from Slack", "--evidence", a, "--evidence", b[:-1] if b[:-1] != a[:-1] else b,
                        "--decider", "Ada Brooks", "--decider", "Theo Park")  # fmt: skip
     shown = json.loads(pmops("show", created["id"], "--json").stdout)
-    assert shown["status"] == "proposed" and shown["evidence"] == [a, b] and shown["deciders"] == ["Ada Brooks", "Theo Park"]
+    assert (
+        shown["status"] == "proposed"
+        and shown["evidence"] == [a, b]
+        and shown["deciders"] == ["Ada Brooks", "Theo Park"]
+    )
     summary = shown["evidence_summary"]
     assert (summary["count"], summary["customers"], summary["segments"]) == (2, 2, ["mid-market"])
     assert [i["title"] for i in summary["insights"]] == ["Slack approvals", "Digest is ignored"]
@@ -99,14 +103,23 @@ def test_relative_markdown_links_and_broken_ones(pmops, kb: Path) -> None:
     (kb / "handbook" / "b.md").write_text("# B\n")
     graph = json.loads(pmops("links", "handbook/a.md", "--json").stdout)
     assert [(o["path"], o["broken"]) for o in graph["outgoing"]] == [(None, True), ("handbook/b.md", False)]
-    assert [b["path"] for b in json.loads(pmops("links", "handbook/b.md", "--json").stdout)["backlinks"]] == ["handbook/a.md"]
+    assert [b["path"] for b in json.loads(pmops("links", "handbook/b.md", "--json").stdout)["backlinks"]] == [
+        "handbook/a.md"
+    ]
 
 
 def test_evidence_counts_a_customer_once_however_it_is_written(pmops, kb: Path) -> None:
-    ids = [insight(pmops, f"Approvals {n}", name, "smb") for n, name in enumerate(["Acme", "ACME Inc.", " acme ", "Globex"])]
-    ids.append(json.loads(pmops("insight", "add", "--title", "Nobody said", "--source", "survey", "--json").stdout)["id"])
+    ids = [
+        insight(pmops, f"Approvals {n}", name, "smb")
+        for n, name in enumerate(["Acme", "ACME Inc.", " acme ", "Globex"])
+    ]
+    ids.append(
+        json.loads(pmops("insight", "add", "--title", "Nobody said", "--source", "survey", "--json").stdout)["id"]
+    )
     both = decision(pmops, "Approve from Slack", *[a for i in ids for a in ("--evidence", i)])
-    assert json.loads(pmops("show", both["id"], "--json").stdout)["evidence_summary"]["customers"] == 2  # Acme and Globex
+    assert (
+        json.loads(pmops("show", both["id"], "--json").stdout)["evidence_summary"]["customers"] == 2
+    )  # Acme and Globex
     assert "5 insights from 2 customers" in pmops("show", both["id"]).stdout
     alone = decision(pmops, "Ask the survey again", "--evidence", ids[-1])
     assert "1 insight from no customer named" in pmops("show", alone["id"]).stdout

@@ -49,12 +49,16 @@ def make(pmops: Runner, doctype: DocType, word: str) -> dict:
     if doctype.made_by:
         assert doctype.name in MADE_BY, f"{doctype.name} is made by '{doctype.made_by}': say how in MADE_BY"
         return MADE_BY[doctype.name](pmops, word)
-    pairs = [f"{f.name}={_value(pmops, f, word)}" for f in doctype.required if f.name not in ("id", doctype.title_field)]
+    pairs = [
+        f"{f.name}={_value(pmops, f, word)}" for f in doctype.required if f.name not in ("id", doctype.title_field)
+    ]
     return _json(pmops, "new", doctype.name, f"Sample {word}", *pairs)
 
 
 @pytest.mark.parametrize("doctype", BUILTIN, ids=lambda t: t.name)
-def test_every_built_in_type_is_created_listed_shown_linted_clean_and_found(pmops: Runner, kb: Path, doctype: DocType) -> None:
+def test_every_built_in_type_is_created_listed_shown_linted_clean_and_found(
+    pmops: Runner, kb: Path, doctype: DocType
+) -> None:
     word = f"quokka{doctype.prefix}"  # one word, in no other document
     created = make(pmops, doctype, word)
     shown = _json(pmops, "show", created["id"])
@@ -64,7 +68,9 @@ def test_every_built_in_type_is_created_listed_shown_linted_clean_and_found(pmop
     assert created["id"] in [r["id"] for r in _json(pmops, "list", doctype.name)]
     assert json.loads(pmops("lint", "--json").stdout) == []
     assert created["id"] in [h["id"] for h in json.loads(pmops("search", word, "--json").stdout)]
-    assert [h["id"] for h in json.loads(pmops("search", word, "--type", doctype.name, "--json").stdout)] == [created["id"]]
+    assert [h["id"] for h in json.loads(pmops("search", word, "--type", doctype.name, "--json").stdout)] == [
+        created["id"]
+    ]
 
 
 def test_new_and_list_say_what_is_wrong_and_write_nothing(pmops: Runner, kb: Path) -> None:

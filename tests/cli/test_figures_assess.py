@@ -33,7 +33,9 @@ def plan_body(done: dict[str, str]) -> str:
     """A 15-step plan; `done` maps a step id to the day it was ticked."""
     parts = []
     for section, ids in STEPS.items():
-        lines = [f"- [{'x' if i in done else ' '}] {i} Step {i}" + (f" — done {done[i]}" if i in done else "") for i in ids]
+        lines = [
+            f"- [{'x' if i in done else ' '}] {i} Step {i}" + (f" — done {done[i]}" if i in done else "") for i in ids
+        ]
         parts.append(f"## {section}\n\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n\n## Reading list\n\n- (none yet)\n"
 
@@ -70,7 +72,12 @@ def add_person(kb: Path, doc_id: str, front: str) -> None:
 
 
 def add_plan(kb: Path, doc_id: str, person: str, front: str, done: dict[str, str]) -> None:
-    write(kb, f"onboarding/{doc_id}.md", f"id: {doc_id}\ntitle: Onboarding {person}\nperson: {person}\n{front}", plan_body(done))
+    write(
+        kb,
+        f"onboarding/{doc_id}.md",
+        f"id: {doc_id}\ntitle: Onboarding {person}\nperson: {person}\n{front}",
+        plan_body(done),
+    )
 
 
 @pytest.fixture
@@ -103,7 +110,11 @@ def test_team_size_counts_present_pms_and_names_the_product_ops_owner(team_kb: P
     assert (team["state"], team["flagged"], team["enough_data"]) == ("healthy", False, True)
     assert team["summary"] == "4 PMs on the roster (8 or fewer: healthy)"
     assert team["sample"] == {"size": 8, "of": "person record", "minimum": 1, "where": "people/"}
-    assert (evidence["not_started"], evidence["left"], evidence["product_ops"]) == (["per-dana"], ["per-omar"], ["per-priya"])
+    assert (evidence["not_started"], evidence["left"], evidence["product_ops"]) == (
+        ["per-dana"],
+        ["per-omar"],
+        ["per-priya"],
+    )
     assert evidence["areas_without_pm"] == {"billing": 1, "cards": 2, "onboarding": 1}
     assert team["basis"] == ("8 person records in people/, 4 active PMs; not yet counted: Dana Reyes (starts 2026-12-14); "
                              "left: Omar Haddad; product ops: Priya Nair; "
@@ -115,13 +126,24 @@ def test_below_their_minimum_signals_say_not_enough_data_and_get_no_action(team_
     result = assess(pmops)
     by_name = signals(result)
     assert (result["flagged"], result["next_actions"]) == (0, [])
-    assert [s["state"] for s in result["signals"]] == ["healthy", "not enough data", "not enough data", "not enough data"]
+    assert [s["state"] for s in result["signals"]] == [
+        "healthy",
+        "not enough data",
+        "not enough data",
+        "not enough data",
+    ]
     assert by_name["reinventing processes"]["summary"] == "not enough data: 0 active processes in processes/, 2 needed"
     assert by_name["fragmented research"]["summary"] == "not enough data: 5 insights in insights/, 10 needed"
     assert by_name["fragmented research"]["sample"] == {"size": 5, "of": "insight", "minimum": 10, "where": "insights/"}
     slow = by_name["slow onboarding"]
     assert slow["summary"] == "not enough data: 2 of 4 plans measured, 3 needed" and not slow["flagged"]
-    assert slow["sample"] == {"size": 2, "of": "measured onboarding plan", "minimum": 3, "where": "onboarding/", "plans": 4}
+    assert slow["sample"] == {
+        "size": 2,
+        "of": "measured onboarding plan",
+        "minimum": 3,
+        "where": "onboarding/",
+        "plans": 4,
+    }
     assert (result["verdict"], result["flagged"], result["next_actions"]) == ("not yet: no signal flagged", 0, [])
     shown = pmops("assess", "--today", TODAY).stdout
     assert "Verdict: not yet: no signal flagged (0 of 4 signals flagged, 3 without enough data)" in shown
@@ -164,11 +186,16 @@ def test_a_third_plan_gives_a_median_and_a_plan_ticked_in_an_editor_counts(team_
     assert (slow["flagged"], slow["evidence"]["median_days_to_day30"]) == (True, 50)
     assert (slow["state"], slow["summary"]) == ("flagged", "median 50 days to productive")
     assert slow["evidence"]["day30"]["at_least"] is False
-    assert slow["evidence"]["day30"]["text"] == "median 50 days, over 3 plans measured (2 finished, 1 still open past day 45)"
+    assert (
+        slow["evidence"]["day30"]["text"]
+        == "median 50 days, over 3 plans measured (2 finished, 1 still open past day 45)"
+    )
     # Theo's whole plan is open at day 154 (07-01 → 12-02), past 135: at least 154; with Ana's 91, 2 measured.
     assert (slow["evidence"]["complete"]["measured"], slow["evidence"]["complete"]["late"]) == (2, 1)
     assert result["verdict"] == "product ops would pay off; Priya Nair owns it"
-    assert result["next_actions"] == ["Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity."]
+    assert result["next_actions"] == [
+        "Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity."
+    ]
 
 
 def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -> None:
@@ -177,9 +204,14 @@ def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -
     done = {**{s: "2026-07-08" for s in STEPS["Week 1"]}, **{s: "2026-08-20" for s in STEPS["Day 30"]}}
     add_plan(team_kb, "onb-theo", "per-theo", "start: 2026-07-01\nstatus: active", done)
     add_person(team_kb, "per-lena", "name: Lena Ortiz\nrole: pm\narea: integrations\nstart: 2026-09-01")
-    add_plan(team_kb, "onb-lena", "per-lena", "start: 2026-09-01\nstatus: active", {s: "2026-09-04" for s in STEPS["Week 1"]})
+    add_plan(
+        team_kb, "onb-lena", "per-lena", "start: 2026-09-01\nstatus: active", {s: "2026-09-04" for s in STEPS["Week 1"]}
+    )
     slow = signals(assess(pmops))["slow onboarding"]
-    assert (slow["flagged"], slow["evidence"]["median_days_to_day30"]) == (True, None)  # a lower bound is not the median
+    assert (slow["flagged"], slow["evidence"]["median_days_to_day30"]) == (
+        True,
+        None,
+    )  # a lower bound is not the median
     assert (slow["state"], slow["summary"]) == ("flagged", "median at least 71 days to productive")
     assert (slow["evidence"]["day30"]["median"], slow["evidence"]["day30"]["at_least"]) == (71, True)
 
@@ -190,13 +222,19 @@ def test_a_median_that_falls_on_an_open_plan_is_at_least(team_kb: Path, pmops) -
     (10, "emerging", "10 PMs on the roster (9–10: emerging)", "not yet: watch team size"),
     (11, "flagged", "11 PMs on the roster (11 or more: flagged)", "product ops would pay off; Priya Nair owns it"),
 ])  # fmt: skip
-def test_one_hire_moves_team_size_one_band_at_a_time(team_kb: Path, pmops, pms: int, state: str, summary: str, verdict: str) -> None:
+def test_one_hire_moves_team_size_one_band_at_a_time(
+    team_kb: Path, pmops, pms: int, state: str, summary: str, verdict: str
+) -> None:
     # 4 PMs, plus new ones; Dana (starts 2026-12-14) and Omar (left) never count, so 8 stays 8.
     for i in range(pms - 4):
         add_person(team_kb, f"per-new{i}", f"name: New PM {i}\nrole: pm\nstart: 2026-10-01")
     result = assess(pmops)
     team = signals(result)["team size"]
-    assert (len(team["evidence"]["pms"]), team["flagged"], result["flagged"]) == (pms, state == "flagged", int(state == "flagged"))
+    assert (len(team["evidence"]["pms"]), team["flagged"], result["flagged"]) == (
+        pms,
+        state == "flagged",
+        int(state == "flagged"),
+    )
     assert (team["state"], team["summary"]) == (state, summary)
     assert result["verdict"] == verdict
     assert result["emerging"] == (["team size"] if state == "emerging" else [])
@@ -226,16 +264,35 @@ def test_research_shares_against_their_limits(kb: Path, pmops) -> None:
         tags = "" if i == 0 else "tags: [made-up-tag]\n" if i == 1 else "tags: [pricing]\n"
         write(kb, f"insights/ins-{i:02}.md", f"id: ins-{i:02}\ntitle: Finding {i}\ndate: 2026-11-01\nsource: interview\n"
                                              f"{tags}author: {'Ana Souza' if i % 2 else 'Ben Carter'}")  # fmt: skip
-    write(kb, "decisions/dec-a.md", "id: dec-a\ntitle: Act\ndate: 2026-11-25\nstatus: accepted\nevidence: [ins-02, ins-03, ins-04, ins-05]")
+    write(
+        kb,
+        "decisions/dec-a.md",
+        "id: dec-a\ntitle: Act\ndate: 2026-11-25\nstatus: accepted\nevidence: [ins-02, ins-03, ins-04, ins-05]",
+    )
     research = signals(assess(pmops))["fragmented research"]
-    assert research["evidence"]["shares"] == {"untagged_or_off_taxonomy": 0.2, "not_cited_by_a_decision": 0.6, "top_author": 0.5}
+    assert research["evidence"]["shares"] == {
+        "untagged_or_off_taxonomy": 0.2,
+        "not_cited_by_a_decision": 0.6,
+        "top_author": 0.5,
+    }
     assert research["summary"] == "10 insights, every share within its limit" and not research["flagged"]
     assert (research["state"], research["summary"]) == ("healthy", "10 insights, every share within its limit")
     # An 11th, untagged, by Ana: 3 of 11 untagged or off (27%), 7 of 11 uncited (64%), Ana 6 of 11 (55%).
-    write(kb, "insights/ins-10.md", "id: ins-10\ntitle: Finding 10\ndate: 2026-11-02\nsource: interview\nauthor: Ana Souza")
+    write(
+        kb,
+        "insights/ins-10.md",
+        "id: ins-10\ntitle: Finding 10\ndate: 2026-11-02\nsource: interview\nauthor: Ana Souza",
+    )
     research = signals(assess(pmops))["fragmented research"]
-    assert research["evidence"]["shares"] == {"untagged_or_off_taxonomy": 0.27, "not_cited_by_a_decision": 0.64, "top_author": 0.55}
-    assert (research["state"], research["summary"]) == ("flagged", "11 insights: 27% untagged or off-taxonomy, 55% captured by Ana Souza")
+    assert research["evidence"]["shares"] == {
+        "untagged_or_off_taxonomy": 0.27,
+        "not_cited_by_a_decision": 0.64,
+        "top_author": 0.55,
+    }
+    assert (research["state"], research["summary"]) == (
+        "flagged",
+        "11 insights: 27% untagged or off-taxonomy, 55% captured by Ana Souza",
+    )
     assert research["basis"] == ("11 insights in insights/: 27% untagged or off-taxonomy (flagged above 20%), "
                                  "64% not cited by any decision (flagged above 70%), 55% captured by Ana Souza (flagged above 50%)")  # fmt: skip
 
@@ -247,10 +304,16 @@ def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:
     write(kb, "processes/prc-b.md", f"id: prc-b\ntitle: Sprint planning (mobile)\nowner: jonas  weber\n{front}", body)
     processes = signals(assess(pmops))["reinventing processes"]
     assert not processes["flagged"] and processes["evidence"]["pairs"] == []
-    assert (processes["state"], processes["summary"]) == ("healthy", "no near-identical processes with different owners among 2 active processes")
+    assert (processes["state"], processes["summary"]) == (
+        "healthy",
+        "no near-identical processes with different owners among 2 active processes",
+    )
     write(kb, "processes/prc-b.md", f"id: prc-b\ntitle: Sprint planning (mobile)\nowner: Sam Okafor\n{front}", body)
     processes = signals(assess(pmops))["reinventing processes"]
-    assert (processes["state"], processes["summary"]) == ("flagged", "1 pair of near-identical processes kept by different owners")
+    assert (processes["state"], processes["summary"]) == (
+        "flagged",
+        "1 pair of near-identical processes kept by different owners",
+    )
     assert processes["basis"] == ("2 active processes in processes/, compared within each kind: Sprint planning, owned by "
                                   "Jonas Weber, and Sprint planning (mobile), owned by Sam Okafor: 100% alike")  # fmt: skip
 

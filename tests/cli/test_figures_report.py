@@ -97,7 +97,8 @@ def test_recent_is_exactly_the_weeks_shown(small_kb: Path, pmops) -> None:
     # an insight of 2026-06-07 is not recent, one of 2026-06-08 is.
     for day in ("07", "08"):
         (small_kb / f"insights/ins-j{day}.md").write_text(
-            f"---\nid: ins-j{day}\ntitle: June {day}\ndate: 2026-06-{day}\nsource: survey\n---\nBody.\n")
+            f"---\nid: ins-j{day}\ntitle: June {day}\ndate: 2026-06-{day}\nsource: survey\n---\nBody.\n"
+        )
     data = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)
     recent = data["research"]["recent"]
     assert sorted(recent["ids"]) == ["ins-a", "ins-j08"]

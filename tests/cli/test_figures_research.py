@@ -106,7 +106,12 @@ def test_themes_read_by_a_person(small_kb: Path, pmops) -> None:
 
 def test_signals_are_counted_on_request(small_kb: Path, pmops) -> None:
     signals = json.loads(pmops("insight", "themes", "--signals", "--today", TODAY, "--json").stdout)
-    assert [(s["theme"], s["insights"]) for s in signals] == [("feature-request", 3), ("bug", 2), ("praise", 2), ("churn-risk", 1)]
+    assert [(s["theme"], s["insights"]) for s in signals] == [
+        ("feature-request", 3),
+        ("bug", 2),
+        ("praise", 2),
+        ("churn-risk", 1),
+    ]
     praise = signals[2]
     assert praise["ids"] == ["ins-d1", "ins-b2"] and (praise["customers"], praise["without_customer"]) == (1, 1)
     assert signals[0]["customers"] == 2  # Acme (twice) and Initech
@@ -138,7 +143,10 @@ def test_themes_bad_input(small_kb: Path, pmops) -> None:
     taxonomy = small_kb / "taxonomy.yaml"
     taxonomy.write_text(taxonomy.read_text().replace("kind: signal", "kind: sentiment"))
     done = pmops("insight", "themes", code=2)
-    assert done.stderr.splitlines()[0] == "error: taxonomy.yaml: facets.signal.kind: 'sentiment' is not one of: theme, signal"
+    assert (
+        done.stderr.splitlines()[0]
+        == "error: taxonomy.yaml: facets.signal.kind: 'sentiment' is not one of: theme, signal"
+    )
     assert git(small_kb, "status", "--porcelain") == " M taxonomy.yaml\n"
 
 
@@ -163,7 +171,20 @@ def test_which_facets_are_signals(kb: Path, pmops) -> None:
 @pytest.mark.parametrize(
     ("names", "distinct"),
     [
-        (["Acme", "ACME Inc.", " acme ", "Acme, Inc.", "ＡＣＭＥ", "Acme  Ltd", "acme llc", "Acme Pty Ltd", "Acme & Co."], 1),
+        (
+            [
+                "Acme",
+                "ACME Inc.",
+                " acme ",
+                "Acme, Inc.",
+                "ＡＣＭＥ",
+                "Acme  Ltd",
+                "acme llc",
+                "Acme Pty Ltd",
+                "Acme & Co.",
+            ],
+            1,
+        ),
         (["Globex GmbH", "Globex S.A.", "GLOBEX AG", "Globex BV", "Globex Corp", "Globex plc", "globex sa"], 1),
         (["Café Müller", "cafe muller"], 1),
         (["Marks & Spencer plc", "Marks and Spencer"], 1),
@@ -179,7 +200,9 @@ def test_customer_names_are_one_key(names: list, distinct: int) -> None:
 
 
 def test_lint_flags_evidence_dated_after_its_decision(small_kb: Path, pmops) -> None:
-    findings = [f for f in json.loads(pmops("lint", "--json", code=None).stdout) if f["rule"] == "evidence-after-decision"]
+    findings = [
+        f for f in json.loads(pmops("lint", "--json", code=None).stdout) if f["rule"] == "evidence-after-decision"
+    ]
     assert findings == [{
         "path": "decisions/dec-acc.md", "line": 6, "rule": "evidence-after-decision", "severity": "warning",
         "message": "evidence ins-a2 is dated 2026-10-05, after the decision (2026-10-01)",
@@ -221,7 +244,9 @@ def test_rename_a_tag_to_its_own_synonym_swaps_them(small_kb: Path, pmops) -> No
     done = pmops("tags", "rename", "data-export", "export")
     assert done.stdout == "Renamed 'data-export' to 'export' in 1 document and taxonomy.yaml\n"
     vocabulary = _vocabulary(small_kb)
-    assert "export" in vocabulary["facets"]["theme"]["tags"] and "data-export" not in vocabulary["facets"]["theme"]["tags"]
+    assert (
+        "export" in vocabulary["facets"]["theme"]["tags"] and "data-export" not in vocabulary["facets"]["theme"]["tags"]
+    )
     assert vocabulary["synonyms"]["data-export"] == "export" and "export" not in vocabulary["synonyms"]
     _consistent(vocabulary)
     assert [f for f in json.loads(pmops("lint", "--json", code=None).stdout) if f["path"] == "insights/ins-b1.md"] == []
@@ -236,7 +261,10 @@ def test_rename_refuses_what_would_leave_the_taxonomy_inconsistent(small_kb: Pat
     before = commit_count(small_kb)
     for args, expected in (
         (("reporting", "collab"), "error: 'collab' is deprecated in taxonomy.yaml in favour of 'collaboration'"),
-        (("export-data", "exports"), "error: 'exports' is not in taxonomy.yaml, and 'export-data' is not one of its tags"),
+        (
+            ("export-data", "exports"),
+            "error: 'exports' is not in taxonomy.yaml, and 'export-data' is not one of its tags",
+        ),
     ):
         done = pmops("tags", "rename", *args, code=2)
         assert done.stderr.splitlines()[0] == expected and done.stdout == ""

@@ -13,7 +13,9 @@ from tests.conftest import commit_count, git
 
 
 def write_tool(kb: Path, slug: str, front: str) -> None:
-    (kb / "tools" / f"tol-261001-{slug}.md").write_text(f"---\nid: tol-261001-{slug}\n{front}---\n## What we use it for\n")
+    (kb / "tools" / f"tol-261001-{slug}.md").write_text(
+        f"---\nid: tol-261001-{slug}\n{front}---\n## What we use it for\n"
+    )
 
 
 def write_metric(kb: Path, slug: str, front: str, values: str | None) -> Path:
@@ -30,12 +32,20 @@ def commit_all(kb: Path) -> None:
 
 
 def evaluation_kb(kb: Path) -> None:
-    write_tool(kb, "alph", "name: Alpha\ncategory: research\ncost: 10000\nscores: {fit: 4, integration: 3, adoption: 4, security: 5}\n")
+    write_tool(
+        kb,
+        "alph",
+        "name: Alpha\ncategory: research\ncost: 10000\nscores: {fit: 4, integration: 3, adoption: 4, security: 5}\n",
+    )
     write_tool(kb, "beta", "name: Beta\ncategory: research\ncost: 20000\n"
                            "scores: {fit: 5, integration: 4, cost: 1, adoption: 3, security: 2}\n")  # fmt: skip
     write_tool(kb, "gamm", "name: Gamma\ncategory: research\ncost: 25000\n")  # nobody scored it
     write_tool(kb, "delt", "name: Delta\ncategory: research\ncost: 40000\nscores: {fit: 4}\n")
-    write_tool(kb, "zeta", "name: Zeta\ncategory: research\nscores: {fit: 5, integration: 3, cost: 3, adoption: 2, security: 2}\n")
+    write_tool(
+        kb,
+        "zeta",
+        "name: Zeta\ncategory: research\nscores: {fit: 5, integration: 3, cost: 3, adoption: 2, security: 2}\n",
+    )
     commit_all(kb)
 
 
@@ -52,7 +62,10 @@ def test_compare_ranks_scored_tools_derives_cost_and_lists_the_unscored_last(pmo
     # Delta 12 + 2.5 = 14.5 → 1.45, at most 14.5 + (2+2+1)×5 = 39.5 → 3.95; Gamma: not scored, not ranked.
     assert [(r["name"], r["rank"], r["weighted"]) for r in result["ranking"]] == [
         ("Alpha", 1, 4.1), ("Beta", 2, 3.3), ("Zeta", 2, 3.3), ("Delta", 4, 1.45), ("Gamma", None, None)]  # fmt: skip
-    assert by_name["Delta"]["missing"] == ["integration", "adoption", "security"] and by_name["Delta"]["weighted_at_most"] == 3.95
+    assert (
+        by_name["Delta"]["missing"] == ["integration", "adoption", "security"]
+        and by_name["Delta"]["weighted_at_most"] == 3.95
+    )
     assert by_name["Gamma"]["missing"] == ["fit", "integration", "adoption", "security"]
     shown = pmops("tool", "compare", "Gamma", "Alpha", "Beta", "Zeta", "Delta").stdout
     assert "0.00" not in shown and "Gamma: not scored, so not ranked" in shown
@@ -70,7 +83,10 @@ def test_cost_is_derived_only_against_another_cost_and_a_free_tool_scores_5(pmop
     assert [(r["name"], r["weighted"], r["missing"]) for r in ranking] == [("Zeta", 3.3, []), ("Alpha", 3.1, ["cost"])]
     # Free: 15 + 5×2 = 25 → 2.50; Paid: 5 × 0 ÷ 500 = 0, so 15 → 1.50.
     ranking = json.loads(pmops("tool", "compare", "Paid", "Free", "--json").stdout)["ranking"]
-    assert [(r["name"], r["scores"]["cost"], r["weighted"]) for r in ranking] == [("Free", 5.0, 2.5), ("Paid", 0.0, 1.5)]
+    assert [(r["name"], r["scores"]["cost"], r["weighted"]) for r in ranking] == [
+        ("Free", 5.0, 2.5),
+        ("Paid", 0.0, 1.5),
+    ]
 
 
 def test_score_says_what_the_total_does_not_count_yet(pmops, kb: Path) -> None:
@@ -161,7 +177,9 @@ def test_a_value_older_than_its_cadence_is_stale(pmops, kb: Path, monkeypatch) -
     assert "stale: last value 8 days ago (weekly: one every 7 days)" in pmops("metric", "show", "Time to approval",
                                                                              "--today", "2026-10-27").stdout  # fmt: skip
     # Monthly allows 31 days: 2026-09-01 → 2026-10-02 is 31 days, 2026-10-03 is 32.
-    assert show(pmops, "Signups", "2026-10-02")["stale"] is False and show(pmops, "Signups", "2026-10-03")["stale"] is True
+    assert (
+        show(pmops, "Signups", "2026-10-02")["stale"] is False and show(pmops, "Signups", "2026-10-03")["stale"] is True
+    )
     # No cadence: a value of 2025 is not called stale, nor fresh.
     assert show(pmops, "NPS", "2026-10-27")["stale"] is None
     listed = json.loads(pmops("metric", "list", "--today", "2026-10-27", "--json").stdout)
@@ -176,7 +194,9 @@ def test_values_dated_after_today_are_left_out_and_refused(pmops, kb: Path) -> N
     metrics_kb(kb)
     # Seen on 2026-10-13, the value of 2026-10-19 has not happened yet: the latest is 10 (2026-10-12).
     seen = show(pmops, "Time to approval", "2026-10-13")
-    assert seen["latest"] == {"date": "2026-10-12", "value": 10.0} and seen["future"] == [{"date": "2026-10-19", "value": 7.0}]
+    assert seen["latest"] == {"date": "2026-10-12", "value": 10.0} and seen["future"] == [
+        {"date": "2026-10-19", "value": 7.0}
+    ]
     assert [v["date"] for v in seen["values"]] == ["2026-10-05", "2026-10-12"] and seen["trend"] == -2.0
     assert "left out: 1 value dated after 2026-10-13 (2026-10-19)" in pmops("metric", "show", "Time to approval",
                                                                          "--today", "2026-10-13").stdout  # fmt: skip
@@ -209,9 +229,16 @@ def test_lint_flags_future_values_future_insights_and_bad_rows(pmops, kb: Path) 
         ("metrics/met-261001-nps.csv", 6, "metric-value-invalid"),  # not a finite number
     ]
     text = pmops("lint", code=1).stdout
-    assert f"metrics/met-261001-nps.csv:4: metric-value-future error value 90 dated {later}, after today ({today})" in text
+    assert (
+        f"metrics/met-261001-nps.csv:4: metric-value-future error value 90 dated {later}, after today ({today})" in text
+    )
     # The listing goes on without the unreadable values; show names the file and line.
     listed = json.loads(pmops("metric", "list", "--json").stdout)
-    assert listed[0]["problem"].startswith("metrics/met-261001-nps.csv:5: not a 'date,value' row") and listed[0]["latest"] is None
+    assert (
+        listed[0]["problem"].startswith("metrics/met-261001-nps.csv:5: not a 'date,value' row")
+        and listed[0]["latest"] is None
+    )
     assert "values unreadable" in pmops("metric", "list").stdout
-    assert pmops("metric", "show", "NPS", code=2).stderr.startswith("error: metrics/met-261001-nps.csv:5: not a 'date,value' row")
+    assert pmops("metric", "show", "NPS", code=2).stderr.startswith(
+        "error: metrics/met-261001-nps.csv:5: not a 'date,value' row"
+    )

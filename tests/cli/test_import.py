@@ -20,10 +20,34 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, del
 
 
 ROWS = [
-    ["R1", "2026-10-02", "Northwind", "enterprise", "approvals", "usability, confusion", "Approvals get stuck when my manager travels."],
-    ["R2", "2026-10-03", "Cobalt Labs", "mid-market", "reporting", "reporting", "I rebuild the monthly report in a spreadsheet."],
+    [
+        "R1",
+        "2026-10-02",
+        "Northwind",
+        "enterprise",
+        "approvals",
+        "usability, confusion",
+        "Approvals get stuck when my manager travels.",
+    ],
+    [
+        "R2",
+        "2026-10-03",
+        "Cobalt Labs",
+        "mid-market",
+        "reporting",
+        "reporting",
+        "I rebuild the monthly report in a spreadsheet.",
+    ],
     ["R3", "2026-13-40", "Verde Foods", "smb", "mobile", "mobile", "Receipt photos fail offline."],
-    ["R4", "2026-10-05", "Atlas Freight", "enterprise", "cards", "security", "Call me on +1 415-555-0133 about card limits."],
+    [
+        "R4",
+        "2026-10-05",
+        "Atlas Freight",
+        "enterprise",
+        "cards",
+        "security",
+        "Call me on +1 415-555-0133 about card limits.",
+    ],
     ["R5", "2026-10-06", "Quarry & Co", "smb", "billing", "pricing", "My card 4111 1111 1111 1111 was charged twice."],
 ]
 
@@ -42,7 +66,8 @@ def test_import_maps_validates_flags_and_commits_once(pmops, kb: Path, tmp_path:
     assert (result["rows"], result["imported"], result["already_imported"]) == (5, 4, 0)
     # Rows are numbered as a spreadsheet shows them: the header is row 1, R3 is row 4.
     assert [(f["row"], f["error"]) for f in result["failed"]] == [
-        (4, "date: '2026-13-40' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)")]
+        (4, "date: '2026-13-40' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)")
+    ]
     # The phone number and the card number were redacted, not written; said by row and field.
     assert result["redacted"] == [{"row": 5, "field": "quote", "kind": "phone", "count": 1},
                                   {"row": 6, "field": "quote", "kind": "card", "count": 1}]  # fmt: skip
@@ -82,7 +107,9 @@ def test_dry_run_writes_nothing_and_bad_usage_is_exit_2(pmops, kb: Path, tmp_pat
     assert list((kb / "insights").glob("*.md")) == []
 
 
-def test_a_surveys_open_question_becomes_the_quote_and_missing_columns_are_one_line(pmops, kb: Path, tmp_path: Path) -> None:
+def test_a_surveys_open_question_becomes_the_quote_and_missing_columns_are_one_line(
+    pmops, kb: Path, tmp_path: Path
+) -> None:
     """A survey tool's headers are its questions: the column of longest free text is the quote
     (said in the output). Without any text or any source, the file is refused up front."""
     source = write_csv(tmp_path / "survey.csv", [row[:5] + [row[6], "4"] for row in ROWS[:2]],
@@ -96,14 +123,19 @@ def test_a_surveys_open_question_becomes_the_quote_and_missing_columns_are_one_l
     shown = pmops("insight", "import", str(source), "--source", "survey").stdout
     assert "Anything else? → quote (the longest free text)" in shown
     numbers = write_csv(tmp_path / "numbers.csv", [["smb", "3"]], header=["Plan", "Score"])
-    assert "no column holds the insights' text" in pmops("insight", "import", str(numbers), "--source", "survey", code=2).stderr
+    assert (
+        "no column holds the insights' text"
+        in pmops("insight", "import", str(numbers), "--source", "survey", code=2).stderr
+    )
     assert commit_count(kb) == before + 1
 
 
 def test_excel_exports_are_read_as_excel_writes_them(pmops, kb: Path, tmp_path: Path) -> None:
     """A `sep=;` first line names the delimiter; "Unicode text" is UTF-16 with tabs."""
     (tmp_path / "sep.csv").write_text("sep=;\nTitle;Channel;Notes\nSlow, very slow export;interview;Minutes\n")
-    (tmp_path / "unicode.txt").write_bytes("Title\tChannel\tNotes\r\nCafé search is slow\tsurvey\tMinutes\r\n".encode("utf-16"))
+    (tmp_path / "unicode.txt").write_bytes(
+        "Title\tChannel\tNotes\r\nCafé search is slow\tsurvey\tMinutes\r\n".encode("utf-16")
+    )
     for name, title in (("sep.csv", "Slow, very slow export"), ("unicode.txt", "Café search is slow")):
         result = json.loads(pmops("insight", "import", str(tmp_path / name), "--json").stdout)
         assert result["imported"] == 1 and result["mapping"] == {"Title": "title", "Channel": "source", "Notes": "body"}
@@ -134,7 +166,11 @@ def test_an_import_stopped_before_its_commit_is_committed_by_the_next_one(pmops,
 
 
 def test_a_file_of_bad_rows_lists_twenty_and_counts_the_rest(pmops, kb: Path, tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "bad.csv", [[f"Row {n}", "survey", "2026-13-01"] for n in range(25)], header=["Title", "Channel", "Date"])
+    source = write_csv(
+        tmp_path / "bad.csv",
+        [[f"Row {n}", "survey", "2026-13-01"] for n in range(25)],
+        header=["Title", "Channel", "Date"],
+    )
     shown = pmops("insight", "import", str(source), code=1).stdout
     assert shown.count("is not a date") == 20 and "… and 5 more rows (--json lists every one)" in shown
     assert len(json.loads(pmops("insight", "import", str(source), "--json", code=1).stdout)["failed"]) == 25
@@ -181,13 +217,20 @@ def test_a_ragged_row_is_an_error_naming_its_spreadsheet_row(pmops, kb: Path, tm
     assert [(i["title"], i["author"]) for i in listed] == [("Export is slow", "Maya")]  # nothing of rows 4 and 5
     assert commit_count(kb) == before + 1
     semicolon = tmp_path / "semicolon.csv"
-    semicolon.write_text("Title;Channel;Notes\nSlow export;interview;Minutes\nCafé search;survey;Slow;and then it fails\n")
+    semicolon.write_text(
+        "Title;Channel;Notes\nSlow export;interview;Minutes\nCafé search;survey;Slow;and then it fails\n"
+    )
     shown = pmops("insight", "import", str(semicolon), code=1).stdout
     assert "row 3: 4 cells for 3 columns: a semicolon inside a cell without quotes" in shown
-    assert sorted(i["title"] for i in json.loads(pmops("insight", "list", "--json").stdout)) == ["Export is slow", "Slow export"]
+    assert sorted(i["title"] for i in json.loads(pmops("insight", "list", "--json").stdout)) == [
+        "Export is slow",
+        "Slow export",
+    ]
 
 
-def test_allow_ragged_drops_and_lists_extra_cells_and_leaves_missing_ones_empty(pmops, kb: Path, tmp_path: Path) -> None:
+def test_allow_ragged_drops_and_lists_extra_cells_and_leaves_missing_ones_empty(
+    pmops, kb: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "semicolon.csv"
     source.write_text("Title;Channel;Notes;Captured by\n"
                       "Café search is slow;survey;Minutes;Maya;and then it fails;mail jo@hooli.com\n"
@@ -221,21 +264,38 @@ def test_dates_as_people_write_them_and_ambiguous_ones_refused(pmops, kb: Path, 
         return {i["title"]: i["date"] for i in json.loads(pmops("insight", "list", "--json").stdout)}
 
     assert dates() == {"A": "2026-11-07", "B": "2026-11-07", "C": "2026-11-05", "D": "2026-11-05", "E": "2026-11-15"}
-    assert json.loads(pmops("insight", "import", str(source), "--date-format", "%d/%m/%Y", "--json", code=1).stdout)["imported"] == 1
+    assert (
+        json.loads(pmops("insight", "import", str(source), "--date-format", "%d/%m/%Y", "--json", code=1).stdout)[
+            "imported"
+        ]
+        == 1
+    )
     assert dates()["F"] == "2026-11-05"
     (tmp_path / "us.csv").write_text("Title,Channel,Date\nH,survey,05/11/2026\nI,survey,12/25/2025\n")
     pmops("insight", "import", str(tmp_path / "us.csv"), "--date-format", "mdy")
-    assert (dates()["H"], dates()["I"]) == ("2026-05-11", "2025-12-25")  # a year past: an insight is never dated after today
+    assert (dates()["H"], dates()["I"]) == (
+        "2026-05-11",
+        "2025-12-25",
+    )  # a year past: an insight is never dated after today
     (tmp_path / "uk.csv").write_text("Title,Channel,Date\nJ,survey,12/25/2026\n")
-    failed = json.loads(pmops("insight", "import", str(tmp_path / "uk.csv"), "--date-format", "DMY", "--json", code=1).stdout)["failed"]
-    assert failed == [{"row": 2, "error": "date: '12/25/2026' is not a date in DMY order (YYYY-MM-DD, or e.g. 7 Nov 2026)"}]
+    failed = json.loads(
+        pmops("insight", "import", str(tmp_path / "uk.csv"), "--date-format", "DMY", "--json", code=1).stdout
+    )["failed"]
+    assert failed == [
+        {"row": 2, "error": "date: '12/25/2026' is not a date in DMY order (YYYY-MM-DD, or e.g. 7 Nov 2026)"}
+    ]
     before = commit_count(kb)
     bad = pmops("insight", "import", str(tmp_path / "uk.csv"), "--date-format", "DDMM", code=2).stderr
-    assert bad.splitlines()[0] == "error: --date-format: 'DDMM' is not a date format: give DMY, MDY or YMD, or a pattern such as %d/%m/%Y"
+    assert (
+        bad.splitlines()[0]
+        == "error: --date-format: 'DDMM' is not a date format: give DMY, MDY or YMD, or a pattern such as %d/%m/%Y"
+    )
     assert commit_count(kb) == before and "J" not in dates()
 
 
-def test_personal_data_is_redacted_in_what_is_written_and_said_by_row_and_field(pmops, kb: Path, tmp_path: Path) -> None:
+def test_personal_data_is_redacted_in_what_is_written_and_said_by_row_and_field(
+    pmops, kb: Path, tmp_path: Path
+) -> None:
     secrets = ("p.smith@hooli.com", "415-555-0133", "4111 1111 1111 1111", "jo@initech.com")
     source = write_csv(tmp_path / "tickets.csv", [
         ["T-1", "2026-11-02", "Hooli", "Mail p.smith@hooli.com or call +1 415-555-0133 about limits.",
@@ -265,21 +325,34 @@ def test_keep_pii_keeps_emails_and_phones_but_never_a_card_number(pmops, kb: Pat
         ["T-1", "Hooli", "Mail p.smith@hooli.com about limits."],
         ["T-2", "Initech", "Card 4111 1111 1111 1111 was charged twice."],
     ], header=["Ticket ID", "Company", "Comment"])  # fmt: skip
-    result = json.loads(pmops("insight", "import", str(source), "--source", "survey", "--keep-pii", "--json", code=1).stdout)
+    result = json.loads(
+        pmops("insight", "import", str(source), "--source", "survey", "--keep-pii", "--json", code=1).stdout
+    )
     assert result["imported"] == 1 and result["redacted"] == []
     assert result["flagged"] == [{"row": 2, "warning": "pii-email: p***@hooli.com in quote"}]
     assert result["failed"] == [{"row": 3, "error": "quote: contains a payment card number (**** **** **** 1111); "
                                                     "pmops never writes one, even with --keep-pii"}]  # fmt: skip
-    assert json.loads(pmops("show", result["ids"][0], "--json").stdout)["quote"] == "Mail p.smith@hooli.com about limits."
+    assert (
+        json.loads(pmops("show", result["ids"][0], "--json").stdout)["quote"] == "Mail p.smith@hooli.com about limits."
+    )
     assert "4111" not in git(kb, "log", "-p")
 
 
 def test_a_key_column_of_emails_is_kept_as_a_hash(pmops, kb: Path, tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "survey.csv", [["jo@initech.com", "Exports are slow."]], header=["Respondent", "Comment"])
-    result = json.loads(pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout)
+    source = write_csv(
+        tmp_path / "survey.csv", [["jo@initech.com", "Exports are slow."]], header=["Respondent", "Comment"]
+    )
+    result = json.loads(
+        pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout
+    )
     key = json.loads(pmops("show", result["ids"][0], "--json").stdout)["source_key"]
     assert key.startswith("sha1:") and "initech" not in git(kb, "log", "-p")
-    assert json.loads(pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout)["imported"] == 0
+    assert (
+        json.loads(
+            pmops("insight", "import", str(source), "--source", "survey", "--map", "Respondent=key", "--json").stdout
+        )["imported"]
+        == 0
+    )
 
 
 def test_lint_reports_one_row_imported_twice(pmops, kb: Path, tmp_path: Path) -> None:

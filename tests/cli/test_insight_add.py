@@ -131,8 +131,13 @@ def test_no_commit_and_commit_false(pmops, kb: Path) -> None:
 
 def test_two_processes_adding_at_once_both_commit(kb: Path) -> None:
     procs = [
-        subprocess.Popen([PMOPS, "insight", "add", "--title", f"Parallel {i}", "--source", "survey", "--json"],
-                         cwd=kb, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [PMOPS, "insight", "add", "--title", f"Parallel {i}", "--source", "survey", "--json"],
+            cwd=kb,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i in range(2)
     ]
     outputs = [p.communicate(timeout=60) for p in procs]
@@ -154,8 +159,12 @@ def test_markup_in_user_text_is_shown_literally(pmops, kb: Path) -> None:
 def test_nul_and_unicode_variants_in_titles(pmops, kb: Path) -> None:
     assert "NUL" in add(pmops, "--customer", "a\0b", code=2).stderr
     assert list((kb / "insights").glob("*.md")) == []
-    composed = json.loads(pmops("insight", "add", "--title", "Caf\u00e9 feedback", "--source", "survey", "--json").stdout)
-    decomposed = json.loads(pmops("insight", "add", "--title", "Cafe\u0301 feedback", "--source", "survey", "--json").stdout)
+    composed = json.loads(
+        pmops("insight", "add", "--title", "Caf\u00e9 feedback", "--source", "survey", "--json").stdout
+    )
+    decomposed = json.loads(
+        pmops("insight", "add", "--title", "Cafe\u0301 feedback", "--source", "survey", "--json").stdout
+    )
     assert composed["path"] != decomposed["path"]  # distinct ids: never the same file, whatever the form
     assert composed["path"].endswith("café-feedback.md") and decomposed["path"].endswith("café-feedback.md")  # NFKC
 
@@ -172,13 +181,18 @@ def test_personal_data_is_redacted_in_what_is_written_and_named_by_field(pmops, 
     assert text.endswith("Card [card number redacted] was charged twice.\n")
     history = git(kb, "log", "-p")
     assert not [s for s in ("p.smith", "hooli.com", "0133", "4111") if s in history]
-    assert json.loads(pmops("show", created["id"], "--json").stdout)["quote"] == "Mail [email redacted] or call [phone redacted]"
+    assert (
+        json.loads(pmops("show", created["id"], "--json").stdout)["quote"]
+        == "Mail [email redacted] or call [phone redacted]"
+    )
 
 
 def test_keep_pii_keeps_an_email_but_a_card_number_is_exit_2_and_nothing_written(pmops, kb: Path) -> None:
     result = add(pmops, "--quote", "Mail p.smith@hooli.com", "--keep-pii", "--json")
     assert result.stderr.splitlines() == ["quote: 1 email address kept as given (p***@hooli.com)"]
-    assert json.loads(pmops("show", json.loads(result.stdout)["id"], "--json").stdout)["quote"] == "Mail p.smith@hooli.com"
+    assert (
+        json.loads(pmops("show", json.loads(result.stdout)["id"], "--json").stdout)["quote"] == "Mail p.smith@hooli.com"
+    )
     before = commit_count(kb)
     refused = add(pmops, "--title", "Charged twice", "--quote", "Card 4111-1111-1111-1111", "--keep-pii", code=2).stderr
     assert refused.splitlines()[0] == ("error: quote: contains a payment card number (****-****-****-1111); "
@@ -189,12 +203,17 @@ def test_keep_pii_keeps_an_email_but_a_card_number_is_exit_2_and_nothing_written
 def test_dates_as_people_write_them_in_date_options(pmops, kb: Path) -> None:
     """--date, --since, --until (and every date option) read 7 Nov 2026 or 15/11/2026; 05/11/2026 is ambiguous."""
     for given in ("Nov 5, 2026", "5 November 2026", "2026/11/05", "2026-11-05T14:03:00Z"):
-        created = json.loads(pmops("insight", "add", "--title", given, "--source", "survey", "--date", given, "--json").stdout)
+        created = json.loads(
+            pmops("insight", "add", "--title", given, "--source", "survey", "--date", given, "--json").stdout
+        )
         assert json.loads(pmops("show", created["id"], "--json").stdout)["date"] == "2026-11-05"
     add(pmops, "--date", "15/11/2026")
     before = commit_count(kb)
     refused = add(pmops, "--date", "05/11/2026", code=2).stderr
-    assert refused.splitlines()[0] == "error: date: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)"
+    assert (
+        refused.splitlines()[0]
+        == "error: date: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)"
+    )
     assert commit_count(kb) == before
     listed = json.loads(pmops("insight", "list", "--since", "6 Nov 2026", "--until", "30/11/2026", "--json").stdout)
     assert [i["date"] for i in listed] == ["2026-11-15"]
@@ -207,7 +226,9 @@ def test_dates_as_people_write_them_in_date_options(pmops, kb: Path) -> None:
 def test_an_insight_dated_after_today_is_refused_by_add_and_by_import(pmops, kb: Path, tmp_path: Path) -> None:
     before = commit_count(kb)
     today = dt.date.today().isoformat()
-    result = pmops("insight", "add", "--title", "Heard tomorrow", "--source", "interview", "--date", "2999-01-05", code=2)
+    result = pmops(
+        "insight", "add", "--title", "Heard tomorrow", "--source", "interview", "--date", "2999-01-05", code=2
+    )
     assert result.stderr.splitlines()[0] == f"error: date: 2999-01-05 is after today ({today})"
     assert commit_count(kb) == before and not list((kb / "insights").glob("*.md"))
     csv = tmp_path / "rows.csv"

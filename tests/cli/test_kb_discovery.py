@@ -16,7 +16,14 @@ def test_init_creates_everything_in_one_commit(pmops, tmp_path: Path) -> None:
     result = pmops("init", tmp_path / "acme", "--name", "Acme Product", "--json")
     data = json.loads(result.stdout)
     root = Path(data["root"])
-    for rel in ("pmops.yaml", "taxonomy.yaml", ".gitignore", ".pre-commit-config.yaml", "README.md", "insights/.gitkeep"):
+    for rel in (
+        "pmops.yaml",
+        "taxonomy.yaml",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        "README.md",
+        "insights/.gitkeep",
+    ):
         assert (root / rel).is_file(), rel
         assert rel in data["created"]
     assert commit_count(root) == 1 and git(root, "status", "--porcelain") == ""
@@ -93,9 +100,10 @@ def test_extra_fields_and_types_from_pmops_yaml(pmops, kb: Path) -> None:
         + "      segment: {choices: [smb, enterprise]}\n"
         + "  guide:\n    folder: guides\n    prefix: gde\n    fields:\n      owner: {required: true}\n"
     )
-    assert "not one of: smb, enterprise" in pmops(
-        "insight", "add", "--title", "t", "--source", "survey", "--segment", "galactic", code=2
-    ).stderr
+    assert (
+        "not one of: smb, enterprise"
+        in pmops("insight", "add", "--title", "t", "--source", "survey", "--segment", "galactic", code=2).stderr
+    )
     from pmops.kb import KnowledgeBase
 
     base = KnowledgeBase(kb)
@@ -143,7 +151,9 @@ def test_version_needs_no_kb_and_imports_neither_git_nor_whoosh(tmp_path: Path) 
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("pmops ")
-    assert subprocess.run([PMOPS, "--version"], cwd=tmp_path, capture_output=True, text=True).stdout.startswith("pmops ")
+    assert subprocess.run([PMOPS, "--version"], cwd=tmp_path, capture_output=True, text=True).stdout.startswith(
+        "pmops "
+    )
 
 
 def test_python_dash_m_works(tmp_path: Path) -> None:

@@ -100,7 +100,9 @@ def test_changing_the_template_changes_the_next_plan_not_existing_ones(pmops, ex
 def test_strongest_themes_are_problems_not_kinds_of_evidence(pmops, kb: Path) -> None:
     # Three bug reports about nothing else would have topped the list; the theme tags come first.
     for n in range(3):
-        pmops("insight", "add", "--title", f"Crash {n}", "--source", "support-ticket", "--area", "billing", "--tag", "bug")
+        pmops(
+            "insight", "add", "--title", f"Crash {n}", "--source", "support-ticket", "--area", "billing", "--tag", "bug"
+        )
     pmops("insight", "add", "--title", "Exports drop accents", "--source", "interview", "--area", "billing",
           "--tag", "data-export", "--tag", "bug")  # fmt: skip
     path = kb / json.loads(new_pm(pmops, "Dana Reyes", "--json").stdout)["path"]

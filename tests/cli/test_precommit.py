@@ -90,7 +90,9 @@ def test_the_published_hook_installs_and_lints(hooked_kb: Path, tmp_path: Path) 
     assert "insights/bad.md:1: field-missing error missing required field 'source'" in done.stdout
 
 
-def test_pmops_in_a_virtualenv_off_path_commits_through_the_hook(hooked_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pmops_in_a_virtualenv_off_path_commits_through_the_hook(
+    hooked_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The issue: `.venv/bin/pmops insight add` with the hook installed failed with "Executable
     `pmops` not found", shown as pre-commit's "Restored changes from …"."""
     off_path(monkeypatch)
@@ -132,7 +134,10 @@ def test_a_git_commit_from_a_shell_without_pmops_on_path_still_lints(
     # The clone's own virtualenv, at the top of the repository (here a link to the one running the tests).
     (clone / ".venv").symlink_to(Path(sys.executable).parents[1], target_is_directory=True)
     refused = commit(clone, "insights/bad.md")
-    assert refused.returncode == 1 and "insights/bad.md:1: field-missing error missing required field 'source'" in refused.stdout + refused.stderr
+    assert (
+        refused.returncode == 1
+        and "insights/bad.md:1: field-missing error missing required field 'source'" in refused.stdout + refused.stderr
+    )
     (clone / ".venv").unlink()
     # Where pmops last committed in this clone: pmops notes its Python, and the hook uses it.
     git(clone, "reset", "-q")
@@ -157,7 +162,9 @@ FREEZE = """repos:
 """
 
 
-def test_a_failing_hook_s_own_message_reaches_the_user(pmops, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_hook_s_own_message_reaches_the_user(
+    pmops, kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-cache"))
     (kb / ".pre-commit-config.yaml").write_text(FREEZE)
     git(kb, "commit", "-qm", "freeze", "--no-verify", "--", ".pre-commit-config.yaml")
@@ -173,7 +180,11 @@ def test_a_failing_hook_s_own_message_reaches_the_user(pmops, kb: Path, tmp_path
     assert error[1:] == ["hint: fix the problem, then commit the files with git"]
     assert (kb / _saved(result.stderr)).read_text().startswith("---\nid: ins-")
     assert git(kb, "rev-parse", "HEAD") == before
-    assert git(kb, "status", "--porcelain").splitlines() == [" M README.md", "A  notes.md", f"?? {_saved(result.stderr)}"]
+    assert git(kb, "status", "--porcelain").splitlines() == [
+        " M README.md",
+        "A  notes.md",
+        f"?? {_saved(result.stderr)}",
+    ]
 
 
 STAMP = """repos:

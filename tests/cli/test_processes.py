@@ -61,7 +61,9 @@ def test_stale_lists_exactly_the_processes_past_review_and_review_clears_it(pmop
     assert git(kb, "log", "-1", "--format=%s").startswith(f"pmops: review process {old['id']}")
     assert git(kb, "log", "-1", "--name-only", "--format=").split() == [old["path"]]
     after = path.read_text()  # only the last_reviewed line changed
-    assert [a for a, b in zip(after.splitlines(), before.splitlines()) if a != b] == [f"last_reviewed: {dt.date.today()}"]
+    assert [a for a, b in zip(after.splitlines(), before.splitlines()) if a != b] == [
+        f"last_reviewed: {dt.date.today()}"
+    ]
     assert "not a process" in pmops("process", "review", json.loads(pmops("insight", "add", "--title", "t",
                                     "--source", "survey", "--json").stdout)["id"], code=2).stderr  # fmt: skip
 
@@ -98,7 +100,9 @@ SENTENCES = {
     "sprint-planning": "Start every sprint ({}) with a goal",
     "roadmap-review": "{}, check the roadmap",
 }
-NOT_ENGLISH = re.compile(r"\b(a|an|every|each)\s+(weekly|biweekly|monthly|quarterly|per-launch|ad-hoc)\b", re.IGNORECASE)
+NOT_ENGLISH = re.compile(
+    r"\b(a|an|every|each)\s+(weekly|biweekly|monthly|quarterly|per-launch|ad-hoc)\b", re.IGNORECASE
+)
 
 
 @pytest.mark.parametrize("cadence", CADENCES)

@@ -23,8 +23,9 @@ _argv_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_chara
 _piece = st.one_of(st.sampled_from(FIELDS + SYNTAX + VALUES), _argv_text)
 _query = st.one_of(
     st.tuples(st.lists(_piece, min_size=1, max_size=12), st.sampled_from(["", " "])).map(lambda t: t[1].join(t[0])),
-    st.tuples(st.lists(st.sampled_from(FIELDS + SYNTAX + VALUES), min_size=1, max_size=3), st.integers(900, 1100))
-    .map(lambda t: (" ".join(t[0]) * 1100).encode()[: t[1]].decode(errors="ignore")),  # about the 1 KB limit
+    st.tuples(st.lists(st.sampled_from(FIELDS + SYNTAX + VALUES), min_size=1, max_size=3), st.integers(900, 1100)).map(
+        lambda t: (" ".join(t[0]) * 1100).encode()[: t[1]].decode(errors="ignore")
+    ),  # about the 1 KB limit
 )
 
 
@@ -58,4 +59,3 @@ def test_any_query_is_answered_or_refused_in_one_line(pmops, example_kb: Path) -
         search()
     finally:
         signal.signal(signal.SIGALRM, previous)
-

@@ -33,11 +33,15 @@ def typed(kb: Path) -> KnowledgeBase:
 
 def test_references_resolve_to_full_ids_through_the_one_create_path(pmops: Runner, typed: KnowledgeBase) -> None:
     insight = json.loads(pmops("insight", "add", "--title", "Slow export", "--source", "survey", "--json").stdout)["id"]
-    first = typed.create("experiment", {"title": "Faster export", "evidence": [insight[:-1], insight]}, "## Hypothesis\n")
+    first = typed.create(
+        "experiment", {"title": "Faster export", "evidence": [insight[:-1], insight]}, "## Hypothesis\n"
+    )
     assert first.record.values["evidence"] == [insight]  # a unique prefix, and the same insight twice: one id
     second = typed.create("experiment", {"title": "Export in the background", "follows": "Faster export"})
     assert second.record.values["follows"] == first.record.id  # a type with unique titles is named by its title
-    assert typed.create("experiment", {"title": "Manager", "owner": "Nobody Yet"}).record.values["owner"] == "Nobody Yet"
+    assert (
+        typed.create("experiment", {"title": "Manager", "owner": "Nobody Yet"}).record.values["owner"] == "Nobody Yet"
+    )
 
 
 def test_a_bad_reference_says_which_and_writes_nothing(pmops: Runner, typed: KnowledgeBase, kb: Path) -> None:
@@ -46,7 +50,9 @@ def test_a_bad_reference_says_which_and_writes_nothing(pmops: Runner, typed: Kno
     with pytest.raises(NotFound) as missing:
         typed.create("experiment", {"title": "x", "evidence": ["ins-000000-none"]})
     assert (missing.value.message, missing.value.hint) == (
-        "--evidence ins-000000-none: no document with that id", "'pmops insight list' shows the ids")
+        "--evidence ins-000000-none: no document with that id",
+        "'pmops insight list' shows the ids",
+    )
     with pytest.raises(InvalidInput, match=f"--evidence {process}: {process} is a process, not an insight"):
         typed.create("experiment", {"title": "x", "evidence": [process]})
     with pytest.raises(NotFound, match="--follows Nope: no such experiment"):
@@ -72,10 +78,14 @@ def test_lint_reads_the_registry_not_type_names(pmops: Runner, typed: KnowledgeB
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("  x:\n    fields:\n      a: {kind: ref, refers: nothing}\n",
-         "'types.x.fields.a.refers' is 'nothing', not a type"),
-        ("  x:\n    fields:\n      a: {kind: int, refers: insight}\n",
-         "'types.x.fields.a.refers' names a type, for a field of kind ref, refs or text"),
+        (
+            "  x:\n    fields:\n      a: {kind: ref, refers: nothing}\n",
+            "'types.x.fields.a.refers' is 'nothing', not a type",
+        ),
+        (
+            "  x:\n    fields:\n      a: {kind: int, refers: insight}\n",
+            "'types.x.fields.a.refers' names a type, for a field of kind ref, refs or text",
+        ),
         ("  x:\n    unique_titles: maybe\n", "'types.x.unique_titles' must be true or false"),
     ],
 )

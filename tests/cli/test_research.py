@@ -27,7 +27,9 @@ def test_themes_counts_match_the_files(pmops, example_kb: Path) -> None:
         for tag in meta.get("tags") or []:
             by_tag[tag].append(meta)
     decisions = [_front(path) for path in (example_kb / "decisions").glob("*.md")]
-    in_force = {ref for d in decisions if d["status"] == "accepted" and not d.get("superseded_by") for ref in d["evidence"]}
+    in_force = {
+        ref for d in decisions if d["status"] == "accepted" and not d.get("superseded_by") for ref in d["evidence"]
+    }
     themes = json.loads(pmops("insight", "themes", "--today", "2026-11-26", "--json").stdout)
     assert {t["theme"] for t in themes} == set(by_tag) & problems
     start, before = dt.date(2026, 8, 29), dt.date(2026, 5, 31)  # the last 90 days (today included), the 90 before
@@ -106,11 +108,16 @@ def test_tags_rename_keeps_the_taxonomys_comments_and_repoints_deprecated_tags(p
 
 
 def test_tags_rename_in_a_taxonomy_written_in_flow_style(pmops, kb: Path) -> None:
-    (kb / "taxonomy.yaml").write_text("facets:\n  theme: [data-export, pricing]\nsynonyms: {export: data-export, csv: data-export}\n")
+    (kb / "taxonomy.yaml").write_text(
+        "facets:\n  theme: [data-export, pricing]\nsynonyms: {export: data-export, csv: data-export}\n"
+    )
     git(kb, "commit", "-qam", "flow style")
     pmops("tags", "rename", "data-export", "export")
     vocabulary = yaml.safe_load((kb / "taxonomy.yaml").read_text())
-    assert vocabulary == {"facets": {"theme": ["export", "pricing"]}, "synonyms": {"csv": "export", "data-export": "export"}}
+    assert vocabulary == {
+        "facets": {"theme": ["export", "pricing"]},
+        "synonyms": {"csv": "export", "data-export": "export"},
+    }
 
 
 def test_tags_rename_changes_only_the_tags_own_text_and_keeps_every_comment(pmops, kb: Path) -> None:
@@ -119,14 +126,19 @@ def test_tags_rename_changes_only_the_tags_own_text_and_keeps_every_comment(pmop
     (kb / "taxonomy.yaml").write_text("facets:\n  theme: [data-export, pricing, exports]\n")
     head = "---\nid: ins-260301-{0}\ntitle: Note {0}\ndate: 2026-03-01\nsource: survey\n"
     files = {  # name: (before, after), written by hand
-        "flow": ("tags: [data-export, pricing]  # why: the CSV thread\n",
-                 "tags: [exports, pricing]  # why: the CSV thread\n"),
-        "block": ("tags:\n  - pricing\n  # not data-export yet\n  - 'data-export'   # asked twice\n",
-                  "tags:\n  - pricing\n  # not data-export yet\n  - 'exports'   # asked twice\n"),
-        "merged": ("tags:\n  - exports\n  - data-export  # from the survey\n  - pricing\n",
-                   "tags:\n  - exports\n  # from the survey\n  - pricing\n"),
-        "crlf": ("tags: [pricing,  # first\n  data-export]\n",
-                 "tags: [pricing,  # first\n  exports]\n"),
+        "flow": (
+            "tags: [data-export, pricing]  # why: the CSV thread\n",
+            "tags: [exports, pricing]  # why: the CSV thread\n",
+        ),
+        "block": (
+            "tags:\n  - pricing\n  # not data-export yet\n  - 'data-export'   # asked twice\n",
+            "tags:\n  - pricing\n  # not data-export yet\n  - 'exports'   # asked twice\n",
+        ),
+        "merged": (
+            "tags:\n  - exports\n  - data-export  # from the survey\n  - pricing\n",
+            "tags:\n  - exports\n  # from the survey\n  - pricing\n",
+        ),
+        "crlf": ("tags: [pricing,  # first\n  data-export]\n", "tags: [pricing,  # first\n  exports]\n"),
     }
     for n, (name, (before, _)) in enumerate(files.items()):
         text = head.format(f"{n:04d}") + before + "---\n\nBody.\n"

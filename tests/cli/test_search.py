@@ -70,7 +70,7 @@ def test_snippets_read_like_text_not_markup(pmops, kb: Path) -> None:
     """Published handbooks hold tables, HTML, template tags and autolinks: a snippet shows their
     text, and a heading introduces what follows it."""
     (kb / "handbook.md").write_text(
-        "# Research\n\n{% include note.html %}\n<section class=\"method--section\">\n\n"
+        '# Research\n\n{% include note.html %}\n<section class="method--section">\n\n'
         "| Role | Contact |\n|:---|---:|\n| Researcher | <okapi-team@example.org> |\n\n"
         "See [the okapi guide [2]](https://example.org/guide) &amp; {{ page.title }} more.\n</section>\n"
     )
@@ -166,7 +166,9 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> 
         with pytest.raises(PmopsError) as refused:
             pending.results()
         assert refused.value.exit_code == 2 and "the boost in 'file^0' is not above 0" in refused.value.message
-        done = subprocess.run([PMOPS, "search", "sha:abc"], cwd=example_kb, check=False, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [PMOPS, "search", "sha:abc"], cwd=example_kb, check=False, capture_output=True, text=True, timeout=30
+        )
         assert done.returncode == 2 and done.stdout == ""
         said = "'sha:' is kept for pmops and cannot be searched"
         assert done.stderr.splitlines()[0] == f"error: cannot understand the query: {said}"
@@ -209,7 +211,9 @@ def test_hand_edits_deletions_and_pulls_are_seen_without_rebuild(pmops, example_
     deleted.unlink()
     # 3. pulled from another clone
     pulled = other / "insights" / "ins-261125-abcd-quokka-sightings.md"
-    pulled.write_text("---\nid: ins-261125-abcd\ntitle: Quokka sightings\ndate: 2026-11-25\nsource: social\n---\nA quokka.\n")
+    pulled.write_text(
+        "---\nid: ins-261125-abcd\ntitle: Quokka sightings\ndate: 2026-11-25\nsource: social\n---\nA quokka.\n"
+    )
     git(other, "add", "-A")
     git(other, "commit", "-qm", "from the other clone")
     git(other, "push", "-q", "origin", "HEAD:main")
@@ -305,7 +309,9 @@ def kb_copy(tmp_path: Path) -> Path:
 
 
 def test_search_in_a_real_process_is_json_only(kb_copy: Path) -> None:
-    done = subprocess.run([PMOPS, "search", "thermal", "--json"], cwd=kb_copy, check=False, capture_output=True, text=True)
+    done = subprocess.run(
+        [PMOPS, "search", "thermal", "--json"], cwd=kb_copy, check=False, capture_output=True, text=True
+    )
     assert done.returncode == 0
     assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
 
@@ -393,7 +399,14 @@ def test_phrases_from_pairs_equal_positional_phrases(pmops, example_kb: Path) ->
     kb = KnowledgeBase.open(example_kb)
     kb.index.refresh()
     ix = whoosh_index.open_dir(str(kb.index_dir))
-    phrases = ['"per seat"', '"active user"', '"receipt capture"', '"approval chain"', '"the mobile app"', '"export to"']
+    phrases = [
+        '"per seat"',
+        '"active user"',
+        '"receipt capture"',
+        '"approval chain"',
+        '"the mobile app"',
+        '"export to"',
+    ]
     with ix.searcher() as searcher:
         for text in phrases:
             parsed = whoosh_query.parser(ix.schema).parse(text)
@@ -435,11 +448,15 @@ def test_a_search_waits_for_another_process_indexing(pmops, example_kb: Path) ->
 
 def test_concurrent_rebuilds_take_turns(kb_copy: Path) -> None:
     """Two commands that both find no index: one builds it, the other catches up with that one."""
-    procs = [subprocess.Popen([PMOPS, "index", "--json"], cwd=kb_copy, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen([PMOPS, "index", "--json"], cwd=kb_copy, stdout=subprocess.PIPE, text=True) for _ in range(3)
+    ]
     outputs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert sum(1 for o in outputs if o["rebuilt"]) == 1
-    done = subprocess.run([PMOPS, "search", "thermal", "--json"], cwd=kb_copy, check=False, capture_output=True, text=True)
+    done = subprocess.run(
+        [PMOPS, "search", "thermal", "--json"], cwd=kb_copy, check=False, capture_output=True, text=True
+    )
     assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
 
 
@@ -515,13 +532,17 @@ def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(
                     total += file.stat().st_size
         return total
 
-    rebuild = subprocess.Popen([PMOPS, "index", "--rebuild"], cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rebuild = subprocess.Popen(
+        [PMOPS, "index", "--rebuild"], cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     killed, deadline = None, time.monotonic() + 30
     while killed is None and rebuild.poll() is None and time.monotonic() < deadline:  # killed once it wrote
         killed = next((f for f in state.glob("index.tmp-*") if written(f)), None)
     rebuild.kill()
     rebuild.wait(timeout=10)
-    assert killed is not None and killed.name.startswith(f"index.tmp-{rebuild.pid}"), "the rebuild never made its folder"
+    assert killed is not None and killed.name.startswith(f"index.tmp-{rebuild.pid}"), (
+        "the rebuild never made its folder"
+    )
     (state / f"index.old-{rebuild.pid}").mkdir()  # as older pmops named them, and one killed mid-swap left
     # Folders of a live process: the one it is building, and one of an earlier process with its pid.
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -546,7 +567,9 @@ def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(
         shown = re.findall(r"(index\.\S+) \((\d+(?:\.\d)? [kMG]B|\d+ bytes?)\)", left["detail"])
         assert [name for name, _ in shown] == stopped[:3] and live.name not in left["detail"]
         assert dict(shown)[f"index.old-{rebuild.pid}"] == "0 bytes" and dict(shown).get(killed.name) != "0 bytes"
-        done = subprocess.run([PMOPS, "index", "--rebuild"], cwd=kb, check=False, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [PMOPS, "index", "--rebuild"], cwd=kb, check=False, capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         assert sorted(p.name for p in state.glob("index.*-*")) == [live.name]
         assert "index leftovers" not in {c["check"] for c in json.loads(pmops("doctor", "--json", code=None).stdout)}
@@ -555,7 +578,9 @@ def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(
         sleeper.wait(timeout=10)
 
 
-def test_phrases_of_frequent_words_only_in_pairs_are_still_exact(pmops, kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_phrases_of_frequent_words_only_in_pairs_are_still_exact(
+    pmops, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In a large KB the pairs field holds only the pairs of frequent words (a rebuild samples
     them); a phrase with a rarer word is checked by positions: the answers do not change."""
     from pmops.search import whoosh_backend
@@ -591,7 +616,9 @@ def test_phrases_of_frequent_words_only_in_pairs_are_still_exact(pmops, kb: Path
     assert paths('"approval workflow then"') == ["three.md"]
 
 
-def test_did_you_mean_offers_words_in_an_index_of_several_segments(pmops, kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_did_you_mean_offers_words_in_an_index_of_several_segments(
+    pmops, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A rebuild by several processes leaves several segments; Whoosh's spelling lists were
     searched there through the stems of the body ("aproval" -> "approv"). The word list is one."""
     from pmops.search import whoosh_backend

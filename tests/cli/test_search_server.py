@@ -147,7 +147,9 @@ def test_one_server_per_kb_and_a_killed_one_is_replaced(served_kb: Path, pmops) 
     second = subprocess.run([sys.executable, "-m", "pmops.search.server", str(served_kb)], timeout=30)
     assert second.returncode == 0  # left at once: one is running
     assert served(served_kb, "thermal")
-    pids = subprocess.run(["pgrep", "-f", f"pmops.search.server {served_kb}"], capture_output=True, text=True).stdout.split()
+    pids = subprocess.run(
+        ["pgrep", "-f", f"pmops.search.server {served_kb}"], capture_output=True, text=True
+    ).stdout.split()
     for pid in pids:
         os.kill(int(pid), signal.SIGKILL)
     assert client.address_of(served_kb).exists()  # a dead server's socket is left behind

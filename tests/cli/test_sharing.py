@@ -39,7 +39,17 @@ def titles(kb: Path, query: str) -> list[str]:
 def test_two_clones_add_retag_and_sync_without_losing_anything(clones: tuple[Path, Path]) -> None:
     first, second = clones
     run(first, "insight", "add", "--title", "Alpaca pricing feedback", "--source", "survey", "--tag", "pricing")
-    run(second, "insight", "add", "--title", "Alpaca onboarding feedback", "--source", "interview", "--tag", "onboarding")
+    run(
+        second,
+        "insight",
+        "add",
+        "--title",
+        "Alpaca onboarding feedback",
+        "--source",
+        "interview",
+        "--tag",
+        "onboarding",
+    )
     assert run(first, "sync").stdout.startswith("pulled 0 commits, pushed 1 commit; index +")
     assert run(second, "sync").stdout.startswith("pulled 1 commit, pushed 1 commit; index +")
     run(second, "tags", "rename", "pricing", "monetisation")
@@ -64,7 +74,10 @@ def test_a_real_conflict_stops_clearly_and_loses_nothing(clones: tuple[Path, Pat
         git(kb, "commit", "-qam", f"edit by {text}")
     run(first, "sync")
     stopped = run(second, "sync", code=1)
-    assert "sync stopped: 1 conflicting file (README.md); your commits are kept" in stopped.stderr and "git rebase --continue" in stopped.stderr
+    assert (
+        "sync stopped: 1 conflicting file (README.md); your commits are kept" in stopped.stderr
+        and "git rebase --continue" in stopped.stderr
+    )
     assert (second / ".git" / "rebase-merge").exists() or (second / ".git" / "rebase-apply").exists()
     # A sync during that rebase says so (it said "the current branch tracks no remote branch").
     again = run(second, "sync", code=1).stderr.splitlines()
@@ -112,7 +125,10 @@ def test_doctor_is_clean_then_names_each_problem_with_its_fix(kb: Path) -> None:
     assert git(kb, "status", "--porcelain") == ""
     left = {c["check"]: c for c in json.loads(run(kb, "doctor", "--json", code=1).stdout) if not c["ok"]}
     assert set(left) == {"leftover files"}
-    assert left["leftover files"]["detail"] == "1 temporary file of a stopped pmops command: insights/.ins-x.md.4242.0.pmops-tmp"
+    assert (
+        left["leftover files"]["detail"]
+        == "1 temporary file of a stopped pmops command: insights/.ins-x.md.4242.0.pmops-tmp"
+    )
 
 
 def test_log_names_files_once_and_counts_the_rest(pmops, kb: Path) -> None:
@@ -132,9 +148,15 @@ def test_log_names_files_of_any_name_as_they_are(pmops, kb: Path) -> None:
     (kb / "résumé.txt").write_text("x\n")
     git(kb, "add", ".")
     git(kb, "commit", "-qm", "accents")
-    assert pmops("log", "--limit", "1").stdout.splitlines()[1:] == ["    Café notes notes/café crème.md", "    résumé.txt"]
+    assert pmops("log", "--limit", "1").stdout.splitlines()[1:] == [
+        "    Café notes notes/café crème.md",
+        "    résumé.txt",
+    ]
     documents = json.loads(pmops("log", "--limit", "2", "--json").stdout)[0]["documents"]
-    assert documents == [{"path": "notes/café crème.md", "title": "Café notes"}, {"path": "résumé.txt", "title": "résumé.txt"}]
+    assert documents == [
+        {"path": "notes/café crème.md", "title": "Café notes"},
+        {"path": "résumé.txt", "title": "résumé.txt"},
+    ]
 
 
 def test_log_of_a_repository_without_commits_says_so(tmp_path: Path) -> None:
@@ -162,12 +184,14 @@ def test_sync_auto_pushes_in_the_background_and_never_fails_a_write(clones: tupl
     started = time.monotonic()
     run(first, "insight", "add", "--title", "Offline write", "--source", "survey")
     assert time.monotonic() - started < 10
-    assert git(first, "log", "-1", "--format=%s").startswith('pmops: add insight')
+    assert git(first, "log", "-1", "--format=%s").startswith("pmops: add insight")
     time.sleep(1)
     assert "could not" in (first / ".git" / "pmops" / "sync.log").read_text()
 
 
-def test_uncommitted_edits_a_teammate_s_commits_also_change_stop_the_sync_before_it_pulls(clones: tuple[Path, Path]) -> None:
+def test_uncommitted_edits_a_teammate_s_commits_also_change_stop_the_sync_before_it_pulls(
+    clones: tuple[Path, Path],
+) -> None:
     """It reported "pulled 1 commit" and left README.md conflicted (UU), the edit in a stash."""
     first, second = clones
     (first / "README.md").write_text((first / "README.md").read_text() + "first clone's line\n")
@@ -197,7 +221,9 @@ def test_uncommitted_edits_a_teammate_s_commits_also_change_stop_the_sync_before
     assert "first clone's line" in (second / "README.md").read_text() and git(second, "stash", "list") == ""
 
 
-def test_an_untracked_file_in_the_way_and_a_missing_remote_are_said_with_their_fix(clones: tuple[Path, Path], tmp_path: Path) -> None:
+def test_an_untracked_file_in_the_way_and_a_missing_remote_are_said_with_their_fix(
+    clones: tuple[Path, Path], tmp_path: Path
+) -> None:
     """git said only "Aborting", and "... and the repository exists." for a remote path that does not."""
     first, second = clones
     (first / "notes.md").write_text("# The first clone's notes\n")
@@ -210,7 +236,9 @@ def test_an_untracked_file_in_the_way_and_a_missing_remote_are_said_with_their_f
                        "nothing was changed", "hint: move yours out of the way (or commit them), then pmops sync"]  # fmt: skip
     assert (second / "notes.md").read_text() == "# My own notes\n"
     (second / "notes.md").rename(tmp_path / "my-notes.md")
-    assert run(second, "sync").stdout.startswith("pulled 1 commit, pushed 0 commits")  # the fetch of the stopped sync counts
+    assert run(second, "sync").stdout.startswith(
+        "pulled 1 commit, pushed 0 commits"
+    )  # the fetch of the stopped sync counts
     gone = tmp_path / "moved.git"
     git(second, "remote", "set-url", "origin", str(gone))
     head = git(second, "rev-parse", "HEAD")

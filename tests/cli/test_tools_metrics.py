@@ -51,12 +51,16 @@ def test_stack_reports_overlaps_gaps_isolated_renewals_and_cost(pmops, kb: Path)
     result = json.loads(pmops("tool", "stack", "--today", "2026-11-26", "--json").stdout)
     assert result["overlaps"] == {"product analytics": ["Amplitude", "Mixpanel"]}  # one job, however it is spelled
     assert "design" in result["gaps"] and "analytics" not in result["gaps"]
-    assert "research" not in result["gaps"] and "research" in result["covered_by_pmops"]  # pmops is the research repository
+    assert (
+        "research" not in result["gaps"] and "research" in result["covered_by_pmops"]
+    )  # pmops is the research repository
     assert result["isolated"] == ["Mixpanel"]
     assert [(r["id"], r["days"]) for r in result["renewals"]] == [(amplitude["id"], 24)]
     assert result["total_cost"] == 72000
     assert "not one of" in pmops("tool", "add", "X", "--category", "spreadsheets", code=2).stderr
-    assert "no such tool" in pmops("tool", "add", "X", "--category", "other", "--integrates-with", "Nope", code=1).stderr
+    assert (
+        "no such tool" in pmops("tool", "add", "X", "--category", "other", "--integrates-with", "Nope", code=1).stderr
+    )
 
 
 def test_metric_tree_record_and_show(pmops, kb: Path) -> None:

@@ -16,7 +16,29 @@ READS = [
     ("doctor",), ("log",),
 ]  # fmt: skip
 # "1 plans", "1 insights from", "1 rows:" … but not "1 status" style words that end in s in the singular.
-SINGULAR_ENDING_IN_S = {"status", "process", "analysis", "class", "access", "progress", "business", "focus", "is", "was", "has", "this", "its", "bus", "plus", "yes", "less", "across", "always", "as", "vs"}
+SINGULAR_ENDING_IN_S = {
+    "status",
+    "process",
+    "analysis",
+    "class",
+    "access",
+    "progress",
+    "business",
+    "focus",
+    "is",
+    "was",
+    "has",
+    "this",
+    "its",
+    "bus",
+    "plus",
+    "yes",
+    "less",
+    "across",
+    "always",
+    "as",
+    "vs",
+}
 BAD_PLURAL = re.compile(r"(?<![\d.,\-/:])\b1 ([a-z]+s)\b")
 
 

@@ -121,7 +121,9 @@ MUTATIONS = {
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_mutated_documents_never_crash_read_lint_index_or_search(pmops, example_kb: Path, mutation: str) -> None:
     rng = random.Random(mutation)
-    victims = rng.sample(sorted((example_kb / "insights").glob("*.md")), 4) + [example_kb / "handbook" / "how-we-do-research.md"]
+    victims = rng.sample(sorted((example_kb / "insights").glob("*.md")), 4) + [
+        example_kb / "handbook" / "how-we-do-research.md"
+    ]
     mutated = {}
     for path in victims:
         data = bytes(MUTATIONS[mutation](path.read_bytes(), rng))

@@ -59,7 +59,9 @@ def test_prose_drops_inline_code_and_numbers_from_first() -> None:
 
 
 def test_section_headings_are_levels_two_to_six_outside_fences_and_comments() -> None:
-    body = "# Title\n## Context ##\n```\n## Fenced\n```\n<!-- ## Commented -->\n### `code` Options \n####### seven\n##no"
+    body = (
+        "# Title\n## Context ##\n```\n## Fenced\n```\n<!-- ## Commented -->\n### `code` Options \n####### seven\n##no"
+    )
     assert list(bodies.section_headings(body)) == ["Context", "Options"]
 
 

@@ -120,7 +120,9 @@ def test_the_registry_reads_date_fields_with_the_same_parser() -> None:
 
 
 def test_a_spreadsheet_day_number_says_what_it_is() -> None:
-    with pytest.raises(ValueError, match=r"'46331' looks like a spreadsheet's day number, not a date: format the column"):
+    with pytest.raises(
+        ValueError, match=r"'46331' looks like a spreadsheet's day number, not a date: format the column"
+    ):
         dates.parse("46331")  # 2026-11-05 in Excel
     with pytest.raises(ValueError, match=r"'123' is not a date"):
         dates.parse("123")

@@ -39,7 +39,9 @@ def test_values_stay_strings_yaml_11_typing_is_off() -> None:
 
 
 def test_editing_one_field_changes_only_its_lines() -> None:
-    text = "\ufeff---\r\n# keep me\r\ntitle: Old   # trailing\r\ntags:\r\n  - a\r\n  - b\r\n\r\nz: last\r\n---\r\nBody\r\n"
+    text = (
+        "\ufeff---\r\n# keep me\r\ntitle: Old   # trailing\r\ntags:\r\n  - a\r\n  - b\r\n\r\nz: last\r\n---\r\nBody\r\n"
+    )
     doc = parse(text)
     edited = doc.with_fields({"tags": ["a", "c"]})
     assert edited.to_bytes() == text.replace("tags:\r\n  - a\r\n  - b\r\n", "tags: [a, c]\r\n").encode()
@@ -101,9 +103,11 @@ def test_binary_and_huge_files_are_refused() -> None:
 
 
 def test_billion_laughs_is_refused_at_once() -> None:
-    bomb = "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
-    ) + "---\n"
+    bomb = (
+        "---\na: &a [x,x,x,x,x,x,x,x,x]\n"
+        + "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        + "---\n"
+    )
     start = time.monotonic()
     with pytest.raises(DocumentError, match="anchors and aliases"):
         parse(bomb)

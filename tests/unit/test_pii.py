@@ -14,8 +14,10 @@ from pmops.errors import InvalidInput
         ("Card 4111 1111 1111 1111, twice", "Card [card number redacted], twice"),
         ("Card 4111-1111-1111-1111", "Card [card number redacted]"),  # not a phone inside a card
         # Not personal data: dates, order numbers, a number failing Luhn, versions.
-        ("Order 2026-11-05 #A-1234567, ref 4111 1111 1111 1112, v2.3.1",
-         "Order 2026-11-05 #A-1234567, ref 4111 1111 1111 1112, v2.3.1"),
+        (
+            "Order 2026-11-05 #A-1234567, ref 4111 1111 1111 1112, v2.3.1",
+            "Order 2026-11-05 #A-1234567, ref 4111 1111 1111 1112, v2.3.1",
+        ),
         ("", ""),
     ],
 )
@@ -25,13 +27,22 @@ def test_redact_replaces_only_what_lint_flags(text: str, expected: str) -> None:
 
 
 def test_redact_document_says_where_and_keep_refuses_a_card() -> None:
-    values, body, found = pii.redact_document({"title": "x", "quote": "a@b.io and c@d.io", "tags": ["pricing"]}, "+1 415-555-0133")
+    values, body, found = pii.redact_document(
+        {"title": "x", "quote": "a@b.io and c@d.io", "tags": ["pricing"]}, "+1 415-555-0133"
+    )
     assert values == {"title": "x", "quote": "[email redacted] and [email redacted]", "tags": ["pricing"]}
     assert body == "[phone redacted]"
-    assert [pii.describe(f, kept=False) for f in found] == ["quote: 2 email addresses redacted", "body: 1 phone number redacted"]
+    assert [pii.describe(f, kept=False) for f in found] == [
+        "quote: 2 email addresses redacted",
+        "body: 1 phone number redacted",
+    ]
     kept, _, found = pii.redact_document({"quote": "a@b.io"}, None, keep=True)
-    assert kept == {"quote": "a@b.io"} and [pii.describe(f, kept=True) for f in found] == ["quote: 1 email address kept as given (a***@b.io)"]
-    with pytest.raises(InvalidInput, match=r"quote: contains a payment card number \(\*\*\*\* \*\*\*\* \*\*\*\* 1111\)"):
+    assert kept == {"quote": "a@b.io"} and [pii.describe(f, kept=True) for f in found] == [
+        "quote: 1 email address kept as given (a***@b.io)"
+    ]
+    with pytest.raises(
+        InvalidInput, match=r"quote: contains a payment card number \(\*\*\*\* \*\*\*\* \*\*\*\* 1111\)"
+    ):
         pii.redact_document({"quote": "4111 1111 1111 1111"}, None, keep=True)
 
 

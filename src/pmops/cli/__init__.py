@@ -21,7 +21,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     "search": ("search", "index"),
     "report": ("report", "assess"),
     "sharing": ("sync", "log", "doctor"),
-    **{group: (group,) for group in ("insight", "process", "checklist", "decision", "tags", "onboard", "tool", "metric")},
+    **{
+        group: (group,)
+        for group in ("insight", "process", "checklist", "decision", "tags", "onboard", "tool", "metric")
+    },
 }
 _GLOBAL_OPTIONS_WITH_VALUE = ("--kb",)
 

@@ -57,7 +57,11 @@ def root(
     ctx: typer.Context,
     kb: Annotated[
         str | None,
-        typer.Option("--kb", metavar="PATH", help="The knowledge base folder (default: $PMOPS_KB, else the nearest pmops.yaml above here)."),
+        typer.Option(
+            "--kb",
+            metavar="PATH",
+            help="The knowledge base folder (default: $PMOPS_KB, else the nearest pmops.yaml above here).",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
     version: Annotated[

@@ -125,7 +125,9 @@ def today_option(value: str | None) -> dt.date:
     return parse_date_option(value, "--today") if value is not None else dt.date.today()
 
 
-def about(doctype: DocType, name: str, what: str = "", *, choices: tuple[str, ...] | None = None, then: str = "") -> str:
+def about(
+    doctype: DocType, name: str, what: str = "", *, choices: tuple[str, ...] | None = None, then: str = ""
+) -> str:
     """An option's help from the registry: what the field holds (its help, or `what`), its choices
     (or those given: a filter's, a new document's), then `then` — written once, in doctypes.py."""
     fld = doctype.field(name)
@@ -148,7 +150,11 @@ def archived_option(all_: bool, archived: bool) -> bool | None:
 AllOpt = Annotated[bool, typer.Option("--all", help="Archived documents too.")]
 ArchivedOpt = Annotated[bool, typer.Option("--archived", help="Only archived documents.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
-TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")]
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")
+]
 DocRef = Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")
+]

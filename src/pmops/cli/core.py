@@ -13,7 +13,9 @@ from pmops.cli.render import documents as render
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the knowledge base (created if missing).")],
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder for the knowledge base (created if missing).")
+    ],
     name: Annotated[str | None, typer.Option("--name", help="The KB's name (default: the folder's name).")] = None,
     no_commit: _shared.NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -40,7 +42,7 @@ def init(
         out.print(f"  = {_shared.safe(rel)} (kept as it was)")
     if result.commit:
         out.print(f"Committed {result.commit[:10]}{' in a new git repository' if result.new_repo else ''}.")
-    out.print("Next: [bold]pmops insight add --title \"…\" --source interview[/bold]")
+    out.print('Next: [bold]pmops insight add --title "…" --source interview[/bold]')
 
 
 def show(
@@ -93,7 +95,9 @@ def links(
 
 def lint(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="Files or folders (default: the whole KB).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(metavar="[PATH]...", help="Files or folders (default: the whole KB).")
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     json_out: JsonOpt = False,
 ) -> None:

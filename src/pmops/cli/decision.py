@@ -13,22 +13,36 @@ from pmops.cli.render import common
 from pmops.doctypes import DECISION
 from pmops.errors import InvalidInput
 
-app = typer.Typer(help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True)
+app = typer.Typer(
+    help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True
+)
 
 
 @app.command()
 def add(
     ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", help="The decision, as a short statement.")] = None,
-    status: Annotated[str, typer.Option("--status", help=about(DECISION, "status", choices=DECISION.field("status").initial))] = "proposed",
-    evidence: Annotated[list[str] | None, typer.Option("--evidence", metavar="ID", help="An insight that justifies it (repeatable).")] = None,
-    decider: Annotated[list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")] = None,
+    status: Annotated[
+        str, typer.Option("--status", help=about(DECISION, "status", choices=DECISION.field("status").initial))
+    ] = "proposed",
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", metavar="ID", help="An insight that justifies it (repeatable).")
+    ] = None,
+    decider: Annotated[
+        list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")
+    ] = None,
     area: Annotated[str | None, typer.Option("--area", help="The product area.")] = None,
     tag: TagOpt = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When (default: today).")] = None,
-    context: Annotated[str | None, typer.Option("--context", metavar="TEXT", help="The Context section: the problem and what we know.")] = None,
-    option: Annotated[list[str] | None, typer.Option("--option", metavar="TEXT", help="An option considered (repeatable, in order).")] = None,
-    consequences: Annotated[str | None, typer.Option("--consequences", metavar="TEXT", help="The Consequences section.")] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", metavar="TEXT", help="The Context section: the problem and what we know.")
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", metavar="TEXT", help="An option considered (repeatable, in order).")
+    ] = None,
+    consequences: Annotated[
+        str | None, typer.Option("--consequences", metavar="TEXT", help="The Consequences section.")
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -107,7 +121,9 @@ def _lifecycle(status: str) -> Callable[..., None]:
         _shared.console().print(f"{_shared.safe(record.id)} is now {status}", soft_wrap=True)
 
     verb = status[:-2]
-    command.__doc__ = f"Mark a proposed decision {status}, and commit.\n\nExample:\n\n    pmops decision {verb} dec-261126"
+    command.__doc__ = (
+        f"Mark a proposed decision {status}, and commit.\n\nExample:\n\n    pmops decision {verb} dec-261126"
+    )
     return command
 
 

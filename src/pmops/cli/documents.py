@@ -12,19 +12,32 @@ from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt
 from pmops.cli.render import common
 from pmops.errors import InvalidInput
 
-TypeArg = Annotated[str, typer.Argument(metavar="TYPE", help="A document type: insight, process, decision … or one of the KB's own.")]
+TypeArg = Annotated[
+    str, typer.Argument(metavar="TYPE", help="A document type: insight, process, decision … or one of the KB's own.")
+]
 
 
 def new(
     ctx: typer.Context,
     type_name: TypeArg,
     title: Annotated[str, typer.Argument(metavar="TITLE", help="Its title (a tool's, a person's, a metric's name).")],
-    pairs: Annotated[list[str] | None, typer.Argument(metavar="[FIELD=VALUE]...", help="Its other fields; a list field takes each value given.")] = None,
+    pairs: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[FIELD=VALUE]...", help="Its other fields; a list field takes each value given."),
+    ] = None,
     tag: TagOpt = None,
-    body: Annotated[str | None, typer.Option("--body", help="The text after the template's ('-' reads standard input).")] = None,
-    body_file: Annotated[Path | None, typer.Option("--body-file", metavar="FILE", help="Read the text from FILE ('-': standard input).")] = None,
-    new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")] = False,
-    keep_pii: Annotated[bool, typer.Option("--keep-pii", help="Where the type redacts personal data: keep emails and phone numbers.")] = False,
+    body: Annotated[
+        str | None, typer.Option("--body", help="The text after the template's ('-' reads standard input).")
+    ] = None,
+    body_file: Annotated[
+        Path | None, typer.Option("--body-file", metavar="FILE", help="Read the text from FILE ('-': standard input).")
+    ] = None,
+    new_tag: Annotated[
+        bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")
+    ] = False,
+    keep_pii: Annotated[
+        bool, typer.Option("--keep-pii", help="Where the type redacts personal data: keep emails and phone numbers.")
+    ] = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -48,16 +61,25 @@ def new(
         values["tags"] = [*values.get("tags", []), *tag]
     _shared.ask_missing(doctype, values)
     text = _shared.read_body(body, body_file)
-    created = kb.create(type_name, values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None)
+    created = kb.create(
+        type_name, values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None
+    )
     common.created(created, json_out)
 
 
 def list_(
     ctx: typer.Context,
     type_name: TypeArg,
-    pairs: Annotated[list[str] | None, typer.Argument(metavar="[FIELD=VALUE]...", help="Only documents with these values (a list field: among them).")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Dated on or after this day.")] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Dated on or before this day.")] = None,
+    pairs: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[FIELD=VALUE]...", help="Only documents with these values (a list field: among them)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Dated on or after this day.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Dated on or before this day.")
+    ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
@@ -74,7 +96,9 @@ def list_(
     doctype = kb.doctype(type_name)
     where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
     since_day, until_day = _shared.parse_date_option(since, "--since"), _shared.parse_date_option(until, "--until")
-    chosen = kb.select(doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived))
+    chosen = kb.select(
+        doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived)
+    )
     common.listing(chosen, doctype.summary, json_out)
 
 

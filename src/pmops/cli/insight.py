@@ -16,7 +16,9 @@ from pmops.doctypes import INSIGHT
 app = typer.Typer(help="Capture and find customer insights.", no_args_is_help=True)
 KeepPiiOpt = Annotated[
     bool,
-    typer.Option("--keep-pii", help="Write emails and phone numbers as given instead of redacting them (card numbers never)."),
+    typer.Option(
+        "--keep-pii", help="Write emails and phone numbers as given instead of redacting them (card numbers never)."
+    ),
 ]
 
 
@@ -30,14 +32,25 @@ def add(
     area: Annotated[str | None, typer.Option("--area", help=about(INSIGHT, "area"))] = None,
     tag: TagOpt = None,
     quote: Annotated[str | None, typer.Option("--quote", help=about(INSIGHT, "quote"))] = None,
-    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today).")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today)."
+        ),
+    ] = None,
     sentiment: Annotated[str | None, typer.Option("--sentiment", help=about(INSIGHT, "sentiment"))] = None,
     confidence: Annotated[str | None, typer.Option("--confidence", help=about(INSIGHT, "confidence"))] = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
-    link: Annotated[list[str] | None, typer.Option("--link", metavar="ID", help="A related document's id (repeatable).")] = None,
+    link: Annotated[
+        list[str] | None, typer.Option("--link", metavar="ID", help="A related document's id (repeatable).")
+    ] = None,
     body: Annotated[str | None, typer.Option("--body", help="The notes ('-' reads standard input).")] = None,
-    body_file: Annotated[Path | None, typer.Option("--body-file", metavar="FILE", help="Read the notes from FILE ('-': standard input).")] = None,
-    new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")] = False,
+    body_file: Annotated[
+        Path | None, typer.Option("--body-file", metavar="FILE", help="Read the notes from FILE ('-': standard input).")
+    ] = None,
+    new_tag: Annotated[
+        bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")
+    ] = False,
     keep_pii: KeepPiiOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -61,7 +74,9 @@ def add(
     }  # fmt: skip
     _shared.ask_missing(doctype, values)
     text = _shared.read_body(body, body_file)
-    created = kb.create("insight", values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None)
+    created = kb.create(
+        "insight", values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None
+    )
     common.created(created, json_out)
 
 
@@ -100,8 +115,12 @@ def list_(
 def themes(
     ctx: typer.Context,
     by: Annotated[str, typer.Option("--by", help="Group by tag (the taxonomy's themes), area or segment.")] = "tag",
-    signals: Annotated[bool, typer.Option("--signals", help="Count the signal tags (bug, praise, …) instead of the themes.")] = False,
-    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only insights from this day on.")] = None,
+    signals: Annotated[
+        bool, typer.Option("--signals", help="Count the signal tags (bug, praise, …) instead of the themes.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only insights from this day on.")
+    ] = None,
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -121,7 +140,9 @@ def themes(
     from pmops import research
 
     kb = _shared.state(ctx).kb()
-    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), _shared.today_option(today), signals=signals)
+    found = research.themes(
+        kb, by, _shared.parse_date_option(since, "--since"), _shared.today_option(today), signals=signals
+    )
     if json_out:
         _shared.print_json([t.to_json() for t in found])
     else:
@@ -131,13 +152,39 @@ def themes(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    csv_file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV export (comma, semicolon or tab separated, UTF-8).")],
-    map_: Annotated[list[str] | None, typer.Option("--map", metavar="COLUMN=FIELD", help="Map a column to a field (repeatable); common headers map themselves, and the longest free text is the quote when nothing else is.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source", "the source of rows that have none"))] = None,
+    csv_file: Annotated[
+        Path, typer.Argument(metavar="FILE.csv", help="A CSV export (comma, semicolon or tab separated, UTF-8).")
+    ],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help="Map a column to a field (repeatable); common headers map themselves, and the longest free text is the quote when nothing else is.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help=about(INSIGHT, "source", "the source of rows that have none"))
+    ] = None,
     tag: TagOpt = None,
-    new_tag: Annotated[bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")] = False,
-    date_format: Annotated[str | None, typer.Option("--date-format", metavar="DMY|MDY|YMD|PATTERN", help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.")] = None,
-    allow_ragged: Annotated[bool, typer.Option("--allow-ragged", help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).")] = False,
+    new_tag: Annotated[
+        bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")
+    ] = False,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            metavar="DMY|MDY|YMD|PATTERN",
+            help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.",
+        ),
+    ] = None,
+    allow_ragged: Annotated[
+        bool,
+        typer.Option(
+            "--allow-ragged",
+            help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).",
+        ),
+    ] = False,
     keep_pii: KeepPiiOpt = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
     no_commit: NoCommitOpt = False,

@@ -12,7 +12,9 @@ from pmops.cli.render import common
 from pmops.cli.render import tools as render
 from pmops.doctypes import METRIC
 
-app = typer.Typer(help="Metrics: definitions, owners, targets, values over time, the metric tree.", no_args_is_help=True)
+app = typer.Typer(
+    help="Metrics: definitions, owners, targets, values over time, the metric tree.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -25,7 +27,9 @@ def add(
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
     direction: Annotated[str | None, typer.Option("--direction", help=about(METRIC, "direction"))] = None,
     cadence: Annotated[str | None, typer.Option("--cadence", help=about(METRIC, "cadence"))] = None,
-    parent: Annotated[str | None, typer.Option("--parent", metavar="METRIC", help="The metric above it in the tree.")] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", metavar="METRIC", help="The metric above it in the tree.")
+    ] = None,
     source: Annotated[str | None, typer.Option("--source", help=about(METRIC, "source"))] = None,
     area: Annotated[str | None, typer.Option("--area", help="The product area that owns it.")] = None,
     no_commit: NoCommitOpt = False,
@@ -73,7 +77,9 @@ def record(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The metric (its name or id).")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="A number.")],
-    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was measured (default: today).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was measured (default: today).")
+    ] = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first.

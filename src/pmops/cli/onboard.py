@@ -11,8 +11,9 @@ from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
 from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
 
-app = typer.Typer(help="Onboarding: 30/60/90-day plans built from the knowledge base, and their progress.", no_args_is_help=True)
-
+app = typer.Typer(
+    help="Onboarding: 30/60/90-day plans built from the knowledge base, and their progress.", no_args_is_help=True
+)
 
 
 @app.command("new-pm")
@@ -67,7 +68,9 @@ def status(
     found = onboarding.progress(kb, name, day)
     ttp = productivity.time_to_productivity(kb, day)
     if json_out:
-        _shared.print_json({"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()})
+        _shared.print_json(
+            {"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()}
+        )
     else:
         render.onboarding(found, detail=name is not None, ttp=None if name else ttp)
 

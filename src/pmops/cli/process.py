@@ -11,8 +11,9 @@ from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, TodayOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import PROCESS
 
-app = typer.Typer(help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True)
-
+app = typer.Typer(
+    help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -21,7 +22,9 @@ def new(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="The process's name.")],
     kind: Annotated[str | None, typer.Option("--kind", help=about(PROCESS, "kind"))] = None,
     owner: Annotated[str | None, typer.Option("--owner", help=about(PROCESS, "owner"))] = None,
-    cadence: Annotated[str | None, typer.Option("--cadence", help=about(PROCESS, "cadence", then="(default: by kind)"))] = None,
+    cadence: Annotated[
+        str | None, typer.Option("--cadence", help=about(PROCESS, "cadence", then="(default: by kind)"))
+    ] = None,
     tag: TagOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -60,9 +63,15 @@ def list_(
     day = _shared.today_option(today)
     rows = processes.listing(kb, day, stale=stale, due=due, archived=_shared.archived_option(all_, archived))
     if json_out:
-        _shared.print_json([{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows])
+        _shared.print_json(
+            [{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows]
+        )
     else:
-        common.table([r.record for r in rows], ("health", "owner", "cadence", "kind"), extra={r.record.path: {"health": r.health} for r in rows})
+        common.table(
+            [r.record for r in rows],
+            ("health", "owner", "cadence", "kind"),
+            extra={r.record.path: {"health": r.health} for r in rows},
+        )
 
 
 @app.command()

@@ -16,7 +16,9 @@ FORMATS = ("html", "md", "json")
 
 def report(
     ctx: typer.Context,
-    fmt: Annotated[str | None, typer.Option("--format", help="html, md or json (default: from --out's extension).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="html, md or json (default: from --out's extension).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write the report here.")] = None,
     today: _shared.TodayOpt = None,
 ) -> None:
@@ -56,8 +58,6 @@ def report(
     except OSError as exc:
         raise InvalidInput(f"--out {out}: cannot write: {exc.strerror}") from None
     _shared.console(stderr=True).print(f"[dim]wrote {_shared.safe(out)} ({len(text) // 1024} KiB)[/dim]")
-
-
 
 
 def assess(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt = False) -> None:

@@ -14,10 +14,14 @@ from pmops.cli.render import search as render
 
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words, \"a phrase\", OR, NOT, word*, field:value.")],
-    doc_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Only this document type (insight, page, …).")] = None,
+    query: Annotated[str, typer.Argument(metavar="QUERY", help='Words, "a phrase", OR, NOT, word*, field:value.')],
+    doc_type: Annotated[
+        str | None, typer.Option("--type", metavar="TYPE", help="Only this document type (insight, page, …).")
+    ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only documents with this tag.")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,

@@ -47,7 +47,10 @@ def log(
     if not changes:
         out.print("[dim]no changes yet: the KB's repository has no commits[/dim]")
     for change in changes:
-        out.print(f"[cyan]{change.sha}[/cyan] {change.date} [bold]{_shared.safe(change.author)}[/bold] {_shared.safe(change.subject)}", soft_wrap=True)
+        out.print(
+            f"[cyan]{change.sha}[/cyan] {change.date} [bold]{_shared.safe(change.author)}[/bold] {_shared.safe(change.subject)}",
+            soft_wrap=True,
+        )
         for path, title in change.documents[:8]:
             named = "" if title == path else f"{_shared.safe(title)} "  # a file that is not a document: its path
             out.print(f"    {named}[dim]{_shared.safe(path)}[/dim]", soft_wrap=True)

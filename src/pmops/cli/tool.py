@@ -12,7 +12,9 @@ from pmops.cli.render import common
 from pmops.cli.render import tools as render
 from pmops.doctypes import TOOL
 
-app = typer.Typer(help="Tools: the registry, weighted evaluations, the stack's overlaps, gaps and renewals.", no_args_is_help=True)
+app = typer.Typer(
+    help="Tools: the registry, weighted evaluations, the stack's overlaps, gaps and renewals.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -20,13 +22,21 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The tool's name.")],
     category: Annotated[str | None, typer.Option("--category", help=about(TOOL, "category"))] = None,
-    job: Annotated[str | None, typer.Option("--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap.")] = None,
+    job: Annotated[
+        str | None,
+        typer.Option(
+            "--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap."
+        ),
+    ] = None,
     owner: Annotated[str | None, typer.Option("--owner", help=about(TOOL, "owner"))] = None,
     status: Annotated[str | None, typer.Option("--status", help=about(TOOL, "status"))] = None,
     cost: Annotated[str | None, typer.Option("--cost", help=about(TOOL, "cost"))] = None,
     seats: Annotated[str | None, typer.Option("--seats", help="Number of seats.")] = None,
     renewal: Annotated[str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(TOOL, "renewal"))] = None,
-    integrates_with: Annotated[list[str] | None, typer.Option("--integrates-with", metavar="TOOL", help="A tool it exchanges data with (repeatable).")] = None,
+    integrates_with: Annotated[
+        list[str] | None,
+        typer.Option("--integrates-with", metavar="TOOL", help="A tool it exchanges data with (repeatable)."),
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -64,7 +74,9 @@ def list_(
 def score(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The tool.")],
-    pairs: Annotated[list[str], typer.Argument(metavar="CRITERION=SCORE...", help="Scores from 0 to 5, e.g. fit=4 cost=2.")],
+    pairs: Annotated[
+        list[str], typer.Argument(metavar="CRITERION=SCORE...", help="Scores from 0 to 5, e.g. fit=4 cost=2.")
+    ],
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Score a tool against the weighted criteria of pmops.yaml (tool_criteria) and commit.

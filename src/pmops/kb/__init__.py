@@ -128,7 +128,14 @@ class KnowledgeBase(Catalog):
         `extra_context` adds variables for the type's template (a checklist run's items).
         """
         return creating.create(
-            self, type_name, values, body, new_tags=new_tags, keep_pii=keep_pii, commit=commit, today=today,
+            self,
+            type_name,
+            values,
+            body,
+            new_tags=new_tags,
+            keep_pii=keep_pii,
+            commit=commit,
+            today=today,
             extra_context=extra_context,
         )
 

@@ -253,7 +253,9 @@ def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:
     try:
         record = kb.find(ref)
     except NotFound:
-        raise NotFound(f"{_option(fld)} {ref}: no document with that id", hint=f"'{target.list_command}' shows the ids") from None
+        raise NotFound(
+            f"{_option(fld)} {ref}: no document with that id", hint=f"'{target.list_command}' shows the ids"
+        ) from None
     if record.type != target.name:
         raise InvalidInput(f"{_option(fld)} {ref}: {record.id or record.path} is a {record.type}, not {a(target.name)}")
     return str(record.id)
@@ -269,7 +271,9 @@ def pairs(doctype: DocType, given: list[str]) -> list[tuple[Field, str]]:
         if not sep or not name.strip():
             raise InvalidInput(f"'{pair}': write FIELD=VALUE", hint=f"fields: {_names(doctype)}")
         if fld is None or fld.name == "id":
-            raise InvalidInput(f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'", hint=f"fields: {_names(doctype)}")
+            raise InvalidInput(
+                f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'", hint=f"fields: {_names(doctype)}"
+            )
         found.append((fld, value.strip()))
     return found
 

@@ -121,7 +121,9 @@ def _write_files(changes: list[Change]) -> list[Path]:
                 written.append(change.path)
                 continue
             durable = before is not None or not batch
-            store.atomic_write(change.path, change.after.to_bytes(), expected_sha=before.sha if before else None, durable=durable)
+            store.atomic_write(
+                change.path, change.after.to_bytes(), expected_sha=before.sha if before else None, durable=durable
+            )
             written.append(change.path)
         if batch:
             os.sync()

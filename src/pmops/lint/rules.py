@@ -71,7 +71,9 @@ RULES = {
 }
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")  # what a file's date field holds (a date-time's date part too)
-_WEB_ADDRESS = re.compile(r"^(www\.|([\w-]+\.)+(com|org|net|gov|edu|io)(/|$))", re.IGNORECASE)  # a URL written without https://
+_WEB_ADDRESS = re.compile(
+    r"^(www\.|([\w-]+\.)+(com|org|net|gov|edu|io)(/|$))", re.IGNORECASE
+)  # a URL written without https://
 
 
 @dataclass
@@ -80,10 +82,14 @@ class Context:
 
     kb: KnowledgeBase
     today: dt.date
-    links: list[tuple[Document, str | int, str]] = field(default_factory=list)  # (doc, field or line, id), resolved at the end
+    links: list[tuple[Document, str | int, str]] = field(
+        default_factory=list
+    )  # (doc, field or line, id), resolved at the end
     processes: list[tuple[str, str, str, frozenset]] = field(default_factory=list)  # path, kind, owner, shingles
     dated: dict[str, tuple[str, dt.date]] = field(default_factory=dict)  # id -> its type and date
-    evidence: list[tuple[Document, str, dt.date, list[str], str]] = field(default_factory=list)  # doc, field, date, ids cited, their type
+    evidence: list[tuple[Document, str, dt.date, list[str], str]] = field(
+        default_factory=list
+    )  # doc, field, date, ids cited, their type
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
     paths: list[tuple[str, links.Link]] = field(default_factory=list)  # (page, its link by path), resolved at the end
 
@@ -109,10 +115,15 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
         elif fld.kind == "date" and isinstance(raw := doc.meta.get(fld.name), str) and not _ISO_DAY.match(raw.strip()):
             # pmops reads 26/11/2026 as people write it; files keep the one form every tool sorts.
             where, value = doc.line_of(fld.name), record.values[fld.name]
-            yield RULES["field-date"].finding(doc.path, where, f"{fld.name}: '{raw}' is not written YYYY-MM-DD", f"write {fld.name}: {value}")
+            yield RULES["field-date"].finding(
+                doc.path, where, f"{fld.name}: '{raw}' is not written YYYY-MM-DD", f"write {fld.name}: {value}"
+            )
         elif fld.required and record.values.get(fld.name) in (None, "", []):
             yield RULES["field-missing"].finding(
-                doc.path, doc.line_of(fld.name), f"missing required field '{fld.name}'", f"add '{fld.name}:' to the front-matter"
+                doc.path,
+                doc.line_of(fld.name),
+                f"missing required field '{fld.name}'",
+                f"add '{fld.name}:' to the front-matter",
             )
         elif fld.kind == "tags":
             yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
@@ -158,7 +169,10 @@ def _checkboxes(record: Record) -> Iterator[Finding]:
     for number, line in bodies.prose(record.doc.body, record.doc.body_line):
         if bodies.malformed_checkbox(line):
             yield RULES["checkbox-syntax"].finding(
-                record.path, number, f"malformed checklist item: '{line.strip()[:60]}'", "write '- [ ] text' or '- [x] text'"
+                record.path,
+                number,
+                f"malformed checklist item: '{line.strip()[:60]}'",
+                "write '- [ ] text' or '- [x] text'",
             )
 
 
@@ -203,7 +217,9 @@ def _stale(ctx: Context, record: Record) -> Iterator[Finding]:
 def _remember_process(ctx: Context, record: Record) -> Iterator[Finding]:
     """Active processes, compared with each other once every document is read."""
     if record.values.get("status") == "active":
-        ctx.processes.append((record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles(record.doc.body)))
+        ctx.processes.append(
+            (record.path, str(record.values.get("kind")), str(record.values.get("owner")), shingles(record.doc.body))
+        )
     return iter(())
 
 
@@ -215,7 +231,10 @@ def _pii(record: Record) -> Iterator[Finding]:
         line = text.count("\n", 0, match.start) + 1
         what = {"card": "a payment card number", "email": "an email address", "phone": "a phone number"}[match.kind]
         yield RULES[f"pii-{match.kind}"].finding(
-            record.path, line, f"{what} ({match.redacted})", "remove it: quotes need no personal data, and git history is permanent"
+            record.path,
+            line,
+            f"{what} ({match.redacted})",
+            "remove it: quotes need no personal data, and git history is permanent",
         )
 
 
@@ -258,7 +277,10 @@ def _past_dates(ctx: Context, record: Record) -> Iterator[Finding]:
         when = record.values.get(fld.name)
         if fld.past and isinstance(when, dt.date) and when > ctx.today:
             yield RULES["insight-date-future"].finding(
-                record.path, record.doc.line_of(fld.name), f"dated {when}, after today ({ctx.today})", "write the day it was heard or seen"
+                record.path,
+                record.doc.line_of(fld.name),
+                f"dated {when}, after today ({ctx.today})",
+                "write the day it was heard or seen",
             )
 
 
@@ -290,7 +312,9 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
         return
     for row in found:
         if row.problem:
-            yield RULES["metric-value-invalid"].finding(path, row.line, row.problem, "write date,value, e.g. 2026-11-23,4210")
+            yield RULES["metric-value-invalid"].finding(
+                path, row.line, row.problem, "write date,value, e.g. 2026-11-23,4210"
+            )
         elif row.date > ctx.today:
             yield RULES["metric-value-future"].finding(
                 path, row.line, f"value {row.value:g} dated {row.date}, after today ({ctx.today})",
@@ -314,7 +338,9 @@ def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
     for doc, where, target in ctx.links:
         if target not in known_ids and not ctx.kb.has_id(target):
             line = where if isinstance(where, int) else doc.line_of(where)
-            yield RULES["link-broken"].finding(doc.path, line, f"link to unknown id '{target}'", "'pmops search' finds the id")
+            yield RULES["link-broken"].finding(
+                doc.path, line, f"link to unknown id '{target}'", "'pmops search' finds the id"
+            )
     for first, second, similarity in near_duplicates(ctx.processes):
         path, kind, _, _ = ctx.processes[second]
         other_path, _, other_owner, _ = ctx.processes[first]

@@ -28,7 +28,9 @@ PMS_FLAGGED = 11  # this many or more: flagged
 UNTAGGED_OFF_TAXONOMY = 0.2  # share of insights untagged or off-taxonomy above which research is fragmented
 UNCITED = 0.7  # share of insights no decision cites
 CONCENTRATED = 0.5  # one author's share of all insights
-DAYS_TO_PRODUCTIVE = productivity.PRODUCTIVE_WITHIN_DAYS  # median days to Week 1 and Day 30 done above which onboarding is slow
+DAYS_TO_PRODUCTIVE = (
+    productivity.PRODUCTIVE_WITHIN_DAYS
+)  # median days to Week 1 and Day 30 done above which onboarding is slow
 
 # The minimum sample of each signal; below it the signal says "not enough data".
 MIN_PEOPLE = 1  # person records (people/): no roster, no team size
@@ -116,7 +118,10 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[Signal, list[str]]:
     sample = Sample(len(people), "person record", MIN_PEOPLE, "people/")
     owner_names = [r.title for r in owners]
     if len(people) < MIN_PEOPLE:
-        state, summary = "not enough data", _not_enough(sample) + " (pmops onboard new-pm adds one; or a file per person in people/)"
+        state, summary = (
+            "not enough data",
+            _not_enough(sample) + " (pmops onboard new-pm adds one; or a file per person in people/)",
+        )
     else:
         state = "flagged" if n >= PMS_FLAGGED else "emerging" if n >= PMS_EMERGING else "healthy"
         where = {"flagged": f"{PMS_FLAGGED} or more: flagged", "emerging": f"{PMS_EMERGING}–{PMS_FLAGGED - 1}: emerging",
@@ -159,7 +164,10 @@ def _processes(kb: KnowledgeBase) -> Signal:
     elif pairs:
         state, summary = "flagged", f"{count(len(pairs), 'pair')} of near-identical processes kept by different owners"
     else:
-        state, summary = "healthy", f"no near-identical processes with different owners among {count(len(active), 'active process')}"
+        state, summary = (
+            "healthy",
+            f"no near-identical processes with different owners among {count(len(active), 'active process')}",
+        )
     basis = f"{count(len(active), 'active process')} in processes/, compared within each kind"
     if pairs:
         basis += ": " + "; ".join(
@@ -186,7 +194,11 @@ def _research(kb: KnowledgeBase) -> Signal:
     shares = {"untagged_or_off_taxonomy": round(len(set(untagged) | set(off)) / total, 2),
               "not_cited_by_a_decision": round(len(uncited) / total, 2),
               "top_author": round(top_count / total, 2)}  # fmt: skip
-    limits = {"untagged_or_off_taxonomy": UNTAGGED_OFF_TAXONOMY, "not_cited_by_a_decision": UNCITED, "top_author": CONCENTRATED}
+    limits = {
+        "untagged_or_off_taxonomy": UNTAGGED_OFF_TAXONOMY,
+        "not_cited_by_a_decision": UNCITED,
+        "top_author": CONCENTRATED,
+    }
     words = {"untagged_or_off_taxonomy": "untagged or off-taxonomy", "not_cited_by_a_decision": "not cited by any decision",
              "top_author": f"captured by {top_author}"}  # fmt: skip
     over = [k for k in shares if shares[k] > limits[k]]
@@ -214,7 +226,9 @@ def _onboarding(kb: KnowledgeBase, today: dt.date) -> Signal:
     median = first.median
     if not first.enough_data:
         state = "not enough data"
-        measured = f"{first.measured} of {count(ttp.plans, 'plan')} measured" if ttp.plans else "no onboarding plans yet"
+        measured = (
+            f"{first.measured} of {count(ttp.plans, 'plan')} measured" if ttp.plans else "no onboarding plans yet"
+        )
         summary = f"not enough data: {measured}, {MIN_PLANS} needed"
     else:
         # A lower bound above the limit is slow for certain; one at or below it is not shown to be.

@@ -48,7 +48,10 @@ def overlaps(tools: Tools) -> str:
     maybe = [f"{c} ({', '.join(names)}: no job given)" for c, names in tools.possible_overlaps.items()]
     if not parts and not maybe:
         return "no overlaps"
-    return "; ".join(([f"overlaps: {', '.join(parts)}"] if parts else []) + ([f"possible overlap in {', '.join(maybe)}"] if maybe else []))
+    return "; ".join(
+        ([f"overlaps: {', '.join(parts)}"] if parts else [])
+        + ([f"possible overlap in {', '.join(maybe)}"] if maybe else [])
+    )
 
 
 def metric_line(m: Metric) -> str:

@@ -57,9 +57,10 @@ def search(
     if results is not None:
         return results
     kb = open_kb()
-    with (progress() if progress else contextlib.nullcontext()) as bar:
-        results = kb.index.search(query, doc_type=doc_type, tag=tag, since=since, limit=limit, archived=archived,
-                                  progress=bar)
+    with progress() if progress else contextlib.nullcontext() as bar:
+        results = kb.index.search(
+            query, doc_type=doc_type, tag=tag, since=since, limit=limit, archived=archived, progress=bar
+        )
     if wanted(kb.config.search_server, results.sync.documents):
         start(kb.root, kb.state_dir / "server.log")
     return results

@@ -157,7 +157,9 @@ class Freshness:
         """After `read` were read: those git saw unchanged but which changed after `git status`
         started (at `since`, ns) stay unsettled, to be read again."""
         settled = set(state["unsettled"])
-        state["unsettled"] = sorted(settled | {rel for rel in read if rel not in settled and self._changed_since(rel, since)})
+        state["unsettled"] = sorted(
+            settled | {rel for rel in read if rel not in settled and self._changed_since(rel, since)}
+        )
 
     def ignored(self, rels: set[str]) -> set[str]:
         """Those of `rels` git ignores and does not track: not part of a shared KB, they are

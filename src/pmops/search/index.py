@@ -131,7 +131,9 @@ class Index:
                     return self._apply(changed, manifest, after, since=status.started if status else None)
                 lock = self.freshness.lock(CATCH_UP_WAIT)
                 if lock is None:  # another process has been catching up for a long time: search as it is
-                    return Sync(documents=self.backend.count(), problems=dict(manifest.get("problems") or {}), stale=True)
+                    return Sync(
+                        documents=self.backend.count(), problems=dict(manifest.get("problems") or {}), stale=True
+                    )
         finally:
             if lock is not None:
                 lock.release()
@@ -348,7 +350,13 @@ class Index:
         if limit < 1:
             raise InvalidInput("--limit must be at least 1")
         sync = self.refresh(progress, may_rebuild=may_rebuild) if catch_up else None
-        options: dict[str, Any] = {"doc_type": doc_type, "tag": tag, "since": since, "limit": limit, "archived": archived}
+        options: dict[str, Any] = {
+            "doc_type": doc_type,
+            "tag": tag,
+            "since": since,
+            "limit": limit,
+            "archived": archived,
+        }
         if not self.backend.open():  # corrupted between refresh and open (or by a concurrent rebuild): once more
             if not may_rebuild:
                 raise NeedsRebuild("unreadable")
@@ -372,7 +380,9 @@ class Index:
                 raise InvalidInput("cannot understand the query", hint=backend.QUERY_HINT) from None
         for hit in found.hits:
             hit.snippet = self._snippet(hit.path, found.matches)
-        return Results(found.hits, found.total, query, found.suggestion, sync or Sync(documents=found.documents), found.exact)
+        return Results(
+            found.hits, found.total, query, found.suggestion, sync or Sync(documents=found.documents), found.exact
+        )
 
     def _snippet(self, rel: str, matches: Callable[[str], bool] | None) -> str:
         from pmops import documents, store

@@ -51,7 +51,13 @@ def did_you_mean(lexicon: Lexicon, text: str, finds: Callable[[str], bool]) -> s
     for match in WORD.finditer(text):
         word, lowered = match.group(), match.group().lower()
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
-        if before == ":" or after in (":", "*", "?") or word in ("AND", "OR", "NOT") or lowered in lexicon.stop_words or len(word) < 3:
+        if (
+            before == ":"
+            or after in (":", "*", "?")
+            or word in ("AND", "OR", "NOT")
+            or lowered in lexicon.stop_words
+            or len(word) < 3
+        ):
             continue  # a field, a prefix or wildcard, an operator, a stop word
         if lexicon.knows(lowered):
             continue

@@ -58,7 +58,9 @@ class Watcher:
                 return False  # too many folders for the system's watch limit, or gone: ask git
             self.folders[wd] = folder
             try:
-                stack += [e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
+                stack += [
+                    e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")
+                ]
             except OSError:
                 return False
         return True
@@ -81,7 +83,12 @@ class Watcher:
                 wd, mask, _, size = struct.unpack_from("iIII", data, at)
                 name = data[at + self.EVENT : at + self.EVENT + size].rstrip(b"\0")
                 at += self.EVENT + size
-                if mask & self.ISDIR and mask & (self.CREATE | self.MOVED_TO) and wd in self.folders and not name.startswith(b"."):
+                if (
+                    mask & self.ISDIR
+                    and mask & (self.CREATE | self.MOVED_TO)
+                    and wd in self.folders
+                    and not name.startswith(b".")
+                ):
                     new = os.path.join(self.folders[wd], os.fsdecode(name))  # a new folder: watch it too
                     self.broken = self.broken or not self._watch_tree(new)
         return False

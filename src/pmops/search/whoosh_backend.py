@@ -160,7 +160,9 @@ class WhooshBackend:
         return reading(self._index, lambda searcher: {_text(t) for t in searcher.reader().lexicon("path")})
 
     def hashes(self, paths: Iterable[str]) -> dict[str, str | None]:
-        return reading(self._index, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in paths})
+        return reading(
+            self._index, lambda searcher: {rel: (searcher.document(path=rel) or {}).get("sha") for rel in paths}
+        )
 
     def write(self, updates: list[Fields], deletes: list[str], *, wait: float,
               before_commit: Callable[[], None]) -> tuple[int, int] | None:  # fmt: skip
@@ -176,7 +178,10 @@ class WhooshBackend:
             # yet" was read before the lock, and another process may have indexed it since. One
             # searcher for the batch (update_document opens a reader per document: 2 ms each).
             with writer.searcher() as current:
-                now = {rel: (current.document(path=rel) or {}).get("sha") for rel in [*deletes, *(f["path"] for f in updates)]}
+                now = {
+                    rel: (current.document(path=rel) or {}).get("sha")
+                    for rel in [*deletes, *(f["path"] for f in updates)]
+                }
                 updates = [f for f in updates if now[f["path"]] != f["sha"]]  # indexed meanwhile
                 added = sum(now[f["path"]] is None for f in updates)
                 deletes = [rel for rel in deletes if now[rel] is not None]
@@ -218,7 +223,9 @@ class WhooshBackend:
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
                limit: int, archived: bool | None = False) -> Found:  # fmt: skip
         word_list = self.folder / WORDS
-        return reading(self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit, word_list, archived))
+        return reading(
+            self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit, word_list, archived)
+        )
 
 
 def _codec() -> Codec:
@@ -260,7 +267,9 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
 
         def finds(text: str) -> bool:
             try:
-                return not searcher.search(whoosh_query.parse(searcher.schema, text, doc_type, tag, since, archived)[1], limit=1).is_empty()
+                return not searcher.search(
+                    whoosh_query.parse(searcher.schema, text, doc_type, tag, since, archived)[1], limit=1
+                ).is_empty()
             except InvalidInput:
                 return False
 
@@ -336,4 +345,3 @@ def _stemmer() -> Callable[[str], str]:
     from whoosh.lang.porter import stem
 
     return functools.lru_cache(maxsize=50_000)(stem)
-

@@ -106,7 +106,9 @@ class _BadDate(Exception):
     def __init__(self, node: SyntaxNode) -> None:
         super().__init__()
         self.at = getattr(node, "startchar", None)
-        value = getattr(node, "text", None) or " to ".join(filter(None, (getattr(node, n, None) for n in ("start", "end"))))
+        value = getattr(node, "text", None) or " to ".join(
+            filter(None, (getattr(node, n, None) for n in ("start", "end")))
+        )
         self.written = f"{getattr(node, 'fieldname', None) or 'date'}:{value}"
 
 

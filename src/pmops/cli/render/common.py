@@ -85,7 +85,13 @@ def created(result: Created, json_out: bool) -> None:
     if json_out:
         print_json({"id": record.id, "path": record.path})
         return
-    committed = " (not committed)" if result.commit is None else f" (commit {result.commit[:10]})" if result.commit else " (committed)"
+    committed = (
+        " (not committed)"
+        if result.commit is None
+        else f" (commit {result.commit[:10]})"
+        if result.commit
+        else " (committed)"
+    )
     console().print(
         f"Added {record.type} [bold cyan]{safe(record.id)}[/bold cyan] → {safe(record.path)}{committed}", soft_wrap=True
     )

@@ -72,7 +72,9 @@ def _evidence(evidence: Evidence) -> None:
     for column in ("id", "title", "source", "segment", "date"):
         grid.add_column(column, overflow="fold")
     for r in evidence.insights:
-        grid.add_row(safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("source", "segment", "date")))
+        grid.add_row(
+            safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("source", "segment", "date"))
+        )
     out.print(grid)
     for ref in evidence.missing:
         out.print(f"[red]missing:[/red] {safe(ref)}")
@@ -92,7 +94,10 @@ def link_graph(graph: Graph) -> None:
                 if broken:
                     out.print(f"    [red]{safe(via)}[/red] (not found)", soft_wrap=True)
                 else:
-                    out.print(f"    [cyan]{safe(record.id or record.path)}[/cyan]  {safe(record.title)}  [dim]via {safe(via)}[/dim]", soft_wrap=True)
+                    out.print(
+                        f"    [cyan]{safe(record.id or record.path)}[/cyan]  {safe(record.title)}  [dim]via {safe(via)}[/dim]",
+                        soft_wrap=True,
+                    )
 
     def one_row_each(links: list) -> list:
         """One row per document, naming every way it links ("via evidence, text")."""

@@ -31,13 +31,20 @@ def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = No
         out.print('[dim]no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD[/dim]')
         return
     for progress in found:
-        colour = {"complete": "green", "overdue": "red", "on track": "cyan", "in progress": "cyan", "not started": "dim"}[progress.state]
+        colour = {
+            "complete": "green",
+            "overdue": "red",
+            "on track": "cyan",
+            "in progress": "cyan",
+            "not started": "dim",
+        }[progress.state]
         due = f" vs {progress.expected:.0%} due" if progress.expected is not None else ", no due dates"
         when = (f"starts {progress.plan.values['start']}" if progress.state == "not started"
                 else f"day {progress.days_since_start}, pace {progress.actual:.0%} done{due}")  # fmt: skip
         out.print(
             f"[bold]{safe(progress.name)}[/bold]  [{colour}]{progress.state}[/]  {progress.done}/{len(progress.steps)} steps, "
-            + when + (f", overdue: {', '.join(s.id for s in progress.overdue)}" if progress.overdue else ""),
+            + when
+            + (f", overdue: {', '.join(s.id for s in progress.overdue)}" if progress.overdue else ""),
             soft_wrap=True,
         )
         if detail:
@@ -45,7 +52,10 @@ def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = No
                 if not step.done:
                     late = " [red](overdue)[/red]" if step in progress.overdue else ""
                     due = f"due {step.due}" if step.due else "no due date"
-                    out.print(f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or 'no owner')} · {due}[/dim]{late}", soft_wrap=True)
+                    out.print(
+                        f"    {step.id:<6} {safe(step.text)}  [dim]{safe(step.owner or 'no owner')} · {due}[/dim]{late}",
+                        soft_wrap=True,
+                    )
     if ttp is not None:
         out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
         out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)

@@ -33,9 +33,16 @@ def assessment(result: Assessment) -> None:
     out = console()
     signals = result.signals
     unknown = sum(not s.enough_data for s in signals)
-    tally = f"{result.flagged} of {count(len(signals), 'signal')} flagged" + (f", {unknown} without enough data" if unknown else "")
+    tally = f"{result.flagged} of {count(len(signals), 'signal')} flagged" + (
+        f", {unknown} without enough data" if unknown else ""
+    )
     out.print(f"[bold]Verdict:[/bold] {safe(result.verdict)} ({tally})", soft_wrap=True)
-    marks = {"flagged": "[red]●[/red]", "emerging": "[yellow]◐[/yellow]", "healthy": "[green]○[/green]", "not enough data": "[dim]?[/dim]"}
+    marks = {
+        "flagged": "[red]●[/red]",
+        "emerging": "[yellow]◐[/yellow]",
+        "healthy": "[green]○[/green]",
+        "not enough data": "[dim]?[/dim]",
+    }
     for signal in signals:
         out.print(f"{marks[signal.state]} [bold]{safe(signal.signal)}[/bold]: {safe(signal.summary)}", soft_wrap=True)
         out.print(f"    [dim]{safe(signal.basis)}[/dim]", soft_wrap=True)

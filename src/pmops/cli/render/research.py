@@ -62,7 +62,10 @@ def tag_report(report: TagReport) -> None:
         grid.add_row(safe(tag), safe(facet), str(report.used.get(tag, 0)))
     out.print(grid)
     for tag, paths in sorted(report.unknown.items()):
-        out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(', '.join(paths[:3]))}{' …' if len(paths) > 3 else ''})", soft_wrap=True)
+        out.print(
+            f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(', '.join(paths[:3]))}{' …' if len(paths) > 3 else ''})",
+            soft_wrap=True,
+        )
     if report.unused:
         out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
 
@@ -72,13 +75,22 @@ IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged, notices); a
 
 def import_result(result: Imported) -> None:
     out = console()
-    mapped = ", ".join(f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items())
-    out.print(f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]", soft_wrap=True)
+    mapped = ", ".join(
+        f"{c} → {f}" + (" (the longest free text)" if c == result.guessed else "") for c, f in result.mapping.items()
+    )
+    out.print(
+        f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]",
+        soft_wrap=True,
+    )
     verb = "would import" if result.dry_run else "imported"
-    out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}")
+    out.print(
+        f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}"
+    )
     if result.recovered:
         done = "would commit" if result.dry_run else "committed"
-        out.print(f"[yellow]{done} {count(result.recovered, 'row')} an earlier import wrote but was stopped before committing[/yellow]")
+        out.print(
+            f"[yellow]{done} {count(result.recovered, 'row')} an earlier import wrote but was stopped before committing[/yellow]"
+        )
     for problems, colour in ((result.failed, "red"), (result.flagged, "yellow"), (result.notices, "yellow")):
         for problem in problems[:IMPORT_PROBLEMS_SHOWN]:
             out.print(f"[{colour}]row {problem.row}:[/{colour}] {safe(problem.message)}", soft_wrap=True)

@@ -30,7 +30,10 @@ def search_results(results: Results) -> None:
         return
     for hit in results.hits:
         when = hit.date.isoformat() if hit.date else ""
-        out.print(f"[cyan]{safe(hit.id)}[/cyan]  [dim]{safe(hit.type)}  {when}[/dim]  [bold]{safe(hit.title)}[/bold]", soft_wrap=True)
+        out.print(
+            f"[cyan]{safe(hit.id)}[/cyan]  [dim]{safe(hit.type)}  {when}[/dim]  [bold]{safe(hit.title)}[/bold]",
+            soft_wrap=True,
+        )
         if hit.snippet:
             out.print(f"    {snippet(hit.snippet)}", soft_wrap=True)
     shown = len(results.hits)

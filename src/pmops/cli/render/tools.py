@@ -26,7 +26,10 @@ def tool_matrix(weights: dict, ratings: list) -> None:
         grid.add_column(f"{criterion}\n×{weight:g}", justify="right")
     grid.add_column("weighted", justify="right", style="bold")
     for rating in ratings:
-        cells = [(f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–" for c in weights]
+        cells = [
+            (f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–"
+            for c in weights
+        ]
         total = "not scored" if rating.total is None else f"{rating.total:.2f}" + ("+" if rating.missing else "")
         grid.add_row(str(rating.rank) if rating.rank else "–", safe(rating.record.title), *cells, total)
     out.print(grid)
@@ -52,7 +55,9 @@ def tool_scored(rating: Rating) -> None:
         line += f"; not scored on {', '.join(rating.missing)}: counted as 0 ({rating.best:.2f} at most once scored)"
     out.print(line, soft_wrap=True)
     if "cost" in rating.missing and rating.record.values.get("cost") is not None:
-        out.print("[dim]pmops tool compare derives its cost score from the costs of the tools compared[/dim]", soft_wrap=True)
+        out.print(
+            "[dim]pmops tool compare derives its cost score from the costs of the tools compared[/dim]", soft_wrap=True
+        )
 
 
 def tool_stack(result: Stack) -> None:
@@ -65,7 +70,10 @@ def tool_stack(result: Stack) -> None:
     for category, how in result.covered.items():
         out.print(f"[bold]{category}[/bold]: pmops ({safe(how)})", soft_wrap=True)
     for tools in result.overlaps.values():  # the job as the first tool writes it
-        out.print(f"[yellow]overlap[/yellow] in {safe(tools[0].values['job'])}: {safe(' and '.join(r.title for r in tools))}", soft_wrap=True)
+        out.print(
+            f"[yellow]overlap[/yellow] in {safe(tools[0].values['job'])}: {safe(' and '.join(r.title for r in tools))}",
+            soft_wrap=True,
+        )
     for category, tools in result.possible_overlaps.items():
         unsure = ", ".join(r.title for r in tools if job_of(r) is None)
         out.print(f"[yellow]possible overlap[/yellow] in {category}: {safe(' and '.join(r.title for r in tools))} "
@@ -73,9 +81,15 @@ def tool_stack(result: Stack) -> None:
     if result.gaps:
         out.print(f"[yellow]gaps[/yellow]: no adopted tool for {', '.join(result.gaps)}", soft_wrap=True)
     if result.isolated:
-        out.print(f"[yellow]integrates with nothing else[/yellow]: {safe(', '.join(r.title for r in result.isolated))}", soft_wrap=True)
+        out.print(
+            f"[yellow]integrates with nothing else[/yellow]: {safe(', '.join(r.title for r in result.isolated))}",
+            soft_wrap=True,
+        )
     for record, days in result.renewals:
-        out.print(f"[cyan]renewal[/cyan] {safe(record.title)} on {record.values['renewal']} ({'today' if days == 0 else 'in ' + count(days, 'day')})", soft_wrap=True)
+        out.print(
+            f"[cyan]renewal[/cyan] {safe(record.title)} on {record.values['renewal']} ({'today' if days == 0 else 'in ' + count(days, 'day')})",
+            soft_wrap=True,
+        )
     out.print(f"total cost per year: {result.total_cost:,.0f}")
 
 
@@ -85,7 +99,9 @@ def metric(found: MetricView) -> None:
     out = console()
     rec = found.record
     unit = rec.values.get("unit") or ""
-    out.print(f"[bold]{safe(rec.title)}[/bold]  [dim]{safe(rec.id)} · owner {safe(or_unknown(rec.values.get('owner')))}[/dim]")
+    out.print(
+        f"[bold]{safe(rec.title)}[/bold]  [dim]{safe(rec.id)} · owner {safe(or_unknown(rec.values.get('owner')))}[/dim]"
+    )
     out.print(f"[dim]{safe(rec.values.get('definition') or '')}[/dim]", soft_wrap=True)
     latest = found.latest
     if latest is None:
@@ -99,7 +115,9 @@ def metric(found: MetricView) -> None:
         if found.stale:
             out.print(f"[yellow]{_stale(found)}[/yellow] [dim]({rec.values['cadence']}: one every "
                       f"{count(found.period, 'day')})[/dim]", soft_wrap=True)  # fmt: skip
-        out.print(f"[cyan]{found.sparkline()}[/cyan]  [dim]{count(len(found.values), 'value')} since {found.values[0][0]}[/dim]")
+        out.print(
+            f"[cyan]{found.sparkline()}[/cyan]  [dim]{count(len(found.values), 'value')} since {found.values[0][0]}[/dim]"
+        )
     if found.future:
         dates = ", ".join(d.isoformat() for d, _ in found.future[:3]) + (" …" if len(found.future) > 3 else "")
         out.print(f"[red]left out: {count(len(found.future), 'value')} dated after {found.today} ({dates})[/red] "
@@ -137,7 +155,12 @@ def metric_list(found: list) -> None:
             parts += [_stale(view)] if view.stale else []
             parts += [f"{count(len(view.future), 'value')} dated in the future left out"] if view.future else []
             unit = rec.values.get("unit") or ""
-            latest, status = (f"{view.latest[1]:g} {unit} on {view.latest[0]}" if view.latest else "—"), "; ".join(parts)
-        grid.add_row(safe(rec.id), safe(rec.title), safe(latest), safe(status), safe(value_text(rec.values.get("owner")) or "—"))
+            latest, status = (
+                (f"{view.latest[1]:g} {unit} on {view.latest[0]}" if view.latest else "—"),
+                "; ".join(parts),
+            )
+        grid.add_row(
+            safe(rec.id), safe(rec.title), safe(latest), safe(status), safe(value_text(rec.values.get("owner")) or "—")
+        )
     out.print(grid)
     out.print(f"[dim]{count(len(found), 'metric')}[/dim]")
