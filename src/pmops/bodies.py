@@ -9,8 +9,11 @@ fence, and a fence left open runs to the end of the body.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from pmops.errors import Ambiguous, NotFound
+from pmops.text import first_few, plural
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -105,6 +108,33 @@ def checkboxes(body: str) -> list[Checkbox]:
         if match := _CHECKBOX.match(line):
             found.append(Checkbox(len(found) + 1, index, match["mark"] != " ", match["text"]))
     return found
+
+
+def pick(
+    boxes: list[Checkbox], ref: str, *, noun: str = "item", name: Callable[[Checkbox], str] | None = None
+) -> Checkbox:
+    """The box `ref` names among `boxes`: its number (its place among them, from 1), its name
+    (`name`: a step's id such as W1-2, any case), its whole text, or a piece of its text that no
+    other box has (any case). None: NotFound with the open ones; several: Ambiguous (both exit 1)."""
+    ref = " ".join(ref.split())
+    wanted = ref.casefold()
+    numbered = list(enumerate(boxes, 1))
+    if ref.isdigit():
+        chosen = [(n, b) for n, b in numbered if n == int(ref)]
+    else:
+        chosen = (
+            [(n, b) for n, b in numbered if name is not None and name(b).casefold() == wanted]
+            or [(n, b) for n, b in numbered if " ".join(b.text.split()).casefold() == wanted]
+            or [(n, b) for n, b in numbered if wanted and wanted in " ".join(b.text.split()).casefold()]
+        )
+    if len(chosen) == 1:
+        return chosen[0][1]
+    how = f"give its number{', its id' if name else ''} or more of its text"
+    if chosen:
+        raise Ambiguous(ref, [f"{n}. {b.text}" for n, b in chosen], noun, hint=how)
+    still_open = [f"{n}. {b.text}" for n, b in numbered if not b.done]
+    listed = f"open {plural(noun)}: {first_few(still_open)}" if still_open else f"every {noun} is done"
+    raise NotFound(f"no {noun} matches '{ref}'; {listed}", hint=how)
 
 
 def tick(body: str, box: Checkbox, suffix: str = "") -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pmops import bodies
 from pmops.bodies import Checkbox
-from pmops.errors import InvalidInput, NotFound, PmopsError
+from pmops.errors import InvalidInput, PmopsError
 
 if TYPE_CHECKING:
     from pmops.kb import Created, KnowledgeBase, Record
@@ -24,7 +24,7 @@ def start(
     kb: KnowledgeBase, process_ref: str, run_for: str, today: dt.date | None = None, *, commit: bool | None = None
 ) -> Created:
     """A new run of a process's checklist, for one launch; later edits of the process don't change it."""
-    process = kb.find_as(process_ref, "process")
+    process = kb.find(process_ref, "process")
     run_for = " ".join(run_for.split())
     if not run_for:
         raise InvalidInput("--for must name the launch")
@@ -41,20 +41,6 @@ def start(
     )
 
 
-def _pick(run_items: list[Checkbox], ref: str) -> Checkbox:
-    ref = ref.strip()
-    if ref.isdigit():
-        chosen = [i for i in run_items if i.number == int(ref)]
-    else:
-        exact = [i for i in run_items if i.text.casefold() == ref.casefold()]
-        chosen = exact or [i for i in run_items if ref.casefold() in i.text.casefold()]
-    if len(chosen) == 1:
-        return chosen[0]
-    open_items = "; ".join(f"{i.number}. {i.text}" for i in run_items if not i.done) or "none"
-    what = "no item matches" if not chosen else f"{len(chosen)} items match"
-    raise NotFound(f"{what} '{ref}'; open items: {open_items}", hint="give the item's number or more of its text")
-
-
 @dataclass
 class Ticked:
     item: Checkbox
@@ -69,7 +55,7 @@ def tick(
     """Tick one item of a run and commit; the last one marks the run done."""
     run = find_run(kb, run_ref)
     run_items = bodies.checkboxes(run.doc.body)
-    item = _pick(run_items, ref)
+    item = bodies.pick(run_items, ref)
     if item.done:
         return Ticked(item, all(i.done for i in run_items), already=True)
     finished = all(i.done or i is item for i in run_items)
@@ -88,7 +74,7 @@ class RunStatus:
 
 
 def find_run(kb: KnowledgeBase, ref: str) -> Record:
-    return kb.find_as(ref, "checklist")
+    return kb.find(ref, "checklist")
 
 
 def status(record: Record) -> RunStatus:

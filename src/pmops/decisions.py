@@ -27,7 +27,7 @@ def adr_sections(context: str | None = None, options: list[str] = (), consequenc
 
 
 def find_decision(kb: KnowledgeBase, ref: str) -> Record:
-    return kb.find_as(ref, "decision")
+    return kb.find(ref, "decision")
 
 
 TRANSITIONS = {"accepted": ("proposed",), "rejected": ("proposed",)}

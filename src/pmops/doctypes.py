@@ -43,6 +43,12 @@ class Field:
     evidence: bool = False  # the documents it cites justify this one: `show` sums them up, lint checks their dates
     initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
     staffing: bool = False  # an area where a person works (a person's, a plan's), not one with work in it
+    option: str = ""  # the command-line flag that gives it, when not --NAME (--link for links)
+
+    @property
+    def flag(self) -> str:
+        """How commands give the field and errors name it: --integrates-with, --link."""
+        return self.option or "--" + self.name.replace("_", "-")
 
     @property
     def is_list(self) -> bool:
@@ -165,8 +171,8 @@ PAGE = DocType(
 
 ID = Field("id", "text", required=True, help="unique id, made by pmops")
 TITLE = Field("title", "text", required=True, help="a short, specific title")
-TAGS = Field("tags", "tags", help="tags from taxonomy.yaml")
-LINKS = Field("links", "refs", help="ids of related documents")
+TAGS = Field("tags", "tags", help="tags from taxonomy.yaml", option="--tag")
+LINKS = Field("links", "refs", help="ids of related documents", option="--link")
 
 INSIGHT = DocType(
     name="insight",

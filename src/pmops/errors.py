@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pmops.text import first_few, plural
+
 USAGE = 2
 PROBLEM = 1
 
@@ -81,6 +83,17 @@ class KBNotFound(PmopsError):
 
 class NotFound(PmopsError):
     """No document (or several) matches an id."""
+
+    suggestions: tuple[str, ...] = ()  # what the hint offers instead ("did you mean …")
+
+
+class Ambiguous(NotFound):
+    """A reference that names several things (documents, steps, items): they are listed, the first few."""
+
+    def __init__(self, ref: str, candidates: list[str], noun: str = "document", *, hint: str | None = None) -> None:
+        super().__init__(f"'{ref}' matches {len(candidates)} {plural(noun)}: {first_few(candidates)}", hint=hint)
+        self.ref = ref
+        self.candidates = candidates
 
 
 class Conflict(PmopsError):

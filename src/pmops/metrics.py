@@ -27,7 +27,7 @@ CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 31, "quarter
 
 
 def find_metric(kb: KnowledgeBase, name: str) -> Record:
-    return kb.find_named("metric", name)
+    return kb.find(name, "metric")
 
 
 def values_path(kb: KnowledgeBase, record: Record) -> Path:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pmops import bodies
-from pmops.errors import Conflict, InvalidInput, NotFound
+from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -61,16 +61,22 @@ def find_person(kb: KnowledgeBase, name: str) -> Record | None:
     return kb.named("person", name)
 
 
-def plan_of(kb: KnowledgeBase, name: str) -> Record:
-    person = find_person(kb, name)
-    if person is None:
-        raise NotFound(f"no person named '{name}'", hint="pmops onboard status lists everyone onboarding")
+def plan_of(kb: KnowledgeBase, ref: str) -> Record:
+    """The plan of a person (by name, id or a unique prefix: KnowledgeBase.find), or the plan `ref` names."""
+    try:
+        found = kb.find(ref, "person", "onboarding")
+    except NotFound as exc:
+        if isinstance(exc, Ambiguous):
+            raise
+        raise NotFound(f"no person named '{ref}'", hint=exc.hint if exc.suggestions
+                       else "pmops onboard status lists everyone onboarding") from None  # fmt: skip
+    if found.type == "onboarding":
+        return found
     for record in kb.records(kb.doctype("onboarding")):
-        if record.values.get("person") == person.id:
+        if record.values.get("person") == found.id:
             return record
-    raise NotFound(
-        f"{person.values.get('name')} has no onboarding plan", hint=f'pmops onboard new-pm "{name}" --start YYYY-MM-DD'
-    )
+    name = found.values.get("name") or found.title
+    raise NotFound(f"{name} has no onboarding plan", hint=f'pmops onboard new-pm "{name}" --start YYYY-MM-DD')
 
 
 # -- the reading list --------------------------------------------------------------------
@@ -271,15 +277,8 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     today = today or dt.date.today()
     plan = plan_of(kb, name)
     plan_steps = steps(plan.doc.body)
-    ref = ref.strip()
-    chosen = [s for s in plan_steps if s.id.casefold() == ref.casefold()] or [
-        s for s in plan_steps if ref.casefold() in s.text.casefold()
-    ]
-    open_steps = "; ".join(f"{s.id} {s.text}" for s in plan_steps if not s.done) or "none"
-    if len(chosen) != 1:
-        what = "no step matches" if not chosen else f"{len(chosen)} steps match"
-        raise NotFound(f"{what} '{ref}'; open steps: {open_steps}", hint="give the step's id, e.g. W1-2")
-    step = chosen[0]
+    box = bodies.pick([s.item for s in plan_steps], ref, noun="step", name=lambda b: b.text.split()[0])
+    step = next(s for s in plan_steps if s.item is box)
     if step.done:
         raise Conflict(f"{step.id} was already done on {step.done_on or 'an earlier day'}")
     body = bodies.tick(plan.doc.body, step.item, f" — done {today.isoformat()}")

@@ -98,7 +98,7 @@ def listing(
 
 def review(kb: KnowledgeBase, ref: str, today: dt.date, *, commit: bool | None = None) -> tuple[Record, str | None]:
     """Stamp `last_reviewed` and commit; returns the record and the commit."""
-    record = kb.find_as(ref, "process")
+    record = kb.find(ref, "process")
     sha = kb.update(
         record, {"last_reviewed": today}, f'pmops: review process {record.id} "{record.title}"', commit=commit
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pmops.doctypes import TOOL_CATEGORIES
 from pmops.errors import ConfigError, InvalidInput
+from pmops.text import count
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -34,7 +35,7 @@ def criteria(kb: KnowledgeBase) -> dict[str, float]:
 
 
 def find_tool(kb: KnowledgeBase, name: str) -> Record:
-    return kb.find_named("tool", name)
+    return kb.find(name, "tool")
 
 
 def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None = None) -> Record:
@@ -130,14 +131,26 @@ def ranked(ratings: list[Rating]) -> list[Rating]:
     return scored + [r for r in ratings if r.total is None]
 
 
-def compare(kb: KnowledgeBase, names: list[str]) -> tuple[dict[str, float], list[Rating]]:
-    """The weighted matrix of the named tools: ranked best first, then the ones nobody scored."""
-    if len(names) < 2:
-        raise InvalidInput("name at least two tools to compare")
+def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) -> tuple[dict[str, float], list[Rating]]:
+    """The weighted matrix of the named tools — without names, of every tool in use or being
+    evaluated (not retired), of one category when given: ranked best first, then the ones nobody scored."""
+    if names and category:
+        raise InvalidInput("give tool names or --category, not both")
+    if names:
+        if len(names) < 2:
+            raise InvalidInput("name at least two tools to compare", hint="or none, to compare every tool in use")
+        records = list({r.id: r for r in (find_tool(kb, n) for n in names)}.values())
+        if len(records) < 2:
+            raise InvalidInput("name at least two different tools to compare")
+    else:
+        doctype = kb.doctype("tool")
+        records = [r for r in kb.select(doctype, {"category": category}, date_field="renewal")
+                   if r.values.get("status") != "retired"]  # fmt: skip
+        if len(records) < 2:
+            which = f"in the category '{category}'" if category else "in use or being evaluated"
+            raise InvalidInput(f"{count(len(records), 'tool')} {which}: nothing to compare",
+                               hint="name the tools to compare: pmops tool compare NAME NAME…")  # fmt: skip
     weights = criteria(kb)
-    records = list({r.id: r for r in (find_tool(kb, n) for n in names)}.values())
-    if len(records) < 2:
-        raise InvalidInput("name at least two different tools to compare")
     costs, cheapest = derived_costs(records) if "cost" in weights else ({}, None)
     ratings = [rate(r, weights, {"cost": costs[r.id]} if r.id in costs else None) for r in records]
     for rating in ratings:

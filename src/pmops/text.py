@@ -1,4 +1,4 @@
-"""Words for numbers: one helper for counts and plurals, so no user ever reads "1 plans" or "None"."""
+"""Words for numbers and lists: one helper for counts and plurals, so no user ever reads "1 plans" or "None"."""
 
 from __future__ import annotations
 
@@ -38,3 +38,22 @@ def either(choices: tuple[str, ...] | list[str]) -> str:
 def a(noun: str) -> str:
     """'a tool', 'an insight'."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+FEW = 5  # candidates an error lists before "… N more"
+
+
+def first_few(items: list[str], most: int = FEW) -> str:
+    """'a, b, c': a list a message names, cut after `most` with '… N more'."""
+    shown = ", ".join(items[:most])
+    return shown + (f", … {len(items) - most} more" if len(items) > most else "")
+
+
+def did_you_mean(given: str, known: list[str] | tuple[str, ...], most: int = 3) -> str | None:
+    """ "did you mean 'x'?" with the known words nearest to `given` (any case), or None."""
+    import difflib
+
+    folded = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(given.casefold(), list(folded), n=most, cutoff=0.6)
+    names = list(dict.fromkeys(folded[c] for c in close))
+    return "did you mean " + " or ".join(f"'{n}'" for n in names) + "?" if names else None

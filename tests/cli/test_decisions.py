@@ -45,7 +45,7 @@ def test_add_with_evidence_show_summary_and_lint(pmops, kb: Path) -> None:
 def test_unknown_or_wrong_evidence_is_refused_and_nothing_written(pmops, kb: Path) -> None:
     before = commit_count(kb)
     result = pmops("decision", "add", "--title", "x", "--evidence", "ins-000000-none", code=1)
-    assert "--evidence ins-000000-none: no document with that id" in result.stderr
+    assert "--evidence: no insight with the id or title 'ins-000000-none'" in result.stderr
     process = json.loads(pmops("process", "new", "P", "--kind", "custom", "--json").stdout)["id"]
     assert "not an insight" in pmops("decision", "add", "--title", "x", "--evidence", process, code=2).stderr
     assert "proposed or accepted" in pmops("decision", "add", "--title", "x", "--status", "superseded", code=2).stderr

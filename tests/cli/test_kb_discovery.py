@@ -124,7 +124,7 @@ def test_show_by_unique_prefix_ambiguous_and_missing(pmops, kb: Path) -> None:
     assert json.loads(pmops("show", ids[0], "--json").stdout)["id"] == ids[0]
     assert json.loads(pmops("show", ids[0][:-1], "--json").stdout)["id"] == ids[0] or ids[0][:-1] == ids[1][:-1]
     assert "matches 2 documents" in pmops("show", "ins-", code=1).stderr
-    assert "no document with id 'nope'" in pmops("show", "nope", code=1).stderr
+    assert "no document with the id or title 'nope'" in pmops("show", "nope", code=1).stderr
     # Found by id even after the file is renamed.
     path = next((kb / "insights").glob(f"{ids[1]}*.md"))
     path.rename(path.with_name("renamed.md"))

@@ -223,7 +223,7 @@ def test_rm_of_an_unlinked_document_commits_exactly_that_path(pmops, kb: Path) -
     pmops("rm", ins["id"])
     assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == [ins["path"]]
     assert git(kb, "status", "--porcelain").splitlines() == ["A  notes.txt"]
-    assert "no document with id" in pmops("rm", ins["id"], code=1).stderr
+    assert "no document with the id or title" in pmops("rm", ins["id"], code=1).stderr
 
 
 def test_rm_with_no_commit_removes_the_file_only(pmops, kb: Path) -> None:
@@ -304,7 +304,10 @@ def test_set_resolves_references_as_create_does(pmops, kb: Path) -> None:
     pmops("set", dec["id"], f"evidence={ins['id'][:12]}")
     assert json.loads(pmops("show", dec["id"], "--json").stdout)["evidence"] == [ins["id"]]
     commits = commit_count(kb)
-    assert "no document with that id" in pmops("set", dec["id"], "evidence=ins-000000-none", code=1).stderr
+    assert (
+        "--evidence: no insight with the id or title"
+        in pmops("set", dec["id"], "evidence=ins-000000-none", code=1).stderr
+    )
     assert "not an insight" in pmops("set", dec["id"], f"evidence={dec['id']}", code=2).stderr
     assert commit_count(kb) == commits and clean(kb)
 

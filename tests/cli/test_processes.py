@@ -150,7 +150,9 @@ def test_checklist_start_tick_status_round_trip(pmops, kb: Path) -> None:
     assert "already ticked" in pmops("checklist", "tick", run["id"], "1").stdout
     missing = pmops("checklist", "tick", run["id"], "launch party", code=1)
     assert "no item matches 'launch party'" in missing.stderr and "2. Readiness" in missing.stderr
-    assert "items match" in pmops("checklist", "tick", run["id"], "Readiness", code=1).stderr
+    assert (
+        "'Readiness' matches 6 items: 1. Readiness" in pmops("checklist", "tick", run["id"], "Readiness", code=1).stderr
+    )
     # Editing the process later does not change the run already started.
     process_path = kb / process["path"]
     process_path.write_text(process_path.read_text().replace("- [ ] Docs:", "- [ ] Changed:"))

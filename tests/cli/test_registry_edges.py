@@ -50,12 +50,12 @@ def test_a_bad_reference_says_which_and_writes_nothing(pmops: Runner, typed: Kno
     with pytest.raises(NotFound) as missing:
         typed.create("experiment", {"title": "x", "evidence": ["ins-000000-none"]})
     assert (missing.value.message, missing.value.hint) == (
-        "--evidence ins-000000-none: no document with that id",
-        "'pmops insight list' shows the ids",
+        "--evidence: no insight with the id or title 'ins-000000-none'",
+        "'pmops insight list' lists them",
     )
-    with pytest.raises(InvalidInput, match=f"--evidence {process}: {process} is a process, not an insight"):
+    with pytest.raises(InvalidInput, match=f"--evidence: {process}: {process} is a process, not an insight"):
         typed.create("experiment", {"title": "x", "evidence": [process]})
-    with pytest.raises(NotFound, match="--follows Nope: no such experiment"):
+    with pytest.raises(NotFound, match="--follows: no experiment with the id or title 'Nope'"):
         typed.create("experiment", {"title": "x", "follows": "Nope"})
     assert commit_count(kb) == before and not (kb / "experiments").exists()
 

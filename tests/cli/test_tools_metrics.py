@@ -59,7 +59,8 @@ def test_stack_reports_overlaps_gaps_isolated_renewals_and_cost(pmops, kb: Path)
     assert result["total_cost"] == 72000
     assert "not one of" in pmops("tool", "add", "X", "--category", "spreadsheets", code=2).stderr
     assert (
-        "no such tool" in pmops("tool", "add", "X", "--category", "other", "--integrates-with", "Nope", code=1).stderr
+        "--integrates-with: no tool with the id or title 'Nope'"
+        in pmops("tool", "add", "X", "--category", "other", "--integrates-with", "Nope", code=1).stderr
     )
 
 
@@ -94,7 +95,7 @@ def test_metric_record_bad_input_is_exit_2_and_writes_nothing(pmops, kb: Path) -
     assert "not a number" in pmops("metric", "record", "NPS", "lots", code=2).stderr
     assert "not a finite number" in pmops("metric", "record", "NPS", "nan", code=2).stderr
     assert "not a date" in pmops("metric", "record", "NPS", "40", "--date", "2026-02-30", code=2).stderr
-    assert "no such metric" in pmops("metric", "add", "X", "--definition", "d", "--owner", "o", "--unit", "u",
+    assert "--parent: no metric with the id or title 'Nope'" in pmops("metric", "add", "X", "--definition", "d", "--owner", "o", "--unit", "u",
                                      "--parent", "Nope", code=1).stderr  # fmt: skip
     assert commit_count(kb) == before and not (kb / created["path"]).with_suffix(".csv").exists()
     assert "definition" in pmops("metric", "add", "Y", code=2).stderr

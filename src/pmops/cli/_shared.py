@@ -153,7 +153,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and 
 TodayOpt = Annotated[
     str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")
 ]
-DocRef = Annotated[str, typer.Argument(metavar="ID", help="A document id, a unique prefix of one, or a path.")]
+DocRef = Annotated[
+    str, typer.Argument(metavar="ID", help="A document: its id, a unique prefix of one, its exact title or its path.")
+]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")

@@ -17,7 +17,10 @@ app = typer.Typer(help="Run launch checklists: one run per launch, ticked item b
 @app.command()
 def start(
     ctx: typer.Context,
-    process: Annotated[str, typer.Argument(metavar="PROCESS_ID", help="The launch-checklist process to run.")],
+    process: Annotated[
+        str,
+        typer.Argument(metavar="PROCESS_ID", help="The launch-checklist process to run (id, unique prefix or title)."),
+    ],
     run_for: Annotated[str, typer.Option("--for", metavar="NAME", help="The launch it is run for.")],
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -37,8 +40,10 @@ def start(
 @app.command()
 def tick(
     ctx: typer.Context,
-    run: Annotated[str, typer.Argument(metavar="RUN_ID", help="The checklist run.")],
-    item: Annotated[str, typer.Argument(metavar="ITEM", help="The item's number, or a unique piece of its text.")],
+    run: Annotated[str, typer.Argument(metavar="RUN_ID", help="The checklist run (id, unique prefix or title).")],
+    item: Annotated[
+        str, typer.Argument(metavar="ITEM", help="The item's number, its text, or a piece of it no other item has.")
+    ],
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Tick one item of a checklist run and commit; the last item marks the run done.
@@ -63,7 +68,9 @@ def tick(
 @app.command()
 def status(
     ctx: typer.Context,
-    run: Annotated[str | None, typer.Argument(metavar="[RUN_ID]", help="One run (default: every run).")] = None,
+    run: Annotated[
+        str | None, typer.Argument(metavar="[RUN_ID]", help="One run: id, unique prefix or title (default: every run).")
+    ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,

@@ -26,7 +26,10 @@ def add(
         str, typer.Option("--status", help=about(DECISION, "status", choices=DECISION.field("status").initial))
     ] = "proposed",
     evidence: Annotated[
-        list[str] | None, typer.Option("--evidence", metavar="ID", help="An insight that justifies it (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--evidence", metavar="ID", help="An insight that justifies it: id, unique prefix or title (repeatable)."
+        ),
     ] = None,
     decider: Annotated[
         list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")
@@ -93,8 +96,12 @@ def list_(
 @app.command()
 def supersede(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD_ID", help="The decision being replaced.")],
-    by: Annotated[str, typer.Option("--by", metavar="NEW_ID", help="The decision that replaces it.")],
+    old: Annotated[
+        str, typer.Argument(metavar="OLD_ID", help="The decision being replaced (id, unique prefix or title).")
+    ],
+    by: Annotated[
+        str, typer.Option("--by", metavar="NEW_ID", help="The decision that replaces it (id, unique prefix or title).")
+    ],
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Mark OLD superseded by NEW: both documents change, in one commit.
@@ -112,7 +119,7 @@ def supersede(
 def _lifecycle(status: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        ref: Annotated[str, typer.Argument(metavar="ID", help="A proposed decision.")],
+        ref: Annotated[str, typer.Argument(metavar="ID", help="A proposed decision (id, unique prefix or title).")],
         no_commit: NoCommitOpt = False,
     ) -> None:
         from pmops import decisions

@@ -42,7 +42,8 @@ def add(
     confidence: Annotated[str | None, typer.Option("--confidence", help=about(INSIGHT, "confidence"))] = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
     link: Annotated[
-        list[str] | None, typer.Option("--link", metavar="ID", help="A related document's id (repeatable).")
+        list[str] | None,
+        typer.Option("--link", metavar="ID", help="A related document: id, unique prefix or title (repeatable)."),
     ] = None,
     body: Annotated[str | None, typer.Option("--body", help="The notes ('-' reads standard input).")] = None,
     body_file: Annotated[
@@ -87,13 +88,18 @@ def list_(
     source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source", "only this source"))] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
     area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help='Only this customer, however written ("acme" finds "ACME Inc.").')
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="On or after this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="On or before this date.")] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """List insights, newest first, filtered by tag, source, segment, area and date.
+    """List insights, newest first, filtered by tag, source, segment, area, customer and date.
+
+    A tag's synonym finds the tag; an unknown tag or source is exit 2 with the nearest.
 
     Example:
 
@@ -103,7 +109,7 @@ def list_(
     doctype = kb.doctype("insight")
     records = kb.select(
         doctype,
-        {"tags": tag, "source": source, "segment": segment, "area": area},
+        {"tags": tag, "source": source, "segment": segment, "area": area, "customer": customer},
         since=_shared.parse_date_option(since, "--since"),
         until=_shared.parse_date_option(until, "--until"),
         archived=_shared.archived_option(all_, archived),

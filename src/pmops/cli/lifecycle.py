@@ -15,7 +15,9 @@ from pmops.errors import InvalidInput
 if TYPE_CHECKING:
     from pmops.lifecycle import Outcome
 
-RefArg = Annotated[str, typer.Argument(metavar="REF", help="A document id, a unique prefix of one, or a path.")]
+RefArg = Annotated[
+    str, typer.Argument(metavar="REF", help="A document: its id, a unique prefix of one, its exact title or its path.")
+]
 
 
 def set_(

@@ -75,7 +75,7 @@ def list_(
 @app.command()
 def record(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric (its name or id).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric: its name, id or a unique prefix.")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="A number.")],
     date: Annotated[
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was measured (default: today).")
@@ -100,7 +100,7 @@ def record(
 @app.command()
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric (its name or id).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric: its name, id or a unique prefix.")],
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:

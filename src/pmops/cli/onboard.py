@@ -51,7 +51,10 @@ def new_pm(
 @app.command()
 def status(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="One person (default: everyone).")] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(metavar="[NAME]", help="One person (name, id or unique prefix) or plan (default: everyone)."),
+    ] = None,
     today: TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -78,8 +81,15 @@ def status(
 @app.command()
 def done(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The person onboarding.")],
-    step: Annotated[str, typer.Argument(metavar="STEP", help="The step's id (W1-2) or a unique piece of its text.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The person onboarding (name, id or unique prefix), or their plan.")
+    ],
+    step: Annotated[
+        str,
+        typer.Argument(
+            metavar="STEP", help="The step's id (W1-2), its number, its text, or a piece of it no other step has."
+        ),
+    ],
     today: TodayOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:

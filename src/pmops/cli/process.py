@@ -77,7 +77,7 @@ def list_(
 @app.command()
 def review(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help="The process's id (or a unique prefix).")],
+    ref: Annotated[str, typer.Argument(metavar="ID", help="The process: id, unique prefix or title.")],
     today: TodayOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:

@@ -73,7 +73,7 @@ def list_(
 @app.command()
 def score(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tool.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tool: its name, id or a unique prefix.")],
     pairs: Annotated[
         list[str], typer.Argument(metavar="CRITERION=SCORE...", help="Scores from 0 to 5, e.g. fit=4 cost=2.")
     ],
@@ -95,20 +95,29 @@ def score(
 @app.command()
 def compare(
     ctx: typer.Context,
-    names: Annotated[list[str], typer.Argument(metavar="NAME NAME...", help="Two or more tools.")],
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[NAME]...", help="Two or more tools (default: every tool not retired)."),
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help=about(TOOL, "category", "without names: only this category"))
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The weighted scoring matrix of some tools, and their ranking (tools nobody scored come last, unranked).
 
-    A tool with a cost and no cost score gets one derived from the costs compared: 5 × cheapest ÷ its cost.
+    Without names: every tool adopted or being evaluated (not retired), or those of one
+    --category. A tool with a cost and no cost score gets one derived from the costs
+    compared: 5 × cheapest ÷ its cost.
 
     Example:
 
         pmops tool compare Dovetail Condens EnjoyHQ
+        pmops tool compare --category research
     """
     from pmops import stack
 
-    weights, ratings = stack.compare(_shared.state(ctx).kb(), names)
+    weights, ratings = stack.compare(_shared.state(ctx).kb(), names or [], category)
     if json_out:
         _shared.print_json({"criteria": weights, "ranking": [r.to_json() for r in ratings]})
     else:

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmops import config, locate, taxonomy
+from pmops import config, locate
 from pmops.doctypes import DocType
 from pmops.errors import Conflict
 from pmops.kb import creating, transaction
@@ -44,10 +44,6 @@ class KnowledgeBase(Catalog):
         return cls(config.find_root(explicit))
 
     # -- collaborators, built on first use (so `--version` and `show` load nothing more) --
-
-    @cached_property
-    def taxonomy(self) -> taxonomy.Taxonomy:
-        return taxonomy.from_data(config.read_yaml(self.root / taxonomy.FILENAME, taxonomy.FILENAME))
 
     @cached_property
     def state_dir(self) -> Path:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pmops import dates, documents, ids, taxonomy, templates, yamlsafe
 from pmops.doctypes import DocType, Field
 from pmops.documents import Document
-from pmops.errors import Conflict, InvalidInput, MissingField, NotFound
+from pmops.errors import Conflict, InvalidInput, MissingField, PmopsError
 from pmops.kb.transaction import Change
 from pmops.text import a, either
 
@@ -217,14 +217,15 @@ def create(
 def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> dict[str, Any]:
     """The values with their references resolved to full ids, once the checks of a new document pass.
 
-    In this order, for every type: each reference (a field with `refers`, given as an id, a unique
-    prefix of one, or the title of a type whose titles are unique), then the choices a new
-    document may start with, then a title its type has already (`DocType.unique_titles`).
+    In this order, for every type: each reference (a `ref`/`refs` field, given as anything
+    `KnowledgeBase.find` takes: an id, a unique prefix of one, a title; of the type its `refers`
+    names, any type without), then the choices a new document may start with, then a title its
+    type has already (`DocType.unique_titles`).
     """
     values = dict(values)
     for fld in doctype.fields:
         given = values.get(fld.name)
-        if fld.refers and fld.kind in ("ref", "refs") and not _empty(given):
+        if fld.kind in ("ref", "refs") and not _empty(given):
             values[fld.name] = resolve_references(kb, fld, given)
     for fld in doctype.fields:
         if fld.initial and values.get(fld.name) is not None and values[fld.name] not in fld.initial:
@@ -236,29 +237,24 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
 
 
 def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:
-    """A reference field's value (a field with `refers`) with each reference resolved to a full id:
-    what create and `pmops set` do with one."""
+    """A reference field's value (`ref`/`refs`) with each reference resolved to a full id: what
+    create and `pmops set` do with one."""
     found = [_referenced(kb, fld, str(ref)) for ref in (given if isinstance(given, list) else [given])]
     return list(dict.fromkeys(found)) if fld.is_list else found[0]
 
 
 def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:
-    """The id of the document a reference names; NotFound (exit 1) or InvalidInput (another type)."""
-    target = kb.doctype(str(fld.refers))
-    if target.unique_titles:
-        try:
-            return str(kb.find_named(target.name, ref).id)
-        except NotFound:
-            raise NotFound(f"{_option(fld)} {ref}: no such {target.name}") from None
+    """The id of the document a reference names (KnowledgeBase.find, of the type the field refers
+    to), the error it raises naming the option: not found or several (exit 1), another type (exit 2)."""
     try:
-        record = kb.find(ref)
-    except NotFound:
-        raise NotFound(
-            f"{_option(fld)} {ref}: no document with that id", hint=f"'{target.list_command}' shows the ids"
-        ) from None
-    if record.type != target.name:
-        raise InvalidInput(f"{_option(fld)} {ref}: {record.id or record.path} is a {record.type}, not {a(target.name)}")
-    return str(record.id)
+        record = kb.find(ref, *([fld.refers] if fld.refers else []))
+    except PmopsError as exc:
+        exc.message = f"{_option(fld)}: {exc.message}"
+        exc.args = (exc.message,)
+        raise
+    if record.id is None:
+        raise InvalidInput(f"{_option(fld)}: {record.path} has no id", hint="link to it in the text instead")
+    return record.id
 
 
 def pairs(doctype: DocType, given: list[str]) -> list[tuple[Field, str]]:
@@ -296,8 +292,8 @@ def _names(doctype: DocType) -> str:
 
 
 def _option(fld: Field) -> str:
-    """How a command line gives the field (--integrates-with), as errors name it."""
-    return "--" + fld.name.replace("_", "-")
+    """How a command line gives the field (--integrates-with, --link), as errors name it."""
+    return fld.flag
 
 
 def taxonomy_change(kb: KnowledgeBase, added: list[str]) -> Change:

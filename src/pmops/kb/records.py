@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import glob
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pmops import bodies, taxonomy, yamlsafe
-from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
+from pmops import bodies, customers, taxonomy, yamlsafe
+from pmops.doctypes import ARCHIVED, PAGE, DocType
 from pmops.documents import Document
-from pmops.errors import DocumentError, InvalidInput, NotFound, PmopsError
+from pmops.errors import Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
-from pmops.text import a
+from pmops.text import a, did_you_mean
 
 
 @dataclass
@@ -137,54 +139,82 @@ class Catalog(Tree):
             if doctype is None or rec.doctype is doctype:
                 yield rec
 
-    def find(self, ref: str) -> Record:
-        """The one document whose id is `ref` or starts with it (or whose path is `ref`).
+    def find(self, ref: str, *types: str) -> Record:
+        """The one document `ref` names — the only resolver of what a command is given as a document:
+        its path, its id, a unique prefix of an id, or its exact title (any case, spaces as written
+        or not). With `types`, the document must be of one of them.
 
-        File names start with the id, so the common case reads one file; a moved or
-        renamed file is still found by the full scan that follows.
+        In this order: a path; an id by file name (file names start with the id, so the common case
+        reads one folder); the documents of `types` by id or title; then every document (a moved or
+        renamed file is still found). An exact id wins, then an exact title, then a prefix.
+        Several matches: Ambiguous (exit 1), listing them. A document of another type: InvalidInput
+        (exit 2). None: NotFound (exit 1), with the nearest ids and titles as suggestions.
         """
         ref = ref.strip()
+        wanted = [self.doctype(t) for t in types]
         if not ref:
-            raise InvalidInput("an id is required")
+            raise InvalidInput(f"{a(wanted[0].name) if wanted else 'a document'}'s id or title is required")
         as_path = (self.root / ref).resolve()
         if ref.endswith(".md") and as_path.is_file() and self.inside(as_path):
-            return self.load(as_path)
-        # Look in the folder of the type whose prefix the id starts with, by file name.
+            return self._of_type(self.load(as_path), ref, types)
+        # The folder of the type whose prefix the id starts with, by file name.
         folders = [self.root / t.folder for t in self.registry.values() if t.prefix == ref.split("-", 1)[0]]
         by_name = [p for folder in folders if folder.is_dir() for p in folder.glob(glob.escape(ref) + "*.md")]
-        matches = _matching(ref, self._readable(sorted(by_name)))
-        if not matches:
-            matches = _matching(ref, self.records())
-        if not matches:
-            raise NotFound(f"no document with id '{ref}'", hint="'pmops search' finds documents by their words")
-        exact = [r for r in matches if r.id == ref]
-        if exact:
-            matches = exact
-        unique = {r.path: r for r in matches}
-        if len(unique) > 1:
-            listed = ", ".join(sorted(str(r.id) for r in unique.values())[:5])
-            raise NotFound(f"'{ref}' matches {len(unique)} documents: {listed}", hint="give more of the id")
-        return next(iter(unique.values()))
+        found = _chosen(ref, list(self._readable(sorted(by_name))), types)
+        if found is None and wanted:
+            found = _chosen(ref, [r for t in wanted for r in self.records(t)], types)
+        everything: list[Record] = []
+        if found is None:
+            everything = list(self.records())
+            found = _chosen(ref, everything, types)
+        if found is None:
+            raise self._not_found(ref, wanted, everything)
+        if len(found) > 1:
+            raise Ambiguous(ref, [_labelled(r) for r in found], hint="give more of the id, or the exact title")
+        return self._of_type(found[0], ref, types)
 
-    def find_as(self, ref: str, type_name: str) -> Record:
-        """find(ref), refusing a document of another type (exit 2)."""
-        record = self.find(ref)
-        if record.type != type_name:
-            raise InvalidInput(f"{record.id or record.path} is a {record.type}, not {a(type_name)}")
+    def _of_type(self, record: Record, ref: str, types: tuple[str, ...]) -> Record:
+        """The record, when it is of one of `types` (or any type when none is named); else exit 2."""
+        if types and record.type not in types:
+            named = " or ".join(a(t) for t in types)
+            raise InvalidInput(f"{ref}: {record.id or record.path} is {a(record.type)}, not {named}")
         return record
 
+    def _not_found(self, ref: str, wanted: list[DocType], everything: list[Record]) -> NotFound:
+        among = [r for r in everything if not wanted or r.doctype in wanted]
+        names = {r.title: r for r in among} | {r.id: r for r in among if r.id}
+        close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.6)
+        close += [k for k in names if k.casefold().startswith(ref.casefold()) and k not in close][: 3 - len(close)]
+        what = " or ".join(t.name for t in wanted) if wanted else "document"
+        if close:
+            hint = "did you mean " + ", ".join(_labelled(names[k]) for k in close) + "?"
+        else:
+            hint = (
+                f"'{wanted[0].list_command}' lists them"
+                if len(wanted) == 1
+                else "'pmops search' finds documents by their words"
+            )
+        error = NotFound(f"no {what} with the id or title '{ref}'", hint=hint)
+        error.suggestions = tuple(close)
+        return error
+
+    def find_as(self, ref: str, type_name: str) -> Record:
+        """find(ref, type_name): a document of this type (another type: exit 2)."""
+        return self.find(ref, type_name)
+
     def named(self, type_name: str, name: str) -> Record | None:
-        """The document of a type whose title field (a tool's or a person's name) is `name`, any case."""
+        """The document of a type whose title field (a tool's or a person's name) is `name`, any case
+        (whether a new title is taken; commands resolve what they are given with `find`)."""
         doctype = self.doctype(type_name)
-        wanted = " ".join(name.split()).casefold()
+        wanted = _folded(name)
         for record in self.records(doctype):
-            if " ".join(str(record.values.get(doctype.title_field) or "").split()).casefold() == wanted:
+            if _folded(str(record.values.get(doctype.title_field) or "")) == wanted:
                 return record
         return None
 
     def find_named(self, type_name: str, ref: str) -> Record:
-        """A document of a type by its name, else by its id (or a unique prefix)."""
-        return self.named(type_name, ref) or self.find_as(ref, type_name)
+        """find(ref, type_name): a document of this type by its name (title), id or a unique prefix."""
+        return self.find(ref, type_name)
 
     def has_id(self, doc_id: str) -> bool:
         """Whether some document has exactly this id (for links).
@@ -207,6 +237,46 @@ class Catalog(Tree):
             except DocumentError:
                 continue
 
+    @cached_property
+    def taxonomy(self) -> taxonomy.Taxonomy:
+        """The KB's tag vocabulary (taxonomy.yaml; empty without one)."""
+        from pmops import config
+
+        return taxonomy.from_data(config.read_yaml(self.root / taxonomy.FILENAME, taxonomy.FILENAME))
+
+    def _filter(self, doctype: DocType, name: str, value: str, records: list[Record]) -> Callable[[Any], bool]:
+        """A listing's filter on one field, as a test of a value. Tags are read through the taxonomy
+        (a synonym finds its tag, and a document's synonym counts as its tag); a choice is one of the
+        field's choices; a customer is one however written (pmops.customers.key); anything else
+        matches in any case. A tag neither in the taxonomy nor on any document, or a value not
+        among the choices: exit 2 with the nearest."""
+        fld = doctype.field(name)
+        flag = fld.flag if fld is not None else name  # as listings take it (pmops list TYPE takes FIELD=VALUE)
+        if fld is not None and fld.kind == "tags":
+            vocabulary = self.taxonomy
+
+            def canonical(tag: str) -> str:
+                return vocabulary.canonical(taxonomy.normalise(tag))
+
+            used = {canonical(str(t)) for r in records for t in r.values.get(name) or []}
+            tag = canonical(value)
+            if tag not in used and tag not in vocabulary.tags:
+                close = difflib.get_close_matches(tag, sorted(used | set(vocabulary.tags) | set(vocabulary.synonyms)))
+                raise InvalidInput(f"{flag}: no tag '{value}' in the taxonomy or on any {doctype.name}",
+                                   hint=did_you_mean(value, [vocabulary.canonical(c) for c in close]) or "'pmops tags' lists them")  # fmt: skip
+            return lambda actual: _matches(actual, tag, canonical)
+        if fld is not None and fld.kind == "choice" and fld.choices:
+            choices = {c.casefold(): c for c in fld.choices}
+            if value.casefold() not in choices:
+                raise InvalidInput(f"{flag}: '{value}' is not one of: {', '.join(fld.choices)}",
+                                   hint=did_you_mean(value, fld.choices))  # fmt: skip
+        if name == "customer":  # "Acme", "ACME Inc." and " acme " are one customer
+            wanted = customers.key(value)
+            if wanted is None:
+                raise InvalidInput(f"--customer: '{value}' names no customer")
+            return lambda actual: _matches(actual, wanted, customers.key)
+        return lambda actual: _matches(actual, value.casefold(), str.casefold)
+
     def select(
         self,
         doctype: DocType,
@@ -222,14 +292,16 @@ class Catalog(Tree):
         kept among the others (None); a filter on `status: archived` asks for them."""
         if (since or until) and doctype.field(date_field) is None:
             raise InvalidInput(f"--since and --until need a date: {doctype.plural} have no '{date_field}' field")
-        wanted = {k: _norm_filter(doctype.field(k), v) for k, v in (where or {}).items() if v}
-        if wanted.get("status") == ARCHIVED and archived is False:
+        given = {k: v for k, v in (where or {}).items() if v}
+        if given.get("status") == ARCHIVED and archived is False:
             archived = None
+        records = list(self.records(doctype))
+        wanted = {k: self._filter(doctype, k, v, records) for k, v in given.items()}
         chosen = []
-        for rec in self.records(doctype):
+        for rec in records:
             if archived is not None and is_archived(rec) != archived:
                 continue
-            if not all(_matches(rec.values.get(k), v) for k, v in wanted.items()):
+            if not all(test(rec.values.get(k)) for k, test in wanted.items()):
                 continue
             when = rec.values.get(date_field)
             if (since or until) and not isinstance(when, dt.date):
@@ -241,15 +313,33 @@ class Catalog(Tree):
         return chosen
 
 
-def _matching(ref: str, records: Iterable[Record]) -> list[Record]:
-    return [r for r in records if r.id and r.id.startswith(ref)]
+def _chosen(ref: str, records: list[Record], types: tuple[str, ...]) -> list[Record] | None:
+    """What `ref` names among `records`: the exact id, else the exact titles, else the ids it starts;
+    those of `types` when some are. None: nothing."""
+    unique = list({r.path: r for r in records}.values())
+    title = _folded(ref)
+    for test in (
+        lambda r: r.id == ref,
+        lambda r: _folded(r.title) == title,
+        lambda r: bool(r.id and r.id.startswith(ref)),
+    ):
+        found = [r for r in unique if test(r)]
+        if found:
+            of_type = [r for r in found if r.type in types]
+            return sorted(of_type or found, key=lambda r: r.id or r.path)
+    return None
 
 
-def _norm_filter(fld: Field | None, value: str) -> str:
-    return taxonomy.normalise(value) if fld is not None and fld.kind == "tags" else value.casefold()
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
-def _matches(actual: Any, wanted: str) -> bool:
-    if isinstance(actual, list):
-        return any(str(a).casefold() == wanted for a in actual)
-    return actual is not None and str(actual).casefold() == wanted
+def _labelled(record: Record) -> str:
+    """A document as a list of candidates names it: its id and its title."""
+    return f'{record.id or record.path} "{" ".join(record.title.split())[:60]}"'
+
+
+def _matches(actual: Any, wanted: str, key: Callable[[str], str | None]) -> bool:
+    """Whether a value (a list: any of its items) is `wanted`, both read by `key`."""
+    values = actual if isinstance(actual, list) else [] if actual is None else [actual]
+    return any(key(str(v)) == wanted for v in values)
