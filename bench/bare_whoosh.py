@@ -1,8 +1,8 @@
 """Baseline: the same rebuild and query as pmops, written as a bare Whoosh script.
 
-The same fields and terms as pmops' index (schema version 5): no spelling fields but a word
-list beside the index, and the pairs of frequent words (those in 5% of a sample of 500
-documents, from 1,000 documents up), with Whoosh's own analysis, writer and codec.
+The same fields and terms as pmops' index (schema version 7): no spelling fields but a word
+list beside the index, phrases read from the body's positions, with Whoosh's own analysis,
+writer and codec.
 
     python bench/bare_whoosh.py rebuild KB_ROOT INDEX_DIR
     python bench/bare_whoosh.py search INDEX_DIR QUERY
@@ -20,7 +20,7 @@ warnings.simplefilter("ignore")
 
 import yaml  # noqa: E402
 from whoosh import fields, index, qparser  # noqa: E402
-from whoosh.analysis import STOP_WORDS, Filter, StemmingAnalyzer  # noqa: E402
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer  # noqa: E402
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -28,29 +28,13 @@ FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 WORD = re.compile(r"\w+(?:\.?\w+)*")
 
 
-class Pairs(Filter):
-    """Adjacent frequent words as one term, for phrases (pmops' `pairs` field: the same work)."""
-
-    def __init__(self, frequent):
-        self.frequent = frequent
-
-    def __call__(self, tokens):
-        previous, frequent = None, self.frequent
-        for token in tokens:
-            text = token.text
-            if previous is not None and (frequent is None or (previous in frequent and text in frequent)):
-                token.text = f"{previous} {text}"
-                yield token
-            previous = text
-
-
-def schema(frequent) -> fields.Schema:
+def schema() -> fields.Schema:
     stem = StemmingAnalyzer()
     keyword = fields.KEYWORD(commas=True, lowercase=True)
     return fields.Schema(
         path=fields.ID(stored=True, unique=True), id=fields.ID(stored=True), type=fields.ID(stored=True),
         title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0),
-        body=fields.TEXT(analyzer=stem), pairs=fields.TEXT(analyzer=StemmingAnalyzer() | Pairs(frequent), phrase=False),
+        body=fields.TEXT(analyzer=stem),
         date=fields.DATETIME(stored=True),
         tags=fields.KEYWORD(commas=True, lowercase=True, scorable=True), source=keyword, segment=keyword,
         area=keyword, customer=fields.TEXT(analyzer=stem), quote=fields.TEXT(analyzer=stem),
@@ -66,30 +50,19 @@ def read(path: str) -> tuple[dict, str]:
     return meta, text[match.end() :] if match else text
 
 
-def frequent_stems(paths: list[str]) -> frozenset[str] | None:
-    if len(paths) < 1000:
-        return None
-    sample = paths[:: max(1, len(paths) // 500)]
-    stem, counts = StemmingAnalyzer(), {}
-    for path in sample:
-        for word in {t.text for t in stem(read(path)[1])}:
-            counts[word] = counts.get(word, 0) + 1
-    return frozenset(w for w, n in counts.items() if n >= 0.05 * len(sample))
-
-
 def rebuild(root: str, target: str) -> None:
     os.makedirs(target, exist_ok=True)
     paths = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         paths += [os.path.join(folder, name) for name in files if name.endswith(".md")]
-    ix = index.create_in(target, schema(frequent_stems(paths)))
+    ix = index.create_in(target, schema())
     writer = ix.writer(procs=2, multisegment=True, limitmb=128)
     words = set()
     for path in paths:
         meta, body = read(path)
         doc = {"path": os.path.relpath(path, root), "id": str(meta.get("id", "")), "title": str(meta.get("title", "")),
-               "body": body, "pairs": body, "type": str(meta.get("id", "page")).split("-")[0]}  # fmt: skip
+               "body": body, "type": str(meta.get("id", "page")).split("-")[0]}  # fmt: skip
         if isinstance(meta.get("date"), dt.date):
             doc["date"] = dt.datetime.combine(meta["date"], dt.time())
         if meta.get("tags"):

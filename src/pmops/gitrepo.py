@@ -111,11 +111,7 @@ class Repo:
         return "." if rel == "." else ":(literal)" + rel.replace(os.sep, "/")
 
     def start_status(self, pathspec: str) -> Status:
-        """Start `git status` in the background: it runs on another core while pmops loads
-        (or hand over the one `start_early` started)."""
-        early = _early.pop((self.root, pathspec), None)
-        if early is not None:
-            return early
+        """Start `git status` in the background: it runs on another core while pmops loads."""
         kwargs = self._popen_kwargs()
         kwargs.pop("capture_output")
         started = time.time_ns()
@@ -373,22 +369,6 @@ def _commit_failure(text: str) -> str:
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1] if lines else "unknown error"
-
-
-_early: dict[tuple[Path, str], Status] = {}
-
-
-def start_early(kb_root: Path) -> None:
-    """Start the `git status` a catch-up of the KB at `kb_root` will read, before the rest of
-    pmops (and Typer) is even imported: in a large KB, git then finishes while they load.
-    Best effort: anything unusual is left for the normal path to find and report."""
-    try:
-        repo = find(kb_root)
-        if repo is not None:
-            spec = repo.pathspec(kb_root)
-            _early[(repo.root, spec)] = repo.start_status(spec)
-    except Exception:
-        pass
 
 
 def find(path: Path) -> Repo | None:

@@ -174,22 +174,30 @@ def test_a_write_killed_after_indexing_leaves_its_file_to_be_read_again(
     assert paths(pmops, "wombat") == []
 
 
-def test_a_file_changed_while_the_index_reads_it_is_read_again(pmops, indexed: Path) -> None:
-    """`pmops search` starts `git status` before Python has loaded; a file changed after git looked
+def test_a_file_changed_while_the_index_reads_it_is_read_again(
+    pmops, indexed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catch-up starts `git status`, then reads while git runs; a file changed after git looked
     and before the index read it must be read again, even once it is back as git saw it."""
-    from pmops import gitrepo
     from pmops.kb import KnowledgeBase
+    from pmops.search.freshness import Freshness
 
     page = indexed / "page.md"
     page.write_text("# Page\n\nAbout quokkas.\n")
     git(indexed, "add", "page.md")
     git(indexed, "commit", "-qm", "page")  # not caught up yet: the next catch-up reads page.md
     time.sleep(0.2)  # long enough ago that only the change below counts as recent
-    gitrepo.start_early(indexed)
-    repo = gitrepo.find(indexed)
-    gitrepo._early[(repo.root, repo.pathspec(indexed))].proc.wait()  # git has looked: page.md is clean
-    page.write_text("# Page\n\nAbout numbats.\n")  # then it changes, and the catch-up reads this
+    start = Freshness.start
+
+    def start_then_change(self: Freshness) -> object:
+        status = start(self)  # the real `git status`
+        status.proc.wait()  # git has looked: page.md is clean
+        page.write_text("# Page\n\nAbout numbats.\n")  # then it changes, and the catch-up reads this
+        return status
+
+    monkeypatch.setattr(Freshness, "start", start_then_change)
     KnowledgeBase.open(indexed).index.refresh()
+    monkeypatch.setattr(Freshness, "start", start)
     git(indexed, "checkout", "--", "page.md")  # back as git saw it: git status says nothing
     assert paths(pmops, "quokkas") == ["page.md"]
     assert paths(pmops, "numbats") == []

@@ -21,20 +21,20 @@ def test_every_command_is_in_the_table_under_its_module() -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "command", "kb", "modules"),
+    ("args", "command", "modules"),
     [
-        (["search", "pricing"], "search", None, ("search",)),
-        (["--kb", "x", "insight", "add"], "insight", "x", ("insight",)),
-        (["--kb=y", "--debug", "lint"], "lint", "y", ("core",)),
-        (["--version"], "--version", None, ()),
-        (["--help"], "--help", None, tuple(cli.MODULES)),
-        (["bogus"], "bogus", None, tuple(cli.MODULES)),
-        ([], None, None, tuple(cli.MODULES)),
-        (["--kb"], None, None, tuple(cli.MODULES)),
+        (["search", "pricing"], "search", ("search",)),
+        (["--kb", "x", "insight", "add"], "insight", ("insight",)),
+        (["--kb=y", "--debug", "lint"], "lint", ("core",)),
+        (["--version"], "--version", ()),
+        (["--help"], "--help", tuple(cli.MODULES)),
+        (["bogus"], "bogus", tuple(cli.MODULES)),
+        ([], None, tuple(cli.MODULES)),
+        (["--kb"], None, tuple(cli.MODULES)),
     ],
 )
-def test_the_head_of_a_command_line(args: list[str], command: str | None, kb: str | None, modules: tuple) -> None:
-    assert cli.parse_head(args) == (command, kb)
+def test_the_head_of_a_command_line(args: list[str], command: str | None, modules: tuple) -> None:
+    assert cli.command_of(args) == command
     assert cli.modules_for(command) == modules
 
 

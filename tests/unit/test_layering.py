@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "pmops"
 # docs/architecture.md lists the same layers, in the same order.
 LAYERS: dict[int, tuple[str, ...]] = {
     0: ("errors", "text", "dates", "ids", "customers", "bodies", "similarity", "processes", "detached",
-        "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_pairs",
+        "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
         "search.whoosh_codec", "search.whoosh_words",
         "reports", "reports.parts"),
     1: ("locate", "documents", "pii", "taxonomy", "doctypes", "search.snippets", "search.spelling"),
@@ -114,7 +114,7 @@ def test_the_library_never_imports_the_command_line() -> None:
 
 
 def test_only_the_search_backend_imports_whoosh() -> None:
-    allowed = {"pmops.search.whoosh_backend", "pmops.search.whoosh_query", "pmops.search.whoosh_pairs",
+    allowed = {"pmops.search.whoosh_backend", "pmops.search.whoosh_query", "pmops.search.whoosh_analysis",
                "pmops.search.whoosh_codec", "pmops.search.whoosh_words"}  # fmt: skip
     users = {name for name, path in MODULES.items() if any(m.split(".")[0] == "whoosh" for m in imports(name, path))}
     assert users <= allowed, f"{sorted(users - allowed)} import Whoosh"

@@ -1,8 +1,7 @@
 """The pmops command line: thin adapters over the library, one error handler.
 
-This module stays light (no Typer): `main` reads which command a command line names,
-imports only the module that defines it, and for a search starts `git status` before
-anything heavy loads. The application itself is built in `pmops.cli._app`.
+This module stays light (no Typer): `main` reads which command a command line names and
+imports only the module that defines it. The application itself is built in `pmops.cli._app`.
 """
 
 from __future__ import annotations
@@ -29,18 +28,16 @@ MODULES: dict[str, tuple[str, ...]] = {
 _GLOBAL_OPTIONS_WITH_VALUE = ("--kb",)
 
 
-def parse_head(args: list[str]) -> tuple[str | None, str | None]:
+def command_of(args: list[str]) -> str | None:
     """What a command line names before Typer reads it: its command (or `--version`,
-    `--help`; None when nothing) and the --kb option's value."""
-    words, kb = iter(args), None
+    `--help`; None when nothing)."""
+    words = iter(args)
     for word in words:
         if word in _GLOBAL_OPTIONS_WITH_VALUE:
-            kb = next(words, None)
-        elif word.startswith("--kb="):
-            kb = word.partition("=")[2]
+            next(words, None)
         elif word in ("--version", "--help", "--install-completion", "--show-completion") or not word.startswith("-"):
-            return word, kb
-    return None, kb
+            return word
+    return None
 
 
 def modules_for(command: str | None) -> tuple[str, ...]:
@@ -60,28 +57,7 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    command, kb = parse_head(sys.argv[1:])
-    # Both catch the index up first: let git start now. Measured 2026-12-02 at 10k documents
-    # on a loaded 2-core machine, with no search server: 474 ms against 473 ms without it
-    # (medians of 21, interleaved) - nothing measurable there; to be measured idle, or removed.
-    if command in MODULES["search"]:
-        _start_git_early(kb, command)
+    command = command_of(sys.argv[1:])
     from pmops.cli._app import build
 
     build(modules_for(command))(prog_name="pmops")
-
-
-def _start_git_early(kb: str | None, command: str) -> None:
-    from pmops import locate
-    from pmops.errors import PmopsError
-    from pmops.search import client
-
-    try:
-        root = locate.find_root(kb)
-    except PmopsError:
-        return  # reported by the command itself
-    if command == "search" and client.listening(root):
-        return  # the search server knows what changed (and asks git itself when it must)
-    from pmops import gitrepo
-
-    gitrepo.start_early(root)

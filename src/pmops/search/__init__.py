@@ -18,15 +18,15 @@ imports pmops.kb: what it needs of a KB is the `Source` protocol of `index` (and
                                                                    lazily in `default` only
   whoosh_backend  the Whoosh backend: schema, write, rebuild,   -> whoosh, pmops.errors,
                   search, the re-read on a merged generation       backend, results, spelling,
-                                                                   whoosh_query, whoosh_pairs,
+                                                                   whoosh_query, whoosh_analysis,
                                                                    whoosh_codec, whoosh_words
   whoosh_query    the query language read by Whoosh's parser    -> whoosh, pmops.errors,
                                                                    pmops.taxonomy, backend,
-                                                                   whoosh_backend, whoosh_pairs
-  whoosh_pairs    the text fields' analysis: pairs, and the     -> whoosh
-                  fast path to Whoosh's terms (pickled)
+                                                                   whoosh_backend
+  whoosh_analysis the text fields' analysis: the fast path to   -> whoosh
+                  Whoosh's own terms (pickled)
   whoosh_codec    W3 with less Python per posting (pickled)     -> whoosh
-  whoosh_words    the word list beside the index (did-you-mean) -> whoosh, whoosh_pairs
+  whoosh_words    the word list beside the index (did-you-mean) -> whoosh, whoosh_analysis
   index           Index: freshness and a backend combined       -> pmops.errors, pmops.store,
                                                                    pmops.documents, filelock,
                                                                    results, fields, freshness,

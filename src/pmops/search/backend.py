@@ -2,7 +2,7 @@
 
 `Index` (pmops.search.index) keeps the index fresh and answers searches through this
 protocol alone; only the implementation named in `default` imports its engine (Whoosh:
-pmops.search.whoosh_backend, whoosh_query, whoosh_pairs). Another engine is another class
+pmops.search.whoosh_backend, whoosh_query, whoosh_analysis, whoosh_codec, whoosh_words). Another engine is another class
 with these methods, and its own schema version in the signature the index is stored with.
 """
 
@@ -70,10 +70,8 @@ class Backend(Protocol):
         `wait` seconds (nothing written)."""
         ...
 
-    def build(self, folder: Path, documents: Iterable[Fields], count: int, sample: Iterable[Fields] = ()) -> None:
-        """A new index of `documents` (about `count` of them) in the empty `folder`; `sample`, a
-        spread of the same documents read ahead, is what it may learn from before it writes
-        (Whoosh: which words are frequent), read only when needed."""
+    def build(self, folder: Path, documents: Iterable[Fields], count: int) -> None:
+        """A new index of `documents` (about `count` of them) in the empty `folder`."""
         ...
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,

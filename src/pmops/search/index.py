@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from pmops.search.backend import Backend, Fields
 
 # 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name); 6: no
-# spelling fields (a word list beside the index), pairs of frequent words, fast analysis, codec
-SCHEMA_VERSION = 6
-SAMPLE = 500  # documents a rebuild reads ahead, spread over the KB, for the backend to learn from
+# spelling fields (a word list beside the index), pairs of frequent words, fast analysis, codec;
+# 7: no pairs (phrases read positions), the analysis in pmops.search.whoosh_analysis
+SCHEMA_VERSION = 7
 MAX_QUERY_BYTES = 1024
 WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
 CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)
@@ -294,19 +294,8 @@ class Index:
                 if progress and (n % 200 == 0 or n == len(rels)):
                     progress(n, len(rels))
 
-        def sample() -> Iterator[Fields]:
-            """A spread of the documents, read ahead (the backend reads it only if it needs it)."""
-            for rel in rels[:: max(1, len(rels) // SAMPLE)]:
-                try:
-                    data = self._read(rel)
-                except DocumentError:
-                    continue
-                document = self._document(rel, data, {}, "") if data is not None else None
-                if document is not None:
-                    yield document
-
         try:
-            self.backend.build(tmp, documents(), len(rels), sample())
+            self.backend.build(tmp, documents(), len(rels))
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -1,6 +1,6 @@
 """The Whoosh backend: the index's schema, writing, rebuilding and searching with Whoosh.
 
-The one place (with whoosh_query, whoosh_pairs and whoosh_codec) that imports Whoosh, lazily:
+The one place (with whoosh_query, whoosh_analysis, whoosh_codec and whoosh_words) that imports Whoosh, lazily:
 only search and index load it. Many processes read and write one index: Whoosh's writer lock
 lets one write at a time, readers take no lock, and a read that lost its files to another
 process's merge runs again on the newer generation (`reading`).
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
     from pmops.search.whoosh_codec import Codec
 
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
-# Pairs (whoosh_pairs.PairFilter): a rebuild of PAIRS_ALL_BELOW documents or more keeps only the
-# pairs of two frequent stems, those in FREQUENT_SHARE of the documents of the sample it is
-# given; a phrase with a rarer word is checked by positions, in at most about that share of the
-# documents. Below, every pair is kept (a small KB is rebuilt quickly anyway).
-PAIRS_ALL_BELOW, FREQUENT_SHARE = 1_000, 0.05
 WORDS = "words"  # the file, in the index's folder, of the words of titles and bodies (whoosh_words)
 READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
 T = TypeVar("T")
@@ -92,14 +87,14 @@ class WhooshBackend:
         self.kinds = kinds  # each field's kind: text, date or keyword
         self._ix: FileIndex | None = None
 
-    def schema(self, frequent: frozenset[str] | None = None) -> Schema:
-        """The index's fields (`frequent`: the stems whose pairs `pairs` holds; None: every pair).
-        No spelling fields: Whoosh adds a posting for every word of every body to them, and
-        did-you-mean needs only the words (the word list, WORDS)."""
+    def schema(self) -> Schema:
+        """The index's fields. No spelling fields: Whoosh adds a posting for every word of every
+        body to them, and did-you-mean needs only the words (the word list, WORDS). No field of
+        word pairs either: a phrase is checked on the body's positions (docs/performance.md)."""
         f = load().fields
         from whoosh.analysis import StemmingAnalyzer
 
-        from pmops.search.whoosh_pairs import pair_analyzer, text_field
+        from pmops.search.whoosh_analysis import text_field
 
         stem = StemmingAnalyzer()
         columns: dict[str, Any] = {
@@ -109,8 +104,6 @@ class WhooshBackend:
             "title": text_field(stem, stored=True, field_boost=3.0),
             # The body and every text field but the title and `author`: what plain words search.
             "body": text_field(stem),
-            # Adjacent words of `body`, for phrases.
-            "pairs": text_field(pair_analyzer(frequent), phrase=False, pairs=True),
             "date": f.DATETIME(stored=True),
             "tags": f.KEYWORD(commas=True, lowercase=True, scorable=True),
             "sha": f.STORED(),  # the content hash, to tell a touched file from a changed one
@@ -188,7 +181,7 @@ class WhooshBackend:
                 for rel in [*deletes, *(fields["path"] for fields in updates)]:
                     writer.delete_by_term("path", rel, searcher=current)
             for fields in updates:
-                writer.add_document(**fields, pairs=fields["body"])
+                writer.add_document(**fields)
             if updates or deletes:
                 before_commit()
                 writer.commit()
@@ -200,9 +193,8 @@ class WhooshBackend:
             raise
         return added, len(updates) - added
 
-    def build(self, folder: Path, documents: Iterable[Fields], count: int, sample: Iterable[Fields] = ()) -> None:
-        frequent = _frequent(sample) if count >= PAIRS_ALL_BELOW else None
-        ix = load().index.create_in(str(folder), self.schema(frequent))
+    def build(self, folder: Path, documents: Iterable[Fields], count: int) -> None:
+        ix = load().index.create_in(str(folder), self.schema())
         # compound=False: separate segment files are memory-mapped when searched; a compound
         # file is copied into memory piece by piece (50 ms per search at 50k documents).
         options: dict[str, Any] = {"limitmb": 128, "compound": False, "codec": _codec()}
@@ -212,7 +204,7 @@ class WhooshBackend:
         words: set[str] = set()
         try:
             for fields in documents:
-                writer.add_document(**fields, pairs=fields["body"])
+                writer.add_document(**fields)
                 words.update(whoosh_words.of(fields))
             writer.commit()
         except BaseException:
@@ -233,20 +225,6 @@ def _codec() -> Codec:
     from pmops.search.whoosh_codec import Codec
 
     return Codec()
-
-
-def _frequent(sample: Iterable[Fields]) -> frozenset[str]:
-    """The stems in FREQUENT_SHARE of the sample's bodies: the pairs `pairs` holds."""
-    from collections import Counter
-
-    from pmops.search.whoosh_pairs import analysed
-
-    counts: Counter[str] = Counter()
-    documents = 0
-    for fields in sample:
-        counts.update(set(analysed(fields["body"])[2]))
-        documents += 1
-    return frozenset(stem for stem, n in counts.items() if n >= FREQUENT_SHARE * documents)
 
 
 def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,

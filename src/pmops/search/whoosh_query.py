@@ -1,6 +1,5 @@
-"""pmops' query language read by Whoosh's parser: date clauses, field names in any case, phrases
-read from the `pairs` field, the filters of `--type`/`--tag`/`--since`, and guards for what
-Whoosh accepts and then fails on."""
+"""pmops' query language read by Whoosh's parser: date clauses, field names in any case, the
+filters of `--type`/`--tag`/`--since`, and guards for what Whoosh accepts and then fails on."""
 
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
           archived: bool | None = False) -> tuple[Query, Query]:  # fmt: skip
-    """(the words as parsed, the query to run: phrases read from pairs, the options as filters).
+    """(the words as parsed, the query to run: the words and the options as filters).
     Archived documents (status archived) are filtered out unless `archived` is None (all) or
     True (only them), or the query asks for them (status:archived)."""
     from pmops import taxonomy
@@ -52,9 +51,6 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
         raise
     except Exception:
         raise InvalidInput("cannot understand the query", hint=QUERY_HINT) from None
-    from pmops.search.whoosh_pairs import frequent_of
-
-    parsed = phrases_as_pairs(words, frequent_of(schema["pairs"].analyzer) if "pairs" in schema else None)
     filters = []
     if doc_type:
         filters.append(wq.Term("type", doc_type.lower()))
@@ -67,7 +63,7 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
     if archived is not None and "status" in schema:
         only = wq.Term("status", ARCHIVED)
         filters.append(only if archived else wq.Not(only))
-    return words, (wq.And([parsed, *filters]) if filters else parsed)
+    return words, (wq.And([words, *filters]) if filters else words)
 
 
 def parser(schema: Schema, text: str = "") -> QueryParser:
@@ -82,22 +78,6 @@ def parser(schema: Schema, text: str = "") -> QueryParser:
     parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
     parser.add_plugin(_Guards(schema, text))
     return parser
-
-
-def phrases_as_pairs(query: Query, frequent: frozenset[str] | None = None) -> Query:
-    """Phrases in the body, read from the `pairs` field: "approval workflow" is one term there.
-    A longer phrase needs all its pairs, then the positions are checked where they all occur.
-    With `frequent` (the stems whose pairs the field holds), a pair with another word is left
-    to the positions, which are then checked in the few documents that have that word."""
-    wq = load().query
-    if isinstance(query, wq.Phrase) and query.fieldname == "body" and query.slop == 1 and len(query.words) > 1:
-        from pmops.search.whoosh_pairs import pair
-
-        terms = [wq.Term("pairs", p, boost=query.boost) for p in pair(query.words, frequent)]
-        if not terms:
-            return query
-        return terms[0] if len(terms) == 1 and len(query.words) == 2 else wq.And([*terms, query])
-    return query.apply(lambda child: phrases_as_pairs(child, frequent))
 
 
 class _BadDate(Exception):

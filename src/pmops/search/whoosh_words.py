@@ -16,7 +16,7 @@ from typing import Any
 
 def of(fields: dict[str, Any]) -> set[str]:
     """The words of a document's title and body as written, in lower case."""
-    from pmops.search.whoosh_pairs import WORD
+    from pmops.search.whoosh_analysis import WORD
 
     return set(WORD.findall(f"{fields.get('title') or ''}\n{fields['body']}".lower()))
 

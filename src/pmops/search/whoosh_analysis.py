@@ -1,0 +1,103 @@
+"""The analysis of the Whoosh index's text fields, in a module of its own: Whoosh pickles the
+schema into the index, so the classes must be importable by name, and only when Whoosh itself
+is (this module imports it).
+
+`FastPositions`: the terms Whoosh's own analysis gives (`StemmingAnalyzer`:
+its tokenizer, lower case, stop words, the Porter stemmer), computed once per text with one
+C-level regex and a dict of stems instead of a chain of generators over one token object per
+word: a full rebuild spent a quarter of its time in Whoosh's per-token Python. Anything but
+that exact analyser, or a query, goes through Whoosh's code as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from whoosh import fields, formats
+from whoosh.analysis import (
+    STOP_WORDS,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.lang.porter import stem as porter
+
+# RegexTokenizer's default expression, its group made non-capturing for re.findall.
+WORD = re.compile(r"\w+(?:\.?\w+)*")
+_STEMS: dict[str, str] = {}  # word -> stem, for every word seen (a KB has tens of thousands)
+
+
+def analysed(text: str) -> tuple[int, list[str], list[str]]:
+    """(position of the first kept word, the kept words in lower case, their stems): what
+    StemmingAnalyzer yields, stop words and one-letter words dropped, positions renumbered
+    from the first kept word on, as its StopFilter does."""
+    tokens = WORD.findall(text)
+    # Lower case token by token (as LowercaseFilter does), in one call: no token holds a space.
+    lowered = " ".join(tokens).lower().split(" ") if tokens else []
+    kept = [w for w in lowered if len(w) > 1 and w not in STOP_WORDS]
+    first = 0
+    if kept and (len(lowered[0]) < 2 or lowered[0] in STOP_WORDS):
+        first = next(i for i, w in enumerate(lowered) if len(w) > 1 and w not in STOP_WORDS)
+    stems, known = [], _STEMS
+    for word in kept:
+        stem = known.get(word)
+        if stem is None:
+            stem = known[word] = porter(word)
+        stems.append(stem)
+    return first, kept, stems
+
+
+def _standard(analyzer: Any) -> bool:
+    """Whether `analyzer` is exactly StemmingAnalyzer(), which the fast path reproduces."""
+    items = list(getattr(analyzer, "items", ()))
+    if [type(i) for i in items] != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
+        return False
+    tokenizer, _, stop, stemmer = items
+    return (tokenizer.expression.pattern == r"\w+(\.?\w+)*" and not tokenizer.gaps
+            and stop.stops == STOP_WORDS and stop.min == 2 and stop.max is None and stop.renumber
+            and stemmer.stemfn is porter and not stemmer.ignore)  # fmt: skip
+
+
+class FastPositions(formats.Positions):
+    """Positions, as Whoosh's format stores them, of the terms `analysed` gives; anything but
+    the analyser it reproduces (checked once per analyser) goes through Whoosh's own code."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        found = self._fast_terms(value, analyzer, kwargs)
+        if found is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        positions: dict[str, list[int]] = {}
+        for pos, term in found:
+            at = positions.get(term)
+            if at is None:
+                positions[term] = [pos]
+            else:
+                at.append(pos)
+        boost, encode = self.field_boost, self.encode
+        for term, at in positions.items():
+            yield term, len(at), len(at) * boost, encode(at)
+
+    def _fast_terms(self, value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Iterable[tuple[int, str]] | None:
+        if not isinstance(value, str) or kwargs.get("mode") != "index" or set(kwargs) - {"mode", "boosts", "positions"}:
+            return None
+        known = getattr(self, "_checked", None)
+        if known is None or known[0] is not analyzer:
+            known = self._checked = (analyzer, _standard(analyzer))
+        if not known[1]:
+            return None
+        first, _, stems = analysed(value)
+        return enumerate(stems, first)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_checked"}
+
+
+def text_field(analyzer: Any, **options: Any) -> fields.TEXT:
+    """A TEXT field (with positions) whose terms come from the fast path."""
+    field = fields.TEXT(analyzer=analyzer, **options)
+    field.format = FastPositions(field_boost=field.format.field_boost)
+    return field
