@@ -59,7 +59,9 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
     if spec in (None, ""):
         spec = {}
     if not isinstance(spec, dict):
-        raise ConfigError(f"{FILENAME}: '{where}' must be a mapping (kind, required, choices, help, default, refers)")
+        raise ConfigError(
+            f"{FILENAME}: '{where}' must be a mapping (kind, required, ask, choices, help, default, refers)"
+        )
     kind = spec.get("kind", "choice" if "choices" in spec else (base.kind if base else "text"))
     if kind not in doctypes.KINDS:
         raise ConfigError(f"{FILENAME}: '{where}.kind' is '{kind}', expected one of {', '.join(doctypes.KINDS)}")
@@ -73,6 +75,7 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
         base or Field(name),
         kind=kind,
         required=_bool(spec.get("required"), f"{where}.required", base.required if base else False),
+        ask=_bool(spec.get("ask"), f"{where}.ask", base.ask if base else False),
         choices=tuple(choices),
         help=str(spec.get("help", base.help if base else "")),
         default=spec.get("default", base.default if base else None),

@@ -44,6 +44,9 @@ class Field:
     initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
     staffing: bool = False  # an area where a person works (a person's, a plan's), not one with work in it
     option: str = ""  # the command-line flag that gives it, when not --NAME (--link for links)
+    # A common optional field: when a create on a terminal asks for a missing required field,
+    # it asks for this one too (Enter skips it). Never asked off a terminal, never required.
+    ask: bool = False
 
     @property
     def flag(self) -> str:
@@ -173,6 +176,7 @@ ID = Field("id", "text", required=True, help="unique id, made by pmops")
 TITLE = Field("title", "text", required=True, help="a short, specific title")
 TAGS = Field("tags", "tags", help="tags from taxonomy.yaml", option="--tag")
 LINKS = Field("links", "refs", help="ids of related documents", option="--link")
+ASKED_TAGS = replace(TAGS, ask=True)  # where a new document is usually tagged
 
 INSIGHT = DocType(
     name="insight",
@@ -200,11 +204,11 @@ INSIGHT = DocType(
             ),
             help="where it came from",
         ),
-        Field("customer", help="the customer or account (no personal data)"),
+        Field("customer", help="the customer or account (no personal data)", ask=True),
         # Choices with no list: any value, matched exactly; a KB narrows them in pmops.yaml.
-        Field("segment", "choice", help="customer segment, e.g. enterprise"),
-        Field("area", "choice", help="product area it concerns"),
-        TAGS,
+        Field("segment", "choice", help="customer segment, e.g. enterprise", ask=True),
+        Field("area", "choice", help="product area it concerns", ask=True),
+        ASKED_TAGS,
         Field("quote", "longtext", help="the customer's words, verbatim"),
         Field("author", default="author", help="who captured it"),
         Field(
@@ -234,12 +238,12 @@ PROCESS = DocType(
         TITLE,
         Field("kind", "choice", required=True, choices=PROCESS_KINDS, help="which proven template it follows"),
         Field("owner", required=True, default="author", help="who keeps it alive (default: you)"),
-        Field("cadence", "choice", choices=CADENCES, help="how often it runs"),
+        Field("cadence", "choice", choices=CADENCES, help="how often it runs", ask=True),
         Field("status", "choice", choices=("draft", "active", "retired"), default="active"),
         Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
         Field("last_reviewed", "date", default="today", help="when someone last checked it still matches reality"),
         Field("review_every_days", "int", default="config:review_every_days", help="days between reviews"),
-        TAGS,
+        ASKED_TAGS,
         LINKS,
     ),
     sections=("Purpose", "Roles", "Steps", "Inputs", "Outputs"),
@@ -302,10 +306,12 @@ DECISION = DocType(
             initial=("proposed", "accepted"),
             help="where it stands",
         ),
-        Field("deciders", "list", help="who decided"),
-        Field("area", "choice", help="product area it concerns"),
-        TAGS,
-        Field("evidence", "refs", refers="insight", evidence=True, help="ids of the insights that justify it"),
+        Field("deciders", "list", help="who decided", ask=True),
+        Field("area", "choice", help="product area it concerns", ask=True),
+        ASKED_TAGS,
+        Field(
+            "evidence", "refs", refers="insight", evidence=True, help="ids of the insights that justify it", ask=True
+        ),
         Field("supersedes", "refs", refers="decision", help="ids of the decisions it replaces"),
         Field("superseded_by", "refs", refers="decision", help="ids of the decisions that replace it"),
         Field("review_date", "date", help="when to check it still holds"),
@@ -331,9 +337,9 @@ PERSON = DocType(
         ID,
         Field("name", required=True, help="full name"),
         Field("role", "choice", required=True, choices=ROLES, default="pm"),
-        Field("area", "choice", help="product area", staffing=True),
-        Field("start", "date", help="first day in the team"),
-        Field("manager", refers="person", help="their manager's name"),
+        Field("area", "choice", help="product area", staffing=True, ask=True),
+        Field("start", "date", help="first day in the team", ask=True),
+        Field("manager", refers="person", help="their manager's name", ask=True),
         Field("status", "choice", choices=("active", "left"), default="active"),
         TAGS,
         LINKS,
@@ -355,9 +361,9 @@ ONBOARDING = DocType(
         TITLE,
         Field("person", "ref", required=True, refers="person", help="the person being onboarded"),
         Field("start", "date", required=True),
-        Field("area", "choice", help="the product area they join", staffing=True),
-        Field("buddy", refers="person", help="a peer who answers the everyday questions"),
-        Field("manager", refers="person", help="their manager"),
+        Field("area", "choice", help="the product area they join", staffing=True, ask=True),
+        Field("buddy", refers="person", help="a peer who answers the everyday questions", ask=True),
+        Field("manager", refers="person", help="their manager", ask=True),
         Field("status", "choice", choices=("active", "complete"), default="active"),
         Field("day30_completed", "date", help="when the Week 1 and Day 30 steps were all done"),
         Field("completed", "date", help="when the last step was done"),
@@ -393,9 +399,11 @@ TOOL = DocType(
         Field("name", required=True),
         Field("category", "choice", required=True, choices=TOOL_CATEGORIES, help="what kind of tool it is"),
         Field(
-            "job", help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap"
+            "job",
+            help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap",
+            ask=True,
         ),
-        Field("owner", help="who administers it"),
+        Field("owner", help="who administers it", ask=True),
         Field(
             "status",
             "choice",
@@ -403,7 +411,7 @@ TOOL = DocType(
             default="evaluating",
             help="where it stands",
         ),
-        Field("cost", "number", help="cost per year"),
+        Field("cost", "number", help="cost per year", ask=True),
         Field("seats", "int"),
         Field("renewal", "date", help="next renewal date"),
         Field("integrates_with", "refs", refers="tool", help="ids of the tools it exchanges data with"),
@@ -434,12 +442,18 @@ METRIC = DocType(
         Field("owner", required=True),
         Field("unit", required=True, help="%, users, EUR, days …"),
         Field("source", help="where the numbers come from"),
-        Field("target", "number"),
+        Field("target", "number", help="the value to reach", ask=True),
         Field("direction", "choice", choices=("up", "down"), default="up", help="which way is good"),
         Field(
-            "cadence", "choice", choices=METRIC_CADENCES, help="how often a value is recorded (a later one is stale)"
+            "cadence",
+            "choice",
+            choices=METRIC_CADENCES,
+            help="how often a value is recorded (a later one is stale)",
+            ask=True,
         ),
-        Field("parent", "ref", refers="metric", help="the metric above it in the tree (the north star has none)"),
+        Field(
+            "parent", "ref", refers="metric", help="the metric above it in the tree (the north star has none)", ask=True
+        ),
         Field("area", "choice"),
         TAGS,
         LINKS,

@@ -31,13 +31,20 @@ class InvalidInput(PmopsError):
 
 
 class MissingField(InvalidInput):
-    """A required field was not given and could not be asked for."""
+    """A required field was not given and could not be asked for.
 
-    def __init__(self, field: str, doctype: str) -> None:
-        super().__init__(
-            f"missing required field '{field}' for {doctype}",
-            hint=f"pass --{field.replace('_', '-')} (or run on a terminal to be asked)",
-        )
+    `given_as` names it as the command line gives it (--title, TITLE, owner=VALUE): the error
+    then names that; `about` says what it holds (its help, its choices)."""
+
+    def __init__(self, field: str, doctype: str, *, given_as: str | None = None, about: str = "") -> None:
+        if given_as:
+            said = f" ({about})" if about else ""
+            super().__init__(f"{given_as} is required{said}", hint="give it, or run on a terminal to be asked")
+        else:
+            super().__init__(
+                f"missing required field '{field}' for {doctype}",
+                hint=f"pass --{field.replace('_', '-')} (or run on a terminal to be asked)",
+            )
         self.field = field
 
 

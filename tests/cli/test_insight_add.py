@@ -61,7 +61,7 @@ def test_missing_field_from_a_real_process_without_a_tty(kb: Path) -> None:
     done = subprocess.run([PMOPS, "insight", "add", "--title", "x"], cwd=kb, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)  # fmt: skip
     assert done.returncode == 2
-    assert done.stderr.splitlines()[0] == "error: missing required field 'source' for insight"
+    assert done.stderr.splitlines()[0].startswith("error: --source is required (where it came from: interview,")
     assert done.stdout == ""
 
 

@@ -1,55 +1,13 @@
-"""Prompts on a real terminal; a failure in the middle of a write leaves nothing behind."""
+"""A failure in the middle of a write leaves nothing behind (prompts: test_prompts.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import pty
-import select
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from pmops import store
-from tests.conftest import PMOPS, commit_count, git
-
-
-def _read_until(fd: int, marker: bytes, timeout: float = 20) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while marker not in seen:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never saw {marker!r}; got {seen!r}")
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    return seen
-
-
-def test_missing_required_fields_are_asked_for_on_a_terminal(kb: Path) -> None:
-    main, child = pty.openpty()
-    proc = subprocess.Popen([PMOPS, "insight", "add", "--json"], cwd=kb, stdin=child, stdout=subprocess.PIPE,
-                            stderr=child, close_fds=True)  # fmt: skip
-    os.close(child)
-    try:
-        _read_until(main, b"title")
-        os.write(main, b"Asked on a terminal\r")
-        _read_until(main, b"source")
-        os.write(main, b"interview\r")
-        out, _ = proc.communicate(timeout=30)
-    finally:
-        os.close(main)
-    assert proc.returncode == 0
-    created = json.loads(out)
-    assert "title: Asked on a terminal" in (kb / created["path"]).read_text()
+from tests.conftest import commit_count, git
 
 
 def test_a_failed_second_write_removes_the_first_and_commits_nothing(

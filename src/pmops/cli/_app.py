@@ -24,15 +24,18 @@ class PmopsGroup(TyperGroup):
             if _debug(ctx):
                 raise
             _report(exc.message, exc.hint)
+            _answers(ctx)
             raise typer.Exit(exc.exit_code) from None
         except OSError as exc:
             if _debug(ctx):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             _report(f"{where}{exc.strerror or exc}", "nothing more was written; run with --debug for details")
+            _answers(ctx)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _report("interrupted", None)
+            _answers(ctx)
             raise typer.Exit(130) from None
 
 
@@ -45,6 +48,19 @@ def _report(message: str, hint: str | None) -> None:
     err.print(f"[bold red]error:[/bold red] {_shared.safe(message)}", soft_wrap=True)
     if hint:
         err.print(f"[yellow]hint:[/yellow] {_shared.safe(hint)}", soft_wrap=True)
+
+
+def _answers(ctx: typer.Context) -> None:
+    """What a prompt was answered, as the command line that gives it: typed answers are never lost."""
+    answers = _shared.state(ctx).answers
+    if answers:
+        import shlex
+        import sys
+
+        again = shlex.join(["pmops", *sys.argv[1:], *answers])
+        _shared.console(stderr=True).print(
+            f"[dim]your answers, to run it again:[/dim] {_shared.safe(again)}", soft_wrap=True
+        )
 
 
 def _version(value: bool) -> None:

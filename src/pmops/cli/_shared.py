@@ -1,4 +1,4 @@
-"""What every command shares: the KB option, consoles, JSON output, prompts, safe text."""
+"""What every command shares: the KB option, consoles, JSON output, safe text (prompts: _prompts.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pmops.errors import InvalidInput, MissingField
+from pmops.errors import InvalidInput
 from pmops.text import either
 
 if TYPE_CHECKING:
@@ -32,11 +32,18 @@ class State:
 
     kb_path: str | None = None
     debug: bool = False
+    # Words a prompt's answers add to the command line: if the command still fails, or is
+    # stopped, the error handler shows the command that gives them (what was typed is not lost).
+    answers: list[str] = field(default_factory=list)
+    _kb: KnowledgeBase | None = None
 
     def kb(self) -> KnowledgeBase:
-        from pmops.kb import KnowledgeBase
+        """The KB this command works on, opened once."""
+        if self._kb is None:
+            from pmops.kb import KnowledgeBase
 
-        return KnowledgeBase.open(self.kb_path)
+            self._kb = KnowledgeBase.open(self.kb_path)
+        return self._kb
 
 
 def state(ctx: typer.Context) -> State:
@@ -76,17 +83,6 @@ def note(message: str) -> None:
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
-
-
-def ask_missing(doctype: DocType, values: dict[str, Any]) -> None:
-    """Ask for required fields that were not given, on a terminal only; else exit 2 naming one."""
-    for fld in doctype.required:
-        if fld.name == "id" or fld.default or values.get(fld.name) not in (None, "", []):
-            continue
-        if not is_interactive():
-            raise MissingField(fld.name, doctype.name)
-        label = fld.name + (f" ({', '.join(fld.choices)})" if fld.choices else "")
-        values[fld.name] = typer.prompt(label, err=True)
 
 
 def read_body(body: str | None, body_file: Path | None) -> str | None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import DECISION
@@ -63,7 +63,7 @@ def add(
     kb = _shared.state(ctx).kb()
     values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date}  # fmt: skip
-    _shared.ask_missing(kb.doctype("decision"), values)
+    _prompts.ask_missing(ctx, kb.doctype("decision"), values, only=values, flags={"deciders": "--decider"})
     from pmops import decisions
 
     sections = decisions.adr_sections(context, option or [], consequences)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt
 from pmops.cli.render import common
 from pmops.errors import InvalidInput
@@ -59,7 +59,7 @@ def new(
     values = {doctype.title_field: title, **creating.values_from(doctype, pairs or [])}
     if tag:
         values["tags"] = [*values.get("tags", []), *tag]
-    _shared.ask_missing(doctype, values)
+    _prompts.ask_missing(ctx, doctype, values, pairs=True, new_tags=new_tag)
     text = _shared.read_body(body, body_file)
     created = kb.create(
         type_name, values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import research as render
@@ -73,7 +73,7 @@ def add(
         "area": area, "tags": tag or [], "quote": quote, "author": author, "sentiment": sentiment,
         "confidence": confidence, "links": link or [],
     }  # fmt: skip
-    _shared.ask_missing(doctype, values)
+    _prompts.ask_missing(ctx, doctype, values, new_tags=new_tag)
     text = _shared.read_body(body, body_file)
     created = kb.create(
         "insight", values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None

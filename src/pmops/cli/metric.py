@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import tools as render
@@ -20,7 +20,7 @@ app = typer.Typer(
 @app.command()
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric's name.")],
+    name: Annotated[str | None, typer.Argument(metavar="NAME", help="The metric's name (asked on a terminal).")] = None,
     definition: Annotated[str | None, typer.Option("--definition", help=about(METRIC, "definition"))] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Who owns it.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
@@ -45,7 +45,7 @@ def add(
     kb = _shared.state(ctx).kb()
     values = {"name": name, "definition": definition, "owner": owner, "unit": unit, "target": target,
               "direction": direction, "cadence": cadence, "parent": parent, "source": source, "area": area}  # fmt: skip
-    _shared.ask_missing(kb.doctype("metric"), values)
+    _prompts.ask_missing(ctx, kb.doctype("metric"), values, only=values, flags={"name": "NAME"})
     common.created(kb.create("metric", values, commit=False if no_commit else None), json_out)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
 from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
@@ -20,7 +20,9 @@ app = typer.Typer(
 def new_pm(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The new PM's full name.")],
-    start: Annotated[str, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day.")],
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day (asked on a terminal).")
+    ] = None,
     area: Annotated[str | None, typer.Option("--area", help=about(ONBOARDING, "area"))] = None,
     buddy: Annotated[str | None, typer.Option("--buddy", help=about(ONBOARDING, "buddy"))] = None,
     manager: Annotated[str | None, typer.Option("--manager", help=about(ONBOARDING, "manager"))] = None,
@@ -36,9 +38,11 @@ def new_pm(
     from pmops import onboarding
 
     kb = _shared.state(ctx).kb()
-    day = _shared.parse_date_option(start, "--start")
-    plan, sha = onboarding.new_pm(kb, name, day, area=area, buddy=buddy, manager=manager,
-                                  commit=False if no_commit else None)  # fmt: skip
+    values = {"start": start, "area": area, "buddy": buddy, "manager": manager}
+    _prompts.ask_missing(ctx, kb.doctype("onboarding"), values, only=values)
+    day = _shared.parse_date_option(values["start"], "--start")
+    plan, sha = onboarding.new_pm(kb, name, day, area=values["area"], buddy=values["buddy"],
+                                  manager=values["manager"], commit=False if no_commit else None)  # fmt: skip
     if json_out:
         _shared.print_json({"id": plan.id, "path": plan.path, "person": plan.values.get("person")})
         return

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, TodayOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import PROCESS
@@ -19,7 +19,9 @@ app = typer.Typer(
 @app.command()
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="The process's name.")],
+    title: Annotated[
+        str | None, typer.Argument(metavar="TITLE", help="The process's name (asked on a terminal).")
+    ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help=about(PROCESS, "kind"))] = None,
     owner: Annotated[str | None, typer.Option("--owner", help=about(PROCESS, "owner"))] = None,
     cadence: Annotated[
@@ -37,7 +39,7 @@ def new(
     """
     kb = _shared.state(ctx).kb()
     values = {"title": title, "kind": kind, "owner": owner, "cadence": cadence, "tags": tag or []}
-    _shared.ask_missing(kb.doctype("process"), values)
+    _prompts.ask_missing(ctx, kb.doctype("process"), values, only=values, flags={"title": "TITLE"})
     common.created(kb.create("process", values, commit=False if no_commit else None), json_out)
 
 

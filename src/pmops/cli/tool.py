@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import tools as render
@@ -20,7 +20,7 @@ app = typer.Typer(
 @app.command()
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tool's name.")],
+    name: Annotated[str | None, typer.Argument(metavar="NAME", help="The tool's name (asked on a terminal).")] = None,
     category: Annotated[str | None, typer.Option("--category", help=about(TOOL, "category"))] = None,
     job: Annotated[
         str | None,
@@ -49,7 +49,7 @@ def add(
     kb = _shared.state(ctx).kb()
     values = {"name": name, "category": category, "job": job, "owner": owner, "status": status, "cost": cost, "seats": seats,
               "renewal": renewal, "integrates_with": integrates_with or []}  # fmt: skip
-    _shared.ask_missing(kb.doctype("tool"), values)
+    _prompts.ask_missing(ctx, kb.doctype("tool"), values, only=values, flags={"name": "NAME"})
     common.created(kb.create("tool", values, commit=False if no_commit else None), json_out)
 
 

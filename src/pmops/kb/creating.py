@@ -59,11 +59,9 @@ def prepare(
     today = today or dt.date.today()
     notes: list[str] = []
     fields = dict(values)
-    variant_defaults = doctype.variant(fields).defaults
     for fld in doctype.fields:
-        default = variant_defaults.get(fld.name) or fld.default
-        if _empty(fields.get(fld.name)) and default:
-            fields[fld.name] = _default(kb, default, today)
+        if _empty(fields.get(fld.name)) and (default := default_value(kb, doctype, fld, values, today)):
+            fields[fld.name] = default
     for fld in doctype.required:
         if fld.name != "id" and _empty(fields.get(fld.name)):
             raise MissingField(fld.name, doctype.name)
@@ -101,6 +99,29 @@ def convert(
     if fld.kind == "tags":
         return _resolve_tags(kb, value, new_tags)
     return value, [], []
+
+
+def check_one(
+    kb: KnowledgeBase, doctype: DocType, fld: Field, raw: Any, *, new_tags: bool = False, today: dt.date | None = None
+) -> tuple[Any, list[str]]:
+    """One field of a new document checked alone, as create will check it: its kind, choices and
+    dates (`convert`), the documents it names, the choices a new document may start with, a
+    title its type has already. (the value, notes for the user); what a prompt checks each
+    answer with, so an answer it accepts is not refused when the document is created."""
+    value, notes, _ = convert(kb, fld, raw, today=today or dt.date.today(), new_tags=new_tags)
+    if fld.kind in ("ref", "refs"):
+        resolve_references(kb, fld, raw)
+    _check_initial(doctype, fld, value)
+    if fld.name == doctype.title_field:
+        _check_title(kb, doctype, value)
+    return value, notes
+
+
+def default_value(kb: KnowledgeBase, doctype: DocType, fld: Field, values: dict[str, Any], today: dt.date) -> str:
+    """The value create gives a field left empty ("" when none): its variant's default (a
+    process's cadence by kind), else its own."""
+    spec = doctype.variant(values).defaults.get(fld.name) or fld.default
+    return _default(kb, spec, today) if spec else ""
 
 
 def _default(kb: KnowledgeBase, spec: str, today: dt.date) -> str:
@@ -228,12 +249,20 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
         if fld.kind in ("ref", "refs") and not _empty(given):
             values[fld.name] = resolve_references(kb, fld, given)
     for fld in doctype.fields:
-        if fld.initial and values.get(fld.name) is not None and values[fld.name] not in fld.initial:
-            raise InvalidInput(f"{_option(fld)}: a new {doctype.name} is {either(fld.initial)}")
-    title = str(values.get(doctype.title_field) or "").strip()
+        _check_initial(doctype, fld, values.get(fld.name))
+    _check_title(kb, doctype, values.get(doctype.title_field))
+    return values
+
+
+def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
+    if fld.initial and value is not None and value not in fld.initial:
+        raise InvalidInput(f"{_option(fld)}: a new {doctype.name} is {either(fld.initial)}")
+
+
+def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any) -> None:
+    title = str(given or "").strip()
     if doctype.unique_titles and title and kb.named(doctype.name, title):
         raise Conflict(f"{a(doctype.name)} named '{title}' {doctype.duplicate}")
-    return values
 
 
 def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:

@@ -1,0 +1,241 @@
+"""Prompts on a real terminal (a pty): the registry's fields asked, wrong answers asked again with
+the reason, what was typed never lost; off a terminal nothing is asked (exit 2 naming the option)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pty
+import select
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PMOPS, commit_count, git, merge_conflict
+
+
+class Terminal:
+    """pmops run on a pty of its own (its controlling terminal: Ctrl-C is a signal), driven by a test."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        self.seen = b""
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: exec pmops, never return into pytest
+            try:
+                os.chdir(cwd)
+                os.environ.update(COLUMNS="200", NO_COLOR="1")
+                os.execv(PMOPS, [PMOPS, *args])
+            finally:
+                os._exit(127)
+        self.pid, self.fd = pid, fd
+        self.code: int | None = None
+
+    def expect(self, marker: str, timeout: float = 30) -> str:
+        """Everything shown up to `marker` (which is consumed)."""
+        want = marker.encode()
+        deadline = time.monotonic() + timeout
+        while want not in self.seen:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {marker!r}; got {self.seen.decode(errors='replace')!r}")
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.seen += chunk
+        before, _, self.seen = self.seen.partition(want)
+        return before.decode(errors="replace")
+
+    def answer(self, marker: str, text: str) -> str:
+        shown = self.expect(marker)
+        os.write(self.fd, text.encode() + b"\r")
+        return shown
+
+    def finish(self, timeout: float = 30) -> tuple[int, str]:
+        """The exit code and what was shown after the last answer."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                self.seen += chunk
+                if chunk:
+                    continue
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                os.close(self.fd)
+                self.code = os.waitstatus_to_exitcode(status)
+                return self.code, self.seen.decode(errors="replace")
+        raise AssertionError(f"pmops did not finish; shown: {self.seen.decode(errors='replace')!r}")
+
+
+@pytest.fixture
+def terminal(kb: Path):
+    """Runs pmops on a terminal in the KB; one still running when the test ends is killed."""
+    started: list[Terminal] = []
+
+    def start(*args: str) -> tuple[Path, Terminal]:
+        started.append(Terminal(kb, *args))
+        return kb, started[-1]
+
+    yield start
+    for term in started:
+        if term.code is None:  # not finished: the test failed while it waited for an answer
+            os.kill(term.pid, 9)
+            os.waitpid(term.pid, 0)
+            os.close(term.fd)
+
+
+def _guide_type(kb: Path, fields: str = "") -> None:
+    """A type of the KB's own (pmops.yaml) whose owner is required, committed."""
+    config = kb / "pmops.yaml"
+    config.write_text(config.read_text() + "  guide:\n    fields:\n      owner: {required: true}\n" + fields)
+    git(kb, "commit", "-qam", "a guide type")
+
+
+def _created(kb: Path, folder: str) -> list[Path]:
+    return sorted((kb / folder).glob("*.md"))
+
+
+def test_wrong_answers_are_asked_again_with_the_reason_and_nothing_typed_is_lost(terminal) -> None:
+    kb, term = terminal("insight", "add")
+    term.answer("title — a short, specific title: ", "Export is hidden")
+    term.answer(f"date — when it was heard or seen [{dt.date.today()}]: ", "")
+    asked = term.answer("social, other: ", "intervew")
+    assert "source — where it came from: interview, survey, support-ticket" in asked  # its choices listed
+    term.expect("'intervew' is not one of them; did you mean 'interview'?")
+    term.answer("[interview]: ", "")  # Enter takes what it meant
+    term.answer("customer (optional) — the customer or account (no personal data): ", "Acme Corp")
+    term.answer("segment (optional)", "")
+    term.answer("area (optional)", "")
+    term.answer("comma-separated: ", "pricng, prices, data export, nonsense")
+    shown = term.answer("comma-separated [pricing, data-export]: ", "")  # good ones kept, the one it meant offered
+    assert "tag 'prices': synonym of 'pricing'" in shown
+    assert "unknown tag 'pricng'; did you mean 'pricing'?" in shown
+    assert "unknown tag 'nonsense'" in shown
+    code, shown = term.finish()
+    assert code == 0, shown
+    [path] = _created(kb, "insights")
+    text = path.read_text()
+    assert "title: Export is hidden" in text and "source: interview" in text and "customer: Acme Corp" in text
+    assert "tags: [pricing, data-export]" in text
+    assert commit_count(kb) == 2 and git(kb, "status", "--porcelain") == ""
+
+
+def test_a_choice_is_taken_from_its_first_letters_and_a_default_from_enter(terminal) -> None:
+    kb, term = terminal("process", "new", "Weekly planning", "--json")
+    term.answer("launch-checklist, custom: ", "s")  # sprint-planning, the only one
+    term.answer("owner — who keeps it alive (default: you) [Test PM]: ", "")
+    term.answer("per-launch, ad-hoc [biweekly]: ", "")  # the default of the kind answered
+    term.answer("tags (optional)", "")
+    code, shown = term.finish()
+    assert code == 0, shown
+    text = _created(kb, "processes")[0].read_text()
+    assert "kind: sprint-planning" in text and "owner: Test PM" in text and "cadence: biweekly" in text
+
+
+def test_an_ambiguous_choice_a_bad_date_and_a_taken_name_are_asked_again(terminal, pmops) -> None:
+    kb, term = terminal("tool", "add")
+    pmops("tool", "add", "Amplitude", "--category", "analytics")
+    term.answer("name: ", "Amplitude")
+    term.expect("a tool named 'Amplitude' is already in the registry")
+    term.answer("name: ", "Mixpanel")
+    term.answer("documentation, other: ", "d")
+    term.expect("'d' could be design or documentation")
+    term.answer("documentation, other: ", "res")  # research, the only one
+    term.answer("job (optional)", "")
+    term.answer("owner (optional)", "")
+    term.answer("cost (optional)", "")
+    code, shown = term.finish()
+    assert code == 0, shown
+    kb, term = terminal("onboard", "new-pm", "Dana Reyes")
+    term.answer("start: ", "05/11/2026")
+    term.expect("'05/11/2026' is ambiguous")
+    term.answer("start: ", "2 Jan 2027")  # dates as people write them
+    term.answer("area (optional)", "")
+    term.answer("buddy (optional)", "")
+    term.answer("manager (optional)", "")
+    code, shown = term.finish()
+    assert code == 0, shown
+    assert "start: 2027-01-02" in _created(kb, "onboarding")[0].read_text()
+
+
+def test_ctrl_c_at_a_prompt_writes_nothing_and_shows_what_was_typed(terminal) -> None:
+    kb, term = terminal("decision", "add")
+    term.answer("title", "Ship it")
+    term.answer("date", "")
+    term.answer("deciders (optional)", "Ada Brooks, Theo Park")
+    term.expect("area (optional)")
+    os.write(term.fd, b"\x03")
+    code, shown = term.finish()
+    assert code == 130
+    assert "interrupted: nothing was written" in shown
+    assert "pmops decision add --title 'Ship it' --decider 'Ada Brooks' --decider 'Theo Park'" in shown
+    assert _created(kb, "decisions") == [] and commit_count(kb) == 1
+
+
+def test_a_create_that_fails_after_the_prompts_shows_the_answers_to_run_it_again(kb: Path, terminal) -> None:
+    merge_conflict(kb)
+    before = commit_count(kb)
+    _, term = terminal("metric", "add", "--unit", "users")
+    term.answer("name: ", "Weekly approvers")
+    term.answer("definition", "Users who approved at least once in the week")
+    term.answer("owner", "Theo Park")
+    term.answer("target (optional)", "5000")
+    term.answer("cadence (optional)", "weekly")
+    term.answer("parent (optional)", "")
+    code, shown = term.finish()
+    assert code == 1 and "merge" in shown
+    assert (
+        "pmops metric add --unit users 'Weekly approvers' --definition 'Users who approved at least once in the week'"
+        " --owner 'Theo Park' --target 5000 --cadence weekly" in shown
+    )
+    assert commit_count(kb) == before and _created(kb, "metrics") == []
+
+
+def test_a_kb_type_asks_its_required_and_its_ask_fields(kb: Path, terminal) -> None:
+    _guide_type(kb, "      audience: {ask: true, choices: [pm, design], help: who reads it}\n")
+    _, term = terminal("new", "guide", "Interviews", "--json")
+    term.answer("owner: ", "Maya Chen")
+    term.answer("audience (optional) — who reads it: pm, design: ", "design")
+    code, shown = term.finish()
+    assert code == 0, shown
+    created = json.loads(shown[shown.index("{") :])
+    assert "audience: design" in (kb / created["path"]).read_text()
+
+
+CREATES = [
+    (("insight", "add", "--source", "interview"), "--title is required (a short, specific title)", "insights"),
+    (("insight", "add", "--title", "t"), "--source is required (where it came from: interview, survey", "insights"),
+    (("decision", "add"), "--title is required", "decisions"),
+    (("process", "new", "Triage"), "--kind is required (which proven template it follows: prioritization", "processes"),
+    (("process", "new", "--kind", "custom"), "TITLE is required", "processes"),
+    (("tool", "add", "--category", "analytics"), "NAME is required", "tools"),
+    (("tool", "add", "Amplitude"), "--category is required", "tools"),
+    (("metric", "add", "Activation", "--owner", "Ada", "--unit", "%"), "--definition is required", "metrics"),
+    (("onboard", "new-pm", "Dana Reyes"), "--start is required", "onboarding"),
+    (("new", "guide", "Interviews"), "owner=VALUE is required", "guides"),
+]
+
+
+@pytest.mark.parametrize(("args", "said", "folder"), CREATES, ids=[" ".join(c[0][:2]) for c in CREATES])
+def test_off_a_terminal_a_missing_field_is_exit_2_naming_the_option_and_nothing_is_written(
+    pmops, kb: Path, args: tuple[str, ...], said: str, folder: str
+) -> None:
+    _guide_type(kb)
+    before = commit_count(kb)
+    result = pmops(*args, code=2)
+    first, hint = result.stderr.splitlines()[:2]
+    assert first.startswith(f"error: {said}"), result.stderr
+    assert hint == "hint: give it, or run on a terminal to be asked"
+    assert result.stdout == ""
+    assert not (kb / folder).exists() or list((kb / folder).glob("*.md")) == []
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
