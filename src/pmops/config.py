@@ -97,7 +97,7 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
     """The built-in types, with a KB's extra fields applied and its own types added."""
     registry = {t.name: t for t in doctypes.BUILTIN}
     if types_spec in (None, ""):
-        return {name: doctypes.with_archived(doctype) for name, doctype in registry.items()}
+        return {name: doctypes.with_archived(doctype) for name, doctype in _shared_choices(registry).items()}
     if not isinstance(types_spec, dict):
         raise ConfigError(f"{FILENAME}: 'types' must map type names to their settings")
     for name, spec in types_spec.items():
@@ -144,7 +144,23 @@ def build_registry(types_spec: Any) -> dict[str, DocType]:
                     f"{FILENAME}: 'types.{doctype.name}.fields.{fld.name}.refers' is '{fld.refers}', not a type",
                     hint=f"types: {', '.join(registry)}",
                 )
-    return {name: doctypes.with_archived(doctype) for name, doctype in registry.items()}
+    return {name: doctypes.with_archived(doctype) for name, doctype in _shared_choices(registry).items()}
+
+
+def _shared_choices(registry: dict[str, DocType]) -> dict[str, DocType]:
+    """Fields whose choices are another type's field's (`Field.choices_of`: a customer's segment
+    is an insight's), given them, unless the KB gave the field choices of its own."""
+    shared = {}
+    for name, doctype in registry.items():
+        extra = {}
+        for fld in doctype.fields:
+            if fld.choices_of and not fld.choices:
+                type_name, _, field_name = fld.choices_of.partition(".")
+                source = registry[type_name].field(field_name) if type_name in registry else None
+                if source is not None and source.choices:
+                    extra[fld.name] = replace(fld, choices=source.choices)
+        shared[name] = doctype.with_fields(extra) if extra else doctype
+    return shared
 
 
 # What `lint.rules` in pmops.yaml may set for a rule; read by `pmops lint`, which knows the rule ids.

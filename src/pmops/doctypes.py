@@ -9,19 +9,22 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pmops import dates
+from pmops import amounts, dates
 
 # Field kinds and what they hold once read:
 #   text, longtext        str (longtext is multi-line, e.g. a quote)
 #   choice                str, one of Field.choices (any value while there are none)
 #   date                  datetime.date (ISO-8601 in the file; read as people write dates)
 #   int, number           int / float
+#   money                 int / float, read as people write amounts ($120,000, 120k, 1.2M; pmops.amounts)
 #   bool                  bool
 #   tags                  list[str], normalised and checked against the taxonomy
 #   list                  list[str]
 #   ref / refs            a document id / a list of them
 #   scores                dict[str, float], criterion → score (a tool's evaluation)
-KINDS = ("text", "longtext", "choice", "date", "int", "number", "bool", "tags", "list", "ref", "refs", "scores")
+KINDS = (
+    "text", "longtext", "choice", "date", "int", "number", "money", "bool", "tags", "list", "ref", "refs", "scores",
+)  # fmt: skip
 LIST_KINDS = ("tags", "list", "refs")
 
 
@@ -47,6 +50,11 @@ class Field:
     # A common optional field: when a create on a terminal asks for a missing required field,
     # it asks for this one too (Enter skips it). Never asked off a terminal, never required.
     ask: bool = False
+    # "type.field": its choices are that field's (as the KB narrows them), unless the KB gives it its own.
+    choices_of: str | None = None
+    # The reference field (a text field with `refers`) whose document holds this same field: lint
+    # flags a value that differs from that document's (an insight's segment against its customer's).
+    agrees_with: str | None = None
 
     @property
     def flag(self) -> str:
@@ -83,6 +91,8 @@ class Field:
             return int(raw)
         if self.kind == "number":
             return float(raw)
+        if self.kind == "money":
+            return amounts.parse(raw)
         if self.kind == "bool":
             lowered = raw.lower()
             if lowered in ("true", "yes", "on"):
@@ -127,6 +137,9 @@ class DocType:
     drafts: tuple[str, ...] = ()  # statuses of a document not decided yet: what it cites may be newer than it
     listing: str = ""  # the command listing its documents with their ids (default: pmops list NAME)
     made_by: str = ""  # the command that makes its documents, when `pmops new` cannot (a run copies its process)
+    aliases: str | None = (
+        None  # the list field of the other names its documents go by (a customer's), matched as titles are
+    )
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -204,9 +217,9 @@ INSIGHT = DocType(
             ),
             help="where it came from",
         ),
-        Field("customer", help="the customer or account (no personal data)", ask=True),
+        Field("customer", refers="customer", help="the customer or account (no personal data)", ask=True),
         # Choices with no list: any value, matched exactly; a KB narrows them in pmops.yaml.
-        Field("segment", "choice", help="customer segment, e.g. enterprise", ask=True),
+        Field("segment", "choice", agrees_with="customer", help="customer segment, e.g. enterprise", ask=True),
         Field("area", "choice", help="product area it concerns", ask=True),
         ASKED_TAGS,
         Field("quote", "longtext", help="the customer's words, verbatim"),
@@ -466,7 +479,34 @@ METRIC = DocType(
     listing="pmops metric list",
 )
 
-BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC)
+CUSTOMER = DocType(
+    name="customer",
+    plural="customers",
+    folder="customers",
+    prefix="cus",
+    description="A customer account: segment, plan, ARR, renewal, account owner, and the other names insights use for it.",
+    fields=(
+        ID,
+        Field("name", required=True, help="the account's name, as the CRM has it"),
+        Field("aliases", "list", help="other names insights use for it (ACME, Acme Europe)"),
+        Field("segment", "choice", choices_of="insight.segment", help="customer segment (the insights' choices)"),
+        Field("plan", help="the plan they are on"),
+        Field("arr", "money", help="annual recurring revenue, e.g. 120000, $120,000, 120k or 1.2M"),
+        Field("renewal", "date", help="the next renewal date"),
+        Field("owner", refers="person", help="the account owner (a person's name)"),
+        TAGS,
+        LINKS,
+    ),
+    template="customer.md.j2",
+    title_field="name",
+    summary=("arr", "renewal", "segment", "owner", "plan"),
+    unique_titles=True,
+    duplicate="is already in the register",
+    listing="pmops customer list",
+    aliases="aliases",
+)
+
+BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC, CUSTOMER)
 
 # The status of a document kept for the record (`pmops archive`): hidden from listings, search
 # and reports unless asked for (--all, --archived). Every writable type can take it.

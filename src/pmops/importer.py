@@ -1,13 +1,14 @@
-"""Bulk import of insights from a CSV export (a survey tool, a support desk, a spreadsheet).
+"""Bulk import from a CSV export: insights (a survey tool, a support desk, a spreadsheet) or
+customers (a CRM's accounts) — one engine, told the target type.
 
 (Over 400 lines: reading messy CSVs, mapping columns, checking each row and writing the
 batch are one transaction whose parts share the row numbers a user is shown.)
 
-Columns map onto fields (automatically for common headers, or with --map);
-each row is validated like `insight add`; a row that fails — a bad or ambiguous
+Columns map onto fields (automatically for common headers of the target type, or with
+--map); each row is validated like `insight add` (`customer add`); a row that fails — a bad or ambiguous
 date, more or fewer cells than the header has columns — is reported by its
 number and nothing of it is written; personal data (what lint flags) is
-redacted before anything is written unless the user keeps it; each row has a
+redacted in insights before anything is written unless the user keeps it; each row has a
 stable source key, so importing the same file again adds nothing; and the
 whole import is one commit. Nothing a cell said is moved to another field or
 dropped without a word.
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
 
 KEY_FIELD = "source_key"  # front-matter field holding each imported row's stable key
-SPECIAL = ("body", "key")  # mapping targets that are not insight fields
-# Header words (normalised) → field; the first match wins.
+SPECIAL = ("body", "key")  # mapping targets that are not fields of the type
+# Header words (normalised) → an insight's field; the first match wins.
 AUTO = {
     "title": ("title", "summary", "subject", "headline", "insight"),
     "date": ("date", "created", "created at", "submitted", "submitted at", "timestamp", "created date"),
@@ -51,8 +52,35 @@ AUTO = {
     "confidence": ("confidence",),
     "key": ("id", "key", "ticket", "ticket id", "response id", "external id", "row id"),
 }
-_SPLIT = re.compile(r"[;,|]")
+# A CRM export's headers (Salesforce, HubSpot, a spreadsheet) → a customer's field.
+CUSTOMER_AUTO = {
+    "name": ("name", "account name", "account", "company", "company name", "customer", "customer name",
+             "organisation", "organization", "client"),
+    "aliases": ("aliases", "alias", "also known as", "aka", "other names", "dba", "trading name"),
+    "segment": ("segment", "customer segment", "market segment", "tier"),
+    "plan": ("plan", "subscription", "subscription plan", "product plan", "edition", "package"),
+    "arr": ("arr", "annual recurring revenue", "arr usd", "arr (usd)", "arr (eur)", "annual revenue", "acv",
+            "annual contract value"),
+    "renewal": ("renewal", "renewal date", "next renewal", "next renewal date", "contract end", "contract end date"),
+    "owner": ("owner", "account owner", "account manager", "csm", "customer success manager", "account executive"),
+    "tags": ("tags", "labels"),
+    "key": ("id", "account id", "record id", "crm id", "external id", "salesforce id", "hubspot id", "company id"),
+}  # fmt: skip
+_SPLIT = re.compile(r"[;,|]")  # tags and ids: "pricing, ux"
+_SPLIT_NAMES = re.compile(r"[;|]")  # other lists (aliases): a comma belongs to a name ("Acme, Inc.")
 TEXT = ("title", "quote", "body")  # an insight needs one of these from its row
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the engine knows of a type it imports: its common headers, and the fields whose text a
+    row must have one of (an insight's words; the longest free text is the quote when none is mapped)."""
+
+    headers: dict[str, tuple[str, ...]]
+    text: tuple[str, ...] = ()
+
+
+TARGETS = {"insight": Target(AUTO, TEXT), "customer": Target(CUSTOMER_AUTO)}
 PROSE_CHARS = 25  # mean length from which a column of sentences is free text
 
 
@@ -142,8 +170,13 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text.strip().casefold())
 
 
-def mapping_for(headers: list[str], explicit: list[str], fields: set[str]) -> tuple[dict[str, str], list[str]]:
-    """Columns → fields: `--map COLUMN=FIELD` first, then common header names."""
+def mapping_for(
+    headers: list[str], explicit: list[str], fields: set[str], type_name: str = "insight"
+) -> tuple[dict[str, str], list[str]]:
+    """Columns → fields: `--map COLUMN=FIELD` first, then the type's common header names, then a
+    header that is a field's name."""
+    from pmops.text import a
+
     mapping: dict[str, str] = {}
     by_key = {_header_key(h): h for h in headers}
     for spec in explicit:
@@ -153,14 +186,16 @@ def mapping_for(headers: list[str], explicit: list[str], fields: set[str]) -> tu
             raise InvalidInput(f"--map {spec}: write COLUMN=FIELD")
         if target not in fields and target not in SPECIAL:
             raise InvalidInput(
-                f"--map {spec}: '{target}' is not an insight field",
+                f"--map {spec}: '{target}' is not {a(type_name)} field",
                 hint=f"fields: {', '.join(sorted(fields | set(SPECIAL)))}",
             )
         actual = column if column in headers else by_key.get(_header_key(column))
         if actual is None:
             raise InvalidInput(f"--map {spec}: no column '{column}' in the file", hint=f"columns: {', '.join(headers)}")
         mapping[actual] = target
-    for target, names in AUTO.items():
+    known = TARGETS.get(type_name, Target({})).headers
+    automatic = {**known, **{f: (f.replace("_", " "),) for f in sorted(fields) if f not in known}}
+    for target, names in automatic.items():
         if target in mapping.values():
             continue
         for name in names:
@@ -305,10 +340,13 @@ def _ragged_problem(row: Row, width: int, delimiter: str) -> str:
 
 
 def _row_values(
-    row: Row, mapping: dict[str, str], defaults: dict[str, Any], date_fields: set[str], date_format: str | None
+    row: Row, mapping: dict[str, str], defaults: dict[str, Any], doctype: DocType, date_format: str | None
 ) -> tuple[dict[str, Any], str]:
-    """The row's fields and body, as its cells say; a date that cannot be read raises ValueError."""
+    """The row's fields and body, as its cells say; a date that cannot be read raises ValueError.
+    A choice written in another case or spacing ("Mid Market") is the choice it spells."""
     values: dict[str, Any] = dict(defaults)
+    date_fields = {f.name for f in doctype.fields if f.kind == "date"}
+    lists = {f.name for f in doctype.fields if f.is_list} | {"tags", "links"}
     body = ""
     for column, target in mapping.items():
         cell = row.cells.get(column, "")
@@ -316,8 +354,10 @@ def _row_values(
             continue
         if target == "body":
             body = cell
-        elif target in ("tags", "links"):
-            values[target] = [t.strip() for t in _SPLIT.split(cell) if t.strip()]
+        elif target in lists:
+            listed = doctype.field(target)
+            split = _SPLIT_NAMES if listed is not None and listed.kind == "list" else _SPLIT
+            values[target] = [t.strip() for t in split.split(cell) if t.strip()]
         elif target in date_fields:
             try:
                 values[target] = dates.parse(cell, date_format)
@@ -326,8 +366,19 @@ def _row_values(
             except ValueError as exc:
                 raise ValueError(f"{target}: {exc}") from None
         else:
-            values[target] = cell
+            fld = doctype.field(target)
+            values[target] = _choice(cell, fld.choices) if fld is not None and fld.kind == "choice" else cell
     return values, body
+
+
+def _choice(cell: str, choices: tuple[str, ...]) -> str:
+    spelt = {re.sub(r"[\s_\-]+", "-", c.casefold()): c for c in choices}
+    return spelt.get(re.sub(r"[\s_\-]+", "-", cell.casefold()), cell)
+
+
+def _name_key(name: object) -> str:
+    """A title as `kb.named` compares them (a unique-titled type's names): spaces and case folded."""
+    return " ".join(str(name).split()).casefold()
 
 
 def import_csv(
@@ -335,6 +386,7 @@ def import_csv(
     path: Path,
     maps: list[str],
     *,
+    target: str = "insight",
     defaults: dict[str, Any] | None = None,
     extra_tags: list[str] | None = None,
     new_tags: bool = False,
@@ -345,7 +397,7 @@ def import_csv(
     commit: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Imported:
-    """Import the rows of a CSV file as insights (see the module's docstring).
+    """Import the rows of a CSV file as documents of the `target` type (see the module's docstring).
 
     `date_format` (DMY, MDY, YMD or a strptime pattern) reads dates of numbers only;
     `allow_ragged` imports rows with more cells than columns (the extra ones dropped and
@@ -358,14 +410,16 @@ def import_csv(
             date_format = dates.check_format(date_format)
         except ValueError as exc:
             raise InvalidInput(f"--date-format: {exc}") from None
-    doctype = kb.doctype("insight")
+    doctype = kb.doctype(target)
+    if not doctype.writable or doctype.made_by:
+        raise InvalidInput(f"pmops does not import {doctype.plural}")
+    spec = TARGETS.get(doctype.name, Target({}))
     fields = {f.name for f in doctype.fields} - {"id"}
-    date_fields = {f.name for f in doctype.fields if f.kind == "date"}
     table = read_csv(path)
     headers, rows = table.headers, table.rows
-    mapping, ignored = mapping_for(headers, maps, fields)
+    mapping, ignored = mapping_for(headers, maps, fields, doctype.name)
     guessed = None
-    if not any(target in mapping.values() for target in TEXT):  # a survey's question as a header
+    if spec.text and not any(t in mapping.values() for t in spec.text):  # a survey's question as a header
         guessed = free_text_column(ignored, [row.cells for row in rows])
         if guessed is None:
             raise InvalidInput(f"{path.name}: no column holds the insights' text",
@@ -374,10 +428,11 @@ def import_csv(
         ignored.remove(guessed)
     given = {*mapping.values(), *(defaults or {})}
     for fld in doctype.required:
-        if fld.name not in ("id", "title") and fld.name not in given and not fld.default:
+        derived = fld.name == doctype.title_field and spec.text  # an insight's title, from its text
+        if fld.name != "id" and not derived and fld.name not in given and not fld.default:
             # Said once for the file, not once per row.
             also = " or give every row one with --source" if fld.name == "source" else ""
-            raise InvalidInput(f"{path.name}: no column gives the insights' {fld.name}",
+            raise InvalidInput(f"{path.name}: no column gives the {doctype.plural}' {fld.name}",
                                hint=f"map one with --map COLUMN={fld.name}{also}; columns: {', '.join(headers)}")  # fmt: skip
     result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run)
     # What is imported already is read under the write lock the write takes again: an import of
@@ -389,6 +444,7 @@ def import_csv(
         result.recovered = len(unfinished)
         taken = kb.existing_ids(doctype)
         changes, added_tags, seen = [], [], set(known)
+        names = _names(kb, doctype)  # a unique-titled type's names (and aliases) -> the row or file holding it
         if new_tags:  # the unfinished import's new tags never reached the taxonomy
             unknown = (
                 kb.taxonomy.resolve(str(t), allow_new=True)
@@ -408,17 +464,30 @@ def import_csv(
                 result.failed.append(RowProblem(number, _ragged_problem(row, len(headers), table.delimiter)))
                 continue
             try:
-                values, body = _row_values(row, mapping, defaults or {}, date_fields, date_format)
+                values, body = _row_values(row, mapping, defaults or {}, doctype, date_format)
             except ValueError as exc:
                 result.failed.append(RowProblem(number, str(exc)))
                 continue
-            values["tags"] = [*(values.get("tags") or []), *(extra_tags or [])]
-            try:
-                values, body, found = pii.redact_document(values, body, keep=keep_pii)
-            except InvalidInput as exc:  # a card number, with --keep-pii
-                result.failed.append(RowProblem(number, exc.message))
-                continue
-            if not values.get("title"):
+            if doctype.unique_titles and values.get(doctype.title_field):
+                title = _name_key(values[doctype.title_field])
+                if title in names:
+                    if isinstance(names[title], int):  # an earlier row of this file
+                        result.failed.append(RowProblem(number, f"{doctype.title_field} '{values[doctype.title_field]}' "
+                                                        f"is also row {names[title]}'s: {doctype.plural} have one each"))  # fmt: skip
+                    else:
+                        result.existing += 1  # in the KB already (added by hand, or by another file)
+                    continue
+                names[title] = number
+            if doctype.field("tags") is not None:
+                values["tags"] = [*(values.get("tags") or []), *(extra_tags or [])]
+            found = []
+            if doctype.pii:
+                try:
+                    values, body, found = pii.redact_document(values, body, keep=keep_pii)
+                except InvalidInput as exc:  # a card number, with --keep-pii
+                    result.failed.append(RowProblem(number, exc.message))
+                    continue
+            if spec.text and not values.get("title"):
                 basis = values.get("quote") or body
                 if basis:
                     values["title"] = _title_from(basis)
@@ -448,8 +517,22 @@ def import_csv(
             return result
         if added_tags:
             changes.append(kb.taxonomy_change(added_tags))
-        message = f"pmops: import {count(len(result.added) + len(unfinished), 'insight')} from {path.name}"
+        message = f"pmops: import {count(len(result.added) + len(unfinished), doctype.name)} from {path.name}"
         if unfinished:
             message += f" ({len(unfinished)} written by an earlier import that did not finish)"
         result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)
         return result
+
+
+def _names(kb: KnowledgeBase, doctype: DocType) -> dict[str, int | str]:
+    """The names a unique-titled type's documents have (titles and aliases, as `kb.named` compares
+    them), each with its file; rows of the import add theirs with their row number."""
+    if not doctype.unique_titles:
+        return {}
+    names: dict[str, int | str] = {}
+    for record in kb.records(doctype):
+        aliases = record.values.get(doctype.aliases) if doctype.aliases else None
+        for name in [record.values.get(doctype.title_field), *(aliases or [])]:
+            if name:
+                names.setdefault(_name_key(name), record.path)
+    return names

@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "pmops"
 # Each module's layer: a module imports modules of its own layer or below, never above.
 # docs/architecture.md lists the same layers, in the same order.
 LAYERS: dict[int, tuple[str, ...]] = {
-    0: ("errors", "text", "dates", "ids", "customers", "bodies", "similarity", "processes", "detached",
+    0: ("errors", "text", "dates", "amounts", "ids", "customers", "bodies", "similarity", "processes", "detached",
         "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
         "search.whoosh_codec", "search.whoosh_words",
         "reports", "reports.parts"),
@@ -25,7 +25,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
         "search.whoosh_backend", "search.whoosh_query"),
     3: ("search.index",),
     4: ("kb", "kb.tree", "kb.records", "kb.transaction", "kb.creating"),
-    5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "stack", "importer",
+    5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "accounts", "stack", "importer",
         "links", "scaffold", "search.client", "lifecycle", "editing"),
     6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing"),
     7: ("", "__main__", "cli"),  # the public API (pmops), the command line: above everything

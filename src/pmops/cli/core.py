@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmops.cli import _shared
 from pmops.cli._shared import JsonOpt
 from pmops.cli.render import documents as render
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
 
 
 def init(
@@ -52,24 +55,37 @@ def show(
 ) -> None:
     """Show one document of any type: its fields and its text.
 
+    A decision's page sums up its evidence; a customer's lists its insights, their
+    themes and the decisions that cite them.
+
     Example:
 
         pmops show ins-261126
     """
     kb = _shared.state(ctx).kb()
-    record = kb.find(ref)
-    evidence = None
+    show_record(kb, kb.find(ref), json_out)
+
+
+def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
+    """`show`'s page of one document (`customer show` prints the same)."""
+    evidence = account = None
     if any(f.evidence for f in record.doctype.fields):
         from pmops import decisions
 
         evidence = decisions.evidence(kb, record)
+    if record.type == "customer":
+        from pmops import accounts
+
+        account = accounts.account(kb, record)
     if json_out:
         data = record.to_json(body=True)
         if evidence is not None:
             data["evidence_summary"] = evidence.to_json()
+        if account is not None:
+            data.update(account.to_json())
         _shared.print_json(data)
     else:
-        render.document(record, evidence)
+        render.document(record, evidence, account)
 
 
 def links(

@@ -9,13 +9,14 @@ from pmops.cli.render.common import value_text
 from pmops.text import count
 
 if TYPE_CHECKING:
+    from pmops.accounts import Account
     from pmops.decisions import Evidence
     from pmops.kb import Record
     from pmops.links import Graph
     from pmops.lint import Report
 
 
-def document(record: Record, evidence: Evidence | None = None) -> None:
+def document(record: Record, evidence: Evidence | None = None, account: Account | None = None) -> None:
     from rich.markdown import Markdown
     from rich.table import Table
 
@@ -34,6 +35,8 @@ def document(record: Record, evidence: Evidence | None = None) -> None:
     out.print(fields)
     if evidence is not None:
         _evidence(evidence)
+    if account is not None:
+        _account(account)
     if record.doc.body.strip():
         out.print()
         out.print(Markdown(plain(record.doc.body)))
@@ -78,6 +81,33 @@ def _evidence(evidence: Evidence) -> None:
     out.print(grid)
     for ref in evidence.missing:
         out.print(f"[red]missing:[/red] {safe(ref)}")
+
+
+def _account(account: Account) -> None:
+    """A customer's insights, the themes they raise, and the decisions that cite them."""
+    from rich.table import Table
+
+    out = console()
+    out.print()
+    if not account.insights:
+        out.print("[dim]No insight names this customer or its aliases.[/dim]")
+        return
+    out.print(f"[bold]Insights[/bold]: {count(len(account.insights), 'insight')}")
+    grid = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for column in ("id", "title", "date", "segment"):
+        grid.add_column(column, overflow="fold")
+    for r in account.insights:
+        grid.add_row(safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("date", "segment")))
+    out.print(grid)
+    themes = ", ".join(f"{safe(t)} ({n})" for t, n in account.themes.items())
+    out.print(f"[bold]Themes[/bold]: {themes or '[dim]none[/dim]'}", soft_wrap=True)
+    if not account.decisions:
+        out.print("[bold]Decisions[/bold]: [dim]none cites these insights[/dim]")
+        return
+    out.print("[bold]Decisions[/bold] citing these insights:")
+    for decision, (title, state, cited) in account.decisions.items():
+        out.print(f"  [cyan]{safe(decision)}[/cyan] {safe(title)} [dim]({safe(state)}; cites {safe(', '.join(cited))})[/dim]",
+                  soft_wrap=True)  # fmt: skip
 
 
 def link_graph(graph: Graph) -> None:

@@ -1,0 +1,200 @@
+"""The customer register: each customer's record (ARR, segment, plan, renewal, owner, aliases),
+found by its name or any alias, as `customers.key` reads names ("ACME Inc." is "Acme").
+
+`register(kb)` reads the register once; `Register.get(name)` gives a name's record (or None),
+`Register.closest(name)` the name it was probably meant to be. `customer(kb, name)` is the one
+call for a single name. `account(kb, record)` is what `pmops show` adds to a customer's page:
+the insights naming it, their themes, and the decisions that cite them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pmops import customers
+from pmops.errors import NotFound
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
+TYPE = "customer"
+RENEWAL_WINDOW = dt.timedelta(days=90)  # "renewals due": today and the 89 days after it… see renews_within
+CLOSE = 0.8  # how alike (difflib's ratio of the keys) a name must be to be offered as the one meant
+
+
+@dataclass(frozen=True)
+class Customer:
+    """One customer's record in the register."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    segment: str | None = None
+    plan: str | None = None
+    arr: int | float | None = None  # annual recurring revenue, in the KB's one currency
+    renewal: dt.date | None = None
+    owner: str | None = None  # the account owner, a person's name
+    path: str = ""
+    archived: bool = False  # kept for the record (a customer who left): its names are still known
+
+    @classmethod
+    def of(cls, record: Record) -> Customer:
+        from pmops.kb.records import is_archived
+
+        values = record.values
+        arr = values.get("arr")
+        renewal = values.get("renewal")
+        return cls(
+            id=record.id or record.path,
+            name=record.title,
+            aliases=tuple(str(a) for a in values.get("aliases") or []),
+            segment=_text(values.get("segment")),
+            plan=_text(values.get("plan")),
+            arr=arr if isinstance(arr, (int, float)) and not isinstance(arr, bool) else None,
+            renewal=renewal if isinstance(renewal, dt.date) else None,
+            owner=_text(values.get("owner")),
+            path=record.path,
+            archived=is_archived(record),
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def renews_within(self, today: dt.date, window: dt.timedelta = RENEWAL_WINDOW) -> bool:
+        """Whether its renewal falls in the window from today: today and the next 89 days for 90."""
+        return self.renewal is not None and today <= self.renewal < today + window
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "aliases": list(self.aliases), "segment": self.segment,
+            "plan": self.plan, "arr": self.arr, "renewal": self.renewal.isoformat() if self.renewal else None,
+            "owner": self.owner, "path": self.path,
+        }  # fmt: skip
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+class Register:
+    """The customers of a KB, by every name they go by (keys of `customers.key`)."""
+
+    def __init__(self, records: list[Customer]) -> None:
+        self.customers = records
+        self._by_key: dict[str, Customer] = {}
+        self.clashes: list[tuple[str, Customer, Customer]] = []  # (name, first, second): one name, two customers
+        for record in records:
+            for name in record.names:
+                key = customers.key(name)
+                if key is None:
+                    continue
+                first = self._by_key.setdefault(key, record)
+                if first is not record:
+                    self.clashes.append((name, first, record))
+
+    def __len__(self) -> int:
+        return len(self.customers)
+
+    def __bool__(self) -> bool:
+        return bool(self.customers)
+
+    def __iter__(self) -> Iterator[Customer]:
+        return iter(self.customers)
+
+    def get(self, name: object) -> Customer | None:
+        """The customer a name (or alias) stands for, any spelling `customers.key` folds; else None."""
+        key = customers.key(name)
+        return self._by_key.get(key) if key else None
+
+    def closest(self, name: object) -> str | None:
+        """The register's name (or alias) most like one it does not know, when one is close enough."""
+        key = customers.key(name)
+        if not key:
+            return None
+        found = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=CLOSE)
+        if not found:
+            return None
+        record = self._by_key[found[0]]
+        return next((n for n in record.names if customers.key(n) == found[0]), record.name)
+
+    def renewals(self, today: dt.date, window: dt.timedelta = RENEWAL_WINDOW) -> list[Customer]:
+        """Live customers renewing in the window from today, soonest first."""
+        due = [c for c in self.customers if not c.archived and c.renews_within(today, window)]
+        return sorted(due, key=lambda c: (c.renewal, c.name.casefold()))
+
+
+def register(kb: KnowledgeBase) -> Register:
+    """The KB's customer register, archived customers included (their names are still theirs)."""
+    doctype = kb.doctype(TYPE)
+    return Register([Customer.of(r) for r in sorted(kb.select(doctype, archived=None), key=lambda r: r.path)])
+
+
+def customer(kb: KnowledgeBase, name: str) -> Customer:
+    """The record of the customer a name or alias stands for; NotFound offers the close match."""
+    known = register(kb)
+    found = known.get(name)
+    if found is None:
+        close = known.closest(name)
+        raise NotFound(
+            f"no customer named '{name}' in the register",
+            hint=f"did you mean '{close}'?" if close else "'pmops customer list' shows the register",
+        )
+    return found
+
+
+@dataclass
+class Account:
+    """What `pmops show` adds to a customer's page: its insights, their themes, the decisions citing them."""
+
+    customer: Customer
+    insights: list = field(default_factory=list)  # kb.Record, newest first
+    themes: dict[str, int] = field(default_factory=dict)  # theme tag -> its insights from this customer
+    decisions: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # id -> (title, state, ids cited)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "insights": [{"id": r.id, "title": r.title, "date": _iso(r.values.get("date")),
+                          "segment": r.values.get("segment"), "tags": r.values.get("tags") or []}
+                         for r in self.insights],
+            "themes": [{"theme": t, "insights": n} for t, n in self.themes.items()],
+            "decisions": [{"id": d, "title": title, "state": state, "evidence": cited}
+                          for d, (title, state, cited) in self.decisions.items()],
+        }  # fmt: skip
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def account(kb: KnowledgeBase, record: Record) -> Account:
+    """A customer's insights (named by its name or an alias), their theme tags (most insights
+    first), and every decision citing one of them as evidence, with its state."""
+    from pmops import research
+
+    this = Customer.of(record)
+    known = register(kb)
+    found = Account(this)
+    for insight in kb.select(kb.doctype("insight")):
+        match = known.get(insight.values.get("customer"))
+        if match is not None and match.id == this.id:
+            found.insights.append(insight)
+    vocabulary = kb.taxonomy
+    signals = vocabulary.signals()
+    counted: dict[str, int] = {}
+    for insight in found.insights:
+        for tag in dict.fromkeys(vocabulary.canonical(t) for t in insight.values.get("tags") or []):
+            if tag not in signals:
+                counted[tag] = counted.get(tag, 0) + 1
+    found.themes = dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
+    ids = {r.id for r in found.insights}
+    cites = [f.name for f in kb.doctype("decision").fields if f.evidence]
+    for decision in kb.select(kb.doctype("decision")):
+        cited = [str(ref) for name in cites for ref in decision.values.get(name) or [] if str(ref) in ids]
+        if cited and decision.id:
+            found.decisions[decision.id] = (decision.title, research.decision_state(decision), cited)
+    return found

@@ -1,0 +1,49 @@
+"""Amounts of money as people write them: 120000, $120,000, 120k, 1.2M, EUR 45 000.
+
+A CRM export and a person at a terminal write ARR many ways; the file keeps one plain
+number. A currency sign or code is read and dropped (a KB counts in one currency); commas
+group thousands only in groups of three (1,200 is 1200; 1,5 is refused, not guessed).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+EXAMPLE = "120000, $120,000, 120k or 1.2M"
+_CURRENCY = r"(?:[$€£¥]|usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk)"
+_AMOUNT = re.compile(
+    rf"^{_CURRENCY}?\s*(?P<number>\d{{1,3}}(?:[, _\u00a0\u202f]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    rf"(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)?\s*{_CURRENCY}?$",
+    re.IGNORECASE,
+)
+_SCALES = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+
+
+def parse(text: str) -> int | float:
+    """The amount a person wrote, as a number: an int when whole (120k → 120000), else rounded to cents.
+
+    ValueError says what was wrong: a negative amount, or text that is not an amount.
+    """
+    written = " ".join(str(text).split())
+    if written.startswith("-") or (written.startswith("(") and written.endswith(")")):
+        raise ValueError(f"'{written}' is negative: an amount of money here is never below 0")
+    match = _AMOUNT.match(written)
+    if not match:
+        raise ValueError(f"'{written}' is not an amount (write e.g. {EXAMPLE})")
+    number = float(re.sub(r"[, _\u00a0\u202f]", "", match["number"]))
+    value = number * _SCALES.get((match["scale"] or "").lower(), 1)
+    if not math.isfinite(value):
+        raise ValueError(f"'{written}' is too large")
+    value = round(value, 2)
+    return int(value) if value.is_integer() else value

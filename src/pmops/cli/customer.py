@@ -1,0 +1,165 @@
+"""`pmops customer …`: the customer register (ARR, segment, plan, renewal, owner, aliases) and its CRM import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli.render import common
+from pmops.doctypes import CUSTOMER
+
+app = typer.Typer(
+    help="Customers: the register insights are matched against (ARR, segment, renewals), imported from a CRM.",
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The account's name, as the CRM has it.")],
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", metavar="NAME", help="Another name insights use for it (repeatable)."),
+    ] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help=about(CUSTOMER, "segment"))] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help=about(CUSTOMER, "plan"))] = None,
+    arr: Annotated[str | None, typer.Option("--arr", metavar="AMOUNT", help=about(CUSTOMER, "arr"))] = None,
+    renewal: Annotated[
+        str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(CUSTOMER, "renewal"))
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help=about(CUSTOMER, "owner"))] = None,
+    tag: TagOpt = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add a customer to the register; insights naming it (or an alias) are matched to it.
+
+    Example:
+
+        pmops customer add "Atlas Freight" --alias "Atlas" --segment enterprise --plan Scale \\
+            --arr '$240,000' --renewal 2027-02-01 --owner "Jonas Weber"
+    """
+    kb = _shared.state(ctx).kb()
+    values = {"name": name, "aliases": alias or [], "segment": segment, "plan": plan, "arr": arr,
+              "renewal": renewal, "owner": owner, "tags": tag or []}  # fmt: skip
+    common.created(kb.create("customer", values, commit=False if no_commit else None), json_out)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the register, largest ARR first, with segment, plan, ARR, renewal and owner.
+
+    Example:
+
+        pmops customer list --segment enterprise
+    """
+    kb = _shared.state(ctx).kb()
+    doctype = kb.doctype("customer")
+    chosen = kb.select(doctype, {"segment": segment}, archived=_shared.archived_option(all_, archived))
+    records = sorted(chosen, key=lambda r: (-(_arr(r.values.get("arr"))), r.title.casefold()))
+    common.listing(records, doctype.summary, json_out)
+
+
+def _arr(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else -1.0
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="NAME", help="A customer's name or alias, or its id.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show a customer: its record, its insights, their themes and the decisions that cite them.
+
+    Example:
+
+        pmops customer show "Atlas Freight"
+    """
+    from pmops import accounts
+    from pmops.cli import core
+    from pmops.errors import NotFound
+
+    kb = _shared.state(ctx).kb()
+    try:
+        record = kb.find(accounts.customer(kb, ref).path)
+    except NotFound as by_name:
+        try:
+            record = kb.find_as(ref, "customer")
+        except NotFound:
+            raise by_name from None
+    core.show_record(kb, record, json_out)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    csv_file: Annotated[
+        Path, typer.Argument(metavar="FILE.csv", help="A CRM export (comma, semicolon or tab separated, UTF-8).")
+    ],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help="Map a column to a field (repeatable); common CRM headers (Account Name, ARR, Renewal Date …) map themselves.",
+        ),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            metavar="DMY|MDY|YMD|PATTERN",
+            help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.",
+        ),
+    ] = None,
+    allow_ragged: Annotated[
+        bool,
+        typer.Option(
+            "--allow-ragged",
+            help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).",
+        ),
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import customers from a CRM export, one commit for the whole file; importing it again adds nothing.
+
+    The same engine as `pmops insight import`: rows that fail (a bad ARR, a bad or
+    ambiguous date, a segment that is not one of the choices, more or fewer cells than
+    the header has columns) are reported by their spreadsheet row (the header is row
+    1) and nothing of them is written. ARR is read as people write it ($120,000, 120k,
+    1.2M). A customer already in the register (its account id, or its name) is not
+    added again. Exit 1 when some rows failed.
+
+    Example:
+
+        pmops customer import crm-accounts.csv --map "Account Manager=owner"
+    """
+    from pmops import importer
+    from pmops.cli.render import research as render
+
+    kb = _shared.state(ctx).kb()
+    with common.rebuild_progress() as progress:
+        result = importer.import_csv(
+            kb, csv_file, map_ or [], target="customer", date_format=date_format, allow_ragged=allow_ragged,
+            dry_run=dry_run, commit=False if no_commit else None, progress=progress,
+        )  # fmt: skip
+    if json_out:
+        _shared.print_json(result.to_json())
+    else:
+        render.import_result(result)
+    if result.failed:
+        raise typer.Exit(1)

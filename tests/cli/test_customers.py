@@ -1,0 +1,176 @@
+"""The customer register: add, list, show (by name or alias), the CRM import, the register's library API."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit_count, git
+
+
+@pytest.fixture
+def crm_kb(kb: Path) -> Path:
+    """A KB whose insights' segments are narrowed: a customer's segment takes the same choices."""
+    settings = kb / "pmops.yaml"
+    commented = "# segment: {choices: [smb, mid-market, enterprise]}"
+    assert commented in settings.read_text()
+    settings.write_text(settings.read_text().replace(commented, commented[2:]))
+    git(kb, "commit", "-qam", "segments")
+    return kb
+
+
+def _json(pmops, *args: str, code: int = 0):
+    return json.loads(pmops(*args, "--json", code=code).stdout)
+
+
+def test_add_list_show_a_customer(pmops, crm_kb: Path) -> None:
+    added = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "Atlas", "--alias", "AF Logistics",
+                  "--segment", "enterprise", "--plan", "Scale", "--arr", "$240,000", "--renewal", "1 Feb 2027",
+                  "--owner", "Jonas Weber")  # fmt: skip
+    _json(pmops, "customer", "add", "Verde Foods", "--segment", "smb", "--arr", "18k")
+    _json(pmops, "customer", "add", "Cobalt Labs", "--segment", "mid-market", "--arr", "1.2M")
+    text = (crm_kb / added["path"]).read_text()
+    assert "arr: 240000\n" in text and "renewal: 2027-02-01\n" in text and "aliases: [Atlas, AF Logistics]" in text
+    listed = _json(pmops, "customer", "list")
+    assert [(c["name"], c["arr"]) for c in listed] == [
+        ("Cobalt Labs", 1200000), ("Atlas Freight", 240000), ("Verde Foods", 18000)
+    ]  # fmt: skip
+    assert [c["name"] for c in _json(pmops, "customer", "list", "--segment", "smb")] == ["Verde Foods"]
+    assert {c["name"] for c in _json(pmops, "list", "customer")} == {"Cobalt Labs", "Atlas Freight", "Verde Foods"}
+    for ref in ("Atlas Freight", "atlas", "AF LOGISTICS Ltd.", added["id"]):
+        shown = _json(pmops, "customer", "show", ref)
+        assert (shown["id"], shown["segment"], shown["owner"]) == (added["id"], "enterprise", "Jonas Weber")
+    out = pmops("customer", "list").stdout
+    assert "Atlas Freight" in out and "240000" in out and "2027-02-01" in out
+
+
+def test_bad_customers_are_refused_with_one_line_and_nothing_written(pmops, crm_kb: Path) -> None:
+    pmops("customer", "add", "Atlas Freight", "--arr", "240k")
+    before = commit_count(crm_kb)
+    for args, code, message in [
+        (("--arr", "12x"), 2, "error: arr: '12x' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
+        (("--arr", "-5000"), 2, "is negative"),
+        (("--arr", "1,5"), 2, "'1,5' is not an amount"),
+        (("--segment", "galactic"), 2, "segment: 'galactic' is not one of: smb, mid-market, enterprise"),
+        (("--renewal", "05/11/2027"), 2, "ambiguous"),
+    ]:
+        result = pmops("customer", "add", "Nova", *args, code=code)
+        assert result.stderr.startswith(message.split("…")[0]) or message in result.stderr, result.stderr
+    taken = pmops("customer", "add", "atlas  FREIGHT", code=1).stderr
+    assert "a customer named 'atlas  FREIGHT' is already in the register" in taken
+    missing = pmops("customer", "show", "Atlas Fraight", code=1).stderr
+    assert "no customer named 'Atlas Fraight'" in missing and "did you mean 'Atlas Freight'?" in missing
+    assert commit_count(crm_kb) == before and not list((crm_kb / "customers").glob("*nova*"))
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [("120000", 120000), ("$120,000", 120000), ("120k", 120000), ("1.2M", 1200000), ("EUR 45 000", 45000),
+     ("€1.5m", 1500000), ("99.95", 99.95), ("2 bn", 2000000000), ("  $ 7,500.50 ", 7500.5)],
+)  # fmt: skip
+def test_amounts_as_people_write_them(written: str, amount: float) -> None:
+    from pmops import amounts
+
+    assert amounts.parse(written) == amount
+
+
+def test_the_register_api_gives_a_names_record(pmops, crm_kb: Path) -> None:
+    from pmops import accounts
+    from pmops.errors import NotFound
+    from pmops.kb import KnowledgeBase
+
+    pmops("customer", "add", "Quarry & Co", "--alias", "Quarry Bookkeeping", "--segment", "smb", "--arr", "36k",
+          "--renewal", "2027-01-10", "--plan", "Starter", "--owner", "Sam Lee")  # fmt: skip
+    kb = KnowledgeBase(crm_kb)
+    record = accounts.customer(kb, "QUARRY AND CO.")
+    assert (record.name, record.aliases, record.segment, record.plan, record.arr, record.renewal, record.owner) == (
+        "Quarry & Co", ("Quarry Bookkeeping",), "smb", "Starter", 36000, dt.date(2027, 1, 10), "Sam Lee"
+    )  # fmt: skip
+    register = accounts.register(kb)
+    assert register.get("quarry bookkeeping ltd") == record and register.get("Initech") is None
+    assert register.closest("Quary & Co") == "Quarry & Co"
+    # The next 90 days are today and the 89 after it: 2027-01-10 is 90 days after 2026-10-12.
+    assert [c.name for c in register.renewals(dt.date(2026, 10, 12))] == []
+    assert [c.name for c in register.renewals(dt.date(2026, 10, 13))] == ["Quarry & Co"]
+    assert [c.name for c in register.renewals(dt.date(2027, 1, 10))] == ["Quarry & Co"]  # renewing today
+    assert [c.name for c in register.renewals(dt.date(2027, 1, 11))] == []  # renewed (or lost) yesterday
+    with pytest.raises(NotFound):
+        accounts.customer(kb, "Initech")
+
+
+CRM_HEADER = ["Account ID", "Account Name", "Segment", "Plan", "ARR", "Renewal Date", "Account Owner", "Aliases"]
+CRM_ROWS = [
+    ["A-1", "Bluebird Logistics", "Mid-Market", "Growth", "$120,000", "2027-01-15", "Dana Kim", "Bluebird"],
+    ["A-2", "Cobalt Labs", "mid market", "Growth", "95k", "15 Mar 2027", "Dana Kim", ""],
+    ["A-3", "Verde Foods", "SMB", "Starter", "lots", "2027-02-01", "Sam Lee", ""],  # row 4: a bad ARR
+    ["A-4", "Lumen Health", "Enterprise", "Scale", "1.2M", "2027-01-05", "Jonas Weber", "Lumen; Lumen Health, Inc."],
+    ["A-5", "Riverbend Credit Union", "mid-market", "Growth", "80000", "2027-05-01", "Dana Kim", "Riverbend", "x"],
+    ["A-6", "Orchard Analytics", "mid-market"],  # row 7: ragged, too few cells
+    ["A-7", "cobalt labs", "mid-market", "Growth", "95k", "2027-03-15", "Dana Kim", ""],  # row 8: row 3's name
+]
+
+
+def write_crm(path: Path, rows: list[list[str]] = CRM_ROWS) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CRM_HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def test_crm_import_maps_checks_rows_and_commits_once(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    source = write_crm(tmp_path / "accounts.csv")
+    before = commit_count(crm_kb)
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert result["mapping"] == {"Account Name": "name", "Aliases": "aliases", "Segment": "segment", "Plan": "plan",
+                                 "ARR": "arr", "Renewal Date": "renewal", "Account Owner": "owner",
+                                 "Account ID": "key"}  # fmt: skip
+    assert (result["rows"], result["imported"], result["already_imported"]) == (7, 3, 0)
+    failed = {f["row"]: f["error"] for f in result["failed"]}
+    assert sorted(failed) == [4, 6, 7, 8]
+    assert failed[4] == "arr: 'lots' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"
+    assert failed[6].startswith("9 cells for 8 columns") and failed[7].startswith("3 cells for 8 columns")
+    assert "is also row 3's" in failed[8]
+    assert commit_count(crm_kb) == before + 1
+    assert git(crm_kb, "log", "-1", "--format=%s").strip() == "pmops: import 3 customers from accounts.csv"
+    assert git(crm_kb, "status", "--porcelain").strip() == ""
+    register = {c["name"]: c for c in _json(pmops, "customer", "list")}
+    assert {n: (c["segment"], c["arr"], c["renewal"]) for n, c in register.items()} == {
+        "Bluebird Logistics": ("mid-market", 120000, "2027-01-15"),
+        "Cobalt Labs": ("mid-market", 95000, "2027-03-15"),
+        "Lumen Health": ("enterprise", 1200000, "2027-01-05"),
+    }
+    assert register["Lumen Health"]["aliases"] == ["Lumen", "Lumen Health, Inc."]
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    # Again: nothing added, no commit; row 8 names a customer now in the register; the others fail again.
+    again = _json(pmops, "customer", "import", str(source), code=1)
+    assert (again["imported"], again["already_imported"], again["commit"]) == (0, 4, None)
+    assert [f["row"] for f in again["failed"]] == [4, 6, 7]
+    assert commit_count(crm_kb) == before + 1
+    # Ragged rows allowed: Riverbend comes in (its extra cell dropped), Orchard with its cells.
+    ragged = _json(pmops, "customer", "import", str(source), "--allow-ragged", code=1)
+    assert ragged["imported"] == 2 and {r["row"] for r in ragged["ragged"]} == {6, 7}
+    assert commit_count(crm_kb) == before + 2
+
+
+def test_a_customer_added_by_hand_is_not_imported_again(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    pmops("customer", "add", "Cobalt Labs Inc.", "--alias", "Bluebird Logistics")  # a name and an alias
+    result = _json(pmops, "customer", "import", str(write_crm(tmp_path / "a.csv", CRM_ROWS[:2])))
+    assert (result["imported"], result["already_imported"]) == (1, 1)  # Bluebird is an alias; Cobalt Labs is new
+
+
+def test_crm_import_refuses_a_file_without_names_and_writes_nothing(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    before = commit_count(crm_kb)
+    source = tmp_path / "no-name.csv"
+    source.write_text("ARR,Segment\n120k,smb\n")
+    error = pmops("customer", "import", str(source), code=2).stderr
+    assert "no-name.csv: no column gives the customers' name" in error and "--map COLUMN=name" in error
+    bad_map = pmops("customer", "import", str(source), "--map", "ARR=colour", code=2).stderr
+    assert "'colour' is not a customer field" in bad_map
+    dry = _json(pmops, "customer", "import", str(write_crm(tmp_path / "a.csv", CRM_ROWS[:2])), "--dry-run")
+    assert dry["imported"] == 2 and dry["dry_run"]
+    assert commit_count(crm_kb) == before and not list((crm_kb / "customers").glob("*.md"))
