@@ -314,3 +314,32 @@ def survey_csv(path: Path, rows: int, seed: int = 11) -> Path:
             out.writerow([f"R-{100000 + n}", day.isoformat(), f"Customer {w.rng.randint(1, 800)}", w.rng.choice(SEGMENTS),
                           w.rng.choice(AREAS), ", ".join(w.rng.sample(TAGS, w.rng.randint(1, 3))), answer])  # fmt: skip
     return path
+
+
+PLANS = ["Starter", "Growth", "Scale", "Enterprise"]
+
+
+def crm_csv(path: Path, rows: int, seed: int = 13) -> Path:
+    """A CRM's accounts export of `rows` customers, written as CRMs and people write it: ARR as
+    $120,000, 120k or 1.2M, renewal dates in several forms, aliases for some, an account id each."""
+    import csv
+
+    rng = random.Random(seed)
+    start = dt.date(2026, 12, 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            ["Account ID", "Account Name", "Segment", "Plan", "ARR", "Renewal Date", "Account Owner", "Aliases"]
+        )
+        for n in range(rows):
+            arr = rng.choice([5, 12, 18, 36, 60, 95, 120, 240, 480, 1200]) * 1000
+            written = rng.choice(
+                [str(arr), f"${arr:,}", f"{arr // 1000}k", f"{arr / 1e6:g}M" if arr >= 1e6 else f"{arr:,}"]
+            )
+            renewal = start + dt.timedelta(days=rng.randint(0, 364))
+            when = rng.choice([renewal.isoformat(), renewal.strftime("%d %b %Y"), renewal.strftime("%b %d, %Y")])
+            name = f"Account {n + 1} {rng.choice(['Ltd', 'Inc.', 'GmbH', 'Group', 'Labs', 'Co'])}"
+            aliases = f"Acct {n + 1}" if rng.random() < 0.3 else ""
+            out.writerow([f"001{n:07d}", name, rng.choice(SEGMENTS).replace("-", " ").title(), rng.choice(PLANS),
+                          written, when, rng.choice(AUTHORS), aliases])  # fmt: skip
+    return path

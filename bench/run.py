@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import generate, survey_csv
+from bench.generate import crm_csv, generate, survey_csv
 from pmops.search.client import SERVE_FROM
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +38,7 @@ ENV = {**os.environ, "NO_COLOR": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EM
 ENV.pop("PMOPS_KB", None)
 
 IMPORT_ROWS = 5_000
+CRM_ROWS = 2_000
 RECENTLY_DELETED = 35  # seconds ext4 remembers freed inodes (see measure_import)
 
 # operation -> {size: target}; a target is seconds, MiB, "baseline" (≤ the baseline) or a ratio ("1.2x")
@@ -55,6 +56,7 @@ TARGETS = {
     "search peak memory (MiB)": {10_000: 150, 50_000: 450},
     "search server memory (MiB)": {10_000: 150, 50_000: 450},
     "insight import (new KB)": {IMPORT_ROWS: 5.0},  # "a few seconds" (issue 5)
+    "customer import (new KB)": {CRM_ROWS: 3.0},  # issue 17: a 2,000-row CRM export, one commit, ≤ 3 s
 }
 
 
@@ -119,7 +121,7 @@ def kb_of(size: int) -> Path:
     return root
 
 
-OPERATIONS = ("version", "rebuild", "change", "search", "add", "lint", "import")
+OPERATIONS = ("version", "rebuild", "change", "search", "add", "lint", "import", "crm")
 
 
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
@@ -339,6 +341,42 @@ def measure_import(runs: int) -> list[Row]:
             Row("insight import, same file again", IMPORT_ROWS, again)]  # fmt: skip
 
 
+def measure_crm_import(runs: int) -> list[Row]:
+    """`pmops customer import` of a 2,000-row CRM export into a new KB (one commit), then the same
+    file again (nothing added). Set up as the insight import is: a new KB on a quiet disk."""
+    print(f"[crm] {CRM_ROWS} rows", file=sys.stderr)
+    csv_path = crm_csv(CACHE / f"crm-{CRM_ROWS}.csv", CRM_ROWS)
+    target, used = CACHE / "crm-kb", CACHE / "crm-kb.used"
+    command = [PMOPS, "customer", "import", str(csv_path)]
+    shutil.rmtree(used, ignore_errors=True)
+    time.sleep(RECENTLY_DELETED)  # see measure_import
+
+    def fresh(_: int) -> None:
+        settle(target)
+        if target.exists():
+            used.mkdir(exist_ok=True)
+            target.rename(used / f"{time.monotonic_ns()}")
+        target.mkdir(parents=True)
+        subprocess.run(["git", "init", "-q"], cwd=target, check=True, env=ENV)
+        subprocess.run([PMOPS, "init", str(target)], check=True, capture_output=True, env=ENV)
+
+    def one_commit(_: int) -> None:
+        count = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=target, check=True, env=ENV,
+                               capture_output=True, text=True).stdout.strip()  # fmt: skip
+        if count != "2":  # pmops init's commit, the import's
+            raise SystemExit(f"customer import: {count} commits, expected the import to be one")
+
+    slow_runs = max(3, runs // 2)
+    ours = median_time(command, target, slow_runs, before=fresh)
+    one_commit(0)
+    again = median_time(command, target, slow_runs, before=lambda _: settle(target))
+    one_commit(0)
+    settle(target)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.rmtree(used, ignore_errors=True)
+    return [Row("customer import (new KB)", CRM_ROWS, ours), Row("customer import, same file again", CRM_ROWS, again)]
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")  # fmt: skip
@@ -377,6 +415,8 @@ def main() -> None:
         rows.extend(measure(size, args.runs, rg, only))
     if "import" in only:
         rows.extend(measure_import(args.runs))
+    if "crm" in only:
+        rows.extend(measure_crm_import(args.runs))
     command = f"python -m bench --sizes {args.sizes} --runs {args.runs}" + (
         f" --only {args.only}" if only != set(OPERATIONS) else ""
     )

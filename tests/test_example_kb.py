@@ -15,6 +15,7 @@ def test_example_kb_lints_with_only_its_deliberate_findings(pmops, example_kb: P
 
     report = lint.run(KnowledgeBase(example_kb), today=dt.date(2026, 11, 26))
     assert sorted((f.rule, f.path.split("/")[0]) for f in report.findings) == [
+        ("customer-mismatch", "insights"),  # Quarry & Co (mid-market) heard about its smb clients
         ("process-duplicate", "processes"),  # two squads reinventing sprint planning
         ("process-stale", "processes"),  # bug triage, not reviewed since 2025
     ]
@@ -112,3 +113,24 @@ def test_example_kb_has_the_hook_files_pmops_init_writes() -> None:
         (".pre-commit-pmops.sh", "pre-commit-pmops.sh"),
     ):
         assert (EXAMPLE_KB / name).read_bytes() == (ROOT / "templates" / "kb" / template).read_bytes(), name
+
+
+def test_example_kb_has_a_customer_register_its_insights_match(pmops, example_kb: Path) -> None:
+    from tests.conftest import ROOT
+
+    register = json.loads(pmops("customer", "list", "--json").stdout)
+    assert len(register) == 30 and sum(c["arr"] for c in register) == 3_640_800
+    named = {i["customer"] for i in json.loads(pmops("insight", "list", "--json").stdout) if i.get("customer")}
+    assert len(named) == 15 and not [
+        f for f in json.loads(pmops("lint", "--json").stdout) if f["rule"] == "customer-unknown"
+    ]
+    # The register came from the sample CRM export: importing it again adds nothing.
+    again = json.loads(pmops("customer", "import", str(ROOT / "examples" / "crm-accounts.csv"), "--json").stdout)
+    assert (again["imported"], again["already_imported"]) == (0, 30)
+    themes = json.loads(pmops("insight", "themes", "--weight", "arr", "--today", "2026-11-26", "--json").stdout)
+    # approvals: Atlas Freight 312,000 + Lumen Health 268,000 + Meridian County 98,000 + Cobalt Labs 96,000
+    # + Harbor Dental 46,000; reporting, not addressed, has Lumen Health renewing in January.
+    assert [(t["theme"], t["arr"]) for t in themes[:2]] == [("approvals", 820_000), ("reporting", 478_000)]
+    assert not themes[1]["addressed"] and [r["name"] for r in themes[1]["renewals"]] == ["Lumen Health Systems"]
+    shown = json.loads(pmops("customer", "show", "pinecrest", "--json").stdout)
+    assert [d["id"] for d in shown["decisions"]] == ["dec-261126-at58"] and len(shown["insights"]) == 2

@@ -40,6 +40,7 @@ class Customer:
     owner: str | None = None  # the account owner, a person's name
     path: str = ""
     archived: bool = False  # kept for the record (a customer who left): its names are still known
+    fields: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # every value of its document
 
     @classmethod
     def of(cls, record: Record) -> Customer:
@@ -51,7 +52,7 @@ class Customer:
         return cls(
             id=record.id or record.path,
             name=record.title,
-            aliases=tuple(str(a) for a in values.get("aliases") or []),
+            aliases=tuple(str(a) for a in values.get(record.doctype.aliases or "aliases") or []),
             segment=_text(values.get("segment")),
             plan=_text(values.get("plan")),
             arr=arr if isinstance(arr, (int, float)) and not isinstance(arr, bool) else None,
@@ -59,6 +60,7 @@ class Customer:
             owner=_text(values.get("owner")),
             path=record.path,
             archived=is_archived(record),
+            fields=dict(values),
         )
 
     @property
@@ -111,6 +113,14 @@ class Register:
         key = customers.key(name)
         return self._by_key.get(key) if key else None
 
+    def starting(self, name: object) -> Customer | None:
+        """The one customer with a name or alias starting with these words ("pinecrest"), else None."""
+        key = customers.key(name)
+        if not key:
+            return None
+        found = {c.id: c for k, c in self._by_key.items() if k.startswith(key + " ")}
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def closest(self, name: object) -> str | None:
         """The register's name (or alias) most like one it does not know, when one is close enough."""
         key = customers.key(name)
@@ -128,16 +138,18 @@ class Register:
         return sorted(due, key=lambda c: (c.renewal, c.name.casefold()))
 
 
-def register(kb: KnowledgeBase) -> Register:
-    """The KB's customer register, archived customers included (their names are still theirs)."""
-    doctype = kb.doctype(TYPE)
+def register(kb: KnowledgeBase, type_name: str = TYPE) -> Register:
+    """The KB's customer register, archived customers included (their names are still theirs).
+    `type_name`: another type whose documents are matched by name and aliases (`DocType.aliases`)."""
+    doctype = kb.doctype(type_name)
     return Register([Customer.of(r) for r in sorted(kb.select(doctype, archived=None), key=lambda r: r.path)])
 
 
 def customer(kb: KnowledgeBase, name: str) -> Customer:
-    """The record of the customer a name or alias stands for; NotFound offers the close match."""
+    """The record of the customer a name or alias stands for (or the one whose name starts with
+    those words); NotFound offers the close match."""
     known = register(kb)
-    found = known.get(name)
+    found = known.get(name) or known.starting(name)
     if found is None:
         close = known.closest(name)
         raise NotFound(

@@ -233,7 +233,7 @@ INSIGHT = DocType(
     template="insight.md.j2",
     summary=("date", "source", "tags", "segment", "area"),
     pii=True,
-    rules=("source-key-duplicate",),
+    rules=("source-key-duplicate", "customer-unknown", "customer-mismatch"),
     listing="pmops insight list",
 )
 

@@ -13,10 +13,12 @@ from pmops.errors import DocumentError, InvalidInput, NotFound
 from pmops.text import count
 
 if TYPE_CHECKING:
+    from pmops.accounts import Customer, Register
     from pmops.documents import Document
     from pmops.kb import KnowledgeBase, Record
 
 GROUPINGS = ("tag", "area", "segment")
+WEIGHTS = ("arr", "customers", "insights")  # what ranks themes with --weight: the revenue behind them, or counts
 DEFAULT_PERIOD = dt.timedelta(days=90)
 IN_FORCE = "accepted"  # the state of a decision that addresses a theme: accepted and not superseded
 
@@ -36,6 +38,7 @@ class Theme:
     current: int = 0  # insights in this period
     previous: int = 0  # in the period before
     older: int = 0  # before both periods: a theme with older insights is not new
+    register: Register | None = None  # the customer register, when themes are weighted (--weight)
 
     @property
     def cited_by(self) -> set[str]:
@@ -60,8 +63,38 @@ class Theme:
 
     @property
     def customers(self) -> int:
-        """Distinct customers named by its insights, names normalised (customers.key)."""
-        return customers.distinct(r.values.get("customer") for r in self.insights)
+        """Distinct customers named by its insights, names normalised (customers.key); weighted, a
+        customer's aliases in the register count as that customer."""
+        if self.register is None:
+            return customers.distinct(r.values.get("customer") for r in self.insights)
+        names = (r.values.get("customer") for r in self.insights)
+        return len({(found.id if (found := self.register.get(n)) else key) for n in names if (key := customers.key(n))})
+
+    @property
+    def accounts(self) -> list[Customer]:
+        """The register's customers its insights name (weighted themes), by name."""
+        if self.register is None:
+            return []
+        found = {c.id: c for r in self.insights if (c := self.register.get(r.values.get("customer")))}
+        return sorted(found.values(), key=lambda c: c.name.casefold())
+
+    @property
+    def arr(self) -> float:
+        """The revenue behind it: the sum of the ARR of the distinct customers its insights name."""
+        return sum(c.arr or 0 for c in self.accounts)
+
+    @property
+    def unregistered(self) -> int:
+        """Customers its insights name that the register does not have (weighted themes)."""
+        if self.register is None:
+            return 0
+        names = (r.values.get("customer") for r in self.insights)
+        return len({key for n in names if (key := customers.key(n)) and self.register.get(n) is None})
+
+    def renewals(self, today: dt.date) -> list[Customer]:
+        """Its customers renewing in the next 90 days (today and the 89 after), soonest first."""
+        due = [c for c in self.accounts if not c.archived and c.renews_within(today)]
+        return sorted(due, key=lambda c: (c.renewal, c.name.casefold()))
 
     @property
     def without_customer(self) -> int:
@@ -104,14 +137,21 @@ class Theme:
             "ids": [r.id for r in self.insights],
         }  # fmt: skip
 
+    def weighted_json(self, today: dt.date) -> dict:
+        """to_json() and what --weight adds: the ARR behind it, its customers, renewals due."""
+        return {**self.to_json(), "arr": self.arr, "unregistered_customers": self.unregistered,
+                "accounts": [{"id": c.id, "name": c.name, "arr": c.arr} for c in self.accounts],
+                "renewals": [{"id": c.id, "name": c.name, "renewal": c.renewal.isoformat() if c.renewal else None,
+                              "arr": c.arr} for c in self.renewals(today)]}  # fmt: skip
+
 
 class Themes(list):
     """The themes, biggest first, and what a reader needs to check them: the period, what was counted."""
 
     def __init__(self, themes: list[Theme], *, by: str, signals: bool, start: dt.date, end: dt.date,
-                 insights: int, ungrouped: int) -> None:  # fmt: skip
+                 insights: int, ungrouped: int, weight: str | None = None) -> None:  # fmt: skip
         super().__init__(themes)
-        self.by, self.signals, self.start, self.end = by, signals, start, end
+        self.by, self.signals, self.start, self.end, self.weight = by, signals, start, end, weight
         self.insights = insights  # insights counted (after --since)
         self.ungrouped = ungrouped  # of which in no group: no theme tag (or signal, or area, or segment)
 
@@ -138,7 +178,7 @@ def addressed_text(states: dict[str, str]) -> str:
 
 
 def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,
-           signals: bool = False) -> Themes:  # fmt: skip
+           signals: bool = False, weight: str | None = None) -> Themes:  # fmt: skip
     """Insights grouped by theme tag, area or segment, biggest first, with their trend and coverage.
 
     By tag, the groups are the taxonomy's problem themes, and each counts the signal tags
@@ -146,9 +186,16 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
     A synonym or a deprecated tag counts as the tag it stands for. The trend compares the
     period from `since` to today with the period of the same length before it (without
     `since`: the last 90 days against the 90 before).
+
+    `weight` ranks them by the revenue behind them (`arr`: the sum of the ARR of the distinct
+    customers of the register their insights name), by `customers` or by `insights`, ties broken
+    by the next of those, then by name; weighted themes carry the register (their accounts,
+    ARR and renewals due).
     """
     if by not in GROUPINGS:
         raise InvalidInput(f"--by: '{by}' is not one of: {', '.join(GROUPINGS)}")
+    if weight is not None and weight not in WEIGHTS:
+        raise InvalidInput(f"--weight: '{weight}' is not one of: {', '.join(WEIGHTS)}")
     if signals and by != "tag":
         raise InvalidInput(f"--signals counts signal tags: it goes with --by tag, not --by {by}")
     today = today or dt.date.today()
@@ -201,7 +248,18 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
                 theme.previous += before <= when < start
                 theme.older += when < before
     found = sorted((t for t in groups.values() if t.insights), key=lambda t: (-len(t.insights), t.key))
-    return Themes(found, by=by, signals=signals, start=start, end=today, insights=counted, ungrouped=ungrouped)
+    if weight is not None:
+        from pmops import accounts
+
+        register = accounts.register(kb)
+        for theme in found:
+            theme.register = register
+        ranks = {"arr": lambda t: (-t.arr, -t.customers, -len(t.insights), t.key),
+                 "customers": lambda t: (-t.customers, -t.arr, -len(t.insights), t.key),
+                 "insights": lambda t: (-len(t.insights), -t.arr, -t.customers, t.key)}  # fmt: skip
+        found.sort(key=ranks[weight])
+    return Themes(found, by=by, signals=signals, start=start, end=today, insights=counted, ungrouped=ungrouped,
+                  weight=weight)  # fmt: skip
 
 
 @dataclass

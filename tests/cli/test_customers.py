@@ -174,3 +174,80 @@ def test_crm_import_refuses_a_file_without_names_and_writes_nothing(pmops, crm_k
     dry = _json(pmops, "customer", "import", str(write_crm(tmp_path / "a.csv", CRM_ROWS[:2])), "--dry-run")
     assert dry["imported"] == 2 and dry["dry_run"]
     assert commit_count(crm_kb) == before and not list((crm_kb / "customers").glob("*.md"))
+
+
+def _findings(pmops, rule: str) -> list[dict]:
+    return [f for f in json.loads(pmops("lint", "--json", code=None).stdout) if f["rule"] == rule]
+
+
+def test_lint_matches_insights_customers_against_the_register(pmops, crm_kb: Path) -> None:
+    for customer, segment in [("Atlas Freight", "enterprise"), ("ATLAS freight inc.", "smb"), ("Atlas Fraight", "enterprise"),
+                              ("Initech", "smb"), ("n/a", "smb"), ("AF", "enterprise")]:  # fmt: skip
+        pmops("insight", "add", "--title", f"Heard from {customer}", "--source", "interview", "--customer", customer,
+              "--segment", segment, "--date", "2026-11-02")  # fmt: skip
+    # No register yet: no name is unknown.
+    assert _findings(pmops, "customer-unknown") == [] and _findings(pmops, "customer-mismatch") == []
+    pmops("customer", "add", "Atlas Freight", "--alias", "AF", "--segment", "enterprise")
+    unknown = sorted((f["message"], f["hint"]) for f in _findings(pmops, "customer-unknown"))
+    assert unknown == [
+        ("customer: 'Atlas Fraight' is not in the customer register",
+         "did you mean 'Atlas Freight'? write that, or add 'Atlas Fraight' to its aliases"),
+        ("customer: 'Initech' is not in the customer register",
+         "add it to the register (pmops customer add \"Initech\"), or to a customer's aliases"),
+    ]  # fmt: skip
+    mismatch = _findings(pmops, "customer-mismatch")
+    assert len(mismatch) == 1 and mismatch[0]["severity"] == "warning"
+    assert mismatch[0]["message"].startswith("segment 'smb', but Atlas Freight's record (customers/cus-")
+    assert (
+        mismatch[0]["message"].endswith("says 'enterprise'") and "heard-from-atlas-freight-inc" in mismatch[0]["path"]
+    )
+    text = (crm_kb / mismatch[0]["path"]).read_text().splitlines()
+    assert text[mismatch[0]["line"] - 1] == "segment: smb"
+    # A warning: lint exits 0, 1 with --strict; pmops.yaml can turn the rule off.
+    pmops("lint")
+    pmops("lint", "--strict", code=1)
+    settings = crm_kb / "pmops.yaml"
+    settings.write_text(settings.read_text() + "lint:\n  rules:\n    customer-unknown: off\n")
+    assert _findings(pmops, "customer-unknown") == [] and len(_findings(pmops, "customer-mismatch")) == 1
+
+
+def test_themes_weighted_by_the_revenue_behind_them(pmops, crm_kb: Path) -> None:
+    """Figures counted by hand: ARR is the sum over a theme's distinct customers in the register."""
+    pmops("customer", "add", "Atlas Freight", "--alias", "AF", "--segment", "enterprise", "--arr", "240k",
+          "--renewal", "2027-01-05")  # fmt: skip
+    pmops("customer", "add", "Cobalt Labs", "--segment", "mid-market", "--arr", "$95,000", "--renewal", "2027-06-01")
+    pmops("customer", "add", "Verde Foods", "--segment", "smb", "--arr", "18000", "--renewal", "2026-12-10")
+    for n, (customer, tag) in enumerate([("Atlas Freight", "pricing"), ("AF", "pricing"), ("Verde Foods", "pricing"),
+                                         ("Initech", "reporting"), ("Cobalt Labs", "reporting"),
+                                         ("verde foods", "reporting"), ("", "reporting"), ("Cobalt Labs", "onboarding")]):  # fmt: skip
+        pmops("insight", "add", "--title", f"Insight {n}", "--source", "interview", "--tag", tag,
+              "--date", f"2026-11-{n + 1:02d}", *(("--customer", customer) if customer else ()))  # fmt: skip
+    plain = json.loads(pmops("insight", "themes", "--today", "2026-11-26", "--json").stdout)
+    assert [(t["theme"], t["insights"], t["customers"]) for t in plain] == [
+        ("reporting", 4, 3), ("pricing", 3, 3), ("onboarding", 1, 1)  # unweighted: "AF" is a name of its own
+    ]  # fmt: skip
+    assert all("arr" not in t and "renewals" not in t for t in plain)  # the JSON shape without --weight
+
+    def ranked(weight: str) -> list[dict]:
+        return json.loads(pmops("insight", "themes", "--weight", weight, "--today", "2026-11-26", "--json").stdout)
+
+    by_arr = ranked("arr")
+    # pricing: Atlas Freight (and AF, its alias) 240,000 + Verde Foods 18,000; reporting: Cobalt 95,000 +
+    # Verde 18,000 (Initech is not in the register; one insight names no one); onboarding: Cobalt 95,000.
+    assert [(t["theme"], t["arr"], t["customers"], t["unregistered_customers"]) for t in by_arr] == [
+        ("pricing", 258000, 2, 0), ("reporting", 113000, 3, 1), ("onboarding", 95000, 1, 0)
+    ]  # fmt: skip
+    # Renewals in the next 90 days from 2026-11-26 (to 2027-02-23), soonest first; Cobalt renews in June.
+    assert [[(r["name"], r["renewal"]) for r in t["renewals"]] for t in by_arr] == [
+        [("Verde Foods", "2026-12-10"), ("Atlas Freight", "2027-01-05")], [("Verde Foods", "2026-12-10")], []
+    ]  # fmt: skip
+    assert {k for k in by_arr[0] if k not in plain[0]} == {"arr", "unregistered_customers", "accounts", "renewals"}
+    assert [t["theme"] for t in ranked("customers")] == ["reporting", "pricing", "onboarding"]
+    assert [t["theme"] for t in ranked("insights")] == ["reporting", "pricing", "onboarding"]
+    out = " ".join(pmops("insight", "themes", "--weight", "arr", "--today", "2026-11-26").stdout.split())
+    assert out.index("pricing") < out.index("reporting") < out.index("onboarding")
+    assert "ARR 258,000 from 2 customers in the register · renewals in 90 days: Verde Foods 2026-12-10, Atlas" in out
+    assert "ARR 113,000 from 2 customers in the register (1 not in it)" in out
+    assert "ARR" not in pmops("insight", "themes", "--today", "2026-11-26").stdout
+    bad = pmops("insight", "themes", "--weight", "revenue", code=2).stderr
+    assert "--weight: 'revenue' is not one of: arr, customers, insights" in bad

@@ -127,6 +127,15 @@ def themes(
     since: Annotated[
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only insights from this day on.")
     ] = None,
+    weight: Annotated[
+        str | None,
+        typer.Option(
+            "--weight",
+            metavar="arr|customers|insights",
+            help="Rank by the revenue behind each theme (the ARR of its distinct customers in the register), "
+            "its customers or its insights; shows that ARR and the renewals due in the next 90 days.",
+        ),
+    ] = None,
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -137,20 +146,21 @@ def themes(
     theme. A theme is addressed when an accepted decision in force cites one of its
     insights; proposed, rejected and superseded ones are named but do not count. The
     trend compares the period since --since (default: the last 90 days) with the
-    period of the same length before it.
+    period of the same length before it. --weight ranks them by what the customers
+    behind them weigh (the customer register: pmops customer …).
 
     Example:
 
         pmops insight themes --by area --since 2026-07-01
+        pmops insight themes --weight arr
     """
     from pmops import research
 
     kb = _shared.state(ctx).kb()
-    found = research.themes(
-        kb, by, _shared.parse_date_option(since, "--since"), _shared.today_option(today), signals=signals
-    )
+    day = _shared.today_option(today)
+    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), day, signals=signals, weight=weight)
     if json_out:
-        _shared.print_json([t.to_json() for t in found])
+        _shared.print_json([t.weighted_json(day) if weight else t.to_json() for t in found])
     else:
         render.themes(found)
 

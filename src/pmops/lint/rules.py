@@ -14,6 +14,7 @@ from pmops.errors import DocumentError, UnknownTag
 from pmops.similarity import near_duplicates, shingles
 
 if TYPE_CHECKING:
+    from pmops.accounts import Register
     from pmops.documents import Document
     from pmops.kb import KnowledgeBase, Record
 
@@ -67,6 +68,8 @@ RULES = {
         Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
         Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
+        Rule("customer-unknown", "warning", "an insight names a customer the customer register does not have"),
+        Rule("customer-mismatch", "warning", "an insight's segment differs from its customer's record"),
     )
 }
 
@@ -92,6 +95,15 @@ class Context:
     )  # doc, field, date, ids cited, their type
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
     paths: list[tuple[str, links.Link]] = field(default_factory=list)  # (page, its link by path), resolved at the end
+    registers: dict[str, Register] = field(default_factory=dict)  # a type matched by name and aliases -> its register
+
+    def register(self, type_name: str) -> Register:
+        """The documents of a type with aliases (the customers), by every name: read once a run."""
+        if type_name not in self.registers:
+            from pmops import accounts
+
+            self.registers[type_name] = accounts.register(self.kb, type_name)
+        return self.registers[type_name]
 
     @cached_property
     def resolver(self) -> links.Resolver:
@@ -322,12 +334,47 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+def _named(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A name that refers to a register (a text field whose `refers` type has `aliases`: an insight's
+    customer) and is not in it, once the KB has one; and a field that `agrees_with` that name
+    (the insight's segment) but differs from the named document's own."""
+    from pmops import customers
+
+    doc = record.doc
+    for fld in record.doctype.fields:
+        name = record.values.get(fld.name)
+        if not fld.refers or fld.kind != "text" or customers.key(name) is None:
+            continue
+        target = ctx.kb.doctype(fld.refers)
+        register = ctx.register(target.name) if target.aliases else None
+        if not register:
+            continue  # no register to match against: nothing is unknown yet
+        found = register.get(name)
+        if found is None:
+            close = register.closest(name)
+            hint = (f"did you mean '{close}'? write that, or add '{name}' to its {target.aliases}" if close
+                    else f"add it to the register (pmops {target.name} add \"{name}\"), or to a {target.name}'s {target.aliases}")  # fmt: skip
+            yield RULES["customer-unknown"].finding(
+                doc.path, doc.line_of(fld.name), f"{fld.name}: '{name}' is not in the {target.name} register", hint
+            )
+            continue
+        for other in record.doctype.fields:
+            mine, theirs = record.values.get(other.name), found.fields.get(other.name)
+            if other.agrees_with == fld.name and mine and theirs and str(mine) != str(theirs):
+                yield RULES["customer-mismatch"].finding(
+                    doc.path, doc.line_of(other.name),
+                    f"{other.name} '{mine}', but {found.name}'s record ({found.path}) says '{theirs}'",
+                    f"fix whichever is wrong: this {other.name}, or the {target.name}'s",
+                )  # fmt: skip
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
     (("process-duplicate",), _remember_process),  # compared in `finish`
     (("source-key-duplicate",), _source_key),
     (("metric-value-invalid", "metric-value-future"), _metric_values),
+    (("customer-unknown", "customer-mismatch"), _named),
 )
 
 

@@ -8,8 +8,10 @@ from pmops.cli._shared import console, safe
 from pmops.text import count
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from pmops.importer import Imported
-    from pmops.research import TagReport, Themes
+    from pmops.research import TagReport, Theme, Themes
 
 
 def themes(found: Themes) -> None:
@@ -36,6 +38,8 @@ def themes(found: Themes) -> None:
             addressed = safe(research.addressed_text(theme.decisions))
             figures.append(addressed if theme.addressed else f"[yellow]{addressed}[/yellow]")
         lines.append(" · ".join(figures))
+        if found.weight:
+            lines.append(_weighed(theme, found.end))
         quote = theme.latest_quote
         if quote:
             lines.append(f"[italic]{safe(f'“{quote[0]}”')}[/italic] [dim]{safe(quote[1])}[/dim]")
@@ -44,11 +48,34 @@ def themes(found: Themes) -> None:
     groups = {"tag": "signal" if found.signals else "theme", "area": "area", "segment": "segment"}[found.by]
     missing = {"tag": f"no {groups} tag", "area": "no area", "segment": "no segment"}[found.by]
     days = (found.end - found.start).days + 1
+    ranked = {"arr": "; ranked by the ARR behind them", "customers": "; ranked by customers"}.get(
+        found.weight or "", ""
+    )
     console(stderr=True).print(
         f"[dim]{count(len(found), groups)} from {count(found.insights, 'insight')}"
         + (f" ({found.ungrouped} with {missing})" if found.ungrouped else "")
-        + f"; trend: {found.start} to {found.end} against the {count(days, 'day')} before[/dim]"
+        + f"; trend: {found.start} to {found.end} against the {count(days, 'day')} before{ranked}[/dim]"
     )
+
+
+def money(amount: float | None) -> str:
+    """120000 → '120,000'; 99.5 → '99.50'."""
+    if amount is None:
+        return "no ARR"
+    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+
+
+def _weighed(theme: Theme, today: dt.date) -> str:
+    """'ARR 360,000 from 2 customers in the register (1 not in it) · renewals in 90 days: Atlas Freight 2027-01-05'."""
+    accounts = theme.accounts
+    text = f"ARR {money(theme.arr)} from {count(len(accounts), 'customer')} in the register"
+    if theme.unregistered:
+        text += f" ({theme.unregistered} not in it)"
+    due = theme.renewals(today)
+    if due:
+        names = ", ".join(f"{safe(c.name)} {c.renewal}" for c in due)
+        text += f" · [yellow]renewals in 90 days: {names}[/yellow]"
+    return text
 
 
 def tag_report(report: TagReport) -> None:
