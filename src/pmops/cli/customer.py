@@ -96,7 +96,7 @@ def show(
         record = kb.find(accounts.customer(kb, ref).path)
     except NotFound as by_name:
         try:
-            record = kb.find_as(ref, "customer")
+            record = kb.find(ref, "customer")
         except NotFound:
             raise by_name from None
     core.show_record(kb, record, json_out)
