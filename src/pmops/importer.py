@@ -291,25 +291,35 @@ def _row_key(row: dict[str, str], mapping: dict[str, str], keep_pii: bool) -> st
     return "sha1:" + hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
-def _imported_keys(kb: KnowledgeBase, doctype: DocType) -> dict[str, Path]:
-    """The source keys already in the KB, with their files. Only files that mention the key
-    field are parsed: in a KB of thousands of insights, most were never imported."""
+def _imported_keys(kb: KnowledgeBase, doctype: DocType) -> tuple[dict[str, Path], dict[str, int | str]]:
+    """The source keys already in the KB, with their files; and, for a type with unique titles,
+    the names its documents have (titles and aliases, as `kb.named` compares them) with their
+    files, which rows of the import add theirs to with their row numbers. Read in one pass;
+    without names, only files that mention the key field are parsed: in a KB of thousands of
+    insights, most were never imported."""
     from pmops import documents
     from pmops.errors import DocumentError
 
     folder = kb.root / doctype.folder
     keys: dict[str, Path] = {}
+    names: dict[str, int | str] = {}
     for path in kb.paths(folder) if folder.is_dir() else ():
         try:
             data = kb.read_bytes(path)
-            if KEY_FIELD.encode() + b":" not in data:
+            if not doctype.unique_titles and KEY_FIELD.encode() + b":" not in data:
                 continue
-            key = documents.parse(kb.rel(path), data).meta.get(KEY_FIELD)
+            meta = documents.parse(kb.rel(path), data).meta
         except (OSError, DocumentError):
             continue
-        if key:
-            keys[str(key)] = path
-    return keys
+        if meta.get(KEY_FIELD):
+            keys[str(meta[KEY_FIELD])] = path
+        if doctype.unique_titles:
+            aliases = meta.get(doctype.aliases) if doctype.aliases else None
+            listed = aliases if isinstance(aliases, list) else [aliases]
+            for name in [meta.get(doctype.title_field), *listed]:
+                if isinstance(name, str) and name.strip():
+                    names.setdefault(_name_key(name), kb.rel(path))
+    return keys, names
 
 
 def _unfinished(kb: KnowledgeBase, folder: Path, files: list[Path], commit: bool | None) -> list[Path]:
@@ -438,13 +448,12 @@ def import_csv(
     # What is imported already is read under the write lock the write takes again: an import of
     # the same file running meanwhile has committed its rows (they are skipped here) or waits.
     with contextlib.nullcontext() if dry_run else store.write_lock(kb.lock_path):
-        known = _imported_keys(kb, doctype)
+        known, names = _imported_keys(kb, doctype)
         keys = [_row_key(row.cells, mapping, keep_pii) for row in rows]
         unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
         result.recovered = len(unfinished)
         taken = kb.existing_ids(doctype)
         changes, added_tags, seen = [], [], set(known)
-        names = _names(kb, doctype)  # a unique-titled type's names (and aliases) -> the row or file holding it
         if new_tags:  # the unfinished import's new tags never reached the taxonomy
             unknown = (
                 kb.taxonomy.resolve(str(t), allow_new=True)
@@ -522,17 +531,3 @@ def import_csv(
             message += f" ({len(unfinished)} written by an earlier import that did not finish)"
         result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)
         return result
-
-
-def _names(kb: KnowledgeBase, doctype: DocType) -> dict[str, int | str]:
-    """The names a unique-titled type's documents have (titles and aliases, as `kb.named` compares
-    them), each with its file; rows of the import add theirs with their row number."""
-    if not doctype.unique_titles:
-        return {}
-    names: dict[str, int | str] = {}
-    for record in kb.records(doctype):
-        aliases = record.values.get(doctype.aliases) if doctype.aliases else None
-        for name in [record.values.get(doctype.title_field), *(aliases or [])]:
-            if name:
-                names.setdefault(_name_key(name), record.path)
-    return names
