@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import CUSTOMER
@@ -47,6 +47,7 @@ def add(
     kb = _shared.state(ctx).kb()
     values = {"name": name, "aliases": alias or [], "segment": segment, "plan": plan, "arr": arr,
               "renewal": renewal, "owner": owner, "tags": tag or []}  # fmt: skip
+    _prompts.ask_missing(ctx, kb.doctype("customer"), values, only=values, flags={"name": "NAME"})
     common.created(kb.create("customer", values, commit=False if no_commit else None), json_out)
 
 
