@@ -251,3 +251,15 @@ def test_themes_weighted_by_the_revenue_behind_them(pmops, crm_kb: Path) -> None
     assert "ARR" not in pmops("insight", "themes", "--today", "2026-11-26").stdout
     bad = pmops("insight", "themes", "--weight", "revenue", code=2).stderr
     assert "--weight: 'revenue' is not one of: arr, customers, insights" in bad
+
+
+def test_insight_list_by_customer_finds_every_name_of_the_register(pmops, crm_kb: Path) -> None:
+    for n, customer in enumerate(["Atlas Freight", "AF", "ATLAS FREIGHT INC.", "Verde Foods"]):
+        pmops("insight", "add", "--title", f"Insight {n}", "--source", "interview", "--customer", customer)
+    by_name = _json(pmops, "insight", "list", "--customer", "atlas freight")
+    assert sorted(i["customer"] for i in by_name) == ["ATLAS FREIGHT INC.", "Atlas Freight"]  # no register yet
+    pmops("customer", "add", "Atlas Freight", "--alias", "AF")
+    for given in ("af", "Atlas Freight Ltd"):
+        found = _json(pmops, "insight", "list", "--customer", given)
+        assert sorted(i["customer"] for i in found) == ["AF", "ATLAS FREIGHT INC.", "Atlas Freight"]
+    assert [i["customer"] for i in _json(pmops, "insight", "list", "--customer", "Verde")] == []

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pmops import bodies, customers, taxonomy, yamlsafe
-from pmops.doctypes import ARCHIVED, PAGE, DocType
+from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
@@ -274,8 +274,22 @@ class Catalog(Tree):
             wanted = customers.key(value)
             if wanted is None:
                 raise InvalidInput(f"--customer: '{value}' names no customer")
-            return lambda actual: _matches(actual, wanted, customers.key)
+            names = self._names_of(fld, wanted)
+            return lambda actual: any(_matches(actual, n, customers.key) for n in names)
         return lambda actual: _matches(actual, value.casefold(), str.casefold)
+
+    def _names_of(self, fld: Field | None, wanted: str) -> set[str]:
+        """A name's key and, when the field refers to a type with aliases (an insight's customer, the
+        register), the keys of every name of the document it names: "Atlas" finds "Atlas Freight"."""
+        target = self.registry.get(fld.refers) if fld is not None and fld.refers else None
+        if target is None or not target.aliases:
+            return {wanted}
+        for record in self.records(target):
+            names = [record.values.get(target.title_field), *(record.values.get(target.aliases) or [])]
+            keys = {k for n in names if (k := customers.key(n))}
+            if wanted in keys:
+                return keys
+        return {wanted}
 
     def select(
         self,
