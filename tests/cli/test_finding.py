@@ -1,6 +1,6 @@
-"""Finding: listings' filters read through the taxonomy and the registry (a synonym finds its tag,
-an unknown tag or choice is exit 2 with the nearest), customers however written, tool compare
-without names."""
+"""Finding: search and listings read tags through the taxonomy (a synonym finds its tag, an unknown
+tag or choice is exit 2 with the nearest), a query of common words finds titles or says what it
+left out, customers however written, tool compare without names."""
 
 from __future__ import annotations
 
@@ -14,6 +14,59 @@ from tests.conftest import commit_count
 
 def ids(pmops, *args: str) -> list[str]:
     return [r["id"] for r in json.loads(pmops(*args, "--json").stdout)]
+
+
+def found(pmops, *args: str) -> list[dict]:
+    return json.loads(pmops("search", *args, "--limit", "100", "--json").stdout)
+
+
+def test_a_query_of_only_common_words_finds_the_titles_that_have_them(pmops, example_kb: Path) -> None:
+    pmops("insight", "add", "--title", "Approve from a phone", "--source", "interview")
+    pmops("decision", "add", "--title", "Where is it from, a customer asks")
+    hits = found(pmops, "from a")
+    assert [h["title"] for h in hits] == ["Approve from a phone", "Where is it from, a customer asks"]
+    assert all(h["ignored"] == ["from", "a"] for h in hits)  # --json: a key only when words were left out
+    human = pmops("search", "FROM A")
+    assert human.stdout.startswith("ins-") and "Approve from a phone" in human.stdout
+    assert "only common words, which the index leaves out (FROM, A): titles with them" in human.stderr
+    assert [h["type"] for h in found(pmops, "from a", "--type", "decision")] == ["decision"]
+    the = found(pmops, "the", "--type", "insight")
+    assert the and all(" the " in f" {h['title'].lower()} " for h in the)
+
+
+def test_common_words_no_title_has_are_said_never_a_silent_no_results(pmops, example_kb: Path) -> None:
+    result = pmops("search", "of an")
+    assert result.stdout == "no results\n"
+    assert "only common words, which the index leaves out (of, an), and no title has them all" in result.stderr
+    result = pmops("search", "of an", "--json")
+    assert json.loads(result.stdout) == [] and "(of, an), and no title has them all" in result.stderr
+
+
+def test_common_words_beside_others_are_left_out_and_said(pmops, example_kb: Path) -> None:
+    result = pmops("search", "the approval")
+    assert "common words left out of the search: the" in result.stderr and "Median time to approval" in result.stdout
+    assert all(h["ignored"] == ["the"] for h in found(pmops, "the approval"))
+    assert all("ignored" not in h for h in found(pmops, "approval"))  # nothing left out: the hits as before
+    result = pmops("search", "the wombat")
+    assert "common words left out of the search: the" in result.stderr and "no results" in result.stdout
+
+
+def test_a_synonym_finds_its_tag_in_search(pmops, example_kb: Path) -> None:
+    tagged = sorted(h["id"] for h in found(pmops, "tag:performance"))
+    assert tagged
+    assert sorted(h["id"] for h in found(pmops, "tag:perf")) == tagged
+    assert sorted(h["id"] for h in found(pmops, "Tag:SPEED")) == tagged
+    assert set(tagged) <= {h["id"] for h in found(pmops, "perf")}  # the word: in text, or the tag it stands for
+    assert {h["id"] for h in found(pmops, "mobile", "--tag", "slow")} <= set(tagged)
+    assert found(pmops, "mobile", "--tag", "slow")
+
+
+def test_an_unknown_search_tag_is_exit_2_and_a_tag_only_a_page_has_is_known(pmops, example_kb: Path) -> None:
+    result = pmops("search", "mobile", "--tag", "perfomance", code=2)
+    assert result.stderr.startswith("error: --tag: no tag 'perfomance' in the taxonomy or on any document")
+    assert "hint: did you mean 'performance'?" in result.stderr
+    (example_kb / "handbook" / "wiki-page.md").write_text("---\ntags: [wiki-only]\n---\n# Wiki page\n\nWombats.\n")
+    assert [h["path"] for h in found(pmops, "wombats", "--tag", "wiki-only")] == ["handbook/wiki-page.md"]
 
 
 def test_a_synonym_finds_its_tag_in_every_tag_filter(pmops, example_kb: Path) -> None:

@@ -251,3 +251,13 @@ def test_a_kb_deep_in_the_file_system_gets_its_server(tmp_path: Path) -> None:
         stop(kb)
         proc.kill()
         proc.wait()
+
+
+def test_the_server_reads_synonyms_and_common_words_as_the_command_does(served_kb: Path) -> None:
+    slow = [p for p in served(served_kb, "tag:performance")]
+    assert slow and served(served_kb, "perf") == slow and served(served_kb, "x", tag="speed") == []
+    pending = client.ask(str(served_kb), "the", doc_type="insight", tag=None, since=None, limit=50)
+    assert pending is not None
+    results = pending.results(wait=30)
+    assert results is not None and results.by_title and results.ignored == ["the"]
+    assert results.hits and all(h.type == "insight" and " the " in f" {h.title.lower()} " for h in results.hits)

@@ -87,6 +87,10 @@ def test_results_cross_the_wire_unchanged_and_malformed_ones_do_not() -> None:
     assert Results.from_wire({**wire, "total": "3"}) is None
     assert Results.from_wire({**wire, "hits": [{**wire["hits"][0], "score": True}]}) is None
     assert Results.from_wire({k: v for k, v in wire.items() if k != "sync"}) is None
+    common = Results([hit], 1, "the", None, Sync(documents=9), ignored=["the"], by_title=True)
+    assert Results.from_wire(common.to_wire()) == common
+    assert Results.from_wire({**common.to_wire(), "ignored": "the"}) is None
+    assert Results.from_wire({**common.to_wire(), "by_title": 1}) is None
 
 
 def test_a_snippet_never_repeats_text_when_passages_touch() -> None:

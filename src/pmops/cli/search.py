@@ -33,7 +33,10 @@ def search(
     OR, NOT, prefix*, and fields such as tag:pricing, type:decision,
     segment:enterprise, area:billing, source:interview, author:priya,
     date:2026-03 or date:[2026-01-01 to 2026-03-31]. Archived documents are left
-    out unless --all (or --archived, or status:archived) asks for them.
+    out unless --all (or --archived, or status:archived) asks for them. A tag's
+    synonym finds the tag (tag:perf, --tag perf, and the word perf). Common words
+    (the, from, a) are not indexed: the output says which were left out, and a
+    query of only such words finds the titles that have them.
 
     Example:
 
@@ -48,7 +51,9 @@ def search(
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
     results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
     if json_out:
-        _shared.print_json([hit.to_json() for hit in results.hits])
+        _shared.print_json(results.to_json())
+        if results.ignored:
+            _shared.note(render.ignored(results))
     else:
         render.search_results(results)
 

@@ -20,9 +20,9 @@ imports pmops.kb: what it needs of a KB is the `Source` protocol of `index` (and
                   search, the re-read on a merged generation       backend, results, spelling,
                                                                    whoosh_query, whoosh_analysis,
                                                                    whoosh_codec, whoosh_words
-  whoosh_query    the query language read by Whoosh's parser    -> whoosh, pmops.errors,
-                                                                   pmops.taxonomy, backend,
-                                                                   whoosh_backend
+  whoosh_query    the query language read by Whoosh's parser,   -> whoosh, pmops.errors,
+                  tags through the taxonomy, common words          pmops.taxonomy, pmops.text,
+                                                                   backend, whoosh_backend
   whoosh_analysis the text fields' analysis: the fast path to   -> whoosh
                   Whoosh's own terms (pickled)
   whoosh_codec    W3 with less Python per posting (pickled)     -> whoosh
@@ -31,8 +31,8 @@ imports pmops.kb: what it needs of a KB is the `Source` protocol of `index` (and
                                                                    pmops.documents, filelock,
                                                                    results, fields, freshness,
                                                                    folders, backend, snippets
-                                                                   (pmops.doctypes,
-                                                                   pmops.gitrepo: types only)
+                                                                   (pmops.doctypes, pmops.gitrepo,
+                                                                   pmops.taxonomy: types only)
 Only the whoosh_* modules import Whoosh.
 
 The application level, beside pmops.cli (above pmops.kb):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pmops.search.results import Hit
+
+if TYPE_CHECKING:
+    from pmops.taxonomy import Taxonomy
 
 # The query language pmops documents (docs/search.md), whatever reads it.
 QUERY_HINT = 'try words, "a phrase", OR, NOT, word*, tag:pricing, type:insight or date:2026-03'
@@ -33,6 +36,8 @@ class Found:
     suggestion: str | None  # did you mean (only when nothing was found)
     documents: int  # in the index searched
     matches: Callable[[str], bool] | None  # whether a word of a body is one the query matched; None: none
+    ignored: list[str] = field(default_factory=list)  # words of the query the index leaves out (common words)
+    by_title: bool = False  # the query was only such words: the hits are titles that have them
 
 
 class Backend(Protocol):
@@ -75,9 +80,11 @@ class Backend(Protocol):
         ...
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
-               limit: int, archived: bool | None = False) -> Found:  # fmt: skip
+               limit: int, archived: bool | None = False, vocabulary: Taxonomy | None = None) -> Found:  # fmt: skip
         """The best `limit` matches of `query` (pmops' query language), within the filters;
-        documents whose status is `archived` left out (`archived` False), alone (True) or kept (None)."""
+        documents whose status is `archived` left out (`archived` False), alone (True) or kept (None).
+        With `vocabulary` (the KB's taxonomy), tags are read through it: a synonym finds its tag,
+        and an unknown --tag is InvalidInput."""
         ...
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pmops.documents import Document
     from pmops.gitrepo import Status
     from pmops.search.backend import Backend, Fields
+    from pmops.taxonomy import Taxonomy
 
 # 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name); 6: no
 # spelling fields (a word list beside the index), pairs of frequent words, fast analysis, codec;
@@ -53,6 +54,9 @@ class Source(Tree, Protocol):
     def rel(self, path: Path) -> str: ...
 
     def record(self, doc: Document) -> fields.Record: ...
+
+    @property
+    def taxonomy(self) -> Taxonomy: ...
 
 
 class NeedsRebuild(Exception):
@@ -345,6 +349,7 @@ class Index:
             "since": since,
             "limit": limit,
             "archived": archived,
+            "vocabulary": self._vocabulary(),
         }
         if not self.backend.open():  # corrupted between refresh and open (or by a concurrent rebuild): once more
             if not may_rebuild:
@@ -370,8 +375,17 @@ class Index:
         for hit in found.hits:
             hit.snippet = self._snippet(hit.path, found.matches)
         return Results(
-            found.hits, found.total, query, found.suggestion, sync or Sync(documents=found.documents), found.exact
-        )
+            found.hits, found.total, query, found.suggestion, sync or Sync(documents=found.documents), found.exact,
+            found.ignored, found.by_title,
+        )  # fmt: skip
+
+    def _vocabulary(self) -> Taxonomy | None:
+        """The KB's taxonomy, for tags in queries; None when taxonomy.yaml cannot be read (lint says
+        why), so search still works."""
+        try:
+            return self.kb.taxonomy
+        except PmopsError:
+            return None
 
     def _snippet(self, rel: str, matches: Callable[[str], bool] | None) -> str:
         from pmops import documents, store

@@ -55,12 +55,19 @@ class Results:
     suggestion: str | None = None
     sync: Sync = field(default_factory=Sync)
     exact: bool = True  # False: `total` is an upper estimate
+    ignored: list[str] = field(default_factory=list)  # words of the query the index leaves out (common words)
+    by_title: bool = False  # the query was only such words: the hits are the titles that have them all
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """`pmops search --json`: the hits; each also says which words were `ignored`, when some were."""
+        return [{**h.to_json(), **({"ignored": self.ignored} if self.ignored else {})} for h in self.hits]
 
     def to_wire(self) -> dict[str, Any]:
         """Everything, as JSON types (the search server sends this to the command)."""
         hits = [{**vars(h), "date": h.date.isoformat() if h.date else None} for h in self.hits]
         return {"hits": hits, "total": self.total, "query": self.query, "suggestion": self.suggestion,
-                "sync": vars(self.sync), "exact": self.exact}  # fmt: skip
+                "sync": vars(self.sync), "exact": self.exact, "ignored": self.ignored,
+                "by_title": self.by_title}  # fmt: skip
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Results | None:
@@ -68,7 +75,8 @@ class Results:
         itself): a missing key, or a value of a type the rendering does not expect."""
         try:
             hits = [Hit(**{**h, "date": dt.date.fromisoformat(h["date"]) if h["date"] else None}) for h in data["hits"]]
-            results = cls(hits, data["total"], data["query"], data["suggestion"], Sync(**data["sync"]), data["exact"])
+            results = cls(hits, data["total"], data["query"], data["suggestion"], Sync(**data["sync"]), data["exact"],
+                          data["ignored"], data["by_title"])  # fmt: skip
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
         return results if _well_formed(results) else None
@@ -83,7 +91,8 @@ def _well_formed(results: Results) -> bool:
     sync = results.sync
     return (
         all_of(int, results.total, sync.added, sync.modified, sync.removed, sync.documents)
-        and all_of(bool, results.exact, sync.stale)
+        and all_of(bool, results.exact, sync.stale, results.by_title)
+        and all_of(list, results.ignored) and all_of(str, *results.ignored)
         and all_of(str, results.query)
         and all_of(str | None, results.suggestion, sync.rebuilt)
         and all_of(dict, sync.problems) and all_of(str, *sync.problems, *sync.problems.values())

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
     from pmops.search.whoosh_codec import Codec
+    from pmops.taxonomy import Taxonomy
 
 PARALLEL_FROM = 500  # documents; below this, starting worker processes costs more than it saves
 WORDS = "words"  # the file, in the index's folder, of the words of titles and bodies (whoosh_words)
@@ -213,10 +214,11 @@ class WhooshBackend:
         whoosh_words.write(folder / WORDS, words)
 
     def search(self, query: str, *, doc_type: str | None, tag: str | None, since: dt.date | None,
-               limit: int, archived: bool | None = False) -> Found:  # fmt: skip
+               limit: int, archived: bool | None = False, vocabulary: Taxonomy | None = None) -> Found:  # fmt: skip
         word_list = self.folder / WORDS
         return reading(
-            self._index, lambda searcher: _search(searcher, query, doc_type, tag, since, limit, word_list, archived)
+            self._index,
+            lambda searcher: _search(searcher, query, doc_type, tag, since, limit, word_list, archived, vocabulary),
         )
 
 
@@ -228,17 +230,25 @@ def _codec() -> Codec:
 
 
 def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
-            limit: int, word_list: Path, archived: bool | None = False) -> Found:  # fmt: skip
+            limit: int, word_list: Path, archived: bool | None = False,
+            vocabulary: Taxonomy | None = None) -> Found:  # fmt: skip
     from pmops.search import whoosh_query
 
-    words, parsed = whoosh_query.parse(searcher.schema, query, doc_type, tag, since, archived)
+    reader = searcher.reader()
+    if tag:
+        whoosh_query.check_tag(reader, tag, vocabulary)
+    read = whoosh_query.parse(searcher.schema, query, doc_type, tag, since, archived, vocabulary)
+    if read.ignored and whoosh_query.nothing(read.words):  # only common words: titles that have them
+        titled, total = whoosh_query.titles_with(searcher, read.ignored, read.filters, limit)
+        hits = [_hit(stored, score) for stored, score in titled]
+        return Found(hits, total, True, None, searcher.doc_count(), None, read.ignored, by_title=True)
+    words, parsed = read.words, read.query
     found = searcher.search(parsed, limit=limit)
     # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
     # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
-    reader = searcher.reader()
     stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
              for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
-    hits = [_hit(h) for h in found]
+    hits = [_hit(h.fields(), h.score) for h in found]
     suggestion = None
     if not hits:
         from pmops.search import spelling
@@ -246,7 +256,7 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
         def finds(text: str) -> bool:
             try:
                 return not searcher.search(
-                    whoosh_query.parse(searcher.schema, text, doc_type, tag, since, archived)[1], limit=1
+                    whoosh_query.parse(searcher.schema, text, doc_type, tag, since, archived, vocabulary).query, limit=1
                 ).is_empty()
             except InvalidInput:
                 return False
@@ -257,11 +267,10 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     total = len(hits) if len(hits) < limit else found.estimated_length()
     stem = _stemmer()
     matches = (lambda word: stem(word.lower()) in stems) if stems else None
-    return Found(hits, total, exact, suggestion, searcher.doc_count(), matches)
+    return Found(hits, total, exact, suggestion, searcher.doc_count(), matches, read.ignored)
 
 
-def _hit(hit: Any) -> Hit:
-    stored = hit.fields()
+def _hit(stored: dict[str, Any], score: float | None) -> Hit:
     when = stored.get("date")
     return Hit(
         id=stored.get("id") or stored["path"],
@@ -269,7 +278,7 @@ def _hit(hit: Any) -> Hit:
         title=stored.get("title") or stored["path"],
         date=when.date() if isinstance(when, dt.datetime) else None,
         path=stored["path"],
-        score=float(hit.score or 0.0),
+        score=float(score or 0.0),
         snippet="",
     )
 

@@ -1,5 +1,7 @@
-"""pmops' query language read by Whoosh's parser: date clauses, field names in any case, the
-filters of `--type`/`--tag`/`--since`, and guards for what Whoosh accepts and then fails on."""
+"""pmops' query language read by Whoosh's parser: date clauses, field names in any case, tags
+through the taxonomy (a synonym finds its tag), the words the index leaves out (common words: a
+query of only those searches titles), the filters of `--type`/`--tag`/`--since`, and guards for
+what Whoosh accepts and then fails on."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import math
 import re
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pmops.errors import InvalidInput, PmopsError
 from pmops.search.backend import DATES_HINT, QUERY_HINT
@@ -20,25 +22,41 @@ if TYPE_CHECKING:
     from whoosh.qparser import QueryParser
     from whoosh.qparser.syntax import GroupNode, SyntaxNode
     from whoosh.query import Query
+    from whoosh.reading import IndexReader
+    from whoosh.searching import Searcher
+
+    from pmops.taxonomy import Taxonomy
 
 _DATE_CLAUSE = r"(?<![\w]){fields}:\s*(\[[^\]]*\]|\S+)"  # a date field's clause (the fields filled in)
 _ASKS_ARCHIVED = re.compile(r"(?<![\w])status:\s*archived\b", re.IGNORECASE)
 ARCHIVED = "archived"  # pmops.doctypes.ARCHIVED (the search core imports nothing of the registry)
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # a word as the index's tokenizer reads one
+
+
+class Parsed(NamedTuple):
+    """A query as pmops reads it."""
+
+    words: Query  # the words as parsed
+    query: Query  # what runs: the words and the options as filters
+    ignored: list[str]  # words the index leaves out (common words, one letter), as written, once each
+    filters: list[Query]  # the options' filters alone
 
 
 def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
-          archived: bool | None = False) -> tuple[Query, Query]:  # fmt: skip
-    """(the words as parsed, the query to run: the words and the options as filters).
-    Archived documents (status archived) are filtered out unless `archived` is None (all) or
-    True (only them), or the query asks for them (status:archived)."""
-    from pmops import taxonomy
-
+          archived: bool | None = False, vocabulary: Taxonomy | None = None) -> Parsed:  # fmt: skip
+    """The query read: its words, what runs, the words left out, the filters. Archived
+    documents (status archived) are filtered out unless `archived` is None (all) or True (only
+    them), or the query asks for them (status:archived). With `vocabulary`, `tag:` and --tag
+    read a synonym or a deprecated tag as the tag it stands for, and a plain word that is one
+    also finds the documents with that tag."""
     wq = load().query
     dated = [name for name, kind in schema.items() if type(kind).__name__ == "DATETIME"]
     text, clauses = _compact_dates(query, dated or ["date"])
     text = _lower_fields(text)
+    words_plugin = _Words(schema, vocabulary)
     reader = parser(schema, text)
+    reader.add_plugin(words_plugin)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -55,7 +73,7 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
     if doc_type:
         filters.append(wq.Term("type", doc_type.lower()))
     if tag:
-        filters.append(wq.Term("tags", taxonomy.normalise(tag)))
+        filters.append(wq.Term("tags", canonical(tag, vocabulary)))
     if since:
         filters.append(wq.DateRange("date", dt.datetime.combine(since, dt.time()), None))
     if archived is False and _ASKS_ARCHIVED.search(query):
@@ -63,7 +81,60 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
     if archived is not None and "status" in schema:
         only = wq.Term("status", ARCHIVED)
         filters.append(only if archived else wq.Not(only))
-    return words, (wq.And([words, *filters]) if filters else words)
+    ignored = list({w.casefold(): w for w in words_plugin.ignored}.values())
+    return Parsed(words, wq.And([words, *filters]) if filters else words, ignored, filters)
+
+
+def canonical(tag: str, vocabulary: Taxonomy | None) -> str:
+    """A tag as the index holds it: normalised, and the tag a synonym or deprecated tag stands for."""
+    from pmops import taxonomy
+
+    tag = taxonomy.normalise(tag)
+    return vocabulary.canonical(tag) if vocabulary is not None else tag
+
+
+def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None) -> None:
+    """--tag names a tag of the taxonomy (or a synonym of one) or of some document: else exit 2
+    with the nearest."""
+    from pmops.text import did_you_mean
+
+    wanted = canonical(tag, vocabulary)
+    known = set(vocabulary.tags) | set(vocabulary.synonyms) | set(vocabulary.deprecated) if vocabulary else set()
+    if wanted in known or ("tags", wanted) in reader:
+        return
+    used = (
+        {t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon("tags")}
+        if "tags" in reader.schema
+        else set()
+    )
+    hint = did_you_mean(tag, sorted(known | used)) or "'pmops tags' lists them"
+    raise InvalidInput(f"--tag: no tag '{tag}' in the taxonomy or on any document", hint=hint)
+
+
+def nothing(words: Query) -> bool:
+    """Whether the words leave nothing to search (every word one the index leaves out)."""
+    return type(words).__name__ == "_NullQuery"
+
+
+def titles_with(
+    searcher: Searcher, words: list[str], filters: list[Query], limit: int
+) -> tuple[list[tuple[dict, float]], int]:
+    """The documents within `filters` whose title has every one of `words` (which the index
+    leaves out: only titles are read), those that have them in that order first, then the
+    newest: ([(stored fields, score)], how many in all). For a query made only of common words."""
+    wq = load().query
+    wanted = [w.casefold() for w in words]
+    query = wq.And(filters) if filters else wq.Every()
+    found = []
+    for docnum in searcher.docs_for_query(query):
+        stored = searcher.stored_fields(docnum)
+        title = [w.casefold() for w in _WORD.findall(str(stored.get("title") or ""))]
+        if not set(wanted) <= set(title):
+            continue
+        in_order = any(title[i : i + len(wanted)] == wanted for i in range(len(title) - len(wanted) + 1))
+        found.append((stored, 2.0 if in_order else 1.0))
+    found.sort(key=lambda f: (-f[1], -(f[0].get("date") or dt.datetime.min).toordinal(), str(f[0].get("title"))))
+    return found[:limit], len(found)
 
 
 def parser(schema: Schema, text: str = "") -> QueryParser:
@@ -130,6 +201,50 @@ def _plugins() -> tuple[type, type]:
             return super().do_gtlt(parser, group)
 
     return Dates, GtLt
+
+
+class _Words:
+    """A query-parser plugin for the words of a query, before they are searched in titles and
+    bodies: those the index leaves out (common words such as 'the', one letter) are noted in
+    `ignored`; with a vocabulary, a `tag:` clause is read as its canonical tag, and a plain word
+    that is a synonym (perf) also finds the documents with its tag (tags:performance)."""
+
+    def __init__(self, schema: Schema, vocabulary: Taxonomy | None) -> None:
+        self.text_field = dict(schema.items()).get("title")
+        self.vocabulary = vocabulary
+        self.ignored: list[str] = []
+
+    def taggers(self, parser: QueryParser) -> list:
+        return []
+
+    def filters(self, parser: QueryParser) -> list:
+        # After field names are applied (100), before plain words are given title and body (110).
+        return [(self.read, 105)]
+
+    def left_out(self, word: str) -> bool:
+        return self.text_field is not None and not list(self.text_field.process_text(word, mode="query"))
+
+    def read(self, parser: QueryParser, group: GroupNode) -> GroupNode:
+        from whoosh.qparser import syntax
+
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self.read(parser, node)
+                continue
+            name, text = getattr(node, "fieldname", None), getattr(node, "text", None)
+            if not isinstance(text, str) or type(node).__name__ not in ("WordNode", "PhraseNode"):
+                continue  # a wildcard, a range, a date
+            if name == "tags":
+                node.text = canonical(text, self.vocabulary)
+            elif name is None:
+                self.ignored += [w for w in _WORD.findall(text) if self.left_out(w)]
+                tag = canonical(text, self.vocabulary) if isinstance(node, syntax.WordNode) else ""
+                if self.vocabulary is not None and tag and tag != canonical(text, None):
+                    also = syntax.WordNode(tag)
+                    also.set_fieldname("tags")
+                    also.startchar, also.endchar = node.startchar, node.endchar  # Whoosh sets them on its query
+                    group[i] = syntax.OrGroup([node, also])
+        return group
 
 
 class _Guards:

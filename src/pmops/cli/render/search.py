@@ -21,8 +21,19 @@ def snippet(text: str) -> str:
     return "".join(out)
 
 
+def ignored(results: Results) -> str:
+    """What a search left out of the query (common words the index does not hold), in words."""
+    words = ", ".join(results.ignored)
+    if results.by_title:
+        found = ": titles with them" if results.hits else ", and no title has them all"
+        return f"only common words, which the index leaves out ({words}){found}"
+    return f"common words left out of the search: {words}"
+
+
 def search_results(results: Results) -> None:
     out = console()
+    if results.ignored:
+        console(stderr=True).print(f"[dim]{safe(ignored(results))}[/dim]", soft_wrap=True)
     if not results.hits:
         out.print("no results")
         if results.suggestion:
