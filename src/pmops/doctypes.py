@@ -504,6 +504,7 @@ CUSTOMER = DocType(
     duplicate="is already in the register",
     listing="pmops customer list",
     aliases="aliases",
+    rules=("customer-name-duplicate",),
 )
 
 BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC, CUSTOMER)

@@ -263,3 +263,14 @@ def test_insight_list_by_customer_finds_every_name_of_the_register(pmops, crm_kb
         found = _json(pmops, "insight", "list", "--customer", given)
         assert sorted(i["customer"] for i in found) == ["AF", "ATLAS FREIGHT INC.", "Atlas Freight"]
     assert [i["customer"] for i in _json(pmops, "insight", "list", "--customer", "Verde")] == []
+
+
+def test_lint_flags_two_customers_sharing_a_name(pmops, crm_kb: Path) -> None:
+    first = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "Atlas")
+    assert _findings(pmops, "customer-name-duplicate") == []
+    second = _json(pmops, "customer", "add", "Atlas Logistics", "--alias", "atlas", "--alias", "AL")
+    (finding,) = _findings(pmops, "customer-name-duplicate")
+    assert finding["path"] == max(first["path"], second["path"])  # the later one, by path
+    other = min(first["path"], second["path"])
+    assert finding["message"].startswith("'") and "is also a name of Atlas " in finding["message"]
+    assert finding["message"].endswith(f"({other})") and finding["severity"] == "warning"

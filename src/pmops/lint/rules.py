@@ -70,6 +70,7 @@ RULES = {
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
         Rule("customer-unknown", "warning", "an insight names a customer the customer register does not have"),
         Rule("customer-mismatch", "warning", "an insight's segment differs from its customer's record"),
+        Rule("customer-name-duplicate", "warning", "two customers of the register share a name or an alias"),
     )
 }
 
@@ -368,6 +369,21 @@ def _named(ctx: Context, record: Record) -> Iterator[Finding]:
                 )  # fmt: skip
 
 
+def _shared_names(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A name or alias of this document (a customer) that an earlier one of its type has too:
+    an insight naming it would be matched to the first one only."""
+    doctype = record.doctype
+    if not doctype.aliases:
+        return
+    for name, first, second in ctx.register(doctype.name).clashes:
+        if second.path == record.path and first.path != record.path:
+            where = doctype.title_field if name == second.name else doctype.aliases
+            yield RULES["customer-name-duplicate"].finding(
+                record.path, record.doc.line_of(where), f"'{name}' is also a name of {first.name} ({first.path})",
+                f"keep it on one of them: insights naming '{name}' are matched to {first.name}",
+            )  # fmt: skip
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
@@ -375,6 +391,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("source-key-duplicate",), _source_key),
     (("metric-value-invalid", "metric-value-future"), _metric_values),
     (("customer-unknown", "customer-mismatch"), _named),
+    (("customer-name-duplicate",), _shared_names),
 )
 
 
