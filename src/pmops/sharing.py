@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import platform
 import sys
@@ -42,37 +43,73 @@ class Change:
                 "documents": [{"path": p, "title": t} for p, t in self.documents]}  # fmt: skip
 
 
-def log(kb: KnowledgeBase, limit: int = 20) -> list[Change]:
-    """The KB's recent commits, with the titles of the documents they touched."""
-    if limit < 1:
-        from pmops.errors import InvalidInput
+def log(
+    kb: KnowledgeBase,
+    limit: int = 20,
+    *,
+    since: dt.date | None = None,
+    author: str | None = None,
+    type_name: str | None = None,
+) -> list[Change]:
+    """The KB's recent commits, newest first, with the titles of the documents they touched: the
+    last `limit` of those dated `since` or later, by an `author` (a piece of the name or email,
+    any case), touching a document of the type `type_name` (exit 2 for an unknown type)."""
+    from pmops.errors import InvalidInput
 
+    if limit < 1:
         raise InvalidInput("--limit must be at least 1")
+    doctype = kb.doctype(type_name) if type_name is not None else None
+    who = " ".join(author.split()).casefold() if author is not None else None
+    if author is not None and not who:
+        raise InvalidInput("--author: give a name or an email, or a piece of one")
     repo = _repo(kb)
     # -z: file names as they are (without it git quotes "insights/caf\303\251.md"), each
-    # followed by a NUL; a commit's header ends with a NUL and a newline.
-    status, out, _ = repo.run("log", f"-n{limit}", "-z", "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short",
+    # followed by a NUL; a commit's header ends with a NUL and a newline. Filters pmops applies
+    # itself read the whole log (the author is never given to git: user text is no git option).
+    # (git's --since reads commit dates and stops at the first older commit: a rebased history
+    # would lose newer ones; the author date shown decides.)
+    window = [f"-n{limit}"] if who is None and doctype is None and since is None else []
+    status, out, _ = repo.run("log", *window, "-z", "--format=%x1e%H%x1f%ad%x1f%an%x1f%ae%x1f%s", "--date=short",
                               "--name-only", "--", kb.pathspec(), check=False)  # fmt: skip
     if status != 0:
         return []  # an empty repository has no log
     changes = []
     for block in filter(None, out.split("\x1e")):
         head, _, names = block.partition("\0")
-        sha, date, author, subject = head.split("\x1f", 3)
-        change = Change(sha[:10], date, author, subject)
-        for repo_rel in filter(None, names.removeprefix("\n").split("\0")):
-            rel = kb.from_repo(repo_rel)
-            if rel is None:
-                continue
-            title = rel
-            if kb.is_document(rel) and (kb.root / rel).is_file():
-                try:
-                    title = kb.load(kb.root / rel).title
-                except PmopsError:
-                    pass
-            change.documents.append((rel, title))
-        changes.append(change)
+        sha, date, name, email, subject = head.split("\x1f", 4)
+        if since is not None and date < since.isoformat():
+            continue
+        if who is not None and who not in name.casefold() and who not in email.casefold():
+            continue
+        paths = [rel for p in filter(None, names.removeprefix("\n").split("\0")) if (rel := kb.from_repo(p))]
+        if doctype is not None and not any(_of_type(kb, rel, doctype.name) for rel in paths):
+            continue
+        changes.append(Change(sha[:10], date, name, subject, [(rel, _title(kb, rel)) for rel in paths]))
+        if len(changes) == limit:
+            break
     return changes
+
+
+def _title(kb: KnowledgeBase, rel: str) -> str:
+    """A file of a commit as the log names it: a document by its title, anything else by its path."""
+    if kb.is_document(rel) and (kb.root / rel).is_file():
+        try:
+            return kb.load(kb.root / rel).title
+        except PmopsError:
+            pass
+    return rel
+
+
+def _of_type(kb: KnowledgeBase, rel: str, type_name: str) -> bool:
+    """Whether a file of a commit is a document of a type: as it is now, or (gone) by its folder."""
+    if not kb.is_document(rel):
+        return False
+    if (kb.root / rel).is_file():
+        try:
+            return kb.load(kb.root / rel).type == type_name
+        except PmopsError:
+            pass
+    return rel.split("/", 1)[0] == kb.doctype(type_name).folder
 
 
 @dataclass

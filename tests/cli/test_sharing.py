@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -267,3 +269,38 @@ def test_doctor_on_a_new_kb_finds_nothing_wrong(pmops, kb: Path) -> None:
     result = pmops("doctor")
     assert "✓ index: not built yet: the first search (or pmops index) builds it" in result.stdout
     assert "✗" not in result.stdout
+
+
+def _commit_as(kb: Path, name: str, day: str, message: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00", "GIT_COMMITTER_DATE": f"{day}T12:00:00"}
+    who = ["-c", f"user.name={name}", "-c", f"user.email={name.split()[0].lower()}@example.com"]
+    subprocess.run(["git", *who, "add", "."], cwd=kb, check=True, env=env)
+    subprocess.run(["git", *who, "commit", "-qm", message], cwd=kb, check=True, env=env)
+
+
+def test_log_by_day_author_and_type(pmops, kb: Path) -> None:
+    (kb / "insights" / "ins-250101-aaaa-old.md").write_text(
+        "---\nid: ins-250101-aaaa\ntitle: Heard long ago\nsource: survey\ndate: 2025-01-01\n---\n\nOld.\n"
+    )
+    _commit_as(kb, "Priya Nair", "2025-01-02", "an old insight")
+    (kb / "notes.txt").write_text("x\n")
+    _commit_as(kb, "Priya Nair", "2025-03-01", "notes")
+    pmops("insight", "add", "--title", "Heard today", "--source", "survey")
+    pmops("decision", "add", "--title", "Decided today")
+
+    def subjects(*args: str) -> list[str]:
+        return [c["subject"] for c in json.loads(pmops("log", *args, "--json").stdout)]
+
+    assert subjects("--author", "priya") == ["notes", "an old insight"]
+    assert subjects("--author", "PRIYA@example") == ["notes", "an old insight"]
+    assert subjects("--author", "priya", "--limit", "1") == ["notes"]
+    assert subjects("--type", "insight") == [s for s in subjects() if "insight" in s]
+    assert subjects("--type", "insight", "--author", "priya") == ["an old insight"]
+    decided = subjects("--type", "decision")
+    assert len(decided) == 1 and decided[0].startswith("pmops: add decision")
+    today = subjects("--since", dt.date.today().isoformat())
+    assert len(today) >= 2 and "notes" not in today and "an old insight" not in today
+    assert subjects("--since", "2025-02-01", "--author", "priya") == ["notes"]
+    assert pmops("log", "--author", "nobody").stdout == "no changes match\n"
+    assert "unknown document type 'insigth'" in pmops("log", "--type", "insigth", code=2).stderr
+    assert "--since" in pmops("log", "--since", "someday", code=2).stderr

@@ -28,23 +28,36 @@ def sync(ctx: typer.Context) -> None:
 def log(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", help="How many commits.")] = 20,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only changes made on or after this day.")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", help="Only changes by this person (a piece of their name or email).")
+    ] = None,
+    type_name: Annotated[
+        str | None, typer.Option("--type", metavar="TYPE", help="Only changes to documents of this type.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The KB's recent changes, with document titles and authors.
 
     Example:
 
-        pmops log --limit 5
+        pmops log --limit 5 --since 2026-11-01 --author priya --type decision
     """
     from pmops import sharing
     from pmops.text import count
 
-    changes = sharing.log(_shared.state(ctx).kb(), limit)
+    kb = _shared.state(ctx).kb()
+    day = _shared.parse_date_option(since, "--since")
+    changes = sharing.log(kb, limit, since=day, author=author, type_name=type_name)
     if json_out:
         _shared.print_json([c.to_json() for c in changes])
         return
     out = _shared.console()
-    if not changes:
+    if not changes and (day or author is not None or type_name):
+        out.print("[dim]no changes match[/dim]")
+    elif not changes:
         out.print("[dim]no changes yet: the KB's repository has no commits[/dim]")
     for change in changes:
         out.print(
