@@ -57,6 +57,7 @@ COMMANDS = [
     (("onboard", "status", PEOPLE), PEOPLE, 9),
     (("onboard", "done", PEOPLE, "W1-1"), PEOPLE, 9),
     (("onboard", "status", PLANS), PLANS, 3),
+    (("customer", "show", "cus-261126"), "cus-261126", 30),
 ]
 
 
@@ -117,6 +118,7 @@ def test_every_command_takes_an_exact_title_in_any_case(
     assert "Median time to approval" in ok("metric", "show", "Median time to approval")
     ok("tool", "score", "dovetail", "fit=4")
     assert "Condens" in ok("tool", "compare", "Dovetail", "Condens")
+    assert "Verde Foods" in ok("customer", "show", "VERDE foods")
     assert "Ben Carter" in ok("onboard", "status", "ben carter")
     assert "Ben Carter" in ok("onboard", "status", "Onboarding Ben Carter")  # the plan's own title
     assert "Chloe Dubois" in ok("onboard", "status", "per-260817")  # the person's id prefix

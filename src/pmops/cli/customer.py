@@ -90,7 +90,7 @@ def show(
     """
     from pmops import accounts
     from pmops.cli import core
-    from pmops.errors import NotFound
+    from pmops.errors import Ambiguous, NotFound
 
     kb = _shared.state(ctx).kb()
     try:
@@ -98,6 +98,8 @@ def show(
     except NotFound as by_name:
         try:
             record = kb.find(ref, "customer")
+        except Ambiguous:
+            raise  # an id prefix several customers have: they are listed
         except NotFound:
             raise by_name from None
     core.show_record(kb, record, json_out)
