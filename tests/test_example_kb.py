@@ -89,6 +89,14 @@ def test_example_kb_has_three_plans_at_different_stages(pmops, example_kb: Path)
     )
 
 
+def test_example_kb_has_someone_who_left(pmops, example_kb: Path) -> None:
+    pms = json.loads(pmops("person", "list", "--role", "pm", "--json").stdout)
+    everyone = json.loads(pmops("person", "list", "--role", "pm", "--all", "--json").stdout)
+    assert (len(pms), len(everyone)) == (10, 11)
+    (left,) = [p for p in everyone if p not in pms]
+    assert (left["name"], left["status"], left["end"]) == ("Noah Fischer", "left", "2025-08-29")
+
+
 def test_example_kb_tools_and_metrics(pmops, example_kb: Path) -> None:
     stack = json.loads(pmops("tool", "stack", "--today", "2026-11-26", "--json").stdout)
     # Amplitude (product analytics) and Looker (BI dashboards) are both analytics, but do different jobs.

@@ -40,8 +40,8 @@ class Field:
     default: str | None = None  # "today" / "author" / a literal, filled in on create
     past: bool = False  # a date that has happened (when it was heard): refused after today on create, flagged by lint
     # The type whose documents it names: by id (ref, refs: resolved on create, to an id, a unique
-    # prefix, or the title of a type with unique titles), or by title (text: a person's name,
-    # kept as written: they may not be in the KB yet).
+    # prefix, or the title of a type with unique titles), or by title (text, list: a person's name,
+    # kept as written: they may not be in the KB yet; `pmops person show` lists where they are named).
     refers: str | None = None
     evidence: bool = False  # the documents it cites justify this one: `show` sums them up, lint checks their dates
     initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
@@ -250,7 +250,7 @@ PROCESS = DocType(
         ID,
         TITLE,
         Field("kind", "choice", required=True, choices=PROCESS_KINDS, help="which proven template it follows"),
-        Field("owner", required=True, default="author", help="who keeps it alive (default: you)"),
+        Field("owner", required=True, default="author", refers="person", help="who keeps it alive (default: you)"),
         Field("cadence", "choice", choices=CADENCES, help="how often it runs", ask=True),
         Field("status", "choice", choices=("draft", "active", "retired"), default="active"),
         Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
@@ -319,7 +319,7 @@ DECISION = DocType(
             initial=("proposed", "accepted"),
             help="where it stands",
         ),
-        Field("deciders", "list", help="who decided", ask=True),
+        Field("deciders", "list", refers="person", help="who decided", ask=True),
         Field("area", "choice", help="product area it concerns", ask=True),
         ASKED_TAGS,
         Field(
@@ -345,21 +345,23 @@ PERSON = DocType(
     plural="people",
     folder="people",
     prefix="per",
-    description="A member of the product organisation: role, area, start date, manager.",
+    description="A member of the product organisation: role, area, manager, start and end dates.",
     fields=(
         ID,
         Field("name", required=True, help="full name"),
-        Field("role", "choice", required=True, choices=ROLES, default="pm"),
+        Field("role", "choice", required=True, choices=ROLES, default="pm", help="what they do"),
         Field("area", "choice", help="product area", staffing=True, ask=True),
         Field("start", "date", help="first day in the team", ask=True),
+        Field("end", "date", help="last day in the team (pmops person leave)"),
         Field("manager", refers="person", help="their manager's name", ask=True),
-        Field("status", "choice", choices=("active", "left"), default="active"),
+        Field("status", "choice", choices=("active", "left"), default="active", help="left: no longer in the team"),
         TAGS,
         LINKS,
     ),
     template="person.md.j2",
     title_field="name",
-    summary=("role", "area", "start", "manager"),
+    summary=("role", "area", "manager", "start", "end"),
+    listing="pmops person list",
     unique_titles=True,
 )
 
@@ -416,7 +418,7 @@ TOOL = DocType(
             help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap",
             ask=True,
         ),
-        Field("owner", help="who administers it", ask=True),
+        Field("owner", refers="person", help="who administers it", ask=True),
         Field(
             "status",
             "choice",
@@ -452,7 +454,7 @@ METRIC = DocType(
         ID,
         Field("name", required=True),
         Field("definition", "longtext", required=True, help="exactly what is counted, and how"),
-        Field("owner", required=True),
+        Field("owner", required=True, refers="person", help="who answers for it"),
         Field("unit", required=True, help="%, users, EUR, days …"),
         Field("source", help="where the numbers come from"),
         Field("target", "number", help="the value to reach", ask=True),

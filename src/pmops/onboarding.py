@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pmops import bodies
+from pmops import bodies, people
 from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from pmops.kb.records import shown
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -163,12 +164,19 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("the new PM's name is required")
+    today = today or dt.date.today()
     person = find_person(kb, name)
     if person is not None:
+        if people.has_left(person, max(start, today)):
+            raise Conflict(f"{person.title} left the team{people.left_on(person)}; nothing changed",
+                           hint=f"pmops set {person.id} status=active end= brings them back")  # fmt: skip
         existing = [r.id for r in kb.records(kb.doctype("onboarding")) if r.values.get("person") == person.id]
         if existing:
             raise Conflict(f"{name} already has an onboarding plan ({existing[0]}); nothing changed",
                            hint=f'pmops onboard status "{name}"')  # fmt: skip
+    # The people the plan names are on the roster (a KB without one checks nothing), as it spells them.
+    buddy = people.check_named(kb, buddy, "--buddy", start)
+    manager = people.check_named(kb, manager, "--manager", start)
     changes = []
     taken_people = kb.existing_ids(kb.doctype("person"))
     if person is None:
@@ -256,13 +264,24 @@ def _days(plan: Record, field_name: str) -> int | None:
     return (when - plan.values["start"]).days if isinstance(when, dt.date) else None
 
 
-def progress(kb: KnowledgeBase, name: str | None = None, today: dt.date | None = None) -> list[Progress]:
+def progress(
+    kb: KnowledgeBase, name: str | None = None, today: dt.date | None = None, *, everyone: bool = False
+) -> list[Progress]:
+    """One person's plan (NAME), or every plan but the archived ones and those of people gone by
+    `today` (all of them with `everyone`), newest start first."""
     today = today or dt.date.today()
+    roster = {r.id: r for r in kb.records(kb.doctype("person"))}
     plans = [plan_of(kb, name)] if name else list(kb.records(kb.doctype("onboarding")))
-    people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
-    result = [Progress(p, str(people.get(p.values.get("person"), p.values.get("person"))), steps(p.doc.body), today)
+    if not name and not everyone:
+        plans = [p for p in shown(plans) if not _gone(roster.get(p.values.get("person")), today)]
+    names = {pid: r.values.get("name") for pid, r in roster.items()}
+    result = [Progress(p, str(names.get(p.values.get("person"), p.values.get("person"))), steps(p.doc.body), today)
               for p in plans if isinstance(p.values.get("start"), dt.date)]  # fmt: skip
     return sorted(result, key=lambda p: p.plan.values["start"], reverse=True)
+
+
+def _gone(person: Record | None, today: dt.date) -> bool:
+    return person is not None and people.has_left(person, today)
 
 
 @dataclass

@@ -8,6 +8,8 @@ import statistics
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from pmops import people
+from pmops.kb.records import shown
 from pmops.onboarding import FIRST_MONTH, Step, steps
 from pmops.text import count
 
@@ -59,7 +61,17 @@ def _reached(
     return False, None
 
 
-def _measure(plan: Record, name: str, today: dt.date, field_name: str, prefixes: tuple | None, limit: int) -> Measure:
+def _measure(
+    plan: Record,
+    name: str,
+    today: dt.date,
+    field_name: str,
+    prefixes: tuple | None,
+    limit: int,
+    gone: Record | None = None,
+) -> Measure:
+    """`gone`: the plan's person, when they left the team by `today` (a plan they never finished
+    says nothing about how long getting productive takes)."""
     start = plan.values.get("start")
     if not isinstance(start, dt.date):
         return Measure(plan, name, "not counted", reason="no start date")
@@ -71,6 +83,8 @@ def _measure(plan: Record, name: str, today: dt.date, field_name: str, prefixes:
         return Measure(plan, name, "not counted", reason="done, but on a day nobody wrote down")
     if reached and when is not None:
         return Measure(plan, name, "finished", (when - start).days)
+    if gone is not None:
+        return Measure(plan, name, "not counted", reason=f"left the team{people.left_on(gone)} before it")
     if prefixes is not None and not any(s.id.split("-")[0] in prefixes for s in plan_steps):
         return Measure(plan, name, "not counted", reason="the plan has no Week 1 or Day 30 steps")
     open_days = (today - start).days
@@ -159,12 +173,19 @@ class TimeToProductivity:
 def measures(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, list[Measure]]:
     """Each plan's days to productive (Week 1 and Day 30 done) and to complete, as of `today`."""
     today = today or dt.date.today()
-    people = {r.id: r.values.get("name") for r in kb.records(kb.doctype("person"))}
-    plans = sorted(kb.records(kb.doctype("onboarding")), key=lambda p: (str(p.values.get("start") or ""), p.id or ""))
-    named = [(p, str(people.get(p.values.get("person")) or p.values.get("person") or p.id)) for p in plans]
+    roster = {r.id: r for r in kb.records(kb.doctype("person"))}
+    plans = sorted(shown(kb.records(kb.doctype("onboarding"))),  # archived plans are out of every figure
+                   key=lambda p: (str(p.values.get("start") or ""), p.id or ""))  # fmt: skip
+    named = []
+    for plan in plans:
+        person = roster.get(plan.values.get("person"))
+        name = str((person.values.get("name") if person else None) or plan.values.get("person") or plan.id)
+        named.append((plan, name, person if person is not None and people.has_left(person, today) else None))
     return {
-        "day30": [_measure(p, n, today, "day30_completed", FIRST_MONTH, PRODUCTIVE_WITHIN_DAYS) for p, n in named],
-        "complete": [_measure(p, n, today, "completed", None, COMPLETE_WITHIN_DAYS) for p, n in named],
+        "day30": [
+            _measure(p, n, today, "day30_completed", FIRST_MONTH, PRODUCTIVE_WITHIN_DAYS, g) for p, n, g in named
+        ],
+        "complete": [_measure(p, n, today, "completed", None, COMPLETE_WITHIN_DAYS, g) for p, n, g in named],
     }
 
 

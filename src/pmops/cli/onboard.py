@@ -59,10 +59,13 @@ def status(
         str | None,
         typer.Argument(metavar="[NAME]", help="One person (name, id or unique prefix) or plan (default: everyone)."),
     ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Archived plans and plans of people who left, too.")] = False,
     today: TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Progress per person (done/total, overdue steps, pace), or one person's open steps in order.
+
+    Archived plans and those of people who left are left out, unless --all.
 
     Example:
 
@@ -72,7 +75,7 @@ def status(
 
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
-    found = onboarding.progress(kb, name, day)
+    found = onboarding.progress(kb, name, day, everyone=all_)
     ttp = productivity.time_to_productivity(kb, day)
     if json_out:
         _shared.print_json(

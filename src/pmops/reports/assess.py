@@ -12,14 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops import dates, productivity
+from pmops import people, productivity
 from pmops.kb.records import shown
 from pmops.reports.parts import OMIT_NONE, Part
 from pmops.similarity import near_duplicates, shingles
 from pmops.text import count
 
 if TYPE_CHECKING:
-    from pmops.kb import KnowledgeBase, Record
+    from pmops.kb import KnowledgeBase
 
 # Team size: "more than 8–10 PMs". 9 or 10 is the emerging band, so that one hire at the
 # edge moves a signal into "watch", never the verdict from "no" to "yes" at once.
@@ -86,24 +86,12 @@ def _not_enough(sample: Sample) -> str:
     return f"not enough data: {count(sample.size, sample.of)} in {sample.where}, {sample.minimum} needed"
 
 
-def _role(record: Record) -> str:
-    """The person's role as written, any case ('PM' is a PM even where lint asks for 'pm')."""
-    return str(record.values.get("role") or record.doc.meta.get("role") or "").strip().casefold()
-
-
-def _present(record: Record, today: dt.date) -> bool:
-    """In the team today: not marked as left, and started (no start date counts as present)."""
-    status = str(record.values.get("status") or record.doc.meta.get("status") or "active").strip().casefold()
-    return status != "left" and not dates.after(record.values.get("start"), today)
-
-
 def _team(kb: KnowledgeBase, today: dt.date) -> tuple[Signal, list[str]]:
-    people = list(kb.records(kb.doctype("person")))
-    present = [r for r in people if _present(r, today)]
-    pms = [r for r in present if _role(r) == "pm"]
-    owners = [r for r in present if _role(r) == "product-ops"]
-    future = [r for r in people if _role(r) == "pm" and dates.after(r.values.get("start"), today)]
-    left = [r for r in people if _role(r) == "pm" and not _present(r, today) and r not in future]
+    roster = people.roster(kb)
+    pms = people.team(kb, today, people.PM)
+    owners = people.team(kb, today, people.PRODUCT_OPS)
+    future = [r for r in roster if people.role_of(r) == people.PM and not people.started(r, today)]
+    left = [r for r in roster if people.role_of(r) == people.PM and people.has_left(r, today) and r not in future]
     staffed = {r.values.get("area") for r in pms}
     areas: dict[str, int] = {}
     for doctype in kb.registry.values():
@@ -115,23 +103,24 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[Signal, list[str]]:
             if isinstance(area, str) and area and area not in staffed:
                 areas[area] = areas.get(area, 0) + 1
     n = len(pms)
-    sample = Sample(len(people), "person record", MIN_PEOPLE, "people/")
+    sample = Sample(len(roster), "person record", MIN_PEOPLE, "people/")
     owner_names = [r.title for r in owners]
-    if len(people) < MIN_PEOPLE:
+    if len(roster) < MIN_PEOPLE:
         state, summary = (
             "not enough data",
-            _not_enough(sample) + " (pmops onboard new-pm adds one; or a file per person in people/)",
+            _not_enough(sample) + " (pmops person add adds one; so does pmops onboard new-pm)",
         )
     else:
         state = "flagged" if n >= PMS_FLAGGED else "emerging" if n >= PMS_EMERGING else "healthy"
         where = {"flagged": f"{PMS_FLAGGED} or more: flagged", "emerging": f"{PMS_EMERGING}–{PMS_FLAGGED - 1}: emerging",
                  "healthy": f"{PMS_EMERGING - 1} or fewer: healthy"}[state]  # fmt: skip
         summary = f"{count(n, 'PM')} on the roster ({where})"
-    basis = [f"{count(len(people), 'person record')} in people/, {count(n, 'active PM')}"]
+    basis = [f"{count(len(roster), 'person record')} in people/, {count(n, 'active PM')}"]
     if future:
         basis.append("not yet counted: " + ", ".join(f"{r.title} (starts {r.values['start']})" for r in future))
     if left:
-        basis.append(f"left: {', '.join(r.title for r in left)}")
+        basis.append("left: " + ", ".join(f"{r.title} (last day {people.end(r)})" if people.end(r) else r.title
+                                          for r in left))  # fmt: skip
     basis.append(f"product ops: {', '.join(owner_names)}" if owners else "no one with role product-ops")
     if areas:
         basis.append("no PM for " + ", ".join(f"{a} ({count(c, 'document')})" for a, c in sorted(areas.items())))
@@ -141,7 +130,7 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[Signal, list[str]]:
     else:
         recommendation = ("Past 8–10 PMs, shared rituals and a single research repository stop happening by themselves: "
                           "name a product-ops owner.")  # fmt: skip
-    evidence = {"pms": [r.id for r in pms], "people": len(people), "not_started": [r.id for r in future],
+    evidence = {"pms": [r.id for r in pms], "people": len(roster), "not_started": [r.id for r in future],
                 "left": [r.id for r in left], "product_ops": [r.id for r in owners],
                 "areas_without_pm": dict(sorted(areas.items()))}  # fmt: skip
     signal = Signal("team size", state, summary, sample, "; ".join(basis), evidence, recommendation)

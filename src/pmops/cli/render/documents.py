@@ -139,3 +139,23 @@ def link_graph(graph: Graph) -> None:
 
     group(one_row_each([(r, link.via if r else link.target) for link, r in graph.outgoing]), "Links to")
     group(one_row_each([(r, link.via) for r, link in graph.backlinks]), "Linked from")
+
+
+def named_in(rows: list) -> None:
+    """The documents that name a person or link to them, grouped by type: (record, [via, …]) pairs."""
+    out = console()
+    out.print()
+    out.print("[bold]Named in[/bold]" + ("" if rows else ": [dim]nothing yet[/dim]"))
+    by_type: dict[str, list] = {}
+    for record, via in rows:
+        by_type.setdefault(record.type, []).append((record, via))
+    for kind, items in sorted(by_type.items()):
+        out.print(f"  [dim]{safe(kind)}[/dim]")
+        for record, vias in items:
+            status = record.values.get("status")
+            state = f" [dim]({safe(status)})[/dim]" if status else ""
+            out.print(
+                f"    [cyan]{safe(record.id or record.path)}[/cyan]  {safe(record.title)}{state}"
+                f"  [dim]as {safe(', '.join(vias))}[/dim]",
+                soft_wrap=True,
+            )

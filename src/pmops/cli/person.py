@@ -1,0 +1,138 @@
+"""`pmops person …`: the roster — who is in the team, in which role and area, who left and when."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli.render import common
+from pmops.cli.render import documents as render
+from pmops.doctypes import PERSON, DocType
+from pmops.errors import MissingField
+
+app = typer.Typer(
+    help="People: the roster every count of PMs and owners reads — roles, areas, managers, who left.",
+    no_args_is_help=True,
+)
+
+PersonRef = Annotated[str, typer.Argument(metavar="REF", help="The person's exact name, id, or a unique id prefix.")]
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Their full name (unique on the roster).")],
+    role: Annotated[str | None, typer.Option("--role", help=about(PERSON, "role"))] = None,
+    area: Annotated[str | None, typer.Option("--area", help=about(PERSON, "area"))] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help="Their manager's name, someone on the roster.")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", metavar="YYYY-MM-DD", help=about(PERSON, "start"))] = None,
+    tag: TagOpt = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add someone to the roster: role, area, manager, first day.
+
+    Example:
+
+        pmops person add "Dana Reyes" --role pm --area billing --manager "Ada Brooks" --start 2026-12-01
+    """
+    from pmops import people
+
+    kb = _shared.state(ctx).kb()
+    if role is None:  # the registry's default (pm) is for plans that add their PM; here it is asked
+        role = _ask_role(kb.doctype("person"))
+    values = {"name": name, "role": role, "area": area, "manager": manager, "start": start, "tags": tag or []}
+    common.created(people.add(kb, values, commit=False if no_commit else None), json_out)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    role: Annotated[str | None, typer.Option("--role", help=about(PERSON, "role", "Only this role"))] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="People who left, and archived records, too.")] = False,
+    today: _shared.TodayOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the people in the team by name (those who left: with --all).
+
+    Example:
+
+        pmops person list --role pm --area billing
+    """
+    from pmops import people
+
+    kb = _shared.state(ctx).kb()
+    day = _shared.today_option(today)
+    found = people.listing(kb, role=role, area=area, everyone=all_, today=day)
+    common.listing(found, kb.doctype("person").summary, json_out)
+
+
+@app.command()
+def show(ctx: typer.Context, ref: PersonRef, json_out: JsonOpt = False) -> None:
+    """Show a person: their fields, and every document that names them (owner, decider, manager, buddy) or links to them.
+
+    Example:
+
+        pmops person show "Maya Chen"
+    """
+    from pmops import people
+
+    found = people.profile(_shared.state(ctx).kb(), ref)
+    if json_out:
+        _shared.print_json(found.to_json())
+        return
+    render.document(found.person)
+    render.named_in(found.linked_from)
+
+
+@app.command()
+def leave(
+    ctx: typer.Context,
+    ref: PersonRef,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Their last day (default: today).")
+    ] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Record that someone left: status left and their last day (end), one commit; counts leave them out after it.
+
+    Example:
+
+        pmops person leave "Theo Park" --date 2026-11-30
+    """
+    from pmops import people
+
+    kb = _shared.state(ctx).kb()
+    day = _shared.parse_date_option(date, "--date")
+    outcome = people.leave(kb, ref, day, commit=False if no_commit else None)
+    for message in outcome.notes:
+        _shared.note(message)
+    if json_out:
+        _shared.print_json({**outcome.to_json(), "end": outcome.record.values["end"].isoformat()})
+        return
+    record = outcome.record
+    committed = " (not committed)" if outcome.commit is None else f" (commit {outcome.commit[:10]})"
+    _shared.console().print(
+        f"{_shared.safe(record.title)} ([cyan]{_shared.safe(record.id)}[/cyan]) left; last day "
+        f"{record.values['end'].isoformat()} → {_shared.safe(record.path)}{committed}",
+        soft_wrap=True,
+    )
+
+
+def _ask_role(doctype: DocType) -> str:
+    """The role, asked on a terminal until it is one of the choices; off one, exit 2 naming --role."""
+    if not _shared.is_interactive():
+        raise MissingField("role", "person")
+    choices = doctype.field("role").choices  # type: ignore[union-attr]
+    while True:
+        answer = typer.prompt(f"role ({', '.join(choices) or 'any'})", err=True).strip()
+        if answer and (answer in choices or not choices):
+            return answer
+        _shared.console(stderr=True).print(f"'{_shared.safe(answer)}' is not a role; choose one of the list.")

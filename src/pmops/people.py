@@ -1,0 +1,230 @@
+"""People: the roster (people/), who is in the team on a day, joining and leaving, and where a person
+is named (what they own, decided, manage). Every count of PMs and owners reads it from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pmops import dates, lifecycle, links
+from pmops.errors import Conflict, InvalidInput, NotFound
+from pmops.kb.records import shown
+
+if TYPE_CHECKING:
+    from pmops.kb import Created, KnowledgeBase, Record
+    from pmops.lifecycle import Outcome
+
+PM = "pm"
+PRODUCT_OPS = "product-ops"
+LEFT = "left"
+SUGGESTED = 3  # close names offered for a name not on the roster
+
+
+# -- one person's dates ---------------------------------------------------------------------
+
+
+def role_of(person: Record) -> str:
+    """The person's role as written, any case ('PM' is a PM even where lint asks for 'pm')."""
+    return str(person.values.get("role") or person.doc.meta.get("role") or "").strip().casefold()
+
+
+def _status(person: Record) -> str:
+    return str(person.values.get("status") or person.doc.meta.get("status") or "active").strip().casefold()
+
+
+def end(person: Record) -> dt.date | None:
+    """Their last day in the team, when one is written."""
+    value = person.values.get("end")
+    return value if isinstance(value, dt.date) else None
+
+
+def has_left(person: Record, day: dt.date) -> bool:
+    """Gone by `day`: their last day (`end`) is before it, or, with no end written, their status is left."""
+    last = end(person)
+    return last < day if last is not None else _status(person) == LEFT
+
+
+def started(person: Record, day: dt.date) -> bool:
+    """Started by `day`; no start date counts as started."""
+    return not dates.after(person.values.get("start"), day)
+
+
+def present(person: Record, day: dt.date) -> bool:
+    """In the team on `day`: started, and not gone."""
+    return started(person, day) and not has_left(person, day)
+
+
+def during(person: Record, since: dt.date, until: dt.date) -> bool:
+    """In the team on some day from `since` to `until` (both included)."""
+    last = end(person)
+    if last is None and _status(person) == LEFT:
+        return False  # gone on a day nobody wrote down: in no period pmops can tell
+    return started(person, until) and (last is None or last >= since)
+
+
+# -- the roster -------------------------------------------------------------------------------
+
+
+def roster(kb: KnowledgeBase) -> list[Record]:
+    """Every person record, archived ones aside (archived records are out of every count)."""
+    return shown(kb.records(kb.doctype("person")))
+
+
+def team(kb: KnowledgeBase, day: dt.date, wanted: str | None = None) -> list[Record]:
+    """The people present on `day` (of one role when `wanted` is given)."""
+    return [p for p in roster(kb) if present(p, day) and (wanted is None or role_of(p) == wanted)]
+
+
+def pms(kb: KnowledgeBase, day: dt.date) -> list[Record]:
+    """The PMs on the roster on `day`."""
+    return team(kb, day, PM)
+
+
+def find(kb: KnowledgeBase, ref: str) -> Record:
+    """A person by exact name (any case), id or unique id prefix: KnowledgeBase.find, the one resolver."""
+    return kb.find(ref, "person")
+
+
+def _fold(name: Any) -> str:
+    return " ".join(str(name or "").split()).casefold()
+
+
+def _suggest(kb: KnowledgeBase, name: str) -> str | None:
+    """'did you mean A or B?': names that start with, or hold, the words given, then names spelt alike."""
+    folded = {_fold(p.title): p.title for p in roster(kb)}
+    wanted = _fold(name)
+    close = [n for n in folded if wanted and (n.startswith(wanted) or f" {wanted}" in n)]
+    close += [n for n in difflib.get_close_matches(wanted, list(folded), n=SUGGESTED, cutoff=0.6) if n not in close]
+    return f"did you mean {' or '.join(folded[c] for c in close[:SUGGESTED])}?" if close else None
+
+
+def check_named(kb: KnowledgeBase, name: str | None, option: str, day: dt.date) -> str | None:
+    """A name given for someone on the roster (a buddy, a manager), as the roster writes it; exit 1
+    for a name it does not have (with close names) or for someone gone by `day`. A KB with no
+    roster yet checks nothing: the name is kept as given."""
+    if name is None or not name.strip():
+        return None
+    name = " ".join(name.split())
+    people = roster(kb)
+    if not people:
+        return name
+    found = next((p for p in people if _fold(p.title) == _fold(name)), None)
+    if found is None:
+        hint = _suggest(kb, name) or f'add them first: pmops person add "{name}" --role ROLE'
+        raise NotFound(f"{option} {name}: no one of that name on the roster", hint=hint)
+    if has_left(found, day):
+        raise Conflict(f"{option} {found.title} left the team{left_on(found)}", hint="name someone on the team")
+    return found.title
+
+
+def left_on(person: Record) -> str:
+    last = end(person)
+    return f" on {last.isoformat()}" if last else ""
+
+
+# -- joining and leaving ------------------------------------------------------------------------
+
+
+def add(
+    kb: KnowledgeBase,
+    values: dict[str, Any],
+    body: str | None = None,
+    *,
+    new_tags: bool = False,
+    commit: bool | None = None,
+    today: dt.date | None = None,
+) -> Created:
+    """A new person through the one create path (role checked, the name unique), their manager
+    checked against the roster first."""
+    today = today or dt.date.today()
+    values = dict(values)
+    values["name"] = " ".join(str(values.get("name") or "").split())  # as onboard new-pm writes a name
+    values["manager"] = check_named(kb, values.get("manager"), "--manager", today)
+    if values.get("end"):
+        raise InvalidInput("end: a new person has not left", hint="pmops person leave NAME --date D, once they do")
+    return kb.create("person", values, body, new_tags=new_tags, commit=commit, today=today)
+
+
+def leave(kb: KnowledgeBase, ref: str, day: dt.date | None = None, *, commit: bool | None = None) -> Outcome:
+    """Status left and `end` (their last day, default today): only those lines change, one commit."""
+    person = find(kb, ref)
+    day = day or dt.date.today()
+    if _status(person) == LEFT:
+        raise Conflict(f"{person.title} already left{left_on(person)}", hint=f"pmops set {person.id} end=YYYY-MM-DD")
+    start = person.values.get("start")
+    if isinstance(start, dt.date) and day < start:
+        raise InvalidInput(f"--date {day}: before {person.title} started ({start})")
+    return lifecycle.set_fields(kb, str(person.id), [f"status={LEFT}", f"end={day.isoformat()}"], commit=commit)
+
+
+# -- where a person is named --------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    """A person and where the KB names them: by name in the fields that name people (an owner,
+    a decider, a manager, a buddy), and by id (links and backlinks, as `pmops links` has them)."""
+
+    person: Record
+    named_in: list[tuple[Record, str]] = field(default_factory=list)  # (document, the field naming them)
+    graph: links.Graph | None = None
+
+    @property
+    def linked_from(self) -> list[tuple[Record, list[str]]]:
+        """Every document naming or linking to them, once each, with the fields (or `text`) that do."""
+        rows: dict[str, tuple[Record, list[str]]] = {}
+        backlinks = [(r, link.via) for r, link in self.graph.backlinks] if self.graph else []
+        for record, via in [*self.named_in, *backlinks]:
+            vias = rows.setdefault(record.path, (record, []))[1]
+            if via not in vias:
+                vias.append(via)
+        return sorted(rows.values(), key=lambda row: (row[0].type, row[0].title.casefold()))
+
+    def to_json(self) -> dict[str, Any]:
+        def brief(record: Record, vias: list[str]) -> dict[str, Any]:
+            return {"id": record.id or record.path, "type": record.type, "title": record.title,
+                    "path": record.path, "via": vias, "status": record.values.get("status")}  # fmt: skip
+
+        return {**self.person.to_json(body=True), "named_in": [brief(r, vias) for r, vias in self.linked_from]}
+
+
+def profile(kb: KnowledgeBase, ref: str) -> Profile:
+    person = find(kb, ref)
+    name = _fold(person.title)
+    named = []
+    for doctype in kb.registry.values():
+        fields = [f for f in doctype.fields if f.refers == "person" and f.kind in ("text", "list")]
+        if not fields:
+            continue
+        for record in kb.records(doctype):
+            for fld in fields:
+                value = record.values.get(fld.name)
+                if any(_fold(v) == name for v in (value if isinstance(value, list) else [value])):
+                    named.append((record, fld.name))
+    return Profile(person, named, links.graph(kb, person))
+
+
+def listing(
+    kb: KnowledgeBase,
+    *,
+    role: str | None = None,
+    area: str | None = None,
+    everyone: bool = False,
+    today: dt.date | None = None,
+) -> list[Record]:
+    """The people of the roster by name, of a role and an area; those gone by `today` (and archived
+    records) only with `everyone`. A role that is not one of the choices is exit 2."""
+    today = today or dt.date.today()
+    doctype = kb.doctype("person")
+    fld = doctype.field("role")
+    if role is not None and fld is not None and fld.choices and role.strip().casefold() not in fld.choices:
+        raise InvalidInput(f"--role: '{role}' is not one of: {', '.join(fld.choices)}")
+    where = {"area": area} if area else None
+    chosen = kb.select(doctype, where, archived=None if everyone else False)
+    if role is not None:
+        chosen = [p for p in chosen if role_of(p) == role.strip().casefold()]
+    if not everyone:
+        chosen = [p for p in chosen if not has_left(p, today)]
+    return sorted(chosen, key=lambda p: p.title.casefold())

@@ -1,0 +1,183 @@
+"""`pmops person`: the roster — added, listed, shown with what names them, left; and what reads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import commit_count, git
+
+MAYA = "per-261126-q3xy"  # Maya Chen, pm, billing, in the example KB
+THEO = "per-261126-10bf"  # Theo Park, pm, approvals
+NOAH = "per-261126-f4nx"  # Noah Fischer, pm, cards, left on 2025-08-29
+
+
+def _json(pmops, *args: str, code: int = 0):
+    return json.loads(pmops(*args, "--json", code=code).stdout)
+
+
+def _unchanged(kb: Path, commits: int) -> bool:
+    return commit_count(kb) == commits and git(kb, "status", "--porcelain") == ""
+
+
+def test_add_writes_one_person_through_the_create_path_in_one_commit(pmops, example_kb: Path) -> None:
+    before = commit_count(example_kb)
+    created = _json(pmops, "person", "add", "Dana  Reyes", "--role", "pm", "--area", "billing", "--manager",
+                    "ada brooks", "--start", "1 Dec 2026")  # fmt: skip
+    assert commit_count(example_kb) == before + 1
+    assert git(example_kb, "show", "--name-only", "--format=", "HEAD").split() == [created["path"]]
+    shown = _json(pmops, "person", "show", "dana reyes")
+    assert (shown["id"], shown["name"], shown["role"], shown["area"]) == (created["id"], "Dana Reyes", "pm", "billing")
+    assert (shown["manager"], shown["start"], shown["status"]) == ("Ada Brooks", "2026-12-01", "active")
+    assert "end" not in shown and shown["named_in"] == []
+    assert created["id"] in [p["id"] for p in _json(pmops, "person", "list", "--role", "pm", "--area", "billing")]
+
+
+def test_bad_input_is_one_line_and_writes_nothing(pmops, example_kb: Path) -> None:
+    before = commit_count(example_kb)
+    for args, code, message in [
+        (("--role", "pmm"), 2, "error: role: 'pmm' is not one of: pm, product-ops, design, eng, leadership, other"),
+        ((), 2, "error: missing required field 'role' for person"),
+        (("--role", "pm", "--start", "someday"), 2, "error: start:"),
+        (
+            ("--role", "pm", "--manager", "Ada Broks"),
+            1,
+            "error: --manager Ada Broks: no one of that name on the roster",
+        ),
+    ]:
+        result = pmops("person", "add", "Dana Reyes", *args, code=code)
+        assert result.stderr.startswith(message) and result.stdout == "", args
+        assert len(result.stderr.splitlines()) <= 2  # the error, and its hint
+    assert "hint: did you mean Ada Brooks?" in pmops("person", "add", "X", "--role", "pm", "--manager", "Ada Broks",
+                                                     code=1).stderr  # fmt: skip
+    duplicate = pmops("person", "add", "maya chen", "--role", "design", code=1)
+    assert duplicate.stderr == "error: a person named 'maya chen' already exists\n"
+    assert _unchanged(example_kb, before) and not list((example_kb / "people").glob("*dana*"))
+
+
+def test_list_hides_people_who_left_unless_all_and_filters_by_role_and_area(pmops, example_kb: Path) -> None:
+    everyone = _json(pmops, "person", "list")
+    assert [p["name"] for p in everyone] == sorted((p["name"] for p in everyone), key=str.casefold)
+    assert {p["role"] for p in _json(pmops, "person", "list", "--role", "product-ops")} == {"product-ops"}
+    assert [p["name"] for p in _json(pmops, "person", "list", "--area", "billing")] == ["Maya Chen"]
+    pmops("person", "leave", "Maya Chen", "--date", "2026-11-30")
+    assert "Maya Chen" not in [p["name"] for p in _json(pmops, "person", "list")]
+    assert "Maya Chen" in [p["name"] for p in _json(pmops, "person", "list", "--all")]
+    # Her last day is 2026-11-30: listed as of that day, not the day after.
+    assert "Maya Chen" in [p["name"] for p in _json(pmops, "person", "list", "--today", "2026-11-30")]
+    assert "Maya Chen" not in [p["name"] for p in _json(pmops, "person", "list", "--today", "2026-12-01")]
+    bad = pmops("person", "list", "--role", "wizard", code=2)
+    assert bad.stderr.startswith("error: --role: 'wizard' is not one of: pm, product-ops")
+
+
+def test_leave_changes_two_lines_in_one_commit_and_only_once(pmops, example_kb: Path) -> None:
+    path = example_kb / "people" / "per-261126-10bf-theo-park.md"
+    before, commits = path.read_text(), commit_count(example_kb)
+    left = _json(pmops, "person", "leave", "Theo Park", "--date", "2026-11-27")
+    assert (left["id"], left["end"], left["commit"] is not None) == (THEO, "2026-11-27", True)
+    assert commit_count(example_kb) == commits + 1
+    diff = [line for line in git(example_kb, "diff", "HEAD~1", "--", str(path)).splitlines()
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]  # fmt: skip
+    assert sorted(diff) == ["+end: 2026-11-27", "+status: left", "-status: active"]
+    assert path.read_text().replace("status: left\nend: 2026-11-27\n", "status: active\n") == before
+    twice = pmops("person", "leave", THEO, code=1)
+    assert twice.stderr.startswith("error: Theo Park already left on 2026-11-27")
+    early = pmops("person", "leave", "Maya Chen", "--date", "2020-01-01", code=2)
+    assert early.stderr.startswith("error: --date 2020-01-01: before Maya Chen started (2024-02-05)")
+    assert commit_count(example_kb) == commits + 1 and git(example_kb, "status", "--porcelain") == ""
+
+
+def test_a_person_is_named_by_name_id_or_unique_prefix_and_errors_say_which(pmops, example_kb: Path) -> None:
+    for ref in ("Maya Chen", "MAYA  chen", MAYA, MAYA[:-1]):
+        assert _json(pmops, "person", "show", ref)["id"] == MAYA
+    missing = pmops("person", "show", "Maya", code=1)
+    assert missing.stderr == "error: no person named 'Maya'\nhint: did you mean Maya Chen?\n"
+    ambiguous = pmops("person", "leave", "per-26", code=1)
+    assert ambiguous.stderr.startswith("error: 'per-26' matches ") and "documents: per-" in ambiguous.stderr
+    other = pmops("person", "show", "dec-261126-0mq9", code=2)
+    assert other.stderr.startswith("error: dec-261126-0mq9 is a decision, not a person")
+    assert "no person named 'Nobody'" in pmops("person", "leave", "Nobody", code=1).stderr
+
+
+def test_show_lists_what_they_own_decided_manage_and_their_plan(pmops, example_kb: Path) -> None:
+    theo = _json(pmops, "person", "show", "Theo Park")
+    named = {(n["type"], n["id"]): n["via"] for n in theo["named_in"]}
+    assert named[("onboarding", "onb-261116-rj33")] == ["buddy"]  # Ben Carter's buddy
+    assert named[("decision", "dec-261126-0mq9")] == ["deciders"]
+    assert {n["id"] for n in theo["named_in"] if n["type"] == "metric"} == {"met-261126-pgw3", "met-261126-4hb3"}
+    ana = _json(pmops, "person", "show", "Ana Souza")["named_in"]
+    assert [(n["id"], n["via"]) for n in ana] == [("onb-260504-ja74", ["person", "text"])]  # her plan, by id
+    text = pmops("person", "show", "Ada Brooks").stdout
+    assert "Named in" in text and "prc-260202-1hgn  Monthly prioritization (active)  as owner" in text
+    assert "per-261126-q3xy  Maya Chen (active)  as manager" in text
+
+
+def test_new_pm_uses_the_roster(pmops, example_kb: Path) -> None:
+    before = commit_count(example_kb)
+    typo = pmops("onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01", "--buddy", "Maya Chn", code=1)
+    assert typo.stderr == "error: --buddy Maya Chn: no one of that name on the roster\nhint: did you mean Maya Chen?\n"
+    pmops("person", "leave", "Jonas Weber", "--date", "2026-11-20")
+    gone = pmops("onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01", "--buddy", "Jonas Weber", code=1)
+    assert gone.stderr.startswith("error: --buddy Jonas Weber left the team on 2026-11-20")
+    assert commit_count(example_kb) == before + 1
+    # A person already on the roster gets a plan and no second record; one who left gets neither.
+    pmops("person", "add", "Dana Reyes", "--role", "pm", "--area", "billing", "--start", "2026-12-01")
+    plan = _json(pmops, "onboard", "new-pm", "dana reyes", "--start", "2026-12-01", "--buddy", "maya chen")
+    assert git(example_kb, "show", "--name-only", "--format=", "HEAD").split() == [plan["path"]]
+    assert "buddy: Maya Chen" in (example_kb / plan["path"]).read_text()  # as the roster spells it
+    refused = pmops("onboard", "new-pm", "Jonas Weber", "--start", "2026-12-07", code=1)
+    assert refused.stderr.startswith("error: Jonas Weber left the team on 2026-11-20; nothing changed")
+
+
+def test_onboard_status_hides_plans_of_people_who_left_and_archived_ones(pmops, example_kb: Path) -> None:
+    def names(*extra: str) -> list[str]:
+        return [p["name"] for p in _json(pmops, "onboard", "status", "--today", "2026-12-01", *extra)["plans"]]
+
+    assert names() == ["Ben Carter", "Chloe Dubois", "Ana Souza"]
+    pmops("person", "leave", "Chloe Dubois", "--date", "2026-11-20")
+    pmops("archive", "onb-260504-ja74")
+    assert names() == ["Ben Carter"]
+    assert names("--all") == ["Ben Carter", "Chloe Dubois", "Ana Souza"]
+    assert _json(pmops, "onboard", "status", "Chloe Dubois")["plans"][0]["name"] == "Chloe Dubois"  # asked by name
+
+
+def test_a_roster_without_a_person_checks_no_names(pmops, kb: Path) -> None:
+    plan = _json(pmops, "onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01", "--buddy", "Someone Else")
+    assert "buddy: Someone Else" in (kb / plan["path"]).read_text()
+    assert [p["name"] for p in _json(pmops, "person", "list")] == ["Dana Reyes"]
+
+
+def test_counts_of_pms_read_the_roster_with_each_leavers_last_day(pmops, example_kb: Path) -> None:
+    def team(day: str) -> dict:
+        result = _json(pmops, "assess", "--today", day)
+        return next(s for s in result["signals"] if s["signal"] == "team size")
+
+    before = team("2026-11-26")
+    assert len(before["evidence"]["pms"]) == 10 and before["evidence"]["left"] == [NOAH]  # left in 2025
+    pmops("person", "leave", "Theo Park", "--date", "2026-11-27")
+    pmops("person", "leave", "Maya Chen", "--date", "2026-11-29")
+    # On 2026-11-27 Theo is in his last day, Maya still in; by 2026-11-30 both are gone.
+    assert len(team("2026-11-27")["evidence"]["pms"]) == 10
+    later = team("2026-11-30")
+    assert len(later["evidence"]["pms"]) == 8 and sorted(later["evidence"]["left"]) == [THEO, NOAH, MAYA]
+    assert "left: " in later["basis"] and "Theo Park (last day 2026-11-27)" in later["basis"]
+    assert "Maya Chen (last day 2026-11-29)" in later["basis"]
+    # Brought back: `set` removes the end date and the status.
+    pmops("set", THEO, "status=active", "end=")
+    assert len(team("2026-11-30")["evidence"]["pms"]) == 9
+    assert "end" not in _json(pmops, "person", "show", THEO)
+
+
+def test_a_plan_its_person_left_before_finishing_is_not_measured(pmops, example_kb: Path) -> None:
+    def chloe(day: str) -> dict:
+        ttp = _json(pmops, "onboard", "status", "--today", day)["time_to_productivity"]
+        return next(p for p in ttp["day30"]["plans"] if p["name"] == "Chloe Dubois")
+
+    # Chloe (from 2026-08-17) is still open past day 45: late, at least her days so far.
+    assert chloe("2026-11-26")["state"] == "late"
+    pmops("person", "leave", "Chloe Dubois", "--date", "2026-11-20")
+    left = chloe("2026-11-26")
+    assert (left["state"], left["reason"]) == ("not counted", "left the team on 2026-11-20 before it")
+    assert chloe("2026-11-19")["state"] == "late"  # as of a day she was still there
+    ana = _json(pmops, "onboard", "status", "--today", "2026-11-26")["time_to_productivity"]["day30"]["plans"]
+    assert [p["state"] for p in ana if p["name"] == "Ana Souza"] == ["finished"]
