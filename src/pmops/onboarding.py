@@ -187,6 +187,7 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     else:
         person_id = person.id
     sections, owners = reading_list(kb, area)
+    owners = [o for o in owners if not _gone(kb.named("person", o), start)]  # no intro with someone who left
     context: dict[str, Any] = {
         "name": name,
         "due": lambda days: _due(start, days).isoformat(),

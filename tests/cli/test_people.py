@@ -74,7 +74,13 @@ def test_leave_changes_two_lines_in_one_commit_and_only_once(pmops, example_kb: 
     path = example_kb / "people" / "per-261126-10bf-theo-park.md"
     before, commits = path.read_text(), commit_count(example_kb)
     left = _json(pmops, "person", "leave", "Theo Park", "--date", "2026-11-27")
-    assert (left["id"], left["end"], left["commit"] is not None) == (THEO, "2026-11-27", True)
+    assert (left["id"], left["action"], left["end"], left["changed"]) == (
+        THEO,
+        "leave",
+        "2026-11-27",
+        ["status", "end"],
+    )
+    assert left["commit"] == git(example_kb, "rev-parse", "HEAD").strip()
     assert commit_count(example_kb) == commits + 1
     diff = [line for line in git(example_kb, "diff", "HEAD~1", "--", str(path)).splitlines()
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]  # fmt: skip
@@ -124,7 +130,11 @@ def test_new_pm_uses_the_roster(pmops, example_kb: Path) -> None:
     pmops("person", "add", "Dana Reyes", "--role", "pm", "--area", "billing", "--start", "2026-12-01")
     plan = _json(pmops, "onboard", "new-pm", "dana reyes", "--start", "2026-12-01", "--buddy", "maya chen")
     assert git(example_kb, "show", "--name-only", "--format=", "HEAD").split() == [plan["path"]]
-    assert "buddy: Maya Chen" in (example_kb / plan["path"]).read_text()  # as the roster spells it
+    text = (example_kb / plan["path"]).read_text()
+    assert "buddy: Maya Chen" in text  # as the roster spells it
+    # Jonas owns sprint planning: still in the reading list, but no intro meeting with someone who left.
+    assert "Sprint planning (owner: Jonas Weber)" in text and "Intro with Jonas Weber" not in text
+    assert "Intro with Priya Nair (process owner)" in text
     refused = pmops("onboard", "new-pm", "Jonas Weber", "--start", "2026-12-07", code=1)
     assert refused.stderr.startswith("error: Jonas Weber left the team on 2026-11-20; nothing changed")
 
@@ -181,3 +191,27 @@ def test_a_plan_its_person_left_before_finishing_is_not_measured(pmops, example_
     assert chloe("2026-11-19")["state"] == "late"  # as of a day she was still there
     ana = _json(pmops, "onboard", "status", "--today", "2026-11-26")["time_to_productivity"]["day30"]["plans"]
     assert [p["state"] for p in ana if p["name"] == "Ana Souza"] == ["finished"]
+
+
+def test_role_is_asked_on_a_terminal_again_until_it_is_a_role(kb: Path) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from tests.cli.test_prompts_and_faults import _read_until
+    from tests.conftest import PMOPS
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen([PMOPS, "person", "add", "Zoe Lin", "--json"], cwd=kb, stdin=child,
+                            stdout=subprocess.PIPE, stderr=child, close_fds=True)  # fmt: skip
+    os.close(child)
+    try:
+        _read_until(main, b"role (pm, product-ops")
+        os.write(main, b"designer\r")
+        _read_until(main, b"'designer' is not a role")
+        os.write(main, b"design\r")
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        os.close(main)
+    assert proc.returncode == 0
+    assert "role: design" in (kb / json.loads(out)["path"]).read_text()

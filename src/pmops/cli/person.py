@@ -115,7 +115,7 @@ def leave(
     for message in outcome.notes:
         _shared.note(message)
     if json_out:
-        _shared.print_json({**outcome.to_json(), "end": outcome.record.values["end"].isoformat()})
+        _shared.print_json({**outcome.to_json(), "action": "leave", "end": outcome.record.values["end"].isoformat()})
         return
     record = outcome.record
     committed = " (not committed)" if outcome.commit is None else f" (commit {outcome.commit[:10]})"
