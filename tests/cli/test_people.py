@@ -97,12 +97,12 @@ def test_a_person_is_named_by_name_id_or_unique_prefix_and_errors_say_which(pmop
     for ref in ("Maya Chen", "MAYA  chen", MAYA, MAYA[:-1]):
         assert _json(pmops, "person", "show", ref)["id"] == MAYA
     missing = pmops("person", "show", "Maya", code=1)
-    assert missing.stderr == "error: no person named 'Maya'\nhint: did you mean Maya Chen?\n"
+    assert missing.stderr == f"error: no person with the id or title 'Maya'\nhint: did you mean {MAYA} \"Maya Chen\"?\n"
     ambiguous = pmops("person", "leave", "per-26", code=1)
     assert ambiguous.stderr.startswith("error: 'per-26' matches ") and "documents: per-" in ambiguous.stderr
     other = pmops("person", "show", "dec-261126-0mq9", code=2)
-    assert other.stderr.startswith("error: dec-261126-0mq9 is a decision, not a person")
-    assert "no person named 'Nobody'" in pmops("person", "leave", "Nobody", code=1).stderr
+    assert other.stderr.startswith("error: dec-261126-0mq9: dec-261126-0mq9 is a decision, not a person")
+    assert "no person with the id or title 'Nobody'" in pmops("person", "leave", "Nobody", code=1).stderr
 
 
 def test_show_lists_what_they_own_decided_manage_and_their_plan(pmops, example_kb: Path) -> None:
