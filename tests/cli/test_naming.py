@@ -15,7 +15,7 @@ DECISIONS = "dec-261126"  # 7 decisions
 PROCESSES = "prc-26"  # 6 processes
 METRICS = "met-261126"  # 5 metrics
 TOOLS = "tol-261126"  # 9 tools
-PEOPLE = "per-261126"  # 9 people
+PEOPLE = "per-261126"  # 10 people (Noah Fischer, who left, among them)
 PLANS = "onb-26"  # 3 plans
 
 
@@ -54,8 +54,8 @@ COMMANDS = [
     (("metric", "show", METRICS), METRICS, 5),
     (("tool", "score", TOOLS, "fit=4"), TOOLS, 9),
     (("tool", "compare", TOOLS, "Jira"), TOOLS, 9),
-    (("onboard", "status", PEOPLE), PEOPLE, 9),
-    (("onboard", "done", PEOPLE, "W1-1"), PEOPLE, 9),
+    (("onboard", "status", PEOPLE), PEOPLE, 10),
+    (("onboard", "done", PEOPLE, "W1-1"), PEOPLE, 10),
     (("onboard", "status", PLANS), PLANS, 3),
     (("customer", "show", "cus-261126"), "cus-261126", 30),
 ]
