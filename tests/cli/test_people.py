@@ -37,7 +37,7 @@ def test_bad_input_is_one_line_and_writes_nothing(pmops, example_kb: Path) -> No
     before = commit_count(example_kb)
     for args, code, message in [
         (("--role", "pmm"), 2, "error: role: 'pmm' is not one of: pm, product-ops, design, eng, leadership, other"),
-        ((), 2, "error: missing required field 'role' for person"),
+        ((), 2, "error: --role is required (what they do: pm, product-ops, design, eng, leadership, other)"),
         (("--role", "pm", "--start", "someday"), 2, "error: start:"),
         (
             ("--role", "pm", "--manager", "Ada Broks"),
@@ -194,24 +194,14 @@ def test_a_plan_its_person_left_before_finishing_is_not_measured(pmops, example_
 
 
 def test_role_is_asked_on_a_terminal_again_until_it_is_a_role(kb: Path) -> None:
-    import os
-    import pty
-    import subprocess
+    from tests.cli.test_prompts import Terminal
 
-    from tests.cli.test_prompts_and_faults import _read_until
-    from tests.conftest import PMOPS
-
-    main, child = pty.openpty()
-    proc = subprocess.Popen([PMOPS, "person", "add", "Zoe Lin", "--json"], cwd=kb, stdin=child,
-                            stdout=subprocess.PIPE, stderr=child, close_fds=True)  # fmt: skip
-    os.close(child)
-    try:
-        _read_until(main, b"role (pm, product-ops")
-        os.write(main, b"designer\r")
-        _read_until(main, b"'designer' is not a role")
-        os.write(main, b"design\r")
-        out, _ = proc.communicate(timeout=30)
-    finally:
-        os.close(main)
-    assert proc.returncode == 0
-    assert "role: design" in (kb / json.loads(out)["path"]).read_text()
+    term = Terminal(kb, "person", "add", "Zoe Lin", "--json")
+    term.answer("pm, product-ops, design", "designer")
+    term.answer("did you mean 'design'?", "")  # Enter takes the choice offered
+    for _ in ("area", "start", "manager"):  # the common optional fields: Enter skips each
+        term.answer("(optional)", "")
+    code, shown = term.finish()
+    assert code == 0, shown
+    created = json.loads(shown[shown.index("{") :])
+    assert "role: design" in (kb / created["path"]).read_text()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import documents as render
-from pmops.doctypes import PERSON, DocType
-from pmops.errors import MissingField
+from pmops.doctypes import PERSON, Field
 
 app = typer.Typer(
     help="People: the roster every count of PMs and owners reads — roles, areas, managers, who left.",
@@ -44,9 +44,11 @@ def add(
     from pmops import people
 
     kb = _shared.state(ctx).kb()
-    if role is None:  # the registry's default (pm) is for plans that add their PM; here it is asked
-        role = _ask_role(kb.doctype("person"))
     values = {"name": name, "role": role, "area": area, "manager": manager, "start": start, "tags": tag or []}
+    # The registry's default role (pm) is for the PM a plan adds; here it is given, or asked.
+    doctype = kb.doctype("person")
+    asked = doctype.with_fields({"role": replace(doctype.field("role") or Field("role"), default=None)})
+    _prompts.ask_missing(ctx, asked, values, only=values, flags={"name": "NAME", "tags": "--tag"})
     common.created(people.add(kb, values, commit=False if no_commit else None), json_out)
 
 
@@ -124,15 +126,3 @@ def leave(
         f"{record.values['end'].isoformat()} → {_shared.safe(record.path)}{committed}",
         soft_wrap=True,
     )
-
-
-def _ask_role(doctype: DocType) -> str:
-    """The role, asked on a terminal until it is one of the choices; off one, exit 2 naming --role."""
-    if not _shared.is_interactive():
-        raise MissingField("role", "person")
-    choices = doctype.field("role").choices  # type: ignore[union-attr]
-    while True:
-        answer = typer.prompt(f"role ({', '.join(choices) or 'any'})", err=True).strip()
-        if answer and (answer in choices or not choices):
-            return answer
-        _shared.console(stderr=True).print(f"'{_shared.safe(answer)}' is not a role; choose one of the list.")
