@@ -22,7 +22,18 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sharing": ("sync", "log", "doctor"),
     **{
         group: (group,)
-        for group in ("insight", "customer", "process", "checklist", "decision", "tags", "person", "onboard", "tool", "metric")
+        for group in (
+            "insight",
+            "customer",
+            "process",
+            "checklist",
+            "decision",
+            "tags",
+            "person",
+            "onboard",
+            "tool",
+            "metric",
+        )
     },
 }
 _GLOBAL_OPTIONS_WITH_VALUE = ("--kb",)
