@@ -9,14 +9,14 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,mcp]"
 	touch $(STAMP)
 
 ## demo: run pmops on a temporary copy of examples/kb (the repository is not changed)
 demo: $(STAMP)
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
 
-## test: the linter, then the whole test suite, on every core (pytest-xdist)
+## test: the linter, then the whole test suite, on every core (pytest-xdist); installs the mcp extra too
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench

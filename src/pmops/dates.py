@@ -33,6 +33,22 @@ class AmbiguousDate(ValueError):
         self.readings = (day_first, month_first)
 
 
+def option(value: str | None, name: str) -> dt.date | None:
+    """A date given as an option (--since, an assistant's `since`) as people write it; 05/11/2026 is
+    refused as ambiguous (InvalidInput, exit 2, naming both readings)."""
+    if value is None:
+        return None
+    from pmops.errors import InvalidInput
+
+    try:
+        return parse(value)
+    except AmbiguousDate as exc:
+        first, second = exc.readings
+        raise InvalidInput(f"{name}: {exc}", hint=f"write it as {first} or {second}") from None
+    except ValueError as exc:
+        raise InvalidInput(f"{name}: {exc}") from None
+
+
 def check_format(value: str) -> str:
     """A --date-format value: DMY, MDY, YMD (any case), or a strptime pattern such as %d/%m/%Y."""
     if value.upper() in ORDERS:

@@ -11,6 +11,7 @@ from pmops.errors import InvalidInput, PmopsError
 from pmops.kb.transaction import Change
 
 if TYPE_CHECKING:
+    from pmops.doctypes import DocType
     from pmops.kb import KnowledgeBase, Record
 
 
@@ -106,3 +107,14 @@ def evidence(kb: KnowledgeBase, record: Record) -> Evidence:
     dates = [r.values["date"] for r in found.insights if isinstance(r.values.get("date"), dt.date)]
     found.newest, found.oldest = (max(dates), min(dates)) if dates else (None, None)
     return found
+
+
+def evidence_of(kb: KnowledgeBase, record: Record) -> Evidence | None:
+    """A record's evidence when its type cites some (a decision's insights; None for a type that
+    cites none): what `pmops show` adds to a document."""
+    return evidence(kb, record) if cites_evidence(record.doctype) else None
+
+
+def cites_evidence(doctype: DocType) -> bool:
+    """Whether documents of a type cite evidence (a field with `evidence` in the registry)."""
+    return any(f.evidence for f in doctype.fields)

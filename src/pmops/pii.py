@@ -155,14 +155,16 @@ def describe(found: Found, *, kept: bool) -> str:
 
 
 def redact_document(
-    values: dict[str, Any], body: str | None, *, keep: bool = False
+    values: dict[str, Any], body: str | None, *, keep: bool = False, refuse_cards: bool = False
 ) -> tuple[dict[str, Any], str | None, list[Found]]:
     """A new document's fields and body with personal data redacted (the body is the field "body"
-    in what is found). With `keep`, emails and phone numbers stay; a card number is refused."""
+    in what is found). With `keep`, emails and phone numbers stay; a card number is refused, as it
+    is with `refuse_cards` (what an assistant writes: nobody sees a redaction happen there)."""
     fields, found = redact_fields({**values, "body": body}, keep=keep)
     cards = [f for f in found if f.kind == "card"]
-    if keep and cards:
-        raise InvalidInput(f"{cards[0].field}: contains a payment card number ({cards[0].masked[0]}); pmops never writes one, even with --keep-pii",
+    if (keep or refuse_cards) and cards:
+        tail = ", even with --keep-pii" if keep else ""
+        raise InvalidInput(f"{cards[0].field}: contains a payment card number ({cards[0].masked[0]}); pmops never writes one{tail}",
                            hint="remove it: insights need no card numbers, and git history is permanent")  # fmt: skip
     body = fields.pop("body")
     return fields, body, found

@@ -20,6 +20,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "search": ("search", "index"),
     "report": ("report", "assess"),
     "sharing": ("sync", "log", "doctor"),
+    "assistants": ("mcp",),
     **{
         group: (group,)
         for group in (

@@ -101,17 +101,9 @@ def read_body(body: str | None, body_file: Path | None) -> str | None:
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
     """A date option as people write it (2026-11-05, 7 Nov 2026, 15/11/2026); 05/11/2026 is refused as ambiguous."""
-    if value is None:
-        return None
     from pmops import dates
 
-    try:
-        return dates.parse(value)
-    except dates.AmbiguousDate as exc:
-        first, second = exc.readings
-        raise InvalidInput(f"{option}: {exc}", hint=f"write it as {first} or {second}") from None
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {exc}") from None
+    return dates.option(value, option)
 
 
 def today_option(value: str | None) -> dt.date:

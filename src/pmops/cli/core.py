@@ -68,11 +68,9 @@ def show(
 
 def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
     """`show`'s page of one document (`customer show` prints the same)."""
-    evidence = account = None
-    if any(f.evidence for f in record.doctype.fields):
-        from pmops import decisions
+    from pmops import decisions
 
-        evidence = decisions.evidence(kb, record)
+    evidence, account = decisions.evidence_of(kb, record), None
     if record.type == "customer":
         from pmops import accounts
 

@@ -209,6 +209,7 @@ def create(
     *,
     new_tags: bool = False,
     keep_pii: bool = False,
+    refuse_cards: bool = False,
     commit: bool | None = None,
     today: dt.date | None = None,
     extra_context: dict[str, Any] | None = None,
@@ -216,14 +217,15 @@ def create(
     """Validate, write, and commit one new document of a registered type.
 
     Where the type holds customers' words (`DocType.pii`), emails, phone numbers and card
-    numbers are redacted first (`keep_pii` keeps the first two); the notes say where.
+    numbers are redacted first (`keep_pii` keeps the first two); the notes say where. A card
+    number is refused instead with `keep_pii` or `refuse_cards`.
     """
     doctype = kb.doctype(type_name)
     notes: list[str] = []
     if doctype.pii:
         from pmops import pii
 
-        values, body, found = pii.redact_document(values, body, keep=keep_pii)
+        values, body, found = pii.redact_document(values, body, keep=keep_pii, refuse_cards=refuse_cards)
         notes = [pii.describe(f, kept=keep_pii) for f in found]
     values = check_new(kb, doctype, values)
     draft = build(kb, doctype, values, body, new_tags=new_tags, today=today, extra_context=extra_context)
