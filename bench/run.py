@@ -47,6 +47,7 @@ TARGETS = {
     "search (term)": {10_000: 0.25, 50_000: "baseline"},
     "search (phrase)": {10_000: 0.25, 50_000: "baseline"},
     "search (tag + term)": {10_000: 0.25, 50_000: "baseline"},
+    "search through MCP": {10_000: "2x", 50_000: "2x"},  # issue 20: ≤ 2× the CLI's search
     "index after 1 changed file": {10_000: 0.3, 50_000: 0.5},
     "full rebuild": {10_000: "6x", 50_000: "6x"},  # issue 15: ≤ 6× an SQLite FTS5 build
     "full rebuild, against bare Whoosh": {10_000: "1.2x", 50_000: "1.2x"},
@@ -121,7 +122,7 @@ def kb_of(size: int) -> Path:
     return root
 
 
-OPERATIONS = ("version", "rebuild", "change", "search", "add", "lint", "import", "crm")
+OPERATIONS = ("version", "rebuild", "change", "search", "mcp", "add", "lint", "import", "crm")
 
 
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
@@ -213,6 +214,27 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
                 ours = median_time([PMOPS, "search", query], kb, runs)
                 rows.append(Row(name + ", no server", size, ours, "rg -l" if rg else "", rg_times[name]))
             subprocess.run(["git", "checkout", "-q", "--", "pmops.yaml"], cwd=kb, check=True)
+    if "mcp" in only:
+        say("search through MCP")
+        run_once([PMOPS, "index"], kb)
+        run_once([PMOPS, "search", "reimbursement"], kb)  # as for the command: the server starts in a large KB
+        served = server_pid(kb, wait=size >= SERVE_FROM)
+        cli = median_time([PMOPS, "search", "reimbursement"], kb, runs)
+        start, calls = mcp_search(kb, "reimbursement", runs)
+        where = ", search server" if served else ""
+        rows.append(
+            Row(f"search through MCP{where}", size, statistics.median(calls), "pmops search (the process)", cli)
+        )
+        rows.append(Row("MCP session start (process, initialize)", size, start))
+        if served:  # the same without a server: each call searches the KB's index itself, as the command does
+            settings = kb / "pmops.yaml"
+            settings.write_text(settings.read_text(encoding="utf-8") + "search_server: off\n", encoding="utf-8")
+            run_once([PMOPS, "search", "reimbursement"], kb)  # the server sees `off` and leaves
+            cli = median_time([PMOPS, "search", "reimbursement"], kb, runs)
+            _, calls = mcp_search(kb, "reimbursement", runs)
+            rows.append(Row("search through MCP, no server", size, statistics.median(calls),
+                            "pmops search (the process)", cli))  # fmt: skip
+            subprocess.run(["git", "checkout", "-q", "--", "pmops.yaml"], cwd=kb, check=True)
     if "add" in only:
         say("insight add")
 
@@ -242,6 +264,34 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
     subprocess.run(["git", "reset", "-q", "--hard", head], cwd=kb, check=True)
     subprocess.run(["git", "clean", "-qfd"], cwd=kb, check=True)
     return rows
+
+
+def mcp_search(kb: Path, query: str, runs: int) -> tuple[float, list[float]]:
+    """Seconds to start `pmops mcp` and initialize a session, and of each `search` tool call (asked
+    and answered over stdio with the SDK's client), `runs` calls after one that warms it up."""
+    import anyio
+    from mcp import ClientSession, StdioServerParameters, stdio_client
+
+    params = StdioServerParameters(command=PMOPS, args=["mcp", "--kb", str(kb)], env=ENV)
+    times: list[float] = []
+    start = 0.0
+
+    async def session() -> None:
+        nonlocal start
+        began = time.perf_counter()
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
+            await client.initialize()
+            start = time.perf_counter() - began
+            for i in range(runs + 1):
+                began = time.perf_counter()
+                result = await client.call_tool("search", {"query": query})
+                if result.is_error:
+                    raise SystemExit(f"pmops mcp: search failed: {result.content[0].text}")
+                if i:
+                    times.append(time.perf_counter() - began)
+
+    anyio.run(session)
+    return start, times
 
 
 def server_pid(kb: Path, wait: bool) -> int | None:
@@ -413,12 +463,16 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
+    global CACHE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default=",".join(OPERATIONS), help=f"some of: {', '.join(OPERATIONS)}")
     parser.add_argument("--write", type=Path, help="write the results into this markdown file (between markers)")
+    parser.add_argument("--cache", type=Path, help=f"where generated KBs are kept (default: {CACHE})")
     args = parser.parse_args()
+    if args.cache:
+        CACHE = args.cache.resolve()
     only = frozenset(args.only.split(","))
     if not only <= set(OPERATIONS):
         parser.error(f"--only: choose from {', '.join(OPERATIONS)}")
