@@ -21,11 +21,13 @@ from pmops import amounts, dates
 #   tags                  list[str], normalised and checked against the taxonomy
 #   list                  list[str]
 #   ref / refs            a document id / a list of them
-#   scores                dict[str, float], criterion → score (a tool's evaluation)
+#   scores                dict[str, float | str], criterion → score, or pass / fail for a must-pass criterion
+#                         (a tool's evaluation)
 KINDS = (
     "text", "longtext", "choice", "date", "int", "number", "money", "bool", "tags", "list", "ref", "refs", "scores",
 )  # fmt: skip
 LIST_KINDS = ("tags", "list", "refs")
+PASS_FAIL = ("pass", "fail")  # what a must-pass criterion of a tool's scores holds
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,10 @@ class Field:
         if self.kind == "scores":
             if not isinstance(raw, dict):
                 raise ValueError("expected criterion: score pairs")
-            try:
-                return {str(k): float(v) for k, v in raw.items()}
+            try:  # a must-pass criterion (a security requirement) is passed or failed, not scored
+                return {str(k): str(v).lower() if str(v).lower() in PASS_FAIL else float(v) for k, v in raw.items()}
             except (TypeError, ValueError):
-                raise ValueError("every score must be a number") from None
+                raise ValueError("every score must be a number, or pass or fail") from None
         if self.is_list:
             items = raw if isinstance(raw, list) else [raw]
             if not all(isinstance(i, str) for i in items):
@@ -408,7 +410,7 @@ TOOL = DocType(
     plural="tools",
     folder="tools",
     prefix="tol",
-    description="A tool of the product stack: category, owner, status, cost, renewal, integrations, scores.",
+    description="A tool of the product stack: category, owner, status, cost, seats, renewal and notice, integrations, scores.",
     fields=(
         ID,
         Field("name", required=True),
@@ -427,10 +429,12 @@ TOOL = DocType(
             help="where it stands",
         ),
         Field("cost", "number", help="cost per year", ask=True),
-        Field("seats", "int"),
+        Field("seats", "int", help="seats bought"),
+        Field("seats_used", "int", help="seats in use (active users): the cost per active seat divides by it"),
         Field("renewal", "date", help="next renewal date"),
+        Field("notice_days", "int", help="days before the renewal that notice must be given: the day to decide by"),
         Field("integrates_with", "refs", refers="tool", help="ids of the tools it exchanges data with"),
-        Field("scores", "scores", help="criterion: score (0-5), for evaluations"),
+        Field("scores", "scores", help="criterion: score (0-5), or pass/fail for a must-pass criterion"),
         TAGS,
         LINKS,
     ),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pmops.doctypes import TOOL_CATEGORIES
+from pmops.doctypes import PASS_FAIL, TOOL_CATEGORIES
 from pmops.errors import ConfigError, InvalidInput
 from pmops.text import count
 
@@ -18,20 +18,37 @@ MAX_SCORE = 5.0
 RENEWAL_WINDOW = dt.timedelta(days=90)
 
 
+MUST_PASS = "must-pass"  # a criterion of tool_criteria passed or failed, not weighted: a security requirement
+
+
 def criteria(kb: KnowledgeBase) -> dict[str, float]:
-    """The weighted criteria from pmops.yaml's `tool_criteria:` (criterion: weight), else the defaults."""
+    """The weighted criteria from pmops.yaml's `tool_criteria:` (criterion: weight), else the defaults;
+    the must-pass ones (`requirements`) are not among them."""
+    return _criteria(kb)[0]
+
+
+def requirements(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The must-pass criteria of `tool_criteria:` (criterion: must-pass): a tool failing one fails,
+    whatever its weighted score. None by default."""
+    return _criteria(kb)[1]
+
+
+def _criteria(kb: KnowledgeBase) -> tuple[dict[str, float], tuple[str, ...]]:
     raw = kb.config.raw.get("tool_criteria")
     if raw in (None, ""):
-        return dict(DEFAULT_CRITERIA)
+        return dict(DEFAULT_CRITERIA), ()
     if not isinstance(raw, dict) or not raw:
-        raise ConfigError("pmops.yaml: 'tool_criteria' must map each criterion to its weight")
+        raise ConfigError("pmops.yaml: 'tool_criteria' must map each criterion to its weight, or to must-pass")
+    must = tuple(str(k) for k, v in raw.items() if str(v).strip().lower() == MUST_PASS)
     try:
-        weights = {str(k): float(v) for k, v in raw.items()}
+        weights = {str(k): float(v) for k, v in raw.items() if str(k) not in must}
     except (TypeError, ValueError):
-        raise ConfigError("pmops.yaml: every weight in 'tool_criteria' must be a number") from None
+        raise ConfigError("pmops.yaml: every weight in 'tool_criteria' must be a number (or must-pass)") from None
     if any(w <= 0 for w in weights.values()):
         raise ConfigError("pmops.yaml: weights in 'tool_criteria' must be positive")
-    return weights
+    if not weights:
+        raise ConfigError("pmops.yaml: 'tool_criteria' needs at least one weighted criterion besides must-pass ones")
+    return weights, must
 
 
 def find_tool(kb: KnowledgeBase, name: str) -> Record:
@@ -39,19 +56,26 @@ def find_tool(kb: KnowledgeBase, name: str) -> Record:
 
 
 def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None = None) -> Record:
-    """Set CRITERION=SCORE pairs (0–5) on a tool and commit."""
-    weights = criteria(kb)
+    """Set CRITERION=SCORE pairs (0–5; pass or fail for a must-pass criterion) on a tool and commit."""
+    weights, must = _criteria(kb)
     record = find_tool(kb, name)
     scores = dict(record.values.get("scores") or {})
+    named = [*weights, *must]
     if not pairs:
-        raise InvalidInput("give at least one CRITERION=SCORE", hint=f"criteria: {', '.join(weights)}")
+        raise InvalidInput("give at least one CRITERION=SCORE", hint=f"criteria: {', '.join(named)}")
     for pair in pairs:
         criterion, sep, value = pair.partition("=")
         criterion = criterion.strip()
-        if not sep or criterion not in weights:
+        if not sep or criterion not in named:
             raise InvalidInput(
-                f"'{pair}': the criteria are {', '.join(weights)}", hint="write CRITERION=SCORE, e.g. fit=4"
+                f"'{pair}': the criteria are {', '.join(named)}", hint="write CRITERION=SCORE, e.g. fit=4"
             )
+        if criterion in must:
+            verdict = value.strip().lower()
+            if verdict not in PASS_FAIL:
+                raise InvalidInput(f"'{pair}': {criterion} is must-pass: write {criterion}=pass or {criterion}=fail")
+            scores[criterion] = verdict
+            continue
         try:
             number = float(value)
         except ValueError:
@@ -65,7 +89,8 @@ def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None
 
 @dataclass
 class Rating:
-    """A tool's weighted score. `total` counts a missing criterion as 0; None when nobody scored it by hand."""
+    """A tool's weighted score. `total` counts a missing criterion as 0; None when nobody scored it by hand.
+    Beside it, its must-pass criteria: a tool failing one is not ranked, whatever its total."""
 
     record: object  # kb.Record
     total: float | None  # weighted score, 0–5
@@ -73,8 +98,19 @@ class Rating:
     missing: list[str]
     derived: list[str] = field(default_factory=list)  # criteria whose score pmops derived (cost)
     best: float | None = None  # the total if every missing criterion scored 5
-    rank: int | None = None  # 1 = best; equal shown totals share a rank; None when not scored
+    rank: int | None = None  # 1 = best; equal shown totals share a rank; None when not scored, or failing
     cheapest: tuple[str, float] | None = None  # the tool and cost a derived cost score compares with
+    requirements: dict[str, str | None] = field(default_factory=dict)  # must-pass criterion → pass, fail, None
+
+    @property
+    def fails(self) -> list[str]:
+        """The must-pass criteria it fails."""
+        return [c for c, verdict in self.requirements.items() if verdict == "fail"]
+
+    @property
+    def unchecked(self) -> list[str]:
+        """The must-pass criteria nobody checked yet."""
+        return [c for c, verdict in self.requirements.items() if verdict is None]
 
     def to_json(self) -> dict:
         rec = self.record
@@ -82,24 +118,39 @@ class Rating:
                 "category": rec.values.get("category"), "job": rec.values.get("job"),
                 "weighted": _round(self.total), "weighted_at_most": _round(self.best),
                 "scores": self.scores, "derived": self.derived, "missing": self.missing,
-                "cheapest": {"name": self.cheapest[0], "cost": self.cheapest[1]} if self.cheapest else None}  # fmt: skip
+                "cheapest": {"name": self.cheapest[0], "cost": self.cheapest[1]} if self.cheapest else None,
+                "requirements": self.requirements, "fails": self.fails}  # fmt: skip
 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def rate(record: Record, weights: dict[str, float], derived: dict[str, float] | None = None) -> Rating:
-    """Σ weight × score ÷ Σ weights over every criterion, a missing one as 0; `derived` fills criteria not given by hand."""
+def rate(
+    record: Record, weights: dict[str, float], derived: dict[str, float] | None = None, must: tuple[str, ...] = ()
+) -> Rating:
+    """Σ weight × score ÷ Σ weights over every criterion, a missing one as 0; `derived` fills criteria not
+    given by hand; `must` are the must-pass criteria, each passed, failed or not checked (None)."""
     given, derived = record.values.get("scores") or {}, derived or {}
+    given = {c: v for c, v in given.items() if isinstance(v, (int, float))} | {
+        c: v for c, v in given.items() if c in must and v in PASS_FAIL
+    }
+    checked = {c: given.get(c) for c in must}
     scores = {c: given[c] if c in given else derived[c] for c in weights if c in given or c in derived}
     made = [c for c in scores if c not in given]
     missing = [c for c in weights if c not in scores]
     if len(made) == len(scores):  # nobody scored it: a derived cost alone ranks nothing
-        return Rating(record, None, scores, missing, made)
+        return Rating(record, None, scores, missing, made, requirements=checked)
     whole = sum(weights.values())
     total = sum(weights[c] * s for c, s in scores.items()) / whole
-    return Rating(record, total, scores, missing, made, total + sum(weights[c] for c in missing) * MAX_SCORE / whole)
+    best = total + sum(weights[c] for c in missing) * MAX_SCORE / whole
+    return Rating(record, total, scores, missing, made, best, requirements=checked)
+
+
+def rating(kb: KnowledgeBase, record: Record) -> Rating:
+    """One tool's rating against the KB's criteria (what `tool score` prints)."""
+    weights, must = _criteria(kb)
+    return rate(record, weights, must=must)
 
 
 def derived_costs(records: list) -> tuple[dict[str, float], tuple[str, float] | None]:
@@ -122,13 +173,16 @@ def derived_costs(records: list) -> tuple[dict[str, float], tuple[str, float] | 
 
 
 def ranked(ratings: list[Rating]) -> list[Rating]:
-    """Best first, by the total as shown (two decimals), equal totals sharing a rank; the unscored last, unranked."""
-    scored = sorted((r for r in ratings if r.total is not None), key=lambda r: -round(r.total, 2))  # type: ignore[arg-type]
+    """Best first, by the total as shown (two decimals), equal totals sharing a rank; then the tools failing
+    a must-pass criterion, whatever their total, and the unscored, unranked."""
+    passing = [r for r in ratings if not r.fails]
+    scored = sorted((r for r in passing if r.total is not None), key=lambda r: -round(r.total, 2))  # type: ignore[arg-type]
     for position, rating in enumerate(scored, 1):
         before = scored[position - 2] if position > 1 else None
         same = before is not None and round(before.total, 2) == round(rating.total, 2)  # type: ignore[arg-type]
         rating.rank = before.rank if same else position  # type: ignore[union-attr]
-    return scored + [r for r in ratings if r.total is None]
+    failing = sorted((r for r in ratings if r.fails), key=lambda r: -(r.total or 0))
+    return scored + failing + [r for r in passing if r.total is None]
 
 
 def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) -> tuple[dict[str, float], list[Rating]]:
@@ -150,9 +204,9 @@ def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) ->
             which = f"in the category '{category}'" if category else "in use or being evaluated"
             raise InvalidInput(f"{count(len(records), 'tool')} {which}: nothing to compare",
                                hint="name the tools to compare: pmops tool compare NAME NAME…")  # fmt: skip
-    weights = criteria(kb)
+    weights, must = _criteria(kb)
     costs, cheapest = derived_costs(records) if "cost" in weights else ({}, None)
-    ratings = [rate(r, weights, {"cost": costs[r.id]} if r.id in costs else None) for r in records]
+    ratings = [rate(r, weights, {"cost": costs[r.id]} if r.id in costs else None, must) for r in records]
     for rating in ratings:
         rating.cheapest = cheapest if rating.derived else None
     return weights, ranked(ratings)
@@ -254,3 +308,81 @@ def stack(kb: KnowledgeBase, today: dt.date | None = None) -> Stack:
     result.renewals.sort(key=lambda pair: pair[1])
     result.total_cost = sum(float(r.values.get("cost") or 0) for r in adopted)
     return result
+
+
+# Where a renewal stands on a day: its notice can still be given (upcoming), the day to decide by
+# has passed and it renews as it is (in notice), or its date has passed (the registry is out of date).
+UPCOMING, IN_NOTICE, PASSED = "upcoming", "in notice", "passed"
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A contract to decide on: renew, cut seats or cancel, by the day its notice must be given."""
+
+    id: str | None
+    name: str
+    owner: str | None
+    renewal: dt.date
+    notice_days: int | None  # None: the contract's notice is not recorded; decide by the renewal itself
+    decide_by: dt.date  # renewal − notice_days
+    days_to_decide: int  # from today to decide_by; negative once it has passed
+    state: str  # UPCOMING, IN_NOTICE or PASSED
+    cost: float | None  # per year
+    seats: int | None  # bought
+    seats_used: int | None
+    cost_per_active_seat: float | None  # cost ÷ seats used; None without both (or with none used)
+
+    @property
+    def unused_seats(self) -> int | None:
+        return self.seats - self.seats_used if self.seats is not None and self.seats_used is not None else None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "owner": self.owner,
+            "renewal": self.renewal.isoformat(),
+            "notice_days": self.notice_days,
+            "decide_by": self.decide_by.isoformat(),
+            "days_to_decide": self.days_to_decide,
+            "state": self.state,
+            "cost": self.cost,
+            "seats": self.seats,
+            "seats_used": self.seats_used,
+            "unused_seats": self.unused_seats,
+            "cost_per_active_seat": None if self.cost_per_active_seat is None else round(self.cost_per_active_seat, 2),
+        }
+
+
+def renewal_of(record: Record, today: dt.date) -> Renewal | None:
+    """Where a tool's contract stands on `today`; None without a renewal date."""
+    values = record.values
+    renewal = values.get("renewal")
+    if not isinstance(renewal, dt.date):
+        return None
+    notice = values.get("notice_days")
+    notice = notice if isinstance(notice, int) and notice >= 0 else None
+    decide_by = renewal - dt.timedelta(days=notice or 0)
+    state = PASSED if renewal < today else IN_NOTICE if decide_by < today else UPCOMING
+    cost = values.get("cost")
+    cost = float(cost) if isinstance(cost, (int, float)) else None
+    seats, used = values.get("seats"), values.get("seats_used")
+    per_seat = cost / used if cost is not None and isinstance(used, int) and used > 0 else None
+    owner = values.get("owner")
+    return Renewal(record.id, record.title, str(owner) if owner else None, renewal, notice, decide_by,
+                   (decide_by - today).days, state, cost, seats if isinstance(seats, int) else None,
+                   used if isinstance(used, int) else None, per_seat)  # fmt: skip
+
+
+def renewals(kb: KnowledgeBase, today: dt.date | None = None, within: int | None = None) -> list[Renewal]:
+    """The adopted tools' contracts (those with a renewal date), the earliest day to decide by first —
+    with `within`, only those whose day to decide by is at most that many days away (so those past it,
+    in their notice period or past their renewal date, always)."""
+    if within is not None and within < 0:
+        raise InvalidInput(f"--within: {within} is negative", hint="give a number of days, e.g. --within 90")
+    today = today or dt.date.today()
+    adopted = [r for r in kb.records(kb.doctype("tool")) if r.values.get("status") == "adopted"]
+    found = [x for r in adopted if (x := renewal_of(r, today)) is not None]
+    if within is not None:
+        found = [x for x in found if x.days_to_decide <= within]
+    return sorted(found, key=lambda x: (x.decide_by, x.name.casefold()))

@@ -31,8 +31,12 @@ def add(
     owner: Annotated[str | None, typer.Option("--owner", help=about(TOOL, "owner"))] = None,
     status: Annotated[str | None, typer.Option("--status", help=about(TOOL, "status"))] = None,
     cost: Annotated[str | None, typer.Option("--cost", help=about(TOOL, "cost"))] = None,
-    seats: Annotated[str | None, typer.Option("--seats", help="Number of seats.")] = None,
+    seats: Annotated[str | None, typer.Option("--seats", help=about(TOOL, "seats"))] = None,
+    seats_used: Annotated[str | None, typer.Option("--seats-used", help=about(TOOL, "seats_used"))] = None,
     renewal: Annotated[str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(TOOL, "renewal"))] = None,
+    notice_days: Annotated[
+        str | None, typer.Option("--notice-days", metavar="DAYS", help=about(TOOL, "notice_days"))
+    ] = None,
     integrates_with: Annotated[
         list[str] | None,
         typer.Option("--integrates-with", metavar="TOOL", help="A tool it exchanges data with (repeatable)."),
@@ -44,11 +48,13 @@ def add(
 
     Example:
 
-        pmops tool add Amplitude --category analytics --job "product analytics" --status adopted --cost 24000
+        pmops tool add Amplitude --category analytics --job "product analytics" --status adopted --cost 24000 \\
+            --seats 60 --seats-used 41 --renewal 2026-12-15 --notice-days 60 --owner "Jonas Weber"
     """
     kb = _shared.state(ctx).kb()
     values = {"name": name, "category": category, "job": job, "owner": owner, "status": status, "cost": cost, "seats": seats,
-              "renewal": renewal, "integrates_with": integrates_with or []}  # fmt: skip
+              "seats_used": seats_used, "renewal": renewal, "notice_days": notice_days,
+              "integrates_with": integrates_with or []}  # fmt: skip
     _prompts.ask_missing(ctx, kb.doctype("tool"), values, only=values, flags={"name": "NAME"})
     common.created(kb.create("tool", values, commit=False if no_commit else None), json_out)
 
@@ -79,17 +85,20 @@ def score(
     ],
     no_commit: NoCommitOpt = False,
 ) -> None:
-    """Score a tool against the weighted criteria of pmops.yaml (tool_criteria) and commit.
+    """Score a tool against the criteria of pmops.yaml (tool_criteria) and commit.
+
+    A must-pass criterion (a security requirement: `sso: must-pass` in tool_criteria)
+    takes pass or fail: a tool failing one is not ranked, whatever its weighted score.
 
     Example:
 
-        pmops tool score Dovetail fit=4 integration=3 cost=2 adoption=4 security=5
+        pmops tool score Dovetail fit=4 integration=3 cost=2 adoption=4 security=5 sso=pass
     """
     from pmops import stack
 
     kb = _shared.state(ctx).kb()
     record = stack.score(kb, name, pairs, commit=False if no_commit else None)
-    render.tool_scored(stack.rate(record, stack.criteria(kb)))
+    render.tool_scored(stack.rating(kb, record))
 
 
 @app.command()
@@ -108,7 +117,9 @@ def compare(
 
     Without names: every tool adopted or being evaluated (not retired), or those of one
     --category. A tool with a cost and no cost score gets one derived from the costs
-    compared: 5 × cheapest ÷ its cost.
+    compared: 5 × cheapest ÷ its cost. Must-pass criteria (security requirements) are
+    shown beside the weighted ones: a tool failing one is shown failing, after the
+    ranked tools, whatever its weighted score.
 
     Example:
 
@@ -143,3 +154,32 @@ def stack_(
         _shared.print_json(result.to_json())
     else:
         render.tool_stack(result)
+
+
+@app.command()
+def renewals(
+    ctx: typer.Context,
+    within: Annotated[
+        int | None,
+        typer.Option("--within", metavar="DAYS", help="Only what must be decided within DAYS (and what is late)."),
+    ] = None,
+    today: _shared.TodayOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """What must be decided by when: each adopted tool's renewal less its notice days, with the cost per active seat.
+
+    A contract is upcoming (notice can still be given), in notice (the day to decide by
+    has passed: it renews as it is) or passed (its renewal date is behind us: update it).
+    The cost per active seat is the cost per year ÷ seats_used.
+
+    Example:
+
+        pmops tool renewals --within 90
+    """
+    from pmops import stack
+
+    found = stack.renewals(_shared.state(ctx).kb(), _shared.today_option(today), within)
+    if json_out:
+        _shared.print_json([r.to_json() for r in found])
+    else:
+        render.tool_renewals(found, within)

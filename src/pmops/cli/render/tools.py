@@ -9,7 +9,7 @@ from pmops.cli.render.common import value_text
 
 if TYPE_CHECKING:
     from pmops.metrics import MetricView
-    from pmops.stack import Rating, Stack
+    from pmops.stack import Rating, Renewal, Stack
 
 
 def tool_matrix(weights: dict, ratings: list) -> None:
@@ -24,18 +24,26 @@ def tool_matrix(weights: dict, ratings: list) -> None:
     grid.add_column("tool")
     for criterion, weight in weights.items():
         grid.add_column(f"{criterion}\n×{weight:g}", justify="right")
+    must = list(ratings[0].requirements) if ratings else []
+    for criterion in must:
+        grid.add_column(f"{safe(criterion)}\nmust pass", justify="center")
     grid.add_column("weighted", justify="right", style="bold")
     for rating in ratings:
         cells = [
             (f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–"
             for c in weights
         ]
+        checks = [{"pass": "pass", "fail": "[red]FAIL[/red]"}.get(str(rating.requirements.get(c)), "–") for c in must]
         total = "not scored" if rating.total is None else f"{rating.total:.2f}" + ("+" if rating.missing else "")
-        grid.add_row(str(rating.rank) if rating.rank else "–", safe(rating.record.title), *cells, total)
+        total = f"[red]fails[/red] ({total})" if rating.fails else total
+        grid.add_row(str(rating.rank) if rating.rank else "–", safe(rating.record.title), *cells, *checks, total)
     out.print(grid)
     for rating in ratings:
         name = safe(rating.record.title)
-        if rating.total is None:
+        if rating.fails:
+            out.print(f"{name}: fails {safe(', '.join(rating.fails))} (must pass), so not ranked, whatever its "
+                      "weighted score", soft_wrap=True)  # fmt: skip
+        elif rating.total is None:
             out.print(f"{name}: not scored, so not ranked: pmops tool score {name} CRITERION=SCORE…", soft_wrap=True)
         elif rating.missing:
             out.print(f"+ {name}: not scored on {', '.join(rating.missing)}: counted as 0 "
@@ -50,10 +58,14 @@ def tool_matrix(weights: dict, ratings: list) -> None:
 def tool_scored(rating: Rating) -> None:
     """What `tool score` prints: the weighted score so far, and what it does not count yet."""
     out = console()
-    line = f"{safe(rating.record.title)}: weighted score {rating.total:.2f} of 5"
+    line = f"{rating.record.title}: weighted score {rating.total:.2f} of 5"
     if rating.missing:
         line += f"; not scored on {', '.join(rating.missing)}: counted as 0 ({rating.best:.2f} at most once scored)"
-    out.print(line, soft_wrap=True)
+    if rating.fails:
+        line += f"; fails {', '.join(rating.fails)} (must pass): not ranked, whatever its weighted score"
+    elif rating.unchecked:
+        line += f"; must pass {', '.join(rating.unchecked)}: not checked yet"
+    out.print(safe(line), soft_wrap=True)
     if "cost" in rating.missing and rating.record.values.get("cost") is not None:
         out.print(
             "[dim]pmops tool compare derives its cost score from the costs of the tools compared[/dim]", soft_wrap=True
@@ -91,6 +103,44 @@ def tool_stack(result: Stack) -> None:
             soft_wrap=True,
         )
     out.print(f"total cost per year: {result.total_cost:,.0f}")
+
+
+def tool_renewals(found: list[Renewal], within: int | None) -> None:
+    """`tool renewals`: by the day to decide, what each contract costs per active seat, the late ones marked."""
+    from rich.table import Table
+
+    from pmops.text import count
+
+    out = console()
+    if not found:
+        scope = f" to decide within {count(within, 'day')}" if within is not None else ""
+        out.print(f"[dim]no renewals{scope}: adopted tools with a renewal date are listed here[/dim]")
+        return
+    grid = Table(header_style="bold")
+    grid.add_column("decide by", no_wrap=True)
+    grid.add_column("tool", overflow="fold")
+    grid.add_column("renews", no_wrap=True)
+    grid.add_column("per year", justify="right")
+    grid.add_column("seats used", justify="right")
+    grid.add_column("per active seat", justify="right")
+    for r in found:
+        when = {"passed": "[red]renewal passed[/red]", "in notice": "[red]too late: in notice[/red]"}.get(
+            r.state, "today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}"
+        )
+        notice = f"{r.notice_days} days' notice" if r.notice_days is not None else "notice unknown"
+        used = "?" if r.seats_used is None else str(r.seats_used)
+        grid.add_row(
+            f"{r.decide_by}\n{when}", safe(r.name) + (f"\n[dim]{safe(r.owner)}[/dim]" if r.owner else ""),
+            f"{r.renewal}\n[dim]{notice}[/dim]", f"{r.cost:,.0f}" if r.cost is not None else "–",
+            used + (f" of {r.seats}" if r.seats is not None else ""),
+            f"{r.cost_per_active_seat:,.0f}" if r.cost_per_active_seat is not None else "–",
+        )  # fmt: skip
+    out.print(grid)
+    states = {r.state for r in found}
+    if "in notice" in states:
+        out.print("[dim]too late: in notice: the day to give notice has passed; it renews as it is[/dim]")
+    if "passed" in states:
+        out.print("[dim]renewal passed: update its renewal date (pmops set NAME renewal=YYYY-MM-DD)[/dim]")
 
 
 def metric(found: MetricView) -> None:

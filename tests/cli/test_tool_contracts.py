@@ -1,0 +1,120 @@
+"""Tools with contracts: the day to decide on each renewal (renewal − notice days), the cost per active
+seat, and must-pass criteria beside the weighted scores — each figure below worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.test_figures_tools_metrics import commit_all, write_tool
+from tests.conftest import commit_count
+
+TODAY = "2026-11-26"
+
+
+def contracts_kb(kb: Path) -> None:
+    write_tool(kb, "ampl", "name: Amplitude\ncategory: analytics\nstatus: adopted\nowner: Jonas Weber\ncost: 42000\n"
+                           "seats: 60\nseats_used: 40\nrenewal: 2026-12-15\nnotice_days: 60\n")  # fmt: skip
+    write_tool(kb, "prod", "name: Productboard\ncategory: roadmapping\nstatus: adopted\ncost: 21000\nseats: 25\n"
+                           "seats_used: 20\nrenewal: 2027-04-10\nnotice_days: 90\n")  # fmt: skip
+    write_tool(
+        kb, "figm", "name: Figma\ncategory: design\nstatus: adopted\ncost: 16000\nseats: 30\nrenewal: 2027-01-05\n"
+    )  # fmt: skip  (no notice recorded, no seats used)
+    write_tool(kb, "jira", "name: Jira\ncategory: collaboration\nstatus: adopted\ncost: 38000\nseats: 180\n"
+                           "seats_used: 0\nrenewal: 2026-11-01\nnotice_days: 30\n")  # fmt: skip
+    write_tool(kb, "look", "name: Looker\ncategory: analytics\nstatus: adopted\ncost: 55000\n")  # no renewal date
+    write_tool(kb, "dove", "name: Dovetail\ncategory: research\nstatus: evaluating\nrenewal: 2026-12-01\n")
+    commit_all(kb)
+
+
+def test_renewals_say_what_to_decide_by_when_with_the_cost_per_active_seat(pmops, kb: Path) -> None:
+    contracts_kb(kb)
+    found = json.loads(pmops("tool", "renewals", "--today", TODAY, "--json").stdout)
+    # Jira: renewed on 2026-11-01 (passed), decide by 2026-10-02, 55 days ago; no seat used: no cost per seat.
+    # Amplitude: 2026-12-15 − 60 days = 2026-10-16, 41 days ago: in its notice period; 42,000 ÷ 40 = 1,050.
+    # Figma: no notice recorded: decide by the renewal itself, 2027-01-05, in 40 days; seats used unknown.
+    # Productboard: 2027-04-10 − 90 days = 2027-01-10, in 45 days; 21,000 ÷ 20 = 1,050 a seat, 5 unused.
+    # Looker (no renewal date) and Dovetail (evaluating) have nothing to decide.
+    assert [(r["name"], r["decide_by"], r["days_to_decide"], r["state"], r["cost_per_active_seat"]) for r in found] == [
+        ("Jira", "2026-10-02", -55, "passed", None),
+        ("Amplitude", "2026-10-16", -41, "in notice", 1050.0),
+        ("Figma", "2027-01-05", 40, "upcoming", None),
+        ("Productboard", "2027-01-10", 45, "upcoming", 1050.0),
+    ]
+    assert found[3] == {"id": "tol-261001-prod", "name": "Productboard", "owner": None, "renewal": "2027-04-10",
+                        "notice_days": 90, "decide_by": "2027-01-10", "days_to_decide": 45, "state": "upcoming",
+                        "cost": 21000.0, "seats": 25, "seats_used": 20, "unused_seats": 5,
+                        "cost_per_active_seat": 1050.0}  # fmt: skip
+    # --within 40: Figma (40 days) is in, Productboard (45) is not; what is late always is.
+    within = json.loads(pmops("tool", "renewals", "--today", TODAY, "--within", "40", "--json").stdout)
+    assert [r["name"] for r in within] == ["Jira", "Amplitude", "Figma"]
+    text = pmops("tool", "renewals", "--today", TODAY, "--within", "40").stdout
+    assert "too late: in notice" in text and "renewal passed" in text and "1,050" in text and "in 40 days" in text
+    assert "60 days' notice" in text and "notice unknown" in text
+    none = pmops("tool", "renewals", "--today", "2026-01-01", "--within", "10").stdout
+    assert "no renewals to decide within 10 days" in none
+
+
+def test_renewals_bad_input_is_exit_2(pmops, kb: Path) -> None:
+    contracts_kb(kb)
+    bad = pmops("tool", "renewals", "--within", "-3", code=2)
+    assert "--within: -3 is negative" in bad.stderr and len(bad.stderr.strip().splitlines()) <= 2
+    pmops("tool", "renewals", "--within", "soon", code=2)
+
+
+def test_tool_add_records_the_contract(pmops, kb: Path) -> None:
+    pmops("tool", "add", "Amplitude", "--category", "analytics", "--status", "adopted", "--cost", "42000",
+          "--seats", "60", "--seats-used", "41", "--renewal", "15 Dec 2026", "--notice-days", "60",
+          "--owner", "Jonas Weber")  # fmt: skip
+    shown = json.loads(pmops("show", "Amplitude", "--json").stdout)
+    assert (shown["seats"], shown["seats_used"], shown["renewal"], shown["notice_days"]) == (60, 41, "2026-12-15", 60)
+    commits = commit_count(kb)
+    bad = pmops("tool", "add", "Figma", "--category", "design", "--notice-days", "two months", code=2)
+    assert "notice_days" in bad.stderr and commit_count(kb) == commits and not list(kb.glob("tools/*figma*"))
+
+
+MUST_PASS = "tool_criteria:\n  fit: 3\n  integration: 2\n  cost: 2\n  adoption: 2\n  security: 1\n  sso: must-pass\n"
+
+
+def test_a_tool_failing_a_must_pass_criterion_fails_whatever_its_score(pmops, kb: Path) -> None:
+    (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text() + MUST_PASS)
+    write_tool(kb, "high", "name: High\ncategory: research\n"
+                           "scores: {fit: 5, integration: 5, cost: 5, adoption: 5, security: 5, sso: fail}\n")  # fmt: skip
+    write_tool(kb, "mid", "name: Mid\ncategory: research\n"
+                          "scores: {fit: 3, integration: 3, cost: 3, adoption: 3, security: 3, sso: pass}\n")  # fmt: skip
+    write_tool(
+        kb,
+        "low",
+        "name: Low\ncategory: research\nscores: {fit: 2, integration: 2, cost: 2, adoption: 2, security: 2}\n",
+    )
+    commit_all(kb)
+    result = json.loads(pmops("tool", "compare", "High", "Mid", "Low", "--json").stdout)
+    assert "sso" not in result["criteria"]
+    # High: 5.00 weighted, but fails SSO: after the ranked tools, no rank. Low: SSO not checked yet, ranked.
+    assert [(r["name"], r["rank"], r["weighted"], r["requirements"], r["fails"]) for r in result["ranking"]] == [
+        ("Mid", 1, 3.0, {"sso": "pass"}, []),
+        ("Low", 2, 2.0, {"sso": None}, []),
+        ("High", None, 5.0, {"sso": "fail"}, ["sso"]),
+    ]
+    text = pmops("tool", "compare", "High", "Mid", "Low").stdout
+    assert "High: fails sso (must pass), so not ranked, whatever its weighted score" in text and "FAIL" in text
+    assert (
+        "Low: weighted score 2.00 of 5; must pass sso: not checked yet" in pmops("tool", "score", "Low", "fit=2").stdout
+    )
+    out = pmops("tool", "score", "Low", "sso=Fail").stdout
+    assert "Low: weighted score 2.00 of 5; fails sso (must pass): not ranked" in out
+    assert json.loads(pmops("show", "Low", "--json").stdout)["scores"]["sso"] == "fail"
+
+
+def test_must_pass_bad_input_is_exit_2_and_writes_nothing(pmops, kb: Path) -> None:
+    (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text() + MUST_PASS)
+    write_tool(kb, "mid", "name: Mid\ncategory: research\nscores: {fit: 3}\n")
+    commit_all(kb)
+    commits = commit_count(kb)
+    bad = pmops("tool", "score", "Mid", "sso=4", code=2)
+    assert bad.stderr.startswith("error: 'sso=4': sso is must-pass: write sso=pass or sso=fail")
+    bad = pmops("tool", "score", "Mid", "fit=pass", code=2)
+    assert "'fit=pass'" in bad.stderr and "number" in bad.stderr
+    assert commit_count(kb) == commits
+    (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text().replace("  security: 1\n", "  security: maybe\n"))
+    assert "must be a number (or must-pass)" in pmops("tool", "score", "Mid", "fit=3", code=2).stderr
