@@ -16,6 +16,7 @@ def test_example_kb_lints_with_only_its_deliberate_findings(pmops, example_kb: P
     report = lint.run(KnowledgeBase(example_kb), today=dt.date(2026, 11, 26))
     assert sorted((f.rule, f.path.split("/")[0]) for f in report.findings) == [
         ("customer-mismatch", "insights"),  # Quarry & Co (mid-market) heard about its smb clients
+        ("decision-proposed-stale", "decisions"),  # the native HRIS sync, proposed on 2026-07-20
         ("process-duplicate", "processes"),  # two squads reinventing sprint planning
         ("process-stale", "processes"),  # bug triage, not reviewed since 2025
     ]
@@ -142,3 +143,22 @@ def test_example_kb_has_a_customer_register_its_insights_match(pmops, example_kb
     assert not themes[1]["addressed"] and [r["name"] for r in themes[1]["renewals"]] == ["Lumen Health Systems"]
     shown = json.loads(pmops("customer", "show", "pinecrest", "--json").stdout)
     assert [d["id"] for d in shown["decisions"]] == ["dec-261126-at58"] and len(shown["insights"]) == 2
+
+
+def test_example_kb_decisions_expect_outcomes_and_a_tool_is_inside_its_notice(pmops, example_kb: Path) -> None:
+    found = json.loads(pmops("decision", "review", "--today", "2026-11-26", "--json").stdout)
+    # Slack approvals, reviewed on 2026-11-20: by its review date (2026-11-15) weekly active approvers
+    # were at 4492.1 (target 5000) and the median time to approval at 7.3 hours (target 6): missed.
+    # Sync failures: the success rate at 99.6 on 2026-11-23 (target 99.5): met, before its review date.
+    # The active-user plan: spend under management at 57.2 (target 60), with until 2027-05-01: too early.
+    assert {r["title"]: [v["verdict"] for v in r["verdicts"]] for r in found} == {
+        "Approve and reject from Slack": ["not met", "not met"],
+        "Accounting sync failures are never silent": ["met"],
+        "Offer an active-user plan for public sector and education": ["too early"],
+    }
+    assert not any(r["overdue"] for r in found) and found[0]["reviewed"] == "2026-11-20"
+    renewals = json.loads(pmops("tool", "renewals", "--today", "2026-11-26", "--within", "60", "--json").stdout)
+    # Amplitude renews on 2026-12-15 with 60 days' notice: the day to decide was 2026-10-16.
+    # 42,000 a year over 41 seats used: 1,024.39; Productboard: 2027-04-10 less 90 days, 21,000 / 18.
+    assert [(r["name"], r["decide_by"], r["state"], r["cost_per_active_seat"]) for r in renewals] == [
+        ("Amplitude", "2026-10-16", "in notice", 1024.39), ("Productboard", "2027-01-10", "upcoming", 1166.67)]  # fmt: skip

@@ -32,6 +32,17 @@ def find_decision(kb: KnowledgeBase, ref: str) -> Record:
 
 
 TRANSITIONS = {"accepted": ("proposed",), "rejected": ("proposed",)}
+PROPOSED_DAYS = 30  # a decision proposed for longer waits on someone (lint: decision-proposed-stale)
+
+
+def waiting(record: Record, today: dt.date) -> int | None:
+    """Days a draft decision (proposed: DocType.drafts) has waited since its date, once more than
+    PROPOSED_DAYS; None otherwise."""
+    when = record.values.get("date")
+    if record.values.get("status") not in record.doctype.drafts or not isinstance(when, dt.date):
+        return None
+    days = (today - when).days
+    return days if days > PROPOSED_DAYS else None
 
 
 def set_status(kb: KnowledgeBase, ref: str, status: str, *, commit: bool | None = None) -> tuple[Record, str | None]:

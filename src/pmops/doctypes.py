@@ -6,6 +6,8 @@ Past 400 lines on purpose: the schema and every built-in type's row, so a type i
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,9 +25,16 @@ from pmops import amounts, dates
 #   ref / refs            a document id / a list of them
 #   scores                dict[str, float | str], criterion → score, or pass / fail for a must-pass criterion
 #                         (a tool's evaluation)
+#   expectations          list of {metric, direction[, target]}: what a decision should move (a metric by id)
+#   outcomes              list of {metric, verdict, before, before_date, after, after_date}: what a review found
 KINDS = (
     "text", "longtext", "choice", "date", "int", "number", "money", "bool", "tags", "list", "ref", "refs", "scores",
+    "expectations", "outcomes",
 )  # fmt: skip
+REFERENCE_KINDS = ("ref", "refs", "expectations")  # kinds whose values name documents, resolved on create
+DIRECTIONS = ("up", "down")
+VERDICTS = ("met", "not met", "too early", "no data")
+EXPECTS_EXAMPLE = "Weekly active approvers:up:5000"
 LIST_KINDS = ("tags", "list", "refs")
 PASS_FAIL = ("pass", "fail")  # what a must-pass criterion of a tool's scores holds
 
@@ -67,10 +76,40 @@ class Field:
     def is_list(self) -> bool:
         return self.kind in LIST_KINDS
 
+    @property
+    def is_reference(self) -> bool:
+        """Whether its values name documents by id (resolved on create from anything `find` takes)."""
+        return self.kind in REFERENCE_KINDS
+
+    def references(self, value: Any) -> list[str]:
+        """The documents a (converted) value of this field names."""
+        if self.kind in ("expectations", "outcomes"):
+            return [str(e["metric"]) for e in value or [] if isinstance(e, dict) and e.get("metric")]
+        if self.kind in ("ref", "refs"):
+            return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+        return []
+
+    def resolved(self, raw: Any, find: Callable[[str], str]) -> Any:
+        """A value as given (a command line's) with each document it names replaced by find(name): an id."""
+        if self.kind == "expectations":
+            return [{**e, "metric": find(e["metric"])} for e in self.convert(raw)]
+        found = [find(str(ref)) for ref in (raw if isinstance(raw, list) else [raw])]
+        return list(dict.fromkeys(found)) if self.is_list else found[0]
+
     def convert(self, raw: Any) -> Any:
         """Turn the string form YAML gave into this field's type; ValueError explains a bad one."""
         if raw is None or raw == "":
-            return [] if self.is_list else {} if self.kind == "scores" else None
+            return (
+                []
+                if self.is_list or self.kind in ("expectations", "outcomes")
+                else {}
+                if self.kind == "scores"
+                else None
+            )
+        if self.kind == "expectations":
+            return [_expectation(item) for item in (raw if isinstance(raw, list) else [raw])]
+        if self.kind == "outcomes":
+            return [_outcome(item) for item in (raw if isinstance(raw, list) else [raw])]
         if self.kind == "scores":
             if not isinstance(raw, dict):
                 raise ValueError("expected criterion: score pairs")
@@ -105,6 +144,54 @@ class Field:
         if self.kind == "choice" and self.choices and raw not in self.choices:
             raise ValueError(f"'{raw}' is not one of: {', '.join(self.choices)}")
         return raw
+
+
+def _expectation(item: Any) -> dict[str, Any]:
+    """One expectation: METRIC:up|down[:TARGET] as a command line gives it, or the mapping a file holds."""
+    if isinstance(item, str):
+        parts = item.strip().rsplit(":", 2)
+        if len(parts) == 3 and parts[1].strip().lower() in DIRECTIONS:
+            metric, direction, target = parts
+        elif len(parts) >= 2 and parts[-1].strip().lower() in DIRECTIONS:
+            metric, direction, target = ":".join(parts[:-1]), parts[-1], None
+        else:
+            raise ValueError(f"'{item}' is not METRIC:up|down[:TARGET], e.g. '{EXPECTS_EXAMPLE}'")
+        item = {"metric": metric, "direction": direction, "target": target}
+    if not isinstance(item, dict) or not isinstance(item.get("metric"), str) or not item["metric"].strip():
+        raise ValueError(f"an expectation is a metric, a direction and maybe a target, e.g. '{EXPECTS_EXAMPLE}'")
+    direction = str(item.get("direction") or "").strip().lower()
+    if direction not in DIRECTIONS:
+        raise ValueError(f"'{item['metric']}': the direction must be up or down, e.g. '{EXPECTS_EXAMPLE}'")
+    found: dict[str, Any] = {"metric": item["metric"].strip(), "direction": direction}
+    if item.get("target") not in (None, ""):
+        found["target"] = _finite(item["target"], f"'{item['metric']}': the target")
+    return found
+
+
+def _outcome(item: Any) -> dict[str, Any]:
+    """One recorded verdict: the metric, the verdict, the value before the decision and the one judged."""
+    if not isinstance(item, dict) or not isinstance(item.get("metric"), str):
+        raise ValueError("an outcome is a mapping with metric, verdict, before, after and their dates")
+    if item.get("verdict") not in VERDICTS:
+        raise ValueError(f"'{item.get('verdict')}' is not a verdict: {', '.join(VERDICTS)}")
+    found = {"metric": item["metric"], "verdict": item["verdict"]}
+    for key in ("before", "after"):
+        if item.get(key) not in (None, ""):
+            found[key] = _finite(item[key], key)
+        if item.get(f"{key}_date") not in (None, ""):
+            found[f"{key}_date"] = dates.parse(str(item[f"{key}_date"]))
+    return found
+
+
+def _finite(value: Any, what: str) -> float | int:
+    """A number of an expectation or an outcome: written back as given (5000, not 5000.0)."""
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise ValueError(f"{what} '{value}' is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what} '{value}' is not a finite number")
+    return int(number) if number.is_integer() else number
 
 
 @dataclass(frozen=True)
@@ -329,13 +416,26 @@ DECISION = DocType(
         ),
         Field("supersedes", "refs", refers="decision", help="ids of the decisions it replaces"),
         Field("superseded_by", "refs", refers="decision", help="ids of the decisions that replace it"),
-        Field("review_date", "date", help="when to check it still holds"),
+        Field(
+            "expects",
+            "expectations",
+            refers="metric",
+            help="what it should move: METRIC:up|down[:TARGET] (pmops decision review checks it)",
+        ),
+        Field(
+            "review_date",
+            "date",
+            option="--review-by",
+            help="when to check it still holds, and what it moved by then (its expectations)",
+        ),
+        Field("reviewed", "date", help="when its expectations were last reviewed (pmops decision review)"),
+        Field("outcomes", "outcomes", help="the verdict on each expectation at that review"),
         LINKS,
     ),
     sections=("Context", "Options considered", "Decision", "Consequences"),
     template="decision.md.j2",
     summary=("date", "status", "area", "deciders"),
-    rules=("evidence-after-decision",),
+    rules=("evidence-after-decision", "review-overdue", "decision-proposed-stale"),
     drafts=("proposed",),
     listing="pmops decision list",
 )

@@ -109,7 +109,7 @@ def set_fields(
                 removed.append(name)
             continue
         given_value = _from_text(fld, raw)
-        if fld.kind in ("ref", "refs"):
+        if fld.is_reference:
             given_value = creating.resolve_references(kb, fld, given_value)
         value, field_notes, new = creating.convert(kb, fld, given_value, today=today, new_tags=new_tags)
         notes += field_notes

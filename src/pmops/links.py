@@ -103,9 +103,8 @@ def outgoing(record: Record) -> Iterator[Link]:
     """Every link of a document: reference fields, `[[id]]`, and markdown links to paths
     (inline and reference definitions; URLs, anchors and images are not links to documents)."""
     for fld in record.doctype.fields:
-        if fld.kind in ("ref", "refs"):
-            value = record.values.get(fld.name)
-            for target in value if isinstance(value, list) else [value] if value else []:
+        if fld.is_reference:
+            for target in fld.references(record.values.get(fld.name)):
                 yield Link(target, fld.name, fld.name)
     for number, line in bodies.prose(record.doc.body, record.doc.body_line):
         for m in _WIKI.finditer(line):

@@ -56,10 +56,11 @@ def debug_enabled() -> bool:
 
 
 def console(stderr: bool = False) -> Console:
-    """A console built on demand (never at import): colour only on a terminal, NO_COLOR respected."""
+    """A console built on demand (never at import): colour only on a terminal, NO_COLOR respected; no
+    emoji codes (a title or a hint with ':up:' in it is printed as written)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
 
 
 def safe(text: Any) -> str:

@@ -46,26 +46,41 @@ def add(
     consequences: Annotated[
         str | None, typer.Option("--consequences", metavar="TEXT", help="The Consequences section.")
     ] = None,
+    expects: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expects",
+            metavar="METRIC:up|down[:TARGET]",
+            help="What it should move: a metric (name, id or unique prefix), up or down, maybe to a target (repeatable).",
+        ),
+    ] = None,
+    review_by: Annotated[
+        str | None,
+        typer.Option("--review-by", metavar="DATE", help="When to judge what it moved (needed with --expects)."),
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Record a decision, citing the insights that justify it.
 
     --context, --option and --consequences fill the ADR's sections (the template's
-    prompts stay only in the sections not given).
+    prompts stay only in the sections not given). --expects says what the decision
+    should move and --review-by when to judge it: pmops decision review checks it.
 
     Example:
 
         pmops decision add --title "Approve from Slack" --status accepted \\
             --evidence ins-260203 --evidence ins-260114 --decider "Ada Brooks" \\
-            --context "Approvers live in Slack" --option "Slack app" --option "Email links"
+            --context "Approvers live in Slack" --option "Slack app" --option "Email links" \\
+            --expects "Weekly active approvers:up:5000" --review-by 2027-06-30
     """
     kb = _shared.state(ctx).kb()
-    values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
-              "area": area, "tags": tag or [], "date": date}  # fmt: skip
-    _prompts.ask_missing(ctx, kb.doctype("decision"), values, only=values, flags={"deciders": "--decider"})
-    from pmops import decisions
+    from pmops import decisions, outcomes
 
+    values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
+              "area": area, "tags": tag or [], "date": date,
+              **outcomes.planned(expects or [], review_by, date)}  # fmt: skip
+    _prompts.ask_missing(ctx, kb.doctype("decision"), values, only=values, flags={"deciders": "--decider"})
     sections = decisions.adr_sections(context, option or [], consequences)
     common.created(kb.create("decision", values, commit=False if no_commit else None, extra_context=sections), json_out)
 
@@ -136,3 +151,48 @@ def _lifecycle(status: str) -> Callable[..., None]:
 
 app.command("accept")(_lifecycle("accepted"))
 app.command("reject")(_lifecycle("rejected"))
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REF]", help="A decision (id, unique prefix or title); none: every one with expectations."
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With REF: show the verdicts, record nothing.")] = False,
+    today: _shared.TodayOpt = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Judge what decisions moved: each expectation met, not met, too early or no data, with the numbers.
+
+    With REF: that decision's verdicts, recorded in it (reviewed, outcomes) in one
+    commit — unless every one is still too early, or --dry-run. Without REF: every
+    decision taken that has expectations, the overdue reviews first; nothing is written.
+    Each expectation is judged on its metric's last value on or before the decision's
+    date against its last value since, up to the review date.
+
+    Example:
+
+        pmops decision review "Approve and reject from Slack"
+        pmops decision review --json
+    """
+    from pmops import outcomes
+    from pmops.cli.render import decisions as render
+
+    kb = _shared.state(ctx).kb()
+    day = _shared.today_option(today)
+    if ref is None:
+        if dry_run:
+            raise InvalidInput("--dry-run: give a decision (REF); without one nothing is recorded")
+        found = outcomes.reviews(kb, day)
+        _shared.print_json([r.to_json() for r in found]) if json_out else render.reviews(found)
+        return
+    result, done, sha = outcomes.record_review(kb, ref, day, dry_run=dry_run, commit=False if no_commit else None)
+    if json_out:
+        _shared.print_json({**result.to_json(), "done": done, "commit": sha})
+    else:
+        render.review(result, done)

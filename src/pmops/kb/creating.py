@@ -248,7 +248,7 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
     values = dict(values)
     for fld in doctype.fields:
         given = values.get(fld.name)
-        if fld.kind in ("ref", "refs") and not _empty(given):
+        if fld.is_reference and not _empty(given):
             values[fld.name] = resolve_references(kb, fld, given)
     for fld in doctype.fields:
         _check_initial(doctype, fld, values.get(fld.name))
@@ -268,10 +268,13 @@ def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any) -> None:
 
 
 def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:
-    """A reference field's value (`ref`/`refs`) with each reference resolved to a full id: what
-    create and `pmops set` do with one."""
-    found = [_referenced(kb, fld, str(ref)) for ref in (given if isinstance(given, list) else [given])]
-    return list(dict.fromkeys(found)) if fld.is_list else found[0]
+    """A reference field's value (`ref`/`refs`, the metrics of `expectations`) with each reference
+    resolved to a full id: what create and `pmops set` do with one. A value written wrong is exit 2
+    naming the option."""
+    try:
+        return fld.resolved(given, lambda ref: _referenced(kb, fld, ref))
+    except ValueError as exc:
+        raise InvalidInput(f"{_option(fld)}: {exc}") from None
 
 
 def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:

@@ -71,6 +71,8 @@ RULES = {
         Rule("customer-unknown", "warning", "an insight names a customer the customer register does not have"),
         Rule("customer-mismatch", "warning", "an insight's segment differs from its customer's record"),
         Rule("customer-name-duplicate", "warning", "two customers of the register share a name or an alias"),
+        Rule("review-overdue", "warning", "a decision's review date has passed with no verdict recorded"),
+        Rule("decision-proposed-stale", "warning", "a decision has been proposed for more than 30 days"),
     )
 }
 
@@ -384,6 +386,32 @@ def _shared_names(ctx: Context, record: Record) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+def _review_overdue(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A decision whose expectations should have been judged by now (outcomes.overdue)."""
+    from pmops import outcomes
+
+    days = outcomes.overdue(record, ctx.today)
+    if days is not None:
+        yield RULES["review-overdue"].finding(
+            record.path, record.doc.line_of("review_date"),
+            f"review was due {record.values['review_date']} ({days} days ago): no verdict recorded",
+            f"judge what it moved and record it: pmops decision review {record.id}",
+        )  # fmt: skip
+
+
+def _proposed_stale(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A proposal nobody decided (decisions.waiting)."""
+    from pmops import decisions
+
+    days = decisions.waiting(record, ctx.today)
+    if days is not None:
+        yield RULES["decision-proposed-stale"].finding(
+            record.path, record.doc.line_of("status"),
+            f"proposed on {record.values['date']}, {days} days ago: still waiting for a decision",
+            f"decide it (pmops decision accept|reject {record.id}), or archive it (pmops archive {record.id})",
+        )  # fmt: skip
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
@@ -392,6 +420,8 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("metric-value-invalid", "metric-value-future"), _metric_values),
     (("customer-unknown", "customer-mismatch"), _named),
     (("customer-name-duplicate",), _shared_names),
+    (("review-overdue",), _review_overdue),
+    (("decision-proposed-stale",), _proposed_stale),
 )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops import dates, metrics, onboarding, processes, productivity, research, stack
+from pmops import dates, decisions, metrics, onboarding, outcomes, processes, productivity, research, stack
 from pmops.doctypes import DECISION_STATUSES
 from pmops.reports.parts import OMIT_NONE, Part, plain
 
@@ -191,9 +191,30 @@ class Month(Part):
 
 
 @dataclass(frozen=True)
+class Expected(Part):
+    """One expectation of a decision taken, judged on the report's day (outcomes.Verdict)."""
+
+    decision: str | None
+    title: str
+    metric: str
+    name: str | None
+    expects: str  # "up to 5000"
+    verdict: str  # met, not met, too early, no data
+    before: Point | None
+    after: Point | None
+    why: str
+    review_by: dt.date | None
+    overdue: bool  # the review date passed with no verdict recorded
+
+
+@dataclass(frozen=True)
 class Decisions(Part):
     by_status: dict[str, Counted]
     per_month: tuple[Month, ...]
+    expectations: tuple[Expected, ...]  # of the decisions taken, overdue reviews first
+    reviews_overdue: Counted  # lint: review-overdue
+    proposed_stale: Counted  # proposed for more than 30 days (lint: decision-proposed-stale)
+    evidence_after: Counted  # citing evidence dated after them (lint: evidence-after-decision)
 
 
 @dataclass(frozen=True)
@@ -344,7 +365,42 @@ def _research(insights: list[Record], today: dt.date, weeks: int) -> Research:
     )  # fmt: skip
 
 
-def _decisions(decisions: list[Record]) -> Decisions:
+def _expected(review: outcomes.Review) -> tuple[Expected, ...]:
+    return tuple(
+        Expected(review.id, review.title, v.expectation.metric, v.name, v.expectation.text, v.verdict,
+                 Point(v.before.date, v.before.value) if v.before else None,
+                 Point(v.after.date, v.after.value) if v.after else None, v.why, review.review_by, review.overdue)
+        for v in review.verdicts
+    )  # fmt: skip
+
+
+def _later_evidence(kb: KnowledgeBase, record: Record) -> bool:
+    """A decision taken that cites evidence dated after it (what lint's evidence-after-decision flags)."""
+    when = record.values.get("date")
+    if record.values.get("status") in record.doctype.drafts or not isinstance(when, dt.date):
+        return False
+    newest = decisions.evidence(kb, record).newest
+    return newest is not None and newest > when
+
+
+def _decisions(kb: KnowledgeBase, decided: list[Record], today: dt.date) -> Decisions:
+    base = _by_status(decided)
+    reviews = outcomes.reviews(kb, today)
+    return Decisions(
+        base.by_status, base.per_month, tuple(e for r in reviews for e in _expected(r)),
+        Counted(tuple(r.id for r in reviews if r.overdue and r.id)),
+        Counted.of([r for r in decided if decisions.waiting(r, today) is not None]),
+        Counted.of([r for r in decided if _later_evidence(kb, r)]),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Statuses:
+    by_status: dict[str, Counted]
+    per_month: tuple[Month, ...]
+
+
+def _by_status(decisions: list[Record]) -> _Statuses:
     per_month: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for record in decisions:
         when = record.values.get("date")
@@ -353,7 +409,7 @@ def _decisions(decisions: list[Record]) -> Decisions:
     by_status = {s: Counted.of([r for r in decisions if r.values.get("status") == s]) for s in DECISION_STATUSES}
     months = tuple(Month(month, {s: Counted.of(per_month[month].get(s, [])) for s in DECISION_STATUSES})
                    for month in sorted(per_month))  # fmt: skip
-    return Decisions(by_status, months)
+    return _Statuses(by_status, months)
 
 
 def _processes(kb: KnowledgeBase, today: dt.date) -> Processes:
@@ -381,7 +437,7 @@ def build(kb: KnowledgeBase, today: dt.date | None = None, weeks: int = 26) -> R
         kb.config.name, today, tuple(Metric.of(v) for v in views), _metric_tree(views), _research(insights, today, weeks),
         Themes(tuple(Theme.of(t) for t in themes[:8]), tuple(Theme.of(t) for t in unaddressed[:8]), len(themes),
                len(unaddressed)),
-        _decisions(as_of(kb.select(kb.doctype("decision")), today)),
+        _decisions(kb, as_of(kb.select(kb.doctype("decision")), today), today),
         _processes(kb, today),
         Onboarding(tuple(_plan(p) for p in onboarding.progress(kb, today=today)),
                    productivity.time_to_productivity(kb, today)),

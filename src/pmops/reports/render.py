@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pmops import templates
+from pmops.doctypes import VERDICTS
 from pmops.text import count
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
     from pmops.productivity import TimeToProductivity
-    from pmops.reports.model import Counted, Metric, Plan, Report, Themes, Tools
+    from pmops.reports.model import Counted, Decisions, Metric, Plan, Report, Themes, Tools
 
 
 def sentences(report: Report) -> dict[str, str]:
@@ -22,7 +23,7 @@ def sentences(report: Report) -> dict[str, str]:
     return {
         "Research": f"{count(r.insights.count, 'insight')}, {r.recent.count} in the last {r.weeks} weeks"
         + (f"; {unaddressed_themes(report.themes, 5)}" if report.themes.count else ""),
-        "Decisions": decided or "none recorded yet",
+        "Decisions": (decided or "none recorded yet") + decision_loops(report.decisions),
         "Processes": f"{p.active.count} active, {p.stale.count} stale, {p.due.count} running this week"
         if p.list else "none documented yet",
         "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(report.onboarding.time_to_productivity)}"
@@ -30,6 +31,20 @@ def sentences(report: Report) -> dict[str, str]:
         "Tools": f"cost {t.total_cost:,.0f}/year, {overlaps(t)}, {count(len(t.renewals), 'renewal')} within 90 days"
         if t.categories else "none registered yet",
     }  # fmt: skip
+
+
+def decision_loops(d: Decisions) -> str:
+    """'; expectations: 1 met, 2 not met, 1 too early; 1 proposed for more than 30 days', or ''."""
+    verdicts = [e.verdict for e in d.expectations]
+    parts = [", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)] if verdicts else []
+    parts = [f"expectations: {parts[0]}"] if parts else []
+    parts += [f"{count(d.reviews_overdue.count, 'review')} overdue"] if d.reviews_overdue.count else []
+    parts += [f"{d.proposed_stale.count} proposed for more than 30 days"] if d.proposed_stale.count else []
+    if d.evidence_after.count:
+        parts.append(
+            f"{count(d.evidence_after.count, 'decision')} citing evidence dated after {'it' if d.evidence_after.count == 1 else 'them'}"
+        )
+    return "; " + "; ".join(parts) if parts else ""
 
 
 def unaddressed_themes(themes: Themes, shown: int = 8) -> str:
@@ -125,6 +140,21 @@ def markdown(report: Report) -> str:
         out += [f"| {s} | {b.count} | {_ids(b)} |" for s, b in report.decisions.by_status.items()]
     else:
         out.append("No decisions recorded yet.")
+    d = report.decisions
+    if d.expectations:
+        out += ["", "### Expectations", "", "What the decisions taken said they would move, judged on their metrics' "
+                "values (before the decision → since, up to the review date).", "",
+                "| decision | metric | expected | verdict | numbers | review by |", "|---|---|---|---|---|---|"]  # fmt: skip
+        for e in d.expectations:
+            verdict = f"**{e.verdict}**" if e.verdict == "not met" else e.verdict
+            due = f"{e.review_by}" + (" (**overdue**)" if e.overdue else "") if e.review_by else "—"
+            out.append(
+                f"| {e.title} ({e.decision}) | {e.name or e.metric} | {e.expects} | {verdict} | {e.why} | {due} |"
+            )
+    loops = [("Reviews overdue", d.reviews_overdue), ("Proposed for more than 30 days", d.proposed_stale),
+             ("Citing evidence dated after the decision", d.evidence_after)]  # fmt: skip
+    if any(b.count for _, b in loops) or d.expectations:
+        out += ["", "; ".join(f"{label}: {_counted(block)}" for label, block in loops) + "."]
     p = report.processes
     out += ["", "## Processes", ""]
     out += [f"Active {p.active.count}, stale {_counted(p.stale)}, running this week {_counted(p.due)}."

@@ -1,0 +1,347 @@
+"""Decisions checked against outcomes: each expectation a decision declares, judged from its metric's values.
+
+A decision taken on day D declares what it should move (`expects`: a metric, up or down,
+maybe to a target) and when to check (`review_date`, R). On a day T its review judges each
+expectation on the metric's recorded values as of min(T, R) — a deadline is judged at the
+deadline; values recorded after it do not make it met late:
+
+- *before*: the last value dated on or before D (what the decision started from);
+- *after*: the last value dated after D, up to min(T, R);
+- **met**: *after* reaches the target (at or above it going up, at or below it going down),
+  or, without a target, moved the expected way from *before*;
+- **too early**: not met, and T is before R (it has until R);
+- **no data**: R has passed and there is no *after*, or no target and no *before* to compare with;
+- **not met**: R has passed, and the numbers say it did not get there.
+
+Reviewing one decision records the verdicts in it (`reviewed`, `outcomes`: one commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pmops import dates, metrics
+from pmops.doctypes import EXPECTS_EXAMPLE, VERDICTS, Field
+from pmops.errors import DocumentError, InvalidInput, PmopsError
+from pmops.kb.records import shown
+from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
+MET, NOT_MET, TOO_EARLY, NO_DATA = VERDICTS
+FINAL = (MET, NOT_MET, NO_DATA)  # what a review can no longer change
+NOT_TAKEN = ("proposed", "rejected")  # decisions whose expectations are not reviewed: nothing was done
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A metric's value on a day."""
+
+    date: dt.date
+    value: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "value": self.value}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a decision should move: a metric (by id), up or down, maybe to a target."""
+
+    metric: str
+    direction: str
+    target: float | None = None
+
+    @classmethod
+    def of(cls, entry: dict[str, Any]) -> Expectation:
+        return cls(str(entry["metric"]), str(entry["direction"]), entry.get("target"))
+
+    @property
+    def text(self) -> str:
+        """'up', 'down to 6'."""
+        return self.direction + (f" to {self.target:g}" if self.target is not None else "")
+
+    def reached(self, value: float, before: Reading | None) -> bool:
+        """Whether `value` is where the expectation wanted it (from `before`, without a target)."""
+        if self.target is not None:
+            return value >= self.target if self.direction == "up" else value <= self.target
+        if before is None:
+            return False
+        return value > before.value if self.direction == "up" else value < before.value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One expectation judged on a day, with the numbers it was judged on."""
+
+    expectation: Expectation
+    name: str | None  # the metric's name (None when no such metric exists)
+    unit: str
+    verdict: str  # MET, NOT_MET, TOO_EARLY or NO_DATA
+    before: Reading | None  # the last value on or before the decision's date
+    after: Reading | None  # the last value after it, up to the day judged
+    judged_on: dt.date  # the review date, or today when it is earlier
+    why: str  # the numbers, in one sentence
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return round(self.after.value - self.before.value, 10)
+
+    def to_json(self) -> dict[str, Any]:
+        e = self.expectation
+        return {"metric": e.metric, "name": self.name, "unit": self.unit, "direction": e.direction,
+                "target": e.target, "verdict": self.verdict,
+                "before": self.before.to_json() if self.before else None,
+                "after": self.after.to_json() if self.after else None,
+                "change": self.change, "judged_on": self.judged_on.isoformat(), "why": self.why}  # fmt: skip
+
+    def recorded(self) -> dict[str, Any]:
+        """The verdict as the decision's `outcomes` keeps it."""
+        entry: dict[str, Any] = {"metric": self.expectation.metric, "verdict": self.verdict}
+        for key, reading in (("before", self.before), ("after", self.after)):
+            if reading is not None:
+                entry[key] = _number(reading.value)
+                entry[f"{key}_date"] = reading.date
+        return entry
+
+
+@dataclass(frozen=True)
+class Review:
+    """A decision's expectations judged on a day, beside what its last recorded review said."""
+
+    id: str | None
+    title: str
+    path: str
+    status: str | None
+    date: dt.date | None  # the decision's
+    review_by: dt.date | None
+    today: dt.date
+    verdicts: tuple[Verdict, ...]
+    reviewed: dt.date | None  # the last review recorded in the decision
+    recorded: tuple[dict[str, Any], ...]  # its outcomes, as the file has them
+
+    @property
+    def days_overdue(self) -> int | None:
+        """Days since the review date, while no final verdict is recorded for every expectation."""
+        metrics = [v.expectation.metric for v in self.verdicts]
+        return overdue_days(self.review_by, metrics, self.recorded, self.today)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "path": self.path, "status": self.status,
+                "date": _iso(self.date), "review_by": _iso(self.review_by), "overdue": self.overdue,
+                "days_overdue": self.days_overdue, "reviewed": _iso(self.reviewed),
+                "verdicts": [v.to_json() for v in self.verdicts],
+                "recorded": [{k: _iso(v) if isinstance(v, dt.date) else v for k, v in o.items()} for o in self.recorded]}  # fmt: skip
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def overdue_days(
+    review_by: Any, metrics: list[str], recorded: tuple[dict[str, Any], ...] | list, today: dt.date
+) -> int | None:
+    """Days a review is overdue: its date has passed and no final verdict ('too early' is not one) is
+    recorded for each expectation's metric; None when it is not overdue."""
+    if not isinstance(review_by, dt.date) or review_by >= today or not metrics:
+        return None
+    final = {o.get("metric") for o in recorded if o.get("verdict") in FINAL}
+    return None if all(m in final for m in metrics) else (today - review_by).days
+
+
+def overdue(record: Record, today: dt.date) -> int | None:
+    """Days a decision's review is overdue (lint: review-overdue), from its fields alone; None when it is
+    not (or the decision was never taken)."""
+    if not taken(record):
+        return None
+    metrics = [e.metric for e in expectations(record)]
+    return overdue_days(record.values.get("review_date"), metrics, record.values.get("outcomes") or [], today)
+
+
+def judge(
+    expectation: Expectation,
+    values: list[tuple[dt.date, float]],
+    decided: dt.date,
+    review_by: dt.date | None,
+    today: dt.date,
+    name: str | None = None,
+    unit: str = "",
+) -> Verdict:
+    """One expectation judged on `today` from a metric's (date, value) pairs, sorted (see the module's docstring)."""
+    point = min(today, review_by) if review_by else today
+    before = next((Reading(d, v) for d, v in reversed(values) if d <= decided), None)
+    after = next((Reading(d, v) for d, v in reversed(values) if decided < d <= point), None)
+    if after is not None and expectation.reached(after.value, before):
+        verdict = MET
+    elif review_by is not None and today < review_by:
+        verdict = TOO_EARLY
+    elif after is None or (expectation.target is None and before is None):
+        verdict = NO_DATA
+    else:
+        verdict = NOT_MET
+    return Verdict(expectation, name, unit, verdict, before, after, point,
+                   _why(expectation, verdict, before, after, decided, review_by, unit))  # fmt: skip
+
+
+def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,
+         review_by: dt.date | None, unit: str) -> str:  # fmt: skip
+    """The numbers of a verdict: '3953 users on 2026-06-01 → 4492.1 users on 2026-11-09 (+539.1)'."""
+    unit = f" {unit}" if unit else ""
+    start = f"{before.value:g}{unit} on {before.date}" if before else f"no value on or before {decided}"
+    if after is None:
+        end = f"no value since, up to {review_by}" if review_by else "no value since"
+    else:
+        change = f" ({after.value - before.value:+g})" if before else ""
+        end = f"{after.value:g}{unit} on {after.date}{change}"
+    line = f"{start} → {end}"
+    if verdict == TOO_EARLY:
+        line += f"; it has until {review_by}"
+    elif verdict == NO_DATA and after is not None:
+        line += ": no value before the decision to compare with"
+    return line
+
+
+def expectations(record: Record) -> tuple[Expectation, ...]:
+    return tuple(Expectation.of(e) for e in record.values.get("expects") or [])
+
+
+def review(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> Review:
+    """A decision's expectations judged on `today`: each from its metric's values (a metric gone, or
+    whose values cannot be read, gives 'no data' and says why)."""
+    today = today or dt.date.today()
+    decided = record.values.get("date")
+    review_by = record.values.get("review_date")
+    verdicts = []
+    for expectation in expectations(record):
+        verdicts.append(_judged(kb, expectation, decided, review_by, today))
+    return Review(record.id, record.title, record.path, record.values.get("status"),
+                  decided if isinstance(decided, dt.date) else None, review_by, today, tuple(verdicts),
+                  record.values.get("reviewed"), tuple(record.values.get("outcomes") or []))  # fmt: skip
+
+
+def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by: dt.date | None,
+            today: dt.date) -> Verdict:  # fmt: skip
+    point = min(today, review_by) if review_by else today
+
+    def no_data(why: str, name: str | None = None) -> Verdict:
+        verdict = TOO_EARLY if review_by and today < review_by else NO_DATA
+        return Verdict(expectation, name, "", verdict, None, None, point, why)
+
+    if not isinstance(decided, dt.date):
+        return no_data("the decision has no date to compare before and after")
+    try:
+        metric = kb.find(expectation.metric, "metric")
+    except PmopsError:
+        return no_data(f"no metric {expectation.metric}")
+    try:
+        values = metrics.read_values(kb, metric)
+    except DocumentError as exc:
+        return no_data(f"its values cannot be read: {exc}", metric.title)
+    return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
+
+
+def taken(record: Record) -> bool:
+    """A decision whose expectations are reviewed: one that was taken (not proposed, not rejected)."""
+    return record.values.get("status") not in NOT_TAKEN
+
+
+def reviews(kb: KnowledgeBase, today: dt.date | None = None) -> list[Review]:
+    """Every decision taken that declares expectations: the overdue first (longest overdue first), then by
+    review date (none last)."""
+    today = today or dt.date.today()
+    found = [
+        review(kb, r, today)
+        for r in shown(kb.records(kb.doctype("decision")))
+        if taken(r) and r.values.get("expects") and not dates.after(r.values.get("date"), today)
+    ]
+    far = dt.date.max
+    return sorted(found, key=lambda r: (not r.overdue, r.review_by or far, r.title.casefold()))
+
+
+def record_review(
+    kb: KnowledgeBase, ref: str, today: dt.date | None = None, *, dry_run: bool = False, commit: bool | None = None
+) -> tuple[Review, str, str | None]:
+    """Review one decision and record its verdicts in it (`reviewed`, `outcomes`), one commit.
+
+    Returns the review, what was done ('recorded', 'unchanged': the same verdicts are recorded
+    already, 'too early': no verdict is final yet, so nothing is written, 'dry run') and the commit.
+    """
+    record = kb.find(ref, "decision")
+    if not record.values.get("expects"):
+        raise PmopsError(f"{record.id} declares no expectations to review",
+                         hint=f"add one: pmops set {record.id} expects='{EXPECTS_EXAMPLE}'")  # fmt: skip
+    if not taken(record):
+        raise PmopsError(f"{record.id} is {record.values.get('status')}: its expectations are reviewed once it is taken",
+                         hint=f"pmops decision accept {record.id}")  # fmt: skip
+    today = today or dt.date.today()
+    found = review(kb, record, today)
+    outcomes = [v.recorded() for v in found.verdicts]
+    if dry_run:
+        return found, "dry run", None
+    if all(v.verdict == TOO_EARLY for v in found.verdicts):
+        return found, "too early", None
+    if found.recorded == tuple(_reread(outcomes)) and found.reviewed == today:
+        return found, "unchanged", None
+    message = f'pmops: review decision {record.id} "{record.title}": ' + _tally(found.verdicts)
+    sha = kb.update(record, {"reviewed": today, "outcomes": outcomes}, message, commit=commit)
+    after = kb.load(kb.root / record.path)
+    return review(kb, after, today), "recorded", sha
+
+
+def _reread(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Outcomes as the registry reads them back from the file (numbers as floats)."""
+    return Field("outcomes", "outcomes").convert([{k: str(v) for k, v in o.items()} for o in outcomes])
+
+
+def _tally(verdicts: tuple[Verdict, ...]) -> str:
+    return ", ".join(f"{sum(v.verdict == name for v in verdicts)} {name}" for name in VERDICTS
+                     if any(v.verdict == name for v in verdicts))  # fmt: skip
+
+
+def planned(expects: list[str], review_by: str | None, decided: str | None, today: dt.date | None = None) -> dict:
+    """The fields `decision add --expects … --review-by …` gives: checked (exit 2, nothing written)
+    before the create resolves each metric."""
+    if not expects:
+        return {"review_date": review_by} if review_by else {}
+    for given in expects:
+        try:
+            Field("expects", "expectations").convert(given)
+        except ValueError as exc:
+            raise InvalidInput(f"--expects: {exc}") from None
+    if not review_by:
+        raise InvalidInput("--expects needs --review-by DATE: the day its expectations are judged",
+                           hint=f"e.g. --expects '{EXPECTS_EXAMPLE}' --review-by 2027-03-31")  # fmt: skip
+    by, day = _day(review_by, "--review-by"), _day(decided, "--date") if decided else today or dt.date.today()
+    if by <= day:
+        raise InvalidInput(f"--review-by: {by} is not after the decision ({day}): give the day to judge what it moved")
+    return {"expects": list(expects), "review_date": by.isoformat()}
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dates.parse(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+
+
+def counts(found: list[Review]) -> str:
+    """'2 reviews overdue, 1 met, …' for a listing's last line."""
+    verdicts = [v for r in found for v in r.verdicts]
+    overdue = sum(r.overdue for r in found)
+    parts = [count(overdue, "review") + " overdue"] if overdue else []
+    parts += [f"{sum(v.verdict == name for v in verdicts)} {name}" for name in VERDICTS
+              if any(v.verdict == name for v in verdicts)]  # fmt: skip
+    return f"{count(len(found), 'decision')} with expectations" + (": " + ", ".join(parts) if parts else "")

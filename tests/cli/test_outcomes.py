@@ -1,0 +1,214 @@
+"""Decisions with expected outcomes: each verdict below was worked out by hand from the metric values
+written here (today is 2026-05-10), never computed by pmops; the review recorded in one commit; the
+lint findings and the report's counts of the same loops."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit_count, git
+
+TODAY = "2026-05-10"
+
+METRICS = {
+    # Weekly active (up is good) and time to approve (down is good); "Empty" has no values at all.
+    "met-act": ("Weekly active", "up", "users", "2026-01-05,100\n2026-02-02,110\n2026-03-02,130\n2026-04-06,150\n"
+                                               "2026-05-04,170\n"),
+    "met-tta": ("Time to approve", "down", "hours", "2026-01-05,20\n2026-03-02,18\n2026-05-04,12\n"),
+    "met-emp": ("Empty", "up", "users", None),
+}  # fmt: skip
+
+DECISIONS = {
+    # Before = the last value on or before the date; after = the last one since, up to the review date.
+    # 100 (01-05) → 150 (04-06), target 140 reached by 04-30: met.
+    "dec-met": ("2026-02-01", "accepted", "- {metric: met-act, direction: up, target: 140}", "2026-04-30"),
+    # 20 (01-05) → 18 (03-02) by 04-30, target 10: not met (12 on 05-04 comes after the review date).
+    "dec-miss": ("2026-02-01", "accepted", "- {metric: met-tta, direction: down, target: 10}", "2026-04-30"),
+    # 110 (02-02) → 170 (05-04), target 200, review on 06-30: not yet, and it has until then: too early.
+    "dec-early": ("2026-03-01", "accepted", "- {metric: met-act, direction: up, target: 200}", "2026-06-30"),
+    # No values at all, review date passed: no data.
+    "dec-none": ("2026-02-01", "accepted", "- {metric: met-emp, direction: up}", "2026-04-01"),
+    # Decided on 03-02: that day's 130 is the value before; nothing after it up to 04-01: no data.
+    "dec-gap": ("2026-03-02", "accepted", "- {metric: met-act, direction: up}", "2026-04-01"),
+    # No target: 100 (01-05) → 130 (03-02) by 03-15, up as expected: met.
+    "dec-up": ("2026-02-01", "superseded", "- {metric: met-act, direction: up}", "2026-03-15"),
+    # Proposed 70 days ago: never reviewed (nothing was done), and lint calls it stale.
+    "dec-prop": ("2026-03-01", "proposed", "- {metric: met-act, direction: up}", "2026-04-01"),
+    # Proposed 20 days ago: fine.
+    "dec-new": ("2026-04-20", "proposed", None, None),
+}
+
+
+@pytest.fixture
+def loops_kb(kb: Path) -> Path:
+    for mid, (name, direction, unit, values) in METRICS.items():
+        path = kb / "metrics" / f"{mid}.md"
+        path.write_text(f"---\nid: {mid}\nname: {name}\ndefinition: d\nowner: Theo\nunit: {unit}\n"
+                        f"direction: {direction}\n---\n## How it is measured\n")  # fmt: skip
+        if values:
+            path.with_suffix(".csv").write_text("date,value\n" + values)
+    for did, (date, status, expects, review) in DECISIONS.items():
+        front = f"id: {did}\ntitle: Decision {did[4:]}\ndate: {date}\nstatus: {status}\n"
+        front += f"expects:\n{expects}\nreview_date: {review}\n" if expects else ""
+        sections = "".join(
+            f"## {s}\n\nText.\n\n" for s in ("Context", "Options considered", "Decision", "Consequences")
+        )
+        (kb / "decisions" / f"{did}.md").write_text(f"---\n{front}---\n{sections}")
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "fixture")
+    return kb
+
+
+def verdicts(found: list[dict]) -> dict[str, list[tuple]]:
+    return {r["id"]: [(v["verdict"], (v["before"] or {}).get("value"), (v["after"] or {}).get("value"))
+                      for v in r["verdicts"]] for r in found}  # fmt: skip
+
+
+def test_every_verdict_with_its_numbers(pmops, loops_kb: Path) -> None:
+    found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)
+    assert verdicts(found) == {
+        "dec-met": [("met", 100, 150)],
+        "dec-miss": [("not met", 20, 18)],
+        "dec-early": [("too early", 110, 170)],
+        "dec-none": [("no data", None, None)],
+        "dec-gap": [("no data", 130, None)],
+        "dec-up": [("met", 100, 130)],
+    }
+    # The overdue first (every review date passed, nothing recorded), by review date, then the others.
+    assert [(r["id"], r["days_overdue"]) for r in found] == [
+        ("dec-up", 56), ("dec-gap", 39), ("dec-none", 39), ("dec-met", 10), ("dec-miss", 10), ("dec-early", None)]  # fmt: skip
+    miss = next(r for r in found if r["id"] == "dec-miss")["verdicts"][0]
+    assert (miss["before"], miss["after"], miss["change"], miss["judged_on"]) == (
+        {"date": "2026-01-05", "value": 20.0}, {"date": "2026-03-02", "value": 18.0}, -2.0, "2026-04-30")  # fmt: skip
+    text = pmops("decision", "review", "--today", TODAY).stdout
+    assert "✗ not met  Time to approve down to 10: 20 hours on 2026-01-05 → 18 hours on 2026-03-02 (-2)" in text
+    assert (
+        "… too early  Weekly active up to 200: 110 users on 2026-02-02 → 170 users on 2026-05-04 (+60); it has until 2026-06-30"
+        in text
+    )
+    assert "review by 2026-04-30 (overdue by 10 days)" in text
+    assert text.rstrip().endswith(
+        "6 decisions with expectations: 5 reviews overdue, 2 met, 1 not met, 1 too early, 2 no data"
+    )
+
+
+def test_reviewing_a_decision_records_its_verdicts_in_one_commit(pmops, loops_kb: Path) -> None:
+    path = loops_kb / "decisions" / "dec-miss.md"
+    before, commits = path.read_text(), commit_count(loops_kb)
+    pmops("decision", "review", "Decision miss", "--today", TODAY, "--dry-run")
+    assert path.read_text() == before and commit_count(loops_kb) == commits
+    out = pmops("decision", "review", "Decision miss", "--today", TODAY).stdout
+    assert "recorded in decisions/dec-miss.md" in out and commit_count(loops_kb) == commits + 1
+    assert path.read_text() == before.replace("review_date: 2026-04-30\n", "review_date: 2026-04-30\nreviewed: 2026-05-10\n"
+        "outcomes:\n- metric: met-tta\n  verdict: not met\n  before: 20\n  before_date: 2026-01-05\n  after: 18\n"
+        "  after_date: 2026-03-02\n")  # fmt: skip
+    assert (
+        git(loops_kb, "log", "-1", "--format=%s").strip()
+        == 'pmops: review decision dec-miss "Decision miss": 1 not met'
+    )
+    # The same verdicts on the same day: nothing written. Recorded: no longer overdue.
+    again = json.loads(pmops("decision", "review", "dec-miss", "--today", TODAY, "--json").stdout)
+    assert (again["done"], again["overdue"], again["reviewed"]) == ("unchanged", False, "2026-05-10")
+    assert commit_count(loops_kb) == commits + 1
+    # Every expectation too early: nothing recorded.
+    early = pmops("decision", "review", "dec-early", "--today", TODAY).stdout
+    assert "nothing recorded: every expectation is too early until 2026-06-30" in early
+    assert (
+        commit_count(loops_kb) == commits + 1
+        and "outcomes" not in (loops_kb / "decisions" / "dec-early.md").read_text()
+    )
+
+
+def test_what_cannot_be_reviewed_is_said(pmops, loops_kb: Path) -> None:
+    commits = commit_count(loops_kb)
+    assert (
+        "is proposed: its expectations are reviewed once it is taken"
+        in pmops("decision", "review", "dec-prop", code=1).stderr
+    )
+    assert "declares no expectations to review" in pmops("decision", "review", "dec-new", code=1).stderr
+    assert "--dry-run: give a decision" in pmops("decision", "review", "--dry-run", code=2).stderr
+    pmops("decision", "review", "Weekly active", code=2)  # a metric, not a decision
+    assert commit_count(loops_kb) == commits
+
+
+def test_lint_finds_overdue_reviews_and_stale_proposals(pmops, loops_kb: Path) -> None:
+    import datetime as dt
+
+    from pmops import lint
+    from pmops.kb import KnowledgeBase
+
+    report = lint.run(KnowledgeBase(loops_kb), today=dt.date(2026, 5, 10))
+    found = sorted((f.rule, f.path, f.line) for f in report.findings)
+    assert [(rule, path) for rule, path, _ in found] == [
+        ("decision-proposed-stale", "decisions/dec-prop.md"),
+        ("review-overdue", "decisions/dec-gap.md"), ("review-overdue", "decisions/dec-met.md"),
+        ("review-overdue", "decisions/dec-miss.md"), ("review-overdue", "decisions/dec-none.md"),
+        ("review-overdue", "decisions/dec-up.md"),
+    ]  # fmt: skip
+    assert all(line == 8 for rule, _, line in found if rule == "review-overdue")  # the review_date line
+    pmops("decision", "review", "dec-miss", "--today", TODAY)
+    report = lint.run(KnowledgeBase(loops_kb), today=dt.date(2026, 5, 10))
+    assert "decisions/dec-miss.md" not in {f.path for f in report.findings}
+
+
+def test_the_report_counts_the_same_loops(pmops, loops_kb: Path) -> None:
+    data = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["decisions"]
+    assert [(e["decision"], e["verdict"], e["overdue"]) for e in data["expectations"]] == [
+        ("dec-up", "met", True), ("dec-gap", "no data", True), ("dec-none", "no data", True),
+        ("dec-met", "met", True), ("dec-miss", "not met", True), ("dec-early", "too early", False)]  # fmt: skip
+    assert data["reviews_overdue"]["ids"] == ["dec-up", "dec-gap", "dec-none", "dec-met", "dec-miss"]
+    assert data["proposed_stale"]["ids"] == ["dec-prop"] and data["evidence_after"]["count"] == 0
+    out = pmops("report", "--today", TODAY).stdout
+    assert ("expectations: 2 met, 1 not met, 1 too early, 2 no data; 5 reviews overdue; "
+            "1 proposed for more than 30 days") in out  # fmt: skip
+    md = pmops("report", "--format", "md", "--today", TODAY).stdout
+    assert "| Decision miss (dec-miss) | Time to approve | down to 10 | **not met** |" in md
+
+
+def test_decision_add_with_expectations(pmops, loops_kb: Path) -> None:
+    out = json.loads(pmops("decision", "add", "--title", "Nudge approvers", "--status", "accepted", "--date", "2026-05-01",
+                           "--expects", "Weekly active:up:200", "--expects", "met-tta:down",
+                           "--review-by", "30 Sep 2026", "--json").stdout)  # fmt: skip
+    shown = json.loads(pmops("show", out["id"], "--json").stdout)
+    assert shown["expects"] == [{"metric": "met-act", "direction": "up", "target": 200},
+                                {"metric": "met-tta", "direction": "down"}]  # fmt: skip
+    assert shown["review_date"] == "2026-09-30"
+    text = (loops_kb / out["path"]).read_text()
+    assert "expects:\n- metric: met-act\n  direction: up\n  target: 200\n- metric: met-tta\n  direction: down\n" in text
+    backlinks = json.loads(pmops("links", "Weekly active", "--json").stdout)["backlinks"]
+    assert out["id"] in {b["id"] for b in backlinks}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--expects", "Weekly active"], "error: --expects: 'Weekly active' is not METRIC:up|down[:TARGET], e.g. "
+                                         "'Weekly active approvers:up:5000'"),
+        (["--expects", "Weekly active:sideways:3"], "is not METRIC:up|down[:TARGET]"),
+        (["--expects", "Weekly active:up:lots"], "error: --expects: 'Weekly active': the target 'lots' is not a number"),
+        (["--expects", "Weekly active:up"], "error: --expects needs --review-by DATE"),
+        (["--review-by", "2026-01-01", "--expects", "Weekly active:up"], "error: --review-by: 2026-01-01 is not after "
+                                                                         "the decision"),
+        (["--review-by", "someday", "--expects", "Weekly active:up"], "error: --review-by: 'someday' is not a date"),
+        (["--review-by", "2027-01-01", "--expects", "Decision met:up"], "error: --expects: Decision met: dec-met is a "
+                                                                         "decision, not a metric"),
+    ],
+)  # fmt: skip
+def test_bad_expectations_are_exit_2_and_write_nothing(pmops, loops_kb: Path, args: list[str], message: str) -> None:
+    commits, files = commit_count(loops_kb), sorted((loops_kb / "decisions").iterdir())
+    result = pmops("decision", "add", "--title", "Bad", "--date", "2026-05-01", *args, code=2)
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert commit_count(loops_kb) == commits and sorted((loops_kb / "decisions").iterdir()) == files
+
+
+def test_an_unknown_metric_is_not_found_with_the_nearest(pmops, loops_kb: Path) -> None:
+    """As every option naming a document (--evidence, --link): not found is exit 1, with did-you-mean."""
+    commits = commit_count(loops_kb)
+    result = pmops(
+        "decision", "add", "--title", "Bad", "--expects", "Weekly actve:up", "--review-by", "2027-01-01", code=1
+    )
+    assert result.stderr.startswith("error: --expects: no metric with the id or title 'Weekly actve'")
+    assert 'did you mean met-act "Weekly active"' in result.stderr and commit_count(loops_kb) == commits
