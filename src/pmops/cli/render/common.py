@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 def value_text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, (list, tuple)):  # a list of mappings (a decision's expects) one mapping after another
+        return ("; " if any(isinstance(v, dict) for v in value) else ", ").join(value_text(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):

@@ -120,11 +120,11 @@ def tool_renewals(found: list[Renewal], within: int | None) -> None:
     grid.add_column("decide by", no_wrap=True)
     grid.add_column("tool", overflow="fold")
     grid.add_column("renews", no_wrap=True)
-    grid.add_column("per year", justify="right")
+    grid.add_column("cost", justify="right")
     grid.add_column("seats used", justify="right")
     grid.add_column("per active seat", justify="right")
     for r in found:
-        when = {"passed": "[red]renewal passed[/red]", "in notice": "[red]too late: in notice[/red]"}.get(
+        when = {"passed": "[red]renewal passed[/red]", "in notice": "[red]notice passed[/red]"}.get(
             r.state, "today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}"
         )
         notice = f"{r.notice_days} days' notice" if r.notice_days is not None else "notice unknown"
@@ -138,7 +138,7 @@ def tool_renewals(found: list[Renewal], within: int | None) -> None:
     out.print(grid)
     states = {r.state for r in found}
     if "in notice" in states:
-        out.print("[dim]too late: in notice: the day to give notice has passed; it renews as it is[/dim]")
+        out.print("[dim]notice passed: inside its notice period, too late to give notice; it renews as it is[/dim]")
     if "passed" in states:
         out.print("[dim]renewal passed: update its renewal date (pmops set NAME renewal=YYYY-MM-DD)[/dim]")
 
