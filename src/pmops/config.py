@@ -69,8 +69,10 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise ConfigError(f"{FILENAME}: '{where}.choices' must be a list")
     refers = spec.get("refers", base.refers if base else None)
-    if refers is not None and (not isinstance(refers, str) or kind not in ("ref", "refs", "text", "list")):
-        raise ConfigError(f"{FILENAME}: '{where}.refers' names a type, for a field of kind ref, refs, text or list")
+    if refers is not None and (not isinstance(refers, str) or kind not in (*doctypes.REFERENCE_KINDS, "text", "list")):
+        raise ConfigError(
+            f"{FILENAME}: '{where}.refers' names a type, for a field of kind ref, refs, expectations, text or list"
+        )
     return replace(
         base or Field(name),
         kind=kind,

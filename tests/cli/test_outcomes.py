@@ -212,3 +212,14 @@ def test_an_unknown_metric_is_not_found_with_the_nearest(pmops, loops_kb: Path) 
     )
     assert result.stderr.startswith("error: --expects: no metric with the id or title 'Weekly actve'")
     assert 'did you mean met-act "Weekly active"' in result.stderr and commit_count(loops_kb) == commits
+
+
+def test_a_kb_may_reword_the_fields_in_its_pmops_yaml(pmops, loops_kb: Path) -> None:
+    config = loops_kb / "pmops.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "types:\n", "types:\n  decision:\n    fields:\n      expects: {help: what it moves}\n"
+        )
+    )
+    found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)
+    assert len(found) == 6

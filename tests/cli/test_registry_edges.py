@@ -84,7 +84,7 @@ def test_lint_reads_the_registry_not_type_names(pmops: Runner, typed: KnowledgeB
         ),
         (
             "  x:\n    fields:\n      a: {kind: int, refers: insight}\n",
-            "'types.x.fields.a.refers' names a type, for a field of kind ref, refs, text or list",
+            "'types.x.fields.a.refers' names a type, for a field of kind ref, refs, expectations, text or list",
         ),
         ("  x:\n    unique_titles: maybe\n", "'types.x.unique_titles' must be true or false"),
     ],
