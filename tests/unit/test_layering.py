@@ -26,7 +26,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     3: ("search.index",),
     4: ("kb", "kb.tree", "kb.records", "kb.transaction", "kb.creating"),
     5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "accounts", "stack", "importer",
-        "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes"),
+        "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion"),
     6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing",
         "assistants", "assistants.answers", "assistants.server"),
     7: ("", "__main__", "cli"),  # the public API (pmops), the command line: above everything

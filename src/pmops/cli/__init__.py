@@ -6,7 +6,9 @@ imports only the module that defines it. The application itself is built in `pmo
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 # Each module of pmops.cli and the top-level names it registers, in `--help` order. A
@@ -52,6 +54,32 @@ def command_of(args: list[str]) -> str | None:
     return None
 
 
+def completing(environ: Mapping[str, str]) -> list[str] | None:
+    """The words before the one a shell completes, when pmops runs for a shell's completion
+    (Typer's variables: _PMOPS_COMPLETE, with COMP_WORDS and COMP_CWORD from bash or
+    _TYPER_COMPLETE_ARGS from zsh and fish); None when it does not. A completion then
+    builds only its command's module, as the command would."""
+    if not environ.get("_PMOPS_COMPLETE", "").startswith("complete_"):
+        return None
+    try:
+        if "COMP_WORDS" in environ:
+            return _split(environ["COMP_WORDS"])[1 : int(environ.get("COMP_CWORD") or 0)]
+        line = environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = _split(line)[1:]
+        return words if line.endswith(" ") else words[:-1]
+    except ValueError:
+        return None
+
+
+def _split(line: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(line)
+    except ValueError:  # an open quote: the word being typed
+        return line.split()
+
+
 def modules_for(command: str | None) -> tuple[str, ...]:
     """The modules a command line needs: the one defining its command, none for `--version`,
     all of them otherwise (help, or an error that lists the commands)."""
@@ -68,8 +96,36 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def as_bash_typed(environ: MutableMapping[str, str]) -> None:
+    """Bash's words for a completion, made readable by pmops' completers (the variables Typer reads).
+
+    Bash gives the word being completed as typed (`Slack\\ appr`); Typer would unescape it, and
+    no escaped title would then start with it: it is quoted, so the completers see it as typed.
+    Bash also cuts a word at '=' (`status=` is `status`, `=`): after a lone '=' an empty word is
+    completed, so the field's values replace nothing but what follows the '='.
+    """
+    if environ.get("_PMOPS_COMPLETE") != "complete_bash" or "\n" not in environ.get("COMP_WORDS", ""):
+        return  # Typer's bash script joins the words with newlines; anything else is left as it is
+    import shlex
+
+    words = environ["COMP_WORDS"].split("\n")
+    try:
+        current = int(environ.get("COMP_CWORD") or 0)
+    except ValueError:
+        return
+    if current >= len(words):
+        return
+    if words[current] == "=":
+        words.insert(current + 1, "")
+        current += 1
+    words[current] = shlex.quote(words[current])
+    environ["COMP_WORDS"], environ["COMP_CWORD"] = "\n".join(words), str(current)
+
+
 def main() -> None:
-    command = command_of(sys.argv[1:])
+    as_bash_typed(os.environ)
+    words = completing(os.environ)
+    command = command_of(sys.argv[1:] if words is None else words)
     from pmops.cli._app import build
 
     build(modules_for(command))(prog_name="pmops")

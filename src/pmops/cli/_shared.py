@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pmops.cli import _complete
 from pmops.errors import InvalidInput
 from pmops.text import either
 
@@ -143,9 +144,15 @@ TodayOpt = Annotated[
     str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")
 ]
 DocRef = Annotated[
-    str, typer.Argument(metavar="ID", help="A document: its id, a unique prefix of one, its exact title or its path.")
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="A document: its id, a unique prefix of one, its exact title or its path.",
+        autocompletion=_complete.documents(),
+    ),
 ]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).")
+    list[str] | None,
+    typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).", autocompletion=_complete.tags),
 ]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _complete, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
 from pmops.cli.render import common
 from pmops.cli.render import progress as render
@@ -19,7 +19,11 @@ def start(
     ctx: typer.Context,
     process: Annotated[
         str,
-        typer.Argument(metavar="PROCESS_ID", help="The launch-checklist process to run (id, unique prefix or title)."),
+        typer.Argument(
+            metavar="PROCESS_ID",
+            help="The launch-checklist process to run (id, unique prefix or title).",
+            autocompletion=_complete.documents("process"),
+        ),
     ],
     run_for: Annotated[str, typer.Option("--for", metavar="NAME", help="The launch it is run for.")],
     no_commit: NoCommitOpt = False,
@@ -40,7 +44,14 @@ def start(
 @app.command()
 def tick(
     ctx: typer.Context,
-    run: Annotated[str, typer.Argument(metavar="RUN_ID", help="The checklist run (id, unique prefix or title).")],
+    run: Annotated[
+        str,
+        typer.Argument(
+            metavar="RUN_ID",
+            help="The checklist run (id, unique prefix or title).",
+            autocompletion=_complete.documents("checklist"),
+        ),
+    ],
     item: Annotated[
         str, typer.Argument(metavar="ITEM", help="The item's number, its text, or a piece of it no other item has.")
     ],
@@ -69,7 +80,12 @@ def tick(
 def status(
     ctx: typer.Context,
     run: Annotated[
-        str | None, typer.Argument(metavar="[RUN_ID]", help="One run: id, unique prefix or title (default: every run).")
+        str | None,
+        typer.Argument(
+            metavar="[RUN_ID]",
+            help="One run: id, unique prefix or title (default: every run).",
+            autocompletion=_complete.documents("checklist"),
+        ),
     ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,

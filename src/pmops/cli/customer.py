@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import CUSTOMER
@@ -26,8 +26,16 @@ def add(
         list[str] | None,
         typer.Option("--alias", metavar="NAME", help="Another name insights use for it (repeatable)."),
     ] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help=about(CUSTOMER, "segment"))] = None,
-    plan: Annotated[str | None, typer.Option("--plan", help=about(CUSTOMER, "plan"))] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option(
+            "--segment", help=about(CUSTOMER, "segment"), autocompletion=_complete.field("customer", "segment")
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", help=about(CUSTOMER, "plan"), autocompletion=_complete.field("customer", "plan")),
+    ] = None,
     arr: Annotated[str | None, typer.Option("--arr", metavar="AMOUNT", help=about(CUSTOMER, "arr"))] = None,
     renewal: Annotated[
         str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(CUSTOMER, "renewal"))
@@ -54,7 +62,10 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", help="Only this segment.", autocompletion=_complete.field("customer", "segment")),
+    ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
@@ -79,7 +90,14 @@ def _arr(value: object) -> float:
 @app.command()
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="NAME", help="A customer's name or alias, or its id.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="A customer's name or alias, or its id.",
+            autocompletion=_complete.documents("customer", names=True),
+        ),
+    ],
     json_out: JsonOpt = False,
 ) -> None:
     """Show a customer: its record, its insights, their themes and the decisions that cite them.

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import DECISION
@@ -23,18 +23,28 @@ def add(
     ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", help="The decision, as a short statement.")] = None,
     status: Annotated[
-        str, typer.Option("--status", help=about(DECISION, "status", choices=DECISION.field("status").initial))
+        str,
+        typer.Option(
+            "--status",
+            help=about(DECISION, "status", choices=DECISION.field("status").initial),
+            autocompletion=_complete.field("decision", "status", new=True),
+        ),
     ] = "proposed",
     evidence: Annotated[
         list[str] | None,
         typer.Option(
-            "--evidence", metavar="ID", help="An insight that justifies it: id, unique prefix or title (repeatable)."
+            "--evidence",
+            metavar="ID",
+            help="An insight that justifies it: id, unique prefix or title (repeatable).",
+            autocompletion=_complete.field("decision", "evidence"),
         ),
     ] = None,
     decider: Annotated[
         list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")
     ] = None,
-    area: Annotated[str | None, typer.Option("--area", help="The product area.")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="The product area.", autocompletion=_complete.field("decision", "area"))
+    ] = None,
     tag: TagOpt = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When (default: today).")] = None,
     context: Annotated[
@@ -88,8 +98,17 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option("--status", help=about(DECISION, "status", "only this status"))] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help=about(DECISION, "status", "only this status"),
+            autocompletion=_complete.field("decision", "status"),
+        ),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("decision", "area"))
+    ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
@@ -112,10 +131,21 @@ def list_(
 def supersede(
     ctx: typer.Context,
     old: Annotated[
-        str, typer.Argument(metavar="OLD_ID", help="The decision being replaced (id, unique prefix or title).")
+        str,
+        typer.Argument(
+            metavar="OLD_ID",
+            help="The decision being replaced (id, unique prefix or title).",
+            autocompletion=_complete.documents("decision"),
+        ),
     ],
     by: Annotated[
-        str, typer.Option("--by", metavar="NEW_ID", help="The decision that replaces it (id, unique prefix or title).")
+        str,
+        typer.Option(
+            "--by",
+            metavar="NEW_ID",
+            help="The decision that replaces it (id, unique prefix or title).",
+            autocompletion=_complete.documents("decision"),
+        ),
     ],
     no_commit: NoCommitOpt = False,
 ) -> None:
@@ -134,7 +164,14 @@ def supersede(
 def _lifecycle(status: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        ref: Annotated[str, typer.Argument(metavar="ID", help="A proposed decision (id, unique prefix or title).")],
+        ref: Annotated[
+            str,
+            typer.Argument(
+                metavar="ID",
+                help="A proposed decision (id, unique prefix or title).",
+                autocompletion=_complete.documents("decision"),
+            ),
+        ],
         no_commit: NoCommitOpt = False,
     ) -> None:
         from pmops import decisions

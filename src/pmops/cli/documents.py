@@ -7,13 +7,18 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt
 from pmops.cli.render import common
 from pmops.errors import InvalidInput
 
 TypeArg = Annotated[
-    str, typer.Argument(metavar="TYPE", help="A document type: insight, process, decision … or one of the KB's own.")
+    str,
+    typer.Argument(
+        metavar="TYPE",
+        help="A document type: insight, process, decision … or one of the KB's own.",
+        autocompletion=_complete.type_names,
+    ),
 ]
 
 
@@ -23,7 +28,11 @@ def new(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="Its title (a tool's, a person's, a metric's name).")],
     pairs: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[FIELD=VALUE]...", help="Its other fields; a list field takes each value given."),
+        typer.Argument(
+            metavar="[FIELD=VALUE]...",
+            help="Its other fields; a list field takes each value given.",
+            autocompletion=_complete.assignments("pairs", type_param="type_name", new=True),
+        ),
     ] = None,
     tag: TagOpt = None,
     body: Annotated[
@@ -72,7 +81,11 @@ def list_(
     type_name: TypeArg,
     pairs: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[FIELD=VALUE]...", help="Only documents with these values (a list field: among them)."),
+        typer.Argument(
+            metavar="[FIELD=VALUE]...",
+            help="Only documents with these values (a list field: among them).",
+            autocompletion=_complete.assignments("pairs", type_param="type_name"),
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Dated on or after this day.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import research as render
@@ -26,10 +26,24 @@ KeepPiiOpt = Annotated[
 def add(
     ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", help=about(INSIGHT, "title"))] = None,
-    source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source"))] = None,
-    customer: Annotated[str | None, typer.Option("--customer", help=about(INSIGHT, "customer"))] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help=about(INSIGHT, "segment"))] = None,
-    area: Annotated[str | None, typer.Option("--area", help=about(INSIGHT, "area"))] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help=about(INSIGHT, "source"), autocompletion=_complete.field("insight", "source")),
+    ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer", help=about(INSIGHT, "customer"), autocompletion=_complete.field("insight", "customer")
+        ),
+    ] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", help=about(INSIGHT, "segment"), autocompletion=_complete.field("insight", "segment")),
+    ] = None,
+    area: Annotated[
+        str | None,
+        typer.Option("--area", help=about(INSIGHT, "area"), autocompletion=_complete.field("insight", "area")),
+    ] = None,
     tag: TagOpt = None,
     quote: Annotated[str | None, typer.Option("--quote", help=about(INSIGHT, "quote"))] = None,
     date: Annotated[
@@ -38,12 +52,27 @@ def add(
             "--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today)."
         ),
     ] = None,
-    sentiment: Annotated[str | None, typer.Option("--sentiment", help=about(INSIGHT, "sentiment"))] = None,
-    confidence: Annotated[str | None, typer.Option("--confidence", help=about(INSIGHT, "confidence"))] = None,
+    sentiment: Annotated[
+        str | None,
+        typer.Option(
+            "--sentiment", help=about(INSIGHT, "sentiment"), autocompletion=_complete.field("insight", "sentiment")
+        ),
+    ] = None,
+    confidence: Annotated[
+        str | None,
+        typer.Option(
+            "--confidence", help=about(INSIGHT, "confidence"), autocompletion=_complete.field("insight", "confidence")
+        ),
+    ] = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
     link: Annotated[
         list[str] | None,
-        typer.Option("--link", metavar="ID", help="A related document: id, unique prefix or title (repeatable)."),
+        typer.Option(
+            "--link",
+            metavar="ID",
+            help="A related document: id, unique prefix or title (repeatable).",
+            autocompletion=_complete.documents(),
+        ),
     ] = None,
     body: Annotated[str | None, typer.Option("--body", help="The notes ('-' reads standard input).")] = None,
     body_file: Annotated[
@@ -84,12 +113,31 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only insights with this tag.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help=about(INSIGHT, "source", "only this source"))] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only insights with this tag.", autocompletion=_complete.tags)
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help=about(INSIGHT, "source", "only this source"),
+            autocompletion=_complete.field("insight", "source"),
+        ),
+    ] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", help="Only this segment.", autocompletion=_complete.field("insight", "segment")),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("insight", "area"))
+    ] = None,
     customer: Annotated[
-        str | None, typer.Option("--customer", help='Only this customer, however written ("acme" finds "ACME Inc.").')
+        str | None,
+        typer.Option(
+            "--customer",
+            help='Only this customer, however written ("acme" finds "ACME Inc.").',
+            autocompletion=_complete.field("insight", "customer"),
+        ),
     ] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="On or after this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="On or before this date.")] = None,
@@ -120,7 +168,14 @@ def list_(
 @app.command()
 def themes(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="Group by tag (the taxonomy's themes), area or segment.")] = "tag",
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Group by tag (the taxonomy's themes), area or segment.",
+            autocompletion=_complete.static("tag", "area", "segment"),
+        ),
+    ] = "tag",
     signals: Annotated[
         bool, typer.Option("--signals", help="Count the signal tags (bug, praise, …) instead of the themes.")
     ] = False,
@@ -180,7 +235,12 @@ def import_(
         ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help=about(INSIGHT, "source", "the source of rows that have none"))
+        str | None,
+        typer.Option(
+            "--source",
+            help=about(INSIGHT, "source", "the source of rows that have none"),
+            autocompletion=_complete.field("insight", "source"),
+        ),
     ] = None,
     tag: TagOpt = None,
     new_tag: Annotated[

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _complete, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
 from pmops.errors import InvalidInput
 
@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from pmops.lifecycle import Outcome
 
 RefArg = Annotated[
-    str, typer.Argument(metavar="REF", help="A document: its id, a unique prefix of one, its exact title or its path.")
+    str,
+    typer.Argument(
+        metavar="REF",
+        help="A document: its id, a unique prefix of one, its exact title or its path.",
+        autocompletion=_complete.documents(),
+    ),
 ]
 
 
@@ -26,14 +31,18 @@ def set_(
     assignments: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="FIELD=VALUE...", help="Fields to change (a list field: each value, repeated); FIELD= removes one."
+            metavar="FIELD=VALUE...",
+            help="Fields to change (a list field: each value, repeated); FIELD= removes one.",
+            autocompletion=_complete.assignments("assignments", ref="ref"),
         ),
     ] = None,
     add_tag: Annotated[
-        list[str] | None, typer.Option("--add-tag", metavar="TAG", help="Add a tag (repeatable).")
+        list[str] | None,
+        typer.Option("--add-tag", metavar="TAG", help="Add a tag (repeatable).", autocompletion=_complete.tags),
     ] = None,
     remove_tag: Annotated[
-        list[str] | None, typer.Option("--remove-tag", metavar="TAG", help="Remove a tag (repeatable).")
+        list[str] | None,
+        typer.Option("--remove-tag", metavar="TAG", help="Remove a tag (repeatable).", autocompletion=_complete.tags),
     ] = None,
     new_tag: Annotated[
         bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")

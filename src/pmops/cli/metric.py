@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import tools as render
@@ -25,13 +25,30 @@ def add(
     owner: Annotated[str | None, typer.Option("--owner", help="Who owns it.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
-    direction: Annotated[str | None, typer.Option("--direction", help=about(METRIC, "direction"))] = None,
-    cadence: Annotated[str | None, typer.Option("--cadence", help=about(METRIC, "cadence"))] = None,
+    direction: Annotated[
+        str | None,
+        typer.Option(
+            "--direction", help=about(METRIC, "direction"), autocompletion=_complete.field("metric", "direction")
+        ),
+    ] = None,
+    cadence: Annotated[
+        str | None,
+        typer.Option("--cadence", help=about(METRIC, "cadence"), autocompletion=_complete.field("metric", "cadence")),
+    ] = None,
     parent: Annotated[
-        str | None, typer.Option("--parent", metavar="METRIC", help="The metric above it in the tree.")
+        str | None,
+        typer.Option(
+            "--parent",
+            metavar="METRIC",
+            help="The metric above it in the tree.",
+            autocompletion=_complete.field("metric", "parent"),
+        ),
     ] = None,
     source: Annotated[str | None, typer.Option("--source", help=about(METRIC, "source"))] = None,
-    area: Annotated[str | None, typer.Option("--area", help="The product area that owns it.")] = None,
+    area: Annotated[
+        str | None,
+        typer.Option("--area", help="The product area that owns it.", autocompletion=_complete.field("metric", "area")),
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -75,7 +92,14 @@ def list_(
 @app.command()
 def record(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric: its name, id or a unique prefix.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="The metric: its name, id or a unique prefix.",
+            autocompletion=_complete.documents("metric", names=True),
+        ),
+    ],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="A number.")],
     date: Annotated[
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was measured (default: today).")
@@ -100,7 +124,14 @@ def record(
 @app.command()
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The metric: its name, id or a unique prefix.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="The metric: its name, id or a unique prefix.",
+            autocompletion=_complete.documents("metric", names=True),
+        ),
+    ],
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:

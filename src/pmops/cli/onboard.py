@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
 from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
@@ -23,9 +23,20 @@ def new_pm(
     start: Annotated[
         str | None, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day (asked on a terminal).")
     ] = None,
-    area: Annotated[str | None, typer.Option("--area", help=about(ONBOARDING, "area"))] = None,
-    buddy: Annotated[str | None, typer.Option("--buddy", help=about(ONBOARDING, "buddy"))] = None,
-    manager: Annotated[str | None, typer.Option("--manager", help=about(ONBOARDING, "manager"))] = None,
+    area: Annotated[
+        str | None,
+        typer.Option("--area", help=about(ONBOARDING, "area"), autocompletion=_complete.field("onboarding", "area")),
+    ] = None,
+    buddy: Annotated[
+        str | None,
+        typer.Option("--buddy", help=about(ONBOARDING, "buddy"), autocompletion=_complete.field("onboarding", "buddy")),
+    ] = None,
+    manager: Annotated[
+        str | None,
+        typer.Option(
+            "--manager", help=about(ONBOARDING, "manager"), autocompletion=_complete.field("onboarding", "manager")
+        ),
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -57,7 +68,11 @@ def status(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(metavar="[NAME]", help="One person (name, id or unique prefix) or plan (default: everyone)."),
+        typer.Argument(
+            metavar="[NAME]",
+            help="One person (name, id or unique prefix) or plan (default: everyone).",
+            autocompletion=_complete.documents("person", "onboarding", names=True),
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Archived plans and plans of people who left, too.")] = False,
     today: TodayOpt = None,
@@ -89,7 +104,12 @@ def status(
 def done(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help="The person onboarding (name, id or unique prefix), or their plan.")
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="The person onboarding (name, id or unique prefix), or their plan.",
+            autocompletion=_complete.documents("person", "onboarding", names=True),
+        ),
     ],
     step: Annotated[
         str,

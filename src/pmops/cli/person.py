@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import documents as render
@@ -18,17 +18,33 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-PersonRef = Annotated[str, typer.Argument(metavar="REF", help="The person's exact name, id, or a unique id prefix.")]
+PersonRef = Annotated[
+    str,
+    typer.Argument(
+        metavar="REF",
+        help="The person's exact name, id, or a unique id prefix.",
+        autocompletion=_complete.documents("person", names=True),
+    ),
+]
 
 
 @app.command()
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="Their full name (unique on the roster).")],
-    role: Annotated[str | None, typer.Option("--role", help=about(PERSON, "role"))] = None,
-    area: Annotated[str | None, typer.Option("--area", help=about(PERSON, "area"))] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help=about(PERSON, "role"), autocompletion=_complete.field("person", "role"))
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help=about(PERSON, "area"), autocompletion=_complete.field("person", "area"))
+    ] = None,
     manager: Annotated[
-        str | None, typer.Option("--manager", help="Their manager's name, someone on the roster.")
+        str | None,
+        typer.Option(
+            "--manager",
+            help="Their manager's name, someone on the roster.",
+            autocompletion=_complete.field("person", "manager"),
+        ),
     ] = None,
     start: Annotated[str | None, typer.Option("--start", metavar="YYYY-MM-DD", help=about(PERSON, "start"))] = None,
     tag: TagOpt = None,
@@ -55,8 +71,15 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    role: Annotated[str | None, typer.Option("--role", help=about(PERSON, "role", "Only this role"))] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Only this area.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role", help=about(PERSON, "role", "Only this role"), autocompletion=_complete.field("person", "role")
+        ),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("person", "area"))
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="People who left, and archived records, too.")] = False,
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, TodayOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import PROCESS
@@ -22,10 +22,18 @@ def new(
     title: Annotated[
         str | None, typer.Argument(metavar="TITLE", help="The process's name (asked on a terminal).")
     ] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help=about(PROCESS, "kind"))] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help=about(PROCESS, "kind"), autocompletion=_complete.field("process", "kind")),
+    ] = None,
     owner: Annotated[str | None, typer.Option("--owner", help=about(PROCESS, "owner"))] = None,
     cadence: Annotated[
-        str | None, typer.Option("--cadence", help=about(PROCESS, "cadence", then="(default: by kind)"))
+        str | None,
+        typer.Option(
+            "--cadence",
+            help=about(PROCESS, "cadence", then="(default: by kind)"),
+            autocompletion=_complete.field("process", "cadence"),
+        ),
     ] = None,
     tag: TagOpt = None,
     no_commit: NoCommitOpt = False,
@@ -79,7 +87,12 @@ def list_(
 @app.command()
 def review(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help="The process: id, unique prefix or title.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The process: id, unique prefix or title.", autocompletion=_complete.documents("process")
+        ),
+    ],
     today: TodayOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _complete, _shared
 from pmops.cli._shared import JsonOpt
 from pmops.cli.render import report as render
 
@@ -17,7 +17,12 @@ FORMATS = ("html", "md", "json")
 def report(
     ctx: typer.Context,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="html, md or json (default: from --out's extension).")
+        str | None,
+        typer.Option(
+            "--format",
+            help="html, md or json (default: from --out's extension).",
+            autocompletion=_complete.static(*FORMATS),
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write the report here.")] = None,
     today: _shared.TodayOpt = None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _complete, _shared
 from pmops.cli._shared import JsonOpt
 from pmops.cli.render import common
 from pmops.cli.render import search as render
@@ -16,9 +16,17 @@ def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(metavar="QUERY", help='Words, "a phrase", OR, NOT, word*, field:value.')],
     doc_type: Annotated[
-        str | None, typer.Option("--type", metavar="TYPE", help="Only this document type (insight, page, …).")
+        str | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only this document type (insight, page, …).",
+            autocompletion=_complete.type_names,
+        ),
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only documents with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only documents with this tag.", autocompletion=_complete.tags)
+    ] = None,
     since: Annotated[
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")
     ] = None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _complete, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt
 from pmops.cli.render import research as render
 
@@ -36,7 +36,7 @@ def tags(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 @app.command()
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The tag to rename.")],
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The tag to rename.", autocompletion=_complete.tags)],
     new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
     no_commit: NoCommitOpt = False,
 ) -> None:

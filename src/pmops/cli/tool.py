@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _prompts, _shared
+from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, about
 from pmops.cli.render import common
 from pmops.cli.render import tools as render
@@ -21,7 +21,10 @@ app = typer.Typer(
 def add(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(metavar="NAME", help="The tool's name (asked on a terminal).")] = None,
-    category: Annotated[str | None, typer.Option("--category", help=about(TOOL, "category"))] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help=about(TOOL, "category"), autocompletion=_complete.field("tool", "category")),
+    ] = None,
     job: Annotated[
         str | None,
         typer.Option(
@@ -29,7 +32,10 @@ def add(
         ),
     ] = None,
     owner: Annotated[str | None, typer.Option("--owner", help=about(TOOL, "owner"))] = None,
-    status: Annotated[str | None, typer.Option("--status", help=about(TOOL, "status"))] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help=about(TOOL, "status"), autocompletion=_complete.field("tool", "status")),
+    ] = None,
     cost: Annotated[str | None, typer.Option("--cost", help=about(TOOL, "cost"))] = None,
     seats: Annotated[str | None, typer.Option("--seats", help=about(TOOL, "seats"))] = None,
     seats_used: Annotated[str | None, typer.Option("--seats-used", help=about(TOOL, "seats_used"))] = None,
@@ -39,7 +45,12 @@ def add(
     ] = None,
     integrates_with: Annotated[
         list[str] | None,
-        typer.Option("--integrates-with", metavar="TOOL", help="A tool it exchanges data with (repeatable)."),
+        typer.Option(
+            "--integrates-with",
+            metavar="TOOL",
+            help="A tool it exchanges data with (repeatable).",
+            autocompletion=_complete.field("tool", "integrates_with"),
+        ),
     ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -79,7 +90,14 @@ def list_(
 @app.command()
 def score(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tool: its name, id or a unique prefix.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="The tool: its name, id or a unique prefix.",
+            autocompletion=_complete.documents("tool", names=True),
+        ),
+    ],
     pairs: Annotated[
         list[str], typer.Argument(metavar="CRITERION=SCORE...", help="Scores from 0 to 5, e.g. fit=4 cost=2.")
     ],
@@ -106,10 +124,19 @@ def compare(
     ctx: typer.Context,
     names: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[NAME]...", help="Two or more tools (default: every tool not retired)."),
+        typer.Argument(
+            metavar="[NAME]...",
+            help="Two or more tools (default: every tool not retired).",
+            autocompletion=_complete.documents("tool", names=True),
+        ),
     ] = None,
     category: Annotated[
-        str | None, typer.Option("--category", help=about(TOOL, "category", "without names: only this category"))
+        str | None,
+        typer.Option(
+            "--category",
+            help=about(TOOL, "category", "without names: only this category"),
+            autocompletion=_complete.field("tool", "category"),
+        ),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:

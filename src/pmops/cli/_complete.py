@@ -1,0 +1,117 @@
+"""Shell completion: the callbacks arguments and options name (Typer's `autocompletion`).
+
+Each reads the KB the command line names (--kb, $PMOPS_KB, the folders above) through
+`pmops.completion`, which reads folder listings and a few files: no git, no index. A
+completion never prints an error: anything that fails completes nothing.
+
+Bash inserts a value as it is given, and gives the word being completed as typed
+(`pmops.cli.as_bash_typed`): there, what was typed is unescaped before it is matched and
+the values are escaped (`Slack\\ approvals`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase
+
+Pairs = list[tuple[str, str]]
+Completer = Callable[[typer.Context, str], Pairs]
+Finder = Callable[["KnowledgeBase", str], Pairs]  # (the KB, what was typed) → (value, help) pairs
+_BASH_SPECIAL = re.compile(r"([^\w@%+=:,./-])")
+_BASH_ESCAPED = re.compile(r"\\(.)")
+
+
+def documents(*types: str, names: bool = False) -> Completer:
+    """A REF: documents of these types (any type when none), by id or title; `names`: by name first."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Pairs:
+        from pmops import completion
+
+        return _safely(ctx, incomplete, lambda kb, typed: completion.documents(kb, typed, types, names=names))
+
+    return complete
+
+
+def tags(ctx: typer.Context, incomplete: str) -> Pairs:
+    """A tag of the taxonomy."""
+    from pmops import completion
+
+    return _safely(ctx, incomplete, lambda kb, typed: completion.tags(kb))
+
+
+def field(type_name: str, name: str, *, new: bool = False) -> Completer:
+    """An option that gives a field: what the KB's registry says it can be (choices, tags, the
+    documents it refers to); `new`: the choices a new document may start with."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Pairs:
+        from pmops import completion
+
+        def values(kb: KnowledgeBase, typed: str) -> Pairs:
+            fld = kb.doctype(type_name).field(name)
+            return completion.values(kb, fld, typed, new=new) if fld else []
+
+        return _safely(ctx, incomplete, values)
+
+    return complete
+
+
+def assignments(words: str, *, ref: str | None = None, type_param: str | None = None, new: bool = False) -> Completer:
+    """FIELD=VALUE words (the `words` parameter) of the type of the document the `ref` parameter
+    names (`pmops set`), or of the type the `type_param` parameter names (`pmops new`, `list`)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Pairs:
+        from pmops import completion
+
+        def pairs(kb: KnowledgeBase, typed: str) -> Pairs:
+            if ref:
+                doctype = completion.doctype_of(kb, str(ctx.params.get(ref) or ""))
+            else:
+                doctype = kb.registry.get(str(ctx.params.get(type_param) or ""))
+            if doctype is None:
+                return []
+            given = list(ctx.params.get(words) or [])
+            if len(given) >= 2 and given[-1] == "=":  # bash cut `status=ac` at '=': complete after it
+                fld = doctype.field(given[-2])
+                return completion.values(kb, fld, typed, new=new) if fld else []
+            return completion.assignments(kb, doctype, typed, new=new)
+
+        return _safely(ctx, incomplete, pairs)
+
+    return complete
+
+
+def static(*values: str) -> Completer:
+    """An option whose values pmops fixes (not the registry): --by tag|area|segment, --format."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Pairs:
+        return [(value, "") for value in values]
+
+    return complete
+
+
+def type_names(ctx: typer.Context, incomplete: str) -> Pairs:
+    """A document type of the KB's registry, with its description."""
+    return _safely(
+        ctx, incomplete, lambda kb, typed: [(t.name, t.description) for t in kb.registry.values() if t.writable]
+    )
+
+
+def _safely(ctx: typer.Context, incomplete: str, find: Finder) -> Pairs:
+    bash = os.environ.get("_PMOPS_COMPLETE") == "complete_bash"
+    try:
+        from pmops.kb import KnowledgeBase
+
+        kb = KnowledgeBase.open(ctx.find_root().params.get("kb"))
+        found = find(kb, _BASH_ESCAPED.sub(r"\1", incomplete) if bash else incomplete)
+    except Exception:  # a completion says nothing rather than an error in the middle of a command line
+        return []
+    if bash:
+        return [(_BASH_SPECIAL.sub(r"\\\1", value), about) for value, about in found]
+    return found

@@ -1,0 +1,139 @@
+"""What a shell completes: documents' ids and titles, tags, choices, field names, read cheaply.
+
+A completion runs on every Tab, so it reads the type folders' listings and, for a few
+documents, their front-matter: never git, never the index, never every file's text.
+Each function returns (value, help) pairs; the CLI keeps those that start with what was typed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmops import ids
+
+if TYPE_CHECKING:
+    from pmops.doctypes import DocType, Field
+    from pmops.kb import KnowledgeBase
+
+TITLES_READ = 60  # files whose title one completion reads (past it, the file name's words stand in)
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _File:
+    doctype: DocType
+    id: str
+    slug: str  # the title as the file name spells it
+    path: Path
+
+
+def documents(kb: KnowledgeBase, typed: str, types: Iterable[str] = (), *, names: bool = False) -> list[Pair]:
+    """Documents of `types` (every type pmops writes when none) for a REF: ids starting with
+    what was typed, with their titles as help; when no id does, titles starting with it (any
+    case: what was typed, then the rest of the title), with their ids. `names`: titles first,
+    for the types people name (a tool, a metric, a person), ids when one is being typed."""
+    files = list(_files(kb, _types(kb, types)))
+    lowered = typed.casefold()
+    by_id = [f for f in files if f.id.startswith(lowered)]
+    if names and not (typed and by_id and "-" in typed):
+        return _titles(kb, files, typed) or [(f.id, f.slug.replace("-", " ")) for f in by_id]
+    if not typed or by_id:
+        titles = _read_titles(kb, by_id) if len(by_id) <= TITLES_READ else {}
+        return [(f.id, titles.get(f.id) or f.slug.replace("-", " ")) for f in by_id]
+    return _titles(kb, files, typed)
+
+
+def tags(kb: KnowledgeBase) -> list[Pair]:
+    """The taxonomy's tags, each with its facet."""
+    vocabulary = kb.taxonomy
+    return sorted((tag, facet) for tag, facet in vocabulary.tags.items())
+
+
+def values(kb: KnowledgeBase, fld: Field, typed: str = "", *, new: bool = False) -> list[Pair]:
+    """What a field can be given: its choices (a new document's, `new`), the taxonomy's tags, the
+    documents it refers to (by what was typed); nothing for free text, numbers and dates."""
+    if fld.choices:
+        return [(c, "") for c in (fld.initial if new and fld.initial else fld.choices)]
+    if fld.kind == "bool":
+        return [("true", ""), ("false", "")]
+    if fld.kind == "tags":
+        return tags(kb)
+    if fld.refers:
+        target = kb.doctype(fld.refers)
+        return documents(kb, typed, (target.name,), names=target.unique_titles)
+    return []
+
+
+def assignments(kb: KnowledgeBase, doctype: DocType, typed: str, *, new: bool = False) -> list[Pair]:
+    """FIELD=VALUE words: the type's field names (`FIELD=`, with their help), or, once a field
+    is named (or only one starts with what was typed), FIELD=value for each value it can take."""
+    name, sep, value = typed.partition("=")
+    fields = [f for f in doctype.fields if f.name != "id" and f.name.startswith(name)]
+    if sep or len(fields) == 1:
+        fld = doctype.field(name) if sep else fields[0]
+        given = values(kb, fld, value, new=new) if fld else []
+        if given:
+            return [(f"{fld.name}={value}", about) for value, about in given]
+    return [(f"{f.name}=", f.help) for f in fields]
+
+
+def doctype_of(kb: KnowledgeBase, ref: str) -> DocType | None:
+    """The type of the document a REF names, from its id's prefix or its folder (no file read)."""
+    head = ref.strip().split("-", 1)[0]
+    folder = ref.strip().split("/", 1)[0]
+    for doctype in kb.registry.values():
+        if doctype.writable and (doctype.prefix == head or (doctype.folder == folder and "/" in ref)):
+            return doctype
+    return None
+
+
+def _types(kb: KnowledgeBase, names: Iterable[str]) -> list[DocType]:
+    wanted = list(names)
+    return [kb.doctype(n) for n in wanted] if wanted else [t for t in kb.registry.values() if t.writable]
+
+
+def _files(kb: KnowledgeBase, doctypes: list[DocType]) -> Iterator[_File]:
+    """The documents of these types, from their folders' listings: a pmops file name is its id and its title."""
+    for doctype in doctypes:
+        try:
+            entries = sorted(os.scandir(kb.root / doctype.folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if not (name.endswith(".md") and name.startswith(doctype.prefix + "-")):
+                continue
+            doc_id = ids.id_in_name(name)
+            if ids.looks_like_id(doc_id):
+                yield _File(doctype, doc_id, name[len(doc_id) + 1 : -3], Path(entry.path))
+
+
+def _titles(kb: KnowledgeBase, files: list[_File], typed: str) -> list[Pair]:
+    """Titles that start with what was typed (any case), as typed then the rest, with their ids.
+    Only files whose name starts with the typed words' slug are read."""
+    slug = ids.slugify(typed) if typed.strip() else ""
+    slug = "" if slug == "untitled" else slug
+    chosen = [f for f in files if f.slug.startswith(slug)][: TITLES_READ * 4]
+    lowered = typed.casefold()
+    found = []
+    for doc_id, title in _read_titles(kb, chosen).items():
+        if title.casefold().startswith(lowered):
+            found.append((typed + title[len(typed) :], doc_id))
+    return sorted(found, key=lambda pair: pair[0].casefold())
+
+
+def _read_titles(kb: KnowledgeBase, files: list[_File]) -> dict[str, str]:
+    titles = {}
+    for f in files:
+        try:
+            value = kb.read(f.path).meta.get(f.doctype.title_field)
+        except Exception:  # a file that does not read completes by its id alone
+            continue
+        if isinstance(value, str) and value.strip():
+            titles[f.id] = " ".join(value.split())
+    return titles

@@ -1,0 +1,198 @@
+"""Shell completion, as a shell asks for it (the program run with Typer's completion variables)
+in a copy of the example KB: ids, titles, tags, choices and field names; never an error."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pmops.cli import command_of, completing, main, modules_for
+from tests.conftest import PMOPS, git
+
+
+def _variables(line: str, shell: str) -> dict[str, str]:
+    """Typer's completion variables as `shell` sets them for `line` (a trailing space: a new word).
+    Bash's words are the line's, as typed (`Slack\\ appr` is one), joined with newlines as
+    Typer's bash script joins them; bash cuts `status=ac` into `status`, `=`, `ac`: write it so."""
+    if shell == "bash":
+        words = re.split(r"(?<!\\) ", line)
+        return {"_PMOPS_COMPLETE": "complete_bash", "COMP_WORDS": "\n".join(words), "COMP_CWORD": str(len(words) - 1)}
+    return {
+        "_PMOPS_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": line,
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+    }
+
+
+@pytest.fixture
+def complete(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """What `pmops` (its main, as the console script runs it) offers for the last word of a line."""
+
+    def offered(cwd: Path, line: str, shell: str = "bash") -> list[str]:
+        with monkeypatch.context() as patch:
+            for name, value in _variables(line, shell).items():
+                patch.setenv(name, value)
+            patch.setattr(sys, "argv", ["pmops"])
+            patch.chdir(cwd)
+            with pytest.raises(SystemExit) as exited:
+                main()
+        out, err = capsys.readouterr()
+        assert err == "" and exited.value.code in (0, None), (exited.value.code, err)
+        return [line for line in out.splitlines() if line]
+
+    return offered
+
+
+def complete_in_a_process(cwd: Path, line: str) -> list[str]:
+    """The same from the installed program, as a shell runs it."""
+    variables = {**os.environ, **_variables(line, "bash")}
+    done = subprocess.run([PMOPS], cwd=cwd, env=variables, capture_output=True, text=True, check=False, timeout=60)
+    assert done.stderr == "" and done.returncode == 0, (done.returncode, done.stderr)
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def test_ids_of_any_type_and_of_the_type_a_command_takes(complete, example_kb: Path) -> None:
+    offered = complete(example_kb, "pmops show ins-2602")
+    assert "ins-260203-dc9k" in offered and all(o.startswith("ins-2602") for o in offered)
+    assert {o.split("-")[0] for o in complete(example_kb, "pmops links ")} >= {"ins", "dec", "prc", "tol", "met"}
+    for line in ("pmops decision accept ", "pmops decision supersede ", "pmops decision supersede dec-x --by "):
+        offered = complete(example_kb, line)
+        assert offered and all(o.startswith("dec-") for o in offered), line
+    assert all(o.startswith("prc-") for o in complete(example_kb, "pmops process review "))
+    assert all(o.startswith("chk-") for o in complete(example_kb, "pmops checklist tick "))
+    for command in ("edit", "set", "archive", "rm", "mv"):
+        assert "ins-260203-dc9k" in complete(example_kb, f"pmops {command} ins-260203"), command
+
+
+def test_titles_from_their_first_letters_in_any_case(complete, example_kb: Path) -> None:
+    offered = complete(example_kb, "pmops show Slack")
+    assert r"Slack\ approvals\ would\ replace\ our\ own\ bot" in offered  # bash: one word, escaped
+    assert r"slack\ approvals\ would\ replace\ our\ own\ bot" in complete(example_kb, "pmops show slack")
+    assert complete(example_kb, "pmops tool score Am") == ["Amplitude"]  # a tool is named
+    assert "Amplitude" in complete(example_kb, "pmops tool compare Amplitude ")
+    assert complete(example_kb, "pmops show Zzz") == []
+    typed = r"pmops show Slack\ appr"  # bash gives the word as typed: one word, escaped
+    assert complete(example_kb, typed) == [r"Slack\ approvals\ would\ replace\ our\ own\ bot"]
+    assert complete(example_kb, r"pmops show Slack\ appr", shell="zsh") == [
+        '_arguments \'*: :(("Slack approvals would replace our own bot":"ins-260203-dc9k"))\''
+    ]
+
+
+def test_tags_choices_and_references_of_options(complete, example_kb: Path) -> None:
+    assert "approvals" in complete(example_kb, "pmops insight add --tag appr")
+    assert "approvals" in complete(example_kb, "pmops set ins-260203-dc9k --add-tag appr")
+    assert "approvals" in complete(example_kb, "pmops search x --tag appr")
+    sources = complete(example_kb, "pmops insight add --source ")
+    assert sources == [
+        "interview",
+        "survey",
+        "support-ticket",
+        "sales-call",
+        "usability-test",
+        "analytics",
+        "social",
+        "other",
+    ]
+    assert complete(example_kb, "pmops insight list --segment ") == ["smb", "mid-market", "enterprise", "public-sector"]
+    assert complete(example_kb, "pmops decision add --status ") == ["proposed", "accepted"]  # what a new one starts as
+    assert "superseded" in complete(example_kb, "pmops decision list --status ")
+    assert complete(example_kb, "pmops process new X --kind s") == ["sprint-planning"]
+    assert "analytics" in complete(example_kb, "pmops tool add X --category ")
+    assert complete(example_kb, "pmops metric add X --direction ") == ["up", "down"]
+    assert complete(example_kb, "pmops insight themes --by ") == ["tag", "area", "segment"]
+    segments = complete(example_kb, "pmops insight list --segment ")
+    assert complete(example_kb, "pmops customer add X --segment ") == segments  # the insights' choices
+    customers = complete(example_kb, "pmops insight add --customer ")  # the register's names
+    assert customers and customers == complete(example_kb, "pmops customer show ")
+    assert all(o.startswith("ins-") for o in complete(example_kb, "pmops decision add --evidence "))
+
+
+def test_field_names_and_their_values_for_set_new_and_list(complete, example_kb: Path) -> None:
+    offered = complete(example_kb, "pmops set dec-261126-0mq9 ")
+    assert "status=" in offered and "deciders=" in offered and "id=" not in offered
+    assert "status=accepted" in complete(example_kb, "pmops set dec-261126-0mq9 status=")
+    assert "status=accepted" in complete(example_kb, "pmops set dec-261126-0mq9 stat")  # one field: its values
+    assert "tags=approvals" in complete(example_kb, "pmops set ins-260203-dc9k tags=appr")
+    assert complete(example_kb, "pmops new decision Title status=") == ["status=proposed", "status=accepted"]
+    assert "source=interview" in complete(example_kb, "pmops list insight source=")
+    assert "decision" in complete(example_kb, "pmops new ")
+    # bash cuts FIELD=VALUE at '=': after it, the field's values alone (what follows the '=')
+    assert "accepted" in complete(example_kb, "pmops set dec-261126-0mq9 status = ")
+    assert complete(example_kb, "pmops set dec-261126-0mq9 status = ac") == ["accepted"]
+    assert complete(example_kb, "pmops set dec-261126-0mq9 status =") == complete(
+        example_kb, "pmops set dec-261126-0mq9 status = "
+    )
+
+
+def test_zsh_and_fish_show_the_title_beside_the_id(complete, example_kb: Path) -> None:
+    zsh = "\n".join(complete(example_kb, "pmops show ins-260203", shell="zsh"))
+    assert '"ins-260203-dc9k":"Slack approvals would replace our own bot"' in zsh
+    fish = complete(example_kb, "pmops show ins-260203", shell="fish")
+    assert "ins-260203-dc9k\tSlack approvals would replace our own bot" in fish
+
+
+def test_completion_never_prints_an_error_and_reads_no_index(tmp_path: Path, example_kb: Path) -> None:
+    outside = tmp_path / "nowhere"
+    outside.mkdir()
+    assert complete_in_a_process(outside, "pmops show ") == []  # no KB here
+    assert complete_in_a_process(outside, "pmops insight add --tag ") == []
+    assert complete_in_a_process(example_kb, "pmops --kb /no/such/folder show ") == []
+    (example_kb / "pmops.yaml").write_text("types: [not, a, mapping\n")
+    assert complete_in_a_process(example_kb, "pmops show ") == []
+    git(example_kb, "checkout", "pmops.yaml")
+    complete_in_a_process(example_kb, "pmops show ins-")
+    assert not list((example_kb / ".git").glob("pmops/index*"))  # no index was built to complete
+
+
+def test_the_documented_bash_line_completes_in_an_interactive_bash(example_kb: Path) -> None:
+    """The install line in a real bash on a terminal: Tab completes a field's value, an escaped title, an id."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash here")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a fresh interactive bash in the KB, pmops on its PATH
+        try:
+            os.chdir(example_kb)
+            os.environ.update(PATH=f"{Path(PMOPS).parent}{os.pathsep}{os.environ['PATH']}", PS1="$ ")
+            os.execv(bash, [bash, "--norc", "--noprofile", "-i"])
+        finally:
+            os._exit(127)
+    shown = b""
+
+    def type_(text: str, until: bytes) -> None:
+        nonlocal shown
+        os.write(fd, text.encode())
+        deadline = time.monotonic() + 60
+        while until not in shown and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                shown += os.read(fd, 4096)
+        assert until in shown, shown.decode(errors="replace")
+
+    try:
+        type_('eval "$(_PMOPS_COMPLETE=source_bash pmops)"; echo installed\r', b"installed\r\n")
+        type_("pmops set dec-261126-0mq9 status=ac\t", b"status=accepted ")
+        type_("\x15pmops show Slack\\ appr\t", b"pmops show Slack\\ approvals\\ would\\ replace\\ our\\ own\\ bot ")
+        type_("\x15pmops decision accept dec-261126-0m\t", b"dec-261126-0mq9 ")
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def test_a_completion_loads_only_the_module_of_its_command() -> None:
+    bash = {"_PMOPS_COMPLETE": "complete_bash", "COMP_WORDS": "pmops decision accept dec", "COMP_CWORD": "3"}
+    assert completing(bash) == ["decision", "accept"]
+    assert modules_for(command_of(completing(bash))) == ("decision",)
+    assert completing({**bash, "COMP_CWORD": "1"}) == []  # the command itself: every module
+    zsh = {"_PMOPS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "pmops --kb kb show ins"}
+    assert command_of(completing(zsh)) == "show"
+    assert completing({"_TYPER_COMPLETE_ARGS": "pmops show "}) is None  # not completing
