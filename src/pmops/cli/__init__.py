@@ -128,4 +128,17 @@ def main() -> None:
     command = command_of(sys.argv[1:] if words is None else words)
     from pmops.cli._app import build
 
-    build(modules_for(command))(prog_name="pmops")
+    try:
+        build(modules_for(command))(prog_name="pmops")
+    finally:
+        _flush()
+
+
+def _flush() -> None:
+    """What is still buffered, written before exit; a reader that went away (`pmops … | head`) is no error."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from pmops.cli import _shared
+
+        _shared.pipe_closed()

@@ -20,6 +20,9 @@ class PmopsGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # `pmops … | head`: the reader has what it wanted
+            _shared.pipe_closed()
+            raise typer.Exit(0) from None
         except PmopsError as exc:
             if _debug(ctx):
                 raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -59,9 +60,20 @@ def debug_enabled() -> bool:
 def console(stderr: bool = False) -> Console:
     """A console built on demand (never at import): colour only on a terminal, NO_COLOR respected; no
     emoji codes (a title or a hint with ':up:' in it is printed as written)."""
+    return _console_class()(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
+    class PmopsConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits 1 when the reader of its output went away; the CLI's handler makes that exit 0."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PmopsConsole
 
 
 def safe(text: Any) -> str:
@@ -77,6 +89,16 @@ def plain(text: Any) -> str:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def pipe_closed() -> None:
+    """Standard output's reader went away (`pmops … | head`): what is still buffered goes nowhere,
+    quietly, instead of failing again when Python flushes it at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file (a test's capture): nothing is flushed to a pipe at exit
 
 
 def note(message: str) -> None:
@@ -137,6 +159,49 @@ def archived_option(all_: bool, archived: bool) -> bool | None:
     return True if archived else None if all_ else False
 
 
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a listing is printed: --format (--json is --format json) and the --columns asked for."""
+
+    format: str = "table"
+    columns: tuple[str, ...] = ()
+
+
+def output(json_out: bool, fmt: str | None, columns: list[str] | None) -> Output:
+    """--json, --format and --columns read together: exit 2 for a format that does not exist, or two that disagree."""
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(f"--format must be one of {either(FORMATS)}, e.g. --format csv")
+    if json_out and fmt not in (None, "json"):
+        raise InvalidInput(f"give --json or --format {fmt}, not both")
+    chosen = tuple(name.strip() for given in columns or [] for name in given.split(",") if name.strip())
+    if columns and not chosen:
+        raise InvalidInput("--columns names no column, e.g. --columns id,title")
+    return Output("json" if json_out else fmt or "table", chosen)
+
+
+def columns_option(names: str) -> Any:
+    """The --columns option of a listing, its help naming the columns it has."""
+    return Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            metavar="NAME,NAME…",
+            help=f"Only these columns, in this order (comma-separated or repeated): {names}.",
+        ),
+    ]
+
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="table|csv|tsv|json",
+        help="How to print it: table (the default), csv or tsv (a header row, then one row each, the same columns) or json (the same as --json).",
+    ),
+]
 AllOpt = Annotated[bool, typer.Option("--all", help="Archived documents too.")]
 ArchivedOpt = Annotated[bool, typer.Option("--archived", help="Only archived documents.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]

@@ -111,6 +111,8 @@ def list_(
     ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(common.record_columns(DECISION)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List decisions, newest first.
@@ -119,12 +121,13 @@ def list_(
 
         pmops decision list --status accepted
     """
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("decision")
     if status is not None and status not in doctype.field("status").choices:
         raise InvalidInput(f"--status: '{status}' is not one of: {', '.join(doctype.field('status').choices)}")
     records = kb.select(doctype, {"status": status, "area": area}, archived=_shared.archived_option(all_, archived))
-    common.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype, output)
 
 
 @app.command()

@@ -95,6 +95,10 @@ def list_(
     ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(
+        "id, title, then the type's fields (the default: those its registry row names), type, path"
+    ) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List the documents of any type, newest first, with the columns its registry row names.
@@ -105,6 +109,7 @@ def list_(
     """
     from pmops.kb import creating
 
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype(type_name)
     where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
@@ -112,7 +117,7 @@ def list_(
     chosen = kb.select(
         doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived)
     )
-    common.listing(chosen, doctype.summary, json_out)
+    common.listing(chosen, doctype, output)
 
 
 def register(app: typer.Typer) -> None:

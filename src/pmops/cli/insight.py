@@ -143,6 +143,8 @@ def list_(
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="On or before this date.")] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(common.record_columns(INSIGHT)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List insights, newest first, filtered by tag, source, segment, area, customer and date.
@@ -153,6 +155,7 @@ def list_(
 
         pmops insight list --segment enterprise --tag pricing --since 2026-01-01
     """
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("insight")
     records = kb.select(
@@ -162,7 +165,7 @@ def list_(
         until=_shared.parse_date_option(until, "--until"),
         archived=_shared.archived_option(all_, archived),
     )
-    common.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype, output)
 
 
 @app.command()

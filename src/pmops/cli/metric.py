@@ -72,6 +72,10 @@ def list_(
     today: _shared.TodayOpt = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(
+        common.record_columns(METRIC, render.SHOWN, tuple(c.name for c in render.EXTRA))
+    ) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List metrics with their latest value, status against target (stale ones flagged), owner and unit.
@@ -82,11 +86,10 @@ def list_(
     """
     from pmops import metrics
 
-    found = metrics.views(_shared.state(ctx).kb(), _shared.today_option(today), _shared.archived_option(all_, archived))
-    if json_out:
-        _shared.print_json([{**v.record.to_json(), **v.figures()} for v in found])
-    else:
-        render.metric_list(found)
+    output = _shared.output(json_out, fmt, columns)
+    kb = _shared.state(ctx).kb()
+    found = metrics.views(kb, _shared.today_option(today), _shared.archived_option(all_, archived))
+    common.emit(render.metric_listing(found, kb.doctype("metric")), output)
 
 
 @app.command()

@@ -14,6 +14,8 @@ from pmops.doctypes import PROCESS
 app = typer.Typer(
     help="Process docs: prioritization, sprint planning, roadmap review, launch checklists.", no_args_is_help=True
 )
+SHOWN = ("health", "owner", "cadence", "kind")  # process list's columns after id and title
+EXTRA = (common.Column("health", "wrap"), common.Column("review_due", "date"))  # what process list works out
 
 
 @app.command()
@@ -59,6 +61,8 @@ def list_(
     today: TodayOpt = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(common.record_columns(PROCESS, SHOWN, tuple(c.name for c in EXTRA))) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List processes with their owner, cadence, review date and health.
@@ -69,19 +73,16 @@ def list_(
     """
     from pmops import processes
 
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     rows = processes.listing(kb, day, stale=stale, due=due, archived=_shared.archived_option(all_, archived))
-    if json_out:
-        _shared.print_json(
-            [{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows]
-        )
-    else:
-        common.table(
-            [r.record for r in rows],
-            ("health", "owner", "cadence", "kind"),
-            extra={r.record.path: {"health": r.health} for r in rows},
-        )
+    data = [{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows]
+    computed = {r.record.path: {"health": r.health, "review_due": r.review_due} for r in rows}
+    listing = common.record_listing(
+        [r.record for r in rows], kb.doctype("process"), SHOWN, extra=EXTRA, computed=computed, data=data
+    )
+    common.emit(listing, output)
 
 
 @app.command()

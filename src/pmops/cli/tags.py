@@ -15,7 +15,12 @@ app = typer.Typer(help="Tags: what is used, what is unknown, what is never used;
 
 
 @app.callback()
-def tags(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+def tags(
+    ctx: typer.Context,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option("tag, facet, documents") = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Every tag with its facet and how many documents use it; unknown tags; unused tags.
 
     Example:
@@ -25,12 +30,10 @@ def tags(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from pmops import research
+    from pmops.cli.render import common
 
-    report = research.tag_report(_shared.state(ctx).kb())
-    if json_out:
-        _shared.print_json(report.to_json())
-    else:
-        render.tag_report(report)
+    output = _shared.output(json_out, fmt, columns)
+    common.emit(render.tag_listing(research.tag_report(_shared.state(ctx).kb())), output)
 
 
 @app.command()

@@ -72,7 +72,12 @@ def add(
 
 @app.command("list")
 def list_(
-    ctx: typer.Context, all_: _shared.AllOpt = False, archived: _shared.ArchivedOpt = False, json_out: JsonOpt = False
+    ctx: typer.Context,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(common.record_columns(TOOL)) = None,
+    json_out: JsonOpt = False,
 ) -> None:
     """List the tools with their category, status, owner, cost and renewal.
 
@@ -80,11 +85,12 @@ def list_(
 
         pmops tool list --json
     """
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("tool")
     chosen = kb.select(doctype, archived=_shared.archived_option(all_, archived))
     records = sorted(chosen, key=lambda r: (str(r.values.get("category")), r.title.casefold()))
-    common.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype, output)
 
 
 @app.command()
@@ -138,6 +144,8 @@ def compare(
             autocompletion=_complete.field("tool", "category"),
         ),
     ] = None,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option("rank, tool, each criterion of pmops.yaml (tool_criteria), weighted") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The weighted scoring matrix of some tools, and their ranking (tools nobody scored come last, unranked).
@@ -155,11 +163,9 @@ def compare(
     """
     from pmops import stack
 
+    output = _shared.output(json_out, fmt, columns)
     weights, ratings = stack.compare(_shared.state(ctx).kb(), names or [], category)
-    if json_out:
-        _shared.print_json({"criteria": weights, "ranking": [r.to_json() for r in ratings]})
-    else:
-        render.tool_matrix(weights, ratings)
+    common.emit(render.tool_matrix(weights, ratings), output)
 
 
 @app.command("stack")

@@ -1,16 +1,21 @@
-"""What several command groups print: listings, a new document, index progress; values as text."""
+"""What several command groups print: listings in every format (one model, one emitter), a new document,
+index progress; values as text."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pmops.cli._shared import console, note, print_json, safe
+from pmops.cli._shared import Output, console, note, plain, print_json, safe
+from pmops.errors import InvalidInput
+from pmops.text import count
 
 if TYPE_CHECKING:
-    from pmops.kb import Created
+    from pmops.doctypes import DocType
+    from pmops.kb import Created, Record
 
 
 def value_text(value: Any) -> str:
@@ -20,43 +25,194 @@ def value_text(value: Any) -> str:
         return ("; " if any(isinstance(v, dict) for v in value) else ", ").join(value_text(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a cost of 42000, not 42000.0
     if isinstance(value, dict):
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
     return str(value)
 
 
-def table(records: list, columns: tuple[str, ...], title: str | None = None, extra: dict | None = None) -> None:
-    """A listing: id, title, then the type's summary columns (`extra`: computed ones, by path)."""
+@dataclass(frozen=True)
+class Column:
+    """A column a listing can show: its name (the header, and what --columns calls it) and how it fits.
+
+    kind: "id" and "date" are never shortened, "title" and "wrap" (a sentence pmops writes: a process's
+    health) wrap, "number" is aligned right and whole, "text" is shortened with … when the terminal is
+    narrow (csv, tsv and json always carry whole values).
+    """
+
+    name: str
+    kind: str = "text"
+    label: str = ""  # the table's header when not its name (a criterion with its weight)
+
+
+@dataclass
+class Listing:
+    """What a listing command shows, in every format: the rows (values by column name), the columns
+    it has (`shown` without --columns), and the JSON it prints (the contract, unchanged by --columns)."""
+
+    columns: tuple[Column, ...]
+    shown: tuple[str, ...]
+    rows: list[Mapping[str, Any]]
+    data: Any
+    noun: str = "document"  # the count under a table: "1 document", "3 documents"
+    empty: str = "no documents match"
+    human: Callable[[], None] | None = None  # the command's own view for people, when not a plain table
+    footer: Callable[[], None] | None = None  # what a table is followed by (notes on its rows)
+    title: str | None = None
+
+    def column(self, name: str) -> Column:
+        found = next((c for c in self.columns if c.name == name), None)
+        if found is None:
+            raise InvalidInput(
+                f"--columns: there is no column '{name}'", hint=f"columns: {', '.join(c.name for c in self.columns)}"
+            )
+        return found
+
+
+def emit(listing: Listing, output: Output) -> None:
+    """Print a listing as --format asks: a table for people, csv or tsv for spreadsheets, or JSON."""
+    if output.format == "json":
+        if output.columns:
+            raise InvalidInput("--columns picks the columns of table, csv and tsv; JSON carries every field")
+        print_json(listing.data)
+        return
+    columns = [listing.column(name) for name in output.columns or listing.shown]
+    if output.format in ("csv", "tsv"):
+        _delimited(listing, columns, "," if output.format == "csv" else "\t")
+    elif listing.human is not None and not output.columns:
+        listing.human()
+    else:
+        _table(listing, columns)
+
+
+def _delimited(listing: Listing, columns: list[Column], delimiter: str) -> None:
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
+    writer.writerow([c.name for c in columns])
+    for row in listing.rows:
+        writer.writerow([plain(value_text(row.get(c.name))) for c in columns])
+
+
+def _table(listing: Listing, columns: list[Column]) -> None:
+    from rich import box
     from rich.table import Table
 
     out = console()
-    if not records:
-        out.print("[dim]no documents match[/dim]")
+    if not listing.rows:
+        out.print(f"[dim]{safe(listing.empty)}[/dim]")
         return
-    grid = Table(title=title, show_lines=False, header_style="bold")
-    id_width = max(len(rec.id or rec.path) for rec in records)
-    # Columns the terminal cannot fit are dropped from the right (most useful first).
-    room = max(0, (out.width - id_width - 4 - 23) // 16)  # title: 20 + borders; a column: ~13 + borders
-    columns = columns[:room]
-    grid.add_column("id", no_wrap=True, style="cyan")
-    grid.add_column("title", min_width=20, overflow="fold")
-    for column in columns:
-        # Wide enough that a date is never split over two lines.
-        grid.add_column(column, min_width=10, overflow="fold")
-    for rec in records:
-        computed = (extra or {}).get(rec.path, {})
-        cells = (computed[c] if c in computed else rec.values.get(c) for c in columns)
-        grid.add_row(safe(rec.id or rec.path), safe(rec.title), *(safe(value_text(v)) for v in cells))
+    cells = [[plain(value_text(row.get(c.name))) for c in columns] for row in listing.rows]
+    # Two spaces between columns, a rule under the headers: room for every column at 80 characters.
+    grid = Table(title=listing.title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 padding=(0, 1, 0, 0))  # fmt: skip
+    overhead = 2 * (len(columns) - 1)
+    widths = fit(columns, cells, out.width - overhead)
+    for i, column in enumerate(columns):
+        grid.add_column(
+            column.label or column.name, width=widths[i] if widths else None, style="cyan" if column.kind == "id" else None,
+            no_wrap=column.kind not in _WRAPPED, overflow="fold" if column.kind in _WRAPPED else "ellipsis",
+            justify="right" if column.kind == "number" else "left",
+        )  # fmt: skip
+    for row in cells:
+        grid.add_row(*(safe(cell) for cell in row))
     out.print(grid)
-    out.print(f"[dim]{len(records)} {'document' if len(records) == 1 else 'documents'}[/dim]")
+    if listing.noun:
+        out.print(f"[dim]{count(len(listing.rows), listing.noun)}[/dim]")
+    if listing.footer is not None:
+        listing.footer()
 
 
-def listing(records: list, columns: tuple[str, ...], json_out: bool) -> None:
-    """What every `list` command prints: a JSON list of the documents, or a table."""
-    if json_out:
-        print_json([r.to_json() for r in records])
-    else:
-        table(records, columns)
+# The narrowest a column may become before anything is shortened further: a title's, another column's.
+# Tried in order until every column fits; values no wider than this are never shortened.
+_WRAPPED = ("title", "wrap")
+_FLOORS = ((16, 10), (14, 10), (12, 10), (12, 8), (10, 7), (8, 6), (6, 4))
+
+
+def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] | None:
+    """Each column's width when the natural ones do not fit in `room` (None when they do): ids and dates
+    whole, every column at least as wide as its header (and a wrapped one as its longest word, up to 16),
+    then what is left shared out: first to columns that would be shortened (up to 20), then to those that
+    wrap, then to the rest."""
+    from rich.cells import cell_len
+
+    natural = [max([_header_len(c), *(cell_len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    if sum(natural) <= room:
+        return None
+    words = [max([0, *(cell_len(w) for row in cells for w in row[i].split())]) for i in range(len(columns))]
+    floors = natural
+    for title_floor, text_floor in _FLOORS:
+        floors = [
+            _floor(c, n, word, title_floor, text_floor) for c, n, word in zip(columns, natural, words, strict=True)
+        ]
+        if sum(floors) <= room:
+            break
+    widths = list(floors)
+    spare = room - sum(widths)
+    for kinds, cap in ((("text",), 20), (_WRAPPED, None), (("text",), None)):
+        targets = [min(n, cap) if cap and c.kind in kinds else n if c.kind in kinds else 0
+                   for c, n in zip(columns, natural, strict=True)]  # fmt: skip
+        while spare > 0:  # one character at a time to each column short of its target, so all grow alike
+            short = [i for i, target in enumerate(targets) if widths[i] < target]
+            for i in short[:spare]:
+                widths[i] += 1
+            spare -= len(short[:spare])
+            if not short:
+                break
+    return widths
+
+
+def _floor(column: Column, natural: int, word: int, title_floor: int, text_floor: int) -> int:
+    if column.kind in ("id", "date", "number"):
+        return natural
+    if column.kind in _WRAPPED:
+        return max(_header_len(column), min(natural, max(title_floor, min(word, 16))))
+    return max(_header_len(column), min(natural, text_floor))
+
+
+def _header_len(column: Column) -> int:
+    from rich.cells import cell_len
+
+    return max(cell_len(line) for line in (column.label or column.name).splitlines())
+
+
+def record_listing(records: list[Record], doctype: DocType, shown: tuple[str, ...] | None = None, *,
+                   extra: tuple[Column, ...] = (), computed: Mapping[str, Mapping[str, Any]] | None = None,
+                   data: Any = None) -> Listing:  # fmt: skip
+    """A listing of documents: id and title, then the type's fields (its summary shown by default);
+    `extra`: columns worked out per document, their values in `computed` (by path); `data`: the JSON
+    when not the documents'."""
+    fields = [
+        Column(f.name, _kind(doctype, f.name)) for f in doctype.fields if f.name not in ("id", doctype.title_field)
+    ]
+    columns = (Column("id", "id"), Column("title", "title"), *extra, *fields, Column("type"), Column("path"))
+    rows = [{**r.values, **(computed or {}).get(r.path, {}), "id": r.id or r.path, "title": r.title, "type": r.type,
+             "path": r.path} for r in records]  # fmt: skip
+    return Listing(columns, ("id", "title", *(shown if shown is not None else doctype.summary)), rows,
+                   [r.to_json() for r in records] if data is None else data, noun=doctype.name,
+                   empty=f"no {doctype.plural} match")  # fmt: skip
+
+
+def _kind(doctype: DocType, name: str) -> str:
+    """How a column of a type's field fits, by the field's kind."""
+    fld = doctype.field(name)
+    kind = fld.kind if fld is not None else "text"
+    return "number" if kind in ("int", "number") else "date" if kind == "date" else "text"
+
+
+def listing(records: list, doctype: DocType, output: Output) -> None:
+    """What every `list` command of documents prints: a table of the type's summary, csv, tsv or JSON."""
+    emit(record_listing(records, doctype), output)
+
+
+def record_columns(doctype: DocType, shown: tuple[str, ...] | None = None, computed: tuple[str, ...] = ()) -> str:
+    """The --columns help of a type's listing: its columns, the default ones first."""
+    shown = doctype.summary if shown is None else shown
+    fields = (f.name for f in doctype.fields if f.name not in ("id", doctype.title_field))
+    rest = [name for name in (*computed, *fields, "type", "path") if name not in shown]
+    return f"id, title, {', '.join(shown)} (the default), or {', '.join(rest)}"
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
+from pmops.cli.render.common import Column, Listing
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -78,23 +79,23 @@ def _weighed(theme: Theme, today: dt.date) -> str:
     return text
 
 
-def tag_report(report: TagReport) -> None:
-    from rich.table import Table
+def tag_listing(report: TagReport) -> Listing:
+    """Every tag of the taxonomy with its facet and how many documents use it; then (a table's footer)
+    the tags nothing in the taxonomy knows, and those never used."""
+    ranked = sorted(report.facets.items(), key=lambda kv: (kv[1], -report.used.get(kv[0], 0), kv[0]))
+    rows = [{"tag": tag, "facet": facet, "documents": report.used.get(tag, 0)} for tag, facet in ranked]
 
-    out = console()
-    grid = Table(header_style="bold")
-    for column in ("tag", "facet", "documents"):
-        grid.add_column(column, justify="right" if column == "documents" else "left")
-    for tag, facet in sorted(report.facets.items(), key=lambda kv: (kv[1], -report.used.get(kv[0], 0), kv[0])):
-        grid.add_row(safe(tag), safe(facet), str(report.used.get(tag, 0)))
-    out.print(grid)
-    for tag, paths in sorted(report.unknown.items()):
-        out.print(
-            f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(', '.join(paths[:3]))}{' …' if len(paths) > 3 else ''})",
-            soft_wrap=True,
-        )
-    if report.unused:
-        out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
+    def footer() -> None:
+        out = console()
+        for tag, paths in sorted(report.unknown.items()):
+            shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
+            out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(shown)})")
+        if report.unused:
+            out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}")
+
+    columns = (Column("tag", "id"), Column("facet"), Column("documents", "number"))
+    return Listing(columns, ("tag", "facet", "documents"), rows, report.to_json(), noun="tag",
+                   empty="no tags in taxonomy.yaml", footer=footer)  # fmt: skip
 
 
 IMPORT_PROBLEMS_SHOWN = 20  # rows listed per kind (failed, flagged, notices); a bad export can fail every row

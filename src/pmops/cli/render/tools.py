@@ -5,54 +5,55 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
-from pmops.cli.render.common import value_text
+from pmops.cli.render.common import Column, Listing, record_listing
 
 if TYPE_CHECKING:
+    from pmops.doctypes import DocType
     from pmops.metrics import MetricView
     from pmops.stack import Rating, Renewal, Stack
 
 
-def tool_matrix(weights: dict, ratings: list) -> None:
-    """The scoring matrix (stack.compare's order), then what each partial or missing score means."""
-    from rich.table import Table
-
+def tool_matrix(weights: dict, ratings: list) -> Listing:
+    """The scoring matrix (stack.compare's order), then (a table's footer) what each partial or missing score means."""
     from pmops.text import count
 
-    out = console()
-    grid = Table(header_style="bold")
-    grid.add_column("rank", justify="right")
-    grid.add_column("tool")
-    for criterion, weight in weights.items():
-        grid.add_column(f"{criterion}\n×{weight:g}", justify="right")
     must = list(ratings[0].requirements) if ratings else []
-    for criterion in must:
-        grid.add_column(f"{safe(criterion)}\nmust pass", justify="center")
-    grid.add_column("weighted", justify="right", style="bold")
+    rows = []
     for rating in ratings:
-        cells = [
-            (f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–"
-            for c in weights
-        ]
-        checks = [{"pass": "pass", "fail": "[red]FAIL[/red]"}.get(str(rating.requirements.get(c)), "–") for c in must]
+        scores = {c: (f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–"
+                  for c in weights}  # fmt: skip
+        checks = {f"{c} (must pass)": {"pass": "pass", "fail": "FAIL"}.get(str(rating.requirements.get(c)), "–")
+                  for c in must}  # fmt: skip
         total = "not scored" if rating.total is None else f"{rating.total:.2f}" + ("+" if rating.missing else "")
-        total = f"[red]fails[/red] ({total})" if rating.fails else total
-        grid.add_row(str(rating.rank) if rating.rank else "–", safe(rating.record.title), *cells, *checks, total)
-    out.print(grid)
-    for rating in ratings:
-        name = safe(rating.record.title)
-        if rating.fails:
-            out.print(f"{name}: fails {safe(', '.join(rating.fails))} (must pass), so not ranked, whatever its "
-                      "weighted score", soft_wrap=True)  # fmt: skip
-        elif rating.total is None:
-            out.print(f"{name}: not scored, so not ranked: pmops tool score {name} CRITERION=SCORE…", soft_wrap=True)
-        elif rating.missing:
-            out.print(f"+ {name}: not scored on {', '.join(rating.missing)}: counted as 0 "
-                      f"({rating.best:.2f} at most once scored)", soft_wrap=True)  # fmt: skip
-    cheapest = next((r.cheapest for r in ratings if r.cheapest), None)
-    if cheapest:
-        shown = [r for r in ratings if r.derived]
-        out.print(f"* cost derived for {count(len(shown), 'tool')} from the costs compared: 5 × the cheapest "
-                  f"({safe(cheapest[0])}, {cheapest[1]:,.0f}) ÷ the tool's cost", soft_wrap=True)  # fmt: skip
+        total = f"fails ({total})" if rating.fails else total
+        rows.append({"rank": rating.rank or "–", "tool": rating.record.title, **scores, **checks, "weighted": total})
+
+    def footer() -> None:
+        out = console()
+        for rating in ratings:
+            name = safe(rating.record.title)
+            if rating.fails:
+                out.print(f"{name}: fails {safe(', '.join(rating.fails))} (must pass), so not ranked, whatever its "
+                          "weighted score", soft_wrap=True)  # fmt: skip
+            elif rating.total is None:
+                out.print(
+                    f"{name}: not scored, so not ranked: pmops tool score {name} CRITERION=SCORE…", soft_wrap=True
+                )
+            elif rating.missing:
+                out.print(f"+ {name}: not scored on {', '.join(rating.missing)}: counted as 0 "
+                          f"({rating.best:.2f} at most once scored)", soft_wrap=True)  # fmt: skip
+        cheapest = next((r.cheapest for r in ratings if r.cheapest), None)
+        if cheapest:
+            shown = [r for r in ratings if r.derived]
+            out.print(f"* cost derived for {count(len(shown), 'tool')} from the costs compared: 5 × the cheapest "
+                      f"({safe(cheapest[0])}, {cheapest[1]:,.0f}) ÷ the tool's cost", soft_wrap=True)  # fmt: skip
+
+    columns = (Column("rank", "number"), Column("tool", "id"),
+               *(Column(c, "number", f"{c}\n×{w:g}") for c, w in weights.items()),
+               *(Column(f"{c} (must pass)", "id", f"{c}\nmust pass") for c in must),
+               Column("weighted", "number"))  # fmt: skip
+    data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
+    return Listing(columns, tuple(c.name for c in columns), rows, data, noun="", footer=footer)
 
 
 def tool_scored(rating: Rating) -> None:
@@ -182,35 +183,31 @@ def _stale(found: MetricView) -> str:
     return f"stale: last value {count(found.age, 'day')} ago"
 
 
-def metric_list(found: list) -> None:
+def metric_listing(found: list[MetricView], doctype: DocType) -> Listing:
     """Every metric with its latest value and its status: against target, stale, values left out or unreadable."""
-    from rich.table import Table
-
     from pmops.text import count
 
-    out = console()
-    if not found:
-        out.print("[dim]no metrics yet: pmops metric add NAME --definition D --owner O --unit U[/dim]")
-        return
-    grid = Table(header_style="bold")
-    grid.add_column("id", no_wrap=True, style="cyan")
-    for column in ("title", "latest", "status", "owner"):
-        grid.add_column(column, overflow="fold")
+    computed = {}
     for view in found:
         rec = view.record
+        latest, on = ("unknown", None) if view.problem else ("none yet", None)
         if view.problem:
-            latest, status = "unknown", f"values unreadable: {view.problem}"
+            status = f"values unreadable: {view.problem}"
         else:
             parts = [view.status or ("no target" if view.latest else "no values yet")]
             parts += [_stale(view)] if view.stale else []
             parts += [f"{count(len(view.future), 'value')} dated in the future left out"] if view.future else []
-            unit = rec.values.get("unit") or ""
-            latest, status = (
-                (f"{view.latest[1]:g} {unit} on {view.latest[0]}" if view.latest else "—"),
-                "; ".join(parts),
-            )
-        grid.add_row(
-            safe(rec.id), safe(rec.title), safe(latest), safe(status), safe(value_text(rec.values.get("owner")) or "—")
-        )
-    out.print(grid)
-    out.print(f"[dim]{count(len(found), 'metric')}[/dim]")
+            status = "; ".join(parts)
+        if view.latest:
+            on, value = view.latest
+            latest = f"{value:g} {rec.values.get('unit') or ''}".strip()
+        computed[rec.path] = {"latest": latest, "on": on, "status": status}
+    listing = record_listing([v.record for v in found], doctype, SHOWN, extra=EXTRA, computed=computed,
+                             data=[{**v.record.to_json(), **v.figures()} for v in found])  # fmt: skip
+    listing.empty = "no metrics yet: pmops metric add NAME --definition D --owner O --unit U"
+    return listing
+
+
+SHOWN = ("latest", "on", "status", "owner")  # metric list's columns after id and title
+# What metric list works out: sentences pmops writes wrap, dates stay whole.
+EXTRA = (Column("latest", "wrap"), Column("on", "date"), Column("status", "wrap"))

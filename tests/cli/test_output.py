@@ -1,0 +1,148 @@
+"""Output for people and for scripts: every listing keeps its columns at 80 characters, picks them with
+--columns, prints csv, tsv or JSON with --format, and stops quietly when its reader goes away."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PMOPS
+
+TODAY = "2026-12-02"
+# Every listing printed as a table, with what it needs; the first column of each row names it.
+TABLES = [
+    ("insight", "list"), ("decision", "list"), ("process", "list", "--today", TODAY), ("tool", "list"),
+    ("metric", "list", "--today", TODAY), ("tags",), ("tool", "compare", "Dovetail", "Condens", "Amplitude"),
+    *(("list", name) for name in ("insight", "process", "checklist", "decision", "person", "onboarding", "tool",
+                                  "metric")),
+]  # fmt: skip
+
+
+def csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+@pytest.mark.parametrize("args", TABLES, ids=lambda a: " ".join(a[:2]))
+def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops, monkeypatch, args) -> None:
+    rows = csv_rows(pmops(*args, "--format", "csv").stdout)
+    header, body = rows[0], rows[1:]
+    assert body, "the example KB has some of each"
+    monkeypatch.setenv("COLUMNS", "80")
+    table = pmops(*args).stdout
+    lines = table.splitlines()
+    assert max(len(line) for line in lines) <= 80, table
+    first = lines[0] + "\n" + lines[1]  # a header may take two lines (a criterion and its weight)
+    for name in header:
+        assert name in first, f"no column {name!r} in:\n{table}"
+    for row in body:
+        assert row[0] in table, f"no row {row[0]!r} in:\n{table}"
+
+
+def test_a_narrow_table_wraps_titles_and_shortens_values_never_dates_or_ids(example_kb: Path, pmops, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    table = pmops("insight", "list").stdout
+    assert "Bookkeepers" in table and "accounts" in table  # the title wraps onto the next line
+    assert "2026-11-19" in table and "ins-261119-8ys3" in table
+    assert "feature-request" not in table and "…" in table  # tags shortened
+    wide = pmops("insight", "list", "--columns", "id,tags").stdout  # room enough: nothing shortened
+    assert "onboarding, permissions, feature-request" in wide and "…" not in wide
+
+
+def test_columns_are_picked_in_order_and_an_unknown_one_names_the_others(example_kb: Path, pmops) -> None:
+    rows = csv_rows(
+        pmops("insight", "list", "--format", "csv", "--columns", "customer,id", "--columns", "quote").stdout
+    )
+    assert rows[0] == ["customer", "id", "quote"]
+    assert rows[1] == ["Quarry & Co", "ins-261119-8ys3", "I log out and in eleven times a day, one for each client."]
+    table = pmops("process", "list", "--columns", "title,review_due", "--today", TODAY).stdout
+    assert "review_due" in table and "owner" not in table
+    bad = pmops("tool", "list", "--columns", "id,price", code=2)
+    assert bad.stdout == ""
+    assert "error: --columns: there is no column 'price'" in bad.stderr
+    assert "columns: id, title, category, job, owner, status, cost" in bad.stderr
+    assert "category" in pmops("tool", "list", "--help").stdout  # the help names them
+
+
+def test_csv_and_tsv_have_a_header_and_one_row_per_document(example_kb: Path, pmops) -> None:
+    documents = json.loads(pmops("insight", "list", "--json").stdout)
+    rows = csv_rows(pmops("insight", "list", "--format", "csv").stdout)
+    assert rows[0] == ["id", "title", "date", "source", "tags", "segment", "area"]
+    assert [r[0] for r in rows[1:]] == [d["id"] for d in documents]
+    assert rows[1][4] == "onboarding, permissions, feature-request"  # whole values, never shortened
+    tsv = pmops("insight", "list", "--format", "tsv").stdout
+    assert csv_rows(tsv, "\t") == rows
+    assert "\t" in tsv.splitlines()[0]
+    tools = csv_rows(pmops("tool", "list", "--format", "csv", "--columns", "title,cost").stdout)
+    assert ["Amplitude", "42000"] in tools  # a number as a spreadsheet reads it
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("insight", "list"),
+        ("process", "list", "--today", TODAY),
+        ("metric", "list", "--today", TODAY),
+        ("tags",),
+        ("tool", "compare", "Dovetail", "Condens"),
+        ("list", "person"),
+    ],
+)
+def test_format_json_is_the_json_output(example_kb: Path, pmops, args) -> None:
+    assert pmops(*args, "--format", "json").stdout == pmops(*args, "--json").stdout
+
+
+def test_format_mistakes_are_usage_errors(example_kb: Path, pmops) -> None:
+    wrong = pmops("decision", "list", "--format", "xml", code=2)
+    assert wrong.stderr.startswith("error: --format must be one of table, csv, tsv or json, e.g. --format csv")
+    both = pmops("decision", "list", "--json", "--format", "csv", code=2)
+    assert "give --json or --format csv, not both" in both.stderr
+    json_columns = pmops("decision", "list", "--format", "json", "--columns", "id", code=2)
+    assert "JSON carries every field" in json_columns.stderr
+    assert pmops("decision", "list", "--columns", ",", code=2).stderr.startswith("error: --columns names no column")
+
+
+def test_an_empty_listing_in_each_format(kb: Path, pmops) -> None:
+    assert "no insights match" in pmops("insight", "list").stdout
+    assert pmops("insight", "list", "--format", "csv").stdout == "id,title,date,source,tags,segment,area\n"
+    assert pmops("insight", "list", "--format", "json").stdout == "[]\n"
+    assert "no metrics yet" in pmops("metric", "list").stdout
+
+
+# A reader that goes away: a closed pipe for every write (deterministic), and head on a real pipe.
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "insight"),
+        ("list", "insight", "--json"),
+        ("insight", "list", "--format", "csv"),
+        ("search", "approvals"),
+        ("search", "approvals", "--json"),
+        ("log",),
+        ("show", "ins-261119"),
+        ("tags",),
+        ("metric", "list"),
+    ],
+)
+def test_a_closed_pipe_is_a_quiet_exit_0(example_kb: Path, args) -> None:
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([PMOPS, *args], stdout=write, stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_head_on_a_real_pipe(example_kb: Path) -> None:
+    for command in ("pmops search approvals | head -1", "pmops list insight | head -1",
+                    "pmops list insight --json | head -1", "pmops log | head -2"):  # fmt: skip
+        done = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True, text=True,
+                              env={**os.environ, "PATH": f"{Path(PMOPS).parent}:{os.environ['PATH']}"}, check=False)  # fmt: skip
+        assert (done.returncode, done.stderr) == (0, ""), command
+        assert done.stdout.strip()
