@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pmops import amounts, dates
+from pmops.text import either
 
 # Field kinds and what they hold once read:
 #   text, longtext        str (longtext is multi-line, e.g. a quote)
@@ -57,6 +58,7 @@ class Field:
     evidence: bool = False  # the documents it cites justify this one: `show` sums them up, lint checks their dates
     initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
     staffing: bool = False  # an area where a person works (a person's, a plan's), not one with work in it
+    sample: str = ""  # a value shown in the message about a wrong one (default: its kind's, its first choice)
     option: str = ""  # the command-line flag that gives it, when not --NAME (--link for links)
     # A common optional field: when a create on a terminal asks for a missing required field,
     # it asks for this one too (Enter skips it). Never asked off a terminal, never required.
@@ -128,10 +130,14 @@ class Field:
             raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
         if self.kind == "date":  # as a person wrote it: 2026-11-05, 7 Nov 2026, 15/11/2026
             return dates.parse(raw)
-        if self.kind == "int":
-            return int(raw)
-        if self.kind == "number":
-            return float(raw)
+        if self.kind in ("int", "number"):
+            try:
+                number = int(raw) if self.kind == "int" else float(raw)
+            except ValueError:
+                raise WrongKind(raw, EXPECTED[self.kind]) from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise WrongKind(raw, EXPECTED[self.kind])  # nan, inf: float() reads them, nobody means them
+            return number
         if self.kind == "money":
             return amounts.parse(raw)
         if self.kind == "bool":
@@ -140,10 +146,28 @@ class Field:
                 return True
             if lowered in ("false", "no", "off"):
                 return False
-            raise ValueError(f"'{raw}' is not true or false")
+            raise WrongKind(raw, EXPECTED["bool"])
         if self.kind == "choice" and self.choices and raw not in self.choices:
-            raise ValueError(f"'{raw}' is not one of: {', '.join(self.choices)}")
+            raise WrongKind(raw, either(self.choices), ", ".join(self.choices))
         return raw
+
+    @property
+    def example(self) -> str:
+        """A value to show in a message about a wrong one: its own example, else its kind's."""
+        return self.sample or (self.initial or self.choices or ("",))[0] or EXAMPLES.get(self.kind, "")
+
+
+# What a value of each kind must be, and an example, said in the one message about a wrong one.
+EXPECTED = {"int": "a whole number", "number": "a number", "bool": "true or false"}
+EXAMPLES = {"int": "30", "number": "100", "bool": "true", "date": "2026-11-05"}
+
+
+class WrongKind(ValueError):
+    """A value that is not of its field's kind: what it must be ('a number'), said the same way for every field."""
+
+    def __init__(self, raw: str, expected: str, listed: str = "") -> None:
+        super().__init__(f"'{raw}' is not {listed and 'one of: '}{listed or expected}")
+        self.expected = expected
 
 
 def _expectation(item: Any) -> dict[str, Any]:
@@ -344,7 +368,7 @@ PROCESS = DocType(
         Field("status", "choice", choices=("draft", "active", "retired"), default="active"),
         Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
         Field("last_reviewed", "date", default="today", help="when someone last checked it still matches reality"),
-        Field("review_every_days", "int", default="config:review_every_days", help="days between reviews"),
+        Field("review_every_days", "int", default="config:review_every_days", help="days between reviews", sample="90"),
         ASKED_TAGS,
         LINKS,
     ),
@@ -528,8 +552,8 @@ TOOL = DocType(
             default="evaluating",
             help="where it stands",
         ),
-        Field("cost", "number", help="cost per year", ask=True),
-        Field("seats", "int", help="seats bought"),
+        Field("cost", "number", help="cost per year", ask=True, sample="24000"),
+        Field("seats", "int", help="seats bought", sample="25"),
         Field("seats_used", "int", help="seats in use (active users): the cost per active seat divides by it"),
         Field("renewal", "date", help="next renewal date"),
         Field("notice_days", "int", help="days before the renewal that notice must be given: the day to decide by"),
@@ -561,7 +585,7 @@ METRIC = DocType(
         Field("owner", required=True, refers="person", help="who answers for it"),
         Field("unit", required=True, help="%, users, EUR, days …"),
         Field("source", help="where the numbers come from"),
-        Field("target", "number", help="the value to reach", ask=True),
+        Field("target", "number", help="the value to reach", ask=True, sample="5000"),
         Field("direction", "choice", choices=("up", "down"), default="up", help="which way is good"),
         Field(
             "cadence",

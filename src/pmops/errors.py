@@ -8,17 +8,58 @@ USAGE = 2
 PROBLEM = 1
 
 
+# How a message names the field a value was given for: FIELD alone, FIELD_IS before the value.
+FIELD, FIELD_IS = "{field}", "{field=}"
+
+
 class PmopsError(Exception):
-    """A failure the user can act on: a message, an exit code and an optional hint."""
+    """A failure the user can act on: a message, an exit code and an optional hint.
+
+    `field`: the message (and hint) name a field's value with FIELD and FIELD_IS, said as its option
+    (`flag`, default --NAME: `--cost abc`) until the CLI, which knows its command line, says it
+    otherwise (`cost=abc`, for a command without that option).
+    """
 
     exit_code = PROBLEM
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        exit_code: int | None = None,
+        field: str | None = None,
+        flag: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.field: str | None = None
+        self.flag: str | None = None
         if exit_code is not None:
             self.exit_code = exit_code
+        if field is not None:
+            self._of(field, flag, message, hint)
+
+    def of_field(self, field: str, flag: str | None = None) -> PmopsError:
+        """This error said of a field's value (a lookup that failed for --evidence): `FIELD: message`."""
+        self._of(field, flag, f"{FIELD}: {self.message}", self.hint)
+        return self
+
+    def _of(self, field: str, flag: str | None, message: str, hint: str | None) -> None:
+        self.field, self.flag = field, flag or "--" + field.replace("_", "-")
+        self._said = (message, hint)
+        self.name_field(self.flag)
+
+    def name_field(self, option: str | None) -> None:
+        """Name the field as the command line gave it: `option` (`--cost 24000`), or None: FIELD=VALUE."""
+        if self.field is None:
+            return
+        alone, before = (option, f"{option} ") if option else (self.field, f"{self.field}=")
+        self.message, self.hint = (
+            None if text is None else text.replace(FIELD_IS, before).replace(FIELD, alone) for text in self._said
+        )
+        self.args = (self.message,)
 
     def __str__(self) -> str:
         return self.message
@@ -30,22 +71,35 @@ class InvalidInput(PmopsError):
     exit_code = USAGE
 
 
+def not_a_choice(option: str, choices: tuple[str, ...] | list[str]) -> InvalidInput:
+    """The one message for a value that is not among an option's choices (as for a field's):
+    `--by must be tag, area or segment, e.g. --by tag`."""
+    listed = choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
+    return InvalidInput(f"{option} must be {listed}, e.g. {option} {choices[0]}")
+
+
 class MissingField(InvalidInput):
     """A required field was not given and could not be asked for.
 
     `given_as` names it as the command line gives it (--title, TITLE, owner=VALUE): the error
-    then names that; `about` says what it holds (its help, its choices)."""
+    then names that; `about` says what it holds (its help, its choices). Without it, the hint
+    names the field as the CLI finds the command line gives it (`flag`, or FIELD=VALUE)."""
 
-    def __init__(self, field: str, doctype: str, *, given_as: str | None = None, about: str = "") -> None:
+    def __init__(
+        self, field: str, doctype: str, *, given_as: str | None = None, about: str = "", flag: str | None = None
+    ) -> None:
         if given_as:
             said = f" ({about})" if about else ""
             super().__init__(f"{given_as} is required{said}", hint="give it, or run on a terminal to be asked")
+            self.required = field
         else:
             super().__init__(
                 f"missing required field '{field}' for {doctype}",
-                hint=f"pass --{field.replace('_', '-')} (or run on a terminal to be asked)",
+                hint=f"pass {FIELD_IS}VALUE (or run on a terminal to be asked)",
+                field=field,
+                flag=flag,
             )
-        self.field = field
+            self.required = field
 
 
 class UnknownTag(InvalidInput):

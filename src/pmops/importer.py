@@ -505,7 +505,7 @@ def import_csv(
                 draft = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
             except MissingField as exc:
                 result.failed.append(
-                    RowProblem(number, f"no {exc.field}: map a column to it with --map COLUMN={exc.field}")
+                    RowProblem(number, f"no {exc.required}: map a column to it with --map COLUMN={exc.required}")
                 )
                 continue
             except PmopsError as exc:

@@ -96,10 +96,15 @@ def listing(
     return sorted(rows, key=lambda r: (not r.stale, not r.due, r.record.title.casefold()))
 
 
-def review(kb: KnowledgeBase, ref: str, today: dt.date, *, commit: bool | None = None) -> tuple[Record, str | None]:
-    """Stamp `last_reviewed` and commit; returns the record and the commit."""
+def review(
+    kb: KnowledgeBase, ref: str, today: dt.date, *, commit: bool | None = None
+) -> tuple[Record, str | None, bool]:
+    """Stamp `last_reviewed` and commit; returns the record, the commit, and whether it was reviewed
+    that day already (then nothing is written)."""
     record = kb.find(ref, "process")
+    if record.values.get("last_reviewed") == today:
+        return record, None, True
     sha = kb.update(
         record, {"last_reviewed": today}, f'pmops: review process {record.id} "{record.title}"', commit=commit
     )
-    return record, sha
+    return record, sha, False

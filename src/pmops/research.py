@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pmops import customers, dates, taxonomy
-from pmops.errors import DocumentError, InvalidInput, NotFound
+from pmops.errors import DocumentError, InvalidInput, NotFound, not_a_choice
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -193,9 +193,9 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
     ARR and renewals due).
     """
     if by not in GROUPINGS:
-        raise InvalidInput(f"--by: '{by}' is not one of: {', '.join(GROUPINGS)}")
+        raise not_a_choice("--by", GROUPINGS)
     if weight is not None and weight not in WEIGHTS:
-        raise InvalidInput(f"--weight: '{weight}' is not one of: {', '.join(WEIGHTS)}")
+        raise not_a_choice("--weight", WEIGHTS)
     if signals and by != "tag":
         raise InvalidInput(f"--signals counts signal tags: it goes with --by tag, not --by {by}")
     today = today or dt.date.today()

@@ -346,6 +346,8 @@ def _search_server(kb: KnowledgeBase, documents: int | None) -> Check:
                      "the next search starts another")  # fmt: skip
     if mode == "off":
         return Check("search server", True, "off (search_server: off): each search reads the index itself")
+    if documents is None and mode == "auto":  # no index yet: count the files a first search would index
+        documents = sum(1 for _ in kb.paths())
     if documents is not None and not client.wanted(mode, documents):
         return Check("search server", True, f"not used below {client.SERVE_FROM:,} documents (search_server: {mode})")
     return Check("search server", True, f"not running; the next search starts it (search_server: {mode})"

@@ -101,7 +101,7 @@ def test_extra_fields_and_types_from_pmops_yaml(pmops, kb: Path) -> None:
         + "  guide:\n    folder: guides\n    prefix: gde\n    fields:\n      owner: {required: true}\n"
     )
     assert (
-        "not one of: smb, enterprise"
+        "--segment must be smb or enterprise, e.g. --segment smb"
         in pmops("insight", "add", "--title", "t", "--source", "survey", "--segment", "galactic", code=2).stderr
     )
     from pmops.kb import KnowledgeBase

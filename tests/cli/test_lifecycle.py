@@ -74,7 +74,7 @@ def test_set_removes_a_field_and_a_tag_and_unchanged_is_nothing(pmops, kb: Path)
     ("args", "message", "code"),
     [
         (["owner=x"], "'owner=x': an insight has no field 'owner'", 2),
-        (["sentiment=furious"], "sentiment: 'furious' is not one of: positive, neutral, negative, mixed", 2),
+        (["sentiment=furious"], "sentiment must be positive, neutral, negative or mixed, e.g. sentiment=positive", 2),
         (["date=2026-02-30"], "date:", 2),
         (["date=2999-01-01"], "is after today", 2),
         (["source="], "source: an insight requires it", 2),
@@ -107,7 +107,9 @@ def test_set_works_for_every_type_through_the_registry(pmops, kb: Path) -> None:
     pmops("set", prc["id"], "cadence=monthly", "owner=Ada Brooks", "review_every_days=30")
     shown = json.loads(pmops("show", prc["id"], "--json").stdout)
     assert (shown["cadence"], shown["owner"], shown["review_every_days"]) == ("monthly", "Ada Brooks", 30)
-    assert "review_every_days:" in pmops("set", prc["id"], "review_every_days=soon", code=2).stderr
+    assert (
+        "review_every_days must be a whole number" in pmops("set", prc["id"], "review_every_days=soon", code=2).stderr
+    )
     dec = add(pmops, "Ship it", kind="decision")
     pmops("set", dec["id"], "deciders=Ada Brooks", "deciders=Theo Park", "review_date=2027-01-10")
     shown = json.loads(pmops("show", dec["id"], "--json").stdout)

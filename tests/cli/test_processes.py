@@ -35,7 +35,7 @@ def test_the_owner_defaults_to_you_and_bad_input_is_exit_2(pmops, kb: Path) -> N
     assert json.loads(pmops("show", new(pmops, "custom")["id"], "--json").stdout)["owner"] == "Test PM"
     before = commit_count(kb)
     assert "kind" in pmops("process", "new", "X", code=2).stderr  # no terminal: names the field
-    assert "not one of" in pmops("process", "new", "X", "--kind", "standup", code=2).stderr
+    assert "--kind must be prioritization, " in pmops("process", "new", "X", "--kind", "standup", code=2).stderr
     assert "cadence" in pmops("process", "new", "X", "--kind", "custom", "--cadence", "hourly", code=2).stderr
     assert commit_count(kb) == before
 

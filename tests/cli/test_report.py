@@ -45,7 +45,7 @@ def test_markdown_and_terminal_summary(pmops, example_kb: Path, tmp_path: Path) 
     assert text.startswith("# Tally Product — product report") and "## Decisions" in text and "| accepted | 4 |" in text
     summary = pmops("report", "--today", TODAY).stdout
     assert "Research: 45 insights" in summary and "Tools:" in summary
-    assert "not one of" in pmops("report", "--format", "pdf", code=2).stderr
+    assert "--format must be html, md or json, e.g. --format html" in pmops("report", "--format", "pdf", code=2).stderr
     assert "give --format" in pmops("report", "--out", str(tmp_path / "r.txt"), code=2).stderr
 
 

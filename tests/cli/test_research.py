@@ -59,7 +59,8 @@ def test_themes_by_area_and_since(pmops, example_kb: Path) -> None:
         if meta["date"] >= dt.date(2026, 7, 1):
             counted[meta["area"]] += 1
     assert {t["theme"]: t["insights"] for t in areas} == dict(counted)
-    assert "not one of" in pmops("insight", "themes", "--by", "colour", code=2).stderr
+    wrong = pmops("insight", "themes", "--by", "colour", code=2).stderr
+    assert wrong == "error: --by must be tag, area or segment, e.g. --by tag\n"
     assert "Traceback" not in pmops("insight", "themes").stderr
 
 

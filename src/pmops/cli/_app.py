@@ -26,6 +26,8 @@ class PmopsGroup(TyperGroup):
         except PmopsError as exc:
             if _debug(ctx):
                 raise
+            if exc.field is not None:  # as this command line gives it: --cost, or cost=
+                exc.name_field(_shared.state(ctx).option_for(exc.field, exc.flag))
             _report(exc.message, exc.hint)
             _answers(ctx)
             raise typer.Exit(exc.exit_code) from None

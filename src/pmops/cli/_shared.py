@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pmops.cli import _complete
-from pmops.errors import InvalidInput
+from pmops.errors import InvalidInput, not_a_choice
 from pmops.text import either
 
 if TYPE_CHECKING:
@@ -38,6 +38,14 @@ class State:
     # stopped, the error handler shows the command that gives them (what was typed is not lost).
     answers: list[str] = field(default_factory=list)
     _kb: KnowledgeBase | None = None
+    command: Any = None  # the command running: the error handler names a field as its options do
+
+    def option_for(self, field: str, flag: str | None) -> str | None:
+        """The option of the running command that gives `field` (its `flag`: --link for links), if it has one."""
+        for param in getattr(self.command, "params", ()):
+            if param.param_type_name == "option" and (flag in param.opts or param.name == field):
+                return flag if flag in param.opts else param.opts[0]
+        return None
 
     def kb(self) -> KnowledgeBase:
         """The KB this command works on, opened once."""
@@ -49,8 +57,12 @@ class State:
 
 
 def state(ctx: typer.Context) -> State:
+    """The global options; called by a command with its own context, which it remembers."""
     obj = ctx.find_root().obj
-    return obj if isinstance(obj, State) else State()
+    found = obj if isinstance(obj, State) else State()
+    if ctx.parent is not None:
+        found.command = ctx.command
+    return found
 
 
 def debug_enabled() -> bool:
@@ -173,7 +185,7 @@ class Output:
 def output(json_out: bool, fmt: str | None, columns: list[str] | None) -> Output:
     """--json, --format and --columns read together: exit 2 for a format that does not exist, or two that disagree."""
     if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(f"--format must be one of {either(FORMATS)}, e.g. --format csv")
+        raise not_a_choice("--format", FORMATS)
     if json_out and fmt not in (None, "json"):
         raise InvalidInput(f"give --json or --format {fmt}, not both")
     chosen = tuple(name.strip() for given in columns or [] for name in given.split(",") if name.strip())

@@ -63,9 +63,12 @@ def new(
 
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype(type_name)
-    if doctype.made_by:  # its template needs what that command works out (a process's items, a reading list)
-        raise InvalidInput(f"{doctype.plural} are made by '{doctype.made_by}'")
+    creating.creatable(doctype, made_by=True)  # its template may need what that command works out
     values = {doctype.title_field: title, **creating.values_from(doctype, pairs or [])}
+    if tag and (doctype.field("tags") is None or doctype.field("tags").kind != "tags"):
+        raise InvalidInput(
+            f"{doctype.plural} have no tags: --tag is for types that do", hint=f"fields: {creating.names(doctype)}"
+        )
     if tag:
         values["tags"] = [*values.get("tags", []), *tag]
     _prompts.ask_missing(ctx, doctype, values, pairs=True, new_tags=new_tag)

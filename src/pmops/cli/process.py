@@ -106,9 +106,12 @@ def review(
     from pmops import processes
 
     kb = _shared.state(ctx).kb()
-    record, sha = processes.review(kb, ref, _shared.today_option(today), commit=False if no_commit else None)
+    day = _shared.today_option(today)
+    record, sha, already = processes.review(kb, ref, day, commit=False if no_commit else None)
+    when = "today" if today is None else f"on {day}"
+    done = (f"{_shared.safe(record.id)} was already reviewed {when}, so nothing changed;" if already
+            else f"Reviewed [bold cyan]{_shared.safe(record.id)}[/bold cyan]:")  # fmt: skip
     _shared.console().print(
-        f"Reviewed [bold cyan]{_shared.safe(record.id)}[/bold cyan]: next review {processes.review_due(kb.find(record.id))}"
-        + (f" (commit {sha[:10]})" if sha else ""),
+        f"{done} next review {processes.review_due(kb.find(record.id))}" + (f" (commit {sha[:10]})" if sha else ""),
         soft_wrap=True,
     )

@@ -38,7 +38,7 @@ def report(
     """
     import json
 
-    from pmops.errors import InvalidInput
+    from pmops.errors import InvalidInput, not_a_choice
     from pmops.reports import model
     from pmops.reports import render as formats
 
@@ -46,7 +46,7 @@ def report(
     if fmt is None and out is not None:
         fmt = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}.get(out.suffix.lower())
     if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(f"--format: '{fmt}' is not one of: {', '.join(FORMATS)}")
+        raise not_a_choice("--format", FORMATS)
     if out is not None and fmt is None:
         raise InvalidInput(f"--out {out}: give --format (html, md or json)")
     data = model.build(kb, _shared.today_option(today))

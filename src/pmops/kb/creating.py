@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, documents, ids, taxonomy, templates, yamlsafe
-from pmops.doctypes import DocType, Field
+from pmops.doctypes import DocType, Field, WrongKind
 from pmops.documents import Document
-from pmops.errors import Conflict, InvalidInput, MissingField, PmopsError
+from pmops.errors import FIELD, FIELD_IS, Conflict, InvalidInput, MissingField, PmopsError
 from pmops.kb.transaction import Change
 from pmops.text import a, either
 
@@ -64,7 +64,7 @@ def prepare(
             fields[fld.name] = default
     for fld in doctype.required:
         if fld.name != "id" and _empty(fields.get(fld.name)):
-            raise MissingField(fld.name, doctype.name)
+            raise MissingField(fld.name, doctype.name, flag=fld.flag)
     meta: dict[str, Any] = {}
     added: list[str] = []
     for name, raw in fields.items():
@@ -88,14 +88,23 @@ def convert(
     both do with a value; InvalidInput names the field."""
     try:
         value = fld.convert(raw)
+    except WrongKind as exc:  # one message per kind of value, with an example
+        raise InvalidInput(
+            f"{FIELD} must be {exc.expected}, e.g. {FIELD_IS}{fld.example}", field=fld.name, flag=fld.flag
+        ) from None
     except ValueError as exc:
-        raise InvalidInput(f"{fld.name}: {exc}", hint=_choices_hint(fld)) from None
+        raise InvalidInput(f"{FIELD}: {exc}", hint=_choices_hint(fld), field=fld.name, flag=fld.flag) from None
     if fld.past and dates.after(value, today):
-        raise InvalidInput(f"{fld.name}: {value} is after today ({today})", hint="write the day it was heard or seen")
+        raise InvalidInput(
+            f"{FIELD}: {value} is after today ({today})",
+            hint="write the day it was heard or seen",
+            field=fld.name,
+            flag=fld.flag,
+        )
     if isinstance(value, str):
         value = value.strip()
         if "\0" in value:
-            raise InvalidInput(f"{fld.name}: contains a NUL character")
+            raise InvalidInput(f"{FIELD}: contains a NUL character", field=fld.name, flag=fld.flag)
     if fld.kind == "tags":
         return _resolve_tags(kb, value, new_tags)
     return value, [], []
@@ -183,8 +192,7 @@ def build(
     `taken` holds ids already used (it grows with the one made here), so a batch
     never lists the folder once per document.
     """
-    if not doctype.writable:
-        raise InvalidInput(f"pmops does not write {doctype.plural}")
+    creatable(doctype)
     today = today or dt.date.today()
     meta, notes, added = prepare(kb, doctype, values, new_tags=new_tags, today=today)
     taken = existing_ids(kb, doctype) if taken is None else taken
@@ -237,6 +245,18 @@ def create(
     return Created(kb.record(draft.doc), sha, notes + draft.notes + (kb.repo.warnings if kb.repo else []))
 
 
+def creatable(doctype: DocType, *, made_by: bool = False) -> None:
+    """Refuse a type pmops does not create: pages (any markdown file no type claims), and, with `made_by`
+    (pmops new), a type another command makes from what it works out (a checklist run, a plan)."""
+    if not doctype.writable:
+        raise InvalidInput(
+            f"pmops does not create {doctype.plural}: a page is any markdown file no type claims",
+            hint="write it with your editor and commit it with git; pmops searches, lists and lints it as it is",
+        )
+    if made_by and doctype.made_by:
+        raise InvalidInput(f"{doctype.plural} are made by '{doctype.made_by}'")
+
+
 def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> dict[str, Any]:
     """The values with their references resolved to full ids, once the checks of a new document pass.
 
@@ -258,7 +278,11 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
 
 def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
     if fld.initial and value is not None and value not in fld.initial:
-        raise InvalidInput(f"{_option(fld)}: a new {doctype.name} is {either(fld.initial)}")
+        raise InvalidInput(
+            f"{FIELD}: a new {doctype.name} is {either(fld.initial)}, e.g. {FIELD_IS}{fld.initial[0]}",
+            field=fld.name,
+            flag=fld.flag,
+        )
 
 
 def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any) -> None:
@@ -279,15 +303,15 @@ def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:
 
 def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:
     """The id of the document a reference names (KnowledgeBase.find, of the type the field refers
-    to), the error it raises naming the option: not found or several (exit 1), another type (exit 2)."""
+    to), the error it raises naming the field: not found or several (exit 1), another type (exit 2)."""
     try:
         record = kb.find(ref, *([fld.refers] if fld.refers else []))
     except PmopsError as exc:
-        exc.message = f"{_option(fld)}: {exc.message}"
-        exc.args = (exc.message,)
-        raise
+        raise exc.of_field(fld.name, fld.flag) from None
     if record.id is None:
-        raise InvalidInput(f"{_option(fld)}: {record.path} has no id", hint="link to it in the text instead")
+        raise InvalidInput(
+            f"{FIELD}: {record.path} has no id", hint="link to it in the text instead", field=fld.name, flag=fld.flag
+        )
     return record.id
 
 
@@ -299,10 +323,10 @@ def pairs(doctype: DocType, given: list[str]) -> list[tuple[Field, str]]:
         name, sep, value = pair.partition("=")
         fld = doctype.field(name.strip())
         if not sep or not name.strip():
-            raise InvalidInput(f"'{pair}': write FIELD=VALUE", hint=f"fields: {_names(doctype)}")
+            raise InvalidInput(f"'{pair}': write FIELD=VALUE", hint=f"fields: {names(doctype)}")
         if fld is None or fld.name == "id":
             raise InvalidInput(
-                f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'", hint=f"fields: {_names(doctype)}"
+                f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'", hint=f"fields: {names(doctype)}"
             )
         found.append((fld, value.strip()))
     return found
@@ -321,13 +345,9 @@ def values_from(doctype: DocType, given: list[str]) -> dict[str, Any]:
     return values
 
 
-def _names(doctype: DocType) -> str:
+def names(doctype: DocType) -> str:
+    """The fields a command line may give a type, for hints."""
     return ", ".join(f.name for f in doctype.fields if f.name != "id")
-
-
-def _option(fld: Field) -> str:
-    """How a command line gives the field (--integrates-with, --link), as errors name it."""
-    return fld.flag
 
 
 def taxonomy_change(kb: KnowledgeBase, added: list[str]) -> Change:

@@ -106,6 +106,9 @@ class Catalog(Tree):
         self._all_ids: set[str] | None = None
 
     def doctype(self, name: str) -> DocType:
+        """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
+        if name == PAGE.name and name not in self.registry:
+            return PAGE
         try:
             return self.registry[name]
         except KeyError:

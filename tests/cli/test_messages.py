@@ -1,0 +1,120 @@
+"""What people read when something is off: one message per kind of bad value, naming the flag or
+field as the command line gave it, with an example; never Python's own words. And two commands
+that used to say more than they should: doctor on a new KB, a process reviewed twice in a day."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner, commit_count, git
+
+PYTHON_WORDS = re.compile(r"invalid literal|could not convert|Traceback|ValueError|TypeError|None\b")
+
+
+def _guide_kb(kb: Path) -> None:
+    """A KB type without tags: a guide with an owner."""
+    config = kb / "pmops.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "types:\n",
+            "types:\n  guide:\n    folder: guides\n    prefix: gde\n    fields:\n      owner: {required: true}\n",
+            1,
+        )
+    )
+    git(kb, "commit", "-qam", "a guide type")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("tool", "add", "Figma", "--category", "design", "--cost", "abc"), "--cost must be a number, e.g. --cost 24000"),
+        (("tool", "add", "Figma", "--category", "design", "--cost", "nan"), "--cost must be a number, e.g. --cost 24000"),
+        (("tool", "add", "Figma", "--category", "design", "--seats", "a few"),
+         "--seats must be a whole number, e.g. --seats 25"),
+        (("new", "tool", "Figma", "category=design", "cost=abc"), "cost must be a number, e.g. cost=24000"),
+        (("metric", "add", "M", "--definition", "d", "--owner", "o", "--unit", "u", "--target", "lots"),
+         "--target must be a number, e.g. --target 5000"),
+        (("tool", "add", "Figma", "--category", "design", "--status", "maybe"),
+         "--status must be evaluating, adopted, retired or archived, e.g. --status evaluating"),
+        (("decision", "add", "--title", "T", "--status", "superseded"),
+         "--status: a new decision is proposed or accepted, e.g. --status proposed"),
+        (("new", "decision", "T", "status=superseded"),
+         "status: a new decision is proposed or accepted, e.g. status=proposed"),
+        (("decision", "add", "--title", "T", "--evidence", "ins-000000-none"),
+         "--evidence ins-000000-none: no document with that id"),
+        (("new", "decision", "T", "evidence=ins-000000-none"), "evidence=ins-000000-none: no document with that id"),
+        (("insight", "add", "--title", "T", "--source", "survey", "--date", "31/31/2026"), "--date: '31/31/2026'"),
+        (("new", "insight", "T", "source=survey", "date=31/31/2026"), "date: '31/31/2026'"),
+    ],
+)  # fmt: skip
+def test_a_bad_value_names_the_flag_or_field_with_an_example(kb: Path, pmops: Runner, args, message) -> None:
+    before = commit_count(kb)
+    result = pmops(*args, code=None)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.splitlines()[0] == f"error: {message}" or result.stderr.startswith(f"error: {message}")
+    assert not PYTHON_WORDS.search(result.stderr), result.stderr
+    assert commit_count(kb) == before
+
+
+def test_set_says_the_field_as_set_takes_it(kb: Path, pmops: Runner) -> None:
+    process = json.loads(pmops("process", "new", "Triage", "--kind", "custom", "--owner", "Sam", "--json").stdout)
+    tool = json.loads(pmops("tool", "add", "Figma", "--category", "design", "--json").stdout)
+    before = commit_count(kb)
+    wrong = pmops("set", process["id"], "review_every_days=soon", code=2)
+    assert wrong.stderr == "error: review_every_days must be a whole number, e.g. review_every_days=90\n"
+    assert pmops("set", tool["id"], "cost=abc", code=2).stderr == "error: cost must be a number, e.g. cost=24000\n"
+    assert pmops("set", tool["id"], "status=gone", code=2).stderr.startswith("error: status must be evaluating")
+    assert commit_count(kb) == before
+
+
+def test_new_names_the_real_way_to_give_a_field(kb: Path, pmops: Runner) -> None:
+    _guide_kb(kb)
+    before = commit_count(kb)
+    missing = pmops("new", "guide", "Discovery", code=2)
+    assert missing.stderr == (
+        "error: missing required field 'owner' for guide\nhint: pass owner=VALUE (or run on a terminal to be asked)\n"
+    )
+    flag = pmops("tool", "add", "Figma", code=2)
+    assert "hint: pass --category VALUE (or run on a terminal to be asked)" in flag.stderr
+    no_tags = pmops("new", "guide", "Discovery", "owner=Maya", "--tag", "onboarding", code=2)
+    assert no_tags.stderr.startswith(
+        "error: guides have no tags: --tag is for types that do\nhint: fields: title, owner"
+    )
+    page = pmops("new", "page", "Team handbook", code=2)
+    assert page.stderr.startswith("error: pmops does not create pages: a page is any markdown file no type claims\n")
+    assert "write it with your editor and commit it with git" in page.stderr
+    assert commit_count(kb) == before
+    (kb / "handbook.md").write_text("# Team handbook\n")
+    git(kb, "add", "handbook.md")
+    git(kb, "commit", "-qm", "handbook")
+    assert "handbook.md,Team handbook" in pmops("list", "page", "--format", "csv").stdout  # pages are listed
+
+
+def test_doctor_on_a_brand_new_kb_is_exit_0_and_says_one_thing(kb: Path, pmops: Runner) -> None:
+    done = pmops("doctor")  # exit 0
+    lines = done.stdout.splitlines()
+    assert all(line.startswith("✓") for line in lines), done.stdout
+    assert "index: not built yet: the first search (or pmops index) builds it" in done.stdout
+    # A search of a small KB never starts the server: doctor does not promise that it will.
+    assert "search server: not used below" in done.stdout and "starts it" not in done.stdout
+    pmops("search", "anything", code=None)
+    again = pmops("doctor").stdout
+    assert "index freshness: 1 document" in again and "not built yet" not in again
+    checks = json.loads(pmops("doctor", "--json").stdout)
+    assert all(c["ok"] for c in checks)
+
+
+def test_a_process_reviewed_today_says_so(kb: Path, pmops: Runner) -> None:
+    process = json.loads(pmops("process", "new", "Triage", "--kind", "custom", "--owner", "Sam", "--json").stdout)
+    before = commit_count(kb)
+    again = pmops("process", "review", process["id"])  # made today: reviewed today
+    assert again.stdout.startswith(f"{process['id']} was already reviewed today, so nothing changed; next review ")
+    assert again.stderr == "" and commit_count(kb) == before
+    later = pmops("process", "review", process["id"], "--today", "2099-01-01")
+    assert later.stdout.startswith(f"Reviewed {process['id']}: next review 2099-") and commit_count(kb) == before + 1
+    same = pmops("process", "review", process["id"], "--today", "2099-01-01")
+    assert "was already reviewed on 2099-01-01, so nothing changed" in same.stdout
