@@ -98,9 +98,9 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
     try:
         number = float(value)
     except ValueError:
-        raise InvalidInput(f"'{value}' is not a number") from None
+        number = math.nan  # said below, as nan is
     if not math.isfinite(number):
-        raise InvalidInput(f"'{value}' is not a finite number")
+        raise InvalidInput(f'VALUE must be a number, e.g. pmops metric record "{name}" 4210')
     today = today or dt.date.today()
     try:
         when = dates.parse(day) if day else today

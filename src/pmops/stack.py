@@ -79,9 +79,9 @@ def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None
         try:
             number = float(value)
         except ValueError:
-            raise InvalidInput(f"'{pair}': the score must be a number from 0 to {MAX_SCORE:g}") from None
-        if not 0 <= number <= MAX_SCORE:
-            raise InvalidInput(f"'{pair}': the score must be from 0 to {MAX_SCORE:g}")
+            number = -1.0  # said below, as a score out of range is
+        if not 0 <= number <= MAX_SCORE:  # nan too
+            raise InvalidInput(f"{criterion} must be a number from 0 to {MAX_SCORE:g}, e.g. {criterion}=4")
         scores[criterion] = int(number) if number.is_integer() else number
     kb.update(record, {"scores": scores}, f'pmops: score tool {record.id} "{record.title}"', commit=commit)
     return find_tool(kb, record.id)
