@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
     monkeypatch.setenv("COLUMNS", "80")
     table = pmops(*args).stdout
     lines = table.splitlines()
-    assert max(len(line) for line in lines) <= 80, table
+    counted = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ [a-z ]+", line))  # "3 tools"
+    assert max(len(line) for line in lines[:counted]) <= 80, table  # notes after it wrap as the terminal does
     first = lines[0] + "\n" + lines[1]  # a header may take two lines (a criterion and its weight)
     for name in header:
         assert name in first, f"no column {name!r} in:\n{table}"

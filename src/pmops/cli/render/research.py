@@ -89,9 +89,9 @@ def tag_listing(report: TagReport) -> Listing:
         out = console()
         for tag, paths in sorted(report.unknown.items()):
             shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
-            out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(shown)})")
+            out.print(f"[red]not in the taxonomy:[/red] {safe(tag)} ({len(paths)}: {safe(shown)})", soft_wrap=True)
         if report.unused:
-            out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}")
+            out.print(f"[yellow]never used:[/yellow] {safe(', '.join(report.unused))}", soft_wrap=True)
 
     columns = (Column("tag", "id"), Column("facet"), Column("documents", "number"))
     return Listing(columns, ("tag", "facet", "documents"), rows, report.to_json(), noun="tag",

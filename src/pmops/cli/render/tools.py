@@ -53,7 +53,7 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
                *(Column(f"{c} (must pass)", "id", f"{c}\nmust pass") for c in must),
                Column("weighted", "number"))  # fmt: skip
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
-    return Listing(columns, tuple(c.name for c in columns), rows, data, noun="", footer=footer)
+    return Listing(columns, tuple(c.name for c in columns), rows, data, noun="tool", footer=footer)
 
 
 def tool_scored(rating: Rating) -> None:
