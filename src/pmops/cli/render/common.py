@@ -56,10 +56,10 @@ class Listing:
     rows: list[Mapping[str, Any]]
     data: Any
     noun: str = "document"  # the count under a table: "1 document", "3 documents"
+    many: str | None = None  # the noun's plural when not the usual one (a KB's own type says it)
     empty: str = "no documents match"
     human: Callable[[], None] | None = None  # the command's own view for people, when not a plain table
     footer: Callable[[], None] | None = None  # what a table is followed by (notes on its rows)
-    title: str | None = None
 
     def column(self, name: str) -> Column:
         found = next((c for c in self.columns if c.name == name), None)
@@ -106,7 +106,7 @@ def _table(listing: Listing, columns: list[Column]) -> None:
         return
     cells = [[plain(value_text(row.get(c.name))) for c in columns] for row in listing.rows]
     # Two spaces between columns, a rule under the headers: room for every column at 80 characters.
-    grid = Table(title=listing.title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+    grid = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                  padding=(0, 1, 0, 0))  # fmt: skip
     overhead = 2 * (len(columns) - 1)
     widths = fit(columns, cells, out.width - overhead)
@@ -120,15 +120,15 @@ def _table(listing: Listing, columns: list[Column]) -> None:
         grid.add_row(*(safe(cell) for cell in row))
     out.print(grid)
     if listing.noun:
-        out.print(f"[dim]{count(len(listing.rows), listing.noun)}[/dim]")
+        out.print(f"[dim]{safe(count(len(listing.rows), listing.noun, listing.many))}[/dim]")
     if listing.footer is not None:
         listing.footer()
 
 
+_WRAPPED = ("title", "wrap")
 # The narrowest a column may become before anything is shortened further: a title's, another column's.
 # Tried in order until every column fits; values no wider than this are never shortened.
-_WRAPPED = ("title", "wrap")
-_FLOORS = ((16, 10), (14, 10), (12, 10), (12, 8), (10, 7), (8, 6), (6, 4))
+_FLOORS = ((16, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4), (6, 4))
 
 
 def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] | None:
@@ -192,7 +192,7 @@ def record_listing(records: list[Record], doctype: DocType, shown: tuple[str, ..
              "path": r.path} for r in records]  # fmt: skip
     return Listing(columns, ("id", "title", *(shown if shown is not None else doctype.summary)), rows,
                    [r.to_json() for r in records] if data is None else data, noun=doctype.name,
-                   empty=f"no {doctype.plural} match")  # fmt: skip
+                   many=doctype.plural, empty=f"no {doctype.plural} match")  # fmt: skip
 
 
 def _kind(doctype: DocType, name: str) -> str:
