@@ -509,6 +509,7 @@ def import_csv(
                 )
                 continue
             except PmopsError as exc:
+                exc.name_field(None)  # a column mapped to the field: its name, not an option
                 result.failed.append(RowProblem(number, exc.message + (f" ({exc.hint})" if exc.hint else "")))
                 continue
             if keep_pii:

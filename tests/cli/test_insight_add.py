@@ -212,7 +212,7 @@ def test_dates_as_people_write_them_in_date_options(pmops, kb: Path) -> None:
     refused = add(pmops, "--date", "05/11/2026", code=2).stderr
     assert (
         refused.splitlines()[0]
-        == "error: date: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)"
+        == "error: --date: '05/11/2026' is ambiguous: 2026-11-05 (day first) or 2026-05-11 (month first)"
     )
     assert commit_count(kb) == before
     listed = json.loads(pmops("insight", "list", "--since", "6 Nov 2026", "--until", "30/11/2026", "--json").stdout)
@@ -229,7 +229,7 @@ def test_an_insight_dated_after_today_is_refused_by_add_and_by_import(pmops, kb:
     result = pmops(
         "insight", "add", "--title", "Heard tomorrow", "--source", "interview", "--date", "2999-01-05", code=2
     )
-    assert result.stderr.splitlines()[0] == f"error: date: 2999-01-05 is after today ({today})"
+    assert result.stderr.splitlines()[0] == f"error: --date: 2999-01-05 is after today ({today})"
     assert commit_count(kb) == before and not list((kb / "insights").glob("*.md"))
     csv = tmp_path / "rows.csv"
     csv.write_text("title,date\nHeard in 2999,2999-03-01\nHeard in March,2026-03-01\n")

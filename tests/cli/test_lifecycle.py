@@ -307,7 +307,7 @@ def test_set_resolves_references_as_create_does(pmops, kb: Path) -> None:
     assert json.loads(pmops("show", dec["id"], "--json").stdout)["evidence"] == [ins["id"]]
     commits = commit_count(kb)
     assert (
-        "--evidence: no insight with the id or title"
+        "error: evidence: no insight with the id or title"
         in pmops("set", dec["id"], "evidence=ins-000000-none", code=1).stderr
     )
     assert "not an insight" in pmops("set", dec["id"], f"evidence={dec['id']}", code=2).stderr

@@ -11,7 +11,6 @@ from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import DECISION
-from pmops.errors import not_a_choice
 
 app = typer.Typer(
     help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True
@@ -124,8 +123,6 @@ def list_(
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("decision")
-    if status is not None and status not in doctype.field("status").choices:
-        raise not_a_choice("--status", doctype.field("status").choices)
     records = kb.select(doctype, {"status": status, "area": area}, archived=_shared.archived_option(all_, archived))
     common.listing(records, doctype, output)
 

@@ -14,9 +14,9 @@ from typing import Any
 from pmops import bodies, customers, taxonomy, yamlsafe
 from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
-from pmops.errors import Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
+from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
-from pmops.text import a, did_you_mean
+from pmops.text import a, did_you_mean, either
 
 
 @dataclass
@@ -265,14 +265,15 @@ class Catalog(Tree):
             tag = canonical(value)
             if tag not in used and tag not in vocabulary.tags:
                 close = difflib.get_close_matches(tag, sorted(used | set(vocabulary.tags) | set(vocabulary.synonyms)))
-                raise InvalidInput(f"{flag}: no tag '{value}' in the taxonomy or on any {doctype.name}",
-                                   hint=did_you_mean(value, [vocabulary.canonical(c) for c in close]) or "'pmops tags' lists them")  # fmt: skip
+                raise InvalidInput(f"{FIELD}: no tag '{value}' in the taxonomy or on any {doctype.name}",
+                                   hint=did_you_mean(value, [vocabulary.canonical(c) for c in close]) or "'pmops tags' lists them",
+                                   field=name, flag=flag)  # fmt: skip
             return lambda actual: _matches(actual, tag, canonical)
         if fld is not None and fld.kind == "choice" and fld.choices:
             choices = {c.casefold(): c for c in fld.choices}
             if value.casefold() not in choices:
-                raise InvalidInput(f"{flag}: '{value}' is not one of: {', '.join(fld.choices)}",
-                                   hint=did_you_mean(value, fld.choices))  # fmt: skip
+                raise InvalidInput(f"{FIELD} must be {either(fld.choices)}, e.g. {FIELD_IS}{fld.choices[0]}",
+                                   hint=did_you_mean(value, fld.choices), field=name, flag=flag)  # fmt: skip
         if name == "customer":  # "Acme", "ACME Inc." and " acme " are one customer
             wanted = customers.key(value)
             if wanted is None:
