@@ -128,21 +128,22 @@ def _table(listing: Listing, columns: list[Column]) -> None:
 _WRAPPED = ("title", "wrap")
 # The narrowest a column may become before anything is shortened further: a title's, another column's.
 # Tried in order until every column fits; values no wider than this are never shortened.
-_FLOORS = ((16, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4), (6, 4))
+# The last, (0, 0): headers only, for a terminal too narrow for anything else.
+_FLOORS = ((16, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4), (6, 4), (0, 0))
 
 
 def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] | None:
     """Each column's width when the natural ones do not fit in `room` (None when they do): ids and dates
     whole, every column at least as wide as its header (and a wrapped one as its longest word, up to 16),
-    then what is left shared out: first to columns that would be shortened (up to 20), then to those that
-    wrap, then to the rest."""
+    then what is left shared out: first to columns that would be shortened (up to 8 characters, or the
+    floor they got), then to those that wrap, then to the rest."""
     from rich.cells import cell_len
 
     natural = [max([_header_len(c), *(cell_len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     if sum(natural) <= room:
         return None
     words = [max([0, *(cell_len(w) for row in cells for w in row[i].split())]) for i in range(len(columns))]
-    floors = natural
+    floors, text_floor = natural, 0
     for title_floor, text_floor in _FLOORS:
         floors = [
             _floor(c, n, word, title_floor, text_floor) for c, n, word in zip(columns, natural, words, strict=True)
@@ -151,7 +152,7 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
             break
     widths = list(floors)
     spare = room - sum(widths)
-    for kinds, cap in ((("text",), 20), (_WRAPPED, None), (("text",), None)):
+    for kinds, cap in ((("text",), max(text_floor, 8)), (_WRAPPED, None), (("text",), None)):
         targets = [min(n, cap) if cap and c.kind in kinds else n if c.kind in kinds else 0
                    for c, n in zip(columns, natural, strict=True)]  # fmt: skip
         while spare > 0:  # one character at a time to each column short of its target, so all grow alike
@@ -168,7 +169,8 @@ def _floor(column: Column, natural: int, word: int, title_floor: int, text_floor
     if column.kind in ("id", "date", "number"):
         return natural
     if column.kind in _WRAPPED:
-        return max(_header_len(column), min(natural, max(title_floor, min(word, 16))))
+        longest = min(word, 16) if title_floor else 0  # a word split in two, only when nothing else fits
+        return max(_header_len(column), min(natural, max(title_floor, longest)))
     return max(_header_len(column), min(natural, text_floor))
 
 
