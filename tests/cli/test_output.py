@@ -20,6 +20,7 @@ TODAY = "2026-12-02"
 TABLES = [
     ("insight", "list"), ("decision", "list"), ("process", "list", "--today", TODAY), ("tool", "list"),
     ("metric", "list", "--today", TODAY), ("tags",), ("tool", "compare", "Dovetail", "Condens", "Amplitude"),
+    ("customer", "list"),
     *(("list", name) for name in ("insight", "process", "checklist", "decision", "person", "onboarding", "tool",
                                   "metric")),
 ]  # fmt: skip

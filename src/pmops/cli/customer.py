@@ -68,6 +68,8 @@ def list_(
     ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(common.record_columns(CUSTOMER)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List the register, largest ARR first, with segment, plan, ARR, renewal and owner.
@@ -76,11 +78,12 @@ def list_(
 
         pmops customer list --segment enterprise
     """
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("customer")
     chosen = kb.select(doctype, {"segment": segment}, archived=_shared.archived_option(all_, archived))
     records = sorted(chosen, key=lambda r: (-(_arr(r.values.get("arr"))), r.title.casefold()))
-    common.listing(records, doctype.summary, json_out)
+    common.listing(records, doctype, output)
 
 
 def _arr(value: object) -> float:

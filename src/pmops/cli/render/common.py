@@ -201,7 +201,7 @@ def _kind(doctype: DocType, name: str) -> str:
     """How a column of a type's field fits, by the field's kind."""
     fld = doctype.field(name)
     kind = fld.kind if fld is not None else "text"
-    return "number" if kind in ("int", "number") else "date" if kind == "date" else "text"
+    return "number" if kind in ("int", "number", "money") else "date" if kind == "date" else "text"
 
 
 def listing(records: list, doctype: DocType, output: Output) -> None:
