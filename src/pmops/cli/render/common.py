@@ -126,6 +126,7 @@ def _table(listing: Listing, columns: list[Column]) -> None:
 
 
 _WRAPPED = ("title", "wrap")
+_WHOLE = ("id", "date", "number")  # never shortened
 # The narrowest a column may become before anything is shortened further: a title's, another column's.
 # Tried in order until every column fits; values no wider than this are never shortened.
 # The last, (0, 0): headers only, for a terminal too narrow for anything else.
@@ -134,25 +135,28 @@ _FLOORS = ((16, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4
 
 def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] | None:
     """Each column's width when the natural ones do not fit in `room` (None when they do): ids and dates
-    whole, every column at least as wide as its header (and a wrapped one as its longest word, up to 16),
-    then what is left shared out: first to columns that would be shortened (up to 8 characters, or the
-    floor they got), then to those that wrap, then to the rest."""
+    whole, every column at least as wide as its header (and a wrapped one as its longest word, up to 16;
+    on a terminal too narrow for that, headers of whole values are shortened, never the values), then
+    what is left shared out: first to columns that would be shortened (up to 8 characters, or the floor
+    they got), then to those that wrap, then to the rest, then to shortened headers."""
     from rich.cells import cell_len
 
     natural = [max([_header_len(c), *(cell_len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     if sum(natural) <= room:
         return None
     words = [max([0, *(cell_len(w) for row in cells for w in row[i].split())]) for i in range(len(columns))]
+    values = [max([1, *(cell_len(row[i]) for row in cells)]) for i in range(len(columns))]
     floors, text_floor = natural, 0
     for title_floor, text_floor in _FLOORS:
         floors = [
-            _floor(c, n, word, title_floor, text_floor) for c, n, word in zip(columns, natural, words, strict=True)
+            _floor(c, n, word, v, title_floor, text_floor)
+            for c, n, word, v in zip(columns, natural, words, values, strict=True)
         ]
         if sum(floors) <= room:
             break
     widths = list(floors)
     spare = room - sum(widths)
-    for kinds, cap in ((("text",), max(text_floor, 8)), (_WRAPPED, None), (("text",), None)):
+    for kinds, cap in ((("text",), max(text_floor, 8)), (_WRAPPED, None), (("text",), None), (_WHOLE, None)):
         targets = [min(n, cap) if cap and c.kind in kinds else n if c.kind in kinds else 0
                    for c, n in zip(columns, natural, strict=True)]  # fmt: skip
         while spare > 0:  # one character at a time to each column short of its target, so all grow alike
@@ -165,9 +169,9 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
     return widths
 
 
-def _floor(column: Column, natural: int, word: int, title_floor: int, text_floor: int) -> int:
-    if column.kind in ("id", "date", "number"):
-        return natural
+def _floor(column: Column, natural: int, word: int, value: int, title_floor: int, text_floor: int) -> int:
+    if column.kind in _WHOLE:  # its values whole; its header shortened only when nothing else fits
+        return natural if title_floor else value
     if column.kind in _WRAPPED:
         longest = min(word, 16) if title_floor else 0  # a word split in two, only when nothing else fits
         return max(_header_len(column), min(natural, max(title_floor, longest)))

@@ -51,7 +51,7 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
     columns = (Column("rank", "number"), Column("tool", "id"),
                *(Column(c, "number", f"{c}\n×{w:g}") for c, w in weights.items()),
                *(Column(f"{c} (must pass)", "id", f"{c}\nmust pass") for c in must),
-               Column("weighted", "number"))  # fmt: skip
+               Column("weighted", "id"))  # fmt: skip
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
     return Listing(columns, tuple(c.name for c in columns), rows, data, noun="tool", footer=footer)
 
