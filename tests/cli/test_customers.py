@@ -52,10 +52,10 @@ def test_bad_customers_are_refused_with_one_line_and_nothing_written(pmops, crm_
     pmops("customer", "add", "Atlas Freight", "--arr", "240k")
     before = commit_count(crm_kb)
     for args, code, message in [
-        (("--arr", "12x"), 2, "error: arr: '12x' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
+        (("--arr", "12x"), 2, "error: --arr: '12x' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
         (("--arr", "-5000"), 2, "is negative"),
         (("--arr", "1,5"), 2, "'1,5' is not an amount"),
-        (("--segment", "galactic"), 2, "segment: 'galactic' is not one of: smb, mid-market, enterprise"),
+        (("--segment", "galactic"), 2, "error: --segment must be smb, mid-market or enterprise, e.g. --segment smb"),
         (("--renewal", "05/11/2027"), 2, "ambiguous"),
     ]:
         result = pmops("customer", "add", "Nova", *args, code=code)
@@ -250,7 +250,7 @@ def test_themes_weighted_by_the_revenue_behind_them(pmops, crm_kb: Path) -> None
     assert "ARR 113,000 from 2 customers in the register (1 not in it)" in out
     assert "ARR" not in pmops("insight", "themes", "--today", "2026-11-26").stdout
     bad = pmops("insight", "themes", "--weight", "revenue", code=2).stderr
-    assert "--weight: 'revenue' is not one of: arr, customers, insights" in bad
+    assert "--weight must be arr, customers or insights, e.g. --weight arr" in bad
 
 
 def test_insight_list_by_customer_finds_every_name_of_the_register(pmops, crm_kb: Path) -> None:

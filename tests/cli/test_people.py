@@ -36,9 +36,13 @@ def test_add_writes_one_person_through_the_create_path_in_one_commit(pmops, exam
 def test_bad_input_is_one_line_and_writes_nothing(pmops, example_kb: Path) -> None:
     before = commit_count(example_kb)
     for args, code, message in [
-        (("--role", "pmm"), 2, "error: role: 'pmm' is not one of: pm, product-ops, design, eng, leadership, other"),
+        (
+            ("--role", "pmm"),
+            2,
+            "error: --role must be pm, product-ops, design, eng, leadership or other, e.g. --role pm",
+        ),
         ((), 2, "error: --role is required (what they do: pm, product-ops, design, eng, leadership, other)"),
-        (("--role", "pm", "--start", "someday"), 2, "error: start:"),
+        (("--role", "pm", "--start", "someday"), 2, "error: --start: 'someday' is not a date"),
         (
             ("--role", "pm", "--manager", "Ada Broks"),
             1,

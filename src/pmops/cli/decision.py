@@ -11,6 +11,7 @@ from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
 from pmops.cli.render import common
 from pmops.doctypes import DECISION
+from pmops.errors import InvalidInput
 
 app = typer.Typer(
     help="The decision log: decisions with their evidence, proposed → accepted → superseded.", no_args_is_help=True

@@ -82,6 +82,8 @@ def list_(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="People who left, and archived records, too.")] = False,
     today: _shared.TodayOpt = None,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(common.record_columns(PERSON)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List the people in the team by name (those who left: with --all).
@@ -92,10 +94,11 @@ def list_(
     """
     from pmops import people
 
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     found = people.listing(kb, role=role, area=area, everyone=all_, today=day)
-    common.listing(found, kb.doctype("person").summary, json_out)
+    common.listing(found, kb.doctype("person"), output)
 
 
 @app.command()

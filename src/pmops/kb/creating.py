@@ -298,7 +298,7 @@ def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:
     try:
         return fld.resolved(given, lambda ref: _referenced(kb, fld, ref))
     except ValueError as exc:
-        raise InvalidInput(f"{_option(fld)}: {exc}") from None
+        raise InvalidInput(f"{FIELD}: {exc}", field=fld.name, flag=fld.flag) from None
 
 
 def _referenced(kb: KnowledgeBase, fld: Field, ref: str) -> str:

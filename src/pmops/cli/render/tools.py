@@ -51,9 +51,11 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
     columns = (Column("rank", "number"), Column("tool", "id"),
                *(Column(c, "number", f"{c}\n×{w:g}") for c, w in weights.items()),
                *(Column(f"{c} (must pass)", "id", f"{c}\nmust pass") for c in must),
-               Column("weighted", "id"))  # fmt: skip
+               Column("weighted", "number"))  # fmt: skip
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
-    return Listing(columns, tuple(c.name for c in columns), rows, data, noun="tool", footer=footer)
+    # A must-pass criterion's column only with --columns: "fails (…)" and the note below say it at 80 columns.
+    shown = tuple(c.name for c in columns if not c.name.endswith(" (must pass)"))
+    return Listing(columns, shown, rows, data, noun="tool", footer=footer)
 
 
 def tool_scored(rating: Rating) -> None:
