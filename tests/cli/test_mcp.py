@@ -97,7 +97,7 @@ def test_an_assistant_searches_shows_and_reads_the_example_kb(example_kb: Path, 
         assert len(listed["documents"]) == 3 and listed["total"] > 3
         assert all(d["segment"] == "enterprise" for d in listed["documents"])
         assert (await refused(client, "list", type="insight", filters={"source": "pigeon"})).startswith(
-            "error: --source: 'pigeon' is not one of:"
+            "error: --source must be interview, survey,"
         )
         themes = await call(client, "themes")
         assert any(t["theme"] == "approvals" for t in themes["themes"])
