@@ -36,6 +36,9 @@ PY = sys.executable
 ENV = {**os.environ, "NO_COLOR": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}  # fmt: skip
 ENV.pop("PMOPS_KB", None)
+# Bytecode is cached as on any install (pip compiles it): a machine that sets this would compile
+# every module of pmops at every start, 0.1-0.3 s of each whole-process figure.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 IMPORT_ROWS = 5_000
 CRM_ROWS = 2_000
