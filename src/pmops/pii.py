@@ -155,12 +155,20 @@ def describe(found: Found, *, kept: bool) -> str:
 
 
 def redact_document(
-    values: dict[str, Any], body: str | None, *, keep: bool = False, refuse_cards: bool = False
+    values: dict[str, Any],
+    body: str | None,
+    *,
+    keep: bool = False,
+    refuse_cards: bool = False,
+    sections: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], str | None, list[Found]]:
     """A new document's fields and body with personal data redacted (the body is the field "body"
-    in what is found). With `keep`, emails and phone numbers stay; a card number is refused, as it
-    is with `refuse_cards` (what an assistant writes: nobody sees a redaction happen there)."""
-    fields, found = redact_fields({**values, "body": body}, keep=keep)
+    in what is found), and the `sections` its template fills in (a decision's context, options,
+    consequences), redacted in place. With `keep`, emails and phone numbers stay; a card number is
+    refused, as it is with `refuse_cards` (what an assistant writes: nobody sees a redaction there)."""
+    fields, found = redact_fields({**values, "body": body, **(sections or {})}, keep=keep)
+    for name in sections or {}:
+        sections[name] = fields.pop(name)  # type: ignore[index]
     cards = [f for f in found if f.kind == "card"]
     if (keep or refuse_cards) and cards:
         tail = ", even with --keep-pii" if keep else ""

@@ -176,6 +176,8 @@ def test_with_allow_writes_an_insight_is_added_committed_and_found(example_kb: P
         )
         answers["card"] = await refused(client, "add_insight", title="Card on file", source="support-ticket",
                                         quote="my card is 4111 1111 1111 1111, charge it")  # fmt: skip
+        answers["decision_card"] = await refused(client, "add_decision", title="Refunds by card",
+                                                 consequences="Refund 4111 1111 1111 1111 at once")  # fmt: skip
         answers["commits_after_refusals"] = commit_count(example_kb)
 
         added = await call(client, "add_insight", title="Approvers want to approve in bulk", source="interview",
@@ -186,7 +188,9 @@ def test_with_allow_writes_an_insight_is_added_committed_and_found(example_kb: P
         assert [r["id"] for r in found["results"]] == [added["id"]]
 
         decided = await call(client, "add_decision", title="Bulk approval on the web", evidence=[added["id"]],
-                             area="approvals", context="Approvers clear queues weekly", options=["Bulk", "Digest"])  # fmt: skip
+                             area="approvals", context="Approvers clear queues weekly; ask ana@example.com",
+                             options=["Bulk", "Digest"])  # fmt: skip
+        assert any("email address redacted" in n for n in decided["notes"]), decided
         evidence = await call(client, "evidence", ref=decided["id"])
         assert [i["id"] for i in evidence["insights"]] == [added["id"]]
         answers["decided"] = decided
@@ -194,6 +198,9 @@ def test_with_allow_writes_an_insight_is_added_committed_and_found(example_kb: P
     session(example_kb, "--allow-writes", then=then)
     assert answers["tag"] == unknown_tag
     assert answers["card"].startswith("error: quote: contains a payment card number (**** **** **** 1111)")
+    assert answers["decision_card"].startswith("error: consequences: contains a payment card number")
+    written = (example_kb / answers["decided"]["path"]).read_text()
+    assert "ana@example.com" not in written and "Approvers clear queues weekly" in written
     assert answers["commits_after_refusals"] == commits
     added, decided = answers["added"], answers["decided"]
     assert added["commit"] == git(example_kb, "rev-parse", "HEAD~1").strip()

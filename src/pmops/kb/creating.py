@@ -224,16 +224,20 @@ def create(
 ) -> Created:
     """Validate, write, and commit one new document of a registered type.
 
-    Where the type holds customers' words (`DocType.pii`), emails, phone numbers and card
-    numbers are redacted first (`keep_pii` keeps the first two); the notes say where. A card
-    number is refused instead with `keep_pii` or `refuse_cards`.
+    Where the type holds customers' words (`DocType.pii`), or with `refuse_cards` (an assistant's
+    write, of any type), emails, phone numbers and card numbers are redacted first, in the fields,
+    the body and the template's sections (`keep_pii` keeps the first two); the notes say where. A
+    card number is refused instead with `keep_pii` or `refuse_cards`.
     """
     doctype = kb.doctype(type_name)
     notes: list[str] = []
-    if doctype.pii:
+    if doctype.pii or refuse_cards:  # customers' words; or an assistant's write, of any type
         from pmops import pii
 
-        values, body, found = pii.redact_document(values, body, keep=keep_pii, refuse_cards=refuse_cards)
+        extra_context = dict(extra_context) if extra_context else None
+        values, body, found = pii.redact_document(
+            values, body, keep=keep_pii, refuse_cards=refuse_cards, sections=extra_context
+        )
         notes = [pii.describe(f, kept=keep_pii) for f in found]
     values = check_new(kb, doctype, values)
     draft = build(kb, doctype, values, body, new_tags=new_tags, today=today, extra_context=extra_context)
