@@ -99,6 +99,9 @@ def test_an_assistant_searches_shows_and_reads_the_example_kb(example_kb: Path, 
         assert (await refused(client, "list", type="insight", filters={"source": "pigeon"})).startswith(
             "error: --source must be interview, survey,"
         )
+        assert (await refused(client, "search", query="approvals", limit=0)).startswith(
+            "error: limit: input should be greater than or equal to 1"
+        )
         themes = await call(client, "themes")
         assert any(t["theme"] == "approvals" for t in themes["themes"])
         assert (await call(client, "report_summary"))["sections"]["Research"]

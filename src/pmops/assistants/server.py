@@ -62,6 +62,22 @@ def _os_error(exc: OSError) -> PmopsError:
     return PmopsError(f"{where}{exc.strerror or exc}", hint="nothing more was written; run with --debug for details")
 
 
+def _wrong_arguments(exc: BaseException) -> PmopsError | None:
+    """Arguments the SDK refused before pmops saw them (pydantic's validation), said in one line as
+    the CLI says a bad value: the argument, then what is wrong with it."""
+    cause: BaseException | None = exc
+    while cause is not None and type(cause).__name__ != "ValidationError":
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return None
+    errors = cause.errors()  # type: ignore[attr-defined]
+    first = errors[0] if errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "arguments") or "arguments"
+    message = str(first.get("msg") or "is not valid")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InvalidInput(f"{where}: {message[:1].lower()}{message[1:]}{more}", hint="see the tool's input schema")
+
+
 class KBServer(MCPServer[Any]):
     """An MCPServer whose tools answer library errors as the CLI does, and refuse the write tools
     when the server is read-only (they are not listed then; a client calling one is told why)."""
@@ -98,6 +114,9 @@ class KBServer(MCPServer[Any]):
         except ToolError as exc:
             if isinstance(exc.__cause__, PmopsError):
                 return _tool_error(exc.__cause__)
+            wrong = _wrong_arguments(exc)
+            if wrong is not None:
+                return _tool_error(wrong)
             raise
 
     async def list_resources(self) -> list[MCPResource]:
