@@ -242,7 +242,9 @@ def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | N
             hint="remove those links first, or pass --force (they then break: pmops lint lists them)",
         )
     if linking:
-        notes.append(f"{count(len(linking), 'document')} still link to it: {listed(linking)}")
+        notes.append(
+            f"{count(len(linking), 'document')} still {'links' if len(linking) == 1 else 'link'} to it: {listed(linking)}"
+        )
     sha = kb.write([Change.removal(kb.root / record.path, record.doc)], _message("remove", record), commit=commit)
     return Outcome("rm", record, sha, [], notes=notes + (kb.repo.warnings if kb.repo else []))
 
