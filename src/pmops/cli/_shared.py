@@ -229,6 +229,23 @@ DocRef = Annotated[
     ),
 ]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
+# The options of every CSV import (insight import, customer import).
+DateFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date-format",
+        metavar="DMY|MDY|YMD|PATTERN",
+        help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.",
+    ),
+]
+AllowRaggedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-ragged",
+        help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).",
+    ),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")]
 TagOpt = Annotated[
     list[str] | None,
     typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).", autocompletion=_complete.tags),

@@ -140,22 +140,9 @@ def import_(
             help="Map a column to a field (repeatable); common CRM headers (Account Name, ARR, Renewal Date …) map themselves.",
         ),
     ] = None,
-    date_format: Annotated[
-        str | None,
-        typer.Option(
-            "--date-format",
-            metavar="DMY|MDY|YMD|PATTERN",
-            help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.",
-        ),
-    ] = None,
-    allow_ragged: Annotated[
-        bool,
-        typer.Option(
-            "--allow-ragged",
-            help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).",
-        ),
-    ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    date_format: _shared.DateFormatOpt = None,
+    allow_ragged: _shared.AllowRaggedOpt = False,
+    dry_run: _shared.DryRunOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

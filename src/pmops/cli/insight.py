@@ -249,23 +249,10 @@ def import_(
     new_tag: Annotated[
         bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")
     ] = False,
-    date_format: Annotated[
-        str | None,
-        typer.Option(
-            "--date-format",
-            metavar="DMY|MDY|YMD|PATTERN",
-            help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.",
-        ),
-    ] = None,
-    allow_ragged: Annotated[
-        bool,
-        typer.Option(
-            "--allow-ragged",
-            help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).",
-        ),
-    ] = False,
+    date_format: _shared.DateFormatOpt = None,
+    allow_ragged: _shared.AllowRaggedOpt = False,
     keep_pii: KeepPiiOpt = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    dry_run: _shared.DryRunOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
