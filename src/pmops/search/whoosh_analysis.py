@@ -28,6 +28,7 @@ from whoosh.lang.porter import stem as porter
 # RegexTokenizer's default expression, its group made non-capturing for re.findall.
 WORD = re.compile(r"\w+(?:\.?\w+)*")
 _STEMS: dict[str, str] = {}  # word -> stem, for every word seen (a KB has tens of thousands)
+_SINGLE: dict[int, bytes] = {}  # position -> Positions.encode([position])
 
 
 def analysed(text: str) -> tuple[int, list[str], list[str]]:
@@ -81,6 +82,32 @@ class FastPositions(formats.Positions):
         for term, at in positions.items():
             yield term, len(at), len(at) * boost, encode(at)
 
+    def postings(self, value: Any, analyzer: Any) -> list[tuple[bytes, int, float, bytes]] | None:
+        """What TEXT.index yields for `value` (each term in UTF-8, its frequency, weight and
+        positions as Positions.encode writes them), as one list; None off the fast path."""
+        found = self._fast_terms(value, analyzer, {"mode": "index"})
+        if found is None:
+            return None
+        positions: dict[str, list[int]] = {}
+        for pos, term in found:
+            at = positions.get(term)
+            if at is None:
+                positions[term] = [pos]
+            else:
+                at.append(pos)
+        boost, encode, single = self.field_boost, self.encode, _SINGLE
+        out = []
+        for term, at in positions.items():
+            if len(at) == 1:  # most words of a document: its encoding looked up, not built
+                pos = at[0]
+                vbytes = single.get(pos)
+                if vbytes is None:
+                    vbytes = single[pos] = encode(at)
+                out.append((term.encode(), 1, boost, vbytes))
+            else:
+                out.append((term.encode(), len(at), len(at) * boost, encode(at)))
+        return out
+
     def _fast_terms(self, value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Iterable[tuple[int, str]] | None:
         if not isinstance(value, str) or kwargs.get("mode") != "index" or set(kwargs) - {"mode", "boosts", "positions"}:
             return None
@@ -96,8 +123,21 @@ class FastPositions(formats.Positions):
         return {k: v for k, v in self.__dict__.items() if k != "_checked"}
 
 
+class FastText(fields.TEXT):
+    """A TEXT field whose postings come from FastPositions in one list, not through two
+    generators and an encoding call per word."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
+        fmt = self.format
+        if not kwargs and isinstance(fmt, FastPositions):
+            postings = fmt.postings(value, self.analyzer)
+            if postings is not None:
+                return postings
+        return super().index(value, **kwargs)
+
+
 def text_field(analyzer: Any, **options: Any) -> fields.TEXT:
     """A TEXT field (with positions) whose terms come from the fast path."""
-    field = fields.TEXT(analyzer=analyzer, **options)
+    field = FastText(analyzer=analyzer, **options)
     field.format = FastPositions(field_boost=field.format.field_boost)
     return field
