@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "pmops"
 LAYERS: dict[int, tuple[str, ...]] = {
     0: ("errors", "text", "dates", "amounts", "ids", "customers", "bodies", "similarity", "processes", "detached",
         "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
-        "search.whoosh_codec", "search.whoosh_words",
+        "search.whoosh_codec", "search.whoosh_words", "search.whoosh_writer",
         "reports", "reports.parts"),
     1: ("locate", "documents", "pii", "taxonomy", "doctypes", "search.snippets", "search.spelling"),
     2: ("store", "gitrepo", "templates", "config", "search.fields", "search.freshness", "search.backend",
@@ -116,7 +116,7 @@ def test_the_library_never_imports_the_command_line() -> None:
 
 def test_only_the_search_backend_imports_whoosh() -> None:
     allowed = {"pmops.search.whoosh_backend", "pmops.search.whoosh_query", "pmops.search.whoosh_analysis",
-               "pmops.search.whoosh_codec", "pmops.search.whoosh_words"}  # fmt: skip
+               "pmops.search.whoosh_codec", "pmops.search.whoosh_words", "pmops.search.whoosh_writer"}  # fmt: skip
     users = {name for name, path in MODULES.items() if any(m.split(".")[0] == "whoosh" for m in imports(name, path))}
     assert users <= allowed, f"{sorted(users - allowed)} import Whoosh"
     assert users, "the backend no longer imports Whoosh: update this test"

@@ -170,7 +170,9 @@ class WhooshBackend:
             options: dict[str, Any] = {"timeout": wait, "compound": False, "codec": _codec()}
             if len(updates) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # an import, a pull
                 options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
-            writer = self._index.writer(**options)
+            from pmops.search import whoosh_writer  # (Whoosh is loaded: the index is open)
+
+            writer = whoosh_writer.writer(self._index, **options)
         except Exception:
             return None
         try:
@@ -207,7 +209,9 @@ class WhooshBackend:
         options: dict[str, Any] = {"limitmb": POOL_MB, "compound": False, "codec": _codec()}
         if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             options.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
-        writer = ix.writer(**options)
+        from pmops.search import whoosh_writer
+
+        writer = whoosh_writer.writer(ix, **options)
         words: set[str] = set()
         try:
             for fields in documents:
