@@ -53,7 +53,8 @@ def log(
 ) -> list[Change]:
     """The KB's recent commits, newest first, with the titles of the documents they touched: the
     last `limit` of those dated `since` or later, by an `author` (a piece of the name or email,
-    any case), touching a document of the type `type_name` (exit 2 for an unknown type)."""
+    any case), touching a document of the type `type_name` (exit 2 for an unknown type): then only
+    the documents of that type are named."""
     from pmops.errors import InvalidInput
 
     if limit < 1:
@@ -82,8 +83,10 @@ def log(
         if who is not None and who not in name.casefold() and who not in email.casefold():
             continue
         paths = [rel for p in filter(None, names.removeprefix("\n").split("\0")) if (rel := kb.from_repo(p))]
-        if doctype is not None and not any(_of_type(kb, rel, doctype.name) for rel in paths):
-            continue
+        if doctype is not None:  # only the commit's documents of that type
+            paths = [rel for rel in paths if _of_type(kb, rel, doctype.name)]
+            if not paths:
+                continue
         changes.append(Change(sha[:10], date, name, subject, [(rel, _title(kb, rel)) for rel in paths]))
         if len(changes) == limit:
             break

@@ -20,7 +20,8 @@ TODAY = "2026-12-02"
 TABLES = [
     ("insight", "list"), ("decision", "list"), ("process", "list", "--today", TODAY), ("tool", "list"),
     ("metric", "list", "--today", TODAY), ("tags",), ("tool", "compare", "Dovetail", "Condens", "Amplitude"),
-    ("customer", "list"),
+    ("customer", "list"), ("tool", "renewals", "--today", TODAY), ("checklist", "status"),
+    ("onboard", "status", "--today", TODAY),
     *(("list", name) for name in ("insight", "process", "checklist", "decision", "person", "onboarding", "tool",
                                   "metric")),
 ]  # fmt: skip
@@ -37,6 +38,8 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
     assert body, "the example KB has some of each"
     monkeypatch.setenv("COLUMNS", "80")
     table = pmops(*args).stdout
+    assert all(line == line.rstrip() for line in table.splitlines()), "no line padded with spaces"
+    header = [name for name in header if not name.endswith(" (must pass)")]  # csv only: "fails (…)" says it
     lines = table.splitlines()
     counted = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ [a-z ]+", line))  # "3 tools"
     assert max(len(line) for line in lines[:counted]) <= 80, table  # notes after it wrap as the terminal does
@@ -47,6 +50,31 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
         assert row[0] in table, f"no row {row[0]!r} in:\n{table}"
 
 
+# Listings whose view for people is not a table (a search's snippets, a commit's files, a theme's quote): their
+# columns in csv, and in a table with --columns, kept at 80 columns; their own view within 80 too.
+VIEWS = [("search", "approvals"), ("log",), ("insight", "themes", "--today", TODAY)]
+
+
+@pytest.mark.parametrize("args", VIEWS, ids=lambda a: " ".join(a[:2]))
+def test_listings_with_a_view_of_their_own_take_format_and_columns(example_kb: Path, pmops, monkeypatch, args):
+    header = csv_rows(pmops(*args, "--format", "csv").stdout)[0]
+    unknown = pmops(*args, "--format", "csv", "--columns", "nothing", code=2).stderr
+    names = unknown.split("hint: columns: ", 1)[1].strip().split(", ")  # every column, named by the error
+    assert header == names[: len(header)]
+    assert pmops(*args, "--format", "json").stdout == pmops(*args, "--json").stdout
+    monkeypatch.setenv("COLUMNS", "80")
+    for chosen in (header, names):
+        table = pmops(*args, "--columns", ",".join(chosen)).stdout
+        lines = table.splitlines()
+        counted = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ [a-z ]+", line))
+        assert max(len(line) for line in lines[:counted]) <= 80, table
+    table = pmops(*args, "--columns", ",".join(header)).stdout
+    for name in header:
+        assert name in table.splitlines()[0], f"no column {name!r} in:\n{table}"
+    view = pmops(*args).stdout
+    assert view != table and all(line == line.rstrip() for line in view.splitlines())
+
+
 def test_a_narrow_table_wraps_titles_and_shortens_values_never_dates_or_ids(example_kb: Path, pmops, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     table = pmops("insight", "list").stdout
@@ -55,6 +83,13 @@ def test_a_narrow_table_wraps_titles_and_shortens_values_never_dates_or_ids(exam
     assert "feature-request" not in table and "…" in table  # tags shortened
     wide = pmops("insight", "list", "--columns", "id,tags").stdout  # room enough: nothing shortened
     assert "onboarding, permissions, feature-request" in wide and "…" not in wide
+
+
+def test_the_narrow_table_in_the_docs_is_the_real_one(example_kb: Path, pmops, monkeypatch) -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "output.md").read_text(encoding="utf-8")
+    shown = docs.split("$ COLUMNS=80 pmops insight list\n", 1)[1].split("```", 1)[0].splitlines()
+    monkeypatch.setenv("COLUMNS", "80")
+    assert pmops("insight", "list").stdout.splitlines()[: len(shown)] == shown
 
 
 def test_columns_are_picked_in_order_and_an_unknown_one_names_the_others(example_kb: Path, pmops) -> None:
@@ -68,8 +103,40 @@ def test_columns_are_picked_in_order_and_an_unknown_one_names_the_others(example
     bad = pmops("tool", "list", "--columns", "id,price", code=2)
     assert bad.stdout == ""
     assert "error: --columns: there is no column 'price'" in bad.stderr
-    assert "columns: id, title, category, job, owner, status, cost" in bad.stderr
+    assert "columns: id, name, category, job, owner, status, cost" in bad.stderr
     assert "category" in pmops("tool", "list", "--help").stdout  # the help names them
+
+
+def test_a_type_named_by_its_name_has_a_name_column(example_kb: Path, pmops) -> None:
+    assert pmops("person", "list").stdout.split()[:2] == ["id", "name"]
+    assert csv_rows(pmops("tool", "list", "--format", "csv", "--columns", "title").stdout)[0] == ["name"]  # still taken
+
+
+def test_machine_formats_get_plain_values(example_kb: Path, pmops) -> None:
+    """What a table marks for people (–, a derived score's *, fails (3.40), 40%) is a plain value in csv."""
+    rows = csv_rows(pmops("tool", "compare", "--format", "csv").stdout)
+    assert rows[0] == [
+        "rank",
+        "tool",
+        "fit",
+        "integration",
+        "cost",
+        "adoption",
+        "security",
+        "weighted",
+        "sso (must pass)",
+    ]
+    assert rows[1] == ["1", "Dovetail", "4", "4", "2", "4", "5", "3.7", "pass"]
+    assert rows[2] == ["", "Condens", "4", "2", "4", "3", "4", "3.4", "fail"]
+    assert ["", "Looker", "", "", "0.33", "", "", "", ""] in rows
+    assert "–" not in str(rows) and "*" not in str(rows)
+    plans = csv_rows(
+        pmops("onboard", "status", "--today", TODAY, "--format", "csv", "--columns", "name,pace,due").stdout
+    )
+    assert ["Ben Carter", "0.4", "0.333"] in plans
+    renewals = csv_rows(pmops("tool", "renewals", "--today", TODAY, "--format", "tsv").stdout, "\t")
+    assert renewals[:2] == [["decide_by", "when", "tool", "renews", "notice", "cost", "used", "per_seat"],
+                            ["2026-10-16", "notice passed", "Amplitude", "2026-12-15", "60", "42000", "41", "1024"]]  # fmt: skip
 
 
 def test_csv_and_tsv_have_a_header_and_one_row_per_document(example_kb: Path, pmops) -> None:

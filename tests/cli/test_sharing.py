@@ -303,4 +303,18 @@ def test_log_by_day_author_and_type(pmops, kb: Path) -> None:
     assert subjects("--since", "2025-02-01", "--author", "priya") == ["notes"]
     assert pmops("log", "--author", "nobody").stdout == "no changes match\n"
     assert "unknown document type 'insigth'" in pmops("log", "--type", "insigth", code=2).stderr
+    # A commit of documents of two types: --type names only its documents of that type.
+    (kb / "insights" / "ins-250201-bbbb-both.md").write_text(
+        "---\nid: ins-250201-bbbb\ntitle: Heard with a decision\nsource: survey\ndate: 2025-02-01\n---\n\nX.\n"
+    )
+    (kb / "decisions").mkdir(exist_ok=True)
+    (kb / "decisions" / "dec-250201-cccc-both.md").write_text(
+        "---\nid: dec-250201-cccc\ntitle: Decided with an insight\nstatus: proposed\ndate: 2025-02-01\n---\n\nX.\n"
+    )
+    _commit_as(kb, "Priya Nair", "2025-02-02", "both")
+    both = next(c for c in json.loads(pmops("log", "--type", "decision", "--json").stdout) if c["subject"] == "both")
+    assert both["documents"] == [{"path": "decisions/dec-250201-cccc-both.md", "title": "Decided with an insight"}]
+    text = pmops("log", "--type", "insight").stdout
+    assert "Heard with a decision" in text and "Decided with an insight" not in text
+    assert "Decided with an insight" in pmops("log").stdout
     assert "--since" in pmops("log", "--since", "someday", code=2).stderr

@@ -50,8 +50,12 @@ def test_renewals_say_what_to_decide_by_when_with_the_cost_per_active_seat(pmops
     within = json.loads(pmops("tool", "renewals", "--today", TODAY, "--within", "40", "--json").stdout)
     assert [r["name"] for r in within] == ["Jira", "Amplitude", "Figma"]
     text = pmops("tool", "renewals", "--today", TODAY, "--within", "40").stdout
-    assert "notice passed" in text and "renewal passed" in text and "1,050" in text and "in 40 days" in text
-    assert "60 days' notice" in text and "notice unknown" in text
+    assert "notice passed" in text and "renewal passed" in text and "1050" in text and "in 40 days" in text
+    figma = next(line for line in text.splitlines() if "Figma" in line).split()
+    assert figma[:5] == ["2027-01-05", "in", "40", "days", "Figma"] and "unknown" in figma  # no notice recorded
+    assert pmops("tool", "renewals", "--today", TODAY, "--format", "csv", "--columns", "tool,notice").stdout == (
+        "tool,notice\nJira,30\nAmplitude,60\nFigma,\nProductboard,90\n"
+    )
     none = pmops("tool", "renewals", "--today", "2026-01-01", "--within", "10").stdout
     assert "no renewals to decide within 10 days" in none
 

@@ -89,6 +89,8 @@ def status(
     ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option("id, title, done, total (the default), or open, started, path") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Show done/total for every run, or one run's open items in order.
@@ -99,12 +101,8 @@ def status(
     """
     from pmops import checklists
 
+    output = _shared.output(json_out, fmt, columns)
     runs = checklists.statuses(_shared.state(ctx).kb(), run, archived=_shared.archived_option(all_, archived))
-    if json_out:
-        _shared.print_json([
-            {**r.record.to_json(), "done": r.done, "total": r.total,
-             "open_items": [{"number": i.number, "text": i.text} for i in r.open_items]}
-            for r in runs
-        ])  # fmt: skip
-    else:
-        render.checklist_runs(runs, detail=run is not None)
+    data = [{**r.record.to_json(), "done": r.done, "total": r.total,
+             "open_items": [{"number": i.number, "text": i.text} for i in r.open_items]} for r in runs]  # fmt: skip
+    common.emit(render.checklist_listing(runs, data, detail=run is not None), output)

@@ -190,11 +190,17 @@ def themes(
         typer.Option(
             "--weight",
             metavar="arr|customers|insights",
+            autocompletion=_complete.static("arr", "customers", "insights"),
             help="Rank by the revenue behind each theme (the ARR of its distinct customers in the register), "
             "its customers or its insights; shows that ARR and the renewals due in the next 90 days.",
         ),
     ] = None,
     today: _shared.TodayOpt = None,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(
+        "theme, insights, customers, current, previous, trend, addressed (the default; arr with --weight), "
+        "or decisions, proposed, signals, quote, quote_id"
+    ) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Themes across insights: size and signals, customers, trend, latest quote, and whether a decision addresses them.
@@ -214,13 +220,12 @@ def themes(
     """
     from pmops import research
 
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), day, signals=signals, weight=weight)
-    if json_out:
-        _shared.print_json([t.weighted_json(day) if weight else t.to_json() for t in found])
-    else:
-        render.themes(found)
+    data = [t.weighted_json(day) if weight else t.to_json() for t in found]
+    common.emit(render.theme_listing(found, data), output)
 
 
 @app.command("import")

@@ -8,6 +8,7 @@ import typer
 
 from pmops.cli import _complete, _prompts, _shared
 from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
+from pmops.cli.render import common
 from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
 
@@ -76,6 +77,11 @@ def status(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Archived plans and plans of people who left, too.")] = False,
     today: TodayOpt = None,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(
+        "name, start, state, done, total, day, pace, due (the share of steps due), overdue (the default), "
+        "or area, id, path"
+    ) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Progress per person (done/total, overdue steps, pace), or one person's open steps in order.
@@ -88,16 +94,13 @@ def status(
     """
     from pmops import onboarding, productivity
 
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     found = onboarding.progress(kb, name, day, everyone=all_)
     ttp = productivity.time_to_productivity(kb, day)
-    if json_out:
-        _shared.print_json(
-            {"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()}
-        )
-    else:
-        render.onboarding(found, detail=name is not None, ttp=None if name else ttp)
+    data = {"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()}
+    common.emit(render.onboarding_listing(found, data, detail=name is not None, ttp=None if name else ttp), output)
 
 
 @app.command()

@@ -33,6 +33,8 @@ def search(
     limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option("id, type, date, title, snippet, path, score") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Search every document of the KB, best matches first.
@@ -52,18 +54,14 @@ def search(
     """
     from pmops.search import client
 
+    output = _shared.output(json_out, fmt, columns)
     state = _shared.state(ctx)
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,
                "archived": _shared.archived_option(all_, archived)}  # fmt: skip
     pending = client.ask(state.kb_path, query, **options)
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
     results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
-    if json_out:
-        _shared.print_json(results.to_json())
-        if results.ignored:
-            _shared.note(render.ignored(results))
-    else:
-        render.search_results(results)
+    common.emit(render.result_listing(results), output)
 
 
 def index(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _shared
+from pmops.cli import _complete, _shared
 from pmops.cli._shared import JsonOpt
 
 
@@ -32,43 +32,43 @@ def log(
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only changes made on or after this day.")
     ] = None,
     author: Annotated[
-        str | None, typer.Option("--author", help="Only changes by this person (a piece of their name or email).")
+        str | None,
+        typer.Option(
+            "--author",
+            help="Only changes by this person (a piece of their name or email).",
+            autocompletion=_complete.documents("person", names=True),
+        ),
     ] = None,
     type_name: Annotated[
-        str | None, typer.Option("--type", metavar="TYPE", help="Only changes to documents of this type.")
+        str | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only changes to documents of this type.",
+            autocompletion=_complete.type_names,
+        ),
     ] = None,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option("commit, date, author, subject, files (the paths it changed)") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The KB's recent changes, with document titles and authors.
+
+    With --type, a commit's documents of that type only.
 
     Example:
 
         pmops log --limit 5 --since 2026-11-01 --author priya --type decision
     """
     from pmops import sharing
-    from pmops.text import count
+    from pmops.cli.render import common
 
+    output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.parse_date_option(since, "--since")
     changes = sharing.log(kb, limit, since=day, author=author, type_name=type_name)
-    if json_out:
-        _shared.print_json([c.to_json() for c in changes])
-        return
-    out = _shared.console()
-    if not changes and (day or author is not None or type_name):
-        out.print("[dim]no changes match[/dim]")
-    elif not changes:
-        out.print("[dim]no changes yet: the KB's repository has no commits[/dim]")
-    for change in changes:
-        out.print(
-            f"[cyan]{change.sha}[/cyan] {change.date} [bold]{_shared.safe(change.author)}[/bold] {_shared.safe(change.subject)}",
-            soft_wrap=True,
-        )
-        for path, title in change.documents[:8]:
-            named = "" if title == path else f"{_shared.safe(title)} "  # a file that is not a document: its path
-            out.print(f"    {named}[dim]{_shared.safe(path)}[/dim]", soft_wrap=True)
-        if len(change.documents) > 8:
-            out.print(f"    [dim]… and {count(len(change.documents) - 8, 'more file')}[/dim]")
+    filtered = bool(day or author is not None or type_name)
+    common.emit(common.log_listing(changes, filtered), output)
 
 
 def doctor(ctx: typer.Context, json_out: JsonOpt = False) -> None:

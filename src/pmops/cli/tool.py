@@ -31,7 +31,9 @@ def add(
             "--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap."
         ),
     ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help=about(TOOL, "owner"))] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help=about(TOOL, "owner"), autocompletion=_complete.field("tool", "owner"))
+    ] = None,
     status: Annotated[
         str | None,
         typer.Option("--status", help=about(TOOL, "status"), autocompletion=_complete.field("tool", "status")),
@@ -197,6 +199,11 @@ def renewals(
         typer.Option("--within", metavar="DAYS", help="Only what must be decided within DAYS (and what is late)."),
     ] = None,
     today: _shared.TodayOpt = None,
+    fmt: _shared.FormatOpt = None,
+    columns: _shared.columns_option(
+        "decide_by, when, tool, renews, notice (days), cost, used (seats used), per_seat (cost per active seat) "
+        "(the default), or seats, owner, state, id"
+    ) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """What must be decided by when: each adopted tool's renewal less its notice days, with the cost per active seat.
@@ -211,8 +218,6 @@ def renewals(
     """
     from pmops import stack
 
+    output = _shared.output(json_out, fmt, columns)
     found = stack.renewals(_shared.state(ctx).kb(), _shared.today_option(today), within)
-    if json_out:
-        _shared.print_json([r.to_json() for r in found])
-    else:
-        render.tool_renewals(found, within)
+    common.emit(render.renewal_listing(found, within), output)

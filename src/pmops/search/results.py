@@ -58,6 +58,16 @@ class Results:
     ignored: list[str] = field(default_factory=list)  # words of the query the index leaves out (common words)
     by_title: bool = False  # the query was only such words: the hits are the titles that have them all
 
+    def ignored_note(self) -> str | None:
+        """What the search left out of the query (common words the index does not hold), in words; None when nothing."""
+        if not self.ignored:
+            return None
+        words = ", ".join(self.ignored)
+        if self.by_title:
+            found = ": titles with them" if self.hits else ", and no title has them all"
+            return f"only common words, which the index leaves out ({words}){found}"
+        return f"common words left out of the search: {words}"
+
     def to_json(self) -> list[dict[str, Any]]:
         """`pmops search --json`: the hits; each also says which words were `ignored`, when some were."""
         return [{**h.to_json(), **({"ignored": self.ignored} if self.ignored else {})} for h in self.hits]

@@ -16,20 +16,34 @@ from pmops.text import count
 if TYPE_CHECKING:
     from pmops.doctypes import DocType
     from pmops.kb import Created, Record
+    from pmops.sharing import Change
 
 
-def value_text(value: Any) -> str:
+def value_text(value: Any, *, marked: bool = True) -> str:
+    """A value as a cell shows it; `marked`: as a table shows it to people (a Cell's text), else the plain value."""
+    if isinstance(value, Cell):
+        return value.text if marked else value_text(value.value, marked=False)
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):  # a list of mappings (a decision's expects) one mapping after another
-        return ("; " if any(isinstance(v, dict) for v in value) else ", ").join(value_text(v) for v in value)
+        joined = "; " if any(isinstance(v, dict) for v in value) else ", "
+        return joined.join(value_text(v, marked=marked) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a cost of 42000, not 42000.0
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {value_text(v, marked=marked)}" for k, v in value.items())
     return str(value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value a table marks for people (a derived score's *, "fails (3.40)", "–" for none), given plain
+    to csv and tsv (0.33, 3.4, empty)."""
+
+    value: Any
+    text: str
 
 
 @dataclass(frozen=True)
@@ -58,10 +72,15 @@ class Listing:
     noun: str = "document"  # the count under a table: "1 document", "3 documents"
     many: str | None = None  # the noun's plural when not the usual one (a KB's own type says it)
     empty: str = "no documents match"
+    # Columns csv and tsv add to `shown` without --columns: what a table says in another column's text
+    # (tool compare's must-pass criteria, in "fails (3.40)").
+    machine: tuple[str, ...] = ()
+    aliases: Mapping[str, str] | None = None  # other names --columns takes (title for a type's name)
     human: Callable[[], None] | None = None  # the command's own view for people, when not a plain table
     footer: Callable[[], None] | None = None  # what a table is followed by (notes on its rows)
 
     def column(self, name: str) -> Column:
+        name = (self.aliases or {}).get(name, name)
         found = next((c for c in self.columns if c.name == name), None)
         if found is None:
             raise InvalidInput(
@@ -77,8 +96,10 @@ def emit(listing: Listing, output: Output) -> None:
             raise InvalidInput("--columns picks the columns of table, csv and tsv; JSON carries every field")
         print_json(listing.data)
         return
-    columns = [listing.column(name) for name in output.columns or listing.shown]
-    if output.format in ("csv", "tsv"):
+    machine = output.format in ("csv", "tsv")
+    shown = output.columns or (listing.shown + listing.machine if machine else listing.shown)
+    columns = [listing.column(name) for name in shown]
+    if machine:
         _delimited(listing, columns, "," if output.format == "csv" else "\t")
     elif listing.human is not None and not output.columns:
         listing.human()
@@ -93,7 +114,7 @@ def _delimited(listing: Listing, columns: list[Column], delimiter: str) -> None:
     writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
     writer.writerow([c.name for c in columns])
     for row in listing.rows:
-        writer.writerow([plain(value_text(row.get(c.name))) for c in columns])
+        writer.writerow([plain(value_text(row.get(c.name), marked=False)) for c in columns])
 
 
 def _table(listing: Listing, columns: list[Column]) -> None:
@@ -118,11 +139,19 @@ def _table(listing: Listing, columns: list[Column]) -> None:
         )  # fmt: skip
     for row in cells:
         grid.add_row(*(safe(cell) for cell in row))
-    out.print(grid)
+    print_trimmed(grid)
     if listing.noun:
         out.print(f"[dim]{safe(count(len(listing.rows), listing.noun, listing.many))}[/dim]")
     if listing.footer is not None:
         listing.footer()
+
+
+def print_trimmed(renderable: Any) -> None:
+    """Print a table or grid without the spaces rich pads its last column with (a line ends where its text does)."""
+    out = console()
+    with out.capture() as captured:
+        out.print(renderable)
+    out.file.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
 
 
 _WRAPPED = ("title", "wrap")
@@ -193,12 +222,14 @@ def record_listing(records: list[Record], doctype: DocType, shown: tuple[str, ..
     fields = [
         Column(f.name, _kind(doctype, f.name)) for f in doctype.fields if f.name not in ("id", doctype.title_field)
     ]
-    columns = (Column("id", "id"), Column("title", "title"), *extra, *fields, Column("type"), Column("path"))
-    rows = [{**r.values, **(computed or {}).get(r.path, {}), "id": r.id or r.path, "title": r.title, "type": r.type,
+    title = doctype.title_field  # a person's name, a decision's title
+    columns = (Column("id", "id"), Column(title, "title"), *extra, *fields, Column("type"), Column("path"))
+    rows = [{**r.values, **(computed or {}).get(r.path, {}), "id": r.id or r.path, title: r.title, "type": r.type,
              "path": r.path} for r in records]  # fmt: skip
-    return Listing(columns, ("id", "title", *(shown if shown is not None else doctype.summary)), rows,
+    return Listing(columns, ("id", title, *(shown if shown is not None else doctype.summary)), rows,
                    [r.to_json() for r in records] if data is None else data, noun=doctype.name,
-                   many=doctype.plural, empty=f"no {doctype.plural} match")  # fmt: skip
+                   many=doctype.plural, empty=f"no {doctype.plural} match",
+                   aliases={"title": title} if title != "title" else None)  # fmt: skip
 
 
 def _kind(doctype: DocType, name: str) -> str:
@@ -218,7 +249,32 @@ def record_columns(doctype: DocType, shown: tuple[str, ...] | None = None, compu
     shown = doctype.summary if shown is None else shown
     fields = (f.name for f in doctype.fields if f.name not in ("id", doctype.title_field))
     rest = [name for name in (*computed, *fields, "type", "path") if name not in shown]
-    return f"id, title, {', '.join(shown)} (the default), or {', '.join(rest)}"
+    return f"id, {doctype.title_field}, {', '.join(shown)} (the default), or {', '.join(rest)}"
+
+
+def log_listing(changes: list[Change], filtered: bool) -> Listing:
+    """`pmops log`: a commit a row (its files in csv and tsv); for people, each commit with its documents' titles."""
+    rows = [{"commit": c.sha, "date": c.date, "author": c.author, "subject": c.subject,
+             "files": [path for path, _ in c.documents]} for c in changes]  # fmt: skip
+
+    def human() -> None:
+        out = console()
+        if not changes:
+            what = "no changes match" if filtered else "no changes yet: the KB's repository has no commits"
+            out.print(f"[dim]{what}[/dim]")
+        for change in changes:
+            out.print(f"[cyan]{change.sha}[/cyan] {change.date} [bold]{safe(change.author)}[/bold] "
+                      f"{safe(change.subject)}", soft_wrap=True)  # fmt: skip
+            for path, title in change.documents[:8]:
+                named = "" if title == path else f"{safe(title)} "  # a file that is not a document: its path
+                out.print(f"    {named}[dim]{safe(path)}[/dim]", soft_wrap=True)
+            if len(change.documents) > 8:
+                out.print(f"    [dim]… and {count(len(change.documents) - 8, 'more file')}[/dim]")
+
+    columns = (Column("commit", "id"), Column("date", "date"), Column("author"), Column("subject", "title"),
+               Column("files", "wrap"))  # fmt: skip
+    return Listing(columns, ("commit", "date", "author", "subject"), rows, [c.to_json() for c in changes],
+                   noun="commit", empty="no changes match" if filtered else "no changes yet", human=human)  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -5,9 +5,46 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
+from pmops.cli.render.common import Cell, Column, Listing
 
 if TYPE_CHECKING:
     from pmops.productivity import TimeToProductivity
+
+
+def checklist_listing(runs: list, data: list, *, detail: bool) -> Listing:
+    """`checklist status`: a run a row (done of total); one run (detail) with its open items, for people."""
+    rows = [{"id": r.record.id, "title": r.record.title, "done": r.done, "total": r.total,
+             "open": r.total - r.done, "started": r.record.values.get("started"), "path": r.record.path}
+            for r in runs]  # fmt: skip
+    columns = (Column("id", "id"), Column("title", "title"), Column("done", "number"), Column("total", "number"),
+               Column("open", "number"), Column("started", "date"), Column("path"))  # fmt: skip
+    return Listing(columns, ("id", "title", "done", "total"), rows, data, noun="checklist run",
+                   empty="no checklist runs yet: pmops checklist start PROCESS_ID --for NAME",
+                   human=(lambda: checklist_runs(runs, detail=True)) if detail else None)  # fmt: skip
+
+
+def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProductivity | None) -> Listing:
+    """`onboard status`: a plan a row (state, steps done, pace against what is due); then (a table's footer) the
+    time to productivity; one person (detail) with their open steps, for people."""
+    rows = [{"name": p.name, "state": p.state, "done": p.done, "total": len(p.steps),
+             "day": p.days_since_start if p.state != "not started" else None,
+             "pace": Cell(round(p.actual, 3), f"{p.actual:.0%}"),
+             "due": None if p.expected is None else Cell(round(p.expected, 3), f"{p.expected:.0%}"),
+             "overdue": [s.id for s in p.overdue], "start": p.plan.values.get("start"),
+             "area": p.plan.values.get("area"), "id": p.plan.id, "path": p.plan.path} for p in found]  # fmt: skip
+
+    def footer() -> None:
+        if ttp is not None:
+            out = console()
+            out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
+            out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)
+
+    columns = (Column("name", "title"), Column("state", "wrap"), Column("done", "number"), Column("total", "number"),
+               Column("day", "number"), Column("pace", "number"), Column("due", "number"), Column("overdue", "wrap"),
+               Column("start", "date"), Column("area"), Column("id", "id"), Column("path"))  # fmt: skip
+    return Listing(columns, ("name", "start", "state", "done", "total", "day", "pace", "due", "overdue"), rows, data,
+                   noun="plan", empty='no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD',
+                   human=(lambda: onboarding(found, detail=True)) if detail else None, footer=footer)  # fmt: skip
 
 
 def checklist_runs(runs: list, *, detail: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
-from pmops.cli.render.common import Column, Listing
+from pmops.cli.render.common import Column, Listing, print_trimmed
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -13,6 +13,26 @@ if TYPE_CHECKING:
 
     from pmops.importer import Imported
     from pmops.research import TagReport, Theme, Themes
+
+
+def theme_listing(found: Themes, data: list) -> Listing:
+    """Themes: a row each in csv and tsv (the figures of the blocks people read); its JSON is `data`."""
+    rows = []
+    for theme in found:
+        quote = theme.latest_quote
+        rows.append({"theme": theme.key, "insights": len(theme.insights), "customers": theme.customers,
+                     "current": theme.current, "previous": theme.previous, "trend": theme.trend,
+                     "addressed": "yes" if theme.addressed else "no", "decisions": theme.addressed_by,
+                     "proposed": theme.proposed, "signals": [f"{tag}: {n}" for tag, n in theme.ranked_signals],
+                     "quote": quote[0] if quote else None, "quote_id": quote[1] if quote else None,
+                     **({"arr": theme.arr} if found.weight else {})})  # fmt: skip
+    columns = (Column("theme", "id"), Column("insights", "number"), Column("customers", "number"),
+               Column("current", "number"), Column("previous", "number"), Column("trend"), Column("addressed"),
+               Column("decisions", "wrap"), Column("proposed", "wrap"), Column("signals", "wrap"),
+               Column("quote", "wrap"), Column("quote_id", "id"), *((Column("arr", "number"),) if found.weight else ()))  # fmt: skip
+    shown = ("theme", "insights", "customers", "current", "previous", "trend", "addressed")
+    return Listing(columns, shown + (("arr",) if found.weight else ()), rows, data, noun="theme",
+                   empty="no insights match", human=lambda: themes(found))  # fmt: skip
 
 
 def themes(found: Themes) -> None:
@@ -45,7 +65,7 @@ def themes(found: Themes) -> None:
         if quote:
             lines.append(f"[italic]{safe(f'“{quote[0]}”')}[/italic] [dim]{safe(quote[1])}[/dim]")
         grid.add_row(safe(theme.key), "\n".join(lines))
-    out.print(grid)
+    print_trimmed(grid)
     groups = {"tag": "signal" if found.signals else "theme", "area": "area", "segment": "segment"}[found.by]
     missing = {"tag": f"no {groups} tag", "area": "no area", "segment": "no segment"}[found.by]
     days = (found.end - found.start).days + 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pmops.cli._shared import console, safe
+from pmops.cli._shared import console, note, safe
+from pmops.cli.render.common import Column, Listing
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -21,19 +22,20 @@ def snippet(text: str) -> str:
     return "".join(out)
 
 
-def ignored(results: Results) -> str:
-    """What a search left out of the query (common words the index does not hold), in words."""
-    words = ", ".join(results.ignored)
-    if results.by_title:
-        found = ": titles with them" if results.hits else ", and no title has them all"
-        return f"only common words, which the index leaves out ({words}){found}"
-    return f"common words left out of the search: {words}"
+def result_listing(results: Results) -> Listing:
+    """Search results: a hit a row in csv and tsv (its snippet plain), each with its snippet highlighted for people;
+    the query's common words left out are said on stderr whatever the format."""
+    if results.ignored:
+        note(results.ignored_note() or "")
+    rows = [h.to_json() for h in results.hits]  # the snippet plain, the date ISO
+    columns = (Column("id", "id"), Column("type"), Column("date", "date"), Column("title", "title"),
+               Column("snippet", "wrap"), Column("path"), Column("score", "number"))  # fmt: skip
+    return Listing(columns, ("id", "type", "date", "title"), rows, results.to_json(), noun="result",
+                   empty="no results", human=lambda: search_results(results))  # fmt: skip
 
 
 def search_results(results: Results) -> None:
     out = console()
-    if results.ignored:
-        console(stderr=True).print(f"[dim]{safe(ignored(results))}[/dim]", soft_wrap=True)
     if not results.hits:
         out.print("no results")
         if results.suggestion:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
-from pmops.cli.render.common import Column, Listing, record_listing
+from pmops.cli.render.common import Cell, Column, Listing, record_listing
 
 if TYPE_CHECKING:
     from pmops.doctypes import DocType
@@ -18,15 +18,18 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
     from pmops.text import count
 
     must = list(ratings[0].requirements) if ratings else []
+    none = Cell(None, "–")
     rows = []
     for rating in ratings:
-        scores = {c: (f"{rating.scores[c]:g}" + ("*" if c in rating.derived else "")) if c in rating.scores else "–"
-                  for c in weights}  # fmt: skip
-        checks = {f"{c} (must pass)": {"pass": "pass", "fail": "FAIL"}.get(str(rating.requirements.get(c)), "–")
-                  for c in must}  # fmt: skip
-        total = "not scored" if rating.total is None else f"{rating.total:.2f}" + ("+" if rating.missing else "")
-        total = f"fails ({total})" if rating.fails else total
-        rows.append({"rank": rating.rank or "–", "tool": rating.record.title, **scores, **checks, "weighted": total})
+        scores = {c: (Cell(rating.scores[c], f"{rating.scores[c]:g}*") if c in rating.derived else rating.scores[c])
+                  if c in rating.scores else none for c in weights}  # fmt: skip
+        checks = {f"{c} (must pass)": _check(rating.requirements.get(c)) for c in must}
+        if rating.total is None:
+            total = Cell(None, "not scored")
+        else:
+            text = f"{rating.total:.2f}" + ("+" if rating.missing else "")
+            total = Cell(round(rating.total, 2), f"fails ({text})" if rating.fails else text)
+        rows.append({"rank": rating.rank or none, "tool": rating.record.title, **scores, **checks, "weighted": total})
 
     def footer() -> None:
         out = console()
@@ -53,9 +56,16 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
                *(Column(f"{c} (must pass)", "id", f"{c}\nmust pass") for c in must),
                Column("weighted", "number"))  # fmt: skip
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
-    # A must-pass criterion's column only with --columns: "fails (…)" and the note below say it at 80 columns.
-    shown = tuple(c.name for c in columns if not c.name.endswith(" (must pass)"))
-    return Listing(columns, shown, rows, data, noun="tool", footer=footer)
+    # A must-pass criterion's column: in a table only with --columns ("fails (…)" and the note below say it
+    # at 80 columns), in csv and tsv always.
+    must_columns = tuple(f"{c} (must pass)" for c in must)
+    shown = tuple(c.name for c in columns if c.name not in must_columns)
+    return Listing(columns, shown, rows, data, noun="tool", footer=footer, machine=must_columns)
+
+
+def _check(state: str | None) -> Cell:
+    """A must-pass criterion's cell: pass, FAIL (fail in csv), or – (empty) when not checked."""
+    return Cell(state, {"pass": "pass", "fail": "FAIL"}.get(str(state), "–"))
 
 
 def tool_scored(rating: Rating) -> None:
@@ -108,42 +118,37 @@ def tool_stack(result: Stack) -> None:
     out.print(f"total cost per year: {result.total_cost:,.0f}")
 
 
-def tool_renewals(found: list[Renewal], within: int | None) -> None:
-    """`tool renewals`: by the day to decide, what each contract costs per active seat, the late ones marked."""
-    from rich.table import Table
-
+def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
+    """`tool renewals`: by the day to decide, what each contract costs per active seat, the late ones said."""
     from pmops.text import count
 
-    out = console()
-    if not found:
-        scope = f" to decide within {count(within, 'day')}" if within is not None else ""
-        out.print(f"[dim]no renewals{scope}: adopted tools with a renewal date are listed here[/dim]")
-        return
-    grid = Table(header_style="bold")
-    grid.add_column("decide by", no_wrap=True)
-    grid.add_column("tool", overflow="fold")
-    grid.add_column("renews", no_wrap=True)
-    grid.add_column("cost", justify="right")
-    grid.add_column("seats used", justify="right")
-    grid.add_column("per active seat", justify="right")
-    for r in found:
-        when = {"passed": "[red]renewal passed[/red]", "in notice": "[red]notice passed[/red]"}.get(
-            r.state, "today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}"
-        )
-        notice = f"{r.notice_days} days' notice" if r.notice_days is not None else "notice unknown"
-        used = "?" if r.seats_used is None else str(r.seats_used)
-        grid.add_row(
-            f"{r.decide_by}\n{when}", safe(r.name) + (f"\n[dim]{safe(r.owner)}[/dim]" if r.owner else ""),
-            f"{r.renewal}\n[dim]{notice}[/dim]", f"{r.cost:,.0f}" if r.cost is not None else "–",
-            used + (f" of {r.seats}" if r.seats is not None else ""),
-            f"{r.cost_per_active_seat:,.0f}" if r.cost_per_active_seat is not None else "–",
-        )  # fmt: skip
-    out.print(grid)
-    states = {r.state for r in found}
-    if "in notice" in states:
-        out.print("[dim]notice passed: inside its notice period, too late to give notice; it renews as it is[/dim]")
-    if "passed" in states:
-        out.print("[dim]renewal passed: update its renewal date (pmops set NAME renewal=YYYY-MM-DD)[/dim]")
+    def when(r: Renewal) -> str:
+        late = {"passed": "renewal passed", "in notice": "notice passed"}.get(r.state)
+        return late or ("today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}")
+
+    rows = [{"decide_by": r.decide_by, "when": when(r), "tool": r.name, "renews": r.renewal, "cost": r.cost,
+             "used": r.seats_used, "seats": r.seats, "per_seat": None if r.cost_per_active_seat is None
+             else round(r.cost_per_active_seat), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
+             "id": r.id} for r in found]  # fmt: skip
+
+    def footer() -> None:
+        out = console()
+        states = {r.state for r in found}
+        if "in notice" in states:
+            out.print("[dim]notice passed: inside its notice period, too late to give notice; it renews as it is[/dim]",
+                      soft_wrap=True)  # fmt: skip
+        if "passed" in states:
+            out.print("[dim]renewal passed: update its renewal date (pmops set NAME renewal=YYYY-MM-DD)[/dim]",
+                      soft_wrap=True)  # fmt: skip
+
+    columns = (Column("decide_by", "date"), Column("when", "wrap"), Column("tool", "title"), Column("renews", "date"),
+               Column("cost", "number"), Column("used", "number", "seats\nused"), Column("per_seat", "number"),
+               Column("seats", "number"), Column("notice", "number", "days'\nnotice"),
+               Column("owner"), Column("state"), Column("id", "id"))  # fmt: skip
+    scope = f" to decide within {count(within, 'day')}" if within is not None else ""
+    return Listing(columns, ("decide_by", "when", "tool", "renews", "notice", "cost", "used", "per_seat"), rows,
+                   [r.to_json() for r in found], noun="renewal", footer=footer,
+                   empty=f"no renewals{scope}: adopted tools with a renewal date are listed here")  # fmt: skip
 
 
 def metric(found: MetricView) -> None:
