@@ -183,13 +183,13 @@ def edit(
             break
         shown = with_problems(text, problems, record.doc.newline).encode("utf-8")
         _write(buffer, shown)
+    after = kb.record(doc)
     try:
-        sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message(record), commit=commit)
+        sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message(record, after), commit=commit)
     except PmopsError as exc:
         exc.hint = f"{exc.hint}; {kept}" if exc.hint else kept
         raise
     buffer.unlink(missing_ok=True)
-    after = kb.record(doc)
     return Outcome("edit", after, sha, changed(record.doc, doc), notes=notes + (kb.repo.warnings if kb.repo else []))
 
 
@@ -204,9 +204,11 @@ def changed(before: Document, after: Document) -> list[str]:
     return names
 
 
-def _message(record: Record) -> str:
-    title = " ".join(record.title.split())[:120]
-    return f'pmops: edit {record.type} {record.id or record.path} "{title}"'
+def _message(before: Record, after: Record) -> str:
+    """The commit's subject: the document as it is now; a new title says the one it replaces."""
+    title, old = (" ".join(r.title.split())[:120] for r in (after, before))
+    was = f' (was "{old}")' if old != title else ""
+    return f'pmops: edit {after.type} {after.id or after.path} "{title}"{was}'
 
 
 def _start(buffer: Path, original: bytes, newline: str) -> bytes | None:

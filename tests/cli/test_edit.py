@@ -126,6 +126,8 @@ def test_a_new_title_is_saved_and_mv_is_suggested(kb: Path, tmp_path: Path, doc:
     code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["retitle"])
     assert code == 0 and "pmops mv" in out
     assert "title: Export is hidden deep in settings" in (kb / doc["path"]).read_text()
+    subject = git(kb, "log", "-1", "--format=%s").strip()
+    assert subject == f'pmops: edit insight {doc["id"]} "Export is hidden deep in settings" (was "Export is hidden")'
 
 
 def test_off_a_terminal_without_an_editor_is_a_clear_error(pmops, kb: Path, doc: dict, monkeypatch) -> None:
