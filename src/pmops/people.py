@@ -87,6 +87,20 @@ def find(kb: KnowledgeBase, ref: str) -> Record:
     return kb.find(ref, "person")
 
 
+def on_roster(kb: KnowledgeBase, names: list[str]) -> dict[str, Record | None]:
+    """Each name (an insight's author, git's user.name by default) as the roster has it: the person of
+    that name (any case and spacing), or whose `email` (a KB's own field) the name holds; None when no
+    one on the roster is."""
+    people = roster(kb)
+    by_name = {_fold(p.title): p for p in people}
+    by_email = {_fold(p.doc.meta.get("email")): p for p in people if p.doc.meta.get("email")}
+    found: dict[str, Record | None] = {}
+    for name in names:
+        folded = _fold(name)
+        found[name] = by_name.get(folded) or next((p for e, p in by_email.items() if e and e in folded), None)
+    return found
+
+
 def _fold(name: Any) -> str:
     return " ".join(str(name or "").split()).casefold()
 

@@ -305,6 +305,25 @@ def test_research_shares_against_their_limits(kb: Path, pmops) -> None:
                                  "64% not cited by any decision (flagged above 70%), 55% captured by Ana Souza (flagged above 50%)")  # fmt: skip
 
 
+def test_research_authors_are_counted_as_the_roster_names_them(kb: Path, pmops) -> None:
+    # 10 insights: 'ana souza' (4, any case) and 'Ana Souza' (2) are one person on the roster; Ben Carter 1;
+    # 'Seed Bot' 2 and 'Ops Script' 1 are on no roster: Ana 6 of 10 captured them (60%, above 50%).
+    add_person(kb, "per-ana", "name: Ana Souza\nrole: pm")
+    add_person(kb, "per-ben", "name: Ben Carter\nrole: pm")
+    authors = ["ana  souza"] * 4 + ["Ana Souza"] * 2 + ["Ben Carter", "Seed Bot", "Seed Bot", "Ops Script"]
+    for i, author in enumerate(authors):
+        write(kb, f"insights/ins-{i:02}.md", f"id: ins-{i:02}\ntitle: Finding {i}\ndate: 2026-11-01\n"
+                                             f"source: interview\ntags: [pricing]\nauthor: {author}")  # fmt: skip
+    research = signals(assess(pmops))["fragmented research"]
+    assert research["evidence"]["authors"] == {"Ana Souza": 6, "Ben Carter": 1, "Seed Bot": 2, "Ops Script": 1}
+    assert research["evidence"]["shares"]["top_author"] == 0.6
+    assert research["evidence"]["not_on_roster"] == ["Ops Script", "Seed Bot"]
+    assert "60% captured by Ana Souza" in research["summary"]
+    assert research["basis"].endswith(
+        "; captured by 2 people on the roster and 2 authors not on the roster (Ops Script, Seed Bot)"
+    )
+
+
 def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:
     body = f"## Purpose\n\n{RESEARCH_BODY}\n"
     front = "kind: sprint-planning\nstatus: active\ncadence: weekly\ndate: 2026-11-01\nlast_reviewed: 2026-11-01"

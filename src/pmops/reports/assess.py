@@ -16,7 +16,7 @@ from pmops import people, productivity
 from pmops.kb.records import shown
 from pmops.reports.parts import OMIT_NONE, Part
 from pmops.similarity import near_duplicates, shingles
-from pmops.text import count
+from pmops.text import count, first_few
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -174,10 +174,16 @@ def _research(kb: KnowledgeBase) -> Signal:
     off = [r.id for r in insights if any(t not in known for t in r.values.get("tags") or [])] if known else []
     cited = {ref for d in kb.records(kb.doctype("decision")) for ref in d.values.get("evidence") or []}
     uncited = [r.id for r in insights if r.id not in cited]
+    # Who captured them: the people of the roster (an author as the roster names them), then the authors it
+    # does not have (with no roster yet, every author as written).
+    written = [str(r.values.get("author") or "unknown") for r in insights]
+    named = people.on_roster(kb, sorted(set(written)))
     authors: dict[str, int] = {}
-    for r in insights:
-        author = str(r.values.get("author") or "unknown")
-        authors[author] = authors.get(author, 0) + 1
+    for author in written:
+        person = named[author]
+        key = person.title if person is not None else author
+        authors[key] = authors.get(key, 0) + 1
+    strangers = sorted({a for a in written if named[a] is None and a != "unknown"}) if people.roster(kb) else []
     top_author, top_count = max(authors.items(), key=lambda kv: kv[1]) if authors else ("nobody", 0)
     total = len(insights) or 1
     shares = {"untagged_or_off_taxonomy": round(len(set(untagged) | set(off)) / total, 2),
@@ -202,8 +208,12 @@ def _research(kb: KnowledgeBase) -> Signal:
     basis = f"{count(len(insights), 'insight')} in insights/"
     if state != "not enough data":
         basis += ": " + ", ".join(f"{shares[k]:.0%} {words[k]} (flagged above {limits[k]:.0%})" for k in shares)
+    captured = len(authors) - len(strangers)
+    if strangers:  # with a roster: how many of the authors are on it
+        basis += (f"; captured by {count(captured, 'person', 'people')} on the roster and "
+                  f"{count(len(strangers), 'author')} not on the roster ({first_few(strangers, 3)})")  # fmt: skip
     evidence = {"insights": len(insights), "shares": shares, "untagged": untagged, "off_taxonomy": off,
-                "uncited": uncited[:50], "authors": authors}  # fmt: skip
+                "uncited": uncited[:50], "authors": authors, "not_on_roster": strangers}  # fmt: skip
     return Signal("fragmented research", state, summary, sample, basis, evidence,
                    "Make research a shared system: one taxonomy, insights captured by every PM, and decisions that cite them.")  # fmt: skip
 
