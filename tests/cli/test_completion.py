@@ -116,6 +116,30 @@ def test_tags_choices_and_references_of_options(complete, example_kb: Path) -> N
     assert all(o.startswith("ins-") for o in complete(example_kb, "pmops decision add --evidence "))
 
 
+def test_the_newest_commands_and_the_options_that_name_a_person(complete, example_kb: Path) -> None:
+    decisions = complete(example_kb, "pmops decision review ")
+    assert decisions and all(o.startswith("dec-") for o in decisions)
+    for line in ("pmops decision add --decider Pri", "pmops process new X --owner Pri", "pmops tool add X --owner Pri",
+                 "pmops metric add X --owner Pri", "pmops customer add X --owner Pri", "pmops log --author Pri",
+                 "pmops onboard new-pm X --buddy Pri", "pmops person add X --manager Pri"):  # fmt: skip
+        assert complete(example_kb, line) == [r"Priya\ Nair"], line
+    assert complete(example_kb, "pmops person show Ana") == [r"Ana\ Souza"]
+    assert "decision" in complete(example_kb, "pmops log --type ")
+    assert complete(example_kb, "pmops tool renewals --format ") == ["table", "csv", "tsv", "json"]
+    assert complete(example_kb, "pmops search x --format c") == ["csv"]
+    assert complete(example_kb, "pmops insight themes --weight ") == ["arr", "customers", "insights"]
+    assert "--allow-writes" in complete(example_kb, "pmops mcp --")
+
+
+def test_a_title_opened_with_a_quote_completes_inside_it(complete, example_kb: Path) -> None:
+    """Bash completes after the quote and closes it: the value is given as it reads inside that quote."""
+    assert complete(example_kb, 'pmops show "Slack') == ["Slack approvals would replace our own bot"]
+    assert complete(example_kb, "pmops show 'slack") == ["slack approvals would replace our own bot"]
+    assert complete(example_kb, 'pmops customer show "Alder') == ["Alder & Finch"]  # & is plain inside quotes
+    assert complete(example_kb, "pmops customer show Alder") == [r"Alder\ \&\ Finch"]  # and escaped outside
+    assert complete(example_kb, 'pmops show "Slack', "zsh") == complete(example_kb, "pmops show Slack", "zsh")
+
+
 def test_field_names_and_their_values_for_set_new_and_list(complete, example_kb: Path) -> None:
     offered = complete(example_kb, "pmops set dec-261126-0mq9 ")
     assert "status=" in offered and "deciders=" in offered and "id=" not in offered
@@ -182,6 +206,7 @@ def test_the_documented_bash_line_completes_in_an_interactive_bash(example_kb: P
         type_("pmops set dec-261126-0mq9 status=ac\t", b"status=accepted ")
         type_("\x15pmops show Slack\\ appr\t", b"pmops show Slack\\ approvals\\ would\\ replace\\ our\\ own\\ bot ")
         type_("\x15pmops decision accept dec-261126-0m\t", b"dec-261126-0mq9 ")
+        type_('\x15pmops show "Slack appr\t', b'pmops show "Slack approvals would replace our own bot" ')
     finally:
         os.kill(pid, 9)
         os.waitpid(pid, 0)

@@ -96,14 +96,20 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+QUOTE = "_PMOPS_COMPLETE_QUOTE"  # the quote bash's word being completed was opened with
+
+
 def as_bash_typed(environ: MutableMapping[str, str]) -> None:
     """Bash's words for a completion, made readable by pmops' completers (the variables Typer reads).
 
     Bash gives the word being completed as typed (`Slack\\ appr`); Typer would unescape it, and
     no escaped title would then start with it: it is quoted, so the completers see it as typed.
     Bash also cuts a word at '=' (`status=` is `status`, `=`): after a lone '=' an empty word is
-    completed, so the field's values replace nothing but what follows the '='.
+    completed, so the field's values replace nothing but what follows the '='. A word opened with
+    a quote (`"Slack ap`) is completed after the quote, which bash then closes: the quote is taken
+    off the word and named in $_PMOPS_COMPLETE_QUOTE.
     """
+    environ.pop(QUOTE, None)  # a quote is said afresh for each completion
     if environ.get("_PMOPS_COMPLETE") != "complete_bash" or "\n" not in environ.get("COMP_WORDS", ""):
         return  # Typer's bash script joins the words with newlines; anything else is left as it is
     import shlex
@@ -118,7 +124,11 @@ def as_bash_typed(environ: MutableMapping[str, str]) -> None:
     if words[current] == "=":
         words.insert(current + 1, "")
         current += 1
-    words[current] = shlex.quote(words[current])
+    word = words[current]
+    if word[:1] in ("'", '"') and word.count(word[0]) - word.count("\\" + word[0]) == 1:  # a quote opened, not closed
+        environ[QUOTE] = word[0]  # bash completes what follows it, and closes it: the completers escape for it
+        word = word[1:]
+    words[current] = shlex.quote(word)
     environ["COMP_WORDS"], environ["COMP_CWORD"] = "\n".join(words), str(current)
 
 

@@ -6,7 +6,8 @@ completion never prints an error: anything that fails completes nothing.
 
 Bash inserts a value as it is given, and gives the word being completed as typed
 (`pmops.cli.as_bash_typed`): there, what was typed is unescaped before it is matched and
-the values are escaped (`Slack\\ approvals`).
+the values are escaped (`Slack\\ approvals`), or, in a word opened with a quote (`"Slack ap`),
+escaped as inside that quote (bash completes after the quote, and closes it).
 """
 
 from __future__ import annotations
@@ -105,13 +106,26 @@ def type_names(ctx: typer.Context, incomplete: str) -> Pairs:
 
 def _safely(ctx: typer.Context, incomplete: str, find: Finder) -> Pairs:
     bash = os.environ.get("_PMOPS_COMPLETE") == "complete_bash"
+    quote = (
+        os.environ.get("_PMOPS_COMPLETE_QUOTE", "") if bash else ""
+    )  # a word opened with a quote (cli.as_bash_typed)
     try:
         from pmops.kb import KnowledgeBase
 
         kb = KnowledgeBase.open(ctx.find_root().params.get("kb"))
-        found = find(kb, _BASH_ESCAPED.sub(r"\1", incomplete) if bash else incomplete)
+        found = find(kb, _BASH_ESCAPED.sub(r"\1", incomplete) if bash and quote != "'" else incomplete)
     except Exception:  # a completion says nothing rather than an error in the middle of a command line
         return []
     if bash:
-        return [(_BASH_SPECIAL.sub(r"\\\1", value), about) for value, about in found]
+        return [(_bash_word(value, quote), about) for value, about in found]
     return found
+
+
+def _bash_word(value: str, quote: str) -> str:
+    """A value as bash inserts it: escaped, or inside the quote the word was opened with (`"Slack ap` Tab), where
+    bash replaces what follows the quote and closes it: only what is special inside that quote is escaped."""
+    if quote == '"':
+        return re.sub(r'(["$`\\])', r"\\\1", value)
+    if quote == "'":
+        return value.replace("'", "'\\''")
+    return _BASH_SPECIAL.sub(r"\\\1", value)

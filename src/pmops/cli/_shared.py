@@ -211,6 +211,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         metavar="table|csv|tsv|json",
+        autocompletion=_complete.static(*FORMATS),
         help="How to print it: table (the default), csv or tsv (a header row, then one row each, the same columns) or json (the same as --json).",
     ),
 ]

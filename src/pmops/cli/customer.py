@@ -40,7 +40,10 @@ def add(
     renewal: Annotated[
         str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(CUSTOMER, "renewal"))
     ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help=about(CUSTOMER, "owner"))] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help=about(CUSTOMER, "owner"), autocompletion=_complete.field("customer", "owner")),
+    ] = None,
     tag: TagOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,

@@ -40,7 +40,13 @@ def add(
         ),
     ] = None,
     decider: Annotated[
-        list[str] | None, typer.Option("--decider", metavar="NAME", help="Who decides (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--decider",
+            metavar="NAME",
+            help="Who decides (repeatable).",
+            autocompletion=_complete.field("decision", "deciders"),
+        ),
     ] = None,
     area: Annotated[
         str | None, typer.Option("--area", help="The product area.", autocompletion=_complete.field("decision", "area"))
@@ -197,7 +203,9 @@ def review(
     ref: Annotated[
         str | None,
         typer.Argument(
-            metavar="[REF]", help="A decision (id, unique prefix or title); none: every one with expectations."
+            metavar="[REF]",
+            help="A decision (id, unique prefix or title); none: every one with expectations.",
+            autocompletion=_complete.documents("decision"),
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With REF: show the verdicts, record nothing.")] = False,

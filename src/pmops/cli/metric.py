@@ -22,7 +22,9 @@ def add(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(metavar="NAME", help="The metric's name (asked on a terminal).")] = None,
     definition: Annotated[str | None, typer.Option("--definition", help=about(METRIC, "definition"))] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Who owns it.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Who owns it.", autocompletion=_complete.field("metric", "owner"))
+    ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
     direction: Annotated[

@@ -28,7 +28,10 @@ def new(
         str | None,
         typer.Option("--kind", help=about(PROCESS, "kind"), autocompletion=_complete.field("process", "kind")),
     ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help=about(PROCESS, "owner"))] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help=about(PROCESS, "owner"), autocompletion=_complete.field("process", "owner")),
+    ] = None,
     cadence: Annotated[
         str | None,
         typer.Option(
