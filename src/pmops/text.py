@@ -57,3 +57,9 @@ def did_you_mean(given: str, known: list[str] | tuple[str, ...], most: int = 3) 
     close = difflib.get_close_matches(given.casefold(), list(folded), n=most, cutoff=0.6)
     names = list(dict.fromkeys(folded[c] for c in close))
     return "did you mean " + " or ".join(f"'{n}'" for n in names) + "?" if names else None
+
+
+def naming(ref: str, name: str) -> str:
+    """How a message names a document `ref` found: its id or path, after `ref` only when they differ
+    ('dec-2611: dec-261126-0mq9', but 'dec-261126-0mq9', never 'dec-261126-0mq9: dec-261126-0mq9')."""
+    return name if ref == name else f"{ref}: {name}"

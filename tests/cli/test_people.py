@@ -105,7 +105,7 @@ def test_a_person_is_named_by_name_id_or_unique_prefix_and_errors_say_which(pmop
     ambiguous = pmops("person", "leave", "per-26", code=1)
     assert ambiguous.stderr.startswith("error: 'per-26' matches ") and "documents: per-" in ambiguous.stderr
     other = pmops("person", "show", "dec-261126-0mq9", code=2)
-    assert other.stderr.startswith("error: dec-261126-0mq9: dec-261126-0mq9 is a decision, not a person")
+    assert other.stderr.startswith("error: dec-261126-0mq9 is a decision, not a person")
     assert "no person with the id or title 'Nobody'" in pmops("person", "leave", "Nobody", code=1).stderr
 
 

@@ -53,7 +53,7 @@ def test_a_bad_reference_says_which_and_writes_nothing(pmops: Runner, typed: Kno
         "--evidence: no insight with the id or title 'ins-000000-none'",
         "'pmops insight list' lists them",
     )
-    with pytest.raises(InvalidInput, match=f"--evidence: {process}: {process} is a process, not an insight"):
+    with pytest.raises(InvalidInput, match=f"--evidence: {process} is a process, not an insight"):
         typed.create("experiment", {"title": "x", "evidence": [process]})
     with pytest.raises(NotFound, match="--follows: no experiment with the id or title 'Nope'"):
         typed.create("experiment", {"title": "x", "follows": "Nope"})

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+# What `pmops mcp` says without the SDK, word for word as docs/assistants.md shows it (a test compares them).
+MISSING = "pmops mcp needs the MCP SDK, the optional extra mcp, which is not installed"
+INSTALL = "pip install 'pmops[mcp]'"
+
+
 def serve(root: Path, *, allow_writes: bool = False) -> None:
     """`pmops mcp`: serve the KB at `root` over stdio; a one-line error when the SDK is not installed."""
     try:
@@ -23,7 +28,5 @@ def serve(root: Path, *, allow_writes: bool = False) -> None:
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types", "pydantic", "anyio"):
             raise
-        raise PmopsError(
-            f"pmops mcp needs the mcp SDK, which is not installed ({exc.name})", hint="pip install 'pmops[mcp]'"
-        ) from None
+        raise PmopsError(MISSING, hint=INSTALL) from None
     server.serve(root, allow_writes=allow_writes)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import dates, pii, taxonomy
 from pmops.errors import InvalidInput
-from pmops.text import a, count, either
+from pmops.text import a, count, either, naming
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,7 +47,7 @@ def document(kb: KnowledgeBase, ref: str, *types: str) -> Record:
     when it is one of the KB's documents: a hidden file or one under templates/ is not."""
     record = kb.find(ref, *types)
     if not kb.is_document(record.path):
-        raise InvalidInput(f"{ref}: {record.path} is not a document of the knowledge base")
+        raise InvalidInput(f"{naming(ref, record.path)} is not a document of the knowledge base")
     return record
 
 
@@ -62,7 +62,8 @@ def search(
     limit: int = 20,
     include_archived: bool = False,
 ) -> dict[str, Any]:
-    """`pmops search --json`, with the total and the did-you-mean: the KB's search server when one
+    """`pmops search --json`, with the total, the did-you-mean and, as `pmops search` says on stderr, the words
+    the search left out (`ignored`, and the `note` that says it): the KB's search server when one
     answers (search.client, as the command asks it), else the KB's own index, caught up first."""
     from pmops.search import client
 
@@ -74,6 +75,7 @@ def search(
     results = client.search(open_kb, query, **options, pending=pending)
     return clean({
         "query": results.query, "total": results.total, "exact": results.exact, "did_you_mean": results.suggestion,
+        **({"ignored": results.ignored, "note": results.ignored_note()} if results.ignored else {}),
         "results": [hit.to_json() for hit in results.hits],
     })  # fmt: skip
 
@@ -141,7 +143,7 @@ def evidence(kb: KnowledgeBase, ref: str) -> dict[str, Any]:
     found = decisions.evidence_of(kb, record)
     if found is None:
         raise InvalidInput(
-            f"{ref}: {record.id or record.path} is {a(record.type)}; evidence is cited by {either(citing)}"
+            f"{naming(ref, record.id or record.path)} is {a(record.type)}; evidence is cited by {either(citing)}"
         )
     summary = found.to_json()
     fields = ("id", "title", "date", "source", "customer", "segment", "area", "tags", "quote", "path")

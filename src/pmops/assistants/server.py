@@ -9,6 +9,8 @@ resource or a prompt fails with an MCP error whose message is the CLI's and whos
 the hint and the exit code.
 """
 
+import base64
+import difflib
 import threading
 import urllib.parse
 from pathlib import Path
@@ -16,19 +18,27 @@ from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolResult,
+    ListResourcesResult,
+    PaginatedRequestParams,
+    TextContent,
+    ToolAnnotations,
+)
 from mcp_types import Resource as MCPResource
 from pydantic import Field
 
 from pmops import __version__
 from pmops.assistants import answers
 from pmops.doctypes import DECISION, INSIGHT
-from pmops.errors import InvalidInput, PmopsError
+from pmops.errors import InvalidInput, NotFound, PmopsError
 from pmops.kb import KnowledgeBase
 
 WRITES = ("add_insight", "add_decision")
+RESOURCES_PAGE = 200  # resources a page of resources/list
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 INSTRUCTIONS = (
@@ -119,13 +129,79 @@ class KBServer(MCPServer[Any]):
                 return _tool_error(wrong)
             raise
 
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+        """A prompt, its mistakes said as the CLI says a bad usage: one line (an unknown prompt, an argument
+        missing or unknown), an MCP error, no traceback in the server's log."""
+        prompts = {p.name: p for p in await self.list_prompts()}
+        prompt = prompts.get(name)
+        if prompt is None:
+            close = difflib.get_close_matches(name, list(prompts), n=1)
+            raise _protocol_error(InvalidInput(f"no prompt '{name}'" + (f"; did you mean {close[0]}?" if close else ""),
+                                               hint=f"prompts: {', '.join(prompts)}"))  # fmt: skip
+        expected = {arg.name: arg for arg in prompt.arguments or []}
+        given = arguments or {}
+        unknown = [key for key in given if key not in expected]
+        if unknown:
+            raise _protocol_error(InvalidInput(f"{name} has no argument '{unknown[0]}'",
+                                               hint=f"its arguments: {', '.join(expected) or 'none'}"))  # fmt: skip
+        missing = [key for key, arg in expected.items() if arg.required and not str(given.get(key) or "").strip()]
+        if missing:
+            raise _protocol_error(InvalidInput(f"{name} needs the argument '{missing[0]}'",
+                                               hint=expected[missing[0]].description))  # fmt: skip
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except ValueError as exc:  # the SDK's wrapper of what a prompt raised
+            if isinstance(exc.__cause__, PmopsError):
+                raise _protocol_error(exc.__cause__) from None
+            raise
+
+    async def read_resource(self, uri: Any, context: Any = None) -> Any:
+        """A resource; a pmops:// URI that names no document (an unknown id, a path out of the KB, which the
+        SDK's template refuses) is the CLI's one line: no document with that id, did you mean …"""
+        try:
+            return await super().read_resource(uri, context)
+        except ResourceNotFoundError:
+            text = str(uri)
+            if not text.startswith("pmops://"):
+                raise
+            ref = urllib.parse.unquote(text.removeprefix("pmops://"))
+            await anyio.to_thread.run_sync(self.resource_answer, answers.text_of, ref)  # raises the CLI's error
+            raise _protocol_error(NotFound(f"no document with the id or title '{ref}'")) from None
+
     async def list_resources(self) -> list[MCPResource]:
-        static = await super().list_resources()
-        found = await anyio.to_thread.run_sync(self.answer, answers.documents)
-        return static + [
+        """Every resource at once (the taxonomy, the processes, every document); resources/list pages them."""
+        return await self._resources_after(None, None)
+
+    async def _handle_list_resources(self, ctx: Any, params: PaginatedRequestParams | None) -> ListResourcesResult:
+        """resources/list, a page at a time (the SDK's cursors): the taxonomy and the processes first, then
+        the documents by id, RESOURCES_PAGE each; a cursor is the last document of the page before (a document
+        added or removed meanwhile moves no other from one page to another)."""
+        cursor = params.cursor if params is not None else None
+        after = None
+        if cursor is not None:
+            try:
+                after = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
+            except (ValueError, UnicodeError):
+                raise _protocol_error(InvalidInput("cursor: not one this server gave", hint="list from the start, "
+                                                   "without a cursor")) from None  # fmt: skip
+        page = await self._resources_after(after, RESOURCES_PAGE + 1)
+        more = len(page) > RESOURCES_PAGE
+        page = page[:RESOURCES_PAGE]
+        last = page[-1].name if more else None
+        next_cursor = base64.urlsafe_b64encode(last.encode("utf-8")).decode("ascii") if last else None
+        return ListResourcesResult(resources=page, next_cursor=next_cursor)
+
+    async def _resources_after(self, after: str | None, limit: int | None) -> list[MCPResource]:
+        """The static resources (unless `after`), then the documents whose id (or path) sorts after `after`."""
+        static = await super().list_resources() if after is None else []
+        found = sorted(await anyio.to_thread.run_sync(self.answer, answers.documents))
+        documents = [
             MCPResource(uri=uri(ref), name=ref, title=title, description=f"{kind} {ref}", mime_type="text/markdown")
             for ref, title, kind in found
+            if after is None or ref > after
         ]
+        listed = static + documents
+        return listed if limit is None else listed[:limit]
 
 
 def uri(ref: str) -> str:

@@ -16,7 +16,7 @@ from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
-from pmops.text import a, did_you_mean, either
+from pmops.text import a, did_you_mean, either, naming
 
 
 @dataclass
@@ -180,7 +180,7 @@ class Catalog(Tree):
         """The record, when it is of one of `types` (or any type when none is named); else exit 2."""
         if types and record.type not in types:
             named = " or ".join(a(t) for t in types)
-            raise InvalidInput(f"{ref}: {record.id or record.path} is {a(record.type)}, not {named}")
+            raise InvalidInput(f"{naming(ref, record.id or record.path)} is {a(record.type)}, not {named}")
         return record
 
     def _not_found(self, ref: str, wanted: list[DocType], everything: list[Record]) -> NotFound:
