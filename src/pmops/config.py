@@ -257,6 +257,43 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + "(?:/.*)?$")
 
 
+@dataclass(frozen=True)
+class SiteSettings:
+    """pmops.yaml's `site:`: what `pmops site build` leaves out (folders or globs, and type names)."""
+
+    exclude: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+    def excludes(self, path: str, type_name: str) -> bool:
+        return type_name in self.types or any(_glob(pattern).match(path) for pattern in self.exclude)
+
+
+def site_settings(spec: Any, types: Collection[str]) -> SiteSettings:
+    """The `site:` settings of pmops.yaml; a name in `exclude` that is a type (`person`, or
+    `page`: the files no type claims) leaves out its documents, anything else is a path glob:
+
+    site:
+      exclude: [handbook/drafts, "**/private-*", person]
+    """
+    if spec in (None, ""):
+        return SiteSettings()
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{FILENAME}: 'site' must be a mapping with 'exclude'")
+    for key in spec:
+        if key != "exclude":
+            raise ConfigError(f"{FILENAME}: 'site.{key}' is not a setting", hint="site takes 'exclude'")
+    given = spec.get("exclude")
+    given = [] if given in (None, "") else [given] if isinstance(given, str) else given
+    if not isinstance(given, list) or not all(isinstance(g, str) and g.strip() for g in given):
+        raise ConfigError(
+            f"{FILENAME}: 'site.exclude' must be a list of folders, globs or type names, e.g. [handbook/drafts, person]"
+        )
+    names = [g.strip() for g in given]
+    for pattern in names:
+        _glob(pattern)
+    return SiteSettings(tuple(n for n in names if n not in types), tuple(n for n in names if n in types))
+
+
 # Defaults a KB can change under `defaults:` in pmops.yaml.
 DEFAULTS = {"review_every_days": "90"}
 
@@ -277,6 +314,10 @@ class Config:
     def lint_rules(self, known: Collection[str]) -> dict[str, RuleSettings]:
         """`lint.rules`, checked when lint runs (it knows the rule ids; other commands need not load them)."""
         return lint_rules(self.raw.get("lint"), known)
+
+    def site(self) -> SiteSettings:
+        """`site:`, checked when a site is built."""
+        return site_settings(self.raw.get("site"), [*self.registry, doctypes.PAGE.name])
 
     def default(self, key: str) -> str:
         value = self.defaults.get(key, DEFAULTS.get(key, ""))

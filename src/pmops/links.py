@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -384,3 +384,56 @@ def _split_target(written: str) -> tuple[str, str, str]:
     """`a.md#x` → ('a.md', '#', 'x'); the path, then what follows it (an anchor or a query)."""
     cut = min((i for i in (written.find("#"), written.find("?")) if i >= 0), default=-1)
     return (written, "", "") if cut < 0 else (written[:cut], written[cut], written[cut + 1 :])
+
+
+def rewritten(record: Record, change: Callable[[Link], str | None]) -> str:
+    """The body of `record` with each of its links given the destination `change` says (the site's
+    URL of the page it reaches): markdown links (inline and reference definitions) by path, and
+    `[[id]]` links as markdown links; None: the link's text alone (a page that is not there).
+    Only lines a reader sees are looked at, as `outgoing` does; anchors are the caller's to keep."""
+    lines = record.doc.body.splitlines(keepends=True)
+    seen = sorted(index for index, _ in bodies.prose(record.doc.body))
+
+    def inline(m: re.Match[str]) -> str:
+        if destination(m.group(1)) is None:
+            return m.group(0)
+        new = change(Link(m.group(1), "text", 0, by_id=False))
+        whole = m.group(0)
+        if new is None:
+            return whole[1 : whole.index("]")]
+        start, end = m.start(1) - m.start(), m.end(1) - m.start()
+        return whole[:start] + new + whole[end:]
+
+    def wiki(m: re.Match[str]) -> str:
+        target = m.group(1).strip()
+        label = m.group(0)[2:-2].split("|", 1)[1] if "|" in m.group(0) else target
+        new = change(Link(target, "text", 0))
+        return f"[{label}]({new})" if new is not None else label
+
+    for index in seen:
+        if index >= len(lines):
+            continue
+        line = lines[index]
+        if (m := _REFERENCE.match(line)) and destination(m.group(1)) is not None:
+            new = change(Link(m.group(1), "text", 0, by_id=False))
+            line = line[: m.start(1)] + (new if new is not None else "#") + line[m.end(1) :]
+        elif "](" in line or "[[" in line:
+            line = _WIKI.sub(wiki, _MD_LINK.sub(inline, line))
+        lines[index] = line
+    return "".join(lines)
+
+
+def resolved(kb: KnowledgeBase, records: list[Record]) -> dict[str, list[tuple[Link, str | None]]]:
+    """Every record's links with the KB path each reaches (None: broken), by the record's path:
+    `graph`'s resolution (an exact id, or `Resolver` for a path), for all documents at once."""
+    resolver = Resolver(kb)
+    by_id = {r.id: r.path for r in records if r.id}
+    for record in records:
+        resolver.note(record.path, record.doc.meta)
+    found: dict[str, list[tuple[Link, str | None]]] = {}
+    for record in records:
+        found[record.path] = [
+            (link, by_id.get(link.target) if link.by_id else resolver.resolve(record.path, link.target))
+            for link in outgoing(record)
+        ]
+    return found

@@ -28,7 +28,8 @@ LAYERS: dict[int, tuple[str, ...]] = {
     5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "accounts", "stack", "importer",
         "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion"),
     6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing",
-        "assistants", "assistants.answers", "assistants.server"),
+        "assistants", "assistants.answers", "assistants.server",
+        "site", "site.snapshot", "site.pages", "site.views", "site.markdown", "site.output", "site.serve"),
     7: ("", "__main__", "cli"),  # the public API (pmops), the command line: above everything
 }  # fmt: skip
 

@@ -36,6 +36,7 @@ MODULES: dict[str, tuple[str, ...]] = {
             "onboard",
             "tool",
             "metric",
+            "site",
         )
     },
 }

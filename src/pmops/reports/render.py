@@ -184,7 +184,7 @@ def plan_day(plan: Plan) -> str:
     return f"starts {plan.start}" if days is None or days < 0 else str(days)
 
 
-def _charts(report: Report) -> dict[str, Any]:
+def charts(report: Report) -> dict[str, Any]:
     """SVG charts (pygal, no scripts from the network) keyed by what they show."""
     import sys
 
@@ -239,6 +239,6 @@ def _charts(report: Report) -> dict[str, Any]:
 def html(report: Report, kb: KnowledgeBase) -> str:
     """One self-contained page; links to documents are relative to the KB's root."""
     paths = {r.id: r.path for r in kb.records() if r.id}
-    return templates.render_html("report.html.j2", kb.root, report=report, charts=_charts(report), paths=paths, words=count,
+    return templates.render_html("report.html.j2", kb.root, report=report, charts=charts(report), paths=paths, words=count,
                                  onboarding_time=onboarding_time, unaddressed_themes=unaddressed_themes, overlaps=overlaps,
                                  plan_day=plan_day)  # fmt: skip

@@ -1,0 +1,112 @@
+"""`pmops site`: the knowledge base as a static website, and its local preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pmops.cli import _shared
+from pmops.cli._shared import JsonOpt
+
+if TYPE_CHECKING:
+    from pmops.site import Result
+
+app = typer.Typer(
+    help="The knowledge base as a static website: build it, or preview it while you write.", no_args_is_help=True
+)
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", metavar="DIR", help="The site's folder (default: _site/ in the KB, which pmops never reads)."
+    ),
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url", metavar="URL", help="Where the site is published, for canonical URLs (links stay relative)."
+    ),
+]
+
+
+@app.command()
+def build(
+    ctx: typer.Context,
+    out: OutOpt = None,
+    base_url: BaseUrlOpt = None,
+    today: _shared.TodayOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Build the site: every document a page, index pages, the report's dashboard as the home page.
+
+    Self-contained (nothing is loaded from elsewhere) and relative (it works from any folder,
+    a static host or the file system). A rebuild writes only the pages whose content changed
+    and removes those of removed documents. Personal data is redacted; site.exclude in
+    pmops.yaml leaves folders or types out.
+
+    Example:
+
+        pmops site build --out public --base-url https://handbook.example.com/
+    """
+    from pmops import site
+
+    result = site.build(_shared.state(ctx).kb(), out, base_url=base_url, today=_shared.today_option(today))
+    if json_out:
+        _shared.print_json(result.to_json())
+    else:
+        _said(result)
+
+
+def _said(result: Result) -> None:
+    import os
+
+    from pmops.text import count
+
+    console = _shared.console()
+    out = os.path.relpath(result.out) if result.out.is_relative_to(Path.cwd()) else str(result.out)
+    console.print(
+        f"{_shared.safe(out)}: {count(result.pages, 'page')}; {len(result.written)} written, "
+        f"{result.unchanged} unchanged, {len(result.removed)} removed ({result.seconds:.1f} s)",
+        soft_wrap=True,
+    )
+    if result.excluded:
+        console.print(f"{count(result.excluded, 'document')} left out (site.exclude)")
+    for path in result.unreadable:
+        _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    out: OutOpt = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="The port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    today: _shared.TodayOpt = None,
+) -> None:
+    """Preview the site at http://127.0.0.1:PORT/, rebuilt when a document changes (Ctrl-C stops).
+
+    It builds first, serves the site's folder to this machine only, and looks at the KB's
+    files every second: a change rebuilds the pages that show it.
+
+    Example:
+
+        pmops site serve --port 8000
+    """
+    from pmops.site import serve as preview
+
+    kb = _shared.state(ctx).kb()
+    console = _shared.console(stderr=True)
+
+    def said(event: str, result: Result | None = None) -> None:
+        if result is not None:
+            _said(result)
+        else:
+            console.print(_shared.safe(event), soft_wrap=True)
+
+    try:
+        preview.serve(kb, out, port, said, today=_shared.today_option(today) if today else None)
+    except KeyboardInterrupt:
+        console.print("stopped", markup=False)

@@ -1,0 +1,133 @@
+"""The site's folder: where it may be, its manifest, and writing only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmops.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pmops.site.snapshot import Snapshot
+
+MANIFEST = ".pmops-site.json"  # what the last build wrote: a folder holding it is a pmops site
+DEFAULT = "_site"  # inside the KB: a folder pmops never reads documents from (kb.tree.SKIP_DIRS)
+VERSION = 1
+
+
+@dataclass
+class Manifest:
+    """Each page's hash, each published file's size and time, as the last build wrote them."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest | None:
+        """The manifest of a previous build (None: there was none, or it is not pmops')."""
+        try:
+            data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("pmops_site") != VERSION:
+            return None
+        pages, assets = data.get("pages"), data.get("assets")
+        return cls(pages if isinstance(pages, dict) else {}, assets if isinstance(assets, dict) else {})
+
+    def write(self, out: Path) -> None:
+        data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets}
+        _atomic(out / MANIFEST, json.dumps(data, indent=0, sort_keys=True).encode("utf-8"))
+
+
+def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
+    """The folder to build into, and the previous build's manifest (empty for a new folder).
+
+    Refused, with nothing written: a folder of the KB pmops reads documents from (the site's
+    pages would sit among them, and the KB's root is one), a file, and a folder that holds
+    anything but a previous pmops site (a build removes pages it no longer has).
+    """
+    out = Path(os.path.abspath(given if given is not None else kb.root / DEFAULT))
+    shown = str(given) if given is not None else DEFAULT
+    real = Path(os.path.realpath(out))
+    if real == kb.root or kb.root.is_relative_to(real):
+        raise InvalidInput(f"--out {shown}: holds the knowledge base; the site needs a folder of its own",
+                           hint=f"the default is {DEFAULT}/ inside the KB, which pmops never reads documents from")  # fmt: skip
+    if real.is_relative_to(kb.root) and kb.is_document(real.relative_to(kb.root).as_posix() + "/x.md"):
+        raise InvalidInput(f"--out {shown}: is among the knowledge base's documents; pmops would read the site's folder as part of the KB",
+                           hint=f"use {DEFAULT}/ (the default), a folder starting with '.', or a folder outside the KB")  # fmt: skip
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {shown}: is a file, not a folder")
+    previous = Manifest.read(out) if out.is_dir() else None
+    if previous is None and out.is_dir() and any(out.iterdir()):
+        raise InvalidInput(f"--out {shown}: is not empty and holds no pmops site; nothing written",
+                           hint="give an empty or new folder: a rebuild removes pages the site no longer has")  # fmt: skip
+    return out, previous or Manifest()
+
+
+@dataclass
+class Written:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_page(out: Path, url: str, data: bytes, before: Manifest, after: Manifest, done: Written) -> None:
+    digest = sha(data)
+    after.pages[url] = digest
+    path = out / url
+    if before.pages.get(url) == digest and path.is_file():
+        done.unchanged += 1
+        return
+    _atomic(path, data)
+    done.written.append(url)
+
+
+def copy_asset(kb: Snapshot, out: Path, rel: str, before: Manifest, after: Manifest, done: Written) -> None:
+    """A file of the KB the pages link to (an image, a PDF), copied when it changed (size and time)."""
+    source = kb.root / rel
+    st = source.stat()
+    stamp = f"{st.st_size}:{st.st_mtime_ns}"
+    after.assets[rel] = stamp
+    path = out / rel
+    if before.assets.get(rel) == stamp and path.is_file():
+        done.unchanged += 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".pmops-tmp")
+    shutil.copyfile(source, temp)
+    os.replace(temp, path)
+    done.written.append(rel)
+
+
+def remove_stale(out: Path, before: Manifest, after: Manifest, done: Written) -> None:
+    """The pages and files the previous build wrote that this one does not have (nothing else)."""
+    for rel in sorted((set(before.pages) - set(after.pages)) | (set(before.assets) - set(after.assets))):
+        path = out / rel
+        if not path.resolve().is_relative_to(out.resolve()):
+            continue  # a manifest naming a path out of the site: not ours to remove
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        done.removed.append(rel)
+        parent = path.parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    """A page replaced whole (a reader, or the preview server, never sees half of one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".pmops-tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)

@@ -1,0 +1,318 @@
+"""The site's pages: every document, the index pages, the home page; what each shows and its URL.
+
+URLs mirror the KB: `insights/ins-….md` is `insights/ins-….html`, so a document's relative
+images and files keep their paths. The site's own pages are under `browse/`, the home page is
+`index.html`. Every link is relative (`root` leads from a page to the site's root), so the
+site works from any folder, from a static host and from the file system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from pmops import customers, ids, links
+from pmops.doctypes import PAGE
+
+if TYPE_CHECKING:
+    from pmops.doctypes import DocType, Field
+    from pmops.kb import Record
+    from pmops.site.snapshot import Snapshot
+
+BROWSE = "browse"
+HOME = "index.html"
+CSS = "assets/site.css"
+# No request leaves the site: its own files only; Pagefind's search runs WebAssembly; pygal's
+# charts carry their own <style>; charts and icons may be data: URLs.
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-src 'none'"
+)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
+
+
+@dataclass
+class Page:
+    """One page of the site: its URL (from the site's root), and how to render it."""
+
+    url: str
+    render: Callable[[], str]
+
+
+def page_url(path: str) -> str:
+    """A document's page: its KB path with .html for .md (the root's index.md is index-page.html)."""
+    url = path.removesuffix(".md") + ".html"
+    return "index-page.html" if url == HOME else url
+
+
+def root_of(url: str) -> str:
+    """'../' as many times as the page is deep: from the page to the site's root."""
+    return "../" * url.count("/")
+
+
+def _slug(text: str) -> str:
+    return ids.slugify(str(text)).lower() or "-"
+
+
+def stable_svg(svg: str, key: str) -> str:
+    """A pygal chart that is the same bytes for the same data (its random id and dated comment
+    would rewrite the page at every build), without its script (pygal's tooltips: not loaded)."""
+    svg = _SCRIPT.sub("", _COMMENT.sub("", svg))
+    return _UUID.sub(f"c-{_slug(key)}", svg)
+
+
+@dataclass
+class Site:
+    """Everything the pages show, computed once from a snapshot of the KB."""
+
+    kb: Snapshot
+    today: dt.date
+    base_url: str | None = None
+    assets: set[str] = field(default_factory=set)  # KB paths of files (images, PDFs) the pages link to
+
+    # -- the documents and their links -----------------------------------------------------
+
+    @cached_property
+    def records(self) -> list[Record]:
+        return self.kb.published()
+
+    @cached_property
+    def by_path(self) -> dict[str, Record]:
+        return {r.path: r for r in self.records}
+
+    @cached_property
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records if r.id}
+
+    @cached_property
+    def resolved(self) -> dict[str, list[tuple[links.Link, str | None]]]:
+        """Each document's links and the KB path each reaches, as lint resolves them."""
+        return links.resolved(self.kb, self.records)
+
+    @cached_property
+    def backlinks(self) -> dict[str, list[tuple[Record, str]]]:
+        """KB path -> the documents linking to it, and how (a field, or `text`)."""
+        found: dict[str, dict[str, tuple[Record, str]]] = defaultdict(dict)
+        for source, pairs in self.resolved.items():
+            for link, target in pairs:
+                if target is not None and target != source and target in self.by_path:
+                    found[target].setdefault(source, (self.by_path[source], link.via))
+        return {k: sorted(v.values(), key=lambda rv: (rv[0].type, rv[0].title.casefold())) for k, v in found.items()}
+
+    @cached_property
+    def folders(self) -> dict[str, str]:
+        """Folders documents link to (no page of their own: GitHub lists their files) -> their page."""
+        found = {}
+        for pairs in self.resolved.values():
+            for _, target in pairs:
+                if target and target not in self.by_path and self.kb.is_dir(target):
+                    found[target] = f"{target}/index.html"
+        return found
+
+    def url_of(self, target: str) -> str | None:
+        """The site URL (from the root) of what a link reaches: a page, a folder's page, or a
+        file published as it is; None when the site does not have it (left out, or a document
+        that could not be read)."""
+        if target in self.by_path:
+            return page_url(target)
+        if target in self.folders:
+            return self.folders[target]
+        if self.asset(target):
+            return quote(target)
+        return None
+
+    def asset(self, path: str) -> bool:
+        """Whether a KB file that is not a document is published beside the pages (and note it)."""
+        if path.endswith(".md") or not self.kb.is_file(path):
+            return False
+        self.assets.add(path)
+        return True
+
+    def link(self, record: Record) -> dict[str, Any]:
+        return {"text": record.title, "url": page_url(record.path), "type": record.type, "id": record.id}
+
+    def id_link(self, ref: str) -> dict[str, Any]:
+        found = self.by_id.get(ref)
+        return self.link(found) if found else {"text": ref, "url": None}
+
+    # -- groupings ------------------------------------------------------------------------
+
+    @cached_property
+    def of_type(self) -> dict[str, list[Record]]:
+        found: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            found[record.type].append(record)
+        return {t: _newest_first(rs) for t, rs in found.items()}
+
+    @cached_property
+    def types(self) -> list[DocType]:
+        """The types with documents, the registry's order, pages last."""
+        order = [*self.kb.registry.values(), PAGE]
+        return [t for t in order if t.name in self.of_type]
+
+    def _grouped(self, values: Callable[[Record], Iterable[str]]) -> dict[str, list[Record]]:
+        found: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            for value in dict.fromkeys(values(record)):
+                found[value].append(record)
+        return {k: _newest_first(found[k]) for k in sorted(found, key=str.casefold)}
+
+    @cached_property
+    def tags(self) -> dict[str, list[Record]]:
+        vocabulary = self.kb.taxonomy
+
+        def tags(record: Record) -> Iterable[str]:
+            for fld in record.doctype.fields:
+                if fld.kind == "tags":
+                    yield from (vocabulary.canonical(str(t)) for t in record.values.get(fld.name) or [])
+
+        return self._grouped(tags)
+
+    @cached_property
+    def areas(self) -> dict[str, list[Record]]:
+        return self._grouped(lambda r: [str(r.values["area"])] if r.values.get("area") else [])
+
+    @cached_property
+    def register(self) -> Any:
+        from pmops import accounts
+
+        return accounts.register(self.kb)
+
+    @cached_property
+    def customers(self) -> dict[str, dict[str, Any]]:
+        """Each customer (one key however written; a name of the register is its record) with the
+        documents naming it in a field that refers to customers."""
+        found: dict[str, dict[str, Any]] = {}
+        for customer in self.register:
+            if (key := customers.key(customer.name)) and customer.id in self.by_id:
+                found[key] = {"name": customer.name, "record": self.by_id[customer.id], "documents": []}
+        for record in self.records:
+            for fld in _naming(record.doctype, "customer"):
+                for name in _values(record.values.get(fld.name)):
+                    known = self.register.get(name)
+                    key = customers.key(known.name if known else name)
+                    if not key:
+                        continue
+                    entry = found.setdefault(key, {"name": name, "record": None, "documents": []})
+                    entry["documents"].append(record)
+        for entry in found.values():
+            entry["url"] = (
+                page_url(entry["record"].path) if entry["record"] else f"{BROWSE}/customers/{_slug(entry['name'])}.html"
+            )
+            entry["documents"] = _newest_first(entry["documents"])
+        return dict(sorted(found.items(), key=lambda kv: kv[1]["name"].casefold()))
+
+    @cached_property
+    def people(self) -> dict[str, dict[str, Any]]:
+        """Each person of the roster, and each name a field that names people gives, with the
+        documents naming them there (as `pmops person show` finds them)."""
+        found: dict[str, dict[str, Any]] = {}
+        for record in self.of_type.get("person", []):
+            found[_fold(record.title)] = {"name": record.title, "record": record, "named_in": []}
+        for record in self.records:
+            for fld in _naming(record.doctype, "person"):
+                for name in _values(record.values.get(fld.name)):
+                    entry = found.setdefault(_fold(name), {"name": name, "record": None, "named_in": []})
+                    entry["named_in"].append((record, fld.name))
+        for entry in found.values():
+            entry["url"] = (
+                page_url(entry["record"].path) if entry["record"] else f"{BROWSE}/people/{_slug(entry['name'])}.html"
+            )
+        return dict(sorted(found.items(), key=lambda kv: kv[1]["name"].casefold()))
+
+    def person_url(self, name: str) -> str | None:
+        entry = self.people.get(_fold(name))
+        return entry["url"] if entry else None
+
+    def customer_url(self, name: str) -> str | None:
+        known = self.register.get(name)
+        entry = self.customers.get(customers.key(known.name if known else name) or "")
+        return entry["url"] if entry else None
+
+    @cached_property
+    def report(self) -> Any:
+        from pmops.reports import model
+
+        return model.build(self.kb, self.today)
+
+    @cached_property
+    def charts(self) -> dict[str, Any]:
+        from pmops.reports import render
+
+        drawn = render.charts(self.report)
+        metrics = {k: stable_svg(v, k) for k, v in drawn.pop("metrics").items()}
+        return {**{k: stable_svg(v, k) for k, v in drawn.items()}, "metrics": metrics}
+
+    # -- the pages ---------------------------------------------------------------------------
+
+    @cached_property
+    def nav(self) -> list[tuple[str, str]]:
+        items = [("Home", HOME)]
+        items += [(t.plural.capitalize(), type_url(t)) for t in self.types]
+        items += [
+            ("Themes", f"{BROWSE}/themes.html"),
+            ("Tags", f"{BROWSE}/tags.html"),
+            ("Areas", f"{BROWSE}/areas.html"),
+        ]
+        return items
+
+    def pages(self) -> list[Page]:
+        from pmops.site import views
+
+        found = [Page(HOME, lambda: views.home(self))]
+        found += [Page(page_url(r.path), lambda r=r: views.document(self, r)) for r in self.records]
+        found += [Page(type_url(t), lambda t=t: views.type_index(self, t)) for t in self.types]
+        found += [Page(f"{BROWSE}/tags.html", lambda: views.groups(self, "tag"))]
+        found += [Page(group_url("tag", tag), lambda tag=tag: views.group(self, "tag", tag)) for tag in self.tags]
+        found += [Page(f"{BROWSE}/areas.html", lambda: views.groups(self, "area"))]
+        found += [Page(group_url("area", a), lambda a=a: views.group(self, "area", a)) for a in self.areas]
+        found += [Page(f"{BROWSE}/themes.html", lambda: views.themes(self))]
+        found += [
+            Page(e["url"], lambda e=e: views.customer(self, e)) for e in self.customers.values() if not e["record"]
+        ]
+        found += [Page(e["url"], lambda e=e: views.person(self, e)) for e in self.people.values() if not e["record"]]
+        found += [Page(url, lambda f=f, url=url: views.folder(self, f, url)) for f, url in self.folders.items()]
+        return found
+
+
+def type_url(doctype: DocType) -> str:
+    return f"{BROWSE}/{_slug(doctype.plural)}.html"
+
+
+def group_url(kind: str, value: str) -> str:
+    return f"{BROWSE}/{kind}s/{_slug(value)}.html"
+
+
+def _naming(doctype: DocType, target: str) -> list[Field]:
+    """The fields of a type that name documents of `target` by name (text and list fields with `refers`)."""
+    return [f for f in doctype.fields if f.refers == target and f.kind in ("text", "list")]
+
+
+def _values(value: Any) -> list[str]:
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if v not in (None, "")]
+
+
+def _fold(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _newest_first(records: list[Record]) -> list[Record]:
+    def key(r: Record) -> tuple:
+        when = next((v for v in r.values.values() if isinstance(v, dt.date)), None)
+        return (when or dt.date.min, r.title.casefold())
+
+    return sorted(records, key=key, reverse=True)
+
+
+def relative(source: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")

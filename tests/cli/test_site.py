@@ -1,0 +1,221 @@
+"""`pmops site build` and `pmops site serve`: the KB as a static website, through the CLI, on real git repos."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PMOPS, git
+
+TODAY = "2026-12-01"
+
+
+def build(pmops, *args: str, code: int = 0):
+    result = pmops("site", "build", "--today", TODAY, "--json", *args, code=code)
+    return json.loads(result.stdout) if code == 0 else result
+
+
+def pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
+
+
+@pytest.fixture
+def site(pmops, example_kb: Path) -> tuple[Path, dict]:
+    return example_kb / "_site", build(pmops)
+
+
+def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None:
+    out, result = site
+    built = pages(out)
+    documents = [p.relative_to(example_kb).as_posix() for p in example_kb.rglob("*.md") if "_site" not in p.parts]
+    assert documents and all(d.removesuffix(".md") + ".html" in built for d in documents), "a document has no page"
+    assert result["pages"] == len(built) and result["written"] == len(built) + 2  # the stylesheet, .nojekyll
+    insight = built["insights/ins-260203-dc9k-slack-approvals-would-replace-our-own-bot.html"]
+    assert "We built a janky Slack bot on your webhooks" in insight and "Cobalt Labs" in insight
+    decision = built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
+    evidence = decision.split('id="evidence"')[1].split("</section>")[0]
+    assert 'href="../insights/ins-260203-dc9k-slack-approvals-would-replace-our-own-bot.html"' in evidence
+    backlinks = decision.split('id="backlinks"')[1].split("</section>")[0]
+    assert "Remind approvers with a twice-daily email digest" in backlinks  # it supersedes that one
+    assert 'id="chain"' in decision  # the supersession chain
+    assert "<svg" in built["index.html"] and "Intake per week" in built["index.html"]  # the report's dashboard
+    metric = built["metrics/met-261126-4hb3-weekly-active-approvers.html"]
+    assert "<svg" in metric and "<script" not in metric
+    for name in ("browse/insights.html", "browse/decisions.html", "browse/processes.html", "browse/themes.html",
+                 "browse/tags.html", "browse/areas.html", "browse/customers.html", "browse/people.html",
+                 "browse/tools.html", "browse/metrics.html", "browse/onboarding-plans.html"):  # fmt: skip
+        assert name in built, name
+    assert "Decision log" in built["browse/decisions.html"] and "Renewals" in built["browse/tools.html"]
+
+
+def test_pages_are_self_contained_accessible_and_searchable(site) -> None:
+    out, _ = site
+    for name, html in pages(out).items():
+        assert '<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;' in html, name
+        assert "wasm-unsafe-eval" in html
+        for attr, url in re.findall(r'\b(src|href)="([^"]*)"', html):
+            assert not re.match(r"(https?:)?//", url), f"{name}: {attr}={url} leaves the site"
+            assert not url.startswith("/"), f"{name}: {attr}={url} is not relative"
+        assert html.count("<h1") == 1, name
+        for landmark in ("<header", "<nav", "<main", "<footer", 'class="skip" href="#main"', "data-pagefind-body",
+                         'data-pagefind-filter="type"', 'name="viewport"'):  # fmt: skip
+            assert landmark in html, f"{name}: {landmark}"
+    css = (out / "assets/site.css").read_text()
+    assert "prefers-color-scheme: dark" in css and ":focus-visible" in css
+
+
+def test_links_resolve_as_lint_resolves_them(site) -> None:
+    out, _ = site
+    tips = (out / "handbook/interview-tips.html").read_text()
+    # `{{ site.baseurl }}/handbook/research/#before-a-conversation`: the page whose permalink it is
+    assert 'href="../handbook/how-we-do-research.html#before-a-conversation"' in tips
+    for name, html in pages(out).items():  # every relative link reaches a file of the site
+        for url in re.findall(r'href="([^"#]+)', html):
+            target = (out / name).parent / url
+            assert target.resolve().is_file(), f"{name}: {url} is broken"
+
+
+def test_a_rebuild_writes_only_the_pages_that_show_a_change(pmops, site, example_kb: Path) -> None:
+    out, _ = site
+    again = build(pmops)
+    assert again["written"] == 0 and again["removed"] == 0
+    insight = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    page = "insights/" + insight.stem + ".html"
+    before = {p: (out / p).stat().st_mtime_ns for p in pages(out)}
+    insight.write_text(insight.read_text() + "\nOne more line heard on the call.\n")
+    changed = build(pmops)
+    assert changed["written_paths"] == [page]
+    assert "One more line heard on the call." in (out / page).read_text()
+    assert all((out / p).stat().st_mtime_ns == t for p, t in before.items() if p != page)
+    # A new title shows wherever the insight is listed or linked: those pages, and only those.
+    text = insight.read_text().replace(
+        "title: Slack approvals would replace our own bot", "title: Slack approvals replace our bot"
+    )
+    insight.write_text(text)
+    retitled = build(pmops)["written_paths"]
+    assert page in retitled and "browse/insights.html" in retitled
+    assert "decisions/dec-261126-0mq9-approve-and-reject-from-slack.html" in retitled  # cites it as evidence
+    assert (
+        "browse/processes.html" not in retitled
+        and "metrics/met-261126-4hb3-weekly-active-approvers.html" not in retitled
+    )
+    for name in retitled:
+        assert "Slack approvals replace our bot" in (out / name).read_text(), name
+
+
+def test_a_removed_document_loses_its_page(pmops, site, example_kb: Path) -> None:
+    out, _ = site
+    draft = example_kb / "handbook/drafts/pricing-research-plan.md"
+    git(example_kb, "rm", "-q", str(draft))
+    result = build(pmops)
+    assert "handbook/drafts/pricing-research-plan.html" in result["removed_paths"]
+    assert not (out / "handbook/drafts").exists()
+
+
+def test_personal_data_is_redacted(pmops, example_kb: Path) -> None:
+    pmops("insight", "add", "--title", "Call me back", "--source", "interview", "--keep-pii", "--no-commit",
+          "--quote", "Mail me at jane.doe@example.com or call +44 20 7946 0958", "--date", "2026-11-30")  # fmt: skip
+    build(pmops)
+    built = pages(example_kb / "_site")
+    assert not any("jane.doe@example.com" in html or "7946 0958" in html for html in built.values())
+    page = next(html for name, html in built.items() if "call-me-back" in name)
+    assert "[email redacted]" in page and "[phone redacted]" in page
+
+
+def test_site_exclude_leaves_folders_and_types_out(pmops, example_kb: Path) -> None:
+    config = example_kb / "pmops.yaml"
+    config.write_text(config.read_text() + "\nsite:\n  exclude: [handbook/drafts, person]\n")
+    result = build(pmops)
+    built = pages(example_kb / "_site")
+    assert not any(name.startswith(("people/", "handbook/drafts/")) for name in built)
+    assert result["excluded"] == 14
+    assert "Ada Brooks" in built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]  # named, not linked
+    assert 'href="../people/' not in built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("insights/site", "is among the knowledge base's documents"),
+        (".", "holds the knowledge base"),
+        ("..", "holds the knowledge base"),
+    ],
+)
+def test_a_site_folder_among_the_documents_is_refused(pmops, example_kb: Path, out: str, message: str) -> None:
+    result = build(pmops, "--out", out, code=2)
+    assert message in result.stderr and result.stderr.count("\n") <= 2
+    assert not (example_kb / "insights/site").exists() and not (example_kb / "_site").exists()
+    assert not (example_kb / "index.html").exists()
+
+
+def test_a_folder_that_is_not_a_site_is_refused(pmops, example_kb: Path, tmp_path: Path) -> None:
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "holiday.jpg").write_bytes(b"jpg")
+    result = build(pmops, "--out", str(other), code=2)
+    assert result.stderr.startswith(f"error: --out {other}: is not empty and holds no pmops site; nothing written")
+    assert [p.name for p in other.iterdir()] == ["holiday.jpg"]
+    assert build(pmops, "--out", str(tmp_path / "public"))["pages"] > 100  # a new folder is fine
+    assert build(pmops, "--out", str(tmp_path / "public"))["written"] == 0  # and so is a previous site
+
+
+def test_base_url_gives_canonical_urls_and_a_wrong_one_is_refused(pmops, example_kb: Path) -> None:
+    result = build(pmops, "--base-url", "ftp://x", code=2)
+    assert "--base-url must be an http(s) URL" in result.stderr
+    build(pmops, "--base-url", "https://handbook.example.com/pm")
+    home = (example_kb / "_site/index.html").read_text()
+    assert '<link rel="canonical" href="https://handbook.example.com/pm/index.html">' in home
+
+
+def test_the_summary_for_people(pmops, example_kb: Path) -> None:
+    result = pmops("site", "build", "--today", TODAY)
+    assert re.fullmatch(r"_site: \d+ pages; \d+ written, 0 unchanged, 0 removed \(\d+\.\d s\)\n", result.stdout)
+
+
+def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:
+    server = subprocess.Popen([PMOPS, "site", "serve", "--port", "0", "--today", TODAY], cwd=example_kb,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        line = ""
+        while "serving" not in line:
+            line = server.stderr.readline()
+            assert line or server.poll() is None, server.stderr.read()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        home = fetch(url + "index.html")
+        assert "Tally Product" in home
+        tips = example_kb / "handbook/interview-tips.md"
+        tips.write_text(tips.read_text() + "\nA line written while the preview runs.\n")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            page = fetch(url + "handbook/interview-tips.html")
+            if "A line written while the preview runs." in page:
+                break
+            time.sleep(0.3)
+        else:
+            pytest.fail("the preview did not rebuild")
+    finally:
+        server.terminate()
+        server.wait(10)
+        server.stdout.close()
+        server.stderr.close()
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def test_a_wrong_site_setting_is_one_line(pmops, example_kb: Path) -> None:
+    config = example_kb / "pmops.yaml"
+    config.write_text(config.read_text() + "\nsite:\n  exclude: {drafts: yes}\n")
+    result = build(pmops, code=2)
+    assert result.stderr == (
+        "error: pmops.yaml: 'site.exclude' must be a list of folders, globs or type names, e.g. [handbook/drafts, person]\n"
+    )
+    assert not (example_kb / "_site").exists()
