@@ -304,3 +304,54 @@ def test_resources_are_listed_a_page_at_a_time(kb: Path, pmops) -> None:
     assert uris[:2] == ["pmops://taxonomy", "pmops://processes"]  # then every document once, by id
     assert len(set(uris)) == len(uris) and uris[2:] == sorted(uris[2:])
     assert {f"pmops://ins-261201-{i:04d}" for i in range(count)} <= set(uris)
+
+
+def test_personal_data_never_leaks_through_messages_suggestions_or_cut_snippets(
+    kb: Path, pmops, tmp_path: Path
+) -> None:
+    """What a new user found: a did-you-mean naming a title with an email, the index's words suggesting the
+    part of an email before the @, a snippet cut inside an email or a phone number; a NUL in a ref, a tool
+    that does not exist and a cursor never given are one-line errors, with nothing in the server's log."""
+    filler = " ".join(["wibblequark"] + ["filler"] * 30)
+    (kb / "insights" / "ins-261201-pii1.md").write_text(
+        "---\nid: ins-261201-pii1\ntitle: Quux contact bob.smith@example.org wants callback\ndate: 2026-12-01\n"
+        f"source: interview\n---\n\n{filler} carol.jones@example.net and then call +44 20 7946 0958 frobnicate.\n"
+    )
+    (kb / "insights" / "ins-261201-pii2.md").write_text(
+        "---\nid: ins-261201-pii2\ntitle: Ask dana.lee@example.org\ndate: 2026-12-01\nsource: interview\n---\n"
+    )
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "a document with personal data")
+    seen: dict[str, Any] = {}
+
+    async def then(client: ClientSession) -> None:
+        seen["near"] = await refused(client, "show", ref="Quux contact")
+        seen["prefix"] = await refused(client, "show", ref="ins-2612")
+        seen["suggest"] = await call(client, "search", query="carol.jonas")
+        seen["cut"] = await call(client, "search", query="wibblequark")
+        seen["phone"] = await call(client, "search", query="frobnicate")
+        seen["nul"] = await refused(client, "show", ref="ins\x00x")
+        seen["tool"] = await refused(client, "serch", query="x")
+        with pytest.raises(MCPError) as bad:
+            await client.list_resources(params=PaginatedRequestParams(cursor="!!!"))
+        seen["cursor"] = bad.value.error.message
+
+    log = tmp_path / "server.log"
+    session(kb, then=then, log=log)
+    assert log.read_text() == ""
+    everything = json.dumps(seen)
+    for leak in ("bob.smith", "dana.lee", "carol.jones", "7946", "+44 20"):
+        assert leak not in everything, (leak, seen)
+    assert "[email redacted]" in seen["near"] and seen["suggest"]["did_you_mean"] is None
+    snippets = [hit["snippet"] for key in ("cut", "phone") for hit in seen[key]["results"]]
+    assert snippets and all("redacted]" in s or "@" not in s for s in snippets), snippets
+    assert seen["nul"].startswith("error: 'ins\\x00x': an id or title holds no control characters")
+    assert seen["tool"].splitlines()[0] == "error: no tool 'serch'; did you mean search?"
+    assert seen["cursor"] == "cursor: not one this server gave"
+
+
+def test_a_one_line_field_refuses_a_line_break(kb: Path, pmops) -> None:
+    commits = commit_count(kb)
+    error = pmops("insight", "add", "--title", "Line one\nLine two", "--source", "interview", code=2).stderr
+    assert error.startswith("error: --title: holds a line break, and it is one line")
+    assert commit_count(kb) == commits and not list((kb / "insights").glob("*.md"))

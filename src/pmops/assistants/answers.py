@@ -15,13 +15,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, pii, taxonomy
-from pmops.errors import InvalidInput
+from pmops.errors import InvalidInput, PmopsError
+from pmops.search.results import HIT_END, HIT_START
 from pmops.text import a, count, either, naming
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from pmops.kb import Created, KnowledgeBase, Record
+    from pmops.search.results import Hit
 
 # Values pmops makes itself, never a person's words: redacting them could only break them
 # (a commit's hex digits can pass the card check).
@@ -73,11 +75,32 @@ def search(
                "archived": None if include_archived else False}  # fmt: skip
     pending = client.ask(str(root), query, **options)
     results = client.search(open_kb, query, **options, pending=pending)
+    suggestion = results.suggestion
+    if suggestion and any(not w.isalpha() for w in suggestion.split()):
+        suggestion = None  # a word with a digit, dot or underscore may be part of an email or a phone number
     return clean({
-        "query": results.query, "total": results.total, "exact": results.exact, "did_you_mean": results.suggestion,
+        "query": results.query, "total": results.total, "exact": results.exact, "did_you_mean": suggestion,
         **({"ignored": results.ignored, "note": results.ignored_note()} if results.ignored else {}),
-        "results": [hit.to_json() for hit in results.hits],
+        "results": [{**hit.to_json(), "snippet": _snippet(root, hit)} for hit in results.hits],
     })  # fmt: skip
+
+
+def _snippet(root: Path, hit: Hit) -> str:
+    """A hit's snippet made from its body with personal data already redacted: cut from the body as it
+    is, a snippet can end inside an email or a phone number, which redaction then no longer sees."""
+    from pmops import documents, store
+    from pmops.search import snippets
+
+    try:
+        body = snippets.readable_body(documents.body_of(store.read_file(root, hit.path)))
+    except (OSError, UnicodeDecodeError, PmopsError):
+        body = ""
+    redacted = pii.redact(body)
+    if redacted == body:
+        return hit.to_json()["snippet"]
+    words = snippets.marked(hit.snippet)
+    return snippets.shown(redacted, (lambda word: word.lower() in words) if words else None).replace(
+        HIT_START, "").replace(HIT_END, "")  # fmt: skip
 
 
 def show(kb: KnowledgeBase, ref: str) -> dict[str, Any]:

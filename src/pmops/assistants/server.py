@@ -31,7 +31,7 @@ from mcp_types import (
 from mcp_types import Resource as MCPResource
 from pydantic import Field
 
-from pmops import __version__
+from pmops import __version__, pii
 from pmops.assistants import answers
 from pmops.doctypes import DECISION, INSIGHT
 from pmops.errors import InvalidInput, NotFound, PmopsError
@@ -49,21 +49,38 @@ INSTRUCTIONS = (
 )
 
 
+MESSAGE_CHARS = 300  # a message longer than this (a 5,000-character id echoed) is cut
+
+
+def said(exc: PmopsError) -> tuple[str, str | None]:
+    """An error's message and hint as an assistant is told them: what `pmops` prints, with personal
+    data redacted (a did-you-mean names titles) and a very long one cut."""
+
+    def clean(text: str) -> str:
+        text = pii.redact(text)
+        return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
+
+    return clean(exc.message), clean(exc.hint) if exc.hint else None
+
+
 def error_text(exc: PmopsError) -> str:
     """What `pmops` prints on stderr for this error: 'error: …' and, when there is one, 'hint: …'."""
-    return f"error: {exc.message}" + (f"\nhint: {exc.hint}" if exc.hint else "")
+    message, hint = said(exc)
+    return f"error: {message}" + (f"\nhint: {hint}" if hint else "")
 
 
 def _tool_error(exc: PmopsError) -> CallToolResult:
+    message, hint = said(exc)
     return CallToolResult(
         content=[TextContent(type="text", text=error_text(exc))],
-        structured_content={"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code},
+        structured_content={"error": message, "hint": hint, "exit_code": exc.exit_code},
         is_error=True,
     )
 
 
 def _protocol_error(exc: PmopsError) -> MCPError:
-    return MCPError(code=INVALID_PARAMS, message=exc.message, data={"hint": exc.hint, "exit_code": exc.exit_code})
+    message, hint = said(exc)
+    return MCPError(code=INVALID_PARAMS, message=message, data={"hint": hint, "exit_code": exc.exit_code})
 
 
 def _os_error(exc: OSError) -> PmopsError:
@@ -119,6 +136,11 @@ class KBServer(MCPServer[Any]):
         if name in WRITES and not self.allow_writes:
             return _tool_error(InvalidInput(f"{name} writes to the knowledge base, and this server is read-only",
                                             hint="start it with: pmops mcp --allow-writes"))  # fmt: skip
+        tools = [t.name for t in await self.list_tools()]
+        if name not in tools and name not in WRITES:
+            close = difflib.get_close_matches(name, tools, n=1)
+            return _tool_error(InvalidInput(f"no tool '{name[:60]}'" + (f"; did you mean {close[0]}?" if close else ""),
+                                            hint=f"tools: {', '.join(tools)}"))  # fmt: skip
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
@@ -180,7 +202,9 @@ class KBServer(MCPServer[Any]):
         after = None
         if cursor is not None:
             try:
-                after = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
+                after = base64.b64decode(cursor.encode("ascii"), altchars=b"-_", validate=True).decode("utf-8")
+                if not after or base64.urlsafe_b64encode(after.encode("utf-8")).decode("ascii") != cursor:
+                    raise ValueError(cursor)
             except (ValueError, UnicodeError):
                 raise _protocol_error(InvalidInput("cursor: not one this server gave", hint="list from the start, "
                                                    "without a cursor")) from None  # fmt: skip

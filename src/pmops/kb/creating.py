@@ -105,6 +105,9 @@ def convert(
         value = value.strip()
         if "\0" in value:
             raise InvalidInput(f"{FIELD}: contains a NUL character", field=fld.name, flag=fld.flag)
+        if fld.kind != "longtext" and ("\n" in value or "\r" in value):
+            raise InvalidInput(f"{FIELD}: holds a line break, and it is one line", field=fld.name, flag=fld.flag,
+                               hint="write it on one line; what is longer goes in the body")  # fmt: skip
     if fld.kind == "tags":
         return _resolve_tags(kb, value, new_tags)
     return value, [], []

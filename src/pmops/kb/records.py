@@ -157,6 +157,8 @@ class Catalog(Tree):
         wanted = [self.doctype(t) for t in types]
         if not ref:
             raise InvalidInput(f"{a(wanted[0].name) if wanted else 'a document'}'s id or title is required")
+        if any(ord(c) < 32 for c in ref):  # a NUL or a line break names no file, id or title
+            raise InvalidInput(f"{ref[:60]!r}: an id or title holds no control characters (a NUL, a line break)")
         as_path = (self.root / ref).resolve()
         if ref.endswith(".md") and as_path.is_file() and self.inside(as_path):
             return self._of_type(self.load(as_path), ref, types)

@@ -396,8 +396,7 @@ class Index:
             body = snippets.readable_body(documents.body_of(store.read_file(self.kb.root, rel)))
         except (OSError, UnicodeDecodeError, DocumentError):  # changed since it was indexed: no snippet
             pass
-        snippet = snippets.snippet(body, matches) or " ".join(body.split())[:200]
-        return " ".join(snippet.split())
+        return snippets.shown(body, matches)
 
 
 def _content_hash(data: bytes) -> str:

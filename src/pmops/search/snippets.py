@@ -74,3 +74,14 @@ def snippet(text: str, matches: Callable[[str], bool] | None) -> str:
             at = b
         out.append(text[at:end])
     return "".join(out)
+
+
+def shown(body: str, matches: Callable[[str], bool] | None) -> str:
+    """What a hit shows of a readable body, on one line: the passages around its matched words, else
+    its first 200 characters."""
+    return " ".join((snippet(body, matches) or " ".join(body.split())[:200]).split())
+
+
+def marked(snippet_text: str) -> set[str]:
+    """The words a snippet marks as matched, in lower case."""
+    return {w.lower() for w in re.findall(f"{HIT_START}(.*?){HIT_END}", snippet_text, re.DOTALL)}
