@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,9 +29,11 @@ from pmops.text import either
 #                         (a tool's evaluation)
 #   expectations          list of {metric, direction[, target]}: what a decision should move (a metric by id)
 #   outcomes              list of {metric, verdict, before, before_date, after, after_date}: what a review found
+#   month                 str, YYYY-MM (a prioritization cycle)
+#   rows                  list of mappings kept as written (a ranking's inputs: its library reads them)
 KINDS = (
     "text", "longtext", "choice", "date", "int", "number", "money", "bool", "tags", "list", "ref", "refs", "scores",
-    "expectations", "outcomes",
+    "expectations", "outcomes", "month", "rows",
 )  # fmt: skip
 REFERENCE_KINDS = ("ref", "refs", "expectations")  # kinds whose values name documents, resolved on create
 DIRECTIONS = ("up", "down")
@@ -68,6 +71,9 @@ class Field:
     # The reference field (a text field with `refers`) whose document holds this same field: lint
     # flags a value that differs from that document's (an insight's segment against its customer's).
     agrees_with: str | None = None
+    # The range of an int or number field (an opportunity's impact: 0.25 to 3), both ends allowed:
+    # a value outside it is refused on create and flagged by lint, said as "a number from 0.25 to 3".
+    bounds: tuple[float, float] | None = None
 
     @property
     def flag(self) -> str:
@@ -103,13 +109,17 @@ class Field:
         if raw is None or raw == "":
             return (
                 []
-                if self.is_list or self.kind in ("expectations", "outcomes")
+                if self.is_list or self.kind in ("expectations", "outcomes", "rows")
                 else {}
                 if self.kind == "scores"
                 else None
             )
         if self.kind == "expectations":
             return [_expectation(item) for item in (raw if isinstance(raw, list) else [raw])]
+        if self.kind == "rows":
+            if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+                raise ValueError("expected a list of mappings")
+            return raw
         if self.kind == "outcomes":
             return [_outcome(item) for item in (raw if isinstance(raw, list) else [raw])]
         if self.kind == "scores":
@@ -131,15 +141,20 @@ class Field:
         if self.kind == "date":  # as a person wrote it: 2026-11-05, 7 Nov 2026, 15/11/2026
             return dates.parse(raw)
         if self.kind in ("int", "number"):
+            expected = EXPECTED[self.kind] + (f" from {self.bounds[0]:g} to {self.bounds[1]:g}" if self.bounds else "")
             try:
                 number = int(raw) if self.kind == "int" else float(raw)
             except ValueError:
-                raise WrongKind(raw, EXPECTED[self.kind]) from None
+                raise WrongKind(raw, expected) from None
             if number != number or number in (float("inf"), float("-inf")):
-                raise WrongKind(raw, EXPECTED[self.kind])  # nan, inf: float() reads them, nobody means them
+                raise WrongKind(raw, expected)  # nan, inf: float() reads them, nobody means them
+            if self.bounds and not self.bounds[0] <= number <= self.bounds[1]:
+                raise WrongKind(raw, expected)
             return number
         if self.kind == "money":
             return amounts.parse(raw)
+        if self.kind == "month":
+            return month(raw)
         if self.kind == "bool":
             lowered = raw.lower()
             if lowered in ("true", "yes", "on"):
@@ -159,7 +174,7 @@ class Field:
 
 # What a value of each kind must be, and an example, said in the one message about a wrong one.
 EXPECTED = {"int": "a whole number", "number": "a number", "bool": "true or false"}
-EXAMPLES = {"int": "30", "number": "100", "bool": "true", "date": "2026-11-05"}
+EXAMPLES = {"int": "30", "number": "100", "bool": "true", "date": "2026-11-05", "month": "2026-12"}
 
 
 class WrongKind(ValueError):
@@ -168,6 +183,17 @@ class WrongKind(ValueError):
     def __init__(self, raw: str, expected: str, listed: str = "") -> None:
         super().__init__(f"'{raw}' is not {listed and 'one of: '}{listed or expected}")
         self.expected = expected
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month(raw: str) -> str:
+    """A month as YYYY-MM (a prioritization cycle: 2026-12); WrongKind for anything else."""
+    found = _MONTH.match(raw.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        raise WrongKind(raw, "a month written YYYY-MM")
+    return found.group(0)
 
 
 def _expectation(item: Any) -> dict[str, Any]:
@@ -438,6 +464,13 @@ DECISION = DocType(
         Field(
             "evidence", "refs", refers="insight", evidence=True, help="ids of the insights that justify it", ask=True
         ),
+        Field(
+            "opportunities",
+            "refs",
+            refers="opportunity",
+            option="--opportunity",
+            help="ids of the opportunities it addresses (the chain: insight, opportunity, decision, metric)",
+        ),
         Field("supersedes", "refs", refers="decision", help="ids of the decisions it replaces"),
         Field("superseded_by", "refs", refers="decision", help="ids of the decisions that replace it"),
         Field(
@@ -637,7 +670,105 @@ CUSTOMER = DocType(
     rules=("customer-name-duplicate",),
 )
 
-BUILTIN: tuple[DocType, ...] = (INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC, CUSTOMER)
+OPPORTUNITY_STATUSES = ("discovery", "planned", "in-progress", "shipped", "dropped")
+# The scales of the terms a person enters (docs/prioritization.md): RICE's impact, effort in
+# person-months, and WSJF's relative terms (SAFe's modified Fibonacci 1, 2, 3, 5, 8, 13, 20).
+IMPACT_SCALE = (0.25, 3.0)  # 3 massive, 2 high, 1 medium, 0.5 low, 0.25 minimal
+EFFORT_SCALE = (0.25, 100.0)  # person-months of engineering and design
+WSJF_SCALE = (1.0, 20.0)
+
+OPPORTUNITY = DocType(
+    name="opportunity",
+    plural="opportunities",
+    folder="opportunities",
+    prefix="opp",
+    description="A customer problem worth solving, with the insights that show it and the terms that rank it.",
+    fields=(
+        ID,
+        TITLE,
+        Field("problem", "longtext", help="the customer problem, in a sentence or two", ask=True),
+        Field("area", "choice", required=True, choices_of="insight.area", help="the product area it concerns"),
+        Field(
+            "status",
+            "choice",
+            choices=OPPORTUNITY_STATUSES,
+            default="discovery",
+            help="where it stands; shipped and dropped ones are not ranked",
+        ),
+        Field("owner", refers="person", default="author", help="who owns the problem (default: you)"),
+        Field(
+            "evidence",
+            "refs",
+            refers="insight",
+            evidence=True,
+            help="ids of the insights that show the problem",
+            ask=True,
+        ),
+        Field(
+            "impact",
+            "number",
+            bounds=IMPACT_SCALE,
+            sample="1",
+            help="RICE and ICE: 3 massive, 2 high, 1 medium, 0.5 low, 0.25 minimal",
+        ),
+        Field("effort", "number", bounds=EFFORT_SCALE, sample="2", help="person-months, from 0.25 to 100"),
+        Field(
+            "business_value",
+            "number",
+            bounds=WSJF_SCALE,
+            sample="8",
+            help="WSJF: value to customers and the business, 1 to 20",
+        ),
+        Field(
+            "time_criticality", "number", bounds=WSJF_SCALE, sample="5", help="WSJF: how fast the value decays, 1 to 20"
+        ),
+        Field(
+            "risk_reduction",
+            "number",
+            bounds=WSJF_SCALE,
+            sample="3",
+            help="WSJF: risk reduction or opportunity enablement, 1 to 20",
+        ),
+        Field("job_size", "number", bounds=WSJF_SCALE, sample="5", help="WSJF: the size of the work, 1 to 20"),
+        ASKED_TAGS,
+        LINKS,
+    ),
+    template="opportunity.md.j2",
+    summary=("area", "status", "owner", "impact", "effort"),
+    rules=("evidence-missing",),
+    listing="pmops opportunity list",
+)
+
+PRIORITIZATION_METHODS = ("rice", "ice", "wsjf")
+
+RANKING = DocType(
+    name="ranking",
+    plural="rankings",
+    folder="rankings",
+    prefix="rnk",
+    description="One cycle's ranking of opportunities, with the inputs that produced it: a record never rewritten.",
+    fields=(
+        ID,
+        TITLE,
+        Field("cycle", "month", required=True, help="the cycle it ranks, YYYY-MM: one ranking per cycle"),
+        Field("method", "choice", required=True, choices=PRIORITIZATION_METHODS, help="how it was scored"),
+        Field("date", "date", required=True, default="today", help="when it was made"),
+        Field(
+            "as_of", "date", help="the day its evidence was counted to (the cycle's last day, or the day it was made)"
+        ),
+        Field("area", "choice", choices_of="insight.area", help="the one area it ranks (none: every area)"),
+        Field("ranked", "rows", help="each opportunity: its rank, score, terms and evidence ids, as they were"),
+        LINKS,
+    ),
+    template="ranking.md.j2",
+    summary=("cycle", "method", "date", "area"),
+    listing="pmops list ranking",
+    made_by="pmops prioritize --cycle YYYY-MM",
+)
+
+BUILTIN: tuple[DocType, ...] = (
+    INSIGHT, PROCESS, CHECKLIST, DECISION, PERSON, ONBOARDING, TOOL, METRIC, CUSTOMER, OPPORTUNITY, RANKING,
+)  # fmt: skip
 
 # The status of a document kept for the record (`pmops archive`): hidden from listings, search
 # and reports unless asked for (--all, --archived). Every writable type can take it.

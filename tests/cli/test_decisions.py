@@ -94,7 +94,8 @@ def test_links_shows_backlinks_from_two_decisions_and_survives_renames(pmops, kb
     assert json.loads(pmops("lint", "--json").stdout) == []
     human = pmops("links", cited).stdout
     assert "Linked from" in human and "via evidence, text" in human
-    assert pmops("links", first["id"]).stdout.count(cited) == 1  # cited in evidence and in the text: one line
+    links, chain = pmops("links", first["id"]).stdout.split("Chain")  # a decision's chain names its insight too
+    assert links.count(cited) == 1 and chain.count(cited) == 1  # cited in evidence and in the text: one line
 
 
 def test_relative_markdown_links_and_broken_ones(pmops, kb: Path) -> None:

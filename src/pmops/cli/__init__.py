@@ -28,6 +28,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         for group in (
             "insight",
             "customer",
+            "opportunity",
+            "prioritize",
             "process",
             "checklist",
             "decision",

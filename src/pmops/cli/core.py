@@ -55,8 +55,10 @@ def show(
 ) -> None:
     """Show one document of any type: its fields and its text.
 
-    A decision's page sums up its evidence; a customer's lists its insights, their
-    themes and the decisions that cite them.
+    A decision's or an opportunity's page sums up its evidence; a customer's lists
+    its insights, their themes and the decisions that cite them; an insight,
+    opportunity, decision or metric shows its chain (insight → opportunity →
+    decision → metric).
 
     Example:
 
@@ -68,9 +70,10 @@ def show(
 
 def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
     """`show`'s page of one document (`customer show` prints the same)."""
-    from pmops import decisions
+    from pmops import decisions, opportunities
 
     evidence, account = decisions.evidence_of(kb, record), None
+    chain = opportunities.chain(kb, record) if opportunities.in_chain(record) else None
     if record.type == "customer":
         from pmops import accounts
 
@@ -81,9 +84,11 @@ def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
             data["evidence_summary"] = evidence.to_json()
         if account is not None:
             data.update(account.to_json())
+        if chain is not None:
+            data["chain"] = chain.to_json()
         _shared.print_json(data)
     else:
-        render.document(record, evidence, account)
+        render.document(record, evidence, account, chain)
 
 
 def links(
@@ -93,18 +98,25 @@ def links(
 ) -> None:
     """Show a document's outgoing links and its backlinks, grouped by type.
 
+    An insight, opportunity, decision or metric also shows its chain: the
+    opportunities an insight shows, the decisions addressing them, the metrics
+    those should move — and the same the other way from a decision or a metric.
+
     Example:
 
         pmops links ins-260203
     """
     from pmops import links as linking
+    from pmops import opportunities
 
     kb = _shared.state(ctx).kb()
-    result = linking.graph(kb, kb.find(ref))
+    record = kb.find(ref)
+    result = linking.graph(kb, record)
+    chain = opportunities.chain(kb, record) if opportunities.in_chain(record) else None
     if json_out:
-        _shared.print_json(result.to_json())
+        _shared.print_json({**result.to_json(), **({"chain": chain.to_json()} if chain is not None else {})})
     else:
-        render.link_graph(result)
+        render.link_graph(result, chain)
 
 
 def lint(

@@ -39,6 +39,15 @@ def add(
             autocompletion=_complete.field("decision", "evidence"),
         ),
     ] = None,
+    opportunity: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--opportunity",
+            metavar="ID",
+            help="An opportunity it addresses: id, unique prefix or title (repeatable).",
+            autocompletion=_complete.field("decision", "opportunities"),
+        ),
+    ] = None,
     decider: Annotated[
         list[str] | None,
         typer.Option(
@@ -93,7 +102,8 @@ def add(
     kb = _shared.state(ctx).kb()
     from pmops import decisions, outcomes
 
-    values = {"title": title, "status": status, "evidence": evidence or [], "deciders": decider or [],
+    values = {"title": title, "status": status, "evidence": evidence or [], "opportunities": opportunity or [],
+              "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date,
               **outcomes.planned(expects or [], review_by, date)}  # fmt: skip
     _prompts.ask_missing(ctx, kb.doctype("decision"), values, only=values, flags={"deciders": "--decider"})

@@ -73,6 +73,7 @@ RULES = {
         Rule("customer-name-duplicate", "warning", "two customers of the register share a name or an alias"),
         Rule("review-overdue", "warning", "a decision's review date has passed with no verdict recorded"),
         Rule("decision-proposed-stale", "warning", "a decision has been proposed for more than 30 days"),
+        Rule("evidence-missing", "warning", "a document that rests on evidence (an opportunity) cites none"),
     )
 }
 
@@ -412,6 +413,18 @@ def _proposed_stale(ctx: Context, record: Record) -> Iterator[Finding]:
         )  # fmt: skip
 
 
+def _evidence_missing(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A document whose type cites evidence (`Field.evidence`: an opportunity's insights) and that cites none."""
+    cites = [f for f in record.doctype.fields if f.evidence]
+    if cites and not any(record.values.get(f.name) for f in cites):
+        name = cites[0].name
+        yield RULES["evidence-missing"].finding(
+            record.path, record.doc.line_of(name),
+            f"no evidence: '{name}' names no {cites[0].refers or 'document'}",
+            f"cite what shows it in '{name}:' (for an opportunity: pmops opportunity link {record.id} INSIGHT…)",
+        )  # fmt: skip
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
@@ -422,6 +435,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("customer-name-duplicate",), _shared_names),
     (("review-overdue",), _review_overdue),
     (("decision-proposed-stale",), _proposed_stale),
+    (("evidence-missing",), _evidence_missing),
 )
 
 

@@ -14,9 +14,12 @@ if TYPE_CHECKING:
     from pmops.kb import Record
     from pmops.links import Graph
     from pmops.lint import Report
+    from pmops.opportunities import Chain
 
 
-def document(record: Record, evidence: Evidence | None = None, account: Account | None = None) -> None:
+def document(
+    record: Record, evidence: Evidence | None = None, account: Account | None = None, chain: Chain | None = None
+) -> None:
     from rich.markdown import Markdown
     from rich.table import Table
 
@@ -31,12 +34,18 @@ def document(record: Record, evidence: Evidence | None = None, account: Account 
         if key in shown:
             continue
         value = record.values.get(key, raw) if key not in record.problems else raw
+        fld = record.doctype.field(key)
+        if fld is not None and fld.kind == "rows" and isinstance(value, list) and key not in record.problems:
+            value = f"{count(len(value), 'row')} (--json shows them)"  # a ranking's inputs: its body tabulates them
         fields.add_row(safe(key), safe(value_text(value)))
     out.print(fields)
     if evidence is not None:
         _evidence(evidence)
     if account is not None:
         _account(account)
+    if chain:
+        console().print()
+        _chain(chain)
     if record.doc.body.strip():
         out.print()
         out.print(Markdown(plain(record.doc.body)))
@@ -110,7 +119,23 @@ def _account(account: Account) -> None:
                   soft_wrap=True)  # fmt: skip
 
 
-def link_graph(graph: Graph) -> None:
+def _chain(chain: Chain) -> None:
+    """The chain insight → opportunity → decision → metric around a document, one line per stage."""
+    out = console()
+    out.print("[bold]Chain[/bold]")
+    for kind, rows in chain.stages.items():
+        if kind == chain.start.type:
+            continue
+        if not rows:
+            out.print(f"  [dim]{safe(kind)}: none[/dim]")
+            continue
+        for r in rows:
+            status = r.values.get("status")
+            out.print(f"  [dim]{safe(kind)}[/dim] [cyan]{safe(r.id)}[/cyan] {safe(r.title)}"
+                      + (f" [dim]({safe(status)})[/dim]" if status else ""), soft_wrap=True)  # fmt: skip
+
+
+def link_graph(graph: Graph, chain: Chain | None = None) -> None:
     out = console()
 
     def group(rows: list, title: str) -> None:
@@ -139,6 +164,8 @@ def link_graph(graph: Graph) -> None:
 
     group(one_row_each([(r, link.via if r else link.target) for link, r in graph.outgoing]), "Links to")
     group(one_row_each([(r, link.via) for r, link in graph.backlinks]), "Linked from")
+    if chain:
+        _chain(chain)
 
 
 def named_in(rows: list) -> None:

@@ -1,0 +1,122 @@
+"""`pmops prioritize`: opportunities ranked from their evidence, a ranking recorded per cycle, cycles compared."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmops.cli import _complete, _shared
+from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.doctypes import PRIORITIZATION_METHODS
+from pmops.errors import InvalidInput, not_a_choice
+from pmops.text import either
+
+app = typer.Typer(
+    help="Rank opportunities by RICE, ICE or WSJF from their evidence; record a cycle's ranking; compare cycles.",
+    invoke_without_command=True,
+)
+
+DIFF_FORMATS = ("table", "md", "json")
+
+
+@app.callback()
+def prioritize(
+    ctx: typer.Context,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            metavar=" | ".join(PRIORITIZATION_METHODS),
+            help="How to score: " + either(PRIORITIZATION_METHODS) + ".",
+        ),
+    ] = "rice",
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area", help="Only this area's opportunities.", autocompletion=_complete.field("opportunity", "area")
+        ),
+    ] = None,
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            "--cycle",
+            metavar="YYYY-MM",
+            help="Record the ranking as this cycle's (rankings/, one commit); without it nothing is written.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --cycle: replace the cycle's ranking (git keeps the one replaced).")
+    ] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show each row's formula with its numbers.")] = False,
+    today: _shared.TodayOpt = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Rank opportunities: Reach and Confidence from their evidence, Impact and Effort (or WSJF's terms) as entered.
+
+    Reach counts the distinct customers of the linked insights (one more per insight
+    naming none) plus their ARR in units of 100,000; Confidence averages the volume,
+    the variety of sources and segments, and the recency of the evidence
+    (docs/prioritization.md). A row missing a term says so and is not ranked;
+    shipped and dropped opportunities are listed, not ranked. With --cycle the
+    ranking is recorded with every input, never recomputed: one per cycle.
+
+    Example:
+
+        pmops prioritize --method rice --explain
+        pmops prioritize --method rice --cycle 2026-12
+        pmops prioritize diff 2026-11 2026-12
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from pmops import prioritization
+    from pmops.cli.render import prioritization as render
+
+    if force and cycle is None:
+        raise InvalidInput("--force replaces a cycle's ranking: give --cycle YYYY-MM")
+    kb = _shared.state(ctx).kb()
+    ranking = prioritization.rank(kb, method, area=area, cycle=cycle, today=_shared.today_option(today))
+    if cycle is not None:
+        ranking = prioritization.record(kb, ranking, force=force, commit=False if no_commit else None)
+    if json_out:
+        _shared.print_json(ranking.to_json(explain))
+    else:
+        render.ranking(ranking, explain)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    before: Annotated[str, typer.Argument(metavar="CYCLE", help="The earlier cycle, YYYY-MM.")],
+    after: Annotated[str, typer.Argument(metavar="CYCLE", help="The later cycle, YYYY-MM.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", metavar="table|md|json", help="table (the default), md (markdown) or json."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """What moved between two cycles' rankings, by how much, and why: new evidence, a re-estimate, a status change.
+
+    Both rankings are read as they were recorded: a later change of evidence shows in
+    the next cycle's ranking, never in an older one.
+
+    Example:
+
+        pmops prioritize diff 2026-11 2026-12 --format md
+    """
+    from pmops import prioritization
+    from pmops.cli.render import prioritization as render
+
+    if fmt is not None and fmt not in DIFF_FORMATS:
+        raise not_a_choice("--format", DIFF_FORMATS)
+    if json_out and fmt not in (None, "json"):
+        raise InvalidInput(f"give --json or --format {fmt}, not both")
+    found = prioritization.diff(_shared.state(ctx).kb(), before, after)
+    chosen = "json" if json_out else fmt or "table"
+    if chosen == "json":
+        _shared.print_json(found.to_json())
+    elif chosen == "md":
+        typer.echo(found.to_markdown(), nl=False)
+    else:
+        render.diff(found)

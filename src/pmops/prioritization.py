@@ -1,0 +1,554 @@
+"""Prioritization from evidence: opportunities ranked by RICE, ICE or WSJF, Reach and Confidence
+computed from their linked insights; each cycle's ranking kept as a committed document with
+the inputs that produced it, and two cycles compared (what moved, by how much, and why).
+
+The formulas are written in docs/prioritization.md; `Row.explain` says them with a row's numbers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from pmops import customers, doctypes
+from pmops.errors import Conflict, InvalidInput, NotFound, PmopsError, not_a_choice
+from pmops.text import count
+
+if TYPE_CHECKING:
+    from pmops.accounts import Register
+    from pmops.kb import KnowledgeBase, Record
+
+METHODS = doctypes.PRIORITIZATION_METHODS
+OPPORTUNITY, RANKING, INSIGHT = "opportunity", "ranking", "insight"
+RANKED = ("discovery", "planned", "in-progress")  # the statuses ranked; shipped and dropped ones are listed, unranked
+ARR_UNIT = 100_000  # Reach: every 100,000 of ARR behind an opportunity counts as one more account
+RECENT_DAYS = 180  # Confidence: evidence heard in the 180 days up to the ranking's day is recent
+FULL_VOLUME, FULL_VARIETY, FULL_BREADTH = 5, 3, 3  # Confidence: insights, sources, segments that count in full
+INPUTS = {"rice": ("impact", "effort"), "ice": ("impact", "effort"),
+          "wsjf": ("business_value", "time_criticality", "risk_reduction", "job_size")}  # fmt: skip
+ENTERED = ("impact", "effort", "business_value", "time_criticality", "risk_reduction", "job_size")
+FORMULAS = {
+    "rice": "RICE = Reach × Impact × Confidence ÷ Effort",
+    "ice": "ICE = Impact × Confidence × Ease, Ease = 1 ÷ Effort",
+    "wsjf": "WSJF = (Business value + Time criticality + Risk reduction) ÷ Job size",
+}
+
+
+def _r(value: float) -> float:
+    """Terms and scores are kept to 2 decimals; a score is computed from its terms as kept."""
+    return round(value + 0.0, 2)
+
+
+def _number(value: Any) -> float | None:
+    """A stored number (YAML gives strings), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One opportunity in a ranking: what its evidence added up to, the terms entered, its score."""
+
+    id: str
+    title: str
+    status: str
+    area: str | None = None
+    evidence: tuple[str, ...] = ()  # the insights counted (linked and heard by the ranking's day)
+    customers: int = 0  # distinct customers they name (the register's aliases as that customer)
+    unnamed: int = 0  # of the insights, those naming no customer: one voice each
+    arr: float = 0  # the ARR of the distinct customers of the register they name
+    sources: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    recent: int = 0  # insights heard within RECENT_DAYS of the ranking's day
+    reach: float = 0
+    confidence: float = 0
+    impact: float | None = None
+    effort: float | None = None
+    business_value: float | None = None
+    time_criticality: float | None = None
+    risk_reduction: float | None = None
+    job_size: float | None = None
+    score: float | None = None
+    rank: int | None = None
+    missing: tuple[str, ...] = ()  # the terms its method needs that it has not been given
+
+    @property
+    def insights(self) -> int:
+        return len(self.evidence)
+
+    @property
+    def cost_of_delay(self) -> float | None:
+        terms = (self.business_value, self.time_criticality, self.risk_reduction)
+        return None if any(t is None for t in terms) else sum(t for t in terms if t is not None)
+
+    @property
+    def unranked(self) -> str | None:
+        """Why it has no rank: its status, or the terms it lacks; None when ranked."""
+        if self.status not in RANKED:
+            return self.status
+        if self.missing:
+            return "missing " + ", ".join(self.missing)
+        return None
+
+    def explain(self, method: str) -> list[str]:
+        """The formula with this row's numbers, one line per term (what --explain prints)."""
+        arr = f" + {_money(self.arr)} ÷ {ARR_UNIT:,}" if self.arr else ""
+        lines = [
+            f"Reach {self.reach:g} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}{arr}",
+            f"Confidence {self.confidence:g} = (volume {min(self.insights, FULL_VOLUME)}/{FULL_VOLUME}"
+            f" + sources {min(len(self.sources), FULL_VARIETY)}/{FULL_VARIETY}"
+            f" + segments {min(len(self.segments), FULL_BREADTH)}/{FULL_BREADTH}"
+            f" + recent {self.recent}/{self.insights or 0}) ÷ 4",
+        ]
+        if self.score is None:
+            return [*lines, f"{method.upper()}: not scored, {self.unranked}"]
+        if method == "rice":
+            lines.append(
+                f"RICE {self.score:g} = {self.reach:g} × {self.impact:g} × {self.confidence:g} ÷ {self.effort:g}"
+            )
+        elif method == "ice":
+            lines.append(f"ICE {self.score:g} = {self.impact:g} × {self.confidence:g} × 1 ÷ {self.effort:g}")
+        else:
+            lines.append(f"WSJF {self.score:g} = ({self.business_value:g} + {self.time_criticality:g} + "
+                         f"{self.risk_reduction:g}) ÷ {self.job_size:g}")  # fmt: skip
+        return lines
+
+    def stored(self) -> dict[str, Any]:
+        """The row as a ranking document keeps it (every key, in order; no value left out)."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            data[f.name] = value
+        return data
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> Row:
+        """A row as a ranking document holds it (YAML gave every value as a string)."""
+        numbers = {"arr", "reach", "confidence", "score", *ENTERED}
+        whole = {"customers", "unnamed", "recent", "rank"}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = data.get(f.name)
+            if f.name in numbers:
+                value: Any = _number(raw)
+                values[f.name] = 0.0 if value is None and f.name in ("arr", "reach", "confidence") else value
+            elif f.name in whole:
+                number = _number(raw)
+                values[f.name] = None if number is None and f.name == "rank" else int(number or 0)
+            elif f.name in ("evidence", "sources", "segments", "missing"):
+                values[f.name] = tuple(str(v) for v in raw or [] if v not in (None, ""))
+            else:
+                values[f.name] = None if raw in (None, "") and f.name == "area" else str(raw or "")
+        return cls(**values)
+
+    def to_json(self, method: str, explain: bool = False) -> dict[str, Any]:
+        data = {**self.stored(), "insights": self.insights, "unranked": self.unranked}
+        if explain:
+            data["explain"] = self.explain(method)
+        return data
+
+
+def _money(amount: float) -> str:
+    return f"{amount:,.0f}"
+
+
+@dataclass
+class Ranking:
+    """Opportunities ranked by one method for a cycle: ranked rows first, by rank; then the others."""
+
+    method: str
+    cycle: str | None  # None: a preview, not recorded
+    date: dt.date
+    as_of: dt.date
+    area: str | None = None
+    rows: list[Row] = field(default_factory=list)
+    id: str | None = None  # the ranking document's, once recorded (or read)
+    path: str | None = None
+    commit: str | None = None
+    replaced: str | None = None  # the path of the ranking of the same cycle it replaced (--force)
+
+    @property
+    def ranked(self) -> list[Row]:
+        return [r for r in self.rows if r.rank is not None]
+
+    @property
+    def unranked(self) -> list[Row]:
+        return [r for r in self.rows if r.rank is None]
+
+    def row(self, opportunity: str) -> Row | None:
+        return next((r for r in self.rows if r.id == opportunity), None)
+
+    @property
+    def formula(self) -> str:
+        return FORMULAS[self.method]
+
+    def to_json(self, explain: bool = False) -> dict[str, Any]:
+        return {
+            "cycle": self.cycle, "method": self.method, "formula": self.formula, "date": self.date.isoformat(),
+            "as_of": self.as_of.isoformat(), "area": self.area, "id": self.id, "path": self.path,
+            "commit": self.commit, "replaced": self.replaced,
+            "rows": [r.to_json(self.method, explain) for r in self.rows],
+        }  # fmt: skip
+
+
+def cycle_end(cycle: str) -> dt.date:
+    year, month = (int(p) for p in cycle.split("-"))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _cycle(raw: str) -> str:
+    try:
+        return doctypes.month(raw)
+    except ValueError:
+        raise InvalidInput(f"--cycle must be a month written YYYY-MM, e.g. --cycle 2026-12 (not '{raw}')") from None
+
+
+def rank(
+    kb: KnowledgeBase,
+    method: str = "rice",
+    *,
+    area: str | None = None,
+    cycle: str | None = None,
+    today: dt.date | None = None,
+) -> Ranking:
+    """The opportunities (of one area, when given; archived ones left out) ranked by a method.
+
+    Evidence counts up to the ranking's day: today, or the last day of a past cycle (an insight
+    heard after it is not counted). Ranked: the opportunities in discovery, planned or in
+    progress that have every term their method needs, by score (highest first); ties broken by
+    Confidence (RICE, ICE) or cost of delay (WSJF), higher first, then by Effort (RICE, ICE) or
+    Job size (WSJF), lower first, then by id. The others follow, by id, saying why they are not ranked.
+    """
+    if method not in METHODS:
+        raise not_a_choice("--method", METHODS)
+    today = today or dt.date.today()
+    cycle = _cycle(cycle) if cycle is not None else None
+    as_of = min(today, cycle_end(cycle)) if cycle else today
+    doctype = kb.doctype(OPPORTUNITY)
+    opportunities = kb.select(doctype, {"area": area} if area else None)
+    wanted = {str(ref) for o in opportunities for ref in o.values.get("evidence") or []}
+    insights = evidence_records(kb, wanted)
+    from pmops import accounts
+
+    register = accounts.register(kb)
+    rows = [score(_row(o, insights, register, as_of), method) for o in opportunities]
+    return Ranking(method, cycle, today, as_of, area, ordered(rows, method))
+
+
+def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:
+    """The insights of these ids, reading only their files (found by file name; a moved one by `find`)."""
+    from pmops import ids
+
+    doctype = kb.doctype(INSIGHT)
+    folder = kb.root / doctype.folder
+    by_id = {ids.id_in_name(p.name): p for p in kb.paths(folder)} if folder.is_dir() else {}
+    found: dict[str, Record] = {}
+    for ref in sorted(wanted):
+        try:
+            record = kb.load(by_id[ref]) if ref in by_id else kb.find(ref, INSIGHT)
+        except PmopsError:
+            continue  # a broken link: lint says so; it counts as no evidence
+        if record.id == ref:
+            found[ref] = record
+    return found
+
+
+def _row(opportunity: Record, insights: dict[str, Record], register: Register, as_of: dt.date) -> Row:
+    """What an opportunity's evidence adds up to by `as_of`, and the terms entered on it."""
+    values = opportunity.values
+    counted = []
+    for ref in dict.fromkeys(str(r) for r in values.get("evidence") or []):
+        insight = insights.get(ref)
+        when = insight.values.get("date") if insight else None
+        if insight is not None and not (isinstance(when, dt.date) and when > as_of):
+            counted.append(insight)
+    named: dict[str, float] = {}  # a customer's key (the register's id, else its name's) -> its ARR
+    unnamed = 0
+    for insight in counted:
+        name = insight.values.get("customer")
+        key = customers.key(name)
+        if key is None:
+            unnamed += 1
+            continue
+        known = register.get(name)
+        named[known.id if known else key] = float(known.arr or 0) if known else 0.0
+    recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
+    recent = sum(isinstance(d := i.values.get("date"), dt.date) and recent_from <= d <= as_of for i in counted)
+    sources = tuple(sorted({str(i.values["source"]) for i in counted if i.values.get("source")}))
+    segments = tuple(sorted({str(i.values["segment"]) for i in counted if i.values.get("segment")}))
+    arr = sum(named.values())
+    n = len(counted)
+    reach = _r(len(named) + unnamed + arr / ARR_UNIT)
+    confidence = (
+        _r((min(n, FULL_VOLUME) / FULL_VOLUME + min(len(sources), FULL_VARIETY) / FULL_VARIETY
+            + min(len(segments), FULL_BREADTH) / FULL_BREADTH + recent / n) / 4)
+        if n else 0.0
+    )  # fmt: skip
+    entered = {name: _number(values.get(name)) for name in ENTERED}
+    return Row(
+        id=str(opportunity.id), title=opportunity.title, status=str(values.get("status") or "discovery"),
+        area=str(values["area"]) if values.get("area") else None, evidence=tuple(i.id for i in counted if i.id),
+        customers=len(named), unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
+        reach=reach, confidence=confidence, **entered,
+    )  # fmt: skip
+
+
+def score(row: Row, method: str) -> Row:
+    """The row with its method's score (None, with what is missing, when a term is not given;
+    None for a status that is not ranked)."""
+    missing = tuple(name for name in INPUTS[method] if getattr(row, name) is None)
+    if row.status not in RANKED:  # shipped or dropped: its inputs are kept, it is not scored
+        return replace(row, score=None, missing=missing, rank=None)
+    if missing:
+        return replace(row, score=None, missing=missing, rank=None)
+    if method == "rice":
+        value = row.reach * row.impact * row.confidence / row.effort  # type: ignore[operator]
+    elif method == "ice":
+        value = row.impact * row.confidence / row.effort  # type: ignore[operator]
+    else:
+        value = (row.cost_of_delay or 0) / row.job_size  # type: ignore[operator]
+    return replace(row, score=_r(value), missing=(), rank=None)
+
+
+def ordered(rows: Iterable[Row], method: str) -> list[Row]:
+    """Ranked rows by score and the documented tie-breaks, numbered 1…; the others after, by id."""
+
+    def key(row: Row) -> tuple:
+        if method == "wsjf":
+            return (-(row.score or 0), -(row.cost_of_delay or 0), row.job_size or 0, row.id)
+        return (-(row.score or 0), -row.confidence, row.effort or 0, row.id)
+
+    rows = list(rows)
+    ranked = sorted((r for r in rows if r.status in RANKED and r.score is not None), key=key)
+    others = sorted((r for r in rows if r.status not in RANKED or r.score is None), key=lambda r: r.id)
+    return [replace(r, rank=i) for i, r in enumerate(ranked, 1)] + others
+
+
+# -- the record of a cycle ---------------------------------------------------------------------
+
+
+def rankings(kb: KnowledgeBase) -> list[Record]:
+    """Every ranking document, archived ones too (history), oldest cycle first."""
+    found = kb.select(kb.doctype(RANKING), archived=None)
+    return sorted(found, key=lambda r: (str(r.values.get("cycle") or ""), str(r.values.get("date") or ""), r.path))
+
+
+def of_cycle(kb: KnowledgeBase, cycle: str) -> Record | None:
+    cycle = _cycle(cycle)
+    return next((r for r in rankings(kb) if r.values.get("cycle") == cycle), None)
+
+
+def record(kb: KnowledgeBase, ranking: Ranking, *, force: bool = False, commit: bool | None = None) -> Ranking:
+    """Write the ranking of its cycle as a document (rankings/), in one commit. One ranking per
+    cycle: another for the same cycle is refused (Conflict, exit 1), or, with `force`, replaces
+    it in the same commit (git keeps the one replaced)."""
+    from pmops.kb import Change
+
+    if ranking.cycle is None:
+        raise InvalidInput("a ranking is recorded for a cycle: give --cycle YYYY-MM")
+    existing = of_cycle(kb, ranking.cycle)
+    if existing is not None and not force:
+        raise Conflict(
+            f"the ranking of {ranking.cycle} is already recorded: {existing.path} "
+            f"({existing.values.get('method')}, made {existing.values.get('date')})",
+            hint=f"a ranking is kept as it was; --force replaces it (git keeps this one), "
+            f"'pmops prioritize diff {ranking.cycle} …' compares it",
+        )
+    doctype = kb.doctype(RANKING)
+    title = f"Ranking {ranking.cycle}: {ranking.method.upper()}" + (f", {ranking.area}" if ranking.area else "")
+    values = {"title": title, "cycle": ranking.cycle, "method": ranking.method, "date": ranking.date.isoformat(),
+              "as_of": ranking.as_of.isoformat(), "area": ranking.area,
+              "ranked": [r.stored() for r in ranking.rows]}  # fmt: skip
+    context = {"formula": ranking.formula, "rows": [{**r.stored(), "unranked": r.unranked} for r in ranking.rows]}
+    draft = kb.build(doctype, values, today=ranking.date, extra_context=context)
+    changes = [draft.change]
+    if existing is not None:
+        changes.insert(0, Change(kb.root / existing.path, existing.doc, None))
+    what = f"{count(len(ranking.ranked), 'opportunity')} by {ranking.method.upper()}"
+    verb = f"replace the ranking of {ranking.cycle}" if existing else f"rank {ranking.cycle}"
+    sha = kb.write(changes, f"pmops: {verb}: {what}", commit=commit)
+    kept = kb.record(draft.doc)
+    return replace(ranking, id=kept.id, path=kept.path, commit=sha, replaced=existing.path if existing else None)
+
+
+def read(kb: KnowledgeBase, cycle: str) -> Ranking:
+    """The ranking recorded for a cycle, as it was written (its rows are never recomputed)."""
+    found = of_cycle(kb, cycle)
+    if found is None:
+        known = [str(r.values.get("cycle")) for r in rankings(kb)]
+        raise NotFound(f"no ranking recorded for {_cycle(cycle)}",
+                       hint=f"recorded: {', '.join(known)}" if known else "record one: pmops prioritize --cycle YYYY-MM")  # fmt: skip
+    return from_record(found)
+
+
+def from_record(found: Record) -> Ranking:
+    values = found.values
+    rows = [Row.from_stored(r) for r in values.get("ranked") or [] if isinstance(r, dict)]
+    method = str(values.get("method") or "rice")
+    made = values.get("date") if isinstance(values.get("date"), dt.date) else dt.date.min
+    as_of = values.get("as_of") if isinstance(values.get("as_of"), dt.date) else made
+    return Ranking(method, str(values.get("cycle")), made, as_of, values.get("area"), rows, found.id, found.path)
+
+
+# -- what moved between two cycles -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One opportunity between two rankings: its rank and score in each, and why it moved."""
+
+    id: str
+    title: str
+    before: Row | None
+    after: Row | None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def moved(self) -> int | None:
+        """Places up (positive) or down (negative); None unless ranked in both."""
+        if self.before is None or self.after is None or self.before.rank is None or self.after.rank is None:
+            return None
+        return self.before.rank - self.after.rank
+
+    @property
+    def change(self) -> str:
+        """'up 2', 'down 1', 'same', 'new', 'left', 'entered', 'dropped out', 'unranked'."""
+        before, after = self.before, self.after
+        if before is None:
+            return "new"
+        if after is None:
+            return "gone"
+        if before.rank is None and after.rank is None:
+            return "unranked"
+        if before.rank is None:
+            return "entered"
+        if after.rank is None:
+            return "left"
+        moved = self.moved or 0
+        return f"up {moved}" if moved > 0 else f"down {-moved}" if moved < 0 else "same"
+
+    @property
+    def delta(self) -> float | None:
+        if self.before is None or self.after is None or self.before.score is None or self.after.score is None:
+            return None
+        return _r(self.after.score - self.before.score)
+
+    def to_json(self) -> dict[str, Any]:
+        def side(row: Row | None) -> dict[str, Any] | None:
+            return None if row is None else {"rank": row.rank, "score": row.score, "status": row.status}
+
+        return {"id": self.id, "title": self.title, "change": self.change, "moved": self.moved, "delta": self.delta,
+                "before": side(self.before), "after": side(self.after), "reasons": list(self.reasons)}  # fmt: skip
+
+
+@dataclass
+class Diff:
+    before: Ranking
+    after: Ranking
+    moves: list[Move] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        """What differs between the two rankings themselves (their method, area)."""
+        notes = []
+        if self.before.method != self.after.method:
+            notes.append(f"methods differ: {self.before.method.upper()} then {self.after.method.upper()}")
+        if self.before.area != self.after.area:
+            notes.append(f"areas differ: {self.before.area or 'every area'} then {self.after.area or 'every area'}")
+        return notes
+
+    def to_json(self) -> dict[str, Any]:
+        def brief(r: Ranking) -> dict[str, Any]:
+            return {"cycle": r.cycle, "method": r.method, "date": r.date.isoformat(), "as_of": r.as_of.isoformat(),
+                    "area": r.area, "id": r.id, "path": r.path}  # fmt: skip
+
+        return {"before": brief(self.before), "after": brief(self.after), "notes": self.notes,
+                "moves": [m.to_json() for m in self.moves]}  # fmt: skip
+
+    def to_markdown(self) -> str:
+        """The diff as a markdown table, for a note to stakeholders (`--format md`)."""
+        before, after = self.before, self.after
+        lines = [f"## Ranking {before.cycle} → {after.cycle}", "",
+                 f"{before.method.upper()} on {before.date}, then {after.method.upper()} on {after.date}.", ""]  # fmt: skip
+        lines += [f"> {note}" for note in self.notes] + ([""] if self.notes else [])
+        lines += ["| rank | change | opportunity | score | why |", "|---|---|---|---|---|"]
+        for move in self.moves:
+            rank = _pair(move.before.rank if move.before else None, move.after.rank if move.after else None)
+            score = _pair(move.before.score if move.before else None, move.after.score if move.after else None)
+            why = "; ".join(move.reasons) or "no change"
+            lines.append(f"| {rank} | {move.change} | {_cell(move.title)} ({move.id}) | {score} | {_cell(why)} |")
+        return "\n".join(lines) + "\n"
+
+
+def _pair(before: float | int | None, after: float | int | None) -> str:
+    def text(value: float | int | None) -> str:
+        return "-" if value is None else f"{value:g}"
+
+    return f"{text(before)} → {text(after)}"
+
+
+def _cell(text: str) -> str:
+    """Text in a markdown table's cell: its pipes escaped, on one line."""
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:
+    """What moved from the ranking of one cycle to another's, each read as it was recorded."""
+    before, after = read(kb, first), read(kb, second)
+    ids = list(dict.fromkeys([r.id for r in after.rows] + [r.id for r in before.rows]))
+    moves = []
+    for opportunity in ids:
+        old, new = before.row(opportunity), after.row(opportunity)
+        title = (new or old).title  # type: ignore[union-attr]
+        moves.append(Move(opportunity, title, old, new, tuple(reasons(old, new, before.method))))
+    position = {m.id: i for i, m in enumerate(moves)}
+    moves.sort(key=lambda m: (m.after is None or m.after.rank is None, position[m.id]))
+    return Diff(before, after, moves)
+
+
+def reasons(old: Row | None, new: Row | None, method: str) -> list[str]:
+    """Why an opportunity's place changed, from the inputs both rankings kept: its status, new
+    or dropped evidence (with the customers and ARR that came with it), terms re-estimated."""
+    if old is None:
+        return ["new in this ranking"]
+    if new is None:
+        return ["not in this ranking (archived, removed, or of another area)"]
+    found = []
+    if old.status != new.status:
+        found.append(f"status {old.status} → {new.status}")
+    added = [e for e in new.evidence if e not in old.evidence]
+    dropped = [e for e in old.evidence if e not in new.evidence]
+    if added:
+        more = []
+        if new.customers != old.customers:
+            more.append(
+                f"{new.customers - old.customers:+d} {'customer' if abs(new.customers - old.customers) == 1 else 'customers'}"
+            )
+        if new.arr != old.arr:
+            more.append(f"{'+' if new.arr > old.arr else '-'}{_money(abs(new.arr - old.arr))} ARR")
+        found.append(f"new evidence: {', '.join(added)}" + (f" ({', '.join(more)})" if more else ""))
+    if dropped:
+        found.append(f"evidence no longer linked: {', '.join(dropped)}")
+    for name in ENTERED:
+        was, now = getattr(old, name), getattr(new, name)
+        if was != now:
+            label = name.replace("_", " ")
+            found.append(f"{label} {'unset' if was is None else f'{was:g}'} → {'unset' if now is None else f'{now:g}'}")
+    if not added and not dropped and (old.reach, old.confidence) != (new.reach, new.confidence):
+        terms = [f"{name} {was:g} → {now:g}" for name, was, now in
+                 (("reach", old.reach, new.reach), ("confidence", old.confidence, new.confidence)) if was != now]  # fmt: skip
+        found.append(f"same evidence, weighed again (its customers, their ARR, its recency): {', '.join(terms)}")
+    if not found and old.rank != new.rank:
+        found.append("others moved")
+    return found

@@ -1,0 +1,248 @@
+"""Opportunities and prioritization: scores a person computed by hand for each method, rankings
+recorded per cycle that never change, and what moved between two cycles, and why.
+
+The fixture (today 2026-12-02, so evidence counts from 2026-06-05: 180 days):
+
+| insight | date | source | customer (register ARR) | segment |
+|---|---|---|---|---|
+| i1 | 2026-11-01 | interview | Atlas Freight (240,000) | enterprise |
+| i2 | 2026-10-10 | support-ticket | "cobalt", an alias of Cobalt Labs (95,000) | mid-market |
+| i3 | 2026-03-01 | survey | none | smb |
+| i4 | 2026-09-01 | sales-call | Atlas Freight | enterprise |
+| i5 | 2026-12-01 | support-ticket | Initech (not in the register) | smb |
+
+A: i1-i4, impact 2, effort 3; WSJF 8 + 5 + 3 over 5.
+   Reach = 2 customers + 1 unnamed + 335,000/100,000 = 6.35
+   Confidence = (4/5 + 3/3 (4 sources) + 3/3 + 3/4 recent) / 4 = 3.55 / 4 = 0.8875 → 0.89
+   RICE = 6.35 × 2 × 0.89 / 3 = 3.7677 → 3.77; ICE = 2 × 0.89 / 3 = 0.59; WSJF = 16 / 5 = 3.2
+B: i2, i5, impact 1, effort 0.5; WSJF 13 + 13 + 6 over 10.
+   Reach = 2 customers (Cobalt Labs, Initech) + 0 + 0.95 = 2.95
+   Confidence = (2/5 + 1/3 + 2/3 + 2/2) / 4 = 2.4 / 4 = 0.6
+   RICE = 2.95 × 1 × 0.6 / 0.5 = 3.54; ICE = 0.6 / 0.5 = 1.2; WSJF = 32 / 10 = 3.2 (A's score: B's cost of delay is higher)
+C: no evidence, impact 0.5, effort 1; WSJF 3 + 1 + 1 over 2: RICE 0, ICE 0, WSJF 2.5
+D: i3, effort 2, no impact: not ranked by RICE or ICE (missing impact) nor WSJF (no term)
+E: shipped: listed, never ranked
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit_count, git
+
+TODAY = "2026-12-02"
+
+
+def _json(pmops, *args: str, code: int = 0):
+    return json.loads(pmops(*args, "--json", code=code).stdout)
+
+
+def _insight(pmops, title: str, date: str, source: str, segment: str, customer: str | None = None) -> str:
+    extra = ("--customer", customer) if customer else ()
+    return _json(pmops, "insight", "add", "--title", title, "--date", date, "--source", source, "--segment", segment,
+                 *extra)["id"]  # fmt: skip
+
+
+def _opportunity(pmops, title: str, *args: str) -> str:
+    return _json(pmops, "opportunity", "add", title, "--area", "approvals", *args)["id"]
+
+
+@pytest.fixture
+def ranked_kb(pmops, kb: Path) -> dict[str, str]:
+    pmops("customer", "add", "Atlas Freight", "--segment", "enterprise", "--arr", "240k")
+    pmops("customer", "add", "Cobalt Labs", "--alias", "Cobalt", "--segment", "mid-market", "--arr", "$95,000")
+    pmops("customer", "add", "Verde Foods", "--segment", "smb", "--arr", "18000")
+    i = {
+        "i1": _insight(pmops, "Approvers travel", "2026-11-01", "interview", "enterprise", "Atlas Freight"),
+        "i2": _insight(pmops, "Approvals stall", "2026-10-10", "support-ticket", "mid-market", "cobalt"),
+        "i3": _insight(pmops, "Survey says approvals", "2026-03-01", "survey", "smb"),
+        "i4": _insight(pmops, "Drivers approve late", "2026-09-01", "sales-call", "enterprise", "Atlas Freight"),
+        "i5": _insight(pmops, "Sync errors hidden", "2026-12-01", "support-ticket", "smb", "Initech"),
+    }
+    ids = dict(i)
+    ev = lambda *names: [a for n in names for a in ("--evidence", i[n])]  # noqa: E731
+    ids["A"] = _opportunity(pmops, "Approve on the go", *ev("i1", "i2", "i3", "i4"), "--impact", "2", "--effort", "3",
+                            "--business-value", "8", "--time-criticality", "5", "--risk-reduction", "3",
+                            "--job-size", "5")  # fmt: skip
+    ids["B"] = _opportunity(pmops, "Sync errors are silent", *ev("i2", "i5"), "--impact", "1", "--effort", "0.5",
+                            "--business-value", "13", "--time-criticality", "13", "--risk-reduction", "6",
+                            "--job-size", "10")  # fmt: skip
+    ids["C"] = _opportunity(pmops, "Dark mode", "--impact", "0.5", "--effort", "1", "--business-value", "3",
+                            "--time-criticality", "1", "--risk-reduction", "1", "--job-size", "2")  # fmt: skip
+    ids["D"] = _opportunity(pmops, "Mileage claims", *ev("i3"), "--effort", "2")
+    ids["E"] = _opportunity(pmops, "Receipts offline", *ev("i1"), "--impact", "3", "--effort", "1",
+                            "--status", "shipped")  # fmt: skip
+    return ids
+
+
+def _scores(ranking: dict, ids: dict[str, str]) -> list[tuple]:
+    names = {v: k for k, v in ids.items()}
+    return [
+        (r["rank"], names[r["id"]], r["score"], r["reach"], r["confidence"], r["unranked"]) for r in ranking["rows"]
+    ]
+
+
+def test_each_method_gives_the_scores_computed_by_hand(pmops, ranked_kb: dict[str, str]) -> None:
+    ids = ranked_kb
+    rice = _json(pmops, "prioritize", "--method", "rice", "--today", TODAY)
+    assert _scores(rice, ids) == [
+        (1, "A", 3.77, 6.35, 0.89, None), (2, "B", 3.54, 2.95, 0.6, None), (3, "C", 0, 0, 0, None),
+        *sorted([(None, "D", None, 1, 0.22, "missing impact"), (None, "E", None, 3.4, 0.47, "shipped")],
+                key=lambda row: ids[row[1]]),
+    ]  # fmt: skip
+    a = rice["rows"][0]
+    assert (a["customers"], a["unnamed"], a["arr"], a["recent"], a["evidence"]) == (
+        2, 1, 335000, 3, [ids[k] for k in ("i1", "i2", "i3", "i4")]
+    )  # fmt: skip
+    ice = _json(pmops, "prioritize", "--method", "ice", "--today", TODAY)
+    assert [(r[0], r[1], r[2]) for r in _scores(ice, ids)][:3] == [(1, "B", 1.2), (2, "A", 0.59), (3, "C", 0)]
+    wsjf = _json(pmops, "prioritize", "--method", "wsjf", "--today", TODAY)
+    # A and B both score 3.2: B's cost of delay (32) is higher than A's (16), so B ranks first.
+    assert [(r[0], r[1], r[2]) for r in _scores(wsjf, ids)][:3] == [(1, "B", 3.2), (2, "A", 3.2), (3, "C", 2.5)]
+    assert {r["id"]: r["missing"] for r in wsjf["rows"]}[ids["D"]] == [
+        "business_value", "time_criticality", "risk_reduction", "job_size"
+    ]  # fmt: skip
+    explained = _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"][0]["explain"]
+    assert explained == [
+        "Reach 6.35 = 2 customers + 1 unnamed insight + 335,000 ÷ 100,000",
+        "Confidence 0.89 = (volume 4/5 + sources 3/3 + segments 3/3 + recent 3/4) ÷ 4",
+        "RICE 3.77 = 6.35 × 2 × 0.89 ÷ 3",
+    ]
+    text = pmops("prioritize", "--explain", "--today", TODAY).stdout
+    assert "RICE 3.77 = 6.35 × 2 × 0.89 ÷ 3" in text and "not ranked: missing impact" in text
+    out = pmops("prioritize", "--today", TODAY)
+    assert "Approve on the go" in out.stdout and "not ranked:" in out.stdout and "(shipped)" in out.stdout
+    assert "not recorded" in out.stderr
+
+
+def test_equal_scores_are_ranked_by_id_when_every_tie_break_is_equal(pmops, kb: Path) -> None:
+    made = sorted(_opportunity(pmops, f"Twin {n}", "--business-value", "5", "--time-criticality", "5",
+                               "--risk-reduction", "5", "--job-size", "3") for n in range(3))  # fmt: skip
+    rows = _json(pmops, "prioritize", "--method", "wsjf")["rows"]
+    assert [(r["rank"], r["id"], r["score"]) for r in rows] == [(i + 1, m, 5) for i, m in enumerate(made)]
+
+
+def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, kb: Path, ranked_kb) -> None:
+    ids = ranked_kb
+    november = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    path = kb / november["path"]
+    assert november["path"].startswith("rankings/") and git(kb, "status", "--porcelain") == ""
+    # i5 (2026-12-01) was not heard by the end of November: B has i2 only.
+    # B: Reach 1 + 0.95 = 1.95; Confidence (1/5 + 1/3 + 1/3 + 1/1) / 4 = 0.47; RICE 1.95 × 0.47 ÷ 0.5 = 1.83
+    assert _scores(november, ids)[:3] == [(1, "A", 3.77, 6.35, 0.89, None), (2, "B", 1.83, 1.95, 0.47, None),
+                                          (3, "C", 0, 0, 0, None)]  # fmt: skip
+    recorded, shown = path.read_bytes(), _json(pmops, "show", november["id"])
+    # Then the evidence and the estimates change.
+    pmops("opportunity", "link", ids["C"], ids["i4"])
+    pmops("set", ids["B"], "effort=2")
+    pmops("set", ids["D"], "status=dropped")
+    pmops("set", ids["i2"], "customer=Verde Foods")
+    assert path.read_bytes() == recorded and _json(pmops, "show", november["id"]) == shown
+    assert "2026-11" in pmops("prioritize", "--cycle", "2026-11", code=1).stderr
+    december = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    # A: i2 is Verde Foods' now: Reach 2 + 1 + 2.58 = 5.58; RICE 5.58 × 2 × 0.89 ÷ 3 = 3.31
+    # C: i4 (Atlas Freight): Reach 1 + 2.4 = 3.4; Confidence (1/5 + 1/3 + 1/3 + 1) / 4 = 0.47; RICE 3.4 × 0.5 × 0.47 = 0.8
+    # B: i2 (Verde Foods) and i5 (Initech): Reach 2 + 0.18 = 2.18; Confidence 0.6; RICE 2.18 × 0.6 ÷ 2 = 0.65
+    assert _scores(december, ids)[:3] == [(1, "A", 3.31, 5.58, 0.89, None), (2, "C", 0.8, 3.4, 0.47, None),
+                                          (3, "B", 0.65, 2.18, 0.6, None)]  # fmt: skip
+    assert path.read_bytes() == recorded
+    moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
+    assert [(m["change"], m["delta"]) for m in (moves[ids["A"]], moves[ids["C"]], moves[ids["B"]])] == [
+        ("same", -0.46), ("up 1", 0.8), ("down 1", -1.18)
+    ]  # fmt: skip
+    assert moves[ids["C"]]["reasons"] == [f"new evidence: {ids['i4']} (+1 customer, +240,000 ARR)"]
+    assert moves[ids["B"]]["reasons"] == [f"new evidence: {ids['i5']} (+1 customer, -77,000 ARR)", "effort 0.5 → 2"]
+    assert moves[ids["D"]]["reasons"] == ["status discovery → dropped"]
+    assert moves[ids["A"]]["reasons"] == [
+        "same evidence, weighed again (its customers, their ARR, its recency): reach 6.35 → 5.58"
+    ]
+    assert moves[ids["E"]]["reasons"] == [] and moves[ids["E"]]["change"] == "unranked"
+    table = pmops("prioritize", "diff", "2026-11", "2026-12").stdout
+    assert "up 1" in table and "effort 0.5 → 2" in table
+    markdown = pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
+    assert markdown.startswith("## Ranking 2026-11 → 2026-12\n") and "| 3 → 2 | up 1 | Dark mode (" in markdown
+
+
+def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, ranked_kb) -> None:
+    first = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    before = commit_count(kb)
+    refused = pmops("prioritize", "--cycle", "2026-12", "--method", "wsjf", code=1)
+    assert refused.stderr.startswith("error: the ranking of 2026-12 is already recorded: rankings/")
+    assert "--force replaces it" in refused.stderr and commit_count(kb) == before
+    second = _json(pmops, "prioritize", "--cycle", "2026-12", "--method", "wsjf", "--force", "--today", TODAY)
+    assert second["replaced"] == first["path"] and commit_count(kb) == before + 1
+    assert not (kb / first["path"]).exists() and (kb / second["path"]).is_file()
+    assert [r["id"] for r in _json(pmops, "list", "ranking")] == [second["id"]]
+    assert git(kb, "show", "--stat", "--format=%s", "HEAD").startswith("pmops: replace the ranking of 2026-12")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("prioritize", "--method", "moscow"), 2, "error: --method must be rice, ice or wsjf"),
+        (("prioritize", "--cycle", "2026-13"), 2, "error: --cycle must be a month written YYYY-MM"),
+        (("prioritize", "--cycle", "December"), 2, "error: --cycle must be a month written YYYY-MM"),
+        (("prioritize", "--force"), 2, "error: --force replaces a cycle's ranking: give --cycle YYYY-MM"),
+        (("prioritize", "diff", "2026-10", "2026-11"), 1, "error: no ranking recorded for 2026-10"),
+        (("prioritize", "diff", "2026-10", "2026-11", "--format", "pdf"), 2, "error: --format must be table, md or json"),
+        (("opportunity", "add", "X", "--area", "a", "--impact", "5"), 2,
+         "error: --impact must be a number from 0.25 to 3, e.g. --impact 1"),
+        (("opportunity", "add", "X", "--area", "a", "--effort", "none"), 2,
+         "error: --effort must be a number from 0.25 to 100, e.g. --effort 2"),
+        (("opportunity", "add", "X", "--area", "a", "--job-size", "0"), 2,
+         "error: --job-size must be a number from 1 to 20, e.g. --job-size 5"),
+        (("opportunity", "add", "X", "--area", "a", "--status", "done"), 2, "error: --status must be discovery"),
+        (("opportunity", "add", "X", "--area", "a", "--evidence", "ins-000000-none"), 1,
+         "error: --evidence: no insight with the id or title 'ins-000000-none'"),
+        (("opportunity", "add", "X"), 2, "--area"),
+        (("opportunity", "link", "nothing-here", "ins-1"), 1, "error: no opportunity with the id or title"),
+        (("new", "ranking", "X", "cycle=2026-12", "method=rice"), 2, "rankings are made by 'pmops prioritize"),
+        (("set", "OPP", "impact=9"), 2, "error: impact must be a number from 0.25 to 3, e.g. impact=1"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_with_its_exit_code_and_nothing_written(pmops, kb: Path, args, code, message) -> None:
+    made = _opportunity(pmops, "Existing")
+    before = commit_count(kb)
+    result = pmops(*(made if a == "OPP" else a for a in args), code=code)
+    assert message in result.stderr, result.stderr
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
+
+
+def test_link_adds_evidence_once_and_lint_warns_an_opportunity_without_any(pmops, kb: Path) -> None:
+    one = _insight(pmops, "Approvals stall", "2026-10-10", "interview", "smb", "Cobalt")
+    two = _insight(pmops, "Approvals in Slack", "2026-10-11", "interview", "smb", "Cobalt")
+    first, second = _opportunity(pmops, "Approve on the go"), _opportunity(pmops, "Slack approvals")
+    findings = json.loads(pmops("lint", "--json", code=0).stdout)
+    assert sorted((f["rule"], f["severity"]) for f in findings) == [("evidence-missing", "warning")] * 2
+    before = commit_count(kb)
+    linked = _json(pmops, "opportunity", "link", first, one, "Approvals in Slack")
+    assert (linked["added"], linked["already"]) == ([one, two], []) and commit_count(kb) == before + 1
+    again = pmops("opportunity", "link", first, one)
+    assert "already evidence of" in again.stderr and commit_count(kb) == before + 1
+    pmops("opportunity", "link", second, one)  # an insight may show several problems
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    assert _json(pmops, "show", first)["evidence"] == [one, two]
+    assert {o["id"] for o in _json(pmops, "opportunity", "list")} == {first, second}
+
+
+def test_the_chain_insight_opportunity_decision_metric_reads_both_ways(pmops, kb: Path) -> None:
+    insight = _insight(pmops, "Approvals stall", "2026-10-10", "interview", "smb", "Cobalt")
+    opportunity = _opportunity(pmops, "Approve on the go", "--evidence", insight)
+    metric = _json(pmops, "metric", "add", "Weekly approvers", "--definition", "d", "--owner", "Ada", "--unit", "users")
+    decision = _json(pmops, "decision", "add", "--title", "Approve from Slack", "--opportunity", opportunity,
+                     "--expects", "Weekly approvers:up", "--review-by", "2027-06-30")["id"]  # fmt: skip
+    chain = _json(pmops, "show", insight)["chain"]
+    assert [(k, [r["id"] for r in v]) for k, v in chain.items()] == [
+        ("opportunity", [opportunity]), ("decision", [decision]), ("metric", [metric["id"]])
+    ]  # fmt: skip
+    back = _json(pmops, "links", metric["id"])["chain"]  # from the metric back, said in the chain's order
+    assert [(k, [r["id"] for r in v]) for k, v in back.items()] == [
+        ("insight", [insight]), ("opportunity", [opportunity]), ("decision", [decision])
+    ]  # fmt: skip
+    shown = pmops("opportunity", "show", "Approve on the go").stdout
+    assert "Chain" in shown and decision in shown and metric["id"] in shown and "Evidence: 1 insight" in shown
+    links = pmops("links", opportunity).stdout
+    assert "via opportunities" in links and "Chain" in links
