@@ -162,3 +162,31 @@ def test_example_kb_decisions_expect_outcomes_and_a_tool_is_inside_its_notice(pm
     # 42,000 a year over 41 seats used: 1,024.39; Productboard: 2027-04-10 less 90 days, 21,000 / 18.
     assert [(r["name"], r["decide_by"], r["state"], r["cost_per_active_seat"]) for r in renewals] == [
         ("Amplitude", "2026-10-16", "in notice", 1024.39), ("Productboard", "2027-01-10", "upcoming", 1166.67)]  # fmt: skip
+
+
+def test_example_kb_rankings_say_what_moved_between_two_cycles_and_why(pmops, example_kb: Path) -> None:
+    """November (evidence to 2026-11-30) against December (to 2026-12-02), both RICE, read as recorded.
+
+    Approvers miss requests outside the office, November: 2 customers (Harbor Dental 46,000, Atlas
+    Freight 312,000) + 2 insights naming none + 3.58 = Reach 7.58; Confidence (4/5 + 3/3 + 2/3 + 0/4)
+    ÷ 4 = 0.62 (nothing heard since June); RICE 7.58 × 2 × 0.62 ÷ 3 = 3.13. December, with Lumen
+    Health's insight linked (268,000, renewing in January, heard in September): Reach 3 + 2 + 6.26 =
+    11.26; Confidence (5/5 + 3/3 + 2/3 + 1/5) ÷ 4 = 0.72; RICE 11.26 × 2 × 0.72 ÷ 3 = 5.4.
+    """
+    diff = json.loads(pmops("prioritize", "diff", "2026-11", "2026-12", "--json").stdout)
+    moves = {m["title"]: m for m in diff["moves"]}
+    found = {
+        title: (m["change"], m["before"]["score"], m["after"]["score"], m["reasons"]) for title, m in moves.items()
+    }
+    assert found["Approvers miss requests outside the office"] == (
+        "up 1", 3.13, 5.4, ["new evidence: ins-260910-21wc (+1 customer, +268,000 ARR)"]
+    )  # fmt: skip
+    assert found["Inviting employees means retyping the HR system"] == ("down 1", 1.43, 0.36, ["effort 2 → 8"])
+    assert found["Per-seat pricing punishes occasional spenders"] == ("left", 3.92, None, ["status planned → shipped"])
+    assert found["Audit trail for approval changes"] == ("unranked", None, None, [])  # no impact yet
+    assert [m["title"] for m in diff["moves"]][:2] == [
+        "Approvers miss requests outside the office", "Receipts fail in the field"
+    ]  # fmt: skip
+    chain = json.loads(pmops("show", "ins-260910-21wc", "--json").stdout)["chain"]
+    assert [o["title"] for o in chain["opportunity"]] == ["Approvers miss requests outside the office"]
+    assert {d["id"] for d in chain["decision"]} == {"dec-261126-0mq9", "dec-261126-whps"} and chain["metric"]

@@ -459,6 +459,11 @@ class Diff:
     moves: list[Move] = field(default_factory=list)
 
     @property
+    def heading(self) -> str:
+        """'RICE, evidence to 2026-11-30, then RICE, evidence to 2026-12-02'."""
+        return "; then ".join(f"{r.method.upper()}, evidence to {r.as_of}" for r in (self.before, self.after))
+
+    @property
     def notes(self) -> list[str]:
         """What differs between the two rankings themselves (their method, area)."""
         notes = []
@@ -479,8 +484,7 @@ class Diff:
     def to_markdown(self) -> str:
         """The diff as a markdown table, for a note to stakeholders (`--format md`)."""
         before, after = self.before, self.after
-        lines = [f"## Ranking {before.cycle} → {after.cycle}", "",
-                 f"{before.method.upper()} on {before.date}, then {after.method.upper()} on {after.date}.", ""]  # fmt: skip
+        lines = [f"## Ranking {before.cycle} → {after.cycle}", "", f"{self.heading}.", ""]
         lines += [f"> {note}" for note in self.notes] + ([""] if self.notes else [])
         lines += ["| rank | change | opportunity | score | why |", "|---|---|---|---|---|"]
         for move in self.moves:
@@ -511,15 +515,17 @@ def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:
     for opportunity in ids:
         old, new = before.row(opportunity), after.row(opportunity)
         title = (new or old).title  # type: ignore[union-attr]
-        moves.append(Move(opportunity, title, old, new, tuple(reasons(old, new, before.method))))
+        methods = (before.method, after.method)
+        moves.append(Move(opportunity, title, old, new, tuple(reasons(old, new, methods))))
     position = {m.id: i for i, m in enumerate(moves)}
     moves.sort(key=lambda m: (m.after is None or m.after.rank is None, position[m.id]))
     return Diff(before, after, moves)
 
 
-def reasons(old: Row | None, new: Row | None, method: str) -> list[str]:
+def reasons(old: Row | None, new: Row | None, methods: tuple[str, ...] = METHODS) -> list[str]:
     """Why an opportunity's place changed, from the inputs both rankings kept: its status, new
-    or dropped evidence (with the customers and ARR that came with it), terms re-estimated."""
+    or dropped evidence (with the customers and ARR that came with it), the terms of the
+    rankings' methods re-estimated (WSJF's time criticality is no reason a RICE rank moved)."""
     if old is None:
         return ["new in this ranking"]
     if new is None:
@@ -540,7 +546,7 @@ def reasons(old: Row | None, new: Row | None, method: str) -> list[str]:
         found.append(f"new evidence: {', '.join(added)}" + (f" ({', '.join(more)})" if more else ""))
     if dropped:
         found.append(f"evidence no longer linked: {', '.join(dropped)}")
-    for name in ENTERED:
+    for name in (n for n in ENTERED if any(n in INPUTS[m] for m in methods)):
         was, now = getattr(old, name), getattr(new, name)
         if was != now:
             label = name.replace("_", " ")

@@ -13,7 +13,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops import dates, decisions, metrics, onboarding, outcomes, processes, productivity, research, stack
+from pmops import (
+    dates,
+    decisions,
+    metrics,
+    onboarding,
+    outcomes,
+    prioritization,
+    processes,
+    productivity,
+    research,
+    stack,
+)
 from pmops.doctypes import DECISION_STATUSES
 from pmops.reports.parts import OMIT_NONE, Part, plain
 
@@ -180,6 +191,56 @@ class Themes(Part):
 
 
 @dataclass(frozen=True)
+class Cited(Part):
+    """An insight an opportunity rests on."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Opportunity(Part):
+    """A ranked opportunity, as its ranking holds it, with the insights of its evidence."""
+
+    rank: int
+    id: str
+    title: str
+    status: str
+    area: str | None
+    score: float
+    reach: float
+    confidence: float
+    customers: int
+    arr: float
+    evidence: tuple[Cited, ...]
+
+
+@dataclass(frozen=True)
+class Priorities(Part):
+    """The top of the latest ranking recorded by the report's day (or, with none, RICE computed that day)."""
+
+    cycle: str | None  # None: no ranking recorded, the opportunities ranked on the report's day
+    ranking: str | None  # the ranking document's id
+    method: str
+    formula: str
+    as_of: dt.date
+    top: tuple[Opportunity, ...]  # the first eight
+    ranked: int
+    unranked: int
+    opportunities: int  # in the KB, archived ones left out
+
+    @property
+    def intro(self) -> str:
+        """What the section shows, and where it comes from (markdown, HTML and the site say it alike)."""
+        which = f"the top {len(self.top)} of {self.ranked}" if self.ranked > len(self.top) else f"all {self.ranked}"
+        if self.cycle:
+            return (f"The ranking of {self.cycle} ({self.ranking}), {which} ranked by {self.formula}, evidence "
+                    f"counted to {self.as_of}; as it was recorded.")  # fmt: skip
+        return (f"No ranking recorded yet: {which} ranked today by {self.formula} "
+                f"(`pmops prioritize --cycle YYYY-MM` records a cycle's).")  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Month(Part):
     """Decisions dated in one month, by status."""
 
@@ -315,6 +376,7 @@ class Report(Part):
     metric_tree: tuple[MetricNode, ...]
     research: Research
     themes: Themes
+    priorities: Priorities
     decisions: Decisions
     processes: Processes
     onboarding: Onboarding
@@ -412,6 +474,26 @@ def _by_status(decisions: list[Record]) -> _Statuses:
     return _Statuses(by_status, months)
 
 
+TOP_OPPORTUNITIES = 8
+
+
+def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
+    """The latest ranking recorded on or before `today`, read as it was; else RICE on `today`."""
+    recorded = [r for r in prioritization.rankings(kb) if not dates.after(r.values.get("date"), today)]
+    found = prioritization.from_record(recorded[-1]) if recorded else prioritization.rank(kb, "rice", today=today)
+    top = found.ranked[:TOP_OPPORTUNITIES]
+    insights = prioritization.evidence_records(kb, {e for row in top for e in row.evidence})
+    rows = tuple(
+        Opportunity(row.rank or 0, row.id, row.title, row.status, row.area, row.score or 0, row.reach, row.confidence,
+                    row.customers, int(row.arr) if float(row.arr).is_integer() else row.arr,
+                    tuple(Cited(e, insights[e].title if e in insights else "(not found)") for e in row.evidence))
+        for row in top
+    )  # fmt: skip
+    live = len(kb.select(kb.doctype("opportunity")))
+    return Priorities(found.cycle if recorded else None, found.id, found.method, found.formula, found.as_of, rows,
+                      len(found.ranked), len(found.unranked), live)  # fmt: skip
+
+
 def _processes(kb: KnowledgeBase, today: dt.date) -> Processes:
     rows = [row for row in processes.listing(kb, today) if as_of([row.record], today)]
     return Processes(
@@ -437,6 +519,7 @@ def build(kb: KnowledgeBase, today: dt.date | None = None, weeks: int = 26) -> R
         kb.config.name, today, tuple(Metric.of(v) for v in views), _metric_tree(views), _research(insights, today, weeks),
         Themes(tuple(Theme.of(t) for t in themes[:8]), tuple(Theme.of(t) for t in unaddressed[:8]), len(themes),
                len(unaddressed)),
+        _priorities(kb, today),
         _decisions(kb, as_of(kb.select(kb.doctype("decision")), today), today),
         _processes(kb, today),
         Onboarding(tuple(_plan(p) for p in onboarding.progress(kb, today=today)),

@@ -11,7 +11,7 @@ from pmops.text import count
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
     from pmops.productivity import TimeToProductivity
-    from pmops.reports.model import Counted, Decisions, Metric, Plan, Report, Themes, Tools
+    from pmops.reports.model import Counted, Decisions, Metric, Plan, Priorities, Report, Themes, Tools
 
 
 def sentences(report: Report) -> dict[str, str]:
@@ -23,6 +23,7 @@ def sentences(report: Report) -> dict[str, str]:
     return {
         "Research": f"{count(r.insights.count, 'insight')}, {r.recent.count} in the last {r.weeks} weeks"
         + (f"; {unaddressed_themes(report.themes, 5)}" if report.themes.count else ""),
+        "Priorities": priorities_sentence(report.priorities),
         "Decisions": (decided or "none recorded yet") + decision_loops(report.decisions),
         "Processes": f"{p.active.count} active, {p.stale.count} stale, {p.due.count} running this week"
         if p.list else "none documented yet",
@@ -31,6 +32,15 @@ def sentences(report: Report) -> dict[str, str]:
         "Tools": f"cost {t.total_cost:,.0f}/year, {overlaps(t)}, {count(len(t.renewals), 'renewal')} within 90 days"
         if t.categories else "none registered yet",
     }  # fmt: skip
+
+
+def priorities_sentence(p: Priorities, shown: int = 3) -> str:
+    """'ranking of 2026-12 (RICE): 1. Approvers miss requests (3.13), 2. …; 1 not ranked', or 'no opportunities yet'."""
+    if not p.opportunities and not p.top:
+        return "no opportunities yet"
+    source = f"ranking of {p.cycle}" if p.cycle else "not recorded, ranked today"
+    top = ", ".join(f"{o.rank}. {o.title} ({o.score:g})" for o in p.top[:shown]) or "none ranked"
+    return f"{source} ({p.method.upper()}): {top}" + (f"; {p.unranked} not ranked" if p.unranked else "")
 
 
 def decision_loops(d: Decisions) -> str:
@@ -134,6 +144,18 @@ def markdown(report: Report) -> str:
             trend = f"{t.trend.direction} ({t.trend.current} vs {t.trend.previous})"
             out.append(f"| {t.theme} | {t.insights} | {t.customers_text} | {trend} | {decided} | {quote} |")
         out += ["", unaddressed_themes(themes).capitalize() + ".", ""]
+    pr = report.priorities
+    out += ["## Priorities", "", f"{said['Priorities'][:1].upper()}{said['Priorities'][1:]}.", ""]
+    if pr.top:
+        out += [pr.intro, "", "| rank | opportunity | score | reach | confidence | customers | evidence |",
+                "|---:|---|---:|---:|---:|---:|---|"]  # fmt: skip
+        for o in pr.top:
+            evidence = "; ".join(f"{e.title} ({e.id})" for e in o.evidence) or "none"
+            out.append(f"| {o.rank} | {o.title} ({o.id}) | {o.score:g} | {o.reach:g} | {o.confidence:g} | "
+                       f"{o.customers} | {evidence} |")  # fmt: skip
+        out.append("")
+    elif not pr.opportunities:
+        out += ["No opportunities yet (`pmops opportunity add`).", ""]
     out += ["## Decisions", ""]
     if any(b.count for b in report.decisions.by_status.values()):
         out += ["| status | count | ids |", "|---|---:|---|"]

@@ -66,10 +66,10 @@ def _why(row: Row) -> str:
 def diff(found: Diff) -> None:
     """What moved: rank before → after, the change, score before → after, and why."""
     out = console()
-    before, after = found.before, found.after
-    out.print(f"[bold]{safe(before.cycle)} → {safe(after.cycle)}[/bold] "
-              f"[dim]({before.method.upper()} on {before.date}, {after.method.upper()} on {after.date})[/dim]",
-              soft_wrap=True)  # fmt: skip
+    out.print(
+        f"[bold]{safe(found.before.cycle)} → {safe(found.after.cycle)}[/bold] [dim]({safe(found.heading)})[/dim]",
+        soft_wrap=True,
+    )
     for note in found.notes:
         out.print(f"[yellow]{safe(note)}[/yellow]", soft_wrap=True)
     columns = (Column("rank", "date"), Column("change", "date"), Column("id", "id"), Column("title", "title"),
