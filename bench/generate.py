@@ -343,3 +343,44 @@ def crm_csv(path: Path, rows: int, seed: int = 13) -> Path:
             out.writerow([f"001{n:07d}", name, rng.choice(SEGMENTS).replace("-", " ").title(), rng.choice(PLANS),
                           written, when, rng.choice(AUTHORS), aliases])  # fmt: skip
     return path
+
+
+def prioritization_kb(root: Path, insights: int = 10_000, opportunities: int = 500, customers: int = 800,
+                      seed: int = 17) -> Path:  # fmt: skip
+    """A KB to rank: `insights` insights naming `customers` customers of a register (each with an
+    ARR), and `opportunities` opportunities citing 3 to 12 of them each, with RICE and WSJF terms
+    (one in ten has no impact: its row says so). Short bodies: ranking reads front-matter only."""
+    scaffold.init(root, f"Bench prioritization {insights}", commit=False)
+    w = Writer(seed)
+    start = dt.date(2025, 6, 1)
+    ids = []
+    for n in range(customers):
+        meta = {"id": _id("cus", start, n), "name": f"Customer {n + 1}", "segment": w.rng.choice(SEGMENTS),
+                "arr": w.rng.choice([6, 12, 18, 36, 60, 95, 120, 240, 480]) * 1000}  # fmt: skip
+        _write(root / "customers" / f"{meta['id']}.md", meta, "## Account notes\n")
+    for n in range(insights):
+        day = start + dt.timedelta(days=w.rng.randint(0, 540))
+        meta = {"id": _id("ins", day, n), "title": w.title(), "date": day, "source": w.rng.choice(SOURCES),
+                "customer": f"Customer {w.rng.randint(1, customers + 100)}", "segment": w.rng.choice(SEGMENTS),
+                "area": w.rng.choice(AREAS), "tags": sorted(set(w.rng.sample(TAGS, w.rng.randint(1, 3))))}  # fmt: skip
+        ids.append(meta["id"])
+        _write(root / "insights" / f"{meta['id']}.md", meta, w.sentence() + "\n")
+    for n in range(opportunities):
+        meta = {"id": _id("opp", start, n), "title": w.title(), "area": w.rng.choice(AREAS),
+                "status": w.rng.choice(["discovery", "planned", "in-progress", "shipped"]),
+                "evidence": w.rng.sample(ids, w.rng.randint(3, 12)), "effort": w.rng.choice([0.5, 1, 2, 3, 5, 8]),
+                "business_value": w.rng.choice([1, 2, 3, 5, 8, 13, 20]), "time_criticality": w.rng.choice([1, 2, 3, 5, 8]),
+                "risk_reduction": w.rng.choice([1, 2, 3, 5]), "job_size": w.rng.choice([1, 2, 3, 5, 8, 13])}  # fmt: skip
+        if w.rng.random() >= 0.1:
+            meta["impact"] = w.rng.choice([0.25, 0.5, 1, 2, 3])
+        _write(root / "opportunities" / f"{meta['id']}.md", meta, "## Problem\n\n" + w.sentence() + "\n")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m",
+                    "generated"], cwd=root, check=True)  # fmt: skip
+    return root
+
+
+def _write(path: Path, meta: dict, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\n" + yamlsafe.dump(meta) + "---\n" + body, encoding="utf-8")

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import crm_csv, generate, survey_csv
+from bench.generate import crm_csv, generate, prioritization_kb, survey_csv
 from pmops.search.client import SERVE_FROM
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +42,7 @@ ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 IMPORT_ROWS = 5_000
 CRM_ROWS = 2_000
+RANKED = (10_000, 500)  # insights, opportunities (issue 17)
 RECENTLY_DELETED = 35  # seconds ext4 remembers freed inodes (see measure_import)
 
 # operation -> {size: target}; a target is seconds, MiB, "baseline" (≤ the baseline) or a ratio ("1.2x")
@@ -61,6 +62,8 @@ TARGETS = {
     "search server memory (MiB)": {10_000: 150, 50_000: 450},
     "insight import (new KB)": {IMPORT_ROWS: 5.0},  # "a few seconds" (issue 5)
     "customer import (new KB)": {CRM_ROWS: 3.0},  # issue 17: a 2,000-row CRM export, one commit, ≤ 3 s
+    "prioritize (RICE)": {RANKED[0]: 1.0},  # issue 17: 500 opportunities and 10,000 insights, ≤ 1 s
+    "prioritize (WSJF)": {RANKED[0]: 1.0},
 }
 
 
@@ -125,7 +128,7 @@ def kb_of(size: int) -> Path:
     return root
 
 
-OPERATIONS = ("version", "rebuild", "change", "search", "mcp", "add", "lint", "import", "crm")
+OPERATIONS = ("version", "rebuild", "change", "search", "mcp", "add", "lint", "import", "crm", "prioritize")
 
 
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
@@ -443,6 +446,29 @@ def measure_crm_import(runs: int) -> list[Row]:
             Row("customer import, same file again", CRM_ROWS, again)]  # fmt: skip
 
 
+def measure_prioritize(runs: int) -> list[Row]:
+    """`pmops prioritize` (a preview: nothing written) of 500 opportunities citing 10,000 insights'
+    worth of evidence, with a register of 800 customers. The baseline, interleaved in the same run:
+    `pmops list opportunity --format csv`, which reads the same 500 opportunities and ranks nothing."""
+    insights, opportunities = RANKED
+    kb = CACHE / f"prio-{insights}-{opportunities}"
+    if not (kb / ".git").is_dir():
+        shutil.rmtree(kb, ignore_errors=True)
+        print(f"generating {insights} insights and {opportunities} opportunities…", file=sys.stderr)
+        prioritization_kb(kb, insights, opportunities)
+    print(f"[prioritize] {opportunities} opportunities, {insights} insights", file=sys.stderr)
+    listing = [PMOPS, "list", "opportunity", "--format", "csv"]
+    rows = []
+    for method in ("rice", "wsjf"):
+        ours, baseline = [], []
+        for _ in range(runs):
+            ours.append(run_once([PMOPS, "prioritize", "--method", method], kb)[0])
+            baseline.append(run_once(listing, kb)[0])
+        rows.append(Row(f"prioritize ({method.upper()})", insights, statistics.median(ours),
+                        f"list of the {opportunities} opportunities", statistics.median(baseline)))  # fmt: skip
+    return rows
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")  # fmt: skip
@@ -481,12 +507,15 @@ def main() -> None:
         parser.error(f"--only: choose from {', '.join(OPERATIONS)}")
     rg = shutil.which("rg")
     rows: list[Row] = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    per_size = only - {"import", "crm", "prioritize"}  # the operations measured on a KB of each size
+    for size in (int(s) for s in args.sizes.split(",")) if per_size else ():
         rows.extend(measure(size, args.runs, rg, only))
     if "import" in only:
         rows.extend(measure_import(args.runs))
     if "crm" in only:
         rows.extend(measure_crm_import(args.runs))
+    if "prioritize" in only:
+        rows.extend(measure_prioritize(args.runs))
     command = f"python -m bench --sizes {args.sizes} --runs {args.runs}" + (
         f" --only {args.only}" if only != set(OPERATIONS) else ""
     )
