@@ -49,7 +49,15 @@ def add(
             "--status", help=about(OPPORTUNITY, "status"), autocompletion=_complete.field("opportunity", "status")
         ),
     ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help=about(OPPORTUNITY, "owner"))] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="NAME",
+            help=about(OPPORTUNITY, "owner"),
+            autocompletion=_complete.field("opportunity", "owner"),
+        ),
+    ] = None,
     impact: _number("impact") = None,  # type: ignore[valid-type]
     effort: _number("effort", "MONTHS") = None,  # type: ignore[valid-type]
     business_value: _number("business_value") = None,  # type: ignore[valid-type]
