@@ -267,7 +267,7 @@ def test_mistakes_are_the_clis_one_line_messages_as_mcp_errors(example_kb: Path,
     assert seen["not_an_id"].message == not_an_id[0].removeprefix("error: ")
     assert seen["not_an_id"].data["hint"] == not_an_id[1].removeprefix("hint: ")
     assert "id: ins-260203-dc9k" in seen["prefix"]  # a unique prefix is found, as by pmops show
-    assert seen["evidence"] == "error: ins-260203-dc9k is an insight; evidence is cited by decision"
+    assert seen["evidence"] == "error: ins-260203-dc9k is an insight; evidence is cited by decision or opportunity"
     assert wrong_type.startswith(f"error: {DECISION} is a decision, not a person")
     assert seen["search"]["note"] == ignored == "common words left out of the search: NOT"
     assert seen["search"]["ignored"] == ["NOT"] and seen["search"]["results"]
