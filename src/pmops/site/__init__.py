@@ -7,6 +7,7 @@ Its parts:
   views.py     each kind of page's context, rendered with the templates under templates/site/
   markdown.py  a body as HTML (markdown-it-py)
   output.py    the site's folder: refusals, the manifest, writing only what changed
+  linkcheck.py a built site's links checked where they land (its tests, a CI job)
 """
 
 from __future__ import annotations
