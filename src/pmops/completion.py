@@ -98,19 +98,40 @@ def _types(kb: KnowledgeBase, names: Iterable[str]) -> list[DocType]:
 
 
 def _files(kb: KnowledgeBase, doctypes: list[DocType]) -> Iterator[_File]:
-    """The documents of these types, from their folders' listings: a pmops file name is its id and its title."""
+    """The documents of these types, from their folders' listings (and their subfolders'): a pmops file name is
+    its id and its title; a file renamed by hand (`git mv`) is read for its id, up to TITLES_READ of them."""
     for doctype in doctypes:
-        try:
-            entries = sorted(os.scandir(kb.root / doctype.folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
+        renamed = []
+        for entry in _entries(kb.root / doctype.folder):
             name = entry.name
-            if not (name.endswith(".md") and name.startswith(doctype.prefix + "-")):
-                continue
-            doc_id = ids.id_in_name(name)
+            doc_id = ids.id_in_name(name) if name.startswith(doctype.prefix + "-") else ""
             if ids.looks_like_id(doc_id):
                 yield _File(doctype, doc_id, name[len(doc_id) + 1 : -3], Path(entry.path))
+            else:
+                renamed.append(Path(entry.path))
+        for path in renamed[:TITLES_READ]:
+            try:
+                meta = kb.read(path).meta
+            except Exception:  # a file that does not read is not offered
+                continue
+            doc_id, title = meta.get("id"), meta.get(doctype.title_field)
+            if isinstance(doc_id, str) and doc_id.startswith(doctype.prefix + "-"):
+                yield _File(doctype, doc_id, ids.slugify(title) if isinstance(title, str) else "", path)
+
+
+def _entries(folder: Path) -> Iterator[os.DirEntry]:
+    """The markdown files of a folder and of its subfolders, by name; hidden ones and folder links left out."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries(Path(entry.path))
+        elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+            yield entry
 
 
 def _titles(kb: KnowledgeBase, files: list[_File], typed: str) -> list[Pair]:

@@ -1,0 +1,63 @@
+"""A document moved with `git mv` after a pmops write: its id never changes, so show, search, lint, links,
+set and completion keep finding it, in its folder under another name, or in another folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from tests.conftest import PMOPS, git
+
+INSIGHT = "ins-260203-dc9k"  # Slack approvals would replace our own bot; cited by DECISION
+DECISION = "dec-261126-0mq9"
+OLD = "insights/ins-260203-dc9k-slack-approvals-would-replace-our-own-bot.md"
+
+
+def completed(kb: Path, *words: str) -> list[str]:
+    """What bash's Tab offers for the last word, from the installed program."""
+    env = {**os.environ, "_PMOPS_COMPLETE": "complete_bash", "COMP_WORDS": "\n".join(["pmops", *words]),
+           "COMP_CWORD": str(len(words))}  # fmt: skip
+    done = subprocess.run([PMOPS], cwd=kb, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return done.stdout.split()
+
+
+def found_at(pmops, kb: Path, new: str) -> None:
+    """Everything that names the document by its id finds it at `new`."""
+    assert json.loads(pmops("show", INSIGHT, "--json").stdout)["path"] == new
+    hits = json.loads(pmops("search", '"delete it tomorrow"', "--json").stdout)
+    assert [(h["id"], h["path"]) for h in hits] == [(INSIGHT, new)]
+    assert OLD not in pmops("search", "slack", "--json", "--limit", "100").stdout
+    links = json.loads(pmops("links", DECISION, "--json").stdout)
+    assert any(link.get("path") == new for link in links["outgoing"]), links["outgoing"]
+    backlinks = json.loads(pmops("links", INSIGHT, "--json").stdout)["backlinks"]
+    assert DECISION in json.dumps(backlinks)
+    findings = json.loads(pmops("lint", "--json").stdout)
+    assert not [f for f in findings if f["rule"] == "link-broken" or f["severity"] == "error"], findings
+    evidence = json.loads(pmops("show", DECISION, "--json").stdout)["evidence_summary"]
+    assert evidence["count"] == 3
+
+
+def test_git_mv_after_a_pmops_write_keeps_every_way_of_naming_it(example_kb: Path, pmops) -> None:
+    pmops("set", INSIGHT, "segment=enterprise")  # a write: the index has the file at its old path
+    pmops("search", "slack")
+    (example_kb / "insights" / "archive").mkdir()
+    new = "insights/archive/slack-bot.md"
+    git(example_kb, "mv", OLD, new)
+    git(example_kb, "commit", "-qm", "file it away")
+    found_at(pmops, example_kb, new)
+    assert INSIGHT in completed(example_kb, "show", "ins-260203-dc")  # its file name no longer starts with its id
+    assert INSIGHT in completed(example_kb, "set", "ins-2602")
+    pmops("set", INSIGHT, "segment=smb")
+    assert git(example_kb, "status", "--porcelain") == ""
+    assert "segment: smb" in (example_kb / new).read_text()
+    assert INSIGHT in [r["id"] for r in json.loads(pmops("insight", "list", "--json").stdout)]
+
+    # Out of its type's folder: still an insight by its id, found by id and by words.
+    elsewhere = "handbook/slack-bot.md"
+    git(example_kb, "mv", new, elsewhere)
+    git(example_kb, "commit", "-qm", "into the handbook")
+    found_at(pmops, example_kb, elsewhere)
+    assert json.loads(pmops("show", INSIGHT, "--json").stdout)["type"] == "insight"
