@@ -38,8 +38,11 @@ FORMULAS = {
 
 
 def _r(value: float) -> float:
-    """Terms and scores are kept to 2 decimals; a score is computed from its terms as kept."""
-    return round(value + 0.0, 2)
+    """Terms and scores are kept to 2 decimals, rounded half up as a person does by hand (3.625 ->
+    3.63, where Python's round gives 3.62); a score is computed from its terms as kept."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(value + 0.0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
 def _number(value: Any) -> float | None:

@@ -246,3 +246,10 @@ def test_the_chain_insight_opportunity_decision_metric_reads_both_ways(pmops, kb
     assert "Chain" in shown and decision in shown and metric["id"] in shown and "Evidence: 1 insight" in shown
     links = pmops("links", opportunity).stdout
     assert "via opportunities" in links and "Chain" in links
+
+
+def test_scores_round_half_up_as_by_hand() -> None:
+    """(13 + 13 + 3) ÷ 8 = 3.625 is 3.63, as a person redoing --explain writes it (Python's round: 3.62)."""
+    from pmops.prioritization import _r
+
+    assert [_r(29 / 8), _r(2.675), _r(1 / 3), _r(0.005)] == [3.63, 2.68, 0.33, 0.01]

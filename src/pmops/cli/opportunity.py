@@ -175,7 +175,7 @@ def link(
 
     Example:
 
-        pmops opportunity link opp-261201 ins-260309 ins-260422
+        pmops opportunity link "Approvers miss requests outside the office" ins-260309 ins-260422
     """
     from pmops import opportunities
 
