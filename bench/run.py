@@ -64,6 +64,8 @@ TARGETS = {
     "customer import (new KB)": {CRM_ROWS: 3.0},  # issue 17: a 2,000-row CRM export, one commit, ≤ 3 s
     "prioritize (RICE)": {RANKED[0]: 1.0},  # issue 17: 500 opportunities and 10,000 insights, ≤ 1 s
     "prioritize (WSJF)": {RANKED[0]: 1.0},
+    "site build (from scratch)": {10_000: 20.0},  # issue 19
+    "site build after 1 changed file": {10_000: 1.0},
 }
 
 
@@ -128,7 +130,7 @@ def kb_of(size: int) -> Path:
     return root
 
 
-OPERATIONS = ("version", "rebuild", "change", "search", "mcp", "add", "lint", "import", "crm", "prioritize")
+OPERATIONS = ("version", "rebuild", "change", "search", "mcp", "add", "lint", "site", "import", "crm", "prioritize")
 
 
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
@@ -267,6 +269,30 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
         say("lint")
         # Exit 1 is lint reporting errors (the generated KB has some, as real ones do).
         rows.append(Row("lint (whole KB)", size, median_time([PMOPS, "lint"], kb, slow_runs, ok=(0, 1))))
+    if "site" in only:
+        say("site build")
+        out, bare_out = CACHE / f"site-{size}", CACHE / f"bare-site-{size}"
+        bare = median_time([PY, str(HERE / "bare_site.py"), str(kb), str(bare_out)], kb, slow_runs,
+                           before=lambda i: shutil.rmtree(bare_out, ignore_errors=True))  # fmt: skip
+        build = [PMOPS, "site", "build", "--out", str(out)]
+
+        def scratch(i: int) -> None:  # no site, and nothing kept from a previous build
+            shutil.rmtree(out, ignore_errors=True)
+            (kb / ".git" / "pmops" / "site.records").unlink(missing_ok=True)
+
+        ours = median_time(build, kb, slow_runs, before=scratch)
+        rows.append(Row("site build (from scratch)", size, ours, "markdown-it over every file (bare script)", bare))
+        files = sorted((kb / "insights").iterdir())[:runs]
+
+        def edit(i: int) -> None:
+            with open(files[i], "a", encoding="utf-8") as handle:
+                handle.write(f"\nEdited in run {time.time()}.\n")
+
+        git_status = median_time(["git", "status", "--porcelain"], kb, runs)
+        rows.append(Row("site build after 1 changed file", size, median_time(build, kb, runs, before=edit),
+                        "git status", git_status))  # fmt: skip
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(bare_out, ignore_errors=True)
     subprocess.run(["git", "reset", "-q", "--hard", head], cwd=kb, check=True)
     subprocess.run(["git", "clean", "-qfd"], cwd=kb, check=True)
     return rows

@@ -423,9 +423,13 @@ def rewritten(record: Record, change: Callable[[Link], str | None]) -> str:
     return "".join(lines)
 
 
-def resolved(kb: KnowledgeBase, records: list[Record]) -> dict[str, list[tuple[Link, str | None]]]:
+def resolved(
+    kb: KnowledgeBase, records: list[Record], links_of: Callable[[Record], list[Link]] | None = None
+) -> dict[str, list[tuple[Link, str | None]]]:
     """Every record's links with the KB path each reaches (None: broken), by the record's path:
-    `graph`'s resolution (an exact id, or `Resolver` for a path), for all documents at once."""
+    `graph`'s resolution (an exact id, or `Resolver` for a path), for all documents at once
+    (`links_of`: each record's `outgoing` links, when the caller keeps them)."""
+    links_of = links_of or (lambda record: list(outgoing(record)))
     resolver = Resolver(kb)
     by_id = {r.id: r.path for r in records if r.id}
     for record in records:
@@ -434,6 +438,6 @@ def resolved(kb: KnowledgeBase, records: list[Record]) -> dict[str, list[tuple[L
     for record in records:
         found[record.path] = [
             (link, by_id.get(link.target) if link.by_id else resolver.resolve(record.path, link.target))
-            for link in outgoing(record)
+            for link in links_of(record)
         ]
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -219,3 +220,37 @@ def test_a_wrong_site_setting_is_one_line(pmops, example_kb: Path) -> None:
         "error: pmops.yaml: 'site.exclude' must be a list of folders, globs or type names, e.g. [handbook/drafts, person]\n"
     )
     assert not (example_kb / "_site").exists()
+
+
+def test_files_a_page_shows_are_published_beside_it(pmops, example_kb: Path) -> None:
+    tips = example_kb / "handbook/interview-tips.md"
+    (example_kb / "handbook/img").mkdir()
+    (example_kb / "handbook/img/flow.png").write_bytes(b"\x89PNG not really")
+    tips.write_text(tips.read_text() + "\n![The flow](img/flow.png) and ![theirs](https://example.com/x.png)\n")
+    build(pmops)
+    out = example_kb / "_site"
+    page = (out / "handbook/interview-tips.html").read_text()
+    assert '<img src="../handbook/img/flow.png" alt="The flow"' in page
+    assert 'href="https://example.com/x.png"' in page and 'src="https://' not in page  # a link, never loaded
+    assert (out / "handbook/img/flow.png").read_bytes() == b"\x89PNG not really"
+    tips.write_text(tips.read_text().replace("![The flow](img/flow.png)", "no picture"))
+    result = build(pmops)
+    assert "handbook/img/flow.png" in result["removed_paths"] and not (out / "handbook/img").exists()
+
+
+def test_a_site_of_another_pmops_version_is_rebuilt_not_refused(pmops, site, example_kb: Path) -> None:
+    out, _ = site
+    (out / ".pmops-site.json").write_text('{"pmops_site": 0, "pages": {}}')
+    result = build(pmops)
+    assert result["written"] == result["pages"] + 2  # every page again: the old manifest's hashes are not read
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: pages are rendered in one process")
+def test_pages_rendered_by_several_processes_are_the_same(pmops, example_kb: Path, tmp_path: Path, monkeypatch) -> None:
+    import pmops.site as site_module
+
+    one = build(pmops, "--out", str(tmp_path / "one"))
+    monkeypatch.setattr(site_module, "PARALLEL_FROM", 1)
+    many = build(pmops, "--out", str(tmp_path / "many"))
+    assert one["written_paths"] == many["written_paths"]
+    assert pages(tmp_path / "one") == pages(tmp_path / "many")

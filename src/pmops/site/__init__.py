@@ -56,30 +56,108 @@ def check_base_url(base_url: str | None) -> str | None:
     return text.rstrip("/") + "/"
 
 
+PARALLEL_FROM = 400  # pages to render from which several processes share the work
+
+
 def build(
     kb: KnowledgeBase, out: Path | None = None, *, base_url: str | None = None, today: dt.date | None = None
 ) -> Result:
     """Build the site into `out` (default: `_site/` in the KB), writing only the pages whose
-    content changed since the last build there, and removing those it no longer has."""
+    content changed since the last build there, and removing those it no longer has.
+
+    A page whose key (what it shows: see `pages.Page`) is the last build's is not rendered
+    again; the others are rendered (in several processes when there are many) and written only
+    when their bytes differ from what the last build wrote."""
+    import gc
+
+    started = time.perf_counter()
+    base_url = check_base_url(base_url)
+    # Tens of thousands of long-lived objects (the documents), no cycles worth collecting: the
+    # collector's passes over them would be a third of a rebuild after one change.
+    gc.disable()
+    try:
+        return _build(kb, out, base_url, today, started)
+    finally:
+        gc.enable()
+
+
+def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None, started: float) -> Result:
     from pmops import templates
     from pmops.site import output
     from pmops.site.pages import CSS, Site
     from pmops.site.snapshot import Snapshot
 
-    started = time.perf_counter()
-    base_url = check_base_url(base_url)
     snapshot = Snapshot(kb.root, kb.config.site())
     folder, before = output.target(snapshot, out)
     site = Site(snapshot, today or dt.date.today(), base_url)
     after, done = output.Manifest(), output.Written()
     pages = site.pages()
-    rendered = [(page.url, page.render().encode("utf-8")) for page in pages]  # all before the first write
+    todo = []
+    for page in pages:
+        key = after.keys[page.url] = page.key()
+        if before.keys.get(page.url) == key and page.url in before.pages:  # (a page deleted by hand: see docs/site.md)
+            after.pages[page.url] = before.pages[page.url]
+            after.uses[page.url] = before.uses.get(page.url, [])
+            done.unchanged += 1
+        else:
+            todo.append(page)
+    for url, digest, wrote, uses in _rendered(site, todo, folder, before):
+        after.pages[url], after.uses[url] = digest, uses
+        if wrote:
+            done.written.append(url)
+        else:
+            done.unchanged += 1
     css = templates.render("site/site.css.j2", snapshot.root).encode("utf-8")
-    for url, data in [*rendered, (CSS, css), (".nojekyll", b"")]:
-        output.write_page(folder, url, data, before, after, done)
-    for rel in sorted(site.assets):
-        output.copy_asset(snapshot, folder, rel, before, after, done)
+    for url, data in ((CSS, css), (".nojekyll", b"")):
+        after.pages[url], wrote = output.write_page(folder, url, data, before)
+        if wrote:
+            done.written.append(url)
+        else:
+            done.unchanged += 1
+    for rel in sorted({rel for uses in after.uses.values() for rel in uses}):
+        if snapshot.is_file(rel):
+            output.copy_asset(snapshot, folder, rel, before, after, done)
     output.remove_stale(folder, before, after, done)
     after.write(folder)
-    return Result(folder, len(pages), done.written, done.unchanged, done.removed, len(snapshot.excluded),
+    snapshot.keep()
+    return Result(folder, len(pages), sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
                   [e.path for e in snapshot.unreadable], time.perf_counter() - started)  # fmt: skip
+
+
+# What the processes rendering pages share: forked, they find it here.
+_JOB: tuple[Any, list, Path, Any] | None = None
+
+
+def _rendered(site: Any, todo: list, folder: Path, before: Any) -> list[tuple[str, str, bool, list[str]]]:
+    """Each page rendered and written when it changed: (url, hash, written, files it uses)."""
+    global _JOB
+    import multiprocessing
+    import os
+
+    workers = min(os.cpu_count() or 1, 4)
+    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        _JOB = (site, todo, folder, before)
+        return _render_slice((0, len(todo)))
+    site.prepare()
+    todo[0].render()  # the templates compiled once, before the processes start
+    _JOB = (site, todo, folder, before)
+    step = max(50, len(todo) // (workers * 8))
+    slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [row for part in pool.map(_render_slice, slices) for row in part]
+    finally:
+        _JOB = None
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str]]]:
+    from pmops.site import output
+
+    assert _JOB is not None
+    site, todo, folder, before = _JOB
+    found = []
+    for page in todo[bounds[0] : bounds[1]]:
+        site.assets = set()
+        digest, wrote = output.write_page(folder, page.url, page.render().encode("utf-8"), before)
+        found.append((page.url, digest, wrote, sorted(site.assets)))
+    return found

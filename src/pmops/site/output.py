@@ -17,31 +17,37 @@ if TYPE_CHECKING:
 
 MANIFEST = ".pmops-site.json"  # what the last build wrote: a folder holding it is a pmops site
 DEFAULT = "_site"  # inside the KB: a folder pmops never reads documents from (kb.tree.SKIP_DIRS)
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
 class Manifest:
-    """Each page's hash, each published file's size and time, as the last build wrote them."""
+    """As the last build wrote them: each page's hash, the key of what it showed and the files
+    it links to; each published file's size and time."""
 
     pages: dict[str, str] = field(default_factory=dict)
     assets: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    uses: dict[str, list[str]] = field(default_factory=dict)  # page -> the files of the KB it links to or shows
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
-        """The manifest of a previous build (None: there was none, or it is not pmops')."""
+        """The manifest of a previous build (None: there was none, or it is not pmops'; empty:
+        one of another version of pmops, whose pages are all rendered again)."""
         try:
             data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("pmops_site") != VERSION:
+        if not isinstance(data, dict) or "pmops_site" not in data:
             return None
-        pages, assets = data.get("pages"), data.get("assets")
-        return cls(pages if isinstance(pages, dict) else {}, assets if isinstance(assets, dict) else {})
+        if data.get("pmops_site") != VERSION:
+            return cls()
+        parts = [data.get(k) if isinstance(data.get(k), dict) else {} for k in ("pages", "assets", "keys", "uses")]
+        return cls(*parts)
 
     def write(self, out: Path) -> None:
-        data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets}
-        _atomic(out / MANIFEST, json.dumps(data, indent=0, sort_keys=True).encode("utf-8"))
+        data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses}
+        _atomic(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
 def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
@@ -63,7 +69,7 @@ def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {shown}: is a file, not a folder")
     previous = Manifest.read(out) if out.is_dir() else None
-    if previous is None and out.is_dir() and any(out.iterdir()):
+    if previous is None and out.is_dir() and any(out.iterdir()):  # (a manifest of another version is a site)
         raise InvalidInput(f"--out {shown}: is not empty and holds no pmops site; nothing written",
                            hint="give an empty or new folder: a rebuild removes pages the site no longer has")  # fmt: skip
     return out, previous or Manifest()
@@ -80,15 +86,14 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_page(out: Path, url: str, data: bytes, before: Manifest, after: Manifest, done: Written) -> None:
+def write_page(out: Path, url: str, data: bytes, before: Manifest) -> tuple[str, bool]:
+    """The page's hash, and whether it was written (its bytes are not those of the last build)."""
     digest = sha(data)
-    after.pages[url] = digest
     path = out / url
     if before.pages.get(url) == digest and path.is_file():
-        done.unchanged += 1
-        return
+        return digest, False
     _atomic(path, data)
-    done.written.append(url)
+    return digest, True
 
 
 def copy_asset(kb: Snapshot, out: Path, rel: str, before: Manifest, after: Manifest, done: Written) -> None:

@@ -9,6 +9,7 @@ site works from any folder, from a static host and from the file system.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import re
 from collections import defaultdict
@@ -43,10 +44,13 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 
 @dataclass
 class Page:
-    """One page of the site: its URL (from the site's root), and how to render it."""
+    """One page of the site: its URL (from the site's root), how to render it, and its key: a
+    hash of everything it shows, cheap to compute — a page whose key is the last build's is
+    not rendered again."""
 
     url: str
     render: Callable[[], str]
+    key: Callable[[], str]
 
 
 def page_url(path: str) -> str:
@@ -79,6 +83,7 @@ class Site:
     today: dt.date
     base_url: str | None = None
     assets: set[str] = field(default_factory=set)  # KB paths of files (images, PDFs) the pages link to
+    _customer_urls: dict[str, str | None] = field(default_factory=dict)
 
     # -- the documents and their links -----------------------------------------------------
 
@@ -97,7 +102,7 @@ class Site:
     @cached_property
     def resolved(self) -> dict[str, list[tuple[links.Link, str | None]]]:
         """Each document's links and the KB path each reaches, as lint resolves them."""
-        return links.resolved(self.kb, self.records)
+        return links.resolved(self.kb, self.records, self.kb.links_of)
 
     @cached_property
     def backlinks(self) -> dict[str, list[tuple[Record, str]]]:
@@ -148,11 +153,25 @@ class Site:
     # -- groupings ------------------------------------------------------------------------
 
     @cached_property
+    def _order(self) -> dict[str, int]:
+        """Every document's place newest first: by its first date (a date field), then title."""
+
+        def key(r: Record) -> tuple:
+            when = next((v for v in r.values.values() if isinstance(v, dt.date)), None)
+            return (when or dt.date.min, r.title.casefold())
+
+        return {r.path: n for n, r in enumerate(sorted(self.records, key=key, reverse=True))}
+
+    def newest_first(self, records: list[Record]) -> list[Record]:
+        order = self._order
+        return sorted(records, key=lambda r: order[r.path])
+
+    @cached_property
     def of_type(self) -> dict[str, list[Record]]:
         found: dict[str, list[Record]] = defaultdict(list)
         for record in self.records:
             found[record.type].append(record)
-        return {t: _newest_first(rs) for t, rs in found.items()}
+        return {t: self.newest_first(rs) for t, rs in found.items()}
 
     @cached_property
     def types(self) -> list[DocType]:
@@ -165,7 +184,7 @@ class Site:
         for record in self.records:
             for value in dict.fromkeys(values(record)):
                 found[value].append(record)
-        return {k: _newest_first(found[k]) for k in sorted(found, key=str.casefold)}
+        return {k: self.newest_first(found[k]) for k in sorted(found, key=str.casefold)}
 
     @cached_property
     def tags(self) -> dict[str, list[Record]]:
@@ -196,11 +215,14 @@ class Site:
         for customer in self.register:
             if (key := customers.key(customer.name)) and customer.id in self.by_id:
                 found[key] = {"name": customer.name, "record": self.by_id[customer.id], "documents": []}
+        keys: dict[str, str | None] = {}
         for record in self.records:
             for fld in _naming(record.doctype, "customer"):
                 for name in _values(record.values.get(fld.name)):
-                    known = self.register.get(name)
-                    key = customers.key(known.name if known else name)
+                    if name not in keys:
+                        known = self.register.get(name)
+                        keys[name] = customers.key(known.name if known else name)
+                    key = keys[name]
                     if not key:
                         continue
                     entry = found.setdefault(key, {"name": name, "record": None, "documents": []})
@@ -209,7 +231,7 @@ class Site:
             entry["url"] = (
                 page_url(entry["record"].path) if entry["record"] else f"{BROWSE}/customers/{_slug(entry['name'])}.html"
             )
-            entry["documents"] = _newest_first(entry["documents"])
+            entry["documents"] = self.newest_first(entry["documents"])
         return dict(sorted(found.items(), key=lambda kv: kv[1]["name"].casefold()))
 
     @cached_property
@@ -235,9 +257,11 @@ class Site:
         return entry["url"] if entry else None
 
     def customer_url(self, name: str) -> str | None:
-        known = self.register.get(name)
-        entry = self.customers.get(customers.key(known.name if known else name) or "")
-        return entry["url"] if entry else None
+        if name not in self._customer_urls:
+            known = self.register.get(name)
+            entry = self.customers.get(customers.key(known.name if known else name) or "")
+            self._customer_urls[name] = entry["url"] if entry else None
+        return self._customer_urls[name]
 
     @cached_property
     def report(self) -> Any:
@@ -266,23 +290,141 @@ class Site:
         ]
         return items
 
+    # -- what each page shows, as a key -------------------------------------------------------
+
+    @cached_property
+    def _common(self) -> bytes:
+        """What every page shows or depends on: pmops, the day, the settings and the taxonomy,
+        the templates, the site's name, URL and navigation."""
+        import pmops
+        from pmops import templates
+
+        parts = [pmops.__version__, self.today.isoformat(), self.base_url or "", repr(self.nav), self.kb.config.name]
+        for name in ("pmops.yaml", "taxonomy.yaml"):
+            try:
+                parts.append(hashlib.sha256((self.kb.root / name).read_bytes()).hexdigest())
+            except OSError:
+                parts.append("")
+        for folder in templates.search_path(self.kb.root):
+            for path in sorted([*folder.glob("*.*"), *folder.glob("site/*")]):
+                st = path.stat()
+                parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+        return "\0".join(parts).encode()
+
+    def _key(self, *parts: str) -> str:
+        digest = hashlib.sha256(self._common)
+        digest.update("\0".join(parts).encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def _faces(self) -> dict[str, str]:
+        return {
+            r.path: hashlib.sha1(
+                f"{r.path}\1{r.title}\1{r.doc.frontmatter}".encode(), usedforsecurity=False
+            ).hexdigest()
+            for r in self.records
+        }
+
+    def face(self, record: Record) -> str:
+        """What other pages show of a document (its path, title and front-matter, not its body), as a hash."""
+        return self._faces[record.path]
+
+    def values_stamp(self, record: Record) -> str:
+        """A metric's values file, by size and time (pages show its values)."""
+        from pmops import metrics
+
+        try:
+            st = metrics.values_path(self.kb, record).stat()
+        except OSError:
+            return ""
+        return f"{st.st_mtime_ns}:{st.st_size}"
+
+    def document_key(self, record: Record) -> str:
+        faces = [self.face(self.by_path[t]) for _, t in self.resolved.get(record.path, []) if t in self.by_path]
+        faces += [f"{self.face(r)}\1{via}" for r, via in self.backlinks.get(record.path, [])]
+        faces += [self.face(r) for r in self._shown_with(record)]
+        names = [
+            f"{self.person_url(n)}"
+            for f in _naming(record.doctype, "person")
+            for n in _values(record.values.get(f.name))
+        ]
+        names += [f"{self.customer_url(n)}" for f in _naming(record.doctype, "customer") for n in _values(record.values.get(f.name))]  # fmt: skip
+        extra = self.values_stamp(record) if record.type == "metric" else ""
+        return self._key("document", record.path, record.doc.sha, extra, *faces, *names)
+
+    def _shown_with(self, record: Record) -> list[Record]:
+        """The documents a page shows besides those it links to and those linking to it: a
+        customer's insights and the decisions citing them, where a person is named."""
+        if record.type == "customer":
+            entry = self.customers.get(customers.key(record.title) or "")
+            found = list(entry["documents"]) if entry else []
+            return found + [r for d in found for r, _ in self.backlinks.get(d.path, [])]
+        if record.type == "person":
+            entry = self.people.get(_fold(record.title))
+            return [r for r, _ in entry["named_in"]] if entry else []
+        return []
+
+    def listing_key(self, kind: str, records: Iterable[Record], *extra: str) -> str:
+        return self._key(kind, *extra, *(self.face(r) for r in records))
+
+    def type_key(self, doctype: DocType) -> str:
+        records = self.of_type[doctype.name]
+        extra = []
+        if doctype.name == "onboarding":  # its index shows each plan's progress: the steps of its body
+            extra = [r.doc.sha for r in records]
+        elif doctype.name == "metric":
+            extra = [self.values_stamp(r) for r in records]
+        elif doctype.name == "customer":
+            extra = [repr([(e["name"], e["url"], len(e["documents"])) for e in self.customers.values()])]
+        elif doctype.name == "person":
+            extra = [repr([(e["name"], e["url"], len(e["named_in"])) for e in self.people.values()])]
+        return self.listing_key("type:" + doctype.name, records, *extra)
+
+    def home_key(self) -> str:
+        """The dashboard reads every document's front-matter, onboarding plans' steps and metrics' values."""
+        extra = [r.doc.sha for r in self.of_type.get("onboarding", [])]
+        extra += [self.values_stamp(r) for r in self.of_type.get("metric", [])]
+        return self.listing_key("home", self.records, *extra)
+
+    # -- the pages ------------------------------------------------------------------------------
+
     def pages(self) -> list[Page]:
         from pmops.site import views
 
-        found = [Page(HOME, lambda: views.home(self))]
-        found += [Page(page_url(r.path), lambda r=r: views.document(self, r)) for r in self.records]
-        found += [Page(type_url(t), lambda t=t: views.type_index(self, t)) for t in self.types]
-        found += [Page(f"{BROWSE}/tags.html", lambda: views.groups(self, "tag"))]
-        found += [Page(group_url("tag", tag), lambda tag=tag: views.group(self, "tag", tag)) for tag in self.tags]
-        found += [Page(f"{BROWSE}/areas.html", lambda: views.groups(self, "area"))]
-        found += [Page(group_url("area", a), lambda a=a: views.group(self, "area", a)) for a in self.areas]
-        found += [Page(f"{BROWSE}/themes.html", lambda: views.themes(self))]
+        customers_named = [e for e in self.customers.values() if not e["record"]]
+        people_named = [e for e in self.people.values() if not e["record"]]
+        found = [Page(HOME, lambda: views.home(self), self.home_key)]
+        found += [Page(page_url(r.path), lambda r=r: views.document(self, r), lambda r=r: self.document_key(r))
+                  for r in self.records]  # fmt: skip
         found += [
-            Page(e["url"], lambda e=e: views.customer(self, e)) for e in self.customers.values() if not e["record"]
+            Page(type_url(t), lambda t=t: views.type_index(self, t), lambda t=t: self.type_key(t)) for t in self.types
         ]
-        found += [Page(e["url"], lambda e=e: views.person(self, e)) for e in self.people.values() if not e["record"]]
-        found += [Page(url, lambda f=f, url=url: views.folder(self, f, url)) for f, url in self.folders.items()]
+        for kind, grouped in (("tag", self.tags), ("area", self.areas)):
+            counts = repr([(v, len(rs)) for v, rs in grouped.items()])
+            found.append(Page(f"{BROWSE}/{kind}s.html", lambda kind=kind: views.groups(self, kind),
+                              lambda kind=kind, counts=counts: self._key(kind + "s", counts)))  # fmt: skip
+            found += [Page(group_url(kind, v), lambda kind=kind, v=v: views.group(self, kind, v),
+                           lambda kind=kind, v=v, rs=rs: self.listing_key(f"{kind}:{v}", rs)) for v, rs in grouped.items()]  # fmt: skip
+        themed = [*self.of_type.get("insight", []), *self.of_type.get("decision", [])]
+        found.append(
+            Page(f"{BROWSE}/themes.html", lambda: views.themes(self), lambda: self.listing_key("themes", themed))
+        )
+        found += [Page(e["url"], lambda e=e: views.customer(self, e),
+                       lambda e=e: self.listing_key("customer:" + e["name"], e["documents"])) for e in customers_named]  # fmt: skip
+        found += [Page(e["url"], lambda e=e: views.person(self, e),
+                       lambda e=e: self.listing_key("person:" + e["name"], [r for r, _ in e["named_in"]],
+                                                    repr([via for _, via in e["named_in"]]))) for e in people_named]  # fmt: skip
+        for folder, url in self.folders.items():
+            inside = [r for r in self.records if r.path.startswith(folder + "/")]
+            found.append(Page(url, lambda f=folder, url=url: views.folder(self, f, url),
+                              lambda f=folder, inside=inside: self.listing_key("folder:" + f, inside)))  # fmt: skip
         return found
+
+    def prepare(self) -> None:
+        """Compute what the pages share, once, before they are rendered (in several processes)."""
+        for name in ("records", "by_path", "by_id", "resolved", "backlinks", "folders", "of_type", "types", "tags",
+                     "areas", "register", "customers", "people", "nav", "report", "charts"):  # fmt: skip
+            getattr(self, name)
 
 
 def type_url(doctype: DocType) -> str:
@@ -293,9 +435,15 @@ def group_url(kind: str, value: str) -> str:
     return f"{BROWSE}/{kind}s/{_slug(value)}.html"
 
 
+_NAMING: dict[tuple[int, str], list[Field]] = {}
+
+
 def _naming(doctype: DocType, target: str) -> list[Field]:
     """The fields of a type that name documents of `target` by name (text and list fields with `refers`)."""
-    return [f for f in doctype.fields if f.refers == target and f.kind in ("text", "list")]
+    key = (id(doctype), target)
+    if key not in _NAMING:
+        _NAMING[key] = [f for f in doctype.fields if f.refers == target and f.kind in ("text", "list")]
+    return _NAMING[key]
 
 
 def _values(value: Any) -> list[str]:
@@ -304,14 +452,6 @@ def _values(value: Any) -> list[str]:
 
 def _fold(name: str) -> str:
     return " ".join(str(name).split()).casefold()
-
-
-def _newest_first(records: list[Record]) -> list[Record]:
-    def key(r: Record) -> tuple:
-        when = next((v for v in r.values.values() if isinstance(v, dt.date)), None)
-        return (when or dt.date.min, r.title.casefold())
-
-    return sorted(records, key=key, reverse=True)
 
 
 def relative(source: str, target: str) -> str:
