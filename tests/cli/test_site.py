@@ -48,6 +48,7 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     assert "<svg" in built["index.html"] and "Intake per week" in built["index.html"]  # the report's dashboard
     metric = built["metrics/met-261126-4hb3-weekly-active-approvers.html"]
     assert "<svg" in metric and "<script" not in metric
+    assert "What moving this metric says" not in metric  # the template's hint, an HTML comment
     for name in ("browse/insights.html", "browse/decisions.html", "browse/processes.html", "browse/themes.html",
                  "browse/tags.html", "browse/areas.html", "browse/customers.html", "browse/people.html",
                  "browse/tools.html", "browse/metrics.html", "browse/onboarding-plans.html"):  # fmt: skip

@@ -36,8 +36,10 @@ def render(body: str, source: str, root: str, asset: Callable[[str], bool]) -> s
     """The body of the page at KB path `source` as HTML. `root` leads from the page to the site's
     root; `asset(kb_path)` says whether a file of the KB is published beside the pages (and
     notes it), so an image of the KB is shown from the site, any other is a link to it."""
+    from pmops import bodies
+
     md = _parser()
-    tokens = md.parse(body)
+    tokens = md.parse(bodies.without_comments(body))  # a template's <!-- hints --> are for writers
     _one_title(tokens)
     seen: dict[str, int] = {}
     for i, token in enumerate(tokens):

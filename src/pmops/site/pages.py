@@ -435,15 +435,9 @@ def group_url(kind: str, value: str) -> str:
     return f"{BROWSE}/{kind}s/{_slug(value)}.html"
 
 
-_NAMING: dict[tuple[int, str], list[Field]] = {}
-
-
 def _naming(doctype: DocType, target: str) -> list[Field]:
     """The fields of a type that name documents of `target` by name (text and list fields with `refers`)."""
-    key = (id(doctype), target)
-    if key not in _NAMING:
-        _NAMING[key] = [f for f in doctype.fields if f.refers == target and f.kind in ("text", "list")]
-    return _NAMING[key]
+    return [f for f in doctype.fields if f.refers == target and f.kind in ("text", "list")]
 
 
 def _values(value: Any) -> list[str]:
