@@ -5,12 +5,15 @@ fast). A date written with numbers only is read here, strictly: 05/11/2026 is
 refused as ambiguous unless an order (DMY, MDY, YMD) says which, where 15/11/2026
 is not. A month written as a word (7 Nov 2026, Nov 5, 2026) goes to dateutil,
 which must find a day, a month and a year: it fills the missing ones from today.
+A day said from today (yesterday, last friday, 2 weeks ago, in 3 days) is counted
+from `today()`, whose clock a test may replace (`clock`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 ORDERS = ("DMY", "MDY", "YMD")  # how to read a date of numbers only: 05/11/2026 in DMY is 5 November
@@ -23,6 +26,63 @@ _LETTER = r"[^\W\d_]"
 # Patterns are compiled by `re` when first used (its cache keeps them): every command imports this
 # module through the registry, most never read a date that is not ISO.
 _FULL = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # a date dateutil completed differs between them
+
+
+# Where today comes from: a test sets another clock so that "yesterday" is always the same day.
+clock: Callable[[], dt.date] = dt.date.today
+_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+# 2 weeks ago, a month ago, in 3 days; last week, next month; last friday, next tue
+_AGO = r"(\d{1,4}|" + "|".join(_COUNTS) + r")\s+(day|week|month|year)s?\s+ago"
+_IN = r"in\s+(\d{1,4}|" + "|".join(_COUNTS) + r")\s+(day|week|month|year)s?"
+_NEXT_LAST = r"(last|next)\s+([a-z]+)"
+
+
+def today() -> dt.date:
+    """Today, from `clock`."""
+    return clock()
+
+
+def relative(text: str, day: dt.date | None = None) -> dt.date | None:
+    """The day `text` names counting from `day` (default today), or None when it names none that way:
+    today, yesterday, tomorrow; N days, weeks, months or years ago (N a number, or a, one … ten);
+    in N days (weeks …); last or next week, month, year (a week, a month, a year before or after);
+    last or next monday … sunday (or mon … sun: the one before today, or after it)."""
+    words = " ".join(text.casefold().split())
+    fixed = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if words in fixed:
+        return (day or today()) + dt.timedelta(days=fixed[words])
+    for pattern, sign in ((_AGO, -1), (_IN, 1)):
+        found = re.fullmatch(pattern, words)
+        if found:
+            n = int(found.group(1)) if found.group(1).isdigit() else _COUNTS[found.group(1)]
+            return _moved(day or today(), **{_UNITS[found.group(2)]: sign * n})
+    found = re.fullmatch(_NEXT_LAST, words)
+    if found is None:
+        return None
+    sign = -1 if found.group(1) == "last" else 1
+    unit = found.group(2)
+    if unit in _UNITS:
+        return _moved(day or today(), **{_UNITS[unit]: sign})
+    named = [i for i, name in enumerate(_WEEKDAYS) if len(unit) >= 3 and name.startswith(unit)]
+    if len(named) != 1:
+        return None
+    # the nearest such day strictly before (or after) today: on a Friday, last friday is a week ago
+    return _moved(day or today(), days=sign, weekday=(named[0], sign))
+
+
+def _moved(day: dt.date, *, weekday: tuple[int, int] | None = None, **units: int) -> dt.date:
+    """`day` moved by days, weeks, months or years (a month from 31 January is 28 or 29 February),
+    then to the nearest given weekday on or after it (sign 1) or on or before it (sign -1)."""
+    from dateutil.relativedelta import relativedelta
+    from dateutil.relativedelta import weekday as weekdays
+
+    moved = day + relativedelta(**units)
+    if weekday is not None:
+        moved += relativedelta(weekday=weekdays(weekday[0])(weekday[1]))
+    return moved
 
 
 class AmbiguousDate(ValueError):
@@ -90,7 +150,8 @@ def parse(text: str, fmt: str | None = None) -> dt.date:
     if numeric:
         return _numeric(value, numeric.group(1), numeric.group(3), numeric.group(4), order)
     if re.search(_LETTER, value):
-        return _worded(value, order)
+        said = relative(value)  # yesterday, last friday, 2 weeks ago
+        return said if said is not None else _worded(value, order)
     if value.isdigit() and 20_000 <= int(value) <= 80_000:  # 1954 to 2119 in a spreadsheet's day count
         raise ValueError(f"'{text}' looks like a spreadsheet's day number, not a date: format the column as a date "
                          f"before exporting ({EXAMPLE})")  # fmt: skip

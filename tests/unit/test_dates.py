@@ -126,3 +126,44 @@ def test_a_spreadsheet_day_number_says_what_it_is() -> None:
         dates.parse("46331")  # 2026-11-05 in Excel
     with pytest.raises(ValueError, match=r"'123' is not a date"):
         dates.parse("123")
+
+
+FRIDAY = D(2026, 11, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", FRIDAY),
+        ("Yesterday", D(2026, 11, 5)),
+        ("tomorrow", D(2026, 11, 7)),
+        ("3 days ago", D(2026, 11, 3)),
+        ("2 weeks ago", D(2026, 10, 23)),
+        ("a month ago", D(2026, 10, 6)),
+        ("one year ago", D(2025, 11, 6)),
+        ("in 3 days", D(2026, 11, 9)),
+        ("in  two weeks", D(2026, 11, 20)),
+        ("last week", D(2026, 10, 30)),
+        ("last month", D(2026, 10, 6)),
+        ("next year", D(2027, 11, 6)),
+        ("last friday", D(2026, 10, 30)),  # on a Friday: a week ago
+        ("last thursday", D(2026, 11, 5)),
+        ("Last Mon", D(2026, 11, 2)),
+        ("next friday", D(2026, 11, 13)),
+        ("next saturday", D(2026, 11, 7)),
+    ],
+)
+def test_a_day_said_from_today_is_counted_from_the_clock(monkeypatch, text: str, expected: dt.date) -> None:
+    monkeypatch.setattr(dates, "clock", lambda: FRIDAY)
+    assert dates.parse(text) == expected
+
+
+def test_a_month_from_the_end_of_one_is_the_end_of_the_next(monkeypatch) -> None:
+    monkeypatch.setattr(dates, "clock", lambda: D(2027, 3, 31))
+    assert dates.parse("a month ago") == D(2027, 2, 28)
+
+
+@pytest.mark.parametrize("text", ["friday", "last weekend", "the day before yesterday", "last fr", "2 fortnights ago"])
+def test_only_the_documented_relative_forms_are_read(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a date"):
+        dates.parse(text)

@@ -23,6 +23,12 @@ class PmopsGroup(TyperGroup):
         except BrokenPipeError:  # `pmops … | head`: the reader has what it wanted
             _shared.pipe_closed()
             raise typer.Exit(0) from None
+        except typer.BadParameter as exc:  # click's own words for a number option given a word: ours instead
+            said = _shared.not_a_number(exc)
+            if said is None or _debug(ctx):
+                raise
+            _report(said, None)
+            raise typer.Exit(exc.exit_code) from None
         except PmopsError as exc:
             if _debug(ctx):
                 raise

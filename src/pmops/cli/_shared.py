@@ -135,6 +135,25 @@ def read_body(body: str | None, body_file: Path | None) -> str | None:
     return body
 
 
+def not_a_number(exc: Exception) -> str | None:
+    """The one message for a number option (or argument) given something else, as a field's is said
+    ('--limit must be a whole number, e.g. --limit 20'), for every int and float option Typer reads;
+    None for any other bad parameter (click's message stands)."""
+    from pmops.doctypes import EXAMPLES, EXPECTED
+
+    param = getattr(exc, "param", None)
+    kind = {"int": "int", "integer": "int", "float": "number"}.get(getattr(getattr(param, "type", None), "name", ""))
+    if param is None or kind is None:
+        return None
+    default = param.default
+    usable = isinstance(default, (int, float)) and not isinstance(default, bool) and default > 0
+    example = str(default) if usable else EXAMPLES[kind]
+    if param.param_type_name == "option":
+        flag = max(param.opts, key=len)
+        return f"{flag} must be {EXPECTED[kind]}, e.g. {flag} {example}"
+    return f"{param.human_readable_name} must be {EXPECTED[kind]}, e.g. {example}"
+
+
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
     """A date option as people write it (2026-11-05, 7 Nov 2026, 15/11/2026); 05/11/2026 is refused as ambiguous."""
     from pmops import dates
