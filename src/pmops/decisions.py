@@ -45,29 +45,33 @@ def waiting(record: Record, today: dt.date) -> int | None:
     return days if days > PROPOSED_DAYS else None
 
 
-def set_status(kb: KnowledgeBase, ref: str, status: str, *, commit: bool | None = None) -> tuple[Record, str | None]:
-    """accept / reject a proposed decision, and commit."""
+def set_status(
+    kb: KnowledgeBase, ref: str, status: str, *, commit: bool | None = None
+) -> tuple[Record, str | None, bool]:
+    """accept / reject a proposed decision, and commit: (the decision, the commit, whether it was
+    already so: then nothing is written)."""
     record = find_decision(kb, ref)
     current = record.values.get("status")
     if current == status:
-        raise PmopsError(f"{record.id} is already {status}")
+        return record, None, True
     if current not in TRANSITIONS[status]:
         raise PmopsError(f"{record.id} is {current}; only a proposed decision can be {status}")
     sha = kb.update(
         record, {"status": status}, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit
     )
-    return record, sha
+    return record, sha, False
 
 
 def supersede(
     kb: KnowledgeBase, old_ref: str, new_ref: str, *, commit: bool | None = None
-) -> tuple[Record, Record, str | None]:
-    """NEW replaces OLD: both documents change, in one commit."""
+) -> tuple[Record, Record, str | None, bool]:
+    """NEW replaces OLD: both documents change, in one commit. (OLD, NEW, the commit, whether OLD
+    was already superseded by NEW: then nothing is written.)"""
     old, new = find_decision(kb, old_ref), find_decision(kb, new_ref)
     if old.path == new.path:
         raise InvalidInput("a decision cannot supersede itself")
     if old.values.get("status") == "superseded" and new.id in (old.values.get("superseded_by") or []):
-        raise PmopsError(f"{old.id} is already superseded by {new.id}")
+        return old, new, None, True
     old_doc = old.doc.with_fields(
         {"status": "superseded", "superseded_by": [*(old.values.get("superseded_by") or []), new.id]}
     )
@@ -75,7 +79,7 @@ def supersede(
     message = f'pmops: {new.id} supersedes {old.id} "{old.title}"'
     changes = [Change(kb.root / old.path, old.doc, old_doc), Change(kb.root / new.path, new.doc, new_doc)]
     sha = kb.write(changes, message, commit=commit)
-    return old, new, sha
+    return old, new, sha, False
 
 
 @dataclass

@@ -376,6 +376,9 @@ INSIGHT = DocType(
     listing="pmops insight list",
 )
 
+# The product areas are one list: an insight's, as the KB narrows it; every other area field takes its choices.
+INSIGHT_AREA = "insight.area"
+
 PROCESS_KINDS = ("prioritization", "sprint-planning", "roadmap-review", "launch-checklist", "custom")
 CADENCES = ("weekly", "biweekly", "monthly", "quarterly", "per-launch", "ad-hoc")
 
@@ -459,7 +462,7 @@ DECISION = DocType(
             help="where it stands",
         ),
         Field("deciders", "list", refers="person", help="who decided", ask=True),
-        Field("area", "choice", help="product area it concerns", ask=True),
+        Field("area", "choice", choices_of=INSIGHT_AREA, help="product area it concerns", ask=True),
         ASKED_TAGS,
         Field(
             "evidence", "refs", refers="insight", evidence=True, help="ids of the insights that justify it", ask=True
@@ -509,7 +512,7 @@ PERSON = DocType(
         ID,
         Field("name", required=True, help="full name"),
         Field("role", "choice", required=True, choices=ROLES, default="pm", help="what they do"),
-        Field("area", "choice", help="product area", staffing=True, ask=True),
+        Field("area", "choice", choices_of=INSIGHT_AREA, help="product area", staffing=True, ask=True),
         Field("start", "date", help="first day in the team", ask=True),
         Field("end", "date", help="last day in the team (pmops person leave)"),
         Field("manager", refers="person", help="their manager's name", ask=True),
@@ -535,7 +538,7 @@ ONBOARDING = DocType(
         TITLE,
         Field("person", "ref", required=True, refers="person", help="the person being onboarded"),
         Field("start", "date", required=True),
-        Field("area", "choice", help="the product area they join", staffing=True, ask=True),
+        Field("area", "choice", choices_of=INSIGHT_AREA, help="the product area they join", staffing=True, ask=True),
         Field("buddy", refers="person", help="a peer who answers the everyday questions", ask=True),
         Field("manager", refers="person", help="their manager", ask=True),
         Field("status", "choice", choices=("active", "complete"), default="active"),
@@ -630,7 +633,7 @@ METRIC = DocType(
         Field(
             "parent", "ref", refers="metric", help="the metric above it in the tree (the north star has none)", ask=True
         ),
-        Field("area", "choice"),
+        Field("area", "choice", choices_of=INSIGHT_AREA, help="product area it measures"),
         TAGS,
         LINKS,
     ),

@@ -32,21 +32,26 @@ class Outcome:
     changed: list[str] = field(default_factory=list)  # fields changed (set, edit), or other files (mv)
     previous: str | None = None  # the status before an archive, the path before a move
     notes: list[str] = field(default_factory=list)
+    already: bool = False  # asked for what it already was (archived, that title): nothing was written
 
     @property
     def nothing(self) -> bool:
         """Nothing changed: no file was written."""
-        return not self.changed and self.action in ("set", "edit")
+        return self.already or (not self.changed and self.action in ("set", "edit"))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.record.id or self.record.path, "path": self.record.path,
                                 "action": self.action, "commit": self.commit}  # fmt: skip
-        if self.action in ("set", "edit"):
+        if self.action in ("set", "edit", "leave"):
             data["changed"] = self.changed
         elif self.action == "archive":
             data["status_before"] = self.previous
+            if self.already:
+                data["already"] = True
         elif self.action == "mv":
             data.update({"from": self.previous, "title": self.record.title, "links_rewritten": self.changed})
+            if self.already:
+                data["already"] = True
         return data
 
 
@@ -204,13 +209,12 @@ def _tags(
 
 def archive(kb: KnowledgeBase, ref: str, *, commit: bool | None = None) -> Outcome:
     """Status `archived`: the document stays, out of listings, search and reports (see
-    Catalog.select and the search's filter); `pmops set REF status=…` brings it back."""
+    Catalog.select and the search's filter); `pmops set REF status=…` brings it back. An archived
+    document is said so (`already`), and nothing is written."""
     record = kb.find(ref)
     _writable(record, "archive")
     if is_archived(record):
-        raise PmopsError(
-            f"{_name(record)} is already archived", hint=f"pmops set {_name(record)} status=… brings it back"
-        )
+        return Outcome("archive", record, None, [], ARCHIVED, already=True)
     before = record.doc.meta.get("status")
     doc = record.doc.with_fields({"status": ARCHIVED})
     sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message("archive", record), commit=commit)
@@ -270,7 +274,7 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     name = f"{record.id}-{ids.slugify(new_title)}.md"
     new_rel = f"{folder}/{name}" if folder else name
     if new_title == record.values.get(fld.name) and new_rel == old_rel:
-        raise PmopsError(f"{record.id} is already titled '{new_title}' in {old_rel}")
+        return Outcome("mv", record, None, [], old_rel, already=True)
     same = kb.named(doctype.name, new_title) if doctype.unique_titles else None
     if same is not None and same.path != record.path:
         raise Conflict(f"{same.id or same.path} is already named '{new_title}'")

@@ -290,17 +290,19 @@ class Done:
     step: Step
     day30: bool = False
     complete: bool = False
+    already: bool = False  # done before: nothing was written
 
 
 def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Done:
-    """Tick a step (by id or a unique piece of its text) with today's date, and commit."""
+    """Tick a step (by id or a unique piece of its text) with today's date, and commit; a step done
+    before is said so (`already`), and nothing is written."""
     today = today or dt.date.today()
     plan = plan_of(kb, name)
     plan_steps = steps(plan.doc.body)
     box = bodies.pick([s.item for s in plan_steps], ref, noun="step", name=lambda b: b.text.split()[0])
     step = next(s for s in plan_steps if s.item is box)
     if step.done:
-        raise Conflict(f"{step.id} was already done on {step.done_on or 'an earlier day'}")
+        return Done(step, already=True)
     body = bodies.tick(plan.doc.body, step.item, f" — done {today.isoformat()}")
     after = [s for s in plan_steps if s is not step]
     changes: dict[str, Any] = {}

@@ -162,11 +162,15 @@ def add(
 
 
 def leave(kb: KnowledgeBase, ref: str, day: dt.date | None = None, *, commit: bool | None = None) -> Outcome:
-    """Status left and `end` (their last day, default today): only those lines change, one commit."""
+    """Status left and `end` (their last day, default today): only those lines change, one commit.
+    Someone who left is said so (`already`, nothing written), unless `day` is another last day than
+    theirs (exit 1: `pmops set` corrects it)."""
     person = find(kb, ref)
-    day = day or dt.date.today()
     if _status(person) == LEFT:
-        raise Conflict(f"{person.title} already left{left_on(person)}", hint=f"pmops set {person.id} end=YYYY-MM-DD")
+        if day is None or day == end(person):
+            return lifecycle.Outcome("leave", person, None, [], already=True)
+        raise Conflict(f"{person.title} already left{left_on(person)}", hint=f"pmops set {person.id} end={day}")
+    day = day or dt.date.today()
     start = person.values.get("start")
     if isinstance(start, dt.date) and day < start:
         raise InvalidInput(f"--date {day}: before {person.title} started ({start})")

@@ -57,7 +57,7 @@ def test_lifecycle_list_and_supersede_updates_both_sides_in_one_commit(pmops, kb
     new = decision(pmops, "Approve from Slack", "--status", "accepted")
     rejected = decision(pmops, "Build our own chat")
     pmops("decision", "accept", old["id"])
-    assert "already accepted" in pmops("decision", "accept", old["id"], code=1).stderr
+    assert "was already accepted; nothing changed" in pmops("decision", "accept", old["id"]).stdout
     pmops("decision", "reject", rejected["id"])
     assert "only a proposed decision" in pmops("decision", "accept", rejected["id"], code=1).stderr
     assert sorted(ids_of(pmops, "decision", "list", "--status", "accepted")) == sorted([old["id"], new["id"]])
@@ -71,7 +71,8 @@ def test_lifecycle_list_and_supersede_updates_both_sides_in_one_commit(pmops, kb
     assert shown_old["status"] == "superseded" and shown_old["superseded_by"] == [new["id"]]
     assert shown_new["supersedes"] == [old["id"]]
     assert ids_of(pmops, "decision", "list", "--status", "superseded") == [old["id"]]
-    assert "already superseded" in pmops("decision", "supersede", old["id"], "--by", new["id"], code=1).stderr
+    again = pmops("decision", "supersede", old["id"], "--by", new["id"]).stdout
+    assert f"{new['id']} already supersedes {old['id']}; nothing changed" in again
     assert "cannot supersede itself" in pmops("decision", "supersede", new["id"], "--by", new["id"], code=2).stderr
     assert "--status must be proposed, accepted, " in pmops("decision", "list", "--status", "maybe", code=2).stderr
     assert json.loads(pmops("lint", "--json").stdout) == []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pmops import dates
-from tests.conftest import Runner, commit_count
+from tests.conftest import Runner, commit_count, git
 
 FRIDAY = dt.date(2026, 11, 27)  # after every insight of the example KB
 
@@ -45,3 +45,63 @@ def test_days_said_from_today_are_read_by_every_date_option_and_field(
     before = commit_count(example_kb)
     assert "is not a date" in pmops("insight", "list", "--since", "last weekend", code=2).stderr
     assert commit_count(example_kb) == before
+
+
+def test_doing_a_thing_twice_is_said_and_exit_0_everywhere(example_kb: Path, pmops: Runner) -> None:
+    pmops("archive", "ins-260109")
+    before = commit_count(example_kb)
+    again = [
+        pmops("archive", "ins-260109").stdout,
+        pmops("onboard", "done", "Ana Souza", "W1-1").stdout,
+        pmops("decision", "accept", "dec-261126-0mq9").stdout,
+        pmops("person", "leave", "Noah Fischer").stdout,
+        pmops("checklist", "tick", "chk-261116", "1").stdout,
+        pmops("mv", "ins-260116", "Per-seat pricing punishes occasional spenders").stdout,
+    ]
+    assert all("already" in said.casefold() for said in again), again
+    assert commit_count(example_kb) == before
+    archived = json.loads(pmops("archive", "ins-260109", "--json").stdout)
+    assert (archived["commit"], archived["already"]) == (None, True)
+    other_day = pmops("person", "leave", "Noah Fischer", "--date", "2020-01-01", code=1)
+    assert other_day.stderr.startswith("error: Noah Fischer already left on 2025-08-29")
+    assert commit_count(example_kb) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("set", "ins-260116", "confidence=hgh"),
+            "error: confidence must be low, medium or high, e.g. confidence=low\nhint: did you mean 'high'?\n",
+        ),
+        (
+            ("set", "prc-260112", "cadence=wekly"),
+            "error: cadence must be weekly, biweekly, monthly, quarterly, "
+            "per-launch or ad-hoc, e.g. cadence=weekly\n"
+            "hint: did you mean 'weekly' or 'biweekly'?\n",
+        ),
+        (
+            ("person", "add", "Kim Lee", "--role", "pm", "--area", "billng"),
+            "error: --area must be billing, onboarding, "
+            "reporting, integrations, mobile, approvals or cards, e.g. --area billing\n"
+            "hint: did you mean 'billing'?\n",
+        ),
+        (
+            ("new", "decision", "Approve by SMS", "area=aprovals"),
+            "error: area must be billing, onboarding, reporting, "
+            "integrations, mobile, approvals or cards, e.g. area=billing\n"
+            "hint: did you mean 'approvals'?\n",
+        ),
+        (
+            ("onboard", "new-pm", "Kim Lee", "--start", "2026-12-01", "--area", "mobil"),
+            "error: --area must be billing, "
+            "onboarding, reporting, integrations, mobile, approvals or cards, e.g. --area billing\n"
+            "hint: did you mean 'mobile'?\n",
+        ),
+    ],
+)
+def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runner, args, message) -> None:
+    """Every choice field, and every area (one list: the insights', as the KB narrows it)."""
+    before = commit_count(example_kb)
+    assert pmops(*args, code=2).stderr == message
+    assert commit_count(example_kb) == before and git(example_kb, "status", "--porcelain") == ""

@@ -162,7 +162,10 @@ def test_archive_hides_from_lists_and_search_unless_asked(pmops, kb: Path) -> No
     assert len(json.loads(pmops("insight", "list", "--all", "--json").stdout)) == 2
     assert [r["id"] for r in json.loads(pmops("list", "insight", "--json").stdout)] == [keep["id"]]
     assert len(json.loads(pmops("list", "insight", "--all", "--json").stdout)) == 2
-    assert "already archived" in pmops("archive", gone["id"], code=1).stderr
+    commits = commit_count(kb)
+    assert "is already archived." in pmops("archive", gone["id"]).stdout
+    assert json.loads(pmops("archive", gone["id"], "--json").stdout)["already"] is True
+    assert commit_count(kb) == commits
     assert "not both" in pmops("insight", "list", "--all", "--archived", code=2).stderr
     # Brought back with set; found again.
     pmops("set", gone["id"], "status=")
@@ -283,7 +286,7 @@ def test_mv_refuses_empty_same_and_pages(pmops, kb: Path) -> None:
     ins = add(pmops, "Same title")
     commits = commit_count(kb)
     assert "the new title is empty" in pmops("mv", ins["id"], "  ", code=2).stderr
-    assert "already titled" in pmops("mv", ins["id"], "Same title", code=1).stderr
+    assert "is already titled 'Same title'" in pmops("mv", ins["id"], "Same title").stdout
     (kb / "page.md").write_text("# A page\n")
     git(kb, "add", "page.md")
     git(kb, "commit", "-qm", "page")

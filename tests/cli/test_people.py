@@ -90,8 +90,10 @@ def test_leave_changes_two_lines_in_one_commit_and_only_once(pmops, example_kb: 
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]  # fmt: skip
     assert sorted(diff) == ["+end: 2026-11-27", "+status: left", "-status: active"]
     assert path.read_text().replace("status: left\nend: 2026-11-27\n", "status: active\n") == before
-    twice = pmops("person", "leave", THEO, code=1)
-    assert twice.stderr.startswith("error: Theo Park already left on 2026-11-27")
+    twice = pmops("person", "leave", THEO)  # the same again: said, exit 0, nothing written
+    assert twice.stdout == "Theo Park already left; last day 2026-11-27; nothing changed\n"
+    other = pmops("person", "leave", THEO, "--date", "2026-12-01", code=1)  # another day: pmops set corrects it
+    assert other.stderr.startswith("error: Theo Park already left on 2026-11-27")
     early = pmops("person", "leave", "Maya Chen", "--date", "2020-01-01", code=2)
     assert early.stderr.startswith("error: --date 2020-01-01: before Maya Chen started (2024-02-05)")
     assert commit_count(example_kb) == commits + 1 and git(example_kb, "status", "--porcelain") == ""

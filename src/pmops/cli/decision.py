@@ -174,8 +174,11 @@ def supersede(
     """
     from pmops import decisions
 
-    old_rec, new_rec, _ = decisions.supersede(_shared.state(ctx).kb(), old, by, commit=False if no_commit else None)
-    _shared.console().print(f"{_shared.safe(new_rec.id)} supersedes {_shared.safe(old_rec.id)}", soft_wrap=True)
+    kb = _shared.state(ctx).kb()
+    old_rec, new_rec, _, already = decisions.supersede(kb, old, by, commit=False if no_commit else None)
+    said = "already supersedes" if already else "supersedes"
+    nothing = "; nothing changed" if already else ""
+    _shared.console().print(f"{_shared.safe(new_rec.id)} {said} {_shared.safe(old_rec.id)}{nothing}", soft_wrap=True)
 
 
 def _lifecycle(status: str) -> Callable[..., None]:
@@ -193,8 +196,10 @@ def _lifecycle(status: str) -> Callable[..., None]:
     ) -> None:
         from pmops import decisions
 
-        record, _ = decisions.set_status(_shared.state(ctx).kb(), ref, status, commit=False if no_commit else None)
-        _shared.console().print(f"{_shared.safe(record.id)} is now {status}", soft_wrap=True)
+        kb = _shared.state(ctx).kb()
+        record, _, already = decisions.set_status(kb, ref, status, commit=False if no_commit else None)
+        said = f"was already {status}; nothing changed" if already else f"is now {status}"
+        _shared.console().print(f"{_shared.safe(record.id)} {said}", soft_wrap=True)
 
     verb = status[:-2]
     command.__doc__ = (

@@ -187,7 +187,8 @@ def _report(outcome: Outcome, json_out: bool) -> None:
     record = outcome.record
     name = _shared.safe(record.id or record.path)
     if outcome.nothing:
-        said = "is as it was" if outcome.action == "edit" else "already says that"
+        said = {"edit": "is as it was", "archive": "is already archived",
+                "mv": f"is already titled '{_shared.safe(record.title)}'"}.get(outcome.action, "already says that")  # fmt: skip
         out.print(f"Nothing changed: {name} {said}.", soft_wrap=True)
         return
     done = _DONE[outcome.action].format(fields=", ".join(outcome.changed))

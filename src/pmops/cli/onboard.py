@@ -134,6 +134,12 @@ def done(
     kb = _shared.state(ctx).kb()
     result = onboarding.done(kb, name, step, _shared.today_option(today), commit=False if no_commit else None)
     out = _shared.console()
+    if result.already:
+        when = f" on {result.step.done_on}" if result.step.done_on else ""
+        out.print(
+            f"Already done{when}: {result.step.id} {_shared.safe(result.step.text)}; nothing changed", soft_wrap=True
+        )
+        return
     out.print(f"Done: {result.step.id} {_shared.safe(result.step.text)}", soft_wrap=True)
     if result.day30:
         out.print("[green]Week 1 and Day 30 complete: productive.[/green]")

@@ -142,10 +142,16 @@ def leave(
     outcome = people.leave(kb, ref, day, commit=False if no_commit else None)
     for message in outcome.notes:
         _shared.note(message)
+    last = outcome.record.values.get("end")
     if json_out:
-        _shared.print_json({**outcome.to_json(), "action": "leave", "end": outcome.record.values["end"].isoformat()})
+        already = {"already": True} if outcome.already else {}
+        _shared.print_json({**outcome.to_json(), "action": "leave", "end": last and last.isoformat(), **already})
         return
     record = outcome.record
+    if outcome.already:
+        on = f"; last day {last.isoformat()}" if last else ""
+        _shared.console().print(f"{_shared.safe(record.title)} already left{on}; nothing changed", soft_wrap=True)
+        return
     committed = " (not committed)" if outcome.commit is None else f" (commit {outcome.commit[:10]})"
     _shared.console().print(
         f"{_shared.safe(record.title)} ([cyan]{_shared.safe(record.id)}[/cyan]) left; last day "

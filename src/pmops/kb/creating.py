@@ -18,7 +18,7 @@ from pmops.doctypes import DocType, Field, WrongKind
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Conflict, InvalidInput, MissingField, PmopsError
 from pmops.kb.transaction import Change
-from pmops.text import a, either
+from pmops.text import a, did_you_mean, either
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -88,9 +88,12 @@ def convert(
     both do with a value; InvalidInput names the field."""
     try:
         value = fld.convert(raw)
-    except WrongKind as exc:  # one message per kind of value, with an example
+    except WrongKind as exc:  # one message per kind of value, with an example (and the nearest choices)
         raise InvalidInput(
-            f"{FIELD} must be {exc.expected}, e.g. {FIELD_IS}{fld.example}", field=fld.name, flag=fld.flag
+            f"{FIELD} must be {exc.expected}, e.g. {FIELD_IS}{fld.example}",
+            hint=did_you_mean(str(raw), fld.choices) if fld.kind == "choice" else None,
+            field=fld.name,
+            flag=fld.flag,
         ) from None
     except ValueError as exc:
         raise InvalidInput(f"{FIELD}: {exc}", hint=_choices_hint(fld), field=fld.name, flag=fld.flag) from None
