@@ -140,7 +140,7 @@ def set_fields(
 
 def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
     """FIELD=VALUE words as `pmops new` reads them (creating.pairs: the same messages), a list
-    field taking every value given for it; refused (exit 2) besides: the title (pmops mv renames
+    field taking every value given for it, repeated or comma-separated; refused (exit 2) besides: the title (pmops mv renames
     the file with it), a field that is not a list given twice."""
     doctype = record.doctype
     given: dict[str, Any] = {}
@@ -149,10 +149,8 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
             raise InvalidInput(
                 f"{fld.name}: a new {fld.name} renames the file too", hint=f'pmops mv {_name(record)} "New {fld.name}"'
             )
-        if fld.is_list:
-            given.setdefault(fld.name, [])
-            if value:
-                given[fld.name].append(value)
+        if fld.is_list:  # "tags=a, b" is two tags, as tags=a tags=b
+            given.setdefault(fld.name, []).extend(creating.items(value))
         elif fld.name in given:
             raise InvalidInput(f"{fld.name} is given twice", hint="a field that is not a list takes one value")
         else:

@@ -59,7 +59,7 @@ def log(
 
     if limit < 1:
         raise InvalidInput("--limit must be at least 1")
-    doctype = kb.doctype(type_name) if type_name is not None else None
+    doctype = kb.type_option(type_name) if type_name is not None else None
     who = " ".join(author.split()).casefold() if author is not None else None
     if author is not None and not who:
         raise InvalidInput("--author: give a name or an email, or a piece of one")

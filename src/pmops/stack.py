@@ -191,9 +191,9 @@ def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) ->
     if names and category:
         raise InvalidInput("give tool names or --category, not both")
     if names:
+        records = list({r.id: r for r in (find_tool(kb, n) for n in names)}.values())  # an unknown name first
         if len(names) < 2:
             raise InvalidInput("name at least two tools to compare", hint="or none, to compare every tool in use")
-        records = list({r.id: r for r in (find_tool(kb, n) for n in names)}.values())
         if len(records) < 2:
             raise InvalidInput("name at least two different tools to compare")
     else:

@@ -262,7 +262,8 @@ def test_insight_list_by_customer_finds_every_name_of_the_register(pmops, crm_kb
     for given in ("af", "Atlas Freight Ltd"):
         found = _json(pmops, "insight", "list", "--customer", given)
         assert sorted(i["customer"] for i in found) == ["AF", "ATLAS FREIGHT INC.", "Atlas Freight"]
-    assert [i["customer"] for i in _json(pmops, "insight", "list", "--customer", "Verde")] == []
+    verde = pmops("insight", "list", "--customer", "Verde", code=2)  # neither a name of the register nor an insight's
+    assert verde.stderr.endswith("hint: did you mean 'Verde Foods'?\n")
 
 
 def test_lint_flags_two_customers_sharing_a_name(pmops, crm_kb: Path) -> None:

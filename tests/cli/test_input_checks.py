@@ -105,3 +105,74 @@ def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runn
     before = commit_count(example_kb)
     assert pmops(*args, code=2).stderr == message
     assert commit_count(example_kb) == before and git(example_kb, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("search", "approvals", "--type", "insigt"),
+            "error: --type: unknown document type 'insigt'\n"
+            "hint: did you mean 'insight'? types: insight, process, checklist, decision, person, onboarding, tool, "
+            "metric, customer, page\n",
+        ),
+        (
+            ("log", "--type", "decisions"),
+            "error: --type: unknown document type 'decisions'\n"
+            "hint: did you mean 'decision'? types: insight, process, checklist, decision, person, onboarding, tool, "
+            "metric, customer, page\n",
+        ),
+        (
+            ("search", "slack tag:aprovals"),
+            "error: tag:aprovals: no tag 'aprovals' in the taxonomy or on any document\n"
+            "hint: did you mean 'approvals'?\n",
+        ),
+        (
+            ("search", "slack", "--tag", "aprovals"),
+            "error: --tag: no tag 'aprovals' in the taxonomy or on any document\nhint: did you mean 'approvals'?\n",
+        ),
+        (
+            ("process", "list", "--columns", "id,titel"),
+            "error: --columns: there is no column 'titel'\n"
+            "hint: did you mean 'title'? columns: id, title, health, review_due, kind, owner, cadence, status, date, "
+            "last_reviewed, review_every_days, tags, links, type, path\n",
+        ),
+        (
+            ("insight", "list", "--customer", "Atlass"),
+            "error: --customer: no customer 'Atlass' in the register or on any insight\nhint: did you mean 'Atlas'?\n",
+        ),
+        (
+            ("tool", "compare", "Figmaa"),
+            "error: no tool with the id or title 'Figmaa'\nhint: did you mean tol-261126-9r1n \"Figma\"?\n",
+        ),
+    ],
+)
+def test_a_name_that_is_not_there_says_the_nearest(example_kb: Path, pmops: Runner, args, message) -> None:
+    result = pmops(*args, code=2 if args[0] != "tool" else 1)
+    assert result.stderr == message and result.stdout == ""
+
+
+def test_a_customer_of_the_register_without_insights_is_no_error(example_kb: Path, pmops: Runner) -> None:
+    pmops("customer", "add", "Quill Paper Co", "--alias", "Quill")
+    assert pmops("insight", "list", "--customer", "quill").stdout == "no insights match\n"
+    assert pmops("insight", "list", "--customer", "Atlas Freight", "--json").stdout.count('"id"') == 3
+
+
+def test_a_list_field_given_in_one_value_is_split_on_commas(example_kb: Path, pmops: Runner) -> None:
+    path = next((example_kb / "insights").glob("ins-260116-*.md"))
+    pmops("set", "ins-260116", "tags=pricing, approvals")
+    assert "tags: [pricing, approvals]\n" in path.read_text()
+    before = commit_count(example_kb)
+    wrong = pmops("set", "ins-260116", "tags=pricing, aprovals", code=2)  # each one checked
+    assert (
+        wrong.stderr
+        == "error: unknown tag 'aprovals'\nhint: did you mean 'approvals'? Or use --new-tag to add it to taxonomy.yaml\n"
+    )
+    assert commit_count(example_kb) == before
+    pmops("set", "ins-260116", "--remove-tag", "pricing, approvals", "--add-tag", "mobile,reliability")
+    assert "tags: [mobile, reliability]\n" in path.read_text()
+    added = json.loads(pmops("insight", "add", "--title", "Two tags", "--source", "survey", "--tag", "approvals, mobile",
+                             "--json").stdout)  # fmt: skip
+    assert json.loads(pmops("show", added["id"], "--json").stdout)["tags"] == ["approvals", "mobile"]
+    made = json.loads(pmops("new", "decision", "Go", "deciders=Ada Brooks, Theo Park", "--json").stdout)
+    assert json.loads(pmops("show", made["id"], "--json").stdout)["deciders"] == ["Ada Brooks", "Theo Park"]

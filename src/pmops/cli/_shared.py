@@ -266,7 +266,22 @@ AllowRaggedOpt = Annotated[
     ),
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")]
+
+
+def comma_list(values: list[str] | None) -> list[str] | None:
+    """A repeatable option whose values may also be comma-separated (--tag "pricing, mobile"), as FIELD=VALUE takes a list."""
+    if values is None:
+        return None
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
 TagOpt = Annotated[
     list[str] | None,
-    typer.Option("--tag", metavar="TAG", help="A tag from taxonomy.yaml (repeatable).", autocompletion=_complete.tags),
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="A tag from taxonomy.yaml (repeatable, or comma-separated).",
+        autocompletion=_complete.tags,
+        callback=comma_list,
+    ),
 ]

@@ -32,17 +32,29 @@ def set_(
         list[str] | None,
         typer.Argument(
             metavar="FIELD=VALUE...",
-            help="Fields to change (a list field: each value, repeated); FIELD= removes one.",
+            help="Fields to change (a list field: each value, repeated or comma-separated); FIELD= removes one.",
             autocompletion=_complete.assignments("assignments", ref="ref"),
         ),
     ] = None,
     add_tag: Annotated[
         list[str] | None,
-        typer.Option("--add-tag", metavar="TAG", help="Add a tag (repeatable).", autocompletion=_complete.tags),
+        typer.Option(
+            "--add-tag",
+            metavar="TAG",
+            help="Add a tag (repeatable, or comma-separated).",
+            autocompletion=_complete.tags,
+            callback=_shared.comma_list,
+        ),
     ] = None,
     remove_tag: Annotated[
         list[str] | None,
-        typer.Option("--remove-tag", metavar="TAG", help="Remove a tag (repeatable).", autocompletion=_complete.tags),
+        typer.Option(
+            "--remove-tag",
+            metavar="TAG",
+            help="Remove a tag (repeatable, or comma-separated).",
+            autocompletion=_complete.tags,
+            callback=_shared.comma_list,
+        ),
     ] = None,
     new_tag: Annotated[
         bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing them.")

@@ -56,6 +56,8 @@ def search(
 
     output = _shared.output(json_out, fmt, columns)
     state = _shared.state(ctx)
+    if doc_type is not None:  # a type the KB has (the registry, read only then): else exit 2 with the nearest
+        doc_type = state.kb().type_option(doc_type).name
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,
                "archived": _shared.archived_option(all_, archived)}  # fmt: skip
     pending = client.ask(state.kb_path, query, **options)

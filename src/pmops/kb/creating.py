@@ -342,12 +342,19 @@ def pairs(doctype: DocType, given: list[str]) -> list[tuple[Field, str]]:
     return found
 
 
+def items(value: str) -> list[str]:
+    """The values of a list field given in one word of a command line, comma-separated ("tags=a, b"),
+    as a prompt and --tag read them."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def values_from(doctype: DocType, given: list[str]) -> dict[str, Any]:
-    """A new document's values from FIELD=VALUE words: a list field takes every value given for it."""
+    """A new document's values from FIELD=VALUE words: a list field takes every value given for it,
+    repeated or comma-separated."""
     values: dict[str, Any] = {}
     for fld, value in pairs(doctype, given):
         if fld.is_list:
-            values.setdefault(fld.name, []).append(value)
+            values.setdefault(fld.name, []).extend(items(value))
         elif fld.name in values:
             raise InvalidInput(f"{fld.name} is given twice", hint="a field that is not a list takes one value")
         else:

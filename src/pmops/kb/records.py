@@ -112,9 +112,20 @@ class Catalog(Tree):
         try:
             return self.registry[name]
         except KeyError:
+            known = [*self.registry, *([] if PAGE.name in self.registry else [PAGE.name])]
+            spelt = {t.plural: t.name for t in self.registry.values()} | {n: n for n in known}  # insights: insight
+            near = difflib.get_close_matches(name.casefold(), list(spelt), n=3, cutoff=0.6)
+            close = did_you_mean(name, list(dict.fromkeys(spelt[n] for n in near)))
             raise InvalidInput(
-                f"unknown document type '{name}'", hint=f"known types: {', '.join(self.registry)}"
+                f"unknown document type '{name}'", hint=(f"{close} " if close else "") + f"types: {', '.join(known)}"
             ) from None
+
+    def type_option(self, name: str, flag: str = "--type") -> DocType:
+        """The type an option names (--type of search and log), in any case; exit 2 naming the option."""
+        try:
+            return self.doctype(name.strip().lower())
+        except InvalidInput as exc:
+            raise exc.of_field("type", flag) from None
 
     def type_of(self, doc: Document) -> DocType:
         return type_of(self.registry, doc)
@@ -281,8 +292,26 @@ class Catalog(Tree):
             if wanted is None:
                 raise InvalidInput(f"--customer: '{value}' names no customer")
             names = self._names_of(fld, wanted)
+            if not any(_matches(r.values.get(name), n, customers.key) for r in records for n in names):
+                self._no_customer(doctype, fld, value, records)
             return lambda actual: any(_matches(actual, n, customers.key) for n in names)
         return lambda actual: _matches(actual, value.casefold(), str.casefold)
+
+    def _no_customer(self, doctype: DocType, fld: Field | None, value: str, records: list[Record]) -> None:
+        """A customer no document of the type names: exit 2 with the nearest names and aliases of the
+        register and of those documents, unless the register has it (it has no insights yet)."""
+        target = self.registry.get(fld.refers) if fld is not None and fld.refers else None
+        known: list[str] = [str(v) for r in records for v in _listed(r.values.get("customer"))]
+        if target is not None:
+            for record in self.records(target):
+                names = [record.values.get(target.title_field), *(record.values.get(target.aliases or "") or [])]
+                if any(customers.key(n) == customers.key(value) for n in names if n):
+                    return
+                known += [str(n) for n in names if n]
+        close = did_you_mean(value, sorted(set(known)))
+        raise InvalidInput(f"{FIELD}: no customer '{value}' in the register or on any {doctype.name}",
+                           hint=close or "'pmops customer list' lists the register", field="customer",
+                           flag=fld.flag if fld is not None else "customer")  # fmt: skip
 
     def _names_of(self, fld: Field | None, wanted: str) -> set[str]:
         """A name's key and, when the field refers to a type with aliases (an insight's customer, the
@@ -357,6 +386,10 @@ def _folded(text: str) -> str:
 def _labelled(record: Record) -> str:
     """A document as a list of candidates names it: its id and its title."""
     return f'{record.id or record.path} "{" ".join(record.title.split())[:60]}"'
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _matches(actual: Any, wanted: str, key: Callable[[str], str | None]) -> bool:

@@ -261,6 +261,8 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     hits = [_hit(h.fields(), h.score) for h in found]
     suggestion = None
     if not hits:
+        for written in dict.fromkeys(read.tags):  # nothing found, with tag:aprovals: said as --tag aprovals is
+            whoosh_query.check_tag(reader, written, vocabulary, f"tag:{written}")
         from pmops.search import spelling
 
         def finds(text: str) -> bool:

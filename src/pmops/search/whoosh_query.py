@@ -41,6 +41,7 @@ class Parsed(NamedTuple):
     query: Query  # what runs: the words and the options as filters
     ignored: list[str]  # words the index leaves out (common words, one letter), as written, once each
     filters: list[Query]  # the options' filters alone
+    tags: list[str]  # the tags of its tag: clauses, as written
 
 
 def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
@@ -82,7 +83,7 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
         only = wq.Term("status", ARCHIVED)
         filters.append(only if archived else wq.Not(only))
     ignored = list({w.casefold(): w for w in words_plugin.ignored}.values())
-    return Parsed(words, wq.And([words, *filters]) if filters else words, ignored, filters)
+    return Parsed(words, wq.And([words, *filters]) if filters else words, ignored, filters, words_plugin.tags)
 
 
 def canonical(tag: str, vocabulary: Taxonomy | None) -> str:
@@ -93,9 +94,9 @@ def canonical(tag: str, vocabulary: Taxonomy | None) -> str:
     return vocabulary.canonical(tag) if vocabulary is not None else tag
 
 
-def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None) -> None:
-    """--tag names a tag of the taxonomy (or a synonym of one) or of some document: else exit 2
-    with the nearest."""
+def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None, said: str = "--tag") -> None:
+    """--tag (or a query's tag: clause, `said` as written) names a tag of the taxonomy (or a synonym
+    of one) or of some document: else exit 2 with the nearest."""
     from pmops.text import did_you_mean
 
     wanted = canonical(tag, vocabulary)
@@ -108,7 +109,7 @@ def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None) -> Non
         else set()
     )
     hint = did_you_mean(tag, sorted(known | used)) or "'pmops tags' lists them"
-    raise InvalidInput(f"--tag: no tag '{tag}' in the taxonomy or on any document", hint=hint)
+    raise InvalidInput(f"{said}: no tag '{tag}' in the taxonomy or on any document", hint=hint)
 
 
 def nothing(words: Query) -> bool:
@@ -213,6 +214,7 @@ class _Words:
         self.text_field = dict(schema.items()).get("title")
         self.vocabulary = vocabulary
         self.ignored: list[str] = []
+        self.tags: list[str] = []
 
     def taggers(self, parser: QueryParser) -> list:
         return []
@@ -235,6 +237,8 @@ class _Words:
             if not isinstance(text, str) or type(node).__name__ not in ("WordNode", "PhraseNode"):
                 continue  # a wildcard, a range, a date
             if name == "tags":
+                if isinstance(node, syntax.WordNode):
+                    self.tags.append(text)
                 node.text = canonical(text, self.vocabulary)
             elif name is None:
                 self.ignored += [w for w in _WORD.findall(text) if self.left_out(w)]

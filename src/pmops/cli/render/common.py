@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops.cli._shared import Output, console, note, plain, print_json, safe
 from pmops.errors import InvalidInput
-from pmops.text import count
+from pmops.text import count, did_you_mean
 
 if TYPE_CHECKING:
     from pmops.doctypes import DocType
@@ -83,8 +83,11 @@ class Listing:
         name = (self.aliases or {}).get(name, name)
         found = next((c for c in self.columns if c.name == name), None)
         if found is None:
+            names = [c.name for c in self.columns]
+            close = did_you_mean(name, names)
             raise InvalidInput(
-                f"--columns: there is no column '{name}'", hint=f"columns: {', '.join(c.name for c in self.columns)}"
+                f"--columns: there is no column '{name}'",
+                hint=(f"{close} " if close else "") + f"columns: {', '.join(names)}",
             )
         return found
 
