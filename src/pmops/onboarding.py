@@ -63,12 +63,16 @@ def find_person(kb: KnowledgeBase, name: str) -> Record | None:
 
 
 def plan_of(kb: KnowledgeBase, ref: str) -> Record:
-    """The plan of a person (by name, id or a unique prefix: KnowledgeBase.find), or the plan `ref` names."""
+    """The plan of a person (by name, id or a unique prefix: KnowledgeBase.find; or a piece of one
+    name only: people.by_piece), or the plan `ref` names."""
     try:
         found = kb.find(ref, "person", "onboarding")
     except NotFound as exc:
         if isinstance(exc, Ambiguous):
             raise
+        found = people.by_piece(kb, ref)  # 'Ana': the one person whose name has it
+        if found is not None:
+            return plan_of(kb, str(found.id))
         raise NotFound(f"no person named '{ref}'", hint=exc.hint if exc.suggestions
                        else "pmops onboard status lists everyone onboarding") from None  # fmt: skip
     if found.type == "onboarding":
@@ -159,8 +163,9 @@ def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None,
 
 def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = None, buddy: str | None = None,
            manager: str | None = None, commit: bool | None = None,
-           today: dt.date | None = None) -> tuple[Record, str | None]:  # fmt: skip
-    """Create the person (when missing) and their plan, in one commit; refuse a second plan."""
+           today: dt.date | None = None) -> tuple[Record, str | None, Record | None]:  # fmt: skip
+    """Create the person (when missing) and their plan, in one commit; refuse a second plan.
+    (the plan, the commit, the person added to the roster or None when they were on it)"""
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("the new PM's name is required")
@@ -179,11 +184,13 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     manager = people.check_named(kb, manager, "--manager", start)
     changes = []
     taken_people = kb.existing_ids(kb.doctype("person"))
+    added = None
     if person is None:
         values = {"name": name, "role": "pm", "area": area, "start": start.isoformat(), "manager": manager}
         person_draft = kb.build(kb.doctype("person"), values, today=today, taken=taken_people)
         changes.append(person_draft.change)
         person_id = person_draft.doc.meta["id"]
+        added = person_draft.doc
     else:
         person_id = person.id
     sections, owners = reading_list(kb, area)
@@ -199,7 +206,7 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     plan = kb.build(kb.doctype("onboarding"), values, today=today, extra_context=context)
     changes.append(plan.change)
     sha = kb.write(changes, f"pmops: onboard {name} ({plan.doc.meta['id']})", commit=commit)
-    return kb.record(plan.doc), sha
+    return kb.record(plan.doc), sha, kb.record(added) if added is not None else None
 
 
 # -- progress --------------------------------------------------------------------------------

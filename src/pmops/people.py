@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, lifecycle, links
-from pmops.errors import Conflict, InvalidInput, NotFound
+from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from pmops.kb.records import shown
 
 if TYPE_CHECKING:
@@ -83,8 +83,27 @@ def pms(kb: KnowledgeBase, day: dt.date) -> list[Record]:
 
 
 def find(kb: KnowledgeBase, ref: str) -> Record:
-    """A person by exact name (any case), id or unique id prefix: KnowledgeBase.find, the one resolver."""
-    return kb.find(ref, "person")
+    """A person by exact name (any case), id or unique id prefix (KnowledgeBase.find, the one
+    resolver), else by a piece of one name only, from the start of a word ('Ana', 'souza')."""
+    try:
+        return kb.find(ref, "person")
+    except NotFound as exc:
+        found = None if isinstance(exc, Ambiguous) else by_piece(kb, ref)
+        if found is None:
+            raise
+        return found
+
+
+def by_piece(kb: KnowledgeBase, ref: str) -> Record | None:
+    """The one person on the roster whose name has `ref` from the start of a word (any case); None
+    when nobody's has; Ambiguous (exit 1, listing them) when several names have it."""
+    wanted = _fold(ref)
+    if not wanted:
+        return None
+    found = [p for p in roster(kb) if _fold(p.title).startswith(wanted) or f" {wanted}" in _fold(p.title)]
+    if len(found) > 1:
+        raise Ambiguous(ref, [f'{p.id} "{p.title}"' for p in found], "person", hint="give more of the name")
+    return found[0] if found else None
 
 
 def on_roster(kb: KnowledgeBase, names: list[str]) -> dict[str, Record | None]:

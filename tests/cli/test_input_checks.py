@@ -176,3 +176,24 @@ def test_a_list_field_given_in_one_value_is_split_on_commas(example_kb: Path, pm
     assert json.loads(pmops("show", added["id"], "--json").stdout)["tags"] == ["approvals", "mobile"]
     made = json.loads(pmops("new", "decision", "Go", "deciders=Ada Brooks, Theo Park", "--json").stdout)
     assert json.loads(pmops("show", made["id"], "--json").stdout)["deciders"] == ["Ada Brooks", "Theo Park"]
+
+
+def test_a_person_is_named_by_a_piece_of_one_name(example_kb: Path, pmops: Runner) -> None:
+    status = json.loads(pmops("onboard", "status", "ben", "--json").stdout)["plans"]
+    assert [p["name"] for p in status] == ["Ben Carter"]
+    assert "W1-1" in pmops("onboard", "done", "Souza", "1").stdout  # Ana Souza's plan, its first step
+    assert pmops("person", "show", "theo", "--json").stdout.count('"name": "Theo Park"') == 1
+    several = pmops("onboard", "done", "a", "1", code=1).stderr
+    assert several.startswith("error: 'a' matches 2 people: ") and "Ana Souza" in several and "Ada Brooks" in several
+    assert "no person named 'Zed'" in pmops("onboard", "done", "Zed", "1", code=1).stderr
+
+
+def test_new_pm_says_it_added_the_person_to_the_roster(example_kb: Path, pmops: Runner) -> None:
+    said = pmops("onboard", "new-pm", "Kim Lee", "--start", "2026-12-10", "--area", "mobile").stdout
+    assert said.startswith("Added Kim Lee to the roster (role pm): person per-")
+    added = json.loads(pmops("person", "show", "Kim Lee", "--json").stdout)
+    assert said.split("person ")[1].split(" ")[0] == added["id"]
+    again = json.loads(pmops("onboard", "new-pm", "Sam Okafor", "--start", "2026-12-10", "--json").stdout)
+    assert again["person_added"] is None  # on the roster already: only the plan
+    made = json.loads(pmops("onboard", "new-pm", "Bo Lind", "--start", "2026-12-10", "--json").stdout)
+    assert made["person_added"]["id"] == made["person"] and made["person_added"]["path"].startswith("people/")

@@ -53,11 +53,18 @@ def new_pm(
     values = {"start": start, "area": area, "buddy": buddy, "manager": manager}
     _prompts.ask_missing(ctx, kb.doctype("onboarding"), values, only=values)
     day = _shared.parse_date_option(values["start"], "--start")
-    plan, sha = onboarding.new_pm(kb, name, day, area=values["area"], buddy=values["buddy"],
-                                  manager=values["manager"], commit=False if no_commit else None)  # fmt: skip
+    plan, sha, added = onboarding.new_pm(kb, name, day, area=values["area"], buddy=values["buddy"],
+                                         manager=values["manager"], commit=False if no_commit else None)  # fmt: skip
     if json_out:
-        _shared.print_json({"id": plan.id, "path": plan.path, "person": plan.values.get("person")})
+        person_added = {"id": added.id, "path": added.path} if added is not None else None
+        _shared.print_json({"id": plan.id, "path": plan.path, "person": plan.values.get("person"),
+                            "person_added": person_added})  # fmt: skip
         return
+    if added is not None:
+        _shared.console().print(
+            f"Added {_shared.safe(added.title)} to the roster (role pm): person [bold cyan]{_shared.safe(added.id)}"
+            f"[/bold cyan] → {_shared.safe(added.path)}", soft_wrap=True,
+        )  # fmt: skip
     _shared.console().print(
         f"Onboarding plan [bold cyan]{_shared.safe(plan.id)}[/bold cyan] → {_shared.safe(plan.path)}"
         + (f" (commit {sha[:10]})" if sha else ""), soft_wrap=True,
