@@ -114,13 +114,13 @@ def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runn
             ("search", "approvals", "--type", "insigt"),
             "error: --type: unknown document type 'insigt'\n"
             "hint: did you mean 'insight'? types: insight, process, checklist, decision, person, onboarding, tool, "
-            "metric, customer, page\n",
+            "metric, customer, opportunity, ranking, page\n",
         ),
         (
             ("log", "--type", "decisions"),
             "error: --type: unknown document type 'decisions'\n"
             "hint: did you mean 'decision'? types: insight, process, checklist, decision, person, onboarding, tool, "
-            "metric, customer, page\n",
+            "metric, customer, opportunity, ranking, page\n",
         ),
         (
             ("search", "slack tag:aprovals"),
