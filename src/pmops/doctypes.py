@@ -30,16 +30,30 @@ from pmops.text import either
 #   expectations          list of {metric, direction[, target]}: what a decision should move (a metric by id)
 #   outcomes              list of {metric, verdict, before, before_date, after, after_date}: what a review found
 #   month                 str, YYYY-MM (a prioritization cycle)
+#   outputs               list of {check, per[, target]}: what a process promises to produce (pmops process check)
 #   rows                  list of mappings kept as written (a ranking's inputs: its library reads them)
 KINDS = (
     "text", "longtext", "choice", "date", "int", "number", "money", "bool", "tags", "list", "ref", "refs", "scores",
-    "expectations", "outcomes", "month", "rows",
+    "expectations", "outcomes", "month", "rows", "outputs",
 )  # fmt: skip
 REFERENCE_KINDS = ("ref", "refs", "expectations")  # kinds whose values name documents, resolved on create
 DIRECTIONS = ("up", "down")
 VERDICTS = ("met", "not met", "too early", "no data")
 EXPECTS_EXAMPLE = "Weekly active approvers:up:5000"
 LIST_KINDS = ("tags", "list", "refs")
+MAPPING_KINDS = ("expectations", "outcomes", "rows", "outputs")  # lists of mappings
+# What a process may promise (its `outputs`): each check, the periods it is counted per, and its
+# default target. pmops.outputs computes them from the KB and its git history.
+OUTPUT_CHECKS = {
+    "insights-per-pm": (("week", "month"), 1),  # insights each PM captured (author, else who committed it)
+    "decisions-per-pm": (("week", "month"), 1),  # decisions each PM took part in (deciders, else who committed it)
+    "insights": (("week", "month"), 1),  # insights the team captured
+    "decisions": (("week", "month"), 1),  # decisions the team recorded
+    "checklist-run": (("launch",), 1),  # every run of the process's checklist finished (done)
+    "ranking": (("cycle",), 1),  # a ranking (rankings/) for every cycle (a month)
+    "review": (("cadence",), 1),  # a record of each meeting (a document linking to the process) per cadence period
+}
+OUTPUTS_EXAMPLE = "{check: insights-per-pm, per: week, target: 2}"
 PASS_FAIL = ("pass", "fail")  # what a must-pass criterion of a tool's scores holds
 
 
@@ -107,13 +121,7 @@ class Field:
     def convert(self, raw: Any) -> Any:
         """Turn the string form YAML gave into this field's type; ValueError explains a bad one."""
         if raw is None or raw == "":
-            return (
-                []
-                if self.is_list or self.kind in ("expectations", "outcomes", "rows")
-                else {}
-                if self.kind == "scores"
-                else None
-            )
+            return [] if self.is_list or self.kind in MAPPING_KINDS else {} if self.kind == "scores" else None
         if self.kind == "expectations":
             return [_expectation(item) for item in (raw if isinstance(raw, list) else [raw])]
         if self.kind == "rows":
@@ -122,6 +130,8 @@ class Field:
             return raw
         if self.kind == "outcomes":
             return [_outcome(item) for item in (raw if isinstance(raw, list) else [raw])]
+        if self.kind == "outputs":
+            return [_output(item) for item in (raw if isinstance(raw, list) else [raw])]
         if self.kind == "scores":
             if not isinstance(raw, dict):
                 raise ValueError("expected criterion: score pairs")
@@ -230,6 +240,30 @@ def _outcome(item: Any) -> dict[str, Any]:
             found[key] = _finite(item[key], key)
         if item.get(f"{key}_date") not in (None, ""):
             found[f"{key}_date"] = dates.parse(str(item[f"{key}_date"]))
+    return found
+
+
+def _output(item: Any) -> dict[str, Any]:
+    """One promised output: a check pmops knows, the period it is counted per, a target (how many per
+    period: per PM for a -per-pm check) when not its default."""
+    if not isinstance(item, dict) or not isinstance(item.get("check"), str):
+        raise ValueError(f"an output is a mapping with check, per and maybe target, e.g. {OUTPUTS_EXAMPLE}")
+    check = item["check"].strip().lower()
+    if check not in OUTPUT_CHECKS:
+        raise ValueError(f"'{item['check']}' is not an output check: {', '.join(OUTPUT_CHECKS)}")
+    pers, _ = OUTPUT_CHECKS[check]
+    per = str(item.get("per") or pers[0]).strip().lower()
+    if per not in pers:
+        raise ValueError(f"{check} is counted per {either(pers)}, not '{item.get('per')}'")
+    found: dict[str, Any] = {"check": check, "per": per}
+    if item.get("target") not in (None, ""):
+        target = _finite(item["target"], f"{check}: the target")
+        if target <= 0:
+            raise ValueError(f"{check}: the target must be more than 0, not {item['target']}")
+        found["target"] = target
+    unknown = sorted(set(item) - {"check", "per", "target"})
+    if unknown:
+        raise ValueError(f"{check}: '{unknown[0]}' is not a setting of an output (check, per, target)")
     return found
 
 
@@ -398,6 +432,11 @@ PROCESS = DocType(
         Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
         Field("last_reviewed", "date", default="today", help="when someone last checked it still matches reality"),
         Field("review_every_days", "int", default="config:review_every_days", help="days between reviews", sample="90"),
+        Field(
+            "outputs",
+            "outputs",
+            help="what it promises to produce, checked by pmops process check: a list of {check, per, target}",
+        ),
         ASKED_TAGS,
         LINKS,
     ),
@@ -500,7 +539,7 @@ DECISION = DocType(
     listing="pmops decision list",
 )
 
-ROLES = ("pm", "product-ops", "design", "eng", "leadership", "other")
+ROLES = ("pm", "product-ops", "design", "eng", "support", "sales", "leadership", "other")
 
 PERSON = DocType(
     name="person",

@@ -77,6 +77,32 @@ def _parse_status(out: str) -> tuple[str | None, set[str]]:
     return head, paths
 
 
+@dataclass(frozen=True)
+class Commit:
+    """One commit of the history: who, when (seconds since the epoch), and what it did to which paths."""
+
+    sha: str
+    author: str
+    email: str
+    time: int
+    subject: str
+    changes: tuple[tuple[str, str], ...]  # (A, M or D, repository-relative path)
+
+
+def _parse_commit(chunk: str) -> Commit | None:
+    head, _, rest = chunk.partition("\0")
+    parts = head.split("\x1f", 4)
+    if len(parts) != 5:
+        return None
+    fields = rest.lstrip("\n").split("\0")
+    changes = tuple((fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2) if fields[i])
+    try:
+        time = int(parts[3])
+    except ValueError:
+        return None
+    return Commit(parts[0], parts[1], parts[2], time, parts[4], changes)
+
+
 @dataclass
 class Repo:
     """A git working tree that holds (or is) the KB."""
@@ -158,6 +184,23 @@ class Repo:
         done = subprocess.run(["git", "--no-optional-locks", "check-ignore", "-z", "--stdin"],
                               input="\0".join(paths), **kwargs, check=False)  # fmt: skip
         return set(filter(None, done.stdout.split("\0"))) if done.returncode == 0 else set()
+
+    # -- history (who did what, when) -------------------------------------------------
+
+    def log(self, pathspec: str, since: str | None = None) -> list[Commit]:
+        """The commits touching `pathspec`, newest first, each with the paths it added, changed or
+        removed (repository-relative, renames as a removal and an addition): one `git log` call.
+        `since` is a date git reads (2026-11-01); an empty repository has no history."""
+        args = ["--no-optional-locks", "log", "--no-renames", "--name-status", "-z", "--no-merges",
+                "--format=%x1e%H%x1f%an%x1f%ae%x1f%at%x1f%s"]  # fmt: skip
+        if since:
+            args.append(f"--since={since}")
+        status, out, err = self.run(*args, "--", pathspec, check=False)
+        if status != 0:
+            if "does not have any commits" in err or "bad default revision" in err:
+                return []
+            raise GitError(f"git log failed: {_last_line(err)}")
+        return [c for c in (_parse_commit(chunk) for chunk in out.split("\x1e")) if c is not None]
 
     # -- state ---------------------------------------------------------------------
 

@@ -333,7 +333,7 @@ def test_one_owner_written_two_ways_is_not_reinventing(kb: Path, pmops) -> None:
     assert not processes["flagged"] and processes["evidence"]["pairs"] == []
     assert (processes["state"], processes["summary"]) == (
         "healthy",
-        "no near-identical processes with different owners among 2 active processes",
+        "no near-identical or divergent processes with different owners among 2 active processes",
     )
     write(kb, "processes/prc-b.md", f"id: prc-b\ntitle: Sprint planning (mobile)\nowner: Sam Okafor\n{front}", body)
     processes = signals(assess(pmops))["reinventing processes"]

@@ -39,9 +39,13 @@ def test_bad_input_is_one_line_and_writes_nothing(pmops, example_kb: Path) -> No
         (
             ("--role", "pmm"),
             2,
-            "error: --role must be pm, product-ops, design, eng, leadership or other, e.g. --role pm",
+            "error: --role must be pm, product-ops, design, eng, support, sales, leadership or other, e.g. --role pm",
         ),
-        ((), 2, "error: --role is required (what they do: pm, product-ops, design, eng, leadership, other)"),
+        (
+            (),
+            2,
+            "error: --role is required (what they do: pm, product-ops, design, eng, support, sales, leadership, other)",
+        ),
         (("--role", "pm", "--start", "someday"), 2, "error: --start: 'someday' is not a date"),
         (
             ("--role", "pm", "--manager", "Ada Broks"),

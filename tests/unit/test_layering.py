@@ -27,7 +27,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     4: ("kb", "kb.tree", "kb.records", "kb.transaction", "kb.creating"),
     5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "accounts", "opportunities",
         "prioritization", "stack", "importer",
-        "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion"),
+        "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion", "activity", "outputs"),
     6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing",
         "assistants", "assistants.answers", "assistants.server",
         "site", "site.snapshot", "site.pages", "site.views", "site.markdown", "site.output", "site.serve"),

@@ -118,3 +118,46 @@ def review(
         f"{done} next review {processes.review_due(kb.find(record.id))}" + (f" (commit {sha[:10]})" if sha else ""),
         soft_wrap=True,
     )
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REF]",
+            help="One process (id, unique prefix or title); none: every active process that declares outputs.",
+            autocompletion=_complete.documents("process"),
+        ),
+    ] = None,
+    window: Annotated[str | None, typer.Option("--window", help="How far back to look: 8w (default), 30d, 3m.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Look back to this day instead (YYYY-MM-DD).")] = None,
+    today: TodayOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Compare what each process promises (its outputs) with what the KB and its history show happened,
+    per process and per person; and the divergent versions of one kind of process.
+
+    Example:
+
+        pmops process check "Customer interview programme" --window 8w
+    """
+    from pmops import outputs
+    from pmops.cli.render import processes as render
+    from pmops.errors import InvalidInput
+
+    if window is not None and since is not None:
+        raise InvalidInput("--window and --since: give one of them")
+    days = outputs.window_days(window) if window is not None else None
+    start = _shared.parse_date_option(since, "--since")
+    kb = _shared.state(ctx).kb()
+    day = _shared.today_option(today)
+    found = outputs.check(kb, ref, day, days, start)
+    diverged = outputs.divergent(kb) if ref is None else []
+    quiet = outputs.undeclared(kb) if ref is None else []
+    if json_out:
+        _shared.print_json({"processes": [c.to_json() for c in found], "divergent": [d.to_json() for d in diverged],
+                            "without_outputs": [p.id for p in quiet]})  # fmt: skip
+    else:
+        render.checks(found, diverged, quiet)

@@ -138,7 +138,10 @@ def _team(kb: KnowledgeBase, today: dt.date) -> tuple[Signal, list[str]]:
 
 
 def _processes(kb: KnowledgeBase) -> Signal:
+    from pmops import outputs
+
     active = [r for r in kb.records(kb.doctype("process")) if r.values.get("status") == "active"]
+    diverged = outputs.divergent(kb, active)
     items = [(r.path, str(r.values.get("kind")), " ".join(str(r.values.get("owner") or "").split()).casefold(),
               shingles(r.doc.body)) for r in active]  # fmt: skip
     pairs = [
@@ -150,12 +153,14 @@ def _processes(kb: KnowledgeBase) -> Signal:
     titles = {r.id: r.title for r in active}
     if len(active) < MIN_PROCESSES:
         state, summary = "not enough data", _not_enough(sample)
-    elif pairs:
-        state, summary = "flagged", f"{count(len(pairs), 'pair')} of near-identical processes kept by different owners"
+    elif pairs or diverged:
+        said = [f"{count(len(pairs), 'pair')} of near-identical processes kept by different owners"] if pairs else []
+        said += [f"{count(len(diverged), 'kind')} of process kept in divergent versions"] if diverged else []
+        state, summary = "flagged", "; ".join(said)
     else:
         state, summary = (
             "healthy",
-            f"no near-identical processes with different owners among {count(len(active), 'active process')}",
+            f"no near-identical or divergent processes with different owners among {count(len(active), 'active process')}",
         )
     basis = f"{count(len(active), 'active process')} in processes/, compared within each kind"
     if pairs:
@@ -163,7 +168,14 @@ def _processes(kb: KnowledgeBase) -> Signal:
             f"{titles[p['processes'][0]]}, owned by {p['owners'][0] or 'nobody'}, and "
             f"{titles[p['processes'][1]]}, owned by {p['owners'][1] or 'nobody'}: "
             f"{p['similarity']:.0%} alike" for p in pairs)  # fmt: skip
-    return Signal("reinventing processes", state, summary, sample, basis, {"pairs": pairs, "active_processes": len(active)},
+    for group in diverged:
+        basis += f"; divergent versions of {group.kind}: " + ", ".join(
+            f"{v.title} ({v.owner or 'no owner'}, {v.cadence or 'no cadence'})" for v in group.versions
+        )
+        if group.similarity is not None:
+            basis += f", the least alike two {group.similarity:.0%} alike"
+    evidence = {"pairs": pairs, "divergent": [d.to_json() for d in diverged], "active_processes": len(active)}
+    return Signal("reinventing processes", state, summary, sample, basis, evidence,
                    "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).")  # fmt: skip
 
 

@@ -1,0 +1,109 @@
+"""Who did what, and when: the KB's git history (one `git log`) and the documents' own fields.
+
+A document's author is the person its own field names (an insight's `author`, a decision's
+`deciders`), else whoever committed it first; its day is its own date field (when an insight
+was heard, a decision taken), else the day it was first committed. A KB outside git has no
+history: then only the documents' fields speak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pmops.doctypes import DocType
+    from pmops.kb import KnowledgeBase, Record
+
+ACTIONS = {"A": "added", "M": "changed", "D": "removed"}
+# The fields that say who made a document, in order: who captured it, who decided it.
+AUTHOR_FIELDS = ("author", "deciders")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change of one document: added, changed or removed, by whom, on which day."""
+
+    path: str  # KB-relative
+    action: str  # added, changed, removed
+    author: str
+    email: str
+    day: dt.date
+    sha: str
+    subject: str
+
+
+@dataclass
+class History:
+    """The KB's commits as events per document, newest first (empty without git)."""
+
+    events: list[Event] = field(default_factory=list)
+    since: dt.date | None = None
+    _first: dict[str, Event] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for event in self.events:  # newest first: the last seen is the first addition
+            if event.action == "added":
+                self._first[event.path] = event
+
+    def added(self, path: str) -> Event | None:
+        """The commit that first added `path` (within the history read)."""
+        return self._first.get(path)
+
+    def between(self, since: dt.date, until: dt.date) -> list[Event]:
+        return [e for e in self.events if since <= e.day <= until]
+
+
+def history(kb: KnowledgeBase, since: dt.date | None = None) -> History:
+    """The KB's history as events, from one `git log` of its folder (since a day, when given)."""
+    repo = kb.repo
+    if repo is None:
+        return History(since=since)
+    commits = repo.log(repo.pathspec(kb.root), since.isoformat() if since else None)
+    prefix = os.path.relpath(kb.root, repo.root).replace(os.sep, "/")
+    prefix = "" if prefix == "." else prefix + "/"
+    events = []
+    for commit in commits:
+        day = dt.datetime.fromtimestamp(commit.time, dt.UTC).date()
+        for status, path in commit.changes:
+            if not path.startswith(prefix) or not path.endswith(".md"):
+                continue
+            events.append(Event(path[len(prefix) :], ACTIONS.get(status, "changed"), commit.author, commit.email, day,
+                                commit.sha, commit.subject))  # fmt: skip
+    return History(events, since)
+
+
+def date_field(doctype: DocType) -> str | None:
+    """The field saying when a document of this type happened: its first date field (an insight's
+    `date`, a checklist run's `started`)."""
+    return next((f.name for f in doctype.fields if f.kind == "date"), None)
+
+
+def day_of(record: Record, found: History) -> dt.date | None:
+    """When the document happened: its own date, else the day it was first committed."""
+    name = date_field(record.doctype)
+    value = record.values.get(name) if name else None
+    if isinstance(value, dt.date):
+        return value
+    event = found.added(record.path)
+    return event.day if event else None
+
+
+def authors_of(record: Record, found: History) -> list[str]:
+    """Who made the document: the names its own field gives, else the committer who added it."""
+    for name in AUTHOR_FIELDS:
+        if record.doctype.field(name) is None:
+            continue
+        value: Any = record.values.get(name)
+        names = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v.strip()]
+        if names:
+            return [" ".join(n.split()) for n in names]
+    event = found.added(record.path)
+    return [event.author] if event and event.author else []
+
+
+def fold(name: str) -> str:
+    """A name compared as people write it: case and spaces aside."""
+    return " ".join(str(name or "").split()).casefold()

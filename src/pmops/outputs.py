@@ -1,0 +1,483 @@
+"""Processes against what happens: the outputs a process promises (`outputs` in its front-matter),
+checked on the KB and its git history over a window, per process and per person; and the divergent
+versions of one kind of process that different owners keep.
+
+The checks (doctypes.OUTPUT_CHECKS):
+
+- `insights-per-pm`, `decisions-per-pm` (per week or month, target per PM): the documents each PM
+  made (activity.authors_of), dated in the window (activity.day_of) while they were on the roster.
+  The team's rate is their count over the PM-weeks (each PM's days on the roster in the window);
+  **met** when it reaches the target. Each PM is shown with their count against their own share.
+- `insights`, `decisions` (per week or month): the team's count over the window's weeks.
+- `checklist-run` (per launch): each run of the process's checklist started in the window is done;
+  a run still open LAUNCH_DAYS after it started is **missed**; no run at all is **no data** (pmops
+  knows launches only through their runs).
+- `ranking` (per cycle, a month): a ranking (the `ranking` type, `rankings/`) for each month that
+  ended in the window; **no data** in a KB without rankings.
+- `review` (per cadence): each period of the process's cadence that ended in the window holds a
+  record of the meeting: a document linking to the process (its id in `links`, or `[[id]]`), dated in it.
+
+A promise is judged only from when the process was written (its `date`); a window that holds no
+whole period yet is **too early**.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pmops import activity, links, people
+from pmops.doctypes import OUTPUT_CHECKS, OUTPUTS_EXAMPLE
+from pmops.errors import InvalidInput
+from pmops.kb.records import shown
+from pmops.similarity import SIMILAR, shingles
+from pmops.text import count, first_few
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
+MET, MISSED, TOO_EARLY, NO_DATA = "met", "missed", "too early", "no data"
+VERDICTS = (MET, MISSED, TOO_EARLY, NO_DATA)
+DEFAULT_WINDOW = "8w"
+LAUNCH_DAYS = 14  # a checklist run still open this long after it started is a launch the checklist missed
+DAYS_PER = {"week": 7, "month": 365.25 / 12}
+_WINDOW = re.compile(r"^\s*(\d{1,4})\s*(d|w|m|days?|weeks?|months?)\s*$", re.IGNORECASE)
+NOT_RECORDS = ("onboarding", "person", "process")  # types whose links to a process are no record of its meeting
+MAX_COMPARED = 60  # processes of one kind compared pair by pair (the rest are listed, not measured)
+
+
+def window_days(text: str) -> int:
+    """'8w', '30d', '3m' (months of 30 days) as days; InvalidInput (exit 2) otherwise."""
+    match = _WINDOW.match(text or "")
+    if not match or int(match.group(1)) == 0:
+        raise InvalidInput(f"--window: '{text}' is not a length of time, e.g. --window 8w (or 30d, 3m)")
+    n, unit = int(match.group(1)), match.group(2)[0].lower()
+    return n * {"d": 1, "w": 7, "m": 30}[unit]
+
+
+@dataclass(frozen=True)
+class Person:
+    """One PM's part of a per-PM promise: what they made, against their share of the target."""
+
+    name: str
+    made: int
+    expected: float  # the target over their time on the roster in the window
+    days: int  # their days on the roster in the window
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "made": self.made, "expected": round(self.expected, 1), "days": self.days}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One promise of a process, judged over a window."""
+
+    check: str
+    per: str
+    target: float
+    verdict: str
+    promised: str  # 'at least 2 insights per PM a week'
+    actual: str  # what happened, with its numbers
+    rate: float | None = None  # per PM (or per team) per period, for rate checks
+    people: tuple[Person, ...] = ()  # per-PM checks: every PM on the roster in the window
+    periods: tuple[str, ...] = ()  # the periods judged (cycles, cadence periods, runs)
+    missed: tuple[str, ...] = ()  # those without what was promised
+
+    @property
+    def nobody(self) -> tuple[str, ...]:
+        """The PMs who made none."""
+        return tuple(p.name for p in self.people if p.made == 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.check, "per": self.per, "target": self.target, "verdict": self.verdict,
+                "promised": self.promised, "actual": self.actual,
+                "rate": None if self.rate is None else round(self.rate, 2),
+                "people": [p.to_json() for p in self.people], "none": list(self.nobody),
+                "periods": list(self.periods), "missed": list(self.missed)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Check:
+    """A process's promises against what happened from `since` to `until`."""
+
+    id: str | None
+    title: str
+    path: str
+    owner: str | None
+    kind: str | None
+    cadence: str | None
+    since: dt.date
+    until: dt.date
+    outputs: tuple[Output, ...]
+    problem: str | None = None  # its outputs cannot be read: why
+
+    @property
+    def verdict(self) -> str:
+        """The worst of its outputs: missed, else too early or no data, else met."""
+        found = {o.verdict for o in self.outputs}
+        return next((v for v in (MISSED, NO_DATA, TOO_EARLY, MET) if v in found), NO_DATA)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "path": self.path, "owner": self.owner, "kind": self.kind,
+                "cadence": self.cadence, "since": self.since.isoformat(), "until": self.until.isoformat(),
+                "verdict": self.verdict if not self.problem else None, "problem": self.problem,
+                "outputs": [o.to_json() for o in self.outputs]}  # fmt: skip
+
+
+# -- what the KB holds, read once -----------------------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    kb: KnowledgeBase
+    today: dt.date
+    history: activity.History
+    by_type: dict[str, list[Record]] = field(default_factory=dict)
+    _linking: dict[str, list[Record]] | None = None
+
+    def of(self, type_name: str) -> list[Record]:
+        if type_name not in self.by_type:
+            found = self.kb.registry.get(type_name)
+            self.by_type[type_name] = shown(self.kb.records(found)) if found else []
+        return self.by_type[type_name]
+
+    def linking(self, doc_id: str) -> list[Record]:
+        """The documents linking to `doc_id` by id (a reference field or [[id]])."""
+        if self._linking is None:
+            self._linking = {}
+            for record in shown(self.kb.records()):
+                if record.type in NOT_RECORDS:
+                    continue
+                for target in {link.target for link in links.outgoing(record) if link.by_id}:
+                    self._linking.setdefault(target, []).append(record)
+        return self._linking.get(doc_id, [])
+
+
+def _facts(kb: KnowledgeBase, today: dt.date, since: dt.date) -> _Facts:
+    return _Facts(kb, today, activity.history(kb))
+
+
+# -- periods --------------------------------------------------------------------------------
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def cadence_periods(
+    cadence: str | None, anchor: dt.date, since: dt.date, until: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """The periods of a cadence (counted from `anchor`, the process's date) that ended from `since` to
+    the day before `until`: the periods there has been time to hold a meeting in."""
+    found: list[tuple[dt.date, dt.date]] = []
+    if cadence in ("weekly", "biweekly"):
+        step = 7 if cadence == "weekly" else 14
+        start = anchor - dt.timedelta(days=anchor.weekday())
+        if since > start:
+            start += dt.timedelta(days=((since - start).days // step) * step)
+        while (end := start + dt.timedelta(days=step - 1)) < until:
+            if end >= since and end >= anchor:
+                found.append((max(start, anchor), end))
+            start += dt.timedelta(days=step)
+    elif cadence in ("monthly", "quarterly"):
+        step = 1 if cadence == "monthly" else 3
+        start = anchor.replace(day=1)
+        while (end := _add_months(start, step) - dt.timedelta(days=1)) < until:
+            if end >= since:
+                found.append((max(start, anchor), end))
+            start = _add_months(start, step)
+    return found
+
+
+def _label(period: tuple[dt.date, dt.date]) -> str:
+    start, end = period
+    if start.day == 1 and end == _month_end(start):
+        return start.strftime("%Y-%m")
+    return f"{start.isoformat()}–{end.isoformat()}" if end != start else start.isoformat()
+
+
+# -- the checks -------------------------------------------------------------------------------------
+
+_TYPE_OF = {"insights-per-pm": "insight", "decisions-per-pm": "decision", "insights": "insight",
+            "decisions": "decision"}  # fmt: skip
+
+
+def _rate(rate: float) -> str:
+    """1.4, 0.6, 0.05: a rate with the digits that say it (0.0 when none)."""
+    return f"{rate:.1f}" if rate >= 0.1 or rate == 0 else f"{rate:.2f}"
+
+
+def _rate_word(per: str) -> str:
+    return {"week": "a week", "month": "a month"}[per]
+
+
+def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
+    check, per = spec["check"], spec["per"]
+    target = float(spec.get("target") or OUTPUT_CHECKS[check][1])
+    type_name = _TYPE_OF[check]
+    plural = facts.kb.registry[type_name].plural if type_name in facts.kb.registry else type_name + "s"
+    noun = facts.kb.registry[type_name].name if type_name in facts.kb.registry else type_name
+    verb = "captured" if type_name == "insight" else "recorded"
+    promised = f"{target:g} {noun if target == 1 else plural} per PM {_rate_word(per)}"
+    pms = [p for p in people.roster(facts.kb) if people.role_of(p) == people.PM and people.during(p, since, until)]
+    if not pms:
+        return Output(check, per, target, NO_DATA, promised, "no PM on the roster in the window (pmops person add)")
+    spans = {activity.fold(p.title): (p.title, *_presence(p, since, until)) for p in pms}
+    made = dict.fromkeys(spans, 0)
+    others = 0
+    for record in facts.of(type_name):
+        day = activity.day_of(record, facts.history)
+        if day is None or not since <= day <= until:
+            continue
+        hit = False
+        for author in activity.authors_of(record, facts.history):
+            key = activity.fold(author)
+            if key in spans and spans[key][1] <= day <= spans[key][2]:
+                made[key] += 1
+                hit = True
+        others += not hit
+    unit = DAYS_PER[per]
+    tallies = tuple(sorted((Person(name, made[key], target * ((end - start).days + 1) / unit, (end - start).days + 1)
+                            for key, (name, start, end) in spans.items()),
+                           key=lambda p: (p.made, p.name.casefold())))  # fmt: skip
+    pm_periods = sum(p.days for p in tallies) / unit
+    total = sum(p.made for p in tallies)
+    rate = total / pm_periods if pm_periods else 0.0
+    weeks = ((until - since).days + 1) / 7
+    span = f"{weeks:.0f} weeks" if weeks >= 2 else count((until - since).days + 1, "day")
+    actual = f"{_rate(rate)} per PM {_rate_word(per)}: {count(total, noun)} by {count(len(tallies), 'PM')} in {span}"
+    if others:
+        actual += f" (and {others} by people who are not PMs)"
+    nobody = [p.name for p in tallies if p.made == 0]
+    if nobody:
+        actual += f"; {count(len(nobody), 'PM')} {verb} none: {first_few(nobody)}"
+    verdict = MET if rate >= target else MISSED
+    return Output(check, per, target, verdict, promised, actual, rate, tallies)
+
+
+def _presence(person: Record, since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
+    start = person.values.get("start")
+    last = people.end(person)
+    return (max(since, start) if isinstance(start, dt.date) else since,
+            min(until, last) if isinstance(last, dt.date) else until)  # fmt: skip
+
+
+def _team_rate(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
+    check, per = spec["check"], spec["per"]
+    target = float(spec.get("target") or OUTPUT_CHECKS[check][1])
+    type_name = _TYPE_OF[check]
+    doctype = facts.kb.registry.get(type_name)
+    noun, plural = (doctype.name, doctype.plural) if doctype else (type_name, type_name + "s")
+    promised = f"{target:g} {noun if target == 1 else plural} {_rate_word(per)}"
+    found = [r for r in facts.of(type_name) if (d := activity.day_of(r, facts.history)) and since <= d <= until]
+    periods = ((until - since).days + 1) / DAYS_PER[per]
+    rate = len(found) / periods
+    actual = f"{_rate(rate)} {_rate_word(per)}: {count(len(found), noun)} from {since} to {until}"
+    return Output(check, per, target, MET if rate >= target else MISSED, promised, actual, rate)
+
+
+def _checklist_runs(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
+    promised = "every launch run through its checklist, the run finished"
+    runs = [r for r in facts.of("checklist") if r.values.get("process") == process.id
+            and isinstance(r.values.get("started"), dt.date) and since <= r.values["started"] <= until]  # fmt: skip
+    if not runs:
+        return Output(spec["check"], spec["per"], 1, NO_DATA, promised,
+                      f"no run of its checklist started from {since} to {until}")  # fmt: skip
+    labels = tuple(f"{r.values.get('for')} ({r.id})" for r in runs)
+    late = tuple(f"{r.values.get('for')} ({r.id}), open since {r.values['started']}" for r in runs
+                 if r.values.get("status") != "done" and (until - r.values["started"]).days >= LAUNCH_DAYS)  # fmt: skip
+    open_runs = sum(r.values.get("status") != "done" for r in runs)
+    actual = f"{count(len(runs), 'run')}, {len(runs) - open_runs} finished"
+    if late:
+        actual += f"; open more than {LAUNCH_DAYS} days: {first_few(list(late))}"
+    verdict = MISSED if late else MET if not open_runs else TOO_EARLY
+    return Output(spec["check"], spec["per"], 1, verdict, promised, actual, None, (), labels, late)
+
+
+def _rankings(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
+    target = int(spec.get("target") or 1)
+    promised = f"{count(target, 'ranking')} per cycle (a month)"
+    if "ranking" not in facts.kb.registry:
+        return Output(spec["check"], spec["per"], target, NO_DATA, promised, "this KB has no rankings yet (rankings/)")
+    months = cadence_periods("monthly", dt.date(1970, 1, 1), since, until)
+    if not months:
+        return Output(
+            spec["check"], spec["per"], target, TOO_EARLY, promised, f"no cycle ended from {since} to {until}"
+        )
+    held: dict[str, int] = {}
+    for record in facts.of("ranking"):
+        cycle = str(record.values.get("cycle") or "")
+        if not re.match(r"^\d{4}-\d{2}$", cycle):
+            day = activity.day_of(record, facts.history)
+            cycle = day.strftime("%Y-%m") if day else ""
+        held[cycle] = held.get(cycle, 0) + 1
+    labels = tuple(_label(m) for m in months)
+    missed = tuple(label for label in labels if held.get(label, 0) < target)
+    actual = f"{len(labels) - len(missed)} of {count(len(labels), 'cycle')} ranked"
+    if missed:
+        actual += f"; none for {', '.join(missed)}"
+    return Output(spec["check"], spec["per"], target, MISSED if missed else MET, promised, actual, None, (),
+                  labels, missed)  # fmt: skip
+
+
+def _reviews(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
+    cadence = process.values.get("cadence")
+    promised = f"a record of each {cadence} meeting (a document linking to {process.id})"
+    anchor = process.values.get("date")
+    if cadence not in ("weekly", "biweekly", "monthly", "quarterly") or not isinstance(anchor, dt.date):
+        why = (
+            f"its cadence ({cadence or 'none'}) has no periods to check"
+            if isinstance(anchor, dt.date)
+            else "it has no date"
+        )
+        return Output(spec["check"], spec["per"], 1, NO_DATA, promised, why)
+    periods = cadence_periods(cadence, anchor, since, until)
+    if not periods:
+        return Output(
+            spec["check"], spec["per"], 1, TOO_EARLY, promised, f"no {cadence} period ended from {since} to {until}"
+        )
+    days = [d for r in facts.linking(str(process.id)) if (d := activity.day_of(r, facts.history))]
+    labels = tuple(_label(p) for p in periods)
+    missed = tuple(_label(p) for p in periods if not any(p[0] <= d <= p[1] for d in days))
+    actual = f"{len(periods) - len(missed)} of {count(len(periods), 'period')} with a record"
+    if missed:
+        actual += f"; none for {first_few(list(missed))}"
+    return Output(spec["check"], spec["per"], 1, MISSED if missed else MET, promised, actual, None, (), labels, missed)
+
+
+def _judge(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
+    check = spec["check"]
+    if check.endswith("-per-pm"):
+        return _per_pm(facts, spec, since, until)
+    if check in _TYPE_OF:
+        return _team_rate(facts, spec, since, until)
+    if check == "checklist-run":
+        return _checklist_runs(facts, process, spec, since, until)
+    if check == "ranking":
+        return _rankings(facts, spec, since, until)
+    return _reviews(facts, process, spec, since, until)
+
+
+def _check(facts: _Facts, process: Record, since: dt.date, until: dt.date) -> Check:
+    start = process.values.get("date")
+    begin = max(since, start) if isinstance(start, dt.date) else since
+    base = dict(id=process.id, title=process.title, path=process.path, owner=process.values.get("owner"),
+                kind=process.values.get("kind"), cadence=process.values.get("cadence"), since=begin, until=until)  # fmt: skip
+    if "outputs" in process.problems:
+        return Check(**base, outputs=(), problem=f"outputs: {process.problems['outputs']}")
+    if begin > until:
+        return Check(**base, outputs=tuple(Output(s["check"], s["per"], float(s.get("target") or 1), TOO_EARLY,
+                                                  "", f"written on {start}, after the window") for s in process.values.get("outputs") or []))  # fmt: skip
+    return Check(
+        **base, outputs=tuple(_judge(facts, process, s, begin, until) for s in process.values.get("outputs") or [])
+    )
+
+
+def check(kb: KnowledgeBase, ref: str | None = None, today: dt.date | None = None, days: int | None = None,
+          since: dt.date | None = None) -> list[Check]:  # fmt: skip
+    """Each process's promises against what happened over the window (`days` up to `today`, or from
+    `since`): one process (REF; exit 2 when its outputs cannot be read), or every active process that
+    declares outputs (those that cannot be read say why)."""
+    today = today or dt.date.today()
+    if since is None:
+        since = today - dt.timedelta(days=(days or window_days(DEFAULT_WINDOW)) - 1)
+    if since > today:
+        raise InvalidInput(f"--since: {since} is after today ({today})")
+    facts = _facts(kb, today, since)
+    if ref is not None:
+        process = kb.find(ref, "process")
+        if "outputs" in process.problems:
+            raise InvalidInput(f"{process.path}: outputs: {process.problems['outputs']}",
+                               hint=f"e.g. outputs: [{OUTPUTS_EXAMPLE}] (docs/processes.md)")  # fmt: skip
+        return [_check(facts, process, since, today)]
+    chosen = [p for p in shown(kb.records(kb.doctype("process")))
+              if p.values.get("status") == "active" and (p.values.get("outputs") or "outputs" in p.problems)]  # fmt: skip
+    found = [_check(facts, p, since, today) for p in chosen]
+    order = {v: i for i, v in enumerate((MISSED, NO_DATA, TOO_EARLY, MET))}
+    return sorted(found, key=lambda c: (c.problem is None, order[c.verdict], c.title.casefold()))
+
+
+def undeclared(kb: KnowledgeBase) -> list[Record]:
+    """Active processes that promise no output (process check cannot tell whether they happen)."""
+    return [p for p in shown(kb.records(kb.doctype("process")))
+            if p.values.get("status") == "active" and not p.values.get("outputs") and "outputs" not in p.problems]  # fmt: skip
+
+
+# -- divergent versions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    id: str | None
+    title: str
+    path: str
+    owner: str | None
+    cadence: str | None
+    sections: tuple[str, ...]  # its `## ` headings
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "path": self.path, "owner": self.owner,
+                "cadence": self.cadence, "sections": list(self.sections)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Divergent:
+    """One kind of process kept in several versions by different owners, far from alike: each version
+    with its owner, cadence and headings, and how alike the least alike two are."""
+
+    kind: str
+    versions: tuple[Version, ...]
+    similarity: float | None  # the lowest similarity between two versions of different owners
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "versions": [v.to_json() for v in self.versions],
+                "similarity": None if self.similarity is None else round(self.similarity, 2)}  # fmt: skip
+
+
+def divergent(kb: KnowledgeBase, records: list[Record] | None = None) -> list[Divergent]:
+    """Per kind (custom aside: those are different processes), the active versions kept by different
+    owners that are not near-copies of each other (below similarity.SIMILAR: near-copies are lint's
+    process-duplicate)."""
+    from pmops import bodies
+
+    active = [r for r in (records if records is not None else kb.records(kb.doctype("process")))
+              if r.values.get("status") == "active" and r.values.get("kind") not in (None, "custom")]  # fmt: skip
+    kinds: dict[str, list[Record]] = {}
+    for record in active:
+        kinds.setdefault(str(record.values["kind"]), []).append(record)
+    found = []
+    for kind, group in sorted(kinds.items()):
+        owners = {activity.fold(r.values.get("owner") or "") for r in group}
+        if len(owners) < 2:
+            continue
+        group = sorted(group, key=lambda r: (str(r.values.get("date") or ""), r.title.casefold()))[:MAX_COMPARED]
+        hashes = [shingles(r.doc.body) for r in group]
+        chosen: set[int] = set()
+        lowest: float | None = None
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                if activity.fold(group[i].values.get("owner") or "") == activity.fold(
+                    group[j].values.get("owner") or ""
+                ):
+                    continue
+                a, b = hashes[i], hashes[j]
+                union = len(a | b)
+                sim = len(a & b) / union if union else 1.0
+                if sim < SIMILAR:
+                    chosen.update((i, j))
+                    lowest = sim if lowest is None else min(lowest, sim)
+        if chosen:
+            versions = tuple(Version(group[i].id, group[i].title, group[i].path, group[i].values.get("owner"),
+                                     group[i].values.get("cadence"),
+                                     tuple(bodies.section_headings(group[i].doc.body)))
+                             for i in sorted(chosen))  # fmt: skip
+            found.append(Divergent(kind, versions, lowest))
+    return found

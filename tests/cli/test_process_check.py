@@ -1,0 +1,108 @@
+"""Processes against what happens (pmops process check): each verdict below was worked out by hand
+from the scripted history of tests/cli/history_kb.py (today is 2026-03-01), never computed by pmops."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli import history_kb
+from tests.conftest import commit_count
+
+TODAY = "2026-03-01"
+
+
+@pytest.fixture
+def hist(kb: Path) -> Path:
+    return history_kb.build(kb)
+
+
+def checked(pmops, *args: str) -> dict:
+    return json.loads(pmops("process", "check", *args, "--today", TODAY, "--json").stdout)
+
+
+def test_each_promise_against_what_happened(pmops, hist: Path) -> None:
+    found = checked(pmops, "--window", "4w")
+    by_id = {p["id"]: p for p in found["processes"]}
+    # 2026-02-02 to 03-01. Ana on the roster all 28 days (4 expected), Ben from 02-16 (14 days, 2),
+    # Cy until 02-08 (7 days, 1): 7 PM-weeks. Ana's a1, a2, a3 (her author field), Ben's b1 (no author
+    # field: he committed it), Priya's p1 (not a PM); a0 is before the window. 4 / 7 = 0.57.
+    interviews = by_id["prc-int"]["outputs"][0]
+    assert (interviews["verdict"], interviews["rate"], interviews["none"]) == ("missed", 0.57, ["Cy Diaz"])
+    assert [(p["name"], p["made"], p["expected"], p["days"]) for p in interviews["people"]] == [
+        ("Cy Diaz", 0, 1.0, 7), ("Ben Lee", 1, 2.0, 14), ("Ana Silva", 3, 4.0, 28)]  # fmt: skip
+    assert interviews["actual"] == (
+        "0.6 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs); 1 PM captured none: Cy Diaz"
+    )
+    # Monthly review from 2025-11-03: February ended in the window, and no document linking to it is
+    # dated in February (January's decision is before the window).
+    review = by_id["prc-rev"]["outputs"][0]
+    assert (review["verdict"], review["periods"], review["missed"]) == ("missed", ["2026-02"], ["2026-02"])
+    # Launch A done; launch B open since 02-10, 19 days: missed.
+    launch = by_id["prc-lau"]["outputs"][0]
+    assert (launch["verdict"], launch["actual"]) == (
+        "missed", "2 runs, 1 finished; open more than 14 days: B (chk-2), open since 2026-02-10")  # fmt: skip
+    # February's ranking is there.
+    assert (by_id["prc-pri"]["outputs"][0]["verdict"], by_id["prc-pri"]["outputs"][0]["periods"]) == (
+        "met",
+        ["2026-02"],
+    )
+    # Two versions of prioritization, by Ana and by Ben, far from alike.
+    assert [(d["kind"], [v["id"] for v in d["versions"]]) for d in found["divergent"]] == [
+        ("prioritization", ["prc-pri", "prc-prb"])]  # fmt: skip
+    assert found["without_outputs"] == ["prc-prb"]
+
+
+def test_a_longer_window_sees_january(pmops, hist: Path) -> None:
+    # 8 weeks: 2026-01-05 to 03-01. January's review is recorded (dec-q1, 01-15), February's is not;
+    # January has no ranking.
+    by_id = {p["id"]: p for p in checked(pmops, "--window", "8w")["processes"]}
+    review = by_id["prc-rev"]["outputs"][0]
+    assert (review["verdict"], review["actual"]) == ("missed", "1 of 2 periods with a record; none for 2026-02")
+    ranking = by_id["prc-pri"]["outputs"][0]
+    assert (ranking["verdict"], ranking["actual"]) == ("missed", "1 of 2 cycles ranked; none for 2026-01")
+    # --since gives the same window.
+    assert checked(pmops, "--since", "2026-01-05")["processes"] == list(by_id.values())
+
+
+def test_one_process_in_words(pmops, hist: Path) -> None:
+    out = pmops("process", "check", "Interview programme", "--window", "4w", "--today", TODAY).stdout
+    assert "Interview programme  prc-int · owner Priya Ops · 2026-02-02 to 2026-03-01" in out
+    assert "✗ missed  insights-per-pm: 1 insight per PM a week" in out
+    assert "per PM (made / their share): Cy Diaz 0/1, Ben Lee 1/2, Ana Silva 3/4" in out
+    assert "Divergent versions" not in out  # shown for every process, not one
+
+
+def test_without_rankings_or_history(pmops, kb: Path) -> None:
+    history_kb.commit(kb, "Priya Ops", "2025-12-01", [
+        history_kb.person("Ana Silva"),
+        history_kb.process("prc-pri", "Monthly prioritization", "prioritization", "Ana Silva", "monthly", "2025-11-03",
+                           "[{check: ranking, per: cycle}]"),
+    ], "no ranking type")  # fmt: skip
+    ranking = checked(pmops)["processes"][0]["outputs"][0]
+    assert (ranking["verdict"], ranking["actual"]) == ("no data", "this KB has no rankings yet (rankings/)")
+
+
+def test_bad_input(pmops, hist: Path) -> None:
+    commits = commit_count(hist)
+    bad = pmops("process", "check", "--window", "8x", code=2)
+    assert (
+        bad.stderr.strip().splitlines()[0]
+        == "error: --window: '8x' is not a length of time, e.g. --window 8w (or 30d, 3m)"
+    )
+    assert "error: --since" in pmops("process", "check", "--since", "someday", code=2).stderr
+    assert "give one of them" in pmops("process", "check", "--since", "2026-01-01", "--window", "2w", code=2).stderr
+    assert "no process with the id or title 'nope'" in pmops("process", "check", "nope", code=1).stderr
+    path = hist / "processes" / "prc-int.md"
+    path.write_text(path.read_text().replace("check: insights-per-pm", "check: insights-per-squad"))
+    err = pmops("process", "check", "prc-int", code=2).stderr
+    assert err.startswith(
+        "error: processes/prc-int.md: outputs: 'insights-per-squad' is not an output check: insights-per-pm,"
+    )
+    # Every process: the one that cannot be read says so, the others are checked.
+    found = checked(pmops)
+    assert found["processes"][0]["problem"].startswith("outputs: 'insights-per-squad' is not an output check")
+    assert "outputs" in pmops("lint", "processes/prc-int.md", code=1).stdout
+    assert commit_count(hist) == commits
