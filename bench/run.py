@@ -66,7 +66,9 @@ TARGETS = {
     "prioritize (WSJF)": {RANKED[0]: 1.0},
     "site build (from scratch)": {10_000: 20.0},  # issue 19
     "site build after 1 changed file": {10_000: 1.0},
+    "digest (30 days, 2,000 commits)": {10_000: 2.0},  # issue 18
 }
+HISTORY_COMMITS = 2_000  # the digest's KB: the generated one, then this many commits by several people
 
 
 @dataclass
@@ -130,7 +132,64 @@ def kb_of(size: int) -> Path:
     return root
 
 
-OPERATIONS = ("version", "rebuild", "change", "search", "mcp", "add", "lint", "site", "import", "crm", "prioritize")
+OPERATIONS = (
+    "version",
+    "rebuild",
+    "change",
+    "search",
+    "mcp",
+    "add",
+    "lint",
+    "site",
+    "digest",
+    "import",
+    "crm",
+    "prioritize",
+)
+
+
+def history_kb_of(size: int) -> Path:
+    """The generated KB of `size` documents with HISTORY_COMMITS more commits on top (one a few hours, from
+    2026-06-03 to 2026-09-30, by the generator's authors, each editing an insight), written in one
+    `git fast-import` stream: a loop of `git commit` would take minutes."""
+    import random
+
+    from bench.generate import AUTHORS
+
+    root = CACHE / f"history-{size}"
+    if (root / ".git").is_dir():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(kb_of(size), root, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    # The generated documents, committed once before the history (as a KB's first import is).
+    first = {**ENV, "GIT_AUTHOR_DATE": "2026-06-01T09:00:00+00:00", "GIT_COMMITTER_DATE": "2026-06-01T09:00:00+00:00"}
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "generated"], cwd=root, env=first, check=True)
+    print(f"writing {HISTORY_COMMITS} commits…", file=sys.stderr)
+    rng = random.Random(18)
+    insights = sorted(p for p in (root / "insights").iterdir() if p.suffix == ".md")
+    start = int(dt.datetime(2026, 6, 3, 9, tzinfo=dt.UTC).timestamp())
+    step = (int(dt.datetime(2026, 9, 30, 18, tzinfo=dt.UTC).timestamp()) - start) // HISTORY_COMMITS
+    stream = bytearray()
+    texts: dict[Path, bytes] = {}
+    for n in range(HISTORY_COMMITS):
+        who = rng.choice(AUTHORS)
+        email = who.lower().replace(" ", ".") + "@example.com"
+        path = rng.choice(insights)
+        texts[path] = texts.get(path, path.read_bytes()) + f"\nFollow-up {n}: heard again.\n".encode()
+        message = f"pmops: edit {path.stem[:15]}".encode()
+        when = start + n * step
+        stream += b"commit refs/heads/main\n"
+        stream += f"author {who} <{email}> {when} +0000\ncommitter {who} <{email}> {when} +0000\n".encode()
+        stream += b"data %d\n%s\n" % (len(message), message)
+        if n == 0:
+            stream += b"from refs/heads/main^0\n"
+        rel = path.relative_to(root).as_posix().encode()
+        stream += b"M 100644 inline %s\ndata %d\n%s\n" % (rel, len(texts[path]), texts[path])
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    return root
 
 
 def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozenset(OPERATIONS)) -> list[Row]:
@@ -293,6 +352,15 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
                         "git status", git_status))  # fmt: skip
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(bare_out, ignore_errors=True)
+    if "digest" in only and size <= 10_000:
+        say("digest")
+        history = history_kb_of(size)
+        window = ["--since", "2026-09-01", "--today", "2026-09-30"]
+        git_log = median_time(
+            ["git", "log", "--no-renames", "--name-status", "-z", "--since=2026-08-31"], history, runs
+        )
+        ours = median_time([PMOPS, "digest", *window], history, runs)
+        rows.append(Row("digest (30 days, 2,000 commits)", size, ours, "git log --name-status of the window", git_log))
     subprocess.run(["git", "reset", "-q", "--hard", head], cwd=kb, check=True)
     subprocess.run(["git", "clean", "-qfd"], cwd=kb, check=True)
     return rows

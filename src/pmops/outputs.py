@@ -156,8 +156,8 @@ class _Facts:
         return self._linking.get(doc_id, [])
 
 
-def _facts(kb: KnowledgeBase, today: dt.date, since: dt.date) -> _Facts:
-    return _Facts(kb, today, activity.history(kb))
+def _facts(kb: KnowledgeBase, today: dt.date, history: activity.History | None) -> _Facts:
+    return _Facts(kb, today, history if history is not None else activity.history(kb))
 
 
 # -- periods --------------------------------------------------------------------------------
@@ -382,16 +382,19 @@ def _check(facts: _Facts, process: Record, since: dt.date, until: dt.date) -> Ch
 
 
 def check(kb: KnowledgeBase, ref: str | None = None, today: dt.date | None = None, days: int | None = None,
-          since: dt.date | None = None) -> list[Check]:  # fmt: skip
+          since: dt.date | None = None, history: activity.History | None = None,
+          records: dict[str, list[Record]] | None = None) -> list[Check]:  # fmt: skip
     """Each process's promises against what happened over the window (`days` up to `today`, or from
     `since`): one process (REF; exit 2 when its outputs cannot be read), or every active process that
-    declares outputs (those that cannot be read say why)."""
+    declares outputs (those that cannot be read say why). `history`: the KB's, when the caller read it
+    already; `records`: its documents by type, when the caller has them (those of the window at least)."""
     today = today or dt.date.today()
     if since is None:
         since = today - dt.timedelta(days=(days or window_days(DEFAULT_WINDOW)) - 1)
     if since > today:
         raise InvalidInput(f"--since: {since} is after today ({today})")
-    facts = _facts(kb, today, since)
+    facts = _facts(kb, today, history)
+    facts.by_type.update(records or {})
     if ref is not None:
         process = kb.find(ref, "process")
         if "outputs" in process.problems:

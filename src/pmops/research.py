@@ -178,7 +178,7 @@ def addressed_text(states: dict[str, str]) -> str:
 
 
 def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,
-           signals: bool = False, weight: str | None = None) -> Themes:  # fmt: skip
+           signals: bool = False, weight: str | None = None, insights: list[Record] | None = None) -> Themes:  # fmt: skip
     """Insights grouped by theme tag, area or segment, biggest first, with their trend and coverage.
 
     By tag, the groups are the taxonomy's problem themes, and each counts the signal tags
@@ -191,6 +191,8 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
     customers of the register their insights name), by `customers` or by `insights`, ties broken
     by the next of those, then by name; weighted themes carry the register (their accounts,
     ARR and renewals due).
+
+    `insights`: the ones to count, when the caller has them (the digest: those of both periods).
     """
     if by not in GROUPINGS:
         raise not_a_choice("--by", GROUPINGS)
@@ -214,7 +216,7 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
     signal_tags = vocabulary.signals()
     groups: dict[str, Theme] = {}
     counted = ungrouped = 0
-    for record in kb.select(kb.doctype("insight")):
+    for record in kb.select(kb.doctype("insight")) if insights is None else insights:
         when = record.values.get("date")
         dated = isinstance(when, dt.date)
         if dates.after(when, today):

@@ -106,3 +106,79 @@ def build(kb: Path) -> Path:
     commit(kb, "Ana Silva", "2026-02-27", [("rankings/rnk-feb.md", "---\nid: rnk-feb\ntitle: February ranking\n"
                                              "cycle: 2026-02\ndate: 2026-02-27\n---\n1. Invoices\n")], "ranking")  # fmt: skip
     return kb
+
+
+def metric(mid: str, name: str, direction: str, target: str, cadence: str, values: str) -> list[tuple[str, str]]:
+    return [(f"metrics/{mid}.md", f"---\nid: {mid}\nname: {name}\ndefinition: d\nowner: Priya Ops\nunit: count\n"
+                                  f"target: {target}\ndirection: {direction}\ncadence: {cadence}\n---\n## How it is measured\n"),
+            (f"metrics/{mid}.csv", "date,value\n" + values)]  # fmt: skip
+
+
+def tool(tid: str, name: str, renewal: str, notice: str, cost: str, seats: str, used: str) -> tuple[str, str]:
+    return (f"tools/{tid}.md", f"---\nid: {tid}\nname: {name}\ncategory: analytics\nowner: Priya Ops\nstatus: adopted\n"
+                               f"cost: {cost}\nseats: {seats}\nseats_used: {used}\nrenewal: {renewal}\nnotice_days: {notice}\n---\n")  # fmt: skip
+
+
+PLAN = """---
+id: onb-ben
+title: Onboarding Ben Lee
+person: per-ben
+start: 2026-02-16
+area: billing
+buddy: Ana Silva
+status: active
+---
+## Week 1
+
+- [x] W1-1 Laptop (owner: Ben Lee, due 2026-02-17) — done 2026-02-17
+- [ ] W1-2 Intro meetings (owner: Ben Lee, due 2026-02-20)
+- [ ] W1-3 Shadow an interview (owner: Ana Silva, due 2026-02-20)
+
+## Day 30
+
+- [ ] D30-1 Talk to five customers (owner: Ben Lee, due 2026-03-13)
+
+## Day 60
+
+## Day 90
+
+## Reading list
+"""
+
+
+def build_digest(kb: Path) -> Path:
+    """build(), then the month a digest of February (2026-02-01 to 03-01) reads:
+
+    - decisions: dec-inv taken 02-12 (Ben), expecting Invoice errors down to 5 (10 on 01-05 → 4 on
+      02-20: met by its review on 02-26) and Active admins up to 100 (80 → 90: missed); dec-po
+      proposed 02-25 (Ana); dec-old proposed 2025-12-20, waiting; dec-soon taken 2025-12-10, its
+      expectation judged on 03-20 (too early, due within 30 days);
+    - metrics: Invoice errors reached its target (10 before, 4 on 02-20), weekly, 9 days old: stale;
+    - Ben's plan: W1-2 and W1-3 overdue; tools: Mixpanel inside its notice (renews 03-20, 30 days'
+      notice), Hotjar to decide by 03-16; Ana edits the interview programme on 02-28.
+
+    Its commits are dated in order (git log --since stops at the first older ones), the last days of February.
+    """
+    build(kb)
+    commit(kb, "Priya Ops", "2026-02-27", [
+        *metric("met-err", "Invoice errors", "down", "5", "weekly", "2026-01-05,10\n2026-02-20,4\n"),
+        *metric("met-adm", "Active admins", "up", "100", "monthly", "2026-01-05,80\n2026-02-20,90\n"),
+        decision("dec-old", "Old proposal", "2025-12-20", "proposed", extra="deciders: [Priya Ops]\n"),
+        decision("dec-soon", "Bill annually", "2025-12-10", "accepted",
+                 extra="expects:\n- {metric: met-adm, direction: up, target: 120}\nreview_date: 2026-03-20\n"),
+    ], "metrics")  # fmt: skip
+    commit(kb, "Ben Lee", "2026-02-27", [decision(
+        "dec-inv", "Validate invoices before sending", "2026-02-12", "accepted",
+        extra="deciders: [Ben Lee]\nexpects:\n- {metric: met-err, direction: down, target: 5}\n"
+              "- {metric: met-adm, direction: up, target: 100}\nreview_date: 2026-02-26\n")], "dec-inv")  # fmt: skip
+    commit(kb, "Ana Silva", "2026-02-27", [decision("dec-po", "Add PO numbers to invoices", "2026-02-25", "proposed",
+                                                    extra="deciders: [Ana Silva]\n")], "dec-po")  # fmt: skip
+    commit(kb, "Priya Ops", "2026-02-28", [
+        ("onboarding/onb-ben.md", PLAN),
+        tool("tol-mix", "Mixpanel", "2026-03-20", "30", "12000", "10", "8"),
+        tool("tol-hot", "Hotjar", "2026-04-15", "30", "3000", "5", "2"),
+    ], "plan and tools")  # fmt: skip
+    path = kb / "processes" / "prc-int.md"
+    commit(kb, "Ana Silva", "2026-02-28", [(str(path.relative_to(kb)), path.read_text() + "One more line.\n")],
+           "edit")  # fmt: skip
+    return kb

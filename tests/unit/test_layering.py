@@ -28,7 +28,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "accounts", "opportunities",
         "prioritization", "stack", "importer",
         "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion", "activity", "outputs"),
-    6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing",
+    6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing", "digest",
         "assistants", "assistants.answers", "assistants.server",
         "site", "site.snapshot", "site.pages", "site.views", "site.markdown", "site.output", "site.serve"),
     7: ("", "__main__", "cli"),  # the public API (pmops), the command line: above everything

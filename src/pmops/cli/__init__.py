@@ -21,6 +21,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "lifecycle": ("edit", "set", "archive", "rm", "mv"),
     "search": ("search", "index"),
     "report": ("report", "assess"),
+    "digest": ("digest",),
     "sharing": ("sync", "log", "doctor"),
     "assistants": ("mcp",),
     **{

@@ -104,6 +104,7 @@ class Catalog(Tree):
         super().__init__(root)
         self.registry = registry
         self._all_ids: set[str] | None = None
+        self._kept: dict[Path, Record] | None = None  # keep_records(): each document read once
 
     def doctype(self, name: str) -> DocType:
         """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
@@ -134,7 +135,18 @@ class Catalog(Tree):
         return record(self.registry, doc)
 
     def load(self, path: Path) -> Record:
-        return self.record(self.read(path))
+        if self._kept is None:
+            return self.record(self.read(path))
+        found = self._kept.get(path)
+        if found is None:
+            found = self._kept[path] = self.record(self.read(path))
+        return found
+
+    def keep_records(self) -> None:
+        """From now on, read each document once (a command that only reads and asks several questions
+        of the same documents: the digest). Never for a command that writes: its records would go stale."""
+        if self._kept is None:
+            self._kept = {}
 
     def records(
         self, doctype: DocType | None = None, on_error: Callable[[DocumentError], None] | None = None

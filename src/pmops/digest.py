@@ -1,0 +1,500 @@
+"""The digest: one page of what happened since a day, from the KB and its git history — what a
+product leader reads on Monday. Each section is a few short lines, each naming its document.
+
+What counts as "since": a document's own date (an insight heard, a decision taken, a run started)
+in the window; a change to a document is the git history's (one `git log`, activity.py). `--since
+last` reads the day of the reader's last digest, kept per git user.email in the KB's state folder
+(`.git/pmops/digest.json`, never committed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from pmops import activity, outcomes, people
+from pmops.errors import InvalidInput
+from pmops.kb.records import shown
+from pmops.outputs import LAUNCH_DAYS
+from pmops.reports.parts import OMIT_NONE, Part
+from pmops.text import count, first_few
+
+if TYPE_CHECKING:
+    from pmops.kb import KnowledgeBase, Record
+
+DEFAULT_DAYS = 7  # a digest without --since: the last week
+PROPOSED_STALE_DAYS = 30  # as lint's decision-proposed-stale
+DUE_SOON_DAYS = 30  # expectations judged, and renewals to decide, within this many days are named
+SHOWN = 5  # items a section names before "… N more"
+RISING_FROM = 2  # a theme rises with at least this many new insights (one is an anecdote)
+RISING_SHOWN = 3
+STATE_FILE = "digest.json"
+TEAM_WIDE = ("processes", "tools")  # sections an area does not narrow
+# Types whose own date says when something happened (new in the window); the others (tools,
+# metrics, customers) are not "new" by a date of theirs.
+HAPPENED = ("insight", "decision", "process", "checklist", "onboarding", "person", "ranking")
+
+
+@dataclass(frozen=True)
+class Item(Part):
+    """One line of a section: what to read, the document it is about, and whether it is good or bad news."""
+
+    text: str
+    id: str | None = field(default=None, metadata=OMIT_NONE)
+    path: str | None = field(default=None, metadata=OMIT_NONE)
+    tone: str = ""  # "good", "bad" or ""
+
+
+@dataclass(frozen=True)
+class Section(Part):
+    key: str
+    title: str
+    summary: str  # one sentence
+    items: tuple[Item, ...]
+    more: int = 0  # items not named
+
+
+@dataclass(frozen=True)
+class Digest(Part):
+    kb: str
+    since: dt.date
+    until: dt.date
+    area: str | None
+    since_from: str  # "given", "last digest on D", "default: the last 7 days", "no digest yet: the last 7 days"
+    headline: str
+    sections: tuple[Section, ...]
+    quiet: tuple[str, ...]  # the sections with nothing to say
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+
+def _item(record: Record, text: str, tone: str = "") -> Item:
+    return Item(text, record.id or record.path, record.path, tone)
+
+
+def _section(key: str, title: str, summary: str, items: list[Item], limit: int = SHOWN) -> Section:
+    return Section(key, title, summary, tuple(items[:limit]), max(0, len(items) - limit))
+
+
+# -- since when ------------------------------------------------------------------------------------
+
+
+def _state_path(kb: KnowledgeBase) -> str:
+    return os.path.join(kb.state_dir, STATE_FILE)
+
+
+def _reader(kb: KnowledgeBase) -> tuple[str, str]:
+    """Who reads the digest (their git user.email, else the login) and the KB's key in the state file."""
+    ident = kb.repo.identity() if kb.repo else None
+    who = (ident.email if ident and ident.email else None) or os.environ.get("USER") or "me"
+    key = os.path.relpath(kb.root, kb.repo.root) if kb.repo else "."
+    return who, key
+
+
+def last_digest(kb: KnowledgeBase) -> dt.date | None:
+    """The day of the reader's last digest of this KB, if one was made."""
+    who, key = _reader(kb)
+    try:
+        with open(_state_path(kb), encoding="utf-8") as handle:
+            data = json.load(handle)
+        return dt.date.fromisoformat(data[who][key])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember(kb: KnowledgeBase, day: dt.date) -> None:
+    """Note that the reader had a digest on `day` (best effort: a digest never fails on its state)."""
+    who, key = _reader(kb)
+    path = _state_path(kb)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    mine = data.get(who) if isinstance(data.get(who), dict) else {}
+    data[who] = {**mine, key: day.isoformat()}
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.date, str]:
+    """The first day of the digest and where it came from: a date, `last` (the reader's last digest;
+    the last week when there was none), or nothing (the last week)."""
+    from pmops import dates
+
+    default = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if since is None:
+        return default, f"the last {DEFAULT_DAYS} days"
+    if since.strip().lower() == "last":
+        last = last_digest(kb)
+        if last is None or last > today:
+            return default, f"no digest yet: the last {DEFAULT_DAYS} days"
+        return last, f"since your last digest on {last}"
+    try:
+        day = dates.parse(since)
+    except ValueError as exc:
+        raise InvalidInput(f"--since: {exc}", hint="give a date (2026-11-02) or 'last'") from None
+    if day > today:
+        raise InvalidInput(f"--since: {day} is after today ({today})")
+    return day, f"since {day}"
+
+
+# -- the sections -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scope:
+    kb: KnowledgeBase
+    since: dt.date
+    until: dt.date
+    area: str | None
+    history: activity.History
+    by_type: dict[str, list[Record]]
+
+    def of(self, type_name: str) -> list[Record]:
+        return self.by_type.get(type_name, [])
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+    def inside(self, day: Any) -> bool:
+        return isinstance(day, dt.date) and self.since <= day <= self.until
+
+    def in_area(self, record: Record) -> bool:
+        return self.area is None or str(record.values.get("area") or "").casefold() == self.area.casefold()
+
+
+def _research(s: _Scope) -> Section:
+    from pmops import research
+
+    new = sorted((r for r in s.of("insight") if s.inside(r.values.get("date")) and s.in_area(r)),
+                 key=lambda r: (r.values["date"], r.id or ""), reverse=True)  # fmt: skip
+    items = []
+    for r in new:
+        who = activity.authors_of(r, s.history)
+        items.append(_item(r, f"{r.title} ({r.values['date']:%-d %b}" + (f", {who[0]})" if who else ")")))
+    themes = research.themes(s.kb, since=s.since, today=s.until, insights=s.of("insight"))
+    rising = [t for t in themes if t.trend in ("new", "up") and t.current >= RISING_FROM
+              and (s.area is None or any(s.in_area(r) for r in t.insights))]  # fmt: skip
+    rising.sort(key=lambda t: (-(t.current - t.previous), t.key))
+    listed = items[:SHOWN]
+    for t in rising[:RISING_SHOWN]:
+        what = f"{t.previous or 'none'} in the {count(s.days, 'day')} before"
+        open_ = ("" if t.addressed else f"; proposed: {', '.join(t.proposed)}" if t.proposed
+                 else "; no decision addresses it yet")  # fmt: skip
+        listed.append(
+            Item(f"Rising: {t.key}, {count(t.current, 'insight')} ({what}){open_}", tone="bad" if open_ else "")
+        )
+    summary = count(len(new), "new insight") + (f", {count(len(rising), 'theme')} rising" if rising else "")
+    return Section("research", "Research", summary, tuple(listed), max(0, len(new) - SHOWN))
+
+
+def _decisions(s: _Scope) -> Section:
+    decisions = [r for r in s.of("decision") if s.in_area(r)]
+    taken = [r for r in decisions if s.inside(r.values.get("date")) and r.values.get("status") == "accepted"]
+    proposed = [r for r in decisions if s.inside(r.values.get("date")) and r.values.get("status") == "proposed"]
+    waiting = [r for r in decisions if r.values.get("status") == "proposed" and isinstance(r.values.get("date"), dt.date)
+               and (s.until - r.values["date"]).days > PROPOSED_STALE_DAYS]  # fmt: skip
+    items = [_item(r, f"Taken {r.values['date']:%-d %b}: {r.title}{_by(r)}", "good") for r in taken]
+    items += [_item(r, f"Proposed {r.values['date']:%-d %b}: {r.title}{_by(r)}") for r in proposed]
+    items += [_item(r, f"Waiting since {r.values['date']:%-d %b %Y}: {r.title}{_by(r)}", "bad")
+              for r in sorted(waiting, key=lambda r: r.values["date"])]  # fmt: skip
+    parts = [f"{len(taken)} taken, {len(proposed)} proposed" if taken
+             else f"{len(proposed)} proposed, none taken" if proposed else "no decision taken or proposed"]  # fmt: skip
+    parts += [f"{len(waiting)} waiting more than {PROPOSED_STALE_DAYS} days"] if waiting else []
+    return _section("decisions", "Decisions", "; ".join(parts), items)
+
+
+def _by(record: Record) -> str:
+    who = record.values.get("deciders") or []
+    return f" ({', '.join(who)})" if who else ""
+
+
+def _expectations(s: _Scope) -> Section:
+    items, met, missed = [], 0, 0
+    areas = {r.id: s.in_area(r) for r in s.of("decision")}
+    for review in outcomes.reviews(s.kb, s.until):
+        if not areas.get(review.id, True):
+            continue
+        for v in review.verdicts:
+            said = f"{v.name or v.expectation.metric} {v.expectation.text} (“{review.title}”)"
+            judged_now = review.review_by is not None and s.since <= review.review_by <= s.until
+            if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
+                met += 1
+                items.append(Item(f"Met: {said}: {_numbers(v)}", review.id, review.path, "good"))
+            elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
+                missed += 1
+                items.append(
+                    Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}", review.id, review.path, "bad")
+                )
+            elif (
+                v.verdict == outcomes.TOO_EARLY
+                and review.review_by
+                and (review.review_by - s.until).days <= DUE_SOON_DAYS
+            ):
+                items.append(
+                    Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)} so far", review.id, review.path)
+                )
+        if review.overdue:
+            items.append(Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
+                              f"(pmops decision review {review.id})", review.id, review.path, "bad"))  # fmt: skip
+    summary = f"{met} met, {missed} missed" if met or missed else "none came due"
+    return _section("expectations", "Expectations", summary, items)
+
+
+def _numbers(v: outcomes.Verdict) -> str:
+    unit = f" {v.unit}" if v.unit and v.unit != "%" else v.unit
+    start = f"{v.before.value:g}{unit}" if v.before else "no value before"
+    end = f"{v.after.value:g}{unit}" if v.after else "no value since"
+    return f"{start} → {end}"
+
+
+def _metrics(s: _Scope) -> Section:
+    from pmops import metrics
+
+    items, crossed, stale = [], 0, []
+    for view in metrics.views(s.kb, s.until):
+        record = view.record
+        if not s.in_area(record) or view.latest is None:
+            continue
+        target = record.values.get("target")
+        before = [v for d, v in view.values if d < s.since]
+        unit = str(record.values.get("unit") or "")
+        latest = f"{view.latest[1]:g}{'' if unit == '%' else ' '}{unit}".strip()
+        if target is not None and before and s.inside(view.latest[0]):
+            was = before[-1] <= target if view.down_is_good else before[-1] >= target
+            if was != view.on_target:
+                crossed += 1
+                verb = "reached its target" if view.on_target else "fell off its target"
+                items.append(_item(record, f"{record.title} {verb} of {target:g}: {latest} on {view.latest[0]:%-d %b}",
+                                   "good" if view.on_target else "bad"))  # fmt: skip
+        if view.stale:
+            stale.append(view)
+    if stale:
+        names = first_few([v.record.title for v in stale], 3)
+        age = min(v.age or 0 for v in stale)
+        items.append(Item(f"Stale: {names}: no value for {count(age, 'day')} or more", tone="bad"))
+    parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"]
+    parts += [f"{len(stale)} stale"] if stale else []
+    return _section("metrics", "Metrics", ", ".join(parts), items)
+
+
+def _processes(s: _Scope) -> Section:
+    from pmops import outputs, processes
+
+    items = []
+    checked = outputs.check(s.kb, today=s.until, since=s.since, history=s.history, records=s.by_type)
+    missed = [c for c in checked if c.verdict == outputs.MISSED and not c.problem]
+    for c in missed:
+        for o in c.outputs:
+            if o.verdict == outputs.MISSED:
+                items.append(Item(f"Not happening: {c.title} ({c.owner}): {_promise(o)}", c.id, c.path, "bad"))
+    stale = [r for r in shown(s.of("process")) if processes.is_stale(r, s.until)]
+    for r in stale:
+        last = r.values.get("last_reviewed") or r.values.get("date")
+        items.append(_item(r, f"Not reviewed since {last:%-d %b %Y}: {r.title} ({r.values.get('owner')})", "bad"))
+    parts = [f"{len(missed)} not happening as written"]
+    parts += [f"{len(stale)} past {'its' if len(stale) == 1 else 'their'} review date"] if stale else []
+    return _section("processes", "Processes", ", ".join(parts), items)
+
+
+def _promise(o: Any) -> str:
+    """A missed promise in one short sentence: the rate against the target, or what is missing."""
+    if o.rate is not None:
+        said = f"promised {o.promised}, got {o.actual.split(' ')[0]}"
+        return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody else "")
+    missing = first_few(list(o.missed), 3)
+    return {"checklist-run": f"checklist runs open more than {LAUNCH_DAYS} days: {missing}",
+            "ranking": f"no ranking for {missing}",
+            "review": f"no record of the meeting for {missing}"}.get(o.check, o.actual)  # fmt: skip
+
+
+def _onboarding(s: _Scope) -> Section:
+    from pmops import onboarding
+
+    items = []
+    for p in onboarding.progress(s.kb, today=s.until):
+        if not s.in_area(p.plan) or p.state != "overdue":
+            continue
+        late = [st.id for st in p.overdue]
+        items.append(_item(p.plan, f"{p.name}: {p.done} of {len(p.steps)} steps done at day {p.days_since_start}, "
+                                   f"{count(len(late), 'step')} overdue", "bad"))  # fmt: skip
+    summary = f"{count(len(items), 'plan')} at risk" if items else "every plan on track"
+    return _section("onboarding", "Onboarding", summary, items)
+
+
+def _tools(s: _Scope) -> Section:
+    from pmops import stack
+
+    items = []
+    for r in stack.renewals(s.kb, s.until):
+        if r.state == stack.IN_NOTICE:
+            when = f"notice passed {r.decide_by:%-d %b}: renews {r.renewal:%-d %b %Y} as it is"
+        elif r.state == stack.UPCOMING and r.days_to_decide <= DUE_SOON_DAYS:
+            when = f"decide by {r.decide_by:%-d %b} (renews {r.renewal:%-d %b %Y})"
+        else:
+            continue
+        cost = f"; {r.cost:,.0f} a year" if r.cost is not None else ""
+        seats = f", {r.seats_used} of {r.seats} seats used" if r.seats_used is not None and r.seats else ""
+        owner = f" ({r.owner})" if r.owner else ""
+        items.append(
+            Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, None, "bad" if r.state == stack.IN_NOTICE else "")
+        )
+    summary = f"{len(items)} to decide" if items else "none to decide"
+    return _section("tools", "Tool renewals", summary, items)
+
+
+def _people(s: _Scope) -> Section:
+    roster = {activity.fold(p.title): p for p in people.roster(s.kb)}
+    done: dict[str, dict[str, int]] = {}
+
+    def credit(name: str, what: str) -> None:
+        person = roster.get(activity.fold(name))
+        if s.area is not None and (person is None or not s.in_area(person)):
+            return
+        shown_name = person.title if person else name
+        done.setdefault(shown_name, {}).setdefault(what, 0)
+        done[shown_name][what] += 1
+
+    for type_name, what in (("insight", "insight captured"), ("decision", "decision")):
+        for r in s.of(type_name):
+            if s.inside(activity.day_of(r, s.history)):
+                for name in activity.authors_of(r, s.history):
+                    credit(name, what)
+    edited: dict[str, set[str]] = {}
+    for event in s.history.between(s.since, s.until):
+        if event.action == "changed":
+            edited.setdefault(event.author, set()).add(event.path)
+    for name, paths in edited.items():
+        for _ in paths:
+            credit(name, "document edited")
+    items = []
+    for name, what in sorted(done.items(), key=lambda kv: (-sum(kv[1].values()), kv[0].casefold())):
+        said = ", ".join(count(n, w, _PLURALS.get(w)) for w, n in what.items())
+        items.append(Item(f"{name}: {said}"))
+    quiet = sorted(p.title for p in people.team(s.kb, s.until, people.PM)
+                   if p.title not in done and s.in_area(p))  # fmt: skip
+    if quiet:
+        items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {first_few(quiet)}"))
+    return _section("people", "Who did what", f"{count(len(done), 'person', 'people')} active", items, 12)
+
+
+_PLURALS = {"insight captured": "insights captured", "document edited": "documents edited"}
+
+
+# -- the digest -----------------------------------------------------------------------------------
+
+
+def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = None, area: str | None = None) -> Digest:
+    """The digest from the day `since` names (a date, `last`, or none: the last week) to `today`,
+    of one area when given (people, insights, decisions, metrics and plans of that area)."""
+    today = today or dt.date.today()
+    start, said = window(kb, since, today)
+    area = _area(kb, area)
+    kb.keep_records()  # every section reads the documents it needs; each is parsed once
+    by_type: dict[str, list[Record]] = {}
+    for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1))):
+        by_type.setdefault(record.type, []).append(record)
+    scope = _Scope(kb, start, today, area, activity.history(kb, start - dt.timedelta(days=1)), by_type)
+    sections = [_expectations(scope), _decisions(scope), _research(scope), _metrics(scope), _processes(scope),
+                _onboarding(scope), _tools(scope), _people(scope)]  # fmt: skip
+    if area is not None:  # what belongs to no area is the whole team's
+        sections = [replace(x, title=x.title + " (whole team)") if x.key in TEAM_WIDE else x for x in sections]
+    loud = tuple(x for x in sections if x.items)
+    quiet = tuple(x.title for x in sections if not x.items)
+    headline = "; ".join(f"{x.title}: {x.summary}" for x in loud if x.key != "people")
+    return Digest(kb.config.name, start, today, area, said, headline, loud, quiet)
+
+
+def _records(kb: KnowledgeBase, since: dt.date) -> Iterator[Record]:
+    """Every readable document, but the insights captured before `since`: an insight's id holds the day
+    it was captured (ins-YYMMDD-…), never before the day it was heard, so none of them was heard since
+    (the digest's window and the one before it, which its themes compare with). Reading a large KB's
+    years of insights is most of a digest's time otherwise."""
+    import re
+
+    from pmops.errors import DocumentError
+
+    insight = kb.doctype("insight")
+    old = re.compile(rf"^{re.escape(insight.prefix)}-(\d\d)(\d\d)(\d\d)-")
+    folder = kb.root / insight.folder
+    for path in kb.paths():
+        if path.parent == folder and (m := old.match(path.name)):
+            with contextlib.suppress(ValueError):
+                if dt.date(2000 + int(m[1]), int(m[2]), int(m[3])) < since:
+                    continue
+        try:
+            yield kb.load(path)
+        except DocumentError:
+            continue
+
+
+def _area(kb: KnowledgeBase, area: str | None) -> str | None:
+    if area is None:
+        return None
+    fld = kb.doctype("insight").field("area")
+    if fld is not None and fld.choices:
+        match = next((c for c in fld.choices if c.casefold() == area.strip().casefold()), None)
+        if match is None:
+            raise InvalidInput(f"--area: '{area}' is not one of: {', '.join(fld.choices)}")
+        return match
+    return area.strip()
+
+
+# -- as text ------------------------------------------------------------------------------------
+
+WIDTH = 76  # markdown lines: short enough for an email client and a chat window
+
+
+def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False) or [first.rstrip()]  # fmt: skip
+
+
+def title(found: Digest) -> str:
+    span = f"{found.since:%-d %b} to {found.until:%-d %b %Y}"
+    return f"{found.kb} — digest, {span}" + (f" ({found.area})" if found.area else "")
+
+
+def markdown(found: Digest) -> str:
+    """Markdown that pastes into an email or a chat: headings, bullets, no tables, lines of at most WIDTH."""
+    out = [f"# {title(found)}", "", f"{found.since_from.capitalize()} ({count(found.days, 'day')}). In short:", ""]
+    for section in found.sections:
+        if section.key != "people":
+            out += _wrapped(f"{section.title}: {section.summary}.", "- ", "  ")
+    for section in found.sections:
+        out += ["", f"## {section.title}", ""]
+        for item in section.items:
+            ref = f" ({item.id})" if item.id and item.id not in item.text else ""
+            out += _wrapped(item.text + ref, "- ", "  ")
+        if section.more:
+            out.append(f"- … and {section.more} more")
+    if found.quiet:
+        out += ["", *_wrapped(f"Nothing to report: {', '.join(found.quiet)}.")]
+    out += ["", f"_pmops digest of {found.kb}, {found.until}._"]
+    return "\n".join(out) + "\n"
+
+
+def html(found: Digest, kb: KnowledgeBase) -> str:
+    """One self-contained page, styled as the report; ids link to their files, relative to the KB's root."""
+    from pmops import templates
+
+    return templates.render_html("digest.html.j2", kb.root, digest=found, title=title(found), words=count)

@@ -1,0 +1,156 @@
+"""pmops digest: each section of the digest of February 2026 (2026-02-01 to 03-01) over the scripted
+history of tests/cli/history_kb.py; every line below was written by hand from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli import history_kb
+from tests.conftest import commit_count
+
+TODAY = "2026-03-01"
+
+
+@pytest.fixture
+def month(kb: Path) -> Path:
+    return history_kb.build_digest(kb)
+
+
+def digest(pmops, *args: str) -> str:
+    return pmops("digest", "--since", "2026-02-01", "--today", TODAY, *args).stdout
+
+
+def sections(text: str) -> dict[str, list[str]]:
+    """Each section's bullets, a wrapped bullet joined back into one line."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = found.setdefault(line[3:], [])
+        elif current is not None and line.startswith("- "):
+            current.append(line[2:])
+        elif current is not None and line.startswith("  ") and current:
+            current[-1] += " " + line.strip()
+    return found
+
+
+def test_every_section(pmops, month: Path) -> None:
+    text = digest(pmops)
+    assert all(len(line) <= 76 for line in text.splitlines()), "short lines, for an email"
+    assert "|" not in text, "no tables"
+    assert text.startswith("""# Test KB — digest, 1 Feb to 1 Mar 2026
+
+Since 2026-02-01 (29 days). In short:
+
+- Expectations: 1 met, 1 missed.
+- Decisions: 1 taken, 1 proposed; 1 waiting more than 30 days.
+- Research: 5 new insights, 1 theme rising.
+- Metrics: 1 crossed its target, 1 stale.
+- Processes: 3 not happening as written.
+- Onboarding: 1 plan at risk.
+- Tool renewals: 2 to decide.
+
+## Expectations
+""")
+    found = sections(text)
+    assert list(found) == ["Expectations", "Decisions", "Research", "Metrics", "Processes", "Onboarding",
+                           "Tool renewals", "Who did what"]  # fmt: skip
+    # dec-inv, reviewed on 02-26: errors 10 → 4 (target 5: met), admins 80 → 90 (target 100: missed), its
+    # review not recorded; dec-soon judged on 03-20, 19 days away.
+    assert found["Expectations"] == [
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 count → 4 count (dec-inv)",
+        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb (dec-inv)",
+        "Review overdue since 26 Feb: Validate invoices before sending (pmops decision review dec-inv)",
+        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count so far (dec-soon)",
+    ]
+    assert found["Decisions"] == [
+        "Taken 12 Feb: Validate invoices before sending (Ben Lee) (dec-inv)",
+        "Proposed 25 Feb: Add PO numbers to invoices (Ana Silva) (dec-po)",
+        "Waiting since 20 Dec 2025: Old proposal (Priya Ops) (dec-old)",
+    ]
+    # a0 (01-20) is before; b1 has no author field: Ben committed it. billing: 4 insights, none before.
+    assert found["Research"] == [
+        "Cards declined abroad (24 Feb, Priya Ops) (ins-p1)",
+        "Invoices in euros (20 Feb, Ana Silva) (ins-a3)",
+        "Billing exports fail (17 Feb, Ben Lee) (ins-b1)",
+        "Invoices lack PO numbers (10 Feb, Ana Silva) (ins-a2)",
+        "Invoices confuse admins (3 Feb, Ana Silva) (ins-a1)",
+        "Rising: billing, 4 insights (none in the 29 days before); no decision addresses it yet",
+    ]
+    assert found["Metrics"] == [
+        "Invoice errors reached its target of 5: 4 count on 20 Feb (met-err)",
+        "Stale: Invoice errors: no value for 9 days or more",
+    ]
+    # 29 days: Ana 29 on the roster, Ben 14 (from 02-16), Cy 8 (to 02-08): 51 PM-days, 7.3 PM-weeks;
+    # 4 insights by PMs: 0.55 a PM a week. Cy made none. Launch B open 19 days; no February review.
+    assert found["Processes"] == [
+        "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week, got 0.5; 1 of 3 PMs made "
+        "none (prc-int)",
+        "Not happening: Launch checklist (Priya Ops): checklist runs open more than 14 days: B (chk-2), open since "
+        "2026-02-10 (prc-lau)",
+        "Not happening: Roadmap review (Priya Ops): no record of the meeting for 2026-02 (prc-rev)",
+    ]  # fmt: skip
+    assert found["Onboarding"] == ["Ben Lee: 1 of 4 steps done at day 13, 2 steps overdue (onb-ben)"]
+    assert found["Tool renewals"] == [
+        "Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; 12,000 a year, 8 of 10 seats "
+        "used (tol-mix)",
+        "Hotjar (Priya Ops): decide by 16 Mar (renews 15 Apr 2026); 3,000 a year, 2 of 5 seats used (tol-hot)",
+    ]  # fmt: skip
+    # Ana: a1, a2, a3, a decider of dec-po, and her edit of prc-int on 02-28; the roster's two PMs both did something.
+    assert found["Who did what"] == [
+        "Ana Silva: 3 insights captured, 1 decision, 1 document edited",
+        "Ben Lee: 1 insight captured, 1 decision",
+        "Priya Ops: 1 insight captured",
+    ]
+
+
+def test_json_and_html(pmops, month: Path) -> None:
+    data = json.loads(digest(pmops, "--format", "json"))
+    assert (data["since"], data["until"], data["area"]) == ("2026-02-01", "2026-03-01", None)
+    assert [s["key"] for s in data["sections"]] == ["expectations", "decisions", "research", "metrics", "processes",
+                                                    "onboarding", "tools", "people"]  # fmt: skip
+    assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
+                                               "sending”): 10 count → 4 count", "id": "dec-inv",
+                                               "path": "decisions/dec-inv.md", "tone": "good"}  # fmt: skip
+    page = digest(pmops, "--format", "html")
+    assert page.startswith("<!doctype html>") and "<style>" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert '<a href="decisions/dec-inv.md">dec-inv</a>' in page
+
+
+def test_an_area(pmops, month: Path) -> None:
+    # cards: Cy (left) and Sal; the one insight without an area is not cards'; no decision is.
+    text = digest(pmops, "--area", "cards")
+    assert text.startswith("# Test KB — digest, 1 Feb to 1 Mar 2026 (cards)\n")
+    assert list(sections(text)) == ["Processes (whole team)", "Tool renewals (whole team)"]
+    assert "Nothing to report: Expectations, Decisions, Research, Metrics, Onboarding,\nWho did what." in text
+
+
+def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = pmops("digest", "--since", "last", "--today", "2026-02-20").stdout
+    assert "No digest yet: the last 7 days (7 days)." in first.replace("\n", " ")
+    again = pmops("digest", "--since", "last", "--today", TODAY).stdout
+    assert "Since your last digest on 2026-02-20 (10 days)." in again.replace("\n", " ")
+    state = json.loads((month / ".git" / "pmops" / "digest.json").read_text())
+    assert state == {"test.pm@example.com": {".": TODAY}}
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "someone.else@example.com")
+    other = pmops("digest", "--since", "last", "--today", TODAY).stdout
+    assert "No digest yet" in other
+    assert "digest.json" not in history_kb.subprocess.run(["git", "status", "--porcelain"], cwd=month,
+                                                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+def test_bad_input(pmops, month: Path) -> None:
+    commits = commit_count(month)
+    assert pmops("digest", "--since", "someday", code=2).stderr.startswith("error: --since: ")
+    assert "is after today" in pmops("digest", "--since", "2026-04-01", "--today", TODAY, code=2).stderr
+    assert "--format must be md, html or json" in pmops("digest", "--format", "pdf", code=2).stderr
+    yaml = month / "pmops.yaml"
+    yaml.write_text(yaml.read_text().replace("      # area: {choices: [billing, onboarding, reporting]}",
+                                             "      area: {choices: [billing, cards]}"))  # fmt: skip
+    err = pmops("digest", "--area", "mobile", code=2).stderr
+    assert err.strip() == "error: --area: 'mobile' is not one of: billing, cards"
+    assert commit_count(month) == commits
