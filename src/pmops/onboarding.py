@@ -146,10 +146,28 @@ def _due(start: dt.date, days: int) -> dt.date:
     return friday if friday >= start else day + dt.timedelta(days=7 - day.weekday())
 
 
-def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None, owners: list[str]) -> str:
-    """Intro meetings, two a working day from the start: manager and buddy first, then process owners."""
+# Roles of the roster a new PM meets in their area, and how the plan names them.
+COUNTERPARTS = {"eng": "engineering", "design": "design", "support": "support", "sales": "sales"}
+
+
+def counterparts(kb: KnowledgeBase, area: str | None, day: dt.date) -> list[tuple[str, str]]:
+    """(name, 'engineering counterpart') for the people of the roster in `area` on `day` whose role is
+    one of COUNTERPARTS, in its order, then by name."""
+    if not area:
+        return []
+    found = [p for p in people.team(kb, day) if people.role_of(p) in COUNTERPARTS
+             and str(p.values.get("area") or "").casefold() == area.casefold()]  # fmt: skip
+    order = list(COUNTERPARTS)
+    found.sort(key=lambda p: (order.index(people.role_of(p)), p.title.casefold()))
+    return [(p.title, f"{COUNTERPARTS[people.role_of(p)]} counterpart") for p in found]
+
+
+def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None, owners: list[str],
+              partners: list[tuple[str, str]] = ()) -> str:  # fmt: skip
+    """Intro meetings, two a working day from the start: manager and buddy first, then the area's
+    counterparts (engineering, design, support, sales), then process owners."""
     people, seen = [], {name.casefold()}
-    for person, why in [(manager, "manager"), (buddy, "buddy")] + [(o, "process owner") for o in owners]:
+    for person, why in [(manager, "manager"), (buddy, "buddy"), *partners] + [(o, "process owner") for o in owners]:
         if person and person.casefold() not in seen:
             seen.add(person.casefold())
             people.append((person, why))
@@ -199,7 +217,7 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
         "name": name,
         "due": lambda days: _due(start, days).isoformat(),
         "reading_list": _reading_markdown(sections),
-        "meetings": _meetings(start, name, manager, buddy, owners),
+        "meetings": _meetings(start, name, manager, buddy, owners, counterparts(kb, area, start)),
     }
     values = {"title": f"Onboarding {name}", "person": person_id, "start": start.isoformat(), "area": area,
               "buddy": buddy, "manager": manager}  # fmt: skip

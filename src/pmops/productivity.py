@@ -201,3 +201,115 @@ def time_to_productivity(kb: KnowledgeBase, today: dt.date | None = None) -> Tim
     found = measures(kb, today)
     return TimeToProductivity(len(found["day30"]), today, _milestone(found["day30"], PRODUCTIVE_WITHIN_DAYS),
                               _milestone(found["complete"], COMPLETE_WITHIN_DAYS))  # fmt: skip
+
+
+# -- time to productivity from the new PM's own activity -------------------------------------------
+
+DEFAULT_FIRSTS = ("insight", "decision", "ranking")  # what a productive PM has done once (types absent: skipped)
+
+
+def firsts_wanted(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The types whose first document by the new PM marks them productive: pmops.yaml's
+    `onboarding: {productive_when: [insight, decision, ranking]}`, else those of DEFAULT_FIRSTS the KB
+    has. A type the KB does not have is a ConfigError (exit 2)."""
+    from pmops.errors import ConfigError
+
+    raw = kb.config.raw.get("onboarding")
+    if raw in (None, ""):
+        return tuple(t for t in DEFAULT_FIRSTS if t in kb.registry)
+    given = raw.get("productive_when") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or set(raw) - {"productive_when"}:
+        raise ConfigError("pmops.yaml: 'onboarding' takes productive_when, e.g. productive_when: [insight, decision]")
+    if isinstance(given, str):
+        given = [given]
+    if not isinstance(given, list) or not given or not all(isinstance(t, str) for t in given):
+        raise ConfigError("pmops.yaml: 'onboarding.productive_when' must list document types, e.g. [insight, decision]")
+    for name in given:
+        if name not in kb.registry:
+            raise ConfigError(f"pmops.yaml: 'onboarding.productive_when': '{name}' is not a document type",
+                              hint=f"types: {', '.join(kb.registry)}")  # fmt: skip
+    return tuple(dict.fromkeys(given))
+
+
+@dataclass(frozen=True)
+class First:
+    """The new PM's first document of a type since their start, or None yet."""
+
+    type: str
+    id: str | None
+    day: dt.date | None
+    days: int | None  # from the plan's start
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id, "day": self.day.isoformat() if self.day else None, "days": self.days}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A plan beside what its PM did: their first document of each wanted type, and the day the last of
+    them came (productive by their own activity), or None while one is missing."""
+
+    plan: str | None
+    name: str
+    start: dt.date
+    firsts: tuple[First, ...]
+
+    @property
+    def days(self) -> int | None:
+        """Days from the start to the last of the firsts; None while one is missing (or none is wanted)."""
+        if not self.firsts or any(f.days is None for f in self.firsts):
+            return None
+        return max(f.days for f in self.firsts if f.days is not None)
+
+    @property
+    def text(self) -> str:
+        said = [f"first {f.type} day {f.days}" if f.days is not None else f"no {f.type} yet" for f in self.firsts]
+        return ", ".join(said) or "nothing to measure"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": self.plan, "name": self.name, "start": self.start.isoformat(),
+                "firsts": [f.to_json() for f in self.firsts], "days": self.days}  # fmt: skip
+
+
+def activity(kb: KnowledgeBase, plans: list[Record], today: dt.date | None = None) -> dict[str, Activity]:
+    """For each plan (by path) with a start, its PM's first document of each wanted type (firsts_wanted)
+    dated from their start to `today`: by the document's author (or deciders), else by who committed it."""
+    from pmops import activity as history_of
+
+    today = today or dt.date.today()
+    wanted = firsts_wanted(kb)
+    roster = {r.id: r for r in kb.records(kb.doctype("person"))}
+    history = history_of.history(kb)
+    made: dict[str, list[Record]] = {t: shown(kb.records(kb.doctype(t))) for t in wanted}
+    found = {}
+    for plan in plans:
+        start = plan.values.get("start")
+        if not isinstance(start, dt.date):
+            continue
+        person = roster.get(plan.values.get("person"))
+        name = str((person.title if person else None) or plan.values.get("person") or plan.id)
+        me = history_of.fold(name)
+        firsts = []
+        for type_name in wanted:
+            dated = [(d, r) for r in made[type_name]
+                     if (d := history_of.day_of(r, history)) is not None and start <= d <= today
+                     and me in {history_of.fold(a) for a in history_of.authors_of(r, history)}]  # fmt: skip
+            if dated:
+                day, record = min(dated, key=lambda x: (x[0], x[1].id or ""))
+                firsts.append(First(type_name, record.id, day, (day - start).days))
+            else:
+                firsts.append(First(type_name, None, None, None))
+        found[plan.path] = Activity(plan.id, name, start, tuple(firsts))
+    return found
+
+
+def activity_text(found: list[Activity]) -> str:
+    """'median 12 days over 3 plans productive by their own activity (2 not yet)' or why there is no median."""
+    done = sorted(a.days for a in found if a.days is not None)
+    waiting = len(found) - len(done)
+    rest = f" ({waiting} not yet)" if waiting else ""
+    if len(done) < MIN_PLANS_MEASURED:
+        return f"not enough data: {count(len(done), 'plan')} productive by their own activity, {MIN_PLANS_MEASURED} needed{rest}"
+    median = statistics.median(done)
+    median = int(median) if float(median).is_integer() else median
+    return f"median {count(median, 'day')}, over {count(len(done), 'plan')} productive by their own activity{rest}"

@@ -87,7 +87,7 @@ def status(
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option(
         "name, start, state, done, total, day, pace, due (the share of steps due), overdue (the default), "
-        "or area, id, path"
+        "or activity (the PM's own firsts), area, id, path"
     ) = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -106,8 +106,15 @@ def status(
     day = _shared.today_option(today)
     found = onboarding.progress(kb, name, day, everyone=all_)
     ttp = productivity.time_to_productivity(kb, day)
-    data = {"plans": [p.to_json(detail=name is not None) for p in found], "time_to_productivity": ttp.to_json()}
-    common.emit(render.onboarding_listing(found, data, detail=name is not None, ttp=None if name else ttp), output)
+    own = productivity.activity(kb, [p.plan for p in found], day)
+    plans = [{**p.to_json(detail=name is not None), "activity": own[p.plan.path].to_json()} for p in found]
+    by_activity = {
+        "wanted": list(productivity.firsts_wanted(kb)),
+        "text": productivity.activity_text(list(own.values())),
+    }
+    data = {"plans": plans, "time_to_productivity": ttp.to_json(), "productive_by_activity": by_activity}
+    listing = render.onboarding_listing(found, data, detail=name is not None, ttp=None if name else ttp, own=own)
+    common.emit(listing, output)
 
 
 @app.command()

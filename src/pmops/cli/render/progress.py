@@ -23,7 +23,8 @@ def checklist_listing(runs: list, data: list, *, detail: bool) -> Listing:
                    human=(lambda: checklist_runs(runs, detail=True)) if detail else None)  # fmt: skip
 
 
-def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProductivity | None) -> Listing:
+def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProductivity | None,
+                       own: dict | None = None) -> Listing:  # fmt: skip
     """`onboard status`: a plan a row (state, steps done, pace against what is due); then (a table's footer) the
     time to productivity; one person (detail) with their open steps, for people."""
     rows = [{"name": p.name, "state": p.state, "done": p.done, "total": len(p.steps),
@@ -31,20 +32,38 @@ def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProd
              "pace": Cell(round(p.actual, 3), f"{p.actual:.0%}"),
              "due": None if p.expected is None else Cell(round(p.expected, 3), f"{p.expected:.0%}"),
              "overdue": [s.id for s in p.overdue], "start": p.plan.values.get("start"),
-             "area": p.plan.values.get("area"), "id": p.plan.id, "path": p.plan.path} for p in found]  # fmt: skip
+             "area": p.plan.values.get("area"), "id": p.plan.id, "path": p.plan.path,
+             "activity": own[p.plan.path].text if own and p.plan.path in own else None} for p in found]  # fmt: skip
 
     def footer() -> None:
         if ttp is not None:
             out = console()
             out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
             out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)
+            _own_activity(found, own or {})
 
     columns = (Column("name", "title"), Column("state", "wrap"), Column("done", "number"), Column("total", "number"),
                Column("day", "number"), Column("pace", "number"), Column("due", "number"), Column("overdue", "wrap"),
-               Column("start", "date"), Column("area"), Column("id", "id"), Column("path"))  # fmt: skip
+               Column("start", "date"), Column("activity", "wrap"), Column("area"), Column("id", "id"),
+               Column("path"))  # fmt: skip
     return Listing(columns, ("name", "start", "state", "done", "total", "day", "pace", "due", "overdue"), rows, data,
                    noun="plan", empty='no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD',
-                   human=(lambda: onboarding(found, detail=True)) if detail else None, footer=footer)  # fmt: skip
+                   human=(lambda: onboarding(found, detail=True, own=own)) if detail else None, footer=footer)  # fmt: skip
+
+
+def _own_activity(found: list, own: dict) -> None:
+    """Beside the checklist: each PM's own firsts (insight, decision, ranking …), then the median over plans."""
+    from pmops.productivity import activity_text
+
+    mine = [(p, own[p.plan.path]) for p in found if p.plan.path in own and p.state != "not started"]
+    wanted = next((a.firsts for _, a in mine if a.firsts), ())
+    if not wanted:
+        return
+    out = console()
+    names = ", ".join(f.type for f in wanted)
+    out.print(f"Own activity (first {names}): " + "; ".join(f"{safe(p.name)}: {safe(a.text)}" for p, a in mine),
+              soft_wrap=True)  # fmt: skip
+    out.print(f"Days to productive by own activity: {activity_text([a for _, a in mine])}", soft_wrap=True)
 
 
 def checklist_runs(runs: list, *, detail: bool) -> None:
@@ -62,7 +81,7 @@ def checklist_runs(runs: list, *, detail: bool) -> None:
                 out.print(f"    {item.number:>2}. {safe(item.text)}", soft_wrap=True)
 
 
-def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = None) -> None:
+def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = None, own: dict | None = None) -> None:
     out = console()
     if not found:
         out.print('[dim]no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD[/dim]')
@@ -84,6 +103,9 @@ def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = No
             + (f", overdue: {', '.join(s.id for s in progress.overdue)}" if progress.overdue else ""),
             soft_wrap=True,
         )
+        mine = (own or {}).get(progress.plan.path)
+        if mine is not None and mine.firsts and progress.state != "not started":
+            out.print(f"    [dim]own activity:[/dim] {safe(mine.text)}", soft_wrap=True)
         if detail:
             for step in progress.steps:
                 if not step.done:
@@ -96,3 +118,4 @@ def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = No
     if ttp is not None:
         out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
         out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)
+        _own_activity(found, own or {})
