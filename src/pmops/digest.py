@@ -476,10 +476,13 @@ def title(found: Digest) -> str:
 
 def markdown(found: Digest) -> str:
     """Markdown that pastes into an email or a chat: headings, bullets, no tables, lines of at most WIDTH."""
-    out = [f"# {title(found)}", "", f"{found.since_from.capitalize()} ({count(found.days, 'day')}). In short:", ""]
-    for section in found.sections:
-        if section.key != "people":
-            out += _wrapped(f"{section.title}: {section.summary}.", "- ", "  ")
+    short = [x for x in found.sections if x.key != "people"]
+    said = " In short:" if short else "" if found.sections else " Nothing to report."
+    out = [f"# {title(found)}", "", f"{found.since_from.capitalize()} ({count(found.days, 'day')}).{said}"]
+    if short:
+        out.append("")
+    for section in short:
+        out += _wrapped(f"{section.title}: {section.summary}.", "- ", "  ")
     for section in found.sections:
         out += ["", f"## {section.title}", ""]
         for item in section.items:
@@ -487,7 +490,7 @@ def markdown(found: Digest) -> str:
             out += _wrapped(item.text + ref, "- ", "  ")
         if section.more:
             out.append(f"- … and {section.more} more")
-    if found.quiet:
+    if found.quiet and found.sections:
         out += ["", *_wrapped(f"Nothing to report: {', '.join(found.quiet)}.")]
     out += ["", f"_pmops digest of {found.kb}, {found.until}._"]
     return "\n".join(out) + "\n"

@@ -154,3 +154,12 @@ def test_bad_input(pmops, month: Path) -> None:
     err = pmops("digest", "--area", "mobile", code=2).stderr
     assert err.strip() == "error: --area: 'mobile' is not one of: billing, cards"
     assert commit_count(month) == commits
+
+
+def test_a_new_kb_has_nothing_to_report(pmops, kb: Path) -> None:
+    assert pmops("digest", "--today", "2026-03-01").stdout == (
+        "# Test KB — digest, 23 Feb to 1 Mar 2026\n\nThe last 7 days (7 days). Nothing to report.\n\n"
+        "_pmops digest of Test KB, 2026-03-01._\n"
+    )
+    out = pmops("process", "check").stdout
+    assert out.startswith("no active process declares outputs: add outputs: [{check: insights-per-pm")

@@ -52,9 +52,10 @@ def checks(found: list[Check], diverged: list[Divergent], quiet: list[Record]) -
     from pmops.text import count
 
     out = console()
-    if not found:
+    if not found and not diverged:
         out.print("[dim]no active process declares outputs: add outputs: [{check: insights-per-pm, per: week, "
                   "target: 2}] to one (docs/processes.md)[/dim]", soft_wrap=True)  # fmt: skip
+        return
     for number, item in enumerate(found):
         if number:
             out.print()
