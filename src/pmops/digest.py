@@ -353,9 +353,9 @@ def _tools(s: _Scope) -> Section:
         cost = f"; {r.cost:,.0f} a year" if r.cost is not None else ""
         seats = f", {r.seats_used} of {r.seats} seats used" if r.seats_used is not None and r.seats else ""
         owner = f" ({r.owner})" if r.owner else ""
-        items.append(
-            Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, None, "bad" if r.state == stack.IN_NOTICE else "")
-        )
+        path = next((t.path for t in s.of("tool") if t.id == r.id), None)
+        tone = "bad" if r.state == stack.IN_NOTICE else ""
+        items.append(Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, path, tone))
     summary = f"{len(items)} to decide" if items else "none to decide"
     return _section("tools", "Tool renewals", summary, items)
 
