@@ -34,8 +34,10 @@ def test_first_insight_decision_and_ranking(pmops, month: Path) -> None:
         "text": "not enough data: 0 plans productive by their own activity, 3 needed (1 not yet)",
     }
     out = pmops("onboard", "status", "--today", TODAY).stdout
-    assert "Ben Lee  overdue  1/4 steps, day 13" in out
-    assert "    own activity: first insight day 1, no decision yet, no ranking yet" in out
+    assert "Own activity (first insight, decision, ranking): Ben Lee: first insight day 1, no decision yet, no " \
+           "ranking yet\n" in out  # fmt: skip
+    table = pmops("onboard", "status", "--today", TODAY, "--columns", "name,day,activity", "--format", "csv").stdout
+    assert table == 'name,day,activity\nBen Lee,13,"first insight day 1, no decision yet, no ranking yet"\n'
 
 
 def test_what_counts_is_configured(pmops, month: Path) -> None:
