@@ -81,8 +81,9 @@ def test_without_rankings_or_history(pmops, kb: Path) -> None:
         history_kb.process("prc-pri", "Monthly prioritization", "prioritization", "Ana Silva", "monthly", "2025-11-03",
                            "[{check: ranking, per: cycle}]"),
     ], "no ranking type")  # fmt: skip
+    # No ranking at all: 2026-01-05 to 03-01 holds January and February, neither ranked.
     ranking = checked(pmops)["processes"][0]["outputs"][0]
-    assert (ranking["verdict"], ranking["actual"]) == ("no data", "this KB has no rankings yet (rankings/)")
+    assert (ranking["verdict"], ranking["actual"]) == ("missed", "0 of 2 cycles ranked; none for 2026-01, 2026-02")
 
 
 def test_bad_input(pmops, hist: Path) -> None:
