@@ -135,7 +135,7 @@ def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runn
             ("process", "list", "--columns", "id,titel"),
             "error: --columns: there is no column 'titel'\n"
             "hint: did you mean 'title'? columns: id, title, health, review_due, kind, owner, cadence, status, date, "
-            "last_reviewed, review_every_days, tags, links, type, path\n",
+            "last_reviewed, review_every_days, outputs, tags, links, type, path\n",
         ),
         (
             ("insight", "list", "--customer", "Atlass"),
