@@ -332,6 +332,7 @@ def test_personal_data_never_leaks_through_messages_suggestions_or_cut_snippets(
         seen["phone"] = await call(client, "search", query="frobnicate")
         seen["nul"] = await refused(client, "show", ref="ins\x00x")
         seen["tool"] = await refused(client, "serch", query="x")
+        seen["type"] = await refused(client, "search", query="x", type="insigt")
         with pytest.raises(MCPError) as bad:
             await client.list_resources(params=PaginatedRequestParams(cursor="!!!"))
         seen["cursor"] = bad.value.error.message
@@ -348,6 +349,8 @@ def test_personal_data_never_leaks_through_messages_suggestions_or_cut_snippets(
     assert seen["nul"].startswith("error: 'ins\\x00x': an id or title holds no control characters")
     assert seen["tool"].splitlines()[0] == "error: no tool 'serch'; did you mean search?"
     assert seen["cursor"] == "cursor: not one this server gave"
+    assert seen["type"].startswith("error: type: unknown document type 'insigt'"), seen["type"]
+    assert "did you mean 'insight'?" in seen["type"]
 
 
 def test_a_one_line_field_refuses_a_line_break(kb: Path, pmops) -> None:

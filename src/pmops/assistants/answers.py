@@ -71,6 +71,8 @@ def search(
 
     if limit < 1:
         raise InvalidInput(f"limit: {limit} is not a positive number")
+    if doc_type is not None:  # a type the KB has, as pmops search --type checks it: else the nearest
+        doc_type = open_kb().type_option(doc_type, "type").name
     options = {"doc_type": doc_type, "tag": tag, "since": dates.option(since, "since"), "limit": limit,
                "archived": None if include_archived else False}  # fmt: skip
     pending = client.ask(str(root), query, **options)
