@@ -63,3 +63,8 @@ def naming(ref: str, name: str) -> str:
     """How a message names a document `ref` found: its id or path, after `ref` only when they differ
     ('dec-2611: dec-261126-0mq9', but 'dec-261126-0mq9', never 'dec-261126-0mq9: dec-261126-0mq9')."""
     return name if ref == name else f"{ref}: {name}"
+
+
+def folded(text: str) -> str:
+    """A name as names are compared: spaces collapsed, any case ('Lumen  health' is 'lumen health')."""
+    return " ".join(text.split()).casefold()

@@ -269,9 +269,25 @@ def test_insight_list_by_customer_finds_every_name_of_the_register(pmops, crm_kb
 def test_lint_flags_two_customers_sharing_a_name(pmops, crm_kb: Path) -> None:
     first = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "Atlas")
     assert _findings(pmops, "customer-name-duplicate") == []
-    second = _json(pmops, "customer", "add", "Atlas Logistics", "--alias", "atlas", "--alias", "AL")
+    # customer add refuses a name another customer goes by; a file edited by hand (or set) can still hold one
+    second = _json(pmops, "customer", "add", "Atlas Logistics", "--alias", "AL")
+    pmops("set", second["id"], "aliases=atlas, AL")
     (finding,) = _findings(pmops, "customer-name-duplicate")
     assert finding["path"] == max(first["path"], second["path"])  # the later one, by path
     other = min(first["path"], second["path"])
     assert finding["message"].startswith("'") and "is also a name of Atlas " in finding["message"]
     assert finding["message"].endswith(f"({other})") and finding["severity"] == "warning"
+
+
+def test_a_name_another_customer_goes_by_is_taken(kb: Path, pmops) -> None:
+    """A new customer's name, or one of its aliases, that is already a customer's name or alias is refused
+    (exit 1, naming who goes by it): an insight naming it would fit two customers. Nothing is written."""
+    pmops("customer", "add", "Lumen Health Systems", "--alias", "Lumen", "--segment", "enterprise", "--arr", "268000")
+    commits = commit_count(kb)
+    by_alias = pmops("customer", "add", "lumen", "--segment", "smb", "--arr", "5000", code=1).stderr
+    assert by_alias.startswith("error: a customer named 'lumen' is already in the register (cus-")
+    assert "'Lumen Health Systems' goes by that name)" in by_alias
+    alias_taken = pmops("customer", "add", "Lumen Labs", "--alias", "Lumen Health Systems", "--segment", "smb",
+                        "--arr", "5000", code=1).stderr  # fmt: skip
+    assert alias_taken.startswith("error: a customer named 'Lumen Health Systems' is already in the register")
+    assert commit_count(kb) == commits and len(list((kb / "customers").glob("*.md"))) == 1

@@ -18,7 +18,7 @@ from pmops.doctypes import DocType, Field, WrongKind
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Conflict, InvalidInput, MissingField, PmopsError
 from pmops.kb.transaction import Change
-from pmops.text import a, did_you_mean, either
+from pmops.text import a, did_you_mean, either, folded
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -283,6 +283,8 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
     for fld in doctype.fields:
         _check_initial(doctype, fld, values.get(fld.name))
     _check_title(kb, doctype, values.get(doctype.title_field))
+    for alias in (values.get(doctype.aliases) or []) if doctype.aliases else []:
+        _check_title(kb, doctype, alias)
     return values
 
 
@@ -297,8 +299,10 @@ def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
 
 def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any) -> None:
     title = str(given or "").strip()
-    if doctype.unique_titles and title and kb.named(doctype.name, title):
-        raise Conflict(f"{a(doctype.name)} named '{title}' {doctype.duplicate}")
+    taken = kb.named(doctype.name, title) if doctype.unique_titles and title else None
+    if taken is not None:
+        also = "" if folded(taken.title) == folded(title) else f" ({taken.id} '{taken.title}' goes by that name)"
+        raise Conflict(f"{a(doctype.name)} named '{title}' {doctype.duplicate}{also}")
 
 
 def resolve_references(kb: KnowledgeBase, fld: Field, given: Any) -> Any:

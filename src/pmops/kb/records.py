@@ -16,7 +16,7 @@ from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb.tree import Tree
-from pmops.text import a, did_you_mean, either, naming
+from pmops.text import a, did_you_mean, either, folded, naming
 
 
 @dataclass
@@ -231,12 +231,16 @@ class Catalog(Tree):
         return self.find(ref, type_name)
 
     def named(self, type_name: str, name: str) -> Record | None:
-        """The document of a type whose title field (a tool's or a person's name) is `name`, any case
-        (whether a new title is taken; commands resolve what they are given with `find`)."""
+        """The document of a type whose title field (a tool's or a person's name), or one of its other
+        names (a customer's aliases), is `name`, any case (whether a new name is taken; commands
+        resolve what they are given with `find`)."""
         doctype = self.doctype(type_name)
-        wanted = _folded(name)
+        wanted = folded(name)
         for record in self.records(doctype):
-            if _folded(str(record.values.get(doctype.title_field) or "")) == wanted:
+            if folded(str(record.values.get(doctype.title_field) or "")) == wanted:
+                return record
+            other_names = record.values.get(doctype.aliases) if doctype.aliases else None
+            if any(folded(str(alias)) == wanted for alias in other_names or []):  # a customer's other names
                 return record
         return None
 
@@ -378,10 +382,10 @@ def _chosen(ref: str, records: list[Record], types: tuple[str, ...]) -> list[Rec
     """What `ref` names among `records`: the exact id, else the exact titles, else the ids it starts;
     those of `types` when some are. None: nothing."""
     unique = list({r.path: r for r in records}.values())
-    title = _folded(ref)
+    title = folded(ref)
     for test in (
         lambda r: r.id == ref,
-        lambda r: _folded(r.title) == title,
+        lambda r: folded(r.title) == title,
         lambda r: bool(r.id and r.id.startswith(ref)),
     ):
         found = [r for r in unique if test(r)]
@@ -389,10 +393,6 @@ def _chosen(ref: str, records: list[Record], types: tuple[str, ...]) -> list[Rec
             of_type = [r for r in found if r.type in types]
             return sorted(of_type or found, key=lambda r: r.id or r.path)
     return None
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _labelled(record: Record) -> str:
