@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
 
 
+def add(ctx: typer.Context, type_name: str, values: dict[str, Any], *, flags: dict[str, str], no_commit: bool,
+        json_out: bool) -> None:  # fmt: skip
+    """What every `pmops TYPE add` does with its options: ask what is missing (on a terminal), create
+    the document through the registry, say what was created."""
+    from pmops.cli.render import common
+
+    kb = _shared.state(ctx).kb()
+    ask_missing(ctx, kb.doctype(type_name), values, only=values, flags=flags)
+    common.created(kb.create(type_name, values, commit=False if no_commit else None), json_out)
+
+
 def ask_missing(
     ctx: typer.Context,
     doctype: DocType,

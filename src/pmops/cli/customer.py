@@ -55,11 +55,9 @@ def add(
         pmops customer add "Atlas Freight" --alias "Atlas" --segment enterprise --plan Scale \\
             --arr '$240,000' --renewal 2027-02-01 --owner "Jonas Weber"
     """
-    kb = _shared.state(ctx).kb()
     values = {"name": name, "aliases": alias or [], "segment": segment, "plan": plan, "arr": arr,
               "renewal": renewal, "owner": owner, "tags": tag or []}  # fmt: skip
-    _prompts.ask_missing(ctx, kb.doctype("customer"), values, only=values, flags={"name": "NAME"})
-    common.created(kb.create("customer", values, commit=False if no_commit else None), json_out)
+    _prompts.add(ctx, "customer", values, flags={"name": "NAME"}, no_commit=no_commit, json_out=json_out)
 
 
 @app.command("list")

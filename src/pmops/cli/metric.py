@@ -61,11 +61,9 @@ def add(
         pmops metric add "Weekly active approvers" --definition "Users who approved at least once in the week" \\
             --owner "Theo Park" --unit users --target 5000 --cadence weekly --parent "Spend under management"
     """
-    kb = _shared.state(ctx).kb()
     values = {"name": name, "definition": definition, "owner": owner, "unit": unit, "target": target,
               "direction": direction, "cadence": cadence, "parent": parent, "source": source, "area": area}  # fmt: skip
-    _prompts.ask_missing(ctx, kb.doctype("metric"), values, only=values, flags={"name": "NAME"})
-    common.created(kb.create("metric", values, commit=False if no_commit else None), json_out)
+    _prompts.add(ctx, "metric", values, flags={"name": "NAME"}, no_commit=no_commit, json_out=json_out)
 
 
 @app.command("list")

@@ -79,13 +79,11 @@ def add(
         pmops opportunity add "Approvers miss requests outside the office" --area approvals \\
             --evidence ins-260114 --evidence ins-260518 --impact 2 --effort 3
     """
-    kb = _shared.state(ctx).kb()
     values = {"title": title, "area": area, "problem": problem, "evidence": evidence or [], "status": status,
               "owner": owner, "impact": impact, "effort": effort, "business_value": business_value,
               "time_criticality": time_criticality, "risk_reduction": risk_reduction, "job_size": job_size,
               "tags": tag or []}  # fmt: skip
-    _prompts.ask_missing(ctx, kb.doctype("opportunity"), values, only=values, flags={"title": "TITLE"})
-    common.created(kb.create("opportunity", values, commit=False if no_commit else None), json_out)
+    _prompts.add(ctx, "opportunity", values, flags={"title": "TITLE"}, no_commit=no_commit, json_out=json_out)
 
 
 @app.command("list")

@@ -50,10 +50,8 @@ def new(
 
         pmops process new "Monthly prioritization" --kind prioritization --owner "Maya Chen"
     """
-    kb = _shared.state(ctx).kb()
     values = {"title": title, "kind": kind, "owner": owner, "cadence": cadence, "tags": tag or []}
-    _prompts.ask_missing(ctx, kb.doctype("process"), values, only=values, flags={"title": "TITLE"})
-    common.created(kb.create("process", values, commit=False if no_commit else None), json_out)
+    _prompts.add(ctx, "process", values, flags={"title": "TITLE"}, no_commit=no_commit, json_out=json_out)
 
 
 @app.command("list")

@@ -64,12 +64,10 @@ def add(
         pmops tool add Amplitude --category analytics --job "product analytics" --status adopted --cost 24000 \\
             --seats 60 --seats-used 41 --renewal 2026-12-15 --notice-days 60 --owner "Jonas Weber"
     """
-    kb = _shared.state(ctx).kb()
     values = {"name": name, "category": category, "job": job, "owner": owner, "status": status, "cost": cost, "seats": seats,
               "seats_used": seats_used, "renewal": renewal, "notice_days": notice_days,
               "integrates_with": integrates_with or []}  # fmt: skip
-    _prompts.ask_missing(ctx, kb.doctype("tool"), values, only=values, flags={"name": "NAME"})
-    common.created(kb.create("tool", values, commit=False if no_commit else None), json_out)
+    _prompts.add(ctx, "tool", values, flags={"name": "NAME"}, no_commit=no_commit, json_out=json_out)
 
 
 @app.command("list")
