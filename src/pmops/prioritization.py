@@ -210,11 +210,13 @@ def cycle_end(cycle: str) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _cycle(raw: str) -> str:
+def _cycle(raw: str, name: str = "--cycle") -> str:
+    """A cycle as YYYY-MM; InvalidInput naming the option or argument that gave it (`name`)."""
     try:
         return doctypes.month(raw)
     except ValueError:
-        raise InvalidInput(f"--cycle must be a month written YYYY-MM, e.g. --cycle 2026-12 (not '{raw}')") from None
+        example = f"{name} 2026-12" if name.startswith("--") else "2026-12"
+        raise InvalidInput(f"{name} must be a month written YYYY-MM, e.g. {example} (not '{raw}')") from None
 
 
 def rank(
@@ -512,6 +514,7 @@ def _cell(text: str) -> str:
 
 def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:
     """What moved from the ranking of one cycle to another's, each read as it was recorded."""
+    first, second = _cycle(first, "the earlier CYCLE"), _cycle(second, "the later CYCLE")
     before, after = read(kb, first), read(kb, second)
     ids = list(dict.fromkeys([r.id for r in after.rows] + [r.id for r in before.rows]))
     moves = []
@@ -525,39 +528,64 @@ def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:
     return Diff(before, after, moves)
 
 
-def reasons(old: Row | None, new: Row | None, methods: tuple[str, ...] = METHODS) -> list[str]:
-    """Why an opportunity's place changed, from the inputs both rankings kept: its status, new
-    or dropped evidence (with the customers and ARR that came with it), the terms of the
-    rankings' methods re-estimated (WSJF's time criticality is no reason a RICE rank moved)."""
+# What each method's score reads: a diff names only these as the reasons a rank moved.
+READS = {"rice": ("reach", "confidence", "impact", "effort"), "ice": ("confidence", "impact", "effort"),
+         "wsjf": ("business_value", "time_criticality", "risk_reduction", "job_size")}  # fmt: skip
+
+
+def reasons(old: Row | None, new: Row | None, methods: tuple[str, str] = ("rice", "rice")) -> list[str]:
+    """Why an opportunity's place changed, from the inputs both rankings kept: the method, when the
+    two rankings differ in it; its status; new or dropped evidence (with the customers, unnamed
+    insights and ARR that came with it when the later method reads Reach, the Confidence it
+    gave when it reads only that); the terms the later method reads, re-estimated. What the later
+    method ignores is no reason (WSJF's time criticality for RICE, evidence for WSJF)."""
     if old is None:
         return ["new in this ranking"]
     if new is None:
         return ["not in this ranking (archived, removed, or of another area)"]
-    found = []
+    before, after = methods
+    reads = READS[after]
+    found = [f"method {before.upper()} → {after.upper()}"] if before != after else []
     if old.status != new.status:
         found.append(f"status {old.status} → {new.status}")
     added = [e for e in new.evidence if e not in old.evidence]
     dropped = [e for e in old.evidence if e not in new.evidence]
-    if added:
-        more = []
-        if new.customers != old.customers:
-            more.append(
-                f"{new.customers - old.customers:+d} {'customer' if abs(new.customers - old.customers) == 1 else 'customers'}"
+    if "confidence" in reads:
+        if added:
+            found.append(f"new evidence: {', '.join(added)}" + _came_with(old, new, reads))
+        if dropped:
+            found.append(
+                f"evidence no longer linked: {', '.join(dropped)}" + ("" if added else _came_with(old, new, reads))
             )
-        if new.arr != old.arr:
-            more.append(f"{'+' if new.arr > old.arr else '-'}{_money(abs(new.arr - old.arr))} ARR")
-        found.append(f"new evidence: {', '.join(added)}" + (f" ({', '.join(more)})" if more else ""))
-    if dropped:
-        found.append(f"evidence no longer linked: {', '.join(dropped)}")
-    for name in (n for n in ENTERED if any(n in INPUTS[m] for m in methods)):
+    for name in (n for n in ENTERED if n in reads):
         was, now = getattr(old, name), getattr(new, name)
         if was != now:
             label = name.replace("_", " ")
             found.append(f"{label} {'unset' if was is None else f'{was:g}'} → {'unset' if now is None else f'{now:g}'}")
-    if not added and not dropped and (old.reach, old.confidence) != (new.reach, new.confidence):
+    if not added and not dropped:
         terms = [f"{name} {was:g} → {now:g}" for name, was, now in
-                 (("reach", old.reach, new.reach), ("confidence", old.confidence, new.confidence)) if was != now]  # fmt: skip
-        found.append(f"same evidence, weighed again (its customers, their ARR, its recency): {', '.join(terms)}")
+                 (("reach", old.reach, new.reach), ("confidence", old.confidence, new.confidence))
+                 if name in reads and was != now]  # fmt: skip
+        if terms:
+            found.append(f"same evidence, weighed again (its customers, their ARR, its recency): {', '.join(terms)}")
     if not found and old.rank != new.rank:
         found.append("others moved")
     return found
+
+
+def _came_with(old: Row, new: Row, reads: tuple[str, ...]) -> str:
+    """What a change of evidence changed of what the method reads: ' (+1 customer, +2 unnamed, +240,000 ARR)'
+    when it reads Reach; ' (confidence 0.47 → 0.6)' when it reads only Confidence."""
+    more = []
+    if "reach" in reads:
+        if new.customers != old.customers:
+            more.append(
+                f"{new.customers - old.customers:+d} {'customer' if abs(new.customers - old.customers) == 1 else 'customers'}"
+            )
+        if new.unnamed != old.unnamed:
+            more.append(f"{new.unnamed - old.unnamed:+d} unnamed")
+        if new.arr != old.arr:
+            more.append(f"{'+' if new.arr > old.arr else '-'}{_money(abs(new.arr - old.arr))} ARR")
+    elif new.confidence != old.confidence:
+        more.append(f"confidence {old.confidence:g} → {new.confidence:g}")
+    return f" ({', '.join(more)})" if more else ""

@@ -166,6 +166,34 @@ def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, kb: P
     assert markdown.startswith("## Ranking 2026-11 → 2026-12\n") and "| 3 → 2 | up 1 | Dark mode (" in markdown
 
 
+def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_reads(pmops, kb: Path, ranked_kb) -> None:
+    """RICE in November, ICE in December: every row says the method changed; ICE does not read
+    Reach, so new evidence is said with the Confidence it brought, not its customers and ARR; an
+    unnamed insight is counted (+1 unnamed) when the method reads Reach."""
+    ids = ranked_kb
+    pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    pmops("set", ids["C"], "business_value=13")  # WSJF's: neither RICE nor ICE reads it
+    pmops("opportunity", "link", ids["C"], ids["i3"])  # an insight naming no customer
+    pmops("prioritize", "--cycle", "2026-12", "--method", "ice", "--today", TODAY)
+    moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
+    # C: i3 alone: Confidence (1/5 + 1/3 + 1/3 + 0/1) / 4 = 0.22 (i3 is of March: not recent).
+    assert moves[ids["C"]]["reasons"] == ["method RICE → ICE", f"new evidence: {ids['i3']} (confidence 0 → 0.22)"]
+    # B: i5 came (Initech, 1 December); ICE reads no Reach: no customers, no ARR.
+    assert moves[ids["B"]]["reasons"] == ["method RICE → ICE", f"new evidence: {ids['i5']} (confidence 0.47 → 0.6)"]
+    assert moves[ids["A"]]["reasons"] == ["method RICE → ICE"]
+    assert not any("business value" in r or "reach" in r for m in moves.values() for r in m["reasons"])
+    table = pmops("prioritize", "diff", "2026-11", "2026-12").stdout
+    assert "methods differ: RICE then ICE" in table and "method RICE → ICE" in table
+    # The same move by RICE both times says what came with the evidence, the unnamed insight too.
+    pmops("prioritize", "--cycle", "2026-12", "--force", "--today", TODAY)
+    moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
+    assert moves[ids["C"]]["reasons"] == [f"new evidence: {ids['i3']} (+1 unnamed)"]
+    # WSJF reads no evidence: a WSJF diff names none, only its own terms.
+    pmops("prioritize", "--cycle", "2026-12", "--force", "--method", "wsjf", "--today", TODAY)
+    moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
+    assert moves[ids["C"]]["reasons"] == ["method RICE → WSJF", "business value 3 → 13"]
+
+
 def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, ranked_kb) -> None:
     first = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
     before = commit_count(kb)
@@ -188,6 +216,12 @@ def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, 
         (("prioritize", "--force"), 2, "error: --force replaces a cycle's ranking: give --cycle YYYY-MM"),
         (("prioritize", "diff", "2026-10", "2026-11"), 1, "error: no ranking recorded for 2026-10"),
         (("prioritize", "diff", "2026-10", "2026-11", "--format", "pdf"), 2, "error: --format must be table, md or json"),
+        (("prioritize", "diff", "2026-11"), 2,
+         "error: prioritize diff compares two cycles: give the later CYCLE after 2026-11\nhint: e.g. pmops prioritize diff"),
+        (("prioritize", "diff"), 2, "error: prioritize diff compares two cycles: give the earlier CYCLE and the later"),
+        (("prioritize", "diff", "2026-11", "Dec"), 2,
+         "error: the later CYCLE must be a month written YYYY-MM, e.g. 2026-12 (not 'Dec')"),
+        (("prioritize", "diff", "11-2026", "2026-12"), 2, "error: the earlier CYCLE must be a month written YYYY-MM"),
         (("opportunity", "add", "X", "--area", "a", "--impact", "5"), 2,
          "error: --impact must be a number from 0.25 to 3, e.g. --impact 1"),
         (("opportunity", "add", "X", "--area", "a", "--effort", "none"), 2,

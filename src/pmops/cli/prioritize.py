@@ -88,8 +88,8 @@ def prioritize(
 @app.command()
 def diff(
     ctx: typer.Context,
-    before: Annotated[str, typer.Argument(metavar="CYCLE", help="The earlier cycle, YYYY-MM.")],
-    after: Annotated[str, typer.Argument(metavar="CYCLE", help="The later cycle, YYYY-MM.")],
+    before: Annotated[str | None, typer.Argument(metavar="CYCLE", help="The earlier cycle, YYYY-MM.")] = None,
+    after: Annotated[str | None, typer.Argument(metavar="CYCLE", help="The later cycle, YYYY-MM.")] = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", metavar="table|md|json", help="table (the default), md (markdown) or json."),
@@ -108,6 +108,10 @@ def diff(
     from pmops import prioritization
     from pmops.cli.render import prioritization as render
 
+    if before is None or after is None:  # said as pmops says bad input, not click's usage box
+        missing = f"give the later CYCLE after {before}" if before else "give the earlier CYCLE and the later CYCLE"
+        raise InvalidInput(f"prioritize diff compares two cycles: {missing}",
+                           hint="e.g. pmops prioritize diff 2026-11 2026-12")  # fmt: skip
     if fmt is not None and fmt not in DIFF_FORMATS:
         raise not_a_choice("--format", DIFF_FORMATS)
     if json_out and fmt not in (None, "json"):
