@@ -170,3 +170,41 @@ def test_html_numbers_agree_with_json_and_open_their_documents(pmops, example_kb
     shown = {int(n) for n, _ in counts}
     assert {data["research"]["insights"]["count"], data["research"]["recent"]["count"],
             data["decisions"]["by_status"]["accepted"]["count"], data["processes"]["stale"]["count"]} <= shown  # fmt: skip
+
+
+def test_processes_against_what_happened_and_divergent_versions(pmops, kb: Path) -> None:
+    """The report's processes over the scripted history of tests/cli/history_kb.py, on 2026-03-01: process
+    check's default window, 8 weeks (2026-01-05 to 03-01); each verdict worked out by hand."""
+    from tests.cli import history_kb
+
+    history_kb.build(kb)
+    data = json.loads(pmops("report", "--format", "json", "--today", "2026-03-01").stdout)["processes"]
+    assert data["checked_since"] == "2026-01-05"
+    # Interviews: Ana 56 days on the roster, Ben 14 (from 02-16), Cy 35 (to 02-08): 105 PM-days, 15 PM-weeks;
+    # a0, a1, a2, a3 (Ana) and b1 (Ben): 5 / 15 = 0.33 against 1. Launch B open 19 days. No ranking for
+    # January; no record of February's roadmap review. Every promise missed, worst first then by title.
+    assert [(c["id"], c["verdict"], [o["verdict"] for o in c["outputs"]]) for c in data["checks"]] == [
+        ("prc-int", "missed", ["missed"]), ("prc-lau", "missed", ["missed"]), ("prc-pri", "missed", ["missed"]),
+        ("prc-rev", "missed", ["missed"])]  # fmt: skip
+    assert data["checks"][0]["outputs"][0]["actual"].startswith("0.3 per PM a week: 5 insights by 3 PMs in 8 weeks")
+    assert data["not_happening"] == {"count": 4, "ids": ["prc-int", "prc-lau", "prc-pri", "prc-rev"]}
+    # Ana's monthly prioritization and Ben's biweekly scoring of billing asks: one kind, two owners, far from alike.
+    assert [(d["kind"], [(v["id"], v["owner"], v["cadence"]) for v in d["versions"]]) for d in data["divergent"]] == [
+        ("prioritization", [("prc-pri", "Ana Silva", "monthly"), ("prc-prb", "Ben Lee", "biweekly")])]  # fmt: skip
+    summary = pmops("report", "--today", "2026-03-01").stdout  # the weekly interview programme runs this week
+    assert ("Processes: 5 active, 0 stale, 1 running this week; 4 of 4 processes with outputs not happening as "
+            "written (prc-int, prc-lau, prc-pri, prc-rev); prioritization kept in 2 divergent versions") in summary  # fmt: skip
+    text = pmops("report", "--format", "md", "--today", "2026-03-01").stdout
+    assert ("| Launch checklist (prc-lau) | Priya Ops | checklist-run | every launch run through its checklist, the run "
+            "finished | **missed** | 2 runs, 1 finished; open more than 14 days: B (chk-2), open since 2026-02-10 |") in text  # fmt: skip
+    assert (
+        "- Billing asks scoring (prc-prb): Ben Lee, biweekly; sections: Purpose, Roles, Steps, Inputs, Outputs" in text
+    )
+    page = pmops("report", "--format", "html", "--today", "2026-03-01").stdout
+    assert "<h3>Divergent versions of prioritization</h3>" in page and "Promises against what happened" in page
+
+
+def test_no_process_declares_outputs(pmops, kb: Path) -> None:
+    data = json.loads(pmops("report", "--format", "json").stdout)["processes"]
+    assert (data["checks"], data["not_happening"]["count"], data["divergent"]) == ([], 0, [])
+    assert "Promises against what happened" not in pmops("report", "--format", "html").stdout

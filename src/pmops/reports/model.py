@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmops import (
+    activity,
     dates,
     decisions,
     metrics,
     onboarding,
     outcomes,
+    outputs,
     prioritization,
     processes,
     productivity,
@@ -287,11 +289,65 @@ class Process(Part):
 
 
 @dataclass(frozen=True)
+class Promise(Part):
+    """One output a process promises, judged over the report's window (outputs.Output)."""
+
+    check: str
+    promised: str
+    verdict: str  # met, missed, too early, no data
+    actual: str
+
+
+@dataclass(frozen=True)
+class ProcessCheck(Part):
+    """A process that declares outputs, against what happened (`pmops process check`)."""
+
+    id: str | None
+    title: str
+    owner: Any
+    verdict: str | None  # the worst of its outputs; None when its outputs cannot be read
+    problem: str | None
+    outputs: tuple[Promise, ...]
+
+    @classmethod
+    def of(cls, found: outputs.Check) -> ProcessCheck:
+        return cls(found.id, found.title, found.owner, None if found.problem else found.verdict, found.problem,
+                   tuple(Promise(o.check, o.promised, o.verdict, o.actual) for o in found.outputs))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Version(Part):
+    id: str | None
+    title: str
+    owner: Any
+    cadence: Any
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Divergent(Part):
+    """One kind of process kept in versions by different owners, far from alike (outputs.Divergent)."""
+
+    kind: str
+    versions: tuple[Version, ...]
+    similarity: float | None  # of the least alike two
+
+    @classmethod
+    def of(cls, found: outputs.Divergent) -> Divergent:
+        return cls(found.kind, tuple(Version(v.id, v.title, v.owner, v.cadence, v.sections) for v in found.versions),
+                   None if found.similarity is None else round(found.similarity, 2))  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Processes(Part):
     active: Counted
     stale: Counted
     due: Counted  # running this week
     list: tuple[Process, ...]
+    checked_since: dt.date  # the first day of the window the outputs are checked over (process check's default)
+    checks: tuple[ProcessCheck, ...]  # the active processes that declare outputs, missed first
+    not_happening: Counted  # those with an output missed
+    divergent: tuple[Divergent, ...]
 
 
 @dataclass(frozen=True)
@@ -496,10 +552,18 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
 
 def _processes(kb: KnowledgeBase, today: dt.date) -> Processes:
     rows = [row for row in processes.listing(kb, today) if as_of([row.record], today)]
+    since = today - dt.timedelta(days=outputs.window_days(outputs.DEFAULT_WINDOW) - 1)
+    existing = [r.record for r in rows]  # those written by the report's day
+    paths = {r.path for r in existing}
+    history = activity.history(kb, since - dt.timedelta(days=1))  # only the window's: it is all the checks read
+    checks = [c for c in outputs.check(kb, today=today, since=since, history=history) if c.path in paths]
     return Processes(
         Counted.of([r.record for r in rows if r.record.values.get("status") == "active"]),
         Counted.of([r.record for r in rows if r.stale]), Counted.of([r.record for r in rows if r.due]),
         tuple(Process(r.record.id, r.record.title, r.record.values.get("owner"), r.health) for r in rows),
+        since, tuple(ProcessCheck.of(c) for c in checks),
+        Counted(tuple(c.id for c in checks if c.id and not c.problem and c.verdict == outputs.MISSED)),
+        tuple(Divergent.of(d) for d in outputs.divergent(kb, existing)),
     )  # fmt: skip
 
 

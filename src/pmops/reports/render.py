@@ -11,7 +11,7 @@ from pmops.text import count
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
     from pmops.productivity import TimeToProductivity
-    from pmops.reports.model import Counted, Decisions, Metric, Plan, Priorities, Report, Themes, Tools
+    from pmops.reports.model import Counted, Decisions, Metric, Plan, Priorities, Processes, Report, Themes, Tools
 
 
 def sentences(report: Report) -> dict[str, str]:
@@ -26,7 +26,7 @@ def sentences(report: Report) -> dict[str, str]:
         "Priorities": priorities_sentence(report.priorities),
         "Decisions": (decided or "none recorded yet") + decision_loops(report.decisions),
         "Processes": f"{p.active.count} active, {p.stale.count} stale, {p.due.count} running this week"
-        if p.list else "none documented yet",
+        + process_loops(p) if p.list else "none documented yet",
         "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(report.onboarding.time_to_productivity)}"
         if plans else "no plans yet",
         "Tools": f"cost {t.total_cost:,.0f}/year, {overlaps(t)}, {count(len(t.renewals), 'renewal')} within 90 days"
@@ -54,6 +54,16 @@ def decision_loops(d: Decisions) -> str:
         parts.append(
             f"{count(d.evidence_after.count, 'decision')} citing evidence dated after {'it' if d.evidence_after.count == 1 else 'them'}"
         )
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def process_loops(p: Processes) -> str:
+    """'; 2 of 4 not happening as written (prc-…, prc-…); prioritization kept in 2 divergent versions', or ''."""
+    parts = []
+    if p.checks:
+        parts.append(f"{p.not_happening.count} of {count(len(p.checks), 'process', 'processes')} with outputs "
+                     f"not happening as written" + (f" ({_ids(p.not_happening)})" if p.not_happening.count else ""))  # fmt: skip
+    parts += [f"{d.kind} kept in {len(d.versions)} divergent versions" for d in p.divergent]
     return "; " + "; ".join(parts) if parts else ""
 
 
@@ -181,6 +191,23 @@ def markdown(report: Report) -> str:
     out += ["", "## Processes", ""]
     out += [f"Active {p.active.count}, stale {_counted(p.stale)}, running this week {_counted(p.due)}."
             if p.list else "No processes documented yet.", ""]  # fmt: skip
+    if p.checks:
+        out += [f"What the processes promise (their outputs) against what happened since {p.checked_since} "
+                "(`pmops process check`):", "", "| process | owner | output | promised | verdict | what happened |",
+                "|---|---|---|---|---|---|"]  # fmt: skip
+        for c in p.checks:
+            for o in c.outputs or (None,):
+                verdict = (f"**{o.verdict}**" if o.verdict == "missed" else o.verdict) if o else "cannot check"
+                said = o.actual if o else c.problem
+                out.append(f"| {c.title} ({c.id}) | {c.owner or '—'} | {o.check if o else '—'} | "
+                           f"{(o.promised if o else '') or '—'} | {verdict} | {said} |")  # fmt: skip
+        out.append("")
+    for d in p.divergent:
+        alike = f"; the least alike two share {d.similarity:.0%} of their wording" if d.similarity is not None else ""
+        out += [f"Divergent versions of {d.kind} (different owners, far from alike{alike}):", ""]
+        out += [f"- {v.title} ({v.id}): {v.owner or 'no owner'}, {v.cadence or 'no cadence'}; sections: "
+                f"{', '.join(v.sections) or 'none'}" for v in d.versions]  # fmt: skip
+        out.append("")
     o = report.onboarding
     out += ["## Onboarding", ""]
     if o.plans:
