@@ -68,7 +68,9 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
     choices = spec.get("choices", list(base.choices) if base else [])
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise ConfigError(f"{FILENAME}: '{where}.choices' must be a list")
-    refers = spec.get("refers", base.refers if base else None)
+    refers = (
+        spec.get("refers", base.refers if base else None) or None
+    )  # refers: "" names no type (owners off the roster)
     if refers is not None and (not isinstance(refers, str) or kind not in (*doctypes.REFERENCE_KINDS, "text", "list")):
         raise ConfigError(
             f"{FILENAME}: '{where}.refers' names a type, for a field of kind ref, refs, expectations, text or list"

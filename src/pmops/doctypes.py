@@ -88,6 +88,9 @@ class Field:
     # The range of an int or number field (an opportunity's impact: 0.25 to 3), both ends allowed:
     # a value outside it is refused on create and flagged by lint, said as "a number from 0.25 to 3".
     bounds: tuple[float, float] | None = None
+    # Names a person who answers for it now (an owner, a manager, a buddy), not one who once did (deciders):
+    # someone who left the team is refused on a write and flagged by lint (person-left) while the document is live.
+    responsible: bool = False
 
     @property
     def flag(self) -> str:
@@ -308,6 +311,7 @@ class DocType:
     pii: bool = False  # holds what customers said: personal data is redacted on create and flagged by lint
     rules: tuple[str, ...] = ()  # the lint rules of its job it gets (ids from lint.rules.RULES)
     drafts: tuple[str, ...] = ()  # statuses of a document not decided yet: what it cites may be newer than it
+    ended: tuple[str, ...] = ()  # statuses of a document nobody answers for any more (retired, left, complete)
     listing: str = ""  # the command listing its documents with their ids (default: pmops list NAME)
     made_by: str = ""  # the command that makes its documents, when `pmops new` cannot (a run copies its process)
     aliases: str | None = (
@@ -426,7 +430,14 @@ PROCESS = DocType(
         ID,
         TITLE,
         Field("kind", "choice", required=True, choices=PROCESS_KINDS, help="which proven template it follows"),
-        Field("owner", required=True, default="author", refers="person", help="who keeps it alive (default: you)"),
+        Field(
+            "owner",
+            required=True,
+            default="author",
+            refers="person",
+            responsible=True,
+            help="who keeps it alive (default: you)",
+        ),
         Field("cadence", "choice", choices=CADENCES, help="how often it runs", ask=True),
         Field("status", "choice", choices=("draft", "active", "retired"), default="active"),
         Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
@@ -444,6 +455,7 @@ PROCESS = DocType(
     template="process-{kind}.md.j2",
     summary=("kind", "owner", "cadence", "status", "last_reviewed"),
     rules=("process-stale", "process-duplicate"),
+    ended=("retired",),
     listing="pmops process list",
     variant_field="kind",
     variants={
@@ -554,12 +566,13 @@ PERSON = DocType(
         Field("area", "choice", choices_of=INSIGHT_AREA, help="product area", staffing=True, ask=True),
         Field("start", "date", help="first day in the team", ask=True),
         Field("end", "date", help="last day in the team (pmops person leave)"),
-        Field("manager", refers="person", help="their manager's name", ask=True),
+        Field("manager", refers="person", responsible=True, help="their manager's name", ask=True),
         Field("status", "choice", choices=("active", "left"), default="active", help="left: no longer in the team"),
         TAGS,
         LINKS,
     ),
     template="person.md.j2",
+    ended=("left",),
     title_field="name",
     summary=("role", "area", "manager", "start", "end"),
     listing="pmops person list",
@@ -578,8 +591,8 @@ ONBOARDING = DocType(
         Field("person", "ref", required=True, refers="person", help="the person being onboarded"),
         Field("start", "date", required=True),
         Field("area", "choice", choices_of=INSIGHT_AREA, help="the product area they join", staffing=True, ask=True),
-        Field("buddy", refers="person", help="a peer who answers the everyday questions", ask=True),
-        Field("manager", refers="person", help="their manager", ask=True),
+        Field("buddy", refers="person", responsible=True, help="a peer who answers the everyday questions", ask=True),
+        Field("manager", refers="person", responsible=True, help="their manager", ask=True),
         Field("status", "choice", choices=("active", "complete"), default="active"),
         Field("day30_completed", "date", help="when the Week 1 and Day 30 steps were all done"),
         Field("completed", "date", help="when the last step was done"),
@@ -587,6 +600,7 @@ ONBOARDING = DocType(
     ),
     sections=("Week 1", "Day 30", "Day 60", "Day 90", "Reading list"),
     template="onboarding.md.j2",
+    ended=("complete",),
     summary=("start", "area", "status", "buddy"),
     listing="pmops onboard status",
     made_by="pmops onboard new-pm NAME --start YYYY-MM-DD",
@@ -619,7 +633,7 @@ TOOL = DocType(
             help="the job it does, e.g. product analytics, BI dashboards; two adopted tools with one job overlap",
             ask=True,
         ),
-        Field("owner", refers="person", help="who administers it", ask=True),
+        Field("owner", refers="person", responsible=True, help="who administers it", ask=True),
         Field(
             "status",
             "choice",
@@ -638,6 +652,7 @@ TOOL = DocType(
         LINKS,
     ),
     template="tool.md.j2",
+    ended=("retired",),
     title_field="name",
     summary=("category", "status", "owner", "cost", "renewal"),
     unique_titles=True,
@@ -657,7 +672,7 @@ METRIC = DocType(
         ID,
         Field("name", required=True),
         Field("definition", "longtext", required=True, help="exactly what is counted, and how"),
-        Field("owner", required=True, refers="person", help="who answers for it"),
+        Field("owner", required=True, refers="person", responsible=True, help="who answers for it"),
         Field("unit", required=True, help="%, users, EUR, days …"),
         Field("source", help="where the numbers come from"),
         Field("target", "number", help="the value to reach", ask=True, sample="5000"),
@@ -698,7 +713,7 @@ CUSTOMER = DocType(
         Field("plan", help="the plan they are on"),
         Field("arr", "money", help="annual recurring revenue, e.g. 120000, $120,000, 120k or 1.2M"),
         Field("renewal", "date", help="the next renewal date"),
-        Field("owner", refers="person", help="the account owner (a person's name)"),
+        Field("owner", refers="person", responsible=True, help="the account owner (a person's name)"),
         TAGS,
         LINKS,
     ),
@@ -737,7 +752,7 @@ OPPORTUNITY = DocType(
             default="discovery",
             help="where it stands; shipped and dropped ones are not ranked",
         ),
-        Field("owner", refers="person", default="author", help="who owns the problem (default: you)"),
+        Field("owner", refers="person", default="author", responsible=True, help="who owns the problem (default: you)"),
         Field(
             "evidence",
             "refs",
@@ -778,6 +793,7 @@ OPPORTUNITY = DocType(
     template="opportunity.md.j2",
     summary=("area", "status", "owner", "impact", "effort"),
     rules=("evidence-missing",),
+    ended=("shipped", "dropped"),
     listing="pmops opportunity list",
 )
 

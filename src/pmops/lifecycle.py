@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pmops import ids, links, taxonomy
 from pmops.doctypes import ARCHIVED, Field
 from pmops.errors import Conflict, InvalidInput, PmopsError
-from pmops.kb import creating
+from pmops.kb import creating, roster
 from pmops.kb.records import is_archived
 from pmops.kb.transaction import Change
 from pmops.text import a, count
@@ -119,6 +119,8 @@ def set_fields(
         value, field_notes, new = creating.convert(kb, fld, given_value, today=today, new_tags=new_tags)
         notes += field_notes
         added_tags += new
+        if value != record.values.get(name):  # people named anew: on the roster, as it spells them
+            value = roster.check_field(kb, fld, value, today)
         if value != record.values.get(name) or name in record.problems:
             changes[name] = value
     if add_tags or remove_tags:

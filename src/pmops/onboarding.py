@@ -198,8 +198,8 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
             raise Conflict(f"{name} already has an onboarding plan ({existing[0]}); nothing changed",
                            hint=f'pmops onboard status "{name}"')  # fmt: skip
     # The people the plan names are on the roster (a KB without one checks nothing), as it spells them.
-    buddy = people.check_named(kb, buddy, "--buddy", start)
-    manager = people.check_named(kb, manager, "--manager", start)
+    buddy = people.check_named(kb, buddy, "buddy", start)
+    manager = people.check_named(kb, manager, "manager", start)
     changes = []
     taken_people = kb.existing_ids(kb.doctype("person"))
     added = None

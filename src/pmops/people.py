@@ -4,13 +4,14 @@ is named (what they own, decided, manage). Every count of PMs and owners reads i
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, lifecycle, links
 from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from pmops.kb.records import shown
+from pmops.kb.roster import LEFT, check_named, end, has_left, left_on, roster
+from pmops.kb.roster import fold as _fold
+from pmops.kb.roster import status as _status
 
 if TYPE_CHECKING:
     from pmops.kb import Created, KnowledgeBase, Record
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 
 PM = "pm"
 PRODUCT_OPS = "product-ops"
-LEFT = "left"
-SUGGESTED = 3  # close names offered for a name not on the roster
+__all__ = ["LEFT", "check_named", "end", "has_left", "left_on", "roster"]  # the roster's answers, from kb.roster
 
 
 # -- one person's dates ---------------------------------------------------------------------
@@ -28,22 +28,6 @@ SUGGESTED = 3  # close names offered for a name not on the roster
 def role_of(person: Record) -> str:
     """The person's role as written, any case ('PM' is a PM even where lint asks for 'pm')."""
     return str(person.values.get("role") or person.doc.meta.get("role") or "").strip().casefold()
-
-
-def _status(person: Record) -> str:
-    return str(person.values.get("status") or person.doc.meta.get("status") or "active").strip().casefold()
-
-
-def end(person: Record) -> dt.date | None:
-    """Their last day in the team, when one is written."""
-    value = person.values.get("end")
-    return value if isinstance(value, dt.date) else None
-
-
-def has_left(person: Record, day: dt.date) -> bool:
-    """Gone by `day`: their last day (`end`) is before it, or, with no end written, their status is left."""
-    last = end(person)
-    return last < day if last is not None else _status(person) == LEFT
 
 
 def started(person: Record, day: dt.date) -> bool:
@@ -65,11 +49,6 @@ def during(person: Record, since: dt.date, until: dt.date) -> bool:
 
 
 # -- the roster -------------------------------------------------------------------------------
-
-
-def roster(kb: KnowledgeBase) -> list[Record]:
-    """Every person record, archived ones aside (archived records are out of every count)."""
-    return shown(kb.records(kb.doctype("person")))
 
 
 def team(kb: KnowledgeBase, day: dt.date, wanted: str | None = None) -> list[Record]:
@@ -120,43 +99,6 @@ def on_roster(kb: KnowledgeBase, names: list[str]) -> dict[str, Record | None]:
     return found
 
 
-def _fold(name: Any) -> str:
-    return " ".join(str(name or "").split()).casefold()
-
-
-def _suggest(kb: KnowledgeBase, name: str) -> str | None:
-    """'did you mean A or B?': names that start with, or hold, the words given, then names spelt alike."""
-    folded = {_fold(p.title): p.title for p in roster(kb)}
-    wanted = _fold(name)
-    close = [n for n in folded if wanted and (n.startswith(wanted) or f" {wanted}" in n)]
-    close += [n for n in difflib.get_close_matches(wanted, list(folded), n=SUGGESTED, cutoff=0.6) if n not in close]
-    return f"did you mean {' or '.join(folded[c] for c in close[:SUGGESTED])}?" if close else None
-
-
-def check_named(kb: KnowledgeBase, name: str | None, option: str, day: dt.date) -> str | None:
-    """A name given for someone on the roster (a buddy, a manager), as the roster writes it; exit 1
-    for a name it does not have (with close names) or for someone gone by `day`. A KB with no
-    roster yet checks nothing: the name is kept as given."""
-    if name is None or not name.strip():
-        return None
-    name = " ".join(name.split())
-    people = roster(kb)
-    if not people:
-        return name
-    found = next((p for p in people if _fold(p.title) == _fold(name)), None)
-    if found is None:
-        hint = _suggest(kb, name) or f'add them first: pmops person add "{name}" --role ROLE'
-        raise NotFound(f"{option} {name}: no one of that name on the roster", hint=hint)
-    if has_left(found, day):
-        raise Conflict(f"{option} {found.title} left the team{left_on(found)}", hint="name someone on the team")
-    return found.title
-
-
-def left_on(person: Record) -> str:
-    last = end(person)
-    return f" on {last.isoformat()}" if last else ""
-
-
 # -- joining and leaving ------------------------------------------------------------------------
 
 
@@ -169,12 +111,11 @@ def add(
     commit: bool | None = None,
     today: dt.date | None = None,
 ) -> Created:
-    """A new person through the one create path (role checked, the name unique), their manager
-    checked against the roster first."""
+    """A new person through the one create path (role checked, the name unique, their manager on
+    the roster: kb.roster)."""
     today = today or dt.date.today()
     values = dict(values)
     values["name"] = " ".join(str(values.get("name") or "").split())  # as onboard new-pm writes a name
-    values["manager"] = check_named(kb, values.get("manager"), "--manager", today)
     if values.get("end"):
         raise InvalidInput("end: a new person has not left", hint="pmops person leave NAME --date D, once they do")
     return kb.create("person", values, body, new_tags=new_tags, commit=commit, today=today)

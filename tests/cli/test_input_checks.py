@@ -197,3 +197,54 @@ def test_new_pm_says_it_added_the_person_to_the_roster(example_kb: Path, pmops: 
     assert again["person_added"] is None  # on the roster already: only the plan
     made = json.loads(pmops("onboard", "new-pm", "Bo Lind", "--start", "2026-12-10", "--json").stdout)
     assert made["person_added"]["id"] == made["person"] and made["person_added"]["path"].startswith("people/")
+
+
+def test_people_named_by_a_write_are_on_the_roster(example_kb: Path, pmops: Runner) -> None:
+    before = commit_count(example_kb)
+    typo = pmops("set", "prc-260112", "owner=Priya Nayr", code=2)
+    assert typo.stderr == "error: owner: no one named 'Priya Nayr' on the roster\nhint: did you mean Priya Nair?\n"
+    gone = pmops("set", "prc-260112", "owner=Noah Fischer", code=1)
+    assert gone.stderr == "error: owner: Noah Fischer left the team on 2025-08-29\nhint: name someone on the team\n"
+    tool = pmops("tool", "add", "Whimsical", "--category", "design", "--owner", "Ada Brook", code=2)
+    assert tool.stderr == "error: --owner: no one named 'Ada Brook' on the roster\nhint: did you mean Ada Brooks?\n"
+    buddy = pmops("onboard", "new-pm", "Kim Lee", "--start", "2026-12-10", "--buddy", "Maya Chn", code=2)
+    assert buddy.stderr == "error: --buddy: no one named 'Maya Chn' on the roster\nhint: did you mean Maya Chen?\n"
+    nobody = pmops("new", "decision", "Go", "deciders=Ada Brooks, Nobody Known", code=2).stderr
+    assert nobody.startswith("error: deciders: no one named 'Nobody Known' on the roster\nhint: add them first: ")
+    assert commit_count(example_kb) == before and git(example_kb, "status", "--porcelain") == ""
+    pmops("set", "prc-260112", "owner=priya  nair")  # stored as the roster spells it
+    assert "owner: Priya Nair\n" in next((example_kb / "processes").glob("prc-260112-*.md")).read_text()
+    made = json.loads(pmops("new", "decision", "Go", "deciders=Noah Fischer, ada brooks", "--json").stdout)
+    assert json.loads(pmops("show", made["id"], "--json").stdout)["deciders"] == ["Noah Fischer", "Ada Brooks"]
+    # An opportunity's owner answers for it: checked as every owner is, through the registry.
+    opp = pmops("opportunity", "add", "Receipts lost", "--area", "billing", "--owner", "Ada Brook", code=2)
+    assert opp.stderr == "error: --owner: no one named 'Ada Brook' on the roster\nhint: did you mean Ada Brooks?\n"
+    assert pmops("set", "opp-261202-04kv", "owner=Noah Fischer", code=1).stderr.startswith(
+        "error: owner: Noah Fischer left the team on 2025-08-29"
+    )
+    # The example KB's customer owners are in sales: its pmops.yaml says they name nobody on the roster.
+    pmops("set", "cus-261126-h76b", "owner=Someone In Sales")
+
+
+def test_lint_finds_people_off_the_roster_and_owners_who_left(example_kb: Path, pmops: Runner) -> None:
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["rule"].startswith("person-")]
+    path = next((example_kb / "processes").glob("prc-260112-*.md"))
+    path.write_text(path.read_text().replace("owner: Jonas Weber", "owner: Jonas Webber"))
+    metric = next((example_kb / "metrics").glob("met-261126-pgw3-*.md"))
+    owner = next(line for line in metric.read_text().splitlines() if line.startswith("owner:"))
+    metric.write_text(metric.read_text().replace(owner, "owner: Noah Fischer"))
+    found = {(f["rule"], f["message"]) for f in json.loads(pmops("lint", "--json").stdout)}
+    assert ("person-unknown", "owner: 'Jonas Webber' is not on the roster") in found
+    assert ("person-left", "owner: Noah Fischer left the team on 2025-08-29") in found
+    pmops("archive", "met-261126-pgw3")  # an archived metric: nobody answers for it any more
+    found = {(f["rule"], f["message"]) for f in json.loads(pmops("lint", "--json").stdout)}
+    assert ("person-left", "owner: Noah Fischer left the team on 2025-08-29") not in found
+    # An opportunity's owner who left: flagged while it is live, not once it shipped (its type's `ended`).
+    opp = next((example_kb / "opportunities").glob("opp-261202-04kv-*.md"))
+    owner = next(line for line in opp.read_text().splitlines() if line.startswith("owner:"))
+    opp.write_text(opp.read_text().replace(owner, "owner: Noah Fischer"))
+    left = [f for f in json.loads(pmops("lint", "--json").stdout) if f["rule"] == "person-left"]
+    assert [f["path"] for f in left] == [opp.relative_to(example_kb).as_posix()]
+    status = next(line for line in opp.read_text().splitlines() if line.startswith("status:"))
+    opp.write_text(opp.read_text().replace(status, "status: shipped"))
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["rule"] == "person-left"]

@@ -49,15 +49,15 @@ def test_bad_input_is_one_line_and_writes_nothing(pmops, example_kb: Path) -> No
         (("--role", "pm", "--start", "someday"), 2, "error: --start: 'someday' is not a date"),
         (
             ("--role", "pm", "--manager", "Ada Broks"),
-            1,
-            "error: --manager Ada Broks: no one of that name on the roster",
+            2,
+            "error: --manager: no one named 'Ada Broks' on the roster",
         ),
     ]:
         result = pmops("person", "add", "Dana Reyes", *args, code=code)
         assert result.stderr.startswith(message) and result.stdout == "", args
         assert len(result.stderr.splitlines()) <= 2  # the error, and its hint
     assert "hint: did you mean Ada Brooks?" in pmops("person", "add", "X", "--role", "pm", "--manager", "Ada Broks",
-                                                     code=1).stderr  # fmt: skip
+                                                     code=2).stderr  # fmt: skip
     duplicate = pmops("person", "add", "maya chen", "--role", "design", code=1)
     assert duplicate.stderr == "error: a person named 'maya chen' already exists\n"
     assert _unchanged(example_kb, before) and not list((example_kb / "people").glob("*dana*"))
@@ -134,11 +134,11 @@ def test_show_lists_what_they_own_decided_manage_and_their_plan(pmops, example_k
 
 def test_new_pm_uses_the_roster(pmops, example_kb: Path) -> None:
     before = commit_count(example_kb)
-    typo = pmops("onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01", "--buddy", "Maya Chn", code=1)
-    assert typo.stderr == "error: --buddy Maya Chn: no one of that name on the roster\nhint: did you mean Maya Chen?\n"
+    typo = pmops("onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01", "--buddy", "Maya Chn", code=2)
+    assert typo.stderr == "error: --buddy: no one named 'Maya Chn' on the roster\nhint: did you mean Maya Chen?\n"
     pmops("person", "leave", "Jonas Weber", "--date", "2026-11-20")
     gone = pmops("onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01", "--buddy", "Jonas Weber", code=1)
-    assert gone.stderr.startswith("error: --buddy Jonas Weber left the team on 2026-11-20")
+    assert gone.stderr.startswith("error: --buddy: Jonas Weber left the team on 2026-11-20")
     assert commit_count(example_kb) == before + 1
     # A person already on the roster gets a plan and no second record; one who left gets neither.
     pmops("person", "add", "Dana Reyes", "--role", "pm", "--area", "billing", "--start", "2026-12-01")

@@ -17,6 +17,7 @@ from pmops import dates, documents, ids, taxonomy, templates, yamlsafe
 from pmops.doctypes import DocType, Field, WrongKind
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Conflict, InvalidInput, MissingField, PmopsError
+from pmops.kb import roster
 from pmops.kb.transaction import Change
 from pmops.text import a, did_you_mean, either, folded
 
@@ -126,6 +127,7 @@ def check_one(
     value, notes, _ = convert(kb, fld, raw, today=today or dt.date.today(), new_tags=new_tags)
     if fld.kind in ("ref", "refs"):
         resolve_references(kb, fld, raw)
+    value = roster.check_field(kb, fld, value, today or dt.date.today())
     _check_initial(doctype, fld, value)
     if fld.name == doctype.title_field:
         _check_title(kb, doctype, value)
@@ -272,14 +274,17 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
 
     In this order, for every type: each reference (a `ref`/`refs` field, given as anything
     `KnowledgeBase.find` takes: an id, a unique prefix of one, a title; of the type its `refers`
-    names, any type without), then the choices a new document may start with, then a title its
-    type has already (`DocType.unique_titles`).
+    names, any type without), each name of a field naming people (on the roster, as it spells
+    them: kb.roster), then the choices a new document may start with, then a title its type has
+    already (`DocType.unique_titles`).
     """
     values = dict(values)
     for fld in doctype.fields:
         given = values.get(fld.name)
         if fld.is_reference and not _empty(given):
             values[fld.name] = resolve_references(kb, fld, given)
+        elif roster.names_people(fld) and not _empty(given):
+            values[fld.name] = roster.check_field(kb, fld, given, dt.date.today())
     for fld in doctype.fields:
         _check_initial(doctype, fld, values.get(fld.name))
     _check_title(kb, doctype, values.get(doctype.title_field))

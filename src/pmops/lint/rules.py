@@ -74,6 +74,12 @@ RULES = {
         Rule("review-overdue", "warning", "a decision's review date has passed with no verdict recorded"),
         Rule("decision-proposed-stale", "warning", "a decision has been proposed for more than 30 days"),
         Rule("evidence-missing", "warning", "a document that rests on evidence (an opportunity) cites none"),
+        Rule(
+            "person-unknown",
+            "warning",
+            "a field that names people (an owner, deciders) names someone not on the roster",
+        ),
+        Rule("person-left", "warning", "a live document's owner, manager or buddy has left the team"),
     )
 }
 
@@ -113,6 +119,13 @@ class Context:
     def resolver(self) -> links.Resolver:
         return links.Resolver(self.kb)
 
+    @cached_property
+    def people(self) -> dict[str, Record]:
+        """The roster by name (case and spaces folded), read once a run."""
+        from pmops.kb import roster
+
+        return {roster.fold(p.title): p for p in roster.roster(self.kb)}
+
 
 def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
     """Every per-document rule. Pages get the reader's checks and links only."""
@@ -143,6 +156,7 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
             )
         elif fld.kind == "tags":
             yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
+    yield from _people(ctx, record)
     yield from _sections(record)
     yield from _checkboxes(record)
     if doctype.pii:
@@ -151,6 +165,41 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
     for ids, check in JOB_RULES:  # the rules of a type's job, named in its registry row (DocType.rules)
         if any(i in doctype.rules for i in ids):
             yield from (f for f in check(ctx, record) if f.rule in doctype.rules)
+
+
+def _people(ctx: Context, record: Record) -> Iterator[Finding]:
+    """Every field that names people (kb.roster.names_people: `refers` to the person type), once the
+    KB has a roster: a name not on it; and, in a `responsible` field of a live document (not
+    archived, no status of its type's `ended`), someone who has left the team."""
+    from pmops.doctypes import ARCHIVED
+    from pmops.kb import roster
+
+    fields = [f for f in record.doctype.fields if roster.names_people(f)]
+    if not fields or not ctx.people:
+        return
+    status = str(record.values.get("status") or "")
+    live = status != ARCHIVED and status not in record.doctype.ended
+    doc = record.doc
+    for fld in fields:
+        value = record.values.get(fld.name)
+        for name in value if isinstance(value, list) else [value]:
+            if not isinstance(name, str) or not name.strip():
+                continue
+            person = ctx.people.get(roster.fold(name))
+            if person is None:
+                hint = (
+                    roster.suggest(list(ctx.people.values()), name)
+                    or f'add them: pmops person add "{name}" --role ROLE'
+                )
+                yield RULES["person-unknown"].finding(
+                    doc.path, doc.line_of(fld.name), f"{fld.name}: '{name}' is not on the roster", hint
+                )
+            elif fld.responsible and live and person.path != record.path and roster.has_left(person, ctx.today):
+                yield RULES["person-left"].finding(
+                    doc.path, doc.line_of(fld.name),
+                    f"{fld.name}: {person.title} left the team{roster.left_on(person)}",
+                    f"hand it over: pmops set {record.id or record.path} {fld.name}=\"NAME\"",
+                )  # fmt: skip
 
 
 def _check_tags(kb: KnowledgeBase, doc: Document, name: str, tags: list[str]) -> Iterator[Finding]:

@@ -1,0 +1,103 @@
+"""The roster as every write checks it: who is on it, who has left, and the names a field gives for people.
+
+A field names people when it `refers` to the person type and holds names (text, list): an
+owner, a manager, a buddy, deciders. On a write (create, `pmops set`) each name must be on the
+roster — a KB with nobody on it yet checks nothing — and is stored as the roster spells it; a
+`responsible` field (an owner) must name someone still in the team. `pmops.people` builds the
+rest of what the roster answers on this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import TYPE_CHECKING, Any
+
+from pmops.errors import FIELD, Conflict, InvalidInput
+from pmops.kb.records import shown
+
+if TYPE_CHECKING:
+    from pmops.doctypes import Field
+    from pmops.kb import KnowledgeBase, Record
+
+PERSON = "person"  # the type whose documents are the roster
+LEFT = "left"
+SUGGESTED = 3  # close names offered for a name not on the roster
+
+
+def roster(kb: KnowledgeBase) -> list[Record]:
+    """Every person record, archived ones aside (archived records are out of every count)."""
+    return shown(kb.records(kb.doctype(PERSON)))
+
+
+def names_people(fld: Field) -> bool:
+    """Whether a field's values are people's names, checked against the roster."""
+    return fld.refers == PERSON and fld.kind in ("text", "list")
+
+
+def status(person: Record) -> str:
+    return str(person.values.get("status") or person.doc.meta.get("status") or "active").strip().casefold()
+
+
+def end(person: Record) -> dt.date | None:
+    """Their last day in the team, when one is written."""
+    value = person.values.get("end")
+    return value if isinstance(value, dt.date) else None
+
+
+def has_left(person: Record, day: dt.date) -> bool:
+    """Gone by `day`: their last day (`end`) is before it, or, with no end written, their status is left."""
+    last = end(person)
+    return last < day if last is not None else status(person) == LEFT
+
+
+def left_on(person: Record) -> str:
+    last = end(person)
+    return f" on {last.isoformat()}" if last else ""
+
+
+def fold(name: Any) -> str:
+    return " ".join(str(name or "").split()).casefold()
+
+
+def suggest(people: list[Record], name: str) -> str | None:
+    """'did you mean A or B?': names that start with, or hold, the words given, then names spelt alike."""
+    folded = {fold(p.title): p.title for p in people}
+    wanted = fold(name)
+    close = [n for n in folded if wanted and (n.startswith(wanted) or f" {wanted}" in n)]
+    close += [n for n in difflib.get_close_matches(wanted, list(folded), n=SUGGESTED, cutoff=0.6) if n not in close]
+    return f"did you mean {' or '.join(folded[c] for c in close[:SUGGESTED])}?" if close else None
+
+
+def check_named(
+    kb: KnowledgeBase, name: str | None, field: str, day: dt.date, *, flag: str | None = None, current: bool = True
+) -> str | None:
+    """A name given for someone on the roster, as the roster writes it. Exit 2 for a name it does
+    not have (with close names); exit 1, when `current`, for someone gone by `day`. The error names
+    the field as the command line gives it (--manager, owner=). A KB with no roster yet checks
+    nothing: the name is kept as given."""
+    if name is None or not name.strip():
+        return None
+    name = " ".join(name.split())
+    people = roster(kb)
+    if not people:
+        return name
+    found = next((p for p in people if fold(p.title) == fold(name)), None)
+    if found is None:
+        hint = suggest(people, name) or f'add them first: pmops person add "{name}" --role ROLE'
+        raise InvalidInput(f"{FIELD}: no one named '{name}' on the roster", hint=hint, field=field, flag=flag)
+    if current and has_left(found, day):
+        raise Conflict(f"{FIELD}: {found.title} left the team{left_on(found)}", hint="name someone on the team",
+                       field=field, flag=flag)  # fmt: skip
+    return found.title
+
+
+def check_field(kb: KnowledgeBase, fld: Field, value: Any, day: dt.date) -> Any:
+    """A field's value (a name, or a list of them) with each name checked against the roster and
+    spelt as it is there; a field that names no people is returned as it is."""
+    if not names_people(fld) or value is None:
+        return value
+    current = fld.responsible
+    if isinstance(value, list):
+        return [check_named(kb, str(v), fld.name, day, flag=fld.flag, current=current) for v in value if str(v).strip()]
+    return check_named(kb, str(value), fld.name, day, flag=fld.flag, current=current)
