@@ -216,6 +216,9 @@ def test_people_named_by_a_write_are_on_the_roster(example_kb: Path, pmops: Runn
     assert "owner: Priya Nair\n" in next((example_kb / "processes").glob("prc-260112-*.md")).read_text()
     made = json.loads(pmops("new", "decision", "Go", "deciders=Noah Fischer, ada brooks", "--json").stdout)
     assert json.loads(pmops("show", made["id"], "--json").stdout)["deciders"] == ["Noah Fischer", "Ada Brooks"]
+    # A person's id or a unique prefix of one is written as their name (per-261126-q3xy is Maya Chen).
+    pmops("set", "prc-260112", "owner=per-261126-q3x")
+    assert "owner: Maya Chen\n" in next((example_kb / "processes").glob("prc-260112-*.md")).read_text()
     # An opportunity's owner answers for it: checked as every owner is, through the registry.
     opp = pmops("opportunity", "add", "Receipts lost", "--area", "billing", "--owner", "Ada Brook", code=2)
     assert opp.stderr == "error: --owner: no one named 'Ada Brook' on the roster\nhint: did you mean Ada Brooks?\n"

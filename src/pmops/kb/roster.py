@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 from typing import TYPE_CHECKING, Any
 
-from pmops.errors import FIELD, Conflict, InvalidInput
+from pmops.errors import FIELD, Ambiguous, Conflict, InvalidInput, PmopsError
 from pmops.kb.records import shown
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def suggest(people: list[Record], name: str) -> str | None:
 def check_named(
     kb: KnowledgeBase, name: str | None, field: str, day: dt.date, *, flag: str | None = None, current: bool = True
 ) -> str | None:
-    """A name given for someone on the roster, as the roster writes it. Exit 2 for a name it does
+    """A name (or a person's id, or a unique prefix of one) given for someone on the roster, as the
+    roster writes their name. Exit 2 for a name it does
     not have (with close names); exit 1, when `current`, for someone gone by `day`. The error names
     the field as the command line gives it (--manager, owner=). A KB with no roster yet checks
     nothing: the name is kept as given."""
@@ -82,7 +83,7 @@ def check_named(
     people = roster(kb)
     if not people:
         return name
-    found = next((p for p in people if fold(p.title) == fold(name)), None)
+    found = next((p for p in people if fold(p.title) == fold(name)), None) or _by_id(kb, name, field, flag)
     if found is None:
         hint = suggest(people, name) or f'add them first: pmops person add "{name}" --role ROLE'
         raise InvalidInput(f"{FIELD}: no one named '{name}' on the roster", hint=hint, field=field, flag=flag)
@@ -90,6 +91,19 @@ def check_named(
         raise Conflict(f"{FIELD}: {found.title} left the team{left_on(found)}", hint="name someone on the team",
                        field=field, flag=flag)  # fmt: skip
     return found.title
+
+
+def _by_id(kb: KnowledgeBase, ref: str, field: str, flag: str | None) -> Record | None:
+    """The person an id or a unique prefix of one names (per-261126-q3xy), as every command takes a
+    document; None when it names nobody. A prefix several ids share is exit 1, listing them."""
+    if not ref.casefold().startswith(kb.doctype(PERSON).prefix + "-"):
+        return None
+    try:
+        return kb.find(ref, PERSON)
+    except Ambiguous as exc:
+        raise exc.of_field(field, flag) from None
+    except PmopsError:
+        return None
 
 
 def check_field(kb: KnowledgeBase, fld: Field, value: Any, day: dt.date) -> Any:
