@@ -81,6 +81,9 @@ class Row:
     score: float | None = None
     rank: int | None = None
     missing: tuple[str, ...] = ()  # the terms its method needs that it has not been given
+    # The terms its file gives a value that is not of their scale, each said with it and the scale:
+    # "effort '-3' (a number from 0.25 to 100)". Not a term for the ranking: it says so, unranked.
+    invalid: tuple[str, ...] = ()
 
     @property
     def insights(self) -> int:
@@ -96,9 +99,10 @@ class Row:
         """Why it has no rank: its status, or the terms it lacks; None when ranked."""
         if self.status not in RANKED:
             return self.status
+        why = [f"invalid {term}" for term in self.invalid]
         if self.missing:
-            return "missing " + ", ".join(self.missing)
-        return None
+            why.append("missing " + ", ".join(self.missing))
+        return "; ".join(why) or None
 
     def explain(self, method: str) -> list[str]:
         """The formula with this row's numbers, one line per term (what --explain prints)."""
@@ -149,7 +153,7 @@ class Row:
             elif f.name in whole:
                 number = _number(raw)
                 values[f.name] = None if number is None and f.name == "rank" else int(number or 0)
-            elif f.name in ("evidence", "sources", "segments", "missing"):
+            elif f.name in ("evidence", "sources", "segments", "missing", "invalid"):
                 values[f.name] = tuple(str(v) for v in raw or [] if v not in (None, ""))
             else:
                 values[f.name] = None if raw in (None, "") and f.name == "area" else str(raw or "")
@@ -301,29 +305,51 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
         if n else 0.0
     )  # fmt: skip
     entered = {name: _number(values.get(name)) for name in ENTERED}
+    invalid = tuple(_invalid(opportunity, name) for name in ENTERED if name in opportunity.problems)
     return Row(
         id=str(opportunity.id), title=opportunity.title, status=str(values.get("status") or "discovery"),
         area=str(values["area"]) if values.get("area") else None, evidence=tuple(i.id for i in counted if i.id),
         customers=len(named), unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
-        reach=reach, confidence=confidence, **entered,
+        reach=reach, confidence=confidence, invalid=invalid, **entered,
     )  # fmt: skip
+
+
+def _invalid(opportunity: Record, name: str) -> str:
+    """A term its file gives wrong, with the value and the scale: "effort '-3' (a number from 0.25 to 100)"."""
+    raw = opportunity.doc.meta.get(name)
+    fld = opportunity.doctype.field(name)
+    try:
+        if fld is not None:
+            fld.convert(raw)
+    except doctypes.WrongKind as exc:
+        return f"{name} '{raw}' ({exc.expected})"
+    except ValueError as exc:
+        return f"{name} ({exc})"
+    return f"{name} ({opportunity.problems[name]})"
+
+
+def _term(invalid: str) -> str:
+    """The term an entry of Row.invalid is about (its first word)."""
+    return invalid.split(" ", 1)[0]
 
 
 def score(row: Row, method: str) -> Row:
     """The row with its method's score (None, with what is missing, when a term is not given;
     None for a status that is not ranked)."""
-    missing = tuple(name for name in INPUTS[method] if getattr(row, name) is None)
+    invalid = tuple(t for t in row.invalid if _term(t) in INPUTS[method])
+    wrong = {_term(t) for t in invalid}
+    missing = tuple(name for name in INPUTS[method] if getattr(row, name) is None and name not in wrong)
     if row.status not in RANKED:  # shipped or dropped: its inputs are kept, it is not scored
-        return replace(row, score=None, missing=missing, rank=None)
-    if missing:
-        return replace(row, score=None, missing=missing, rank=None)
+        return replace(row, score=None, missing=missing, invalid=invalid, rank=None)
+    if missing or invalid:
+        return replace(row, score=None, missing=missing, invalid=invalid, rank=None)
     if method == "rice":
         value = row.reach * row.impact * row.confidence / row.effort  # type: ignore[operator]
     elif method == "ice":
         value = row.impact * row.confidence / row.effort  # type: ignore[operator]
     else:
         value = (row.cost_of_delay or 0) / row.job_size  # type: ignore[operator]
-    return replace(row, score=_r(value), missing=(), rank=None)
+    return replace(row, score=_r(value), missing=(), invalid=(), rank=None)
 
 
 def ordered(rows: Iterable[Row], method: str) -> list[Row]:
@@ -561,7 +587,7 @@ def reasons(old: Row | None, new: Row | None, methods: tuple[str, str] = ("rice"
         was, now = getattr(old, name), getattr(new, name)
         if was != now:
             label = name.replace("_", " ")
-            found.append(f"{label} {'unset' if was is None else f'{was:g}'} → {'unset' if now is None else f'{now:g}'}")
+            found.append(f"{label} {_said(old, name)} → {_said(new, name)}")
     if not added and not dropped:
         terms = [f"{name} {was:g} → {now:g}" for name, was, now in
                  (("reach", old.reach, new.reach), ("confidence", old.confidence, new.confidence))
@@ -571,6 +597,14 @@ def reasons(old: Row | None, new: Row | None, methods: tuple[str, str] = ("rice"
     if not found and old.rank != new.rank:
         found.append("others moved")
     return found
+
+
+def _said(row: Row, name: str) -> str:
+    """A term as a reason says it: its number, 'invalid' (a value off its scale), or 'unset'."""
+    value = getattr(row, name)
+    if value is not None:
+        return f"{value:g}"
+    return "invalid" if any(_term(t) == name for t in row.invalid) else "unset"
 
 
 def _came_with(old: Row, new: Row, reads: tuple[str, ...]) -> str:

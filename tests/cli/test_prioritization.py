@@ -27,6 +27,7 @@ E: shipped: listed, never ranked
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,27 @@ def test_scores_round_half_up_as_by_hand() -> None:
     from pmops.prioritization import _r
 
     assert [_r(29 / 8), _r(2.675), _r(1 / 3), _r(0.005)] == [3.63, 2.68, 0.33, 0.01]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("-3", "invalid effort '-3' (a number from 0.25 to 100)"),
+        ("lots", "invalid effort 'lots' (a number from 0.25 to 100)"),
+    ],
+)
+def test_a_term_written_wrong_in_the_file_is_said_invalid_with_its_scale_not_missing(
+    pmops, kb: Path, written: str, said: str
+) -> None:
+    made = _opportunity(pmops, "Approve on the go", "--impact", "2", "--effort", "3", "--job-size", "5")
+    path = next((kb / "opportunities").glob(f"{made}*.md"))
+    path.write_text(re.sub(r"(?m)^effort: .*$", f"effort: {written}", path.read_text()))
+    git(kb, "commit", "-qam", "edited by hand")
+    row = _json(pmops, "prioritize", "--today", TODAY)["rows"][0]
+    assert (row["rank"], row["unranked"], row["missing"]) == (None, said, [])
+    assert f"not ranked: {said}" in pmops("prioritize", "--explain", "--today", TODAY).stdout
+    # WSJF does not read effort: its row lacks WSJF's own terms, and names no invalid effort.
+    wsjf = _json(pmops, "prioritize", "--method", "wsjf", "--today", TODAY)["rows"][0]
+    assert wsjf["unranked"] == "missing business_value, time_criticality, risk_reduction"
+    recorded = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    assert _json(pmops, "show", recorded["id"])["ranked"][0]["invalid"] == [said.removeprefix("invalid ")]
