@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -54,7 +55,13 @@ def key(name: object) -> str | None:
     """
     if name is None:
         return None
-    text = unicodedata.normalize("NFKC", str(name)).casefold().replace("&", " and ")
+    return _key(str(name))
+
+
+@functools.lru_cache(maxsize=16384)
+def _key(name: str) -> str | None:
+    """`key` of a name as text, kept: a ranking asks it of the same few hundred names thousands of times."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     words = _WORD.findall(_JOINED.sub("", text))
     while len(words) > 1 and (words[-1] in LEGAL_SUFFIXES or words[-1] == "and"):

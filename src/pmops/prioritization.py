@@ -245,12 +245,13 @@ def rank(
     cycle = _cycle(cycle) if cycle is not None else None
     as_of = min(today, cycle_end(cycle)) if cycle else today
     doctype = kb.doctype(OPPORTUNITY)
-    opportunities = kb.select(doctype, {"area": area} if area else None)
-    wanted = {str(ref) for o in opportunities for ref in o.values.get("evidence") or []}
-    insights = evidence_records(kb, wanted)
     from pmops import accounts
 
-    register = accounts.register(kb)
+    with kb.records_kept(kb.state_dir):  # thousands of insights: those unchanged since the last ranking are not parsed
+        opportunities = kb.select(doctype, {"area": area} if area else None)
+        wanted = {str(ref) for o in opportunities for ref in o.values.get("evidence") or []}
+        insights = evidence_records(kb, wanted)
+        register = accounts.register(kb)
     rows = [score(_row(o, insights, register, as_of), method) for o in opportunities]
     return Ranking(method, cycle, today, as_of, area, ordered(rows, method))
 
@@ -261,11 +262,11 @@ def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:
 
     doctype = kb.doctype(INSIGHT)
     folder = kb.root / doctype.folder
-    by_id = {ids.id_in_name(p.name): p for p in kb.paths(folder)} if folder.is_dir() else {}
+    by_id = {ids.id_in_name(rel.rpartition("/")[2]): rel for rel in kb.listed(folder)} if folder.is_dir() else {}
     found: dict[str, Record] = {}
     for ref in sorted(wanted):
         try:
-            record = kb.load(by_id[ref]) if ref in by_id else kb.find(ref, INSIGHT)
+            record = kb.load(kb.root / by_id[ref]) if ref in by_id else kb.find(ref, INSIGHT)
         except PmopsError:
             continue  # a broken link: lint says so; it counts as no evidence
         if record.id == ref:

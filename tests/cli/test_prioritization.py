@@ -27,6 +27,7 @@ E: shipped: listed, never ranked
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -312,3 +313,29 @@ def test_a_term_written_wrong_in_the_file_is_said_invalid_with_its_scale_not_mis
     assert wsjf["unranked"] == "missing business_value, time_criticality, risk_reduction"
     recorded = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
     assert _json(pmops, "show", recorded["id"])["ranked"][0]["invalid"] == [said.removeprefix("invalid ")]
+
+
+def test_records_kept_between_rankings_are_used_only_while_their_file_is_unchanged(
+    pmops, kb: Path, ranked_kb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ranking keeps what it read (kb/kept.py) for the next one; a file changed since, even to
+    the same size and modification time, is read again; a damaged store is read around."""
+    from pmops.kb import kept
+
+    monkeypatch.setattr(kept, "RACY_NS", 0)  # the files of a test are seconds old: keep them all the same
+    ids = ranked_kb
+    first = _json(pmops, "prioritize", "--today", TODAY)
+    store = kb / ".git" / "pmops" / "records.kept"
+    assert store.is_file() and git(kb, "status", "--porcelain") == ""
+    assert len(kept.Store(store, kept.signature(kb)).entries) == 5 + 5 + 3  # insights, opportunities, customers
+    assert _json(pmops, "prioritize", "--today", TODAY) == first
+    # i1 names another customer, written by hand: same size, same modification time.
+    path = next((kb / "insights").glob(f"{ids['i1']}*.md"))
+    text, stat = path.read_text(), path.stat()
+    path.write_text(text.replace("customer: Atlas Freight", "customer: Verde Foodsxx"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    a = _json(pmops, "prioritize", "--today", TODAY)["rows"][0]
+    assert (a["id"], a["customers"], a["unnamed"]) == (ids["A"], 3, 1)  # Atlas Freight (i4), Cobalt, Verde Foodsxx
+    store.write_bytes(b"not a pickle")
+    assert _json(pmops, "prioritize", "--today", TODAY)["rows"][0] == a

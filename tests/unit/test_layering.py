@@ -24,7 +24,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     2: ("store", "gitrepo", "templates", "config", "search.fields", "search.freshness", "search.backend",
         "search.whoosh_backend", "search.whoosh_query"),
     3: ("search.index",),
-    4: ("kb", "kb.tree", "kb.records", "kb.transaction", "kb.creating", "kb.roster"),
+    4: ("kb", "kb.tree", "kb.kept", "kb.records", "kb.transaction", "kb.creating", "kb.roster"),
     5: ("checklists", "decisions", "metrics", "onboarding", "productivity", "research", "accounts", "opportunities",
         "prioritization", "stack", "importer",
         "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion", "activity", "outputs"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import glob
@@ -15,6 +16,7 @@ from pmops import bodies, customers, taxonomy, yamlsafe
 from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
+from pmops.kb import kept
 from pmops.kb.tree import Tree
 from pmops.text import a, did_you_mean, either, folded, naming
 
@@ -105,6 +107,7 @@ class Catalog(Tree):
         self.registry = registry
         self._all_ids: set[str] | None = None
         self._kept: dict[Path, Record] | None = None  # keep_records(): each document read once
+        self._store: kept.Store | None = None  # records_kept(): the records earlier commands read
 
     def doctype(self, name: str) -> DocType:
         """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
@@ -136,11 +139,41 @@ class Catalog(Tree):
 
     def load(self, path: Path) -> Record:
         if self._kept is None:
-            return self.record(self.read(path))
+            return self._load(path)
         found = self._kept.get(path)
         if found is None:
-            found = self._kept[path] = self.record(self.read(path))
+            found = self._kept[path] = self._load(path)
         return found
+
+    def _load(self, path: Path) -> Record:
+        store = self._store
+        if store is None:
+            return self.record(self.read(path))
+        rel, now = self.rel(path), kept.stamp(path)
+        found = store.get(rel, now) if now is not None else None
+        if found is not None:
+            _, doc, values, problems = found
+            return Record(doc, self.type_of(doc), values, problems)  # its type: the registry's own
+        record = self.record(self.read(path))
+        if now is not None:
+            store.put(rel, now, record.doc, record.values, record.problems)
+        return record
+
+    @contextlib.contextmanager
+    def records_kept(self, state_dir: Path) -> Iterator[None]:
+        """Inside, a document whose file is unchanged since an earlier command read it is not read
+        again (kb/kept.py: its stat says so), and what is read anew is kept for the next command
+        (in `state_dir`, pmops' private folder). For commands that read many documents to compute
+        one answer (pmops prioritize: 500 opportunities and the thousands of insights they cite)."""
+        if self._store is not None:
+            yield
+            return
+        self._store = kept.Store(state_dir / "records.kept", kept.signature(self.root))
+        try:
+            yield
+            self._store.save()
+        finally:
+            self._store = None
 
     def keep_records(self) -> None:
         """From now on, read each document once (a command that only reads and asks several questions

@@ -60,11 +60,21 @@ class Tree:
         if repo is None:
             yield from (Path(entry.path) for entry in self._walk(under))
             return
-        for repo_rel in repo.list_files(self.pathspec(under)):
-            rel = self.from_repo(repo_rel)
-            path = self.root / rel if rel is not None else None
-            if path and self.is_document(rel) and os.path.exists(path):  # (a deleted, still tracked file is not)
+        for rel in self.listed(under):
+            path = self.root / rel
+            if os.path.exists(path):  # (a deleted, still tracked file is not)
                 yield path
+
+    def listed(self, under: Path | None = None) -> list[str]:
+        """The KB-relative paths of its documents (below `under`) as `paths` finds them, without
+        a look at each file: a file git still tracks after it was deleted is among them. For a
+        caller that picks a few of thousands by name (an opportunity's evidence, by id)."""
+        repo = self.repo
+        if repo is None:
+            cut = len(str(self.root)) + 1
+            return [entry.path[cut:].replace(os.sep, "/") for entry in self._walk(under)]
+        found = (self.from_repo(repo_rel) for repo_rel in repo.list_files(self.pathspec(under)))
+        return [rel for rel in found if rel is not None and self.is_document(rel)]
 
     def is_document(self, rel: str) -> bool:
         """Whether a KB-relative path is one pmops reads (the same rules as the folder walk)."""
