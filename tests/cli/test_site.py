@@ -36,7 +36,7 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     built = pages(out)
     documents = [p.relative_to(example_kb).as_posix() for p in example_kb.rglob("*.md") if "_site" not in p.parts]
     assert documents and all(d.removesuffix(".md") + ".html" in built for d in documents), "a document has no page"
-    assert result["pages"] == len(built) and result["written"] == len(built) + 2  # the stylesheet, .nojekyll
+    assert result["pages"] == len(built) and result["written"] == len(built) + 3  # the stylesheet, search.js, .nojekyll
     insight = built["insights/ins-260203-dc9k-slack-approvals-would-replace-our-own-bot.html"]
     assert "We built a janky Slack bot on your webhooks" in insight and "Cobalt Labs" in insight
     decision = built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
@@ -47,7 +47,7 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     assert 'id="chain"' in decision  # the supersession chain
     assert "<svg" in built["index.html"] and "Intake per week" in built["index.html"]  # the report's dashboard
     metric = built["metrics/met-261126-4hb3-weekly-active-approvers.html"]
-    assert "<svg" in metric and "<script" not in metric
+    assert "<svg" in metric and metric.count("<script") == 1  # the search box's; not pygal's
     assert "What moving this metric says" not in metric  # the template's hint, an HTML comment
     for name in ("browse/insights.html", "browse/decisions.html", "browse/processes.html", "browse/themes.html",
                  "browse/tags.html", "browse/areas.html", "browse/customers.html", "browse/people.html",
@@ -66,7 +66,8 @@ def test_pages_are_self_contained_accessible_and_searchable(site) -> None:
             assert not url.startswith("/"), f"{name}: {attr}={url} is not relative"
         assert html.count("<h1") == 1, name
         for landmark in ("<header", "<nav", "<main", "<footer", 'class="skip" href="#main"', "data-pagefind-body",
-                         'data-pagefind-filter="type"', 'name="viewport"'):  # fmt: skip
+                         'data-pagefind-filter="type"', 'name="viewport"', 'class="filters" hidden data-pagefind-ignore',
+                         'src="' + "../" * name.count("/") + 'assets/search.js" defer'):  # fmt: skip
             assert landmark in html, f"{name}: {landmark}"
     css = (out / "assets/site.css").read_text()
     assert "prefers-color-scheme: dark" in css and ":focus-visible" in css
@@ -177,7 +178,42 @@ def test_base_url_gives_canonical_urls_and_a_wrong_one_is_refused(pmops, example
 
 def test_the_summary_for_people(pmops, example_kb: Path) -> None:
     result = pmops("site", "build", "--today", TODAY)
-    assert re.fullmatch(r"_site: \d+ pages; \d+ written, 0 unchanged, 0 removed \(\d+\.\d s\)\n", result.stdout)
+    assert re.fullmatch(r"_site: (\d+) pages; \d+ written, 0 unchanged, 0 removed \(\d+\.\d s\)\n"
+                        r"search: \1 pages indexed \(\d+\.\d s\)\n", result.stdout)  # fmt: skip
+    assert pmops("site", "build", "--today", TODAY).stdout.count("\n") == 1  # no page changed: the index holds
+
+
+def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Path) -> None:
+    out, result = site
+    assert result["search"] == {"indexed": True, "unchanged": False, "pages": result["pages"],
+                                "seconds": result["search"]["seconds"], "skipped": None}  # fmt: skip
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == result["pages"]
+    assert {"pagefind-ui.js", "pagefind-ui.css", "pagefind.js"} <= {p.name for p in (out / "pagefind").iterdir()}
+    assert not [p for p in out.iterdir() if p.name.startswith(".pagefind-")]  # the new bundle swapped in whole
+    assert build(pmops)["search"] == {"indexed": False, "unchanged": True, "pages": 0, "seconds": 0.0, "skipped": None}
+    bundle = (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns
+    tips = example_kb / "handbook/interview-tips.md"
+    tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
+    assert build(pmops)["search"]["indexed"] is True
+    assert (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns != bundle
+    script = (out / "assets/search.js").read_text()
+    assert 'new URL("../pagefind/", script.src)' in script  # the bundle beside assets/, wherever the site is served
+
+
+def test_without_pagefind_the_site_is_built_without_search(pmops, example_kb: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
+    result = pmops("site", "build", "--today", TODAY)
+    assert result.stderr == (
+        "search skipped: Pagefind's binary was not found (pip install 'pagefind[bin]', or set PAGEFIND_BINARY_PATH); "
+        "the site has no search box\n"
+    )
+    assert (example_kb / "_site/index.html").is_file() and not (example_kb / "_site/pagefind").exists()
+    assert "search skipped" not in result.stdout
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
+    (example_kb / "README.md").write_text("# Tally\n\nChanged.\n")
+    data = pmops("site", "build", "--today", TODAY, "--json")
+    assert json.loads(data.stdout)["search"]["skipped"].startswith("Pagefind's binary was not found")
 
 
 def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:
@@ -243,7 +279,7 @@ def test_a_site_of_another_pmops_version_is_rebuilt_not_refused(pmops, site, exa
     out, _ = site
     (out / ".pmops-site.json").write_text('{"pmops_site": 0, "pages": {}}')
     result = build(pmops)
-    assert result["written"] == result["pages"] + 2  # every page again: the old manifest's hashes are not read
+    assert result["written"] == result["pages"] + 3  # every page again: the old manifest's hashes are not read
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: pages are rendered in one process")

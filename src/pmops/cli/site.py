@@ -44,7 +44,8 @@ def build(
     Self-contained (nothing is loaded from elsewhere) and relative (it works from any folder,
     a static host or the file system). A rebuild writes only the pages whose content changed
     and removes those of removed documents. Personal data is redacted; site.exclude in
-    pmops.yaml leaves folders or types out.
+    pmops.yaml leaves folders or types out. When pages changed, Pagefind indexes them for the
+    search box (filters by type, tag and area); without its binary the site has no search.
 
     Example:
 
@@ -55,6 +56,7 @@ def build(
     result = site.build(_shared.state(ctx).kb(), out, base_url=base_url, today=_shared.today_option(today))
     if json_out:
         _shared.print_json(result.to_json())
+        _search_skipped(result)
     else:
         _said(result)
 
@@ -75,6 +77,16 @@ def _said(result: Result) -> None:
         console.print(f"{count(result.excluded, 'document')} left out (site.exclude)")
     for path in result.unreadable:
         _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page")
+    search = result.search
+    if search is not None and search.indexed:
+        console.print(f"search: {count(search.pages, 'page')} indexed ({search.seconds:.1f} s)")
+    _search_skipped(result)
+
+
+def _search_skipped(result: Result) -> None:
+    """Without Pagefind the site is built all the same; its search box says search is not available."""
+    if result.search is not None and result.search.skipped:
+        _shared.console(stderr=True).print(f"search skipped: {_shared.safe(result.search.skipped)}", soft_wrap=True)
 
 
 @app.command()

@@ -7,6 +7,7 @@ Its parts:
   views.py     each kind of page's context, rendered with the templates under templates/site/
   markdown.py  a body as HTML (markdown-it-py)
   output.py    the site's folder: refusals, the manifest, writing only what changed
+  searchindex.py  the search index: Pagefind run over the built pages when some changed
   linkcheck.py a built site's links checked where they land (its tests, a CI job)
 """
 
@@ -22,13 +23,15 @@ from pmops.errors import InvalidInput
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
+    from pmops.site.searchindex import SearchIndex
 
 __all__ = ["Result", "build"]
 
 
 @dataclass
 class Result:
-    """What a build did: the pages (and files) it wrote, left as they were, and removed."""
+    """What a build did: the pages (and files) it wrote, left as they were, and removed; and the
+    search index (`search`: indexed, left as it was, or skipped and why)."""
 
     out: Path
     pages: int
@@ -38,11 +41,13 @@ class Result:
     excluded: int = 0
     unreadable: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    search: SearchIndex | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"out": str(self.out), "pages": self.pages, "written": len(self.written), "unchanged": self.unchanged,
                 "removed": len(self.removed), "excluded": self.excluded, "unreadable": self.unreadable,
-                "seconds": round(self.seconds, 3), "written_paths": self.written, "removed_paths": self.removed}  # fmt: skip
+                "seconds": round(self.seconds, 3), "written_paths": self.written, "removed_paths": self.removed,
+                "search": self.search.to_json() if self.search else None}  # fmt: skip
 
 
 def check_base_url(base_url: str | None) -> str | None:
@@ -83,8 +88,8 @@ def build(
 
 def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None, started: float) -> Result:
     from pmops import templates
-    from pmops.site import output
-    from pmops.site.pages import CSS, Site
+    from pmops.site import output, searchindex
+    from pmops.site.pages import CSS, SEARCH_JS, Site
     from pmops.site.snapshot import Snapshot
 
     snapshot = Snapshot(kb.root, kb.config.site())
@@ -108,7 +113,8 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
         else:
             done.unchanged += 1
     css = templates.render("site/site.css.j2", snapshot.root).encode("utf-8")
-    for url, data in ((CSS, css), (".nojekyll", b"")):
+    script = templates.render("site/search.js", snapshot.root).encode("utf-8")
+    for url, data in ((CSS, css), (SEARCH_JS, script), (".nojekyll", b"")):
         after.pages[url], wrote = output.write_page(folder, url, data, before)
         if wrote:
             done.written.append(url)
@@ -120,8 +126,13 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     output.remove_stale(folder, before, after, done)
     after.write(folder)
     snapshot.keep()
-    return Result(folder, len(pages), sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
-                  [e.path for e in snapshot.unreadable], time.perf_counter() - started)  # fmt: skip
+    result = Result(folder, len(pages), sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
+                    [e.path for e in snapshot.unreadable])  # fmt: skip
+    # The index is built again only when a page changed (Pagefind reads the whole site each time).
+    changed = any(url.endswith(".html") for url in (*done.written, *done.removed))
+    result.search = searchindex.build(folder) if changed or not searchindex.indexed(folder) else searchindex.UNCHANGED
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 # What the processes rendering pages share: forked, they find it here.

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 BROWSE = "browse"
 HOME = "index.html"
 CSS = "assets/site.css"
+SEARCH_JS = "assets/search.js"  # the search box (templates/site/search.js), over Pagefind's bundle in pagefind/
 # No request leaves the site: its own files only; Pagefind's search runs WebAssembly; pygal's
 # charts carry their own <style>; charts and icons may be data: URLs.
 CSP = (

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import links, templates
 from pmops.site import markdown
-from pmops.site.pages import BROWSE, CSP, CSS, HOME, group_url, page_url, root_of, type_url
+from pmops.site.pages import BROWSE, CSP, CSS, HOME, SEARCH_JS, group_url, page_url, root_of, type_url
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def _render(site: Site, template: str, url: str, title: str, filters: list[tuple
     canonical = site.base_url.rstrip("/") + "/" + url if site.base_url else None
     return templates.render_html(
         template, site.kb.root, site_name=site.kb.config.name, url=url, root=root_of(url), title=title,
-        nav=site.nav, csp=CSP, css=CSS, canonical=canonical, filters=filters, words=count, browse=BROWSE,
+        nav=site.nav, csp=CSP, css=CSS, search_js=SEARCH_JS, canonical=canonical, filters=filters, words=count, browse=BROWSE,
         page_url=page_url, type_url=type_url, group_url=group_url, **context,
     )  # fmt: skip
 

@@ -1,0 +1,33 @@
+// The site's search box: Pagefind's own UI, loaded from this site (its bundle sits in
+// pagefind/ at the site's root, beside this file's folder), so it works on any static host,
+// at any path, with no request leaving the site. Without an index (a build without Pagefind)
+// the box says so instead.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var box = document.getElementById("search");
+  if (!script || !box) return;
+  var bundle = new URL("../pagefind/", script.src);
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = new URL("pagefind-ui.css", bundle).href;
+  document.head.appendChild(css);
+  var ui = document.createElement("script");
+  ui.src = new URL("pagefind-ui.js", bundle).href;
+  ui.onload = function () {
+    var search = new window.PagefindUI({
+      element: "#search",
+      bundlePath: bundle.pathname,
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false,
+      autofocus: box.hasAttribute("data-autofocus"),
+    });
+    var asked = new URLSearchParams(window.location.search).get("q");
+    if (asked) search.triggerSearch(asked);
+  };
+  ui.onerror = function () {
+    box.textContent = "Search is not available: this site was built without its search index (pagefind).";
+  };
+  document.head.appendChild(ui);
+})();

@@ -1,0 +1,169 @@
+"""The example KB's site in a real headless browser: Debian's chromium driven by Playwright, the
+site served by a local static server, every request to another origin aborted and recorded.
+
+One site build, one server and one browser for the module (a few seconds in all). Screenshots of
+the pages opened go to $PMOPS_SITE_SCREENSHOTS (`.ci/run` sets it and prints where), else into
+the test's temporary folder. Select these tests alone with `pytest -m browser`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_KB, PMOPS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+QUOTE = "Half my team's fuel receipts come back as 'unreadable'"  # ins-260120-jeyn's
+INSIGHT = "Receipt capture fails on crumpled thermal paper"
+DECISION = "dec-261126-0mq9"  # Approve and reject from Slack: three insights as evidence, superseding another
+
+
+def _isolated_env(home: Path) -> dict[str, str]:
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text("[user]\n\tname = Test PM\n\temail = test.pm@example.com\n[init]\n\tdefaultBranch = main\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PMOPS_", "GIT_"))}
+    return {**env, "HOME": str(home), "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example KB (in a git repository of its own) built into a site."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Debian's chromium (.ci/run installs it)")
+        pytest.skip("no chromium binary here (Debian's `chromium`; .ci/run installs it for CI)")
+    work = tmp_path_factory.mktemp("site")
+    env = _isolated_env(tmp_path_factory.mktemp("home"))
+    kb = work / "kb"
+    shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "example"]):
+        subprocess.run(["git", *args], cwd=kb, env=env, check=True, capture_output=True)
+    out = work / "out"
+    built = subprocess.run([PMOPS, "--kb", str(kb), "site", "build", "--out", str(out)], env=env,
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    pages = re.match(r".*: (\d+) pages;", built.stdout)
+    assert pages and f"search: {pages.group(1)} pages indexed" in built.stdout, built.stdout + built.stderr
+    return out
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin(site: Path) -> Iterator[str]:
+    """The site served as a static host serves it, on 127.0.0.1."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(site: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("PMOPS_SITE_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("site-screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Visit:
+    """A browser tab on the site; `left` records every request that tried to go elsewhere (aborted
+    by the route, or refused by the pages' Content-Security-Policy before it was made)."""
+
+    def __init__(self, browser, origin: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.origin = origin
+        self.left: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("console", self._console)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith(self.origin + "/"):
+            route.continue_()
+        else:
+            self.left.append(route.request.url)
+            route.abort()
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.left.append(f"refused by the CSP: {message.text}")
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(f"{self.origin}/{path}")
+        assert response is not None and response.status == 200, path
+
+
+@pytest.fixture
+def visit(browser, origin: str) -> Iterator[Visit]:
+    tab = Visit(browser, origin)
+    yield tab
+    tab.context.close()
+    assert tab.left == []  # no request left the site
+
+
+def test_the_home_page_draws_the_dashboards_charts(visit: Visit, screenshots: Path) -> None:
+    visit.open("")
+    charts = visit.page.locator("main svg")
+    assert charts.count() >= 4
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 50 and box["height"] > 50
+        assert chart.locator("path, rect, circle, polyline").count() > 0  # drawn, not an empty frame
+    visit.page.screenshot(path=screenshots / "home.png", full_page=True)
+
+
+def test_a_search_for_a_quote_finds_its_insight_and_opens_it(visit: Visit, screenshots: Path) -> None:
+    visit.open("")  # the search box is in every page's header
+    visit.page.locator(".pagefind-ui__search-input").fill(QUOTE)
+    first = visit.page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=10_000)
+    assert first.inner_text() == INSIGHT
+    filters = visit.page.locator(".pagefind-ui__filter-name")  # Pagefind's filters, from the pages' markers
+    assert {filters.nth(i).inner_text().strip().lower() for i in range(filters.count())} == {"area", "tag", "type"}
+    visit.page.screenshot(path=screenshots / "search.png")
+    first.click()
+    visit.page.wait_for_load_state()
+    assert visit.page.locator("h1").first.inner_text() == INSIGHT
+    assert "fuel receipts" in visit.page.locator("main").inner_text()
+
+
+def test_a_decision_page_shows_its_evidence_and_backlinks(visit: Visit, site: Path, screenshots: Path) -> None:
+    (page,) = [p for p in site.rglob(f"{DECISION}*.html")]
+    visit.open(page.relative_to(site).as_posix())
+    main = visit.page.locator("main")
+    assert visit.page.locator("h1").first.inner_text() == "Approve and reject from Slack"
+    evidence = main.get_by_role("link", name="Slack approvals would replace our own bot")
+    assert evidence.count() >= 1
+    assert main.get_by_role("link", name="Remind approvers with a twice-daily email digest").count() >= 1
+    visit.page.screenshot(path=screenshots / "decision.png", full_page=True)
+    evidence.first.click()
+    visit.page.wait_for_load_state()
+    assert visit.page.locator("h1").first.inner_text() == "Slack approvals would replace our own bot"
