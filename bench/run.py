@@ -67,6 +67,7 @@ TARGETS = {
     "site build (from scratch)": {10_000: 20.0},  # issue 19
     "site build after 1 changed file": {10_000: 1.0},
     "digest (30 days, 2,000 commits)": {10_000: 2.0},  # issue 18
+    "digest (30 days, 2,000 commits), nothing kept": {10_000: 2.0},  # the first digest: no records kept yet
 }
 HISTORY_COMMITS = 2_000  # the digest's KB: the generated one, then this many commits by several people
 
@@ -148,6 +149,26 @@ OPERATIONS = (
 )
 
 
+def loops_of(root: Path) -> None:
+    """What a digest checks besides the documents: the authors on the roster as PMs, and processes that
+    promise outputs (insights per PM, a record of each weekly review: a document linking to it)."""
+    from bench.generate import AUTHORS
+
+    (root / "people").mkdir(exist_ok=True)
+    for n, name in enumerate(AUTHORS):
+        (root / "people" / f"per-240101-p{n:03d}.md").write_text(
+            f"---\nid: per-240101-p{n:03d}\nname: {name}\nrole: pm\nstart: 2024-01-01\n---\n", encoding="utf-8"
+        )
+    promises = {"interviews": ("custom", "weekly", "[{check: insights-per-pm, per: week, target: 2}]"),
+                "product-review": ("custom", "weekly", "[{check: review, per: cadence}]"),
+                "decisions": ("custom", "monthly", "[{check: decisions, per: month, target: 4}]")}  # fmt: skip
+    for n, (name, (kind, cadence, outputs)) in enumerate(promises.items()):
+        (root / "processes" / f"prc-240101-o{n:03d}-{name}.md").write_text(
+            f"---\nid: prc-240101-o{n:03d}\ntitle: {name}\nkind: {kind}\nowner: {AUTHORS[n]}\ncadence: {cadence}\n"
+            f"status: active\ndate: 2024-01-01\nlast_reviewed: 2026-09-01\noutputs: {outputs}\n---\n## Purpose\n\n"
+            f"{name}.\n", encoding="utf-8")  # fmt: skip
+
+
 def history_kb_of(size: int) -> Path:
     """The generated KB of `size` documents with HISTORY_COMMITS more commits on top (one a few hours, from
     2026-06-03 to 2026-09-30, by the generator's authors, each editing an insight), written in one
@@ -161,6 +182,7 @@ def history_kb_of(size: int) -> Path:
         return root
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(kb_of(size), root, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    loops_of(root)
     # The generated documents, committed once before the history (as a KB's first import is).
     first = {**ENV, "GIT_AUTHOR_DATE": "2026-06-01T09:00:00+00:00", "GIT_COMMITTER_DATE": "2026-06-01T09:00:00+00:00"}
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
@@ -359,6 +381,10 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
         git_log = median_time(
             ["git", "log", "--no-renames", "--name-status", "-z", "--since=2026-08-31"], history, runs
         )
+        kept = history / ".git" / "pmops" / "records.kept"
+        first = median_time([PMOPS, "digest", *window], history, runs, before=lambda _: kept.unlink(missing_ok=True))
+        rows.append(Row("digest (30 days, 2,000 commits), nothing kept", size, first, "git log --name-status of the window",
+                        git_log))  # fmt: skip
         ours = median_time([PMOPS, "digest", *window], history, runs)
         rows.append(Row("digest (30 days, 2,000 commits)", size, ours, "git log --name-status of the window", git_log))
     subprocess.run(["git", "reset", "-q", "--hard", head], cwd=kb, check=True)

@@ -13,9 +13,9 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmops import activity, outcomes, people
 from pmops.errors import InvalidInput
@@ -26,6 +26,8 @@ from pmops.text import count, first_few
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
+
+T = TypeVar("T")
 
 DEFAULT_DAYS = 7  # a digest without --since: the last week
 PROPOSED_STALE_DAYS = 30  # as lint's decision-proposed-stale
@@ -407,19 +409,48 @@ def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = N
     today = today or dt.date.today()
     start, said = window(kb, since, today)
     area = _area(kb, area)
-    kb.keep_records()  # every section reads the documents it needs; each is parsed once
-    by_type: dict[str, list[Record]] = {}
-    for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1))):
-        by_type.setdefault(record.type, []).append(record)
-    scope = _Scope(kb, start, today, area, activity.history(kb, start - dt.timedelta(days=1)), by_type)
-    sections = [_expectations(scope), _decisions(scope), _research(scope), _metrics(scope), _processes(scope),
-                _onboarding(scope), _tools(scope), _people(scope)]  # fmt: skip
+    history = _in_background(lambda: activity.history(kb, start - dt.timedelta(days=1)))  # git works meanwhile
+    # Every section reads the documents it needs; each is parsed once, and kept for the next digest.
+    kb.keep_records()
+    with kb.records_kept(kb.state_dir):
+        by_type: dict[str, list[Record]] = {}
+        for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1))):
+            by_type.setdefault(record.type, []).append(record)
+        scope = _Scope(kb, start, today, area, history(), by_type)
+        sections = [_expectations(scope), _decisions(scope), _research(scope), _metrics(scope), _processes(scope),
+                    _onboarding(scope), _tools(scope), _people(scope)]  # fmt: skip
     if area is not None:  # what belongs to no area is the whole team's
         sections = [replace(x, title=x.title + " (whole team)") if x.key in TEAM_WIDE else x for x in sections]
     loud = tuple(x for x in sections if x.items)
     quiet = tuple(x.title for x in sections if not x.items)
     headline = "; ".join(f"{x.title}: {x.summary}" for x in loud if x.key != "people")
     return Digest(kb.config.name, start, today, area, said, headline, loud, quiet)
+
+
+def _in_background(work: Callable[[], T]) -> Callable[[], T]:
+    """Start `work` in a thread (the git log: a process of its own, while Python reads the documents);
+    the function returned waits for its result, or raises what it raised."""
+    import threading
+
+    done: list[Any] = []
+
+    def run() -> None:
+        try:
+            done.append((True, work()))
+        except BaseException as exc:
+            done.append((False, exc))
+
+    thread = threading.Thread(target=run, name="pmops-digest-history", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        ok, value = done[0]
+        if not ok:
+            raise value
+        return value
+
+    return result
 
 
 def _records(kb: KnowledgeBase, since: dt.date) -> Iterator[Record]:
@@ -432,13 +463,15 @@ def _records(kb: KnowledgeBase, since: dt.date) -> Iterator[Record]:
     from pmops.errors import DocumentError
 
     insight = kb.doctype("insight")
-    old = re.compile(rf"^{re.escape(insight.prefix)}-(\d\d)(\d\d)(\d\d)-")
-    folder = kb.root / insight.folder
-    for path in kb.paths():
-        if path.parent == folder and (m := old.match(path.name)):
+    old = re.compile(rf"^{re.escape(insight.folder)}/{re.escape(insight.prefix)}-(\d\d)(\d\d)(\d\d)-[^/]*$")
+
+    def wanted(rel: str) -> bool:
+        if m := old.match(rel):
             with contextlib.suppress(ValueError):
-                if dt.date(2000 + int(m[1]), int(m[2]), int(m[3])) < since:
-                    continue
+                return dt.date(2000 + int(m[1]), int(m[2]), int(m[3])) >= since
+        return True
+
+    for path in kb.listing(where=wanted):
         try:
             yield kb.load(path)
         except DocumentError:

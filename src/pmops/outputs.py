@@ -136,7 +136,8 @@ class _Facts:
     today: dt.date
     history: activity.History
     by_type: dict[str, list[Record]] = field(default_factory=dict)
-    _linking: dict[str, list[Record]] | None = None
+    given: bool = False  # by_type holds every document the checks may need (the caller's, read once)
+    _linking: dict[dt.date, dict[str, list[Record]]] = field(default_factory=dict)
 
     def of(self, type_name: str) -> list[Record]:
         if type_name not in self.by_type:
@@ -144,16 +145,22 @@ class _Facts:
             self.by_type[type_name] = shown(self.kb.records(found)) if found else []
         return self.by_type[type_name]
 
-    def linking(self, doc_id: str) -> list[Record]:
-        """The documents linking to `doc_id` by id (a reference field or [[id]])."""
-        if self._linking is None:
-            self._linking = {}
-            for record in shown(self.kb.records()):
+    def linking(self, doc_id: str, since: dt.date) -> list[tuple[dt.date, Record]]:
+        """The documents linking to `doc_id` by id (a reference field or [[id]]) dated from `since`, with
+        their day (activity.day_of): only those are read for their links."""
+        if since not in self._linking:
+            found: dict[str, list[tuple[dt.date, Record]]] = {}
+            every = [r for kept in self.by_type.values() for r in kept] if self.given else self.kb.records()
+            for record in shown(every):
                 if record.type in NOT_RECORDS:
                     continue
+                day = activity.day_of(record, self.history)
+                if day is None or day < since:
+                    continue
                 for target in {link.target for link in links.outgoing(record) if link.by_id}:
-                    self._linking.setdefault(target, []).append(record)
-        return self._linking.get(doc_id, [])
+                    found.setdefault(target, []).append((day, record))
+            self._linking[since] = found
+        return self._linking[since].get(doc_id, [])
 
 
 def _facts(kb: KnowledgeBase, today: dt.date, history: activity.History | None) -> _Facts:
@@ -344,7 +351,7 @@ def _reviews(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.dat
         return Output(
             spec["check"], spec["per"], 1, TOO_EARLY, promised, f"no {cadence} period ended from {since} to {until}"
         )
-    days = [d for r in facts.linking(str(process.id)) if (d := activity.day_of(r, facts.history))]
+    days = [d for d, _ in facts.linking(str(process.id), min(p[0] for p in periods))]
     labels = tuple(_label(p) for p in periods)
     missed = tuple(_label(p) for p in periods if not any(p[0] <= d <= p[1] for d in days))
     actual = f"{len(periods) - len(missed)} of {count(len(periods), 'period')} with a record"
@@ -387,7 +394,8 @@ def check(kb: KnowledgeBase, ref: str | None = None, today: dt.date | None = Non
     """Each process's promises against what happened over the window (`days` up to `today`, or from
     `since`): one process (REF; exit 2 when its outputs cannot be read), or every active process that
     declares outputs (those that cannot be read say why). `history`: the KB's, when the caller read it
-    already; `records`: its documents by type, when the caller has them (those of the window at least)."""
+    already; `records`: its documents by type, when the caller has them: every document that may be dated in the
+    window (the digest leaves out the insights captured before it and the window before that)."""
     today = today or dt.date.today()
     if since is None:
         since = today - dt.timedelta(days=(days or window_days(DEFAULT_WINDOW)) - 1)
@@ -395,6 +403,7 @@ def check(kb: KnowledgeBase, ref: str | None = None, today: dt.date | None = Non
         raise InvalidInput(f"--since: {since} is after today ({today})")
     facts = _facts(kb, today, history)
     facts.by_type.update(records or {})
+    facts.given = records is not None
     if ref is not None:
         process = kb.find(ref, "process")
         if "outputs" in process.problems:

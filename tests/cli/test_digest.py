@@ -163,3 +163,44 @@ def test_a_new_kb_has_nothing_to_report(pmops, kb: Path) -> None:
     )
     out = pmops("process", "check").stdout
     assert out.startswith("no active process declares outputs: add outputs: [{check: insights-per-pm")
+
+
+def test_the_documents_read_are_kept_for_the_next_digest(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmops.kb import kept as kept_records
+
+    monkeypatch.setattr(kept_records, "RACY_NS", 0)  # the files of a test are seconds old: keep them all the same
+    first = digest(pmops)
+    kept = month / ".git" / "pmops" / "records.kept"
+    found = kept_records.Store(kept, kept_records.signature(month)).entries
+    assert "decisions/dec-po.md" in found and "processes/prc-int.md" in found
+    assert digest(pmops) == first  # the second digest reads the kept records
+    # A document edited since is read again: Ana's proposal accepted (its file's size changes).
+    path = month / "decisions" / "dec-po.md"
+    path.write_text(path.read_text().replace("status: proposed", "status: accepted"))
+    after = sections(digest(pmops))["Decisions"]
+    assert "Taken 25 Feb: Add PO numbers to invoices (Ana Silva) (dec-po)" in after
+    # A tracked file deleted from the disk is gone from the digest, not an error.
+    (month / "decisions" / "dec-po.md").unlink()
+    assert not any("dec-po" in line for line in sections(digest(pmops))["Decisions"])
+    # A damaged or foreign file of kept records is not read: the files are.
+    kept.write_bytes(b"not a pickle")
+    assert "Validate invoices before sending" in digest(pmops)
+    assert "records.kept" not in history_kb.subprocess.run(["git", "status", "--porcelain"], cwd=month,
+                                                             capture_output=True, text=True).stdout  # fmt: skip
+
+
+def test_a_date_said_from_today_is_read_again_each_day(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from pmops import dates
+    from pmops.kb import kept
+
+    # A proposal dated 'yesterday' by hand: read on 03-01 it is 02-28; kept, it would stay 02-28 on 03-03.
+    path = month / "decisions" / "dec-po.md"
+    path.write_text(path.read_text().replace("date: 2026-02-25", "date: yesterday"))
+    monkeypatch.setattr(kept, "RACY_NS", 0)
+    monkeypatch.setattr(dates, "clock", lambda: dt.date(2026, 3, 1))
+    assert "Proposed 28 Feb: Add PO numbers" in " ".join(digest(pmops).split())
+    monkeypatch.setattr(dates, "clock", lambda: dt.date(2026, 3, 3))
+    later = pmops("digest", "--since", "2026-02-01", "--today", "2026-03-03").stdout
+    assert "Proposed 2 Mar: Add PO numbers to invoices" in " ".join(later.split())

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import difflib
 import glob
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -99,6 +100,19 @@ def record(registry: dict[str, DocType], doc: Document) -> Record:
     return Record(doc, doctype, values, problems)
 
 
+def _lasting(record: Record) -> bool:
+    """Whether its values hold on another day (it may be kept): no date written as one counted from
+    today ('yesterday', '2 weeks ago'), which dates.parse reads from the clock."""
+    for fld in record.doctype.fields:
+        raw = record.doc.meta.get(fld.name)
+        if fld.kind == "date" and isinstance(raw, str) and raw.strip():
+            try:
+                dt.date.fromisoformat(raw.strip()[:10])
+            except ValueError:
+                return False
+    return True
+
+
 class Catalog(Tree):
     """A KB's documents typed by its registry, found by id, name or filters."""
 
@@ -108,6 +122,9 @@ class Catalog(Tree):
         self._all_ids: set[str] | None = None
         self._kept: dict[Path, Record] | None = None  # keep_records(): each document read once
         self._store: kept.Store | None = None  # records_kept(): the records earlier commands read
+        self._listing: list[str] | None = None  # keep_records(): the KB's documents, listed once
+        self._listing_kept = False  # keep_records() was called (a subclass may keep records its own way)
+        self._listed_paths: dict[str, Path] = {}  # and their paths, each made once
 
     def doctype(self, name: str) -> DocType:
         """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
@@ -155,7 +172,7 @@ class Catalog(Tree):
             _, doc, values, problems = found
             return Record(doc, self.type_of(doc), values, problems)  # its type: the registry's own
         record = self.record(self.read(path))
-        if now is not None:
+        if now is not None and _lasting(record):
             store.put(rel, now, record.doc, record.values, record.problems)
         return record
 
@@ -164,7 +181,8 @@ class Catalog(Tree):
         """Inside, a document whose file is unchanged since an earlier command read it is not read
         again (kb/kept.py: its stat says so), and what is read anew is kept for the next command
         (in `state_dir`, pmops' private folder). For commands that read many documents to compute
-        one answer (pmops prioritize: 500 opportunities and the thousands of insights they cite)."""
+        one answer (pmops prioritize: 500 opportunities and the thousands of insights they cite;
+        pmops digest: every decision, process, plan… of the KB)."""
         if self._store is not None:
             yield
             return
@@ -180,6 +198,20 @@ class Catalog(Tree):
         of the same documents: the digest). Never for a command that writes: its records would go stale."""
         if self._kept is None:
             self._kept = {}
+        self._listing_kept = True
+
+    def listing(self, under: Path | None = None, where: Callable[[str], bool] | None = None) -> Iterable[Path]:
+        """`paths(under)`, those whose KB-relative path `where` accepts. Once records are kept
+        (keep_records), the KB is listed once (`listed`) and each path made once; a file git still
+        tracks after it was deleted is skipped when it is read (by `records`), not looked at before."""
+        if not self._listing_kept:
+            return (p for p in self.paths(under) if where is None or where(self.rel(p)))
+        if self._listing is None:
+            self._listing = self.listed()
+        prefix = self.rel(under) + "/" if under is not None else ""
+        made = self._listed_paths
+        return [made.get(rel) or made.setdefault(rel, self.root / rel) for rel in self._listing
+                if rel.startswith(prefix) and (where is None or where(rel))]  # fmt: skip
 
     def records(
         self, doctype: DocType | None = None, on_error: Callable[[DocumentError], None] | None = None
@@ -188,10 +220,12 @@ class Catalog(Tree):
         under = self.root / doctype.folder if doctype else None
         if under is not None and not under.is_dir():
             return
-        for path in self.paths(under):
+        for path in self.listing(under):
             try:
                 rec = self.load(path)
             except DocumentError as exc:
+                if self._listing_kept and not os.path.lexists(path):
+                    continue  # deleted, still tracked: not a document (as paths() says)
                 if on_error:
                     on_error(exc)
                 continue
