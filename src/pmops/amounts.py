@@ -47,3 +47,16 @@ def parse(text: str) -> int | float:
         raise ValueError(f"'{written}' is too large")
     value = round(value, 2)
     return int(value) if value.is_integer() else value
+
+
+def short(amount: float) -> str:
+    """An amount as a listing shows it to people, in at most three figures: 1.1M, 420k, 95.5k, 950
+    (csv and JSON carry the whole number)."""
+    units = ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1, ""))
+    for n, (scale, unit) in enumerate(units):
+        if abs(amount) >= scale or scale == 1:
+            figures = float(f"{amount / scale:.3g}")
+            if abs(figures) >= 1000 and n:  # 999,999 is 1M, not 1000k
+                figures, unit = figures / 1000, units[n - 1][1]
+            return f"{figures:g}{unit}"
+    return f"{amount:g}"  # not reached

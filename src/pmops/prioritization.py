@@ -104,6 +104,12 @@ class Row:
             why.append("missing " + ", ".join(self.missing))
         return "; ".join(why) or None
 
+    def weight(self) -> dict[str, Any]:
+        """What its evidence adds up to as a ranking counts it (`opportunity show --json`'s evidence_summary)."""
+        arr = int(self.arr) if float(self.arr).is_integer() else self.arr
+        return {"reach": self.reach, "confidence": self.confidence, "arr": arr, "unnamed": self.unnamed,
+                "counted": list(self.evidence), "explain": self.explain("rice")[:2]}  # fmt: skip
+
     def explain(self, method: str) -> list[str]:
         """The formula with this row's numbers, one line per term (what --explain prints)."""
         arr = f" + {_money(self.arr)} ÷ {ARR_UNIT:,}" if self.arr else ""
@@ -254,6 +260,16 @@ def rank(
         register = accounts.register(kb)
     rows = [score(_row(o, insights, register, as_of), method) for o in opportunities]
     return Ranking(method, cycle, today, as_of, area, ordered(rows, method))
+
+
+def weigh(kb: KnowledgeBase, opportunity: Record, today: dt.date | None = None) -> Row:
+    """What one opportunity's evidence adds up to today, as a ranking counts it (Reach, its
+    customers, unnamed insights and ARR, Confidence), and its terms: what `pmops opportunity
+    show` sums up. Not scored: a score is a method's, and `pmops prioritize` ranks."""
+    from pmops import accounts
+
+    wanted = {str(ref) for ref in opportunity.values.get("evidence") or []}
+    return _row(opportunity, evidence_records(kb, wanted), accounts.register(kb), today or dt.date.today())
 
 
 def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:

@@ -45,7 +45,7 @@ def test_add_list_show_a_customer(pmops, crm_kb: Path) -> None:
         shown = _json(pmops, "customer", "show", ref)
         assert (shown["id"], shown["segment"], shown["owner"]) == (added["id"], "enterprise", "Jonas Weber")
     out = pmops("customer", "list").stdout
-    assert "Atlas Freight" in out and "240000" in out and "2027-02-01" in out
+    assert "Atlas Freight" in out and "240k" in out and "1.2M" in out and "2027-02-01" in out  # csv: 240000
 
 
 def test_bad_customers_are_refused_with_one_line_and_nothing_written(pmops, crm_kb: Path) -> None:

@@ -339,3 +339,29 @@ def test_records_kept_between_rankings_are_used_only_while_their_file_is_unchang
     assert (a["id"], a["customers"], a["unnamed"]) == (ids["A"], 3, 1)  # Atlas Freight (i4), Cobalt, Verde Foodsxx
     store.write_bytes(b"not a pickle")
     assert _json(pmops, "prioritize", "--today", TODAY)["rows"][0] == a
+
+
+def test_at_80_columns_show_sums_up_the_evidence_and_explain_wraps(
+    pmops, kb: Path, ranked_kb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """opportunity show sums up what a ranking counts (Reach with its customers, unnamed insights
+    and ARR; Confidence); its header is one line; --explain and the customer list fit 80 columns."""
+    ids = ranked_kb
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = pmops("opportunity", "show", ids["A"]).stdout
+    assert shown.splitlines()[1].startswith("opportunity · opportunities/")
+    assert "Evidence: 4 insights from 2 customers (335,000 ARR), 1 insight naming none," in shown
+    assert "  Reach 6.35 = 2 customers + 1 unnamed insight + 335,000 ÷ 100,000" in shown
+    assert "  Confidence 0.89 = (volume 4/5 + sources 3/3 + segments 3/3 + recent 3/4) ÷ 4" in shown
+    summary = _json(pmops, "opportunity", "show", ids["A"])["evidence_summary"]
+    assert (summary["reach"], summary["confidence"], summary["arr"], summary["unnamed"]) == (6.35, 0.89, 335000, 1)
+    assert "Reach 0, Confidence 0" in pmops("opportunity", "show", ids["C"]).stdout
+    explained = pmops("prioritize", "--explain", "--today", TODAY).stdout.splitlines()
+    assert all(len(line) <= 80 for line in explained) and "   Reach 6.35 = 2 customers" in explained[2]
+    pmops("customer", "add", "Northwind Traders International", "--segment", "enterprise", "--plan", "Enterprise",
+          "--arr", "1100000", "--owner", "Marcus Bell")  # fmt: skip
+    listed = pmops("customer", "list").stdout
+    # A name wraps at its words, never cut: Northwind / Traders / International, Marcus Bell.
+    assert "1.1M" in listed and "International" in listed and "Bell" in listed and "Enterprise" in listed
+    assert "…" not in listed
+    assert all(len(line) <= 80 for line in listed.splitlines())

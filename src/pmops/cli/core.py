@@ -72,8 +72,12 @@ def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
     """`show`'s page of one document (`customer show` prints the same)."""
     from pmops import decisions, opportunities
 
-    evidence, account = decisions.evidence_of(kb, record), None
+    evidence, account, weight = decisions.evidence_of(kb, record), None, None
     chain = opportunities.chain(kb, record) if opportunities.in_chain(record) else None
+    if record.type == opportunities.TYPE:
+        from pmops import prioritization
+
+        weight = prioritization.weigh(kb, record)
     if record.type == "customer":
         from pmops import accounts
 
@@ -82,13 +86,15 @@ def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
         data = record.to_json(body=True)
         if evidence is not None:
             data["evidence_summary"] = evidence.to_json()
+        if weight is not None:  # what a ranking counts of it today
+            data["evidence_summary"].update(weight.weight())
         if account is not None:
             data.update(account.to_json())
         if chain is not None:
             data["chain"] = chain.to_json()
         _shared.print_json(data)
     else:
-        render.document(record, evidence, account, chain)
+        render.document(record, evidence, account, chain, weight)
 
 
 def links(

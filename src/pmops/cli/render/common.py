@@ -51,7 +51,8 @@ class Column:
     """A column a listing can show: its name (the header, and what --columns calls it) and how it fits.
 
     kind: "id" and "date" are never shortened, "title" and "wrap" (a sentence pmops writes: a process's
-    health) wrap, "number" is aligned right and whole, "text" is shortened with … when the terminal is
+    health) wrap, "name" (a person's, in a field naming one) wraps at its spaces, as narrow as its longest
+    word, "number" is aligned right and whole, "text" is shortened with … when the terminal is
     narrow (csv, tsv and json always carry whole values).
     """
 
@@ -157,12 +158,21 @@ def print_trimmed(renderable: Any) -> None:
     out.file.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
 
 
-_WRAPPED = ("title", "wrap")
+def wrapped(markup: str, indent: int = 0) -> None:
+    """A line (rich markup, its user text escaped by the caller) wrapped at its words to the terminal's
+    width, or 80 columns off one, every line after the first indented as the first is (an --explain line)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    print_trimmed(Padding(Text.from_markup(markup), (0, 0, 0, indent)))
+
+
+_WRAPPED = ("title", "wrap", "name")
 _WHOLE = ("id", "date", "number")  # never shortened
 # The narrowest a column may become before anything is shortened further: a title's, another column's.
 # Tried in order until every column fits; values no wider than this are never shortened.
 # The last, (0, 0): headers only, for a terminal too narrow for anything else.
-_FLOORS = ((16, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4), (6, 4), (0, 0))
+_FLOORS = ((16, 10), (12, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4), (6, 4), (0, 0))
 
 
 def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] | None:
@@ -204,6 +214,8 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
 def _floor(column: Column, natural: int, word: int, value: int, title_floor: int, text_floor: int) -> int:
     if column.kind in _WHOLE:  # its values whole; its header shortened only when nothing else fits
         return natural if title_floor else value
+    if column.kind == "name":  # a person's name: as narrow as its longest word (Marcus / Bell)
+        return max(_header_len(column), min(natural, min(word, 16) if title_floor else 0))
     if column.kind in _WRAPPED:
         longest = min(word, 16) if title_floor else 0  # a word split in two, only when nothing else fits
         return max(_header_len(column), min(natural, max(title_floor, longest)))
@@ -226,19 +238,31 @@ def record_listing(records: list[Record], doctype: DocType, shown: tuple[str, ..
         Column(f.name, _kind(doctype, f.name)) for f in doctype.fields if f.name not in ("id", doctype.title_field)
     ]
     title = doctype.title_field  # a person's name, a decision's title
-    columns = (Column("id", "id"), Column(title, "title"), *extra, *fields, Column("type"), Column("path"))
-    rows = [{**r.values, **(computed or {}).get(r.path, {}), "id": r.id or r.path, title: r.title, "type": r.type,
-             "path": r.path} for r in records]  # fmt: skip
+    # A type's own name field (a customer's, a tool's) wraps at its words as a person's name does.
+    columns = (Column("id", "id"), Column(title, "title" if title == "title" else "name"), *extra, *fields,
+               Column("type"), Column("path"))  # fmt: skip
+    money = [f.name for f in doctype.fields if f.kind == "money"]
+    rows = [{**r.values, **_short_money(r.values, money), **(computed or {}).get(r.path, {}), "id": r.id or r.path,
+             title: r.title, "type": r.type, "path": r.path} for r in records]  # fmt: skip
     return Listing(columns, ("id", title, *(shown if shown is not None else doctype.summary)), rows,
                    [r.to_json() for r in records] if data is None else data, noun=doctype.name,
                    many=doctype.plural, empty=f"no {doctype.plural} match",
                    aliases={"title": title} if title != "title" else None)  # fmt: skip
 
 
+def _short_money(values: Mapping[str, Any], names: list[str]) -> dict[str, Cell]:
+    """Amounts of money as a table shows them, 1.1M for 1100000 (csv and tsv: the whole number)."""
+    from pmops import amounts
+
+    return {n: Cell(v, amounts.short(v)) for n in names if isinstance(v := values.get(n), (int, float))}
+
+
 def _kind(doctype: DocType, name: str) -> str:
     """How a column of a type's field fits, by the field's kind."""
     fld = doctype.field(name)
     kind = fld.kind if fld is not None else "text"
+    if kind == "text" and fld is not None and fld.refers:  # a name (an owner's, a customer's): wrapped, never cut
+        return "name"
     return "number" if kind in ("int", "number", "money") else "date" if kind == "date" else "text"
 
 

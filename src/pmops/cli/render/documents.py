@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, plain, safe
-from pmops.cli.render.common import value_text
+from pmops.cli.render.common import print_trimmed, value_text, wrapped
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -15,17 +15,22 @@ if TYPE_CHECKING:
     from pmops.links import Graph
     from pmops.lint import Report
     from pmops.opportunities import Chain
+    from pmops.prioritization import Row
 
 
 def document(
-    record: Record, evidence: Evidence | None = None, account: Account | None = None, chain: Chain | None = None
+    record: Record,
+    evidence: Evidence | None = None,
+    account: Account | None = None,
+    chain: Chain | None = None,
+    weight: Row | None = None,
 ) -> None:
     from rich.markdown import Markdown
     from rich.table import Table
 
     out = console()
     out.print(f"[bold]{safe(record.title)}[/bold]")
-    out.print(f"[dim]{safe(record.type)} · {safe(record.path)}[/dim]")
+    out.print(f"[dim]{safe(record.type)} · {safe(record.path)}[/dim]", soft_wrap=True)  # one line: never split at the ·
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim", no_wrap=True)
     fields.add_column(overflow="fold")
@@ -38,9 +43,9 @@ def document(
         if fld is not None and fld.kind == "rows" and isinstance(value, list) and key not in record.problems:
             value = f"{count(len(value), 'row')} (--json shows them)"  # a ranking's inputs: its body tabulates them
         fields.add_row(safe(key), safe(value_text(value)))
-    out.print(fields)
+    print_trimmed(fields)
     if evidence is not None:
-        _evidence(evidence)
+        _evidence(evidence, weight)
     if account is not None:
         _account(account)
     if chain:
@@ -65,21 +70,36 @@ def findings(report: Report) -> None:
     console(stderr=True).print(f"[dim]{summary}[/dim]")
 
 
-def _evidence(evidence: Evidence) -> None:
+def _evidence(evidence: Evidence, weight: Row | None = None) -> None:
+    """A document's evidence summed up (an opportunity's: with the Reach, ARR and Confidence a ranking
+    counts today), then its insights."""
     from rich.table import Table
 
     out = console()
     out.print()
     if not evidence.insights and not evidence.missing:
         out.print("[yellow]No evidence cited.[/yellow] Add insight ids to 'evidence:'.")
+        if weight is not None:
+            wrapped(
+                "[dim]Reach 0, Confidence 0: pmops prioritize scores it 0 (pmops opportunity link adds insights)[/dim]"
+            )
         return
     span = f", {evidence.oldest} to {evidence.newest}" if evidence.newest else ""
-    out.print(
+    customers = (
+        weight.customers if weight is not None else evidence.customers
+    )  # a ranking's: the register's aliases as one
+    arr = f" ({weight.arr:,.0f} ARR)" if weight is not None and weight.arr else ""
+    unnamed = f", {count(weight.unnamed, 'insight')} naming none" if weight is not None and weight.unnamed else ""
+    wrapped(
         f"[bold]Evidence[/bold]: {count(len(evidence.insights), 'insight')} from "
-        f"{count(evidence.customers, 'customer') if evidence.customers else 'no customer named'}, "
+        f"{count(customers, 'customer') if customers else 'no customer named'}{arr}{unnamed}, "
         f"segments: {safe(', '.join(evidence.segments) or 'none')}{span}",
-        soft_wrap=True,
+        indent=0,
     )
+    if weight is not None:
+        out.print("[dim]As pmops prioritize counts it today:[/dim]")
+        for line in weight.explain("rice")[:2]:  # Reach and Confidence, with their numbers
+            wrapped(safe(line), indent=2)
     grid = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     for column in ("id", "title", "source", "segment", "date"):
         grid.add_column(column, overflow="fold")
@@ -87,7 +107,7 @@ def _evidence(evidence: Evidence) -> None:
         grid.add_row(
             safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("source", "segment", "date"))
         )
-    out.print(grid)
+    print_trimmed(grid)
     for ref in evidence.missing:
         out.print(f"[red]missing:[/red] {safe(ref)}")
 

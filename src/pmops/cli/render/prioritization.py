@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pmops.cli._shared import Output, console, safe
-from pmops.cli.render.common import Column, Listing, emit
+from pmops.cli.render.common import Column, Listing, emit, wrapped
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -28,11 +28,10 @@ def ranking(found: Ranking, explain: bool = False) -> None:
         for row in found.rows:
             place = f"{row.rank}." if row.rank is not None else "-"
             score = f"{found.method.upper()} {row.score:g}" if row.score is not None else f"not ranked: {row.unranked}"
-            out.print(f"[bold]{place}[/bold] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} [bold]{safe(score)}[/bold]",
-                      soft_wrap=True)  # fmt: skip
-            out.print(f"   [dim]evidence: {safe(', '.join(row.evidence) or 'none')}[/dim]", soft_wrap=True)
+            wrapped(f"[bold]{place}[/bold] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} [bold]{safe(score)}[/bold]")
+            wrapped(f"[dim]evidence: {safe(', '.join(row.evidence) or 'none')}[/dim]", indent=3)
             for line in row.explain(found.method):
-                out.print(f"   {safe(line)}", soft_wrap=True)
+                wrapped(safe(line), indent=3)
     else:
         columns = (Column("rank", "number", "#"), Column("id", "id"), Column("title", "title"),
                    Column("score", "number"), Column("reach", "number"), Column("confidence", "number", "conf"),
