@@ -190,3 +190,34 @@ def test_example_kb_rankings_say_what_moved_between_two_cycles_and_why(pmops, ex
     chain = json.loads(pmops("show", "ins-260910-21wc", "--json").stdout)["chain"]
     assert [o["title"] for o in chain["opportunity"]] == ["Approvers miss requests outside the office"]
     assert {d["id"] for d in chain["decision"]} == {"dec-261126-0mq9", "dec-261126-whps"} and chain["metric"]
+
+
+def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
+    """The Monday email of 2026-12-02: what the example KB holds for November, written down by hand."""
+    text = pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout
+    assert (
+        """In short:
+
+- Expectations: 1 met, 2 missed.
+- Decisions: 1 proposed, none taken; 1 waiting more than 30 days.
+- Research: 3 new insights, 1 theme rising.
+- Metrics: 1 crossed its target, 5 stale.
+- Processes: 2 not happening as written, 1 past its review date.
+- Onboarding: 1 plan at risk.
+- Tool renewals: 1 to decide.
+"""
+        in text
+    )
+    people = json.loads(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02", "--format", "json").stdout)
+    counts = {i["text"].split(":")[0]: i.get("counts") for i in people["sections"][-1]["items"]}
+    # Ben Carter's plan (nobody committed it on those days: each step's owner): Ben did W1-2, W1-3 and D30-2,
+    # Ada Brooks W1-1 and W1-5, Theo W1-4 (the shadowing); Theo also heard about policy history (3 Nov) and
+    # proposed its decision (24 Nov). Reviewed in November, by their owners: Jonas's sprint planning (9 Nov),
+    # Lena's intake scoring (2 Nov), Priya's interview programme and launch checklist.
+    assert counts["Ben Carter"] == {"step": 3} and counts["Ada Brooks"] == {"step": 2}
+    assert counts["Theo Park"] == {"insight": 1, "decision": 1, "step": 1}
+    assert counts["Jonas Weber"] == {"insight": 1, "review": 1} and counts["Lena Ortiz"] == {"review": 1}
+    assert counts["Priya Nair"] == {"insight": 1, "review": 2}
+    # Whoever committed the copy added the rankings, the launch's run, the metrics and the tools that day.
+    assert counts["Test PM"] == {"ranking": 2, "run": 1, "metric": 5, "tool": 9}
+    assert "Nothing from 6 PMs" in counts and counts["Nothing from 6 PMs"] is None

@@ -26,7 +26,7 @@ AUTHOR_FIELDS = ("author", "deciders")
 class Event:
     """One change of one document: added, changed or removed, by whom, on which day."""
 
-    path: str  # KB-relative
+    path: str  # KB-relative: a document, or a metric's values (.csv)
     action: str  # added, changed, removed
     author: str
     email: str
@@ -68,7 +68,7 @@ def history(kb: KnowledgeBase, since: dt.date | None = None) -> History:
     for commit in commits:
         day = dt.datetime.fromtimestamp(commit.time, dt.UTC).date()
         for status, path in commit.changes:
-            if not path.startswith(prefix) or not path.endswith(".md"):
+            if not path.startswith(prefix) or not path.endswith((".md", ".csv")):  # documents, metrics' values
                 continue
             events.append(Event(path[len(prefix) :], ACTIONS.get(status, "changed"), commit.author, commit.email, day,
                                 commit.sha, commit.subject))  # fmt: skip

@@ -50,6 +50,7 @@ class Item(Part):
     id: str | None = field(default=None, metadata=OMIT_NONE)
     path: str | None = field(default=None, metadata=OMIT_NONE)
     tone: str = ""  # "good", "bad" or ""
+    counts: dict[str, int] | None = field(default=None, metadata=OMIT_NONE)  # who did what: per kind of work
 
 
 @dataclass(frozen=True)
@@ -362,42 +363,90 @@ def _tools(s: _Scope) -> Section:
     return _section("tools", "Tool renewals", summary, items)
 
 
+# What a person did, in the order the digest says it: (key, one, many).
+DID = (("insight", "insight captured", "insights captured"), ("decision", "decision", "decisions"),
+       ("ranking", "ranking recorded", "rankings recorded"), ("review", "process reviewed", "processes reviewed"),
+       ("run", "checklist run started", "checklist runs started"),
+       ("tick", "checklist item ticked", "checklist items ticked"),
+       ("step", "onboarding step done", "onboarding steps done"),
+       ("metric", "metric updated", "metrics updated"), ("tool", "tool updated", "tools updated"),
+       ("edit", "document edited", "documents edited"))  # fmt: skip
+
+
 def _people(s: _Scope) -> Section:
+    """Per person, what they did in the window: the documents they made (by their own fields, else who
+    committed them), the processes they reviewed and the onboarding steps they ticked (the commit that
+    changed the file that day, else the process's owner or the step's), and from the git history the
+    checklist items ticked (a commit changing a run), the metrics and tools changed (a metric's values
+    or document, a tool's) and the other documents edited."""
+    from pmops import onboarding
+
     roster = {activity.fold(p.title): p for p in people.roster(s.kb)}
     done: dict[str, dict[str, int]] = {}
+    events = s.history.between(s.since, s.until)
+    counted: set[int] = set()  # the events a line below already says (a review, a step ticked)
 
-    def credit(name: str, what: str) -> None:
+    def credit(name: str | None, what: str) -> None:
+        if not name:
+            return
         person = roster.get(activity.fold(name))
         if s.area is not None and (person is None or not s.in_area(person)):
             return
-        shown_name = person.title if person else name
+        shown_name = person.title if person else " ".join(name.split())
         done.setdefault(shown_name, {}).setdefault(what, 0)
         done[shown_name][what] += 1
 
-    for type_name, what in (("insight", "insight captured"), ("decision", "decision")):
+    on_day: dict[tuple[str, dt.date], list[int]] = {}
+    for n, event in enumerate(events):
+        on_day.setdefault((event.path, event.day), []).append(n)
+
+    def committer(path: str, day: dt.date) -> str | None:
+        """Who changed `path` on `day` (the latest such commit of the window), that change counted."""
+        for n in on_day.get((path, day), ()):
+            if n not in counted:
+                counted.add(n)
+                return events[n].author
+        return None
+
+    for type_name, what in (("insight", "insight"), ("decision", "decision"), ("ranking", "ranking"),
+                            ("checklist", "run")):  # fmt: skip
         for r in s.of(type_name):
             if s.inside(activity.day_of(r, s.history)):
                 for name in activity.authors_of(r, s.history):
                     credit(name, what)
-    edited: dict[str, set[str]] = {}
-    for event in s.history.between(s.since, s.until):
-        if event.action == "changed":
-            edited.setdefault(event.author, set()).add(event.path)
-    for name, paths in edited.items():
-        for _ in paths:
-            credit(name, "document edited")
+    for r in shown(s.of("process")):
+        day = r.values.get("last_reviewed")
+        if s.inside(day) and day != r.values.get("date"):  # written that day is no review
+            credit(committer(r.path, day) or r.values.get("owner"), "review")
+    for plan in s.of("onboarding"):
+        for step in onboarding.steps(plan.doc.body):
+            if step.done_on is not None and s.inside(step.done_on):
+                credit(committer(plan.path, step.done_on) or step.owner, "step")
+    kinds = {t.folder: t.name for t in s.kb.registry.values()}
+    changed: dict[str, dict[str, set[str]]] = {"metric": {}, "tool": {}, "edit": {}}  # what -> who -> files
+    for n, event in enumerate(events):
+        kind = kinds.get(event.path.split("/", 1)[0]) if "/" in event.path else None
+        if n in counted or event.action == "removed" or (event.path.endswith(".csv") and kind != "metric"):
+            continue
+        if kind in ("metric", "tool"):  # a metric's values (its .csv) or its document; a tool's
+            changed[kind].setdefault(event.author, set()).add(event.path.rsplit(".", 1)[0])
+        elif kind == "checklist" and event.action == "changed":
+            credit(event.author, "tick")  # pmops checklist tick: one commit an item
+        elif event.action == "changed":
+            changed["edit"].setdefault(event.author, set()).add(event.path)
+    for what, by in changed.items():
+        for name, paths in by.items():
+            for _ in paths:
+                credit(name, what)
     items = []
     for name, what in sorted(done.items(), key=lambda kv: (-sum(kv[1].values()), kv[0].casefold())):
-        said = ", ".join(count(n, w, _PLURALS.get(w)) for w, n in what.items())
-        items.append(Item(f"{name}: {said}"))
+        said = ", ".join(count(what[key], one, many) for key, one, many in DID if what.get(key))
+        items.append(Item(f"{name}: {said}", counts={key: what[key] for key, _, _ in DID if what.get(key)}))
     quiet = sorted(p.title for p in people.team(s.kb, s.until, people.PM)
                    if p.title not in done and s.in_area(p))  # fmt: skip
     if quiet:
         items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {first_few(quiet)}"))
     return _section("people", "Who did what", f"{count(len(done), 'person', 'people')} active", items, 12)
-
-
-_PLURALS = {"insight captured": "insights captured", "document edited": "documents edited"}
 
 
 # -- the digest -----------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def build(kb: Path) -> Path:
     commit(kb, "Ana Silva", "2026-01-15", [decision("dec-q1", "Roadmap for Q1", "2026-01-15", "accepted",
                                                     "Held in [[prc-rev]].\n")], "roadmap review, January")  # fmt: skip
     commit(kb, "Ana Silva", "2026-01-20", [insight("ins-a0", "Old insight", "2026-01-20", "Ana Silva")], "a0")
-    run = "---\nid: {id}\ntitle: Launch {name}\nprocess: prc-lau\nfor: {name}\nstarted: {day}\nstatus: {status}\n---\n## Checklist\n\n- [{x}] Ship\n"
+    run = "---\nid: {id}\ntitle: Launch {name}\nprocess: prc-lau\nfor: {name}\nstarted: {day}\nstatus: {status}\n---\n## Checklist\n\n- [{x}] Ship\n- [{x}] Announce\n"
     commit(kb, "Ana Silva", "2026-02-03", [
         insight("ins-a1", "Invoices confuse admins", "2026-02-03", "Ana Silva", "[billing]"),
         ("checklists/chk-1.md", run.format(id="chk-1", name="A", day="2026-02-03", status="done", x="x")),
@@ -155,7 +155,8 @@ def build_digest(kb: Path) -> Path:
       expectation judged on 03-20 (too early, due within 30 days);
     - metrics: Invoice errors reached its target (10 before, 4 on 02-20), weekly, 9 days old: stale;
     - Ben's plan: W1-2 and W1-3 overdue; tools: Mixpanel inside its notice (renews 03-20, 30 days'
-      notice), Hotjar to decide by 03-16; Ana edits the interview programme on 02-28.
+      notice), Hotjar to decide by 03-16; Ana edits the interview programme on 02-28 and ticks launch B's
+      first item (its second stays open); Ben reviews the roadmap review on 02-28 (Priya's process).
 
     Its commits are dated in order (git log --since stops at the first older ones), the last days of February.
     """
@@ -181,4 +182,10 @@ def build_digest(kb: Path) -> Path:
     path = kb / "processes" / "prc-int.md"
     commit(kb, "Ana Silva", "2026-02-28", [(str(path.relative_to(kb)), path.read_text() + "One more line.\n")],
            "edit")  # fmt: skip
+    run = kb / "checklists" / "chk-2.md"
+    commit(kb, "Ana Silva", "2026-02-28", [("checklists/chk-2.md", run.read_text().replace("- [ ] Ship", "- [x] Ship"))],
+           "tick")  # fmt: skip
+    review = kb / "processes" / "prc-rev.md"
+    commit(kb, "Ben Lee", "2026-02-28", [("processes/prc-rev.md", review.read_text().replace(
+        "last_reviewed: 2026-02-01", "last_reviewed: 2026-02-28"))], "review")  # fmt: skip
     return kb

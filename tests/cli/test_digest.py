@@ -99,12 +99,19 @@ Since 2026-02-01 (29 days). In short:
         "used (tol-mix)",
         "Hotjar (Priya Ops): decide by 16 Mar (renews 15 Apr 2026); 3,000 a year, 2 of 5 seats used (tol-hot)",
     ]  # fmt: skip
-    # Ana: a1, a2, a3, a decider of dec-po, and her edit of prc-int on 02-28; the roster's two PMs both did something.
+    # Ana: a1, a2, a3, a decider of dec-po, February's ranking and launches A and B (she committed them, none
+    # names an author), Monthly prioritization reviewed 02-01 (no commit that day: its owner), launch B's Ship
+    # ticked on 02-28, and her edit of prc-int on 02-28. Priya: p1, the interview programme and the launch
+    # checklist reviewed 02-01 (their owner), the two metrics and two tools she added. Ben: b1 (he committed it),
+    # dec-inv, Billing asks scoring reviewed 02-01 (its owner) and the roadmap review on 02-28 (his commit, not
+    # its owner's), and his plan's W1-1 done 02-17 (the step's owner: nobody committed the plan that day).
+    # Priya's plan and the decisions of 2025 she added are no work of the window; the roster's PMs all did some.
     assert found["Who did what"] == [
-        "Ana Silva: 3 insights captured, 1 decision, 1 document edited",
-        "Ben Lee: 1 insight captured, 1 decision",
-        "Priya Ops: 1 insight captured",
-    ]
+        "Ana Silva: 3 insights captured, 1 decision, 1 ranking recorded, 1 process reviewed, 2 checklist runs "
+        "started, 1 checklist item ticked, 1 document edited",
+        "Priya Ops: 1 insight captured, 2 processes reviewed, 2 metrics updated, 2 tools updated",
+        "Ben Lee: 1 insight captured, 1 decision, 2 processes reviewed, 1 onboarding step done",
+    ]  # fmt: skip
 
 
 def test_json_and_html(pmops, month: Path) -> None:
@@ -115,6 +122,12 @@ def test_json_and_html(pmops, month: Path) -> None:
     assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
                                                "sending”): 10 count → 4 count", "id": "dec-inv",
                                                "path": "decisions/dec-inv.md", "tone": "good"}  # fmt: skip
+    people = data["sections"][-1]["items"]
+    assert [(p["text"].split(":")[0], p["counts"]) for p in people] == [
+        ("Ana Silva", {"insight": 3, "decision": 1, "ranking": 1, "review": 1, "run": 2, "tick": 1, "edit": 1}),
+        ("Priya Ops", {"insight": 1, "review": 2, "metric": 2, "tool": 2}),
+        ("Ben Lee", {"insight": 1, "decision": 1, "review": 2, "step": 1})]  # fmt: skip
+    assert "counts" not in data["sections"][0]["items"][0]
     page = digest(pmops, "--format", "html")
     assert page.startswith("<!doctype html>") and "<style>" in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
@@ -127,6 +140,9 @@ def test_an_area(pmops, month: Path) -> None:
     assert text.startswith("# Test KB — digest, 1 Feb to 1 Mar 2026 (cards)\n")
     assert list(sections(text)) == ["Processes (whole team)", "Tool renewals (whole team)"]
     assert "Nothing to report: Expectations, Decisions, Research, Metrics, Onboarding,\nWho did what." in text
+    # billing: Ana and Ben, each with all they did (Priya, of no area, is not billing's); nothing from a PM.
+    billing = sections(digest(pmops, "--area", "billing"))["Who did what"]
+    assert [line.split(":")[0] for line in billing] == ["Ana Silva", "Ben Lee"]
 
 
 def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
