@@ -121,6 +121,15 @@ class Field:
         found = [find(str(ref)) for ref in (raw if isinstance(raw, list) else [raw])]
         return list(dict.fromkeys(found)) if self.is_list else found[0]
 
+    def spelt(self, raw: Any) -> Any:
+        """The choice a value given by a person spells in another case or spacing ("Mid Market",
+        "MID_MARKET" are mid-market), else the value as given: how a command line and an import
+        take a choice (a file's value is read as written, and lint says when it is not a choice)."""
+        if self.kind != "choice" or not self.choices or not isinstance(raw, str) or raw in self.choices:
+            return raw
+        spelling = {_spelling(c): c for c in self.choices}
+        return spelling.get(_spelling(raw), raw)
+
     def convert(self, raw: Any) -> Any:
         """Turn the string form YAML gave into this field's type; ValueError explains a bad one."""
         if raw is None or raw == "":
@@ -183,6 +192,10 @@ class Field:
     def example(self) -> str:
         """A value to show in a message about a wrong one: its own example, else its kind's."""
         return self.sample or (self.initial or self.choices or ("",))[0] or EXAMPLES.get(self.kind, "")
+
+
+def _spelling(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "-", text.strip().casefold())
 
 
 # What a value of each kind must be, and an example, said in the one message about a wrong one.

@@ -377,13 +377,8 @@ def _row_values(
                 raise ValueError(f"{target}: {exc}") from None
         else:
             fld = doctype.field(target)
-            values[target] = _choice(cell, fld.choices) if fld is not None and fld.kind == "choice" else cell
+            values[target] = fld.spelt(cell) if fld is not None else cell
     return values, body
-
-
-def _choice(cell: str, choices: tuple[str, ...]) -> str:
-    spelt = {re.sub(r"[\s_\-]+", "-", c.casefold()): c for c in choices}
-    return spelt.get(re.sub(r"[\s_\-]+", "-", cell.casefold()), cell)
 
 
 def _name_key(name: object) -> str:

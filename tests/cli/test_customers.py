@@ -291,3 +291,19 @@ def test_a_name_another_customer_goes_by_is_taken(kb: Path, pmops) -> None:
                         "--arr", "5000", code=1).stderr  # fmt: skip
     assert alias_taken.startswith("error: a customer named 'Lumen Health Systems' is already in the register")
     assert commit_count(kb) == commits and len(list((kb / "customers").glob("*.md"))) == 1
+
+
+def test_a_choice_in_another_case_or_spacing_is_taken_as_the_import_takes_it(
+    pmops, crm_kb: Path, tmp_path: Path
+) -> None:
+    """customer add, set and insight add read "Mid Market" as the import does: the choice it spells."""
+    added = _json(pmops, "customer", "add", "Nova", "--segment", "Mid Market")
+    assert _json(pmops, "customer", "show", "Nova")["segment"] == "mid-market"
+    pmops("set", added["id"], "segment=ENTERPRISE")
+    assert "segment: enterprise\n" in (crm_kb / added["path"]).read_text()
+    insight = _json(pmops, "insight", "add", "--title", "T", "--source", "interview", "--segment", "mid_market")
+    assert "segment: mid-market\n" in (crm_kb / insight["path"]).read_text()
+    before = commit_count(crm_kb)
+    refused = pmops("customer", "add", "Orbit", "--segment", "Mid Markets", code=2).stderr
+    assert refused.startswith("error: --segment must be smb, mid-market or enterprise") and "mid-market" in refused
+    assert commit_count(crm_kb) == before

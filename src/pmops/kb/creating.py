@@ -88,7 +88,7 @@ def convert(
     (the value, notes for the user, tags to add to the taxonomy). What create and `pmops set`
     both do with a value; InvalidInput names the field."""
     try:
-        value = fld.convert(raw)
+        value = fld.convert(fld.spelt(raw))
     except WrongKind as exc:  # one message per kind of value, with an example (and the nearest choices)
         raise InvalidInput(
             f"{FIELD} must be {exc.expected}, e.g. {FIELD_IS}{fld.example}",
