@@ -1,8 +1,10 @@
 """Amounts of money as people write them: 120000, $120,000, 120k, 1.2M, EUR 45 000.
 
 A CRM export and a person at a terminal write ARR many ways; the file keeps one plain
-number. A currency sign or code is read and dropped (a KB counts in one currency); commas
-group thousands only in groups of three (1,200 is 1200; 1,5 is refused, not guessed).
+number. A KB counts money in one currency (`currency:` in pmops.yaml, USD by default): an
+amount written with a sign or code of another (€, EUR 120k) is refused, never added to the
+others as if it were the KB's; the KB's own sign or code is read and dropped. Commas group
+thousands only in groups of three (1,200 is 1200; 1,5 is refused, not guessed).
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ import math
 import re
 
 EXAMPLE = "120000, $120,000, 120k or 1.2M"
-_CURRENCY = r"(?:[$€£¥]|usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk)"
+DEFAULT_CURRENCY = "USD"
+CODES = ("usd", "eur", "gbp", "chf", "cad", "aud", "nzd", "jpy", "cny", "inr", "sek", "nok", "dkk", "sgd", "hkd",
+         "brl", "mxn", "zar", "pln")  # fmt: skip
+DOLLARS = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN")  # the currencies "$" may stand for
+SIGNS = {"€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"), "₹": ("INR",), "$": DOLLARS}
+_CURRENCY = rf"(?:[$€£¥₹]|{'|'.join(CODES)})"
 _AMOUNT = re.compile(
-    rf"^{_CURRENCY}?\s*(?P<number>\d{{1,3}}(?:[, _\u00a0\u202f]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
-    rf"(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)?\s*{_CURRENCY}?$",
+    rf"^(?P<before>{_CURRENCY})?\s*(?P<number>\d{{1,3}}(?:[, _\u00a0\u202f]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    rf"(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)?\s*(?P<after>{_CURRENCY})?$",
     re.IGNORECASE,
 )
+_NAMED = re.compile(rf"(?<![a-z])({'|'.join(CODES)})(?![a-z])|([€£¥₹])", re.IGNORECASE)
 _SCALES = {
     "k": 1e3,
     "thousand": 1e3,
@@ -30,10 +38,11 @@ _SCALES = {
 }
 
 
-def parse(text: str) -> int | float:
+def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
     """The amount a person wrote, as a number: an int when whole (120k → 120000), else rounded to cents.
 
-    ValueError says what was wrong: a negative amount, or text that is not an amount.
+    ValueError says what was wrong: a negative amount, text that is not an amount, or an amount
+    in a currency that is not `currency` (the KB's: €120k in a KB counting in USD).
     """
     written = " ".join(str(text).split())
     if written.startswith("-") or (written.startswith("(") and written.endswith(")")):
@@ -41,6 +50,11 @@ def parse(text: str) -> int | float:
     match = _AMOUNT.match(written)
     if not match:
         raise ValueError(f"'{written}' is not an amount (write e.g. {EXAMPLE})")
+    for marked in (match["before"], match["after"]):
+        if marked and currency.upper() not in SIGNS.get(marked, (marked.upper(),)):
+            said = "/".join(SIGNS.get(marked, (marked.upper(),)))
+            raise ValueError(f"'{written}' is in {said}, and this KB counts money in {currency.upper()} "
+                             f"(currency: in pmops.yaml): write it converted to {currency.upper()}")  # fmt: skip
     number = float(re.sub(r"[, _\u00a0\u202f]", "", match["number"]))
     value = number * _SCALES.get((match["scale"] or "").lower(), 1)
     if not math.isfinite(value):
@@ -60,3 +74,11 @@ def short(amount: float) -> str:
                 figures, unit = figures / 1000, units[n - 1][1]
             return f"{figures:g}{unit}"
     return f"{amount:g}"  # not reached
+
+
+def named(text: str) -> str | None:
+    """The currency a text names (a column's header: 'ARR (EUR)', 'ARR €'), as a code, or None."""
+    found = _NAMED.search(text)
+    if not found:
+        return None
+    return found.group(1).upper() if found.group(1) else SIGNS[found.group(2)][0]

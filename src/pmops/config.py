@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pmops import doctypes, yamlsafe
+from pmops import amounts, doctypes, yamlsafe
 from pmops.doctypes import DocType, Field
 from pmops.errors import ConfigError
 from pmops.locate import ENV_KB, FILENAME, find_root
@@ -97,8 +97,31 @@ def _fields(spec: Any, base: DocType | None, where: str) -> dict[str, Field]:
     }
 
 
-def build_registry(types_spec: Any) -> dict[str, DocType]:
-    """The built-in types, with a KB's extra fields applied and its own types added."""
+def build_registry(types_spec: Any, currency: str = amounts.DEFAULT_CURRENCY) -> dict[str, DocType]:
+    """The built-in types, with a KB's extra fields applied and its own types added; every money
+    field in the KB's currency."""
+    return _in_currency(_built(types_spec), currency)
+
+
+def _in_currency(registry: dict[str, DocType], currency: str) -> dict[str, DocType]:
+    if currency == amounts.DEFAULT_CURRENCY:
+        return registry
+    return {name: replace(t, fields=tuple(replace(f, currency=currency) if f.kind == "money" else f for f in t.fields))
+            for name, t in registry.items()}  # fmt: skip
+
+
+def _currency(value: Any) -> str:
+    """`currency:` of pmops.yaml: an ISO 4217 code (USD, EUR, GBP …), USD when not given."""
+    if value in (None, ""):
+        return amounts.DEFAULT_CURRENCY
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise ConfigError(
+            f"{FILENAME}: 'currency' must be a currency's three-letter code (USD, EUR, GBP …), not {value!r}"
+        )
+    return value.strip().upper()
+
+
+def _built(types_spec: Any) -> dict[str, DocType]:
     registry = {t.name: t for t in doctypes.BUILTIN}
     if types_spec in (None, ""):
         return {name: doctypes.with_archived(doctype) for name, doctype in _shared_choices(registry).items()}
@@ -312,6 +335,7 @@ class Config:
     defaults: dict[str, Any] = field(default_factory=dict)
     sync: str = "manual"  # "auto": push and pull in the background after every write
     search_server: str = "auto"  # a resident search process: "auto" (large KBs), "always" or "off"
+    currency: str = amounts.DEFAULT_CURRENCY  # what every amount of money of the KB is in (ARR, costs)
 
     def lint_rules(self, known: Collection[str]) -> dict[str, RuleSettings]:
         """`lint.rules`, checked when lint runs (it knows the rule ids; other commands need not load them)."""
@@ -331,15 +355,17 @@ def load(root: Path) -> Config:
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ConfigError(f"{FILENAME}: 'defaults' must be a mapping")
+    currency = _currency(data.get("currency"))
     return Config(
         name=str(data.get("name") or root.name),
         commit=_bool(data.get("commit"), "commit", True),
         author=defaults.get("author"),
-        registry=build_registry(data.get("types")),
+        registry=build_registry(data.get("types"), currency),
         raw=data,
         defaults=defaults,
         sync=_choice(data.get("sync"), "sync", ("manual", "auto")),
         search_server=_choice(data.get("search_server"), "search_server", ("auto", "always", "off")),
+        currency=currency,
     )
 
 

@@ -88,6 +88,9 @@ class Field:
     # The range of an int or number field (an opportunity's impact: 0.25 to 3), both ends allowed:
     # a value outside it is refused on create and flagged by lint, said as "a number from 0.25 to 3".
     bounds: tuple[float, float] | None = None
+    # A money field's currency: the KB's (`currency:` in pmops.yaml, set on every money field when the
+    # registry is built). An amount written in another (€120k in USD) is refused, never added as if it were.
+    currency: str = amounts.DEFAULT_CURRENCY
     # Names a person who answers for it now (an owner, a manager, a buddy), not one who once did (deciders):
     # someone who left the team is refused on a write and flagged by lint (person-left) while the document is live.
     responsible: bool = False
@@ -174,7 +177,7 @@ class Field:
                 raise WrongKind(raw, expected)
             return number
         if self.kind == "money":
-            return amounts.parse(raw)
+            return amounts.parse(raw, self.currency)
         if self.kind == "month":
             return month(raw)
         if self.kind == "bool":

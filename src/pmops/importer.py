@@ -381,6 +381,20 @@ def _row_values(
     return values, body
 
 
+def _check_currencies(path: Path, mapping: dict[str, str], doctype: DocType) -> None:
+    """Refuse a column of money whose header names another currency than the KB's ('ARR (EUR)' in a
+    KB counting in USD): its plain numbers would be added to the others as if they were the KB's."""
+    from pmops import amounts
+
+    for column, target in mapping.items():
+        fld = doctype.field(target)
+        code = amounts.named(column) if fld is not None and fld.kind == "money" else None
+        if fld is not None and code and code != fld.currency:
+            raise InvalidInput(f"{path.name}: column '{column}' is in {code}, and this KB counts money in "
+                               f"{fld.currency} (currency: in pmops.yaml)",
+                               hint=f"convert the column to {fld.currency} first; nothing was imported")  # fmt: skip
+
+
 def _name_key(name: object) -> str:
     """A title as `kb.named` compares them (a unique-titled type's names): spaces and case folded."""
     return " ".join(str(name).split()).casefold()
@@ -423,6 +437,7 @@ def import_csv(
     table = read_csv(path)
     headers, rows = table.headers, table.rows
     mapping, ignored = mapping_for(headers, maps, fields, doctype.name)
+    _check_currencies(path, mapping, doctype)
     guessed = None
     if spec.text and not any(t in mapping.values() for t in spec.text):  # a survey's question as a header
         guessed = free_text_column(ignored, [row.cells for row in rows])

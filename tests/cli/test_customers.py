@@ -75,7 +75,8 @@ def test_bad_customers_are_refused_with_one_line_and_nothing_written(pmops, crm_
 def test_amounts_as_people_write_them(written: str, amount: float) -> None:
     from pmops import amounts
 
-    assert amounts.parse(written) == amount
+    currency = "EUR" if any(mark in written for mark in ("EUR", "€")) else "USD"
+    assert amounts.parse(written, currency) == amount
 
 
 def test_the_register_api_gives_a_names_record(pmops, crm_kb: Path) -> None:
@@ -307,3 +308,35 @@ def test_a_choice_in_another_case_or_spacing_is_taken_as_the_import_takes_it(
     refused = pmops("customer", "add", "Orbit", "--segment", "Mid Markets", code=2).stderr
     assert refused.startswith("error: --segment must be smb, mid-market or enterprise") and "mid-market" in refused
     assert commit_count(crm_kb) == before
+
+
+def test_money_in_another_currency_than_the_kbs_is_refused_not_added(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    """A KB counts money in one currency (currency: in pmops.yaml, USD by default): € or EUR 120k is
+    refused at add (exit 2) and is a row error at import, naming the currency; a column headed
+    'ARR (EUR)' refuses the file; nothing is written."""
+    before = commit_count(crm_kb)
+    refused = pmops("customer", "add", "Nova", "--arr", "€120k", code=2).stderr
+    assert refused == (
+        "error: --arr: '€120k' is in EUR, and this KB counts money in USD (currency: in pmops.yaml): "
+        "write it converted to USD\n"
+    )
+    assert "'EUR 120k' is in EUR" in pmops("customer", "add", "Nova", "--arr", "EUR 120k", code=2).stderr
+    rows = [["B-1", "Nova", "smb", "Starter", "EUR 120k", "2027-01-15", "Dana Kim", ""],
+            ["B-2", "Orbit", "smb", "Starter", "$90k", "2027-01-15", "Dana Kim", ""]]  # fmt: skip
+    result = _json(pmops, "customer", "import", str(write_crm(tmp_path / "eur.csv", rows)), "--dry-run", code=1)
+    assert result["failed"] == [{"row": 2, "error": "arr: 'EUR 120k' is in EUR, and this KB counts money in USD "
+                                 "(currency: in pmops.yaml): write it converted to USD"}]  # fmt: skip
+    assert result["imported"] == 1
+    headed = tmp_path / "headed.csv"
+    headed.write_text("Account Name,ARR (EUR)\nNova,120000\n")
+    error = pmops("customer", "import", str(headed), code=2).stderr
+    assert error.startswith("error: headed.csv: column 'ARR (EUR)' is in EUR, and this KB counts money in USD")
+    assert commit_count(crm_kb) == before and not list((crm_kb / "customers").glob("*.md"))
+    # A KB counting in euros takes them, and refuses dollars.
+    settings = crm_kb / "pmops.yaml"
+    settings.write_text(settings.read_text() + "\ncurrency: EUR\n")
+    git(crm_kb, "commit", "-qam", "euros")
+    assert _json(pmops, "customer", "import", str(headed))["imported"] == 1
+    assert "is in USD/CAD/AUD/NZD/SGD/HKD/MXN" in pmops("customer", "add", "Orbit", "--arr", "$90k", code=2).stderr
+    settings.write_text(settings.read_text().replace("currency: EUR", "currency: euros"))
+    assert "'currency' must be a currency's three-letter code" in pmops("customer", "list", code=2).stderr
