@@ -293,7 +293,7 @@ def _metrics(s: _Scope) -> Section:
         names = first_few([v.record.title for v in stale], 3)
         age = min(v.age or 0 for v in stale)
         items.append(Item(f"Stale: {names}: no value for {count(age, 'day')} or more", tone="bad"))
-    parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"]
+    parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed or not stale else []
     parts += [f"{len(stale)} stale"] if stale else []
     return _section("metrics", "Metrics", ", ".join(parts), items)
 
@@ -312,7 +312,7 @@ def _processes(s: _Scope) -> Section:
     for r in stale:
         last = r.values.get("last_reviewed") or r.values.get("date")
         items.append(_item(r, f"Not reviewed since {last:%-d %b %Y}: {r.title} ({r.values.get('owner')})", "bad"))
-    parts = [f"{len(missed)} not happening as written"]
+    parts = [f"{len(missed)} not happening as written"] if missed or not stale else []
     parts += [f"{len(stale)} past {'its' if len(stale) == 1 else 'their'} review date"] if stale else []
     return _section("processes", "Processes", ", ".join(parts), items)
 
@@ -560,7 +560,8 @@ def markdown(found: Digest) -> str:
     """Markdown that pastes into an email or a chat: headings, bullets, no tables, lines of at most WIDTH."""
     short = [x for x in found.sections if x.key != "people"]
     said = " In short:" if short else "" if found.sections else " Nothing to report."
-    out = [f"# {title(found)}", "", f"{found.since_from.capitalize()} ({count(found.days, 'day')}).{said}"]
+    days = "" if found.since_from.endswith(f"the last {count(found.days, 'day')}") else f" ({count(found.days, 'day')})"
+    out = [f"# {title(found)}", "", f"{found.since_from.capitalize()}{days}.{said}"]
     if short:
         out.append("")
     for section in short:

@@ -147,7 +147,7 @@ def test_an_area(pmops, month: Path) -> None:
 
 def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = pmops("digest", "--since", "last", "--today", "2026-02-20").stdout
-    assert "No digest yet: the last 7 days (7 days)." in first.replace("\n", " ")
+    assert "No digest yet: the last 7 days." in first.replace("\n", " ")
     again = pmops("digest", "--since", "last", "--today", TODAY).stdout
     assert "Since your last digest on 2026-02-20 (10 days)." in again.replace("\n", " ")
     state = json.loads((month / ".git" / "pmops" / "digest.json").read_text())
@@ -172,9 +172,20 @@ def test_bad_input(pmops, month: Path) -> None:
     assert commit_count(month) == commits
 
 
+def test_a_summary_says_only_what_happened(pmops, month: Path) -> None:
+    # 2026-08-26 to 09-01, once no process declares outputs: no metric value in the window (both metrics stale
+    # since 02-20, nothing crossed), the five processes past their review date (reviewed 02-01 or 02-28, six
+    # months ago) and none checked: the summary names neither "0 crossed" nor "0 not happening".
+    for path in (month / "processes").glob("*.md"):
+        path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                                if not line.startswith("outputs:")))  # fmt: skip
+    short = pmops("digest", "--since", "2026-08-26", "--today", "2026-09-01").stdout
+    assert "- Metrics: 2 stale." in short and "- Processes: 5 past their review date." in short
+
+
 def test_a_new_kb_has_nothing_to_report(pmops, kb: Path) -> None:
     assert pmops("digest", "--today", "2026-03-01").stdout == (
-        "# Test KB — digest, 23 Feb to 1 Mar 2026\n\nThe last 7 days (7 days). Nothing to report.\n\n"
+        "# Test KB — digest, 23 Feb to 1 Mar 2026\n\nThe last 7 days. Nothing to report.\n\n"
         "_pmops digest of Test KB, 2026-03-01._\n"
     )
     out = pmops("process", "check").stdout
