@@ -10,6 +10,7 @@ os.environ["COLUMNS"] = "100"
 os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
 os.environ["NO_COLOR"] = "1"
 
+import functools
 import shutil
 import signal
 import subprocess
@@ -17,9 +18,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from pmops.cli import app
+
+# Typer's runner builds the whole command tree (every command's signature and annotations) on each
+# invoke: ~0.1 s a call, thousands of calls in the suite. The tree is the same for every call (the
+# command line, not the tree, carries a call's state), so each test process builds it once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_KB = ROOT / "examples" / "kb"
