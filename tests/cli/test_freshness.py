@@ -203,6 +203,29 @@ def test_a_file_changed_while_the_index_reads_it_is_read_again(
     assert paths(pmops, "numbats") == []
 
 
+def test_a_file_left_uncommitted_is_read_once_then_again_when_it_changes(pmops, indexed: Path) -> None:
+    """A document edited and not committed (a user's edits in their editor) is read by the next
+    catch-up; later searches see it unchanged since (its stat) and neither read it nor write the
+    manifest; an edit, even of the same size, is read again, and so is the file put back."""
+    page = indexed / "page.md"
+    page.write_text("# Page\n\nAbout quokkas.\n")
+    git(indexed, "add", "page.md")
+    git(indexed, "commit", "-qm", "page")
+    pmops("index")
+    page.write_text("# Page\n\nAbout numbats.\n")  # dirty from now on
+    time.sleep(0.2)  # older than the next `git status`: not racy
+    assert paths(pmops, "numbats") == ["page.md"]
+    manifest = indexed / ".git" / "pmops" / "index-manifest.json"
+    saved = manifest.stat().st_mtime_ns, manifest.read_bytes()
+    assert json.loads(saved[1])["seen"].keys() == {"page.md"}
+    assert paths(pmops, "numbats") == ["page.md"] and paths(pmops, "quokkas") == []
+    assert (manifest.stat().st_mtime_ns, manifest.read_bytes()) == saved, "nothing to catch up: nothing written"
+    page.write_text("# Page\n\nAbout wombats.\n")  # the same size, another word
+    assert paths(pmops, "wombats") == ["page.md"] and paths(pmops, "numbats") == []
+    git(indexed, "checkout", "--", "page.md")  # back as committed: clean again
+    assert paths(pmops, "quokkas") == ["page.md"] and paths(pmops, "wombats") == []
+
+
 # -- random sequences of pmops writes and git moves ------------------------------------------
 #
 # Every document holds words no other holds (zqbx, zqcx…: one per write or edit), so an

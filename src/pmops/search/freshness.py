@@ -119,7 +119,9 @@ class Freshness:
             return changed, {"stat": {rel: list(st) for rel, st in now.items()}}
         head, dirty_paths = status.result()
         dirty = self._in_kb(dirty_paths)
-        changed = dirty | set(manifest.get("unsettled") or [])
+        # A path read when last caught up, and not touched since (`seen`), holds what the index has.
+        seen = {rel: st for rel, st in (manifest.get("seen") or {}).items() if rel in dirty and self._stat(rel) == st}
+        changed = (dirty | set(manifest.get("unsettled") or [])) - seen.keys()
         if head != manifest.get("head"):
             repo = self.tree.repo
             assert repo is not None
@@ -127,7 +129,8 @@ class Freshness:
             if moved is None:
                 return None
             changed |= self._in_kb(moved)
-        return changed, {"head": head, "unsettled": sorted(dirty)}
+            seen = {rel: st for rel, st in seen.items() if rel not in changed}
+        return changed, {"head": head, "unsettled": sorted(dirty), "seen": seen}
 
     def now(self, status: Status | None) -> Manifest:
         """The state of the files before a rebuild reads them (then `settle` it)."""
@@ -151,15 +154,29 @@ class Freshness:
                     after["stat"].pop(rel, None)
         else:
             after["unsettled"] = sorted({*(before.get("unsettled") or []), *rels})
+            after["seen"] = {rel: st for rel, st in (before.get("seen") or {}).items() if rel not in rels}
         return after
 
     def settle(self, state: Manifest, read: Iterable[str], since: int) -> None:
         """After `read` were read: those git saw unchanged but which changed after `git status`
         started (at `since`, ns) stay unsettled, to be read again."""
         settled = set(state["unsettled"])
-        state["unsettled"] = sorted(
-            settled | {rel for rel in read if rel not in settled and self._changed_since(rel, since)}
-        )
+        racy = {rel for rel in read if self._changed_since(rel, since)}
+        state["unsettled"] = sorted(settled | racy)
+        # Dirty paths read now, unchanged since before `git status` started: their state (or their
+        # absence) is what the index now holds, and `changed` skips them until it differs.
+        seen = dict(state.get("seen") or {})
+        seen.update((rel, self._stat(rel)) for rel in read if rel in settled and rel not in racy)
+        state["seen"] = seen
+
+    def _stat(self, rel: str) -> list[int] | None:
+        """What tells a file's content changed (git's stat data): inode, size, mtime, ctime; None
+        when it is gone. A write sets ctime to now, which no tool sets back."""
+        try:
+            st = os.lstat(self.tree.root / rel)
+        except OSError:
+            return None
+        return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
     def ignored(self, rels: set[str]) -> set[str]:
         """Those of `rels` git ignores and does not track: not part of a shared KB, they are

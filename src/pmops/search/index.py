@@ -235,7 +235,7 @@ class Index:
                 # Named before they are indexed: a process killed between the two leaves
                 # them to be read again, never indexed in a state the manifest does not know.
                 if self.freshness.mode == "git":
-                    self.freshness.save({**before, "unsettled": sorted({*(before.get("unsettled") or []), *changed})})
+                    self.freshness.save(self.freshness.written(before, changed))
 
             written = self.backend.write(updates, deletes, wait=CATCH_UP_WAIT if wait is None else wait,
                                          before_commit=name_unsettled)  # fmt: skip
