@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmops import dates, store
+from pmops import dates, store, yamlsafe
 from pmops.errors import InvalidInput, MissingField, PmopsError
 from pmops.text import count
 
@@ -123,6 +123,17 @@ class Ragged:
 
 
 @dataclass
+class Conflict:
+    """A row for a document the KB has already (its key or its name) whose values differ from the
+    document's: warned about, never written over."""
+
+    row: int
+    id: str
+    fields: dict[str, tuple[Any, Any]]  # field -> (the document's value, the row's)
+    message: str
+
+
+@dataclass
 class Imported:
     mapping: dict[str, str]  # column -> field
     ignored: list[str]
@@ -135,6 +146,8 @@ class Imported:
     flagged: list[RowProblem] = field(default_factory=list)  # personal data kept (--keep-pii), redacted in the message
     redacted: list[Redaction] = field(default_factory=list)  # personal data replaced in what was written
     ragged: list[Ragged] = field(default_factory=list)  # rows imported with --allow-ragged
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (row, the earlier row it repeats, cell for cell)
+    conflicts: list[Conflict] = field(default_factory=list)  # rows of documents the KB has, saying other values
     commit: str | None = None
     dry_run: bool = False
 
@@ -152,6 +165,10 @@ class Imported:
                 )
             if r.missing:
                 notes.append(RowProblem(r.row, f"no cell for {', '.join(r.missing)}: left empty"))
+        notes += [
+            RowProblem(row, f"the same as row {first}, cell for cell: imported once") for row, first in self.duplicates
+        ]
+        notes += [RowProblem(c.row, c.message) for c in self.conflicts]
         return sorted(notes, key=lambda p: p.row)
 
     def to_json(self) -> dict:
@@ -161,6 +178,10 @@ class Imported:
             "flagged": [{"row": p.row, "warning": p.message} for p in self.flagged],
             "redacted": [{"row": r.row, "field": r.field, "kind": r.kind, "count": r.count} for r in self.redacted],
             "ragged": [{"row": r.row, "dropped": r.dropped, "missing": r.missing} for r in self.ragged],
+            "duplicates": [{"row": row, "same_as": first} for row, first in self.duplicates],
+            "conflicts": [{"row": c.row, "id": c.id, "warning": c.message,
+                           "fields": {n: {"kb": yamlsafe.plain(old), "file": yamlsafe.plain(new)}
+                                      for n, (old, new) in c.fields.items()}} for c in self.conflicts],
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
         }  # fmt: skip
@@ -381,6 +402,70 @@ def _row_values(
     return values, body
 
 
+def _key_said(key: str) -> str:
+    return f"the key '{key[3:]}'" if key.startswith("id:") else "the same key"
+
+
+def _conflict(kb: KnowledgeBase, doctype: DocType, path: Path, row: Row, mapping: dict[str, str],
+              defaults: dict[str, Any] | None, date_format: str | None, result: Imported,
+              by_name: bool = False) -> None:  # fmt: skip
+    """For a register (a type with unique titles: customers), a row for a document the KB has whose
+    values differ from the document's is a warning naming them; the document is left as it is. A
+    value only one of them has is no conflict; nor is the name of a row found by its name (an alias).
+    A row that does not read (a bad date) says nothing here: it is not imported either way."""
+    if not doctype.unique_titles:  # an insight's document is what its row became (redacted, titled): not compared
+        return
+    try:
+        values, _ = _row_values(row, mapping, defaults or {}, doctype, date_format)
+        record = kb.load(path)
+    except (ValueError, PmopsError, OSError):
+        return
+    differ: dict[str, tuple[Any, Any]] = {}
+    for name, given in values.items():
+        fld = doctype.field(name)
+        if fld is None or name in (KEY_FIELD, "tags", "links") or given in (None, "", []):
+            continue
+        if by_name and name == doctype.title_field:
+            continue
+        try:
+            new = fld.convert(fld.spelt(given))
+        except ValueError:
+            continue  # not a value of the field: not a value the document could have had
+        old = record.values.get(name)
+        if old in (None, "", []):
+            continue
+        if fld.name == doctype.title_field or fld.is_list:
+            same = {_name_key(v) for v in _listed(old)} == {_name_key(v) for v in _listed(new)}
+        else:
+            same = old == new
+        if not same:
+            differ[name] = (old, new)
+    if differ:
+        said = ", ".join(f"{n} {_said(old)}" for n, (old, _) in differ.items())
+        given = ", ".join(f"{n} {_said(new)}" for n, (_, new) in differ.items())
+        ref = record.id or record.path
+        fix = " ".join(f"'{n}={_said(new)}'" for n, (_, new) in differ.items() if n != doctype.title_field)
+        how = [f"pmops set {ref} {fix}"] if fix else []
+        if doctype.title_field in differ:
+            how.append(f"pmops mv {ref} '{_said(differ[doctype.title_field][1])}'")
+        result.conflicts.append(Conflict(row.number, ref, differ,
+                                         f"{record.title} ({ref}) is in the register with {said}; this row says "
+                                         f"{given}: not changed ({' and '.join(how)} changes it)"))  # fmt: skip
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value in (None, "") else [value]
+
+
+def _said(value: Any) -> str:
+    """A value in a warning: dates ISO, lists comma-separated, none as 'none'."""
+    if value in (None, "", []):
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(map(_said, value))
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _check_currencies(path: Path, mapping: dict[str, str], doctype: DocType) -> None:
     """Refuse a column of money whose header names another currency than the KB's ('ARR (EUR)' in a
     KB counting in USD): its plain numbers would be added to the others as if they were the KB's."""
@@ -471,12 +556,23 @@ def import_csv(
                 for t in kb.read(p).meta.get("tags") or []
             )
             added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
+        earlier: dict[str, Row] = {}  # a key -> the first row of this file with it
         for done, (row, key) in enumerate(zip(rows, keys), 1):
             if progress and (done % 250 == 0 or done == len(rows)):
                 progress(done, len(rows))
             number = row.number
+            if key in earlier:  # said by its row, never taken for a row imported before
+                first = earlier[key]
+                if first.cells == row.cells:
+                    result.duplicates.append((number, first.number))
+                else:
+                    result.failed.append(RowProblem(number, f"{_key_said(key)} is also row {first.number}'s, with "
+                                                    "other values: one row each (this one was not imported)"))  # fmt: skip
+                continue
+            earlier[key] = row
             if key in seen:
                 result.existing += 1
+                _conflict(kb, doctype, known[key], row, mapping, defaults, date_format, result)
                 continue
             seen.add(key)
             if (row.extra or row.missing) and not allow_ragged:
@@ -495,6 +591,8 @@ def import_csv(
                                                         f"is also row {names[title]}'s: {doctype.plural} have one each"))  # fmt: skip
                     else:
                         result.existing += 1  # in the KB already (added by hand, or by another file)
+                        _conflict(kb, doctype, kb.root / str(names[title]), row, mapping, defaults, date_format, result,
+                                  by_name=True)  # fmt: skip
                     continue
                 names[title] = number
             if doctype.field("tags") is not None:

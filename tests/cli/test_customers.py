@@ -340,3 +340,34 @@ def test_money_in_another_currency_than_the_kbs_is_refused_not_added(pmops, crm_
     assert "is in USD/CAD/AUD/NZD/SGD/HKD/MXN" in pmops("customer", "add", "Orbit", "--arr", "$90k", code=2).stderr
     settings.write_text(settings.read_text().replace("currency: EUR", "currency: euros"))
     assert "'currency' must be a currency's three-letter code" in pmops("customer", "list", code=2).stderr
+
+
+def test_crm_rows_repeated_or_at_odds_with_the_register_are_said_by_row(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    """A row repeated cell for cell is imported once and said (row 4: the same as row 2); the same
+    account id with other values is a failed row; a row of a customer in the register whose values
+    differ is a warning naming them, and the register is not changed."""
+    kept = _json(pmops, "customer", "add", "Cobalt Labs", "--segment", "smb", "--arr", "90k", "--plan", "Growth")
+    rows = [["A-1", "Atlas Freight", "enterprise", "Scale", "240k", "2027-01-15", "Dana Kim", ""],
+            ["A-2", "cobalt  labs", "Mid Market", "Growth", "95k", "", "", ""],
+            ["A-1", "Atlas Freight", "enterprise", "Scale", "240k", "2027-01-15", "Dana Kim", ""],
+            ["A-3", "Verde Foods", "smb", "Starter", "18k", "2027-02-01", "Sam Lee", ""],
+            ["A-3", "Verde Foods", "smb", "Starter", "20k", "2027-02-01", "Sam Lee", ""]]  # fmt: skip
+    source = write_crm(tmp_path / "crm.csv", rows)
+    before = commit_count(crm_kb)
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert (result["imported"], result["already_imported"]) == (2, 1)
+    assert result["duplicates"] == [{"row": 4, "same_as": 2}]
+    assert result["failed"] == [{"row": 6, "error": "the key 'A-3' is also row 5's, with other values: one row each "
+                                 "(this one was not imported)"}]  # fmt: skip
+    [conflict] = result["conflicts"]
+    assert (conflict["row"], conflict["id"], conflict["fields"]) == (
+        3, kept["id"], {"segment": {"kb": "smb", "file": "mid-market"}, "arr": {"kb": 90000, "file": 95000}}
+    )  # fmt: skip
+    assert conflict["warning"].endswith(
+        f"not changed (pmops set {kept['id']} 'segment=mid-market' 'arr=95000' changes it)"
+    )
+    assert "segment: smb\n" in (crm_kb / kept["path"]).read_text() and commit_count(crm_kb) == before + 1
+    shown = pmops("customer", "import", str(source), code=1).stdout
+    assert "row 4: the same as row 2, cell for cell: imported once" in shown
+    assert "row 3: Cobalt Labs (" in shown and "is in the register with segment smb, arr 90000" in shown
+    assert "row 6: the key 'A-3' is also row 5's" in shown

@@ -180,7 +180,8 @@ def test_rows_without_a_key_column_are_keyed_by_content(pmops, kb: Path, tmp_pat
     source = write_csv(tmp_path / "plain.csv", [["Slow export", "interview", "Export takes minutes"]] * 2 + [
         ["Fast search", "survey", "Search is great"]], header=["Title", "Channel", "Notes"])  # fmt: skip
     result = json.loads(pmops("insight", "import", str(source), "--json").stdout)
-    assert (result["imported"], result["already_imported"]) == (2, 1)  # the duplicate row is one insight
+    assert (result["imported"], result["already_imported"]) == (2, 0)  # the duplicate row is one insight
+    assert result["duplicates"] == [{"row": 3, "same_as": 2}]  # said by its row, not taken for one imported before
     assert json.loads(pmops("insight", "import", str(source), "--json").stdout)["imported"] == 0
 
 

@@ -131,9 +131,10 @@ def import_result(result: Imported) -> None:
         soft_wrap=True,
     )
     verb = "would import" if result.dry_run else "imported"
-    out.print(
-        f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}, failed {len(result.failed)}"
-    )
+    repeated = f", repeated in the file {len(result.duplicates)}" if result.duplicates else ""
+    differ = f" ({len(result.conflicts)} saying other values: not changed)" if result.conflicts else ""
+    out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}{differ}"
+              f"{repeated}, failed {len(result.failed)}")  # fmt: skip
     if result.recovered:
         done = "would commit" if result.dry_run else "committed"
         out.print(
