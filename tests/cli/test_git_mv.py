@@ -61,3 +61,31 @@ def test_git_mv_after_a_pmops_write_keeps_every_way_of_naming_it(example_kb: Pat
     git(example_kb, "commit", "-qm", "into the handbook")
     found_at(pmops, example_kb, elsewhere)
     assert json.loads(pmops("show", INSIGHT, "--json").stdout)["type"] == "insight"
+
+
+def counted(pmops) -> tuple[list[str], list[str], int, int]:
+    """Where the insights' listings, themes and the report find the insight: its path in
+    `insight list` and in `list insight`, the insights the themes count, the report's count."""
+    listed = [r["path"] for r in json.loads(pmops("insight", "list", "--json").stdout) if r["id"] == INSIGHT]
+    generic = [r["path"] for r in json.loads(pmops("list", "insight", "--json").stdout) if r["id"] == INSIGHT]
+    themes = sum(t["insights"] for t in json.loads(pmops("insight", "themes", "--json").stdout))
+    report = json.loads(pmops("report", "--format", "json").stdout)["research"]["insights"]["count"]
+    return listed, generic, themes, report
+
+
+def test_a_document_moved_out_of_its_folder_is_counted_where_it_sits(example_kb: Path, pmops) -> None:
+    _, _, themes, report = counted(pmops)
+    # Into the handbook with git mv, then by hand (not committed) into another type's folder: it is
+    # still an insight by its id, and every listing, the themes and the report count it there, as lint does.
+    for new, by_git in (("handbook/research/slack-bot.md", True), ("processes/ins-260203-dc9k-slack-bot.md", False)):
+        old = json.loads(pmops("show", INSIGHT, "--json").stdout)["path"]
+        (example_kb / new).parent.mkdir(parents=True, exist_ok=True)
+        if by_git:
+            git(example_kb, "mv", old, new)
+            git(example_kb, "commit", "-qm", "moved by hand")
+        else:
+            (example_kb / old).rename(example_kb / new)
+        assert counted(pmops) == ([new], [new], themes, report), new
+        assert json.loads(pmops("lint", new, "--json").stdout) == []  # linted as the insight it is
+    processes = json.loads(pmops("list", "process", "--json").stdout)
+    assert INSIGHT not in [r["id"] for r in processes] and all(r["type"] == "process" for r in processes)

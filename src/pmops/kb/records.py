@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import glob
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,10 @@ from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput
 from pmops.kb import kept
 from pmops.kb.tree import Tree
 from pmops.text import a, did_you_mean, either, folded, naming
+
+# A front-matter line giving an id (id: ins-260203-dc9k, quoted or not): its prefix. Only a first
+# look at a file outside its type's folder; the file is then read as every document is.
+_ID_LINE = re.compile(rb"""^id:[ \t]*["']?([A-Za-z0-9]+)-""", re.M)
 
 
 @dataclass
@@ -125,6 +130,7 @@ class Catalog(Tree):
         self._listing: list[str] | None = None  # keep_records(): the KB's documents, listed once
         self._listing_kept = False  # keep_records() was called (a subclass may keep records its own way)
         self._listed_paths: dict[str, Path] = {}  # and their paths, each made once
+        self._prefixes: dict[Path, tuple[tuple[int, int], str | None]] = {}  # _id_prefix, by (mtime, size)
 
     def doctype(self, name: str) -> DocType:
         """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
@@ -216,11 +222,19 @@ class Catalog(Tree):
     def records(
         self, doctype: DocType | None = None, on_error: Callable[[DocumentError], None] | None = None
     ) -> Iterator[Record]:
-        """Every readable document (of one type when given). Unreadable files go to `on_error`."""
-        under = self.root / doctype.folder if doctype else None
-        if under is not None and not under.is_dir():
-            return
-        for path in self.listing(under):
+        """Every readable document (of one type when given). Unreadable files go to `on_error`.
+
+        A type's documents are those `type_of` gives it, wherever they sit: its folder's, and
+        any moved out of it (`git mv` into the handbook, or into another type's folder), which
+        keep their type by their id. Listings, themes and reports count them as `show`, search
+        and lint do."""
+        if doctype is None:
+            paths: Iterable[Path] = self.listing()
+        else:
+            under = self.root / doctype.folder
+            paths = [*(self.listing(under) if under.is_dir() else ())]
+            paths += self._moved_out(doctype) if doctype.prefix and doctype.folder else []
+        for path in paths:
             try:
                 rec = self.load(path)
             except DocumentError as exc:
@@ -231,6 +245,48 @@ class Catalog(Tree):
                 continue
             if doctype is None or rec.doctype is doctype:
                 yield rec
+
+    def _moved_out(self, doctype: DocType) -> list[Path]:
+        """The files outside a type's folder that may be its documents: those whose front-matter may
+        give an id of its prefix (`records` reads each to be sure). A file in another type's folder
+        whose name starts with that type's prefix is that type's, and is not opened; any other file
+        (a page, a file named by hand) is read as bytes once, the answer kept while its size and
+        time stay the same."""
+        folders = {t.folder: t.prefix for t in self.registry.values() if t.writable}
+        home = doctype.folder + "/"
+        found = []
+        for rel in self.listed():
+            if rel.startswith(home):
+                continue
+            top, _, name = rel.rpartition("/")
+            owner = folders.get(top.split("/", 1)[0]) if top else None
+            if owner is not None and owner != doctype.prefix and name.startswith(owner + "-"):
+                continue
+            path = self.root / rel
+            if self._id_prefix(path) == doctype.prefix:  # (None for a file no longer there)
+                found.append(path)
+        return found
+
+    def _id_prefix(self, path: Path) -> str | None:
+        """The prefix of the id a file's `id:` line gives (ins of ins-260203-dc9k), None without one;
+        read as bytes (no YAML), and kept by the file's size and time."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        key = (st.st_mtime_ns, st.st_size)
+        kept = self._prefixes.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        try:
+            data = self.read_bytes(path)
+        except (DocumentError, OSError):
+            data = b""
+        head = data[3:] if data.startswith(b"---") else data[6:] if data.startswith(b"\xef\xbb\xbf---") else b""
+        match = _ID_LINE.search(head, 0, max(head.find(b"\n---"), 0))  # in the front-matter only
+        prefix = match[1].decode("ascii") if match else None
+        self._prefixes[path] = (key, prefix)
+        return prefix
 
     def find(self, ref: str, *types: str) -> Record:
         """The one document `ref` names — the only resolver of what a command is given as a document:
