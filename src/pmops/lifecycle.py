@@ -132,6 +132,8 @@ def set_fields(
     changed = [name for name in dict.fromkeys([*given, "tags"]) if name in changes or name in removed]
     if not changed:
         return Outcome("set", record, None, [], notes=notes)
+    if doctype.aliases in changes:  # other names another document goes by: refused as on create
+        creating.check_names(kb, doctype, {doctype.aliases: changes[doctype.aliases]}, itself=record.path)
     doc = record.doc.with_fields(changes, remove=tuple(removed))
     writes = [Change(kb.root / record.path, record.doc, doc)]
     if added_tags:

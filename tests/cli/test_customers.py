@@ -270,9 +270,10 @@ def test_insight_list_by_customer_finds_every_name_of_the_register(pmops, crm_kb
 def test_lint_flags_two_customers_sharing_a_name(pmops, crm_kb: Path) -> None:
     first = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "Atlas")
     assert _findings(pmops, "customer-name-duplicate") == []
-    # customer add refuses a name another customer goes by; a file edited by hand (or set) can still hold one
+    # customer add and set refuse a name another customer goes by; a file edited by hand can still hold one
     second = _json(pmops, "customer", "add", "Atlas Logistics", "--alias", "AL")
-    pmops("set", second["id"], "aliases=atlas, AL")
+    path = crm_kb / second["path"]
+    path.write_text(path.read_text().replace("aliases: [AL]", "aliases: [atlas, AL]"))
     (finding,) = _findings(pmops, "customer-name-duplicate")
     assert finding["path"] == max(first["path"], second["path"])  # the later one, by path
     other = min(first["path"], second["path"])
@@ -371,3 +372,23 @@ def test_crm_rows_repeated_or_at_odds_with_the_register_are_said_by_row(pmops, c
     assert "row 4: the same as row 2, cell for cell: imported once" in shown
     assert "row 3: Cobalt Labs (" in shown and "is in the register with segment smb, arr 90000" in shown
     assert "row 6: the key 'A-3' is also row 5's" in shown
+
+
+def test_set_aliases_checks_them_as_customer_add_does(kb: Path, pmops) -> None:
+    """pmops set CUSTOMER aliases=… goes through create's check of other names: one another customer
+    goes by (its name or an alias, any case) is refused, exit 1, naming that customer; nothing is written.
+    The customer's own name and aliases may stay among them."""
+    lumen = _json(pmops, "customer", "add", "Lumen Health Systems", "--alias", "Lumen", "--segment", "enterprise")
+    atlas = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "Atlas", "--segment", "smb")
+    commits = commit_count(kb)
+    before = (kb / atlas["path"]).read_text()
+    by_alias = pmops("set", atlas["id"], "aliases=Atlas, lumen", code=1).stderr
+    assert by_alias == (
+        f"error: a customer named 'lumen' is already in the register ({lumen['id']} 'Lumen Health Systems' goes by "
+        "that name)\n"
+    )
+    by_name = pmops("set", atlas["id"], "aliases=LUMEN HEALTH SYSTEMS", code=1).stderr
+    assert by_name == "error: a customer named 'LUMEN HEALTH SYSTEMS' is already in the register\n"
+    assert commit_count(kb) == commits and (kb / atlas["path"]).read_text() == before
+    pmops("set", atlas["id"], "aliases=Atlas, atlas freight, AF")  # its own names, and a new one
+    assert "aliases: [Atlas, atlas freight, AF]" in (kb / atlas["path"]).read_text()

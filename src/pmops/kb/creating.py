@@ -287,10 +287,19 @@ def check_new(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any]) -> di
             values[fld.name] = roster.check_field(kb, fld, given, dt.date.today())
     for fld in doctype.fields:
         _check_initial(doctype, fld, values.get(fld.name))
-    _check_title(kb, doctype, values.get(doctype.title_field))
-    for alias in (values.get(doctype.aliases) or []) if doctype.aliases else []:
-        _check_title(kb, doctype, alias)
+    check_names(kb, doctype, values)
     return values
+
+
+def check_names(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any], itself: str | None = None) -> None:
+    """The names `values` give a document of a type with unique titles — its title and its other
+    names (`DocType.aliases`: a customer's) — when another document of the type already goes by one
+    of them, as its title or an alias: Conflict (exit 1) naming it. What create checks, and `pmops set`
+    of the other names (`itself`: the path of the document set, which may keep its own)."""
+    if doctype.title_field in values:
+        _check_title(kb, doctype, values.get(doctype.title_field), itself)
+    for alias in (values.get(doctype.aliases) or []) if doctype.aliases else []:
+        _check_title(kb, doctype, alias, itself)
 
 
 def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
@@ -302,9 +311,9 @@ def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
         )
 
 
-def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any) -> None:
+def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any, itself: str | None = None) -> None:
     title = str(given or "").strip()
-    taken = kb.named(doctype.name, title) if doctype.unique_titles and title else None
+    taken = kb.named(doctype.name, title, other_than=itself) if doctype.unique_titles and title else None
     if taken is not None:
         also = "" if folded(taken.title) == folded(title) else f" ({taken.id} '{taken.title}' goes by that name)"
         raise Conflict(f"{a(doctype.name)} named '{title}' {doctype.duplicate}{also}")

@@ -353,13 +353,15 @@ class Catalog(Tree):
         """find(ref, type_name): a document of this type (another type: exit 2)."""
         return self.find(ref, type_name)
 
-    def named(self, type_name: str, name: str) -> Record | None:
+    def named(self, type_name: str, name: str, other_than: str | None = None) -> Record | None:
         """The document of a type whose title field (a tool's or a person's name), or one of its other
         names (a customer's aliases), is `name`, any case (whether a new name is taken; commands
-        resolve what they are given with `find`)."""
+        resolve what they are given with `find`); the one at path `other_than` aside."""
         doctype = self.doctype(type_name)
         wanted = folded(name)
         for record in self.records(doctype):
+            if record.path == other_than:
+                continue
             if folded(str(record.values.get(doctype.title_field) or "")) == wanted:
                 return record
             other_names = record.values.get(doctype.aliases) if doctype.aliases else None
