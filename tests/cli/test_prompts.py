@@ -15,6 +15,11 @@ import pytest
 
 from tests.conftest import PMOPS, commit_count, git, merge_conflict
 
+# How long a test waits for pmops to show a prompt, or to finish: generous, since a loaded machine
+# (several test suites on two cores) can take tens of seconds to start Python and read the KB. A
+# deadline, not a sleep: a prompt that appears sooner is answered at once.
+DEADLINE = 180.0
+
 
 class Terminal:
     """pmops run on a pty of its own (its controlling terminal: Ctrl-C is a signal), driven by a test."""
@@ -32,21 +37,26 @@ class Terminal:
         self.pid, self.fd = pid, fd
         self.code: int | None = None
 
-    def expect(self, marker: str, timeout: float = 30) -> str:
-        """Everything shown up to `marker` (which is consumed)."""
+    def expect(self, marker: str, timeout: float = DEADLINE) -> str:
+        """Everything shown up to `marker` (which is consumed); an AssertionError when pmops ended,
+        or showed something else for `timeout` seconds, without showing it."""
         want = marker.encode()
         deadline = time.monotonic() + timeout
         while want not in self.seen:
             if time.monotonic() > deadline:
-                raise AssertionError(f"never saw {marker!r}; got {self.seen.decode(errors='replace')!r}")
+                raise AssertionError(
+                    f"never saw {marker!r} in {timeout:.0f} s; got {self.seen.decode(errors='replace')!r}"
+                )
             ready, _, _ = select.select([self.fd], [], [], 0.2)
             if ready:
                 try:
                     chunk = os.read(self.fd, 4096)
-                except OSError:
-                    break
+                except OSError:  # the terminal closed: pmops ended
+                    chunk = b""
                 if not chunk:
-                    break
+                    raise AssertionError(
+                        f"pmops ended without showing {marker!r}; got {self.seen.decode(errors='replace')!r}"
+                    )
                 self.seen += chunk
         before, _, self.seen = self.seen.partition(want)
         return before.decode(errors="replace")
@@ -56,7 +66,7 @@ class Terminal:
         os.write(self.fd, text.encode() + b"\r")
         return shown
 
-    def finish(self, timeout: float = 30) -> tuple[int, str]:
+    def finish(self, timeout: float = DEADLINE) -> tuple[int, str]:
         """The exit code and what was shown after the last answer."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
