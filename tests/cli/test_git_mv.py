@@ -89,3 +89,36 @@ def test_a_document_moved_out_of_its_folder_is_counted_where_it_sits(example_kb:
         assert json.loads(pmops("lint", new, "--json").stdout) == []  # linted as the insight it is
     processes = json.loads(pmops("list", "process", "--json").stdout)
     assert INSIGHT not in [r["id"] for r in processes] and all(r["type"] == "process" for r in processes)
+
+
+def test_lint_says_where_a_document_moved_by_hand_is_now(example_kb: Path, pmops) -> None:
+    """A relative link to a file git mv moved is broken (git does not rewrite links, pmops mv does):
+    lint's hint finds the document by the id its old file name starts with and gives the link to write
+    from the linking page, anchor kept, or the link by id."""
+    guide = example_kb / "guides" / "research.md"
+    guide.parent.mkdir()
+    guide.write_text(
+        f"---\ntitle: Research guide\n---\nSee [the bot](../{OLD}#what-we-heard) and [gone](../insights/"
+        "ins-250101-zzzz-never-there.md).\n"
+    )
+    git(example_kb, "add", "-A")
+    git(example_kb, "commit", "-qm", "a guide")
+    assert [f["message"] for f in json.loads(pmops("lint", "guides", "--json", code=1).stdout)] == [
+        "link to missing file 'insights/ins-250101-zzzz-never-there.md'"
+    ]
+    git(example_kb, "mv", OLD, "handbook-slack-bot.md")  # to the KB's top folder first: the same answer
+    (example_kb / "handbook" / "research").mkdir(parents=True)
+    git(example_kb, "mv", "handbook-slack-bot.md", "handbook/research/slack-bot.md")
+    git(example_kb, "commit", "-qm", "moved by hand")
+    moved, gone = json.loads(pmops("lint", "guides", "--json", code=1).stdout)
+    assert (moved["rule"], moved["line"]) == ("link-broken", 4)
+    assert moved["message"] == f"link to missing file '{OLD}'"
+    assert moved["hint"] == (
+        f"{INSIGHT} is now at handbook/research/slack-bot.md: link to ../handbook/research/slack-bot.md#what-we-heard,"
+        f" or by its id: [[{INSIGHT}]]"
+    )
+    assert gone["message"].endswith("never-there.md'") and gone["hint"] is None  # no document has that id
+    text = pmops("lint", "guides", code=1).stdout
+    assert "hint: ins-260203-dc9k is now at handbook/research/slack-bot.md" in text
+    guide.write_text(guide.read_text().replace(f"../{OLD}", "../handbook/research/slack-bot.md"))
+    assert [f["hint"] for f in json.loads(pmops("lint", "guides", "--json", code=1).stdout)] == [None]

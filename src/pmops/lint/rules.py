@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pmops import bodies, links
+from pmops import bodies, ids, links
 from pmops.errors import DocumentError, UnknownTag
 from pmops.similarity import near_duplicates, shingles
 
@@ -106,6 +107,7 @@ class Context:
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
     paths: list[tuple[str, links.Link]] = field(default_factory=list)  # (page, its link by path), resolved at the end
     registers: dict[str, Register] = field(default_factory=dict)  # a type matched by name and aliases -> its register
+    places: dict[str, str | None] = field(default_factory=dict)  # id -> its document's path (moved), asked once
 
     def register(self, type_name: str) -> Register:
         """The documents of a type with aliases (the customers), by every name: read once a run."""
@@ -118,6 +120,19 @@ class Context:
     @cached_property
     def resolver(self) -> links.Resolver:
         return links.Resolver(self.kb)
+
+    def moved(self, doc_id: str) -> str | None:
+        """The path of the document whose id is `doc_id`, wherever it sits (KnowledgeBase.find, by id
+        only); None when none has it. Asked only for a broken link to a file named by an id."""
+        from pmops.errors import PmopsError
+
+        if doc_id not in self.places:
+            try:
+                found = self.kb.find(doc_id)
+                self.places[doc_id] = found.path if found.id == doc_id else None
+            except PmopsError:
+                self.places[doc_id] = None
+        return self.places[doc_id]
 
     @cached_property
     def people(self) -> dict[str, Record]:
@@ -162,8 +177,8 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
     if doctype.pii:
         yield from _pii(record)
     yield from _past_dates(ctx, record)
-    for ids, check in JOB_RULES:  # the rules of a type's job, named in its registry row (DocType.rules)
-        if any(i in doctype.rules for i in ids):
+    for rule_ids, check in JOB_RULES:  # the rules of a type's job, named in its registry row (DocType.rules)
+        if any(i in doctype.rules for i in rule_ids):
             yield from (f for f in check(ctx, record) if f.rule in doctype.rules)
 
 
@@ -259,13 +274,33 @@ def _broken_paths(ctx: Context) -> Iterator[Finding]:
                 message = f"link to missing page '{dest.shown(source)}'"
                 hint = "no file of the site has that path, nor does a page's permalink, url, redirect_from or aliases"
             else:
-                message, hint = f"link to missing file '{dest.shown(source)}'", None
-                if _WEB_ADDRESS.match(dest.path):
+                message, hint = (
+                    f"link to missing file '{dest.shown(source)}'",
+                    _moved_hint(ctx, source, dest.path, link.target),
+                )
+                if hint is None and _WEB_ADDRESS.match(dest.path):
                     hint = f"a web address needs its scheme: https://{dest.path}"
-                elif not dest.path.endswith(".md"):
+                elif hint is None and not dest.path.endswith(".md"):
                     hint = "looked for as written, with .md, and as a folder's index.md or README.md, from the page's folder and its URL"
             assert isinstance(link.line, int)
             yield RULES["link-broken"].finding(source, link.line, message, hint)
+
+
+def _moved_hint(ctx: Context, source: str, path: str, written: str) -> str | None:
+    """For a link to a pmops file name that is not there (ins-260203-dc9k-….md): where the document
+    of that id is now, found by its id (moved with git mv or by hand, not `pmops mv`, which rewrites
+    the links to a file it renames), as the link to write from `source` (the anchor `written` has kept);
+    None when no document has that id."""
+    name = posixpath.basename(path)
+    doc_id = ids.id_in_name(name)
+    if not name.endswith(".md") or not ids.looks_like_id(doc_id):
+        return None
+    moved = ctx.moved(doc_id)
+    if moved is None:
+        return None
+    anchor = "#" + written.split("#", 1)[1].rstrip(">") if "#" in written else ""
+    relative = posixpath.relpath(moved, posixpath.dirname(source) or ".")
+    return f"{doc_id} is now at {moved}: link to {relative}{anchor}, or by its id: [[{doc_id}]]"
 
 
 def _stale(ctx: Context, record: Record) -> Iterator[Finding]:
