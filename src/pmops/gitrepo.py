@@ -153,9 +153,10 @@ class Repo:
         status, out, _ = self.run("diff", "--name-only", "-z", "--no-renames", old, new, "--", pathspec, check=False)
         return set(filter(None, out.split("\0"))) if status == 0 else None
 
-    def list_files(self, pathspec: str) -> list[str]:
-        """Files git tracks or would track (untracked, not ignored), repository-relative."""
-        return sorted(self._ls_files("--cached", pathspec))
+    def list_files(self, pathspec: str, *leaving_out: str) -> list[str]:
+        """Files git tracks or would track (untracked, not ignored), repository-relative; but those
+        the glob patterns `leaving_out` match (repository-relative, `**/` any folders), left out by git."""
+        return sorted(self._ls_files("--cached", pathspec, *(f":(exclude,glob){p}" for p in leaving_out)))
 
     def tracked(self, paths: list[Path]) -> set[Path]:
         """Those of `paths` (absolute) that git tracks."""
@@ -167,12 +168,12 @@ class Repo:
         """Files git does not track yet (and does not ignore), as absolute paths."""
         return {self.root / rel for rel in self._ls_files(None, pathspec)}
 
-    def _ls_files(self, which: str | None, pathspec: str) -> set[str]:
+    def _ls_files(self, which: str | None, *pathspecs: str) -> set[str]:
         """`git ls-files` of the untracked, not ignored files, and of `which` ones too."""
-        out = self.run("ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", pathspec)[
-            1
-        ]
-        return set(filter(None, out.split("\0")))
+        out = self.run(
+            "ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", *pathspecs
+        )
+        return set(filter(None, out[1].split("\0")))
 
     def ignored(self, paths: list[str]) -> set[str]:
         """Those of `paths` (repository-relative) that git ignores and does not track: what

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import PMOPS, git
+import pytest
+
+from tests.conftest import EXAMPLE_KB, PMOPS, git
 
 INSIGHT = "ins-260203-dc9k"  # Slack approvals would replace our own bot; cited by DECISION
 DECISION = "dec-261126-0mq9"
@@ -89,6 +92,22 @@ def test_a_document_moved_out_of_its_folder_is_counted_where_it_sits(example_kb:
         assert json.loads(pmops("lint", new, "--json").stdout) == []  # linted as the insight it is
     processes = json.loads(pmops("list", "process", "--json").stdout)
     assert INSIGHT not in [r["id"] for r in processes] and all(r["type"] == "process" for r in processes)
+
+
+@pytest.mark.parametrize("where", ["no git", "a subfolder of a repository"])
+def test_moved_documents_are_counted_in_a_kb_without_git_or_below_a_repository(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pmops
+) -> None:
+    """Without git the KB's folders are walked; below a repository's top, git's paths are the KB's
+    with a prefix: a document moved out of its folder is counted all the same."""
+    kb = tmp_path / "repo" / "team" / "kb"
+    shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
+    if where != "no git":
+        git(tmp_path / "repo", "init", "-q")
+    monkeypatch.chdir(kb)
+    _, _, themes, report = counted(pmops)
+    (kb / OLD).rename(kb / "handbook" / "slack-bot.md")
+    assert counted(pmops) == (["handbook/slack-bot.md"], ["handbook/slack-bot.md"], themes, report)
 
 
 def test_lint_says_where_a_document_moved_by_hand_is_now(example_kb: Path, pmops) -> None:

@@ -19,7 +19,7 @@ from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb import kept
-from pmops.kb.tree import Tree
+from pmops.kb.tree import Tree, left_out
 from pmops.text import a, did_you_mean, either, folded, naming
 
 # A front-matter line giving an id (id: ins-260203-dc9k, quoted or not): its prefix. Only a first
@@ -252,20 +252,13 @@ class Catalog(Tree):
         whose name starts with that type's prefix is that type's, and is not opened; any other file
         (a page, a file named by hand) is read as bytes once, the answer kept while its size and
         time stay the same."""
-        folders = {t.folder: t.prefix for t in self.registry.values() if t.writable}
-        home = doctype.folder + "/"
-        found = []
-        for rel in self.listed():
-            if rel.startswith(home):
-                continue
-            top, _, name = rel.rpartition("/")
-            owner = folders.get(top.split("/", 1)[0]) if top else None
-            if owner is not None and owner != doctype.prefix and name.startswith(owner + "-"):
-                continue
-            path = self.root / rel
-            if self._id_prefix(path) == doctype.prefix:  # (None for a file no longer there)
-                found.append(path)
-        return found
+        named = {t.folder: t.prefix + "-" for t in self.registry.values() if t.writable and t.folder and t.prefix}
+        leaving = {**named, doctype.folder: ""}
+        if self._listing_kept:  # the KB listed once (keep_records): picked from that listing
+            paths = list(self.listing(where=lambda rel: not left_out(rel, leaving)))
+        else:  # git leaves out what their names say
+            paths = [self.root / rel for rel in self.listed(leaving_out=leaving)]
+        return [path for path in paths if self._id_prefix(path) == doctype.prefix]  # (None: no longer there)
 
     def _id_prefix(self, path: Path) -> str | None:
         """The prefix of the id a file's `id:` line gives (ins of ins-260203-dc9k), None without one;

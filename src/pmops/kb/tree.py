@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterator
 from functools import cached_property
@@ -12,6 +13,14 @@ from pmops.documents import Document
 from pmops.errors import DocumentError
 
 SKIP_DIRS = {"templates", "node_modules", "_site", "venv"}
+
+
+def left_out(rel: str, leaving_out: dict[str, str]) -> bool:
+    """Whether a KB-relative path is below one of the folders and its name starts as that folder says."""
+    folder, _, name = rel.rpartition("/")
+    return any(
+        (folder == top or folder.startswith(top + "/")) and name.startswith(start) for top, start in leaving_out.items()
+    )
 
 
 class Tree:
@@ -65,16 +74,27 @@ class Tree:
             if os.path.exists(path):  # (a deleted, still tracked file is not)
                 yield path
 
-    def listed(self, under: Path | None = None) -> list[str]:
+    def listed(self, under: Path | None = None, leaving_out: dict[str, str] | None = None) -> list[str]:
         """The KB-relative paths of its documents (below `under`) as `paths` finds them, without
         a look at each file: a file git still tracks after it was deleted is among them. For a
-        caller that picks a few of thousands by name (an opportunity's evidence, by id)."""
+        caller that picks a few of thousands by name (an opportunity's evidence, by id).
+
+        `leaving_out` maps KB folders to the start of the names of the files below them that are
+        not wanted ("": the whole folder), which git leaves out itself: a caller that wants the few
+        files of a large KB that are not where their names say (records: moved documents)."""
+        leaving_out = leaving_out or {}
         repo = self.repo
         if repo is None:
             cut = len(str(self.root)) + 1
-            return [entry.path[cut:].replace(os.sep, "/") for entry in self._walk(under)]
-        found = (self.from_repo(repo_rel) for repo_rel in repo.list_files(self.pathspec(under)))
-        return [rel for rel in found if rel is not None and self.is_document(rel)]
+            found = [entry.path[cut:].replace(os.sep, "/") for entry in self._walk(under)]
+        else:
+            patterns = [
+                self.to_repo(glob.escape(folder) + ("/**" if not start else f"/**/{glob.escape(start)}*"))
+                for folder, start in leaving_out.items()
+            ]
+            listed = (self.from_repo(repo_rel) for repo_rel in repo.list_files(self.pathspec(under), *patterns))
+            found = [rel for rel in listed if rel is not None and self.is_document(rel)]
+        return [rel for rel in found if not left_out(rel, leaving_out)] if leaving_out else found
 
     def is_document(self, rel: str) -> bool:
         """Whether a KB-relative path is one pmops reads (the same rules as the folder walk)."""
