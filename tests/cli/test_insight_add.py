@@ -57,6 +57,17 @@ def test_without_a_terminal_a_missing_title_is_exit_2_and_nothing_is_written(pmo
     assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
 
 
+def test_the_title_may_be_given_first_as_process_new_takes_its_own(pmops, kb: Path) -> None:
+    out = pmops("insight", "add", "Approvals stall at month end", "--source", "interview", "--json").stdout
+    assert pmops("show", json.loads(out)["id"], "--json").stdout.count('"Approvals stall at month end"') == 1
+    decision = pmops("decision", "add", "Approve from Slack", "--title", "Approve from Slack", "--json").stdout
+    assert json.loads(decision)["path"].endswith("-approve-from-slack.md")  # the same title twice is one title
+    before = commit_count(kb)
+    both = pmops("insight", "add", "One title", "--title", "Another", "--source", "interview", code=2)
+    assert both.stderr.splitlines()[0] == "error: two titles given, 'One title' and --title 'Another': give one"
+    assert commit_count(kb) == before and not list((kb / "insights").glob("*one-title*"))
+
+
 def test_missing_field_from_a_real_process_without_a_tty(kb: Path) -> None:
     done = subprocess.run([PMOPS, "insight", "add", "--title", "x"], cwd=kb, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)  # fmt: skip

@@ -249,6 +249,17 @@ DocRef = Annotated[
     ),
 ]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
+# A new document's title, as `process new TITLE` and `customer add NAME` take theirs, beside --title.
+TitleArg = Annotated[str | None, typer.Argument(metavar="[TITLE]", help="The title (or --title).", show_default=False)]
+
+
+def one_title(argument: str | None, option: str | None) -> str | None:
+    """The title given as TITLE or as --title; both, unless the same, is exit 2."""
+    if argument is not None and option is not None and argument != option:
+        raise InvalidInput(f"two titles given, {argument!r} and --title {option!r}: give one")
+    return option if option is not None else argument
+
+
 # The options of every CSV import (insight import, customer import).
 DateFormatOpt = Annotated[
     str | None,

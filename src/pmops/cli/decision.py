@@ -21,6 +21,7 @@ app = typer.Typer(
 @app.command()
 def add(
     ctx: typer.Context,
+    title_arg: _shared.TitleArg = None,
     title: Annotated[str | None, typer.Option("--title", help="The decision, as a short statement.")] = None,
     status: Annotated[
         str,
@@ -102,7 +103,7 @@ def add(
     kb = _shared.state(ctx).kb()
     from pmops import decisions, outcomes
 
-    values = {"title": title, "status": status, "evidence": evidence or [], "opportunities": opportunity or [],
+    values = {"title": _shared.one_title(title_arg, title), "status": status, "evidence": evidence or [], "opportunities": opportunity or [],
               "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date,
               **outcomes.planned(expects or [], review_by, date)}  # fmt: skip

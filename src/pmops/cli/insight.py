@@ -25,6 +25,7 @@ KeepPiiOpt = Annotated[
 @app.command()
 def add(
     ctx: typer.Context,
+    title_arg: _shared.TitleArg = None,
     title: Annotated[str | None, typer.Option("--title", help=about(INSIGHT, "title"))] = None,
     source: Annotated[
         str | None,
@@ -98,7 +99,7 @@ def add(
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("insight")
     values = {
-        "title": title, "date": date, "source": source, "customer": customer, "segment": segment,
+        "title": _shared.one_title(title_arg, title), "date": date, "source": source, "customer": customer, "segment": segment,
         "area": area, "tags": tag or [], "quote": quote, "author": author, "sentiment": sentiment,
         "confidence": confidence, "links": link or [],
     }  # fmt: skip
