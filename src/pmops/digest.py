@@ -5,6 +5,8 @@ What counts as "since": a document's own date (an insight heard, a decision take
 in the window; a change to a document is the git history's (one `git log`, activity.py). `--since
 last` reads the day of the reader's last digest, kept per git user.email in the KB's state folder
 (`.git/pmops/digest.json`, never committed).
+
+(Over 400 lines: one short function per section of one page, over the same window and git log.)
 """
 
 from __future__ import annotations

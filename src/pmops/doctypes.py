@@ -1,6 +1,6 @@
 """The document-type registry: every kind of document pmops knows, declared as data (and pages, the files of none).
 
-Past 400 lines on purpose: the schema and every built-in type's row, so a type is read in one place.
+(Past 400 lines on purpose: the schema and every built-in type's row, so a type is read in one place.)
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ paths alone, runs the user's hooks and leaves their own staging as it was (an
 index API such as GitPython's sweeps staged files in and is many times slower).
 User text never becomes an option: messages go through a file, paths come after
 `--`. Reads pass `--no-optional-locks`, so a search never takes git's index lock.
+
+(Over 400 lines: every git command pmops runs goes through this one runner, by design — one place that
+says how git is called, read and failed.)
 """
 
 from __future__ import annotations

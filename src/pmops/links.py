@@ -1,5 +1,9 @@
 """Links between documents: by id (front-matter fields, `[[id]]`) and by path (markdown links),
-and the one resolver that says which file a path link reaches."""
+and the one resolver that says which file a path link reaches.
+
+(Over 400 lines: the one resolver of links, used by lint, mv, show, the site and the report alike;
+its cases — ids, paths, anchors, foreign handbook pages — are one decision.)
+"""
 
 from __future__ import annotations
 

@@ -19,6 +19,9 @@ The checks (doctypes.OUTPUT_CHECKS):
 
 A promise is judged only from when the process was written (its `date`); a window that holds no
 whole period yet is **too early**.
+
+(Over 400 lines: each output check is a short function over the same facts of the KB and its git
+history (`_Facts`), and the divergent versions compare the same processes.)
 """
 
 from __future__ import annotations

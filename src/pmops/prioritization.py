@@ -3,6 +3,9 @@ computed from their linked insights; each cycle's ranking kept as a committed do
 the inputs that produced it, and two cycles compared (what moved, by how much, and why).
 
 The formulas are written in docs/prioritization.md; `Row.explain` says them with a row's numbers.
+
+(Over 400 lines: the three methods share one Row and its evidence terms, and the ranking document and
+the diff read exactly those; split apart, each part would import the others' internals.)
 """
 
 from __future__ import annotations

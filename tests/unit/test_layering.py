@@ -7,6 +7,7 @@ only those under `if TYPE_CHECKING:` do not (annotations, never run).
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,16 @@ def test_the_search_core_never_imports_the_knowledge_base() -> None:
     core = [n for n in MODULES if n.startswith("pmops.search") and layer_of(n) <= layer_of("pmops.search.index")]
     for name in core:
         assert not {m for m in pmops_imports(name) if m.startswith("pmops.kb")}, name
+
+
+LONG = 420  # lines: "about 400"; a module past it says why at its top
+REASON = re.compile(r"\((?:Over|About|Past) 4\d\d lines[:,;]? .+?\)", re.DOTALL)
+
+
+def test_no_module_is_long_without_saying_why() -> None:
+    unexplained = []
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > LONG and not REASON.search(ast.get_docstring(ast.parse(text)) or ""):
+            unexplained.append(f"{path.relative_to(SRC)} ({text.count(chr(10))} lines)")
+    assert not unexplained, "over ~400 lines with no reason at the top: " + ", ".join(unexplained)

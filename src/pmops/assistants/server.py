@@ -7,6 +7,9 @@ session never answers from a stale copy); searches reuse the KB's search server 
 `is_error` with "error: MESSAGE" and "hint: HINT" (what `pmops` prints on stderr); a
 resource or a prompt fails with an MCP error whose message is the CLI's and whose data holds
 the hint and the exit code.
+
+(Over 400 lines: every tool, resource and prompt is declared here with its schema and wording, as the
+CLI's commands are in theirs; what they answer is pmops.assistants.answers.)
 """
 
 import base64

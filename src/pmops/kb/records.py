@@ -1,4 +1,8 @@
-"""Typed reading: which type a file is, its values by the registry, and finding documents."""
+"""Typed reading: which type a file is, its values by the registry, and finding documents.
+
+(Over 400 lines: Catalog is the one finding API — by id, prefix, title, path, type and field — that
+every command names documents through; its parts share its cached records and would not stand alone.)
+"""
 
 from __future__ import annotations
 

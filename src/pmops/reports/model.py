@@ -3,6 +3,9 @@
 Each part's fields are the keys of `pmops report --format json` (docs/report.md), in their
 order (`reports.parts`). The markdown and HTML renderers and the terminal summary read the
 same objects.
+
+(Over 400 lines: one small dataclass per report part and the function that fills it — a schema, read
+in one place like doctypes.py; the parts' logic lives in the domain modules.)
 """
 
 from __future__ import annotations

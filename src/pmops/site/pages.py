@@ -4,6 +4,9 @@ URLs mirror the KB: `insights/ins-….md` is `insights/ins-….html`, so a docum
 images and files keep their paths. The site's own pages are under `browse/`, the home page is
 `index.html`. Every link is relative (`root` leads from a page to the site's root), so the
 site works from any folder, from a static host and from the file system.
+
+(Over 400 lines: one short function per kind of page — a document, each index, the home page — and the
+URL of each, kept together so that every link between pages is made by the same rules.)
 """
 
 from __future__ import annotations
