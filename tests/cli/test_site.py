@@ -112,6 +112,31 @@ def test_a_rebuild_writes_only_the_pages_that_show_a_change(pmops, site, example
         assert "Slack approvals replace our bot" in (out / name).read_text(), name
 
 
+def test_a_rebuild_sees_what_changed_since_its_own_folders_last_build(pmops, site, example_kb: Path, tmp_path) -> None:
+    """A rebuild after bodies alone changed keeps the last build's keys for every other page: only
+    when that build was into the same folder, from the same front-matter everywhere."""
+    out, _ = site
+    insight = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    original = insight.read_text()
+    renamed = original.replace("title: Slack approvals would replace our own bot", "title: Slack bot replaced")
+    insight.write_text(renamed)
+    there = build(pmops)["written_paths"]
+    insight.write_text(original)  # and back: every page shows it as it is now
+    assert sorted(build(pmops)["written_paths"]) == sorted(there)
+    assert not any("Slack bot replaced" in html for html in pages(out).values())
+    other = tmp_path / "other"  # a second site of the same KB, built after a change the first has not seen
+    build(pmops, "--out", str(other))
+    insight.write_text(renamed)
+    build(pmops, "--out", str(other))
+    insight.write_text(renamed + "\nA line heard on the call.\n")
+    assert "browse/insights.html" in build(pmops)["written_paths"]
+    assert "Slack bot replaced" in (out / "browse/insights.html").read_text()
+    plan = next((example_kb / "onboarding").glob("onb-260817-yc2h-*.md"))  # its steps are in its body
+    plan.write_text(plan.read_text().replace("- [ ]", "- [x]", 1))
+    written = build(pmops)["written_paths"]
+    assert "onboarding/" + plan.stem + ".html" in written and "browse/onboarding-plans.html" in written
+
+
 def test_a_removed_document_loses_its_page(pmops, site, example_kb: Path) -> None:
     out, _ = site
     draft = example_kb / "handbook/drafts/pricing-research-plan.md"

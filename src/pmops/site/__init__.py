@@ -83,6 +83,7 @@ def build(
     try:
         return _build(kb, out, base_url, today, started)
     finally:
+        gc.freeze()  # nor later: the command's last steps would pay for a pass over everything it built
         gc.enable()
 
 
@@ -96,7 +97,24 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     folder, before = output.target(snapshot, out)
     site = Site(snapshot, today or dt.date.today(), base_url)
     after, done = output.Manifest(), output.Written()
-    pages = site.pages()
+    _ = site.records  # every file listed, and read when it changed
+    generation = snapshot.generation
+    last = {"records": generation, "state": site.state} if generation else None
+    if last and before.built_from == last and before.keys.keys() <= before.pages.keys() and not snapshot.structural:
+        # Only bodies changed since the last build into this folder: its keys hold for every page
+        # but those showing the changed bodies (the same pages, the same front-matter everywhere).
+        pages = site.pages_showing_bodies(snapshot.bodies_changed)
+        count = len(before.keys)
+        for url in before.keys.keys() - {page.url for page in pages}:
+            after.keys[url], after.pages[url], after.uses[url] = (
+                before.keys[url],
+                before.pages[url],
+                before.uses.get(url, []),
+            )
+            done.unchanged += 1
+    else:
+        pages = site.pages()
+        count = len(pages)
     todo = []
     for page in pages:
         key = after.keys[page.url] = page.key()
@@ -124,9 +142,11 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
         if snapshot.is_file(rel):
             output.copy_asset(snapshot, folder, rel, before, after, done)
     output.remove_stale(folder, before, after, done)
-    after.write(folder)
     snapshot.keep()
-    result = Result(folder, len(pages), sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
+    if snapshot.generation:
+        after.built_from = {"records": snapshot.generation, "state": site.state}
+    after.write(folder)
+    result = Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
                     [e.path for e in snapshot.unreadable])  # fmt: skip
     # The index is built again only when a page changed (Pagefind reads the whole site each time).
     changed = any(url.endswith(".html") for url in (*done.written, *done.removed))

@@ -29,6 +29,8 @@ class Manifest:
     assets: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     uses: dict[str, list[str]] = field(default_factory=dict)  # page -> the files of the KB it links to or shows
+    # what the keys were computed from: the KB's kept records (their generation) and the site's state
+    built_from: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
@@ -42,11 +44,12 @@ class Manifest:
             return None
         if data.get("pmops_site") != VERSION:
             return cls()
-        parts = [data.get(k) if isinstance(data.get(k), dict) else {} for k in ("pages", "assets", "keys", "uses")]
-        return cls(*parts)
+        names = ("pages", "assets", "keys", "uses", "built_from")
+        return cls(*[data.get(k) if isinstance(data.get(k), dict) else {} for k in names])
 
     def write(self, out: Path) -> None:
-        data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses}
+        data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses,
+                "built_from": self.built_from}  # fmt: skip
         _atomic(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 

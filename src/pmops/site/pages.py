@@ -88,6 +88,7 @@ class Site:
     base_url: str | None = None
     assets: set[str] = field(default_factory=set)  # KB paths of files (images, PDFs) the pages link to
     _customer_urls: dict[str, str | None] = field(default_factory=dict)
+    _faces: dict[str, str] = field(default_factory=dict)
 
     # -- the documents and their links -----------------------------------------------------
 
@@ -320,18 +321,21 @@ class Site:
         digest.update("\0".join(parts).encode())
         return digest.hexdigest()
 
-    @cached_property
-    def _faces(self) -> dict[str, str]:
-        return {
-            r.path: hashlib.sha1(
-                f"{r.path}\1{r.title}\1{r.doc.frontmatter}".encode(), usedforsecurity=False
-            ).hexdigest()
-            for r in self.records
-        }
-
     def face(self, record: Record) -> str:
         """What other pages show of a document (its path, title and front-matter, not its body), as a hash."""
-        return self._faces[record.path]
+        found = self._faces.get(record.path)
+        if found is None:
+            text = f"{record.path}\1{record.title}\1{record.doc.frontmatter}"
+            found = self._faces[record.path] = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+        return found
+
+    @cached_property
+    def state(self) -> str:
+        """What every page's key holds besides the documents: `_common` and the metrics' values
+        files. A build whose state and documents' front-matter are the last build's can keep that
+        build's keys for every page but those of the documents whose body changed."""
+        stamps = [self.values_stamp(r) for r in self.of_type.get("metric", [])]
+        return hashlib.sha256(self._common + "\0".join(stamps).encode()).hexdigest()
 
     def values_stamp(self, record: Record) -> str:
         """A metric's values file, by size and time (pages show its values)."""
@@ -397,12 +401,9 @@ class Site:
 
         customers_named = [e for e in self.customers.values() if not e["record"]]
         people_named = [e for e in self.people.values() if not e["record"]]
-        found = [Page(HOME, lambda: views.home(self), self.home_key)]
-        found += [Page(page_url(r.path), lambda r=r: views.document(self, r), lambda r=r: self.document_key(r))
-                  for r in self.records]  # fmt: skip
-        found += [
-            Page(type_url(t), lambda t=t: views.type_index(self, t), lambda t=t: self.type_key(t)) for t in self.types
-        ]
+        found = [self.home_page()]
+        found += [self.document_page(r) for r in self.records]
+        found += [self.type_page(t) for t in self.types]
         for kind, grouped in (("tag", self.tags), ("area", self.areas)):
             counts = repr([(v, len(rs)) for v, rs in grouped.items()])
             found.append(Page(f"{BROWSE}/{kind}s.html", lambda kind=kind: views.groups(self, kind),
@@ -422,6 +423,30 @@ class Site:
             inside = [r for r in self.records if r.path.startswith(folder + "/")]
             found.append(Page(url, lambda f=folder, url=url: views.folder(self, f, url),
                               lambda f=folder, inside=inside: self.listing_key("folder:" + f, inside)))  # fmt: skip
+        return found
+
+    def home_page(self) -> Page:
+        from pmops.site import views
+
+        return Page(HOME, lambda: views.home(self), self.home_key)
+
+    def document_page(self, record: Record) -> Page:
+        from pmops.site import views
+
+        return Page(page_url(record.path), lambda: views.document(self, record), lambda: self.document_key(record))
+
+    def type_page(self, doctype: DocType) -> Page:
+        from pmops.site import views
+
+        return Page(type_url(doctype), lambda: views.type_index(self, doctype), lambda: self.type_key(doctype))
+
+    def pages_showing_bodies(self, paths: Iterable[str]) -> list[Page]:
+        """The pages whose key holds the bodies of these documents (the rest hold front-matter):
+        each one's own page; an onboarding plan's steps show on its type's index and the home page."""
+        records = [self.by_path[p] for p in paths if p in self.by_path]
+        found = [self.document_page(r) for r in records]
+        if any(r.type == "onboarding" for r in records):
+            found += [self.type_page(t) for t in self.types if t.name == "onboarding"] + [self.home_page()]
         return found
 
     def prepare(self) -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 KEEP_FROM = 50  # files read, from which the cache is written again
-FORMAT = "2"  # of what is kept: another one is not read
+FORMAT = "3"  # of what is kept: another one is not read
 
 
 class Snapshot(KnowledgeBase):
@@ -35,6 +35,13 @@ class Snapshot(KnowledgeBase):
     What it read is kept between builds in pmops' private folder (`site.records`, beside the
     index: derived data, never committed): a file whose size and time are those of the last
     build is not read again (the index's stat rule), so a rebuild after one change reads one file.
+
+    What it read again is compared with what was kept: `bodies_changed` holds the files whose body
+    alone changed (the same front-matter, title and links), `structural` says that anything else
+    did (a file's front-matter, title or links, a file added, removed or unreadable). After a
+    structural change the cache is always written again, so what it keeps is, but for bodies, what
+    the last build saw; `generation` names that state (None: none kept), and a site's manifest
+    records the generation it was built from (see `pmops.site.build`'s fast path).
     """
 
     def __init__(self, root: Path, settings: SiteSettings) -> None:
@@ -42,6 +49,8 @@ class Snapshot(KnowledgeBase):
         self.settings = settings
         self._loaded: dict[str, Record | DocumentError] = {}
         self._paths: list[Path] | None = None
+        self._rels: list[str] | None = None
+        self._top = str(self.root)
         self.unreadable: list[DocumentError] = []
         self.excluded: set[str] = set()
         self._kept: dict[str, tuple[tuple[int, int], Any]] = {}
@@ -49,6 +58,9 @@ class Snapshot(KnowledgeBase):
         self._stamps: dict[str, tuple[int, int]] = {}
         self._read = 0
         self._signature = self._sign()
+        self.generation: str | None = None
+        self.bodies_changed: set[str] = set()
+        self._structural = False
         self._restore()
 
     # -- what the last build read --------------------------------------------------------
@@ -70,16 +82,22 @@ class Snapshot(KnowledgeBase):
     def _restore(self) -> None:
         try:
             with open(self._cache, "rb") as handle:
-                signature, kept = pickle.load(handle)
+                signature, generation, kept = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
             return  # none yet, or from another pmops: read everything
-        if signature == self._signature and isinstance(kept, dict):
-            self._kept = kept
+        if signature == self._signature and isinstance(kept, dict) and isinstance(generation, str):
+            self._kept, self.generation = kept, generation
+
+    @property
+    def structural(self) -> bool:
+        """Whether anything but bodies changed since what was kept (call after reading every file)."""
+        return self._structural or not self._kept or self._kept.keys() != self._stamps.keys()
 
     def keep(self) -> None:
         """Save what this build read, when it read more than a few files (a few changed files are
-        cheaper to read again at the next build than the whole cache is to write)."""
-        if self._kept and self._read < KEEP_FROM:
+        cheaper to read again at the next build than the whole cache is to write), or when anything
+        but bodies changed. `generation` is then the new one (None: it could not be written)."""
+        if self._kept and self._read < KEEP_FROM and not self.structural:
             return
         kept = {}
         for rel, stamp in self._stamps.items():
@@ -88,40 +106,50 @@ class Snapshot(KnowledgeBase):
                 kept[rel] = (stamp, ("excluded" if rel in self.excluded else "error", found.reason))
             elif found is not None:
                 kept[rel] = (stamp, found, self.links_of(found))
+        generation = os.urandom(8).hex()
+        self.generation = None
         try:
             self._cache.parent.mkdir(parents=True, exist_ok=True)
             temp = self._cache.with_name(self._cache.name + ".pmops-tmp")
             with open(temp, "wb") as handle:
-                pickle.dump((self._signature, kept), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self._signature, generation, kept), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self._cache)
         except OSError:
-            pass  # a cache: the next build reads the files again
+            return  # a cache: the next build reads the files again
+        self.generation = generation
 
     def _stamp(self, rel: str) -> tuple[int, int] | None:
         try:
-            st = os.stat(self.root / rel)
+            st = os.stat(os.path.join(self._top, rel))  # (a string: pathlib's objects cost more than the stat)
         except OSError:
             return None
         return st.st_mtime_ns, st.st_size
 
-    def all_paths(self) -> list[Path]:
-        """The KB's documents (`Tree.paths`), each stat'ed once: its size and time say whether
-        the last build's reading of it still holds."""
-        if self._paths is None:
+    def _listed(self) -> list[str]:
+        """The KB's documents (`Tree.paths`) as KB paths, each stat'ed once: its size and time say
+        whether the last build's reading of it still holds."""
+        if self._rels is None:
             repo = self.repo
             if repo is None:
                 listed = [self.rel(p) for p in self.paths()]
             else:
                 listed = [rel for r in repo.list_files(self.pathspec()) if (rel := self.from_repo(r)) is not None]
-            self._paths = []
+            self._rels = []
             for rel in listed:
                 if self.is_document(rel) and (stamp := self._stamp(rel)) is not None:
                     self._stamps[rel] = stamp
-                    self._paths.append(self.root / rel)
+                    self._rels.append(rel)
+        return self._rels
+
+    def all_paths(self) -> list[Path]:
+        if self._paths is None:
+            self._paths = [self.root / rel for rel in self._listed()]
         return self._paths
 
     def load(self, path: Path) -> Record:
-        rel = self.rel(path)
+        return self._load(self.rel(path))
+
+    def _load(self, rel: str) -> Record:
         found = self._loaded.get(rel)
         if found is None:
             stamp = self._stamps.get(rel) or self._stamp(rel)
@@ -138,15 +166,33 @@ class Snapshot(KnowledgeBase):
             else:
                 self._read += 1
                 try:
-                    found = self._published(self.record(self.read(path)))
+                    found = self._published(self.record(self.read(self.root / rel)))
                 except DocumentError as exc:
                     found = exc
+                self._compare(rel, kept, found)
             if stamp is not None:
                 self._stamps[rel] = stamp
             self._loaded[rel] = found
         if isinstance(found, DocumentError):
             raise found
         return found
+
+    def _compare(self, rel: str, kept: tuple | None, found: Record | DocumentError) -> None:
+        """Note what changed in a file read again: its body alone, or more (`structural`)."""
+        before = kept[1] if kept is not None else None
+        if (
+            not isinstance(before, Record)
+            or not isinstance(found, Record)
+            or (
+                before.doc.frontmatter != found.doc.frontmatter
+                or before.title != found.title
+                or [(link.target, link.via, link.by_id) for link in kept[2]]
+                != [(link.target, link.via, link.by_id) for link in self.links_of(found)]
+            )
+        ):
+            self._structural = True
+        else:  # (even back as it was kept: the last build may have seen another body)
+            self.bodies_changed.add(rel)
 
     def _published(self, record: Record) -> Record:
         if self.settings.excludes(record.path, record.type):
@@ -167,9 +213,9 @@ class Snapshot(KnowledgeBase):
     def records(
         self, doctype: DocType | None = None, on_error: Callable[[DocumentError], None] | None = None
     ) -> Iterator[Record]:
-        for path in self.all_paths():
+        for rel in self._listed():
             try:
-                record = self.load(path)
+                record = self._load(rel)
             except DocumentError as exc:
                 if on_error:
                     on_error(exc)
