@@ -100,10 +100,12 @@ class Row:
         return f"{text} {'✓' if ok else '✗'}"
 
 
-def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
+def run_once(
+    cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Seconds and peak memory (KiB) of one whole process (`ok`: exit codes that are not failures)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -114,13 +116,18 @@ def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[flo
 
 
 def median_time(
-    cmd: list[str], cwd: Path, runs: int, before: Callable[[int], object] | None = None, ok: tuple[int, ...] = (0,)
+    cmd: list[str],
+    cwd: Path,
+    runs: int,
+    before: Callable[[int], object] | None = None,
+    ok: tuple[int, ...] = (0,),
+    env: dict[str, str] | None = None,
 ) -> float:
     times = []
     for i in range(runs):
         if before:
             before(i)
-        times.append(run_once(cmd, cwd, ok)[0])
+        times.append(run_once(cmd, cwd, ok, env)[0])
     return statistics.median(times)
 
 
@@ -356,22 +363,37 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
         bare = median_time([PY, str(HERE / "bare_site.py"), str(kb), str(bare_out)], kb, slow_runs,
                            before=lambda i: shutil.rmtree(bare_out, ignore_errors=True))  # fmt: skip
         build = [PMOPS, "site", "build", "--out", str(out)]
+        # The pages alone (the targets' rows): Pagefind's index is measured on its own rows.
+        pages_only = {**ENV, "PAGEFIND_BINARY_PATH": str(CACHE / "no-pagefind")}
 
         def scratch(i: int) -> None:  # no site, and nothing kept from a previous build
             shutil.rmtree(out, ignore_errors=True)
             (kb / ".git" / "pmops" / "site.records").unlink(missing_ok=True)
 
-        ours = median_time(build, kb, slow_runs, before=scratch)
+        ours = median_time(build, kb, slow_runs, before=scratch, env=pages_only)
         rows.append(Row("site build (from scratch)", size, ours, "markdown-it over every file (bare script)", bare))
-        files = sorted((kb / "insights").iterdir())[:runs]
+        files = sorted((kb / "insights").iterdir())[: runs * 2]
 
         def edit(i: int) -> None:
             with open(files[i], "a", encoding="utf-8") as handle:
                 handle.write(f"\nEdited in run {time.time()}.\n")
 
         git_status = median_time(["git", "status", "--porcelain"], kb, runs)
-        rows.append(Row("site build after 1 changed file", size, median_time(build, kb, runs, before=edit),
+        rows.append(Row("site build after 1 changed file", size, median_time(build, kb, runs, before=edit, env=pages_only),
                         "git status", git_status))  # fmt: skip
+        from pmops.site.searchindex import binary
+
+        pagefind = binary()
+        if pagefind is not None:  # Pagefind over every page of the built site (it has no incremental index)
+            index = CACHE / f"pagefind-{size}"
+            pf = [str(pagefind), "--site", str(out), "--output-path", str(index), "--keep-index-url", "--silent"]
+            rows.append(Row("site search index (Pagefind, every page)", size, median_time(pf, kb, slow_runs,
+                            before=lambda i: shutil.rmtree(index, ignore_errors=True)),
+                            "markdown-it over every file (bare script)", bare))  # fmt: skip
+            shutil.rmtree(index, ignore_errors=True)
+            run_once(build, kb)  # the site's own index, so that the next row rebuilds it
+            edited = median_time(build, kb, runs, before=lambda i: edit(runs + i))
+            rows.append(Row("site build after 1 changed file, with search", size, edited, "git status", git_status))
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(bare_out, ignore_errors=True)
     if "digest" in only and size <= 10_000:

@@ -79,6 +79,7 @@ def build(
     base_url = check_base_url(base_url)
     # Tens of thousands of long-lived objects (the documents), no cycles worth collecting: the
     # collector's passes over them would be a third of a rebuild after one change.
+    gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
     gc.disable()
     try:
         return _build(kb, out, base_url, today, started)
