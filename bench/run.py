@@ -393,7 +393,9 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
             shutil.rmtree(index, ignore_errors=True)
             run_once(build, kb)  # the site's own index, so that the next row rebuilds it
             edited = median_time(build, kb, runs, before=lambda i: edit(runs + i))
-            rows.append(Row("site build after 1 changed file, with search", size, edited, "git status", git_status))
+            rows.append(
+                Row("site build and its search index after 1 changed file", size, edited, "git status", git_status)
+            )
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(bare_out, ignore_errors=True)
     if "digest" in only and size <= 10_000:
