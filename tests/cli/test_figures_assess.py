@@ -280,8 +280,9 @@ def test_research_shares_against_their_limits(kb: Path, pmops) -> None:
     research = signals(assess(pmops))["fragmented research"]
     assert research["evidence"]["shares"] == {
         "untagged_or_off_taxonomy": 0.2,
-        "not_cited_by_a_decision": 0.6,
+        "not_cited_as_evidence": 0.6,
         "top_author": 0.5,
+        "not_cited_by_a_decision": 0.6,
     }
     assert research["summary"] == "10 insights, every share within its limit" and not research["flagged"]
     assert (research["state"], research["summary"]) == ("healthy", "10 insights, every share within its limit")
@@ -294,15 +295,37 @@ def test_research_shares_against_their_limits(kb: Path, pmops) -> None:
     research = signals(assess(pmops))["fragmented research"]
     assert research["evidence"]["shares"] == {
         "untagged_or_off_taxonomy": 0.27,
-        "not_cited_by_a_decision": 0.64,
+        "not_cited_as_evidence": 0.64,
         "top_author": 0.55,
+        "not_cited_by_a_decision": 0.64,
     }
     assert (research["state"], research["summary"]) == (
         "flagged",
         "11 insights: 27% untagged or off-taxonomy, 55% captured by Ana Souza",
     )
     assert research["basis"] == ("11 insights in insights/: 27% untagged or off-taxonomy (flagged above 20%), "
-                                 "64% not cited by any decision (flagged above 70%), 55% captured by Ana Souza (flagged above 50%)")  # fmt: skip
+                                 "64% not cited by any decision or opportunity (flagged above 70%), 55% captured by Ana Souza "
+                                 "(flagged above 50%)")  # fmt: skip
+
+
+def test_research_cited_by_an_opportunity_is_not_fragmented(kb: Path, pmops) -> None:
+    """Research is linked when any document cites it as evidence, an opportunity as a decision: 10
+    insights, a decision citing 2 and an opportunity 2 others: 6 of 10 (60%) not cited, not above 70%;
+    by decisions alone it would be 80%, kept in --json as not_cited_by_a_decision."""
+    for i in range(10):
+        write(kb, f"insights/ins-{i:02}.md", f"id: ins-{i:02}\ntitle: Finding {i}\ndate: 2026-11-01\nsource: interview\n"
+                                             f"tags: [pricing]\nauthor: {['Ana Souza', 'Ben Carter', 'Cy Ode'][i % 3]}")  # fmt: skip
+    write(
+        kb,
+        "decisions/dec-a.md",
+        "id: dec-a\ntitle: Act\ndate: 2026-11-25\nstatus: accepted\nevidence: [ins-00, ins-01]",
+    )
+    write(kb, "opportunities/opp-a.md", "id: opp-a\ntitle: Problem\narea: billing\nevidence: [ins-02, ins-03]")
+    research = signals(assess(pmops))["fragmented research"]
+    shares = research["evidence"]["shares"]
+    assert (shares["not_cited_as_evidence"], shares["not_cited_by_a_decision"]) == (0.6, 0.8)
+    assert research["state"] == "healthy" and research["evidence"]["uncited"] == [f"ins-{i:02}" for i in range(4, 10)]
+    assert "60% not cited by any decision or opportunity (flagged above 70%)" in research["basis"]
 
 
 def test_research_authors_are_counted_as_the_roster_names_them(kb: Path, pmops) -> None:

@@ -184,7 +184,12 @@ def _research(kb: KnowledgeBase) -> Signal:
     known = kb.taxonomy.tags
     untagged = [r.id for r in insights if not r.values.get("tags")]
     off = [r.id for r in insights if any(t not in known for t in r.values.get("tags") or [])] if known else []
-    cited = {ref for d in kb.records(kb.doctype("decision")) for ref in d.values.get("evidence") or []}
+    # Research is linked when a document cites it as evidence: a decision, an opportunity (whatever types
+    # the registry says cite insights). Counting decisions alone called research fragmented that
+    # opportunities had taken up.
+    citing = [(t, f.name) for t in kb.registry.values() for f in t.fields if f.evidence and f.refers == "insight"]
+    cited = {str(ref) for t, name in citing for d in kb.records(t) for ref in d.values.get(name) or []}
+    decided = {str(ref) for d in kb.records(kb.doctype("decision")) for ref in d.values.get("evidence") or []}
     uncited = [r.id for r in insights if r.id not in cited]
     # Who captured them: the people of the roster (an author as the roster names them), then the authors it
     # does not have (with no roster yet, every author as written).
@@ -199,16 +204,19 @@ def _research(kb: KnowledgeBase) -> Signal:
     top_author, top_count = max(authors.items(), key=lambda kv: kv[1]) if authors else ("nobody", 0)
     total = len(insights) or 1
     shares = {"untagged_or_off_taxonomy": round(len(set(untagged) | set(off)) / total, 2),
-              "not_cited_by_a_decision": round(len(uncited) / total, 2),
-              "top_author": round(top_count / total, 2)}  # fmt: skip
+              "not_cited_as_evidence": round(len(uncited) / total, 2),
+              "top_author": round(top_count / total, 2),
+              # kept for readers of --json from before opportunities cited insights; not a limit
+              "not_cited_by_a_decision": round(sum(r.id not in decided for r in insights) / total, 2)}  # fmt: skip
     limits = {
         "untagged_or_off_taxonomy": UNTAGGED_OFF_TAXONOMY,
-        "not_cited_by_a_decision": UNCITED,
+        "not_cited_as_evidence": UNCITED,
         "top_author": CONCENTRATED,
     }
-    words = {"untagged_or_off_taxonomy": "untagged or off-taxonomy", "not_cited_by_a_decision": "not cited by any decision",
+    cites = " or ".join(dict.fromkeys(t.name for t, _ in citing)) or "any document"
+    words = {"untagged_or_off_taxonomy": "untagged or off-taxonomy", "not_cited_as_evidence": f"not cited by any {cites}",
              "top_author": f"captured by {top_author}"}  # fmt: skip
-    over = [k for k in shares if shares[k] > limits[k]]
+    over = [k for k in limits if shares[k] > limits[k]]
     sample = Sample(len(insights), "insight", MIN_INSIGHTS, "insights/")
     if len(insights) < MIN_INSIGHTS:
         state, summary = "not enough data", _not_enough(sample)
@@ -219,7 +227,7 @@ def _research(kb: KnowledgeBase) -> Signal:
         state, summary = "healthy", f"{count(len(insights), 'insight')}, every share within its limit"
     basis = f"{count(len(insights), 'insight')} in insights/"
     if state != "not enough data":
-        basis += ": " + ", ".join(f"{shares[k]:.0%} {words[k]} (flagged above {limits[k]:.0%})" for k in shares)
+        basis += ": " + ", ".join(f"{shares[k]:.0%} {words[k]} (flagged above {limits[k]:.0%})" for k in limits)
     captured = len(authors) - len(strangers)
     if strangers:  # with a roster: how many of the authors are on it
         basis += (f"; captured by {count(captured, 'person', 'people')} on the roster and "
