@@ -194,8 +194,16 @@ def test_lint_matches_insights_customers_against_the_register(pmops, crm_kb: Pat
         ("customer: 'Atlas Fraight' is not in the customer register",
          "did you mean 'Atlas Freight'? write that, or add 'Atlas Fraight' to its aliases"),
         ("customer: 'Initech' is not in the customer register",
-         "add it to the register (pmops customer add \"Initech\"), or to a customer's aliases"),
+         "add it once to the register (pmops customer add \"Initech\"), or to a customer's aliases"),
     ]  # fmt: skip
+    # Three more spellings of Initech: still one finding, one command, naming the other insights.
+    for customer in ("INITECH Inc.", "initech", "Initech"):
+        pmops("insight", "add", "--title", f"More from {customer}", "--source", "interview", "--customer", customer,
+              "--segment", "smb", "--date", "2026-11-03")  # fmt: skip
+    [initech] = [f for f in _findings(pmops, "customer-unknown") if "Initech" in f["message"]]
+    assert initech["message"].startswith("customer: 'Initech' is not in the customer register; one customer named by "
+                                         "4 documents, written 'Initech', 'INITECH Inc.', 'initech' (also insights/")  # fmt: skip
+    assert initech["hint"] == 'add it once to the register (pmops customer add "Initech"), or to a customer\'s aliases'
     mismatch = _findings(pmops, "customer-mismatch")
     assert len(mismatch) == 1 and mismatch[0]["severity"] == "warning"
     assert mismatch[0]["message"].startswith("segment 'smb', but Atlas Freight's record (customers/cus-")

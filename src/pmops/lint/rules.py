@@ -112,6 +112,8 @@ class Context:
     paths: list[tuple[str, links.Link]] = field(default_factory=list)  # (page, its link by path), resolved at the end
     registers: dict[str, Register] = field(default_factory=dict)  # a type matched by name and aliases -> its register
     places: dict[str, str | None] = field(default_factory=dict)  # id -> its document's path (moved), asked once
+    # A name no register has, by (its type, customers.key): where it is written, one finding for all (finish)
+    unknown: dict[tuple[str, str], list[tuple[str, int, str, str]]] = field(default_factory=dict)
 
     def register(self, type_name: str) -> Register:
         """The documents of a type with aliases (the customers), by every name: read once a run."""
@@ -442,13 +444,9 @@ def _named(ctx: Context, record: Record) -> Iterator[Finding]:
         if not register:
             continue  # no register to match against: nothing is unknown yet
         found = register.get(name)
-        if found is None:
-            close = register.closest(name)
-            hint = (f"did you mean '{close}'? write that, or add '{name}' to its {target.aliases}" if close
-                    else f"add it to the register (pmops {target.name} add \"{name}\"), or to a {target.name}'s {target.aliases}")  # fmt: skip
-            yield RULES["customer-unknown"].finding(
-                doc.path, doc.line_of(fld.name), f"{fld.name}: '{name}' is not in the {target.name} register", hint
-            )
+        if found is None:  # said once for every spelling of it, at the end (_unknown_names)
+            spelt = ctx.unknown.setdefault((target.name, str(customers.key(name))), [])
+            spelt.append((doc.path, doc.line_of(fld.name), str(name), fld.name))
             continue
         for other in record.doctype.fields:
             mine, theirs = record.values.get(other.name), found.fields.get(other.name)
@@ -527,8 +525,33 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
 )
 
 
+def _unknown_names(ctx: Context) -> Iterator[Finding]:
+    """One customer-unknown finding per customer the register lacks, however many insights name it and
+    however they spell it ("Initech", "INITECH Inc." are one customer, by customers.key): at the first
+    of them, naming the others, with one command that adds it."""
+    for (type_name, _), spelt in ctx.unknown.items():
+        target = ctx.kb.doctype(type_name)
+        register = ctx.register(type_name)
+        path, line, name, field_name = spelt[0]
+        spellings = [name, *sorted({s for _, _, s, _ in spelt} - {name})]
+        common = max(spellings, key=lambda s: sum(w == s for _, _, w, _ in spelt))  # the most written, else the first
+        close = register.closest(name)
+        if close:
+            hint = f"did you mean '{close}'? write that, or add '{common}' to its {target.aliases}"
+        else:
+            hint = f'add it once to the register (pmops {target.name} add "{common}"), or to a {target.name}\'s {target.aliases}'
+        message = f"{field_name}: '{name}' is not in the {target.name} register"
+        if len(spelt) > 1:
+            others = sorted({p for p, _, _, _ in spelt[1:]} - {path})
+            also = f", written {', '.join(repr(s) for s in spellings)}" if len(spellings) > 1 else ""
+            message += (f"; one {target.name} named by {len(spelt)} documents{also}"
+                        + (f" (also {', '.join(others[:3])}{', …' if len(others) > 3 else ''})" if others else ""))  # fmt: skip
+        yield RULES["customer-unknown"].finding(path, line, message, hint)
+
+
 def finish(ctx: Context, known_ids: set[str]) -> Iterator[Finding]:
     """The rules that need every document: links to ids, near-duplicate processes, evidence dates."""
+    yield from _unknown_names(ctx)
     yield from _evidence_after(ctx)
     yield from _broken_paths(ctx)
     for doc, where, target in ctx.links:
