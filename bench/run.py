@@ -405,8 +405,13 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
         git_log = median_time(
             ["git", "log", "--no-renames", "--name-status", "-z", "--since=2026-08-31"], history, runs
         )
-        kept = history / ".git" / "pmops" / "records.kept"
-        first = median_time([PMOPS, "digest", *window], history, runs, before=lambda _: kept.unlink(missing_ok=True))
+        kept = [history / ".git" / "pmops" / name for name in ("records.kept", "history.kept")]
+
+        def forget(_: int) -> None:
+            for path in kept:
+                path.unlink(missing_ok=True)
+
+        first = median_time([PMOPS, "digest", *window], history, runs, before=forget)
         rows.append(Row("digest (30 days, 2,000 commits), nothing kept", size, first, "git log --name-status of the window",
                         git_log))  # fmt: skip
         ours = median_time([PMOPS, "digest", *window], history, runs)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pmops import gitrepo
     from pmops.doctypes import DocType
     from pmops.kb import KnowledgeBase, Record
 
@@ -56,12 +57,23 @@ class History:
         return [e for e in self.events if since <= e.day <= until]
 
 
+KEPT = "history.kept"  # the commits read before, in pmops' private folder (JSON)
+KEPT_AT_MOST = 50_000  # commits kept, the newest
+
+
 def history(kb: KnowledgeBase, since: dt.date | None = None) -> History:
-    """The KB's history as events, from one `git log` of its folder (since a day, when given)."""
+    """The KB's history as events, from one `git log` of its folder (since a day, when given).
+
+    A commit never changes: what `git log` said of one is kept (`history.kept`) and only the commits
+    not read before are asked again. That needs the list of the window's commits without their paths
+    (`git rev-list`, which reads no tree) and so holds only for a KB at the top of its repository: a
+    KB in a folder of it needs git to read every commit's tree to know which touched the folder."""
     repo = kb.repo
     if repo is None:
         return History(since=since)
-    commits = repo.log(repo.pathspec(kb.root), since.isoformat() if since else None)
+    when = since.isoformat() if since else None
+    shas = repo.revisions(when) if repo.pathspec(kb.root) == "." else None
+    commits = repo.log(repo.pathspec(kb.root), when) if shas is None else _kept_log(kb, shas)
     prefix = os.path.relpath(kb.root, repo.root).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
     events = []
@@ -73,6 +85,54 @@ def history(kb: KnowledgeBase, since: dt.date | None = None) -> History:
             events.append(Event(path[len(prefix) :], ACTIONS.get(status, "changed"), commit.author, commit.email, day,
                                 commit.sha, commit.subject))  # fmt: skip
     return History(events, since)
+
+
+def _kept_log(kb: KnowledgeBase, shas: list[str]) -> list[gitrepo.Commit]:
+    """The commits `shas` names, from those kept when read before, the others from git (then kept)."""
+    import json
+
+    from pmops import gitrepo
+
+    path = kb.state_dir / KEPT
+    kept: dict[str, list[Any]] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            found = json.load(handle)
+        if isinstance(found, dict) and found.get("format") == 1 and isinstance(found.get("commits"), dict):
+            kept = found["commits"]
+    except (OSError, ValueError):
+        pass  # none yet, or damaged: read from git
+    missing = [sha for sha in shas if sha not in kept]
+    assert kb.repo is not None
+    for commit in kb.repo.log_of(missing):
+        kept[commit.sha] = [commit.author, commit.email, commit.time, commit.subject, [list(c) for c in commit.changes]]
+    commits = []
+    for sha in shas:
+        item = kept.get(sha)
+        if isinstance(item, list) and len(item) == 5:
+            author, email, time, subject, changes = item
+            commits.append(gitrepo.Commit(sha, author, email, int(time), subject, tuple(tuple(c) for c in changes)))
+    if missing:
+        newest = sorted(kept.items(), key=lambda kv: -int(kv[1][2]))[:KEPT_AT_MOST]
+        _save(path, {"format": 1, "commits": dict(newest)})
+    return commits
+
+
+def _save(path: Any, data: dict[str, Any]) -> None:
+    """Write the kept commits atomically; any failure is silent (a cache: git is asked again)."""
+    import json
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f"{path.name}.{os.getpid()}.pmops-tmp")
+        try:
+            with open(temp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            os.replace(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def date_field(doctype: DocType) -> str | None:

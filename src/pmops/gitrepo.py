@@ -92,6 +92,9 @@ class Commit:
     changes: tuple[tuple[str, str], ...]  # (A, M or D, repository-relative path)
 
 
+_LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%at%x1f%s"  # a commit: sha, author, email, time, subject (then its paths)
+
+
 def _parse_commit(chunk: str) -> Commit | None:
     head, _, rest = chunk.partition("\0")
     parts = head.split("\x1f", 4)
@@ -191,12 +194,32 @@ class Repo:
 
     # -- history (who did what, when) -------------------------------------------------
 
+    def revisions(self, since: str | None = None) -> list[str] | None:
+        """The commits of the whole history (no merges, since a date git reads), newest first, as
+        `log` walks them, without reading a tree: `git rev-list`. None when git cannot say (no commit)."""
+        args = ["--no-optional-locks", "rev-list", "--no-merges"] + ([f"--since={since}"] if since else []) + ["HEAD"]
+        status, out, _ = self.run(*args, check=False)
+        return out.split() if status == 0 else None
+
+    def log_of(self, shas: list[str]) -> list[Commit]:
+        """`log`'s answer for these commits only (one `git log --no-walk --stdin`), in their order."""
+        if not shas:
+            return []
+        kwargs = self._popen_kwargs()
+        kwargs.pop("stdin")
+        done = subprocess.run(["git", "--no-optional-locks", "log", "--no-walk=unsorted", "--stdin", "--no-renames",
+                               "--name-status", "-z", f"--format={_LOG_FORMAT}"], input="\n".join(shas) + "\n",
+                              **kwargs, check=False)  # fmt: skip
+        if done.returncode != 0:
+            raise GitError(f"git log failed: {_last_line(done.stderr)}")
+        return [c for c in (_parse_commit(chunk) for chunk in done.stdout.split("\x1e")) if c is not None]
+
     def log(self, pathspec: str, since: str | None = None) -> list[Commit]:
         """The commits touching `pathspec`, newest first, each with the paths it added, changed or
         removed (repository-relative, renames as a removal and an addition): one `git log` call.
         `since` is a date git reads (2026-11-01); an empty repository has no history."""
         args = ["--no-optional-locks", "log", "--no-renames", "--name-status", "-z", "--no-merges",
-                "--format=%x1e%H%x1f%an%x1f%ae%x1f%at%x1f%s"]  # fmt: skip
+                f"--format={_LOG_FORMAT}"]  # fmt: skip
         if since:
             args.append(f"--since={since}")
         status, out, err = self.run(*args, "--", pathspec, check=False)

@@ -216,6 +216,22 @@ def test_the_documents_read_are_kept_for_the_next_digest(pmops, month: Path, mon
                                                              capture_output=True, text=True).stdout  # fmt: skip
 
 
+def test_the_commits_read_are_kept_and_a_rewritten_one_is_read_again(pmops, month: Path) -> None:
+    first = digest(pmops)
+    kept = month / ".git" / "pmops" / "history.kept"
+    assert kept.is_file() and digest(pmops) == first  # the second digest asks git only which commits
+    # Ben's review of 02-28 amended into Ana's: a commit git is asked about, the old one no longer listed.
+    env = {**history_kb.os.environ, "GIT_AUTHOR_NAME": "Ana Silva", "GIT_AUTHOR_EMAIL": "ana@example.com",
+           "GIT_COMMITTER_DATE": "2026-02-28T12:00:00+00:00"}  # fmt: skip
+    history_kb.subprocess.run(["git", "commit", "-q", "--amend", "--no-edit", "--reset-author",
+                               "--date=2026-02-28T12:00:00+00:00"], cwd=month, check=True, env=env)  # fmt: skip
+    who = sections(digest(pmops))["Who did what"]
+    assert who[0].startswith("Ana Silva: 3 insights captured, 1 decision, 1 ranking recorded, 2 processes reviewed")
+    assert who[-1] == "Ben Lee: 1 insight captured, 1 decision, 1 process reviewed, 1 onboarding step done"
+    kept.write_text("{not json")  # damaged: git is asked again
+    assert sections(digest(pmops))["Who did what"] == who
+
+
 def test_a_date_said_from_today_is_read_again_each_day(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 

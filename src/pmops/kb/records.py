@@ -135,6 +135,7 @@ class Catalog(Tree):
         self._listing_kept = False  # keep_records() was called (a subclass may keep records its own way)
         self._listed_paths: dict[str, Path] = {}  # and their paths, each made once
         self._prefixes: dict[Path, tuple[tuple[int, int], str | None]] = {}  # _id_prefix, by (mtime, size)
+        self._listed_under: dict[str, list[Path]] = {}  # a folder's paths, listed once
 
     def doctype(self, name: str) -> DocType:
         """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
@@ -219,9 +220,14 @@ class Catalog(Tree):
         if self._listing is None:
             self._listing = self.listed()
         prefix = self.rel(under) + "/" if under is not None else ""
+        if where is None and prefix in self._listed_under:
+            return list(self._listed_under[prefix])
         made = self._listed_paths
-        return [made.get(rel) or made.setdefault(rel, self.root / rel) for rel in self._listing
-                if rel.startswith(prefix) and (where is None or where(rel))]  # fmt: skip
+        found = [made.get(rel) or made.setdefault(rel, self.root / rel) for rel in self._listing
+                 if rel.startswith(prefix) and (where is None or where(rel))]  # fmt: skip
+        if where is None:
+            self._listed_under[prefix] = found
+        return list(found)
 
     def records(
         self, doctype: DocType | None = None, on_error: Callable[[DocumentError], None] | None = None
