@@ -51,8 +51,8 @@ class Column:
     """A column a listing can show: its name (the header, and what --columns calls it) and how it fits.
 
     kind: "id" and "date" are never shortened, "title" and "wrap" (a sentence pmops writes: a process's
-    health) wrap, "name" (a person's, in a field naming one) wraps at its spaces, as narrow as its longest
-    word, "number" is aligned right and whole, "text" is shortened with … when the terminal is
+    health) wrap, "name" (a type's name, a field of free text: an owner, a plan) wraps at its spaces, as
+    narrow as its longest word, "number" is aligned right and whole, "text" is shortened with … when the terminal is
     narrow (csv, tsv and json always carry whole values).
     """
 
@@ -214,8 +214,8 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
 def _floor(column: Column, natural: int, word: int, value: int, title_floor: int, text_floor: int) -> int:
     if column.kind in _WHOLE:  # its values whole; its header shortened only when nothing else fits
         return natural if title_floor else value
-    if column.kind == "name":  # a person's name: as narrow as its longest word (Marcus / Bell)
-        return max(_header_len(column), min(natural, min(word, 16) if title_floor else 0))
+    if column.kind == "name":  # a name: as narrow as its longest word (Marcus / Bell), a long word folded past 10
+        return max(_header_len(column), min(natural, min(word, 10 if title_floor < 16 else 16) if title_floor else 0))
     if column.kind in _WRAPPED:
         longest = min(word, 16) if title_floor else 0  # a word split in two, only when nothing else fits
         return max(_header_len(column), min(natural, max(title_floor, longest)))
@@ -261,7 +261,7 @@ def _kind(doctype: DocType, name: str) -> str:
     """How a column of a type's field fits, by the field's kind."""
     fld = doctype.field(name)
     kind = fld.kind if fld is not None else "text"
-    if kind == "text" and fld is not None and fld.refers:  # a name (an owner's, a customer's): wrapped, never cut
+    if kind == "text" and fld is not None:  # free text (a name, a plan): wrapped at its words, never cut
         return "name"
     return "number" if kind in ("int", "number", "money") else "date" if kind == "date" else "text"
 
