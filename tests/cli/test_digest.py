@@ -247,3 +247,24 @@ def test_a_date_said_from_today_is_read_again_each_day(pmops, month: Path, monke
     monkeypatch.setattr(dates, "clock", lambda: dt.date(2026, 3, 3))
     later = pmops("digest", "--since", "2026-02-01", "--today", "2026-03-03").stdout
     assert "Proposed 2 Mar: Add PO numbers to invoices" in " ".join(later.split())
+
+
+def test_a_kb_in_a_folder_of_its_repository(pmops, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its history is git log of its folder (git must read each commit's tree to know which touched it):
+    the same people, and no commits kept."""
+    from pmops import scaffold
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    history_kb.subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / "README").write_text("Not the KB.\n")
+    history_kb.subprocess.run(["git", "add", "README"], cwd=repo, check=True)
+    history_kb.subprocess.run(["git", "commit", "-qm", "root"], cwd=repo, check=True)
+    kb = repo / "team-kb"
+    scaffold.init(kb, "Test KB")
+    history_kb.build_digest(kb)
+    monkeypatch.chdir(kb)
+    who = sections(digest(pmops))["Who did what"]
+    assert [line.split(":")[0] for line in who] == ["Ana Silva", "Priya Ops", "Ben Lee"]
+    assert who[2] == "Ben Lee: 1 insight captured, 1 decision, 2 processes reviewed, 1 onboarding step done"
+    assert not (repo / ".git" / "pmops" / "history.kept").exists()
