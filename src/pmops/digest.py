@@ -61,7 +61,8 @@ class Section(Part):
     title: str
     summary: str  # one sentence
     items: tuple[Item, ...]
-    more: int = 0  # items not named
+    more: int = 0  # items not shown in the text (they are in `rest`, and the text names their documents)
+    rest: tuple[Item, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _item(record: Record, text: str, tone: str = "") -> Item:
 
 
 def _section(key: str, title: str, summary: str, items: list[Item], limit: int = SHOWN) -> Section:
-    return Section(key, title, summary, tuple(items[:limit]), max(0, len(items) - limit))
+    return Section(key, title, summary, tuple(items[:limit]), max(0, len(items) - limit), tuple(items[limit:]))
 
 
 # -- since when ------------------------------------------------------------------------------------
@@ -115,7 +116,8 @@ def last_digest(kb: KnowledgeBase) -> dt.date | None:
 
 
 def remember(kb: KnowledgeBase, day: dt.date) -> None:
-    """Note that the reader had a digest on `day` (best effort: a digest never fails on its state)."""
+    """Note that the reader had a digest on `day` (best effort: a digest never fails on its state).
+    Never backwards: a digest of an earlier day (--today, a script's) leaves the later one noted."""
     who, key = _reader(kb)
     path = _state_path(kb)
     try:
@@ -126,6 +128,8 @@ def remember(kb: KnowledgeBase, day: dt.date) -> None:
     except (OSError, ValueError):
         data = {}
     mine = data.get(who) if isinstance(data.get(who), dict) else {}
+    if str(mine.get(key) or "") >= day.isoformat():
+        return
     data[who] = {**mine, key: day.isoformat()}
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -207,7 +211,7 @@ def _research(s: _Scope) -> Section:
             Item(f"Rising: {t.key}, {count(t.current, 'insight')} ({what}){open_}", tone="bad" if open_ else "")
         )
     summary = count(len(new), "new insight") + (f", {count(len(rising), 'theme')} rising" if rising else "")
-    return Section("research", "Research", summary, tuple(listed), max(0, len(new) - SHOWN))
+    return Section("research", "Research", summary, tuple(listed), max(0, len(new) - SHOWN), tuple(items[SHOWN:]))
 
 
 def _decisions(s: _Scope) -> Section:
@@ -467,6 +471,8 @@ def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = N
         by_type: dict[str, list[Record]] = {}
         for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1))):
             by_type.setdefault(record.type, []).append(record)
+        if area is not None:
+            area = _known_area(kb, area)
         scope = _Scope(kb, start, today, area, history(), by_type)
         sections = [_expectations(scope), _decisions(scope), _research(scope), _metrics(scope), _processes(scope),
                     _onboarding(scope), _tools(scope), _people(scope)]  # fmt: skip
@@ -541,6 +547,21 @@ def _area(kb: KnowledgeBase, area: str | None) -> str | None:
     return area.strip()
 
 
+def _known_area(kb: KnowledgeBase, area: str) -> str:
+    """An area without a list of choices must be some document's (any case): else exit 2, with the nearest."""
+    fld = kb.doctype("insight").field("area")
+    if fld is not None and fld.choices:
+        return area
+    known = sorted({str(r.values["area"]) for r in kb.records() if r.values.get("area")}, key=str.casefold)
+    match = next((k for k in known if k.casefold() == area.casefold()), None)
+    if match is None:
+        from pmops.text import did_you_mean
+
+        hint = did_you_mean(area, known) or ("the areas in use: " + ", ".join(known[:10]) if known else None)
+        raise InvalidInput(f"--area: no document has the area '{area}'", hint=hint)
+    return match
+
+
 # -- as text ------------------------------------------------------------------------------------
 
 WIDTH = 76  # markdown lines: short enough for an email client and a chat window
@@ -574,7 +595,8 @@ def markdown(found: Digest) -> str:
             ref = f" ({item.id})" if item.id and item.id not in item.text else ""
             out += _wrapped(item.text + ref, "- ", "  ")
         if section.more:
-            out.append(f"- … and {section.more} more")
+            named = ", ".join(item.id for item in section.rest if item.id)
+            out += _wrapped(f"… and {section.more} more" + (f": {named}" if named else ""), "- ", "  ")
     if found.quiet and found.sections:
         out += ["", *_wrapped(f"Nothing to report: {', '.join(found.quiet)}.")]
     out += ["", f"_pmops digest of {found.kb}, {found.until}._"]

@@ -157,6 +157,10 @@ def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytes
     assert "No digest yet" in other
     assert "digest.json" not in history_kb.subprocess.run(["git", "status", "--porcelain"], cwd=month,
                                                           capture_output=True, text=True).stdout  # fmt: skip
+    monkeypatch.delenv("GIT_AUTHOR_EMAIL")
+    pmops("digest", "--since", "last", "--today", "2026-02-10")  # a digest of an earlier day (a script's)
+    pmops("digest", "--since", "2026-01-01", "--today", "2026-01-15", "--format", "json")
+    assert json.loads((month / ".git" / "pmops" / "digest.json").read_text())["test.pm@example.com"] == {".": TODAY}
 
 
 def test_bad_input(pmops, month: Path) -> None:
@@ -169,7 +173,25 @@ def test_bad_input(pmops, month: Path) -> None:
                                              "      area: {choices: [billing, cards]}"))  # fmt: skip
     err = pmops("digest", "--area", "mobile", code=2).stderr
     assert err.strip() == "error: --area: 'mobile' is not one of: billing, cards"
+    yaml.write_text(yaml.read_text().replace("      area: {choices: [billing, cards]}", ""))  # areas as written
+    assert "(billing)" in digest(pmops, "--area", "BILLING").splitlines()[0]
+    err = pmops("digest", "--area", "biling", code=2).stderr.splitlines()
+    assert err == ["error: --area: no document has the area 'biling'", "hint: did you mean 'billing'?"]
     assert commit_count(month) == commits
+
+
+def test_items_past_the_first_five_are_named_not_hidden(pmops, month: Path) -> None:
+    for n in range(7):
+        pmops("insight", "add", f"Invoices late {n}", "--source", "interview", "--date", "2026-02-27")
+    data = json.loads(digest(pmops, "--format", "json"))
+    research = next(s for s in data["sections"] if s["key"] == "research")
+    assert research["more"] == len(research["rest"]) > 0
+    named = [item["id"] for item in research["items"] + research["rest"] if item.get("id")]
+    lines = sections(digest(pmops))["Research"]
+    assert lines[-1] == f"… and {research['more']} more: " + ", ".join(x["id"] for x in research["rest"])
+    assert all(i in " ".join(lines) for i in named)  # every insight named, in the text too
+    page = digest(pmops, "--format", "html")
+    assert all(f">{x['id']}</a>" in page for x in research["rest"])
 
 
 def test_a_summary_says_only_what_happened(pmops, month: Path) -> None:
