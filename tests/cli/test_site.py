@@ -268,6 +268,9 @@ def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:
             time.sleep(0.3)
         else:
             pytest.fail("the preview did not rebuild")
+        while not (example_kb / "_site/pagefind/pagefind-entry.json").is_file():  # indexed in the background
+            assert time.monotonic() < deadline, "the preview's search was not indexed"
+            time.sleep(0.3)
     finally:
         server.terminate()
         server.wait(10)

@@ -43,6 +43,14 @@ class Result:
     seconds: float = 0.0
     search: SearchIndex | None = None
 
+    @property
+    def needs_index(self) -> bool:
+        """Whether the search index is to be built again: a page was written or removed, or there is none
+        (Pagefind reads the whole site each time, so a build that changed no page keeps it)."""
+        from pmops.site import searchindex
+
+        return any(url.endswith(".html") for url in (*self.written, *self.removed)) or not searchindex.indexed(self.out)
+
     def to_json(self) -> dict[str, Any]:
         return {"out": str(self.out), "pages": self.pages, "written": len(self.written), "unchanged": self.unchanged,
                 "removed": len(self.removed), "excluded": self.excluded, "unreadable": self.unreadable,
@@ -65,10 +73,16 @@ PARALLEL_FROM = 400  # pages to render from which several processes share the wo
 
 
 def build(
-    kb: KnowledgeBase, out: Path | None = None, *, base_url: str | None = None, today: dt.date | None = None
+    kb: KnowledgeBase,
+    out: Path | None = None,
+    *,
+    base_url: str | None = None,
+    today: dt.date | None = None,
+    search: bool = True,
 ) -> Result:
     """Build the site into `out` (default: `_site/` in the KB), writing only the pages whose
-    content changed since the last build there, and removing those it no longer has.
+    content changed since the last build there, and removing those it no longer has; then its
+    search index when a page changed (`search`: False leaves that to the caller, `site serve`).
 
     A page whose key (what it shows: see `pages.Page`) is the last build's is not rendered
     again; the others are rendered (in several processes when there are many) and written only
@@ -82,15 +96,21 @@ def build(
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
     gc.disable()
     try:
-        return _build(kb, out, base_url, today, started)
+        result = _build(kb, out, base_url, today)
     finally:
         gc.freeze()  # nor later: the command's last steps would pay for a pass over everything it built
         gc.enable()
+    if search:
+        from pmops.site import searchindex
+
+        result.search = searchindex.build(result.out) if result.needs_index else searchindex.UNCHANGED
+    result.seconds = time.perf_counter() - started
+    return result
 
 
-def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None, started: float) -> Result:
+def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None) -> Result:
     from pmops import templates
-    from pmops.site import output, searchindex
+    from pmops.site import output
     from pmops.site.pages import CSS, SEARCH_JS, Site
     from pmops.site.snapshot import Snapshot
 
@@ -147,13 +167,8 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     if snapshot.generation:
         after.built_from = {"records": snapshot.generation, "state": site.state}
     after.write(folder)
-    result = Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
-                    [e.path for e in snapshot.unreadable])  # fmt: skip
-    # The index is built again only when a page changed (Pagefind reads the whole site each time).
-    changed = any(url.endswith(".html") for url in (*done.written, *done.removed))
-    result.search = searchindex.build(folder) if changed or not searchindex.indexed(folder) else searchindex.UNCHANGED
-    result.seconds = time.perf_counter() - started
-    return result
+    return Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
+                  [e.path for e in snapshot.unreadable])  # fmt: skip
 
 
 # What the processes rendering pages share: forked, they find it here.

@@ -33,6 +33,38 @@ def fingerprint(kb: KnowledgeBase) -> tuple:
     return tuple(sorted(files.items())), tuple(extra)
 
 
+class _Indexer:
+    """The search index, built again in a thread of its own after a build changed pages, so a
+    change shows in the preview at once and search catches up (Pagefind reads every page: tens
+    of seconds at 10,000 documents). One index at a time; changes meanwhile make one more."""
+
+    def __init__(self, out: Path, said: Callable[[str, Result | None], None]) -> None:
+        self.out, self.said = out, said
+        self.wanted, self.stopped = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from pmops.site import searchindex
+        from pmops.text import count
+
+        while self.wanted.wait() and not self.stopped.is_set():
+            self.wanted.clear()
+            try:
+                done = searchindex.build(self.out)
+            except PmopsError as exc:
+                self.said(f"error: {exc}", None)
+                continue
+            if done.skipped:
+                self.said(f"search skipped: {done.skipped}", None)
+            else:
+                self.said(f"search: {count(done.pages, 'page')} indexed ({done.seconds:.1f} s)", None)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.wanted.set()
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # the command says what it built; each request is not news
@@ -49,11 +81,15 @@ def serve(
     ready: Callable[[int], None] | None = None,
 ) -> None:
     """Build, serve the site's folder on 127.0.0.1:`port` (0: any free one), and rebuild whenever
-    the KB changes, until `stop` is set (or Ctrl-C). `said` hears each build and each event."""
+    the KB changes, until `stop` is set (or Ctrl-C). `said` hears each build and each event; the
+    search index is built after each build that changed pages, in the background (`_Indexer`)."""
     from pmops import site
 
-    result = site.build(kb, out, today=today)
+    result = site.build(kb, out, today=today, search=False)
     said("", result)
+    indexer = _Indexer(result.out, said)
+    if result.needs_index:
+        indexer.wanted.set()
     handler = functools.partial(_Quiet, directory=str(result.out))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -74,9 +110,14 @@ def serve(
                 continue
             seen = now
             try:
-                said("", site.build(type(kb)(kb.root), out, today=today))
+                result = site.build(type(kb)(kb.root), out, today=today, search=False)
             except PmopsError as exc:  # a broken pmops.yaml while it is being edited: said, and served as it was
                 said(f"error: {exc}", None)
+                continue
+            said("", result)
+            if result.needs_index:
+                indexer.wanted.set()
     finally:
+        indexer.stop()
         server.shutdown()
         server.server_close()
