@@ -220,9 +220,17 @@ _TYPE_OF = {"insights-per-pm": "insight", "decisions-per-pm": "decision", "insig
             "decisions": "decision"}  # fmt: skip
 
 
-def _rate(rate: float) -> str:
-    """1.4, 0.6, 0.05: a rate with the digits that say it (0.0 when none)."""
-    return f"{rate:.1f}" if rate >= 0.1 or rate == 0 else f"{rate:.2f}"
+def _rate(rate: float, target: float | None = None) -> str:
+    """1.4, 0.6, 0.05: a rate with the digits that say it (0.0 when none); short of a `target` it
+    never rounds up to it (0.94 against 1 is 0.94, not 1.0)."""
+    short = f"{rate:.1f}" if rate >= 0.1 or rate == 0 else f"{rate:.2f}"
+    return f"{rate:.2f}" if target is not None and rate < target <= float(short) else short
+
+
+def _shorter_than(per: str, since: dt.date, until: dt.date) -> str | None:
+    """Why a rate per `per` cannot be judged yet: the window is shorter than one `per`."""
+    days = (until - since).days + 1
+    return f"the window ({count(days, 'day')}) is shorter than a {per}" if days < DAYS_PER[per] else None
 
 
 def _rate_word(per: str) -> str:
@@ -238,6 +246,8 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     verb = "captured" if type_name == "insight" else "recorded"
     promised = f"{target:g} {noun if target == 1 else plural} per PM {_rate_word(per)}"
     pms = [p for p in people.roster(facts.kb) if people.role_of(p) == people.PM and people.during(p, since, until)]
+    if early := _shorter_than(per, since, until):
+        return Output(check, per, target, TOO_EARLY, promised, early)
     if not pms:
         return Output(check, per, target, NO_DATA, promised, "no PM on the roster in the window (pmops person add)")
     spans = {activity.fold(p.title): (p.title, *_presence(p, since, until)) for p in pms}
@@ -263,7 +273,9 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     rate = total / pm_periods if pm_periods else 0.0
     weeks = ((until - since).days + 1) / 7
     span = f"{weeks:.0f} weeks" if weeks >= 2 else count((until - since).days + 1, "day")
-    actual = f"{_rate(rate)} per PM {_rate_word(per)}: {count(total, noun)} by {count(len(tallies), 'PM')} in {span}"
+    actual = (
+        f"{_rate(rate, target)} per PM {_rate_word(per)}: {count(total, noun)} by {count(len(tallies), 'PM')} in {span}"
+    )
     if others:
         actual += f" (and {others} by people who are not PMs)"
     nobody = [p.name for p in tallies if p.made == 0]
@@ -287,10 +299,12 @@ def _team_rate(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.da
     doctype = facts.kb.registry.get(type_name)
     noun, plural = (doctype.name, doctype.plural) if doctype else (type_name, type_name + "s")
     promised = f"{target:g} {noun if target == 1 else plural} {_rate_word(per)}"
+    if early := _shorter_than(per, since, until):
+        return Output(check, per, target, TOO_EARLY, promised, early)
     found = [r for r in facts.of(type_name) if (d := activity.day_of(r, facts.history)) and since <= d <= until]
     periods = ((until - since).days + 1) / DAYS_PER[per]
     rate = len(found) / periods
-    actual = f"{_rate(rate)} {_rate_word(per)}: {count(len(found), noun)} from {since} to {until}"
+    actual = f"{_rate(rate, target)} {_rate_word(per)}: {count(len(found), noun)} from {since} to {until}"
     return Output(check, per, target, MET if rate >= target else MISSED, promised, actual, rate)
 
 

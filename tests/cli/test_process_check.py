@@ -67,6 +67,19 @@ def test_a_longer_window_sees_january(pmops, hist: Path) -> None:
     assert checked(pmops, "--since", "2026-01-05")["processes"] == list(by_id.values())
 
 
+def test_a_window_shorter_than_the_rate_is_too_early(pmops, hist: Path) -> None:
+    # 3 days cannot show a rate per week: too early, not missed with 0/0 for everyone.
+    interviews = {p["id"]: p for p in checked(pmops, "--window", "3d")["processes"]}["prc-int"]["outputs"][0]
+    assert (interviews["verdict"], interviews["actual"]) == ("too early", "the window (3 days) is shorter than a week")
+
+
+def test_a_rate_short_of_its_target_is_never_rounded_up_to_it() -> None:
+    from pmops.outputs import _rate
+
+    assert [_rate(0.96, 1), _rate(0.94, 1), _rate(1.04, 1), _rate(0.57, 2), _rate(0.04)] == [
+        "0.96", "0.9", "1.0", "0.6", "0.04"]  # fmt: skip
+
+
 def test_one_process_in_words(pmops, hist: Path) -> None:
     out = pmops("process", "check", "Interview programme", "--window", "4w", "--today", TODAY).stdout
     assert "Interview programme  prc-int · owner Priya Ops · 2026-02-02 to 2026-03-01" in out
