@@ -35,6 +35,12 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 PMOPS = str(Path(sys.executable).with_name("pmops"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heaviest tests first: the workers then share out the many short ones and finish together,
+    instead of one of them starting a minute-long test at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(autouse=True)
 def no_servers_left(tmp_path: Path):
     """Search servers a test started (directly, or through a search) leave with it."""

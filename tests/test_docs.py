@@ -52,6 +52,7 @@ def test_docs_link_to_existing_files() -> None:
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
 
 
+@pytest.mark.heavy
 def test_readme_tour_commands_run_on_the_example_kb(tmp_path: Path) -> None:
     """Every `$ pmops …` line of the README runs; its exit code is 2 when its output shows an error."""
     kb = copy_kb(EXAMPLE_KB, tmp_path / "kb")

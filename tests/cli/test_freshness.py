@@ -501,6 +501,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 MACHINE = {"deadline": None, "suppress_health_check": list(HealthCheck), "report_multiple_bugs": False}
 
 
+@pytest.mark.heavy
 def test_random_writes_and_git_moves_match_a_rebuild(
     pmops, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -510,6 +511,7 @@ def test_random_writes_and_git_moves_match_a_rebuild(
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
+@pytest.mark.heavy
 def test_random_writes_and_git_moves_match_a_rebuild_with_the_server(
     pmops, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -61,6 +61,7 @@ def cli_error(pmops, *args: str, code: int) -> str:
     return pmops(*args, code=code).stderr.strip()
 
 
+@pytest.mark.heavy
 def test_an_assistant_searches_shows_and_reads_the_example_kb(example_kb: Path, pmops) -> None:
     # Personal data in what a document says: every answer redacts it, as the report does.
     pmops("insight", "add", "--title", "Call back about Slack approvals", "--source", "interview", "--keep-pii",

@@ -78,6 +78,7 @@ def test_pmops_commits_run_the_hook_without_deadlock(pmops, hooked_kb: Path) -> 
     assert git(hooked_kb, "diff", "--cached", "--name-only") == ""
 
 
+@pytest.mark.heavy
 def test_the_published_hook_installs_and_lints(hooked_kb: Path, tmp_path: Path) -> None:
     """`pre-commit try-repo` builds pmops from this repository, as a team's config would."""
     if not (ROOT / ".git").exists():
@@ -115,6 +116,7 @@ def _saved(stderr: str) -> str:
     return stderr.split("saved ", 1)[1].split(" ", 1)[0]
 
 
+@pytest.mark.heavy
 def test_a_git_commit_from_a_shell_without_pmops_on_path_still_lints(
     hooked_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ _query = st.one_of(
 )
 
 
+@pytest.mark.heavy
 def test_any_query_is_answered_or_refused_in_one_line(pmops, example_kb: Path) -> None:
     pmops("index")
     index_dir = example_kb / ".git" / "pmops" / "index"

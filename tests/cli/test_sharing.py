@@ -38,6 +38,7 @@ def titles(kb: Path, query: str) -> list[str]:
     return sorted(h["title"] for h in json.loads(run(kb, "search", query, "--json", "--limit", "50").stdout))
 
 
+@pytest.mark.heavy
 def test_two_clones_add_retag_and_sync_without_losing_anything(clones: tuple[Path, Path]) -> None:
     first, second = clones
     run(first, "insight", "add", "--title", "Alpaca pricing feedback", "--source", "survey", "--tag", "pricing")

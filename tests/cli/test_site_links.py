@@ -19,6 +19,7 @@ def test_the_example_kbs_site_has_no_broken_internal_link(pmops, example_kb: Pat
     assert [str(broken) for broken in linkcheck.check(out)] == []  # anchors included
 
 
+@pytest.mark.heavy
 def test_the_18f_handbooks_build_into_a_site_whose_internal_links_all_land(pmops, tmp_path: Path) -> None:
     if not CORPORA.is_dir():
         pytest.skip("the shared corpora are not beside this checkout")
