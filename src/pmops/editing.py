@@ -94,6 +94,8 @@ def check(
                     continue
                 if resolved.tag != tag:
                     notes.append(f"tag '{tag}': {resolved.note or 'pmops lint suggests ' + repr(resolved.tag)}")
+    if doctype.unique_titles:  # names another document of the type goes by: refused as create and set refuse them
+        problems += _names_taken(kb, record, new)
     if doctype.pii:
         from pmops import pii
 
@@ -105,6 +107,21 @@ def check(
     if not problems and new.title != record.title and new.id:
         notes.append(f'the file name keeps the old title: pmops mv {new.id} "{new.title}" renames it')
     return doc, problems, notes
+
+
+def _names_taken(kb: KnowledgeBase, before: Record, after: Record) -> list[Problem]:
+    """A name or other name (a customer's aliases) given anew that another document of the type goes
+    by, checked by create's code (creating.check_names); names it kept are not checked again."""
+    from pmops.kb import creating
+
+    doctype = before.doctype
+    names = [n for n in (doctype.title_field, doctype.aliases) if n]
+    renamed = {n: after.values.get(n) for n in names if after.values.get(n) != before.values.get(n)}
+    try:
+        creating.check_names(kb, doctype, renamed, itself=before.path)
+    except PmopsError as exc:
+        return [Problem(exc.message, exc.hint)]
+    return []
 
 
 def with_problems(text: str, problems: list[Problem], newline: str = "\n") -> str:

@@ -36,6 +36,8 @@ elif step == "fix":
     text = text.replace("source: telepathy", "source: survey")
 elif step == "empty":
     text = ""
+elif isinstance(step, list):  # [old, new]: one replacement
+    text = text.replace(step[0], step[1])
 elif step == "retitle":
     text = text.replace("title: Export is hidden", "title: Export is hidden deep in settings")
 path.write_text(text)
@@ -147,3 +149,26 @@ def test_off_a_terminal_with_an_editor_it_runs_and_json_says_what_changed(pmops,
     monkeypatch.setenv("ED_STEPS", json.dumps(["invalid", "fix"]))
     out = json.loads(pmops("edit", doc["id"], "--json").stdout)
     assert out["action"] == "edit" and out["changed"] == ["source", "body"] and out["commit"]
+
+
+def test_an_alias_another_customer_goes_by_is_a_problem_as_set_says_it(pmops, kb: Path, tmp_path: Path,
+                                                                        monkeypatch) -> None:  # fmt: skip
+    """Other names given in the editor are checked by the code create and set check them with: one another
+    customer goes by is shown as a problem and the editor reopens; the customer's own names stay allowed."""
+    lumen = json.loads(pmops("customer", "add", "Lumen Health Systems", "--alias", "Lumen", "--json").stdout)
+    atlas = json.loads(pmops("customer", "add", "Atlas Freight", "--alias", "Atlas", "--json").stdout)
+    editor = tmp_path / "editor.py"
+    editor.write_text(EDITOR)
+    log = tmp_path / "log"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.setenv("ED_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("ED_LOG", str(log))
+    monkeypatch.setenv("ED_STEPS", json.dumps([["aliases: [Atlas]", "aliases: [Atlas, lumen]"], ["lumen]", "AF]"]]))
+    out = json.loads(pmops("edit", atlas["id"], "--json").stdout)
+    assert out["changed"] == ["aliases"]
+    reopened = json.loads(log.read_text().splitlines()[1])["text"]
+    assert (
+        f"a customer named 'lumen' is already in the register ({lumen['id']} 'Lumen Health Systems' goes by that name)"
+        in reopened
+    )
+    assert "aliases: [Atlas, AF]\n" in (kb / atlas["path"]).read_text()
