@@ -6,14 +6,15 @@ expectation on the metric's recorded values as of min(T, R) — a deadline is ju
 deadline; values recorded after it do not make it met late:
 
 - *before*: the last value dated on or before D (what the decision started from);
-- *after*: the last value dated after D, up to min(T, R);
-- **met**: *after* reaches the target (at or above it going up, at or below it going down),
-  or, without a target, moved the expected way from *before*;
+- *after*: the first value after D, up to min(T, R), that reached what was expected, else the last one;
+- **met**: a value after D, up to min(T, R), reached the target (at or above it going up, at or below
+  it going down), or, without a target, moved the expected way from *before* — met stays met;
 - **too early**: not met, and T is before R (it has until R);
 - **no data**: R has passed and there is no *after*, or no target and no *before* to compare with;
 - **not met**: R has passed, and the numbers say it did not get there.
 
-Reviewing one decision records the verdicts in it (`reviewed`, `outcomes`: one commit).
+Reviewing one decision records the verdicts in it (`reviewed`, `outcomes`: one commit); a final
+verdict recorded is never rewritten by a later review.
 """
 
 from __future__ import annotations
@@ -184,8 +185,11 @@ def judge(
     point = min(today, review_by) if review_by else today
     before = next((Reading(d, v) for d, v in reversed(values) if d <= decided), None)
     after = next((Reading(d, v) for d, v in reversed(values) if decided < d <= point), None)
-    if after is not None and expectation.reached(after.value, before):
-        verdict = MET
+    # Met once reached: the first value after D, up to min(T, R), that got there (a later fall does not undo it).
+    reached = next((Reading(d, v) for d, v in values if decided < d <= point and expectation.reached(v, before)), None)
+    since = None
+    if reached is not None:
+        verdict, since, after = MET, (after if after != reached else None), reached
     elif review_by is not None and today < review_by:
         verdict = TOO_EARLY
     elif after is None or (expectation.target is None and before is None):
@@ -193,11 +197,11 @@ def judge(
     else:
         verdict = NOT_MET
     return Verdict(expectation, name, unit, verdict, before, after, point,
-                   _why(expectation, verdict, before, after, decided, review_by, unit))  # fmt: skip
+                   _why(expectation, verdict, before, after, decided, review_by, unit, since))  # fmt: skip
 
 
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,
-         review_by: dt.date | None, unit: str) -> str:  # fmt: skip
+         review_by: dt.date | None, unit: str, since: Reading | None = None) -> str:  # fmt: skip
     """The numbers of a verdict: '3953 users on 2026-06-01 → 4492.1 users on 2026-11-09 (+539.1)'."""
     unit = f" {unit}" if unit else ""
     start = f"{before.value:g}{unit} on {before.date}" if before else f"no value on or before {decided}"
@@ -207,6 +211,8 @@ def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | 
         change = f" ({after.value - before.value:+g})" if before else ""
         end = f"{after.value:g}{unit} on {after.date}{change}"
     line = f"{start} → {end}"
+    if since is not None:
+        line += f"; {since.value:g}{unit} since, on {since.date}"
     if verdict == TOO_EARLY:
         line += f"; it has until {review_by}"
     elif verdict == NO_DATA and after is not None:
@@ -276,8 +282,12 @@ def record_review(
 ) -> tuple[Review, str, str | None]:
     """Review one decision and record its verdicts in it (`reviewed`, `outcomes`), one commit.
 
-    Returns the review, what was done ('recorded', 'unchanged': the same verdicts are recorded
-    already, 'too early': no verdict is final yet, so nothing is written, 'dry run') and the commit.
+    A final verdict (met, not met, no data) recorded by an earlier review is kept as it was: only
+    expectations still without one are judged again and written.
+
+    Returns the review, what was done ('recorded', 'already': every expectation has a final verdict
+    recorded, nothing is written, 'unchanged': the same verdicts are recorded already today,
+    'too early': no new verdict is final yet, so nothing is written, 'dry run') and the commit.
     """
     record = kb.find(ref, "decision")
     if not record.values.get("expects"):
@@ -288,10 +298,16 @@ def record_review(
                          hint=f"pmops decision accept {record.id}")  # fmt: skip
     today = today or dt.date.today()
     found = review(kb, record, today)
-    outcomes = [v.recorded() for v in found.verdicts]
+    # A final verdict recorded is kept as it was: a later review never rewrites it (only 'too early' moves on).
+    final = {o.get("metric"): o for o in found.recorded if o.get("verdict") in FINAL}
+    metrics = [v.expectation.metric for v in found.verdicts]
+    outcomes = [final[v.expectation.metric] if v.expectation.metric in final else v.recorded() for v in found.verdicts]
+    outcomes += [o for o in found.recorded if o.get("metric") not in metrics]  # kept: an expectation since removed
     if dry_run:
         return found, "dry run", None
-    if all(v.verdict == TOO_EARLY for v in found.verdicts):
+    if all(m in final for m in metrics):
+        return found, "already", None
+    if all(v.verdict == TOO_EARLY for v in found.verdicts if v.expectation.metric not in final):
         return found, "too early", None
     if found.recorded == tuple(_reread(outcomes)) and found.reviewed == today:
         return found, "unchanged", None

@@ -33,7 +33,7 @@ DECISIONS = {
     "dec-none": ("2026-02-01", "accepted", "- {metric: met-emp, direction: up}", "2026-04-01"),
     # Decided on 03-02: that day's 130 is the value before; nothing after it up to 04-01: no data.
     "dec-gap": ("2026-03-02", "accepted", "- {metric: met-act, direction: up}", "2026-04-01"),
-    # No target: 100 (01-05) → 130 (03-02) by 03-15, up as expected: met.
+    # No target: 100 (01-05) → 110 (02-02), the first value since that went up as expected: met.
     "dec-up": ("2026-02-01", "superseded", "- {metric: met-act, direction: up}", "2026-03-15"),
     # Proposed 70 days ago: never reviewed (nothing was done), and lint calls it stale.
     "dec-prop": ("2026-03-01", "proposed", "- {metric: met-act, direction: up}", "2026-04-01"),
@@ -75,7 +75,7 @@ def test_every_verdict_with_its_numbers(pmops, loops_kb: Path) -> None:
         "dec-early": [("too early", 110, 170)],
         "dec-none": [("no data", None, None)],
         "dec-gap": [("no data", 130, None)],
-        "dec-up": [("met", 100, 130)],
+        "dec-up": [("met", 100, 110)],
     }
     # The overdue first (every review date passed, nothing recorded), by review date, then the others.
     assert [(r["id"], r["days_overdue"]) for r in found] == [
@@ -111,7 +111,7 @@ def test_reviewing_a_decision_records_its_verdicts_in_one_commit(pmops, loops_kb
     )
     # The same verdicts on the same day: nothing written. Recorded: no longer overdue.
     again = json.loads(pmops("decision", "review", "dec-miss", "--today", TODAY, "--json").stdout)
-    assert (again["done"], again["overdue"], again["reviewed"]) == ("unchanged", False, "2026-05-10")
+    assert (again["done"], again["overdue"], again["reviewed"]) == ("already", False, "2026-05-10")
     assert commit_count(loops_kb) == commits + 1
     # Every expectation too early: nothing recorded.
     early = pmops("decision", "review", "dec-early", "--today", TODAY).stdout
@@ -223,3 +223,37 @@ def test_a_kb_may_reword_the_fields_in_its_pmops_yaml(pmops, loops_kb: Path) -> 
     )
     found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)
     assert len(found) == 6
+
+
+def test_met_once_reached_by_the_review_date_and_a_recorded_verdict_is_kept(pmops, kb: Path) -> None:
+    # Worked out by hand: decided 10-01 at 50, target 60 by 11-15; 61 on 11-02 reached it, 59 on 11-09 fell back.
+    metric = kb / "metrics" / "met-score.md"
+    metric.write_text("---\nid: met-score\nname: Score\ndefinition: d\nowner: Theo\nunit: points\ndirection: up\n---\n")
+    metric.with_suffix(".csv").write_text("date,value\n2026-09-28,50\n2026-11-02,61\n2026-11-09,59\n")
+    sections = "".join(f"## {s}\n\nText.\n\n" for s in ("Context", "Options considered", "Decision", "Consequences"))
+    (kb / "decisions" / "dec-flip.md").write_text(
+        "---\nid: dec-flip\ntitle: Flip\ndate: 2026-10-01\nstatus: accepted\n"
+        f"expects:\n- {{metric: met-score, direction: up, target: 60}}\nreview_date: 2026-11-15\n---\n{sections}"
+    )
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "fixture")
+    early = json.loads(pmops("decision", "review", "dec-flip", "--today", "2026-11-05", "--json").stdout)
+    assert (early["done"], early["verdicts"][0]["verdict"], early["verdicts"][0]["after"]["value"]) == (
+        "recorded",
+        "met",
+        61,
+    )
+    # After the review date, with 59 the last value: still met (reached on 11-02), and the numbers say so.
+    late = json.loads(pmops("decision", "review", "--today", "2026-12-02", "--json").stdout)
+    verdict = late[0]["verdicts"][0]
+    assert (verdict["verdict"], verdict["after"], verdict["why"]) == (
+        "met", {"date": "2026-11-02", "value": 61.0},
+        "50 points on 2026-09-28 → 61 points on 2026-11-02 (+11); 59 points since, on 2026-11-09")  # fmt: skip
+    # Reviewing again later: the recorded verdict is kept, nothing written, exit 0.
+    path, commits = kb / "decisions" / "dec-flip.md", commit_count(kb)
+    text = path.read_text()
+    again = pmops("decision", "review", "dec-flip", "--today", "2026-12-02").stdout
+    assert "verdicts already recorded on 2026-11-05 (met): a recorded verdict is kept; nothing changed" in again
+    assert path.read_text() == text and commit_count(kb) == commits
+    done = json.loads(pmops("decision", "review", "dec-flip", "--today", "2026-12-02", "--json").stdout)
+    assert (done["done"], done["already"], done["commit"], done["reviewed"]) == ("already", True, None, "2026-11-05")

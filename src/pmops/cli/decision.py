@@ -232,10 +232,11 @@ def review(
     """Judge what decisions moved: each expectation met, not met, too early or no data, with the numbers.
 
     With REF: that decision's verdicts, recorded in it (reviewed, outcomes) in one
-    commit — unless every one is still too early, or --dry-run. Without REF: every
-    decision taken that has expectations, the overdue reviews first; nothing is written.
-    Each expectation is judged on its metric's last value on or before the decision's
-    date against its last value since, up to the review date.
+    commit — unless every one is still too early, or --dry-run; a verdict recorded
+    is kept, never rewritten. Without REF: every decision taken that has expectations,
+    the overdue reviews first; nothing is written. Each expectation is judged on its
+    metric's last value on or before the decision's date against its values since, up
+    to the review date: met once one of them got there.
 
     Example:
 
@@ -255,6 +256,6 @@ def review(
         return
     result, done, sha = outcomes.record_review(kb, ref, day, dry_run=dry_run, commit=False if no_commit else None)
     if json_out:
-        _shared.print_json({**result.to_json(), "done": done, "commit": sha})
+        _shared.print_json({**result.to_json(), "done": done, "already": done == "already", "commit": sha})
     else:
         render.review(result, done)

@@ -30,11 +30,19 @@ def _block(found: Review) -> None:
                   soft_wrap=True)  # fmt: skip
 
 
+def _recorded(found: Review) -> str:
+    """'met, not met': the verdicts the decision keeps."""
+    return ", ".join(str(o.get("verdict")) for o in found.recorded)
+
+
 def review(found: Review, done: str) -> None:
     """One decision's review, and what was recorded."""
     _block(found)
     said = {
         "recorded": f"recorded in {found.path}",
+        "already": f"verdicts already recorded on {found.reviewed}"
+        + (f" ({_recorded(found)})" if found.recorded else "")
+        + ": a recorded verdict is kept; nothing changed",
         "unchanged": "already recorded today: nothing written",
         "too early": f"nothing recorded: every expectation is too early until {found.review_by}",
         "dry run": "dry run: nothing recorded",
