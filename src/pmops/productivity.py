@@ -205,7 +205,9 @@ def time_to_productivity(kb: KnowledgeBase, today: dt.date | None = None) -> Tim
 
 # -- time to productivity from the new PM's own activity -------------------------------------------
 
-DEFAULT_FIRSTS = ("insight", "decision", "ranking")  # what a productive PM has done once (types absent: skipped)
+# What a productive PM has done once (types absent: skipped). Not a ranking: whoever runs the cycle
+# records it, so most PMs never would.
+DEFAULT_FIRSTS = ("insight", "decision")
 
 
 def firsts_wanted(kb: KnowledgeBase) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Onboarding measured by what the new PM does (their first insight, decision, ranking) beside the
+"""Onboarding measured by what the new PM does (their first insight and decision) beside the
 checklist, and intros with their area's counterparts from the roster; verdicts written by hand from
 the scripted history of tests/cli/history_kb.py (Ben Lee starts on 2026-02-16)."""
 
@@ -20,24 +20,22 @@ def month(kb: Path) -> Path:
     return history_kb.build_digest(kb)
 
 
-def test_first_insight_decision_and_ranking(pmops, month: Path) -> None:
+def test_first_insight_and_decision(pmops, month: Path) -> None:
     found = json.loads(pmops("onboard", "status", "--today", TODAY, "--json").stdout)
     # b1 (02-17, no author field: Ben committed it) is day 1; dec-inv names him but is dated 02-12,
     # before his start; February's ranking is Ana's.
     assert found["plans"][0]["activity"] == {
         "plan": "onb-ben", "name": "Ben Lee", "start": "2026-02-16", "days": None,
         "firsts": [{"type": "insight", "id": "ins-b1", "day": "2026-02-17", "days": 1},
-                   {"type": "decision", "id": None, "day": None, "days": None},
-                   {"type": "ranking", "id": None, "day": None, "days": None}]}  # fmt: skip
+                   {"type": "decision", "id": None, "day": None, "days": None}]}  # fmt: skip
     assert found["productive_by_activity"] == {
-        "wanted": ["insight", "decision", "ranking"],
+        "wanted": ["insight", "decision"],
         "text": "not enough data: 0 plans productive by their own activity, 3 needed (1 not yet)",
     }
     out = pmops("onboard", "status", "--today", TODAY).stdout
-    assert "Own activity (first insight, decision, ranking): Ben Lee: first insight day 1, no decision yet, no " \
-           "ranking yet\n" in out  # fmt: skip
+    assert "Own activity (first insight, decision): Ben Lee: first insight day 1, no decision yet\n" in out
     table = pmops("onboard", "status", "--today", TODAY, "--columns", "name,day,activity", "--format", "csv").stdout
-    assert table == 'name,day,activity\nBen Lee,13,"first insight day 1, no decision yet, no ranking yet"\n'
+    assert table == 'name,day,activity\nBen Lee,13,"first insight day 1, no decision yet"\n'
 
 
 def test_what_counts_is_configured(pmops, month: Path) -> None:

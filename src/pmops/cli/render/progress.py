@@ -52,7 +52,7 @@ def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProd
 
 
 def _own_activity(found: list, own: dict) -> None:
-    """Beside the checklist: each PM's own firsts (insight, decision, ranking …), then the median over plans."""
+    """Beside the checklist: each PM's own firsts (insight, decision …), then the median over plans."""
     from pmops.productivity import activity_text
 
     mine = [(p, own[p.plan.path]) for p in found if p.plan.path in own and p.state != "not started"]
