@@ -55,8 +55,10 @@ def find_tool(kb: KnowledgeBase, name: str) -> Record:
     return kb.find(name, "tool")
 
 
-def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None = None) -> Record:
-    """Set CRITERION=SCORE pairs (0–5; pass or fail for a must-pass criterion) on a tool and commit."""
+def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None = None) -> tuple[Record, bool]:
+    """Set CRITERION=SCORE pairs (0–5; pass or fail for a must-pass criterion) on a tool and commit.
+
+    Returns the tool and whether anything changed: scores it has already are not written again."""
     weights, must = _criteria(kb)
     record = find_tool(kb, name)
     scores = dict(record.values.get("scores") or {})
@@ -83,8 +85,10 @@ def score(kb: KnowledgeBase, name: str, pairs: list[str], *, commit: bool | None
         if not 0 <= number <= MAX_SCORE:  # nan too
             raise InvalidInput(f"{criterion} must be a number from 0 to {MAX_SCORE:g}, e.g. {criterion}=4")
         scores[criterion] = int(number) if number.is_integer() else number
+    if scores == dict(record.values.get("scores") or {}):
+        return record, False
     kb.update(record, {"scores": scores}, f'pmops: score tool {record.id} "{record.title}"', commit=commit)
-    return find_tool(kb, record.id)
+    return find_tool(kb, record.id), True
 
 
 @dataclass

@@ -109,11 +109,12 @@ def test_a_tool_failing_a_must_pass_criterion_fails_whatever_its_score(pmops, kb
     assert "High: fails sso (must pass), so not ranked, whatever its weighted score" in text and "fails (5.00)" in text
     shown = pmops("tool", "compare", "--columns", "tool,sso (must pass)").stdout  # its column, when asked for
     assert re.search(r"High\s+FAIL", shown), shown
+    # fit 3: (3 × 3 + 2 × 2 + 2 × 2 + 2 × 2 + 2 × 1) ÷ 10 = 2.30.
     assert (
-        "Low: weighted score 2.00 of 5; must pass sso: not checked yet" in pmops("tool", "score", "Low", "fit=2").stdout
+        "Low: weighted score 2.30 of 5; must pass sso: not checked yet" in pmops("tool", "score", "Low", "fit=3").stdout
     )
     out = pmops("tool", "score", "Low", "sso=Fail").stdout
-    assert "Low: weighted score 2.00 of 5; fails sso (must pass): not ranked" in out
+    assert "Low: weighted score 2.30 of 5; fails sso (must pass): not ranked" in out
     assert json.loads(pmops("show", "Low", "--json").stdout)["scores"]["sso"] == "fail"
 
 
@@ -129,3 +130,26 @@ def test_must_pass_bad_input_is_exit_2_and_writes_nothing(pmops, kb: Path) -> No
     assert commit_count(kb) == commits
     (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text().replace("  security: 1\n", "  security: maybe\n"))
     assert "must be a number (or must-pass)" in pmops("tool", "score", "Mid", "fit=3", code=2).stderr
+
+
+def test_a_must_pass_criterion_as_a_first_score_and_scoring_twice(pmops, kb: Path) -> None:
+    # Found by a new user: sso=pass as a tool's first score crashed after committing, and the rerun
+    # failed on git's "nothing to commit".
+    (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text() + MUST_PASS)
+    write_tool(kb, "heap", "name: Heap\ncategory: analytics\n")
+    commit_all(kb)
+    commits = commit_count(kb)
+    out = pmops("tool", "score", "Heap", "sso=pass")
+    assert (
+        out.stdout.strip()
+        == ("Heap: no weighted score yet (score fit, integration, cost, adoption, security from 0 to 5)")
+        and not out.stderr
+    )
+    assert commit_count(kb) == commits + 1
+    path = next(kb.glob("tools/*heap*"))
+    text = path.read_text()
+    again = pmops("tool", "score", "Heap", "sso=pass")
+    assert again.stdout.strip() == "Nothing changed: Heap already has those scores." and not again.stderr
+    assert commit_count(kb) == commits + 1 and path.read_text() == text
+    pmops("tool", "score", "Heap", "fit=4", "sso=pass")
+    assert commit_count(kb) == commits + 2

@@ -121,7 +121,12 @@ def score(
     from pmops import stack
 
     kb = _shared.state(ctx).kb()
-    record = stack.score(kb, name, pairs, commit=False if no_commit else None)
+    record, changed = stack.score(kb, name, pairs, commit=False if no_commit else None)
+    if not changed:
+        _shared.console().print(
+            f"Nothing changed: {_shared.safe(record.title)} already has those scores.", soft_wrap=True
+        )
+        return
     render.tool_scored(stack.rating(kb, record))
 
 

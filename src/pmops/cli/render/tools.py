@@ -71,8 +71,11 @@ def _check(state: str | None) -> Cell:
 def tool_scored(rating: Rating) -> None:
     """What `tool score` prints: the weighted score so far, and what it does not count yet."""
     out = console()
-    line = f"{rating.record.title}: weighted score {rating.total:.2f} of 5"
-    if rating.missing:
+    if rating.total is None:  # only must-pass criteria scored so far: no weighted score yet
+        line = f"{rating.record.title}: no weighted score yet (score {', '.join(rating.missing)} from 0 to 5)"
+    else:
+        line = f"{rating.record.title}: weighted score {rating.total:.2f} of 5"
+    if rating.missing and rating.total is not None:
         line += f"; not scored on {', '.join(rating.missing)}: counted as 0 ({rating.best:.2f} at most once scored)"
     if rating.fails:
         line += f"; fails {', '.join(rating.fails)} (must pass): not ranked, whatever its weighted score"
