@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import pty
+import re
 import select
 import time
 from pathlib import Path
@@ -24,13 +25,13 @@ DEADLINE = 180.0
 class Terminal:
     """pmops run on a pty of its own (its controlling terminal: Ctrl-C is a signal), driven by a test."""
 
-    def __init__(self, cwd: Path, *args: str) -> None:
+    def __init__(self, cwd: Path, *args: str, columns: int = 200) -> None:
         self.seen = b""
         pid, fd = pty.fork()
         if pid == 0:  # the child: exec pmops, never return into pytest
             try:
                 os.chdir(cwd)
-                os.environ.update(COLUMNS="200", NO_COLOR="1")
+                os.environ.update(COLUMNS=str(columns), NO_COLOR="1")
                 os.execv(PMOPS, [PMOPS, *args])
             finally:
                 os._exit(127)
@@ -249,3 +250,24 @@ def test_off_a_terminal_a_missing_field_is_exit_2_naming_the_option_and_nothing_
     assert result.stdout == ""
     assert not (kb / folder).exists() or list((kb / folder).glob("*.md")) == []
     assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
+
+
+def test_a_long_line_wraps_at_its_words_on_a_terminal_and_stays_one_line_in_a_pipe(kb: Path, pmops) -> None:
+    """Indented lines (a verdict's figures) wrap under their own start on a terminal; a pipe gets one line."""
+    for name in ("Ana Silva", "Ben Lee", "Cy Diaz", "Dee Park"):
+        pmops("person", "add", name, "--role", "pm", "--start", "2026-01-05")
+    made = pmops("process", "new", "Interviews", "--kind", "custom", "--json").stdout
+    process = kb / json.loads(made)["path"]
+    text = re.sub(r"\ndate: \S+\n", "\ndate: 2026-01-05\n", process.read_text(), count=1)
+    process.write_text(text.replace("\n---\n", "\noutputs: [{check: insights-per-pm, per: week}]\n---\n", 1))
+    git(kb, "commit", "-qam", "outputs")
+    term = Terminal(kb, "process", "check", "--today", "2026-03-01", columns=60)
+    code, shown = term.finish()
+    lines = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\r", "")).splitlines()]
+    figures = next(i for i, line in enumerate(lines) if "per PM a week:" in line)
+    assert code == 0 and max(map(len, lines)) <= 60, lines
+    assert (
+        lines[figures].startswith("      ") and lines[figures + 1].startswith("      ") and lines[figures + 1][6] != " "
+    )
+    piped = pmops("process", "check", "--today", "2026-03-01").stdout.splitlines()
+    assert any("per PM a week:" in line and "captured none: " in line for line in piped)  # one line

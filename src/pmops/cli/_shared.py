@@ -80,6 +80,20 @@ def _console_class() -> type[Console]:
     from rich.console import Console
 
     class PmopsConsole(Console):
+        def print(self, *objects: Any, soft_wrap: bool | None = None, **kwargs: Any) -> None:
+            """A line printed whole (soft_wrap) stays one line for a pipe or a file, which scripts read
+            line by line; on a terminal it wraps at its words, not where the terminal cuts it."""
+            if soft_wrap and self.is_terminal:
+                soft_wrap = False
+                if len(objects) == 1 and isinstance(objects[0], str) and objects[0][:1] == " ":
+                    text = objects[0].lstrip(" ")  # an indented line wraps under its own start
+                    indent = len(objects[0]) - len(text)
+                    for line in self.render_str(text).wrap(self, max(20, self.width - indent)):
+                        line.rstrip()
+                        super().print(" " * indent, line, sep="", soft_wrap=True, **kwargs)
+                    return
+            super().print(*objects, soft_wrap=soft_wrap, **kwargs)
+
         def on_broken_pipe(self) -> None:
             """Rich exits 1 when the reader of its output went away; the CLI's handler makes that exit 0."""
             self.quiet = True
