@@ -286,10 +286,22 @@ def _output(item: Any) -> dict[str, Any]:
     return found
 
 
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
 def _finite(value: Any, what: str) -> float | int:
-    """A number of an expectation or an outcome: written back as given (5000, not 5000.0)."""
+    """A number of an expectation or an outcome: written back as given (5000, not 5000.0).
+
+    A comma groups thousands only in groups of three, as amounts are read (5,000 is 5000; 99,5 is
+    refused with 99.5 suggested, never read as 995)."""
+    text = str(value).strip()
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise ValueError(f"{what} '{value}' is not a number: write {text.replace(',', '.', 1)} "
+                             "(a decimal point; a comma only groups thousands, as in 5,000)")  # fmt: skip
+        text = text.replace(",", "")
     try:
-        number = float(str(value).replace(",", "").strip())
+        number = float(text)
     except ValueError:
         raise ValueError(f"{what} '{value}' is not a number") from None
     if not math.isfinite(number):

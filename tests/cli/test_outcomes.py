@@ -189,6 +189,8 @@ def test_decision_add_with_expectations(pmops, loops_kb: Path) -> None:
                                          "'Weekly active approvers:up:5000'"),
         (["--expects", "Weekly active:sideways:3"], "is not METRIC:up|down[:TARGET]"),
         (["--expects", "Weekly active:up:lots"], "error: --expects: 'Weekly active': the target 'lots' is not a number"),
+        (["--review-by", "2027-01-01", "--expects", "Weekly active:up:99,5"], "error: --expects: 'Weekly active': "
+         "the target '99,5' is not a number: write 99.5 (a decimal point; a comma only groups thousands, as in 5,000)"),
         (["--expects", "Weekly active:up"], "error: --expects needs --review-by DATE"),
         (["--review-by", "2026-01-01", "--expects", "Weekly active:up"], "error: --review-by: 2026-01-01 is not after "
                                                                          "the decision"),
@@ -257,3 +259,15 @@ def test_met_once_reached_by_the_review_date_and_a_recorded_verdict_is_kept(pmop
     assert path.read_text() == text and commit_count(kb) == commits
     done = json.loads(pmops("decision", "review", "dec-flip", "--today", "2026-12-02", "--json").stdout)
     assert (done["done"], done["already"], done["commit"], done["reviewed"]) == ("already", True, None, "2026-11-05")
+
+
+def test_a_decimal_comma_is_refused_by_set_as_by_add_and_thousands_are_read(pmops, loops_kb: Path) -> None:
+    # Found by a new user: 'Metric:up:99,5' was stored as 995. One parser reads both (as amounts are read).
+    path = loops_kb / "decisions" / "dec-early.md"
+    text, commits = path.read_text(), commit_count(loops_kb)
+    bad = pmops("set", "dec-early", "expects=Time to approve:down:3,5", code=2)
+    assert bad.stderr.startswith("error: expects: 'Time to approve': the target '3,5' is not a number: write 3.5")
+    assert len(bad.stderr.strip().splitlines()) <= 2 and path.read_text() == text and commit_count(loops_kb) == commits
+    made = json.loads(pmops("decision", "add", "--title", "Thousands", "--expects", "Weekly active:up:5,000",
+                            "--review-by", "2027-01-01", "--json").stdout)  # fmt: skip
+    assert json.loads(pmops("show", made["id"], "--json").stdout)["expects"][0]["target"] == 5000
