@@ -32,6 +32,13 @@ def test_cli_reference_is_in_sync_with_help() -> None:
     assert (DOCS / "cli.md").read_text() == generate(), "docs/cli.md is stale: run `make docs`"
 
 
+def test_help_prints_emoji_codes_as_written() -> None:
+    """Rich reads ':up:' as an emoji code: the --expects example printed 'approvers🆙5000' (found by a new user)."""
+    reference = (DOCS / "cli.md").read_text()
+    assert '--expects "Weekly active approvers:up:5000"' in reference
+    assert not re.search("[\U0001f300-\U0001faff\u2600-\u27bf]", reference), "an emoji in docs/cli.md"
+
+
 def test_every_command_has_help_and_an_example_or_is_a_group() -> None:
     for path, command in _commands(typer.main.get_command(app)):
         assert command.help, f"pmops {' '.join(path)} has no help"

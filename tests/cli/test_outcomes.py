@@ -271,3 +271,8 @@ def test_a_decimal_comma_is_refused_by_set_as_by_add_and_thousands_are_read(pmop
     made = json.loads(pmops("decision", "add", "--title", "Thousands", "--expects", "Weekly active:up:5,000",
                             "--review-by", "2027-01-01", "--json").stdout)  # fmt: skip
     assert json.loads(pmops("show", made["id"], "--json").stdout)["expects"][0]["target"] == 5000
+
+
+def test_the_expects_example_in_help_is_printed_as_written(pmops, loops_kb: Path) -> None:
+    out = pmops("decision", "add", "--help").stdout
+    assert 'approvers:up:5000"' in out and "🆙" not in out

@@ -18,6 +18,8 @@ app = typer.Typer(
 )
 
 
+# Help is rich markup, and rich reads ':up:' as an emoji code: the empty [dim][/dim] in the example
+# below keeps ':up:5000' as written (a user saw 'approvers🆙5000').
 @app.command()
 def add(
     ctx: typer.Context,
@@ -98,7 +100,7 @@ def add(
         pmops decision add --title "Approve from Slack" --status accepted \\
             --evidence ins-260203 --evidence ins-260114 --decider "Ada Brooks" \\
             --context "Approvers live in Slack" --option "Slack app" --option "Email links" \\
-            --expects "Weekly active approvers:up:5000" --review-by 2027-06-30
+            --expects "Weekly active approvers:up[dim][/dim]:5000" --review-by 2027-06-30
     """
     kb = _shared.state(ctx).kb()
     from pmops import decisions, outcomes
