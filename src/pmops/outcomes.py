@@ -360,4 +360,5 @@ def counts(found: list[Review]) -> str:
     parts = [count(overdue, "review") + " overdue"] if overdue else []
     parts += [f"{sum(v.verdict == name for v in verdicts)} {name}" for name in VERDICTS
               if any(v.verdict == name for v in verdicts)]  # fmt: skip
-    return f"{count(len(found), 'decision')} with expectations" + (": " + ", ".join(parts) if parts else "")
+    said = f"{count(len(found), 'decision')} with {count(len(verdicts), 'expectation')}"  # verdicts count expectations
+    return said + (": " + ", ".join(parts) if parts else "")

@@ -91,7 +91,7 @@ def test_every_verdict_with_its_numbers(pmops, loops_kb: Path) -> None:
     )
     assert "review by 2026-04-30 (overdue by 10 days)" in text
     assert text.rstrip().endswith(
-        "6 decisions with expectations: 5 reviews overdue, 2 met, 1 not met, 1 too early, 2 no data"
+        "6 decisions with 6 expectations: 5 reviews overdue, 2 met, 1 not met, 1 too early, 2 no data"
     )
 
 

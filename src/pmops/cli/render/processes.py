@@ -69,6 +69,8 @@ def checks(found: list[Check], diverged: list[Divergent], quiet: list[Record]) -
     tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("missed", "no data", "too early", "met") if v in verdicts)
     line = count(len(found), "process", "processes") + " with outputs" + (f": {tally}" if tally else "")
     if quiet:
-        line += f"; {count(len(quiet), 'active process', 'active processes')} declare none"
+        line += (
+            f"; {count(len(quiet), 'active process', 'active processes')} declare{'s' if len(quiet) == 1 else ''} none"
+        )
     out.print()
     out.print(f"[dim]{safe(line)}[/dim]", soft_wrap=True)
