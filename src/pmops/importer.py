@@ -339,7 +339,7 @@ def _imported_keys(kb: KnowledgeBase, doctype: DocType) -> tuple[dict[str, Path]
             listed = aliases if isinstance(aliases, list) else [aliases]
             for name in [meta.get(doctype.title_field), *listed]:
                 if isinstance(name, str) and name.strip():
-                    names.setdefault(_name_key(name), kb.rel(path))
+                    names.setdefault(_name_key(name, doctype), kb.rel(path))
     return keys, names
 
 
@@ -480,8 +480,16 @@ def _check_currencies(path: Path, mapping: dict[str, str], doctype: DocType) -> 
                                hint=f"convert the column to {fld.currency} first; nothing was imported")  # fmt: skip
 
 
-def _name_key(name: object) -> str:
-    """A title as `kb.named` compares them (a unique-titled type's names): spaces and case folded."""
+def _name_key(name: object, doctype: DocType | None = None) -> str:
+    """A title as `kb.named` compares them (a unique-titled type's names): spaces and case folded; a
+    register's (a type with aliases: customers) as insights are matched to it (customers.key: "Cobalt
+    Labs Inc." is Cobalt Labs), so a row is not a second customer of a name the register has."""
+    if doctype is not None and doctype.aliases:
+        from pmops import customers
+
+        matched = customers.key(name)
+        if matched:
+            return matched
     return " ".join(str(name).split()).casefold()
 
 
@@ -584,7 +592,7 @@ def import_csv(
                 result.failed.append(RowProblem(number, str(exc)))
                 continue
             if doctype.unique_titles and values.get(doctype.title_field):
-                title = _name_key(values[doctype.title_field])
+                title = _name_key(values[doctype.title_field], doctype)
                 if title in names:
                     if isinstance(names[title], int):  # an earlier row of this file
                         result.failed.append(RowProblem(number, f"{doctype.title_field} '{values[doctype.title_field]}' "
