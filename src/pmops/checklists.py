@@ -47,6 +47,7 @@ class Ticked:
     finished: bool
     already: bool = False
     commit: str | None = None
+    run: Record | None = None  # the run ticked
 
 
 def tick(
@@ -57,12 +58,12 @@ def tick(
     run_items = bodies.checkboxes(run.doc.body)
     item = bodies.pick(run_items, ref)
     if item.done:
-        return Ticked(item, all(i.done for i in run_items), already=True)
+        return Ticked(item, all(i.done for i in run_items), already=True, run=run)
     finished = all(i.done or i is item for i in run_items)
     changes = {"status": "done", "completed": today or dt.date.today()} if finished else {}
     message = f'pmops: tick {run.id} item {item.number} "{item.text[:60]}"'
     sha = kb.update(run, changes, message, body=bodies.tick(run.doc.body, item), commit=commit)
-    return Ticked(item, finished, commit=sha)
+    return Ticked(item, finished, commit=sha, run=run)
 
 
 @dataclass

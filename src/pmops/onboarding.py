@@ -316,6 +316,8 @@ class Done:
     day30: bool = False
     complete: bool = False
     already: bool = False  # done before: nothing was written
+    plan: Record | None = None
+    commit: str | None = None
 
 
 def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *, commit: bool | None = None) -> Done:
@@ -327,11 +329,11 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     box = bodies.pick([s.item for s in plan_steps], ref, noun="step", name=lambda b: b.text.split()[0])
     step = next(s for s in plan_steps if s.item is box)
     if step.done:
-        return Done(step, already=True)
+        return Done(step, already=True, plan=plan)
     body = bodies.tick(plan.doc.body, step.item, f" — done {today.isoformat()}")
     after = [s for s in plan_steps if s is not step]
     changes: dict[str, Any] = {}
-    result = Done(step)
+    result = Done(step, plan=plan)
     first_month = [s for s in plan_steps if s.id.split("-")[0] in FIRST_MONTH]
     if (
         not plan.values.get("day30_completed")
@@ -343,5 +345,5 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     if all(s.done for s in after):
         changes.update(status="complete", completed=today)
         result.complete = True
-    kb.update(plan, changes, f"pmops: onboarding {plan.id} {step.id} done", body=body, commit=commit)
+    result.commit = kb.update(plan, changes, f"pmops: onboarding {plan.id} {step.id} done", body=body, commit=commit)
     return result

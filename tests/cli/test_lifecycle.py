@@ -333,3 +333,35 @@ def test_rm_of_a_document_never_committed_removes_it_without_a_commit(pmops, kb:
     out = json.loads(pmops("rm", ins["id"], "--json").stdout)
     assert out["commit"] is None and not (kb / ins["path"]).exists()
     assert commit_count(kb) == commits and clean(kb)
+
+
+def test_every_command_that_moves_a_document_to_a_state_says_so_in_json(pmops, example_kb: Path) -> None:
+    """--json of accept, supersede, review, tick and done: the document, the commit, and whether it was
+    already so (then no commit and nothing written)."""
+
+    def state(*args: str) -> dict:
+        return json.loads(pmops(*args, "--json").stdout)
+
+    proposed = state("decision", "list", "--status", "proposed")[0]["id"]
+    accepted = state("decision", "accept", proposed)
+    assert (accepted["id"], accepted["action"], accepted["status"], accepted["already"]) == (
+        proposed, "accept", "accepted", False)  # fmt: skip
+    assert accepted["commit"] == git(example_kb, "rev-parse", "HEAD").strip()
+    again = state("decision", "accept", proposed)
+    assert (again["commit"], again["already"]) == (None, True)
+    newer = state("decision", "add", "--title", "Replace it", "--status", "accepted")["id"]
+    superseded = state("decision", "supersede", proposed, "--by", newer)
+    assert (superseded["id"], superseded["by"], superseded["already"]) == (proposed, newer, False)
+    assert state("decision", "supersede", proposed, "--by", newer)["already"] is True
+    reviewed = state("process", "review", "Monthly prioritization", "--today", "2026-12-02")
+    assert (reviewed["reviewed"], reviewed["next_review"], reviewed["already"]) == ("2026-12-02", "2027-03-02", False)
+    run = state("checklist", "status")[0]["id"]
+    ticked = state("checklist", "tick", run, "6")
+    assert (ticked["id"], ticked["action"], ticked["item"], ticked["already"]) == (run, "tick", 6, False)
+    assert state("checklist", "tick", run, "6")["already"] is True
+    done = state("onboard", "done", "Ben Carter", "D30-1", "--today", "2026-12-02")
+    assert (done["step"], done["done_on"], done["already"], done["commit"] is not None) == (
+        "D30-1", "2026-12-02", False, True)  # fmt: skip
+    before = commit_count(example_kb)
+    assert state("onboard", "done", "Ben Carter", "D30-1")["already"] is True
+    assert commit_count(example_kb) == before

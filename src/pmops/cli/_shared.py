@@ -267,6 +267,13 @@ NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file b
 TitleArg = Annotated[str | None, typer.Argument(metavar="[TITLE]", help="The title (or --title).", show_default=False)]
 
 
+def print_state(record: Any, action: str, commit: str | None, already: bool, **more: Any) -> None:
+    """--json of a command that moved a document to a state: {id, path, action, commit, already, …}
+    (`commit` null when nothing was committed: done before, or --no-commit)."""
+    print_json({"id": record.id or record.path, "path": record.path, "action": action, "commit": commit,
+                "already": already, **more})  # fmt: skip
+
+
 def one_title(argument: str | None, option: str | None) -> str | None:
     """The title given as TITLE or as --title; both, unless the same, is exit 2."""
     if argument is not None and option is not None and argument != option:

@@ -56,6 +56,7 @@ def tick(
         str, typer.Argument(metavar="ITEM", help="The item's number, its text, or a piece of it no other item has.")
     ],
     no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Tick one item of a checklist run and commit; the last item marks the run done.
 
@@ -67,6 +68,10 @@ def tick(
 
     kb = _shared.state(ctx).kb()
     done = checklists.tick(kb, run, item, commit=False if no_commit else None)
+    if json_out:
+        _shared.print_state(done.run, "tick", done.commit, done.already, item=done.item.number,
+                            text=done.item.text, finished=done.finished)  # fmt: skip
+        return
     out = _shared.console()
     if done.already:
         out.print(f"Item {done.item.number} was already ticked: {_shared.safe(done.item.text)}", soft_wrap=True)

@@ -168,6 +168,7 @@ def supersede(
         ),
     ],
     no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Mark OLD superseded by NEW: both documents change, in one commit.
 
@@ -178,7 +179,10 @@ def supersede(
     from pmops import decisions
 
     kb = _shared.state(ctx).kb()
-    old_rec, new_rec, _, already = decisions.supersede(kb, old, by, commit=False if no_commit else None)
+    old_rec, new_rec, sha, already = decisions.supersede(kb, old, by, commit=False if no_commit else None)
+    if json_out:
+        _shared.print_state(old_rec, "supersede", sha, already, by=new_rec.id)
+        return
     said = "already supersedes" if already else "supersedes"
     nothing = "; nothing changed" if already else ""
     _shared.console().print(f"{_shared.safe(new_rec.id)} {said} {_shared.safe(old_rec.id)}{nothing}", soft_wrap=True)
@@ -196,11 +200,15 @@ def _lifecycle(status: str) -> Callable[..., None]:
             ),
         ],
         no_commit: NoCommitOpt = False,
+        json_out: JsonOpt = False,
     ) -> None:
         from pmops import decisions
 
         kb = _shared.state(ctx).kb()
-        record, _, already = decisions.set_status(kb, ref, status, commit=False if no_commit else None)
+        record, sha, already = decisions.set_status(kb, ref, status, commit=False if no_commit else None)
+        if json_out:
+            _shared.print_state(record, status[:-2], sha, already, status=status)
+            return
         said = f"was already {status}; nothing changed" if already else f"is now {status}"
         _shared.console().print(f"{_shared.safe(record.id)} {said}", soft_wrap=True)
 

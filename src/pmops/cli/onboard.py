@@ -136,6 +136,7 @@ def done(
     ],
     today: TodayOpt = None,
     no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Mark a step done today and commit; the last step marks the plan complete.
 
@@ -147,6 +148,11 @@ def done(
 
     kb = _shared.state(ctx).kb()
     result = onboarding.done(kb, name, step, _shared.today_option(today), commit=False if no_commit else None)
+    if json_out:
+        _shared.print_state(result.plan, "done", result.commit, result.already, step=result.step.id,
+                            text=result.step.text, done_on=str(result.step.done_on or _shared.today_option(today)),
+                            day30=result.day30, complete=result.complete)  # fmt: skip
+        return
     out = _shared.console()
     if result.already:
         when = f" on {result.step.done_on}" if result.step.done_on else ""

@@ -97,6 +97,7 @@ def review(
     ],
     today: TodayOpt = None,
     no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Stamp a process as reviewed today (it still matches how the team works) and commit.
 
@@ -109,6 +110,10 @@ def review(
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     record, sha, already = processes.review(kb, ref, day, commit=False if no_commit else None)
+    if json_out:
+        due = processes.review_due(kb.find(record.id))
+        _shared.print_state(record, "review", sha, already, reviewed=day.isoformat(), next_review=str(due))
+        return
     when = "today" if today is None else f"on {day}"
     done = (f"{_shared.safe(record.id)} was already reviewed {when}, so nothing changed;" if already
             else f"Reviewed [bold cyan]{_shared.safe(record.id)}[/bold cyan]:")  # fmt: skip
