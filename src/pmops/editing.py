@@ -11,6 +11,7 @@ the command hands it `run`, which opens the editor on a path and returns its exi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -169,7 +170,11 @@ def edit(
     original = record.doc.to_bytes()
     buffer = buffer_path(kb, record)
     kept = f"your text is kept in {buffer}"
-    shown = _start(buffer, original, record.doc.newline)  # what the editor was given with problems on top
+    shown, aside = _start(buffer, original, record.doc.newline)  # what the editor was given with a note on top
+    recovered = shown is not None  # an earlier text, reopened: saving it unchanged saves it
+    early = [f"the document changed since your earlier pmops edit: that text is kept in {aside}"] if aside else []
+    if aside:
+        kept += f"; your earlier text is kept in {aside}"
     while True:
         status = run(buffer)
         if status != 0:
@@ -184,17 +189,18 @@ def edit(
             raise Aborted(
                 f"edit aborted: cannot read what the editor saved ({exc}); nothing changed", hint=kept
             ) from None
-        if shown is not None and saved == shown:
+        if shown is not None and saved == shown and not recovered:
             raise Aborted("edit aborted: saved again with its problems; nothing changed", hint=kept)
+        recovered = False
         if shown is not None:
             text = without_problems(text)
         if not text.strip():
-            buffer.unlink(missing_ok=True)
-            raise Aborted("edit aborted: the file was emptied; nothing changed")
+            _drop(buffer)
+            raise Aborted("edit aborted: the file was emptied; nothing changed", hint=_aside(aside))
         data = text.encode("utf-8")
         if data == original:
-            buffer.unlink(missing_ok=True)
-            return Outcome("edit", record, None, [])
+            _drop(buffer)
+            return Outcome("edit", record, None, [], notes=early)
         doc, problems, notes = check(kb, record, data, today)
         if doc is not None and not problems:
             break
@@ -206,8 +212,9 @@ def edit(
     except PmopsError as exc:
         exc.hint = f"{exc.hint}; {kept}" if exc.hint else kept
         raise
-    buffer.unlink(missing_ok=True)
-    return Outcome("edit", after, sha, changed(record.doc, doc), notes=notes + (kb.repo.warnings if kb.repo else []))
+    _drop(buffer)
+    warnings = kb.repo.warnings if kb.repo else []
+    return Outcome("edit", after, sha, changed(record.doc, doc), notes=early + notes + warnings)
 
 
 def changed(before: Document, after: Document) -> list[str]:
@@ -228,30 +235,77 @@ def _message(before: Record, after: Record) -> str:
     return f'pmops: edit {after.type} {after.id or after.path} "{title}"{was}'
 
 
-def _start(buffer: Path, original: bytes, newline: str) -> bytes | None:
-    """Put the document in the copy for the editor. A copy an earlier edit left (the editor failed,
-    or the same problems were saved again) is opened instead, with a line saying so: never
-    overwritten. Returns what was written when that is so (None: the document itself)."""
+def _start(buffer: Path, original: bytes, newline: str) -> tuple[bytes | None, Path | None]:
+    """Put the document in the copy for the editor, and note what it is based on (the document's
+    hash, in a file beside it). A copy an earlier edit left (the editor failed, or the same problems
+    were saved again) is opened instead, with a line saying so, when the document did not change
+    since it was made; when it did (`pmops set`, a pull), reopening it would undo the newer change:
+    the copy is moved aside, never overwritten, and the editor gets the document as it is now, with
+    a line naming where the earlier text went. Returns (what was written when not just the
+    document, the path of a copy moved aside)."""
     buffer.parent.mkdir(parents=True, exist_ok=True)
     try:
         left = buffer.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         left = None
-    if left is None or left.encode("utf-8") == original or not without_problems(left).strip():
+    if left is None or without_problems(left).encode("utf-8") == original or not without_problems(left).strip():
         _write(buffer, original)
-        return None
-    note = Problem("this is your unsaved text from an earlier pmops edit (the document itself did not change)",
-                   "save it to check and commit it, or empty the file to give up")  # fmt: skip
-    shown = with_problems(without_problems(left), [note], newline).encode("utf-8")
+        _write(_base(buffer), _hash(original).encode("ascii"))
+        return None, None
+    try:
+        based_on = _base(buffer).read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        based_on = None  # a copy from a pmops that did not note it: it may predate any change
+    if based_on == _hash(original):
+        note = Problem("this is your unsaved text from an earlier pmops edit (the document itself did not change)",
+                       "save it to check and commit it, or empty the file to give up")  # fmt: skip
+        shown = with_problems(without_problems(left), [note], newline).encode("utf-8")
+        _write(buffer, shown)
+        return shown, None
+    aside = _free(buffer)
+    buffer.rename(aside)
+    _base(buffer).unlink(missing_ok=True)
+    note = Problem(f"the document changed since your earlier pmops edit: that text is kept in {aside}",
+                   "copy from it what you still want; saving this never overwrites the newer change")  # fmt: skip
+    shown = with_problems(original.decode("utf-8"), [note], newline).encode("utf-8")
     _write(buffer, shown)
-    return shown
+    _write(_base(buffer), _hash(original).encode("ascii"))
+    return shown, aside
+
+
+def _base(buffer: Path) -> Path:
+    """Where the hash of the document a copy was made from is kept."""
+    return buffer.with_name(buffer.name + ".base")
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _free(buffer: Path) -> Path:
+    """A name beside the copy for an earlier text moved aside (never one in use)."""
+    stem = buffer.name.removesuffix(".md")
+    n = 1
+    while (path := buffer.with_name(f"{stem}.earlier-{n}.md")).exists():
+        n += 1
+    return path
+
+
+def _drop(buffer: Path) -> None:
+    """The copy and its note, once its text is committed or given up on."""
+    buffer.unlink(missing_ok=True)
+    _base(buffer).unlink(missing_ok=True)
+
+
+def _aside(aside: Path | None) -> str | None:
+    return f"your earlier text is kept in {aside}" if aside else None
 
 
 def _kept(buffer: Path, original: bytes, kept: str) -> str | None:
     """The hint after a failed editor: where the text is, when it is not just the document."""
     try:
         if buffer.read_bytes() == original:
-            buffer.unlink()
+            _drop(buffer)
             return None
     except OSError:
         return None

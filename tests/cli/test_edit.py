@@ -36,8 +36,11 @@ elif step == "fix":
     text = text.replace("source: telepathy", "source: survey")
 elif step == "empty":
     text = ""
-elif isinstance(step, list):  # [old, new]: one replacement
+elif isinstance(step, list):  # [old, new]: one replacement; [old, new, status]: then exit with it
     text = text.replace(step[0], step[1])
+    if len(step) > 2:
+        path.write_text(text)
+        sys.exit(step[2])
 elif step == "retitle":
     text = text.replace("title: Export is hidden", "title: Export is hidden deep in settings")
 path.write_text(text)
@@ -85,7 +88,7 @@ def test_invalid_then_fixed_is_committed_once_with_the_problem_shown_at_the_top(
     assert commit_count(kb) == commits + 1 and git(kb, "status", "--porcelain") == ""
     assert git(kb, "log", "-1", "--format=%s").strip() == f'pmops: edit insight {doc["id"]} "Export is hidden"'
     assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == [doc["path"]]
-    assert f"Saved insight {doc['id']} (source, body changed) → {doc['path']}" in out
+    assert f"Saved insight {doc['id']} (source, body changed) → {doc['path']}" in " ".join(out.split())
     assert not list((kb / ".git" / "pmops" / "edit").glob("*.md"))
 
 
@@ -172,3 +175,37 @@ def test_an_alias_another_customer_goes_by_is_a_problem_as_set_says_it(pmops, kb
         in reopened
     )
     assert "aliases: [Atlas, AF]\n" in (kb / atlas["path"]).read_text()
+
+
+def test_a_kept_text_saved_unchanged_is_checked_and_committed(kb: Path, tmp_path: Path, doc: dict) -> None:
+    """A text reopened from an earlier edit has no problems of its own: saving it as it is commits it."""
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], [["## What we heard", "## What we heard\n\nKept.", 3]])
+    assert code == 1 and "your text is kept in" in out
+    commits = commit_count(kb)
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
+    assert code == 0 and "saved again with its problems" not in out, out
+    assert "your unsaved text from an earlier pmops edit" in seen[0]["text"]
+    assert "Kept." in (kb / doc["path"]).read_text() and commit_count(kb) == commits + 1
+
+
+def test_a_kept_text_never_undoes_a_newer_change(pmops, kb: Path, tmp_path: Path, doc: dict) -> None:
+    """The document changed (pmops set) after an edit left its text: the next edit opens the document
+    as it is now, says where the earlier text went, and saving never reverts the newer change."""
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "same"])
+    assert code == 1
+    pmops("set", doc["id"], "confidence=high")
+    commits = commit_count(kb)
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
+    assert code == 0, out
+    first = seen[0]["text"]
+    assert first.startswith("<!-- pmops: not saved: the document changed since your earlier pmops edit")
+    assert "confidence: high" in first and "Typed by hand." not in first
+    assert "did not change" not in first
+    assert "the document changed since your earlier pmops edit" in " ".join(out.split())
+    assert "confidence: high" in (kb / doc["path"]).read_text() and commit_count(kb) == commits
+    aside = next((kb / ".git" / "pmops" / "edit").glob("*.earlier-1.md"))
+    assert "Typed by hand." in aside.read_text()
+    # a later edit opens the document itself: the earlier text stays aside, not reopened
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], [["Export is hidden", "Export is buried"]])
+    assert code == 0 and "<!-- pmops" not in seen[0]["text"] and aside.exists()
+    assert "confidence: high" in (kb / doc["path"]).read_text()
