@@ -272,6 +272,30 @@ class Repo:
             self.warnings.append("HEAD is detached: the commit is not on any branch")
         return ident
 
+    def check_renames(self, paths: list[Path]) -> None:
+        """Refuse to commit a path that is one side of a rename the user staged (`git mv`, not
+        committed): `commit --only` would commit the new path without the removal of the old one,
+        and the commit would hold the document twice. Committing the removal too would sweep the
+        user's own staging into pmops' commit, which pmops never does: they commit it first."""
+        if not paths:
+            return
+        rel = {os.path.relpath(p, self.root).replace(os.sep, "/") for p in paths}
+        out = self.run("diff", "--cached", "--name-status", "-z", "-M", check=False)[1]
+        tokens = out.split("\0")
+        i = 0
+        while i < len(tokens) and tokens[i]:
+            status = tokens[i]
+            if status[:1] in "RC":
+                old, new = tokens[i + 1 : i + 3]
+                i += 3
+                if status[0] == "R" and (old in rel or new in rel):
+                    raise GitError(
+                        f"cannot commit: {new} is staged as renamed from {old}; commit your rename first",
+                        hint=f'git commit -m "Move {old}" -- {old} {new}, then run this again',
+                    )
+            else:
+                i += 2
+
     def _wait_for_index_lock(self) -> None:
         """Another tool (an editor, a GUI) may hold index.lock briefly: wait, never delete it."""
         lock = self.git_dir / "index.lock"

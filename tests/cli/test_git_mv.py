@@ -141,3 +141,25 @@ def test_lint_says_where_a_document_moved_by_hand_is_now(example_kb: Path, pmops
     assert "hint: ins-260203-dc9k is now at handbook/research/slack-bot.md" in text
     guide.write_text(guide.read_text().replace(f"../{OLD}", "../handbook/research/slack-bot.md"))
     assert [f["hint"] for f in json.loads(pmops("lint", "guides", "--json", code=1).stdout)] == [None]
+
+
+def test_a_write_to_a_document_with_a_staged_rename_is_refused_until_the_rename_is_committed(
+    example_kb: Path, pmops
+) -> None:
+    """`git mv` not committed, then `pmops set`: committing only the new path would leave HEAD with the
+    document twice, and committing the removal too would sweep the user's staging in: refused, one line,
+    nothing written; once the rename is committed, the same set works."""
+    (example_kb / "handbook").mkdir(exist_ok=True)
+    new = "handbook/slack-bot.md"
+    git(example_kb, "mv", OLD, new)
+    before, head = (example_kb / new).read_bytes(), git(example_kb, "rev-parse", "HEAD")
+    err = pmops("set", INSIGHT, "segment=enterprise", code=1).stderr
+    assert err.splitlines()[0] == (
+        f"error: cannot commit: {new} is staged as renamed from {OLD}; commit your rename first"
+    )
+    assert (example_kb / new).read_bytes() == before and git(example_kb, "rev-parse", "HEAD") == head
+    assert sorted(git(example_kb, "status", "--porcelain").splitlines()) == [f"R  {OLD} -> {new}"]
+    git(example_kb, "commit", "-qm", "move it", "--", OLD, new)
+    pmops("set", INSIGHT, "segment=enterprise")
+    assert "segment: enterprise" in (example_kb / new).read_text() and git(example_kb, "status", "--porcelain") == ""
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["rule"] == "id-duplicate"]

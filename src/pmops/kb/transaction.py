@@ -77,6 +77,7 @@ def write(
     with store.write_lock(kb.lock_path):
         if repo:
             repo.check_writable()
+            repo.check_renames([c.path for c in changes] + (unfinished or []))
         removed = [c.path for c in changes if c.removed]
         # A file git never tracked goes without a commit (there is nothing to commit of it).
         untracked = set(removed) - repo.tracked(removed) if repo and removed else set()
