@@ -271,3 +271,22 @@ def test_a_long_line_wraps_at_its_words_on_a_terminal_and_stays_one_line_in_a_pi
     )
     piped = pmops("process", "check", "--today", "2026-03-01").stdout.splitlines()
     assert any("per PM a week:" in line and "captured none: " in line for line in piped)  # one line
+
+
+def test_a_missing_name_or_title_argument_is_asked_or_named_like_any_field(terminal, pmops) -> None:
+    """customer add, opportunity add, person add and new TYPE without their NAME/TITLE: asked on a
+    terminal, as process new asks; off one, exit 2 naming it (not a usage box), nothing written."""
+    kb, term = terminal("new", "insight", "source=interview")
+    term.answer("title — a short, specific title: ", "Typed at the prompt")
+    for asked in ("when it was heard or seen", "customer (optional)", "segment (optional)", "area (optional)",
+                  "comma-separated: "):  # fmt: skip
+        term.answer(asked, "")
+    code, shown = term.finish()
+    assert code == 0, shown
+    assert [p.name.split("-", 3)[-1] for p in _created(kb, "insights")] == ["typed-at-the-prompt.md"]
+    before = commit_count(kb)
+    for args, said in ((("customer", "add"), "NAME is required"), (("opportunity", "add"), "TITLE is required"),
+                       (("person", "add"), "NAME is required"), (("new", "insight"), "TITLE is required")):  # fmt: skip
+        err = pmops(*args, code=2).stderr.splitlines()
+        assert err[0].startswith(f"error: {said} ("), err
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""

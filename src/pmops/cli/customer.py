@@ -21,7 +21,9 @@ app = typer.Typer(
 @app.command()
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The account's name, as the CRM has it.")],
+    name: Annotated[
+        str | None, typer.Argument(metavar="NAME", help="The account's name, as the CRM has it (asked on a terminal).")
+    ] = None,
     alias: Annotated[
         list[str] | None,
         typer.Option("--alias", metavar="NAME", help="Another name insights use for it (repeatable)."),

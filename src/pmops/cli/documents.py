@@ -25,7 +25,10 @@ TypeArg = Annotated[
 def new(
     ctx: typer.Context,
     type_name: TypeArg,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="Its title (a tool's, a person's, a metric's name).")],
+    title: Annotated[
+        str | None,
+        typer.Argument(metavar="TITLE", help="Its title (a tool's, a person's, a metric's name; asked on a terminal)."),
+    ] = None,
     pairs: Annotated[
         list[str] | None,
         typer.Argument(
@@ -64,6 +67,8 @@ def new(
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype(type_name)
     creating.creatable(doctype, made_by=True)  # its template may need what that command works out
+    if title is not None and "=" in title and doctype.field(title.partition("=")[0]) is not None:
+        title, pairs = None, [title, *(pairs or [])]  # no title given: FIELD=VALUE words only (it is asked)
     values = {doctype.title_field: title, **creating.values_from(doctype, pairs or [])}
     if tag and (doctype.field("tags") is None or doctype.field("tags").kind != "tags"):
         raise InvalidInput(
@@ -71,7 +76,7 @@ def new(
         )
     if tag:
         values["tags"] = [*values.get("tags", []), *tag]
-    _prompts.ask_missing(ctx, doctype, values, pairs=True, new_tags=new_tag)
+    _prompts.ask_missing(ctx, doctype, values, pairs=True, new_tags=new_tag, flags={doctype.title_field: "TITLE"})
     text = _shared.read_body(body, body_file)
     created = kb.create(
         type_name, values, text, new_tags=new_tag, keep_pii=keep_pii, commit=False if no_commit else None

@@ -26,7 +26,9 @@ def _number(name: str, metavar: str = "N") -> object:
 @app.command()
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="The problem, as a short title.")],
+    title: Annotated[
+        str | None, typer.Argument(metavar="TITLE", help="The problem, as a short title (asked on a terminal).")
+    ] = None,
     area: Annotated[
         str | None,
         typer.Option("--area", help=about(OPPORTUNITY, "area"), autocompletion=_complete.field("opportunity", "area")),

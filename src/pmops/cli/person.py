@@ -31,7 +31,9 @@ PersonRef = Annotated[
 @app.command()
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="Their full name (unique on the roster).")],
+    name: Annotated[
+        str | None, typer.Argument(metavar="NAME", help="Their full name, unique on the roster (asked on a terminal).")
+    ] = None,
     role: Annotated[
         str | None, typer.Option("--role", help=about(PERSON, "role"), autocompletion=_complete.field("person", "role"))
     ] = None,
