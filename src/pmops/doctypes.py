@@ -94,6 +94,9 @@ class Field:
     # Names a person who answers for it now (an owner, a manager, a buddy), not one who once did (deciders):
     # someone who left the team is refused on a write and flagged by lint (person-left) while the document is live.
     responsible: bool = False
+    # A date that must come after another date field of the same document (a decision's review date after
+    # its date): `pmops set` of either refuses an order that breaks it (exit 2), as the create command does.
+    after: str | None = None
 
     @property
     def flag(self) -> str:
@@ -565,6 +568,7 @@ DECISION = DocType(
             "review_date",
             "date",
             option="--review-by",
+            after="date",
             help="when to check it still holds, and what it moved by then (its expectations)",
         ),
         Field("reviewed", "date", help="when its expectations were last reviewed (pmops decision review)"),

@@ -132,6 +132,7 @@ def set_fields(
     changed = [name for name in dict.fromkeys([*given, "tags"]) if name in changes or name in removed]
     if not changed:
         return Outcome("set", record, None, [], notes=notes)
+    _check_order(record, changes)
     if doctype.aliases in changes:  # other names another document goes by: refused as on create
         creating.check_names(kb, doctype, {doctype.aliases: changes[doctype.aliases]}, itself=record.path)
     doc = record.doc.with_fields(changes, remove=tuple(removed))
@@ -160,6 +161,18 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
         else:
             given[fld.name] = value
     return given
+
+
+def _check_order(record: Record, changes: dict[str, Any]) -> None:
+    """A date that must come after another (a decision's review_date after its date): refused (exit 2) when
+    what is set would put it on or before the other."""
+    for fld in record.doctype.fields:
+        if fld.after is None or not {fld.name, fld.after} & set(changes):
+            continue
+        later, earlier = (changes.get(n, record.values.get(n)) for n in (fld.name, fld.after))
+        if isinstance(later, dt.date) and isinstance(earlier, dt.date) and later <= earlier:
+            raise InvalidInput(f"{fld.name}: {later} is not after the {record.type}'s {fld.after} ({earlier})",
+                               hint=f"give a {fld.name} after {earlier}")  # fmt: skip
 
 
 def _from_text(fld: Field, raw: Any) -> Any:

@@ -276,3 +276,18 @@ def test_a_decimal_comma_is_refused_by_set_as_by_add_and_thousands_are_read(pmop
 def test_the_expects_example_in_help_is_printed_as_written(pmops, loops_kb: Path) -> None:
     out = pmops("decision", "add", "--help").stdout
     assert 'approvers:up:5000"' in out and "🆙" not in out
+
+
+def test_set_checks_the_review_date_as_add_does_and_replaces_the_expectations(pmops, loops_kb: Path) -> None:
+    # Found by a new user: set accepted a review date before the decision's date (add refused it).
+    path = loops_kb / "decisions" / "dec-early.md"  # dated 2026-03-01, review by 2026-06-30
+    text, commits = path.read_text(), commit_count(loops_kb)
+    bad = pmops("set", "dec-early", "review_date=2026-02-01", code=2)
+    assert bad.stderr.startswith("error: review_date: 2026-02-01 is not after the decision's date (2026-03-01)")
+    assert len(bad.stderr.strip().splitlines()) <= 2
+    bad = pmops("set", "dec-early", "date=2026-07-01", code=2)  # the other way round
+    assert "review_date: 2026-06-30 is not after the decision's date (2026-07-01)" in bad.stderr
+    assert path.read_text() == text and commit_count(loops_kb) == commits
+    pmops("set", "dec-early", "review_date=2026-07-31", "expects=Time to approve:down:10")
+    expects = json.loads(pmops("show", "dec-early", "--json").stdout)["expects"]
+    assert expects == [{"metric": "met-tta", "direction": "down", "target": 10}]  # as docs/decisions.md says: replaced
