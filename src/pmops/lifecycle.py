@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pmops import ids, links, taxonomy
-from pmops.doctypes import ARCHIVED, Field
-from pmops.errors import Conflict, InvalidInput, PmopsError
+from pmops.doctypes import ARCHIVED, Field, out_of_order
+from pmops.errors import FIELD, Conflict, InvalidInput, PmopsError
 from pmops.kb import creating, roster
 from pmops.kb.records import is_archived
 from pmops.kb.transaction import Change
@@ -164,15 +164,11 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
 
 
 def _check_order(record: Record, changes: dict[str, Any]) -> None:
-    """A date that must come after another (a decision's review_date after its date): refused (exit 2) when
-    what is set would put it on or before the other."""
-    for fld in record.doctype.fields:
-        if fld.after is None or not {fld.name, fld.after} & set(changes):
-            continue
-        later, earlier = (changes.get(n, record.values.get(n)) for n in (fld.name, fld.after))
-        if isinstance(later, dt.date) and isinstance(earlier, dt.date) and later <= earlier:
-            raise InvalidInput(f"{fld.name}: {later} is not after the {record.type}'s {fld.after} ({earlier})",
-                               hint=f"give a {fld.name} after {earlier}")  # fmt: skip
+    """A value set that breaks its relation to another field (a decision's review_date after its date, a
+    tool's seats_used at most its seats): refused (exit 2), as create refuses it."""
+    for name, why in out_of_order(record.doctype, {**record.values, **changes}, changes):
+        fld = record.doctype.field(name)
+        raise InvalidInput(f"{FIELD}: {why}", field=name, flag=fld.flag if fld else None)
 
 
 def _from_text(fld: Field, raw: Any) -> Any:

@@ -340,6 +340,11 @@ class Renewal:
     def unused_seats(self) -> int | None:
         return self.seats - self.seats_used if self.seats is not None and self.seats_used is not None else None
 
+    @property
+    def no_active_seats(self) -> bool:
+        """Seats bought, none used: a cost with nobody to divide it by (said, never a blank)."""
+        return self.seats_used == 0 and bool(self.seats)
+
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -355,6 +360,7 @@ class Renewal:
             "seats_used": self.seats_used,
             "unused_seats": self.unused_seats,
             "cost_per_active_seat": None if self.cost_per_active_seat is None else round(self.cost_per_active_seat, 2),
+            "no_active_seats": self.no_active_seats,
         }
 
 

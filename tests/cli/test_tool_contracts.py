@@ -45,7 +45,7 @@ def test_renewals_say_what_to_decide_by_when_with_the_cost_per_active_seat(pmops
     assert found[3] == {"id": "tol-261001-prod", "name": "Productboard", "owner": None, "renewal": "2027-04-10",
                         "notice_days": 90, "decide_by": "2027-01-10", "days_to_decide": 45, "state": "upcoming",
                         "cost": 21000.0, "seats": 25, "seats_used": 20, "unused_seats": 5,
-                        "cost_per_active_seat": 1050.0}  # fmt: skip
+                        "cost_per_active_seat": 1050.0, "no_active_seats": False}  # fmt: skip
     # --within 40: Figma (40 days) is in, Productboard (45) is not; what is late always is.
     within = json.loads(pmops("tool", "renewals", "--today", TODAY, "--within", "40", "--json").stdout)
     assert [r["name"] for r in within] == ["Jira", "Amplitude", "Figma"]
@@ -76,7 +76,7 @@ def test_tool_add_records_the_contract(pmops, kb: Path) -> None:
     commits = commit_count(kb)
     bad = pmops("tool", "add", "Figma", "--category", "design", "--notice-days", "two months", code=2)
     assert (
-        "--notice-days must be a whole number, e.g. --notice-days 30" in bad.stderr
+        "--notice-days must be a whole number, 0 or more, e.g. --notice-days 30" in bad.stderr
         and commit_count(kb) == commits
         and not list(kb.glob("tools/*figma*"))
     )
@@ -153,3 +153,39 @@ def test_a_must_pass_criterion_as_a_first_score_and_scoring_twice(pmops, kb: Pat
     assert commit_count(kb) == commits + 1 and path.read_text() == text
     pmops("tool", "score", "Heap", "fit=4", "sso=pass")
     assert commit_count(kb) == commits + 2
+
+
+def test_no_active_seats_is_said_and_flagged(pmops, kb: Path) -> None:
+    # Found by a new user: Jira, 0 of 180 seats used, showed a blank cost per seat.
+    contracts_kb(kb)
+    found = json.loads(pmops("tool", "renewals", "--today", TODAY, "--json").stdout)
+    assert [(r["name"], r["cost_per_active_seat"], r["no_active_seats"]) for r in found][:2] == [
+        ("Jira", None, True), ("Amplitude", 1050.0, False)]  # fmt: skip
+    text = pmops("tool", "renewals", "--today", TODAY).stdout
+    assert re.search(r"Jira .* 0\s+none used", text), text
+    assert "no active seats: Jira pays 38,000 a year for 180 seats nobody uses" in " ".join(text.split())
+
+
+def test_contracts_bad_input_is_exit_2_and_writes_nothing_and_lint_flags_a_hand_edit(pmops, kb: Path) -> None:
+    # Found by a new user: more seats used than bought, negative seats used, negative notice were accepted.
+    contracts_kb(kb)
+    commits = commit_count(kb)
+    for args, said in (
+        (["--seats", "10", "--seats-used", "12"], "error: --seats-used: 12 is more than the tool's seats (10)"),
+        (["--seats-used", "-1"], "error: --seats-used must be a whole number, 0 or more"),
+        (["--notice-days", "-5"], "error: --notice-days must be a whole number, 0 or more"),
+    ):
+        bad = pmops("tool", "add", "Heap", "--category", "analytics", *args, code=2)
+        assert bad.stderr.startswith(said) and len(bad.stderr.strip().splitlines()) <= 2, bad.stderr
+    assert not list(kb.glob("tools/*heap*")) and commit_count(kb) == commits
+    path = next(kb.glob("tools/*ampl*"))
+    text = path.read_text()
+    bad = pmops("set", "Amplitude", "seats_used=70", code=2)
+    assert bad.stderr.startswith("error: seats_used: 70 is more than the tool's seats (60)")
+    pmops("set", "Amplitude", "notice_days=-1", code=2)
+    assert path.read_text() == text and commit_count(kb) == commits
+    path.write_text(text.replace("seats_used: 40", "seats_used: 70").replace("notice_days: 60", "notice_days: -3"))
+    findings = json.loads(pmops("lint", "--json", code=1).stdout)
+    said = {f["message"] for f in findings if f["path"] == str(path.relative_to(kb))}
+    assert "seats_used: 70 is more than the tool's seats (60)" in said
+    assert any(m.startswith("notice_days: '-3' is not a whole number, 0 or more") for m in said), said

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pmops import bodies, ids, links
+from pmops.doctypes import out_of_order
 from pmops.errors import DocumentError, UnknownTag
 from pmops.similarity import near_duplicates, shingles
 
@@ -177,6 +178,8 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
             )
         elif fld.kind == "tags":
             yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
+    for name, why in out_of_order(doctype, record.values):  # a file edited by hand: 12 seats used of 10
+        yield RULES["field-invalid"].finding(doc.path, doc.line_of(name), f"{name}: {why}")
     yield from _people(ctx, record)
     yield from _sections(record)
     yield from _checkboxes(record)

@@ -121,6 +121,13 @@ def tool_stack(result: Stack) -> None:
     out.print(f"total cost per year: {result.total_cost:,.0f}")
 
 
+def _per_seat(r: Renewal) -> Cell | float | None:
+    """The cost per active seat, rounded; "none used" when seats were bought and none is used (said below)."""
+    if r.no_active_seats:
+        return Cell(None, "none used")
+    return None if r.cost_per_active_seat is None else round(r.cost_per_active_seat)
+
+
 def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
     """`tool renewals`: by the day to decide, what each contract costs per active seat, the late ones said."""
     from pmops.text import count
@@ -130,8 +137,7 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
         return late or ("today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}")
 
     rows = [{"decide_by": r.decide_by, "when": when(r), "tool": r.name, "renews": r.renewal, "cost": r.cost,
-             "used": r.seats_used, "seats": r.seats, "per_seat": None if r.cost_per_active_seat is None
-             else round(r.cost_per_active_seat), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
+             "used": r.seats_used, "seats": r.seats, "per_seat": _per_seat(r), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
              "id": r.id} for r in found]  # fmt: skip
 
     def footer() -> None:
@@ -143,6 +149,12 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
         if "passed" in states:
             out.print("[dim]renewal passed: update its renewal date (pmops set NAME renewal=YYYY-MM-DD)[/dim]",
                       soft_wrap=True)  # fmt: skip
+        for r in found:
+            if r.no_active_seats:
+                paid = f"pays {r.cost:,.0f} a year for" if r.cost else "has"
+                out.print(f"[yellow]no active seats[/yellow]: {safe(r.name)} {paid} {count(r.seats or 0, 'seat')} "
+                          "nobody uses: cancel it, or record the seats used (pmops set NAME seats_used=N)",
+                          soft_wrap=True)  # fmt: skip
 
     columns = (Column("decide_by", "date"), Column("when", "wrap"), Column("tool", "title"), Column("renews", "date"),
                Column("cost", "number"), Column("used", "number", "seats\nused"), Column("per_seat", "number"),
