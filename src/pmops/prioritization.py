@@ -248,6 +248,7 @@ def rank(
     Confidence (RICE, ICE) or cost of delay (WSJF), higher first, then by Effort (RICE, ICE) or
     Job size (WSJF), lower first, then by id. The others follow, by id, saying why they are not ranked.
     """
+    method = method.strip().lower()  # RICE, as the docs write it
     if method not in METHODS:
         raise not_a_choice("--method", METHODS)
     today = today or dt.date.today()

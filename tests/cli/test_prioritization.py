@@ -99,6 +99,7 @@ def test_each_method_gives_the_scores_computed_by_hand(pmops, ranked_kb: dict[st
     assert (a["customers"], a["unnamed"], a["arr"], a["recent"], a["evidence"]) == (
         2, 1, 335000, 3, [ids[k] for k in ("i1", "i2", "i3", "i4")]
     )  # fmt: skip
+    assert _json(pmops, "prioritize", "--method", "RICE", "--today", TODAY) == rice  # as the docs write it
     ice = _json(pmops, "prioritize", "--method", "ice", "--today", TODAY)
     assert [(r[0], r[1], r[2]) for r in _scores(ice, ids)][:3] == [(1, "B", 1.2), (2, "A", 0.59), (3, "C", 0)]
     wsjf = _json(pmops, "prioritize", "--method", "wsjf", "--today", TODAY)
