@@ -62,6 +62,18 @@ def find_person(kb: KnowledgeBase, name: str) -> Record | None:
     return kb.named("person", name)
 
 
+def from_roster(kb: KnowledgeBase, name: str) -> dict[str, Any]:
+    """What the roster already says of a new PM on it (`person add --start --area --manager`): their
+    start (YYYY-MM-DD), area and manager, for what `onboard new-pm` was not given; {} when not on it."""
+    person = find_person(kb, " ".join(name.split()))
+    if person is None:
+        return {}
+    start = person.values.get("start")
+    known = {"start": start.isoformat() if isinstance(start, dt.date) else None,
+             "area": person.values.get("area"), "manager": person.values.get("manager")}  # fmt: skip
+    return {k: v for k, v in known.items() if v not in (None, "")}
+
+
 def plan_of(kb: KnowledgeBase, ref: str) -> Record:
     """The plan of a person (by name, id or a unique prefix: KnowledgeBase.find; or a piece of one
     name only: people.by_piece), or the plan `ref` names."""
@@ -190,6 +202,9 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     today = today or dt.date.today()
     person = find_person(kb, name)
     if person is not None:
+        name = " ".join(str(person.values.get("name") or person.title).split()) or name  # as the roster spells it
+        area = area or person.values.get("area") or None
+        manager = manager or person.values.get("manager") or None
         if people.has_left(person, max(start, today)):
             raise Conflict(f"{person.title} left the team{people.left_on(person)}; nothing changed",
                            hint=f"pmops set {person.id} status=active end= brings them back")  # fmt: skip

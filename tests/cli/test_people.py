@@ -219,3 +219,19 @@ def test_role_is_asked_on_a_terminal_again_until_it_is_a_role(kb: Path) -> None:
     assert code == 0, shown
     created = json.loads(shown[shown.index("{") :])
     assert "role: design" in (kb / created["path"]).read_text()
+
+
+def test_new_pm_takes_start_area_and_manager_from_the_roster_and_its_spelling(pmops, example_kb: Path) -> None:
+    """Someone added with `person add --start --area --manager` needs no flags again: their plan has
+    the roster's start, area and manager, and their name as the roster spells it."""
+    pmops("person", "add", "Dana Reyes", "--role", "pm", "--area", "billing", "--manager", "Ada Brooks",
+          "--start", "2026-12-01")  # fmt: skip
+    plan = _json(pmops, "onboard", "new-pm", "dana reyes")
+    text = (example_kb / plan["path"]).read_text()
+    assert "title: Onboarding Dana Reyes" in text and "dana reyes" not in text
+    assert "start: 2026-12-01" in text and "area: billing" in text and "manager: Ada Brooks" in text
+    assert git(example_kb, "log", "-1", "--format=%s").startswith("pmops: onboard Dana Reyes (")
+    # someone not on the roster still needs --start (exit 2, nothing written)
+    before = commit_count(example_kb)
+    missing = pmops("onboard", "new-pm", "Ezra Quill", code=2)
+    assert missing.stderr.splitlines()[0] == "error: --start is required" and _unchanged(example_kb, before)

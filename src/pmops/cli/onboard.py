@@ -51,6 +51,8 @@ def new_pm(
 
     kb = _shared.state(ctx).kb()
     values = {"start": start, "area": area, "buddy": buddy, "manager": manager}
+    for key, known in onboarding.from_roster(kb, name).items():  # someone on the roster: what it says of them
+        values[key] = values[key] or known
     _prompts.ask_missing(ctx, kb.doctype("onboarding"), values, only=values)
     day = _shared.parse_date_option(values["start"], "--start")
     plan, sha, added = onboarding.new_pm(kb, name, day, area=values["area"], buddy=values["buddy"],
