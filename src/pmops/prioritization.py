@@ -562,6 +562,11 @@ def _cell(text: str) -> str:
 def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:
     """What moved from the ranking of one cycle to another's, each read as it was recorded."""
     first, second = _cycle(first, "the earlier CYCLE"), _cycle(second, "the later CYCLE")
+    if first >= second:  # YYYY-MM sorts as time does
+        said = "the same cycle twice" if first == second else f"{first} is after {second}"
+        raise InvalidInput(f"prioritize diff compares an earlier cycle with a later one: {said}",
+                           hint=f"e.g. pmops prioritize diff {min(first, second)} {max(first, second)}"
+                           if first != second else "give two cycles")  # fmt: skip
     before, after = read(kb, first), read(kb, second)
     ids = list(dict.fromkeys([r.id for r in after.rows] + [r.id for r in before.rows]))
     moves = []

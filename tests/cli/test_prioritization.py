@@ -225,6 +225,10 @@ def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, 
         (("prioritize", "diff", "2026-11", "Dec"), 2,
          "error: the later CYCLE must be a month written YYYY-MM, e.g. 2026-12 (not 'Dec')"),
         (("prioritize", "diff", "11-2026", "2026-12"), 2, "error: the earlier CYCLE must be a month written YYYY-MM"),
+        (("prioritize", "diff", "2026-12", "2026-11"), 2, "error: prioritize diff compares an earlier cycle with a "
+         "later one: 2026-12 is after 2026-11\nhint: e.g. pmops prioritize diff 2026-11 2026-12"),
+        (("prioritize", "diff", "2026-11", "2026-11"), 2, "error: prioritize diff compares an earlier cycle with a "
+         "later one: the same cycle twice"),
         (("opportunity", "add", "X", "--area", "a", "--impact", "5"), 2,
          "error: --impact must be a number from 0.25 to 3, e.g. --impact 1"),
         (("opportunity", "add", "X", "--area", "a", "--effort", "none"), 2,
