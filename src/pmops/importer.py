@@ -62,7 +62,8 @@ CUSTOMER_AUTO = {
     "arr": ("arr", "annual recurring revenue", "arr usd", "arr (usd)", "arr (eur)", "annual revenue", "acv",
             "annual contract value"),
     "renewal": ("renewal", "renewal date", "next renewal", "next renewal date", "contract end", "contract end date"),
-    "owner": ("owner", "account owner", "account manager", "csm", "customer success manager", "account executive"),
+    "owner": ("owner", "account owner", "account manager", "csm", "customer success manager", "account executive",
+              "company owner", "record owner", "account owner name"),  # HubSpot, Salesforce
     "tags": ("tags", "labels"),
     "key": ("id", "account id", "record id", "crm id", "external id", "salesforce id", "hubspot id", "company id"),
 }  # fmt: skip

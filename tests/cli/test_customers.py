@@ -409,3 +409,11 @@ def test_set_aliases_checks_them_as_customer_add_does(kb: Path, pmops) -> None:
     assert commit_count(kb) == commits and (kb / atlas["path"]).read_text() == before
     pmops("set", atlas["id"], "aliases=Atlas, atlas freight, AF")  # its own names, and a new one
     assert "aliases: [Atlas, atlas freight, AF]" in (kb / atlas["path"]).read_text()
+
+
+def test_a_hubspot_export_maps_its_company_owner(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    source = tmp_path / "hubspot.csv"
+    source.write_text('Record ID,Company name,Company owner,Annual Revenue\n901,Harbor Foods,Sam Okafor,"$80,000"\n')
+    result = _json(pmops, "customer", "import", str(source), "--dry-run")
+    assert result["mapping"] == {"Record ID": "key", "Company name": "name", "Company owner": "owner",
+                                 "Annual Revenue": "arr"}  # fmt: skip
