@@ -246,10 +246,20 @@ def linked_from(kb: KnowledgeBase, record: Record) -> list[str]:
     return [f"{name} ({', '.join(vias)})" for name, vias in seen.items()]
 
 
+def _linked(linking: list[str], name: str) -> bool:
+    return any(entry.startswith(f"{name} (") for entry in linking)
+
+
 def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | None = None) -> Outcome:
     """Remove a document's file in one commit; refused (exit 1) while others link to it, unless `force`."""
     record = kb.find(ref)
     linking = linked_from(kb, record)
+    if record.doctype.name == roster.PERSON:  # named by name in owners, deciders, managers, buddies
+        named: dict[str, list[str]] = {}
+        for other, field_name in roster.named_in(kb, record.title):
+            if other.path != record.path:
+                named.setdefault(_name(other), []).append(field_name)
+        linking += [f"{name} ({', '.join(fields)})" for name, fields in named.items() if not _linked(linking, name)]
     notes = []
     if linking and not force:
         raise Conflict(
@@ -301,14 +311,25 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
             Change.new(kb.root / new_rel, replace(doc, path=new_rel)),
         ]
     rewritten = []
-    if new_rel != old_rel:
-        for other in kb.records():
-            if other.path == old_rel:
-                continue
-            body = links.retarget(other, old_rel, new_rel)
-            if body is not None:
-                writes.append(Change(kb.root / other.path, other.doc, other.doc.with_body(body)))
-                rewritten.append(other.path)
+    # A person is named by name in the fields that refer to people (owners, deciders, managers,
+    # buddies): those name the new one, in the same commit, as links follow the file.
+    naming: dict[str, list[str]] = {}
+    old_name = record.values.get(fld.name)
+    if doctype.name == roster.PERSON and isinstance(old_name, str) and roster.fold(old_name) != roster.fold(new_title):
+        for other, field_name in roster.named_in(kb, old_name):
+            if other.path != old_rel:
+                naming.setdefault(other.path, []).append(field_name)
+    for other in kb.records():
+        if other.path == old_rel:
+            continue
+        body = links.retarget(other, old_rel, new_rel) if new_rel != old_rel else None
+        if body is None and other.path not in naming:
+            continue
+        after = other.doc.with_body(body) if body is not None else other.doc
+        if other.path in naming:
+            after = after.with_fields(roster.renamed(other, naming[other.path], old_name, new_title))
+        writes.append(Change(kb.root / other.path, other.doc, after))
+        rewritten.append(other.path)
     new_words = " ".join(new_title.split())[:120]
     sha = kb.write(writes, _message("rename", record, f' to "{new_words}"'), commit=commit)
     moved = kb.record(replace(doc, path=new_rel))

@@ -11,6 +11,7 @@ from pmops import dates, lifecycle, links
 from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from pmops.kb.roster import LEFT, check_named, end, has_left, left_on, roster
 from pmops.kb.roster import fold as _fold
+from pmops.kb.roster import named_in as roster_named_in
 from pmops.kb.roster import status as _status
 
 if TYPE_CHECKING:
@@ -170,18 +171,7 @@ class Profile:
 
 def profile(kb: KnowledgeBase, ref: str) -> Profile:
     person = find(kb, ref)
-    name = _fold(person.title)
-    named = []
-    for doctype in kb.registry.values():
-        fields = [f for f in doctype.fields if f.refers == "person" and f.kind in ("text", "list")]
-        if not fields:
-            continue
-        for record in kb.records(doctype):
-            for fld in fields:
-                value = record.values.get(fld.name)
-                if any(_fold(v) == name for v in (value if isinstance(value, list) else [value])):
-                    named.append((record, fld.name))
-    return Profile(person, named, links.graph(kb, person))
+    return Profile(person, roster_named_in(kb, person.title), links.graph(kb, person))
 
 
 def listing(

@@ -235,3 +235,42 @@ def test_new_pm_takes_start_area_and_manager_from_the_roster_and_its_spelling(pm
     before = commit_count(example_kb)
     missing = pmops("onboard", "new-pm", "Ezra Quill", code=2)
     assert missing.stderr.splitlines()[0] == "error: --start is required" and _unchanged(example_kb, before)
+
+
+def test_mv_of_a_person_renames_them_in_every_field_that_names_them_in_one_commit(pmops, example_kb: Path) -> None:
+    """Owners, deciders, managers, buddies name a person by name: `pmops mv` of the person rewrites
+    those fields (only those lines; other names in a list stay) in the rename's own commit."""
+    ada = _json(pmops, "person", "show", "Ada Brooks")
+    named = sorted(r["path"] for r in ada["named_in"])
+    commits = commit_count(example_kb)
+    moved = _json(pmops, "mv", "Ada Brooks", "Ada Brooks-Lee")
+    assert commit_count(example_kb) == commits + 1 and git(example_kb, "status", "--porcelain") == ""
+    committed = git(example_kb, "show", "--name-only", "--format=", "HEAD").split()
+    assert set(named) <= set(committed) and moved["path"] in committed
+    for path in named:
+        front = (example_kb / path).read_text().split("---")[1]  # the fields; the body's prose is the user's
+        assert "Ada Brooks-Lee" in front and "Ada Brooks\n" not in front and "Ada Brooks," not in front, path
+    decision = example_kb / "decisions/dec-261126-at58-offer-an-active-user-plan-for-public-sector-and-education.md"
+    assert "Maya Chen" in decision.read_text()
+    diff = git(example_kb, "show", "--format=", "HEAD", "--", "processes/prc-260202-1hgn-monthly-prioritization.md")
+    assert [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        "-owner: Ada Brooks",
+        "+owner: Ada Brooks-Lee",
+    ]
+    again = _json(pmops, "person", "show", "Ada Brooks-Lee")
+    assert sorted(r["path"] for r in again["named_in"]) == named
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["severity"] == "error"]
+
+
+def test_rm_of_a_person_named_in_other_documents_is_refused_unless_forced(pmops, example_kb: Path) -> None:
+    commits = commit_count(example_kb)
+    refused = pmops("rm", "Ada Brooks", code=1)
+    assert refused.stderr.splitlines()[0].startswith("error: per-")
+    assert "prc-260202-1hgn (owner)" in refused.stderr and "--force" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 2 and _unchanged(example_kb, commits)
+    pmops("person", "add", "Ezra Quill", "--role", "pm")
+    commits = commit_count(example_kb)
+    pmops("rm", "Ezra Quill")  # named nowhere: removed
+    assert commit_count(example_kb) == commits + 1
+    forced = pmops("rm", "Ada Brooks", "--force")
+    assert "still link" in forced.stdout + forced.stderr

@@ -35,6 +35,35 @@ def names_people(fld: Field) -> bool:
     return fld.refers == PERSON and fld.kind in ("text", "list")
 
 
+def named_in(kb: KnowledgeBase, name: str) -> list[tuple[Record, str]]:
+    """(document, field) for each field naming `name` (any case and spacing) among the fields that
+    name people in every type of the registry: owners, deciders, managers, buddies."""
+    wanted = fold(name)
+    found = []
+    for doctype in kb.registry.values():
+        fields = [f for f in doctype.fields if names_people(f)]
+        if not fields:
+            continue
+        for record in kb.records(doctype):
+            for fld in fields:
+                value = record.values.get(fld.name)
+                if any(fold(v) == wanted for v in (value if isinstance(value, list) else [value]) if v):
+                    found.append((record, fld.name))
+    return found
+
+
+def renamed(record: Record, fields: list[str], old: str, new: str) -> dict[str, Any]:
+    """The fields of `record` naming `old`, set to name `new` instead (a list keeps its other names)."""
+    changes: dict[str, Any] = {}
+    for name in fields:
+        raw = record.doc.meta.get(name)
+        if isinstance(raw, list):
+            changes[name] = [new if fold(v) == fold(old) else v for v in raw]
+        else:
+            changes[name] = new
+    return changes
+
+
 def status(person: Record) -> str:
     return str(person.values.get("status") or person.doc.meta.get("status") or "active").strip().casefold()
 
