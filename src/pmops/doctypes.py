@@ -126,7 +126,7 @@ class Field:
     def resolved(self, raw: Any, find: Callable[[str], str]) -> Any:
         """A value as given (a command line's) with each document it names replaced by find(name): an id."""
         if self.kind == "expectations":
-            return [{**e, "metric": find(e["metric"])} for e in self.convert(raw)]
+            return _agreeing([{**e, "metric": find(e["metric"])} for e in self.convert(raw)])
         found = [find(str(ref)) for ref in (raw if isinstance(raw, list) else [raw])]
         return list(dict.fromkeys(found)) if self.is_list else found[0]
 
@@ -144,7 +144,7 @@ class Field:
         if raw is None or raw == "":
             return [] if self.is_list or self.kind in MAPPING_KINDS else {} if self.kind == "scores" else None
         if self.kind == "expectations":
-            return [_expectation(item) for item in (raw if isinstance(raw, list) else [raw])]
+            return _agreeing([_expectation(item) for item in (raw if isinstance(raw, list) else [raw])])
         if self.kind == "rows":
             if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
                 raise ValueError("expected a list of mappings")
@@ -263,6 +263,17 @@ def month(raw: str) -> str:
     if not found or not 1 <= int(found.group(2)) <= 12:
         raise WrongKind(raw, "a month written YYYY-MM")
     return found.group(0)
+
+
+def _agreeing(expects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Expectations, refused when two want the same metric to go both up and down (one can never be met)."""
+    ways: dict[str, set[str]] = {}
+    for e in expects:
+        ways.setdefault(e["metric"], set()).add(e["direction"])
+    both = [m for m, directions in ways.items() if len(directions) > 1]
+    if both:
+        raise ValueError(f"'{both[0]}' is expected to go both up and down: keep the one the decision means")
+    return expects
 
 
 def _expectation(item: Any) -> dict[str, Any]:

@@ -213,11 +213,36 @@ def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | 
     line = f"{start} → {end}"
     if since is not None:
         line += f"; {since.value:g}{unit} since, on {since.date}"
+    if verdict == MET and e.target is not None and before is not None and e.reached(before.value, None):
+        line += "; already met on the decision day"
     if verdict == TOO_EARLY:
         line += f"; it has until {review_by}"
     elif verdict == NO_DATA and after is not None:
         line += ": no value before the decision to compare with"
     return line
+
+
+def doubts(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> list[str]:
+    """What looks wrong in a decision's expectations, said when it is added (a warning; written anyway):
+    a target the metric had reached already on the decision's date, a direction against the metric's own."""
+    decided = record.values.get("date")
+    found = []
+    for e in expectations(record):
+        try:
+            metric = kb.find(e.metric, "metric")
+            values = metrics.read_values(kb, metric)
+        except PmopsError:
+            continue
+        good = metric.values.get("direction")
+        if good in ("up", "down") and good != e.direction:
+            found.append(f"{metric.title} is expected to go {e.direction}, and the metric says {good} is good: "
+                         f"is that what the decision means?")  # fmt: skip
+        if e.target is not None and isinstance(decided, dt.date):
+            before = next((Reading(d, v) for d, v in reversed(values) if d <= decided), None)
+            if before is not None and e.reached(before.value, None):
+                found.append(f"{metric.title} {e.text}: already met on the decision day ({before.value:g} on "
+                             f"{before.date}): the review will say met whatever happens")  # fmt: skip
+    return found
 
 
 def expectations(record: Record) -> tuple[Expectation, ...]:

@@ -291,3 +291,27 @@ def test_set_checks_the_review_date_as_add_does_and_replaces_the_expectations(pm
     pmops("set", "dec-early", "review_date=2026-07-31", "expects=Time to approve:down:10")
     expects = json.loads(pmops("show", "dec-early", "--json").stdout)["expects"]
     assert expects == [{"metric": "met-tta", "direction": "down", "target": 10}]  # as docs/decisions.md says: replaced
+
+
+def test_doubtful_expectations_are_said_and_contradictory_ones_refused(pmops, loops_kb: Path) -> None:
+    # Found by a new user: all three were accepted silently.
+    commits, files = commit_count(loops_kb), sorted((loops_kb / "decisions").iterdir())
+    bad = pmops("decision", "add", "--title", "Both ways", "--date", "2026-02-01", "--review-by", "2026-06-01",
+                "--expects", "Weekly active:up:200", "--expects", "met-act:down:50", code=2)  # fmt: skip
+    assert bad.stderr.startswith("error: --expects: 'met-act' is expected to go both up and down")
+    assert len(bad.stderr.strip().splitlines()) <= 2
+    assert commit_count(loops_kb) == commits and sorted((loops_kb / "decisions").iterdir()) == files
+    # 100 on 2026-01-05, the last value on or before 2026-02-01: a target of 100 is met already.
+    # Time to approve: the metric says down is good; up is expected.
+    made = pmops("decision", "add", "--title", "Doubtful", "--status", "accepted", "--date", "2026-02-01",
+                 "--review-by", "2026-06-01", "--expects", "Weekly active:up:100", "--expects", "Time to approve:up")  # fmt: skip
+    said = " ".join(made.stderr.split())
+    assert ("warning: Weekly active up to 100: already met on the decision day (100 on 2026-01-05): the review "
+            "will say met whatever happens") in said  # fmt: skip
+    assert "warning: Time to approve is expected to go up, and the metric says down is good" in said
+    assert commit_count(loops_kb) == commits + 1
+    review = pmops("decision", "review", "--today", TODAY).stdout
+    assert (
+        "✓ met  Weekly active up to 100: 100 users on 2026-01-05 → 110 users on 2026-02-02 (+10); 170 users since, "
+        "on 2026-05-04; already met on the decision day" in review
+    )

@@ -111,7 +111,9 @@ def add(
               **outcomes.planned(expects or [], review_by, date)}  # fmt: skip
     _prompts.ask_missing(ctx, kb.doctype("decision"), values, only=values, flags={"deciders": "--decider"})
     sections = decisions.adr_sections(context, option or [], consequences)
-    common.created(kb.create("decision", values, commit=False if no_commit else None, extra_context=sections), json_out)
+    made = kb.create("decision", values, commit=False if no_commit else None, extra_context=sections)
+    made.notes += [f"warning: {w}" for w in outcomes.doubts(kb, made.record)]  # said, not refused: it may mean it
+    common.created(made, json_out)
 
 
 @app.command("list")
