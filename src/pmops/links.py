@@ -355,7 +355,8 @@ def graph(kb: KnowledgeBase, record: Record) -> Graph:
 
 def retarget(record: Record, old: str, new: str) -> str | None:
     """The body of `record` with its relative markdown links to the file `old` pointing to `new`
-    (KB-relative paths), anchors and everything else kept; None when it has no such link.
+    (KB-relative paths; inline links and reference definitions, `[ref]: ../x.md`), anchors and
+    everything else kept; None when it has no such link.
     Only lines a reader sees are looked at (as `outgoing` does), and only the links' targets change."""
     folder = record.path.rpartition("/")[0]
     lines = record.doc.body.splitlines(keepends=True)
@@ -363,24 +364,36 @@ def retarget(record: Record, old: str, new: str) -> str | None:
     target = posixpath.relpath(new, folder or ".")
     changed = False
 
-    def swap(m: re.Match[str]) -> str:
-        nonlocal changed
-        written = m.group(1)
+    def moved(written: str) -> str | None:
+        """The target to write instead of `written`, when it is a relative link to `old`."""
         path, mark, rest = _split_target(written)
         if not path or ":" in path or path.startswith(("/", "<")) or "{" in path:
-            return m.group(0)
+            return None
         if normal(f"{folder}/{path}" if folder else path) != old:
+            return None
+        written_target = "./" + target if path.startswith("./") and not target.startswith(".") else target
+        return written_target + mark + rest
+
+    def swap(m: re.Match[str]) -> str:
+        nonlocal changed
+        new_target = moved(m.group(1))
+        if new_target is None:
             return m.group(0)
         changed = True
-        written_target = "./" + target if path.startswith("./") and not target.startswith(".") else target
         start, end = m.span(1)
         whole = m.group(0)
         base = m.start()
-        return whole[: start - base] + written_target + mark + rest + whole[end - base :]
+        return whole[: start - base] + new_target + whole[end - base :]
 
     for index in sorted(seen):
-        if index < len(lines):
-            lines[index] = _MD_LINK.sub(swap, lines[index])
+        if index >= len(lines):
+            continue
+        line = lines[index]
+        if (m := _REFERENCE.match(line)) and (new_target := moved(m.group(1))) is not None:  # [ref]: ../x.md
+            lines[index] = line[: m.start(1)] + new_target + line[m.end(1) :]
+            changed = True
+        else:
+            lines[index] = _MD_LINK.sub(swap, line)
     return "".join(lines) if changed else None
 
 

@@ -282,6 +282,24 @@ def test_mv_renames_retitles_and_rewrites_links_in_one_commit(pmops, kb: Path) -
     assert [f["message"] for f in report] == ["link to missing file 'insights/other.md'"]  # the test's own
 
 
+def test_mv_rewrites_reference_style_link_definitions(pmops, kb: Path) -> None:
+    """`[ref]: ../insights/x.md` definitions are links too: rewritten, title and anchor kept."""
+    target = add(pmops, "Export is hidden")
+    old_name = Path(target["path"]).name
+    page = kb / "handbook" / "guide.md"
+    page.parent.mkdir()
+    page.write_text(f"# Guide\n\nRead [it][ref] and [this][two].\n\n[ref]: ../insights/{old_name}\n"
+                    f'  [two]: <../insights/other.md> "Other"\n[three]: ../insights/{old_name}#what-we-heard "The bit"\n')  # fmt: skip
+    git(kb, "add", "handbook")
+    git(kb, "commit", "-qm", "guide")
+    out = json.loads(pmops("mv", target["id"], "Export button is buried", "--json").stdout)
+    new_name = Path(out["path"]).name
+    assert out["links_rewritten"] == ["handbook/guide.md"] and clean(kb)
+    assert page.read_text() == (f"# Guide\n\nRead [it][ref] and [this][two].\n\n[ref]: ../insights/{new_name}\n"
+                                f'  [two]: <../insights/other.md> "Other"\n'
+                                f'[three]: ../insights/{new_name}#what-we-heard "The bit"\n')  # fmt: skip
+
+
 def test_mv_refuses_empty_same_and_pages(pmops, kb: Path) -> None:
     ins = add(pmops, "Same title")
     commits = commit_count(kb)
