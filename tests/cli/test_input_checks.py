@@ -128,6 +128,14 @@ def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runn
             "hint: did you mean 'approvals'?\n",
         ),
         (
+            ("search", "source:intervew slack"),
+            "error: source:intervew: no document has the source 'intervew'\nhint: did you mean 'interview'?\n",
+        ),
+        (
+            ("search", "status:archivd"),
+            "error: status:archivd: no document has the status 'archivd'\nhint: did you mean 'archived' or 'active'?\n",
+        ),
+        (
             ("search", "slack", "--tag", "aprovals"),
             "error: --tag: no tag 'aprovals' in the taxonomy or on any document\nhint: did you mean 'approvals'?\n",
         ),
@@ -150,6 +158,11 @@ def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runn
 def test_a_name_that_is_not_there_says_the_nearest(example_kb: Path, pmops: Runner, args, message) -> None:
     result = pmops(*args, code=2 if args[0] != "tool" else 1)
     assert result.stderr == message and result.stdout == ""
+
+
+def test_a_field_value_clause_that_finds_documents_is_no_error(example_kb: Path, pmops: Runner) -> None:
+    assert json.loads(pmops("search", "source:interview approvals", "--json").stdout)
+    assert pmops("search", "source:interview zzqqxx").stdout == "no results\n"  # the source exists: no error
 
 
 def test_a_customer_of_the_register_without_insights_is_no_error(example_kb: Path, pmops: Runner) -> None:

@@ -89,7 +89,7 @@ def test_no_match_is_exit_0_with_a_suggestion(pmops, example_kb: Path) -> None:
     ("thermal papr", "thermal paper"),  # one letter short; "pair" is as close but finds nothing with "thermal"
     ("aproval workflow", "approval workflow"),  # a word, not the stem "approv"
     ("Onbording AND slak", "Onboarding AND slack"),  # operators and capitals kept
-    ("segment:enterprize sfotware", "segment:enterprize software"),  # field names and values kept
+    ("segment:enterprise sfotware", "segment:enterprise software"),  # field names and values kept
     ("therml* papr", "therml* pair"),  # a prefix is kept as typed
 ])  # fmt: skip
 def test_did_you_mean_offers_the_words_that_were_meant(pmops, example_kb: Path, typed: str, meant: str) -> None:

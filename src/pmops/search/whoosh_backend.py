@@ -263,6 +263,8 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     if not hits:
         for written in dict.fromkeys(read.tags):  # nothing found, with tag:aprovals: said as --tag aprovals is
             whoosh_query.check_tag(reader, written, vocabulary, f"tag:{written}")
+        for name, written in dict.fromkeys(read.values):  # source:intervew: no document has that source
+            whoosh_query.check_value(reader, name, written)
         from pmops.search import spelling
 
         def finds(text: str) -> bool:

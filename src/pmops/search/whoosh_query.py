@@ -42,6 +42,7 @@ class Parsed(NamedTuple):
     ignored: list[str]  # words the index leaves out (common words, one letter), as written, once each
     filters: list[Query]  # the options' filters alone
     tags: list[str]  # the tags of its tag: clauses, as written
+    values: list[tuple[str, str]]  # its other FIELD:word clauses (source:interview), as written
 
 
 def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, since: dt.date | None,
@@ -83,7 +84,9 @@ def parse(schema: Schema, query: str, doc_type: str | None, tag: str | None, sin
         only = wq.Term("status", ARCHIVED)
         filters.append(only if archived else wq.Not(only))
     ignored = list({w.casefold(): w for w in words_plugin.ignored}.values())
-    return Parsed(words, wq.And([words, *filters]) if filters else words, ignored, filters, words_plugin.tags)
+    return Parsed(
+        words, wq.And([words, *filters]) if filters else words, ignored, filters, words_plugin.tags, words_plugin.values
+    )
 
 
 def canonical(tag: str, vocabulary: Taxonomy | None) -> str:
@@ -110,6 +113,22 @@ def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None, said: 
     )
     hint = did_you_mean(tag, sorted(known | used)) or "'pmops tags' lists them"
     raise InvalidInput(f"{said}: no tag '{tag}' in the taxonomy or on any document", hint=hint)
+
+
+def check_value(reader: IndexReader, name: str, text: str) -> None:
+    """A FIELD:word clause of a field holding whole values (source, segment, status, type …) names
+    a value some document has: else exit 2 with the nearest (said when a search found nothing)."""
+    from pmops.text import did_you_mean
+
+    field = reader.schema[name] if name in reader.schema.names() else None
+    if type(field).__name__ not in ("ID", "KEYWORD"):
+        return  # words of a text: any word may be searched
+    terms = [t for t in field.process_text(text, mode="query")] or [text]
+    if all((name, term) in reader for term in terms):
+        return
+    used = sorted({t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon(name)})
+    hint = did_you_mean(text, used) or (f"{name}: {', '.join(used[:8])}" if used else None)
+    raise InvalidInput(f"{name}:{text}: no document has the {name} '{text}'", hint=hint)
 
 
 def nothing(words: Query) -> bool:
@@ -215,6 +234,7 @@ class _Words:
         self.vocabulary = vocabulary
         self.ignored: list[str] = []
         self.tags: list[str] = []
+        self.values: list[tuple[str, str]] = []
 
     def taggers(self, parser: QueryParser) -> list:
         return []
@@ -240,6 +260,9 @@ class _Words:
                 if isinstance(node, syntax.WordNode):
                     self.tags.append(text)
                 node.text = canonical(text, self.vocabulary)
+            elif name is not None:
+                if isinstance(node, syntax.WordNode):
+                    self.values.append((name, text))
             elif name is None:
                 self.ignored += [w for w in _WORD.findall(text) if self.left_out(w)]
                 tag = canonical(text, self.vocabulary) if isinstance(node, syntax.WordNode) else ""
