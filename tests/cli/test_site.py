@@ -232,6 +232,19 @@ def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Pa
     assert 'new URL("../pagefind/", script.src)' in script  # the bundle beside assets/, wherever the site is served
 
 
+def test_pagefind_failing_is_one_line_and_the_pages_are_built(pmops, example_kb: Path, tmp_path, monkeypatch) -> None:
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: the site is on fire' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    result = pmops("site", "build", "--today", TODAY, code=1)
+    assert result.stderr.startswith(
+        "error: the search index was not built: pagefind says: Error: the site is on fire\n"
+    )
+    assert (example_kb / "_site/index.html").is_file() and not (example_kb / "_site/pagefind").exists()
+    assert not [p for p in (example_kb / "_site").iterdir() if p.name.startswith(".pagefind-")]
+
+
 def test_without_pagefind_the_site_is_built_without_search(pmops, example_kb: Path, monkeypatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
     result = pmops("site", "build", "--today", TODAY)
