@@ -311,6 +311,30 @@ def test_a_name_another_customer_goes_by_is_taken(kb: Path, pmops) -> None:
     assert commit_count(kb) == commits and len(list((kb / "customers").glob("*.md"))) == 1
 
 
+def test_a_name_with_a_legal_suffix_is_the_customer_lookup_finds(kb: Path, pmops, tmp_path: Path) -> None:
+    """customer add, set aliases= and customer import compare names as lookup does (customers.key: legal
+    suffixes and punctuation aside): "Lumen Health Systems, Inc." is Lumen Health Systems, refused (exit 1,
+    naming it) or, in an import, counted as already imported. Nothing is written (found by a new user)."""
+    lumen = _json(pmops, "customer", "add", "Lumen Health Systems", "--segment", "enterprise", "--arr", "268000")
+    atlas = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "Atlas", "--segment", "smb")
+    sable = _json(pmops, "customer", "add", "Sable Robotics", "--segment", "smb", "--arr", "58000")
+    assert _json(pmops, "customer", "show", "Lumen Health Systems, Inc.")["id"] == lumen["id"]
+    commits, files = commit_count(kb), sorted((kb / "customers").glob("*.md"))
+    added = pmops("customer", "add", "Lumen Health Systems, Inc.", code=1).stderr
+    assert added == (
+        f"error: a customer named 'Lumen Health Systems, Inc.' is already in the register ({lumen['id']} "
+        "'Lumen Health Systems' goes by that name)\n"
+    )
+    aliased = pmops("set", sable["id"], "aliases=Atlas Freight LLC", code=1).stderr
+    assert aliased.startswith("error: a customer named 'Atlas Freight LLC' is already in the register")
+    assert f"({atlas['id']} 'Atlas Freight' goes by that name)" in aliased and aliased.count("\n") == 1
+    source = tmp_path / "crm.csv"
+    source.write_text("name,segment,arr\nSable Robotics Inc,smb,58000\n")
+    imported = _json(pmops, "customer", "import", str(source))
+    assert (imported["imported"], imported["already_imported"], imported["commit"]) == (0, 1, None), imported
+    assert commit_count(kb) == commits and sorted((kb / "customers").glob("*.md")) == files
+
+
 def test_a_choice_in_another_case_or_spacing_is_taken_as_the_import_takes_it(
     pmops, crm_kb: Path, tmp_path: Path
 ) -> None:

@@ -359,16 +359,19 @@ class Catalog(Tree):
     def named(self, type_name: str, name: str, other_than: str | None = None) -> Record | None:
         """The document of a type whose title field (a tool's or a person's name), or one of its other
         names (a customer's aliases), is `name`, any case (whether a new name is taken; commands
-        resolve what they are given with `find`); the one at path `other_than` aside."""
+        resolve what they are given with `find`); the one at path `other_than` aside. A type with
+        other names (a register: customers) compares them as lookup does (`customers.key`: legal
+        suffixes and punctuation aside, so "Lumen Health Systems, Inc." is Lumen Health Systems)."""
         doctype = self.doctype(type_name)
-        wanted = folded(name)
+        compare = _register_key if doctype.aliases else folded
+        wanted = compare(name)
         for record in self.records(doctype):
             if record.path == other_than:
                 continue
-            if folded(str(record.values.get(doctype.title_field) or "")) == wanted:
+            if compare(str(record.values.get(doctype.title_field) or "")) == wanted:
                 return record
             other_names = record.values.get(doctype.aliases) if doctype.aliases else None
-            if any(folded(str(alias)) == wanted for alias in other_names or []):  # a customer's other names
+            if any(compare(str(alias)) == wanted for alias in other_names or []):  # a customer's other names
                 return record
         return None
 
@@ -536,3 +539,9 @@ def _matches(actual: Any, wanted: str, key: Callable[[str], str | None]) -> bool
     """Whether a value (a list: any of its items) is `wanted`, both read by `key`."""
     values = actual if isinstance(actual, list) else [] if actual is None else [actual]
     return any(key(str(v)) == wanted for v in values)
+
+
+def _register_key(name: str) -> str:
+    """A name of a register's document as `KnowledgeBase.named` compares them: `customers.key`, or
+    the name folded when it names no customer by that key (a placeholder such as 'TBD')."""
+    return customers.key(name) or folded(name)
