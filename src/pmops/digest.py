@@ -280,7 +280,10 @@ def _metrics(s: _Scope) -> Section:
     items, crossed, stale = [], 0, []
     for view in metrics.views(s.kb, s.until):
         record = view.record
-        if not s.in_area(record) or view.latest is None:
+        if not s.in_area(record):
+            continue
+        if view.latest is None:  # never a value: stale once its cadence has passed since it was added
+            stale += [view] if view.stale else []
             continue
         target = record.values.get("target")
         before = [v for d, v in view.values if d < s.since]
@@ -296,8 +299,8 @@ def _metrics(s: _Scope) -> Section:
         if view.stale:
             stale.append(view)
     if stale:
-        names = first_few([v.record.title for v in stale], 3)
-        age = min(v.age or 0 for v in stale)
+        names = first_few([v.record.title + ("" if v.latest else " (no value yet)") for v in stale], 3)
+        age = min(v.quiet or 0 for v in stale)  # days since the latest value, or since it was added
         items.append(Item(f"Stale: {names}: no value for {count(age, 'day')} or more", tone="bad"))
     parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed or not stale else []
     parts += [f"{len(stale)} stale"] if stale else []

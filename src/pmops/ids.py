@@ -33,6 +33,16 @@ def looks_like_id(text: str) -> bool:
     return bool(_ID.match(text))
 
 
+def day_of(doc_id: str | None) -> dt.date | None:
+    """The day an id was made (`met-261126-4hb3`: 2026-11-26); None for anything not an id."""
+    if not doc_id or not looks_like_id(doc_id):
+        return None
+    try:
+        return dt.datetime.strptime(doc_id.split("-")[1], "%y%m%d").date()
+    except ValueError:
+        return None
+
+
 def id_in_name(filename: str) -> str:
     """The id a pmops file name starts with (`ins-261126-7kq2-some-title.md`)."""
     prefix, _, rest = filename.partition("-")

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pmops import dates
+from pmops import dates, ids
 from pmops.documents import RawFile
 from pmops.errors import DocumentError, InvalidInput
 from pmops.kb.records import shown
@@ -177,11 +177,20 @@ class MetricView:
         return CADENCE_DAYS.get(str(self.record.values.get("cadence")))
 
     @property
+    def quiet(self) -> int | None:
+        """Days without a value: since the latest, or, with none yet, since the metric was made (its id's day)."""
+        if self.age is not None:
+            return self.age
+        made = ids.day_of(self.record.id)
+        return (self.today - made).days if made and made <= self.today else None
+
+    @property
     def stale(self) -> bool | None:
-        """Whether the latest value is more than one cadence period old; None without a cadence or a value."""
-        if self.period is None or self.age is None:
+        """Whether the latest value is more than one cadence period old — or, with no value yet, the metric
+        was made more than one period ago; None without a cadence (or a day to count from)."""
+        if self.period is None or self.quiet is None:
             return None
-        return self.age > self.period
+        return self.quiet > self.period
 
     def sparkline(self, width: int = 26) -> str:
         points = [v for _, v in self.values[-width:]]

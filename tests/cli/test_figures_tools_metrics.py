@@ -190,6 +190,27 @@ def test_a_value_older_than_its_cadence_is_stale(pmops, kb: Path, monkeypatch) -
     assert "stale: last value 664" not in text
 
 
+def test_a_metric_that_never_had_a_value_is_stale_once_its_cadence_has_passed(pmops, kb: Path) -> None:
+    # Found by a new user: a metric with no value was never called stale. Added 2026-10-01 (its id's day),
+    # weekly: on 2026-10-08 (7 days) it is not late yet; on 2026-10-09 (8 days) it is, "no value yet".
+    write_metric(kb, "empt", "name: Empty\ndefinition: d\nunit: users\ncadence: weekly\n", None)
+    write_metric(kb, "nocd", "name: Uncounted\ndefinition: d\nunit: users\n", None)  # no cadence: never stale
+    commit_all(kb)
+    assert (show(pmops, "Empty", "2026-10-08")["stale"], show(pmops, "Empty", "2026-10-09")["stale"]) == (False, True)
+    assert (
+        show(pmops, "Empty", "2026-10-09")["days_since_latest"] is None
+        and show(pmops, "Uncounted", "2026-12-01")["stale"] is None
+    )
+    text = pmops("metric", "show", "Empty", "--today", "2026-10-09").stdout
+    assert "stale: no value yet, 8 days since it was added (weekly: one every 7 days)" in text
+    listed = pmops("metric", "list", "--today", "2026-10-09", "--format", "csv", "--columns", "name,status").stdout
+    assert listed == (
+        'name,status\nEmpty,"no values yet; stale: no value yet, 8 days since it was added"\nUncounted,no values yet\n'
+    )
+    digest = " ".join(pmops("digest", "--since", "2026-10-01", "--today", "2026-10-09").stdout.split())
+    assert "Stale: Empty (no value yet): no value for 8 days or more" in digest
+
+
 def test_values_dated_after_today_are_left_out_and_refused(pmops, kb: Path) -> None:
     metrics_kb(kb)
     # Seen on 2026-10-13, the value of 2026-10-19 has not happened yet: the latest is 10 (2026-10-12).

@@ -179,6 +179,9 @@ def metric(found: MetricView) -> None:
     latest = found.latest
     if latest is None:
         out.print("no values yet: pmops metric record NAME VALUE")
+        if found.stale:
+            out.print(f"[yellow]{_stale(found)}[/yellow] [dim]({rec.values['cadence']}: one every "
+                      f"{count(found.period, 'day')})[/dim]", soft_wrap=True)  # fmt: skip
     else:
         target = rec.values.get("target")
         colour = "green" if found.on_target else "red"
@@ -202,6 +205,8 @@ def metric(found: MetricView) -> None:
 def _stale(found: MetricView) -> str:
     from pmops.text import count
 
+    if found.age is None:  # never a value: counted from the day it was added
+        return f"stale: no value yet, {count(found.quiet or 0, 'day')} since it was added"
     return f"stale: last value {count(found.age, 'day')} ago"
 
 
