@@ -168,3 +168,30 @@ def test_a_decision_page_shows_its_evidence_and_backlinks(visit: Visit, site: Pa
     evidence.first.click()
     visit.page.wait_for_load_state()
     assert visit.page.locator("h1").first.inner_text() == "Slack approvals would replace our own bot"
+
+
+def _luminance(css: str) -> float:
+    """WCAG's relative luminance of a computed CSS colour, rgb(…) or rgba(…)."""
+    red, green, blue = (int(float(v)) / 255 for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(ink: str, paper: str) -> float:
+    lighter, darker = sorted((_luminance(ink), _luminance(paper)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_box_and_its_results_are_readable_in_either_theme(visit: Visit, scheme: str) -> None:
+    visit.page.emulate_media(color_scheme=scheme)
+    visit.open("")
+    box = visit.page.locator(".pagefind-ui__search-input")
+    box.fill(QUOTE)
+    visit.page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+    colour = "el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]"
+    ink, paper = box.evaluate(colour)
+    assert _contrast(ink, paper) >= 4.5, (scheme, ink, paper)
+    title = visit.page.locator(".pagefind-ui__result-link").first.evaluate("el => getComputedStyle(el).color")
+    page = visit.page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert _contrast(title, page) >= 4.5, (scheme, title, page)
