@@ -195,3 +195,15 @@ def test_the_search_box_and_its_results_are_readable_in_either_theme(visit: Visi
     title = visit.page.locator(".pagefind-ui__result-link").first.evaluate("el => getComputedStyle(el).color")
     page = visit.page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")
     assert _contrast(title, page) >= 4.5, (scheme, title, page)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, origin: str) -> None:
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = phone.new_page()
+    try:
+        for path in ("", "browse/decisions.html", "browse/processes.html", "browse/tools.html"):
+            tab.goto(f"{origin}/{path}")
+            wide = tab.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 390, (path, wide)
+    finally:
+        phone.close()

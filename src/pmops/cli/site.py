@@ -49,7 +49,7 @@ def build(
 
     Example:
 
-        pmops site build --out public --base-url https://handbook.example.com/
+        pmops site build --out ../handbook-site --base-url https://handbook.example.com/
     """
     from pmops import site
 
