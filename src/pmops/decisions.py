@@ -56,9 +56,9 @@ def set_status(
         return record, None, True
     if current not in TRANSITIONS[status]:
         raise PmopsError(f"{record.id} is {current}; only a proposed decision can be {status}")
-    sha = kb.update(
-        record, {"status": status}, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit
-    )
+    # The day it was accepted: what its expectations are judged from (it was proposed on its date).
+    fields = {"status": status, **({"accepted": dt.date.today()} if status == "accepted" else {})}
+    sha = kb.update(record, fields, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit)
     return record, sha, False
 
 

@@ -619,6 +619,11 @@ DECISION = DocType(
             after="date",
             help="when to check it still holds, and what it moved by then (its expectations)",
         ),
+        Field(
+            "accepted",
+            "date",
+            help="the day a proposed decision was accepted (pmops decision accept): its expectations are judged from it",
+        ),
         Field("reviewed", "date", help="when its expectations were last reviewed (pmops decision review)"),
         Field("outcomes", "outcomes", help="the verdict on each expectation at that review"),
         LINKS,

@@ -1,6 +1,6 @@
 """Decisions checked against outcomes: each expectation a decision declares, judged from its metric's values.
 
-A decision taken on day D declares what it should move (`expects`: a metric, up or down,
+A decision taken on day D (the day it was accepted, else its date) declares what it should move (`expects`: a metric, up or down,
 maybe to a target) and when to check (`review_date`, R). On a day T its review judges each
 expectation on the metric's recorded values as of min(T, R) — a deadline is judged at the
 deadline; values recorded after it do not make it met late:
@@ -253,7 +253,7 @@ def review(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> R
     """A decision's expectations judged on `today`: each from its metric's values (a metric gone, or
     whose values cannot be read, gives 'no data' and says why)."""
     today = today or dt.date.today()
-    decided = record.values.get("date")
+    decided = decided_on(record)
     review_by = record.values.get("review_date")
     verdicts = []
     for expectation in expectations(record):
@@ -282,6 +282,13 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
     except DocumentError as exc:
         return no_data(f"its values cannot be read: {exc}", metric.title)
     return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
+
+
+def decided_on(record: Record) -> Any:
+    """D, the day its expectations are judged from: the day it was accepted (`accepted`, written by
+    `decision accept`), else its date."""
+    accepted = record.values.get("accepted")
+    return accepted if isinstance(accepted, dt.date) else record.values.get("date")
 
 
 def taken(record: Record) -> bool:

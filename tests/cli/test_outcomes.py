@@ -315,3 +315,20 @@ def test_doubtful_expectations_are_said_and_contradictory_ones_refused(pmops, lo
         "✓ met  Weekly active up to 100: 100 users on 2026-01-05 → 110 users on 2026-02-02 (+10); 170 users since, "
         "on 2026-05-04; already met on the decision day" in review
     )
+
+
+def test_accepting_records_the_day_and_expectations_are_judged_from_it(pmops, loops_kb: Path) -> None:
+    # Found by a new user: accept kept the proposal's date, so "before" was measured from the proposal.
+    import datetime as dt
+
+    pmops("decision", "accept", "dec-prop")
+    assert json.loads(pmops("show", "dec-prop", "--json").stdout)["accepted"] == dt.date.today().isoformat()
+    # Proposed 2026-03-01 (before: 110 on 02-02), accepted 2026-03-02 by hand here: before is 130 (03-02).
+    path = loops_kb / "decisions" / "dec-prop.md"
+    path.write_text(path.read_text().replace(f"accepted: {dt.date.today().isoformat()}", "accepted: 2026-03-02"))
+    git(loops_kb, "commit", "-qam", "accepted on 2026-03-02")
+    found = json.loads(pmops("decision", "review", "dec-prop", "--today", TODAY, "--dry-run", "--json").stdout)
+    verdict = found["verdicts"][0]
+    assert (found["date"], verdict["before"], verdict["after"]) == (
+        "2026-03-02", {"date": "2026-03-02", "value": 130.0}, None)  # fmt: skip
+    assert verdict["verdict"] == "no data"  # nothing after 03-02 up to the review date, 04-01
