@@ -396,9 +396,18 @@ class DocType:
     aliases: str | None = (
         None  # the list field of the other names its documents go by (a customer's), matched as titles are
     )
+    # What a command changing a document of it after it is made (set, mv, edit, archive) is told, when its
+    # documents are records never changed (a ranking: `made_by` records it again); its fields fill it in.
+    recorded: str = ""
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def unchangeable(self, values: dict[str, Any]) -> str | None:
+        """Why a document of this type with these values is never changed once made (`recorded`), or None."""
+        if not self.recorded:
+            return None
+        return self.recorded.format_map({f.name: values.get(f.name) or f.name.upper() for f in self.fields})
 
     def variant(self, values: dict[str, Any]) -> Variant:
         return self.variants.get(str(values.get(self.variant_field or "", "")), Variant())
@@ -918,6 +927,7 @@ RANKING = DocType(
     summary=("cycle", "method", "date", "area"),
     listing="pmops list ranking",
     made_by="pmops prioritize --cycle YYYY-MM",
+    recorded="a recorded ranking never changes; pmops prioritize --cycle {cycle} --force records it again",
 )
 
 BUILTIN: tuple[DocType, ...] = (

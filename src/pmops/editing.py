@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmops import documents, store
-from pmops.errors import DocumentError, PmopsError, UnknownTag
+from pmops.errors import Conflict, DocumentError, PmopsError, UnknownTag
 from pmops.kb.transaction import Change
 from pmops.lifecycle import Outcome
 
@@ -167,6 +167,9 @@ def edit(
     replace the document with it and commit. Aborted (exit 1) when the editor fails, the text is
     emptied, or it is saved again unchanged with its problems; nothing is written then."""
     record = kb.find(ref)
+    recorded = record.doctype.unchangeable(record.values)
+    if recorded:  # a ranking: never changed once made, before an editor is opened
+        raise Conflict(recorded)
     original = record.doc.to_bytes()
     buffer = buffer_path(kb, record)
     kept = f"your text is kept in {buffer}"

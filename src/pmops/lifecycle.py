@@ -67,6 +67,9 @@ def _writable(record: Record, doing: str) -> None:
             f"{record.path} is a page, not a pmops document; pmops does not {doing} it",
             hint="edit it with your editor and commit it with git",
         )
+    recorded = record.doctype.unchangeable(record.values)
+    if recorded:
+        raise Conflict(recorded)
 
 
 def _name(record: Record) -> str:

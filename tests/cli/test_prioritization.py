@@ -210,6 +210,22 @@ def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, 
     assert git(kb, "show", "--stat", "--format=%s", "HEAD").startswith("pmops: replace the ranking of 2026-12")
 
 
+def test_a_recorded_ranking_is_never_changed_by_set_mv_edit_or_archive(
+    pmops, kb: Path, ranked_kb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """set, mv, edit and archive of a ranking are refused (exit 1, one line saying how to record it again),
+    nothing written: a ranking never changes once committed (found by a new user)."""
+    monkeypatch.setenv("EDITOR", "true")  # refused before the editor is opened
+    ranking = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    before, text = commit_count(kb), (kb / ranking["path"]).read_text()
+    said = "error: a recorded ranking never changes; pmops prioritize --cycle 2026-12 --force records it again\n"
+    for args in (("set", ranking["id"], "method=ice"), ("set", ranking["id"], "as_of=2026-01-01"),
+                 ("mv", ranking["id"], "Renamed"), ("edit", ranking["id"]), ("archive", ranking["id"])):  # fmt: skip
+        assert pmops(*args, code=1).stderr == said, args
+    assert commit_count(kb) == before and (kb / ranking["path"]).read_text() == text
+    assert [r["path"] for r in _json(pmops, "list", "ranking")] == [ranking["path"]]
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
