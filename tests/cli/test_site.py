@@ -245,6 +245,26 @@ def test_pagefind_failing_is_one_line_and_the_pages_are_built(pmops, example_kb:
     assert not [p for p in (example_kb / "_site").iterdir() if p.name.startswith(".pagefind-")]
 
 
+def test_an_index_that_failed_after_a_change_is_built_by_the_next_build(
+    pmops, example_kb: Path, tmp_path, monkeypatch
+) -> None:
+    """The pages changed, Pagefind failed (or was stopped): the old index no longer matches the pages,
+    and the next build indexes them though it writes no page."""
+    pmops("site", "build", "--today", TODAY)
+    page = next((example_kb / "handbook").glob("*.md"))
+    page.write_text(page.read_text() + "\nA word only here: zzqqxx.\n")
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\nexit 3\n")
+    failing.chmod(0o755)
+    with monkeypatch.context() as broken:
+        broken.setenv("PAGEFIND_BINARY_PATH", str(failing))
+        pmops("site", "build", "--today", TODAY, code=1)
+    again = json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)
+    assert (again["written"], again["search"]["indexed"]) == (0, True)
+    assert not (example_kb / "_site" / ".pmops-search-pending").exists()
+    assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["search"]["unchanged"] is True
+
+
 def test_without_pagefind_the_site_is_built_without_search(pmops, example_kb: Path, monkeypatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
     result = pmops("site", "build", "--today", TODAY)

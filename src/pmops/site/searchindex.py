@@ -52,9 +52,13 @@ def binary() -> Path | None:
     return found if found is not None and found.is_file() and os.access(found, os.X_OK) else None
 
 
+PENDING = ".pmops-search-pending"  # beside the site's manifest: its pages changed since its index was built
+
+
 def indexed(out: Path) -> bool:
-    """Whether the site in `out` has a search index (a build that changed no page keeps it)."""
-    return (out / BUNDLE / "pagefind-entry.json").is_file()
+    """Whether the site in `out` has a search index of its pages as they are (a build that changed no
+    page keeps it; one whose indexing failed or was stopped left PENDING, and the next build indexes)."""
+    return (out / BUNDLE / "pagefind-entry.json").is_file() and not (out / PENDING).exists()
 
 
 def build(out: Path) -> SearchIndex:
@@ -67,6 +71,7 @@ def build(out: Path) -> SearchIndex:
     if found is None:
         return SearchIndex(skipped=f"Pagefind's binary was not found ({INSTALL}); the site has no search box")
     started = time.perf_counter()
+    (out / PENDING).touch()  # until the new index is in place: a failure or a kill leaves it to the next build
     new, old = out / _NEW, out / _OLD
     for leftover in (new, old):  # a killed build's
         shutil.rmtree(leftover, ignore_errors=True)
@@ -85,5 +90,6 @@ def build(out: Path) -> SearchIndex:
     if current.exists():
         current.rename(old)
     new.rename(current)
+    (out / PENDING).unlink(missing_ok=True)
     shutil.rmtree(old, ignore_errors=True)
     return SearchIndex(pages=pages, seconds=time.perf_counter() - started)
