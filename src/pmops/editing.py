@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmops import documents, store
+from pmops.doctypes import out_of_order
 from pmops.errors import Conflict, DocumentError, PmopsError, UnknownTag
 from pmops.kb.transaction import Change
 from pmops.lifecycle import Outcome
@@ -95,6 +96,9 @@ def check(
                     continue
                 if resolved.tag != tag:
                     notes.append(f"tag '{tag}': {resolved.note or 'pmops lint suggests ' + repr(resolved.tag)}")
+    for name, why in out_of_order(doctype, new.values):  # 12 seats used of 10, a review date before the date
+        if name not in new.problems:
+            problems.append(Problem(f"{name}: {why}"))
     if doctype.unique_titles:  # names another document of the type goes by: refused as create and set refuse them
         problems += _names_taken(kb, record, new)
     if doctype.pii:

@@ -209,3 +209,15 @@ def test_a_kept_text_never_undoes_a_newer_change(pmops, kb: Path, tmp_path: Path
     code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], [["Export is hidden", "Export is buried"]])
     assert code == 0 and "<!-- pmops" not in seen[0]["text"] and aside.exists()
     assert "confidence: high" in (kb / doc["path"]).read_text()
+
+
+def test_a_field_out_of_order_with_another_is_not_saved_as_set_refuses_it(pmops, kb: Path, tmp_path: Path) -> None:
+    # As tool add and set refuse it: more seats used than bought (found by a new user, in set).
+    made = json.loads(pmops("tool", "add", "Heap", "--category", "analytics", "--seats", "10", "--seats-used", "5",
+                            "--json").stdout)  # fmt: skip
+    commits = commit_count(kb)
+    code, out, seen = edit_on_a_pty(kb, tmp_path, made["id"], [["seats_used: 5", "seats_used: 12"],
+                                                               ["seats_used: 12", "seats_used: 8"]])  # fmt: skip
+    assert code == 0, out
+    assert seen[1]["text"].startswith("<!-- pmops: not saved: seats_used: 12 is more than the tool's seats (10)")
+    assert "seats_used: 8" in (kb / made["path"]).read_text() and commit_count(kb) == commits + 1
