@@ -4,7 +4,9 @@ A CRM export and a person at a terminal write ARR many ways; the file keeps one 
 number. A KB counts money in one currency (`currency:` in pmops.yaml, USD by default): an
 amount written with a sign or code of another (€, EUR 120k) is refused, never added to the
 others as if it were the KB's; the KB's own sign or code is read and dropped. Commas group
-thousands only in groups of three (1,200 is 1200; 1,5 is refused, not guessed).
+thousands only in groups of three (1,200 is 1200; 1,5 is refused, not guessed); a dot followed
+by exactly three digits and nothing else (120.000) is refused as ambiguous, 120 or 120000, as
+half the world writes thousands with a dot.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _AMOUNT = re.compile(
     rf"(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)?\s*(?P<after>{_CURRENCY})?$",
     re.IGNORECASE,
 )
+_DOTTED = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")  # 120.000: a thousands dot, or three decimals? (_AMOUNT's number)
 _NAMED = re.compile(rf"(?<![a-z])({'|'.join(CODES)})(?![a-z])|([€£¥₹])", re.IGNORECASE)
 _SCALES = {
     "k": 1e3,
@@ -55,6 +58,9 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
             said = "/".join(SIGNS.get(marked, (marked.upper(),)))
             raise ValueError(f"'{written}' is in {said}, and this KB counts money in {currency.upper()} "
                              f"(currency: in pmops.yaml): write it converted to {currency.upper()}")  # fmt: skip
+    if _DOTTED.match(match["number"]) and not match["scale"]:
+        decimal, thousands = f"{float(match['number']):g}", match["number"].replace(".", "")
+        raise ValueError(f"'{written}' is ambiguous: {decimal} or {thousands}? (write {thousands} or {decimal})")
     number = float(re.sub(r"[, _\u00a0\u202f]", "", match["number"]))
     value = number * _SCALES.get((match["scale"] or "").lower(), 1)
     if not math.isfinite(value):

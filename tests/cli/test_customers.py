@@ -55,6 +55,7 @@ def test_bad_customers_are_refused_with_one_line_and_nothing_written(pmops, crm_
         (("--arr", "12x"), 2, "error: --arr: '12x' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
         (("--arr", "-5000"), 2, "is negative"),
         (("--arr", "1,5"), 2, "'1,5' is not an amount"),
+        (("--arr", "120.000"), 2, "error: --arr: '120.000' is ambiguous: 120 or 120000? (write 120000 or 120)"),
         (("--segment", "galactic"), 2, "error: --segment must be smb, mid-market or enterprise, e.g. --segment smb"),
         (("--renewal", "05/11/2027"), 2, "ambiguous"),
     ]:
@@ -333,6 +334,19 @@ def test_a_name_with_a_legal_suffix_is_the_customer_lookup_finds(kb: Path, pmops
     imported = _json(pmops, "customer", "import", str(source))
     assert (imported["imported"], imported["already_imported"], imported["commit"]) == (0, 1, None), imported
     assert commit_count(kb) == commits and sorted((kb / "customers").glob("*.md")) == files
+
+
+def test_an_arr_with_a_dot_and_three_digits_is_an_ambiguous_import_row(kb: Path, pmops, tmp_path: Path) -> None:
+    """ARR '120.000' (a thousands dot, or three decimals?) fails its row as ambiguous, as customer add
+    refuses it, rather than read as 120; the other rows are imported (found by a new user)."""
+    source = tmp_path / "crm.csv"
+    source.write_text("name,arr\nNova,120.000\nVega,120000\nOrbit,0.500\n")
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert [(f["row"], f["error"]) for f in result["failed"]] == [
+        (2, "arr: '120.000' is ambiguous: 120 or 120000? (write 120000 or 120)")
+    ]
+    assert result["imported"] == 2 and not list((kb / "customers").glob("*nova*"))
+    assert _json(pmops, "customer", "show", "Orbit")["arr"] == 0.5
 
 
 def test_a_choice_in_another_case_or_spacing_is_taken_as_the_import_takes_it(
