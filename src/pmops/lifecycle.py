@@ -98,6 +98,8 @@ def set_fields(
     """FIELD=VALUE changes to one document, converted and checked by the registry as create does;
     only the lines of those fields change. An empty VALUE removes the field. A list field takes
     comma-separated values. Nothing given that differs from the file: nothing is written."""
+    if not assignments and not add_tags and not remove_tags:
+        raise InvalidInput("give FIELD=VALUE (e.g. status=archived)", hint="or --add-tag TAG, --remove-tag TAG")
     record = kb.find(ref)
     _writable(record, "set fields of")
     doctype = record.doctype
@@ -212,8 +214,9 @@ def _tags(
         except PmopsError:
             pass
         gone = [t for t in tags if t in (key, taxonomy.normalise(given))]
-        if not gone:
-            raise InvalidInput(f"{_name(record)} has no tag '{given}'", hint=f"its tags: {', '.join(tags) or 'none'}")
+        if not gone:  # as adding a tag it has: the state asked for is there (doing a thing twice)
+            notes.append(f"{_name(record)} has no tag '{given}' (its tags: {', '.join(tags) or 'none'})")
+            continue
         tags = [t for t in tags if t not in gone]
     return (None if tags == (record.values.get("tags") or []) else tags), notes, new
 

@@ -68,6 +68,11 @@ def test_set_removes_a_field_and_a_tag_and_unchanged_is_nothing(pmops, kb: Path)
     assert commit_count(kb) == commits + 1
     again = pmops("set", ins["id"], "source=interview", "--add-tag", "usability")
     assert "Nothing changed" in again.stdout and commit_count(kb) == commits + 1 and clean(kb)
+    # removing a tag it does not have is the same rule as adding one it has: nothing changed, exit 0
+    gone = pmops("set", ins["id"], "--remove-tag", "pricing")
+    assert "Nothing changed" in gone.stdout and "has no tag 'pricing'" in gone.stdout + gone.stderr
+    assert json.loads(pmops("set", ins["id"], "--remove-tag", "pricing", "--json").stdout)["commit"] is None
+    assert commit_count(kb) == commits + 1 and clean(kb)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +88,7 @@ def test_set_removes_a_field_and_a_tag_and_unchanged_is_nothing(pmops, kb: Path)
         (["sentiment"], "'sentiment': write FIELD=VALUE", 2),
         (["sentiment=negative", "sentiment=mixed"], "sentiment is given twice", 2),
         (["--add-tag", "no-such-tag"], "unknown tag 'no-such-tag'", 2),
-        (["--remove-tag", "pricing"], "has no tag 'pricing'", 2),
+        ([], "give FIELD=VALUE (e.g. status=archived)", 2),
     ],
 )
 def test_set_refuses_bad_input_and_writes_nothing(pmops, kb: Path, args: list[str], message: str, code: int) -> None:
