@@ -170,6 +170,11 @@ def test_site_exclude_leaves_folders_and_types_out(pmops, example_kb: Path) -> N
     assert result["excluded"] == 14
     assert "Ada Brooks" in built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]  # named, not linked
     assert 'href="../people/' not in built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
+    # Insights left out: the home page's priorities name their evidence as text, never a link to "#".
+    config.write_text(config.read_text().replace("exclude: [handbook/drafts, person]", "exclude: [insights]"))
+    pmops("site", "build", "--today", "2026-12-02")  # the December ranking: its evidence on the home page
+    home = (example_kb / "_site" / "index.html").read_text()
+    assert "ins-260114-57h6" in home and 'href="#"' not in home
 
 
 @pytest.mark.parametrize(
