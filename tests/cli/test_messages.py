@@ -34,7 +34,7 @@ def _guide_kb(kb: Path) -> None:
         (("tool", "add", "Figma", "--category", "design", "--cost", "abc"), "--cost must be a number, e.g. --cost 24000"),
         (("tool", "add", "Figma", "--category", "design", "--cost", "nan"), "--cost must be a number, e.g. --cost 24000"),
         (("tool", "add", "Figma", "--category", "design", "--seats", "a few"),
-         "--seats must be a whole number, e.g. --seats 25"),
+         "--seats must be a whole number, 0 or more, e.g. --seats 25"),
         (("new", "tool", "Figma", "category=design", "cost=abc"), "cost must be a number, e.g. cost=24000"),
         (("metric", "add", "M", "--definition", "d", "--owner", "o", "--unit", "u", "--target", "lots"),
          "--target must be a number, e.g. --target 5000"),
