@@ -87,6 +87,9 @@ class Row:
     # The terms its file gives a value that is not of their scale, each said with it and the scale:
     # "effort '-3' (a number from 0.25 to 100)". Not a term for the ranking: it says so, unranked.
     invalid: tuple[str, ...] = ()
+    # Linked insights left out as archived (`pmops archive`): said by --explain and --json, not kept in a
+    # ranking document (its `evidence` lists what was counted).
+    archived: int = 0
 
     @property
     def insights(self) -> int:
@@ -116,8 +119,10 @@ class Row:
     def explain(self, method: str) -> list[str]:
         """The formula with this row's numbers, one line per term (what --explain prints)."""
         arr = f" + {_money(self.arr)} ÷ {ARR_UNIT:,}" if self.arr else ""
+        aside = f" ({count(self.archived, 'archived insight')} left out)" if self.archived else ""
         lines = [
-            f"Reach {self.reach:g} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}{arr}",
+            f"Reach {self.reach:g} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}"
+            f"{arr}{aside}",
             f"Confidence {self.confidence:g} = (volume {min(self.insights, FULL_VOLUME)}/{FULL_VOLUME}"
             f" + sources {min(len(self.sources), FULL_VARIETY)}/{FULL_VARIETY}"
             f" + segments {min(len(self.segments), FULL_BREADTH)}/{FULL_BREADTH}"
@@ -140,6 +145,8 @@ class Row:
         """The row as a ranking document keeps it (every key, in order; no value left out)."""
         data: dict[str, Any] = {}
         for f in fields(self):
+            if f.name == "archived":  # not an input: what was counted is `evidence`
+                continue
             value = getattr(self, f.name)
             if isinstance(value, tuple):
                 value = list(value)
@@ -152,7 +159,7 @@ class Row:
     def from_stored(cls, data: dict[str, Any]) -> Row:
         """A row as a ranking document holds it (YAML gave every value as a string)."""
         numbers = {"arr", "reach", "confidence", "score", *ENTERED}
-        whole = {"customers", "unnamed", "recent", "rank"}
+        whole = {"customers", "unnamed", "recent", "rank", "archived"}
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = data.get(f.name)
@@ -169,7 +176,7 @@ class Row:
         return cls(**values)
 
     def to_json(self, method: str, explain: bool = False) -> dict[str, Any]:
-        data = {**self.stored(), "insights": self.insights, "unranked": self.unranked}
+        data = {**self.stored(), "insights": self.insights, "unranked": self.unranked, "archived": self.archived}
         if explain:
             data["explain"] = self.explain(method)
         return data
@@ -297,11 +304,17 @@ def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:
 def _row(opportunity: Record, insights: dict[str, Record], register: Register, as_of: dt.date) -> Row:
     """What an opportunity's evidence adds up to by `as_of`, and the terms entered on it."""
     values = opportunity.values
-    counted = []
+    from pmops.kb.records import is_archived
+
+    counted, archived = [], 0
     for ref in dict.fromkeys(str(r) for r in values.get("evidence") or []):
         insight = insights.get(ref)
         when = insight.values.get("date") if insight else None
-        if insight is not None and not (isinstance(when, dt.date) and when > as_of):
+        if insight is None or (isinstance(when, dt.date) and when > as_of):
+            continue
+        if is_archived(insight):  # out of themes, lists and reports: out of Reach and Confidence too
+            archived += 1
+        else:
             counted.append(insight)
     named: dict[str, float] = {}  # a customer's key (the register's id, else its name's) -> its ARR
     unnamed = 0
@@ -331,7 +344,7 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
         id=str(opportunity.id), title=opportunity.title, status=str(values.get("status") or "discovery"),
         area=str(values["area"]) if values.get("area") else None, evidence=tuple(i.id for i in counted if i.id),
         customers=len(named), unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
-        reach=reach, confidence=confidence, invalid=invalid, **entered,
+        reach=reach, confidence=confidence, invalid=invalid, archived=archived, **entered,
     )  # fmt: skip
 
 

@@ -121,6 +121,25 @@ def test_each_method_gives_the_scores_computed_by_hand(pmops, ranked_kb: dict[st
     assert "not recorded" in out.stderr
 
 
+def test_archived_evidence_is_left_out_of_reach_and_confidence_and_explain_says_so(pmops, ranked_kb) -> None:
+    """An archived insight (out of themes, lists and reports) is not counted in Reach nor Confidence;
+    --explain says how many were left out (found by a new user: they still counted)."""
+    ids = ranked_kb
+    pmops("archive", ids["i3"])  # A's unnamed survey insight, smb, not recent
+    rice = _json(pmops, "prioritize", "--explain", "--today", TODAY)
+    a = next(r for r in rice["rows"] if r["id"] == ids["A"])
+    # Reach 2 customers + 0 unnamed + 335,000 ÷ 100,000; Confidence (3/5 + 3/3 + 2/3 + 3/3) ÷ 4 = 0.8167
+    assert (a["reach"], a["confidence"], a["archived"]) == (5.35, 0.82, 1)
+    assert a["evidence"] == [ids[k] for k in ("i1", "i2", "i4")]
+    assert a["explain"][:2] == [
+        "Reach 5.35 = 2 customers + 0 unnamed insights + 335,000 ÷ 100,000 (1 archived insight left out)",
+        "Confidence 0.82 = (volume 3/5 + sources 3/3 + segments 2/3 + recent 3/3) ÷ 4",
+    ]
+    d = next(r for r in rice["rows"] if r["id"] == ids["D"])
+    assert (d["reach"], d["confidence"], d["evidence"], d["archived"]) == (0, 0, [], 1)
+    assert "(1 archived insight left out)" in pmops("prioritize", "--explain", "--today", TODAY).stdout
+
+
 def test_equal_scores_are_ranked_by_id_when_every_tie_break_is_equal(pmops, kb: Path) -> None:
     made = sorted(_opportunity(pmops, f"Twin {n}", "--business-value", "5", "--time-criticality", "5",
                                "--risk-reduction", "5", "--job-size", "3") for n in range(3))  # fmt: skip
