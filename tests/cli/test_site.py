@@ -55,6 +55,10 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
                  "browse/tools.html", "browse/metrics.html", "browse/onboarding-plans.html"):  # fmt: skip
         assert name in built, name
     assert "Decision log" in built["browse/decisions.html"] and "Renewals" in built["browse/tools.html"]
+    # Who captured an insight, on the roster: a link to their page, which lists it.
+    heard = built["insights/ins-260114-57h6-approvers-miss-requests-buried-in-email-digests.html"]
+    assert '<dt>author</dt><dd><a href="../people/per-261126-10bf-theo-park.html">Theo Park</a>' in heard
+    assert "Approvers miss requests buried in email digests" in built["people/per-261126-10bf-theo-park.html"]
 
 
 def test_pages_are_self_contained_accessible_and_searchable(site) -> None:

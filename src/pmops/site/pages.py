@@ -251,6 +251,9 @@ class Site:
                 for name in _values(record.values.get(fld.name)):
                     entry = found.setdefault(_fold(name), {"name": name, "record": None, "named_in": []})
                     entry["named_in"].append((record, fld.name))
+            author = record.values.get("author")  # who captured it: theirs when it names someone on the roster
+            if isinstance(author, str) and (known := found.get(_fold(author))) and known["record"] is not None:
+                known["named_in"].append((record, "author"))
         for entry in found.values():
             entry["url"] = (
                 page_url(entry["record"].path) if entry["record"] else f"{BROWSE}/people/{_slug(entry['name'])}.html"

@@ -110,7 +110,7 @@ def _items(site: Site, fld: Field, value: Any) -> list[dict[str, Any]]:
         return [
             {"text": t, "url": group_url("tag", t), "tag": True} for t in (vocabulary.canonical(str(v)) for v in value)
         ]
-    if fld.refers == "person":
+    if fld.refers == "person" or fld.name == "author":  # an author on the roster links to their page
         return [{"text": v, "url": site.person_url(v)} for v in _as_list(value)]
     if fld.refers == "customer":
         return [{"text": v, "url": site.customer_url(v)} for v in _as_list(value)]
