@@ -68,16 +68,19 @@ def _said(result: Result) -> None:
 
     console = _shared.console()
     out = os.path.relpath(result.out) if result.out.is_relative_to(Path.cwd()) else str(result.out)
+    search = result.search
+    pages_took = result.seconds - (
+        search.seconds if search is not None and search.indexed else 0.0
+    )  # search: its own line
     console.print(
-        f"{_shared.safe(out)}: {count(result.pages, 'page')}; {len(result.written)} written, "
-        f"{result.unchanged} unchanged, {len(result.removed)} removed ({result.seconds:.1f} s)",
+        f"{_shared.safe(out)}: {count(result.pages, 'page')}; {len(result.written):,} written, "
+        f"{result.unchanged:,} unchanged, {len(result.removed):,} removed ({pages_took:.1f} s)",
         soft_wrap=True,
     )
     if result.excluded:
         console.print(f"{count(result.excluded, 'document')} left out (site.exclude)")
     for path in result.unreadable:
         _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page")
-    search = result.search
     if search is not None and search.indexed:
         console.print(f"search: {count(search.pages, 'page')} indexed ({search.seconds:.1f} s)")
     _search_skipped(result)
