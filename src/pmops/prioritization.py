@@ -466,6 +466,20 @@ def from_record(found: Record) -> Ranking:
     return Ranking(method, str(values.get("cycle")), made, as_of, values.get("area"), rows, found.id, found.path)
 
 
+def edited(found: Record) -> str | None:
+    """What shows a ranking document was changed after pmops recorded it — a row whose score or rank
+    is not what the ranking's method gives the terms it keeps (a method, a term, a score or a rank
+    written by hand) — or None. Lint's ranking-edited; a title or a date changed by hand is git's to show."""
+    ranking = from_record(found)
+    written = {r.id: r for r in ranking.rows}
+    for row in ordered([score(r, ranking.method) for r in ranking.rows], ranking.method):
+        was = written[row.id]
+        if (was.score, was.rank) != (row.score, row.rank):
+            said = lambda r: f"rank {r.rank}, score {r.score:g}" if r.score is not None else "not ranked"  # noqa: E731
+            return f"{row.id} is written {said(was)}; by {ranking.method.upper()} its terms give {said(row)}"
+    return None
+
+
 # -- what moved between two cycles -------------------------------------------------------------
 
 

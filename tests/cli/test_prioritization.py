@@ -243,6 +243,13 @@ def test_a_recorded_ranking_is_never_changed_by_set_mv_edit_or_archive(
         assert pmops(*args, code=1).stderr == said, args
     assert commit_count(kb) == before and (kb / ranking["path"]).read_text() == text
     assert [r["path"] for r in _json(pmops, "list", "ranking")] == [ranking["path"]]
+    assert not [f for f in _json(pmops, "lint", code=None) if f["rule"] == "ranking-edited"]
+    path = kb / ranking["path"]
+    path.write_text(text.replace("method: rice", "method: ice", 1))  # by hand: lint says so
+    (finding,) = [f for f in _json(pmops, "lint", code=1) if f["rule"] == "ranking-edited"]
+    assert finding["severity"] == "error" and finding["message"].startswith("edited by hand: opp-")
+    assert "by ICE its terms give rank" in finding["message"] and finding["path"] == ranking["path"]
+    assert "pmops prioritize --cycle 2026-12 --force records it again" in finding["hint"]
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,7 @@ RULES = {
         Rule("review-overdue", "warning", "a decision's review date has passed with no verdict recorded"),
         Rule("decision-proposed-stale", "warning", "a decision has been proposed for more than 30 days"),
         Rule("evidence-missing", "warning", "a document that rests on evidence (an opportunity) cites none"),
+        Rule("ranking-edited", "error", "a recorded ranking whose scores or ranks are not what its method gives"),
         Rule(
             "person-unknown",
             "warning",
@@ -514,6 +515,21 @@ def _evidence_missing(ctx: Context, record: Record) -> Iterator[Finding]:
         )  # fmt: skip
 
 
+def _ranking_edited(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A ranking changed by hand after it was recorded (prioritization.edited): a recorded ranking never changes."""
+    from pmops import prioritization
+
+    why = prioritization.edited(record)
+    if why:
+        cycle = record.values.get("cycle") or "YYYY-MM"
+        yield RULES["ranking-edited"].finding(
+            record.path, record.doc.line_of("ranked"),
+            f"edited by hand: {why}; a recorded ranking never changes",
+            f"git checkout the committed version (git log -p {record.path}), "
+            f"or pmops prioritize --cycle {cycle} --force records it again",
+        )  # fmt: skip
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
@@ -525,6 +541,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("review-overdue",), _review_overdue),
     (("decision-proposed-stale",), _proposed_stale),
     (("evidence-missing",), _evidence_missing),
+    (("ranking-edited",), _ranking_edited),
 )
 
 
