@@ -179,6 +179,20 @@ def test_an_ambiguous_choice_a_bad_date_and_a_taken_name_are_asked_again(termina
     assert "start: 2027-01-02" in _created(kb, "onboarding")[0].read_text()
 
 
+def test_ctrl_c_while_part_of_a_list_is_asked_again_keeps_the_part_accepted(terminal, pmops) -> None:
+    pmops("person", "add", "Ada Brooks", "--role", "pm")  # a roster: deciders are checked against it
+    kb, term = terminal("decision", "add")
+    term.answer("title", "Ship it")
+    term.answer("date", "")
+    term.answer("deciders (optional)", "Ada Brooks, Nobody Here")
+    term.expect("deciders (optional)")  # asked again for the name it does not know
+    os.write(term.fd, b"\x03")
+    code, shown = term.finish()
+    assert code == 130, shown
+    assert "pmops decision add --title 'Ship it' --decider 'Ada Brooks'" in shown
+    assert _created(kb, "decisions") == []
+
+
 def test_ctrl_c_at_a_prompt_writes_nothing_and_shows_what_was_typed(terminal) -> None:
     kb, term = terminal("decision", "add")
     term.answer("title", "Ship it")

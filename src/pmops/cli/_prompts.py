@@ -100,6 +100,7 @@ class _Asker:
         self.kb, self.doctype, self.values = kb, doctype, values
         self.flags, self.pairs, self.new_tags, self.today = flags, pairs, new_tags, today
         self.err = _shared.console(stderr=True)
+        self.partial: list[Any] = []  # the good items of a list answer asked again for its wrong ones
 
     def flag(self, fld: Field) -> str:
         """How the command line gives the field: --name, NAME (an argument), name=VALUE."""
@@ -117,6 +118,8 @@ class _Asker:
                 answer = typer.prompt(label, default="", show_default=False, err=True, prompt_suffix=": ")
             except typer.Abort:
                 self.err.print()
+                if self.partial:  # the items already accepted are answers too: never lost
+                    self._keep(fld, self.partial)
                 raise PmopsError("interrupted: nothing was written", exit_code=130) from None
             text = _shared.plain(answer).strip() or offered
             if not text:
@@ -155,6 +158,7 @@ class _Asker:
                 self._notes(notes)
                 good += [v for v in value if v not in good]
                 offer += [v for v in value if v not in offer]
+            self.partial = good if wrong else []
             return (None, ", ".join(offer)) if wrong else (good, "")
         if fld.choices:
             text = _spelled(text, _choices(fld))
