@@ -175,6 +175,8 @@ def test_a_title_shared_by_two_documents_is_ambiguous(pmops, example_kb: Path) -
     pmops("process", "new", "Bug triage", "--kind", "custom", "--owner", "Ada Brooks")
     result = pmops("process", "review", "bug triage", code=1)
     assert "'bug triage' matches 2 documents: prc-" in result.stderr and '"Bug triage"' in result.stderr
+    assert result.stderr.splitlines()[-1] == "hint: they share that title: give the id of one"
+    assert "give more of the id" in pmops("show", "prc-26", code=1).stderr  # a prefix: more of it
 
 
 def test_steps_and_items_by_id_number_text_or_a_unique_fragment(pmops, runs: list[str], example_kb: Path) -> None:

@@ -324,7 +324,11 @@ class Catalog(Tree):
         if found is None:
             raise self._not_found(ref, wanted, everything)
         if len(found) > 1:
-            raise Ambiguous(ref, [_labelled(r) for r in found], hint="give more of the id, or the exact title")
+            same_title = all(folded(r.title) == folded(ref) for r in found)  # the exact title, of several: an id
+            hint = (
+                "they share that title: give the id of one" if same_title else "give more of the id, or the exact title"
+            )
+            raise Ambiguous(ref, [_labelled(r) for r in found], hint=hint)
         return self._of_type(found[0], ref, types)
 
     def _of_type(self, record: Record, ref: str, types: tuple[str, ...]) -> Record:
