@@ -290,3 +290,13 @@ def test_a_kb_in_a_folder_of_its_repository(pmops, tmp_path: Path, monkeypatch: 
     assert [line.split(":")[0] for line in who] == ["Ana Silva", "Priya Ops", "Ben Lee"]
     assert who[2] == "Ben Lee: 1 insight captured, 1 decision, 2 processes reviewed, 1 onboarding step done"
     assert not (repo / ".git" / "pmops" / "history.kept").exists()
+
+
+def test_markdown_shows_titles_as_written_never_as_markup(pmops, month: Path) -> None:
+    """Pasted into an email that renders markdown, a title is text: not a link, bold, code or HTML."""
+    pmops("insight", "add", "--title", "Fees <b>x</b> *stars* [x](http://evil.example) `y`", "--source", "interview",
+          "--date", "2026-02-27")  # fmt: skip
+    research = " ".join(sections(digest(pmops))["Research"])
+    assert r"Fees \<b\>x\</b\> \*stars\* \[x\](http://evil.example) \`y\`" in research
+    data = json.loads(digest(pmops, "--format", "json"))  # JSON keeps the title as written
+    assert any("Fees <b>x</b> *stars*" in i["text"] for s in data["sections"] for i in s["items"])
