@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,7 +24,7 @@ from pmops.errors import InvalidInput
 from pmops.kb.records import shown
 from pmops.outputs import LAUNCH_DAYS
 from pmops.reports.parts import OMIT_NONE, Part
-from pmops.text import count, first_few
+from pmops.text import count, first_few, markdown_literal
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -578,15 +577,6 @@ def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
                          break_on_hyphens=False) or [first.rstrip()]  # fmt: skip
 
 
-_MARKUP = re.compile(r"([\\`*_\[\]<>])")  # what markdown would read as emphasis, a link, code or HTML
-
-
-def _literal(text: str) -> str:
-    """Text from the KB (a title, a name) shown as written where the markdown is rendered: a title
-    such as `Fees <b> [x](http://…)` is not made bold, a link or HTML when pasted into an email."""
-    return _MARKUP.sub(r"\\\1", text)
-
-
 def title(found: Digest) -> str:
     span = f"{found.since:%-d %b} to {found.until:%-d %b %Y}"
     return f"{found.kb} — digest, {span}" + (f" ({found.area})" if found.area else "")
@@ -606,7 +596,7 @@ def markdown(found: Digest) -> str:
         out += ["", f"## {section.title}", ""]
         for item in section.items:
             ref = f" ({item.id})" if item.id and item.id not in item.text else ""
-            out += _wrapped(_literal(item.text) + ref, "- ", "  ")
+            out += _wrapped(markdown_literal(item.text) + ref, "- ", "  ")
         if section.more:
             named = ", ".join(item.id for item in section.rest if item.id)
             out += _wrapped(f"… and {section.more} more" + (f": {named}" if named else ""), "- ", "  ")

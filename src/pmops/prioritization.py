@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import customers, doctypes
 from pmops.errors import Conflict, InvalidInput, NotFound, PmopsError, not_a_choice
-from pmops.text import count
+from pmops.text import count, markdown_cell
 
 if TYPE_CHECKING:
     from pmops.accounts import Register
@@ -570,7 +570,9 @@ class Diff:
             rank = _pair(move.before.rank if move.before else None, move.after.rank if move.after else None)
             score = _pair(move.before.score if move.before else None, move.after.score if move.after else None)
             why = "; ".join(move.reasons) or "no change"
-            lines.append(f"| {rank} | {move.change} | {_cell(move.title)} ({move.id}) | {score} | {_cell(why)} |")
+            lines.append(
+                f"| {rank} | {move.change} | {markdown_cell(move.title)} ({move.id}) | {score} | {markdown_cell(why)} |"
+            )
         return "\n".join(lines) + "\n"
 
 
@@ -579,11 +581,6 @@ def _pair(before: float | int | None, after: float | int | None) -> str:
         return "-" if value is None else f"{value:g}"
 
     return f"{text(before)} → {text(after)}"
-
-
-def _cell(text: str) -> str:
-    """Text in a markdown table's cell: its pipes escaped, on one line."""
-    return " ".join(text.replace("|", "\\|").split())
 
 
 def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:

@@ -1,6 +1,9 @@
-"""Words for numbers and lists: one helper for counts and plurals, so no user ever reads "1 plans" or "None"."""
+"""Words for numbers and lists, and user text inside markdown: one helper each, so no user ever reads "1 plans"
+or "None" and no title is read as markup."""
 
 from __future__ import annotations
+
+import re
 
 _IRREGULAR = {"person": "people", "analysis": "analyses", "criterion": "criteria", "datum": "data"}
 
@@ -68,3 +71,17 @@ def naming(ref: str, name: str) -> str:
 def folded(text: str) -> str:
     """A name as names are compared: spaces collapsed, any case ('Lumen  health' is 'lumen health')."""
     return " ".join(text.split()).casefold()
+
+
+_MARKUP = re.compile(r"([\\`*_\[\]<>])")  # what markdown reads as emphasis, a link, code or HTML
+
+
+def markdown_literal(text: str) -> str:
+    """Text from the KB (a title, a name) as markdown shows it as written: its `*`, `_`, `[`, `]`,
+    `<`, `>`, backslashes and backticks escaped, so it is never emphasis, a link, code or HTML."""
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def markdown_cell(text: str) -> str:
+    """Text in a markdown table's cell: its pipes escaped, on one line."""
+    return " ".join(text.replace("|", "\\|").split())

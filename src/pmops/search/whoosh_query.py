@@ -106,12 +106,7 @@ def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None, said: 
     known = set(vocabulary.tags) | set(vocabulary.synonyms) | set(vocabulary.deprecated) if vocabulary else set()
     if wanted in known or ("tags", wanted) in reader:
         return
-    used = (
-        {t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon("tags")}
-        if "tags" in reader.schema
-        else set()
-    )
-    hint = did_you_mean(tag, sorted(known | used)) or "'pmops tags' lists them"
+    hint = did_you_mean(tag, sorted(known | set(_values(reader, "tags")))) or "'pmops tags' lists them"
     raise InvalidInput(f"{said}: no tag '{tag}' in the taxonomy or on any document", hint=hint)
 
 
@@ -123,12 +118,18 @@ def check_value(reader: IndexReader, name: str, text: str) -> None:
     field = reader.schema[name] if name in reader.schema.names() else None
     if type(field).__name__ not in ("ID", "KEYWORD"):
         return  # words of a text: any word may be searched
-    terms = [t for t in field.process_text(text, mode="query")] or [text]
-    if all((name, term) in reader for term in terms):
+    if all((name, term) in reader for term in list(field.process_text(text, mode="query")) or [text]):
         return
-    used = sorted({t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon(name)})
+    used = _values(reader, name)
     hint = did_you_mean(text, used) or (f"{name}: {', '.join(used[:8])}" if used else None)
     raise InvalidInput(f"{name}:{text}: no document has the {name} '{text}'", hint=hint)
+
+
+def _values(reader: IndexReader, name: str) -> list[str]:
+    """The values a field holds across the index (its terms), sorted; none for a field it has not."""
+    if name not in reader.schema.names():
+        return []
+    return sorted({t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon(name)})
 
 
 def nothing(words: Query) -> bool:
