@@ -466,16 +466,14 @@ def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = N
     of one area when given (people, insights, decisions, metrics and plans of that area)."""
     today = today or dt.date.today()
     start, said = window(kb, since, today)
-    area = _area(kb, area)
-    history = _in_background(lambda: activity.history(kb, start - dt.timedelta(days=1)))  # git works meanwhile
     # Every section reads the documents it needs; each is parsed once, and kept for the next digest.
     kb.keep_records()
     with kb.records_kept(kb.state_dir):
+        area = _area(kb, area)
+        history = _in_background(lambda: activity.history(kb, start - dt.timedelta(days=1)))  # git works meanwhile
         by_type: dict[str, list[Record]] = {}
         for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1))):
             by_type.setdefault(record.type, []).append(record)
-        if area is not None:
-            area = _known_area(kb, area)
         scope = _Scope(kb, start, today, area, history(), by_type)
         sections = [_expectations(scope), _decisions(scope), _research(scope), _metrics(scope), _processes(scope),
                     _onboarding(scope), _tools(scope), _people(scope)]  # fmt: skip
@@ -539,22 +537,17 @@ def _records(kb: KnowledgeBase, since: dt.date) -> Iterator[Record]:
 
 
 def _area(kb: KnowledgeBase, area: str | None) -> str | None:
+    """--area as the KB spells it: one of the insight type's area choices when the KB narrows them,
+    else an area some document has (any case); else exit 2 (with the nearest, for the latter)."""
     if area is None:
         return None
+    area = area.strip()
     fld = kb.doctype("insight").field("area")
     if fld is not None and fld.choices:
-        match = next((c for c in fld.choices if c.casefold() == area.strip().casefold()), None)
+        match = next((c for c in fld.choices if c.casefold() == area.casefold()), None)
         if match is None:
             raise InvalidInput(f"--area: '{area}' is not one of: {', '.join(fld.choices)}")
         return match
-    return area.strip()
-
-
-def _known_area(kb: KnowledgeBase, area: str) -> str:
-    """An area without a list of choices must be some document's (any case): else exit 2, with the nearest."""
-    fld = kb.doctype("insight").field("area")
-    if fld is not None and fld.choices:
-        return area
     known = sorted({str(r.values["area"]) for r in kb.records() if r.values.get("area")}, key=str.casefold)
     match = next((k for k in known if k.casefold() == area.casefold()), None)
     if match is None:
