@@ -68,6 +68,9 @@ class Field:
     help: str = ""
     default: str | None = None  # "today" / "author" / a literal, filled in on create
     past: bool = False  # a date that has happened (when it was heard): refused after today on create, flagged by lint
+    # A date still to come (a customer's next renewal): one before today is written with a warning on create, set,
+    # edit and import, not refused: a CRM export routinely holds lapsed renewals, and a person may mean one.
+    upcoming: bool = False
     # The type whose documents it names: by id (ref, refs: resolved on create, to an id, a unique
     # prefix, or the title of a type with unique titles), or by title (text, list: a person's name,
     # kept as written: they may not be in the KB yet; `pmops person show` lists where they are named).
@@ -100,6 +103,14 @@ class Field:
     # A number that cannot exceed another number field of the same document (a tool's seats used, its seats
     # bought): refused on create and set (exit 2), flagged by lint in a file edited by hand.
     at_most: str | None = None
+
+    def passed(self, value: Any, today: dt.date) -> str | None:
+        """What to warn of a date still to come (`upcoming`: a next renewal) that is before today, else None:
+        'renewal 2026-01-15 has passed (today is 2026-12-02): not among the renewals due'. Written as given
+        (a lapsed renewal is a fact a CRM holds), and said, so a mistyped year is not kept unseen."""
+        if not (self.upcoming and isinstance(value, dt.date) and value < today):
+            return None
+        return f"{self.name} {value} has passed (today is {today}): not among the renewals due"
 
     @property
     def flag(self) -> str:
@@ -817,7 +828,7 @@ CUSTOMER = DocType(
         Field("segment", "choice", choices_of="insight.segment", help="customer segment (the insights' choices)"),
         Field("plan", help="the plan they are on"),
         Field("arr", "money", help="annual recurring revenue, e.g. 120000, $120,000, 120k or 1.2M"),
-        Field("renewal", "date", help="the next renewal date"),
+        Field("renewal", "date", upcoming=True, help="the next renewal date"),
         Field("owner", refers="person", responsible=True, help="the account owner (a person's name)"),
         TAGS,
         LINKS,

@@ -57,7 +57,7 @@ def check(
     id, has its type's required fields, choices among the field's choices, dates written
     YYYY-MM-DD, tags in the taxonomy, no date after today where the field is one that has
     happened, and no payment card number in a type holding customers' words. A page (no type)
-    only has to read.
+    only has to read. A date still to come that has passed (a lapsed renewal) is a note, not a problem.
     """
     today = today or dt.date.today()
     try:
@@ -87,6 +87,8 @@ def check(
             problems.append(
                 Problem(f"{fld.name}: {value} is after today ({today})", "write the day it was heard or seen")
             )
+        elif (said := fld.passed(value, today)) and value != record.values.get(fld.name):
+            notes.append(f"warning: {said}; kept as given: give the next one when it is known")
         elif fld.kind == "tags":
             for tag in value or []:
                 try:

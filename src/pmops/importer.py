@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -149,6 +150,7 @@ class Imported:
     ragged: list[Ragged] = field(default_factory=list)  # rows imported with --allow-ragged
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (row, the earlier row it repeats, cell for cell)
     conflicts: list[Conflict] = field(default_factory=list)  # rows of documents the KB has, saying other values
+    passed: list[RowProblem] = field(default_factory=list)  # dates still to come (a renewal) that have passed: imported
     commit: str | None = None
     dry_run: bool = False
 
@@ -170,6 +172,7 @@ class Imported:
             RowProblem(row, f"the same as row {first}, cell for cell: imported once") for row, first in self.duplicates
         ]
         notes += [RowProblem(c.row, c.message) for c in self.conflicts]
+        notes += self.passed
         return sorted(notes, key=lambda p: p.row)
 
     def to_json(self) -> dict:
@@ -183,6 +186,7 @@ class Imported:
             "conflicts": [{"row": c.row, "id": c.id, "warning": c.message,
                            "fields": {n: {"kb": yamlsafe.plain(old), "file": yamlsafe.plain(new)}
                                       for n, (old, new) in c.fields.items()}} for c in self.conflicts],
+            "passed": [{"row": p.row, "warning": p.message} for p in self.passed],
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
         }  # fmt: skip
@@ -518,6 +522,7 @@ def import_csv(
     """
     from pmops import pii
 
+    today = dt.date.today()
     if date_format is not None:
         try:
             date_format = dates.check_format(date_format)
@@ -637,6 +642,10 @@ def import_csv(
                 result.redacted += [Redaction(number, f.field, f.kind, len(f.masked)) for f in found]
             if row.extra or row.missing:
                 result.ragged.append(Ragged(number, [pii.redact(cell) for cell in row.extra], row.missing))
+            for fld in doctype.fields:  # a lapsed renewal: a CRM export holds them; imported, said by its row
+                said = fld.passed(values.get(fld.name), today)
+                if said:
+                    result.passed.append(RowProblem(number, f"{said}; imported as the file has it"))
             added_tags += [t for t in draft.new_tags if t not in added_tags]
             changes.append(draft.change)
             result.added.append(draft.doc.meta["id"])

@@ -216,11 +216,16 @@ class Ranking:
     def formula(self) -> str:
         return FORMULAS[self.method]
 
+    @property
+    def backfilled(self) -> bool:
+        """Made after its cycle ended (`--backfill`): its links, estimates and statuses are of the day it was made."""
+        return self.cycle is not None and self.date > cycle_end(self.cycle)
+
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         return {
             "cycle": self.cycle, "method": self.method, "formula": self.formula, "date": self.date.isoformat(),
             "as_of": self.as_of.isoformat(), "area": self.area, "id": self.id, "path": self.path,
-            "commit": self.commit, "replaced": self.replaced,
+            "commit": self.commit, "replaced": self.replaced, "backfilled": self.backfilled,
             "rows": [r.to_json(self.method, explain) for r in self.rows],
         }  # fmt: skip
 
@@ -414,10 +419,17 @@ def of_cycle(kb: KnowledgeBase, cycle: str) -> Record | None:
     return next((r for r in rankings(kb) if r.values.get("cycle") == cycle), None)
 
 
-def record(kb: KnowledgeBase, ranking: Ranking, *, force: bool = False, commit: bool | None = None) -> Ranking:
+def record(
+    kb: KnowledgeBase, ranking: Ranking, *, force: bool = False, backfill: bool = False, commit: bool | None = None
+) -> Ranking:
     """Write the ranking of its cycle as a document (rankings/), in one commit. One ranking per
     cycle: another for the same cycle is refused (Conflict, exit 1), or, with `force`, replaces
-    it in the same commit (git keeps the one replaced)."""
+    it in the same commit (git keeps the one replaced).
+
+    A cycle that has ended is refused (InvalidInput, exit 2) unless `backfill`: its evidence would be
+    counted to its last day, but its links, estimates and statuses are today's, not what the team knew
+    then, so a ranking made after its cycle is one the team never saw. Backfilled, the document says so
+    (its `date` after its cycle's end: `Ranking.backfilled`)."""
     from pmops.kb import Change
 
     if ranking.cycle is None:
@@ -430,12 +442,23 @@ def record(kb: KnowledgeBase, ranking: Ranking, *, force: bool = False, commit: 
             hint=f"a ranking is kept as it was; --force replaces it (git keeps this one), "
             f"'pmops prioritize diff {ranking.cycle} …' compares it",
         )
+    if ranking.backfilled and not backfill:
+        raise InvalidInput(
+            f"{ranking.cycle} ended on {cycle_end(ranking.cycle)}: a ranking recorded now would count today's links, "
+            "estimates and statuses, not what the team knew then",
+            hint=f"--backfill records it anyway, marked as made on {ranking.date}; "
+            "'pmops prioritize' without --cycle previews it",
+        )
     doctype = kb.doctype(RANKING)
     title = f"Ranking {ranking.cycle}: {ranking.method.upper()}" + (f", {ranking.area}" if ranking.area else "")
     values = {"title": title, "cycle": ranking.cycle, "method": ranking.method, "date": ranking.date.isoformat(),
               "as_of": ranking.as_of.isoformat(), "area": ranking.area,
               "ranked": [r.stored() for r in ranking.rows]}  # fmt: skip
-    context = {"formula": ranking.formula, "rows": [{**r.stored(), "unranked": r.unranked} for r in ranking.rows]}
+    context = {
+        "formula": ranking.formula,
+        "backfilled": ranking.backfilled,
+        "rows": [{**r.stored(), "unranked": r.unranked} for r in ranking.rows],
+    }
     draft = kb.build(doctype, values, today=ranking.date, extra_context=context)
     changes = [draft.change]
     if existing is not None:
@@ -539,8 +562,14 @@ class Diff:
 
     @property
     def heading(self) -> str:
-        """'RICE, evidence to 2026-11-30, then RICE, evidence to 2026-12-02'."""
-        return "; then ".join(f"{r.method.upper()}, evidence to {r.as_of}" for r in (self.before, self.after))
+        """'RICE, evidence to 2026-11-30; then RICE, evidence to 2026-12-02', a backfilled ranking
+        said so: 'RICE, evidence to 2026-10-31, links of 2026-12-02 (backfilled)'."""
+
+        def said(r: Ranking) -> str:
+            backfilled = f", links of {r.date} (backfilled)" if r.backfilled else ""
+            return f"{r.method.upper()}, evidence to {r.as_of}{backfilled}"
+
+        return "; then ".join(said(r) for r in (self.before, self.after))
 
     @property
     def notes(self) -> list[str]:
@@ -555,7 +584,7 @@ class Diff:
     def to_json(self) -> dict[str, Any]:
         def brief(r: Ranking) -> dict[str, Any]:
             return {"cycle": r.cycle, "method": r.method, "date": r.date.isoformat(), "as_of": r.as_of.isoformat(),
-                    "area": r.area, "id": r.id, "path": r.path}  # fmt: skip
+                    "area": r.area, "id": r.id, "path": r.path, "backfilled": r.backfilled}  # fmt: skip
 
         return {"before": brief(self.before), "after": brief(self.after), "notes": self.notes,
                 "moves": [m.to_json() for m in self.moves]}  # fmt: skip

@@ -455,3 +455,34 @@ def test_a_hubspot_export_maps_its_company_owner(pmops, crm_kb: Path, tmp_path: 
     result = _json(pmops, "customer", "import", str(source), "--dry-run")
     assert result["mapping"] == {"Record ID": "key", "Company name": "name", "Company owner": "owner",
                                  "Annual Revenue": "arr"}  # fmt: skip
+
+
+def test_a_renewal_that_has_passed_is_written_with_a_warning_and_an_import_says_its_row(
+    pmops, crm_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A renewal is the next one: one before today is most likely a mistyped year when a person types
+    it, and a lapsed contract in a CRM export. add, set and edit write it (exit 0) with a one-line
+    warning; an import warns by row number and imports every row."""
+    added = pmops("customer", "add", "Atlas Freight", "--segment", "smb", "--renewal", "2020-01-15")
+    today = dt.date.today()
+    warning = f"warning: renewal 2020-01-15 has passed (today is {today}): not among the renewals due; kept as given"
+    assert warning in " ".join(added.stderr.split()) and added.stdout.startswith("Added customer")
+    assert _json(pmops, "customer", "show", "Atlas Freight")["renewal"] == "2020-01-15"
+    said = pmops("set", "Atlas Freight", "renewal=2020-02-01").stderr
+    assert "warning: renewal 2020-02-01 has passed" in " ".join(said.split())
+    assert "has passed" not in pmops("set", "Atlas Freight", "plan=Scale").stderr  # not the field set: no warning
+    assert "has passed" not in pmops("set", "Atlas Freight", "renewal=2099-01-01").stderr
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "sed -i 's/renewal: 2099-01-01/renewal: 2020-03-01/'")
+    edited = pmops("edit", "Atlas Freight")
+    assert "warning: renewal 2020-03-01 has passed" in " ".join(edited.stderr.split())
+    export = tmp_path / "crm.csv"
+    export.write_text("Account Name,Segment,Renewal Date\nLapsed Ltd,smb,2020-05-01\nCurrent Co,smb,2099-05-01\n")
+    before = commit_count(crm_kb)
+    result = _json(pmops, "customer", "import", str(export))
+    assert result["imported"] == 2 and commit_count(crm_kb) == before + 1
+    assert result["passed"] == [{"row": 2, "warning": f"renewal 2020-05-01 has passed (today is {today}): not among "
+                                 "the renewals due; imported as the file has it"}]  # fmt: skip
+    export.write_text(export.read_text().replace("Lapsed Ltd", "Gone Inc").replace("Current Co", "Later Co"))
+    text = pmops("customer", "import", str(export)).stdout
+    assert "row 2: renewal 2020-05-01 has passed" in text and "imported 2" in text

@@ -33,7 +33,7 @@ def _onboarding(pmops: Runner, word: str) -> dict:
 
 
 def _ranking(pmops: Runner, word: str) -> dict:
-    return _json(pmops, "prioritize", "--cycle", "2026-01", "--area", word)  # its title names the area
+    return _json(pmops, "prioritize", "--cycle", "2026-01", "--backfill", "--area", word)  # its title names the area
 
 
 MADE_BY: dict[str, Callable[[Runner, str], dict]] = {

@@ -229,6 +229,29 @@ def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, 
     assert git(kb, "show", "--stat", "--format=%s", "HEAD").startswith("pmops: replace the ranking of 2026-12")
 
 
+def test_a_cycle_that_has_ended_is_recorded_only_with_backfill_and_says_so(pmops, kb: Path, ranked_kb) -> None:
+    """October ranked in December would count December's links and estimates: refused (exit 2, nothing
+    written) unless --backfill, and then the ranking, its --json and a diff say it was backfilled."""
+    before = commit_count(kb)
+    refused = pmops("prioritize", "--cycle", "2026-10", "--today", TODAY, code=2)
+    assert refused.stderr.startswith("error: 2026-10 ended on 2026-10-31: ") and refused.stderr.count("\n") == 2
+    assert commit_count(kb) == before and _json(pmops, "list", "ranking") == []
+    october = pmops("prioritize", "--cycle", "2026-10", "--backfill", "--today", TODAY)
+    assert "backfilled: evidence to 2026-10-31, links and estimates of 2026-12-02" in october.stderr
+    assert commit_count(kb) == before + 1
+    december = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    assert december["backfilled"] is False
+    moved = _json(pmops, "prioritize", "diff", "2026-10", "2026-12")
+    assert (moved["before"]["backfilled"], moved["after"]["backfilled"]) == (True, False)
+    heading = pmops("prioritize", "diff", "2026-10", "2026-12").stdout.splitlines()[0]
+    assert heading == (
+        "2026-10 → 2026-12 (RICE, evidence to 2026-10-31, links of 2026-12-02 (backfilled); then RICE, "
+        "evidence to 2026-12-02)"
+    )
+    # The cycle under way, and one not begun, are recorded without it.
+    assert _json(pmops, "prioritize", "--cycle", "2027-01", "--today", TODAY)["backfilled"] is False
+
+
 def test_a_recorded_ranking_is_never_changed_by_set_mv_edit_or_archive(
     pmops, kb: Path, ranked_kb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,6 +282,10 @@ def test_a_recorded_ranking_is_never_changed_by_set_mv_edit_or_archive(
         (("prioritize", "--cycle", "2026-13"), 2, "error: --cycle must be a month written YYYY-MM"),
         (("prioritize", "--cycle", "December"), 2, "error: --cycle must be a month written YYYY-MM"),
         (("prioritize", "--force"), 2, "error: --force replaces a cycle's ranking: give --cycle YYYY-MM"),
+        (("prioritize", "--backfill"), 2, "error: --backfill records a cycle that has ended: give --cycle YYYY-MM"),
+        (("prioritize", "--cycle", "2026-10", "--today", TODAY), 2,
+         "error: 2026-10 ended on 2026-10-31: a ranking recorded now would count today's links, estimates and "
+         "statuses, not what the team knew then\nhint: --backfill records it anyway, marked as made on 2026-12-02"),
         (("prioritize", "diff", "2026-10", "2026-11"), 1, "error: no ranking recorded for 2026-10"),
         (("prioritize", "diff", "2026-10", "2026-11", "--format", "pdf"), 2, "error: --format must be table, md or json"),
         (("prioritize", "diff", "2026-11"), 2,

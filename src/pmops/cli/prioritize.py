@@ -48,6 +48,13 @@ def prioritize(
     force: Annotated[
         bool, typer.Option("--force", help="With --cycle: replace the cycle's ranking (git keeps the one replaced).")
     ] = False,
+    backfill: Annotated[
+        bool,
+        typer.Option(
+            "--backfill",
+            help="With --cycle: record a cycle that has ended, from today's links and estimates (marked as backfilled).",
+        ),
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show each row's formula with its numbers.")] = False,
     today: _shared.TodayOpt = None,
     no_commit: NoCommitOpt = False,
@@ -75,10 +82,14 @@ def prioritize(
 
     if force and cycle is None:
         raise InvalidInput("--force replaces a cycle's ranking: give --cycle YYYY-MM")
+    if backfill and cycle is None:
+        raise InvalidInput("--backfill records a cycle that has ended: give --cycle YYYY-MM")
     kb = _shared.state(ctx).kb()
     ranking = prioritization.rank(kb, method, area=area, cycle=cycle, today=_shared.today_option(today))
     if cycle is not None:
-        ranking = prioritization.record(kb, ranking, force=force, commit=False if no_commit else None)
+        ranking = prioritization.record(
+            kb, ranking, force=force, backfill=backfill, commit=False if no_commit else None
+        )
     if json_out:
         _shared.print_json(ranking.to_json(explain))
     else:

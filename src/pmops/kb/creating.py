@@ -117,7 +117,8 @@ def convert(
                                hint="write it on one line; what is longer goes in the body")  # fmt: skip
     if fld.kind == "tags":
         return _resolve_tags(kb, value, new_tags)
-    return value, [], []
+    said = fld.passed(value, today)
+    return value, [f"warning: {said}; kept as given: give the next one when it is known"] if said else [], []
 
 
 def check_one(

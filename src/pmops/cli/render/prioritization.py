@@ -51,6 +51,8 @@ def ranking(found: Ranking, explain: bool = False) -> None:
     if found.path:
         done = " (not committed)" if found.commit is None else f" (commit {found.commit[:10]})" if found.commit else ""
         replaced = f", replacing {found.replaced}" if found.replaced else ""
+        if found.backfilled:
+            replaced += f", backfilled: evidence to {found.as_of}, links and estimates of {found.date}"
         err.print(
             f"Recorded the ranking of {safe(found.cycle)} → {safe(found.path)}{safe(replaced)}{done}", soft_wrap=True
         )
