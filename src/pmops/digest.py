@@ -236,33 +236,39 @@ def _by(record: Record) -> str:
 
 
 def _expectations(s: _Scope) -> Section:
+    """One item per expectation (met, missed, due); a review overdue is a note on its expectations' items,
+    or an item of its own when none of them is listed (no data, or not judged in the window)."""
     items, met, missed = [], 0, 0
     areas = {r.id: s.in_area(r) for r in s.of("decision")}
     for review in outcomes.reviews(s.kb, s.until):
         if not areas.get(review.id, True):
             continue
+        mine: list[Item] = []
         for v in review.verdicts:
             said = f"{v.name or v.expectation.metric} {v.expectation.text} (“{review.title}”)"
             judged_now = review.review_by is not None and s.since <= review.review_by <= s.until
             if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
                 met += 1
-                items.append(Item(f"Met: {said}: {_numbers(v)}", review.id, review.path, "good"))
+                mine.append(Item(f"Met: {said}: {_numbers(v)}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
-                items.append(
-                    Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}", review.id, review.path, "bad")
-                )
+                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}", review.id, review.path,
+                                 "bad"))  # fmt: skip
             elif (
                 v.verdict == outcomes.TOO_EARLY
                 and review.review_by
                 and (review.review_by - s.until).days <= DUE_SOON_DAYS
             ):
-                items.append(
-                    Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)} so far", review.id, review.path)
-                )
+                mine.append(Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)} so far", review.id,
+                                 review.path))  # fmt: skip
         if review.overdue:
-            items.append(Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
-                              f"(pmops decision review {review.id})", review.id, review.path, "bad"))  # fmt: skip
+            note = f"review overdue since {review.review_by:%-d %b} (pmops decision review {review.id})"
+            if mine:
+                mine = [replace(i, text=f"{i.text}; {note}", tone=i.tone or "bad") for i in mine]
+            else:
+                mine = [Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
+                             f"(pmops decision review {review.id})", review.id, review.path, "bad")]  # fmt: skip
+        items += mine
     summary = f"{met} met, {missed} missed" if met or missed else "none came due"
     return _section("expectations", "Expectations", summary, items)
 
@@ -354,9 +360,13 @@ def _onboarding(s: _Scope) -> Section:
 def _tools(s: _Scope) -> Section:
     from pmops import stack
 
-    items = []
+    items, passed = [], 0
     for r in stack.renewals(s.kb, s.until):
-        if r.state == stack.IN_NOTICE:
+        if r.state == stack.PASSED:  # renewed or lapsed: the registry does not say, and each is a decision
+            passed += 1
+            when = (f"renewal date passed on {r.renewal:%-d %b %Y}: renewed or lapsed? record the new date "
+                    f"(pmops set {r.id} renewal=YYYY-MM-DD) or retire it")  # fmt: skip
+        elif r.state == stack.IN_NOTICE:
             when = f"notice passed {r.decide_by:%-d %b}: renews {r.renewal:%-d %b %Y} as it is"
         elif r.state == stack.UPCOMING and r.days_to_decide <= DUE_SOON_DAYS:
             when = f"decide by {r.decide_by:%-d %b} (renews {r.renewal:%-d %b %Y})"
@@ -366,9 +376,12 @@ def _tools(s: _Scope) -> Section:
         seats = f", {r.seats_used} of {r.seats} seats used" if r.seats_used is not None and r.seats else ""
         owner = f" ({r.owner})" if r.owner else ""
         path = next((t.path for t in s.of("tool") if t.id == r.id), None)
-        tone = "bad" if r.state == stack.IN_NOTICE else ""
+        tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) else ""
         items.append(Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, path, tone))
-    summary = f"{len(items)} to decide" if items else "none to decide"
+    deciding = len(items) - passed
+    parts = [f"{deciding} to decide"] if deciding or not passed else []
+    parts += [f"{passed} past {'its' if passed == 1 else 'their'} renewal date"] if passed else []
+    summary = ", ".join(parts) if items else "none to decide"
     return _section("tools", "Tool renewals", summary, items)
 
 

@@ -59,11 +59,13 @@ Since 2026-02-01 (29 days). In short:
     assert list(found) == ["Expectations", "Decisions", "Research", "Metrics", "Processes", "Onboarding",
                            "Tool renewals", "Who did what"]  # fmt: skip
     # dec-inv, reviewed on 02-26: errors 10 → 4 (target 5: met), admins 80 → 90 (target 100: missed), its
-    # review not recorded; dec-soon judged on 03-20, 19 days away.
+    # review not recorded: one item per expectation, the overdue review a note on each (never an item of
+    # its own beside them); dec-soon judged on 03-20, 19 days away.
     assert found["Expectations"] == [
-        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 count → 4 count (dec-inv)",
-        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb (dec-inv)",
-        "Review overdue since 26 Feb: Validate invoices before sending (pmops decision review dec-inv)",
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 count → 4 count; review overdue "
+        "since 26 Feb (pmops decision review dec-inv)",
+        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb; review "
+        "overdue since 26 Feb (pmops decision review dec-inv)",
         "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count so far (dec-soon)",
     ]
     assert found["Decisions"] == [
@@ -120,7 +122,8 @@ def test_json_and_html(pmops, month: Path) -> None:
     assert [s["key"] for s in data["sections"]] == ["expectations", "decisions", "research", "metrics", "processes",
                                                     "onboarding", "tools", "people"]  # fmt: skip
     assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
-                                               "sending”): 10 count → 4 count", "id": "dec-inv",
+                                               "sending”): 10 count → 4 count; review overdue since 26 Feb (pmops decision "
+                                                   "review dec-inv)", "id": "dec-inv",
                                                "path": "decisions/dec-inv.md", "tone": "good"}  # fmt: skip
     people = data["sections"][-1]["items"]
     assert [(p["text"].split(":")[0], p["counts"]) for p in people] == [
@@ -300,3 +303,36 @@ def test_markdown_shows_titles_as_written_never_as_markup(pmops, month: Path) ->
     assert r"Fees \<b\>x\</b\> \*stars\* \[x\](http://evil.example) \`y\`" in research
     data = json.loads(digest(pmops, "--format", "json"))  # JSON keeps the title as written
     assert any("Fees <b>x</b> *stars*" in i["text"] for s in data["sections"] for i in s["items"])
+
+
+def test_an_overdue_review_with_nothing_listed_is_one_item(pmops, month: Path) -> None:
+    # dec-nod expects a metric with no values at all: no data, so no expectation item; its review date
+    # (02-20) has passed and nothing is recorded: the overdue review is its one item.
+    history_kb.commit(month, "Priya Ops", "2026-02-28", [
+        *history_kb.metric("met-nps", "NPS", "up", "40", "monthly", ""),
+        history_kb.decision("dec-nod", "Survey every admin", "2026-01-20", "accepted",
+                            extra="expects:\n- {metric: met-nps, direction: up, target: 40}\nreview_date: 2026-02-20\n"),
+    ], "nps")  # fmt: skip
+    found = sections(digest(pmops))["Expectations"]
+    assert [line for line in found if "dec-nod" in line] == [
+        "Review overdue since 20 Feb: Survey every admin (pmops decision review dec-nod)"
+    ]
+    assert sum("dec-inv" in line for line in found) == 2, "one item per expectation of dec-inv"
+
+
+def test_a_renewal_date_passed_is_said(pmops, month: Path) -> None:
+    # Loom renewed on 02-10 (30 days' notice): the date is behind us and the registry does not say whether
+    # it renewed or lapsed: the digest asks for the new date, as tool renewals does.
+    history_kb.commit(month, "Priya Ops", "2026-02-28", [history_kb.tool("tol-loom", "Loom", "2026-02-10", "30",
+                                                                        "1200", "10", "4")], "loom")  # fmt: skip
+    text = digest(pmops)
+    assert "- Tool renewals: 2 to decide, 1 past its renewal date." in text
+    assert sections(text)["Tool renewals"][0] == (
+        "Loom (Priya Ops): renewal date passed on 10 Feb 2026: renewed or lapsed? record the new date (pmops set "
+        "tol-loom renewal=YYYY-MM-DD) or retire it; 1,200 a year, 4 of 10 seats used"
+    )
+    data = json.loads(digest(pmops, "--format", "json"))
+    tools = next(s for s in data["sections"] if s["key"] == "tools")
+    assert (tools["items"][0]["id"], tools["items"][0]["tone"]) == ("tol-loom", "bad")
+    listed = pmops("tool", "renewals", "--today", TODAY).stdout
+    assert "renewal passed" in listed and "renewed or lapsed? record the new date" in listed

@@ -147,7 +147,8 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
             out.print("[dim]notice passed: inside its notice period, too late to give notice; it renews as it is[/dim]",
                       soft_wrap=True)  # fmt: skip
         if "passed" in states:
-            out.print("[dim]renewal passed: update its renewal date (pmops set NAME renewal=YYYY-MM-DD)[/dim]",
+            out.print("[dim]renewal passed: renewed or lapsed? record the new date (pmops set NAME renewal=YYYY-MM-DD), "
+                      "or retire it (pmops set NAME status=retired)[/dim]",
                       soft_wrap=True)  # fmt: skip
         for r in found:
             if r.no_active_seats:
