@@ -210,3 +210,37 @@ def test_no_process_declares_outputs(pmops, kb: Path) -> None:
     data = json.loads(pmops("report", "--format", "json").stdout)["processes"]
     assert (data["checks"], data["not_happening"]["count"], data["divergent"]) == ([], 0, [])
     assert "Promises against what happened" not in pmops("report", "--format", "html").stdout
+
+
+HOSTILE = "Slack | Teams [x](http://evil) *now* <b>"
+
+
+def _retitle(path: Path, key: str, old: str) -> None:
+    text = path.read_text()
+    assert f"{key}: {old}\n" in text
+    path.write_text(text.replace(f"{key}: {old}\n", f"{key}: '{HOSTILE} {old}'\n", 1))
+
+
+def test_markdown_shows_hostile_titles_as_written(pmops, example_kb: Path) -> None:
+    """A title with `|` keeps its table's columns, and `[x](http://…)`, `*…*` and `<b>` stay text: in a
+    decision with expectations, a metric, a process with outputs, an opportunity ranked and a tool."""
+    _retitle(next((example_kb / "decisions").glob("*approve-and-reject-from-slack.md")), "title",
+             "Approve and reject from Slack")  # fmt: skip
+    _retitle(next((example_kb / "metrics").glob("*weekly-active-approvers.md")), "name", "Weekly active approvers")
+    _retitle(next((example_kb / "processes").glob("*launch-checklist.md")), "title", "Launch checklist")
+    _retitle(next((example_kb / "tools").glob("*amplitude.md")), "name", "Amplitude")
+    text = pmops("report", "--format", "md", "--today", TODAY).stdout
+    assert "[x](http://evil)" not in text and "*now*" not in text and "<b>" not in text
+    assert r"Slack \| Teams \[x\](http://evil) \*now\* \<b\>" in text
+    tables = [line for line in text.splitlines() if line.startswith("|")]
+    width, previous = 0, ""
+    for line in [*text.splitlines()]:
+        cells = len(line.replace("\\|", "").split("|")) - 2
+        if line.startswith("|") and not previous.startswith("|"):
+            width = cells  # a table's header
+        elif line.startswith("|"):
+            assert cells == width, line
+        previous = line
+    hostile = [line for line in tables if "Teams" in line]
+    assert len(hostile) >= 4, "the decision's expectations, the metric and the process check are table rows"
+    assert r"- Renewal: Slack | Teams \[x\](http://evil) \*now\* \<b\> Amplitude on 2026-12-15" in text

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import templates
 from pmops.doctypes import VERDICTS
-from pmops.text import count
+from pmops.text import count, markdown_cell, markdown_literal
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -113,9 +113,27 @@ def _counted(block: Counted) -> str:
     return f"{block.count} ({_ids(block)})" if block.count else "0"
 
 
+def _md(text: object) -> str:
+    """User text (a title, a name, a sentence naming them) as markdown shows it as written: never a link,
+    emphasis or HTML."""
+    return markdown_literal(str(text))
+
+
+def _cell(text: object) -> str:
+    """User text in a table's cell: as written, its pipes escaped, on one line."""
+    return markdown_cell(markdown_literal(str(text)))
+
+
+def _row(*cells: str) -> str:
+    """A table row of cells already escaped (_cell), some with markup of the report's own (**missed**)."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def markdown(report: Report) -> str:
-    said = sentences(report)
-    out = [f"# {report.kb} — product report", "", f"Generated {report.generated}.", "", "## Metrics", ""]
+    """The report as markdown: every title, name and sentence from the KB escaped (text.markdown_literal,
+    markdown_cell in tables), so a `|` never breaks a table and `[x](http://…)` is never a live link."""
+    said = {key: _md(text) for key, text in sentences(report).items()}
+    out = [f"# {_md(report.kb)} — product report", "", f"Generated {report.generated}.", "", "## Metrics", ""]
     if report.metrics:
         out += ["| metric | latest | target | status | trend | id |", "|---|---:|---:|---|---:|---|"]
     else:
@@ -125,11 +143,11 @@ def markdown(report: Report) -> str:
         target = f"{m.target:g}" if m.target is not None else "—"
         state = (m.status or "—") + (f"; stale: last value {count(m.days_since_latest, 'day')} ago" if m.stale else "")
         trend = f"{m.trend:+g}" if m.trend is not None else "—"
-        out.append(f"| {m.name} | {latest} | {target} | {state} | {trend} | {m.id} |")
+        out.append(_row(_cell(m.name), _cell(latest), target, _cell(state), trend, _cell(m.id)))
 
     def tree(nodes: tuple, depth: int = 0) -> None:
         for node in nodes:
-            out.append(f"{'  ' * depth}- {node.name} ({node.id})")
+            out.append(f"{'  ' * depth}- {_md(node.name)} ({_md(node.id)})")
             tree(node.children, depth + 1)
 
     if report.metric_tree:
@@ -141,7 +159,7 @@ def markdown(report: Report) -> str:
         out += [f"The last {r.weeks} weeks (since {r.since}) by source, segment and area:", ""]
         for title, groups in (("source", r.by_source), ("segment", r.by_segment), ("area", r.by_area)):
             out += [f"| {title} | insights | ids |", "|---|---:|---|"]
-            out += [f"| {name} | {block.count} | {_ids(block)} |" for name, block in groups.items()]
+            out += [_row(_cell(name), str(block.count), _cell(_ids(block))) for name, block in groups.items()]
             out.append("")
     themes = report.themes
     if themes.count:
@@ -150,26 +168,26 @@ def markdown(report: Report) -> str:
                 "| theme | insights | customers | trend | decisions | latest quote |", "|---|---:|---|---|---|---|"]  # fmt: skip
         for t in themes.top:
             quote = t.latest_quote.text if t.latest_quote else ""
-            decided = t.addressed_text if t.addressed else f"**{t.addressed_text}**"
+            decided = _cell(t.addressed_text) if t.addressed else f"**{_cell(t.addressed_text)}**"
             trend = f"{t.trend.direction} ({t.trend.current} vs {t.trend.previous})"
-            out.append(f"| {t.theme} | {t.insights} | {t.customers_text} | {trend} | {decided} | {quote} |")
-        out += ["", unaddressed_themes(themes).capitalize() + ".", ""]
+            out.append(_row(_cell(t.theme), str(t.insights), _cell(t.customers_text), trend, decided, _cell(quote)))
+        out += ["", _md(unaddressed_themes(themes).capitalize()) + ".", ""]
     pr = report.priorities
     out += ["## Priorities", "", f"{said['Priorities'][:1].upper()}{said['Priorities'][1:]}.", ""]
     if pr.top:
-        out += [pr.intro, "", "| rank | opportunity | score | reach | confidence | customers | evidence |",
+        out += [_md(pr.intro), "", "| rank | opportunity | score | reach | confidence | customers | evidence |",
                 "|---:|---|---:|---:|---:|---:|---|"]  # fmt: skip
         for o in pr.top:
             evidence = "; ".join(f"{e.title} ({e.id})" for e in o.evidence) or "none"
-            out.append(f"| {o.rank} | {o.title} ({o.id}) | {o.score:g} | {o.reach:g} | {o.confidence:g} | "
-                       f"{o.customers} | {evidence} |")  # fmt: skip
+            out.append(_row(str(o.rank), _cell(f"{o.title} ({o.id})"), f"{o.score:g}", f"{o.reach:g}",
+                            f"{o.confidence:g}", _cell(o.customers), _cell(evidence)))  # fmt: skip
         out.append("")
     elif not pr.opportunities:
         out += ["No opportunities yet (`pmops opportunity add`).", ""]
     out += ["## Decisions", ""]
     if any(b.count for b in report.decisions.by_status.values()):
         out += ["| status | count | ids |", "|---|---:|---|"]
-        out += [f"| {s} | {b.count} | {_ids(b)} |" for s, b in report.decisions.by_status.items()]
+        out += [_row(_cell(s), str(b.count), _cell(_ids(b))) for s, b in report.decisions.by_status.items()]
     else:
         out.append("No decisions recorded yet.")
     d = report.decisions
@@ -178,18 +196,17 @@ def markdown(report: Report) -> str:
                 "values (before the decision → since, up to the review date).", "",
                 "| decision | metric | expected | verdict | numbers | review by |", "|---|---|---|---|---|---|"]  # fmt: skip
         for e in d.expectations:
-            verdict = f"**{e.verdict}**" if e.verdict == "not met" else e.verdict
+            verdict = f"**{_cell(e.verdict)}**" if e.verdict == "not met" else _cell(e.verdict)
             due = f"{e.review_by}" + (" (**overdue**)" if e.overdue else "") if e.review_by else "—"
-            out.append(
-                f"| {e.title} ({e.decision}) | {e.name or e.metric} | {e.expects} | {verdict} | {e.why} | {due} |"
-            )
+            out.append(_row(_cell(f"{e.title} ({e.decision})"), _cell(e.name or e.metric), _cell(e.expects), verdict,
+                            _cell(e.why), due))  # fmt: skip
     loops = [("Reviews overdue", d.reviews_overdue), ("Proposed for more than 30 days", d.proposed_stale),
              ("Citing evidence dated after the decision", d.evidence_after)]  # fmt: skip
     if any(b.count for _, b in loops) or d.expectations:
-        out += ["", "; ".join(f"{label}: {_counted(block)}" for label, block in loops) + "."]
+        out += ["", "; ".join(f"{label}: {_md(_counted(block))}" for label, block in loops) + "."]
     p = report.processes
     out += ["", "## Processes", ""]
-    out += [f"Active {p.active.count}, stale {_counted(p.stale)}, running this week {_counted(p.due)}."
+    out += [f"Active {p.active.count}, stale {_md(_counted(p.stale))}, running this week {_md(_counted(p.due))}."
             if p.list else "No processes documented yet.", ""]  # fmt: skip
     if p.checks:
         out += [f"What the processes promise (their outputs) against what happened since {p.checked_since} "
@@ -198,30 +215,31 @@ def markdown(report: Report) -> str:
         for c in p.checks:
             for o in c.outputs or (None,):
                 verdict = (f"**{o.verdict}**" if o.verdict == "missed" else o.verdict) if o else "cannot check"
-                said = o.actual if o else c.problem
-                out.append(f"| {c.title} ({c.id}) | {c.owner or '—'} | {o.check if o else '—'} | "
-                           f"{(o.promised if o else '') or '—'} | {verdict} | {said} |")  # fmt: skip
+                said_ = o.actual if o else c.problem
+                out.append(_row(_cell(f"{c.title} ({c.id})"), _cell(c.owner or "—"), _cell(o.check if o else "—"),
+                                _cell((o.promised if o else "") or "—"), verdict, _cell(said_ or "")))  # fmt: skip
         out.append("")
     for d in p.divergent:
         alike = f"; the least alike two share {d.similarity:.0%} of their wording" if d.similarity is not None else ""
-        out += [f"Divergent versions of {d.kind} (different owners, far from alike{alike}):", ""]
-        out += [f"- {v.title} ({v.id}): {v.owner or 'no owner'}, {v.cadence or 'no cadence'}; sections: "
-                f"{', '.join(v.sections) or 'none'}" for v in d.versions]  # fmt: skip
+        out += [f"Divergent versions of {_md(d.kind)} (different owners, far from alike{alike}):", ""]
+        out += [_md(f"- {v.title} ({v.id}): {v.owner or 'no owner'}, {v.cadence or 'no cadence'}; sections: "
+                    f"{', '.join(v.sections) or 'none'}") for v in d.versions]  # fmt: skip
         out.append("")
     o = report.onboarding
     out += ["## Onboarding", ""]
     if o.plans:
         out += ["| person | status | done | day | id |", "|---|---|---:|---:|---|"]
-        out += [f"| {x.name} | {x.status} | {x.done}/{x.total} | {plan_day(x)} | {x.id} |" for x in o.plans]
-        out += ["", f"{onboarding_time(o.time_to_productivity).capitalize()}.", ""]
+        out += [_row(_cell(x.name), _cell(x.status), f"{x.done}/{x.total}", _cell(plan_day(x)), _cell(x.id))
+                for x in o.plans]  # fmt: skip
+        out += ["", f"{_md(onboarding_time(o.time_to_productivity).capitalize())}.", ""]
     else:
         out += ["No plans yet (`pmops onboard new-pm`).", ""]
     t = report.tools
     out += ["## Tool stack", ""]
     if t.categories:
-        out += [f"Total cost per year: {t.total_cost:,.0f}; {overlaps(t)}.", ""]
-        out += [f"- Renewal: {x.name} on {x.renewal} ({x.id})" for x in t.renewals]
-        out += [f"- Gaps: {', '.join(t.gaps)}" if t.gaps else "- No gaps"]
+        out += [f"Total cost per year: {t.total_cost:,.0f}; {_md(overlaps(t))}.", ""]
+        out += [f"- Renewal: {_md(x.name)} on {x.renewal} ({_md(x.id)})" for x in t.renewals]
+        out += [f"- Gaps: {_md(', '.join(t.gaps))}" if t.gaps else "- No gaps"]
     else:
         out.append("No tools registered yet (`pmops tool add`).")
     return "\n".join(out) + "\n"
