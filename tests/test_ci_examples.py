@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, git
 
 CI = ROOT / "examples" / "ci"
 
@@ -57,3 +63,56 @@ def test_the_recipes_command_builds_the_example_kbs_site(pmops, example_kb: Path
         pmops(*command[1:])
         out = example_kb / command[command.index("--out") + 1]
         assert (out / "index.html").is_file() and (out / "browse").is_dir()
+
+
+def _install(recipe: str) -> tuple[str, str]:
+    """A recipe's default PMOPS_SOURCE and the shell that installs pmops from it."""
+    if recipe == "github-pages.yml":
+        workflow = yaml.safe_load((CI / recipe).read_text())
+        (step,) = [s for s in workflow["jobs"]["build"]["steps"] if "PMOPS_SOURCE" in s.get("run", "")]
+        return workflow["env"]["PMOPS_SOURCE"], step["run"]
+    job = yaml.safe_load((CI / recipe).read_text())["pages"]
+    script = job["script"][: next(i for i, line in enumerate(job["script"]) if "pmops site build" in line)]
+    return job["variables"]["PMOPS_SOURCE"], "\n".join(script)
+
+
+def _run(script: str, source: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The recipe's install shell, its `pip` the tests' own asked what it would install (no install)."""
+    shim = tmp_path / "bin" / "pip"
+    shim.parent.mkdir(exist_ok=True)
+    shim.write_text(
+        f'#!/bin/sh\n[ "$1" = install ] && shift\nexec "{sys.executable}" -m pip install --dry-run --no-deps "$@"\n'
+    )
+    shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}", "PMOPS_SOURCE": source}
+    return subprocess.run(["bash", "-ec", script], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("recipe", ["github-pages.yml", ".gitlab-ci.yml"])
+def test_the_recipes_install_pmops_from_its_source_never_from_an_index(recipe: str, tmp_path: Path) -> None:
+    text = (CI / recipe).read_text()
+    commands = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert not re.search(r"pip install +[\"']?pmops\b", commands)  # a package of that name on an index is not pmops
+    source, script = _install(recipe)
+    assert re.fullmatch(r"git\+https://[\w./-]+/YOUR-ORG/pmops\.git@v[\d.]+", source)
+    assert 'pip install "$PMOPS_SOURCE"' in script and "./vendor/pmops" in text  # both ways a team keeps pmops
+    # Left as it is, the placeholder stops the job with one line saying what to set; nothing installed.
+    done = _run(script, source, tmp_path, tmp_path)
+    assert done.returncode == 1 and "set PMOPS_SOURCE" in done.stdout and "Would install" not in done.stdout
+
+
+@pytest.mark.heavy
+def test_the_recipes_install_pmops_from_its_repository_or_a_vendored_copy(tmp_path: Path) -> None:
+    """Both ways work: the repository at a tag (a git URL) and a copy inside the KB's repository."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    vendored = kb / "vendor" / "pmops"
+    git(tmp_path, "clone", "-q", str(ROOT), str(vendored))
+    git(vendored, "tag", "v0.0.0-test")
+    for recipe, source in (
+        ("github-pages.yml", f"git+file://{vendored}@v0.0.0-test"),
+        (".gitlab-ci.yml", "./vendor/pmops"),
+    ):
+        done = _run(_install(recipe)[1], source, kb, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert re.search(r"Would install pmops-\d", done.stdout), done.stdout
