@@ -121,6 +121,25 @@ def outgoing(record: Record) -> Iterator[Link]:
                 yield Link(target, "text", number, by_id=False)
 
 
+_HTML_HREF = re.compile(
+    r"""<a\s(?:[^>"']|"[^"]*"|'[^']*')*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
+)
+
+
+def html_links(record: Record) -> Iterator[Link]:
+    """The links of a document's raw HTML (`<a href="…">`, as the site renders it) to paths; the
+    site publishes them as it does markdown links (lint looks at markdown links only)."""
+    import html
+
+    for number, line in bodies.prose(record.doc.body, record.doc.body_line):
+        if "<a" not in line and "<A" not in line:
+            continue
+        for m in _HTML_HREF.finditer(line):
+            target = html.unescape(next(g for g in m.groups() if g is not None))
+            if destination(target) is not None:
+                yield Link(target, "text", number, by_id=False)
+
+
 def normal(path: str) -> str:
     """`a/b/../c.md` → `a/c.md` (kept relative to the KB; may start with '..')."""
     parts: list[str] = []

@@ -82,6 +82,18 @@ def render_html(template: str, kb_root: Path | None, /, **context: Any) -> str:
     return render(template, kb_root, _html=True, **context)
 
 
+def source(template: str, kb_root: Path | None) -> str | None:
+    """A template's text as it is rendered (the KB's own first), or None when there is none."""
+    from jinja2 import TemplateNotFound
+
+    environment = _environment(tuple(search_path(kb_root)), True, kb_root)
+    assert environment.loader is not None
+    try:
+        return environment.loader.get_source(environment, template)[0]
+    except TemplateNotFound:
+        return None
+
+
 def render(template: str, kb_root: Path | None, /, _html: bool = False, **context: Any) -> str:
     from jinja2 import TemplateError, TemplateNotFound
 

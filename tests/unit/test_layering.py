@@ -20,7 +20,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     0: ("errors", "text", "dates", "amounts", "ids", "customers", "bodies", "similarity", "processes", "detached",
         "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
         "search.whoosh_codec", "search.whoosh_words", "search.whoosh_writer",
-        "reports", "reports.parts", "site.linkcheck", "site.searchindex"),
+        "reports", "reports.parts", "site.linkcheck", "site.searchindex", "site.sanitize"),
     1: ("locate", "documents", "pii", "taxonomy", "doctypes", "search.snippets", "search.spelling"),
     2: ("store", "gitrepo", "templates", "config", "search.fields", "search.freshness", "search.backend",
         "search.whoosh_backend", "search.whoosh_query"),

@@ -46,6 +46,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 
 
+_LITERAL_ID = re.compile(r"""\bid=["']([^"'{}\s]+)["']""")
+
+
 @dataclass
 class Page:
     """One page of the site: its URL (from the site's root), how to render it, and its key: a
@@ -74,9 +77,11 @@ def _slug(text: str) -> str:
 
 def stable_svg(svg: str, key: str) -> str:
     """A pygal chart that is the same bytes for the same data (its random id and dated comment
-    would rewrite the page at every build), without its script (pygal's tooltips: not loaded)."""
+    would rewrite the page at every build), without its script (pygal's tooltips: not loaded);
+    the ids of its legend are its own (every chart's are `activate-serie-N`, repeated on a page)."""
     svg = _SCRIPT.sub("", _COMMENT.sub("", svg))
-    return _UUID.sub(f"c-{_slug(key)}", svg)
+    name = f"c-{_slug(key)}"
+    return _UUID.sub(name, svg).replace('id="activate-serie-', f'id="{name}-serie-')
 
 
 @dataclass
@@ -89,6 +94,7 @@ class Site:
     assets: set[str] = field(default_factory=set)  # KB paths of files (images, PDFs) the pages link to
     _customer_urls: dict[str, str | None] = field(default_factory=dict)
     _faces: dict[str, str] = field(default_factory=dict)
+    _layout_ids: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # -- the documents and their links -----------------------------------------------------
 
@@ -128,6 +134,22 @@ class Site:
                 if target and target not in self.by_path and self.kb.is_dir(target):
                     found[target] = f"{target}/index.html"
         return found
+
+    def layout_ids(self, doctype: str) -> frozenset[str]:
+        """The ids a document's page of this type has outside its body (its templates' own, e.g.
+        `main`, `search`, `backlinks`): a heading of the body never takes one of them."""
+        if doctype not in self._layout_ids:
+            from pmops import templates
+
+            names = (
+                "site/base.html.j2",
+                "site/document.html.j2",
+                "site/_macros.html.j2",
+                f"site/doc-{doctype}.html.j2",
+            )
+            texts = [templates.source(name, self.kb.root) or "" for name in names]
+            self._layout_ids[doctype] = frozenset(_LITERAL_ID.findall("\n".join(texts)))
+        return self._layout_ids[doctype]
 
     def url_of(self, target: str) -> str | None:
         """The site URL (from the root) of what a link reaches: a page, a folder's page, or a

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 KEEP_FROM = 50  # files read, from which the cache is written again
-FORMAT = "3"  # of what is kept: another one is not read
+FORMAT = "4"  # of what is kept: another one is not read
 
 
 class Snapshot(KnowledgeBase):
@@ -204,10 +204,11 @@ class Snapshot(KnowledgeBase):
         return Record(record.doc.with_body(pii.redact(record.doc.body)), record.doctype, values, record.problems)
 
     def links_of(self, record: Record) -> list[links.Link]:
-        """A document's links (`links.outgoing`), read once and kept with it."""
+        """A document's links (`links.outgoing`, and its raw HTML's `links.html_links`), read once
+        and kept with it."""
         found = self._links.get(record.path)
         if found is None:
-            found = self._links[record.path] = list(links.outgoing(record))
+            found = self._links[record.path] = [*links.outgoing(record), *links.html_links(record)]
         return found
 
     def records(

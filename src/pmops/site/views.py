@@ -56,12 +56,20 @@ def document(site: Site, record: Record) -> str:
         anchor = link.target.partition("#")[2] if not link.by_id else ""
         return root + where + ("#" + anchor.split("}")[0] if anchor and "{" not in anchor else "")
 
-    body = markdown.render(links.rewritten(record, change), record.path, root, site.asset)
+    def html_link(href: str) -> str | None:  # a raw HTML link's: resolved as markdown links are
+        return change(links.Link(href, "text", 0, by_id=False))
+
+    # The title's anchor is its slug (as Jekyll's layouts give it: `personas.html#personas`), no heading's.
+    reserved = site.layout_ids(record.type)
+    title_id = markdown.slug(record.title)
+    title_id = title_id if title_id and title_id not in reserved else None
+    body = markdown.render(links.rewritten(record, change), record.path, root, site.asset, html_link,
+                           reserved | {title_id} if title_id else reserved)  # fmt: skip
     facts, blocks = _facts(site, record)
     extra = EXTRAS.get(record.type)
     return _render(
         site, "site/document.html.j2", url, record.title, _filters(record, record.type, site),
-        record=record, doctype=record.doctype, facts=facts, blocks=blocks, body=body,
+        record=record, doctype=record.doctype, title_id=title_id, facts=facts, blocks=blocks, body=body,
         extra=extra(site, record) if extra else {},
         backlinks=[(site.link(r), via) for r, via in site.backlinks.get(record.path, [])],
     )  # fmt: skip
