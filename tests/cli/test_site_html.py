@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from pmops.site import linkcheck
-from tests.conftest import ROOT
+from tests.conftest import ROOT, git
 
 HANDBOOK = ROOT / "tests" / "fixtures" / "handbook-html"
 
@@ -144,3 +144,33 @@ def test_headings_never_take_an_id_of_the_layout(pmops, example_kb: Path, tmp_pa
         assert f'id="{wanted}"' in _body(html), wanted
     assert '<main id="main"' in html and '<div id="search"' in html and '<h2 id="evidence">' in html
     assert [str(b) for b in linkcheck.check(out)] == []
+
+
+def test_a_site_of_pages_alone_has_a_home_of_its_pages(pmops, kb: Path, tmp_path: Path) -> None:
+    """A handbook-only KB (no pmops type): its home is the search box, the recently changed and
+    the pages by folder, not an empty dashboard; a KB with pmops types keeps the dashboard."""
+    shutil.copytree(HANDBOOK, kb / "handbook")
+    git(kb, "add", "-A")
+    git(kb, "commit", "-q", "-m", "The travel handbook")
+    (kb / "handbook/pages/tools/slack.md").write_text((kb / "handbook/pages/tools/slack.md").read_text() + "\nMore.\n")
+    git(kb, "commit", "-q", "-am", "Slack: more")
+    out = tmp_path / "site"
+    pmops("site", "build", "--out", out)
+    home = (out / "index.html").read_text()
+    main = home[home.index("<main") : home.index("</main>")]
+    assert 'class="dashboard"' not in home and "<svg" not in home
+    assert '<div id="search" class="search search-home" role="search"' in main  # the search box, first
+    assert home.count('id="search"') == 1  # not in the header as well
+    recent = main[main.index('id="recent"') : main.index('id="folders"')]
+    assert recent.index("tools/slack.html") < recent.index("pages/travel.html")  # newest first
+    assert "<summary>handbook/pages/ <span" in main and "<summary>handbook/pages/tools/ <span" in main
+    assert '<a href="handbook/pages/travel.html">Travel</a>' in main
+    assert [str(b) for b in linkcheck.check(out)] == []
+    # A document of a pmops type: the dashboard is back.
+    pmops(
+        "insight", "add", "Travel bookings take too long", "--quote", "Booking took me an hour", "--source", "interview"
+    )
+    pmops("site", "build", "--out", out)
+    home = (out / "index.html").read_text()
+    assert 'class="dashboard"' in home and 'id="recent"' not in home
+    assert '<header class="site">' in home and home.index('id="search"') < home.index("<main")

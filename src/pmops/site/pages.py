@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 BROWSE = "browse"
 HOME = "index.html"
+RECENT = 12  # pages a handbook's home lists as recently changed
 CSS = "assets/site.css"
 SEARCH_JS = "assets/search.js"  # the search box (templates/site/search.js), over Pagefind's bundle in pagefind/
 # No request leaves the site: its own files only; Pagefind's search runs WebAssembly; pygal's
@@ -413,8 +414,31 @@ class Site:
             extra = [repr([(e["name"], e["url"], len(e["named_in"])) for e in self.people.values()])]
         return self.listing_key("type:" + doctype.name, records, *extra)
 
+    @cached_property
+    def handbook_only(self) -> bool:
+        """Whether the site holds only pages no pmops type claims (a handbook, a wiki moved in): its
+        home page is then the pages by folder and the recently changed, not an empty dashboard."""
+        return bool(self.records) and all(r.type == PAGE.name for r in self.records)
+
+    @cached_property
+    def recently_changed(self) -> list[tuple[Record, dt.date]]:
+        """The pages changed last (by the KB's git history, newest first), at most RECENT."""
+        from pmops import activity
+
+        found: dict[str, dt.date] = {}
+        for event in activity.history(self.kb).events:
+            if event.path in self.by_path and event.path not in found and event.action != "removed":
+                found[event.path] = event.day
+                if len(found) == RECENT:
+                    break
+        return [(self.by_path[path], day) for path, day in found.items()]
+
     def home_key(self) -> str:
-        """The dashboard reads every document's front-matter, onboarding plans' steps and metrics' values."""
+        """The dashboard reads every document's front-matter, onboarding plans' steps and metrics' values;
+        a handbook's home, its pages' titles and the recently changed."""
+        if self.handbook_only:
+            recent = repr([(r.path, day.isoformat()) for r, day in self.recently_changed])
+            return self.listing_key("handbook-home", self.records, recent)
         extra = [r.doc.sha for r in self.of_type.get("onboarding", [])]
         extra += [self.values_stamp(r) for r in self.of_type.get("metric", [])]
         return self.listing_key("home", self.records, *extra)
@@ -472,6 +496,8 @@ class Site:
         found = [self.document_page(r) for r in records]
         if any(r.type == "onboarding" for r in records):
             found += [self.type_page(t) for t in self.types if t.name == "onboarding"] + [self.home_page()]
+        elif self.handbook_only:  # its recently changed: a commit changes them, not only a file
+            found.append(self.home_page())
         return found
 
     def prepare(self) -> None:

@@ -367,8 +367,25 @@ def folder(site: Site, path: str, url: str) -> str:
 def home(site: Site) -> str:
     from pmops.reports import render
 
+    if site.handbook_only:
+        return handbook_home(site)
+
     paths = {r.id: page_url(r.path) for r in site.records if r.id}
     return _render(site, "site/home.html.j2", HOME, site.kb.config.name, _filters(None, "index", site),
                    report=site.report, charts=site.charts, paths=paths, onboarding_time=render.onboarding_time,
                    unaddressed_themes=render.unaddressed_themes, overlaps=render.overlaps, plan_day=render.plan_day,
                    types=[(t, len(site.of_type[t.name])) for t in site.types])  # fmt: skip
+
+
+def handbook_home(site: Site) -> str:
+    """The home of a site of pages alone (a handbook): the search box, the recently changed, the pages by folder."""
+    import posixpath
+
+    by_folder: dict[str, list[Record]] = {}
+    for r in site.records:
+        by_folder.setdefault(posixpath.dirname(r.path), []).append(r)
+    folders = [(folder, [site.link(r) for r in sorted(records, key=lambda r: (r.path.rsplit("/", 1)[-1] not in
+               ("index.md", "README.md"), r.title.casefold()))]) for folder, records in sorted(by_folder.items())]  # fmt: skip
+    return _render(site, "site/handbook-home.html.j2", HOME, site.kb.config.name, _filters(None, "index", site),
+                   folders=folders, pages=len(site.records),
+                   recent=[(site.link(r), day) for r, day in site.recently_changed])  # fmt: skip
