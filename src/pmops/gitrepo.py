@@ -232,17 +232,18 @@ class Repo:
     # -- state ---------------------------------------------------------------------
 
     def identity(self) -> Identity:
-        ident = Identity(
-            os.environ.get("GIT_AUTHOR_NAME"), os.environ.get("GIT_AUTHOR_EMAIL") or os.environ.get("EMAIL")
-        )
+        """Who git would commit as: $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL, else the config's `user.name`
+        and `user.email` as git reads them: the last value wins (a repository's own over the global
+        one, listed before it), and $EMAIL when no config sets an email."""
+        config: dict[str, str] = {}
         _, out, _ = self.run("config", "--get-regexp", r"^user\.(name|email)$", check=False)
         for line in out.splitlines():
             key, _, value = line.partition(" ")
-            if key == "user.name" and not ident.name:
-                ident.name = value
-            elif key == "user.email" and not ident.email:
-                ident.email = value
-        return ident
+            config[key] = value
+        return Identity(
+            os.environ.get("GIT_AUTHOR_NAME") or config.get("user.name"),
+            os.environ.get("GIT_AUTHOR_EMAIL") or config.get("user.email") or os.environ.get("EMAIL"),
+        )
 
     def check_writable(self, doing: str = "commit") -> Identity:
         """Refuse states where a commit (or what `doing` names: "sync") would fail or mislead;

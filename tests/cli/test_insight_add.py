@@ -36,6 +36,22 @@ def test_add_writes_one_file_commits_only_it_and_show_returns_the_same_fields(pm
     assert "Where is export?" in shown["body"]
 
 
+def test_the_author_is_who_git_commits_as_the_repositorys_own_identity_over_the_global_one(
+    pmops, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A personal identity in the global config and a work one in the repository's: git commits as
+    the repository's (the last value it reads), and so does the default author."""
+    git(kb, "config", "user.name", "Priya Nair")
+    git(kb, "config", "user.email", "priya@tally.example")
+    monkeypatch.setenv("EMAIL", "someone@else.example")  # below user.email, as for git
+    created = json.loads(add(pmops, "--json").stdout)
+    assert json.loads(pmops("show", created["id"], "--json").stdout)["author"] == "Priya Nair"
+    assert git(kb, "log", "-1", "--format=%an <%ae>").strip() == "Priya Nair <priya@tally.example>"
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Ghost Writer")  # what git itself puts first
+    created = json.loads(add(pmops, "--title", "Second", "--json").stdout)
+    assert json.loads(pmops("show", created["id"], "--json").stdout)["author"] == "Ghost Writer"
+
+
 def test_the_users_own_staged_and_unstaged_changes_are_left_alone(pmops, kb: Path) -> None:
     (kb / "notes.md").write_text("# my staged draft\n")
     git(kb, "add", "notes.md")
