@@ -8,7 +8,6 @@ commit never fails a write (the next search catches up); a large batch is indexe
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,7 +126,7 @@ def _write_files(changes: list[Change]) -> list[Path]:
             )
             written.append(change.path)
         if batch:
-            os.sync()
+            store.sync_filesystem(changes[0].path.parent)
     except BaseException:
         for change in changes[: len(written)]:
             store.undo(change.path, change.before, change.after)
