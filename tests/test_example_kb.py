@@ -205,7 +205,7 @@ def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
 - Metrics: 2 crossed their targets, 5 stale.
 - Processes: 2 not happening as written, 1 past its review date.
 - Onboarding: 1 plan at risk.
-- Tool renewals: 1 to decide.
+- Tool renewals: 1 renewing as it is (notice passed).
 """
         in text
     )

@@ -118,6 +118,8 @@ def last_digest(kb: KnowledgeBase) -> dt.date | None:
 def remember(kb: KnowledgeBase, day: dt.date) -> None:
     """Note that the reader had a digest on `day` (best effort: a digest never fails on its state).
     Never backwards: a digest of an earlier day (--today, a script's) leaves the later one noted."""
+    if day > dt.date.today():
+        return  # a digest as of a later day (--today, a what-if) is no digest read: noting it would hide the real ones
     who, key = _reader(kb)
     path = _state_path(kb)
     try:
@@ -151,7 +153,9 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.dat
         return default, f"the last {DEFAULT_DAYS} days"
     if since.strip().lower() == "last":
         last = last_digest(kb)
-        if last is None or last > today:
+        if last is not None and last > today:
+            return default, f"your last digest is noted on {last}, after today: the last {DEFAULT_DAYS} days"
+        if last is None:
             return default, f"no digest yet: the last {DEFAULT_DAYS} days"
         return last, f"since your last digest on {last}"
     try:
@@ -198,9 +202,9 @@ def _research(s: _Scope) -> Section:
     for r in new:
         who = activity.authors_of(r, s.history)
         items.append(_item(r, f"{r.title} ({r.values['date']:%-d %b}" + (f", {who[0]})" if who else ")")))
-    themes = research.themes(s.kb, since=s.since, today=s.until, insights=s.of("insight"))
-    rising = [t for t in themes if t.trend in ("new", "up") and t.current >= RISING_FROM
-              and (s.area is None or any(s.in_area(r) for r in t.insights))]  # fmt: skip
+    mine = [r for r in s.of("insight") if s.in_area(r)]  # an area's themes rise with its own insights
+    themes = research.themes(s.kb, since=s.since, today=s.until, insights=mine)
+    rising = [t for t in themes if t.trend in ("new", "up") and t.current >= RISING_FROM]
     rising.sort(key=lambda t: (-(t.current - t.previous), t.key))
     listed = items[:SHOWN]
     for t in rising[:RISING_SHOWN]:
@@ -215,19 +219,38 @@ def _research(s: _Scope) -> Section:
 
 
 def _decisions(s: _Scope) -> Section:
+    """Decisions taken in the window — by the day they were taken (`accepted`, which decision accept writes,
+    else their date), whatever their status since — and proposed in it; proposals waiting more than
+    PROPOSED_STALE_DAYS first (once each: one proposed in the window and waiting says both)."""
     decisions = [r for r in s.of("decision") if s.in_area(r)]
-    taken = [r for r in decisions if s.inside(r.values.get("date")) and r.values.get("status") == "accepted"]
-    proposed = [r for r in decisions if s.inside(r.values.get("date")) and r.values.get("status") == "proposed"]
-    waiting = [r for r in decisions if r.values.get("status") == "proposed" and isinstance(r.values.get("date"), dt.date)
-               and (s.until - r.values["date"]).days > PROPOSED_STALE_DAYS]  # fmt: skip
-    items = [_item(r, f"Taken {r.values['date']:%-d %b}: {r.title}{_by(r)}", "good") for r in taken]
-    items += [_item(r, f"Proposed {r.values['date']:%-d %b}: {r.title}{_by(r)}") for r in proposed]
-    items += [_item(r, f"Waiting since {r.values['date']:%-d %b %Y}: {r.title}{_by(r)}", "bad")
-              for r in sorted(waiting, key=lambda r: r.values["date"])]  # fmt: skip
-    parts = [f"{len(taken)} taken, {len(proposed)} proposed" if taken
-             else f"{len(proposed)} proposed, none taken" if proposed else "no decision taken or proposed"]  # fmt: skip
+    taken = sorted((r for r in decisions if outcomes.taken(r) and s.inside(outcomes.decided_on(r))),
+                   key=lambda r: (outcomes.decided_on(r), r.title.casefold()))  # fmt: skip
+    proposed = [
+        r for r in decisions if r.values.get("status") == "proposed" and isinstance(r.values.get("date"), dt.date)
+    ]
+    waiting = sorted((r for r in proposed if (s.until - r.values["date"]).days > PROPOSED_STALE_DAYS),
+                     key=lambda r: (r.values["date"], r.title.casefold()))  # fmt: skip
+    fresh = sorted((r for r in proposed if s.inside(r.values["date"]) and r not in waiting),
+                   key=lambda r: (r.values["date"], r.title.casefold()))  # fmt: skip
+    items = [_item(r, f"Waiting since {r.values['date']:%-d %b %Y} ({count((s.until - r.values['date']).days, 'day')})"
+                      f": {r.title}{_by(r)}", "bad") for r in waiting]  # fmt: skip
+    for r in taken:
+        day, asked = outcomes.decided_on(r), r.values.get("date")
+        since = f", proposed {_day(asked, day)}" if isinstance(asked, dt.date) and asked != day else ""
+        status = str(r.values.get("status") or "")
+        later = f"; {status} since" if status != "accepted" else ""
+        items.append(_item(r, f"Taken {day:%-d %b}: {r.title}{_by(r)}{since}{later}", "good"))
+    items += [_item(r, f"Proposed {r.values['date']:%-d %b}: {r.title}{_by(r)}") for r in fresh]
+    new_proposals = sum(s.inside(r.values["date"]) for r in proposed)
+    parts = [f"{len(taken)} taken, {new_proposals} proposed" if taken
+             else f"{new_proposals} proposed, none taken" if new_proposals else "no decision taken or proposed"]  # fmt: skip
     parts += [f"{len(waiting)} waiting more than {PROPOSED_STALE_DAYS} days"] if waiting else []
     return _section("decisions", "Decisions", "; ".join(parts), items)
+
+
+def _day(day: dt.date, beside: dt.date) -> str:
+    """'20 Jul', with its year when it is not the year of the day it is said beside ('20 Jul 2025')."""
+    return f"{day:%-d %b}" if day.year == beside.year else f"{day:%-d %b %Y}"
 
 
 def _by(record: Record) -> str:
@@ -238,7 +261,7 @@ def _by(record: Record) -> str:
 def _expectations(s: _Scope) -> Section:
     """One item per expectation (met, missed, due); a review overdue is a note on its expectations' items,
     or an item of its own when none of them is listed (no data, or not judged in the window)."""
-    items, met, missed = [], 0, 0
+    items, met, missed, overdue = [], 0, 0, 0
     areas = {r.id: s.in_area(r) for r in s.of("decision")}
     for review in outcomes.reviews(s.kb, s.until):
         if not areas.get(review.id, True):
@@ -262,6 +285,7 @@ def _expectations(s: _Scope) -> Section:
                 mine.append(Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)} so far", review.id,
                                  review.path))  # fmt: skip
         if review.overdue:
+            overdue += 1
             note = f"review overdue since {review.review_by:%-d %b} (pmops decision review {review.id})"
             if mine:
                 mine = [replace(i, text=f"{i.text}; {note}", tone=i.tone or "bad") for i in mine]
@@ -269,7 +293,9 @@ def _expectations(s: _Scope) -> Section:
                 mine = [Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
                              f"(pmops decision review {review.id})", review.id, review.path, "bad")]  # fmt: skip
         items += mine
-    summary = f"{met} met, {missed} missed" if met or missed else "none came due"
+    parts = [f"{met or 'none'} met, {missed or 'none'} missed"] if met or missed else []
+    parts += [f"{count(overdue, 'review')} overdue"] if overdue else []
+    summary = ", ".join(parts) or "none came due"
     return _section("expectations", "Expectations", summary, items)
 
 
@@ -304,13 +330,13 @@ def _metrics(s: _Scope) -> Section:
                                    "good" if view.on_target else "bad"))  # fmt: skip
         if view.stale:
             stale.append(view)
-    if stale:
-        names = first_few([v.record.title + ("" if v.latest else " (no value yet)") for v in stale], 3)
-        age = min(v.quiet or 0 for v in stale)  # days since the latest value, or since it was added
-        items.append(Item(f"Stale: {names}: no value for {count(age, 'day')} or more", tone="bad"))
+    for view in sorted(stale, key=lambda v: (-(v.quiet or 0), v.record.title.casefold())):
+        said = (f"last value {view.latest[0]:%-d %b}, {count(view.quiet or 0, 'day')} ago" if view.latest
+                else f"no value yet, {count(view.quiet or 0, 'day')} since it was added")  # fmt: skip
+        items.append(_item(view.record, f"Stale: {view.record.title}: {said}", "bad"))
     parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed or not stale else []
     parts += [f"{len(stale)} stale"] if stale else []
-    return _section("metrics", "Metrics", ", ".join(parts), items)
+    return _section("metrics", "Metrics", ", ".join(parts), items, 8)  # a stale metric each, by name
 
 
 def _processes(s: _Scope) -> Section:
@@ -360,14 +386,15 @@ def _onboarding(s: _Scope) -> Section:
 def _tools(s: _Scope) -> Section:
     from pmops import stack
 
-    items, passed = [], 0
+    items, passed, renewing = [], 0, 0
     for r in stack.renewals(s.kb, s.until):
         if r.state == stack.PASSED:  # renewed or lapsed: the registry does not say, and each is a decision
             passed += 1
             when = (f"renewal date passed on {r.renewal:%-d %b %Y}: renewed or lapsed? record the new date "
                     f"(pmops set {r.id} renewal=YYYY-MM-DD) or retire it")  # fmt: skip
         elif r.state == stack.IN_NOTICE:
-            when = f"notice passed {r.decide_by:%-d %b}: renews {r.renewal:%-d %b %Y} as it is"
+            renewing += 1
+            when = f"notice passed {_day(r.decide_by, s.until)}: renews {r.renewal:%-d %b %Y} as it is"
         elif r.state == stack.UPCOMING and r.days_to_decide <= DUE_SOON_DAYS:
             when = f"decide by {r.decide_by:%-d %b} (renews {r.renewal:%-d %b %Y})"
         else:
@@ -378,8 +405,9 @@ def _tools(s: _Scope) -> Section:
         path = next((t.path for t in s.of("tool") if t.id == r.id), None)
         tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) else ""
         items.append(Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, path, tone))
-    deciding = len(items) - passed
-    parts = [f"{deciding} to decide"] if deciding or not passed else []
+    deciding = len(items) - passed - renewing
+    parts = [f"{deciding} to decide"] if deciding or not (passed or renewing) else []
+    parts += [f"{renewing} renewing as {'it is' if renewing == 1 else 'they are'} (notice passed)"] if renewing else []
     parts += [f"{passed} past {'its' if passed == 1 else 'their'} renewal date"] if passed else []
     summary = ", ".join(parts) if items else "none to decide"
     return _section("tools", "Tool renewals", summary, items)
@@ -433,7 +461,8 @@ def _people(s: _Scope) -> Section:
     for type_name, what in (("insight", "insight"), ("decision", "decision"), ("ranking", "ranking"),
                             ("checklist", "run")):  # fmt: skip
         for r in s.of(type_name):
-            if s.inside(activity.day_of(r, s.history)):
+            taken_on = outcomes.decided_on(r) if type_name == "decision" and outcomes.taken(r) else None
+            if s.inside(taken_on if isinstance(taken_on, dt.date) else activity.day_of(r, s.history)):
                 for name in activity.authors_of(r, s.history):
                     credit(name, what)
     for r in shown(s.of("process")):
@@ -466,8 +495,8 @@ def _people(s: _Scope) -> Section:
         items.append(Item(f"{name}: {said}", counts={key: what[key] for key, _, _ in DID if what.get(key)}))
     quiet = sorted(p.title for p in people.team(s.kb, s.until, people.PM)
                    if p.title not in done and s.in_area(p))  # fmt: skip
-    if quiet:
-        items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {first_few(quiet)}"))
+    if quiet:  # every name: the one hidden behind '… 1 more' is the one to ask about
+        items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {', '.join(quiet)}"))
     return _section("people", "Who did what", f"{count(len(done), 'person', 'people')} active", items, 12)
 
 
@@ -584,7 +613,7 @@ def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 def title(found: Digest) -> str:
-    span = f"{found.since:%-d %b} to {found.until:%-d %b %Y}"
+    span = f"{_day(found.since, found.until)} to {found.until:%-d %b %Y}"
     return f"{found.kb} — digest, {span}" + (f" ({found.area})" if found.area else "")
 
 

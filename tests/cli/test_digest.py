@@ -45,13 +45,13 @@ def test_every_section(pmops, month: Path) -> None:
 
 Since 2026-02-01 (29 days). In short:
 
-- Expectations: 1 met, 1 missed.
+- Expectations: 1 met, 1 missed, 1 review overdue.
 - Decisions: 1 taken, 1 proposed; 1 waiting more than 30 days.
 - Research: 5 new insights, 1 theme rising.
 - Metrics: 1 crossed its target, 1 stale.
 - Processes: 3 not happening as written.
 - Onboarding: 1 plan at risk.
-- Tool renewals: 2 to decide.
+- Tool renewals: 1 to decide, 1 renewing as it is (notice passed).
 
 ## Expectations
 """)
@@ -69,9 +69,9 @@ Since 2026-02-01 (29 days). In short:
         "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count so far (dec-soon)",
     ]
     assert found["Decisions"] == [
+        "Waiting since 20 Dec 2025 (71 days): Old proposal (Priya Ops) (dec-old)",
         "Taken 12 Feb: Validate invoices before sending (Ben Lee) (dec-inv)",
         "Proposed 25 Feb: Add PO numbers to invoices (Ana Silva) (dec-po)",
-        "Waiting since 20 Dec 2025: Old proposal (Priya Ops) (dec-old)",
     ]
     # a0 (01-20) is before; b1 has no author field: Ben committed it. billing: 4 insights, none before.
     assert found["Research"] == [
@@ -84,7 +84,7 @@ Since 2026-02-01 (29 days). In short:
     ]
     assert found["Metrics"] == [
         "Invoice errors reached its target of 5: 4 count on 20 Feb (met-err)",
-        "Stale: Invoice errors: no value for 9 days or more",
+        "Stale: Invoice errors: last value 20 Feb, 9 days ago (met-err)",
     ]
     # 29 days: Ana 29 on the roster, Ben 14 (from 02-16), Cy 8 (to 02-08): 51 PM-days, 7.3 PM-weeks;
     # 4 insights by PMs: 0.55 a PM a week. Cy made none. Launch B open 19 days; no February review.
@@ -326,7 +326,8 @@ def test_a_renewal_date_passed_is_said(pmops, month: Path) -> None:
     history_kb.commit(month, "Priya Ops", "2026-02-28", [history_kb.tool("tol-loom", "Loom", "2026-02-10", "30",
                                                                         "1200", "10", "4")], "loom")  # fmt: skip
     text = digest(pmops)
-    assert "- Tool renewals: 2 to decide, 1 past its renewal date." in text
+    joined = text.replace("\n  ", " ")  # a wrapped line joined
+    assert "- Tool renewals: 1 to decide, 1 renewing as it is (notice passed), 1 past its renewal date." in joined
     assert sections(text)["Tool renewals"][0] == (
         "Loom (Priya Ops): renewal date passed on 10 Feb 2026: renewed or lapsed? record the new date (pmops set "
         "tol-loom renewal=YYYY-MM-DD) or retire it; 1,200 a year, 4 of 10 seats used"
@@ -336,3 +337,46 @@ def test_a_renewal_date_passed_is_said(pmops, month: Path) -> None:
     assert (tools["items"][0]["id"], tools["items"][0]["tone"]) == ("tol-loom", "bad")
     listed = pmops("tool", "renewals", "--today", TODAY).stdout
     assert "renewal passed" in listed and "renewed or lapsed? record the new date" in listed
+
+
+def test_a_proposal_accepted_in_the_window_is_taken_then(pmops, month: Path) -> None:
+    # dec-old, proposed 2025-12-20 and waiting, accepted on 02-27 by pmops decision accept (accepted: that
+    # day): taken in the window, on the day it was accepted, saying when it was proposed; Priya, its
+    # decider, is credited with a decision. It waits no more.
+    path = month / "decisions" / "dec-old.md"
+    history_kb.commit(month, "Priya Ops", "2026-02-27", [("decisions/dec-old.md", path.read_text().replace(
+        "status: proposed\n", "status: accepted\naccepted: 2026-02-27\n"))], "accept dec-old")  # fmt: skip
+    text = digest(pmops)
+    assert "- Decisions: 2 taken, 1 proposed.\n" in text
+    assert sections(text)["Decisions"] == [
+        "Taken 12 Feb: Validate invoices before sending (Ben Lee) (dec-inv)",
+        "Taken 27 Feb: Old proposal (Priya Ops), proposed 20 Dec 2025 (dec-old)",
+        "Proposed 25 Feb: Add PO numbers to invoices (Ana Silva) (dec-po)",
+    ]
+    assert sections(text)["Who did what"][1].startswith("Priya Ops: 1 insight captured, 1 decision,")
+
+
+def test_an_area_s_themes_rise_with_its_own_insights(pmops, month: Path) -> None:
+    # billing rises with 4 insights of February; tagged billing but of the cards area, none of them is
+    # the cards area's: its digest has no rising theme.
+    for name in ("ins-a1", "ins-a2", "ins-a3", "ins-b1"):
+        path = month / "insights" / f"{name}.md"
+        path.write_text(path.read_text().replace("source: interview\n", "source: interview\narea: billing\n"))
+    (month / "insights" / "ins-c1.md").write_text(history_kb.insight("ins-c1", "Card limits", "2026-02-24", "Ana Silva",
+                                                                     "[billing]")[1].replace("tags:", "area: cards\ntags:"))  # fmt: skip
+    history_kb.commit(month, "Ana Silva", "2026-02-28", [], "areas")
+    assert "Rising: billing, 4 insights" in digest(pmops, "--area", "billing")
+    assert "Rising" not in digest(pmops, "--area", "cards")
+
+
+def test_a_window_across_new_year_says_both_years(pmops, month: Path) -> None:
+    text = pmops("digest", "--since", "2025-12-29", "--today", "2026-01-04").stdout
+    assert text.startswith("# Test KB — digest, 29 Dec 2025 to 4 Jan 2026\n")
+
+
+def test_a_digest_as_of_a_later_day_is_not_noted(pmops, month: Path) -> None:
+    import datetime as dt
+
+    later = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    pmops("digest", "--today", later)
+    assert "No digest yet: the last 7 days" in pmops("digest", "--since", "last").stdout

@@ -208,7 +208,7 @@ def test_a_metric_that_never_had_a_value_is_stale_once_its_cadence_has_passed(pm
         'name,status\nEmpty,"no values yet; stale: no value yet, 8 days since it was added"\nUncounted,no values yet\n'
     )
     digest = " ".join(pmops("digest", "--since", "2026-10-01", "--today", "2026-10-09").stdout.split())
-    assert "Stale: Empty (no value yet): no value for 8 days or more" in digest
+    assert "Stale: Empty: no value yet, 8 days since it was added (met-" in digest
 
 
 def test_values_dated_after_today_are_left_out_and_refused(pmops, kb: Path) -> None:
