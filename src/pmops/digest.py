@@ -37,6 +37,7 @@ DUE_SOON_DAYS = 30  # expectations judged, and renewals to decide, within this m
 SHOWN = 5  # items a section names before "… N more"
 RISING_FROM = 2  # a theme rises with at least this many new insights (one is an anecdote)
 RISING_SHOWN = 3
+NEW_PM_DAYS = 7  # a PM who joined fewer days ago than this is not named among those who did nothing
 STATE_FILE = "digest.json"
 TEAM_WIDE = ("processes", "tools")  # sections an area does not narrow
 # Types whose own date says when something happened (new in the window); the others (tools,
@@ -494,10 +495,17 @@ def _people(s: _Scope) -> Section:
         said = ", ".join(count(what[key], one, many) for key, one, many in DID if what.get(key))
         items.append(Item(f"{name}: {said}", counts={key: what[key] for key, _, _ in DID if what.get(key)}))
     quiet = sorted(p.title for p in people.team(s.kb, s.until, people.PM)
-                   if p.title not in done and s.in_area(p))  # fmt: skip
+                   if p.title not in done and s.in_area(p) and _settled(p, s))  # fmt: skip
     if quiet:  # every name: the one hidden behind '… 1 more' is the one to ask about
         items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {', '.join(quiet)}"))
     return _section("people", "Who did what", f"{count(len(done), 'person', 'people')} active", items, 12)
+
+
+def _settled(person: Record, s: _Scope) -> bool:
+    """A PM the digest may say did nothing: on the roster all the window, or for a week of it at least
+    (counted from their start: a PM in their first week is not named)."""
+    start = person.values.get("start")
+    return not isinstance(start, dt.date) or start <= s.since or (s.until - start).days >= NEW_PM_DAYS
 
 
 # -- the digest -----------------------------------------------------------------------------------

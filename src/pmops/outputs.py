@@ -9,16 +9,16 @@ The checks (doctypes.OUTPUT_CHECKS):
   The team's rate is their count over the PM-weeks (each PM's days on the roster in the window);
   **met** when it reaches the target. Each PM is shown with their count against their own share.
 - `insights`, `decisions` (per week or month): the team's count over the window's weeks.
-- `checklist-run` (per launch): each run of the process's checklist started in the window is done;
-  a run still open LAUNCH_DAYS after it started is **missed**; no run at all is **no data** (pmops
-  knows launches only through their runs).
+- `checklist-run` (per launch): each run of the process's checklist started in the window, or started
+  before it and still open, is done; a run still open LAUNCH_DAYS after it started is **missed**; no
+  run at all is **no data** (pmops knows launches only through their runs).
 - `ranking` (per cycle, a month): a ranking (the `ranking` type, `rankings/`) for each month that
   ended in the window; **no data** in a KB without rankings.
 - `review` (per cadence): each period of the process's cadence that ended in the window holds a
   record of the meeting: a document linking to the process (its id in `links`, or `[[id]]`), dated in it.
 
 A promise is judged only from when the process was written (its `date`); a window that holds no
-whole period yet is **too early**.
+whole period yet is **too early**. The `review` check's periods are calendar ones (cadence_periods).
 
 (Over 400 lines: each output check is a short function over the same facts of the KB and its git
 history (`_Facts`), and the divergent versions compare the same processes.)
@@ -182,11 +182,19 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
 def cadence_periods(
     cadence: str | None, anchor: dt.date, since: dt.date, until: dt.date
 ) -> list[tuple[dt.date, dt.date]]:
-    """The periods of a cadence (counted from `anchor`, the process's date) that ended from `since` to
-    the day before `until`: the periods there has been time to hold a meeting in."""
+    """The calendar periods of a cadence that ended from `since` to the day before `until` (the periods
+    there has been time to hold a meeting in), of those the process existed all of (from `anchor`, its
+    date, on): weeks from Monday to Sunday; biweekly, pairs of weeks from the Monday of the week of
+    `anchor`; calendar months; calendar quarters (January to March, April to June, …). Calendar periods,
+    as a team says "this week", "this quarter"; whole ones, so a process written on a Sunday is not
+    missed for that week."""
     found: list[tuple[dt.date, dt.date]] = []
     if cadence in ("weekly", "biweekly"):
         step = 7 if cadence == "weekly" else 14
@@ -194,15 +202,17 @@ def cadence_periods(
         if since > start:
             start += dt.timedelta(days=((since - start).days // step) * step)
         while (end := start + dt.timedelta(days=step - 1)) < until:
-            if end >= since and end >= anchor:
-                found.append((max(start, anchor), end))
+            if end >= since and start >= anchor:
+                found.append((start, end))
             start += dt.timedelta(days=step)
     elif cadence in ("monthly", "quarterly"):
         step = 1 if cadence == "monthly" else 3
-        start = anchor.replace(day=1)
+        start = anchor.replace(day=1) if cadence == "monthly" else _quarter_start(anchor)
+        if since > start:  # straight to the period holding `since`
+            start = since.replace(day=1) if cadence == "monthly" else _quarter_start(since)
         while (end := _add_months(start, step) - dt.timedelta(days=1)) < until:
-            if end >= since:
-                found.append((max(start, anchor), end))
+            if end >= since and start >= anchor:
+                found.append((start, end))
             start = _add_months(start, step)
     return found
 
@@ -211,6 +221,8 @@ def _label(period: tuple[dt.date, dt.date]) -> str:
     start, end = period
     if start.day == 1 and end == _month_end(start):
         return start.strftime("%Y-%m")
+    if start == _quarter_start(start) and end == _month_end(_add_months(start, 2)):
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     return f"{start.isoformat()}–{end.isoformat()}" if end != start else start.isoformat()
 
 
@@ -251,8 +263,9 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     if not pms:
         return Output(check, per, target, NO_DATA, promised, "no PM on the roster in the window (pmops person add)")
     spans = {activity.fold(p.title): (p.title, *_presence(p, since, until)) for p in pms}
+    every_pm = {activity.fold(p.title) for p in people.roster(facts.kb) if people.role_of(p) == people.PM}
     made = dict.fromkeys(spans, 0)
-    others = 0
+    others = away = 0  # by people who are not PMs; by PMs on a day they were not on the roster
     for record in facts.of(type_name):
         day = activity.day_of(record, facts.history)
         if day is None or not since <= day <= until:
@@ -263,7 +276,10 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
             if key in spans and spans[key][1] <= day <= spans[key][2]:
                 made[key] += 1
                 hit = True
-        others += not hit
+        if not hit:
+            pm = any(activity.fold(a) in every_pm for a in activity.authors_of(record, facts.history))
+            away += pm
+            others += not pm
     unit = DAYS_PER[per]
     tallies = tuple(sorted((Person(name, made[key], target * ((end - start).days + 1) / unit, (end - start).days + 1)
                             for key, (name, start, end) in spans.items()),
@@ -276,8 +292,10 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     actual = (
         f"{_rate(rate, target)} per PM {_rate_word(per)}: {count(total, noun)} by {count(len(tallies), 'PM')} in {span}"
     )
-    if others:
-        actual += f" (and {others} by people who are not PMs)"
+    uncounted = [f"{others} by people who are not PMs"] if others else []
+    uncounted += [f"{away} by PMs before they joined or after they left"] if away else []
+    if uncounted:
+        actual += f" (and {', '.join(uncounted)})"
     nobody = [p.name for p in tallies if p.made == 0]
     if nobody:
         actual += f"; {count(len(nobody), 'PM')} {verb} none: {first_few(nobody)}"
@@ -310,11 +328,14 @@ def _team_rate(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.da
 
 def _checklist_runs(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
     promised = "every launch run through its checklist, the run finished"
+    # The runs started in the window, and those started before it still open: a launch stuck at its
+    # checklist is missed in every window until it is done, not only in those holding its start.
     runs = [r for r in facts.of("checklist") if r.values.get("process") == process.id
-            and isinstance(r.values.get("started"), dt.date) and since <= r.values["started"] <= until]  # fmt: skip
+            and isinstance(r.values.get("started"), dt.date) and r.values["started"] <= until
+            and (r.values["started"] >= since or r.values.get("status") != "done")]  # fmt: skip
     if not runs:
         return Output(spec["check"], spec["per"], 1, NO_DATA, promised,
-                      f"no run of its checklist started from {since} to {until}")  # fmt: skip
+                      f"no run of its checklist started from {since} to {until}, and none open")  # fmt: skip
     labels = tuple(f"{r.values.get('for')} ({r.id})" for r in runs)
     late = tuple(f"{r.values.get('for')} ({r.id}), open since {r.values['started']}" for r in runs
                  if r.values.get("status") != "done" and (until - r.values["started"]).days >= LAUNCH_DAYS)  # fmt: skip

@@ -380,3 +380,13 @@ def test_a_digest_as_of_a_later_day_is_not_noted(pmops, month: Path) -> None:
     later = (dt.date.today() + dt.timedelta(days=40)).isoformat()
     pmops("digest", "--today", later)
     assert "No digest yet: the last 7 days" in pmops("digest", "--since", "last").stdout
+
+
+def test_a_pm_is_counted_from_their_start(pmops, month: Path) -> None:
+    # Ben joined on 02-16. 02-10 to 02-16: his first day, nothing from him yet, and he is not named for it
+    # (Cy, who left on 02-08, is not on the roster then either). 02-18 to 02-24: a week after his start,
+    # nothing from him in it (b1 was 02-17): named.
+    first = sections(pmops("digest", "--since", "2026-02-10", "--today", "2026-02-16").stdout)
+    assert not any(line.startswith("Nothing from") for line in first["Who did what"])
+    later = sections(pmops("digest", "--since", "2026-02-18", "--today", "2026-02-24").stdout)
+    assert later["Who did what"][-1] == "Nothing from 1 PM: Ben Lee"

@@ -120,3 +120,58 @@ def test_bad_input(pmops, hist: Path) -> None:
     assert found["processes"][0]["problem"].startswith("outputs: 'insights-per-squad' is not an output check")
     assert "outputs" in pmops("lint", "processes/prc-int.md", code=1).stdout
     assert commit_count(hist) == commits
+
+
+def test_review_periods_are_calendar_periods_from_the_first_whole_one(pmops, hist: Path) -> None:
+    """A review is held each calendar week (Monday to Sunday), pair of weeks (from the Monday of the week
+    the process was written), month or quarter (January to March, …); the first judged is the first the
+    process existed all of. Every boundary below was written by hand."""
+    from pmops.outputs import cadence_periods
+
+    d = __import__("datetime").date
+    # Written Sunday 2026-02-01: that week (01-26 to 02-01) is not judged; up to the day before 03-01.
+    assert cadence_periods("weekly", d(2026, 2, 1), d(2026, 1, 1), d(2026, 3, 1)) == [
+        (d(2026, 2, 2), d(2026, 2, 8)), (d(2026, 2, 9), d(2026, 2, 15)), (d(2026, 2, 16), d(2026, 2, 22))]  # fmt: skip
+    # Written Monday 2026-02-02: its week is whole; a window from Wednesday 02-11 holds the week ending 02-15.
+    assert cadence_periods("weekly", d(2026, 2, 2), d(2026, 2, 11), d(2026, 2, 23)) == [
+        (d(2026, 2, 9), d(2026, 2, 15)), (d(2026, 2, 16), d(2026, 2, 22))]  # fmt: skip
+    # Biweekly from Wednesday 2026-01-07: pairs from Monday 01-05; that pair is not whole, 01-19 to 02-01 is.
+    assert cadence_periods("biweekly", d(2026, 1, 7), d(2026, 1, 1), d(2026, 2, 20)) == [
+        (d(2026, 1, 19), d(2026, 2, 1)), (d(2026, 2, 2), d(2026, 2, 15))]  # fmt: skip
+    # Monthly from 2025-11-03: November is not whole; December to February ended before 03-01 (March not).
+    assert cadence_periods("monthly", d(2025, 11, 3), d(2025, 11, 1), d(2026, 3, 1)) == [
+        (d(2025, 12, 1), d(2025, 12, 31)), (d(2026, 1, 1), d(2026, 1, 31)), (d(2026, 2, 1), d(2026, 2, 28))]  # fmt: skip
+    # Quarterly from 2025-02-10: calendar quarters, not three months from February; Q1 2025 is not whole.
+    assert cadence_periods("quarterly", d(2025, 2, 10), d(2025, 1, 1), d(2026, 1, 1)) == [
+        (d(2025, 4, 1), d(2025, 6, 30)), (d(2025, 7, 1), d(2025, 9, 30)), (d(2025, 10, 1), d(2025, 12, 31))]  # fmt: skip
+    # Through the CLI: a quarterly review written 2025-02-10, held 2025-05-12 (Q2) and 2025-11-20 (Q4).
+    history_kb.commit(hist, "Priya Ops", "2026-02-27", [
+        history_kb.process("prc-qtr", "Quarterly review", "roadmap-review", "Priya Ops", "quarterly", "2025-02-10",
+                           "[{check: review, per: cadence}]",
+                           history_kb.SECTIONS + "## Agenda\n\nText.\n\n## Decisions to record\n\nText.\n\n"),
+        history_kb.decision("dec-q2", "Q2 plan", "2025-05-12", "accepted", "Held in [[prc-qtr]].\n"),
+        history_kb.decision("dec-q4", "Q4 plan", "2025-11-20", "accepted", "Held in [[prc-qtr]].\n"),
+    ], "quarterly")  # fmt: skip
+    review = checked(pmops, "prc-qtr", "--since", "2025-01-01")["processes"][0]["outputs"][0]
+    assert (review["periods"], review["missed"], review["actual"]) == (
+        ["2025-Q2", "2025-Q3", "2025-Q4"], ["2025-Q3"], "2 of 3 periods with a record; none for 2025-Q3")  # fmt: skip
+
+
+def test_a_launch_stuck_at_its_checklist_is_missed_in_every_window(pmops, hist: Path) -> None:
+    # Launch B started 02-10 and is still open: a week's window (02-23 to 03-01) holds no start, yet the run
+    # is 19 days open: missed, as in the 4 weeks that hold its start.
+    launch = {p["id"]: p for p in checked(pmops, "--since", "2026-02-23")["processes"]}["prc-lau"]["outputs"][0]
+    assert (launch["verdict"], launch["actual"]) == (
+        "missed", "1 run, 0 finished; open more than 14 days: B (chk-2), open since 2026-02-10")  # fmt: skip
+
+
+def test_a_pm_outside_their_days_is_no_pm_who_is_not_one(pmops, hist: Path) -> None:
+    # Ben (a PM from 02-16) heard something on 02-12, before he joined: not counted for him, and not said to
+    # be by someone who is not a PM; Priya's p1 is (product ops).
+    history_kb.commit(hist, "Ben Lee", "2026-02-20", [history_kb.insight("ins-b0", "Heard before joining",
+                                                                         "2026-02-12", "Ben Lee")], "b0")  # fmt: skip
+    interviews = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-int"]["outputs"][0]
+    assert interviews["actual"] == (
+        "0.6 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs, 1 by PMs before they "
+        "joined or after they left); 1 PM captured none: Cy Diaz"
+    )
