@@ -25,7 +25,10 @@ _NUMERIC_INSIDE = r"(?<!\d)(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?!\d)"
 _LETTER = r"[^\W\d_]"
 # Patterns are compiled by `re` when first used (its cache keeps them): every command imports this
 # module through the registry, most never read a date that is not ISO.
-_FULL = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # a date dateutil completed differs between them
+# A date dateutil completed differs between them (two leap years: 29 Feb without a year is a date).
+_FULL = (dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2))
+# Which 5 Nov a date without a year is: the last one (a day that has happened), the next one, or the nearest.
+TOWARD = ("past", "future", "nearest")
 
 
 # Where today comes from: a test sets another clock so that "yesterday" is always the same day.
@@ -93,15 +96,16 @@ class AmbiguousDate(ValueError):
         self.readings = (day_first, month_first)
 
 
-def option(value: str | None, name: str) -> dt.date | None:
+def option(value: str | None, name: str, toward: str | None = None) -> dt.date | None:
     """A date given as an option (--since, an assistant's `since`) as people write it; 05/11/2026 is
-    refused as ambiguous (InvalidInput, exit 2, naming both readings)."""
+    refused as ambiguous (InvalidInput, exit 2, naming both readings). Without a year, --since (or
+    `since`) is the last such day, any other the nearest, unless `toward` says."""
     if value is None:
         return None
     from pmops.errors import InvalidInput
 
     try:
-        return parse(value)
+        return parse(value, toward=toward or ("past" if name.lstrip("-") == "since" else "nearest"))
     except AmbiguousDate as exc:
         first, second = exc.readings
         raise InvalidInput(f"{name}: {exc}", hint=f"write it as {first} or {second}") from None
@@ -123,12 +127,14 @@ def after(value: object, day: dt.date) -> bool:
     return isinstance(value, dt.date) and value > day
 
 
-def parse(text: str, fmt: str | None = None) -> dt.date:
+def parse(text: str, fmt: str | None = None, *, toward: str | None = "nearest") -> dt.date:
     """The date `text` names; ValueError (AmbiguousDate for 05/11/2026 without `fmt`) says why not.
 
     `fmt` (checked by check_format) reads dates of numbers only: an order (DMY, MDY,
     YMD), or a strptime pattern tried first. Unambiguous forms are read whatever it says.
-    A date-time gives the date as written, with no time-zone conversion.
+    A date-time gives the date as written, with no time-zone conversion. A day and a month
+    without a year (5 Nov) is the one `toward` says (TOWARD), counted from `today()`; with
+    `toward` None (an import's cells, which may be any year) it is refused.
     """
     value = text.strip()
     try:  # the fast path: 2026-11-05 (and ISO's 20261105, 2026-W45-4)
@@ -151,7 +157,14 @@ def parse(text: str, fmt: str | None = None) -> dt.date:
         return _numeric(value, numeric.group(1), numeric.group(3), numeric.group(4), order)
     if re.search(_LETTER, value):
         said = relative(value)  # yesterday, last friday, 2 weeks ago
-        return said if said is not None else _worded(value, order)
+        if said is not None:
+            return said
+        try:
+            return _worded(value, order)
+        except _NoYear as exc:
+            if toward is None:
+                raise ValueError(f"'{text}' has no year: give the day, the month and the year") from None
+            return yearless(exc.month, exc.day, toward)
     if value.isdigit() and 20_000 <= int(value) <= 80_000:  # 1954 to 2119 in a spreadsheet's day count
         raise ValueError(f"'{text}' looks like a spreadsheet's day number, not a date: format the column as a date "
                          f"before exporting ({EXAMPLE})")  # fmt: skip
@@ -215,8 +228,39 @@ def _worded(text: str, order: str | None) -> dt.date:
             raise ValueError(f"'{text}' is not a date ({EXAMPLE})")
         return _numeric(text, inside.group(1), inside.group(3), inside.group(4), order)
     if len(readings) > 1:
+        days = {(d.month, d.day) for d in readings}
+        if len(days) == 1:  # the same day of two years: no year given
+            raise _NoYear(*days.pop())
         raise ValueError(f"'{text}' is not a whole date: give the day, the month and the year")
     return readings.pop()
+
+
+class _NoYear(ValueError):
+    """A day and a month without a year (5 Nov): which year is the caller's to say."""
+
+    def __init__(self, month: int, day: int) -> None:
+        super().__init__("no year")
+        self.month, self.day = month, day
+
+
+def yearless(month: int, day: int, toward: str, around: dt.date | None = None) -> dt.date:
+    """The `month`/`day` of the year `toward` says from `around` (default today): "past", the last
+    one on or before it; "future", the next one on or after it; "nearest", whichever is closer
+    (on 2 December, 5 January is next month's). 29 February is the nearest leap year's that way."""
+    around = around or today()
+    candidates = []
+    for year in range(around.year - 8, around.year + 9):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            pass
+    if not candidates:
+        raise ValueError(f"{month}/{day} is not a day of any year")
+    if toward == "past":
+        return max(d for d in candidates if d <= around)
+    if toward == "future":
+        return min(d for d in candidates if d >= around)
+    return min(candidates, key=lambda d: (abs((d - around).days), d > around))
 
 
 @lru_cache(maxsize=1)

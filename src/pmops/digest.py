@@ -160,7 +160,7 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.dat
             return default, f"no digest yet: the last {DEFAULT_DAYS} days"
         return last, f"since your last digest on {last}"
     try:
-        day = dates.parse(since)
+        day = dates.parse(since, toward="past")
     except ValueError as exc:
         raise InvalidInput(f"--since: {exc}", hint="give a date (2026-11-02) or 'last'") from None
     if day > today:

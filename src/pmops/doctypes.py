@@ -71,6 +71,10 @@ class Field:
     # A date still to come (a customer's next renewal): one before today is written with a warning on create, set,
     # edit and import, not refused: a CRM export routinely holds lapsed renewals, and a person may mean one.
     upcoming: bool = False
+    # Which year a date typed without one (5 Nov) is: "past" (the last 5 Nov: a day that has happened), "future"
+    # (the next: a review or renewal to come), else the nearest; a `past` field is "past", an `upcoming` one
+    # "future" (dates.yearless).
+    toward: str = ""
     # The type whose documents it names: by id (ref, refs: resolved on create, to an id, a unique
     # prefix, or the title of a type with unique titles), or by title (text, list: a person's name,
     # kept as written: they may not be in the KB yet; `pmops person show` lists where they are named).
@@ -181,7 +185,8 @@ class Field:
         if not isinstance(raw, str):
             raise ValueError(f"expected a single value, got a {'list' if isinstance(raw, list) else 'mapping'}")
         if self.kind == "date":  # as a person wrote it: 2026-11-05, 7 Nov 2026, 15/11/2026
-            return dates.parse(raw)
+            past, upcoming = "past" if self.past else "", "future" if self.upcoming else ""
+            return dates.parse(raw, toward=self.toward or past or upcoming or "nearest")
         if self.kind in ("int", "number"):
             expected = EXPECTED[self.kind] + _range(self.bounds)
             try:
@@ -539,8 +544,20 @@ PROCESS = DocType(
         ),
         Field("cadence", "choice", choices=CADENCES, help="how often it runs", ask=True),
         Field("status", "choice", choices=("draft", "active", "retired"), default="active"),
-        Field("date", "date", default="today", help="when it was first written; its cadence counts from here"),
-        Field("last_reviewed", "date", default="today", help="when someone last checked it still matches reality"),
+        Field(
+            "date",
+            "date",
+            default="today",
+            toward="past",
+            help="when it was first written; its cadence counts from here",
+        ),
+        Field(
+            "last_reviewed",
+            "date",
+            default="today",
+            toward="past",
+            help="when someone last checked it still matches reality",
+        ),
         Field("review_every_days", "int", default="config:review_every_days", help="days between reviews", sample="90"),
         Field(
             "outputs",
@@ -577,9 +594,9 @@ CHECKLIST = DocType(
         TITLE,
         Field("process", "ref", required=True, refers="process", help="the process whose checklist this run copies"),
         Field("for", required=True, help="the launch (or event) it is run for"),
-        Field("started", "date", default="today"),
+        Field("started", "date", default="today", toward="past"),
         Field("status", "choice", choices=("open", "done"), default="open"),
-        Field("completed", "date", help="when the last item was ticked"),
+        Field("completed", "date", toward="past", help="when the last item was ticked"),
         TAGS,
         LINKS,
     ),
@@ -601,7 +618,7 @@ DECISION = DocType(
     fields=(
         ID,
         TITLE,
-        Field("date", "date", required=True, default="today", help="when it was proposed or taken"),
+        Field("date", "date", required=True, default="today", toward="past", help="when it was proposed or taken"),
         Field(
             "status",
             "choice",
@@ -637,14 +654,18 @@ DECISION = DocType(
             "date",
             option="--review-by",
             after="date",
+            toward="future",
             help="when to check it still holds, and what it moved by then (its expectations)",
         ),
         Field(
             "accepted",
             "date",
+            toward="past",
             help="the day a proposed decision was accepted (pmops decision accept): its expectations are judged from it",
         ),
-        Field("reviewed", "date", help="when its expectations were last reviewed (pmops decision review)"),
+        Field(
+            "reviewed", "date", toward="past", help="when its expectations were last reviewed (pmops decision review)"
+        ),
         Field("outcomes", "outcomes", help="the verdict on each expectation at that review"),
         LINKS,
     ),
@@ -669,7 +690,7 @@ PERSON = DocType(
         Field("name", required=True, help="full name"),
         Field("role", "choice", required=True, choices=ROLES, default="pm", help="what they do"),
         Field("area", "choice", choices_of=INSIGHT_AREA, help="product area", staffing=True, ask=True),
-        Field("start", "date", help="first day in the team", ask=True),
+        Field("start", "date", help="first day in the team", ask=True),  # nearest: a hire may start next week
         Field("end", "date", help="last day in the team (pmops person leave)"),
         Field("manager", refers="person", responsible=True, help="their manager's name", ask=True),
         Field("status", "choice", choices=("active", "left"), default="active", help="left: no longer in the team"),
@@ -699,8 +720,8 @@ ONBOARDING = DocType(
         Field("buddy", refers="person", responsible=True, help="a peer who answers the everyday questions", ask=True),
         Field("manager", refers="person", responsible=True, help="their manager", ask=True),
         Field("status", "choice", choices=("active", "complete"), default="active"),
-        Field("day30_completed", "date", help="when the Week 1 and Day 30 steps were all done"),
-        Field("completed", "date", help="when the last step was done"),
+        Field("day30_completed", "date", toward="past", help="when the Week 1 and Day 30 steps were all done"),
+        Field("completed", "date", toward="past", help="when the last step was done"),
         LINKS,
     ),
     sections=("Week 1", "Day 30", "Day 60", "Day 90", "Reading list"),
@@ -755,7 +776,7 @@ TOOL = DocType(
             at_most="seats",
             help="seats in use (active users): the cost per active seat divides by it",
         ),
-        Field("renewal", "date", help="next renewal date"),
+        Field("renewal", "date", toward="future", help="next renewal date"),
         Field(
             "notice_days",
             "int",
@@ -926,7 +947,7 @@ RANKING = DocType(
         TITLE,
         Field("cycle", "month", required=True, help="the cycle it ranks, YYYY-MM: one ranking per cycle"),
         Field("method", "choice", required=True, choices=PRIORITIZATION_METHODS, help="how it was scored"),
-        Field("date", "date", required=True, default="today", help="when it was made"),
+        Field("date", "date", required=True, default="today", toward="past", help="when it was made"),
         Field(
             "as_of", "date", help="the day its evidence was counted to (the cycle's last day, or the day it was made)"
         ),

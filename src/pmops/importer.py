@@ -396,7 +396,7 @@ def _row_values(
             values[target] = [t.strip() for t in split.split(cell) if t.strip()]
         elif target in date_fields:
             try:
-                values[target] = dates.parse(cell, date_format)
+                values[target] = dates.parse(cell, date_format, toward=None)  # a cell may be any year
             except dates.AmbiguousDate as exc:
                 raise ValueError(f"{target}: {exc} (say which with --date-format DMY or --date-format MDY)") from None
             except ValueError as exc:

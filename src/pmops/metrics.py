@@ -103,7 +103,7 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
         raise InvalidInput(f'VALUE must be a number, e.g. pmops metric record "{name}" 4210')
     today = today or dt.date.today()
     try:
-        when = dates.parse(day) if day else today
+        when = dates.parse(day, toward="past") if day else today
     except ValueError as exc:
         raise InvalidInput(f"--date: {exc}") from None
     if when > today:

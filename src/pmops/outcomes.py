@@ -372,15 +372,16 @@ def planned(expects: list[str], review_by: str | None, decided: str | None, toda
     if not review_by:
         raise InvalidInput("--expects needs --review-by DATE: the day its expectations are judged",
                            hint=f"e.g. --expects '{EXPECTS_EXAMPLE}' --review-by 2027-03-31")  # fmt: skip
-    by, day = _day(review_by, "--review-by"), _day(decided, "--date") if decided else today or dt.date.today()
+    by = _day(review_by, "--review-by", "future")
+    day = _day(decided, "--date", "past") if decided else today or dt.date.today()
     if by <= day:
         raise InvalidInput(f"--review-by: {by} is not after the decision ({day}): give the day to judge what it moved")
     return {"expects": list(expects), "review_date": by.isoformat()}
 
 
-def _day(text: str, option: str) -> dt.date:
+def _day(text: str, option: str, toward: str) -> dt.date:
     try:
-        return dates.parse(text)
+        return dates.parse(text, toward=toward)
     except ValueError as exc:
         raise InvalidInput(f"{option}: {exc}") from None
 

@@ -34,3 +34,36 @@ def test_date_options_of_other_commands_read_the_same_forms(pmops, kb: Path) -> 
                  ("search", "zebra", "--since", "03/11/2026")):  # fmt: skip
         assert "is ambiguous" in pmops(*args, code=2).stderr
     assert commit_count(kb) == before
+
+
+def test_a_date_without_a_year_is_the_one_people_mean(pmops, kb: Path, monkeypatch) -> None:
+    """5 Nov: the last one for a day that has happened, the next one for a day to come, else the nearest."""
+    import datetime as dt
+
+    from pmops import dates
+
+    monkeypatch.setattr(dates, "clock", lambda: dt.date(2026, 12, 2))
+
+    def field(ref: str, name: str) -> str:
+        return json.loads(pmops("show", ref, "--json").stdout)[name]
+
+    heard = json.loads(
+        pmops("insight", "add", "--title", "Yak", "--source", "survey", "--date", "20 Dec", "--json").stdout
+    )
+    assert field(heard["id"], "date") == "2025-12-20"  # heard: the last 20 December, never after today
+    pmops("insight", "add", "--title", "Yak two", "--source", "survey", "--date", "Nov 5")
+    assert [i["title"] for i in json.loads(pmops("insight", "list", "--since", "Nov 1", "--json").stdout)] == [
+        "Yak two"
+    ]
+    tool = json.loads(pmops("tool", "add", "Miro", "--category", "design", "--renewal", "5 Nov", "--json").stdout)
+    assert field(tool["id"], "renewal") == "2027-11-05"  # a renewal to come: the next 5 November
+    person = json.loads(pmops("person", "add", "Dana Reyes", "--role", "pm", "--start", "Dec 7", "--json").stdout)
+    assert field(person["id"], "start") == "2026-12-07"  # the nearest: a hire may start next week
+    pmops("set", person["id"], "start=Jan 4")
+    assert field(person["id"], "start") == "2027-01-04"
+    pmops("set", tool["id"], "renewal=1 Dec")
+    assert field(tool["id"], "renewal") == "2027-12-01"
+    before = commit_count(kb)
+    assert "is ambiguous" in pmops("set", tool["id"], "renewal=01/02/2026", code=2).stderr
+    assert "is not a whole date" in pmops("set", tool["id"], "renewal=Nov 2026", code=2).stderr
+    assert commit_count(kb) == before

@@ -72,7 +72,7 @@ def test_ambiguous_numbers_are_refused_with_both_readings(text: str, day_first: 
         ("Monday", "'Monday' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
         # dateutil fills what is missing from today: a month and a year is not a date.
         ("Nov 2026", "'Nov 2026' is not a whole date: give the day, the month and the year"),
-        ("Nov 7th", "'Nov 7th' is not a whole date: give the day, the month and the year"),
+        ("7th", "'7th' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)"),
     ],
 )
 def test_what_is_not_a_whole_date_is_refused(text: str, message: str) -> None:
@@ -167,3 +167,26 @@ def test_a_month_from_the_end_of_one_is_the_end_of_the_next(monkeypatch) -> None
 def test_only_the_documented_relative_forms_are_read(text: str) -> None:
     with pytest.raises(ValueError, match="is not a date"):
         dates.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "toward", "expected"),
+    [
+        ("Nov 7th", "past", D(2025, 11, 7)),
+        ("5 Nov", "past", D(2026, 11, 5)),
+        ("6 Nov", "past", D(2026, 11, 6)),  # today counts as past
+        ("5 Nov", "future", D(2027, 11, 5)),
+        ("6 Nov", "future", D(2026, 11, 6)),
+        ("1 May", "nearest", D(2027, 5, 1)),  # 176 days ahead, 189 behind
+        ("1 May", "past", D(2026, 5, 1)),
+        ("29 Feb", "past", D(2024, 2, 29)),
+        ("Feb 29", "future", D(2028, 2, 29)),
+    ],
+)
+def test_a_day_and_a_month_without_a_year_is_the_one_people_mean(
+    monkeypatch: pytest.MonkeyPatch, text: str, toward: str, expected: dt.date
+) -> None:
+    monkeypatch.setattr(dates, "clock", lambda: D(2026, 11, 6))
+    assert dates.parse(text, toward=toward) == expected
+    with pytest.raises(ValueError, match="has no year: give the day, the month and the year"):
+        dates.parse(text, toward=None)  # an import's cell: any year
