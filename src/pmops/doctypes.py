@@ -104,6 +104,9 @@ class Field:
     # A date that must come after another date field of the same document (a decision's review date after
     # its date): `pmops set` of either refuses an order that breaks it (exit 2), as the create command does.
     after: str | None = None
+    # A date that cannot come before another date field (a person's end, their start); the same day may: set, create,
+    # edit and lint check it as they check `after`.
+    not_before: str | None = None
     # A number that cannot exceed another number field of the same document (a tool's seats used, its seats
     # bought): refused on create and set (exit 2), flagged by lint in a file edited by hand.
     at_most: str | None = None
@@ -120,6 +123,11 @@ class Field:
     def flag(self) -> str:
         """How commands give the field and errors name it: --integrates-with, --link."""
         return self.option or "--" + self.name.replace("_", "-")
+
+    @property
+    def past_hint(self) -> str:
+        """What to write instead of a `past` date after today: 'write the day it was heard or seen'."""
+        return "write the day " + (self.help.removeprefix("when ") if self.help.startswith("when ") else "it happened")
 
     @property
     def is_list(self) -> bool:
@@ -233,17 +241,21 @@ def out_of_order(
     doctype: DocType, values: dict[str, Any], changed: Iterable[str] | None = None
 ) -> list[tuple[str, str]]:
     """(field, why) for each value that breaks its relation to another field of the same document: a date
-    not after the one it must follow (`Field.after`), a number above the one it cannot exceed (`Field.at_most`).
+    not after the one it must follow (`Field.after`) or before the one it cannot precede (`Field.not_before`),
+    a number above the one it cannot exceed (`Field.at_most`).
     With `changed`, only the relations that involve one of those fields."""
     found = []
     touched = None if changed is None else set(changed)
     for fld in doctype.fields:
-        other = fld.after or fld.at_most
+        other = fld.after or fld.not_before or fld.at_most
         if other is None or (touched is not None and not {fld.name, other} & touched):
             continue
         value, bound = values.get(fld.name), values.get(other)
-        if fld.after and isinstance(value, dt.date) and isinstance(bound, dt.date) and value <= bound:
+        dated = isinstance(value, dt.date) and isinstance(bound, dt.date)
+        if fld.after and dated and value <= bound:
             found.append((fld.name, f"{value} is not after the {doctype.name}'s {other} ({bound})"))
+        elif fld.not_before and dated and value < bound:
+            found.append((fld.name, f"{value} is before the {doctype.name}'s {other} ({bound})"))
         elif fld.at_most and _number(value) and _number(bound) and value > bound:
             found.append((fld.name, f"{value:g} is more than the {doctype.name}'s {other} ({bound:g})"))
     return found
@@ -555,7 +567,7 @@ PROCESS = DocType(
             "last_reviewed",
             "date",
             default="today",
-            toward="past",
+            past=True,
             help="when someone last checked it still matches reality",
         ),
         Field("review_every_days", "int", default="config:review_every_days", help="days between reviews", sample="90"),
@@ -691,7 +703,7 @@ PERSON = DocType(
         Field("role", "choice", required=True, choices=ROLES, default="pm", help="what they do"),
         Field("area", "choice", choices_of=INSIGHT_AREA, help="product area", staffing=True, ask=True),
         Field("start", "date", help="first day in the team", ask=True),  # nearest: a hire may start next week
-        Field("end", "date", help="last day in the team (pmops person leave)"),
+        Field("end", "date", not_before="start", help="last day in the team (pmops person leave)"),
         Field("manager", refers="person", responsible=True, help="their manager's name", ask=True),
         Field("status", "choice", choices=("active", "left"), default="active", help="left: no longer in the team"),
         TAGS,

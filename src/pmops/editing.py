@@ -84,9 +84,7 @@ def check(
         elif fld.kind == "date" and isinstance(raw, str) and not _ISO_DAY.match(raw.strip()):
             problems.append(Problem(f"{fld.name}: '{raw}' is not written YYYY-MM-DD", f"write {fld.name}: {value}"))
         elif fld.past and isinstance(value, dt.date) and value > today:
-            problems.append(
-                Problem(f"{fld.name}: {value} is after today ({today})", "write the day it was heard or seen")
-            )
+            problems.append(Problem(f"{fld.name}: {value} is after today ({today})", fld.past_hint))
         elif (said := fld.passed(value, today)) and value != record.values.get(fld.name):
             notes.append(f"warning: {said}; kept as given: give the next one when it is known")
         elif fld.kind == "tags":

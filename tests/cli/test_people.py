@@ -274,3 +274,22 @@ def test_rm_of_a_person_named_in_other_documents_is_refused_unless_forced(pmops,
     assert commit_count(example_kb) == commits + 1
     forced = pmops("rm", "Ada Brooks", "--force")
     assert "still link" in forced.stdout + forced.stderr
+
+
+def test_set_refuses_an_end_before_the_start_and_writes_nothing(pmops, example_kb: Path) -> None:
+    created = _json(pmops, "person", "add", "Dana Reyes", "--role", "pm", "--start", "2026-11-02")
+    before = commit_count(example_kb)
+    refused = pmops("set", created["id"], "end=2026-11-01", code=2)
+    assert refused.stderr.splitlines()[0] == "error: end: 2026-11-01 is before the person's start (2026-11-02)"
+    refused = pmops("set", created["id"], "end=2026-11-20", "start=2026-12-01", code=2)
+    assert "end: 2026-11-20 is before the person's start (2026-12-01)" in refused.stderr
+    assert _unchanged(example_kb, before)
+    pmops("set", created["id"], "end=2026-11-02")  # a last day on the first is a day in the team
+    assert _json(pmops, "show", created["id"])["end"] == "2026-11-02"
+    pmops("set", created["id"], "start=2026-11-03", code=2)  # the start moved after the end: the same check
+    (example_kb / created["path"]).write_text(
+        (example_kb / created["path"]).read_text().replace("end: 2026-11-02", "end: 2026-10-01")
+    )
+    assert "field-invalid error end: 2026-10-01 is before the person's start (2026-11-02)" in " ".join(
+        pmops("lint", code=1).stdout.split()
+    )

@@ -180,3 +180,20 @@ def test_a_kbs_own_template_overrides_the_shipped_one(pmops, kb: Path) -> None:
     assert "Our house style, owned by Ada Brooks." in (kb / created["path"]).read_text()
     assert "## Scoring" in (kb / new(pmops, "prioritization")["path"]).read_text()  # others still shipped
     assert json.loads(pmops("lint", "--json").stdout) == []
+
+
+def test_set_refuses_a_last_review_after_today_and_lint_flags_one_written_by_hand(pmops, kb: Path) -> None:
+    created = new(pmops, "custom")
+    later = dt.date.today() + dt.timedelta(days=30)
+    before = commit_count(kb)
+    refused = pmops("set", created["id"], f"last_reviewed={later}", code=2).stderr.splitlines()
+    assert refused[0] == f"error: last_reviewed: {later} is after today ({dt.date.today()})"
+    assert refused[1] == "hint: write the day someone last checked it still matches reality"
+    assert refused[0] in pmops("new", "process", "Later", "kind=custom", f"last_reviewed={later}", code=2).stderr
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
+    path = kb / created["path"]
+    path.write_text(path.read_text().replace(f"last_reviewed: {dt.date.today()}", f"last_reviewed: {later}"))
+    found = json.loads(pmops("lint", created["path"], "--json", code=1).stdout)
+    assert [(f["rule"], f["message"]) for f in found] == [
+        ("date-future", f"last_reviewed {later}, after today ({dt.date.today()})")
+    ]

@@ -104,7 +104,7 @@ def convert(
     if fld.past and dates.after(value, today):
         raise InvalidInput(
             f"{FIELD}: {value} is after today ({today})",
-            hint="write the day it was heard or seen",
+            hint=fld.past_hint,
             field=fld.name,
             flag=fld.flag,
         )

@@ -71,6 +71,7 @@ RULES = {
         Rule("pii-email", "warning", "a customer document contains an email address"),
         Rule("pii-phone", "warning", "a customer document contains a phone number"),
         Rule("insight-date-future", "error", "an insight is dated after today"),
+        Rule("date-future", "error", "a date of what has happened (a process's last review) is after today"),
         Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
         Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
@@ -382,15 +383,16 @@ def _evidence_after(ctx: Context) -> Iterator[Finding]:
 
 
 def _past_dates(ctx: Context, record: Record) -> Iterator[Finding]:
-    """Dates of what has happened (Field.past: when an insight was heard) that are after today."""
+    """Dates of what has happened (Field.past: when an insight was heard, a process last reviewed) after today."""
     for fld in record.doctype.fields:
         when = record.values.get(fld.name)
         if fld.past and isinstance(when, dt.date) and when > ctx.today:
-            yield RULES["insight-date-future"].finding(
+            rule = "insight-date-future" if record.doctype.name == "insight" else "date-future"
+            yield RULES[rule].finding(
                 record.path,
                 record.doc.line_of(fld.name),
-                f"dated {when}, after today ({ctx.today})",
-                "write the day it was heard or seen",
+                f"{'dated' if fld.name == 'date' else fld.name} {when}, after today ({ctx.today})",
+                fld.past_hint,
             )
 
 
