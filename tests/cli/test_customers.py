@@ -486,3 +486,18 @@ def test_a_renewal_that_has_passed_is_written_with_a_warning_and_an_import_says_
     export.write_text(export.read_text().replace("Lapsed Ltd", "Gone Inc").replace("Current Co", "Later Co"))
     text = pmops("customer", "import", str(export)).stdout
     assert "row 2: renewal 2020-05-01 has passed" in text and "imported 2" in text
+
+
+def test_insight_list_by_customer_takes_its_id_or_a_unique_prefix(pmops, crm_kb: Path) -> None:
+    atlas = _json(pmops, "customer", "add", "Atlas Freight", "--alias", "AF")
+    _json(pmops, "customer", "add", "Verde Foods")
+    for n, customer in enumerate(["Atlas Freight", "AF", "Verde Foods"]):
+        pmops("insight", "add", "--title", f"Insight {n}", "--source", "interview", "--customer", customer)
+    for given in (atlas["id"], atlas["id"][:-1], atlas["id"].upper()):
+        found = _json(pmops, "insight", "list", "--customer", given)
+        assert sorted(i["customer"] for i in found) == ["AF", "Atlas Freight"], given
+    assert len(_json(pmops, "list", "insight", f"customer={atlas['id']}")) == 2  # every listing's filter
+    ambiguous = pmops("insight", "list", "--customer", "cus-", code=1).stderr
+    assert ambiguous.startswith("error: 'cus-' matches 2 documents: ")
+    missing = pmops("insight", "list", "--customer", "cus-000000-zzzz", code=2).stderr
+    assert missing.startswith("error: --customer: no customer 'cus-000000-zzzz' in the register or on any insight")

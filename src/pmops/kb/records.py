@@ -442,21 +442,24 @@ class Catalog(Tree):
             wanted = customers.key(value)
             if wanted is None:
                 raise InvalidInput(f"--customer: '{value}' names no customer")
-            names = self._names_of(fld, wanted)
+            names = self._names_of(fld, wanted, value)
             if not any(_matches(r.values.get(name), n, customers.key) for r in records for n in names):
-                self._no_customer(doctype, fld, value, records)
+                self._no_customer(doctype, fld, value, records, names)
             return lambda actual: any(_matches(actual, n, customers.key) for n in names)
         return lambda actual: _matches(actual, value.casefold(), str.casefold)
 
-    def _no_customer(self, doctype: DocType, fld: Field | None, value: str, records: list[Record]) -> None:
+    def _no_customer(
+        self, doctype: DocType, fld: Field | None, value: str, records: list[Record], wanted: set[str]
+    ) -> None:
         """A customer no document of the type names: exit 2 with the nearest names and aliases of the
-        register and of those documents, unless the register has it (it has no insights yet)."""
+        register and of those documents, unless the register has it (it has no insights yet): one of
+        its names is among the `wanted` keys."""
         target = self.registry.get(fld.refers) if fld is not None and fld.refers else None
         known: list[str] = [str(v) for r in records for v in _listed(r.values.get("customer"))]
         if target is not None:
             for record in self.records(target):
                 names = [record.values.get(target.title_field), *(record.values.get(target.aliases or "") or [])]
-                if any(customers.key(n) == customers.key(value) for n in names if n):
+                if any(customers.key(n) in wanted for n in names if n):
                     return
                 known += [str(n) for n in names if n]
         close = did_you_mean(value, sorted(set(known)))
@@ -464,17 +467,29 @@ class Catalog(Tree):
                            hint=close or "'pmops customer list' lists the register", field="customer",
                            flag=fld.flag if fld is not None else "customer")  # fmt: skip
 
-    def _names_of(self, fld: Field | None, wanted: str) -> set[str]:
+    def _names_of(self, fld: Field | None, wanted: str, value: str = "") -> set[str]:
         """A name's key and, when the field refers to a type with aliases (an insight's customer, the
-        register), the keys of every name of the document it names: "Atlas" finds "Atlas Freight"."""
+        register), the keys of every name of the document it names: "Atlas" finds "Atlas Freight".
+        The register's document may be named by its id or a unique prefix of it too (cus-261126-atl,
+        cus-261126-a: an ambiguous prefix is exit 1 listing them), as every command names documents."""
         target = self.registry.get(fld.refers) if fld is not None and fld.refers else None
         if target is None or not target.aliases:
             return {wanted}
-        for record in self.records(target):
+
+        def keys_of(record: Record) -> set[str]:
             names = [record.values.get(target.title_field), *(record.values.get(target.aliases) or [])]
-            keys = {k for n in names if (k := customers.key(n))}
-            if wanted in keys:
+            return {k for n in names if (k := customers.key(n))}
+
+        for record in self.records(target):
+            if wanted in (keys := keys_of(record)):
                 return keys
+        if target.prefix and value.strip().casefold().startswith(target.prefix + "-"):
+            try:
+                return keys_of(self.find(value.strip().casefold(), target.name)) or {wanted}
+            except Ambiguous:
+                raise
+            except NotFound:
+                pass
         return {wanted}
 
     def select(
