@@ -83,11 +83,13 @@ def listing(
     *,
     stale: bool = False,
     due: bool = False,
+    tag: str | None = None,
     archived: bool | None = False,
 ) -> list[Health]:
-    """Every process with its health; `stale` / `due` keep only those; archived ones as Catalog.select says."""
+    """Every process with its health; `stale` / `due` / `tag` keep only those; archived ones as Catalog.select says."""
     rows = []
-    for record in kb.select(kb.doctype("process"), date_field="last_reviewed", archived=archived):
+    where = {"tags": tag} if tag else None
+    for record in kb.select(kb.doctype("process"), where, date_field="last_reviewed", archived=archived):
         when = review_due(record)
         row = Health(record, when.isoformat() if when else None, is_stale(record, today), runs_this_week(record, today))
         if (stale and not row.stale) or (due and not row.due):

@@ -148,3 +148,17 @@ def test_tool_compare_bad_input_is_exit_2(pmops, example_kb: Path, args: tuple[s
     before = commit_count(example_kb)
     assert pmops("tool", "compare", *args, code=2).stderr.startswith(f"error: {message}")
     assert commit_count(example_kb) == before
+
+
+def test_decision_process_and_any_type_listings_take_tag_read_through_the_taxonomy(pmops, example_kb: Path) -> None:
+    tagged = ids(pmops, "decision", "list", "--tag", "pricing")
+    assert tagged and ids(pmops, "decision", "list", "--tag", "price") == tagged  # price: a synonym of pricing
+    assert all("pricing" in json.loads(pmops("show", i, "--json").stdout)["tags"] for i in tagged)
+    assert ids(pmops, "list", "decision", "--tag", "price") == tagged
+    processes = ids(pmops, "process", "list", "--tag", "onboarding")
+    assert processes and len(processes) < len(ids(pmops, "process", "list"))
+    for args in (("decision", "list"), ("process", "list"), ("list", "opportunity")):
+        refused = pmops(*args, "--tag", "pricng", code=2).stderr.splitlines()
+        assert refused[0].startswith("error: --tag: no tag 'pricng' in the taxonomy or on any ")
+        assert refused[1] == "hint: did you mean 'pricing'?"
+    assert pmops("list", "ranking", "--tag", "pricing", code=2).stderr == "error: --tag: rankings have no tags\n"

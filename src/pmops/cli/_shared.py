@@ -227,6 +227,15 @@ def output(json_out: bool, fmt: str | None, columns: list[str] | None) -> Output
     return Output("json" if json_out else fmt or "table", chosen)
 
 
+def tag_filter(plural: str) -> Any:
+    """A listing's --tag filter: read through the taxonomy (a synonym finds its tag); an unknown tag is exit 2
+    with the nearest (the filter `Catalog.select` applies to a tags field)."""
+    return Annotated[
+        str | None,
+        typer.Option("--tag", help=f"Only {plural} with this tag (a synonym finds it).", autocompletion=_complete.tags),
+    ]
+
+
 def columns_option(names: str) -> Any:
     """The --columns option of a listing, its help naming the columns it has."""
     return Annotated[

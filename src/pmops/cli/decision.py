@@ -130,6 +130,7 @@ def list_(
     area: Annotated[
         str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("decision", "area"))
     ] = None,
+    tag: _shared.tag_filter("decisions") = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,
@@ -145,7 +146,9 @@ def list_(
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("decision")
-    records = kb.select(doctype, {"status": status, "area": area}, archived=_shared.archived_option(all_, archived))
+    records = kb.select(
+        doctype, {"status": status, "area": area, "tags": tag}, archived=_shared.archived_option(all_, archived)
+    )
     common.listing(records, doctype, output)
 
 

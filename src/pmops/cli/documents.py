@@ -101,6 +101,7 @@ def list_(
     until: Annotated[
         str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Dated on or before this day.")
     ] = None,
+    tag: _shared.tag_filter("documents") = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,
@@ -121,6 +122,12 @@ def list_(
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype(type_name)
     where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
+    if tag:
+        if doctype.field("tags") is None:
+            raise InvalidInput(f"--tag: {doctype.plural} have no tags")
+        if where.get("tags"):
+            raise InvalidInput("--tag and tags= give the same filter: give one")
+        where["tags"] = tag
     since_day, until_day = _shared.parse_date_option(since, "--since"), _shared.parse_date_option(until, "--until")
     chosen = kb.select(
         doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived)

@@ -59,6 +59,7 @@ def list_(
     ctx: typer.Context,
     stale: Annotated[bool, typer.Option("--stale", help="Only processes past their review date.")] = False,
     due: Annotated[bool, typer.Option("--due", help="Only processes whose cadence says they run this week.")] = False,
+    tag: _shared.tag_filter("processes") = None,
     today: TodayOpt = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
@@ -77,7 +78,7 @@ def list_(
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
-    rows = processes.listing(kb, day, stale=stale, due=due, archived=_shared.archived_option(all_, archived))
+    rows = processes.listing(kb, day, stale=stale, due=due, tag=tag, archived=_shared.archived_option(all_, archived))
     data = [{**r.record.to_json(), "review_due": r.review_due, "stale": r.stale, "due": r.due} for r in rows]
     computed = {r.record.path: {"health": r.health, "review_due": r.review_due} for r in rows}
     listing = common.record_listing(
