@@ -40,6 +40,28 @@ def test_init_refuses_an_existing_kb_and_changes_nothing(pmops, kb: Path) -> Non
     assert git(kb, "rev-parse", "HEAD") == head
 
 
+def test_init_without_a_folder_initialises_the_current_one_unless_it_is_in_a_kb(
+    pmops, tmp_path: Path, monkeypatch
+) -> None:
+    root = tmp_path / "handbook"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    data = json.loads(pmops("init", "--json").stdout)
+    assert data["root"] == str(root.resolve()) and "pmops.yaml" in data["created"]
+    assert commit_count(root) == 1 and git(root, "status", "--porcelain") == ""
+    head = git(root, "rev-parse", "HEAD")
+    again = pmops("init", code=1).stderr
+    assert again == f"error: {root.resolve()} is already a knowledge base (pmops.yaml exists); nothing changed\n"
+    (root / "notes").mkdir()
+    monkeypatch.chdir(root / "notes")
+    inside = pmops("init", code=1).stderr.splitlines()
+    assert inside == [
+        f"error: {(root / 'notes').resolve()} is inside the knowledge base at {root.resolve()}; nothing changed",
+        "hint: give a folder outside it: pmops init DIR",
+    ]
+    assert git(root, "rev-parse", "HEAD") == head and list((root / "notes").iterdir()) == []
+
+
 def test_init_into_an_existing_folder_keeps_the_teams_files(pmops, tmp_path: Path) -> None:
     root = tmp_path / "handbook"
     root.mkdir()

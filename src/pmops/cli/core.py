@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 
 def init(
     directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="Folder for the knowledge base (created if missing).")
-    ],
+        Path | None,
+        typer.Argument(
+            metavar="[DIR]", help="Folder for the knowledge base (created if missing; default: the current folder)."
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="The KB's name (default: the folder's name).")] = None,
     no_commit: _shared.NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -29,8 +32,17 @@ def init(
 
         pmops init acme-product --name "Acme Product"
     """
-    from pmops import scaffold
+    from pmops import config, scaffold
+    from pmops.errors import Conflict
 
+    if directory is None:  # the current folder, as git init does; not a folder inside another KB
+        directory = Path.cwd()
+        inside = next((f for f in directory.parents if (f / config.FILENAME).is_file()), None)
+        if inside is not None:
+            raise Conflict(
+                f"{directory} is inside the knowledge base at {inside}; nothing changed",
+                hint="give a folder outside it: pmops init DIR",
+            )
     result = scaffold.init(directory, name, commit=not no_commit)
     if json_out:
         _shared.print_json(
