@@ -45,6 +45,54 @@ def _line(exc: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+def _plain(exc: yaml.YAMLError, text: str) -> YAMLProblem:
+    """The parser's error said as what is wrong with which line ("'status accepted' is not 'field: value'"),
+    never its own words ("while scanning a simple key … could not find expected ':'"), which stay only for
+    a problem it names that is not among these."""
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = str(getattr(exc, "context", None) or "")
+    line, opened = _line(exc), getattr(exc, "context_mark", None)
+    opened_at = opened.line + 1 if opened is not None else line
+    lines = text.splitlines()
+
+    def shown(number: int | None) -> str:
+        said = lines[number - 1].strip() if number and 0 < number <= len(lines) else ""
+        return f"'{said[:60]}{'…' if len(said) > 60 else ''}'"
+
+    if "could not find expected ':'" in problem:
+        return YAMLProblem(f"invalid YAML: {shown(opened_at)} is not 'field: value' (a ':' is missing)", opened_at)
+    if "mapping values are not allowed" in problem:
+        said = lines[line - 1] if line and 0 < line <= len(lines) else ""
+        if said[:1].isspace():
+            return YAMLProblem(
+                f"invalid YAML: {shown(line)} is indented: a field starts at the start of its line", line
+            )
+        return YAMLProblem(
+            f"invalid YAML: {shown(line)} has a second ': ' in its value: put the value in quotes "
+            '(title: "Pricing: too high")',
+            line,
+        )
+    if "tab" in problem:
+        return YAMLProblem("invalid YAML: a tab indents this line: indent with spaces", line)
+    if "cannot start any token" in problem:
+        return YAMLProblem(f"invalid YAML: {shown(line)}: a value starting with @, ` or % must be in quotes", line)
+    for bracket, closing in (("flow sequence", "["), ("flow mapping", "{")):
+        if bracket in context:
+            close = "]" if closing == "[" else "}"
+            return YAMLProblem(
+                f"invalid YAML: the '{closing}' of {shown(opened_at)} is not closed with '{close}'", opened_at
+            )
+    if "quoted scalar" in context:
+        return YAMLProblem(f"invalid YAML: a quote in {shown(opened_at)} is not closed", opened_at)
+    if "expected key" in problem or "expected <block end>" in problem:
+        return YAMLProblem(
+            f"invalid YAML: {shown(line)} does not fit here: a field is 'name: value' at the start of a line, "
+            "a list item '- value' under its field",
+            line,
+        )
+    return YAMLProblem(f"invalid YAML: {problem}", line)
+
+
 def load(text: str) -> Any:
     """Parse YAML with every scalar as a string; raise YAMLProblem with a line number.
 
@@ -64,8 +112,7 @@ def load(text: str) -> Any:
     except YAMLProblem:
         raise
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise YAMLProblem(f"invalid YAML: {problem}", _line(exc)) from None
+        raise _plain(exc, text) from None
     except RecursionError:
         raise YAMLProblem("YAML nested too deeply", None) from None
 

@@ -221,3 +221,23 @@ def test_a_field_out_of_order_with_another_is_not_saved_as_set_refuses_it(pmops,
     assert code == 0, out
     assert seen[1]["text"].startswith("<!-- pmops: not saved: seats_used: 12 is more than the tool's seats (10)")
     assert "seats_used: 8" in (kb / made["path"]).read_text() and commit_count(kb) == commits + 1
+
+
+def test_front_matter_that_is_not_yaml_is_said_plainly_with_its_line(kb: Path, tmp_path: Path, doc: dict) -> None:
+    """A field without its ':' (the parser's 'while scanning a simple key … could not find expected ':''): one
+    plain line naming the file's line and the line as written, as lint says it."""
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], [["source: interview", "source interview"], "empty"])
+    assert code == 1
+    shown = seen[1]["text"].splitlines()
+    number = next(n for n, line in enumerate(seen[0]["text"].splitlines(), 1) if line == "source: interview")
+    assert shown[0] == (
+        f"<!-- pmops: not saved: {doc['path']}:{number}: invalid YAML: 'source interview' is not 'field: value' "
+        "(a ':' is missing) -->"
+    )
+    assert "scanning" not in seen[1]["text"] and "expected" not in seen[1]["text"]
+    path = kb / doc["path"]
+    path.write_text(path.read_text().replace("source: interview", "source interview"))
+    linted = subprocess.run([PMOPS, "--kb", str(kb), "lint", "--json"], capture_output=True, text=True, check=False)
+    (finding,) = json.loads(linted.stdout)
+    assert (finding["rule"], finding["line"]) == ("frontmatter-invalid", number)
+    assert finding["message"] == "invalid YAML: 'source interview' is not 'field: value' (a ':' is missing)"
