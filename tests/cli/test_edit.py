@@ -226,7 +226,7 @@ def test_a_field_out_of_order_with_another_is_not_saved_as_set_refuses_it(pmops,
 def test_front_matter_that_is_not_yaml_is_said_plainly_with_its_line(kb: Path, tmp_path: Path, doc: dict) -> None:
     """A field without its ':' (the parser's 'while scanning a simple key … could not find expected ':''): one
     plain line naming the file's line and the line as written, as lint says it."""
-    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], [["source: interview", "source interview"], "empty"])
+    code, _, seen = edit_on_a_pty(kb, tmp_path, doc["id"], [["source: interview", "source interview"], "empty"])
     assert code == 1
     shown = seen[1]["text"].splitlines()
     number = next(n for n, line in enumerate(seen[0]["text"].splitlines(), 1) if line == "source: interview")
