@@ -8,6 +8,7 @@ Each function returns (value, help) pairs; the CLI keeps those that start with w
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,8 @@ class _File:
 
 def documents(kb: KnowledgeBase, typed: str, types: Iterable[str] = (), *, names: bool = False) -> list[Pair]:
     """Documents of `types` (every type pmops writes when none) for a REF: ids starting with
-    what was typed, with their titles as help; when no id does, titles starting with it (any
-    case: what was typed, then the rest of the title), with their ids. `names`: titles first,
+    what was typed, with their titles as help; when no id does, titles with a word starting with
+    it (any case), spelt as they are, with their ids. `names`: titles first,
     for the types people name (a tool, a metric, a person), ids when one is being typed."""
     files = list(_files(kb, _types(kb, types)))
     lowered = typed.casefold()
@@ -135,17 +136,20 @@ def _entries(folder: Path) -> Iterator[os.DirEntry]:
 
 
 def _titles(kb: KnowledgeBase, files: list[_File], typed: str) -> list[Pair]:
-    """Titles that start with what was typed (any case), as typed then the rest, with their ids.
-    Only files whose name starts with the typed words' slug are read."""
+    """Titles with a word that starts with what was typed (any case: `park` and `theo p` find Theo Park),
+    spelt as the document spells them, with their ids: those that start with it first. Only files whose
+    name has a word starting with the typed words' slug are read."""
     slug = ids.slugify(typed) if typed.strip() else ""
     slug = "" if slug == "untitled" else slug
-    chosen = [f for f in files if f.slug.startswith(slug)][: TITLES_READ * 4]
-    lowered = typed.casefold()
+    chosen = [f for f in files if ("-" + f.slug).find("-" + slug) >= 0][: TITLES_READ * 4]
+    lowered = " ".join(typed.casefold().split())
+    word = re.compile(r"(?<![^\W_])" + re.escape(lowered)) if lowered else None
     found = []
     for doc_id, title in _read_titles(kb, chosen).items():
-        if title.casefold().startswith(lowered):
-            found.append((typed + title[len(typed) :], doc_id))
-    return sorted(found, key=lambda pair: pair[0].casefold())
+        folded = title.casefold()
+        if word is None or word.search(folded):
+            found.append((not folded.startswith(lowered), title.casefold(), title, doc_id))
+    return [(title, doc_id) for _, _, title, doc_id in sorted(found)]
 
 
 def _read_titles(kb: KnowledgeBase, files: list[_File]) -> dict[str, str]:

@@ -76,7 +76,7 @@ def test_ids_of_any_type_and_of_the_type_a_command_takes(complete, example_kb: P
 def test_titles_from_their_first_letters_in_any_case(complete, example_kb: Path) -> None:
     offered = complete(example_kb, "pmops show Slack")
     assert r"Slack\ approvals\ would\ replace\ our\ own\ bot" in offered  # bash: one word, escaped
-    assert r"slack\ approvals\ would\ replace\ our\ own\ bot" in complete(example_kb, "pmops show slack")
+    assert r"Slack\ approvals\ would\ replace\ our\ own\ bot" in complete(example_kb, "pmops show slack")
     assert complete(example_kb, "pmops tool score Am") == ["Amplitude"]  # a tool is named
     assert "Amplitude" in complete(example_kb, "pmops tool compare Amplitude ")
     assert complete(example_kb, "pmops show Zzz") == []
@@ -134,10 +134,26 @@ def test_the_newest_commands_and_the_options_that_name_a_person(complete, exampl
     assert "--allow-writes" in complete(example_kb, "pmops mcp --")
 
 
+def test_a_name_completes_from_any_of_its_words_in_any_case_spelt_as_it_is(complete, example_kb: Path) -> None:
+    for typed in ("park", "Park", "theo", "THEO", "theo\\ p", "per-261126-10"):
+        offered = complete(example_kb, f"pmops person show {typed}")
+        assert offered == ([r"Theo\ Park"] if "per-" not in typed else ["per-261126-10bf"]), typed
+    offered = complete(example_kb, "pmops show approvals")  # a word inside a title, of any type
+    assert r"Slack\ approvals\ would\ replace\ our\ own\ bot" in offered
+    assert all("approvals" in o.casefold() for o in offered)
+    starts = [o for o in offered if o.casefold().startswith("approvals")]
+    assert offered[: len(starts)] == starts  # the titles it starts come first
+    assert complete(example_kb, "pmops person show ark") == []  # the start of a word, not its middle
+    # zsh keeps only what starts with the word as typed: a title it starts in another case keeps the typed case
+    assert '"theo Park"' in "\n".join(complete(example_kb, "pmops person show theo", shell="zsh"))
+    assert "Theo Park\t" in "\n".join(complete(example_kb, "pmops person show park", shell="fish"))
+
+
 def test_a_title_opened_with_a_quote_completes_inside_it(complete, example_kb: Path) -> None:
     """Bash completes after the quote and closes it: the value is given as it reads inside that quote."""
-    assert complete(example_kb, 'pmops show "Slack') == ["Slack approvals would replace our own bot"]
-    assert complete(example_kb, "pmops show 'slack") == ["slack approvals would replace our own bot"]
+    slack = ["Slack approvals would replace our own bot", "Approve and reject from Slack"]  # those it starts first
+    assert complete(example_kb, 'pmops show "Slack') == slack
+    assert complete(example_kb, "pmops show 'slack") == slack
     assert complete(example_kb, 'pmops customer show "Alder') == ["Alder & Finch"]  # & is plain inside quotes
     assert complete(example_kb, "pmops customer show Alder") == [r"Alder\ \&\ Finch"]  # and escaped outside
     assert complete(example_kb, 'pmops show "Slack', "zsh") == complete(example_kb, "pmops show Slack", "zsh")
@@ -209,6 +225,8 @@ def test_the_documented_bash_line_completes_in_an_interactive_bash(example_kb: P
         type_("pmops set dec-261126-0mq9 status=ac\t", b"status=accepted ")
         type_("\x15pmops show Slack\\ appr\t", b"pmops show Slack\\ approvals\\ would\\ replace\\ our\\ own\\ bot ")
         type_("\x15pmops decision accept dec-261126-0m\t", b"dec-261126-0mq9 ")
+        # a word of the name: bash takes back what was typed (four backspaces) and writes the name as it is spelt
+        type_("\x15pmops person show park\t", b"pmops person show park\x08\x08\x08\x08Theo\\ Park ")
         type_('\x15pmops show "Slack appr\t', b'pmops show "Slack approvals would replace our own bot" ')
     finally:
         os.kill(pid, 9)

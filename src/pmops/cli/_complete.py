@@ -35,7 +35,9 @@ def documents(*types: str, names: bool = False) -> Completer:
     def complete(ctx: typer.Context, incomplete: str) -> Pairs:
         from pmops import completion
 
-        return _safely(ctx, incomplete, lambda kb, typed: completion.documents(kb, typed, types, names=names))
+        return _safely(
+            ctx, incomplete, lambda kb, typed: completion.documents(kb, typed, types, names=names), matched=True
+        )
 
     return complete
 
@@ -58,7 +60,7 @@ def field(type_name: str, name: str, *, new: bool = False) -> Completer:
             fld = kb.doctype(type_name).field(name)
             return completion.values(kb, fld, typed, new=new) if fld else []
 
-        return _safely(ctx, incomplete, values)
+        return _safely(ctx, incomplete, values, matched=bool(_refers(type_name, name)))
 
     return complete
 
@@ -104,7 +106,28 @@ def type_names(ctx: typer.Context, incomplete: str) -> Pairs:
     )
 
 
-def _safely(ctx: typer.Context, incomplete: str, find: Finder) -> Pairs:
+def _refers(type_name: str, name: str) -> str | None:
+    """The type a built-in field names documents of (its values are matched by `completion.documents`)."""
+    from pmops import doctypes
+
+    doctype = next((t for t in doctypes.BUILTIN if t.name == type_name), None)
+    fld = doctype.field(name) if doctype else None
+    return fld.refers if fld else None
+
+
+class _Offered(str):
+    """A value offered whatever word was typed: Typer keeps only the values that start with it, and a
+    document is offered by any word of its title, in any case (`park` offers Theo Park)."""
+
+    __slots__ = ()
+
+    def startswith(self, *args: object, **kwargs: object) -> bool:
+        return True
+
+
+def _safely(ctx: typer.Context, incomplete: str, find: Finder, *, matched: bool = False) -> Pairs:
+    """What `find` offers in the KB of the command line, as the shell takes it; `matched`: `find` chose
+    them by what was typed (documents by a word of their title), and Typer leaves them all."""
     bash = os.environ.get("_PMOPS_COMPLETE") == "complete_bash"
     quote = (
         os.environ.get("_PMOPS_COMPLETE_QUOTE", "") if bash else ""
@@ -117,8 +140,18 @@ def _safely(ctx: typer.Context, incomplete: str, find: Finder) -> Pairs:
     except Exception:  # a completion says nothing rather than an error in the middle of a command line
         return []
     if bash:
-        return [(_bash_word(value, quote), about) for value, about in found]
-    return found
+        found = [(_bash_word(value, quote), about) for value, about in found]
+    elif os.environ.get("_PMOPS_COMPLETE") == "complete_zsh":
+        found = [(_zsh_word(value, incomplete), about) for value, about in found]
+    return [(_Offered(value), about) for value, about in found] if matched else found
+
+
+def _zsh_word(value: str, typed: str) -> str:
+    """A value as zsh keeps it: zsh offers only values that start with the word as typed (unless its matcher-list
+    says otherwise), so a title that starts with it in another case is given in the typed case (`theo Park`)."""
+    if typed and not value.startswith(typed) and value.casefold().startswith(typed.casefold()):
+        return typed + value[len(typed) :]
+    return value
 
 
 def _bash_word(value: str, quote: str) -> str:
