@@ -129,9 +129,15 @@ def list_(
             raise InvalidInput("--tag and tags= give the same filter: give one")
         where["tags"] = tag
     since_day, until_day = _shared.parse_date_option(since, "--since"), _shared.parse_date_option(until, "--until")
-    chosen = kb.select(
-        doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived)
-    )
+    try:
+        chosen = kb.select(
+            doctype, where, since=since_day, until=until_day, archived=_shared.archived_option(all_, archived)
+        )
+    except InvalidInput as exc:
+        if exc.field == "tags" and not tag:  # given as tags=, not --tag: said as it was given
+            exc.name_field(None)
+            exc.field = None
+        raise
     common.listing(chosen, doctype, output)
 
 
