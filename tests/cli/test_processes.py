@@ -197,3 +197,15 @@ def test_set_refuses_a_last_review_after_today_and_lint_flags_one_written_by_han
     assert [(f["rule"], f["message"]) for f in found] == [
         ("date-future", f"last_reviewed {later}, after today ({dt.date.today()})")
     ]
+
+
+def test_checklist_status_says_which_runs_it_shows_archived_or_not(pmops, example_kb: Path) -> None:
+    assert pmops("checklist", "status", "--archived").stdout == "no archived checklist runs\n"
+    (run,) = json.loads(pmops("checklist", "status", "--json").stdout)
+    pmops("archive", run["id"])
+    shown = pmops("checklist", "status", "--archived").stdout
+    assert run["id"] in shown and shown.endswith("\n1 archived checklist run\n")
+    hidden = pmops("checklist", "status").stdout
+    assert hidden == "no checklist runs but 1 archived run: pmops checklist status --archived\n"
+    assert pmops("checklist", "status", "--all").stdout.endswith("\n1 checklist run\n")
+    assert "None" not in shown + hidden and json.loads(pmops("checklist", "status", "--json").stdout) == []

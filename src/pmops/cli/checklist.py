@@ -107,7 +107,10 @@ def status(
     from pmops import checklists
 
     output = _shared.output(json_out, fmt, columns)
-    runs = checklists.statuses(_shared.state(ctx).kb(), run, archived=_shared.archived_option(all_, archived))
+    kb = _shared.state(ctx).kb()
+    which = _shared.archived_option(all_, archived)
+    runs = checklists.statuses(kb, run, archived=which)
+    hidden = len(checklists.statuses(kb, archived=True)) if not runs and run is None and which is False else 0
     data = [{**r.record.to_json(), "done": r.done, "total": r.total,
              "open_items": [{"number": i.number, "text": i.text} for i in r.open_items]} for r in runs]  # fmt: skip
-    common.emit(render.checklist_listing(runs, data, detail=run is not None), output)
+    common.emit(render.checklist_listing(runs, data, detail=run is not None, archived=which, hidden=hidden), output)

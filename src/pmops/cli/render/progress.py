@@ -6,20 +6,31 @@ from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
 from pmops.cli.render.common import Cell, Column, Listing
+from pmops.text import count
 
 if TYPE_CHECKING:
     from pmops.productivity import TimeToProductivity
 
 
-def checklist_listing(runs: list, data: list, *, detail: bool) -> Listing:
-    """`checklist status`: a run a row (done of total); one run (detail) with its open items, for people."""
+def checklist_listing(
+    runs: list, data: list, *, detail: bool, archived: bool | None = False, hidden: int = 0
+) -> Listing:
+    """`checklist status`: a run a row (done of total); one run (detail) with its open items, for people.
+    `archived` as the listing was asked (True: only archived runs; None: all); `hidden`: the archived runs a
+    listing of the others left out, said when it shows none."""
     rows = [{"id": r.record.id, "title": r.record.title, "done": r.done, "total": r.total,
              "open": r.total - r.done, "started": r.record.values.get("started"), "path": r.record.path}
             for r in runs]  # fmt: skip
     columns = (Column("id", "id"), Column("title", "title"), Column("done", "number"), Column("total", "number"),
                Column("open", "number"), Column("started", "date"), Column("path"))  # fmt: skip
-    return Listing(columns, ("id", "title", "done", "total"), rows, data, noun="checklist run",
-                   empty="no checklist runs yet: pmops checklist start PROCESS_ID --for NAME",
+    if archived:
+        noun, empty = "archived checklist run", "no archived checklist runs"
+    elif hidden:
+        noun = "checklist run"
+        empty = f"no checklist runs but {count(hidden, 'archived run')}: pmops checklist status --archived"
+    else:
+        noun, empty = "checklist run", "no checklist runs yet: pmops checklist start PROCESS_ID --for NAME"
+    return Listing(columns, ("id", "title", "done", "total"), rows, data, noun=noun, empty=empty,
                    human=(lambda: checklist_runs(runs, detail=True)) if detail else None)  # fmt: skip
 
 
