@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from pmops.doctypes import PASS_FAIL, TOOL_CATEGORIES
 from pmops.errors import ConfigError, InvalidInput
-from pmops.text import count
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -191,22 +190,19 @@ def ranked(ratings: list[Rating]) -> list[Rating]:
 
 def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) -> tuple[dict[str, float], list[Rating]]:
     """The weighted matrix of the named tools — without names, of every tool in use or being
-    evaluated (not retired), of one category when given: ranked best first, then the ones nobody scored."""
+    evaluated (not retired), of one category when given: ranked best first, then the ones nobody scored.
+    One tool is shown alone (the caller notes there was nothing to compare it with); none is exit 2."""
     if names and category:
         raise InvalidInput("give tool names or --category, not both")
     if names:
         records = list({r.id: r for r in (find_tool(kb, n) for n in names)}.values())  # an unknown name first
-        if len(names) < 2:
-            raise InvalidInput("name at least two tools to compare", hint="or none, to compare every tool in use")
-        if len(records) < 2:
-            raise InvalidInput("name at least two different tools to compare")
     else:
         doctype = kb.doctype("tool")
         records = [r for r in kb.select(doctype, {"category": category}, date_field="renewal")
                    if r.values.get("status") != "retired"]  # fmt: skip
-        if len(records) < 2:
+        if not records:
             which = f"in the category '{category}'" if category else "in use or being evaluated"
-            raise InvalidInput(f"{count(len(records), 'tool')} {which}: nothing to compare",
+            raise InvalidInput(f"no tool {which}: nothing to compare",
                                hint="name the tools to compare: pmops tool compare NAME NAME…")  # fmt: skip
     weights, must = _criteria(kb)
     costs, cheapest = derived_costs(records) if "cost" in weights else ({}, None)

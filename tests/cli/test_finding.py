@@ -137,13 +137,18 @@ def test_tool_compare_without_names_compares_every_tool_in_use(pmops, example_kb
     assert [r["name"] for r in research] == ["Dovetail", "Condens"]
 
 
+def test_tool_compare_of_one_tool_shows_it_with_a_note(pmops, example_kb: Path) -> None:
+    shown = pmops("tool", "compare", "--category", "design").stdout
+    assert "Figma" in shown and "\n1 tool\n" in shown and "Figma alone: no other tool to compare it with" in shown
+    assert [r["name"] for r in json.loads(pmops("tool", "compare", "Jira", "--json").stdout)["ranking"]] == ["Jira"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("--category", "reserch"), "--category must be roadmapping, research, "),
-        (("--category", "design"), "1 tool in the category 'design': nothing to compare"),
+        (("--category", "other"), "no tool in the category 'other': nothing to compare"),
         (("Jira", "--category", "design"), "give tool names or --category, not both"),
-        (("Jira",), "name at least two tools to compare"),
     ],
 )
 def test_tool_compare_bad_input_is_exit_2(pmops, example_kb: Path, args: tuple[str, ...], message: str) -> None:

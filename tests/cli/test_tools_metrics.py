@@ -27,7 +27,11 @@ def test_tool_registry_compare_ranks_by_weighted_score(pmops, kb: Path) -> None:
     for wrong in ("fit=9", "fit=high", "fit=nan"):
         said = pmops("tool", "score", "Dovetail", wrong, code=2).stderr
         assert said == "error: fit must be a number from 0 to 5, e.g. fit=4\n"
-    assert "at least two" in pmops("tool", "compare", "Dovetail", code=2).stderr
+    alone = pmops("tool", "compare", "Dovetail")  # one tool: shown, with a note, exit 0
+    assert "Dovetail alone: no other tool to compare it with" in alone.stdout and "2.60" in alone.stdout
+    assert [
+        r["name"] for r in json.loads(pmops("tool", "compare", "dovetail", "Dovetail", "--json").stdout)["ranking"]
+    ] == ["Dovetail"]
     assert "already in the registry" in pmops("tool", "add", "dovetail", "--category", "research", code=1).stderr
 
 

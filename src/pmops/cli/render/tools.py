@@ -45,6 +45,8 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
             elif rating.missing:
                 out.print(f"+ {name}: not scored on {', '.join(rating.missing)}: counted as 0 "
                           f"({rating.best:.2f} at most once scored)", soft_wrap=True)  # fmt: skip
+        if len(ratings) == 1:
+            out.print(f"{safe(ratings[0].record.title)} alone: no other tool to compare it with", soft_wrap=True)
         cheapest = next((r.cheapest for r in ratings if r.cheapest), None)
         if cheapest:
             shown = [r for r in ratings if r.derived]
