@@ -591,18 +591,19 @@ def _area(kb: KnowledgeBase, area: str | None) -> str | None:
     else an area some document has (any case); else exit 2 (with the nearest, for the latter)."""
     if area is None:
         return None
+    from pmops.text import did_you_mean, either
+
     area = area.strip()
     fld = kb.doctype("insight").field("area")
-    if fld is not None and fld.choices:
+    if fld is not None and fld.choices:  # said as every unknown choice is: the choices, and the nearest
         match = next((c for c in fld.choices if c.casefold() == area.casefold()), None)
         if match is None:
-            raise InvalidInput(f"--area: '{area}' is not one of: {', '.join(fld.choices)}")
+            raise InvalidInput(f"--area must be {either(fld.choices)}, e.g. --area {fld.choices[0]}",
+                               hint=did_you_mean(area, fld.choices))  # fmt: skip
         return match
     known = sorted({str(r.values["area"]) for r in kb.records() if r.values.get("area")}, key=str.casefold)
     match = next((k for k in known if k.casefold() == area.casefold()), None)
     if match is None:
-        from pmops.text import did_you_mean
-
         hint = did_you_mean(area, known) or ("the areas in use: " + ", ".join(known[:10]) if known else None)
         raise InvalidInput(f"--area: no document has the area '{area}'", hint=hint)
     return match

@@ -175,7 +175,9 @@ def test_bad_input(pmops, month: Path) -> None:
     yaml.write_text(yaml.read_text().replace("      # area: {choices: [billing, onboarding, reporting]}",
                                              "      area: {choices: [billing, cards]}"))  # fmt: skip
     err = pmops("digest", "--area", "mobile", code=2).stderr
-    assert err.strip() == "error: --area: 'mobile' is not one of: billing, cards"
+    assert err == "error: --area must be billing or cards, e.g. --area billing\n"  # nothing near: no hint
+    err = pmops("digest", "--area", "billng", code=2).stderr.splitlines()
+    assert err == ["error: --area must be billing or cards, e.g. --area billing", "hint: did you mean 'billing'?"]
     yaml.write_text(yaml.read_text().replace("      area: {choices: [billing, cards]}", ""))  # areas as written
     assert "(billing)" in digest(pmops, "--area", "BILLING").splitlines()[0]
     err = pmops("digest", "--area", "biling", code=2).stderr.splitlines()
