@@ -6,6 +6,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test smoke docs bench clean
 
+# pmops' own modules compiled ahead (compileall writes them even where PYTHONDONTWRITEBYTECODE is
+# set; it skips those already fresh): otherwise every pmops process — each one a test starts, the
+# background index after a write, the search server — compiles its modules from source again,
+# about 0.07 s of CPU each.
+COMPILE := $(BIN)/python -m compileall -q src
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -14,6 +20,7 @@ $(STAMP): pyproject.toml
 
 ## demo: run pmops on a temporary copy of examples/kb (the repository is not changed)
 demo: $(STAMP)
+	@$(COMPILE)
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
 
 ## test: the linter, then the whole test suite, on every core (pytest-xdist); installs the mcp extra too, and its
@@ -21,6 +28,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	@$(COMPILE)
 	PMOPS_REQUIRE_MCP=1 $(BIN)/python -m pytest -q -n auto
 
 ## smoke: build the wheel, install it in a clean venv, run pmops init + insight add there
