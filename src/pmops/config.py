@@ -292,6 +292,10 @@ class SiteSettings:
     def excludes(self, path: str, type_name: str) -> bool:
         return type_name in self.types or any(_glob(pattern).match(path) for pattern in self.exclude)
 
+    def unmatched(self, paths: Collection[str]) -> list[str]:
+        """The folders and globs of `exclude` that none of these paths matches."""
+        return [p for p in self.exclude if not any(_glob(p).match(path) for path in paths)]
+
 
 def site_settings(spec: Any, types: Collection[str]) -> SiteSettings:
     """The `site:` settings of pmops.yaml; a name in `exclude` that is a type (`person`, or

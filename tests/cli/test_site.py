@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pmops.site import linkcheck
 from tests.conftest import PMOPS, git
 
 TODAY = "2026-12-01"
@@ -179,6 +180,43 @@ def test_site_exclude_leaves_folders_and_types_out(pmops, example_kb: Path) -> N
     pmops("site", "build", "--today", "2026-12-02")  # the December ranking: its evidence on the home page
     home = (example_kb / "_site" / "index.html").read_text()
     assert "ins-260114-57h6" in home and 'href="#"' not in home
+
+
+def test_a_site_exclude_entry_that_leaves_nothing_out_is_said(pmops, example_kb: Path) -> None:
+    """A typo in a privacy setting would publish what it was meant to hide: said on stderr, named in --json."""
+    config = example_kb / "pmops.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "exclude: [handbook/drafts]", "exclude: [handbook/drafst, persons, Decisions, person]"
+        )
+    )
+    result = pmops("site", "build", "--today", TODAY)
+    for typo in ("handbook/drafst", "persons", "Decisions"):
+        assert f"warning: site.exclude '{typo}' matches no document and no type: it leaves nothing out" in result.stderr
+    assert "'person'" not in result.stderr  # a type's name leaves its documents out
+    assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["unmatched_exclude"] == [
+        "handbook/drafst", "persons", "Decisions"]  # fmt: skip
+    config.write_text(config.read_text().replace("handbook/drafst, persons, Decisions, ", "handbook/drafts, "))
+    assert "warning" not in pmops("site", "build", "--today", TODAY).stderr
+
+
+def test_people_and_customers_left_out_have_no_pages(pmops, example_kb: Path) -> None:
+    """site.exclude of the person (customer) type: no page about anyone (any customer), names as text; a
+    person named without a document of their own lists what they captured too."""
+    config = example_kb / "pmops.yaml"
+    config.write_text(
+        config.read_text().replace("exclude: [handbook/drafts]", "exclude: [handbook/drafts, person, customer]")
+    )
+    build(pmops)
+    built = pages(example_kb / "_site")
+    assert not any(name.startswith(("people/", "browse/people/", "customers/", "browse/customers/")) for name in built)
+    assert "Theo Park" in built["insights/ins-260114-57h6-approvers-miss-requests-buried-in-email-digests.html"]
+    assert [str(b) for b in linkcheck.check(example_kb / "_site")] == []
+    config.write_text(config.read_text().replace(", person, customer]", ", people/per-261126-10bf-theo-park.md]"))
+    build(pmops)
+    page = (example_kb / "_site/browse/people/theo-park.html").read_text()
+    assert "(no person page of their own on this site" in page and "document of its own" not in page
+    assert "Approvers miss requests buried in email digests" in page and "insight, author" in page
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ def build(
     result = site.build(_shared.state(ctx).kb(), out, base_url=base_url, today=_shared.today_option(today))
     if json_out:
         _shared.print_json(result.to_json())
+        _unmatched(result)
         _search_skipped(result)
     else:
         _said(result)
@@ -81,9 +82,20 @@ def _said(result: Result) -> None:
         console.print(f"{count(result.excluded, 'document')} left out (site.exclude)")
     for path in result.unreadable:
         _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page")
+    _unmatched(result)
     if search is not None and search.indexed:
         console.print(f"search: {count(search.pages, 'page')} indexed ({search.seconds:.1f} s)")
     _search_skipped(result)
+
+
+def _unmatched(result: Result) -> None:
+    """A `site.exclude` entry that leaves nothing out is said: a typo would publish what it was meant to hide."""
+    for pattern in result.unmatched_exclude:
+        _shared.console(stderr=True).print(
+            f"warning: site.exclude '{_shared.safe(pattern)}' matches no document and no type: it leaves nothing out "
+            "(a type by its name, e.g. person; a folder by its path, e.g. handbook/drafts)",
+            soft_wrap=True,
+        )
 
 
 def _search_skipped(result: Result) -> None:

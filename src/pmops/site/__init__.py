@@ -42,6 +42,7 @@ class Result:
     unreadable: list[str] = field(default_factory=list)
     seconds: float = 0.0
     search: SearchIndex | None = None
+    unmatched_exclude: list[str] = field(default_factory=list)  # site.exclude's folders and globs matching no document
 
     @property
     def needs_index(self) -> bool:
@@ -55,7 +56,8 @@ class Result:
         return {"out": str(self.out), "pages": self.pages, "written": len(self.written), "unchanged": self.unchanged,
                 "removed": len(self.removed), "excluded": self.excluded, "unreadable": self.unreadable,
                 "seconds": round(self.seconds, 3), "written_paths": self.written, "removed_paths": self.removed,
-                "search": self.search.to_json() if self.search else None}  # fmt: skip
+                "search": self.search.to_json() if self.search else None,
+                "unmatched_exclude": self.unmatched_exclude}  # fmt: skip
 
 
 def check_base_url(base_url: str | None) -> str | None:
@@ -168,7 +170,7 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
         after.built_from = {"records": snapshot.generation, "state": site.state}
     after.write(folder)
     return Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
-                  [e.path for e in snapshot.unreadable])  # fmt: skip
+                  [e.path for e in snapshot.unreadable], unmatched_exclude=snapshot.unmatched_excludes())  # fmt: skip
 
 
 # What the processes rendering pages share: forked, they find it here.

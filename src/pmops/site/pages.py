@@ -240,6 +240,8 @@ class Site:
         """Each customer (one key however written; a name of the register is its record) with the
         documents naming it in a field that refers to customers."""
         found: dict[str, dict[str, Any]] = {}
+        if "customer" in self.kb.settings.types:  # customers left out of the site: no page about one
+            return found
         for customer in self.register:
             if (key := customers.key(customer.name)) and customer.id in self.by_id:
                 found[key] = {"name": customer.name, "record": self.by_id[customer.id], "documents": []}
@@ -267,6 +269,8 @@ class Site:
         """Each person of the roster, and each name a field that names people gives, with the
         documents naming them there (as `pmops person show` finds them)."""
         found: dict[str, dict[str, Any]] = {}
+        if "person" in self.kb.settings.types:  # people left out of the site: no page about anyone
+            return found
         for record in self.of_type.get("person", []):
             found[_fold(record.title)] = {"name": record.title, "record": record, "named_in": []}
         for record in self.records:
@@ -274,8 +278,9 @@ class Site:
                 for name in _values(record.values.get(fld.name)):
                     entry = found.setdefault(_fold(name), {"name": name, "record": None, "named_in": []})
                     entry["named_in"].append((record, fld.name))
-            author = record.values.get("author")  # who captured it: theirs when it names someone on the roster
-            if isinstance(author, str) and (known := found.get(_fold(author))) and known["record"] is not None:
+        for record in self.records:  # who captured it: theirs when they have a page (on the roster, or named)
+            author = record.values.get("author")
+            if isinstance(author, str) and (known := found.get(_fold(author))):
                 known["named_in"].append((record, "author"))
         for entry in found.values():
             entry["url"] = (

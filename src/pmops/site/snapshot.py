@@ -141,6 +141,11 @@ class Snapshot(KnowledgeBase):
                     self._rels.append(rel)
         return self._rels
 
+    def unmatched_excludes(self) -> list[str]:
+        """The entries of `site.exclude` that leave nothing out: a folder or glob no document's path
+        matches (a typo, `handbook/drafst`, would publish what it was meant to hide)."""
+        return self.settings.unmatched(self._listed())
+
     def all_paths(self) -> list[Path]:
         if self._paths is None:
             self._paths = [self.root / rel for rel in self._listed()]
