@@ -199,6 +199,38 @@ def test_the_search_box_and_its_results_are_readable_in_either_theme(visit: Visi
     assert _contrast(title, page) >= 4.5, (scheme, title, page)
 
 
+_TEXT_COLOURS = """() => {
+  // Every visible element with text of its own (charts' SVG left out): its colour and the first opaque
+  // background behind it, with whether its text is large (WCAG: 3:1 then).
+  const found = [];
+  const opaque = el => { for (let e = el; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor; const a = c.match(/[\\d.]+/g).map(Number);
+      if (a.length === 3 || a[3] > 0.5) return c; } return "rgb(255, 255, 255)"; };
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest("svg, [hidden], .skip") || !el.getClientRects().length) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const style = getComputedStyle(el); const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight) >= 700);
+    found.push([el.tagName + "." + el.className + " " + el.textContent.trim().slice(0, 40), style.color, opaque(el), large]);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_text_has_enough_contrast_in_either_theme(visit: Visit, site: Path, scheme: str) -> None:
+    visit.page.emulate_media(color_scheme=scheme)
+    (decision,) = [p.relative_to(site).as_posix() for p in site.rglob(f"{DECISION}*.html")]
+    weak = []
+    for path in ("", "browse/decisions.html", "browse/processes.html", "browse/themes.html", decision):
+        visit.open(path)
+        for what, ink, paper, large in visit.page.evaluate(_TEXT_COLOURS):
+            if _contrast(ink, paper) < (3.0 if large else 4.5):
+                weak.append((path, what, ink, paper, round(_contrast(ink, paper), 2)))
+    assert weak == [], weak[:10]
+
+
 def test_no_page_scrolls_sideways_on_a_phone(browser, origin: str) -> None:
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     tab = phone.new_page()
