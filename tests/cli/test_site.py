@@ -405,3 +405,19 @@ def test_pages_rendered_by_several_processes_are_the_same(pmops, example_kb: Pat
     many = build(pmops, "--out", str(tmp_path / "many"))
     assert one["written_paths"] == many["written_paths"]
     assert pages(tmp_path / "one") == pages(tmp_path / "many")
+
+
+def test_nested_fields_are_shown_in_the_types_terms_never_as_python(site) -> None:
+    """A ranking's rows and a process's outputs (lists of mappings) in the fact box: never a dict's repr."""
+    out, _ = site
+    built = pages(out)
+    for name, html in built.items():
+        facts = html[html.find('<dl class="facts"') : html.find("</dl>")]
+        assert "{'" not in facts and "':" not in facts, name
+    ranking = built["rankings/rnk-261202-09zv-ranking-2026-12-rice.html"]
+    assert (
+        '<dt>ranked</dt><dd><a href="../opportunities/opp-261202-ted8-approvers-miss-requests-outside-the-office.html">'
+        "Approvers miss requests outside the office</a> (rank 1, score 5.4)" in ranking
+    )
+    interviews = built["processes/prc-260105-ya68-customer-interview-programme.html"]
+    assert "<dt>outputs</dt><dd>insights-per-pm: 2 per week</dd>" in interviews

@@ -388,6 +388,9 @@ class Site:
             for n in _values(record.values.get(f.name))
         ]
         names += [f"{self.customer_url(n)}" for f in _naming(record.doctype, "customer") for n in _values(record.values.get(f.name))]  # fmt: skip
+        rows = [str(row.get("id")) for f in record.doctype.fields if f.kind == "rows"
+                for row in record.values.get(f.name) or [] if isinstance(row, dict)]  # fmt: skip
+        faces += [self.face(self.by_id[i]) if i in self.by_id else "-" for i in rows]  # a ranking links its rows' pages
         extra = self.values_stamp(record) if record.type == "metric" else ""
         return self._key("document", record.path, record.doc.sha, extra, *faces, *names)
 

@@ -111,6 +111,14 @@ def _items(site: Site, fld: Field, value: Any) -> list[dict[str, Any]]:
                  + (f" to {e['target']:g}" if e.get("target") is not None else "")} for e in value]  # fmt: skip
     if fld.kind == "outcomes":
         return [{**site.id_link(o["metric"]), "after": f": {o['verdict']}"} for o in value]
+    if fld.kind == "outputs":  # a process's promised outputs: `ranking per cycle`, `insights-per-pm: 2 per week`
+        return [{"text": o["check"] + (f": {o['target']:g}" if o.get("target") is not None else "") + f" per {o['per']}",
+                 "url": None} for o in value]  # fmt: skip
+    if (
+        fld.kind == "rows"
+    ):  # a ranking's rows, as recorded: each one's rank, its page and score (the body has the table)
+        return [{"text": str(row.get("title") or row.get("id") or "?"), "url": site.id_link(str(row.get("id"))).get("url"),
+                 "after": f" (rank {row.get('rank', '?')}, score {row.get('score', '?')})"} for row in value]  # fmt: skip
     if fld.kind == "scores":
         return [{"text": f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}", "url": None} for k, v in value.items()]
     if fld.kind == "tags":
