@@ -421,3 +421,11 @@ def test_nested_fields_are_shown_in_the_types_terms_never_as_python(site) -> Non
     )
     interviews = built["processes/prc-260105-ya68-customer-interview-programme.html"]
     assert "<dt>outputs</dt><dd>insights-per-pm: 2 per week</dd>" in interviews
+
+
+def test_the_themes_page_quotes_what_customers_said(site, example_kb: Path) -> None:
+    """Its 'latest quote' is an insight's quote, as the home page's: never its title in quotation marks."""
+    out, _ = site
+    themes = (out / "browse/themes.html").read_text()
+    assert "“Per diem rules differ by country and nobody knows them”" not in themes
+    assert "“Our consultants in Germany and the US have different per diems" in themes

@@ -350,7 +350,7 @@ def themes(site: Site) -> str:
                      "customers": research.customers_text(t.customers, t.without_customer), "trend": t.trend,
                      "addressed": [site.id_link(d) for d in t.addressed_by],
                      "proposed": [site.id_link(d) for d in t.proposed],
-                     "quote": {"text": quote[0], **site.id_link(quote[1])} if quote else None})  # fmt: skip
+                     "quote": {**site.id_link(quote[1]), "words": quote[0]} if quote else None})  # fmt: skip
     return _render(
         site, "site/themes.html.j2", f"{BROWSE}/themes.html", "Themes", _filters(None, "index", site), themes=rows
     )
