@@ -234,6 +234,13 @@ def test_a_site_folder_among_the_documents_is_refused(pmops, example_kb: Path, o
     assert not (example_kb / "index.html").exists()
 
 
+def test_a_folder_inside_another_site_is_refused(pmops, site, example_kb: Path) -> None:
+    """A site built inside another would be published and found by search twice (found by a new user)."""
+    result = pmops("site", "build", "--out", "_site/sub", code=2)
+    assert "--out _site/sub: is inside the pmops site in" in result.stderr and "search this one" in result.stderr
+    assert not (example_kb / "_site/sub").exists()
+
+
 def test_a_folder_that_is_not_a_site_is_refused(pmops, example_kb: Path, tmp_path: Path) -> None:
     other = tmp_path / "photos"
     other.mkdir()

@@ -71,6 +71,10 @@ def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
                            hint=f"use {DEFAULT}/ (the default), a folder starting with '.', or a folder outside the KB")  # fmt: skip
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {shown}: is a file, not a folder")
+    for parent in real.parents:
+        if (parent / MANIFEST).is_file():
+            raise InvalidInput(f"--out {shown}: is inside the pmops site in {parent}; that site would publish and search this one as pages of its own",
+                               hint="give a folder outside any other site")  # fmt: skip
     previous = Manifest.read(out) if out.is_dir() else None
     if previous is None and out.is_dir() and any(out.iterdir()):  # (a manifest of another version is a site)
         raise InvalidInput(f"--out {shown}: is not empty and holds no pmops site; nothing written",
