@@ -436,3 +436,49 @@ def test_the_themes_page_quotes_what_customers_said(site, example_kb: Path) -> N
     themes = (out / "browse/themes.html").read_text()
     assert "“Per diem rules differ by country and nobody knows them”" not in themes
     assert "“Our consultants in Germany and the US have different per diems" in themes
+
+
+def test_a_build_without_pagefind_after_one_with_it_leaves_search_to_catch_up(
+    pmops, site, example_kb: Path, monkeypatch
+) -> None:
+    """The old index is kept (said), and marked pending: the next build with the binary indexes the pages
+    again even when it writes none (found by a new user: search stayed stale for good)."""
+    out, _ = site
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
+    insight = next((example_kb / "insights").glob("ins-*.md"))
+    insight.write_text(insight.read_text() + "\nQuetzalcoatl appears here.\n")
+    result = pmops("site", "build", "--today", TODAY)
+    assert "the search box keeps the last index, which misses this build's changes" in result.stderr
+    assert (out / ".pmops-search-pending").exists() and (out / "pagefind/pagefind-entry.json").is_file()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    again = build(pmops)
+    assert again["written"] == 0 and again["search"]["indexed"] and not (out / ".pmops-search-pending").exists()
+
+
+def test_files_that_must_not_be_published_are_not(pmops, example_kb: Path) -> None:
+    """A link to a dot-file, a file in .git, a file git ignores or one under a folder site.exclude leaves out
+    is its text, the file not copied (found by a new user: `[env](../.env)` published .env); nor is any file
+    a document of a pii type (an insight) links to, which could hold what its page redacts."""
+    (example_kb / ".env").write_text("TOKEN=abc\n")
+    (example_kb / "credentials.yaml").write_text("secret: 1\n")
+    (example_kb / ".gitignore").write_text((example_kb / ".gitignore").read_text() + "credentials.yaml\n")
+    (example_kb / "handbook/drafts/pricing-deck.pdf").write_bytes(b"%PDF-1.4 deck")
+    (example_kb / "handbook/plan.pdf").write_bytes(b"%PDF-1.4 plan")
+    (example_kb / "handbook/escape.md").write_text(
+        "---\ntitle: Escape test\n---\n[env](../.env) [git](../.git/config) [creds](../credentials.yaml) "
+        "[deck](drafts/pricing-deck.pdf) [plan](plan.pdf) <a href='../.env'>html env</a>\n"
+    )
+    (example_kb / "insights/transcripts").mkdir()
+    (example_kb / "insights/transcripts/cobalt.txt").write_text("jane.doe@cobalt.io +1 415 555 0132\n")
+    insight = next((example_kb / "insights").glob("ins-*.md"))
+    insight.write_text(insight.read_text() + "\nTranscript: [notes](transcripts/cobalt.txt)\n")
+    build(pmops)
+    out = example_kb / "_site"
+    for name in (".env", ".git/config", "credentials.yaml", "handbook/drafts/pricing-deck.pdf",
+                 "insights/transcripts/cobalt.txt"):  # fmt: skip
+        assert not (out / name).exists(), name
+    assert (out / "handbook/plan.pdf").is_file()
+    page = (out / "handbook/escape.html").read_text()
+    assert 'href="../handbook/plan.pdf"' in page and "env git creds deck" in page and "<a>html env</a>" in page
+    assert "Transcript: notes" in (out / ("insights/" + insight.stem + ".html")).read_text()
+    assert [str(b) for b in linkcheck.check(out)] == []

@@ -96,6 +96,7 @@ class Site:
     _customer_urls: dict[str, str | None] = field(default_factory=dict)
     _faces: dict[str, str] = field(default_factory=dict)
     _layout_ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    _publishable: dict[str, bool] = field(default_factory=dict)
 
     # -- the documents and their links -----------------------------------------------------
 
@@ -152,7 +153,7 @@ class Site:
             self._layout_ids[doctype] = frozenset(_LITERAL_ID.findall("\n".join(texts)))
         return self._layout_ids[doctype]
 
-    def url_of(self, target: str) -> str | None:
+    def url_of(self, target: str, *, files: bool = True) -> str | None:
         """The site URL (from the root) of what a link reaches: a page, a folder's page, or a
         file published as it is; None when the site does not have it (left out, or a document
         that could not be read)."""
@@ -160,16 +161,35 @@ class Site:
             return page_url(target)
         if target in self.folders:
             return self.folders[target]
-        if self.asset(target):
+        if files and self.asset(target):
             return quote(target)
         return None
 
     def asset(self, path: str) -> bool:
         """Whether a KB file that is not a document is published beside the pages (and note it)."""
-        if path.endswith(".md") or not self.kb.is_file(path):
+        if path.endswith(".md") or not self.publishable(path) or not self.kb.is_file(path):
             return False
         self.assets.add(path)
         return True
+
+    def publishable(self, path: str) -> bool:
+        """Whether a file of the KB a page links to may be copied onto the site: never a dot-file or one in a
+        dot-folder (`.env`, `.git/config`), one git ignores (`credentials.yaml`), one in a folder pmops never
+        reads documents from (`_site/`, `templates/`), nor one `site.exclude` leaves out (a draft's deck)."""
+        found = self._publishable.get(path)
+        if found is None:
+            from pmops.kb.tree import SKIP_DIRS
+
+            parts = path.split("/")
+            found = not (
+                any(p.startswith(".") for p in parts)
+                or any(p in SKIP_DIRS for p in parts[:-1])
+                or self.kb.settings.excludes(path, "")
+            )
+            if found and self.kb.repo is not None:
+                found = not self.kb.repo.ignored([self.kb.to_repo(path)])
+            self._publishable[path] = found
+        return found
 
     def link(self, record: Record) -> dict[str, Any]:
         return {"text": record.title, "url": page_url(record.path), "type": record.type, "id": record.id}

@@ -69,7 +69,11 @@ def build(out: Path) -> SearchIndex:
     Without the binary nothing happens and the result says why."""
     found = binary()
     if found is None:
-        return SearchIndex(skipped=f"Pagefind's binary was not found ({INSTALL}); the site has no search box")
+        if not (out / BUNDLE / "pagefind-entry.json").is_file():
+            return SearchIndex(skipped=f"Pagefind's binary was not found ({INSTALL}); the site has no search box")
+        (out / PENDING).touch()  # the pages changed: the next build with the binary indexes them again
+        return SearchIndex(skipped=f"Pagefind's binary was not found ({INSTALL}); the search box keeps the last "
+                                   "index, which misses this build's changes until a build with it")  # fmt: skip
     started = time.perf_counter()
     (out / PENDING).touch()  # until the new index is in place: a failure or a kill leaves it to the next build
     new, old = out / _NEW, out / _OLD

@@ -48,9 +48,13 @@ def document(site: Site, record: Record) -> str:
     root = root_of(url)
     reached = {(link.target, link.by_id): target for link, target in site.resolved.get(record.path, [])}
 
+    # A document of a type holding what customers said (pii) publishes no file it links to or shows: a
+    # transcript or a screenshot could hold what its page redacts. Such a link is its text.
+    files = not record.doctype.pii
+
     def change(link: links.Link) -> str | None:
         target = reached.get((link.target, link.by_id))
-        where = site.url_of(target) if target is not None else None
+        where = site.url_of(target, files=files) if target is not None else None
         if where is None:
             return None
         anchor = link.target.partition("#")[2] if not link.by_id else ""
@@ -63,7 +67,7 @@ def document(site: Site, record: Record) -> str:
     reserved = site.layout_ids(record.type)
     title_id = markdown.slug(record.title)
     title_id = title_id if title_id and title_id not in reserved else None
-    body = markdown.render(links.rewritten(record, change), record.path, root, site.asset, html_link,
+    body = markdown.render(links.rewritten(record, change), record.path, root, site.asset if files else _no_file, html_link,
                            reserved | {title_id} if title_id else reserved)  # fmt: skip
     facts, blocks = _facts(site, record)
     extra = EXTRAS.get(record.type)
@@ -73,6 +77,10 @@ def document(site: Site, record: Record) -> str:
         extra=extra(site, record) if extra else {},
         backlinks=[(site.link(r), via) for r, via in site.backlinks.get(record.path, [])],
     )  # fmt: skip
+
+
+def _no_file(path: str) -> bool:
+    return False
 
 
 def _facts(site: Site, record: Record) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
