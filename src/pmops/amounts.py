@@ -19,8 +19,8 @@ DEFAULT_CURRENCY = "USD"
 CODES = ("usd", "eur", "gbp", "chf", "cad", "aud", "nzd", "jpy", "cny", "inr", "sek", "nok", "dkk", "sgd", "hkd",
          "brl", "mxn", "zar", "pln")  # fmt: skip
 DOLLARS = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN")  # the currencies "$" may stand for
-SIGNS = {"€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"), "₹": ("INR",), "$": DOLLARS}
-_CURRENCY = rf"(?:[$€£¥₹]|{'|'.join(CODES)})"
+SIGNS = {"€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"), "₹": ("INR",), "$": DOLLARS, "US$": ("USD",)}
+_CURRENCY = rf"(?:US\$|[$€£¥₹]|{'|'.join(CODES)})"
 _AMOUNT = re.compile(
     rf"^(?P<before>{_CURRENCY})?\s*(?P<number>\d{{1,3}}(?:[, _\u00a0\u202f]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
     rf"(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)?\s*(?P<after>{_CURRENCY})?$",
@@ -48,14 +48,16 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
     in a currency that is not `currency` (the KB's: €120k in a KB counting in USD).
     """
     written = " ".join(str(text).split())
+    if not written.strip("-–—"):  # a CRM's "no value" placeholder, not a negative amount
+        raise ValueError(f"'{written}' is not an amount (write e.g. {example(currency)})")
     if written.startswith("-") or (written.startswith("(") and written.endswith(")")):
         raise ValueError(f"'{written}' is negative: an amount of money here is never below 0")
     match = _AMOUNT.match(written)
     if not match:
-        raise ValueError(f"'{written}' is not an amount (write e.g. {EXAMPLE})")
+        raise ValueError(f"'{written}' is not an amount (write e.g. {example(currency)})")
     for marked in (match["before"], match["after"]):
-        if marked and currency.upper() not in SIGNS.get(marked, (marked.upper(),)):
-            said = "/".join(SIGNS.get(marked, (marked.upper(),)))
+        if marked and currency.upper() not in SIGNS.get(marked.upper(), (marked.upper(),)):
+            said = "/".join(SIGNS.get(marked.upper(), (marked.upper(),)))
             raise ValueError(f"'{written}' is in {said}, and this KB counts money in {currency.upper()} "
                              f"(currency: in pmops.yaml): write it converted to {currency.upper()}")  # fmt: skip
     if _DOTTED.match(match["number"]) and not match["scale"]:
@@ -67,6 +69,24 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
         raise ValueError(f"'{written}' is too large")
     value = round(value, 2)
     return int(value) if value.is_integer() else value
+
+
+def example(currency: str = DEFAULT_CURRENCY) -> str:
+    """How to write an amount in `currency` (a KB's): '120000, €120,000, 120k or 1.2M' in euros."""
+    code = currency.upper()
+    sign = next((s for s, codes in SIGNS.items() if codes[0] == code and len(s) == 1), None)
+    if sign is None:
+        sign = f"{code} " if code.lower() in CODES else ""
+    return EXAMPLE.replace("$120,000", f"{sign}120,000")
+
+
+def currencies(text: str) -> tuple[str, ...]:
+    """The currencies a cell of a CRM's currency column may stand for — 'EUR' or 'eur' EUR, '$' USD,
+    CAD, AUD… (a sign several use), 'US$' USD — or () when it names none."""
+    written = text.strip().upper()
+    if written in SIGNS:
+        return SIGNS[written]
+    return (written,) if re.fullmatch(r"[A-Z]{3}", written) else ()
 
 
 def short(amount: float) -> str:

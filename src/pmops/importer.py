@@ -58,16 +58,26 @@ CUSTOMER_AUTO = {
     "name": ("name", "account name", "account", "company", "company name", "customer", "customer name",
              "organisation", "organization", "client"),
     "aliases": ("aliases", "alias", "also known as", "aka", "other names", "dba", "trading name"),
-    "segment": ("segment", "customer segment", "market segment", "tier"),
+    "segment": ("segment", "customer segment", "market segment", "tier", "customer tier", "account tier"),
     "plan": ("plan", "subscription", "subscription plan", "product plan", "edition", "package"),
-    "arr": ("arr", "annual recurring revenue", "arr usd", "arr (usd)", "arr (eur)", "annual revenue", "acv",
-            "annual contract value"),
+    # ARR-like headers only: a CRM's "Annual Revenue" is the company's own turnover (REVENUE, below).
+    "arr": ("arr", "arr (converted)", "annual recurring revenue", "annual recurring revenue (converted)", "arr usd",
+            "arr (usd)", "arr (eur)", "acv", "annual contract value", "contract value", "recurring revenue"),
+    # A multi-currency export's currency of the amounts (Salesforce's CurrencyIsoCode, HubSpot's Currency).
+    "currency": ("arr currency", "arr (converted) currency", "currency", "account currency", "currency iso code",
+                 "currencyisocode", "currency code", "company currency"),
     "renewal": ("renewal", "renewal date", "next renewal", "next renewal date", "contract end", "contract end date"),
     "owner": ("owner", "account owner", "account manager", "csm", "customer success manager", "account executive",
-              "company owner", "record owner", "account owner name"),  # HubSpot, Salesforce
+              "company owner", "record owner", "account owner name", "account owner: full name"),  # HubSpot, Salesforce
     "tags": ("tags", "labels"),
-    "key": ("id", "account id", "record id", "crm id", "external id", "salesforce id", "hubspot id", "company id"),
+    "key": ("id", "account id", "account id (18)", "account id (15)", "record id", "crm id", "external id",
+            "salesforce id", "hubspot id", "company id"),
 }  # fmt: skip
+# Headers of revenue that is not what the customer pays us (Salesforce's and HubSpot's Annual Revenue:
+# the company's turnover; HubSpot's Total Revenue: its closed deals): never ARR unless --map says so.
+REVENUE = ("annual revenue", "total revenue", "revenue")
+CURRENCY = "currency"  # the mapping target of a currency column (a type with money fields)
+NO_VALUE = frozenset({"-", "--", "–", "—"})  # what a CRM export writes in a cell without a value
 _SPLIT = re.compile(r"[;,|]")  # tags and ids: "pricing, ux"
 _SPLIT_NAMES = re.compile(r"[;|]")  # other lists (aliases): a comma belongs to a name ("Acme, Inc.")
 TEXT = ("title", "quote", "body")  # an insight needs one of these from its row
@@ -92,6 +102,7 @@ class Row:
     cells: dict[str, str]  # column -> cell, for the columns the row has a cell for
     extra: list[str]  # cells past the header's last column
     missing: list[str]  # columns the row has no cell for
+    split: bool = False  # a cell of it looks cut in two by a delimiter inside it, unquoted (" Inc.", "1" "200")
 
 
 @dataclass
@@ -150,6 +161,7 @@ class Imported:
     ragged: list[Ragged] = field(default_factory=list)  # rows imported with --allow-ragged
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (row, the earlier row it repeats, cell for cell)
     conflicts: list[Conflict] = field(default_factory=list)  # rows of documents the KB has, saying other values
+    notes: list[str] = field(default_factory=list)  # about the file's columns: a revenue column not taken as ARR
     passed: list[RowProblem] = field(default_factory=list)  # dates still to come (a renewal) that have passed: imported
     commit: str | None = None
     dry_run: bool = False
@@ -186,7 +198,7 @@ class Imported:
             "conflicts": [{"row": c.row, "id": c.id, "warning": c.message,
                            "fields": {n: {"kb": yamlsafe.plain(old), "file": yamlsafe.plain(new)}
                                       for n, (old, new) in c.fields.items()}} for c in self.conflicts],
-            "passed": [{"row": p.row, "warning": p.message} for p in self.passed],
+            "passed": [{"row": p.row, "warning": p.message} for p in self.passed], "notes": self.notes,
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
         }  # fmt: skip
@@ -282,13 +294,28 @@ def read_csv(path: Path) -> Table:
         # A spreadsheet numbers every row, blank ones too; a cell spanning lines is one row.
         for number, record in enumerate(reader, 2):
             cells = [c.strip() for c in record]
+            while len(cells) > width and not cells[-1]:  # a spreadsheet's empty cells past the last column
+                cells.pop()
             if any(cells):
-                rows.append(Row(number, dict(zip(headers, cells)), cells[width:], headers[len(cells) :]))
+                split = len(cells) > width and _looks_split(record)
+                rows.append(Row(number, dict(zip(headers, cells)), cells[width:], headers[len(cells) :], split))
     except csv.Error as exc:
         raise InvalidInput(f"{path}: not a readable CSV file ({exc})") from None
     if len(set(headers)) != len(headers) or "" in headers:
         raise InvalidInput(f"{path}: every column needs a distinct, non-empty header")
     return Table(headers, rows, dialect.delimiter)
+
+
+def _looks_split(cells: list[str]) -> bool:
+    """Whether cells read from a row look like one cut at a delimiter written without quotes: a cell
+    starting with a space, words starting with a small letter ("Slow" "and then it fails"), or three
+    digits after a digit ("$1" "200.00")."""
+    return any(
+        cell[:1].isspace()
+        or (cell[:1].islower() and " " in cell.strip())
+        or (re.fullmatch(r"\d{3}(?:\.\d+)?", cell) and re.search(r"\d$", before))
+        for before, cell in zip(cells, cells[1:])
+    )
 
 
 def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect], skipped: int) -> None:
@@ -368,10 +395,16 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def _ragged_problem(row: Row, width: int, delimiter: str) -> str:
     cells = count(width + len(row.extra) - len(row.missing), "cell")
-    if row.extra:
+    if row.extra and row.split:
         mark = DELIMITERS.get(delimiter, repr(delimiter))
         return (f"{cells} for {count(width, 'column')}: a {mark} inside a cell without quotes moves the cells after it "
                 "(quote that cell, or --allow-ragged drops the cells past the last column)")  # fmt: skip
+    if row.extra:
+        from pmops import pii
+
+        past = ", ".join(f"'{pii.redact(c)[:40]}'" for c in row.extra)
+        return (f"{cells} for {count(width, 'column')}: {past} past the last column (give it a header, or "
+                "--allow-ragged drops the cells past the last column)")  # fmt: skip
     return f"{cells} for {count(width, 'column')}: no cell for {', '.join(row.missing)} (add them, or --allow-ragged leaves them empty)"
 
 
@@ -384,9 +417,10 @@ def _row_values(
     date_fields = {f.name for f in doctype.fields if f.kind == "date"}
     lists = {f.name for f in doctype.fields if f.is_list} | {"tags", "links"}
     body = ""
+    _check_row_currency(row, mapping, doctype)
     for column, target in mapping.items():
         cell = row.cells.get(column, "")
-        if not cell or target == "key":
+        if not cell or cell in NO_VALUE or target in ("key", CURRENCY):
             continue
         if target == "body":
             body = cell
@@ -405,6 +439,39 @@ def _row_values(
             fld = doctype.field(target)
             values[target] = fld.spelt(cell) if fld is not None else cell
     return values, body
+
+
+def _check_row_currency(row: Row, mapping: dict[str, str], doctype: DocType) -> None:
+    """A row whose currency column (a multi-currency CRM's 'ARR Currency', 'Currency') names another
+    currency than the KB's, and that has an amount, raises ValueError: its amounts are not the KB's
+    money. A row in the KB's currency, or without an amount (a prospect), reads as any other."""
+    from pmops import amounts
+
+    money = {f.name: f for f in doctype.fields if f.kind == "money"}
+    priced = [t for c, t in mapping.items() if t in money and row.cells.get(c) and row.cells[c] not in NO_VALUE]
+    for column, target in mapping.items():
+        said = row.cells.get(column, "")
+        if target != CURRENCY or not said or said in NO_VALUE or not priced:
+            continue
+        currency = money[priced[0]].currency
+        named = amounts.currencies(said)
+        if not named:
+            raise ValueError(f"{column}: '{said}' is not a currency (a code such as {currency} or EUR)")
+        if currency not in named:
+            raise ValueError(f"{' and '.join(priced)} is in {'/'.join(named)} ({column}), and this KB counts money in "
+                             f"{currency} (currency: in pmops.yaml): convert it to {currency}, or leave the row out")  # fmt: skip
+
+
+def _revenue_notes(ignored: list[str], mapping: dict[str, str], doctype: DocType) -> list[str]:
+    """A revenue column left unmapped while no column gives the ARR: said, as a user may expect it read."""
+    if "arr" in mapping.values() or doctype.field("arr") is None:
+        return []
+    revenue = [column for column in ignored if _header_key(column) in REVENUE]
+    if not revenue:
+        return []
+    said = " and ".join(f"'{column}'" for column in revenue)
+    return [f"{said} {'is' if len(revenue) == 1 else 'are'} not taken as arr: a CRM's annual or total revenue is the company's own turnover (or its deals' "
+            f"total), not what it pays you; --map \"{revenue[0]}=arr\" if it is the ARR"]  # fmt: skip
 
 
 def _key_said(key: str) -> str:
@@ -533,10 +600,13 @@ def import_csv(
         raise InvalidInput(f"pmops does not import {doctype.plural}")
     spec = TARGETS.get(doctype.name, Target({}))
     fields = {f.name for f in doctype.fields} - {"id"}
+    if any(f.kind == "money" for f in doctype.fields) and doctype.field(CURRENCY) is None:
+        fields.add(CURRENCY)  # a column saying each row's currency: read, never written
     table = read_csv(path)
     headers, rows = table.headers, table.rows
     mapping, ignored = mapping_for(headers, maps, fields, doctype.name)
     _check_currencies(path, mapping, doctype)
+    notes = _revenue_notes(ignored, mapping, doctype)
     guessed = None
     if spec.text and not any(t in mapping.values() for t in spec.text):  # a survey's question as a header
         guessed = free_text_column(ignored, [row.cells for row in rows])
@@ -553,7 +623,7 @@ def import_csv(
             also = " or give every row one with --source" if fld.name == "source" else ""
             raise InvalidInput(f"{path.name}: no column gives the {doctype.plural}' {fld.name}",
                                hint=f"map one with --map COLUMN={fld.name}{also}; columns: {', '.join(headers)}")  # fmt: skip
-    result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run)
+    result = Imported(mapping, ignored, guessed, rows=len(rows), dry_run=dry_run, notes=notes)
     # What is imported already is read under the write lock the write takes again: an import of
     # the same file running meanwhile has committed its rows (they are skipped here) or waits.
     with contextlib.nullcontext() if dry_run else store.write_lock(kb.lock_path):

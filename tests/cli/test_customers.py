@@ -450,11 +450,12 @@ def test_set_aliases_checks_them_as_customer_add_does(kb: Path, pmops) -> None:
 
 
 def test_a_hubspot_export_maps_its_company_owner(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    """HubSpot's Company owner is the owner; its Annual Revenue is the company's turnover, not ARR."""
     source = tmp_path / "hubspot.csv"
     source.write_text('Record ID,Company name,Company owner,Annual Revenue\n901,Harbor Foods,Sam Okafor,"$80,000"\n')
     result = _json(pmops, "customer", "import", str(source), "--dry-run")
-    assert result["mapping"] == {"Record ID": "key", "Company name": "name", "Company owner": "owner",
-                                 "Annual Revenue": "arr"}  # fmt: skip
+    assert result["mapping"] == {"Record ID": "key", "Company name": "name", "Company owner": "owner"}
+    assert result["ignored_columns"] == ["Annual Revenue"]
 
 
 def test_a_renewal_that_has_passed_is_written_with_a_warning_and_an_import_says_its_row(

@@ -155,8 +155,10 @@ def import_(
     ambiguous date, a segment that is not one of the choices, more or fewer cells than
     the header has columns) are reported by their spreadsheet row (the header is row
     1) and nothing of them is written. ARR is read as people write it ($120,000, 120k,
-    1.2M). A customer already in the register (its account id, or its name) is not
-    added again. Exit 1 when some rows failed.
+    1.2M); a CRM's Annual Revenue (the company's turnover) is never taken as ARR
+    without --map, and a row whose currency column names another currency than the
+    KB's fails. A customer already in the register (its account id, or its name) is
+    not added again. Exit 1 when some rows failed.
 
     Example:
 

@@ -130,11 +130,13 @@ def import_result(result: Imported) -> None:
         f"[dim]columns: {safe(mapped)}{'; ignored: ' + safe(', '.join(result.ignored)) if result.ignored else ''}[/dim]",
         soft_wrap=True,
     )
+    for note in result.notes:
+        out.print(f"[yellow]note:[/yellow] {safe(note)}", soft_wrap=True)
     verb = "would import" if result.dry_run else "imported"
-    repeated = f", repeated in the file {len(result.duplicates)}" if result.duplicates else ""
-    differ = f" ({len(result.conflicts)} saying other values: not changed)" if result.conflicts else ""
-    out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added)}, already imported {result.existing}{differ}"
-              f"{repeated}, failed {len(result.failed)}")  # fmt: skip
+    repeated = f", repeated in the file {len(result.duplicates):,}" if result.duplicates else ""
+    differ = f" ({len(result.conflicts):,} saying other values: not changed)" if result.conflicts else ""
+    out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added):,}, already imported {result.existing:,}{differ}"
+              f"{repeated}, failed {len(result.failed):,}")  # fmt: skip
     if result.recovered:
         done = "would commit" if result.dry_run else "committed"
         out.print(

@@ -1,0 +1,122 @@
+"""The CRM import as real Salesforce and HubSpot exports write their accounts: which columns are ARR, a
+multi-currency export's currency column, placeholders and spreadsheet leftovers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import commit_count, git
+
+SALESFORCE = (
+    "Account Owner: Full Name,Account Name,Account ID (18),Annual Revenue,ARR (converted) Currency,ARR (converted),"
+    "Next Renewal Date,Customer Tier,Billing State/Province\n"
+    'Jane Smith,Foo Ltd,001A,"$50,000,000.00",USD,"$120,000.00",2027-01-31,Enterprise,CA\n'
+)
+
+
+def _json(pmops, *args: str, code: int = 0):
+    return json.loads(pmops(*args, "--json", code=code).stdout)
+
+
+def _currency(kb: Path, code: str) -> None:
+    settings = kb / "pmops.yaml"
+    settings.write_text(settings.read_text() + f"\ncurrency: {code}\n")
+    git(kb, "commit", "-qam", code)
+
+
+def test_annual_revenue_is_never_taken_as_arr(pmops, kb: Path, tmp_path: Path) -> None:
+    """A CRM's Annual Revenue is the company's turnover: ignored, said in a note when no column gives the
+    ARR; Salesforce's 'ARR (converted)', 'Account ID (18)', 'Account Owner: Full Name' and 'Customer Tier'
+    map themselves. --map "Annual Revenue=arr" takes it when it is the ARR."""
+    source = tmp_path / "sf.csv"
+    source.write_text(SALESFORCE)
+    result = _json(pmops, "customer", "import", str(source))
+    assert result["mapping"] == {
+        "Account Name": "name", "Customer Tier": "segment", "ARR (converted)": "arr",
+        "ARR (converted) Currency": "currency", "Next Renewal Date": "renewal",
+        "Account Owner: Full Name": "owner", "Account ID (18)": "key",
+    }  # fmt: skip
+    assert result["ignored_columns"] == ["Annual Revenue", "Billing State/Province"] and result["notes"] == []
+    customer = _json(pmops, "customer", "show", "Foo Ltd")
+    assert (customer["arr"], customer["owner"], customer["segment"]) == (120000, "Jane Smith", "Enterprise")
+    hubspot = tmp_path / "hubspot.csv"
+    hubspot.write_text('Record ID,Company name,Annual Revenue,Total Revenue\n901,Harbor Foods,"$80,000,000",12000\n')
+    before = commit_count(kb)
+    shown = pmops("customer", "import", str(hubspot), "--dry-run").stdout
+    note = (
+        "note: 'Annual Revenue' and 'Total Revenue' are not taken as arr: a CRM's annual or total revenue is the "
+        "company's own turnover (or its deals' total), not what it pays you; --map \"Annual Revenue=arr\" if it "
+        "is the ARR"
+    )
+    assert note in " ".join(shown.split()) and commit_count(kb) == before
+    mapped = _json(pmops, "customer", "import", str(hubspot), "--map", "Annual Revenue=arr")
+    assert mapped["notes"] == [] and mapped["imported"] == 1
+    assert _json(pmops, "customer", "show", "Harbor Foods")["arr"] == 80000000
+
+
+def test_rows_in_another_currency_than_the_kbs_fail_by_row(pmops, kb: Path, tmp_path: Path) -> None:
+    """A multi-currency export's currency column is read: a row with an amount in another currency
+    than the KB's fails by its row and nothing of it is written; a row in the KB's currency, or
+    without an amount, is imported; a cell naming no currency fails its row. Again: nothing added."""
+    source = tmp_path / "cur.csv"
+    source.write_text(
+        "Account ID,Account Name,ARR Currency,ARR,Renewal Date\n"
+        'C1,Euro GmbH,EUR,"12,000.00",2027-01-01\n'
+        'C2,Yen KK,JPY,"5,000,000",2027-01-01\n'
+        'C3,Dollar Inc,usd,"9,000.00",2027-01-01\n'
+        "C4,Prospect Co,EUR,,2027-01-01\n"
+        'C5,Odd Co,Dollars,"9,000.00",2027-01-01\n'
+    )
+    before = commit_count(kb)
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert result["mapping"]["ARR Currency"] == "currency" and result["imported"] == 2
+    assert result["failed"] == [
+        {"row": 2, "error": "arr is in EUR (ARR Currency), and this KB counts money in USD (currency: in "
+                            "pmops.yaml): convert it to USD, or leave the row out"},
+        {"row": 3, "error": "arr is in JPY (ARR Currency), and this KB counts money in USD (currency: in "
+                            "pmops.yaml): convert it to USD, or leave the row out"},
+        {"row": 6, "error": "ARR Currency: 'Dollars' is not a currency (a code such as USD or EUR)"},
+    ]  # fmt: skip
+    assert sorted(c["name"] for c in _json(pmops, "customer", "list")) == ["Dollar Inc", "Prospect Co"]
+    assert commit_count(kb) == before + 1
+    assert not any("currency" in p.read_text() for p in (kb / "customers").glob("*.md"))  # read, not written
+    again = _json(pmops, "customer", "import", str(source), code=1)
+    assert (again["imported"], again["already_imported"], [f["row"] for f in again["failed"]]) == (0, 2, [2, 3, 6])
+    assert commit_count(kb) == before + 1
+    # A KB counting in euros takes the euro rows and refuses the dollars.
+    _currency(kb, "EUR")
+    euros = _json(pmops, "customer", "import", str(source), code=1)
+    assert euros["imported"] == 1 and [f["row"] for f in euros["failed"]] == [3, 6]
+    assert _json(pmops, "customer", "show", "Euro GmbH")["arr"] == 12000
+
+
+def test_placeholders_and_spreadsheet_leftovers(pmops, kb: Path, tmp_path: Path) -> None:
+    """'-' is a CRM's empty cell (never 'negative'); a spreadsheet's empty cells past the last column are
+    no cells; a row with a cell past the last column that looks whole is said as such, not blamed on
+    quoting; in a KB counting in euros the amount hint shows euros; counts are grouped by thousands."""
+    source = tmp_path / "crm.csv"
+    source.write_text(
+        "Account Name,ARR,Renewal Date,Segment\n"
+        "Dash Co,-,–,smb,,\n"
+        'Extra Co,1000,2027-01-01,smb,"Q3 upsell"\n'
+        "Split Co,$1,200,2027-01-01,smb\n"
+    )
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert result["imported"] == 1 and result["ragged"] == []
+    assert result["failed"] == [
+        {"row": 3, "error": "5 cells for 4 columns: 'Q3 upsell' past the last column (give it a header, or "
+                            "--allow-ragged drops the cells past the last column)"},
+        {"row": 4, "error": "5 cells for 4 columns: a comma inside a cell without quotes moves the cells after it "
+                            "(quote that cell, or --allow-ragged drops the cells past the last column)"},
+    ]  # fmt: skip
+    dash = _json(pmops, "customer", "show", "Dash Co")
+    assert (dash.get("arr"), dash.get("renewal")) == (None, None)
+    assert "'-' is not an amount" in pmops("customer", "add", "Nova", "--arr", "-", code=2).stderr
+    _currency(kb, "EUR")
+    refused = pmops("customer", "add", "Nova", "--arr", "45000,00", code=2).stderr
+    assert refused == "error: --arr: '45000,00' is not an amount (write e.g. 120000, €120,000, 120k or 1.2M)\n"
+    many = tmp_path / "many.csv"
+    many.write_text("Account Name,ARR\n" + "".join(f"Co {n},lots\n" for n in range(1000)))
+    shown = pmops("customer", "import", str(many), "--dry-run", code=1).stdout
+    assert "1,000 rows: would import 0, already imported 0, failed 1,000" in shown
