@@ -97,6 +97,7 @@ class Site:
     _faces: dict[str, str] = field(default_factory=dict)
     _layout_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     _publishable: dict[str, bool] = field(default_factory=dict)
+    spellings: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (tag or area, group) -> its spellings
 
     # -- the documents and their links -----------------------------------------------------
 
@@ -227,12 +228,21 @@ class Site:
         order = [*self.kb.registry.values(), PAGE]
         return [t for t in order if t.name in self.of_type]
 
-    def _grouped(self, values: Callable[[Record], Iterable[str]]) -> dict[str, list[Record]]:
-        found: dict[str, list[Record]] = defaultdict(list)
+    def _grouped(self, kind: str, values: Callable[[Record], Iterable[str]]) -> dict[str, list[Record]]:
+        """Each value's documents, one group per page: spellings whose page is one URL (`billing` and
+        `Billing`, `product discovery` and `product-discovery`) are one group, named by the spelling
+        most documents use (then the first in order), its other spellings in `spellings`."""
+        found: dict[str, dict[str, list[Record]]] = defaultdict(dict)
         for record in self.records:
             for value in dict.fromkeys(values(record)):
-                found[value].append(record)
-        return {k: self.newest_first(found[k]) for k in sorted(found, key=str.casefold)}
+                found[group_slug(value)].setdefault(value, []).append(record)
+        grouped = {}
+        for by_spelling in found.values():
+            names = sorted(by_spelling, key=lambda v: (-len(by_spelling[v]), v.casefold(), v))
+            records = list({r.path: r for v in names for r in by_spelling[v]}.values())
+            grouped[names[0]] = self.newest_first(records)
+            self.spellings[kind, names[0]] = names
+        return {k: grouped[k] for k in sorted(grouped, key=lambda v: (v.casefold(), v))}
 
     @cached_property
     def tags(self) -> dict[str, list[Record]]:
@@ -243,11 +253,11 @@ class Site:
                 if fld.kind == "tags":
                     yield from (vocabulary.canonical(str(t)) for t in record.values.get(fld.name) or [])
 
-        return self._grouped(tags)
+        return self._grouped("tag", tags)
 
     @cached_property
     def areas(self) -> dict[str, list[Record]]:
-        return self._grouped(lambda r: [str(r.values["area"])] if r.values.get("area") else [])
+        return self._grouped("area", lambda r: [str(r.values["area"])] if r.values.get("area") else [])
 
     @cached_property
     def register(self) -> Any:
@@ -482,11 +492,12 @@ class Site:
         found += [self.document_page(r) for r in self.records]
         found += [self.type_page(t) for t in self.types]
         for kind, grouped in (("tag", self.tags), ("area", self.areas)):
-            counts = repr([(v, len(rs)) for v, rs in grouped.items()])
+            counts = repr([(self.spellings[kind, v], len(rs)) for v, rs in grouped.items()])
             found.append(Page(f"{BROWSE}/{kind}s.html", lambda kind=kind: views.groups(self, kind),
                               lambda kind=kind, counts=counts: self._key(kind + "s", counts)))  # fmt: skip
             found += [Page(group_url(kind, v), lambda kind=kind, v=v: views.group(self, kind, v),
-                           lambda kind=kind, v=v, rs=rs: self.listing_key(f"{kind}:{v}", rs)) for v, rs in grouped.items()]  # fmt: skip
+                           lambda kind=kind, v=v, rs=rs: self.listing_key(f"{kind}:{self.spellings[kind, v]}", rs))
+                      for v, rs in grouped.items()]  # fmt: skip
         themed = [*self.of_type.get("insight", []), *self.of_type.get("decision", [])]
         found.append(
             Page(f"{BROWSE}/themes.html", lambda: views.themes(self), lambda: self.listing_key("themes", themed))
@@ -540,7 +551,20 @@ def type_url(doctype: DocType) -> str:
 
 
 def group_url(kind: str, value: str) -> str:
-    return f"{BROWSE}/{kind}s/{_slug(value)}.html"
+    return f"{BROWSE}/{kind}s/{group_slug(value)}.html"
+
+
+_SPELLED = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
+
+
+def group_slug(value: str) -> str:
+    """A tag's (an area's) page name: its slug with the signs that tell tags apart spelled out
+    (`C++` is c-plus-plus, `C#` c-sharp, `c` c); one of no letter or digit (an emoji) is named by
+    its hash. Spellings that differ by case, spaces or other punctuation share a page."""
+    text = "".join(_SPELLED.get(ch, ch) for ch in str(value))
+    if not re.search(r"[^\W_]", text):
+        return "x-" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:10]
+    return _slug(text)
 
 
 def _naming(doctype: DocType, target: str) -> list[Field]:

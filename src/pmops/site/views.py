@@ -338,7 +338,8 @@ def groups(site: Site, kind: str) -> str:
 def group(site: Site, kind: str, value: str) -> str:
     records = (site.tags if kind == "tag" else site.areas)[value]
     return _render(site, "site/group.html.j2", group_url(kind, value), f"{kind.capitalize()}: {value}",
-                   [("type", "index"), (kind, value)], kind=kind, value=value, sections=_by_type(site, records))  # fmt: skip
+                   [("type", "index"), (kind, value)], kind=kind, value=value, sections=_by_type(site, records),
+                   also=site.spellings.get((kind, value), [value])[1:])  # fmt: skip
 
 
 def _by_type(site: Site, records: list[Record]) -> list[tuple[str, list[dict[str, Any]]]]:
