@@ -30,7 +30,8 @@ from pmops.text import either
 #   expectations          list of {metric, direction[, target]}: what a decision should move (a metric by id)
 #   outcomes              list of {metric, verdict, before, before_date, after, after_date}: what a review found
 #   month                 str, YYYY-MM (a prioritization cycle)
-#   outputs               list of {check, per[, target]}: what a process promises to produce (pmops process check)
+#   outputs               list of {check, per[, target, source, tag]}: what a process promises to produce
+#                         (pmops process check)
 #   rows                  list of mappings kept as written (a ranking's inputs: its library reads them)
 KINDS = (
     "text", "longtext", "choice", "date", "int", "number", "money", "bool", "tags", "list", "ref", "refs", "scores",
@@ -54,6 +55,12 @@ OUTPUT_CHECKS = {
     "review": (("cadence",), 1),  # a record of each meeting (a document linking to the process) per cadence period
 }
 OUTPUTS_EXAMPLE = "{check: insights-per-pm, per: week, target: 2}"
+# Which documents a rate check counts, when not all of its type's: insights of a `source` (an interview
+# programme counts interviews, not a survey imported in bulk), documents with a `tag`. Each takes one value
+# or a list (any of them); pmops.outputs checks a source against the KB's choices.
+OUTPUT_FILTERS = {"insights-per-pm": ("source", "tag"), "insights": ("source", "tag"),
+                  "decisions-per-pm": ("tag",), "decisions": ("tag",)}  # fmt: skip
+_FILTER_SAMPLE = {"source": "interview", "tag": "discovery"}
 PASS_FAIL = ("pass", "fail")  # what a must-pass criterion of a tool's scores holds
 
 
@@ -359,9 +366,17 @@ def _output(item: Any) -> dict[str, Any]:
         if target <= 0:
             raise ValueError(f"{check}: the target must be more than 0, not {item['target']}")
         found["target"] = target
-    unknown = sorted(set(item) - {"check", "per", "target"})
+    filters = OUTPUT_FILTERS.get(check, ())
+    for key in filters:
+        if item.get(key) not in (None, "", []):
+            values = item[key] if isinstance(item[key], list) else [item[key]]
+            if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip() for v in values):
+                raise ValueError(f"{check}: {key} is a value or a list of them, e.g. {{{key}: {_FILTER_SAMPLE[key]}}}")
+            found[key] = [str(v).strip() for v in values]
+    unknown = sorted(set(item) - {"check", "per", "target", *filters})
     if unknown:
-        raise ValueError(f"{check}: '{unknown[0]}' is not a setting of an output (check, per, target)")
+        settings = ", ".join(("check", "per", "target", *filters))
+        raise ValueError(f"{check}: '{unknown[0]}' is not a setting of an output ({settings})")
     return found
 
 

@@ -9,6 +9,8 @@ The checks (doctypes.OUTPUT_CHECKS):
   The team's rate is their count over the PM-weeks (each PM's days on the roster in the window);
   **met** when it reaches the target. Each PM is shown with their count against their own share.
 - `insights`, `decisions` (per week or month): the team's count over the window's weeks.
+- A rate check counts every document of its type, or those its `source` and `tag` name (an interview
+  programme counts interview insights, not a survey imported in bulk): the rest are said, not counted.
 - `checklist-run` (per launch): each run of the process's checklist started in the window, or started
   before it and still open, is done; a run still open LAUNCH_DAYS after it started is **missed**; no
   run at all is **no data** (pmops knows launches only through their runs).
@@ -249,6 +251,41 @@ def _rate_word(per: str) -> str:
     return {"week": "a week", "month": "a month"}[per]
 
 
+def _which(spec: dict[str, Any]) -> str:
+    """The documents a rate check counts, when its `source` or `tag` narrows them: 'from interview',
+    'from interview or usability-test, tagged discovery'; '' for all of them."""
+    parts = [f"from {' or '.join(spec['source'])}"] if spec.get("source") else []
+    parts += [f"tagged {' or '.join(spec['tag'])}"] if spec.get("tag") else []
+    return ", ".join(parts)
+
+
+def _counts(record: Record, spec: dict[str, Any]) -> bool:
+    """Whether a rate check counts `record`: of one of its sources, with one of its tags (case aside)."""
+    if spec.get("source") and str(record.values.get("source") or "").casefold() not in {
+        s.casefold() for s in spec["source"]
+    }:
+        return False
+    tags = {str(t).casefold() for t in record.values.get("tags") or []}
+    return not spec.get("tag") or bool(tags & {t.casefold() for t in spec["tag"]})
+
+
+def _left_out(left: int, noun: str, plural: str, spec: dict[str, Any]) -> str:
+    return f"{left} {noun if left == 1 else plural} not {_which(spec)}, not counted" if left else ""
+
+
+def filter_problem(kb: KnowledgeBase, process: Record) -> str | None:
+    """Why a promise's `source` cannot be counted: a value that is not one of the KB's sources."""
+    for spec in process.values.get("outputs") or []:
+        doctype = kb.registry.get(_TYPE_OF.get(spec["check"], ""))
+        found = doctype.field("source") if doctype and spec.get("source") else None
+        if found is not None and found.choices:
+            wrong = [s for s in spec["source"] if s.casefold() not in {c.casefold() for c in found.choices}]
+            if wrong:
+                return (f"outputs: {spec['check']}: '{wrong[0]}' is not a source {doctype.plural} have: "
+                        f"{', '.join(found.choices)}")  # fmt: skip
+    return None
+
+
 def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:
     check, per = spec["check"], spec["per"]
     target = float(spec.get("target") or OUTPUT_CHECKS[check][1])
@@ -257,6 +294,7 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     noun = facts.kb.registry[type_name].name if type_name in facts.kb.registry else type_name
     verb = "captured" if type_name == "insight" else "recorded"
     promised = f"{target:g} {noun if target == 1 else plural} per PM {_rate_word(per)}"
+    promised += f", {_which(spec)}" if _which(spec) else ""
     pms = [p for p in people.roster(facts.kb) if people.role_of(p) == people.PM and people.during(p, since, until)]
     if early := _shorter_than(per, since, until):
         return Output(check, per, target, TOO_EARLY, promised, early)
@@ -265,10 +303,13 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     spans = {activity.fold(p.title): (p.title, *_presence(p, since, until)) for p in pms}
     every_pm = {activity.fold(p.title) for p in people.roster(facts.kb) if people.role_of(p) == people.PM}
     made = dict.fromkeys(spans, 0)
-    others = away = 0  # by people who are not PMs; by PMs on a day they were not on the roster
+    others = away = left = 0  # by people who are not PMs; by PMs off the roster that day; not of its source/tag
     for record in facts.of(type_name):
         day = activity.day_of(record, facts.history)
         if day is None or not since <= day <= until:
+            continue
+        if not _counts(record, spec):
+            left += 1
             continue
         hit = False
         for author in activity.authors_of(record, facts.history):
@@ -294,8 +335,10 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     )
     uncounted = [f"{others} by people who are not PMs"] if others else []
     uncounted += [f"{away} by PMs before they joined or after they left"] if away else []
-    if uncounted:
-        actual += f" (and {', '.join(uncounted)})"
+    aside = [f"and {', '.join(uncounted)}"] if uncounted else []
+    aside += [_left_out(left, noun, plural, spec)] if left else []
+    if aside:
+        actual += f" ({'; '.join(aside)})"
     nobody = [p.name for p in tallies if p.made == 0]
     if nobody:
         actual += f"; {count(len(nobody), 'PM')} {verb} none: {first_few(nobody)}"
@@ -317,12 +360,16 @@ def _team_rate(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.da
     doctype = facts.kb.registry.get(type_name)
     noun, plural = (doctype.name, doctype.plural) if doctype else (type_name, type_name + "s")
     promised = f"{target:g} {noun if target == 1 else plural} {_rate_word(per)}"
+    promised += f", {_which(spec)}" if _which(spec) else ""
     if early := _shorter_than(per, since, until):
         return Output(check, per, target, TOO_EARLY, promised, early)
-    found = [r for r in facts.of(type_name) if (d := activity.day_of(r, facts.history)) and since <= d <= until]
+    dated = [r for r in facts.of(type_name) if (d := activity.day_of(r, facts.history)) and since <= d <= until]
+    found = [r for r in dated if _counts(r, spec)]
     periods = ((until - since).days + 1) / DAYS_PER[per]
     rate = len(found) / periods
     actual = f"{_rate(rate, target)} {_rate_word(per)}: {count(len(found), noun)} from {since} to {until}"
+    if len(dated) > len(found):
+        actual += f" ({_left_out(len(dated) - len(found), noun, plural, spec)})"
     return Output(check, per, target, MET if rate >= target else MISSED, promised, actual, rate)
 
 
@@ -418,6 +465,8 @@ def _check(facts: _Facts, process: Record, since: dt.date, until: dt.date) -> Ch
                 kind=process.values.get("kind"), cadence=process.values.get("cadence"), since=begin, until=until)  # fmt: skip
     if "outputs" in process.problems:
         return Check(**base, outputs=(), problem=f"outputs: {process.problems['outputs']}")
+    if problem := filter_problem(facts.kb, process):
+        return Check(**base, outputs=(), problem=problem)
     if begin > until:
         return Check(**base, outputs=tuple(Output(s["check"], s["per"], float(s.get("target") or 1), TOO_EARLY,
                                                   "", f"written on {start}, after the window") for s in process.values.get("outputs") or []))  # fmt: skip
@@ -447,6 +496,8 @@ def check(kb: KnowledgeBase, ref: str | None = None, today: dt.date | None = Non
         if "outputs" in process.problems:
             raise InvalidInput(f"{process.path}: outputs: {process.problems['outputs']}",
                                hint=f"e.g. outputs: [{OUTPUTS_EXAMPLE}] (docs/processes.md)")  # fmt: skip
+        if problem := filter_problem(kb, process):
+            raise InvalidInput(f"{process.path}: {problem}", hint="docs/processes.md")
         return [_check(facts, process, since, today)]
     chosen = [p for p in shown(kb.records(kb.doctype("process")))
               if p.values.get("status") == "active" and (p.values.get("outputs") or "outputs" in p.problems)]  # fmt: skip

@@ -182,6 +182,11 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
             yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
     for name, why in out_of_order(doctype, record.values):  # a file edited by hand: 12 seats used of 10
         yield RULES["field-invalid"].finding(doc.path, doc.line_of(name), f"{name}: {why}")
+    if any(f.kind == "outputs" for f in doctype.fields) and record.values.get("outputs"):
+        from pmops import outputs
+
+        if why := outputs.filter_problem(ctx.kb, record):  # a source the KB's insights cannot have
+            yield RULES["field-choice"].finding(doc.path, doc.line_of("outputs"), why)
     yield from _people(ctx, record)
     yield from _sections(record)
     yield from _checkboxes(record)
