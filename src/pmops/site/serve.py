@@ -85,6 +85,10 @@ def serve(
     search index is built after each build that changed pages, in the background (`_Indexer`)."""
     from pmops import site
 
+    # What the KB looked like before the first build reads it: a file saved while it runs (the one
+    # open in the editor) differs from this, so the first look rebuilds (a baseline taken after the
+    # build would hold the saved file as seen, and the preview would keep the page it had read before).
+    seen = fingerprint(kb)
     result = site.build(kb, out, today=today, search=False)
     said("", result)
     indexer = _Indexer(result.out, said)
@@ -102,7 +106,6 @@ def serve(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     stop = stop or threading.Event()
-    seen = fingerprint(kb)
     try:
         while not stop.wait(POLL_SECONDS):
             now = fingerprint(kb)
