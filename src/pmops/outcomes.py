@@ -8,7 +8,9 @@ deadline; values recorded after it do not make it met late:
 - *before*: the last value dated on or before D (what the decision started from);
 - *after*: the first value after D, up to min(T, R), that reached what was expected, else the last one;
 - **met**: a value after D, up to min(T, R), reached the target (at or above it going up, at or below
-  it going down), or, without a target, moved the expected way from *before* — met stays met;
+  it going down), or, without a target, moved the expected way from *before* — met stays met; a
+  target *before* had reached already is met from the decision day, whatever follows (`decision add`
+  warns: such an expectation cannot tell whether the decision worked);
 - **too early**: not met, and T is before R (it has until R);
 - **no data**: R has passed and there is no *after*, or no target and no *before* to compare with;
 - **not met**: R has passed, and the numbers say it did not get there.
@@ -187,9 +189,12 @@ def judge(
     after = next((Reading(d, v) for d, v in reversed(values) if decided < d <= point), None)
     # Met once reached: the first value after D, up to min(T, R), that got there (a later fall does not undo it).
     reached = next((Reading(d, v) for d, v in values if decided < d <= point and expectation.reached(v, before)), None)
+    already = expectation.target is not None and before is not None and expectation.reached(before.value, None)
     since = None
     if reached is not None:
         verdict, since, after = MET, (after if after != reached else None), reached
+    elif already:  # reached on the decision day: met from the start (doubts() warned when it was added)
+        verdict = MET
     elif review_by is not None and today < review_by:
         verdict = TOO_EARLY
     elif after is None or (expectation.target is None and before is None):
