@@ -474,6 +474,25 @@ def _revenue_notes(ignored: list[str], mapping: dict[str, str], doctype: DocType
             f"total), not what it pays you; --map \"{revenue[0]}=arr\" if it is the ARR"]  # fmt: skip
 
 
+def _alias_taken(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any], names: dict[str, int | str],
+                 title: str, number: int) -> str | None:  # fmt: skip
+    """Why a new row's alias cannot be written — another customer of the register, or an earlier row
+    of the file, goes by it (as its name or an alias) — as `customer add` refuses it; None when none is."""
+    for alias in _listed(values.get(doctype.aliases)) if doctype.aliases else []:
+        holder = names.get(_name_key(alias, doctype))
+        if holder is None or holder == number or _name_key(alias, doctype) == title:
+            continue
+        if isinstance(holder, int):
+            return f"alias '{alias}' is also a name of row {holder}: an insight naming it would fit two customers"
+        try:
+            record = kb.load(kb.root / holder)
+        except (PmopsError, OSError):
+            continue
+        return (f"alias '{alias}' is a name of {record.title} ({record.id}), in the register: an insight naming "
+                "it would fit two customers")  # fmt: skip
+    return None
+
+
 def _key_said(key: str) -> str:
     return f"the key '{key[3:]}'" if key.startswith("id:") else "the same key"
 
@@ -678,7 +697,13 @@ def import_csv(
                         _conflict(kb, doctype, kb.root / str(names[title]), row, mapping, defaults, date_format, result,
                                   by_name=True)  # fmt: skip
                     continue
+                taken = _alias_taken(kb, doctype, values, names, title, number)
+                if taken:
+                    result.failed.append(RowProblem(number, taken))
+                    continue
                 names[title] = number
+                for alias in _listed(values.get(doctype.aliases)) if doctype.aliases else []:
+                    names.setdefault(_name_key(alias, doctype), number)
             if doctype.field("tags") is not None:
                 values["tags"] = [*(values.get("tags") or []), *(extra_tags or [])]
             found = []

@@ -120,3 +120,38 @@ def test_placeholders_and_spreadsheet_leftovers(pmops, kb: Path, tmp_path: Path)
     many.write_text("Account Name,ARR\n" + "".join(f"Co {n},lots\n" for n in range(1000)))
     shown = pmops("customer", "import", str(many), "--dry-run", code=1).stdout
     assert "1,000 rows: would import 0, already imported 0, failed 1,000" in shown
+
+
+def test_an_import_refuses_aliases_another_customer_goes_by(pmops, kb: Path, tmp_path: Path) -> None:
+    """A row's alias that a customer of the register, or an earlier row of the file, goes by (as its name
+    or an alias, as insights are matched: 'Lumen, Inc.' is Lumen) fails the row, as customer add refuses
+    it: an insight naming it would fit two. Nothing of those rows is written."""
+    atlas = _json(pmops, "customer", "add", "Atlas Freight Inc.", "--alias", "Atlas")
+    lumen = _json(pmops, "customer", "add", "Lumen Health Systems", "--alias", "Lumen")
+    source = tmp_path / "alias.csv"
+    source.write_text(
+        "Account ID,Account Name,Aliases,ARR\n"
+        'Z1,Atlas Copco,Atlas; Copco,"$50,000"\n'
+        'Z2,Lumen Labs,"Lumen, Inc.",10000\n'
+        "Z3,Newco A,Shared Alias; NA Group,1000\n"
+        "Z4,Newco B,Shared Alias,1000\n"
+        "Z5,Newco C,newco a,1000\n"
+        "Z6,Newco D,Newco D Group; NEWCO D GROUP,1000\n"
+    )
+    before = commit_count(kb)
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert result["failed"] == [
+        {"row": 2, "error": f"alias 'Atlas' is a name of Atlas Freight Inc. ({atlas['id']}), in the register: an "
+                            "insight naming it would fit two customers"},
+        {"row": 3, "error": f"alias 'Lumen, Inc.' is a name of Lumen Health Systems ({lumen['id']}), in the "
+                            "register: an insight naming it would fit two customers"},
+        {"row": 5, "error": "alias 'Shared Alias' is also a name of row 4: an insight naming it would fit two "
+                            "customers"},
+        {"row": 6, "error": "alias 'newco a' is also a name of row 4: an insight naming it would fit two customers"},
+    ]  # fmt: skip
+    assert sorted(c["name"] for c in _json(pmops, "customer", "list")) == [
+        "Atlas Freight Inc.", "Lumen Health Systems", "Newco A", "Newco D"
+    ]  # fmt: skip
+    assert commit_count(kb) == before + 1 and json.loads(pmops("lint", "--json").stdout) == []
+    again = _json(pmops, "customer", "import", str(source), code=1)
+    assert (again["imported"], [f["row"] for f in again["failed"]]) == (0, [2, 3, 5, 6])
