@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import dates, store, yamlsafe
 from pmops.errors import InvalidInput, MissingField, PmopsError
+from pmops.kb.transaction import Change
 from pmops.text import count
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class Conflict:
     id: str
     fields: dict[str, tuple[Any, Any]]  # field -> (the document's value, the row's)
     message: str
+    updated: list[str] = field(default_factory=list)  # the fields written (--update)
 
 
 @dataclass
@@ -162,6 +164,7 @@ class Imported:
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (row, the earlier row it repeats, cell for cell)
     conflicts: list[Conflict] = field(default_factory=list)  # rows of documents the KB has, saying other values
     notes: list[str] = field(default_factory=list)  # about the file's columns: a revenue column not taken as ARR
+    updated: list[str] = field(default_factory=list)  # ids of documents the rows' values were written to (--update)
     passed: list[RowProblem] = field(default_factory=list)  # dates still to come (a renewal) that have passed: imported
     commit: str | None = None
     dry_run: bool = False
@@ -197,8 +200,10 @@ class Imported:
             "duplicates": [{"row": row, "same_as": first} for row, first in self.duplicates],
             "conflicts": [{"row": c.row, "id": c.id, "warning": c.message,
                            "fields": {n: {"kb": yamlsafe.plain(old), "file": yamlsafe.plain(new)}
-                                      for n, (old, new) in c.fields.items()}} for c in self.conflicts],
+                                      for n, (old, new) in c.fields.items()}, "updated": c.updated}
+                          for c in self.conflicts],
             "passed": [{"row": p.row, "warning": p.message} for p in self.passed], "notes": self.notes,
+            "updated": self.updated,
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
         }  # fmt: skip
@@ -499,18 +504,20 @@ def _key_said(key: str) -> str:
 
 def _conflict(kb: KnowledgeBase, doctype: DocType, path: Path, row: Row, mapping: dict[str, str],
               defaults: dict[str, Any] | None, date_format: str | None, result: Imported,
-              by_name: bool = False) -> None:  # fmt: skip
+              by_name: bool = False, update: bool = False) -> Change | None:  # fmt: skip
     """For a register (a type with unique titles: customers), a row for a document the KB has whose
-    values differ from the document's is a warning naming them; the document is left as it is. A
-    value only one of them has is no conflict; nor is the name of a row found by its name (an alias).
-    A row that does not read (a bad date) says nothing here: it is not imported either way."""
+    values differ from the document's, or that has values the document lacks, is a warning naming
+    them; the document is left as it is — unless `update`, when the row's values are written over
+    the document's (returned as a Change for the import's commit; its names are never changed: said).
+    The name of a row found by its name (an alias) is no difference. A row that does not read (a bad
+    date) says nothing here: it is not imported either way."""
     if not doctype.unique_titles:  # an insight's document is what its row became (redacted, titled): not compared
-        return
+        return None
     try:
         values, _ = _row_values(row, mapping, defaults or {}, doctype, date_format)
         record = kb.load(path)
     except (ValueError, PmopsError, OSError):
-        return
+        return None
     differ: dict[str, tuple[Any, Any]] = {}
     for name, given in values.items():
         fld = doctype.field(name)
@@ -523,25 +530,73 @@ def _conflict(kb: KnowledgeBase, doctype: DocType, path: Path, row: Row, mapping
         except ValueError:
             continue  # not a value of the field: not a value the document could have had
         old = record.values.get(name)
-        if old in (None, "", []):
-            continue
-        if fld.name == doctype.title_field or fld.is_list:
-            same = {_name_key(v) for v in _listed(old)} == {_name_key(v) for v in _listed(new)}
+        if fld.name == doctype.title_field or fld.is_list:  # a name the record goes by, or has among its aliases
+            goes_by = {_name_key(v) for v in [*_listed(old), *_listed(record.values.get(doctype.aliases or ""))]}
+            same = goes_by >= {_name_key(v) for v in _listed(new)} - {_name_key(record.title)}
         else:
             same = old == new
         if not same:
             differ[name] = (old, new)
-    if differ:
-        said = ", ".join(f"{n} {_said(old)}" for n, (old, _) in differ.items())
-        given = ", ".join(f"{n} {_said(new)}" for n, (_, new) in differ.items())
-        ref = record.id or record.path
-        fix = " ".join(f"'{n}={_said(new)}'" for n, (_, new) in differ.items() if n != doctype.title_field)
-        how = [f"pmops set {ref} {fix}"] if fix else []
-        if doctype.title_field in differ:
-            how.append(f"pmops mv {ref} '{_said(differ[doctype.title_field][1])}'")
-        result.conflicts.append(Conflict(row.number, ref, differ,
-                                         f"{record.title} ({ref}) is in the register with {said}; this row says "
-                                         f"{given}: not changed ({' and '.join(how)} changes it)"))  # fmt: skip
+    if not differ:
+        return None
+    names = (doctype.title_field, doctype.aliases)
+    written = {n: new for n, (_, new) in differ.items() if n not in names} if update else {}
+    kept = {n: v for n, v in differ.items() if n not in written}
+    ref = record.id or record.path
+    said = ", ".join(f"{n} {_said(old)}" if old not in (None, "", []) else f"no {n}" for n, (old, _) in differ.items())
+    given = ", ".join(f"{n} {_said(new)}" for n, (_, new) in differ.items())
+    fix = " ".join(f"'{n}={_said(new)}'" for n, (_, new) in kept.items() if n != doctype.title_field)
+    how = [f"pmops set {ref} {fix} changes it" + (", or --update" if fix and not written else "")] if fix else []
+    if doctype.title_field in kept:
+        alias = ", the old name kept as an alias" if doctype.aliases else ""
+        how.append(f"pmops mv {ref} '{_said(kept[doctype.title_field][1])}' renames it{alias}")
+    if written:
+        done = "would update" if result.dry_run else "updated"
+        outcome = f"{done} {', '.join(written)}" + (f"; not changed ({'; '.join(how)})" if how else "")
+    else:
+        outcome = f"not changed ({'; '.join(how)})"
+    result.conflicts.append(Conflict(row.number, ref, differ,
+                                     f"{record.title} ({ref}) is in the register with {said}; this row says "
+                                     f"{given}: {outcome}", updated=list(written)))  # fmt: skip
+    if not written:
+        return None
+    result.updated.append(str(ref))
+    return Change(kb.root / record.path, record.doc, record.doc.with_fields(written))
+
+
+def _updated(change: Change | None, changes: list[Change], updated: set[Path]) -> None:
+    if change is not None:
+        changes.append(change)
+        updated.add(change.path)
+
+
+def _other_account_problem(kb: KnowledgeBase, path: Path, key: str, other: str) -> str:
+    record = kb.load(path)
+    return (f"{record.title} ({record.id}) in the register is the CRM's account {other}; this row is account "
+            f"{key[3:]}, another account of that name: not imported (two accounts of one name: merge them in the CRM "
+            "if they are one company, else rename one)")  # fmt: skip
+
+
+def _same_account(one: str, other: str) -> bool:
+    """Two account ids of one account: equal, or Salesforce's 15- and 18-character forms of one id."""
+    if one == other:
+        return True
+    short, long = sorted((one, other), key=len)
+    return len(short) == 15 and len(long) == 18 and long.startswith(short)
+
+
+def _other_account(kb: KnowledgeBase, path: Path, key: str) -> str | None:
+    """The account id of the register's document when the row's is another (both CRM ids, as
+    `source_key` keeps them): two accounts of one name, not one account imported again."""
+    if not key.startswith("id:"):
+        return None
+    try:
+        kept = str(kb.load(path).doc.meta.get(KEY_FIELD) or "")
+    except (PmopsError, OSError):
+        return None
+    if not kept.startswith("id:") or _same_account(kept[3:], key[3:]):
+        return None
+    return kept[3:]
 
 
 def _listed(value: Any) -> list[Any]:
@@ -596,6 +651,7 @@ def import_csv(
     date_format: str | None = None,
     allow_ragged: bool = False,
     keep_pii: bool = False,
+    update: bool = False,
     dry_run: bool = False,
     commit: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -604,7 +660,8 @@ def import_csv(
 
     `date_format` (DMY, MDY, YMD or a strptime pattern) reads dates of numbers only;
     `allow_ragged` imports rows with more cells than columns (the extra ones dropped and
-    listed) or fewer (left empty); `keep_pii` writes emails and phone numbers as they are.
+    listed) or fewer (left empty); `keep_pii` writes emails and phone numbers as they are;
+    `update` writes a register's rows' values over the documents they are already in (their names aside).
     """
     from pmops import pii
 
@@ -659,6 +716,7 @@ def import_csv(
                 for t in kb.read(p).meta.get("tags") or []
             )
             added_tags += dict.fromkeys(r.tag for r in unknown if r.note == "new")
+        updated: set[Path] = set()  # documents of the register a row's values are written to (--update)
         earlier: dict[str, Row] = {}  # a key -> the first row of this file with it
         for done, (row, key) in enumerate(zip(rows, keys), 1):
             if progress and (done % 250 == 0 or done == len(rows)):
@@ -675,7 +733,8 @@ def import_csv(
             earlier[key] = row
             if key in seen:
                 result.existing += 1
-                _conflict(kb, doctype, known[key], row, mapping, defaults, date_format, result)
+                _updated(_conflict(kb, doctype, known[key], row, mapping, defaults, date_format, result,
+                                   update=update and known[key] not in updated), changes, updated)  # fmt: skip
                 continue
             seen.add(key)
             if (row.extra or row.missing) and not allow_ragged:
@@ -693,9 +752,15 @@ def import_csv(
                         result.failed.append(RowProblem(number, f"{doctype.title_field} '{values[doctype.title_field]}' "
                                                         f"is also row {names[title]}'s: {doctype.plural} have one each"))  # fmt: skip
                     else:
+                        found_at = kb.root / str(names[title])
+                        other = _other_account(kb, found_at, key)
+                        if other is not None:  # another CRM account of a name the register has
+                            result.failed.append(RowProblem(number, _other_account_problem(kb, found_at, key, other)))
+                            continue
                         result.existing += 1  # in the KB already (added by hand, or by another file)
-                        _conflict(kb, doctype, kb.root / str(names[title]), row, mapping, defaults, date_format, result,
-                                  by_name=True)  # fmt: skip
+                        _updated(_conflict(kb, doctype, found_at, row, mapping, defaults, date_format, result,
+                                           by_name=True, update=update and found_at not in updated),
+                                 changes, updated)  # fmt: skip
                     continue
                 taken = _alias_taken(kb, doctype, values, names, title, number)
                 if taken:
@@ -749,6 +814,8 @@ def import_csv(
         if added_tags:
             changes.append(kb.taxonomy_change(added_tags))
         message = f"pmops: import {count(len(result.added) + len(unfinished), doctype.name)} from {path.name}"
+        if result.updated:
+            message += f", update {count(len(result.updated), doctype.name)}"
         if unfinished:
             message += f" ({len(unfinished)} written by an earlier import that did not finish)"
         result.commit = kb.write(changes, message, commit=commit, unfinished=unfinished)

@@ -305,7 +305,10 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     same = kb.named(doctype.name, new_title) if doctype.unique_titles else None
     if same is not None and same.path != record.path:
         raise Conflict(f"{same.id or same.path} is already named '{new_title}'")
-    doc = record.doc.with_fields({fld.name: new_title})
+    renamed, kept = {fld.name: new_title}, _old_name_kept(record, new_title)
+    if kept is not None:
+        renamed[str(doctype.aliases)] = kept
+    doc = record.doc.with_fields(renamed)
     writes = []
     if new_rel == old_rel:
         writes.append(Change(kb.root / old_rel, record.doc, doc))
@@ -339,4 +342,25 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     new_words = " ".join(new_title.split())[:120]
     sha = kb.write(writes, _message("rename", record, f' to "{new_words}"'), commit=commit)
     moved = kb.record(replace(doc, path=new_rel))
-    return Outcome("mv", moved, sha, rewritten, old_rel, kb.repo.warnings if kb.repo else [])
+    notes = [f"'{old_name}' kept as an alias: insights naming it are still {new_words}'s"] if kept is not None else []
+    return Outcome("mv", moved, sha, rewritten, old_rel, notes + (kb.repo.warnings if kb.repo else []))
+
+
+def _old_name_kept(record: Record, new_title: str) -> list[Any] | None:
+    """A register's other names (`DocType.aliases`: a customer's) when renamed: the old name among
+    them — insights point at a customer by name, so what named the old one names the new — and the
+    new name no longer; None when they stay as they are (a type without aliases, a respelling)."""
+    from pmops import customers
+
+    doctype = record.doctype
+    old = record.values.get(doctype.title_field)
+    if not doctype.aliases or not isinstance(old, str):
+        return None
+    aliases = [a for a in _listed(record.values.get(doctype.aliases)) if customers.key(a) != customers.key(new_title)]
+    if customers.key(old) == customers.key(new_title) or any(customers.key(a) == customers.key(old) for a in aliases):
+        return None if len(aliases) == len(_listed(record.values.get(doctype.aliases))) else aliases
+    return [*aliases, old]
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value in (None, "") else [value]

@@ -148,10 +148,14 @@ def test_crm_import_maps_checks_rows_and_commits_once(pmops, crm_kb: Path, tmp_p
     }
     assert register["Lumen Health"]["aliases"] == ["Lumen", "Lumen Health, Inc."]
     assert json.loads(pmops("lint", "--json").stdout) == []
-    # Again: nothing added, no commit; row 8 names a customer now in the register; the others fail again.
+    # Again: nothing added, no commit; row 8 names a customer now in the register, imported from another
+    # account: two accounts of one name, it fails again; so do the others.
     again = _json(pmops, "customer", "import", str(source), code=1)
-    assert (again["imported"], again["already_imported"], again["commit"]) == (0, 4, None)
-    assert [f["row"] for f in again["failed"]] == [4, 6, 7]
+    assert (again["imported"], again["already_imported"], again["commit"]) == (0, 3, None)
+    assert [f["row"] for f in again["failed"]] == [4, 6, 7, 8]
+    assert (
+        "is the CRM's account A-2; this row is account A-7, another account of that name" in again["failed"][3]["error"]
+    )
     assert commit_count(crm_kb) == before + 1
     # Ragged rows allowed: Riverbend comes in (its extra cell dropped), Orchard with its cells.
     ragged = _json(pmops, "customer", "import", str(source), "--allow-ragged", code=1)
@@ -420,7 +424,7 @@ def test_crm_rows_repeated_or_at_odds_with_the_register_are_said_by_row(pmops, c
         3, kept["id"], {"segment": {"kb": "smb", "file": "mid-market"}, "arr": {"kb": 90000, "file": 95000}}
     )  # fmt: skip
     assert conflict["warning"].endswith(
-        f"not changed (pmops set {kept['id']} 'segment=mid-market' 'arr=95000' changes it)"
+        f"not changed (pmops set {kept['id']} 'segment=mid-market' 'arr=95000' changes it, or --update)"
     )
     assert "segment: smb\n" in (crm_kb / kept["path"]).read_text() and commit_count(crm_kb) == before + 1
     shown = pmops("customer", "import", str(source), code=1).stdout

@@ -155,3 +155,90 @@ def test_an_import_refuses_aliases_another_customer_goes_by(pmops, kb: Path, tmp
     assert commit_count(kb) == before + 1 and json.loads(pmops("lint", "--json").stdout) == []
     again = _json(pmops, "customer", "import", str(source), code=1)
     assert (again["imported"], [f["row"] for f in again["failed"]]) == (0, [2, 3, 5, 6])
+
+
+REFRESH_BEFORE = (
+    "Account ID,Account Name,ARR,Renewal Date,Segment\n"
+    'A1,Acme Corporation,"$1,000",2027-01-01,smb\n'
+    'B1,Initech,"45,000",2027-02-01,smb\n'
+    '0015g00000AbCdC,Pied Piper,"1,200,000",2027-03-01,smb\n'
+    "H1,Hooli Inc,,,enterprise\n"
+)
+REFRESH_AFTER = (
+    "Account ID,Account Name,ARR,Renewal Date,Segment\n"
+    'A1,Acme Holdings,"$1,500",2027-01-01,smb\n'
+    'B2,Initech,"9,000",2027-02-01,smb\n'
+    '0015g00000AbCdCAAA,Pied Piper,"1,200,000",2027-06-30,smb\n'
+    'H1,Hooli Inc,"$300,000",2027-06-30,enterprise\n'
+)
+
+
+def test_a_crm_refresh_says_every_difference_and_update_writes_them(pmops, kb: Path, tmp_path: Path) -> None:
+    """A re-import says, by row, the values the register lacks (Hooli's ARR) as well as those it has
+    otherwise, and changes nothing; --update writes them in the import's one commit (names aside: mv says
+    how, the old name kept as an alias); again, nothing. Another account id under a known name is two
+    accounts, a failed row, never 'already imported'; Salesforce's 15- and 18-character ids are one."""
+    source = tmp_path / "crm.csv"
+    source.write_text(REFRESH_BEFORE)
+    _json(pmops, "customer", "import", str(source))
+    source.write_text(REFRESH_AFTER)
+    ids = {c["name"]: c["id"] for c in _json(pmops, "customer", "list")}
+    before = commit_count(kb)
+    files = {p: p.read_text() for p in (kb / "customers").glob("*.md")}
+    said = _json(pmops, "customer", "import", str(source), "--dry-run", code=1)
+    assert (said["imported"], said["already_imported"], said["updated"]) == (0, 3, [])
+    assert said["failed"] == [
+        {"row": 3, "error": f"Initech ({ids['Initech']}) in the register is the CRM's account B1; this row is "
+                            "account B2, another account of that name: not imported (two accounts of one name: "
+                            "merge them in the CRM if they are one company, else rename one)"},
+    ]  # fmt: skip
+    conflicts = {c["row"]: c for c in said["conflicts"]}
+    assert conflicts[5]["fields"] == {
+        "arr": {"kb": None, "file": 300000},
+        "renewal": {"kb": None, "file": "2027-06-30"},
+    }
+    assert conflicts[5]["warning"] == (
+        f"Hooli Inc ({ids['Hooli Inc']}) is in the register with no arr, no renewal; this row says arr 300000, "
+        f"renewal 2027-06-30: not changed (pmops set {ids['Hooli Inc']} 'arr=300000' 'renewal=2027-06-30' changes "
+        "it, or --update)"
+    )
+    assert conflicts[2]["warning"].endswith(
+        f"not changed (pmops set {ids['Acme Corporation']} 'arr=1500' changes it, or --update; pmops mv "
+        f"{ids['Acme Corporation']} 'Acme Holdings' renames it, the old name kept as an alias)"
+    )
+    assert sorted(conflicts) == [2, 4, 5]  # Pied Piper's 18-character id is its 15-character one
+    text = pmops("customer", "import", str(source), code=1).stdout
+    assert "already imported 3 (3 saying other values: not changed)" in text and commit_count(kb) == before
+    assert {p: p.read_text() for p in (kb / "customers").glob("*.md")} == files
+    updated = _json(pmops, "customer", "import", str(source), "--update", code=1)
+    assert sorted(updated["updated"]) == sorted([ids["Acme Corporation"], ids["Pied Piper"], ids["Hooli Inc"]])
+    assert commit_count(kb) == before + 1
+    assert git(kb, "log", "-1", "--format=%s").strip() == "pmops: import 0 customers from crm.csv, update 3 customers"
+    register = {c["name"]: c for c in _json(pmops, "customer", "list")}
+    assert (register["Hooli Inc"]["arr"], register["Hooli Inc"]["renewal"]) == (300000, "2027-06-30")
+    assert (register["Acme Corporation"]["arr"], register["Initech"]["arr"]) == (1500, 45000)
+    assert register["Pied Piper"]["renewal"] == "2027-06-30"
+    assert "updated arr; not changed (pmops mv" in {c["row"]: c for c in updated["conflicts"]}[2]["warning"]
+    again = _json(pmops, "customer", "import", str(source), "--update", code=1)
+    assert (again["updated"], again["commit"], commit_count(kb)) == ([], None, before + 1)
+    assert [c["row"] for c in again["conflicts"]] == [2]  # the name: mv renames
+
+
+def test_renaming_a_customer_keeps_its_old_name_as_an_alias(pmops, kb: Path) -> None:
+    """Insights point at a customer by name: pmops mv of a customer keeps the old name among its aliases
+    (said on stderr), so what named it still does (lint, Reach); a respelling adds none; renaming back
+    drops the new name's alias."""
+    added = _json(pmops, "customer", "add", "Acme Corporation", "--arr", "120k")
+    pmops("insight", "add", "--title", "Exports time out", "--source", "interview", "--customer", "ACME corp")
+    moved = pmops("mv", added["id"], "Acme Holdings")
+    assert "'Acme Corporation' kept as an alias: insights naming it are still Acme Holdings's" in " ".join(
+        moved.stderr.split()
+    )
+    shown = _json(pmops, "customer", "show", added["id"])
+    assert (shown["name"], shown["aliases"]) == ("Acme Holdings", ["Acme Corporation"])
+    assert [f["rule"] for f in json.loads(pmops("lint", "--json").stdout)] == []
+    assert "kept as an alias" not in pmops("mv", added["id"], "ACME Holdings Inc.").stderr
+    assert _json(pmops, "customer", "show", added["id"])["aliases"] == ["Acme Corporation"]
+    pmops("mv", added["id"], "Acme Corporation")
+    assert _json(pmops, "customer", "show", added["id"])["aliases"] == ["ACME Holdings Inc."]
+    assert _json(pmops, "customer", "show", "acme holdings")["id"] == added["id"]

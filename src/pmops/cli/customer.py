@@ -145,6 +145,14 @@ def import_(
     ] = None,
     date_format: _shared.DateFormatOpt = None,
     allow_ragged: _shared.AllowRaggedOpt = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Write the file's values (ARR, renewal, segment, plan, owner) over those of customers already in "
+            "the register, in the import's commit; without it they are warnings and nothing changes.",
+        ),
+    ] = False,
     dry_run: _shared.DryRunOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -158,7 +166,9 @@ def import_(
     1.2M); a CRM's Annual Revenue (the company's turnover) is never taken as ARR
     without --map, and a row whose currency column names another currency than the
     KB's fails. A customer already in the register (its account id, or its name) is
-    not added again. Exit 1 when some rows failed.
+    not added again: where the file says other values, or values the register lacks,
+    each is a warning by row, and --update writes them (a monthly refresh). Exit 1
+    when some rows failed.
 
     Example:
 
@@ -171,7 +181,7 @@ def import_(
     with common.rebuild_progress() as progress:
         result = importer.import_csv(
             kb, csv_file, map_ or [], target="customer", date_format=date_format, allow_ragged=allow_ragged,
-            dry_run=dry_run, commit=False if no_commit else None, progress=progress,
+            update=update, dry_run=dry_run, commit=False if no_commit else None, progress=progress,
         )  # fmt: skip
     if json_out:
         _shared.print_json(result.to_json())

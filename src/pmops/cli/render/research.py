@@ -134,7 +134,12 @@ def import_result(result: Imported) -> None:
         out.print(f"[yellow]note:[/yellow] {safe(note)}", soft_wrap=True)
     verb = "would import" if result.dry_run else "imported"
     repeated = f", repeated in the file {len(result.duplicates):,}" if result.duplicates else ""
-    differ = f" ({len(result.conflicts):,} saying other values: not changed)" if result.conflicts else ""
+    differ = ""
+    if result.conflicts:
+        updated, kept = len(result.updated), len(result.conflicts) - len(result.updated)
+        said = [f"{updated:,} {'would be updated' if result.dry_run else 'updated'}"] if updated else []
+        said += [f"{kept:,} not changed"] if kept and updated else ["not changed"] if kept else []
+        differ = f" ({len(result.conflicts):,} saying other values: {', '.join(said)})"
     out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added):,}, already imported {result.existing:,}{differ}"
               f"{repeated}, failed {len(result.failed):,}")  # fmt: skip
     if result.recovered:
