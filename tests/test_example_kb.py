@@ -21,6 +21,11 @@ def test_example_kb_lints_with_only_its_deliberate_findings(pmops, example_kb: P
         ("process-stale", "processes"),  # bug triage, not reviewed since 2025
     ]
     assert all(f["severity"] == "warning" for f in json.loads(pmops("lint", "--json").stdout))
+    # A week on, the five weekly metrics (last values 2026-11-23) are stale: metric-stale says so, deliberately.
+    later = lint.run(KnowledgeBase(example_kb), today=dt.date(2026, 12, 2))
+    assert sorted(f.path.split("-", 3)[-1] for f in later.findings if f.rule == "metric-stale") == [
+        "accounting-sync-success-rate.md", "activated-new-accounts.md", "median-time-to-approval.md",
+        "monthly-spend-under-management.md", "weekly-active-approvers.md"]  # fmt: skip
 
 
 def test_example_kb_shows_every_process_kind_and_a_run_half_done(pmops, example_kb: Path) -> None:

@@ -859,7 +859,7 @@ METRIC = DocType(
     title_field="name",
     summary=("owner", "unit", "target", "direction"),
     unique_titles=True,
-    rules=("metric-value-invalid", "metric-value-future"),
+    rules=("metric-value-invalid", "metric-value-future", "metric-stale"),
     listing="pmops metric list",
 )
 

@@ -169,3 +169,44 @@ def test_near_duplicate_processes_are_reported(pmops, kb: Path) -> None:
     assert "owned by" in findings[0]["message"]
     pmops("process", "new", "Quarterly roadmap review", "--kind", "roadmap-review")
     assert len(json.loads(pmops("lint", "--json").stdout)) == 1  # other kinds are not compared
+
+
+def test_metric_stale_by_its_cadence_and_configurable(pmops, kb: Path) -> None:
+    """Weekly with its last value 10 days ago: stale; monthly with the same: not; never a value and added 40
+    days ago (its id's day), weekly: stale; no cadence: never; values that cannot be read: only
+    metric-value-invalid. Lint reads today, so the days are counted from it."""
+    import datetime as dt
+
+    from tests.cli import history_kb
+    from tests.conftest import git
+
+    today = dt.date.today()
+    old = (today - dt.timedelta(days=10)).isoformat()
+    added = (today - dt.timedelta(days=40)).strftime("%y%m%d")
+    files = [*history_kb.metric("met-wk", "Weekly one", "up", "5", "weekly", f"{old},4\n"),
+             *history_kb.metric("met-mo", "Monthly one", "up", "5", "monthly", f"{old},4\n"),
+             *history_kb.metric(f"met-{added}-none", "Never measured", "up", "5", "weekly", ""),
+             *history_kb.metric("met-bad", "Unreadable", "up", "5", "weekly", f"{old},lots\n")]  # fmt: skip
+    files.append(("metrics/met-nc.md", files[0][1].replace("met-wk", "met-nc").replace("cadence: weekly\n", "")))
+    files.append(("metrics/met-nc.csv", f"date,value\n{old},4\n"))
+    for rel, text in files:
+        (kb / rel).parent.mkdir(parents=True, exist_ok=True)
+        (kb / rel).write_text(text)
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "metrics")
+    findings = json.loads(pmops("lint", "--json", code=1).stdout)  # met-bad's row is an error
+    stale = sorted((f["path"], f["line"], f["severity"], f["message"]) for f in findings if f["rule"] == "metric-stale")
+    assert stale == [
+        (f"metrics/met-{added}-none.md", 9, "warning",
+         "no value yet, 40 days since it was added: its cadence (weekly) wants one every 7 days"),
+        ("metrics/met-wk.md", 9, "warning", f"no value since {old} (10 days): its cadence (weekly) wants one every 7 days"),
+    ]  # fmt: skip
+    assert [f["rule"] for f in findings if "met-bad" in f["path"]] == ["metric-value-invalid"]
+    path = kb / "pmops.yaml"
+    base = path.read_text()
+    path.write_text(base + "lint:\n  rules:\n    metric-stale: off\n    metric-value-invalid: off\n")
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    path.write_text(base + "lint:\n  rules:\n    metric-stale: {severity: error}\n    metric-value-invalid: off\n")
+    assert {(f["rule"], f["severity"]) for f in json.loads(pmops("lint", "--json", code=1).stdout)} == {
+        ("metric-stale", "error")
+    }

@@ -73,6 +73,7 @@ RULES = {
         Rule("insight-date-future", "error", "an insight is dated after today"),
         Rule("date-future", "error", "a date of what has happened (a process's last review) is after today"),
         Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
+        Rule("metric-stale", "warning", "a metric has had no value for longer than its cadence allows"),
         Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
         Rule("customer-unknown", "warning", "an insight names a customer the customer register does not have"),
@@ -439,6 +440,34 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A live metric whose latest value (up to today) is older than its cadence allows, or that never had
+    one once its cadence has passed since it was added (metrics.MetricView.stale: what metric show, the
+    report and the digest say). Values that cannot be read are metric-value-invalid's, not said twice."""
+    from pmops import metrics
+    from pmops.kb.records import is_archived
+
+    if is_archived(record) or metrics.CADENCE_DAYS.get(str(record.values.get("cadence"))) is None:
+        return
+    try:
+        found = metrics.rows(ctx.kb, record)
+    except DocumentError:
+        return
+    if any(row.problem for row in found):
+        return
+    values = sorted((row.date, row.value) for row in found if row.date is not None and row.date <= ctx.today)
+    view = metrics.MetricView(record, values, [], ctx.today)  # type: ignore[arg-type]
+    if not view.stale:
+        return
+    cadence = record.values["cadence"]
+    said = (f"no value since {view.latest[0]} ({view.quiet} days)" if view.latest
+            else f"no value yet, {view.quiet} days since it was added")  # fmt: skip
+    yield RULES["metric-stale"].finding(
+        record.path, record.doc.line_of("cadence"), f"{said}: its cadence ({cadence}) wants one every {view.period} days",
+        f"record it (pmops metric record {record.id} VALUE), or set the cadence it is measured at",
+    )  # fmt: skip
+
+
 def _named(ctx: Context, record: Record) -> Iterator[Finding]:
     """A name that refers to a register (a text field whose `refers` type has `aliases`: an insight's
     customer) and is not in it, once the KB has one; and a field that `agrees_with` that name
@@ -543,6 +572,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("process-duplicate",), _remember_process),  # compared in `finish`
     (("source-key-duplicate",), _source_key),
     (("metric-value-invalid", "metric-value-future"), _metric_values),
+    (("metric-stale",), _metric_stale),
     (("customer-unknown", "customer-mismatch"), _named),
     (("customer-name-duplicate",), _shared_names),
     (("review-overdue",), _review_overdue),
