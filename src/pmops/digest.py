@@ -310,10 +310,14 @@ def _numbers(v: outcomes.Verdict) -> str:
 def _metrics(s: _Scope) -> Section:
     from pmops import metrics
 
-    items, crossed, stale = [], 0, []
+    items, crossed, stale, unreadable = [], 0, [], 0
     for view in metrics.views(s.kb, s.until):
         record = view.record
         if not s.in_area(record):
+            continue
+        if view.problem:  # said, never silently left out (lint's metric-value-invalid names the row)
+            unreadable += 1
+            items.append(_item(record, f"Cannot read the values of {record.title}: {view.problem}", "bad"))
             continue
         if view.latest is None:  # never a value: stale once its cadence has passed since it was added
             stale += [view] if view.stale else []
@@ -337,6 +341,7 @@ def _metrics(s: _Scope) -> Section:
         items.append(_item(view.record, f"Stale: {view.record.title}: {said}", "bad"))
     parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed or not stale else []
     parts += [f"{len(stale)} stale"] if stale else []
+    parts += [f"{unreadable} with values that cannot be read"] if unreadable else []
     return _section("metrics", "Metrics", ", ".join(parts), items, 8)  # a stale metric each, by name
 
 

@@ -28,7 +28,7 @@ from pmops.text import either
 #   scores                dict[str, float | str], criterion → score, or pass / fail for a must-pass criterion
 #                         (a tool's evaluation)
 #   expectations          list of {metric, direction[, target]}: what a decision should move (a metric by id)
-#   outcomes              list of {metric, verdict, before, before_date, after, after_date}: what a review found
+#   outcomes              list of {metric, direction, target, verdict, before, before_date, after, after_date}: what a review found
 #   month                 str, YYYY-MM (a prioritization cycle)
 #   outputs               list of {check, per[, target, source, tag]}: what a process promises to produce
 #                         (pmops process check)
@@ -340,6 +340,12 @@ def _outcome(item: Any) -> dict[str, Any]:
     if item.get("verdict") not in VERDICTS:
         raise ValueError(f"'{item.get('verdict')}' is not a verdict: {', '.join(VERDICTS)}")
     found = {"metric": item["metric"], "verdict": item["verdict"]}
+    if item.get("direction") not in (None, ""):  # what was expected when it was judged
+        if item["direction"] not in ("up", "down"):
+            raise ValueError(f"an outcome's direction is up or down, not '{item['direction']}'")
+        found["direction"] = item["direction"]
+    if item.get("target") not in (None, ""):
+        found["target"] = _finite(item["target"], "target")
     for key in ("before", "after"):
         if item.get(key) not in (None, ""):
             found[key] = _finite(item[key], key)

@@ -22,7 +22,7 @@ verdict recorded is never rewritten by a later review.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, metrics
@@ -64,8 +64,8 @@ class Expectation:
 
     @property
     def text(self) -> str:
-        """'up', 'down to 6'."""
-        return self.direction + (f" to {self.target:g}" if self.target is not None else "")
+        """'up', 'down to 6' ('as expected' for a recorded verdict that did not keep what was expected)."""
+        return (self.direction or "as expected") + (f" to {self.target:g}" if self.target is not None else "")
 
     def reached(self, value: float, before: Reading | None) -> bool:
         """Whether `value` is where the expectation wanted it (from `before`, without a target)."""
@@ -88,6 +88,7 @@ class Verdict:
     after: Reading | None  # the last value after it, up to the day judged
     judged_on: dt.date  # the review date, or today when it is earlier
     why: str  # the numbers, in one sentence
+    kept: dt.date | None = None  # a final verdict recorded by the review of that day, shown as it was recorded
 
     @property
     def change(self) -> float | None:
@@ -101,11 +102,16 @@ class Verdict:
                 "target": e.target, "verdict": self.verdict,
                 "before": self.before.to_json() if self.before else None,
                 "after": self.after.to_json() if self.after else None,
-                "change": self.change, "judged_on": self.judged_on.isoformat(), "why": self.why}  # fmt: skip
+                "change": self.change, "judged_on": self.judged_on.isoformat(), "why": self.why,
+                "recorded_on": _iso(self.kept)}  # fmt: skip
 
     def recorded(self) -> dict[str, Any]:
         """The verdict as the decision's `outcomes` keeps it."""
-        entry: dict[str, Any] = {"metric": self.expectation.metric, "verdict": self.verdict}
+        e = self.expectation
+        entry: dict[str, Any] = {"metric": e.metric, "direction": e.direction}
+        if e.target is not None:  # what was judged, so a target moved after the review shows
+            entry["target"] = _number(e.target)
+        entry["verdict"] = self.verdict
         for key, reading in (("before", self.before), ("after", self.after)):
             if reading is not None:
                 entry[key] = _number(reading.value)
@@ -260,12 +266,44 @@ def review(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> R
     today = today or dt.date.today()
     decided = decided_on(record)
     review_by = record.values.get("review_date")
+    recorded = tuple(record.values.get("outcomes") or [])
+    reviewed = record.values.get("reviewed")
+    final = {o.get("metric"): o for o in recorded if o.get("verdict") in FINAL}
     verdicts = []
     for expectation in expectations(record):
-        verdicts.append(_judged(kb, expectation, decided, review_by, today))
+        judged = _judged(kb, expectation, decided, review_by, today)
+        kept = final.pop(expectation.metric, None)
+        verdicts.append(_kept(judged, kept, decided, reviewed) if kept else judged)
+    for kept in final.values():  # a verdict recorded on an expectation removed since: kept, and shown
+        gone = Expectation(str(kept["metric"]), str(kept.get("direction") or ""), kept.get("target"))
+        judged = _judged(kb, gone, decided, review_by, today)
+        verdicts.append(_kept(judged, kept, decided, reviewed, removed=True))
     return Review(record.id, record.title, record.path, record.values.get("status"),
                   decided if isinstance(decided, dt.date) else None, review_by, today, tuple(verdicts),
-                  record.values.get("reviewed"), tuple(record.values.get("outcomes") or []))  # fmt: skip
+                  reviewed, recorded)  # fmt: skip
+
+
+def _kept(judged: Verdict, kept: dict[str, Any], decided: Any, reviewed: Any, removed: bool = False) -> Verdict:
+    """A final verdict recorded by an earlier review, as it was recorded — a review never rewrites one,
+    and neither does what is shown: a target moved since, or values edited or unreadable since, do not
+    turn a recorded 'not met' into 'met'."""
+    readings = {key: Reading(kept[f"{key}_date"], float(kept[key])) if isinstance(kept.get(f"{key}_date"), dt.date)
+                and kept.get(key) is not None else None for key in ("before", "after")}  # fmt: skip
+    now = judged.expectation
+    # What was expected when it was judged; recorded before pmops kept that: what it expects today.
+    then = Expectation(now.metric, str(kept["direction"]), kept.get("target")) if kept.get("direction") else now
+    on = reviewed if isinstance(reviewed, dt.date) else None
+    if not removed and kept["verdict"] == judged.verdict and then == now:
+        return replace(judged, kept=on or judged.judged_on)  # the numbers of today agree: all of them shown
+    day = decided if isinstance(decided, dt.date) else judged.judged_on
+    why = _why(then, kept["verdict"], readings["before"], readings["after"], day, None, judged.unit)
+    why += f" (recorded{f' on {on}' if on else ''})"
+    if removed:
+        why += "; the decision no longer expects it"
+    elif (then.direction, then.target) != (now.direction, now.target):
+        why += f"; the decision now expects {now.text}, changed after this was recorded"
+    return Verdict(then, judged.name, judged.unit, str(kept["verdict"]), readings["before"], readings["after"],
+                   judged.judged_on, why, on or judged.judged_on)  # fmt: skip
 
 
 def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by: dt.date | None,

@@ -103,7 +103,8 @@ def test_reviewing_a_decision_records_its_verdicts_in_one_commit(pmops, loops_kb
     out = pmops("decision", "review", "Decision miss", "--today", TODAY).stdout
     assert "recorded in decisions/dec-miss.md" in out and commit_count(loops_kb) == commits + 1
     assert path.read_text() == before.replace("review_date: 2026-04-30\n", "review_date: 2026-04-30\nreviewed: 2026-05-10\n"
-        "outcomes:\n- metric: met-tta\n  verdict: not met\n  before: 20\n  before_date: 2026-01-05\n  after: 18\n"
+        "outcomes:\n- metric: met-tta\n  direction: down\n  target: 10\n  verdict: not met\n  before: 20\n"
+        "  before_date: 2026-01-05\n  after: 18\n"
         "  after_date: 2026-03-02\n")  # fmt: skip
     assert (
         git(loops_kb, "log", "-1", "--format=%s").strip()
@@ -332,3 +333,35 @@ def test_accepting_records_the_day_and_expectations_are_judged_from_it(pmops, lo
     assert (found["date"], verdict["before"], verdict["after"]) == (
         "2026-03-02", {"date": "2026-03-02", "value": 130.0}, None)  # fmt: skip
     assert verdict["verdict"] == "no data"  # nothing after 03-02 up to the review date, 04-01
+
+
+def test_a_recorded_verdict_is_shown_as_recorded_whatever_changes_after(pmops, loops_kb: Path) -> None:
+    """Found by a new user: a target lowered after a review turned the recorded 'not met' into 'met' in the
+    review list, the digest and the report; an unreadable values file turned it into 'no data'."""
+    pmops("decision", "review", "dec-miss", "--today", TODAY)  # 20 → 18 against 10, by 04-30: not met, recorded
+    pmops("set", "dec-miss", "expects=Time to approve:down:19")  # 18 would meet 19
+    listed = {r["id"]: r for r in json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)}
+    verdict = listed["dec-miss"]["verdicts"][0]
+    assert (verdict["verdict"], verdict["target"], verdict["recorded_on"]) == ("not met", 10, TODAY)
+    assert verdict["why"] == ("20 hours on 2026-01-05 → 18 hours on 2026-03-02 (-2) (recorded on 2026-05-10); the "
+                              "decision now expects down to 19, changed after this was recorded")  # fmt: skip
+    digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
+    assert "- Missed: Time to approve down to 10 (“Decision miss”): 20 hours → 18 hours by 30 Apr (dec-miss)" in digest
+    report = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["decisions"]["expectations"]
+    assert [e["verdict"] for e in report if e["decision"] == "dec-miss"] == ["not met"]
+    # The values file unreadable since: the recorded verdict still stands, and the digest names the metric.
+    (loops_kb / "metrics" / "met-tta.csv").write_text('date,value\n2026-01-05,20\n2026-03-02,"1,8"\n')
+    listed = {r["id"]: r for r in json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)}
+    assert listed["dec-miss"]["verdicts"][0]["verdict"] == "not met"
+    digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
+    assert "- Missed: Time to approve down to 10" in digest
+    assert "- Cannot read the values of Time to approve: metrics/met-tta.csv" in digest
+
+
+def test_an_expectation_removed_after_its_review_is_still_shown(pmops, loops_kb: Path) -> None:
+    pmops("decision", "review", "dec-miss", "--today", TODAY)
+    pmops("set", "dec-miss", "expects=Weekly active:up")
+    verdicts = {v["metric"]: v for r in json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)
+                if r["id"] == "dec-miss" for v in r["verdicts"]}  # fmt: skip
+    assert verdicts["met-tta"]["verdict"] == "not met"
+    assert verdicts["met-tta"]["why"].endswith("(recorded on 2026-05-10); the decision no longer expects it")
