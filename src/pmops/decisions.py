@@ -46,18 +46,47 @@ def waiting(record: Record, today: dt.date) -> int | None:
 
 
 def set_status(
-    kb: KnowledgeBase, ref: str, status: str, *, commit: bool | None = None
+    kb: KnowledgeBase,
+    ref: str,
+    status: str,
+    *,
+    commit: bool | None = None,
+    review_by: str | None = None,
+    today: dt.date | None = None,
 ) -> tuple[Record, str | None, bool]:
     """accept / reject a proposed decision, and commit: (the decision, the commit, whether it was
-    already so: then nothing is written)."""
+    already so: then nothing is written). Accepting one whose expectations' review date is not after
+    today is refused (exit 2) unless `review_by` gives a new one: judged from the day it is accepted,
+    they could never be judged."""
+    from pmops import dates
+
     record = find_decision(kb, ref)
     current = record.values.get("status")
+    if review_by is not None and status != "accepted":
+        raise InvalidInput("--review-by goes with decision accept")
     if current == status:
         return record, None, True
     if current not in TRANSITIONS[status]:
         raise PmopsError(f"{record.id} is {current}; only a proposed decision can be {status}")
+    today = today or dt.date.today()
     # The day it was accepted: what its expectations are judged from (it was proposed on its date).
-    fields = {"status": status, **({"accepted": dt.date.today()} if status == "accepted" else {})}
+    fields: dict = {"status": status, **({"accepted": today} if status == "accepted" else {})}
+    if review_by is not None:
+        try:
+            by = dates.parse(review_by)
+        except ValueError as exc:
+            raise InvalidInput(f"--review-by: {exc}") from None
+        if by <= today:
+            raise InvalidInput(f"--review-by: {by} is not after today ({today}), the day it is accepted")
+        fields["review_date"] = by
+    elif status == "accepted" and record.values.get("expects"):
+        by = record.values.get("review_date")
+        if isinstance(by, dt.date) and by <= today:
+            raise InvalidInput(
+                f"{record.id}: its review date ({by}) is not after today: accepted today, its expectations "
+                "could never be judged",
+                hint=f"give a new one: pmops decision accept {record.id} --review-by YYYY-MM-DD",
+            )
     sha = kb.update(record, fields, f'pmops: {status[:-2]} decision {record.id} "{record.title}"', commit=commit)
     return record, sha, False
 

@@ -322,11 +322,22 @@ def test_accepting_records_the_day_and_expectations_are_judged_from_it(pmops, lo
     # Found by a new user: accept kept the proposal's date, so "before" was measured from the proposal.
     import datetime as dt
 
-    pmops("decision", "accept", "dec-prop")
-    assert json.loads(pmops("show", "dec-prop", "--json").stdout)["accepted"] == dt.date.today().isoformat()
-    # Proposed 2026-03-01 (before: 110 on 02-02), accepted 2026-03-02 by hand here: before is 130 (03-02).
+    # Its review date (2026-04-01) has passed: accepted today, it could never be judged. Refused, nothing
+    # written, until it is given a new one (found by a new user: it was accepted without a word).
     path = loops_kb / "decisions" / "dec-prop.md"
-    path.write_text(path.read_text().replace(f"accepted: {dt.date.today().isoformat()}", "accepted: 2026-03-02"))
+    text, commits = path.read_text(), commit_count(loops_kb)
+    refused = pmops("decision", "accept", "dec-prop", code=2).stderr
+    assert refused.startswith("error: dec-prop: its review date (2026-04-01) is not after today")
+    assert "pmops decision accept dec-prop --review-by YYYY-MM-DD" in refused
+    assert path.read_text() == text and commit_count(loops_kb) == commits
+    assert "is not after today" in pmops("decision", "accept", "dec-prop", "--review-by", "2026-01-01", code=2).stderr
+    later = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    pmops("decision", "accept", "dec-prop", "--review-by", later)
+    shown = json.loads(pmops("show", "dec-prop", "--json").stdout)
+    assert (shown["accepted"], shown["review_date"]) == (dt.date.today().isoformat(), later)
+    # Proposed 2026-03-01 (before: 110 on 02-02), accepted 2026-03-02 by hand here: before is 130 (03-02).
+    path.write_text(path.read_text().replace(f"accepted: {dt.date.today().isoformat()}", "accepted: 2026-03-02")
+                    .replace(f"review_date: {later}", "review_date: 2026-04-01"))  # fmt: skip
     git(loops_kb, "commit", "-qam", "accepted on 2026-03-02")
     found = json.loads(pmops("decision", "review", "dec-prop", "--today", TODAY, "--dry-run", "--json").stdout)
     verdict = found["verdicts"][0]

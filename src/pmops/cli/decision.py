@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -193,39 +192,66 @@ def supersede(
     _shared.console().print(f"{_shared.safe(new_rec.id)} {said} {_shared.safe(old_rec.id)}{nothing}", soft_wrap=True)
 
 
-def _lifecycle(status: str) -> Callable[..., None]:
-    def command(
-        ctx: typer.Context,
-        ref: Annotated[
-            str,
-            typer.Argument(
-                metavar="ID",
-                help="A proposed decision (id, unique prefix or title).",
-                autocompletion=_complete.documents("decision"),
-            ),
-        ],
-        no_commit: NoCommitOpt = False,
-        json_out: JsonOpt = False,
-    ) -> None:
-        from pmops import decisions
-
-        kb = _shared.state(ctx).kb()
-        record, sha, already = decisions.set_status(kb, ref, status, commit=False if no_commit else None)
-        if json_out:
-            _shared.print_state(record, status[:-2], sha, already, status=status)
-            return
-        said = f"was already {status}; nothing changed" if already else f"is now {status}"
-        _shared.console().print(f"{_shared.safe(record.id)} {said}", soft_wrap=True)
-
-    verb = status[:-2]
-    command.__doc__ = (
-        f"Mark a proposed decision {status}, and commit.\n\nExample:\n\n    pmops decision {verb} dec-261126"
-    )
-    return command
+DecisionRef = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="A proposed decision (id, unique prefix or title).",
+        autocompletion=_complete.documents("decision"),
+    ),
+]
 
 
-app.command("accept")(_lifecycle("accepted"))
-app.command("reject")(_lifecycle("rejected"))
+def _set_status(ctx: typer.Context, ref: str, status: str, no_commit: bool, json_out: bool,
+                review_by: str | None = None) -> None:  # fmt: skip
+    from pmops import decisions
+
+    kb = _shared.state(ctx).kb()
+    record, sha, already = decisions.set_status(kb, ref, status, commit=False if no_commit else None,
+                                                review_by=review_by)  # fmt: skip
+    if json_out:
+        _shared.print_state(record, status[:-2], sha, already, status=status)
+        return
+    said = f"was already {status}; nothing changed" if already else f"is now {status}"
+    _shared.console().print(f"{_shared.safe(record.id)} {said}", soft_wrap=True)
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    ref: DecisionRef,
+    review_by: Annotated[
+        str | None,
+        typer.Option(
+            "--review-by",
+            metavar="DATE",
+            help="A new day to judge what it moved, when the one it was proposed with has passed.",
+        ),
+    ] = None,
+    no_commit: NoCommitOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Mark a proposed decision accepted (today), and commit.
+
+    Its expectations are judged from the day it is accepted; one whose review date has passed by then
+    is refused until given a new one (--review-by).
+
+    Example:
+
+        pmops decision accept dec-261126 --review-by 2027-03-31
+    """
+    _set_status(ctx, ref, "accepted", no_commit, json_out, review_by)
+
+
+@app.command("reject")
+def reject(ctx: typer.Context, ref: DecisionRef, no_commit: NoCommitOpt = False, json_out: JsonOpt = False) -> None:
+    """Mark a proposed decision rejected, and commit.
+
+    Example:
+
+        pmops decision reject dec-261126
+    """
+    _set_status(ctx, ref, "rejected", no_commit, json_out)
 
 
 @app.command()
