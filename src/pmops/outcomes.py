@@ -16,7 +16,10 @@ deadline; values recorded after it do not make it met late:
 - **not met**: R has passed, and the numbers say it did not get there.
 
 Reviewing one decision records the verdicts in it (`reviewed`, `outcomes`: one commit); a final
-verdict recorded is never rewritten by a later review.
+verdict recorded is never rewritten by a later review, nor shown otherwise than as recorded.
+
+(Over 400 lines: judging an expectation, keeping a recorded verdict and recording a review read the
+same values and the same `outcomes`, and each caller — review, list, report, digest — goes through them.)
 """
 
 from __future__ import annotations
