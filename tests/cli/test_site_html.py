@@ -124,6 +124,9 @@ def test_a_handbooks_html_and_liquid_are_shown_as_its_site_shows_them(pmops, kb:
     assert "{%" not in text and "{{" not in text and "step-indicator" not in text
     assert "Write to &lt;your supervisor&gt; before" in body  # a placeholder that is no HTML: shown as written
     assert [str(b) for b in linkcheck.check(out)] == []
+    # An image written as a site path (Jekyll's `/pages/map.png`) is read from the handbook's root, or the KB's.
+    slack = _body((out / "handbook/pages/tools/slack.html").read_text())
+    assert slack.count('<img src="../../../handbook/pages/map.png"') == 2
     # The page linked from HTML lists it among its backlinks.
     assert "../../handbook/pages/travel.html" in (out / "handbook/pages/tools/slack.html").read_text()
 

@@ -117,10 +117,21 @@ def _one_title(tokens: list[Token]) -> None:
 
 
 def _local_image(src: str, source: str, root: str, asset: Callable[[str], bool]) -> str | None:
-    """The site's URL of an image of the KB a page at `source` shows (None: not one the site has)."""
+    """The site's URL of an image of the KB a page at `source` shows (None: not one the site has): a
+    path from the page's folder, or a site path (`/img/x.png`) from a folder holding the page, nearest first."""
     if not src or _SCHEME.match(src) or src.startswith("//"):
         return None
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(src.split("#")[0].split("?")[0])))
+    written = unquote(src.split("#")[0].split("?")[0])
+    if written.startswith("/"):  # a site path (Jekyll's, Hugo's): from the root of the page's site, as links are
+        folder = posixpath.dirname(source)
+        while True:
+            path = posixpath.normpath(posixpath.join(folder, written.lstrip("/")))
+            if not path.startswith("../") and path != ".." and asset(path):
+                return root + quote(path)
+            if not folder:
+                return None
+            folder = posixpath.dirname(folder)
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), written))
     if path.startswith(("../", "/")) or path == ".." or not asset(path):
         return None
     return root + quote(path)
