@@ -11,8 +11,8 @@ half the world writes thousands with a dot.
 
 from __future__ import annotations
 
-import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 EXAMPLE = "120000, $120,000, 120k or 1.2M"
 DEFAULT_CURRENCY = "USD"
@@ -29,20 +29,25 @@ _AMOUNT = re.compile(
 _DOTTED = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")  # 120.000: a thousands dot, or three decimals? (_AMOUNT's number)
 _NAMED = re.compile(rf"(?<![a-z])({'|'.join(CODES)})(?![a-z])|([€£¥₹])", re.IGNORECASE)
 _SCALES = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mm": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mm": 10**6,
+    "mn": 10**6,
+    "million": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "billion": 10**9,
 }
+# Past this, a number in a column of money is a stray id or a typo, never what one customer pays or a
+# tool costs (a trillion, in any currency): refused, as it would outweigh every other in a ranking.
+MAXIMUM = 10**12
+CENT = Decimal("0.01")
 
 
 def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
-    """The amount a person wrote, as a number: an int when whole (120k → 120000), else rounded to cents.
+    """The amount a person wrote, as a number: an int when whole (120k → 120000, exactly, however many
+    digits), else rounded to cents (half up); more than MAXIMUM is refused.
 
     ValueError says what was wrong: a negative amount, text that is not an amount, or an amount
     in a currency that is not `currency` (the KB's: €120k in a KB counting in USD).
@@ -63,12 +68,12 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
     if _DOTTED.match(match["number"]) and not match["scale"]:
         decimal, thousands = f"{float(match['number']):g}", match["number"].replace(".", "")
         raise ValueError(f"'{written}' is ambiguous: {decimal} or {thousands}? (write {thousands} or {decimal})")
-    number = float(re.sub(r"[, _\u00a0\u202f]", "", match["number"]))
-    value = number * _SCALES.get((match["scale"] or "").lower(), 1)
-    if not math.isfinite(value):
-        raise ValueError(f"'{written}' is too large")
-    value = round(value, 2)
-    return int(value) if value.is_integer() else value
+    number = Decimal(re.sub(r"[, _\u00a0\u202f]", "", match["number"]))
+    value = (number * Decimal(_SCALES.get((match["scale"] or "").lower(), 1))).quantize(CENT, ROUND_HALF_UP)
+    if value > MAXIMUM:
+        raise ValueError(f"'{written}' is more than {MAXIMUM:,}: not an amount of money here (an id in a column "
+                         "of money?)")  # fmt: skip
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def example(currency: str = DEFAULT_CURRENCY) -> str:
@@ -98,7 +103,7 @@ def short(amount: float) -> str:
             figures = float(f"{amount / scale:.3g}")
             if abs(figures) >= 1000 and n:  # 999,999 is 1M, not 1000k
                 figures, unit = figures / 1000, units[n - 1][1]
-            return f"{figures:g}{unit}"
+            return f"{figures:,.0f}{unit}" if abs(figures) >= 1000 else f"{figures:g}{unit}"  # 1,230B, never 1.23e+03B
     return f"{amount:g}"  # not reached
 
 

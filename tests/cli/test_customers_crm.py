@@ -242,3 +242,24 @@ def test_renaming_a_customer_keeps_its_old_name_as_an_alias(pmops, kb: Path) -> 
     pmops("mv", added["id"], "Acme Corporation")
     assert _json(pmops, "customer", "show", added["id"])["aliases"] == ["ACME Holdings Inc."]
     assert _json(pmops, "customer", "show", "acme holdings")["id"] == added["id"]
+
+
+def test_an_absurd_arr_is_refused_and_a_long_one_written_exactly(pmops, kb: Path, tmp_path: Path) -> None:
+    """More than a trillion is no ARR (an id pasted in the column): refused at add (exit 2) and a row
+    error at import; below, the number is written digit for digit (no float rounding) and listed in
+    fixed figures, never 1e+10B."""
+    refused = pmops("customer", "add", "Test C", "--arr", "12345678901234567890", code=2).stderr
+    assert refused == (
+        "error: --arr: '12345678901234567890' is more than 1,000,000,000,000: not an amount of money here "
+        "(an id in a column of money?)\n"
+    )
+    source = tmp_path / "crm.csv"
+    source.write_text('Account Name,ARR\nMassive Dynamic,9999999999999999999\nBig Co,"$987,654,321,098.765"\n')
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    assert [f["row"] for f in result["failed"]] == [2] and result["imported"] == 1
+    big = _json(pmops, "customer", "show", "Big Co")
+    assert big["arr"] == 987654321098.77 and "arr: 987654321098.77\n" in (kb / big["path"]).read_text()
+    assert "988B" in pmops("customer", "list").stdout
+    exact = _json(pmops, "customer", "add", "Exact Co", "--arr", "999,999,999,999")
+    assert "arr: 999999999999\n" in (kb / exact["path"]).read_text()
+    assert "1,000B" in pmops("customer", "list").stdout and "e+" not in pmops("customer", "list").stdout
