@@ -131,13 +131,17 @@ class Milestone:
         return {**{f.name: getattr(self, f.name) for f in fields(self)}, "plans": [m.to_json() for m in self.plans]}
 
 
-def _milestone(measures: list[Measure], limit: int) -> Milestone:
+def _milestone(
+    measures: list[Measure], limit: int, reached: str = "finished", late_word: str = "still open"
+) -> Milestone:
+    """The median over plans that reached it (`reached`: how the sample says so) and those past the limit
+    without it (`late_word`: counted as at least their days so far)."""
     median, at_least = _median(measures)
     finished = [m for m in measures if m.state == "finished"]
     late = [m for m in measures if m.state == "late"]
     measured = len(finished) + len(late)
     enough = measured >= MIN_PLANS_MEASURED
-    parts = [f"{len(finished)} finished"] + ([f"{len(late)} still open past day {limit}"] if late else [])
+    parts = [f"{len(finished)} {reached}"] + ([f"{len(late)} {late_word} past day {limit}"] if late else [])
     sample = f"{count(measured, 'plan')} measured ({', '.join(parts)})"
     if not measures:
         text = "no onboarding plans yet"
@@ -205,13 +209,24 @@ def time_to_productivity(kb: KnowledgeBase, today: dt.date | None = None) -> Tim
 
 # -- time to productivity from the new PM's own activity -------------------------------------------
 
-# What a productive PM has done once (types absent: skipped). Not a ranking: whoever runs the cycle
-# records it, so most PMs never would.
-DEFAULT_FIRSTS = ("insight", "decision")
+# What a productive PM has done once (types absent: skipped): captured what a customer said. Not a
+# decision: a PM takes part in one only where the area has decisions to take and they are a decider (a PM
+# productive by every other sign could wait months); not a ranking: whoever runs the cycle records it.
+DEFAULT_FIRSTS = ("insight",)
+DEFAULT_SHOWN = ("insight", "decision")  # shown beside the checklist by default; only DEFAULT_FIRSTS count
+
+
+def firsts_shown(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The types whose first document by the new PM is shown beside the checklist: those that count
+    (firsts_wanted), and by default the first decision too."""
+    wanted = firsts_wanted(kb)
+    if kb.config.raw.get("onboarding") not in (None, ""):
+        return wanted
+    return tuple(dict.fromkeys((*wanted, *(t for t in DEFAULT_SHOWN if t in kb.registry))))
 
 
 def firsts_wanted(kb: KnowledgeBase) -> tuple[str, ...]:
-    """The types whose first document by the new PM marks them productive: pmops.yaml's
+    """The types whose first document by the new PM marks them productive (all of them): pmops.yaml's
     `onboarding: {productive_when: [insight, decision, ranking]}`, else those of DEFAULT_FIRSTS the KB
     has. A type the KB does not have is a ConfigError (exit 2)."""
     from pmops.errors import ConfigError
@@ -241,9 +256,11 @@ class First:
     id: str | None
     day: dt.date | None
     days: int | None  # from the plan's start
+    counts: bool = True  # one of firsts_wanted (else only shown)
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "id": self.id, "day": self.day.isoformat() if self.day else None, "days": self.days}
+        return {"type": self.type, "id": self.id, "day": self.day.isoformat() if self.day else None,
+                "days": self.days, "counts": self.counts}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -258,10 +275,11 @@ class Activity:
 
     @property
     def days(self) -> int | None:
-        """Days from the start to the last of the firsts; None while one is missing (or none is wanted)."""
-        if not self.firsts or any(f.days is None for f in self.firsts):
+        """Days from the start to the last of the firsts that count; None while one is missing (or none is wanted)."""
+        counted = [f for f in self.firsts if f.counts]
+        if not counted or any(f.days is None for f in counted):
             return None
-        return max(f.days for f in self.firsts if f.days is not None)
+        return max(f.days for f in counted if f.days is not None)
 
     @property
     def text(self) -> str:
@@ -280,9 +298,10 @@ def activity(kb: KnowledgeBase, plans: list[Record], today: dt.date | None = Non
 
     today = today or dt.date.today()
     wanted = firsts_wanted(kb)
+    shown_types = firsts_shown(kb)
     roster = {r.id: r for r in kb.records(kb.doctype("person"))}
     history = history_of.history(kb)
-    made: dict[str, list[Record]] = {t: shown(kb.records(kb.doctype(t))) for t in wanted}
+    made: dict[str, list[Record]] = {t: shown(kb.records(kb.doctype(t))) for t in shown_types}
     found = {}
     for plan in plans:
         start = plan.values.get("start")
@@ -292,26 +311,45 @@ def activity(kb: KnowledgeBase, plans: list[Record], today: dt.date | None = Non
         name = str((person.title if person else None) or plan.values.get("person") or plan.id)
         me = history_of.fold(name)
         firsts = []
-        for type_name in wanted:
+        for type_name in shown_types:
             dated = [(d, r) for r in made[type_name]
                      if (d := history_of.day_of(r, history)) is not None and start <= d <= today
                      and me in {history_of.fold(a) for a in history_of.authors_of(r, history)}]  # fmt: skip
             if dated:
                 day, record = min(dated, key=lambda x: (x[0], x[1].id or ""))
-                firsts.append(First(type_name, record.id, day, (day - start).days))
+                firsts.append(First(type_name, record.id, day, (day - start).days, type_name in wanted))
             else:
-                firsts.append(First(type_name, None, None, None))
+                firsts.append(First(type_name, None, None, None, type_name in wanted))
         found[plan.path] = Activity(plan.id, name, start, tuple(firsts))
     return found
 
 
-def activity_text(found: list[Activity]) -> str:
-    """'median 12 days over 3 plans productive by their own activity (2 not yet)' or why there is no median."""
-    done = sorted(a.days for a in found if a.days is not None)
-    waiting = len(found) - len(done)
-    rest = f" ({waiting} not yet)" if waiting else ""
-    if len(done) < MIN_PLANS_MEASURED:
-        return f"not enough data: {count(len(done), 'plan')} productive by their own activity, {MIN_PLANS_MEASURED} needed{rest}"
-    median = statistics.median(done)
-    median = int(median) if float(median).is_integer() else median
-    return f"median {count(median, 'day')}, over {count(len(done), 'plan')} productive by their own activity{rest}"
+def by_activity(kb: KnowledgeBase, plans: list[Record], found: dict[str, Activity],
+                today: dt.date | None = None) -> Milestone:  # fmt: skip
+    """Days to productive by the PM's own activity, as the checklist's milestone is measured: a plan
+    whose PM has every first that counts is measured at the last of them; one without them past
+    PRODUCTIVE_WITHIN_DAYS counts as at least its days so far (late: leaving the slow out would make
+    the figure better as onboarding gets worse); a younger one is too early to tell; a PM who left
+    before is not counted."""
+    today = today or dt.date.today()
+    roster = {r.id: r for r in kb.records(kb.doctype("person"))}
+    measured = []
+    for plan in plans:
+        mine = found.get(plan.path)
+        start = plan.values.get("start")
+        if mine is None or not isinstance(start, dt.date):
+            continue
+        person = roster.get(plan.values.get("person"))
+        if start > today:
+            measured.append(Measure(plan, mine.name, "not counted", reason=f"starts on {start.isoformat()}"))
+        elif mine.days is not None:
+            measured.append(Measure(plan, mine.name, "finished", mine.days))
+        elif person is not None and people.has_left(person, today):
+            why = f"left the team{people.left_on(person)} before it"
+            measured.append(Measure(plan, mine.name, "not counted", reason=why))
+        elif (today - start).days > PRODUCTIVE_WITHIN_DAYS:
+            measured.append(Measure(plan, mine.name, "late", (today - start).days))
+        else:
+            why = f"at day {(today - start).days}, too early to tell (late after day {PRODUCTIVE_WITHIN_DAYS})"
+            measured.append(Measure(plan, mine.name, "not counted", (today - start).days, reason=why))
+    return _milestone(measured, PRODUCTIVE_WITHIN_DAYS, "productive", "still not productive")

@@ -110,9 +110,16 @@ def status(
     ttp = productivity.time_to_productivity(kb, day)
     own = productivity.activity(kb, [p.plan for p in found], day)
     plans = [{**p.to_json(detail=name is not None), "activity": own[p.plan.path].to_json()} for p in found]
+    milestone = productivity.by_activity(kb, [p.plan for p in found], own, day)
     by_activity = {
         "wanted": list(productivity.firsts_wanted(kb)),
-        "text": productivity.activity_text(list(own.values())),
+        "shown": list(productivity.firsts_shown(kb)),
+        "text": milestone.text,
+        "median": milestone.median,
+        "at_least": milestone.at_least,
+        "measured": milestone.measured,
+        "productive": milestone.finished,
+        "late": milestone.late,
     }
     data = {"plans": plans, "time_to_productivity": ttp.to_json(), "productive_by_activity": by_activity}
     listing = render.onboarding_listing(found, data, detail=name is not None, ttp=None if name else ttp, own=own)

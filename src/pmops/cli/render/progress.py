@@ -51,7 +51,7 @@ def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProd
             out = console()
             out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
             out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)
-            _own_activity(found, own or {})
+            _own_activity(found, own or {}, data.get("productive_by_activity") or {})
 
     columns = (Column("name", "title"), Column("state", "wrap"), Column("done", "number"), Column("total", "number"),
                Column("day", "number"), Column("pace", "number"), Column("due", "number"), Column("overdue", "wrap"),
@@ -62,19 +62,19 @@ def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProd
                    human=(lambda: onboarding(found, detail=True, own=own)) if detail else None, footer=footer)  # fmt: skip
 
 
-def _own_activity(found: list, own: dict) -> None:
-    """Beside the checklist: each PM's own firsts (insight, decision …), then the median over plans."""
-    from pmops.productivity import activity_text
-
+def _own_activity(found: list, own: dict, by: dict) -> None:
+    """Beside the checklist: each PM's own firsts (insight, decision …), then the days to productive by
+    them over the plans (`by`: onboard status's productive_by_activity, its text and the types that count)."""
     mine = [(p, own[p.plan.path]) for p in found if p.plan.path in own and p.state != "not started"]
-    wanted = next((a.firsts for _, a in mine if a.firsts), ())
-    if not wanted:
+    shown_firsts = next((a.firsts for _, a in mine if a.firsts), ())
+    if not shown_firsts or not by.get("text"):
         return
     out = console()
-    names = ", ".join(f.type for f in wanted)
+    names = ", ".join(f.type for f in shown_firsts)
     out.print(f"Own activity (first {names}): " + "; ".join(f"{safe(p.name)}: {safe(a.text)}" for p, a in mine),
               soft_wrap=True)  # fmt: skip
-    out.print(f"Days to productive by own activity: {activity_text([a for _, a in mine])}", soft_wrap=True)
+    counted = " and ".join(by.get("wanted") or ())
+    out.print(f"Days to productive by own activity (first {counted}): {by['text']}", soft_wrap=True)
 
 
 def checklist_runs(runs: list, *, detail: bool) -> None:
@@ -129,4 +129,4 @@ def onboarding(found: list, *, detail: bool, ttp: TimeToProductivity | None = No
     if ttp is not None:
         out.print(f"Days to productive (Week 1 and Day 30 done): {ttp.day30.text}", soft_wrap=True)
         out.print(f"Days to plan complete: {ttp.complete.text}", soft_wrap=True)
-        _own_activity(found, own or {})
+        _own_activity(found, own or {}, {})
