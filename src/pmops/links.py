@@ -26,6 +26,7 @@ _WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:[|#][^\]\n]*)?\]\]")
 # (`{{ site.baseurl }}`, `{% link x.md %}`) may hold some.
 _DEST = r"(<[^>\n]*>|(?:\{[{%].*?[%}]\}|[^)\s])+)"
 _MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*" + _DEST + r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*" + _DEST + r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*" + _DEST + r"(?:\s|$)")  # [label]: destination
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, tel: …
@@ -121,6 +122,17 @@ def outgoing(record: Record) -> Iterator[Link]:
                 yield Link(target, "text", number, by_id=False)
 
 
+def images(record: Record) -> Iterator[Link]:
+    """The images a document's body shows from the KB (`![alt](img/x.png)`, `![alt](/img/x.png)`),
+    as links by path (`via` "image"); images from elsewhere (a URL) are not the KB's."""
+    for number, line in bodies.prose(record.doc.body, record.doc.body_line):
+        if "![" not in line:
+            continue
+        for m in _MD_IMAGE.finditer(line):
+            if destination(m.group(1)) is not None:
+                yield Link(m.group(1), "image", number, by_id=False)
+
+
 _HTML_HREF = re.compile(
     r"""<a\s(?:[^>"']|"[^"]*"|'[^']*')*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
 )
@@ -161,6 +173,11 @@ def _site_key(path: str) -> str:
     if key == "index" or key.endswith("/index"):
         key = key[:-5].rstrip("/")
     return key
+
+
+def site_roots(source: str) -> list[str]:
+    """The folders a site path (`/img/x.png`) of the page at `source` is read from, nearest first."""
+    return list(_folders(source))
 
 
 def _folders(source: str) -> Iterator[str]:

@@ -65,6 +65,7 @@ RULES = {
         Rule("section-missing", "error", "a section the document's type (or kind) requires is missing"),
         Rule("checkbox-syntax", "error", "a checklist item is not written '- [ ] text' or '- [x] text'"),
         Rule("link-broken", "error", "a link points to an id or a file that does not exist"),
+        Rule("image-missing", "warning", "an image the text shows is not a file of the KB"),
         Rule("process-stale", "warning", "a process is past its review date"),
         Rule("process-duplicate", "warning", "two active processes of one kind are nearly the same text"),
         Rule("pii-card", "error", "a customer document contains a payment card number"),
@@ -280,6 +281,7 @@ def _remember_links(ctx: Context, record: Record) -> None:
             ctx.links.append((record.doc, link.line, link.target))  # ids are resolved at the end
         else:
             ctx.paths.append((record.path, link))  # paths too: by then every page's permalink is known
+    ctx.paths += [(record.path, image) for image in links.images(record)]
 
 
 def _broken_paths(ctx: Context) -> Iterator[Finding]:
@@ -287,6 +289,13 @@ def _broken_paths(ctx: Context) -> Iterator[Finding]:
         if ctx.resolver.resolve(source, link.target) is None:
             dest = links.destination(link.target)
             assert dest is not None  # outgoing yields only links to paths
+            if link.via == "image":
+                assert isinstance(link.line, int)
+                yield RULES["image-missing"].finding(
+                    source, link.line, f"image of missing file '{dest.shown(source)}'",
+                    "the page shows its text instead; a path from the page's folder, or from the site's root ('/img/x.png')",
+                )  # fmt: skip
+                continue
             if dest.site:
                 message = f"link to missing page '{dest.shown(source)}'"
                 hint = "no file of the site has that path, nor does a page's permalink, url, redirect_from or aliases"

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection
 from functools import cache
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from pmops.site import sanitize
 
@@ -117,24 +117,26 @@ def _one_title(tokens: list[Token]) -> None:
 
 
 def _local_image(src: str, source: str, root: str, asset: Callable[[str], bool]) -> str | None:
-    """The site's URL of an image of the KB a page at `source` shows (None: not one the site has): a
-    path from the page's folder, or a site path (`/img/x.png`) from a folder holding the page, nearest first."""
+    """The site's URL of an image of the KB a page at `source` shows (None: not one the site has):
+    a relative path from the page's folder; a site path (`/handbook/img/x.png`, as Jekyll and Hugo
+    write them, `{{ site.baseurl }}/img/x.png`) from the root of the page's site, as lint reads a
+    link's (`links.site_roots`: the page's folders, nearest first, up to the KB's root)."""
+    from pmops import links
+
     if not src or _SCHEME.match(src) or src.startswith("//"):
         return None
-    written = unquote(src.split("#")[0].split("?")[0])
-    if written.startswith("/"):  # a site path (Jekyll's, Hugo's): from the root of the page's site, as links are
-        folder = posixpath.dirname(source)
-        while True:
-            path = posixpath.normpath(posixpath.join(folder, written.lstrip("/")))
-            if not path.startswith("../") and path != ".." and asset(path):
-                return root + quote(path)
-            if not folder:
-                return None
-            folder = posixpath.dirname(folder)
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), written))
-    if path.startswith(("../", "/")) or path == ".." or not asset(path):
+    dest = links.destination(src)
+    if dest is None:
         return None
-    return root + quote(path)
+    if dest.site:
+        candidates = [posixpath.join(folder, dest.path.lstrip("/")) for folder in links.site_roots(source)]
+    else:
+        candidates = [posixpath.join(posixpath.dirname(source), dest.path)]
+    for candidate in candidates:
+        path = posixpath.normpath(candidate)
+        if not (path.startswith(("../", "/")) or path == "..") and asset(path):
+            return root + quote(path)
+    return None
 
 
 def _inline(
@@ -182,7 +184,7 @@ _LIQUID = re.compile(
     r"""|\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"""
     r"""|(?P<code>(?P<ticks>`+)[^`\n](?:.*?[^`\n])?(?P=ticks)(?!`))"""  # inline code: shown as written
     r"""|(?P<tag><[A-Za-z/][^<>]*>)"""  # an HTML tag: its attributes' links are the links' to resolve
-    r"""|\[(?P<text>[^\]\n]*)\]\(\s*\{[{%][^\n]*?[%}]\}[^)\s]*\s*\)"""  # a link whose destination is a tag pmops cannot read
+    r"""|(?<!!)\[(?P<text>[^\]\n]*)\]\(\s*\{[{%][^\n]*?[%}]\}[^)\s]*\s*\)"""  # a link whose destination is a tag pmops cannot read (an image's: its {{ site.baseurl }} left out below)
     r"""|\{%-?(?P<statement>(?:[^%]|%(?!\}))*?)-?%\}"""
     r"""|\{\{-?(?:[^}]|\}(?!\}))*?-?\}\}""",
     re.DOTALL,
