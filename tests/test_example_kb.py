@@ -148,6 +148,16 @@ def test_example_kb_has_a_customer_register_its_insights_match(pmops, example_kb
     assert not themes[1]["addressed"] and [r["name"] for r in themes[1]["renewals"]] == ["Lumen Health Systems"]
     shown = json.loads(pmops("customer", "show", "pinecrest", "--json").stdout)
     assert [d["id"] for d in shown["decisions"]] == ["dec-261126-at58"] and len(shown["insights"]) == 2
+    # Lumen Health's insights: approvals (linked to ted8, addressed by two accepted decisions) and reporting
+    # (ptz8, addressed by none), and onboarding, cited by the proposed HRIS sync.
+    lumen = json.loads(pmops("customer", "show", "Lumen Health", "--json").stdout)
+    assert [(o["id"], o["status"]) for o in lumen["opportunities"]] == [
+        ("opp-261202-ted8", "planned"), ("opp-261202-ptz8", "discovery")
+    ]  # fmt: skip
+    assert {d["id"]: (d["state"], d["opportunities"]) for d in lumen["decisions"]} == {
+        "dec-261126-h9qd": ("proposed", []), "dec-261126-0mq9": ("accepted", ["opp-261202-ted8"]),
+        "dec-261126-whps": ("accepted", ["opp-261202-ted8"]),
+    }  # fmt: skip
 
 
 def test_example_kb_decisions_expect_outcomes_and_a_tool_is_inside_its_notice(pmops, example_kb: Path) -> None:
@@ -176,17 +186,26 @@ def test_example_kb_rankings_say_what_moved_between_two_cycles_and_why(pmops, ex
     Approvers miss requests outside the office, November: 2 customers (Harbor Dental 46,000, Atlas
     Freight 312,000) + 2 insights naming none + 3.58 = Reach 7.58; Confidence (4/5 + 3/3 + 2/3 + 0/4)
     ÷ 4 = 0.62 (nothing heard since June); RICE 7.58 × 2 × 0.62 ÷ 3 = 3.13. December, with Lumen
-    Health's insight linked (268,000, renewing in January, heard in September): Reach 3 + 2 + 6.26 =
-    11.26; Confidence (5/5 + 3/3 + 2/3 + 1/5) ÷ 4 = 0.72; RICE 11.26 × 2 × 0.72 ÷ 3 = 5.4.
+    Health's insight linked (268,000, renewing in January, heard in September, linked after November's
+    ranking): Reach 3 + 2 + 6.26 = 11.26; Confidence (5/5 + 3/3 + 2/3 + 1/5) ÷ 4 = 0.72 (the first
+    insight heard in the 180 days to 2026-12-02); RICE 11.26 × 2 × 0.72 ÷ 3 = 5.4.
     """
     diff = json.loads(pmops("prioritize", "diff", "2026-11", "2026-12", "--json").stdout)
     moves = {m["title"]: m for m in diff["moves"]}
     found = {
         title: (m["change"], m["before"]["score"], m["after"]["score"], m["reasons"]) for title, m in moves.items()
     }
-    assert found["Approvers miss requests outside the office"] == (
-        "up 1", 3.13, 5.4, ["new evidence: ins-260910-21wc (+1 customer, +268,000 ARR)"]
-    )  # fmt: skip
+    assert found["Approvers miss requests outside the office"] == ("up 1", 3.13, 5.4, [
+        "new evidence: ins-260910-21wc",
+        "Reach 7.58 → 11.26: 2 → 3 customers (+Lumen Health Systems; +268,000 ARR)",
+        "Confidence 0.62 → 0.72: +1 insight, recent 0/4 → 1/5",
+    ])  # fmt: skip
+    lumen = moves["Approvers miss requests outside the office"]["customers_added"]
+    assert lumen == [{"id": "cus-261126-3bcn", "name": "Lumen Health Systems", "arr": 268000}]
+    # What the insight says is the story the docs tell: Lumen, renewing in January, would leave over it.
+    heard = json.loads(pmops("show", "ins-260910-21wc", "--json").stdout)
+    assert heard["customer"] == "Lumen Health" and "churn-risk" in heard["tags"] and "January" in heard["quote"]
+    assert json.loads(pmops("customer", "show", "Lumen Health", "--json").stdout)["renewal"] == "2027-01-15"
     assert found["Inviting employees means retyping the HR system"] == ("down 1", 1.43, 0.36, ["effort 2 → 8"])
     assert found["Per-seat pricing punishes occasional spenders"] == ("left", 3.92, None, ["status planned → shipped"])
     assert found["Audit trail for approval changes"] == ("unranked", None, None, [])  # no impact yet

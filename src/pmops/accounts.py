@@ -159,14 +159,28 @@ def customer(kb: KnowledgeBase, name: str) -> Customer:
     return found
 
 
+@dataclass(frozen=True)
+class Addressed:
+    """A decision on a customer's page: what of theirs it cites — their insights as evidence, the opportunities
+    their insights support — and its state."""
+
+    title: str
+    state: str
+    evidence: list[str]  # their insights it cites
+    opportunities: list[str]  # the opportunities it addresses that their insights support
+
+
 @dataclass
 class Account:
-    """What `pmops show` adds to a customer's page: its insights, their themes, the decisions citing them."""
+    """What `pmops show` adds to a customer's page: its insights, their themes, the opportunities they support,
+    and the decisions citing the insights or addressing those opportunities (insight → opportunity → decision)."""
 
     customer: Customer
     insights: list = field(default_factory=list)  # kb.Record, newest first
     themes: dict[str, int] = field(default_factory=dict)  # theme tag -> its insights from this customer
-    decisions: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # id -> (title, state, ids cited)
+    # an opportunity their insights support: id -> (title, status, their insights among its evidence)
+    opportunities: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
+    decisions: dict[str, Addressed] = field(default_factory=dict)  # id -> what of theirs it cites
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,8 +188,10 @@ class Account:
                           "segment": r.values.get("segment"), "tags": r.values.get("tags") or []}
                          for r in self.insights],
             "themes": [{"theme": t, "insights": n} for t, n in self.themes.items()],
-            "decisions": [{"id": d, "title": title, "state": state, "evidence": cited}
-                          for d, (title, state, cited) in self.decisions.items()],
+            "opportunities": [{"id": o, "title": title, "status": status, "evidence": cited}
+                              for o, (title, status, cited) in self.opportunities.items()],
+            "decisions": [{"id": d, "title": a.title, "state": a.state, "evidence": a.evidence,
+                           "opportunities": a.opportunities} for d, a in self.decisions.items()],
         }  # fmt: skip
 
 
@@ -185,7 +201,8 @@ def _iso(value: object) -> object:
 
 def account(kb: KnowledgeBase, record: Record) -> Account:
     """A customer's insights (named by its name or an alias), their theme tags (most insights
-    first), and every decision citing one of them as evidence, with its state."""
+    first), the opportunities (archived ones left out) whose evidence holds one of them, and every decision
+    citing one of them as evidence or addressing one of those opportunities, with its state."""
     from pmops import research
 
     this = Customer.of(record)
@@ -204,9 +221,18 @@ def account(kb: KnowledgeBase, record: Record) -> Account:
                 counted[tag] = counted.get(tag, 0) + 1
     found.themes = dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
     ids = {r.id for r in found.insights}
-    cites = [f.name for f in kb.doctype("decision").fields if f.evidence]
-    for decision in kb.select(kb.doctype("decision")):
+    for opportunity in kb.select(kb.doctype("opportunity")) if ids else []:
+        theirs = [str(ref) for ref in opportunity.values.get("evidence") or [] if str(ref) in ids]
+        if theirs and opportunity.id:
+            found.opportunities[opportunity.id] = (opportunity.title, str(opportunity.values.get("status") or ""),
+                                                   list(dict.fromkeys(theirs)))  # fmt: skip
+    decision_type = kb.doctype("decision")
+    cites = [f.name for f in decision_type.fields if f.evidence]
+    addresses = [f.name for f in decision_type.fields if f.refers == "opportunity"]
+    for decision in kb.select(decision_type) if ids else []:
         cited = [str(ref) for name in cites for ref in decision.values.get(name) or [] if str(ref) in ids]
-        if cited and decision.id:
-            found.decisions[decision.id] = (decision.title, research.decision_state(decision), cited)
+        via = [str(ref) for name in addresses for ref in decision.values.get(name) or []
+               if str(ref) in found.opportunities]  # fmt: skip
+        if (cited or via) and decision.id:
+            found.decisions[decision.id] = Addressed(decision.title, research.decision_state(decision), cited, via)
     return found

@@ -59,6 +59,34 @@ def _number(value: Any) -> float | None:
 
 
 @dataclass(frozen=True)
+class Voice:
+    """One distinct customer an opportunity's evidence names: the register's record (id, name, ARR), or a
+    name the register does not have (no id, as the first insight wrote it, no ARR)."""
+
+    name: str
+    id: str | None = None
+    arr: float = 0
+
+    @property
+    def key(self) -> str:
+        """The same customer in two rankings: its register id, else its name's key (customers.key)."""
+        return self.id or customers.key(self.name) or self.name
+
+    def stored(self) -> dict[str, Any]:
+        """As a ranking keeps it: id, name and ARR; a name the register does not have, its name alone."""
+        if self.id is None:
+            return {"name": self.name}
+        return {"id": self.id, "name": self.name, "arr": int(self.arr) if float(self.arr).is_integer() else self.arr}
+
+    @classmethod
+    def from_stored(cls, data: Any) -> Voice | None:
+        if not isinstance(data, dict) or not data.get("name"):
+            return None
+        known = data.get("id") not in (None, "", "null")
+        return cls(str(data["name"]), str(data["id"]) if known else None, _number(data.get("arr")) or 0.0)
+
+
+@dataclass(frozen=True)
 class Row:
     """One opportunity in a ranking: what its evidence added up to, the terms entered, its score."""
 
@@ -68,6 +96,9 @@ class Row:
     area: str | None = None
     evidence: tuple[str, ...] = ()  # the insights counted (linked and heard by the ranking's day)
     customers: int = 0  # distinct customers they name (the register's aliases as that customer)
+    # Those customers, largest ARR first, then by name. None: a ranking recorded before pmops kept them
+    # (its diff says Reach by counts).
+    accounts: tuple[Voice, ...] | None = None
     unnamed: int = 0  # of the insights, those naming no customer: one voice each
     arr: float = 0  # the ARR of the distinct customers of the register they name
     sources: tuple[str, ...] = ()
@@ -90,6 +121,8 @@ class Row:
     # Linked insights left out as archived (`pmops archive`): said by --explain and --json, not kept in a
     # ranking document (its `evidence` lists what was counted).
     archived: int = 0
+    # Customers of the register archived (lost): still a voice, their ARR left out. Said, not kept (like archived).
+    lapsed: int = 0
 
     @property
     def insights(self) -> int:
@@ -114,12 +147,15 @@ class Row:
         """What its evidence adds up to as a ranking counts it (`opportunity show --json`'s evidence_summary)."""
         arr = int(self.arr) if float(self.arr).is_integer() else self.arr
         return {"reach": self.reach, "confidence": self.confidence, "arr": arr, "unnamed": self.unnamed,
+                "accounts": [v.stored() for v in self.accounts or ()],
                 "counted": list(self.evidence), "explain": self.explain("rice")[:2]}  # fmt: skip
 
     def explain(self, method: str) -> list[str]:
         """The formula with this row's numbers, one line per term (what --explain prints)."""
         arr = f" + {_money(self.arr)} ÷ {ARR_UNIT:,}" if self.arr else ""
-        aside = f" ({count(self.archived, 'archived insight')} left out)" if self.archived else ""
+        asides = [f"{count(self.archived, 'archived insight')} left out"] if self.archived else []
+        asides += [f"the ARR of {count(self.lapsed, 'archived customer')} left out"] if self.lapsed else []
+        aside = f" ({'; '.join(asides)})" if asides else ""
         lines = [
             f"Reach {self.reach:g} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}"
             f"{arr}{aside}",
@@ -145,10 +181,12 @@ class Row:
         """The row as a ranking document keeps it (every key, in order; no value left out)."""
         data: dict[str, Any] = {}
         for f in fields(self):
-            if f.name == "archived":  # not an input: what was counted is `evidence`
+            if f.name in ("archived", "lapsed"):  # not inputs: what was counted is `evidence` and `accounts`
                 continue
             value = getattr(self, f.name)
-            if isinstance(value, tuple):
+            if f.name == "accounts":
+                value = [v.stored() for v in value or ()]
+            elif isinstance(value, tuple):
                 value = list(value)
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -159,7 +197,7 @@ class Row:
     def from_stored(cls, data: dict[str, Any]) -> Row:
         """A row as a ranking document holds it (YAML gave every value as a string)."""
         numbers = {"arr", "reach", "confidence", "score", *ENTERED}
-        whole = {"customers", "unnamed", "recent", "rank", "archived"}
+        whole = {"customers", "unnamed", "recent", "rank", "archived", "lapsed"}
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = data.get(f.name)
@@ -169,6 +207,9 @@ class Row:
             elif f.name in whole:
                 number = _number(raw)
                 values[f.name] = None if number is None and f.name == "rank" else int(number or 0)
+            elif f.name == "accounts":
+                kept = [Voice.from_stored(v) for v in raw] if isinstance(raw, list) else None
+                values[f.name] = None if kept is None else tuple(v for v in kept if v is not None)
             elif f.name in ("evidence", "sources", "segments", "missing", "invalid"):
                 values[f.name] = tuple(str(v) for v in raw or [] if v not in (None, ""))
             else:
@@ -176,7 +217,13 @@ class Row:
         return cls(**values)
 
     def to_json(self, method: str, explain: bool = False) -> dict[str, Any]:
-        data = {**self.stored(), "insights": self.insights, "unranked": self.unranked, "archived": self.archived}
+        data = {
+            **self.stored(),
+            "insights": self.insights,
+            "unranked": self.unranked,
+            "archived": self.archived,
+            "archived_customers": self.lapsed,
+        }
         if explain:
             data["explain"] = self.explain(method)
         return data
@@ -184,6 +231,13 @@ class Row:
 
 def _money(amount: float) -> str:
     return f"{amount:,.0f}"
+
+
+def named(voices: Iterable[Any], most: int = 5) -> str:
+    """Customers as a page lists them: 'Atlas Freight Inc. (312,000), Harbor Dental Group (46,000), Initech'
+    (ARR where the register gives one), past `most` '… N more'. Anything with a name and an arr."""
+    said = [f"{v.name} ({_money(v.arr)})" if v.arr else v.name for v in voices]
+    return _few(said, most)
 
 
 @dataclass
@@ -235,13 +289,20 @@ def cycle_end(cycle: str) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # a cycle's year: a team's, not a date library's edge (0001-01 overflowed)
+
+
 def _cycle(raw: str, name: str = "--cycle") -> str:
     """A cycle as YYYY-MM; InvalidInput naming the option or argument that gave it (`name`)."""
+    example = f"{name} 2026-12" if name.startswith("--") else "2026-12"
     try:
-        return doctypes.month(raw)
+        cycle = doctypes.month(raw)
     except ValueError:
-        example = f"{name} 2026-12" if name.startswith("--") else "2026-12"
         raise InvalidInput(f"{name} must be a month written YYYY-MM, e.g. {example} (not '{raw}')") from None
+    if not FIRST_YEAR <= int(cycle[:4]) <= LAST_YEAR:
+        raise InvalidInput(f"{name} must be a month of the years {FIRST_YEAR} to {LAST_YEAR}, e.g. {example} "
+                           f"(not '{raw}')")  # fmt: skip
+    return cycle
 
 
 def rank(
@@ -264,6 +325,8 @@ def rank(
     if method not in METHODS:
         raise not_a_choice("--method", METHODS)
     today = today or dt.date.today()
+    if not FIRST_YEAR <= today.year <= LAST_YEAR:
+        raise InvalidInput(f"--today must be a day of the years {FIRST_YEAR} to {LAST_YEAR} (not {today})")
     cycle = _cycle(cycle) if cycle is not None else None
     as_of = min(today, cycle_end(cycle)) if cycle else today
     doctype = kb.doctype(OPPORTUNITY)
@@ -321,8 +384,9 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
             archived += 1
         else:
             counted.append(insight)
-    named: dict[str, float] = {}  # a customer's key (the register's id, else its name's) -> its ARR
+    named: dict[str, Voice] = {}  # a customer's key (the register's id, else its name's) -> who, with its ARR
     unnamed = 0
+    lapsed: set[str] = set()
     for insight in counted:
         name = insight.values.get("customer")
         key = customers.key(name)
@@ -330,12 +394,16 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
             unnamed += 1
             continue
         known = register.get(name)
-        named[known.id if known else key] = float(known.arr or 0) if known else 0.0
+        if known is not None and known.archived:  # a lost customer: still a voice, no longer revenue
+            lapsed.add(known.id)
+        arr = 0.0 if known is None or known.archived else float(known.arr or 0)
+        voice = Voice(known.name, known.id, arr) if known else Voice(str(name).strip())
+        named.setdefault(voice.key if known else key, voice)
     recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     recent = sum(isinstance(d := i.values.get("date"), dt.date) and recent_from <= d <= as_of for i in counted)
     sources = tuple(sorted({str(i.values["source"]) for i in counted if i.values.get("source")}))
-    segments = tuple(sorted({str(i.values["segment"]) for i in counted if i.values.get("segment")}))
-    arr = sum(named.values())
+    segments = tuple(sorted({_segment(i.values["segment"]) for i in counted if i.values.get("segment")}))
+    arr = sum(v.arr for v in named.values())
     n = len(counted)
     reach = _r(len(named) + unnamed + arr / ARR_UNIT)
     confidence = (
@@ -348,9 +416,16 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
     return Row(
         id=str(opportunity.id), title=opportunity.title, status=str(values.get("status") or "discovery"),
         area=str(values["area"]) if values.get("area") else None, evidence=tuple(i.id for i in counted if i.id),
-        customers=len(named), unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
-        reach=reach, confidence=confidence, invalid=invalid, archived=archived, **entered,
+        customers=len(named), accounts=tuple(sorted(named.values(), key=lambda v: (-v.arr, v.name.casefold()))),
+        unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
+        reach=reach, confidence=confidence, invalid=invalid, archived=archived, lapsed=len(lapsed), **entered,
     )  # fmt: skip
+
+
+def _segment(value: object) -> str:
+    """A segment as Confidence counts it: 'Enterprise', 'enterprise' and 'ENTERPRISE' one segment, 'Mid Market',
+    'mid_market' and 'mid-market' one (a KB without segment choices keeps them as typed)."""
+    return "-".join(str(value).replace("_", " ").replace("-", " ").split()).casefold()
 
 
 def _invalid(opportunity: Record, name: str) -> str:
@@ -434,6 +509,11 @@ def record(
 
     if ranking.cycle is None:
         raise InvalidInput("a ranking is recorded for a cycle: give --cycle YYYY-MM")
+    if not ranking.rows:  # an area written wrong, or no opportunity yet: nothing the team could have agreed
+        where = f" in area '{ranking.area}'" if ranking.area else ""
+        areas = sorted({str(r.values["area"]) for r in kb.select(kb.doctype(OPPORTUNITY)) if r.values.get("area")})
+        raise NotFound(f"no opportunity{where} to rank: nothing recorded",
+                       hint=f"areas: {', '.join(areas)}" if areas else "pmops opportunity add TITLE --area A")  # fmt: skip
     existing = of_cycle(kb, ranking.cycle)
     if existing is not None and not force:
         raise Conflict(
@@ -550,8 +630,16 @@ class Move:
         def side(row: Row | None) -> dict[str, Any] | None:
             return None if row is None else {"rank": row.rank, "score": row.score, "status": row.status}
 
+        old, new = self.before, self.after
+        moved = customers_moved(old, new)
+        both = old is not None and new is not None
         return {"id": self.id, "title": self.title, "change": self.change, "moved": self.moved, "delta": self.delta,
-                "before": side(self.before), "after": side(self.after), "reasons": list(self.reasons)}  # fmt: skip
+                "before": side(old), "after": side(new), "reasons": list(self.reasons),
+                "evidence_added": [e for e in new.evidence if e not in old.evidence] if old and new else [],
+                "evidence_dropped": [e for e in old.evidence if e not in new.evidence] if old and new else [],
+                "customers_added": None if moved is None else [v.stored() for v in moved[0]],
+                "customers_dropped": None if moved is None else [v.stored() for v in moved[1]],
+                "arr_delta": _whole(new.arr - old.arr) if both else None}  # fmt: skip
 
 
 @dataclass
@@ -605,6 +693,10 @@ class Diff:
         return "\n".join(lines) + "\n"
 
 
+def _whole(amount: float) -> float | int:
+    return int(amount) if float(amount).is_integer() else amount
+
+
 def _pair(before: float | int | None, after: float | int | None) -> str:
     def text(value: float | int | None) -> str:
         return "-" if value is None else f"{value:g}"
@@ -640,10 +732,11 @@ READS = {"rice": ("reach", "confidence", "impact", "effort"), "ice": ("confidenc
 
 def reasons(old: Row | None, new: Row | None, methods: tuple[str, str] = ("rice", "rice")) -> list[str]:
     """Why an opportunity's place changed, from the inputs both rankings kept: the method, when the
-    two rankings differ in it; its status; new or dropped evidence (with the customers, unnamed
-    insights and ARR that came with it when the later method reads Reach, the Confidence it
-    gave when it reads only that); the terms the later method reads, re-estimated. What the later
-    method ignores is no reason (WSJF's time criticality for RICE, evidence for WSJF)."""
+    two rankings differ in it; its status; new or dropped evidence; the terms the later method reads,
+    re-estimated; then Reach and Confidence, when the later method reads them, with what moved them
+    (the customers who came or went, by name, and the ARR; the insights, sources, segments and recent
+    ones). What the later method ignores is no reason (WSJF's time criticality for RICE, evidence for
+    WSJF). A ranking recorded before rankings kept the customers' names says Reach by counts."""
     if old is None:
         return ["new in this ranking"]
     if new is None:
@@ -657,25 +750,82 @@ def reasons(old: Row | None, new: Row | None, methods: tuple[str, str] = ("rice"
     dropped = [e for e in old.evidence if e not in new.evidence]
     if "confidence" in reads:
         if added:
-            found.append(f"new evidence: {', '.join(added)}" + _came_with(old, new, reads))
+            found.append(f"new evidence: {_few(added)}")
         if dropped:
-            found.append(
-                f"evidence no longer linked: {', '.join(dropped)}" + ("" if added else _came_with(old, new, reads))
-            )
+            found.append(f"evidence no longer counted (unlinked or archived): {_few(dropped)}")
     for name in (n for n in ENTERED if n in reads):
         was, now = getattr(old, name), getattr(new, name)
         if was != now:
             label = name.replace("_", " ")
             found.append(f"{label} {_said(old, name)} → {_said(new, name)}")
-    if not added and not dropped:
-        terms = [f"{name} {was:g} → {now:g}" for name, was, now in
-                 (("reach", old.reach, new.reach), ("confidence", old.confidence, new.confidence))
-                 if name in reads and was != now]  # fmt: skip
-        if terms:
-            found.append(f"same evidence, weighed again (its customers, their ARR, its recency): {', '.join(terms)}")
+    again = "" if added or dropped else "same evidence, "
+    if "reach" in reads and old.reach != new.reach:
+        found.append(f"Reach {old.reach:g} → {new.reach:g}: {again}{reach_moved(old, new)}")
+    if "confidence" in reads and old.confidence != new.confidence:
+        found.append(f"Confidence {old.confidence:g} → {new.confidence:g}: {again}{confidence_moved(old, new)}")
     if not found and old.rank != new.rank:
         found.append("others moved")
     return found
+
+
+def _few(items: list[str], most: int = 5) -> str:
+    """'a, b, c', past `most` items '… N more'."""
+    shown = ", ".join(items[:most])
+    return shown + (f" … {len(items) - most} more" if len(items) > most else "")
+
+
+def customers_moved(old: Row | None, new: Row | None) -> tuple[list[Voice], list[Voice]] | None:
+    """The customers an opportunity's evidence names in the later ranking and not the earlier one, and
+    those it no longer names; None when either ranking kept no names (one recorded before they were kept)."""
+    if old is None or new is None or old.accounts is None or new.accounts is None:
+        return None
+    was, now = {v.key for v in old.accounts}, {v.key for v in new.accounts}
+    return [v for v in new.accounts if v.key not in was], [v for v in old.accounts if v.key not in now]
+
+
+def reach_moved(old: Row, new: Row) -> str:
+    """What moved Reach: '2 → 3 customers (+Lumen Health Systems; +268,000 ARR)', '1 → 2 unnamed insights',
+    'Atlas Freight's ARR 240,000 → 300,000'; by counts when the earlier ranking kept no names."""
+    parts = []
+    if new.customers != old.customers:
+        parts.append(f"{old.customers} → {count(new.customers, 'customer')}")
+    moved = customers_moved(old, new)
+    came, went = moved or ([], [])
+    names = [f"+{v.name}" for v in came] + [f"-{v.name}" for v in went]
+    repriced = []
+    if old.accounts is not None and new.accounts is not None:
+        was = {v.key: v for v in old.accounts}
+        repriced = [f"{v.name}'s ARR {_money(was[v.key].arr)} → {_money(v.arr)}"
+                    for v in new.accounts if v.key in was and was[v.key].arr != v.arr]  # fmt: skip
+    arr = f"{'+' if new.arr > old.arr else '-'}{_money(abs(new.arr - old.arr))} ARR" if new.arr != old.arr else ""
+    inside = "; ".join(p for p in (_few(names), arr) if p)
+    if parts and inside:
+        parts[0] += f" ({inside})"
+    elif inside:
+        parts.append(inside)
+    if new.unnamed != old.unnamed:
+        parts.append(f"{old.unnamed} → {count(new.unnamed, 'unnamed insight')}")
+    parts += repriced
+    return ", ".join(parts) or "rounding"
+
+
+def confidence_moved(old: Row, new: Row) -> str:
+    """What moved Confidence: '+1 insight, 2 new sources (interview, survey), +1 segment (smb), recent 0 → 1'."""
+    parts = []
+    if new.insights != old.insights:
+        parts.append(
+            f"{new.insights - old.insights:+d} {'insight' if abs(new.insights - old.insights) == 1 else 'insights'}"
+        )
+    for noun, was, now in (("source", old.sources, new.sources), ("segment", old.segments, new.segments)):
+        came = [x for x in now if x not in was]
+        went = [x for x in was if x not in now]
+        if came:
+            parts.append(f"{len(came)} new {noun if len(came) == 1 else noun + 's'} ({', '.join(came)})")
+        if went:
+            parts.append(f"{len(went)} {noun if len(went) == 1 else noun + 's'} fewer ({', '.join(went)})")
+    if new.recent != old.recent or new.insights != old.insights:
+        parts.append(f"recent {old.recent}/{old.insights} → {new.recent}/{new.insights}")
+    return ", ".join(parts) or "rounding"
 
 
 def _said(row: Row, name: str) -> str:
@@ -684,21 +834,3 @@ def _said(row: Row, name: str) -> str:
     if value is not None:
         return f"{value:g}"
     return "invalid" if any(_term(t) == name for t in row.invalid) else "unset"
-
-
-def _came_with(old: Row, new: Row, reads: tuple[str, ...]) -> str:
-    """What a change of evidence changed of what the method reads: ' (+1 customer, +2 unnamed, +240,000 ARR)'
-    when it reads Reach; ' (confidence 0.47 → 0.6)' when it reads only Confidence."""
-    more = []
-    if "reach" in reads:
-        if new.customers != old.customers:
-            more.append(
-                f"{new.customers - old.customers:+d} {'customer' if abs(new.customers - old.customers) == 1 else 'customers'}"
-            )
-        if new.unnamed != old.unnamed:
-            more.append(f"{new.unnamed - old.unnamed:+d} unnamed")
-        if new.arr != old.arr:
-            more.append(f"{'+' if new.arr > old.arr else '-'}{_money(abs(new.arr - old.arr))} ARR")
-    elif new.confidence != old.confidence:
-        more.append(f"confidence {old.confidence:g} → {new.confidence:g}")
-    return f" ({', '.join(more)})" if more else ""

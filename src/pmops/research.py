@@ -84,8 +84,9 @@ class Theme:
 
     @property
     def arr(self) -> float:
-        """The revenue behind it: the sum of the ARR of the distinct customers its insights name."""
-        return sum(c.arr or 0 for c in self.accounts)
+        """The revenue behind it: the sum of the ARR of the distinct customers its insights name, archived
+        (lost) customers' left out, as prioritize leaves them out of Reach."""
+        return sum(c.arr or 0 for c in self.accounts if not c.archived)
 
     @property
     def unregistered(self) -> int:

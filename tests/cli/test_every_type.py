@@ -33,6 +33,9 @@ def _onboarding(pmops: Runner, word: str) -> dict:
 
 
 def _ranking(pmops: Runner, word: str) -> dict:
+    heard = _json(pmops, "insight", "add", "--title", f"Heard {word}", "--source", "interview")["id"]
+    # An opportunity to rank (with nothing to rank, nothing is recorded), with its evidence (lint clean).
+    _json(pmops, "opportunity", "add", f"Problem {word}", "--area", word, "--evidence", heard)
     return _json(pmops, "prioritize", "--cycle", "2026-01", "--backfill", "--area", word)  # its title names the area
 
 

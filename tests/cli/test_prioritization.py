@@ -175,15 +175,29 @@ def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, kb: P
     assert [(m["change"], m["delta"]) for m in (moves[ids["A"]], moves[ids["C"]], moves[ids["B"]])] == [
         ("same", -0.46), ("up 1", 0.8), ("down 1", -1.18)
     ]  # fmt: skip
-    assert moves[ids["C"]]["reasons"] == [f"new evidence: {ids['i4']} (+1 customer, +240,000 ARR)"]
-    assert moves[ids["B"]]["reasons"] == [f"new evidence: {ids['i5']} (+1 customer, -77,000 ARR)", "effort 0.5 → 2"]
+    # C: i4 came, Atlas Freight's (240,000), a sales call from an enterprise, heard in September (recent).
+    assert moves[ids["C"]]["reasons"] == [
+        f"new evidence: {ids['i4']}", "Reach 0 → 3.4: 0 → 1 customer (+Atlas Freight; +240,000 ARR)",
+        "Confidence 0 → 0.47: +1 insight, 1 new source (sales-call), 1 new segment (enterprise), recent 0/0 → 1/1",
+    ]  # fmt: skip
+    # B: i5 came (Initech, not in the register: no ARR), and i2 is Verde Foods' (18,000) now, not Cobalt Labs'
+    # (95,000): 18,000 - 95,000 = -77,000.
+    assert moves[ids["B"]]["reasons"] == [
+        f"new evidence: {ids['i5']}", "effort 0.5 → 2",
+        "Reach 1.95 → 2.18: 1 → 2 customers (+Verde Foods, +Initech, -Cobalt Labs; -77,000 ARR)",
+        "Confidence 0.47 → 0.6: +1 insight, 1 new segment (smb), recent 1/1 → 2/2",
+    ]  # fmt: skip
     assert moves[ids["D"]]["reasons"] == ["status discovery → dropped"]
-    assert moves[ids["A"]]["reasons"] == [
-        "same evidence, weighed again (its customers, their ARR, its recency): reach 6.35 → 5.58"
-    ]
+    assert moves[ids["A"]]["reasons"] == ["Reach 6.35 → 5.58: same evidence, +Verde Foods, -Cobalt Labs; -77,000 ARR"]
     assert moves[ids["E"]]["reasons"] == [] and moves[ids["E"]]["change"] == "unranked"
+    b = moves[ids["B"]]
+    assert (b["evidence_added"], b["evidence_dropped"], b["arr_delta"]) == ([ids["i5"]], [], -77000)
+    assert b["customers_added"] == [{"id": _json(pmops, "customer", "show", "Verde Foods")["id"], "name": "Verde Foods",
+                                     "arr": 18000}, {"name": "Initech"}]  # fmt: skip
+    assert [c["name"] for c in b["customers_dropped"]] == ["Cobalt Labs"]
     table = pmops("prioritize", "diff", "2026-11", "2026-12").stdout
-    assert "up 1" in table and "effort 0.5 → 2" in table
+    flat = " ".join(table.split())  # the why column wraps
+    assert "up 1" in table and "effort 0.5 → 2" in flat and "(+Atlas Freight; +240,000 ARR)" in flat
     markdown = pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
     assert markdown.startswith("## Ranking 2026-11 → 2026-12\n") and "| 3 → 2 | up 1 | Dark mode (" in markdown
 
@@ -199,9 +213,15 @@ def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_read
     pmops("prioritize", "--cycle", "2026-12", "--method", "ice", "--today", TODAY)
     moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
     # C: i3 alone: Confidence (1/5 + 1/3 + 1/3 + 0/1) / 4 = 0.22 (i3 is of March: not recent).
-    assert moves[ids["C"]]["reasons"] == ["method RICE → ICE", f"new evidence: {ids['i3']} (confidence 0 → 0.22)"]
+    assert moves[ids["C"]]["reasons"] == [
+        "method RICE → ICE", f"new evidence: {ids['i3']}",
+        "Confidence 0 → 0.22: +1 insight, 1 new source (survey), 1 new segment (smb), recent 0/0 → 0/1",
+    ]  # fmt: skip
     # B: i5 came (Initech, 1 December); ICE reads no Reach: no customers, no ARR.
-    assert moves[ids["B"]]["reasons"] == ["method RICE → ICE", f"new evidence: {ids['i5']} (confidence 0.47 → 0.6)"]
+    assert moves[ids["B"]]["reasons"] == [
+        "method RICE → ICE", f"new evidence: {ids['i5']}",
+        "Confidence 0.47 → 0.6: +1 insight, 1 new segment (smb), recent 1/1 → 2/2",
+    ]  # fmt: skip
     assert moves[ids["A"]]["reasons"] == ["method RICE → ICE"]
     assert not any("business value" in r or "reach" in r for m in moves.values() for r in m["reasons"])
     table = pmops("prioritize", "diff", "2026-11", "2026-12").stdout
@@ -209,11 +229,39 @@ def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_read
     # The same move by RICE both times says what came with the evidence, the unnamed insight too.
     pmops("prioritize", "--cycle", "2026-12", "--force", "--today", TODAY)
     moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
-    assert moves[ids["C"]]["reasons"] == [f"new evidence: {ids['i3']} (+1 unnamed)"]
+    assert moves[ids["C"]]["reasons"][:2] == [f"new evidence: {ids['i3']}", "Reach 0 → 1: 0 → 1 unnamed insight"]
     # WSJF reads no evidence: a WSJF diff names none, only its own terms.
     pmops("prioritize", "--cycle", "2026-12", "--force", "--method", "wsjf", "--today", TODAY)
     moves = {m["id"]: m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"]}
     assert moves[ids["C"]]["reasons"] == ["method RICE → WSJF", "business value 3 → 13"]
+
+
+def test_a_ranking_recorded_before_customers_were_kept_still_diffs_by_counts(pmops, kb: Path, ranked_kb) -> None:
+    """A ranking recorded before rankings kept each row's customers (no `accounts:`) reads as it was;
+    the diff says Reach by counts and ARR, without names, and its --json says the names are not known."""
+    ids = ranked_kb
+    november = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    path = kb / november["path"]
+    lines = path.read_text().splitlines(keepends=True)
+    old, skipping = [], False
+    for line in lines:  # the document as pmops wrote it before: no accounts
+        if line.startswith("  accounts:"):
+            skipping = not line.rstrip().endswith("[]")
+            continue
+        if skipping and line.startswith(("  - ", "    ")):
+            continue
+        skipping = False
+        old.append(line)
+    path.write_text("".join(old))
+    git(kb, "commit", "-qam", "a ranking of an earlier pmops")
+    assert "accounts:" not in path.read_text() and not [
+        f for f in _json(pmops, "lint", code=None) if f["path"] == november["path"] and f["severity"] == "error"
+    ]
+    pmops("opportunity", "link", ids["C"], ids["i4"])
+    pmops("prioritize", "--cycle", "2026-12", "--today", TODAY)
+    c = next(m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"] if m["id"] == ids["C"])
+    assert c["reasons"][:2] == [f"new evidence: {ids['i4']}", "Reach 0 → 3.4: 0 → 1 customer (+240,000 ARR)"]
+    assert (c["customers_added"], c["customers_dropped"], c["arr_delta"]) == (None, None, 240000)
 
 
 def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, ranked_kb) -> None:
@@ -283,6 +331,10 @@ def test_a_recorded_ranking_is_never_changed_by_set_mv_edit_or_archive(
         (("prioritize", "--cycle", "December"), 2, "error: --cycle must be a month written YYYY-MM"),
         (("prioritize", "--force"), 2, "error: --force replaces a cycle's ranking: give --cycle YYYY-MM"),
         (("prioritize", "--backfill"), 2, "error: --backfill records a cycle that has ended: give --cycle YYYY-MM"),
+        (("prioritize", "--cycle", "0001-01"), 2, "error: --cycle must be a month of the years 1970 to 2999"),
+        (("prioritize", "--today", "0001-01-01"), 2, "error: --today must be a day of the years 1970 to 2999"),
+        (("prioritize", "--cycle", "2026-12", "--area", "reportng", "--today", TODAY), 1,
+         "error: no opportunity in area 'reportng' to rank: nothing recorded\nhint: areas: approvals\n"),
         (("prioritize", "--cycle", "2026-10", "--today", TODAY), 2,
          "error: 2026-10 ended on 2026-10-31: a ranking recorded now would count today's links, estimates and "
          "statuses, not what the team knew then\nhint: --backfill records it anyway, marked as made on 2026-12-02"),
@@ -439,3 +491,76 @@ def test_at_80_columns_show_sums_up_the_evidence_and_explain_wraps(
     assert "1.1M" in listed and "International" in listed and "Bell" in listed and "Enterprise" in listed
     assert "…" not in listed
     assert all(len(line) <= 80 for line in listed.splitlines())
+
+
+def test_opportunity_show_and_the_report_name_the_customers_with_their_arr(pmops, kb: Path, ranked_kb) -> None:
+    """Not counts alone: opportunity show and the report's top opportunities list the customers by name,
+    largest ARR first, the ARR where the register has it, five and then '… N more'."""
+    ids = ranked_kb
+    shown = " ".join(pmops("opportunity", "show", ids["B"]).stdout.split())
+    # B: Cobalt Labs (95,000, by its alias 'cobalt') and Initech (not in the register: no ARR).
+    assert "Customers: Cobalt Labs (95,000), Initech As pmops prioritize counts it today:" in shown
+    accounts = _json(pmops, "opportunity", "show", ids["B"])["evidence_summary"]["accounts"]
+    assert [(a.get("name"), a.get("arr")) for a in accounts] == [("Cobalt Labs", 95000), ("Initech", None)]
+    more = [_insight(pmops, f"Approvals {n}", f"2026-11-0{n}", "interview", "smb", f"Shop {n}") for n in range(1, 6)]
+    pmops("opportunity", "link", ids["A"], *more)
+    shown = " ".join(pmops("opportunity", "show", ids["A"]).stdout.split())
+    # Atlas Freight (240,000) and Cobalt Labs (95,000) first, then the five shops by name: 7 in all.
+    assert "Customers: Atlas Freight (240,000), Cobalt Labs (95,000), Shop 1, Shop 2, Shop 3 … 2 more" in shown
+    assert len(_json(pmops, "opportunity", "show", ids["A"])["evidence_summary"]["accounts"]) == 7
+    pmops("prioritize", "--cycle", "2026-12", "--today", TODAY)
+    report = pmops("report", "--format", "md", "--today", TODAY).stdout
+    row = next(line for line in report.splitlines() if f"({ids['B']})" in line and line.startswith("| "))
+    assert "| 2: Cobalt Labs (95,000), Initech |" in row
+    top = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["priorities"]["top"]
+    assert {o["id"]: o["accounts"] for o in top}[ids["B"]] == [
+        {"id": _json(pmops, "customer", "show", "Cobalt Labs")["id"], "name": "Cobalt Labs", "arr": 95000},
+        {"id": None, "name": "Initech", "arr": 0},
+    ]
+
+
+def test_a_customers_page_follows_its_insights_to_opportunities_and_their_decisions(pmops, kb: Path, ranked_kb) -> None:
+    """customer show lists the opportunities the customer's insights support, and the decisions that address
+    those opportunities, beside those citing the insights themselves (insight → opportunity → decision)."""
+    ids = ranked_kb
+    via = _json(pmops, "decision", "add", "--title", "Approve from the phone", "--opportunity", ids["A"])["id"]
+    direct = _json(pmops, "decision", "add", "--title", "Fix late approvals", "--evidence", ids["i4"])["id"]
+    _json(pmops, "decision", "add", "--title", "Sync errors in the app", "--opportunity", ids["B"])  # not Atlas'
+    page = _json(pmops, "customer", "show", "Atlas Freight")
+    # Atlas Freight's insights: i1 (evidence of A and E) and i4 (of A).
+    assert {o["id"]: o["evidence"] for o in page["opportunities"]} == {
+        ids["A"]: [ids["i1"], ids["i4"]], ids["E"]: [ids["i1"]],
+    }  # fmt: skip
+    assert {d["id"]: (d["evidence"], d["opportunities"]) for d in page["decisions"]} == {
+        via: ([], [ids["A"]]), direct: ([ids["i4"]], []),
+    }  # fmt: skip
+    text = " ".join(pmops("show", "Atlas Freight").stdout.split())
+    assert "Opportunities their insights support: " in text and f"{ids['E']} Receipts offline (shipped;" in text
+    assert f"{via} Approve from the phone (proposed; addresses {ids['A']})" in text
+    assert f"{direct} Fix late approvals (proposed; cites {ids['i4']})" in text
+
+
+def test_segments_written_in_another_case_or_spacing_are_one_segment_for_confidence(pmops, kb: Path) -> None:
+    """A KB made by init keeps segments as typed: 'Enterprise', 'enterprise' and 'Mid Market' are two segments,
+    not three (found by a new user: Confidence 0.89 instead of 0.8)."""
+    made = [_insight(pmops, f"Heard {n}", "2026-11-0" + str(n + 1), source, segment)
+            for n, (source, segment) in enumerate([("interview", "Enterprise"), ("survey", "enterprise"),
+                                                    ("support-ticket", "Mid Market"), ("interview", "mid-market")])]  # fmt: skip
+    opportunity = _opportunity(pmops, "Approve faster", *[a for i in made for a in ("--evidence", i)],
+                               "--impact", "1", "--effort", "1")  # fmt: skip
+    (row,) = _json(pmops, "prioritize", "--today", TODAY)["rows"]
+    # (4/5 + 3/3 + 2/3 + 4/4) ÷ 4 = 0.8667 → 0.87
+    assert (row["id"], row["segments"], row["confidence"]) == (opportunity, ["enterprise", "mid-market"], 0.87)
+
+
+def test_an_archived_customers_arr_is_left_out_of_reach(pmops, kb: Path, ranked_kb) -> None:
+    """A lost customer (archived in the register) is still a voice, but its ARR no longer weighs: Reach
+    leaves it out, and --explain says so (found by a new user)."""
+    ids = ranked_kb
+    pmops("archive", "Atlas Freight")
+    a = next(r for r in _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"] if r["id"] == ids["A"])
+    # Reach 2 customers + 1 unnamed + Cobalt Labs' 95,000 ÷ 100,000 = 3.95
+    assert (a["reach"], a["customers"], a["arr"], a["archived_customers"]) == (3.95, 2, 95000, 1)
+    assert a["explain"][0] == (
+        "Reach 3.95 = 2 customers + 1 unnamed insight + 95,000 ÷ 100,000 (the ARR of 1 archived customer left out)"
+    )

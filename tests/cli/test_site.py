@@ -60,6 +60,9 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     heard = built["insights/ins-260114-57h6-approvers-miss-requests-buried-in-email-digests.html"]
     assert '<dt>author</dt><dd><a href="../people/per-261126-10bf-theo-park.html">Theo Park</a>' in heard
     assert "Approvers miss requests buried in email digests" in built["people/per-261126-10bf-theo-park.html"]
+    # A customer's page follows its insights to the opportunities they support and the decisions on those.
+    lumen = built["customers/cus-261126-3bcn-lumen-health-systems.html"]
+    assert "Opportunities their insights support:" in lumen and "Approvers miss requests outside the office" in lumen
 
 
 def test_pages_are_self_contained_accessible_and_searchable(site) -> None:

@@ -204,8 +204,18 @@ class Cited(Part):
 
 
 @dataclass(frozen=True)
+class Voice(Part):
+    """A customer an opportunity's evidence names: its register id (None: a name the register has not), its ARR."""
+
+    id: str | None
+    name: str
+    arr: float
+
+
+@dataclass(frozen=True)
 class Opportunity(Part):
-    """A ranked opportunity, as its ranking holds it, with the insights of its evidence."""
+    """A ranked opportunity, as its ranking holds it, with the insights of its evidence and the customers
+    they name (`accounts`: largest ARR first; None for a ranking recorded before rankings kept them)."""
 
     rank: int
     id: str
@@ -218,6 +228,11 @@ class Opportunity(Part):
     customers: int
     arr: float
     evidence: tuple[Cited, ...]
+    accounts: tuple[Voice, ...] | None = None
+
+    def named(self, most: int = 5) -> str:
+        """'Atlas Freight Inc. (312,000), Lumen Health Systems (268,000) … 2 more', or '' when not known."""
+        return prioritization.named(self.accounts or (), most)
 
 
 @dataclass(frozen=True)
@@ -536,6 +551,10 @@ def _by_status(decisions: list[Record]) -> _Statuses:
 TOP_OPPORTUNITIES = 8
 
 
+def _whole(amount: float) -> float:
+    return int(amount) if float(amount).is_integer() else amount
+
+
 def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
     """The latest ranking recorded on or before `today`, read as it was; else RICE on `today`."""
     recorded = [r for r in prioritization.rankings(kb) if not dates.after(r.values.get("date"), today)]
@@ -545,7 +564,8 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
     rows = tuple(
         Opportunity(row.rank or 0, row.id, row.title, row.status, row.area, row.score or 0, row.reach, row.confidence,
                     row.customers, int(row.arr) if float(row.arr).is_integer() else row.arr,
-                    tuple(Cited(e, insights[e].title if e in insights else "(not found)") for e in row.evidence))
+                    tuple(Cited(e, insights[e].title if e in insights else "(not found)") for e in row.evidence),
+                    None if row.accounts is None else tuple(Voice(v.id, v.name, _whole(v.arr)) for v in row.accounts))
         for row in top
     )  # fmt: skip
     live = len(kb.select(kb.doctype("opportunity")))

@@ -176,11 +176,12 @@ def markdown(report: Report) -> str:
     out += ["## Priorities", "", f"{said['Priorities'][:1].upper()}{said['Priorities'][1:]}.", ""]
     if pr.top:
         out += [_md(pr.intro), "", "| rank | opportunity | score | reach | confidence | customers | evidence |",
-                "|---:|---|---:|---:|---:|---:|---|"]  # fmt: skip
+                "|---:|---|---:|---:|---:|---|---|"]  # fmt: skip
         for o in pr.top:
             evidence = "; ".join(f"{e.title} ({e.id})" for e in o.evidence) or "none"
+            customers = f"{o.customers}: {o.named()}" if o.named() else str(o.customers)
             out.append(_row(str(o.rank), _cell(f"{o.title} ({o.id})"), f"{o.score:g}", f"{o.reach:g}",
-                            f"{o.confidence:g}", _cell(o.customers), _cell(evidence)))  # fmt: skip
+                            f"{o.confidence:g}", _cell(customers), _cell(evidence)))  # fmt: skip
         out.append("")
     elif not pr.opportunities:
         out += ["No opportunities yet (`pmops opportunity add`).", ""]

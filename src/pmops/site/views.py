@@ -230,7 +230,8 @@ def _customer(site: Site, record: Record) -> dict[str, Any]:
     account = accounts.account(site.kb, record)
     return {"insights": [site.link(r) | {"date": r.values.get("date")} for r in account.insights],
             "themes": account.themes,
-            "decisions": [site.id_link(d) | {"state": state} for d, (_, state, _) in account.decisions.items()]}  # fmt: skip
+            "opportunities": [site.id_link(o) | {"status": status} for o, (_, status, _) in account.opportunities.items()],
+            "decisions": [site.id_link(d) | {"state": a.state} for d, a in account.decisions.items()]}  # fmt: skip
 
 
 def _person(site: Site, record: Record) -> dict[str, Any]:

@@ -96,6 +96,10 @@ def _evidence(evidence: Evidence, weight: Row | None = None) -> None:
         f"segments: {safe(', '.join(evidence.segments) or 'none')}{span}",
         indent=0,
     )
+    if weight is not None and weight.accounts:
+        from pmops.prioritization import named
+
+        wrapped(f"[bold]Customers[/bold]: {safe(named(weight.accounts))}", indent=0)
     if weight is not None:
         out.print("[dim]As pmops prioritize counts it today:[/dim]")
         for line in weight.explain("rice")[:2]:  # Reach and Confidence, with their numbers
@@ -113,7 +117,8 @@ def _evidence(evidence: Evidence, weight: Row | None = None) -> None:
 
 
 def _account(account: Account) -> None:
-    """A customer's insights, the themes they raise, and the decisions that cite them."""
+    """A customer's insights, the themes they raise, the opportunities they support, and the decisions citing
+    the insights or addressing those opportunities."""
     from rich.table import Table
 
     out = console()
@@ -130,13 +135,22 @@ def _account(account: Account) -> None:
     out.print(grid)
     themes = ", ".join(f"{safe(t)} ({n})" for t, n in account.themes.items())
     out.print(f"[bold]Themes[/bold]: {themes or '[dim]none[/dim]'}", soft_wrap=True)
+    if account.opportunities:
+        out.print("[bold]Opportunities[/bold] their insights support:")
+        for opportunity, (title, status, cited) in account.opportunities.items():
+            out.print(f"  [cyan]{safe(opportunity)}[/cyan] {safe(title)} [dim]({safe(status)}; "
+                      f"evidence {safe(', '.join(cited))})[/dim]", soft_wrap=True)  # fmt: skip
+    else:
+        out.print("[bold]Opportunities[/bold]: [dim]none has these insights as evidence[/dim]")
     if not account.decisions:
-        out.print("[bold]Decisions[/bold]: [dim]none cites these insights[/dim]")
+        out.print("[bold]Decisions[/bold]: [dim]none cites these insights or addresses those opportunities[/dim]")
         return
-    out.print("[bold]Decisions[/bold] citing these insights:")
-    for decision, (title, state, cited) in account.decisions.items():
-        out.print(f"  [cyan]{safe(decision)}[/cyan] {safe(title)} [dim]({safe(state)}; cites {safe(', '.join(cited))})[/dim]",
-                  soft_wrap=True)  # fmt: skip
+    out.print("[bold]Decisions[/bold] citing these insights or addressing those opportunities:")
+    for decision, addressed in account.decisions.items():
+        what = [f"cites {', '.join(addressed.evidence)}"] if addressed.evidence else []
+        what += [f"addresses {', '.join(addressed.opportunities)}"] if addressed.opportunities else []
+        out.print(f"  [cyan]{safe(decision)}[/cyan] {safe(addressed.title)} "
+                  f"[dim]({safe(addressed.state)}; {safe('; '.join(what))})[/dim]", soft_wrap=True)  # fmt: skip
 
 
 def _chain(chain: Chain) -> None:

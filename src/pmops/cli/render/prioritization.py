@@ -78,7 +78,7 @@ def diff(found: Diff) -> None:
     rows = [{"rank": _pair(m.before.rank if m.before else None, m.after.rank if m.after else None), "change": m.change,
              "id": m.id, "title": m.title,
              "score": _pair(m.before.score if m.before else None, m.after.score if m.after else None),
-             "why": "; ".join(m.reasons) or "no change"} for m in found.moves]  # fmt: skip
+             "why": "\n".join(m.reasons) or "no change"} for m in found.moves]  # fmt: skip
     emit(Listing(columns, tuple(c.name for c in columns), rows, None, noun="opportunity", many="opportunities",
                  empty="neither ranking has an opportunity"), Output())  # fmt: skip
 
