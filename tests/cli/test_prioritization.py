@@ -564,3 +564,14 @@ def test_an_archived_customers_arr_is_left_out_of_reach(pmops, kb: Path, ranked_
     assert a["explain"][0] == (
         "Reach 3.95 = 2 customers + 1 unnamed insight + 95,000 ÷ 100,000 (the ARR of 1 archived customer left out)"
     )
+
+
+def test_the_report_says_when_its_ranking_is_months_old(pmops, kb: Path, ranked_kb) -> None:
+    """Six months on, the last ranking recorded is not today's priorities: the report says its age (found by a
+    new user); a ranking of the month before is not called old."""
+    pmops("prioritize", "--cycle", "2026-12", "--today", TODAY)
+    late = json.loads(pmops("report", "--format", "json", "--today", "2027-06-01").stdout)["priorities"]
+    assert late["months_old"] == 6
+    text = pmops("report", "--format", "md", "--today", "2027-06-01").stdout
+    assert "The ranking of 2026-12 (" in text and ", 6 months old: no ranking recorded since)" in text
+    assert "months old" not in pmops("report", "--format", "md", "--today", "2027-01-20").stdout

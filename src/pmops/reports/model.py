@@ -248,14 +248,23 @@ class Priorities(Part):
     ranked: int
     unranked: int
     opportunities: int  # in the KB, archived ones left out
+    # Months from the recorded ranking's cycle to the report's: 2 or more and it is said, no newer being recorded.
+    months_old: int | None = None
+
+    @property
+    def old(self) -> str:
+        """', 6 months old: no ranking recorded since' for a ranking two months or more behind the report, else ''."""
+        if not self.cycle or (self.months_old or 0) < STALE_MONTHS:
+            return ""
+        return f", {self.months_old} months old: no ranking recorded since"
 
     @property
     def intro(self) -> str:
         """What the section shows, and where it comes from (markdown, HTML and the site say it alike)."""
         which = f"the top {len(self.top)} of {self.ranked}" if self.ranked > len(self.top) else f"all {self.ranked}"
         if self.cycle:
-            return (f"The ranking of {self.cycle} ({self.ranking}), {which} ranked by {self.formula}, evidence "
-                    f"counted to {self.as_of}; as it was recorded.")  # fmt: skip
+            return (f"The ranking of {self.cycle} ({self.ranking}{self.old}), {which} ranked by {self.formula}, "
+                    f"evidence counted to {self.as_of}; as it was recorded.")  # fmt: skip
         return (f"No ranking recorded yet: {which} ranked today by {self.formula} "
                 f"(`pmops prioritize --cycle YYYY-MM` records a cycle's).")  # fmt: skip
 
@@ -549,6 +558,11 @@ def _by_status(decisions: list[Record]) -> _Statuses:
 
 
 TOP_OPPORTUNITIES = 8
+STALE_MONTHS = 2  # a ranking whose cycle is this many months before the report's is said to be old
+
+
+def _whole(amount: float) -> float:
+    return int(amount) if float(amount).is_integer() else amount
 
 
 def _whole(amount: float) -> float:
@@ -569,8 +583,13 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
         for row in top
     )  # fmt: skip
     live = len(kb.select(kb.doctype("opportunity")))
+    months = (
+        (today.year * 12 + today.month) - (int(found.cycle[:4]) * 12 + int(found.cycle[5:7]))
+        if recorded and found.cycle
+        else None
+    )
     return Priorities(found.cycle if recorded else None, found.id, found.method, found.formula, found.as_of, rows,
-                      len(found.ranked), len(found.unranked), live)  # fmt: skip
+                      len(found.ranked), len(found.unranked), live, months)  # fmt: skip
 
 
 def _processes(kb: KnowledgeBase, today: dt.date) -> Processes:
