@@ -209,3 +209,19 @@ def test_checklist_status_says_which_runs_it_shows_archived_or_not(pmops, exampl
     assert hidden == "no checklist runs but 1 archived run: pmops checklist status --archived\n"
     assert pmops("checklist", "status", "--all").stdout.endswith("\n1 checklist run\n")
     assert "None" not in shown + hidden and json.loads(pmops("checklist", "status", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("cadence", ["biweekly", "monthly", "quarterly"])
+def test_the_prioritization_template_asks_only_what_pmops_does(pmops, kb: Path, cadence: str) -> None:
+    """A cycle is a calendar month: a biweekly process records the month's ranking once (the sessions in
+    between record nothing), a quarterly one the quarter's last month's; must-dos and the cut line go in
+    the stakeholder note (pmops has no must-do mark, a ranking no cut line)."""
+    created = new(pmops, "prioritization", "--cadence", cadence, "--owner", "Maya Chen")
+    body = " ".join((kb / created["path"]).read_text().split())
+    assert ("the sessions in between work from `pmops prioritize --explain` and record nothing" in body) == (
+        cadence == "biweekly"
+    )
+    assert ("the quarter's last" in body) == (cadence == "quarterly")
+    assert "listed separately" not in body and "with its scores and the cut line" not in body
+    assert "the cut line and the must-dos go in the stakeholder note" in body
+    assert json.loads(pmops("lint", "--json").stdout) == []
