@@ -49,9 +49,11 @@ class Served:
         self.kb, self.proc, self.alone = kb, proc, alone
 
     def quick(self, query: str = "thermal") -> list[str]:
-        """The titles a search finds, which must take at most a second more than one with no server."""
+        """The titles a search finds, which must take at most half as long again as one with no server,
+        and a second: a search held up for the rest of an answer (ANSWER_REST, 2 s) or for ever fails,
+        while a loaded machine, which makes the same search 30% slower a minute later, does not."""
         took, titles = timed_search(self.kb, query)
-        assert took < self.alone + 1.0, f"{took:.2f} s, against {self.alone:.2f} s with no server"
+        assert took < self.alone * 1.5 + 1.0, f"{took:.2f} s, against {self.alone:.2f} s with no server"
         return titles
 
 

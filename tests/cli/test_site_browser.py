@@ -144,12 +144,12 @@ def test_a_search_for_a_quote_finds_its_insight_and_opens_it(visit: Visit, scree
     visit.open("")  # the search box is in every page's header
     visit.page.locator(".pagefind-ui__search-input").fill(QUOTE)
     first = visit.page.locator(".pagefind-ui__result-link").first
-    first.wait_for(timeout=10_000)
+    first.wait_for(timeout=30_000)  # a loaded machine: Pagefind loads its index in the page
     assert first.inner_text() == INSIGHT
     filters = visit.page.locator(".pagefind-ui__filter-name")  # Pagefind's filters, from the pages' markers
     # A locator waits without evaluating a string in the page: the site's CSP forbids eval, and
     # Playwright's wait_for_function("…") polls with it once its first check is false (a loaded machine)
-    filters.nth(2).wait_for(timeout=10_000)
+    filters.nth(2).wait_for(timeout=30_000)
     assert {filters.nth(i).inner_text().strip().lower() for i in range(filters.count())} == {"area", "tag", "type"}
     visit.page.screenshot(path=screenshots / "search.png")
     first.click()
