@@ -368,21 +368,3 @@ def test_lint_reports_one_row_imported_twice(pmops, kb: Path, tmp_path: Path) ->
         ("insights/zz-copy.md", "source-key-duplicate", "error",
          f"source_key 'id:R1' is also in {first}: one row imported twice")]  # fmt: skip
     assert findings[0]["hint"] == "keep the one other documents cite, delete the other (git rm insights/zz-copy.md)"
-
-
-def test_a_large_import_writes_every_file_unsynced_then_syncs_its_file_system_once(pmops, kb: Path) -> None:
-    """Past the batch size the files are written without an fsync each and flushed once at the end
-    (syncfs of the KB's file system, or os.sync): every row is a file, in one commit, nothing left."""
-    from pmops.kb.transaction import BATCH
-
-    rows = [[f"B{n}", "2026-10-05", f"Company {n}", "smb", "approvals", "usability", f"Answer number {n}."]
-            for n in range(BATCH + 10)]  # fmt: skip
-    before = commit_count(kb)
-    csv_file = write_csv(kb.parent / "big.csv", rows)
-    result = pmops(
-        "insight", "import", csv_file, "--source", "survey", "--map", "What could be better?=quote", "--json"
-    )
-    assert json.loads(result.stdout)["imported"] == BATCH + 10
-    assert commit_count(kb) == before + 1
-    assert len(list((kb / "insights").glob("*.md"))) == BATCH + 10
-    assert git(kb, "status", "--porcelain") == ""
