@@ -295,6 +295,8 @@ def read_csv(path: Path) -> Table:
     rows: list[Row] = []
     try:
         headers = [h.strip() for h in next(reader)]
+        while len(headers) > 1 and not headers[-1]:  # a spreadsheet's empty columns past the last one
+            headers.pop()
         width = len(headers)
         # A spreadsheet numbers every row, blank ones too; a cell spanning lines is one row.
         for number, record in enumerate(reader, 2):
@@ -587,7 +589,8 @@ def _same_account(one: str, other: str) -> bool:
 
 def _other_account(kb: KnowledgeBase, path: Path, key: str) -> str | None:
     """The account id of the register's document when the row's is another (both CRM ids, as
-    `source_key` keeps them): two accounts of one name, not one account imported again."""
+    `source_key` keeps them; asked of a file of the register's CRM): two accounts of one name, not one
+    account imported again."""
     if not key.startswith("id:"):
         return None
     try:
@@ -705,6 +708,9 @@ def import_csv(
     with contextlib.nullcontext() if dry_run else store.write_lock(kb.lock_path):
         known, names = _imported_keys(kb, doctype)
         keys = [_row_key(row.cells, mapping, keep_pii) for row in rows]
+        # A file sharing account ids with the register is an export of the CRM it came from: there, a
+        # name the register has under another id is another account. Another CRM's ids are its own.
+        same_crm = any(k in known for k in keys if k.startswith("id:"))
         unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
         result.recovered = len(unfinished)
         taken = kb.existing_ids(doctype)
@@ -753,7 +759,7 @@ def import_csv(
                                                         f"is also row {names[title]}'s: {doctype.plural} have one each"))  # fmt: skip
                     else:
                         found_at = kb.root / str(names[title])
-                        other = _other_account(kb, found_at, key)
+                        other = _other_account(kb, found_at, key) if same_crm else None
                         if other is not None:  # another CRM account of a name the register has
                             result.failed.append(RowProblem(number, _other_account_problem(kb, found_at, key, other)))
                             continue

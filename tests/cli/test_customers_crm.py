@@ -222,6 +222,12 @@ def test_a_crm_refresh_says_every_difference_and_update_writes_them(pmops, kb: P
     again = _json(pmops, "customer", "import", str(source), "--update", code=1)
     assert (again["updated"], again["commit"], commit_count(kb)) == ([], None, before + 1)
     assert [c["row"] for c in again["conflicts"]] == [2]  # the name: mv renames
+    # Another CRM's export (none of its ids in the register; Excel's empty columns past the last): its
+    # ids are its own, and a name the register has is that customer.
+    other = tmp_path / "hubspot.csv"
+    other.write_text("Record ID;Company name;Annual Revenue;;\n77;Initech;$5,000,000;;\n78;Umbrella;;;\n")
+    hubspot = _json(pmops, "customer", "import", str(other))
+    assert (hubspot["imported"], hubspot["already_imported"], hubspot["failed"]) == (1, 1, [])
 
 
 def test_renaming_a_customer_keeps_its_old_name_as_an_alias(pmops, kb: Path) -> None:
