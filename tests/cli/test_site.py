@@ -185,22 +185,34 @@ def test_site_exclude_leaves_folders_and_types_out(pmops, example_kb: Path) -> N
     assert "ins-260114-57h6" in home and 'href="#"' not in home
 
 
-def test_a_site_exclude_entry_that_leaves_nothing_out_is_said(pmops, example_kb: Path) -> None:
-    """A typo in a privacy setting would publish what it was meant to hide: said on stderr, named in --json."""
+def test_a_site_exclude_entry_that_leaves_nothing_out_is_refused_or_said(pmops, example_kb: Path) -> None:
+    """A typo in a privacy setting would publish what it was meant to hide: a folder or name that is no type and
+    nothing of the KB is refused (exit 2, one line, the nearest name, nothing written); a glob matching nothing
+    yet (a policy, `**/private-*`) is said on stderr and named in --json."""
     config = example_kb / "pmops.yaml"
+    setting = config.read_text()
+    for typos, first, near in (("handbook/drafst, persons, Decisions", "handbook/drafst", "handbook/drafts"),
+                               ("handbook/drafts, persons", "persons", "person"),
+                               ("handbook/drafts, Decisions", "Decisions", "decisions")):  # fmt: skip
+        config.write_text(setting.replace("exclude: [handbook/drafts]", f"exclude: [{typos}, person]"))
+        result = pmops("site", "build", "--today", TODAY, code=2)
+        assert result.stderr.startswith(f"error: pmops.yaml: site.exclude '{first}' is no type and no file or folder")
+        assert "nothing built" in result.stderr and f"did you mean '{near}'?" in result.stderr
+        assert result.stderr.count("\n") == 2 and result.stdout == ""
+        assert not (example_kb / "_site").exists()
+        assert ("(nor 'persons', 'Decisions')" in result.stderr) == (first == "handbook/drafst")
     config.write_text(
-        config.read_text().replace(
-            "exclude: [handbook/drafts]", "exclude: [handbook/drafst, persons, Decisions, person]"
-        )
+        setting.replace("exclude: [handbook/drafts]", 'exclude: [handbook/drafts, "**/private-*", person]')
     )
     result = pmops("site", "build", "--today", TODAY)
-    for typo in ("handbook/drafst", "persons", "Decisions"):
-        assert f"warning: site.exclude '{typo}' matches no document and no type: it leaves nothing out" in result.stderr
-    assert "'person'" not in result.stderr  # a type's name leaves its documents out
+    assert (
+        "warning: site.exclude '**/private-*' matches no document and no type: it leaves nothing out" in result.stderr
+    )
     assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["unmatched_exclude"] == [
-        "handbook/drafst", "persons", "Decisions"]  # fmt: skip
-    config.write_text(config.read_text().replace("handbook/drafst, persons, Decisions, ", "handbook/drafts, "))
-    assert "warning" not in pmops("site", "build", "--today", TODAY).stderr
+        "**/private-*"
+    ]
+    config.write_text(setting.replace("exclude: [handbook/drafts]", "exclude: [handbook/drafts, drafts, person]"))
+    assert "warning" not in pmops("site", "build", "--today", TODAY).stderr  # a name in any folder: the drafts
 
 
 def test_people_and_customers_left_out_have_no_pages(pmops, example_kb: Path) -> None:

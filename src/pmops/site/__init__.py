@@ -117,6 +117,7 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     from pmops.site.snapshot import Snapshot
 
     snapshot = Snapshot(kb.root, kb.config.site())
+    snapshot.check_excludes()  # a typo in a privacy setting: refused before anything is written
     folder, before = output.target(snapshot, out)
     site = Site(snapshot, today or dt.date.today(), base_url)
     after, done = output.Manifest(), output.Written()

@@ -142,9 +142,42 @@ class Snapshot(KnowledgeBase):
         return self._rels
 
     def unmatched_excludes(self) -> list[str]:
-        """The entries of `site.exclude` that leave nothing out: a folder or glob no document's path
-        matches (a typo, `handbook/drafst`, would publish what it was meant to hide)."""
+        """The globs of `site.exclude` that leave nothing out (`**/private-*` before any such file:
+        a policy, said but not refused; a folder or name is `check_excludes`')."""
         return self.settings.unmatched(self._listed())
+
+    def check_excludes(self) -> None:
+        """Refuse a `site.exclude` folder or name (no `*` or `?`) that is no type and that no document
+        and no file or folder of the KB has: a typo (`handbook/drafst`, `persons`) would publish what it
+        was meant to hide. Raised before anything is written (exit 2), with the nearest names."""
+        from pmops.config import FILENAME
+        from pmops.errors import ConfigError
+        from pmops.text import did_you_mean
+
+        plain = [p for p in self.settings.exclude if not any(c in p for c in "*?[")]
+        missing = [p for p in self.settings.unmatched(self._listed()) if p in plain and not self._names_something(p)]
+        if not missing:
+            return
+        folders = {rel.rsplit("/", 1)[0] for rel in self._listed() if "/" in rel}
+        folders |= {f.rsplit("/", n)[0] for f in list(folders) for n in range(1, f.count("/") + 1)}
+        known = sorted({*self.registry, "page", *folders})
+        entry = missing[0].strip()
+        close = did_you_mean(entry.strip("/"), known, most=1)
+        also = f" (nor {', '.join(repr(p) for p in missing[1:])})" if missing[1:] else ""
+        raise ConfigError(
+            f"{FILENAME}: site.exclude '{entry}' is no type and no file or folder of the knowledge base{also}: "
+            "it would leave nothing out; nothing built",
+            hint=(close + " " if close else "") + "a type by its name (person), a folder by its path (handbook/drafts)",
+        )
+
+    def _names_something(self, entry: str) -> bool:
+        """Whether a KB path (as written in `site.exclude`) is a file or folder of the KB, its case as written."""
+        rel = entry.strip().removeprefix("./").strip("/")
+        folder, _, name = rel.rpartition("/")
+        try:
+            return bool(name) and self.exists(rel) and name in os.listdir(self.root / folder)
+        except OSError:
+            return False
 
     def all_paths(self) -> list[Path]:
         if self._paths is None:
