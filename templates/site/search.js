@@ -15,16 +15,27 @@
   var ui = document.createElement("script");
   ui.src = new URL("pagefind-ui.js", bundle).href;
   ui.onload = function () {
-    var search = new window.PagefindUI({
-      element: "#search",
-      bundlePath: bundle.pathname,
-      showSubResults: true,
-      showImages: false,
-      resetStyles: false,
-      autofocus: box.hasAttribute("data-autofocus"),
-    });
-    var asked = new URLSearchParams(window.location.search).get("q");
-    if (asked) search.triggerSearch(asked);
+    // A large site's index is split in shards (pagefind/pmops-shards.json names the other bundles):
+    // Pagefind merges them, so one search covers every page, its filters included.
+    fetch(new URL("pmops-shards.json", bundle).href)
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (layout) {
+        var merge = (layout.merge || []).map(function (name) {
+          return { bundlePath: new URL("../" + name + "/", bundle).pathname };
+        });
+        var search = new window.PagefindUI({
+          element: "#search",
+          bundlePath: bundle.pathname,
+          mergeIndex: merge,
+          showSubResults: true,
+          showImages: false,
+          resetStyles: false,
+          autofocus: box.hasAttribute("data-autofocus"),
+        });
+        var asked = new URLSearchParams(window.location.search).get("q");
+        if (asked) search.triggerSearch(asked);
+      });
   };
   ui.onerror = function () {
     box.textContent = "Search is not available: this site was built without its search index (pagefind).";

@@ -286,12 +286,14 @@ def test_the_summary_for_people(pmops, example_kb: Path) -> None:
 def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Path) -> None:
     out, result = site
     assert result["search"] == {"indexed": True, "unchanged": False, "pages": result["pages"],
-                                "seconds": result["search"]["seconds"], "skipped": None}  # fmt: skip
+                                "seconds": result["search"]["seconds"], "skipped": None, "shards": 1,
+                                "shards_indexed": 1}  # fmt: skip
     entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == result["pages"]
     assert {"pagefind-ui.js", "pagefind-ui.css", "pagefind.js"} <= {p.name for p in (out / "pagefind").iterdir()}
     assert not [p for p in out.iterdir() if p.name.startswith(".pagefind-")]  # the new bundle swapped in whole
-    assert build(pmops)["search"] == {"indexed": False, "unchanged": True, "pages": 0, "seconds": 0.0, "skipped": None}
+    assert build(pmops)["search"] == {"indexed": False, "unchanged": True, "pages": 0, "seconds": 0.0, "skipped": None,
+                                      "shards": 0, "shards_indexed": 0}  # fmt: skip
     bundle = (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns
     tips = example_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
@@ -497,3 +499,37 @@ def test_files_that_must_not_be_published_are_not(pmops, example_kb: Path) -> No
     assert 'href="../handbook/plan.pdf"' in page and "env git creds deck" in page and "<a>html env</a>" in page
     assert "Transcript: notes" in (out / ("insights/" + insight.stem + ".html")).read_text()
     assert [str(b) for b in linkcheck.check(out)] == []
+
+
+def test_a_large_sites_index_is_split_and_only_changed_shards_are_indexed_again(
+    pmops, example_kb: Path, monkeypatch
+) -> None:
+    """From twice $PMOPS_SITE_SHARD_PAGES pages (500 unless set) the index is split in shards by a hash
+    of each page's URL; a rebuild after one change indexes the shards of the pages it wrote."""
+    from pmops.site.searchindex import shard_of
+
+    monkeypatch.setenv("PMOPS_SITE_SHARD_PAGES", "60")
+    first = build(pmops)
+    out = example_kb / "_site"
+    assert first["search"]["shards"] == 3 and first["search"]["shards_indexed"] == 3
+    assert first["search"]["pages"] == first["pages"]  # every page, in one shard or another
+    assert json.loads((out / "pagefind/pmops-shards.json").read_text()) == {
+        "shards": 3, "merge": ["pagefind-01", "pagefind-02"]}  # fmt: skip
+    entries = {name: (out / name / "pagefind-entry.json").stat().st_mtime_ns for name in ("pagefind", "pagefind-01", "pagefind-02")}  # fmt: skip
+    tips = example_kb / "handbook/interview-tips.md"
+    tips.write_text(tips.read_text() + "\nA new line.\n")
+    again = build(pmops)
+    assert again["written_paths"] == ["handbook/interview-tips.html"]
+    assert again["search"]["shards_indexed"] == 1 and again["search"]["pages"] == first["pages"]
+    changed = ("pagefind", "pagefind-01", "pagefind-02")[shard_of("handbook/interview-tips.html", 3)]
+    for name, stamp in entries.items():
+        assert ((out / name / "pagefind-entry.json").stat().st_mtime_ns != stamp) == (name == changed), name
+    assert not (out / ".pmops-search-pending").exists() and not list(out.glob(".pagefind-*"))
+    # Fewer pages than twice the shard size: one index again, the shards' bundles removed.
+    monkeypatch.delenv("PMOPS_SITE_SHARD_PAGES")
+    tips.write_text(tips.read_text() + "\nAnother line.\n")
+    one = build(pmops)
+    assert one["search"]["shards"] == 1 and one["search"]["pages"] == first["pages"]
+    assert (
+        not list(out.glob("pagefind-*")) and json.loads((out / "pagefind/pmops-shards.json").read_text())["merge"] == []
+    )

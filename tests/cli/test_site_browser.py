@@ -241,3 +241,61 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, origin: str) -> None:
             assert wide <= 390, (path, wide)
     finally:
         phone.close()
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Iterator[tuple[Path, str]]:
+    """The example KB's site with its search index split in 3 shards ($PMOPS_SITE_SHARD_PAGES: a large
+    site's layout on a small one), served as a static host serves it."""
+    work = tmp_path_factory.mktemp("sharded")
+    env = {**_isolated_env(tmp_path_factory.mktemp("home")), "PMOPS_SITE_SHARD_PAGES": "60"}
+    kb = work / "kb"
+    shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "example"]):
+        subprocess.run(["git", *args], cwd=kb, env=env, check=True, capture_output=True)
+    out = work / "out"
+    built = subprocess.run([PMOPS, "--kb", str(kb), "site", "build", "--out", str(out), "--json"], env=env,
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert '"shards": 3' in built.stdout and (out / "pagefind-02/pagefind-entry.json").is_file()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield out, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_sharded_index_finds_what_one_index_finds(browser, sharded: tuple[Path, str]) -> None:
+    """Search over an index split in shards (merged in the browser by search.js): the quote finds its
+    insight in whichever shard it is, and the filters count every shard's pages."""
+    from pmops.site.searchindex import shard_of
+
+    out, origin = sharded
+    (insight,) = [p.relative_to(out).as_posix() for p in out.rglob("ins-260120-jeyn*.html")]
+    assert shard_of(insight, 3) != 0  # in a merged shard, not the one the search box loads first
+    tab = Visit(browser, origin)
+    try:
+        tab.open("")
+        tab.page.locator(".pagefind-ui__search-input").fill(QUOTE)
+        first = tab.page.locator(".pagefind-ui__result-link").first
+        first.wait_for(timeout=20_000)
+        assert first.inner_text() == INSIGHT
+        first.click()
+        tab.page.wait_for_load_state()
+        assert tab.page.locator("h1").first.inner_text() == INSIGHT
+        # Pagefind's API alone (a document without the search box, which merges the shards once already)
+        tab.open("pagefind/pmops-shards.json")
+        counts = tab.page.evaluate(
+            """async () => {
+                const pf = await import('/pagefind/pagefind.js');
+                for (const name of ['pagefind-01', 'pagefind-02']) await pf.mergeIndex('/' + name + '/');
+                return (await pf.filters()).type;
+            }"""
+        )
+        insights = len(list((out / "insights").glob("*.html")))
+        assert counts["insight"] == insights and sum(counts.values()) == len(
+            [p for p in out.rglob("*.html") if not p.relative_to(out).parts[0].startswith("pagefind")]
+        )
+    finally:
+        tab.context.close()
+    assert tab.left == []

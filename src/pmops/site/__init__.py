@@ -43,6 +43,7 @@ class Result:
     seconds: float = 0.0
     search: SearchIndex | None = None
     unmatched_exclude: list[str] = field(default_factory=list)  # site.exclude's folders and globs matching no document
+    urls: list[str] = field(default_factory=list)  # every page of the site (for the search index's shards)
 
     @property
     def needs_index(self) -> bool:
@@ -51,6 +52,11 @@ class Result:
         from pmops.site import searchindex
 
         return any(url.endswith(".html") for url in (*self.written, *self.removed)) or not searchindex.indexed(self.out)
+
+    @property
+    def changed(self) -> list[str]:
+        """The pages this build wrote or removed."""
+        return [url for url in (*self.written, *self.removed) if url.endswith(".html")]
 
     def to_json(self) -> dict[str, Any]:
         return {"out": str(self.out), "pages": self.pages, "written": len(self.written), "unchanged": self.unchanged,
@@ -105,7 +111,9 @@ def build(
     if search:
         from pmops.site import searchindex
 
-        result.search = searchindex.build(result.out) if result.needs_index else searchindex.UNCHANGED
+        result.search = (
+            searchindex.build(result.out, result.urls, result.changed) if result.needs_index else searchindex.UNCHANGED
+        )
     result.seconds = time.perf_counter() - started
     return result
 
@@ -171,7 +179,8 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
         after.built_from = {"records": snapshot.generation, "state": site.state}
     after.write(folder)
     return Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
-                  [e.path for e in snapshot.unreadable], unmatched_exclude=snapshot.unmatched_excludes())  # fmt: skip
+                  [e.path for e in snapshot.unreadable], unmatched_exclude=snapshot.unmatched_excludes(),
+                  urls=sorted(url for url in after.pages if url.endswith(".html")))  # fmt: skip
 
 
 # What the processes rendering pages share: forked, they find it here.

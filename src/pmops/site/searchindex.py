@@ -1,19 +1,22 @@
-"""The site's search index: Pagefind run over the built pages, its bundle swapped in whole."""
+"""The site's search index: Pagefind run over the built pages (over the changed shards of a large
+site's), each bundle swapped in whole."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from pmops.errors import PmopsError
 
 BUNDLE = "pagefind"  # the folder of the site the index and Pagefind's search UI are served from
-_NEW, _OLD = ".pagefind-new", ".pagefind-old"
+_NEW, _OLD, _SHARD_SITE = ".pagefind-new", ".pagefind-old", ".pagefind-pages"
 INSTALL = "pip install 'pagefind[bin]', or set PAGEFIND_BINARY_PATH"
 
 
@@ -26,6 +29,8 @@ class SearchIndex:
     seconds: float = 0.0
     skipped: str | None = None
     unchanged: bool = False
+    shards: int = 0  # the bundles of the index built (1: not split; 0: none built)
+    shards_indexed: int = 0  # of those, the ones indexed again
 
     @property
     def indexed(self) -> bool:
@@ -33,7 +38,8 @@ class SearchIndex:
 
     def to_json(self) -> dict[str, object]:
         return {"indexed": self.indexed, "unchanged": self.unchanged, "pages": self.pages,
-                "seconds": round(self.seconds, 3), "skipped": self.skipped}  # fmt: skip
+                "seconds": round(self.seconds, 3), "skipped": self.skipped, "shards": self.shards,
+                "shards_indexed": self.shards_indexed}  # fmt: skip
 
 
 UNCHANGED = SearchIndex(unchanged=True)
@@ -53,6 +59,36 @@ def binary() -> Path | None:
 
 
 PENDING = ".pmops-search-pending"  # beside the site's manifest: its pages changed since its index was built
+# From twice SHARD_PAGES pages the index is split into shards of about SHARD_PAGES pages (at most SHARDS) by a
+# hash of each page's URL (`pagefind/`, `pagefind-01/` …), merged in the browser (Pagefind's mergeIndex):
+# a rebuild after one change indexes the shards of the pages it wrote, not the whole site. Fewer pages:
+# one bundle. A shard ranks its pages by its own word counts; hundreds of pages keep them close to the site's.
+SHARD_PAGES = 500  # $PMOPS_SITE_SHARD_PAGES changes it (a test's small site split in shards)
+SHARDS = 16
+
+
+def shards_for(pages: int) -> int:
+    """How many shards the index of a site of this many pages has: one below twice SHARD_PAGES."""
+    try:
+        size = max(1, int(os.environ.get("PMOPS_SITE_SHARD_PAGES", SHARD_PAGES)))
+    except ValueError:
+        size = SHARD_PAGES
+    return min(SHARDS, pages // size) if pages >= 2 * size else 1
+
+
+LAYOUT = "pmops-shards.json"  # in `pagefind/`: how many shards, and the bundles search.js merges
+
+
+def bundle(shard: int) -> str:
+    """The folder of a shard's bundle: the first is `pagefind/` (it holds the search UI too)."""
+    return BUNDLE if shard == 0 else f"{BUNDLE}-{shard:02d}"
+
+
+def shard_of(url: str, shards: int) -> int:
+    """The shard a page's index is in: the same for a URL whatever else the site has."""
+    if shards == 1:
+        return 0
+    return int(hashlib.sha1(url.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16) % shards
 
 
 def indexed(out: Path) -> bool:
@@ -61,39 +97,130 @@ def indexed(out: Path) -> bool:
     return (out / BUNDLE / "pagefind-entry.json").is_file() and not (out / PENDING).exists()
 
 
-def build(out: Path) -> SearchIndex:
-    """Index every page of the site in `out` (Pagefind reads `data-pagefind-body` and its
-    `data-pagefind-filter`s) into `out/pagefind/`; result URLs keep their `index.html`, as the
-    site's own links do. The new bundle is written beside the old one and
-    swapped in when complete, so a site being served keeps a working search meanwhile.
-    Without the binary nothing happens and the result says why."""
+def _pending(out: Path) -> set[int] | None:
+    """The shards left to index by a failed or stopped indexing (None: all of them; empty: none)."""
+    try:
+        text = (out / PENDING).read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None  # an empty marker (pmops before shards): everything
+    return {int(k) for k in found} if isinstance(found, list) and all(isinstance(k, int) for k in found) else None
+
+
+def _layout(out: Path) -> int | None:
+    """How many shards the site's index has now (None: no index)."""
+    if not (out / BUNDLE / "pagefind-entry.json").is_file():
+        return None
+    try:
+        found = json.loads((out / BUNDLE / LAYOUT).read_text(encoding="utf-8"))
+        return int(found["shards"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1
+
+
+def _site_pages(out: Path) -> list[str]:
+    """Every page of the site in `out` (its URLs), when the caller did not say."""
+    found = []
+    for folder, dirs, files in os.walk(out):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (folder == str(out) and d.startswith(BUNDLE))]
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        found += [f if rel == "." else f"{rel}/{f}" for f in files if f.endswith(".html")]
+    return sorted(found)
+
+
+def build(out: Path, pages: list[str] | None = None, changed: Collection[str] | None = None) -> SearchIndex:
+    """Index the pages of the site in `out` (Pagefind reads `data-pagefind-body` and its
+    `data-pagefind-filter`s) into `out/pagefind/` (and, from twice SHARD_PAGES pages, its shards' bundles);
+    result URLs keep their `index.html`, as the site's own links do. `changed`: the pages written or
+    removed since the index was built (None: all) — only their shards are indexed again.
+
+    Each new bundle is written beside the old one and swapped in when complete, so a site being
+    served keeps a working search meanwhile. Without the binary nothing happens and the result says why."""
     found = binary()
     if found is None:
         if not (out / BUNDLE / "pagefind-entry.json").is_file():
             return SearchIndex(skipped=f"Pagefind's binary was not found ({INSTALL}); the site has no search box")
-        (out / PENDING).touch()  # the pages changed: the next build with the binary indexes them again
+        _mark(out, None)  # the pages changed: the next build with the binary indexes them again
         return SearchIndex(skipped=f"Pagefind's binary was not found ({INSTALL}); the search box keeps the last "
                                    "index, which misses this build's changes until a build with it")  # fmt: skip
     started = time.perf_counter()
-    (out / PENDING).touch()  # until the new index is in place: a failure or a kill leaves it to the next build
-    new, old = out / _NEW, out / _OLD
-    for leftover in (new, old):  # a killed build's
-        shutil.rmtree(leftover, ignore_errors=True)
-    done = subprocess.run(
-        [str(found), "--site", str(out), "--output-path", str(new), "--keep-index-url", "--silent"],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    pages = _site_pages(out) if pages is None else pages
+    shards = shards_for(len(pages))
+    pending = _pending(out)
+    if changed is None or pending is None or _layout(out) != shards:
+        todo = set(range(shards))
+    else:
+        todo = {shard_of(url, shards) for url in changed if url.endswith(".html")} | pending
+        todo |= {k for k in range(shards) if not (out / bundle(k) / "pagefind-entry.json").is_file()}
+    _mark(out, todo | (pending or set()) if pending is not None else None)  # until the new index is in place
+    members: dict[int, list[str]] = {k: [] for k in range(shards)}
+    for url in pages:
+        members[shard_of(url, shards)].append(url)
+    for k in sorted(todo):
+        _index(found, out, k, members[k] if shards > 1 else None)
+    for k in sorted(todo):
+        _swap(out, k)
+    merged = [bundle(k) for k in range(1, shards) if (out / bundle(k) / "pagefind-entry.json").is_file()]
+    (out / BUNDLE / LAYOUT).write_text(json.dumps({"shards": shards, "merge": merged}), encoding="utf-8")
+    for extra in out.glob(f"{BUNDLE}-*"):  # shards the site no longer has (it has fewer pages now)
+        if extra.is_dir() and extra.name not in merged:
+            shutil.rmtree(extra, ignore_errors=True)
+    (out / PENDING).unlink(missing_ok=True)
+    count = sum(_page_count(out / bundle(k)) for k in range(shards))
+    return SearchIndex(pages=count, seconds=time.perf_counter() - started, shards=shards, shards_indexed=len(todo))
+
+
+def _mark(out: Path, shards: set[int] | None) -> None:
+    """PENDING, naming the shards left to index (None: all)."""
+    (out / PENDING).write_text(json.dumps(sorted(shards)) if shards is not None else "", encoding="utf-8")
+
+
+def _page_count(folder: Path) -> int:
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
+
+
+def _index(found: Path, out: Path, shard: int, members: list[str] | None) -> None:
+    """Pagefind over the site (`members` None) or over a shard's pages alone (hard links to them in a
+    folder of their own, so the index's URLs are the site's), into the shard's new bundle."""
+    new = out / f"{_NEW}-{shard:02d}"
+    shutil.rmtree(new, ignore_errors=True)
+    site = out
+    if members is not None:
+        site = out / f"{_SHARD_SITE}-{shard:02d}"
+        shutil.rmtree(site, ignore_errors=True)
+        for url in members or ["index.html"]:  # (an empty shard indexes the home page again: a bundle all the same)
+            target = site / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(out / url, target)
+            except OSError:
+                shutil.copyfile(out / url, target)
+    try:
+        done = subprocess.run(
+            [str(found), "--site", str(site), "--output-path", str(new), "--keep-index-url", "--silent"],
+            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    finally:
+        if site != out:
+            shutil.rmtree(site, ignore_errors=True)
     if done.returncode != 0 or not (new / "pagefind-entry.json").is_file():
         shutil.rmtree(new, ignore_errors=True)
         said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
         raise PmopsError(f"the search index was not built: pagefind says: {said}",
                          hint="the pages are built; run the build again, or report the message above")  # fmt: skip
-    entry = json.loads((new / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
-    current = out / BUNDLE
+
+
+def _swap(out: Path, shard: int) -> None:
+    new, old, current = out / f"{_NEW}-{shard:02d}", out / f"{_OLD}-{shard:02d}", out / bundle(shard)
+    shutil.rmtree(old, ignore_errors=True)
     if current.exists():
         current.rename(old)
     new.rename(current)
-    (out / PENDING).unlink(missing_ok=True)
     shutil.rmtree(old, ignore_errors=True)
-    return SearchIndex(pages=pages, seconds=time.perf_counter() - started)

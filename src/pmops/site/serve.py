@@ -41,6 +41,9 @@ class _Indexer:
     def __init__(self, out: Path, said: Callable[[str, Result | None], None]) -> None:
         self.out, self.said = out, said
         self.wanted, self.stopped = threading.Event(), threading.Event()
+        self.lock = threading.Lock()
+        self.urls: list[str] | None = None  # the site's pages at the last build
+        self.changed: set[str] | None = set()  # the pages written or removed since the last index (None: all)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -50,15 +53,27 @@ class _Indexer:
 
         while self.wanted.wait() and not self.stopped.is_set():
             self.wanted.clear()
+            with self.lock:
+                urls, changed, self.changed = self.urls, self.changed, set()
             try:
-                done = searchindex.build(self.out)
+                done = searchindex.build(self.out, urls, changed)
             except PmopsError as exc:
+                with self.lock:
+                    self.changed = None if changed is None or self.changed is None else self.changed | changed
                 self.said(f"error: {exc}", None)
                 continue
             if done.skipped:
                 self.said(f"search skipped: {done.skipped}", None)
             else:
                 self.said(f"search: {count(done.pages, 'page')} indexed ({done.seconds:.1f} s)", None)
+
+    def want(self, result: Result) -> None:
+        """Index again after this build (its pages, and those it wrote or removed)."""
+        with self.lock:
+            self.urls = result.urls
+            if self.changed is not None:
+                self.changed |= set(result.changed)
+        self.wanted.set()
 
     def stop(self) -> None:
         self.stopped.set()
@@ -93,7 +108,7 @@ def serve(
     said("", result)
     indexer = _Indexer(result.out, said)
     if result.needs_index:
-        indexer.wanted.set()
+        indexer.want(result)
     handler = functools.partial(_Quiet, directory=str(result.out))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -119,7 +134,7 @@ def serve(
                 continue
             said("", result)
             if result.needs_index:
-                indexer.wanted.set()
+                indexer.want(result)
     finally:
         indexer.stop()
         server.shutdown()
