@@ -547,8 +547,10 @@ def _conflict(kb: KnowledgeBase, doctype: DocType, path: Path, row: Row, mapping
     ref = record.id or record.path
     said = ", ".join(f"{n} {_said(old)}" if old not in (None, "", []) else f"no {n}" for n, (old, _) in differ.items())
     given = ", ".join(f"{n} {_said(new)}" for n, (_, new) in differ.items())
-    fix = " ".join(f"'{n}={_said(new)}'" for n, (_, new) in kept.items() if n != doctype.title_field)
-    how = [f"pmops set {ref} {fix} changes it" + (", or --update" if fix and not written else "")] if fix else []
+    fix = " ".join(f"'{n}={_said(_added(old, new) if n == doctype.aliases else new)}'"
+                   for n, (old, new) in kept.items() if n != doctype.title_field)  # fmt: skip
+    updatable = not update and any(n not in names for n in kept)  # --update writes all but names
+    how = [f"pmops set {ref} {fix} changes it" + (", or --update" if updatable else "")] if fix else []
     if doctype.title_field in kept:
         alias = ", the old name kept as an alias" if doctype.aliases else ""
         how.append(f"pmops mv {ref} '{_said(kept[doctype.title_field][1])}' renames it{alias}")
@@ -600,6 +602,12 @@ def _other_account(kb: KnowledgeBase, path: Path, key: str) -> str | None:
     if not kept.startswith("id:") or _same_account(kept[3:], key[3:]):
         return None
     return kept[3:]
+
+
+def _added(old: Any, new: Any) -> list[Any]:
+    """A list's values with those of `new` it lacks after them: aliases set so, none is lost."""
+    have = {_name_key(v) for v in _listed(old)}
+    return [*_listed(old), *(v for v in _listed(new) if _name_key(v) not in have)]
 
 
 def _listed(value: Any) -> list[Any]:

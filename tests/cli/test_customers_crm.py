@@ -228,6 +228,13 @@ def test_a_crm_refresh_says_every_difference_and_update_writes_them(pmops, kb: P
     other.write_text("Record ID;Company name;Annual Revenue;;\n77;Initech;$5,000,000;;\n78;Umbrella;;;\n")
     hubspot = _json(pmops, "customer", "import", str(other))
     assert (hubspot["imported"], hubspot["already_imported"], hubspot["failed"]) == (1, 1, [])
+    # Names are never written by --update: another alias is said with a set that keeps the register's.
+    pmops("set", ids["Hooli Inc"], "aliases=Hooli")
+    other.write_text("Record ID,Company name,Aliases\n79,Hooli Inc,Hooli XYZ\n")
+    [named] = _json(pmops, "customer", "import", str(other), "--update")["conflicts"]
+    assert named["updated"] == [] and named["warning"].endswith(
+        f"not changed (pmops set {ids['Hooli Inc']} 'aliases=Hooli, Hooli XYZ' changes it)"
+    )
 
 
 def test_renaming_a_customer_keeps_its_old_name_as_an_alias(pmops, kb: Path) -> None:
