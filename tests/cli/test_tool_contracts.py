@@ -50,9 +50,13 @@ def test_renewals_say_what_to_decide_by_when_with_the_cost_per_active_seat(pmops
     within = json.loads(pmops("tool", "renewals", "--today", TODAY, "--within", "40", "--json").stdout)
     assert [r["name"] for r in within] == ["Jira", "Amplitude", "Figma"]
     text = pmops("tool", "renewals", "--today", TODAY, "--within", "40").stdout
-    assert "notice passed" in text and "renewal passed" in text and "1050" in text and "in 40 days" in text
+    assert "notice passed" in text and "renewal passed" in text and "1,050" in text and "in 40 days" in text
     figma = next(line for line in text.splitlines() if "Figma" in line).split()
-    assert figma[:5] == ["2027-01-05", "in", "40", "days", "Figma"] and "unknown" in figma  # no notice recorded
+    assert figma[:6] == ["2027-01-05", "in", "40", "days,", "notice", "Figma"]  # no notice recorded: "notice unknown"
+    # Who decides (the owner, under the tool) and the seats used of those bought.
+    lines = text.splitlines()
+    amplitude = next(i for i, line in enumerate(lines) if "Amplitude" in line)
+    assert "40 of 60" in lines[amplitude] and "Jonas Weber" in lines[amplitude + 1]
     assert pmops("tool", "renewals", "--today", TODAY, "--format", "csv", "--columns", "tool,notice").stdout == (
         "tool,notice\nJira,30\nAmplitude,60\nFigma,\nProductboard,90\n"
     )
@@ -162,7 +166,7 @@ def test_no_active_seats_is_said_and_flagged(pmops, kb: Path) -> None:
     assert [(r["name"], r["cost_per_active_seat"], r["no_active_seats"]) for r in found][:2] == [
         ("Jira", None, True), ("Amplitude", 1050.0, False)]  # fmt: skip
     text = pmops("tool", "renewals", "--today", TODAY).stdout
-    assert re.search(r"Jira .* 0\s+none used", text), text
+    assert re.search(r"Jira .* 0 of 180\s+none used", text), text
     assert "no active seats: Jira pays 38,000 a year for 180 seats nobody uses" in " ".join(text.split())
 
 

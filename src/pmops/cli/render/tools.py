@@ -123,11 +123,13 @@ def tool_stack(result: Stack) -> None:
     out.print(f"total cost per year: {result.total_cost:,.0f}")
 
 
-def _per_seat(r: Renewal) -> Cell | float | None:
+def _per_seat(r: Renewal) -> Cell | None:
     """The cost per active seat, rounded; "none used" when seats were bought and none is used (said below)."""
     if r.no_active_seats:
         return Cell(None, "none used")
-    return None if r.cost_per_active_seat is None else round(r.cost_per_active_seat)
+    if r.cost_per_active_seat is None:
+        return None
+    return Cell(round(r.cost_per_active_seat), f"{r.cost_per_active_seat:,.0f}")
 
 
 def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
@@ -136,10 +138,20 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
 
     def when(r: Renewal) -> str:
         late = {"passed": "renewal passed", "in notice": "notice passed"}.get(r.state)
-        return late or ("today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}")
+        said = late or ("today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}")
+        return said + (", notice unknown" if r.notice_days is None else "")  # decide by the renewal itself
 
-    rows = [{"decide_by": r.decide_by, "when": when(r), "tool": r.name, "renews": r.renewal, "cost": r.cost,
-             "used": r.seats_used, "seats": r.seats, "per_seat": _per_seat(r), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
+    def money(value: float | None) -> Cell | None:
+        return None if value is None else Cell(round(value), f"{value:,.0f}")
+
+    def used(r: Renewal) -> Cell | int | None:
+        """'41 of 60': the seats used of those bought (the unused ones are what a renewal can cut)."""
+        if r.seats_used is None or not r.seats:
+            return r.seats_used
+        return Cell(r.seats_used, f"{r.seats_used} of {r.seats}")
+
+    rows = [{"decide_by": r.decide_by, "when": when(r), "tool": Cell(r.name, f"{r.name}\n{r.owner}") if r.owner else r.name, "renews": r.renewal, "cost": money(r.cost),
+             "used": used(r), "seats": r.seats, "per_seat": _per_seat(r), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
              "id": r.id} for r in found]  # fmt: skip
 
     def footer() -> None:
@@ -164,7 +176,7 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
                Column("seats", "number"), Column("notice", "number", "days'\nnotice"),
                Column("owner"), Column("state"), Column("id", "id"))  # fmt: skip
     scope = f" to decide within {count(within, 'day')}" if within is not None else ""
-    return Listing(columns, ("decide_by", "when", "tool", "renews", "notice", "cost", "used", "per_seat"), rows,
+    return Listing(columns, ("decide_by", "when", "tool", "renews", "cost", "used", "per_seat"), rows,
                    [r.to_json() for r in found], noun="renewal", footer=footer,
                    empty=f"no renewals{scope}: adopted tools with a renewal date are listed here")  # fmt: skip
 
