@@ -570,16 +570,48 @@ def from_record(found: Record) -> Ranking:
 
 
 def edited(found: Record) -> str | None:
-    """What shows a ranking document was changed after pmops recorded it — a row whose score or rank
-    is not what the ranking's method gives the terms it keeps (a method, a term, a score or a rank
-    written by hand) — or None. Lint's ranking-edited; a title or a date changed by hand is git's to show."""
+    """What shows a ranking document was changed after pmops recorded it — a row whose Reach or Confidence
+    is not what the inputs it keeps give (its customers, unnamed insights, ARR; its insights, sources,
+    segments, recent ones), or whose score or rank is not what the ranking's method gives its terms (a
+    method, a term, a score or a rank written by hand) — or None. Lint's ranking-edited; a title or a date
+    changed by hand is git's to show."""
     ranking = from_record(found)
     written = {r.id: r for r in ranking.rows}
+    for row in ranking.rows:  # Reach and Confidence are what the inputs kept beside them give
+        why = _terms_differ(row)
+        if why:
+            return why
     for row in ordered([score(r, ranking.method) for r in ranking.rows], ranking.method):
         was = written[row.id]
         if (was.score, was.rank) != (row.score, row.rank):
             said = lambda r: f"rank {r.rank}, score {r.score:g}" if r.score is not None else "not ranked"  # noqa: E731
             return f"{row.id} is written {said(was)}; by {ranking.method.upper()} its terms give {said(row)}"
+    return None
+
+
+def _terms_differ(row: Row) -> str | None:
+    """Why a kept row's Reach, Confidence or customers are not what its kept inputs give, or None."""
+    if row.accounts is not None:
+        arr = sum(v.arr for v in row.accounts)
+        if (len(row.accounts), _r(arr)) != (row.customers, _r(row.arr)):
+            return (
+                f"{row.id} is written {count(row.customers, 'customer')} and {_money(row.arr)} ARR; the customers "
+                f"it lists are {len(row.accounts)} with {_money(arr)}"
+            )
+    reach = _r(row.customers + row.unnamed + row.arr / ARR_UNIT)
+    if reach != row.reach:
+        return f"{row.id} is written reach {row.reach:g}; its customers, unnamed insights and ARR give {reach:g}"
+    n = row.insights
+    confidence = (
+        _r((min(n, FULL_VOLUME) / FULL_VOLUME + min(len(row.sources), FULL_VARIETY) / FULL_VARIETY
+            + min(len(row.segments), FULL_BREADTH) / FULL_BREADTH + row.recent / n) / 4)
+        if n else 0.0
+    )  # fmt: skip
+    if confidence != row.confidence:
+        return (
+            f"{row.id} is written confidence {row.confidence:g}; its insights, sources, segments and recent ones "
+            f"give {confidence:g}"
+        )
     return None
 
 

@@ -575,3 +575,31 @@ def test_the_report_says_when_its_ranking_is_months_old(pmops, kb: Path, ranked_
     text = pmops("report", "--format", "md", "--today", "2027-06-01").stdout
     assert "The ranking of 2026-12 (" in text and ", 6 months old: no ranking recorded since)" in text
     assert "months old" not in pmops("report", "--format", "md", "--today", "2027-01-20").stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "  arr: 335000\n",
+            "  arr: 9335000\n",
+            "is written 2 customers and 9,335,000 ARR; the customers it lists are 2",
+        ),
+        (
+            "  reach: 6.35\n",
+            "  reach: 60.35\n",
+            "is written reach 60.35; its customers, unnamed insights and ARR give 6.35",
+        ),
+        ("  confidence: 0.89\n", "  confidence: 0.99\n", "is written confidence 0.99; its insights, sources, segments"),
+    ],
+)
+def test_a_rankings_inputs_edited_by_hand_are_a_lint_error(pmops, kb: Path, ranked_kb, old, new, said) -> None:
+    """The inputs a diff explains moves with (customers, ARR, Reach, Confidence) are checked against each other,
+    not only the score and rank (found by a new user: 30 customers and +9,268,000 ARR went unnoticed)."""
+    ranking = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    path = kb / ranking["path"]
+    text = path.read_text()
+    assert text.count(old) >= 1
+    path.write_text(text.replace(old, new, 1))
+    (finding,) = [f for f in _json(pmops, "lint", code=1) if f["rule"] == "ranking-edited"]
+    assert said in finding["message"] and finding["message"].startswith(f"edited by hand: {ranked_kb['A']} ")
