@@ -990,7 +990,7 @@ RANKING = DocType(
     ),
     template="ranking.md.j2",
     summary=("cycle", "method", "date", "area"),
-    rules=("ranking-edited",),
+    rules=("ranking-edited", "ranking-duplicate"),
     listing="pmops list ranking",
     made_by="pmops prioritize --cycle YYYY-MM",
     recorded="a recorded ranking never changes; pmops prioritize --cycle {cycle} --force records it again",

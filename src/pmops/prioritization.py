@@ -490,8 +490,21 @@ def rankings(kb: KnowledgeBase) -> list[Record]:
 
 
 def of_cycle(kb: KnowledgeBase, cycle: str) -> Record | None:
-    cycle = _cycle(cycle)
-    return next((r for r in rankings(kb) if r.values.get("cycle") == cycle), None)
+    """The ranking recorded for a cycle, or None; Conflict (exit 1) when two are (a merge of two clones that
+    each recorded it kept both): which one the team agreed is not for pmops to pick (lint's ranking-duplicate)."""
+    found = of_cycle_all(kb, _cycle(cycle))
+    if len(found) > 1:
+        raise Conflict(
+            f"{len(found)} rankings are recorded for {found[0].values.get('cycle')}: "
+            f"{', '.join(r.path for r in found)}",
+            hint="keep the one the team agreed and git rm the other (git keeps it); pmops lint says so too",
+        )
+    return found[0] if found else None
+
+
+def of_cycle_all(kb: KnowledgeBase, cycle: object) -> list[Record]:
+    """Every ranking recorded for a cycle: one, or none; more after a merge."""
+    return [r for r in rankings(kb) if str(r.values.get("cycle")) == str(cycle)]
 
 
 def record(
@@ -514,13 +527,26 @@ def record(
         areas = sorted({str(r.values["area"]) for r in kb.select(kb.doctype(OPPORTUNITY)) if r.values.get("area")})
         raise NotFound(f"no opportunity{where} to rank: nothing recorded",
                        hint=f"areas: {', '.join(areas)}" if areas else "pmops opportunity add TITLE --area A")  # fmt: skip
-    existing = of_cycle(kb, ranking.cycle)
+    recorded = of_cycle_all(kb, ranking.cycle)  # more than one after a merge: --force replaces them all
+    existing = of_cycle(kb, ranking.cycle) if len(recorded) > 1 and not force else (recorded[0] if recorded else None)
     if existing is not None and not force:
+        theirs = existing.values.get("area") or None
+        if theirs != ranking.area:  # another squad's: --force would delete the ranking it agreed
+            hint = (
+                f"it ranks {f'area {theirs}' if theirs else 'every area'}: one ranking per cycle holds every "
+                f"area (pmops prioritize --cycle {ranking.cycle} without --area ranks them all); --force "
+                "replaces it (git keeps it)"
+            )
+        else:
+            hint = (
+                f"a ranking is kept as it was; --force replaces it (git keeps this one), "
+                f"'pmops prioritize diff {ranking.cycle} …' compares it"
+            )
         raise Conflict(
             f"the ranking of {ranking.cycle} is already recorded: {existing.path} "
-            f"({existing.values.get('method')}, made {existing.values.get('date')})",
-            hint=f"a ranking is kept as it was; --force replaces it (git keeps this one), "
-            f"'pmops prioritize diff {ranking.cycle} …' compares it",
+            f"({existing.values.get('method')}{', area ' + str(theirs) if theirs else ''}, "
+            f"made {existing.values.get('date')})",
+            hint=hint,
         )
     if ranking.backfilled and not backfill:
         raise InvalidInput(
@@ -540,14 +566,13 @@ def record(
         "rows": [{**r.stored(), "unranked": r.unranked} for r in ranking.rows],
     }
     draft = kb.build(doctype, values, today=ranking.date, extra_context=context)
-    changes = [draft.change]
-    if existing is not None:
-        changes.insert(0, Change(kb.root / existing.path, existing.doc, None))
+    changes = [Change(kb.root / r.path, r.doc, None) for r in recorded] + [draft.change]
     what = f"{count(len(ranking.ranked), 'opportunity')} by {ranking.method.upper()}"
     verb = f"replace the ranking of {ranking.cycle}" if existing else f"rank {ranking.cycle}"
     sha = kb.write(changes, f"pmops: {verb}: {what}", commit=commit)
     kept = kb.record(draft.doc)
-    return replace(ranking, id=kept.id, path=kept.path, commit=sha, replaced=existing.path if existing else None)
+    replaced = ", ".join(r.path for r in recorded) or None
+    return replace(ranking, id=kept.id, path=kept.path, commit=sha, replaced=replaced)
 
 
 def read(kb: KnowledgeBase, cycle: str) -> Ranking:

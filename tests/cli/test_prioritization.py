@@ -603,3 +603,38 @@ def test_a_rankings_inputs_edited_by_hand_are_a_lint_error(pmops, kb: Path, rank
     path.write_text(text.replace(old, new, 1))
     (finding,) = [f for f in _json(pmops, "lint", code=1) if f["rule"] == "ranking-edited"]
     assert said in finding["message"] and finding["message"].startswith(f"edited by hand: {ranked_kb['A']} ")
+
+
+def test_two_rankings_of_one_cycle_after_a_merge_are_a_lint_error_and_neither_is_picked(
+    pmops, kb: Path, ranked_kb
+) -> None:
+    """Two clones each recorded the month, and the merge kept both: lint says so (ranking-duplicate), diff refuses
+    to pick one (exit 1, naming both), --force replaces both in one commit (found by a new user)."""
+    pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    first = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    git(kb, "checkout", "-q", "-b", "other", "HEAD~1")
+    pmops("set", ranked_kb["B"], "effort=1")
+    second = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
+    git(kb, "checkout", "-q", "-")
+    git(kb, "merge", "-q", "--no-edit", "other")
+    findings = [f for f in _json(pmops, "lint", code=1) if f["rule"] == "ranking-duplicate"]
+    assert sorted(f["path"] for f in findings) == sorted([first["path"], second["path"]])
+    assert "the cycle 2026-12 has another ranking: " in findings[0]["message"]
+    refused = pmops("prioritize", "diff", "2026-11", "2026-12", code=1).stderr
+    assert refused.startswith("error: 2 rankings are recorded for 2026-12: rankings/") and refused.count("\n") == 2
+    again = _json(pmops, "prioritize", "--cycle", "2026-12", "--force", "--today", TODAY)
+    assert sorted(again["replaced"].split(", ")) == sorted([first["path"], second["path"]])
+    assert [r["id"] for r in _json(pmops, "list", "ranking") if r["cycle"] == "2026-12"] == [again["id"]]
+
+
+def test_another_areas_ranking_of_the_cycle_is_said_not_offered_to_force_over(pmops, kb: Path, ranked_kb) -> None:
+    """One ranking per cycle holds every area: a second squad's --area ranking is refused saying whose it is,
+    and how to rank every area, not only '--force replaces it' (found by a new user)."""
+    pmops("opportunity", "add", "Cards decline abroad", "--area", "cards", "--impact", "1", "--effort", "1")
+    pmops("prioritize", "--area", "approvals", "--cycle", "2026-12", "--today", TODAY)
+    refused = pmops("prioritize", "--area", "cards", "--cycle", "2026-12", "--today", TODAY, code=1).stderr
+    assert "(rice, area approvals, made 2026-12-02)" in refused
+    assert (
+        "hint: it ranks area approvals: one ranking per cycle holds every area (pmops prioritize --cycle 2026-12 "
+        "without --area ranks them all)" in " ".join(refused.split())
+    )

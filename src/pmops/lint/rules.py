@@ -84,6 +84,7 @@ RULES = {
         Rule("decision-proposed-stale", "warning", "a decision has been proposed for more than 30 days"),
         Rule("evidence-missing", "warning", "a document that rests on evidence (an opportunity) cites none"),
         Rule("ranking-edited", "error", "a recorded ranking whose scores or ranks are not what its method gives"),
+        Rule("ranking-duplicate", "error", "two rankings recorded for one cycle (two clones each recorded it, merged)"),
         Rule(
             "person-unknown",
             "warning",
@@ -575,6 +576,21 @@ def _ranking_edited(ctx: Context, record: Record) -> Iterator[Finding]:
         )  # fmt: skip
 
 
+def _ranking_duplicate(ctx: Context, record: Record) -> Iterator[Finding]:
+    """Another ranking recorded for this one's cycle: a merge of two clones that each recorded it keeps both."""
+    from pmops import prioritization
+
+    others = [r for r in prioritization.of_cycle_all(ctx.kb, record.values.get("cycle")) if r.path != record.path]
+    if others:
+        names = ", ".join(r.path for r in others)
+        yield RULES["ranking-duplicate"].finding(
+            record.path, record.doc.line_of("cycle"),
+            f"the cycle {record.values.get('cycle')} has another ranking: {names}; one ranking per cycle",
+            "keep the one the team agreed and remove the other with git rm (git keeps it), "
+            "or pmops prioritize --cycle CYCLE --force records the cycle again",
+        )  # fmt: skip
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
@@ -588,6 +604,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("decision-proposed-stale",), _proposed_stale),
     (("evidence-missing",), _evidence_missing),
     (("ranking-edited",), _ranking_edited),
+    (("ranking-duplicate",), _ranking_duplicate),
 )
 
 
