@@ -354,17 +354,42 @@ class Config:
         return value if isinstance(value, str) else ""
 
 
+def productive_when(spec: Any, registry: Collection[str]) -> tuple[str, ...] | None:
+    """`onboarding: {productive_when: [insight, decision]}`: the types whose first document by a new PM
+    marks them productive (pmops.productivity), None when not given. Checked when the KB is loaded, as every
+    setting is: a type the KB does not have stops every command (lint, the digest and the report too)."""
+    if spec in (None, ""):
+        return None
+    given = spec.get("productive_when") if isinstance(spec, dict) else None
+    if not isinstance(spec, dict) or set(spec) - {"productive_when"}:
+        raise ConfigError(f"{FILENAME}: 'onboarding' takes productive_when, e.g. productive_when: [insight, decision]")
+    if isinstance(given, str):
+        given = [given]
+    if not isinstance(given, list) or not given or not all(isinstance(t, str) for t in given):
+        raise ConfigError(
+            f"{FILENAME}: 'onboarding.productive_when' must list document types, e.g. [insight, decision]"
+        )
+    for name in given:
+        if name not in registry:
+            near = difflib.get_close_matches(name, list(registry), n=1)
+            raise ConfigError(f"{FILENAME}: 'onboarding.productive_when': '{name}' is not a document type",
+                              hint=(f"did you mean '{near[0]}'? " if near else "") + f"types: {', '.join(registry)}")  # fmt: skip
+    return tuple(dict.fromkeys(given))
+
+
 def load(root: Path) -> Config:
     data = read_yaml(root / FILENAME, FILENAME)
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ConfigError(f"{FILENAME}: 'defaults' must be a mapping")
     currency = _currency(data.get("currency"))
+    registry = build_registry(data.get("types"), currency)
+    productive_when(data.get("onboarding"), registry)  # checked now: a typo stops every command, lint too
     return Config(
         name=str(data.get("name") or root.name),
         commit=_bool(data.get("commit"), "commit", True),
         author=defaults.get("author"),
-        registry=build_registry(data.get("types"), currency),
+        registry=registry,
         raw=data,
         defaults=defaults,
         sync=_choice(data.get("sync"), "sync", ("manual", "auto")),

@@ -117,6 +117,9 @@ class Field:
     # A number that cannot exceed another number field of the same document (a tool's seats used, its seats
     # bought): refused on create and set (exit 2), flagged by lint in a file edited by hand.
     at_most: str | None = None
+    # Days before another date field (a tool's renewal) by which notice must be given: a document created or
+    # changed with that day already passed is written with a warning (it renews as it is).
+    notice_for: str | None = None
 
     def passed(self, value: Any, today: dt.date) -> str | None:
         """What to warn of a date still to come (`upcoming`: a next renewal) that is before today, else None:
@@ -187,7 +190,7 @@ class Field:
             if not isinstance(raw, dict):
                 raise ValueError("expected criterion: score pairs")
             try:  # a must-pass criterion (a security requirement) is passed or failed, not scored
-                return {str(k): str(v).lower() if str(v).lower() in PASS_FAIL else float(v) for k, v in raw.items()}
+                return {str(k): str(v).lower() if str(v).lower() in PASS_FAIL else _score(v) for k, v in raw.items()}
             except (TypeError, ValueError):
                 raise ValueError("every score must be a number, or pass or fail") from None
         if self.is_list:
@@ -204,6 +207,8 @@ class Field:
             return dates.parse(raw, toward=self.toward or past or upcoming or "nearest")
         if self.kind in ("int", "number"):
             expected = EXPECTED[self.kind] + _range(self.bounds)
+            if _THOUSANDS.match(raw.strip()):  # 12,000 as an amount or a target is read: one rule for numbers
+                raw = raw.replace(",", "")
             try:
                 number = int(raw) if self.kind == "int" else float(raw)
             except ValueError:
@@ -265,6 +270,20 @@ def out_of_order(
             found.append((fld.name, f"{value} is before the {doctype.name}'s {other} ({bound})"))
         elif fld.at_most and _number(value) and _number(bound) and value > bound:
             found.append((fld.name, f"{value:g} is more than the {doctype.name}'s {other} ({bound:g})"))
+    return found
+
+
+def notice_passed(doctype: DocType, values: dict[str, Any], today: dt.date) -> list[str]:
+    """Warnings for a notice period (`Field.notice_for`) whose last day has passed while the date it counts back
+    from has not: 'notice_days 30: notice for the renewal on 2026-12-04 was due by 2026-11-04, …'."""
+    found = []
+    for fld in doctype.fields:
+        days, day = values.get(fld.name), values.get(fld.notice_for or "")
+        if fld.notice_for and isinstance(days, int) and not isinstance(days, bool) and isinstance(day, dt.date):
+            due = day - dt.timedelta(days=days)
+            if due < today <= day:
+                found.append(f"warning: {fld.name} {days}: notice for the {fld.notice_for} on {day} was due by {due}, "
+                             "which has passed: it renews as it is unless the vendor agrees otherwise")  # fmt: skip
     return found
 
 
@@ -352,6 +371,14 @@ def _outcome(item: Any) -> dict[str, Any]:
         if item.get(f"{key}_date") not in (None, ""):
             found[f"{key}_date"] = dates.parse(str(item[f"{key}_date"]))
     return found
+
+
+def _score(value: Any) -> float | int:
+    """A tool's score as written: 4 stays 4 (written back as 4, not 4.0, when another score changes)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    number = float(value)
+    return int(number) if number.is_integer() and "." not in str(value) else number
 
 
 def _output(item: Any) -> dict[str, Any]:
@@ -809,11 +836,12 @@ TOOL = DocType(
             at_most="seats",
             help="seats in use (active users): the cost per active seat divides by it",
         ),
-        Field("renewal", "date", toward="future", help="next renewal date"),
+        Field("renewal", "date", toward="future", upcoming=True, help="next renewal date"),
         Field(
             "notice_days",
             "int",
             bounds=NOT_NEGATIVE,
+            notice_for="renewal",
             help="days before the renewal that notice must be given: the day to decide by",
         ),
         Field("integrates_with", "refs", refers="tool", help="ids of the tools it exchanges data with"),

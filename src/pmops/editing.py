@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmops import documents, store
-from pmops.doctypes import out_of_order
+from pmops.doctypes import notice_passed, out_of_order
 from pmops.errors import Conflict, DocumentError, PmopsError, UnknownTag
 from pmops.kb.transaction import Change
 from pmops.lifecycle import Outcome
@@ -99,6 +99,8 @@ def check(
     for name, why in out_of_order(doctype, new.values):  # 12 seats used of 10, a review date before the date
         if name not in new.problems:
             problems.append(Problem(f"{name}: {why}"))
+    if notice_passed(doctype, new.values, today) != notice_passed(doctype, record.values, today):
+        notes += notice_passed(doctype, new.values, today)  # said when the change makes it so, not on every edit
     if doctype.unique_titles:  # names another document of the type goes by: refused as create and set refuse them
         problems += _names_taken(kb, record, new)
     if doctype.pii:

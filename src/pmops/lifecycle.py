@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pmops import ids, links, taxonomy
-from pmops.doctypes import ARCHIVED, Field, out_of_order
+from pmops.doctypes import ARCHIVED, Field, notice_passed, out_of_order
 from pmops.errors import FIELD, Conflict, InvalidInput, PmopsError
 from pmops.kb import creating, roster
 from pmops.kb.records import is_archived
@@ -138,6 +138,10 @@ def set_fields(
     if not changed:
         return Outcome("set", record, None, [], notes=notes)
     _check_order(record, changes)
+    if (notice := notice_passed(doctype, {**record.values, **changes}, today)) != notice_passed(
+        doctype, record.values, today
+    ):
+        notes += notice  # a notice period set so that its last day has passed: said once, when the change makes it so
     if doctype.aliases in changes:  # other names another document goes by: refused as on create
         creating.check_names(kb, doctype, {doctype.aliases: changes[doctype.aliases]}, itself=record.path)
     doc = record.doc.with_fields(changes, remove=tuple(removed))

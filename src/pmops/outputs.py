@@ -538,9 +538,24 @@ class Divergent:
     versions: tuple[Version, ...]
     similarity: float | None  # the lowest similarity between two versions of different owners
 
+    @property
+    def alike(self) -> str:
+        return alike(self.similarity)
+
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "versions": [v.to_json() for v in self.versions],
                 "similarity": None if self.similarity is None else round(self.similarity, 2)}  # fmt: skip
+
+
+def alike(similarity: float | None) -> str:
+    """How alike the least alike two versions are, in what is measured (passages of five words in common, not
+    wording: two versions with the same headings may share none): 'the least alike two have no five-word
+    passage in common', '… share 12% of their five-word passages'; '' when not measured."""
+    if similarity is None:
+        return ""
+    if round(similarity, 2) == 0:
+        return "the least alike two have no five-word passage in common"
+    return f"the least alike two share {similarity:.0%} of their five-word passages"
 
 
 def divergent(kb: KnowledgeBase, records: list[Record] | None = None) -> list[Divergent]:

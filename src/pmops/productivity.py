@@ -229,23 +229,10 @@ def firsts_wanted(kb: KnowledgeBase) -> tuple[str, ...]:
     """The types whose first document by the new PM marks them productive (all of them): pmops.yaml's
     `onboarding: {productive_when: [insight, decision, ranking]}`, else those of DEFAULT_FIRSTS the KB
     has. A type the KB does not have is a ConfigError (exit 2)."""
-    from pmops.errors import ConfigError
+    from pmops.config import productive_when
 
-    raw = kb.config.raw.get("onboarding")
-    if raw in (None, ""):
-        return tuple(t for t in DEFAULT_FIRSTS if t in kb.registry)
-    given = raw.get("productive_when") if isinstance(raw, dict) else None
-    if not isinstance(raw, dict) or set(raw) - {"productive_when"}:
-        raise ConfigError("pmops.yaml: 'onboarding' takes productive_when, e.g. productive_when: [insight, decision]")
-    if isinstance(given, str):
-        given = [given]
-    if not isinstance(given, list) or not given or not all(isinstance(t, str) for t in given):
-        raise ConfigError("pmops.yaml: 'onboarding.productive_when' must list document types, e.g. [insight, decision]")
-    for name in given:
-        if name not in kb.registry:
-            raise ConfigError(f"pmops.yaml: 'onboarding.productive_when': '{name}' is not a document type",
-                              hint=f"types: {', '.join(kb.registry)}")  # fmt: skip
-    return tuple(dict.fromkeys(given))
+    given = productive_when(kb.config.raw.get("onboarding"), kb.registry)
+    return given if given is not None else tuple(t for t in DEFAULT_FIRSTS if t in kb.registry)
 
 
 @dataclass(frozen=True)

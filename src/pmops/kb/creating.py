@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, documents, ids, taxonomy, templates, yamlsafe
-from pmops.doctypes import DocType, Field, WrongKind, out_of_order
+from pmops.doctypes import DocType, Field, WrongKind, notice_passed, out_of_order
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Conflict, InvalidInput, MissingField, PmopsError
 from pmops.kb import roster
@@ -78,6 +78,7 @@ def prepare(
     for name, why in out_of_order(doctype, meta):  # a review date not after the date, more seats used than bought
         fld = doctype.field(name)
         raise InvalidInput(f"{FIELD}: {why}", field=name, flag=fld.flag if fld else None)
+    notes += notice_passed(doctype, meta, today)  # a tool added 2 days before it renews, with 30 days' notice
     order = [f.name for f in doctype.fields]
     ordered = {k: meta[k] for k in order if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})

@@ -359,6 +359,10 @@ class Divergent(Part):
     versions: tuple[Version, ...]
     similarity: float | None  # of the least alike two
 
+    @property
+    def alike(self) -> str:
+        return outputs.alike(self.similarity)
+
     @classmethod
     def of(cls, found: outputs.Divergent) -> Divergent:
         return cls(found.kind, tuple(Version(v.id, v.title, v.owner, v.cadence, v.sections) for v in found.versions),

@@ -221,7 +221,7 @@ def markdown(report: Report) -> str:
                                 _cell((o.promised if o else "") or "—"), verdict, _cell(said_ or "")))  # fmt: skip
         out.append("")
     for d in p.divergent:
-        alike = f"; the least alike two share {d.similarity:.0%} of their wording" if d.similarity is not None else ""
+        alike = f"; {d.alike}" if d.alike else ""
         out += [f"Divergent versions of {_md(d.kind)} (different owners, far from alike{alike}):", ""]
         out += [_md(f"- {v.title} ({v.id}): {v.owner or 'no owner'}, {v.cadence or 'no cadence'}; sections: "
                     f"{', '.join(v.sections) or 'none'}") for v in d.versions]  # fmt: skip

@@ -35,11 +35,7 @@ def divergent(found: list[Divergent]) -> None:
     """Each kind kept in several versions by different owners, one version a line."""
     out = console()
     for group in found:
-        alike = (
-            f" (the least alike two share {group.similarity:.0%} of their wording)"
-            if group.similarity is not None
-            else ""
-        )
+        alike = f" ({group.alike})" if group.alike else ""
         out.print(f"[bold]{safe(group.kind)}[/bold]: {len(group.versions)} versions by different owners{alike}",
                   soft_wrap=True)  # fmt: skip
         for version in group.versions:
