@@ -439,10 +439,13 @@ def _split_target(written: str) -> tuple[str, str, str]:
     return (written, "", "") if cut < 0 else (written[:cut], written[cut], written[cut + 1 :])
 
 
-def rewritten(record: Record, change: Callable[[Link], str | None]) -> str:
+def rewritten(
+    record: Record, change: Callable[[Link], str | None], title: Callable[[str], str | None] | None = None
+) -> str:
     """The body of `record` with each of its links given the destination `change` says (the site's
     URL of the page it reaches): markdown links (inline and reference definitions) by path, and
-    `[[id]]` links as markdown links; None: the link's text alone (a page that is not there).
+    `[[id]]` links as markdown links (their text: `title(id)`, when given, else the id); None: the
+    link's text alone (a page that is not there).
     Only lines a reader sees are looked at, as `outgoing` does; anchors are the caller's to keep."""
     lines = record.doc.body.splitlines(keepends=True)
     seen = sorted(index for index, _ in bodies.prose(record.doc.body))
@@ -459,7 +462,7 @@ def rewritten(record: Record, change: Callable[[Link], str | None]) -> str:
 
     def wiki(m: re.Match[str]) -> str:
         target = m.group(1).strip()
-        label = m.group(0)[2:-2].split("|", 1)[1] if "|" in m.group(0) else target
+        label = m.group(0)[2:-2].split("|", 1)[1] if "|" in m.group(0) else (title and title(target)) or target
         new = change(Link(target, "text", 0))
         return f"[{label}]({new})" if new is not None else label
 

@@ -7,6 +7,11 @@
   var script = document.currentScript;
   var box = document.getElementById("search");
   if (!script || !box) return;
+  if (window.location.protocol === "file:") {
+    // Browsers do not load the index (WebAssembly, modules) from files: said, instead of a box that never answers.
+    box.textContent = "Search needs the site served (a static host, pmops site serve, or python3 -m http.server), not opened from files.";
+    return;
+  }
   var bundle = new URL("../pagefind/", script.src);
   var css = document.createElement("link");
   css.rel = "stylesheet";

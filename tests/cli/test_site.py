@@ -58,7 +58,10 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     assert "Decision log" in built["browse/decisions.html"] and "Renewals" in built["browse/tools.html"]
     # Who captured an insight, on the roster: a link to their page, which lists it.
     heard = built["insights/ins-260114-57h6-approvers-miss-requests-buried-in-email-digests.html"]
-    assert '<dt>author</dt><dd><a href="../people/per-261126-10bf-theo-park.html">Theo Park</a>' in heard
+    assert (
+        '<dt>author<span class="vh">: </span></dt><dd><a href="../people/per-261126-10bf-theo-park.html">Theo Park</a>'
+        in heard
+    )
     assert "Approvers miss requests buried in email digests" in built["people/per-261126-10bf-theo-park.html"]
     # A customer's page follows its insights to the opportunities they support and the decisions on those.
     lumen = built["customers/cus-261126-3bcn-lumen-health-systems.html"]
@@ -440,11 +443,11 @@ def test_nested_fields_are_shown_in_the_types_terms_never_as_python(site) -> Non
         assert "{'" not in facts and "':" not in facts, name
     ranking = built["rankings/rnk-261202-09zv-ranking-2026-12-rice.html"]
     assert (
-        '<dt>ranked</dt><dd><a href="../opportunities/opp-261202-ted8-approvers-miss-requests-outside-the-office.html">'
+        '<dt>ranked<span class="vh">: </span></dt><dd><a href="../opportunities/opp-261202-ted8-approvers-miss-requests-outside-the-office.html">'
         "Approvers miss requests outside the office</a> (rank 1, score 5.4)" in ranking
     )
     interviews = built["processes/prc-260105-ya68-customer-interview-programme.html"]
-    assert "<dt>outputs</dt><dd>insights-per-pm: 2 per week</dd>" in interviews
+    assert '<dt>outputs<span class="vh">: </span></dt><dd>insights-per-pm: 2 per week</dd>' in interviews
 
 
 def test_the_themes_page_quotes_what_customers_said(site, example_kb: Path) -> None:
@@ -533,3 +536,24 @@ def test_a_large_sites_index_is_split_and_only_changed_shards_are_indexed_again(
     assert (
         not list(out.glob("pagefind-*")) and json.loads((out / "pagefind/pmops-shards.json").read_text())["merge"] == []
     )
+
+
+def test_what_a_reader_sees_of_small_things(pmops, site, example_kb: Path) -> None:
+    """Found by a new user: `[[id]]` reads as the document's title; a checklist's `[x]` is a box; a month
+    of the decision log is not numbered from 1; a person named in documents that link to no page of
+    theirs is not told 'no document links here'; the search index has no file path, and a fact's label
+    and value apart; from the file system the search box says search needs the site served."""
+    out, _ = site
+    built = pages(out)
+    decision = built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
+    body = decision[decision.index('<article class="body">') :]
+    assert ">Slack approvals would replace our own bot</a>" in body and ">ins-260203-dc9k</a>" not in body
+    checklist = next(html for name, html in built.items() if name.startswith("checklists/chk-261116-bnp6"))
+    assert "☑ " in checklist and "☐ " in checklist and "[x]" not in checklist and "[ ]" not in checklist
+    assert '<ol class="timeline">' not in built["browse/decisions.html"]
+    assert '<span class="muted" data-pagefind-ignore>decisions/dec-261126-0mq9' in decision
+    assert '<dt>status<span class="vh">: </span></dt>' in decision
+    person = built["people/per-261126-10bf-theo-park.html"]
+    assert "No document links here yet" not in person and "Named in" in person
+    script = (out / "assets/search.js").read_text()
+    assert 'window.location.protocol === "file:"' in script and "Search needs the site served" in script

@@ -68,6 +68,8 @@ def render(
         elif token.type == "html_block":
             token.content = cleaner.clean(token.content)
         elif token.type == "inline" and token.children:
+            if i >= 2 and tokens[i - 1].type == "paragraph_open" and tokens[i - 2].type == "list_item_open":
+                _task(token.children[0])
             token.children = _inline(token.children, source, root, asset, cleaner)
     return md.renderer.render(tokens, md.options, {}) + cleaner.close()
 
@@ -83,6 +85,15 @@ def _given_id(inline: Token) -> str | None:
     last.content = last.content[: m.start()]
     inline.content = _GIVEN_ID.sub("", inline.content)
     return m.group(1)
+
+
+_TASK = re.compile(r"^\[([ xX])\][ \t]+")
+
+
+def _task(first: Token) -> None:
+    """A task list's item (`- [x] done`, as GitHub shows it): its box ☑ or ☐, never `[x]` as text."""
+    if first.type == "text" and (m := _TASK.match(first.content)):
+        first.content = ("☐ " if m.group(1) == " " else "☑ ") + first.content[m.end() :]
 
 
 def _plain(inline: Token) -> str:

@@ -203,13 +203,14 @@ class Site:
 
     @cached_property
     def _order(self) -> dict[str, int]:
-        """Every document's place newest first: by its first date (a date field), then title."""
+        """Every document's place newest first: by its first date (a date field), the same day's and
+        those with no date (a handbook's pages) by title, A to Z."""
 
-        def key(r: Record) -> tuple:
-            when = next((v for v in r.values.values() if isinstance(v, dt.date)), None)
-            return (when or dt.date.min, r.title.casefold())
+        def when(r: Record) -> dt.date:
+            return next((v for v in r.values.values() if isinstance(v, dt.date)), dt.date.min)
 
-        return {r.path: n for n, r in enumerate(sorted(self.records, key=key, reverse=True))}
+        by_title = sorted(self.records, key=lambda r: (r.title.casefold(), r.path))
+        return {r.path: n for n, r in enumerate(sorted(by_title, key=when, reverse=True))}
 
     def newest_first(self, records: list[Record]) -> list[Record]:
         order = self._order

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pmops import links, templates
 from pmops.site import markdown
 from pmops.site.pages import BROWSE, CSP, CSS, HOME, SEARCH_JS, group_url, page_url, root_of, type_url
-from pmops.text import count
+from pmops.text import count, markdown_literal
 
 if TYPE_CHECKING:
     from pmops.doctypes import DocType, Field
@@ -67,7 +67,12 @@ def document(site: Site, record: Record) -> str:
     reserved = site.layout_ids(record.type)
     title_id = markdown.slug(record.title)
     title_id = title_id if title_id and title_id not in reserved else None
-    body = markdown.render(links.rewritten(record, change), record.path, root, site.asset if files else _no_file, html_link,
+
+    def title(ref: str) -> str | None:  # `[[id]]` reads as the document's title
+        found = site.by_id.get(ref)
+        return markdown_literal(found.title) if found is not None else None
+
+    body = markdown.render(links.rewritten(record, change, title), record.path, root, site.asset if files else _no_file, html_link,
                            reserved | {title_id} if title_id else reserved)  # fmt: skip
     facts, blocks = _facts(site, record)
     extra = EXTRAS.get(record.type)
