@@ -206,6 +206,8 @@ class Field:
             past, upcoming = "past" if self.past else "", "future" if self.upcoming else ""
             return dates.parse(raw, toward=self.toward or past or upcoming or "nearest")
         if self.kind in ("int", "number"):
+            if raw.strip().lower() in ("null", "~"):  # YAML's "not set", read as text: no number given
+                return None
             expected = EXPECTED[self.kind] + _range(self.bounds)
             if _THOUSANDS.match(raw.strip()):  # 12,000 as an amount or a target is read: one rule for numbers
                 raw = raw.replace(",", "")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import customers, doctypes
 from pmops.errors import Conflict, InvalidInput, NotFound, PmopsError, not_a_choice
-from pmops.text import count, markdown_cell
+from pmops.text import count, markdown_cell, markdown_literal
 
 if TYPE_CHECKING:
     from pmops.accounts import Register
@@ -745,7 +745,8 @@ class Diff:
             score = _pair(move.before.score if move.before else None, move.after.score if move.after else None)
             why = "; ".join(move.reasons) or "no change"
             lines.append(
-                f"| {rank} | {move.change} | {markdown_cell(move.title)} ({move.id}) | {score} | {markdown_cell(why)} |"
+                f"| {rank} | {move.change} | {markdown_cell(markdown_literal(move.title))} ({move.id}) | {score} | "
+                f"{markdown_cell(markdown_literal(why))} |"
             )
         return "\n".join(lines) + "\n"
 

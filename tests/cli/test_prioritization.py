@@ -638,3 +638,20 @@ def test_another_areas_ranking_of_the_cycle_is_said_not_offered_to_force_over(pm
         "hint: it ranks area approvals: one ranking per cycle holds every area (pmops prioritize --cycle 2026-12 "
         "without --area ranks them all)" in " ".join(refused.split())
     )
+
+
+def test_small_things_a_new_user_met(pmops, kb: Path, ranked_kb) -> None:
+    """effort: null (YAML's 'not set') written by hand is a missing effort, not an invalid one; a title's
+    markdown is escaped in diff --format md, never emphasis or HTML; --weight ARR is --weight arr."""
+    ids = ranked_kb
+    path = next((kb / "opportunities").glob(f"{ids['B']}*.md"))
+    path.write_text(path.read_text().replace("effort: 0.5\n", "effort: null\n"))
+    git(kb, "commit", "-qam", "effort unset by hand")
+    b = next(r for r in _json(pmops, "prioritize", "--today", TODAY)["rows"] if r["id"] == ids["B"])
+    assert (b["unranked"], b["invalid"]) == ("missing effort", [])
+    pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    pmops("mv", ids["A"], "Approve *on the go* <now>")
+    pmops("prioritize", "--cycle", "2026-12", "--today", TODAY)
+    markdown = pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
+    assert "Approve \\*on the go\\* \\<now\\>" in markdown and "*on the go*" not in markdown.replace("\\*", "")
+    assert _json(pmops, "insight", "themes", "--weight", "ARR") == _json(pmops, "insight", "themes", "--weight", "arr")

@@ -224,6 +224,7 @@ def themes(
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
+    weight = weight.strip().lower() if weight else weight  # ARR, as people write it, is arr
     found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), day, signals=signals, weight=weight)
     data = [t.weighted_json(day) if weight else t.to_json() for t in found]
     common.emit(render.theme_listing(found, data), output)
