@@ -913,7 +913,9 @@ CUSTOMER = DocType(
         Field("plan", help="the plan they are on"),
         Field("arr", "money", help="annual recurring revenue, e.g. 120000, $120,000, 120k or 1.2M"),
         Field("renewal", "date", upcoming=True, help="the next renewal date"),
-        Field("owner", refers="person", responsible=True, help="the account owner (a person's name)"),
+        # Account owners are in sales, not on the product roster: kept as the CRM writes them, never
+        # checked against people/ (a KB whose owners are on it says `owner: {refers: person}`).
+        Field("owner", responsible=True, help="the account owner (a name, as the CRM has it)"),
         TAGS,
         LINKS,
     ),

@@ -124,7 +124,7 @@ def test_the_newest_commands_and_the_options_that_name_a_person(complete, exampl
                  "pmops opportunity add X --owner Pri",
                  "pmops onboard new-pm X --buddy Pri", "pmops person add X --manager Pri"):  # fmt: skip
         assert complete(example_kb, line) == [r"Priya\ Nair"], line
-    # The example KB's customer owners are in sales, off the roster (its pmops.yaml: refers: ""): no one offered.
+    # Customer account owners are in sales, off the roster (the registry's default): no one offered.
     assert r"Priya\ Nair" not in complete(example_kb, "pmops customer add X --owner Pri")
     assert complete(example_kb, "pmops person show Ana") == [r"Ana\ Souza"]
     assert "decision" in complete(example_kb, "pmops log --type ")

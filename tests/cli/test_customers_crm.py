@@ -276,3 +276,22 @@ def test_an_absurd_arr_is_refused_and_a_long_one_written_exactly(pmops, kb: Path
     exact = _json(pmops, "customer", "add", "Exact Co", "--arr", "999,999,999,999")
     assert "arr: 999999999999\n" in (kb / exact["path"]).read_text()
     assert "1,000B" in pmops("customer", "list").stdout and "e+" not in pmops("customer", "list").stdout
+
+
+def test_account_owners_are_not_checked_against_the_product_roster(pmops, kb: Path, tmp_path: Path) -> None:
+    """Account owners are in sales: customer add and the import take them as written, lint says nothing;
+    a KB whose owners are on its roster checks them with owner: {refers: person}, add and import alike."""
+    pmops("person", "add", "Pat Lee", "--role", "pm")
+    added = _json(pmops, "customer", "add", "Owner Three", "--owner", "Sally Sales")
+    assert _json(pmops, "customer", "show", added["id"])["owner"] == "Sally Sales"
+    source = tmp_path / "own.csv"
+    source.write_text("Account Name,Account Owner\nOwner One,Sally Sales\n")
+    assert _json(pmops, "customer", "import", str(source))["imported"] == 1
+    assert json.loads(pmops("lint", "--json").stdout) == []
+    settings = kb / "pmops.yaml"
+    on_roster = "types:\n  customer:\n    fields:\n      owner: {refers: person}\n"
+    settings.write_text(settings.read_text().replace("types:\n", on_roster, 1))
+    git(kb, "commit", "-qam", "owners on the roster")
+    assert "no one named 'Sally Sales' on the roster" in pmops("customer", "add", "Owner Four", "--owner",
+                                                               "Sally Sales", code=2).stderr  # fmt: skip
+    assert {f["rule"] for f in json.loads(pmops("lint", "--json").stdout)} == {"person-unknown"}
