@@ -170,6 +170,10 @@ class Repo:
         out = self.run("ls-files", "-z", "--cached", "--", *specs)[1]
         return {self.root / rel for rel in filter(None, out.split("\0"))}
 
+    def tracked_files(self, pathspec: str) -> set[str]:
+        """The files git tracks (committed, or added) under a pathspec, repository-relative: one call."""
+        return set(filter(None, self.run("ls-files", "-z", "--cached", "--", pathspec)[1].split("\0")))
+
     def untracked(self, pathspec: str) -> set[Path]:
         """Files git does not track yet (and does not ignore), as absolute paths."""
         return {self.root / rel for rel in self._ls_files(None, pathspec)}

@@ -405,6 +405,7 @@ def test_files_a_page_shows_are_published_beside_it(pmops, example_kb: Path) -> 
     (example_kb / "handbook/img").mkdir()
     (example_kb / "handbook/img/flow.png").write_bytes(b"\x89PNG not really")
     tips.write_text(tips.read_text() + "\n![The flow](img/flow.png) and ![theirs](https://example.com/x.png)\n")
+    git(example_kb, "add", "handbook/img/flow.png")  # published once git tracks it (test_site_files.py)
     build(pmops)
     out = example_kb / "_site"
     page = (out / "handbook/interview-tips.html").read_text()
@@ -484,6 +485,9 @@ def test_files_that_must_not_be_published_are_not(pmops, example_kb: Path) -> No
     (example_kb / ".gitignore").write_text((example_kb / ".gitignore").read_text() + "credentials.yaml\n")
     (example_kb / "handbook/drafts/pricing-deck.pdf").write_bytes(b"%PDF-1.4 deck")
     (example_kb / "handbook/plan.pdf").write_bytes(b"%PDF-1.4 plan")
+    git(
+        example_kb, "add", "handbook/plan.pdf", "handbook/drafts/pricing-deck.pdf"
+    )  # tracked, and still not all published
     (example_kb / "handbook/escape.md").write_text(
         "---\ntitle: Escape test\n---\n[env](../.env) [git](../.git/config) [creds](../credentials.yaml) "
         "[deck](drafts/pricing-deck.pdf) [plan](plan.pdf) <a href='../.env'>html env</a>\n"

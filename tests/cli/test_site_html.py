@@ -100,6 +100,7 @@ def test_hostile_html_never_reaches_a_reader(pmops, kb: Path, tmp_path: Path) ->
 
 def test_a_handbooks_html_and_liquid_are_shown_as_its_site_shows_them(pmops, kb: Path, tmp_path: Path) -> None:
     shutil.copytree(HANDBOOK, kb / "handbook")
+    git(kb, "add", "handbook")  # its images are published once git tracks them
     out = tmp_path / "site"
     pmops("site", "build", "--out", out)
     body = _body((out / "handbook/pages/travel.html").read_text())

@@ -6,6 +6,8 @@ import base64
 import json
 from pathlib import Path
 
+from tests.conftest import git
+
 TODAY = "2026-12-01"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -15,6 +17,7 @@ PNG = base64.b64decode(
 def test_root_relative_images_are_shown_and_a_missing_one_is_named(pmops, example_kb: Path) -> None:
     (example_kb / "handbook/img").mkdir()
     (example_kb / "handbook/img/plain.png").write_bytes(PNG)
+    git(example_kb, "add", "handbook/img/plain.png")  # published once git tracks it
     (example_kb / "handbook/media.md").write_text(
         "---\ntitle: Media\n---\n"
         "![plain](img/plain.png) ![abs](/handbook/img/plain.png)\n\n"

@@ -57,6 +57,7 @@ def build(
     if json_out:
         _shared.print_json(result.to_json())
         _unmatched(result)
+        _withheld(result)
         _search_skipped(result)
     else:
         _said(result)
@@ -83,6 +84,7 @@ def _said(result: Result) -> None:
     for path in result.unreadable:
         _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page")
     _unmatched(result)
+    _withheld(result)
     if search is not None and search.indexed:
         console.print(f"search: {count(search.pages, 'page')} indexed ({search.seconds:.1f} s)")
     _search_skipped(result)
@@ -96,6 +98,22 @@ def _unmatched(result: Result) -> None:
             "(a type by its name, e.g. person; a folder by its path, e.g. handbook/drafts)",
             soft_wrap=True,
         )
+
+
+def _withheld(result: Result) -> None:
+    """A page linking to a file the site does not publish (a dot-file, one git does not track, one left out):
+    said by the build that writes the page, one line for them all (the link is its text)."""
+    if not result.withheld:
+        return
+    from pmops.text import count, first_few
+
+    files = sorted({rel for _, rel in result.withheld})
+    pages = sorted({page for page, _ in result.withheld})
+    _shared.console(stderr=True).print(
+        f"warning: {count(len(files), 'linked file')} not published (a dot-file, not tracked by git, or left out): "
+        f"{_shared.safe(first_few(files))}; the link is its text (on {_shared.safe(first_few(pages))})",
+        soft_wrap=True,
+    )
 
 
 def _search_skipped(result: Result) -> None:

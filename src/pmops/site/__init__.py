@@ -44,6 +44,8 @@ class Result:
     search: SearchIndex | None = None
     unmatched_exclude: list[str] = field(default_factory=list)  # site.exclude's folders and globs matching no document
     urls: list[str] = field(default_factory=list)  # every page of the site (for the search index's shards)
+    # (page, file of the KB) of the pages rendered: a link to a file not published (hidden, untracked, left out)
+    withheld: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def needs_index(self) -> bool:
@@ -63,7 +65,8 @@ class Result:
                 "removed": len(self.removed), "excluded": self.excluded, "unreadable": self.unreadable,
                 "seconds": round(self.seconds, 3), "written_paths": self.written, "removed_paths": self.removed,
                 "search": self.search.to_json() if self.search else None,
-                "unmatched_exclude": self.unmatched_exclude}  # fmt: skip
+                "unmatched_exclude": self.unmatched_exclude,
+                "withheld": [{"page": page, "file": rel} for page, rel in self.withheld]}  # fmt: skip
 
 
 def check_base_url(base_url: str | None) -> str | None:
@@ -156,8 +159,10 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
             done.unchanged += 1
         else:
             todo.append(page)
-    for url, digest, wrote, uses in _rendered(site, todo, folder, before):
+    withheld = []
+    for url, digest, wrote, uses, kept_back in _rendered(site, todo, folder, before):
         after.pages[url], after.uses[url] = digest, uses
+        withheld += [(url, rel) for rel in kept_back]
         if wrote:
             done.written.append(url)
         else:
@@ -171,7 +176,7 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
         else:
             done.unchanged += 1
     for rel in sorted({rel for uses in after.uses.values() for rel in uses}):
-        if snapshot.is_file(rel):
+        if snapshot.is_file(rel) and site.publishable(rel):  # (no longer published: removed below)
             output.copy_asset(snapshot, folder, rel, before, after, done)
     output.remove_stale(folder, before, after, done)
     snapshot.keep()
@@ -180,15 +185,16 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     after.write(folder)
     return Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
                   [e.path for e in snapshot.unreadable], unmatched_exclude=snapshot.unmatched_excludes(),
-                  urls=sorted(url for url in after.pages if url.endswith(".html")))  # fmt: skip
+                  urls=sorted(url for url in after.pages if url.endswith(".html")), withheld=sorted(withheld))  # fmt: skip
 
 
 # What the processes rendering pages share: forked, they find it here.
 _JOB: tuple[Any, list, Path, Any] | None = None
 
 
-def _rendered(site: Any, todo: list, folder: Path, before: Any) -> list[tuple[str, str, bool, list[str]]]:
-    """Each page rendered and written when it changed: (url, hash, written, files it uses)."""
+def _rendered(site: Any, todo: list, folder: Path, before: Any) -> list[tuple[str, str, bool, list[str], list[str]]]:
+    """Each page rendered and written when it changed: (url, hash, written, files it uses, files it links to
+    that are not published)."""
     global _JOB
     import multiprocessing
     import os
@@ -209,14 +215,14 @@ def _rendered(site: Any, todo: list, folder: Path, before: Any) -> list[tuple[st
         _JOB = None
 
 
-def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str]]]:
+def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str], list[str]]]:
     from pmops.site import output
 
     assert _JOB is not None
     site, todo, folder, before = _JOB
     found = []
     for page in todo[bounds[0] : bounds[1]]:
-        site.assets = set()
+        site.assets, site.withheld = set(), set()
         digest, wrote = output.write_page(folder, page.url, page.render().encode("utf-8"), before)
-        found.append((page.url, digest, wrote, sorted(site.assets)))
+        found.append((page.url, digest, wrote, sorted(site.assets), sorted(site.withheld)))
     return found

@@ -93,6 +93,7 @@ class Site:
     today: dt.date
     base_url: str | None = None
     assets: set[str] = field(default_factory=set)  # KB paths of files (images, PDFs) the pages link to
+    withheld: set[str] = field(default_factory=set)  # files of the KB they link to that are not published
     _customer_urls: dict[str, str | None] = field(default_factory=dict)
     _faces: dict[str, str] = field(default_factory=dict)
     _layout_ids: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -168,15 +169,25 @@ class Site:
 
     def asset(self, path: str) -> bool:
         """Whether a KB file that is not a document is published beside the pages (and note it)."""
-        if path.endswith(".md") or not self.publishable(path) or not self.kb.is_file(path):
+        if path.endswith(".md") or not self.kb.is_file(path):
+            return False
+        if not self.publishable(path):
+            self.withheld.add(path)  # the build says so: the page shows the link as its text
             return False
         self.assets.add(path)
         return True
 
+    @cached_property
+    def _tracked(self) -> set[str]:
+        """The files git tracks in the KB, repository-relative (one `git ls-files`)."""
+        assert self.kb.repo is not None
+        return self.kb.repo.tracked_files(self.kb.pathspec())
+
     def publishable(self, path: str) -> bool:
-        """Whether a file of the KB a page links to may be copied onto the site: never a dot-file or one in a
-        dot-folder (`.env`, `.git/config`), one git ignores (`credentials.yaml`), one in a folder pmops never
-        reads documents from (`_site/`, `templates/`), nor one `site.exclude` leaves out (a draft's deck)."""
+        """Whether a file of the KB a page links to may be copied onto the site: one git tracks (committed, or
+        added), never one it does not (`credentials.yaml` it ignores, a file nobody added), a dot-file or one in a
+        dot-folder (`.env`, `.git/config`), one in a folder pmops never reads documents from (`_site/`,
+        `templates/`), nor one `site.exclude` leaves out (a draft's deck)."""
         found = self._publishable.get(path)
         if found is None:
             from pmops.kb.tree import SKIP_DIRS
@@ -188,7 +199,7 @@ class Site:
                 or self.kb.settings.excludes(path, "")
             )
             if found and self.kb.repo is not None:
-                found = not self.kb.repo.ignored([self.kb.to_repo(path)])
+                found = self.kb.to_repo(path) in self._tracked
             self._publishable[path] = found
         return found
 
@@ -397,6 +408,8 @@ class Site:
         files. A build whose state and documents' front-matter are the last build's can keep that
         build's keys for every page but those of the documents whose body changed."""
         stamps = [self.values_stamp(r) for r in self.of_type.get("metric", [])]
+        if self.kb.repo is not None:  # what git tracks: a file it links to published, or no longer
+            stamps.append(hashlib.sha256("\0".join(sorted(self._tracked)).encode()).hexdigest())
         return hashlib.sha256(self._common + "\0".join(stamps).encode()).hexdigest()
 
     def values_stamp(self, record: Record) -> str:
@@ -411,6 +424,9 @@ class Site:
 
     def document_key(self, record: Record) -> str:
         faces = [self.face(self.by_path[t]) for _, t in self.resolved.get(record.path, []) if t in self.by_path]
+        # a file it links to: whether it is there and published (added to git, ignored, left out) changes the page
+        faces += [f"{t}\1{self.publishable(t) and self.kb.is_file(t)}" for _, t in self.resolved.get(record.path, [])
+                  if t is not None and t not in self.by_path and not t.endswith(".md")]  # fmt: skip
         faces += [f"{self.face(r)}\1{via}" for r, via in self.backlinks.get(record.path, [])]
         faces += [self.face(r) for r in self._shown_with(record)]
         names = [
