@@ -561,3 +561,17 @@ def test_what_a_reader_sees_of_small_things(pmops, site, example_kb: Path) -> No
     assert "No document links here yet" not in person and "Named in" in person
     script = (out / "assets/search.js").read_text()
     assert 'window.location.protocol === "file:"' in script and "Search needs the site served" in script
+
+
+def test_a_link_to_a_folder_gets_the_folders_page(pmops, example_kb: Path) -> None:
+    """A folder with no page of its own that a document links to: a page listing its documents, named by the
+    folder with its path under it (the build failed on the tags' 'also written' line the folder page has not)."""
+    (example_kb / "handbook/guides").mkdir()
+    (example_kb / "handbook/guides/setup.md").write_text("---\ntitle: Setting up\n---\nSteps.\n")
+    (example_kb / "handbook/links.md").write_text("---\ntitle: Links\n---\nSee [the guides](guides/).\n")
+    build(pmops)
+    out = example_kb / "_site"
+    folder = (out / "handbook/guides/index.html").read_text()
+    assert "<h1>guides/</h1>" in folder and "The folder handbook/guides/ of the knowledge base: 1 document." in folder
+    assert 'href="../../handbook/guides/setup.html">Setting up</a>' in folder
+    assert 'href="../handbook/guides/index.html">the guides</a>' in (out / "handbook/links.html").read_text()

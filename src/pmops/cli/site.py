@@ -39,13 +39,14 @@ def build(
     today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Build the site: every document a page, index pages, the report's dashboard as the home page.
+    """Build the site: every document a page, index pages, the dashboard as home.
 
-    Self-contained (nothing is loaded from elsewhere) and relative (it works from any folder,
-    a static host or the file system). A rebuild writes only the pages whose content changed
-    and removes those of removed documents. Personal data is redacted; site.exclude in
-    pmops.yaml leaves folders or types out. When pages changed, Pagefind indexes them for the
-    search box (filters by type, tag and area); without its binary the site has no search.
+    Self-contained (nothing is loaded from elsewhere) and relative (it works from
+    any folder, a static host or the file system). A rebuild writes only the pages
+    whose content changed and removes those of removed documents. Personal data is
+    redacted; site.exclude in pmops.yaml leaves folders or types out. When pages
+    changed, Pagefind indexes them for the search box (filters by type, tag and
+    area); without its binary the site has no search.
 
     Example:
 
@@ -131,10 +132,10 @@ def serve(
     ] = 8000,
     today: _shared.TodayOpt = None,
 ) -> None:
-    """Preview the site at http://127.0.0.1:PORT/, rebuilt when a document changes (Ctrl-C stops).
+    """Preview the site at http://127.0.0.1:PORT/, rebuilt on each change (Ctrl-C stops).
 
-    It builds first, serves the site's folder to this machine only, and looks at the KB's
-    files every second: a change rebuilds the pages that show it.
+    It builds first, serves the site's folder to this machine only, and looks at
+    the KB's files every second: a change rebuilds the pages that show it.
 
     Example:
 

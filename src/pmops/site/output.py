@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 MANIFEST = ".pmops-site.json"  # what the last build wrote: a folder holding it is a pmops site
 DEFAULT = "_site"  # inside the KB: a folder pmops never reads documents from (kb.tree.SKIP_DIRS)
-VERSION = 4
+VERSION = 5
 
 
 @dataclass

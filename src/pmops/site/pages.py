@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import posixpath
 import re
 from collections import defaultdict
@@ -76,13 +77,19 @@ def _slug(text: str) -> str:
     return ids.slugify(str(text)).lower() or "-"
 
 
-def stable_svg(svg: str, key: str) -> str:
+_CHART_NAMES = {"intake": "Insights captured per week", "by_source": "Insights by source",
+                "by_segment": "Insights by segment", "by_area": "Insights by area", "decisions": "Decisions per month"}  # fmt: skip
+
+
+def stable_svg(svg: str, key: str, name: str | None = None) -> str:
     """A pygal chart that is the same bytes for the same data (its random id and dated comment
     would rewrite the page at every build), without its script (pygal's tooltips: not loaded);
     the ids of its legend are its own (every chart's are `activate-serie-N`, repeated on a page)."""
     svg = _SCRIPT.sub("", _COMMENT.sub("", svg))
-    name = f"c-{_slug(key)}"
-    return _UUID.sub(name, svg).replace('id="activate-serie-', f'id="{name}-serie-')
+    chart = f"c-{_slug(key)}"
+    named = html.escape(name or _CHART_NAMES.get(key, key.replace("_", " ")), quote=False)
+    svg = svg.replace("<title>Pygal</title>", f"<title>{named}</title>", 1)  # its accessible name, not the library's
+    return _UUID.sub(chart, svg).replace('id="activate-serie-', f'id="{chart}-serie-')
 
 
 @dataclass
@@ -352,7 +359,10 @@ class Site:
         from pmops.reports import render
 
         drawn = render.charts(self.report)
-        metrics = {k: stable_svg(v, k) for k, v in drawn.pop("metrics").items()}
+        metrics = {
+            k: stable_svg(v, k, self.by_id[k].title if k in self.by_id else None)
+            for k, v in drawn.pop("metrics").items()
+        }
         return {**{k: stable_svg(v, k) for k, v in drawn.items()}, "metrics": metrics}
 
     # -- the pages ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +113,9 @@ def _facts(site: Site, record: Record) -> tuple[list[dict[str, Any]], list[dict[
 
 
 def _label(fld: Field) -> str:
-    return fld.name.replace("_", " ")
+    """A field's name for people: `day30_completed` is 'day 30 completed', `review_every_days` 'review every (days)'."""
+    name = fld.name.removesuffix("_days") + " (days)" if fld.name.endswith("_days") and fld.name != "days" else fld.name
+    return re.sub(r"(?<=[a-z])(?=\d)", " ", name.replace("_", " "))
 
 
 def _items(site: Site, fld: Field, value: Any) -> list[dict[str, Any]]:
@@ -383,8 +386,8 @@ def person(site: Site, entry: dict[str, Any]) -> str:
 
 def folder(site: Site, path: str, url: str) -> str:
     inside = [r for r in site.records if r.path.startswith(path + "/")]
-    return _render(site, "site/group.html.j2", url, path + "/", _filters(None, "index", site), kind="folder",
-                   value=path, sections=_by_type(site, inside))  # fmt: skip
+    return _render(site, "site/group.html.j2", url, path.rsplit("/", 1)[-1] + "/", _filters(None, "index", site), kind="folder",
+                   value=path, inside=len(inside), sections=_by_type(site, inside))  # fmt: skip
 
 
 def home(site: Site) -> str:
