@@ -45,3 +45,15 @@ def test_only_files_git_tracks_are_published_and_the_build_says_which_are_not(pm
     built = json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)
     assert "handbook/notes.txt" in built["removed_paths"] and not (out / "handbook/notes.txt").exists()
     assert {"page": "handbook/escape.html", "file": "handbook/notes.txt"} in built["withheld"]
+
+
+def test_lint_warns_of_a_link_to_a_hidden_file(pmops, example_kb: Path) -> None:
+    (example_kb / ".env").write_text("TOKEN=abc\n")
+    (example_kb / "handbook/escape.md").write_text(
+        "---\ntitle: Escape test\n---\n[env](../.env) [git](../.git/config) [tips](interview-tips.md)\n"
+    )
+    findings = json.loads(pmops("lint", "--json", "handbook/escape.md").stdout)
+    assert [(f["rule"], f["severity"], f["line"], f["message"]) for f in findings] == [
+        ("link-hidden", "warning", 4, "link to hidden file '.env'"),
+        ("link-hidden", "warning", 4, "link to hidden file '.git/config'"),
+    ]

@@ -66,6 +66,7 @@ RULES = {
         Rule("checkbox-syntax", "error", "a checklist item is not written '- [ ] text' or '- [x] text'"),
         Rule("link-broken", "error", "a link points to an id or a file that does not exist"),
         Rule("image-missing", "warning", "an image the text shows is not a file of the KB"),
+        Rule("link-hidden", "warning", "a link to a dot-file or into a dot-folder (.env, .git/config)"),
         Rule("process-stale", "warning", "a process is past its review date"),
         Rule("process-duplicate", "warning", "two active processes of one kind are nearly the same text"),
         Rule("pii-card", "error", "a customer document contains a payment card number"),
@@ -287,7 +288,15 @@ def _remember_links(ctx: Context, record: Record) -> None:
 
 def _broken_paths(ctx: Context) -> Iterator[Finding]:
     for source, link in ctx.paths:
-        if ctx.resolver.resolve(source, link.target) is None:
+        found = ctx.resolver.resolve(source, link.target)
+        if found is not None and any(part.startswith(".") for part in found.split("/")):
+            assert isinstance(link.line, int)
+            yield RULES["link-hidden"].finding(
+                source, link.line, f"link to hidden file '{found}'",
+                "a dot-file is no page of the KB (and may hold secrets: .env, .git/config); the website never "
+                "publishes it — link to a document, or leave the link out",
+            )  # fmt: skip
+        if found is None:
             dest = links.destination(link.target)
             assert dest is not None  # outgoing yields only links to paths
             if link.via == "image":
