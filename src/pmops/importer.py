@@ -436,6 +436,9 @@ def _row_values(
             split = _SPLIT_NAMES if listed is not None and listed.kind == "list" else _SPLIT
             values[target] = [t.strip() for t in split.split(cell) if t.strip()]
         elif target in date_fields:
+            if dates.relative(cell) is not None:  # a note typed in a date column, read on the day of the import
+                raise ValueError(f"{target}: '{cell}' counts from today, not a date the file keeps "
+                                 f"(write the date itself, e.g. {dt.date.today().isoformat()})")  # fmt: skip
             try:
                 values[target] = dates.parse(cell, date_format, toward=None)  # a cell may be any year
             except dates.AmbiguousDate as exc:

@@ -295,3 +295,15 @@ def test_account_owners_are_not_checked_against_the_product_roster(pmops, kb: Pa
     assert "no one named 'Sally Sales' on the roster" in pmops("customer", "add", "Owner Four", "--owner",
                                                                "Sally Sales", code=2).stderr  # fmt: skip
     assert {f["rule"] for f in json.loads(pmops("lint", "--json").stdout)} == {"person-unknown"}
+
+
+def test_a_date_counted_from_today_is_a_row_error_in_an_import(pmops, kb: Path, tmp_path: Path) -> None:
+    """'next friday' in an export's date column is a note, not a date: read on the day of the import it
+    would become a renewal two days away. The row fails by its number; nothing of it is written."""
+    source = tmp_path / "crm.csv"
+    source.write_text("Account Name,ARR,Renewal Date\nPied Piper,1.2M,next friday\nHooli,300k,2099-06-30\n")
+    before = commit_count(kb)
+    result = _json(pmops, "customer", "import", str(source), code=1)
+    [failed] = result["failed"]
+    assert failed["row"] == 2 and failed["error"].startswith("renewal: 'next friday' counts from today, not a date")
+    assert [c["name"] for c in _json(pmops, "customer", "list")] == ["Hooli"] and commit_count(kb) == before + 1
