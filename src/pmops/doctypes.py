@@ -994,7 +994,7 @@ OPPORTUNITY = DocType(
     ),
     template="opportunity.md.j2",
     summary=("area", "status", "owner", "impact", "effort"),
-    rules=("evidence-missing",),
+    rules=("evidence-missing", "opportunity-duplicate"),
     ended=("shipped", "dropped"),
     listing="pmops opportunity list",
 )

@@ -655,3 +655,20 @@ def test_small_things_a_new_user_met(pmops, kb: Path, ranked_kb) -> None:
     markdown = pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
     assert "Approve \\*on the go\\* \\<now\\>" in markdown and "*on the go*" not in markdown.replace("\\*", "")
     assert _json(pmops, "insight", "themes", "--weight", "ARR") == _json(pmops, "insight", "themes", "--weight", "arr")
+
+
+def test_two_opportunities_of_one_problem_are_a_lint_warning(pmops, kb: Path, ranked_kb) -> None:
+    """The same title (any case), or the same evidence, twice: one problem ranked twice (found by a new user)."""
+    ids = ranked_kb
+    again = _opportunity(pmops, "APPROVE on the  go")
+    same = _opportunity(pmops, "Sync errors nobody sees", "--evidence", ids["i2"], "--evidence", ids["i5"])
+    found = {f["path"]: f["message"] for f in _json(pmops, "lint", code=None) if f["rule"] == "opportunity-duplicate"}
+    a = _json(pmops, "show", ids["A"])["path"]
+    b = _json(pmops, "show", ids["B"])["path"]
+    first_a, later_a = sorted([a, _json(pmops, "show", again)["path"]])
+    first_b, later_b = sorted([b, _json(pmops, "show", same)["path"]])
+    assert found == {later_a: f"the title of {first_a}: one problem ranked twice",
+                     later_b: f"the evidence of {first_b}: one problem ranked twice"}  # fmt: skip
+    pmops("archive", again)  # archived: out of rankings, and of this rule
+    after = [f["message"] for f in _json(pmops, "lint", code=None) if f["rule"] == "opportunity-duplicate"]
+    assert after == [f"the evidence of {first_b}: one problem ranked twice"]

@@ -84,6 +84,7 @@ RULES = {
         Rule("review-overdue", "warning", "a decision's review date has passed with no verdict recorded"),
         Rule("decision-proposed-stale", "warning", "a decision has been proposed for more than 30 days"),
         Rule("evidence-missing", "warning", "a document that rests on evidence (an opportunity) cites none"),
+        Rule("opportunity-duplicate", "warning", "two live opportunities with one title, or one set of evidence"),
         Rule("ranking-edited", "error", "a recorded ranking whose scores or ranks are not what its method gives"),
         Rule("ranking-duplicate", "error", "two rankings recorded for one cycle (two clones each recorded it, merged)"),
         Rule(
@@ -116,6 +117,8 @@ class Context:
         default_factory=list
     )  # doc, field, date, ids cited, their type
     source_keys: dict[str, str] = field(default_factory=dict)  # an imported row's key -> the first file holding it
+    # a live opportunity's title (folded) or evidence (the set of ids) -> the first file holding it
+    opportunities: dict[tuple[str, object], str] = field(default_factory=dict)
     paths: list[tuple[str, links.Link]] = field(default_factory=list)  # (page, its link by path), resolved at the end
     registers: dict[str, Register] = field(default_factory=dict)  # a type matched by name and aliases -> its register
     places: dict[str, str | None] = field(default_factory=dict)  # id -> its document's path (moved), asked once
@@ -585,6 +588,26 @@ def _ranking_edited(ctx: Context, record: Record) -> Iterator[Finding]:
         )  # fmt: skip
 
 
+def _opportunity_duplicate(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A live opportunity with the title, or the very evidence, of one read before it: one problem taking two
+    places in every ranking."""
+    from pmops.kb.records import is_archived
+
+    if is_archived(record):
+        return
+    title = " ".join(record.title.split()).casefold()
+    evidence = frozenset(str(e) for e in record.values.get("evidence") or [])
+    keys = [(("title", title), "the title of"), *([(("evidence", evidence), "the evidence of")] if evidence else [])]
+    for key, what in keys:
+        first = ctx.opportunities.setdefault(key, record.path)
+        if first != record.path:
+            yield RULES["opportunity-duplicate"].finding(
+                record.path, 1, f"{what} {first}: one problem ranked twice",
+                "merge them: link this one's evidence to the other (pmops opportunity link), then pmops archive this one",
+            )  # fmt: skip
+            return
+
+
 def _ranking_duplicate(ctx: Context, record: Record) -> Iterator[Finding]:
     """Another ranking recorded for this one's cycle: a merge of two clones that each recorded it keeps both."""
     from pmops import prioritization
@@ -614,6 +637,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("evidence-missing",), _evidence_missing),
     (("ranking-edited",), _ranking_edited),
     (("ranking-duplicate",), _ranking_duplicate),
+    (("opportunity-duplicate",), _opportunity_duplicate),
 )
 
 
