@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -527,9 +527,16 @@ def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = N
         area = _area(kb, area)
         history = _in_background(lambda: activity.history(kb, start - dt.timedelta(days=1)))  # git works meanwhile
         by_type: dict[str, list[Record]] = {}
-        for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1))):
+        skipped: list[str] = []
+        for record in shown(_records(kb, start - (today - start) - dt.timedelta(days=1), skipped)):
             by_type.setdefault(record.type, []).append(record)
-        scope = _Scope(kb, start, today, area, history(), by_type)
+        found = history()
+        # An insight whose id's day is older than its date (a file copied and edited by hand) is read when
+        # the window's history changed it: the digest never disagrees with process check about it.
+        touched = {e.path for e in found.events if e.action != "removed"}
+        for record in shown(_loaded(kb, [kb.root / path for path in skipped if path in touched])):
+            by_type.setdefault(record.type, []).append(record)
+        scope = _Scope(kb, start, today, area, found, by_type)
         sections = [_expectations(scope), _decisions(scope), _research(scope), _metrics(scope), _processes(scope),
                     _onboarding(scope), _tools(scope), _people(scope)]  # fmt: skip
     if area is not None:  # what belongs to no area is the whole team's
@@ -566,14 +573,13 @@ def _in_background(work: Callable[[], T]) -> Callable[[], T]:
     return result
 
 
-def _records(kb: KnowledgeBase, since: dt.date) -> Iterator[Record]:
+def _records(kb: KnowledgeBase, since: dt.date, skipped: list[str] | None = None) -> Iterator[Record]:
     """Every readable document, but the insights captured before `since`: an insight's id holds the day
     it was captured (ins-YYMMDD-…), never before the day it was heard, so none of them was heard since
     (the digest's window and the one before it, which its themes compare with). Reading a large KB's
-    years of insights is most of a digest's time otherwise."""
+    years of insights is most of a digest's time otherwise. `skipped`: their paths, for those the
+    window's history changed (a file copied by hand keeps the id it was copied from) to be read after all."""
     import re
-
-    from pmops.errors import DocumentError
 
     insight = kb.doctype("insight")
     old = re.compile(rf"^{re.escape(insight.folder)}/{re.escape(insight.prefix)}-(\d\d)(\d\d)(\d\d)-[^/]*$")
@@ -581,10 +587,21 @@ def _records(kb: KnowledgeBase, since: dt.date) -> Iterator[Record]:
     def wanted(rel: str) -> bool:
         if m := old.match(rel):
             with contextlib.suppress(ValueError):
-                return dt.date(2000 + int(m[1]), int(m[2]), int(m[3])) >= since
+                if dt.date(2000 + int(m[1]), int(m[2]), int(m[3])) >= since:
+                    return True
+                if skipped is not None:
+                    skipped.append(rel)
+                return False
         return True
 
-    for path in kb.listing(where=wanted):
+    yield from _loaded(kb, kb.listing(where=wanted))
+
+
+def _loaded(kb: KnowledgeBase, paths: Iterable[Any]) -> Iterator[Record]:
+    """The documents of `paths` that can be read (one that cannot is lint's to say)."""
+    from pmops.errors import DocumentError
+
+    for path in paths:
         try:
             yield kb.load(path)
         except DocumentError:

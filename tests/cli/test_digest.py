@@ -392,3 +392,14 @@ def test_a_pm_is_counted_from_their_start(pmops, month: Path) -> None:
     assert not any(line.startswith("Nothing from") for line in first["Who did what"])
     later = sections(pmops("digest", "--since", "2026-02-18", "--today", "2026-02-24").stdout)
     assert later["Who did what"][-1] == "Nothing from 1 PM: Ben Lee"
+
+
+def test_an_insight_copied_by_hand_keeps_an_old_id_and_is_still_read(pmops, month: Path) -> None:
+    # Found by a new user: a file copied from a 2025 insight and edited (its id's day 2025-01-01, its date
+    # 2026-02-25) was left out of the digest, which reads no insight whose id's day is before its window,
+    # while process check counted it. Committed in the window, it is read.
+    text = history_kb.insight("ins-250101-zz99", "Copied template insight", "2026-02-25", "Ana Silva", "[billing]")[1]
+    history_kb.commit(month, "Ana Silva", "2026-02-26", [("insights/ins-250101-zz99-copied.md", text)], "copy")
+    found = sections(digest(pmops))
+    assert found["Research"][0] == "Copied template insight (25 Feb, Ana Silva) (ins-250101-zz99)"
+    assert found["Who did what"][0].startswith("Ana Silva: 4 insights captured,")
