@@ -157,8 +157,8 @@ class _Facts:
             found: dict[str, list[tuple[dt.date, Record]]] = {}
             every = [r for kept in self.by_type.values() for r in kept] if self.given else self.kb.records()
             for record in shown(every):
-                if record.type in NOT_RECORDS:
-                    continue
+                if record.type in NOT_RECORDS or (record.type == "page" and not record.doc.meta.get("date")):
+                    continue  # an undated page (an index of the processes) is no record of a meeting
                 day = activity.day_of(record, self.history)
                 if day is None or day < since:
                     continue

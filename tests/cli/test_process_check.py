@@ -175,3 +175,16 @@ def test_a_pm_outside_their_days_is_no_pm_who_is_not_one(pmops, hist: Path) -> N
         "0.6 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs, 1 by PMs before they "
         "joined or after they left); 1 PM captured none: Cy Diaz"
     )
+
+
+def test_an_undated_page_naming_the_process_is_no_record_of_its_meeting(pmops, hist: Path) -> None:
+    # Found by a new user: a handbook page listing the processes ([[prc-rev]]), committed in February, made
+    # February's roadmap review "held". Undated, it is no record; a dated page of notes is.
+    history_kb.commit(hist, "Priya Ops", "2026-02-20", [("handbook/our-processes.md",
+                      "---\ntitle: Our processes\n---\n- Roadmap review: [[prc-rev]]\n")], "index")  # fmt: skip
+    review = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-rev"]["outputs"][0]
+    assert (review["verdict"], review["missed"]) == ("missed", ["2026-02"])
+    history_kb.commit(hist, "Priya Ops", "2026-02-21", [("handbook/review-notes.md",
+                      "---\ntitle: Review notes\ndate: 2026-02-20\n---\nHeld: [[prc-rev]]\n")], "notes")  # fmt: skip
+    review = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-rev"]["outputs"][0]
+    assert (review["verdict"], review["missed"]) == ("met", [])
