@@ -672,3 +672,13 @@ def test_two_opportunities_of_one_problem_are_a_lint_warning(pmops, kb: Path, ra
     pmops("archive", again)  # archived: out of rankings, and of this rule
     after = [f["message"] for f in _json(pmops, "lint", code=None) if f["rule"] == "opportunity-duplicate"]
     assert after == [f"the evidence of {first_b}: one problem ranked twice"]
+
+
+def test_opportunity_show_counts_the_evidence_to_the_day_today_gives(pmops, kb: Path, ranked_kb) -> None:
+    """opportunity show --today counts as prioritize --today does, so a past day's Reach can be redone."""
+    ids = ranked_kb
+    summary = _json(pmops, "opportunity", "show", ids["B"], "--today", "2026-11-30")["evidence_summary"]
+    ranked = next(r for r in _json(pmops, "prioritize", "--today", "2026-11-30")["rows"] if r["id"] == ids["B"])
+    # i5 (Initech) was heard on 2026-12-01: not yet counted.
+    assert (summary["reach"], summary["confidence"], summary["counted"]) == (1.95, 0.47, [ids["i2"]])
+    assert (ranked["reach"], ranked["confidence"]) == (1.95, 0.47)

@@ -12,6 +12,8 @@ from pmops.cli._shared import JsonOpt
 from pmops.cli.render import documents as render
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from pmops.kb import KnowledgeBase, Record
 
 
@@ -80,8 +82,9 @@ def show(
     show_record(kb, kb.find(ref), json_out)
 
 
-def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
-    """`show`'s page of one document (`customer show` prints the same)."""
+def show_record(kb: KnowledgeBase, record: Record, json_out: bool, today: dt.date | None = None) -> None:
+    """`show`'s page of one document (`customer show` prints the same); `today`: the day an opportunity's
+    evidence is counted to, as `pmops prioritize --today` counts it."""
     from pmops import decisions, opportunities
 
     evidence, account, weight = decisions.evidence_of(kb, record), None, None
@@ -89,7 +92,7 @@ def show_record(kb: KnowledgeBase, record: Record, json_out: bool) -> None:
     if record.type == opportunities.TYPE:
         from pmops import prioritization
 
-        weight = prioritization.weigh(kb, record)
+        weight = prioritization.weigh(kb, record, today)
     if record.type == "customer":
         from pmops import accounts
 

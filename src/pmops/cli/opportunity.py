@@ -133,9 +133,13 @@ def show(
             autocompletion=_complete.documents("opportunity"),
         ),
     ],
+    today: _shared.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Show an opportunity: its fields, its evidence summed up, and the chain (decisions, metrics).
+
+    Its Reach and Confidence are counted as pmops prioritize counts them today, or on
+    the day --today gives.
 
     Example:
 
@@ -144,7 +148,8 @@ def show(
     from pmops.cli import core
 
     kb = _shared.state(ctx).kb()
-    core.show_record(kb, kb.find(ref, "opportunity"), json_out)
+    day = _shared.today_option(today) if today is not None else None
+    core.show_record(kb, kb.find(ref, "opportunity"), json_out, day)
 
 
 @app.command()
