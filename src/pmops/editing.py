@@ -217,7 +217,10 @@ def edit(
         _write(buffer, shown)
     after = kb.record(doc)
     try:
-        sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message(record, after), commit=commit)
+        # What the editor showed is the whole file, the user's uncommitted edits too: theirs to commit.
+        sha = kb.write(
+            [Change(kb.root / record.path, record.doc, doc)], _message(record, after), commit=commit, seen=True
+        )
     except PmopsError as exc:
         exc.hint = f"{exc.hint}; {kept}" if exc.hint else kept
         raise

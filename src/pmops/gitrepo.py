@@ -301,6 +301,19 @@ class Repo:
             else:
                 i += 2
 
+    def modified(self, paths: list[Path]) -> set[Path]:
+        """Those of `paths` (absolute) that git tracks and that differ from HEAD, staged or not:
+        the user's own edits, not committed yet. Empty in a repository with no commit yet."""
+        if not paths:
+            return set()
+        rel = {os.path.relpath(p, self.root).replace(os.sep, "/"): p for p in paths}
+        status, out, _ = self.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=no",
+                                  "--no-renames", "--ignore-submodules=all", "--",
+                                  *(":(literal)" + r for r in rel), check=False)  # fmt: skip
+        if status != 0:
+            return set()
+        return {rel[entry[3:]] for entry in filter(None, out.split("\0")) if entry[3:] in rel}
+
     def _wait_for_index_lock(self) -> None:
         """Another tool (an editor, a GUI) may hold index.lock briefly: wait, never delete it."""
         lock = self.git_dir / "index.lock"

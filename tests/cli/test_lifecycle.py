@@ -388,3 +388,68 @@ def test_every_command_that_moves_a_document_to_a_state_says_so_in_json(pmops, e
     before = commit_count(example_kb)
     assert state("onboard", "done", "Ben Carter", "D30-1")["already"] is True
     assert commit_count(example_kb) == before
+
+
+# -- the user's own edits, not committed --------------------------------------------------
+
+
+def _state(kb: Path) -> tuple[int, str, str]:
+    return commit_count(kb), git(kb, "status", "--porcelain"), git(kb, "diff", "HEAD")
+
+
+@pytest.mark.parametrize("staged", [False, True])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["set", "{id}", "confidence=low"],
+        ["archive", "{id}"],
+        ["mv", "{id}", "A new title"],
+        ["rm", "{id}"],
+        ["rm", "{id}", "--force"],
+        ["decision", "accept", "{id}"],
+    ],
+)
+def test_a_write_to_a_file_with_the_users_own_uncommitted_edits_is_refused(
+    pmops, kb: Path, command: list[str], staged: bool
+) -> None:
+    doc = add(pmops, "Ship the export", kind="decision" if command[0] == "decision" else "insight")
+    path = kb / doc["path"]
+    path.write_text(path.read_text() + "My unsaved paragraph.\n")
+    if staged:
+        git(kb, "add", doc["path"])
+    before, state = path.read_bytes(), _state(kb)
+    result = pmops(*[word.format(id=doc["id"]) for word in command], code=1)
+    lose = command[0] == "rm"
+    assert result.stderr.splitlines() == [
+        f"error: {doc['path']} has changes of yours not committed: "
+        + ("removing it would lose them" if lose else "pmops commits only what it writes")
+        + "; nothing was written",
+        f"hint: commit them, or stash them (git stash push -- {doc['path']}), then run this again",
+    ]
+    assert path.read_bytes() == before and _state(kb) == state
+    git(kb, "commit", "-qm", "mine", "--", doc["path"])  # committed, the same command goes through
+    pmops(*[word.format(id=doc["id"]) for word in command])
+    assert clean(kb) and "+My unsaved paragraph." not in git(kb, "show", "HEAD")
+
+
+def test_mv_is_refused_when_a_file_whose_links_it_rewrites_has_uncommitted_edits(pmops, kb: Path) -> None:
+    target = add(pmops, "Export is hidden")
+    linker = add(pmops, "Second", "--body", f"See [it](./{Path(target['path']).name}).\n")
+    path = kb / linker["path"]
+    path.write_text(path.read_text() + "A draft paragraph.\n")
+    state = _state(kb)
+    result = pmops("mv", target["id"], "Export is very hidden", code=1)
+    assert result.stderr.startswith(f"error: {linker['path']} has changes of yours not committed")
+    assert _state(kb) == state and (kb / target["path"]).exists()
+
+
+def test_no_commit_keeps_the_users_edits_in_a_changed_file_but_never_removes_them(pmops, kb: Path) -> None:
+    ins = add(pmops, "Digest ignored")
+    path = kb / ins["path"]
+    path.write_text(path.read_text() + "Mine.\n")
+    commits = commit_count(kb)
+    pmops("set", ins["id"], "confidence=low", "--no-commit")
+    assert "confidence: low" in path.read_text() and path.read_text().endswith("Mine.\n")
+    assert commit_count(kb) == commits
+    pmops("rm", ins["id"], "--no-commit", code=1)
+    assert path.exists()

@@ -104,7 +104,8 @@ def rm(
     """Remove a document (git rm, one commit); refused while other documents link to it.
 
     Exit 1 naming the documents that link to it, unless --force (their links then
-    break, and pmops lint lists them). Git keeps its history.
+    break, and pmops lint lists them). Git keeps its history. Exit 1 too while the
+    file holds edits of yours not committed (--force never discards them).
 
     Example:
 

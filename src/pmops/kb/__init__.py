@@ -164,8 +164,15 @@ class KnowledgeBase(Catalog):
         return self.write([Change(self.root / record.path, record.doc, new)], message, commit=commit)
 
     def write(
-        self, changes: list[Change], message: str, *, commit: bool | None, unfinished: list[Path] | None = None
+        self,
+        changes: list[Change],
+        message: str,
+        *,
+        commit: bool | None,
+        unfinished: list[Path] | None = None,
+        seen: bool = False,
     ) -> str | None:
         """Write the changes atomically under the KB lock, then commit exactly those paths
-        (and `unfinished`: files a killed command wrote, see transaction.write)."""
-        return transaction.write(self, changes, message, commit=commit, unfinished=unfinished)
+        (and `unfinished`: files a killed command wrote; `seen`: files the user saved whole, see
+        transaction.write)."""
+        return transaction.write(self, changes, message, commit=commit, unfinished=unfinished, seen=seen)

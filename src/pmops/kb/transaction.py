@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pmops import store
 from pmops.documents import Document, RawFile
-from pmops.errors import GitError, PmopsError
+from pmops.errors import Conflict, GitError, PmopsError
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -54,7 +54,13 @@ class Change:
 
 
 def write(
-    kb: KnowledgeBase, changes: list[Change], message: str, *, commit: bool | None, unfinished: list[Path] | None = None
+    kb: KnowledgeBase,
+    changes: list[Change],
+    message: str,
+    *,
+    commit: bool | None,
+    unfinished: list[Path] | None = None,
+    seen: bool = False,
 ) -> str | None:
     """Write (or remove) documents atomically under the KB lock, then commit exactly those paths
     (a removed path is committed as removed, a rename as the removal and the new file: git
@@ -63,6 +69,11 @@ def write(
     `unfinished` are files already on disk that a killed command wrote but never
     committed, to commit with these. Returns the commit sha, or None when commits are
     off. A failed commit leaves the files on disk and says so.
+
+    A file this write would change or remove that holds the user's own edits, not committed
+    (staged or not), is refused before anything is written (`check_own_edits`): pmops commits only
+    what it wrote, and never removes what is in no commit. `seen`: the user saw and saved the whole
+    file (pmops edit), so what it holds is theirs to commit.
     """
     for change in changes:  # before anything is written: never through a link out of the KB
         store.check_inside(kb.root, change.path)
@@ -77,6 +88,8 @@ def write(
         if repo:
             repo.check_writable()
             repo.check_renames([c.path for c in changes] + (unfinished or []))
+        if not seen:
+            check_own_edits(kb, changes, commit=commit)
         removed = [c.path for c in changes if c.removed]
         # A file git never tracked goes without a commit (there is nothing to commit of it).
         untracked = set(removed) - repo.tracked(removed) if repo and removed else set()
@@ -104,6 +117,29 @@ def write(
     if sha is not None and kb.config.sync == "auto":
         in_background(kb, "sync")
     return sha
+
+
+def check_own_edits(kb: KnowledgeBase, changes: list[Change], *, commit: bool) -> None:
+    """Refuse (exit 1, nothing written) a write to a file with edits of the user's that no commit
+    holds: committing would sweep them into pmops' commit under its message, and removing the
+    file would lose them. Without commits (--no-commit) a changed file keeps them and only a
+    removal is refused."""
+    repo = kb.repo
+    if repo is None:
+        return
+    touched = [c.path for c in changes if c.before is not None and (commit or c.removed)]
+    modified = repo.modified(touched)
+    if not modified:
+        return
+    first = next(c for c in changes if c.path in modified)
+    rel = kb.rel(first.path)
+    others = f" (and {len(modified) - 1} more)" if len(modified) > 1 else ""
+    gone = first.removed and not any(c.created for c in changes)  # removed, not renamed
+    doing = "removing it would lose them" if gone else "pmops commits only what it writes"
+    raise Conflict(
+        f"{rel}{others} has changes of yours not committed: {doing}; nothing was written",
+        hint=f"commit them, or stash them (git stash push -- {rel}), then run this again",
+    )
 
 
 def _write_files(changes: list[Change]) -> list[Path]:
