@@ -477,6 +477,9 @@ class DocType:
     # What a command changing a document of it after it is made (set, mv, edit, archive) is told, when its
     # documents are records never changed (a ranking: `made_by` records it again); its fields fill it in.
     recorded: str = ""
+    # Suffixes of files beside a document that are part of it (a metric's values: `ID-slug.csv`
+    # beside `ID-slug.md`): pmops mv renames them and pmops rm removes them with it, in its commit.
+    companions: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -896,6 +899,7 @@ METRIC = DocType(
     summary=("owner", "unit", "target", "direction"),
     unique_titles=True,
     rules=("metric-value-invalid", "metric-value-future", "metric-stale"),
+    companions=(".csv",),
     listing="pmops metric list",
 )
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmops import ids, links, taxonomy
 from pmops.doctypes import ARCHIVED, Field, notice_passed, out_of_order
+from pmops.documents import RawFile
 from pmops.errors import FIELD, Conflict, InvalidInput, PmopsError
 from pmops.kb import creating, roster
 from pmops.kb.records import is_archived
@@ -280,8 +282,22 @@ def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | N
         notes.append(
             f"{count(len(linking), 'document')} still {'links' if len(linking) == 1 else 'link'} to it: {listed(linking)}"
         )
-    sha = kb.write([Change.removal(kb.root / record.path, record.doc)], _message("remove", record), commit=commit)
+    writes = [Change.removal(kb.root / record.path, record.doc)]
+    for path, raw in companions(kb, record):  # a metric's values go with it
+        writes.append(Change.removal(path, raw))
+        notes.append(f"removed with it: {kb.rel(path)}")
+    sha = kb.write(writes, _message("remove", record), commit=commit)
     return Outcome("rm", record, sha, [], notes=notes + (kb.repo.warnings if kb.repo else []))
+
+
+def companions(kb: KnowledgeBase, record: Record) -> list[tuple[Path, RawFile]]:
+    """The files beside a document that are part of it (DocType.companions: a metric's values), as read."""
+    found = []
+    for suffix in record.doctype.companions:
+        path = (kb.root / record.path).with_suffix(suffix)
+        if path.is_file() and not path.is_symlink():
+            found.append((path, RawFile(kb.rel(path), kb.read_bytes(path))))
+    return found
 
 
 # -- mv ----------------------------------------------------------------------------------
@@ -314,6 +330,7 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
         renamed[str(doctype.aliases)] = kept
     doc = record.doc.with_fields(renamed)
     writes = []
+    moved_along: list[str] = []
     if new_rel == old_rel:
         writes.append(Change(kb.root / old_rel, record.doc, doc))
     else:
@@ -323,6 +340,12 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
             Change.removal(kb.root / old_rel, record.doc),
             Change.new(kb.root / new_rel, replace(doc, path=new_rel)),
         ]
+        for path, raw in companions(kb, record):  # a metric's values follow its file name
+            moved_to = (kb.root / new_rel).with_suffix(path.suffix)
+            if os.path.lexists(moved_to):
+                raise Conflict(f"{kb.rel(moved_to)} already exists; nothing was written")
+            writes += [Change.removal(path, raw), Change.new(moved_to, RawFile(kb.rel(moved_to), raw.data))]
+            moved_along.append(f"moved with it: {kb.rel(path)} → {kb.rel(moved_to)}")
     rewritten = []
     # A person is named by name in the fields that refer to people (owners, deciders, managers,
     # buddies): those name the new one, in the same commit, as links follow the file.
@@ -347,7 +370,7 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     sha = kb.write(writes, _message("rename", record, f' to "{new_words}"'), commit=commit)
     moved = kb.record(replace(doc, path=new_rel))
     notes = [f"'{old_name}' kept as an alias: insights naming it are still {new_words}'s"] if kept is not None else []
-    return Outcome("mv", moved, sha, rewritten, old_rel, notes + (kb.repo.warnings if kb.repo else []))
+    return Outcome("mv", moved, sha, rewritten, old_rel, notes + moved_along + (kb.repo.warnings if kb.repo else []))
 
 
 def _old_name_kept(record: Record, new_title: str) -> list[Any] | None:

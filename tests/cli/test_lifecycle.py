@@ -453,3 +453,43 @@ def test_no_commit_keeps_the_users_edits_in_a_changed_file_but_never_removes_the
     assert commit_count(kb) == commits
     pmops("rm", ins["id"], "--no-commit", code=1)
     assert path.exists()
+
+
+def test_a_metrics_values_move_with_it_go_with_it_and_are_flagged_when_left_behind(pmops, example_kb: Path) -> None:
+    kb = example_kb
+    old = kb / "metrics" / "met-261126-pgw3-median-time-to-approval.csv"
+    values = old.read_bytes()
+    shown = pmops("metric", "show", "met-261126-pgw3", "--json").stdout
+    commits = commit_count(kb)
+    result = pmops("mv", "met-261126-pgw3", "Median hours to approval")
+    new = kb / "metrics" / "met-261126-pgw3-median-hours-to-approval.csv"
+    assert not old.exists() and new.read_bytes() == values
+    assert "moved with it: metrics/met-261126-pgw3-median-time-to-approval.csv" in " ".join(result.stderr.split())
+    assert commit_count(kb) == commits + 1 and clean(kb)
+    assert sorted(git(kb, "show", "--no-renames", "--name-only", "--format=", "HEAD").split()) == [
+        "metrics/met-261126-pgw3-median-hours-to-approval.csv",
+        "metrics/met-261126-pgw3-median-hours-to-approval.md",
+        "metrics/met-261126-pgw3-median-time-to-approval.csv",
+        "metrics/met-261126-pgw3-median-time-to-approval.md",
+    ]
+    after = json.loads(pmops("metric", "show", "met-261126-pgw3", "--json").stdout)
+    assert len(after["values"]) == 53 and after["values"] == json.loads(shown)["values"]
+    assert after["latest"] == json.loads(shown)["latest"] and after["trend"] == json.loads(shown)["trend"]
+    # Renamed by hand, without its values: lint says where they belong.
+    git(kb, "mv", "metrics/met-261126-pgw3-median-hours-to-approval.md", "metrics/met-261126-pgw3-by-hand.md")
+    git(kb, "commit", "-qm", "by hand")
+    findings = json.loads(pmops("lint", "metrics", "--json").stdout)
+    assert [(f["path"], f["rule"], f["severity"]) for f in findings] == [
+        ("metrics/met-261126-pgw3-median-hours-to-approval.csv", "values-orphaned", "warning")
+    ]
+    assert findings[0]["hint"].startswith(
+        "git mv metrics/met-261126-pgw3-median-hours-to-approval.csv metrics/met-261126-pgw3-by-hand.csv"
+    )
+    git(kb, "mv", "metrics/met-261126-pgw3-median-hours-to-approval.csv", "metrics/met-261126-pgw3-by-hand.csv")
+    git(kb, "commit", "-qm", "values too")
+    pmops("rm", "met-261126-pgw3", "--force")
+    assert not list((kb / "metrics").glob("met-261126-pgw3*")) and clean(kb)
+    assert sorted(git(kb, "show", "--no-renames", "--name-only", "--format=", "HEAD").split()) == [
+        "metrics/met-261126-pgw3-by-hand.csv",
+        "metrics/met-261126-pgw3-by-hand.md",
+    ]

@@ -87,6 +87,7 @@ def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = N
     ctx = Context(kb, today or dt.date.today())
     findings: list[Finding] = []
     seen_ids: dict[str, str] = {}
+    beside: set[tuple[Path, str]] = set()  # folders of documents with companion files, and their suffixes
     for path in targets:
         try:
             record = kb.load(path)
@@ -95,6 +96,7 @@ def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = N
             findings.append(Finding(exc.path, exc.line or 1, rule, RULES[rule].severity, exc.reason, exc.hint))
             continue
         findings.extend(check_record(ctx, record))
+        beside.update(((kb.root / record.path).parent, suffix) for suffix in record.doctype.companions)
         if record.id and record.doctype.writable:
             if record.id in seen_ids:
                 findings.append(
@@ -105,9 +107,27 @@ def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = N
             else:
                 seen_ids[record.id] = record.path
     findings.extend(finish(ctx, set(seen_ids)))
+    findings.extend(_orphans(kb, beside))
     findings = [*_configured(findings, settings)]
     findings.sort(key=lambda f: (f.path, f.line, f.rule))
     return Report(findings, len(targets))
+
+
+def _orphans(kb: KnowledgeBase, beside: set[tuple[Path, str]]) -> Iterator[Finding]:
+    """A companion file (a metric's values, DocType.companions) beside no document of its name: its
+    document was renamed or removed without it (by hand: pmops mv and rm take it along)."""
+    for folder, suffix in sorted(beside):
+        for path in sorted(folder.glob(f"*{suffix}")):
+            if path.with_suffix(".md").exists() or not path.is_file():
+                continue
+            rel = kb.rel(path)
+            doc_id = "-".join(path.stem.split("-")[:3])
+            same = sorted(p for p in folder.glob(f"{doc_id}-*.md") if p.is_file())
+            if same:
+                hint = f"git mv {rel} {kb.rel(same[0].with_suffix(suffix))}: the values follow their document's name"
+            else:
+                hint = f"its document is gone: git rm {rel}, or restore the document"
+            yield RULES["values-orphaned"].finding(rel, 1, f"values of no document: no {path.stem}.md beside it", hint)
 
 
 def _configured(findings: list[Finding], settings: dict[str, RuleSettings]) -> Iterator[Finding]:

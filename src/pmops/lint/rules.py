@@ -77,6 +77,7 @@ RULES = {
         Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
         Rule("metric-stale", "warning", "a metric has had no value for longer than its cadence allows"),
         Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
+        Rule("values-orphaned", "warning", "a metric's values file (.csv) is beside no metric of its name"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
         Rule("customer-unknown", "warning", "an insight names a customer the customer register does not have"),
         Rule("customer-mismatch", "warning", "an insight's segment differs from its customer's record"),
