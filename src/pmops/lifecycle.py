@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmops import ids, links, taxonomy
+from pmops import customers, ids, links, taxonomy
 from pmops.doctypes import ARCHIVED, Field, notice_passed, out_of_order
 from pmops.documents import RawFile
 from pmops.errors import FIELD, Conflict, InvalidInput, PmopsError
@@ -272,6 +272,11 @@ def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | N
             if other.path != record.path:
                 named.setdefault(_name(other), []).append(field_name)
         linking += [f"{name} ({', '.join(fields)})" for name, fields in named.items() if not _linked(linking, name)]
+    if record.doctype.aliases:  # a customer, named by name (or alias) in its insights' customer field
+        by_name: dict[str, list[str]] = {}
+        for other, field_name in named_by_name(kb, record):
+            by_name.setdefault(_name(other), []).append(field_name)
+        linking += [f"{name} ({', '.join(fields)})" for name, fields in by_name.items() if not _linked(linking, name)]
     notes = []
     if linking and not force:
         raise Conflict(
@@ -288,6 +293,19 @@ def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | N
         notes.append(f"removed with it: {kb.rel(path)}")
     sha = kb.write(writes, _message("remove", record), commit=commit)
     return Outcome("rm", record, sha, [], notes=notes + (kb.repo.warnings if kb.repo else []))
+
+
+def named_by_name(kb: KnowledgeBase, record: Record) -> list[tuple[Record, str]]:
+    """(document, field) for each text field naming `record` by its name or an alias, any spelling
+    customers.key folds, among the fields that refer to its type by name (an insight's customer)."""
+    doctype = record.doctype
+    names = {customers.key(n) for n in [record.title, *(record.values.get(doctype.aliases or "") or [])]} - {None}
+    found = []
+    for other_type in kb.registry.values():
+        fields = [f for f in other_type.fields if f.refers == doctype.name and f.kind == "text"]
+        for other in kb.records(other_type) if fields else []:
+            found += [(other, f.name) for f in fields if customers.key(other.values.get(f.name)) in names]
+    return found
 
 
 def companions(kb: KnowledgeBase, record: Record) -> list[tuple[Path, RawFile]]:

@@ -493,3 +493,36 @@ def test_a_metrics_values_move_with_it_go_with_it_and_are_flagged_when_left_behi
         "metrics/met-261126-pgw3-by-hand.csv",
         "metrics/met-261126-pgw3-by-hand.md",
     ]
+
+
+def test_a_customer_insights_name_keeps_them_when_renamed_and_rm_is_refused_while_they_do(
+    pmops, example_kb: Path
+) -> None:
+    kb = example_kb
+    insights = lambda name: [  # noqa: E731
+        i["id"] for i in json.loads(pmops("insight", "list", "--customer", name, "--json").stdout)
+    ]
+    naming = insights("Verde Foods")
+    assert len(naming) == 2
+    reach = pmops("opportunity", "show", "opp-261202-04kv").stdout
+    commits = commit_count(kb)
+    result = pmops("mv", "cus-261126-10dq", "Verde Group")
+    assert "'Verde Foods' kept as an alias" in " ".join(result.stderr.split())
+    assert commit_count(kb) == commits + 1 and clean(kb)
+    assert git(kb, "show", "--name-only", "--format=", "HEAD").split() == ["customers/cus-261126-10dq-verde-group.md"]
+    shown = json.loads(pmops("show", "cus-261126-10dq", "--json").stdout)
+    assert shown["name"] == "Verde Group" and shown["aliases"] == ["Verde Foods"]
+    assert insights("Verde Group") == naming
+    assert pmops("opportunity", "show", "opp-261202-04kv").stdout == reach
+    assert "customer-unknown" not in pmops("lint", "--json", code=None).stdout
+    # Back to its first name: that is no alias any more, the other one is.
+    pmops("mv", "cus-261126-10dq", "Verde Foods")
+    assert json.loads(pmops("show", "cus-261126-10dq", "--json").stdout)["aliases"] == ["Verde Group"]
+    # Removing it while insights name it is refused, as for a linked document.
+    state = commit_count(kb)
+    refused = pmops("rm", "cus-261126-10dq", code=1)
+    assert refused.stderr.startswith("error: cus-261126-10dq is linked from 2 documents: ")
+    assert all(f"{i} (customer)" in refused.stderr for i in naming)
+    assert commit_count(kb) == state and clean(kb)
+    pmops("rm", "cus-261126-10dq", "--force")
+    assert commit_count(kb) == state + 1
