@@ -478,7 +478,7 @@ def test_a_metrics_values_move_with_it_go_with_it_and_are_flagged_when_left_behi
     # Renamed by hand, without its values: lint says where they belong.
     git(kb, "mv", "metrics/met-261126-pgw3-median-hours-to-approval.md", "metrics/met-261126-pgw3-by-hand.md")
     git(kb, "commit", "-qm", "by hand")
-    findings = json.loads(pmops("lint", "metrics", "--json").stdout)
+    findings = [f for f in json.loads(pmops("lint", "metrics", "--json").stdout) if f["rule"] != "metric-stale"]
     assert [(f["path"], f["rule"], f["severity"]) for f in findings] == [
         ("metrics/met-261126-pgw3-median-hours-to-approval.csv", "values-orphaned", "warning")
     ]
@@ -504,7 +504,10 @@ def test_a_customer_insights_name_keeps_them_when_renamed_and_rm_is_refused_whil
     ]
     naming = insights("Verde Foods")
     assert len(naming) == 2
-    reach = pmops("opportunity", "show", "opp-261202-04kv").stdout
+    evidence = lambda: next(  # noqa: E731
+        line for line in pmops("opportunity", "show", "opp-261202-04kv").stdout.splitlines() if "Evidence" in line
+    )
+    reach = evidence()
     commits = commit_count(kb)
     result = pmops("mv", "cus-261126-10dq", "Verde Group")
     assert "'Verde Foods' kept as an alias" in " ".join(result.stderr.split())
@@ -513,7 +516,7 @@ def test_a_customer_insights_name_keeps_them_when_renamed_and_rm_is_refused_whil
     shown = json.loads(pmops("show", "cus-261126-10dq", "--json").stdout)
     assert shown["name"] == "Verde Group" and shown["aliases"] == ["Verde Foods"]
     assert insights("Verde Group") == naming
-    assert pmops("opportunity", "show", "opp-261202-04kv").stdout == reach
+    assert evidence() == reach and "ARR" in reach
     assert "customer-unknown" not in pmops("lint", "--json", code=None).stdout
     # Back to its first name: that is no alias any more, the other one is.
     pmops("mv", "cus-261126-10dq", "Verde Foods")
