@@ -283,7 +283,8 @@ def _expectations(s: _Scope) -> Section:
                 and review.review_by
                 and (review.review_by - s.until).days <= DUE_SOON_DAYS
             ):
-                mine.append(Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)} so far", review.id,
+                latest = f" on {v.after.date:%-d %b}" if v.after else ""  # how old "so far" is
+                mine.append(Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)}{latest} so far", review.id,
                                  review.path))  # fmt: skip
         if review.overdue:
             overdue += 1

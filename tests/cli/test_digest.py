@@ -66,7 +66,7 @@ Since 2026-02-01 (29 days). In short:
         "since 26 Feb (pmops decision review dec-inv)",
         "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb; review "
         "overdue since 26 Feb (pmops decision review dec-inv)",
-        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count so far (dec-soon)",
+        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count on 20 Feb so far (dec-soon)",
     ]
     assert found["Decisions"] == [
         "Waiting since 20 Dec 2025 (71 days): Old proposal (Priya Ops) (dec-old)",
