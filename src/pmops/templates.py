@@ -107,6 +107,28 @@ def render(template: str, kb_root: Path | None, /, _html: bool = False, **contex
             f"template '{template}' not found in {', '.join(map(str, paths)) or 'any templates folder'}"
         ) from None
     except TemplateError as exc:
-        raise ConfigError(f"template '{template}': {exc}") from None
+        raise ConfigError(f"template {_where(exc, template)}: {exc}") from None
     except Exception as exc:
-        raise ConfigError(f"template '{template}' failed: {type(exc).__name__}: {exc}") from None
+        raise ConfigError(f"template {_where(exc, template)} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _where(exc: BaseException, template: str) -> str:
+    """Where a template failed: the file and line of the innermost template in the error (a KB's own
+    `site/doc-insight.html.j2` included by a shipped one), else the template rendered."""
+    from jinja2 import TemplateSyntaxError
+
+    if isinstance(exc, TemplateSyntaxError) and exc.name:
+        return f"'{exc.name}', line {exc.lineno}"
+    found = None
+    trace = exc.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".js", ".css")) and "templates" in Path(name).parts:
+            found = (name, trace.tb_lineno)
+        trace = trace.tb_next
+    if found is None:
+        return f"'{template}'"
+    path = Path(found[0])
+    root = next((p for p in path.parents if p.name == "templates"), path.parent)
+    shown = path.relative_to(root).as_posix()
+    return f"'{shown}', line {found[1]}"

@@ -575,3 +575,19 @@ def test_a_link_to_a_folder_gets_the_folders_page(pmops, example_kb: Path) -> No
     assert "<h1>guides/</h1>" in folder and "The folder handbook/guides/ of the knowledge base: 1 document." in folder
     assert 'href="../../handbook/guides/setup.html">Setting up</a>' in folder
     assert 'href="../handbook/guides/index.html">the guides</a>' in (out / "handbook/links.html").read_text()
+
+
+def test_a_decisions_outcomes_show_the_figures_judged(site) -> None:
+    out, _ = site
+    decision = (out / "decisions/dec-261126-0mq9-approve-and-reject-from-slack.html").read_text()
+    assert "Weekly active approvers</a>: not met (3,953 → 4,492.1, target 5,000)" in decision
+
+
+def test_a_kbs_own_template_with_an_error_is_named_with_its_line(pmops, example_kb: Path) -> None:
+    """Not the shipped template that includes it (found by a new user)."""
+    own = example_kb / "templates/site/doc-insight.html.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text("<p>x</p>\n<p>{{ doc.title }</p>\n")
+    assert "error: template 'site/doc-insight.html.j2', line 2: unexpected '}'" in build(pmops, code=2).stderr
+    own.write_text("<p>x</p>\n<p>{{ doc.id }}</p>\n")
+    assert "error: template 'site/doc-insight.html.j2', line 2: 'doc' is undefined" in build(pmops, code=2).stderr

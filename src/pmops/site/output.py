@@ -79,6 +79,11 @@ def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
     if previous is None and out.is_dir() and any(out.iterdir()):  # (a manifest of another version is a site)
         raise InvalidInput(f"--out {shown}: is not empty and holds no pmops site; nothing written",
                            hint="give an empty or new folder: a rebuild removes pages the site no longer has")  # fmt: skip
+    if (
+        previous is None
+    ):  # a new site: marked as pmops' before any page, so a build that fails midway is no stranger's folder
+        out.mkdir(parents=True, exist_ok=True)
+        Manifest().write(out)
     return out, previous or Manifest()
 
 

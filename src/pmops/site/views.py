@@ -1,4 +1,8 @@
-"""Each kind of page as HTML: the context its template reads, from the site's computations."""
+"""Each kind of page as HTML: the context its template reads, from the site's computations.
+
+(Over 400 lines: one function per kind of page — a document and its fact box, each type's index, tags,
+areas, themes, people, customers, folders, the home page — sharing the fact box's and links' helpers.)
+"""
 
 from __future__ import annotations
 
@@ -112,6 +116,14 @@ def _facts(site: Site, record: Record) -> tuple[list[dict[str, Any]], list[dict[
     return facts, blocks
 
 
+def _judged(outcome: dict[str, Any]) -> str:
+    before, after, target = (outcome.get(k) for k in ("before", "after", "target"))
+    figures = f"{before:,g} → {after:,g}" if before is not None and after is not None else ""
+    if target is not None:
+        figures += (", " if figures else "") + f"target {target:,g}"
+    return f" ({figures})" if figures else ""
+
+
 def _label(fld: Field) -> str:
     """A field's name for people: `day30_completed` is 'day 30 completed', `review_every_days` 'review every (days)'."""
     name = fld.name.removesuffix("_days") + " (days)" if fld.name.endswith("_days") and fld.name != "days" else fld.name
@@ -125,8 +137,8 @@ def _items(site: Site, fld: Field, value: Any) -> list[dict[str, Any]]:
         arrows = {"up": "↑", "down": "↓"}
         return [{**site.id_link(e["metric"]), "after": f" {arrows.get(e['direction'], '')}"
                  + (f" to {e['target']:g}" if e.get("target") is not None else "")} for e in value]  # fmt: skip
-    if fld.kind == "outcomes":
-        return [{**site.id_link(o["metric"]), "after": f": {o['verdict']}"} for o in value]
+    if fld.kind == "outcomes":  # the verdict, and the figures it was judged on: 3,953 → 4,492.1, target 5,000
+        return [{**site.id_link(o["metric"]), "after": f": {o['verdict']}" + _judged(o)} for o in value]
     if fld.kind == "outputs":  # a process's promised outputs: `ranking per cycle`, `insights-per-pm: 2 per week`
         return [{"text": o["check"] + (f": {o['target']:g}" if o.get("target") is not None else "") + f" per {o['per']}",
                  "url": None} for o in value]  # fmt: skip
