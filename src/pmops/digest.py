@@ -270,13 +270,14 @@ def _expectations(s: _Scope) -> Section:
         mine: list[Item] = []
         for v in review.verdicts:
             said = f"{v.name or v.expectation.metric} {v.expectation.text} (“{review.title}”)"
-            judged_now = review.review_by is not None and s.since <= review.review_by <= s.until
+            recorded = f"; recorded {v.kept:%-d %b}" if v.kept and s.inside(v.kept) else ""  # the review meeting's
+            judged_now = (review.review_by is not None and s.since <= review.review_by <= s.until) or bool(recorded)
             if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
                 met += 1
-                mine.append(Item(f"Met: {said}: {_numbers(v)}", review.id, review.path, "good"))
+                mine.append(Item(f"Met: {said}: {_numbers(v)}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
-                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}", review.id, review.path,
+                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}{recorded}", review.id, review.path,
                                  "bad"))  # fmt: skip
             elif (
                 v.verdict == outcomes.TOO_EARLY

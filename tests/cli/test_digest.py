@@ -403,3 +403,17 @@ def test_an_insight_copied_by_hand_keeps_an_old_id_and_is_still_read(pmops, mont
     found = sections(digest(pmops))
     assert found["Research"][0] == "Copied template insight (25 Feb, Ana Silva) (ins-250101-zz99)"
     assert found["Who did what"][0].startswith("Ana Silva: 4 insights captured,")
+
+
+def test_a_review_recorded_in_the_window_is_said(pmops, month: Path) -> None:
+    # dec-inv's review date (02-26) is before a window of 02-27 to 03-01; reviewed on 02-27 (its verdicts
+    # recorded): the week after the review meeting says what it found.
+    pmops("decision", "review", "dec-inv", "--today", "2026-02-27")
+    found = sections(pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout)["Expectations"]
+    assert found == [
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 count → 4 count; recorded 27 Feb "
+        "(dec-inv)",
+        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb; "
+        "recorded 27 Feb (dec-inv)",
+        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count on 20 Feb so far (dec-soon)",
+    ]
