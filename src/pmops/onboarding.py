@@ -345,6 +345,9 @@ def done(kb: KnowledgeBase, name: str, ref: str, today: dt.date | None = None, *
     step = next(s for s in plan_steps if s.item is box)
     if step.done:
         return Done(step, already=True, plan=plan)
+    start = plan.values.get("start")
+    if isinstance(start, dt.date) and today < start:
+        raise InvalidInput(f"--today: {today} is before {plan.id} started ({start}): a step is done once the plan runs")
     body = bodies.tick(plan.doc.body, step.item, f" — done {today.isoformat()}")
     after = [s for s in plan_steps if s is not step]
     changes: dict[str, Any] = {}

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pmops.errors import InvalidInput
+
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
     from pmops.kb.records import Record
@@ -106,6 +108,11 @@ def review(
     record = kb.find(ref, "process")
     if record.values.get("last_reviewed") == today:
         return record, None, True
+    made, last = record.values.get("date"), record.values.get("last_reviewed")
+    if isinstance(made, dt.date) and today < made:
+        raise InvalidInput(f"--today: {today} is before {record.id} was written ({made}): it cannot be reviewed then")
+    if isinstance(last, dt.date) and today < last:
+        raise InvalidInput(f"--today: {today} is before its last review ({last}): a review never moves back")
     sha = kb.update(
         record, {"last_reviewed": today}, f'pmops: review process {record.id} "{record.title}"', commit=commit
     )

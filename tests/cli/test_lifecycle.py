@@ -529,3 +529,23 @@ def test_a_customer_insights_name_keeps_them_when_renamed_and_rm_is_refused_whil
     assert commit_count(kb) == state and clean(kb)
     pmops("rm", "cus-261126-10dq", "--force")
     assert commit_count(kb) == state + 1
+
+
+def test_a_step_done_before_its_plan_started_or_a_review_moved_back_is_refused(pmops, example_kb: Path) -> None:
+    kb = example_kb
+    state = _state(kb)
+    early = pmops("onboard", "done", "Chloe Dubois", "W1-4", "--today", "2020-01-01", code=2)
+    assert early.stderr.splitlines()[0] == (
+        "error: --today: 2020-01-01 is before onb-260817-yc2h started (2026-08-17): a step is done once the plan runs"
+    )
+    back = pmops("process", "review", "prc-260105-ya68", "--today", "2026-11-01", code=2)
+    assert back.stderr.splitlines()[0] == (
+        "error: --today: 2026-11-01 is before its last review (2026-11-16): a review never moves back"
+    )
+    assert pmops("process", "review", "prc-260105-ya68", "--today", "2020-01-01", code=2).stderr.startswith(
+        "error: --today: 2020-01-01 is before prc-260105-ya68 was written (2026-01-05)"
+    )
+    assert _state(kb) == state
+    pmops("onboard", "done", "Chloe Dubois", "W1-4", "--today", "2026-08-20")
+    pmops("process", "review", "prc-260105-ya68", "--today", "2026-11-20")
+    assert commit_count(kb) == state[0] + 2 and clean(kb)
