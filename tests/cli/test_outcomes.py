@@ -357,7 +357,10 @@ def test_a_recorded_verdict_is_shown_as_recorded_whatever_changes_after(pmops, l
     assert verdict["why"] == ("20 hours on 2026-01-05 → 18 hours on 2026-03-02 (-2) (recorded on 2026-05-10); the "
                               "decision now expects down to 19, changed after this was recorded")  # fmt: skip
     digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
-    assert "- Missed: Time to approve down to 10 (“Decision miss”): 20 hours → 18 hours by 30 Apr (dec-miss)" in digest
+    assert (
+        "- Missed: Time to approve down to 10 (“Decision miss”): 20 hours → 18 hours by 30 Apr; recorded 10 May "
+        "(dec-miss)"
+    ) in digest
     report = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["decisions"]["expectations"]
     assert [e["verdict"] for e in report if e["decision"] == "dec-miss"] == ["not met"]
     # The values file unreadable since: the recorded verdict still stands, and the digest names the metric.
