@@ -832,7 +832,7 @@ TOOL = DocType(
             default="evaluating",
             help="where it stands",
         ),
-        Field("cost", "number", help="cost per year", ask=True, sample="24000"),
+        Field("cost", "number", help="cost per year", ask=True, sample="24000", bounds=NOT_NEGATIVE),
         Field("seats", "int", help="seats bought", sample="25", bounds=NOT_NEGATIVE),
         Field(
             "seats_used",

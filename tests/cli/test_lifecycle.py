@@ -549,3 +549,14 @@ def test_a_step_done_before_its_plan_started_or_a_review_moved_back_is_refused(p
     pmops("onboard", "done", "Chloe Dubois", "W1-4", "--today", "2026-08-20")
     pmops("process", "review", "prc-260105-ya68", "--today", "2026-11-20")
     assert commit_count(kb) == state[0] + 2 and clean(kb)
+
+
+def test_a_tools_cost_is_never_negative(pmops, example_kb: Path) -> None:
+    state = _state(example_kb)
+    added = pmops("tool", "add", "Negtool", "--category", "design", "--cost", "-5", code=2)
+    assert added.stderr.splitlines()[0] == "error: --cost must be a number, 0 or more, e.g. --cost 24000"
+    assert pmops("set", "tol-261126-0db8", "cost=-5", code=2).stderr.splitlines()[0] == (
+        "error: cost must be a number, 0 or more, e.g. cost=24000"
+    )
+    assert _state(example_kb) == state
+    pmops("set", "tol-261126-0db8", "cost=0")
