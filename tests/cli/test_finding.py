@@ -173,3 +173,17 @@ def test_decision_process_and_any_type_listings_take_tag_read_through_the_taxono
         assert refused[0].startswith("error: --tag: no tag 'pricng' in the taxonomy or on any ")
         assert refused[1] == "hint: did you mean 'pricing'?"
     assert pmops("list", "ranking", "--tag", "pricing", code=2).stderr == "error: --tag: rankings have no tags\n"
+
+
+def test_a_value_no_document_has_any_more_is_refused_as_after_a_rebuild(pmops, kb: Path) -> None:
+    """A changed document leaves its old terms in Whoosh's lexicon until its segment is merged away:
+    `source:interview` after the last interview became analytics is refused, as after a rebuild
+    (it was 'no results': the freshness state machine found it, a tag renamed with the server)."""
+    created = json.loads(pmops("insight", "add", "--title", "Export is slow", "--source", "interview", "--json").stdout)
+    pmops("insight", "add", "--title", "Import is slow", "--source", "survey")
+    assert len(json.loads(pmops("search", "source:interview slow", "--json").stdout)) == 1
+    pmops("set", created["id"], "source=analytics")
+    pmops("search", "slow")  # the index catches up with the change
+    refused = pmops("search", "source:interview slow", code=2)
+    pmops("index", "--rebuild")
+    assert pmops("search", "source:interview slow", code=2).stderr == refused.stderr

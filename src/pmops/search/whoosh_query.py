@@ -104,7 +104,7 @@ def check_tag(reader: IndexReader, tag: str, vocabulary: Taxonomy | None, said: 
 
     wanted = canonical(tag, vocabulary)
     known = set(vocabulary.tags) | set(vocabulary.synonyms) | set(vocabulary.deprecated) if vocabulary else set()
-    if wanted in known or ("tags", wanted) in reader:
+    if wanted in known or _live(reader, "tags", wanted):
         return
     hint = did_you_mean(tag, sorted(known | set(_values(reader, "tags")))) or "'pmops tags' lists them"
     raise InvalidInput(f"{said}: no tag '{tag}' in the taxonomy or on any document", hint=hint)
@@ -118,18 +118,27 @@ def check_value(reader: IndexReader, name: str, text: str) -> None:
     field = reader.schema[name] if name in reader.schema.names() else None
     if type(field).__name__ not in ("ID", "KEYWORD"):
         return  # words of a text: any word may be searched
-    if all((name, term) in reader for term in list(field.process_text(text, mode="query")) or [text]):
+    if all(_live(reader, name, term) for term in list(field.process_text(text, mode="query")) or [text]):
         return
     used = _values(reader, name)
     hint = did_you_mean(text, used) or (f"{name}: {', '.join(used[:8])}" if used else None)
     raise InvalidInput(f"{name}:{text}: no document has the {name} '{text}'", hint=hint)
 
 
+def _live(reader: IndexReader, name: str, term: str | bytes) -> bool:
+    """Whether a document the index holds has `term` in its field `name`. Not `(name, term) in
+    reader` alone: a document deleted (changed, removed) leaves its terms in Whoosh's lexicon
+    until its segment is merged away, so a tag renamed everywhere would still count."""
+    return (name, term) in reader and reader.postings(name, term).is_active()
+
+
 def _values(reader: IndexReader, name: str) -> list[str]:
-    """The values a field holds across the index (its terms), sorted; none for a field it has not."""
+    """The values the documents hold in a field (its live terms), sorted; none for a field it has not."""
     if name not in reader.schema.names():
         return []
-    return sorted({t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon(name)})
+    return sorted(
+        {t.decode() if isinstance(t, bytes) else str(t) for t in reader.lexicon(name) if _live(reader, name, t)}
+    )
 
 
 def nothing(words: Query) -> bool:
