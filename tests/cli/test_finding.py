@@ -187,3 +187,14 @@ def test_a_value_no_document_has_any_more_is_refused_as_after_a_rebuild(pmops, k
     refused = pmops("search", "source:interview slow", code=2)
     pmops("index", "--rebuild")
     assert pmops("search", "source:interview slow", code=2).stderr == refused.stderr
+
+
+def test_a_type_is_named_in_any_case_by_its_name_plural_or_folder(pmops, example_kb: Path) -> None:
+    people = ids(pmops, "list", "person")
+    assert ids(pmops, "list", "people") == ids(pmops, "list", "People") == people
+    assert ids(pmops, "list", "Insights") == ids(pmops, "list", "insight")
+    assert {h["type"] for h in found(pmops, "approval", "--type", "insights")} == {"insight"}
+    said = pmops("list", "peple", code=2).stderr.splitlines()
+    assert said[0] == "error: unknown document type 'peple'" and said[1].startswith(
+        "hint: did you mean 'person'? types: "
+    )

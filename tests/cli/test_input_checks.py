@@ -117,8 +117,8 @@ def test_a_choice_not_among_them_names_the_nearest(example_kb: Path, pmops: Runn
             "metric, customer, opportunity, ranking, page\n",
         ),
         (
-            ("log", "--type", "decisions"),
-            "error: --type: unknown document type 'decisions'\n"
+            ("log", "--type", "decisons"),  # a plural is a type's name (decisions), a misspelt one is not
+            "error: --type: unknown document type 'decisons'\n"
             "hint: did you mean 'decision'? types: insight, process, checklist, decision, person, onboarding, tool, "
             "metric, customer, opportunity, ranking, page\n",
         ),

@@ -138,16 +138,24 @@ class Catalog(Tree):
         self._listed_under: dict[str, list[Path]] = {}  # a folder's paths, listed once
 
     def doctype(self, name: str) -> DocType:
-        """A type of the registry by name; `page` too (the files no type claims), which pmops never writes."""
+        """A type of the registry by name; `page` too (the files no type claims), which pmops never writes.
+        A person may say it in any case, as its plural or as its folder (`People`, `insights`)."""
         if name == PAGE.name and name not in self.registry:
             return PAGE
         try:
             return self.registry[name]
         except KeyError:
+            said = name.strip().casefold()
+            for doctype in self.registry.values():
+                if said in (doctype.name.casefold(), doctype.plural.casefold(), doctype.folder.casefold()):
+                    return doctype
+            if said in (PAGE.name, PAGE.plural):
+                return self.registry.get(PAGE.name, PAGE)
             known = [*self.registry, *([] if PAGE.name in self.registry else [PAGE.name])]
             spelt = {t.plural: t.name for t in self.registry.values()} | {n: n for n in known}  # insights: insight
             near = difflib.get_close_matches(name.casefold(), list(spelt), n=3, cutoff=0.6)
-            close = did_you_mean(name, list(dict.fromkeys(spelt[n] for n in near)))
+            names = list(dict.fromkeys(spelt[n] for n in near))  # peple: person, by its plural
+            close = "did you mean " + " or ".join(f"'{n}'" for n in names) + "?" if names else None
             raise InvalidInput(
                 f"unknown document type '{name}'", hint=(f"{close} " if close else "") + f"types: {', '.join(known)}"
             ) from None
