@@ -46,6 +46,8 @@ class Outcome:
                                 "action": self.action, "commit": self.commit}  # fmt: skip
         if self.action in ("set", "edit", "leave"):
             data["changed"] = self.changed
+            if self.action == "set" and self.nothing:  # the value it has: said as every repeat says it
+                data["already"] = True
         elif self.action == "archive":
             data["status_before"] = self.previous
             if self.already:
