@@ -120,6 +120,9 @@ class Field:
     # Days before another date field (a tool's renewal) by which notice must be given: a document created or
     # changed with that day already passed is written with a warning (it renews as it is).
     notice_for: str | None = None
+    # Names a document other than its own (a person's manager is someone else): its own title is refused on
+    # create, set and edit (exit 2) and flagged by lint.
+    not_self: bool = False
 
     def passed(self, value: Any, today: dt.date) -> str | None:
         """What to warn of a date still to come (`upcoming`: a next renewal) that is before today, else None:
@@ -260,7 +263,12 @@ def out_of_order(
     With `changed`, only the relations that involve one of those fields."""
     found = []
     touched = None if changed is None else set(changed)
+    title = values.get(doctype.title_field)
     for fld in doctype.fields:
+        value = values.get(fld.name)
+        named = fld.not_self and (touched is None or {fld.name, doctype.title_field} & touched)
+        if named and isinstance(value, str) and isinstance(title, str) and _spelling(value) == _spelling(title):
+            found.append((fld.name, f"'{value}' is this {doctype.name} itself: name someone else"))
         other = fld.after or fld.not_before or fld.at_most
         if other is None or (touched is not None and not {fld.name, other} & touched):
             continue
@@ -757,7 +765,7 @@ PERSON = DocType(
         Field("area", "choice", choices_of=INSIGHT_AREA, help="product area", staffing=True, ask=True),
         Field("start", "date", help="first day in the team", ask=True),  # nearest: a hire may start next week
         Field("end", "date", not_before="start", help="last day in the team (pmops person leave)"),
-        Field("manager", refers="person", responsible=True, help="their manager's name", ask=True),
+        Field("manager", refers="person", responsible=True, not_self=True, help="their manager's name", ask=True),
         Field("status", "choice", choices=("active", "left"), default="active", help="left: no longer in the team"),
         TAGS,
         LINKS,

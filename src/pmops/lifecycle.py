@@ -342,6 +342,8 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     new_rel = f"{folder}/{name}" if folder else name
     if new_title == record.values.get(fld.name) and new_rel == old_rel:
         return Outcome("mv", record, None, [], old_rel, already=True)
+    if doctype.unique_titles and ids.looks_like_id(new_title):  # a name shaped like an id: refused as create does
+        creating.check_names(kb, doctype, {doctype.title_field: new_title}, itself=record.path)
     same = kb.named(doctype.name, new_title) if doctype.unique_titles else None
     if same is not None and same.path != record.path:
         raise Conflict(f"{same.id or same.path} is already named '{new_title}'")

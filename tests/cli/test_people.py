@@ -293,3 +293,14 @@ def test_set_refuses_an_end_before_the_start_and_writes_nothing(pmops, example_k
     assert "field-invalid error end: 2026-10-01 is before the person's start (2026-11-02)" in " ".join(
         pmops("lint", code=1).stdout.split()
     )
+
+
+def test_no_one_is_their_own_manager_nor_named_like_an_id(pmops, example_kb: Path) -> None:
+    before = commit_count(example_kb)
+    said = pmops("set", "Ana Souza", "manager=ana souza", code=2).stderr
+    assert said == "error: manager: 'Ana Souza' is this person itself: name someone else\n"  # as the roster spells it
+    pmops("person", "add", "Dana Reyes", "--role", "pm", "--manager", "Dana Reyes", code=2)  # not on the roster yet
+    for args in (("person", "add", MAYA, "--role", "pm"), ("mv", "Ana Souza", "per-261126-aaaa")):
+        said = pmops(*args, code=2).stderr
+        assert "is shaped like an id, and a person is named by its name: a name is words" in said, args
+    assert _unchanged(example_kb, before)

@@ -318,6 +318,11 @@ def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
 
 def _check_title(kb: KnowledgeBase, doctype: DocType, given: Any, itself: str | None = None) -> None:
     title = str(given or "").strip()
+    if doctype.unique_titles and ids.looks_like_id(title):  # named by name: an id's shape names another document
+        raise InvalidInput(
+            f"'{title}' is shaped like an id, and {a(doctype.name)} is named by its name: a name is words",
+            hint=f"give its {doctype.title_field}",
+        )
     taken = kb.named(doctype.name, title, other_than=itself) if doctype.unique_titles and title else None
     if taken is not None:
         also = "" if folded(taken.title) == folded(title) else f" ({taken.id} '{taken.title}' goes by that name)"
