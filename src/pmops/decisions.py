@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,15 +17,29 @@ if TYPE_CHECKING:
 
 
 def adr_sections(context: str | None = None, options: list[str] = (), consequences: str | None = None) -> dict:  # type: ignore[assignment]
-    """The decision template's sections from a command line: text kept as given, empty ones
-    left to the template's prompts; refused (exit 2) with a NUL or an empty --option."""
+    """The decision template's sections from a command line: text kept as given, but a heading in it
+    (`## Fake`) is made a sub-heading (`### Fake`), so it never starts a section of the ADR; an option's
+    own number or bullet (`1. A`) is left to the template's numbering; empty ones are left to the
+    template's prompts; refused (exit 2) with a NUL or an empty --option. `context_list`: the context
+    ends with a list, so the evidence listed after it is introduced, not merged into that list."""
     for name, text in (("--context", context), ("--consequences", consequences), *(("--option", o) for o in options)):
         if text is not None and "\0" in text:
             raise InvalidInput(f"{name}: contains a NUL character")
-    if any(not o.strip() for o in options):
+    listed = [_LIST_MARK.sub("", " ".join(o.split()), count=1) for o in options]
+    if any(not o.strip() for o in listed):
         raise InvalidInput("--option: an option is empty")
-    return {"context": (context or "").strip(), "options": [" ".join(o.split()) for o in options],
-            "consequences": (consequences or "").strip()}  # fmt: skip
+    said = _subheadings((context or "").strip())
+    last = said.splitlines()[-1] if said else ""
+    return {"context": said, "options": listed, "consequences": _subheadings((consequences or "").strip()),
+            "context_list": bool(_LIST_MARK.match(last.lstrip()))}  # fmt: skip
+
+
+_LIST_MARK = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+def _subheadings(text: str) -> str:
+    """`# A` and `## A` lines made `### A`: a section's text never starts another section."""
+    return re.sub(r"(?m)^ {0,3}#{1,2}(?=\s)", "###", text)
 
 
 def find_decision(kb: KnowledgeBase, ref: str) -> Record:

@@ -146,6 +146,21 @@ def test_decision_add_fills_the_adr_sections_it_is_given(pmops, kb: Path) -> Non
     assert commit_count(kb) == commits and clean(kb)
 
 
+def test_decision_add_keeps_each_text_inside_its_section(pmops, kb: Path) -> None:
+    ins = add(pmops, "Approvers live in Slack")
+    dec = add(pmops, "Pick a vendor", "--context", "Line one.\n\n## Fake heading\n- list", "--option", "A",
+              "--option", "1. numbered already", "--consequences", "# Big\nWe pay.", "--evidence", ins["id"],
+              kind="decision")  # fmt: skip
+    body = json.loads(pmops("show", dec["id"], "--json").stdout)["body"]
+    # a heading given is a sub-heading of its section; the evidence is introduced, not merged into the list before it
+    assert f"## Context\n\nLine one.\n\n### Fake heading\n- list\n\nEvidence:\n\n- [[{ins['id']}]]\n" in body
+    assert "## Options considered\n\n1. A\n2. numbered already\n" in body
+    assert "## Consequences\n\n### Big\nWe pay.\n" in body
+    assert [line for line in body.splitlines() if line.startswith("## ")] == [
+        "## Context", "## Options considered", "## Decision", "## Consequences"
+    ]  # fmt: skip
+
+
 # -- archive ------------------------------------------------------------------------------
 
 
