@@ -207,6 +207,32 @@ def test_ctrl_c_at_a_prompt_writes_nothing_and_shows_what_was_typed(terminal) ->
     assert _created(kb, "decisions") == [] and commit_count(kb) == 1
 
 
+def test_the_answers_to_run_again_are_one_line_at_80_columns_and_name_the_flag_given(kb: Path, pmops) -> None:
+    """At 80 columns the command is printed whole on its own line (copied and pasted, it runs), and a name not
+    on the roster is said of --decider, the option decision add takes, not of the field (--deciders)."""
+    pmops("person", "add", "Ada Brooks", "--role", "pm")  # a roster: deciders are checked against it
+    term = Terminal(kb, "decision", "add", columns=80)
+    try:
+        term.answer("title", "Ship the approvals inbox to every customer this quarter")
+        term.answer("date", "")
+        term.answer("deciders (optional)", "Theo Prak, Ada Brooks")
+        asked = term.expect("deciders (optional)")  # asked again for the name it does not know
+        os.write(term.fd, b"\x03")
+        code, _ = term.finish()
+    finally:
+        if term.code is None:
+            os.kill(term.pid, 9)
+            os.waitpid(term.pid, 0)
+            os.close(term.fd)
+    lines = term.seen.decode(errors="replace").replace("\r\n", "\n").splitlines()
+    assert code == 130
+    assert "--decider: no one named 'Theo Prak' on the roster" in asked
+    assert (
+        "pmops decision add --title 'Ship the approvals inbox to every customer this quarter' --decider 'Ada Brooks'"
+        in lines
+    )
+
+
 def test_a_create_that_fails_after_the_prompts_shows_the_answers_to_run_it_again(kb: Path, terminal) -> None:
     merge_conflict(kb)
     before = commit_count(kb)

@@ -69,9 +69,13 @@ def _answers(ctx: typer.Context) -> None:
         import sys
 
         again = shlex.join(["pmops", *sys.argv[1:], *answers])
-        _shared.console(stderr=True).print(
-            f"[dim]your answers, to run it again:[/dim] {_shared.safe(again)}", soft_wrap=True
-        )
+        err = _shared.console(stderr=True)
+        if err.is_terminal:  # the command alone on its line, never wrapped: it is copied and pasted whole
+            err.print("[dim]your answers, to run it again:[/dim]")
+            err.file.write(_shared.plain(again) + "\n")
+            err.file.flush()
+        else:
+            err.print(f"your answers, to run it again: {_shared.safe(again)}", soft_wrap=True)
 
 
 def _version(value: bool) -> None:

@@ -130,7 +130,7 @@ class _Asker:
             try:
                 value, offered = self._check(fld, text)
             except PmopsError as exc:
-                self._wrong(_one_line(exc))
+                self._wrong(self._reason(exc, fld))
                 offered = getattr(exc, "meant", "")
                 continue
             if value is None:
@@ -151,7 +151,7 @@ class _Asker:
                     value, notes = creating.check_one(self.kb, self.doctype, fld, [item], new_tags=self.new_tags)
                 except PmopsError as exc:
                     wrong = True
-                    self._wrong(_one_line(exc))
+                    self._wrong(self._reason(exc, fld))
                     meant = getattr(exc, "suggestions", None) or []
                     offer += meant[:1]
                     continue
@@ -175,6 +175,13 @@ class _Asker:
                 self.state.answers.append(f"{flag.removesuffix('VALUE')}{item}")
             else:  # an argument
                 self.state.answers.append(str(item))
+
+    def _reason(self, exc: PmopsError, fld: Field) -> str:
+        """Why an answer is wrong, naming the field as this command line gives it (--decider, not --deciders)."""
+        flag = self.flag(fld)
+        if exc.field is not None and flag.startswith("-"):
+            exc.name_field(flag)
+        return _one_line(exc)
 
     def _wrong(self, reason: str) -> None:
         self.err.print(f"  [red]{_shared.safe(reason)}[/red]", soft_wrap=True)
