@@ -53,13 +53,17 @@ def log(
 ) -> list[Change]:
     """The KB's recent commits, newest first, with the titles of the documents they touched: the
     last `limit` of those dated `since` or later, by an `author` (a piece of the name or email,
-    any case), touching a document of the type `type_name` (exit 2 for an unknown type): then only
-    the documents of that type are named."""
+    any case; a person's id or a unique prefix of it names them), touching a document of the type
+    `type_name` (exit 2 for an unknown type): then only the documents of that type are named. An
+    author no commit has is exit 2 with the nearest authors' names."""
     from pmops.errors import InvalidInput
+    from pmops.text import did_you_mean
 
     if limit < 1:
         raise InvalidInput("--limit must be at least 1")
     doctype = kb.type_option(type_name) if type_name is not None else None
+    if author is not None and author.strip().startswith(kb.doctype("person").prefix + "-"):
+        author = kb.find(author.strip(), "person").title  # a person's id (or a unique prefix): their name
     who = " ".join(author.split()).casefold() if author is not None else None
     if author is not None and not who:
         raise InvalidInput("--author: give a name or an email, or a piece of one")
@@ -75,12 +79,16 @@ def log(
     if status != 0:
         return []  # an empty repository has no log
     changes = []
+    authors: dict[str, None] = {}  # every author's name, newest first: the nearest of them to an author no one is
+    found_author = False
     for block in filter(None, out.split("\x1e")):
         head, _, names = block.partition("\0")
         sha, date, name, email, subject = head.split("\x1f", 4)
-        if since is not None and date < since.isoformat():
-            continue
+        authors[name] = None
         if who is not None and who not in name.casefold() and who not in email.casefold():
+            continue
+        found_author = True
+        if since is not None and date < since.isoformat():
             continue
         paths = [rel for p in filter(None, names.removeprefix("\n").split("\0")) if (rel := kb.from_repo(p))]
         if doctype is not None:  # only the commit's documents of that type
@@ -90,6 +98,9 @@ def log(
         changes.append(Change(sha[:10], date, name, subject, [(rel, _title(kb, rel)) for rel in paths]))
         if len(changes) == limit:
             break
+    if who is not None and not found_author and authors:
+        raise InvalidInput(f"--author: no commit by '{author}'",
+                           hint=did_you_mean(str(author), list(authors)) or "authors: " + ", ".join(list(authors)[:5]))  # fmt: skip
     return changes
 
 

@@ -53,11 +53,14 @@ def first_few(items: list[str], most: int = FEW) -> str:
 
 
 def did_you_mean(given: str, known: list[str] | tuple[str, ...], most: int = 3) -> str | None:
-    """ "did you mean 'x'?" with the known words nearest to `given` (any case), or None."""
+    """ "did you mean 'x'?" with the known words nearest to `given` (any case), or None; a word some of
+    them start with (`ent` for enterprise) suggests those when none is near."""
     import difflib
 
     folded = {k.casefold(): k for k in known}
     close = difflib.get_close_matches(given.casefold(), list(folded), n=most, cutoff=0.6)
+    if not close and len(given.strip()) >= 2:
+        close = [k for k in folded if k.startswith(given.strip().casefold())][:most]
     names = list(dict.fromkeys(folded[c] for c in close))
     return "did you mean " + " or ".join(f"'{n}'" for n in names) + "?" if names else None
 

@@ -198,3 +198,11 @@ def test_a_type_is_named_in_any_case_by_its_name_plural_or_folder(pmops, example
     assert said[0] == "error: unknown document type 'peple'" and said[1].startswith(
         "hint: did you mean 'person'? types: "
     )
+
+
+def test_filters_that_cannot_match_say_so(pmops, example_kb: Path) -> None:
+    said = pmops("insight", "list", "--segment", "ent", code=2).stderr  # the start of a choice: suggested
+    assert said.endswith("hint: did you mean 'enterprise'?\n")
+    said = pmops("insight", "list", "--since", "2026-11-01", "--until", "2026-10-01", code=2).stderr
+    assert said.startswith("error: --since 2026-11-01 is after --until 2026-10-01: no day is between them")
+    assert pmops("list", "insight", "--since", "2026-11-01", "--until", "2026-10-01", code=2).stderr == said

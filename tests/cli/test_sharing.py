@@ -302,7 +302,12 @@ def test_log_by_day_author_and_type(pmops, kb: Path) -> None:
     today = subjects("--since", dt.date.today().isoformat())
     assert len(today) >= 2 and "notes" not in today and "an old insight" not in today
     assert subjects("--since", "2025-02-01", "--author", "priya") == ["notes"]
-    assert pmops("log", "--author", "nobody").stdout == "no changes match\n"
+    # an author no commit has is a filter that cannot match: exit 2 with the nearest name, as every unknown filter
+    nobody = pmops("log", "--author", "nobody", code=2).stderr.splitlines()
+    assert nobody[0] == "error: --author: no commit by 'nobody'" and nobody[1].startswith("hint: authors: ")
+    typo = pmops("log", "--author", "Priya Nar", code=2).stderr.splitlines()
+    assert typo == ["error: --author: no commit by 'Priya Nar'", "hint: did you mean 'Priya Nair'?"]
+    assert pmops("log", "--author", "priya", "--since", "2099-01-01").stdout == "no changes match\n"  # by her, not then
     assert "unknown document type 'insigth'" in pmops("log", "--type", "insigth", code=2).stderr
     # A commit of documents of two types: --type names only its documents of that type.
     (kb / "insights" / "ins-250201-bbbb-both.md").write_text(

@@ -515,6 +515,9 @@ class Catalog(Tree):
         kept among the others (None); a filter on `status: archived` asks for them."""
         if (since or until) and doctype.field(date_field) is None:
             raise InvalidInput(f"--since and --until need a date: {doctype.plural} have no '{date_field}' field")
+        if since and until and since > until:
+            raise InvalidInput(f"--since {since} is after --until {until}: no day is between them",
+                               hint="give the earlier day to --since")  # fmt: skip
         given = {k: v for k, v in (where or {}).items() if v}
         if given.get("status") == ARCHIVED and archived is False:
             archived = None
