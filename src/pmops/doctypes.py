@@ -200,6 +200,11 @@ class Field:
             items = raw if isinstance(raw, list) else [raw]
             if not all(isinstance(i, str) for i in items):
                 raise ValueError("expected a list of plain values")
+            if self.kind == "list":  # a name given twice (Ada Brooks, ada brooks) is there once, as first written
+                first: dict[str, str] = {}
+                for item in items:
+                    first.setdefault(" ".join(item.split()).casefold(), item)
+                return [i for i in first.values() if i != ""]
             return [i for i in items if i != ""]
         if isinstance(raw, (int, float, dt.date)) and not isinstance(raw, bool):
             raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)  # from library callers
@@ -269,6 +274,14 @@ def out_of_order(
         named = fld.not_self and (touched is None or {fld.name, doctype.title_field} & touched)
         if named and isinstance(value, str) and isinstance(title, str) and _spelling(value) == _spelling(title):
             found.append((fld.name, f"'{value}' is this {doctype.name} itself: name someone else"))
+        own = values.get("id")
+        if (
+            fld.kind in ("ref", "refs")
+            and own
+            and (touched is None or fld.name in touched)
+            and own in fld.references(value)
+        ):
+            found.append((fld.name, f"{own} is this {doctype.name} itself: a document does not refer to itself"))
         other = fld.after or fld.not_before or fld.at_most
         if other is None or (touched is not None and not {fld.name, other} & touched):
             continue

@@ -576,3 +576,12 @@ def test_a_tools_cost_is_never_negative(pmops, example_kb: Path) -> None:
     )
     assert _state(example_kb) == state
     pmops("set", "tol-261126-0db8", "cost=0")
+
+
+def test_a_name_given_twice_is_kept_once_and_a_document_never_refers_to_itself(pmops, example_kb: Path) -> None:
+    pmops("set", "dec-261126-whps", "deciders=Ada Brooks, Theo Park, ada  brooks")
+    assert json.loads(pmops("show", "dec-261126-whps", "--json").stdout)["deciders"] == ["Ada Brooks", "Theo Park"]
+    before = commit_count(example_kb)
+    said = pmops("set", "ins-260407", "links=ins-260407", code=2).stderr
+    assert said == "error: links: ins-260407-wszq is this insight itself: a document does not refer to itself\n"
+    assert commit_count(example_kb) == before and clean(example_kb)
