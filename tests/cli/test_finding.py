@@ -206,3 +206,12 @@ def test_filters_that_cannot_match_say_so(pmops, example_kb: Path) -> None:
     said = pmops("insight", "list", "--since", "2026-11-01", "--until", "2026-10-01", code=2).stderr
     assert said.startswith("error: --since 2026-11-01 is after --until 2026-10-01: no day is between them")
     assert pmops("list", "insight", "--since", "2026-11-01", "--until", "2026-10-01", code=2).stderr == said
+
+
+def test_a_search_that_finds_only_archived_documents_says_so(pmops, example_kb: Path) -> None:
+    pmops("archive", "met-261126-4hb3")
+    result = pmops("search", "weekly active approvers")
+    assert result.stdout == "no results\n"
+    assert result.stderr.endswith(" match: --all shows them\n") or result.stderr.endswith(" matches: --all shows it\n")
+    assert "met-261126-4hb3" in pmops("search", "weekly active approvers", "--all").stdout
+    assert pmops("search", "wombats").stderr == ""  # nothing archived matches either: nothing more to say

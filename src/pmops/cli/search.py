@@ -63,6 +63,10 @@ def search(
     pending = client.ask(state.kb_path, query, **options)
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
     results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
+    if not results.hits and options["archived"] is False:  # archived ones left out: said, never a bare "no results"
+        hidden = client.search(state.kb, query, **{**options, "archived": True, "limit": 1})
+        if hidden.hits:
+            _shared.note(render.archived_note(hidden.total))
     common.emit(render.result_listing(results), output)
 
 

@@ -34,6 +34,11 @@ def result_listing(results: Results) -> Listing:
                    empty="no results", human=lambda: search_results(results))  # fmt: skip
 
 
+def archived_note(total: int) -> str:
+    """What a search that found nothing says of the archived documents that match: --all shows them."""
+    return f"{count(total, 'archived document')} {'matches' if total == 1 else 'match'}: --all shows {'it' if total == 1 else 'them'}"
+
+
 def search_results(results: Results) -> None:
     out = console()
     if not results.hits:
