@@ -66,8 +66,8 @@ def listed(names: list[str], most: int = SHOWN) -> str:
 
 
 def _writable(record: Record, doing: str) -> None:
-    if not record.doctype.writable:
-        raise Conflict(
+    if not record.doctype.writable:  # a document of the wrong type: exit 2, as everywhere
+        raise InvalidInput(
             f"{record.path} is a page, not a pmops document; pmops does not {doing} it",
             hint="edit it with your editor and commit it with git",
         )

@@ -585,3 +585,13 @@ def test_a_name_given_twice_is_kept_once_and_a_document_never_refers_to_itself(p
     said = pmops("set", "ins-260407", "links=ins-260407", code=2).stderr
     assert said == "error: links: ins-260407-wszq is this insight itself: a document does not refer to itself\n"
     assert commit_count(example_kb) == before and clean(example_kb)
+
+
+def test_a_page_is_the_wrong_type_for_set_archive_and_mv_exit_2_as_everywhere(pmops, example_kb: Path) -> None:
+    page = sorted(p.relative_to(example_kb).as_posix() for p in (example_kb / "handbook").glob("*.md"))[0]
+    before = commit_count(example_kb)
+    for args in (("set", page, "owner=Ada Brooks"), ("archive", page), ("mv", page, "A new title")):
+        said = pmops(*args, code=2).stderr
+        assert said.startswith(f"error: {page} is a page, not a pmops document; pmops does not "), args
+    assert "is an insight, not a decision" in pmops("decision", "accept", "ins-260407", code=2).stderr
+    assert commit_count(example_kb) == before and clean(example_kb)
