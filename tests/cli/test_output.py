@@ -216,3 +216,14 @@ def test_head_on_a_real_pipe(example_kb: Path) -> None:
                               env={**os.environ, "PATH": f"{Path(PMOPS).parent}:{os.environ['PATH']}"}, check=False)  # fmt: skip
         assert (done.returncode, done.stderr) == (0, ""), command
         assert done.stdout.strip()
+
+
+def test_show_to_a_pipe_gives_the_body_as_written_and_notes_stay_one_line(pmops, example_kb: Path) -> None:
+    out = pmops("show", "tol-261126-0db8").stdout  # CliRunner: not a terminal, as a pipe or a file
+    assert "## What we use it for\n" in out  # the markdown as written: its headings kept
+    assert all(line == line.rstrip() for line in out.splitlines())  # never padded to a width
+    body = (example_kb / json.loads(pmops("show", "tol-261126-0db8", "--json").stdout)["path"]).read_text()
+    long_line = max(body.splitlines(), key=len)
+    assert len(long_line) > 80 and long_line in out.splitlines()  # never re-wrapped
+    said = pmops("search", "to be or not to be").stderr
+    assert said == "only common words, which the index leaves out (to, be, or, not), and no title has them all\n"

@@ -128,7 +128,8 @@ def pipe_closed() -> None:
 
 
 def note(message: str) -> None:
-    console(stderr=True).print(f"[dim]{safe(message)}[/dim]")
+    """A note on stderr: one line to a pipe or a file, wrapped at its words on a terminal."""
+    console(stderr=True).print(f"[dim]{safe(message)}[/dim]", soft_wrap=True)
 
 
 def is_interactive() -> bool:

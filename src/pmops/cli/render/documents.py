@@ -53,7 +53,11 @@ def document(
         _chain(chain)
     if record.doc.body.strip():
         out.print()
-        out.print(Markdown(plain(record.doc.body)))
+        if out.is_terminal:
+            out.print(Markdown(plain(record.doc.body)))
+        else:  # a pipe or a file: the markdown as written (headings, lines), never re-wrapped nor padded to a width
+            out.file.write(plain(record.doc.body).strip("\n") + "\n")
+            out.file.flush()
 
 
 def findings(report: Report) -> None:
