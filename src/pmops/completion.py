@@ -84,13 +84,16 @@ def assignments(kb: KnowledgeBase, doctype: DocType, typed: str, *, new: bool = 
 
 
 def doctype_of(kb: KnowledgeBase, ref: str) -> DocType | None:
-    """The type of the document a REF names, from its id's prefix or its folder (no file read)."""
+    """The type of the document a REF names, from its id's prefix or its folder (no file read), else from
+    the file whose name is its title (`Bug triage`: processes/prc-…-bug-triage.md; a listing, no file read)."""
     head = ref.strip().split("-", 1)[0]
     folder = ref.strip().split("/", 1)[0]
     for doctype in kb.registry.values():
         if doctype.writable and (doctype.prefix == head or (doctype.folder == folder and "/" in ref)):
             return doctype
-    return None
+    slug = ids.slugify(ref) if ref.strip() else ""
+    named = {f.doctype.name: f.doctype for f in _files(kb, _types(kb, ())) if slug and f.slug == slug}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 def _types(kb: KnowledgeBase, names: Iterable[str]) -> list[DocType]:

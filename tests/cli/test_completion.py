@@ -242,3 +242,9 @@ def test_a_completion_loads_only_the_module_of_its_command() -> None:
     zsh = {"_PMOPS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "pmops --kb kb show ins"}
     assert command_of(completing(zsh)) == "show"
     assert completing({"_TYPER_COMPLETE_ARGS": "pmops show "}) is None  # not completing
+
+
+def test_field_names_follow_a_document_given_by_its_title(complete, example_kb: Path) -> None:
+    by_title = complete(example_kb, r"pmops set Bug\ triage ow")
+    assert by_title == complete(example_kb, "pmops set prc-250303 ow") and by_title
+    assert all(o.startswith("owner=") for o in by_title)
