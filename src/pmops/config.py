@@ -55,6 +55,15 @@ def _bool(value: Any, where: str, default: bool) -> bool:
         raise ConfigError(f"{FILENAME}: '{where}' must be true or false, not {value!r}") from None
 
 
+_FIELD_KEYS = ("kind", "required", "ask", "choices", "help", "default", "refers")
+_FIELD_SYNONYMS = {
+    "type": "kind",
+    "options": "choices",
+    "values": "choices",
+    "description": "help",
+}  # other tools' words
+
+
 def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
     if spec in (None, ""):
         spec = {}
@@ -62,6 +71,15 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
         raise ConfigError(
             f"{FILENAME}: '{where}' must be a mapping (kind, required, ask, choices, help, default, refers)"
         )
+    for key in spec:  # a misspelt setting (type: for kind:, requird:) would be dropped without a word
+        if key not in _FIELD_KEYS:
+            close = (
+                [_FIELD_SYNONYMS[key]]
+                if key in _FIELD_SYNONYMS
+                else difflib.get_close_matches(str(key), _FIELD_KEYS, n=1)
+            )
+            raise ConfigError(f"{FILENAME}: '{where}.{key}' is not a setting of a field",
+                              hint=f"did you mean '{close[0]}'?" if close else "a field takes " + ", ".join(_FIELD_KEYS))  # fmt: skip
     kind = spec.get("kind", "choice" if "choices" in spec else (base.kind if base else "text"))
     if kind not in doctypes.KINDS:
         raise ConfigError(f"{FILENAME}: '{where}.kind' is '{kind}', expected one of {', '.join(doctypes.KINDS)}")

@@ -94,3 +94,11 @@ def test_a_reference_to_no_type_is_a_config_error(kb: Path, spec: str, message: 
         handle.write(spec)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         KnowledgeBase.open(kb)
+
+
+def test_a_misspelt_field_setting_is_refused_with_the_nearest(pmops, kb: Path) -> None:
+    config = kb / "pmops.yaml"
+    config.write_text(config.read_text() + "  guide:\n    fields:\n      due: {type: date, ask: true}\n")
+    said = pmops("list", "insight", code=2).stderr.splitlines()
+    assert said == ["error: pmops.yaml: 'types.guide.fields.due.type' is not a setting of a field",
+                    "hint: did you mean 'kind'?"]  # fmt: skip
