@@ -1,4 +1,8 @@
-"""Finding a knowledge base and loading its pmops.yaml (settings, extra fields and types)."""
+"""Finding a knowledge base and loading its pmops.yaml (settings, extra fields and types).
+
+(Past 400 lines on purpose: every section of pmops.yaml is read and checked here, so each setting and
+each message about a wrong one is in one place.)
+"""
 
 from __future__ import annotations
 

@@ -329,7 +329,7 @@ def test_mv_refuses_empty_same_and_pages(pmops, kb: Path) -> None:
     (kb / "page.md").write_text("# A page\n")
     git(kb, "add", "page.md")
     git(kb, "commit", "-qm", "page")
-    assert "is a page" in pmops("mv", "page.md", "New", code=1).stderr
+    assert "is a page" in pmops("mv", "page.md", "New", code=2).stderr  # the wrong type: exit 2, as everywhere
     assert commit_count(kb) == commits + 1 and clean(kb)
 
 
