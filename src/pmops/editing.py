@@ -24,6 +24,7 @@ from pmops.doctypes import notice_passed, out_of_order
 from pmops.errors import Conflict, DocumentError, PmopsError, UnknownTag
 from pmops.kb.transaction import Change
 from pmops.lifecycle import Outcome
+from pmops.text import a, did_you_mean
 
 if TYPE_CHECKING:
     from pmops.documents import Document
@@ -91,11 +92,20 @@ def check(
             for tag in value or []:
                 try:
                     resolved = kb.taxonomy.resolve(tag)
-                except UnknownTag as exc:
-                    problems.append(Problem(f"{fld.name}: unknown tag '{tag}'", exc.hint))
+                except UnknownTag as exc:  # the editor has no --new-tag: the command that adds one is said
+                    close = (
+                        f"did you mean {', '.join(repr(s) for s in exc.suggestions)}? Or " if exc.suggestions else ""
+                    )
+                    problems.append(Problem(f"{fld.name}: unknown tag '{tag}'",
+                                            f"{close}add it first: pmops set {record.id or record.path} --add-tag {tag} --new-tag"))  # fmt: skip
                     continue
                 if resolved.tag != tag:
                     notes.append(f"tag '{tag}': {resolved.note or 'pmops lint suggests ' + repr(resolved.tag)}")
+    known = [f.name for f in doctype.fields]
+    for name in doc.meta:  # a field added by hand that the type has not (a typo: sentimnet): refused, as set refuses it
+        if name not in known and name not in record.doc.meta:
+            hint = did_you_mean(str(name), known) or f"{a(doctype.name)}'s fields: {', '.join(known)}"
+            problems.append(Problem(f"'{name}': {a(doctype.name)} has no field '{name}'", hint))
     for name, why in out_of_order(doctype, new.values):  # 12 seats used of 10, a review date before the date
         if name not in new.problems:
             problems.append(Problem(f"{name}: {why}"))

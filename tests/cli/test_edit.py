@@ -241,3 +241,18 @@ def test_front_matter_that_is_not_yaml_is_said_plainly_with_its_line(kb: Path, t
     (finding,) = json.loads(linted.stdout)
     assert (finding["rule"], finding["line"]) == ("frontmatter-invalid", number)
     assert finding["message"] == "invalid YAML: 'source interview' is not 'field: value' (a ':' is missing)"
+
+
+def test_a_field_added_by_hand_that_the_type_has_not_is_a_problem_as_set_says_it(
+    kb: Path, tmp_path: Path, doc: dict
+) -> None:
+    """A typo'd field name (sentimnet) was committed silently while `pmops set` refuses it; an unknown tag's hint
+    names a command that adds it, not the --new-tag option edit has not."""
+    code, _, seen = edit_on_a_pty(
+        kb, tmp_path, doc["id"], [["source: interview", "source: interview\nsentimnet: negative\ntags: [zzqx]"], "empty"]
+    )
+    assert code == 1
+    shown = seen[1]["text"]
+    assert "<!-- pmops: not saved: 'sentimnet': an insight has no field 'sentimnet' -->" in shown
+    assert "<!-- pmops: hint: did you mean 'sentiment'? -->" in shown
+    assert f"add it first: pmops set {doc['id']} --add-tag zzqx --new-tag" in shown
