@@ -249,7 +249,10 @@ def test_a_field_added_by_hand_that_the_type_has_not_is_a_problem_as_set_says_it
     """A typo'd field name (sentimnet) was committed silently while `pmops set` refuses it; an unknown tag's hint
     names a command that adds it, not the --new-tag option edit has not."""
     code, _, seen = edit_on_a_pty(
-        kb, tmp_path, doc["id"], [["source: interview", "source: interview\nsentimnet: negative\ntags: [zzqx]"], "empty"]
+        kb,
+        tmp_path,
+        doc["id"],
+        [["source: interview", "source: interview\nsentimnet: negative\ntags: [zzqx]"], "empty"],
     )
     assert code == 1
     shown = seen[1]["text"]
