@@ -31,11 +31,11 @@ def _guide_kb(kb: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("tool", "add", "Figma", "--category", "design", "--cost", "abc"), "--cost must be a number, e.g. --cost 24000"),
-        (("tool", "add", "Figma", "--category", "design", "--cost", "nan"), "--cost must be a number, e.g. --cost 24000"),
+        (("tool", "add", "Figma", "--category", "design", "--cost", "abc"), "--cost must be a number, 0 or more, e.g. --cost 24000"),
+        (("tool", "add", "Figma", "--category", "design", "--cost", "nan"), "--cost must be a number, 0 or more, e.g. --cost 24000"),
         (("tool", "add", "Figma", "--category", "design", "--seats", "a few"),
          "--seats must be a whole number, 0 or more, e.g. --seats 25"),
-        (("new", "tool", "Figma", "category=design", "cost=abc"), "cost must be a number, e.g. cost=24000"),
+        (("new", "tool", "Figma", "category=design", "cost=abc"), "cost must be a number, 0 or more, e.g. cost=24000"),
         (("metric", "add", "M", "--definition", "d", "--owner", "o", "--unit", "u", "--target", "lots"),
          "--target must be a number, e.g. --target 5000"),
         (("tool", "add", "Figma", "--category", "design", "--status", "maybe"),
@@ -66,7 +66,10 @@ def test_set_says_the_field_as_set_takes_it(kb: Path, pmops: Runner) -> None:
     before = commit_count(kb)
     wrong = pmops("set", process["id"], "review_every_days=soon", code=2)
     assert wrong.stderr == "error: review_every_days must be a whole number, e.g. review_every_days=90\n"
-    assert pmops("set", tool["id"], "cost=abc", code=2).stderr == "error: cost must be a number, e.g. cost=24000\n"
+    assert (
+        pmops("set", tool["id"], "cost=abc", code=2).stderr
+        == "error: cost must be a number, 0 or more, e.g. cost=24000\n"
+    )
     assert pmops("set", tool["id"], "status=gone", code=2).stderr.startswith("error: status must be evaluating")
     assert commit_count(kb) == before
 
