@@ -32,7 +32,7 @@ from pmops import dates, metrics
 from pmops.doctypes import EXPECTS_EXAMPLE, VERDICTS, Field
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 from pmops.kb.records import shown
-from pmops.text import count
+from pmops.text import count, whole
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -113,11 +113,11 @@ class Verdict:
         e = self.expectation
         entry: dict[str, Any] = {"metric": e.metric, "direction": e.direction}
         if e.target is not None:  # what was judged, so a target moved after the review shows
-            entry["target"] = _number(e.target)
+            entry["target"] = whole(e.target)
         entry["verdict"] = self.verdict
         for key, reading in (("before", self.before), ("after", self.after)):
             if reading is not None:
-                entry[key] = _number(reading.value)
+                entry[key] = whole(reading.value)
                 entry[f"{key}_date"] = reading.date
         return entry
 
@@ -157,10 +157,6 @@ class Review:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
 
 
 def overdue_days(

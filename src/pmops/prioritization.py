@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import customers, doctypes
 from pmops.errors import Conflict, InvalidInput, NotFound, PmopsError, not_a_choice
-from pmops.text import count, markdown_cell, markdown_literal
+from pmops.text import count, markdown_cell, markdown_literal, whole
 
 if TYPE_CHECKING:
     from pmops.accounts import Register
@@ -696,7 +696,7 @@ class Move:
                 "evidence_dropped": [e for e in old.evidence if e not in new.evidence] if old and new else [],
                 "customers_added": None if moved is None else [v.stored() for v in moved[0]],
                 "customers_dropped": None if moved is None else [v.stored() for v in moved[1]],
-                "arr_delta": _whole(new.arr - old.arr) if both else None}  # fmt: skip
+                "arr_delta": whole(new.arr - old.arr) if both else None}  # fmt: skip
 
 
 @dataclass
@@ -749,10 +749,6 @@ class Diff:
                 f"{markdown_cell(markdown_literal(why))} |"
             )
         return "\n".join(lines) + "\n"
-
-
-def _whole(amount: float) -> float | int:
-    return int(amount) if float(amount).is_integer() else amount
 
 
 def _pair(before: float | int | None, after: float | int | None) -> str:

@@ -79,6 +79,11 @@ def folded(text: str) -> str:
 _MARKUP = re.compile(r"([\\`*_\[\]<>])")  # what markdown reads as emphasis, a link, code or HTML
 
 
+def whole(value: float) -> float | int:
+    """A number as JSON and YAML should carry it: 4.0 is 4, 4.5 stays 4.5."""
+    return int(value) if float(value).is_integer() else value
+
+
 def markdown_literal(text: str) -> str:
     """Text from the KB (a title, a name) as markdown shows it as written: its `*`, `_`, `[`, `]`,
     `<`, `>`, backslashes and backticks escaped, so it is never emphasis, a link, code or HTML."""

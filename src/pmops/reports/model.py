@@ -32,6 +32,7 @@ from pmops import (
 )
 from pmops.doctypes import DECISION_STATUSES
 from pmops.reports.parts import OMIT_NONE, Part, plain
+from pmops.text import whole
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -565,14 +566,6 @@ TOP_OPPORTUNITIES = 8
 STALE_MONTHS = 2  # a ranking whose cycle is this many months before the report's is said to be old
 
 
-def _whole(amount: float) -> float:
-    return int(amount) if float(amount).is_integer() else amount
-
-
-def _whole(amount: float) -> float:
-    return int(amount) if float(amount).is_integer() else amount
-
-
 def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
     """The latest ranking recorded on or before `today`, read as it was; else RICE on `today`."""
     recorded = [r for r in prioritization.rankings(kb) if not dates.after(r.values.get("date"), today)]
@@ -583,7 +576,7 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
         Opportunity(row.rank or 0, row.id, row.title, row.status, row.area, row.score or 0, row.reach, row.confidence,
                     row.customers, int(row.arr) if float(row.arr).is_integer() else row.arr,
                     tuple(Cited(e, insights[e].title if e in insights else "(not found)") for e in row.evidence),
-                    None if row.accounts is None else tuple(Voice(v.id, v.name, _whole(v.arr)) for v in row.accounts))
+                    None if row.accounts is None else tuple(Voice(v.id, v.name, whole(v.arr)) for v in row.accounts))
         for row in top
     )  # fmt: skip
     live = len(kb.select(kb.doctype("opportunity")))
