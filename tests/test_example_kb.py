@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 from pathlib import Path
 
 from tests.conftest import git
@@ -219,6 +221,10 @@ def test_example_kb_rankings_say_what_moved_between_two_cycles_and_why(pmops, ex
 
 def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
     """The Monday email of 2026-12-02: what the example KB holds for November, written down by hand."""
+    # The copy is committed the day the test runs; the digest is of 2026-12-02, so the copy is dated that morning.
+    when = "2026-12-02T09:00:00"
+    env = {**os.environ, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "commit", "-q", "--amend", "--no-edit", "--date", when], cwd=example_kb, env=env, check=True)
     text = pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout
     assert (
         """In short:
