@@ -115,8 +115,8 @@ class _Asker:
             shown = offered or default
             label = _label(self.doctype, fld) + (f" [{shown}]" if shown else "")
             try:
-                answer = typer.prompt(label, default="", show_default=False, err=True, prompt_suffix=": ")
-            except typer.Abort:
+                answer = _typed(label)
+            except (KeyboardInterrupt, EOFError):
                 self.err.print()
                 if self.partial:  # the items already accepted are answers too: never lost
                     self._keep(fld, self.partial)
@@ -189,6 +189,26 @@ class _Asker:
     def _notes(self, notes: list[str]) -> None:
         for note in notes:
             self.err.print(f"  [dim]{_shared.safe(note)}[/dim]", soft_wrap=True)
+
+
+def _typed(label: str) -> str:
+    """The line typed at the terminal after `label` (shown on stderr).
+
+    The wait is in slices of a fifth of a second, and the line is read once the terminal has one
+    (Enter pressed). Python runs its Ctrl-C handler between bytecodes only: a Ctrl-C that arrives
+    just before a blocking read() starts (the prompt shown, the process not yet reading; seen on a
+    loaded machine) left `input()` waiting for the next Enter, the Ctrl-C lost."""
+    import select
+    import sys
+
+    sys.stderr.write(f"{label}: ")
+    sys.stderr.flush()
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError  # Ctrl-D
+    return line.rstrip("\r\n")
 
 
 def _creating() -> Any:
