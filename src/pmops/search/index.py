@@ -100,6 +100,10 @@ class Index:
     def refresh(self, progress: Progress | None = None, *, rebuild: bool = False, may_rebuild: bool = True) -> Sync:
         """Bring the index up to date with the files on disk (rebuilding when needed; with
         `may_rebuild=False`, a needed rebuild raises NeedsRebuild instead)."""
+        from pmops.store import stamp
+
+        # Taken first: another process's rebuild that ends between here and this one's lock is seen.
+        before = stamp(self.manifest_path)
         status = None if rebuild else self.freshness.start()  # git works on another core meanwhile
         caught_up = "asked for" if rebuild else self._catch_up(status)
         if isinstance(caught_up, Sync):
@@ -108,7 +112,7 @@ class Index:
             status.cancel()
         if not may_rebuild:
             raise NeedsRebuild(caught_up)
-        return self._rebuild_once(caught_up, progress, asked=rebuild)
+        return self._rebuild_once(caught_up, progress, asked=rebuild, before=before)
 
     def _catch_up(self, status: Status | None) -> Sync | str:
         """Apply what changed since the manifest's state; or why only a rebuild can (a reason).
@@ -142,14 +146,19 @@ class Index:
             if lock is not None:
                 lock.release()
 
-    def _rebuild_once(self, reason: str, progress: Progress | None, *, asked: bool) -> Sync:
+    def _rebuild_once(
+        self, reason: str, progress: Progress | None, *, asked: bool, before: tuple[int, int, int] | None
+    ) -> Sync:
         """Rebuild, one process at a time: a process that waited for another's rebuild (a search
-        right after an import, say) catches up with that one instead of building its own."""
+        right after an import, say) catches up with that one instead of building its own.
+
+        `before`: the manifest's stamp when this process began to look. Taken here instead, a
+        rebuild by another process that ended in between (a loaded machine) went unseen, and
+        the index was built twice."""
         from filelock import FileLock
 
         from pmops.store import stamp
 
-        before = stamp(self.manifest_path)
         self.dir.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(os.fspath(self.dir) + ".rebuild.lock"):
             if not asked and stamp(self.manifest_path) != before:
