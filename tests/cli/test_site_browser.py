@@ -28,6 +28,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 QUOTE = "Half my team's fuel receipts come back as 'unreadable'"  # ins-260120-jeyn's
 INSIGHT = "Receipt capture fails on crumpled thermal paper"
 DECISION = "dec-261126-0mq9"  # Approve and reject from Slack: three insights as evidence, superseding another
+# How long (ms) a page may take to show what Pagefind finds: a deadline, not a sleep. Generous, since the
+# whole suite on two cores (and other suites beside it) left a page 30 s without its filters.
+LOADED = 90_000
 
 
 def _isolated_env(home: Path) -> dict[str, str]:
@@ -144,12 +147,12 @@ def test_a_search_for_a_quote_finds_its_insight_and_opens_it(visit: Visit, scree
     visit.open("")  # the search box is in every page's header
     visit.page.locator(".pagefind-ui__search-input").fill(QUOTE)
     first = visit.page.locator(".pagefind-ui__result-link").first
-    first.wait_for(timeout=30_000)  # a loaded machine: Pagefind loads its index in the page
+    first.wait_for(timeout=LOADED)  # Pagefind loads its index in the page
     assert first.inner_text() == INSIGHT
     filters = visit.page.locator(".pagefind-ui__filter-name")  # Pagefind's filters, from the pages' markers
     # A locator waits without evaluating a string in the page: the site's CSP forbids eval, and
     # Playwright's wait_for_function("…") polls with it once its first check is false (a loaded machine)
-    filters.nth(2).wait_for(timeout=30_000)
+    filters.nth(2).wait_for(timeout=LOADED)
     assert {filters.nth(i).inner_text().strip().lower() for i in range(filters.count())} == {"area", "tag", "type"}
     visit.page.screenshot(path=screenshots / "search.png")
     first.click()
@@ -190,7 +193,7 @@ def test_the_search_box_and_its_results_are_readable_in_either_theme(visit: Visi
     visit.open("")
     box = visit.page.locator(".pagefind-ui__search-input")
     box.fill(QUOTE)
-    visit.page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+    visit.page.locator(".pagefind-ui__result-link").first.wait_for(timeout=LOADED)
     colour = "el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]"
     ink, paper = box.evaluate(colour)
     assert _contrast(ink, paper) >= 4.5, (scheme, ink, paper)
@@ -278,7 +281,7 @@ def test_a_sharded_index_finds_what_one_index_finds(browser, sharded: tuple[Path
         tab.open("")
         tab.page.locator(".pagefind-ui__search-input").fill(QUOTE)
         first = tab.page.locator(".pagefind-ui__result-link").first
-        first.wait_for(timeout=20_000)
+        first.wait_for(timeout=LOADED)
         assert first.inner_text() == INSIGHT
         first.click()
         tab.page.wait_for_load_state()
