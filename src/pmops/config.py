@@ -362,6 +362,9 @@ class Config:
     sync: str = "manual"  # "auto": push and pull in the background after every write
     search_server: str = "auto"  # a resident search process: "auto" (large KBs), "always" or "off"
     currency: str = amounts.DEFAULT_CURRENCY  # what every amount of money of the KB is in (ARR, costs)
+    # `prioritization: {arr_unit: …}`: the ARR (in `currency`) Reach counts as one more customer; None when not
+    # given (pmops.prioritization picks one for the currency)
+    arr_unit: int | float | None = None
 
     def lint_rules(self, known: Collection[str]) -> dict[str, RuleSettings]:
         """`lint.rules`, checked when lint runs (it knows the rule ids; other commands need not load them)."""
@@ -399,6 +402,26 @@ def productive_when(spec: Any, registry: Collection[str]) -> tuple[str, ...] | N
     return tuple(dict.fromkeys(given))
 
 
+def prioritization_settings(spec: Any, currency: str) -> int | float | None:
+    """`prioritization: {arr_unit: 100000}`: the ARR that counts as one more customer in Reach, an amount in
+    the KB's currency above 0 (written as amounts are: 100000, 100k, ¥10M), or None when not given."""
+    if spec in (None, ""):
+        return None
+    example = f"e.g. prioritization: {{arr_unit: 100000}} ({currency})"
+    if not isinstance(spec, dict) or set(spec) - {"arr_unit"}:
+        raise ConfigError(f"{FILENAME}: 'prioritization' takes arr_unit, {example}")
+    raw = spec.get("arr_unit")
+    if raw in (None, ""):
+        return None
+    try:
+        unit = amounts.parse(str(raw), currency)
+    except ValueError as exc:
+        raise ConfigError(f"{FILENAME}: 'prioritization.arr_unit': {exc}", hint=example) from None
+    if unit <= 0:
+        raise ConfigError(f"{FILENAME}: 'prioritization.arr_unit' must be above 0 (not {raw!r})", hint=example)
+    return unit
+
+
 def load(root: Path) -> Config:
     data = read_yaml(root / FILENAME, FILENAME)
     defaults = data.get("defaults") or {}
@@ -407,6 +430,7 @@ def load(root: Path) -> Config:
     currency = _currency(data.get("currency"))
     registry = build_registry(data.get("types"), currency)
     productive_when(data.get("onboarding"), registry)  # checked now: a typo stops every command, lint too
+    arr_unit = prioritization_settings(data.get("prioritization"), currency)
     return Config(
         name=str(data.get("name") or root.name),
         commit=_bool(data.get("commit"), "commit", True),
@@ -417,6 +441,7 @@ def load(root: Path) -> Config:
         sync=_choice(data.get("sync"), "sync", ("manual", "auto")),
         search_server=_choice(data.get("search_server"), "search_server", ("auto", "always", "off")),
         currency=currency,
+        arr_unit=arr_unit,
     )
 
 

@@ -1042,6 +1042,8 @@ RANKING = DocType(
             "as_of", "date", help="the day its evidence was counted to (the cycle's last day, or the day it was made)"
         ),
         Field("area", "choice", choices_of="insight.area", help="the one area it ranks (none: every area)"),
+        Field("currency", "text", help="the currency its ARR is in (the KB's currency when it was made)"),
+        Field("arr_unit", "money", help="the ARR Reach counted as one customer (none kept: 100,000)"),
         Field("ranked", "rows", help="each opportunity: its rank, score, terms and evidence ids, as they were"),
         LINKS,
     ),

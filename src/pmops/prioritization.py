@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 METHODS = doctypes.PRIORITIZATION_METHODS
 OPPORTUNITY, RANKING, INSIGHT = "opportunity", "ranking", "insight"
 RANKED = ("discovery", "planned", "in-progress")  # the statuses ranked; shipped and dropped ones are listed, unranked
-ARR_UNIT = 100_000  # Reach: every 100,000 of ARR behind an opportunity counts as one more account
+# Reach: every ARR_UNIT of ARR behind an opportunity counts as one more customer. The KB's `prioritization:
+# {arr_unit: …}` in pmops.yaml, in its currency; when not given, 100,000 in a currency near the dollar (USD, EUR,
+# GBP, CHF, CAD …), and in the others a round sum of about as much (10,000,000 yen, not 100,000: 650 dollars).
+# A ranking keeps the unit it used; one recorded before rankings kept it used 100,000.
+ARR_UNIT = 100_000
+ARR_UNITS = {"JPY": 10_000_000, "KRW": 100_000_000, "INR": 10_000_000, "CNY": 500_000, "HKD": 1_000_000,
+             "SEK": 1_000_000, "NOK": 1_000_000, "DKK": 500_000, "PLN": 500_000, "BRL": 500_000,
+             "MXN": 2_000_000, "ZAR": 2_000_000}  # fmt: skip
 RECENT_DAYS = 180  # Confidence: evidence heard in the 180 days up to the ranking's day is recent
 FULL_VOLUME, FULL_VARIETY, FULL_BREADTH = 5, 3, 3  # Confidence: insights, sources, segments that count in full
 INPUTS = {"rice": ("impact", "effort"), "ice": ("impact", "effort"),
@@ -38,6 +45,12 @@ FORMULAS = {
     "ice": "ICE = Impact × Confidence × Ease, Ease = 1 ÷ Effort",
     "wsjf": "WSJF = (Business value + Time criticality + Risk reduction) ÷ Job size",
 }
+
+
+def arr_unit(kb: KnowledgeBase) -> int | float:
+    """The ARR that counts as one more customer in Reach: pmops.yaml's `prioritization.arr_unit`, else the
+    default of the KB's currency (ARR_UNITS, else ARR_UNIT)."""
+    return kb.config.arr_unit or ARR_UNITS.get(kb.config.currency, ARR_UNIT)
 
 
 def _r(value: float) -> float:
@@ -123,6 +136,8 @@ class Row:
     archived: int = 0
     # Customers of the register archived (lost): still a voice, their ARR left out. Said, not kept (like archived).
     lapsed: int = 0
+    # The ARR counted as one customer in Reach: the ranking's (kept once, beside its rows, not in each row).
+    arr_unit: int | float = ARR_UNIT
 
     @property
     def insights(self) -> int:
@@ -152,7 +167,7 @@ class Row:
 
     def explain(self, method: str) -> list[str]:
         """The formula with this row's numbers, one line per term (what --explain prints)."""
-        arr = f" + {_money(self.arr)} ÷ {ARR_UNIT:,}" if self.arr else ""
+        arr = f" + {_money(self.arr)} ÷ {_money(self.arr_unit)}" if self.arr else ""
         asides = [f"{count(self.archived, 'archived insight')} left out"] if self.archived else []
         asides += [f"the ARR of {count(self.lapsed, 'archived customer')} left out"] if self.lapsed else []
         aside = f" ({'; '.join(asides)})" if asides else ""
@@ -181,8 +196,8 @@ class Row:
         """The row as a ranking document keeps it (every key, in order; no value left out)."""
         data: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("archived", "lapsed"):  # not inputs: what was counted is `evidence` and `accounts`
-                continue
+            if f.name in ("archived", "lapsed", "arr_unit"):  # not inputs (what was counted is `evidence` and
+                continue  # `accounts`), or the ranking's (its arr_unit)
             value = getattr(self, f.name)
             if f.name == "accounts":
                 value = [v.stored() for v in value or ()]
@@ -200,6 +215,8 @@ class Row:
         whole = {"customers", "unnamed", "recent", "rank", "archived", "lapsed"}
         values: dict[str, Any] = {}
         for f in fields(cls):
+            if f.name == "arr_unit":
+                continue  # the ranking's: from_record sets it
             raw = data.get(f.name)
             if f.name in numbers:
                 value: Any = _number(raw)
@@ -254,6 +271,9 @@ class Ranking:
     path: str | None = None
     commit: str | None = None
     replaced: str | None = None  # the path of the ranking of the same cycle it replaced (--force)
+    # The ARR Reach counted as one customer (ARR_UNIT: one recorded before rankings kept it)
+    arr_unit: int | float = ARR_UNIT
+    currency: str | None = None  # the KB's currency its ARR is in (None: one recorded before it was kept)
 
     @property
     def ranked(self) -> list[Row]:
@@ -280,6 +300,7 @@ class Ranking:
             "cycle": self.cycle, "method": self.method, "formula": self.formula, "date": self.date.isoformat(),
             "as_of": self.as_of.isoformat(), "area": self.area, "id": self.id, "path": self.path,
             "commit": self.commit, "replaced": self.replaced, "backfilled": self.backfilled,
+            "arr_unit": whole(self.arr_unit), "currency": self.currency,
             "rows": [r.to_json(self.method, explain) for r in self.rows],
         }  # fmt: skip
 
@@ -337,8 +358,9 @@ def rank(
         wanted = {str(ref) for o in opportunities for ref in o.values.get("evidence") or []}
         insights = evidence_records(kb, wanted)
         register = accounts.register(kb)
-    rows = [score(_row(o, insights, register, as_of), method) for o in opportunities]
-    return Ranking(method, cycle, today, as_of, area, ordered(rows, method))
+    unit = arr_unit(kb)
+    rows = [score(_row(o, insights, register, as_of, unit), method) for o in opportunities]
+    return Ranking(method, cycle, today, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency)
 
 
 def weigh(kb: KnowledgeBase, opportunity: Record, today: dt.date | None = None) -> Row:
@@ -348,7 +370,8 @@ def weigh(kb: KnowledgeBase, opportunity: Record, today: dt.date | None = None) 
     from pmops import accounts
 
     wanted = {str(ref) for ref in opportunity.values.get("evidence") or []}
-    return _row(opportunity, evidence_records(kb, wanted), accounts.register(kb), today or dt.date.today())
+    found = evidence_records(kb, wanted)
+    return _row(opportunity, found, accounts.register(kb), today or dt.date.today(), arr_unit(kb))
 
 
 def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:
@@ -369,8 +392,11 @@ def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:
     return found
 
 
-def _row(opportunity: Record, insights: dict[str, Record], register: Register, as_of: dt.date) -> Row:
-    """What an opportunity's evidence adds up to by `as_of`, and the terms entered on it."""
+def _row(
+    opportunity: Record, insights: dict[str, Record], register: Register, as_of: dt.date, unit: float = ARR_UNIT
+) -> Row:
+    """What an opportunity's evidence adds up to by `as_of` (`unit`: the ARR counted as one customer), and
+    the terms entered on it."""
     values = opportunity.values
     from pmops.kb.records import is_archived
 
@@ -405,7 +431,7 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
     segments = tuple(sorted({_segment(i.values["segment"]) for i in counted if i.values.get("segment")}))
     arr = sum(v.arr for v in named.values())
     n = len(counted)
-    reach = _r(len(named) + unnamed + arr / ARR_UNIT)
+    reach = _r(len(named) + unnamed + arr / unit)
     confidence = (
         _r((min(n, FULL_VOLUME) / FULL_VOLUME + min(len(sources), FULL_VARIETY) / FULL_VARIETY
             + min(len(segments), FULL_BREADTH) / FULL_BREADTH + recent / n) / 4)
@@ -418,7 +444,8 @@ def _row(opportunity: Record, insights: dict[str, Record], register: Register, a
         area=str(values["area"]) if values.get("area") else None, evidence=tuple(i.id for i in counted if i.id),
         customers=len(named), accounts=tuple(sorted(named.values(), key=lambda v: (-v.arr, v.name.casefold()))),
         unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
-        reach=reach, confidence=confidence, invalid=invalid, archived=archived, lapsed=len(lapsed), **entered,
+        reach=reach, confidence=confidence, invalid=invalid, archived=archived, lapsed=len(lapsed), arr_unit=unit,
+        **entered,
     )  # fmt: skip
 
 
@@ -558,8 +585,8 @@ def record(
     doctype = kb.doctype(RANKING)
     title = f"Ranking {ranking.cycle}: {ranking.method.upper()}" + (f", {ranking.area}" if ranking.area else "")
     values = {"title": title, "cycle": ranking.cycle, "method": ranking.method, "date": ranking.date.isoformat(),
-              "as_of": ranking.as_of.isoformat(), "area": ranking.area,
-              "ranked": [r.stored() for r in ranking.rows]}  # fmt: skip
+              "as_of": ranking.as_of.isoformat(), "area": ranking.area, "currency": ranking.currency,
+              "arr_unit": whole(ranking.arr_unit), "ranked": [r.stored() for r in ranking.rows]}  # fmt: skip
     context = {
         "formula": ranking.formula,
         "backfilled": ranking.backfilled,
@@ -591,7 +618,11 @@ def from_record(found: Record) -> Ranking:
     method = str(values.get("method") or "rice")
     made = values.get("date") if isinstance(values.get("date"), dt.date) else dt.date.min
     as_of = values.get("as_of") if isinstance(values.get("as_of"), dt.date) else made
-    return Ranking(method, str(values.get("cycle")), made, as_of, values.get("area"), rows, found.id, found.path)
+    unit = _number(values.get("arr_unit")) or ARR_UNIT  # none kept: recorded when Reach always used 100,000
+    rows = [replace(r, arr_unit=whole(unit)) for r in rows]
+    currency = str(values["currency"]) if values.get("currency") else None
+    return Ranking(method, str(values.get("cycle")), made, as_of, values.get("area"), rows, found.id, found.path,
+                   arr_unit=whole(unit), currency=currency)  # fmt: skip
 
 
 def edited(found: Record) -> str | None:
@@ -623,7 +654,7 @@ def _terms_differ(row: Row) -> str | None:
                 f"{row.id} is written {count(row.customers, 'customer')} and {_money(row.arr)} ARR; the customers "
                 f"it lists are {len(row.accounts)} with {_money(arr)}"
             )
-    reach = _r(row.customers + row.unnamed + row.arr / ARR_UNIT)
+    reach = _r(row.customers + row.unnamed + row.arr / row.arr_unit)
     if reach != row.reach:
         return f"{row.id} is written reach {row.reach:g}; its customers, unnamed insights and ARR give {reach:g}"
     n = row.insights
@@ -689,6 +720,7 @@ class Move:
 
         old, new = self.before, self.after
         moved = customers_moved(old, new)
+        arrs = arr_moved(old, new)
         both = old is not None and new is not None
         return {"id": self.id, "title": self.title, "change": self.change, "moved": self.moved, "delta": self.delta,
                 "before": side(old), "after": side(new), "reasons": list(self.reasons),
@@ -696,7 +728,9 @@ class Move:
                 "evidence_dropped": [e for e in old.evidence if e not in new.evidence] if old and new else [],
                 "customers_added": None if moved is None else [v.stored() for v in moved[0]],
                 "customers_dropped": None if moved is None else [v.stored() for v in moved[1]],
-                "arr_delta": whole(new.arr - old.arr) if both else None}  # fmt: skip
+                "arr_delta": whole(new.arr - old.arr) if both else None,
+                "arr_added": None if arrs is None else whole(arrs[0]),
+                "arr_removed": None if arrs is None else whole(arrs[1])}  # fmt: skip
 
 
 @dataclass
@@ -724,12 +758,16 @@ class Diff:
             notes.append(f"methods differ: {self.before.method.upper()} then {self.after.method.upper()}")
         if self.before.area != self.after.area:
             notes.append(f"areas differ: {self.before.area or 'every area'} then {self.after.area or 'every area'}")
+        if self.before.arr_unit != self.after.arr_unit:
+            notes.append(f"ARR per customer in Reach differs: {_money(self.before.arr_unit)} then "
+                         f"{_money(self.after.arr_unit)}")  # fmt: skip
         return notes
 
     def to_json(self) -> dict[str, Any]:
         def brief(r: Ranking) -> dict[str, Any]:
             return {"cycle": r.cycle, "method": r.method, "date": r.date.isoformat(), "as_of": r.as_of.isoformat(),
-                    "area": r.area, "id": r.id, "path": r.path, "backfilled": r.backfilled}  # fmt: skip
+                    "area": r.area, "id": r.id, "path": r.path, "backfilled": r.backfilled,
+                    "arr_unit": whole(r.arr_unit), "currency": r.currency}  # fmt: skip
 
         return {"before": brief(self.before), "after": brief(self.after), "notes": self.notes,
                 "moves": [m.to_json() for m in self.moves]}  # fmt: skip
@@ -851,8 +889,7 @@ def reach_moved(old: Row, new: Row) -> str:
         was = {v.key: v for v in old.accounts}
         repriced = [f"{v.name}'s ARR {_money(was[v.key].arr)} → {_money(v.arr)}"
                     for v in new.accounts if v.key in was and was[v.key].arr != v.arr]  # fmt: skip
-    arr = f"{'+' if new.arr > old.arr else '-'}{_money(abs(new.arr - old.arr))} ARR" if new.arr != old.arr else ""
-    inside = "; ".join(p for p in (_few(names), arr) if p)
+    inside = "; ".join(p for p in (_few(names), _arr_said(old, new)) if p)
     if parts and inside:
         parts[0] += f" ({inside})"
     elif inside:
@@ -860,7 +897,32 @@ def reach_moved(old: Row, new: Row) -> str:
     if new.unnamed != old.unnamed:
         parts.append(f"{old.unnamed} → {count(new.unnamed, 'unnamed insight')}")
     parts += repriced
+    if new.arr_unit != old.arr_unit:
+        parts.append(f"ARR per customer {_money(old.arr_unit)} → {_money(new.arr_unit)}")
     return ", ".join(parts) or "rounding"
+
+
+def arr_moved(old: Row | None, new: Row | None) -> tuple[float, float] | None:
+    """The ARR that came into an opportunity's Reach between two rankings (customers who came, and those whose
+    ARR rose) and the ARR that went (customers who went, and those whose ARR fell or who were archived): both
+    positive, their difference the net. None when either ranking kept no customers' names (only the net is known)."""
+    if old is None or new is None or old.accounts is None or new.accounts is None:
+        return None
+    was = {v.key: v.arr for v in old.accounts}
+    now = {v.key: v.arr for v in new.accounts}
+    changes = [now.get(k, 0) - was.get(k, 0) for k in dict.fromkeys([*was, *now])]
+    return sum(c for c in changes if c > 0), -sum(c for c in changes if c < 0)
+
+
+def _arr_said(old: Row, new: Row) -> str:
+    """The ARR that moved: '+268,000 ARR'; both ways when ARR came and went: '+268,000 ARR, -120,000 ARR, net
+    +148,000'; '' when none moved."""
+    net = new.arr - old.arr
+    moved = arr_moved(old, new)
+    if moved is not None and moved[0] and moved[1]:
+        said = "0" if not net else f"{'+' if net > 0 else '-'}{_money(abs(net))}"
+        return f"+{_money(moved[0])} ARR, -{_money(moved[1])} ARR, net {said}"
+    return f"{'+' if net > 0 else '-'}{_money(abs(net))} ARR" if net else ""
 
 
 def confidence_moved(old: Row, new: Row) -> str:

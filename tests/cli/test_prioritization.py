@@ -181,25 +181,33 @@ def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, kb: P
         "Confidence 0 → 0.47: +1 insight, 1 new source (sales-call), 1 new segment (enterprise), recent 0/0 → 1/1",
     ]  # fmt: skip
     # B: i5 came (Initech, not in the register: no ARR), and i2 is Verde Foods' (18,000) now, not Cobalt Labs'
-    # (95,000): 18,000 - 95,000 = -77,000.
+    # (95,000): 18,000 came and 95,000 went, 18,000 - 95,000 = -77,000 net.
     assert moves[ids["B"]]["reasons"] == [
         f"new evidence: {ids['i5']}", "effort 0.5 → 2",
-        "Reach 1.95 → 2.18: 1 → 2 customers (+Verde Foods, +Initech, -Cobalt Labs; -77,000 ARR)",
+        "Reach 1.95 → 2.18: 1 → 2 customers (+Verde Foods, +Initech, -Cobalt Labs; +18,000 ARR, -95,000 ARR, "
+        "net -77,000)",
         "Confidence 0.47 → 0.6: +1 insight, 1 new segment (smb), recent 1/1 → 2/2",
     ]  # fmt: skip
     assert moves[ids["D"]]["reasons"] == ["status discovery → dropped"]
-    assert moves[ids["A"]]["reasons"] == ["Reach 6.35 → 5.58: same evidence, +Verde Foods, -Cobalt Labs; -77,000 ARR"]
+    assert moves[ids["A"]]["reasons"] == [
+        "Reach 6.35 → 5.58: same evidence, +Verde Foods, -Cobalt Labs; +18,000 ARR, -95,000 ARR, net -77,000"
+    ]
     assert moves[ids["E"]]["reasons"] == [] and moves[ids["E"]]["change"] == "unranked"
     b = moves[ids["B"]]
     assert (b["evidence_added"], b["evidence_dropped"], b["arr_delta"]) == ([ids["i5"]], [], -77000)
+    assert (b["arr_added"], b["arr_removed"]) == (18000, 95000)  # both ways, beside the net
+    c = moves[ids["C"]]
+    assert (c["arr_added"], c["arr_removed"], c["arr_delta"]) == (240000, 0, 240000)
     assert b["customers_added"] == [{"id": _json(pmops, "customer", "show", "Verde Foods")["id"], "name": "Verde Foods",
                                      "arr": 18000}, {"name": "Initech"}]  # fmt: skip
     assert [c["name"] for c in b["customers_dropped"]] == ["Cobalt Labs"]
     table = pmops("prioritize", "diff", "2026-11", "2026-12").stdout
     flat = " ".join(table.split())  # the why column wraps
     assert "up 1" in table and "effort 0.5 → 2" in flat and "(+Atlas Freight; +240,000 ARR)" in flat
+    assert "+18,000 ARR, -95,000 ARR, net -77,000" in flat
     markdown = pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
     assert markdown.startswith("## Ranking 2026-11 → 2026-12\n") and "| 3 → 2 | up 1 | Dark mode (" in markdown
+    assert "+18,000 ARR, -95,000 ARR, net -77,000" in markdown
 
 
 def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_reads(pmops, kb: Path, ranked_kb) -> None:
@@ -244,7 +252,9 @@ def test_a_ranking_recorded_before_customers_were_kept_still_diffs_by_counts(pmo
     path = kb / november["path"]
     lines = path.read_text().splitlines(keepends=True)
     old, skipping = [], False
-    for line in lines:  # the document as pmops wrote it before: no accounts
+    for line in lines:  # the document as pmops wrote it before: no accounts, no currency nor ARR unit (100,000)
+        if line.startswith(("currency:", "arr_unit:")):
+            continue
         if line.startswith("  accounts:"):
             skipping = not line.rstrip().endswith("[]")
             continue
@@ -262,6 +272,8 @@ def test_a_ranking_recorded_before_customers_were_kept_still_diffs_by_counts(pmo
     c = next(m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"] if m["id"] == ids["C"])
     assert c["reasons"][:2] == [f"new evidence: {ids['i4']}", "Reach 0 → 3.4: 0 → 1 customer (+240,000 ARR)"]
     assert (c["customers_added"], c["customers_dropped"], c["arr_delta"]) == (None, None, 240000)
+    assert (c["arr_added"], c["arr_removed"]) == (None, None)  # which customers came is not known: the net alone
+    assert "ARR per customer" not in json.dumps(c)  # a ranking that kept no unit used 100,000, as today's
 
 
 def test_one_ranking_per_cycle_force_replaces_it_in_one_commit(pmops, kb: Path, ranked_kb) -> None:
@@ -682,3 +694,54 @@ def test_opportunity_show_counts_the_evidence_to_the_day_today_gives(pmops, kb: 
     # i5 (Initech) was heard on 2026-12-01: not yet counted.
     assert (summary["reach"], summary["confidence"], summary["counted"]) == (1.95, 0.47, [ids["i2"]])
     assert (ranked["reach"], ranked["confidence"]) == (1.95, 0.47)
+
+
+def test_reach_counts_arr_in_the_kbs_currency_by_a_unit_each_ranking_keeps(pmops, kb: Path) -> None:
+    """A KB counting in yen: 100,000 yen (650 dollars) per customer would let one account outweigh every voice.
+    Its default unit is 10,000,000 yen; `prioritization: {arr_unit: …}` in pmops.yaml sets another; --explain
+    and --json say it, and a ranking keeps the unit it used, so a later change of the setting never rewrites it.
+
+    Kaito Shoji: ¥24,000,000 ARR, one interview; one survey names no customer.
+    Reach = 1 customer + 1 unnamed + 24,000,000 ÷ 10,000,000 = 4.4; with arr_unit 5M: 1 + 1 + 4.8 = 6.8.
+    Confidence = (2/5 + 2/3 + 1/3 + 2/2 recent) ÷ 4 = 2.4 ÷ 4 = 0.6; RICE = Reach × 2 × 0.6 ÷ 4: 1.32, then 2.04."""
+    settings = kb / "pmops.yaml"
+    settings.write_text(settings.read_text() + "\ncurrency: JPY\n")
+    git(kb, "commit", "-qam", "yen")
+    pmops("customer", "add", "Kaito Shoji", "--arr", "¥24M")
+    evidence = [_insight(pmops, "Approvals wait for the manager", "2026-11-20", "interview", "enterprise",
+                         "Kaito Shoji"), _insight(pmops, "Approvals are slow", "2026-11-25", "survey", "enterprise")]  # fmt: skip
+    opportunity = _opportunity(pmops, "Approve on the go", *(a for e in evidence for a in ("--evidence", e)),
+                               "--impact", "2", "--effort", "4")  # fmt: skip
+    november = _json(pmops, "prioritize", "--explain", "--cycle", "2026-11", "--today", "2026-11-30")
+    row = november["rows"][0]
+    assert (november["arr_unit"], november["currency"], row["reach"], row["confidence"], row["score"]) == (
+        10_000_000, "JPY", 4.4, 0.6, 1.32
+    )  # fmt: skip
+    assert row["explain"][0] == "Reach 4.4 = 1 customer + 1 unnamed insight + 24,000,000 ÷ 10,000,000"
+    path = kb / november["path"]
+    recorded = path.read_bytes()
+    assert b"\ncurrency: JPY\narr_unit: 10000000\n" in recorded
+    said = pmops("prioritize", "--explain", "--today", "2026-11-30").stderr
+    assert "Reach counts every 10,000,000 JPY of ARR as one customer (prioritization: arr_unit in pmops.yaml)" in said
+    # The team sets its own unit, written as amounts are; the recorded ranking reads as it did.
+    settings.write_text(settings.read_text() + "prioritization:\n  arr_unit: ¥5M\n")
+    git(kb, "commit", "-qam", "a unit of five million yen")
+    december = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", "2026-12-02")
+    assert (december["arr_unit"], december["rows"][0]["reach"], december["rows"][0]["score"]) == (5_000_000, 6.8, 2.04)
+    assert path.read_bytes() == recorded
+    shown = _json(pmops, "show", november["id"])
+    assert "10000000" in json.dumps(shown) and not [
+        f for f in _json(pmops, "lint", code=None) if f["severity"] == "error"
+    ]
+    diff = _json(pmops, "prioritize", "diff", "2026-11", "2026-12")
+    assert diff["notes"] == ["ARR per customer in Reach differs: 10,000,000 then 5,000,000"]
+    assert diff["moves"][0]["id"] == opportunity and diff["moves"][0]["reasons"] == [
+        "Reach 4.4 → 6.8: same evidence, ARR per customer 10,000,000 → 5,000,000"
+    ]
+    # A unit written wrong stops the command, naming the setting; nothing is written.
+    for wrong, message in (("0", "'prioritization.arr_unit' must be above 0"),
+                           ("€100k", "'prioritization.arr_unit': '€100k' is in EUR")):  # fmt: skip
+        settings.write_text(settings.read_text().replace("arr_unit: ¥5M", f"arr_unit: {wrong}"))
+        error = pmops("prioritize", "--today", "2026-12-02", code=2).stderr
+        assert error.startswith(f"error: pmops.yaml: {message}"), error
+        settings.write_text(settings.read_text().replace(f"arr_unit: {wrong}", "arr_unit: ¥5M"))

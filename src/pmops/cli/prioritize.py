@@ -63,9 +63,9 @@ def prioritize(
     """Rank opportunities: Reach and Confidence from their evidence, Impact and Effort (or WSJF's terms) as entered.
 
     Reach counts the distinct customers of the linked insights (one more per insight
-    naming none) plus their ARR in units of 100,000; Confidence averages the volume,
-    the variety of sources and segments, and the recency of the evidence
-    (docs/prioritization.md). A row missing a term says so and is not ranked;
+    naming none) plus their ARR in units of 100,000 (in USD; prioritization: arr_unit
+    in pmops.yaml sets it); Confidence averages the volume, the variety of sources
+    and segments, and the recency of the evidence (docs/prioritization.md). A row missing a term says so and is not ranked;
     shipped and dropped opportunities are listed, not ranked. With --cycle the
     ranking is recorded with every input, never recomputed: one per cycle.
 

@@ -48,6 +48,10 @@ def ranking(found: Ranking, explain: bool = False) -> None:
     ranked = count(len(found.ranked), "opportunity")
     where = f"evidence to {found.as_of}" + (f", area {found.area}" if found.area else "")
     err.print(f"[dim]{ranked} ranked by {safe(found.formula)} ({safe(where)})[/dim]", soft_wrap=True)
+    if explain:
+        unit = f"{found.arr_unit:,.0f}" + (f" {found.currency}" if found.currency else "")
+        err.print(f"[dim]Reach counts every {safe(unit)} of ARR as one customer (prioritization: arr_unit in "
+                  "pmops.yaml)[/dim]", soft_wrap=True)  # fmt: skip
     if found.path:
         done = " (not committed)" if found.commit is None else f" (commit {found.commit[:10]})" if found.commit else ""
         replaced = f", replacing {found.replaced}" if found.replaced else ""
