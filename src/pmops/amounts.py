@@ -43,6 +43,14 @@ _SCALES = {
 # tool costs (a trillion, in any currency): refused, as it would outweigh every other in a ranking.
 MAXIMUM = 10**12
 CENT = Decimal("0.01")
+# How many of a currency's units are about a dollar's worth, as a round number (1 when not listed: USD, EUR, GBP,
+# CHF, CAD …): what scales a sum people judge in dollars to a KB's currency (pmops.prioritization's ARR unit,
+# DOUBTFUL). Not an exchange rate: an order of magnitude.
+SCALE = {"JPY": 100, "KRW": 1000, "INR": 100, "CNY": 5, "HKD": 10, "SEK": 10, "NOK": 10, "DKK": 5, "PLN": 5,
+         "BRL": 5, "MXN": 20, "ZAR": 20}  # fmt: skip
+# From a billion dollars' worth up to MAXIMUM, an amount is accepted but said: one customer's ARR or a tool's cost
+# that large is almost always cents exported as units, or a decimal point lost (2400000.00 typed 240000000).
+DOUBTFUL = 10**9
 
 
 def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
@@ -74,6 +82,18 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
         raise ValueError(f"'{written}' is more than {MAXIMUM:,}: not an amount of money here (an id in a column "
                          "of money?)")  # fmt: skip
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def doubtful(amount: object, currency: str = DEFAULT_CURRENCY) -> str | None:
+    """Why an amount accepted (at most MAXIMUM) is probably a slip, or None: '2,400,000,000 USD is a billion or
+    more: cents, or a decimal point lost?' (in yen, from 100 billion: DOUBTFUL scaled by SCALE)."""
+    if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+        return None
+    limit = DOUBTFUL * SCALE.get(currency.upper(), 1)
+    if not limit <= amount <= MAXIMUM:
+        return None
+    said = "a billion" if limit == DOUBTFUL else f"{limit:,}"
+    return f"{amount:,.0f} {currency.upper()} is {said} or more: cents, or a decimal point lost?"
 
 
 def example(currency: str = DEFAULT_CURRENCY) -> str:

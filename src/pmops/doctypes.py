@@ -132,6 +132,18 @@ class Field:
             return None
         return f"{self.name} {value} has passed (today is {today}): not among the renewals due"
 
+    def doubtful(self, value: Any) -> str | None:
+        """What to warn of an amount of money (a money field) too large to be meant, though not refused:
+        'arr 2,400,000,000 USD is a billion or more: cents, or a decimal point lost?', else None."""
+        said = amounts.doubtful(value, self.currency) if self.kind == "money" else None
+        return f"{self.name} {said}" if said else None
+
+    def doubts(self, value: Any, of: object) -> list[str]:
+        """The warning a create gives of an amount too large to be meant, naming the document `of` (its title):
+        written as given (it may be meant), and said in one line."""
+        said = self.doubtful(value)
+        return [f"warning: {of}: {said} kept as given"] if said else []
+
     @property
     def flag(self) -> str:
         """How commands give the field and errors name it: --integrates-with, --link."""

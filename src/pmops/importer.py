@@ -166,6 +166,7 @@ class Imported:
     notes: list[str] = field(default_factory=list)  # about the file's columns: a revenue column not taken as ARR
     updated: list[str] = field(default_factory=list)  # ids of documents the rows' values were written to (--update)
     passed: list[RowProblem] = field(default_factory=list)  # dates still to come (a renewal) that have passed: imported
+    doubtful: list[RowProblem] = field(default_factory=list)  # amounts too large to be meant (cents?): imported
     commit: str | None = None
     dry_run: bool = False
 
@@ -187,7 +188,7 @@ class Imported:
             RowProblem(row, f"the same as row {first}, cell for cell: imported once") for row, first in self.duplicates
         ]
         notes += [RowProblem(c.row, c.message) for c in self.conflicts]
-        notes += self.passed
+        notes += self.passed + self.doubtful
         return sorted(notes, key=lambda p: p.row)
 
     def to_json(self) -> dict:
@@ -203,6 +204,7 @@ class Imported:
                                       for n, (old, new) in c.fields.items()}, "updated": c.updated}
                           for c in self.conflicts],
             "passed": [{"row": p.row, "warning": p.message} for p in self.passed], "notes": self.notes,
+            "doubtful": [{"row": p.row, "warning": p.message} for p in self.doubtful],
             "updated": self.updated,
             "ids": self.added, "mapping": self.mapping, "ignored_columns": self.ignored, "guessed_quote": self.guessed,
             "commit": self.commit, "dry_run": self.dry_run,
@@ -823,6 +825,10 @@ def import_csv(
                 said = fld.passed(values.get(fld.name), today)
                 if said:
                     result.passed.append(RowProblem(number, f"{said}; imported as the file has it"))
+                if fld.kind == "money" and (doubt := fld.doubtful(fld.convert(draft.doc.meta.get(fld.name)))):
+                    name = draft.doc.meta.get(doctype.title_field)  # an ARR of 240000000000: cents as units?
+                    result.doubtful.append(RowProblem(number, f"{f'{name}: ' if name else ''}{doubt} imported as "
+                                                              "the file has it"))  # fmt: skip
             added_tags += [t for t in draft.new_tags if t not in added_tags]
             changes.append(draft.change)
             result.added.append(draft.doc.meta["id"])

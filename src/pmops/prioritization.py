@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from pmops import customers, doctypes
+from pmops import amounts, customers, doctypes
 from pmops.errors import Conflict, InvalidInput, NotFound, PmopsError, not_a_choice
 from pmops.text import count, markdown_cell, markdown_literal, whole
 
@@ -29,12 +29,10 @@ OPPORTUNITY, RANKING, INSIGHT = "opportunity", "ranking", "insight"
 RANKED = ("discovery", "planned", "in-progress")  # the statuses ranked; shipped and dropped ones are listed, unranked
 # Reach: every ARR_UNIT of ARR behind an opportunity counts as one more customer. The KB's `prioritization:
 # {arr_unit: …}` in pmops.yaml, in its currency; when not given, 100,000 in a currency near the dollar (USD, EUR,
-# GBP, CHF, CAD …), and in the others a round sum of about as much (10,000,000 yen, not 100,000: 650 dollars).
-# A ranking keeps the unit it used; one recorded before rankings kept it used 100,000.
+# GBP, CHF, CAD …), and in the others as many of its units as make about as much (amounts.SCALE: 10,000,000 yen,
+# not 100,000, which is 650 dollars). A ranking keeps the unit it used; one recorded before rankings kept it used
+# 100,000.
 ARR_UNIT = 100_000
-ARR_UNITS = {"JPY": 10_000_000, "KRW": 100_000_000, "INR": 10_000_000, "CNY": 500_000, "HKD": 1_000_000,
-             "SEK": 1_000_000, "NOK": 1_000_000, "DKK": 500_000, "PLN": 500_000, "BRL": 500_000,
-             "MXN": 2_000_000, "ZAR": 2_000_000}  # fmt: skip
 RECENT_DAYS = 180  # Confidence: evidence heard in the 180 days up to the ranking's day is recent
 FULL_VOLUME, FULL_VARIETY, FULL_BREADTH = 5, 3, 3  # Confidence: insights, sources, segments that count in full
 INPUTS = {"rice": ("impact", "effort"), "ice": ("impact", "effort"),
@@ -49,8 +47,8 @@ FORMULAS = {
 
 def arr_unit(kb: KnowledgeBase) -> int | float:
     """The ARR that counts as one more customer in Reach: pmops.yaml's `prioritization.arr_unit`, else the
-    default of the KB's currency (ARR_UNITS, else ARR_UNIT)."""
-    return kb.config.arr_unit or ARR_UNITS.get(kb.config.currency, ARR_UNIT)
+    default of the KB's currency (ARR_UNIT, scaled by amounts.SCALE)."""
+    return kb.config.arr_unit or ARR_UNIT * amounts.SCALE.get(kb.config.currency, 1)
 
 
 def _r(value: float) -> float:

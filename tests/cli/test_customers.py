@@ -506,3 +506,61 @@ def test_insight_list_by_customer_takes_its_id_or_a_unique_prefix(pmops, crm_kb:
     assert ambiguous.startswith("error: 'cus-' matches 2 documents: ")
     missing = pmops("insight", "list", "--customer", "cus-000000-zzzz", code=2).stderr
     assert missing.startswith("error: --customer: no customer 'cus-000000-zzzz' in the register or on any insight")
+
+
+def test_an_arr_of_a_billion_or_more_is_accepted_with_a_warning_naming_it(pmops, crm_kb: Path, tmp_path: Path) -> None:
+    """From a billion up to the trillion refused, an ARR is almost always cents exported as units or a decimal
+    point lost: customer add and import write it and say so in one line naming the customer (and the row); lint
+    warns (amount-doubtful) until it is fixed. In yen the line is a hundred times higher."""
+    added = pmops("customer", "add", "Nimbus Air", "--arr", "1250000000")
+    assert added.stderr == (
+        "warning: Nimbus Air: arr 1,250,000,000 USD is a billion or more: cents, or a decimal point lost? kept as given\n"
+    )
+    nimbus = _json(pmops, "customer", "show", "Nimbus Air")
+    assert nimbus["arr"] == 1250000000
+    assert "warning" not in pmops("customer", "add", "Orbit", "--arr", "999,999,999").stderr
+    refused = pmops("customer", "add", "Typo Corp", "--arr", "2000000000000", code=2)
+    assert "is more than 1,000,000,000,000" in refused.stderr and "Typo Corp" not in pmops("customer", "list").stdout
+    export = tmp_path / "crm.csv"
+    export.write_text("Account Name,ARR\nVela Foods,120000\nCobalt Labs,9500000000\nHuge Co,2000000000000\n")
+    before = commit_count(crm_kb)
+    imported = _json(pmops, "customer", "import", str(export), code=1)
+    assert imported["imported"] == 2 and commit_count(crm_kb) == before + 1
+    assert imported["doubtful"] == [{"row": 3, "warning": "Cobalt Labs: arr 9,500,000,000 USD is a billion or more: "
+                                                          "cents, or a decimal point lost? imported as the file has it"}]  # fmt: skip
+    assert [f["row"] for f in imported["failed"]] == [4]
+    findings = [f for f in _json(pmops, "lint", code=None) if f["rule"] == "amount-doubtful"]
+    assert sorted((f["path"].split("-", 3)[-1], f["severity"]) for f in findings) == [
+        ("cobalt-labs.md", "warning"), ("nimbus-air.md", "warning")
+    ]  # fmt: skip
+    # In yen, two billion (13 million dollars) is an ARR; two hundred billion is not.
+    settings = crm_kb / "pmops.yaml"
+    settings.write_text(settings.read_text() + "\ncurrency: JPY\n")
+    git(crm_kb, "commit", "-qam", "yen")
+    assert "warning" not in pmops("customer", "add", "Kaito Shoji", "--arr", "¥2,000,000,000").stderr
+    assert "200,000,000,000 JPY is 100,000,000,000 or more" in pmops("customer", "add", "Sora", "--arr", "¥200B").stderr
+
+
+def test_a_renewal_is_read_by_the_shared_date_parser_and_the_file_holds_the_iso_date(pmops, crm_kb: Path) -> None:
+    """--renewal reads dates as every date option does (pmops.dates): a day said from today is resolved to the
+    ISO date it names, and the file never holds the words; a day without a year is the next one (a renewal is
+    to come); 05/01/2027 is refused naming both readings, nothing written. `pmops set` reads it the same way."""
+    from dateutil.relativedelta import FR, relativedelta
+
+    today = dt.date.today()
+    expected = {
+        "next friday": today + relativedelta(days=1, weekday=FR(1)),
+        "in 3 months": today + relativedelta(months=3),
+        "5 Jan": min(d for d in (dt.date(today.year, 1, 5), dt.date(today.year + 1, 1, 5)) if d >= today),
+    }
+    for n, (said, day) in enumerate(expected.items()):
+        created = _json(pmops, "customer", "add", f"Renewing {n}", "--renewal", said)
+        text = (crm_kb / created["path"]).read_text()
+        assert f"\nrenewal: {day.isoformat()}\n" in text and said not in text, (said, text)
+    before = commit_count(crm_kb)
+    refused = pmops("customer", "add", "Ambiguous Co", "--renewal", "05/01/2027", code=2)
+    assert refused.stderr.startswith("error: --renewal: '05/01/2027' is ambiguous: 2027-01-05 (day first) or "
+                                     "2027-05-01 (month first)")  # fmt: skip
+    assert commit_count(crm_kb) == before and git(crm_kb, "status", "--porcelain") == ""
+    pmops("set", created["id"], "renewal=tomorrow")
+    assert f"\nrenewal: {today + dt.timedelta(days=1)}\n" in (crm_kb / created["path"]).read_text()

@@ -40,7 +40,12 @@ def add(
     ] = None,
     arr: Annotated[str | None, typer.Option("--arr", metavar="AMOUNT", help=about(CUSTOMER, "arr"))] = None,
     renewal: Annotated[
-        str | None, typer.Option("--renewal", metavar="YYYY-MM-DD", help=about(CUSTOMER, "renewal"))
+        str | None,
+        typer.Option(
+            "--renewal",
+            metavar="YYYY-MM-DD",
+            help=about(CUSTOMER, "renewal", then="(e.g. 2027-02-01, 1 Feb 2027 or 'in 3 months', written as a date)"),
+        ),
     ] = None,
     owner: Annotated[
         str | None,

@@ -73,7 +73,7 @@ def prepare(
         if _empty(raw):
             continue
         meta[name], field_notes, new = convert(kb, fld, raw, today=today, new_tags=new_tags)
-        notes += field_notes
+        notes += field_notes + fld.doubts(meta[name], values.get(doctype.title_field))  # cents as units?
         added += new
     for name, why in out_of_order(doctype, meta):  # a review date not after the date, more seats used than bought
         fld = doctype.field(name)

@@ -57,6 +57,7 @@ RULES = {
         Rule("field-choice", "error", "a value is not among the field's choices"),
         Rule("field-date", "error", "a date field does not hold a YYYY-MM-DD date"),
         Rule("field-invalid", "error", "a value does not have the field's kind (number, list, ...)"),
+        Rule("amount-doubtful", "warning", "an amount of money too large to be meant (cents written as units?)"),
         Rule("tag-unknown", "error", "a tag is not in taxonomy.yaml"),
         Rule("tag-synonym", "warning", "a tag is a synonym; the taxonomy prefers another spelling"),
         Rule("tag-deprecated", "warning", "a tag is deprecated in favour of another"),
@@ -188,6 +189,11 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
             )
         elif fld.kind == "tags":
             yield from _check_tags(ctx.kb, doc, fld.name, record.values.get(fld.name) or [])
+        elif fld.kind == "money" and (doubt := fld.doubtful(record.values.get(fld.name))):
+            yield RULES["amount-doubtful"].finding(
+                doc.path, doc.line_of(fld.name), doubt,
+                f"write the amount in {fld.currency} units (2400000 for 2,400,000.00), or keep it if it is meant",
+            )  # fmt: skip
     for name, why in out_of_order(doctype, record.values):  # a file edited by hand: 12 seats used of 10
         yield RULES["field-invalid"].finding(doc.path, doc.line_of(name), f"{name}: {why}")
     if any(f.kind == "outputs" for f in doctype.fields) and record.values.get("outputs"):
