@@ -1047,7 +1047,7 @@ RANKING = DocType(
     fields=(
         ID,
         TITLE,
-        Field("cycle", "month", required=True, help="the cycle it ranks, YYYY-MM: one ranking per cycle"),
+        Field("cycle", "month", required=True, help="the cycle it ranks, YYYY-MM: one ranking per cycle and area"),
         Field("method", "choice", required=True, choices=PRIORITIZATION_METHODS, help="how it was scored"),
         Field("date", "date", required=True, default="today", toward="past", help="when it was made"),
         Field(

@@ -509,35 +509,47 @@ def ordered(rows: Iterable[Row], method: str) -> list[Row]:
 
 
 def rankings(kb: KnowledgeBase) -> list[Record]:
-    """Every ranking document, archived ones too (history), oldest cycle first."""
+    """Every ranking document, archived ones too (history), oldest cycle first; within a cycle the areas' rankings
+    (by area), then the one of every area (so the last is the latest cycle's whole ranking when it has one)."""
     found = kb.select(kb.doctype(RANKING), archived=None)
-    return sorted(found, key=lambda r: (str(r.values.get("cycle") or ""), str(r.values.get("date") or ""), r.path))
+    return sorted(found, key=lambda r: (str(r.values.get("cycle") or ""), _area_of(r) is None, _area_of(r) or "",
+                                        str(r.values.get("date") or ""), r.path))  # fmt: skip
 
 
-def of_cycle(kb: KnowledgeBase, cycle: str) -> Record | None:
-    """The ranking recorded for a cycle, or None; Conflict (exit 1) when two are (a merge of two clones that
-    each recorded it kept both): which one the team agreed is not for pmops to pick (lint's ranking-duplicate)."""
-    found = of_cycle_all(kb, _cycle(cycle))
+def _area_of(record: Record) -> str | None:
+    """The area a ranking ranks, or None: every area."""
+    area = record.values.get("area")
+    return str(area) if area not in (None, "") else None
+
+
+def of_cycle(kb: KnowledgeBase, cycle: str, area: str | None = None) -> Record | None:
+    """The ranking recorded for a cycle and an area (None: the one of every area), or None; Conflict (exit 1)
+    when two are (a merge of two clones that each recorded it kept both): which one the team agreed is not for
+    pmops to pick (lint's ranking-duplicate)."""
+    found = of_cycle_all(kb, _cycle(cycle), area)
     if len(found) > 1:
         raise Conflict(
-            f"{len(found)} rankings are recorded for {found[0].values.get('cycle')}: "
+            f"{len(found)} rankings{f' of area {area}' if area else ''} are recorded for {found[0].values.get('cycle')}: "
             f"{', '.join(r.path for r in found)}",
             hint="keep the one the team agreed and git rm the other (git keeps it); pmops lint says so too",
         )
     return found[0] if found else None
 
 
-def of_cycle_all(kb: KnowledgeBase, cycle: object) -> list[Record]:
-    """Every ranking recorded for a cycle: one, or none; more after a merge."""
-    return [r for r in rankings(kb) if str(r.values.get("cycle")) == str(cycle)]
+def of_cycle_all(kb: KnowledgeBase, cycle: object, area: object = ...) -> list[Record]:
+    """Every ranking recorded for a cycle and an area (None: of every area; not given: of any area): one, or
+    none; more after a merge."""
+    return [r for r in rankings(kb) if str(r.values.get("cycle")) == str(cycle)
+            and (area is ... or _area_of(r) == (str(area) if area not in (None, "") else None))]  # fmt: skip
 
 
 def record(
     kb: KnowledgeBase, ranking: Ranking, *, force: bool = False, backfill: bool = False, commit: bool | None = None
 ) -> Ranking:
     """Write the ranking of its cycle as a document (rankings/), in one commit. One ranking per
-    cycle: another for the same cycle is refused (Conflict, exit 1), or, with `force`, replaces
-    it in the same commit (git keeps the one replaced).
+    cycle and area (a squad's `--area`, or every area): another for the same cycle and area is refused
+    (Conflict, exit 1), or, with `force`, replaces it in the same commit (git keeps the one replaced);
+    another area's ranking of the cycle is never touched.
 
     A cycle that has ended is refused (InvalidInput, exit 2) unless `backfill`: its evidence would be
     counted to its last day, but its links, estimates and statuses are today's, not what the team knew
@@ -552,26 +564,22 @@ def record(
         areas = sorted({str(r.values["area"]) for r in kb.select(kb.doctype(OPPORTUNITY)) if r.values.get("area")})
         raise NotFound(f"no opportunity{where} to rank: nothing recorded",
                        hint=f"areas: {', '.join(areas)}" if areas else "pmops opportunity add TITLE --area A")  # fmt: skip
-    recorded = of_cycle_all(kb, ranking.cycle)  # more than one after a merge: --force replaces them all
-    existing = of_cycle(kb, ranking.cycle) if len(recorded) > 1 and not force else (recorded[0] if recorded else None)
+    # The same cycle and area only (more than one after a merge: --force replaces them all); another squad's
+    # ranking of the cycle is its own, never replaced by this one.
+    recorded = of_cycle_all(kb, ranking.cycle, ranking.area)
+    existing = (
+        of_cycle(kb, ranking.cycle, ranking.area)
+        if len(recorded) > 1 and not force
+        else (recorded[0] if recorded else None)
+    )
     if existing is not None and not force:
-        theirs = existing.values.get("area") or None
-        if theirs != ranking.area:  # another squad's: --force would delete the ranking it agreed
-            hint = (
-                f"it ranks {f'area {theirs}' if theirs else 'every area'}: one ranking per cycle holds every "
-                f"area (pmops prioritize --cycle {ranking.cycle} without --area ranks them all); --force "
-                "replaces it (git keeps it)"
-            )
-        else:
-            hint = (
-                f"a ranking is kept as it was; --force replaces it (git keeps this one), "
-                f"'pmops prioritize diff {ranking.cycle} …' compares it"
-            )
+        area = f" --area {ranking.area}" if ranking.area else ""
         raise Conflict(
-            f"the ranking of {ranking.cycle} is already recorded: {existing.path} "
-            f"({existing.values.get('method')}{', area ' + str(theirs) if theirs else ''}, "
-            f"made {existing.values.get('date')})",
-            hint=hint,
+            f"the ranking of {ranking.cycle}{f' (area {ranking.area})' if ranking.area else ''} is already recorded: "
+            f"{existing.path} "
+            f"({existing.values.get('method')}, made {existing.values.get('date')})",
+            hint=f"a ranking is kept as it was; --force replaces it (git keeps this one), "
+            f"'pmops prioritize diff{area} {ranking.cycle} …' compares it",
         )
     if ranking.backfilled and not backfill:
         raise InvalidInput(
@@ -600,12 +608,22 @@ def record(
     return replace(ranking, id=kept.id, path=kept.path, commit=sha, replaced=replaced)
 
 
-def read(kb: KnowledgeBase, cycle: str) -> Ranking:
-    """The ranking recorded for a cycle, as it was written (its rows are never recomputed)."""
-    found = of_cycle(kb, cycle)
+def read(kb: KnowledgeBase, cycle: str, area: str | None = None) -> Ranking:
+    """The ranking recorded for a cycle and an area, as it was written (its rows are never recomputed). Without
+    an area: the cycle's ranking of every area, or its only ranking when it has one only (whatever its area)."""
+    cycle = _cycle(cycle)
+    found = of_cycle(kb, cycle, area)
+    if found is None and area is None:
+        ofs = of_cycle_all(kb, cycle)
+        if len({_area_of(r) for r in ofs}) == 1:
+            found = of_cycle(kb, cycle, _area_of(ofs[0]))
+        elif ofs:
+            areas = ", ".join(str(_area_of(r)) for r in ofs)
+            raise NotFound(f"no ranking of every area recorded for {cycle}; its rankings are of areas {areas}",
+                           hint=f"give --area, e.g. pmops prioritize diff --area {_area_of(ofs[0])} …")  # fmt: skip
     if found is None:
-        known = [str(r.values.get("cycle")) for r in rankings(kb)]
-        raise NotFound(f"no ranking recorded for {_cycle(cycle)}",
+        known = [f"{r.values.get('cycle')}{f' ({_area_of(r)})' if _area_of(r) else ''}" for r in rankings(kb)]
+        raise NotFound(f"no ranking recorded for {cycle}{f' (area {area})' if area else ''}",
                        hint=f"recorded: {', '.join(known)}" if known else "record one: pmops prioritize --cycle YYYY-MM")  # fmt: skip
     return from_record(found)
 
@@ -794,15 +812,16 @@ def _pair(before: float | int | None, after: float | int | None) -> str:
     return f"{text(before)} → {text(after)}"
 
 
-def diff(kb: KnowledgeBase, first: str, second: str) -> Diff:
-    """What moved from the ranking of one cycle to another's, each read as it was recorded."""
+def diff(kb: KnowledgeBase, first: str, second: str, area: str | None = None) -> Diff:
+    """What moved from the ranking of one cycle to another's (of one area, when given), each read as it was
+    recorded."""
     first, second = _cycle(first, "the earlier CYCLE"), _cycle(second, "the later CYCLE")
     if first >= second:  # YYYY-MM sorts as time does
         said = "the same cycle twice" if first == second else f"{first} is after {second}"
         raise InvalidInput(f"prioritize diff compares an earlier cycle with a later one: {said}",
                            hint=f"e.g. pmops prioritize diff {min(first, second)} {max(first, second)}"
                            if first != second else "give two cycles")  # fmt: skip
-    before, after = read(kb, first), read(kb, second)
+    before, after = read(kb, first, area), read(kb, second, area)
     ids = list(dict.fromkeys([r.id for r in after.rows] + [r.id for r in before.rows]))
     moves = []
     for opportunity in ids:

@@ -639,17 +639,40 @@ def test_two_rankings_of_one_cycle_after_a_merge_are_a_lint_error_and_neither_is
     assert [r["id"] for r in _json(pmops, "list", "ranking") if r["cycle"] == "2026-12"] == [again["id"]]
 
 
-def test_another_areas_ranking_of_the_cycle_is_said_not_offered_to_force_over(pmops, kb: Path, ranked_kb) -> None:
-    """One ranking per cycle holds every area: a second squad's --area ranking is refused saying whose it is,
-    and how to rank every area, not only '--force replaces it' (found by a new user)."""
+def test_each_area_keeps_its_own_ranking_of_a_cycle_and_diff_takes_area(pmops, kb: Path, ranked_kb) -> None:
+    """A product team ranks per area: one ranking per cycle and area (a squad's --area, or every area). A second
+    squad's ranking of the cycle is recorded beside the first, never refused nor replaced; the same area twice is
+    refused, and --force replaces only that area's. `diff --area` compares one area's two rankings."""
+    ids = ranked_kb
     pmops("opportunity", "add", "Cards decline abroad", "--area", "cards", "--impact", "1", "--effort", "1")
+    before = commit_count(kb)
+    approvals = _json(pmops, "prioritize", "--area", "approvals", "--cycle", "2026-11", "--today", "2026-11-30")
+    cards = _json(pmops, "prioritize", "--area", "cards", "--cycle", "2026-11", "--today", "2026-11-30")
+    every = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    assert commit_count(kb) == before + 3 and len({approvals["path"], cards["path"], every["path"]}) == 3
+    assert [(r["area"], len(r["rows"])) for r in (approvals, cards)] == [("approvals", 5), ("cards", 1)]
+    refused = pmops("prioritize", "--area", "cards", "--cycle", "2026-11", "--today", "2026-11-30", code=1).stderr
+    assert refused.startswith(f"error: the ranking of 2026-11 (area cards) is already recorded: {cards['path']}")
+    assert "'pmops prioritize diff --area cards 2026-11 …' compares it" in " ".join(refused.split())
+    again = _json(pmops, "prioritize", "--area", "cards", "--cycle", "2026-11", "--force", "--today", "2026-11-30")
+    assert again["replaced"] == cards["path"] and (kb / approvals["path"]).is_file() and (kb / every["path"]).is_file()
+    assert not [f for f in _json(pmops, "lint", code=None) if f["rule"] == "ranking-duplicate"]
+    # December: the approvals squad ranks again, after C got evidence.
+    pmops("opportunity", "link", ids["C"], ids["i4"])
     pmops("prioritize", "--area", "approvals", "--cycle", "2026-12", "--today", TODAY)
-    refused = pmops("prioritize", "--area", "cards", "--cycle", "2026-12", "--today", TODAY, code=1).stderr
-    assert "(rice, area approvals, made 2026-12-02)" in refused
-    assert (
-        "hint: it ranks area approvals: one ranking per cycle holds every area (pmops prioritize --cycle 2026-12 "
-        "without --area ranks them all)" in " ".join(refused.split())
-    )
+    moved = _json(pmops, "prioritize", "diff", "--area", "approvals", "2026-11", "2026-12")
+    assert (moved["before"]["path"], moved["notes"]) == (approvals["path"], [])
+    c = next(m for m in moved["moves"] if m["id"] == ids["C"])
+    assert c["reasons"][0] == f"new evidence: {ids['i4']}"
+    # Without --area: the cycle's ranking of every area, or its only one (December's is approvals').
+    whole = _json(pmops, "prioritize", "diff", "2026-11", "2026-12")
+    assert whole["before"]["path"] == every["path"] and whole["notes"] == ["areas differ: every area then approvals"]
+    missing = pmops("prioritize", "diff", "--area", "cards", "2026-11", "2026-12", code=1).stderr
+    assert missing.startswith("error: no ranking recorded for 2026-12 (area cards)")
+    pmops("prioritize", "--area", "cards", "--cycle", "2026-12", "--today", TODAY)
+    ambiguous = pmops("prioritize", "diff", "2026-11", "2026-12", code=1).stderr
+    assert ambiguous.startswith("error: no ranking of every area recorded for 2026-12; its rankings are of areas "
+                                "approvals, cards")  # fmt: skip
 
 
 def test_small_things_a_new_user_met(pmops, kb: Path, ranked_kb) -> None:

@@ -67,7 +67,8 @@ def prioritize(
     in pmops.yaml sets it); Confidence averages the volume, the variety of sources
     and segments, and the recency of the evidence (docs/prioritization.md). A row missing a term says so and is not ranked;
     shipped and dropped opportunities are listed, not ranked. With --cycle the
-    ranking is recorded with every input, never recomputed: one per cycle.
+    ranking is recorded with every input, never recomputed: one per cycle and
+    area (with --area, that area's; without, every area's).
 
     Example:
 
@@ -101,6 +102,14 @@ def diff(
     ctx: typer.Context,
     before: Annotated[str | None, typer.Argument(metavar="CYCLE", help="The earlier cycle, YYYY-MM.")] = None,
     after: Annotated[str | None, typer.Argument(metavar="CYCLE", help="The later cycle, YYYY-MM.")] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            help="Compare the two rankings of this area (recorded with --area); without it, those of every area.",
+            autocompletion=_complete.field("opportunity", "area"),
+        ),
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", metavar="table|md|json", help="table (the default), md (markdown) or json."),
@@ -115,6 +124,7 @@ def diff(
     Example:
 
         pmops prioritize diff 2026-11 2026-12 --format md
+        pmops prioritize diff 2026-11 2026-12 --area approvals
     """
     from pmops import prioritization
     from pmops.cli.render import prioritization as render
@@ -127,7 +137,7 @@ def diff(
         raise not_a_choice("--format", DIFF_FORMATS)
     if json_out and fmt not in (None, "json"):
         raise InvalidInput(f"give --json or --format {fmt}, not both")
-    found = prioritization.diff(_shared.state(ctx).kb(), before, after)
+    found = prioritization.diff(_shared.state(ctx).kb(), before, after, area)
     chosen = "json" if json_out else fmt or "table"
     if chosen == "json":
         _shared.print_json(found.to_json())

@@ -88,7 +88,7 @@ RULES = {
         Rule("evidence-missing", "warning", "a document that rests on evidence (an opportunity) cites none"),
         Rule("opportunity-duplicate", "warning", "two live opportunities with one title, or one set of evidence"),
         Rule("ranking-edited", "error", "a recorded ranking whose scores or ranks are not what its method gives"),
-        Rule("ranking-duplicate", "error", "two rankings recorded for one cycle (two clones each recorded it, merged)"),
+        Rule("ranking-duplicate", "error", "two rankings of one area (or of every area) recorded for one cycle"),
         Rule(
             "person-unknown",
             "warning",
@@ -619,12 +619,15 @@ def _ranking_duplicate(ctx: Context, record: Record) -> Iterator[Finding]:
     """Another ranking recorded for this one's cycle: a merge of two clones that each recorded it keeps both."""
     from pmops import prioritization
 
-    others = [r for r in prioritization.of_cycle_all(ctx.kb, record.values.get("cycle")) if r.path != record.path]
+    area = record.values.get("area") or None  # another area's ranking of the cycle is its own
+    same = prioritization.of_cycle_all(ctx.kb, record.values.get("cycle"), area)
+    others = [r for r in same if r.path != record.path]
     if others:
         names = ", ".join(r.path for r in others)
         yield RULES["ranking-duplicate"].finding(
             record.path, record.doc.line_of("cycle"),
-            f"the cycle {record.values.get('cycle')} has another ranking: {names}; one ranking per cycle",
+            f"the cycle {record.values.get('cycle')} has another ranking{f' of area {area}' if area else ''}: {names}; "
+            "one ranking per cycle and area",
             "keep the one the team agreed and remove the other with git rm (git keeps it), "
             "or pmops prioritize --cycle CYCLE --force records the cycle again",
         )  # fmt: skip
