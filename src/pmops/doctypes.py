@@ -73,7 +73,9 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
-    default: str | None = None  # "today" / "author" / a literal, filled in on create
+    # Filled in on create: "today", "author" (you), "teammate" (you when on the roster, else none), "config:KEY",
+    # or a literal.
+    default: str | None = None
     past: bool = False  # a date that has happened (when it was heard): refused after today on create, flagged by lint
     # A date still to come (a customer's next renewal): one before today is written with a warning on create, set,
     # edit and import, not refused: a CRM export routinely holds lapsed renewals, and a person may mean one.
@@ -991,7 +993,13 @@ OPPORTUNITY = DocType(
             default="discovery",
             help="where it stands; shipped and dropped ones are not ranked",
         ),
-        Field("owner", refers="person", default="author", responsible=True, help="who owns the problem (default: you)"),
+        Field(
+            "owner",
+            refers="person",
+            default="teammate",
+            responsible=True,
+            help="who owns the problem (default: you, when you are on the roster; else none)",
+        ),
         Field(
             "evidence",
             "refs",

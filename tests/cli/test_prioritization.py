@@ -768,3 +768,24 @@ def test_reach_counts_arr_in_the_kbs_currency_by_a_unit_each_ranking_keeps(pmops
         error = pmops("prioritize", "--today", "2026-12-02", code=2).stderr
         assert error.startswith(f"error: pmops.yaml: {message}"), error
         settings.write_text(settings.read_text().replace(f"arr_unit: {wrong}", "arr_unit: ¥5M"))
+
+
+def test_opportunity_list_never_cuts_a_status_and_the_default_owner_is_on_the_roster(
+    pmops, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns a status is whole (in-progre… reads as no status): the titles wrap instead. An opportunity
+    added without --owner is owned by the git user when the roster has them (as the roster spells the name),
+    else by nobody: never a name lint would flag as unknown."""
+    monkeypatch.setenv("COLUMNS", "80")
+    first = _json(pmops, "opportunity", "add", "Accounting sync fails without telling anyone", "--area",
+                  "integrations", "--status", "in-progress", "--impact", "2", "--effort", "2")  # fmt: skip
+    assert "owner:" not in (kb / first["path"]).read_text()  # the git user (Test PM) is not on the roster: nobody
+    pmops("person", "add", "Test PM", "--role", "pm")
+    second = _json(pmops, "opportunity", "add", "Finance rebuilds our reports in spreadsheets", "--area", "reporting",
+                   "--status", "in-progress", "--impact", "1", "--effort", "5")  # fmt: skip
+    assert "owner: Test PM\n" in (kb / second["path"]).read_text()
+    assert not [f for f in _json(pmops, "lint", code=None) if f["rule"] == "person-unknown"]
+    listed = pmops("opportunity", "list").stdout
+    assert all(len(line) <= 80 for line in listed.splitlines())
+    assert listed.count("in-progress") == 2
+    assert "in-progre…" not in listed and "spreadsheets" in listed  # the title wrapped, not cut

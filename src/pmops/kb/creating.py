@@ -147,11 +147,12 @@ def default_value(kb: KnowledgeBase, doctype: DocType, fld: Field, values: dict[
 
 
 def _default(kb: KnowledgeBase, spec: str, today: dt.date) -> str:
-    """A field's default: `today`, `author`, `config:KEY` (pmops.yaml's defaults), or a literal."""
+    """A field's default: `today`, `author`, `teammate` (the author when on the roster, else none), `config:KEY`
+    (pmops.yaml's defaults), or a literal."""
     if spec == "today":
         return today.isoformat()
-    if spec == "author":
-        return kb.author()
+    if spec in ("author", "teammate"):
+        return kb.author() if spec == "author" else roster.teammate(kb, kb.author(), today)
     if spec.startswith("config:"):
         return kb.config.default(spec[len("config:") :])
     return spec

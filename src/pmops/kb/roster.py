@@ -122,6 +122,13 @@ def check_named(
     return found.title
 
 
+def teammate(kb: KnowledgeBase, name: str, day: dt.date) -> str:
+    """The roster's spelling of `name` when they are on it and in the team on `day`, else '' (a default owner:
+    the git user owns what they add when the roster has them; nobody, rather than a name lint would flag)."""
+    found = next((p for p in roster(kb) if fold(p.title) == fold(name)), None)
+    return found.title if found is not None and not has_left(found, day) else ""
+
+
 def _by_id(kb: KnowledgeBase, ref: str, field: str, flag: str | None) -> Record | None:
     """The person an id or a unique prefix of one names (per-261126-q3xy), as every command takes a
     document; None when it names nobody. A prefix several ids share is exit 1, listing them."""

@@ -50,7 +50,8 @@ class Cell:
 class Column:
     """A column a listing can show: its name (the header, and what --columns calls it) and how it fits.
 
-    kind: "id" and "date" are never shortened, "title" and "wrap" (a sentence pmops writes: a process's
+    kind: "id", "date" and "status" (a status, in-progress: cut, it would say another) are never shortened,
+    "title" and "wrap" (a sentence pmops writes: a process's
     health) wrap, "name" (a type's name, a field of free text: an owner, a plan) wraps at its spaces, as
     narrow as its longest word, "number" is aligned right and whole, "text" is shortened with … when the terminal is
     narrow (csv, tsv and json always carry whole values).
@@ -168,7 +169,7 @@ def wrapped(markup: str, indent: int = 0) -> None:
 
 
 _WRAPPED = ("title", "wrap", "name")
-_WHOLE = ("id", "date", "number")  # never shortened
+_WHOLE = ("id", "date", "number", "status")  # never shortened
 # The narrowest a column may become before anything is shortened further: a title's, another column's.
 # Tried in order until every column fits; values no wider than this are never shortened.
 # The last, (0, 0): headers only, for a terminal too narrow for anything else.
@@ -263,6 +264,8 @@ def _kind(doctype: DocType, name: str) -> str:
     kind = fld.kind if fld is not None else "text"
     if kind == "text" and fld is not None:  # free text (a name, a plan): wrapped at its words, never cut
         return "name"
+    if kind == "choice" and name == "status":  # in-progre… reads as no status: whole, the titles wrap instead
+        return "status"
     return "number" if kind in ("int", "number", "money") else "date" if kind == "date" else "text"
 
 
