@@ -745,7 +745,7 @@ def test_reach_counts_arr_in_the_kbs_currency_by_a_unit_each_ranking_keeps(pmops
     recorded = path.read_bytes()
     assert b"\ncurrency: JPY\narr_unit: 10000000\n" in recorded
     said = pmops("prioritize", "--explain", "--today", "2026-11-30").stderr
-    assert "Reach counts every 10,000,000 JPY of ARR as one customer (prioritization: arr_unit in pmops.yaml)" in said
+    assert "Reach: every 10,000,000 JPY of ARR counts as one customer (prioritization.arr_unit)" in said
     # The team sets its own unit, written as amounts are; the recorded ranking reads as it did.
     settings.write_text(settings.read_text() + "prioritization:\n  arr_unit: ¥5M\n")
     git(kb, "commit", "-qam", "a unit of five million yen")
@@ -789,3 +789,14 @@ def test_opportunity_list_never_cuts_a_status_and_the_default_owner_is_on_the_ro
     assert all(len(line) <= 80 for line in listed.splitlines())
     assert listed.count("in-progress") == 2
     assert "in-progre…" not in listed and "spreadsheets" in listed  # the title wrapped, not cut
+    # --explain at 80 columns: a heading too long for one line goes on under its text, as the formula does.
+    pmops("opportunity", "add", "Finance teams rebuild every one of our reports in spreadsheets at month end",
+          "--area", "reporting", "--impact", "1", "--effort", "5")  # fmt: skip
+    explained = pmops("prioritize", "--explain").stdout.splitlines()
+    at = next(i for i, line in enumerate(explained) if "Finance teams rebuild" in line)
+    assert explained[at].startswith(("1. ", "2. ", "3. ")) and explained[at + 1].startswith("   ")
+    assert "month end RICE 0" in " ".join(explained[at : at + 2]) and explained[at + 2].startswith("   evidence:")
+    assert all(len(line) <= 80 for line in explained)
+    footer = pmops("prioritize").stderr.splitlines()
+    assert footer[:2] == ["3 opportunities ranked by RICE (evidence to " + footer[0][-11:],
+                          "RICE = Reach × Impact × Confidence ÷ Effort"]  # fmt: skip

@@ -57,10 +57,16 @@ def add(
 ) -> None:
     """Add a customer to the register; insights naming it (or an alias) are matched to it.
 
+    ARR is read as people write it ($120,000, 120k, 1.2M) in the KB's currency;
+    a billion or more is written with a warning (cents exported as units?).
+    --renewal is read as every date option is (2027-02-01, 1 Feb 2027, in 3
+    months) and written as a date.
+
     Example:
 
-        pmops customer add "Atlas Freight" --alias "Atlas" --segment enterprise --plan Scale \\
-            --arr '$240,000' --renewal 2027-02-01 --owner "Jonas Weber"
+        pmops customer add "Atlas Freight" --alias "Atlas" --segment enterprise \\
+            --plan Scale --arr '$240,000' --renewal 2027-02-01 \\
+            --owner "Jonas Weber"
     """
     values = {"name": name, "aliases": alias or [], "segment": segment, "plan": plan, "arr": arr,
               "renewal": renewal, "owner": owner, "tags": tag or []}  # fmt: skip
@@ -81,6 +87,9 @@ def list_(
     json_out: JsonOpt = False,
 ) -> None:
     """List the register, largest ARR first, with segment, plan, ARR, renewal and owner.
+
+    A table shows ARR in three figures (1.1M, 420k); --format csv, tsv or
+    --json carry the whole number.
 
     Example:
 
@@ -112,6 +121,9 @@ def show(
     json_out: JsonOpt = False,
 ) -> None:
     """Show a customer: its record, its insights, their themes and the decisions that cite them.
+
+    NAME is its name or an alias, in any case or spelling insights use, or
+    its id.
 
     Example:
 
@@ -164,16 +176,16 @@ def import_(
 ) -> None:
     """Import customers from a CRM export, one commit for the whole file; importing it again adds nothing.
 
-    The same engine as `pmops insight import`: rows that fail (a bad ARR, a bad or
-    ambiguous date, a segment that is not one of the choices, more or fewer cells than
-    the header has columns) are reported by their spreadsheet row (the header is row
-    1) and nothing of them is written. ARR is read as people write it ($120,000, 120k,
-    1.2M); a CRM's Annual Revenue (the company's turnover) is never taken as ARR
-    without --map, and a row whose currency column names another currency than the
-    KB's fails. A customer already in the register (its account id, or its name) is
-    not added again: where the file says other values, or values the register lacks,
-    each is a warning by row, and --update writes them (a monthly refresh). Exit 1
-    when some rows failed.
+    The same engine as `pmops insight import`: rows that fail (a bad ARR, a bad
+    or ambiguous date, a segment that is not one of the choices, more or fewer
+    cells than the header has columns) are reported by their spreadsheet row
+    (the header is row 1) and nothing of them is written. ARR is read as people
+    write it ($120,000, 120k, 1.2M); a CRM's Annual Revenue (the company's
+    turnover) is never taken as ARR without --map, and a row whose currency
+    column names another currency than the KB's fails. A customer already in the
+    register (its account id, or its name) is not added again: where the file
+    says other values, or values the register lacks, each is a warning by row,
+    and --update writes them (a monthly refresh). Exit 1 when some rows failed.
 
     Example:
 

@@ -72,14 +72,16 @@ def add(
 ) -> None:
     """Add an opportunity: a customer problem worth solving, with the insights that show it.
 
-    Impact and Effort rank it by RICE and ICE; business value, time criticality, risk
-    reduction and job size by WSJF (docs/prioritization.md has the scales). Reach and
-    Confidence are not entered: pmops prioritize computes them from the evidence.
+    Impact and Effort rank it by RICE and ICE; business value, time criticality,
+    risk reduction and job size by WSJF (docs/prioritization.md has the scales).
+    Reach and Confidence are not entered: pmops prioritize computes them from
+    the evidence.
 
     Example:
 
-        pmops opportunity add "Approvers miss requests outside the office" --area approvals \\
-            --evidence ins-260114 --evidence ins-260518 --impact 2 --effort 3
+        pmops opportunity add "Approvers miss requests outside the office" \\
+            --area approvals --evidence ins-260114 --evidence ins-260518 \\
+            --impact 2 --effort 3
     """
     values = {"title": title, "area": area, "problem": problem, "evidence": evidence or [], "status": status,
               "owner": owner, "impact": impact, "effort": effort, "business_value": business_value,
@@ -109,7 +111,10 @@ def list_(
     columns: _shared.columns_option(common.record_columns(OPPORTUNITY)) = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List opportunities, newest first, with area, status, owner and evidence.
+    """List opportunities, newest first, with area, status, owner, impact and effort.
+
+    On a narrow terminal the titles wrap; a status is never cut. --format csv,
+    tsv or --json carry every value whole.
 
     Example:
 
@@ -138,8 +143,8 @@ def show(
 ) -> None:
     """Show an opportunity: its fields, its evidence summed up, and the chain (decisions, metrics).
 
-    Its Reach and Confidence are counted as pmops prioritize counts them today, or on
-    the day --today gives.
+    Its Reach and Confidence are counted as pmops prioritize counts them today,
+    or on the day --today gives.
 
     Example:
 
@@ -180,7 +185,8 @@ def link(
 
     Example:
 
-        pmops opportunity link "Approvers miss requests outside the office" ins-260309 ins-260422
+        pmops opportunity link "Approvers miss requests outside the office" \\
+            ins-260309 ins-260422
     """
     from pmops import opportunities
 

@@ -12,10 +12,7 @@ from pmops.doctypes import PRIORITIZATION_METHODS
 from pmops.errors import InvalidInput, not_a_choice
 from pmops.text import either
 
-app = typer.Typer(
-    help="Rank opportunities by RICE, ICE or WSJF from their evidence; record a cycle's ranking; compare cycles.",
-    invoke_without_command=True,
-)
+app = typer.Typer(invoke_without_command=True)  # its help: the callback's docstring (Reach, Confidence, examples)
 
 DIFF_FORMATS = ("table", "md", "json")
 
@@ -60,20 +57,25 @@ def prioritize(
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Rank opportunities: Reach and Confidence from their evidence, Impact and Effort (or WSJF's terms) as entered.
+    """Rank opportunities by RICE, ICE or WSJF from their evidence; record a cycle's ranking; compare cycles.
 
-    Reach counts the distinct customers of the linked insights (one more per insight
-    naming none) plus their ARR in units of 100,000 (in USD; prioritization: arr_unit
-    in pmops.yaml sets it); Confidence averages the volume, the variety of sources
-    and segments, and the recency of the evidence (docs/prioritization.md). A row missing a term says so and is not ranked;
-    shipped and dropped opportunities are listed, not ranked. With --cycle the
-    ranking is recorded with every input, never recomputed: one per cycle and
-    area (with --area, that area's; without, every area's).
+    Reach counts the distinct customers of the linked insights (one more per
+    insight naming none) plus their ARR, in units of 100,000 USD
+    (prioritization: arr_unit in pmops.yaml); Confidence averages the volume,
+    the variety of sources and segments, and the recency of the evidence. Impact
+    and Effort (or WSJF's terms) are entered per opportunity. A row missing a
+    term says so and is not ranked; shipped and dropped ones are listed, not
+    ranked. The formulas: docs/prioritization.md.
+
+    Without --cycle nothing is written. With --cycle the ranking is recorded
+    with every input, never recomputed: one per cycle and area (with --area,
+    that area's; without, every area's).
 
     Example:
 
         pmops prioritize --method rice --explain
         pmops prioritize --method rice --cycle 2026-12
+        pmops prioritize --cycle 2026-12 --area approvals
         pmops prioritize diff 2026-11 2026-12
     """
     if ctx.invoked_subcommand is not None:
@@ -118,8 +120,8 @@ def diff(
 ) -> None:
     """What moved between two cycles' rankings, by how much, and why: new evidence, a re-estimate, a status change.
 
-    Both rankings are read as they were recorded: a later change of evidence shows in
-    the next cycle's ranking, never in an older one.
+    Both rankings are read as they were recorded: a later change of evidence
+    shows in the next cycle's ranking, never in an older one.
 
     Example:
 

@@ -159,13 +159,21 @@ def print_trimmed(renderable: Any) -> None:
     out.file.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
 
 
-def wrapped(markup: str, indent: int = 0) -> None:
+def wrapped(markup: str, indent: int = 0, hanging: int = 0) -> None:
     """A line (rich markup, its user text escaped by the caller) wrapped at its words to the terminal's
-    width, or 80 columns off one, every line after the first indented as the first is (an --explain line)."""
+    width, or 80 columns off one, every line after the first indented as the first is (an --explain line),
+    and `hanging` more (a heading whose title is long: its lines after the first under its text)."""
     from rich.padding import Padding
     from rich.text import Text
 
-    print_trimmed(Padding(Text.from_markup(markup), (0, 0, 0, indent)))
+    text = Text.from_markup(markup)
+    lines = text.wrap(console(), max(console().width - indent, 1)) if hanging else [text]
+    if len(lines) > 1:
+        rest = Text(" ").join(line.rstrip() or line for line in lines[1:])
+        print_trimmed(Padding(lines[0], (0, 0, 0, indent)))
+        print_trimmed(Padding(rest, (0, 0, 0, indent + hanging)))
+        return
+    print_trimmed(Padding(text, (0, 0, 0, indent)))
 
 
 _WRAPPED = ("title", "wrap", "name")

@@ -28,7 +28,10 @@ def ranking(found: Ranking, explain: bool = False) -> None:
         for row in found.rows:
             place = f"{row.rank}." if row.rank is not None else "-"
             score = f"{found.method.upper()} {row.score:g}" if row.score is not None else f"not ranked: {row.unranked}"
-            wrapped(f"[bold]{place}[/bold] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} [bold]{safe(score)}[/bold]")
+            wrapped(
+                f"[bold]{place}[/bold] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} [bold]{safe(score)}[/bold]",
+                hanging=3,
+            )  # a long title's heading: its next lines under its text, as the formula's
             wrapped(f"[dim]evidence: {safe(', '.join(row.evidence) or 'none')}[/dim]", indent=3)
             for line in row.explain(found.method):
                 wrapped(safe(line), indent=3)
@@ -42,16 +45,16 @@ def ranking(found: Ranking, explain: bool = False) -> None:
         if rows:
             emit(Listing(columns, tuple(c.name for c in columns), rows, None, noun="", empty=""), Output())
         for row in found.unranked:
-            out.print(f"[dim]not ranked:[/dim] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} "
-                      f"[dim]({safe(_why(row))})[/dim]", soft_wrap=True)  # fmt: skip
+            wrapped(f"[dim]not ranked:[/dim] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} "
+                    f"[dim]({safe(_why(row))})[/dim]", hanging=2)  # fmt: skip
     err = console(stderr=True)
     ranked = count(len(found.ranked), "opportunity")
     where = f"evidence to {found.as_of}" + (f", area {found.area}" if found.area else "")
-    err.print(f"[dim]{ranked} ranked by {safe(found.formula)} ({safe(where)})[/dim]", soft_wrap=True)
+    err.print(f"[dim]{ranked} ranked by {found.method.upper()} ({safe(where)})[/dim]")  # short lines: the formula
+    err.print(f"[dim]{safe(found.formula)}[/dim]")  # on its own, under 80 columns
     if explain:
         unit = f"{found.arr_unit:,.0f}" + (f" {found.currency}" if found.currency else "")
-        err.print(f"[dim]Reach counts every {safe(unit)} of ARR as one customer (prioritization: arr_unit in "
-                  "pmops.yaml)[/dim]", soft_wrap=True)  # fmt: skip
+        err.print(f"[dim]Reach: every {safe(unit)} of ARR counts as one customer (prioritization.arr_unit)[/dim]")
     if found.path:
         done = " (not committed)" if found.commit is None else f" (commit {found.commit[:10]})" if found.commit else ""
         replaced = f", replacing {found.replaced}" if found.replaced else ""
