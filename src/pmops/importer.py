@@ -569,6 +569,10 @@ def _conflict(kb: KnowledgeBase, doctype: DocType, path: Path, row: Row, mapping
                                      f"{given}: {outcome}", updated=list(written)))  # fmt: skip
     if not written:
         return None
+    for name, new in written.items():  # an ARR of 9500000000 written over the register's: said, as on a new row
+        fld = doctype.field(name)
+        if fld is not None and (doubt := fld.doubtful(new)):
+            result.doubtful.append(RowProblem(row.number, f"{record.title}: {doubt} {done} as the file has it"))
     result.updated.append(str(ref))
     return Change(kb.root / record.path, record.doc, record.doc.with_fields(written))
 

@@ -529,9 +529,16 @@ def test_an_arr_of_a_billion_or_more_is_accepted_with_a_warning_naming_it(pmops,
     assert imported["doubtful"] == [{"row": 3, "warning": "Cobalt Labs: arr 9,500,000,000 USD is a billion or more: "
                                                           "cents, or a decimal point lost? imported as the file has it"}]  # fmt: skip
     assert [f["row"] for f in imported["failed"]] == [4]
+    # A monthly refresh (--update) writing such an ARR over the register's says it too.
+    export.write_text("Account Name,ARR\nVela Foods,12000000000\n")
+    refreshed = _json(pmops, "customer", "import", str(export), "--update")
+    assert refreshed["updated"] and refreshed["doubtful"] == [
+        {"row": 2, "warning": "Vela Foods: arr 12,000,000,000 USD is a billion or more: cents, or a decimal point "
+                              "lost? updated as the file has it"}
+    ]  # fmt: skip
     findings = [f for f in _json(pmops, "lint", code=None) if f["rule"] == "amount-doubtful"]
     assert sorted((f["path"].split("-", 3)[-1], f["severity"]) for f in findings) == [
-        ("cobalt-labs.md", "warning"), ("nimbus-air.md", "warning")
+        ("cobalt-labs.md", "warning"), ("nimbus-air.md", "warning"), ("vela-foods.md", "warning")
     ]  # fmt: skip
     # In yen, two billion (13 million dollars) is an ARR; two hundred billion is not.
     settings = crm_kb / "pmops.yaml"
