@@ -98,12 +98,12 @@ def _evidence(evidence: Evidence, weight: Row | None = None) -> None:
         f"[bold]Evidence[/bold]: {count(len(evidence.insights), 'insight')} from "
         f"{count(customers, 'customer') if customers else 'no customer named'}{arr}{unnamed}, "
         f"segments: {safe(', '.join(evidence.segments) or 'none')}{span}",
-        indent=0,
+        hanging=2,  # its lines after the first under its text, not under its label
     )
     if weight is not None and weight.accounts:
         from pmops.prioritization import named
 
-        wrapped(f"[bold]Customers[/bold]: {safe(named(weight.accounts))}", indent=0)
+        wrapped(f"[bold]Customers[/bold]: {safe(named(weight.accounts))}", hanging=2)
     if weight is not None:
         out.print("[dim]As pmops prioritize counts it today:[/dim]")
         for line in weight.explain("rice")[:2]:  # Reach and Confidence, with their numbers
