@@ -667,6 +667,10 @@ def test_each_area_keeps_its_own_ranking_of_a_cycle_and_diff_takes_area(pmops, k
     # Without --area: the cycle's ranking of every area, or its only one (December's is approvals').
     whole = _json(pmops, "prioritize", "diff", "2026-11", "2026-12")
     assert whole["before"]["path"] == every["path"] and whole["notes"] == ["areas differ: every area then approvals"]
+    # The report reads the latest cycle's ranking of every area, else says whose area its ranking is.
+    report = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["priorities"]
+    assert (report["cycle"], report["area"]) == ("2026-12", "approvals")
+    assert "The ranking of 2026-12, area approvals (" in pmops("report", "--format", "md", "--today", TODAY).stdout
     missing = pmops("prioritize", "diff", "--area", "cards", "2026-11", "2026-12", code=1).stderr
     assert missing.startswith("error: no ranking recorded for 2026-12 (area cards)")
     pmops("prioritize", "--area", "cards", "--cycle", "2026-12", "--today", TODAY)

@@ -251,6 +251,7 @@ class Priorities(Part):
     opportunities: int  # in the KB, archived ones left out
     # Months from the recorded ranking's cycle to the report's: 2 or more and it is said, no newer being recorded.
     months_old: int | None = None
+    area: str | None = None  # the one area the recorded ranking ranks (a squad's), said; None: every area
 
     @property
     def old(self) -> str:
@@ -264,7 +265,8 @@ class Priorities(Part):
         """What the section shows, and where it comes from (markdown, HTML and the site say it alike)."""
         which = f"the top {len(self.top)} of {self.ranked}" if self.ranked > len(self.top) else f"all {self.ranked}"
         if self.cycle:
-            return (f"The ranking of {self.cycle} ({self.ranking}{self.old}), {which} ranked by {self.formula}, "
+            area = f", area {self.area}" if self.area else ""
+            return (f"The ranking of {self.cycle}{area} ({self.ranking}{self.old}), {which} ranked by {self.formula}, "
                     f"evidence counted to {self.as_of}; as it was recorded.")  # fmt: skip
         return (f"No ranking recorded yet: {which} ranked today by {self.formula} "
                 f"(`pmops prioritize --cycle YYYY-MM` records a cycle's).")  # fmt: skip
@@ -586,7 +588,7 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
         else None
     )
     return Priorities(found.cycle if recorded else None, found.id, found.method, found.formula, found.as_of, rows,
-                      len(found.ranked), len(found.unranked), live, months)  # fmt: skip
+                      len(found.ranked), len(found.unranked), live, months, found.area if recorded else None)  # fmt: skip
 
 
 def _processes(kb: KnowledgeBase, today: dt.date) -> Processes:
