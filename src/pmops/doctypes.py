@@ -140,11 +140,12 @@ class Field:
         said = amounts.doubtful(value, self.currency) if self.kind == "money" else None
         return f"{self.name} {said}" if said else None
 
-    def doubts(self, value: Any, of: object) -> list[str]:
-        """The warning a create gives of an amount too large to be meant, naming the document `of` (its title):
-        written as given (it may be meant), and said in one line."""
-        said = self.doubtful(value)
-        return [f"warning: {of}: {said} kept as given"] if said else []
+    def warnings(self, value: Any, today: dt.date, of: object = None) -> list[str]:
+        """What a create or a set says of a value it writes as given, one line each: a next renewal that has passed,
+        an amount too large to be meant (naming the document `of`, its title, when given)."""
+        passed, doubt = self.passed(value, today), self.doubtful(value)
+        notes = [f"warning: {passed}; kept as given: give the next one when it is known"] if passed else []
+        return notes + ([f"warning: {f'{of}: ' if of else ''}{doubt} kept as given"] if doubt else [])
 
     @property
     def flag(self) -> str:

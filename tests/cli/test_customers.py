@@ -519,6 +519,10 @@ def test_an_arr_of_a_billion_or_more_is_accepted_with_a_warning_naming_it(pmops,
     nimbus = _json(pmops, "customer", "show", "Nimbus Air")
     assert nimbus["arr"] == 1250000000
     assert "warning" not in pmops("customer", "add", "Orbit", "--arr", "999,999,999").stderr
+    set_ = pmops("set", _json(pmops, "customer", "show", "Orbit")["id"], "arr=2.4B").stderr
+    assert (
+        set_ == "warning: arr 2,400,000,000 USD is a billion or more: cents, or a decimal point lost? kept as given\n"
+    )
     refused = pmops("customer", "add", "Typo Corp", "--arr", "2000000000000", code=2)
     assert "is more than 1,000,000,000,000" in refused.stderr and "Typo Corp" not in pmops("customer", "list").stdout
     export = tmp_path / "crm.csv"
@@ -538,7 +542,7 @@ def test_an_arr_of_a_billion_or_more_is_accepted_with_a_warning_naming_it(pmops,
     ]  # fmt: skip
     findings = [f for f in _json(pmops, "lint", code=None) if f["rule"] == "amount-doubtful"]
     assert sorted((f["path"].split("-", 3)[-1], f["severity"]) for f in findings) == [
-        ("cobalt-labs.md", "warning"), ("nimbus-air.md", "warning"), ("vela-foods.md", "warning")
+        ("cobalt-labs.md", "warning"), ("nimbus-air.md", "warning"), ("orbit.md", "warning"), ("vela-foods.md", "warning")
     ]  # fmt: skip
     # In yen, two billion (13 million dollars) is an ARR; two hundred billion is not.
     settings = crm_kb / "pmops.yaml"

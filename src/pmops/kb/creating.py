@@ -68,12 +68,13 @@ def prepare(
             raise MissingField(fld.name, doctype.name, flag=fld.flag)
     meta: dict[str, Any] = {}
     added: list[str] = []
+    title = values.get(doctype.title_field)  # a warning names the document (an ARR of a billion: cents?)
     for name, raw in fields.items():
         fld = doctype.field(name) or Field(name)
         if _empty(raw):
             continue
-        meta[name], field_notes, new = convert(kb, fld, raw, today=today, new_tags=new_tags)
-        notes += field_notes + fld.doubts(meta[name], values.get(doctype.title_field))  # cents as units?
+        meta[name], field_notes, new = convert(kb, fld, raw, today=today, new_tags=new_tags, of=title)
+        notes += field_notes
         added += new
     for name, why in out_of_order(doctype, meta):  # a review date not after the date, more seats used than bought
         fld = doctype.field(name)
@@ -86,11 +87,11 @@ def prepare(
 
 
 def convert(
-    kb: KnowledgeBase, fld: Field, raw: Any, *, today: dt.date, new_tags: bool = False
+    kb: KnowledgeBase, fld: Field, raw: Any, *, today: dt.date, new_tags: bool = False, of: object = None
 ) -> tuple[Any, list[str], list[str]]:
     """One field's value as a command line gives it, converted and checked by the registry:
     (the value, notes for the user, tags to add to the taxonomy). What create and `pmops set`
-    both do with a value; InvalidInput names the field."""
+    both do with a value; InvalidInput names the field (a warning names the document `of`)."""
     try:
         value = fld.convert(fld.spelt(raw))
     except WrongKind as exc:  # one message per kind of value, with an example (and the nearest choices)
@@ -118,8 +119,7 @@ def convert(
                                hint="write it on one line; what is longer goes in the body")  # fmt: skip
     if fld.kind == "tags":
         return _resolve_tags(kb, value, new_tags)
-    said = fld.passed(value, today)
-    return value, [f"warning: {said}; kept as given: give the next one when it is known"] if said else [], []
+    return value, fld.warnings(value, today, of), []
 
 
 def check_one(
