@@ -38,7 +38,8 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     documents = [p.relative_to(example_kb).as_posix() for p in example_kb.rglob("*.md")
                  if "_site" not in p.parts and "drafts" not in p.parts]  # fmt: skip
     assert documents and all(d.removesuffix(".md") + ".html" in built for d in documents), "a document has no page"
-    assert result["pages"] == len(built) and result["written"] == len(built) + 3  # the stylesheet, search.js, .nojekyll
+    assert result["pages"] == len(built) and result["written"] == len(built) and result["unchanged"] == 0
+    assert result["files"] == {"total": 3, "written": 3, "unchanged": 0, "removed": 0}  # site.css, search.js, .nojekyll
     insight = built["insights/ins-260203-dc9k-slack-approvals-would-replace-our-own-bot.html"]
     assert "We built a janky Slack bot on your webhooks" in insight and "Cobalt Labs" in insight
     decision = built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
@@ -280,10 +281,23 @@ def test_base_url_gives_canonical_urls_and_a_wrong_one_is_refused(pmops, example
 
 def test_the_summary_for_people(pmops, example_kb: Path) -> None:
     result = pmops("site", "build", "--today", TODAY)
-    assert re.fullmatch(r"_site: (\d+) pages; \d+ written, 0 unchanged, 0 removed \(\d+\.\d s\)\n"
-                        r"1 document left out \(site\.exclude\)\n"
+    # Pages and the other files (the stylesheet, the search box's script, .nojekyll) counted each on their own.
+    said = re.fullmatch(r"_site: (\d+) pages: (\d+) written, 0 unchanged, 0 removed; 3 other files: 3 written "
+                        r"\(\d+\.\d s\)\n1 document left out \(site\.exclude\)\n"
                         r"search: \1 pages indexed \(\d+\.\d s\)\n", result.stdout)  # fmt: skip
-    assert "search" not in pmops("site", "build", "--today", TODAY).stdout  # no page changed: the index holds
+    assert said and said.group(1) == said.group(2), result.stdout
+    pages = int(said.group(1))
+    assert pages == len(list((example_kb / "_site").rglob("*.html")))
+    again = pmops("site", "build", "--today", TODAY).stdout
+    assert "search" not in again  # no page changed: the index holds
+    assert again.startswith(
+        f"_site: {pages} pages: 0 written, {pages} unchanged, 0 removed; 3 other files: 0 written ("
+    )
+    tips = example_kb / "handbook/interview-tips.md"
+    tips.write_text(tips.read_text() + "\nOne more tip.\n")
+    assert pmops("site", "build", "--today", TODAY).stdout.startswith(
+        f"_site: {pages} pages: 1 written, {pages - 1} unchanged, 0 removed; 3 other files: 0 written ("
+    )
 
 
 def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Path) -> None:
@@ -421,7 +435,7 @@ def test_a_site_of_another_pmops_version_is_rebuilt_not_refused(pmops, site, exa
     out, _ = site
     (out / ".pmops-site.json").write_text('{"pmops_site": 0, "pages": {}}')
     result = build(pmops)
-    assert result["written"] == result["pages"] + 3  # every page again: the old manifest's hashes are not read
+    assert result["written"] == result["pages"] and result["files"]["written"] == 3  # the old manifest's hashes: unread
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: pages are rendered in one process")

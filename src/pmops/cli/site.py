@@ -75,11 +75,18 @@ def _said(result: Result) -> None:
     pages_took = result.seconds - (
         search.seconds if search is not None and search.indexed else 0.0
     )  # search: its own line
+    c = result.counts
+    files = f"; {count(c.files, 'other file')}: {c.files_written:,} written" if c.files or c.files_removed else ""
+    files += f", {c.files_removed:,} removed" if c.files_removed else ""
     console.print(
-        f"{_shared.safe(out)}: {count(result.pages, 'page')}; {len(result.written):,} written, "
-        f"{result.unchanged:,} unchanged, {len(result.removed):,} removed ({pages_took:.1f} s)",
+        f"{_shared.safe(out)}: {count(result.pages, 'page')}: {c.pages_written:,} written, "
+        f"{c.pages_unchanged:,} unchanged, {c.pages_removed:,} removed{files} ({pages_took:.1f} s)",
         soft_wrap=True,
     )
+    if result.redirects:
+        n = len(result.redirects)
+        console.print(f"{n:,} old URL of a renamed document redirects to its page" if n == 1 else
+                      f"{n:,} old URLs of renamed documents redirect to their pages")  # fmt: skip
     if result.excluded:
         console.print(f"{count(result.excluded, 'document')} left out (site.exclude)")
     for path in result.unreadable:

@@ -25,18 +25,36 @@ if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
     from pmops.site.searchindex import SearchIndex
 
-__all__ = ["Result", "build"]
+__all__ = ["Counts", "Result", "build"]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A build's pages (a document's, an index's, the home page) and its other files (the stylesheet, the
+    search box's script, the files pages link to, the redirects from old URLs), each counted on its own."""
+
+    pages_unchanged: int = 0
+    pages_written: int = 0
+    pages_removed: int = 0
+    files: int = 0
+    files_written: int = 0
+    files_removed: int = 0
+
+    @property
+    def files_unchanged(self) -> int:
+        return self.files - self.files_written
 
 
 @dataclass
 class Result:
-    """What a build did: the pages (and files) it wrote, left as they were, and removed; and the
-    search index (`search`: indexed, left as it was, or skipped and why)."""
+    """What a build did: the pages and files it wrote, left as they were, and removed (`written` and
+    `removed`: the paths of both; `counts`: each counted on its own); and the search index (`search`:
+    indexed, left as it was, or skipped and why)."""
 
     out: Path
     pages: int
     written: list[str] = field(default_factory=list)
-    unchanged: int = 0
+    unchanged: int = 0  # pages and files
     removed: list[str] = field(default_factory=list)
     excluded: int = 0
     unreadable: list[str] = field(default_factory=list)
@@ -46,6 +64,8 @@ class Result:
     urls: list[str] = field(default_factory=list)  # every page of the site (for the search index's shards)
     # (page, file of the KB) of the pages rendered: a link to a file not published (hidden, untracked, left out)
     withheld: list[tuple[str, str]] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # an old URL of a renamed document -> its page now
+    counts: Counts = field(default_factory=Counts)
 
     @property
     def needs_index(self) -> bool:
@@ -61,8 +81,11 @@ class Result:
         return [url for url in (*self.written, *self.removed) if url.endswith(".html")]
 
     def to_json(self) -> dict[str, Any]:
-        return {"out": str(self.out), "pages": self.pages, "written": len(self.written), "unchanged": self.unchanged,
-                "removed": len(self.removed), "excluded": self.excluded, "unreadable": self.unreadable,
+        c = self.counts
+        return {"out": str(self.out), "pages": self.pages, "written": c.pages_written, "unchanged": c.pages_unchanged,
+                "removed": c.pages_removed, "files": {"total": c.files, "written": c.files_written,
+                                                      "unchanged": c.files_unchanged, "removed": c.files_removed},
+                "redirects": self.redirects, "excluded": self.excluded, "unreadable": self.unreadable,
                 "seconds": round(self.seconds, 3), "written_paths": self.written, "removed_paths": self.removed,
                 "search": self.search.to_json() if self.search else None,
                 "unmatched_exclude": self.unmatched_exclude,
@@ -123,7 +146,7 @@ def build(
 
 def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None) -> Result:
     from pmops import templates
-    from pmops.site import output
+    from pmops.site import output, redirects
     from pmops.site.pages import CSS, SEARCH_JS, Site
     from pmops.site.snapshot import Snapshot
 
@@ -135,7 +158,9 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     _ = site.records  # every file listed, and read when it changed
     generation = snapshot.generation
     last = {"records": generation, "state": site.state} if generation else None
-    if last and before.built_from == last and before.keys.keys() <= before.pages.keys() and not snapshot.structural:
+    bodies_only = bool(last and before.built_from == last and before.keys.keys() <= before.pages.keys()
+                       and not snapshot.structural)  # fmt: skip
+    if bodies_only:
         # Only bodies changed since the last build into this folder: its keys hold for every page
         # but those showing the changed bodies (the same pages, the same front-matter everywhere).
         pages = site.pages_showing_bodies(snapshot.bodies_changed)
@@ -146,6 +171,10 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
                 before.pages[url],
                 before.uses.get(url, []),
             )
+            done.unchanged += 1
+        after.redirects = {url: target for url, target in before.redirects.items() if url in before.pages}
+        for url in after.redirects:  # nothing renamed, added or removed: the same redirects
+            after.pages[url] = before.pages[url]
             done.unchanged += 1
     else:
         pages = site.pages()
@@ -178,14 +207,30 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     for rel in sorted({rel for uses in after.uses.values() for rel in uses}):
         if snapshot.is_file(rel) and site.publishable(rel):  # (no longer published: removed below)
             output.copy_asset(snapshot, folder, rel, before, after, done)
+    if not bodies_only:  # a document renamed: its old URL leads to its page (only bodies changed: as they were)
+        after.redirects = redirects.redirects(site, before, set(after.pages) | set(after.assets))
+        for url, target in after.redirects.items():
+            after.pages[url], wrote = output.write_page(
+                folder, url, redirects.render(site, url, target).encode(), before
+            )
+            if wrote:
+                done.written.append(url)
+            else:
+                done.unchanged += 1
     output.remove_stale(folder, before, after, done)
     snapshot.keep()
     if snapshot.generation:
         after.built_from = {"records": snapshot.generation, "state": site.state}
     after.write(folder)
+    pages_written = [url for url in done.written if url in after.keys]
+    pages_removed = [url for url in done.removed if url in before.keys and url not in before.redirects]
+    files = len(after.pages) + len(after.assets) - len(after.keys)
     return Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
                   [e.path for e in snapshot.unreadable], unmatched_exclude=snapshot.unmatched_excludes(),
-                  urls=sorted(url for url in after.pages if url.endswith(".html")), withheld=sorted(withheld))  # fmt: skip
+                  urls=sorted(url for url in after.keys if url.endswith(".html")), withheld=sorted(withheld),
+                  redirects=dict(sorted(after.redirects.items())),
+                  counts=Counts(count - len(pages_written), len(pages_written), len(pages_removed), files,
+                                len(done.written) - len(pages_written), len(done.removed) - len(pages_removed)))  # fmt: skip
 
 
 # What the processes rendering pages share: forked, they find it here.

@@ -1,5 +1,6 @@
-"""The links of a built site checked where they land: every href and src of every HTML page
-that stays inside the site must reach a file of the site (and an anchor, an element of its page)."""
+"""The links of a built site checked where they land: every href and src of every HTML page (and a
+redirect's meta refresh) that stays inside the site must reach a file of the site (and an anchor, an
+element of its page)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ _URL_ATTRS = {
     "image": ("href", "xlink:href"),
 }
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_REFRESH = re.compile(
+    r"^\s*\d+\s*[;,]\s*url\s*=\s*(.+)$", re.IGNORECASE
+)  # <meta http-equiv="refresh" content="0; url=X">
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class _Page(HTMLParser):
             self.anchors.add(values["id"] or "")
         if tag == "a" and values.get("name"):
             self.anchors.add(values["name"] or "")
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":  # a redirect's: `0; url=X`
+            found = _REFRESH.search(values.get("content") or "")
+            if found:
+                self.urls.append(found.group(1).strip().strip("'\""))
         for attr in _URL_ATTRS.get(tag, ()):
             value = values.get(attr)
             if value is None or not value.strip():

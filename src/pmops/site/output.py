@@ -31,6 +31,7 @@ class Manifest:
     uses: dict[str, list[str]] = field(default_factory=dict)  # page -> the files of the KB it links to or shows
     # what the keys were computed from: the KB's kept records (their generation) and the site's state
     built_from: dict[str, str] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # an old URL (a document renamed) -> its page now
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
@@ -44,12 +45,12 @@ class Manifest:
             return None
         if data.get("pmops_site") != VERSION:
             return cls()
-        names = ("pages", "assets", "keys", "uses", "built_from")
+        names = ("pages", "assets", "keys", "uses", "built_from", "redirects")
         return cls(*[data.get(k) if isinstance(data.get(k), dict) else {} for k in names])
 
     def write(self, out: Path) -> None:
         data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses,
-                "built_from": self.built_from}  # fmt: skip
+                "built_from": self.built_from, "redirects": self.redirects}  # fmt: skip
         _atomic(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
