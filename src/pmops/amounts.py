@@ -99,10 +99,20 @@ def doubtful(amount: object, currency: str = DEFAULT_CURRENCY) -> str | None:
 def example(currency: str = DEFAULT_CURRENCY) -> str:
     """How to write an amount in `currency` (a KB's): '120000, €120,000, 120k or 1.2M' in euros."""
     code = currency.upper()
+    return EXAMPLE.replace("$120,000", _marked("120,000", code) if code.lower() in CODES else "120,000")
+
+
+def shown(amount: float, currency: str = DEFAULT_CURRENCY) -> str:
+    """An amount of money as people read it, in the KB's currency: $24,000, €1,250.50, CHF 9,600
+    (its sign when it has one of its own, else its code; cents only when there are some)."""
+    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    return _marked(number, currency.upper())
+
+
+def _marked(number: str, code: str) -> str:
+    """`number` with the currency's own sign ($ for USD, € for EUR…) before it, else its code and a space."""
     sign = next((s for s, codes in SIGNS.items() if codes[0] == code and len(s) == 1), None)
-    if sign is None:
-        sign = f"{code} " if code.lower() in CODES else ""
-    return EXAMPLE.replace("$120,000", f"{sign}120,000")
+    return f"{sign}{number}" if sign else f"{code} {number}"
 
 
 def currencies(text: str) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     0: ("errors", "text", "dates", "amounts", "ids", "customers", "bodies", "similarity", "processes", "detached",
         "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
         "search.whoosh_codec", "search.whoosh_words", "search.whoosh_writer",
-        "reports", "reports.parts", "site.linkcheck", "site.searchindex", "site.sanitize"),
+        "reports", "reports.parts", "reports.renewals", "site.linkcheck", "site.searchindex", "site.sanitize"),
     1: ("locate", "documents", "pii", "taxonomy", "doctypes", "search.snippets", "search.spelling"),
     2: ("store", "gitrepo", "templates", "config", "search.fields", "search.freshness", "search.backend",
         "search.whoosh_backend", "search.whoosh_query"),
@@ -31,7 +31,8 @@ LAYERS: dict[int, tuple[str, ...]] = {
         "links", "scaffold", "search.client", "lifecycle", "editing", "people", "outcomes", "completion", "activity", "outputs"),
     6: ("lint", "lint.rules", "reports.model", "reports.assess", "reports.render", "search.server", "sharing", "digest",
         "assistants", "assistants.answers", "assistants.server",
-        "site", "site.snapshot", "site.pages", "site.views", "site.markdown", "site.output", "site.serve"),
+        "site", "site.snapshot", "site.pages", "site.views", "site.markdown", "site.output", "site.redirects",
+        "site.serve"),
     7: ("", "__main__", "cli"),  # the public API (pmops), the command line: above everything
 }  # fmt: skip
 

@@ -306,7 +306,12 @@ def charts(report: Report) -> dict[str, Any]:
 
 def html(report: Report, kb: KnowledgeBase) -> str:
     """One self-contained page; links to documents are relative to the KB's root."""
+    import functools
+
+    from pmops import amounts
+
     paths = {r.id: r.path for r in kb.records() if r.id}
+    money = functools.partial(amounts.shown, currency=kb.config.currency)  # $175,600: as the website shows amounts
     return templates.render_html("report.html.j2", kb.root, report=report, charts=charts(report), paths=paths, words=count,
                                  onboarding_time=onboarding_time, unaddressed_themes=unaddressed_themes, overlaps=overlaps,
-                                 plan_day=plan_day)  # fmt: skip
+                                 plan_day=plan_day, money=money)  # fmt: skip

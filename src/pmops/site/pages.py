@@ -210,6 +210,12 @@ class Site:
             self._publishable[path] = found
         return found
 
+    def money(self, amount: float) -> str:
+        """An amount in the KB's currency, as every page shows one ($24,000: `amounts.shown`)."""
+        from pmops import amounts
+
+        return amounts.shown(amount, self.kb.config.currency)
+
     def link(self, record: Record) -> dict[str, Any]:
         return {"text": record.title, "url": page_url(record.path), "type": record.type, "id": record.id}
 

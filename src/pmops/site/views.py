@@ -27,7 +27,7 @@ def _render(site: Site, template: str, url: str, title: str, filters: list[tuple
     return templates.render_html(
         template, site.kb.root, site_name=site.kb.config.name, url=url, root=root_of(url), title=title,
         nav=site.nav, csp=CSP, css=CSS, search_js=SEARCH_JS, canonical=canonical, filters=filters, words=count, browse=BROWSE,
-        page_url=page_url, type_url=type_url, group_url=group_url, **context,
+        page_url=page_url, type_url=type_url, group_url=group_url, money=site.money, **context,
     )  # fmt: skip
 
 
@@ -116,6 +116,12 @@ def _facts(site: Site, record: Record) -> tuple[list[dict[str, Any]], list[dict[
     return facts, blocks
 
 
+def is_money(fld: Field) -> bool:
+    """A field holding an amount of money, in the KB's currency: a money field (a customer's ARR), or a
+    number named `cost` (a tool's cost per year)."""
+    return fld.kind == "money" or (fld.kind in ("number", "int") and fld.name == "cost")
+
+
 def _judged(outcome: dict[str, Any]) -> str:
     before, after, target = (outcome.get(k) for k in ("before", "after", "target"))
     figures = f"{before:,g} → {after:,g}" if before is not None and after is not None else ""
@@ -160,20 +166,20 @@ def _items(site: Site, fld: Field, value: Any) -> list[dict[str, Any]]:
         return [{"text": v, "url": site.customer_url(v)} for v in _as_list(value)]
     if fld.name == "area":
         return [{"text": str(value), "url": group_url("area", str(value))}]
-    return [{"text": _shown(fld, v), "url": None} for v in _as_list(value)]
+    return [{"text": _shown(site, fld, v), "url": None} for v in _as_list(value)]
 
 
 def _as_list(value: Any) -> list[Any]:
     return [v for v in (value if isinstance(value, list) else [value]) if v not in (None, "")]
 
 
-def _shown(fld: Field, value: Any) -> str:
+def _shown(site: Site, fld: Field, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if fld.kind == "money" and isinstance(value, (int, float)):
-        return f"{value:,.0f}"
+    if is_money(fld) and isinstance(value, (int, float)):
+        return site.money(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -261,9 +267,22 @@ def _person(site: Site, record: Record) -> dict[str, Any]:
 
 def _tool(site: Site, record: Record) -> dict[str, Any]:
     from pmops import stack
+    from pmops.reports import renewals as words
 
     renewal = stack.renewal_of(record, site.today)
-    return {"renewal": renewal.to_json() if renewal else None}
+    if renewal is None or record.values.get("status") != "adopted":  # `tool renewals` lists adopted tools'
+        return {"renewal": None, "notes": []}
+    return {"renewal": _renewal(site, renewal), "notes": words.notes([renewal], site.money)}
+
+
+def _renewal(site: Site, r: Any) -> dict[str, Any]:
+    """A renewal in the words of `pmops tool renewals` (`reports.renewals`), its amounts in the KB's currency."""
+    from pmops.reports import renewals as words
+
+    return {"id": r.id, "name": r.name, "owner": r.owner, "url": site.id_link(r.id).get("url") if r.id else None,
+            "decide_by": r.decide_by, "when": words.when(r), "late": r.state != "upcoming", "renews": r.renewal,
+            "notice": words.notice(r), "cost": site.money(r.cost) if r.cost is not None else None,
+            "used": words.used(r), "per_seat": words.per_seat(r, site.money), "state": r.state}  # fmt: skip
 
 
 EXTRAS: dict[str, Callable[[Site, Record], dict[str, Any]]] = {
@@ -321,11 +340,14 @@ def _plans(site: Site) -> dict[str, Any]:
 
 def _tools(site: Site) -> dict[str, Any]:
     from pmops import stack
+    from pmops.reports import renewals as words
 
+    found = stack.renewals(site.kb, site.today)
     return {
         "stack": site.report.tools,
         "link": site.id_link,
-        "renewals": [r.to_json() for r in stack.renewals(site.kb, site.today)],
+        "renewals": [_renewal(site, r) for r in found],
+        "notes": words.notes(found, site.money),
     }
 
 

@@ -123,53 +123,41 @@ def tool_stack(result: Stack) -> None:
     out.print(f"total cost per year: {result.total_cost:,.0f}")
 
 
+def _figure(value: float) -> str:
+    return f"{value:,.0f}"
+
+
 def _per_seat(r: Renewal) -> Cell | None:
     """The cost per active seat, rounded; "none used" when seats were bought and none is used (said below)."""
-    if r.no_active_seats:
-        return Cell(None, "none used")
-    if r.cost_per_active_seat is None:
-        return None
-    return Cell(round(r.cost_per_active_seat), f"{r.cost_per_active_seat:,.0f}")
+    from pmops.reports import renewals as words
+
+    said = words.per_seat(r, _figure)
+    return None if said is None else Cell(None if r.no_active_seats else round(r.cost_per_active_seat or 0), said)
 
 
 def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
-    """`tool renewals`: by the day to decide, what each contract costs per active seat, the late ones said."""
+    """`tool renewals`: by the day to decide, what each contract costs per active seat, the late ones said
+    (in the words of `reports.renewals`, which the website's tools page says too)."""
+    from pmops.reports import renewals as words
     from pmops.text import count
 
-    def when(r: Renewal) -> str:
-        late = {"passed": "renewal passed", "in notice": "notice passed"}.get(r.state)
-        said = late or ("today" if r.days_to_decide == 0 else f"in {count(r.days_to_decide, 'day')}")
-        return said + (", notice unknown" if r.notice_days is None else "")  # decide by the renewal itself
-
     def money(value: float | None) -> Cell | None:
-        return None if value is None else Cell(round(value), f"{value:,.0f}")
+        return None if value is None else Cell(round(value), _figure(value))
 
     def used(r: Renewal) -> Cell | int | None:
-        """'41 of 60': the seats used of those bought (the unused ones are what a renewal can cut)."""
-        if r.seats_used is None or not r.seats:
-            return r.seats_used
-        return Cell(r.seats_used, f"{r.seats_used} of {r.seats}")
+        return r.seats_used if r.seats_used is None or not r.seats else Cell(r.seats_used, words.used(r) or "")
 
-    rows = [{"decide_by": r.decide_by, "when": when(r), "tool": Cell(r.name, f"{r.name}\n{r.owner}") if r.owner else r.name, "renews": r.renewal, "cost": money(r.cost),
+    rows = [{"decide_by": r.decide_by, "when": words.when(r), "tool": Cell(r.name, f"{r.name}\n{r.owner}") if r.owner else r.name, "renews": r.renewal, "cost": money(r.cost),
              "used": used(r), "seats": r.seats, "per_seat": _per_seat(r), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
              "id": r.id} for r in found]  # fmt: skip
 
     def footer() -> None:
         out = console()
-        states = {r.state for r in found}
-        if "in notice" in states:
-            out.print("[dim]notice passed: inside its notice period, too late to give notice; it renews as it is[/dim]",
-                      soft_wrap=True)  # fmt: skip
-        if "passed" in states:
-            out.print("[dim]renewal passed: renewed or lapsed? record the new date (pmops set NAME renewal=YYYY-MM-DD), "
-                      "or retire it (pmops set NAME status=retired)[/dim]",
-                      soft_wrap=True)  # fmt: skip
-        for r in found:
-            if r.no_active_seats:
-                paid = f"pays {r.cost:,.0f} a year for" if r.cost else "has"
-                out.print(f"[yellow]no active seats[/yellow]: {safe(r.name)} {paid} {count(r.seats or 0, 'seat')} "
-                          "nobody uses: cancel it, or record the seats used (pmops set NAME seats_used=N)",
-                          soft_wrap=True)  # fmt: skip
+        for note in words.notes(found, _figure):
+            if note.warning:
+                out.print(f"[yellow]{note.label}[/yellow]: {safe(note.text)}", soft_wrap=True)
+            else:
+                out.print(f"[dim]{note.label}: {safe(note.text)}[/dim]", soft_wrap=True)
 
     columns = (Column("decide_by", "date"), Column("when", "wrap"), Column("tool", "title"), Column("renews", "date"),
                Column("cost", "number"), Column("used", "number", "seats\nused"), Column("per_seat", "number"),
