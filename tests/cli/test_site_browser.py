@@ -57,7 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = subprocess.run([PMOPS, "--kb", str(kb), "site", "build", "--out", str(out)], env=env,
                            capture_output=True, text=True, check=False)  # fmt: skip
     assert built.returncode == 0, built.stderr
-    pages = re.match(r".*: (\d+) pages;", built.stdout)
+    pages = re.match(r".*: (\d+) pages:", built.stdout)
     assert pages and f"search: {pages.group(1)} pages indexed" in built.stdout, built.stdout + built.stderr
     return out
 
@@ -234,14 +234,39 @@ def test_every_text_has_enough_contrast_in_either_theme(visit: Visit, site: Path
     assert weak == [], weak[:10]
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser, origin: str) -> None:
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
+# Every cell of the site's own tables on the page: where it is, and how wide its table is against what it shows.
+_CELLS = """() => [...document.querySelectorAll("main table.stacked")].map(t => ({
+  hidden: t.scrollWidth - t.clientWidth,
+  cells: [...t.querySelectorAll("td")].filter(td => td.getClientRects().length).map(td => {
+    const box = td.getBoundingClientRect();
+    return [td.getAttribute("data-label"), td.textContent.trim().slice(0, 30), box.left, box.right];
+  }),
+}))"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_every_column_shows(browser, origin: str, screenshots: Path) -> None:
+    """At 375 px (a small phone), no page scrolls sideways, and the site's listings (the process catalogue,
+    a type's documents, the renewals, the themes) show a card per row: every cell on screen, under its
+    column's name, none hidden in a box scrolling sideways."""
+    phone = browser.new_context(viewport={"width": 375, "height": 812})
     tab = phone.new_page()
     try:
-        for path in ("", "browse/decisions.html", "browse/processes.html", "browse/tools.html"):
+        for path in ("", "browse/decisions.html", "browse/processes.html", "browse/tools.html", "browse/themes.html",
+                     "browse/onboarding-plans.html"):  # fmt: skip
             tab.goto(f"{origin}/{path}")
             wide = tab.evaluate("document.documentElement.scrollWidth")
-            assert wide <= 390, (path, wide)
+            assert wide <= 375, (path, wide)
+            for table in tab.evaluate(_CELLS):
+                assert table["hidden"] <= 1, (path, table)
+                for label, text, left, right in table["cells"]:
+                    assert left >= 0 and right <= 375, (path, label, text, left, right)
+        tab.goto(f"{origin}/browse/processes.html")
+        catalogue = tab.locator("#catalogue + .table tbody tr").first
+        health = catalogue.locator('td[data-label="health"]')
+        assert health.is_visible() and health.inner_text().strip()
+        label = health.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label == '"health"'  # the column's name beside its value
+        tab.screenshot(path=screenshots / "processes-phone.png", full_page=True)
     finally:
         phone.close()
 
