@@ -31,6 +31,7 @@ DECISION = "dec-261126-0mq9"  # Approve and reject from Slack: three insights as
 # How long (ms) a page may take to show what Pagefind finds: a deadline, not a sleep. Generous, since the
 # whole suite on two cores (and other suites beside it) left a page 30 s without its filters.
 LOADED = 90_000
+RENAMED = "tol-261126-xx8j"  # Condens, renamed by pmops mv before the build: its old URL leads to its page
 
 
 def _isolated_env(home: Path) -> dict[str, str]:
@@ -53,6 +54,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "example"]):
         subprocess.run(["git", *args], cwd=kb, env=env, check=True, capture_output=True)
+    renamed = subprocess.run([PMOPS, "--kb", str(kb), "mv", RENAMED, "Condens research repository"], env=env,
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    assert renamed.returncode == 0, renamed.stderr  # its old URL: a redirect page (test_an_old_url_…)
     out = work / "out"
     built = subprocess.run([PMOPS, "--kb", str(kb), "site", "build", "--out", str(out)], env=env,
                            capture_output=True, text=True, check=False)  # fmt: skip
@@ -173,6 +177,14 @@ def test_a_decision_page_shows_its_evidence_and_backlinks(visit: Visit, site: Pa
     evidence.first.click()
     visit.page.wait_for_load_state()
     assert visit.page.locator("h1").first.inner_text() == "Slack approvals would replace our own bot"
+
+
+def test_an_old_url_of_a_renamed_document_opens_its_page(visit: Visit) -> None:
+    """A bookmark to the page a document had before `pmops mv`: the browser goes on to its page (a meta
+    refresh, which the pages' Content-Security-Policy allows; no script)."""
+    visit.open(f"tools/{RENAMED}-condens.html")
+    visit.page.wait_for_url(f"**/tools/{RENAMED}-condens-research-repository.html", timeout=LOADED)
+    assert visit.page.locator("h1").first.inner_text() == "Condens research repository"
 
 
 def _luminance(css: str) -> float:
