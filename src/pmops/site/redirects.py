@@ -4,8 +4,8 @@ to the old URL still reaches the document.
 A document's id never changes and starts its file's name (`ins-261126-7kq2-old-title.md`), so an old
 URL names the document it was: one the site had at its last build (its manifest), or one git's
 history of the KB says was removed. Each such URL whose id is a document published elsewhere now
-gets a small page sending the reader on (a meta refresh and a canonical link: no script, which the
-Content-Security-Policy would allow, is needed). A page without an id (a handbook's) has none.
+gets a small page sending the reader on: a meta refresh and a canonical link, no script, under the
+pages' Content-Security-Policy. A page without an id (a handbook's) has none.
 """
 
 from __future__ import annotations

@@ -277,10 +277,11 @@ def _tool(site: Site, record: Record) -> dict[str, Any]:
 
 def _renewal(site: Site, r: Any) -> dict[str, Any]:
     """A renewal in the words of `pmops tool renewals` (`reports.renewals`), its amounts in the KB's currency."""
+    from pmops import stack
     from pmops.reports import renewals as words
 
     return {"id": r.id, "name": r.name, "owner": r.owner, "url": site.id_link(r.id).get("url") if r.id else None,
-            "decide_by": r.decide_by, "when": words.when(r), "late": r.state != "upcoming", "renews": r.renewal,
+            "decide_by": r.decide_by, "when": words.when(r), "late": r.state != stack.UPCOMING, "renews": r.renewal,
             "notice": words.notice(r), "cost": site.money(r.cost) if r.cost is not None else None,
             "used": words.used(r), "per_seat": words.per_seat(r, site.money), "state": r.state}  # fmt: skip
 
