@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -248,10 +249,12 @@ def _money(amount: float) -> str:
     return f"{amount:,.0f}"
 
 
-def named(voices: Iterable[Any], most: int = 5) -> str:
+def named(voices: Iterable[Any], most: int = 5, currency: str | None = None) -> str:
     """Customers as a page lists them: 'Atlas Freight Inc. (312,000), Harbor Dental Group (46,000), Initech'
-    (ARR where the register gives one), past `most` '… N more'. Anything with a name and an arr."""
-    said = [f"{v.name} ({_money(v.arr)})" if v.arr else v.name for v in voices]
+    (ARR where the register gives one), past `most` '… N more'. Anything with a name and an arr. With the
+    KB's `currency`, the amounts say it ($312,000), as the website and the report show money."""
+    money = _money if currency is None else functools.partial(amounts.shown, currency=currency)
+    said = [f"{v.name} ({money(v.arr)})" if v.arr else v.name for v in voices]
     return _few(said, most)
 
 

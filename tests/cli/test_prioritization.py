@@ -523,7 +523,7 @@ def test_opportunity_show_and_the_report_name_the_customers_with_their_arr(pmops
     pmops("prioritize", "--cycle", "2026-12", "--today", TODAY)
     report = pmops("report", "--format", "md", "--today", TODAY).stdout
     row = next(line for line in report.splitlines() if f"({ids['B']})" in line and line.startswith("| "))
-    assert "| 2: Cobalt Labs (95,000), Initech |" in row
+    assert "| 2: Cobalt Labs ($95,000), Initech |" in row  # the report says money in the KB's currency
     top = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["priorities"]["top"]
     assert {o["id"]: o["accounts"] for o in top}[ids["B"]] == [
         {"id": _json(pmops, "customer", "show", "Cobalt Labs")["id"], "name": "Cobalt Labs", "arr": 95000},

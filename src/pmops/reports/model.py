@@ -230,10 +230,11 @@ class Opportunity(Part):
     arr: float
     evidence: tuple[Cited, ...]
     accounts: tuple[Voice, ...] | None = None
+    currency: str | None = None  # the KB's: the customers' ARR is said in it
 
     def named(self, most: int = 5) -> str:
-        """'Atlas Freight Inc. (312,000), Lumen Health Systems (268,000) … 2 more', or '' when not known."""
-        return prioritization.named(self.accounts or (), most)
+        """'Atlas Freight Inc. ($312,000), Lumen Health Systems ($268,000) … 2 more', or '' when not known."""
+        return prioritization.named(self.accounts or (), most, self.currency)
 
 
 @dataclass(frozen=True)
@@ -578,7 +579,8 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
         Opportunity(row.rank or 0, row.id, row.title, row.status, row.area, row.score or 0, row.reach, row.confidence,
                     row.customers, int(row.arr) if float(row.arr).is_integer() else row.arr,
                     tuple(Cited(e, insights[e].title if e in insights else "(not found)") for e in row.evidence),
-                    None if row.accounts is None else tuple(Voice(v.id, v.name, whole(v.arr)) for v in row.accounts))
+                    None if row.accounts is None else tuple(Voice(v.id, v.name, whole(v.arr)) for v in row.accounts),
+                    kb.config.currency)
         for row in top
     )  # fmt: skip
     live = len(kb.select(kb.doctype("opportunity")))
