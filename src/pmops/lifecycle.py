@@ -377,10 +377,17 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
         for other, field_name in roster.named_in(kb, old_name):
             if other.path != old_rel:
                 naming.setdefault(other.path, []).append(field_name)
-    for other in kb.records():
+    everything = list(kb.records()) if new_rel != old_rel or naming else []
+    if new_rel != old_rel:  # every link lint reads that the move would break follows it
+        was, will = links.moving(kb, everything, old_rel, new_rel, doc.meta)
+        own = links.retarget(replace(record, doc=doc), old_rel, new_rel, was, will)
+        if own is not None:  # its own links read from its new name (`x.md` is served at `x/`)
+            doc = doc.with_body(own)
+            writes[1] = Change.new(kb.root / new_rel, replace(doc, path=new_rel))
+    for other in everything:
         if other.path == old_rel:
             continue
-        body = links.retarget(other, old_rel, new_rel) if new_rel != old_rel else None
+        body = links.retarget(other, old_rel, new_rel, was, will) if new_rel != old_rel else None
         if body is None and other.path not in naming:
             continue
         after = other.doc.with_body(body) if body is not None else other.doc

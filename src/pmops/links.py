@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from pmops import bodies
 from pmops.errors import DocumentError
@@ -389,26 +389,48 @@ def graph(kb: KnowledgeBase, record: Record) -> Graph:
     return Graph(out, back)
 
 
-def retarget(record: Record, old: str, new: str) -> str | None:
-    """The body of `record` with its relative markdown links to the file `old` pointing to `new`
-    (KB-relative paths; inline links and reference definitions, `[ref]: ../x.md`), anchors and
-    everything else kept; None when it has no such link.
-    Only lines a reader sees are looked at (as `outgoing` does), and only the links' targets change."""
-    folder = record.path.rpartition("/")[0]
+def moving(kb: KnowledgeBase, records: list[Record], old: str, new: str, meta: dict) -> tuple[Resolver, Resolver]:
+    """Two resolvers for a move of the document `old` to `new` (KB-relative paths): the KB as it is,
+    and as it will be (`new` in the file list with the front-matter `meta`, `old` gone), each with
+    every record's declared site paths noted already (`records`: read once by the caller)."""
+    before, after = Resolver(kb), Resolver(kb)
+    after._documents = (before.documents - {old}) | {new}
+    for record in records:
+        before.note(record.path, record.doc.meta)
+        if record.path != old:
+            after.note(record.path, record.doc.meta)
+    after.note(new, meta)
+    return before, after
+
+
+def retarget(record: Record, old: str, new: str, before: Resolver, after: Resolver) -> str | None:
+    """The body of `record` with every link the move of `old` to `new` would break pointing where it
+    pointed before, by the one resolver lint uses (`before`: the KB as it is, `after`: as it will be,
+    see `moving`): inline links, `<angle brackets>`, reference definitions (`[ref]: ../x.md`), with
+    an anchor, `./` or `../`, without `.md`, a pretty URL (`x/`), a site path (`/insights/x/`, after
+    `{{ site.baseurl }}`). A link is written as it was with the new file name in place of the old,
+    else as a plain relative path; anchors, titles and everything else are kept. `record` may be the
+    moved document itself (its links are then read from `new`). None when no link needs a change.
+    Only lines a reader sees are looked at (as `outgoing` does), and only the links' targets change.
+    Links by id (`[[id]]`, reference fields) never change: the id stays."""
+    source = new if record.path == old else record.path
     lines = record.doc.body.splitlines(keepends=True)
     seen = {index for index, _ in bodies.prose(record.doc.body)}
-    target = posixpath.relpath(new, folder or ".")
     changed = False
 
     def moved(written: str) -> str | None:
-        """The target to write instead of `written`, when it is a relative link to `old`."""
-        path, mark, rest = _split_target(written)
-        if not path or ":" in path or path.startswith(("/", "<")) or "{" in path:
+        """The target to write instead of `written`, when the move would break it."""
+        if destination(written) is None:
             return None
-        if normal(f"{folder}/{path}" if folder else path) != old:
+        reached = before.resolve(record.path, written)
+        if reached is None:
+            return None  # broken already: not this move's to mend
+        wanted = new if reached == old else reached
+        if after.resolve(source, written) == wanted:
             return None
-        written_target = "./" + target if path.startswith("./") and not target.startswith(".") else target
-        return written_target + mark + rest
+        return next(
+            (c for c in _respelled(written, old, new, source, wanted) if after.resolve(source, c) == wanted), None
+        )
 
     def swap(m: re.Match[str]) -> str:
         nonlocal changed
@@ -431,6 +453,31 @@ def retarget(record: Record, old: str, new: str) -> str | None:
         else:
             lines[index] = _MD_LINK.sub(swap, line)
     return "".join(lines) if changed else None
+
+
+def _respelled(written: str, old: str, new: str, source: str, wanted: str) -> Iterator[str]:
+    """Ways to write a link to `wanted` from `source`, the way `written` was written first: the old
+    file name's stem replaced by the new one (as written, or percent-encoded), then a plain path
+    relative to the page's folder (`./` kept); the anchor or query, and angle brackets, kept."""
+    angled = written.strip().startswith("<") and written.strip().endswith(">")
+    text = written.strip()[1:-1] if angled else written.strip()
+    path, mark, rest = _split_target(text)
+    tail = mark + rest
+    old_stem, new_stem = posixpath.basename(old).removesuffix(".md"), posixpath.basename(new).removesuffix(".md")
+    for was, now in ((old_stem, new_stem), (quote(old_stem), quote(new_stem))):
+        at = path.rfind(was)
+        if at >= 0:
+            yield _angled(path[:at] + now + path[at + len(was) :] + tail, angled)
+    relative = posixpath.relpath(wanted, posixpath.dirname(source) or ".")
+    if path.startswith("./") and not relative.startswith("."):
+        relative = "./" + relative
+    if "%" in path:
+        relative = quote(relative)
+    yield _angled(relative + tail, angled or " " in relative)
+
+
+def _angled(target: str, angled: bool) -> str:
+    return f"<{target}>" if angled else target
 
 
 def _split_target(written: str) -> tuple[str, str, str]:
