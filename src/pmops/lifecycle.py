@@ -1,5 +1,9 @@
 """The document lifecycle after creation, for every type by the registry: fields set from the
-command line, archive, remove, rename; each one write (KnowledgeBase.write) and one commit."""
+command line, archive, remove, rename; each one write (KnowledgeBase.write) and one commit.
+
+(Over 400 lines: the four commands share finding the document, the registry's checks, what names
+it — links, people's and customers' names — and the one write; split, each would import the rest.)
+"""
 
 from __future__ import annotations
 
