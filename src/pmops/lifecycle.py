@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmops import customers, ids, links, taxonomy
+from pmops import customers, ids, links, onboarding, taxonomy
 from pmops.doctypes import ARCHIVED, Field, notice_passed, out_of_order
 from pmops.documents import RawFile
 from pmops.errors import FIELD, Conflict, InvalidInput, PmopsError
@@ -274,7 +274,7 @@ def remove(kb: KnowledgeBase, ref: str, *, force: bool = False, commit: bool | N
     linking = linked_from(kb, record)
     if record.doctype.name == roster.PERSON:  # named by name in owners, deciders, managers, buddies
         named: dict[str, list[str]] = {}
-        for other, field_name in roster.named_in(kb, record.title):
+        for other, field_name in roster.named_in(kb, record.title, authors=False):
             if other.path != record.path:
                 named.setdefault(_name(other), []).append(field_name)
         linking += [f"{name} ({', '.join(fields)})" for name, fields in named.items() if not _linked(linking, name)]
@@ -377,11 +377,15 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     # buddies): those name the new one, in the same commit, as links follow the file.
     naming: dict[str, list[str]] = {}
     old_name = record.values.get(fld.name)
+    owning: set[str] = set()  # onboarding plans with steps the person owns: the steps' owners follow
     if doctype.name == roster.PERSON and isinstance(old_name, str) and roster.fold(old_name) != roster.fold(new_title):
         for other, field_name in roster.named_in(kb, old_name):
             if other.path != old_rel:
                 naming.setdefault(other.path, []).append(field_name)
-    everything = list(kb.records()) if new_rel != old_rel or naming else []
+        for plan in kb.records(kb.doctype("onboarding")) if "onboarding" in kb.registry else []:
+            if onboarding.owners_renamed(plan.doc.body, old_name, new_title) is not None:
+                owning.add(plan.path)
+    everything = list(kb.records()) if new_rel != old_rel or naming or owning else []
     if new_rel != old_rel:  # every link lint reads that the move would break follows it
         was, will = links.moving(kb, everything, old_rel, new_rel, doc.meta)
         own = links.retarget(replace(record, doc=doc), old_rel, new_rel, was, will)
@@ -392,6 +396,8 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
         if other.path == old_rel:
             continue
         body = links.retarget(other, old_rel, new_rel, was, will) if new_rel != old_rel else None
+        if other.path in owning:  # the owners' names sit on lines no link is on (`(owner: NAME, due D)`)
+            body = onboarding.owners_renamed(body or other.doc.body, old_name, new_title) or body
         if body is None and other.path not in naming:
             continue
         after = other.doc.with_body(body) if body is not None else other.doc

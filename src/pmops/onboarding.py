@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import bodies, people
 from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from pmops.kb import roster
 from pmops.kb.records import shown
 from pmops.text import count
 
@@ -53,6 +54,23 @@ def steps(body: str) -> list[Step]:
             done_on = dt.date.fromisoformat(m["done"]) if m["done"] else None
             found.append(Step(m["id"], m["text"], m["owner"], due, item.done, done_on, item))
     return found
+
+
+def owners_renamed(body: str, old: str, new: str) -> str | None:
+    """The body with every step owned by `old` (any case and spacing) owned by `new` — only the
+    owner's name changes on those lines; None when no step names `old` (a person renamed: pmops mv)."""
+    lines = body.splitlines(keepends=True)
+    changed = False
+    for step in steps(body):
+        if step.owner is None or step.due is None or roster.fold(step.owner) != roster.fold(old):
+            continue
+        line = lines[step.item.line]
+        written = f"(owner: {step.owner}, due {step.due.isoformat()})"
+        at = line.rfind(written)
+        if at >= 0:
+            lines[step.item.line] = f"{line[:at]}(owner: {new}, due {step.due.isoformat()}){line[at + len(written) :]}"
+            changed = True
+    return "".join(lines) if changed else None
 
 
 # -- finding people and plans ----------------------------------------------------------

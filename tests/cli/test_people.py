@@ -126,7 +126,8 @@ def test_show_lists_what_they_own_decided_manage_and_their_plan(pmops, example_k
     assert named[("decision", "dec-261126-0mq9")] == ["deciders"]
     assert {n["id"] for n in theo["named_in"] if n["type"] == "metric"} == {"met-261126-pgw3", "met-261126-4hb3"}
     ana = _json(pmops, "person", "show", "Ana Souza")["named_in"]
-    assert [(n["id"], n["via"]) for n in ana] == [("onb-260504-ja74", ["person", "text"])]  # her plan, by id
+    assert [(n["id"], n["via"]) for n in ana if n["type"] != "insight"] == [("onb-260504-ja74", ["person", "text"])]
+    assert {tuple(n["via"]) for n in ana if n["type"] == "insight"} == {("author",)}  # what she heard
     text = pmops("person", "show", "Ada Brooks").stdout
     assert "Named in" in text and "prc-260202-1hgn  Monthly prioritization (active)  as owner" in text
     assert "per-261126-q3xy  Maya Chen (active)  as manager" in text
@@ -260,6 +261,33 @@ def test_mv_of_a_person_renames_them_in_every_field_that_names_them_in_one_commi
     again = _json(pmops, "person", "show", "Ada Brooks-Lee")
     assert sorted(r["path"] for r in again["named_in"]) == named
     assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["severity"] == "error"]
+
+
+def _open_steps(pmops) -> list[dict]:
+    return _json(pmops, "onboard", "status", "Ben Carter")["plans"][0]["open_steps"]
+
+
+def test_mv_of_a_person_renames_plan_step_owners_and_the_authors_of_their_documents(pmops, example_kb: Path) -> None:
+    """A plan's step owners (`(owner: NAME, due D)`, what `onboard status` reads) and an insight's
+    `author` (filled in with who wrote it) name a person too: both follow a rename, in its commit."""
+    plan = example_kb / "onboarding/onb-261116-rj33-onboarding-ben-carter.md"
+    owned = [s["id"] for s in _open_steps(pmops) if s["owner"] == "Ada Brooks"]
+    authored = [i["path"] for i in _json(pmops, "list", "insight", "author=Maya Chen")]
+    assert owned == ["D90-3"] and len(authored) == 7
+    commits = commit_count(example_kb)
+    _json(pmops, "mv", "Ada Brooks", "Ada Brooks-Lee")
+    _json(pmops, "mv", "Maya Chen", "Maya Chen-Wu")
+    assert commit_count(example_kb) == commits + 2 and git(example_kb, "status", "--porcelain") == ""
+    steps = _open_steps(pmops)
+    assert [s["id"] for s in steps if s["owner"] == "Ada Brooks-Lee"] == owned
+    assert not [s for s in steps if s["owner"] == "Ada Brooks"]
+    diff = git(example_kb, "show", "--format=", "HEAD~1", "--", str(plan.relative_to(example_kb)))
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed[:2] == ["-manager: Ada Brooks", "+manager: Ada Brooks-Lee"] and len(changed) == 8
+    assert all("(owner: Ada Brooks" in line for line in changed[2:])  # and the lines of the steps she owns
+    assert sorted(i["path"] for i in _json(pmops, "list", "insight", "author=Maya Chen-Wu")) == sorted(authored)
+    assert _json(pmops, "list", "insight", "author=Maya Chen") == []
+    assert set(authored) <= set(git(example_kb, "show", "--name-only", "--format=", "HEAD").split())
 
 
 def test_rm_of_a_person_named_in_other_documents_is_refused_unless_forced(pmops, example_kb: Path) -> None:

@@ -35,13 +35,21 @@ def names_people(fld: Field) -> bool:
     return fld.refers == PERSON and fld.kind in ("text", "list")
 
 
-def named_in(kb: KnowledgeBase, name: str) -> list[tuple[Record, str]]:
+def names_someone(fld: Field) -> bool:
+    """Whether a field's values are people's names: those checked against the roster (`names_people`)
+    and those filled in with who wrote the document (`default: author`: an insight's author), which
+    may name someone not on it (a person renamed is renamed there too)."""
+    return names_people(fld) or (fld.default == "author" and fld.kind in ("text", "list"))
+
+
+def named_in(kb: KnowledgeBase, name: str, *, authors: bool = True) -> list[tuple[Record, str]]:
     """(document, field) for each field naming `name` (any case and spacing) among the fields that
-    name people in every type of the registry: owners, deciders, managers, buddies."""
+    name people in every type of the registry: owners, deciders, managers, buddies, and (`authors`)
+    who wrote a document (`names_someone`)."""
     wanted = fold(name)
     found = []
     for doctype in kb.registry.values():
-        fields = [f for f in doctype.fields if names_people(f)]
+        fields = [f for f in doctype.fields if (names_someone(f) if authors else names_people(f))]
         if not fields:
             continue
         for record in kb.records(doctype):
