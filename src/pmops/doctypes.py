@@ -507,6 +507,10 @@ class DocType:
     ended: tuple[str, ...] = ()  # statuses of a document nobody answers for any more (retired, left, complete)
     listing: str = ""  # the command listing its documents with their ids (default: pmops list NAME)
     made_by: str = ""  # the command that makes its documents, when `pmops new` cannot (a run copies its process)
+    # Its lifecycle: a change only a command makes with its checks (a decision accepted from proposed, with the
+    # day; superseded on both documents), keyed "field" (any value) or "field=value", and that command
+    # ({ref}: the document). `pmops set` refuses it (exit 2) naming the command; `pmops edit` is the hand's way.
+    lifecycle: dict[str, str] = field(default_factory=dict)
     aliases: str | None = (
         None  # the list field of the other names its documents go by (a customer's), matched as titles are
     )
@@ -706,6 +710,7 @@ CHECKLIST = DocType(
     summary=("for", "process", "status", "started"),
     listing="pmops checklist status",
     made_by="pmops checklist start PROCESS_ID --for NAME",
+    lifecycle={"status=done": 'pmops checklist tick {ref} "ITEM" (the last item ticked completes the run)'},
 )
 
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "superseded", "deprecated")
@@ -776,6 +781,13 @@ DECISION = DocType(
     rules=("evidence-after-decision", "review-overdue", "decision-proposed-stale"),
     drafts=("proposed",),
     listing="pmops decision list",
+    lifecycle={
+        "status=accepted": "pmops decision accept {ref} (a proposed decision only)",
+        "status=rejected": "pmops decision reject {ref} (a proposed decision only)",
+        "status=superseded": "pmops decision supersede {ref} NEW (both decisions name each other)",
+        "supersedes": "pmops decision supersede OLD {ref} (both decisions name each other)",
+        "superseded_by": "pmops decision supersede {ref} NEW (both decisions name each other)",
+    },
 )
 
 ROLES = ("pm", "product-ops", "design", "eng", "support", "sales", "leadership", "other")
@@ -804,6 +816,7 @@ PERSON = DocType(
     summary=("role", "area", "manager", "start", "end"),
     listing="pmops person list",
     unique_titles=True,
+    lifecycle={"status=left": "pmops person leave {ref} --date YYYY-MM-DD (their last day, with the status)"},
 )
 
 ONBOARDING = DocType(
@@ -831,6 +844,7 @@ ONBOARDING = DocType(
     summary=("start", "area", "status", "buddy"),
     listing="pmops onboard status",
     made_by="pmops onboard new-pm NAME --start YYYY-MM-DD",
+    lifecycle={"status=complete": "pmops onboard done PERSON STEP (the last step done completes the plan)"},
 )
 
 TOOL_CATEGORIES = (

@@ -102,10 +102,12 @@ def set_fields(
     new_tags: bool = False,
     commit: bool | None = None,
     today: dt.date | None = None,
+    lifecycle: bool = False,
 ) -> Outcome:
     """FIELD=VALUE changes to one document, converted and checked by the registry as create does;
     only the lines of those fields change. An empty VALUE removes the field. A list field takes
-    comma-separated values. Nothing given that differs from the file: nothing is written."""
+    comma-separated values. Nothing given that differs from the file: nothing is written.
+    A step of its type's lifecycle is refused unless `lifecycle` (the command that checked it)."""
     if not assignments and not add_tags and not remove_tags:
         raise InvalidInput("give FIELD=VALUE (e.g. status=archived)", hint="or --add-tag TAG, --remove-tag TAG")
     record = kb.find(ref)
@@ -113,6 +115,8 @@ def set_fields(
     doctype = record.doctype
     today = today or dt.date.today()
     given = parse_assignments(record, assignments)
+    if not lifecycle:
+        _check_lifecycle(record, given)
     changes: dict[str, Any] = {}
     removed: list[str] = []
     notes: list[str] = []
@@ -178,6 +182,30 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
         else:
             given[fld.name] = value
     return given
+
+
+def _check_lifecycle(record: Record, given: dict[str, Any]) -> None:
+    """A change its type's lifecycle makes through a command with its own checks (DocType.lifecycle: a
+    decision accepted, superseded; a person who left): refused (exit 2), naming that command. Archiving
+    (`status=archived`) and bringing an archived document back (any status) are `set`'s own."""
+    doctype = record.doctype
+    for name, raw in given.items():
+        fld = doctype.field(name)
+        value = raw.strip() if isinstance(raw, str) else raw
+        value = fld.spelt(value) if fld is not None else value  # "Accepted" is accepted
+        if name == "status" and (value == ARCHIVED or is_archived(record)):
+            continue
+        if value == record.doc.meta.get(name):
+            continue  # the value it has: nothing changes (said as every repeat is)
+        command = doctype.lifecycle.get(name)
+        if command is None and isinstance(value, str):
+            command = doctype.lifecycle.get(f"{name}={value}")
+        if command is not None:
+            shown = f"{name}={value}" if isinstance(value, str) else name
+            raise InvalidInput(
+                f"{shown}: {a(doctype.name)}'s {name} changes through its lifecycle, with its checks",
+                hint=command.format(ref=_name(record)),
+            )
 
 
 def _check_order(record: Record, changes: dict[str, Any]) -> None:

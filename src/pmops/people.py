@@ -135,7 +135,9 @@ def leave(kb: KnowledgeBase, ref: str, day: dt.date | None = None, *, commit: bo
     start = person.values.get("start")
     if isinstance(start, dt.date) and day < start:
         raise InvalidInput(f"--date {day}: before {person.title} started ({start})")
-    return lifecycle.set_fields(kb, str(person.id), [f"status={LEFT}", f"end={day.isoformat()}"], commit=commit)
+    return lifecycle.set_fields(
+        kb, str(person.id), [f"status={LEFT}", f"end={day.isoformat()}"], commit=commit, lifecycle=True
+    )
 
 
 # -- where a person is named --------------------------------------------------------------------

@@ -595,3 +595,36 @@ def test_a_page_is_the_wrong_type_for_set_archive_and_mv_exit_2_as_everywhere(pm
         assert said.startswith(f"error: {page} is a page, not a pmops document; pmops does not "), args
     assert "is an insight, not a decision" in pmops("decision", "accept", "ins-260407", code=2).stderr
     assert commit_count(example_kb) == before and clean(example_kb)
+
+
+@pytest.mark.parametrize(
+    ("ref", "assignment", "command"),
+    [
+        ("dec-261124-p4lg", "status=accepted", "pmops decision accept dec-261124-p4lg"),
+        ("dec-261124-p4lg", "status=Rejected", "pmops decision reject dec-261124-p4lg"),
+        ("dec-261126-0mq9", "status=superseded", "pmops decision supersede dec-261126-0mq9 NEW"),
+        ("dec-261126-0mq9", "superseded_by=dec-261124-p4lg", "pmops decision supersede dec-261126-0mq9 NEW"),
+        ("dec-261124-p4lg", "supersedes=dec-261126-0mq9", "pmops decision supersede OLD dec-261124-p4lg"),
+        ("Theo Park", "status=left", "pmops person leave per-261126-10bf --date"),
+        ("onb-261116-rj33", "status=complete", "pmops onboard done PERSON STEP"),
+    ],
+)
+def test_set_refuses_a_lifecycle_change_and_names_the_command_that_checks_it(
+    pmops, example_kb: Path, ref: str, assignment: str, command: str
+) -> None:
+    """A decision accepted, rejected or superseded, a person who left, a plan completed: each has a
+    command with its own checks (DocType.lifecycle); `set` is exit 2 naming it, and writes nothing."""
+    commits = commit_count(example_kb)
+    refused = pmops("set", ref, assignment, code=2)
+    assert "changes through its lifecycle" in refused.stderr and f"hint: {command}" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 2 and commit_count(example_kb) == commits and clean(example_kb)
+
+
+def test_set_keeps_what_no_lifecycle_command_does_and_brings_an_archived_decision_back(pmops, example_kb: Path) -> None:
+    pmops("set", "dec-261126-0mq9", "status=deprecated")  # no command deprecates: set does
+    assert "pmops decision accept" in pmops("set", "dec-261126-0mq9", "status=accepted", code=2).stderr
+    pmops("set", "dec-261124-p4lg", "status=proposed")  # the status it has: nothing to check, nothing written
+    pmops("archive", "dec-261126-0mq9")
+    pmops("set", "dec-261126-0mq9", "status=accepted")  # archived: brought back with the status it had
+    assert json.loads(pmops("show", "dec-261126-0mq9", "--json").stdout)["status"] == "accepted"
+    assert clean(example_kb)

@@ -77,7 +77,7 @@ def test_every_command_says_an_ambiguous_prefix_matches_n_documents(
         ("--evidence", ("decision", "add", "--title", "x", "--evidence", "ins-26")),
         ("--link", ("insight", "add", "--title", "x", "--source", "interview", "--link", DECISIONS)),
         ("--integrates-with", ("tool", "add", "X", "--category", "other", "--integrates-with", TOOLS)),
-        ("supersedes", ("set", "Build dark mode this year", f"supersedes={DECISIONS}")),
+        ("evidence", ("set", "Build dark mode this year", "evidence=ins-26")),
     ],
     ids=["--evidence", "--link", "--integrates-with", "set a reference"],
 )
