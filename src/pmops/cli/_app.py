@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from pmops import __version__
 from pmops.cli import MODULES, _shared
-from pmops.errors import PmopsError
+from pmops.errors import InvalidInput, PmopsError
 
 
 class PmopsGroup(TyperGroup):
@@ -19,6 +19,7 @@ class PmopsGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
+            _once_each(self, ctx, [*ctx._protected_args, *ctx.args])
             return super().invoke(ctx)
         except BrokenPipeError:  # `pmops … | head`: the reader has what it wanted
             _shared.pipe_closed()
@@ -48,6 +49,38 @@ class PmopsGroup(TyperGroup):
             _report("interrupted", None)
             _answers(ctx)
             raise typer.Exit(130) from None
+
+
+def _once_each(group: TyperGroup, ctx: typer.Context, words: list[str]) -> None:
+    """Refuse (exit 2) an option that takes one value given twice (`--tag a --tag b`, `--status x
+    --status y`): click would keep the last and drop the first unsaid. Repeatable options (`--tag`
+    of `insight add`) and flags are not counted. The command is found as click finds it."""
+    command: Any = group
+    while words and hasattr(command, "get_command") and not words[0].startswith("-"):
+        command = command.get_command(ctx, words[0])
+        words = words[1:]
+    if command is None or hasattr(command, "get_command"):
+        return  # an unknown command or a group's help: click says so
+    options = {name: p for p in command.params if p.param_type_name == "option" for name in p.opts}
+    given: dict[str, list[str]] = {}
+    rest = iter(words)
+    for word in rest:
+        if word == "--":
+            break
+        name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        param = options.get(name)
+        if param is None or param.is_flag or param.count:
+            continue
+        value = value if equals else next(rest, "")
+        if not param.multiple:
+            given.setdefault(param.opts[0], []).append(value)
+    for name, values in given.items():
+        if len(values) > 1:
+            times = "twice" if len(values) == 2 else f"{len(values)} times"
+            raise InvalidInput(
+                f"{name} is given {times} ({', '.join(repr(v) for v in values)}); it takes one value",
+                hint=f"give {name} once; a listing's filters narrow it together, one value each",
+            )
 
 
 def _debug(ctx: typer.Context) -> bool:

@@ -121,7 +121,7 @@ def list_(
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype(type_name)
-    where = {fld.name: value for fld, value in creating.pairs(doctype, pairs or [])}
+    where = creating.filters(doctype, pairs or [])
     if tag:
         if doctype.field("tags") is None:
             raise InvalidInput(f"--tag: {doctype.plural} have no tags")

@@ -364,11 +364,27 @@ def pairs(doctype: DocType, given: list[str]) -> list[tuple[Field, str]]:
         if not sep or not name.strip():
             raise InvalidInput(f"'{pair}': write FIELD=VALUE", hint=f"fields: {names(doctype)}")
         if fld is None or fld.name == "id":
-            raise InvalidInput(
-                f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'", hint=f"fields: {names(doctype)}"
-            )
+            close = did_you_mean(name.strip(), [f.name for f in doctype.fields if f.name != "id"])
+            raise InvalidInput(f"'{pair}': {a(doctype.name)} has no field '{name.strip()}'",
+                               hint=f"{close} Fields: {names(doctype)}" if close else f"fields: {names(doctype)}")  # fmt: skip
         found.append((fld, value.strip()))
     return found
+
+
+def filters(doctype: DocType, given: list[str]) -> dict[str, str]:
+    """A listing's FIELD=VALUE words (pmops list): one value each, as every listing's options take
+    one (a field given twice, or with no value, is exit 2). The value is kept whole: `title=a=b`."""
+    where: dict[str, str] = {}
+    for fld, value in pairs(doctype, given):
+        if fld.name in where:
+            raise InvalidInput(f"{fld.name} is given twice ('{where[fld.name]}', '{value}'); a filter takes one value",
+                               hint="a listing's filters narrow it together, one value each")  # fmt: skip
+        if not value:
+            raise InvalidInput(
+                f"{fld.name}=: give the value to look for", hint=f"e.g. {fld.name}={fld.example or 'VALUE'}"
+            )
+        where[fld.name] = value
+    return where
 
 
 def items(value: str) -> list[str]:

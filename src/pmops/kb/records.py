@@ -454,7 +454,10 @@ class Catalog(Tree):
             if not any(_matches(r.values.get(name), n, customers.key) for r in records for n in names):
                 self._no_customer(doctype, fld, value, records, names)
             return lambda actual: any(_matches(actual, n, customers.key) for n in names)
-        return lambda actual: _matches(actual, value.casefold(), str.casefold)
+        if fld is not None and fld.kind in TYPED:  # a date, a number, an amount: compared as values
+            wanted = _typed(fld, value, flag)
+            return lambda actual: any(v == wanted for v in _listed(actual))
+        return lambda actual: _matches(actual, _words(value), _words)
 
     def _no_customer(
         self, doctype: DocType, fld: Field | None, value: str, records: list[Record], wanted: set[str]
@@ -563,6 +566,29 @@ def _labelled(record: Record) -> str:
 
 def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+TYPED = ("date", "int", "number", "money", "month", "bool")  # kinds a filter compares by value, not by text
+
+
+def _typed(fld: Field, value: str, flag: str) -> Any:
+    """A filter's value read as the field reads one (`5 Nov 2026` is 2026-11-05, `24k` an amount of
+    24000, `24000` the number 24000.0): exit 2, said as for every value of that kind, when it is not."""
+    from pmops.doctypes import WrongKind
+
+    try:
+        return fld.convert(fld.spelt(value))
+    except WrongKind as exc:
+        raise InvalidInput(
+            f"{FIELD} must be {exc.expected}, e.g. {FIELD_IS}{fld.example}", field=fld.name, flag=flag
+        ) from None
+    except ValueError as exc:
+        raise InvalidInput(f"{FIELD}: {exc}", field=fld.name, flag=flag) from None
+
+
+def _words(text: str) -> str:
+    """Text as a filter compares it: any case, spaces as written or not (`Maya  Chen` is `maya chen`)."""
+    return " ".join(str(text).split()).casefold()
 
 
 def _matches(actual: Any, wanted: str, key: Callable[[str], str | None]) -> bool:
