@@ -11,17 +11,19 @@ the command hands it `run`, which opens the editor on a path and returns its exi
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmops import documents, store
+from pmops import documents, ids, store
 from pmops.doctypes import notice_passed, out_of_order
-from pmops.errors import Conflict, DocumentError, PmopsError, UnknownTag
+from pmops.documents import RawFile
+from pmops.errors import Conflict, DocumentError, NotFound, PmopsError, UnknownTag
 from pmops.kb.transaction import Change
 from pmops.lifecycle import Outcome
 from pmops.text import a, did_you_mean
@@ -50,7 +52,7 @@ class Aborted(PmopsError):
 
 
 def check(
-    kb: KnowledgeBase, record: Record, data: bytes, today: dt.date | None = None
+    kb: KnowledgeBase, record: Record, data: bytes, today: dt.date | None = None, *, unreadable: bool = False
 ) -> tuple[Document | None, list[Problem], list[str]]:
     """What a saved text would be as the document: (the document, its problems, notes).
 
@@ -59,6 +61,8 @@ def check(
     YYYY-MM-DD, tags in the taxonomy, no date after today where the field is one that has
     happened, and no payment card number in a type holding customers' words. A page (no type)
     only has to read. A date still to come that has passed (a lapsed renewal) is a note, not a problem.
+    `unreadable`: the document did not read before (`record` stands in for it): its title is not
+    compared with the file name's.
     """
     today = today or dt.date.today()
     try:
@@ -121,7 +125,7 @@ def check(
             problems.append(
                 Problem(f"a payment card number ({cards[0].redacted})", "remove it: git history is permanent")
             )
-    if not problems and new.title != record.title and new.id:
+    if not problems and new.title != record.title and new.id and not unreadable:
         notes.append(f'the file name keeps the old title: pmops mv {new.id} "{new.title}" renames it')
     return doc, problems, notes
 
@@ -182,15 +186,18 @@ def edit(
     """Open the document in the editor (`run`), and again while what was saved has problems; then
     replace the document with it and commit. Aborted (exit 1) when the editor fails, the text is
     emptied, or it is saved again unchanged with its problems; nothing is written then."""
-    record = kb.find(ref)
+    record, before, unread = _editable(kb, ref)
     recorded = record.doctype.unchangeable(record.values)
     if recorded:  # a ranking: never changed once made, before an editor is opened
         raise Conflict(recorded)
-    original = record.doc.to_bytes()
+    original = before.to_bytes()
     buffer = buffer_path(kb, record)
     kept = f"your text is kept in {buffer}"
     shown, aside = _start(buffer, original, record.doc.newline)  # what the editor was given with a note on top
     recovered = shown is not None  # an earlier text, reopened: saving it unchanged saves it
+    if unread is not None and shown is None:  # why it does not read, at the top, as after a save
+        shown = with_problems(original.decode("utf-8", "replace"), [unread], record.doc.newline).encode("utf-8")
+        _write(buffer, shown)
     early = [f"the document changed since your earlier pmops edit: that text is kept in {aside}"] if aside else []
     if aside:
         kept += f"; your earlier text is kept in {aside}"
@@ -220,7 +227,7 @@ def edit(
         if data == original:
             _drop(buffer)
             return Outcome("edit", record, None, [], notes=early)
-        doc, problems, notes = check(kb, record, data, today)
+        doc, problems, notes = check(kb, record, data, today, unreadable=before is not record.doc)
         if doc is not None and not problems:
             break
         shown = with_problems(text, problems, record.doc.newline).encode("utf-8")
@@ -229,14 +236,61 @@ def edit(
     try:
         # What the editor showed is the whole file, the user's uncommitted edits too: theirs to commit.
         sha = kb.write(
-            [Change(kb.root / record.path, record.doc, doc)], _message(record, after), commit=commit, seen=True
+            [Change(kb.root / record.path, before, doc)],
+            _message(record if before is record.doc else after, after),
+            commit=commit,
+            seen=True,
         )
     except PmopsError as exc:
         exc.hint = f"{exc.hint}; {kept}" if exc.hint else kept
         raise
     _drop(buffer)
     warnings = kb.repo.warnings if kb.repo else []
-    return Outcome("edit", after, sha, changed(record.doc, doc), notes=early + notes + warnings)
+    fields = changed(record.doc, doc) if before is record.doc else ["front-matter"]  # mended: it did not read
+    return Outcome("edit", after, sha, fields, notes=early + notes + warnings)
+
+
+def _editable(kb: KnowledgeBase, ref: str) -> tuple[Record, Document | RawFile, Problem | None]:
+    """The document `ref` names and the file as read. A file pmops cannot read as a document
+    (front-matter YAML that does not parse: a conflict marker, an unclosed bracket) is opened too,
+    so the user can mend it: named by its path, or by its id as its file name starts with it (the
+    way `find` looks first). Its record then stands in with only its id (from the name) and its
+    type (by id, else by folder); the file as read (a RawFile) is what the write checks against;
+    and why it does not read, to show at the top."""
+    try:
+        record = kb.find(ref)
+        return record, record.doc, None
+    except (NotFound, DocumentError) as exc:
+        found = _unreadable(kb, ref.strip())
+        if found is None:
+            raise exc from None
+    path, why = found
+    rel = kb.rel(path)
+    data = kb.read_bytes(path)
+    doc_id = ids.id_in_name(path.name)
+    stub = f"---\nid: {doc_id}\n---\n" if ids.looks_like_id(doc_id) else ""
+    record = kb.record(documents.parse(rel, stub.encode()))
+    newline = "\r\n" if b"\r\n" in data else "\n"
+    return replace(record, doc=replace(record.doc, newline=newline)), RawFile(rel, data), why
+
+
+def _unreadable(kb: KnowledgeBase, ref: str) -> tuple[Path, Problem] | None:
+    """The file `ref` names that does not read as a document: by its path, or by the id its name
+    starts with (an id, or a unique prefix of one), in the folder of the type of that prefix."""
+    candidates: list[Path] = []
+    as_path = kb.root / ref
+    if ref.endswith(".md") and as_path.is_file() and kb.inside(as_path):
+        candidates = [as_path]
+    elif "-" in ref and not any(c in ref for c in "/*?["):
+        folders = [kb.root / t.folder for t in kb.registry.values() if t.prefix == ref.split("-", 1)[0]]
+        candidates = [p for f in folders if f.is_dir() for p in f.glob(glob.escape(ref) + "*.md")]
+    if len(candidates) != 1:
+        return None
+    try:
+        kb.read(candidates[0])
+    except DocumentError as exc:
+        return candidates[0], Problem(exc.message, exc.hint)
+    return None
 
 
 def changed(before: Document, after: Document) -> list[str]:

@@ -259,3 +259,37 @@ def test_a_field_added_by_hand_that_the_type_has_not_is_a_problem_as_set_says_it
     assert "<!-- pmops: not saved: 'sentimnet': an insight has no field 'sentimnet' -->" in shown
     assert "<!-- pmops: hint: did you mean 'sentiment'? -->" in shown
     assert f"add it first: pmops set {doc['id']} --add-tag zzqx --new-tag" in shown
+
+
+def _broken(kb: Path, doc: dict) -> bytes:
+    """The document with front-matter YAML that does not parse (an unclosed bracket), committed."""
+    path = kb / doc["path"]
+    path.write_text(path.read_text().replace("source: interview", "source: [interview"))
+    git(kb, "commit", "-qam", "broken by hand")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("how", ["id", "prefix", "path"])
+def test_a_document_whose_front_matter_does_not_parse_opens_with_why_and_is_saved_once_mended(
+    kb: Path, tmp_path: Path, doc: dict, how: str
+) -> None:
+    broken, commits = _broken(kb, doc), commit_count(kb)
+    ref = {"id": doc["id"], "prefix": doc["id"][:-1], "path": doc["path"]}[how]
+    steps = [["source: [interview", "source: telepathy"], ["source: telepathy", "source: survey"]]
+    code, out, seen = edit_on_a_pty(kb, tmp_path, ref, steps)
+    assert code == 0, out
+    first = seen[0]["text"]
+    assert first.startswith(f"<!-- pmops: not saved: {doc['path']}:") and "invalid YAML" in first.splitlines()[0]
+    assert broken.decode() in first  # the file whole, below the reason
+    assert seen[1]["text"].startswith("<!-- pmops: not saved: source: 'telepathy' is not one of")  # then checked
+    text = (kb / doc["path"]).read_text()
+    assert text == broken.decode().replace("source: [interview", "source: survey")
+    assert commit_count(kb) == commits + 1 and git(kb, "status", "--porcelain") == ""
+    assert f"Saved insight {doc['id']} (front-matter changed)" in " ".join(out.split())
+
+
+def test_a_document_that_does_not_parse_saved_as_it_was_changes_nothing(kb: Path, tmp_path: Path, doc: dict) -> None:
+    broken, commits = _broken(kb, doc), commit_count(kb)
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
+    assert code == 1 and "saved again with its problems; nothing changed" in " ".join(out.split())
+    assert (kb / doc["path"]).read_bytes() == broken and commit_count(kb) == commits
