@@ -4,6 +4,9 @@ One path for every type (`create`): personal data redacted where the type holds 
 words, references resolved to ids, a new document's starting choices and unique title checked,
 fields converted, the template rendered. Everything here happens before anything touches the
 disk; `transaction.write` writes.
+
+(Over 400 lines: a command line's FIELD=VALUE words, read here for `new`, are read by the same
+code for `set` and `list`; split off, the create path would import them back.)
 """
 
 from __future__ import annotations
