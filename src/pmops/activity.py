@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pmops.text import folded
+
 if TYPE_CHECKING:
     from pmops import gitrepo
     from pmops.doctypes import DocType
@@ -166,4 +168,4 @@ def authors_of(record: Record, found: History) -> list[str]:
 
 def fold(name: str) -> str:
     """A name compared as people write it: case and spaces aside."""
-    return " ".join(str(name or "").split()).casefold()
+    return folded(str(name or ""))

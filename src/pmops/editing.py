@@ -278,8 +278,8 @@ def _unreadable(kb: KnowledgeBase, ref: str) -> tuple[Path, Problem] | None:
     """The file `ref` names that does not read as a document: by its path, or by the id its name
     starts with (an id, or a unique prefix of one), in the folder of the type of that prefix."""
     candidates: list[Path] = []
-    as_path = kb.root / ref
-    if ref.endswith(".md") and as_path.is_file() and kb.inside(as_path):
+    as_path = kb.file_named(ref) if ref.endswith(".md") else None
+    if as_path is not None:
         candidates = [as_path]
     elif "-" in ref and not any(c in ref for c in "/*?["):
         folders = [kb.root / t.folder for t in kb.registry.values() if t.prefix == ref.split("-", 1)[0]]

@@ -4,6 +4,7 @@ or "None" and no title is read as markup."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _IRREGULAR = {"person": "people", "analysis": "analyses", "criterion": "criteria", "datum": "data"}
 
@@ -72,8 +73,9 @@ def naming(ref: str, name: str) -> str:
 
 
 def folded(text: str) -> str:
-    """A name as names are compared: spaces collapsed, any case ('Lumen  health' is 'lumen health')."""
-    return " ".join(text.split()).casefold()
+    """A name as names are compared: spaces collapsed, any case ('Lumen  health' is 'lumen health'),
+    either Unicode form (macOS writes 'é' as 'e' and a combining accent, NFD; a keyboard types NFC)."""
+    return unicodedata.normalize("NFC", " ".join(text.split()).casefold())
 
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>])")  # what markdown reads as emphasis, a link, code or HTML

@@ -12,6 +12,7 @@ import difflib
 import glob
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -316,8 +317,7 @@ class Catalog(Tree):
             raise InvalidInput(f"{a(wanted[0].name) if wanted else 'a document'}'s id or title is required")
         if any(ord(c) < 32 for c in ref):  # a NUL or a line break names no file, id or title
             raise InvalidInput(f"{ref[:60]!r}: an id or title holds no control characters (a NUL, a line break)")
-        as_path = (self.root / ref).resolve()
-        if ref.endswith(".md") and as_path.is_file() and self.inside(as_path):
+        if ref.endswith(".md") and (as_path := self.file_named(ref)) is not None:
             return self._of_type(self.load(as_path), ref, types)
         # The folder of the type whose prefix the id starts with, by file name.
         folders = [self.root / t.folder for t in self.registry.values() if t.prefix == ref.split("-", 1)[0]]
@@ -385,6 +385,15 @@ class Catalog(Tree):
             other_names = record.values.get(doctype.aliases) if doctype.aliases else None
             if any(compare(str(alias)) == wanted for alias in other_names or []):  # a customer's other names
                 return record
+        return None
+
+    def file_named(self, ref: str) -> Path | None:
+        """The file a path names in the KB, as written or in the other Unicode form (a file macOS
+        named `café.md` in NFD, given in NFC as typed, and the other way round); None when none."""
+        for written in dict.fromkeys([ref, unicodedata.normalize("NFC", ref), unicodedata.normalize("NFD", ref)]):
+            path = (self.root / written).resolve()
+            if path.is_file() and self.inside(path):
+                return path
         return None
 
     def find_named(self, type_name: str, ref: str) -> Record:

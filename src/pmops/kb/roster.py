@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops.errors import FIELD, Ambiguous, Conflict, InvalidInput, PmopsError
 from pmops.kb.records import shown
+from pmops.text import folded
 
 if TYPE_CHECKING:
     from pmops.doctypes import Field
@@ -94,7 +95,7 @@ def left_on(person: Record) -> str:
 
 
 def fold(name: Any) -> str:
-    return " ".join(str(name or "").split()).casefold()
+    return folded(str(name or ""))
 
 
 def suggest(people: list[Record], name: str) -> str | None:
