@@ -40,6 +40,8 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
     table = pmops(*args).stdout
     assert all(line == line.rstrip() for line in table.splitlines()), "no line padded with spaces"
     header = [name for name in header if not name.endswith(" (must pass)")]  # csv only: "fails (…)" says it
+    if args[:2] == ("metric", "list"):  # csv only: a table says the unit in `latest` (99.6 %), staleness in `status`
+        header = [name for name in header if name not in ("unit", "stale")]
     lines = table.splitlines()
     counted = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ [a-z ]+", line))  # "3 tools"
     assert max(len(line) for line in lines[:counted]) <= 80, table  # notes after it wrap as the terminal does
@@ -227,3 +229,24 @@ def test_show_to_a_pipe_gives_the_body_as_written_and_notes_stay_one_line(pmops,
     assert len(long_line) > 80 and long_line in out.splitlines()  # never re-wrapped
     said = pmops("search", "to be or not to be").stderr
     assert said == "only common words, which the index leaves out (to, be, or, not), and no title has them all\n"
+
+
+def test_metric_list_in_csv_tsv_and_json_carries_numbers_not_what_a_table_shows(example_kb: Path, pmops) -> None:
+    """A table says '99.6 %' and 'on target; stale: last value 10 days ago'; a machine format carries the
+    number, the unit in a column of its own, the status alone, and whether it is stale."""
+    rows = csv_rows(pmops("metric", "list", "--today", TODAY, "--format", "csv").stdout)
+    header, body = rows[0], rows[1:]
+    assert header == ["id", "name", "latest", "on", "status", "owner", "unit", "stale"]
+    by_name = {row[1]: dict(zip(header, row)) for row in body}
+    sync = by_name["Accounting sync success rate"]
+    assert (sync["latest"], sync["unit"], sync["status"], sync["stale"]) == ("99.6", "%", "on target", "true")
+    for row in by_name.values():
+        assert row["latest"] == "" or float(row["latest"]) == float(row["latest"])  # a number, never "57.2 M EUR"
+        assert ";" not in row["status"] and row["stale"] in ("true", "false")
+    tsv = csv_rows(
+        pmops("metric", "list", "--today", TODAY, "--format", "tsv", "--columns", "name,latest").stdout, "\t"
+    )
+    assert ["Accounting sync success rate", "99.6"] in tsv
+    listed = json.loads(pmops("metric", "list", "--today", TODAY, "--json").stdout)
+    assert all(isinstance(m["latest"]["value"], (int, float)) for m in listed if m["latest"])
+    assert "99.6 %" in pmops("metric", "list", "--today", TODAY).stdout

@@ -214,30 +214,33 @@ def _stale(found: MetricView) -> str:
 
 
 def metric_listing(found: list[MetricView], doctype: DocType) -> Listing:
-    """Every metric with its latest value and its status: against target, stale, values left out or unreadable."""
+    """Every metric with its latest value and its status: against target, stale, values left out or unreadable.
+    A table says the value with its unit (99.6 %) and the status in a sentence; csv and tsv carry the
+    number, the status alone, and (columns of their own) the unit and whether it is stale."""
     from pmops.text import count
 
     computed = {}
     for view in found:
         rec = view.record
-        latest, on = ("unknown", None) if view.problem else ("none yet", None)
+        latest, on = Cell(None, "unknown" if view.problem else "none yet"), None
         if view.problem:
-            status = f"values unreadable: {view.problem}"
+            status = Cell("values unreadable", f"values unreadable: {view.problem}")
         else:
-            parts = [view.status or ("no target" if view.latest else "no values yet")]
-            parts += [_stale(view)] if view.stale else []
+            word = view.status or ("no target" if view.latest else "no values yet")
+            parts = [word] + ([_stale(view)] if view.stale else [])
             parts += [f"{count(len(view.future), 'value')} dated in the future left out"] if view.future else []
-            status = "; ".join(parts)
+            status = Cell(word, "; ".join(parts))
         if view.latest:
             on, value = view.latest
-            latest = f"{value:g} {rec.values.get('unit') or ''}".strip()
-        computed[rec.path] = {"latest": latest, "on": on, "status": status}
+            latest = Cell(value, f"{value:g} {rec.values.get('unit') or ''}".strip())
+        computed[rec.path] = {"latest": latest, "on": on, "status": status, "stale": "true" if view.stale else "false"}
     listing = record_listing([v.record for v in found], doctype, SHOWN, extra=EXTRA, computed=computed,
                              data=[{**v.record.to_json(), **v.figures()} for v in found])  # fmt: skip
     listing.empty = "no metrics yet: pmops metric add NAME --definition D --owner O --unit U"
+    listing.machine = ("unit", "stale")
     return listing
 
 
 SHOWN = ("latest", "on", "status", "owner")  # metric list's columns after id and title
 # What metric list works out: sentences pmops writes wrap, dates stay whole.
-EXTRA = (Column("latest", "wrap"), Column("on", "date"), Column("status", "wrap"))
+EXTRA = (Column("latest", "wrap"), Column("on", "date"), Column("status", "wrap"), Column("stale"))
