@@ -882,7 +882,7 @@ TOOL = DocType(
             default="evaluating",
             help="where it stands",
         ),
-        Field("cost", "number", help="cost per year", ask=True, sample="24000", bounds=NOT_NEGATIVE),
+        Field("cost", "money", help="cost per year, e.g. 24000, $24,000, 24k", ask=True, sample="24000"),
         Field("seats", "int", help="seats bought", sample="25", bounds=NOT_NEGATIVE),
         Field(
             "seats_used",

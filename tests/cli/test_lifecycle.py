@@ -570,12 +570,29 @@ def test_a_step_done_before_its_plan_started_or_a_review_moved_back_is_refused(p
 def test_a_tools_cost_is_never_negative(pmops, example_kb: Path) -> None:
     state = _state(example_kb)
     added = pmops("tool", "add", "Negtool", "--category", "design", "--cost", "-5", code=2)
-    assert added.stderr.splitlines()[0] == "error: --cost must be a number, 0 or more, e.g. --cost 24000"
+    assert added.stderr.splitlines()[0] == "error: --cost: '-5' is negative: an amount of money here is never below 0"
     assert pmops("set", "tol-261126-0db8", "cost=-5", code=2).stderr.splitlines()[0] == (
-        "error: cost must be a number, 0 or more, e.g. cost=24000"
+        "error: cost: '-5' is negative: an amount of money here is never below 0"
     )
     assert _state(example_kb) == state
     pmops("set", "tol-261126-0db8", "cost=0")
+
+
+@pytest.mark.parametrize("written", ["24k", "$24,000", "24 000", "24000", "24,000.00"])
+def test_a_tools_cost_is_read_by_set_as_tool_add_reads_it(pmops, example_kb: Path, written: str) -> None:
+    """One parser for amounts (pmops.amounts): what `tool add --cost` takes, `set cost=` and `new tool cost=`
+    take, stored as the number; what it refuses, both refuse with the same one line."""
+    added = json.loads(pmops("tool", "add", "Zeplin", "--category", "design", "--cost", written, "--json").stdout)
+    assert json.loads(pmops("show", added["id"], "--json").stdout)["cost"] == 24000
+    pmops("set", "tol-261126-0db8", f"cost={written}")
+    assert json.loads(pmops("show", "tol-261126-0db8", "--json").stdout)["cost"] == 24000
+    assert (
+        "cost: 24000"
+        in (example_kb / json.loads(pmops("show", "tol-261126-0db8", "--json").stdout)["path"]).read_text()
+    )
+    flag = pmops("tool", "add", "Other", "--category", "design", "--cost", "24 grand", code=2).stderr
+    field = pmops("set", "tol-261126-0db8", "cost=24 grand", code=2).stderr
+    assert flag.replace("--cost", "cost") == field and len(field.splitlines()) == 1
 
 
 def test_a_name_given_twice_is_kept_once_and_a_document_never_refers_to_itself(pmops, example_kb: Path) -> None:

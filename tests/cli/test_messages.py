@@ -31,11 +31,11 @@ def _guide_kb(kb: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("tool", "add", "Figma", "--category", "design", "--cost", "abc"), "--cost must be a number, 0 or more, e.g. --cost 24000"),
-        (("tool", "add", "Figma", "--category", "design", "--cost", "nan"), "--cost must be a number, 0 or more, e.g. --cost 24000"),
+        (("tool", "add", "Figma", "--category", "design", "--cost", "abc"), "--cost: 'abc' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
+        (("tool", "add", "Figma", "--category", "design", "--cost", "nan"), "--cost: 'nan' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
         (("tool", "add", "Figma", "--category", "design", "--seats", "a few"),
          "--seats must be a whole number, 0 or more, e.g. --seats 25"),
-        (("new", "tool", "Figma", "category=design", "cost=abc"), "cost must be a number, 0 or more, e.g. cost=24000"),
+        (("new", "tool", "Figma", "category=design", "cost=abc"), "cost: 'abc' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)"),
         (("metric", "add", "M", "--definition", "d", "--owner", "o", "--unit", "u", "--target", "lots"),
          "--target must be a number, e.g. --target 5000"),
         (("tool", "add", "Figma", "--category", "design", "--status", "maybe"),
@@ -68,7 +68,7 @@ def test_set_says_the_field_as_set_takes_it(kb: Path, pmops: Runner) -> None:
     assert wrong.stderr == "error: review_every_days must be a whole number, e.g. review_every_days=90\n"
     assert (
         pmops("set", tool["id"], "cost=abc", code=2).stderr
-        == "error: cost must be a number, 0 or more, e.g. cost=24000\n"
+        == "error: cost: 'abc' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)\n"
     )
     assert pmops("set", tool["id"], "status=gone", code=2).stderr.startswith("error: status must be evaluating")
     assert commit_count(kb) == before
