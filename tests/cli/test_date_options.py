@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
-from tests.conftest import commit_count
+import pytest
+
+from tests.conftest import commit_count, git
 
 
 def test_date_options_of_other_commands_read_the_same_forms(pmops, kb: Path) -> None:
@@ -67,3 +70,32 @@ def test_a_date_without_a_year_is_the_one_people_mean(pmops, kb: Path, monkeypat
     assert "is ambiguous" in pmops("set", tool["id"], "renewal=01/02/2026", code=2).stderr
     assert "is not a whole date" in pmops("set", tool["id"], "renewal=Nov 2026", code=2).stderr
     assert commit_count(kb) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("process", "review", "prc-260105-ya68"),
+        ("onboard", "done", "Ben Carter", "D30-1"),
+        ("decision", "review", "dec-261126-0mq9"),
+    ],
+    ids=["process review", "onboard done", "decision review REF"],
+)
+def test_a_today_still_to_come_is_refused_where_it_is_recorded_as_the_day_done(pmops, example_kb: Path, args) -> None:
+    """The day a review or a step was done is written down: one after today is exit 2, nothing written,
+    as create and set refuse a date of what has happened after today."""
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    commits = commit_count(example_kb)
+    refused = pmops(*args, "--today", tomorrow, code=2)
+    assert (
+        refused.stderr.startswith(f"error: --today: {tomorrow} is after today (")
+        and len(refused.stderr.splitlines()) == 2
+    )
+    assert commit_count(example_kb) == commits and git(example_kb, "status", "--porcelain") == ""
+    pmops(*args, "--today", dt.date.today().isoformat(), code=None)  # today itself is a day that has come
+
+
+def test_a_today_still_to_come_is_a_what_if_where_nothing_is_recorded(pmops, example_kb: Path) -> None:
+    for args in (("process", "list"), ("onboard", "status"), ("decision", "review"), ("tool", "renewals"),
+                 ("person", "list"), ("decision", "review", "dec-261126-0mq9", "--dry-run")):  # fmt: skip
+        pmops(*args, "--today", "2099-01-01")

@@ -62,11 +62,12 @@ def test_git_rm_and_commit_after_a_write(pmops, indexed: Path) -> None:
 
 def test_a_commit_that_puts_back_what_a_write_changed(pmops, indexed: Path) -> None:
     process = json.loads(pmops("process", "new", "Launch wombats", "--kind", "launch-checklist", "--json").stdout)
-    pmops("index")  # the index's commit now has the process, reviewed today
-    pmops("process", "review", process["id"], "--today", "2099-03-01")
+    pmops("set", process["id"], "date=2020-01-01", "last_reviewed=2020-01-01")  # written long ago
+    pmops("index")  # the index's commit now has the process, reviewed then
+    pmops("process", "review", process["id"], "--today", "2021-03-01")
     git(indexed, "checkout", "HEAD~1", "--", process["path"])  # the review undone by hand
     git(indexed, "commit", "-qm", "not reviewed after all")
-    assert paths(pmops, "last_reviewed:2099-03-01") == []
+    assert paths(pmops, "last_reviewed:2021-03-01") == []
     assert paths(pmops, "wombats") == [process["path"]]
 
 
@@ -252,6 +253,8 @@ def template_kb(tmp_path_factory: pytest.TempPathFactory, pmops) -> tuple[Path, 
         kb = ("--kb", str(root))
         made = pmops(*kb, "process", "new", "Launch zqlaunch", "--kind", "launch-checklist", "--json").stdout
         process = json.loads(made)
+        # Written long ago, so that reviews on days that have come can move forward (never after today).
+        pmops(*kb, "set", process["id"], "date=2020-01-01", "last_reviewed=2020-01-01")
         run = json.loads(pmops(*kb, "checklist", "start", process["id"], "--for", "Zqrelease", "--json").stdout)
         pmops(*kb, "insight", "add", "--title", "Insight zqfirst", "--source", "interview", "--tag", "pricing")
         pmops(*kb, "index")
@@ -362,7 +365,7 @@ def freshness_machine(base: Path, template: Path, ids: dict[str, str], pmops, *,
 
         def process_review(self, pick: int) -> None:
             self.n += 1
-            day = f"2027-{1 + self.n // 28 % 12:02d}-{1 + self.n % 28:02d}"
+            day = f"2021-{1 + self.n // 28 % 12:02d}-{1 + self.n % 28:02d}"
             self.terms.add(f"last_reviewed:{day}")
             self.pmops("process", "review", ids["process"], "--today", day)
 

@@ -114,7 +114,11 @@ def test_a_process_reviewed_today_says_so(kb: Path, pmops: Runner) -> None:
     again = pmops("process", "review", process["id"])  # made today: reviewed today
     assert again.stdout.startswith(f"{process['id']} was already reviewed today, so nothing changed; next review ")
     assert again.stderr == "" and commit_count(kb) == before
-    later = pmops("process", "review", process["id"], "--today", "2099-01-01")
-    assert later.stdout.startswith(f"Reviewed {process['id']}: next review 2099-") and commit_count(kb) == before + 1
-    same = pmops("process", "review", process["id"], "--today", "2099-01-01")
-    assert "was already reviewed on 2099-01-01, so nothing changed" in same.stdout
+    pmops("set", process["id"], "date=2020-01-01", "last_reviewed=2020-01-01")  # written long ago
+    before = commit_count(kb)
+    later = pmops("process", "review", process["id"], "--today", "2021-01-04")
+    assert later.stdout.startswith(f"Reviewed {process['id']}: next review 2021-") and commit_count(kb) == before + 1
+    same = pmops("process", "review", process["id"], "--today", "2021-01-04")
+    assert "was already reviewed on 2021-01-04, so nothing changed" in same.stdout
+    future = pmops("process", "review", process["id"], "--today", "2099-01-01", code=2)  # not yet: nothing written
+    assert future.stderr.startswith("error: --today: 2099-01-01 is after today (") and commit_count(kb) == before + 1

@@ -10,8 +10,8 @@ from pathlib import Path
 from tests.conftest import commit_count, git
 
 
-def new_pm(pmops, name: str = "Dana Reyes", *extra: str, code: int = 0):
-    return pmops("onboard", "new-pm", name, "--start", "2026-12-01", "--area", "billing", "--buddy", "Maya Chen",
+def new_pm(pmops, name: str = "Dana Reyes", *extra: str, code: int = 0, start: str = "2026-12-01"):
+    return pmops("onboard", "new-pm", name, "--start", start, "--area", "billing", "--buddy", "Maya Chen",
                  "--manager", "Ada Brooks", *extra, code=code)  # fmt: skip
 
 
@@ -50,15 +50,17 @@ def test_running_it_again_is_exit_1_and_changes_nothing(pmops, example_kb: Path)
 
 
 def test_done_and_status_round_trip(pmops, example_kb: Path) -> None:
-    new_pm(pmops)
-    status = json.loads(pmops("onboard", "status", "Dana Reyes", "--today", "2026-12-10", "--json").stdout)["plans"][0]
+    # Dana starts 52 weeks before the example's plans' day (a Tuesday, as 2026-12-01 is): every step is done on
+    # a day that has come (`onboard done --today` refuses one still to come); status reads as of any day.
+    new_pm(pmops, start="2025-12-02")
+    status = json.loads(pmops("onboard", "status", "Dana Reyes", "--today", "2025-12-11", "--json").stdout)["plans"][0]
     assert (status["done"], status["total"], status["status"]) == (0, 15, "overdue")
     assert status["overdue"] == ["W1-1", "W1-2", "W1-3", "W1-4", "W1-5"] and status["days_since_start"] == 9
     assert [s["id"] for s in status["open_steps"]][:2] == ["W1-1", "W1-2"]
-    pmops("onboard", "done", "Dana Reyes", "W1-1", "--today", "2026-12-02")
-    pmops("onboard", "done", "Dana Reyes", "intro meetings", "--today", "2026-12-04")
+    pmops("onboard", "done", "Dana Reyes", "W1-1", "--today", "2025-12-03")
+    pmops("onboard", "done", "Dana Reyes", "intro meetings", "--today", "2025-12-05")
     assert git(example_kb, "log", "-1", "--format=%s").startswith("pmops: onboarding onb-")
-    after = json.loads(pmops("onboard", "status", "Dana Reyes", "--today", "2026-12-04", "--json").stdout)["plans"][0]
+    after = json.loads(pmops("onboard", "status", "Dana Reyes", "--today", "2025-12-05", "--json").stdout)["plans"][0]
     assert after["done"] == 2 and after["status"] == "on track" and after["overdue"] == []
     missing = pmops("onboard", "done", "Dana Reyes", "skydiving", code=1)
     assert "no step matches 'skydiving'" in missing.stderr and "W1-3" in missing.stderr
@@ -68,11 +70,11 @@ def test_done_and_status_round_trip(pmops, example_kb: Path) -> None:
     assert "no person named" in pmops("onboard", "done", "Nobody", "W1-1", code=1).stderr
     # Finishing the first month stamps it; finishing everything completes the plan.
     for step in ("W1-3", "W1-4", "W1-5", "D30-1", "D30-2", "D30-3"):
-        pmops("onboard", "done", "Dana Reyes", step, "--today", "2026-12-20")
-    assert "productive" in pmops("onboard", "done", "Dana Reyes", "D30-4", "--today", "2026-12-28").stdout
+        pmops("onboard", "done", "Dana Reyes", step, "--today", "2025-12-21")
+    assert "productive" in pmops("onboard", "done", "Dana Reyes", "D30-4", "--today", "2025-12-29").stdout
     for step in ("D60-1", "D60-2", "D60-3", "D90-1", "D90-2"):
-        pmops("onboard", "done", "Dana Reyes", step, "--today", "2027-02-20")
-    assert "complete" in pmops("onboard", "done", "Dana Reyes", "D90-3", "--today", "2027-02-25").stdout
+        pmops("onboard", "done", "Dana Reyes", step, "--today", "2026-02-21")
+    assert "complete" in pmops("onboard", "done", "Dana Reyes", "D90-3", "--today", "2026-02-26").stdout
     final = json.loads(pmops("onboard", "status", "--today", "2027-03-01", "--json").stdout)
     dana = next(p for p in final["plans"] if p["name"] == "Dana Reyes")
     assert (dana["status"], dana["days_to_day30"], dana["days_to_complete"]) == ("complete", 27, 86)

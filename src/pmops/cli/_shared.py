@@ -176,11 +176,20 @@ def parse_date_option(value: str | None, option: str) -> dt.date | None:
     return dates.option(value, option)
 
 
-def today_option(value: str | None) -> dt.date:
-    """--today: count from another day ("what runs next week?", reproducible reports)."""
+def today_option(value: str | None, *, recorded: bool = False) -> dt.date:
+    """--today: count from another day ("what runs next week?", reproducible reports). `recorded`: the
+    command writes that day as the day something was done (a review): one after today is exit 2 — it
+    has not happened, and the registry refuses such a day on create and set too."""
     import datetime as dt
 
-    return parse_date_option(value, "--today") if value is not None else dt.date.today()
+    day = parse_date_option(value, "--today") if value is not None else dt.date.today()
+    if recorded and day > dt.date.today():
+        raise InvalidInput(
+            f"--today: {day} is after today ({dt.date.today()}): it is the day this is recorded as done, "
+            "and that day has not come",
+            hint="give the day it was done, today or before",
+        )
+    return day
 
 
 def about(
@@ -263,6 +272,13 @@ ArchivedOpt = Annotated[bool, typer.Option("--archived", help="Only archived doc
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
 TodayOpt = Annotated[
     str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")
+]
+# --today of a command that records the day it was done (a review): never a day still to come.
+DoneOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--today", metavar="YYYY-MM-DD", help="The day it was done (default today); a day after today is refused."
+    ),
 ]
 DocRef = Annotated[
     str,

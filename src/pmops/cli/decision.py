@@ -266,7 +266,14 @@ def review(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With REF: show the verdicts, record nothing.")] = False,
-    today: _shared.TodayOpt = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Judge as of this day; with REF (no --dry-run) it is recorded as the review's day, so not after today.",
+        ),
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -295,6 +302,8 @@ def review(
         found = outcomes.reviews(kb, day)
         _shared.print_json([r.to_json() for r in found]) if json_out else render.reviews(found)
         return
+    if not dry_run:  # its verdicts are recorded as of that day
+        day = _shared.today_option(today, recorded=True)
     result, done, sha = outcomes.record_review(kb, ref, day, dry_run=dry_run, commit=False if no_commit else None)
     if json_out:
         _shared.print_json({**result.to_json(), "done": done, "already": done == "already", "commit": sha})

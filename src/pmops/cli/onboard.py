@@ -143,7 +143,7 @@ def done(
             metavar="STEP", help="The step's id (W1-2), its number, its text, or a piece of it no other step has."
         ),
     ],
-    today: TodayOpt = None,
+    today: _shared.DoneOnOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -156,10 +156,11 @@ def done(
     from pmops import onboarding
 
     kb = _shared.state(ctx).kb()
-    result = onboarding.done(kb, name, step, _shared.today_option(today), commit=False if no_commit else None)
+    day = _shared.today_option(today, recorded=True)
+    result = onboarding.done(kb, name, step, day, commit=False if no_commit else None)
     if json_out:
         _shared.print_state(result.plan, "done", result.commit, result.already, step=result.step.id,
-                            text=result.step.text, done_on=str(result.step.done_on or _shared.today_option(today)),
+                            text=result.step.text, done_on=str(result.step.done_on or day),
                             day30=result.day30, complete=result.complete)  # fmt: skip
         return
     out = _shared.console()

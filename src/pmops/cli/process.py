@@ -96,7 +96,7 @@ def review(
             metavar="ID", help="The process: id, unique prefix or title.", autocompletion=_complete.documents("process")
         ),
     ],
-    today: TodayOpt = None,
+    today: _shared.DoneOnOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -109,7 +109,7 @@ def review(
     from pmops import processes
 
     kb = _shared.state(ctx).kb()
-    day = _shared.today_option(today)
+    day = _shared.today_option(today, recorded=True)
     record, sha, already = processes.review(kb, ref, day, commit=False if no_commit else None)
     if json_out:
         due = processes.review_due(kb.find(record.id))
