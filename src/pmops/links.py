@@ -408,7 +408,7 @@ def retarget(record: Record, old: str, new: str, before: Resolver, after: Resolv
     pointed before, by the one resolver lint uses (`before`: the KB as it is, `after`: as it will be,
     see `moving`): inline links, `<angle brackets>`, reference definitions (`[ref]: ../x.md`), with
     an anchor, `./` or `../`, without `.md`, a pretty URL (`x/`), a site path (`/insights/x/`, after
-    `{{ site.baseurl }}`). A link is written as it was with the new file name in place of the old,
+    `{{ site.baseurl }}`), and raw HTML's `<a href="…">` the site publishes. A link is written as it was with the new file name in place of the old,
     else as a plain relative path; anchors, titles and everything else are kept. `record` may be the
     moved document itself (its links are then read from `new`). None when no link needs a change.
     Only lines a reader sees are looked at (as `outgoing` does), and only the links' targets change.
@@ -443,6 +443,15 @@ def retarget(record: Record, old: str, new: str, before: Resolver, after: Resolv
         base = m.start()
         return whole[: start - base] + new_target + whole[end - base :]
 
+    def href(m: re.Match[str]) -> str:
+        nonlocal changed
+        group = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        if "&" in m.group(group) or (new_target := moved(m.group(group))) is None:
+            return m.group(0)  # an entity in it: left as written
+        changed = True
+        start, end = m.start(group) - m.start(), m.end(group) - m.start()
+        return m.group(0)[:start] + new_target + m.group(0)[end:]
+
     for index in sorted(seen):
         if index >= len(lines):
             continue
@@ -452,6 +461,8 @@ def retarget(record: Record, old: str, new: str, before: Resolver, after: Resolv
             changed = True
         else:
             lines[index] = _MD_LINK.sub(swap, line)
+        if "<a" in lines[index] or "<A" in lines[index]:  # raw HTML the site publishes: `<a href="x.md">`
+            lines[index] = _HTML_HREF.sub(href, lines[index])
     return "".join(lines) if changed else None
 
 

@@ -20,6 +20,7 @@ FORMS = [
     "[html](/insights/{old}.html)",
     "[ref][r]",
     "[[{id}]]",
+    '<a href="../../insights/{old}.md#why">html</a>',
 ]
 
 
@@ -58,6 +59,7 @@ def test_mv_keeps_every_form_of_link_lint_resolves_working(pmops, kb: Path) -> N
     )
     assert f"[jekyll]({{% link insights/{new}.md %}})" in text and f"[html](/insights/{new}.html)" in text
     assert f'[r]: ../../insights/{new}.md "Title"' in text and f"[[{target['id']}]]" in text
+    assert f'<a href="../../insights/{new}.md#why">html</a>' in text
     assert index.read_text() == f"# Handbook\n\n[dot](./../insights/{new}.md#x) and [pretty](../insights/{new}/)\n"
     assert f"See [it](./{new}.md) and [bare]({new})." in (kb / sibling["path"]).read_text()
     assert git(kb, "status", "--porcelain") == ""
