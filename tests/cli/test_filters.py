@@ -60,8 +60,10 @@ def test_list_type_field_value_compares_dates_numbers_and_amounts_as_values(pmop
     assert on_the_day == ["ins-261119-8ys3"] and _ids(pmops, "insight", "date=19 Nov 2026") == on_the_day
     assert _ids(pmops, "decision", "review_date=2027-05-01")  # a date still to come: no refusal, a match
     assert _ids(pmops, "customer", "arr=$120k") == _ids(pmops, "customer", "arr=120000")
-    bad = pmops("list", "tool", "cost=lots", code=2)
-    assert bad.stderr.startswith("error: cost must be a number") and "e.g. cost=" in bad.stderr
+    assert _ids(pmops, "tool", "cost=9k") == ["tol-261126-xx8j"]  # an amount as people write one
+    bad = pmops("list", "tool", "seats=lots", code=2)
+    assert bad.stderr.startswith("error: seats must be a whole number") and "e.g. seats=25" in bad.stderr
+    assert pmops("list", "tool", "cost=lots", code=2).stderr.startswith("error: cost: 'lots' is not an amount")
     assert "'someday' is not a date" in pmops("list", "insight", "date=someday", code=2).stderr
 
 
