@@ -122,3 +122,25 @@ def test_a_process_reviewed_today_says_so(kb: Path, pmops: Runner) -> None:
     assert "was already reviewed on 2021-01-04, so nothing changed" in same.stdout
     future = pmops("process", "review", process["id"], "--today", "2099-01-01", code=2)  # not yet: nothing written
     assert future.stderr.startswith("error: --today: 2099-01-01 is after today (") and commit_count(kb) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "hint"),
+    [
+        (["insight", "add", "--sorce", "interview"], "no such option: --sorce (did you mean --source?)",
+         "pmops insight add --help"),
+        (["insight", "lst"], "no such command 'lst' (did you mean 'list'?)", "pmops insight --help"),
+        (["show"], "missing argument 'ID'", "pmops show --help"),
+        (["--verbose-please", "list"], "no such option: --verbose-please", "pmops --help"),
+        (["search", "quotes", "--limit", "ten"], "--limit must be a whole number, e.g. --limit 20", None),
+    ],
+)  # fmt: skip
+def test_a_command_line_pmops_cannot_read_is_one_line_and_where_to_look(
+    kb: Path, pmops: Runner, args: list[str], said: str, hint: str | None
+) -> None:
+    """Click's usage errors in pmops' words, as every other error: no box, no usage block; exit 2, nothing written."""
+    result = pmops(*args, code=2)
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {said}"
+    assert lines[1:] == ([f"hint: {hint} lists what it takes"] if hint else [])
+    assert result.stdout == "" and commit_count(kb) == 1

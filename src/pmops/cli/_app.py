@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -13,9 +14,20 @@ from pmops import __version__
 from pmops.cli import MODULES, _shared
 from pmops.errors import InvalidInput, PmopsError
 
+# The usage errors Typer raises: those of the copy of click it carries (0.26 and later), not click's own.
+UsageError = typer.BadParameter.__mro__[1]
+
 
 class PmopsGroup(TyperGroup):
     """Turns library errors into one line on stderr and their exit code (tracebacks with --debug)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:  # the root's own options (pmops --bogus): said as every other
+            if "--debug" in args:
+                raise
+            _usage(exc)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -24,12 +36,10 @@ class PmopsGroup(TyperGroup):
         except BrokenPipeError:  # `pmops … | head`: the reader has what it wanted
             _shared.pipe_closed()
             raise typer.Exit(0) from None
-        except typer.BadParameter as exc:  # click's own words for a number option given a word: ours instead
-            said = _shared.not_a_number(exc)
-            if said is None or _debug(ctx):
+        except UsageError as exc:  # an unknown option, a missing argument, a choice not offered
+            if _debug(ctx):
                 raise
-            _report(said, None)
-            raise typer.Exit(exc.exit_code) from None
+            _usage(exc)
         except PmopsError as exc:
             if _debug(ctx):
                 raise
@@ -81,6 +91,23 @@ def _once_each(group: TyperGroup, ctx: typer.Context, words: list[str]) -> None:
                 f"{name} is given {times} ({', '.join(repr(v) for v in values)}); it takes one value",
                 hint=f"give {name} once; a listing's filters narrow it together, one value each",
             )
+
+
+def _usage(exc: UsageError) -> None:
+    """A command line click cannot read, in pmops' words and not in a box: 'error: …' naming the option
+    (a number's with an example), and where the command's options are listed; exit 2."""
+    said = _shared.not_a_number(exc) if isinstance(exc, typer.BadParameter) else None
+    message = said or exc.format_message().rstrip(".")
+    name, offered = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    if name and offered:  # click lists every close option in alphabetical order: the closest is meant
+        import difflib
+
+        best = max(offered, key=lambda o: difflib.SequenceMatcher(None, name, o).ratio())
+        message = f"no such option: {name} (did you mean {best}?)"
+    message = re.sub(r"\. Did you mean (.*)\?$", r" (did you mean \1?)", message)  # a command
+    path = exc.ctx.command_path if exc.ctx is not None else "pmops"
+    _report(message[:1].lower() + message[1:], None if said else f"{path} --help lists what it takes")
+    raise typer.Exit(exc.exit_code)
 
 
 def _debug(ctx: typer.Context) -> bool:
