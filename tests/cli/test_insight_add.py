@@ -13,7 +13,10 @@ from tests.conftest import PMOPS, commit_count, git
 
 
 def add(pmops, *extra: str, code: int = 0):
-    return pmops("insight", "add", "--title", "Export is hard to find", "--source", "interview", *extra, code=code)
+    """insight add with a title and a source, unless `extra` gives its own (an option given twice is exit 2)."""
+    given = [a for a in ("--title", "--source") if a not in extra]
+    defaults = {"--title": "Export is hard to find", "--source": "interview"}
+    return pmops("insight", "add", *(x for a in given for x in (a, defaults[a])), *extra, code=code)
 
 
 def test_add_writes_one_file_commits_only_it_and_show_returns_the_same_fields(pmops, kb: Path) -> None:
