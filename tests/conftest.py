@@ -92,6 +92,9 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     gitconfig.write_text(
         "[user]\n\tname = Test PM\n\temail = test.pm@example.com\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+        # git's own housekeeping after each commit (a `git maintenance run --auto` process every time,
+        # thousands in the suite), which no test's repository is big enough to need
+        "[maintenance]\n\tauto = false\n"
     )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))

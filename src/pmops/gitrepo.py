@@ -116,6 +116,7 @@ class Repo:
     root: Path  # top of the working tree
     git_dir: Path
     warnings: list[str] = field(default_factory=list)
+    _identity: Identity | None = field(default=None, init=False, repr=False, compare=False)  # read once
 
     @property
     def dirs(self) -> tuple[Path, Path]:
@@ -238,16 +239,20 @@ class Repo:
     def identity(self) -> Identity:
         """Who git would commit as: $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL, else the config's `user.name`
         and `user.email` as git reads them: the last value wins (a repository's own over the global
-        one, listed before it), and $EMAIL when no config sets an email."""
+        one, listed before it), and $EMAIL when no config sets an email. Read once a Repo: a write asked
+        it twice (who writes, who commits), a git process each."""
+        if self._identity is not None:
+            return self._identity
         config: dict[str, str] = {}
         _, out, _ = self.run("config", "--get-regexp", r"^user\.(name|email)$", check=False)
         for line in out.splitlines():
             key, _, value = line.partition(" ")
             config[key] = value
-        return Identity(
+        self._identity = Identity(
             os.environ.get("GIT_AUTHOR_NAME") or config.get("user.name"),
             os.environ.get("GIT_AUTHOR_EMAIL") or config.get("user.email") or os.environ.get("EMAIL"),
         )
+        return self._identity
 
     def check_writable(self, doing: str = "commit") -> Identity:
         """Refuse states where a commit (or what `doing` names: "sync") would fail or mislead;
