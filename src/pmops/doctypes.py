@@ -265,6 +265,9 @@ class Field:
 
 
 NOT_NEGATIVE = (0.0, math.inf)  # the bounds of a count: 0 or more
+# A notice period longer than a year is longer than the yearly term a tool's cost is given for: a typo
+# (600 for 60), or hours, never a contract. Lint warns from NOTICE_DAYS_USUAL on (stack.notice_doubts).
+NOTICE_DAYS = (0.0, 365.0)
 
 
 def _range(bounds: tuple[float, float] | None) -> str:
@@ -895,9 +898,9 @@ TOOL = DocType(
         Field(
             "notice_days",
             "int",
-            bounds=NOT_NEGATIVE,
+            bounds=NOTICE_DAYS,
             notice_for="renewal",
-            help="days before the renewal that notice must be given: the day to decide by",
+            help="days before the renewal that notice must be given (0 to 365): the day to decide by",
         ),
         Field("integrates_with", "refs", refers="tool", help="ids of the tools it exchanges data with"),
         Field("scores", "scores", help="criterion: score (0-5), or pass/fail for a must-pass criterion"),
@@ -906,6 +909,7 @@ TOOL = DocType(
     ),
     template="tool.md.j2",
     ended=("retired",),
+    rules=("tool-notice-suspicious",),
     title_field="name",
     summary=("category", "status", "owner", "cost", "renewal"),
     unique_titles=True,

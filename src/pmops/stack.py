@@ -50,6 +50,26 @@ def _criteria(kb: KnowledgeBase) -> tuple[dict[str, float], tuple[str, ...]]:
     return weights, must
 
 
+NOTICE_DAYS_USUAL = 180  # a SaaS contract asks 30 to 90 days' notice; more than half a year is worth a second look
+
+
+def notice_doubts(record: Record) -> list[tuple[str, str, str]]:
+    """(field, what is odd, what to do) of a tool's notice period that may be wrong though it is possible (the
+    impossible ones, below 0 or past a year, are refused on input and flagged as field-invalid): more than
+    half a year's notice, or a notice with no renewal date to count it back from."""
+    days, renewal = record.values.get("notice_days"), record.values.get("renewal")
+    if not isinstance(days, int) or isinstance(days, bool):
+        return []
+    found = []
+    if days > NOTICE_DAYS_USUAL:
+        found.append(("notice_days", f"notice_days {days}: more than half a year's notice (most contracts ask 30 "
+                      "to 90 days)", f"check the contract: pmops set {record.id} notice_days=60"))  # fmt: skip
+    if not isinstance(renewal, dt.date) and record.values.get("status") == "adopted":
+        found.append(("notice_days", f"notice_days {days} but no renewal date: the day to decide by cannot be "
+                      "worked out", f"add the next renewal: pmops set {record.id} renewal=YYYY-MM-DD"))  # fmt: skip
+    return found
+
+
 def find_tool(kb: KnowledgeBase, name: str) -> Record:
     return kb.find(name, "tool")
 

@@ -95,6 +95,11 @@ RULES = {
             "a field that names people (an owner, deciders) names someone not on the roster",
         ),
         Rule("person-left", "warning", "a live document's owner, manager or buddy has left the team"),
+        Rule(
+            "tool-notice-suspicious",
+            "warning",
+            "a tool's notice period is more than half a year, or has no renewal date to count back from",
+        ),
     )
 }
 
@@ -633,6 +638,14 @@ def _ranking_duplicate(ctx: Context, record: Record) -> Iterator[Finding]:
         )  # fmt: skip
 
 
+def _notice_suspicious(ctx: Context, record: Record) -> Iterator[Finding]:
+    """A notice period that is possible but likely wrong (stack.notice_doubts)."""
+    from pmops import stack
+
+    for name, message, hint in stack.notice_doubts(record):
+        yield RULES["tool-notice-suspicious"].finding(record.path, record.doc.line_of(name), message, hint)
+
+
 # The rules of one job, by the ids a type lists in its registry row (DocType.rules) to get them.
 JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Finding]]], ...] = (
     (("process-stale",), _stale),
@@ -648,6 +661,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("ranking-edited",), _ranking_edited),
     (("ranking-duplicate",), _ranking_duplicate),
     (("opportunity-duplicate",), _opportunity_duplicate),
+    (("tool-notice-suspicious",), _notice_suspicious),
 )
 
 
