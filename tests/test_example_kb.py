@@ -230,7 +230,8 @@ def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
         """In short:
 
 - Expectations: 1 met, 2 missed.
-- Decisions: 1 proposed, none taken; 1 waiting more than 30 days.
+- Decisions: 1 proposed, 1 rejected, none taken; 1 waiting more than 30
+  days.
 - Research: 3 new insights, 1 theme rising.
 - Metrics: 2 crossed their targets, 5 stale.
 - Processes: 2 not happening as written, 1 past its review date.
@@ -249,6 +250,11 @@ def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
     assert counts["Theo Park"] == {"insight": 1, "decision": 1, "step": 1}
     assert counts["Jonas Weber"] == {"insight": 1, "review": 1} and counts["Lena Ortiz"] == {"review": 1}
     assert counts["Priya Nair"] == {"insight": 1, "review": 2}
+    # Omar Haddad said no to raising card limits while travelling (17 Nov): a decision, listed as rejected.
+    assert counts["Omar Haddad"] == {"decision": 1}
+    assert (
+        "Rejected 17 Nov: Raise card limits automatically while travelling (Omar\n  Haddad) (dec-261117-k2vr)" in text
+    )
+    assert "Nothing from 5 PMs" in counts and counts["Nothing from 5 PMs"] is None
     # Whoever committed the copy added the rankings, the launch's run, the metrics and the tools that day.
     assert counts["Test PM"] == {"ranking": 2, "run": 1, "metric": 5, "tool": 9}
-    assert "Nothing from 6 PMs" in counts and counts["Nothing from 6 PMs"] is None

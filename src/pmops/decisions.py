@@ -12,6 +12,7 @@ from pmops.errors import InvalidInput, PmopsError
 from pmops.kb.transaction import Change
 
 if TYPE_CHECKING:
+    from pmops import activity
     from pmops.doctypes import DocType
     from pmops.kb import KnowledgeBase, Record
 
@@ -124,6 +125,66 @@ def supersede(
     changes = [Change(kb.root / old.path, old.doc, old_doc), Change(kb.root / new.path, new.doc, new_doc)]
     sha = kb.write(changes, message, commit=commit)
     return old, new, sha, False
+
+
+CLOSED = ("rejected", "superseded", "deprecated")  # the team said no to it, or it no longer holds
+_STATUS_LINE = re.compile(r"(?m)^status:[ \t]*['\"]?([A-Za-z-]+)")
+
+
+def closed_on(kb: KnowledgeBase, record: Record, history: activity.History, since: dt.date) -> dt.date | None:
+    """The day a decision was rejected, superseded or deprecated, when that was from `since` on; else None.
+
+    From the git history read (`history`, from `since` at least): the newest commit changing its file
+    whose previous version had another status (`decision reject`, `decision supersede`, `pmops set
+    ID status=deprecated`, or a hand edit). A decision added with that status (a KB copied or imported in one
+    commit), or without git: a rejected one's date, a superseded one's the day the decision replacing
+    it was taken; a deprecated one has no other day to say."""
+    status = record.values.get("status")
+    if status not in CLOSED:
+        return None
+    prefix = _repo_prefix(kb)
+    for event in (e for e in history.events if e.path == record.path and e.day >= since):  # newest first
+        if event.action != "changed" or kb.repo is None:
+            break
+        code, text, _ = kb.repo.run("show", f"{event.sha}^:{prefix}{record.path}", check=False)
+        before = _STATUS_LINE.search(text.split("\n---", 1)[0]) if code == 0 else None
+        if before is None:  # renamed there, or unreadable: the dates below say it
+            break
+        if before[1] != status:
+            return event.day
+    else:
+        if any(e.path == record.path and e.day >= since for e in history.events):
+            return None  # changed in the window, but it had that status before
+    return _closed_by_dates(kb, record)
+
+
+def _closed_by_dates(kb: KnowledgeBase, record: Record) -> dt.date | None:
+    from pmops import outcomes
+
+    if record.values.get("status") == "rejected":
+        day = record.values.get("date")
+        return day if isinstance(day, dt.date) else None
+    if record.values.get("status") == "superseded":
+        days = []
+        for ref in record.values.get("superseded_by") or []:
+            try:
+                other = kb.find(str(ref), "decision")
+            except PmopsError:
+                continue
+            if isinstance(day := outcomes.decided_on(other), dt.date) and outcomes.taken(other):
+                days.append(day)
+        return min(days, default=None)
+    return None
+
+
+def _repo_prefix(kb: KnowledgeBase) -> str:
+    """The KB's folder in its repository, as git names paths ('' at the top)."""
+    import os
+
+    if kb.repo is None:
+        return ""
+    rel = os.path.relpath(kb.root, kb.repo.root).replace(os.sep, "/")
+    return "" if rel == "." else rel + "/"
 
 
 @dataclass

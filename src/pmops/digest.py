@@ -221,8 +221,11 @@ def _research(s: _Scope) -> Section:
 
 def _decisions(s: _Scope) -> Section:
     """Decisions taken in the window — by the day they were taken (`accepted`, which decision accept writes,
-    else their date), whatever their status since — and proposed in it; proposals waiting more than
-    PROPOSED_STALE_DAYS first (once each: one proposed in the window and waiting says both)."""
+    else their date), whatever their status since — proposed in it, and said no to in it (rejected,
+    superseded, deprecated: decisions.closed_on); proposals waiting more than PROPOSED_STALE_DAYS first
+    (once each: one proposed in the window and waiting says both)."""
+    from pmops import decisions as log
+
     decisions = [r for r in s.of("decision") if s.in_area(r)]
     taken = sorted((r for r in decisions if outcomes.taken(r) and s.inside(outcomes.decided_on(r))),
                    key=lambda r: (outcomes.decided_on(r), r.title.casefold()))  # fmt: skip
@@ -233,6 +236,10 @@ def _decisions(s: _Scope) -> Section:
                      key=lambda r: (r.values["date"], r.title.casefold()))  # fmt: skip
     fresh = sorted((r for r in proposed if s.inside(r.values["date"]) and r not in waiting),
                    key=lambda r: (r.values["date"], r.title.casefold()))  # fmt: skip
+    # Said no to in the window; one taken in it too already says "superseded since" on its own line.
+    closed = sorted(((day, r) for r in decisions if r not in taken
+                     and s.inside(day := log.closed_on(s.kb, r, s.history, s.since))),
+                    key=lambda pair: (pair[0], pair[1].title.casefold()))  # fmt: skip
     items = [_item(r, f"Waiting since {r.values['date']:%-d %b %Y} ({count((s.until - r.values['date']).days, 'day')})"
                       f": {r.title}{_by(r)}", "bad") for r in waiting]  # fmt: skip
     for r in taken:
@@ -242,9 +249,20 @@ def _decisions(s: _Scope) -> Section:
         later = f"; {status} since" if status != "accepted" else ""
         items.append(_item(r, f"Taken {day:%-d %b}: {r.title}{_by(r)}{since}{later}", "good"))
     items += [_item(r, f"Proposed {r.values['date']:%-d %b}: {r.title}{_by(r)}") for r in fresh]
+    for day, r in closed:
+        status = str(r.values["status"])
+        by = [str(x) for x in r.values.get("superseded_by") or []] if status == "superseded" else []
+        said = f", by {', '.join(by)}" if by else ""
+        items.append(_item(r, f"{status.capitalize()} {day:%-d %b}: {r.title}{_by(r)}{said}"))
     new_proposals = sum(s.inside(r.values["date"]) for r in proposed)
-    parts = [f"{len(taken)} taken, {new_proposals} proposed" if taken
-             else f"{new_proposals} proposed, none taken" if new_proposals else "no decision taken or proposed"]  # fmt: skip
+    ended = [(status, sum(r.values["status"] == status for _, r in closed)) for status in log.CLOSED]
+    done = [f"{len(taken)} taken"] if taken else []
+    done += [f"{new_proposals} proposed"] if new_proposals else []
+    done += [f"{n} {status}" for status, n in ended if n]
+    if not done:
+        parts = ["no decision taken or proposed"]
+    else:
+        parts = [", ".join(done) + ("" if taken else ", none taken")]
     parts += [f"{len(waiting)} waiting more than {PROPOSED_STALE_DAYS} days"] if waiting else []
     return _section("decisions", "Decisions", "; ".join(parts), items)
 

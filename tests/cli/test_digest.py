@@ -417,3 +417,59 @@ def test_a_review_recorded_in_the_window_is_said(pmops, month: Path) -> None:
         "recorded 27 Feb (dec-inv)",
         "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count on 20 Feb so far (dec-soon)",
     ]
+
+
+def test_decisions_said_no_to_in_the_window_are_listed(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A leader needs "we said no to X" as much as "we said yes". The week of 2 to 8 March, after February:
+    # - dec-old (proposed 2025-12-20, waiting) rejected by pmops decision reject on 03-03 (Priya's commit);
+    # - dec-q1 (taken 2026-01-15) superseded by dec-inv with pmops decision supersede on 03-04;
+    # - dec-sso (accepted 2025-11-03, added 03-01) deprecated by a hand edit on 03-05;
+    # - dec-dm, added 03-01 already rejected, its typo mended on 03-05: no news of the week;
+    # - dec-csv, added on 03-06 already rejected, dated 03-02 (no change of status in git: its date says it);
+    # - dec-xls, added on 03-06 already rejected, dated 2026-01-05 (before the window): not listed.
+    # (Commits are dated in order: git log --since stops at the first older one.)
+    history_kb.commit(month, "Priya Ops", "2026-03-01", [
+        history_kb.decision("dec-sso", "Single sign-on for admins", "2025-11-03", "accepted"),
+        history_kb.decision("dec-dm", "Dark mode this yaer", "2026-01-10", "rejected", extra="deciders: [Ana Silva]\n"),
+    ], "more decisions")  # fmt: skip
+    for var, who in (("NAME", "Priya Ops"), ("EMAIL", "priya@example.com")):
+        monkeypatch.setenv(f"GIT_AUTHOR_{var}", who)
+        monkeypatch.setenv(f"GIT_COMMITTER_{var}", who)
+    for day, args in (
+        ("2026-03-03", ("reject", "dec-old")),
+        ("2026-03-04", ("supersede", "dec-q1", "--by", "dec-inv")),
+    ):
+        monkeypatch.setenv("GIT_AUTHOR_DATE", f"{day}T12:00:00+00:00")
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"{day}T12:00:00+00:00")
+        pmops("decision", *args)
+    sso, dm = month / "decisions" / "dec-sso.md", month / "decisions" / "dec-dm.md"
+    history_kb.commit(month, "Ana Silva", "2026-03-05", [
+        ("decisions/dec-sso.md", sso.read_text().replace("status: accepted", "status: deprecated")),
+        ("decisions/dec-dm.md", dm.read_text().replace("yaer", "year")),
+    ], "deprecate SSO, mend a typo")  # fmt: skip
+    history_kb.commit(month, "Ana Silva", "2026-03-06", [
+        history_kb.decision("dec-csv", "Export to CSV only", "2026-03-02", "rejected", extra="deciders: [Ana Silva]\n"),
+        history_kb.decision("dec-xls", "Export to Excel", "2026-01-05", "rejected"),
+    ], "imported decisions")  # fmt: skip
+    week = ("digest", "--since", "2026-03-02", "--today", "2026-03-08")
+    text = pmops(*week).stdout
+    assert "- Decisions: 2 rejected, 1 superseded, 1 deprecated, none taken.\n" in text
+    assert sections(text)["Decisions"] == [
+        "Rejected 2 Mar: Export to CSV only (Ana Silva) (dec-csv)",
+        "Rejected 3 Mar: Old proposal (Priya Ops) (dec-old)",
+        "Superseded 4 Mar: Roadmap for Q1, by dec-inv (dec-q1)",
+        "Deprecated 5 Mar: Single sign-on for admins (dec-sso)",
+    ]
+    said = next(x for x in json.loads(pmops(*week, "--format", "json").stdout)["sections"] if x["key"] == "decisions")
+    assert (said["key"], said["summary"]) == ("decisions", "2 rejected, 1 superseded, 1 deprecated, none taken")
+    assert said["items"][1] == {"text": "Rejected 3 Mar: Old proposal (Priya Ops)", "id": "dec-old",
+                                "path": "decisions/dec-old.md", "tone": ""}  # fmt: skip
+    assert "Rejected 3 Mar: Old proposal (Priya Ops)" in pmops(*week, "--format", "html").stdout
+    # A day later, one said no to and nothing else: "none taken" is said; February's digest is unchanged.
+    day = pmops("digest", "--since", "2026-03-03", "--today", "2026-03-03").stdout
+    assert "- Decisions: 1 rejected, none taken.\n" in day
+    assert "- Decisions: 1 taken, 1 proposed; 1 waiting" not in digest(pmops)  # dec-old waits no more
+    assert sections(digest(pmops))["Decisions"] == [
+        "Taken 12 Feb: Validate invoices before sending (Ben Lee) (dec-inv)",
+        "Proposed 25 Feb: Add PO numbers to invoices (Ana Silva) (dec-po)",
+    ]
