@@ -387,7 +387,7 @@ def _processes(s: _Scope) -> Section:
 def _promise(o: Any) -> str:
     """A missed promise in one short sentence: the rate against the target, or what is missing."""
     if o.rate is not None:
-        said = f"promised {o.promised}, got {o.actual.split(' ')[0]}"
+        said = f"promised {o.promised}; got {o.actual.split(':')[0]}"  # the rate with its unit: 0.4 per PM a week
         return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody else "")
     missing = first_few(list(o.missed), 3)
     return {"checklist-run": f"checklist runs open more than {LAUNCH_DAYS} days: {missing}",

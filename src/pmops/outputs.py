@@ -39,7 +39,7 @@ from pmops.doctypes import OUTPUT_CHECKS, OUTPUTS_EXAMPLE
 from pmops.errors import InvalidInput
 from pmops.kb.records import shown
 from pmops.similarity import SIMILAR, shingles
-from pmops.text import count, first_few
+from pmops.text import count, figure, first_few
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -99,9 +99,14 @@ class Output:
     def to_json(self) -> dict[str, Any]:
         return {"check": self.check, "per": self.per, "target": self.target, "verdict": self.verdict,
                 "promised": self.promised, "actual": self.actual,
-                "rate": None if self.rate is None else round(self.rate, 2),
+                "rate": None if self.rate is None else _rounded(self.rate),
                 "people": [p.to_json() for p in self.people], "none": list(self.nobody),
                 "periods": list(self.periods), "missed": list(self.missed)}  # fmt: skip
+
+
+def _rounded(rate: float) -> float:
+    """A rate for JSON: two decimals (0.57), or its two significant figures when two decimals read 0 (0.004)."""
+    return round(rate, 2) if round(rate, 2) or not rate else float(figure(rate))
 
 
 @dataclass(frozen=True)
@@ -235,10 +240,9 @@ _TYPE_OF = {"insights-per-pm": "insight", "decisions-per-pm": "decision", "insig
 
 
 def _rate(rate: float, target: float | None = None) -> str:
-    """1.4, 0.6, 0.05: a rate with the digits that say it (0.0 when none); short of a `target` it
-    never rounds up to it (0.94 against 1 is 0.94, not 1.0)."""
-    short = f"{rate:.1f}" if rate >= 0.1 or rate == 0 else f"{rate:.2f}"
-    return f"{rate:.2f}" if target is not None and rate < target <= float(short) else short
+    """0.57, 1.4, 0.013, 2: a rate with two significant figures (text.figure): one not zero never reads 0,
+    one short of its `target` never reads as reaching it (1.96 against 2 is 1.96)."""
+    return figure(rate, below=target)
 
 
 def _shorter_than(per: str, since: dt.date, until: dt.date) -> str | None:

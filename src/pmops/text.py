@@ -29,6 +29,26 @@ def count(n: float, noun: str, many: str | None = None) -> str:
     return f"{number} {noun if n == 1 else many or plural(noun)}"
 
 
+def figure(value: float, digits: int = 2, below: float | None = None) -> str:
+    """A measured number (a rate, a share) as people read it: `digits` significant figures, its whole
+    part always in full, no trailing zeros — 0.57, 1.4, 0.013, 2, 12, 1,204. A value that is not zero
+    never reads as 0 (0.004 is 0.004), and one short of `below` (a target) never reads as reaching it
+    (1.96 against 2 is 1.96, not 2)."""
+    import math
+
+    if value == 0 or value != value or value in (math.inf, -math.inf):
+        return "0" if value == 0 else str(value)
+    magnitude = math.floor(math.log10(abs(value)))
+    for n in range(digits, 17):
+        shown = f"{value:,.{max(0, n - 1 - magnitude)}f}"
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+        number = float(shown.replace(",", ""))
+        if number != 0 and (below is None or value >= below or number < below):
+            return shown
+    return repr(value)
+
+
 def or_unknown(value: object, unknown: str = "unknown") -> str:
     """A value for people: never the string 'None'."""
     return unknown if value is None or value == "" else str(value)

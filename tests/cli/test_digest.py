@@ -89,8 +89,8 @@ Since 2026-02-01 (29 days). In short:
     # 29 days: Ana 29 on the roster, Ben 14 (from 02-16), Cy 8 (to 02-08): 51 PM-days, 7.3 PM-weeks;
     # 4 insights by PMs: 0.55 a PM a week. Cy made none. Launch B open 19 days; no February review.
     assert found["Processes"] == [
-        "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week, got 0.5; 1 of 3 PMs made "
-        "none (prc-int)",
+        "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week; got 0.55 per PM a week; 1 "
+        "of 3 PMs made none (prc-int)",
         "Not happening: Launch checklist (Priya Ops): checklist runs open more than 14 days: B (chk-2), open since "
         "2026-02-10 (prc-lau)",
         "Not happening: Roadmap review (Priya Ops): no record of the meeting for 2026-02 (prc-rev)",

@@ -34,7 +34,7 @@ def test_each_promise_against_what_happened(pmops, hist: Path) -> None:
     assert [(p["name"], p["made"], p["expected"], p["days"]) for p in interviews["people"]] == [
         ("Cy Diaz", 0, 1.0, 7), ("Ben Lee", 1, 2.0, 14), ("Ana Silva", 3, 4.0, 28)]  # fmt: skip
     assert interviews["actual"] == (
-        "0.6 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs); 1 PM captured none: Cy Diaz"
+        "0.57 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs); 1 PM captured none: Cy Diaz"
     )
     # Monthly review from 2025-11-03: February ended in the window, and no document linking to it is
     # dated in February (January's decision is before the window).
@@ -76,8 +76,36 @@ def test_a_window_shorter_than_the_rate_is_too_early(pmops, hist: Path) -> None:
 def test_a_rate_short_of_its_target_is_never_rounded_up_to_it() -> None:
     from pmops.outputs import _rate
 
-    assert [_rate(0.96, 1), _rate(0.94, 1), _rate(1.04, 1), _rate(0.57, 2), _rate(0.04)] == [
-        "0.96", "0.9", "1.0", "0.6", "0.04"]  # fmt: skip
+    # Two significant figures, the whole part in full, no trailing zeros; short of the target, more digits.
+    assert [_rate(0.96, 1), _rate(0.94, 1), _rate(1.04, 1), _rate(0.57, 2), _rate(0.04), _rate(0.999, 1),
+            _rate(1.96, 2), _rate(2.0, 2), _rate(12.34), _rate(1234.6)] == [
+        "0.96", "0.94", "1", "0.57", "0.04", "0.999", "1.96", "2", "12", "1,235"]  # fmt: skip
+    # Never zero when it is not: 1 in 300 weeks is 0.0033, not 0.00.
+    assert [_rate(0), _rate(1 / 300), _rate(0.0049), _rate(0.00001234)] == ["0", "0.0033", "0.0049", "0.000012"]
+
+
+def test_small_and_whole_rates_read_as_they_are(pmops, hist: Path) -> None:
+    # The team promises a decision a week, since 2020-01-06 (its date moved back). Over 300 weeks
+    # (2020-06-01 to 2026-03-01, 2,100 days) one decision is dated: dec-q1, 2026-01-15. 1 / 300 = 0.0033
+    # a week: said so, never "0.00 a week" with a decision captured.
+    path = hist / "processes" / "prc-int.md"
+    text = path.read_text(encoding="utf-8").replace("date: 2025-12-01", "date: 2020-01-06")
+    path.write_text(text.replace("[{check: insights-per-pm, per: week, target: 1}]",
+                                 "[{check: decisions, per: week, target: 1}]"), encoding="utf-8")  # fmt: skip
+    team = {p["id"]: p for p in checked(pmops, "--window", "300w")["processes"]}["prc-int"]["outputs"][0]
+    assert (team["verdict"], team["rate"], team["actual"]) == (
+        "missed", 0.0033, "0.0033 a week: 1 decision from 2020-06-01 to 2026-03-01")  # fmt: skip
+    # The digest of those 300 weeks says it with its unit, against what was promised.
+    digest = pmops("digest", "--since", "2020-06-01", "--today", TODAY).stdout
+    said = " ".join(digest.split())
+    assert "Not happening: Interview programme (Priya Ops): promised 1 decision a week; got 0.0033 a week" in said
+    # A whole rate has no decimals: 02-09 to 02-22, Ana on the roster 14 days, Ben from 02-16 (7 days),
+    # Cy gone since 02-08: 3 PM-weeks; a2 (02-10), b1 (02-17) and a3 (02-20): 3 / 3 = 1 per PM a week, met.
+    path.write_text(text, encoding="utf-8")
+    whole = pmops("process", "check", "--since", "2026-02-09", "--today", "2026-02-22", "--json").stdout
+    found = {p["id"]: p for p in json.loads(whole)["processes"]}["prc-int"]["outputs"][0]
+    assert (found["verdict"], found["rate"]) == ("met", 1.0)
+    assert found["actual"].startswith("1 per PM a week: 3 insights by 2 PMs in 2 weeks")
 
 
 def test_one_process_in_words(pmops, hist: Path) -> None:
@@ -172,7 +200,7 @@ def test_a_pm_outside_their_days_is_no_pm_who_is_not_one(pmops, hist: Path) -> N
                                                                          "2026-02-12", "Ben Lee")], "b0")  # fmt: skip
     interviews = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-int"]["outputs"][0]
     assert interviews["actual"] == (
-        "0.6 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs, 1 by PMs before they "
+        "0.57 per PM a week: 4 insights by 3 PMs in 4 weeks (and 1 by people who are not PMs, 1 by PMs before they "
         "joined or after they left); 1 PM captured none: Cy Diaz"
     )
 
@@ -188,3 +216,25 @@ def test_an_undated_page_naming_the_process_is_no_record_of_its_meeting(pmops, h
                       "---\ntitle: Review notes\ndate: 2026-02-20\n---\nHeld: [[prc-rev]]\n")], "notes")  # fmt: skip
     review = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-rev"]["outputs"][0]
     assert (review["verdict"], review["missed"]) == ("met", [])
+
+
+def test_one_process_is_named_as_every_command_names_a_document(pmops, hist: Path) -> None:
+    # The one naming rule (KnowledgeBase.find): an id, a unique prefix of one, the exact title in any case.
+    for ref in ("prc-int", "prc-i", "interview PROGRAMME", "processes/prc-int.md"):
+        assert [p["id"] for p in checked(pmops, ref, "--window", "4w")["processes"]] == ["prc-int"], ref
+    # A prefix two ids share: exit 1, both listed; the first words of a title are no title.
+    both = pmops("process", "check", "prc-pr", "--today", TODAY, code=1)
+    assert both.stderr.splitlines() == [
+        'error: \'prc-pr\' matches 2 documents: prc-prb "Billing asks scoring", prc-pri "Monthly prioritization"',
+        "hint: give more of the id, or the exact title",
+    ]
+    part = pmops("process", "check", "Interview", "--today", TODAY, code=1)
+    assert part.stderr.splitlines() == [
+        "error: no process with the id or title 'Interview'",
+        'hint: did you mean prc-int "Interview programme"?',
+    ]
+    # Another type's document is exit 2; one without outputs is checked with none to compare.
+    assert pmops("process", "check", "dec-q1", "--today", TODAY, code=2).stderr.startswith(
+        "error: dec-q1 is a decision, not a process"
+    )
+    assert checked(pmops, "Billing asks scoring")["processes"][0]["outputs"] == []

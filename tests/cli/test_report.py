@@ -188,7 +188,7 @@ def test_processes_against_what_happened_and_divergent_versions(pmops, kb: Path)
     assert [(c["id"], c["verdict"], [o["verdict"] for o in c["outputs"]]) for c in data["checks"]] == [
         ("prc-int", "missed", ["missed"]), ("prc-lau", "missed", ["missed"]), ("prc-pri", "missed", ["missed"]),
         ("prc-rev", "missed", ["missed"])]  # fmt: skip
-    assert data["checks"][0]["outputs"][0]["actual"].startswith("0.3 per PM a week: 5 insights by 3 PMs in 8 weeks")
+    assert data["checks"][0]["outputs"][0]["actual"].startswith("0.33 per PM a week: 5 insights by 3 PMs in 8 weeks")
     assert data["not_happening"] == {"count": 4, "ids": ["prc-int", "prc-lau", "prc-pri", "prc-rev"]}
     # Ana's monthly prioritization and Ben's biweekly scoring of billing asks: one kind, two owners, far from alike.
     assert [(d["kind"], [(v["id"], v["owner"], v["cadence"]) for v in d["versions"]]) for d in data["divergent"]] == [

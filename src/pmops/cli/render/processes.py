@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, safe
+from pmops.text import figure
 
 if TYPE_CHECKING:
     from pmops.kb import Record
@@ -28,7 +29,7 @@ def _block(found: Check) -> None:
         short = [p for p in output.people if p.made < p.expected]
         if output.people and short:
             out.print("      [dim]per PM (made / their share):[/dim] " + ", ".join(
-                f"{safe(p.name)} {p.made}/{p.expected:.0f}" for p in output.people), soft_wrap=True)  # fmt: skip
+                f"{safe(p.name)} {p.made}/{figure(p.expected)}" for p in output.people), soft_wrap=True)  # fmt: skip
 
 
 def divergent(found: list[Divergent]) -> None:
