@@ -24,7 +24,7 @@ from pmops.errors import InvalidInput
 from pmops.kb.records import shown
 from pmops.outputs import LAUNCH_DAYS
 from pmops.reports.parts import OMIT_NONE, Part
-from pmops.text import count, first_few, markdown_literal
+from pmops.text import count, first_few, markdown_literal, number
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -39,6 +39,7 @@ RISING_FROM = 2  # a theme rises with at least this many new insights (one is an
 RISING_SHOWN = 3
 NEW_PM_DAYS = 7  # a PM who joined fewer days ago than this is not named among those who did nothing
 STATE_FILE = "digest.json"
+UNITLESS = ("count", "number", "#", "n", "no.")  # metric units that say only "a number": not written after one
 TEAM_WIDE = ("processes", "tools")  # sections an area does not narrow
 # Types whose own date says when something happened (new in the window); the others (tools,
 # metrics, customers) are not "new" by a date of theirs.
@@ -145,9 +146,9 @@ def remember(kb: KnowledgeBase, day: dt.date) -> None:
 
 
 def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.date, str]:
-    """The first day of the digest and where it came from: a date, `last` (the reader's last digest;
-    the last week when there was none), or nothing (the last week)."""
-    from pmops import dates
+    """The first day of the digest and where it came from: a date, a length (30d: the last 30 days),
+    `last` (the reader's last digest; the last week when there was none), or nothing (the last week)."""
+    from pmops import dates, outputs
 
     default = today - dt.timedelta(days=DEFAULT_DAYS - 1)
     if since is None:
@@ -159,10 +160,18 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.dat
         if last is None:
             return default, f"no digest yet: the last {DEFAULT_DAYS} days"
         return last, f"since your last digest on {last}"
+    if outputs.LENGTH.match(since):  # 30d, 4w, 3m: the last 30 days, today among them (as process check's --window)
+        days = int(outputs.LENGTH.match(since)[1])  # type: ignore[index]
+        if days == 0:
+            raise InvalidInput(f"--since: '{since}' is no length of time, e.g. --since 30d")
+        days = outputs.window_days(since)
+        return today - dt.timedelta(days=days - 1), f"the last {count(days, 'day')}"
     try:
         day = dates.parse(since, toward="past")
     except ValueError as exc:
-        raise InvalidInput(f"--since: {exc}", hint="give a date (2026-11-02) or 'last'") from None
+        raise InvalidInput(
+            f"--since: {exc}", hint="give a date (2026-11-02), a length (30d, 4w, 3m) or 'last'"
+        ) from None
     if day > today:
         raise InvalidInput(f"--since: {day} is after today ({today})")
     return day, f"since {day}"
@@ -287,7 +296,7 @@ def _expectations(s: _Scope) -> Section:
             continue
         mine: list[Item] = []
         for v in review.verdicts:
-            said = f"{v.name or v.expectation.metric} {v.expectation.text} (“{review.title}”)"
+            said = f"{v.name or v.expectation.metric} {_goal(v.expectation, v.unit)} (“{review.title}”)"
             recorded = f"; recorded {v.kept:%-d %b}" if v.kept and s.inside(v.kept) else ""  # the review meeting's
             judged_now = (review.review_by is not None and s.since <= review.review_by <= s.until) or bool(recorded)
             if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
@@ -321,10 +330,22 @@ def _expectations(s: _Scope) -> Section:
 
 
 def _numbers(v: outcomes.Verdict) -> str:
-    unit = f" {v.unit}" if v.unit and v.unit != "%" else v.unit
-    start = f"{v.before.value:g}{unit}" if v.before else "no value before"
-    end = f"{v.after.value:g}{unit}" if v.after else "no value since"
+    start = _quantity(v.before.value, v.unit) if v.before else "no value before"
+    end = _quantity(v.after.value, v.unit) if v.after else "no value since"
     return f"{start} → {end}"
+
+
+def _quantity(value: float, unit: str | None) -> str:
+    """A metric's value with its unit, as people write it: 4,492.1 users, 99.7%, 6 hours; a unit that
+    names no thing (count, number) is left out: '4 count' is no English."""
+    unit = str(unit or "").strip()
+    unit = "" if unit.casefold() in UNITLESS else unit
+    return f"{number(value)}{'' if unit in ('', '%') else ' '}{unit}"
+
+
+def _goal(e: outcomes.Expectation, unit: str | None) -> str:
+    """What an expectation wants, with the metric's unit: 'up to 5,000 users', 'down', 'down to 6 hours'."""
+    return (e.direction or "as expected") + (f" to {_quantity(e.target, unit)}" if e.target is not None else "")
 
 
 def _metrics(s: _Scope) -> Section:
@@ -345,13 +366,13 @@ def _metrics(s: _Scope) -> Section:
         target = record.values.get("target")
         before = [v for d, v in view.values if d < s.since]
         unit = str(record.values.get("unit") or "")
-        latest = f"{view.latest[1]:g}{'' if unit == '%' else ' '}{unit}".strip()
+        latest = _quantity(view.latest[1], unit)
         if target is not None and before and s.inside(view.latest[0]):
             was = before[-1] <= target if view.down_is_good else before[-1] >= target
             if was != view.on_target:
                 crossed += 1
                 verb = "reached its target" if view.on_target else "fell off its target"
-                items.append(_item(record, f"{record.title} {verb} of {target:g}: {latest} on {view.latest[0]:%-d %b}",
+                items.append(_item(record, f"{record.title} {verb} of {_quantity(target, unit)}: {latest} on {view.latest[0]:%-d %b}",
                                    "good" if view.on_target else "bad"))  # fmt: skip
         if view.stale:
             stale.append(view)
@@ -386,6 +407,8 @@ def _processes(s: _Scope) -> Section:
 
 def _promise(o: Any) -> str:
     """A missed promise in one short sentence: the rate against the target, or what is missing."""
+    if o.rate is not None and o.rate == 0:  # "got 0 per PM a week; 10 of 10 PMs made none" says one thing twice
+        return f"promised {o.promised}; got none" + (f" from the {count(len(o.people), 'PM')}" if o.people else "")
     if o.rate is not None:
         said = f"promised {o.promised}; got {o.actual.split(':')[0]}"  # the rate with its unit: 0.4 per PM a week
         return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody else "")
@@ -425,7 +448,7 @@ def _tools(s: _Scope) -> Section:
             when = f"decide by {r.decide_by:%-d %b} (renews {r.renewal:%-d %b %Y})"
         else:
             continue
-        cost = f"; {r.cost:,.0f} a year" if r.cost is not None else ""
+        cost = f"; {r.cost:,.0f} {s.kb.config.currency} a year" if r.cost is not None else ""
         seats = f", {r.seats_used} of {r.seats} seats used" if r.seats_used is not None and r.seats else ""
         owner = f" ({r.owner})" if r.owner else ""
         path = next((t.path for t in s.of("tool") if t.id == r.id), None)
@@ -668,12 +691,18 @@ def title(found: Digest) -> str:
     return f"{found.kb} — digest, {span}" + (f" ({found.area})" if found.area else "")
 
 
+def opening(found: Digest) -> str:
+    """Where the window comes from, with its length unless that says it: 'Since 2026-11-02 (31 days)',
+    'The last 30 days'."""
+    days = count(found.days, "day")
+    return found.since_from.capitalize() + ("" if found.since_from.endswith(f"the last {days}") else f" ({days})")
+
+
 def markdown(found: Digest) -> str:
     """Markdown that pastes into an email or a chat: headings, bullets, no tables, lines of at most WIDTH."""
     short = [x for x in found.sections if x.key != "people"]
     said = " In short:" if short else "" if found.sections else " Nothing to report."
-    days = "" if found.since_from.endswith(f"the last {count(found.days, 'day')}") else f" ({count(found.days, 'day')})"
-    out = [f"# {title(found)}", "", f"{found.since_from.capitalize()}{days}.{said}"]
+    out = [f"# {title(found)}", "", f"{opening(found)}.{said}"]
     if short:
         out.append("")
     for section in short:
@@ -696,4 +725,5 @@ def html(found: Digest, kb: KnowledgeBase) -> str:
     """One self-contained page, styled as the report; ids link to their files, relative to the KB's root."""
     from pmops import templates
 
-    return templates.render_html("digest.html.j2", kb.root, digest=found, title=title(found), words=count)
+    return templates.render_html("digest.html.j2", kb.root, digest=found, title=title(found), opening=opening(found),
+                                 short=[x for x in found.sections if x.key != "people"])  # fmt: skip

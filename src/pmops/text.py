@@ -49,6 +49,14 @@ def figure(value: float, digits: int = 2, below: float | None = None) -> str:
     return repr(value)
 
 
+def number(value: float) -> str:
+    """A value as it was recorded, its thousands grouped: 3,953, 4,492.1, 99.7, 41,200,000 — never
+    4.12e+07, never 4492.100000000001 (ten decimals at most)."""
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.10f}".rstrip("0").rstrip(".")
+
+
 def or_unknown(value: object, unknown: str = "unknown") -> str:
     """A value for people: never the string 'None'."""
     return unknown if value is None or value == "" else str(value)

@@ -62,11 +62,11 @@ Since 2026-02-01 (29 days). In short:
     # review not recorded: one item per expectation, the overdue review a note on each (never an item of
     # its own beside them); dec-soon judged on 03-20, 19 days away.
     assert found["Expectations"] == [
-        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 count → 4 count; review overdue "
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4; review overdue "
         "since 26 Feb (pmops decision review dec-inv)",
-        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb; review "
+        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; review "
         "overdue since 26 Feb (pmops decision review dec-inv)",
-        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count on 20 Feb so far (dec-soon)",
+        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 on 20 Feb so far (dec-soon)",
     ]
     assert found["Decisions"] == [
         "Waiting since 20 Dec 2025 (71 days): Old proposal (Priya Ops) (dec-old)",
@@ -83,7 +83,7 @@ Since 2026-02-01 (29 days). In short:
         "Rising: billing, 4 insights (none in the 29 days before); no decision addresses it yet",
     ]
     assert found["Metrics"] == [
-        "Invoice errors reached its target of 5: 4 count on 20 Feb (met-err)",
+        "Invoice errors reached its target of 5: 4 on 20 Feb (met-err)",
         "Stale: Invoice errors: last value 20 Feb, 9 days ago (met-err)",
     ]
     # 29 days: Ana 29 on the roster, Ben 14 (from 02-16), Cy 8 (to 02-08): 51 PM-days, 7.3 PM-weeks;
@@ -97,9 +97,9 @@ Since 2026-02-01 (29 days). In short:
     ]  # fmt: skip
     assert found["Onboarding"] == ["Ben Lee: 1 of 4 steps done at day 13, 2 steps overdue (onb-ben)"]
     assert found["Tool renewals"] == [
-        "Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; 12,000 a year, 8 of 10 seats "
+        "Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; 12,000 USD a year, 8 of 10 seats "
         "used (tol-mix)",
-        "Hotjar (Priya Ops): decide by 16 Mar (renews 15 Apr 2026); 3,000 a year, 2 of 5 seats used (tol-hot)",
+        "Hotjar (Priya Ops): decide by 16 Mar (renews 15 Apr 2026); 3,000 USD a year, 2 of 5 seats used (tol-hot)",
     ]  # fmt: skip
     # Ana: a1, a2, a3, a decider of dec-po, February's ranking and launches A and B (she committed them, none
     # names an author), Monthly prioritization reviewed 02-01 (no commit that day: its owner), launch B's Ship
@@ -122,7 +122,7 @@ def test_json_and_html(pmops, month: Path) -> None:
     assert [s["key"] for s in data["sections"]] == ["expectations", "decisions", "research", "metrics", "processes",
                                                     "onboarding", "tools", "people"]  # fmt: skip
     assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
-                                               "sending”): 10 count → 4 count; review overdue since 26 Feb (pmops decision "
+                                               "sending”): 10 → 4; review overdue since 26 Feb (pmops decision "
                                                    "review dec-inv)", "id": "dec-inv",
                                                "path": "decisions/dec-inv.md", "tone": "good"}  # fmt: skip
     people = data["sections"][-1]["items"]
@@ -217,6 +217,10 @@ def test_a_new_kb_has_nothing_to_report(pmops, kb: Path) -> None:
     )
     out = pmops("process", "check").stdout
     assert out.startswith("no active process declares outputs: add outputs: [{check: insights-per-pm")
+    # The page says it once, with no empty "In short" heading, and its length once ("(7 days)" was twice).
+    page = pmops("digest", "--today", "2026-03-01", "--format", "html").stdout
+    assert "<p>The last 7 days. Nothing to report.</p>" in page
+    assert "In short" not in page and "Nothing to report:" not in page
 
 
 def test_the_documents_read_are_kept_for_the_next_digest(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,7 +336,7 @@ def test_a_renewal_date_passed_is_said(pmops, month: Path) -> None:
     assert "- Tool renewals: 1 to decide, 1 renewing as it is (notice passed), 1 past its renewal date." in joined
     assert sections(text)["Tool renewals"][0] == (
         "Loom (Priya Ops): renewal date passed on 10 Feb 2026: renewed or lapsed? record the new date (pmops set "
-        "tol-loom renewal=YYYY-MM-DD) or retire it; 1,200 a year, 4 of 10 seats used"
+        "tol-loom renewal=YYYY-MM-DD) or retire it; 1,200 USD a year, 4 of 10 seats used"
     )
     data = json.loads(digest(pmops, "--format", "json"))
     tools = next(s for s in data["sections"] if s["key"] == "tools")
@@ -411,11 +415,10 @@ def test_a_review_recorded_in_the_window_is_said(pmops, month: Path) -> None:
     pmops("decision", "review", "dec-inv", "--today", "2026-02-27")
     found = sections(pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout)["Expectations"]
     assert found == [
-        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 count → 4 count; recorded 27 Feb "
-        "(dec-inv)",
-        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 count → 90 count by 26 Feb; "
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4; recorded 27 Feb (dec-inv)",
+        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; "
         "recorded 27 Feb (dec-inv)",
-        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 count on 20 Feb so far (dec-soon)",
+        "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 on 20 Feb so far (dec-soon)",
     ]
 
 
@@ -473,3 +476,43 @@ def test_decisions_said_no_to_in_the_window_are_listed(pmops, month: Path, monke
         "Taken 12 Feb: Validate invoices before sending (Ben Lee) (dec-inv)",
         "Proposed 25 Feb: Add PO numbers to invoices (Ana Silva) (dec-po)",
     ]
+
+
+def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, month: Path) -> None:
+    # Read as a product leader reads it: a target with its unit, thousands grouped, a cost in the KB's
+    # currency, a promise nobody kept said once. February, after build_digest:
+    # - Weekly users (unit users), 3953 on 01-05, 4492.1 on 02-20; dec-wau (taken 02-05) expected them
+    #   up to 5000 by 02-26: missed, 3,953 users → 4,492.1 users;
+    # - the KB counts money in EUR: Mixpanel's 12000 a year is 12,000 EUR;
+    # - the interview programme promises interviews from a survey source: none in February, from the 3 PMs
+    #   on the roster in it (Ana, Ben from 02-16, Cy to 02-08): "got none", never "got 0 …; 3 of 3 made none".
+    yaml = month / "pmops.yaml"
+    yaml.write_text(yaml.read_text() + "currency: EUR\n")
+    prc = month / "processes" / "prc-int.md"
+    history_kb.commit(month, "Priya Ops", "2026-02-28", [
+        *history_kb.metric("met-wau", "Weekly users", "up", "5000", "monthly", "2026-01-05,3953\n2026-02-20,4492.1\n"),
+        history_kb.decision("dec-wau", "Invite approvers by email", "2026-02-05", "accepted",
+                            extra="expects:\n- {metric: met-wau, direction: up, target: 5000}\nreview_date: 2026-02-26\n"),
+        ("processes/prc-int.md", prc.read_text().replace("target: 1}]", "target: 1, source: survey}]")),
+    ], "users, in euros")  # fmt: skip
+    (month / "metrics" / "met-wau.md").write_text((month / "metrics" / "met-wau.md").read_text().replace(
+        "unit: count", "unit: users"))  # fmt: skip
+    history_kb.commit(month, "Priya Ops", "2026-02-28", [], "unit")
+    found = sections(digest(pmops))
+    assert ("Missed: Weekly users up to 5,000 users (“Invite approvers by email”): 3,953 users → 4,492.1 users "
+            "by 26 Feb; review overdue since 26 Feb (pmops decision review dec-wau)") in found["Expectations"]  # fmt: skip
+    assert found["Processes"][0] == (
+        "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week, from survey; got none "
+        "from the 3 PMs (prc-int)"
+    )
+    assert found["Tool renewals"][0] == ("Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; "
+                                         "12,000 EUR a year, 8 of 10 seats used (tol-mix)")  # fmt: skip
+    # --since 30d: the last 30 days, today among them (31 Jan to 1 Mar), as process check's --window reads it.
+    last = pmops("digest", "--since", "30d", "--today", TODAY).stdout
+    assert last.startswith("# Test KB — digest, 31 Jan to 1 Mar 2026\n\nThe last 30 days. In short:\n")
+    weeks = json.loads(pmops("digest", "--since", "4w", "--today", TODAY, "--format", "json").stdout)
+    assert (weeks["since"], weeks["since_from"]) == ("2026-02-02", "the last 28 days")
+    for given, said in (("0d", "error: --since: '0d' is no length of time, e.g. --since 30d\n"),
+                        ("30x", "error: --since: '30x' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)\n"
+                                "hint: give a date (2026-11-02), a length (30d, 4w, 3m) or 'last'\n")):  # fmt: skip
+        assert pmops("digest", "--since", given, "--today", TODAY, code=2).stderr == said

@@ -17,8 +17,9 @@ def digest(
         str | None,
         typer.Option(
             "--since",
-            metavar="DATE|last",
-            help="From this day, or 'last': since your last digest (default: the last 7 days).",
+            metavar="DATE|30d|last",
+            help="From this day, for a length (30d, 4w, 3m: the last 30 days, today among them), or 'last': "
+            "since your last digest (default: the last 7 days).",
         ),
     ] = None,
     area: Annotated[
