@@ -301,7 +301,9 @@ def _expectations(s: _Scope) -> Section:
             judged_now = (review.review_by is not None and s.since <= review.review_by <= s.until) or bool(recorded)
             if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
                 met += 1
-                mine.append(Item(f"Met: {said}: {_numbers(v)}{recorded}", review.id, review.path, "good"))
+                # the day it got there: the metrics section's latest value may be another ("99.6% on 23 Nov")
+                when = f" on {v.after.date:%-d %b}" if v.after else ""
+                mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
                 mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}{recorded}", review.id, review.path,

@@ -58,11 +58,11 @@ Since 2026-02-01 (29 days). In short:
     found = sections(text)
     assert list(found) == ["Expectations", "Decisions", "Research", "Metrics", "Processes", "Onboarding",
                            "Tool renewals", "Who did what"]  # fmt: skip
-    # dec-inv, reviewed on 02-26: errors 10 → 4 (target 5: met), admins 80 → 90 (target 100: missed), its
+    # dec-inv, reviewed on 02-26: errors 10 → 4 on 02-20 (target 5: met that day), admins 80 → 90 (target 100: missed), its
     # review not recorded: one item per expectation, the overdue review a note on each (never an item of
     # its own beside them); dec-soon judged on 03-20, 19 days away.
     assert found["Expectations"] == [
-        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4; review overdue "
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4 on 20 Feb; review overdue "
         "since 26 Feb (pmops decision review dec-inv)",
         "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; review "
         "overdue since 26 Feb (pmops decision review dec-inv)",
@@ -122,7 +122,7 @@ def test_json_and_html(pmops, month: Path) -> None:
     assert [s["key"] for s in data["sections"]] == ["expectations", "decisions", "research", "metrics", "processes",
                                                     "onboarding", "tools", "people"]  # fmt: skip
     assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
-                                               "sending”): 10 → 4; review overdue since 26 Feb (pmops decision "
+                                               "sending”): 10 → 4 on 20 Feb; review overdue since 26 Feb (pmops decision "
                                                    "review dec-inv)", "id": "dec-inv",
                                                "path": "decisions/dec-inv.md", "tone": "good"}  # fmt: skip
     people = data["sections"][-1]["items"]
@@ -415,7 +415,7 @@ def test_a_review_recorded_in_the_window_is_said(pmops, month: Path) -> None:
     pmops("decision", "review", "dec-inv", "--today", "2026-02-27")
     found = sections(pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout)["Expectations"]
     assert found == [
-        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4; recorded 27 Feb (dec-inv)",
+        "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4 on 20 Feb; recorded 27 Feb (dec-inv)",
         "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; "
         "recorded 27 Feb (dec-inv)",
         "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 on 20 Feb so far (dec-soon)",
