@@ -397,7 +397,7 @@ def _processes(s: _Scope) -> Section:
     for c in missed:
         for o in c.outputs:
             if o.verdict == outputs.MISSED:
-                items.append(Item(f"Not happening: {c.title} ({c.owner}): {_promise(o)}", c.id, c.path, "bad"))
+                items.append(Item(f"Not happening: {c.title} ({c.owner}): {_promise(o, s.until)}", c.id, c.path, "bad"))
     stale = [r for r in shown(s.of("process")) if processes.is_stale(r, s.until)]
     for r in stale:
         last = r.values.get("last_reviewed") or r.values.get("date")
@@ -407,17 +407,34 @@ def _processes(s: _Scope) -> Section:
     return _section("processes", "Processes", ", ".join(parts), items)
 
 
-def _promise(o: Any) -> str:
+def _promise(o: Any, until: dt.date) -> str:
     """A missed promise in one short sentence: the rate against the target, or what is missing."""
     if o.rate is not None and o.rate == 0:  # "got 0 per PM a week; 10 of 10 PMs made none" says one thing twice
         return f"promised {o.promised}; got none" + (f" from the {count(len(o.people), 'PM')}" if o.people else "")
     if o.rate is not None:
         said = f"promised {o.promised}; got {o.actual.split(':')[0]}"  # the rate with its unit: 0.4 per PM a week
         return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody else "")
-    missing = first_few(list(o.missed), 3)
+    missing = _days_said(first_few(list(o.missed), 3), until)
     return {"checklist-run": f"checklist runs open more than {LAUNCH_DAYS} days: {missing}",
             "ranking": f"no ranking for {missing}",
             "review": f"no record of the meeting for {missing}"}.get(o.check, o.actual)  # fmt: skip
+
+
+def _days_said(text: str, until: dt.date) -> str:
+    """The days and months process check writes as 2026-11-16 and 2026-02, as the digest says them:
+    16 Nov (2025 too when that is not the year of the digest's last day), Feb 2026."""
+    import re
+
+    def said(m: re.Match[str]) -> str:
+        try:
+            return _day(dt.date.fromisoformat(m[0]), until)
+        except ValueError:
+            return m[0]
+
+    def month(m: re.Match[str]) -> str:
+        return f"{dt.date(int(m[1]), int(m[2]), 1):%b %Y}" if 1 <= int(m[2]) <= 12 else m[0]
+
+    return re.sub(r"\b(\d{4})-(\d{2})\b(?!-)", month, re.sub(r"\b\d{4}-\d{2}-\d{2}\b", said, text))
 
 
 def _onboarding(s: _Scope) -> Section:

@@ -92,8 +92,8 @@ Since 2026-02-01 (29 days). In short:
         "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week; got 0.55 per PM a week; 1 "
         "of 3 PMs made none (prc-int)",
         "Not happening: Launch checklist (Priya Ops): checklist runs open more than 14 days: B (chk-2), open since "
-        "2026-02-10 (prc-lau)",
-        "Not happening: Roadmap review (Priya Ops): no record of the meeting for 2026-02 (prc-rev)",
+        "10 Feb (prc-lau)",
+        "Not happening: Roadmap review (Priya Ops): no record of the meeting for Feb 2026 (prc-rev)",
     ]  # fmt: skip
     assert found["Onboarding"] == ["Ben Lee: 1 of 4 steps done at day 13, 2 steps overdue (onb-ben)"]
     assert found["Tool renewals"] == [
