@@ -131,19 +131,30 @@ CLOSED = ("rejected", "superseded", "deprecated")  # the team said no to it, or 
 _STATUS_LINE = re.compile(r"(?m)^status:[ \t]*['\"]?([A-Za-z-]+)")
 
 
-def closed_on(kb: KnowledgeBase, record: Record, history: activity.History, since: dt.date) -> dt.date | None:
+def closed_on(
+    kb: KnowledgeBase,
+    record: Record,
+    history: activity.History,
+    since: dt.date,
+    *,
+    events: list[activity.Event] | None = None,
+    decisions: dict[str, Record] | None = None,
+) -> dt.date | None:
     """The day a decision was rejected, superseded or deprecated, when that was from `since` on; else None.
 
     From the git history read (`history`, from `since` at least): the newest commit changing its file
     whose previous version had another status (`decision reject`, `decision supersede`, `pmops set
     ID status=deprecated`, or a hand edit). A decision added with that status (a KB copied or imported in one
     commit), or without git: a rejected one's date, a superseded one's the day the decision replacing
-    it was taken; a deprecated one has no other day to say."""
+    it was taken; a deprecated one has no other day to say. `events`: the history's events of its file
+    (newest first), and `decisions`: the KB's decisions by id, when the caller has them (a digest asks
+    this of every decision)."""
     status = record.values.get("status")
     if status not in CLOSED:
         return None
     prefix = _repo_prefix(kb)
-    for event in (e for e in history.events if e.path == record.path and e.day >= since):  # newest first
+    mine = [e for e in (history.events if events is None else events) if e.path == record.path and e.day >= since]
+    for event in mine:  # newest first
         if event.action != "changed" or kb.repo is None:
             break
         code, text, _ = kb.repo.run("show", f"{event.sha}^:{prefix}{record.path}", check=False)
@@ -153,12 +164,12 @@ def closed_on(kb: KnowledgeBase, record: Record, history: activity.History, sinc
         if before[1] != status:
             return event.day
     else:
-        if any(e.path == record.path and e.day >= since for e in history.events):
+        if mine:
             return None  # changed in the window, but it had that status before
-    return _closed_by_dates(kb, record)
+    return _closed_by_dates(kb, record, decisions)
 
 
-def _closed_by_dates(kb: KnowledgeBase, record: Record) -> dt.date | None:
+def _closed_by_dates(kb: KnowledgeBase, record: Record, decisions: dict[str, Record] | None) -> dt.date | None:
     from pmops import outcomes
 
     if record.values.get("status") == "rejected":
@@ -168,8 +179,8 @@ def _closed_by_dates(kb: KnowledgeBase, record: Record) -> dt.date | None:
         days = []
         for ref in record.values.get("superseded_by") or []:
             try:
-                other = kb.find(str(ref), "decision")
-            except PmopsError:
+                other = decisions[str(ref)] if decisions is not None else kb.find(str(ref), "decision")
+            except (KeyError, PmopsError):
                 continue
             if isinstance(day := outcomes.decided_on(other), dt.date) and outcomes.taken(other):
                 days.append(day)

@@ -246,8 +246,13 @@ def _decisions(s: _Scope) -> Section:
     fresh = sorted((r for r in proposed if s.inside(r.values["date"]) and r not in waiting),
                    key=lambda r: (r.values["date"], r.title.casefold()))  # fmt: skip
     # Said no to in the window; one taken in it too already says "superseded since" on its own line.
-    closed = sorted(((day, r) for r in decisions if r not in taken
-                     and s.inside(day := log.closed_on(s.kb, r, s.history, s.since))),
+    by_id = {r.id: r for r in s.of("decision") if r.id}
+    changes: dict[str, list[activity.Event]] = {}
+    for event in s.history.events:
+        changes.setdefault(event.path, []).append(event)
+    closed = sorted(((day, r) for r in decisions if r not in taken and r.values.get("status") in log.CLOSED
+                     and s.inside(day := log.closed_on(s.kb, r, s.history, s.since, events=changes.get(r.path, []),
+                                                       decisions=by_id))),
                     key=lambda pair: (pair[0], pair[1].title.casefold()))  # fmt: skip
     items = [_item(r, f"Waiting since {r.values['date']:%-d %b %Y} ({count((s.until - r.values['date']).days, 'day')})"
                       f": {r.title}{_by(r)}", "bad") for r in waiting]  # fmt: skip
