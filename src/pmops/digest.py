@@ -450,7 +450,7 @@ def _onboarding(s: _Scope) -> Section:
         if not s.in_area(p.plan) or p.state != "overdue":
             continue
         late = [st.id for st in p.overdue]
-        items.append(_item(p.plan, f"{p.name}: {p.done} of {len(p.steps)} steps done at day {p.days_since_start}, "
+        items.append(_item(p.plan, f"{p.name}: {p.done} of {count(len(p.steps), 'step')} done at day {p.days_since_start}, "
                                    f"{count(len(late), 'step')} overdue", "bad"))  # fmt: skip
     summary = f"{count(len(items), 'plan')} at risk" if items else "every plan on track"
     return _section("onboarding", "Onboarding", summary, items)
@@ -473,7 +473,7 @@ def _tools(s: _Scope) -> Section:
         else:
             continue
         cost = f"; {r.cost:,.0f} {s.kb.config.currency} a year" if r.cost is not None else ""
-        seats = f", {r.seats_used} of {r.seats} seats used" if r.seats_used is not None and r.seats else ""
+        seats = f", {r.seats_used:,} of {count(r.seats, 'seat')} used" if r.seats_used is not None and r.seats else ""
         owner = f" ({r.owner})" if r.owner else ""
         path = next((t.path for t in s.of("tool") if t.id == r.id), None)
         tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) else ""

@@ -478,6 +478,28 @@ def test_decisions_said_no_to_in_the_window_are_listed(pmops, month: Path, monke
     ]
 
 
+ONE_STEP = """---
+id: onb-one
+title: Onboarding Ana Silva
+person: per-ana
+start: 2026-02-02
+area: billing
+status: active
+---
+## Week 1
+
+- [ ] W1-1 Meet the team (owner: Ana Silva, due 2026-02-06)
+
+## Day 30
+
+## Day 60
+
+## Day 90
+
+## Reading list
+"""
+
+
 def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, month: Path) -> None:
     # Read as a product leader reads it: a target with its unit, thousands grouped, a cost in the KB's
     # currency, a promise nobody kept said once. February, after build_digest:
@@ -494,6 +516,8 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
         history_kb.decision("dec-wau", "Invite approvers by email", "2026-02-05", "accepted",
                             extra="expects:\n- {metric: met-wau, direction: up, target: 5000}\nreview_date: 2026-02-26\n"),
         ("processes/prc-int.md", prc.read_text().replace("target: 1}]", "target: 1, source: survey}]")),
+        history_kb.tool("tol-big", "Miro", "2026-03-15", "30", "24000", "1200", "1"),
+        ("onboarding/onb-one.md", ONE_STEP),
     ], "users, in euros")  # fmt: skip
     (month / "metrics" / "met-wau.md").write_text((month / "metrics" / "met-wau.md").read_text().replace(
         "unit: count", "unit: users"))  # fmt: skip
@@ -505,8 +529,13 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
         "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week, from survey; got none "
         "from the 3 PMs (prc-int)"
     )
-    assert found["Tool renewals"][0] == ("Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; "
+    assert found["Tool renewals"][1] == ("Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; "
                                          "12,000 EUR a year, 8 of 10 seats used (tol-mix)")  # fmt: skip
+    # Miro: 1 seat used of 1,200 (a plural, thousands grouped); renews 03-15 with 30 days' notice: 13 Feb.
+    assert found["Tool renewals"][0] == ("Miro (Priya Ops): notice passed 13 Feb: renews 15 Mar 2026 as it is; "
+                                         "24,000 EUR a year, 1 of 1,200 seats used (tol-big)")  # fmt: skip
+    # Ana's own plan, from 02-02, one step due 02-06 and not done: "0 of 1 step", at day 27 (03-01 − 02-02).
+    assert "Ana Silva: 0 of 1 step done at day 27, 1 step overdue (onb-one)" in found["Onboarding"]
     # --since 30d: the last 30 days, today among them (31 Jan to 1 Mar), as process check's --window reads it.
     last = pmops("digest", "--since", "30d", "--today", TODAY).stdout
     assert last.startswith("# Test KB — digest, 31 Jan to 1 Mar 2026\n\nThe last 30 days. In short:\n")
