@@ -379,8 +379,19 @@ def _metrics(s: _Scope) -> Section:
             if was != view.on_target:
                 crossed += 1
                 verb = "reached its target" if view.on_target else "fell off its target"
-                items.append(_item(record, f"{record.title} {verb} of {_quantity(target, unit)}: {latest} on {view.latest[0]:%-d %b}",
-                                   "good" if view.on_target else "bad"))  # fmt: skip
+                # The day it crossed, when that was before its latest value: an expectation met says that day.
+                side = [v <= target if view.down_is_good else v >= target for _, v in view.values]
+                first = view.latest
+                for (day, value), there in reversed(list(zip(view.values, side, strict=True))):
+                    if day > view.latest[0]:  # a value dated after today (lint's metric-value-future)
+                        continue
+                    if day < s.since or there != view.on_target:
+                        break
+                    first = (day, value)
+                said = (f"{_quantity(target, unit)}: {latest} on {view.latest[0]:%-d %b}" if first == view.latest else
+                        f"{_quantity(target, unit)} on {first[0]:%-d %b} ({_quantity(first[1], unit)}); {latest} on "
+                        f"{view.latest[0]:%-d %b}")  # fmt: skip
+                items.append(_item(record, f"{record.title} {verb} of {said}", "good" if view.on_target else "bad"))
         if view.stale:
             stale.append(view)
     for view in sorted(stale, key=lambda v: (-(v.quiet or 0), v.record.title.casefold())):

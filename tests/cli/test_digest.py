@@ -517,10 +517,13 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
                             extra="expects:\n- {metric: met-wau, direction: up, target: 5000}\nreview_date: 2026-02-26\n"),
         ("processes/prc-int.md", prc.read_text().replace("target: 1}]", "target: 1, source: survey}]")),
         history_kb.tool("tol-big", "Miro", "2026-03-15", "30", "24000", "1200", "1"),
+        *history_kb.metric("met-syn", "Sync success", "up", "99.5", "weekly", "2026-01-26,99.2\n2026-02-09,99.7\n"
+                                                                               "2026-02-23,99.6\n"),
         ("onboarding/onb-one.md", ONE_STEP),
     ], "users, in euros")  # fmt: skip
-    (month / "metrics" / "met-wau.md").write_text((month / "metrics" / "met-wau.md").read_text().replace(
-        "unit: count", "unit: users"))  # fmt: skip
+    for name, unit in (("met-wau", "users"), ("met-syn", "'%'")):
+        path = month / "metrics" / f"{name}.md"
+        path.write_text(path.read_text().replace("unit: count", f"unit: {unit}"))
     history_kb.commit(month, "Priya Ops", "2026-02-28", [], "unit")
     found = sections(digest(pmops))
     assert ("Missed: Weekly users up to 5,000 users (“Invite approvers by email”): 3,953 users → 4,492.1 users "
@@ -531,6 +534,10 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
     )
     assert found["Tool renewals"][1] == ("Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; "
                                          "12,000 EUR a year, 8 of 10 seats used (tol-mix)")  # fmt: skip
+    # Sync success crossed its target (99.5%) on 02-09 (99.7), stayed over it (99.6 on 02-23, its latest): the
+    # day it got there is said, as an expectation met says it, beside its latest value.
+    assert ("Sync success reached its target of 99.5% on 9 Feb (99.7%); 99.6% on 23 Feb (met-syn)"
+            in found["Metrics"])  # fmt: skip
     # Miro: 1 seat used of 1,200 (a plural, thousands grouped); renews 03-15 with 30 days' notice: 13 Feb.
     assert found["Tool renewals"][0] == ("Miro (Priya Ops): notice passed 13 Feb: renews 15 Mar 2026 as it is; "
                                          "24,000 EUR a year, 1 of 1,200 seats used (tol-big)")  # fmt: skip
