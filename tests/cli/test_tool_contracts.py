@@ -229,3 +229,8 @@ def test_a_notice_period_longer_than_a_year_is_refused_and_a_long_one_is_flagged
          "notice_days 365: more than half a year's notice (most contracts ask 30 to 90 days)",
          f"check the contract: pmops set {next(kb.glob('tools/*heap*')).name[:15]} notice_days=60"),
     ]  # fmt: skip
+    # Past a year in a file edited by hand: an error, as on input (and not also a warning).
+    path.write_text(path.read_text().replace("notice_days: 240", "notice_days: 400"))
+    found = json.loads(pmops("lint", "--json", code=1).stdout)
+    mine = [(f["rule"], f["message"]) for f in found if f["path"] == str(path.relative_to(kb))]
+    assert mine == [("field-invalid", "notice_days: '400' is not a whole number from 0 to 365")], mine
