@@ -156,10 +156,13 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.dat
     if since.strip().lower() == "last":
         last = last_digest(kb)
         if last is not None and last > today:
-            return default, f"your last digest is noted on {last}, after today: the last {DEFAULT_DAYS} days"
+            return (
+                default,
+                f"your last digest is noted on {_day(last, today)}, after today: the last {DEFAULT_DAYS} days",
+            )
         if last is None:
             return default, f"no digest yet: the last {DEFAULT_DAYS} days"
-        return last, f"since your last digest on {last}"
+        return last, f"since your last digest on {_day(last, today)}"
     if outputs.LENGTH.match(since):  # 30d, 4w, 3m: the last 30 days, today among them (as process check's --window)
         days = int(outputs.LENGTH.match(since)[1])  # type: ignore[index]
         if days == 0:
@@ -174,7 +177,7 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.dat
         ) from None
     if day > today:
         raise InvalidInput(f"--since: {day} is after today ({today})")
-    return day, f"since {day}"
+    return day, f"since {_day(day, today)}"
 
 
 # -- the sections -------------------------------------------------------------------------------
@@ -730,7 +733,8 @@ def opening(found: Digest) -> str:
     """Where the window comes from, with its length unless that says it: 'Since 2026-11-02 (31 days)',
     'The last 30 days'."""
     days = count(found.days, "day")
-    return found.since_from.capitalize() + ("" if found.since_from.endswith(f"the last {days}") else f" ({days})")
+    said = found.since_from[:1].upper() + found.since_from[1:]  # capitalize() would lower "Feb"
+    return said + ("" if found.since_from.endswith(f"the last {days}") else f" ({days})")
 
 
 def markdown(found: Digest) -> str:

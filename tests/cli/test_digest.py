@@ -43,7 +43,7 @@ def test_every_section(pmops, month: Path) -> None:
     assert "|" not in text, "no tables"
     assert text.startswith("""# Test KB — digest, 1 Feb to 1 Mar 2026
 
-Since 2026-02-01 (29 days). In short:
+Since 1 Feb (29 days). In short:
 
 - Expectations: 1 met, 1 missed, 1 review overdue.
 - Decisions: 1 taken, 1 proposed; 1 waiting more than 30 days.
@@ -152,7 +152,7 @@ def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytes
     first = pmops("digest", "--since", "last", "--today", "2026-02-20").stdout
     assert "No digest yet: the last 7 days." in first.replace("\n", " ")
     again = pmops("digest", "--since", "last", "--today", TODAY).stdout
-    assert "Since your last digest on 2026-02-20 (10 days)." in again.replace("\n", " ")
+    assert "Since your last digest on 20 Feb (10 days)." in again.replace("\n", " ")
     state = json.loads((month / ".git" / "pmops" / "digest.json").read_text())
     assert state == {"test.pm@example.com": {".": TODAY}}
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "someone.else@example.com")
