@@ -333,7 +333,7 @@ def _expectations(s: _Scope) -> Section:
                 mine = [Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
                              f"(pmops decision review {review.id})", review.id, review.path, "bad")]  # fmt: skip
         items += mine
-    parts = [f"{met or 'none'} met, {missed or 'none'} missed"] if met or missed else []
+    parts = [", ".join([f"{met} met"] * bool(met) + [f"{missed} missed"] * bool(missed))] if met or missed else []
     parts += [f"{count(overdue, 'review')} overdue"] if overdue else []
     summary = ", ".join(parts) or "none came due"
     return _section("expectations", "Expectations", summary, items)

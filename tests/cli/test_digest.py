@@ -552,3 +552,10 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
                         ("30x", "error: --since: '30x' is not a date (YYYY-MM-DD, or e.g. 7 Nov 2026)\n"
                                 "hint: give a date (2026-11-02), a length (30d, 4w, 3m) or 'last'\n")):  # fmt: skip
         assert pmops("digest", "--since", given, "--today", TODAY, code=2).stderr == said
+
+
+def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
+    # 27 Feb to 1 Mar: dec-inv's review (26 Feb) is before it and overdue: its missed expectation is said
+    # (overdue), its met one is not (met on 20 Feb, judged on 26 Feb): "1 missed", never "none met, 1 missed".
+    text = pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout
+    assert "- Expectations: 1 missed, 1 review overdue.\n" in text
