@@ -401,7 +401,7 @@ def _metrics(s: _Scope) -> Section:
         said = (f"last value {view.latest[0]:%-d %b}, {count(view.quiet or 0, 'day')} ago" if view.latest
                 else f"no value yet, {count(view.quiet or 0, 'day')} since it was added")  # fmt: skip
         items.append(_item(view.record, f"Stale: {view.record.title}: {said}", "bad"))
-    parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed or not stale else []
+    parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed else []
     parts += [f"{len(stale)} stale"] if stale else []
     parts += [f"{unreadable} with values that cannot be read"] if unreadable else []
     return _section("metrics", "Metrics", ", ".join(parts), items, 8)  # a stale metric each, by name
