@@ -584,7 +584,8 @@ def _people(s: _Scope) -> Section:
                    if p.title not in done and s.in_area(p) and _settled(p, s))  # fmt: skip
     if quiet:  # every name: the one hidden behind '… 1 more' is the one to ask about
         items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {', '.join(quiet)}"))
-    return _section("people", "Who did what", f"{count(len(done), 'person', 'people')} active", items, 12)
+    active = f"{count(len(done), 'person', 'people')} active" if done else "nobody active"
+    return _section("people", "Who did what", active, items, 12)
 
 
 def _settled(person: Record, s: _Scope) -> bool:

@@ -565,3 +565,8 @@ def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
     values.write_text(values.read_text() + "2026-02-30,95\n")
     found = pmops("digest", "--since", "2026-02-22", "--today", "2026-02-24").stdout
     assert "- Metrics: 1 with values that cannot be read.\n" in found
+    # 21 and 22 Feb: nobody did anything (a3 was heard on the 20th, p1 on the 24th), and the PMs are named:
+    # "nobody active", never "0 people active".
+    quiet = json.loads(pmops("digest", "--since", "2026-02-21", "--today", "2026-02-22", "--format", "json").stdout)
+    people = next(x for x in quiet["sections"] if x["key"] == "people")
+    assert people["summary"] == "nobody active" and people["items"][-1]["text"].startswith("Nothing from")
