@@ -382,15 +382,7 @@ def _metrics(s: _Scope) -> Section:
             if was != view.on_target:
                 crossed += 1
                 verb = "reached its target" if view.on_target else "fell off its target"
-                # The day it crossed, when that was before its latest value: an expectation met says that day.
-                side = [v <= target if view.down_is_good else v >= target for _, v in view.values]
-                first = view.latest
-                for (day, value), there in reversed(list(zip(view.values, side, strict=True))):
-                    if day > view.latest[0]:  # a value dated after today (lint's metric-value-future)
-                        continue
-                    if day < s.since or there != view.on_target:
-                        break
-                    first = (day, value)
+                first = _crossed(view, target, s.since)
                 said = (f"{_quantity(target, unit)}: {latest} on {view.latest[0]:%-d %b}" if first == view.latest else
                         f"{_quantity(target, unit)} on {first[0]:%-d %b} ({_quantity(first[1], unit)}); {latest} on "
                         f"{view.latest[0]:%-d %b}")  # fmt: skip
@@ -405,6 +397,19 @@ def _metrics(s: _Scope) -> Section:
     parts += [f"{len(stale)} stale"] if stale else []
     parts += [f"{unreadable} with values that cannot be read"] if unreadable else []
     return _section("metrics", "Metrics", ", ".join(parts), items, 8)  # a stale metric each, by name
+
+
+def _crossed(view: Any, target: float, since: dt.date) -> tuple[dt.date, float]:
+    """The value of the window from which a metric stayed on the side of its target its latest value is
+    on: the day it crossed, which may be before its latest value (an expectation met says that day)."""
+    first = view.latest
+    for day, value in reversed(view.values):
+        if day > view.latest[0]:  # a value dated after today (lint's metric-value-future)
+            continue
+        if day < since or (value <= target if view.down_is_good else value >= target) != view.on_target:
+            break
+        first = (day, value)
+    return first
 
 
 def _processes(s: _Scope) -> Section:
@@ -433,15 +438,16 @@ def _promise(o: Any, until: dt.date) -> str:
     if o.rate is not None:
         said = f"promised {o.promised}; got {o.actual.split(':')[0]}"  # the rate with its unit: 0.4 per PM a week
         return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody else "")
-    missing = _days_said(first_few(list(o.missed), 3), until)
+    missing = first_few([_days_said(label, until, o.check == "checklist-run") for label in o.missed], 3)
     return {"checklist-run": f"checklist runs open more than {LAUNCH_DAYS} days: {missing}",
             "ranking": f"no ranking for {missing}",
             "review": f"no record of the meeting for {missing}"}.get(o.check, o.actual)  # fmt: skip
 
 
-def _days_said(text: str, until: dt.date) -> str:
+def _days_said(label: str, until: dt.date, titled: bool = False) -> str:
     """The days and months process check writes as 2026-11-16 and 2026-02, as the digest says them:
-    16 Nov (2025 too when that is not the year of the digest's last day), Feb 2026."""
+    16 Nov (2025 too when that is not the year of the digest's last day), Feb 2026. `titled`: the label
+    starts with a title ('Launch 2026-03 (chk-…), open since 2026-03-02'): only its last day is said anew."""
     import re
 
     def said(m: re.Match[str]) -> str:
@@ -453,7 +459,9 @@ def _days_said(text: str, until: dt.date) -> str:
     def month(m: re.Match[str]) -> str:
         return f"{dt.date(int(m[1]), int(m[2]), 1):%b %Y}" if 1 <= int(m[2]) <= 12 else m[0]
 
-    return re.sub(r"\b(\d{4})-(\d{2})\b(?!-)", month, re.sub(r"\b\d{4}-\d{2}-\d{2}\b", said, text))
+    if titled:
+        return re.sub(r"\b\d{4}-\d{2}-\d{2}$", said, label)
+    return re.sub(r"\b(\d{4})-(\d{2})\b(?!-)", month, re.sub(r"\b\d{4}-\d{2}-\d{2}\b", said, label))
 
 
 def _onboarding(s: _Scope) -> Section:

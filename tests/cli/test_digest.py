@@ -520,6 +520,8 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
         *history_kb.metric("met-syn", "Sync success", "up", "99.5", "weekly", "2026-01-26,99.2\n2026-02-09,99.7\n"
                                                                                "2026-02-23,99.6\n"),
         ("onboarding/onb-one.md", ONE_STEP),
+        ("checklists/chk-3.md", "---\nid: chk-3\ntitle: Launch Pricing 2026-02\nprocess: prc-lau\nfor: Pricing 2026-02\n"
+                                "started: 2026-02-09\nstatus: open\n---\n## Checklist\n\n- [ ] Ship\n"),
     ], "users, in euros")  # fmt: skip
     for name, unit in (("met-wau", "users"), ("met-syn", "'%'")):
         path = month / "metrics" / f"{name}.md"
@@ -538,6 +540,10 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
     # day it got there is said, as an expectation met says it, beside its latest value.
     assert ("Sync success reached its target of 99.5% on 9 Feb (99.7%); 99.6% on 23 Feb (met-syn)"
             in found["Metrics"])  # fmt: skip
+    # The launches open more than 14 days, their days said as the page says them, a title as written.
+    launch = next(line for line in found["Processes"] if line.startswith("Not happening: Launch checklist"))
+    assert launch == ("Not happening: Launch checklist (Priya Ops): checklist runs open more than 14 days: B (chk-2), "
+                      "open since 10 Feb, Pricing 2026-02 (chk-3), open since 9 Feb (prc-lau)")  # fmt: skip
     # Miro: 1 seat used of 1,200 (a plural, thousands grouped); renews 03-15 with 30 days' notice: 13 Feb.
     assert found["Tool renewals"][0] == ("Miro (Priya Ops): notice passed 13 Feb: renews 15 Mar 2026 as it is; "
                                          "24,000 EUR a year, 1 of 1,200 seats used (tol-big)")  # fmt: skip
