@@ -9,6 +9,7 @@ import os
 import pty
 import re
 import select
+import signal
 import time
 from pathlib import Path
 
@@ -30,6 +31,10 @@ class Terminal:
         pid, fd = pty.fork()
         if pid == 0:  # the child: exec pmops, never return into pytest
             try:
+                # As a shell starts a command: Ctrl-C's signal neither ignored nor blocked, whatever the
+                # test process (a pytest-xdist worker) had set for itself.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, set())
                 os.chdir(cwd)
                 os.environ.update(COLUMNS=str(columns), NO_COLOR="1")
                 os.execv(PMOPS, [PMOPS, *args])
@@ -85,7 +90,29 @@ class Terminal:
                 os.close(self.fd)
                 self.code = os.waitstatus_to_exitcode(status)
                 return self.code, self.seen.decode(errors="replace")
-        raise AssertionError(f"pmops did not finish; shown: {self.seen.decode(errors='replace')!r}")
+        raise AssertionError(f"pmops did not finish; shown: {self.seen.decode(errors='replace')!r}; {self._state()}")
+
+    def _state(self) -> str:
+        """Why a process may not have stopped at a Ctrl-C: its signals (pending, blocked, ignored, caught),
+        where it waits, and whether the terminal turns Ctrl-C into a signal at all (ISIG)."""
+        import termios
+
+        try:
+            with open(f"/proc/{self.pid}/status") as handle:
+                signals = [
+                    line.strip()
+                    for line in handle
+                    if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))
+                ]
+            with open(f"/proc/{self.pid}/wchan") as handle:
+                signals.append(f"waits in {handle.read() or '?'}")
+        except OSError as exc:
+            signals = [f"no /proc: {exc}"]
+        try:
+            signals.append(f"ISIG {'on' if termios.tcgetattr(self.fd)[3] & termios.ISIG else 'off'}")
+        except termios.error as exc:
+            signals.append(f"termios: {exc}")
+        return ", ".join(signals)
 
 
 @pytest.fixture
