@@ -174,6 +174,7 @@ def sync(kb: KnowledgeBase) -> Synced:
                     hint="edit them, 'git add' them and run 'git rebase --continue' (or 'git rebase --abort' to undo); then pmops sync",
                 )  # fmt: skip
             raise GitError(f"could not pull from {upstream}: {_reason(err or out)}")
+        kb.forget_listings()  # the pull brought, removed or moved files
         ahead = int(repo.run("rev-list", "--count", "@{u}..HEAD")[1] or 0)
         if ahead:
             status, out, err = repo.run("push", "--quiet", check=False)

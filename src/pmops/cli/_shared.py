@@ -53,6 +53,7 @@ class State:
             from pmops.kb import KnowledgeBase
 
             self._kb = KnowledgeBase.open(self.kb_path)
+            self._kb.keep_listings()  # one command: see Tree.keep_listings (site serve turns it off)
         return self._kb
 
 

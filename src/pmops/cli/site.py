@@ -151,6 +151,7 @@ def serve(
     from pmops.site import serve as preview
 
     kb = _shared.state(ctx).kb()
+    kb.keep_listings(False)  # it lives on: each rebuild asks git again
     console = _shared.console(stderr=True)
 
     def said(event: str, result: Result | None = None) -> None:

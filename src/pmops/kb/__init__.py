@@ -175,4 +175,7 @@ class KnowledgeBase(Catalog):
         """Write the changes atomically under the KB lock, then commit exactly those paths
         (and `unfinished`: files a killed command wrote; `seen`: files the user saved whole, see
         transaction.write)."""
-        return transaction.write(self, changes, message, commit=commit, unfinished=unfinished, seen=seen)
+        try:
+            return transaction.write(self, changes, message, commit=commit, unfinished=unfinished, seen=seen)
+        finally:
+            self.forget_listings()  # files came, went or moved (or may have, on a failure)

@@ -29,8 +29,23 @@ class Tree:
     Knows nothing of document types; `records.Catalog` adds them.
     """
 
+    # The listings `listed` got from git, by question; None: not kept (a long-lived process: the
+    # search server, site serve). See keep_listings.
+    _listings: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] | None = None
+
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+
+    def keep_listings(self, keep: bool = True) -> None:
+        """Keep each listing git gave until this KB writes: for one short command, which asks the
+        same questions several times (a report asked git 41 times, 4 of each; lint 10). Files
+        another process adds meanwhile are seen by the next command, as they would be anyway
+        by a command that began a moment earlier. `keep=False`: a process that lives on (site serve)."""
+        self._listings = {} if keep else None
+
+    def forget_listings(self) -> None:
+        if self._listings is not None:
+            self._listings = {}
 
     @cached_property
     def repo(self) -> gitrepo.Repo | None:
@@ -83,6 +98,9 @@ class Tree:
         not wanted ("": the whole folder), which git leaves out itself: a caller that wants the few
         files of a large KB that are not where their names say (records: moved documents)."""
         leaving_out = leaving_out or {}
+        key = (str(under or ""), tuple(sorted(leaving_out.items())))
+        if self._listings is not None and key in self._listings:
+            return list(self._listings[key])
         repo = self.repo
         if repo is None:
             cut = len(str(self.root)) + 1
@@ -94,7 +112,10 @@ class Tree:
             ]
             listed = (self.from_repo(repo_rel) for repo_rel in repo.list_files(self.pathspec(under), *patterns))
             found = [rel for rel in listed if rel is not None and self.is_document(rel)]
-        return [rel for rel in found if not left_out(rel, leaving_out)] if leaving_out else found
+        found = [rel for rel in found if not left_out(rel, leaving_out)] if leaving_out else found
+        if self._listings is not None:
+            self._listings[key] = list(found)
+        return found
 
     def is_document(self, rel: str) -> bool:
         """Whether a KB-relative path is one pmops reads (the same rules as the folder walk)."""
