@@ -49,6 +49,7 @@ def report(
         raise not_a_choice("--format", FORMATS)
     if out is not None and fmt is None:
         raise InvalidInput(f"--out {out}: give --format (html, md or json)")
+    kb.keep_records()  # it only reads, and asks of each type several times: each document read once
     data = model.build(kb, _shared.today_option(today))
     if fmt is None:
         render.report_summary(data)
