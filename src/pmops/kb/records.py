@@ -137,6 +137,7 @@ class Catalog(Tree):
         self._listed_paths: dict[str, Path] = {}  # and their paths, each made once
         self._prefixes: dict[Path, tuple[tuple[int, int], str | None]] = {}  # _id_prefix, by (mtime, size)
         self._listed_under: dict[str, list[Path]] = {}  # a folder's paths, listed once
+        self._astray: list[tuple[str, Path]] | None = None  # keep_records(): files not where their names say
 
     def doctype(self, name: str) -> DocType:
         """A type of the registry by name; `page` too (the files no type claims), which pmops never writes.
@@ -274,7 +275,11 @@ class Catalog(Tree):
         named = {t.folder: t.prefix + "-" for t in self.registry.values() if t.writable and t.folder and t.prefix}
         leaving = {**named, doctype.folder: ""}
         if self._listing_kept:  # the KB listed once (keep_records): picked from that listing
-            paths = list(self.listing(where=lambda rel: not left_out(rel, leaving)))
+            # The files no type's folder and prefix account for, found once for every type (a pass
+            # over 10,000 paths a type was a tenth of a digest); a type's own are those outside its folder.
+            if self._astray is None:
+                self._astray = [(self.rel(p), p) for p in self.listing(where=lambda rel: not left_out(rel, named))]
+            paths = [p for rel, p in self._astray if not left_out(rel, {doctype.folder: ""})]
         else:  # git leaves out what their names say
             paths = [self.root / rel for rel in self.listed(leaving_out=leaving)]
         return [path for path in paths if self._id_prefix(path) == doctype.prefix]  # (None: no longer there)
