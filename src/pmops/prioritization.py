@@ -293,8 +293,9 @@ class Ranking:
 
     @property
     def backfilled(self) -> bool:
-        """Made after its cycle ended (`--backfill`): its links, estimates and statuses are of the day it was made."""
-        return self.cycle is not None and self.date > cycle_end(self.cycle)
+        """Made after the day its evidence is counted to (`--backfill`: after its cycle ended, or with a --today
+        before the day it was made): its links, estimates and statuses are of the day it was made."""
+        return self.cycle is not None and (self.date > self.as_of or self.date > cycle_end(self.cycle))
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         return {
@@ -337,8 +338,10 @@ def rank(
 ) -> Ranking:
     """The opportunities (of one area, when given; archived ones left out) ranked by a method.
 
-    Evidence counts up to the ranking's day: today, or the last day of a past cycle (an insight
-    heard after it is not counted). Ranked: the opportunities in discovery, planned or in
+    Evidence counts up to the ranking's day: `today` (the real day when not given), or the last day of a
+    past cycle (an insight heard after it is not counted). With a cycle (to be recorded) the ranking's
+    `date` is the real day, whatever `today` says: a `today` after it is refused (InvalidInput), one
+    before it makes a backfilled ranking (evidence to that day, links and estimates of the real one). Ranked: the opportunities in discovery, planned or in
     progress that have every term their method needs, by score (highest first); ties broken by
     Confidence (RICE, ICE) or cost of delay (WSJF), higher first, then by Effort (RICE, ICE) or
     Job size (WSJF), lower first, then by id. The others follow, by id, saying why they are not ranked.
@@ -346,11 +349,20 @@ def rank(
     method = method.strip().lower()  # RICE, as the docs write it
     if method not in METHODS:
         raise not_a_choice("--method", METHODS)
-    today = today or dt.date.today()
-    if not FIRST_YEAR <= today.year <= LAST_YEAR:
-        raise InvalidInput(f"--today must be a day of the years {FIRST_YEAR} to {LAST_YEAR} (not {today})")
+    from pmops import dates
+
+    real = dates.today()
+    day = today or real
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(f"--today must be a day of the years {FIRST_YEAR} to {LAST_YEAR} (not {day})")
     cycle = _cycle(cycle) if cycle is not None else None
-    as_of = min(today, cycle_end(cycle)) if cycle else today
+    if cycle is not None and day > real:  # a recorded ranking is made today: a day to come has not happened
+        raise InvalidInput(
+            f"--today {day} is after today ({real}): a ranking recorded with --cycle is made today",
+            hint=f"without --cycle, 'pmops prioritize --today {day}' previews that day; nothing is written",
+        )
+    as_of = min(day, cycle_end(cycle)) if cycle else day
+    made = real if cycle else day  # recorded: its date is the day it was made, whatever --today says
     doctype = kb.doctype(OPPORTUNITY)
     from pmops import accounts
 
@@ -361,7 +373,7 @@ def rank(
         register = accounts.register(kb)
     unit = arr_unit(kb)
     rows = [score(_row(o, insights, register, as_of, unit), method) for o in opportunities]
-    return Ranking(method, cycle, today, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency)
+    return Ranking(method, cycle, made, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency)
 
 
 def weigh(kb: KnowledgeBase, opportunity: Record, today: dt.date | None = None) -> Row:
@@ -372,7 +384,9 @@ def weigh(kb: KnowledgeBase, opportunity: Record, today: dt.date | None = None) 
 
     wanted = {str(ref) for ref in opportunity.values.get("evidence") or []}
     found = evidence_records(kb, wanted)
-    return _row(opportunity, found, accounts.register(kb), today or dt.date.today(), arr_unit(kb))
+    from pmops import dates
+
+    return _row(opportunity, found, accounts.register(kb), today or dates.today(), arr_unit(kb))
 
 
 def evidence_records(kb: KnowledgeBase, wanted: set[str]) -> dict[str, Record]:
@@ -583,6 +597,14 @@ def record(
             f"({existing.values.get('method')}, made {existing.values.get('date')})",
             hint=f"a ranking is kept as it was; --force replaces it (git keeps this one), "
             f"'pmops prioritize diff{area} {ranking.cycle} …' compares it",
+        )
+    if ranking.backfilled and not backfill and ranking.date <= cycle_end(ranking.cycle):
+        raise InvalidInput(
+            f"--today {ranking.as_of} is before today ({ranking.date}): a ranking recorded now would count the "
+            f"evidence heard by {ranking.as_of} with today's links, estimates and statuses, not what the team "
+            "knew then",
+            hint=f"--backfill records it anyway, marked as backfilled (made on {ranking.date}); "
+            f"'pmops prioritize --today {ranking.as_of}' without --cycle previews it",
         )
     if ranking.backfilled and not backfill:
         raise InvalidInput(

@@ -26,9 +26,12 @@ E: shipped: listed, never ranked
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,26 @@ import pytest
 from tests.conftest import commit_count, git
 
 TODAY = "2026-12-02"
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, dt.date]:
+    """The machine's day is TODAY: a ranking recorded with --cycle is made on it, whatever --today says."""
+    from pmops import dates
+
+    day = {"now": dt.date.fromisoformat(TODAY)}
+    monkeypatch.setattr(dates, "clock", lambda: day["now"])
+    return day
+
+
+@contextlib.contextmanager
+def _on(clock: dict[str, dt.date], day: str) -> Iterator[None]:
+    """The machine's clock on another day (a ranking recorded then), back to TODAY after."""
+    clock["now"] = dt.date.fromisoformat(day)
+    try:
+        yield
+    finally:
+        clock["now"] = dt.date.fromisoformat(TODAY)
 
 
 def _json(pmops, *args: str, code: int = 0):
@@ -147,9 +170,10 @@ def test_equal_scores_are_ranked_by_id_when_every_tie_break_is_equal(pmops, kb: 
     assert [(r["rank"], r["id"], r["score"]) for r in rows] == [(i + 1, m, 5) for i, m in enumerate(made)]
 
 
-def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, kb: Path, ranked_kb) -> None:
+def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, clock, kb: Path, ranked_kb) -> None:
     ids = ranked_kb
-    november = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        november = _json(pmops, "prioritize", "--cycle", "2026-11")
     path = kb / november["path"]
     assert november["path"].startswith("rankings/") and git(kb, "status", "--porcelain") == ""
     # i5 (2026-12-01) was not heard by the end of November: B has i2 only.
@@ -210,12 +234,15 @@ def test_a_ranking_never_changes_and_the_diff_says_why_things_moved(pmops, kb: P
     assert "+18,000 ARR, -95,000 ARR, net -77,000" in markdown
 
 
-def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_reads(pmops, kb: Path, ranked_kb) -> None:
+def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_reads(
+    pmops, clock, kb: Path, ranked_kb
+) -> None:
     """RICE in November, ICE in December: every row says the method changed; ICE does not read
     Reach, so new evidence is said with the Confidence it brought, not its customers and ARR; an
     unnamed insight is counted (+1 unnamed) when the method reads Reach."""
     ids = ranked_kb
-    pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        pmops("prioritize", "--cycle", "2026-11")
     pmops("set", ids["C"], "business_value=13")  # WSJF's: neither RICE nor ICE reads it
     pmops("opportunity", "link", ids["C"], ids["i3"])  # an insight naming no customer
     pmops("prioritize", "--cycle", "2026-12", "--method", "ice", "--today", TODAY)
@@ -244,11 +271,12 @@ def test_a_diff_across_methods_says_so_and_cites_only_what_the_later_method_read
     assert moves[ids["C"]]["reasons"] == ["method RICE → WSJF", "business value 3 → 13"]
 
 
-def test_a_ranking_recorded_before_customers_were_kept_still_diffs_by_counts(pmops, kb: Path, ranked_kb) -> None:
+def test_a_ranking_recorded_before_customers_were_kept_still_diffs_by_counts(pmops, clock, kb: Path, ranked_kb) -> None:
     """A ranking recorded before rankings kept each row's customers (no `accounts:`) reads as it was;
     the diff says Reach by counts and ARR, without names, and its --json says the names are not known."""
     ids = ranked_kb
-    november = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        november = _json(pmops, "prioritize", "--cycle", "2026-11")
     path = kb / november["path"]
     lines = path.read_text().splitlines(keepends=True)
     old, skipping = [], False
@@ -310,6 +338,31 @@ def test_a_cycle_that_has_ended_is_recorded_only_with_backfill_and_says_so(pmops
     )
     # The cycle under way, and one not begun, are recorded without it.
     assert _json(pmops, "prioritize", "--cycle", "2027-01", "--today", TODAY)["backfilled"] is False
+
+
+def test_today_never_dates_a_recorded_ranking(pmops, kb: Path, ranked_kb) -> None:
+    """With --cycle, --today cannot make a ranking look made on another day (found by a new user: November
+    replaced on 3 December with --today 2026-11-30 read as made then, not backfilled): a day to come is refused,
+    a day gone needs --backfill and is marked so; its `date` is always the machine's day."""
+    before = commit_count(kb)
+    ahead = pmops("prioritize", "--cycle", "2027-06", "--today", "2027-06-30", code=2).stderr
+    assert ahead.startswith("error: --today 2027-06-30 is after today (2026-12-02): a ranking recorded with --cycle")
+    assert "without --cycle, 'pmops prioritize --today 2027-06-30' previews that day" in ahead
+    ended = pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30", code=2).stderr
+    assert ended.startswith("error: 2026-11 ended on 2026-11-30: ") and "--backfill" in ended
+    earlier = pmops("prioritize", "--cycle", "2026-12", "--today", "2026-12-01", code=2).stderr
+    assert earlier.startswith("error: --today 2026-12-01 is before today (2026-12-02): ") and "--backfill" in earlier
+    assert commit_count(kb) == before and _json(pmops, "list", "ranking") == []
+    november = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30", "--backfill")
+    assert (november["date"], november["as_of"], november["backfilled"]) == ("2026-12-02", "2026-11-30", True)
+    december = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", "2026-12-01", "--backfill")
+    assert (december["date"], december["as_of"], december["backfilled"]) == ("2026-12-02", "2026-12-01", True)
+    assert "date: 2026-12-02\n" in (kb / december["path"]).read_text()
+    heading = pmops("prioritize", "diff", "2026-11", "2026-12").stdout.splitlines()[0]
+    assert "evidence to 2026-12-01, links of 2026-12-02 (backfilled)" in heading
+    # A preview counts from any day, as documented; nothing is written.
+    assert _json(pmops, "prioritize", "--today", "2027-06-30")["date"] == "2027-06-30"
+    assert commit_count(kb) == before + 2
 
 
 def test_a_recorded_ranking_is_never_changed_by_set_mv_edit_or_archive(
@@ -618,11 +671,12 @@ def test_a_rankings_inputs_edited_by_hand_are_a_lint_error(pmops, kb: Path, rank
 
 
 def test_two_rankings_of_one_cycle_after_a_merge_are_a_lint_error_and_neither_is_picked(
-    pmops, kb: Path, ranked_kb
+    pmops, clock, kb: Path, ranked_kb
 ) -> None:
     """Two clones each recorded the month, and the merge kept both: lint says so (ranking-duplicate), diff refuses
     to pick one (exit 1, naming both), --force replaces both in one commit (found by a new user)."""
-    pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        pmops("prioritize", "--cycle", "2026-11")
     first = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", TODAY)
     git(kb, "checkout", "-q", "-b", "other", "HEAD~1")
     pmops("set", ranked_kb["B"], "effort=1")
@@ -639,22 +693,27 @@ def test_two_rankings_of_one_cycle_after_a_merge_are_a_lint_error_and_neither_is
     assert [r["id"] for r in _json(pmops, "list", "ranking") if r["cycle"] == "2026-12"] == [again["id"]]
 
 
-def test_each_area_keeps_its_own_ranking_of_a_cycle_and_diff_takes_area(pmops, kb: Path, ranked_kb) -> None:
+def test_each_area_keeps_its_own_ranking_of_a_cycle_and_diff_takes_area(pmops, clock, kb: Path, ranked_kb) -> None:
     """A product team ranks per area: one ranking per cycle and area (a squad's --area, or every area). A second
     squad's ranking of the cycle is recorded beside the first, never refused nor replaced; the same area twice is
     refused, and --force replaces only that area's. `diff --area` compares one area's two rankings."""
     ids = ranked_kb
     pmops("opportunity", "add", "Cards decline abroad", "--area", "cards", "--impact", "1", "--effort", "1")
     before = commit_count(kb)
-    approvals = _json(pmops, "prioritize", "--area", "approvals", "--cycle", "2026-11", "--today", "2026-11-30")
-    cards = _json(pmops, "prioritize", "--area", "cards", "--cycle", "2026-11", "--today", "2026-11-30")
-    every = _json(pmops, "prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        approvals = _json(pmops, "prioritize", "--area", "approvals", "--cycle", "2026-11")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        cards = _json(pmops, "prioritize", "--area", "cards", "--cycle", "2026-11")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        every = _json(pmops, "prioritize", "--cycle", "2026-11")
     assert commit_count(kb) == before + 3 and len({approvals["path"], cards["path"], every["path"]}) == 3
     assert [(r["area"], len(r["rows"])) for r in (approvals, cards)] == [("approvals", 5), ("cards", 1)]
-    refused = pmops("prioritize", "--area", "cards", "--cycle", "2026-11", "--today", "2026-11-30", code=1).stderr
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        refused = pmops("prioritize", "--area", "cards", "--cycle", "2026-11", code=1).stderr
     assert refused.startswith(f"error: the ranking of 2026-11 (area cards) is already recorded: {cards['path']}")
     assert "'pmops prioritize diff --area cards 2026-11 …' compares it" in " ".join(refused.split())
-    again = _json(pmops, "prioritize", "--area", "cards", "--cycle", "2026-11", "--force", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        again = _json(pmops, "prioritize", "--area", "cards", "--cycle", "2026-11", "--force")
     assert again["replaced"] == cards["path"] and (kb / approvals["path"]).is_file() and (kb / every["path"]).is_file()
     assert not [f for f in _json(pmops, "lint", code=None) if f["rule"] == "ranking-duplicate"]
     # December: the approvals squad ranks again, after C got evidence.
@@ -679,7 +738,7 @@ def test_each_area_keeps_its_own_ranking_of_a_cycle_and_diff_takes_area(pmops, k
                                 "approvals, cards")  # fmt: skip
 
 
-def test_small_things_a_new_user_met(pmops, kb: Path, ranked_kb) -> None:
+def test_small_things_a_new_user_met(pmops, clock, kb: Path, ranked_kb) -> None:
     """effort: null (YAML's 'not set') written by hand is a missing effort, not an invalid one; a title's
     markdown is escaped in diff --format md, never emphasis or HTML; --weight ARR is --weight arr."""
     ids = ranked_kb
@@ -688,7 +747,8 @@ def test_small_things_a_new_user_met(pmops, kb: Path, ranked_kb) -> None:
     git(kb, "commit", "-qam", "effort unset by hand")
     b = next(r for r in _json(pmops, "prioritize", "--today", TODAY)["rows"] if r["id"] == ids["B"])
     assert (b["unranked"], b["invalid"]) == ("missing effort", [])
-    pmops("prioritize", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        pmops("prioritize", "--cycle", "2026-11")
     pmops("mv", ids["A"], "Approve *on the go* <now>")
     pmops("prioritize", "--cycle", "2026-12", "--today", TODAY)
     markdown = pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
@@ -723,7 +783,7 @@ def test_opportunity_show_counts_the_evidence_to_the_day_today_gives(pmops, kb: 
     assert (ranked["reach"], ranked["confidence"]) == (1.95, 0.47)
 
 
-def test_reach_counts_arr_in_the_kbs_currency_by_a_unit_each_ranking_keeps(pmops, kb: Path) -> None:
+def test_reach_counts_arr_in_the_kbs_currency_by_a_unit_each_ranking_keeps(pmops, clock, kb: Path) -> None:
     """A KB counting in yen: 100,000 yen (650 dollars) per customer would let one account outweigh every voice.
     Its default unit is 10,000,000 yen; `prioritization: {arr_unit: …}` in pmops.yaml sets another; --explain
     and --json say it, and a ranking keeps the unit it used, so a later change of the setting never rewrites it.
@@ -739,7 +799,8 @@ def test_reach_counts_arr_in_the_kbs_currency_by_a_unit_each_ranking_keeps(pmops
                          "Kaito Shoji"), _insight(pmops, "Approvals are slow", "2026-11-25", "survey", "enterprise")]  # fmt: skip
     opportunity = _opportunity(pmops, "Approve on the go", *(a for e in evidence for a in ("--evidence", e)),
                                "--impact", "2", "--effort", "4")  # fmt: skip
-    november = _json(pmops, "prioritize", "--explain", "--cycle", "2026-11", "--today", "2026-11-30")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        november = _json(pmops, "prioritize", "--explain", "--cycle", "2026-11")
     row = november["rows"][0]
     assert (november["arr_unit"], november["currency"], row["reach"], row["confidence"], row["score"]) == (
         10_000_000, "JPY", 4.4, 0.6, 1.32

@@ -53,7 +53,15 @@ def prioritize(
         ),
     ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show each row's formula with its numbers.")] = False,
-    today: _shared.TodayOpt = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Count the evidence to this day (a preview); with --cycle a day to come is refused and a day "
+            "gone needs --backfill: a ranking is recorded as made today.",
+        ),
+    ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -88,7 +96,7 @@ def prioritize(
     if backfill and cycle is None:
         raise InvalidInput("--backfill records a cycle that has ended: give --cycle YYYY-MM")
     kb = _shared.state(ctx).kb()
-    ranking = prioritization.rank(kb, method, area=area, cycle=cycle, today=_shared.today_option(today))
+    ranking = prioritization.rank(kb, method, area=area, cycle=cycle, today=_shared.parse_date_option(today, "--today"))
     if cycle is not None:
         ranking = prioritization.record(
             kb, ranking, force=force, backfill=backfill, commit=False if no_commit else None
