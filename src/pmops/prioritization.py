@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import amounts, customers, doctypes
 from pmops.errors import Conflict, InvalidInput, NotFound, PmopsError, not_a_choice
-from pmops.text import count, markdown_cell, markdown_literal, whole
+from pmops.text import count, kept, markdown_cell, markdown_literal, whole
 
 if TYPE_CHECKING:
     from pmops.accounts import Register
@@ -171,9 +171,9 @@ class Row:
         asides += [f"the ARR of {count(self.lapsed, 'archived customer')} left out"] if self.lapsed else []
         aside = f" ({'; '.join(asides)})" if asides else ""
         lines = [
-            f"Reach {self.reach:g} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}"
+            f"Reach {kept(self.reach)} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}"
             f"{arr}{aside}",
-            f"Confidence {self.confidence:g} = (volume {min(self.insights, FULL_VOLUME)}/{FULL_VOLUME}"
+            f"Confidence {kept(self.confidence)} = (volume {min(self.insights, FULL_VOLUME)}/{FULL_VOLUME}"
             f" + sources {min(len(self.sources), FULL_VARIETY)}/{FULL_VARIETY}"
             f" + segments {min(len(self.segments), FULL_BREADTH)}/{FULL_BREADTH}"
             f" + recent {self.recent}/{self.insights or 0}) ÷ 4",
@@ -182,13 +182,15 @@ class Row:
             return [*lines, f"{method.upper()}: not scored, {self.unranked}"]
         if method == "rice":
             lines.append(
-                f"RICE {self.score:g} = {self.reach:g} × {self.impact:g} × {self.confidence:g} ÷ {self.effort:g}"
+                f"RICE {kept(self.score)} = {kept(self.reach)} × {kept(self.impact)} × {kept(self.confidence)} ÷ {kept(self.effort)}"
             )
         elif method == "ice":
-            lines.append(f"ICE {self.score:g} = {self.impact:g} × {self.confidence:g} × 1 ÷ {self.effort:g}")
+            lines.append(
+                f"ICE {kept(self.score)} = {kept(self.impact)} × {kept(self.confidence)} × 1 ÷ {kept(self.effort)}"
+            )
         else:
-            lines.append(f"WSJF {self.score:g} = ({self.business_value:g} + {self.time_criticality:g} + "
-                         f"{self.risk_reduction:g}) ÷ {self.job_size:g}")  # fmt: skip
+            lines.append(f"WSJF {kept(self.score)} = ({kept(self.business_value)} + {kept(self.time_criticality)} + "
+                         f"{kept(self.risk_reduction)}) ÷ {kept(self.job_size)}")  # fmt: skip
         return lines
 
     def stored(self) -> dict[str, Any]:
@@ -224,8 +226,8 @@ class Row:
                 number = _number(raw)
                 values[f.name] = None if number is None and f.name == "rank" else int(number or 0)
             elif f.name == "accounts":
-                kept = [Voice.from_stored(v) for v in raw] if isinstance(raw, list) else None
-                values[f.name] = None if kept is None else tuple(v for v in kept if v is not None)
+                voices = [Voice.from_stored(v) for v in raw] if isinstance(raw, list) else None
+                values[f.name] = None if voices is None else tuple(v for v in voices if v is not None)
             elif f.name in ("evidence", "sources", "segments", "missing", "invalid"):
                 values[f.name] = tuple(str(v) for v in raw or [] if v not in (None, ""))
             else:
@@ -628,9 +630,9 @@ def record(
     what = f"{count(len(ranking.ranked), 'opportunity')} by {ranking.method.upper()}"
     verb = f"replace the ranking of {ranking.cycle}" if existing else f"rank {ranking.cycle}"
     sha = kb.write(changes, f"pmops: {verb}: {what}", commit=commit)
-    kept = kb.record(draft.doc)
+    written = kb.record(draft.doc)
     replaced = ", ".join(r.path for r in recorded) or None
-    return replace(ranking, id=kept.id, path=kept.path, commit=sha, replaced=replaced)
+    return replace(ranking, id=written.id, path=written.path, commit=sha, replaced=replaced)
 
 
 def read(kb: KnowledgeBase, cycle: str, area: str | None = None) -> Ranking:
@@ -681,7 +683,7 @@ def edited(found: Record) -> str | None:
     for row in ordered([score(r, ranking.method) for r in ranking.rows], ranking.method):
         was = written[row.id]
         if (was.score, was.rank) != (row.score, row.rank):
-            said = lambda r: f"rank {r.rank}, score {r.score:g}" if r.score is not None else "not ranked"  # noqa: E731
+            said = lambda r: f"rank {r.rank}, score {kept(r.score)}" if r.score is not None else "not ranked"  # noqa: E731
             return f"{row.id} is written {said(was)}; by {ranking.method.upper()} its terms give {said(row)}"
     return None
 
@@ -697,7 +699,9 @@ def _terms_differ(row: Row) -> str | None:
             )
     reach = _r(row.customers + row.unnamed + row.arr / row.arr_unit)
     if reach != row.reach:
-        return f"{row.id} is written reach {row.reach:g}; its customers, unnamed insights and ARR give {reach:g}"
+        return (
+            f"{row.id} is written reach {kept(row.reach)}; its customers, unnamed insights and ARR give {kept(reach)}"
+        )
     n = row.insights
     confidence = (
         _r((min(n, FULL_VOLUME) / FULL_VOLUME + min(len(row.sources), FULL_VARIETY) / FULL_VARIETY
@@ -706,8 +710,8 @@ def _terms_differ(row: Row) -> str | None:
     )  # fmt: skip
     if confidence != row.confidence:
         return (
-            f"{row.id} is written confidence {row.confidence:g}; its insights, sources, segments and recent ones "
-            f"give {confidence:g}"
+            f"{row.id} is written confidence {kept(row.confidence)}; its insights, sources, segments and recent ones "
+            f"give {kept(confidence)}"
         )
     return None
 
@@ -832,7 +836,7 @@ class Diff:
 
 def _pair(before: float | int | None, after: float | int | None) -> str:
     def text(value: float | int | None) -> str:
-        return "-" if value is None else f"{value:g}"
+        return "-" if value is None else f"{kept(value)}"
 
     return f"{text(before)} → {text(after)}"
 
@@ -894,9 +898,9 @@ def reasons(old: Row | None, new: Row | None, methods: tuple[str, str] = ("rice"
             found.append(f"{label} {_said(old, name)} → {_said(new, name)}")
     again = "" if added or dropped else "same evidence, "
     if "reach" in reads and old.reach != new.reach:
-        found.append(f"Reach {old.reach:g} → {new.reach:g}: {again}{reach_moved(old, new)}")
+        found.append(f"Reach {kept(old.reach)} → {kept(new.reach)}: {again}{reach_moved(old, new)}")
     if "confidence" in reads and old.confidence != new.confidence:
-        found.append(f"Confidence {old.confidence:g} → {new.confidence:g}: {again}{confidence_moved(old, new)}")
+        found.append(f"Confidence {kept(old.confidence)} → {kept(new.confidence)}: {again}{confidence_moved(old, new)}")
     if not found and old.rank != new.rank:
         found.append("others moved")
     return found
@@ -990,5 +994,5 @@ def _said(row: Row, name: str) -> str:
     """A term as a reason says it: its number, 'invalid' (a value off its scale), or 'unset'."""
     value = getattr(row, name)
     if value is not None:
-        return f"{value:g}"
+        return f"{kept(value)}"
     return "invalid" if any(_term(t) == name for t in row.invalid) else "unset"

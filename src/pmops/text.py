@@ -114,6 +114,13 @@ def whole(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+def kept(value: float) -> str:
+    """A score or term as the ranking's table and JSON show it, to be redone by hand: the number as kept (two
+    decimals at most for what pmops computes), never cut to 6 significant figures as %g does (12373.68, not
+    12373.7); 4.0 is 4."""
+    return str(whole(value))
+
+
 def markdown_literal(text: str) -> str:
     """Text from the KB (a title, a name) as markdown shows it as written: its `*`, `_`, `[`, `]`,
     `<`, `>`, backslashes and backticks escaped, so it is never emphasis, a link, code or HTML."""

@@ -865,3 +865,25 @@ def test_opportunity_list_never_cuts_a_status_and_the_default_owner_is_on_the_ro
     footer = pmops("prioritize").stderr.splitlines()
     assert footer[:2] == ["3 opportunities ranked by RICE (evidence to " + footer[0][-11:],
                           "RICE = Reach × Impact × Confidence ÷ Effort"]  # fmt: skip
+
+
+def test_large_scores_are_said_to_two_decimals_everywhere(pmops, clock, kb: Path) -> None:
+    """--explain, the diff (table and markdown) and the report say a score of 10,000 or more as the table and
+    JSON keep it, to two decimals (found by a new user: %g said 17408.8, which cannot be redone by hand)."""
+    pmops("customer", "add", "Tau Shipping", "--segment", "enterprise", "--arr", "1234567891")
+    ins = _insight(pmops, "Exports fail", "2026-11-20", "interview", "enterprise", "Tau Shipping")
+    opp = _opportunity(pmops, "Exports are unreliable", "--evidence", ins, "--impact", "3", "--effort", "1")
+    # Reach 1 + 1,234,567,891 ÷ 100,000 = 12346.67891 → 12346.68; Confidence (1/5 + 1/3 + 1/3 + 1/1) ÷ 4 → 0.47
+    # RICE 12346.68 × 3 × 0.47 ÷ 1 = 17408.8188 → 17408.82
+    explained = pmops("prioritize", "--explain").stdout
+    assert "Reach 12346.68 = 1 customer + 0 unnamed insights + 1,234,567,891 ÷ 100,000" in explained
+    assert "RICE 17408.82 = 12346.68 × 3 × 0.47 ÷ 1" in explained and "RICE 17408.82\n" in explained
+    assert "17408.8 " not in explained and "12346.7" not in explained.replace("12346.68", "")
+    with _on(clock, "2026-11-30"):
+        pmops("prioritize", "--cycle", "2026-11")
+    pmops("set", opp, "effort=2")  # 12346.68 × 3 × 0.47 ÷ 2 = 8704.4094 → 8704.41
+    pmops("prioritize", "--cycle", "2026-12")
+    assert "17408.82 → 8704.41" in pmops("prioritize", "diff", "2026-11", "2026-12", "--format", "md").stdout
+    assert "17408.82 → 8704.41" in pmops("prioritize", "diff", "2026-11", "2026-12").stdout
+    report = pmops("report", "--format", "md").stdout
+    assert "(8704.41)" in report and "| 8704.41 | 12346.68 |" in report

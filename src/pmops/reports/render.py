@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops import templates
 from pmops.doctypes import VERDICTS
-from pmops.text import count, markdown_cell, markdown_literal
+from pmops.text import count, kept, markdown_cell, markdown_literal
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase
@@ -39,7 +39,7 @@ def priorities_sentence(p: Priorities, shown: int = 3) -> str:
     if not p.opportunities and not p.top:
         return "no opportunities yet"
     source = f"ranking of {p.cycle}{p.old}" if p.cycle else "not recorded, ranked today"
-    top = ", ".join(f"{o.rank}. {o.title} ({o.score:g})" for o in p.top[:shown]) or "none ranked"
+    top = ", ".join(f"{o.rank}. {o.title} ({kept(o.score)})" for o in p.top[:shown]) or "none ranked"
     return f"{source} ({p.method.upper()}): {top}" + (f"; {p.unranked} not ranked" if p.unranked else "")
 
 
@@ -180,8 +180,8 @@ def markdown(report: Report) -> str:
         for o in pr.top:
             evidence = "; ".join(f"{e.title} ({e.id})" for e in o.evidence) or "none"
             customers = f"{o.customers}: {o.named()}" if o.named() else str(o.customers)
-            out.append(_row(str(o.rank), _cell(f"{o.title} ({o.id})"), f"{o.score:g}", f"{o.reach:g}",
-                            f"{o.confidence:g}", _cell(customers), _cell(evidence)))  # fmt: skip
+            out.append(_row(str(o.rank), _cell(f"{o.title} ({o.id})"), f"{kept(o.score)}", f"{kept(o.reach)}",
+                            f"{kept(o.confidence)}", _cell(customers), _cell(evidence)))  # fmt: skip
         out.append("")
     elif not pr.opportunities:
         out += ["No opportunities yet (`pmops opportunity add`).", ""]

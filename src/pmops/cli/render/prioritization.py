@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops.cli._shared import Output, console, safe
 from pmops.cli.render.common import Column, Listing, emit, wrapped
-from pmops.text import count
+from pmops.text import count, kept
 
 if TYPE_CHECKING:
     from pmops.prioritization import Diff, Ranking, Row
@@ -27,7 +27,9 @@ def ranking(found: Ranking, explain: bool = False) -> None:
     elif explain:
         for row in found.rows:
             place = f"{row.rank}." if row.rank is not None else "-"
-            score = f"{found.method.upper()} {row.score:g}" if row.score is not None else f"not ranked: {row.unranked}"
+            score = (
+                f"{found.method.upper()} {kept(row.score)}" if row.score is not None else f"not ranked: {row.unranked}"
+            )
             wrapped(
                 f"[bold]{place}[/bold] [cyan]{safe(row.id)}[/cyan] {safe(row.title)} [bold]{safe(score)}[/bold]",
                 hanging=3,
@@ -92,6 +94,6 @@ def diff(found: Diff) -> None:
 
 def _pair(before: Any, after: Any) -> str:
     def text(value: Any) -> str:
-        return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        return "-" if value is None else kept(value) if isinstance(value, float) else str(value)
 
     return f"{text(before)} → {text(after)}"
