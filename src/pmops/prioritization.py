@@ -277,6 +277,8 @@ class Ranking:
     # The ARR Reach counted as one customer (ARR_UNIT: one recorded before rankings kept it)
     arr_unit: int | float = ARR_UNIT
     currency: str | None = None  # the KB's currency its ARR is in (None: one recorded before it was kept)
+    # What to warn of on stderr, one line per customer: an ARR it counts too large to be meant (doubtful). Not kept.
+    warnings: tuple[str, ...] = ()
 
     @property
     def ranked(self) -> list[Row]:
@@ -375,7 +377,22 @@ def rank(
         register = accounts.register(kb)
     unit = arr_unit(kb)
     rows = [score(_row(o, insights, register, as_of, unit), method) for o in opportunities]
-    return Ranking(method, cycle, made, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency)
+    return Ranking(method, cycle, made, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency,
+                   warnings=doubtful(kb, rows))  # fmt: skip
+
+
+def doubtful(kb: KnowledgeBase, rows: Iterable[Row]) -> tuple[str, ...]:
+    """One warning per customer whose ARR the rows count and is too large to be meant, by the rule customer
+    import, set and lint use (Field.doubtful: a billion or more, cents?): 'warning: Tau: arr 9,500,000,000 USD
+    is a billion or more: cents, or a decimal point lost? counted in Reach as given'."""
+    from pmops import accounts
+
+    arr = kb.doctype(accounts.TYPE).field("arr")
+    said: dict[str, str] = {}
+    for voice in (v for row in rows for v in row.accounts or () if v.id and v.arr):
+        if voice.id not in said and arr is not None and (doubt := arr.doubtful(whole(voice.arr))):
+            said[voice.id] = f"warning: {voice.name}: {doubt} counted in Reach as given"
+    return tuple(said.values())
 
 
 def weigh(kb: KnowledgeBase, opportunity: Record, today: dt.date | None = None) -> Row:

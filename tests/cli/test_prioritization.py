@@ -887,3 +887,24 @@ def test_large_scores_are_said_to_two_decimals_everywhere(pmops, clock, kb: Path
     assert "17408.82 → 8704.41" in pmops("prioritize", "diff", "2026-11", "2026-12").stdout
     report = pmops("report", "--format", "md").stdout
     assert "(8704.41)" in report and "| 8704.41 | 12346.68 |" in report
+
+
+def test_a_doubtful_arr_counted_in_reach_is_warned_of_once_per_customer(pmops, kb: Path) -> None:
+    """An ARR of a billion or more (cents exported as units?), which customer import, set and lint flag, is said
+    on stderr by the preview and by --cycle, one line per customer however many opportunities count it (found by
+    a new user: it went into a recorded ranking unsaid)."""
+    pmops("customer", "add", "Tau Shipping", "--segment", "enterprise", "--arr", "9500000000")
+    pmops("customer", "add", "Verde Foods", "--segment", "smb", "--arr", "18000")
+    tau = _insight(pmops, "Exports fail", "2026-11-20", "interview", "enterprise", "Tau Shipping")
+    verde = _insight(pmops, "Exports slow", "2026-11-21", "interview", "smb", "Verde Foods")
+    _opportunity(
+        pmops, "Exports are unreliable", "--evidence", tau, "--evidence", verde, "--impact", "1", "--effort", "1"
+    )
+    _opportunity(pmops, "Exports lack columns", "--evidence", tau, "--impact", "1", "--effort", "1")
+    said = ("warning: Tau Shipping: arr 9,500,000,000 USD is a billion or more: cents, or a decimal point lost? "
+            "counted in Reach as given\n")  # fmt: skip
+    preview = pmops("prioritize", "--json")
+    assert preview.stderr.count(said) == 1 and "Verde" not in preview.stderr
+    assert pmops("prioritize", "--cycle", "2026-12").stderr.startswith(said)
+    pmops("set", "Tau Shipping", "arr=95000")
+    assert "warning" not in pmops("prioritize").stderr

@@ -97,6 +97,8 @@ def prioritize(
         raise InvalidInput("--backfill records a cycle that has ended: give --cycle YYYY-MM")
     kb = _shared.state(ctx).kb()
     ranking = prioritization.rank(kb, method, area=area, cycle=cycle, today=_shared.parse_date_option(today, "--today"))
+    for warning in ranking.warnings:  # an ARR of a billion or more (cents?), as import, set and lint say it
+        _shared.note(warning)
     if cycle is not None:
         ranking = prioritization.record(
             kb, ranking, force=force, backfill=backfill, commit=False if no_commit else None
