@@ -137,6 +137,10 @@ class Row:
     lapsed: int = 0
     # The ARR counted as one customer in Reach: the ranking's (kept once, beside its rows, not in each row).
     arr_unit: int | float = ARR_UNIT
+    # The customers counted that the register does not have, as written, each with the registered name lint offers
+    # for it when one is close: "Zephyer Logistics (did you mean 'ZEPHYR Logistics'?)". Said, not kept (the
+    # ranking's `accounts` keep them, without an id).
+    unregistered: tuple[str, ...] = ()
 
     @property
     def insights(self) -> int:
@@ -169,6 +173,8 @@ class Row:
         arr = f" + {_money(self.arr)} ÷ {_money(self.arr_unit)}" if self.arr else ""
         asides = [f"{count(self.archived, 'archived insight')} left out"] if self.archived else []
         asides += [f"the ARR of {count(self.lapsed, 'archived customer')} left out"] if self.lapsed else []
+        if self.unregistered:
+            asides.append(f"{len(self.unregistered)} not in the register: {', '.join(self.unregistered)}")
         aside = f" ({'; '.join(asides)})" if asides else ""
         lines = [
             f"Reach {kept(self.reach)} = {count(self.customers, 'customer')} + {count(self.unnamed, 'unnamed insight')}"
@@ -197,7 +203,12 @@ class Row:
         """The row as a ranking document keeps it (every key, in order; no value left out)."""
         data: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("archived", "lapsed", "arr_unit"):  # not inputs (what was counted is `evidence` and
+            if f.name in (
+                "archived",
+                "lapsed",
+                "arr_unit",
+                "unregistered",
+            ):  # not inputs (what was counted is `evidence` and
                 continue  # `accounts`), or the ranking's (its arr_unit)
             value = getattr(self, f.name)
             if f.name == "accounts":
@@ -216,8 +227,8 @@ class Row:
         whole = {"customers", "unnamed", "recent", "rank", "archived", "lapsed"}
         values: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name == "arr_unit":
-                continue  # the ranking's: from_record sets it
+            if f.name in ("arr_unit", "unregistered"):
+                continue  # the ranking's: from_record sets it; not kept
             raw = data.get(f.name)
             if f.name in numbers:
                 value: Any = _number(raw)
@@ -241,6 +252,7 @@ class Row:
             "unranked": self.unranked,
             "archived": self.archived,
             "archived_customers": self.lapsed,
+            "not_in_register": list(self.unregistered),
         }
         if explain:
             data["explain"] = self.explain(method)
@@ -447,6 +459,7 @@ def _row(
     named: dict[str, Voice] = {}  # a customer's key (the register's id, else its name's) -> who, with its ARR
     unnamed = 0
     lapsed: set[str] = set()
+    unregistered: list[str] = []
     for insight in counted:
         name = insight.values.get("customer")
         key = customers.key(name)
@@ -458,6 +471,9 @@ def _row(
             lapsed.add(known.id)
         arr = 0.0 if known is None or known.archived else float(known.arr or 0)
         voice = Voice(known.name, known.id, arr) if known else Voice(str(name).strip())
+        if known is None and key not in named:
+            close = register.closest(name) if register else None
+            unregistered.append(voice.name + (f" (did you mean '{close}'?)" if close else ""))
         named.setdefault(voice.key if known else key, voice)
     recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     recent = sum(isinstance(d := i.values.get("date"), dt.date) and recent_from <= d <= as_of for i in counted)
@@ -479,6 +495,7 @@ def _row(
         customers=len(named), accounts=tuple(sorted(named.values(), key=lambda v: (-v.arr, v.name.casefold()))),
         unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
         reach=reach, confidence=confidence, invalid=invalid, archived=archived, lapsed=len(lapsed), arr_unit=unit,
+        unregistered=tuple(unregistered),
         **entered,
     )  # fmt: skip
 

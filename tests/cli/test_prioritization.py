@@ -908,3 +908,20 @@ def test_a_doubtful_arr_counted_in_reach_is_warned_of_once_per_customer(pmops, k
     assert pmops("prioritize", "--cycle", "2026-12").stderr.startswith(said)
     pmops("set", "Tau Shipping", "arr=95000")
     assert "warning" not in pmops("prioritize").stderr
+
+
+def test_explain_names_the_customers_the_register_does_not_have(pmops, ranked_kb) -> None:
+    """A misspelt customer counts once more in Reach, as documented; --explain's Reach line names those the
+    register lacks, with the close registered name lint offers (found by a new user: a typo of a customer
+    already counted made '3 customers' of two, unsaid)."""
+    ids = ranked_kb
+    pmops("customer", "add", "Zéphyr Logistique S.A.", "--alias", "ZEPHYR Logistics", "--arr", "1.2M")
+    typo = _insight(pmops, "Exports slow", "2026-11-25", "interview", "enterprise", "Zephyer Logistics")
+    pmops("opportunity", "link", ids["B"], typo)
+    b = next(r for r in _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"] if r["id"] == ids["B"])
+    said = "2 not in the register: Initech, Zephyer Logistics (did you mean 'ZEPHYR Logistics'?)"
+    assert b["not_in_register"] == ["Initech", "Zephyer Logistics (did you mean 'ZEPHYR Logistics'?)"]
+    assert b["explain"][0] == f"Reach 3.95 = 3 customers + 0 unnamed insights + 95,000 ÷ 100,000 ({said})"
+    assert " ".join(pmops("prioritize", "--explain", "--today", TODAY).stdout.split()).count(f"({said})") == 1
+    a = next(r for r in _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"] if r["id"] == ids["A"])
+    assert "not in the register" not in a["explain"][0] and a["not_in_register"] == []
