@@ -925,3 +925,19 @@ def test_explain_names_the_customers_the_register_does_not_have(pmops, ranked_kb
     assert " ".join(pmops("prioritize", "--explain", "--today", TODAY).stdout.split()).count(f"({said})") == 1
     a = next(r for r in _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"] if r["id"] == ids["A"])
     assert "not in the register" not in a["explain"][0] and a["not_in_register"] == []
+
+
+def test_the_report_shows_the_companys_ranking_of_the_cycle_under_way(pmops, ranked_kb) -> None:
+    """One squad planning a cycle ahead does not replace the every-area ranking of the cycle under way in the
+    report's Priorities (found by a new user); a squad's ranking, when it is the one shown, is named as such
+    in the summary line."""
+    pmops("prioritize", "--cycle", "2027-03", "--area", "approvals")
+    ahead = pmops("report", "--format", "md").stdout  # the only one: named as a squad's
+    assert "## Priorities\n\nRanking of 2027-03, area approvals (RICE): 1. " in ahead
+    assert "ranking of 2027-03, area approvals (RICE)" in " ".join(pmops("report").stdout.split())
+    pmops("prioritize", "--cycle", "2026-12")
+    report = pmops("report", "--format", "md").stdout
+    assert "## Priorities\n\nRanking of 2026-12 (RICE): 1. Approve on the go (3.77)" in report
+    assert json.loads(pmops("report", "--format", "json").stdout)["priorities"]["area"] is None
+    pmops("prioritize", "--cycle", "2026-12", "--area", "approvals")  # the squad's, beside the company's
+    assert "## Priorities\n\nRanking of 2026-12 (RICE)" in pmops("report", "--format", "md").stdout

@@ -569,10 +569,30 @@ TOP_OPPORTUNITIES = 8
 STALE_MONTHS = 2  # a ranking whose cycle is this many months before the report's is said to be old
 
 
+def shown_ranking(recorded: list[Record], today: dt.date) -> Record | None:
+    """Of the rankings recorded (oldest cycle first, as prioritization.rankings gives them), the one a report of
+    `today` shows: the latest of every area whose cycle has begun by `today`; else the latest of one area whose
+    cycle has; else (only cycles still to come) the earliest of those, every area's first. A squad's ranking, or
+    one planned ahead, never hides the company's ranking of the cycle under way."""
+    month = f"{today.year:04d}-{today.month:02d}"
+
+    def begun(r: Record) -> bool:
+        return str(r.values.get("cycle") or "") <= month
+
+    every = [r for r in recorded if r.values.get("area") in (None, "")]
+    for pick in ([r for r in every if begun(r)], [r for r in recorded if begun(r)]):
+        if pick:
+            return pick[-1]
+    ahead = sorted(recorded, key=lambda r: (str(r.values.get("cycle") or ""), r.values.get("area") not in (None, "")))
+    return ahead[0] if ahead else None
+
+
 def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
-    """The latest ranking recorded on or before `today`, read as it was; else RICE on `today`."""
+    """The ranking recorded on or before `today` the report shows, read as it was (`shown_ranking`); else RICE on
+    `today`."""
     recorded = [r for r in prioritization.rankings(kb) if not dates.after(r.values.get("date"), today)]
-    found = prioritization.from_record(recorded[-1]) if recorded else prioritization.rank(kb, "rice", today=today)
+    chosen = shown_ranking(recorded, today)
+    found = prioritization.from_record(chosen) if chosen else prioritization.rank(kb, "rice", today=today)
     top = found.ranked[:TOP_OPPORTUNITIES]
     insights = prioritization.evidence_records(kb, {e for row in top for e in row.evidence})
     rows = tuple(

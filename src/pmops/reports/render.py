@@ -35,10 +35,12 @@ def sentences(report: Report) -> dict[str, str]:
 
 
 def priorities_sentence(p: Priorities, shown: int = 3) -> str:
-    """'ranking of 2026-12 (RICE): 1. Approvers miss requests (3.13), 2. …; 1 not ranked', or 'no opportunities yet'."""
+    """'ranking of 2026-12 (RICE): 1. Approvers miss requests (3.13), 2. …; 1 not ranked' ('ranking of 2026-12, area
+    approvals (RICE): …' for one squad's), or 'no opportunities yet'."""
     if not p.opportunities and not p.top:
         return "no opportunities yet"
-    source = f"ranking of {p.cycle}{p.old}" if p.cycle else "not recorded, ranked today"
+    area = f", area {p.area}" if p.area else ""  # a squad's ranking is never read as the company's
+    source = f"ranking of {p.cycle}{area}{p.old}" if p.cycle else "not recorded, ranked today"
     top = ", ".join(f"{o.rank}. {o.title} ({kept(o.score)})" for o in p.top[:shown]) or "none ranked"
     return f"{source} ({p.method.upper()}): {top}" + (f"; {p.unranked} not ranked" if p.unranked else "")
 
