@@ -73,11 +73,19 @@ def _number(value: Any) -> float | None:
 @dataclass(frozen=True)
 class Voice:
     """One distinct customer an opportunity's evidence names: the register's record (id, name, ARR), or a
-    name the register does not have (no id, as the first insight wrote it, no ARR)."""
+    name the register does not have (no id, as the first insight wrote it, no ARR). A customer archived in the
+    register (lost) keeps its ARR, marked `archived`: a voice still, its ARR not counted (`counted`)."""
 
     name: str
     id: str | None = None
     arr: float = 0
+    archived: bool = False
+
+    @property
+    def counted(self) -> float:
+        """The ARR Reach counts of it: none for an archived customer (a ranking recorded before the mark was kept
+        wrote such a customer's ARR as 0)."""
+        return 0.0 if self.archived else self.arr
 
     @property
     def key(self) -> str:
@@ -85,17 +93,20 @@ class Voice:
         return self.id or customers.key(self.name) or self.name
 
     def stored(self) -> dict[str, Any]:
-        """As a ranking keeps it: id, name and ARR; a name the register does not have, its name alone."""
+        """As a ranking keeps it: id, name and ARR (and `archived: true` for a customer archived in the register);
+        a name the register does not have, its name alone."""
         if self.id is None:
             return {"name": self.name}
-        return {"id": self.id, "name": self.name, "arr": int(self.arr) if float(self.arr).is_integer() else self.arr}
+        kept_arr = int(self.arr) if float(self.arr).is_integer() else self.arr
+        return {"id": self.id, "name": self.name, "arr": kept_arr, **({"archived": True} if self.archived else {})}
 
     @classmethod
     def from_stored(cls, data: Any) -> Voice | None:
         if not isinstance(data, dict) or not data.get("name"):
             return None
         known = data.get("id") not in (None, "", "null")
-        return cls(str(data["name"]), str(data["id"]) if known else None, _number(data.get("arr")) or 0.0)
+        lost = str(data.get("archived")).strip().lower() == "true"  # YAML gives every value as a string
+        return cls(str(data["name"]), str(data["id"]) if known else None, _number(data.get("arr")) or 0.0, lost)
 
 
 @dataclass(frozen=True)
@@ -243,6 +254,8 @@ class Row:
                 values[f.name] = tuple(str(v) for v in raw or [] if v not in (None, ""))
             else:
                 values[f.name] = None if raw in (None, "") and f.name == "area" else str(raw or "")
+        if values.get("accounts"):  # the customers kept archived: their ARR was left out, as --explain said
+            values["lapsed"] = sum(v.archived for v in values["accounts"])
         return cls(**values)
 
     def to_json(self, method: str, explain: bool = False) -> dict[str, Any]:
@@ -268,7 +281,7 @@ def named(voices: Iterable[Any], most: int = 5, currency: str | None = None) -> 
     (ARR where the register gives one), past `most` '… N more'. Anything with a name and an arr. With the
     KB's `currency`, the amounts say it ($312,000), as the website and the report show money."""
     money = _money if currency is None else functools.partial(amounts.shown, currency=currency)
-    said = [f"{v.name} ({money(v.arr)})" if v.arr else v.name for v in voices]
+    said = [f"{v.name} ({money(v.arr)})" if getattr(v, "counted", v.arr) else v.name for v in voices]
     return _few(said, most)
 
 
@@ -401,7 +414,7 @@ def doubtful(kb: KnowledgeBase, rows: Iterable[Row]) -> tuple[str, ...]:
 
     arr = kb.doctype(accounts.TYPE).field("arr")
     said: dict[str, str] = {}
-    for voice in (v for row in rows for v in row.accounts or () if v.id and v.arr):
+    for voice in (v for row in rows for v in row.accounts or () if v.id and v.counted):
         if voice.id not in said and arr is not None and (doubt := arr.doubtful(whole(voice.arr))):
             said[voice.id] = f"warning: {voice.name}: {doubt} counted in Reach as given"
     return tuple(said.values())
@@ -469,8 +482,9 @@ def _row(
         known = register.get(name)
         if known is not None and known.archived:  # a lost customer: still a voice, no longer revenue
             lapsed.add(known.id)
-        arr = 0.0 if known is None or known.archived else float(known.arr or 0)
-        voice = Voice(known.name, known.id, arr) if known else Voice(str(name).strip())
+        voice = (
+            Voice(known.name, known.id, float(known.arr or 0), known.archived) if known else Voice(str(name).strip())
+        )
         if known is None and key not in named:
             close = register.closest(name) if register else None
             unregistered.append(voice.name + (f" (did you mean '{close}'?)" if close else ""))
@@ -479,7 +493,7 @@ def _row(
     recent = sum(isinstance(d := i.values.get("date"), dt.date) and recent_from <= d <= as_of for i in counted)
     sources = tuple(sorted({str(i.values["source"]) for i in counted if i.values.get("source")}))
     segments = tuple(sorted({_segment(i.values["segment"]) for i in counted if i.values.get("segment")}))
-    arr = sum(v.arr for v in named.values())
+    arr = sum(v.counted for v in named.values())
     n = len(counted)
     reach = _r(len(named) + unnamed + arr / unit)
     confidence = (
@@ -492,7 +506,7 @@ def _row(
     return Row(
         id=str(opportunity.id), title=opportunity.title, status=str(values.get("status") or "discovery"),
         area=str(values["area"]) if values.get("area") else None, evidence=tuple(i.id for i in counted if i.id),
-        customers=len(named), accounts=tuple(sorted(named.values(), key=lambda v: (-v.arr, v.name.casefold()))),
+        customers=len(named), accounts=tuple(sorted(named.values(), key=lambda v: (-v.counted, v.name.casefold()))),
         unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
         reach=reach, confidence=confidence, invalid=invalid, archived=archived, lapsed=len(lapsed), arr_unit=unit,
         unregistered=tuple(unregistered),
@@ -725,7 +739,7 @@ def edited(found: Record) -> str | None:
 def _terms_differ(row: Row) -> str | None:
     """Why a kept row's Reach, Confidence or customers are not what its kept inputs give, or None."""
     if row.accounts is not None:
-        arr = sum(v.arr for v in row.accounts)
+        arr = sum(v.counted for v in row.accounts)
         if (len(row.accounts), _r(arr)) != (row.customers, _r(row.arr)):
             return (
                 f"{row.id} is written {count(row.customers, 'customer')} and {_money(row.arr)} ARR; the customers "
@@ -964,41 +978,55 @@ def reach_moved(old: Row, new: Row) -> str:
     moved = customers_moved(old, new)
     came, went = moved or ([], [])
     names = [f"+{v.name}" for v in came] + [f"-{v.name}" for v in went]
-    repriced = []
+    repriced, lapses = [], _lapses(old, new)
     if old.accounts is not None and new.accounts is not None:
         was = {v.key: v for v in old.accounts}
-        repriced = [f"{v.name}'s ARR {_money(was[v.key].arr)} → {_money(v.arr)}"
-                    for v in new.accounts if v.key in was and was[v.key].arr != v.arr]  # fmt: skip
-    inside = "; ".join(p for p in (_few(names), _arr_said(old, new)) if p)
+        repriced = [f"{v.name}'s ARR {_money(was[v.key].counted)} → {_money(v.counted)}" for v in new.accounts
+                    if v.key in was and v.key not in lapses and was[v.key].counted != v.counted]  # fmt: skip
+    inside = "; ".join(p for p in (_few(names), _arr_said(old, new, set(lapses))) if p)
     if parts and inside:
         parts[0] += f" ({inside})"
     elif inside:
         parts.append(inside)
     if new.unnamed != old.unnamed:
         parts.append(f"{old.unnamed} → {count(new.unnamed, 'unnamed insight')}")
+    parts += [f"{v.name} {'archived' if v.archived else 'brought back'} ({'+' if moved > 0 else '-'}"
+              f"{_money(abs(moved))} ARR)" for v, moved in lapses.values()]  # fmt: skip
     parts += repriced
     if new.arr_unit != old.arr_unit:
         parts.append(f"ARR per customer {_money(old.arr_unit)} → {_money(new.arr_unit)}")
     return ", ".join(parts) or "rounding"
 
 
-def arr_moved(old: Row | None, new: Row | None) -> tuple[float, float] | None:
+def _lapses(old: Row, new: Row) -> dict[str, tuple[Voice, float]]:
+    """The customers of both rankings archived in the register, or brought back, between them (by key), each with
+    the ARR its Reach counted more (brought back) or less (archived)."""
+    if old.accounts is None or new.accounts is None:
+        return {}
+    was = {v.key: v for v in old.accounts}
+    return {v.key: (v, v.counted - was[v.key].counted) for v in new.accounts
+            if v.key in was and was[v.key].archived != v.archived and was[v.key].counted != v.counted}  # fmt: skip
+
+
+def arr_moved(old: Row | None, new: Row | None, skip: Iterable[str] = ()) -> tuple[float, float] | None:
     """The ARR that came into an opportunity's Reach between two rankings (customers who came, and those whose
     ARR rose) and the ARR that went (customers who went, and those whose ARR fell or who were archived): both
     positive, their difference the net. None when either ranking kept no customers' names (only the net is known)."""
     if old is None or new is None or old.accounts is None or new.accounts is None:
         return None
-    was = {v.key: v.arr for v in old.accounts}
-    now = {v.key: v.arr for v in new.accounts}
+    was = {v.key: v.counted for v in old.accounts if v.key not in skip}
+    now = {v.key: v.counted for v in new.accounts if v.key not in skip}
     changes = [now.get(k, 0) - was.get(k, 0) for k in dict.fromkeys([*was, *now])]
     return sum(c for c in changes if c > 0), -sum(c for c in changes if c < 0)
 
 
-def _arr_said(old: Row, new: Row) -> str:
+def _arr_said(old: Row, new: Row, skip: set[str] | frozenset[str] = frozenset()) -> str:
     """The ARR that moved: '+268,000 ARR'; both ways when ARR came and went: '+268,000 ARR, -120,000 ARR, net
-    +148,000'; '' when none moved."""
-    net = new.arr - old.arr
-    moved = arr_moved(old, new)
+    +148,000'; '' when none moved. `skip`: customers whose ARR moved as they were archived or brought back,
+    said apart ('Zephyr archived (-1,500,000 ARR)')."""
+    lapsed = _lapses(old, new)
+    net = new.arr - old.arr - sum(moved for key, (_, moved) in lapsed.items() if key in skip)
+    moved = arr_moved(old, new, skip)
     if moved is not None and moved[0] and moved[1]:
         said = "0" if not net else f"{'+' if net > 0 else '-'}{_money(abs(net))}"
         return f"+{_money(moved[0])} ARR, -{_money(moved[1])} ARR, net {said}"

@@ -726,10 +726,10 @@ def test_each_area_keeps_its_own_ranking_of_a_cycle_and_diff_takes_area(pmops, c
     # Without --area: the cycle's ranking of every area, or its only one (December's is approvals').
     whole = _json(pmops, "prioritize", "diff", "2026-11", "2026-12")
     assert whole["before"]["path"] == every["path"] and whole["notes"] == ["areas differ: every area then approvals"]
-    # The report reads the latest cycle's ranking of every area, else says whose area its ranking is.
+    # The report reads the latest ranking of every area (November's: December has only squads' so far).
     report = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["priorities"]
-    assert (report["cycle"], report["area"]) == ("2026-12", "approvals")
-    assert "The ranking of 2026-12, area approvals (" in pmops("report", "--format", "md", "--today", TODAY).stdout
+    assert (report["cycle"], report["area"]) == ("2026-11", None)
+    assert "The ranking of 2026-11 (" in pmops("report", "--format", "md", "--today", TODAY).stdout
     missing = pmops("prioritize", "diff", "--area", "cards", "2026-11", "2026-12", code=1).stderr
     assert missing.startswith("error: no ranking recorded for 2026-12 (area cards)")
     pmops("prioritize", "--area", "cards", "--cycle", "2026-12", "--today", TODAY)
@@ -941,3 +941,33 @@ def test_the_report_shows_the_companys_ranking_of_the_cycle_under_way(pmops, ran
     assert json.loads(pmops("report", "--format", "json").stdout)["priorities"]["area"] is None
     pmops("prioritize", "--cycle", "2026-12", "--area", "approvals")  # the squad's, beside the company's
     assert "## Priorities\n\nRanking of 2026-12 (RICE)" in pmops("report", "--format", "md").stdout
+
+
+def test_a_customer_archived_or_brought_back_is_said_so_by_the_diff_and_kept_by_the_ranking(
+    pmops, clock, kb: Path, ranked_kb
+) -> None:
+    """Archiving a customer (lost) is not an ARR change of the CRM: the ranking keeps its ARR with `archived:
+    true` (not `arr: 0`), and the diff says 'Cobalt Labs archived (-95,000 ARR)', then 'brought back' (found by
+    a new user: 'ARR 95,000 → 0')."""
+    ids = ranked_kb
+    with _on(clock, "2026-11-30"):
+        pmops("prioritize", "--cycle", "2026-11")
+    cobalt = _json(pmops, "customer", "show", "Cobalt Labs")
+    pmops("archive", cobalt["id"])
+    december = _json(pmops, "prioritize", "--cycle", "2026-12")
+    text = (kb / december["path"]).read_text()
+    assert f"  - id: {cobalt['id']}\n    name: Cobalt Labs\n    arr: 95000\n    archived: true\n" in text
+    # A: Reach 2 customers + 1 unnamed + Atlas Freight's 240,000 ÷ 100,000 = 5.4
+    a = next(m for m in _json(pmops, "prioritize", "diff", "2026-11", "2026-12")["moves"] if m["id"] == ids["A"])
+    assert a["reasons"] == ["Reach 6.35 → 5.4: same evidence, Cobalt Labs archived (-95,000 ARR)"]
+    assert (a["arr_delta"], a["arr_added"], a["arr_removed"]) == (-95000, 0, 95000)
+    read = next(r for r in _json(pmops, "show", december["id"])["ranked"] if r["id"] == ids["A"])
+    assert {"id": cobalt["id"], "name": "Cobalt Labs", "arr": "95000", "archived": "true"} in read["accounts"]
+    assert not [f for f in _json(pmops, "lint", code=None) if f["rule"] == "ranking-edited"]
+    path = kb / cobalt["path"]
+    path.write_text(path.read_text().replace("status: archived\n", ""))  # brought back, by hand
+    git(kb, "commit", "-qam", "Cobalt Labs is back")
+    with _on(clock, "2027-01-04"):
+        pmops("prioritize", "--cycle", "2027-01")
+    a = next(m for m in _json(pmops, "prioritize", "diff", "2026-12", "2027-01")["moves"] if m["id"] == ids["A"])
+    assert a["reasons"] == ["Reach 5.4 → 6.35: same evidence, Cobalt Labs brought back (+95,000 ARR)"]

@@ -599,7 +599,7 @@ def _priorities(kb: KnowledgeBase, today: dt.date) -> Priorities:
         Opportunity(row.rank or 0, row.id, row.title, row.status, row.area, row.score or 0, row.reach, row.confidence,
                     row.customers, int(row.arr) if float(row.arr).is_integer() else row.arr,
                     tuple(Cited(e, insights[e].title if e in insights else "(not found)") for e in row.evidence),
-                    None if row.accounts is None else tuple(Voice(v.id, v.name, whole(v.arr)) for v in row.accounts),
+                    None if row.accounts is None else tuple(Voice(v.id, v.name, whole(v.counted)) for v in row.accounts),
                     kb.config.currency)
         for row in top
     )  # fmt: skip
