@@ -492,7 +492,7 @@ def _row(
     recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     recent = sum(isinstance(d := i.values.get("date"), dt.date) and recent_from <= d <= as_of for i in counted)
     sources = tuple(sorted({str(i.values["source"]) for i in counted if i.values.get("source")}))
-    segments = tuple(sorted({_segment(i.values["segment"]) for i in counted if i.values.get("segment")}))
+    segments = tuple(sorted({_segment(seg) for i in counted if (seg := _segment_of(i, register))}))
     arr = sum(v.counted for v in named.values())
     n = len(counted)
     reach = _r(len(named) + unnamed + arr / unit)
@@ -512,6 +512,14 @@ def _row(
         unregistered=tuple(unregistered),
         **entered,
     )  # fmt: skip
+
+
+def _segment_of(insight: Record, register: Register) -> object:
+    """The segment Confidence counts for an insight: its customer's in the register when the register has the
+    customer and gives one (an insight's own segment that contradicts it is lint's customer-mismatch, not one
+    more segment), else the insight's."""
+    known = register.get(insight.values.get("customer"))
+    return known.segment if known is not None and known.segment else insight.values.get("segment")
 
 
 def _segment(value: object) -> str:

@@ -79,7 +79,7 @@ def _opportunity(pmops, title: str, *args: str) -> str:
 def ranked_kb(pmops, kb: Path) -> dict[str, str]:
     pmops("customer", "add", "Atlas Freight", "--segment", "enterprise", "--arr", "240k")
     pmops("customer", "add", "Cobalt Labs", "--alias", "Cobalt", "--segment", "mid-market", "--arr", "$95,000")
-    pmops("customer", "add", "Verde Foods", "--segment", "smb", "--arr", "18000")
+    pmops("customer", "add", "Verde Foods", "--segment", "mid-market", "--arr", "18000")
     i = {
         "i1": _insight(pmops, "Approvers travel", "2026-11-01", "interview", "enterprise", "Atlas Freight"),
         "i2": _insight(pmops, "Approvals stall", "2026-10-10", "support-ticket", "mid-market", "cobalt"),
@@ -971,3 +971,19 @@ def test_a_customer_archived_or_brought_back_is_said_so_by_the_diff_and_kept_by_
         pmops("prioritize", "--cycle", "2027-01")
     a = next(m for m in _json(pmops, "prioritize", "diff", "2026-12", "2027-01")["moves"] if m["id"] == ids["A"])
     assert a["reasons"] == ["Reach 5.4 → 6.35: same evidence, Cobalt Labs brought back (+95,000 ARR)"]
+
+
+def test_confidence_counts_a_registered_customers_segment_from_the_register(pmops, ranked_kb) -> None:
+    """An insight naming a customer of the register counts the register's segment in Confidence, not its own
+    (found by a new user: a mid-market slip on an enterprise customer's insight, which lint reports as
+    customer-mismatch, raised Confidence by 1/12)."""
+    ids = ranked_kb
+    slip = _insight(pmops, "Approvals lost", "2026-11-15", "interview", "mid-market", "Atlas Freight")
+    pmops("opportunity", "link", ids["C"], slip, ids["i1"])
+    c = next(r for r in _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"] if r["id"] == ids["C"])
+    # Confidence (2/5 + 1/3 + 1/3 + 2/2) ÷ 4 = 0.5167 → 0.52: one segment (Atlas Freight's, enterprise), not two
+    assert (c["segments"], c["confidence"]) == (["enterprise"], 0.52)
+    assert "segments 1/3" in c["explain"][1]
+    # Initech is not in the register: its insight's own segment counts.
+    b = next(r for r in _json(pmops, "prioritize", "--today", TODAY)["rows"] if r["id"] == ids["B"])
+    assert b["segments"] == ["mid-market", "smb"]
