@@ -133,7 +133,9 @@ def set_fields(
         given_value = _from_text(fld, raw)
         if fld.is_reference:
             given_value = creating.resolve_references(kb, fld, given_value)
-        value, field_notes, new = creating.convert(kb, fld, given_value, today=today, new_tags=new_tags)
+        value, field_notes, new = creating.convert(
+            kb, fld, given_value, today=today, new_tags=new_tags, of=record.title
+        )  # a warning names the document, as create's
         notes += field_notes
         added_tags += new
         if value != record.values.get(name):  # people named anew: on the roster, as it spells them

@@ -520,8 +520,8 @@ def test_an_arr_of_a_billion_or_more_is_accepted_with_a_warning_naming_it(pmops,
     assert nimbus["arr"] == 1250000000
     assert "warning" not in pmops("customer", "add", "Orbit", "--arr", "999,999,999").stderr
     set_ = pmops("set", _json(pmops, "customer", "show", "Orbit")["id"], "arr=2.4B").stderr
-    assert (
-        set_ == "warning: arr 2,400,000,000 USD is a billion or more: cents, or a decimal point lost? kept as given\n"
+    assert set_ == (
+        "warning: Orbit: arr 2,400,000,000 USD is a billion or more: cents, or a decimal point lost? kept as given\n"
     )
     refused = pmops("customer", "add", "Typo Corp", "--arr", "2000000000000", code=2)
     assert "is more than 1,000,000,000,000" in refused.stderr and "Typo Corp" not in pmops("customer", "list").stdout
@@ -575,3 +575,19 @@ def test_a_renewal_is_read_by_the_shared_date_parser_and_the_file_holds_the_iso_
     assert commit_count(crm_kb) == before and git(crm_kb, "status", "--porcelain") == ""
     pmops("set", created["id"], "renewal=tomorrow")
     assert f"\nrenewal: {today + dt.timedelta(days=1)}\n" in (crm_kb / created["path"]).read_text()
+
+
+def test_set_finds_a_customer_by_an_alias_as_customer_show_does(pmops, crm_kb: Path) -> None:
+    """`pmops set` takes a customer's alias, or the first words of its name, as `customer show` does (found by a
+    new user: 'set zephyr arr=…' said no document has that id or title); other documents are found as before."""
+    zephyr = _json(pmops, "customer", "add", "Zéphyr Logistique S.A.", "--alias", "ZEPHYR Logistics", "--arr", "1.2M")
+    atlas = _json(pmops, "customer", "add", "Atlas Freight Inc.", "--arr", "240k")
+    assert _json(pmops, "customer", "show", "zephyr logistics")["id"] == zephyr["id"]
+    pmops("set", "zephyr logistics", "arr=1.5M")
+    pmops("set", "atlas", "plan=Scale")
+    assert "arr: 1500000\n" in (crm_kb / zephyr["path"]).read_text()
+    assert "plan: Scale\n" in (crm_kb / atlas["path"]).read_text()
+    said = pmops("set", "ZEPHYR Logistics", "arr=9.5B").stderr
+    assert said.startswith("warning: Zéphyr Logistique S.A.: arr 9,500,000,000 USD is a billion or more")
+    missing = pmops("set", "Nobody Corp", "arr=1", code=1).stderr
+    assert missing.startswith("error: no document with the id or title 'Nobody Corp'")

@@ -335,6 +335,8 @@ class Catalog(Tree):
             everything = list(self.records())
             found = _chosen(ref, everything, types)
         if found is None:
+            found = self._by_other_name(ref, wanted)
+        if found is None:
             raise self._not_found(ref, wanted, everything)
         if len(found) > 1:
             same_title = all(folded(r.title) == folded(ref) for r in found)  # the exact title, of several: an id
@@ -343,6 +345,21 @@ class Catalog(Tree):
             )
             raise Ambiguous(ref, [_labelled(r) for r in found], hint=hint)
         return self._of_type(found[0], ref, types)
+
+    def _by_other_name(self, ref: str, wanted: list[DocType]) -> list[Record] | None:
+        """The document of a register (a type with other names: customers) that `ref` names by its name or an
+        alias, any spelling `customers.key` folds, or by the first words of one ("atlas"): what `customer show`
+        finds (accounts.Register), so that `pmops set zephyr arr=…` fixes the customer it shows; else None."""
+        from pmops import accounts
+
+        for doctype in wanted or self.registry.values():
+            if not doctype.aliases:
+                continue
+            register = accounts.register(self, doctype.name)
+            known = register.get(ref) or register.starting(ref)
+            if known is not None:
+                return [self.load(self.root / known.path)]
+        return None
 
     def _of_type(self, record: Record, ref: str, types: tuple[str, ...]) -> Record:
         """The record, when it is of one of `types` (or any type when none is named); else exit 2."""
