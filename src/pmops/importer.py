@@ -342,6 +342,15 @@ def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect], skipped: in
         # Other strictness (a quote after a closing quote): read as spreadsheets do.
 
 
+def _missing_said(required: str, mapping: dict[str, str]) -> str:
+    """Why a row lacks a field it needs: its cell is empty when a column is mapped to it ('the name cell
+    (Account Name) is empty'), else no column is ('no name: map a column to it with --map COLUMN=name')."""
+    columns = [column for column, name in mapping.items() if name == required]
+    if columns:
+        return f"the {required} cell ({', '.join(columns)}) is empty"
+    return f"no {required}: map a column to it with --map COLUMN={required}"
+
+
 def _row_key(row: dict[str, str], mapping: dict[str, str], keep_pii: bool) -> str:
     from pmops import pii
 
@@ -809,9 +818,7 @@ def import_csv(
             try:
                 draft = kb.build(doctype, values, (body + "\n") if body else None, new_tags=new_tags, taken=taken)
             except MissingField as exc:
-                result.failed.append(
-                    RowProblem(number, f"no {exc.required}: map a column to it with --map COLUMN={exc.required}")
-                )
+                result.failed.append(RowProblem(number, _missing_said(exc.required, mapping)))
                 continue
             except PmopsError as exc:
                 exc.name_field(None)  # a column mapped to the field: its name, not an option

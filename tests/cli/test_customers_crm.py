@@ -307,3 +307,14 @@ def test_a_date_counted_from_today_is_a_row_error_in_an_import(pmops, kb: Path, 
     [failed] = result["failed"]
     assert failed["row"] == 2 and failed["error"].startswith("renewal: 'next friday' counts from today, not a date")
     assert [c["name"] for c in _json(pmops, "customer", "list")] == ["Hooli"] and commit_count(kb) == before + 1
+
+
+def test_an_empty_name_cell_is_said_as_the_cell_of_its_mapped_column(pmops, kb: Path, tmp_path: Path) -> None:
+    """A row whose mapped name cell is empty says so, naming the column (found by a new user: 'no name: map a
+    column to it with --map COLUMN=name', while Account Name was mapped)."""
+    export = tmp_path / "crm.csv"
+    export.write_text("Account Name,ARR\nVela Foods,120000\n,200000\n")
+    imported = json.loads(pmops("customer", "import", str(export), "--json", code=1).stdout)
+    assert imported["failed"] == [{"row": 3, "error": "the name cell (Account Name) is empty"}]
+    said = pmops("customer", "import", str(export), code=1)
+    assert "row 3: the name cell (Account Name) is empty" in said.stdout + said.stderr
