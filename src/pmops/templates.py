@@ -67,7 +67,7 @@ def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | No
     shipped = FileSystemLoader([str(p) for p in paths if kb_root is None or p != kb_root / "templates"])
     # Sandboxed: a KB's templates come from its repository, written by any teammate.
     # Markdown is not escaped; HTML is (user text can hold '<script>').
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=ChoiceLoader([_kb_loader(kb_root), shipped]) if kb_root is not None else shipped,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -75,6 +75,13 @@ def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | No
         undefined=StrictUndefined,
         autoescape=html,
     )
+    from pmops.text import markdown_cell, markdown_literal
+
+    # Text from the KB (a title) in a markdown page, shown as written: never emphasis, a link or HTML (the diff's
+    # --format md escapes it by the same helpers); `md_cell` also in a table's cell (its pipes escaped).
+    env.filters["md_literal"] = lambda text: markdown_literal(str(text))
+    env.filters["md_cell"] = lambda text: markdown_cell(markdown_literal(str(text)))
+    return env
 
 
 def render_html(template: str, kb_root: Path | None, /, **context: Any) -> str:

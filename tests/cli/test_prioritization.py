@@ -987,3 +987,14 @@ def test_confidence_counts_a_registered_customers_segment_from_the_register(pmop
     # Initech is not in the register: its insight's own segment counts.
     b = next(r for r in _json(pmops, "prioritize", "--today", TODAY)["rows"] if r["id"] == ids["B"])
     assert b["segments"] == ["mid-market", "smb"]
+
+
+def test_the_ranking_documents_body_shows_titles_as_written(pmops, kb: Path) -> None:
+    """A title's markdown is escaped in the ranking's body as the diff's --format md escapes it (found by a new
+    user: only the pipe was), ranked or not."""
+    title = "Export | import *fails* <b>[x](y)"
+    ranked = _opportunity(pmops, title, "--impact", "1", "--effort", "1")
+    unranked = _opportunity(pmops, "Not _yet_ <i>scored</i>")
+    body = (kb / _json(pmops, "prioritize", "--cycle", "2026-12")["path"]).read_text().split("\n---\n", 1)[1]
+    assert f"[[{ranked}]] Export \\| import \\*fails\\* \\<b\\>\\[x\\](y) |" in body
+    assert f"- [[{unranked}]] Not \\_yet\\_ \\<i\\>scored\\</i\\>: missing impact, effort" in body
