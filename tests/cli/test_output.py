@@ -250,3 +250,15 @@ def test_metric_list_in_csv_tsv_and_json_carries_numbers_not_what_a_table_shows(
     listed = json.loads(pmops("metric", "list", "--today", TODAY, "--json").stdout)
     assert all(isinstance(m["latest"]["value"], (int, float)) for m in listed if m["latest"])
     assert "99.6 %" in pmops("metric", "list", "--today", TODAY).stdout
+
+
+def test_a_narrow_customer_list_wraps_names_at_their_words_never_cuts_one(example_kb: Path, pmops, monkeypatch):
+    """At 80 columns a customer's name wraps at its words, one space between columns when two would cut one
+    (found by a new user: 'Granite Peak Constructi' / 'on'); show gives its ARR as an amount."""
+    monkeypatch.setenv("COLUMNS", "80")
+    table = pmops("customer", "list").stdout
+    lines = table.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "Construction" in table and "Constructi " not in table
+    cells = {word for line in lines for word in line.split()}
+    assert "on" not in cells and {"Granite", "Peak", "Authority", "Priyanka"} <= cells
+    assert "arr         $268,000\n" in pmops("customer", "show", "lumen").stdout

@@ -131,11 +131,16 @@ def _table(listing: Listing, columns: list[Column]) -> None:
         out.print(f"[dim]{safe(listing.empty)}[/dim]")
         return
     cells = [[plain(value_text(row.get(c.name))) for c in columns] for row in listing.rows]
-    # Two spaces between columns, a rule under the headers: room for every column at 80 characters.
-    grid = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                 padding=(0, 1, 0, 0))  # fmt: skip
+    # Two spaces between columns, a rule under the headers: room for every column at 80 characters. When that
+    # would cut a word of a name (Granite Peak Constructi/on), one space between columns, if that spares it.
     overhead = 2 * (len(columns) - 1)
-    widths = fit(columns, cells, out.width - overhead)
+    widths, padding = fit(columns, cells, out.width - overhead), 1
+    if widths is not None and _cuts_a_name(columns, cells, widths):
+        tighter = fit(columns, cells, out.width - (len(columns) - 1))
+        if tighter is None or not _cuts_a_name(columns, cells, tighter):
+            widths, padding = tighter, 0
+    grid = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 padding=(0, padding, 0, 0))  # fmt: skip
     for i, column in enumerate(columns):
         grid.add_column(
             column.label or column.name, width=widths[i] if widths else None, style="cyan" if column.kind == "id" else None,
@@ -218,6 +223,19 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
             if not short:
                 break
     return widths
+
+
+def _cuts_a_name(columns: list[Column], cells: list[list[str]], widths: list[int]) -> bool:
+    """Whether these widths cut a word of a name column (a customer's, an owner's, a plan) in two."""
+    from rich.cells import cell_len
+
+    return any(
+        cell_len(word) > widths[i]
+        for i, column in enumerate(columns)
+        if column.kind == "name"
+        for row in cells
+        for word in row[i].split()
+    )
 
 
 def _floor(column: Column, natural: int, word: int, value: int, title_floor: int, text_floor: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pmops import amounts
 from pmops.cli._shared import console, plain, safe
 from pmops.cli.render.common import print_trimmed, value_text, wrapped
 from pmops.text import count
@@ -42,6 +43,8 @@ def document(
         fld = record.doctype.field(key)
         if fld is not None and fld.kind == "rows" and isinstance(value, list) and key not in record.problems:
             value = f"{count(len(value), 'row')} (--json shows them)"  # a ranking's inputs: its body tabulates them
+        elif fld is not None and fld.kind == "money" and key not in record.problems and _amount(value):
+            value = amounts.shown(value, fld.currency)  # $268,000, as opportunity show and the report say ARR
         fields.add_row(safe(key), safe(value_text(value)))
     print_trimmed(fields)
     if evidence is not None:
@@ -224,3 +227,7 @@ def named_in(rows: list) -> None:
                 f"  [dim]as {safe(', '.join(vias))}[/dim]",
                 soft_wrap=True,
             )
+
+
+def _amount(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
