@@ -219,6 +219,18 @@ def test_example_kb_rankings_say_what_moved_between_two_cycles_and_why(pmops, ex
     assert {d["id"] for d in chain["decision"]} == {"dec-261126-0mq9", "dec-261126-whps"} and chain["metric"]
 
 
+def test_example_kb_prioritization_process_is_the_one_pmops_prioritize_runs(pmops, example_kb: Path) -> None:
+    """The example's own prioritization process says Reach and Confidence come from the evidence by `pmops
+    prioritize`, as the template does (found by a new user: it still scored Reach per quarter and Confidence as
+    a percentage, with ties to the decider's call); the template names the ARR unit setting, not a number."""
+    text = (example_kb / "processes" / "prc-260202-1hgn-monthly-prioritization.md").read_text(encoding="utf-8")
+    assert "`pmops prioritize`" in text and "pmops prioritize --cycle" in text and "--explain" in text
+    assert "per quarter" not in text and "a hunch" not in text and "decider's call" not in text
+    assert "`prioritization.arr_unit`" in text
+    template = (Path(__file__).parents[1] / "templates" / "process-prioritization.md.j2").read_text(encoding="utf-8")
+    assert "units of 100,000" not in template and "`prioritization.arr_unit`" in template
+
+
 def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
     """The Monday email of 2026-12-02: what the example KB holds for November, written down by hand."""
     # The copy is committed the day the test runs; the digest is of 2026-12-02, so the copy is dated that morning.
