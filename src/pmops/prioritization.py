@@ -148,9 +148,9 @@ class Row:
     lapsed: int = 0
     # The ARR counted as one customer in Reach: the ranking's (kept once, beside its rows, not in each row).
     arr_unit: int | float = ARR_UNIT
-    # The customers counted that the register does not have, as written, each with the registered name lint offers
-    # for it when one is close: "Zephyer Logistics (did you mean 'ZEPHYR Logistics'?)". Said, not kept (the
-    # ranking's `accounts` keep them, without an id).
+    # The customers counted that the register does not have, as written; ranked with `suggest` (--explain), each
+    # with the registered name lint offers for it when one is close: "Zephyer Logistics (did you mean 'ZEPHYR
+    # Logistics'?)". Said, not kept (the ranking's `accounts` keep them, without an id).
     unregistered: tuple[str, ...] = ()
 
     @property
@@ -364,6 +364,7 @@ def rank(
     area: str | None = None,
     cycle: str | None = None,
     today: dt.date | None = None,
+    suggest: bool = False,
 ) -> Ranking:
     """The opportunities (of one area, when given; archived ones left out) ranked by a method.
 
@@ -374,6 +375,8 @@ def rank(
     progress that have every term their method needs, by score (highest first); ties broken by
     Confidence (RICE, ICE) or cost of delay (WSJF), higher first, then by Effort (RICE, ICE) or
     Job size (WSJF), lower first, then by id. The others follow, by id, saying why they are not ranked.
+    `suggest` (--explain): each customer name the register lacks says the close registered one, when one is
+    (difflib over the register: asked only then, as a ranking of thousands of insights is asked often).
     """
     method = method.strip().lower()  # RICE, as the docs write it
     if method not in METHODS:
@@ -402,6 +405,10 @@ def rank(
         register = accounts.register(kb)
     unit = arr_unit(kb)
     rows = [score(_row(o, insights, register, as_of, unit), method) for o in opportunities]
+    if suggest and register:  # the close registered name of each name the register lacks, asked once a name
+        close = {name: register.closest(name) for name in {n for r in rows for n in r.unregistered}}
+        said = {name: name + (f" (did you mean '{match}'?)" if match else "") for name, match in close.items()}
+        rows = [replace(r, unregistered=tuple(said[n] for n in r.unregistered)) for r in rows]
     return Ranking(method, cycle, made, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency,
                    warnings=doubtful(kb, rows))  # fmt: skip
 
@@ -486,8 +493,7 @@ def _row(
             Voice(known.name, known.id, float(known.arr or 0), known.archived) if known else Voice(str(name).strip())
         )
         if known is None and key not in named:
-            close = register.closest(name) if register else None
-            unregistered.append(voice.name + (f" (did you mean '{close}'?)" if close else ""))
+            unregistered.append(voice.name)
         named.setdefault(voice.key if known else key, voice)
     recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     recent = sum(isinstance(d := i.values.get("date"), dt.date) and recent_from <= d <= as_of for i in counted)

@@ -925,6 +925,9 @@ def test_explain_names_the_customers_the_register_does_not_have(pmops, ranked_kb
     assert " ".join(pmops("prioritize", "--explain", "--today", TODAY).stdout.split()).count(f"({said})") == 1
     a = next(r for r in _json(pmops, "prioritize", "--explain", "--today", TODAY)["rows"] if r["id"] == ids["A"])
     assert "not in the register" not in a["explain"][0] and a["not_in_register"] == []
+    # Without --explain the names alone (the close match is looked for only when explained).
+    b = next(r for r in _json(pmops, "prioritize", "--today", TODAY)["rows"] if r["id"] == ids["B"])
+    assert b["not_in_register"] == ["Initech", "Zephyer Logistics"]
 
 
 def test_the_report_shows_the_companys_ranking_of_the_cycle_under_way(pmops, ranked_kb) -> None:

@@ -96,7 +96,9 @@ def prioritize(
     if backfill and cycle is None:
         raise InvalidInput("--backfill records a cycle that has ended: give --cycle YYYY-MM")
     kb = _shared.state(ctx).kb()
-    ranking = prioritization.rank(kb, method, area=area, cycle=cycle, today=_shared.parse_date_option(today, "--today"))
+    ranking = prioritization.rank(
+        kb, method, area=area, cycle=cycle, today=_shared.parse_date_option(today, "--today"), suggest=explain
+    )
     for warning in ranking.warnings:  # an ARR of a billion or more (cents?), as import, set and lint say it
         _shared.note(warning)
     if cycle is not None:
