@@ -109,6 +109,10 @@ class Voice:
         return cls(str(data["name"]), str(data["id"]) if known else None, _number(data.get("arr")) or 0.0, lost)
 
 
+# A row's values said by --explain and --json but not kept in a ranking document.
+SAID_NOT_KEPT = ("archived", "lapsed", "arr_unit", "unregistered")
+
+
 @dataclass(frozen=True)
 class Row:
     """One opportunity in a ranking: what its evidence added up to, the terms entered, its score."""
@@ -214,13 +218,8 @@ class Row:
         """The row as a ranking document keeps it (every key, in order; no value left out)."""
         data: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in (
-                "archived",
-                "lapsed",
-                "arr_unit",
-                "unregistered",
-            ):  # not inputs (what was counted is `evidence` and
-                continue  # `accounts`), or the ranking's (its arr_unit)
+            if f.name in SAID_NOT_KEPT:  # not inputs (what was counted is `evidence` and `accounts`), or the
+                continue  # ranking's (its arr_unit)
             value = getattr(self, f.name)
             if f.name == "accounts":
                 value = [v.stored() for v in value or ()]
@@ -371,8 +370,9 @@ def rank(
     Evidence counts up to the ranking's day: `today` (the real day when not given), or the last day of a
     past cycle (an insight heard after it is not counted). With a cycle (to be recorded) the ranking's
     `date` is the real day, whatever `today` says: a `today` after it is refused (InvalidInput), one
-    before it makes a backfilled ranking (evidence to that day, links and estimates of the real one). Ranked: the opportunities in discovery, planned or in
-    progress that have every term their method needs, by score (highest first); ties broken by
+    before it makes a backfilled ranking (evidence to that day, links and estimates of the real one).
+
+    Ranked: the opportunities in discovery, planned or in progress that have every term their method needs, by score (highest first); ties broken by
     Confidence (RICE, ICE) or cost of delay (WSJF), higher first, then by Effort (RICE, ICE) or
     Job size (WSJF), lower first, then by id. The others follow, by id, saying why they are not ranked.
     `suggest` (--explain): each customer name the register lacks says the close registered one, when one is
