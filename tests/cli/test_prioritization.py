@@ -357,7 +357,13 @@ def test_today_never_dates_a_recorded_ranking(pmops, kb: Path, ranked_kb) -> Non
     assert (november["date"], november["as_of"], november["backfilled"]) == ("2026-12-02", "2026-11-30", True)
     december = _json(pmops, "prioritize", "--cycle", "2026-12", "--today", "2026-12-01", "--backfill")
     assert (december["date"], december["as_of"], december["backfilled"]) == ("2026-12-02", "2026-12-01", True)
-    assert "date: 2026-12-02\n" in (kb / december["path"]).read_text()
+    text = (kb / december["path"]).read_text()
+    assert (
+        "date: 2026-12-02\n" in text
+        and "Backfilled (recorded after the day its evidence is counted to, "
+        "2026-12-01): its links, estimates and statuses are those of 2026-12-02."
+        in text
+    )
     heading = pmops("prioritize", "diff", "2026-11", "2026-12").stdout.splitlines()[0]
     assert "evidence to 2026-12-01, links of 2026-12-02 (backfilled)" in heading
     # A preview counts from any day, as documented; nothing is written.
