@@ -75,12 +75,13 @@ def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | No
         undefined=StrictUndefined,
         autoescape=html,
     )
-    from pmops.text import markdown_cell, markdown_literal
+    from pmops.text import kept, markdown_cell, markdown_literal
 
     # Text from the KB (a title) in a markdown page, shown as written: never emphasis, a link or HTML (the diff's
     # --format md escapes it by the same helpers); `md_cell` also in a table's cell (its pipes escaped).
     env.filters["md_literal"] = lambda text: markdown_literal(str(text))
     env.filters["md_cell"] = lambda text: markdown_cell(markdown_literal(str(text)))
+    env.filters["kept"] = kept  # a score as the ranking keeps it, two decimals however large (never %g's 6 figures)
     return env
 
 

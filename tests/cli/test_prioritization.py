@@ -893,6 +893,8 @@ def test_large_scores_are_said_to_two_decimals_everywhere(pmops, clock, kb: Path
     assert "17408.82 → 8704.41" in pmops("prioritize", "diff", "2026-11", "2026-12").stdout
     report = pmops("report", "--format", "md").stdout
     assert "(8704.41)" in report and "| 8704.41 | 12346.68 |" in report
+    html = pmops("report", "--format", "html").stdout
+    assert "<td>8704.41</td>" in html and "<td>12346.68</td>" in html and "8704.4<" not in html
 
 
 def test_a_doubtful_arr_counted_in_reach_is_warned_of_once_per_customer(pmops, kb: Path) -> None:
