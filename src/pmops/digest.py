@@ -361,7 +361,7 @@ def _goal(e: outcomes.Expectation, unit: str | None) -> str:
 def _metrics(s: _Scope) -> Section:
     from pmops import metrics
 
-    items, crossed, stale, unreadable = [], 0, [], 0
+    items, crossed, stale, unreadable, empty = [], 0, [], 0, 0
     for view in metrics.views(s.kb, s.until):
         record = view.record
         if not s.in_area(record):
@@ -370,6 +370,9 @@ def _metrics(s: _Scope) -> Section:
             unreadable += 1
             items.append(_item(record, f"Cannot read the values of {record.title}: {view.problem}", "bad"))
             continue
+        if gaps := [row for row in view.gaps if s.inside(row.date)]:  # no value that day: the rest is read
+            empty += len(gaps)
+            items.append(_item(record, _gaps(record, gaps, metrics.values_path(s.kb, record).name, s.until), "bad"))
         if view.latest is None:  # never a value: stale once its cadence has passed since it was added
             stale += [view] if view.stale else []
             continue
@@ -396,7 +399,21 @@ def _metrics(s: _Scope) -> Section:
     parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed else []
     parts += [f"{len(stale)} stale"] if stale else []
     parts += [f"{unreadable} with values that cannot be read"] if unreadable else []
+    parts += [f"{count(empty, 'day')} left without a value"] if empty else []
     return _section("metrics", "Metrics", ", ".join(parts), items, 8)  # a stale metric each, by name
+
+
+def _gaps(record: Record, gaps: list[Any], csv: str, until: dt.date) -> str:
+    """A metric's days left empty in its CSV, in words: 'Sync success: no value on 16 Nov (line 5 of
+    met-syn.csv): record it (pmops metric record met-syn VALUE --date 2026-11-16), or delete the row'."""
+    days = ", ".join(_day(row.date, until) for row in gaps)
+    lines = ("line " if len(gaps) == 1 else "lines ") + ", ".join(str(row.line) for row in gaps)
+    them, rows = ("it", "the row") if len(gaps) == 1 else ("them", "the rows")
+    day = gaps[0].date.isoformat() if len(gaps) == 1 else "YYYY-MM-DD"
+    return (
+        f"{record.title}: no value on {days} ({lines} of {csv}): record {them} "
+        f"(pmops metric record {record.id} VALUE --date {day}), or delete {rows}"
+    )
 
 
 def _crossed(view: Any, target: float, since: dt.date) -> tuple[dt.date, float]:

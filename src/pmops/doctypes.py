@@ -952,7 +952,13 @@ METRIC = DocType(
     title_field="name",
     summary=("owner", "unit", "target", "direction"),
     unique_titles=True,
-    rules=("metric-value-invalid", "metric-value-future", "metric-stale"),
+    rules=(
+        "metric-value-invalid",
+        "metric-value-future",
+        "metric-value-missing",
+        "metric-value-duplicate",
+        "metric-stale",
+    ),
     companions=(".csv",),
     listing="pmops metric list",
 )

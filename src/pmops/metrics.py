@@ -42,10 +42,13 @@ class Row:
     date: dt.date | None
     value: float | None
     text: str
+    blank: bool = False  # a day with its value left empty ('2026-11-16,'): no value that day, not an error
 
     @property
     def problem(self) -> str | None:
-        return None if self.date is not None and self.value is not None else f"not a 'date,value' row: {self.text[:40]}"
+        if self.blank or (self.date is not None and self.value is not None):
+            return None
+        return f"not a 'date,value' row: {self.text[:40]}"
 
 
 def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
@@ -70,18 +73,43 @@ def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
             day = value = None
         if value is not None and (not math.isfinite(value) or len(cells) > 2):
             day = value = None
-        found.append(Row(number, day, value, ",".join(cells)))
+        blank = value is None and _is_day(cells[0]) and len(cells) <= 2 and not "".join(cells[1:]).strip()
+        found.append(
+            Row(number, dt.date.fromisoformat(cells[0].strip()) if blank else day, value, ",".join(cells), blank)
+        )
     return found
 
 
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def pairs(found: list[Row]) -> list[tuple[dt.date, float]]:
+    """The (date, value) pairs of the rows that have both, oldest first — the one rule every reader of a
+    metric's values follows: a day given twice counts its later row (a correction appended by hand or an
+    export, as `metric record` replaces a day's value), and a day left empty is no value that day."""
+    by_day: dict[dt.date, float] = {}
+    for row in found:
+        if row.date is not None and row.value is not None:
+            by_day[row.date] = row.value
+    return sorted(by_day.items())
+
+
 def read_values(kb: KnowledgeBase, record: Record) -> list[tuple[dt.date, float]]:
-    """The (date, value) pairs, sorted; a row that is not one is an error naming its line."""
-    pairs = []
-    for row in rows(kb, record):
+    """The (date, value) pairs, sorted (see `pairs`); a row that is not one is an error naming its line."""
+    return pairs(_readable(kb, record))
+
+
+def _readable(kb: KnowledgeBase, record: Record) -> list[Row]:
+    found = rows(kb, record)
+    for row in found:
         if row.problem:
             raise DocumentError(kb.rel(values_path(kb, record)), row.problem, line=row.line)
-        pairs.append((row.date, row.value))
-    return sorted(pairs)  # type: ignore[arg-type]
+    return found
 
 
 def _csv(rows: list[tuple[dt.date, float]]) -> bytes:
@@ -131,6 +159,7 @@ class MetricView:
     today: dt.date = field(default_factory=dt.date.today)
     future: list[tuple[dt.date, float]] = field(default_factory=list)  # dated after today: not counted anywhere
     problem: str | None = None  # why its values could not be read (a listing goes on without them)
+    gaps: list[Row] = field(default_factory=list)  # rows giving a day with no value ('2026-11-16,'): skipped
 
     @property
     def latest(self) -> tuple[dt.date, float] | None:
@@ -207,7 +236,8 @@ class MetricView:
                 "trend": self.trend, "on_target": self.on_target, "status": self.status,
                 "stale": self.stale, "days_since_latest": self.age,
                 "future": [{"date": d.isoformat(), "value": v} for d, v in self.future],
-                **({"problem": self.problem} if self.problem else {})}  # fmt: skip
+                **({"problem": self.problem} if self.problem else {}),
+                **({"no_value_on": [r.date.isoformat() for r in self.gaps]} if self.gaps else {})}  # fmt: skip
 
     def to_json(self) -> dict:
         return {**self.record.to_json(), "values": [{"date": d.isoformat(), "value": v} for d, v in self.values],
@@ -230,11 +260,11 @@ def _view(
 ) -> MetricView:
     children = [r for r in metrics if r.values.get("parent") == record.id]
     try:
-        values = read_values(kb, record)
+        found = _readable(kb, record)
     except DocumentError as exc:
         if not listing:
             raise
         return MetricView(record, [], children, today, problem=str(exc))
-    return MetricView(
-        record, [v for v in values if v[0] <= today], children, today, [v for v in values if v[0] > today]
-    )
+    values = pairs(found)
+    return MetricView(record, [v for v in values if v[0] <= today], children, today,
+                      [v for v in values if v[0] > today], gaps=[r for r in found if r.blank and r.date <= today])  # fmt: skip

@@ -309,9 +309,9 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
             today: dt.date) -> Verdict:  # fmt: skip
     point = min(today, review_by) if review_by else today
 
-    def no_data(why: str, name: str | None = None) -> Verdict:
+    def no_data(why: str, name: str | None = None, unit: str = "") -> Verdict:
         verdict = TOO_EARLY if review_by and today < review_by else NO_DATA
-        return Verdict(expectation, name, "", verdict, None, None, point, why)
+        return Verdict(expectation, name, unit, verdict, None, None, point, why)
 
     if not isinstance(decided, dt.date):
         return no_data("the decision has no date to compare before and after")
@@ -322,7 +322,7 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
     try:
         values = metrics.read_values(kb, metric)
     except DocumentError as exc:
-        return no_data(f"its values cannot be read: {exc}", metric.title)
+        return no_data(f"its values cannot be read: {exc}", metric.title, str(metric.values.get("unit") or ""))
     return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
 
 

@@ -78,6 +78,8 @@ RULES = {
         Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
         Rule("metric-stale", "warning", "a metric has had no value for longer than its cadence allows"),
         Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
+        Rule("metric-value-missing", "warning", "a row of a metric's values gives a day with no value"),
+        Rule("metric-value-duplicate", "warning", "a metric's values give one day twice, with different values"),
         Rule("values-orphaned", "warning", "a metric's values file (.csv) is beside no metric of its name"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
         Rule("customer-unknown", "warning", "an insight names a customer the customer register does not have"),
@@ -453,7 +455,9 @@ def _source_key(ctx: Context, record: Record) -> Iterator[Finding]:
 
 
 def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
-    """The CSV beside a metric: every row a date and a number, none after today (metric show leaves those out)."""
+    """The CSV beside a metric: every row a date and a number, none after today (metric show leaves those out),
+    no day left empty (counted as no value that day) and no day given twice with two values (the later counts:
+    metrics.pairs)."""
     from pmops import metrics
 
     path = ctx.kb.rel(metrics.values_path(ctx.kb, record))
@@ -462,12 +466,28 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
     except DocumentError as exc:
         yield RULES["metric-value-invalid"].finding(path, 1, exc.reason, "write date,value rows, e.g. 2026-11-23,4210")
         return
+    seen: dict[dt.date, metrics.Row] = {}
     for row in found:
         if row.problem:
             yield RULES["metric-value-invalid"].finding(
                 path, row.line, row.problem, "write date,value, e.g. 2026-11-23,4210"
             )
-        elif row.date > ctx.today:
+            continue
+        record_it = f"pmops metric record {record.id} VALUE --date {row.date}"
+        if row.blank:
+            yield RULES["metric-value-missing"].finding(
+                path, row.line, f"no value on {row.date}: counted as no value that day",
+                f"record it ({record_it}), or delete the row",
+            )  # fmt: skip
+            continue
+        first = seen.get(row.date)
+        if first is not None and first.value != row.value:
+            yield RULES["metric-value-duplicate"].finding(
+                path, row.line, f"{row.date} is also on line {first.line} ({first.value:g}): this later row's "
+                f"{row.value:g} counts", f"delete the row that is wrong, or record the day once ({record_it})",
+            )  # fmt: skip
+        seen[row.date] = row
+        if row.date > ctx.today:
             yield RULES["metric-value-future"].finding(
                 path, row.line, f"value {row.value:g} dated {row.date}, after today ({ctx.today})",
                 "fix the date, or record the value once it is measured",
@@ -489,7 +509,7 @@ def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:
         return
     if any(row.problem for row in found):
         return
-    values = sorted((row.date, row.value) for row in found if row.date is not None and row.date <= ctx.today)
+    values = [(day, value) for day, value in metrics.pairs(found) if day <= ctx.today]
     view = metrics.MetricView(record, values, [], ctx.today)  # type: ignore[arg-type]
     if not view.stale:
         return
@@ -651,7 +671,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("process-stale",), _stale),
     (("process-duplicate",), _remember_process),  # compared in `finish`
     (("source-key-duplicate",), _source_key),
-    (("metric-value-invalid", "metric-value-future"), _metric_values),
+    (("metric-value-invalid", "metric-value-future", "metric-value-missing", "metric-value-duplicate"), _metric_values),
     (("metric-stale",), _metric_stale),
     (("customer-unknown", "customer-mismatch"), _named),
     (("customer-name-duplicate",), _shared_names),

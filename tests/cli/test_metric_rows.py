@@ -1,0 +1,96 @@
+"""Messy metric CSVs, read by one rule everywhere (metrics.pairs): a day given twice counts its later row,
+a day left empty is no value that day. Every verdict and line below was worked out by hand from the
+values written here (today is 2026-12-02), never computed by pmops."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git
+
+TODAY = "2026-12-02"
+SECTIONS = "".join(f"## {s}\n\nText.\n\n" for s in ("Context", "Options considered", "Decision", "Consequences"))
+VALUES = "date,value\n2026-09-28,99.4\n2026-11-09,99.3\n2026-11-16,99.7\n2026-11-23,99.6\n"
+
+
+@pytest.fixture
+def sync_kb(kb: Path) -> Path:
+    """Sync success (%, weekly, target 99.5), and a decision of 1 Oct expecting it up to 99.5 by 31 Dec."""
+    (kb / "metrics" / "met-syn.md").write_text(
+        "---\nid: met-syn\nname: Sync success\ndefinition: d\nowner: Theo\nunit: '%'\ndirection: up\n"
+        "target: 99.5\ncadence: weekly\n---\n## How it is measured\n"
+    )
+    (kb / "metrics" / "met-syn.csv").write_text(VALUES)
+    (kb / "decisions" / "dec-syn.md").write_text(
+        "---\nid: dec-syn\ntitle: Retry syncs\ndate: 2026-10-01\nstatus: accepted\n"
+        f"expects:\n- {{metric: met-syn, direction: up, target: 99.5}}\nreview_date: 2026-12-31\n---\n{SECTIONS}"
+    )
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "fixture")
+    return kb
+
+
+def test_a_day_given_twice_counts_its_later_row_everywhere(pmops, sync_kb: Path) -> None:
+    # An export appends corrections for 16 and 23 Nov (99.1, 99.2): both below 99.5, so by the corrected
+    # values the target is not reached yet (the first rows, 99.7 and 99.6, would have met it on 16 Nov).
+    with (sync_kb / "metrics" / "met-syn.csv").open("a") as handle:
+        handle.write("2026-11-16,99.1\n2026-11-23,99.2\n2026-11-09,99.3\n")  # 9 Nov again, the same value
+    found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)[0]["verdicts"][0]
+    assert (found["verdict"], found["before"], found["after"]) == (
+        "too early", {"date": "2026-09-28", "value": 99.4}, {"date": "2026-11-23", "value": 99.2})  # fmt: skip
+    shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
+    assert [(v["date"], v["value"]) for v in shown["values"]] == [
+        ("2026-09-28", 99.4), ("2026-11-09", 99.3), ("2026-11-16", 99.1), ("2026-11-23", 99.2)]  # fmt: skip
+    assert (shown["latest"], shown["status"]) == ({"date": "2026-11-23", "value": 99.2}, "below target")
+    text = pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout
+    assert "reached its target" not in text
+    assert "Due 31 Dec: Sync success up to 99.5% (“Retry syncs”): 99.4% → 99.2% on 23\n  Nov so far" in text
+    # Lint names each day given twice with two values (9 Nov twice with one value is no finding).
+    findings = json.loads(pmops("lint", "--json").stdout)
+    assert [(f["line"], f["rule"], f["severity"], f["message"]) for f in findings if "value" in f["rule"]] == [
+        (6, "metric-value-duplicate", "warning", "2026-11-16 is also on line 4 (99.7): this later row's 99.1 counts"),
+        (7, "metric-value-duplicate", "warning", "2026-11-23 is also on line 5 (99.6): this later row's 99.2 counts"),
+    ]
+    # metric record rewrites the file with one row a day: the later values, the finding gone.
+    git(sync_kb, "commit", "-qam", "corrections")
+    pmops("metric", "record", "Sync success", "99.2", "--date", "2026-11-23")
+    assert (sync_kb / "metrics" / "met-syn.csv").read_text() == (
+        "date,value\n2026-09-28,99.4\n2026-11-09,99.3\n2026-11-16,99.1\n2026-11-23,99.2\n"
+    )
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if "value" in f["rule"]]
+
+
+def test_a_day_left_empty_is_no_value_that_day(pmops, sync_kb: Path) -> None:
+    # 16 Nov left empty (line 4): the other values are read. 99.4 (28 Sep) → 99.6 on 23 Nov, the first
+    # value at 99.5 or more since 1 Oct: met that day (with 16 Nov's 99.7 it was met on 16 Nov).
+    path = sync_kb / "metrics" / "met-syn.csv"
+    path.write_text(VALUES.replace("2026-11-16,99.7", "2026-11-16,"))
+    git(sync_kb, "commit", "-qam", "a week without a value")
+    found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)[0]["verdicts"][0]
+    assert (found["verdict"], found["before"], found["after"], found["unit"]) == (
+        "met", {"date": "2026-09-28", "value": 99.4}, {"date": "2026-11-23", "value": 99.6}, "%")  # fmt: skip
+    shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
+    assert (len(shown["values"]), shown["no_value_on"]) == (3, ["2026-11-16"])
+    text = pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout
+    assert "- Metrics: 1 crossed its target, 1 stale, 1 day left without a value." in text
+    assert "- Expectations: 1 met." in text
+    assert "cannot" not in text and "not a 'date,value' row" not in text
+    from tests.cli.test_digest import sections
+
+    assert sections(text)["Metrics"] == [
+        "Sync success: no value on 16 Nov (line 4 of met-syn.csv): record it (pmops metric record met-syn VALUE "
+        "--date 2026-11-16), or delete the row",
+        "Sync success reached its target of 99.5%: 99.6% on 23 Nov (met-syn)",
+        "Stale: Sync success: last value 23 Nov, 9 days ago (met-syn)",
+    ]  # fmt: skip
+    findings = [(f["line"], f["rule"], f["severity"], f["message"]) for f in json.loads(pmops("lint", "--json").stdout)
+                if "value" in f["rule"]]  # fmt: skip
+    assert findings == [(4, "metric-value-missing", "warning", "no value on 2026-11-16: counted as no value that day")]
+    # Any other unreadable row (n/a) still stops the values, said with the metric's unit kept.
+    path.write_text(VALUES.replace("2026-11-16,99.7", "2026-11-16,n/a"))
+    bad = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)[0]["verdicts"][0]
+    assert (bad["verdict"], bad["unit"]) == ("too early", "%")
+    assert "metric-value-invalid" in pmops("lint", code=1).stdout
