@@ -34,6 +34,7 @@ T = TypeVar("T")
 DEFAULT_DAYS = 7  # a digest without --since: the last week
 PROPOSED_STALE_DAYS = 30  # as lint's decision-proposed-stale
 DUE_SOON_DAYS = 30  # expectations judged, and renewals to decide, within this many days are named
+NOTICE_UNKNOWN_DAYS = 90  # a renewal whose notice is not known: named this long before (most notices: 30–90 days)
 SHOWN = 5  # items a section names before "… N more"
 RISING_FROM = 2  # a theme rises with at least this many new insights (one is an anecdote)
 RISING_SHOWN = 3
@@ -497,6 +498,7 @@ def _onboarding(s: _Scope) -> Section:
 
 def _tools(s: _Scope) -> Section:
     from pmops import stack
+    from pmops.reports import renewals
 
     items, passed, renewing = [], 0, 0
     for r in stack.renewals(s.kb, s.until):
@@ -507,6 +509,9 @@ def _tools(s: _Scope) -> Section:
         elif r.state == stack.IN_NOTICE:
             renewing += 1
             when = f"notice passed {_day(r.decide_by, s.until)}: renews {r.renewal:%-d %b %Y} as it is"
+        elif r.state == stack.UPCOMING and r.notice_days is None and r.days_to_decide <= NOTICE_UNKNOWN_DAYS:
+            # never "decide by" the renewal day: the notice may have passed already (as tool renewals says)
+            when = f"renews {r.renewal:%-d %b %Y}, {renewals.when(r)}: {renewals.check_notice(r)}"
         elif r.state == stack.UPCOMING and r.days_to_decide <= DUE_SOON_DAYS:
             when = f"decide by {r.decide_by:%-d %b} (renews {r.renewal:%-d %b %Y})"
         else:
@@ -515,7 +520,7 @@ def _tools(s: _Scope) -> Section:
         seats = f", {r.seats_used:,} of {count(r.seats, 'seat')} used" if r.seats_used is not None and r.seats else ""
         owner = f" ({r.owner})" if r.owner else ""
         path = next((t.path for t in s.of("tool") if t.id == r.id), None)
-        tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) else ""
+        tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) or r.notice_invalid else ""
         items.append(Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, path, tone))
     deciding = len(items) - passed - renewing
     parts = [f"{deciding} to decide"] if deciding or not (passed or renewing) else []

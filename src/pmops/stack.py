@@ -351,6 +351,7 @@ class Renewal:
     seats: int | None  # bought
     seats_used: int | None
     cost_per_active_seat: float | None  # cost ÷ seats used; None without both (or with none used)
+    notice_invalid: bool = False  # notice_days is written but is no number of days (lint: field-invalid)
 
     @property
     def unused_seats(self) -> int | None:
@@ -377,6 +378,7 @@ class Renewal:
             "unused_seats": self.unused_seats,
             "cost_per_active_seat": None if self.cost_per_active_seat is None else round(self.cost_per_active_seat, 2),
             "no_active_seats": self.no_active_seats,
+            "notice_invalid": self.notice_invalid,
         }
 
 
@@ -397,7 +399,8 @@ def renewal_of(record: Record, today: dt.date) -> Renewal | None:
     owner = values.get("owner")
     return Renewal(record.id, record.title, str(owner) if owner else None, renewal, notice, decide_by,
                    (decide_by - today).days, state, cost, seats if isinstance(seats, int) else None,
-                   used if isinstance(used, int) else None, per_seat)  # fmt: skip
+                   used if isinstance(used, int) else None, per_seat,
+                   notice is None and record.doc.meta.get("notice_days") is not None)  # fmt: skip
 
 
 def renewals(kb: KnowledgeBase, today: dt.date | None = None, within: int | None = None) -> list[Renewal]:

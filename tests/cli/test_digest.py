@@ -576,3 +576,23 @@ def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
     quiet = json.loads(pmops("digest", "--since", "2026-02-21", "--today", "2026-02-22", "--format", "json").stdout)
     people = next(x for x in quiet["sections"] if x["key"] == "people")
     assert people["summary"] == "nobody active" and people["items"][-1]["text"].startswith("Nothing from")
+
+
+def test_a_renewal_whose_notice_is_unknown_never_says_decide_by(pmops, month: Path) -> None:
+    # Hotjar renews on 15 Apr (45 days after 1 Mar). With its notice written "30 days" (field-invalid) the
+    # day to decide by cannot be told: never "decide by 15 Apr", said as tool renewals says it, and bad news.
+    path = month / "tools" / "tol-hot.md"
+    path.write_text(path.read_text().replace("notice_days: 30", "notice_days: 30 days"))
+    data = json.loads(digest(pmops, "--format", "json"))
+    hotjar = next(s for s in data["sections"] if s["key"] == "tools")["items"][1]
+    assert (hotjar["text"], hotjar["tone"]) == (
+        "Hotjar (Priya Ops): renews 15 Apr 2026, in 45 days, notice unknown: its notice period cannot be read; "
+        "check the contract, then pmops set tol-hot notice_days=N; 3,000 USD a year, 2 of 5 seats used", "bad")  # fmt: skip
+    assert "in 45 days, notice unknown" in pmops("tool", "renewals", "--today", TODAY, "--format", "tsv").stdout
+    # No notice recorded at all: the same words, "no notice period recorded" (a gap, not an error).
+    path.write_text(path.read_text().replace("notice_days: 30 days\n", ""))
+    data = json.loads(digest(pmops, "--format", "json"))
+    hotjar = next(s for s in data["sections"] if s["key"] == "tools")["items"][1]
+    assert (hotjar["text"].split(";")[0], hotjar["tone"]) == (
+        "Hotjar (Priya Ops): renews 15 Apr 2026, in 45 days, notice unknown: no notice period recorded", "")  # fmt: skip
+    assert "decide by" not in digest(pmops)

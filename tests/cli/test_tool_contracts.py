@@ -45,7 +45,7 @@ def test_renewals_say_what_to_decide_by_when_with_the_cost_per_active_seat(pmops
     assert found[3] == {"id": "tol-261001-prod", "name": "Productboard", "owner": None, "renewal": "2027-04-10",
                         "notice_days": 90, "decide_by": "2027-01-10", "days_to_decide": 45, "state": "upcoming",
                         "cost": 21000.0, "seats": 25, "seats_used": 20, "unused_seats": 5,
-                        "cost_per_active_seat": 1050.0, "no_active_seats": False}  # fmt: skip
+                        "cost_per_active_seat": 1050.0, "no_active_seats": False, "notice_invalid": False}  # fmt: skip
     # --within 40: Figma (40 days) is in, Productboard (45) is not; what is late always is.
     within = json.loads(pmops("tool", "renewals", "--today", TODAY, "--within", "40", "--json").stdout)
     assert [r["name"] for r in within] == ["Jira", "Amplitude", "Figma"]

@@ -26,6 +26,15 @@ def when(r: Renewal) -> str:
     return said + (", notice unknown" if r.notice_days is None else "")
 
 
+def check_notice(r: Renewal) -> str | None:
+    """What to do when the contract's notice is not known (None when it is): the day to decide by
+    cannot be told, and may have passed already."""
+    if r.notice_days is not None:
+        return None
+    said = "its notice period cannot be read" if r.notice_invalid else "no notice period recorded"
+    return f"{said}; check the contract, then pmops set {r.id or r.name} notice_days=N"
+
+
 def used(r: Renewal) -> str | None:
     """'41 of 60': the seats used of those bought (the unused ones are what a renewal can cut); None: not recorded."""
     if r.seats_used is None:
