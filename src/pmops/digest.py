@@ -107,23 +107,45 @@ def _reader(kb: KnowledgeBase) -> tuple[str, str]:
     return who, key
 
 
-def last_digest(kb: KnowledgeBase) -> dt.date | None:
-    """The day of the reader's last digest of this KB, if one was made."""
+@dataclass(frozen=True)
+class Noted:
+    """The reader's last digest of a KB (of an area): its day, and the window it had — a second digest
+    that day (the terminal's, then the HTML to send) keeps that window rather than shrink to one day."""
+
+    day: dt.date
+    since: dt.date | None = None  # None: noted by an older pmops, which kept only the day
+    said: str | None = None  # where that window came from, as its first line said it
+
+
+def _slot(key: str, area: str | None) -> str:
+    """The state file's key of a KB's digests: the whole team's, and each area's apart ('. --area billing')."""
+    return key if area is None else f"{key} --area {area}"
+
+
+def last_digest(kb: KnowledgeBase, area: str | None = None) -> Noted | None:
+    """The reader's last digest of this KB (of this area), if one was made."""
     who, key = _reader(kb)
     try:
         with open(_state_path(kb), encoding="utf-8") as handle:
-            data = json.load(handle)
-        return dt.date.fromisoformat(data[who][key])
-    except (OSError, ValueError, KeyError, TypeError):
+            entry = json.load(handle)[who][_slot(key, area)]
+        if isinstance(entry, str):
+            return Noted(dt.date.fromisoformat(entry))
+        since = entry.get("since")
+        return Noted(dt.date.fromisoformat(entry["day"]), dt.date.fromisoformat(since) if since else None,
+                     str(entry["said"]) if entry.get("said") else None)  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def remember(kb: KnowledgeBase, day: dt.date) -> None:
-    """Note that the reader had a digest on `day` (best effort: a digest never fails on its state).
-    Never backwards: a digest of an earlier day (--today, a script's) leaves the later one noted."""
+def remember(kb: KnowledgeBase, day: dt.date, since: dt.date | None = None, said: str | None = None,
+             area: str | None = None) -> None:  # fmt: skip
+    """Note that the reader had a digest on `day`, from `since` (best effort: a digest never fails on its
+    state), for the whole team or one area. Never backwards, nor twice a day: a digest of an earlier day
+    (--today, a script's) leaves the later one noted, and a second digest of the day keeps the first's window."""
     if day > dt.date.today():
         return  # a digest as of a later day (--today, a what-if) is no digest read: noting it would hide the real ones
     who, key = _reader(kb)
+    slot = _slot(key, area)
     path = _state_path(kb)
     try:
         with open(path, encoding="utf-8") as handle:
@@ -133,9 +155,12 @@ def remember(kb: KnowledgeBase, day: dt.date) -> None:
     except (OSError, ValueError):
         data = {}
     mine = data.get(who) if isinstance(data.get(who), dict) else {}
-    if str(mine.get(key) or "") >= day.isoformat():
+    noted = mine.get(slot)
+    noted = noted.get("day") if isinstance(noted, dict) else noted
+    if str(noted or "") >= day.isoformat():
         return
-    data[who] = {**mine, key: day.isoformat()}
+    entry = {"day": day.isoformat(), **({"since": since.isoformat(), "said": said} if since else {})}
+    data[who] = {**mine, slot: entry}
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = path + ".tmp"
@@ -146,24 +171,27 @@ def remember(kb: KnowledgeBase, day: dt.date) -> None:
         pass
 
 
-def window(kb: KnowledgeBase, since: str | None, today: dt.date) -> tuple[dt.date, str]:
+def window(kb: KnowledgeBase, since: str | None, today: dt.date, area: str | None = None) -> tuple[dt.date, str]:
     """The first day of the digest and where it came from: a date, a length (30d: the last 30 days),
-    `last` (the reader's last digest; the last week when there was none), or nothing (the last week)."""
+    `last` (the reader's last digest of the KB, or of the area; the last week when there was none; the
+    same window again when that digest was today's), or nothing (the last week)."""
     from pmops import dates, outputs
 
     default = today - dt.timedelta(days=DEFAULT_DAYS - 1)
     if since is None:
         return default, f"the last {DEFAULT_DAYS} days"
     if since.strip().lower() == "last":
-        last = last_digest(kb)
-        if last is not None and last > today:
+        last = last_digest(kb, area)
+        if last is not None and last.day > today:
             return (
                 default,
-                f"your last digest is noted on {_day(last, today)}, after today: the last {DEFAULT_DAYS} days",
+                f"your last digest is noted on {_day(last.day, today)}, after today: the last {DEFAULT_DAYS} days",
             )
         if last is None:
             return default, f"no digest yet: the last {DEFAULT_DAYS} days"
-        return last, f"since your last digest on {_day(last, today)}"
+        if last.day == today and last.since is not None and last.since <= today:
+            return last.since, last.said or f"since {_day(last.since, today)}"  # today's again: the same window
+        return last.day, f"since your last digest on {_day(last.day, today)}"
     if outputs.LENGTH.match(since):  # 30d, 4w, 3m: the last 30 days, today among them (as process check's --window)
         days = int(outputs.LENGTH.match(since)[1])  # type: ignore[index]
         if days == 0:
@@ -632,11 +660,11 @@ def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = N
     """The digest from the day `since` names (a date, `last`, or none: the last week) to `today`,
     of one area when given (people, insights, decisions, metrics and plans of that area)."""
     today = today or dt.date.today()
-    start, said = window(kb, since, today)
     # Every section reads the documents it needs; each is parsed once, and kept for the next digest.
     kb.keep_records()
     with kb.records_kept(kb.state_dir):
         area = _area(kb, area)
+        start, said = window(kb, since, today, area)
         history = _in_background(lambda: activity.history(kb, start - dt.timedelta(days=1)))  # git works meanwhile
         by_type: dict[str, list[Record]] = {}
         skipped: list[str] = []

@@ -154,7 +154,9 @@ def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytes
     again = pmops("digest", "--since", "last", "--today", TODAY).stdout
     assert "Since your last digest on 20 Feb (10 days)." in again.replace("\n", " ")
     state = json.loads((month / ".git" / "pmops" / "digest.json").read_text())
-    assert state == {"test.pm@example.com": {".": TODAY}}
+    assert state == {
+        "test.pm@example.com": {".": {"day": TODAY, "since": "2026-02-20", "said": "since your last digest on 20 Feb"}}
+    }
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "someone.else@example.com")
     other = pmops("digest", "--since", "last", "--today", TODAY).stdout
     assert "No digest yet" in other
@@ -163,7 +165,9 @@ def test_since_last_remembers_each_reader(pmops, month: Path, monkeypatch: pytes
     monkeypatch.delenv("GIT_AUTHOR_EMAIL")
     pmops("digest", "--since", "last", "--today", "2026-02-10")  # a digest of an earlier day (a script's)
     pmops("digest", "--since", "2026-01-01", "--today", "2026-01-15", "--format", "json")
-    assert json.loads((month / ".git" / "pmops" / "digest.json").read_text())["test.pm@example.com"] == {".": TODAY}
+    assert (
+        json.loads((month / ".git" / "pmops" / "digest.json").read_text())["test.pm@example.com"]["."]["day"] == TODAY
+    )
 
 
 def test_bad_input(pmops, month: Path) -> None:
@@ -596,3 +600,26 @@ def test_a_renewal_whose_notice_is_unknown_never_says_decide_by(pmops, month: Pa
     assert (hotjar["text"].split(";")[0], hotjar["tone"]) == (
         "Hotjar (Priya Ops): renews 15 Apr 2026, in 45 days, notice unknown: no notice period recorded", "")  # fmt: skip
     assert "decide by" not in digest(pmops)
+
+
+def test_since_last_twice_a_day_keeps_its_window_and_each_area_has_its_own(pmops, month: Path) -> None:
+    # The Monday flow: read it in the terminal, then make the HTML to send; both 23 Feb to 1 Mar.
+    first = pmops("digest", "--since", "last", "--today", TODAY).stdout
+    assert first.startswith("# Test KB — digest, 23 Feb to 1 Mar 2026\n\nNo digest yet: the last 7 days.")
+    again = pmops("digest", "--since", "last", "--today", TODAY, "--format", "json").stdout
+    assert (json.loads(again)["since"], json.loads(again)["since_from"]) == (
+        "2026-02-23",
+        "no digest yet: the last 7 days",
+    )
+    assert pmops("digest", "--since", "last", "--today", TODAY).stdout == first
+    # An area's digest is noted apart: it starts afresh, and leaves the whole team's window as it was.
+    billing = pmops("digest", "--since", "last", "--area", "billing", "--today", TODAY).stdout
+    assert "No digest yet: the last 7 days." in billing
+    state = json.loads((month / ".git" / "pmops" / "digest.json").read_text())["test.pm@example.com"]
+    assert sorted(state) == [".", ". --area billing"]
+    # The next day's digest starts from the day of the last one, as before.
+    later = pmops("digest", "--since", "last", "--today", "2026-03-03").stdout
+    assert "Since your last digest on 1 Mar (3 days)." in later
+    # A state file of an older pmops (a day alone) is still read.
+    (month / ".git" / "pmops" / "digest.json").write_text(json.dumps({"test.pm@example.com": {".": "2026-02-26"}}))
+    assert "Since your last digest on 26 Feb (4 days)." in pmops("digest", "--since", "last", "--today", TODAY).stdout

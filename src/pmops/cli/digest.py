@@ -38,9 +38,9 @@ def digest(
     """What happened since a day, on one page: insights and rising themes, decisions, expectations
     met or missed, metrics, processes not happening, onboarding at risk, renewals, who did what.
 
-    Markdown to paste into an email or a chat (short lines, no tables); HTML self-contained like
-    the report. Each digest is remembered for you (your git user.email), so --since last picks up
-    where your last one ended.
+    Markdown to paste into an email or a chat (short lines, no tables); HTML self-contained like the report.
+
+    Each digest is remembered for you (your git user.email) and its area, so --since last picks up where your last one ended; a second digest the same day keeps the window of the first.
 
     Example:
 
@@ -59,7 +59,7 @@ def digest(
     text = {"json": lambda: json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n",
             "md": lambda: library.markdown(found), "html": lambda: library.html(found, kb)}[fmt]()  # fmt: skip
     typer.echo(text, nl=False)
-    library.remember(kb, day)
+    library.remember(kb, day, found.since, found.since_from, found.area)
 
 
 def register(app: typer.Typer) -> None:
