@@ -6,12 +6,16 @@ expectation on the metric's recorded values as of min(T, R) — a deadline is ju
 deadline; values recorded after it do not make it met late:
 
 - *before*: the last value dated on or before D (what the decision started from);
-- *after*: the first value after D, up to min(T, R), that reached what was expected, else the last one;
-- **met**: a value after D, up to min(T, R), reached the target (at or above it going up, at or below
-  it going down), or, without a target, moved the expected way from *before* — met stays met; a
-  target *before* had reached already is met from the decision day, whatever follows (`decision add`
-  warns: such an expectation cannot tell whether the decision worked);
-- **too early**: not met, and T is before R (it has until R);
+- *after*: with a target, the first value after D, up to min(T, R), that reached it, else the last
+  one; without a target, the last value up to min(T, R) — the value at the review date;
+- **met**: with a target, a value after D, up to min(T, R), reached it (at or above it going up, at or
+  below it going down) — met stays met; a target *before* had reached already is met from the decision
+  day, whatever follows (`decision add` warns: such an expectation cannot tell whether the decision
+  worked). Without a target, the value at the review date (*after*) moved the expected way from
+  *before*: a metric that dipped once the right way and ended the wrong way is not met (any noisy
+  weekly metric would be "met" within a week or two in either direction otherwise);
+- **too early**: not met, and T is before R (it has until R) — an expectation without a target is
+  judged only at R;
 - **no data**: R has passed and there is no *after*, or no target and no *before* to compare with;
 - **not met**: R has passed, and the numbers say it did not get there.
 
@@ -192,8 +196,12 @@ def judge(
     point = min(today, review_by) if review_by else today
     before = next((Reading(d, v) for d, v in reversed(values) if d <= decided), None)
     after = next((Reading(d, v) for d, v in reversed(values) if decided < d <= point), None)
-    # Met once reached: the first value after D, up to min(T, R), that got there (a later fall does not undo it).
+    # With a target, met once reached: the first value after D, up to min(T, R), that got there (a later fall
+    # does not undo it). Without one, only the value at the review date says which way it went.
     reached = next((Reading(d, v) for d, v in values if decided < d <= point and expectation.reached(v, before)), None)
+    if expectation.target is None:
+        early = review_by is not None and today < review_by
+        reached = after if after is not None and not early and expectation.reached(after.value, before) else None
     already = expectation.target is not None and before is not None and expectation.reached(before.value, None)
     since = None
     if reached is not None:

@@ -33,7 +33,7 @@ DECISIONS = {
     "dec-none": ("2026-02-01", "accepted", "- {metric: met-emp, direction: up}", "2026-04-01"),
     # Decided on 03-02: that day's 130 is the value before; nothing after it up to 04-01: no data.
     "dec-gap": ("2026-03-02", "accepted", "- {metric: met-act, direction: up}", "2026-04-01"),
-    # No target: 100 (01-05) → 110 (02-02), the first value since that went up as expected: met.
+    # No target: 100 (01-05) → 130 (03-02), the value at the review date (03-15), up as expected: met.
     "dec-up": ("2026-02-01", "superseded", "- {metric: met-act, direction: up}", "2026-03-15"),
     # Proposed 70 days ago: never reviewed (nothing was done), and lint calls it stale.
     "dec-prop": ("2026-03-01", "proposed", "- {metric: met-act, direction: up}", "2026-04-01"),
@@ -75,7 +75,7 @@ def test_every_verdict_with_its_numbers(pmops, loops_kb: Path) -> None:
         "dec-early": [("too early", 110, 170)],
         "dec-none": [("no data", None, None)],
         "dec-gap": [("no data", 130, None)],
-        "dec-up": [("met", 100, 110)],
+        "dec-up": [("met", 100, 130)],
     }
     # The overdue first (every review date passed, nothing recorded), by review date, then the others.
     assert [(r["id"], r["days_overdue"]) for r in found] == [
@@ -379,3 +379,33 @@ def test_an_expectation_removed_after_its_review_is_still_shown(pmops, loops_kb:
                 if r["id"] == "dec-miss" for v in r["verdicts"]}  # fmt: skip
     assert verdicts["met-tta"]["verdict"] == "not met"
     assert verdicts["met-tta"]["why"].endswith("(recorded on 2026-05-10); the decision no longer expects it")
+
+
+def test_without_a_target_the_value_at_the_review_date_is_judged(pmops, loops_kb: Path) -> None:
+    # NPS (monthly): 30 (01-31), 28 (02-28), 35 (03-31), 41 (04-30), 38 (05-08). Expected down from 02-01,
+    # no target: before 30 (01-31); at the review date 04-30 it is 41, 11 points up: not met (the dip to 28
+    # on 02-28 does not make it met). Expected up with the review on 06-30: too early until then, never met
+    # at its first tick the right way. Without a review date: today's value, 38, against 30: met.
+    (loops_kb / "metrics" / "met-nps.md").write_text(
+        "---\nid: met-nps\nname: NPS\ndefinition: d\nowner: Theo\nunit: points\ndirection: up\n---\n## How\n"
+    )
+    (loops_kb / "metrics" / "met-nps.csv").write_text(
+        "date,value\n2026-01-31,30\n2026-02-28,28\n2026-03-31,35\n2026-04-30,41\n2026-05-08,38\n"
+    )
+    for did, direction, review in (("dec-nd", "down", "2026-04-30"), ("dec-nu", "up", "2026-06-30"),
+                                   ("dec-nn", "up", None)):  # fmt: skip
+        when = f"review_date: {review}\n" if review else ""
+        sections = "".join(
+            f"## {x}\n\nText.\n\n" for x in ("Context", "Options considered", "Decision", "Consequences")
+        )
+        (loops_kb / "decisions" / f"{did}.md").write_text(
+            f"---\nid: {did}\ntitle: NPS {did}\ndate: 2026-02-01\nstatus: accepted\n"
+            f"expects:\n- {{metric: met-nps, direction: {direction}}}\n{when}---\n{sections}"
+        )
+    git(loops_kb, "add", "-A")
+    git(loops_kb, "commit", "-qm", "NPS decisions")
+    found = verdicts(json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout))
+    assert (found["dec-nd"], found["dec-nu"], found["dec-nn"]) == (
+        [("not met", 30, 41)], [("too early", 30, 38)], [("met", 30, 38)])  # fmt: skip
+    text = pmops("decision", "review", "dec-nd", "--today", TODAY, "--dry-run").stdout
+    assert "✗ not met  NPS down: 30 points on 2026-01-31 → 41 points on 2026-04-30 (+11)" in text
