@@ -362,9 +362,10 @@ def _expectations(s: _Scope) -> Section:
                 mine = [Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
                              f"(pmops decision review {review.id})", review.id, review.path, "bad")]  # fmt: skip
         items += mine
-    parts = [", ".join([f"{met} met"] * bool(met) + [f"{missed} missed"] * bool(missed))] if met or missed else []
-    parts += [f"{count(overdue, 'review')} overdue"] if overdue else []
-    summary = ", ".join(parts) or "none came due"
+    # Counts of expectations; the reviews overdue are notes on them (a review is of a decision): in brackets.
+    judged = ", ".join([f"{met} met"] * bool(met) + [f"{missed} missed"] * bool(missed))
+    late = f"{count(overdue, 'review')} overdue" if overdue else ""
+    summary = (f"{judged} ({late})" if judged and late else judged or late) or "none came due"
     return _section("expectations", "Expectations", summary, items)
 
 

@@ -45,7 +45,7 @@ def test_every_section(pmops, month: Path) -> None:
 
 Since 1 Feb (29 days). In short:
 
-- Expectations: 1 met, 1 missed, 1 review overdue.
+- Expectations: 1 met, 1 missed (1 review overdue).
 - Decisions: 1 taken, 1 proposed; 1 waiting more than 30 days.
 - Research: 5 new insights, 1 theme rising.
 - Metrics: 1 crossed its target, 1 stale.
@@ -568,7 +568,7 @@ def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
     # 27 Feb to 1 Mar: dec-inv's review (26 Feb) is before it and overdue: its missed expectation is said
     # (overdue), its met one is not (met on 20 Feb, judged on 26 Feb): "1 missed", never "none met, 1 missed".
     text = pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout
-    assert "- Expectations: 1 missed, 1 review overdue.\n" in text
+    assert "- Expectations: 1 missed (1 review overdue).\n" in text
     # 22 to 24 Feb, Active admins' values unreadable (a 30 February), Invoice errors 4 days from its last
     # value (weekly: not stale), neither crossing in it: "1 with values that cannot be read", no "0 crossed".
     values = month / "metrics" / "met-adm.csv"
