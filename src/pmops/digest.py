@@ -343,8 +343,10 @@ def _expectations(s: _Scope) -> Section:
                 mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
-                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}{recorded}", review.id, review.path,
-                                 "bad"))  # fmt: skip
+                late = (f"; reached {_quantity(v.late.value, v.unit)} on {v.late.date:%-d %b}, after its review date"
+                        if v.late and v.late.date <= s.until else "")  # fmt: skip
+                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}{late}{recorded}", review.id,
+                                 review.path, "bad"))  # fmt: skip
             elif (
                 v.verdict == outcomes.TOO_EARLY
                 and review.review_by

@@ -96,6 +96,7 @@ class Verdict:
     judged_on: dt.date  # the review date, or today when it is earlier
     why: str  # the numbers, in one sentence
     kept: dt.date | None = None  # a final verdict recorded by the review of that day, shown as it was recorded
+    late: Reading | None = None  # not met: the first value after the review date, up to today, that reached the target
 
     @property
     def change(self) -> float | None:
@@ -110,7 +111,7 @@ class Verdict:
                 "before": self.before.to_json() if self.before else None,
                 "after": self.after.to_json() if self.after else None,
                 "change": self.change, "judged_on": self.judged_on.isoformat(), "why": self.why,
-                "recorded_on": _iso(self.kept)}  # fmt: skip
+                "recorded_on": _iso(self.kept), "reached_after_review": self.late.to_json() if self.late else None}  # fmt: skip
 
     def recorded(self) -> dict[str, Any]:
         """The verdict as the decision's `outcomes` keeps it."""
@@ -214,8 +215,11 @@ def judge(
         verdict = NO_DATA
     else:
         verdict = NOT_MET
+    # Missed, then got there after the deadline: still not met, but a reader of "missed" should know.
+    late = next((Reading(d, v) for d, v in values if point < d <= today and expectation.reached(v, before)), None)
+    late = late if verdict == NOT_MET and expectation.target is not None else None
     return Verdict(expectation, name, unit, verdict, before, after, point,
-                   _why(expectation, verdict, before, after, decided, review_by, unit, since))  # fmt: skip
+                   _why(expectation, verdict, before, after, decided, review_by, unit, since), late=late)  # fmt: skip
 
 
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,

@@ -623,3 +623,17 @@ def test_since_last_twice_a_day_keeps_its_window_and_each_area_has_its_own(pmops
     # A state file of an older pmops (a day alone) is still read.
     (month / ".git" / "pmops" / "digest.json").write_text(json.dumps({"test.pm@example.com": {".": "2026-02-26"}}))
     assert "Since your last digest on 26 Feb (4 days)." in pmops("digest", "--since", "last", "--today", TODAY).stdout
+
+
+def test_a_target_reached_after_its_review_date_is_said_on_the_missed_item(pmops, month: Path) -> None:
+    # Active admins up to 100 by 26 Feb: 80 → 90 by then, missed; 105 on 27 Feb reached it a day late.
+    values = month / "metrics" / "met-adm.csv"
+    values.write_text(values.read_text() + "2026-02-27,105\n")
+    missed = sections(digest(pmops))["Expectations"][1]
+    assert missed == (
+        "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; reached 105 on "
+        "27 Feb, after its review date; review overdue since 26 Feb (pmops decision review dec-inv)"
+    )
+    found = json.loads(pmops("decision", "review", "dec-inv", "--today", TODAY, "--dry-run", "--json").stdout)
+    assert [(v["verdict"], v["reached_after_review"]) for v in found["verdicts"]] == [
+        ("met", None), ("not met", {"date": "2026-02-27", "value": 105.0})]  # fmt: skip
