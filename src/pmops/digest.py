@@ -470,7 +470,9 @@ def _processes(s: _Scope) -> Section:
     for c in missed:
         for o in c.outputs:
             if o.verdict == outputs.MISSED:
-                items.append(Item(f"Not happening: {c.title} ({c.owner}): {_promise(o, s.until)}", c.id, c.path, "bad"))
+                items.append(
+                    Item(f"Not happening: {c.title} ({c.owner}): {_promise(o, s.since, s.until)}", c.id, c.path, "bad")
+                )
     stale = [r for r in shown(s.of("process")) if processes.is_stale(r, s.until)]
     for r in stale:
         last = r.values.get("last_reviewed") or r.values.get("date")
@@ -480,13 +482,16 @@ def _processes(s: _Scope) -> Section:
     return _section("processes", "Processes", ", ".join(parts), items)
 
 
-def _promise(o: Any, until: dt.date) -> str:
-    """A missed promise in one short sentence: the rate against the target, or what is missing."""
-    if o.rate is not None and o.rate == 0:  # "got 0 per PM a week; 10 of 10 PMs made none" says one thing twice
-        return f"promised {o.promised}; got none" + (f" from the {count(len(o.people), 'PM')}" if o.people else "")
-    if o.rate is not None:
-        said = f"promised {o.promised}; got {o.actual.split(':')[0]}"  # the rate with its unit: 0.4 per PM a week
-        return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody else "")
+def _promise(o: Any, since: dt.date, until: dt.date) -> str:
+    """A missed promise in one short sentence: for a rate, the counts a leader reads ('1 insight from interview
+    in 30 days by 10 PMs, against about 85 promised') beside the rate against its target; else what is missing."""
+    if o.rate is not None and o.made is not None:
+        by = f" by {count(len(o.people), 'PM')}" if o.people else ""
+        about = f"about {max(1, round(o.expected))}" if o.expected is not None else "more"
+        rate = o.actual.split(":")[0]  # the rate with its unit: 0.4 per PM a week
+        said = f"{o.made} in {count((until - since).days + 1, 'day')}{by}, against {about} promised"
+        said += f" ({rate} against {o.target:g})" if o.rate else ""
+        return said + (f"; {len(o.nobody)} of {count(len(o.people), 'PM')} made none" if o.nobody and o.rate else "")
     missing = first_few([_days_said(label, until, o.check == "checklist-run") for label in o.missed], 3)
     return {"checklist-run": f"checklist runs open more than {LAUNCH_DAYS} days: {missing}",
             "ranking": f"no ranking for {missing}",

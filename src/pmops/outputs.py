@@ -90,6 +90,8 @@ class Output:
     people: tuple[Person, ...] = ()  # per-PM checks: every PM on the roster in the window
     periods: tuple[str, ...] = ()  # the periods judged (cycles, cadence periods, runs)
     missed: tuple[str, ...] = ()  # those without what was promised
+    made: str | None = None  # rate checks: what was counted, in words ('1 insight from interview')
+    expected: float | None = None  # rate checks: how many the promise adds up to over the window (and roster)
 
     @property
     def nobody(self) -> tuple[str, ...]:
@@ -99,14 +101,9 @@ class Output:
     def to_json(self) -> dict[str, Any]:
         return {"check": self.check, "per": self.per, "target": self.target, "verdict": self.verdict,
                 "promised": self.promised, "actual": self.actual,
-                "rate": None if self.rate is None else _rounded(self.rate),
+                "rate": self.rate, "expected": None if self.expected is None else round(self.expected, 1),
                 "people": [p.to_json() for p in self.people], "none": list(self.nobody),
                 "periods": list(self.periods), "missed": list(self.missed)}  # fmt: skip
-
-
-def _rounded(rate: float) -> float:
-    """A rate for JSON: two decimals (0.57), or its two significant figures when two decimals read 0 (0.004)."""
-    return round(rate, 2) if round(rate, 2) or not rate else float(figure(rate))
 
 
 @dataclass(frozen=True)
@@ -347,7 +344,9 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     if nobody:
         actual += f"; {count(len(nobody), 'PM')} {verb} none: {first_few(nobody)}"
     verdict = MET if rate >= target else MISSED
-    return Output(check, per, target, verdict, promised, actual, rate, tallies)
+    made_said = count(total, noun, plural) + (f" {_which(spec)}" if _which(spec) else "")
+    return Output(check, per, target, verdict, promised, actual, rate, tallies, made=made_said,
+                  expected=sum(p.expected for p in tallies))  # fmt: skip
 
 
 def _presence(person: Record, since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
@@ -374,7 +373,9 @@ def _team_rate(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.da
     actual = f"{_rate(rate, target)} {_rate_word(per)}: {count(len(found), noun)} from {since} to {until}"
     if len(dated) > len(found):
         actual += f" ({_left_out(len(dated) - len(found), noun, plural, spec)})"
-    return Output(check, per, target, MET if rate >= target else MISSED, promised, actual, rate)
+    made_said = count(len(found), noun, plural) + (f" {_which(spec)}" if _which(spec) else "")
+    return Output(check, per, target, MET if rate >= target else MISSED, promised, actual, rate, made=made_said,
+                  expected=target * periods)  # fmt: skip
 
 
 def _checklist_runs(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.date, until: dt.date) -> Output:

@@ -89,8 +89,8 @@ Since 1 Feb (29 days). In short:
     # 29 days: Ana 29 on the roster, Ben 14 (from 02-16), Cy 8 (to 02-08): 51 PM-days, 7.3 PM-weeks;
     # 4 insights by PMs: 0.55 a PM a week. Cy made none. Launch B open 19 days; no February review.
     assert found["Processes"] == [
-        "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week; got 0.55 per PM a week; 1 "
-        "of 3 PMs made none (prc-int)",
+        "Not happening: Interview programme (Priya Ops): 4 insights in 29 days by 3 PMs, against about 7 promised "
+        "(0.55 per PM a week against 1); 1 of 3 PMs made none (prc-int)",
         "Not happening: Launch checklist (Priya Ops): checklist runs open more than 14 days: B (chk-2), open since "
         "10 Feb (prc-lau)",
         "Not happening: Roadmap review (Priya Ops): no record of the meeting for Feb 2026 (prc-rev)",
@@ -535,8 +535,8 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
     assert ("Missed: Weekly users up to 5,000 users (“Invite approvers by email”): 3,953 users → 4,492.1 users "
             "by 26 Feb; review overdue since 26 Feb (pmops decision review dec-wau)") in found["Expectations"]  # fmt: skip
     assert found["Processes"][0] == (
-        "Not happening: Interview programme (Priya Ops): promised 1 insight per PM a week, from survey; got none "
-        "from the 3 PMs (prc-int)"
+        "Not happening: Interview programme (Priya Ops): 0 insights from survey in 29 days by 3 PMs, against about "
+        "7 promised (prc-int)"
     )
     assert found["Tool renewals"][1] == ("Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; "
                                          "12,000 EUR a year, 8 of 10 seats used (tol-mix)")  # fmt: skip

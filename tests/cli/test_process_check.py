@@ -30,7 +30,11 @@ def test_each_promise_against_what_happened(pmops, hist: Path) -> None:
     # Cy until 02-08 (7 days, 1): 7 PM-weeks. Ana's a1, a2, a3 (her author field), Ben's b1 (no author
     # field: he committed it), Priya's p1 (not a PM); a0 is before the window. 4 / 7 = 0.57.
     interviews = by_id["prc-int"]["outputs"][0]
-    assert (interviews["verdict"], interviews["rate"], interviews["none"]) == ("missed", 0.57, ["Cy Diaz"])
+    assert (interviews["verdict"], interviews["rate"], interviews["none"]) == (
+        "missed",
+        4 / 7,
+        ["Cy Diaz"],
+    )  # full precision
     assert [(p["name"], p["made"], p["expected"], p["days"]) for p in interviews["people"]] == [
         ("Cy Diaz", 0, 1.0, 7), ("Ben Lee", 1, 2.0, 14), ("Ana Silva", 3, 4.0, 28)]  # fmt: skip
     assert interviews["actual"] == (
@@ -94,11 +98,12 @@ def test_small_and_whole_rates_read_as_they_are(pmops, hist: Path) -> None:
                                  "[{check: decisions, per: week, target: 1}]"), encoding="utf-8")  # fmt: skip
     team = {p["id"]: p for p in checked(pmops, "--window", "300w")["processes"]}["prc-int"]["outputs"][0]
     assert (team["verdict"], team["rate"], team["actual"]) == (
-        "missed", 0.0033, "0.0033 a week: 1 decision from 2020-06-01 to 2026-03-01")  # fmt: skip
+        "missed", 1 / 300, "0.0033 a week: 1 decision from 2020-06-01 to 2026-03-01")  # fmt: skip
     # The digest of those 300 weeks says it with its unit, against what was promised.
     digest = pmops("digest", "--since", "2020-06-01", "--today", TODAY).stdout
     said = " ".join(digest.split())
-    assert "Not happening: Interview programme (Priya Ops): promised 1 decision a week; got 0.0033 a week" in said
+    assert ("Not happening: Interview programme (Priya Ops): 1 decision in 2,100 days, against about 300 promised "
+            "(0.0033 a week against 1)") in said  # fmt: skip
     # A whole rate has no decimals: 02-09 to 02-22, Ana on the roster 14 days, Ben from 02-16 (7 days),
     # Cy gone since 02-08: 3 PM-weeks; a2 (02-10), b1 (02-17) and a3 (02-20): 3 / 3 = 1 per PM a week, met.
     path.write_text(text, encoding="utf-8")
