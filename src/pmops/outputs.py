@@ -122,6 +122,11 @@ class Check:
     problem: str | None = None  # its outputs cannot be read: why
 
     @property
+    def declares(self) -> bool:
+        """Whether it promises anything to check (a process named by REF may declare no outputs)."""
+        return bool(self.outputs) or self.problem is not None
+
+    @property
     def verdict(self) -> str:
         """The worst of its outputs: missed, else too early or no data, else met."""
         found = {o.verdict for o in self.outputs}
@@ -130,7 +135,7 @@ class Check:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "path": self.path, "owner": self.owner, "kind": self.kind,
                 "cadence": self.cadence, "since": self.since.isoformat(), "until": self.until.isoformat(),
-                "verdict": self.verdict if not self.problem else None, "problem": self.problem,
+                "verdict": self.verdict if not self.problem and self.outputs else None, "problem": self.problem,
                 "outputs": [o.to_json() for o in self.outputs]}  # fmt: skip
 
 

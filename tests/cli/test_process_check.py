@@ -243,3 +243,12 @@ def test_one_process_is_named_as_every_command_names_a_document(pmops, hist: Pat
         "error: dec-q1 is a decision, not a process"
     )
     assert checked(pmops, "Billing asks scoring")["processes"][0]["outputs"] == []
+
+
+def test_a_process_without_outputs_says_there_is_nothing_to_check(pmops, hist: Path) -> None:
+    # Billing asks scoring (prc-prb) declares no outputs: said so, never "1 process with outputs: 1 no data".
+    out = pmops("process", "check", "Billing asks scoring", "--today", TODAY).stdout
+    assert out == ("Billing asks scoring declares no outputs: nothing to check (add outputs: [{check: insights-per-pm, "
+                   "per: week, target: 2}] to it, docs/processes.md)\n")  # fmt: skip
+    found = checked(pmops, "prc-prb")["processes"]
+    assert [(p["id"], p["verdict"], p["outputs"]) for p in found] == [("prc-prb", None, [])]

@@ -46,12 +46,17 @@ def divergent(found: list[Divergent]) -> None:
 
 
 def checks(found: list[Check], diverged: list[Divergent], quiet: list[Record]) -> None:
+    from pmops.doctypes import OUTPUTS_EXAMPLE
     from pmops.text import count
 
     out = console()
     if not found and not diverged:
-        out.print("[dim]no active process declares outputs: add outputs: [{check: insights-per-pm, per: week, "
-                  "target: 2}] to one (docs/processes.md)[/dim]", soft_wrap=True)  # fmt: skip
+        out.print(f"[dim]{safe(f'no active process declares outputs: add outputs: [{OUTPUTS_EXAMPLE}] to one')} "
+                  "(docs/processes.md)[/dim]", soft_wrap=True)  # fmt: skip
+        return
+    if len(found) == 1 and not found[0].declares and not diverged:  # one process named, which promises nothing
+        out.print(safe(f"{found[0].title} declares no outputs: nothing to check (add outputs: [{OUTPUTS_EXAMPLE}] "
+                       "to it, docs/processes.md)"), soft_wrap=True)  # fmt: skip
         return
     for number, item in enumerate(found):
         if number:
