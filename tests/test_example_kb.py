@@ -246,7 +246,7 @@ def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
   days.
 - Research: 3 new insights, 1 theme rising.
 - Metrics: 2 crossed their targets, 5 stale.
-- Processes: 2 not happening as written, 1 past its review date.
+- Processes: 3 not happening as written, 1 past its review date.
 - Onboarding: 1 plan at risk.
 - Tool renewals: 1 renewing as it is (notice passed).
 """

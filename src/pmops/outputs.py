@@ -442,16 +442,20 @@ def _reviews(facts: _Facts, process: Record, spec: dict[str, Any], since: dt.dat
         )
         return Output(spec["check"], spec["per"], 1, NO_DATA, promised, why)
     periods = cadence_periods(cadence, anchor, since, until)
+    last = ""
+    if not periods:  # a window shorter than one period (8 weeks of a quarterly review): the last one that ended
+        periods = cadence_periods(cadence, anchor, anchor, until)[-1:]
+        last = f" (the window holds no whole {cadence} period: the last one that ended is judged)"
     if not periods:
-        return Output(
-            spec["check"], spec["per"], 1, TOO_EARLY, promised, f"no {cadence} period ended from {since} to {until}"
-        )
+        return Output(spec["check"], spec["per"], 1, TOO_EARLY, promised,
+                      f"no {cadence} period ended since it was written on {anchor}")  # fmt: skip
     days = [d for d, _ in facts.linking(str(process.id), min(p[0] for p in periods))]
     labels = tuple(_label(p) for p in periods)
     missed = tuple(_label(p) for p in periods if not any(p[0] <= d <= p[1] for d in days))
     actual = f"{len(periods) - len(missed)} of {count(len(periods), 'period')} with a record"
     if missed:
         actual += f"; none for {first_few(list(missed))}"
+    actual += last
     return Output(spec["check"], spec["per"], 1, MISSED if missed else MET, promised, actual, None, (), labels, missed)
 
 

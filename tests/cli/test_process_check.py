@@ -252,3 +252,31 @@ def test_a_process_without_outputs_says_there_is_nothing_to_check(pmops, hist: P
                    "per: week, target: 2}] to it, docs/processes.md)\n")  # fmt: skip
     found = checked(pmops, "prc-prb")["processes"]
     assert [(p["id"], p["verdict"], p["outputs"]) for p in found] == [("prc-prb", None, [])]
+
+
+def test_a_window_shorter_than_one_period_judges_the_last_one_that_ended(pmops, hist: Path) -> None:
+    # A quarterly review written 2025-02-10, held 2025-11-20 (Q4). Today 2026-03-01, the default 8 weeks
+    # (01-05 to 03-01) hold no whole quarter: the last that ended, 2025-Q4, is judged (held: met).
+    history_kb.commit(hist, "Priya Ops", "2026-02-27", [
+        history_kb.process("prc-qtr", "Quarterly review", "roadmap-review", "Priya Ops", "quarterly", "2025-02-10",
+                           "[{check: review, per: cadence}]",
+                           history_kb.SECTIONS + "## Agenda\n\nText.\n\n## Decisions to record\n\nText.\n\n"),
+        history_kb.decision("dec-q4", "Q4 plan", "2025-11-20", "accepted", "Held in [[prc-qtr]].\n"),
+    ], "quarterly")  # fmt: skip
+    review = checked(pmops, "prc-qtr")["processes"][0]["outputs"][0]
+    last = " (the window holds no whole quarterly period: the last one that ended is judged)"
+    assert (review["verdict"], review["periods"], review["actual"]) == (
+        "met", ["2025-Q4"], "1 of 1 period with a record" + last)  # fmt: skip
+    # Its record moved to Q3 (2025-08-20): Q4 had none, missed — never "too early" for a review never held.
+    path = hist / "decisions" / "dec-q4.md"
+    path.write_text(path.read_text().replace("date: 2025-11-20", "date: 2025-08-20"))
+    review = checked(pmops, "prc-qtr")["processes"][0]["outputs"][0]
+    assert (review["verdict"], review["actual"]) == ("missed", "0 of 1 period with a record; none for 2025-Q4" + last)
+    # Written 2026-01-19: no whole quarter since, too early (as a new process is).
+    path = hist / "processes" / "prc-qtr.md"
+    path.write_text(path.read_text().replace("date: 2025-02-10", "date: 2026-01-19"))
+    review = checked(pmops, "prc-qtr")["processes"][0]["outputs"][0]
+    assert (review["verdict"], review["actual"]) == (
+        "too early",
+        "no quarterly period ended since it was written on 2026-01-19",
+    )
