@@ -11,6 +11,7 @@ bug and praise are signals.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,21 @@ def test_a_decision_on_older_evidence_still_addresses_the_theme_since_a_date(sma
     assert (themes["pricing"]["ids"], themes["pricing"]["addressed"], themes["pricing"]["decisions"]) == (
         ["ins-a1"], True, ["dec-acc"])  # fmt: skip
     assert (themes["reporting"]["addressed"], themes["reporting"]["proposed"]) == (False, ["dec-pro"])
+
+
+def test_evidence_is_compared_with_the_day_a_decision_was_accepted(small_kb: Path, pmops) -> None:
+    # dec-pro, proposed 2026-08-01, cites ins-b2 (heard 2026-08-15) gathered while it waited. Accepted today:
+    # that insight was known when it was taken, no finding (it was "after the decision (2026-08-01)").
+    pmops("decision", "accept", "dec-pro")
+    messages = [f["message"] for f in json.loads(pmops("lint", "--json", code=None).stdout)
+                if f["rule"] == "evidence-after-decision"]  # fmt: skip
+    assert messages == ["evidence ins-a2 is dated 2026-10-05, after the decision (2026-10-01)"]
+    report = json.loads(pmops("report", "--format", "json").stdout)
+    assert report["decisions"]["evidence_after"]["ids"] == ["dec-acc"]
+    # Accepted on 2026-08-10 (by hand), still before ins-b2: said against that day.
+    path = small_kb / "decisions" / "dec-pro.md"
+    text = path.read_text()
+    path.write_text(re.sub(r"accepted: \d{4}-\d{2}-\d{2}", "accepted: 2026-08-10", text))
+    messages = [f["message"] for f in json.loads(pmops("lint", "--json", code=None).stdout)
+                if f["rule"] == "evidence-after-decision"]  # fmt: skip
+    assert "evidence ins-b2 is dated 2026-08-15, after the decision (2026-08-10)" in messages

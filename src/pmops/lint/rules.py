@@ -399,10 +399,12 @@ def _remember_evidence(ctx: Context, record: Record) -> None:
     ctx.dated[record.id] = (record.type, when)
     if "evidence-after-decision" not in record.doctype.rules or record.values.get("status") in record.doctype.drafts:
         return  # a proposal is still gathering evidence; once decided, its date is when it was taken
+    taken = record.values.get("accepted")  # the day a proposal was accepted: what was known then is evidence
+    taken = taken if isinstance(taken, dt.date) else when
     for fld in record.doctype.fields:
         if fld.evidence:
             cited = [str(r).strip() for r in record.values.get(fld.name) or []]
-            ctx.evidence.append((record.doc, fld.name, when, cited, str(fld.refers)))
+            ctx.evidence.append((record.doc, fld.name, taken, cited, str(fld.refers)))
 
 
 def _evidence_after(ctx: Context) -> Iterator[Finding]:

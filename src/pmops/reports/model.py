@@ -529,7 +529,7 @@ def _expected(review: outcomes.Review) -> tuple[Expected, ...]:
 
 def _later_evidence(kb: KnowledgeBase, record: Record) -> bool:
     """A decision taken that cites evidence dated after it (what lint's evidence-after-decision flags)."""
-    when = record.values.get("date")
+    when = outcomes.decided_on(record)  # the day it was accepted, else its date
     if record.values.get("status") in record.doctype.drafts or not isinstance(when, dt.date):
         return False
     newest = decisions.evidence(kb, record).newest
