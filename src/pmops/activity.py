@@ -44,6 +44,7 @@ class History:
 
     events: list[Event] = field(default_factory=list)
     since: dt.date | None = None
+    missing: str | None = None  # why there is no history at all: "not a git repository", "no commit yet"
     _first: dict[str, Event] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -72,10 +73,12 @@ def history(kb: KnowledgeBase, since: dt.date | None = None) -> History:
     KB in a folder of it needs git to read every commit's tree to know which touched the folder."""
     repo = kb.repo
     if repo is None:
-        return History(since=since)
+        return History(since=since, missing="not a git repository")
     when = since.isoformat() if since else None
     shas = repo.revisions(when) if repo.pathspec(kb.root) == "." else None
     commits = repo.log(repo.pathspec(kb.root), when) if shas is None else _kept_log(kb, shas)
+    if not commits and repo.run("rev-parse", "--verify", "-q", "HEAD", check=False)[0] != 0:
+        return History(since=since, missing="no commit yet")
     prefix = os.path.relpath(kb.root, repo.root).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
     events = []

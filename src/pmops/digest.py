@@ -78,6 +78,7 @@ class Digest(Part):
     headline: str
     sections: tuple[Section, ...]
     quiet: tuple[str, ...]  # the sections with nothing to say
+    note: str | None = field(default=None, metadata=OMIT_NONE)  # what the digest could not count, and why
 
     @property
     def days(self) -> int:
@@ -692,7 +693,10 @@ def build(kb: KnowledgeBase, since: str | None = None, today: dt.date | None = N
     loud = tuple(x for x in sections if x.items)
     quiet = tuple(x.title for x in sections if not x.items)
     headline = "; ".join(f"{x.title}: {x.summary}" for x in loud if x.key != "people")
-    return Digest(kb.config.name, start, today, area, said, headline, loud, quiet)
+    note = (f"No git history ({found.missing}): what is counted from it (metrics, tools and documents updated, "
+            "checklist items ticked, who added a document that names no author) is missing"
+            if found.missing else None)  # fmt: skip
+    return Digest(kb.config.name, start, today, area, said, headline, loud, quiet, note)
 
 
 def _in_background(work: Callable[[], T]) -> Callable[[], T]:
@@ -808,7 +812,9 @@ def markdown(found: Digest) -> str:
     """Markdown that pastes into an email or a chat: headings, bullets, no tables, lines of at most WIDTH."""
     short = [x for x in found.sections if x.key != "people"]
     said = " In short:" if short else "" if found.sections else " Nothing to report."
-    out = [f"# {title(found)}", "", f"{opening(found)}.{said}"]
+    out = [f"# {title(found)}", ""]
+    out += [*_wrapped(f"{found.note}."), ""] if found.note else []
+    out += [f"{opening(found)}.{said}"]
     if short:
         out.append("")
     for section in short:

@@ -119,6 +119,7 @@ Since 1 Feb (29 days). In short:
 def test_json_and_html(pmops, month: Path) -> None:
     data = json.loads(digest(pmops, "--format", "json"))
     assert (data["since"], data["until"], data["area"]) == ("2026-02-01", "2026-03-01", None)
+    assert "note" not in data  # its git history was read
     assert [s["key"] for s in data["sections"]] == ["expectations", "decisions", "research", "metrics", "processes",
                                                     "onboarding", "tools", "people"]  # fmt: skip
     assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
@@ -637,3 +638,21 @@ def test_a_target_reached_after_its_review_date_is_said_on_the_missed_item(pmops
     found = json.loads(pmops("decision", "review", "dec-inv", "--today", TODAY, "--dry-run", "--json").stdout)
     assert [(v["verdict"], v["reached_after_review"]) for v in found["verdicts"]] == [
         ("met", None), ("not met", {"date": "2026-02-27", "value": 105.0})]  # fmt: skip
+
+
+def test_a_kb_without_git_history_says_what_it_cannot_count(pmops, kb: Path) -> None:
+    import shutil
+
+    note = ("No git history (no commit yet): what is counted from it (metrics, tools and documents updated, "
+            "checklist items ticked, who added a document that names no author) is missing.")  # fmt: skip
+    shutil.rmtree(kb / ".git")
+    history_kb.subprocess.run(["git", "init", "-q"], cwd=kb, check=True)  # a repository with no commit
+    pmops("insight", "add", "Invoices late", "--source", "interview", "--date", "2026-02-27", "--no-commit")
+    text = pmops("digest", "--today", TODAY).stdout
+    assert text.startswith("# Test KB — digest, 23 Feb to 1 Mar 2026\n\nNo git history (no commit yet): ")
+    assert " ".join(text.split("\n\n")[1].split()) == note and text.split("\n\n")[2].startswith("The last 7 days.")
+    data = json.loads(pmops("digest", "--today", TODAY, "--format", "json").stdout)
+    assert data["note"].startswith("No git history (no commit yet): ")
+    assert "No git history (no commit yet)" in pmops("digest", "--today", TODAY, "--format", "html").stdout
+    shutil.rmtree(kb / ".git")  # no git at all
+    assert "No git history (not a git repository)" in pmops("digest", "--today", TODAY).stdout
