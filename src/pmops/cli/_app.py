@@ -183,4 +183,28 @@ def build(modules: Iterable[str] = MODULES) -> typer.Typer:
             module.register(cli)
         else:
             cli.add_typer(module.app, name=name)
+    _prose_help(cli)
     return cli
+
+
+def _prose_help(app: typer.Typer) -> None:
+    """Each command's help (its docstring) with a paragraph's lines joined: Typer keeps the line breaks of
+    every paragraph but the first, so help read at another width broke mid-sentence ("HTML self-contained
+    like / the report"). An indented block (an example) or a list keeps its lines."""
+    import inspect
+
+    infos = [*app.registered_commands, *([app.registered_callback] if app.registered_callback else [])]
+    for info in infos:  # the commands, and a group's own callback (pmops prioritize)
+        doc = info.help or (inspect.getdoc(info.callback) if info.callback else None)
+        if isinstance(doc, str) and doc:
+            info.help = "\n\n".join(_joined(p) for p in inspect.cleandoc(doc).split("\n\n"))
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _prose_help(group.typer_instance)
+
+
+def _joined(paragraph: str) -> str:
+    lines = paragraph.split("\n")
+    if paragraph.startswith("\b") or any(line.startswith((" ", "\t", "- ", "* ", "• ")) for line in lines):
+        return paragraph
+    return " ".join(line.strip() for line in lines)

@@ -284,7 +284,8 @@ def review(
     is kept, never rewritten. Without REF: every decision taken that has expectations,
     the overdue reviews first; nothing is written. Each expectation is judged on its
     metric's last value on or before the decision's date against its values since, up
-    to the review date: met once one of them got there.
+    to the review date: met once one of them got there; without a target, the value at
+    the review date must be the expected way from the one before.
 
     Example:
 

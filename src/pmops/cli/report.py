@@ -70,7 +70,9 @@ def assess(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt
     """Does this organisation need product ops? Four signals, each with its evidence and sample, and the next actions.
 
     The signals: more than 8–10 PMs; PMs reinventing processes (near-identical process
-    docs with different owners); fragmented research; onboarding that takes months.
+    docs with different owners, and divergent versions: processes of one kind kept by
+    different owners in wording far from alike, shown side by side); fragmented research;
+    onboarding that takes months.
     Each says what it counted; below its minimum sample it says "not enough data".
     Only flagged signals get a next action.
 
