@@ -24,7 +24,7 @@ from pmops.errors import InvalidInput
 from pmops.kb.records import shown
 from pmops.outputs import LAUNCH_DAYS
 from pmops.reports.parts import OMIT_NONE, Part
-from pmops.text import count, first_few, markdown_literal, number
+from pmops.text import count, first_few, markdown_literal, quantity
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -40,7 +40,6 @@ RISING_FROM = 2  # a theme rises with at least this many new insights (one is an
 RISING_SHOWN = 3
 NEW_PM_DAYS = 7  # a PM who joined fewer days ago than this is not named among those who did nothing
 STATE_FILE = "digest.json"
-UNITLESS = ("count", "number", "#", "n", "no.")  # metric units that say only "a number": not written after one
 TEAM_WIDE = ("processes", "tools")  # sections an area does not narrow
 # Types whose own date says when something happened (new in the window); the others (tools,
 # metrics, customers) are not "new" by a date of theirs.
@@ -379,16 +378,12 @@ def _numbers(v: outcomes.Verdict) -> str:
 
 
 def _quantity(value: float, unit: str | None) -> str:
-    """A metric's value with its unit, as people write it: 4,492.1 users, 99.7%, 6 hours; a unit that
-    names no thing (count, number) is left out: '4 count' is no English."""
-    unit = str(unit or "").strip()
-    unit = "" if unit.casefold() in UNITLESS else unit
-    return f"{number(value)}{'' if unit in ('', '%') else ' '}{unit}"
+    return quantity(value, unit)
 
 
 def _goal(e: outcomes.Expectation, unit: str | None) -> str:
     """What an expectation wants, with the metric's unit: 'up to 5,000 users', 'down', 'down to 6 hours'."""
-    return (e.direction or "as expected") + (f" to {_quantity(e.target, unit)}" if e.target is not None else "")
+    return e.said(unit)
 
 
 def _metrics(s: _Scope) -> Section:

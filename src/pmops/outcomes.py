@@ -36,7 +36,7 @@ from pmops import dates, metrics
 from pmops.doctypes import EXPECTS_EXAMPLE, VERDICTS, Field
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 from pmops.kb.records import shown
-from pmops.text import count, whole
+from pmops.text import change, count, quantity, whole
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -73,6 +73,12 @@ class Expectation:
     def text(self) -> str:
         """'up', 'down to 6' ('as expected' for a recorded verdict that did not keep what was expected)."""
         return (self.direction or "as expected") + (f" to {self.target:g}" if self.target is not None else "")
+
+    def said(self, unit: str | None) -> str:
+        """What it wants with the metric's unit, as people write it: 'up to 5,000 users', 'down to 6 hours'."""
+        return (self.direction or "as expected") + (
+            f" to {quantity(self.target, unit)}" if self.target is not None else ""
+        )
 
     def reached(self, value: float, before: Reading | None) -> bool:
         """Whether `value` is where the expectation wanted it (from `before`, without a target)."""
@@ -224,17 +230,16 @@ def judge(
 
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,
          review_by: dt.date | None, unit: str, since: Reading | None = None) -> str:  # fmt: skip
-    """The numbers of a verdict: '3953 users on 2026-06-01 → 4492.1 users on 2026-11-09 (+539.1)'."""
-    unit = f" {unit}" if unit else ""
-    start = f"{before.value:g}{unit} on {before.date}" if before else f"no value on or before {decided}"
+    """The numbers of a verdict: '3,953 users on 2026-06-01 → 4,492.1 users on 2026-11-09 (+539.1)'."""
+    start = f"{quantity(before.value, unit)} on {before.date}" if before else f"no value on or before {decided}"
     if after is None:
         end = f"no value since, up to {review_by}" if review_by else "no value since"
     else:
-        change = f" ({after.value - before.value:+g})" if before else ""
-        end = f"{after.value:g}{unit} on {after.date}{change}"
+        moved = f" ({change(round(after.value - before.value, 10))})" if before else ""
+        end = f"{quantity(after.value, unit)} on {after.date}{moved}"
     line = f"{start} → {end}"
     if since is not None:
-        line += f"; {since.value:g}{unit} since, on {since.date}"
+        line += f"; {quantity(since.value, unit)} since, on {since.date}"
     if verdict == MET and e.target is not None and before is not None and e.reached(before.value, None):
         line += "; already met on the decision day"
     if verdict == TOO_EARLY:
@@ -312,7 +317,7 @@ def _kept(judged: Verdict, kept: dict[str, Any], decided: Any, reviewed: Any, re
     if removed:
         why += "; the decision no longer expects it"
     elif (then.direction, then.target) != (now.direction, now.target):
-        why += f"; the decision now expects {now.text}, changed after this was recorded"
+        why += f"; the decision now expects {now.said(judged.unit)}, changed after this was recorded"
     return Verdict(then, judged.name, judged.unit, str(kept["verdict"]), readings["before"], readings["after"],
                    judged.judged_on, why, on or judged.judged_on)  # fmt: skip
 

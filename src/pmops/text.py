@@ -57,6 +57,22 @@ def number(value: float) -> str:
     return f"{value:,.10f}".rstrip("0").rstrip(".")
 
 
+UNITLESS = ("count", "number", "#", "n", "no.")  # metric units that say only "a number": not written after one
+
+
+def quantity(value: float, unit: str | None) -> str:
+    """A metric's value with its unit, as people write it: 4,492.1 users, 99.7%, 6 hours; a unit that
+    names no thing (count, number) is left out: '4 count' is no English."""
+    unit = str(unit or "").strip()
+    unit = "" if unit.casefold() in UNITLESS else unit
+    return f"{number(value)}{'' if unit in ('', '%') else ' '}{unit}"
+
+
+def change(value: float, unit: str | None = None) -> str:
+    """A difference with its sign and thousands grouped: +539.1, -2, +0.3 (with the unit when given)."""
+    return ("-" if value < 0 else "+") + (quantity(abs(value), unit) if unit is not None else number(abs(value)))
+
+
 def or_unknown(value: object, unknown: str = "unknown") -> str:
     """A value for people: never the string 'None'."""
     return unknown if value is None or value == "" else str(value)

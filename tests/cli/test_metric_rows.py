@@ -72,6 +72,8 @@ def test_a_day_left_empty_is_no_value_that_day(pmops, sync_kb: Path) -> None:
     found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)[0]["verdicts"][0]
     assert (found["verdict"], found["before"], found["after"], found["unit"]) == (
         "met", {"date": "2026-09-28", "value": 99.4}, {"date": "2026-11-23", "value": 99.6}, "%")  # fmt: skip
+    said = pmops("decision", "review", "--today", TODAY).stdout  # its unit as the digest writes it: 99.4%, not 99.4 %
+    assert "✓ met  Sync success up to 99.5%: 99.4% on 2026-09-28 → 99.6% on 2026-11-23 (+0.2)" in said
     shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
     assert (len(shown["values"]), shown["no_value_on"]) == (3, ["2026-11-16"])
     text = pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout

@@ -84,9 +84,9 @@ def test_every_verdict_with_its_numbers(pmops, loops_kb: Path) -> None:
     assert (miss["before"], miss["after"], miss["change"], miss["judged_on"]) == (
         {"date": "2026-01-05", "value": 20.0}, {"date": "2026-03-02", "value": 18.0}, -2.0, "2026-04-30")  # fmt: skip
     text = pmops("decision", "review", "--today", TODAY).stdout
-    assert "✗ not met  Time to approve down to 10: 20 hours on 2026-01-05 → 18 hours on 2026-03-02 (-2)" in text
+    assert "✗ not met  Time to approve down to 10 hours: 20 hours on 2026-01-05 → 18 hours on 2026-03-02 (-2)" in text
     assert (
-        "… too early  Weekly active up to 200: 110 users on 2026-02-02 → 170 users on 2026-05-04 (+60); it has until 2026-06-30"
+        "… too early  Weekly active up to 200 users: 110 users on 2026-02-02 → 170 users on 2026-05-04 (+60); it has until 2026-06-30"
         in text
     )
     assert "review by 2026-04-30 (overdue by 10 days)" in text
@@ -313,7 +313,7 @@ def test_doubtful_expectations_are_said_and_contradictory_ones_refused(pmops, lo
     assert commit_count(loops_kb) == commits + 1
     review = pmops("decision", "review", "--today", TODAY).stdout
     assert (
-        "✓ met  Weekly active up to 100: 100 users on 2026-01-05 → 110 users on 2026-02-02 (+10); 170 users since, "
+        "✓ met  Weekly active up to 100 users: 100 users on 2026-01-05 → 110 users on 2026-02-02 (+10); 170 users since, "
         "on 2026-05-04; already met on the decision day" in review
     )
 
@@ -355,7 +355,7 @@ def test_a_recorded_verdict_is_shown_as_recorded_whatever_changes_after(pmops, l
     verdict = listed["dec-miss"]["verdicts"][0]
     assert (verdict["verdict"], verdict["target"], verdict["recorded_on"]) == ("not met", 10, TODAY)
     assert verdict["why"] == ("20 hours on 2026-01-05 → 18 hours on 2026-03-02 (-2) (recorded on 2026-05-10); the "
-                              "decision now expects down to 19, changed after this was recorded")  # fmt: skip
+                              "decision now expects down to 19 hours, changed after this was recorded")  # fmt: skip
     digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
     assert (
         "- Missed: Time to approve down to 10 hours (“Decision miss”): 20 hours → 18 hours by 30 Apr; recorded 10 May "

@@ -48,7 +48,8 @@ def test_a_target_reached_on_the_decision_day_is_met_from_the_start(pmops, appro
             "met", {"date": "2026-01-12", "value": 4100.0},
             {"date": "2026-01-19", "value": 3950.0} if today == "2026-01-20" else {"date": "2026-02-02", "value": 3990.0})  # fmt: skip
     assert (
-        verdict["why"] == "4100 users on 2026-01-12 → 3990 users on 2026-02-02 (-110); already met on the decision day"
+        verdict["why"]
+        == "4,100 users on 2026-01-12 → 3,990 users on 2026-02-02 (-110); already met on the decision day"
     )
     # Recorded as met, in one commit.
     commits = commit_count(approvers)
@@ -65,7 +66,7 @@ def test_the_reviewers_case_no_value_since_the_decision(pmops, approvers: Path) 
     for today in ("2026-02-10", "2026-04-15"):
         verdict = review(pmops, ref, today)["verdicts"][0]
         assert (verdict["verdict"], verdict["after"], verdict["why"]) == (
-            "met", None, "3990 users on 2026-02-02 → no value since, up to 2026-03-31; already met on the decision day")  # fmt: skip
+            "met", None, "3,990 users on 2026-02-02 → no value since, up to 2026-03-31; already met on the decision day")  # fmt: skip
     # Without a target there is nothing reached "already": no value since is still no data after the review date.
     made = pmops("decision", "add", "--title", "Probe U", "--status", "accepted", "--date", "2026-02-02",
                  "--review-by", "2026-03-31", "--expects", "Weekly approvers:up", "--json")  # fmt: skip

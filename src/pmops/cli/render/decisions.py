@@ -26,7 +26,7 @@ def _block(found: Review) -> None:
               f"{found.date}[/dim] · {when}", soft_wrap=True)  # fmt: skip
     for verdict in found.verdicts:
         name = verdict.name or verdict.expectation.metric
-        out.print(f"  {MARKS[verdict.verdict]}  {safe(name)} {verdict.expectation.text}: {safe(verdict.why)}",
+        out.print(f"  {MARKS[verdict.verdict]}  {safe(name)} {safe(verdict.expectation.said(verdict.unit))}: {safe(verdict.why)}",
                   soft_wrap=True)  # fmt: skip
 
 
