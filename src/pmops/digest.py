@@ -335,6 +335,8 @@ def _expectations(s: _Scope) -> Section:
         for v in review.verdicts:
             said = f"{v.name or v.expectation.metric} {_goal(v.expectation, v.unit)} (“{review.title}”)"
             recorded = f"; recorded {v.kept:%-d %b}" if v.kept and s.inside(v.kept) else ""  # the review meeting's
+            if v.moved is not None:  # goalposts moved after the verdict was recorded: worth telling a leader
+                recorded += f"; the decision now expects {_goal(v.moved, v.unit)}, changed after the review"
             judged_now = (review.review_by is not None and s.since <= review.review_by <= s.until) or bool(recorded)
             if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
                 met += 1

@@ -103,6 +103,7 @@ class Verdict:
     why: str  # the numbers, in one sentence
     kept: dt.date | None = None  # a final verdict recorded by the review of that day, shown as it was recorded
     late: Reading | None = None  # not met: the first value after the review date, up to today, that reached the target
+    moved: Expectation | None = None  # recorded: what the decision expects now, when changed after it was recorded
 
     @property
     def change(self) -> float | None:
@@ -316,10 +317,12 @@ def _kept(judged: Verdict, kept: dict[str, Any], decided: Any, reviewed: Any, re
     why += f" (recorded{f' on {on}' if on else ''})"
     if removed:
         why += "; the decision no longer expects it"
-    elif (then.direction, then.target) != (now.direction, now.target):
+    moved = None
+    if not removed and (then.direction, then.target) != (now.direction, now.target):
         why += f"; the decision now expects {now.said(judged.unit)}, changed after this was recorded"
+        moved = now
     return Verdict(then, judged.name, judged.unit, str(kept["verdict"]), readings["before"], readings["after"],
-                   judged.judged_on, why, on or judged.judged_on)  # fmt: skip
+                   judged.judged_on, why, on or judged.judged_on, moved=moved)  # fmt: skip
 
 
 def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by: dt.date | None,

@@ -358,8 +358,8 @@ def test_a_recorded_verdict_is_shown_as_recorded_whatever_changes_after(pmops, l
                               "decision now expects down to 19 hours, changed after this was recorded")  # fmt: skip
     digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
     assert (
-        "- Missed: Time to approve down to 10 hours (“Decision miss”): 20 hours → 18 hours by 30 Apr; recorded 10 May "
-        "(dec-miss)"
+        "- Missed: Time to approve down to 10 hours (“Decision miss”): 20 hours → 18 hours by 30 Apr; recorded 10 May; "
+        "the decision now expects down to 19 hours, changed after the review (dec-miss)"
     ) in digest
     report = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["decisions"]["expectations"]
     assert [e["verdict"] for e in report if e["decision"] == "dec-miss"] == ["not met"]
