@@ -552,9 +552,15 @@ def _tools(s: _Scope) -> Section:
             continue
         cost = f"; {r.cost:,.0f} {s.kb.config.currency} a year" if r.cost is not None else ""
         seats = f", {r.seats_used:,} of {count(r.seats, 'seat')} used" if r.seats_used is not None and r.seats else ""
+        if r.no_active_seats:  # as tool renewals advises: a cost with nobody to divide it by
+            seats = f", none of its {count(r.seats or 0, 'seat')} used: cancel it, or record the seats used"
+        elif (
+            r.seats and r.seats_used is not None and r.seats_used > r.seats
+        ):  # lint's field-invalid: said, not shown as is
+            seats = f", {r.seats_used:,} seats used of {r.seats:,} bought: check the counts (pmops lint)"
         owner = f" ({r.owner})" if r.owner else ""
         path = next((t.path for t in s.of("tool") if t.id == r.id), None)
-        tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) or r.notice_invalid else ""
+        tone = "bad" if r.state in (stack.IN_NOTICE, stack.PASSED) or r.notice_invalid or r.no_active_seats else ""
         items.append(Item(f"{r.name}{owner}: {when}{cost}{seats}", r.id, path, tone))
     deciding = len(items) - passed - renewing
     parts = [f"{deciding} to decide"] if deciding or not (passed or renewing) else []

@@ -656,3 +656,15 @@ def test_a_kb_without_git_history_says_what_it_cannot_count(pmops, kb: Path) -> 
     assert "No git history (no commit yet)" in pmops("digest", "--today", TODAY, "--format", "html").stdout
     shutil.rmtree(kb / ".git")  # no git at all
     assert "No git history (not a git repository)" in pmops("digest", "--today", TODAY).stdout
+
+
+def test_a_renewal_with_no_seat_used_or_more_used_than_bought_says_so(pmops, month: Path) -> None:
+    # Hotjar: 5 seats bought. None used: the digest advises as tool renewals does; 7 used (a typo): said.
+    path = month / "tools" / "tol-hot.md"
+    path.write_text(path.read_text().replace("seats_used: 2", "seats_used: 0"))
+    hotjar = sections(digest(pmops))["Tool renewals"][1]
+    assert hotjar == ("Hotjar (Priya Ops): decide by 16 Mar (renews 15 Apr 2026); 3,000 USD a year, none of its 5 "
+                      "seats used: cancel it, or record the seats used (tol-hot)")  # fmt: skip
+    path.write_text(path.read_text().replace("seats_used: 0", "seats_used: 7"))
+    hotjar = sections(digest(pmops))["Tool renewals"][1]
+    assert hotjar.endswith("3,000 USD a year, 7 seats used of 5 bought: check the counts (pmops lint) (tol-hot)")
