@@ -39,6 +39,7 @@ SHOWN = 5  # items a section names before "… N more"
 RISING_FROM = 2  # a theme rises with at least this many new insights (one is an anecdote)
 RISING_SHOWN = 3
 NEW_PM_DAYS = 7  # a PM who joined fewer days ago than this is not named among those who did nothing
+QUIET_DAYS = 7  # a shorter window names nobody for doing nothing (a day without an insight is no news)
 STATE_FILE = "digest.json"
 TEAM_WIDE = ("processes", "tools")  # sections an area does not narrow
 # Types whose own date says when something happened (new in the window); the others (tools,
@@ -652,7 +653,7 @@ def _people(s: _Scope) -> Section:
         items.append(Item(f"{name}: {said}", counts={key: what[key] for key, _, _ in DID if what.get(key)}))
     quiet = sorted(p.title for p in people.team(s.kb, s.until, people.PM)
                    if p.title not in done and s.in_area(p) and _settled(p, s))  # fmt: skip
-    if quiet:  # every name: the one hidden behind '… 1 more' is the one to ask about
+    if quiet and s.days >= QUIET_DAYS:  # every name: the one hidden behind '… 1 more' is the one to ask about
         items.append(Item(f"Nothing from {count(len(quiet), 'PM')}: {', '.join(quiet)}"))
     active = f"{count(len(done), 'person', 'people')} active" if done else "nobody active"
     return _section("people", "Who did what", active, items, 12)

@@ -576,9 +576,8 @@ def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
     values.write_text(values.read_text() + "2026-02-30,95\n")
     found = pmops("digest", "--since", "2026-02-22", "--today", "2026-02-24").stdout
     assert "- Metrics: 1 with values that cannot be read.\n" in found
-    # 21 and 22 Feb: nobody did anything (a3 was heard on the 20th, p1 on the 24th), and the PMs are named:
-    # "nobody active", never "0 people active".
-    quiet = json.loads(pmops("digest", "--since", "2026-02-21", "--today", "2026-02-22", "--format", "json").stdout)
+    # 2 to 8 Mar: nobody did anything, and the PMs are named: "nobody active", never "0 people active".
+    quiet = json.loads(pmops("digest", "--since", "2026-03-02", "--today", "2026-03-08", "--format", "json").stdout)
     people = next(x for x in quiet["sections"] if x["key"] == "people")
     assert people["summary"] == "nobody active" and people["items"][-1]["text"].startswith("Nothing from")
 
@@ -668,3 +667,10 @@ def test_a_renewal_with_no_seat_used_or_more_used_than_bought_says_so(pmops, mon
     path.write_text(path.read_text().replace("seats_used: 0", "seats_used: 7"))
     hotjar = sections(digest(pmops))["Tool renewals"][1]
     assert hotjar.endswith("3,000 USD a year, 7 seats used of 5 bought: check the counts (pmops lint) (tol-hot)")
+
+
+def test_a_window_shorter_than_a_week_names_nobody_for_doing_nothing(pmops, month: Path) -> None:
+    # 21 and 22 Feb: nobody did anything (a3 was heard on the 20th, p1 on the 24th), and no PM is named for
+    # two days without an insight; 2 to 8 Mar, a week of nothing, names them (above).
+    days = pmops("digest", "--since", "2026-02-21", "--today", "2026-02-22").stdout
+    assert "Nothing from" not in days and "Who did what" in days.split("Nothing to report:")[1]
