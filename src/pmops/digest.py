@@ -244,7 +244,7 @@ def _research(s: _Scope) -> Section:
     items = []
     for r in new:
         who = activity.authors_of(r, s.history)
-        items.append(_item(r, f"{r.title} ({r.values['date']:%-d %b}" + (f", {who[0]})" if who else ")")))
+        items.append(_item(r, f"{r.title} ({_day(r.values['date'], s.until)}" + (f", {who[0]})" if who else ")")))
     mine = [r for r in s.of("insight") if s.in_area(r)]  # an area's themes rise with its own insights
     themes = research.themes(s.kb, since=s.since, today=s.until, insights=mine)
     rising = [t for t in themes if t.trend in ("new", "up") and t.current >= RISING_FROM]
@@ -294,13 +294,13 @@ def _decisions(s: _Scope) -> Section:
         since = f", proposed {_day(asked, day)}" if isinstance(asked, dt.date) and asked != day else ""
         status = str(r.values.get("status") or "")
         later = f"; {status} since" if status != "accepted" else ""
-        items.append(_item(r, f"Taken {day:%-d %b}: {r.title}{_by(r)}{since}{later}", "good"))
-    items += [_item(r, f"Proposed {r.values['date']:%-d %b}: {r.title}{_by(r)}") for r in fresh]
+        items.append(_item(r, f"Taken {_day(day, s.until)}: {r.title}{_by(r)}{since}{later}", "good"))
+    items += [_item(r, f"Proposed {_day(r.values['date'], s.until)}: {r.title}{_by(r)}") for r in fresh]
     for day, r in closed:
         status = str(r.values["status"])
         by = [str(x) for x in r.values.get("superseded_by") or []] if status == "superseded" else []
         said = f", by {', '.join(by)}" if by else ""
-        items.append(_item(r, f"{status.capitalize()} {day:%-d %b}: {r.title}{_by(r)}{said}"))
+        items.append(_item(r, f"{status.capitalize()} {_day(day, s.until)}: {r.title}{_by(r)}{said}"))
     new_proposals = sum(s.inside(r.values["date"]) for r in proposed)
     ended = [(status, sum(r.values["status"] == status for _, r in closed)) for status in log.CLOSED]
     done = [f"{len(taken)} taken"] if taken else []
@@ -335,36 +335,38 @@ def _expectations(s: _Scope) -> Section:
         mine: list[Item] = []
         for v in review.verdicts:
             said = f"{v.name or v.expectation.metric} {_goal(v.expectation, v.unit)} (“{review.title}”)"
-            recorded = f"; recorded {v.kept:%-d %b}" if v.kept and s.inside(v.kept) else ""  # the review meeting's
+            recorded = (
+                f"; recorded {_day(v.kept, s.until)}" if v.kept and s.inside(v.kept) else ""
+            )  # the review meeting's
             if v.moved is not None:  # goalposts moved after the verdict was recorded: worth telling a leader
                 recorded += f"; the decision now expects {_goal(v.moved, v.unit)}, changed after the review"
             judged_now = (review.review_by is not None and s.since <= review.review_by <= s.until) or bool(recorded)
             if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
                 met += 1
                 # the day it got there: the metrics section's latest value may be another ("99.6% on 23 Nov")
-                when = f" on {v.after.date:%-d %b}" if v.after else ""
+                when = f" on {_day(v.after.date, s.until)}" if v.after else ""
                 mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
-                late = (f"; reached {_quantity(v.late.value, v.unit)} on {v.late.date:%-d %b}, after its review date"
+                late = (f"; reached {_quantity(v.late.value, v.unit)} on {_day(v.late.date, s.until)}, after its review date"
                         if v.late and v.late.date <= s.until else "")  # fmt: skip
-                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {v.judged_on:%-d %b}{late}{recorded}", review.id,
+                mine.append(Item(f"Missed: {said}: {_numbers(v)} by {_day(v.judged_on, s.until)}{late}{recorded}", review.id,
                                  review.path, "bad"))  # fmt: skip
             elif (
                 v.verdict == outcomes.TOO_EARLY
                 and review.review_by
                 and (review.review_by - s.until).days <= DUE_SOON_DAYS
             ):
-                latest = f" on {v.after.date:%-d %b}" if v.after else ""  # how old "so far" is
-                mine.append(Item(f"Due {review.review_by:%-d %b}: {said}: {_numbers(v)}{latest} so far", review.id,
+                latest = f" on {_day(v.after.date, s.until)}" if v.after else ""  # how old "so far" is
+                mine.append(Item(f"Due {_day(review.review_by, s.until)}: {said}: {_numbers(v)}{latest} so far", review.id,
                                  review.path))  # fmt: skip
         if review.overdue:
             overdue += 1
-            note = f"review overdue since {review.review_by:%-d %b} (pmops decision review {review.id})"
+            note = f"review overdue since {_day(review.review_by, s.until)} (pmops decision review {review.id})"
             if mine:
                 mine = [replace(i, text=f"{i.text}; {note}", tone=i.tone or "bad") for i in mine]
             else:
-                mine = [Item(f"Review overdue since {review.review_by:%-d %b}: {review.title} "
+                mine = [Item(f"Review overdue since {_day(review.review_by, s.until)}: {review.title} "
                              f"(pmops decision review {review.id})", review.id, review.path, "bad")]  # fmt: skip
         items += mine
     # Counts of expectations; the reviews overdue are notes on them (a review is of a decision): in brackets.
@@ -417,14 +419,14 @@ def _metrics(s: _Scope) -> Section:
                 crossed += 1
                 verb = "reached its target" if view.on_target else "fell off its target"
                 first = _crossed(view, target, s.since)
-                said = (f"{_quantity(target, unit)}: {latest} on {view.latest[0]:%-d %b}" if first == view.latest else
-                        f"{_quantity(target, unit)} on {first[0]:%-d %b} ({_quantity(first[1], unit)}); {latest} on "
-                        f"{view.latest[0]:%-d %b}")  # fmt: skip
+                said = (f"{_quantity(target, unit)}: {latest} on {_day(view.latest[0], s.until)}" if first == view.latest else
+                        f"{_quantity(target, unit)} on {_day(first[0], s.until)} ({_quantity(first[1], unit)}); {latest} on "
+                        f"{_day(view.latest[0], s.until)}")  # fmt: skip
                 items.append(_item(record, f"{record.title} {verb} of {said}", "good" if view.on_target else "bad"))
         if view.stale:
             stale.append(view)
     for view in sorted(stale, key=lambda v: (-(v.quiet or 0), v.record.title.casefold())):
-        said = (f"last value {view.latest[0]:%-d %b}, {count(view.quiet or 0, 'day')} ago" if view.latest
+        said = (f"last value {_day(view.latest[0], s.until)}, {count(view.quiet or 0, 'day')} ago" if view.latest
                 else f"no value yet, {count(view.quiet or 0, 'day')} since it was added")  # fmt: skip
         items.append(_item(view.record, f"Stale: {view.record.title}: {said}", "bad"))
     parts = [f"{crossed} crossed {'its target' if crossed == 1 else 'their targets'}"] if crossed else []
@@ -548,7 +550,7 @@ def _tools(s: _Scope) -> Section:
             # never "decide by" the renewal day: the notice may have passed already (as tool renewals says)
             when = f"renews {r.renewal:%-d %b %Y}, {renewals.when(r)}: {renewals.check_notice(r)}"
         elif r.state == stack.UPCOMING and r.days_to_decide <= DUE_SOON_DAYS:
-            when = f"decide by {r.decide_by:%-d %b} (renews {r.renewal:%-d %b %Y})"
+            when = f"decide by {_day(r.decide_by, s.until)} (renews {r.renewal:%-d %b %Y})"
         else:
             continue
         cost = f"; {r.cost:,.0f} {s.kb.config.currency} a year" if r.cost is not None else ""

@@ -674,3 +674,10 @@ def test_a_window_shorter_than_a_week_names_nobody_for_doing_nothing(pmops, mont
     # two days without an insight; 2 to 8 Mar, a week of nothing, names them (above).
     days = pmops("digest", "--since", "2026-02-21", "--today", "2026-02-22").stdout
     assert "Nothing from" not in days and "Who did what" in days.split("Nothing to report:")[1]
+
+
+def test_a_window_over_years_gives_each_day_its_year(pmops, month: Path) -> None:
+    # 1 Dec 2025 to 1 Mar 2026: what happened in 2025 says its year (dec-soon taken 10 Dec 2025), what
+    # happened in 2026, the year of the last day, does not (dec-inv taken 12 Feb).
+    text = " ".join(pmops("digest", "--since", "2025-12-01", "--today", TODAY).stdout.split())
+    assert "Taken 10 Dec 2025: Bill annually" in text and "Taken 12 Feb: Validate invoices" in text
