@@ -234,3 +234,11 @@ def test_a_notice_period_longer_than_a_year_is_refused_and_a_long_one_is_flagged
     found = json.loads(pmops("lint", "--json", code=1).stdout)
     mine = [(f["rule"], f["message"]) for f in found if f["path"] == str(path.relative_to(kb))]
     assert mine == [("field-invalid", "notice_days: '400' is not a whole number from 0 to 365")], mine
+
+
+def test_renewals_group_the_thousands_of_seats(pmops, kb: Path) -> None:
+    write_tool(kb, "big", "name: Bigtool\ncategory: analytics\nstatus: adopted\ncost: 42000\nseats: 1000000\n"
+                          "seats_used: 1500\nrenewal: 2026-12-15\nnotice_days: 60\n")  # fmt: skip
+    commit_all(kb)
+    line = next(x for x in pmops("tool", "renewals", "--today", TODAY).stdout.splitlines() if "Bigtool" in x)
+    assert "1,500 of 1,000,000" in line

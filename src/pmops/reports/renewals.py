@@ -39,7 +39,7 @@ def used(r: Renewal) -> str | None:
     """'41 of 60': the seats used of those bought (the unused ones are what a renewal can cut); None: not recorded."""
     if r.seats_used is None:
         return None
-    return f"{r.seats_used} of {r.seats}" if r.seats else str(r.seats_used)
+    return f"{r.seats_used:,} of {r.seats:,}" if r.seats else f"{r.seats_used:,}"
 
 
 def per_seat(r: Renewal, money: Callable[[float], str]) -> str | None:
