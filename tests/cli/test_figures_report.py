@@ -71,7 +71,7 @@ def test_report_summary_sentences(small_kb: Path, pmops) -> None:
     assert "Decisions: 1 proposed, 1 accepted, 1 rejected" in out
     assert "Processes: 2 active, 1 stale, 2 running this week" in out
     assert "Onboarding: no plans yet" in out
-    assert "1 renewal within 90 days" in out and "cost 2,000/year" in out
+    assert "1 renewal within 90 days" in out and "cost 2,000 USD a year" in out
 
 
 def test_markdown_lists_what_it_counts(small_kb: Path, pmops) -> None:

@@ -45,6 +45,9 @@ def test_markdown_and_terminal_summary(pmops, example_kb: Path, tmp_path: Path) 
     assert text.startswith("# Tally Product — product report") and "## Decisions" in text and "| accepted | 4 |" in text
     summary = pmops("report", "--today", TODAY).stdout
     assert "Research: 45 insights" in summary and "Tools:" in summary
+    # 175,600 a year in the KB's currency; Amplitude (renewal 15 Dec, 60 days' notice: 16 Oct) renews as it is.
+    tools = " ".join(summary.split("Tools: ")[1].split())
+    assert tools.startswith("cost 175,600 USD a year, ") and "notice passed: Amplitude renews as it is" in tools
     assert "--format must be html, md or json, e.g. --format html" in pmops("report", "--format", "pdf", code=2).stderr
     assert "give --format" in pmops("report", "--out", str(tmp_path / "r.txt"), code=2).stderr
 

@@ -443,10 +443,12 @@ class Tools(Part):
     isolated: tuple[str, ...]
     renewals: tuple[Renewal, ...]
     total_cost: float
+    currency: str | None = None  # the KB's: the costs are in it
+    in_notice: tuple[str, ...] = ()  # the tools inside their notice period: they renew as they are (tool renewals)
 
     @classmethod
-    def of(cls, found: stack.Stack) -> Tools:
-        data = found.to_json()  # the stack's own JSON, typed: a key it gains or loses fails here
+    def of(cls, found: stack.Stack, currency: str | None = None, in_notice: tuple[str, ...] = ()) -> Tools:
+        data = {**found.to_json(), "currency": currency, "in_notice": in_notice}  # the stack's own JSON, typed
 
         def names(table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
             return {key: tuple(value) for key, value in table.items()}
@@ -651,5 +653,6 @@ def build(kb: KnowledgeBase, today: dt.date | None = None, weeks: int = 26) -> R
         _processes(kb, today),
         Onboarding(tuple(_plan(p) for p in onboarding.progress(kb, today=today)),
                    productivity.time_to_productivity(kb, today)),
-        Tools.of(stack.stack(kb, today)),
+        Tools.of(stack.stack(kb, today), kb.config.currency,
+                 tuple(r.name for r in stack.renewals(kb, today) if r.state == stack.IN_NOTICE)),
     )  # fmt: skip

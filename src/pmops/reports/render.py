@@ -29,8 +29,10 @@ def sentences(report: Report) -> dict[str, str]:
         + process_loops(p) if p.list else "none documented yet",
         "Onboarding": f"{count(len(plans), 'plan')}, {onboarding_time(report.onboarding.time_to_productivity)}"
         if plans else "no plans yet",
-        "Tools": f"cost {t.total_cost:,.0f}/year, {overlaps(t)}, {count(len(t.renewals), 'renewal')} within 90 days"
-        if t.categories else "none registered yet",
+        "Tools": f"cost {t.total_cost:,.0f}{f' {t.currency}' if t.currency else ''} a year, {overlaps(t)}, "
+        f"{count(len(t.renewals), 'renewal')} within 90 days" + (f"; notice passed: {', '.join(t.in_notice)} "
+        f"{'renews' if len(t.in_notice) == 1 else 'renew'} as {'it is' if len(t.in_notice) == 1 else 'they are'}"
+        if t.in_notice else "") if t.categories else "none registered yet",
     }  # fmt: skip
 
 
