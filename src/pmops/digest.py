@@ -202,8 +202,11 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date, area: str | Non
     try:
         day = dates.parse(since, toward="past")
     except ValueError as exc:
+        from pmops.text import did_you_mean
+
+        near = did_you_mean(since.strip(), ["last"]) if since.strip().isalpha() else None  # 'lsat', 'Last '
         raise InvalidInput(
-            f"--since: {exc}", hint="give a date (2026-11-02), a length (30d, 4w, 3m) or 'last'"
+            f"--since: {exc}", hint=near or "give a date (2026-11-02), a length (30d, 4w, 3m) or 'last'"
         ) from None
     if day > today:
         raise InvalidInput(f"--since: {day} is after today ({today})")

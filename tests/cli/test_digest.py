@@ -176,6 +176,8 @@ def test_bad_input(pmops, month: Path) -> None:
     assert pmops("digest", "--since", "someday", code=2).stderr.startswith("error: --since: ")
     assert "is after today" in pmops("digest", "--since", "2026-04-01", "--today", TODAY, code=2).stderr
     assert "--format must be md, html or json" in pmops("digest", "--format", "pdf", code=2).stderr
+    assert pmops("digest", "--since", "lsat", code=2).stderr.splitlines()[1] == "hint: did you mean 'last'?"
+    assert digest(pmops, "--format", "MD") == digest(pmops)  # the format meant, in any case
     yaml = month / "pmops.yaml"
     yaml.write_text(yaml.read_text().replace("      # area: {choices: [billing, onboarding, reporting]}",
                                              "      area: {choices: [billing, cards]}"))  # fmt: skip

@@ -51,6 +51,7 @@ def digest(
     from pmops import digest as library
     from pmops.errors import not_a_choice
 
+    fmt = fmt.strip().lower()  # MD, Html: the format meant
     if fmt not in FORMATS:
         raise not_a_choice("--format", FORMATS)
     kb = _shared.state(ctx).kb()
