@@ -3,8 +3,8 @@ product leader reads on Monday. Each section is a few short lines, each naming i
 
 What counts as "since": a document's own date (an insight heard, a decision taken, a run started)
 in the window; a change to a document is the git history's (one `git log`, activity.py). `--since
-last` reads the day of the reader's last digest, kept per git user.email in the KB's state folder
-(`.git/pmops/digest.json`, never committed).
+last` reads the day of the reader's last digest, kept per git user.email and area, with the window
+it had, in the KB's state folder (`.git/pmops/digest.json`, never committed).
 
 (Over 400 lines: one short function per section of one page, over the same window and git log.)
 """
@@ -351,7 +351,7 @@ def _expectations(s: _Scope) -> Section:
                 mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
-                late = (f"; reached {_quantity(v.late.value, v.unit)} on {_day(v.late.date, s.until)}, after its review date"
+                late = (f"; reached {quantity(v.late.value, v.unit)} on {_day(v.late.date, s.until)}, after its review date"
                         if v.late and v.late.date <= s.until else "")  # fmt: skip
                 mine.append(Item(f"Missed: {said}: {_numbers(v)} by {_day(v.judged_on, s.until)}{late}{recorded}", review.id,
                                  review.path, "bad"))  # fmt: skip
@@ -380,13 +380,9 @@ def _expectations(s: _Scope) -> Section:
 
 
 def _numbers(v: outcomes.Verdict) -> str:
-    start = _quantity(v.before.value, v.unit) if v.before else "no value before"
-    end = _quantity(v.after.value, v.unit) if v.after else "no value since"
+    start = quantity(v.before.value, v.unit) if v.before else "no value before"
+    end = quantity(v.after.value, v.unit) if v.after else "no value since"
     return f"{start} → {end}"
-
-
-def _quantity(value: float, unit: str | None) -> str:
-    return quantity(value, unit)
 
 
 def _goal(e: outcomes.Expectation, unit: str | None) -> str:
@@ -415,15 +411,15 @@ def _metrics(s: _Scope) -> Section:
         target = record.values.get("target")
         before = [v for d, v in view.values if d < s.since]
         unit = str(record.values.get("unit") or "")
-        latest = _quantity(view.latest[1], unit)
+        latest = quantity(view.latest[1], unit)
         if target is not None and before and s.inside(view.latest[0]):
             was = before[-1] <= target if view.down_is_good else before[-1] >= target
             if was != view.on_target:
                 crossed += 1
                 verb = "reached its target" if view.on_target else "fell off its target"
                 first = _crossed(view, target, s.since)
-                said = (f"{_quantity(target, unit)}: {latest} on {_day(view.latest[0], s.until)}" if first == view.latest else
-                        f"{_quantity(target, unit)} on {_day(first[0], s.until)} ({_quantity(first[1], unit)}); {latest} on "
+                said = (f"{quantity(target, unit)}: {latest} on {_day(view.latest[0], s.until)}" if first == view.latest else
+                        f"{quantity(target, unit)} on {_day(first[0], s.until)} ({quantity(first[1], unit)}); {latest} on "
                         f"{_day(view.latest[0], s.until)}")  # fmt: skip
                 items.append(_item(record, f"{record.title} {verb} of {said}", "good" if view.on_target else "bad"))
         if view.stale:
