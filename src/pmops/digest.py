@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -199,6 +200,9 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date, area: str | Non
             raise InvalidInput(f"--since: '{since}' is no length of time, e.g. --since 30d")
         days = outputs.window_days(since)
         return today - dt.timedelta(days=days - 1), f"the last {count(days, 'day')}"
+    if re.match(r"^\s*\d{5,}\s*(d|w|m|days?|weeks?|months?)\s*$", since, re.IGNORECASE):  # 99999d: a length
+        raise InvalidInput(f"--since: '{since.strip()}' is too long a length (at most 4 digits), e.g. --since 30d",
+                           hint="or give the first day: --since 2020-01-01")  # fmt: skip
     try:
         day = dates.parse(since, toward="past")
     except ValueError as exc:

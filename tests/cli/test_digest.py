@@ -177,6 +177,9 @@ def test_bad_input(pmops, month: Path) -> None:
     assert "is after today" in pmops("digest", "--since", "2026-04-01", "--today", TODAY, code=2).stderr
     assert "--format must be md, html or json" in pmops("digest", "--format", "pdf", code=2).stderr
     assert pmops("digest", "--since", "lsat", code=2).stderr.splitlines()[1] == "hint: did you mean 'last'?"
+    assert pmops("digest", "--since", "99999d", code=2).stderr == (
+        "error: --since: '99999d' is too long a length (at most 4 digits), e.g. --since 30d\n"
+        "hint: or give the first day: --since 2020-01-01\n")  # fmt: skip
     assert digest(pmops, "--format", "MD") == digest(pmops)  # the format meant, in any case
     yaml = month / "pmops.yaml"
     yaml.write_text(yaml.read_text().replace("      # area: {choices: [billing, onboarding, reporting]}",
