@@ -105,6 +105,11 @@ class Tree:
         if repo is None:
             cut = len(str(self.root)) + 1
             found = [entry.path[cut:].replace(os.sep, "/") for entry in self._walk(under)]
+        elif self._listings is not None and (under or leaving_out):
+            # Kept listings: one of the whole KB from git, every other question answered from it
+            # (a folder's files, the files no type accounts for) — as git answers them, in order.
+            below = os.path.relpath(under, self.root).replace(os.sep, "/") if under else "."
+            found = [rel for rel in self.listed() if below == "." or rel == below or rel.startswith(below + "/")]
         else:
             patterns = [
                 self.to_repo(glob.escape(folder) + ("/**" if not start else f"/**/{glob.escape(start)}*"))
