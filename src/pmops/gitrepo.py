@@ -117,6 +117,7 @@ class Repo:
     git_dir: Path
     warnings: list[str] = field(default_factory=list)
     _identity: Identity | None = field(default=None, init=False, repr=False, compare=False)  # read once
+    _between: dict[tuple[str, str, str], set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def dirs(self) -> tuple[Path, Path]:
@@ -156,9 +157,17 @@ class Repo:
         return Status(proc, started)
 
     def changed_between(self, old: str, new: str, pathspec: str) -> set[str] | None:
-        """Paths changed from commit `old` to `new`; None when `old` is unknown (history rewritten)."""
+        """Paths changed from commit `old` to `new`; None when `old` is unknown (history rewritten).
+        Between two commits named by their ids the answer never changes: asked again (a catch-up
+        looks once, then again under the index's lock), it is not asked of git twice."""
+        key = (old, new, pathspec)
+        if key in self._between:
+            return set(self._between[key])
         status, out, _ = self.run("diff", "--name-only", "-z", "--no-renames", old, new, "--", pathspec, check=False)
-        return set(filter(None, out.split("\0"))) if status == 0 else None
+        found = set(filter(None, out.split("\0"))) if status == 0 else None
+        if found is not None and all(_SHA.fullmatch(ref) for ref in (old, new)):
+            self._between[key] = set(found)
+        return found
 
     def list_files(self, pathspec: str, *leaving_out: str) -> list[str]:
         """Files git tracks or would track (untracked, not ignored), repository-relative; but those
@@ -463,6 +472,7 @@ class Repo:
 
 # What pre-commit says around a failing hook, which hides the hook's own message: its stash
 # and restore notes, the hooks' status lines ("pmops lint....Failed") and their headers.
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # a commit's (or tree's) full id: what it names never changes
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CHATTER = re.compile(r"^(\[(INFO|WARNING)\] |- (hook id|exit code|duration|files were modified by this hook)\b"
                       r"|hookid: )|\.{3,}\s*(\([^)]*\))?(Passed|Failed|Skipped)$")  # fmt: skip
