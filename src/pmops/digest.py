@@ -255,7 +255,8 @@ def _research(s: _Scope) -> Section:
     mine = [r for r in s.of("insight") if s.in_area(r)]  # an area's themes rise with its own insights
     themes = research.themes(s.kb, since=s.since, today=s.until, insights=mine)
     rising = [t for t in themes if t.trend in ("new", "up") and t.current >= RISING_FROM]
-    rising.sort(key=lambda t: (-(t.current - t.previous), t.key))
+    # Those no decision addresses first (what a leader acts on), then by how much they rose; none hidden.
+    rising.sort(key=lambda t: (t.addressed, -(t.current - t.previous), t.key))
     listed = items[:SHOWN]
     for t in rising[:RISING_SHOWN]:
         what = f"{t.previous or 'none'} in the {count(s.days, 'day')} before"
@@ -264,6 +265,9 @@ def _research(s: _Scope) -> Section:
         listed.append(
             Item(f"Rising: {t.key}, {count(t.current, 'insight')} ({what}){open_}", tone="bad" if open_ else "")
         )
+    if len(rising) > RISING_SHOWN:
+        more = rising[RISING_SHOWN:]
+        listed.append(Item(f"Also rising: {', '.join(f'{t.key} ({t.current})' for t in more)}"))
     summary = count(len(new), "new insight") + (f", {count(len(rising), 'theme')} rising" if rising else "")
     return Section("research", "Research", summary, tuple(listed), max(0, len(new) - SHOWN), tuple(items[SHOWN:]))
 

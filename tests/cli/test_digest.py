@@ -686,3 +686,17 @@ def test_a_window_over_years_gives_each_day_its_year(pmops, month: Path) -> None
     # happened in 2026, the year of the last day, does not (dec-inv taken 12 Feb).
     text = " ".join(pmops("digest", "--since", "2025-12-01", "--today", TODAY).stdout.split())
     assert "Taken 10 Dec 2025: Bill annually" in text and "Taken 12 Feb: Validate invoices" in text
+
+
+def test_every_rising_theme_is_named_and_those_no_decision_addresses_first(pmops, month: Path) -> None:
+    """billing (4) rises, and four more themes: the first three shown in full, the others named with their
+    counts — never a summary of '5 themes rising' above three of them."""
+    themes = {"alpha": 3, "beta": 3, "gamma": 2, "delta": 2}
+    files = [history_kb.insight(f"ins-{tag}{n}", f"About {tag} {n}", f"2026-02-2{n}", "Ana Silva", f"[{tag}]")
+             for tag, many in themes.items() for n in range(many)]  # fmt: skip
+    history_kb.commit(month, "Ana Silva", "2026-02-28", files, "themes")
+    research = sections(digest(pmops))["Research"]
+    rising = [line for line in research if line.startswith(("Rising:", "Also rising:"))]
+    assert [line.split(",")[0] for line in rising[:3]] == ["Rising: billing", "Rising: alpha", "Rising: beta"]
+    assert rising[3] == "Also rising: delta (2), gamma (2)"
+    assert "5 themes rising" in digest(pmops)
