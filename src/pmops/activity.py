@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops.text import folded
+from pmops.text import folded_name
 
 if TYPE_CHECKING:
     from pmops import gitrepo
@@ -170,5 +170,5 @@ def authors_of(record: Record, found: History) -> list[str]:
 
 
 def fold(name: str) -> str:
-    """A name compared as people write it: case and spaces aside."""
-    return folded(str(name or ""))
+    """A name compared as people write it: case, spaces and accents aside (text.folded_name)."""
+    return folded_name(str(name or ""))

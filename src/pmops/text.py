@@ -122,6 +122,14 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()).casefold())
 
 
+def folded_name(text: str) -> str:
+    """A person's name as names of people are compared: as `folded`, and accents aside ('Lucia Romero'
+    is 'Lucía Romero': many people's git user.name is typed without them, and a team has not two
+    people whose names differ by an accent alone)."""
+    decomposed = unicodedata.normalize("NFKD", folded(text))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 _MARKUP = re.compile(r"([\\`*_\[\]<>])")  # what markdown reads as emphasis, a link, code or HTML
 
 

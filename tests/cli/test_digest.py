@@ -700,3 +700,19 @@ def test_every_rising_theme_is_named_and_those_no_decision_addresses_first(pmops
     assert [line.split(",")[0] for line in rising[:3]] == ["Rising: billing", "Rising: alpha", "Rising: beta"]
     assert rising[3] == "Also rising: delta (2), gamma (2)"
     assert "5 themes rising" in digest(pmops)
+
+
+def test_a_pm_whose_git_name_lacks_an_accent_is_the_pm_on_the_roster(pmops, example_kb: Path) -> None:
+    """git's user.name 'Lucia Romero' is the roster's 'Lucía Romero': the digest credits her insight to her and
+    does not list her among the PMs who did nothing (it did both before)."""
+    from tests.conftest import git
+
+    git(example_kb, "config", "user.name", "Lucia Romero")
+    pmops(
+        "insight", "add", "--title", "Controllers want approval SLAs", "--source", "interview", "--date", "2026-11-30"
+    )
+    people = json.loads(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02", "--format", "json").stdout)
+    items = {i["text"].split(":")[0]: i for i in people["sections"][-1]["items"]}
+    assert items["Lucía Romero"]["counts"] == {"insight": 1} and "Lucia Romero" not in items
+    quiet = next(text for text in items if text.startswith("Nothing from"))
+    assert "Lucía" not in items[quiet]["text"]

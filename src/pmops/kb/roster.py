@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmops.errors import FIELD, Ambiguous, Conflict, InvalidInput, PmopsError
 from pmops.kb.records import shown
-from pmops.text import folded
+from pmops.text import folded_name
 
 if TYPE_CHECKING:
     from pmops.doctypes import Field
@@ -95,7 +95,8 @@ def left_on(person: Record) -> str:
 
 
 def fold(name: Any) -> str:
-    return folded(str(name or ""))
+    """A person's name as the roster compares it: case, spaces, Unicode form and accents aside."""
+    return folded_name(str(name or ""))
 
 
 def suggest(people: list[Record], name: str) -> str | None:
