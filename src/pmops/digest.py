@@ -356,6 +356,8 @@ def _expectations(s: _Scope) -> Section:
                 met += 1
                 # the day it got there: the metrics section's latest value may be another ("99.6% on 23 Nov")
                 when = f" on {_day(v.after.date, s.until)}" if v.after else ""
+                if v.since is not None and not v.expectation.reached(v.since.value, v.before):  # fell back since
+                    when += f"; {quantity(v.since.value, v.unit)} on {_day(v.since.date, s.until)}, short of it again"
                 mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1

@@ -104,6 +104,7 @@ class Verdict:
     kept: dt.date | None = None  # a final verdict recorded by the review of that day, shown as it was recorded
     late: Reading | None = None  # not met: the first value after the review date, up to today, that reached the target
     moved: Expectation | None = None  # recorded: what the decision expects now, when changed after it was recorded
+    since: Reading | None = None  # met: the last value judged after the one that got there ("99.1% since")
 
     @property
     def change(self) -> float | None:
@@ -226,7 +227,8 @@ def judge(
     late = next((Reading(d, v) for d, v in values if point < d <= today and expectation.reached(v, before)), None)
     late = late if verdict == NOT_MET and expectation.target is not None else None
     return Verdict(expectation, name, unit, verdict, before, after, point,
-                   _why(expectation, verdict, before, after, decided, review_by, unit, since), late=late)  # fmt: skip
+                   _why(expectation, verdict, before, after, decided, review_by, unit, since), late=late,
+                   since=since)  # fmt: skip
 
 
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,

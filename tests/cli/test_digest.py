@@ -716,3 +716,12 @@ def test_a_pm_whose_git_name_lacks_an_accent_is_the_pm_on_the_roster(pmops, exam
     assert items["Lucía Romero"]["counts"] == {"insight": 1} and "Lucia Romero" not in items
     quiet = next(text for text in items if text.startswith("Nothing from"))
     assert "Lucía" not in items[quiet]["text"]
+
+
+def test_a_met_expectation_whose_metric_fell_back_says_so(pmops, example_kb: Path) -> None:
+    """Met stays met (docs/decisions.md), but the Monday email says the metric is short of its target again,
+    not a bare 'Met' two months before the review date."""
+    (csv,) = (example_kb / "metrics").glob("met-261126-90f8-*.csv")
+    csv.write_text(csv.read_text() + "2026-11-30,99.1\n")
+    text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
+    assert "99.4% → 99.7% on 16 Nov; 99.1% on 30 Nov, short of it again" in text
