@@ -187,8 +187,8 @@ class Field:
         take a choice (a file's value is read as written, and lint says when it is not a choice)."""
         if self.kind != "choice" or not self.choices or not isinstance(raw, str) or raw in self.choices:
             return raw
-        spelling = {_spelling(c): c for c in self.choices}
-        return spelling.get(_spelling(raw), raw)
+        spellings = {spelling(c): c for c in self.choices}
+        return spellings.get(spelling(raw), raw)
 
     def convert(self, raw: Any) -> Any:
         """Turn the string form YAML gave into this field's type; ValueError explains a bad one."""
@@ -290,7 +290,7 @@ def out_of_order(
     for fld in doctype.fields:
         value = values.get(fld.name)
         named = fld.not_self and (touched is None or {fld.name, doctype.title_field} & touched)
-        if named and isinstance(value, str) and isinstance(title, str) and _spelling(value) == _spelling(title):
+        if named and isinstance(value, str) and isinstance(title, str) and spelling(value) == spelling(title):
             found.append((fld.name, f"'{value}' is this {doctype.name} itself: name someone else"))
         own = values.get("id")
         if (
@@ -332,7 +332,8 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _spelling(text: str) -> str:
+def spelling(text: str) -> str:
+    """A choice's spelling in any case or spacing ("Mid Market", "MID_MARKET", "mid-market" are one)."""
     return re.sub(r"[\s_\-]+", "-", text.strip().casefold())
 
 

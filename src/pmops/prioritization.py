@@ -383,6 +383,7 @@ def rank(
         raise not_a_choice("--method", METHODS)
     from pmops import dates
 
+    area = canonical_area(kb, area)  # --area Approvals: the area approvals, stored and compared so
     real = dates.today()
     day = today or real
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -603,6 +604,30 @@ def _area_of(record: Record) -> str | None:
     return str(area) if area not in (None, "") else None
 
 
+def canonical_area(kb: KnowledgeBase, area: str | None) -> str | None:
+    """An area as a ranking stores and compares it: `--area Approvals` is the area approvals (the choice it
+    spells, as `new` and `set` take a choice: Field.spelt; without a list of areas, as the opportunities
+    write it), blank is every area (None)."""
+    if area is None or not str(area).strip():
+        return None
+    fld = kb.doctype(RANKING).field("area")
+    given = str(area).strip()
+    if fld is None:
+        return given
+    if not fld.choices:  # a KB that keeps no list of areas: the spelling its opportunities write
+        written = {str(o.values["area"]) for o in kb.select(kb.doctype(OPPORTUNITY)) if o.values.get("area")}
+        fld = replace(fld, choices=tuple(sorted(written)))
+    return str(fld.spelt(given))
+
+
+def _same_area(first: object, second: object) -> bool:
+    """Two areas (None: every area) are one in any case or spacing, as their choice is: a ranking of
+    'Approvals' written by hand is one of approvals (lint's ranking-duplicate, the one-per-cycle check)."""
+    if first in (None, "") or second in (None, ""):
+        return first in (None, "") and second in (None, "")
+    return doctypes.spelling(str(first)) == doctypes.spelling(str(second))
+
+
 def of_cycle(kb: KnowledgeBase, cycle: str, area: str | None = None) -> Record | None:
     """The ranking recorded for a cycle and an area (None: the one of every area), or None; Conflict (exit 1)
     when two are (a merge of two clones that each recorded it kept both): which one the team agreed is not for
@@ -621,7 +646,7 @@ def of_cycle_all(kb: KnowledgeBase, cycle: object, area: object = ...) -> list[R
     """Every ranking recorded for a cycle and an area (None: of every area; not given: of any area): one, or
     none; more after a merge."""
     return [r for r in rankings(kb) if str(r.values.get("cycle")) == str(cycle)
-            and (area is ... or _area_of(r) == (str(area) if area not in (None, "") else None))]  # fmt: skip
+            and (area is ... or _same_area(_area_of(r), area))]  # fmt: skip
 
 
 def record(
@@ -701,6 +726,7 @@ def read(kb: KnowledgeBase, cycle: str, area: str | None = None) -> Ranking:
     """The ranking recorded for a cycle and an area, as it was written (its rows are never recomputed). Without
     an area: the cycle's ranking of every area, or its only ranking when it has one only (whatever its area)."""
     cycle = _cycle(cycle)
+    area = canonical_area(kb, area)
     found = of_cycle(kb, cycle, area)
     if found is None and area is None:
         ofs = of_cycle_all(kb, cycle)

@@ -1009,3 +1009,45 @@ def test_the_ranking_documents_body_shows_titles_as_written(pmops, kb: Path) -> 
     body = (kb / _json(pmops, "prioritize", "--cycle", "2026-12")["path"]).read_text().split("\n---\n", 1)[1]
     assert f"[[{ranked}]] Export \\| import \\*fails\\* \\<b\\>\\[x\\](y) |" in body
     assert f"- [[{unranked}]] Not \\_yet\\_ \\<i\\>scored\\</i\\>: missing impact, effort" in body
+
+
+@pytest.mark.parametrize("areas", ["listed", "unlisted"])
+def test_an_area_typed_in_another_case_is_one_area_for_recording_diff_and_lint(
+    pmops, clock, kb: Path, ranked_kb, areas: str
+) -> None:
+    """`--area Approvals` is the area approvals (found by a second review: a second ranking of the cycle was
+    recorded, then lint and diff failed on the pair): refused as already recorded (exit 1, nothing written),
+    stored, titled and compared by diff as approvals, with or without a list of areas in pmops.yaml; a ranking
+    written by hand as 'Approvals' is still a duplicate for lint."""
+    if areas == "listed":
+        config = kb / "pmops.yaml"
+        config.write_text(config.read_text().replace(
+            "      # area: {choices: [billing, onboarding, reporting]}",
+            "      area: {choices: [approvals, cards]}"))  # fmt: skip
+        git(kb, "commit", "-qam", "areas")
+    with _on(clock, "2026-11-30"):  # the machine's day: a ranking is made on it
+        november = _json(pmops, "prioritize", "--cycle", "2026-11", "--area", "APPROVALS")
+    assert november["area"] == "approvals" and "title: 'Ranking 2026-11: RICE, approvals'" in (
+        (kb / november["path"]).read_text()
+    )
+    first = _json(pmops, "prioritize", "--cycle", "2026-12", "--area", "approvals", "--today", TODAY)
+    before = commit_count(kb)
+    refused = pmops("prioritize", "--cycle", "2026-12", "--area", "Approvals", "--today", TODAY, code=1).stderr
+    assert refused.startswith(f"error: the ranking of 2026-12 (area approvals) is already recorded: {first['path']}")
+    assert commit_count(kb) == before and len(_json(pmops, "list", "ranking")) == 2
+    moved = _json(pmops, "prioritize", "diff", "2026-11", "2026-12", "--area", "Approvals")
+    assert (moved["before"]["path"], moved["after"]["path"]) == (november["path"], first["path"])
+    assert not [f for f in _json(pmops, "lint", code=None) if f["rule"] == "ranking-duplicate"]
+    # A copy written by hand in another case is the same area's ranking of the cycle.
+    other = first["id"][:-4] + "zzzz"
+    copy = kb / first["path"].replace(first["id"], other)
+    text = (kb / first["path"]).read_text().replace("area: approvals", "area: Approvals")
+    copy.write_text(text.replace(first["id"], other))
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "copy")
+    findings = [f for f in _json(pmops, "lint", code=1) if f["path"].startswith("rankings/")]
+    if areas == "listed":  # not one of the areas: said so, whatever else it is
+        assert [(f["path"], f["rule"]) for f in findings] == [(str(copy.relative_to(kb)), "field-choice")]
+    else:
+        assert [f["rule"] for f in findings] == ["ranking-duplicate"] * 2
+        assert "has another ranking of area approvals" in findings[0]["message"]
