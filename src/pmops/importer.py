@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -599,6 +600,32 @@ def _other_account_problem(kb: KnowledgeBase, path: Path, key: str, other: str) 
             "if they are one company, else rename one)")  # fmt: skip
 
 
+def _same_import(kb: KnowledgeBase, folder: Path, path: Path, shared: set[Path], added: dict[str, str]) -> bool:
+    """Whether the register's document came in with one of those sharing ids with the file (one commit
+    added them): an account of the CRM the file is an export of. One the register had before that CRM's
+    first import (matched then by name, 'already imported') is not judged another account by the
+    re-import, which would otherwise fail the very row the first run matched. Without git: as before."""
+    repo = kb.repo
+    if repo is None:
+        return True
+    if not added:
+        code, out, _ = repo.run("-c", "core.quotepath=off", "log", "--diff-filter=A", "--no-renames", "--name-only",
+                                "--format=%x00%H", "--", repo.pathspec(folder), check=False)  # fmt: skip
+        if code != 0:
+            return True
+        for chunk in out.split("\0")[1:]:
+            sha, *names = chunk.strip().splitlines()
+            for name in names:
+                added.setdefault(name, sha)
+        added.setdefault("", "")  # asked once, even when git names no file
+
+    def at(file: Path) -> str | None:
+        return added.get(os.path.relpath(file, repo.root).replace(os.sep, "/"))
+
+    mine = at(path)
+    return mine is None or any(at(p) == mine for p in shared if p != path)
+
+
 def _same_account(one: str, other: str) -> bool:
     """Two account ids of one account: equal, or Salesforce's 15- and 18-character forms of one id."""
     if one == other:
@@ -737,6 +764,8 @@ def import_csv(
         # A file sharing account ids with the register is an export of the CRM it came from: there, a
         # name the register has under another id is another account. Another CRM's ids are its own.
         same_crm = any(k in known for k in keys if k.startswith("id:"))
+        shared = {known[k] for k in keys if k.startswith("id:") and k in known}
+        added: dict[str, str] = {}  # a document's path in git -> the commit that added it (read once, when asked)
         unfinished = _unfinished(kb, kb.root / doctype.folder, [known[k] for k in set(keys) if k in known], commit)
         result.recovered = len(unfinished)
         taken = kb.existing_ids(doctype)
@@ -786,6 +815,10 @@ def import_csv(
                     else:
                         found_at = kb.root / str(names[title])
                         other = _other_account(kb, found_at, key) if same_crm else None
+                        if other is not None and not _same_import(
+                            kb, kb.root / doctype.folder, found_at, shared, added
+                        ):
+                            other = None  # matched by name by the import that brought the shared ids: so again
                         if other is not None:  # another CRM account of a name the register has
                             result.failed.append(RowProblem(number, _other_account_problem(kb, found_at, key, other)))
                             continue
