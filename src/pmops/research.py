@@ -182,6 +182,22 @@ def addressed_text(states: dict[str, str]) -> str:
     return "; ".join(parts + [f"{state}: {', '.join(by_state[state])}" for state in others if by_state[state]])
 
 
+def doubtful_arr(kb: KnowledgeBase, found: list[Theme]) -> tuple[str, ...]:
+    """One warning per customer whose ARR a weighted theme counts and is too large to be meant, by the rule
+    prioritize, import, set and lint use (Field.doubtful: a billion or more, cents?): 'warning: Tau: arr
+    9,500,000,000 USD is a billion or more: cents, or a decimal point lost? counted in the themes' ARR as
+    given'."""
+    from pmops import accounts
+    from pmops.text import whole
+
+    arr = kb.doctype(accounts.TYPE).field("arr")
+    said: dict[str, str] = {}
+    for customer in (c for t in found for c in t.accounts if not c.archived and c.arr):
+        if customer.id not in said and arr is not None and (doubt := arr.doubtful(whole(customer.arr))):
+            said[customer.id] = f"warning: {customer.name}: {doubt} counted in the themes' ARR as given"
+    return tuple(said.values())
+
+
 def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,
            signals: bool = False, weight: str | None = None, insights: list[Record] | None = None) -> Themes:  # fmt: skip
     """Insights grouped by theme tag, area or segment, biggest first, with their trend and coverage.

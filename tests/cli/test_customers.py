@@ -591,3 +591,35 @@ def test_set_finds_a_customer_by_an_alias_as_customer_show_does(pmops, crm_kb: P
     assert said.startswith("warning: Zéphyr Logistique S.A.: arr 9,500,000,000 USD is a billion or more")
     missing = pmops("set", "Nobody Corp", "arr=1", code=1).stderr
     assert missing.startswith("error: no document with the id or title 'Nobody Corp'")
+
+
+def test_themes_weighted_by_arr_warn_of_a_doubtful_arr_they_count(pmops, kb: Path) -> None:
+    """An ARR of a billion or more (cents exported as units?) that leads a theme's ARR is said on stderr, once
+    per customer, by the rule prioritize uses (found by a second review: the theme came first without a word);
+    not when the themes are not weighted by ARR, nor for an archived customer, whose ARR is not counted."""
+    pmops("customer", "add", "Tau Shipping", "--arr", "9500000000")
+    pmops("customer", "add", "Verde Foods", "--arr", "18000")
+    for title, customer in (("Tau wants exports", "Tau Shipping"), ("Tau again", "tau shipping"),
+                            ("Verde wants exports", "Verde Foods")):  # fmt: skip
+        pmops(
+            "insight",
+            "add",
+            "--title",
+            title,
+            "--source",
+            "interview",
+            "--customer",
+            customer,
+            "--tag",
+            "reporting",
+            "--date",
+            "2026-11-20",
+        )
+    said = ("warning: Tau Shipping: arr 9,500,000,000 USD is a billion or more: cents, or a decimal point lost? "
+            "counted in the themes' ARR as given\n")  # fmt: skip
+    weighted = pmops("insight", "themes", "--weight", "arr", "--json", "--today", "2026-11-26")
+    assert weighted.stderr.count(said) == 1 and json.loads(weighted.stdout)[0]["arr"] == 9500018000
+    assert pmops("insight", "themes", "--weight", "customers", "--today", "2026-11-26").stderr.startswith(said)
+    assert "warning" not in pmops("insight", "themes", "--today", "2026-11-26").stderr
+    pmops("archive", "Tau Shipping")
+    assert "warning" not in pmops("insight", "themes", "--weight", "arr", "--today", "2026-11-26").stderr

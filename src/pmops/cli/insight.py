@@ -226,6 +226,9 @@ def themes(
     day = _shared.today_option(today)
     weight = weight.strip().lower() if weight else weight  # ARR, as people write it, is arr
     found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), day, signals=signals, weight=weight)
+    if weight:  # an ARR of a billion or more (cents?) counted: said, as prioritize says it
+        for warning in research.doubtful_arr(kb, found):
+            _shared.note(warning)
     data = [t.weighted_json(day) if weight else t.to_json() for t in found]
     common.emit(render.theme_listing(found, data), output)
 
