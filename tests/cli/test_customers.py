@@ -623,3 +623,15 @@ def test_themes_weighted_by_arr_warn_of_a_doubtful_arr_they_count(pmops, kb: Pat
     assert "warning" not in pmops("insight", "themes", "--today", "2026-11-26").stderr
     pmops("archive", "Tau Shipping")
     assert "warning" not in pmops("insight", "themes", "--weight", "arr", "--today", "2026-11-26").stderr
+
+
+def test_a_list_given_to_set_or_new_as_the_file_writes_it_keeps_no_brackets(pmops, kb: Path) -> None:
+    """'aliases=[ZEPHYR Logistics, Zephyr]', as the file itself writes a list, is two aliases, never
+    '[ZEPHYR Logistics' and 'Zephyr]' (found by a second review: lint then offered the bracketed name);
+    set and new read a list value alike, quotes keeping a comma inside a name."""
+    pmops("customer", "add", "Zéphyr Logistique S.A.")
+    pmops("set", "Zéphyr Logistique S.A.", "aliases=[ZEPHYR Logistics, Zephyr]")
+    zephyr = _json(pmops, "customer", "show", "zephyr")
+    assert zephyr["aliases"] == ["ZEPHYR Logistics", "Zephyr"]
+    pmops("new", "customer", "title=Acme Corporation", 'aliases=["Acme, Inc", Acme]')
+    assert _json(pmops, "customer", "show", "acme")["aliases"] == ["Acme, Inc", "Acme"]

@@ -392,8 +392,18 @@ def filters(doctype: DocType, given: list[str]) -> dict[str, str]:
 
 def items(value: str) -> list[str]:
     """The values of a list field given in one word of a command line, comma-separated ("tags=a, b"),
-    as a prompt and --tag read them."""
-    return [item.strip() for item in value.split(",") if item.strip()]
+    as a prompt and --tag read them; or as the file writes a list, in YAML's flow form ("aliases=[A, B]",
+    '["Acme, Inc", Acme]'): the brackets are never part of a name."""
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            listed = yamlsafe.load(text)
+        except yamlsafe.YAMLProblem:
+            listed = None
+        if isinstance(listed, list) and all(isinstance(v, str) for v in listed):
+            return [v.strip() for v in listed if v.strip()]
+        text = text[1:-1]
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def values_from(doctype: DocType, given: list[str]) -> dict[str, Any]:
