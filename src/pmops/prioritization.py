@@ -394,6 +394,17 @@ def rank(
             f"--today {day} is after today ({real}): a ranking recorded with --cycle is made today",
             hint=f"without --cycle, 'pmops prioritize --today {day}' previews that day; nothing is written",
         )
+    noted: tuple[str, ...] = ()
+    if cycle is not None and today is not None and today != real:  # a backfill's day: one of its cycle
+        began = cycle_end(cycle).replace(day=1)
+        if today < began:  # 09-01 typed for 10-01 would be recorded for good
+            raise InvalidInput(
+                f"--today {today} is before {cycle} began ({began}): a ranking of {cycle} counts its evidence "
+                "to a day of it",
+                hint=f"e.g. --today {cycle_end(cycle)}, or --cycle {today.strftime('%Y-%m')} for that day's month",
+            )
+        if today > cycle_end(cycle):
+            noted = (f"note: --today {today} is after {cycle} ended: its evidence is counted to {cycle_end(cycle)}",)
     as_of = min(day, cycle_end(cycle)) if cycle else day
     made = real if cycle else day  # recorded: its date is the day it was made, whatever --today says
     doctype = kb.doctype(OPPORTUNITY)
@@ -411,7 +422,7 @@ def rank(
         said = {name: name + (f" (did you mean '{match}'?)" if match else "") for name, match in close.items()}
         rows = [replace(r, unregistered=tuple(said[n] for n in r.unregistered)) for r in rows]
     return Ranking(method, cycle, made, as_of, area, ordered(rows, method), arr_unit=unit, currency=kb.config.currency,
-                   warnings=doubtful(kb, rows))  # fmt: skip
+                   warnings=noted + doubtful(kb, rows))  # fmt: skip
 
 
 def doubtful(kb: KnowledgeBase, rows: Iterable[Row]) -> tuple[str, ...]:

@@ -1051,3 +1051,20 @@ def test_an_area_typed_in_another_case_is_one_area_for_recording_diff_and_lint(
     else:
         assert [f["rule"] for f in findings] == ["ranking-duplicate"] * 2
         assert "has another ranking of area approvals" in findings[0]["message"]
+
+
+def test_a_backfills_day_is_one_of_its_cycle_or_said_when_after_it(pmops, kb: Path, ranked_kb) -> None:
+    """--cycle 2026-10 --backfill --today 2026-09-01 (a typo for 10-01) would record October's ranking with
+    evidence to a day before October, for good: refused (exit 2, nothing written). A day after the cycle ended
+    is counted to its last day, said on stderr, never silently (found by a second review). Planning a cycle
+    not begun, on the machine's day, is still recorded."""
+    before = commit_count(kb)
+    early = pmops("prioritize", "--cycle", "2026-10", "--backfill", "--today", "2026-09-01", code=2).stderr
+    assert early.startswith("error: --today 2026-09-01 is before 2026-10 began (2026-10-01): ")
+    assert "hint: e.g. --today 2026-10-31, or --cycle 2026-09" in early
+    pmops("prioritize", "--cycle", "2026-12", "--backfill", "--today", "2026-10-15", "--area", "approvals", code=2)
+    assert commit_count(kb) == before and _json(pmops, "list", "ranking") == []
+    late = pmops("prioritize", "--cycle", "2026-10", "--backfill", "--today", "2026-11-15", "--json")
+    assert "note: --today 2026-11-15 is after 2026-10 ended: its evidence is counted to 2026-10-31\n" in late.stderr
+    assert json.loads(late.stdout)["as_of"] == "2026-10-31"
+    assert _json(pmops, "prioritize", "--cycle", "2027-01", "--today", TODAY)["as_of"] == TODAY
