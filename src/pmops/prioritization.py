@@ -110,7 +110,7 @@ class Voice:
 
 
 # A row's values said by --explain and --json but not kept in a ranking document.
-SAID_NOT_KEPT = ("archived", "lapsed", "arr_unit", "unregistered")
+SAID_NOT_KEPT = ("archived", "lapsed", "arr_unit", "unregistered", "later", "counted_to")
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,10 @@ class Row:
     # with the registered name lint offers for it when one is close: "Zephyer Logistics (did you mean 'ZEPHYR
     # Logistics'?)". Said, not kept (the ranking's `accounts` keep them, without an id).
     unregistered: tuple[str, ...] = ()
+    # Linked insights left out as heard after the day the evidence is counted to (`counted_to`, ISO): said by
+    # --explain and --json, not kept (like archived).
+    later: int = 0
+    counted_to: str = ""
 
     @property
     def insights(self) -> int:
@@ -187,6 +191,8 @@ class Row:
         """The formula with this row's numbers, one line per term (what --explain prints)."""
         arr = f" + {_money(self.arr)} ÷ {_money(self.arr_unit)}" if self.arr else ""
         asides = [f"{count(self.archived, 'archived insight')} left out"] if self.archived else []
+        if self.later:
+            asides.append(f"{count(self.later, 'insight')} heard after {self.counted_to} left out")
         asides += [f"the ARR of {count(self.lapsed, 'archived customer')} left out"] if self.lapsed else []
         if self.unregistered:
             asides.append(f"{len(self.unregistered)} not in the register: {', '.join(self.unregistered)}")
@@ -237,7 +243,7 @@ class Row:
         whole = {"customers", "unnamed", "recent", "rank", "archived", "lapsed"}
         values: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name in ("arr_unit", "unregistered"):
+            if f.name in ("arr_unit", "unregistered", "later", "counted_to"):
                 continue  # the ranking's: from_record sets it; not kept
             raw = data.get(f.name)
             if f.name in numbers:
@@ -264,6 +270,7 @@ class Row:
             "unranked": self.unranked,
             "archived": self.archived,
             "archived_customers": self.lapsed,
+            "later": self.later,
             "not_in_register": list(self.unregistered),
         }
         if explain:
@@ -478,11 +485,14 @@ def _row(
     values = opportunity.values
     from pmops.kb.records import is_archived
 
-    counted, archived = [], 0
+    counted, archived, later = [], 0, 0
     for ref in dict.fromkeys(str(r) for r in values.get("evidence") or []):
         insight = insights.get(ref)
         when = insight.values.get("date") if insight else None
-        if insight is None or (isinstance(when, dt.date) and when > as_of):
+        if insight is None:
+            continue
+        if isinstance(when, dt.date) and when > as_of:  # not heard yet on the ranking's day: said, not counted
+            later += 1
             continue
         if is_archived(insight):  # out of themes, lists and reports: out of Reach and Confidence too
             archived += 1
@@ -527,7 +537,7 @@ def _row(
         customers=len(named), accounts=tuple(sorted(named.values(), key=lambda v: (-v.counted, v.name.casefold()))),
         unnamed=unnamed, arr=arr, sources=sources, segments=segments, recent=recent,
         reach=reach, confidence=confidence, invalid=invalid, archived=archived, lapsed=len(lapsed), arr_unit=unit,
-        unregistered=tuple(unregistered),
+        unregistered=tuple(unregistered), later=later, counted_to=as_of.isoformat(),
         **entered,
     )  # fmt: skip
 

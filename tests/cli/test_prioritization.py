@@ -1068,3 +1068,20 @@ def test_a_backfills_day_is_one_of_its_cycle_or_said_when_after_it(pmops, kb: Pa
     assert "note: --today 2026-11-15 is after 2026-10 ended: its evidence is counted to 2026-10-31\n" in late.stderr
     assert json.loads(late.stdout)["as_of"] == "2026-10-31"
     assert _json(pmops, "prioritize", "--cycle", "2027-01", "--today", TODAY)["as_of"] == TODAY
+
+
+def test_explain_says_how_many_linked_insights_were_heard_after_the_rankings_day(pmops, ranked_kb) -> None:
+    """A linked insight heard after the day the evidence is counted to is left out, as documented; --explain
+    says so beside Reach, as it says archived ones, and --json counts them in `later` (found by a second
+    review: they went missing without a word); a recorded ranking keeps what it counted, not the count."""
+    ids = ranked_kb
+    rows = {r["id"]: r for r in _json(pmops, "prioritize", "--explain", "--today", "2026-10-15")["rows"]}
+    a = rows[ids["A"]]  # i1, heard on 2026-11-01, is not heard yet
+    assert (a["later"], a["evidence"]) == (1, [ids[k] for k in ("i2", "i3", "i4")])
+    assert a["explain"][0].endswith(" (1 insight heard after 2026-10-15 left out)")
+    assert rows[ids["C"]]["later"] == 0 and "heard after" not in rows[ids["C"]]["explain"][0]
+    text = " ".join(pmops("prioritize", "--explain", "--today", "2026-10-15").stdout.split())
+    assert "(1 insight heard after 2026-10-15 left out)" in text
+    assert _json(pmops, "prioritize", "--today", TODAY)["rows"][0]["later"] == 0
+    recorded = _json(pmops, "prioritize", "--cycle", "2026-10", "--backfill", "--today", "2026-10-15")
+    assert "later:" not in Path(recorded["path"]).read_text()
