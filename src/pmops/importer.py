@@ -68,9 +68,10 @@ CUSTOMER_AUTO = {
     # A multi-currency export's currency of the amounts (Salesforce's CurrencyIsoCode, HubSpot's Currency).
     "currency": ("arr currency", "arr (converted) currency", "currency", "account currency", "currency iso code",
                  "currencyisocode", "currency code", "company currency"),
-    "renewal": ("renewal", "renewal date", "next renewal", "next renewal date", "contract end", "contract end date"),
+    "renewal": ("renewal", "renewal date", "next renewal", "next renewal date", "contract end", "contract end date",
+                "contract renewal", "contract renewal date"),
     "owner": ("owner", "account owner", "account manager", "csm", "customer success manager", "account executive",
-              "company owner", "record owner", "account owner name", "account owner: full name"),  # HubSpot, Salesforce
+              "company owner", "record owner", "owner name", "account owner name", "account owner: full name"),  # HubSpot, Salesforce
     "tags": ("tags", "labels"),
     "key": ("id", "account id", "account id (18)", "account id (15)", "record id", "crm id", "external id",
             "salesforce id", "hubspot id", "company id"),
@@ -79,7 +80,7 @@ CUSTOMER_AUTO = {
 # the company's turnover; HubSpot's Total Revenue: its closed deals): never ARR unless --map says so.
 REVENUE = ("annual revenue", "total revenue", "revenue")
 CURRENCY = "currency"  # the mapping target of a currency column (a type with money fields)
-NO_VALUE = frozenset({"-", "--", "–", "—"})  # what a CRM export writes in a cell without a value
+NO_VALUE = frozenset({"-", "--", "–", "—", "N/A", "n/a", "#N/A"})  # what a CRM export writes in a cell without a value
 _SPLIT = re.compile(r"[;,|]")  # tags and ids: "pricing, ux"
 _SPLIT_NAMES = re.compile(r"[;|]")  # other lists (aliases): a comma belongs to a name ("Acme, Inc.")
 TEXT = ("title", "quote", "body")  # an insight needs one of these from its row

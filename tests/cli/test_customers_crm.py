@@ -348,3 +348,22 @@ def test_the_monthly_refresh_updates_a_customer_the_first_import_matched_by_name
     assert "arr: 290000" in next((kb / "customers").glob(f"{lumen}*.md")).read_text()
     # Next month, the same file again: nothing left to say.
     assert _json(pmops, "customer", "import", str(hub))["conflicts"] == []
+
+
+def test_contract_renewal_and_owner_name_map_themselves_and_na_is_no_value(pmops, kb: Path, tmp_path: Path) -> None:
+    """'Contract Renewal' and 'Owner Name', as CRM exports head them, map to renewal and owner; 'N/A' in a
+    cell is no value, as '-' is, not an amount gone wrong (found by a second review: ignored, and a failed row)."""
+    source = tmp_path / "crm.csv"
+    source.write_text(
+        "Account ID,Account Name,ARR,Contract Renewal,Owner Name\n"
+        "C1,Quarry Tools,N/A,2027-03-31,Dana Lee\n"
+        "C2,Orchard Farms,12000,n/a,-\n"
+    )
+    result = _json(pmops, "customer", "import", str(source))
+    assert {k: v for k, v in result["mapping"].items() if v in ("renewal", "owner")} == {
+        "Contract Renewal": "renewal", "Owner Name": "owner"}  # fmt: skip
+    assert (result["imported"], result["failed"], result["ignored_columns"]) == (2, [], [])
+    quarry = _json(pmops, "customer", "show", "Quarry Tools")
+    assert (quarry.get("arr"), quarry["renewal"], quarry["owner"]) == (None, "2027-03-31", "Dana Lee")
+    orchard = _json(pmops, "customer", "show", "Orchard Farms")
+    assert (orchard["arr"], orchard.get("renewal"), orchard.get("owner")) == (12000, None, None)
