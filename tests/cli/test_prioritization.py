@@ -1085,3 +1085,18 @@ def test_explain_says_how_many_linked_insights_were_heard_after_the_rankings_day
     assert _json(pmops, "prioritize", "--today", TODAY)["rows"][0]["later"] == 0
     recorded = _json(pmops, "prioritize", "--cycle", "2026-10", "--backfill", "--today", "2026-10-15")
     assert "later:" not in Path(recorded["path"]).read_text()
+
+
+def test_adding_an_opportunity_with_a_live_ones_title_warns_and_adds_it(pmops, ranked_kb) -> None:
+    """A second 'Approve on the go' (any case or spacing) is added, as lint only warns of it, and said at once
+    on stderr naming the first (found by a second review: added without a word); an archived one's title is
+    free again."""
+    ids = ranked_kb
+    added = pmops("opportunity", "add", "APPROVE on the  go", "--area", "approvals", "--json")
+    assert added.stderr.startswith(f"warning: opportunity {ids['A']} is titled 'Approve on the go' already: one "
+                                   "problem ranked twice? link this one's evidence to it")  # fmt: skip
+    again = json.loads(added.stdout)["id"]
+    assert "warning" not in pmops("opportunity", "add", "Approve offline", "--area", "approvals").stderr
+    pmops("archive", again)
+    pmops("archive", ids["A"])
+    assert "warning" not in pmops("opportunity", "add", "Approve on the go", "--area", "approvals").stderr

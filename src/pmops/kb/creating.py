@@ -257,6 +257,7 @@ def create(
         )
         notes = [pii.describe(f, kept=keep_pii) for f in found]
     values = check_new(kb, doctype, values)
+    notes += _same_title(kb, doctype, values.get(doctype.title_field))
     draft = build(kb, doctype, values, body, new_tags=new_tags, today=today, extra_context=extra_context)
     changes = [draft.change]
     if draft.new_tags:
@@ -309,6 +310,23 @@ def check_names(kb: KnowledgeBase, doctype: DocType, values: dict[str, Any], its
         _check_title(kb, doctype, values.get(doctype.title_field), itself)
     for alias in (values.get(doctype.aliases) or []) if doctype.aliases else []:
         _check_title(kb, doctype, alias, itself)
+
+
+def _same_title(kb: KnowledgeBase, doctype: DocType, title: Any) -> list[str]:
+    """A warning when a live document of a type whose titles lint keeps apart (an opportunity: one problem
+    ranked twice, lint's opportunity-duplicate) already has the new one's title, any case or spacing; the
+    new one is created all the same (a type with unique titles refuses it instead: check_names)."""
+    if doctype.unique_titles or "opportunity-duplicate" not in doctype.rules or not str(title or "").strip():
+        return []
+    from pmops.kb.records import is_archived
+
+    wanted = " ".join(str(title).split()).casefold()
+    for record in kb.records(doctype):
+        if not is_archived(record) and " ".join(record.title.split()).casefold() == wanted:
+            return [f"warning: {doctype.name} {record.id} is titled '{record.title}' already: one problem ranked "
+                    f"twice? link this one's evidence to it (pmops {doctype.name} link {record.id} INSIGHT…), "
+                    "then pmops archive this one"]  # fmt: skip
+    return []
 
 
 def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
