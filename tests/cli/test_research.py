@@ -154,3 +154,9 @@ def test_tags_rename_changes_only_the_tags_own_text_and_keeps_every_comment(pmop
     assert git(kb, "status", "--porcelain") == ""
     shown = json.loads(pmops("insight", "list", "--tag", "exports", "--json").stdout)
     assert sorted(i["title"] for i in shown) == ["Note 0000", "Note 0001", "Note 0002", "Note 0003"]
+
+
+def test_the_themes_summary_is_one_line_to_a_pipe(pmops, example_kb: Path) -> None:
+    """Wider than the terminal's 100 columns, it is not cut mid-phrase with a space left at the end."""
+    said = pmops("insight", "themes", "--weight", "arr").stderr
+    assert len(said.splitlines()) == 1 and len(said) > 100 and "trend:" in said and not said.endswith(" \n")

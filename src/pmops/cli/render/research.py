@@ -75,7 +75,8 @@ def themes(found: Themes) -> None:
     console(stderr=True).print(
         f"[dim]{count(len(found), groups)} from {count(found.insights, 'insight')}"
         + (f" ({found.ungrouped} with {missing})" if found.ungrouped else "")
-        + f"; trend: {found.start} to {found.end} against the {count(days, 'day')} before{ranked}[/dim]"
+        + f"; trend: {found.start} to {found.end} against the {count(days, 'day')} before{ranked}[/dim]",
+        soft_wrap=True,  # one line to a pipe: never cut mid-phrase with a space left at the end
     )
 
 
@@ -141,7 +142,7 @@ def import_result(result: Imported) -> None:
         said += [f"{kept:,} not changed"] if kept and updated else ["not changed"] if kept else []
         differ = f" ({len(result.conflicts):,} saying other values: {', '.join(said)})"
     out.print(f"{count(result.rows, 'row')}: {verb} {len(result.added):,}, already imported {result.existing:,}{differ}"
-              f"{repeated}, failed {len(result.failed):,}")  # fmt: skip
+              f"{repeated}, failed {len(result.failed):,}", soft_wrap=True)  # fmt: skip
     if result.recovered:
         done = "would commit" if result.dry_run else "committed"
         out.print(
