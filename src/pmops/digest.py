@@ -564,7 +564,9 @@ def _tools(s: _Scope) -> Section:
             continue
         cost = f"; {r.cost:,.0f} {s.kb.config.currency} a year" if r.cost is not None else ""
         seats = f", {r.seats_used:,} of {count(r.seats, 'seat')} used" if r.seats_used is not None and r.seats else ""
-        if r.no_active_seats:  # as tool renewals advises: a cost with nobody to divide it by
+        if r.no_active_seats and r.state == stack.IN_NOTICE:  # too late to cancel this renewal
+            seats = f", none of its {count(r.seats or 0, 'seat')} used: decide before the next renewal's notice"
+        elif r.no_active_seats:  # as tool renewals advises: a cost with nobody to divide it by
             seats = f", none of its {count(r.seats or 0, 'seat')} used: cancel it, or record the seats used"
         elif (
             r.seats and r.seats_used is not None and r.seats_used > r.seats

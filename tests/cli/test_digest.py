@@ -725,3 +725,12 @@ def test_a_met_expectation_whose_metric_fell_back_says_so(pmops, example_kb: Pat
     csv.write_text(csv.read_text() + "2026-11-30,99.1\n")
     text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
     assert "99.4% → 99.7% on 16 Nov; 99.1% on 30 Nov, short of it again" in text
+
+
+def test_a_tool_nobody_uses_whose_notice_has_passed_is_not_told_to_cancel(pmops, kb: Path) -> None:
+    """Its notice passed, it renews as it is: 'cancel it' would be advice nobody can follow."""
+    pmops("tool", "add", "Surveyor", "--category", "research", "--status", "adopted", "--cost", "12000", "--seats", "5",
+          "--seats-used", "0", "--renewal", "2026-12-20", "--notice-days", "60")  # fmt: skip
+    text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
+    assert "Surveyor: notice passed 21 Oct: renews 20 Dec 2026 as it is" in text
+    assert "none of its 5 seats used: decide before the next renewal's notice" in text and "cancel it" not in text
