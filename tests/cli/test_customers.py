@@ -635,3 +635,10 @@ def test_a_list_given_to_set_or_new_as_the_file_writes_it_keeps_no_brackets(pmop
     assert zephyr["aliases"] == ["ZEPHYR Logistics", "Zephyr"]
     pmops("new", "customer", "title=Acme Corporation", 'aliases=["Acme, Inc", Acme]')
     assert _json(pmops, "customer", "show", "acme")["aliases"] == ["Acme, Inc", "Acme"]
+
+
+def test_a_customers_page_has_no_trailing_spaces(pmops, example_kb: Path) -> None:
+    """Its insights' table is printed as every table is: a line ends where its text does (piped, pasted)."""
+    shown = pmops("customer", "show", "Lumen Health").stdout
+    assert "Ward managers cannot approve away" in shown
+    assert [line for line in shown.splitlines() if line != line.rstrip()] == []

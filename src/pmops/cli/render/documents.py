@@ -139,7 +139,7 @@ def _account(account: Account) -> None:
         grid.add_column(column, overflow="fold")
     for r in account.insights:
         grid.add_row(safe(r.id), safe(r.title), *(safe(value_text(r.values.get(c))) for c in ("date", "segment")))
-    out.print(grid)
+    print_trimmed(grid)
     themes = ", ".join(f"{safe(t)} ({n})" for t, n in account.themes.items())
     out.print(f"[bold]Themes[/bold]: {themes or '[dim]none[/dim]'}", soft_wrap=True)
     if account.opportunities:
