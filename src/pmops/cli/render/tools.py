@@ -147,7 +147,7 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
     def used(r: Renewal) -> Cell | int | None:
         return r.seats_used if r.seats_used is None or not r.seats else Cell(r.seats_used, words.used(r) or "")
 
-    rows = [{"decide_by": r.decide_by, "when": words.when(r), "tool": Cell(r.name, f"{r.name}\n{r.owner}") if r.owner else r.name, "renews": r.renewal, "cost": money(r.cost),
+    rows = [{"decide_by": Cell(None, "unknown") if r.notice_days is None else r.decide_by, "when": words.when(r), "tool": Cell(r.name, f"{r.name}\n{r.owner}") if r.owner else r.name, "renews": r.renewal, "cost": money(r.cost),
              "used": used(r), "seats": r.seats, "per_seat": _per_seat(r), "notice": Cell(None, "unknown") if r.notice_days is None else r.notice_days, "owner": r.owner, "state": r.state,
              "id": r.id} for r in found]  # fmt: skip
 
