@@ -113,13 +113,10 @@ class Register:
         key = customers.key(name)
         return self._by_key.get(key) if key else None
 
-    def starting(self, name: object) -> Customer | None:
-        """The one customer with a name or alias starting with these words ("pinecrest"), else None."""
-        key = customers.key(name)
-        if not key:
-            return None
-        found = {c.id: c for k, c in self._by_key.items() if k.startswith(key + " ")}
-        return next(iter(found.values())) if len(found) == 1 else None
+    def find(self, name: object) -> Customer | None:
+        """The customer a name or alias stands for, else the one whose name starts with those words
+        ("pinecrest"), else None (customers.named: the records layer finds them so too)."""
+        return customers.named(name, self._by_key)
 
     def closest(self, name: object) -> str | None:
         """The register's name (or alias) most like one it does not know, when one is close enough."""
@@ -149,7 +146,7 @@ def customer(kb: KnowledgeBase, name: str) -> Customer:
     """The record of the customer a name or alias stands for (or the one whose name starts with
     those words); NotFound offers the close match."""
     known = register(kb)
-    found = known.get(name) or known.starting(name)
+    found = known.find(name)
     if found is None:
         close = known.closest(name)
         raise NotFound(

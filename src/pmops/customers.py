@@ -5,7 +5,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Words that say what kind of company it is, not which one; dropped from the end of a name.
 LEGAL_SUFFIXES = frozenset(
@@ -73,3 +76,15 @@ def _key(name: str) -> str | None:
 def distinct(names: Iterable[object]) -> int:
     """How many different customers the names are (values that name none are not counted)."""
     return len({k for k in map(key, names) if k})
+
+
+def named(ref: object, by_key: Mapping[str, T]) -> T | None:
+    """What `ref` names among entries kept by their names' keys (`key`): the one a name or alias is, else
+    the one whose name or alias starts with those words ("atlas" for Atlas Freight), when only one does."""
+    wanted = key(ref)
+    if not wanted:
+        return None
+    if wanted in by_key:
+        return by_key[wanted]
+    starting = {id(v): v for k, v in by_key.items() if k.startswith(wanted + " ")}
+    return next(iter(starting.values())) if len(starting) == 1 else None

@@ -349,24 +349,18 @@ class Catalog(Tree):
     def _by_other_name(self, ref: str, wanted: list[DocType]) -> list[Record] | None:
         """The document of a register (a type with other names: customers) that `ref` names by its name or an
         alias, any spelling `customers.key` folds, or by the first words of one ("atlas"): what `customer show`
-        finds (accounts.Register, the same rules: the first by path of those a name or alias is, else the one
-        whose name starts so), so that `pmops set zephyr arr=…` fixes the customer it shows; else None."""
-        key = customers.key(ref)
-        if not key:
-            return None
+        finds (customers.named, the rule accounts.Register keeps too), so that `pmops set zephyr arr=…` fixes the customer it shows; else None."""
         for doctype in wanted or self.registry.values():
             if not doctype.aliases:
                 continue
-            named, starting = [], {}
+            by_key: dict[str, Record] = {}
             for record in sorted(self.records(doctype), key=lambda r: r.path):
                 names = [record.values.get(doctype.title_field), *_listed(record.values.get(doctype.aliases))]
-                keys = {customers.key(n) for n in names if n}
-                if key in keys:
-                    named.append(record)
-                elif any(k and k.startswith(key + " ") for k in keys):
-                    starting[record.path] = record
-            if named or len(starting) == 1:
-                return named[:1] or list(starting.values())
+                for k in filter(None, map(customers.key, filter(None, names))):
+                    by_key.setdefault(k, record)
+            found = customers.named(ref, by_key)
+            if found is not None:
+                return [found]
         return None
 
     def _of_type(self, record: Record, ref: str, types: tuple[str, ...]) -> Record:
