@@ -132,7 +132,6 @@ class Catalog(Tree):
         self._all_ids: set[str] | None = None
         self._kept: dict[Path, Record] | None = None  # keep_records(): each document read once
         self._store: kept.Store | None = None  # records_kept(): the records earlier commands read
-        self._listing: list[str] | None = None  # keep_records(): the KB's documents, listed once
         self._listing_kept = False  # keep_records() was called (a subclass may keep records its own way)
         self._listed_paths: dict[str, Path] = {}  # and their paths, each made once
         self._prefixes: dict[Path, tuple[tuple[int, int], str | None]] = {}  # _id_prefix, by (mtime, size)
@@ -219,6 +218,8 @@ class Catalog(Tree):
         of the same documents: the digest). Never for a command that writes: its records would go stale."""
         if self._kept is None:
             self._kept = {}
+        if self._listings is None:  # the KB listed once (Tree.keep_listings): it writes nothing to forget them
+            self.keep_listings()
         self._listing_kept = True
 
     def listing(self, under: Path | None = None, where: Callable[[str], bool] | None = None) -> Iterable[Path]:
@@ -227,13 +228,12 @@ class Catalog(Tree):
         tracks after it was deleted is skipped when it is read (by `records`), not looked at before."""
         if not self._listing_kept:
             return (p for p in self.paths(under) if where is None or where(self.rel(p)))
-        if self._listing is None:
-            self._listing = self.listed()
+        listing = self.listed()  # kept: keep_records keeps the listings too
         prefix = self.rel(under) + "/" if under is not None else ""
         if where is None and prefix in self._listed_under:
             return list(self._listed_under[prefix])
         made = self._listed_paths
-        found = [made.get(rel) or made.setdefault(rel, self.root / rel) for rel in self._listing
+        found = [made.get(rel) or made.setdefault(rel, self.root / rel) for rel in listing
                  if rel.startswith(prefix) and (where is None or where(rel))]  # fmt: skip
         if where is None:
             self._listed_under[prefix] = found
