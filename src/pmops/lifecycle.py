@@ -140,7 +140,9 @@ def set_fields(
         added_tags += new
         if value != record.values.get(name):  # people named anew: on the roster, as it spells them
             value = roster.check_field(kb, fld, value, today)
-        if value != record.values.get(name) or name in record.problems:
+        # a date read but written otherwise ('Dec 15, 2026'): set writes it YYYY-MM-DD (lint's field-date-format)
+        loose = fld.kind == "date" and isinstance(record.doc.meta.get(name), str)
+        if value != record.values.get(name) or name in record.problems or loose:
             changes[name] = value
     if add_tags or remove_tags:
         tags, tag_notes, new = _tags(kb, record, changes, add_tags, remove_tags, new_tags, today)

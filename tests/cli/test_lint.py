@@ -23,7 +23,8 @@ def write(kb: Path, name: str, text: str) -> Path:
     [
         (VALID.replace("source: interview\n", ""), "field-missing", 1),
         (VALID.replace("interview", "carrier-pigeon"), "field-choice", 5),
-        (VALID.replace("2026-11-26\nsource", "26/11/2026\nsource"), "field-date", 4),
+        (VALID.replace("2026-11-26\nsource", "26/11/2026\nsource"), "field-date-format", 4),
+        (VALID.replace("2026-11-26\nsource", "2026-02-30\nsource"), "field-date", 4),
         (VALID.replace("title: T", "title: [a, b]"), "field-invalid", 3),
         (VALID.replace("[pricing]", "[pricng]"), "tag-unknown", 6),
         (VALID.replace("[pricing]", "[perf]"), "tag-synonym", 6),

@@ -247,3 +247,27 @@ def test_renewals_group_the_thousands_of_seats(pmops, kb: Path) -> None:
     commit_all(kb)
     line = next(x for x in pmops("tool", "renewals", "--today", TODAY).stdout.splitlines() if "Bigtool" in x)
     assert "1,500 of 1,000,000" in line
+
+
+def test_a_renewal_every_reader_reads_is_a_warning_with_the_fix(pmops, kb: Path) -> None:
+    # 'Dec 15, 2026' and '15/12/2026' are 15 Dec 2026 to tool renewals (one date reader): lint agrees, and warns
+    # with the command that writes it YYYY-MM-DD. 'Dec 15' (no year: another day each year) stays an error.
+    contracts_kb(kb)
+    path = kb / "tools" / "tol-261001-ampl.md"
+    text = path.read_text()
+    for written in ('"Dec 15, 2026"', '"15/12/2026"'):
+        path.write_text(text.replace("renewal: 2026-12-15", f"renewal: {written}"))
+        found = json.loads(pmops("tool", "renewals", "--today", TODAY, "--json").stdout)
+        assert next(r for r in found if r["name"] == "Amplitude")["decide_by"] == "2026-10-16"
+        lint = [(f["rule"], f["severity"], f["message"], f["hint"]) for f in json.loads(pmops("lint", "--json").stdout)
+                if f["path"] == "tools/tol-261001-ampl.md"]  # fmt: skip
+        assert lint == [("field-date-format", "warning", f"renewal: '{written[1:-1]}' is read as 2026-12-15, and is "
+                         "not written YYYY-MM-DD", "pmops set tol-261001-ampl renewal=2026-12-15")]  # fmt: skip
+    commit_all(kb)
+    pmops("set", "tol-261001-ampl", "renewal=2026-12-15")  # the same day: written as files keep it
+    assert "renewal: 2026-12-15\n" in path.read_text()
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["path"] == "tools/tol-261001-ampl.md"]
+    path.write_text(text.replace("renewal: 2026-12-15", 'renewal: "Dec 15"'))
+    bad = [(f["rule"], f["severity"]) for f in json.loads(pmops("lint", "--json", code=1).stdout)
+           if f["path"] == "tools/tol-261001-ampl.md"]  # fmt: skip
+    assert bad == [("field-date", "error")]

@@ -55,7 +55,8 @@ RULES = {
         Rule("conflict-markers", "error", "unresolved git merge conflict markers"),
         Rule("field-missing", "error", "a field the document type requires is missing or empty"),
         Rule("field-choice", "error", "a value is not among the field's choices"),
-        Rule("field-date", "error", "a date field does not hold a YYYY-MM-DD date"),
+        Rule("field-date", "error", "a date field holds no date pmops can read"),
+        Rule("field-date-format", "warning", "a date field is read as a date, but not written YYYY-MM-DD"),
         Rule("field-invalid", "error", "a value does not have the field's kind (number, list, ...)"),
         Rule("amount-doubtful", "warning", "an amount of money too large to be meant (cents written as units?)"),
         Rule("tag-unknown", "error", "a tag is not in taxonomy.yaml"),
@@ -167,6 +168,19 @@ class Context:
         return {roster.fold(p.title): p for p in roster.roster(self.kb)}
 
 
+def _drifting(raw: str) -> str | None:
+    """Why a date a file holds names another day as time passes ('has no year', 'is counted from today'), or None."""
+    from pmops import dates
+
+    if dates.relative(raw) is not None:
+        return "is counted from today"
+    try:
+        dates.parse(raw, toward=None)
+    except ValueError:
+        return "has no year"
+    return None
+
+
 def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
     """Every per-document rule. Pages get the reader's checks and links only."""
     _remember_links(ctx, record)
@@ -182,10 +196,16 @@ def check_record(ctx: Context, record: Record) -> Iterator[Finding]:
             hint = f"choose one of: {', '.join(fld.choices)}" if fld.choices else None
             yield RULES[rule].finding(doc.path, doc.line_of(fld.name), f"{fld.name}: {problem}", hint)
         elif fld.kind == "date" and isinstance(raw := doc.meta.get(fld.name), str) and not _ISO_DAY.match(raw.strip()):
-            # pmops reads 26/11/2026 as people write it; files keep the one form every tool sorts.
+            # Every reader (tool renewals, the digest, the report) reads 15/12/2026 as people write it, through
+            # the one date reader (dates.parse); files keep the one form every tool sorts: a warning, with the fix.
             where, value = doc.line_of(fld.name), record.values[fld.name]
-            yield RULES["field-date"].finding(
-                doc.path, where, f"{fld.name}: '{raw}' is not written YYYY-MM-DD", f"write {fld.name}: {value}"
+            fix = f"pmops set {record.id} {fld.name}={value}" if record.id else f"write {fld.name}: {value}"
+            if drifts := _drifting(raw):  # read today as one day, another day later: no date a file can keep
+                yield RULES["field-date"].finding(doc.path, where, f"{fld.name}: '{raw}' {drifts}: read as {value} "
+                                                  "today, as another day later", fix)  # fmt: skip
+                continue
+            yield RULES["field-date-format"].finding(
+                doc.path, where, f"{fld.name}: '{raw}' is read as {value}, and is not written YYYY-MM-DD", fix
             )
         elif fld.required and record.values.get(fld.name) in (None, "", []):
             yield RULES["field-missing"].finding(
