@@ -11,6 +11,7 @@ half the world writes thousands with a dot.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,11 +22,20 @@ CODES = ("usd", "eur", "gbp", "chf", "cad", "aud", "nzd", "jpy", "cny", "inr", "
 DOLLARS = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN")  # the currencies "$" may stand for
 SIGNS = {"€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"), "₹": ("INR",), "$": DOLLARS, "US$": ("USD",)}
 _CURRENCY = rf"(?:US\$|[$€£¥₹]|{'|'.join(CODES)})"
+# A number with its thousands grouped by a comma or a space in threes (1,234 or 1 234), or not grouped.
+_DIGITS = r"\d{1,3}(?:[, _\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _AMOUNT = re.compile(
-    rf"^(?P<before>{_CURRENCY})?\s*(?P<number>\d{{1,3}}(?:[, _\u00a0\u202f]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    rf"^(?P<before>{_CURRENCY})?\s*(?P<number>{_DIGITS})\s*"
     rf"(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)?\s*(?P<after>{_CURRENCY})?$",
     re.IGNORECASE,
 )
+# A figure that is not money (a metric's value, a target): a sign, the number, a scale or a trailing %.
+_FIGURE = re.compile(
+    rf"^(?P<sign>[-+\u2212])?\s*(?P<number>{_DIGITS})\s*(?:(?P<scale>k|thousand|m|mm|mn|million|b|bn|billion)|"
+    r"(?P<percent>%))?$",
+    re.IGNORECASE,
+)
+_DECIMAL_COMMA = re.compile(r"^[-+\u2212]?\d+,\d+%?$")  # 99,7: a decimal comma, never guessed
 _DOTTED = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")  # 120.000: a thousands dot, or three decimals? (_AMOUNT's number)
 _NAMED = re.compile(rf"(?<![a-z])({'|'.join(CODES)})(?![a-z])|([€£¥₹])", re.IGNORECASE)
 _SCALES = {
@@ -82,6 +92,46 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
         raise ValueError(f"'{written}' is more than {MAXIMUM:,}: not an amount of money here (an id in a column "
                          "of money?)")  # fmt: skip
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+class NotAFigure(ValueError):
+    """Text that is not a figure, and what it would be written as, when that is clear (99,7: 99.7)."""
+
+    def __init__(self, instead: str, message: str) -> None:
+        super().__init__(message)
+        self.instead = instead
+
+
+def figure(text: str) -> int | float:
+    """A figure that is not money (a metric's value, an expectation's target) as people write it: 4210,
+    -3.5, 99.7% (the number: the unit is the metric's), 1,234 or 1 234 (thousands grouped in threes), 5k,
+    1.2M — the same digits and scales as an amount, with a sign and no currency. A decimal comma (99,7)
+    is refused, never guessed (997 or 99.7?), as is a lower-case m (5m: million, or minutes?); ValueError
+    says what to write instead ("'99,7' is not a number: write 99.7 (…)")."""
+    written = " ".join(str(text).split())
+    try:  # the form a file or a command line usually holds: 99.7, -3, 4210
+        number = float(written)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number):
+            raise ValueError(f"'{written}' is not a finite number")
+        return int(number) if number.is_integer() and re.fullmatch(r"[-+]?\d+", written) else number
+    if _DECIMAL_COMMA.match(written) and not re.fullmatch(r"[-+\u2212]?\d{1,3}(?:,\d{3})+%?", written):
+        point = written.replace(",", ".").rstrip("%")
+        raise NotAFigure(point, f"'{written}' is not a number: write {point} (a decimal point; a comma only groups "
+                         "thousands, as in 5,000)")  # fmt: skip
+    match = _FIGURE.match(written)
+    if not match:
+        raise ValueError(f"'{written}' is not a number (write e.g. 4210, 99.7 or -3.5)")
+    scale = match["scale"] or ""
+    if scale in ("m", "mm", "b"):
+        big, small = ("a billion", "bytes") if scale == "b" else ("a million", "minutes")
+        raise ValueError(f"'{written}' is ambiguous: {big}, or {small}? (write the number, e.g. "
+                         f"{written[: -len(scale)].strip()}{scale[0].upper()} for {big})")  # fmt: skip
+    number = Decimal(re.sub(r"[, _\u00a0\u202f]", "", match["number"])) * Decimal(_SCALES.get(scale.lower(), 1))
+    number = -number if match["sign"] in ("-", "\u2212") else number
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def doubtful(amount: object, currency: str = DEFAULT_CURRENCY) -> str | None:

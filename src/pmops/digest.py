@@ -403,7 +403,7 @@ def _goal(e: outcomes.Expectation, unit: str | None) -> str:
 def _metrics(s: _Scope) -> Section:
     from pmops import metrics
 
-    items, crossed, stale, unreadable, empty = [], 0, [], 0, 0
+    items, crossed, stale, unreadable, empty, rows = [], 0, [], 0, 0, 0
     for view in metrics.views(s.kb, s.until):
         record = view.record
         if not s.in_area(record):
@@ -412,6 +412,11 @@ def _metrics(s: _Scope) -> Section:
             unreadable += 1
             items.append(_item(record, f"Cannot read the values of {record.title}: {view.problem}", "bad"))
             continue
+        if view.unreadable:  # left out, the other rows read: one line, the first row's fix (lint names each)
+            rows += len(view.unreadable)
+            items.append(
+                _item(record, _unreadable(record, view.unreadable, metrics.values_path(s.kb, record).name), "bad")
+            )
         if gaps := [row for row in view.gaps if s.inside(row.date)]:  # no value that day: the rest is read
             empty += len(gaps)
             items.append(_item(record, _gaps(record, gaps, metrics.values_path(s.kb, record).name, s.until), "bad"))
@@ -442,6 +447,7 @@ def _metrics(s: _Scope) -> Section:
     parts += [f"{len(stale)} stale"] if stale else []
     parts += [f"{unreadable} with values that cannot be read"] if unreadable else []
     parts += [f"{count(empty, 'day')} left without a value"] if empty else []
+    parts += [f"{count(rows, 'unreadable row')} left out"] if rows else []
     return _section("metrics", "Metrics", ", ".join(parts), items, 8)  # a stale metric each, by name
 
 
@@ -456,6 +462,18 @@ def _gaps(record: Record, gaps: list[Any], csv: str, until: dt.date) -> str:
         f"{record.title}: no value on {days} ({lines} of {csv}): record {them} "
         f"(pmops metric record {record.id} VALUE --date {day}), or delete {rows}"
     )
+
+
+def _unreadable(record: Record, found: list[Any], csv: str) -> str:
+    """A metric's rows that cannot be read, in one line with what to write: 'Sync success: line 5 of
+    met-syn.csv cannot be read (2026-11-09,99,3): left out, the other values counted; write 2026-11-09,99.3'."""
+    first = found[0]
+    if len(found) == 1:
+        return (f"{record.title}: line {first.line} of {csv} cannot be read ({first.text[:40]}): left out, the other "
+                f"values counted; {first.fix}")  # fmt: skip
+    lines = ", ".join(str(row.line) for row in found)
+    return (f"{record.title}: lines {lines} of {csv} cannot be read: left out, the other values counted; line "
+            f"{first.line} ({first.text[:40]}): {first.fix}; pmops lint names each")  # fmt: skip
 
 
 def _crossed(view: Any, target: float, since: dt.date) -> tuple[dt.date, float]:

@@ -958,6 +958,7 @@ METRIC = DocType(
         "metric-value-future",
         "metric-value-missing",
         "metric-value-duplicate",
+        "metric-value-format",
         "metric-stale",
     ),
     companions=(".csv",),

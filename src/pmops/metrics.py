@@ -6,10 +6,11 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pmops import dates, ids
+from pmops import amounts, dates, ids
 from pmops.documents import RawFile
 from pmops.errors import DocumentError, InvalidInput
 from pmops.kb.records import shown
@@ -34,28 +35,28 @@ def values_path(kb: KnowledgeBase, record: Record) -> Path:
     return (kb.root / record.path).with_suffix(".csv")
 
 
+# What a hand-kept sheet or an export writes in a value cell for "no value that day", as an empty cell says it.
+NO_VALUE = ("", "n/a", "na", "-", "–", "—", "none", "null")
+
+
 @dataclass(frozen=True)
 class Row:
-    """One line of a metric's CSV: its date and value, or what is wrong with it."""
+    """One line of a metric's CSV: its date and value, or what is wrong with it (the row is then left out,
+    the others are read)."""
 
     line: int
     date: dt.date | None
     value: float | None
     text: str
-    blank: bool = False  # a day with its value left empty ('2026-11-16,'): no value that day, not an error
-
-    @property
-    def problem(self) -> str | None:
-        if self.blank or (self.date is not None and self.value is not None):
-            return None
-        return f"not a 'date,value' row: {self.text[:40]}"
+    blank: bool = False  # a day with no value ('2026-11-16,', '2026-11-16,n/a'): no value that day, not an error
+    problem: str | None = None  # why it cannot be read: left out by every reader
+    fix: str | None = None  # what to write instead: 'write 2026-11-16,99.7' (with a problem, or read leniently)
+    lenient: bool = False  # read, though not as pmops writes it (99.7%, 1,234, 16 Nov 2026): `fix` says how
 
 
 def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
-    """Every value row of the CSV beside a metric, as written (the header and blank lines left out).
-
-    A file that is not UTF-8 text is a DocumentError.
-    """
+    """Every value row of the CSV beside a metric, as written (the header and blank lines left out), each
+    read by `row`. A file that is not UTF-8 text is a DocumentError."""
     path = values_path(kb, record)
     if not path.exists():
         return []
@@ -63,29 +64,100 @@ def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
         lines = list(csv.reader(io.StringIO(kb.read_bytes(path).decode("utf-8"))))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DocumentError(kb.rel(path), f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
-    found = []
-    for number, cells in enumerate(lines, 1):
-        if not cells or (number == 1 and cells[:1] == ["date"]):
-            continue
+    return [row(number, cells) for number, cells in enumerate(lines, 1)
+            if cells and not (number == 1 and cells[0].strip().casefold() == "date")]  # fmt: skip
+
+
+def row(number: int, cells: list[str]) -> Row:
+    """One row as people write it: a date (2026-11-16, or 16 Nov 2026, 16/11/2026 when that is one day) and
+    a number (99.7, or 99.7%, 1,234, 5k: amounts.figure), or no value that day (an empty cell, n/a, -:
+    NO_VALUE). An unquoted comma splits a cell ('Nov 16, 2026', '1,234'): the row is read at the one
+    comma that gives a date and a value. Anything else, a decimal comma (99,7) or a date of two readings
+    (05/11/2026) among them, is a row that cannot be read, never guessed."""
+    text = ",".join(cells)
+    while len(cells) > 2 and not cells[-1].strip():  # an export's empty last column: 2026-11-16,99.7,
+        cells = cells[:-1]
+    if len(cells) <= 2:  # the fast path: 2026-11-16,99.7 as pmops writes it
         try:
-            day, value = dt.date.fromisoformat(cells[0]), float(cells[1])
-        except (IndexError, ValueError):
-            day = value = None
-        if value is not None and (not math.isfinite(value) or len(cells) > 2):
-            day = value = None
-        blank = value is None and _is_day(cells[0]) and len(cells) <= 2 and not "".join(cells[1:]).strip()
-        found.append(
-            Row(number, dt.date.fromisoformat(cells[0].strip()) if blank else day, value, ",".join(cells), blank)
-        )
-    return found
+            day, value = dt.date.fromisoformat(cells[0].strip()), float(cells[1]) if len(cells) > 1 else math.nan
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return Row(number, day, value, text)
+    readings, failed = [], []
+    for cut in range(1, max(2, len(cells))):
+        left, right = ",".join(cells[:cut]).strip(), ",".join(cells[cut:]).strip()
+        if not all(re.fullmatch(r"\s*\d{4}\s*", c) or re.search(r"[^\W\d_]", c) for c in cells[1:cut]):
+            continue  # a date split by a comma is 'Nov 16, 2026' (a year, or words, after it), never '16, 99'
+        day, loose_day, day_why, day_fix = _day(left, right)
+        value, loose_value, value_why, instead = _value(right)
+        if day is not None and value_why is None:
+            readings.append((day, value, loose_day or loose_value))
+        elif day is None:
+            failed.append((1, day_why, day_fix))
+        else:
+            fix = (
+                f"write {day},{instead}" if instead else f"write a number ({day},4210), or {day}, for no value that day"
+            )
+            failed.append((0, value_why, fix))
+    if len({(d, v) for d, v, _ in readings}) == 1:
+        day, value, loose = readings[0]
+        if value is None:
+            return Row(number, day, None, text, blank=True)
+        fix = f"write {day.isoformat()},{_shown(value)}" if loose else None
+        return Row(number, day, value, text, fix=fix, lenient=loose)
+    if readings:  # two commas give two rows: which one was meant is not guessed
+        said = " or ".join(f"{d.isoformat()},{'' if v is None else _shown(v)}" for d, v, _ in readings)
+        return Row(number, None, None, text, problem=f"'{text[:40]}' reads two ways", fix=f"write {said}")
+    _, why, fix = min(failed, key=lambda f: f[0])  # what is wrong with the value, once a date is read
+    return Row(number, None, None, text, problem=why, fix=fix)
 
 
-def _is_day(text: str) -> bool:
+def _day(text: str, value: str) -> tuple[dt.date | None, bool, str | None, str | None]:
+    """The day a cell names and whether it was read leniently, or why it names none and what to write."""
     try:
-        dt.date.fromisoformat(text.strip())
+        return dt.date.fromisoformat(text), False, None, None
     except ValueError:
-        return False
-    return True
+        pass
+    fix = f"write the day as YYYY-MM-DD, e.g. 2026-11-23,{value or 4210}"
+    if not text or dates.relative(text) is not None:  # 'yesterday' in a file: of which day?
+        return None, False, f"'{text[:40]}' is not a date", fix
+    try:
+        return dates.parse(text, toward=None), True, None, None
+    except dates.AmbiguousDate as exc:
+        first, second = exc.readings
+        return None, False, str(exc), f"write {first},{value} or {second},{value}"
+    except ValueError as exc:
+        return None, False, str(exc), fix
+
+
+def _value(text: str) -> tuple[float | None, bool, str | None, str | None]:
+    """The number a cell gives (None for no value that day) and whether it was read leniently, or why it
+    gives none and what it would be written as when that is clear (99,7: 99.7)."""
+    if text.casefold() in NO_VALUE:
+        return None, False, None, None
+    try:
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        return (
+            (number, False, None, None)
+            if math.isfinite(number)
+            else (None, False, f"'{text}' is not a finite number", None)
+        )
+    try:
+        return float(amounts.figure(text)), True, None, None
+    except amounts.NotAFigure as exc:
+        return None, False, str(exc), exc.instead
+    except ValueError as exc:
+        return None, False, str(exc), None
+
+
+def _shown(value: float) -> str:
+    """A value as pmops writes it in the CSV: 4210, 99.7."""
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def pairs(found: list[Row]) -> list[tuple[dt.date, float]]:
@@ -100,15 +172,21 @@ def pairs(found: list[Row]) -> list[tuple[dt.date, float]]:
 
 
 def read_values(kb: KnowledgeBase, record: Record) -> list[tuple[dt.date, float]]:
-    """The (date, value) pairs, sorted (see `pairs`); a row that is not one is an error naming its line."""
-    return pairs(_readable(kb, record))
+    """The (date, value) pairs, sorted (see `pairs`): a row that cannot be read is left out, the others
+    count (lint's metric-value-invalid names it); a file that is not text is a DocumentError."""
+    return pairs(rows(kb, record))
 
 
 def _readable(kb: KnowledgeBase, record: Record) -> list[Row]:
+    """The rows, every one of them read: what `metric record` writes back, so that no row is lost."""
     found = rows(kb, record)
     for row in found:
         if row.problem:
-            raise DocumentError(kb.rel(values_path(kb, record)), row.problem, line=row.line)
+            raise DocumentError(
+                kb.rel(values_path(kb, record)),
+                f"{row.problem}: {row.fix} before recording a value (metric record writes every row back)",
+                line=row.line,
+            )
     return found
 
 
@@ -138,7 +216,7 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
         raise InvalidInput(f"--date: {when} is in the future (today is {today}): a value is recorded once measured")
     record = find_metric(kb, name)
     path = values_path(kb, record)
-    before_rows = read_values(kb, record)
+    before_rows = pairs(_readable(kb, record))
     by_day = dict(before_rows)
     by_day[when] = number
     before = RawFile(kb.rel(path), kb.read_bytes(path)) if path.exists() else None
@@ -160,6 +238,7 @@ class MetricView:
     future: list[tuple[dt.date, float]] = field(default_factory=list)  # dated after today: not counted anywhere
     problem: str | None = None  # why its values could not be read (a listing goes on without them)
     gaps: list[Row] = field(default_factory=list)  # rows giving a day with no value ('2026-11-16,'): skipped
+    unreadable: list[Row] = field(default_factory=list)  # rows that cannot be read (99,7): left out, the rest read
 
     @property
     def latest(self) -> tuple[dt.date, float] | None:
@@ -237,7 +316,9 @@ class MetricView:
                 "stale": self.stale, "days_since_latest": self.age,
                 "future": [{"date": d.isoformat(), "value": v} for d, v in self.future],
                 **({"problem": self.problem} if self.problem else {}),
-                **({"no_value_on": [r.date.isoformat() for r in self.gaps]} if self.gaps else {})}  # fmt: skip
+                **({"no_value_on": [r.date.isoformat() for r in self.gaps]} if self.gaps else {}),
+                **({"unreadable_rows": [{"line": r.line, "row": r.text, "problem": r.problem, "fix": r.fix}
+                                        for r in self.unreadable]} if self.unreadable else {})}  # fmt: skip
 
     def to_json(self) -> dict:
         return {**self.record.to_json(), "values": [{"date": d.isoformat(), "value": v} for d, v in self.values],
@@ -260,11 +341,12 @@ def _view(
 ) -> MetricView:
     children = [r for r in metrics if r.values.get("parent") == record.id]
     try:
-        found = _readable(kb, record)
+        found = rows(kb, record)
     except DocumentError as exc:
         if not listing:
             raise
         return MetricView(record, [], children, today, problem=str(exc))
     values = pairs(found)
     return MetricView(record, [v for v in values if v[0] <= today], children, today,
-                      [v for v in values if v[0] > today], gaps=[r for r in found if r.blank and r.date <= today])  # fmt: skip
+                      [v for v in values if v[0] > today], gaps=[r for r in found if r.blank and r.date <= today],
+                      unreadable=[r for r in found if r.problem])  # fmt: skip

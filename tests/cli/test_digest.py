@@ -575,12 +575,12 @@ def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
     # (overdue), its met one is not (met on 20 Feb, judged on 26 Feb): "1 missed", never "none met, 1 missed".
     text = pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout
     assert "- Expectations: 1 missed (1 review overdue).\n" in text
-    # 22 to 24 Feb, Active admins' values unreadable (a 30 February), Invoice errors 4 days from its last
-    # value (weekly: not stale), neither crossing in it: "1 with values that cannot be read", no "0 crossed".
+    # 22 to 24 Feb, a row of Active admins' values unreadable (a 30 February: left out), Invoice errors 4 days
+    # from its last value (weekly: not stale), neither crossing in it: "1 unreadable row left out", no "0 crossed".
     values = month / "metrics" / "met-adm.csv"
     values.write_text(values.read_text() + "2026-02-30,95\n")
     found = pmops("digest", "--since", "2026-02-22", "--today", "2026-02-24").stdout
-    assert "- Metrics: 1 with values that cannot be read.\n" in found
+    assert "- Metrics: 1 unreadable row left out.\n" in found
     # 2 to 8 Mar: nobody did anything, and the PMs are named: "nobody active", never "0 people active".
     quiet = json.loads(pmops("digest", "--since", "2026-03-02", "--today", "2026-03-08", "--format", "json").stdout)
     people = next(x for x in quiet["sections"] if x["key"] == "people")

@@ -253,13 +253,9 @@ def test_lint_flags_future_values_future_insights_and_bad_rows(pmops, kb: Path) 
     assert (
         f"metrics/met-261001-nps.csv:4: metric-value-future error value 90 dated {later}, after today ({today})" in text
     )
-    # The listing goes on without the unreadable values; show names the file and line.
+    # The rows that cannot be read are left out, the others read: the listing and show name them.
     listed = json.loads(pmops("metric", "list", "--json").stdout)
-    assert (
-        listed[0]["problem"].startswith("metrics/met-261001-nps.csv:5: not a 'date,value' row")
-        and listed[0]["latest"] is None
-    )
-    assert "values unreadable" in pmops("metric", "list").stdout
-    assert pmops("metric", "show", "NPS", code=2).stderr.startswith(
-        "error: metrics/met-261001-nps.csv:5: not a 'date,value' row"
-    )
+    assert (listed[0]["latest"], [r["line"] for r in listed[0]["unreadable_rows"]]) == (
+        {"date": today.isoformat(), "value": 31}, [5, 6])  # fmt: skip
+    assert "2 unreadable rows left out" in pmops("metric", "list").stdout.replace("\n", " ")
+    assert "left out: line 5 (2026-02-30,4) cannot be read" in pmops("metric", "show", "NPS").stdout

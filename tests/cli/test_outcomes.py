@@ -363,12 +363,17 @@ def test_a_recorded_verdict_is_shown_as_recorded_whatever_changes_after(pmops, l
     ) in digest
     report = json.loads(pmops("report", "--format", "json", "--today", TODAY).stdout)["decisions"]["expectations"]
     assert [e["verdict"] for e in report if e["decision"] == "dec-miss"] == ["not met"]
-    # The values file unreadable since: the recorded verdict still stands, and the digest names the metric.
+    # A row unreadable since (a decimal comma): the recorded verdict still stands, and the digest names the row.
     (loops_kb / "metrics" / "met-tta.csv").write_text('date,value\n2026-01-05,20\n2026-03-02,"1,8"\n')
     listed = {r["id"]: r for r in json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)}
     assert listed["dec-miss"]["verdicts"][0]["verdict"] == "not met"
     digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
     assert "- Missed: Time to approve down to 10" in digest
+    assert ("- Time to approve: line 3 of met-tta.csv cannot be read (2026-03-02,1,8): left out, the other values "
+            "counted; write 2026-03-02,1.8") in digest  # fmt: skip
+    # A file that is not text at all: the digest names the metric.
+    (loops_kb / "metrics" / "met-tta.csv").write_bytes(b"date,value\n2026-01-05,\xff\n")
+    digest = pmops("digest", "--since", "2026-04-01", "--today", TODAY).stdout.replace("\n  ", " ")
     assert "- Cannot read the values of Time to approve: metrics/met-tta.csv" in digest
 
 

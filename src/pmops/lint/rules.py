@@ -78,8 +78,9 @@ RULES = {
         Rule("date-future", "error", "a date of what has happened (a process's last review) is after today"),
         Rule("metric-value-future", "error", "a metric's value (in the CSV beside it) is dated after today"),
         Rule("metric-stale", "warning", "a metric has had no value for longer than its cadence allows"),
-        Rule("metric-value-invalid", "error", "a row of a metric's values is not a date and a finite number"),
+        Rule("metric-value-invalid", "error", "a row of a metric's values cannot be read as a date and a number"),
         Rule("metric-value-missing", "warning", "a row of a metric's values gives a day with no value"),
+        Rule("metric-value-format", "warning", "a row of a metric's values is read, but not as pmops writes it"),
         Rule("metric-value-duplicate", "warning", "a metric's values give one day twice, with different values"),
         Rule("values-orphaned", "warning", "a metric's values file (.csv) is beside no metric of its name"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
@@ -491,9 +492,7 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
     seen: dict[dt.date, metrics.Row] = {}
     for row in found:
         if row.problem:
-            yield RULES["metric-value-invalid"].finding(
-                path, row.line, row.problem, "write date,value, e.g. 2026-11-23,4210"
-            )
+            yield RULES["metric-value-invalid"].finding(path, row.line, f"{row.problem}: this row is left out", row.fix)
             continue
         record_it = f"pmops metric record {record.id} VALUE --date {row.date}"
         if row.blank:
@@ -502,6 +501,10 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
                 f"record it ({record_it}), or delete the row",
             )  # fmt: skip
             continue
+        if row.lenient:
+            yield RULES["metric-value-format"].finding(
+                path, row.line, f"'{row.text[:40]}' is read as {row.fix.removeprefix('write ')}", row.fix
+            )
         first = seen.get(row.date)
         if first is not None and first.value != row.value:
             yield RULES["metric-value-duplicate"].finding(
@@ -528,8 +531,6 @@ def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:
     try:
         found = metrics.rows(ctx.kb, record)
     except DocumentError:
-        return
-    if any(row.problem for row in found):
         return
     values = [(day, value) for day, value in metrics.pairs(found) if day <= ctx.today]
     view = metrics.MetricView(record, values, [], ctx.today)  # type: ignore[arg-type]
@@ -693,7 +694,16 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
     (("process-stale",), _stale),
     (("process-duplicate",), _remember_process),  # compared in `finish`
     (("source-key-duplicate",), _source_key),
-    (("metric-value-invalid", "metric-value-future", "metric-value-missing", "metric-value-duplicate"), _metric_values),
+    (
+        (
+            "metric-value-invalid",
+            "metric-value-future",
+            "metric-value-missing",
+            "metric-value-duplicate",
+            "metric-value-format",
+        ),
+        _metric_values,
+    ),
     (("metric-stale",), _metric_stale),
     (("customer-unknown", "customer-mismatch"), _named),
     (("customer-name-duplicate",), _shared_names),

@@ -201,6 +201,9 @@ def metric(found: MetricView) -> None:
         dates = ", ".join(d.isoformat() for d, _ in found.future[:3]) + (" …" if len(found.future) > 3 else "")
         out.print(f"[red]left out: {count(len(found.future), 'value')} dated after {found.today} ({dates})[/red] "
                   f"[dim]pmops lint flags {'it' if len(found.future) == 1 else 'them'}[/dim]", soft_wrap=True)  # fmt: skip
+    for row in found.unreadable:  # left out, the other rows read: said with the row's line and what to write
+        out.print(f"[red]left out: line {row.line} ({safe(row.text[:40])}) cannot be read:[/red] "
+                  f"[dim]{safe(row.fix or '')} (pmops lint says why)[/dim]", soft_wrap=True)  # fmt: skip
     if found.children:
         out.print(f"[dim]drives up from: {safe(', '.join(c.title for c in found.children))}[/dim]", soft_wrap=True)
 
@@ -229,6 +232,7 @@ def metric_listing(found: list[MetricView], doctype: DocType) -> Listing:
             word = view.status or ("no target" if view.latest else "no values yet")
             parts = [word] + ([_stale(view)] if view.stale else [])
             parts += [f"{count(len(view.future), 'value')} dated in the future left out"] if view.future else []
+            parts += [f"{count(len(view.unreadable), 'unreadable row')} left out"] if view.unreadable else []
             status = Cell(word, "; ".join(parts))
         if view.latest:
             on, value = view.latest
