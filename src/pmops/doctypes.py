@@ -362,14 +362,26 @@ def month(raw: str) -> str:
 
 
 def _agreeing(expects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Expectations, refused when two want the same metric to go both up and down (one can never be met)."""
-    ways: dict[str, set[str]] = {}
+    """Expectations, refused when two name the same metric: both up and down (one can never be met), or
+    twice one way (which target is judged?)."""
+    ways: dict[str, list[dict[str, Any]]] = {}
     for e in expects:
-        ways.setdefault(e["metric"], set()).add(e["direction"])
-    both = [m for m, directions in ways.items() if len(directions) > 1]
-    if both:
-        raise ValueError(f"'{both[0]}' is expected to go both up and down: keep the one the decision means")
+        ways.setdefault(e["metric"], []).append(e)
+    for metric, given in ways.items():
+        if len({e["direction"] for e in given}) > 1:
+            raise ValueError(f"'{metric}' is expected to go both up and down: keep the one the decision means")
+        if len(given) > 1:
+            said = " and ".join(_said(e) for e in given)
+            raise ValueError(
+                f"'{metric}' is given twice ({said}): give each metric once, with the target the decision means"
+            )
     return expects
+
+
+def _said(e: dict[str, Any]) -> str:
+    """An expectation as a command line writes it without its metric: up:5000, down."""
+    target = e.get("target")
+    return e["direction"] + (f":{target:g}" if isinstance(target, (int, float)) else "")
 
 
 def _expectation(item: Any) -> dict[str, Any]:
@@ -459,23 +471,14 @@ _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 def _finite(value: Any, what: str) -> float | int:
-    """A number of an expectation or an outcome: written back as given (5000, not 5000.0).
-
-    A comma groups thousands only in groups of three, as amounts are read (5,000 is 5000; 99,5 is
-    refused with 99.5 suggested, never read as 995)."""
-    text = str(value).strip()
-    if "," in text:
-        if not _THOUSANDS.match(text):
-            raise ValueError(f"{what} '{value}' is not a number: write {text.replace(',', '.', 1)} "
-                             "(a decimal point; a comma only groups thousands, as in 5,000)")  # fmt: skip
-        text = text.replace(",", "")
+    """A number of an expectation or an outcome, as people write it (amounts.figure: 5000, 5,000, 5k,
+    99.5%), written back as a number (5000, not 5000.0). A comma groups thousands only in groups of three,
+    as amounts are read (99,5 is refused with 99.5 suggested, never read as 995)."""
     try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{what} '{value}' is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{what} '{value}' is not a finite number")
-    return int(number) if number.is_integer() else number
+        number = amounts.figure(str(value))
+    except ValueError as exc:
+        raise ValueError(f"{what} {exc}") from None
+    return int(number) if float(number).is_integer() else number
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,10 @@ def set_fields(
         given_value = _from_text(fld, raw)
         if fld.is_reference:
             given_value = creating.resolve_references(kb, fld, given_value)
+        if fld.kind == "expectations":  # a target its metric can reach, as decision add --expects checks it
+            from pmops import outcomes
+
+            outcomes.possible(kb, given_value, name)
         value, field_notes, new = creating.convert(
             kb, fld, given_value, today=today, new_tags=new_tags, of=record.title
         )  # a warning names the document, as create's

@@ -423,16 +423,55 @@ def _tally(verdicts: tuple[Verdict, ...]) -> str:
                      if any(v.verdict == name for v in verdicts))  # fmt: skip
 
 
-def planned(expects: list[str], review_by: str | None, decided: str | None, today: dt.date | None = None) -> dict:
+# Units of a metric that is never below 0: a duration (a target of -1 hours can never be reached).
+DURATIONS = ("ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs",
+             "hour", "hours", "day", "days", "week", "weeks", "month", "months")  # fmt: skip
+
+
+def possible(kb: KnowledgeBase, expects: list[dict[str, Any]], flag: str) -> None:
+    """Expectations (converted: a metric's name or id, up or down, a target) whose target its metric can
+    reach: exit 2 naming `flag` for a target above 100 on a metric in % (unless a value of it was ever
+    above 100: a growth rate), or below 0 going down on a metric counted in a duration (DURATIONS, unless a
+    value of it was ever below 0). A metric that is not found is left to the create, which says so."""
+    named: dict[str, dict[str, Any]] = {}
+    for e in expects:
+        try:
+            metric = kb.find(str(e["metric"]), "metric")
+        except PmopsError:
+            continue
+        first = named.get(str(metric.id))
+        if first is not None and first["direction"] == e["direction"]:  # by two names ('Weekly active', met-act)
+            raise InvalidInput(f"{flag}: '{first['metric']}' and '{e['metric']}' are one metric ({metric.title}): "
+                               "give each metric once, with the target the decision means")  # fmt: skip
+        named.setdefault(str(metric.id), e)  # both up and down: said by the create, as a file's are
+        target = e.get("target")
+        if target is None:
+            continue
+        try:
+            values = [v for _, v in metrics.read_values(kb, metric)]
+        except PmopsError:
+            values = []
+        unit = str(metric.values.get("unit") or "").strip()
+        if unit.casefold() in ("%", "percent") and target > 100 and not any(v > 100 for v in values):
+            raise InvalidInput(f"{flag}: '{e['metric']}': the target {target:g} is above 100%, and the metric is a "
+                               f"percentage: at most 100, e.g. '{metric.title}:{e['direction']}:99.5'")  # fmt: skip
+        if e["direction"] == "down" and target < 0 and unit.casefold() in DURATIONS and not any(v < 0 for v in values):
+            raise InvalidInput(f"{flag}: '{e['metric']}': the target {target:g} is below 0, and the metric is counted "
+                               f"in {unit}: never below 0 (give 0 or more, or no target: '{metric.title}:down')")  # fmt: skip
+
+
+def planned(expects: list[str], review_by: str | None, decided: str | None, today: dt.date | None = None,
+            kb: KnowledgeBase | None = None) -> dict:  # fmt: skip
     """The fields `decision add --expects … --review-by …` gives: checked (exit 2, nothing written)
-    before the create resolves each metric."""
+    before the create resolves each metric — with the KB, each target against its metric's unit."""
     if not expects:
         return {"review_date": review_by} if review_by else {}
-    for given in expects:
-        try:
-            Field("expects", "expectations").convert(given)
-        except ValueError as exc:
-            raise InvalidInput(f"--expects: {exc}") from None
+    try:
+        converted = Field("expects", "expectations").convert(list(expects))
+    except ValueError as exc:
+        raise InvalidInput(f"--expects: {exc}") from None
+    if kb is not None:
+        possible(kb, converted, "--expects")
     if not review_by:
         raise InvalidInput("--expects needs --review-by DATE: the day its expectations are judged",
                            hint=f"e.g. --expects '{EXPECTS_EXAMPLE}' --review-by 2027-03-31")  # fmt: skip

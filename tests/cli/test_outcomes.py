@@ -274,6 +274,52 @@ def test_a_decimal_comma_is_refused_by_set_as_by_add_and_thousands_are_read(pmop
     assert json.loads(pmops("show", made["id"], "--json").stdout)["expects"][0]["target"] == 5000
 
 
+def test_targets_as_people_write_them_and_targets_no_metric_can_reach(pmops, loops_kb: Path) -> None:
+    # Sync rate is a share (%, never above 100 so far); Growth is in % too, and was once 130% (a rate that
+    # can pass 100); Time to approve (hours) is never below 0.
+    for mid, name, values in (
+        ("met-rate", "Sync rate", "2026-01-05,99.1\n"),
+        ("met-grow", "Growth", "2026-01-05,130\n"),
+    ):
+        (loops_kb / "metrics" / f"{mid}.md").write_text(f"---\nid: {mid}\nname: {name}\ndefinition: d\nowner: Theo\n"
+                                                       "unit: '%'\ndirection: up\n---\n## How it is measured\n")  # fmt: skip
+        (loops_kb / "metrics" / f"{mid}.csv").write_text("date,value\n" + values)
+    git(loops_kb, "add", "-A")
+    git(loops_kb, "commit", "-qm", "rates")
+    made = json.loads(pmops("decision", "add", "--title", "Typed targets", "--expects", "Sync rate:up:99.5%",
+                            "--expects", "Weekly active:up:5k", "--expects", "Growth:up:150",
+                            "--review-by", "2027-01-01", "--json").stdout)  # fmt: skip
+    assert json.loads(pmops("show", made["id"], "--json").stdout)["expects"] == [
+        {"metric": "met-rate", "direction": "up", "target": 99.5},
+        {"metric": "met-act", "direction": "up", "target": 5000},
+        {"metric": "met-grow", "direction": "up", "target": 150},
+    ]
+    commits, files = commit_count(loops_kb), sorted((loops_kb / "decisions").iterdir())
+    for expects, said in (
+        (["Sync rate:up:150"], "error: --expects: 'Sync rate': the target 150 is above 100%, and the metric is a "
+                               "percentage: at most 100, e.g. 'Sync rate:up:99.5'"),
+        (["Time to approve:down:-1"], "error: --expects: 'Time to approve': the target -1 is below 0, and the metric "
+                                      "is counted in hours: never below 0 (give 0 or more, or no target: 'Time to "
+                                      "approve:down')"),
+        (["Weekly active:up:5000", "Weekly active:up:6000"], "error: --expects: 'Weekly active' is given twice "
+         "(up:5000 and up:6000): give each metric once, with the target the decision means"),
+        (["Weekly active:up:5000", "met-act:up"], "error: --expects: 'Weekly active' and 'met-act' are one metric "
+                                                  "(Weekly active): give each metric once, with the target the "
+                                                  "decision means"),
+        (["Weekly active:up:5m"], "error: --expects: 'Weekly active': the target '5m' is ambiguous: a million, or "
+                                  "minutes? (write the number, e.g. 5M for a million)"),
+    ):  # fmt: skip
+        args = [a for e in expects for a in ("--expects", e)]
+        result = pmops("decision", "add", "--title", "Bad", *args, "--review-by", "2027-01-01", code=2)
+        assert result.stderr.strip() == said
+    assert commit_count(loops_kb) == commits and sorted((loops_kb / "decisions").iterdir()) == files
+    # pmops set reads and checks an expectation as decision add does (one parser, one check).
+    bad = pmops("set", "dec-early", "expects=Sync rate:up:101", code=2)
+    assert bad.stderr.startswith("error: expects: 'met-rate': the target 101 is above 100%")
+    pmops("set", "dec-early", "expects=Sync rate:up:99.8%")
+    assert json.loads(pmops("show", "dec-early", "--json").stdout)["expects"][0]["target"] == 99.8
+
+
 def test_the_expects_example_in_help_is_printed_as_written(pmops, loops_kb: Path) -> None:
     out = pmops("decision", "add", "--help").stdout
     assert 'approvers:up:5000"' in out and "🆙" not in out

@@ -107,7 +107,7 @@ def add(
     values = {"title": _shared.one_title(title_arg, title), "status": status, "evidence": evidence or [], "opportunities": opportunity or [],
               "deciders": decider or [],
               "area": area, "tags": tag or [], "date": date,
-              **outcomes.planned(expects or [], review_by, date)}  # fmt: skip
+              **outcomes.planned(expects or [], review_by, date, kb=kb)}  # fmt: skip
     _prompts.ask_missing(ctx, kb.doctype("decision"), values, only=values, flags={"deciders": "--decider"})
     sections = decisions.adr_sections(context, option or [], consequences)
     made = kb.create("decision", values, commit=False if no_commit else None, extra_context=sections)
