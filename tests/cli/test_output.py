@@ -39,7 +39,9 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
     monkeypatch.setenv("COLUMNS", "80")
     table = pmops(*args).stdout
     assert all(line == line.rstrip() for line in table.splitlines()), "no line padded with spaces"
-    header = [name for name in header if not name.endswith(" (must pass)")]  # csv only: "fails (…)" says it
+    # A must-pass criterion's column (csv: "sso (must pass)") is the criterion over "must" where a weight is.
+    must = [name.removesuffix(" (must pass)") for name in header if name.endswith(" (must pass)")]
+    header = [name for name in header if not name.endswith(" (must pass)")]
     if args[:2] == ("metric", "list"):  # csv only: a table says the unit in `latest` (99.6 %), staleness in `status`
         header = [name for name in header if name not in ("unit", "stale")]
     lines = table.splitlines()
@@ -48,6 +50,10 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
     first = lines[0] + "\n" + lines[1]  # a header may take two lines (a criterion and its weight)
     for name in header:
         assert name in first, f"no column {name!r} in:\n{table}"
+    for name in must:
+        assert re.search(rf"\b{name}\b", lines[0]) and re.search(r"\bmust\b", lines[1]), (
+            f"no must-pass column {name!r} in:\n{table}"
+        )
     for row in body:
         assert row[0] in table, f"no row {row[0]!r} in:\n{table}"
 

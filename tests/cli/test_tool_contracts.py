@@ -116,7 +116,11 @@ def test_a_tool_failing_a_must_pass_criterion_fails_whatever_its_score(pmops, kb
     ]
     text = pmops("tool", "compare", "High", "Mid", "Low").stdout
     assert "High: fails sso (must pass), so not ranked, whatever its weighted score" in text and "fails (5.00)" in text
-    shown = pmops("tool", "compare", "--columns", "tool,sso (must pass)").stdout  # its column, when asked for
+    # Its pass/fail column beside the weighted score, in the table as in csv: High fails, Mid passes, Low unchecked.
+    assert re.search(r"\bsso\n.*\bweighted\s+must\n", text), text
+    assert re.search(r"High\s+(5\s+){5}fails \(5\.00\)\s+FAIL\n", text), text
+    assert re.search(r"Mid\s+(3\s+){5}3\.00\s+pass\n", text) and re.search(r"Low\s+(2\s+){5}2\.00\s+–\n", text), text
+    shown = pmops("tool", "compare", "--columns", "tool,sso (must pass)").stdout  # its column alone, when asked for
     assert re.search(r"High\s+FAIL", shown), shown
     # fit 3: (3 × 3 + 2 × 2 + 2 × 2 + 2 × 2 + 2 × 1) ÷ 10 = 2.30.
     assert (

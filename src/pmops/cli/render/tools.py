@@ -55,14 +55,12 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
 
     columns = (Column("rank", "number"), Column("tool", "id"),
                *(Column(c, "number", f"{c}\n×{w:g}") for c, w in weights.items()),
-               *(Column(f"{c} (must pass)", "id", f"{c}\nmust pass") for c in must),
-               Column("weighted", "number"))  # fmt: skip
+               Column("weighted", "number"),
+               *(Column(f"{c} (must pass)", "id", f"{c}\nmust") for c in must))  # "must" where a weight is  # fmt: skip
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
-    # A must-pass criterion's column: in a table only with --columns ("fails (…)" and the note below say it
-    # at 80 columns), in csv and tsv always.
-    must_columns = tuple(f"{c} (must pass)" for c in must)
-    shown = tuple(c.name for c in columns if c.name not in must_columns)
-    return Listing(columns, shown, rows, data, noun="tool", footer=footer, machine=must_columns)
+    # A must-pass criterion's column (pass/FAIL) beside the weighted score, in the table as in csv and tsv (last).
+    shown = tuple(c.name for c in columns)
+    return Listing(columns, shown, rows, data, noun="tool", footer=footer)
 
 
 def _check(state: str | None) -> Cell:
