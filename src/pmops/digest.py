@@ -547,15 +547,19 @@ def _days_said(label: str, until: dt.date, titled: bool = False) -> str:
 
 
 def _onboarding(s: _Scope) -> Section:
-    from pmops import onboarding
+    """Plans with steps overdue, each with what its PM did on their own beside the checklist (their first
+    insight, decision …: productivity.activity, as onboard status says it) — a step overdue whose work the
+    PM did another way (their first decision recorded) is no news; no insight at day 107 is."""
+    from pmops import onboarding, productivity
 
+    risky = [p for p in onboarding.progress(s.kb, today=s.until) if s.in_area(p.plan) and p.state == "overdue"]
+    own = productivity.activity(s.kb, [p.plan for p in risky], s.until) if risky else {}
     items = []
-    for p in onboarding.progress(s.kb, today=s.until):
-        if not s.in_area(p.plan) or p.state != "overdue":
-            continue
-        late = [st.id for st in p.overdue]
+    for p in risky:
+        mine = own.get(p.plan.path)
+        did = f"; {mine.text}" if mine is not None and mine.firsts else ""
         items.append(_item(p.plan, f"{p.name}: {p.done} of {count(len(p.steps), 'step')} done at day {p.days_since_start}, "
-                                   f"{count(len(late), 'step')} overdue", "bad"))  # fmt: skip
+                                   f"{len(p.overdue)} overdue{did}", "bad"))  # fmt: skip
     summary = f"{count(len(items), 'plan')} at risk" if items else "every plan on track"
     return _section("onboarding", "Onboarding", summary, items)
 

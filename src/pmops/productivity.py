@@ -270,7 +270,7 @@ class Activity:
 
     @property
     def text(self) -> str:
-        said = [f"first {f.type} day {f.days}" if f.days is not None else f"no {f.type} yet" for f in self.firsts]
+        said = [f"first {f.type} on day {f.days}" if f.days is not None else f"no {f.type} yet" for f in self.firsts]
         return ", ".join(said) or "nothing to measure"
 
     def to_json(self) -> dict[str, Any]:

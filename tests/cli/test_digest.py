@@ -95,7 +95,11 @@ Since 1 Feb (29 days). In short:
         "10 Feb (prc-lau)",
         "Not happening: Roadmap review (Priya Ops): no record of the meeting for Feb 2026 (prc-rev)",
     ]  # fmt: skip
-    assert found["Onboarding"] == ["Ben Lee: 1 of 4 steps done at day 13, 2 steps overdue (onb-ben)"]
+    # Beside the checklist, what Ben did on his own (as onboard status says it): b1 on 02-17, day 1 of his
+    # plan (from 02-16); dec-inv names him but is dated 02-12, before his start: no decision yet.
+    assert found["Onboarding"] == [
+        "Ben Lee: 1 of 4 steps done at day 13, 2 overdue; first insight on day 1, no decision yet (onb-ben)"
+    ]
     assert found["Tool renewals"] == [
         "Mixpanel (Priya Ops): notice passed 18 Feb: renews 20 Mar 2026 as it is; 12,000 USD a year, 8 of 10 seats "
         "used (tol-mix)",
@@ -557,8 +561,10 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
     # Miro: 1 seat used of 1,200 (a plural, thousands grouped); renews 03-15 with 30 days' notice: 13 Feb.
     assert found["Tool renewals"][0] == ("Miro (Priya Ops): notice passed 13 Feb: renews 15 Mar 2026 as it is; "
                                          "24,000 EUR a year, 1 of 1,200 seats used (tol-big)")  # fmt: skip
-    # Ana's own plan, from 02-02, one step due 02-06 and not done: "0 of 1 step", at day 27 (03-01 − 02-02).
-    assert "Ana Silva: 0 of 1 step done at day 27, 1 step overdue (onb-one)" in found["Onboarding"]
+    # Ana's own plan, from 02-02, one step due 02-06 and not done: "0 of 1 step", at day 27 (03-01 − 02-02);
+    # her first insight a1 on 02-03 (day 1), her first decision dec-po (she is its decider) on 02-25 (day 23).
+    assert ("Ana Silva: 0 of 1 step done at day 27, 1 overdue; first insight on day 1, first decision on day 23 "
+            "(onb-one)") in found["Onboarding"]  # fmt: skip
     # --since 30d: the last 30 days, today among them (31 Jan to 1 Mar), as process check's --window reads it.
     last = pmops("digest", "--since", "30d", "--today", TODAY).stdout
     assert last.startswith("# Test KB — digest, 31 Jan to 1 Mar 2026\n\nThe last 30 days. In short:\n")
@@ -734,3 +740,25 @@ def test_a_tool_nobody_uses_whose_notice_has_passed_is_not_told_to_cancel(pmops,
     text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
     assert "Surveyor: notice passed 21 Oct: renews 20 Dec 2026 as it is" in text
     assert "none of its 5 seats used: decide before the next renewal's notice" in text and "cancel it" not in text
+
+
+def test_a_plan_at_risk_says_what_its_pm_did_on_their_own(pmops, month: Path) -> None:
+    """The checklist says a step is overdue; the PM's own activity (onboard status's) says whether the work
+    happened another way: Ben's 'Record your first decision' step is open, past due, but he recorded one."""
+    plan = month / "onboarding" / "onb-ben.md"
+    step = "- [ ] W1-4 Record your first decision (owner: Ben Lee, due 2026-02-20)\n"
+    b1 = month / "insights" / "ins-b1.md"
+    history_kb.commit(month, "Ben Lee", "2026-02-24", [
+        ("onboarding/onb-ben.md", plan.read_text().replace("\n## Day 30", step + "\n## Day 30")),
+        history_kb.decision("dec-ben", "Export invoices as CSV", "2026-02-23", "accepted", extra="deciders: [Ben Lee]\n"),
+        # b1 was heard by Ana (Ben only committed it): its author field says so, and the field wins.
+        ("insights/ins-b1.md", b1.read_text().replace("source: interview\n", "source: interview\nauthor: Ana Silva\n")),
+    ], "Ben's first decision")  # fmt: skip
+    # Ben (from 02-16), on 03-01: day 13; W1-1 done of 5 steps; W1-2, W1-3 and W1-4 (due 02-20) overdue; no insight
+    # of his; dec-ben dated 02-23: day 7.
+    assert sections(digest(pmops))["Onboarding"] == [
+        "Ben Lee: 1 of 5 steps done at day 13, 3 overdue; no insight yet, first decision on day 7 (onb-ben)"
+    ]
+    own = json.loads(pmops("onboard", "status", "--today", TODAY, "--json").stdout)["plans"][0]["activity"]
+    assert [(f["type"], f["id"], f["days"]) for f in own["firsts"]] == [("insight", None, None),
+                                                                        ("decision", "dec-ben", 7)]  # fmt: skip

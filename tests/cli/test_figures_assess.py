@@ -148,7 +148,20 @@ def test_below_their_minimum_signals_say_not_enough_data_and_get_no_action(team_
     shown = pmops("assess", "--today", TODAY).stdout
     assert "Verdict: not yet: no signal flagged (0 of 4 signals flagged, 3 without enough data)" in shown
     assert "? slow onboarding: not enough data: 2 of 4 plans measured, 3 needed" in shown
-    assert "Chloe Dubois still open at day 107 (5 of 15 steps done)" in shown
+    # Beside the checklist, each PM's own activity (as onboard status says it): Ana's insights, dated 11-01, are
+    # 181 days after her start (05-04: 27 + 30 + 31 + 31 + 30 + 31 + 1); nobody else wrote one, nor a decision.
+    # By it: Ana productive at 181, Chloe (day 107, past 45) still not, Ben too early, Dana not started.
+    assert (
+        "Ana Souza productive in 28 days (own activity: first insight on day 181, no decision yet); Chloe Dubois "
+        "still open at day 107 (5 of 15 steps done; own activity: no insight yet, no decision yet); Ben Carter not "
+        "counted, open at day 16, too early to tell (late after day 45; own activity: no insight yet, no decision "
+        "yet); Dana Reyes not counted, starts on 2026-12-14; days to productive by own activity (first insight): "
+        "not enough data: 2 plans measured (1 productive, 1 still not productive past day 45), 3 needed\n"
+    ) in shown
+    assert (slow["by_activity"]["measured"], slow["by_activity"]["finished"], slow["by_activity"]["late"]) == (2, 1, 1)
+    assert [(p["name"], p["state"], p["days"]) for p in slow["by_activity"]["plans"]] == [
+        ("Ana Souza", "finished", 181), ("Chloe Dubois", "late", 107), ("Ben Carter", "not counted", 16),
+        ("Dana Reyes", "not counted", None)]  # fmt: skip
     assert "Next actions: none, no signal is flagged" in shown
     assert "None" not in shown and "name a product-ops owner" not in shown
 

@@ -34,10 +34,10 @@ def test_first_insight_and_decision(pmops, month: Path) -> None:
         "text": "not enough data: 1 plan measured (1 productive), 3 needed",
         "median": None, "at_least": False, "measured": 1, "productive": 1, "late": 0}  # fmt: skip
     out = pmops("onboard", "status", "--today", TODAY).stdout
-    assert "Own activity (first insight, decision): Ben Lee: first insight day 1, no decision yet\n" in out
+    assert "Own activity (first insight, decision): Ben Lee: first insight on day 1, no decision yet\n" in out
     assert "Days to productive by own activity (first insight): not enough data: 1 plan measured" in out
     table = pmops("onboard", "status", "--today", TODAY, "--columns", "name,day,activity", "--format", "csv").stdout
-    assert table == 'name,day,activity\nBen Lee,13,"first insight day 1, no decision yet"\n'
+    assert table == 'name,day,activity\nBen Lee,13,"first insight on day 1, no decision yet"\n'
 
 
 def test_what_counts_is_configured(pmops, month: Path) -> None:
@@ -49,7 +49,7 @@ def test_what_counts_is_configured(pmops, month: Path) -> None:
         None, ["insight", "decision"])  # fmt: skip
     assert found["productive_by_activity"]["text"] == "not enough data: 0 plans measured (0 productive), 3 needed"
     yaml.write_text(yaml.read_text().replace("productive_when: [insight, decision]", "productive_when: [insight]"))
-    assert "first insight day 1" in pmops("onboard", "status", "--today", TODAY).stdout
+    assert "first insight on day 1" in pmops("onboard", "status", "--today", TODAY).stdout
     yaml.write_text(yaml.read_text().replace("productive_when: [insight]", "productive_when: [insight, rankings]"))
     err = pmops("onboard", "status", code=2).stderr.splitlines()
     assert err[0] == "error: pmops.yaml: 'onboarding.productive_when': 'rankings' is not a document type"
@@ -69,7 +69,7 @@ def test_the_slow_are_counted_as_at_least_their_days_so_far(pmops, month: Path) 
         ("onboarding/onb-cy.md", plan.replace("onb-ben", "onb-cy").replace("Ben Lee", "Cy Diaz")
          .replace("per-ben", "per-cy").replace("start: 2026-02-16", "start: 2025-06-02")),
     ], "three more plans")  # fmt: skip
-    # Ben: first insight day 1 (b1, 02-17). Ana (from 2025-01-06): her first insight is a0, 2026-01-20, day 379.
+    # Ben: first insight on day 1 (b1, 02-17). Ana (from 2025-01-06): her first insight is a0, 2026-01-20, day 379.
     # Dee (from 2025-12-01): none by 03-01, day 90, past 45: at least 90. Cy left on 02-08: not counted (and
     # his plan is not listed without --all). Sorted 1, 90 (at least), 379: the median is at least 90.
     found = json.loads(pmops("onboard", "status", "--today", TODAY, "--json").stdout)["productive_by_activity"]

@@ -65,6 +65,8 @@ class Signal(Part):
     basis: str
     evidence: dict[str, Any] | productivity.TimeToProductivity
     recommendation: str
+    # slow onboarding: days to productive by the PMs' own activity, beside the checklist's (productivity.by_activity)
+    by_activity: dict[str, Any] | None = field(default=None, metadata=OMIT_NONE)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "flagged", self.state == "flagged")
@@ -172,8 +174,8 @@ def _processes(kb: KnowledgeBase) -> Signal:
         basis += f"; divergent versions of {group.kind}: " + ", ".join(
             f"{v.title} ({v.owner or 'no owner'}, {v.cadence or 'no cadence'})" for v in group.versions
         )
-        if group.similarity is not None:
-            basis += f", the least alike two {group.similarity:.0%} alike"
+        if group.alike:  # as process check says it: "the least alike two have no five-word passage in common"
+            basis += f", {group.alike}"
     evidence = {"pairs": pairs, "divergent": [d.to_json() for d in diverged], "active_processes": len(active)}
     return Signal("reinventing processes", state, summary, sample, basis, evidence,
                    "Merge duplicated processes into one owned version, and start new ones from the shared templates (pmops process new).")  # fmt: skip
@@ -253,21 +255,34 @@ def _onboarding(kb: KnowledgeBase, today: dt.date) -> Signal:
         # A lower bound above the limit is slow for certain; one at or below it is not shown to be.
         state = "flagged" if median > DAYS_TO_PRODUCTIVE else "healthy"
         summary = f"median {'at least ' if first.at_least else ''}{count(median, 'day')} to productive"
-    plans = [onboarding_text(m) for m in first.plans]
+    # Beside the checklist, what each PM did on their own (onboard status's measure: productivity.activity).
+    own = productivity.activity(kb, [m.plan for m in first.plans], today) if first.plans else {}
+    begun = {path: mine for path, mine in own.items() if mine.start <= today}  # one not started did nothing yet
+    plans = [onboarding_text(m, begun.get(m.plan.path)) for m in first.plans]
     basis = (f"{count(ttp.plans, 'plan')} in onboarding/, {first.measured} measured "
              f"(finished, or still open past day {first.late_after_days})" + (": " + "; ".join(plans) if plans else ""))  # fmt: skip
+    wanted = productivity.firsts_wanted(kb)
+    by = productivity.by_activity(kb, [m.plan for m in first.plans], own, today) if own and wanted else None
+    if by is not None:
+        basis += f"; days to productive by own activity (first {' and '.join(wanted)}): {by.text}"
     return Signal("slow onboarding", state, summary, sample, basis, ttp,
-                   "Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity.")  # fmt: skip
+                   "Build onboarding from the knowledge base (pmops onboard new-pm) and measure time to productivity.",
+                   by.to_json() if by is not None else None)  # fmt: skip
 
 
-def onboarding_text(plan: productivity.Measure) -> str:
-    """One plan's measure for people: 'Ana Souza productive in 28 days', 'Chloe Dubois still open at day 107'."""
+def onboarding_text(plan: productivity.Measure, mine: productivity.Activity | None = None) -> str:
+    """One plan's measure for people, with its PM's own activity beside it when given: 'Ana Souza productive
+    in 28 days (own activity: first insight on day 100)', 'Chloe Dubois still open at day 107 (5 of 15 steps
+    done; own activity: no insight yet, first decision on day 45)'."""
+    did = f"own activity: {mine.text}" if mine is not None and mine.firsts else ""
     if plan.state == "finished":
-        return f"{plan.name} productive in {count(plan.days, 'day')}"
+        return f"{plan.name} productive in {count(plan.days, 'day')}" + (f" ({did})" if did else "")
     if plan.state == "late":
         done, total = plan.steps_done
-        return f"{plan.name} still open at day {plan.days} ({done} of {count(total, 'step')} done)"
-    return f"{plan.name} not counted, {plan.reason}"
+        return f"{plan.name} still open at day {plan.days} ({done} of {count(total, 'step')} done{'; ' + did if did else ''})"
+    if did and plan.reason.endswith(")"):  # '… (late after day 45; own activity: …)': one bracket
+        return f"{plan.name} not counted, {plan.reason[:-1]}; {did})"
+    return f"{plan.name} not counted, {plan.reason}" + (f" ({did})" if did else "")
 
 
 def assess(kb: KnowledgeBase, today: dt.date | None = None) -> Assessment:
