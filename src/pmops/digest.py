@@ -361,7 +361,7 @@ def _expectations(s: _Scope) -> Section:
                 mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
-                late = (f"; reached {quantity(v.late.value, v.unit)} on {_day(v.late.date, s.until)}, after its review date"
+                late = (f"; {outcomes.reached_late(v.late, v.unit, lambda d: _day(d, s.until))}"
                         if v.late and v.late.date <= s.until else "")  # fmt: skip
                 mine.append(Item(f"Missed: {said}: {_numbers(v)} by {_day(v.judged_on, s.until)}{late}{recorded}", review.id,
                                  review.path, "bad"))  # fmt: skip

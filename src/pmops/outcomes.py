@@ -39,6 +39,8 @@ from pmops.kb.records import shown
 from pmops.text import change, count, quantity, whole
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pmops.kb import KnowledgeBase, Record
 
 MET, NOT_MET, TOO_EARLY, NO_DATA = VERDICTS
@@ -226,9 +228,15 @@ def judge(
     # Missed, then got there after the deadline: still not met, but a reader of "missed" should know.
     late = next((Reading(d, v) for d, v in values if point < d <= today and expectation.reached(v, before)), None)
     late = late if verdict == NOT_MET and expectation.target is not None else None
-    return Verdict(expectation, name, unit, verdict, before, after, point,
-                   _why(expectation, verdict, before, after, decided, review_by, unit, since), late=late,
-                   since=since)  # fmt: skip
+    why = _why(expectation, verdict, before, after, decided, review_by, unit, since)
+    why += f"; {reached_late(late, unit)}" if late else ""
+    return Verdict(expectation, name, unit, verdict, before, after, point, why, late=late, since=since)
+
+
+def reached_late(late: Reading, unit: str, day: Callable[[dt.date], str] = dt.date.isoformat) -> str:
+    """A missed target reached after the review date, in words — decision review's and the digest's (which
+    says its days as '23 Nov'): 'reached 6 hours on 2026-11-23, after its review date'."""
+    return f"reached {quantity(late.value, unit)} on {day(late.date)}, after its review date"
 
 
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,

@@ -648,6 +648,10 @@ def test_a_target_reached_after_its_review_date_is_said_on_the_missed_item(pmops
     found = json.loads(pmops("decision", "review", "dec-inv", "--today", TODAY, "--dry-run", "--json").stdout)
     assert [(v["verdict"], v["reached_after_review"]) for v in found["verdicts"]] == [
         ("met", None), ("not met", {"date": "2026-02-27", "value": 105.0})]  # fmt: skip
+    # decision review's text says it as the digest does (its days as the rest of its line: 2026-02-27).
+    text = " ".join(pmops("decision", "review", "dec-inv", "--today", TODAY, "--dry-run").stdout.split())
+    assert ("✗ not met Active admins up to 100: 80 on 2026-01-05 → 90 on 2026-02-20 (+10); reached 105 on "
+            "2026-02-27, after its review date") in text  # fmt: skip
 
 
 def test_a_kb_without_git_history_says_what_it_cannot_count(pmops, kb: Path) -> None:
