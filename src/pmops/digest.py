@@ -260,10 +260,10 @@ def _research(s: _Scope) -> Section:
     listed = items[:SHOWN]
     for t in rising[:RISING_SHOWN]:
         what = f"{t.previous or 'none'} in the {count(s.days, 'day')} before"
-        open_ = ("" if t.addressed else f"; proposed: {', '.join(t.proposed)}" if t.proposed
-                 else "; no decision addresses it yet")  # fmt: skip
+        said = (f"; addressed by {', '.join(t.addressed_by)}" if t.addressed  # as insight themes says it
+                else f"; proposed: {', '.join(t.proposed)}" if t.proposed else "; no decision addresses it yet")  # fmt: skip
         listed.append(
-            Item(f"Rising: {t.key}, {count(t.current, 'insight')} ({what}){open_}", tone="bad" if open_ else "")
+            Item(f"Rising: {t.key}, {count(t.current, 'insight')} ({what}){said}", tone="" if t.addressed else "bad")
         )
     if len(rising) > RISING_SHOWN:
         more = rising[RISING_SHOWN:]

@@ -766,3 +766,17 @@ def test_a_plan_at_risk_says_what_its_pm_did_on_their_own(pmops, month: Path) ->
     own = json.loads(pmops("onboard", "status", "--today", TODAY, "--json").stdout)["plans"][0]["activity"]
     assert [(f["type"], f["id"], f["days"]) for f in own["firsts"]] == [("insight", None, None),
                                                                         ("decision", "dec-ben", 7)]  # fmt: skip
+
+
+def test_a_rising_theme_a_decision_addresses_says_which(pmops, month: Path) -> None:
+    """billing rises (4 insights, none before); dec-bil, accepted and in force, cites a1, one of them: the line
+    says so, as insight themes does — not good or bad news, only the news that it is handled."""
+    history_kb.commit(month, "Ana Silva", "2026-02-28", [history_kb.decision(
+        "dec-bil", "Explain invoices in the product", "2026-01-10", "accepted", extra="evidence: [ins-a1]\n")],
+        "dec-bil")  # fmt: skip
+    data = json.loads(digest(pmops, "--format", "json"))
+    research = next(x for x in data["sections"] if x["key"] == "research")
+    rising = [i for i in research["items"] if i["text"].startswith("Rising:")]
+    assert [(i["text"], i["tone"]) for i in rising] == [
+        ("Rising: billing, 4 insights (none in the 29 days before); addressed by dec-bil", "")
+    ]
