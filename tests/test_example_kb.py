@@ -269,4 +269,4 @@ def test_example_kb_digest_of_the_last_30_days(pmops, example_kb: Path) -> None:
     )
     assert "Nothing from 5 PMs" in counts and counts["Nothing from 5 PMs"] is None
     # Whoever committed the copy added the rankings, the launch's run, the metrics and the tools that day.
-    assert counts["Test PM"] == {"ranking": 2, "run": 1, "metric": 5, "tool": 9}
+    assert counts["Test PM"] == {"ranking": 2, "run": 1, "metric_added": 5, "tool_added": 9}

@@ -57,6 +57,7 @@ class Item(Part):
     path: str | None = field(default=None, metadata=OMIT_NONE)
     tone: str = ""  # "good", "bad" or ""
     counts: dict[str, int] | None = field(default=None, metadata=OMIT_NONE)  # who did what: per kind of work
+    ids: tuple[str, ...] | None = field(default=None, metadata=OMIT_NONE)  # a line about several documents: theirs
 
 
 @dataclass(frozen=True)
@@ -439,7 +440,18 @@ def _metrics(s: _Scope) -> Section:
                 items.append(_item(record, f"{record.title} {verb} of {said}", "good" if view.on_target else "bad"))
         if view.stale:
             stale.append(view)
+    # Those whose last value is of one day are one line (a weekly import that stopped: one cause, one line).
+    on_day: dict[Any, list[Any]] = {}
     for view in sorted(stale, key=lambda v: (-(v.quiet or 0), v.record.title.casefold())):
+        on_day.setdefault(view.latest[0] if view.latest else view.record.id, []).append(view)
+    for views in on_day.values():
+        view = views[0]
+        if len(views) > 1:
+            names = ", ".join(v.record.title for v in views)
+            items.append(Item(f"Stale: {len(views)} metrics have no value since {_day(view.latest[0], s.until)} "
+                              f"({count(view.quiet or 0, 'day')}): {names}", tone="bad",
+                              ids=tuple(str(v.record.id or v.record.path) for v in views)))  # fmt: skip
+            continue
         said = (f"last value {_day(view.latest[0], s.until)}, {count(view.quiet or 0, 'day')} ago" if view.latest
                 else f"no value yet, {count(view.quiet or 0, 'day')} since it was added")  # fmt: skip
         items.append(_item(view.record, f"Stale: {view.record.title}: {said}", "bad"))
@@ -612,7 +624,8 @@ DID = (("insight", "insight captured", "insights captured"), ("decision", "decis
        ("run", "checklist run started", "checklist runs started"),
        ("tick", "checklist item ticked", "checklist items ticked"),
        ("step", "onboarding step done", "onboarding steps done"),
-       ("metric", "metric updated", "metrics updated"), ("tool", "tool updated", "tools updated"),
+       ("metric_added", "metric added", "metrics added"), ("metric", "metric updated", "metrics updated"),
+       ("tool_added", "tool added", "tools added"), ("tool", "tool updated", "tools updated"),
        ("edit", "document edited", "documents edited"))  # fmt: skip
 
 
@@ -668,20 +681,23 @@ def _people(s: _Scope) -> Section:
                 credit(committer(plan.path, step.done_on) or step.owner, "step")
     kinds = {t.folder: t.name for t in s.kb.registry.values()}
     changed: dict[str, dict[str, set[str]]] = {"metric": {}, "tool": {}, "edit": {}}  # what -> who -> files
+    added: set[tuple[str, str]] = set()  # (who, file) added in the window (git's A): "added", not "updated"
     for n, event in enumerate(events):
         kind = kinds.get(event.path.split("/", 1)[0]) if "/" in event.path else None
         if n in counted or event.action == "removed" or (event.path.endswith(".csv") and kind != "metric"):
             continue
         if kind in ("metric", "tool"):  # a metric's values (its .csv) or its document; a tool's
             changed[kind].setdefault(event.author, set()).add(event.path.rsplit(".", 1)[0])
+            if event.action == "added":
+                added.add((event.author, event.path.rsplit(".", 1)[0]))
         elif kind == "checklist" and event.action == "changed":
             credit(event.author, "tick")  # pmops checklist tick: one commit an item
         elif event.action == "changed":
             changed["edit"].setdefault(event.author, set()).add(event.path)
     for what, by in changed.items():
         for name, paths in by.items():
-            for _ in paths:
-                credit(name, what)
+            for path in paths:
+                credit(name, f"{what}_added" if (name, path) in added else what)
     items = []
     for name, what in sorted(done.items(), key=lambda kv: (-sum(kv[1].values()), kv[0].casefold())):
         said = ", ".join(count(what[key], one, many) for key, one, many in DID if what.get(key))
@@ -834,6 +850,23 @@ def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
                          break_on_hyphens=False) or [first.rstrip()]  # fmt: skip
 
 
+# The commands the digest tells its reader to run: `pmops set tol-… notice_days=N` ends before a bracket,
+# a semicolon or a comma closing it.
+_COMMAND = re.compile(r"\bpmops (?:set|decision review|metric record|lint)\b(?: [^\s();,`]+)*")
+_KEPT_SPACE = "\x00"  # a space inside a command, where no line may break
+
+
+def _with_commands(text: str) -> str:
+    """An item's text as markdown: the commands in it in backticks, as they are typed (a title's `_` escaped
+    outside them: `notice\\_days` pasted into a plain-text email or chat is a command that fails), each on
+    one line; the rest as written (markdown_literal)."""
+    out, at = [], 0
+    for m in _COMMAND.finditer(text):
+        out += [markdown_literal(text[at : m.start()]), f"`{m[0].replace(' ', _KEPT_SPACE)}`"]
+        at = m.end()
+    return "".join([*out, markdown_literal(text[at:])])
+
+
 def title(found: Digest) -> str:
     span = f"{_day(found.since, found.until)} to {found.until:%-d %b %Y}"
     return f"{found.kb} — digest, {span}" + (f" ({found.area})" if found.area else "")
@@ -862,7 +895,7 @@ def markdown(found: Digest) -> str:
         out += ["", f"## {section.title}", ""]
         for item in section.items:
             ref = f" ({item.id})" if item.id and item.id not in item.text else ""
-            out += _wrapped(markdown_literal(item.text) + ref, "- ", "  ")
+            out += [line.replace(_KEPT_SPACE, " ") for line in _wrapped(_with_commands(item.text) + ref, "- ", "  ")]
         if section.more:
             named = ", ".join(item.id for item in section.rest if item.id)
             out += _wrapped(f"… and {section.more} more" + (f": {named}" if named else ""), "- ", "  ")

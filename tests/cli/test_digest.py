@@ -63,9 +63,9 @@ Since 1 Feb (29 days). In short:
     # its own beside them); dec-soon judged on 03-20, 19 days away.
     assert found["Expectations"] == [
         "Met: Invoice errors down to 5 (“Validate invoices before sending”): 10 → 4 on 20 Feb; review overdue "
-        "since 26 Feb (pmops decision review dec-inv)",
+        "since 26 Feb (`pmops decision review dec-inv`)",
         "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; review "
-        "overdue since 26 Feb (pmops decision review dec-inv)",
+        "overdue since 26 Feb (`pmops decision review dec-inv`)",
         "Due 20 Mar: Active admins up to 120 (“Bill annually”): no value before → 90 on 20 Feb so far (dec-soon)",
     ]
     assert found["Decisions"] == [
@@ -108,14 +108,14 @@ Since 1 Feb (29 days). In short:
     # Ana: a1, a2, a3, a decider of dec-po, February's ranking and launches A and B (she committed them, none
     # names an author), Monthly prioritization reviewed 02-01 (no commit that day: its owner), launch B's Ship
     # ticked on 02-28, and her edit of prc-int on 02-28. Priya: p1, the interview programme and the launch
-    # checklist reviewed 02-01 (their owner), the two metrics and two tools she added. Ben: b1 (he committed it),
+    # checklist reviewed 02-01 (their owner), the two metrics and two tools she added (git's A: "added"). Ben: b1 (he committed it),
     # dec-inv, Billing asks scoring reviewed 02-01 (its owner) and the roadmap review on 02-28 (his commit, not
     # its owner's), and his plan's W1-1 done 02-17 (the step's owner: nobody committed the plan that day).
     # Priya's plan and the decisions of 2025 she added are no work of the window; the roster's PMs all did some.
     assert found["Who did what"] == [
         "Ana Silva: 3 insights captured, 1 decision, 1 ranking recorded, 1 process reviewed, 2 checklist runs "
         "started, 1 checklist item ticked, 1 document edited",
-        "Priya Ops: 1 insight captured, 2 processes reviewed, 2 metrics updated, 2 tools updated",
+        "Priya Ops: 1 insight captured, 2 processes reviewed, 2 metrics added, 2 tools added",
         "Ben Lee: 1 insight captured, 1 decision, 2 processes reviewed, 1 onboarding step done",
     ]  # fmt: skip
 
@@ -133,7 +133,7 @@ def test_json_and_html(pmops, month: Path) -> None:
     people = data["sections"][-1]["items"]
     assert [(p["text"].split(":")[0], p["counts"]) for p in people] == [
         ("Ana Silva", {"insight": 3, "decision": 1, "ranking": 1, "review": 1, "run": 2, "tick": 1, "edit": 1}),
-        ("Priya Ops", {"insight": 1, "review": 2, "metric": 2, "tool": 2}),
+        ("Priya Ops", {"insight": 1, "review": 2, "metric_added": 2, "tool_added": 2}),
         ("Ben Lee", {"insight": 1, "decision": 1, "review": 2, "step": 1})]  # fmt: skip
     assert "counts" not in data["sections"][0]["items"][0]
     page = digest(pmops, "--format", "html")
@@ -335,7 +335,7 @@ def test_an_overdue_review_with_nothing_listed_is_one_item(pmops, month: Path) -
     ], "nps")  # fmt: skip
     found = sections(digest(pmops))["Expectations"]
     assert [line for line in found if "dec-nod" in line] == [
-        "Review overdue since 20 Feb: Survey every admin (pmops decision review dec-nod)"
+        "Review overdue since 20 Feb: Survey every admin (`pmops decision review dec-nod`)"
     ]
     assert sum("dec-inv" in line for line in found) == 2, "one item per expectation of dec-inv"
 
@@ -349,8 +349,8 @@ def test_a_renewal_date_passed_is_said(pmops, month: Path) -> None:
     joined = text.replace("\n  ", " ")  # a wrapped line joined
     assert "- Tool renewals: 1 to decide, 1 renewing as it is (notice passed), 1 past its renewal date." in joined
     assert sections(text)["Tool renewals"][0] == (
-        "Loom (Priya Ops): renewal date passed on 10 Feb 2026: renewed or lapsed? record the new date (pmops set "
-        "tol-loom renewal=YYYY-MM-DD) or retire it; 1,200 USD a year, 4 of 10 seats used"
+        "Loom (Priya Ops): renewal date passed on 10 Feb 2026: renewed or lapsed? record the new date (`pmops set "
+        "tol-loom renewal=YYYY-MM-DD`) or retire it; 1,200 USD a year, 4 of 10 seats used"
     )
     data = json.loads(digest(pmops, "--format", "json"))
     tools = next(s for s in data["sections"] if s["key"] == "tools")
@@ -543,7 +543,7 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
     history_kb.commit(month, "Priya Ops", "2026-02-28", [], "unit")
     found = sections(digest(pmops))
     assert ("Missed: Weekly users up to 5,000 users (“Invite approvers by email”): 3,953 users → 4,492.1 users "
-            "by 26 Feb; review overdue since 26 Feb (pmops decision review dec-wau)") in found["Expectations"]  # fmt: skip
+            "by 26 Feb; review overdue since 26 Feb (`pmops decision review dec-wau`)") in found["Expectations"]  # fmt: skip
     assert found["Processes"][0] == (
         "Not happening: Interview programme (Priya Ops): 0 insights from survey in 29 days by 3 PMs, against about "
         "7 promised (prc-int)"
@@ -604,6 +604,12 @@ def test_a_renewal_whose_notice_is_unknown_never_says_decide_by(pmops, month: Pa
         "Hotjar (Priya Ops): renews 15 Apr 2026, in 45 days, notice unknown: its notice period cannot be read; "
         "check the contract, then pmops set tol-hot notice_days=N; 3,000 USD a year, 2 of 5 seats used", "bad")  # fmt: skip
     assert "in 45 days, notice unknown" in pmops("tool", "renewals", "--today", TODAY, "--format", "tsv").stdout
+    # In markdown the command is in backticks, as typed (no 'notice\\_days' to paste into an email or a chat), on
+    # one line; the text around it is still escaped.
+    text = digest(pmops)
+    assert "`pmops set tol-hot notice_days=N`" in text and "notice\\_days" not in text
+    assert "then `pmops set tol-hot notice_days=N`; 3,000 USD" in " ".join(text.split())
+    assert any(line.count("`") == 2 and "`pmops set tol-hot notice_days=N`" in line for line in text.splitlines())
     # No notice recorded at all: the same words, "no notice period recorded" (a gap, not an error).
     path.write_text(path.read_text().replace("notice_days: 30 days\n", ""))
     data = json.loads(digest(pmops, "--format", "json"))
@@ -643,7 +649,7 @@ def test_a_target_reached_after_its_review_date_is_said_on_the_missed_item(pmops
     missed = sections(digest(pmops))["Expectations"][1]
     assert missed == (
         "Missed: Active admins up to 100 (“Validate invoices before sending”): 80 → 90 by 26 Feb; reached 105 on "
-        "27 Feb, after its review date; review overdue since 26 Feb (pmops decision review dec-inv)"
+        "27 Feb, after its review date; review overdue since 26 Feb (`pmops decision review dec-inv`)"
     )
     found = json.loads(pmops("decision", "review", "dec-inv", "--today", TODAY, "--dry-run", "--json").stdout)
     assert [(v["verdict"], v["reached_after_review"]) for v in found["verdicts"]] == [
@@ -681,7 +687,7 @@ def test_a_renewal_with_no_seat_used_or_more_used_than_bought_says_so(pmops, mon
                       "seats used: cancel it, or record the seats used (tol-hot)")  # fmt: skip
     path.write_text(path.read_text().replace("seats_used: 0", "seats_used: 7"))
     hotjar = sections(digest(pmops))["Tool renewals"][1]
-    assert hotjar.endswith("3,000 USD a year, 7 seats used of 5 bought: check the counts (pmops lint) (tol-hot)")
+    assert hotjar.endswith("3,000 USD a year, 7 seats used of 5 bought: check the counts (`pmops lint`) (tol-hot)")
 
 
 def test_a_window_shorter_than_a_week_names_nobody_for_doing_nothing(pmops, month: Path) -> None:
@@ -780,3 +786,25 @@ def test_a_rising_theme_a_decision_addresses_says_which(pmops, month: Path) -> N
     assert [(i["text"], i["tone"]) for i in rising] == [
         ("Rising: billing, 4 insights (none in the 29 days before); addressed by dec-bil", "")
     ]
+
+
+def test_metrics_stale_since_one_day_are_one_line_and_a_new_one_is_added_not_updated(pmops, month: Path) -> None:
+    """Invoice errors (weekly) has no value since 20 Feb; Tickets (weekly, added by Priya on 02-28) neither: one
+    line for both (9 days on 03-01), not two alike. Ana records an Active admins value on 02-28: a metric updated;
+    the ones Priya added in the window are 'added' (git's A), not 'updated'."""
+    history_kb.commit(month, "Priya Ops", "2026-02-28", history_kb.metric(
+        "met-tix", "Tickets", "down", "50", "weekly", "2026-02-13,70\n2026-02-20,60\n"), "tickets")  # fmt: skip
+    adm = month / "metrics" / "met-adm.csv"
+    history_kb.commit(month, "Ana Silva", "2026-02-28", [("metrics/met-adm.csv", adm.read_text() + "2026-02-27,95\n")],
+                      "admins")  # fmt: skip
+    found = sections(digest(pmops))
+    stale = [line for line in found["Metrics"] if line.startswith("Stale:")]
+    assert stale == ["Stale: 2 metrics have no value since 20 Feb (9 days): Invoice errors, Tickets"]
+    data = json.loads(digest(pmops, "--format", "json"))
+    metrics = next(x for x in data["sections"] if x["key"] == "metrics")
+    assert [i.get("ids") for i in metrics["items"] if i["text"].startswith("Stale:")] == [["met-err", "met-tix"]]
+    assert "- Metrics: 1 crossed its target, 2 stale." in digest(pmops)
+    who = found["Who did what"]
+    assert who[0] == ("Ana Silva: 3 insights captured, 1 decision, 1 ranking recorded, 1 process reviewed, 2 checklist "
+                      "runs started, 1 checklist item ticked, 1 metric updated, 1 document edited")  # fmt: skip
+    assert who[1] == "Priya Ops: 1 insight captured, 2 processes reviewed, 3 metrics added, 2 tools added"
