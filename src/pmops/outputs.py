@@ -334,8 +334,8 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
     pm_periods = sum(p.days for p in tallies) / unit
     total = sum(p.made for p in tallies)
     rate = total / pm_periods if pm_periods else 0.0
-    weeks = ((until - since).days + 1) / 7
-    span = f"{weeks:.0f} weeks" if weeks >= 2 else count((until - since).days + 1, "day")
+    days = (until - since).days + 1  # in weeks only when whole weeks: 31 days are no "4 weeks"
+    span = f"{days // 7} weeks" if days % 7 == 0 and days >= 14 else count(days, "day")
     actual = (
         f"{_rate(rate, target)} per PM {_rate_word(per)}: {count(total, noun)} by {count(len(tallies), 'PM')} in {span}"
     )

@@ -111,6 +111,11 @@ def test_small_and_whole_rates_read_as_they_are(pmops, hist: Path) -> None:
     found = {p["id"]: p for p in json.loads(whole)["processes"]}["prc-int"]["outputs"][0]
     assert (found["verdict"], found["rate"]) == ("met", 1.0)
     assert found["actual"].startswith("1 per PM a week: 3 insights by 2 PMs in 2 weeks")
+    # A window that is not whole weeks says its days: 02-09 to 02-25 is 17 days, not "2 weeks" (nor "3").
+    # Ana 17 days, Ben from 02-16 (10 days): 27 PM-days; a2, b1 and a3: 3 / (27 / 7) = 0.78 per PM a week.
+    days = pmops("process", "check", "--since", "2026-02-09", "--today", "2026-02-25", "--json").stdout
+    found = {p["id"]: p for p in json.loads(days)["processes"]}["prc-int"]["outputs"][0]
+    assert found["actual"].startswith("0.78 per PM a week: 3 insights by 2 PMs in 17 days")
 
 
 def test_one_process_in_words(pmops, hist: Path) -> None:
