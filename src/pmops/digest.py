@@ -443,7 +443,7 @@ def _metrics(s: _Scope) -> Section:
     # Those whose last value is of one day are one line (a weekly import that stopped: one cause, one line).
     on_day: dict[Any, list[Any]] = {}
     for view in sorted(stale, key=lambda v: (-(v.quiet or 0), v.record.title.casefold())):
-        on_day.setdefault(view.latest[0] if view.latest else view.record.id, []).append(view)
+        on_day.setdefault(view.latest[0] if view.latest else view.record.path, []).append(view)
     for views in on_day.values():
         view = views[0]
         if len(views) > 1:
