@@ -594,7 +594,7 @@ def test_a_link_to_a_folder_gets_the_folders_page(pmops, example_kb: Path) -> No
 def test_a_decisions_outcomes_show_the_figures_judged(site) -> None:
     out, _ = site
     decision = (out / "decisions/dec-261126-0mq9-approve-and-reject-from-slack.html").read_text()
-    assert "Weekly active approvers</a>: not met (3,953 → 4,492.1, target 5,000)" in decision
+    assert "Weekly active approvers</a>: not met (3,953 → 4,492, target 5,000)" in decision
 
 
 def test_a_kbs_own_template_with_an_error_is_named_with_its_line(pmops, example_kb: Path) -> None:
