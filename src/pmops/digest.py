@@ -851,8 +851,8 @@ def _wrapped(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 # The commands the digest tells its reader to run: `pmops set tol-… notice_days=N` ends before a bracket,
-# a semicolon or a comma closing it.
-_COMMAND = re.compile(r"\bpmops (?:set|decision review|metric record|lint)\b(?: [^\s();,`]+)*")
+# a semicolon or a comma closing it; `pmops lint` takes options alone (the words after it are prose).
+_COMMAND = re.compile(r"\bpmops (?:(?:set|decision review|metric record)\b(?: [^\s();,`]+)*|lint\b(?: --[^\s();,`]+)*)")
 _KEPT_SPACE = "\x00"  # a space inside a command, where no line may break
 
 

@@ -83,8 +83,8 @@ def test_a_day_left_empty_is_no_value_that_day(pmops, sync_kb: Path) -> None:
     from tests.cli.test_digest import sections
 
     assert sections(text)["Metrics"] == [
-        "Sync success: no value on 16 Nov (line 4 of met-syn.csv): record it (pmops metric record met-syn VALUE "
-        "--date 2026-11-16), or delete the row",
+        "Sync success: no value on 16 Nov (line 4 of met-syn.csv): record it (`pmops metric record met-syn VALUE "
+        "--date 2026-11-16`), or delete the row",
         "Sync success reached its target of 99.5%: 99.6% on 23 Nov (met-syn)",
         "Stale: Sync success: last value 23 Nov, 9 days ago (met-syn)",
     ]  # fmt: skip
@@ -151,7 +151,7 @@ def test_one_row_that_cannot_be_read_is_left_out_and_the_others_count(pmops, syn
 
     assert sections(text)["Metrics"][0] == (
         "Sync success: lines 5, 6 of met-syn.csv cannot be read: left out, the other values counted; line 5 "
-        "(2026-11-09,99,3): write 2026-11-09,99.3; pmops lint names each")  # fmt: skip
+        "(2026-11-09,99,3): write 2026-11-09,99.3; `pmops lint` names each")  # fmt: skip
     # metric record writes every row back: it refuses to while one cannot be read (nothing lost, nothing written).
     before = path.read_text()
     said = pmops("metric", "record", "Sync success", "99.8", "--date", "2026-11-30", code=2).stderr
