@@ -56,6 +56,63 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
         )
     for row in body:
         assert row[0] in table, f"no row {row[0]!r} in:\n{table}"
+    if header[0] == "id" and {"title", "name"} & set(header):  # a row starts where its id is
+        assert_titles_wrap_before_values_shorten(table, [[row[rows[0].index(name)] for name in header] for row in rows])
+
+
+def test_on_a_terminal_no_line_ends_in_spaces(example_kb: Path) -> None:
+    """A styled cell (an id's colour, a bold header) last on its line: its spaces go, as in a pipe."""
+    from tests.cli.test_prompts import Terminal
+
+    code, shown = Terminal(example_kb, "list", "checklist", columns=80).finish()
+    assert code == 0, shown
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in shown.split("\r\n")]
+    assert "Mobile" in shown and any(line.startswith("                 ") for line in lines), shown  # a wrapped title
+    assert all(line == line.rstrip() for line in lines), shown
+
+
+def table_cells(table: str, names: list[str]) -> tuple[list[int], list[list[list[str]]]]:
+    """A table's columns, found by their headers: where each starts, and each row's lines in each column."""
+    lines = table.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    starts, at = [], 0
+    for name in names:
+        found = re.compile(rf"(?<!\S){re.escape(name)}(?!\S)").search(lines[rule - 1], at)
+        assert found, f"no header {name!r} in:\n{table}"
+        starts.append(found.start())
+        at = found.end()
+    rows: list[list[list[str]]] = []
+    for line in lines[rule + 1 :]:
+        if re.fullmatch(r"\d+ [a-z ]+", line):
+            break
+        parts = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+        if parts[0]:
+            rows.append([[part] if part else [] for part in parts])
+        else:
+            for cell, part in zip(rows[-1], parts, strict=True):
+                cell.extend([part] if part else [])
+    return starts, rows
+
+
+def assert_titles_wrap_before_values_shorten(table: str, rows: list[list[str]]) -> None:
+    """A source, a segment, an area keeps its whole width while the title (a type's name) can give it room:
+    the title wraps, no narrower than its longest word (10 to 16 characters). Values shortened with … are
+    the ones that fit no other way. `rows`: the listing in csv, with the table's columns."""
+    header, whole = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    _, cells = table_cells(table, header)
+    title = header.index("title" if "title" in header else "name")
+    used = max(len(line) for row in cells for line in row[title])
+    words = max(len(word) for value in whole.values() for word in value[header[title]].split())
+    narrowest = min(max(words, 10), 16)
+    for row in cells:
+        value = whole[row[0][0]]
+        for i, cell in enumerate(row):
+            if len(cell) == 1 and cell[0].endswith("…") and not value[header[i]].endswith("…"):
+                missing = len(value[header[i]]) - len(cell[0])  # what it needs to be whole
+                assert missing > used - narrowest, (
+                    f"{value[header[i]]!r} shortened to {cell[0]!r} while the {header[title]} column ({used} wide) "
+                    f"could wrap narrower:\n{table}"
+                )
 
 
 # Listings whose view for people is not a table (a search's snippets, a commit's files, a theme's quote): their

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -132,12 +133,12 @@ def _table(listing: Listing, columns: list[Column]) -> None:
         return
     cells = [[plain(value_text(row.get(c.name))) for c in columns] for row in listing.rows]
     # Two spaces between columns, a rule under the headers: room for every column at 80 characters. When that
-    # would cut a word of a name (Granite Peak Constructi/on), one space between columns, if that spares it.
+    # would shorten a value or cut a word (Granite Peak Constructi/on), one space between columns if that spares it.
     overhead = 2 * (len(columns) - 1)
     widths, padding = fit(columns, cells, out.width - overhead), 1
-    if widths is not None and _cuts_a_name(columns, cells, widths):
+    if widths is not None and (cut := _cuts(columns, cells, widths)) > (0, 0):
         tighter = fit(columns, cells, out.width - (len(columns) - 1))
-        if tighter is None or not _cuts_a_name(columns, cells, tighter):
+        if tighter is None or _cuts(columns, cells, tighter) < cut:
             widths, padding = tighter, 0
     grid = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                  padding=(0, padding, 0, 0))  # fmt: skip
@@ -161,7 +162,12 @@ def print_trimmed(renderable: Any) -> None:
     out = console()
     with out.capture() as captured:
         out.print(renderable)
-    out.file.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
+    # On a terminal a line may end in styled cells (an id's colour): their spaces go too, their codes stay.
+    out.file.write("".join(_TRAILING.sub(lambda m: m[0].replace(" ", ""), line) + "\n"
+                           for line in captured.get().splitlines()))  # fmt: skip
+
+
+_TRAILING = re.compile(r"(?: |\x1b\[[0-9;]*m)+$")
 
 
 def wrapped(markup: str, indent: int = 0, hanging: int = 0) -> None:
@@ -183,70 +189,128 @@ def wrapped(markup: str, indent: int = 0, hanging: int = 0) -> None:
 
 _WRAPPED = ("title", "wrap", "name")
 _WHOLE = ("id", "date", "number", "status")  # never shortened
-# The narrowest a column may become before anything is shortened further: a title's, another column's.
-# Tried in order until every column fits; values no wider than this are never shortened.
-# The last, (0, 0): headers only, for a terminal too narrow for anything else.
-_FLOORS = ((16, 10), (12, 10), (16, 8), (16, 6), (14, 6), (12, 6), (12, 5), (10, 4), (8, 4), (6, 4), (0, 0))
+# A title (a sentence pmops writes) wraps no narrower than its longest word, 10 at least, 16 at most, before
+# a short value is shortened; then it grows to 16, then to its natural width, as room allows.
+_SNUG, _COMFORTABLE = 10, 16
+# How narrow a column that wraps may become before its words are split, tried in order until every column fits
+# (other values are shortened with … meanwhile, to 4 characters or their header's width); the last, 0: headers
+# only (those of whole values shortened), for a terminal too narrow for anything else.
+_LEVELS = (_COMFORTABLE, 12, 10, 8, 6, 0)
 
 
 def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] | None:
-    """Each column's width when the natural ones do not fit in `room` (None when they do): ids and dates
-    whole, every column at least as wide as its header (and a wrapped one as its longest word, up to 16;
-    on a terminal too narrow for that, headers of whole values are shortened, never the values), then
-    what is left shared out: first to columns that would be shortened (up to 8 characters, or the floor
-    they got), then to those that wrap, then to the rest, then to shortened headers."""
+    """Each column's width when the natural ones do not fit in `room` (None when they do). Ids, dates,
+    numbers and statuses are whole; a title wraps, as narrow as its longest word (10 to 16), a name as its
+    longest word; every column is at least as wide as its header; other values are shortened with … to
+    make room. What is left goes to short values (a source, a segment, an area), whole, the most values
+    for the fewest characters first; then the title takes the rest; then values still shortened grow.
+    On a terminal too narrow for that, titles split their words, and headers of whole values are
+    shortened, never the values."""
     from rich.cells import cell_len
 
-    natural = [max([_header_len(c), *(cell_len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lengths = [[cell_len(row[i]) for row in cells] for i in range(len(columns))]
+    natural = [max([_header_len(c), *lengths[i]]) for i, c in enumerate(columns)]
     if sum(natural) <= room:
         return None
-    words = [max([0, *(cell_len(w) for row in cells for w in row[i].split())]) for i in range(len(columns))]
-    values = [max([1, *(cell_len(row[i]) for row in cells)]) for i in range(len(columns))]
-    floors, text_floor = natural, 0
-    for title_floor, text_floor in _FLOORS:
-        floors = [
-            _floor(c, n, word, v, title_floor, text_floor)
-            for c, n, word, v in zip(columns, natural, words, values, strict=True)
-        ]
+    snug = [_snug(c, n, max([0, *(cell_len(w) for row in cells for w in row[i].split())]))
+            for i, (c, n) in enumerate(zip(columns, natural, strict=True))]  # fmt: skip
+    floors = natural
+    for level in _LEVELS:
+        floors = [_floor(c, n, max([1, *lengths[i]]), s, level)
+                  for i, (c, n, s) in enumerate(zip(columns, natural, snug, strict=True))]  # fmt: skip
         if sum(floors) <= room:
             break
+    else:  # not even the headers fit: ids, dates and numbers whole, the other columns share what is left
+        rest = [i for i, c in enumerate(columns) if c.kind not in _WHOLE]
+        share = max(room - sum(f for i, f in enumerate(floors) if i not in rest), len(rest))
+        for n, i in enumerate(rest):
+            floors[i] = max(1, share // len(rest) + (n < share % len(rest)))
     widths = list(floors)
-    spare = room - sum(widths)
-    for kinds, cap in ((("text",), max(text_floor, 8)), (_WRAPPED, None), (("text",), None), (_WHOLE, None)):
-        targets = [min(n, cap) if cap and c.kind in kinds else n if c.kind in kinds else 0
-                   for c, n in zip(columns, natural, strict=True)]  # fmt: skip
-        while spare > 0:  # one character at a time to each column short of its target, so all grow alike
-            short = [i for i, target in enumerate(targets) if widths[i] < target]
-            for i in short[:spare]:
-                widths[i] += 1
-            spare -= len(short[:spare])
-            if not short:
-                break
+
+    def targets(kinds: tuple[str, ...], width: Callable[[int], int]) -> list[int]:
+        return [width(i) if c.kind in kinds else 0 for i, c in enumerate(columns)]
+
+    spare = _grow(widths, targets(_WHOLE, lambda i: natural[i]), room - sum(widths))  # their headers whole
+    spare = _grow(widths, targets(_WRAPPED, lambda i: snug[i]), spare)
+    spare = _whole_values(columns, lengths, widths, spare)
+    spare = _grow(widths, targets(_WRAPPED, lambda i: max(snug[i], min(natural[i], _COMFORTABLE))), spare)
+    spare = _grow(widths, targets(_WRAPPED, lambda i: natural[i]), spare)
+    _grow(widths, targets(("text",), lambda i: natural[i]), spare)
     return widths
 
 
-def _cuts_a_name(columns: list[Column], cells: list[list[str]], widths: list[int]) -> bool:
-    """Whether these widths cut a word of a name column (a customer's, an owner's, a plan) in two."""
+def _snug(column: Column, natural: int, word: int) -> int:
+    """How narrow a column may be before what it holds is cut: a title as its longest word (10 to 16), a
+    name (an owner, a plan) as its longest word, another its values' width; never narrower than its header."""
+    if column.kind == "name":
+        snug = min(natural, word, _COMFORTABLE)
+    elif column.kind in _WRAPPED:
+        snug = min(natural, max(min(word, _COMFORTABLE), _SNUG))
+    else:
+        snug = natural
+    return max(_header_len(column), snug)
+
+
+def _floor(column: Column, natural: int, value: int, snug: int, level: int) -> int:
+    """A column's narrowest at this level (see _LEVELS)."""
+    if column.kind in _WHOLE:  # its values whole; its header shortened only when nothing else fits
+        return natural if level else value
+    if not level:
+        return _header_len(column)
+    if column.kind in _WRAPPED:
+        return max(_header_len(column), min(snug, level))
+    return max(_header_len(column), min(natural, 4))
+
+
+def _grow(widths: list[int], targets: list[int], spare: int) -> int:
+    """Widen each column short of its target one character at a time, so all grow alike; what is left of `spare`."""
+    while spare > 0:
+        short = [i for i, target in enumerate(targets) if widths[i] < target]
+        if not short:
+            break
+        for i in short[:spare]:
+            widths[i] += 1
+        spare -= len(short[:spare])
+    return spare
+
+
+def _whole_values(columns: list[Column], lengths: list[list[int]], widths: list[int], spare: int) -> int:
+    """Widen the columns of short values (kind "text") so that as many of their values as `spare` allows are
+    whole (smb, interview and enterprise before public-sector), with the fewest characters; what is left."""
+    # best[s]: (values made whole, -characters used, the widths chosen) with at most s characters
+    best: list[tuple[int, int, dict[int, int]]] = [(0, 0, {})] * (spare + 1)
+    for i, column in enumerate(columns):
+        if column.kind != "text":
+            continue
+        options = sorted({n for n in lengths[i] if widths[i] < n <= widths[i] + spare})
+        choices = [(sum(widths[i] < n <= width for n in lengths[i]), width - widths[i], width) for width in options]
+        best = [
+            max([best[s], *((best[s - cost][0] + gained, best[s - cost][1] - cost, {**best[s - cost][2], i: width})
+                            for gained, cost, width in choices if cost <= s)], key=lambda b: b[:2])
+            for s in range(spare + 1)
+        ]  # fmt: skip
+    _, used, chosen = best[spare]
+    for i, width in chosen.items():
+        widths[i] = width
+    return spare + used
+
+
+def _cuts(columns: list[Column], cells: list[list[str]], widths: list[int]) -> tuple[int, int]:
+    """What these widths cut: how many values (and headers) are shortened with … or split inside a word (a
+    name's: Granite Peak Constructi/on), then how many characters do not fit where they are."""
     from rich.cells import cell_len
 
-    return any(
-        cell_len(word) > widths[i]
-        for i, column in enumerate(columns)
-        if column.kind == "name"
-        for row in cells
-        for word in row[i].split()
-    )
-
-
-def _floor(column: Column, natural: int, word: int, value: int, title_floor: int, text_floor: int) -> int:
-    if column.kind in _WHOLE:  # its values whole; its header shortened only when nothing else fits
-        return natural if title_floor else value
-    if column.kind == "name":  # a name: as narrow as its longest word (Marcus / Bell), a long word folded past 10
-        return max(_header_len(column), min(natural, min(word, 10 if title_floor < 16 else 16) if title_floor else 0))
-    if column.kind in _WRAPPED:
-        longest = min(word, 16) if title_floor else 0  # a word split in two, only when nothing else fits
-        return max(_header_len(column), min(natural, max(title_floor, longest)))
-    return max(_header_len(column), min(natural, text_floor))
+    cut = over = 0
+    for i, column in enumerate(columns):
+        if (header := _header_len(column)) > widths[i]:  # a header shortened (im…): as bad as all its values
+            cut, over = cut + len(cells), over + (header - widths[i]) * len(cells)
+        if column.kind != "text" and column.kind not in _WRAPPED:
+            continue
+        for row in cells:
+            parts = [row[i]] if column.kind == "text" else row[i].split()
+            beyond = [cell_len(part) - widths[i] for part in parts if cell_len(part) > widths[i]]
+            cut, over = cut + bool(beyond), over + sum(beyond)
+    return cut, over
 
 
 def _header_len(column: Column) -> int:
@@ -288,8 +352,10 @@ def _kind(doctype: DocType, name: str) -> str:
     """How a column of a type's field fits, by the field's kind."""
     fld = doctype.field(name)
     kind = fld.kind if fld is not None else "text"
-    if kind == "text" and fld is not None:  # free text (a name, a plan): wrapped at its words, never cut
-        return "name"
+    if kind in ("text", "list", "refs") and fld is not None:  # free text (a name, a plan), a list of names or
+        return "name"  # of ids (deciders, links): wrapped at its words, never cut
+    if kind == "ref":  # a document's id (a checklist's process): whole
+        return "id"
     if kind == "choice" and name == "status":  # in-progre… reads as no status: whole, the titles wrap instead
         return "status"
     return "number" if kind in ("int", "number", "money") else "date" if kind == "date" else "text"
