@@ -70,17 +70,32 @@ def values(kb: KnowledgeBase, fld: Field, typed: str = "", *, new: bool = False)
     return []
 
 
-def assignments(kb: KnowledgeBase, doctype: DocType, typed: str, *, new: bool = False) -> list[Pair]:
+def assignments(
+    kb: KnowledgeBase, doctype: DocType, typed: str, *, new: bool = False, changing: bool = False
+) -> list[Pair]:
     """FIELD=VALUE words: the type's field names (`FIELD=`, with their help), or, once a field
-    is named (or only one starts with what was typed), FIELD=value for each value it can take."""
+    is named (or only one starts with what was typed), FIELD=value for each value it can take.
+    `changing` (`pmops set`): only what set takes (DocType.settable, DocType.lifecycle_step)."""
     name, sep, value = typed.partition("=")
     fields = [f for f in doctype.fields if f.name != "id" and f.name.startswith(name)]
+    fields = [f for f in fields if doctype.settable(f.name)] if changing else fields
     if sep or len(fields) == 1:
         fld = doctype.field(name) if sep else fields[0]
-        given = values(kb, fld, value, new=new) if fld else []
+        given = field_values(kb, doctype, fld, value, new=new, changing=changing) if fld else []
         if given:
             return [(f"{fld.name}={value}", about) for value, about in given]
     return [(f"{f.name}=", f.help) for f in fields]
+
+
+def field_values(
+    kb: KnowledgeBase, doctype: DocType, fld: Field, typed: str = "", *, new: bool = False, changing: bool = False
+) -> list[Pair]:
+    """What a type's field can be given (`values`); `changing` (`pmops set`): not a field or a value that is a
+    step of the type's lifecycle (status=accepted: pmops decision accept), which set refuses."""
+    if changing and not doctype.settable(fld.name):
+        return []
+    found = values(kb, fld, typed, new=new)
+    return [(v, about) for v, about in found if not changing or doctype.lifecycle_step(fld.name, v) is None]
 
 
 def doctype_of(kb: KnowledgeBase, ref: str) -> DocType | None:

@@ -531,6 +531,23 @@ class DocType:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def lifecycle_step(self, name: str, value: Any = None, *, archived: bool = False) -> str | None:
+        """The command that makes this change when it is a step of the type's lifecycle (`lifecycle`: the
+        field, any value of it, or this value), else None: `pmops set` refuses it, naming that command, and
+        shell completion does not offer it. Archiving (`status=archived`) and bringing an `archived`
+        document back (any status) are `set`'s own."""
+        if name == "status" and (value == ARCHIVED or archived):
+            return None
+        command = self.lifecycle.get(name)
+        if command is None and isinstance(value, str):
+            command = self.lifecycle.get(f"{name}={value}")
+        return command
+
+    def settable(self, name: str) -> bool:
+        """Whether `pmops set` takes this field at all: not the id, not the title (`pmops mv` renames the
+        file with it), not a field only a lifecycle command changes (a decision's supersedes)."""
+        return name not in ("id", self.title_field) and self.lifecycle.get(name) is None
+
     def unchangeable(self, values: dict[str, Any]) -> str | None:
         """Why a document of this type with these values is never changed once made (`recorded`), or None."""
         if not self.recorded:

@@ -201,13 +201,9 @@ def _check_lifecycle(record: Record, given: dict[str, Any]) -> None:
         fld = doctype.field(name)
         value = raw.strip() if isinstance(raw, str) else raw
         value = fld.spelt(value) if fld is not None else value  # "Accepted" is accepted
-        if name == "status" and (value == ARCHIVED or is_archived(record)):
-            continue
         if value == record.doc.meta.get(name):
             continue  # the value it has: nothing changes (said as every repeat is)
-        command = doctype.lifecycle.get(name)
-        if command is None and isinstance(value, str):
-            command = doctype.lifecycle.get(f"{name}={value}")
+        command = doctype.lifecycle_step(name, value, archived=is_archived(record))
         if command is not None:
             shown = f"{name}={value}" if isinstance(value, str) else name
             raise InvalidInput(

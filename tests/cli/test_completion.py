@@ -162,18 +162,43 @@ def test_a_title_opened_with_a_quote_completes_inside_it(complete, example_kb: P
 def test_field_names_and_their_values_for_set_new_and_list(complete, example_kb: Path) -> None:
     offered = complete(example_kb, "pmops set dec-261126-0mq9 ")
     assert "status=" in offered and "deciders=" in offered and "id=" not in offered
-    assert "status=accepted" in complete(example_kb, "pmops set dec-261126-0mq9 status=")
-    assert "status=accepted" in complete(example_kb, "pmops set dec-261126-0mq9 stat")  # one field: its values
+    assert "status=deprecated" in complete(example_kb, "pmops set dec-261126-0mq9 status=")
+    assert "status=deprecated" in complete(example_kb, "pmops set dec-261126-0mq9 stat")  # one field: its values
     assert "tags=approvals" in complete(example_kb, "pmops set ins-260203-dc9k tags=appr")
     assert complete(example_kb, "pmops new decision Title status=") == ["status=proposed", "status=accepted"]
     assert "source=interview" in complete(example_kb, "pmops list insight source=")
     assert "decision" in complete(example_kb, "pmops new ")
     # bash cuts FIELD=VALUE at '=': after it, the field's values alone (what follows the '=')
-    assert "accepted" in complete(example_kb, "pmops set dec-261126-0mq9 status = ")
-    assert complete(example_kb, "pmops set dec-261126-0mq9 status = ac") == ["accepted"]
+    assert "deprecated" in complete(example_kb, "pmops set dec-261126-0mq9 status = ")
+    assert complete(example_kb, "pmops set dec-261126-0mq9 status = dep") == ["deprecated"]
     assert complete(example_kb, "pmops set dec-261126-0mq9 status =") == complete(
         example_kb, "pmops set dec-261126-0mq9 status = "
     )
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_set_is_not_offered_what_it_refuses(complete, example_kb: Path, pmops, shell: str) -> None:
+    """A step of a type's lifecycle (a decision accepted, superseded; a person who left; a plan complete) is
+    made by its own command, which `pmops set` names when refusing it: completion does not offer it, nor the
+    title (pmops mv). What set takes is offered; `new` and `list` are offered every value."""
+    decision = "dec-261124-p4lg"  # proposed
+    offered = " ".join(complete(example_kb, f"pmops set {decision} status=", shell))
+    assert "status=deprecated" in offered and "status=archived" in offered and "status=proposed" in offered
+    for refused in ("status=accepted", "status=rejected", "status=superseded"):
+        assert refused not in offered, shell
+        assert "pmops decision" in pmops("set", decision, refused, code=2).stderr  # set names the command
+    names = " ".join(complete(example_kb, f"pmops set {decision} ", shell))
+    assert "deciders=" in names and "supersede" not in names and "title=" not in names
+    assert "supersedes=dec" not in " ".join(complete(example_kb, f"pmops set {decision} supersedes=", shell))
+    if shell == "bash":  # bash cuts status=ac at '=': the value after it, checked the same way
+        assert complete(example_kb, f"pmops set {decision} status = ") == ["proposed", "deprecated", "archived"]
+        assert complete(example_kb, f"pmops set {decision} status = ac") == []
+    person = complete(example_kb, "pmops set per-261126-7b27 status=", shell)
+    assert " ".join(person).count("status=") >= 1 and "status=left" not in " ".join(person)
+    plan = " ".join(complete(example_kb, "pmops set onb-261116-rj33 status=", shell))
+    assert "status=active" in plan and "status=complete" not in plan
+    assert "status=accepted" in " ".join(complete(example_kb, "pmops list decision status=", shell))
+    assert "status=accepted" in " ".join(complete(example_kb, "pmops new decision Title status=", shell))
 
 
 def test_zsh_and_fish_show_the_title_beside_the_id(complete, example_kb: Path) -> None:
@@ -222,7 +247,7 @@ def test_the_documented_bash_line_completes_in_an_interactive_bash(example_kb: P
 
     try:
         type_('eval "$(_PMOPS_COMPLETE=source_bash pmops)"; echo installed\r', b"installed\r\n")
-        type_("pmops set dec-261126-0mq9 status=ac\t", b"status=accepted ")
+        type_("pmops set dec-261126-0mq9 status=dep\t", b"status=deprecated ")
         type_("\x15pmops show Slack\\ appr\t", b"pmops show Slack\\ approvals\\ would\\ replace\\ our\\ own\\ bot ")
         type_("\x15pmops decision accept dec-261126-0m\t", b"dec-261126-0mq9 ")
         # a word of the name: bash takes back what was typed (four backspaces) and writes the name as it is spelt

@@ -67,7 +67,8 @@ def field(type_name: str, name: str, *, new: bool = False) -> Completer:
 
 def assignments(words: str, *, ref: str | None = None, type_param: str | None = None, new: bool = False) -> Completer:
     """FIELD=VALUE words (the `words` parameter) of the type of the document the `ref` parameter
-    names (`pmops set`), or of the type the `type_param` parameter names (`pmops new`, `list`)."""
+    names (`pmops set`: what it takes, not its type's lifecycle steps), or of the type the `type_param`
+    parameter names (`pmops new`, `list`)."""
 
     def complete(ctx: typer.Context, incomplete: str) -> Pairs:
         from pmops import completion
@@ -80,10 +81,11 @@ def assignments(words: str, *, ref: str | None = None, type_param: str | None = 
             if doctype is None:
                 return []
             given = list(ctx.params.get(words) or [])
+            changing = ref is not None  # `pmops set`: not what it refuses (a step of the type's lifecycle)
             if len(given) >= 2 and given[-1] == "=":  # bash cut `status=ac` at '=': complete after it
                 fld = doctype.field(given[-2])
-                return completion.values(kb, fld, typed, new=new) if fld else []
-            return completion.assignments(kb, doctype, typed, new=new)
+                return completion.field_values(kb, doctype, fld, typed, new=new, changing=changing) if fld else []
+            return completion.assignments(kb, doctype, typed, new=new, changing=changing)
 
         return _safely(ctx, incomplete, pairs)
 
