@@ -95,9 +95,10 @@ def table_cells(table: str, names: list[str]) -> tuple[list[int], list[list[list
 
 
 def assert_titles_wrap_before_values_shorten(table: str, rows: list[list[str]]) -> None:
-    """A source, a segment, an area keeps its whole width while the title (a type's name) can give it room:
-    the title wraps, no narrower than its longest word (10 to 16 characters). Values shortened with … are
-    the ones that fit no other way. `rows`: the listing in csv, with the table's columns."""
+    """A short value (a source, a segment, an area: 16 characters at most) keeps its whole width while the
+    title (a type's name) can give it room: the title wraps, no narrower than its longest word (10 to 16
+    characters). Values shortened with … are the ones that fit no other way. `rows`: the listing in csv,
+    with the table's columns."""
     header, whole = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     _, cells = table_cells(table, header)
     title = header.index("title" if "title" in header else "name")
@@ -107,7 +108,8 @@ def assert_titles_wrap_before_values_shorten(table: str, rows: list[list[str]]) 
     for row in cells:
         value = whole[row[0][0]]
         for i, cell in enumerate(row):
-            if len(cell) == 1 and cell[0].endswith("…") and not value[header[i]].endswith("…"):
+            short = len(value[header[i]]) <= 16  # a source, a segment, an area; not a list of tags
+            if short and len(cell) == 1 and cell[0].endswith("…") and not value[header[i]].endswith("…"):
                 missing = len(value[header[i]]) - len(cell[0])  # what it needs to be whole
                 assert missing > used - narrowest, (
                     f"{value[header[i]]!r} shortened to {cell[0]!r} while the {header[title]} column ({used} wide) "

@@ -203,7 +203,8 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
     numbers and statuses are whole; a title wraps, as narrow as its longest word (10 to 16), a name as its
     longest word; every column is at least as wide as its header; other values are shortened with … to
     make room. What is left goes to short values (a source, a segment, an area), whole, the most values
-    for the fewest characters first; then the title takes the rest; then values still shortened grow.
+    for the fewest characters first; then the title grows to 16; then it shares the rest with long
+    values (a list of tags) still shortened.
     On a terminal too narrow for that, titles split their words, and headers of whole values are
     shortened, never the values."""
     from rich.cells import cell_len
@@ -232,10 +233,10 @@ def fit(columns: list[Column], cells: list[list[str]], room: int) -> list[int] |
 
     spare = _grow(widths, targets(_WHOLE, lambda i: natural[i]), room - sum(widths))  # their headers whole
     spare = _grow(widths, targets(_WRAPPED, lambda i: snug[i]), spare)
-    spare = _whole_values(columns, lengths, widths, spare)
+    spare = _whole_values(columns, lengths, natural, widths, spare)
     spare = _grow(widths, targets(_WRAPPED, lambda i: max(snug[i], min(natural[i], _COMFORTABLE))), spare)
-    spare = _grow(widths, targets(_WRAPPED, lambda i: natural[i]), spare)
-    _grow(widths, targets(("text",), lambda i: natural[i]), spare)
+    # The rest: to the title, and to long values (a list of tags) alike.
+    _grow(widths, targets((*_WRAPPED, "text"), lambda i: natural[i]), spare)
     return widths
 
 
@@ -274,13 +275,16 @@ def _grow(widths: list[int], targets: list[int], spare: int) -> int:
     return spare
 
 
-def _whole_values(columns: list[Column], lengths: list[list[int]], widths: list[int], spare: int) -> int:
-    """Widen the columns of short values (kind "text") so that as many of their values as `spare` allows are
-    whole (smb, interview and enterprise before public-sector), with the fewest characters; what is left."""
+def _whole_values(
+    columns: list[Column], lengths: list[list[int]], natural: list[int], widths: list[int], spare: int
+) -> int:
+    """Widen the columns of short values (kind "text", none wider than 16: a source, a segment, an area)
+    so that as many of their values as `spare` allows are whole (smb, interview and enterprise before
+    public-sector), with the fewest characters; what is left."""
     # best[s]: (values made whole, -characters used, the widths chosen) with at most s characters
     best: list[tuple[int, int, dict[int, int]]] = [(0, 0, {})] * (spare + 1)
     for i, column in enumerate(columns):
-        if column.kind != "text":
+        if column.kind != "text" or natural[i] > _COMFORTABLE:
             continue
         options = sorted({n for n in lengths[i] if widths[i] < n <= widths[i] + spare})
         choices = [(sum(widths[i] < n <= width for n in lengths[i]), width - widths[i], width) for width in options]
