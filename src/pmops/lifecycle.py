@@ -124,6 +124,7 @@ def set_fields(
     for name, raw in given.items():
         fld = doctype.field(name)
         assert fld is not None
+        _check_archive_only(record, fld, raw)
         if raw in ([], "") or (isinstance(raw, str) and not raw.strip()):
             if fld.required:
                 raise InvalidInput(f"{name}: {a(doctype.name)} requires it; it cannot be emptied")
@@ -190,6 +191,21 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
         else:
             given[fld.name] = value
     return given
+
+
+def _check_archive_only(record: Record, fld: Field, raw: Any) -> None:
+    """The status of a type that has none of its own (an insight's: doctypes.with_archived) takes only
+    `archived`, or nothing: given another (status=active, to bring one back), exit 2 saying how."""
+    if fld.name != "status" or fld.choices != (ARCHIVED,) or not isinstance(raw, str):
+        return
+    if raw.strip() and fld.spelt(raw.strip()) != ARCHIVED:
+        back = is_archived(record)
+        raise InvalidInput(
+            f"status={raw.strip()}: {a(record.doctype.name)} has no status of its own, only {ARCHIVED}",
+            hint=f"pmops set {_name(record)} status= brings it back from the archive"
+            if back
+            else f"pmops archive {_name(record)} archives it",
+        )
 
 
 def _check_lifecycle(record: Record, given: dict[str, Any]) -> None:

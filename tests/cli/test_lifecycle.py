@@ -188,7 +188,11 @@ def test_archive_hides_from_lists_and_search_unless_asked(pmops, kb: Path) -> No
     assert json.loads(pmops("archive", gone["id"], "--json").stdout)["already"] is True
     assert commit_count(kb) == commits
     assert "not both" in pmops("insight", "list", "--all", "--archived", code=2).stderr
-    # Brought back with set; found again.
+    # Brought back with set; found again. An insight has no status of its own: status=active says how.
+    refused = pmops("set", gone["id"], "status=active", code=2)
+    assert "error: status=active: an insight has no status of its own, only archived" in refused.stderr
+    assert f"hint: pmops set {gone['id']} status= brings it back from the archive" in refused.stderr
+    assert f"pmops archive {keep['id']} archives it" in pmops("set", keep["id"], "status=live", code=2).stderr
     pmops("set", gone["id"], "status=")
     assert sorted(search_ids(pmops, "thermal")) == sorted([keep["id"], gone["id"]])
     assert json.loads(pmops("lint", "--json").stdout) == []
