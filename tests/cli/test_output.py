@@ -61,7 +61,8 @@ def test_at_80_columns_every_listing_keeps_every_column(example_kb: Path, pmops,
 
 
 def test_on_a_terminal_no_line_ends_in_spaces(example_kb: Path) -> None:
-    """A styled cell (an id's colour, a bold header) last on its line: its spaces go, as in a pipe."""
+    """A styled cell (an id's colour, a bold header) last on its line: its spaces go, as in a pipe; and a
+    line wrapped at its words (a long path) does not end in the space it was wrapped at."""
     from tests.cli.test_prompts import Terminal
 
     code, shown = Terminal(example_kb, "list", "checklist", columns=80).finish()
@@ -69,6 +70,10 @@ def test_on_a_terminal_no_line_ends_in_spaces(example_kb: Path) -> None:
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in shown.split("\r\n")]
     assert "Mobile" in shown and any(line.startswith("                 ") for line in lines), shown  # a wrapped title
     assert all(line == line.rstrip() for line in lines), shown
+    code, shown = Terminal(example_kb, "archive", "ins-260715-z6sy", columns=80).finish()
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in shown.split("\r\n")]
+    assert code == 0 and lines[0].startswith("Archived insight ins-260715-z6sy →") and len(lines) > 2, shown
+    assert all(line == line.rstrip() and len(line) <= 80 for line in lines), shown
 
 
 def table_cells(table: str, names: list[str]) -> tuple[list[int], list[list[list[str]]]]:

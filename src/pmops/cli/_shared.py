@@ -86,11 +86,12 @@ def _console_class() -> type[Console]:
             line by line; on a terminal it wraps at its words, not where the terminal cuts it."""
             if soft_wrap and self.is_terminal:
                 soft_wrap = False
-                if len(objects) == 1 and isinstance(objects[0], str) and objects[0][:1] == " ":
+                if len(objects) == 1 and isinstance(objects[0], str):
                     text = objects[0].lstrip(" ")  # an indented line wraps under its own start
                     indent = len(objects[0]) - len(text)
-                    for line in self.render_str(text).wrap(self, max(20, self.width - indent)):
-                        line.rstrip()
+                    width = max(20, self.width - indent) if indent else self.width
+                    for line in self.render_str(text).wrap(self, width):
+                        line.rstrip()  # no line ends in the space it was wrapped at
                         super().print(" " * indent, line, sep="", soft_wrap=True, **kwargs)
                     return
             super().print(*objects, soft_wrap=soft_wrap, **kwargs)
