@@ -46,10 +46,11 @@ def test_a_command_module_imports_only_its_own_renderers() -> None:
     script = (
         "import sys\n"
         "from pmops import cli\n"
+        "SHARED = {'pmops.cli.render.common', 'pmops.cli.render.widths'}\n"
         "for module in cli.MODULES:\n"
         "    before = {m for m in sys.modules if m.startswith('pmops.cli.render.')}\n"
         "    __import__(f'pmops.cli.{module}')\n"
-        "    new = {m for m in sys.modules if m.startswith('pmops.cli.render.')} - before - {'pmops.cli.render.common'}\n"
+        "    new = {m for m in sys.modules if m.startswith('pmops.cli.render.')} - before - SHARED\n"
         "    print(module, *sorted(m.rpartition('.')[2] for m in new))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
