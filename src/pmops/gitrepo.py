@@ -25,6 +25,7 @@ from pathlib import Path
 from pmops.errors import GitError
 
 INDEX_LOCK_WAIT = 5.0
+_COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")  # hooks a commit runs
 MANY_PATHS = 1000  # from this many paths, git reads them from a file rather than the command line
 _IN_PROGRESS = {
     "MERGE_HEAD": ("a merge is in progress", "finish it with 'git commit' or cancel it with 'git merge --abort'"),
@@ -116,12 +117,20 @@ class Repo:
     root: Path  # top of the working tree
     git_dir: Path
     warnings: list[str] = field(default_factory=list)
-    _identity: Identity | None = field(default=None, init=False, repr=False, compare=False)  # read once
+    _config: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)  # read once
     _between: dict[tuple[str, str, str], set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def dirs(self) -> tuple[Path, Path]:
         return self.root, self.git_dir
+
+    @property
+    def common_dir(self) -> Path:
+        """The git folder a worktree shares with its main one (refs, hooks); the git folder itself otherwise."""
+        try:
+            return (self.git_dir / (self.git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        except OSError:
+            return self.git_dir
 
     # -- running git ---------------------------------------------------------------
 
@@ -247,33 +256,39 @@ class Repo:
 
     # -- state ---------------------------------------------------------------------
 
+    def config(self) -> dict[str, str]:
+        """The settings a write needs, as git reads them (the last value wins: a repository's own over
+        the global one, listed before it): who commits, and where the commit hooks are. One git process
+        a Repo: a write asked who writes and who commits, a process each."""
+        if self._config is None:
+            self._config = {}
+            _, out, _ = self.run("config", "--get-regexp", r"^(user\.(name|email)|core\.hookspath|hook\..*)$",
+                                 check=False)  # fmt: skip
+            for line in out.splitlines():
+                key, _, value = line.partition(" ")
+                self._config[key] = value
+        return self._config
+
     def identity(self) -> Identity:
         """Who git would commit as: $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL, else the config's `user.name`
-        and `user.email` as git reads them: the last value wins (a repository's own over the global
-        one, listed before it), and $EMAIL when no config sets an email. Read once a Repo: a write asked
-        it twice (who writes, who commits), a git process each."""
-        if self._identity is not None:
-            return self._identity
-        config: dict[str, str] = {}
-        _, out, _ = self.run("config", "--get-regexp", r"^user\.(name|email)$", check=False)
-        for line in out.splitlines():
-            key, _, value = line.partition(" ")
-            config[key] = value
-        self._identity = Identity(
+        and `user.email`, and $EMAIL when no config sets an email."""
+        config = self.config()
+        return Identity(
             os.environ.get("GIT_AUTHOR_NAME") or config.get("user.name"),
             os.environ.get("GIT_AUTHOR_EMAIL") or config.get("user.email") or os.environ.get("EMAIL"),
         )
-        return self._identity
 
-    def check_writable(self, doing: str = "commit") -> Identity:
-        """Refuse states where a commit (or what `doing` names: "sync") would fail or mislead;
-        return who will commit."""
+    def check_writable(self, doing: str = "commit", paths: list[Path] | None = None) -> Identity:
+        """Refuse states where a commit (or what `doing` names: "sync") would fail or mislead, and
+        a commit of `paths` that one side of a rename the user staged (check_renames); return who will
+        commit. One `git diff --cached` answers both: an unmerged path is staged as `U`."""
         for marker, (what, fix) in _IN_PROGRESS.items():
             if (self.git_dir / marker).exists():
                 raise GitError(f"cannot {doing}: {what} in {self.root}", hint=fix)
-        _, unmerged, _ = self.run("ls-files", "--unmerged", "-z")
+        staged = self._staged()
+        unmerged = [names[0] for status, names in staged if status == "U"]
         if unmerged:
-            first = unmerged.split("\0")[0].split("\t", 1)[-1]
+            first = unmerged[0]
             # No merge, rebase or cherry-pick is in progress (checked above): a conflicted
             # `git stash pop` (or `checkout -m`) left them, and there is nothing to abort.
             raise GitError(
@@ -291,9 +306,22 @@ class Repo:
         head = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
         if not head.startswith("ref:"):
             self.warnings.append("HEAD is detached: the commit is not on any branch")
+        if paths:
+            self.check_renames(paths, staged)
         return ident
 
-    def check_renames(self, paths: list[Path]) -> None:
+    def _staged(self) -> list[tuple[str, list[str]]]:
+        """What the user staged against HEAD, as (status letter, paths): a rename `R` with its old and new
+        path, an unmerged path `U`."""
+        out = self.run("diff", "--cached", "--name-status", "-z", "-M", check=False)[1]
+        tokens, entries, i = out.split("\0"), [], 0
+        while i < len(tokens) and tokens[i]:
+            status, count = tokens[i], 2 if tokens[i][:1] in "RC" else 1
+            entries.append((status[:1], tokens[i + 1 : i + 1 + count]))
+            i += 1 + count
+        return entries
+
+    def check_renames(self, paths: list[Path], staged: list[tuple[str, list[str]]] | None = None) -> None:
         """Refuse to commit a path that is one side of a rename the user staged (`git mv`, not
         committed): `commit --only` would commit the new path without the removal of the old one,
         and the commit would hold the document twice. Committing the removal too would sweep the
@@ -301,21 +329,13 @@ class Repo:
         if not paths:
             return
         rel = {os.path.relpath(p, self.root).replace(os.sep, "/") for p in paths}
-        out = self.run("diff", "--cached", "--name-status", "-z", "-M", check=False)[1]
-        tokens = out.split("\0")
-        i = 0
-        while i < len(tokens) and tokens[i]:
-            status = tokens[i]
-            if status[:1] in "RC":
-                old, new = tokens[i + 1 : i + 3]
-                i += 3
-                if status[0] == "R" and (old in rel or new in rel):
-                    raise GitError(
-                        f"cannot commit: {new} is staged as renamed from {old}; commit your rename first",
-                        hint=f'git commit -m "Move {old}" -- {old} {new}, then run this again',
-                    )
-            else:
-                i += 2
+        for status, names in self._staged() if staged is None else staged:
+            if status == "R" and not rel.isdisjoint(names):
+                old, new = names
+                raise GitError(
+                    f"cannot commit: {new} is staged as renamed from {old}; commit your rename first",
+                    hint=f'git commit -m "Move {old}" -- {old} {new}, then run this again',
+                )
 
     def modified(self, paths: list[Path]) -> set[Path]:
         """Those of `paths` (absolute) that git tracks and that differ from HEAD, staged or not:
@@ -391,9 +411,32 @@ class Repo:
                     os.unlink(spec_file)
         # The commit is made: failing to read its id back must not report it as not made.
         try:
-            return self.run("rev-parse", "HEAD", check=False)[1].strip()
+            return self._head() or self.run("rev-parse", "HEAD", check=False)[1].strip()
         except OSError:
             return ""
+
+    def _head(self) -> str | None:
+        """HEAD's commit read from git's own files, as a commit just left it (a git process less a
+        write): a detached HEAD holds it, a branch's ref file does. None where it is not kept so (a
+        reftable repository, a ref only packed): `git rev-parse` then."""
+        try:
+            head = (self.git_dir / "HEAD").read_text(encoding="utf-8").strip()
+            if head.startswith("ref: "):
+                head = (self.common_dir / head[len("ref: ") :]).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return head if _SHA.fullmatch(head) else None
+
+    def _hooks(self) -> bool:
+        """Whether a hook may run at a commit (one that could stage a file: _settle). Hooks are
+        executable files in core.hooksPath (relative: to the working tree's top) or the git folder's
+        hooks/, or configured `hook.*` commands."""
+        config = self.config()
+        if any(key.startswith("hook.") for key in config):
+            return True
+        hooks_path = config.get("core.hookspath")
+        folder = self.root / os.path.expanduser(hooks_path) if hooks_path else self.common_dir / "hooks"
+        return any(os.access(folder / name, os.X_OK) and (folder / name).is_file() for name in _COMMIT_HOOKS)
 
     def _run_commit(self, msg_file: str, paths_args: list[str]) -> tuple[int, str, str]:
         """`git commit --only`, telling the user's hooks which Python runs this pmops
@@ -451,7 +494,10 @@ class Repo:
         """After the commit, git's index holds each path as it was before the user's hooks ran: a
         hook that changed a file and staged it (a formatter) changed the commit, and the index
         would undo that in the user's next commit (`MM`). Such paths are set to what was committed.
-        One cheap read when no hook did (the index then matches the commit already)."""
+        Nothing to do where no commit hook exists; one cheap read when none staged a file (the index
+        then matches the commit already)."""
+        if not self._hooks():
+            return
         try:
             staged = self.run("diff", "--cached", "--name-only", "-z", "--no-renames", check=False)[1]
         except OSError:

@@ -86,8 +86,7 @@ def write(
         )
     with store.write_lock(kb.lock_path):
         if repo:
-            repo.check_writable()
-            repo.check_renames([c.path for c in changes] + (unfinished or []))
+            repo.check_writable(paths=[c.path for c in changes] + (unfinished or []))
         if not seen:
             check_own_edits(kb, changes, commit=commit)
         removed = [c.path for c in changes if c.removed]
@@ -109,7 +108,7 @@ def write(
                     hint="fix the problem, then commit the files with git",
                 ) from None
         if len(written) < INDEX_IN_BACKGROUND_FROM:
-            kb.index.update(written)
+            kb.index.update(written, committed=sha is not None)
     if len(written) >= INDEX_IN_BACKGROUND_FROM:
         # An import: its thousands of files are committed; indexing them is left to a detached
         # `pmops index`, and a search started meanwhile waits for it (search.index.CATCH_UP_WAIT).

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -169,8 +169,10 @@ class Index:
                     pass
             return self._rebuild(reason, progress)
 
-    def update(self, paths: list[Path]) -> Sync:
+    def update(self, paths: list[Path], *, committed: bool = False) -> Sync:
         """After a write: index just these files (the next catch-up finds anything else).
+        `committed`: the write committed them, so git tracks them and none is ignored (a
+        `git check-ignore` less).
 
         Never raises for the index's sake: a missing, locked or broken index is left for
         the next command to rebuild or catch up.
@@ -182,19 +184,21 @@ class Index:
             if before is None or not self.backend.open():
                 return Sync(stale=True)
             rels = {self.kb.rel(p) for p in paths}
-            return self._apply(rels, before, self.freshness.written(before, rels), wait=WRITER_TIMEOUT)
+            return self._apply(rels, before, self.freshness.written(before, rels), wait=WRITER_TIMEOUT,
+                               tracked=rels if committed else frozenset())  # fmt: skip
         except Exception:
             return Sync(stale=True)
         finally:
             if lock is not None:
                 lock.release()
 
-    def _apply(self, changed: set[str], before: Manifest, after: Manifest, *,
-               since: int | None = None, wait: float | None = None) -> Sync:  # fmt: skip
+    def _apply(self, changed: set[str], before: Manifest, after: Manifest, *, since: int | None = None,
+               wait: float | None = None, tracked: Set[str] = frozenset()) -> Sync:  # fmt: skip
         """Re-read the changed paths; re-index those whose content differs from what is indexed
         (waiting up to `wait` seconds for another process that is writing the index); then save
         `after` as the manifest. Under the lock. With `since` (when git status started), a path
-        git saw unchanged but which changed after that stays unsettled."""
+        git saw unchanged but which changed after that stays unsettled. `tracked`: paths known
+        to be in git's index (never ignored)."""
         from pmops import store
 
         problems: dict[str, str] = dict(before.get("problems") or {})
@@ -208,7 +212,7 @@ class Index:
         if self.freshness.mode == "git" and any(rel.rpartition("/")[2] == ".gitignore" for rel in changed):
             # Files indexed before the rules changed may be ignored now: they leave the index.
             changed = changed | self.freshness.ignored(self.backend.paths())
-        ignored = self.freshness.ignored(changed)
+        ignored = self.freshness.ignored(changed - tracked)
         # A name that is not UTF-8 cannot be a term of the index: it never is one (`_read` says why).
         indexed = self.backend.hashes([rel for rel in changed if store.shown(rel) == rel])
         for rel in sorted(changed):
