@@ -605,3 +605,49 @@ def test_a_kbs_own_template_with_an_error_is_named_with_its_line(pmops, example_
     assert "error: template 'site/doc-insight.html.j2', line 2: unexpected '}'" in build(pmops, code=2).stderr
     own.write_text("<p>x</p>\n<p>{{ doc.id }}</p>\n")
     assert "error: template 'site/doc-insight.html.j2', line 2: 'doc' is undefined" in build(pmops, code=2).stderr
+
+
+def _fragments(bundle: Path) -> dict[str, int]:
+    """A bundle's page fragments (Pagefind names each by a hash of its content): name -> inode."""
+    return {p.name: p.stat().st_ino for p in (bundle / "fragment").iterdir()}
+
+
+def test_a_rebuilds_index_keeps_the_files_of_unchanged_pages(pmops, site, example_kb: Path) -> None:
+    """After one changed page the index is built again, but the files of the last one whose content is
+    the same (every other page's fragment) are kept, not compressed again; the changed page's old
+    fragment and index chunks are removed."""
+    import gzip
+
+    out, result = site
+    before = _fragments(out / "pagefind")
+    assert len(before) == result["pages"]  # one fragment a page
+    tips = example_kb / "handbook/interview-tips.md"
+    tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
+    again = build(pmops)
+    assert again["search"]["indexed"] is True and again["search"]["pages"] == result["pages"]
+    after = _fragments(out / "pagefind")
+    assert len(after) == result["pages"]  # the changed page's old fragment is gone
+    kept = {name for name in after if before.get(name) == after[name]}
+    assert len(kept) == result["pages"] - 1  # the same files (the same inodes), not written again
+    (new,) = after.keys() - kept
+    assert b"zanzibar" in gzip.decompress((out / "pagefind/fragment" / new).read_bytes())
+    # Every hashed file left is one the index names: nothing stale accumulates.
+    meta = gzip.decompress(next((out / "pagefind").glob("pagefind.*.pf_meta")).read_bytes())
+    assert len(list((out / "pagefind").glob("pagefind.*.pf_meta"))) == 1
+    for folder in ("fragment", "index", "filter"):
+        for path in (out / "pagefind" / folder).iterdir():
+            assert path.stem.encode() in meta, path
+    assert not list(out.glob(".pagefind-*"))
+
+
+def test_an_index_written_by_another_pagefind_is_not_reused(pmops, site, example_kb: Path) -> None:
+    out, result = site
+    entry = out / "pagefind/pagefind-entry.json"
+    entry.write_text(entry.read_text().replace('"version":"', '"version":"0.0.'))
+    before = _fragments(out / "pagefind")
+    tips = example_kb / "handbook/interview-tips.md"
+    tips.write_text(tips.read_text() + "\nOne more tip.\n")
+    assert build(pmops)["search"]["indexed"] is True
+    after = _fragments(out / "pagefind")
+    assert len(after) == result["pages"] and not {n for n in after if before.get(n) == after[n]}  # all written anew
+    assert '"version":"0.0.' not in entry.read_text()

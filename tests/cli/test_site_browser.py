@@ -344,3 +344,53 @@ def test_a_sharded_index_finds_what_one_index_finds(browser, sharded: tuple[Path
     finally:
         tab.context.close()
     assert tab.left == []
+
+
+def test_a_shard_indexed_again_after_a_change_finds_the_change_and_the_rest(
+    browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A rebuild after one changed body indexes the changed page's shard again, keeping the files of the
+    last index whose content did not change: the search box finds the new words and the old ones on the
+    page, no longer the words removed, and the filters still count every page of every shard."""
+    work = tmp_path_factory.mktemp("reindexed")
+    env = {**_isolated_env(tmp_path_factory.mktemp("home")), "PMOPS_SITE_SHARD_PAGES": "60"}
+    kb = work / "kb"
+    shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "example"]):
+        subprocess.run(["git", *args], cwd=kb, env=env, check=True, capture_output=True)
+    out = work / "out"
+    build = [PMOPS, "--kb", str(kb), "site", "build", "--out", str(out), "--json"]
+    assert subprocess.run(build, env=env, capture_output=True, check=False).returncode == 0
+    (insight,) = kb.rglob("ins-260120-jeyn*.md")
+    head, body = insight.read_text(encoding="utf-8").split("\n---\n", 1)
+    assert "photograph" in body and "photograph" not in head  # a word of its body alone, replaced below
+    body = body.replace("photograph", "quokka") + "\nSeen again by a wombat-shaped scanner.\n"
+    insight.write_text(f"{head}\n---\n{body}", encoding="utf-8")
+    again = subprocess.run(build, env=env, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert '"shards_indexed": 1' in again.stdout
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tab = Visit(browser, f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        tab.open("pagefind/pmops-shards.json")
+        found = tab.page.evaluate(
+            """async () => {
+                const pf = await import('/pagefind/pagefind.js');
+                for (const name of ['pagefind-01', 'pagefind-02']) await pf.mergeIndex('/' + name + '/');
+                const urls = async (q) => Promise.all((await pf.search(q)).results.map(async (r) => (await r.data()).url));
+                return {wombat: await urls('wombat'), quokka: await urls('quokka'), photograph: await urls('photograph'),
+                        quote: await urls('fuel receipts unreadable'), types: (await pf.filters()).type};
+            }"""
+        )
+        (url,) = [p.relative_to(out).as_posix() for p in out.rglob("ins-260120-jeyn*.html")]
+        assert found["wombat"] == ["/" + url] and "/" + url in found["quokka"] and "/" + url in found["quote"]
+        assert "/" + url not in found["photograph"]
+        assert found["types"]["insight"] == len(list((out / "insights").glob("*.html"))) and sum(
+            found["types"].values()
+        ) == len([p for p in out.rglob("*.html") if not p.relative_to(out).parts[0].startswith("pagefind")])
+    finally:
+        tab.context.close()
+        server.shutdown()
+        server.server_close()
+    assert tab.left == []

@@ -1,8 +1,10 @@
 """The site's search index: Pagefind run over the built pages (over the changed shards of a large
-site's), each bundle swapped in whole."""
+site's), each bundle swapped in whole; the files of the last bundle whose content is unchanged are kept,
+not compressed again."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -191,6 +193,7 @@ def _index(found: Path, out: Path, shard: int, members: list[str] | None) -> Non
     folder of their own, so the index's URLs are the site's), into the shard's new bundle."""
     new = out / f"{_NEW}-{shard:02d}"
     shutil.rmtree(new, ignore_errors=True)
+    last = _reuse(out / bundle(shard), new)
     site = out
     if members is not None:
         site = out / f"{_SHARD_SITE}-{shard:02d}"
@@ -203,10 +206,10 @@ def _index(found: Path, out: Path, shard: int, members: list[str] | None) -> Non
             except OSError:
                 shutil.copyfile(out / url, target)
     try:
-        done = subprocess.run(
-            [str(found), "--site", str(site), "--output-path", str(new), "--keep-index-url", "--silent"],
-            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+        done = _pagefind(found, site, new)
+        if last is not None and done.returncode == 0 and _version(new) != last:  # another Pagefind: its own files
+            shutil.rmtree(new, ignore_errors=True)
+            done = _pagefind(found, site, new)
     finally:
         if site != out:
             shutil.rmtree(site, ignore_errors=True)
@@ -215,6 +218,75 @@ def _index(found: Path, out: Path, shard: int, members: list[str] | None) -> Non
         said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
         raise PmopsError(f"the search index was not built: pagefind says: {said}",
                          hint="the pages are built; run the build again, or report the message above")  # fmt: skip
+    _prune(new)
+
+
+def _pagefind(found: Path, site: Path, new: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(found), "--site", str(site), "--output-path", str(new), "--keep-index-url", "--silent"],
+        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+# A bundle's files named by a hash of their content: its pages' fragments, its word index's chunks, its filters,
+# and its metadata (`pagefind.<hash>.pf_meta`, naming all the others). Pagefind writes none that is already there.
+_HASHED = ("fragment", "index", "filter")
+
+
+def _hashed(folder: Path) -> list[Path]:
+    found = [p for name in _HASHED if (folder / name).is_dir() for p in (folder / name).iterdir()]
+    return found + list(folder.glob("pagefind.*.pf_meta"))
+
+
+def _version(folder: Path) -> str | None:
+    try:
+        return str(json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _named(folder: Path) -> set[str] | None:
+    """The hashed files the bundle in `folder` uses (their names without extension; None: unreadable): those
+    its entry names, and those the metadata of each of its languages names."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        metas = [f"pagefind.{language['hash']}" for language in entry["languages"].values()]
+        data = b"".join(gzip.decompress((folder / f"{meta}.pf_meta").read_bytes()) for meta in metas)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, gzip.BadGzipFile):
+        return None
+    if not data.startswith(b"pagefind_dcd"):  # not the metadata this was written for: nothing is reused
+        return None
+    return set(metas) | {p.stem for p in _hashed(folder) if p.suffix != ".pf_meta" and p.stem.encode() in data}
+
+
+def _reuse(current: Path, new: Path) -> str | None:
+    """The hashed files of the shard's current bundle linked into the new bundle's folder, so Pagefind
+    compresses again only what changed (after one changed page: its fragment, a few index chunks, the
+    filters) instead of every page's. Only from a bundle whose metadata names every hashed file it has
+    (pruned as below); returns the Pagefind version that wrote it (None: nothing reused)."""
+    version, named, files = _version(current), _named(current), _hashed(current)
+    if version is None or named is None or any(p.stem not in named for p in files):
+        return None
+    try:
+        for path in files:
+            target = new / path.relative_to(current)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)  # (only files Pagefind never opens to write: the live bundle is not touched)
+    except OSError:  # no hard links here: Pagefind writes every file
+        shutil.rmtree(new, ignore_errors=True)
+        return None
+    return version
+
+
+def _prune(new: Path) -> None:
+    """The hashed files of the new bundle its metadata does not name removed: those of the last bundle
+    that changed (a changed page's old fragment, old index chunks). Unreadable metadata: all kept."""
+    named = _named(new)
+    if named is None:
+        return
+    for path in _hashed(new):
+        if path.stem not in named:
+            path.unlink(missing_ok=True)
 
 
 def _swap(out: Path, shard: int) -> None:
