@@ -215,3 +215,14 @@ def test_a_search_that_finds_only_archived_documents_says_so(pmops, example_kb: 
     assert result.stderr.endswith(" match: --all shows them\n") or result.stderr.endswith(" matches: --all shows it\n")
     assert "met-261126-4hb3" in pmops("search", "weekly active approvers", "--all").stdout
     assert pmops("search", "wombats").stderr == ""  # nothing archived matches either: nothing more to say
+
+
+def test_the_archived_documents_a_search_counts_are_those_that_match_it(pmops, example_kb: Path) -> None:
+    pmops("archive", "dec-261126-hebs")  # the dark-mode decision; prc-250210-m4tq is archived already
+    pmops("archive", "ins-260127-wzjy")  # an unrelated insight: counted no more
+    result = pmops("search", "revisit dark mode")
+    assert result.stdout == "no results\n"
+    assert result.stderr == "1 archived document matches: --all shows it\n"
+    assert [h["id"] for h in found(pmops, "revisit dark mode", "--all")] == ["dec-261126-hebs"]
+    said = pmops("search", "revisit dark mode", "--limit", "1").stderr  # the limit reached: at least that many
+    assert said == "1 or more archived documents match: --all shows them\n"

@@ -64,9 +64,11 @@ def search(
     _shared.console()  # rich loads now, while the server (or git, started before Typer) works
     results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
     if not results.hits and options["archived"] is False:  # archived ones left out: said, never a bare "no results"
-        hidden = client.search(state.kb, query, **{**options, "archived": True, "limit": 1})
+        # Only the archived ones, up to --limit: counted (Whoosh's estimate past the limit is of the
+        # archived documents of the KB, not of those matching the query).
+        hidden = client.search(state.kb, query, **{**options, "archived": True})
         if hidden.hits:
-            _shared.note(render.archived_note(hidden.total))
+            _shared.note(render.archived_note(len(hidden.hits), more=len(hidden.hits) >= limit))
     common.emit(render.result_listing(results), output)
 
 

@@ -34,8 +34,11 @@ def result_listing(results: Results) -> Listing:
                    empty="no results", human=lambda: search_results(results))  # fmt: skip
 
 
-def archived_note(total: int) -> str:
-    """What a search that found nothing says of the archived documents that match: --all shows them."""
+def archived_note(total: int, more: bool = False) -> str:
+    """What a search that found nothing says of the archived documents that match the query: --all
+    shows them (`more`: at least `total`, the --limit reached)."""
+    if more:
+        return f"{total} or more archived documents match: --all shows them"
     return f"{count(total, 'archived document')} {'matches' if total == 1 else 'match'}: --all shows {'it' if total == 1 else 'them'}"
 
 
