@@ -430,6 +430,7 @@ def load(root: Path) -> Config:
     currency = _currency(data.get("currency"))
     registry = build_registry(data.get("types"), currency)
     productive_when(data.get("onboarding"), registry)  # checked now: a typo stops every command, lint too
+    _check_defaults(defaults, registry)
     arr_unit = prioritization_settings(data.get("prioritization"), currency)
     return Config(
         name=str(data.get("name") or root.name),
@@ -443,6 +444,23 @@ def load(root: Path) -> Config:
         currency=currency,
         arr_unit=arr_unit,
     )
+
+
+def _check_defaults(defaults: dict[str, Any], registry: dict[str, DocType]) -> None:
+    """`defaults:` values a field takes when created, checked by that field's own rule (a review
+    every 0 days would make every new process due before it began)."""
+    process = registry.get("process")
+    fld = process.field("review_every_days") if process else None
+    raw = defaults.get("review_every_days")
+    if fld is None or raw in (None, ""):
+        return
+    try:
+        fld.convert(str(raw))
+    except doctypes.WrongKind as exc:
+        raise ConfigError(
+            f"{FILENAME}: 'defaults.review_every_days' must be {exc.expected}, not {raw}",
+            hint=f"e.g. review_every_days: {fld.example}",
+        ) from None
 
 
 def _choice(value: Any, key: str, allowed: tuple[str, ...]) -> str:

@@ -265,6 +265,7 @@ class Field:
 
 
 NOT_NEGATIVE = (0.0, math.inf)  # the bounds of a count: 0 or more
+AT_LEAST_ONE = (1.0, math.inf)  # a period in days: 0 or fewer would be due before it began, for good
 # A notice period longer than a year is longer than the yearly term a tool's cost is given for: a typo
 # (600 for 60), or hours, never a contract. Lint warns from NOTICE_DAYS_USUAL on (stack.notice_doubts).
 NOTICE_DAYS = (0.0, 365.0)
@@ -687,7 +688,14 @@ PROCESS = DocType(
             past=True,
             help="when someone last checked it still matches reality",
         ),
-        Field("review_every_days", "int", default="config:review_every_days", help="days between reviews", sample="90"),
+        Field(
+            "review_every_days",
+            "int",
+            default="config:review_every_days",
+            help="days between reviews",
+            sample="90",
+            bounds=AT_LEAST_ONE,
+        ),
         Field(
             "outputs",
             "outputs",

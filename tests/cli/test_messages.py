@@ -65,7 +65,7 @@ def test_set_says_the_field_as_set_takes_it(kb: Path, pmops: Runner) -> None:
     tool = json.loads(pmops("tool", "add", "Figma", "--category", "design", "--json").stdout)
     before = commit_count(kb)
     wrong = pmops("set", process["id"], "review_every_days=soon", code=2)
-    assert wrong.stderr == "error: review_every_days must be a whole number, e.g. review_every_days=90\n"
+    assert wrong.stderr == "error: review_every_days must be a whole number, 1 or more, e.g. review_every_days=90\n"
     assert (
         pmops("set", tool["id"], "cost=abc", code=2).stderr
         == "error: cost: 'abc' is not an amount (write e.g. 120000, $120,000, 120k or 1.2M)\n"

@@ -182,6 +182,28 @@ def test_a_kbs_own_template_overrides_the_shipped_one(pmops, kb: Path) -> None:
     assert json.loads(pmops("lint", "--json").stdout) == []
 
 
+def test_a_review_every_0_days_or_fewer_is_refused_wherever_it_is_written(pmops, kb: Path) -> None:
+    created = new(pmops, "custom")
+    before = commit_count(kb)
+    message = "error: review_every_days must be a whole number, 1 or more, e.g. review_every_days=90\n"
+    for days in ("0", "-1"):
+        assert pmops("set", created["id"], f"review_every_days={days}", code=2).stderr == message
+        assert pmops("new", "process", "Later", "kind=custom", f"review_every_days={days}", code=2).stderr == message
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
+    path = kb / created["path"]
+    path.write_text(path.read_text().replace("review_every_days: 90", "review_every_days: 0"))
+    found = json.loads(pmops("lint", created["path"], "--json", code=1).stdout)
+    assert [(f["rule"], f["message"]) for f in found] == [
+        ("field-invalid", "review_every_days: '0' is not a whole number, 1 or more")
+    ]
+    git(kb, "checkout", "--", created["path"])
+    config = kb / "pmops.yaml"
+    config.write_text(config.read_text().replace("defaults:\n", "defaults:\n  review_every_days: 0\n"))
+    said = pmops("process", "new", "Weekly", "--kind", "custom", code=2).stderr.splitlines()
+    assert said == ["error: pmops.yaml: 'defaults.review_every_days' must be a whole number, 1 or more, not 0",
+                    "hint: e.g. review_every_days: 90"]  # fmt: skip
+
+
 def test_set_refuses_a_last_review_after_today_and_lint_flags_one_written_by_hand(pmops, kb: Path) -> None:
     created = new(pmops, "custom")
     later = dt.date.today() + dt.timedelta(days=30)
