@@ -60,6 +60,12 @@ def test_bad_input_is_one_line_and_writes_nothing(pmops, example_kb: Path) -> No
                                                      code=2).stderr  # fmt: skip
     duplicate = pmops("person", "add", "maya chen", "--role", "design", code=1)
     assert duplicate.stderr == "error: a person named 'maya chen' already exists\n"
+    for name in ("Máyá Chén", "MAYA  CHEN"):  # accents aside, as the roster compares names: one Maya Chen
+        said = pmops("person", "add", name, "--role", "pm", code=1).stderr
+        assert said.startswith(f"error: a person named '{' '.join(name.split())}' already exists")
+    said = pmops("person", "add", "Máyá Chén", "--role", "pm", code=1).stderr
+    assert said == f"error: a person named 'Máyá Chén' already exists ({MAYA} 'Maya Chen' goes by that name)\n"
+    assert pmops("mv", THEO, "Mayá Chen", code=1).stderr == f"error: {MAYA} is already named 'Mayá Chen'\n"
     assert _unchanged(example_kb, before) and not list((example_kb / "people").glob("*dana*"))
 
 

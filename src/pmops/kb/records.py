@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from pmops import bodies, customers, taxonomy, yamlsafe
-from pmops.doctypes import ARCHIVED, PAGE, DocType, Field
+from pmops.doctypes import ARCHIVED, PAGE, PERSON, DocType, Field
 from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb import kept
 from pmops.kb.tree import Tree, left_out
-from pmops.text import a, did_you_mean, either, folded, naming
+from pmops.text import a, did_you_mean, either, folded, folded_name, naming
 
 # A front-matter line giving an id (id: ins-260203-dc9k, quoted or not): its prefix. Only a first
 # look at a file outside its type's folder; the file is then read as every document is.
@@ -397,9 +397,10 @@ class Catalog(Tree):
         names (a customer's aliases), is `name`, any case (whether a new name is taken; commands
         resolve what they are given with `find`); the one at path `other_than` aside. A type with
         other names (a register: customers) compares them as lookup does (`customers.key`: legal
-        suffixes and punctuation aside, so "Lumen Health Systems, Inc." is Lumen Health Systems)."""
+        suffixes and punctuation aside, so "Lumen Health Systems, Inc." is Lumen Health Systems), and a
+        person's name as the roster compares names, accents aside (`text.folded_name`: Zoe Elan is Zoë Élan)."""
         doctype = self.doctype(type_name)
-        compare = _register_key if doctype.aliases else folded
+        compare = _register_key if doctype.aliases else folded_name if doctype.name == PERSON.name else folded
         wanted = compare(name)
         for record in self.records(doctype):
             if record.path == other_than:
