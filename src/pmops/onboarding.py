@@ -211,21 +211,30 @@ def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None,
 
 def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = None, buddy: str | None = None,
            manager: str | None = None, commit: bool | None = None,
-           today: dt.date | None = None) -> tuple[Record, str | None, Record | None]:  # fmt: skip
-    """Create the person (when missing) and their plan, in one commit; refuse a second plan.
-    (the plan, the commit, the person added to the roster or None when they were on it)"""
+           today: dt.date | None = None) -> tuple[Record, str | None, Record | None, list[str]]:  # fmt: skip
+    """Create the person (when missing) and their plan, in one commit; refuse a second plan, and one for
+    someone who left or is leaving (an `end` on the roster, or status left).
+    (the plan, the commit, the person added to the roster or None when they were on it, notes: a start
+    other than the roster's)"""
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("the new PM's name is required")
     today = today or dt.date.today()
+    notes: list[str] = []
     person = find_person(kb, name)
     if person is not None:
         name = " ".join(str(person.values.get("name") or person.title).split()) or name  # as the roster spells it
         area = area or person.values.get("area") or None
         manager = manager or person.values.get("manager") or None
-        if people.has_left(person, max(start, today)):
-            raise Conflict(f"{person.title} left the team{people.left_on(person)}; nothing changed",
+        last = people.end(person)
+        if people.has_left(person, max(start, today)) or last is not None or roster.status(person) == roster.LEFT:
+            gone = "left" if last is None or last <= today else "leaves"  # a last day to come: leaving, not joining
+            raise Conflict(f"{person.title} {gone} the team{people.left_on(person)}; nothing changed",
                            hint=f"pmops set {person.id} status=active end= brings them back")  # fmt: skip
+        began = person.values.get("start")
+        if isinstance(began, dt.date) and began != start:
+            notes.append(f"{person.title} started on {began} on the roster; the plan starts on {start} "
+                         f"(pmops set {person.id} start={start} if the roster is wrong)")  # fmt: skip
         existing = [r.id for r in kb.records(kb.doctype("onboarding")) if r.values.get("person") == person.id]
         if existing:
             raise Conflict(f"{name} already has an onboarding plan ({existing[0]}); nothing changed",
@@ -257,7 +266,7 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     plan = kb.build(kb.doctype("onboarding"), values, today=today, extra_context=context)
     changes.append(plan.change)
     sha = kb.write(changes, f"pmops: onboard {name} ({plan.doc.meta['id']})", commit=commit)
-    return kb.record(plan.doc), sha, kb.record(added) if added is not None else None
+    return kb.record(plan.doc), sha, kb.record(added) if added is not None else None, notes
 
 
 # -- progress --------------------------------------------------------------------------------

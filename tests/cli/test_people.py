@@ -160,6 +160,24 @@ def test_new_pm_uses_the_roster(pmops, example_kb: Path) -> None:
     assert refused.stderr.startswith("error: Jonas Weber left the team on 2026-11-20; nothing changed")
 
 
+def test_new_pm_refuses_someone_leaving_today_and_notes_a_start_other_than_the_roster(pmops, example_kb: Path) -> None:
+    lena = _json(pmops, "person", "show", "Lena Ortiz")["id"]
+    pmops("person", "leave", "Lena Ortiz")  # her last day is today: on the team still, but not joining it
+    before = commit_count(example_kb)
+    refused = pmops("onboard", "new-pm", "Lena Ortiz", "--start", "2026-12-01", code=1).stderr.splitlines()
+    assert refused[0].startswith("error: Lena Ortiz left the team on ") and refused[0].endswith("; nothing changed")
+    assert refused[1] == f"hint: pmops set {lena} status=active end= brings them back"
+    pmops("set", lena, "end=2099-01-29")  # a last day to come: leaving
+    refused = pmops("onboard", "new-pm", "Lena Ortiz", "--start", "2026-12-01", code=1).stderr
+    assert refused.startswith("error: Lena Ortiz leaves the team on 2099-01-29; nothing changed")
+    assert commit_count(example_kb) == before + 1 and git(example_kb, "status", "--porcelain") == ""
+    omar = _json(pmops, "person", "show", "Omar Haddad")["id"]  # on the roster since 2025-09-01
+    result = pmops("onboard", "new-pm", "Omar Haddad", "--start", "2026-12-01")
+    assert result.stderr == (f"Omar Haddad started on 2025-09-01 on the roster; the plan starts on 2026-12-01 "
+                             f"(pmops set {omar} start=2026-12-01 if the roster is wrong)\n")  # fmt: skip
+    assert pmops("onboard", "new-pm", "Dana Reyes", "--start", "2026-12-01").stderr == ""  # added: the same start
+
+
 def test_onboard_status_hides_plans_of_people_who_left_and_archived_ones(pmops, example_kb: Path) -> None:
     def names(*extra: str) -> list[str]:
         return [p["name"] for p in _json(pmops, "onboard", "status", "--today", "2026-12-01", *extra)["plans"]]

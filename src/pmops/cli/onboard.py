@@ -55,8 +55,10 @@ def new_pm(
         values[key] = values[key] or known
     _prompts.ask_missing(ctx, kb.doctype("onboarding"), values, only=values)
     day = _shared.parse_date_option(values["start"], "--start")
-    plan, sha, added = onboarding.new_pm(kb, name, day, area=values["area"], buddy=values["buddy"],
+    plan, sha, added, notes = onboarding.new_pm(kb, name, day, area=values["area"], buddy=values["buddy"],
                                          manager=values["manager"], commit=False if no_commit else None)  # fmt: skip
+    for line in notes:
+        _shared.note(line)
     if json_out:
         person_added = {"id": added.id, "path": added.path} if added is not None else None
         _shared.print_json({"id": plan.id, "path": plan.path, "person": plan.values.get("person"),
