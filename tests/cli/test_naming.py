@@ -171,6 +171,24 @@ def test_an_unknown_reference_suggests_the_nearest(pmops, example_kb: Path) -> N
     assert commit_count(example_kb) == before and not git(example_kb, "status", "--porcelain")
 
 
+def test_a_document_whose_front_matter_does_not_parse_is_said_so_not_not_found(pmops, example_kb: Path) -> None:
+    path = next((example_kb / "insights").glob("ins-260302-by5r-*.md"))
+    rel = path.relative_to(example_kb).as_posix()
+    path.write_text(path.read_text().replace("tags: [receipts", "tags: [[receipts"))
+    git(example_kb, "commit", "-qam", "a bracket left open")
+    before = commit_count(example_kb)
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("tags:"))
+    for args in (("show", "ins-260302-by5r"), ("set", "ins-260302-by5r", "confidence=high"),
+                 ("links", "ins-260302-by5r"), ("archive", "ins-260302-by5r"), ("show", rel)):  # fmt: skip
+        said = pmops(*args, code=1).stderr.splitlines()
+        assert said[0].startswith(f"error: ins-260302-by5r: its front-matter does not parse ({rel}:{line}: "), args
+        assert said[1:] == ["hint: pmops edit ins-260302-by5r mends it"], args
+    said = pmops("show", "ins-260302-by", code=1).stderr  # a prefix: said with the id it names
+    assert said.startswith("error: ins-260302-by: ins-260302-by5r: its front-matter does not parse")
+    assert "did you mean" not in said
+    assert commit_count(example_kb) == before and not git(example_kb, "status", "--porcelain")
+
+
 def test_a_title_shared_by_two_documents_is_ambiguous(pmops, example_kb: Path) -> None:
     pmops("process", "new", "Bug triage", "--kind", "custom", "--owner", "Ada Brooks")
     result = pmops("process", "review", "bug triage", code=1)

@@ -323,11 +323,15 @@ class Catalog(Tree):
         if any(ord(c) < 32 for c in ref):  # a NUL or a line break names no file, id or title
             raise InvalidInput(f"{ref[:60]!r}: an id or title holds no control characters (a NUL, a line break)")
         if ref.endswith(".md") and (as_path := self.file_named(ref)) is not None:
-            return self._of_type(self.load(as_path), ref, types)
+            try:
+                return self._of_type(self.load(as_path), ref, types)
+            except DocumentError as exc:
+                raise _unreadable(ref, [exc]) from None
         # The folder of the type whose prefix the id starts with, by file name.
         folders = [self.root / t.folder for t in self.registry.values() if t.prefix == ref.split("-", 1)[0]]
         by_name = [p for folder in folders if folder.is_dir() for p in folder.glob(glob.escape(ref) + "*.md")]
-        found = _chosen(ref, list(self._readable(sorted(by_name))), types)
+        unread: list[DocumentError] = []  # files the ref names by their names that do not read
+        found = _chosen(ref, list(self._readable(sorted(by_name), unread.append)), types)
         if found is None and wanted:
             found = _chosen(ref, [r for t in wanted for r in self.records(t)], types)
         everything: list[Record] = []
@@ -337,7 +341,7 @@ class Catalog(Tree):
         if found is None:
             found = self._by_other_name(ref, wanted)
         if found is None:
-            raise self._not_found(ref, wanted, everything)
+            raise _unreadable(ref, unread) if unread else self._not_found(ref, wanted, everything)
         if len(found) > 1:
             same_title = all(folded(r.title) == folded(ref) for r in found)  # the exact title, of several: an id
             hint = (
@@ -439,12 +443,15 @@ class Catalog(Tree):
             self._all_ids = {r.id for r in self.records() if r.id}
         return doc_id in self._all_ids
 
-    def _readable(self, paths: Iterable[Path]) -> Iterator[Record]:
+    def _readable(
+        self, paths: Iterable[Path], on_error: Callable[[DocumentError], None] | None = None
+    ) -> Iterator[Record]:
         for path in paths:
             try:
                 yield self.load(path)
-            except DocumentError:
-                continue
+            except DocumentError as exc:
+                if on_error:
+                    on_error(exc)
 
     @cached_property
     def taxonomy(self) -> taxonomy.Taxonomy:
@@ -574,6 +581,24 @@ class Catalog(Tree):
             chosen.append(rec)
         chosen.sort(key=lambda r: (r.values.get(date_field) or dt.date.min, r.id or ""), reverse=True)
         return chosen
+
+
+def _unreadable(ref: str, errors: list[DocumentError]) -> NotFound:
+    """What `find` says when the only files `ref` names (by their path, or by the id their names start
+    with) do not read as documents: why, where, and that `pmops edit` opens them to mend them
+    (exit 1, as a document not found: never 'no document with the id', nor other documents offered)."""
+    from pmops import ids
+
+    first = errors[0]
+    doc_id = ids.id_in_name(first.path.rpartition("/")[2])
+    named = doc_id if ids.looks_like_id(doc_id) else first.path
+    parses = "yaml" in first.reason.casefold() or "front-matter" in first.reason.casefold()
+    what = "its front-matter does not parse" if parses else "it does not read as a document"
+    where = f"{first.path}:{first.line}" if first.line else first.path
+    more = f" ({len(errors) - 1} more files named so do not read either)" if len(errors) > 1 else ""
+    said = named if ref.endswith(".md") else naming(ref, named)  # a path is said in the brackets
+    return NotFound(f"{said}: {what} ({where}: {first.reason}){more}",
+                    hint=f"pmops edit {named} mends it")  # fmt: skip
 
 
 def _chosen(ref: str, records: list[Record], types: tuple[str, ...]) -> list[Record] | None:
