@@ -399,6 +399,7 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     same = kb.named(doctype.name, new_title) if doctype.unique_titles else None
     if same is not None and same.path != record.path:
         raise Conflict(f"{same.id or same.path} is already named '{new_title}'")
+    warned = creating.title_warnings(kb, doctype, new_title, itself=record.path)  # made all the same
     renamed, kept = {fld.name: new_title}, _old_name_kept(record, new_title)
     if kept is not None:
         renamed[str(doctype.aliases)] = kept
@@ -457,7 +458,8 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     sha = kb.write(writes, _message("rename", record, f' to "{new_words}"'), commit=commit)
     moved = kb.record(replace(doc, path=new_rel))
     notes = [f"'{old_name}' kept as an alias: insights naming it are still {new_words}'s"] if kept is not None else []
-    return Outcome("mv", moved, sha, rewritten, old_rel, notes + moved_along + (kb.repo.warnings if kb.repo else []))
+    return Outcome("mv", moved, sha, rewritten, old_rel,
+                   warned + notes + moved_along + (kb.repo.warnings if kb.repo else []))  # fmt: skip
 
 
 def _old_name_kept(record: Record, new_title: str) -> list[Any] | None:

@@ -337,6 +337,25 @@ def test_mv_refuses_empty_same_and_pages(pmops, kb: Path) -> None:
     assert commit_count(kb) == commits + 1 and clean(kb)
 
 
+def test_mv_to_a_title_another_document_has_warns_and_a_change_of_case_names_the_file_once(pmops, kb: Path) -> None:
+    first, second = add(pmops, "Approvers live in Slack"), add(pmops, "Approvers want a digest")
+    result = pmops("mv", second["id"], "approvers live in  Slack")
+    assert result.stderr == (f"warning: insight {first['id']} is titled 'Approvers live in Slack' already: "
+                             "the title now names both, so give the id to name either\n")  # fmt: skip
+    assert "they share that title" in pmops("show", "Approvers live in Slack", code=1).stderr
+    assert pmops("mv", second["id"], "Approvers want a digest").stderr == ""  # no other has it: nothing to warn of
+    result = pmops("mv", second["id"], "Approvers Want A Digest")  # a change of case: the same file name
+    path = json.loads(pmops("show", second["id"], "--json").stdout)["path"]
+    assert result.stderr == ""
+    assert result.stdout.startswith(f"Renamed insight {second['id']}: now titled 'Approvers Want A Digest' → {path} (")
+    assert result.stdout.count(path) == 1
+    opp = json.loads(pmops("opportunity", "add", "Approvals on the go", "--area", "approvals", "--json").stdout)
+    other = json.loads(pmops("opportunity", "add", "Card limits", "--area", "approvals", "--json").stdout)
+    said = pmops("mv", other["id"], "Approvals on the go").stderr  # as opportunity add warns of one
+    assert said.startswith(f"warning: opportunity {opp['id']} is titled 'Approvals on the go' already: one problem")
+    assert clean(kb)
+
+
 def test_mv_of_a_tool_renames_by_its_name_field(pmops, kb: Path) -> None:
     tool = json.loads(pmops("tool", "add", "Dovetial", "--category", "research", "--json").stdout)
     out = json.loads(pmops("mv", tool["id"], "Dovetail", "--json").stdout)

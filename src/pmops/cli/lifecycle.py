@@ -208,6 +208,8 @@ def _report(outcome: Outcome, json_out: bool) -> None:
     committed = " (not committed)" if outcome.commit is None else f" (commit {outcome.commit[:10]})"
     if outcome.action == "mv":
         where = f"{_shared.safe(outcome.previous)} → {_shared.safe(record.path)}"
+        if outcome.previous == record.path:  # a new title the file name already spells (a change of case)
+            where = f"now titled '{_shared.safe(record.title)}' → {_shared.safe(record.path)}"
         what = "links and names" if record.type == "person" else "links"  # a person is named in owners, deciders …
         rewritten = f"; {what} rewritten in {', '.join(map(_shared.safe, outcome.changed))}" if outcome.changed else ""
         out.print(f"{done} {record.type} [bold cyan]{name}[/bold cyan]: {where}{rewritten}{committed}", soft_wrap=True)

@@ -316,17 +316,38 @@ def _same_title(kb: KnowledgeBase, doctype: DocType, title: Any) -> list[str]:
     """A warning when a live document of a type whose titles lint keeps apart (an opportunity: one problem
     ranked twice, lint's opportunity-duplicate) already has the new one's title, any case or spacing; the
     new one is created all the same (a type with unique titles refuses it instead: check_names)."""
-    if doctype.unique_titles or "opportunity-duplicate" not in doctype.rules or not str(title or "").strip():
-        return []
+    record = titled_already(kb, doctype, title) if "opportunity-duplicate" in doctype.rules else None
+    return [_titled_warning(doctype, record)] if record is not None else []
+
+
+def title_warnings(kb: KnowledgeBase, doctype: DocType, title: Any, itself: str) -> list[str]:
+    """What `pmops mv` says when the new title is one a live document of the type (the one at `itself`
+    aside) has already, any case or spacing: create's warning for a type whose titles lint keeps apart
+    (an opportunity), else that the title now names both. The rename is made all the same."""
+    record = titled_already(kb, doctype, title, itself)
+    return [_titled_warning(doctype, record)] if record is not None else []
+
+
+def _titled_warning(doctype: DocType, record: Record) -> str:
+    said = f"warning: {doctype.name} {record.id} is titled '{record.title}' already: "
+    if "opportunity-duplicate" in doctype.rules:
+        return said + (f"one problem ranked twice? link this one's evidence to it (pmops {doctype.name} link "
+                       f"{record.id} INSIGHT…), then pmops archive this one")  # fmt: skip
+    return said + "the title now names both, so give the id to name either"
+
+
+def titled_already(kb: KnowledgeBase, doctype: DocType, title: Any, itself: str | None = None) -> Record | None:
+    """A live document of a type whose titles may repeat (a type with unique titles refuses a taken one:
+    check_names) that already has `title`, any case or spacing; the one at path `itself` aside."""
+    if doctype.unique_titles or not str(title or "").strip():
+        return None
     from pmops.kb.records import is_archived
 
     wanted = " ".join(str(title).split()).casefold()
     for record in kb.records(doctype):
-        if not is_archived(record) and " ".join(record.title.split()).casefold() == wanted:
-            return [f"warning: {doctype.name} {record.id} is titled '{record.title}' already: one problem ranked "
-                    f"twice? link this one's evidence to it (pmops {doctype.name} link {record.id} INSIGHT…), "
-                    "then pmops archive this one"]  # fmt: skip
-    return []
+        if record.path != itself and not is_archived(record) and " ".join(record.title.split()).casefold() == wanted:
+            return record
+    return None
 
 
 def _check_initial(doctype: DocType, fld: Field, value: Any) -> None:
