@@ -46,6 +46,15 @@ class PmopsError(Exception):
         self._of(field, flag, f"{FIELD}: {self.message}", self.hint)
         return self
 
+    def with_hint(self, hint: str) -> PmopsError:
+        """This error with another hint (the way out a caller knows better), its field named as before."""
+        if self.field is None:
+            self.hint = hint
+        else:
+            self._said = (self._said[0], hint)
+            self.name_field(self.flag)
+        return self
+
     def _of(self, field: str, flag: str | None, message: str, hint: str | None) -> None:
         self.field, self.flag = field, flag or "--" + field.replace("_", "-")
         self._said = (message, hint)

@@ -20,7 +20,7 @@ from pmops.errors import FIELD, Conflict, InvalidInput, PmopsError
 from pmops.kb import creating, roster
 from pmops.kb.records import is_archived
 from pmops.kb.transaction import Change
-from pmops.text import a, count
+from pmops.text import a, count, either
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -138,9 +138,12 @@ def set_fields(
             from pmops import outcomes
 
             outcomes.possible(kb, given_value, name)
-        value, field_notes, new = creating.convert(
-            kb, fld, given_value, today=today, new_tags=new_tags, of=record.title
-        )  # a warning names the document, as create's
+        try:
+            value, field_notes, new = creating.convert(
+                kb, fld, given_value, today=today, new_tags=new_tags, of=record.title
+            )  # a warning names the document, as create's
+        except InvalidInput as exc:
+            raise _way_back(record, name, exc) from None
         notes += field_notes
         added_tags += new
         if value != record.values.get(name):  # people named anew: on the roster, as it spells them
@@ -179,6 +182,9 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
     the file with it), a field that is not a list given twice."""
     doctype = record.doctype
     given: dict[str, Any] = {}
+    if any(pair.partition("=")[0].strip() == "id" and "=" in pair for pair in assignments):
+        raise InvalidInput(f"id: the id never changes ({record.id or record.path}): links and history name it by it",
+                           hint=f'pmops mv {_name(record)} "New title" renames the file, the id staying')  # fmt: skip
     for fld, value in creating.pairs(doctype, assignments):
         if fld.name == doctype.title_field:
             raise InvalidInput(
@@ -206,6 +212,20 @@ def _check_archive_only(record: Record, fld: Field, raw: Any) -> None:
             if back
             else f"pmops archive {_name(record)} archives it",
         )
+
+
+def _way_back(record: Record, name: str, refused: InvalidInput) -> PmopsError:
+    """A status an archived document of a type with statuses of its own cannot take (a decision's
+    status=active), said with the way back (docs/lifecycle.md): one of those statuses. A type with
+    none but archived says so before (_check_archive_only)."""
+    fld = record.doctype.field(name)
+    if name != "status" or fld is None or not is_archived(record):
+        return refused
+    others = [c for c in fld.choices or () if c != ARCHIVED]
+    if not others:
+        return refused
+    back = f"pmops set {_name(record)} status={others[0]} brings it back"
+    return refused.with_hint(back + (f" (or {either(others[1:])})" if others[1:] else ""))
 
 
 def _check_lifecycle(record: Record, given: dict[str, Any]) -> None:

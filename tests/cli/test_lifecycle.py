@@ -76,6 +76,23 @@ def test_set_removes_a_field_and_a_tag_and_unchanged_is_nothing(pmops, kb: Path)
     assert commit_count(kb) == commits + 1 and clean(kb)
 
 
+def test_set_says_how_an_archived_document_comes_back_and_that_the_id_never_changes(pmops, kb: Path) -> None:
+    ins, dec = add(pmops, "Slow export"), add(pmops, "Build exports", kind="decision")
+    pmops("archive", ins["id"])
+    pmops("archive", dec["id"])
+    commits = commit_count(kb)
+    said = pmops("set", dec["id"], "status=active", code=2).stderr.splitlines()  # (an insight's: see archive's test)
+    assert said[0].startswith("error: status must be proposed, accepted, ")
+    assert said[1] == (f"hint: pmops set {dec['id']} status=proposed brings it back "
+                       "(or accepted, rejected, superseded or deprecated)")  # fmt: skip
+    said = pmops("set", ins["id"], "id=ins-x", code=2).stderr.splitlines()
+    assert said == [f"error: id: the id never changes ({ins['id']}): links and history name it by it",
+                    f'hint: pmops mv {ins["id"]} "New title" renames the file, the id staying']  # fmt: skip
+    assert commit_count(kb) == commits and clean(kb)
+    pmops("set", ins["id"], "status=")  # the way the hint says
+    assert "status" not in json.loads(pmops("show", ins["id"], "--json").stdout)
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [
@@ -84,7 +101,7 @@ def test_set_removes_a_field_and_a_tag_and_unchanged_is_nothing(pmops, kb: Path)
         (["date=2026-02-30"], "date:", 2),
         (["date=2999-01-01"], "is after today", 2),
         (["source="], "source: an insight requires it", 2),
-        (["id=ins-1"], "'id=ins-1': an insight has no field 'id'", 2),
+        (["id=ins-1"], "id: the id never changes (ins-", 2),
         (["title=New"], "title: a new title renames the file too", 2),
         (["sentiment"], "'sentiment': write FIELD=VALUE", 2),
         (["sentiment=negative", "sentiment=mixed"], "sentiment is given twice", 2),
