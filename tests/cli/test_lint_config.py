@@ -54,6 +54,18 @@ def test_ignored_paths_skip_the_rule_there_only(pmops, two_broken: Path) -> None
     assert found(pmops, "archive", code=0) == []  # named on the command line: still ignored
 
 
+def test_an_ignored_path_that_matches_no_file_is_said_as_a_typo_would_ignore_nothing(pmops, two_broken: Path) -> None:
+    configure(two_broken, 'lint:\n  rules:\n    link-broken: {ignore: ["archiv", "handbook/**"]}\n')
+    warning = ("warning: pmops.yaml: lint.rules.link-broken.ignore 'archiv' matches no file in the KB: it ignores "
+               "nothing (paths are the KB's, from its top: e.g. handbook/drafts/** for a folder)\n")  # fmt: skip
+    result = pmops("lint", code=1)
+    assert result.stdout.startswith("archive/old/page.md:3: link-broken error") and result.stderr.endswith(warning)
+    assert pmops("lint", "--json", code=1).stderr == warning  # said whatever the format
+    configure(two_broken, "")
+    (two_broken / "pmops.yaml").write_text((two_broken / "pmops.yaml").read_text().replace('"archiv"', '"archive"'))
+    assert "ignores nothing" not in pmops("lint", code=0).stderr  # every entry matches a file: nothing said
+
+
 @pytest.mark.parametrize(
     ("ignore", "left"),
     [

@@ -163,6 +163,7 @@ def lint(
     report = linter.run(kb, paths or [])
     if json_out:
         _shared.print_json(report.to_json())
+        render.ignoring_nothing(report)
     else:
         render.findings(report)
     raise typer.Exit(report.exit_code(strict))

@@ -6,15 +6,15 @@ import datetime as dt
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmops.config import RuleSettings
 from pmops.errors import DocumentError, InvalidInput
 from pmops.lint.rules import RULES, Context, Finding, check_record, finish
 
 if TYPE_CHECKING:
-    from pmops.config import RuleSettings
     from pmops.kb import KnowledgeBase
 
 __all__ = ["RULES", "Finding", "Report", "run"]
@@ -24,6 +24,8 @@ __all__ = ["RULES", "Finding", "Report", "run"]
 class Report:
     findings: list[Finding]
     files: int
+    # pmops.yaml's `ignore` entries that match no file of the KB: said, as a typo ignores nothing
+    unmatched: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -110,7 +112,19 @@ def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = N
     findings.extend(_orphans(kb, beside))
     findings = [*_configured(findings, settings)]
     findings.sort(key=lambda f: (f.path, f.line, f.rule))
-    return Report(findings, len(targets))
+    return Report(findings, len(targets), _ignoring_nothing(kb, settings))
+
+
+def _ignoring_nothing(kb: KnowledgeBase, settings: dict[str, RuleSettings]) -> list[str]:
+    """`lint.rules.RULE.ignore` entries that match no file of the KB (its documents and the files
+    beside them: a metric's values), as 'lint.rules.RULE.ignore 'PATTERN''."""
+    if not any(rule.ignore for rule in settings.values()):
+        return []
+    suffixes = {suffix for doctype in kb.registry.values() for suffix in doctype.companions}
+    files = kb.listed()
+    files += [rel.removesuffix(".md") + suffix for rel in files for suffix in suffixes]
+    return [f"lint.rules.{name}.ignore '{pattern}'" for name, rule in settings.items()
+            for pattern in rule.ignore if not any(RuleSettings(ignore=(pattern,)).ignores(rel) for rel in files)]  # fmt: skip
 
 
 def _orphans(kb: KnowledgeBase, beside: set[tuple[Path, str]]) -> Iterator[Finding]:

@@ -75,6 +75,17 @@ def findings(report: Report) -> None:
             out.print(f"    [dim]hint: {safe(f.hint)}[/dim]", soft_wrap=True)
     summary = f"{count(report.files, 'file')}: {count(report.errors, 'error')}, {count(report.warnings, 'warning')}"
     console(stderr=True).print(f"[dim]{summary}[/dim]")
+    ignoring_nothing(report)
+
+
+def ignoring_nothing(report: Report) -> None:
+    """A `lint.rules.RULE.ignore` entry that matches no file is said: a typo would ignore nothing."""
+    for setting in report.unmatched:
+        console(stderr=True).print(
+            f"warning: pmops.yaml: {safe(setting)} matches no file in the KB: it ignores nothing "
+            "(paths are the KB's, from its top: e.g. handbook/drafts/** for a folder)",
+            soft_wrap=True,
+        )
 
 
 def _evidence(evidence: Evidence, weight: Row | None = None) -> None:
