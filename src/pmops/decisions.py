@@ -22,7 +22,9 @@ def adr_sections(context: str | None = None, options: list[str] = (), consequenc
     (`## Fake`) is made a sub-heading (`### Fake`), so it never starts a section of the ADR; an option's
     own number or bullet (`1. A`) is left to the template's numbering; empty ones are left to the
     template's prompts; refused (exit 2) with a NUL or an empty --option. `context_list`: the context
-    ends with a list, so the evidence listed after it is introduced, not merged into that list."""
+    ends with a list, so the evidence listed after it is introduced, not merged into that list;
+    `context_headed`: the context has sub-headings of its own, so the evidence gets its own
+    (`### Evidence`), not read as part of the last one (`### Risks`)."""
     for name, text in (("--context", context), ("--consequences", consequences), *(("--option", o) for o in options)):
         if text is not None and "\0" in text:
             raise InvalidInput(f"{name}: contains a NUL character")
@@ -32,10 +34,12 @@ def adr_sections(context: str | None = None, options: list[str] = (), consequenc
     said = _subheadings((context or "").strip())
     last = said.splitlines()[-1] if said else ""
     return {"context": said, "options": listed, "consequences": _subheadings((consequences or "").strip()),
-            "context_list": bool(_LIST_MARK.match(last.lstrip()))}  # fmt: skip
+            "context_list": bool(_LIST_MARK.match(last.lstrip())),
+            "context_headed": bool(_SUBHEADING.search(said))}  # fmt: skip
 
 
 _LIST_MARK = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+_SUBHEADING = re.compile(r"(?m)^ {0,3}#{3,6}(?:\s|$)")
 
 
 def _subheadings(text: str) -> str:

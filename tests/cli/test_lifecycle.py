@@ -169,10 +169,14 @@ def test_decision_add_keeps_each_text_inside_its_section(pmops, kb: Path) -> Non
               "--option", "1. numbered already", "--consequences", "# Big\nWe pay.", "--evidence", ins["id"],
               kind="decision")  # fmt: skip
     body = json.loads(pmops("show", dec["id"], "--json").stdout)["body"]
-    # a heading given is a sub-heading of its section; the evidence is introduced, not merged into the list before it
-    assert f"## Context\n\nLine one.\n\n### Fake heading\n- list\n\nEvidence:\n\n- [[{ins['id']}]]\n" in body
+    # a heading given is a sub-heading of its section; the evidence has its own, not read as under the one before it
+    assert f"## Context\n\nLine one.\n\n### Fake heading\n- list\n\n### Evidence\n\n- [[{ins['id']}]]\n" in body
     assert "## Options considered\n\n1. A\n2. numbered already\n" in body
     assert "## Consequences\n\n### Big\nWe pay.\n" in body
+    listed = add(pmops, "Pick a bank", "--context", "Banks differ.\n- fees\n- speed", "--evidence", ins["id"],
+                 kind="decision")  # fmt: skip
+    shown = json.loads(pmops("show", listed["id"], "--json").stdout)["body"]  # a list, no heading: introduced
+    assert f"## Context\n\nBanks differ.\n- fees\n- speed\n\nEvidence:\n\n- [[{ins['id']}]]\n" in shown
     assert [line for line in body.splitlines() if line.startswith("## ")] == [
         "## Context", "## Options considered", "## Decision", "## Consequences"
     ]  # fmt: skip
