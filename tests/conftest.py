@@ -37,6 +37,26 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 PMOPS = str(Path(sys.executable).with_name("pmops"))
 
 
+IN_MEMORY = Path("/dev/shm")  # Linux's tmpfs, on most machines
+IN_MEMORY_ROOM = 2 << 30  # bytes free it must have: the suite writes a few hundred MB
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' folders in memory (tmpfs) where the machine has room, unless TMPDIR names a place.
+
+    The suite makes thousands of real repositories and indexes: folders, small files, renames,
+    fsyncs. On a virtual machine's disk those metadata writes are most of the time a test takes
+    (measured on the same tests, 2 cores: 45 s on ext4, 23 s on tmpfs, system time 23 s → 4 s);
+    git, Whoosh and pmops run exactly as they do on disk. Set TMPDIR to keep them elsewhere. Only
+    the folders of failed tests are kept (pyproject.toml), so nothing piles up in memory."""
+    if "TMPDIR" in os.environ or not IN_MEMORY.is_dir() or not os.access(IN_MEMORY, os.W_OK):
+        return
+    stat = os.statvfs(IN_MEMORY)
+    if stat.f_bavail * stat.f_frsize >= IN_MEMORY_ROOM:
+        os.environ["TMPDIR"] = str(IN_MEMORY)  # this process's temporary folders, and every process it starts
+        tempfile.tempdir = None  # read again: tmp_path's base folder is made from it
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The heaviest tests first: the workers then share out the many short ones and finish together,
     instead of one of them starting a minute-long test at the end."""
@@ -189,11 +209,19 @@ def from_template(key: str, make: Callable[[Path], object], target: Path) -> Pat
     """A KB made once per test process by `make` (a git init, add, commit, and `pmops init`'s
     fsyncs: 0.3–0.4 s of CPU, in hundreds of tests), then copied, .git and all, for each test.
     Every copy is a repository of its own; `update-index --refresh` gives git the copy's stat
-    data, so its first `git status` sees what a repository made in place would."""
+    data, so its first `git status` sees what a repository made in place would.
+
+    The template's objects are packed and git's sample hooks left out: a copy is then about 25
+    files in .git, not 180 in 130 folders (one a loose object), 0.05 s rather than 0.13 s for the
+    example KB, in most of the suite's tests."""
     template = _TEMPLATES.get(key)
     if template is None:
         template = Path(tempfile.mkdtemp(dir=_TEMPLATES["."])) / "kb"
         make(template)
+        if (template / ".git").is_dir():
+            git(template, "repack", "-a", "-d", "-q")
+            for sample in (template / ".git" / "hooks").glob("*.sample"):
+                sample.unlink()
         _TEMPLATES[key] = template
     shutil.copytree(template, target, symlinks=True)
     git(target, "update-index", "-q", "--refresh")
