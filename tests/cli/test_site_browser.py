@@ -288,16 +288,24 @@ def test_no_page_scrolls_sideways_on_a_phone_and_every_column_shows(browser, ori
         phone.close()
 
 
-@pytest.fixture(scope="module")
-def sharded(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Iterator[tuple[Path, str]]:
-    """The example KB's site with its search index split in 3 shards ($PMOPS_SITE_SHARD_PAGES: a large
-    site's layout on a small one), served as a static host serves it."""
-    work = tmp_path_factory.mktemp("sharded")
+def _sharded_kb(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Path, Path, dict[str, str]]:
+    """A folder with the example KB in a repository of its own (`kb/`), and the environment of a pmops that
+    splits a site's search index in shards of 60 pages ($PMOPS_SITE_SHARD_PAGES: a large site's layout on
+    a small one)."""
+    work = tmp_path_factory.mktemp(name)
     env = {**_isolated_env(tmp_path_factory.mktemp("home")), "PMOPS_SITE_SHARD_PAGES": "60"}
     kb = work / "kb"
     shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "example"]):
         subprocess.run(["git", *args], cwd=kb, env=env, check=True, capture_output=True)
+    return work, kb, env
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Iterator[tuple[Path, str]]:
+    """The example KB's site with its search index split in 3 shards ($PMOPS_SITE_SHARD_PAGES: a large
+    site's layout on a small one), served as a static host serves it."""
+    work, kb, env = _sharded_kb(tmp_path_factory, "sharded")
     out = work / "out"
     built = subprocess.run([PMOPS, "--kb", str(kb), "site", "build", "--out", str(out), "--json"], env=env,
                            capture_output=True, text=True, check=False)  # fmt: skip
@@ -352,12 +360,7 @@ def test_a_shard_indexed_again_after_a_change_finds_the_change_and_the_rest(
     """A rebuild after one changed body indexes the changed page's shard again, keeping the files of the
     last index whose content did not change: the search box finds the new words and the old ones on the
     page, no longer the words removed, and the filters still count every page of every shard."""
-    work = tmp_path_factory.mktemp("reindexed")
-    env = {**_isolated_env(tmp_path_factory.mktemp("home")), "PMOPS_SITE_SHARD_PAGES": "60"}
-    kb = work / "kb"
-    shutil.copytree(EXAMPLE_KB, kb, ignore=shutil.ignore_patterns(".git", ".pmops"))
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "example"]):
-        subprocess.run(["git", *args], cwd=kb, env=env, check=True, capture_output=True)
+    work, kb, env = _sharded_kb(tmp_path_factory, "reindexed")
     out = work / "out"
     build = [PMOPS, "--kb", str(kb), "site", "build", "--out", str(out), "--json"]
     assert subprocess.run(build, env=env, capture_output=True, check=False).returncode == 0
