@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from pmops import __version__
 from pmops.cli import MODULES, _shared
@@ -24,6 +24,9 @@ class PmopsGroup(TyperGroup):
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:  # `pmops --help | head`: as in invoke
+            _shared.pipe_closed()
+            raise typer.Exit(0) from None
         except UsageError as exc:  # the root's own options (pmops --bogus): said as every other
             if "--debug" in args:
                 raise
@@ -93,9 +96,32 @@ def _once_each(group: TyperGroup, ctx: typer.Context, words: list[str]) -> None:
             )
 
 
+def _help_through_the_pipe_handler() -> None:
+    """Help is printed by Typer's own rich console, which exits 1 when its reader goes away (`pmops --help
+    | head`): that exit is turned into the BrokenPipeError every other output raises (see
+    PmopsConsole.on_broken_pipe), so the one handler above makes it a quiet exit 0, as for a listing."""
+    for cls in (TyperCommand, TyperGroup):
+        if getattr(cls.format_help, "_pmops", False):
+            continue
+        printed = cls.format_help
+
+        def format_help(self: Any, ctx: Any, formatter: Any, printed: Any = printed) -> None:
+            try:
+                printed(self, ctx, formatter)
+            except SystemExit as exc:  # rich's on_broken_pipe: the only exit while help is printed
+                if exc.code != 1:
+                    raise
+                raise BrokenPipeError from None
+
+        format_help._pmops = True  # type: ignore[attr-defined]
+        cls.format_help = format_help  # type: ignore[method-assign]
+
+
 def _usage(exc: UsageError) -> None:
     """A command line click cannot read, in pmops' words and not in a box: 'error: …' naming the option
     (a number's with an example), and where the command's options are listed; exit 2."""
+    if not exc.format_message().strip():  # a group named alone (`pmops insight`): its help is printed already
+        raise typer.Exit(exc.exit_code)
     said = _shared.not_a_number(exc) if isinstance(exc, typer.BadParameter) else None
     message = said or exc.format_message().rstrip(".")
     name, offered = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
@@ -177,6 +203,7 @@ def build(modules: Iterable[str] = MODULES) -> typer.Typer:
         rich_markup_mode="rich",
     )
     cli.callback()(root)
+    _help_through_the_pipe_handler()
     for name in modules:
         module = importlib.import_module(f"pmops.cli.{name}")
         if hasattr(module, "register"):
