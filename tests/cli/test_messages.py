@@ -132,6 +132,10 @@ def test_a_process_reviewed_today_says_so(kb: Path, pmops: Runner) -> None:
         (["insight", "lst"], "no such command 'lst' (did you mean 'list'?)", "pmops insight --help"),
         (["show"], "missing argument 'ID'", "pmops show --help"),
         (["--verbose-please", "list"], "no such option: --verbose-please", "pmops --help"),
+        # an option left without its value: the command it belongs to, not the root
+        (["prioritize", "--cycle"], "option '--cycle' requires an argument", "pmops prioritize --help"),
+        (["insight", "list", "--since"], "option '--since' requires an argument", "pmops insight list --help"),
+        (["--kb"], "option '--kb' requires an argument", "pmops --help"),
         (["search", "quotes", "--limit", "ten"], "--limit must be a whole number, e.g. --limit 20", None),
     ],
 )  # fmt: skip

@@ -33,8 +33,9 @@ class PmopsGroup(TyperGroup):
             _usage(exc)
 
     def invoke(self, ctx: typer.Context) -> Any:
+        words = [*ctx._protected_args, *ctx.args]  # click empties them as it goes
         try:
-            _once_each(self, ctx, [*ctx._protected_args, *ctx.args])
+            _once_each(self, ctx, words)
             return super().invoke(ctx)
         except BrokenPipeError:  # `pmops … | head`: the reader has what it wanted
             _shared.pipe_closed()
@@ -42,7 +43,7 @@ class PmopsGroup(TyperGroup):
         except UsageError as exc:  # an unknown option, a missing argument, a choice not offered
             if _debug(ctx):
                 raise
-            _usage(exc)
+            _usage(exc, _command_named(self, ctx, words)[1])
         except PmopsError as exc:
             if _debug(ctx):
                 raise
@@ -68,10 +69,7 @@ def _once_each(group: TyperGroup, ctx: typer.Context, words: list[str]) -> None:
     """Refuse (exit 2) an option that takes one value given twice (`--tag a --tag b`, `--status x
     --status y`): click would keep the last and drop the first unsaid. Repeatable options (`--tag`
     of `insight add`) and flags are not counted. The command is found as click finds it."""
-    command: Any = group
-    while words and hasattr(command, "get_command") and not words[0].startswith("-"):
-        command = command.get_command(ctx, words[0])
-        words = words[1:]
+    command, _path, words = _command_named(group, ctx, words)
     if command is None or hasattr(command, "get_command"):
         return  # an unknown command or a group's help: click says so
     options = {name: p for p in command.params if p.param_type_name == "option" for name in p.opts}
@@ -117,7 +115,19 @@ def _help_through_the_pipe_handler() -> None:
         cls.format_help = format_help  # type: ignore[method-assign]
 
 
-def _usage(exc: UsageError) -> None:
+def _command_named(group: TyperGroup, ctx: typer.Context, words: list[str]) -> tuple[Any, str, list[str]]:
+    """The command a command line's words name, as click finds it: the command (None when unknown), its
+    path (`pmops prioritize`) and the words left for it."""
+    command: Any = group
+    path = ["pmops"]
+    while words and hasattr(command, "get_command") and not words[0].startswith("-"):
+        command = command.get_command(ctx, words[0])
+        path.append(words[0])
+        words = words[1:]
+    return command, " ".join(path if command is not None else path[:-1]), words
+
+
+def _usage(exc: UsageError, where: str = "pmops") -> None:
     """A command line click cannot read, in pmops' words and not in a box: 'error: …' naming the option
     (a number's with an example), and where the command's options are listed; exit 2."""
     if not exc.format_message().strip():  # a group named alone (`pmops insight`): its help is printed already
@@ -131,7 +141,7 @@ def _usage(exc: UsageError) -> None:
         best = max(offered, key=lambda o: difflib.SequenceMatcher(None, name, o).ratio())
         message = f"no such option: {name} (did you mean {best}?)"
     message = re.sub(r"\. Did you mean (.*)\?$", r" (did you mean \1?)", message)  # a command
-    path = exc.ctx.command_path if exc.ctx is not None else "pmops"
+    path = exc.ctx.command_path if exc.ctx is not None else where  # an option's missing value has no ctx
     _report(message[:1].lower() + message[1:], None if said else f"{path} --help lists what it takes")
     raise typer.Exit(exc.exit_code)
 
