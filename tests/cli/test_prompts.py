@@ -357,3 +357,26 @@ def test_a_missing_name_or_title_argument_is_asked_or_named_like_any_field(termi
         err = pmops(*args, code=2).stderr.splitlines()
         assert err[0].startswith(f"error: {said} ("), err
     assert commit_count(kb) == before and git(kb, "status", "--porcelain") == ""
+
+
+def test_a_path_in_a_line_or_a_hint_is_never_cut_on_a_terminal(kb: Path, pmops, monkeypatch) -> None:
+    """At 80 columns a path longer than the line (a long title's file) goes whole on a line of its own, in
+    "Added … → path" and in an error's hint alike: it is what gets copied. A pipe keeps one line."""
+    title = "Approvers miss requests buried in long email threads during the month end close"
+    args = ("insight", "add", "--title", title, "--source", "interview", "--body", "x", "--area", "approvals")
+    term = Terminal(kb, *args, columns=80)
+    code, shown = term.finish()
+    lines = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\r", "")).splitlines()]
+    path = next(line for line in lines if line.startswith("insights/"))
+    assert code == 0 and path.endswith("-month-end-close.md") and len(path) > 80, lines
+    assert lines[0].startswith("Added insight ins-") and lines[0].endswith("→"), lines
+    ident = lines[0].split()[2]
+    monkeypatch.setenv("EDITOR", "sh -c 'echo more >> \"$0\"; exit 3'")  # edits, then fails: the text is kept
+    term = Terminal(kb, "edit", ident, columns=80)
+    code, shown = term.finish()
+    lines = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\r", "")).splitlines()]
+    kept = next(line for line in lines if line.endswith("-month-end-close.md"))
+    assert code == 1 and Path(kept).is_absolute() and Path(kept).is_file(), lines  # the text kept, its path whole
+    piped = pmops("insight", "add", "--title", title + " again", "--source", "interview", "--body", "x",
+                  "--area", "approvals").stdout  # fmt: skip
+    assert len(piped.splitlines()) == 1 and ".md (commit" in piped

@@ -86,12 +86,13 @@ def _console_class() -> type[Console]:
             line by line; on a terminal it wraps at its words, not where the terminal cuts it."""
             if soft_wrap and self.is_terminal:
                 soft_wrap = False
-                if len(objects) == 1 and isinstance(objects[0], str):
-                    text = objects[0].lstrip(" ")  # an indented line wraps under its own start
-                    indent = len(objects[0]) - len(text)
+                if objects and all(isinstance(o, str) for o in objects):
+                    whole = kwargs.pop("sep", " ").join(objects)
+                    text = whole.lstrip(" ")  # an indented line wraps under its own start
+                    indent = len(whole) - len(text)
                     width = max(20, self.width - indent) if indent else self.width
-                    for line in self.render_str(text).wrap(self, width):
-                        line.rstrip()  # no line ends in the space it was wrapped at
+                    said = {k: kwargs.pop(k) for k in ("markup", "emoji", "highlight") if k in kwargs}
+                    for line in _at_words(self.render_str(text, **said), width):  # no line ends in a space
                         super().print(" " * indent, line, sep="", soft_wrap=True, **kwargs)
                     return
             super().print(*objects, soft_wrap=soft_wrap, **kwargs)
@@ -102,6 +103,19 @@ def _console_class() -> type[Console]:
             raise BrokenPipeError
 
     return PmopsConsole
+
+
+def _at_words(text: Any, width: int) -> list[Any]:
+    """A text's lines wrapped at its words only: a word longer than the line (a path, a command) goes
+    whole on a line of its own, never cut, so it can be copied; the terminal shows the rest of it."""
+    from rich._wrap import divide_line
+
+    lines = []
+    for line in text.split(allow_blank=True):
+        for part in line.divide(divide_line(str(line), width, fold=False)):
+            part.rstrip()
+            lines.append(part)
+    return lines
 
 
 def safe(text: Any) -> str:
