@@ -90,7 +90,7 @@ def _said(result: Result) -> None:
     if result.excluded:
         console.print(f"{count(result.excluded, 'document')} left out (site.exclude)")
     for path in result.unreadable:
-        _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page")
+        _shared.console(stderr=True).print(f"warning: {_shared.safe(path)}: could not be read; no page", soft_wrap=True)
     _unmatched(result)
     _withheld(result)
     if search is not None and search.indexed:
