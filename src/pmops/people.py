@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmops import dates, lifecycle, links
-from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound, not_a_choice
 from pmops.kb.roster import LEFT, check_named, end, has_left, left_on, roster
 from pmops.kb.roster import fold as _fold
 from pmops.kb.roster import named_in as roster_named_in
@@ -181,20 +181,21 @@ def listing(
     *,
     role: str | None = None,
     area: str | None = None,
-    everyone: bool = False,
+    archived: bool | None = False,
     today: dt.date | None = None,
 ) -> list[Record]:
-    """The people of the roster by name, of a role and an area; those gone by `today` (and archived
-    records) only with `everyone`. A role that is not one of the choices is exit 2."""
+    """The people of the roster by name, of a role and an area: those still in the team (`archived`
+    False), or everyone, those gone by `today` and archived records too (None), or the archived
+    records only (True), as Catalog.select takes `archived`. A role that is not one of the choices
+    is exit 2 with an example, as every choice's."""
     today = today or dt.date.today()
     doctype = kb.doctype("person")
     fld = doctype.field("role")
     if role is not None and fld is not None and fld.choices and role.strip().casefold() not in fld.choices:
-        raise InvalidInput(f"--role: '{role}' is not one of: {', '.join(fld.choices)}")
-    where = {"area": area} if area else None
-    chosen = kb.select(doctype, where, archived=None if everyone else False)
+        raise not_a_choice("--role", fld.choices)
+    chosen = kb.select(doctype, {"area": area} if area is not None else None, archived=archived)
     if role is not None:
         chosen = [p for p in chosen if role_of(p) == role.strip().casefold()]
-    if not everyone:
+    if archived is False:
         chosen = [p for p in chosen if not has_left(p, today)]
     return sorted(chosen, key=lambda p: p.title.casefold())

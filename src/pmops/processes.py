@@ -90,7 +90,7 @@ def listing(
 ) -> list[Health]:
     """Every process with its health; `stale` / `due` / `tag` keep only those; archived ones as Catalog.select says."""
     rows = []
-    where = {"tags": tag} if tag else None
+    where = {"tags": tag} if tag is not None else None  # given empty: exit 2, as Catalog.select says
     for record in kb.select(kb.doctype("process"), where, date_field="last_reviewed", archived=archived):
         when = review_due(record)
         row = Health(record, when.isoformat() if when else None, is_stale(record, today), runs_this_week(record, today))

@@ -79,3 +79,64 @@ def test_list_type_field_value_reads_spaces_and_equals_signs_and_refuses_what_it
     twice = pmops("list", "insight", "author=Maya Chen", "author=Theo Park", code=2)
     assert "author is given twice" in twice.stderr
     assert "give the value to look for" in pmops("list", "insight", "author=", code=2).stderr
+
+
+def test_person_list_archived_shows_the_archived_records_alone(pmops, example_kb: Path) -> None:
+    """As every listing's --archived: only archived records; --all keeps them among the others; both is exit 2."""
+    people = {p["name"]: p["id"] for p in json.loads(pmops("person", "list", "--json").stdout)}
+    assert json.loads(pmops("person", "list", "--archived", "--json").stdout) == []
+    pmops("archive", people["Ada Brooks"])
+    archived = json.loads(pmops("person", "list", "--archived", "--json").stdout)
+    assert [p["name"] for p in archived] == ["Ada Brooks"]
+    assert "Ada Brooks" not in [p["name"] for p in json.loads(pmops("person", "list", "--json").stdout)]
+    assert "Ada Brooks" in [p["name"] for p in json.loads(pmops("person", "list", "--all", "--json").stdout)]
+    assert (
+        pmops("person", "list", "--all", "--archived", code=2).stderr == "error: give --all or --archived, not both\n"
+    )
+
+
+def test_tool_list_filters_by_category_and_status_as_other_listings(pmops, example_kb: Path) -> None:
+    tools = json.loads(pmops("tool", "list", "--json").stdout)
+    analytics = json.loads(pmops("tool", "list", "--category", "analytics", "--json").stdout)
+    assert analytics and {t["category"] for t in analytics} == {"analytics"}
+    assert len(analytics) == sum(t["category"] == "analytics" for t in tools)
+    adopted = json.loads(pmops("tool", "list", "--status", "adopted", "--json").stdout)
+    assert adopted and {t["status"] for t in adopted} == {"adopted"} and len(adopted) < len(tools)
+    both = json.loads(pmops("tool", "list", "--category", "analytics", "--status", "evaluating", "--json").stdout)
+    assert both == [t for t in analytics if t["status"] == "evaluating"]
+    typo = pmops("tool", "list", "--category", "anlytics", code=2).stderr.splitlines()
+    assert typo[0].startswith("error: --category must be roadmapping, ") and typo[0].endswith(
+        "e.g. --category roadmapping"
+    )
+    assert typo[1] == "hint: did you mean 'analytics'?"
+    assert pmops("tool", "list", "--category", "other").stdout.strip() == "no tools match"
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("insight", "list", "--customer", ""), "--customer"),
+        (("insight", "list", "--tag", " "), "--tag"),
+        (("decision", "list", "--status", ""), "--status"),
+        (("person", "list", "--area", ""), "--area"),
+        (("process", "list", "--tag", ""), "--tag"),
+        (("tool", "list", "--category", ""), "--category"),
+    ],
+)
+def test_a_filter_given_empty_is_exit_2_as_list_type_field_is(pmops, example_kb: Path, args, option) -> None:
+    """`--customer ''` listed everything (the filter was dropped); `pmops list TYPE FIELD=` refuses it."""
+    refused = pmops(*args, code=2)
+    lines = refused.stderr.splitlines()
+    assert lines[0] == f"error: {option} is empty: give the value to look for" and lines[1].startswith(
+        f"hint: e.g. {option} "
+    )
+    assert refused.stdout == ""
+    assert pmops("list", "insight", "customer=", code=2).stderr.startswith(
+        "error: customer=: give the value to look for"
+    )
+
+
+def test_a_role_that_is_not_a_choice_is_said_as_every_choice_with_an_example(pmops, example_kb: Path) -> None:
+    said = pmops("person", "list", "--role", "nope", code=2).stderr.splitlines()[0]
+    assert said == ("error: --role must be pm, product-ops, design, eng, support, sales, leadership or other, "
+                    "e.g. --role pm")  # fmt: skip

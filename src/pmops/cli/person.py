@@ -83,12 +83,13 @@ def list_(
         str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("person", "area"))
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="People who left, and archived records, too.")] = False,
+    archived: Annotated[bool, typer.Option("--archived", help="Only archived records.")] = False,
     today: _shared.TodayOpt = None,
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option(common.record_columns(PERSON)) = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List the people in the team by name (those who left: with --all).
+    """List the people in the team by name (those who left: with --all; archived records alone: with --archived).
 
     Example:
 
@@ -99,7 +100,7 @@ def list_(
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
-    found = people.listing(kb, role=role, area=area, everyone=all_, today=day)
+    found = people.listing(kb, role=role, area=area, archived=_shared.archived_option(all_, archived), today=day)
     common.listing(found, kb.doctype("person"), output)
 
 

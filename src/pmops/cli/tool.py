@@ -73,22 +73,37 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            help=about(TOOL, "category", "only this category"),
+            autocompletion=_complete.field("tool", "category"),
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help=about(TOOL, "status", "only this status"), autocompletion=_complete.field("tool", "status")
+        ),
+    ] = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option(common.record_columns(TOOL)) = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List the tools with their category, status, owner, cost and renewal.
+    """List the tools by category, with their status, owner, cost and renewal; filtered by category and status.
 
     Example:
 
-        pmops tool list --json
+        pmops tool list --category analytics --status adopted
     """
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
     doctype = kb.doctype("tool")
-    chosen = kb.select(doctype, archived=_shared.archived_option(all_, archived))
+    where = {"category": category, "status": status}
+    chosen = kb.select(doctype, where, archived=_shared.archived_option(all_, archived))
     records = sorted(chosen, key=lambda r: (str(r.values.get("category")), r.title.casefold()))
     common.listing(records, doctype, output)
 

@@ -556,12 +556,19 @@ class Catalog(Tree):
         """Documents of a type matching every filter (list fields: any element), newest first.
 
         Archived ones are left out (`archived` False), or are all there is (True), or are
-        kept among the others (None); a filter on `status: archived` asks for them."""
+        kept among the others (None); a filter on `status: archived` asks for them. A filter given
+        empty (`--customer ''`) is exit 2, as `pmops list TYPE FIELD=` is: it would narrow nothing."""
         if (since or until) and doctype.field(date_field) is None:
             raise InvalidInput(f"--since and --until need a date: {doctype.plural} have no '{date_field}' field")
         if since and until and since > until:
             raise InvalidInput(f"--since {since} is after --until {until}: no day is between them",
                                hint="give the earlier day to --since")  # fmt: skip
+        for name, value in (where or {}).items():  # None is a filter not given; '' one given empty
+            if isinstance(value, str) and not value.strip():
+                fld = doctype.field(name)
+                raise InvalidInput(f"{FIELD} is empty: give the value to look for",
+                                   hint=f"e.g. {FIELD_IS}{(fld.example if fld else None) or 'VALUE'}",
+                                   field=name, flag=fld.flag if fld is not None else None)  # fmt: skip
         given = {k: v for k, v in (where or {}).items() if v}
         if given.get("status") == ARCHIVED and archived is False:
             archived = None
