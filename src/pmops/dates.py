@@ -113,6 +113,41 @@ def option(value: str | None, name: str, toward: str | None = None) -> dt.date |
         raise InvalidInput(f"{name}: {exc}") from None
 
 
+def since(value: str, day: dt.date, *, also: tuple[str, ...] = ()) -> tuple[dt.date, int | None]:
+    """A --since as people write it (`digest`, `log`): a date (2026-11-02, 7 Nov, last week) or a length
+    counting back from `day` (30d, 4w, 3m of 30 days: the last 30 days, `day` among them). The first day,
+    and the length in days (None for a date). Not one of them, or a day after `day`: exit 2 with an
+    example; `also` names the other words the option takes (digest's 'last') in the hint."""
+    from pmops import outputs
+    from pmops.errors import InvalidInput
+    from pmops.text import did_you_mean
+
+    length = outputs.LENGTH.match(value)
+    if length:  # 30d, 4w, 3m: the last 30 days, today among them (as process check's --window)
+        if int(length[1]) == 0:
+            raise InvalidInput(f"--since: '{value}' is no length of time, e.g. --since 30d")
+        days = outputs.window_days(value)
+        return day - dt.timedelta(days=days - 1), days
+    if re.match(r"^\s*\d{5,}\s*(d|w|m|days?|weeks?|months?)\s*$", value, re.IGNORECASE):  # 99999d: a length
+        raise InvalidInput(f"--since: '{value.strip()}' is too long a length (at most 4 digits), e.g. --since 30d",
+                           hint="or give the first day: --since 2020-01-01")  # fmt: skip
+    try:
+        first = parse(value, toward="past")
+    except AmbiguousDate as exc:
+        one, other = exc.readings
+        raise InvalidInput(f"--since: {exc}", hint=f"write it as {one} or {other}") from None
+    except ValueError as exc:
+        near = did_you_mean(value.strip(), list(also)) if also and value.strip().isalpha() else None  # 'lsat'
+        words = "".join(f" or '{w}'" for w in also)
+        raise InvalidInput(
+            f"--since: {exc}",
+            hint=near or f"give a date (2026-11-02){',' if also else ' or'} a length (30d, 4w, 3m){words}",
+        ) from None
+    if first > day:
+        raise InvalidInput(f"--since: {first} is after today ({day})")
+    return first, None
+
+
 def check_format(value: str) -> str:
     """A --date-format value: DMY, MDY, YMD (any case), or a strptime pattern such as %d/%m/%Y."""
     if value.upper() in ORDERS:

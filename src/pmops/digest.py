@@ -178,7 +178,7 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date, area: str | Non
     """The first day of the digest and where it came from: a date, a length (30d: the last 30 days),
     `last` (the reader's last digest of the KB, or of the area; the last week when there was none; the
     same window again when that digest was today's), or nothing (the last week)."""
-    from pmops import dates, outputs
+    from pmops import dates
 
     default = today - dt.timedelta(days=DEFAULT_DAYS - 1)
     if since is None:
@@ -195,26 +195,9 @@ def window(kb: KnowledgeBase, since: str | None, today: dt.date, area: str | Non
         if last.day == today and last.since is not None and last.since <= today:
             return last.since, last.said or f"since {_day(last.since, today)}"  # today's again: the same window
         return last.day, f"since your last digest on {_day(last.day, today)}"
-    if outputs.LENGTH.match(since):  # 30d, 4w, 3m: the last 30 days, today among them (as process check's --window)
-        days = int(outputs.LENGTH.match(since)[1])  # type: ignore[index]
-        if days == 0:
-            raise InvalidInput(f"--since: '{since}' is no length of time, e.g. --since 30d")
-        days = outputs.window_days(since)
-        return today - dt.timedelta(days=days - 1), f"the last {count(days, 'day')}"
-    if re.match(r"^\s*\d{5,}\s*(d|w|m|days?|weeks?|months?)\s*$", since, re.IGNORECASE):  # 99999d: a length
-        raise InvalidInput(f"--since: '{since.strip()}' is too long a length (at most 4 digits), e.g. --since 30d",
-                           hint="or give the first day: --since 2020-01-01")  # fmt: skip
-    try:
-        day = dates.parse(since, toward="past")
-    except ValueError as exc:
-        from pmops.text import did_you_mean
-
-        near = did_you_mean(since.strip(), ["last"]) if since.strip().isalpha() else None  # 'lsat', 'Last '
-        raise InvalidInput(
-            f"--since: {exc}", hint=near or "give a date (2026-11-02), a length (30d, 4w, 3m) or 'last'"
-        ) from None
-    if day > today:
-        raise InvalidInput(f"--since: {day} is after today ({today})")
+    day, days = dates.since(since, today, also=("last",))
+    if days is not None:
+        return day, f"the last {count(days, 'day')}"
     return day, f"since {_day(day, today)}"
 
 

@@ -307,7 +307,7 @@ def test_log_by_day_author_and_type(pmops, kb: Path) -> None:
     assert nobody[0] == "error: --author: no commit by 'nobody'" and nobody[1].startswith("hint: authors: ")
     typo = pmops("log", "--author", "Priya Nar", code=2).stderr.splitlines()
     assert typo == ["error: --author: no commit by 'Priya Nar'", "hint: did you mean 'Priya Nair'?"]
-    assert pmops("log", "--author", "priya", "--since", "2099-01-01").stdout == "no changes match\n"  # by her, not then
+    assert pmops("log", "--author", "priya", "--since", "2025-06-01").stdout == "no changes match\n"  # by her, not then
     assert "unknown document type 'insigth'" in pmops("log", "--type", "insigth", code=2).stderr
     # A commit of documents of two types: --type names only its documents of that type.
     (kb / "insights" / "ins-250201-bbbb-both.md").write_text(
@@ -324,3 +324,25 @@ def test_log_by_day_author_and_type(pmops, kb: Path) -> None:
     assert "Heard with a decision" in text and "Decided with an insight" not in text
     assert "Decided with an insight" in pmops("log").stdout
     assert "--since" in pmops("log", "--since", "someday", code=2).stderr
+
+
+def test_log_since_takes_a_length_as_digest_since_does(pmops, kb: Path) -> None:
+    """30d, 4w, 3m: the last N days, today among them, through digest's parser; a day after today is exit 2."""
+    (kb / "notes.txt").write_text("x\n")
+    _commit_as(kb, "Priya Nair", (dt.date.today() - dt.timedelta(days=10)).isoformat(), "ten days ago")
+    pmops("insight", "add", "--title", "Heard today", "--source", "survey")
+
+    def subjects(*args: str) -> list[str]:
+        return [c["subject"] for c in json.loads(pmops("log", *args, "--json").stdout)]
+
+    recent = subjects("--since", "3d")
+    assert recent[0].startswith("pmops: add insight") and "ten days ago" not in recent
+    assert subjects("--since", "3 days") == recent
+    assert "ten days ago" in subjects("--since", "4w") and "ten days ago" in subjects("--since", "11d")
+    assert "ten days ago" not in subjects("--since", "10d")  # the last 10 days: today and the 9 before
+    assert subjects("--since", "3m") == subjects("--since", (dt.date.today() - dt.timedelta(days=89)).isoformat())
+    said = pmops("log", "--since", "0d", code=2).stderr
+    assert said.startswith("error: --since: '0d' is no length of time, e.g. --since 30d")
+    bad = pmops("log", "--since", "someday", code=2).stderr.splitlines()
+    assert bad[1] == "hint: give a date (2026-11-02) or a length (30d, 4w, 3m)"
+    assert pmops("log", "--since", "2099-01-01", code=2).stderr.startswith("error: --since: 2099-01-01 is after today")

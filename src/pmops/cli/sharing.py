@@ -29,7 +29,13 @@ def log(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", help="How many commits.")] = 20,
     since: Annotated[
-        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only changes made on or after this day.")
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="Only changes made on or after this day: a date (2026-11-02, 7 Nov, last week) or a length "
+            "(30d, 4w, 3m: the last 30 days), as digest --since takes.",
+        ),
     ] = None,
     author: Annotated[
         str | None,
@@ -58,14 +64,16 @@ def log(
 
     Example:
 
-        pmops log --limit 5 --since 2026-11-01 --author priya --type decision
+        pmops log --limit 5 --since 30d --author priya --type decision
     """
     from pmops import sharing
     from pmops.cli.render import common
 
     output = _shared.output(json_out, fmt, columns)
     kb = _shared.state(ctx).kb()
-    day = _shared.parse_date_option(since, "--since")
+    from pmops import dates
+
+    day = None if since is None else dates.since(since, dates.today())[0]
     changes = sharing.log(kb, limit, since=day, author=author, type_name=type_name)
     filtered = bool(day or author is not None or type_name)
     common.emit(common.log_listing(changes, filtered), output)
