@@ -73,6 +73,28 @@ def test_compare_ranks_scored_tools_derives_cost_and_lists_the_unscored_last(pmo
     assert "5 × the cheapest (Alpha, 10,000) ÷ the tool's cost" in shown and "1.25*" in shown
 
 
+def test_cost_is_derived_within_each_tools_category(pmops, kb: Path) -> None:
+    """Without names every tool is compared, but a cost against those of its own category: a BI tool's
+    price says nothing of a survey tool's. A category with one costed tool derives nothing."""
+    evaluation_kb(kb)  # research: Alpha 10,000 the cheapest
+    write_tool(kb, "look", "name: Looker\ncategory: analytics\ncost: 60000\nscores: {fit: 4}\n")
+    write_tool(kb, "ampl", "name: Amplitude\ncategory: analytics\ncost: 30000\nscores: {fit: 4}\n")
+    write_tool(kb, "figm", "name: Figma\ncategory: design\ncost: 5000\nscores: {fit: 4}\n")
+    commit_all(kb)
+    ranking = json.loads(pmops("tool", "compare", "--json").stdout)["ranking"]
+    by_name = {r["name"]: r for r in ranking}
+    assert by_name["Looker"]["scores"]["cost"] == 2.5 and by_name["Amplitude"]["scores"]["cost"] == 5.0
+    assert by_name["Looker"]["cheapest"] == {"name": "Amplitude", "cost": 30000.0}
+    assert by_name["Gamma"]["scores"]["cost"] == 2.0 and by_name["Gamma"]["cheapest"]["name"] == "Alpha"
+    assert "cost" not in by_name["Figma"]["scores"] and by_name["Figma"]["cheapest"] is None  # alone in design
+    shown = pmops("tool", "compare").stdout
+    assert "* cost derived for 2 tools from the costs compared of its category (analytics): 5 × the cheapest " \
+           "(Amplitude, 30,000) ÷ the tool's cost" in shown  # fmt: skip
+    assert "of its category (research): 5 × the cheapest (Alpha, 10,000)" in shown
+    named = {r["name"]: r for r in json.loads(pmops("tool", "compare", "Looker", "Alpha", "--json").stdout)["ranking"]}
+    assert "cost" not in named["Looker"]["scores"] and "cost" not in named["Alpha"]["scores"]  # named: the same rule
+
+
 def test_cost_is_derived_only_against_another_cost_and_a_free_tool_scores_5(pmops, kb: Path) -> None:
     evaluation_kb(kb)
     write_tool(kb, "free", "name: Free\ncategory: design\ncost: 0\nscores: {fit: 5}\n")

@@ -147,11 +147,18 @@ def test_tool_compare_of_one_tool_shows_it_with_a_note(pmops, example_kb: Path) 
     assert [r["name"] for r in json.loads(pmops("tool", "compare", "Jira", "--json").stdout)["ranking"]] == ["Jira"]
 
 
+def test_tool_compare_of_a_category_without_tools_is_empty_as_a_listing(pmops, example_kb: Path) -> None:
+    """Exit 0, as an empty listing: the category is a good one, it has no tool yet."""
+    done = pmops("tool", "compare", "--category", "other")
+    assert (done.stdout, done.stderr) == ("no tools in category 'other'\n", "")
+    assert json.loads(pmops("tool", "compare", "--category", "other", "--json").stdout)["ranking"] == []
+    assert pmops("tool", "compare", "--category", "other", "--format", "csv").stdout.startswith("rank,tool,")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("--category", "reserch"), "--category must be roadmapping, research, "),
-        (("--category", "other"), "no tool in the category 'other': nothing to compare"),
         (("Jira", "--category", "design"), "give tool names or --category, not both"),
     ],
 )

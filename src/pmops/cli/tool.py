@@ -171,8 +171,8 @@ def compare(
     """The weighted scoring matrix of some tools, and their ranking (tools nobody scored come last, unranked).
 
     Without names: every tool adopted or being evaluated (not retired), or those of one
-    --category. A tool with a cost and no cost score gets one derived from the costs
-    compared: 5 × cheapest ÷ its cost. Must-pass criteria (security requirements) are
+    --category (none there: an empty matrix, exit 0). A tool with a cost and no cost score gets one
+    derived from the costs compared in its category: 5 × the cheapest ÷ its cost. Must-pass criteria (security requirements) are
     shown beside the weighted ones: a tool failing one is shown failing, after the
     ranked tools, whatever its weighted score.
 
@@ -185,7 +185,8 @@ def compare(
 
     output = _shared.output(json_out, fmt, columns)
     weights, ratings = stack.compare(_shared.state(ctx).kb(), names or [], category)
-    common.emit(render.tool_matrix(weights, ratings), output)
+    empty = f"no tools in category '{category}'" if category else "no tools in use or being evaluated"
+    common.emit(render.tool_matrix(weights, ratings, empty), output)
 
 
 @app.command("stack")

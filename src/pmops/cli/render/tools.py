@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from pmops.stack import Rating, Renewal, Stack
 
 
-def tool_matrix(weights: dict, ratings: list) -> Listing:
-    """The scoring matrix (stack.compare's order), then (a table's footer) what each partial or missing score means."""
+def tool_matrix(weights: dict, ratings: list, empty: str = "no tools to compare") -> Listing:
+    """The scoring matrix (stack.compare's order), then (a table's footer) what each partial or missing score
+    means; `empty` is said when there is no tool, as an empty listing says so."""
     from pmops.text import count
 
     must = list(ratings[0].requirements) if ratings else []
@@ -47,11 +48,12 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
                           f"({rating.best:.2f} at most once scored)", soft_wrap=True)  # fmt: skip
         if len(ratings) == 1:
             out.print(f"{safe(ratings[0].record.title)} alone: no other tool to compare it with", soft_wrap=True)
-        cheapest = next((r.cheapest for r in ratings if r.cheapest), None)
-        if cheapest:
-            shown = [r for r in ratings if r.derived]
-            out.print(f"* cost derived for {count(len(shown), 'tool')} from the costs compared: 5 × the cheapest "
-                      f"({safe(cheapest[0])}, {cheapest[1]:,.0f}) ÷ the tool's cost", soft_wrap=True)  # fmt: skip
+        lows = list(dict.fromkeys(r.cheapest for r in ratings if r.cheapest))  # one for each category compared
+        for cheapest in lows:
+            shown = [r for r in ratings if r.derived and r.cheapest == cheapest]
+            among = f" of its category ({safe(shown[0].record.values.get('category'))})" if len(lows) > 1 else ""
+            out.print(f"* cost derived for {count(len(shown), 'tool')} from the costs compared{among}: 5 × the "
+                      f"cheapest ({safe(cheapest[0])}, {cheapest[1]:,.0f}) ÷ the tool's cost", soft_wrap=True)  # fmt: skip
 
     columns = (Column("rank", "number"), Column("tool", "id"),
                *(Column(c, "number", f"{c}\n×{w:g}") for c, w in weights.items()),
@@ -60,7 +62,7 @@ def tool_matrix(weights: dict, ratings: list) -> Listing:
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
     # A must-pass criterion's column (pass/FAIL) beside the weighted score, in the table as in csv and tsv (last).
     shown = tuple(c.name for c in columns)
-    return Listing(columns, shown, rows, data, noun="tool", footer=footer)
+    return Listing(columns, shown, rows, data, noun="tool", footer=footer, empty=empty)
 
 
 def _check(state: str | None) -> Cell:
