@@ -73,7 +73,9 @@ def test_on_a_terminal_no_line_ends_in_spaces(example_kb: Path) -> None:
     code, shown = Terminal(example_kb, "archive", "ins-260715-z6sy", columns=80).finish()
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in shown.split("\r\n")]
     assert code == 0 and lines[0].startswith("Archived insight ins-260715-z6sy →") and len(lines) > 2, shown
-    assert all(line == line.rstrip() and len(line) <= 80 for line in lines), shown
+    # a path longer than the line is whole on its own line, never cut (it is what gets copied)
+    assert all(line == line.rstrip() and (len(line) <= 80 or " " not in line) for line in lines), shown
+    assert "insights/ins-260715-z6sy-dark-mode-requests-keep-coming-from-night-shift-teams.md" in lines, shown
 
 
 def table_cells(table: str, names: list[str]) -> tuple[list[int], list[list[list[str]]]]:
@@ -200,7 +202,7 @@ def test_machine_formats_get_plain_values(example_kb: Path, pmops) -> None:
     ]
     assert rows[1] == ["1", "Dovetail", "4", "4", "2", "4", "5", "3.7", "pass"]
     assert rows[2] == ["", "Condens", "4", "2", "4", "3", "4", "3.4", "fail"]
-    assert ["", "Looker", "", "", "0.33", "", "", "", ""] in rows
+    assert ["", "Looker", "", "", "3.82", "", "", "", ""] in rows  # against Amplitude, the cheapest of analytics
     assert "–" not in str(rows) and "*" not in str(rows)
     plans = csv_rows(
         pmops("onboard", "status", "--today", TODAY, "--format", "csv", "--columns", "name,pace,due").stdout
