@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pmops import bodies
 from pmops.bodies import Checkbox
 from pmops.errors import InvalidInput, PmopsError
+from pmops.text import shortened
 
 if TYPE_CHECKING:
     from pmops.kb import Created, KnowledgeBase, Record
@@ -61,7 +62,7 @@ def tick(
         return Ticked(item, all(i.done for i in run_items), already=True, run=run)
     finished = all(i.done or i is item for i in run_items)
     changes = {"status": "done", "completed": today or dt.date.today()} if finished else {}
-    message = f'pmops: tick {run.id} item {item.number} "{item.text[:60]}"'
+    message = f'pmops: tick {run.id} item {item.number} "{shortened(item.text)}"'
     sha = kb.update(run, changes, message, body=bodies.tick(run.doc.body, item), commit=commit)
     return Ticked(item, finished, commit=sha, run=run)
 

@@ -113,20 +113,33 @@ def option(value: str | None, name: str, toward: str | None = None) -> dt.date |
         raise InvalidInput(f"{name}: {exc}") from None
 
 
+LENGTH = r"^\s*(\d{1,4})\s*(d|w|m|days?|weeks?|months?)\s*$"  # 8w, 30d, 3m (compiled when first used)
+
+
+def window_days(text: str) -> int:
+    """'8w', '30d', '3m' (months of 30 days) as days; InvalidInput (exit 2) otherwise."""
+    from pmops.errors import InvalidInput
+
+    match = re.match(LENGTH, text or "", re.IGNORECASE)
+    if not match or int(match.group(1)) == 0:
+        raise InvalidInput(f"--window: '{text}' is not a length of time, e.g. --window 8w (or 30d, 3m)")
+    n, unit = int(match.group(1)), match.group(2)[0].lower()
+    return n * {"d": 1, "w": 7, "m": 30}[unit]
+
+
 def since(value: str, day: dt.date, *, also: tuple[str, ...] = ()) -> tuple[dt.date, int | None]:
     """A --since as people write it (`digest`, `log`): a date (2026-11-02, 7 Nov, last week) or a length
     counting back from `day` (30d, 4w, 3m of 30 days: the last 30 days, `day` among them). The first day,
     and the length in days (None for a date). Not one of them, or a day after `day`: exit 2 with an
     example; `also` names the other words the option takes (digest's 'last') in the hint."""
-    from pmops import outputs
     from pmops.errors import InvalidInput
     from pmops.text import did_you_mean
 
-    length = outputs.LENGTH.match(value)
+    length = re.match(LENGTH, value, re.IGNORECASE)
     if length:  # 30d, 4w, 3m: the last 30 days, today among them (as process check's --window)
         if int(length[1]) == 0:
             raise InvalidInput(f"--since: '{value}' is no length of time, e.g. --since 30d")
-        days = outputs.window_days(value)
+        days = window_days(value)
         return day - dt.timedelta(days=days - 1), days
     if re.match(r"^\s*\d{5,}\s*(d|w|m|days?|weeks?|months?)\s*$", value, re.IGNORECASE):  # 99999d: a length
         raise InvalidInput(f"--since: '{value.strip()}' is too long a length (at most 4 digits), e.g. --since 30d",

@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops import activity, links, people
+from pmops import activity, dates, links, people
 from pmops.doctypes import OUTPUT_CHECKS, OUTPUTS_EXAMPLE
 from pmops.errors import InvalidInput
 from pmops.kb.records import shown
@@ -49,18 +49,11 @@ VERDICTS = (MET, MISSED, TOO_EARLY, NO_DATA)
 DEFAULT_WINDOW = "8w"
 LAUNCH_DAYS = 14  # a checklist run still open this long after it started is a launch the checklist missed
 DAYS_PER = {"week": 7, "month": 365.25 / 12}
-LENGTH = re.compile(r"^\s*(\d{1,4})\s*(d|w|m|days?|weeks?|months?)\s*$", re.IGNORECASE)  # 8w, 30d, 3m
 NOT_RECORDS = ("onboarding", "person", "process")  # types whose links to a process are no record of its meeting
 MAX_COMPARED = 60  # processes of one kind compared pair by pair (the rest are listed, not measured)
 
 
-def window_days(text: str) -> int:
-    """'8w', '30d', '3m' (months of 30 days) as days; InvalidInput (exit 2) otherwise."""
-    match = LENGTH.match(text or "")
-    if not match or int(match.group(1)) == 0:
-        raise InvalidInput(f"--window: '{text}' is not a length of time, e.g. --window 8w (or 30d, 3m)")
-    n, unit = int(match.group(1)), match.group(2)[0].lower()
-    return n * {"d": 1, "w": 7, "m": 30}[unit]
+window_days = dates.window_days  # 8w, 30d, 3m: read in dates.py, where --since reads them too
 
 
 @dataclass(frozen=True)

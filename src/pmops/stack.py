@@ -211,9 +211,8 @@ def ranked(ratings: list[Rating]) -> list[Rating]:
 def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) -> tuple[dict[str, float], list[Rating]]:
     """The weighted matrix of the named tools — without names, of every tool in use or being
     evaluated (not retired), of one category when given: ranked best first, then the ones nobody scored.
-    A cost score is derived against the compared tools of the same category. One tool is shown alone
-    (the caller notes there was nothing to compare it with); none named is exit 2, and none in use
-    (or in --category) an empty matrix, as an empty listing is."""
+    A cost score is derived within each category. One tool is shown alone (the caller notes there was
+    nothing to compare it with); none in use (or in --category) is an empty matrix, as an empty listing."""
     if names and category:
         raise InvalidInput("give tool names or --category, not both")
     if names:
@@ -223,18 +222,11 @@ def compare(kb: KnowledgeBase, names: list[str], category: str | None = None) ->
         records = [r for r in kb.select(doctype, {"category": category}, date_field="renewal")
                    if r.values.get("status") != "retired"]  # fmt: skip
     weights, must = _criteria(kb)
-    costs: dict[str, float] = {}
-    cheapest: dict[str, tuple[str, float] | None] = {}
-    if (
-        "cost" in weights
-    ):  # a tool's cost against those of its own category: a BI tool's price says nothing of a survey's
-        by_category: dict[str, list[Record]] = {}
-        for record in records:
-            by_category.setdefault(str(record.values.get("category") or ""), []).append(record)
-        for group in by_category.values():
-            derived, low = derived_costs(group)
-            costs |= derived
-            cheapest |= {r.id: low for r in group}
+    costs, cheapest = {}, {}  # against the same category's: a BI tool's price says nothing of a survey tool's
+    for category in {str(r.values.get("category")) for r in records} if "cost" in weights else ():
+        group = [r for r in records if str(r.values.get("category")) == category]
+        derived, low = derived_costs(group)
+        costs, cheapest = costs | derived, cheapest | {r.id: low for r in group}
     ratings = [rate(r, weights, {"cost": costs[r.id]} if r.id in costs else None, must) for r in records]
     for rating in ratings:
         rating.cheapest = cheapest.get(rating.record.id) if rating.derived else None  # type: ignore[attr-defined]

@@ -91,6 +91,18 @@ def a(noun: str) -> str:
 FEW = 5  # candidates an error lists before "… N more"
 
 
+def shortened(text: str, most: int = 60) -> str:
+    """`text` on one line in at most `most` characters: its spaces collapsed and, when longer, cut at the
+    last whole word that fits, with '…' (a commit subject, a candidate's title): never mid-word, never
+    a space before the '…'. A first word longer than `most` is cut where it must be."""
+    whole = " ".join(str(text).split())
+    if len(whole) <= most:
+        return whole
+    cut = whole[: most - 1]
+    words = cut.rsplit(" ", 1)[0] if " " in cut and whole[most - 1] != " " else cut
+    return words.rstrip(" ,;:—-") + "…"
+
+
 def first_few(items: list[str], most: int = FEW) -> str:
     """'a, b, c': a list a message names, cut after `most` with '… N more'."""
     shown = ", ".join(items[:most])

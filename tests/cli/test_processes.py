@@ -159,6 +159,13 @@ def test_checklist_start_tick_status_round_trip(pmops, kb: Path) -> None:
     assert "Changed:" not in (kb / run["path"]).read_text()
     for item in json.loads(pmops("checklist", "status", run["id"], "--json").stdout)[0]["open_items"]:
         pmops("checklist", "tick", run["id"], str(item["number"]))
+        subject = git(kb, "log", "-1", "--format=%s")
+        text = subject.split('"', 1)[1].rstrip('"\n')  # the item, whole or cut at a word with …
+        assert item["text"].startswith(text.removesuffix("…")) and len(text) <= 60, subject
+        if text.endswith("…"):
+            assert item["text"][len(text) - 1] in " ,;:" and not text.endswith(" …"), subject  # never mid-word
+        else:
+            assert text == item["text"], subject
     done = json.loads(pmops("checklist", "status", "--json").stdout)[0]
     assert (done["status"], done["done"], done["completed"]) == ("done", total, dt.date.today().isoformat())
     assert json.loads(pmops("lint", "--json").stdout) == []

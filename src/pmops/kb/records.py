@@ -25,7 +25,7 @@ from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb import kept
 from pmops.kb.tree import Tree, left_out
-from pmops.text import a, did_you_mean, either, folded, folded_name, naming
+from pmops.text import a, did_you_mean, either, folded, folded_name, naming, shortened
 
 # A front-matter line giving an id (id: ins-260203-dc9k, quoted or not): its prefix. Only a first
 # look at a file outside its type's folder; the file is then read as every document is.
@@ -627,7 +627,7 @@ def _chosen(ref: str, records: list[Record], types: tuple[str, ...]) -> list[Rec
 
 def _labelled(record: Record) -> str:
     """A document as a list of candidates names it: its id and its title."""
-    return f'{record.id or record.path} "{" ".join(record.title.split())[:60]}"'
+    return f'{record.id or record.path} "{shortened(record.title)}"'
 
 
 def _listed(value: Any) -> list[Any]:
