@@ -243,10 +243,10 @@ class Check:
     name: str
     ok: bool
     detail: str
-    fix: str | None = None
+    fix: str | None = None  # what to do when it is not ok: a check that passes has nothing to fix (null)
 
     def to_json(self) -> dict:
-        return {"check": self.name, "ok": self.ok, "detail": self.detail, "fix": self.fix}
+        return {"check": self.name, "ok": self.ok, "detail": self.detail, "fix": None if self.ok else self.fix}
 
 
 def doctor(kb: KnowledgeBase) -> list[Check]:
@@ -261,7 +261,7 @@ def doctor(kb: KnowledgeBase) -> list[Check]:
         )
     else:
         version = repo.run("--version", check=False)[1].strip()
-        checks.append(Check("git", bool(version), version or "git did not answer", "install git"))
+        checks.append(Check("git", bool(version), version or "git did not answer", None if version else "install git"))
         try:
             ident = repo.check_writable()
             checks.append(Check("repository", True, f"ready to commit as {ident.name} <{ident.email}>"))

@@ -106,6 +106,7 @@ def test_doctor_on_a_brand_new_kb_is_exit_0_and_says_one_thing(kb: Path, pmops: 
     assert "index freshness: 1 document" in again and "not built yet" not in again
     checks = json.loads(pmops("doctor", "--json").stdout)
     assert all(c["ok"] for c in checks)
+    assert [c["check"] for c in checks if c["fix"] is not None] == []  # nothing to fix where all is well (git too)
 
 
 def test_a_process_reviewed_today_says_so(kb: Path, pmops: Runner) -> None:
