@@ -85,6 +85,16 @@ def test_no_match_is_exit_0_with_a_suggestion(pmops, example_kb: Path) -> None:
     assert "did you mean" not in pmops("search", "zzzqqq").stdout
 
 
+def test_a_brand_new_kb_suggests_nothing_it_does_not_have(pmops, kb: Path) -> None:
+    """pmops init's README is the only document: 'foo' is not 'how'; an index of no documents offers nothing."""
+    shown = pmops("search", "foo").stdout
+    assert shown.startswith("no results") and "did you mean" not in shown, shown
+    git(kb, "rm", "-q", "README.md")
+    git(kb, "commit", "-qm", "no readme")
+    shown = pmops("search", "readme").stdout
+    assert shown.startswith("no results") and "did you mean" not in shown, shown
+
+
 @pytest.mark.parametrize(("typed", "meant"), [
     ("thermal papr", "thermal paper"),  # one letter short; "pair" is as close but finds nothing with "thermal"
     ("aproval workflow", "approval workflow"),  # a word, not the stem "approv"

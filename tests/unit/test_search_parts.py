@@ -58,6 +58,8 @@ def test_did_you_mean_prefers_fewer_edits_then_the_first_letter_then_more_docume
     assert spelling.did_you_mean(Words({"cat": 1, "bot": 50}), "cot", lambda _: True) == "cat"  # first letter kept
     assert spelling.did_you_mean(words, "thermal papr", lambda q: q == "thermal paper") == "thermal paper"
     assert spelling.did_you_mean(words, "Thermall", lambda _: True) == "Thermal"  # its capital kept
+    assert spelling.did_you_mean(Words({"how": 1}), "foo", lambda _: True) is None  # 2 of 3 letters: not meant
+    assert spelling.did_you_mean(Words({"paper": 1}), "papre", lambda _: True) == "paper"  # 5 letters: two edits
     assert spelling.did_you_mean(words, "thermal paper", lambda _: True) is None  # every word known
 
 

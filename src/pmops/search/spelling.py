@@ -9,6 +9,7 @@ from typing import Protocol
 from pmops.search.snippets import WORD
 
 LOOK_SECONDS = 0.3  # CPU time a suggestion is looked for (a lookup begun is finished)
+MIN_TWO_EDITS = 5  # a shorter word is offered words one edit away only: two edits leave too little of it
 
 
 class Lexicon(Protocol):
@@ -38,7 +39,8 @@ def did_you_mean(lexicon: Lexicon, text: str, finds: Callable[[str], bool]) -> s
     candidates are the words of titles and bodies as written (their spelling lists), fewest
     edits first, then the first letter kept, a length close to the word typed, the most
     documents. The first choice for every word is kept unless another candidate makes the
-    query find something ("thermal papr": "paper", not "pair"). Field names and values,
+    query find something ("thermal papr": "paper", not "pair"). A word of three or four letters is
+    offered words one edit away only ("foo" is not "how"). Field names and values,
     prefixes (`therm*`), operators and stop words are left alone.
 
     It looks for 0.3 s of its thread's CPU time (a lookup begun is finished; CPU time, so that a
@@ -62,7 +64,7 @@ def did_you_mean(lexicon: Lexicon, text: str, finds: Callable[[str], bool]) -> s
             continue  # a field, a prefix or wildcard, an operator, a stop word
         if lexicon.knows(lowered):
             continue
-        for edits in (1, 2):
+        for edits in (1, 2) if len(word) >= MIN_TWO_EDITS else (1,):  # foo → how: two of three letters changed
             if time.thread_time() > deadline:
                 return None
             near = lexicon.near(lowered, edits) - {lowered}

@@ -275,7 +275,8 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
             except InvalidInput:
                 return False
 
-        suggestion = spelling.did_you_mean(_Lexicon(searcher, word_list), query, finds)
+        if searcher.doc_count():  # an empty index knows no word to offer
+            suggestion = spelling.did_you_mean(_Lexicon(searcher, word_list), query, finds)
     # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
     exact = len(hits) < limit or found.has_exact_length()
     total = len(hits) if len(hits) < limit else found.estimated_length()
