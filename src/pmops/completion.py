@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmops import ids
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 TITLES_READ = 60  # files whose title one completion reads (past it, the file name's words stand in)
 
 Pair = tuple[str, str]
+Keep = Callable[[Mapping[str, Any]], bool]  # a document's front-matter → whether a command can take it
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,17 @@ class _File:
     path: Path
 
 
-def documents(kb: KnowledgeBase, typed: str, types: Iterable[str] = (), *, names: bool = False) -> list[Pair]:
+def documents(
+    kb: KnowledgeBase, typed: str, types: Iterable[str] = (), *, names: bool = False, where: Keep | None = None
+) -> list[Pair]:
     """Documents of `types` (every type pmops writes when none) for a REF: ids starting with
     what was typed, with their titles as help; when no id does, titles with a word starting with
     it (any case), spelt as they are, with their ids. `names`: titles first,
-    for the types people name (a tool, a metric, a person), ids when one is being typed."""
+    for the types people name (a tool, a metric, a person), ids when one is being typed. `where`:
+    only those whose front-matter it keeps (a command that takes a proposed decision offers those)."""
     files = list(_files(kb, _types(kb, types)))
+    if where is not None:
+        files = _kept(kb, files, where)
     lowered = typed.casefold()
     by_id = [f for f in files if f.id.startswith(lowered)]
     if names and not (typed and by_id and "-" in typed):
@@ -180,3 +186,65 @@ def _read_titles(kb: KnowledgeBase, files: list[_File]) -> dict[str, str]:
         if isinstance(value, str) and value.strip():
             titles[f.id] = " ".join(value.split())
     return titles
+
+
+def _kept(kb: KnowledgeBase, files: list[_File], where: Keep) -> list[_File]:
+    """The files whose front-matter `where` keeps; past TITLES_READ × 4 files, all of them (a completion
+    reads a few files, never every one: offering one too many beats a wait on every Tab)."""
+    if len(files) > TITLES_READ * 4:
+        return files
+    kept = []
+    for f in files:
+        try:
+            meta = kb.read(f.path).meta
+        except Exception:  # a file that does not read is not offered
+            continue
+        if where(meta):
+            kept.append(f)
+    return kept
+
+
+def status_is(*statuses: str) -> Keep:
+    """Documents in one of these statuses (`decision accept`: proposed ones)."""
+    return lambda meta: str(meta.get("status") or "") in statuses
+
+
+def still_here(meta: Mapping[str, Any]) -> bool:
+    """A person still in the team: no last day written, not left, not archived (`person leave` offers them)."""
+    return not meta.get("end") and str(meta.get("status") or "") not in ("left", "archived")
+
+
+def columns(described: str, typed: str) -> list[Pair]:
+    """--columns NAME,NAME…: the names a listing's --columns help gives (`id, title, … (the default), or …`;
+    what is in brackets is a note), after those already typed (`id,ti` offers `id,title`), none twice."""
+    plain = re.sub(r"\([^)]*\)", "", described)
+    names = [part.strip().removeprefix("or ").strip() for part in plain.split(",")]
+    head, comma, _ = typed.rpartition(",")
+    given = {n.strip() for n in head.split(",")}
+    return [(f"{head}{comma}{n}", "") for n in dict.fromkeys(names) if re.fullmatch(r"[a-z_]+", n) and n not in given]
+
+
+def open_steps(kb: KnowledgeBase, ref: str) -> list[Pair]:
+    """`onboard done NAME STEP`: the steps of NAME's plan not done yet, by id (W1-2), with their text."""
+    from pmops import onboarding
+
+    return [(s.id, s.text) for s in onboarding.steps(onboarding.plan_of(kb, ref).doc.body) if not s.done]
+
+
+def open_items(kb: KnowledgeBase, ref: str) -> list[Pair]:
+    """`checklist tick RUN ITEM`: the run's items not ticked yet, by number, with their text."""
+    from pmops import bodies, checklists
+
+    return [(str(i.number), i.text) for i in bodies.checkboxes(checklists.find_run(kb, ref).doc.body) if not i.done]
+
+
+def tags_but(kb: KnowledgeBase, ref: str) -> list[Pair]:
+    """`set REF --add-tag`: the taxonomy's tags the document does not have yet."""
+    record = kb.find(ref)
+    have = {kb.taxonomy.canonical(str(t)) for t in record.values.get("tags") or []}
+    return [(tag, facet) for tag, facet in tags(kb) if tag not in have]
+
+
+def tags_on(kb: KnowledgeBase, ref: str) -> list[Pair]:
+    """`set REF --remove-tag`: the tags the document has."""
+    return [(str(tag), "") for tag in kb.find(ref).values.get("tags") or []]

@@ -3,6 +3,7 @@ in a copy of the example KB: ids, titles, tags, choices and field names; never a
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -89,7 +90,7 @@ def test_titles_from_their_first_letters_in_any_case(complete, example_kb: Path)
 
 def test_tags_choices_and_references_of_options(complete, example_kb: Path) -> None:
     assert "approvals" in complete(example_kb, "pmops insight add --tag appr")
-    assert "approvals" in complete(example_kb, "pmops set ins-260203-dc9k --add-tag appr")
+    assert "audit" in complete(example_kb, "pmops set ins-260203-dc9k --add-tag aud")  # not approvals: it has it
     assert "approvals" in complete(example_kb, "pmops search x --tag appr")
     sources = complete(example_kb, "pmops insight add --source ")
     assert sources == [
@@ -273,3 +274,34 @@ def test_field_names_follow_a_document_given_by_its_title(complete, example_kb: 
     by_title = complete(example_kb, r"pmops set Bug\ triage ow")
     assert by_title == complete(example_kb, "pmops set prc-250303 ow") and by_title
     assert all(o.startswith("owner=") for o in by_title)
+
+
+def test_what_a_command_can_take_is_offered_and_not_what_it_cannot(complete, example_kb: Path, pmops) -> None:
+    """Steps and items not done yet, column names, proposed decisions, people still in the team, tags a
+    document has not (--add-tag) or has (--remove-tag)."""
+    items = complete(example_kb, "pmops checklist tick chk-261116-bnp6 ")
+    shown = json.loads(pmops("checklist", "status", "chk-261116-bnp6", "--json").stdout)[0]["open_items"]
+    assert items == [str(i["number"]) for i in shown] and items
+    assert complete(example_kb, "pmops checklist tick chk-261116-bnp6 1") == [i for i in items if i.startswith("1")]
+    plan = json.loads(pmops("onboard", "status", "--json").stdout)["plans"][0]
+    steps = complete(example_kb, f"pmops onboard done {plan['name'].replace(' ', chr(92) + ' ')} ")
+    assert steps and all(re.fullmatch(r"[A-Z]+\d+-\d+", s) for s in steps), steps
+    assert steps == complete(example_kb, f"pmops onboard done {plan['id']} ")
+    assert "date" in complete(example_kb, "pmops insight list --columns ")
+    assert complete(example_kb, "pmops insight list --columns id,ti") == ["id,title"]
+    assert "id,id" not in complete(example_kb, "pmops insight list --columns id,")
+    assert complete(example_kb, "pmops tool renewals --columns per") == ["per_seat"]  # '(days)' is a note
+    decisions = json.loads(pmops("decision", "list", "--all", "--json").stdout)
+    proposed = sorted(d["id"] for d in decisions if d["status"] == "proposed")
+    assert proposed and sorted(complete(example_kb, "pmops decision accept dec-")) == proposed
+    assert sorted(complete(example_kb, "pmops decision reject dec-")) == proposed
+    assert len(complete(example_kb, "pmops decision review dec-")) > len(proposed)  # review takes any
+    pmops("person", "leave", "Theo Park")
+    assert complete(example_kb, "pmops person leave par") == []
+    assert complete(example_kb, "pmops person show par") == [r"Theo\ Park"]
+    assert complete(example_kb, "pmops person leave Ana") == [r"Ana\ Souza"]
+    have = json.loads(pmops("show", "ins-260203", "--json").stdout)["tags"]
+    assert "approvals" in have and "approvals" not in complete(example_kb, "pmops set ins-260203 --add-tag appr")
+    added = complete(example_kb, "pmops set ins-260203 --add-tag ")
+    assert added and not set(added) & set(have)
+    assert complete(example_kb, "pmops set ins-260203 --remove-tag ") == have

@@ -29,15 +29,71 @@ _BASH_SPECIAL = re.compile(r"([^\w@%+=:,./-])")
 _BASH_ESCAPED = re.compile(r"\\(.)")
 
 
-def documents(*types: str, names: bool = False) -> Completer:
-    """A REF: documents of these types (any type when none), by id or title; `names`: by name first."""
+def documents(*types: str, names: bool = False, where: Callable[..., bool] | None = None) -> Completer:
+    """A REF: documents of these types (any type when none), by id or title; `names`: by name first;
+    `where`: only those the command can take (completion.status_is, completion.still_here)."""
 
     def complete(ctx: typer.Context, incomplete: str) -> Pairs:
         from pmops import completion
 
         return _safely(
-            ctx, incomplete, lambda kb, typed: completion.documents(kb, typed, types, names=names), matched=True
+            ctx,
+            incomplete,
+            lambda kb, typed: completion.documents(kb, typed, types, names=names, where=where),
+            matched=True,
         )
+
+    return complete
+
+
+def proposed(ctx: typer.Context, incomplete: str) -> Pairs:
+    """A decision accept or reject can take: a proposed one."""
+    from pmops import completion
+
+    return documents("decision", where=completion.status_is("proposed"))(ctx, incomplete)
+
+
+def still_here(ctx: typer.Context, incomplete: str) -> Pairs:
+    """Someone `person leave` can take: still in the team."""
+    from pmops import completion
+
+    return documents("person", names=True, where=completion.still_here)(ctx, incomplete)
+
+
+def of(param: str, finder: str) -> Completer:
+    """What the document the `param` argument names offers (`completion.<finder>`: its open steps, its
+    unticked items, the tags it does not have), once that argument is given."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Pairs:
+        from pmops import completion
+
+        ref = str(ctx.params.get(param) or _first_argument(ctx) or "")
+        return _safely(ctx, incomplete, lambda kb, typed: getattr(completion, finder)(kb, ref) if ref else [])
+
+    return complete
+
+
+def _first_argument(ctx: typer.Context) -> str | None:
+    """The command's first argument as the command line gives it: click leaves the arguments unread while
+    an option's value is completed (`pmops set REF --add-tag <Tab>`), so the words are read here."""
+    from pmops.cli import completing
+
+    words = completing(os.environ) or []
+    path = ctx.command_path.split()[1:]  # the words naming the command: set, or onboard done
+    for at in range(len(words) - len(path) + 1):
+        if words[at : at + len(path)] == path:
+            rest = words[at + len(path) :]
+            return next((w for w in rest if not w.startswith("-")), None)
+    return None
+
+
+def columns(described: str) -> Completer:
+    """--columns NAME,NAME…: the names its help gives, after those typed (no KB read)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Pairs:
+        from pmops import completion
+
+        return completion.columns(described, incomplete)
 
     return complete
 

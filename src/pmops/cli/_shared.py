@@ -270,6 +270,7 @@ def columns_option(names: str) -> Any:
             "--columns",
             metavar="NAME,NAME…",
             help=f"Only these columns, in this order (comma-separated or repeated): {names}.",
+            autocompletion=_complete.columns(names),
         ),
     ]
 

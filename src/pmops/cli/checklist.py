@@ -53,7 +53,12 @@ def tick(
         ),
     ],
     item: Annotated[
-        str, typer.Argument(metavar="ITEM", help="The item's number, its text, or a piece of it no other item has.")
+        str,
+        typer.Argument(
+            metavar="ITEM",
+            help="The item's number, its text, or a piece of it no other item has.",
+            autocompletion=_complete.of("run", "open_items"),
+        ),
     ],
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,

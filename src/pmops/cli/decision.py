@@ -197,7 +197,7 @@ DecisionRef = Annotated[
     typer.Argument(
         metavar="ID",
         help="A proposed decision (id, unique prefix or title).",
-        autocompletion=_complete.documents("decision"),
+        autocompletion=_complete.proposed,
     ),
 ]
 

@@ -142,7 +142,9 @@ def done(
     step: Annotated[
         str,
         typer.Argument(
-            metavar="STEP", help="The step's id (W1-2), its number, its text, or a piece of it no other step has."
+            metavar="STEP",
+            help="The step's id (W1-2), its number, its text, or a piece of it no other step has.",
+            autocompletion=_complete.of("name", "open_steps"),
         ),
     ],
     today: _shared.DoneOnOpt = None,

@@ -125,7 +125,14 @@ def show(ctx: typer.Context, ref: PersonRef, json_out: JsonOpt = False) -> None:
 @app.command()
 def leave(
     ctx: typer.Context,
-    ref: PersonRef,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="REF",
+            help="The person's exact name, id, or a unique id prefix.",
+            autocompletion=_complete.still_here,  # those still in the team: leaving twice changes nothing
+        ),
+    ],
     date: Annotated[
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Their last day (default: today).")
     ] = None,
