@@ -291,6 +291,7 @@ def test_what_a_command_can_take_is_offered_and_not_what_it_cannot(complete, exa
     assert complete(example_kb, "pmops insight list --columns id,ti") == ["id,title"]
     assert "id,id" not in complete(example_kb, "pmops insight list --columns id,")
     assert complete(example_kb, "pmops tool renewals --columns per") == ["per_seat"]  # '(days)' is a note
+    assert complete(example_kb, "pmops list insight --columns id,sou") == ["id,source"]  # the type's fields
     decisions = json.loads(pmops("decision", "list", "--all", "--json").stdout)
     proposed = sorted(d["id"] for d in decisions if d["status"] == "proposed")
     assert proposed and sorted(complete(example_kb, "pmops decision accept dec-")) == proposed

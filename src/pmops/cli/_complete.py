@@ -93,7 +93,16 @@ def columns(described: str) -> Completer:
     def complete(ctx: typer.Context, incomplete: str) -> Pairs:
         from pmops import completion
 
-        return completion.columns(described, incomplete)
+        if "the type's fields" not in described:
+            return completion.columns(described, incomplete)
+        typed = str(ctx.params.get("type_name") or _first_argument(ctx) or "")  # `pmops list TYPE`: its fields
+
+        def names(kb: KnowledgeBase, typed_word: str) -> Pairs:
+            doctype = kb.registry.get(typed)
+            fields = ", ".join(f.name for f in doctype.fields) if doctype is not None else ""
+            return completion.columns(f"id, title, {fields}, type, path", typed_word)
+
+        return _safely(ctx, incomplete, names)
 
     return complete
 
