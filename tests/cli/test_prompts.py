@@ -380,3 +380,15 @@ def test_a_path_in_a_line_or_a_hint_is_never_cut_on_a_terminal(kb: Path, pmops, 
     piped = pmops("insight", "add", "--title", title + " again", "--source", "interview", "--body", "x",
                   "--area", "approvals").stdout  # fmt: skip
     assert len(piped.splitlines()) == 1 and ".md (commit" in piped
+
+
+def test_a_command_a_hint_names_is_not_broken_on_a_terminal(kb: Path, pmops) -> None:
+    """At 80 columns the hint of a refused rm wraps before `pmops lint lists them`, not inside it."""
+    made = json.loads(pmops("insight", "add", "--title", "Linked", "--source", "survey", "--json").stdout)
+    pmops("decision", "add", "--title", "Uses it", "--evidence", made["id"])
+    code, shown = Terminal(kb, "rm", made["id"], columns=80).finish()
+    lines = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\r", "")).splitlines()]
+    hint = lines.index(next(line for line in lines if line.startswith("hint: ")))
+    assert code == 1 and "pmops lint lists them)" in lines[hint] + "\n" + lines[hint + 1], lines
+    assert not any(line.endswith(("pmops", "pmops lint")) for line in lines), lines  # the command whole
+    assert all(len(line) <= 80 for line in lines), lines

@@ -105,14 +105,21 @@ def _console_class() -> type[Console]:
     return PmopsConsole
 
 
+# A command a message names (`pmops lint`, 'git rebase --continue'), up to the end of its clause.
+_COMMAND = re.compile(r"(?<![\w/-])(?:pmops|git) [^;,)'`\n]*[^;,)'`\s]")
+_KEPT = "\ue000"  # a space inside a command while a line is divided (a private character: no word break)
+
+
 def _at_words(text: Any, width: int) -> list[Any]:
-    """A text's lines wrapped at its words only: a word longer than the line (a path, a command) goes
-    whole on a line of its own, never cut, so it can be copied; the terminal shows the rest of it."""
+    """A text's lines wrapped at its words only: a word longer than the line (a path) goes whole on a
+    line of its own, never cut, so it can be copied; the terminal shows the rest of it. A command the
+    text names is not broken either when it fits on a line: it goes whole to the next one."""
     from rich._wrap import divide_line
 
     lines = []
     for line in text.split(allow_blank=True):
-        for part in line.divide(divide_line(str(line), width, fold=False)):
+        held = _COMMAND.sub(lambda m: m[0].replace(" ", _KEPT) if len(m[0]) <= width else m[0], line.plain)
+        for part in line.divide(divide_line(held, width, fold=False)):  # the same offsets: the same length
             part.rstrip()
             lines.append(part)
     return lines
