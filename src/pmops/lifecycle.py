@@ -92,6 +92,11 @@ def _message(verb: str, record: Record, extra: str = "") -> str:
 # -- set ---------------------------------------------------------------------------------
 
 
+def _iso(value: Any) -> str | None:
+    """A date value as YYYY-MM-DD (None for anything else)."""
+    return value.isoformat() if isinstance(value, dt.date) else None
+
+
 def set_fields(
     kb: KnowledgeBase,
     ref: str,
@@ -149,7 +154,9 @@ def set_fields(
         if value != record.values.get(name):  # people named anew: on the roster, as it spells them
             value = roster.check_field(kb, fld, value, today)
         # a date read but written otherwise ('Dec 15, 2026'): set writes it YYYY-MM-DD (lint's field-date-format)
-        loose = fld.kind == "date" and isinstance(record.doc.meta.get(name), str)
+        # (the same day written as it is, '2027-01-31', is no change: rewriting it to the same text writes nothing)
+        written = record.doc.meta.get(name)
+        loose = fld.kind == "date" and isinstance(written, str) and written.strip() != _iso(value)
         if value != record.values.get(name) or name in record.problems or loose:
             changes[name] = value
     if add_tags or remove_tags:
@@ -169,6 +176,8 @@ def set_fields(
     if doctype.aliases in changes:  # other names another document goes by: refused as on create
         creating.check_names(kb, doctype, {doctype.aliases: changes[doctype.aliases]}, itself=record.path)
     doc = record.doc.with_fields(changes, remove=tuple(removed))
+    if doc.to_bytes() == record.doc.to_bytes() and not added_tags:  # the file as it was: nothing to write
+        return Outcome("set", record, None, [], notes=notes)
     writes = [Change(kb.root / record.path, record.doc, doc)]
     if added_tags:
         writes.append(kb.taxonomy_change(list(dict.fromkeys(added_tags))))

@@ -270,6 +270,11 @@ def test_a_renewal_every_reader_reads_is_a_warning_with_the_fix(pmops, kb: Path)
     commit_all(kb)
     pmops("set", "tol-261001-ampl", "renewal=2026-12-15")  # the same day: written as files keep it
     assert "renewal: 2026-12-15\n" in path.read_text()
+    # Set once more, the same day in any form: nothing to write, said as for any other field (exit 0).
+    commits = commit_count(kb)
+    for same in ("renewal=2026-12-15", "renewal=15 Dec 2026", "notice_days=60"):
+        assert pmops("set", "tol-261001-ampl", same).stdout == "Nothing changed: tol-261001-ampl already says that.\n"
+    assert commit_count(kb) == commits
     assert not [f for f in json.loads(pmops("lint", "--json").stdout) if f["path"] == "tools/tol-261001-ampl.md"]
     path.write_text(text.replace("renewal: 2026-12-15", 'renewal: "Dec 15"'))
     bad = [(f["rule"], f["severity"]) for f in json.loads(pmops("lint", "--json", code=1).stdout)
