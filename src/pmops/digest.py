@@ -398,9 +398,9 @@ def _metrics(s: _Scope) -> Section:
             continue
         if view.unreadable:  # left out, the other rows read: one line, the first row's fix (lint names each)
             rows += len(view.unreadable)
-            items.append(
-                _item(record, _unreadable(record, view.unreadable, metrics.values_path(s.kb, record).name), "bad")
-            )
+            said = _unreadable(record, view.unreadable, metrics.values_path(s.kb, record).name,
+                               bool(view.values or view.future))  # fmt: skip
+            items.append(_item(record, said, "bad"))
         if gaps := [row for row in view.gaps if s.inside(row.date)]:  # no value that day: the rest is read
             empty += len(gaps)
             items.append(_item(record, _gaps(record, gaps, metrics.values_path(s.kb, record).name, s.until), "bad"))
@@ -459,15 +459,18 @@ def _gaps(record: Record, gaps: list[Any], csv: str, until: dt.date) -> str:
     )
 
 
-def _unreadable(record: Record, found: list[Any], csv: str) -> str:
+def _unreadable(record: Record, found: list[Any], csv: str, others: bool = True) -> str:
     """A metric's rows that cannot be read, in one line with what to write: 'Sync success: line 5 of
-    met-syn.csv cannot be read (2026-11-09,99,3): left out, the other values counted; write 2026-11-09,99.3'."""
+    met-syn.csv cannot be read (2026-11-09,99,3): left out, the other values counted; write 2026-11-09,99.3'
+    ('none of its values counted' when no row is read: `others` false)."""
+    from pmops import metrics
+
     first = found[0]
+    counted = "the other values counted" if others else "none of its values counted"
     if len(found) == 1:
-        return (f"{record.title}: line {first.line} of {csv} cannot be read ({first.text[:40]}): left out, the other "
-                f"values counted; {first.fix}")  # fmt: skip
-    lines = ", ".join(str(row.line) for row in found)
-    return (f"{record.title}: lines {lines} of {csv} cannot be read: left out, the other values counted; line "
+        return (f"{record.title}: line {first.line} of {csv} cannot be read ({first.text[:40]}): left out, "
+                f"{counted}; {first.fix}")  # fmt: skip
+    return (f"{record.title}: {metrics.lines_said(found)} of {csv} cannot be read: left out, {counted}; line "
             f"{first.line} ({first.text[:40]}): {first.fix}; pmops lint names each")  # fmt: skip
 
 

@@ -987,6 +987,7 @@ METRIC = DocType(
         "metric-value-missing",
         "metric-value-duplicate",
         "metric-value-format",
+        "metric-value-range",
         "metric-stale",
     ),
     companions=(".csv",),

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pmops import amounts, dates, ids
@@ -32,7 +32,21 @@ def find_metric(kb: KnowledgeBase, name: str) -> Record:
 
 
 def values_path(kb: KnowledgeBase, record: Record) -> Path:
-    return (kb.root / record.path).with_suffix(".csv")
+    """The CSV beside the metric's document (its name, .csv). When there is none there and the document was
+    moved or renamed by hand (git mv) without it, the values file named by the metric's id (`ID-….csv`, as
+    the document is) left in the metrics folder or beside the document: read there meanwhile (lint's
+    values-orphaned says the git mv that puts it back beside its document)."""
+    beside = (kb.root / record.path).with_suffix(".csv")
+    if beside.exists() or not record.id:
+        return beside
+    metric_folder = kb.root / kb.doctype("metric").folder
+    found = [*beside.parent.glob(f"{record.id}-*.csv"), *beside.parent.glob(f"{record.id}.csv")]
+    if metric_folder != kb.root and metric_folder.is_dir():
+        found += [*metric_folder.rglob(f"{record.id}-*.csv"), *metric_folder.rglob(f"{record.id}.csv")]
+    for path in sorted(set(found)):
+        if path.is_file() and not path.with_suffix(".md").exists():
+            return path
+    return beside
 
 
 # What a hand-kept sheet or an export writes in a value cell for "no value that day", as an empty cell says it.
@@ -52,6 +66,20 @@ class Row:
     problem: str | None = None  # why it cannot be read: left out by every reader
     fix: str | None = None  # what to write instead: 'write 2026-11-16,99.7' (with a problem, or read leniently)
     lenient: bool = False  # read, though not as pmops writes it (99.7%, 1,234, 16 Nov 2026): `fix` says how
+    raw: str = ""  # the line as written (its quotes, separator, extra columns): what metric record keeps
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a metric's CSV is written, kept when `metric record` writes it back: its separator (',', or ';'
+    as a spreadsheet in a European locale saves it, with a decimal comma, or a tab), its line ends (CRLF
+    stays CRLF), its header line as written (a BOM, extra columns: date,value,note) and how many columns
+    the header names."""
+
+    delimiter: str = ","
+    newline: str = "\n"
+    header: str | None = None
+    columns: int = 2
 
 
 def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
@@ -60,21 +88,66 @@ def rows(kb: KnowledgeBase, record: Record) -> list[Row]:
     path = values_path(kb, record)
     if not path.exists():
         return []
+    return parse(kb.read_bytes(path), kb.rel(path))[0]
+
+
+def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
+    """A metric's CSV read as spreadsheets write it: a UTF-8 BOM (Excel's "CSV UTF-8") left out, CRLF or
+    LF line ends, the separator of its first line (',' ';' or a tab, whichever comes first: with ';' the
+    comma is the decimal mark, 97,3 is 97.3), quoted fields ("outage, 2h"), and columns after the value
+    (date,value,note) kept but not read. Lines that are empty or only spaces are skipped."""
     try:
-        lines = list(csv.reader(io.StringIO(kb.read_bytes(path).decode("utf-8"))))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DocumentError(kb.rel(path), f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
-    return [row(number, cells) for number, cells in enumerate(lines, 1)
-            if cells and not (number == 1 and cells[0].strip().casefold() == "date")]  # fmt: skip
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(rel, f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    first = next((line for line in lines if line.strip()), "")
+    found = [(first.find(d), d) for d in (",", ";", "\t") if d in first]
+    delimiter = min(found)[1] if found else ","
+    layout = Layout(delimiter, "\r\n" if "\r\n" in text else "\n")
+    out: list[Row] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error as exc:
+            raise DocumentError(rel, f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
+        if layout.header is None and not out and cells and cells[0].strip().casefold() == "date":
+            columns = len(cells)
+            while columns > 2 and not cells[columns - 1].strip():
+                columns -= 1
+            layout = Layout(delimiter, layout.newline, line, max(2, columns))
+            continue
+        if layout.columns > 2 and len(cells) > 2:  # date,value,note: the columns after the value are not read
+            extra = len(cells) - layout.columns
+            cells = cells[: 2 + max(0, extra)]  # more cells than the header: commas unquoted in the date or value
+        if delimiter == ";" and len(cells) > 1:
+            cells = [cells[0], _decimal_comma(cells[1]), *cells[2:]]
+        out.append(row(number, cells, line))
+    return out, layout
 
 
-def row(number: int, cells: list[str]) -> Row:
+def _decimal_comma(cell: str) -> str:
+    """A value written with a decimal comma in a ';'-separated file (97,3; 1.234,5): with ';' as the
+    separator the comma can only be the decimal mark."""
+    if re.fullmatch(r"\s*[+-]?\d{1,3}(\.\d{3})+,\d+\s*%?\s*|\s*[+-]?\d*,\d+\s*%?\s*", cell):
+        return cell.replace(".", "").replace(",", ".")
+    return cell
+
+
+def row(number: int, cells: list[str], raw: str | None = None) -> Row:
     """One row as people write it: a date (2026-11-16, or 16 Nov 2026, 16/11/2026 when that is one day) and
     a number (99.7, or 99.7%, 1,234, 5k: amounts.figure), or no value that day (an empty cell, n/a, -:
     NO_VALUE). An unquoted comma splits a cell ('Nov 16, 2026', '1,234'): the row is read at the one
     comma that gives a date and a value. Anything else, a decimal comma (99,7) or a date of two readings
-    (05/11/2026) among them, is a row that cannot be read, never guessed."""
+    (05/11/2026) among them, is a row that cannot be read, never guessed. `raw` is the line as written."""
     text = ",".join(cells)
+    found = _row(number, cells, text)
+    return replace(found, raw=text if raw is None else raw)
+
+
+def _row(number: int, cells: list[str], text: str) -> Row:
     while len(cells) > 2 and not cells[-1].strip():  # an export's empty last column: 2026-11-16,99.7,
         cells = cells[:-1]
     if len(cells) <= 2:  # the fast path: 2026-11-16,99.7 as pmops writes it
@@ -155,6 +228,17 @@ def _value(text: str) -> tuple[float | None, bool, str | None, str | None]:
         return None, False, str(exc), None
 
 
+def lines_said(found: list[Row]) -> str:
+    """'line 5', 'lines 5, 6', 'lines 2–54' (a run of more than three said as a span)."""
+    numbers = [r.line for r in found]
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    if len(numbers) > 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"lines {numbers[0]}–{numbers[-1]}"
+    shown = ", ".join(str(n) for n in numbers[:8])
+    return f"lines {shown}" + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
+
+
 def _shown(value: float) -> str:
     """A value as pmops writes it in the CSV: 4210, 99.7."""
     return str(int(value)) if value.is_integer() else repr(value)
@@ -177,30 +261,54 @@ def read_values(kb: KnowledgeBase, record: Record) -> list[tuple[dt.date, float]
     return pairs(rows(kb, record))
 
 
-def _readable(kb: KnowledgeBase, record: Record) -> list[Row]:
-    """The rows, every one of them read: what `metric record` writes back, so that no row is lost."""
-    found = rows(kb, record)
+def _readable(kb: KnowledgeBase, record: Record) -> tuple[list[Row], Layout]:
+    """The rows, every one of them read, and the file's layout: what `metric record` writes back, so that
+    no row is lost."""
+    path = values_path(kb, record)
+    if not path.exists():
+        return [], Layout(header="date,value")
+    found, layout = parse(kb.read_bytes(path), kb.rel(path))
     for row in found:
         if row.problem:
             raise DocumentError(
-                kb.rel(values_path(kb, record)),
+                kb.rel(path),
                 f"{row.problem}: {row.fix} before recording a value (metric record writes every row back)",
                 line=row.line,
             )
-    return found
+    return found, layout
 
 
-def _csv(rows: list[tuple[dt.date, float]]) -> bytes:
-    out = io.StringIO()
-    out.write("date,value\n")
-    for day, value in rows:
-        out.write(f"{day.isoformat()},{int(value) if value.is_integer() else value}\n")
-    return out.getvalue().encode("utf-8")
+def _csv(found: list[Row], layout: Layout, when: dt.date, number: float) -> bytes:
+    """The file written back with `number` on `when`: one line a day (a day given twice keeps its later
+    row, as `pairs` reads it), by day, every other line as it was written (its notes, quotes, format),
+    in the file's own layout (separator, decimal mark, line ends, header with its BOM)."""
+    shown = _shown(number)
+    if layout.delimiter == ";":
+        shown = shown.replace(".", ",")
+    new = f"{when.isoformat()}{layout.delimiter}{shown}"
+    by_day: dict[dt.date, str] = {}
+    for row in found:
+        if row.date is None or row.value is None:
+            continue  # a day with no value: its row is dropped, as pairs never counts it
+        by_day[row.date] = row.raw
+    old = next((r for r in reversed(found) if r.date == when and r.value is not None), None)
+    if old is not None and layout.columns > 2:  # its note kept
+        cells = next(csv.reader([old.raw], delimiter=layout.delimiter), [])
+        out = io.StringIO()
+        csv.writer(out, delimiter=layout.delimiter, lineterminator="").writerow(cells[-(layout.columns - 2) :])
+        new += layout.delimiter + out.getvalue()
+    elif layout.columns > 2:
+        new += layout.delimiter * (layout.columns - 2)
+    by_day[when] = new
+    lines = ([layout.header] if layout.header is not None else []) + [by_day[d] for d in sorted(by_day)]
+    return (layout.newline.join(lines) + layout.newline).encode("utf-8")
 
 
 def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = None, *, commit: bool | None = None,
-                 today: dt.date | None = None) -> tuple[Record, dt.date, float, str | None]:  # fmt: skip
-    """Add (or replace) the value for a day (not after today), and commit the CSV."""
+                 today: dt.date | None = None) -> tuple[Record, dt.date, float, str | None, str | None]:  # fmt: skip
+    """Add (or replace) the value for a day (not after today), and commit the CSV: the metric, the day,
+    the value, the commit, and a warning when the value looks like a ratio in a % metric (`ratio`). A
+    value no metric of its unit can have (`out_of_range`: 150 in %) is exit 2, nothing written."""
     try:
         number = float(value)
     except ValueError:
@@ -216,15 +324,48 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
         raise InvalidInput(f"--date: {when} is in the future (today is {today}): a value is recorded once measured")
     record = find_metric(kb, name)
     path = values_path(kb, record)
-    before_rows = pairs(_readable(kb, record))
-    by_day = dict(before_rows)
-    by_day[when] = number
+    found, layout = _readable(kb, record)
+    known = pairs(found)
+    impossible = out_of_range(record, number, [v for _, v in known])
+    if impossible:
+        raise InvalidInput(f"VALUE: {impossible}", hint=f'e.g. pmops metric record "{record.title}" 99.5')
     before = RawFile(kb.rel(path), kb.read_bytes(path)) if path.exists() else None
-    after = RawFile(kb.rel(path), _csv(sorted(by_day.items())))
+    data = _csv(found, layout, when, number)
+    if before is not None and before.data.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data  # Excel's "CSV UTF-8" keeps its BOM
+    after = RawFile(kb.rel(path), data)
     sha = kb.write(
         [Change(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit
     )
-    return record, when, number, sha
+    earlier = [v for d, v in known if d < when]
+    return record, when, number, sha, ratio(record, number, earlier[-1] if earlier else None)
+
+
+def percent(record: Record) -> bool:
+    """Whether the metric is counted in % (its unit '%' or 'percent')."""
+    return str(record.values.get("unit") or "").strip().casefold() in ("%", "percent")
+
+
+def out_of_range(record: Record, number: float, values: list[float]) -> str | None:
+    """Why `number` cannot be a value (or a target) of the metric, by the one rule for impossible values:
+    above 100 or below 0 in a metric counted in % — unless a value of it was ever above 100 (a growth
+    rate) or below 0. None when it can be."""
+    if not percent(record):
+        return None
+    if number > 100 and not any(v > 100 for v in values):
+        return f"{number:g} is above 100%, and the metric is a percentage: at most 100"
+    if number < 0 and not any(v < 0 for v in values):
+        return f"{number:g} is below 0%, and the metric is a percentage: 0 or more"
+    return None
+
+
+def ratio(record: Record, number: float, before: float | None) -> str | None:
+    """A warning for a value of a % metric written as a ratio (0.995 after 99.4: 99.5 meant?): at most 1
+    (and not below 0) where the value before it is 10 or more. None otherwise."""
+    if percent(record) and before is not None and before >= 10 and 0 <= number <= 1:
+        return (f"{number:g}: a ratio? the metric is a percentage (the value before: {before:g}): "
+                f"write {_shown(round(number * 100, 10))}")  # fmt: skip
+    return None
 
 
 @dataclass

@@ -350,9 +350,15 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
     except PmopsError:
         return no_data(f"no metric {expectation.metric}")
     try:
-        values = metrics.read_values(kb, metric)
+        found = metrics.rows(kb, metric)
     except DocumentError as exc:
         return no_data(f"its values cannot be read: {exc}", metric.title, str(metric.values.get("unit") or ""))
+    values = metrics.pairs(found)
+    bad = [r for r in found if r.problem]
+    if bad and not values:  # every row left out: said, never 'no value yet'
+        where = metrics.values_path(kb, metric).name
+        return no_data(f"its values cannot be read: {metrics.lines_said(bad)} of {where} ({bad[0].problem}; "
+                       "pmops lint names each)", metric.title, str(metric.values.get("unit") or ""))  # fmt: skip
     return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
 
 
@@ -460,7 +466,7 @@ def possible(kb: KnowledgeBase, expects: list[dict[str, Any]], flag: str) -> Non
         except PmopsError:
             values = []
         unit = str(metric.values.get("unit") or "").strip()
-        if unit.casefold() in ("%", "percent") and target > 100 and not any(v > 100 for v in values):
+        if target > 100 and metrics.out_of_range(metric, target, values):
             raise InvalidInput(f"{flag}: '{e['metric']}': the target {target:g} is above 100%, and the metric is a "
                                f"percentage: at most 100, e.g. '{metric.title}:{e['direction']}:99.5'")  # fmt: skip
         if e["direction"] == "down" and target < 0 and unit.casefold() in DURATIONS and not any(v < 0 for v in values):

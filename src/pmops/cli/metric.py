@@ -111,7 +111,9 @@ def record(
 ) -> None:
     """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first.
 
-    A date after today is refused: a value is recorded once it is measured.
+    A date after today is refused: a value is recorded once it is measured. A value above 100 or below 0
+    in a metric counted in % is refused (unless it already had such values); one of at most 1 after
+    values of 10 or more is recorded with a warning (a ratio? 0.995 for 99.5).
 
     Example:
 
@@ -119,9 +121,11 @@ def record(
     """
     from pmops import metrics
 
-    found, when, number, _ = metrics.record_value(_shared.state(ctx).kb(), name, value, date,
+    found, when, number, _, doubt = metrics.record_value(_shared.state(ctx).kb(), name, value, date,
                                                    commit=False if no_commit else None)  # fmt: skip
     _shared.console().print(f"{_shared.safe(found.title)}: {number:g} on {when}")
+    if doubt:
+        _shared.note(f"warning: {doubt}")
 
 
 @app.command()

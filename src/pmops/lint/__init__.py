@@ -90,6 +90,8 @@ def run(kb: KnowledgeBase, paths: Iterable[Path] = (), today: dt.date | None = N
     findings: list[Finding] = []
     seen_ids: dict[str, str] = {}
     beside: set[tuple[Path, str]] = set()  # folders of documents with companion files, and their suffixes
+    if not paths:  # each type's own folder too: a document moved or removed by hand leaves its values there
+        beside.update((kb.root / t.folder, suffix) for t in kb.registry.values() if t.folder for suffix in t.companions)
     for path in targets:
         try:
             record = kb.load(path)
@@ -135,13 +137,36 @@ def _orphans(kb: KnowledgeBase, beside: set[tuple[Path, str]]) -> Iterator[Findi
             if path.with_suffix(".md").exists() or not path.is_file():
                 continue
             rel = kb.rel(path)
-            doc_id = "-".join(path.stem.split("-")[:3])
-            same = sorted(p for p in folder.glob(f"{doc_id}-*.md") if p.is_file())
+            parts = path.stem.split("-")
+            doc_id, same = "-".join(parts[:3]), []
+            for n in range(min(3, len(parts)), 1, -1):  # met-261126-90f8-slug: the id is its first three parts
+                same = sorted(p for p in folder.glob(f"{'-'.join(parts[:n])}-*.md") if p.is_file())
+                same = same or _moved(kb, "-".join(parts[:n]))
+                if same:
+                    doc_id = "-".join(parts[:n])
+                    break
             if same:
-                hint = f"git mv {rel} {kb.rel(same[0].with_suffix(suffix))}: the values follow their document's name"
+                moved = (
+                    ""
+                    if same[0].parent == folder
+                    else f"its document {doc_id} is at {kb.rel(same[0])} (its values read from here meanwhile): "
+                )
+                hint = f"{moved}git mv {rel} {kb.rel(same[0].with_suffix(suffix))}: the values follow their document's name"
             else:
-                hint = f"its document is gone: git rm {rel}, or restore the document"
+                hint = (f"its document ({doc_id}) is gone: restore it beside its values (git log --diff-filter=D "
+                        f"--name-only -- '{kb.rel(folder)}/{doc_id}*'); once these values are no longer wanted, git rm {rel}")  # fmt: skip
             yield RULES["values-orphaned"].finding(rel, 1, f"values of no document: no {path.stem}.md beside it", hint)
+
+
+def _moved(kb: KnowledgeBase, doc_id: str) -> list[Path]:
+    """The document of the id `doc_id` wherever it is now (moved to another folder with git mv)."""
+    from pmops.errors import PmopsError
+
+    try:
+        found = kb.find(doc_id)
+    except PmopsError:
+        return []
+    return [kb.root / found.path] if found.id == doc_id else []
 
 
 def _configured(findings: list[Finding], settings: dict[str, RuleSettings]) -> Iterator[Finding]:

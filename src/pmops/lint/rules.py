@@ -81,6 +81,7 @@ RULES = {
         Rule("metric-value-invalid", "error", "a row of a metric's values cannot be read as a date and a number"),
         Rule("metric-value-missing", "warning", "a row of a metric's values gives a day with no value"),
         Rule("metric-value-format", "warning", "a row of a metric's values is read, but not as pmops writes it"),
+        Rule("metric-value-range", "warning", "a value no metric of its unit has (150 in %), or a ratio in % (0.995)"),
         Rule("metric-value-duplicate", "warning", "a metric's values give one day twice, with different values"),
         Rule("values-orphaned", "warning", "a metric's values file (.csv) is beside no metric of its name"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
@@ -517,6 +518,31 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
                 path, row.line, f"value {row.value:g} dated {row.date}, after today ({ctx.today})",
                 "fix the date, or record the value once it is measured",
             )  # fmt: skip
+    yield from _metric_range(record, path, found)
+
+
+def _metric_range(record: Record, path: str, found: list) -> Iterator[Finding]:
+    """Values of a % metric read by the rule `metric record` applies (metrics.out_of_range, ratio): in date
+    order, one above 100 (or below 0) when no value before it was, and one of at most 1 after a value of
+    10 or more (a ratio: 0.995 for 99.5). Only the row where the series changes is named."""
+    from pmops import metrics
+
+    if not metrics.percent(record):
+        return
+    lines = {}
+    for row in found:
+        if row.date is not None and row.value is not None:
+            lines[row.date] = row.line
+    before: list[float] = []
+    for day, value in metrics.pairs(found):
+        impossible = metrics.out_of_range(record, value, before) if before else None
+        doubt = impossible or metrics.ratio(record, value, before[-1] if before else None)
+        if doubt:
+            fix = f"pmops metric record {record.id} VALUE --date {day}"
+            yield RULES["metric-value-range"].finding(
+                path, lines[day], f"{day}: {doubt}", f"fix the row, or record the day again ({fix})"
+            )
+        before.append(value)
 
 
 def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:
@@ -701,6 +727,7 @@ JOB_RULES: tuple[tuple[tuple[str, ...], Callable[[Context, Record], Iterator[Fin
             "metric-value-missing",
             "metric-value-duplicate",
             "metric-value-format",
+            "metric-value-range",
         ),
         _metric_values,
     ),

@@ -1,0 +1,156 @@
+"""Metric CSVs as spreadsheets save them (a BOM, CRLF, ';' with decimal commas, a notes column, quotes,
+a line of spaces), values no % metric can have, and a metric's document moved without its values. Every
+expected value below was worked out by hand from the rows written here (today is 2026-12-02)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git
+
+TODAY = "2026-12-02"
+SECTIONS = "".join(f"## {s}\n\nText.\n\n" for s in ("Context", "Options considered", "Decision", "Consequences"))
+
+
+@pytest.fixture
+def sync_kb(kb: Path) -> Path:
+    """Sync success (%, weekly, target 99.5), and a decision of 1 Oct expecting it up to 99.5 by 31 Dec."""
+    (kb / "metrics" / "met-syn.md").write_text(
+        "---\nid: met-syn\nname: Sync success\ndefinition: d\nowner: Theo\nunit: '%'\ndirection: up\n"
+        "target: 99.5\ncadence: weekly\n---\n## How it is measured\n"
+    )
+    (kb / "decisions" / "dec-syn.md").write_text(
+        "---\nid: dec-syn\ntitle: Retry syncs\ndate: 2026-10-01\nstatus: accepted\n"
+        f"expects:\n- {{metric: met-syn, direction: up, target: 99.5}}\nreview_date: 2026-12-31\n---\n{SECTIONS}"
+    )
+    return kb
+
+
+def commit(kb: Path, values: bytes) -> Path:
+    path = kb / "metrics" / "met-syn.csv"
+    path.write_bytes(values)
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "values")
+    return path
+
+
+def verdict(pmops) -> tuple:
+    found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)[0]["verdicts"][0]
+    return found["verdict"], found["before"], found["after"]
+
+
+# Before 1 Oct: 99.4 (28 Sep). After it, 16 Nov's 99.7 is the first at 99.5 or more: met on 16 Nov.
+MET = ("met", {"date": "2026-09-28", "value": 99.4}, {"date": "2026-11-16", "value": 99.7})
+
+
+def test_a_european_export_is_read_with_its_decimal_commas(pmops, sync_kb: Path) -> None:
+    # Excel in a French or German locale: ';' between the cells, so the comma is the decimal mark.
+    commit(sync_kb, b"date;value\n2026-09-28;99,4\n2026-11-09;99,3\n2026-11-16;99,7\n2026-11-23;99,6\n")
+    assert verdict(pmops) == MET
+    shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
+    assert [(v["date"], v["value"]) for v in shown["values"]] == [
+        ("2026-09-28", 99.4), ("2026-11-09", 99.3), ("2026-11-16", 99.7), ("2026-11-23", 99.6)]  # fmt: skip
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if "value" in f["rule"]]
+    # metric record writes the new day in the file's own way: ';' and a decimal comma.
+    pmops("metric", "record", "Sync success", "99.8", "--date", "2026-11-30")
+    assert (sync_kb / "metrics" / "met-syn.csv").read_bytes() == (
+        b"date;value\n2026-09-28;99,4\n2026-11-09;99,3\n2026-11-16;99,7\n2026-11-23;99,6\n2026-11-30;99,8\n"
+    )
+    # A tab-separated paste from a sheet is read too.
+    commit(sync_kb, b"date\tvalue\n2026-09-28\t99.4\n2026-11-16\t99.7\n")
+    assert verdict(pmops) == MET
+
+
+def test_a_file_no_row_of_which_can_be_read_is_said_so(pmops, sync_kb: Path) -> None:
+    # A separator pmops does not read ('|'): lines 1 to 5 cannot be read, so there is no value at all.
+    commit(sync_kb, b"date|value\n2026-09-28|99.4\n2026-11-09|99.3\n2026-11-16|99.7\n2026-11-23|99.6\n")
+    said = pmops("decision", "review", "--today", TODAY).stdout
+    assert "Sync success up to 99.5%: its values cannot be read: lines 1–5 of met-syn.csv" in said
+    text = pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout
+    assert "Sync success: lines 1–5 of met-syn.csv cannot be read: left out, none of its values counted" in " ".join(
+        text.split()
+    )
+    assert "the other values counted" not in text
+
+
+def test_excel_csv_utf8_with_a_bom_and_crlf_is_read_and_kept(pmops, sync_kb: Path) -> None:
+    path = commit(sync_kb, b"\xef\xbb\xbfdate,value\r\n2026-09-28,99.4\r\n2026-11-09,99.3\r\n2026-11-16,99.7\r\n")
+    assert verdict(pmops) == MET
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if "value" in f["rule"]]
+    pmops("metric", "record", "Sync success", "99.6", "--date", "2026-11-23")
+    # One line added, the BOM and every CRLF kept: the commit is that one line.
+    assert path.read_bytes() == (
+        b"\xef\xbb\xbfdate,value\r\n2026-09-28,99.4\r\n2026-11-09,99.3\r\n2026-11-16,99.7\r\n2026-11-23,99.6\r\n"
+    )
+    assert git(sync_kb, "show", "--numstat", "--format=", "HEAD").split()[:2] == ["1", "0"]
+
+
+def test_a_notes_column_and_quotes_are_read_and_kept(pmops, sync_kb: Path) -> None:
+    # The value is the second column; a note (quoted with its comma, or not) is kept, never read.
+    path = commit(sync_kb, b'date,value,note\n2026-09-28,99.4,\n2026-11-09,99.3,"outage, 2h"\n'
+                           b"   \n2026-11-16,99.7,launch week\n")  # fmt: skip
+    assert verdict(pmops) == MET
+    shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
+    assert [(v["date"], v["value"]) for v in shown["values"]] == [
+        ("2026-09-28", 99.4), ("2026-11-09", 99.3), ("2026-11-16", 99.7)]  # fmt: skip
+    assert "unreadable_rows" not in shown  # the line of spaces is skipped, as a blank line is
+    assert not [f for f in json.loads(pmops("lint", "--json").stdout) if "value" in f["rule"]]
+    # A day recorded again keeps its note; a new day gets an empty one.
+    pmops("metric", "record", "Sync success", "99.1", "--date", "2026-11-09")
+    pmops("metric", "record", "Sync success", "99.6", "--date", "2026-11-23")
+    assert path.read_text() == (
+        'date,value,note\n2026-09-28,99.4,\n2026-11-09,99.1,"outage, 2h"\n2026-11-16,99.7,launch week\n'
+        "2026-11-23,99.6,\n"
+    )
+
+
+def test_a_percentage_takes_no_value_above_100_and_a_ratio_is_flagged(pmops, sync_kb: Path) -> None:
+    path = commit(sync_kb, b"date,value\n2026-09-28,99.4\n2026-11-16,99.7\n")
+    before = path.read_bytes()
+    said = pmops("metric", "record", "Sync success", "150", "--date", "2026-11-30", code=2).stderr
+    assert said.startswith("error: VALUE: 150 is above 100%, and the metric is a percentage: at most 100")
+    said = pmops("metric", "record", "--date", "2026-11-30", "--", "Sync success", "-1", code=2).stderr
+    assert said.startswith("error: VALUE: -1 is below 0%, and the metric is a percentage: 0 or more")
+    assert path.read_bytes() == before
+    # A ratio after values of tens: recorded, with a warning saying what it likely means.
+    result = pmops("metric", "record", "Sync success", "0.995", "--date", "2026-11-30")
+    assert "warning: 0.995: a ratio? the metric is a percentage (the value before: 99.7): write 99.5" in result.stderr
+    # Lint reads a hand-kept file by the same rule, in date order: 0.995 after 99.7 is a ratio (line 4);
+    # 150 after 99.4, 99.7 and 0.995, none above 100, is no percentage (line 5).
+    path.write_text("date,value\n2026-09-28,99.4\n2026-11-16,99.7\n2026-11-30,0.995\n2026-12-01,150\n")
+    findings = [(f["line"], f["rule"], f["message"]) for f in json.loads(pmops("lint", "--json").stdout)
+                if "value" in f["rule"]]  # fmt: skip
+    assert findings == [
+        (4, "metric-value-range", "2026-11-30: 0.995: a ratio? the metric is a percentage (the value before: 99.7): "
+         "write 99.5"),
+        (5, "metric-value-range", "2026-12-01: 150 is above 100%, and the metric is a percentage: at most 100"),
+    ]  # fmt: skip
+    # A growth rate in % that was above 100 before may be again (the rule of decision add --expects).
+    path.write_text("date,value\n2026-09-28,120\n2026-11-16,140\n")
+    git(sync_kb, "commit", "-qam", "growth")
+    pmops("metric", "record", "Sync success", "150", "--date", "2026-11-30")
+
+
+def test_a_document_moved_without_its_values_still_reads_them(pmops, sync_kb: Path) -> None:
+    commit(sync_kb, b"date,value\n2026-09-28,99.4\n2026-11-09,99.3\n2026-11-16,99.7\n")
+    (sync_kb / "metrics" / "integrations").mkdir()
+    git(sync_kb, "mv", "metrics/met-syn.md", "metrics/integrations/sync-rate.md")
+    git(sync_kb, "commit", "-qm", "moved by hand")
+    assert verdict(pmops) == MET
+    findings = [(f["path"], f["rule"], f["hint"]) for f in json.loads(pmops("lint", "--json").stdout)
+                if f["rule"] == "values-orphaned"]  # fmt: skip
+    assert findings == [
+        ("metrics/met-syn.csv", "values-orphaned", "its document met-syn is at metrics/integrations/sync-rate.md "
+         "(its values read from here meanwhile): git mv metrics/met-syn.csv metrics/integrations/sync-rate.csv: "
+         "the values follow their document's name"),
+    ]  # fmt: skip
+    # Its document gone: the hint restores it first, and only then speaks of git rm.
+    git(sync_kb, "rm", "-q", "metrics/integrations/sync-rate.md")
+    git(sync_kb, "commit", "-qm", "removed by hand")
+    hint = next(f["hint"] for f in json.loads(pmops("lint", "--json", code=None).stdout)
+                if f["rule"] == "values-orphaned")  # fmt: skip
+    assert hint.startswith("its document (met-syn) is gone: restore it beside its values")
+    assert hint.index("restore") < hint.index("git rm")
