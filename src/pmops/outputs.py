@@ -34,15 +34,16 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmops import activity, dates, links, people
+from pmops import activity, dates, links, people, taxonomy
 from pmops.doctypes import OUTPUT_CHECKS, OUTPUTS_EXAMPLE
-from pmops.errors import InvalidInput
+from pmops.errors import InvalidInput, UnknownTag
 from pmops.kb.records import shown
 from pmops.similarity import SIMILAR, shingles
 from pmops.text import count, figure, first_few
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
+    from pmops.taxonomy import Taxonomy
 
 MET, MISSED, TOO_EARLY, NO_DATA = "met", "missed", "too early", "no data"
 VERDICTS = (MET, MISSED, TOO_EARLY, NO_DATA)
@@ -258,14 +259,23 @@ def _which(spec: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _counts(record: Record, spec: dict[str, Any]) -> bool:
-    """Whether a rate check counts `record`: of one of its sources, with one of its tags (case aside)."""
+def _counts(record: Record, spec: dict[str, Any], vocabulary: Taxonomy | None = None) -> bool:
+    """Whether a rate check counts `record`: of one of its sources, with one of its tags (case aside),
+    each read through the taxonomy as every --tag filter is (a synonym stands for its tag)."""
     if spec.get("source") and str(record.values.get("source") or "").casefold() not in {
         s.casefold() for s in spec["source"]
     }:
         return False
-    tags = {str(t).casefold() for t in record.values.get("tags") or []}
-    return not spec.get("tag") or bool(tags & {t.casefold() for t in spec["tag"]})
+    if not spec.get("tag"):
+        return True
+    tags = {_tag(str(t), vocabulary) for t in record.values.get("tags") or []}
+    return bool(tags & {_tag(str(t), vocabulary) for t in spec["tag"]})
+
+
+def _tag(tag: str, vocabulary: Taxonomy | None) -> str:
+    """The tag `tag` stands for: normalised, a synonym or deprecated tag as its replacement."""
+    tag = taxonomy.normalise(tag)
+    return vocabulary.canonical(tag) if vocabulary is not None else tag
 
 
 def _left_out(left: int, noun: str, plural: str, spec: dict[str, Any]) -> str:
@@ -273,7 +283,8 @@ def _left_out(left: int, noun: str, plural: str, spec: dict[str, Any]) -> str:
 
 
 def filter_problem(kb: KnowledgeBase, process: Record) -> str | None:
-    """Why a promise's `source` cannot be counted: a value that is not one of the KB's sources."""
+    """Why a promise's `source` or `tag` cannot be counted: a value that is not one of the KB's sources,
+    a tag the taxonomy does not know (with the nearest it knows)."""
     for spec in process.values.get("outputs") or []:
         doctype = kb.registry.get(_TYPE_OF.get(spec["check"], ""))
         found = doctype.field("source") if doctype and spec.get("source") else None
@@ -282,6 +293,13 @@ def filter_problem(kb: KnowledgeBase, process: Record) -> str | None:
             if wrong:
                 return (f"outputs: {spec['check']}: '{wrong[0]}' is not a source {doctype.plural} have: "
                         f"{', '.join(found.choices)}")  # fmt: skip
+        for tag in spec.get("tag") or []:  # read through the taxonomy: a tag it does not know counts nothing
+            try:
+                kb.taxonomy.resolve(str(tag))
+            except UnknownTag as exc:
+                near = f": did you mean {' or '.join(repr(t) for t in exc.suggestions)}?" if exc.suggestions else ""
+                return (f"outputs: {spec['check']}: tag '{tag}' is not in the taxonomy (taxonomy.yaml), so no "
+                        f"document has it{near}")  # fmt: skip
     return None
 
 
@@ -307,7 +325,7 @@ def _per_pm(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.date)
         day = activity.day_of(record, facts.history)
         if day is None or not since <= day <= until:
             continue
-        if not _counts(record, spec):
+        if not _counts(record, spec, facts.kb.taxonomy):
             left += 1
             continue
         hit = False
@@ -365,7 +383,7 @@ def _team_rate(facts: _Facts, spec: dict[str, Any], since: dt.date, until: dt.da
     if early := _shorter_than(per, since, until):
         return Output(check, per, target, TOO_EARLY, promised, early)
     dated = [r for r in facts.of(type_name) if (d := activity.day_of(r, facts.history)) and since <= d <= until]
-    found = [r for r in dated if _counts(r, spec)]
+    found = [r for r in dated if _counts(r, spec, facts.kb.taxonomy)]
     periods = ((until - since).days + 1) / DAYS_PER[per]
     rate = len(found) / periods
     actual = f"{_rate(rate, target)} {_rate_word(per)}: {count(len(found), noun)} from {since} to {until}"

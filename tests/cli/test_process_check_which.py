@@ -41,6 +41,14 @@ def promise(kb: Path, outputs: str) -> None:
     path.write_text(text[:start] + f"outputs: {outputs}\n" + text[text.index("\n", start) + 1 :], encoding="utf-8")
 
 
+def add_billing(kb: Path) -> None:
+    """billing in the taxonomy's themes, invoicing a synonym of it."""
+    path = kb / "taxonomy.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("      - pricing\n", "      - pricing\n      - billing\n", 1)
+                    .replace("synonyms:\n", "synonyms:\n  invoicing: billing\n", 1), encoding="utf-8")  # fmt: skip
+
+
 def interviews(pmops, *args: str) -> dict:
     found = json.loads(pmops("process", "check", "prc-int", "--window", "4w", "--today", TODAY, *args, "--json").stdout)
     return found["processes"][0]["outputs"][0]
@@ -68,10 +76,14 @@ def test_a_survey_imported_in_bulk_does_not_fulfil_an_interview_programme(pmops,
     # tagged billing (a1, a2, a3, b1: the survey rows have no tag), 4 by PMs.
     promise(hist, "[{check: insights-per-pm, per: week, source: [interview, survey]}]")
     assert interviews(pmops)["rate"] == 1.0
+    add_billing(hist)
     promise(hist, "[{check: insights-per-pm, per: week, tag: billing}]")
     tagged = interviews(pmops)
     assert (tagged["rate"], tagged["promised"]) == (4 / 7, "1 insight per PM a week, tagged billing")
     assert "4 insights not tagged billing, not counted" in tagged["actual"]  # p1 and the 3 survey rows
+    # The tag read through the taxonomy, as every --tag filter: 'invoicing', a synonym of billing, counts the same 4.
+    promise(hist, "[{check: insights-per-pm, per: week, tag: Invoicing}]")
+    assert interviews(pmops)["rate"] == 4 / 7
     # The team's rate: surveys alone, 3 in 4 weeks = 0.75 a week (all 8 insights of the window otherwise).
     promise(hist, "[{check: insights, per: week, source: survey}]")
     team = interviews(pmops)
@@ -95,6 +107,14 @@ def test_a_source_insights_cannot_have_is_refused(pmops, hist: Path) -> None:
     # A filter the check does not take, or of the wrong shape: lint's field-invalid, exit 2.
     promise(hist, "[{check: decisions-per-pm, per: week, source: interview}]")
     assert "'source' is not a setting of an output (check, per, target, tag)" in pmops("lint", code=1).stdout
+    # A tag the taxonomy does not know counts nothing: refused as the source is, with the nearest tag.
+    add_billing(hist)
+    promise(hist, "[{check: insights, per: week, tag: biling}]")
+    said = "outputs: insights: tag 'biling' is not in the taxonomy (taxonomy.yaml), so no document has it: did you mean 'billing' or 'pricing'?"
+    assert pmops("process", "check", "prc-int", "--today", TODAY, code=2).stderr.startswith(
+        f"error: processes/prc-int.md: {said}"
+    )
+    assert f"field-choice error {said}" in pmops("lint", "processes/prc-int.md", code=1).stdout
     promise(hist, "[{check: insights, per: week, tag: {a: b}}]")
     assert (
         "insights: tag is a value or a list of them, e.g. {tag: discovery}"
