@@ -131,6 +131,31 @@ def test_a_tool_failing_a_must_pass_criterion_fails_whatever_its_score(pmops, kb
     assert json.loads(pmops("show", "Low", "--json").stdout)["scores"]["sso"] == "fail"
 
 
+def test_a_tool_ranked_with_a_must_pass_unchecked_says_so(pmops, kb: Path, monkeypatch) -> None:
+    # Three must-pass requirements. Dovetail passes sso and soc2, residency unchecked: weighted
+    # (4×3 + 4×2 + 2×2 + 4×2 + 5×1) ÷ 10 = 3.70, ranked 1. Condens fails sso: not ranked, whatever its 3.40.
+    (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text() + MUST_PASS
+                                   + "  soc2_type_ii_report: must-pass\n  data_residency_eu: must-pass\n")  # fmt: skip
+    write_tool(kb, "dove", "name: Dovetail\ncategory: research\nscores: {fit: 4, integration: 4, cost: 2, adoption: 4, "
+                           "security: 5, sso: pass, soc2_type_ii_report: pass}\n")  # fmt: skip
+    write_tool(kb, "cond", "name: Condens\ncategory: research\nscores: {fit: 4, integration: 2, cost: 4, adoption: 3, "
+                           "security: 4, sso: fail, data_residency_eu: pass}\n")  # fmt: skip
+    commit_all(kb)
+    monkeypatch.setenv("COLUMNS", "80")
+    text = pmops("tool", "compare", "--category", "research").stdout
+    lines = text.splitlines()
+    assert max(len(line) for line in lines[:4]) <= 80, text
+    # The must-pass columns are numbered under their (perhaps cut) names, and the footer names each number.
+    assert re.search(r"\bweighted\s+must 1\s+must 2\s+must 3$", lines[1]), text
+    assert re.search(r"1\s+Dovetail\s+4\s+4\s+2\s+4\s+5\s+3\.70\s+pass\s+pass\s+–$", text, re.M), text
+    assert "must pass: 1 sso, 2 soc2_type_ii_report, 3 data_residency_eu" in text
+    assert (
+        "Dovetail: data_residency_eu not checked yet (must pass): ranked 1 on its scores until it is "
+        '(pmops tool score "Dovetail" data_residency_eu=pass or data_residency_eu=fail)'
+    ) in " ".join(text.split())
+    assert "Condens: fails sso (must pass), so not ranked" in text
+
+
 def test_must_pass_bad_input_is_exit_2_and_writes_nothing(pmops, kb: Path) -> None:
     (kb / "pmops.yaml").write_text((kb / "pmops.yaml").read_text() + MUST_PASS)
     write_tool(kb, "mid", "name: Mid\ncategory: research\nscores: {fit: 3}\n")

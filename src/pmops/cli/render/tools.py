@@ -46,6 +46,13 @@ def tool_matrix(weights: dict, ratings: list, empty: str = "no tools to compare"
             elif rating.missing:
                 out.print(f"+ {name}: not scored on {', '.join(rating.missing)}: counted as 0 "
                           f"({rating.best:.2f} at most once scored)", soft_wrap=True)  # fmt: skip
+            if rating.rank and not rating.fails and rating.unchecked:  # ranked, but a must-pass it may fail
+                first = safe(rating.unchecked[0])
+                out.print(f"{name}: {safe(', '.join(rating.unchecked))} not checked yet (must pass): ranked "
+                          f"{rating.rank} on its scores until it is (pmops tool score \"{name}\" {first}=pass or "
+                          f"{first}=fail)", soft_wrap=True)  # fmt: skip
+        if len(must) > 1:  # the must-pass columns numbered: a name cut to fit ('soc2_t…') is still told apart
+            out.print("must pass: " + ", ".join(f"{i} {safe(c)}" for i, c in enumerate(must, 1)), soft_wrap=True)
         if len(ratings) == 1:
             out.print(f"{safe(ratings[0].record.title)} alone: no other tool to compare it with", soft_wrap=True)
         lows = list(dict.fromkeys(r.cheapest for r in ratings if r.cheapest))  # one for each category compared
@@ -58,7 +65,8 @@ def tool_matrix(weights: dict, ratings: list, empty: str = "no tools to compare"
     columns = (Column("rank", "number"), Column("tool", "id"),
                *(Column(c, "number", f"{c}\n×{w:g}") for c, w in weights.items()),
                Column("weighted", "number"),
-               *(Column(f"{c} (must pass)", "id", f"{c}\nmust") for c in must))  # "must" where a weight is  # fmt: skip
+               *(Column(f"{c} (must pass)", "id", f"{c}\nmust" + (f" {i}" if len(must) > 1 else ""))
+                 for i, c in enumerate(must, 1)))  # "must" where a weight is (numbered, with more than one)  # fmt: skip
     data = {"criteria": weights, "ranking": [r.to_json() for r in ratings]}
     # A must-pass criterion's column (pass/FAIL) beside the weighted score, in the table as in csv and tsv (last).
     shown = tuple(c.name for c in columns)
