@@ -292,13 +292,13 @@ def _csv(found: list[Row], layout: Layout, when: dt.date, number: float) -> byte
             continue  # a day with no value: its row is dropped, as pairs never counts it
         by_day[row.date] = row.raw
     old = next((r for r in reversed(found) if r.date == when and r.value is not None), None)
-    if old is not None and layout.columns > 2:  # its note kept
-        cells = next(csv.reader([old.raw], delimiter=layout.delimiter), [])
+    if layout.columns > 2:  # the columns after the value: the day's own kept (its note), else left empty
+        extra = layout.columns - 2
+        cells = next(csv.reader([old.raw], delimiter=layout.delimiter), []) if old is not None else []
+        kept = cells[max(2, len(cells) - extra) :]  # more cells than the header: commas unquoted before them
         out = io.StringIO()
-        csv.writer(out, delimiter=layout.delimiter, lineterminator="").writerow(cells[-(layout.columns - 2) :])
-        new += layout.delimiter + out.getvalue()
-    elif layout.columns > 2:
-        new += layout.delimiter * (layout.columns - 2)
+        csv.writer(out, delimiter=layout.delimiter, lineterminator="").writerow(kept + [""] * (extra - len(kept)))
+        new += layout.delimiter + (out.getvalue() if any(kept) else layout.delimiter * (extra - 1))  # not '""'
     by_day[when] = new
     lines = ([layout.header] if layout.header is not None else []) + [by_day[d] for d in sorted(by_day)]
     return (layout.newline.join(lines) + layout.newline).encode("utf-8")

@@ -90,7 +90,7 @@ def test_excel_csv_utf8_with_a_bom_and_crlf_is_read_and_kept(pmops, sync_kb: Pat
 
 def test_a_notes_column_and_quotes_are_read_and_kept(pmops, sync_kb: Path) -> None:
     # The value is the second column; a note (quoted with its comma, or not) is kept, never read.
-    path = commit(sync_kb, b'date,value,note\n2026-09-28,99.4,\n2026-11-09,99.3,"outage, 2h"\n'
+    path = commit(sync_kb, b'date,value,note\n2026-09-28,99.4\n2026-11-09,99.3,"outage, 2h"\n'
                            b"   \n2026-11-16,99.7,launch week\n")  # fmt: skip
     assert verdict(pmops) == MET
     shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
@@ -101,8 +101,9 @@ def test_a_notes_column_and_quotes_are_read_and_kept(pmops, sync_kb: Path) -> No
     # A day recorded again keeps its note; a new day gets an empty one.
     pmops("metric", "record", "Sync success", "99.1", "--date", "2026-11-09")
     pmops("metric", "record", "Sync success", "99.6", "--date", "2026-11-23")
+    pmops("metric", "record", "Sync success", "99.5", "--date", "2026-09-28")  # a row without its note cell
     assert path.read_text() == (
-        'date,value,note\n2026-09-28,99.4,\n2026-11-09,99.1,"outage, 2h"\n2026-11-16,99.7,launch week\n'
+        'date,value,note\n2026-09-28,99.5,\n2026-11-09,99.1,"outage, 2h"\n2026-11-16,99.7,launch week\n'
         "2026-11-23,99.6,\n"
     )
 
