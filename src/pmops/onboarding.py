@@ -192,17 +192,21 @@ def counterparts(kb: KnowledgeBase, area: str | None, day: dt.date) -> list[tupl
     return [(p.title, f"{COUNTERPARTS[people.role_of(p)]} counterpart") for p in found]
 
 
-def _meetings(start: dt.date, name: str, manager: str | None, buddy: str | None, owners: list[str],
-              partners: list[tuple[str, str]] = ()) -> str:  # fmt: skip
+def _schedule(start: dt.date, name: str, manager: str | None, buddy: str | None, owners: list[str],
+              partners: list[tuple[str, str]] = ()) -> list[tuple[dt.date, str, str]]:  # fmt: skip
     """Intro meetings, two a working day from the start: manager and buddy first, then the area's
-    counterparts (engineering, design, support, sales), then process owners."""
+    counterparts (engineering, design, support, sales), then process owners: (day, person, why)."""
     people, seen = [], {name.casefold()}
     for person, why in [(manager, "manager"), (buddy, "buddy"), *partners] + [(o, "process owner") for o in owners]:
         if person and person.casefold() not in seen:
             seen.add(person.casefold())
             people.append((person, why))
     days = _working_days(start, (len(people) + 1) // 2)
-    lines = [f"- {days[i // 2].isoformat()} Intro with {person} ({why})" for i, (person, why) in enumerate(people)]
+    return [(days[i // 2], person, why) for i, (person, why) in enumerate(people)]
+
+
+def _meetings(schedule: list[tuple[dt.date, str, str]]) -> str:
+    lines = [f"- {day.isoformat()} Intro with {person} ({why})" for day, person, why in schedule]
     return "\n".join(lines) or "- (add intro meetings here)"
 
 
@@ -255,11 +259,14 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
         person_id = person.id
     sections, owners = reading_list(kb, area)
     owners = [o for o in owners if not _gone(kb.named("person", o), start)]  # no intro with someone who left
+    schedule = _schedule(start, name, manager, buddy, owners, counterparts(kb, area, start))
     context: dict[str, Any] = {
         "name": name,
         "due": lambda days: _due(start, days).isoformat(),
         "reading_list": _reading_markdown(sections),
-        "meetings": _meetings(start, name, manager, buddy, owners, counterparts(kb, area, start)),
+        "meetings": _meetings(schedule),
+        # the step 'Intro meetings' is due with its last intro, when the schedule runs past its 4 days
+        "intros_due": max([_due(start, 4), *(day for day, _, _ in schedule)]).isoformat(),
     }
     values = {"title": f"Onboarding {name}", "person": person_id, "start": start.isoformat(), "area": area,
               "buddy": buddy, "manager": manager}  # fmt: skip

@@ -107,3 +107,23 @@ def test_intros_with_the_areas_counterparts(pmops, month: Path) -> None:
         "Priya Ops (manager)", "Eve Eng (engineering counterpart)", "Dan Design (design counterpart)",
         "Sue Support (support counterpart)", "Ben Lee (process owner)", "Ana Silva (process owner)"]  # fmt: skip
     assert commit_count(month) == commits + 1
+    # Six intros, two a day from Monday 2 March: the last on Wednesday 4 March, inside 'Intro meetings'
+    # due Friday 6 March (4 days after the start).
+    assert "W1-2 Intro meetings from the schedule below (owner: Zoe New, due 2026-03-06)" in plan
+
+
+def test_the_intro_step_is_due_with_its_last_intro(pmops, month: Path) -> None:
+    # Five more engineers in billing: 11 intros, two a working day from Monday 2 March, fill the week and
+    # Monday 9 March (the 11th): the step is due that Monday, not on the Friday before it.
+    for n in range(1, 6):
+        pmops("person", "add", f"Eng {n}", "--role", "eng", "--area", "billing", "--start", "2024-01-08")
+    pmops("onboard", "new-pm", "Zoe New", "--start", "2026-03-02", "--area", "billing", "--manager", "Priya Ops")
+    plan = next((month / "onboarding").glob("onb-*zoe-new.md")).read_text()
+    intros = [line.removeprefix("- ")[:10] for line in plan.splitlines() if "Intro with" in line]
+    assert intros == ["2026-03-02", "2026-03-02", "2026-03-03", "2026-03-03", "2026-03-04", "2026-03-04",
+                      "2026-03-05", "2026-03-05", "2026-03-06", "2026-03-06", "2026-03-09"]  # fmt: skip
+    assert "W1-2 Intro meetings from the schedule below (owner: Zoe New, due 2026-03-09)" in plan
+    assert (
+        "W1-3 Read the processes in the reading list; ask the owners what is not written down (owner: Zoe New, due 2026-03-06)"
+        in plan
+    )
