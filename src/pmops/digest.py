@@ -58,6 +58,7 @@ class Item(Part):
     tone: str = ""  # "good", "bad" or ""
     counts: dict[str, int] | None = field(default=None, metadata=OMIT_NONE)  # who did what: per kind of work
     ids: tuple[str, ...] | None = field(default=None, metadata=OMIT_NONE)  # a line about several documents: theirs
+    short: str | None = field(default=None, metadata=OMIT_NONE)  # how "… and N more" names it: 'met: Sync success'
 
 
 @dataclass(frozen=True)
@@ -336,19 +337,21 @@ def _expectations(s: _Scope) -> Section:
             if v.moved is not None:  # goalposts moved after the verdict was recorded: worth telling a leader
                 recorded += f"; the decision now expects {_goal(v.moved, v.unit)}, changed after the review"
             judged_now = (review.review_by is not None and s.since <= review.review_by <= s.until) or bool(recorded)
-            if v.verdict == outcomes.MET and (judged_now or (v.after and s.inside(v.after.date))):
+            short = f"{v.verdict if v.verdict != outcomes.NOT_MET else 'missed'}: {v.name or v.expectation.metric}"
+            if v.verdict == outcomes.MET and (judged_now or review.overdue or (v.after and s.inside(v.after.date))):
                 met += 1
                 # the day it got there: the metrics section's latest value may be another ("99.6% on 23 Nov")
                 when = f" on {_day(v.after.date, s.until)}" if v.after else ""
                 if v.since is not None and not v.expectation.reached(v.since.value, v.before):  # fell back since
                     when += f"; {quantity(v.since.value, v.unit)} on {_day(v.since.date, s.until)}, short of it again"
-                mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good"))
+                mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good",
+                                 short=short))  # fmt: skip
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1
                 late = (f"; {outcomes.reached_late(v.late, v.unit, lambda d: _day(d, s.until))}"
                         if v.late and v.late.date <= s.until else "")  # fmt: skip
                 mine.append(Item(f"Missed: {said}: {_numbers(v)} by {_day(v.judged_on, s.until)}{late}{recorded}", review.id,
-                                 review.path, "bad"))  # fmt: skip
+                                 review.path, "bad", short=short))  # fmt: skip
             elif (
                 v.verdict == outcomes.TOO_EARLY
                 and review.review_by
@@ -356,7 +359,7 @@ def _expectations(s: _Scope) -> Section:
             ):
                 latest = f" on {_day(v.after.date, s.until)}" if v.after else ""  # how old "so far" is
                 mine.append(Item(f"Due {_day(review.review_by, s.until)}: {said}: {_numbers(v)}{latest} so far", review.id,
-                                 review.path))  # fmt: skip
+                                 review.path, short=f"due: {v.name or v.expectation.metric}"))  # fmt: skip
         if review.overdue:
             overdue += 1
             note = f"review overdue since {_day(review.review_by, s.until)} (pmops decision review {review.id})"
@@ -883,7 +886,9 @@ def markdown(found: Digest) -> str:
             ref = f" ({item.id})" if item.id and item.id not in item.text else ""
             out += [line.replace(_KEPT_SPACE, " ") for line in _wrapped(_with_commands(item.text) + ref, "- ", "  ")]
         if section.more:
-            named = ", ".join(item.id for item in section.rest if item.id)
+            named = ", ".join(
+                f"{item.short} ({item.id})" if item.short else item.id for item in section.rest if item.id
+            )
             out += _wrapped(f"… and {section.more} more" + (f": {named}" if named else ""), "- ", "  ")
     if found.quiet and found.sections:
         out += ["", *_wrapped(f"Nothing to report: {', '.join(found.quiet)}.")]

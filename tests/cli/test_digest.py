@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import history_kb
-from tests.conftest import commit_count
+from tests.conftest import commit_count, git
 
 TODAY = "2026-03-01"
 
@@ -129,7 +129,8 @@ def test_json_and_html(pmops, month: Path) -> None:
     assert data["sections"][0]["items"][0] == {"text": "Met: Invoice errors down to 5 (“Validate invoices before "
                                                "sending”): 10 → 4 on 20 Feb; review overdue since 26 Feb (pmops decision "
                                                    "review dec-inv)", "id": "dec-inv",
-                                               "path": "decisions/dec-inv.md", "tone": "good"}  # fmt: skip
+                                               "path": "decisions/dec-inv.md", "tone": "good",
+                                               "short": "met: Invoice errors"}  # fmt: skip
     people = data["sections"][-1]["items"]
     assert [(p["text"].split(":")[0], p["counts"]) for p in people] == [
         ("Ana Silva", {"insight": 3, "decision": 1, "ranking": 1, "review": 1, "run": 2, "tick": 1, "edit": 1}),
@@ -577,10 +578,11 @@ def test_numbers_say_their_unit_and_currency_and_a_length_is_a_window(pmops, mon
 
 
 def test_a_summary_names_only_what_there_is(pmops, month: Path) -> None:
-    # 27 Feb to 1 Mar: dec-inv's review (26 Feb) is before it and overdue: its missed expectation is said
-    # (overdue), its met one is not (met on 20 Feb, judged on 26 Feb): "1 missed", never "none met, 1 missed".
+    # 27 Feb to 1 Mar: dec-inv's review (26 Feb) is before it and overdue: every verdict of it is said
+    # together, its missed expectation and its met one (met on 20 Feb), so the decision does not read as a
+    # plain failure: "1 met, 1 missed (1 review overdue)".
     text = pmops("digest", "--since", "2026-02-27", "--today", TODAY).stdout
-    assert "- Expectations: 1 missed (1 review overdue).\n" in text
+    assert "- Expectations: 1 met, 1 missed (1 review overdue).\n" in text
     # 22 to 24 Feb, a row of Active admins' values unreadable (a 30 February: left out), Invoice errors 4 days
     # from its last value (weekly: not stale), neither crossing in it: "1 unreadable row left out", no "0 crossed".
     values = month / "metrics" / "met-adm.csv"
@@ -808,3 +810,26 @@ def test_metrics_stale_since_one_day_are_one_line_and_a_new_one_is_added_not_upd
     assert who[0] == ("Ana Silva: 3 insights captured, 1 decision, 1 ranking recorded, 1 process reviewed, 2 checklist "
                       "runs started, 1 checklist item ticked, 1 metric updated, 1 document edited")  # fmt: skip
     assert who[1] == "Priya Ops: 1 insight captured, 2 processes reviewed, 3 metrics added, 2 tools added"
+
+
+def test_an_overdue_review_shows_its_met_expectations_and_the_rest_by_name(pmops, kb: Path) -> None:
+    # One decision of 1 Oct, review date 20 Nov, not recorded: overdue on 2 Dec. Six metrics, each 40 on
+    # 28 Sep, expected up to 50: M1 to M4 reach 45 on 16 Nov (missed), M5 and M6 reach 55 on 9 Nov (met).
+    # The window (25 Nov to 2 Dec) holds neither the values nor the review date: the overdue review shows
+    # every verdict of the decision, the met ones too, and the sixth item, past the five shown, by name.
+    expects = ""
+    for n in range(1, 7):
+        (kb / "metrics" / f"met-m{n}.md").write_text(f"---\nid: met-m{n}\nname: M{n}\ndefinition: d\nowner: Theo\n"
+                                                     "direction: up\n---\n## How it is measured\n")  # fmt: skip
+        after = "2026-11-16,45" if n <= 4 else "2026-11-09,55"
+        (kb / "metrics" / f"met-m{n}.csv").write_text(f"date,value\n2026-09-28,40\n{after}\n")
+        expects += f"- {{metric: met-m{n}, direction: up, target: 50}}\n"
+    sections = "".join(f"## {x}\n\nText.\n\n" for x in ("Context", "Options considered", "Decision", "Consequences"))
+    (kb / "decisions" / "dec-six.md").write_text("---\nid: dec-six\ntitle: Six\ndate: 2026-10-01\nstatus: accepted\n"
+                                                 f"expects:\n{expects}review_date: 2026-11-20\n---\n{sections}")  # fmt: skip
+    git(kb, "add", "-A")
+    git(kb, "commit", "-qm", "six")
+    text = " ".join(pmops("digest", "--since", "2026-11-25", "--today", "2026-12-02").stdout.split())
+    assert "- Expectations: 2 met, 4 missed (1 review overdue)." in text
+    assert "- Met: M5 up to 50 (“Six”): 40 → 55 on 9 Nov; review overdue since 20 Nov" in text
+    assert "- … and 1 more: met: M6 (dec-six)" in text
