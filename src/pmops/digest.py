@@ -609,6 +609,7 @@ def _tools(s: _Scope) -> Section:
 
 # What a person did, in the order the digest says it: (key, one, many).
 DID = (("insight", "insight captured", "insights captured"), ("decision", "decision", "decisions"),
+       ("decision_review", "decision reviewed", "decisions reviewed"),
        ("ranking", "ranking recorded", "rankings recorded"), ("review", "process reviewed", "processes reviewed"),
        ("run", "checklist run started", "checklist runs started"),
        ("tick", "checklist item ticked", "checklist items ticked"),
@@ -660,6 +661,10 @@ def _people(s: _Scope) -> Section:
             if s.inside(taken_on if isinstance(taken_on, dt.date) else activity.day_of(r, s.history)):
                 for name in activity.authors_of(r, s.history):
                     credit(name, what)
+    for r in s.of("decision"):  # its verdicts recorded (pmops decision review: `reviewed`), by who committed them
+        day = r.values.get("reviewed")
+        if isinstance(day, dt.date) and s.inside(day):
+            credit(committer(r.path, day), "decision_review")
     for r in shown(s.of("process")):
         day = r.values.get("last_reviewed")
         if s.inside(day) and day != r.values.get("date"):  # written that day is no review

@@ -833,3 +833,19 @@ def test_an_overdue_review_shows_its_met_expectations_and_the_rest_by_name(pmops
     assert "- Expectations: 2 met, 4 missed (1 review overdue)." in text
     assert "- Met: M5 up to 50 (“Six”): 40 → 55 on 9 Nov; review overdue since 20 Nov" in text
     assert "- … and 1 more: met: M6 (dec-six)" in text
+
+
+def test_a_decision_review_recorded_is_said_as_one(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ben Lee records dec-inv's overdue review on 1 Mar (one commit, that day): in Who did what it is
+    # "1 decision reviewed", never "1 document edited".
+    stamp = "2026-03-01T12:00:00+00:00"
+    for var, value in (("GIT_AUTHOR_NAME", "Ben Lee"), ("GIT_AUTHOR_EMAIL", "ben@example.com"),
+                       ("GIT_COMMITTER_NAME", "Ben Lee"), ("GIT_COMMITTER_EMAIL", "ben@example.com"),
+                       ("GIT_AUTHOR_DATE", stamp), ("GIT_COMMITTER_DATE", stamp)):  # fmt: skip
+        monkeypatch.setenv(var, value)
+    pmops("decision", "review", "dec-inv", "--today", TODAY)
+    found = sections(pmops("digest", "--since", "2026-03-01", "--today", TODAY).stdout)["Who did what"]
+    assert found == ["Ben Lee: 1 decision reviewed"]
+    counts = json.loads(pmops("digest", "--since", "2026-03-01", "--today", TODAY, "--format", "json").stdout)
+    people = next(x for x in counts["sections"] if x["key"] == "people")
+    assert people["items"][0]["counts"] == {"decision_review": 1}
