@@ -559,8 +559,19 @@ def _onboarding(s: _Scope) -> Section:
     for p in risky:
         mine = own.get(p.plan.path)
         did = f"; {mine.text}" if mine is not None and mine.firsts else ""
+        # a step asking for a first document the PM has made ('Record your first decision'): done another way
+        made = {f.type.casefold() for f in (mine.firsts if mine is not None else ()) if f.day is not None}
+        late = [st for st in p.overdue if not any(f"first {t}" in st.text.casefold() for t in made)]
+        if not late:
+            continue
+        other = len(p.overdue) - len(late)
+        also = (
+            f" (and {other} done another way: {', '.join(st.id for st in p.overdue if st not in late)})"
+            if other
+            else ""
+        )
         items.append(_item(p.plan, f"{p.name}: {p.done} of {count(len(p.steps), 'step')} done at day {p.days_since_start}, "
-                                   f"{len(p.overdue)} overdue{did}", "bad"))  # fmt: skip
+                                   f"{len(late)} overdue{also}{did}", "bad"))  # fmt: skip
     summary = f"{count(len(items), 'plan')} at risk" if items else "every plan on track"
     return _section("onboarding", "Onboarding", summary, items)
 

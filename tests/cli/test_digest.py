@@ -766,11 +766,17 @@ def test_a_plan_at_risk_says_what_its_pm_did_on_their_own(pmops, month: Path) ->
         # b1 was heard by Ana (Ben only committed it): its author field says so, and the field wins.
         ("insights/ins-b1.md", b1.read_text().replace("source: interview\n", "source: interview\nauthor: Ana Silva\n")),
     ], "Ben's first decision")  # fmt: skip
-    # Ben (from 02-16), on 03-01: day 13; W1-1 done of 5 steps; W1-2, W1-3 and W1-4 (due 02-20) overdue; no insight
-    # of his; dec-ben dated 02-23: day 7.
+    # Ben (from 02-16), on 03-01: day 13; W1-1 done of 5 steps; W1-2, W1-3 and W1-4 (due 02-20) past due, W1-4
+    # done another way (dec-ben dated 02-23: day 7): 2 overdue; no insight of his.
     assert sections(digest(pmops))["Onboarding"] == [
-        "Ben Lee: 1 of 5 steps done at day 13, 3 overdue; no insight yet, first decision on day 7 (onb-ben)"
+        "Ben Lee: 1 of 5 steps done at day 13, 2 overdue (and 1 done another way: W1-4); no insight yet, first "
+        "decision on day 7 (onb-ben)"
     ]
+    # W1-2 and W1-3 ticked: the only step past due is one done another way: no plan at risk.
+    for step_id in ("W1-2", "W1-3"):
+        pmops("onboard", "done", "Ben Lee", step_id, "--today", TODAY)
+    text = digest(pmops)
+    assert "## Onboarding" not in text and "Onboarding" in text.split("Nothing to report:", 1)[1]
     own = json.loads(pmops("onboard", "status", "--today", TODAY, "--json").stdout)["plans"][0]["activity"]
     assert [(f["type"], f["id"], f["days"]) for f in own["firsts"]] == [("insight", None, None),
                                                                         ("decision", "dec-ben", 7)]  # fmt: skip
