@@ -231,11 +231,15 @@ class _Scope:
 def _research(s: _Scope) -> Section:
     from pmops import research
 
-    new = sorted((r for r in s.of("insight") if s.inside(r.values.get("date")) and s.in_area(r)),
-                 key=lambda r: (r.values["date"], r.id or ""), reverse=True)  # fmt: skip
+    new = sorted(
+        (r for r in s.of("insight") if s.inside(r.values.get("date")) and s.in_area(r)),
+        key=lambda r: r.title.casefold(),
+    )  # one day's in the order of their titles
+    new.sort(key=lambda r: r.values["date"], reverse=True)  # newest first
+    named = {activity.fold(p.title): p.title for p in people.roster(s.kb)}  # as the roster spells them
     items = []
     for r in new:
-        who = activity.authors_of(r, s.history)
+        who = [named.get(activity.fold(w), w) for w in activity.authors_of(r, s.history)]
         items.append(_item(r, f"{r.title} ({_day(r.values['date'], s.until)}" + (f", {who[0]})" if who else ")")))
     mine = [r for r in s.of("insight") if s.in_area(r)]  # an area's themes rise with its own insights
     themes = research.themes(s.kb, since=s.since, today=s.until, insights=mine)

@@ -855,3 +855,15 @@ def test_a_decision_review_recorded_is_said_as_one(pmops, month: Path, monkeypat
     counts = json.loads(pmops("digest", "--since", "2026-03-01", "--today", TODAY, "--format", "json").stdout)
     people = next(x for x in counts["sections"] if x["key"] == "people")
     assert people["items"][0]["counts"] == {"decision_review": 1}
+
+
+def test_insights_of_one_day_come_by_title_with_the_rosters_names(pmops, kb: Path) -> None:
+    # Four insights heard on 30 Nov, added in the order 3, 4, 1, 2, by "Lucia Romero" (no accent), who is
+    # "Lucía Romero" on the roster: by title, each with the roster's spelling.
+    pmops("person", "add", "Lucía Romero", "--role", "pm", "--start", "2026-01-05")
+    for n in (3, 4, 1, 2):
+        pmops("insight", "add", "--title", f"Approvals thing {n}", "--source", "interview", "--date", "2026-11-30",
+              "--author", "Lucia Romero")  # fmt: skip
+    found = sections(pmops("digest", "--since", "2026-11-25", "--today", "2026-12-02").stdout)["Research"]
+    assert [line.split(" (ins-")[0] for line in found[:4]] == [
+        f"Approvals thing {n} (30 Nov, Lucía Romero)" for n in (1, 2, 3, 4)]  # fmt: skip
