@@ -548,10 +548,11 @@ class Version:
     owner: str | None
     cadence: str | None
     sections: tuple[str, ...]  # its `## ` headings
+    copies: tuple[str, ...] = ()  # its near-copies ('Billing prioritization (Maya Chen)'): one version with it
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "path": self.path, "owner": self.owner,
-                "cadence": self.cadence, "sections": list(self.sections)}  # fmt: skip
+                "cadence": self.cadence, "sections": list(self.sections), "near_copies": list(self.copies)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -572,6 +573,18 @@ class Divergent:
                 "similarity": None if self.similarity is None else round(self.similarity, 2)}  # fmt: skip
 
 
+def _root(family: list[int], i: int) -> int:
+    """The first of the near-copies `i` is one of (union-find)."""
+    while family[i] != i:
+        i = family[i]
+    return i
+
+
+def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
 def alike(similarity: float | None) -> str:
     """How alike the least alike two versions are, in what is measured (passages of five words in common, not
     wording: two versions with the same headings may share none): 'the least alike two have no five-word
@@ -585,8 +598,9 @@ def alike(similarity: float | None) -> str:
 
 def divergent(kb: KnowledgeBase, records: list[Record] | None = None) -> list[Divergent]:
     """Per kind (custom aside: those are different processes), the active versions kept by different
-    owners that are not near-copies of each other (below similarity.SIMILAR: near-copies are lint's
-    process-duplicate)."""
+    owners that are far from alike (below similarity.SIMILAR). Near-copies of each other (lint's
+    process-duplicate, or copies of one shared template) are one version — the first of them, naming the
+    others as its copies — so a group lists only versions far from each other."""
     from pmops import bodies
 
     active = [r for r in (records if records is not None else kb.records(kb.doctype("process")))
@@ -601,24 +615,35 @@ def divergent(kb: KnowledgeBase, records: list[Record] | None = None) -> list[Di
             continue
         group = sorted(group, key=lambda r: (str(r.values.get("date") or ""), r.title.casefold()))[:MAX_COMPARED]
         hashes = [shingles(r.doc.body) for r in group]
-        chosen: set[int] = set()
+        n = len(group)
+        sims = {(i, j): _jaccard(hashes[i], hashes[j]) for i in range(n) for j in range(i + 1, n)}
+        # Near-copies (SIMILAR or more alike, whoever keeps them) are one version: the first of them, with
+        # the others named as its copies; versions are far from alike by construction.
+        family = list(range(n))
+        for (i, j), sim in sims.items():
+            if sim >= SIMILAR:  # the first of them (by date, title) stands for the others
+                a, b = _root(family, i), _root(family, j)
+                family[max(a, b)] = min(a, b)
+        members: dict[int, list[int]] = {}
+        for i in range(n):
+            members.setdefault(_root(family, i), []).append(i)
+        heads = sorted(members)
+        owners_of = {h: {activity.fold(group[i].values.get("owner") or "") for i in members[h]} for h in heads}
         lowest: float | None = None
-        for i in range(len(group)):
-            for j in range(i + 1, len(group)):
-                if activity.fold(group[i].values.get("owner") or "") == activity.fold(
-                    group[j].values.get("owner") or ""
-                ):
-                    continue
-                a, b = hashes[i], hashes[j]
-                union = len(a | b)
-                sim = len(a & b) / union if union else 1.0
-                if sim < SIMILAR:
-                    chosen.update((i, j))
-                    lowest = sim if lowest is None else min(lowest, sim)
+        chosen: set[int] = set()
+        for x, a in enumerate(heads):
+            for b in heads[x + 1 :]:
+                if owners_of[a] == owners_of[b] and len(owners_of[a]) == 1:
+                    continue  # one owner's two versions: theirs to keep
+                chosen.update((a, b))
+                cross = [sims[min(i, j), max(i, j)] for i in members[a] for j in members[b]]
+                lowest = min([*cross, *([lowest] if lowest is not None else [])])
         if chosen:
             versions = tuple(Version(group[i].id, group[i].title, group[i].path, group[i].values.get("owner"),
                                      group[i].values.get("cadence"),
-                                     tuple(bodies.section_headings(group[i].doc.body)))
+                                     tuple(bodies.section_headings(group[i].doc.body)),
+                                     tuple(f"{group[k].title} ({group[k].values.get('owner') or 'no owner'})"
+                                           for k in members[i][1:]))
                              for i in sorted(chosen))  # fmt: skip
             found.append(Divergent(kind, versions, lowest))
     return found

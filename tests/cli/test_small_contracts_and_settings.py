@@ -96,3 +96,23 @@ def test_divergent_versions_say_what_is_measured(pmops, example_kb: Path) -> Non
     assert (
         "prioritization: 2 versions by different owners (the least alike two have no five-word passage in common)"
     ) in " ".join(out.split())
+
+
+def test_template_copies_are_one_version_of_a_divergent_kind(pmops, example_kb: Path) -> None:
+    # The example keeps two far-from-alike prioritizations: Maya's "Monthly prioritization" (written from the
+    # shared template) and Lena's "Integrations intake scoring". Two more made from the template by two owners
+    # are near-copies of Maya's: one version with it, named as its copies — the group is still 2 versions
+    # far from alike, never 4.
+    pmops("process", "new", "Billing prioritization", "--kind", "prioritization", "--owner", "Maya Chen",
+          "--cadence", "monthly")  # fmt: skip
+    pmops("process", "new", "Cards prioritization", "--kind", "prioritization", "--owner", "Omar Haddad",
+          "--cadence", "monthly")  # fmt: skip
+    data = json.loads(pmops("process", "check", "--today", "2026-12-02", "--json").stdout)
+    group = next(d for d in data["divergent"] if d["kind"] == "prioritization")
+    assert [(v["title"], v["near_copies"]) for v in group["versions"]] == [
+        ("Monthly prioritization", ["Billing prioritization (Maya Chen)", "Cards prioritization (Omar Haddad)"]),
+        ("Integrations intake scoring", [])]  # fmt: skip
+    out = " ".join(pmops("process", "check", "--today", "2026-12-02").stdout.split())
+    assert "prioritization: 2 versions by different owners (the least alike two have no five-word passage" in out
+    assert ("near-copies of it (one version): Billing prioritization (Maya Chen), Cards prioritization (Omar "
+            "Haddad)") in out  # fmt: skip

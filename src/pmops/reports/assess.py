@@ -172,7 +172,10 @@ def _processes(kb: KnowledgeBase) -> Signal:
             f"{p['similarity']:.0%} alike" for p in pairs)  # fmt: skip
     for group in diverged:
         basis += f"; divergent versions of {group.kind}: " + ", ".join(
-            f"{v.title} ({v.owner or 'no owner'}, {v.cadence or 'no cadence'})" for v in group.versions
+            f"{v.title} ({v.owner or 'no owner'}, {v.cadence or 'no cadence'}"
+            + (f"; near-copies of it: {', '.join(v.copies)}" if v.copies else "")
+            + ")"
+            for v in group.versions
         )
         if group.alike:  # as process check says it: "the least alike two have no five-word passage in common"
             basis += f", {group.alike}"

@@ -353,6 +353,7 @@ class Version(Part):
     owner: Any
     cadence: Any
     sections: tuple[str, ...]
+    copies: tuple[str, ...] = ()  # its near-copies, one version with it
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,8 @@ class Divergent(Part):
 
     @classmethod
     def of(cls, found: outputs.Divergent) -> Divergent:
-        return cls(found.kind, tuple(Version(v.id, v.title, v.owner, v.cadence, v.sections) for v in found.versions),
+        return cls(found.kind, tuple(Version(v.id, v.title, v.owner, v.cadence, v.sections, v.copies)
+                                     for v in found.versions),
                    None if found.similarity is None else round(found.similarity, 2))  # fmt: skip
 
 

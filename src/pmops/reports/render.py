@@ -228,7 +228,8 @@ def markdown(report: Report) -> str:
         alike = f"; {d.alike}" if d.alike else ""
         out += [f"Divergent versions of {_md(d.kind)} (different owners, far from alike{alike}):", ""]
         out += [_md(f"- {v.title} ({v.id}): {v.owner or 'no owner'}, {v.cadence or 'no cadence'}; sections: "
-                    f"{', '.join(v.sections) or 'none'}") for v in d.versions]  # fmt: skip
+                    f"{', '.join(v.sections) or 'none'}"
+                    + (f"; near-copies of it: {', '.join(v.copies)}" if v.copies else "")) for v in d.versions]  # fmt: skip
         out.append("")
     o = report.onboarding
     out += ["## Onboarding", ""]

@@ -43,6 +43,9 @@ def divergent(found: list[Divergent]) -> None:
             out.print(f"  {safe(version.title)}  [dim]{safe(version.id)} · {safe(version.owner or 'no owner')}"
                       f" · {safe(version.cadence or 'no cadence')}[/dim]", soft_wrap=True)  # fmt: skip
             out.print(f"      [dim]sections:[/dim] {safe(', '.join(version.sections) or 'none')}", soft_wrap=True)
+            if version.copies:
+                out.print(f"      [dim]near-copies of it (one version):[/dim] {safe(', '.join(version.copies))}",
+                          soft_wrap=True)  # fmt: skip
 
 
 def checks(found: list[Check], diverged: list[Divergent], quiet: list[Record]) -> None:
