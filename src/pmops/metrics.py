@@ -359,6 +359,23 @@ def out_of_range(record: Record, number: float, values: list[float]) -> str | No
     return None
 
 
+def doubts(record: Record, values: list[tuple[dt.date, float]]) -> list[tuple[dt.date, str]]:
+    """The values of a % metric that `metric record` would refuse or warn about, read in date order
+    (out_of_range, ratio): a value above 100 (or below 0) when none before it was, one of at most 1 right
+    after one of 10 or more. Only the day where the series changes is named."""
+    if not percent(record):
+        return []
+    found, before = [], []
+    for day, value in values:
+        doubt = (out_of_range(record, value, before) if before else None) or ratio(
+            record, value, before[-1] if before else None
+        )
+        if doubt:
+            found.append((day, doubt))
+        before.append(value)
+    return found
+
+
 def ratio(record: Record, number: float, before: float | None) -> str | None:
     """A warning for a value of a % metric written as a ratio (0.995 after 99.4: 99.5 meant?): at most 1
     (and not below 0) where the value before it is 10 or more. None otherwise."""
@@ -384,6 +401,11 @@ class MetricView:
     @property
     def latest(self) -> tuple[dt.date, float] | None:
         return self.values[-1] if self.values else None
+
+    @property
+    def doubts(self) -> list[tuple[dt.date, str]]:
+        """Values a % metric cannot have, or ratios among percentages (lint's metric-value-range)."""
+        return doubts(self.record, self.values)  # type: ignore[arg-type]
 
     @property
     def trend(self) -> float | None:
@@ -457,6 +479,8 @@ class MetricView:
                 "stale": self.stale, "days_since_latest": self.age,
                 "future": [{"date": d.isoformat(), "value": v} for d, v in self.future],
                 **({"problem": self.problem} if self.problem else {}),
+                **({"doubtful": [{"date": d.isoformat(), "problem": why} for d, why in self.doubts]}
+                   if self.doubts else {}),
                 **({"no_value_on": [r.date.isoformat() for r in self.gaps]} if self.gaps else {}),
                 **({"unreadable_rows": [{"line": r.line, "row": r.text, "problem": r.problem, "fix": r.fix}
                                         for r in self.unreadable]} if self.unreadable else {})}  # fmt: skip

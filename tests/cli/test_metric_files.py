@@ -129,6 +129,12 @@ def test_a_percentage_takes_no_value_above_100_and_a_ratio_is_flagged(pmops, syn
          "write 99.5"),
         (5, "metric-value-range", "2026-12-01: 150 is above 100%, and the metric is a percentage: at most 100"),
     ]  # fmt: skip
+    # metric show counts them, and says each ('--json': doubtful).
+    text = " ".join(pmops("metric", "show", "Sync success", "--today", TODAY).stdout.split())
+    assert ("2026-11-30: 0.995: a ratio? the metric is a percentage (the value before: 99.7): write 99.5 "
+            "(pmops lint: metric-value-range)") in text  # fmt: skip
+    shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
+    assert [d["date"] for d in shown["doubtful"]] == ["2026-11-30", "2026-12-01"]
     # A growth rate in % that was above 100 before may be again (the rule of decision add --expects).
     path.write_text("date,value\n2026-09-28,120\n2026-11-16,140\n")
     git(sync_kb, "commit", "-qam", "growth")

@@ -522,27 +522,17 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
 
 
 def _metric_range(record: Record, path: str, found: list) -> Iterator[Finding]:
-    """Values of a % metric read by the rule `metric record` applies (metrics.out_of_range, ratio): in date
-    order, one above 100 (or below 0) when no value before it was, and one of at most 1 after a value of
-    10 or more (a ratio: 0.995 for 99.5). Only the row where the series changes is named."""
+    """Values of a % metric read by the rule `metric record` applies (metrics.doubts: out_of_range, ratio):
+    in date order, one above 100 (or below 0) when no value before it was, and one of at most 1 after a
+    value of 10 or more (a ratio: 0.995 for 99.5). Only the row where the series changes is named."""
     from pmops import metrics
 
-    if not metrics.percent(record):
-        return
-    lines = {}
-    for row in found:
-        if row.date is not None and row.value is not None:
-            lines[row.date] = row.line
-    before: list[float] = []
-    for day, value in metrics.pairs(found):
-        impossible = metrics.out_of_range(record, value, before) if before else None
-        doubt = impossible or metrics.ratio(record, value, before[-1] if before else None)
-        if doubt:
-            fix = f"pmops metric record {record.id} VALUE --date {day}"
-            yield RULES["metric-value-range"].finding(
-                path, lines[day], f"{day}: {doubt}", f"fix the row, or record the day again ({fix})"
-            )
-        before.append(value)
+    lines = {row.date: row.line for row in found if row.date is not None and row.value is not None}
+    for day, doubt in metrics.doubts(record, metrics.pairs(found)):
+        fix = f"pmops metric record {record.id} VALUE --date {day}"
+        yield RULES["metric-value-range"].finding(
+            path, lines[day], f"{day}: {doubt}", f"fix the row, or record the day again ({fix})"
+        )
 
 
 def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:

@@ -209,6 +209,8 @@ def metric(found: MetricView) -> None:
         dates = ", ".join(d.isoformat() for d, _ in found.future[:3]) + (" …" if len(found.future) > 3 else "")
         out.print(f"[red]left out: {count(len(found.future), 'value')} dated after {found.today} ({dates})[/red] "
                   f"[dim]pmops lint flags {'it' if len(found.future) == 1 else 'them'}[/dim]", soft_wrap=True)  # fmt: skip
+    for day, doubt in found.doubts:  # counted, but no percentage can be it (150, or a ratio: 0.995)
+        out.print(f"[yellow]{day}: {safe(doubt)}[/yellow] [dim](pmops lint: metric-value-range)[/dim]", soft_wrap=True)
     for row in found.unreadable:  # left out, the other rows read: said with the row's line and what to write
         out.print(f"[red]left out: line {row.line} ({safe(row.text[:40])}) cannot be read:[/red] "
                   f"[dim]{safe(row.fix or '')} (pmops lint says why)[/dim]", soft_wrap=True)  # fmt: skip
