@@ -268,6 +268,8 @@ def _readable(kb: KnowledgeBase, record: Record) -> tuple[list[Row], Layout]:
     if not path.exists():
         return [], Layout(header="date,value")
     found, layout = parse(kb.read_bytes(path), kb.rel(path))
+    if not found and layout.header is None:  # an empty file: written as a new one is
+        layout = Layout(header="date,value", newline=layout.newline)
     for row in found:
         if row.problem:
             raise DocumentError(

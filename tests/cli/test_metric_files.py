@@ -59,6 +59,10 @@ def test_a_european_export_is_read_with_its_decimal_commas(pmops, sync_kb: Path)
     assert (sync_kb / "metrics" / "met-syn.csv").read_bytes() == (
         b"date;value\n2026-09-28;99,4\n2026-11-09;99,3\n2026-11-16;99,7\n2026-11-23;99,6\n2026-11-30;99,8\n"
     )
+    # An empty file gets its header, as a new one does.
+    commit(sync_kb, b"")
+    pmops("metric", "record", "Sync success", "99.8", "--date", "2026-11-30")
+    assert (sync_kb / "metrics" / "met-syn.csv").read_bytes() == b"date,value\n2026-11-30,99.8\n"
     # A tab-separated paste from a sheet is read too.
     commit(sync_kb, b"date\tvalue\n2026-09-28\t99.4\n2026-11-16\t99.7\n")
     assert verdict(pmops) == MET
