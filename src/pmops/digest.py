@@ -470,14 +470,14 @@ def _unreadable(record: Record, found: list[Any], csv: str, others: bool = True)
     """A metric's rows that cannot be read, in one line with what to write: 'Sync success: line 5 of
     met-syn.csv cannot be read (2026-11-09,99,3): left out, the other values counted; write 2026-11-09,99.3'
     ('none of its values counted' when no row is read: `others` false)."""
-    from pmops import metrics
+    from pmops import metric_csv
 
     first = found[0]
     counted = "the other values counted" if others else "none of its values counted"
     if len(found) == 1:
         return (f"{record.title}: line {first.line} of {csv} cannot be read ({first.text[:40]}): left out, "
                 f"{counted}; {first.fix}")  # fmt: skip
-    return (f"{record.title}: {metrics.lines_said(found)} of {csv} cannot be read: left out, {counted}; line "
+    return (f"{record.title}: {metric_csv.lines_said(found)} of {csv} cannot be read: left out, {counted}; line "
             f"{first.line} ({first.text[:40]}): {first.fix}; pmops lint names each")  # fmt: skip
 
 

@@ -32,7 +32,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from pmops import dates, metrics
+from pmops import dates, metric_csv, metrics
 from pmops.doctypes import EXPECTS_EXAMPLE, VERDICTS, Field
 from pmops.errors import DocumentError, InvalidInput, PmopsError
 from pmops.kb.records import shown
@@ -353,11 +353,11 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
         found = metrics.rows(kb, metric)
     except DocumentError as exc:
         return no_data(f"its values cannot be read: {exc}", metric.title, str(metric.values.get("unit") or ""))
-    values = metrics.pairs(found)
+    values = metric_csv.pairs(found)
     bad = [r for r in found if r.problem]
     if bad and not values:  # every row left out: said, never 'no value yet'
         where = metrics.values_path(kb, metric).name
-        return no_data(f"its values cannot be read: {metrics.lines_said(bad)} of {where} ({bad[0].problem}; "
+        return no_data(f"its values cannot be read: {metric_csv.lines_said(bad)} of {where} ({bad[0].problem}; "
                        "pmops lint names each)", metric.title, str(metric.values.get("unit") or ""))  # fmt: skip
     return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
 

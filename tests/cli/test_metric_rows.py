@@ -1,4 +1,4 @@
-"""Messy metric CSVs, read by one rule everywhere (metrics.pairs): a day given twice counts its later row,
+"""Messy metric CSVs, read by one rule everywhere (metric_csv.pairs): a day given twice counts its later row,
 a day left empty is no value that day. Every verdict and line below was worked out by hand from the
 values written here (today is 2026-12-02), never computed by pmops."""
 

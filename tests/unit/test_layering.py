@@ -21,7 +21,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
         "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
         "search.whoosh_codec", "search.whoosh_words", "search.whoosh_writer",
         "reports", "reports.parts", "reports.renewals", "site.linkcheck", "site.searchindex", "site.sanitize"),
-    1: ("locate", "documents", "pii", "taxonomy", "doctypes", "search.snippets", "search.spelling"),
+    1: ("locate", "documents", "pii", "taxonomy", "doctypes", "search.snippets", "search.spelling", "metric_csv"),
     2: ("store", "gitrepo", "templates", "config", "search.fields", "search.freshness", "search.backend",
         "search.whoosh_backend", "search.whoosh_query"),
     3: ("search.index",),

@@ -481,8 +481,8 @@ def _source_key(ctx: Context, record: Record) -> Iterator[Finding]:
 def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
     """The CSV beside a metric: every row a date and a number, none after today (metric show leaves those out),
     no day left empty (counted as no value that day) and no day given twice with two values (the later counts:
-    metrics.pairs)."""
-    from pmops import metrics
+    metric_csv.pairs)."""
+    from pmops import metric_csv, metrics
 
     path = ctx.kb.rel(metrics.values_path(ctx.kb, record))
     try:
@@ -490,7 +490,7 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
     except DocumentError as exc:
         yield RULES["metric-value-invalid"].finding(path, 1, exc.reason, "write date,value rows, e.g. 2026-11-23,4210")
         return
-    seen: dict[dt.date, metrics.Row] = {}
+    seen: dict[dt.date, metric_csv.Row] = {}
     for row in found:
         if row.problem:
             yield RULES["metric-value-invalid"].finding(path, row.line, f"{row.problem}: this row is left out", row.fix)
@@ -525,10 +525,10 @@ def _metric_range(record: Record, path: str, found: list) -> Iterator[Finding]:
     """Values of a % metric read by the rule `metric record` applies (metrics.doubts: out_of_range, ratio):
     in date order, one above 100 (or below 0) when no value before it was, and one of at most 1 after a
     value of 10 or more (a ratio: 0.995 for 99.5). Only the row where the series changes is named."""
-    from pmops import metrics
+    from pmops import metric_csv, metrics
 
     lines = {row.date: row.line for row in found if row.date is not None and row.value is not None}
-    for day, doubt in metrics.doubts(record, metrics.pairs(found)):
+    for day, doubt in metrics.doubts(record, metric_csv.pairs(found)):
         fix = f"pmops metric record {record.id} VALUE --date {day}"
         yield RULES["metric-value-range"].finding(
             path, lines[day], f"{day}: {doubt}", f"fix the row, or record the day again ({fix})"
@@ -539,7 +539,7 @@ def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:
     """A live metric whose latest value (up to today) is older than its cadence allows, or that never had
     one once its cadence has passed since it was added (metrics.MetricView.stale: what metric show, the
     report and the digest say). Values that cannot be read are metric-value-invalid's, not said twice."""
-    from pmops import metrics
+    from pmops import metric_csv, metrics
     from pmops.kb.records import is_archived
 
     if is_archived(record) or metrics.CADENCE_DAYS.get(str(record.values.get("cadence"))) is None:
@@ -548,7 +548,7 @@ def _metric_stale(ctx: Context, record: Record) -> Iterator[Finding]:
         found = metrics.rows(ctx.kb, record)
     except DocumentError:
         return
-    values = [(day, value) for day, value in metrics.pairs(found) if day <= ctx.today]
+    values = [(day, value) for day, value in metric_csv.pairs(found) if day <= ctx.today]
     view = metrics.MetricView(record, values, [], ctx.today)  # type: ignore[arg-type]
     if not view.stale:
         return

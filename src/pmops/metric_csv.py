@@ -1,0 +1,237 @@
+"""A metric's values file: a CSV of date,value rows as people and spreadsheets write it, read by one rule
+(`parse`, `row`, `pairs`) and written back in its own form (`written`); metrics.py finds the file and
+says what the values mean."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass, replace
+
+from pmops import amounts, dates
+from pmops.errors import DocumentError
+
+# What a hand-kept sheet or an export writes in a value cell for "no value that day", as an empty cell says it.
+NO_VALUE = ("", "n/a", "na", "-", "–", "—", "none", "null")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a metric's CSV: its date and value, or what is wrong with it (the row is then left out,
+    the others are read)."""
+
+    line: int
+    date: dt.date | None
+    value: float | None
+    text: str
+    blank: bool = False  # a day with no value ('2026-11-16,', '2026-11-16,n/a'): no value that day, not an error
+    problem: str | None = None  # why it cannot be read: left out by every reader
+    fix: str | None = None  # what to write instead: 'write 2026-11-16,99.7' (with a problem, or read leniently)
+    lenient: bool = False  # read, though not as pmops writes it (99.7%, 1,234, 16 Nov 2026): `fix` says how
+    raw: str = ""  # the line as written (its quotes, separator, extra columns): what metric record keeps
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a metric's CSV is written, kept when `metric record` writes it back: its separator (',', or ';'
+    as a spreadsheet in a European locale saves it, with a decimal comma, or a tab), its line ends (CRLF
+    stays CRLF), its header line as written (a BOM, extra columns: date,value,note) and how many columns
+    the header names."""
+
+    delimiter: str = ","
+    newline: str = "\n"
+    header: str | None = None
+    columns: int = 2
+
+
+def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
+    """A metric's CSV read as spreadsheets write it: a UTF-8 BOM (Excel's "CSV UTF-8") left out, CRLF or
+    LF line ends, the separator of its first line (',' ';' or a tab, whichever comes first: with ';' the
+    comma is the decimal mark, 97,3 is 97.3), quoted fields ("outage, 2h"), and columns after the value
+    (date,value,note) kept but not read. Lines that are empty or only spaces are skipped."""
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(rel, f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    first = next((line for line in lines if line.strip()), "")
+    found = [(first.find(d), d) for d in (",", ";", "\t") if d in first]
+    delimiter = min(found)[1] if found else ","
+    layout = Layout(delimiter, "\r\n" if "\r\n" in text else "\n")
+    out: list[Row] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error as exc:
+            raise DocumentError(rel, f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
+        if layout.header is None and not out and cells and cells[0].strip().casefold() == "date":
+            columns = len(cells)
+            while columns > 2 and not cells[columns - 1].strip():
+                columns -= 1
+            layout = Layout(delimiter, layout.newline, line, max(2, columns))
+            continue
+        if layout.columns > 2 and len(cells) > 2:  # date,value,note: the columns after the value are not read
+            extra = len(cells) - layout.columns
+            cells = cells[: 2 + max(0, extra)]  # more cells than the header: commas unquoted in the date or value
+        if delimiter == ";" and len(cells) > 1:
+            cells = [cells[0], _decimal_comma(cells[1]), *cells[2:]]
+        out.append(row(number, cells, line))
+    return out, layout
+
+
+def _decimal_comma(cell: str) -> str:
+    """A value written with a decimal comma in a ';'-separated file (97,3; 1.234,5): with ';' as the
+    separator the comma can only be the decimal mark."""
+    if re.fullmatch(r"\s*[+-]?\d{1,3}(\.\d{3})+,\d+\s*%?\s*|\s*[+-]?\d*,\d+\s*%?\s*", cell):
+        return cell.replace(".", "").replace(",", ".")
+    return cell
+
+
+def row(number: int, cells: list[str], raw: str | None = None) -> Row:
+    """One row as people write it: a date (2026-11-16, or 16 Nov 2026, 16/11/2026 when that is one day) and
+    a number (99.7, or 99.7%, 1,234, 5k: amounts.figure), or no value that day (an empty cell, n/a, -:
+    NO_VALUE). An unquoted comma splits a cell ('Nov 16, 2026', '1,234'): the row is read at the one
+    comma that gives a date and a value. Anything else, a decimal comma (99,7) or a date of two readings
+    (05/11/2026) among them, is a row that cannot be read, never guessed. `raw` is the line as written."""
+    text = ",".join(cells)
+    found = _row(number, cells, text)
+    return replace(found, raw=text if raw is None else raw)
+
+
+def _row(number: int, cells: list[str], text: str) -> Row:
+    while len(cells) > 2 and not cells[-1].strip():  # an export's empty last column: 2026-11-16,99.7,
+        cells = cells[:-1]
+    if len(cells) <= 2:  # the fast path: 2026-11-16,99.7 as pmops writes it
+        try:
+            day, value = dt.date.fromisoformat(cells[0].strip()), float(cells[1]) if len(cells) > 1 else math.nan
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return Row(number, day, value, text)
+    readings, failed = [], []
+    for cut in range(1, max(2, len(cells))):
+        left, right = ",".join(cells[:cut]).strip(), ",".join(cells[cut:]).strip()
+        if not all(re.fullmatch(r"\s*\d{4}\s*", c) or re.search(r"[^\W\d_]", c) for c in cells[1:cut]):
+            continue  # a date split by a comma is 'Nov 16, 2026' (a year, or words, after it), never '16, 99'
+        day, loose_day, day_why, day_fix = _day(left, right)
+        value, loose_value, value_why, instead = _value(right)
+        if day is not None and value_why is None:
+            readings.append((day, value, loose_day or loose_value))
+        elif day is None:
+            failed.append((1, day_why, day_fix))
+        else:
+            fix = (
+                f"write {day},{instead}" if instead else f"write a number ({day},4210), or {day}, for no value that day"
+            )
+            failed.append((0, value_why, fix))
+    if len({(d, v) for d, v, _ in readings}) == 1:
+        day, value, loose = readings[0]
+        if value is None:
+            return Row(number, day, None, text, blank=True)
+        fix = f"write {day.isoformat()},{as_written(value)}" if loose else None
+        return Row(number, day, value, text, fix=fix, lenient=loose)
+    if readings:  # two commas give two rows: which one was meant is not guessed
+        said = " or ".join(f"{d.isoformat()},{'' if v is None else as_written(v)}" for d, v, _ in readings)
+        return Row(number, None, None, text, problem=f"'{text[:40]}' reads two ways", fix=f"write {said}")
+    _, why, fix = min(failed, key=lambda f: f[0])  # what is wrong with the value, once a date is read
+    return Row(number, None, None, text, problem=why, fix=fix)
+
+
+def _day(text: str, value: str) -> tuple[dt.date | None, bool, str | None, str | None]:
+    """The day a cell names and whether it was read leniently, or why it names none and what to write."""
+    try:
+        return dt.date.fromisoformat(text), False, None, None
+    except ValueError:
+        pass
+    fix = f"write the day as YYYY-MM-DD, e.g. 2026-11-23,{value or 4210}"
+    if not text or dates.relative(text) is not None:  # 'yesterday' in a file: of which day?
+        return None, False, f"'{text[:40]}' is not a date", fix
+    try:
+        return dates.parse(text, toward=None), True, None, None
+    except dates.AmbiguousDate as exc:
+        first, second = exc.readings
+        return None, False, str(exc), f"write {first},{value} or {second},{value}"
+    except ValueError as exc:
+        return None, False, str(exc), fix
+
+
+def _value(text: str) -> tuple[float | None, bool, str | None, str | None]:
+    """The number a cell gives (None for no value that day) and whether it was read leniently, or why it
+    gives none and what it would be written as when that is clear (99,7: 99.7)."""
+    if text.casefold() in NO_VALUE:
+        return None, False, None, None
+    try:
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        return (
+            (number, False, None, None)
+            if math.isfinite(number)
+            else (None, False, f"'{text}' is not a finite number", None)
+        )
+    try:
+        return float(amounts.figure(text)), True, None, None
+    except amounts.NotAFigure as exc:
+        return None, False, str(exc), exc.instead
+    except ValueError as exc:
+        return None, False, str(exc), None
+
+
+def lines_said(found: list[Row]) -> str:
+    """'line 5', 'lines 5, 6', 'lines 2–54' (a run of more than three said as a span)."""
+    numbers = [r.line for r in found]
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    if len(numbers) > 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"lines {numbers[0]}–{numbers[-1]}"
+    shown = ", ".join(str(n) for n in numbers[:8])
+    return f"lines {shown}" + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
+
+
+def as_written(value: float) -> str:
+    """A value as pmops writes it in the CSV: 4210, 99.7."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def pairs(found: list[Row]) -> list[tuple[dt.date, float]]:
+    """The (date, value) pairs of the rows that have both, oldest first — the one rule every reader of a
+    metric's values follows: a day given twice counts its later row (a correction appended by hand or an
+    export, as `metric record` replaces a day's value), and a day left empty is no value that day."""
+    by_day: dict[dt.date, float] = {}
+    for row in found:
+        if row.date is not None and row.value is not None:
+            by_day[row.date] = row.value
+    return sorted(by_day.items())
+
+
+def written(found: list[Row], layout: Layout, when: dt.date, number: float) -> bytes:
+    """The file written back with `number` on `when`: one line a day (a day given twice keeps its later
+    row, as `pairs` reads it), by day, every other line as it was written (its notes, quotes, format),
+    in the file's own layout (separator, decimal mark, line ends, header with its BOM)."""
+    shown = as_written(number)
+    if layout.delimiter == ";":
+        shown = shown.replace(".", ",")
+    new = f"{when.isoformat()}{layout.delimiter}{shown}"
+    by_day: dict[dt.date, str] = {}
+    for row in found:
+        if row.date is None or row.value is None:
+            continue  # a day with no value: its row is dropped, as pairs never counts it
+        by_day[row.date] = row.raw
+    old = next((r for r in reversed(found) if r.date == when and r.value is not None), None)
+    if layout.columns > 2:  # the columns after the value: the day's own kept (its note), else left empty
+        extra = layout.columns - 2
+        cells = next(csv.reader([old.raw], delimiter=layout.delimiter), []) if old is not None else []
+        kept = cells[max(2, len(cells) - extra) :]  # more cells than the header: commas unquoted before them
+        out = io.StringIO()
+        csv.writer(out, delimiter=layout.delimiter, lineterminator="").writerow(kept + [""] * (extra - len(kept)))
+        new += layout.delimiter + (out.getvalue() if any(kept) else layout.delimiter * (extra - 1))  # not '""'
+    by_day[when] = new
+    lines = ([layout.header] if layout.header is not None else []) + [by_day[d] for d in sorted(by_day)]
+    return (layout.newline.join(lines) + layout.newline).encode("utf-8")
