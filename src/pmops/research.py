@@ -199,7 +199,8 @@ def doubtful_arr(kb: KnowledgeBase, found: list[Theme]) -> tuple[str, ...]:
 
 
 def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, today: dt.date | None = None, *,
-           signals: bool = False, weight: str | None = None, insights: list[Record] | None = None) -> Themes:  # fmt: skip
+           signals: bool = False, weight: str | None = None, insights: list[Record] | None = None,
+           archived: bool | None = False) -> Themes:  # fmt: skip
     """Insights grouped by theme tag, area or segment, biggest first, with their trend and coverage.
 
     By tag, the groups are the taxonomy's problem themes, and each counts the signal tags
@@ -213,7 +214,8 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
     by the next of those, then by name; weighted themes carry the register (their accounts,
     ARR and renewals due).
 
-    `insights`: the ones to count, when the caller has them (the digest: those of both periods).
+    `insights`: the ones to count, when the caller has them (the digest: those of both periods);
+    else the live insights (`archived` False), the archived ones (True) or all (None).
     """
     if by not in GROUPINGS:
         raise not_a_choice("--by", GROUPINGS)
@@ -237,7 +239,7 @@ def themes(kb: KnowledgeBase, by: str = "tag", since: dt.date | None = None, tod
     signal_tags = vocabulary.signals()
     groups: dict[str, Theme] = {}
     counted = ungrouped = 0
-    for record in kb.select(kb.doctype("insight")) if insights is None else insights:
+    for record in kb.select(kb.doctype("insight"), archived=archived) if insights is None else insights:
         when = record.values.get("date")
         dated = isinstance(when, dt.date)
         if dates.after(when, today):
@@ -301,11 +303,15 @@ class TagReport:
         }
 
 
-def tag_report(kb: KnowledgeBase) -> TagReport:
+def tag_report(kb: KnowledgeBase, archived: bool | None = False) -> TagReport:
+    """Every tag with the documents using it, the unknown ones, the unused ones: of the live documents
+    (`archived` False, as every report), the archived ones (True) or all (None)."""
+    from pmops.kb.records import shown
+
     used: Counter = Counter()
     unknown: dict[str, list[str]] = defaultdict(list)
     vocabulary = kb.taxonomy
-    for record in kb.records():
+    for record in shown(kb.records(), archived):
         for tag in record.values.get("tags") or []:
             used[tag] += 1
             if tag not in vocabulary.tags:

@@ -75,6 +75,33 @@ def test_tag_report_knows_unknown_and_unused_tags(pmops, example_kb: Path) -> No
     assert "not in the taxonomy: made-up" in pmops("tags").stdout
 
 
+def test_tags_and_themes_leave_archived_insights_out_unless_asked(pmops, example_kb: Path) -> None:
+    """As every listing and report: an archived insight is not counted; --all counts it too, --archived alone."""
+    path = next((example_kb / "insights").glob("*thermal-paper.md"))
+    path.write_text(path.read_text().replace("tags: [", "tags: [kept-apart, "))
+    git(example_kb, "commit", "-qam", "a tag only this insight has")
+
+    def tag_counts(*flags: str) -> dict[str, int]:
+        report = json.loads(pmops("tags", "--json", *flags).stdout)
+        return {t["tag"]: t["count"] for t in report["tags"]} | {u["tag"]: u["count"] for u in report["unknown"]}
+
+    def theme_sizes(*flags: str) -> dict[str, int]:
+        return {t["theme"]: t["insights"] for t in json.loads(pmops("insight", "themes", "--json", *flags).stdout)}
+
+    live, themes = tag_counts(), theme_sizes()
+    assert live["kept-apart"] == 1
+    pmops("archive", path.name.removesuffix(".md")[:15])
+    tags = re.search(r"^tags: \[(.*)\]", path.read_text(), re.M)[1].split(", ")
+    assert "kept-apart" not in tag_counts()  # nothing live uses it: no longer known from a document
+    assert tag_counts("--all") == live
+    assert tag_counts("--archived")["kept-apart"] == 1
+    theme = next(t for t in tags if t in themes and themes[t] > 1)
+    assert theme_sizes()[theme] == themes[theme] - 1
+    assert theme_sizes("--all") == themes
+    assert theme_sizes("--archived") == {t: 1 for t in tags if t in themes}
+    assert pmops("tags", "--all", "--archived", code=2).stderr.startswith("error: give --all or --archived")
+
+
 def test_tags_rename_is_one_commit_touching_only_tag_lines(pmops, example_kb: Path) -> None:
     users = git(example_kb, "grep", "-l", "-E", r"^tags: \[.*\bdata-export\b").split()
     assert users

@@ -197,6 +197,8 @@ def themes(
         ),
     ] = None,
     today: _shared.TodayOpt = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option(
         "theme, insights, customers, current, previous, trend, addressed (the default; arr with --weight), "
@@ -212,7 +214,8 @@ def themes(
     insights; proposed, rejected and superseded ones are named but do not count. The
     trend compares the period since --since (default: the last 90 days) with the
     period of the same length before it. --weight ranks them by what the customers
-    behind them weigh (the customer register: pmops customer …).
+    behind them weigh (the customer register: pmops customer …). Archived insights are not
+    counted unless --all or --archived.
 
     Example:
 
@@ -225,7 +228,8 @@ def themes(
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     weight = weight.strip().lower() if weight else weight  # ARR, as people write it, is arr
-    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), day, signals=signals, weight=weight)
+    found = research.themes(kb, by, _shared.parse_date_option(since, "--since"), day, signals=signals, weight=weight,
+                            archived=_shared.archived_option(all_, archived))  # fmt: skip
     if weight:  # an ARR of a billion or more (cents?) counted: said, as prioritize says it
         for warning in research.doubtful_arr(kb, found):
             _shared.note(warning)

@@ -19,9 +19,14 @@ def tags(
     ctx: typer.Context,
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option("tag, facet, documents") = None,
+    all_: _shared.AllOpt = False,
+    archived: _shared.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Every tag with its facet and how many documents use it; unknown tags; unused tags.
+
+    Archived documents are not counted (a tag only they use is unused), unless --all or
+    --archived.
 
     Example:
 
@@ -33,7 +38,8 @@ def tags(
     from pmops.cli.render import common
 
     output = _shared.output(json_out, fmt, columns)
-    common.emit(render.tag_listing(research.tag_report(_shared.state(ctx).kb())), output)
+    report = research.tag_report(_shared.state(ctx).kb(), _shared.archived_option(all_, archived))
+    common.emit(render.tag_listing(report), output)
 
 
 @app.command()
