@@ -61,7 +61,7 @@ def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
     found = [(first.find(d), d) for d in (",", ";", "\t") if d in first]
     delimiter = min(found)[1] if found else ","
     layout = Layout(delimiter, "\r\n" if "\r\n" in text else "\n")
-    out: list[Row] = []
+    read: list[tuple[int, list[str], str]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -69,7 +69,7 @@ def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
             cells = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error as exc:
             raise DocumentError(rel, f"not a CSV file of date,value rows ({exc.__class__.__name__})") from None
-        if layout.header is None and not out and cells and cells[0].strip().casefold() == "date":
+        if layout.header is None and not read and cells and cells[0].strip().casefold() == "date":
             columns = len(cells)
             while columns > 2 and not cells[columns - 1].strip():
                 columns -= 1
@@ -78,32 +78,112 @@ def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
         if layout.columns > 2 and len(cells) > 2:  # date,value,note: the columns after the value are not read
             extra = len(cells) - layout.columns
             cells = cells[: 2 + max(0, extra)]  # more cells than the header: commas unquoted in the date or value
-        if delimiter == ";" and len(cells) > 1:
-            cells = [cells[0], _decimal_comma(cells[1]), *cells[2:]]
-        out.append(row(number, cells, line))
+        read.append((number, cells, line))
+    form = _form(delimiter, read)
+    out: list[Row] = []
+    for number, cells, line in read:
+        ambiguous = None
+        if form.comma and len(cells) > 1:
+            value, ambiguous = _decimal_comma(cells[1], form)
+            cells = [cells[0], value, *cells[2:]]
+        found = row(number, cells, line, form)
+        if ambiguous and found.problem is None and found.date is not None:
+            a, b = ambiguous
+            found = replace(
+                found,
+                date=None,
+                value=None,
+                lenient=False,
+                problem=f"'{line[:40]}' reads two ways: {a} or {b}",
+                fix=f"write {form.said(found.date, a)} or {form.said(found.date, b)}",
+            )
+        out.append(found)
     return out, layout
 
 
-def _decimal_comma(cell: str) -> str:
-    """A value written with a decimal comma in a ';'-separated file (97,3; 1.234,5): with ';' as the
-    separator the comma can only be the decimal mark."""
-    if re.fullmatch(r"\s*[+-]?\d{1,3}(\.\d{3})+,\d+\s*%?\s*|\s*[+-]?\d*,\d+\s*%?\s*", cell):
-        return cell.replace(".", "").replace(",", ".")
-    return cell
+@dataclass(frozen=True)
+class Form:
+    """How the rows of one file write a day and a value, decided from the file as a whole: its separator,
+    whether the comma is its decimal mark (with ';' or a tab: 97,3 is 97.3), whether a dot followed by
+    three digits groups thousands there (4.638 is 4638: any value of the file has a decimal comma, or every
+    dotted value is in groups of three), and the order of its numeric dates (DMY or MDY when a day above 12
+    settles it and no row says the other). Hints are written in it ('write 2025-12-01;97,2')."""
+
+    delimiter: str = ","
+    comma: bool = False
+    thousands: bool | None = False  # None: some values read two ways (4.638 beside 97.3)
+    order: str | None = None
+
+    def said(self, day: dt.date | str, value: float | str | None) -> str:
+        if isinstance(value, str):
+            try:
+                value = float(value) if value.strip() else None
+            except ValueError:
+                pass
+        shown = "" if value is None else as_written(value) if isinstance(value, float) else str(value)
+        if self.comma and isinstance(value, float):
+            shown = shown.replace(".", ",")
+        return f"{day}{self.delimiter}{shown}"
 
 
-def row(number: int, cells: list[str], raw: str | None = None) -> Row:
+_GROUPED = r"[+-]?[1-9]\d{0,2}(\.\d{3})+%?"
+_DOTTED = r"[+-]?\d*\.\d+%?"
+_COMMA = r"[+-]?\d{1,3}(\.\d{3})+,\d+%?|[+-]?\d*,\d+%?"
+_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*")
+
+
+def _form(delimiter: str, read: list[tuple[int, list[str], str]]) -> Form:
+    """The file's form (Form), from all its rows."""
+    values = [re.sub(r"\s+", "", c[1]) for _, c, _ in read if len(c) > 1]
+    comma = delimiter != ","
+    thousands: bool | None = False
+    if comma:
+        grouped = [v for v in values if re.fullmatch(_GROUPED, v)]
+        if grouped:
+            if any(re.fullmatch(_COMMA, v) for v in values):
+                thousands = True
+            else:
+                thousands = True if all(re.fullmatch(_GROUPED, v) for v in values if re.fullmatch(_DOTTED, v)) else None
+    votes = set()
+    for _, cells, _ in read:
+        found = _DATE.fullmatch(cells[0]) if cells else None
+        if found:
+            a, b = int(found.group(1)), int(found.group(2))
+            if a > 12 >= b:
+                votes.add("DMY")
+            elif b > 12 >= a:
+                votes.add("MDY")
+    return Form(delimiter, comma, thousands, votes.pop() if len(votes) == 1 else None)
+
+
+def _decimal_comma(cell: str, form: Form) -> tuple[str, tuple[str, str] | None]:
+    """A value written with a decimal comma in a file separated by ';' or a tab (97,3; 1.234,5; 4.638 as
+    4638 where the file groups thousands with dots): there the comma can only be the decimal mark. A value
+    that reads two ways in its file (4.638 beside 97.3) is given as (cell, (4.638, 4638))."""
+    bare = re.sub(r"\s+", "", cell)
+    if re.fullmatch(_COMMA, bare):
+        return bare.replace(".", "").replace(",", "."), None
+    if re.fullmatch(_GROUPED, bare):
+        if form.thousands:
+            return bare.replace(".", ""), None
+        if form.thousands is None:
+            number = bare.removesuffix("%")
+            return cell, (number.replace(".", ","), number.replace(".", ""))
+    return cell, None
+
+
+def row(number: int, cells: list[str], raw: str | None = None, form: Form | None = None) -> Row:
     """One row as people write it: a date (2026-11-16, or 16 Nov 2026, 16/11/2026 when that is one day) and
     a number (99.7, or 99.7%, 1,234, 5k: amounts.figure), or no value that day (an empty cell, n/a, -:
     NO_VALUE). An unquoted comma splits a cell ('Nov 16, 2026', '1,234'): the row is read at the one
     comma that gives a date and a value. Anything else, a decimal comma (99,7) or a date of two readings
     (05/11/2026) among them, is a row that cannot be read, never guessed. `raw` is the line as written."""
     text = ",".join(cells)
-    found = _row(number, cells, text)
+    found = _row(number, cells, text, form or Form())
     return replace(found, raw=text if raw is None else raw)
 
 
-def _row(number: int, cells: list[str], text: str) -> Row:
+def _row(number: int, cells: list[str], text: str, form: Form) -> Row:
     while len(cells) > 2 and not cells[-1].strip():  # an export's empty last column: 2026-11-16,99.7,
         cells = cells[:-1]
     if len(cells) <= 2:  # the fast path: 2026-11-16,99.7 as pmops writes it
@@ -119,7 +199,7 @@ def _row(number: int, cells: list[str], text: str) -> Row:
         left, right = ",".join(cells[:cut]).strip(), ",".join(cells[cut:]).strip()
         if not all(re.fullmatch(r"\s*\d{4}\s*", c) or re.search(r"[^\W\d_]", c) for c in cells[1:cut]):
             continue  # a date split by a comma is 'Nov 16, 2026' (a year, or words, after it), never '16, 99'
-        day, loose_day, day_why, day_fix = _day(left, right)
+        day, loose_day, day_why, day_fix = _day(left, right, form)
         value, loose_value, value_why, instead = _value(right)
         if day is not None and value_why is None:
             readings.append((day, value, loose_day or loose_value))
@@ -127,36 +207,38 @@ def _row(number: int, cells: list[str], text: str) -> Row:
             failed.append((1, day_why, day_fix))
         else:
             fix = (
-                f"write {day},{instead}" if instead else f"write a number ({day},4210), or {day}, for no value that day"
+                f"write {form.said(day, instead)}"
+                if instead
+                else f"write a number ({form.said(day, 4210.0)}), or {form.said(day, None)} for no value that day"
             )
             failed.append((0, value_why, fix))
     if len({(d, v) for d, v, _ in readings}) == 1:
         day, value, loose = readings[0]
         if value is None:
             return Row(number, day, None, text, blank=True)
-        fix = f"write {day.isoformat()},{as_written(value)}" if loose else None
+        fix = f"write {form.said(day.isoformat(), value)}" if loose else None
         return Row(number, day, value, text, fix=fix, lenient=loose)
     if readings:  # two commas give two rows: which one was meant is not guessed
-        said = " or ".join(f"{d.isoformat()},{'' if v is None else as_written(v)}" for d, v, _ in readings)
+        said = " or ".join(form.said(d.isoformat(), v) for d, v, _ in readings)
         return Row(number, None, None, text, problem=f"'{text[:40]}' reads two ways", fix=f"write {said}")
     _, why, fix = min(failed, key=lambda f: f[0])  # what is wrong with the value, once a date is read
     return Row(number, None, None, text, problem=why, fix=fix)
 
 
-def _day(text: str, value: str) -> tuple[dt.date | None, bool, str | None, str | None]:
+def _day(text: str, value: str, form: Form) -> tuple[dt.date | None, bool, str | None, str | None]:
     """The day a cell names and whether it was read leniently, or why it names none and what to write."""
     try:
         return dt.date.fromisoformat(text), False, None, None
     except ValueError:
         pass
-    fix = f"write the day as YYYY-MM-DD, e.g. 2026-11-23,{value or 4210}"
+    fix = f"write the day as YYYY-MM-DD, e.g. {form.said('2026-11-23', value or 4210.0)}"
     if not text or dates.relative(text) is not None:  # 'yesterday' in a file: of which day?
         return None, False, f"'{text[:40]}' is not a date", fix
     try:
-        return dates.parse(text, toward=None), True, None, None
+        return dates.parse(text, form.order, toward=None), True, None, None
     except dates.AmbiguousDate as exc:
         first, second = exc.readings
-        return None, False, str(exc), f"write {first},{value} or {second},{value}"
+        return None, False, str(exc), f"write {form.said(first, value)} or {form.said(second, value)}"
     except ValueError as exc:
         return None, False, str(exc), fix
 
@@ -216,7 +298,7 @@ def written(found: list[Row], layout: Layout, when: dt.date, number: float) -> b
     row, as `pairs` reads it), by day, every other line as it was written (its notes, quotes, format),
     in the file's own layout (separator, decimal mark, line ends, header with its BOM)."""
     shown = as_written(number)
-    if layout.delimiter == ";":
+    if layout.delimiter != ",":  # ';' or a tab: the comma is the file's decimal mark
         shown = shown.replace(".", ",")
     new = f"{when.isoformat()}{layout.delimiter}{shown}"
     by_day: dict[dt.date, str] = {}

@@ -165,3 +165,66 @@ def test_a_document_moved_without_its_values_still_reads_them(pmops, sync_kb: Pa
                 if f["rule"] == "values-orphaned")  # fmt: skip
     assert hint.startswith("its document (met-syn) is gone: restore it beside its values")
     assert hint.index("restore") < hint.index("git rm")
+
+
+@pytest.fixture
+def users_kb(kb: Path) -> Path:
+    """Weekly active approvers (users, up, target 5000)."""
+    (kb / "metrics" / "met-waa.md").write_text(
+        "---\nid: met-waa\nname: Approvers\ndefinition: d\nowner: Theo\nunit: users\ndirection: up\n"
+        "target: 5000\ncadence: weekly\n---\n## How it is measured\n"
+    )
+    return kb
+
+
+def values_of(pmops, name: str) -> list[tuple[str, float]]:
+    shown = json.loads(pmops("metric", "show", name, "--today", TODAY, "--json").stdout)
+    return [(v["date"], v["value"]) for v in shown["values"]]
+
+
+def test_a_dot_groups_thousands_where_the_comma_is_the_decimal_mark(pmops, users_kb: Path) -> None:
+    # Excel in German writes 4.638 for four thousand six hundred thirty-eight: every dotted value of the file
+    # is in groups of three, so the dot groups thousands.
+    path = users_kb / "metrics" / "met-waa.csv"
+    path.write_text("date;value\n2026-11-16;4.492\n2026-11-23;4.638\n")
+    git(users_kb, "add", "-A")
+    git(users_kb, "commit", "-qm", "values")
+    assert values_of(pmops, "Approvers") == [("2026-11-16", 4492), ("2026-11-23", 4638)]
+    # A decimal comma anywhere in the file settles it too: 1.234 beside 4,5 is 1234.
+    path.write_text("date;value\n2026-11-16;4,5\n2026-11-23;1.234\n")
+    assert values_of(pmops, "Approvers") == [("2026-11-16", 4.5), ("2026-11-23", 1234)]
+    # Beside 97.3 (a decimal dot), 4.638 reads two ways: left out, never guessed, and the hint is in the
+    # file's own separator and decimal mark.
+    path.write_text("date;value\n2026-11-16;97.3\n2026-11-23;4.638\n")
+    assert values_of(pmops, "Approvers") == [("2026-11-16", 97.3)]
+    found = [(f["line"], f["rule"], f["message"], f["hint"]) for f in json.loads(pmops("lint", "--json", code=1).stdout)
+             if "value" in f["rule"]]  # fmt: skip
+    assert found == [(3, "metric-value-invalid", "'2026-11-23;4.638' reads two ways: 4,638 or 4638: this row is "
+                      "left out", "write 2026-11-23;4,638 or 2026-11-23;4638")]  # fmt: skip
+
+
+def test_a_tab_paste_with_decimal_commas_is_read_and_written_back(pmops, sync_kb: Path) -> None:
+    # A paste from a European sheet: tabs and decimal commas, CRLF. The comma is the decimal mark, as with ';'.
+    path = commit(sync_kb, b"Date\tValue\tNotes\r\n2026-09-28\t99,4\t\r\n2026-11-09\t99,3\tx\r\n2026-11-16\t99,7\t\r\n")
+    assert verdict(pmops) == MET
+    pmops("metric", "record", "Sync success", "99.8", "--date", "2026-11-30")
+    assert path.read_bytes().endswith(b"2026-11-16\t99,7\t\r\n2026-11-30\t99,8\t\r\n")
+
+
+def test_dates_re_saved_by_a_spreadsheet_are_read_in_the_files_own_order(pmops, sync_kb: Path) -> None:
+    # Excel FR writes dd/mm/yyyy: 28/09 settles the order for the whole file, so 09/11/2026 is 9 November.
+    path = commit(sync_kb, b"date;value\n28/09/2026;99,4\n09/11/2026;99,3\n16/11/2026;99,7\n")
+    assert verdict(pmops) == MET
+    hints = [(f["line"], f["rule"], f["hint"]) for f in json.loads(pmops("lint", "--json").stdout)
+             if "value" in f["rule"]]  # fmt: skip
+    assert hints == [(2, "metric-value-format", "write 2026-09-28;99,4"), (3, "metric-value-format",
+                     "write 2026-11-09;99,3"), (4, "metric-value-format", "write 2026-11-16;99,7")]  # fmt: skip
+    pmops("metric", "record", "Sync success", "99.8", "--date", "2026-11-30")
+    assert path.read_bytes().endswith(b"16/11/2026;99,7\n2026-11-30;99,8\n")
+    # Excel US writes m/d/yyyy: 11/16/2026 settles it, 11/09/2026 is 9 November.
+    commit(sync_kb, b"date,value\n09/28/2026,99.4\n11/09/2026,99.3\n11/16/2026,99.7\n")
+    assert values_of(pmops, "Sync success") == [("2026-09-28", 99.4), ("2026-11-09", 99.3), ("2026-11-16", 99.7)]
+    # Nothing settles 01/12/2026 alone: two readings, said in the file's own form.
+    commit(sync_kb, b"date;value\n01/12/2026;97,2\n")
+    hints = [f["hint"] for f in json.loads(pmops("lint", "--json", code=1).stdout) if "value" in f["rule"]]
+    assert hints == ["write 2026-12-01;97,2 or 2026-01-12;97,2"]
