@@ -591,7 +591,8 @@ PAGE = DocType(
     plural="pages",
     folder="",
     prefix="",
-    fields=(Field("title"),),
+    # links: meeting notes written as a page name the process (or any document) they record, as every type does
+    fields=(Field("title"), Field("links", "refs", help="ids of related documents")),
     description="A markdown file no type claims, kept as it is.",
     writable=False,
 )

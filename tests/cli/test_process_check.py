@@ -228,6 +228,16 @@ def test_an_undated_page_naming_the_process_is_no_record_of_its_meeting(pmops, h
     assert (review["verdict"], review["missed"]) == ("met", [])
 
 
+def test_meeting_notes_naming_the_process_in_links_are_a_record_of_it(pmops, hist: Path) -> None:
+    # Meeting notes written as a page, the process in their front-matter `links:` (as docs/processes.md says),
+    # are a record of February's review, and the process is linked from them.
+    history_kb.commit(hist, "Priya Ops", "2026-02-21", [("handbook/review-notes.md",
+                      "---\ntitle: Review notes\ndate: 2026-02-20\nlinks: [prc-rev]\n---\nHeld.\n")], "notes")  # fmt: skip
+    review = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-rev"]["outputs"][0]
+    assert (review["verdict"], review["missed"]) == ("met", [])
+    assert "handbook/review-notes.md" in pmops("links", "prc-rev").stdout
+
+
 def test_one_process_is_named_as_every_command_names_a_document(pmops, hist: Path) -> None:
     # The one naming rule (KnowledgeBase.find): an id, a unique prefix of one, the exact title in any case.
     for ref in ("prc-int", "prc-i", "interview PROGRAMME", "processes/prc-int.md"):
