@@ -213,6 +213,19 @@ class _Scope:
     area: str | None
     history: activity.History
     by_type: dict[str, list[Record]]
+    doubtful_by_metric: dict[str, dict[dt.date, str]] = field(default_factory=dict)
+
+    def doubtful(self, metric: str) -> dict[dt.date, str]:
+        """A metric's doubtful values by day (metrics.doubt: the rule of metric record, lint and metric show)."""
+        from pmops import metrics
+        from pmops.errors import PmopsError
+
+        if metric not in self.doubtful_by_metric:
+            try:
+                self.doubtful_by_metric[metric] = dict(metrics.view(self.kb, metric, self.until).doubts)
+            except PmopsError:
+                self.doubtful_by_metric[metric] = {}
+        return self.doubtful_by_metric[metric]
 
     def of(self, type_name: str) -> list[Record]:
         return self.by_type.get(type_name, [])
@@ -345,9 +358,13 @@ def _expectations(s: _Scope) -> Section:
             if v.verdict == outcomes.MET and (judged_now or review.overdue or (v.after and s.inside(v.after.date))):
                 met += 1
                 # the day it got there: the metrics section's latest value may be another ("99.6% on 23 Nov")
-                when = f" on {_day(v.after.date, s.until)}" if v.after else ""
+                doubtful = s.doubtful(v.expectation.metric)
+                when = f" on {_day(v.after.date, s.until)}{_doubt(doubtful, v.after.date)}" if v.after else ""
                 if v.since is not None and not v.expectation.reached(v.since.value, v.before):  # fell back since
-                    when += f"; {quantity(v.since.value, v.unit)} on {_day(v.since.date, s.until)}, short of it again"
+                    when += (f"; {quantity(v.since.value, v.unit)} on {_day(v.since.date, s.until)}"
+                             f"{_doubt(doubtful, v.since.date)}, short of it again")  # fmt: skip
+                if already := outcomes.already_met(v):
+                    when += f"; {already}"
                 mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good",
                                  short=short))  # fmt: skip
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
@@ -378,6 +395,11 @@ def _expectations(s: _Scope) -> Section:
     late = f"{count(overdue, 'review')} overdue" if overdue else ""
     summary = (f"{judged} ({late})" if judged and late else judged or late) or "none came due"
     return _section("expectations", "Expectations", summary, items)
+
+
+def _doubt(doubtful: dict[dt.date, str], day: dt.date) -> str:
+    """' (doubtful: 0.995: a ratio? …)' for a value the metric's doubt rule flags, else ''."""
+    return f" (doubtful: {doubtful[day]}; pmops lint: metric-value-range)" if day in doubtful else ""
 
 
 def _numbers(v: outcomes.Verdict) -> str:
@@ -421,9 +443,19 @@ def _metrics(s: _Scope) -> Section:
         if target is not None and before and s.inside(view.latest[0]):
             was = before[-1] <= target if view.down_is_good else before[-1] >= target
             if was != view.on_target:
+                first = _crossed(view, target, s.since)
+                doubtful = dict(view.doubts)
+                if first[0] in doubtful or view.latest[0] in doubtful:  # a zero too many crosses no target
+                    day = first[0] if first[0] in doubtful else view.latest[0]
+                    items.append(_item(record, f"{record.title}: {quantity(dict(view.values)[day], unit)} on "
+                                               f"{_day(day, s.until)} would cross its target of {quantity(target, unit)}, "
+                                               f"but it is doubtful: {doubtful[day]} (pmops lint: metric-value-range)",
+                                       "bad"))  # fmt: skip
+                    if view.stale:
+                        stale.append(view)
+                    continue
                 crossed += 1
                 verb = "reached its target" if view.on_target else "fell off its target"
-                first = _crossed(view, target, s.since)
                 said = (f"{quantity(target, unit)}: {latest} on {_day(view.latest[0], s.until)}" if first == view.latest else
                         f"{quantity(target, unit)} on {_day(first[0], s.until)} ({quantity(first[1], unit)}); {latest} on "
                         f"{_day(view.latest[0], s.until)}")  # fmt: skip

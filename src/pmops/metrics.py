@@ -84,7 +84,8 @@ def _readable(kb: KnowledgeBase, record: Record) -> tuple[list[Row], Layout]:
 def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = None, *, commit: bool | None = None,
                  today: dt.date | None = None) -> tuple[Record, dt.date, float, str | None, str | None]:  # fmt: skip
     """Add (or replace) the value for a day (not after today), and commit the CSV: the metric, the day,
-    the value, the commit, and a warning when the value looks like a ratio in a % metric (`ratio`). A
+    the value, the commit, and a warning when the value is doubtful (`doubt`: a ratio in a % metric, 10× off
+    every recent value, beyond any measure). A
     value no metric of its unit can have (`out_of_range`: 150 in %) is exit 2, nothing written."""
     try:
         number = float(value)
@@ -114,8 +115,7 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
     sha = kb.write(
         [Change(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit
     )
-    earlier = [v for d, v in known if d < when]
-    return record, when, number, sha, ratio(record, number, earlier[-1] if earlier else None)
+    return record, when, number, sha, doubt(record, number, [v for d, v in known if d < when])
 
 
 def percent(record: Record) -> bool:
@@ -137,20 +137,38 @@ def out_of_range(record: Record, number: float, values: list[float]) -> str | No
 
 
 def doubts(record: Record, values: list[tuple[dt.date, float]]) -> list[tuple[dt.date, str]]:
-    """The values of a % metric that `metric record` would refuse or warn about, read in date order
-    (out_of_range, ratio): a value above 100 (or below 0) when none before it was, one of at most 1 right
-    after one of 10 or more. Only the day where the series changes is named."""
-    if not percent(record):
-        return []
+    """The values `metric record` would refuse or warn about, read in date order (`doubt`). Only the day
+    where the series changes is named."""
     found, before = [], []
     for day, value in values:
-        doubt = (out_of_range(record, value, before) if before else None) or ratio(
-            record, value, before[-1] if before else None
-        )
-        if doubt:
-            found.append((day, doubt))
+        said = doubt(record, value, before)
+        if said:
+            found.append((day, said))
         before.append(value)
     return found
+
+
+def doubt(record: Record, number: float, before: list[float]) -> str | None:
+    """Why a value after the values `before` (oldest first) is doubtful — the one rule of `metric record`'s
+    warning, lint's metric-value-range, `metric show` and the digest: one no % metric can have
+    (out_of_range), a ratio among percentages (ratio), a value beyond any measure (a thousand billion or
+    more), or one 10× above or below every one of the last four (47000 after about 4,700: a zero too many?).
+    None when it is not."""
+    if before and (said := out_of_range(record, number, before)):
+        return said
+    if said := ratio(record, number, before[-1] if before else None):
+        return said
+    if abs(number) >= 1e12:
+        return f"{number:g}: a value beyond any measure (a typo?)"
+    recent = before[-4:]
+    if number > 0 and recent and all(v > 0 for v in recent):
+        if number >= 10 * max(recent):
+            return (
+                f"{number:g}: 10 times or more every recent value (the value before: {recent[-1]:g}): a zero too many?"
+            )
+        if number <= min(recent) / 10:
+            return f"{number:g}: a tenth or less of every recent value (the value before: {recent[-1]:g}): a digit missing?"
+    return None
 
 
 def ratio(record: Record, number: float, before: float | None) -> str | None:
@@ -181,7 +199,7 @@ class MetricView:
 
     @property
     def doubts(self) -> list[tuple[dt.date, str]]:
-        """Values a % metric cannot have, or ratios among percentages (lint's metric-value-range)."""
+        """Doubtful values, by day (`doubt`: lint's metric-value-range)."""
         return doubts(self.record, self.values)  # type: ignore[arg-type]
 
     @property

@@ -239,6 +239,17 @@ def reached_late(late: Reading, unit: str, day: Callable[[dt.date], str] = dt.da
     return f"reached {quantity(late.value, unit)} on {day(late.date)}, after its review date"
 
 
+def already_met(v: Verdict) -> str:
+    """'already met on the decision day' for a met expectation whose target was reached before the decision
+    (no evidence the decision did it), else '': the one wording of decision review and the digest."""
+    return _already(v.expectation, v.verdict, v.before)
+
+
+def _already(e: Expectation, verdict: str, before: Reading | None) -> str:
+    met = verdict == MET and e.target is not None and before is not None and e.reached(before.value, None)
+    return "already met on the decision day" if met else ""
+
+
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,
          review_by: dt.date | None, unit: str, since: Reading | None = None) -> str:  # fmt: skip
     """The numbers of a verdict: '3,953 users on 2026-06-01 → 4,492.1 users on 2026-11-09 (+539.1)'."""
@@ -251,8 +262,8 @@ def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | 
     line = f"{start} → {end}"
     if since is not None:
         line += f"; {quantity(since.value, unit)} since, on {since.date}"
-    if verdict == MET and e.target is not None and before is not None and e.reached(before.value, None):
-        line += "; already met on the decision day"
+    if already := _already(e, verdict, before):
+        line += f"; {already}"
     if verdict == TOO_EARLY:
         line += f"; it has until {review_by}"
     elif verdict == NO_DATA and after is not None:

@@ -867,3 +867,39 @@ def test_insights_of_one_day_come_by_title_with_the_rosters_names(pmops, kb: Pat
     found = sections(pmops("digest", "--since", "2026-11-25", "--today", "2026-12-02").stdout)["Research"]
     assert [line.split(" (ins-")[0] for line in found[:4]] == [
         f"Approvals thing {n} (30 Nov, Lucía Romero)" for n in (1, 2, 3, 4)]  # fmt: skip
+
+
+def test_a_doubtful_value_is_said_doubtful_never_a_target_reached(pmops, example_kb: Path) -> None:
+    """A ratio in a % metric (0.995 for 99.5) and a value with a zero too many (47000 after 4,638) are
+    doubtful for metric record, lint, metric show and the digest alike (metrics.doubt)."""
+    result = pmops("metric", "record", "met-261126-90f8", "0.995", "--date", "2026-11-30")
+    assert "a ratio?" in result.stderr
+    result = pmops("metric", "record", "met-261126-4hb3", "47000", "--date", "2026-11-30")
+    assert ("warning: 47000: 10 times or more every recent value (the value before: 4638): a zero too many?"
+            in " ".join(result.stderr.split()))  # fmt: skip
+    text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
+    assert "0.995% on 30 Nov (doubtful: 0.995: a ratio?" in text
+    assert "Weekly active approvers reached its target" not in text
+    assert ("Weekly active approvers: 47,000 users on 30 Nov would cross its target of 5,000 users, but it is "
+            "doubtful: 47000: 10 times or more every recent value") in text  # fmt: skip
+    shown = json.loads(pmops("metric", "show", "met-261126-4hb3", "--today", "2026-12-02", "--json").stdout)
+    assert [d["date"] for d in shown["doubtful"]] == ["2026-11-30"]
+    # A value beyond any measure, as the first one of a metric too.
+    result = pmops("metric", "record", "met-261126-4hb3", "99999999999999999999", "--date", "2026-12-01")
+    assert "warning: 1e+20: a value beyond any measure (a typo?)" in result.stderr
+    found = [(f["rule"], f["message"]) for f in json.loads(pmops("lint", "--json").stdout)
+             if f["rule"] == "metric-value-range" and "4hb3" in f["path"]]  # fmt: skip
+    assert [m.split(":")[0] for _, m in found] == ["2026-11-30", "2026-12-01"]
+
+
+def test_a_target_met_on_the_decision_day_is_said_as_decision_review_says_it(pmops, example_kb: Path) -> None:
+    # Accounting sync was 99.7% on 16 Nov: a decision of 20 Nov expecting it up to 99 changed nothing.
+    pmops("decision", "add", "Sync already fine", "--date", "2026-11-20", "--expects", "met-261126-90f8:up:99",
+          "--review-by", "2026-11-27", "--status", "accepted")  # fmt: skip
+    text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
+    # before: 99.7 on 16 Nov (on or before 20 Nov); the first value after it at 99 or more: 99.6 on 23 Nov.
+    assert "(“Sync already fine”): 99.7% → 99.6% on 23 Nov; already met on the decision day" in text
+    said = " ".join(
+        pmops("decision", "review", "Sync already fine", "--today", "2026-12-02", "--dry-run").stdout.split()
+    )
+    assert "already met on the decision day" in said

@@ -112,8 +112,10 @@ def record(
     """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first.
 
     A date after today is refused: a value is recorded once it is measured. A value above 100 or below 0
-    in a metric counted in % is refused (unless it already had such values); one of at most 1 after
-    values of 10 or more is recorded with a warning (a ratio? 0.995 for 99.5).
+    in a metric counted in % is refused (unless it already had such values). A doubtful value is recorded
+    with a warning: in %, one of at most 1 after values of 10 or more (a ratio? 0.995 for 99.5); in any
+    metric, one 10 times or more above (or a tenth or less of) every one of the last four values (47000
+    after 4,638: a zero too many?), or one beyond any measure (1e20).
 
     Example:
 

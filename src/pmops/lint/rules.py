@@ -81,7 +81,9 @@ RULES = {
         Rule("metric-value-invalid", "error", "a row of a metric's values cannot be read as a date and a number"),
         Rule("metric-value-missing", "warning", "a row of a metric's values gives a day with no value"),
         Rule("metric-value-format", "warning", "a row of a metric's values is read, but not as pmops writes it"),
-        Rule("metric-value-range", "warning", "a value no metric of its unit has (150 in %), or a ratio in % (0.995)"),
+        Rule(
+            "metric-value-range", "warning", "a doubtful value: 150 in %, a ratio in % (0.995), 10× off the recent ones"
+        ),
         Rule("metric-value-duplicate", "warning", "a metric's values give one day twice, with different values"),
         Rule("values-orphaned", "warning", "a metric's values file (.csv) is beside no metric of its name"),
         Rule("evidence-after-decision", "warning", "a decision cites an insight dated after the decision"),
@@ -522,9 +524,10 @@ def _metric_values(ctx: Context, record: Record) -> Iterator[Finding]:
 
 
 def _metric_range(record: Record, path: str, found: list) -> Iterator[Finding]:
-    """Values of a % metric read by the rule `metric record` applies (metrics.doubts: out_of_range, ratio):
-    in date order, one above 100 (or below 0) when no value before it was, and one of at most 1 after a
-    value of 10 or more (a ratio: 0.995 for 99.5). Only the row where the series changes is named."""
+    """Doubtful values read by the rule `metric record` applies (metrics.doubts): in date order, in a % metric
+    one above 100 (or below 0) when no value before it was, and one of at most 1 after a value of 10 or more
+    (a ratio: 0.995 for 99.5); in any metric one 10× off every recent value, or beyond any measure. Only the
+    row where the series changes is named."""
     from pmops import metric_csv, metrics
 
     lines = {row.date: row.line for row in found if row.date is not None and row.value is not None}
