@@ -532,17 +532,24 @@ def _processes(s: _Scope) -> Section:
     items = []
     checked = outputs.check(s.kb, today=s.until, since=s.since, history=s.history, records=s.by_type)
     missed = [c for c in checked if c.verdict == outputs.MISSED and not c.problem]
+    # a process whose outputs cannot be read (a typo'd tag) is said, never left out of the Monday email
+    unread = [c for c in checked if c.problem]
+    for c in unread:
+        items.append(Item(f"{c.title} ({c.owner}): its outputs cannot be read: {c.problem.removeprefix('outputs: ')} "
+                          "(pmops lint names it)",
+                          c.id, c.path, "bad", short=f"outputs unreadable: {c.title}"))  # fmt: skip
     for c in missed:
         for o in c.outputs:
             if o.verdict == outputs.MISSED:
-                items.append(
-                    Item(f"Not happening: {c.title} ({c.owner}): {_promise(o, s.since, s.until)}", c.id, c.path, "bad")
-                )
+                items.append(Item(f"Not happening: {c.title} ({c.owner}): {_promise(o, s.since, s.until)}", c.id,
+                                  c.path, "bad", short=f"not happening: {c.title}"))  # fmt: skip
     stale = [r for r in shown(s.of("process")) if processes.is_stale(r, s.until)]
     for r in stale:
         last = r.values.get("last_reviewed") or r.values.get("date")
-        items.append(_item(r, f"Not reviewed since {last:%-d %b %Y}: {r.title} ({r.values.get('owner')})", "bad"))
-    parts = [f"{len(missed)} not happening as written"] if missed or not stale else []
+        said = f"Not reviewed since {last:%-d %b %Y}: {r.title} ({r.values.get('owner')})"
+        items.append(replace(_item(r, said, "bad"), short=f"not reviewed since {last:%-d %b %Y}: {r.title}"))
+    parts = [f"{len(missed)} not happening as written"] if missed or not (stale or unread) else []
+    parts += [f"{len(unread)} whose outputs cannot be read"] if unread else []
     parts += [f"{len(stale)} past {'its' if len(stale) == 1 else 'their'} review date"] if stale else []
     return _section("processes", "Processes", ", ".join(parts), items)
 

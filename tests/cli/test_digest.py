@@ -903,3 +903,21 @@ def test_a_target_met_on_the_decision_day_is_said_as_decision_review_says_it(pmo
         pmops("decision", "review", "Sync already fine", "--today", "2026-12-02", "--dry-run").stdout.split()
     )
     assert "already met on the decision day" in said
+
+
+def test_a_process_whose_outputs_cannot_be_read_is_said_and_the_overflow_names_each(pmops, example_kb: Path) -> None:
+    """A typo'd tag in a process's outputs is lint's error; the digest says so instead of leaving the process out."""
+    (path,) = (example_kb / "processes").glob("prc-260105-ya68-*.md")
+    path.write_text(path.read_text().replace("source: interview}", "source: interview, tag: aprovals}"))
+    found = json.loads(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02", "--format", "json").stdout)
+    (processes,) = [s for s in found["sections"] if s["key"] == "processes"]
+    said = [i["text"] for i in processes["items"] + processes.get("rest", [])]
+    assert [t for t in said if t.startswith("Customer interview programme")] == [
+        "Customer interview programme (Priya Nair): its outputs cannot be read: insights-per-pm: tag 'aprovals' is "
+        "not in the taxonomy (taxonomy.yaml), so no document has it: did you mean 'approvals'? (pmops lint names it)"
+    ]
+    assert "whose outputs cannot be read" in processes["summary"]
+    # "… and N more" names each by what it is, not by its id alone
+    shorts = [i.get("short") for i in processes["items"] + processes.get("rest", [])]
+    assert shorts == ["outputs unreadable: Customer interview programme", "not happening: Launch checklist",
+                      "not happening: Quarterly roadmap review", "not reviewed since 2 Jun 2025: Bug triage"]  # fmt: skip
