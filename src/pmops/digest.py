@@ -603,16 +603,11 @@ def _onboarding(s: _Scope) -> Section:
         mine = own.get(p.plan.path)
         did = f"; {mine.text}" if mine is not None and mine.firsts else ""
         # a step asking for a first document the PM has made ('Record your first decision'): done another way
-        made = {f.type.casefold() for f in (mine.firsts if mine is not None else ()) if f.day is not None}
-        late = [st for st in p.overdue if not any(f"first {t}" in st.text.casefold() for t in made)]
+        other_way = productivity.done_another_way(p.overdue, mine)
+        late = [st for st in p.overdue if st not in other_way]
         if not late:
             continue
-        other = len(p.overdue) - len(late)
-        also = (
-            f" (and {other} done another way: {', '.join(st.id for st in p.overdue if st not in late)})"
-            if other
-            else ""
-        )
+        also = f" {productivity.another_way_said(other_way)}" if other_way else ""
         items.append(_item(p.plan, f"{p.name}: {p.done} of {count(len(p.steps), 'step')} done at day {p.days_since_start}, "
                                    f"{len(late)} overdue{also}{did}", "bad"))  # fmt: skip
     summary = f"{count(len(items), 'plan')} at risk" if items else "every plan on track"

@@ -278,6 +278,19 @@ class Activity:
                 "firsts": [f.to_json() for f in self.firsts], "days": self.days}  # fmt: skip
 
 
+def done_another_way(overdue: list, mine: Activity | None) -> list:
+    """The overdue steps whose work the PM did another way: a step asking for a first document of a type they
+    have made ('Record your first decision' once they recorded one) — the one rule of onboard status and
+    the digest."""
+    made = {f.type.casefold() for f in (mine.firsts if mine is not None else ()) if f.day is not None}
+    return [st for st in overdue if any(f"first {t}" in st.text.casefold() for t in made)]
+
+
+def another_way_said(steps: list) -> str:
+    """'(and 1 done another way: D90-2)' (done_another_way's steps), as onboard status and the digest say it."""
+    return f"(and {len(steps)} done another way: {', '.join(st.id for st in steps)})" if steps else ""
+
+
 def activity(kb: KnowledgeBase, plans: list[Record], today: dt.date | None = None) -> dict[str, Activity]:
     """For each plan (by path) with a start, its PM's first document of each wanted type (firsts_wanted)
     dated from their start to `today`: by the document's author (or deciders), else by who committed it."""

@@ -127,3 +127,15 @@ def test_the_intro_step_is_due_with_its_last_intro(pmops, month: Path) -> None:
         "W1-3 Read the processes in the reading list; ask the owners what is not written down (owner: Zoe New, due 2026-03-06)"
         in plan
     )
+
+
+def test_a_step_done_another_way_is_said_as_the_digest_says_it(pmops, example_kb: Path) -> None:
+    # Chloe Dubois (example KB) recorded a decision on day 45: D90-2 "Record your first decision" is overdue
+    # on the checklist, but done another way — onboard status and the digest say it alike.
+    shown = json.loads(pmops("onboard", "status", "--today", "2026-12-02", "--json").stdout)
+    (chloe,) = [p for p in shown["plans"] if p["name"] == "Chloe Dubois"]
+    assert chloe["done_another_way"] == ["D90-2"]
+    table = " ".join(pmops("onboard", "status", "--today", "2026-12-02", "--columns", "name,overdue").stdout.split())
+    assert "D60-3, D90-1, D90-3 (and 1 done another way: D90-2)" in table
+    digest = " ".join(pmops("digest", "--since", "30d", "--today", "2026-12-02").stdout.split())
+    assert "9 overdue (and 1 done another way: D90-2)" in digest

@@ -91,6 +91,7 @@ def status(
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option(
         "name, start, state, done, total, day, pace, due (the share of steps due), overdue (the default), "
+        "done_another_way (overdue steps whose work the PM did: their first decision recorded), "
         "or activity (the PM's own firsts), area, id, path"
     ) = None,
     json_out: JsonOpt = False,
@@ -111,7 +112,9 @@ def status(
     found = onboarding.progress(kb, name, day, everyone=all_)
     ttp = productivity.time_to_productivity(kb, day)
     own = productivity.activity(kb, [p.plan for p in found], day)
-    plans = [{**p.to_json(detail=name is not None), "activity": own[p.plan.path].to_json()} for p in found]
+    plans = [{**p.to_json(detail=name is not None), "activity": own[p.plan.path].to_json(),
+              "done_another_way": [st.id for st in productivity.done_another_way(p.overdue, own.get(p.plan.path))]}
+             for p in found]  # fmt: skip
     milestone = productivity.by_activity(kb, [p.plan for p in found], own, day)
     by_activity = {
         "wanted": list(productivity.firsts_wanted(kb)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmops.cli._shared import console, safe
 from pmops.cli.render.common import Cell, Column, Listing
@@ -38,11 +38,23 @@ def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProd
                        own: dict | None = None) -> Listing:  # fmt: skip
     """`onboard status`: a plan a row (state, steps done, pace against what is due); then (a table's footer) the
     time to productivity; one person (detail) with their open steps, for people."""
+    from pmops import productivity
+
+    other = {p.plan.path: productivity.done_another_way(p.overdue, (own or {}).get(p.plan.path)) for p in found}
+
+    def overdue(p: Any) -> list[str]:
+        """The steps overdue, those done another way said after them as the digest says it."""
+        late = [st.id for st in p.overdue if st not in other[p.plan.path]]
+        if not other[p.plan.path]:
+            return late
+        said = productivity.another_way_said(other[p.plan.path])
+        return [*late[:-1], f"{late[-1]} {said}"] if late else [said]
+
     rows = [{"name": p.name, "state": p.state, "done": p.done, "total": len(p.steps),
              "day": p.days_since_start if p.state != "not started" else None,
              "pace": Cell(round(p.actual, 3), f"{p.actual:.0%}"),
              "due": None if p.expected is None else Cell(round(p.expected, 3), f"{p.expected:.0%}"),
-             "overdue": [s.id for s in p.overdue], "start": p.plan.values.get("start"),
+             "overdue": overdue(p), "done_another_way": [st.id for st in other[p.plan.path]], "start": p.plan.values.get("start"),
              "area": p.plan.values.get("area"), "id": p.plan.id, "path": p.plan.path,
              "activity": own[p.plan.path].text if own and p.plan.path in own else None} for p in found]  # fmt: skip
 
@@ -55,7 +67,7 @@ def onboarding_listing(found: list, data: dict, *, detail: bool, ttp: TimeToProd
 
     columns = (Column("name", "title"), Column("state", "wrap"), Column("done", "number"), Column("total", "number"),
                Column("day", "number"), Column("pace", "number"), Column("due", "number"), Column("overdue", "wrap"),
-               Column("start", "date"), Column("activity", "wrap"), Column("area"), Column("id", "id"),
+               Column("done_another_way", "wrap"), Column("start", "date"), Column("activity", "wrap"), Column("area"), Column("id", "id"),
                Column("path"))  # fmt: skip
     return Listing(columns, ("name", "start", "state", "done", "total", "day", "pace", "due", "overdue"), rows, data,
                    noun="plan", empty='no onboarding plans yet: pmops onboard new-pm "Name" --start YYYY-MM-DD',
