@@ -82,10 +82,11 @@ def _readable(kb: KnowledgeBase, record: Record) -> tuple[list[Row], Layout]:
 
 
 def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = None, *, commit: bool | None = None,
-                 today: dt.date | None = None) -> tuple[Record, dt.date, float, str | None, str | None]:  # fmt: skip
+                 today: dt.date | None = None
+                 ) -> tuple[Record, dt.date, float, str | None, str | None, float | None]:  # fmt: skip
     """Add (or replace) the value for a day (not after today), and commit the CSV: the metric, the day,
     the value, the commit, and a warning when the value is doubtful (`doubt`: a ratio in a % metric, 10× off
-    every recent value, beyond any measure). A
+    every recent value, beyond any measure), and the day's value it replaced, if any. A
     value no metric of its unit can have (`out_of_range`: 150 in %) is exit 2, nothing written."""
     try:
         number = float(value)
@@ -112,10 +113,14 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
     if before is not None and before.data.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # Excel's "CSV UTF-8" keeps its BOM
     after = RawFile(kb.rel(path), data)
+    was = dict(known).get(when)  # the day's value replaced, said: a wrong --date overwrites a real value
+    replaced = f" (replaced {was:g})" if was is not None and was != number else ""
     sha = kb.write(
-        [Change(path, before, after)], f'pmops: record {record.id} "{record.title}" {when} = {value}', commit=commit
+        [Change(path, before, after)],
+        f'pmops: record {record.id} "{record.title}" {when} = {value}{replaced}',
+        commit=commit,
     )
-    return record, when, number, sha, doubt(record, number, [v for d, v in known if d < when])
+    return record, when, number, sha, doubt(record, number, [v for d, v in known if d < when]), was
 
 
 def percent(record: Record) -> bool:

@@ -228,3 +228,15 @@ def test_dates_re_saved_by_a_spreadsheet_are_read_in_the_files_own_order(pmops, 
     commit(sync_kb, b"date;value\n01/12/2026;97,2\n")
     hints = [f["hint"] for f in json.loads(pmops("lint", "--json", code=1).stdout) if "value" in f["rule"]]
     assert hints == ["write 2026-12-01;97,2 or 2026-01-12;97,2"]
+
+
+def test_a_days_value_replaced_is_said(pmops, sync_kb: Path) -> None:
+    # A wrong --date overwrites a real value: metric record says which (git keeps it, in its commit message too).
+    path = commit(sync_kb, b'date;value;note\n2026-11-09;99,3;"outage; 2h"\n2026-11-16;99,7;\n')
+    said = pmops("metric", "record", "Sync success", "99.1", "--date", "2026-11-09").stdout
+    assert said.strip() == "Sync success: 99.1 on 2026-11-09 (replaced 99.3)"
+    assert path.read_bytes() == b'date;value;note\n2026-11-09;99,1;"outage; 2h"\n2026-11-16;99,7;\n'
+    assert "(replaced 99.3)" in git(sync_kb, "log", "-1", "--format=%s")
+    # A new day replaces nothing, and says nothing of it.
+    said = pmops("metric", "record", "Sync success", "99.6", "--date", "2026-11-23").stdout
+    assert said.strip() == "Sync success: 99.6 on 2026-11-23"

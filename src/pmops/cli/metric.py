@@ -109,7 +109,7 @@ def record(
     ] = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
-    """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first.
+    """Record a value (in the CSV beside the metric) and commit; a second value for a day replaces the first (said).
 
     A date after today is refused: a value is recorded once it is measured. A value above 100 or below 0
     in a metric counted in % is refused (unless it already had such values). A doubtful value is recorded
@@ -123,9 +123,10 @@ def record(
     """
     from pmops import metrics
 
-    found, when, number, _, doubt = metrics.record_value(_shared.state(ctx).kb(), name, value, date,
-                                                   commit=False if no_commit else None)  # fmt: skip
-    _shared.console().print(f"{_shared.safe(found.title)}: {number:g} on {when}")
+    found, when, number, _, doubt, was = metrics.record_value(_shared.state(ctx).kb(), name, value, date,
+                                                        commit=False if no_commit else None)  # fmt: skip
+    replaced = f" (replaced {was:g})" if was is not None and was != number else ""
+    _shared.console().print(f"{_shared.safe(found.title)}: {number:g} on {when}{replaced}", soft_wrap=True)
     if doubt:
         _shared.note(f"warning: {doubt}")
 
