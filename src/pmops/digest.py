@@ -363,9 +363,12 @@ def _expectations(s: _Scope) -> Section:
                 if v.since is not None and not v.expectation.reached(v.since.value, v.before):  # fell back since
                     when += (f"; {quantity(v.since.value, v.unit)} on {_day(v.since.date, s.until)}"
                              f"{_doubt(doubtful, v.since.date)}, short of it again")  # fmt: skip
-                if already := outcomes.already_met(v):
-                    when += f"; {already}"
-                mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, "good",
+                tone = "good"
+                if already := outcomes.already_met(v):  # no evidence the decision did it: no good news either
+                    when, tone = f"{when}; {already}", ""
+                if against := outcomes.against_direction(s.kb, v.expectation):
+                    when, tone = f"{when}; {against}", ""
+                mine.append(Item(f"Met: {said}: {_numbers(v)}{when}{recorded}", review.id, review.path, tone,
                                  short=short))  # fmt: skip
             elif v.verdict == outcomes.NOT_MET and (judged_now or review.overdue):
                 missed += 1

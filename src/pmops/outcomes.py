@@ -271,6 +271,18 @@ def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | 
     return line
 
 
+def against_direction(kb: KnowledgeBase, e: Expectation) -> str:
+    """'against the metric's own direction (up is good)' for an expectation going the way its metric calls
+    bad (Checkout conversion expected down), else '' — the digest's note; decision add warns of it (doubts)."""
+    try:
+        good = kb.find(e.metric, "metric").values.get("direction")
+    except PmopsError:
+        return ""
+    return (
+        f"against the metric's own direction ({good} is good)" if good in ("up", "down") and good != e.direction else ""
+    )
+
+
 def doubts(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> list[str]:
     """What looks wrong in a decision's expectations, said when it is added (a warning; written anyway):
     a target the metric had reached already on the decision's date, a direction against the metric's own."""

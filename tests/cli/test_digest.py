@@ -903,6 +903,17 @@ def test_a_target_met_on_the_decision_day_is_said_as_decision_review_says_it(pmo
         pmops("decision", "review", "Sync already fine", "--today", "2026-12-02", "--dry-run").stdout.split()
     )
     assert "already met on the decision day" in said
+    found = json.loads(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02", "--format", "json").stdout)
+    (expectations,) = [s for s in found["sections"] if s["key"] == "expectations"]
+    (item,) = [i for i in expectations["items"] + expectations.get("rest", []) if "Sync already fine" in i["text"]]
+    assert item["tone"] != "good"  # no evidence the decision worked
+    # Expected down where the metric says up is good: 99.4 on 26 Oct (before 27 Oct) → 99.3 on 9 Nov, the value at
+    # its review date of 12 Nov: met, and the Met line says it went against the metric's own direction.
+    pmops("decision", "add", "Sync goes down", "--date", "2026-10-27", "--expects", "met-261126-90f8:down",
+          "--review-by", "2026-11-12", "--status", "accepted")  # fmt: skip
+    text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
+    assert ("(“Sync goes down”): 99.4% → 99.3% on 9 Nov; against the metric's own direction (up is good)"
+            in text)  # fmt: skip
 
 
 def test_a_process_whose_outputs_cannot_be_read_is_said_and_the_overflow_names_each(pmops, example_kb: Path) -> None:
