@@ -430,9 +430,12 @@ def _metrics(s: _Scope) -> Section:
             continue
         if view.unreadable:  # left out, the other rows read: one line, the first row's fix (lint names each)
             rows += len(view.unreadable)
+            most = len(view.unreadable) > len(view.values) + len(view.future)  # metric_csv.mostly_unreadable
             said = _unreadable(record, view.unreadable, metrics.values_path(s.kb, record).name,
-                               bool(view.values or view.future))  # fmt: skip
+                               bool(view.values or view.future) and not most)  # fmt: skip
             items.append(_item(record, said, "bad"))
+            if most:  # the few rows read say nothing of it: no crossing, no staleness judged from them
+                continue
         if gaps := [row for row in view.gaps if s.inside(row.date)]:  # no value that day: the rest is read
             empty += len(gaps)
             items.append(_item(record, _gaps(record, gaps, metrics.values_path(s.kb, record).name, s.until), "bad"))
@@ -508,7 +511,7 @@ def _unreadable(record: Record, found: list[Any], csv: str, others: bool = True)
     from pmops import metric_csv
 
     first = found[0]
-    counted = "the other values counted" if others else "none of its values counted"
+    counted = "the other values counted" if others else "none of its values counted (most rows cannot be read)"
     if len(found) == 1:
         return (f"{record.title}: line {first.line} of {csv} cannot be read ({first.text[:40]}): left out, "
                 f"{counted}; {first.fix}")  # fmt: skip

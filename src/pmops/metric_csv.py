@@ -293,6 +293,13 @@ def pairs(found: list[Row]) -> list[tuple[dt.date, float]]:
     return sorted(by_day.items())
 
 
+def mostly_unreadable(found: list[Row]) -> bool:
+    """Whether more rows cannot be read than can (a paste whose form is not read): the few read say nothing
+    of the metric, so no verdict, trend or staleness is judged from them — the file is said unreadable."""
+    bad = sum(1 for r in found if r.problem)
+    return bad > 0 and bad > sum(1 for r in found if r.value is not None)
+
+
 def written(found: list[Row], layout: Layout, when: dt.date, number: float) -> bytes:
     """The file written back with `number` on `when`: one line a day (a day given twice keeps its later
     row, as `pairs` reads it), by day, every other line as it was written (its notes, quotes, format),

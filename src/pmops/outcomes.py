@@ -378,9 +378,10 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
         return no_data(f"its values cannot be read: {exc}", metric.title, str(metric.values.get("unit") or ""))
     values = metric_csv.pairs(found)
     bad = [r for r in found if r.problem]
-    if bad and not values:  # every row left out: said, never 'no value yet'
+    if metric_csv.mostly_unreadable(found):  # every row, or most, left out: said, never judged from the few read
         where = metrics.values_path(kb, metric).name
-        return no_data(f"its values cannot be read: {metric_csv.lines_said(bad)} of {where} ({bad[0].problem}; "
+        most = f" (of {len(bad) + len(values)} rows)" if values else ""
+        return no_data(f"its values cannot be read: {metric_csv.lines_said(bad)} of {where}{most} ({bad[0].problem}; "
                        "pmops lint names each)", metric.title, str(metric.values.get("unit") or ""))  # fmt: skip
     return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
 

@@ -240,3 +240,15 @@ def test_a_days_value_replaced_is_said(pmops, sync_kb: Path) -> None:
     # A new day replaces nothing, and says nothing of it.
     said = pmops("metric", "record", "Sync success", "99.6", "--date", "2026-11-23").stdout
     assert said.strip() == "Sync success: 99.6 on 2026-11-23"
+
+
+def test_a_file_most_rows_of_which_cannot_be_read_gives_no_verdict_from_the_few(pmops, sync_kb: Path) -> None:
+    # Decimal commas in a comma file: 3 rows of 4 cannot be read; the one read (99 on 5 Oct) says nothing of
+    # the metric — no verdict, no 'stale since 5 Oct' from it.
+    commit(sync_kb, b"date,value\n2026-09-28,99,4\n2026-10-05,99\n2026-11-09,99,3\n2026-11-16,99,7\n")
+    found = json.loads(pmops("decision", "review", "--today", TODAY, "--json").stdout)[0]["verdicts"][0]
+    assert (found["verdict"], found["before"], found["after"]) == ("too early", None, None)
+    assert "its values cannot be read: lines 2, 4, 5 of met-syn.csv (of 4 rows)" in found["why"]
+    text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout.split())
+    assert "Sync success: lines 2, 4, 5 of met-syn.csv cannot be read: left out, none of its values counted" in text
+    assert "Stale" not in text
