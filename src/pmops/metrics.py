@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pmops import dates, ids, metric_csv
+from pmops import amounts, dates, ids, metric_csv
 from pmops.documents import RawFile
 from pmops.errors import DocumentError, InvalidInput
 from pmops.kb.records import shown
@@ -91,7 +91,12 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
     try:
         number = float(value)
     except ValueError:
-        number = math.nan  # said below, as nan is
+        try:  # read as the values file reads a cell: 4,700, 99.7%, 5k (amounts.figure)
+            number = float(amounts.figure(value))
+        except amounts.NotAFigure as exc:  # 99,9: 99.9 or 999? never guessed
+            raise InvalidInput(f"VALUE: {exc}", hint=f'e.g. pmops metric record "{name}" {exc.instead}') from None
+        except ValueError:
+            number = math.nan  # said below, as nan is
     if not math.isfinite(number):
         raise InvalidInput(f'VALUE must be a number, e.g. pmops metric record "{name}" 4210')
     today = today or dt.date.today()

@@ -252,3 +252,12 @@ def test_a_file_most_rows_of_which_cannot_be_read_gives_no_verdict_from_the_few(
     text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout.split())
     assert "Sync success: lines 2, 4, 5 of met-syn.csv cannot be read: left out, none of its values counted" in text
     assert "Stale" not in text
+
+
+def test_a_value_on_the_command_line_is_read_as_the_file_reads_it(pmops, users_kb: Path) -> None:
+    # 4,700 in the CSV is 4700; on the command line too. 99,9 is refused in both, with what to write.
+    pmops("metric", "record", "Approvers", "4,700", "--date", "2026-11-30")
+    assert values_of(pmops, "Approvers") == [("2026-11-30", 4700)]
+    result = pmops("metric", "record", "Approvers", "99,9", "--date", "2026-11-30", code=2)
+    assert result.stderr.startswith("error: VALUE: '99,9' is not a number: write 99.9")
+    assert values_of(pmops, "Approvers") == [("2026-11-30", 4700)]

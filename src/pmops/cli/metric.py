@@ -103,7 +103,10 @@ def record(
             autocompletion=_complete.documents("metric", names=True),
         ),
     ],
-    value: Annotated[str, typer.Argument(metavar="VALUE", help="A number.")],
+    value: Annotated[
+        str,
+        typer.Argument(metavar="VALUE", help="A number (4210, 99.7), read as in the values file: 4,700, 99.7%, 5k."),
+    ],
     date: Annotated[
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was measured (default: today).")
     ] = None,
