@@ -45,6 +45,7 @@ class Layout:
     newline: str = "\n"
     header: str | None = None
     columns: int = 2
+    decimal: str = "."  # ',' in a ';' file, or a tab paste with decimal commas (Form.decimal)
 
 
 def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
@@ -80,6 +81,7 @@ def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
             cells = cells[: 2 + max(0, extra)]  # more cells than the header: commas unquoted in the date or value
         read.append((number, cells, line))
     form = _form(delimiter, read)
+    layout = replace(layout, decimal=form.decimal)
     out: list[Row] = []
     for number, cells, line in read:
         ambiguous = None
@@ -106,13 +108,16 @@ class Form:
     """How the rows of one file write a day and a value, decided from the file as a whole: its separator,
     whether the comma is its decimal mark (with ';' or a tab: 97,3 is 97.3), whether a dot followed by
     three digits groups thousands there (4.638 is 4638: any value of the file has a decimal comma, or every
-    dotted value is in groups of three), and the order of its numeric dates (DMY or MDY when a day above 12
+    dotted value is in groups of three; in a tab paste, 4,638 is 4638 beside a decimal dot and reads two
+    ways when no row says), and the order of its numeric dates (DMY or MDY when a day above 12
     settles it and no row says the other). Hints are written in it ('write 2025-12-01;97,2')."""
 
     delimiter: str = ","
     comma: bool = False
     thousands: bool | None = False  # None: some values read two ways (4.638 beside 97.3)
+    comma_groups: bool | None = False  # a tab paste: 4,638 groups thousands beside 97.3; None: no row says
     order: str | None = None
+    decimal: str = "."  # the decimal mark it writes: ',' with ';', or in a tab paste with a decimal comma
 
     def said(self, day: dt.date | str, value: float | str | None) -> str:
         if isinstance(value, str):
@@ -121,7 +126,7 @@ class Form:
             except ValueError:
                 pass
         shown = "" if value is None else as_written(value) if isinstance(value, float) else str(value)
-        if self.comma and isinstance(value, float):
+        if self.decimal == "," and isinstance(value, float):
             shown = shown.replace(".", ",")
         return f"{day}{self.delimiter}{shown}"
 
@@ -129,6 +134,9 @@ class Form:
 _GROUPED = r"[+-]?[1-9]\d{0,2}(\.\d{3})+%?"
 _DOTTED = r"[+-]?\d*\.\d+%?"
 _COMMA = r"[+-]?\d{1,3}(\.\d{3})+,\d+%?|[+-]?\d*,\d+%?"
+_COMMA_GROUPED = r"[+-]?[1-9]\d{0,2},\d{3}%?"  # 4,638: a decimal comma, or thousands as a US sheet groups them
+_DECIMAL_COMMA = r"[+-]?\d{1,3}(\.\d{3})+,\d+%?|[+-]?\d*,(\d{1,2}|\d{4,})%?|[+-]?0,\d+%?"  # not 3 digits after
+_DECIMAL_DOT = r"[+-]?\d*\.(\d{1,2}|\d{4,})%?|[+-]?0\.\d+%?"
 _DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*")
 
 
@@ -144,6 +152,13 @@ def _form(delimiter: str, read: list[tuple[int, list[str], str]]) -> Form:
                 thousands = True
             else:
                 thousands = True if all(re.fullmatch(_GROUPED, v) for v in values if re.fullmatch(_DOTTED, v)) else None
+    groups: bool | None = False
+    if delimiter == "\t" and any(re.fullmatch(_COMMA_GROUPED, v) for v in values):
+        # a paste may come from a European sheet (4,638 is 4.638) or a US one (4,638 is 4638): the file says
+        if any(re.fullmatch(_DECIMAL_COMMA, v) for v in values):
+            groups = False
+        else:
+            groups = True if any(re.fullmatch(_DECIMAL_DOT, v) for v in values) else None
     votes = set()
     for _, cells, _ in read:
         found = _DATE.fullmatch(cells[0]) if cells else None
@@ -153,7 +168,10 @@ def _form(delimiter: str, read: list[tuple[int, list[str], str]]) -> Form:
                 votes.add("DMY")
             elif b > 12 >= a:
                 votes.add("MDY")
-    return Form(delimiter, comma, thousands, votes.pop() if len(votes) == 1 else None)
+    decimal = (
+        "," if delimiter == ";" or (comma and any(re.fullmatch(_COMMA, v) for v in values) and not groups) else "."
+    )
+    return Form(delimiter, comma, thousands, groups, votes.pop() if len(votes) == 1 else None, decimal)
 
 
 def _decimal_comma(cell: str, form: Form) -> tuple[str, tuple[str, str] | None]:
@@ -161,6 +179,11 @@ def _decimal_comma(cell: str, form: Form) -> tuple[str, tuple[str, str] | None]:
     4638 where the file groups thousands with dots): there the comma can only be the decimal mark. A value
     that reads two ways in its file (4.638 beside 97.3) is given as (cell, (4.638, 4638))."""
     bare = re.sub(r"\s+", "", cell)
+    if re.fullmatch(_COMMA_GROUPED, bare) and form.comma_groups is not False:
+        if form.comma_groups:
+            return bare.replace(",", ""), None
+        number = bare.removesuffix("%")
+        return cell, (number, number.replace(",", ""))
     if re.fullmatch(_COMMA, bare):
         return bare.replace(".", "").replace(",", "."), None
     if re.fullmatch(_GROUPED, bare):
@@ -305,7 +328,7 @@ def written(found: list[Row], layout: Layout, when: dt.date, number: float) -> b
     row, as `pairs` reads it), by day, every other line as it was written (its notes, quotes, format),
     in the file's own layout (separator, decimal mark, line ends, header with its BOM)."""
     shown = as_written(number)
-    if layout.delimiter != ",":  # ';' or a tab: the comma is the file's decimal mark
+    if layout.decimal == ",":  # ';', or a tab paste with decimal commas: the file's decimal mark
         shown = shown.replace(".", ",")
     new = f"{when.isoformat()}{layout.delimiter}{shown}"
     by_day: dict[dt.date, str] = {}

@@ -261,3 +261,19 @@ def test_a_value_on_the_command_line_is_read_as_the_file_reads_it(pmops, users_k
     result = pmops("metric", "record", "Approvers", "99,9", "--date", "2026-11-30", code=2)
     assert result.stderr.startswith("error: VALUE: '99,9' is not a number: write 99.9")
     assert values_of(pmops, "Approvers") == [("2026-11-30", 4700)]
+
+
+def test_a_tab_paste_from_a_us_sheet_keeps_its_thousands_and_decimal_dot(pmops, users_kb: Path) -> None:
+    # The same tab paste from a US sheet: 97.3 has a decimal dot, so 4,492 groups thousands; metric record
+    # writes a decimal dot back.
+    path = users_kb / "metrics" / "met-waa.csv"
+    path.write_text("date\tvalue\n2026-11-16\t4,492\n2026-11-23\t97.3\n")
+    git(users_kb, "add", "-A")
+    git(users_kb, "commit", "-qm", "values")
+    assert values_of(pmops, "Approvers") == [("2026-11-16", 4492), ("2026-11-23", 97.3)]
+    pmops("metric", "record", "Approvers", "98.5", "--date", "2026-11-30")
+    assert path.read_text().endswith("2026-11-23\t97.3\n2026-11-30\t98.5\n")
+    # Alone, 4,492 reads two ways in a tab paste (4.492 in Berlin, 4492 in Boston): left out, never guessed.
+    path.write_text("date\tvalue\n2026-11-16\t4,492\n")
+    hints = [f["hint"] for f in json.loads(pmops("lint", "--json", code=1).stdout) if "value" in f["rule"]]
+    assert hints == ["write 2026-11-16\t4,492 or 2026-11-16\t4492"]
