@@ -201,8 +201,10 @@ def row(number: int, cells: list[str], raw: str | None = None, form: Form | None
     NO_VALUE). An unquoted comma splits a cell ('Nov 16, 2026', '1,234'): the row is read at the one
     comma that gives a date and a value. Anything else, a decimal comma (99,7) or a date of two readings
     (05/11/2026) among them, is a row that cannot be read, never guessed. `raw` is the line as written."""
-    text = ",".join(cells)
-    found = _row(number, cells, text, form or Form())
+    form = form or Form()
+    # the row as its messages quote it: as written in a ';' or tab file ('24/11/2025;97,3'), not re-joined
+    text = raw if raw is not None and form.delimiter != "," else ",".join(cells)
+    found = _row(number, cells, text, form)
     return replace(found, raw=text if raw is None else raw)
 
 

@@ -219,6 +219,8 @@ def test_dates_re_saved_by_a_spreadsheet_are_read_in_the_files_own_order(pmops, 
              if "value" in f["rule"]]  # fmt: skip
     assert hints == [(2, "metric-value-format", "write 2026-09-28;99,4"), (3, "metric-value-format",
                      "write 2026-11-09;99,3"), (4, "metric-value-format", "write 2026-11-16;99,7")]  # fmt: skip
+    messages = [f["message"] for f in json.loads(pmops("lint", "--json").stdout) if "value" in f["rule"]]
+    assert messages[1] == "'09/11/2026;99,3' is read as 2026-11-09;99,3"  # the row as written in the file
     pmops("metric", "record", "Sync success", "99.8", "--date", "2026-11-30")
     assert path.read_bytes().endswith(b"16/11/2026;99,7\n2026-11-30;99,8\n")
     # Excel US writes m/d/yyyy: 11/16/2026 settles it, 11/09/2026 is 9 November.
