@@ -89,6 +89,10 @@ def set_status(
     if current not in TRANSITIONS[status]:
         raise PmopsError(f"{record.id} is {current}; only a proposed decision can be {status}")
     today = today or dt.date.today()
+    proposed = record.values.get("date")
+    if status == "accepted" and isinstance(proposed, dt.date) and today < proposed:
+        raise InvalidInput(f"--today: {today} is before the decision's date ({proposed}): it was accepted on or after it",
+                           hint=f"e.g. pmops decision accept {record.id} --today {proposed}")  # fmt: skip
     # The day it was accepted: what its expectations are judged from (it was proposed on its date).
     fields: dict = {"status": status, **({"accepted": today} if status == "accepted" else {})}
     if review_by is not None:

@@ -392,6 +392,21 @@ def test_accepting_records_the_day_and_expectations_are_judged_from_it(pmops, lo
     assert verdict["verdict"] == "no data"  # nothing after 03-02 up to the review date, 04-01
 
 
+def test_a_decision_accepted_on_a_past_day_is_judged_from_it(pmops, loops_kb: Path) -> None:
+    # Back-filling: proposed 2026-03-01, accepted on 2026-03-02 (--today): its review date, 2026-04-01, is after
+    # that day, so it is accepted, and judged from it: before is 130 (03-02).
+    path = loops_kb / "decisions" / "dec-prop.md"
+    text = path.read_text()
+    said = pmops("decision", "accept", "dec-prop", "--today", "2026-02-28", code=2).stderr
+    assert said.startswith("error: --today: 2026-02-28 is before the decision's date (2026-03-01)")
+    assert pmops("decision", "accept", "dec-prop", "--today", "2999-01-01", code=2).stderr.startswith("error: --today:")
+    assert path.read_text() == text
+    pmops("decision", "accept", "dec-prop", "--today", "2026-03-02")
+    assert json.loads(pmops("show", "dec-prop", "--json").stdout)["accepted"] == "2026-03-02"
+    found = json.loads(pmops("decision", "review", "dec-prop", "--today", TODAY, "--dry-run", "--json").stdout)
+    assert (found["date"], found["verdicts"][0]["before"]) == ("2026-03-02", {"date": "2026-03-02", "value": 130.0})
+
+
 def test_a_recorded_verdict_is_shown_as_recorded_whatever_changes_after(pmops, loops_kb: Path) -> None:
     """Found by a new user: a target lowered after a review turned the recorded 'not met' into 'met' in the
     review list, the digest and the report; an unreadable values file turned it into 'no data'."""

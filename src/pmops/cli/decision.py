@@ -203,12 +203,13 @@ DecisionRef = Annotated[
 
 
 def _set_status(ctx: typer.Context, ref: str, status: str, no_commit: bool, json_out: bool,
-                review_by: str | None = None) -> None:  # fmt: skip
+                review_by: str | None = None, today: str | None = None) -> None:  # fmt: skip
     from pmops import decisions
 
     kb = _shared.state(ctx).kb()
+    day = _shared.today_option(today, recorded=True)
     record, sha, already = decisions.set_status(kb, ref, status, commit=False if no_commit else None,
-                                                review_by=review_by)  # fmt: skip
+                                                review_by=review_by, today=day)  # fmt: skip
     if json_out:
         _shared.print_state(record, status[:-2], sha, already, status=status)
         return
@@ -228,19 +229,21 @@ def accept(
             help="A new day to judge what it moved, when the one it was proposed with has passed.",
         ),
     ] = None,
+    today: _shared.DoneOnOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Mark a proposed decision accepted (today), and commit.
+    """Mark a proposed decision accepted (today, or the day --today gives), and commit.
 
     Its expectations are judged from the day it is accepted; one whose review date has passed by then
-    is refused until given a new one (--review-by).
+    is refused until given a new one (--review-by). A day before the decision's own date is refused.
 
     Example:
 
         pmops decision accept dec-261126 --review-by 2027-03-31
+        pmops decision accept dec-261126 --today 2026-10-01
     """
-    _set_status(ctx, ref, "accepted", no_commit, json_out, review_by)
+    _set_status(ctx, ref, "accepted", no_commit, json_out, review_by, today)
 
 
 @app.command("reject")
