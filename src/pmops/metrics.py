@@ -162,7 +162,8 @@ def doubt(record: Record, number: float, before: list[float]) -> str | None:
     """Why a value after the values `before` (oldest first) is doubtful — the one rule of `metric record`'s
     warning, lint's metric-value-range, `metric show` and the digest: one no % metric can have
     (out_of_range), a ratio among percentages (ratio), a value beyond any measure (a thousand billion or
-    more), or one 10× above or below every one of the last four (47000 after about 4,700: a zero too many?).
+    more), or one 10× above or below every one of the last four, all 10 or more (47000 after about 4,700: a
+    zero too many?).
     None when it is not."""
     if before and (said := out_of_range(record, number, before)):
         return said
@@ -171,7 +172,7 @@ def doubt(record: Record, number: float, before: list[float]) -> str | None:
     if abs(number) >= 1e12:
         return f"{number:g}: a value beyond any measure (a typo?)"
     recent = before[-4:]
-    if number > 0 and recent and all(v > 0 for v in recent):
+    if number > 0 and recent and min(recent) >= 10:  # small counts (1 → 12) jump tenfold as they are
         if number >= 10 * max(recent):
             return (
                 f"{number:g}: 10 times or more every recent value (the value before: {recent[-1]:g}): a zero too many?"

@@ -383,7 +383,11 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
         most = f" (of {len(bad) + len(values)} rows)" if values else ""
         return no_data(f"its values cannot be read: {metric_csv.lines_said(bad)} of {where}{most} ({bad[0].problem}; "
                        "pmops lint names each)", metric.title, str(metric.values.get("unit") or ""))  # fmt: skip
-    return judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
+    judged = judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
+    doubtful = dict(metrics.doubts(metric, values))  # the rule of metric record, lint and the digest: said on it
+    said = [f"{r.date}'s {r.value:g} is doubtful ({doubtful[r.date]})" for r in (judged.before, judged.after, judged.since)
+            if r is not None and r.date in doubtful]  # fmt: skip
+    return replace(judged, why=f"{judged.why}; {'; '.join(said)}") if said else judged
 
 
 def decided_on(record: Record) -> Any:

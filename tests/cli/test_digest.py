@@ -879,6 +879,8 @@ def test_a_doubtful_value_is_said_doubtful_never_a_target_reached(pmops, example
             in " ".join(result.stderr.split()))  # fmt: skip
     text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", "2026-12-02").stdout.split())
     assert "0.995% on 30 Nov (doubtful: 0.995: a ratio?" in text
+    said = " ".join(pmops("decision", "review", "dec-261126-c5te", "--today", "2026-12-02", "--dry-run").stdout.split())
+    assert "0.995% since, on 2026-11-30; 2026-11-30's 0.995 is doubtful (0.995: a ratio?" in said
     assert "Weekly active approvers reached its target" not in text
     assert ("Weekly active approvers: 47,000 users on 30 Nov would cross its target of 5,000 users, but it is "
             "doubtful: 47000: 10 times or more every recent value") in text  # fmt: skip

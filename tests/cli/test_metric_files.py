@@ -279,3 +279,12 @@ def test_a_tab_paste_from_a_us_sheet_keeps_its_thousands_and_decimal_dot(pmops, 
     path.write_text("date\tvalue\n2026-11-16\t4,492\n")
     hints = [f["hint"] for f in json.loads(pmops("lint", "--json", code=1).stdout) if "value" in f["rule"]]
     assert hints == ["write 2026-11-16\t4,492 or 2026-11-16\t4492"]
+
+
+def test_a_small_count_jumping_tenfold_is_not_doubtful(pmops, users_kb: Path) -> None:
+    # 1 then 12 users is how a new metric starts; 1,200 then 12,000 is a zero too many.
+    pmops("metric", "record", "Approvers", "1", "--date", "2026-11-23")
+    assert "warning" not in pmops("metric", "record", "Approvers", "12", "--date", "2026-11-30").stderr
+    pmops("metric", "record", "Approvers", "1150", "--date", "2026-11-23")
+    pmops("metric", "record", "Approvers", "1200", "--date", "2026-11-30")
+    assert "a zero too many?" in pmops("metric", "record", "Approvers", "12000", "--date", "2026-12-01").stderr
