@@ -139,6 +139,7 @@ def test_a_percentage_takes_no_value_above_100_and_a_ratio_is_flagged(pmops, syn
             "(pmops lint: metric-value-range)") in text  # fmt: skip
     shown = json.loads(pmops("metric", "show", "Sync success", "--today", TODAY, "--json").stdout)
     assert [d["date"] for d in shown["doubtful"]] == ["2026-11-30", "2026-12-01"]
+    assert "latest 150 % on 2026-12-01 target 99.5 %: on target (a doubtful value)" in text
     # A growth rate in % that was above 100 before may be again (the rule of decision add --expects).
     path.write_text("date,value\n2026-09-28,120\n2026-11-16,140\n")
     git(sync_kb, "commit", "-qam", "growth")

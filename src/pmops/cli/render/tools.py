@@ -198,6 +198,9 @@ def metric(found: MetricView) -> None:
         colour = "green" if found.on_target else "red"
         state = f"  target {target:g} {safe(unit)}: [{colour}]{found.status}[/{colour}]" if found.status else ""
         trend = f"  trend {found.trend:+g}" if found.trend is not None else ""
+        doubtful = dict(found.doubts)
+        if latest[0] in doubtful:  # said at once, not two lines below a status and a trend computed from it
+            state += " [yellow](a doubtful value)[/yellow]"
         out.print(f"latest {latest[1]:g} {safe(unit)} on {latest[0]}{state}{trend}", soft_wrap=True)
         if found.stale:
             out.print(f"[yellow]{_stale(found)}[/yellow] [dim]({rec.values['cadence']}: one every "
