@@ -50,9 +50,11 @@ class Layout:
 
 def parse(data: bytes, rel: str = "values") -> tuple[list[Row], Layout]:
     """A metric's CSV read as spreadsheets write it: a UTF-8 BOM (Excel's "CSV UTF-8") left out, CRLF or
-    LF line ends, the separator of its first line (',' ';' or a tab, whichever comes first: with ';' the
-    comma is the decimal mark, 97,3 is 97.3), quoted fields ("outage, 2h"), and columns after the value
-    (date,value,note) kept but not read. Lines that are empty or only spaces are skipped."""
+    LF line ends, the separator of its first line (',' ';' or a tab, whichever comes first: with ';' or a
+    tab the comma is the decimal mark, 97,3 is 97.3), quoted fields ("outage, 2h"), and columns after the
+    value (date,value,note) kept but not read. Lines that are empty or only spaces are skipped. What a row
+    alone cannot say (4.638: thousands?, 01/12/2025: day first?) the file as a whole says (Form); a value
+    it leaves two readings of is a row that cannot be read, never guessed."""
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
