@@ -289,3 +289,10 @@ def test_a_small_count_jumping_tenfold_is_not_doubtful(pmops, users_kb: Path) ->
     pmops("metric", "record", "Approvers", "1150", "--date", "2026-11-23")
     pmops("metric", "record", "Approvers", "1200", "--date", "2026-11-30")
     assert "a zero too many?" in pmops("metric", "record", "Approvers", "12000", "--date", "2026-12-01").stderr
+
+
+def test_a_negative_value_says_how_to_give_it(pmops, users_kb: Path) -> None:
+    said = pmops("metric", "record", "Approvers", "-5", code=2).stderr
+    assert said.startswith("error: no such option: -5: a negative number is read as an option; write -- before")
+    pmops("metric", "record", "--date", "2026-11-30", "--", "Approvers", "-5")
+    assert values_of(pmops, "Approvers") == [("2026-11-30", -5)]

@@ -142,6 +142,9 @@ def _usage(exc: UsageError, where: str = "pmops") -> None:
         message = f"no such option: {name} (did you mean {best}?)"
     message = re.sub(r"\. Did you mean (.*)\?$", r" (did you mean \1?)", message)  # a command
     path = exc.ctx.command_path if exc.ctx is not None else where  # an option's missing value has no ctx
+    if name and re.fullmatch(r"-\d[\d.,]*%?", name):  # metric record NAME -5: a number, read as an option
+        message = (f"no such option: {name}: a negative number is read as an option; write -- before the "
+                   f"arguments ({path} [OPTIONS] -- ARGUMENTS, e.g. … -- NAME {name})")  # fmt: skip
     _report(message[:1].lower() + message[1:], None if said else f"{path} --help lists what it takes")
     raise typer.Exit(exc.exit_code)
 
