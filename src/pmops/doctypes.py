@@ -88,6 +88,9 @@ class Field:
     # prefix, or the title of a type with unique titles), or by title (text, list: a person's name,
     # kept as written: they may not be in the KB yet; `pmops person show` lists where they are named).
     refers: str | None = None
+    # a page's field, however foreign (a wiki's `links: [getting-started]`): a value naming no document is
+    # the page's own business, never a broken link unless it looks like a pmops id (prc-260119-qda7)
+    ids_only: bool = False
     evidence: bool = False  # the documents it cites justify this one: `show` sums them up, lint checks their dates
     initial: tuple[str, ...] = ()  # the choices a new document may start with (all of them when empty)
     staffing: bool = False  # an area where a person works (a person's, a plan's), not one with work in it
@@ -592,7 +595,7 @@ PAGE = DocType(
     folder="",
     prefix="",
     # links: meeting notes written as a page name the process (or any document) they record, as every type does
-    fields=(Field("title"), Field("links", "refs", help="ids of related documents")),
+    fields=(Field("title"), Field("links", "refs", help="ids of related documents", ids_only=True)),
     description="A markdown file no type claims, kept as it is.",
     writable=False,
 )

@@ -236,6 +236,10 @@ def test_meeting_notes_naming_the_process_in_links_are_a_record_of_it(pmops, his
     review = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-rev"]["outputs"][0]
     assert (review["verdict"], review["missed"]) == ("met", [])
     assert "handbook/review-notes.md" in pmops("links", "prc-rev").stdout
+    # A wiki page's own `links:` (not pmops ids) are its business: no broken link, no record.
+    history_kb.commit(hist, "Priya Ops", "2026-02-22", [("handbook/wiki.md",
+                      "---\ntitle: Wiki\nlinks: [getting-started, Our team]\n---\nHi.\n")], "wiki")  # fmt: skip
+    assert not [f for f in json.loads(pmops("lint", "--json", code=1).stdout) if f["path"] == "handbook/wiki.md"]
 
 
 def test_one_process_is_named_as_every_command_names_a_document(pmops, hist: Path) -> None:

@@ -320,6 +320,9 @@ def _checkboxes(record: Record) -> Iterator[Finding]:
 def _remember_links(ctx: Context, record: Record) -> None:
     ctx.resolver.note(record.path, record.doc.meta)  # its permalink: the KB's files are then read once
     for link in links.outgoing(record):
+        field = record.doctype.field(link.line) if isinstance(link.line, str) else None
+        if field is not None and field.ids_only and not ids.looks_like_id(link.target):
+            continue  # a wiki page's own `links:` (getting-started): not pmops ids, never a broken link
         if link.by_id:
             ctx.links.append((record.doc, link.line, link.target))  # ids are resolved at the end
         else:
