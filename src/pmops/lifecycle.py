@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
 
 SHOWN = 5  # documents named in a message before "… N more"
+KEPT = "archived_from"  # the status a document had when archived: `pmops set REF status=` restores it
 
 
 @dataclass
@@ -122,6 +123,7 @@ def set_fields(
     given = parse_assignments(record, assignments)
     if not lifecycle:
         _check_lifecycle(record, given)
+    _status_it_had(record, given)
     changes: dict[str, Any] = {}
     removed: list[str] = []
     notes: list[str] = []
@@ -168,6 +170,7 @@ def set_fields(
     changed = [name for name in dict.fromkeys([*given, "tags"]) if name in changes or name in removed]
     if not changed:
         return Outcome("set", record, None, [], notes=notes)
+    _keep_status(record, changes, removed)
     _check_order(record, changes)
     if (notice := notice_passed(doctype, {**record.values, **changes}, today)) != notice_passed(
         doctype, record.values, today
@@ -208,6 +211,56 @@ def parse_assignments(record: Record, assignments: list[str]) -> dict[str, Any]:
     return given
 
 
+def kept_status(record: Record) -> str | None:
+    """The status an archived document had when it was archived (its `archived_from`, written by
+    archive), when it is one of its type's statuses; None when not kept (archived before pmops kept it)."""
+    fld = record.doctype.field("status")
+    kept = record.doc.meta.get(KEPT)
+    if fld is None or not isinstance(kept, str) or kept == ARCHIVED or kept not in (fld.choices or ()):
+        return None
+    return kept
+
+
+def _own_statuses(record: Record) -> list[str]:
+    fld = record.doctype.field("status")
+    return [c for c in (fld.choices if fld is not None else None) or () if c != ARCHIVED]
+
+
+def _status_it_had(record: Record, given: dict[str, Any]) -> None:
+    """`status=` (nothing) on an archived document brings it back with the status it had when archived
+    (kept in `archived_from`). A type with statuses of its own whose file does not keep it (archived
+    before pmops kept it): exit 2, naming its statuses, as nothing would leave it with none or a default."""
+    raw = given.get("status")
+    if not is_archived(record) or not isinstance(raw, str) or raw.strip():
+        return
+    kept = kept_status(record)
+    if kept is not None:
+        given["status"] = kept
+        return
+    others = _own_statuses(record)
+    if others:
+        raise InvalidInput(
+            f"status=: {_name(record)} was archived before pmops kept the status it had, so it cannot be restored",
+            hint=f"pmops set {_name(record)} status={others[0]} brings it back"
+            + (f" (or {either(others[1:])})" if others[1:] else "")
+            + f"; git log -p -- {record.path} shows what it was",
+        )
+
+
+def _keep_status(record: Record, changes: dict[str, Any], removed: list[str]) -> None:
+    """Archiving through `set status=archived` keeps the status it had (as archive does); bringing one
+    back drops what was kept."""
+    status = changes.get("status", None if "status" not in removed else "")
+    if status is None:
+        return
+    if status == ARCHIVED and not is_archived(record):
+        before = record.doc.meta.get("status")
+        if isinstance(before, str) and before in _own_statuses(record):
+            changes[KEPT] = before
+    elif status != ARCHIVED and KEPT in record.doc.meta:
+        removed.append(KEPT)
+
+
 def _check_archive_only(record: Record, fld: Field, raw: Any) -> None:
     """The status of a type that has none of its own (an insight's: doctypes.with_archived) takes only
     `archived`, or nothing: given another (status=active, to bring one back), exit 2 saying how."""
@@ -233,6 +286,8 @@ def _way_back(record: Record, name: str, refused: InvalidInput) -> PmopsError:
     others = [c for c in fld.choices or () if c != ARCHIVED]
     if not others:
         return refused
+    if (kept := kept_status(record)) is not None:
+        return refused.with_hint(f"pmops set {_name(record)} status= brings it back as it was ({kept})")
     back = f"pmops set {_name(record)} status={others[0]} brings it back"
     return refused.with_hint(back + (f" (or {either(others[1:])})" if others[1:] else ""))
 
@@ -315,14 +370,16 @@ def _tags(
 
 def archive(kb: KnowledgeBase, ref: str, *, commit: bool | None = None) -> Outcome:
     """Status `archived`: the document stays, out of listings, search and reports (see
-    Catalog.select and the search's filter); `pmops set REF status=…` brings it back. An archived
+    Catalog.select and the search's filter); `pmops set REF status=` brings it back with the status it
+    had, kept as `archived_from`. An archived
     document is said so (`already`), and nothing is written."""
     record = kb.find(ref)
     _writable(record, "archive")
     if is_archived(record):
         return Outcome("archive", record, None, [], ARCHIVED, already=True)
     before = record.doc.meta.get("status")
-    doc = record.doc.with_fields({"status": ARCHIVED})
+    kept = {KEPT: before} if isinstance(before, str) and before in _own_statuses(record) else {}
+    doc = record.doc.with_fields({"status": ARCHIVED, **kept})  # `set REF status=` brings it back as it was
     sha = kb.write([Change(kb.root / record.path, record.doc, doc)], _message("archive", record), commit=commit)
     previous = before if isinstance(before, str) else None
     return Outcome("archive", kb.record(doc), sha, ["status"], previous, kb.repo.warnings if kb.repo else [])

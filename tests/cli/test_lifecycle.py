@@ -83,8 +83,7 @@ def test_set_says_how_an_archived_document_comes_back_and_that_the_id_never_chan
     commits = commit_count(kb)
     said = pmops("set", dec["id"], "status=active", code=2).stderr.splitlines()  # (an insight's: see archive's test)
     assert said[0].startswith("error: status must be proposed, accepted, ")
-    assert said[1] == (f"hint: pmops set {dec['id']} status=proposed brings it back "
-                       "(or accepted, rejected, superseded or deprecated)")  # fmt: skip
+    assert said[1] == f"hint: pmops set {dec['id']} status= brings it back as it was (proposed)"
     said = pmops("set", ins["id"], "id=ins-x", code=2).stderr.splitlines()
     assert said == [f"error: id: the id never changes ({ins['id']}): links and history name it by it",
                     f'hint: pmops mv {ins["id"]} "New title" renames the file, the id staying']  # fmt: skip
@@ -679,6 +678,42 @@ def test_set_refuses_a_lifecycle_change_and_names_the_command_that_checks_it(
     refused = pmops("set", ref, assignment, code=2)
     assert "changes through its lifecycle" in refused.stderr and f"hint: {command}" in refused.stderr
     assert len(refused.stderr.splitlines()) == 2 and commit_count(example_kb) == commits and clean(example_kb)
+
+
+def test_archive_keeps_the_status_it_had_and_set_status_nothing_restores_it(pmops, example_kb: Path) -> None:
+    rejected = "decisions/dec-261126-hebs-build-dark-mode-this-year.md"
+    pmops("archive", "dec-261126-hebs")
+    assert "\narchived_from: rejected\n" in (example_kb / rejected).read_text()
+    refused = pmops("set", "dec-261126-hebs", "status=active", code=2).stderr.splitlines()
+    assert refused[1] == "hint: pmops set dec-261126-hebs status= brings it back as it was (rejected)"
+    pmops("set", "dec-261126-hebs", "status=")  # as the hint says: rejected again, not proposed
+    assert json.loads(pmops("show", "dec-261126-hebs", "--json").stdout)["status"] == "rejected"
+    assert "archived_from" not in (example_kb / rejected).read_text()
+    for name, status in (("Looker", "adopted"), ("Theo Park", "active")):  # a tool, a person: never left with none
+        pmops("archive", name)
+        pmops("set", name, "status=")
+        assert json.loads(pmops("show", name, "--json").stdout)["status"] == status
+    assert "Looker" in pmops("tool", "list", "--status", "adopted", "--format", "csv", "--columns", "name").stdout
+    pmops("set", "Looker", "status=archived")  # archived through set: kept as archive keeps it
+    pmops("set", "Looker", "status=retired")  # another status brings it back with that one
+    assert "archived_from" not in pmops("show", "Looker", "--json").stdout
+    assert clean(example_kb)
+
+
+def test_a_file_archived_before_the_status_was_kept_is_never_left_without_one(pmops, example_kb: Path) -> None:
+    tool = example_kb / "tools/tol-261126-ajqg-looker.md"
+    tool.write_text(tool.read_text().replace("status: adopted", "status: archived"))
+    git(example_kb, "commit", "-qam", "archived by hand")
+    commits = commit_count(example_kb)
+    said = pmops("set", "Looker", "status=", code=2).stderr.splitlines()
+    assert said == ["error: status=: tol-261126-ajqg was archived before pmops kept the status it had, so it "
+                    "cannot be restored", "hint: pmops set tol-261126-ajqg status=evaluating brings it back (or "
+                    "adopted or retired); git log -p -- tools/tol-261126-ajqg-looker.md shows what it was"]  # fmt: skip
+    assert commit_count(example_kb) == commits and "status: archived" in tool.read_text()
+    decision = next((example_kb / "decisions").glob("dec-261124-p4lg*.md"))
+    decision.write_text(decision.read_text().replace("status: proposed\n", ""))
+    found = pmops("lint", "decisions/", code=1).stdout
+    assert "missing required field 'status'" in found
 
 
 def test_set_keeps_what_no_lifecycle_command_does_and_brings_an_archived_decision_back(pmops, example_kb: Path) -> None:

@@ -83,7 +83,8 @@ def archive(ctx: typer.Context, ref: RefArg, no_commit: NoCommitOpt = False, jso
     """Archive a document: status archived, kept in the KB and in git, hidden from lists, search and reports.
 
     Listings and search show archived documents with --all (or only them with
-    --archived); `pmops set REF status=…` brings one back.
+    --archived); `pmops set REF status=` brings one back with the status it had
+    (kept as archived_from).
 
     Example:
 
