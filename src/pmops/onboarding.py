@@ -12,7 +12,7 @@ from pmops import bodies, people
 from pmops.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from pmops.kb import roster
 from pmops.kb.records import shown
-from pmops.text import count
+from pmops.text import count, first_few
 
 if TYPE_CHECKING:
     from pmops.kb import KnowledgeBase, Record
@@ -77,7 +77,22 @@ def owners_renamed(body: str, old: str, new: str) -> str | None:
 
 
 def find_person(kb: KnowledgeBase, name: str) -> Record | None:
-    return kb.named("person", name)
+    """The person on the roster a new PM's NAME is, as `person show` finds them (people.find: the exact
+    name, accents aside, an id or unique prefix, a piece of one name: 'zoe' is Zoë Élan); None when no one
+    is (onboard new-pm adds them). A name several people have: exit 2, listing them, nothing added."""
+    exact = kb.named("person", name)
+    if exact is not None:
+        return exact
+    try:
+        return people.find(kb, name)
+    except Ambiguous as exc:
+        raise InvalidInput(
+            f"'{name}' matches {count(len(exc.candidates), 'person', 'people')} on the roster: "
+            f"{first_few(exc.candidates)}",
+            hint=f'give the full name, or pmops person add "{name}" --role pm adds someone new first',
+        ) from None
+    except NotFound:
+        return None
 
 
 def from_roster(kb: KnowledgeBase, name: str) -> dict[str, Any]:
@@ -226,6 +241,9 @@ def new_pm(kb: KnowledgeBase, name: str, start: dt.date, *, area: str | None = N
     today = today or dt.date.today()
     notes: list[str] = []
     person = find_person(kb, name)
+    if person is not None and roster.fold(person.title) != roster.fold(name) and kb.named("person", name) is None:
+        notes.append(f"'{name}' is {person.title} on the roster ({person.id}): the plan is theirs "
+                     f'(pmops person add "{name}" --role pm adds someone new first)')  # fmt: skip
     if person is not None:
         name = " ".join(str(person.values.get("name") or person.title).split()) or name  # as the roster spells it
         area = area or person.values.get("area") or None

@@ -113,3 +113,26 @@ def test_strongest_themes_are_problems_not_kinds_of_evidence(pmops, kb: Path) ->
     themes = path.read_text().split("### Strongest themes", 1)[1].split("###", 1)[0]
     assert "data-export: 1 insight — e.g. Exports drop accents" in themes
     assert "bug" not in themes
+
+
+def test_new_pm_finds_the_name_on_the_roster_as_person_show_does(pmops, example_kb: Path) -> None:
+    pmops("person", "add", "Zoë Élan", "--role", "pm", "--start", "2026-11-20")
+    pmops("person", "add", "Nadia Haddad", "--role", "pm", "--start", "2026-11-01")
+    people = len(list((example_kb / "people").glob("*.md")))
+    made = pmops("onboard", "new-pm", "zoe", "--start", "2026-11-20", "--json")  # Zoë Élan, as person show finds her
+    out = json.loads(made.stdout)
+    assert (
+        out["person_added"] is None
+        and out["person"] == json.loads(pmops("person", "show", "zoe", "--json").stdout)["id"]
+    )
+    assert f"'zoe' is Zoë Élan on the roster ({out['person']}): the plan is theirs" in made.stderr
+    assert (
+        json.loads(pmops("onboard", "new-pm", "nadia", "--json").stdout)["person_added"] is None
+    )  # the roster's start
+    before = commit_count(example_kb)
+    said = pmops("onboard", "new-pm", "haddad", "--start", "2026-12-01", code=2).stderr.splitlines()
+    assert said[0].startswith("error: 'haddad' matches 2 people on the roster: ") and '"Omar Haddad"' in said[0]
+    assert said[1] == 'hint: give the full name, or pmops person add "haddad" --role pm adds someone new first'
+    assert commit_count(example_kb) == before and len(list((example_kb / "people").glob("*.md"))) == people
+    added = json.loads(pmops("onboard", "new-pm", "Kai Brandt", "--start", "2026-12-01", "--json").stdout)
+    assert added["person_added"] is not None  # no one on the roster: added, as before
