@@ -170,9 +170,30 @@ def without_problems(text: str) -> str:
 
 
 def buffer_path(kb: KnowledgeBase, record: Record) -> Path:
-    """The copy the editor works on: named by the document's path (one copy per document; the
-    name ends in .md, so editors colour it as markdown)."""
-    return kb.state_dir / "edit" / record.path.replace("/", "--")
+    """The copy the editor works on: named by the document's id, which a rename (`pmops mv`, `git mv`)
+    never changes (one copy per document; the name ends in .md, so editors colour it as markdown); by
+    its path when it has no id that reads."""
+    folder = kb.state_dir / "edit"
+    if not record.id:
+        return folder / record.path.replace("/", "--")
+    buffer = folder / f"{record.id}.md"
+    _adopt(buffer, record.id)
+    return buffer
+
+
+def _adopt(buffer: Path, doc_id: str) -> None:
+    """A copy an earlier pmops left named by the document's path (`insights--ins-…-title.md`), under the
+    path it had then: taken as the copy of the document of that id, so the next edit finds it."""
+    if buffer.exists() or not buffer.parent.is_dir():
+        return
+    for old in sorted(buffer.parent.glob(f"*--{doc_id}*.md")):
+        rest = old.name.rpartition("--")[2]
+        if ".earlier-" in old.name or not (rest == f"{doc_id}.md" or rest.startswith(f"{doc_id}-")):
+            continue
+        old.rename(buffer)
+        if _base(old).exists():
+            _base(old).rename(_base(buffer))
+        return
 
 
 def edit(

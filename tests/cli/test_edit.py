@@ -211,6 +211,40 @@ def test_a_kept_text_never_undoes_a_newer_change(pmops, kb: Path, tmp_path: Path
     assert "confidence: high" in (kb / doc["path"]).read_text()
 
 
+def test_a_kept_text_is_found_by_id_after_pmops_mv_and_git_mv(pmops, kb: Path, tmp_path: Path, doc: dict) -> None:
+    """A rename (pmops's or git's) changes the path, never the id: the next edit still finds the earlier
+    text, and names where it went, as after any newer change."""
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "same"])
+    assert code == 1 and "your text is kept in" in out
+    pmops("mv", doc["id"], "Export is buried in settings")
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
+    assert seen[0]["text"].startswith("<!-- pmops: not saved: the document changed since your earlier pmops edit")
+    aside = next((kb / ".git" / "pmops" / "edit").glob("*.earlier-1.md"))
+    assert "Typed by hand." in aside.read_text()
+    code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "same"])  # kept again, then git mv
+    assert code == 1
+    (kb / "insights" / "old").mkdir()
+    git(kb, "mv", doc["path"].replace("hidden", "buried-in-settings"), "insights/old/export.md")
+    git(kb, "commit", "-qm", "moved by hand")
+    code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["fix"])
+    assert code == 0, out
+    assert "your unsaved text from an earlier pmops edit" in seen[0]["text"] and "Typed by hand." in seen[0]["text"]
+    assert "Typed by hand." in (kb / "insights" / "old" / "export.md").read_text()
+
+
+def test_a_kept_text_an_earlier_pmops_named_by_path_is_not_orphaned(kb: Path, tmp_path: Path, doc: dict) -> None:
+    """A copy named by a path the document had (a pmops before copies were named by id): found by its id,
+    and, as nothing says what it was made from, moved aside and named, never lost nor reopened over."""
+    folder = kb / ".git" / "pmops" / "edit"
+    folder.mkdir(parents=True, exist_ok=True)
+    old_title = doc["path"].replace("/", "--").replace("hidden", "gone")  # named by a path it had before
+    (folder / old_title).write_text((kb / doc["path"]).read_text() + "\nTyped long ago.\n")
+    _, _, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
+    assert seen[0]["text"].startswith("<!-- pmops: not saved: the document changed since your earlier pmops edit")
+    aside = next(folder.glob("*.earlier-1.md"))
+    assert "Typed long ago." in aside.read_text() and not (folder / old_title).exists()
+
+
 def test_a_field_out_of_order_with_another_is_not_saved_as_set_refuses_it(pmops, kb: Path, tmp_path: Path) -> None:
     # As tool add and set refuse it: more seats used than bought (found by a new user, in set).
     made = json.loads(pmops("tool", "add", "Heap", "--category", "analytics", "--seats", "10", "--seats-used", "5",
