@@ -375,7 +375,7 @@ def test_a_path_in_a_line_or_a_hint_is_never_cut_on_a_terminal(kb: Path, pmops, 
     term = Terminal(kb, "edit", ident, columns=80)
     code, shown = term.finish()
     lines = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\r", "")).splitlines()]
-    kept = next(line for line in lines if line.endswith("-month-end-close.md"))
+    kept = next(line for line in lines if line.endswith(f"{ident}.md"))  # named by the id
     assert code == 1 and Path(kept).is_absolute() and Path(kept).is_file(), lines  # the text kept, its path whole
     piped = pmops("insight", "add", "--title", title + " again", "--source", "interview", "--body", "x",
                   "--area", "approvals").stdout  # fmt: skip
