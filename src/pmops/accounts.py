@@ -10,7 +10,6 @@ the insights naming it, their themes, and the decisions that cite them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 TYPE = "customer"
 RENEWAL_WINDOW = dt.timedelta(days=90)  # "renewals due": today and the 89 days after it… see renews_within
-CLOSE = 0.8  # how alike (difflib's ratio of the keys) a name must be to be offered as the one meant
 
 
 @dataclass(frozen=True)
@@ -120,14 +118,11 @@ class Register:
 
     def closest(self, name: object) -> str | None:
         """The register's name (or alias) most like one it does not know, when one is close enough."""
-        key = customers.key(name)
-        if not key:
+        found = customers.closest_key(name, self._by_key)
+        if found is None:
             return None
-        found = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=CLOSE)
-        if not found:
-            return None
-        record = self._by_key[found[0]]
-        return next((n for n in record.names if customers.key(n) == found[0]), record.name)
+        record = self._by_key[found]
+        return next((n for n in record.names if customers.key(n) == found), record.name)
 
     def renewals(self, today: dt.date, window: dt.timedelta = RENEWAL_WINDOW) -> list[Customer]:
         """Live customers renewing in the window from today, soonest first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -88,3 +89,16 @@ def named(ref: object, by_key: Mapping[str, T]) -> T | None:
         return by_key[wanted]
     starting = {id(v): v for k, v in by_key.items() if k.startswith(wanted + " ")}
     return next(iter(starting.values())) if len(starting) == 1 else None
+
+
+CLOSE = 0.8  # how alike (difflib's ratio of the keys) a name must be to be offered as the one meant
+
+
+def closest_key(ref: object, keys: Iterable[str]) -> str | None:
+    """The key (of `key`) most like the one of `ref`, a name not known, when one is close enough
+    (`CLOSE`); None else. What the register suggests ('Northwind' for 'Northwnd'), on write and in lint."""
+    wanted = key(ref)
+    if not wanted:
+        return None
+    found = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=CLOSE)
+    return found[0] if found else None

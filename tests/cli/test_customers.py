@@ -642,3 +642,18 @@ def test_a_customers_page_has_no_trailing_spaces(pmops, example_kb: Path) -> Non
     shown = pmops("customer", "show", "Lumen Health").stdout
     assert "Ward managers cannot approve away" in shown
     assert [line for line in shown.splitlines() if line != line.rstrip()] == []
+
+
+def test_a_misspelt_customer_is_written_with_a_warning_naming_the_close_one(pmops, crm_kb: Path) -> None:
+    added = pmops("insight", "add", "--title", "Lost receipts", "--source", "interview", "--customer", "Northwnd")
+    assert added.stderr == ""  # no register yet: nothing to be close to
+    pmops("customer", "add", "Northwind Traders", "--alias", "Northwind")
+    warned = ("warning: customer: 'Northwnd' is not in the customer register; did you mean 'Northwind'? "
+              'kept as given (pmops customer add "Northwnd" registers a new one)\n')  # fmt: skip
+    added = pmops("insight", "add", "--title", "Lost receipts again", "--source", "interview", "--customer", "Northwnd",
+                  "--json")  # fmt: skip
+    assert added.stderr == warned and json.loads(added.stdout)["id"]  # written: a new customer may be meant
+    ins = json.loads(added.stdout)["id"]
+    assert pmops("set", ins, "customer=Northwnd ").stderr == warned  # every write says it
+    for right in ("Northwind", "northwind traders", "Northwind Traders Ltd", "Brand New Co"):  # known, or not close
+        assert pmops("set", ins, f"customer={right}").stderr == ""

@@ -122,7 +122,8 @@ def convert(
                                hint="write it on one line; what is longer goes in the body")  # fmt: skip
     if fld.kind == "tags":
         return _resolve_tags(kb, value, new_tags)
-    return value, fld.warnings(value, today, of), []
+    # a register's name misspelt ('Northwnd'): said on write, as lint says it
+    return value, fld.warnings(value, today, of) + kb.misspelt(fld, value), []
 
 
 def check_one(

@@ -350,6 +350,36 @@ class Catalog(Tree):
             raise Ambiguous(ref, [_labelled(r) for r in found], hint=hint)
         return self._of_type(found[0], ref, types)
 
+    def register_keys(self, doctype: DocType) -> dict[str, Record]:
+        """The documents of a register (a type with other names: customers) by the key (`customers.key`)
+        of each name and alias, the first one's where two share one."""
+        by_key: dict[str, Record] = {}
+        for record in sorted(self.records(doctype), key=lambda r: r.path):
+            names = [record.values.get(doctype.title_field), *_listed(record.values.get(doctype.aliases))]
+            for k in filter(None, map(customers.key, filter(None, names))):
+                by_key.setdefault(k, record)
+        return by_key
+
+    def misspelt(self, fld: Field, value: object) -> list[str]:
+        """What a create or a set says of a name written to a field naming a register's document (an insight's
+        customer) that the register does not have, nor a name starting with those words, but has one close
+        to it ('Northwnd'): a warning with the suggestion, as lint's customer-unknown. Still written: a
+        new customer may be meant."""
+        target = self.registry.get(fld.refers or "") if fld.kind == "text" else None
+        if target is None or not target.aliases or customers.key(value) is None:
+            return []
+        by_key = self.register_keys(target)
+        if not by_key or customers.named(value, by_key) is not None:
+            return []
+        close = customers.closest_key(value, by_key)
+        if close is None:
+            return []
+        record = by_key[close]
+        names = [record.values.get(target.title_field), *_listed(record.values.get(target.aliases))]
+        said = next((str(n) for n in names if n and customers.key(n) == close), record.title)
+        return [f"warning: {fld.name}: '{value}' is not in the {target.name} register; did you mean '{said}'? "
+                f'kept as given (pmops {target.name} add "{value}" registers a new one)']  # fmt: skip
+
     def _by_other_name(self, ref: str, wanted: list[DocType]) -> list[Record] | None:
         """The document of a register (a type with other names: customers) that `ref` names by its name or an
         alias, any spelling `customers.key` folds, or by the first words of one ("atlas"): what `customer show`
@@ -357,12 +387,7 @@ class Catalog(Tree):
         for doctype in wanted or self.registry.values():
             if not doctype.aliases:
                 continue
-            by_key: dict[str, Record] = {}
-            for record in sorted(self.records(doctype), key=lambda r: r.path):
-                names = [record.values.get(doctype.title_field), *_listed(record.values.get(doctype.aliases))]
-                for k in filter(None, map(customers.key, filter(None, names))):
-                    by_key.setdefault(k, record)
-            found = customers.named(ref, by_key)
+            found = customers.named(ref, self.register_keys(doctype))
             if found is not None:
                 return [found]
         return None
