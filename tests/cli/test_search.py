@@ -577,3 +577,15 @@ def test_did_you_mean_offers_words_in_an_index_of_several_segments(
     assert "did you mean: approval workflow" in pmops("search", "aproval workflow").stdout
     (kb / "new.md").write_text("# New\n\nA zanzibar itinerary.\n")  # indexed by a catch-up: its words too
     assert "did you mean: zanzibar" in pmops("search", "zanzibr").stdout
+
+
+def test_the_total_past_the_limit_is_the_count_not_an_estimate(pmops, example_kb: Path) -> None:
+    # An estimate counts a document once per synonym and filter: "2 of about 20" for 12 (found by a review).
+    every = json.loads(pmops("search", "receipts", "--all", "--limit", "100", "--json").stdout)
+    for hit in every[:2]:
+        pmops("archive", hit["id"])
+    for extra in ((), ("--all",)):
+        found = len(json.loads(pmops("search", "receipts", *extra, "--limit", "100", "--json").stdout))
+        assert found > 2
+        said = pmops("search", "receipts", *extra, "--limit", "2").stderr.splitlines()
+        assert said[-1] == f"2 of {found} results", said

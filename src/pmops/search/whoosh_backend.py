@@ -232,6 +232,9 @@ class WhooshBackend:
         )
 
 
+COUNTED_UP_TO = 2000  # matches estimated at most: counted exactly (a few ms); past it, "of more than N"
+
+
 def _codec() -> Codec:
     """The codec the index is written with: Whoosh's W3, with less Python per posting."""
     from pmops.search.whoosh_codec import Codec
@@ -277,9 +280,12 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
 
         if searcher.doc_count():  # an empty index knows no word to offer
             suggestion = spelling.did_you_mean(_Lexicon(searcher, word_list), query, finds)
-    # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free.
+    # Counting every match re-runs the query (a phrase: 2-3x its cost); an estimate is free, but only an
+    # upper bound (synonyms and filters count twice: "about 20" for 12). Counted when the estimate is small.
     exact = len(hits) < limit or found.has_exact_length()
     total = len(hits) if len(hits) < limit else found.estimated_length()
+    if not exact and total <= COUNTED_UP_TO:
+        total, exact = len(found), True
     stem = _stemmer()
     matches = (lambda word: stem(word.lower()) in stems) if stems else None
     return Found(hits, total, exact, suggestion, searcher.doc_count(), matches, read.ignored)

@@ -58,7 +58,8 @@ def search_results(results: Results) -> None:
         if hit.snippet:
             out.print(f"    {snippet(hit.snippet)}", soft_wrap=True)
     shown = len(results.hits)
-    more = f" of {'' if results.exact else 'about '}{results.total}" if results.total > shown else ""
+    # an estimate is an upper bound (only past thousands of matches): said as what is sure
+    more = (f" of {results.total}" if results.exact else f" of more than {shown}") if results.total > shown else ""
     console(stderr=True).print(f"[dim]{shown}{more} {'result' if shown == 1 and not more else 'results'}[/dim]")
 
 
