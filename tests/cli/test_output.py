@@ -179,6 +179,10 @@ def test_columns_are_picked_in_order_and_an_unknown_one_names_the_others(example
     assert "error: --columns: there is no column 'price'" in bad.stderr
     assert "columns: id, name, category, job, owner, status, cost" in bad.stderr
     assert "category" in pmops("tool", "list", "--help").stdout  # the help names them
+    for twice in (("--columns", "id,id"), ("--columns", "id", "--columns", "id"), ("--columns", "name,title")):
+        bad = pmops("tool", "list", "--format", "csv", *twice, code=2)  # title is the name's other name
+        assert bad.stdout == "" and bad.stderr.startswith("error: --columns: '"), bad.stderr
+        assert "' is given twice\nhint: name each column once, e.g. --columns id,title\n" in bad.stderr
 
 
 def test_a_type_named_by_its_name_has_a_name_column(example_kb: Path, pmops) -> None:

@@ -106,6 +106,11 @@ def emit(listing: Listing, output: Output) -> None:
     machine = output.format in ("csv", "tsv")
     shown = output.columns or (listing.shown + listing.machine if machine else listing.shown)
     columns = [listing.column(name) for name in shown]
+    twice = next((name for n, (name, c) in enumerate(zip(shown, columns, strict=True)) if c in columns[:n]), None)
+    if twice is not None:  # a column given twice (id,id; or title,name, one column by two names)
+        raise InvalidInput(
+            f"--columns: '{twice}' is given twice", hint="name each column once, e.g. --columns id,title"
+        )
     if machine:
         _delimited(listing, columns, "," if output.format == "csv" else "\t")
     elif listing.human is not None and not output.columns:
