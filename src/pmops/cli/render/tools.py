@@ -174,6 +174,7 @@ def renewal_listing(found: list[Renewal], within: int | None) -> Listing:
     scope = f" to decide within {count(within, 'day')}" if within is not None else ""
     return Listing(columns, ("decide_by", "when", "tool", "renews", "cost", "used", "per_seat"), rows,
                    [r.to_json() for r in found], noun="renewal", footer=footer,
+                   machine=("seats", "owner"),  # said in the table's used ("41 of 60") and tool cells
                    empty=f"no renewals{scope}: adopted tools with a renewal date are listed here")  # fmt: skip
 
 
