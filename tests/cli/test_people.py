@@ -107,6 +107,8 @@ def test_leave_changes_two_lines_in_one_commit_and_only_once(pmops, example_kb: 
     early = pmops("person", "leave", "Maya Chen", "--date", "2020-01-01", code=2)
     assert early.stderr.startswith("error: --date 2020-01-01: before Maya Chen started (2024-02-05)")
     assert commit_count(example_kb) == commits + 1 and git(example_kb, "status", "--porcelain") == ""
+    ended = _json(pmops, "person", "leave", "Maya Chen", "--end", "2026-11-30")  # --end: the field's name
+    assert ended["end"] == "2026-11-30"
 
 
 def test_a_person_is_named_by_name_id_or_unique_prefix_and_errors_say_which(pmops, example_kb: Path) -> None:

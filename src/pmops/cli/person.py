@@ -134,7 +134,13 @@ def leave(
         ),
     ],
     date: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Their last day (default: today).")
+        str | None,
+        typer.Option(
+            "--date",
+            "--end",
+            metavar="YYYY-MM-DD",
+            help="Their last day (default: today); --end, as the field is named.",
+        ),
     ] = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
