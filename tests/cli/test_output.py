@@ -350,3 +350,22 @@ def test_a_narrow_customer_list_wraps_names_at_their_words_never_cuts_one(exampl
     cells = {word for line in lines for word in line.split()}
     assert "on" not in cells and {"Granite", "Peak", "Authority", "Priyanka"} <= cells
     assert "arr         $268,000\n" in pmops("customer", "show", "lumen").stdout
+
+
+def test_two_wrapped_columns_too_narrow_for_their_words_leave_the_later_one_out(
+    example_kb: Path, pmops, monkeypatch
+) -> None:
+    # At 60, a checklist's title and `for` both split their words, and read across as nonsense
+    # ("approv rov" / "als GA als", found by a review): `for` is left out, said under the table.
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = pmops("list", "checklist").stdout.splitlines()
+    assert lines[0].split() == ["id", "title", "process", "status", "started"]
+    assert "approvals" in [word for line in lines for word in line.split()]  # the title's words whole
+    assert lines[-1] == "for left out: too narrow a terminal (60 columns); --columns id,for shows it"
+    assert "for" in pmops("list", "checklist", "--columns", "id,title,for").stdout.split()  # asked: kept
+    monkeypatch.setenv("COLUMNS", "80")
+    assert "left out" not in pmops("list", "checklist").stdout
+    for width in ("40", "50"):  # narrower than every header: still a table, never a Python error
+        monkeypatch.setenv("COLUMNS", width)
+        for args in TABLES:
+            assert pmops(*args).stdout.strip()

@@ -116,7 +116,7 @@ def emit(listing: Listing, output: Output) -> None:
     elif listing.human is not None and not output.columns:
         listing.human()
     else:
-        _table(listing, columns)
+        _table(listing, columns, chosen=bool(output.columns))
 
 
 def _delimited(listing: Listing, columns: list[Column], delimiter: str) -> None:
@@ -129,7 +129,7 @@ def _delimited(listing: Listing, columns: list[Column], delimiter: str) -> None:
         writer.writerow([plain(value_text(row.get(c.name), marked=False)) for c in columns])
 
 
-def _table(listing: Listing, columns: list[Column]) -> None:
+def _table(listing: Listing, columns: list[Column], chosen: bool = False) -> None:
     from rich import box
     from rich.table import Table
 
@@ -138,14 +138,17 @@ def _table(listing: Listing, columns: list[Column]) -> None:
         out.print(f"[dim]{safe(listing.empty)}[/dim]")
         return
     cells = [[plain(value_text(row.get(c.name))) for c in columns] for row in listing.rows]
-    # Two spaces between columns, a rule under the headers: room for every column at 80 characters. When that
-    # would shorten a value or cut a word (Granite Peak Constructi/on), one space between columns if that spares it.
-    overhead = 2 * (len(columns) - 1)
-    widths, padding = fit(columns, cells, out.width - overhead), 1
-    if widths is not None and (cut := cuts(columns, cells, widths)) > (0, 0):
-        tighter = fit(columns, cells, out.width - (len(columns) - 1))
-        if tighter is None or cuts(columns, cells, tighter) < cut:
-            widths, padding = tighter, 0
+    widths, padding = _widths(columns, cells, out.width)
+    left_out: list[str] = []
+    # Two wrapped columns too narrow for their words read across as nonsense ("approv rov" / "als GA als"):
+    # without --columns, the later ones are left out (said under the table) when that keeps every word whole.
+    fewer, rows, narrower, dropped = columns, cells, (widths, padding), []
+    while not chosen and narrower[0] is not None and (split := _splitting(fewer, rows, narrower[0])) is not None:
+        dropped.append(fewer[split].name)
+        fewer, rows = fewer[:split] + fewer[split + 1 :], [row[:split] + row[split + 1 :] for row in rows]
+        narrower = _widths(fewer, rows, out.width)
+    if dropped and (narrower[0] is None or not _split_words(fewer, rows, narrower[0])):
+        columns, cells, (widths, padding), left_out = fewer, rows, narrower, dropped
     grid = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                  padding=(0, padding, 0, 0))  # fmt: skip
     for i, column in enumerate(columns):
@@ -159,8 +162,40 @@ def _table(listing: Listing, columns: list[Column]) -> None:
     print_trimmed(grid)
     if listing.noun:
         out.print(f"[dim]{safe(count(len(listing.rows), listing.noun, listing.many))}[/dim]")
+    if left_out:
+        shown = ",".join(c.name for c in columns[:1]) + "," + ",".join(left_out)
+        out.print(f"[dim]{safe(', '.join(left_out))} left out: too narrow a terminal ({out.width} columns); "
+                  f"--columns {safe(shown)} shows {'it' if len(left_out) == 1 else 'them'}[/dim]", soft_wrap=True)  # fmt: skip
     if listing.footer is not None:
         listing.footer()
+
+
+def _widths(columns: list[Column], cells: list[list[str]], width: int) -> tuple[list[int] | None, int]:
+    """The columns' widths (None: natural) and the padding between them. Two spaces between columns, a rule
+    under the headers: room for every column at 80 characters. When that would shorten a value or cut a word
+    (Granite Peak Constructi/on), one space between columns if that spares it."""
+    widths, padding = fit(columns, cells, width - 2 * (len(columns) - 1)), 1
+    if widths is not None and (cut := cuts(columns, cells, widths)) > (0, 0):
+        tighter = fit(columns, cells, width - (len(columns) - 1))
+        if tighter is None or cuts(columns, cells, tighter) < cut:
+            widths, padding = tighter, 0
+    return widths, padding
+
+
+def _split_words(columns: list[Column], cells: list[list[str]], widths: list[int]) -> list[int]:
+    """The wrapped columns (a title, a sentence, a name) too narrow for one of their words."""
+    from rich.cells import cell_len
+
+    return [i for i, c in enumerate(columns) if c.kind in WRAPPED
+            and any(cell_len(w) > widths[i] for row in cells for w in row[i].split())]  # fmt: skip
+
+
+def _splitting(columns: list[Column], cells: list[list[str]], widths: list[int]) -> int | None:
+    """When two or more wrapped columns (a title, a sentence, a name) split words, read across as nonsense:
+    the last of them, never the first title; None else (one split word, Looke/r, still reads)."""
+    splitting = _split_words(columns, cells, widths)
+    first = next((i for i, c in enumerate(columns) if c.kind == "title"), None)
+    return next((i for i in reversed(splitting) if i != first), None) if len(splitting) > 1 else None
 
 
 def print_trimmed(renderable: Any) -> None:

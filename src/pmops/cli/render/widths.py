@@ -104,6 +104,8 @@ def _whole_values(
     """Widen the columns of short values (kind "text", none wider than 16: a source, a segment, an area)
     so that as many of their values as `spare` allows are whole (smb, interview and enterprise before
     public-sector), with the fewest characters; what is left."""
+    if spare < 0:  # not even the headers fit (a 40-column terminal): nothing to widen
+        return spare
     # best[s]: (values made whole, -characters used, the widths chosen) with at most s characters
     best: list[tuple[int, int, dict[int, int]]] = [(0, 0, {})] * (spare + 1)
     for i, column in enumerate(columns):
