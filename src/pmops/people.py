@@ -119,7 +119,17 @@ def add(
     values["name"] = " ".join(str(values.get("name") or "").split())  # as onboard new-pm writes a name
     if values.get("end"):
         raise InvalidInput("end: a new person has not left", hint="pmops person leave NAME --date D, once they do")
-    return kb.create("person", values, body, new_tags=new_tags, commit=commit, today=today)
+    name = values["name"]
+    try:  # 'theo' beside Theo Park: the name others name him by (person show theo); said, as it may be him
+        within = [] if kb.named("person", name) else [by_piece(kb, name)]
+    except Ambiguous as exc:
+        within = exc.candidates
+    created = kb.create("person", values, body, new_tags=new_tags, commit=commit, today=today)
+    named = [p if isinstance(p, str) else f'{p.id} "{p.title}"' for p in within if p is not None]
+    if named:
+        created.notes.append(f"warning: '{name}' is part of the name of {', '.join(named)} on the roster: "
+                             f"added as someone else (pmops rm {created.record.id} if it was them)")  # fmt: skip
+    return created
 
 
 def leave(kb: KnowledgeBase, ref: str, day: dt.date | None = None, *, commit: bool | None = None) -> Outcome:

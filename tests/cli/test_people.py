@@ -358,3 +358,11 @@ def test_no_one_is_their_own_manager_nor_named_like_an_id(pmops, example_kb: Pat
         said = pmops(*args, code=2).stderr
         assert "is shaped like an id, and a person is named by its name: a name is words" in said, args
     assert _unchanged(example_kb, before)
+
+
+def test_a_new_person_named_by_part_of_someones_name_is_added_with_a_warning(pmops, example_kb: Path) -> None:
+    added = pmops("person", "add", "theo", "--role", "pm", "--start", "2026-12-01", "--json")
+    new = json.loads(added.stdout)["id"]
+    assert added.stderr == (f"warning: 'theo' is part of the name of {THEO} \"Theo Park\" on the roster: added as "
+                            f"someone else (pmops rm {new} if it was them)\n")  # fmt: skip
+    assert pmops("person", "add", "Kai Brandt", "--role", "pm", "--start", "2026-12-01").stderr == ""
