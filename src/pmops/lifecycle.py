@@ -544,6 +544,10 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     sha = kb.write(writes, _message("rename", record, f' to "{new_words}"'), commit=commit)
     moved = kb.record(replace(doc, path=new_rel))
     notes = [f"'{old_name}' kept as an alias: insights naming it are still {new_words}'s"] if kept is not None else []
+    from pmops import editing  # (editing imports this module)
+
+    if (unsaved := editing.buffer_path(kb, moved)).exists():  # an aborted edit's text: named by the id, it follows
+        notes.append(f"an unsaved pmops edit of it is kept in {unsaved}: the next pmops edit {_name(moved)} names it")
     return Outcome("mv", moved, sha, rewritten, old_rel,
                    warned + notes + moved_along + (kb.repo.warnings if kb.repo else []))  # fmt: skip
 

@@ -216,7 +216,8 @@ def test_a_kept_text_is_found_by_id_after_pmops_mv_and_git_mv(pmops, kb: Path, t
     text, and names where it went, as after any newer change."""
     code, out, _ = edit_on_a_pty(kb, tmp_path, doc["id"], ["invalid", "same"])
     assert code == 1 and "your text is kept in" in out
-    pmops("mv", doc["id"], "Export is buried in settings")
+    moved = pmops("mv", doc["id"], "Export is buried in settings").stderr
+    assert "an unsaved pmops edit of it is kept in " in moved and f"the next pmops edit {doc['id']} names it" in moved
     code, out, seen = edit_on_a_pty(kb, tmp_path, doc["id"], ["same"])
     assert seen[0]["text"].startswith("<!-- pmops: not saved: the document changed since your earlier pmops edit")
     aside = next((kb / ".git" / "pmops" / "edit").glob("*.earlier-1.md"))
