@@ -58,8 +58,12 @@ def search_results(results: Results) -> None:
         if hit.snippet:
             out.print(f"    {snippet(hit.snippet)}", soft_wrap=True)
     shown = len(results.hits)
-    # an estimate is an upper bound (only past thousands of matches): said as what is sure
-    more = (f" of {results.total}" if results.exact else f" of more than {shown}") if results.total > shown else ""
+    # past the limit the total is a floor (search.whoosh_backend): said as what is sure
+    more = (
+        (f" of {'' if results.exact else 'at least '}{results.total}")
+        if results.total > shown or not results.exact
+        else ""
+    )
     console(stderr=True).print(f"[dim]{shown}{more} {'result' if shown == 1 and not more else 'results'}[/dim]")
 
 
