@@ -886,6 +886,9 @@ def test_a_doubtful_value_is_said_doubtful_never_a_target_reached(pmops, example
             "doubtful: 47000: 10 times or more every recent value") in text  # fmt: skip
     shown = json.loads(pmops("metric", "show", "met-261126-4hb3", "--today", "2026-12-02", "--json").stdout)
     assert [d["date"] for d in shown["doubtful"]] == ["2026-11-30"]
+    listed = pmops("metric", "list", "--format", "tsv", "--columns", "id,status").stdout  # tsv: the status alone
+    table = " ".join(pmops("metric", "list", "--columns", "id,status").stdout.split())
+    assert "met-261126-4hb3\ton target" in listed and "on target; a doubtful value (pmops metric show)" in table
     # A value beyond any measure, as the first one of a metric too.
     result = pmops("metric", "record", "met-261126-4hb3", "99999999999999999999", "--date", "2026-12-01")
     assert "warning: 1e+20: a value beyond any measure (a typo?)" in result.stderr

@@ -247,6 +247,8 @@ def metric_listing(found: list[MetricView], doctype: DocType) -> Listing:
             parts = [word] + ([_stale(view)] if view.stale else [])
             parts += [f"{count(len(view.future), 'value')} dated in the future left out"] if view.future else []
             parts += [f"{count(len(view.unreadable), 'unreadable row')} left out"] if view.unreadable else []
+            if view.latest and view.latest[0] in dict(view.doubts):  # as metric show says it, at once
+                parts.insert(1, "a doubtful value (pmops metric show)")
             status = Cell(word, "; ".join(parts))
         if view.latest:
             on, value = view.latest
