@@ -430,7 +430,7 @@ def _metrics(s: _Scope) -> Section:
             continue
         if view.unreadable:  # left out, the other rows read: one line, the first row's fix (lint names each)
             rows += len(view.unreadable)
-            most = len(view.unreadable) > len(view.values) + len(view.future)  # metric_csv.mostly_unreadable
+            most = view.mostly_unreadable
             said = _unreadable(record, view.unreadable, metrics.values_path(s.kb, record).name,
                                bool(view.values or view.future) and not most)  # fmt: skip
             items.append(_item(record, said, "bad"))

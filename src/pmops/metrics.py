@@ -209,6 +209,12 @@ class MetricView:
         return self.values[-1] if self.values else None
 
     @property
+    def mostly_unreadable(self) -> bool:
+        """More rows cannot be read than can (metric_csv.mostly_unreadable): the few read say nothing of the
+        metric, so no status, trend or staleness is judged from them (decision review gives no verdict)."""
+        return bool(self.unreadable) and len(self.unreadable) > len(self.values) + len(self.future)
+
+    @property
     def doubts(self) -> list[tuple[dt.date, str]]:
         """Doubtful values, by day (`doubt`: lint's metric-value-range)."""
         return doubts(self.record, self.values)  # type: ignore[arg-type]

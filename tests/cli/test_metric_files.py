@@ -255,6 +255,11 @@ def test_a_file_most_rows_of_which_cannot_be_read_gives_no_verdict_from_the_few(
     text = " ".join(pmops("digest", "--since", "2026-11-02", "--today", TODAY).stdout.split())
     assert "Sync success: lines 2, 4, 5 of met-syn.csv cannot be read: left out, none of its values counted" in text
     assert "Stale" not in text
+    shown = " ".join(pmops("metric", "show", "met-syn", "--today", TODAY).stdout.split())
+    assert "values unreadable: 3 rows of 4 cannot be read" in shown
+    assert "target" not in shown and "trend" not in shown and "stale" not in shown
+    listed = pmops("metric", "list", "--format", "tsv", "--columns", "id,status").stdout
+    assert "met-syn\tvalues unreadable" in listed
 
 
 def test_a_value_on_the_command_line_is_read_as_the_file_reads_it(pmops, users_kb: Path) -> None:

@@ -189,7 +189,11 @@ def metric(found: MetricView) -> None:
     )
     out.print(f"[dim]{safe(rec.values.get('definition') or '')}[/dim]", soft_wrap=True)
     latest = found.latest
-    if latest is None:
+    if found.mostly_unreadable:  # the few rows read say nothing: no status, trend or staleness from them
+        out.print(f"[red]values unreadable: {count(len(found.unreadable), 'row')} of "
+                  f"{len(found.unreadable) + len(found.values) + len(found.future)} cannot be read[/red] "
+                  "[dim](the rows below; pmops lint says why)[/dim]", soft_wrap=True)  # fmt: skip
+    elif latest is None:
         out.print("no values yet: pmops metric record NAME VALUE")
         if found.stale:
             out.print(f"[yellow]{_stale(found)}[/yellow] [dim]({rec.values['cadence']}: one every "
@@ -242,6 +246,10 @@ def metric_listing(found: list[MetricView], doctype: DocType) -> Listing:
         latest, on = Cell(None, "unknown" if view.problem else "none yet"), None
         if view.problem:
             status = Cell("values unreadable", f"values unreadable: {view.problem}")
+        elif view.mostly_unreadable:
+            status = Cell(
+                "values unreadable", f"values unreadable: {count(len(view.unreadable), 'row')} cannot be read"
+            )
         else:
             word = view.status or ("no target" if view.latest else "no values yet")
             parts = [word] + ([_stale(view)] if view.stale else [])
