@@ -8,6 +8,7 @@ history: then only the documents' fields speak.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -147,9 +148,16 @@ def date_field(doctype: DocType) -> str | None:
 
 
 def day_of(record: Record, found: History) -> dt.date | None:
-    """When the document happened: its own date, else the day it was first committed."""
+    """When the document happened: its own date (a page's `date:` in its front-matter, as a wiki's meeting
+    notes have), else the day it was first committed."""
     name = date_field(record.doctype)
     value = record.values.get(name) if name else None
+    if name is None and not record.doctype.writable:  # a page: pmops knows no field of it, but its date
+        value = record.doc.meta.get("date")
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value.strip()) if isinstance(value, str) else value
+    if isinstance(value, dt.datetime):
+        value = value.date()
     if isinstance(value, dt.date):
         return value
     event = found.added(record.path)

@@ -242,6 +242,15 @@ def test_meeting_notes_naming_the_process_in_links_are_a_record_of_it(pmops, his
     assert not [f for f in json.loads(pmops("lint", "--json", code=1).stdout) if f["path"] == "handbook/wiki.md"]
 
 
+def test_meeting_notes_count_on_their_own_date_not_the_day_they_were_committed(pmops, hist: Path) -> None:
+    # Found by a review: notes of January's review, written up late (committed 21 Feb), made February's
+    # review "held". A page's `date:` is the day of its meeting, as a document's own date is.
+    history_kb.commit(hist, "Priya Ops", "2026-02-21", [("handbook/january-notes.md",
+                      "---\ntitle: January review\ndate: 2026-01-28\nlinks: [prc-rev]\n---\nHeld.\n")], "late")  # fmt: skip
+    review = {p["id"]: p for p in checked(pmops, "--window", "4w")["processes"]}["prc-rev"]["outputs"][0]
+    assert (review["verdict"], review["missed"]) == ("missed", ["2026-02"])
+
+
 def test_one_process_is_named_as_every_command_names_a_document(pmops, hist: Path) -> None:
     # The one naming rule (KnowledgeBase.find): an id, a unique prefix of one, the exact title in any case.
     for ref in ("prc-int", "prc-i", "interview PROGRAMME", "processes/prc-int.md"):
