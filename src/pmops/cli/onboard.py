@@ -112,9 +112,12 @@ def status(
     found = onboarding.progress(kb, name, day, everyone=all_)
     ttp = productivity.time_to_productivity(kb, day)
     own = productivity.activity(kb, [p.plan for p in found], day)
-    plans = [{**p.to_json(detail=name is not None), "activity": own[p.plan.path].to_json(),
-              "done_another_way": [st.id for st in productivity.done_another_way(p.overdue, own.get(p.plan.path))]}
-             for p in found]  # fmt: skip
+    plans = []
+    for p in found:  # a step done another way is not overdue, as the table and the digest say it
+        other = [st.id for st in productivity.done_another_way(p.overdue, own.get(p.plan.path))]
+        shown = p.to_json(detail=name is not None)
+        shown["overdue"] = [step for step in shown["overdue"] if step not in other]
+        plans.append({**shown, "activity": own[p.plan.path].to_json(), "done_another_way": other})
     milestone = productivity.by_activity(kb, [p.plan for p in found], own, day)
     by_activity = {
         "wanted": list(productivity.firsts_wanted(kb)),
