@@ -385,7 +385,8 @@ def _judged(kb: KnowledgeBase, expectation: Expectation, decided: Any, review_by
                        "pmops lint names each)", metric.title, str(metric.values.get("unit") or ""))  # fmt: skip
     judged = judge(expectation, values, decided, review_by, today, metric.title, str(metric.values.get("unit") or ""))
     doubtful = dict(metrics.doubts(metric, values))  # the rule of metric record, lint and the digest: said on it
-    said = [f"{r.date}'s {r.value:g} is doubtful ({doubtful[r.date]})" for r in (judged.before, judged.after, judged.since)
+    said = [f"{r.date}'s {r.value:g} is doubtful ({doubtful[r.date]})"
+            for r in dict.fromkeys((judged.before, judged.after, judged.since, judged.late))
             if r is not None and r.date in doubtful]  # fmt: skip
     return replace(judged, why=f"{judged.why}; {'; '.join(said)}") if said else judged
 

@@ -886,6 +886,8 @@ def test_a_doubtful_value_is_said_doubtful_never_a_target_reached(pmops, example
             "doubtful: 47000: 10 times or more every recent value") in text  # fmt: skip
     shown = json.loads(pmops("metric", "show", "met-261126-4hb3", "--today", "2026-12-02", "--json").stdout)
     assert [d["date"] for d in shown["doubtful"]] == ["2026-11-30"]
+    late = " ".join(pmops("decision", "review", "dec-261126-0mq9", "--today", "2026-12-02", "--dry-run").stdout.split())
+    assert "reached 47,000 users on 2026-11-30, after its review date; 2026-11-30's 47000 is doubtful" in late
     listed = pmops("metric", "list", "--format", "tsv", "--columns", "id,status").stdout  # tsv: the status alone
     table = " ".join(pmops("metric", "list", "--columns", "id,status").stdout.split())
     assert "met-261126-4hb3\ton target" in listed and "on target; a doubtful value (pmops metric show)" in table
