@@ -29,8 +29,9 @@ def sync_kb(kb: Path) -> Path:
     return kb
 
 
-def commit(kb: Path, values: bytes) -> Path:
-    path = kb / "metrics" / "met-syn.csv"
+def commit(kb: Path, values: bytes, name: str = "met-syn.csv") -> Path:
+    """The metric's values file written and committed, as a user's own edit is."""
+    path = kb / "metrics" / name
     path.write_bytes(values)
     git(kb, "add", "-A")
     git(kb, "commit", "-qm", "values")
@@ -186,10 +187,7 @@ def values_of(pmops, name: str) -> list[tuple[str, float]]:
 def test_a_dot_groups_thousands_where_the_comma_is_the_decimal_mark(pmops, users_kb: Path) -> None:
     # Excel in German writes 4.638 for four thousand six hundred thirty-eight: every dotted value of the file
     # is in groups of three, so the dot groups thousands.
-    path = users_kb / "metrics" / "met-waa.csv"
-    path.write_text("date;value\n2026-11-16;4.492\n2026-11-23;4.638\n")
-    git(users_kb, "add", "-A")
-    git(users_kb, "commit", "-qm", "values")
+    path = commit(users_kb, b"date;value\n2026-11-16;4.492\n2026-11-23;4.638\n", "met-waa.csv")
     assert values_of(pmops, "Approvers") == [("2026-11-16", 4492), ("2026-11-23", 4638)]
     # A decimal comma anywhere in the file settles it too: 1.234 beside 4,5 is 1234.
     path.write_text("date;value\n2026-11-16;4,5\n2026-11-23;1.234\n")
@@ -274,10 +272,7 @@ def test_a_value_on_the_command_line_is_read_as_the_file_reads_it(pmops, users_k
 def test_a_tab_paste_from_a_us_sheet_keeps_its_thousands_and_decimal_dot(pmops, users_kb: Path) -> None:
     # The same tab paste from a US sheet: 97.3 has a decimal dot, so 4,492 groups thousands; metric record
     # writes a decimal dot back.
-    path = users_kb / "metrics" / "met-waa.csv"
-    path.write_text("date\tvalue\n2026-11-16\t4,492\n2026-11-23\t97.3\n")
-    git(users_kb, "add", "-A")
-    git(users_kb, "commit", "-qm", "values")
+    path = commit(users_kb, b"date\tvalue\n2026-11-16\t4,492\n2026-11-23\t97.3\n", "met-waa.csv")
     assert values_of(pmops, "Approvers") == [("2026-11-16", 4492), ("2026-11-23", 97.3)]
     pmops("metric", "record", "Approvers", "98.5", "--date", "2026-11-30")
     assert path.read_text().endswith("2026-11-23\t97.3\n2026-11-30\t98.5\n")
