@@ -417,10 +417,6 @@ class Catalog(Tree):
         error.suggestions = tuple(close)
         return error
 
-    def find_as(self, ref: str, type_name: str) -> Record:
-        """find(ref, type_name): a document of this type (another type: exit 2)."""
-        return self.find(ref, type_name)
-
     def named(self, type_name: str, name: str, other_than: str | None = None) -> Record | None:
         """The document of a type whose title field (a tool's or a person's name), or one of its other
         names (a customer's aliases), is `name`, any case (whether a new name is taken; commands
@@ -449,10 +445,6 @@ class Catalog(Tree):
             if path.is_file() and self.inside(path):
                 return path
         return None
-
-    def find_named(self, type_name: str, ref: str) -> Record:
-        """find(ref, type_name): a document of this type by its name (title), id or a unique prefix."""
-        return self.find(ref, type_name)
 
     def has_id(self, doc_id: str) -> bool:
         """Whether some document has exactly this id (for links).
