@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pmops import amounts, dates, ids, metric_csv
@@ -88,15 +89,12 @@ def record_value(kb: KnowledgeBase, name: str, value: str, day: str | None = Non
     the value, the commit, and a warning when the value is doubtful (`doubt`: a ratio in a % metric, 10× off
     every recent value, beyond any measure), and the day's value it replaced, if any. A
     value no metric of its unit can have (`out_of_range`: 150 in %) is exit 2, nothing written."""
-    try:
-        number = float(value)
+    try:  # read as the values file reads a cell: 4,700, 99.7%, 5k (amounts.figure)
+        number = float(amounts.figure(value))
+    except amounts.NotAFigure as exc:  # 99,9: 99.9 or 999? never guessed
+        raise InvalidInput(f"VALUE: {exc}", hint=f'e.g. pmops metric record "{name}" {exc.instead}') from None
     except ValueError:
-        try:  # read as the values file reads a cell: 4,700, 99.7%, 5k (amounts.figure)
-            number = float(amounts.figure(value))
-        except amounts.NotAFigure as exc:  # 99,9: 99.9 or 999? never guessed
-            raise InvalidInput(f"VALUE: {exc}", hint=f'e.g. pmops metric record "{name}" {exc.instead}') from None
-        except ValueError:
-            number = math.nan  # said below, as nan is
+        number = math.nan  # said below, as nan is
     if not math.isfinite(number):
         raise InvalidInput(f'VALUE must be a number, e.g. pmops metric record "{name}" 4210')
     today = today or dt.date.today()
@@ -203,18 +201,15 @@ class MetricView:
     problem: str | None = None  # why its values could not be read (a listing goes on without them)
     gaps: list[Row] = field(default_factory=list)  # rows giving a day with no value ('2026-11-16,'): skipped
     unreadable: list[Row] = field(default_factory=list)  # rows that cannot be read (99,7): left out, the rest read
+    # more rows cannot be read than can (metric_csv.mostly_unreadable): no status, trend or staleness is judged
+    # from the few read, as decision review gives no verdict from them
+    mostly_unreadable: bool = False
 
     @property
     def latest(self) -> tuple[dt.date, float] | None:
         return self.values[-1] if self.values else None
 
-    @property
-    def mostly_unreadable(self) -> bool:
-        """More rows cannot be read than can (metric_csv.mostly_unreadable): the few read say nothing of the
-        metric, so no status, trend or staleness is judged from them (decision review gives no verdict)."""
-        return bool(self.unreadable) and len(self.unreadable) > len(self.values) + len(self.future)
-
-    @property
+    @cached_property
     def doubts(self) -> list[tuple[dt.date, str]]:
         """Doubtful values, by day (`doubt`: lint's metric-value-range)."""
         return doubts(self.record, self.values)  # type: ignore[arg-type]
@@ -326,4 +321,5 @@ def _view(
     values = pairs(found)
     return MetricView(record, [v for v in values if v[0] <= today], children, today,
                       [v for v in values if v[0] > today], gaps=[r for r in found if r.blank and r.date <= today],
-                      unreadable=[r for r in found if r.problem])  # fmt: skip
+                      unreadable=[r for r in found if r.problem],
+                      mostly_unreadable=metric_csv.mostly_unreadable(found))  # fmt: skip

@@ -213,7 +213,7 @@ def judge(
     if expectation.target is None:
         early = review_by is not None and today < review_by
         reached = after if after is not None and not early and expectation.reached(after.value, before) else None
-    already = expectation.target is not None and before is not None and expectation.reached(before.value, None)
+    already = _met_before(expectation, before)
     since = None
     if reached is not None:
         verdict, since, after = MET, (after if after != reached else None), reached
@@ -246,8 +246,12 @@ def already_met(v: Verdict) -> str:
 
 
 def _already(e: Expectation, verdict: str, before: Reading | None) -> str:
-    met = verdict == MET and e.target is not None and before is not None and e.reached(before.value, None)
-    return "already met on the decision day" if met else ""
+    return "already met on the decision day" if verdict == MET and _met_before(e, before) else ""
+
+
+def _met_before(e: Expectation, before: Reading | None) -> bool:
+    """Whether the target was reached already by the value of the decision's day (or the last before it)."""
+    return e.target is not None and before is not None and e.reached(before.value, None)
 
 
 def _why(e: Expectation, verdict: str, before: Reading | None, after: Reading | None, decided: dt.date,
@@ -298,9 +302,9 @@ def doubts(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> l
         if good in ("up", "down") and good != e.direction:
             found.append(f"{metric.title} is expected to go {e.direction}, and the metric says {good} is good: "
                          f"is that what the decision means?")  # fmt: skip
-        if e.target is not None and isinstance(decided, dt.date):
+        if isinstance(decided, dt.date):
             before = next((Reading(d, v) for d, v in reversed(values) if d <= decided), None)
-            if before is not None and e.reached(before.value, None):
+            if _met_before(e, before):
                 found.append(f"{metric.title} {e.text}: already met on the decision day ({before.value:g} on "
                              f"{before.date}): the review will say met whatever happens")  # fmt: skip
     return found
