@@ -226,6 +226,13 @@ def _own_statuses(record: Record) -> list[str]:
     return [c for c in (fld.choices if fld is not None else None) or () if c != ARCHIVED]
 
 
+def _back(record: Record, others: list[str]) -> str:
+    """'pmops set ID status=proposed brings it back (or accepted, rejected …)': the way back from the archive."""
+    return f"pmops set {_name(record)} status={others[0]} brings it back" + (
+        f" (or {either(others[1:])})" if others[1:] else ""
+    )
+
+
 def _status_it_had(record: Record, given: dict[str, Any]) -> None:
     """`status=` (nothing) on an archived document brings it back with the status it had when archived
     (kept in `archived_from`). A type with statuses of its own whose file does not keep it (archived
@@ -241,9 +248,7 @@ def _status_it_had(record: Record, given: dict[str, Any]) -> None:
     if others:
         raise InvalidInput(
             f"status=: {_name(record)} was archived before pmops kept the status it had, so it cannot be restored",
-            hint=f"pmops set {_name(record)} status={others[0]} brings it back"
-            + (f" (or {either(others[1:])})" if others[1:] else "")
-            + f"; git log -p -- {record.path} shows what it was",
+            hint=f"{_back(record, others)}; git log -p -- {record.path} shows what it was",
         )
 
 
@@ -283,13 +288,12 @@ def _way_back(record: Record, name: str, refused: InvalidInput) -> PmopsError:
     fld = record.doctype.field(name)
     if name != "status" or fld is None or not is_archived(record):
         return refused
-    others = [c for c in fld.choices or () if c != ARCHIVED]
+    others = _own_statuses(record)
     if not others:
         return refused
     if (kept := kept_status(record)) is not None:
         return refused.with_hint(f"pmops set {_name(record)} status= brings it back as it was ({kept})")
-    back = f"pmops set {_name(record)} status={others[0]} brings it back"
-    return refused.with_hint(back + (f" (or {either(others[1:])})" if others[1:] else ""))
+    return refused.with_hint(_back(record, others))
 
 
 def _check_lifecycle(record: Record, given: dict[str, Any]) -> None:

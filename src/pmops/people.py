@@ -121,7 +121,7 @@ def add(
         raise InvalidInput("end: a new person has not left", hint="pmops person leave NAME --date D, once they do")
     name = values["name"]
     try:  # 'theo' beside Theo Park: the name others name him by (person show theo); said, as it may be him
-        within = [] if kb.named("person", name) else [by_piece(kb, name)]
+        within = [by_piece(kb, name)]  # (the very name taken: create refuses it below)
     except Ambiguous as exc:
         within = exc.candidates
     created = kb.create("person", values, body, new_tags=new_tags, commit=commit, today=today)
