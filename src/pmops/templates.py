@@ -61,14 +61,16 @@ def _kb_loader(kb_root: Path) -> BaseLoader:
 
 @lru_cache(maxsize=4)
 def _environment(paths: tuple[Path, ...], html: bool = False, kb_root: Path | None = None) -> Environment:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    shipped = FileSystemLoader([str(p) for p in paths if kb_root is None or p != kb_root / "templates"])
-    # Sandboxed: a KB's templates come from its repository, written by any teammate.
+    own = kb_root is not None and kb_root / "templates" in paths
+    shipped = FileSystemLoader([str(p) for p in paths if not own or p != kb_root / "templates"])
+    # Sandboxed when the KB has templates of its own: they come from its repository, written by any
+    # teammate. pmops' own need no guard, and the sandbox's checks are a sixth of a site page's rendering.
     # Markdown is not escaped; HTML is (user text can hold '<script>').
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader([_kb_loader(kb_root), shipped]) if kb_root is not None else shipped,
+    env = (SandboxedEnvironment if own else Environment)(
+        loader=ChoiceLoader([_kb_loader(kb_root), shipped]) if own else shipped,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

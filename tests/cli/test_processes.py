@@ -189,6 +189,20 @@ def test_a_kbs_own_template_overrides_the_shipped_one(pmops, kb: Path) -> None:
     assert json.loads(pmops("lint", "--json").stdout) == []
 
 
+def test_a_kbs_own_template_is_rendered_in_the_sandbox(pmops, kb: Path) -> None:
+    """A template from the repository cannot reach Python's internals (a teammate's file, run on every laptop);
+    pmops' own templates, beside it, still render."""
+    (kb / "templates").mkdir()
+    (kb / "templates" / "process-custom.md.j2").write_text(
+        "## Purpose\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n"
+    )
+    before = commit_count(kb)
+    said = pmops("process", "new", "Weekly", "--kind", "custom", code=2).stderr
+    assert said.startswith("error: template") and "unsafe" in said and len(said.splitlines()) <= 2
+    assert commit_count(kb) == before and git(kb, "status", "--porcelain", "--untracked-files=no") == ""
+    assert "## Scoring" in (kb / new(pmops, "prioritization")["path"]).read_text()
+
+
 def test_a_review_every_0_days_or_fewer_is_refused_wherever_it_is_written(pmops, kb: Path) -> None:
     created = new(pmops, "custom")
     before = commit_count(kb)
