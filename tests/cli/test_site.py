@@ -150,6 +150,27 @@ def test_a_rebuild_sees_what_changed_since_its_own_folders_last_build(pmops, sit
     assert "onboarding/" + plan.stem + ".html" in written and "browse/onboarding-plans.html" in written
 
 
+def test_a_changed_page_is_replaced_whole_and_a_stopped_builds_new_page_is_written_again(
+    pmops, site, example_kb: Path
+) -> None:
+    """A page that was there is replaced by a rename (a reader holding it reads the whole old one); a new page
+    is written in place, and one a stopped build left half written (not in its manifest) is written again."""
+    out, _ = site
+    insight = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    page = out / "insights" / (insight.stem + ".html")
+    old = page.stat().st_ino
+    insight.write_text(insight.read_text() + "\nOne more line heard on the call.\n")
+    build(pmops)
+    assert page.stat().st_ino != old and "One more line heard on the call." in page.read_text()
+    created = json.loads(pmops("insight", "add", "Exports time out on big workspaces", "--source", "support-ticket",
+                               "--quote", "The export spins forever", "--json").stdout)  # fmt: skip
+    new_page = out / "insights" / (Path(created["path"]).stem + ".html")
+    new_page.write_text("<!doctype html><html><head><title>half")  # what a build stopped mid-page leaves
+    assert "insights/" + new_page.name in build(pmops)["written_paths"]
+    assert "The export spins forever" in new_page.read_text() and new_page.read_text().rstrip().endswith("</html>")
+    assert not list(out.rglob("*.pmops-tmp"))
+
+
 def test_a_removed_document_loses_its_page(pmops, site, example_kb: Path) -> None:
     out, _ = site
     tips = example_kb / "handbook/interview-tips.md"

@@ -51,7 +51,7 @@ class Manifest:
     def write(self, out: Path) -> None:
         data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses,
                 "built_from": self.built_from, "redirects": self.redirects}  # fmt: skip
-        _atomic(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        _replace(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
 def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
@@ -105,7 +105,7 @@ def write_page(out: Path, url: str, data: bytes, before: Manifest) -> tuple[str,
     path = out / url
     if before.pages.get(url) == digest and path.is_file():
         return digest, False
-    _atomic(path, data)
+    _write(path, data)
     return digest, True
 
 
@@ -143,8 +143,27 @@ def remove_stale(out: Path, before: Manifest, after: Manifest, done: Written) ->
             parent = parent.parent
 
 
-def _atomic(path: Path, data: bytes) -> None:
-    """A page replaced whole (a reader, or the preview server, never sees half of one)."""
+def _write(path: Path, data: bytes) -> None:
+    """A page written whole: one that was there is replaced (a reader, or the preview server, never sees
+    half of one); a new one is written in place, in one call, as a temporary file and its rename cost
+    twice as much on a journalled disk (10,844 new pages: 1.9–4.5 s against 0.5–1.7 s, two processes).
+    A new page left unfinished (the build stopped) is not in the manifest: the next build replaces it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        _replace(path, data)
+        return
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """A file replaced whole: written beside it, then renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + ".pmops-tmp")
     temp.write_bytes(data)
