@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 from pmops.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pmops.kb import KnowledgeBase
-    from pmops.site.searchindex import SearchIndex
+    from pmops.site.searchindex import Early, SearchIndex
 
 __all__ = ["Counts", "Result", "build"]
 
@@ -66,6 +68,7 @@ class Result:
     withheld: list[tuple[str, str]] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # an old URL of a renamed document -> its page now
     counts: Counts = field(default_factory=Counts)
+    early: Early | None = None  # the search index's shards already being indexed
 
     @property
     def needs_index(self) -> bool:
@@ -130,7 +133,7 @@ def build(
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
     gc.disable()
     try:
-        result = _build(kb, out, base_url, today)
+        result = _build(kb, out, base_url, today, search)
     finally:
         gc.freeze()  # nor later: the command's last steps would pay for a pass over everything it built
         gc.enable()
@@ -138,13 +141,15 @@ def build(
         from pmops.site import searchindex
 
         result.search = (
-            searchindex.build(result.out, result.urls, result.changed) if result.needs_index else searchindex.UNCHANGED
+            searchindex.build(result.out, result.urls, result.changed, result.early)
+            if result.needs_index
+            else searchindex.UNCHANGED
         )
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None) -> Result:
+def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None, search: bool) -> Result:
     from pmops import templates
     from pmops.site import output, redirects
     from pmops.site.pages import CSS, SEARCH_JS, Site
@@ -189,7 +194,20 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
         else:
             todo.append(page)
     withheld = []
-    for url, digest, wrote, uses, kept_back in _rendered(site, todo, folder, before):
+    early = None
+    if search and not before.pages and len(todo) >= PARALLEL_FROM:  # a first build into this folder: every page new
+        from pmops.site import searchindex
+
+        early = searchindex.Early.start(folder, [page.url for page in pages])
+    if early is not None:
+        todo.sort(key=lambda page: early.order(page.url))
+    try:
+        rendered = _rendered(site, todo, folder, before, early.written if early is not None else None)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    for url, digest, wrote, uses, kept_back in rendered:
         after.pages[url], after.uses[url] = digest, uses
         withheld += [(url, rel) for rel in kept_back]
         if wrote:
@@ -228,7 +246,7 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     return Result(folder, count, sorted(done.written), done.unchanged, done.removed, len(snapshot.excluded),
                   [e.path for e in snapshot.unreadable], unmatched_exclude=snapshot.unmatched_excludes(),
                   urls=sorted(url for url in after.keys if url.endswith(".html")), withheld=sorted(withheld),
-                  redirects=dict(sorted(after.redirects.items())),
+                  redirects=dict(sorted(after.redirects.items())), early=early,
                   counts=Counts(count - len(pages_written), len(pages_written), len(pages_removed), files,
                                 len(done.written) - len(pages_written), len(done.removed) - len(pages_removed)))  # fmt: skip
 
@@ -237,9 +255,12 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
 _JOB: tuple[Any, list, Path, Any] | None = None
 
 
-def _rendered(site: Any, todo: list, folder: Path, before: Any) -> list[tuple[str, str, bool, list[str], list[str]]]:
+def _rendered(
+    site: Any, todo: list, folder: Path, before: Any, written: Callable[[str], None] | None = None
+) -> list[tuple[str, str, bool, list[str], list[str]]]:
     """Each page rendered and written when it changed: (url, hash, written, files it uses, files it links to
-    that are not published)."""
+    that are not published). `written` is told each page's URL once it is on disk (by several processes:
+    as their slices, in order, come back)."""
     global _JOB
     import multiprocessing
     import os
@@ -247,15 +268,23 @@ def _rendered(site: Any, todo: list, folder: Path, before: Any) -> list[tuple[st
     workers = min(os.cpu_count() or 1, 4)
     if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         _JOB = (site, todo, folder, before)
-        return _render_slice((0, len(todo)))
+        found = _render_slice((0, len(todo)))
+        for row in found if written is not None else ():
+            written(row[0])
+        return found
     site.prepare()
     todo[0].render()  # the templates compiled once, before the processes start
     _JOB = (site, todo, folder, before)
     step = max(50, len(todo) // (workers * 8))
     slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
     try:
+        found = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [row for part in pool.map(_render_slice, slices) for row in part]
+            for part in pool.imap(_render_slice, slices):
+                found += part
+                for row in part if written is not None else ():
+                    written(row[0])
+        return found
     finally:
         _JOB = None
 

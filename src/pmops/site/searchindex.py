@@ -11,11 +11,16 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmops.errors import PmopsError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from concurrent.futures import Future
 
 BUNDLE = "pagefind"  # the folder of the site the index and Pagefind's search UI are served from
 _NEW, _OLD, _SHARD_SITE = ".pagefind-new", ".pagefind-old", ".pagefind-pages"
@@ -133,7 +138,64 @@ def _site_pages(out: Path) -> list[str]:
     return sorted(found)
 
 
-def build(out: Path, pages: list[str] | None = None, changed: Collection[str] | None = None) -> SearchIndex:
+class Early:
+    """A first build's shards indexed while its other pages are still being rendered: every page is new and
+    every shard to index, so each shard's Pagefind starts as soon as the last of its pages is written
+    (`written`, from the build), on the cores rendering leaves idle. `build` waits for them."""
+
+    def __init__(self, out: Path, urls: list[str]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.out, self.found = out, binary()
+        self.shards = shards_for(len(urls))
+        self.members = _members(urls, self.shards)
+        self.left = {k: len(m) for k, m in self.members.items()}
+        self.futures: dict[int, Future[None]] = {}
+        self.pool = ThreadPoolExecutor(_workers(self.shards))
+        if self.found is not None:
+            _mark(out, None)  # until every shard's new bundle is in place
+
+    @classmethod
+    def start(cls, out: Path, urls: list[str]) -> Early | None:
+        """None when there is nothing to gain: one shard (it is ready only with the last page), no binary."""
+        return cls(out, urls) if shards_for(len(urls)) > 1 and binary() is not None else None
+
+    def order(self, url: str) -> int:
+        """Pages rendered shard by shard, so the first shards are ready early."""
+        return shard_of(url, self.shards)
+
+    def written(self, url: str) -> None:
+        if not url.endswith(".html"):
+            return
+        k = shard_of(url, self.shards)
+        self.left[k] -= 1
+        if self.left[k] == 0 and self.found is not None:
+            self.futures[k] = self.pool.submit(_index, self.found, self.out, k, self.members[k])
+
+    def finish(self) -> set[int]:
+        """The shards indexed (their new bundles waiting to be swapped in); the first failure is raised once
+        all have ended."""
+        self.pool.shutdown(wait=True)
+        for future in self.futures.values():
+            future.result()
+        return set(self.futures)
+
+    def cancel(self) -> None:
+        """The build failed: the shards not started are not, those running end (their folders are left to the
+        next build, which indexes every shard: PENDING says so)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _members(urls: Collection[str], shards: int) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {k: [] for k in range(shards)}
+    for url in urls:
+        found[shard_of(url, shards)].append(url)
+    return found
+
+
+def build(
+    out: Path, pages: list[str] | None = None, changed: Collection[str] | None = None, early: Early | None = None
+) -> SearchIndex:
     """Index the pages of the site in `out` (Pagefind reads `data-pagefind-body` and its
     `data-pagefind-filter`s) into `out/pagefind/` (and, from twice SHARD_PAGES pages, its shards' bundles);
     result URLs keep their `index.html`, as the site's own links do. `changed`: the pages written or
@@ -158,10 +220,11 @@ def build(out: Path, pages: list[str] | None = None, changed: Collection[str] | 
         todo = {shard_of(url, shards) for url in changed if url.endswith(".html")} | pending
         todo |= {k for k in range(shards) if not (out / bundle(k) / "pagefind-entry.json").is_file()}
     _mark(out, todo | (pending or set()) if pending is not None else None)  # until the new index is in place
-    members: dict[int, list[str]] = {k: [] for k in range(shards)}
-    for url in pages:
-        members[shard_of(url, shards)].append(url)
-    _each(sorted(todo), lambda k: _index(found, out, k, members[k] if shards > 1 else None))
+    members = _members(pages, shards)
+    ready = early.finish() if early is not None else set()
+    if early is not None and early.shards != shards:
+        ready = set()  # (the same pages make the same shards: not expected)
+    _each(sorted(todo - ready), lambda k: _index(found, out, k, members[k] if shards > 1 else None))
     for k in sorted(todo):
         _swap(out, k)
     merged = [bundle(k) for k in range(1, shards) if (out / bundle(k) / "pagefind-entry.json").is_file()]
@@ -180,7 +243,7 @@ def _each(shards: list[int], index: Callable[[int], None]) -> None:
     other, 10.0 s two at a time, 8.8 s three). The first failure is raised once all have ended."""
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(len(shards), (os.cpu_count() or 1) + 1)
+    workers = _workers(len(shards))
     if workers <= 1:
         for k in shards:
             index(k)
@@ -188,6 +251,10 @@ def _each(shards: list[int], index: Callable[[int], None]) -> None:
     with ThreadPoolExecutor(workers) as pool:
         for _ in pool.map(index, shards):
             pass
+
+
+def _workers(shards: int) -> int:
+    return min(shards, (os.cpu_count() or 1) + 1)
 
 
 def _mark(out: Path, shards: set[int] | None) -> None:
