@@ -64,8 +64,10 @@ TARGETS = {
     "customer import (new KB)": {CRM_ROWS: 3.0},  # issue 17: a 2,000-row CRM export, one commit, ≤ 3 s
     "prioritize (RICE)": {RANKED[0]: 1.0},  # issue 17: 500 opportunities and 10,000 insights, ≤ 1 s
     "prioritize (WSJF)": {RANKED[0]: 1.0},
-    "site build (from scratch)": {10_000: 20.0},  # issue 19
-    "site build after 1 changed file": {10_000: 1.0},
+    # issue 19: `pmops site build` as people run it, its search index included (the pages-alone rows say
+    # what the pages cost, Pagefind's binary out of reach)
+    "site build and its search index (from scratch)": {10_000: 20.0},
+    "site build and its search index after 1 changed file": {10_000: 1.0},
     "digest (30 days, 2,000 commits)": {10_000: 2.0},  # issue 18
     "digest (30 days, 2,000 commits), nothing kept": {10_000: 2.0},  # the first digest: no records kept yet
 }

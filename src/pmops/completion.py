@@ -42,17 +42,17 @@ def documents(
     it (any case), spelt as they are, with their ids. `names`: titles first,
     for the types people name (a tool, a metric, a person), ids when one is being typed. `where`:
     only those whose front-matter it keeps (a command that takes a proposed decision offers those)."""
-    files = list(_files(kb, _types(kb, types)))
+    files, read = list(_files(kb, _types(kb, types))), {}
     if where is not None:
-        files = _kept(kb, files, where)
+        files = _kept(kb, files, where, read)
     lowered = typed.casefold()
     by_id = [f for f in files if f.id.startswith(lowered)]
     if names and not (typed and by_id and "-" in typed):
-        return _titles(kb, files, typed) or [(f.id, f.slug.replace("-", " ")) for f in by_id]
+        return _titles(kb, files, typed, read) or [(f.id, f.slug.replace("-", " ")) for f in by_id]
     if not typed or by_id:
-        titles = _read_titles(kb, by_id) if len(by_id) <= TITLES_READ else {}
+        titles = _read_titles(kb, by_id, read) if len(by_id) <= TITLES_READ else {}
         return [(f.id, titles.get(f.id) or f.slug.replace("-", " ")) for f in by_id]
-    return _titles(kb, files, typed)
+    return _titles(kb, files, typed, read)
 
 
 def tags(kb: KnowledgeBase) -> list[Pair]:
@@ -159,7 +159,7 @@ def _entries(folder: Path) -> Iterator[os.DirEntry]:
             yield entry
 
 
-def _titles(kb: KnowledgeBase, files: list[_File], typed: str) -> list[Pair]:
+def _titles(kb: KnowledgeBase, files: list[_File], typed: str, read: dict[str, str] | None = None) -> list[Pair]:
     """Titles with a word that starts with what was typed (any case: `park` and `theo p` find Theo Park),
     spelt as the document spells them, with their ids: those that start with it first. Only files whose
     name has a word starting with the typed words' slug are read."""
@@ -169,28 +169,38 @@ def _titles(kb: KnowledgeBase, files: list[_File], typed: str) -> list[Pair]:
     lowered = " ".join(typed.casefold().split())
     word = re.compile(r"(?<![^\W_])" + re.escape(lowered)) if lowered else None
     found = []
-    for doc_id, title in _read_titles(kb, chosen).items():
+    for doc_id, title in _read_titles(kb, chosen, read).items():
         folded = title.casefold()
         if word is None or word.search(folded):
             found.append((not folded.startswith(lowered), title.casefold(), title, doc_id))
     return [(title, doc_id) for _, _, title, doc_id in sorted(found)]
 
 
-def _read_titles(kb: KnowledgeBase, files: list[_File]) -> dict[str, str]:
+def _read_titles(kb: KnowledgeBase, files: list[_File], read: dict[str, str] | None = None) -> dict[str, str]:
+    """The files' titles (`read`: those already read, by id)."""
     titles = {}
     for f in files:
+        if read is not None and f.id in read:
+            titles[f.id] = read[f.id]
+            continue
         try:
-            value = kb.read(f.path).meta.get(f.doctype.title_field)
+            title = _title(f, kb.read(f.path).meta)
         except Exception:  # a file that does not read completes by its id alone
             continue
-        if isinstance(value, str) and value.strip():
-            titles[f.id] = " ".join(value.split())
+        if title:
+            titles[f.id] = title
     return titles
 
 
-def _kept(kb: KnowledgeBase, files: list[_File], where: Keep) -> list[_File]:
-    """The files whose front-matter `where` keeps; past TITLES_READ × 4 files, all of them (a completion
-    reads a few files, never every one: offering one too many beats a wait on every Tab)."""
+def _title(f: _File, meta: Mapping[str, Any]) -> str:
+    value = meta.get(f.doctype.title_field)
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _kept(kb: KnowledgeBase, files: list[_File], where: Keep, read: dict[str, str]) -> list[_File]:
+    """The files whose front-matter `where` keeps (their titles noted in `read`, by id, so they are not read
+    again); past TITLES_READ × 4 files, all of them (a completion reads a few files, never every one:
+    offering one too many beats a wait on every Tab)."""
     if len(files) > TITLES_READ * 4:
         return files
     kept = []
@@ -201,6 +211,8 @@ def _kept(kb: KnowledgeBase, files: list[_File], where: Keep) -> list[_File]:
             continue
         if where(meta):
             kept.append(f)
+            if title := _title(f, meta):
+                read[f.id] = title
     return kept
 
 
