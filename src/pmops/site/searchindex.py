@@ -143,22 +143,23 @@ class Early:
     every shard to index, so each shard's Pagefind starts as soon as the last of its pages is written
     (`written`, from the build), on the cores rendering leaves idle. `build` waits for them."""
 
-    def __init__(self, out: Path, urls: list[str]) -> None:
+    def __init__(self, found: Path, out: Path, urls: list[str]) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        self.out, self.found = out, binary()
+        self.found, self.out = found, out
         self.shards = shards_for(len(urls))
         self.members = _members(urls, self.shards)
         self.left = {k: len(m) for k, m in self.members.items()}
         self.futures: dict[int, Future[None]] = {}
         self.pool = ThreadPoolExecutor(_workers(self.shards))
-        if self.found is not None:
-            _mark(out, None)  # until every shard's new bundle is in place
+        _mark(out, None)  # until every shard's new bundle is in place
 
     @classmethod
     def start(cls, out: Path, urls: list[str]) -> Early | None:
         """None when there is nothing to gain: one shard (it is ready only with the last page), no binary."""
-        return cls(out, urls) if shards_for(len(urls)) > 1 and binary() is not None else None
+        urls = [url for url in urls if url.endswith(".html")]
+        found = binary() if shards_for(len(urls)) > 1 else None
+        return cls(found, out, urls) if found is not None else None
 
     def order(self, url: str) -> int:
         """Pages rendered shard by shard, so the first shards are ready early."""
@@ -169,7 +170,7 @@ class Early:
             return
         k = shard_of(url, self.shards)
         self.left[k] -= 1
-        if self.left[k] == 0 and self.found is not None:
+        if self.left[k] == 0:
             self.futures[k] = self.pool.submit(_index, self.found, self.out, k, self.members[k])
 
     def finish(self) -> set[int]:
