@@ -325,13 +325,13 @@ def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Pa
     out, result = site
     assert result["search"] == {"indexed": True, "unchanged": False, "pages": result["pages"],
                                 "seconds": result["search"]["seconds"], "skipped": None, "shards": 1,
-                                "shards_indexed": 1}  # fmt: skip
+                                "shards_indexed": 1, "shards_early": 0}  # fmt: skip
     entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == result["pages"]
     assert {"pagefind-ui.js", "pagefind-ui.css", "pagefind.js"} <= {p.name for p in (out / "pagefind").iterdir()}
     assert not [p for p in out.iterdir() if p.name.startswith(".pagefind-")]  # the new bundle swapped in whole
     assert build(pmops)["search"] == {"indexed": False, "unchanged": True, "pages": 0, "seconds": 0.0, "skipped": None,
-                                      "shards": 0, "shards_indexed": 0}  # fmt: skip
+                                      "shards": 0, "shards_indexed": 0, "shards_early": 0}  # fmt: skip
     bundle = (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns
     tips = example_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
@@ -581,27 +581,21 @@ def test_a_first_builds_shards_are_indexed_while_the_rest_is_rendered(
     pmops, example_kb: Path, tmp_path: Path, monkeypatch
 ) -> None:
     """A first build into a folder (every page new, every shard to index) starts each shard's Pagefind as soon
-    as its last page is written, before the build's last files (the stylesheet) are; later builds index after
-    the pages. A shard failing so is one line, every page built, and the next build indexes every shard."""
+    as its last page is written, while other pages are still rendered; later builds index after the pages. A
+    shard failing so is one line, every page built, and the next build indexes every shard."""
     import pmops.site as site_module
-    from pmops.site.searchindex import binary
 
-    log = tmp_path / "pagefind.log"
-    wrapper = tmp_path / "pagefind"  # the real binary, told whether the build had written its stylesheet yet
-    wrapper.write_text(f'#!/bin/sh\nout=$(dirname "$2")\nif [ -e "$out/assets/site.css" ]; then echo after >> {log}; '
-                       f'else echo during >> {log}; fi\nexec {binary()} "$@"\n')  # fmt: skip
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
     monkeypatch.setenv("PMOPS_SITE_SHARD_PAGES", "60")
     monkeypatch.setattr(site_module, "PARALLEL_FROM", 1)  # the example KB's pages rendered as a large site's
     first = build(pmops)
     out = example_kb / "_site"
     assert first["search"]["shards"] == 3 and first["search"]["shards_indexed"] == 3
-    assert first["search"]["pages"] == first["pages"] and log.read_text().split() == ["during"] * 3
+    assert first["search"]["shards_early"] == 3 and first["search"]["pages"] == first["pages"]
     assert not (out / ".pmops-search-pending").exists() and not list(out.glob(".pagefind-*"))
     tips = example_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA new line.\n")
-    assert build(pmops)["search"]["shards_indexed"] == 1 and log.read_text().split() == ["during"] * 3 + ["after"]
+    again = build(pmops)["search"]
+    assert again["shards_indexed"] == 1 and again["shards_early"] == 0 and again["pages"] == first["pages"]
     failing = tmp_path / "failing"
     failing.write_text("#!/bin/sh\necho 'Error: the site is on fire' >&2\nexit 3\n")
     failing.chmod(0o755)
@@ -611,10 +605,10 @@ def test_a_first_builds_shards_are_indexed_while_the_rest_is_rendered(
     assert said.startswith("error: the search index was not built: pagefind says: Error: the site is on fire\n")
     assert len(pages(other)) == first["pages"] and (other / ".pmops-search-pending").exists()
     assert not list(other.glob(".pagefind-*"))
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
-    again = build(pmops, "--out", str(other))
-    assert again["written"] == 0 and again["search"]["shards_indexed"] == 3
-    assert again["search"]["pages"] == first["pages"] and not (other / ".pmops-search-pending").exists()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    last = build(pmops, "--out", str(other))
+    assert last["written"] == 0 and last["search"]["shards_indexed"] == 3 and last["search"]["shards_early"] == 0
+    assert last["search"]["pages"] == first["pages"] and not (other / ".pmops-search-pending").exists()
 
 
 def test_what_a_reader_sees_of_small_things(pmops, site, example_kb: Path) -> None:

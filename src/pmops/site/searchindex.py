@@ -38,6 +38,7 @@ class SearchIndex:
     unchanged: bool = False
     shards: int = 0  # the bundles of the index built (1: not split; 0: none built)
     shards_indexed: int = 0  # of those, the ones indexed again
+    shards_early: int = 0  # of those, the ones started while the build still rendered pages (Early)
 
     @property
     def indexed(self) -> bool:
@@ -46,7 +47,7 @@ class SearchIndex:
     def to_json(self) -> dict[str, object]:
         return {"indexed": self.indexed, "unchanged": self.unchanged, "pages": self.pages,
                 "seconds": round(self.seconds, 3), "skipped": self.skipped, "shards": self.shards,
-                "shards_indexed": self.shards_indexed}  # fmt: skip
+                "shards_indexed": self.shards_indexed, "shards_early": self.shards_early}  # fmt: skip
 
 
 UNCHANGED = SearchIndex(unchanged=True)
@@ -235,7 +236,8 @@ def build(
             shutil.rmtree(extra, ignore_errors=True)
     (out / PENDING).unlink(missing_ok=True)
     count = sum(_page_count(out / bundle(k)) for k in range(shards))
-    return SearchIndex(pages=count, seconds=time.perf_counter() - started, shards=shards, shards_indexed=len(todo))
+    return SearchIndex(pages=count, seconds=time.perf_counter() - started, shards=shards, shards_indexed=len(todo),
+                       shards_early=len(ready & todo))  # fmt: skip
 
 
 def _each(shards: list[int], index: Callable[[int], None]) -> None:
