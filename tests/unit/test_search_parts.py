@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,25 @@ def test_the_search_core_loads_neither_whoosh_nor_the_knowledge_base() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_whoosh_loads_without_the_modules_whose_one_function_pmops_never_calls(tmp_path: Path) -> None:
+    """urllib.request and whoosh.lang.morph_en are not loaded with Whoosh (a search's start-up), and
+    what Whoosh took from them still works: called, it loads the real module."""
+    (tmp_path / "from.txt").write_text("copied")
+    code = (
+        "import sys\n"
+        "from pmops.search.whoosh_backend import load\n"
+        "load()\n"
+        "print([m for m in ('urllib.request', 'whoosh.lang.morph_en') if m in sys.modules])\n"
+        "from whoosh.compat import urlretrieve\n"
+        "from whoosh.query.terms import variations\n"
+        f"urlretrieve({(tmp_path / 'from.txt').as_uri()!r}, {str(tmp_path / 'to.txt')!r})\n"
+        "print(sorted(variations('approvals'))[:3])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "['approval', 'approvals']"]
+    assert (tmp_path / "to.txt").read_text() == "copied"
 
 
 class Words:
@@ -79,6 +99,11 @@ def test_a_snippet_marks_the_matched_words_around_them() -> None:
 def test_a_body_reads_as_a_reader_sees_it() -> None:
     body = "## Context\n<!-- hidden -->See [the **plan**](plan.md) and <https://x.org>.\n|a|b|\n|---|---|\n"
     assert " ".join(snippets.readable_body(body).split()) == "Context: See the plan and https://x.org. a b"
+
+
+def test_a_body_loses_its_emphasis_marks_and_keeps_words_with_underscores() -> None:
+    body = "**Bold**, *it*, ***both***, `code`, ``two``, __under__ and _one_; snake_case_name x__y ___ a_ _b"
+    assert snippets.readable_body(body) == "Bold, it, both, code, two, under and one; snake_case_name x__y  a b"
 
 
 def test_results_cross_the_wire_unchanged_and_malformed_ones_do_not() -> None:

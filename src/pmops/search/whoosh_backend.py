@@ -48,7 +48,7 @@ def load() -> ModuleType:
     """Whoosh, imported on first use: only search and index need it."""
     if "whoosh.qparser.dateparse" in sys.modules:
         return sys.modules["whoosh"]
-    with warnings.catch_warnings(), _no_urllib_request():
+    with warnings.catch_warnings(), _stand_ins():
         warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
         import whoosh.fields
         import whoosh.index
@@ -58,32 +58,40 @@ def load() -> ModuleType:
     return whoosh
 
 
+# What Whoosh imports at its start for one function pmops never calls (the module, the
+# function), with what that import costs a search: urllib.request (HTTP, SSL, email: 26 ms)
+# for a download helper; whoosh.lang.morph_en (115 rules compiled into 6 large regexes:
+# 5-7 ms) for the Variations query.
+UNCALLED = (("urllib.request", "urlretrieve"), ("whoosh.lang.morph_en", "variations"))
+
+
 @contextlib.contextmanager
-def _no_urllib_request() -> Iterator[None]:
-    """Whoosh imports urllib.request (HTTP, SSL, email: 26 ms, a tenth of a search) for a
-    download helper pmops never calls. While Whoosh loads, a stand-in takes its place;
-    the stand-in's `urlretrieve` forwards to the real one, should anything call it."""
-    if "urllib.request" in sys.modules:
-        yield
-        return
+def _stand_ins() -> Iterator[None]:
+    """While Whoosh loads, a stand-in takes the place of each UNCALLED module not loaded yet;
+    the stand-in's function forwards to the real one (imported then), should anything call it."""
+    import importlib
     import types
-    import urllib
 
-    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
-        from urllib.request import urlretrieve as real
+    placed: dict[str, ModuleType] = {}
+    for name, function in UNCALLED:
+        if name in sys.modules:
+            continue
 
-        return real(*args, **kwargs)
+        def forward(*args: Any, _name: str = name, _function: str = function, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module(_name), _function)(*args, **kwargs)
 
-    stand_in = types.ModuleType("urllib.request")
-    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
-    sys.modules["urllib.request"] = stand_in
+        stand_in = types.ModuleType(name)
+        setattr(stand_in, function, forward)
+        sys.modules[name] = placed[name] = stand_in
     try:
         yield
     finally:
-        if sys.modules.get("urllib.request") is stand_in:
-            del sys.modules["urllib.request"]
-        if getattr(urllib, "request", None) is stand_in:
-            del urllib.request
+        for name, stand_in in placed.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+            parent, _, child = name.rpartition(".")
+            if getattr(sys.modules.get(parent), child, None) is stand_in:
+                delattr(sys.modules[parent], child)
 
 
 class WhooshBackend:
@@ -287,7 +295,8 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     else:
         total = max(limit + 1, len(found) if found.has_exact_length() else found.estimated_min_length())
     stem = _stemmer()
-    matches = (lambda word: stem(word.lower()) in stems) if stems else None
+    # Each word is stemmed once a search: a snippet asks of every word of its body (10,000 asks for 20 hits).
+    matches = functools.cache(lambda word: stem(word.lower()) in stems) if stems else None
     return Found(hits, total, exact, suggestion, searcher.doc_count(), matches, read.ignored)
 
 
