@@ -6,6 +6,7 @@ imports only the module that defines it. The application itself is built in `pmo
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Mapping, MutableMapping
@@ -137,6 +138,13 @@ def as_bash_typed(environ: MutableMapping[str, str]) -> None:
 
 
 def main() -> None:
+    # Python's cycle collector and a command's objects, most of which (Typer's, rich's, YAML's and
+    # Whoosh's modules: some 55,000 in a search) live as long as the command. Run every 700 new
+    # objects, the collector went through them some 80 times in a search (10-25 ms of its CPU);
+    # every 100,000, a short command never runs it, and a long one passes over each object about
+    # as often, in fewer, larger runs. At exit Python collects once more, over everything, before
+    # it frees the modules: frozen, they are left to the end of the process (35-50 ms of a search).
+    gc.set_threshold(100_000, *gc.get_threshold()[1:])
     as_bash_typed(os.environ)
     words = completing(os.environ)
     command = command_of(sys.argv[1:] if words is None else words)
@@ -146,6 +154,7 @@ def main() -> None:
         build(modules_for(command))(prog_name="pmops")
     finally:
         _flush()
+        gc.freeze()
 
 
 def _flush() -> None:
