@@ -55,3 +55,14 @@ def test_another_analyser_or_a_query_goes_through_whoosh() -> None:
     assert [t[0] for t in sorted(field.index("The approvals"))] == [b"approvals"]
     field = text_field(StemmingAnalyzer())
     assert [t.text for t in field.analyzer("The approvals", mode="query")] == ["approv"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(st.sampled_from("aeiouybcdlmnrstgzY İıßé'"), min_size=1, max_size=12))
+def test_porters_stem_keeps_a_words_first_letter(word: str) -> None:
+    """What a snippet's matching relies on (search.whoosh_backend: a word is stemmed only when a matched stem
+    starts with its first letter)."""
+    from whoosh.lang.porter import stem
+
+    for written in (word, word.lower(), "ies", "eed", "ing", "yes", "yyy", "sses", "ational", "ies" + word):
+        assert stem(written)[:1] == written[:1], written
