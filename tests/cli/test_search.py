@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -324,6 +325,20 @@ def test_search_in_a_real_process_is_json_only(kb_copy: Path) -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
+
+
+def test_a_search_loads_only_what_it_uses(kb_copy: Path) -> None:
+    """A search in a real process, as `pmops` runs (pmops.cli.main): found, and without the create and
+    write paths, nor what Whoosh imports for functions pmops never calls (docs/performance.md)."""
+    unused = ("pmops.kb.creating", "pmops.kb.transaction", "pmops.ids", "whoosh.lang.morph_en", "urllib.request")
+    code = (
+        "import sys\nfrom pmops.cli import main\nsys.argv = ['pmops', 'search', 'thermal', '--json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {unused!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=kb_copy, check=False, capture_output=True, text=True)
+    assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_an_edit_then_reverted_is_seen_both_times(pmops, example_kb: Path) -> None:

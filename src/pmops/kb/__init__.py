@@ -19,15 +19,28 @@ from typing import TYPE_CHECKING, Any
 from pmops import config, locate
 from pmops.doctypes import DocType
 from pmops.errors import Conflict
-from pmops.kb import creating, transaction
-from pmops.kb.creating import Created, Draft
 from pmops.kb.records import Catalog, Record
-from pmops.kb.transaction import Change
 
 if TYPE_CHECKING:
+    from pmops.kb.creating import Created, Draft
+    from pmops.kb.transaction import Change
     from pmops.search.index import Index
 
 __all__ = ["Change", "Created", "Draft", "KnowledgeBase", "Record"]
+
+
+def __getattr__(name: str) -> Any:
+    # The create and write paths (creating.py, transaction.py: ids, templates, the roster) load when a
+    # command first creates or writes: a search or a listing never does (3-4 ms of its start).
+    if name in ("Created", "Draft"):
+        from pmops.kb import creating
+
+        return getattr(creating, name)
+    if name == "Change":
+        from pmops.kb import transaction
+
+        return transaction.Change
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class KnowledgeBase(Catalog):
@@ -83,12 +96,18 @@ class KnowledgeBase(Catalog):
     def prepare(
         self, doctype: DocType, values: dict[str, Any], *, new_tags: bool = False, today: dt.date | None = None
     ) -> tuple[dict[str, Any], list[str], list[str]]:
+        from pmops.kb import creating
+
         return creating.prepare(self, doctype, values, new_tags=new_tags, today=today)
 
     def new_path(self, doctype: DocType, doc_id: str, title: str) -> Path:
+        from pmops.kb import creating
+
         return creating.new_path(self, doctype, doc_id, title)
 
     def existing_ids(self, doctype: DocType) -> set[str]:
+        from pmops.kb import creating
+
         return creating.existing_ids(self, doctype)
 
     def build(
@@ -103,6 +122,8 @@ class KnowledgeBase(Catalog):
         extra_context: dict[str, Any] | None = None,
     ) -> Draft:
         """A new document, validated and rendered but not written (see creating.build)."""
+        from pmops.kb import creating
+
         return creating.build(
             self, doctype, values, body, new_tags=new_tags, today=today, taken=taken, extra_context=extra_context
         )
@@ -124,6 +145,8 @@ class KnowledgeBase(Catalog):
 
         `extra_context` adds variables for the type's template (a checklist run's items).
         """
+        from pmops.kb import creating
+
         return creating.create(
             self,
             type_name,
@@ -138,6 +161,8 @@ class KnowledgeBase(Catalog):
         )
 
     def taxonomy_change(self, added: list[str]) -> Change:
+        from pmops.kb import creating
+
         return creating.taxonomy_change(self, added)
 
     # -- writing (transaction.py) ---------------------------------------------------
@@ -156,6 +181,8 @@ class KnowledgeBase(Catalog):
         Only the changed keys' lines are rewritten; the write is refused if the file
         changed on disk since it was read. Pages are never rewritten.
         """
+        from pmops.kb.transaction import Change
+
         if not record.doctype.writable:
             raise Conflict(f"{record.path} is a {record.type}, not a pmops document; pmops does not rewrite it")
         new = record.doc.with_fields(changes)
@@ -175,6 +202,8 @@ class KnowledgeBase(Catalog):
         """Write the changes atomically under the KB lock, then commit exactly those paths
         (and `unfinished`: files a killed command wrote; `seen`: files the user saved whole, see
         transaction.write)."""
+        from pmops.kb import transaction
+
         try:
             return transaction.write(self, changes, message, commit=commit, unfinished=unfinished, seen=seen)
         finally:
