@@ -10,13 +10,15 @@ os.environ["COLUMNS"] = "100"
 os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
 os.environ["NO_COLOR"] = "1"
 
+import copy
 import functools
+import json
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -107,7 +109,11 @@ def stop_servers(folder: Path, since: int | None = None) -> None:
 @pytest.fixture(autouse=True)
 def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the real home, git config or identity."""
-    home = tmp_path_factory.mktemp("home")
+    return _isolate(tmp_path_factory.mktemp("home"), monkeypatch)
+
+
+def _isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`home` the home folder, with the tests' git identity and configuration alone."""
     gitconfig = home / ".gitconfig"
     gitconfig.write_text(
         "[user]\n\tname = Test PM\n\temail = test.pm@example.com\n"
@@ -233,3 +239,57 @@ def example_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = copy_kb(EXAMPLE_KB, tmp_path / "example")
     monkeypatch.chdir(root)
     return root
+
+
+SITE_TODAY = "2026-12-01"  # the day the example KB's site is built for (`pmops site build --today`)
+_SITE_BUILDS: dict[str, dict] = {}
+
+
+def example_site(target: Path) -> tuple[Path, dict]:
+    """The example KB (as `example_kb` copies it) with its site built into `_site` by `pmops site build
+    --today SITE_TODAY --json`, and what that build said. Built once per test process (about 1 s of
+    CPU: pages in several processes, Pagefind), then copied as every template KB is: the copy keeps
+    the files' times, so a rebuild in it reads the last build's records and manifest as one in the
+    built KB itself does."""
+
+    def make(folder: Path) -> None:
+        copy_kb(EXAMPLE_KB, folder)
+        built = Runner()("--kb", str(folder), "site", "build", "--today", SITE_TODAY, "--json")
+        _SITE_BUILDS["example"] = json.loads(built.stdout)
+
+    root = from_template("example-site", make, target)
+    result = copy.deepcopy(_SITE_BUILDS["example"])
+    result["out"] = str(root / "_site")
+    return root / "_site", result
+
+
+@pytest.fixture(scope="session")
+def _one_example_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[str, tuple[int, int]]]:
+    with pytest.MonkeyPatch.context() as monkeypatch:  # (made before any test's own `isolated`)
+        _isolate(tmp_path_factory.mktemp("home"), monkeypatch)
+        out, result = example_site(tmp_path_factory.mktemp("shared-site") / "example")
+    return out, result, _fingerprint(out.parent)
+
+
+@pytest.fixture
+def shared_site(_one_example_site) -> Iterator[tuple[Path, dict]]:
+    """One built example site (`example_site`) for every test of a process that only reads it, the KB
+    with it (the site's parent folder): no copy. A test that changes, adds or removes a file or folder
+    there fails (permissions would not stop a test run as root), before the next test reads it."""
+    out, result, before = _one_example_site
+    yield out, copy.deepcopy(result)
+    after = _fingerprint(out.parent)
+    changed = sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+    assert not changed, (
+        f"a test changed the shared example site (a test that writes needs a copy of its own, example_site): {changed[:5]}"
+    )
+
+
+def _fingerprint(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file's and folder's modification time and size under `root`: what any write changes."""
+    found = {}
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            st = os.lstat(os.path.join(folder, name))
+            found[os.path.join(folder, name)] = (st.st_mtime_ns, st.st_size)
+    return found

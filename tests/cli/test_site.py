@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pmops.site import linkcheck
-from tests.conftest import PMOPS, git
+from tests.conftest import PMOPS, SITE_TODAY, example_site, git
 
-TODAY = "2026-12-01"
+TODAY = SITE_TODAY
 
 
 def build(pmops, *args: str, code: int = 0):
@@ -28,14 +28,24 @@ def pages(out: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def site(pmops, example_kb: Path) -> tuple[Path, dict]:
-    return example_kb / "_site", build(pmops)
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict]:
+    """The example KB's site as `build` builds it, in a copy of its own (a test may change the KB or
+    the site), and the current folder in the KB; `shared_site` for a test that only reads them."""
+    out, result = example_site(tmp_path / "example")
+    monkeypatch.chdir(out.parent)
+    return out, result
 
 
-def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None:
-    out, result = site
+@pytest.fixture
+def built_kb(site) -> Path:
+    """The KB of `site`."""
+    return site[0].parent
+
+
+def test_every_document_is_a_page_with_its_facts(shared_site) -> None:
+    out, result = shared_site
     built = pages(out)
-    documents = [p.relative_to(example_kb).as_posix() for p in example_kb.rglob("*.md")
+    documents = [p.relative_to(out.parent).as_posix() for p in out.parent.rglob("*.md")
                  if "_site" not in p.parts and "drafts" not in p.parts]  # fmt: skip
     assert documents and all(d.removesuffix(".md") + ".html" in built for d in documents), "a document has no page"
     assert result["pages"] == len(built) and result["written"] == len(built) and result["unchanged"] == 0
@@ -69,8 +79,8 @@ def test_every_document_is_a_page_with_its_facts(site, example_kb: Path) -> None
     assert "Opportunities their insights support:" in lumen and "Approvers miss requests outside the office" in lumen
 
 
-def test_pages_are_self_contained_accessible_and_searchable(site) -> None:
-    out, _ = site
+def test_pages_are_self_contained_accessible_and_searchable(shared_site) -> None:
+    out, _ = shared_site
     for name, html in pages(out).items():
         assert '<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;' in html, name
         assert "wasm-unsafe-eval" in html
@@ -86,8 +96,8 @@ def test_pages_are_self_contained_accessible_and_searchable(site) -> None:
     assert "prefers-color-scheme: dark" in css and ":focus-visible" in css
 
 
-def test_links_resolve_as_lint_resolves_them(site) -> None:
-    out, _ = site
+def test_links_resolve_as_lint_resolves_them(shared_site) -> None:
+    out, _ = shared_site
     tips = (out / "handbook/interview-tips.html").read_text()
     # `{{ site.baseurl }}/handbook/research/#before-a-conversation`: the page whose permalink it is
     assert 'href="../handbook/how-we-do-research.html#before-a-conversation"' in tips
@@ -97,11 +107,11 @@ def test_links_resolve_as_lint_resolves_them(site) -> None:
             assert target.resolve().is_file(), f"{name}: {url} is broken"
 
 
-def test_a_rebuild_writes_only_the_pages_that_show_a_change(pmops, site, example_kb: Path) -> None:
+def test_a_rebuild_writes_only_the_pages_that_show_a_change(pmops, site, built_kb: Path) -> None:
     out, _ = site
     again = build(pmops)
     assert again["written"] == 0 and again["removed"] == 0
-    insight = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    insight = next((built_kb / "insights").glob("ins-260203-dc9k-*.md"))
     page = "insights/" + insight.stem + ".html"
     before = {p: (out / p).stat().st_mtime_ns for p in pages(out)}
     insight.write_text(insight.read_text() + "\nOne more line heard on the call.\n")
@@ -125,11 +135,11 @@ def test_a_rebuild_writes_only_the_pages_that_show_a_change(pmops, site, example
         assert "Slack approvals replace our bot" in (out / name).read_text(), name
 
 
-def test_a_rebuild_sees_what_changed_since_its_own_folders_last_build(pmops, site, example_kb: Path, tmp_path) -> None:
+def test_a_rebuild_sees_what_changed_since_its_own_folders_last_build(pmops, site, built_kb: Path, tmp_path) -> None:
     """A rebuild after bodies alone changed keeps the last build's keys for every other page: only
     when that build was into the same folder, from the same front-matter everywhere."""
     out, _ = site
-    insight = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    insight = next((built_kb / "insights").glob("ins-260203-dc9k-*.md"))
     original = insight.read_text()
     renamed = original.replace("title: Slack approvals would replace our own bot", "title: Slack bot replaced")
     insight.write_text(renamed)
@@ -144,19 +154,19 @@ def test_a_rebuild_sees_what_changed_since_its_own_folders_last_build(pmops, sit
     insight.write_text(renamed + "\nA line heard on the call.\n")
     assert "browse/insights.html" in build(pmops)["written_paths"]
     assert "Slack bot replaced" in (out / "browse/insights.html").read_text()
-    plan = next((example_kb / "onboarding").glob("onb-260817-yc2h-*.md"))  # its steps are in its body
+    plan = next((built_kb / "onboarding").glob("onb-260817-yc2h-*.md"))  # its steps are in its body
     plan.write_text(plan.read_text().replace("- [ ]", "- [x]", 1))
     written = build(pmops)["written_paths"]
     assert "onboarding/" + plan.stem + ".html" in written and "browse/onboarding-plans.html" in written
 
 
 def test_a_changed_page_is_replaced_whole_and_a_stopped_builds_new_page_is_written_again(
-    pmops, site, example_kb: Path
+    pmops, site, built_kb: Path
 ) -> None:
     """A page that was there is replaced by a rename (a reader holding it reads the whole old one); a new page
     is written in place, and one a stopped build left half written (not in its manifest) is written again."""
     out, _ = site
-    insight = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    insight = next((built_kb / "insights").glob("ins-260203-dc9k-*.md"))
     page = out / "insights" / (insight.stem + ".html")
     old = page.stat().st_ino
     insight.write_text(insight.read_text() + "\nOne more line heard on the call.\n")
@@ -171,10 +181,10 @@ def test_a_changed_page_is_replaced_whole_and_a_stopped_builds_new_page_is_writt
     assert not list(out.rglob("*.pmops-tmp"))
 
 
-def test_a_removed_document_loses_its_page(pmops, site, example_kb: Path) -> None:
+def test_a_removed_document_loses_its_page(pmops, site, built_kb: Path) -> None:
     out, _ = site
-    tips = example_kb / "handbook/interview-tips.md"
-    git(example_kb, "rm", "-q", str(tips))
+    tips = built_kb / "handbook/interview-tips.md"
+    git(built_kb, "rm", "-q", str(tips))
     result = build(pmops)
     assert "handbook/interview-tips.html" in result["removed_paths"]
     assert not (out / "handbook/interview-tips.html").exists()
@@ -274,11 +284,11 @@ def test_a_site_folder_among_the_documents_is_refused(pmops, example_kb: Path, o
     assert not (example_kb / "index.html").exists()
 
 
-def test_a_folder_inside_another_site_is_refused(pmops, site, example_kb: Path) -> None:
+def test_a_folder_inside_another_site_is_refused(pmops, site, built_kb: Path) -> None:
     """A site built inside another would be published and found by search twice (found by a new user)."""
     result = pmops("site", "build", "--out", "_site/sub", code=2)
     assert "--out _site/sub: is inside the pmops site in" in result.stderr and "search this one" in result.stderr
-    assert not (example_kb / "_site/sub").exists()
+    assert not (built_kb / "_site/sub").exists()
 
 
 def test_a_folder_that_is_not_a_site_is_refused(pmops, example_kb: Path, tmp_path: Path) -> None:
@@ -321,7 +331,7 @@ def test_the_summary_for_people(pmops, example_kb: Path) -> None:
     )
 
 
-def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Path) -> None:
+def test_the_search_index_is_built_when_pages_change(pmops, site, built_kb: Path) -> None:
     out, result = site
     assert result["search"] == {"indexed": True, "unchanged": False, "pages": result["pages"],
                                 "seconds": result["search"]["seconds"], "skipped": None, "shards": 1,
@@ -333,7 +343,7 @@ def test_the_search_index_is_built_when_pages_change(pmops, site, example_kb: Pa
     assert build(pmops)["search"] == {"indexed": False, "unchanged": True, "pages": 0, "seconds": 0.0, "skipped": None,
                                       "shards": 0, "shards_indexed": 0, "shards_early": 0}  # fmt: skip
     bundle = (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns
-    tips = example_kb / "handbook/interview-tips.md"
+    tips = built_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
     assert build(pmops)["search"]["indexed"] is True
     assert (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns != bundle
@@ -452,7 +462,7 @@ def test_files_a_page_shows_are_published_beside_it(pmops, example_kb: Path) -> 
     assert "handbook/img/flow.png" in result["removed_paths"] and not (out / "handbook/img").exists()
 
 
-def test_a_site_of_another_pmops_version_is_rebuilt_not_refused(pmops, site, example_kb: Path) -> None:
+def test_a_site_of_another_pmops_version_is_rebuilt_not_refused(pmops, site, built_kb: Path) -> None:
     out, _ = site
     (out / ".pmops-site.json").write_text('{"pmops_site": 0, "pages": {}}')
     result = build(pmops)
@@ -470,9 +480,9 @@ def test_pages_rendered_by_several_processes_are_the_same(pmops, example_kb: Pat
     assert pages(tmp_path / "one") == pages(tmp_path / "many")
 
 
-def test_nested_fields_are_shown_in_the_types_terms_never_as_python(site) -> None:
+def test_nested_fields_are_shown_in_the_types_terms_never_as_python(shared_site) -> None:
     """A ranking's rows and a process's outputs (lists of mappings) in the fact box: never a dict's repr."""
-    out, _ = site
+    out, _ = shared_site
     built = pages(out)
     for name, html in built.items():
         facts = html[html.find('<dl class="facts"') : html.find("</dl>")]
@@ -486,22 +496,22 @@ def test_nested_fields_are_shown_in_the_types_terms_never_as_python(site) -> Non
     assert '<dt>outputs<span class="vh">: </span></dt><dd>insights-per-pm: 2 per week</dd>' in interviews
 
 
-def test_the_themes_page_quotes_what_customers_said(site, example_kb: Path) -> None:
+def test_the_themes_page_quotes_what_customers_said(shared_site) -> None:
     """Its 'latest quote' is an insight's quote, as the home page's: never its title in quotation marks."""
-    out, _ = site
+    out, _ = shared_site
     themes = (out / "browse/themes.html").read_text()
     assert "“Ward managers cannot approve away from a desk”" not in themes
     assert "“Our ward managers are on the floor all shift." in themes
 
 
 def test_a_build_without_pagefind_after_one_with_it_leaves_search_to_catch_up(
-    pmops, site, example_kb: Path, monkeypatch
+    pmops, site, built_kb: Path, monkeypatch
 ) -> None:
     """The old index is kept (said), and marked pending: the next build with the binary indexes the pages
     again even when it writes none (found by a new user: search stayed stale for good)."""
     out, _ = site
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
-    insight = next((example_kb / "insights").glob("ins-*.md"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(built_kb / "no-such-pagefind"))
+    insight = next((built_kb / "insights").glob("ins-*.md"))
     insight.write_text(insight.read_text() + "\nQuetzalcoatl appears here.\n")
     result = pmops("site", "build", "--today", TODAY)
     assert "the search box keeps the last index, which misses this build's changes" in result.stderr
@@ -611,12 +621,12 @@ def test_a_first_builds_shards_are_indexed_while_the_rest_is_rendered(
     assert last["search"]["pages"] == first["pages"] and not (other / ".pmops-search-pending").exists()
 
 
-def test_what_a_reader_sees_of_small_things(pmops, site, example_kb: Path) -> None:
+def test_what_a_reader_sees_of_small_things(shared_site) -> None:
     """Found by a new user: `[[id]]` reads as the document's title; a checklist's `[x]` is a box; a month
     of the decision log is not numbered from 1; a person named in documents that link to no page of
     theirs is not told 'no document links here'; the search index has no file path, and a fact's label
     and value apart; from the file system the search box says search needs the site served."""
-    out, _ = site
+    out, _ = shared_site
     built = pages(out)
     decision = built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]
     body = decision[decision.index('<article class="body">') :]
@@ -646,8 +656,8 @@ def test_a_link_to_a_folder_gets_the_folders_page(pmops, example_kb: Path) -> No
     assert 'href="../handbook/guides/index.html">the guides</a>' in (out / "handbook/links.html").read_text()
 
 
-def test_a_decisions_outcomes_show_the_figures_judged(site) -> None:
-    out, _ = site
+def test_a_decisions_outcomes_show_the_figures_judged(shared_site) -> None:
+    out, _ = shared_site
     decision = (out / "decisions/dec-261126-0mq9-approve-and-reject-from-slack.html").read_text()
     assert "Weekly active approvers</a>: not met (3,953 → 4,492, target 5,000)" in decision
 
@@ -667,7 +677,7 @@ def _fragments(bundle: Path) -> dict[str, int]:
     return {p.name: p.stat().st_ino for p in (bundle / "fragment").iterdir()}
 
 
-def test_a_rebuilds_index_keeps_the_files_of_unchanged_pages(pmops, site, example_kb: Path) -> None:
+def test_a_rebuilds_index_keeps_the_files_of_unchanged_pages(pmops, site, built_kb: Path) -> None:
     """After one changed page the index is built again, but the files of the last one whose content is
     the same (every other page's fragment) are kept, not compressed again; the changed page's old
     fragment and index chunks are removed."""
@@ -676,7 +686,7 @@ def test_a_rebuilds_index_keeps_the_files_of_unchanged_pages(pmops, site, exampl
     out, result = site
     before = _fragments(out / "pagefind")
     assert len(before) == result["pages"]  # one fragment a page
-    tips = example_kb / "handbook/interview-tips.md"
+    tips = built_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
     again = build(pmops)
     assert again["search"]["indexed"] is True and again["search"]["pages"] == result["pages"]
@@ -695,12 +705,12 @@ def test_a_rebuilds_index_keeps_the_files_of_unchanged_pages(pmops, site, exampl
     assert not list(out.glob(".pagefind-*"))
 
 
-def test_an_index_written_by_another_pagefind_is_not_reused(pmops, site, example_kb: Path) -> None:
+def test_an_index_written_by_another_pagefind_is_not_reused(pmops, site, built_kb: Path) -> None:
     out, result = site
     entry = out / "pagefind/pagefind-entry.json"
     entry.write_text(entry.read_text().replace('"version":"', '"version":"0.0.'))
     before = _fragments(out / "pagefind")
-    tips = example_kb / "handbook/interview-tips.md"
+    tips = built_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nOne more tip.\n")
     assert build(pmops)["search"]["indexed"] is True
     after = _fragments(out / "pagefind")
