@@ -180,11 +180,16 @@ def pmops() -> Runner:
 @pytest.fixture
 def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh KB made by `pmops init`, and the current folder inside it."""
-    from pmops import scaffold
-
-    root = from_template("init", lambda target: scaffold.init(target, "Test KB"), tmp_path / "kb")
+    root = init_kb(tmp_path / "kb")
     monkeypatch.chdir(root)
     return root
+
+
+def init_kb(target: Path) -> Path:
+    """A KB made by `pmops init` (a copy of the one made once per test process) at `target`."""
+    from pmops import scaffold
+
+    return from_template("init", lambda folder: scaffold.init(folder, "Test KB"), target)
 
 
 def copy_kb(source: Path, target: Path) -> Path:
