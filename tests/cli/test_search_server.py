@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmops.search import client, watcher
-from tests.conftest import PMOPS, git
+from tests.conftest import EXAMPLE_KB, PMOPS, copy_kb, from_template, git
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
 
@@ -43,12 +43,21 @@ def served(kb: Path, query: str, **options) -> list[str]:
     return sorted(hit.path for hit in results.hits)
 
 
-@pytest.fixture
-def served_kb(example_kb: Path):
-    with (example_kb / "pmops.yaml").open("a") as handle:
+def _served(folder: Path) -> None:
+    """The example KB with `search_server: always` committed, and its index."""
+    copy_kb(EXAMPLE_KB, folder)
+    with (folder / "pmops.yaml").open("a") as handle:
         handle.write("search_server: always\n")
-    git(example_kb, "commit", "-qam", "search server on")
-    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True)  # the server never builds it
+    git(folder, "commit", "-qam", "search server on")
+    subprocess.run([PMOPS, "index"], cwd=folder, check=True, capture_output=True)  # the server never builds it
+
+
+@pytest.fixture
+def served_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`_served`, made once per test process and copied (a copy's index is fresh: git sees the same
+    clean documents), with a server started on it."""
+    example_kb = from_template("served", _served, tmp_path / "example")
+    monkeypatch.chdir(example_kb)
     proc = start_server(example_kb, "--idle", "60")
     yield example_kb
     stop(example_kb)  # whichever server is listening by now
