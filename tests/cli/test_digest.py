@@ -16,7 +16,7 @@ TODAY = "2026-03-01"
 
 @pytest.fixture
 def month(kb: Path) -> Path:
-    return history_kb.build_digest(kb)
+    return history_kb.made(kb, history_kb.build_digest)
 
 
 def digest(pmops, *args: str) -> str:

@@ -17,7 +17,7 @@ TODAY = "2026-03-01"
 
 @pytest.fixture
 def month(kb: Path) -> Path:
-    return history_kb.build_digest(kb)
+    return history_kb.made(kb, history_kb.build_digest)
 
 
 def test_first_insight_and_decision(pmops, month: Path) -> None:

@@ -16,7 +16,7 @@ TODAY = "2026-03-01"
 
 @pytest.fixture
 def hist(kb: Path) -> Path:
-    return history_kb.build(kb)
+    return history_kb.made(kb, history_kb.build)
 
 
 def checked(pmops, *args: str) -> dict:

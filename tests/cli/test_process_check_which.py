@@ -24,7 +24,7 @@ SURVEY = (
 @pytest.fixture
 def hist(kb: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The scripted history, then Ben Lee (a PM from 02-16) imports a survey of 3 responses on 02-20."""
-    history_kb.build(kb)
+    history_kb.made(kb, history_kb.build)
     (kb.parent / "survey.csv").write_text(SURVEY, encoding="utf-8")
     stamp = "2026-02-20T12:00:00+00:00"
     for var, value in (("GIT_AUTHOR_NAME", "Ben Lee"), ("GIT_AUTHOR_EMAIL", "ben@example.com"),
