@@ -7,6 +7,7 @@ only those under `if TYPE_CHECKING:` do not (annotations, never run).
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def _type_checking(node: ast.AST) -> bool:
     )
 
 
-def imports(name: str, path: Path) -> set[str]:
+@functools.cache  # several tests ask of every module: each file is parsed once
+def imports(name: str, path: Path) -> frozenset[str]:
     """Every module `name` imports at run time, absolute or relative, at any depth."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     seen: set[str] = set()
@@ -85,7 +87,7 @@ def imports(name: str, path: Path) -> set[str]:
             visit(child)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))
-    return seen
+    return frozenset(seen)
 
 
 MODULES = modules()
