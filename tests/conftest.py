@@ -246,6 +246,30 @@ def example_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def indexed_example(target: Path, *, served: bool = False) -> Path:
+    """The example KB (as `example_kb` copies it) with its search index built by `pmops index` (after a
+    commit of `search_server: always` when `served`): once per test process, then copied. The copy's
+    index is fresh, as the KB's own: its documents are those git has, clean (`from_template`)."""
+
+    def make(folder: Path) -> None:
+        copy_kb(EXAMPLE_KB, folder)
+        if served:
+            with (folder / "pmops.yaml").open("a") as handle:
+                handle.write("search_server: always\n")
+            git(folder, "commit", "-qam", "search server on")
+        subprocess.run([PMOPS, "index"], cwd=folder, check=True, capture_output=True, timeout=120)
+
+    return from_template("example-served" if served else "example-indexed", make, target)
+
+
+@pytest.fixture
+def indexed_example_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`indexed_example`, and the current folder inside it."""
+    root = indexed_example(tmp_path / "example")
+    monkeypatch.chdir(root)
+    return root
+
+
 SITE_TODAY = "2026-12-01"  # the day the example KB's site is built for (`pmops site build --today`)
 _SITE_BUILDS: dict[str, dict] = {}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPORA, PMOPS, copy_kb, git
+from tests.conftest import CORPORA, PMOPS, copy_kb, git, indexed_example
 
 KEYS = {"id", "type", "title", "date", "path", "score", "snippet"}
 
@@ -152,7 +152,7 @@ def test_what_whoosh_cannot_parse_is_read_as_it_reads_the_rest(pmops, example_kb
     assert titles(pmops, "NOT NOT NOT") == []
 
 
-def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> None:
+def test_the_search_server_refuses_a_bad_query_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server answered `file^0` with "search yourself" (the index looked damaged), and the
     command crashed after rebuilding the index."""
     import socket
@@ -163,10 +163,8 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(example_kb: Path) -> 
 
     if not hasattr(socket, "AF_UNIX"):
         pytest.skip("the search server needs Unix sockets")
-    with (example_kb / "pmops.yaml").open("a") as handle:
-        handle.write("search_server: always\n")
-    git(example_kb, "commit", "-qam", "search server on")
-    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True, timeout=60)
+    example_kb = indexed_example(tmp_path / "example", served=True)  # `search_server: always`, indexed
+    monkeypatch.chdir(example_kb)
     proc = subprocess.Popen([sys.executable, "-m", "pmops.search.server", str(example_kb), "--idle", "30"])
     try:
         deadline = time.monotonic() + 15

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmops.search import client, watcher
-from tests.conftest import EXAMPLE_KB, PMOPS, copy_kb, from_template, git
+from tests.conftest import PMOPS, git, indexed_example
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
 
@@ -43,20 +43,11 @@ def served(kb: Path, query: str, **options) -> list[str]:
     return sorted(hit.path for hit in results.hits)
 
 
-def _served(folder: Path) -> None:
-    """The example KB with `search_server: always` committed, and its index."""
-    copy_kb(EXAMPLE_KB, folder)
-    with (folder / "pmops.yaml").open("a") as handle:
-        handle.write("search_server: always\n")
-    git(folder, "commit", "-qam", "search server on")
-    subprocess.run([PMOPS, "index"], cwd=folder, check=True, capture_output=True)  # the server never builds it
-
-
 @pytest.fixture
 def served_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """`_served`, made once per test process and copied (a copy's index is fresh: git sees the same
-    clean documents), with a server started on it."""
-    example_kb = from_template("served", _served, tmp_path / "example")
+    """The example KB with `search_server: always` committed and its index built (the server never
+    builds it; `indexed_example`), a server started on it."""
+    example_kb = indexed_example(tmp_path / "example", served=True)
     monkeypatch.chdir(example_kb)
     proc = start_server(example_kb, "--idle", "60")
     yield example_kb
@@ -216,10 +207,10 @@ def test_the_watcher_sees_every_kind_of_change(tmp_path: Path) -> None:
     watching.close()
 
 
-def test_a_server_leaves_when_its_kb_is_deleted(example_kb: Path) -> None:
+def test_a_server_leaves_when_its_kb_is_deleted(indexed_example_kb: Path) -> None:
     import shutil
 
-    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True)
+    example_kb = indexed_example_kb
     proc = start_server(example_kb, "--idle", "12")  # it looks around every 3 s
     shutil.rmtree(example_kb)
     started = time.monotonic()

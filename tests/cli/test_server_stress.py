@@ -23,7 +23,7 @@ import pytest
 
 from pmops.search import client, server
 from tests.cli.test_search_server import served, start_server, stop, wait_for
-from tests.conftest import EXAMPLE_KB, PMOPS, copy_kb, from_template, git
+from tests.conftest import PMOPS, git
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
 
@@ -57,17 +57,10 @@ class Served:
         return titles
 
 
-def _indexed(folder: Path) -> None:
-    copy_kb(EXAMPLE_KB, folder)
-    subprocess.run([PMOPS, "index"], cwd=folder, check=True, capture_output=True, timeout=60)
-
-
 @pytest.fixture
-def busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
-    """The example KB, indexed (once per test process, then copied: a copy's index is fresh), and a
-    server started on it after a search timed without one."""
-    example_kb = from_template("indexed", _indexed, tmp_path / "example")
-    monkeypatch.chdir(example_kb)
+def busy(indexed_example_kb: Path) -> Iterator[Served]:
+    """The example KB, indexed, and a server started on it after a search timed without one."""
+    example_kb = indexed_example_kb
     alone, titles = timed_search(example_kb)  # `search_server: auto` and a small KB: no server
     assert titles[0] == THERMAL and not client.address_of(example_kb).exists()
     with (example_kb / "pmops.yaml").open("a") as handle:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pmops import gitrepo
-from tests.conftest import EXAMPLE_KB, PMOPS, commit_count, copy_kb, git
+from tests.conftest import PMOPS, commit_count, git, indexed_example
 
 
 class Boom(OSError):
@@ -79,8 +79,7 @@ def test_the_nth_operation_failing_leaves_old_or_new_and_nothing_staged(
 
 
 def test_killed_writers_leave_a_sound_repository(tmp_path: Path) -> None:
-    kb = copy_kb(EXAMPLE_KB, tmp_path / "kb")
-    subprocess.run([PMOPS, "index"], cwd=kb, check=True, capture_output=True)
+    kb = indexed_example(tmp_path / "kb")
     rng = random.Random(7)
     for i in range(8):
         proc = subprocess.Popen([PMOPS, "insight", "add", "--title", f"Crash {i} narwhal", "--source", "survey"],
@@ -145,7 +144,7 @@ def _bounded_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def test_hostile_files_never_crash_hang_or_leak(example_kb: Path, tmp_path: Path) -> None:
+def test_hostile_files_never_crash_hang_or_leak(indexed_example_kb: Path, tmp_path: Path) -> None:
     """The fuzz suite's hostile files, all committed at once after the index was built (so the
     catch-up meets them): links out of the KB (to a secret, /dev/zero, a FIFO), a name that is
     not UTF-8, and an untracked FIFO. Each command ends in time, exits in the documented set,
@@ -153,7 +152,7 @@ def test_hostile_files_never_crash_hang_or_leak(example_kb: Path, tmp_path: Path
     secret = "root:x:0:0:hostile-secret"
     (tmp_path / "secret.txt").write_text(secret + "\n")
     os.mkfifo(tmp_path / "pipe")
-    subprocess.run([PMOPS, "index"], cwd=example_kb, check=True, capture_output=True, timeout=120)
+    example_kb = indexed_example_kb
     insights = example_kb / "insights"
     (insights / "leak.md").symlink_to(tmp_path / "secret.txt")
     (insights / "zero.md").symlink_to("/dev/zero")
