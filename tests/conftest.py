@@ -292,6 +292,15 @@ def example_site(target: Path) -> tuple[Path, dict]:
     return root / "_site", result
 
 
+@pytest.fixture
+def built_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict]:
+    """`example_site` in a copy of its own (a test may change the KB or the site), and the current folder
+    in the KB (the site's parent folder); `shared_site` for a test that only reads them."""
+    out, result = example_site(tmp_path / "example")
+    monkeypatch.chdir(out.parent)
+    return out, result
+
+
 @pytest.fixture(scope="session")
 def _one_example_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[str, tuple[int, int]]]:
     with pytest.MonkeyPatch.context() as monkeypatch:  # (made before any test's own `isolated`)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pmops.site import linkcheck
-from tests.conftest import PMOPS, SITE_TODAY, example_site, git
+from tests.conftest import PMOPS, SITE_TODAY, git
 
 TODAY = SITE_TODAY
 
@@ -28,12 +28,9 @@ def pages(out: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict]:
-    """The example KB's site as `build` builds it, in a copy of its own (a test may change the KB or
-    the site), and the current folder in the KB; `shared_site` for a test that only reads them."""
-    out, result = example_site(tmp_path / "example")
-    monkeypatch.chdir(out.parent)
-    return out, result
+def site(built_site: tuple[Path, dict]) -> tuple[Path, dict]:
+    """The example KB's site as `build` builds it (conftest.built_site: a copy of its own)."""
+    return built_site
 
 
 @pytest.fixture
@@ -200,15 +197,15 @@ def test_personal_data_is_redacted(pmops, example_kb: Path) -> None:
     assert "[email redacted]" in page and "[phone redacted]" in page
 
 
-def test_site_exclude_leaves_folders_and_types_out(pmops, example_kb: Path) -> None:
-    config = example_kb / "pmops.yaml"
+def test_site_exclude_leaves_folders_and_types_out(pmops, site, built_kb: Path) -> None:
+    config = built_kb / "pmops.yaml"
     assert "exclude: [handbook/drafts]" in config.read_text()  # the example KB's drafts: not published
-    result = build(pmops)
-    built = pages(example_kb / "_site")
+    _, result = site  # the first build
+    built = pages(built_kb / "_site")
     assert result["excluded"] == 1 and not any(name.startswith("handbook/drafts/") for name in built)
     config.write_text(config.read_text().replace("exclude: [handbook/drafts]", "exclude: [handbook/drafts, person]"))
     result = build(pmops)
-    built = pages(example_kb / "_site")
+    built = pages(built_kb / "_site")
     assert not any(name.startswith(("people/", "handbook/drafts/")) for name in built)
     assert result["excluded"] == 14
     assert "Ada Brooks" in built["decisions/dec-261126-0mq9-approve-and-reject-from-slack.html"]  # named, not linked
@@ -216,7 +213,7 @@ def test_site_exclude_leaves_folders_and_types_out(pmops, example_kb: Path) -> N
     # Insights left out: the home page's priorities name their evidence as text, never a link to "#".
     config.write_text(config.read_text().replace("exclude: [handbook/drafts, person]", "exclude: [insights]"))
     pmops("site", "build", "--today", "2026-12-02")  # the December ranking: its evidence on the home page
-    home = (example_kb / "_site" / "index.html").read_text()
+    home = (built_kb / "_site" / "index.html").read_text()
     assert "ins-260114-57h6" in home and 'href="#"' not in home
 
 
@@ -365,12 +362,11 @@ def test_pagefind_failing_is_one_line_and_the_pages_are_built(pmops, example_kb:
 
 
 def test_an_index_that_failed_after_a_change_is_built_by_the_next_build(
-    pmops, example_kb: Path, tmp_path, monkeypatch
+    pmops, built_kb: Path, tmp_path, monkeypatch
 ) -> None:
     """The pages changed, Pagefind failed (or was stopped): the old index no longer matches the pages,
     and the next build indexes them though it writes no page."""
-    pmops("site", "build", "--today", TODAY)
-    page = next((example_kb / "handbook").glob("*.md"))
+    page = next((built_kb / "handbook").glob("*.md"))
     page.write_text(page.read_text() + "\nA word only here: zzqqxx.\n")
     failing = tmp_path / "pagefind"
     failing.write_text("#!/bin/sh\nexit 3\n")
@@ -380,7 +376,7 @@ def test_an_index_that_failed_after_a_change_is_built_by_the_next_build(
         pmops("site", "build", "--today", TODAY, code=1)
     again = json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)
     assert (again["written"], again["search"]["indexed"]) == (0, True)
-    assert not (example_kb / "_site" / ".pmops-search-pending").exists()
+    assert not (built_kb / "_site" / ".pmops-search-pending").exists()
     assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["search"]["unchanged"] is True
 
 

@@ -8,9 +8,9 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import git
+from tests.conftest import SITE_TODAY, git
 
-TODAY = "2026-12-01"
+TODAY = SITE_TODAY  # the day conftest.built_site is built for
 
 
 def build(pmops) -> dict:
@@ -23,9 +23,9 @@ def text(page: Path) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main.split(">", 1)[1])).split())
 
 
-def test_amounts_are_shown_in_the_kbs_currency(pmops, example_kb: Path) -> None:
-    out = example_kb / "_site"
-    build(pmops)
+def test_amounts_are_shown_in_the_kbs_currency(pmops, built_site: tuple[Path, dict]) -> None:
+    out, _ = built_site  # the example KB's site, as build(pmops) built it
+    example_kb = out.parent
     tools = text(out / "browse/tools.html")
     assert "Total cost per year: $175,600" in tools
     assert "$42,000 41 of 60 $1,024" in tools  # Amplitude: its cost, the seats used, the cost per active seat

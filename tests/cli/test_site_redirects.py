@@ -9,8 +9,9 @@ import shutil
 from pathlib import Path
 
 from pmops.site import linkcheck
+from tests.conftest import SITE_TODAY
 
-TODAY = "2026-12-01"
+TODAY = SITE_TODAY  # the day conftest.built_site is built for
 OLD = "insights/ins-260203-dc9k-slack-approvals-would-replace-our-own-bot.html"
 
 
@@ -27,9 +28,8 @@ def refresh(page: Path) -> tuple[str, str]:
     return found.group(1), canonical.group(1)
 
 
-def test_a_renamed_documents_old_url_leads_to_its_page(pmops, example_kb: Path) -> None:
-    out = example_kb / "_site"
-    first = build(pmops)
+def test_a_renamed_documents_old_url_leads_to_its_page(pmops, built_site: tuple[Path, dict]) -> None:
+    out, first = built_site  # the example KB's site, as build(pmops) built it
     assert first["redirects"] == {} and (out / OLD).is_file()
     pmops("mv", "ins-260203-dc9k", "Cobalt would drop its Slack bot")
     new = "insights/ins-260203-dc9k-cobalt-would-drop-its-slack-bot.html"
@@ -71,9 +71,8 @@ def test_a_fresh_build_finds_old_urls_in_git_history(pmops, example_kb: Path, tm
     assert (again["files"]["written"], again["files"]["removed"], again["redirects"]) == (0, 0, {OLD: new})
 
 
-def test_an_old_url_taken_again_or_of_a_document_gone_has_no_redirect(pmops, example_kb: Path) -> None:
-    out = example_kb / "_site"
-    build(pmops)
+def test_an_old_url_taken_again_or_of_a_document_gone_has_no_redirect(pmops, built_site: tuple[Path, dict]) -> None:
+    out, _ = built_site  # the example KB's site, as build(pmops) built it
     pmops("mv", "ins-260203-dc9k", "Cobalt would drop its Slack bot")
     assert build(pmops)["redirects"]
     pmops("rm", "ins-260203-dc9k", "--force")  # removed: its old URLs lead nowhere, and their pages go
@@ -83,9 +82,9 @@ def test_an_old_url_taken_again_or_of_a_document_gone_has_no_redirect(pmops, exa
     assert linkcheck.check(out) == []
 
 
-def test_a_change_of_bodies_alone_keeps_the_redirects(pmops, example_kb: Path) -> None:
-    out = example_kb / "_site"
-    build(pmops)
+def test_a_change_of_bodies_alone_keeps_the_redirects(pmops, built_site: tuple[Path, dict]) -> None:
+    out, _ = built_site  # the example KB's site, as build(pmops) built it
+    example_kb = out.parent
     pmops("mv", "ins-260203-dc9k", "Cobalt would drop its Slack bot")
     build(pmops)
     page = next((example_kb / "insights").glob("ins-260203-dc9k-*.md"))
