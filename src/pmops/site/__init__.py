@@ -13,6 +13,7 @@ Its parts:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass, field
@@ -132,24 +133,28 @@ def build(
     # collector's passes over them would be a third of a rebuild after one change.
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
     gc.disable()
-    try:
-        result = _build(kb, out, base_url, today, search)
-    finally:
-        gc.freeze()  # nor later: the command's last steps would pay for a pass over everything it built
-        gc.enable()
-    if search:
-        from pmops.site import searchindex
+    with contextlib.ExitStack() as held:  # the site's folder, held to the end of its index (output.locked)
+        try:
+            result = _build(kb, out, base_url, today, search, held)
+        finally:
+            gc.freeze()  # nor later: the command's last steps would pay for a pass over everything it built
+            gc.enable()
+        if search:
+            from pmops.site import searchindex
 
-        result.search = (
-            searchindex.build(result.out, result.urls, result.changed, result.early)
-            if result.needs_index
-            else searchindex.UNCHANGED
-        )
+            result.search = (
+                searchindex.build(result.out, result.urls, result.changed, result.early)
+                if result.needs_index
+                else searchindex.UNCHANGED
+            )
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None, search: bool) -> Result:
+def _build(
+    kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.date | None, search: bool,
+    held: contextlib.ExitStack,
+) -> Result:  # fmt: skip
     from pmops import templates
     from pmops.site import output, redirects
     from pmops.site.pages import CSS, SEARCH_JS, Site
@@ -158,13 +163,15 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     snapshot = Snapshot(kb.root, kb.config.site())
     snapshot.check_excludes()  # a typo in a privacy setting: refused before anything is written
     folder, before = output.target(snapshot, out)
+    held.enter_context(output.locked(folder))
+    before = output.Manifest.read(folder) or before  # as the build that held the folder before left it
     site = Site(snapshot, today or dt.date.today(), base_url)
     after, done = output.Manifest(), output.Written()
     _ = site.records  # every file listed, and read when it changed
     generation = snapshot.generation
     last = {"records": generation, "state": site.state} if generation else None
     bodies_only = bool(last and before.built_from == last and before.keys.keys() <= before.pages.keys()
-                       and not snapshot.structural)  # fmt: skip
+                       and not snapshot.structural and not output.missing(folder, before.keys))  # fmt: skip
     if bodies_only:
         # Only bodies changed since the last build into this folder: its keys hold for every page
         # but those showing the changed bodies (the same pages, the same front-matter everywhere).
@@ -187,16 +194,19 @@ def _build(kb: KnowledgeBase, out: Path | None, base_url: str | None, today: dt.
     todo = []
     for page in pages:
         key = after.keys[page.url] = page.key()
-        if before.keys.get(page.url) == key and page.url in before.pages:  # (a page deleted by hand: see docs/site.md)
+        if before.keys.get(page.url) == key and page.url in before.pages and (folder / page.url).is_file():
             after.pages[page.url] = before.pages[page.url]
             after.uses[page.url] = before.uses.get(page.url, [])
             done.unchanged += 1
         else:
             todo.append(page)
     withheld = []
+    new = [page.url for page in todo if page.url not in before.pages]
+    if new:
+        before.announcing(new).write(folder)
     early = None
-    if search and not before.pages and len(todo) >= PARALLEL_FROM:  # a first build into this folder: every page new
-        from pmops.site import searchindex
+    if search and len(todo) >= PARALLEL_FROM and not any(before.pages.get(page.url) for page in pages):
+        from pmops.site import searchindex  # a first build into this folder (or one stopped): every page to write
 
         early = searchindex.Early.start(folder, [page.url for page in pages])
     if early is not None:
@@ -256,11 +266,11 @@ _JOB: tuple[Any, list, Path, Any] | None = None
 
 
 def _rendered(
-    site: Any, todo: list, folder: Path, before: Any, written: Callable[[str], None] | None = None
+    site: Any, todo: list, folder: Path, before: Any, written: Callable[[list[str], bool], None] | None = None
 ) -> list[tuple[str, str, bool, list[str], list[str]]]:
     """Each page rendered and written when it changed: (url, hash, written, files it uses, files it links to
-    that are not published). `written` is told each page's URL once it is on disk (by several processes:
-    as their slices, in order, come back)."""
+    that are not published). `written` is told the URLs of pages on disk, and whether they are the last (by
+    several processes: as their slices, in order, come back)."""
     global _JOB
     import multiprocessing
     import os
@@ -269,8 +279,8 @@ def _rendered(
     if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         _JOB = (site, todo, folder, before)
         found = _render_slice((0, len(todo)))
-        for row in found if written is not None else ():
-            written(row[0])
+        if written is not None:
+            written([row[0] for row in found], True)
         return found
     site.prepare()
     todo[0].render()  # the templates compiled once, before the processes start
@@ -280,10 +290,10 @@ def _rendered(
     try:
         found = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_render_slice, slices):
+            for n, part in enumerate(pool.imap(_render_slice, slices), 1):
                 found += part
-                for row in part if written is not None else ():
-                    written(row[0])
+                if written is not None:
+                    written([row[0] for row in part], n == len(slices))
         return found
     finally:
         _JOB = None

@@ -6,16 +6,21 @@ import hashlib
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmops.errors import InvalidInput
+from pmops.errors import InvalidInput, PmopsError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from pmops.site.snapshot import Snapshot
 
 MANIFEST = ".pmops-site.json"  # what the last build wrote: a folder holding it is a pmops site
+LOCK = ".pmops-site.lock"  # held by the build writing the folder, or indexing it
+WAIT = 600  # seconds a build waits for another one of the same folder to end
 DEFAULT = "_site"  # inside the KB: a folder pmops never reads documents from (kb.tree.SKIP_DIRS)
 VERSION = 5
 
@@ -48,6 +53,13 @@ class Manifest:
         names = ("pages", "assets", "keys", "uses", "built_from", "redirects")
         return cls(*[data.get(k) if isinstance(data.get(k), dict) else {} for k in names])
 
+    def announcing(self, urls: list[str]) -> Manifest:
+        """This manifest naming pages about to be written for the first time (without a hash, and no longer
+        built from anything): written before them, so that the next build removes those a stopped build left
+        and the site no longer has, and writes the others again."""
+        return Manifest({**{url: "" for url in urls}, **self.pages}, self.assets, self.keys, self.uses, {},
+                        self.redirects)  # fmt: skip
+
     def write(self, out: Path) -> None:
         data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses,
                 "built_from": self.built_from, "redirects": self.redirects}  # fmt: skip
@@ -77,6 +89,9 @@ def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
             raise InvalidInput(f"--out {shown}: is inside the pmops site in {parent}; that site would publish and search this one as pages of its own",
                                hint="give a folder outside any other site")  # fmt: skip
     previous = Manifest.read(out) if out.is_dir() else None
+    if previous is None and (out / MANIFEST).is_file():
+        raise InvalidInput(f"--out {shown}: its manifest ({MANIFEST}) cannot be read; nothing written",
+                           hint=f"delete the folder to build the site again from scratch: rm -r {shown}")  # fmt: skip
     if previous is None and out.is_dir() and any(out.iterdir()):  # (a manifest of another version is a site)
         raise InvalidInput(f"--out {shown}: is not empty and holds no pmops site; nothing written",
                            hint="give an empty or new folder: a rebuild removes pages the site no longer has")  # fmt: skip
@@ -86,6 +101,29 @@ def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
         out.mkdir(parents=True, exist_ok=True)
         Manifest().write(out)
     return out, previous or Manifest()
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """The folder held by one build at a time (`pmops site build`, the preview's builds and its indexing): a
+    second waits for the first to end, up to WAIT seconds."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(os.fspath(out / LOCK))
+    try:
+        lock.acquire(timeout=WAIT)
+    except Timeout:
+        raise PmopsError(f"another build of {out} has held it for {WAIT // 60} minutes; nothing written",
+                         hint=f"let it end, or stop it, then build again (its lock: {out / LOCK})") from None  # fmt: skip
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def missing(out: Path, urls: Iterable[str]) -> bool:
+    """Whether a page the last build wrote is no longer there (deleted by hand)."""
+    return not all(os.path.isfile(os.path.join(out, url)) for url in urls)
 
 
 @dataclass

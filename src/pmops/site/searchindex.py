@@ -152,8 +152,10 @@ class Early:
         self.members = _members(urls, self.shards)
         self.left = {k: len(m) for k, m in self.members.items()}
         self.futures: dict[int, Future[None]] = {}
+        self.early: set[int] = set()  # those started before the last pages were written
         self.pool = ThreadPoolExecutor(_workers(self.shards))
         _mark(out, None)  # until every shard's new bundle is in place
+        _clean(out)
 
     @classmethod
     def start(cls, out: Path, urls: list[str]) -> Early | None:
@@ -166,13 +168,17 @@ class Early:
         """Pages rendered shard by shard, so the first shards are ready early."""
         return shard_of(url, self.shards)
 
-    def written(self, url: str) -> None:
-        if not url.endswith(".html"):
-            return
-        k = shard_of(url, self.shards)
-        self.left[k] -= 1
-        if self.left[k] == 0:
-            self.futures[k] = self.pool.submit(_index, self.found, self.out, k, self.members[k])
+    def written(self, urls: list[str], last: bool) -> None:
+        """These pages are on disk (`last`: the build's last ones)."""
+        for url in urls:
+            if not url.endswith(".html"):
+                continue
+            k = shard_of(url, self.shards)
+            self.left[k] -= 1
+            if self.left[k] == 0:
+                self.futures[k] = self.pool.submit(_index, self.found, self.out, k, self.members[k])
+                if not last:
+                    self.early.add(k)
 
     def finish(self) -> set[int]:
         """The shards indexed (their new bundles waiting to be swapped in); the first failure is raised once
@@ -223,10 +229,12 @@ def build(
         todo |= {k for k in range(shards) if not (out / bundle(k) / "pagefind-entry.json").is_file()}
     _mark(out, todo | (pending or set()) if pending is not None else None)  # until the new index is in place
     members = _members(pages, shards)
+    if early is None:
+        _clean(out)
     ready = early.finish() if early is not None else set()
     if early is not None and early.shards != shards:
         ready = set()  # (the same pages make the same shards: not expected)
-    _each(sorted(todo - ready), lambda k: _index(found, out, k, members[k] if shards > 1 else None))
+    _each(sorted(todo - ready), lambda k: _index(found, out, k, members[k]))
     for k in sorted(todo):
         _swap(out, k)
     merged = [bundle(k) for k in range(1, shards) if (out / bundle(k) / "pagefind-entry.json").is_file()]
@@ -237,7 +245,7 @@ def build(
     (out / PENDING).unlink(missing_ok=True)
     count = sum(_page_count(out / bundle(k)) for k in range(shards))
     return SearchIndex(pages=count, seconds=time.perf_counter() - started, shards=shards, shards_indexed=len(todo),
-                       shards_early=len(ready & todo))  # fmt: skip
+                       shards_early=len(early.early & ready & todo) if early is not None else 0)  # fmt: skip
 
 
 def _each(shards: list[int], index: Callable[[int], None]) -> None:
@@ -254,6 +262,14 @@ def _each(shards: list[int], index: Callable[[int], None]) -> None:
     with ThreadPoolExecutor(workers) as pool:
         for _ in pool.map(index, shards):
             pass
+
+
+def _clean(out: Path) -> None:
+    """What a stopped build or index left: new bundles never swapped in, old ones never removed, the folders of
+    hard links a shard was read from (a one-bundle index of the whole folder would find those pages twice)."""
+    for leftover in out.glob(".pagefind-*"):
+        if leftover.name.startswith((_NEW, _OLD, _SHARD_SITE)) and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _workers(shards: int) -> int:
@@ -273,31 +289,29 @@ def _page_count(folder: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def _index(found: Path, out: Path, shard: int, members: list[str] | None) -> None:
-    """Pagefind over the site (`members` None) or over a shard's pages alone (hard links to them in a
-    folder of their own, so the index's URLs are the site's), into the shard's new bundle."""
+def _index(found: Path, out: Path, shard: int, members: list[str]) -> None:
+    """Pagefind over a shard's pages (the site's when it has one bundle) and only those: hard links to them in a
+    folder of their own, so the index's URLs are the site's and no other file of the folder is read (a page a
+    stopped build left, a file of the team's), into the shard's new bundle."""
     new = out / f"{_NEW}-{shard:02d}"
     shutil.rmtree(new, ignore_errors=True)
     last = _reuse(out / bundle(shard), new)
-    site = out
-    if members is not None:
-        site = out / f"{_SHARD_SITE}-{shard:02d}"
-        shutil.rmtree(site, ignore_errors=True)
-        for url in members or ["index.html"]:  # (an empty shard indexes the home page again: a bundle all the same)
-            target = site / url
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(out / url, target)
-            except OSError:
-                shutil.copyfile(out / url, target)
+    site = out / f"{_SHARD_SITE}-{shard:02d}"
+    shutil.rmtree(site, ignore_errors=True)
+    for url in members or ["index.html"]:  # (an empty shard indexes the home page again: a bundle all the same)
+        target = site / url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out / url, target)
+        except OSError:
+            shutil.copyfile(out / url, target)
     try:
         done = _pagefind(found, site, new)
         if last is not None and done.returncode == 0 and _version(new) != last:  # another Pagefind: its own files
             shutil.rmtree(new, ignore_errors=True)
             done = _pagefind(found, site, new)
     finally:
-        if site != out:
-            shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
     if done.returncode != 0 or not (new / "pagefind-entry.json").is_file():
         shutil.rmtree(new, ignore_errors=True)
         said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]

@@ -48,7 +48,7 @@ class _Indexer:
         self.thread.start()
 
     def _run(self) -> None:
-        from pmops.site import searchindex
+        from pmops.site import output, searchindex
         from pmops.text import count
 
         while self.wanted.wait() and not self.stopped.is_set():
@@ -56,8 +56,9 @@ class _Indexer:
             with self.lock:
                 urls, changed, self.changed = self.urls, self.changed, set()
             try:
-                done = searchindex.build(self.out, urls, changed)
-            except PmopsError as exc:
+                with output.locked(self.out):  # (not while a build writes the folder: this one's, or another's)
+                    done = searchindex.build(self.out, urls, changed)
+            except (PmopsError, OSError) as exc:
                 with self.lock:
                     self.changed = None if changed is None or self.changed is None else self.changed | changed
                 self.said(f"error: {exc}", None)
