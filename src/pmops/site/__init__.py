@@ -289,7 +289,7 @@ def _rendered(
     slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
     try:
         found = []
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c) as pool:
             for n, part in enumerate(pool.imap(_render_slice, slices), 1):
                 found += part
                 if written is not None:
@@ -297,6 +297,13 @@ def _rendered(
         return found
     finally:
         _JOB = None
+
+
+def _leave_ctrl_c() -> None:
+    """A rendering process leaves Ctrl-C to the build, which stops them all (no traceback of theirs)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str], list[str]]]:
