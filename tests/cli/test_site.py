@@ -598,6 +598,9 @@ def test_a_first_builds_shards_are_indexed_while_the_rest_is_rendered(
     assert first["search"]["shards"] == 3 and first["search"]["shards_indexed"] == 3
     # The first shards' Pagefind started before the last pages were written; the last shard's, with them.
     assert 1 <= first["search"]["shards_early"] < 3 and first["search"]["pages"] == first["pages"]
+    said = pmops("site", "build", "--today", TODAY, "--out", str(tmp_path / "said")).stdout
+    assert re.search(rf"^search: {first['pages']} pages indexed \(\d+\.\d s; [12] of 3 shards while the pages were written\)$",
+                     said, re.MULTILINE), said  # fmt: skip
     assert not (out / ".pmops-search-pending").exists() and not list(out.glob(".pagefind-*"))
     tips = example_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA new line.\n")

@@ -94,7 +94,12 @@ def _said(result: Result) -> None:
     _unmatched(result)
     _withheld(result)
     if search is not None and search.indexed:
-        console.print(f"search: {count(search.pages, 'page')} indexed ({search.seconds:.1f} s)")
+        early = (
+            f"; {search.shards_early} of {search.shards} shards while the pages were written"
+            if search.shards_early
+            else ""
+        )
+        console.print(f"search: {count(search.pages, 'page')} indexed ({search.seconds:.1f} s{early})", soft_wrap=True)
     _search_skipped(result)
 
 
