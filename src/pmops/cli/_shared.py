@@ -269,6 +269,19 @@ def tag_filter(plural: str) -> Any:
     ]
 
 
+def field_filter(doctype: DocType, name: str, what: str = "") -> Any:
+    """A listing's --NAME filter on a field: its help from the registry (`about`: 'Only this NAME.', or `what`,
+    with the field's choices), completing what the field can be."""
+    return Annotated[
+        str | None,
+        typer.Option(
+            f"--{name}",
+            help=about(doctype, name, what or f"only this {name}"),
+            autocompletion=_complete.field(doctype.name, name),
+        ),
+    ]
+
+
 def columns_option(names: str) -> Any:
     """The --columns option of a listing, its help naming the columns it has."""
     return Annotated[

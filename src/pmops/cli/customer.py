@@ -76,10 +76,7 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    segment: Annotated[
-        str | None,
-        typer.Option("--segment", help="Only this segment.", autocompletion=_complete.field("customer", "segment")),
-    ] = None,
+    segment: _shared.field_filter(CUSTOMER, "segment") = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,

@@ -118,17 +118,8 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            help=about(DECISION, "status", "only this status"),
-            autocompletion=_complete.field("decision", "status"),
-        ),
-    ] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("decision", "area"))
-    ] = None,
+    status: _shared.field_filter(DECISION, "status") = None,
+    area: _shared.field_filter(DECISION, "area") = None,
     tag: _shared.tag_filter("decisions") = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,

@@ -117,21 +117,9 @@ def list_(
     tag: Annotated[
         str | None, typer.Option("--tag", help="Only insights with this tag.", autocompletion=_complete.tags)
     ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            help=about(INSIGHT, "source", "only this source"),
-            autocompletion=_complete.field("insight", "source"),
-        ),
-    ] = None,
-    segment: Annotated[
-        str | None,
-        typer.Option("--segment", help="Only this segment.", autocompletion=_complete.field("insight", "segment")),
-    ] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("insight", "area"))
-    ] = None,
+    source: _shared.field_filter(INSIGHT, "source") = None,
+    segment: _shared.field_filter(INSIGHT, "segment") = None,
+    area: _shared.field_filter(INSIGHT, "area") = None,
     customer: Annotated[
         str | None,
         typer.Option(

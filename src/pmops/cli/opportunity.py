@@ -93,18 +93,8 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    area: Annotated[
-        str | None,
-        typer.Option("--area", help="Only this area.", autocompletion=_complete.field("opportunity", "area")),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            help=about(OPPORTUNITY, "status", "only this status"),
-            autocompletion=_complete.field("opportunity", "status"),
-        ),
-    ] = None,
+    area: _shared.field_filter(OPPORTUNITY, "area") = None,
+    status: _shared.field_filter(OPPORTUNITY, "status") = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,

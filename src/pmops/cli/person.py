@@ -79,9 +79,7 @@ def list_(
             "--role", help=about(PERSON, "role", "Only this role"), autocompletion=_complete.field("person", "role")
         ),
     ] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Only this area.", autocompletion=_complete.field("person", "area"))
-    ] = None,
+    area: _shared.field_filter(PERSON, "area") = None,
     all_: Annotated[bool, typer.Option("--all", help="People who left, and archived records, too.")] = False,
     archived: Annotated[bool, typer.Option("--archived", help="Only archived records.")] = False,
     today: _shared.TodayOpt = None,

@@ -73,20 +73,8 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            "--category",
-            help=about(TOOL, "category", "only this category"),
-            autocompletion=_complete.field("tool", "category"),
-        ),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status", help=about(TOOL, "status", "only this status"), autocompletion=_complete.field("tool", "status")
-        ),
-    ] = None,
+    category: _shared.field_filter(TOOL, "category") = None,
+    status: _shared.field_filter(TOOL, "status") = None,
     all_: _shared.AllOpt = False,
     archived: _shared.ArchivedOpt = False,
     fmt: _shared.FormatOpt = None,
@@ -156,14 +144,7 @@ def compare(
             autocompletion=_complete.documents("tool", names=True),
         ),
     ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            "--category",
-            help=about(TOOL, "category", "without names: only this category"),
-            autocompletion=_complete.field("tool", "category"),
-        ),
-    ] = None,
+    category: _shared.field_filter(TOOL, "category", "without names: only this category") = None,
     fmt: _shared.FormatOpt = None,
     columns: _shared.columns_option("rank, tool, each criterion of pmops.yaml (tool_criteria), weighted") = None,
     json_out: JsonOpt = False,
