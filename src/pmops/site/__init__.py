@@ -162,9 +162,7 @@ def _build(
 
     snapshot = Snapshot(kb.root, kb.config.site())
     snapshot.check_excludes()  # a typo in a privacy setting: refused before anything is written
-    folder, before = output.target(snapshot, out)
-    held.enter_context(output.locked(folder))
-    before = output.Manifest.read(folder) or before  # as the build that held the folder before left it
+    folder, before = output.target(snapshot, out, held)
     site = Site(snapshot, today or dt.date.today(), base_url)
     after, done = output.Manifest(), output.Written()
     _ = site.records  # every file listed, and read when it changed

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,8 +66,9 @@ class Manifest:
         _replace(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
-def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
-    """The folder to build into, and the previous build's manifest (empty for a new folder).
+def target(kb: Snapshot, given: Path | None, held: ExitStack) -> tuple[Path, Manifest]:
+    """The folder to build into, held (`locked`, until `held` closes), and the previous build's manifest as
+    the build that held it before left it (empty for a new folder).
 
     Refused, with nothing written: a folder of the KB pmops reads documents from (the site's
     pages would sit among them, and the KB's root is one), a file, and a folder that holds
@@ -88,17 +89,18 @@ def target(kb: Snapshot, given: Path | None) -> tuple[Path, Manifest]:
         if (parent / MANIFEST).is_file():
             raise InvalidInput(f"--out {shown}: is inside the pmops site in {parent}; that site would publish and search this one as pages of its own",
                                hint="give a folder outside any other site")  # fmt: skip
-    previous = Manifest.read(out) if out.is_dir() else None
-    if previous is None and (out / MANIFEST).is_file():
-        raise InvalidInput(f"--out {shown}: its manifest ({MANIFEST}) cannot be read; nothing written",
-                           hint=f"delete the folder to build the site again from scratch: rm -r {shown}")  # fmt: skip
-    if previous is None and out.is_dir() and any(out.iterdir()):  # (a manifest of another version is a site)
+    if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
         raise InvalidInput(f"--out {shown}: is not empty and holds no pmops site; nothing written",
                            hint="give an empty or new folder: a rebuild removes pages the site no longer has")  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    held.enter_context(locked(out))
+    previous = Manifest.read(out)  # (read once held: another build may have written it meanwhile)
+    if previous is None and (out / MANIFEST).is_file():  # (a manifest of another version is a site: empty)
+        raise InvalidInput(f"--out {shown}: its manifest ({MANIFEST}) cannot be read; nothing written",
+                           hint=f"delete the folder to build the site again from scratch: rm -r {shown}")  # fmt: skip
     if (
         previous is None
     ):  # a new site: marked as pmops' before any page, so a build that fails midway is no stranger's folder
-        out.mkdir(parents=True, exist_ok=True)
         Manifest().write(out)
     return out, previous or Manifest()
 
