@@ -40,8 +40,35 @@
         });
         var asked = new URLSearchParams(window.location.search).get("q");
         if (asked) search.triggerSearch(asked);
+        completeFilters(search);
       });
   };
+  // Pagefind's UI shows the filters its last search returned, and a search returns only the filters
+  // whose data had arrived: the first search, typed while the filters still load (a slow phone, a busy
+  // machine), left the box with one or two of its three filters until the next keystroke. Once the box
+  // shows filters, every filter is loaded (the same Pagefind the UI imported) and, if some are missing,
+  // the search is run again: the filters ticked, given back to the UI, make it search (the same term
+  // would not).
+  function completeFilters(search) {
+    var watch = new MutationObserver(function () {
+      if (!box.querySelector(".pagefind-ui__filter-panel")) return;
+      watch.disconnect();
+      import(new URL("pagefind.js", bundle).href)
+        .then(function (pagefind) { return pagefind.filters(); })
+        .then(function (filters) {
+          var input = box.querySelector(".pagefind-ui__search-input");
+          var shown = box.querySelectorAll(".pagefind-ui__filter-block").length;
+          if (!input || !input.value || shown >= Object.keys(filters).length) return;
+          var ticked = {};
+          box.querySelectorAll(".pagefind-ui__filter-checkbox:checked").forEach(function (tick) {
+            (ticked[tick.name] = ticked[tick.name] || []).push(tick.value);
+          });
+          search.triggerFilters(ticked);
+        })
+        .catch(function () {});
+    });
+    watch.observe(box, { childList: true, subtree: true });
+  }
   ui.onerror = function () {
     box.textContent = "Search is not available: this site was built without its search index (pagefind).";
   };
