@@ -325,18 +325,35 @@ def test_search_in_a_real_process_is_json_only(kb_copy: Path) -> None:
     assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
 
 
-def test_a_search_loads_only_what_it_uses(kb_copy: Path) -> None:
+@pytest.mark.parametrize("output", [["--json"], []], ids=["json", "piped"])
+def test_a_search_loads_only_what_it_uses(kb_copy: Path, output: list[str]) -> None:
     """A search in a real process, as `pmops` runs (pmops.cli.main): found, and without the create and
-    write paths, nor what Whoosh imports for functions pmops never calls (docs/performance.md)."""
-    unused = ("pmops.kb.creating", "pmops.kb.transaction", "pmops.ids", "whoosh.lang.morph_en", "urllib.request")
+    write paths, what Whoosh imports for functions pmops never calls, its date parser when the query
+    names no date, nor rich when the results go to a pipe or as JSON (docs/performance.md)."""
+    unused = ("pmops.kb.creating", "pmops.kb.transaction", "pmops.ids", "whoosh.lang.morph_en", "urllib.request",
+              "whoosh.qparser.dateparse", "rich")  # fmt: skip
     code = (
-        "import sys\nfrom pmops.cli import main\nsys.argv = ['pmops', 'search', 'thermal', '--json']\n"
+        f"import sys\nfrom pmops.cli import main\nsys.argv = ['pmops', 'search', 'thermal', *{output!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         f"print([m for m in {unused!r} if m in sys.modules], file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=kb_copy, check=False, capture_output=True, text=True)
-    assert json.loads(done.stdout)[0]["title"] == "Receipt capture fails on crumpled thermal paper"
+    title = "Receipt capture fails on crumpled thermal paper"
+    assert (json.loads(done.stdout)[0]["title"] if output else done.stdout.splitlines()[0].split("  ")[-1]) == title
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_on_a_terminal_the_index_bar_shows_only_while_it_is_built(kb_copy: Path) -> None:
+    """A search whose index must be built shows the bar; one that only catches up shows none (it
+    flashed on every search)."""
+    from tests.cli.test_prompts import Terminal
+
+    shown = []
+    for _ in range(2):
+        code, output = Terminal(kb_copy, "search", "thermal").finish()
+        assert code == 0 and "Receipt capture fails on crumpled thermal paper" in output
+        shown.append("indexing" in output)
+    assert shown == [True, False]
 
 
 def test_an_edit_then_reverted_is_seen_both_times(pmops, example_kb: Path) -> None:

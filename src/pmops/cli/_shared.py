@@ -125,6 +125,34 @@ def _at_words(text: Any, width: int) -> list[Any]:
     return lines
 
 
+def plain_stream(stderr: bool = False) -> bool:
+    """Whether the console prints to this stream without styles or wrapping (a pipe, a file), by rich's
+    own test (TTY_COMPATIBLE, then FORCE_COLOR, then whether it is a terminal)."""
+    decided = {"0": True, "1": False}.get(os.environ.get("TTY_COMPATIBLE", ""))
+    if decided is not None:
+        return decided
+    if "FORCE_COLOR" in os.environ:
+        return os.environ["FORCE_COLOR"] == ""
+    try:
+        return not (sys.stderr if stderr else sys.stdout).isatty()
+    except ValueError:  # closed
+        return True
+
+
+def say(*pieces: str | tuple[str, str], stderr: bool = False) -> None:
+    """One line of user text, printed whole, in pieces: a text as it is, or (text, style). On a terminal
+    through the console (styled, wrapped at words); to a pipe or a file written plain, as the console
+    would, without loading rich (a search's results: 10–20 ms of each search)."""
+    if plain_stream(stderr):
+        line = "".join(plain(p if isinstance(p, str) else p[0]) for p in pieces).expandtabs()
+        (sys.stderr if stderr else sys.stdout).write(line + "\n")
+        return
+    marked = (
+        safe(p) if isinstance(p, str) else f"[{p[1]}]{safe(p[0])}[/{p[1]}]" if p[1] else safe(p[0]) for p in pieces
+    )
+    console(stderr).print("".join(marked), soft_wrap=True)
+
+
 def safe(text: Any) -> str:
     """User text made safe for rich: control characters stripped, [markup] escaped."""
     from rich.markup import escape
@@ -152,7 +180,7 @@ def pipe_closed() -> None:
 
 def note(message: str) -> None:
     """A note on stderr: one line to a pipe or a file, wrapped at its words on a terminal."""
-    console(stderr=True).print(f"[dim]{safe(message)}[/dim]", soft_wrap=True)
+    say((message, "dim"), stderr=True)
 
 
 def is_interactive() -> bool:

@@ -61,7 +61,8 @@ def search(
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,
                "archived": _shared.archived_option(all_, archived)}  # fmt: skip
     pending = client.ask(state.kb_path, query, **options)
-    _shared.console()  # rich loads now, while the server (when the KB has one) searches
+    if output.format == "table" and not _shared.plain_stream():
+        _shared.console()  # rich loads now, while the server (when the KB has one) searches
     results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
     if not results.hits and options["archived"] is False:  # archived ones left out: said, never a bare "no results"
         # Only the archived ones, up to --limit: counted (Whoosh's estimate past the limit is of the

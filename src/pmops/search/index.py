@@ -297,6 +297,8 @@ class Index:
         state = self.freshness.now(status)
         rels = [self.kb.rel(p) for p in self.kb.paths()]
         sync = Sync(documents=len(rels), rebuilt=reason)
+        if progress:
+            progress(0, len(rels))  # a terminal's bar shows from the start of the rebuild
 
         def documents() -> Iterator[Fields]:
             for n, rel in enumerate(rels, 1):

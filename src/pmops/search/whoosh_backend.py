@@ -46,16 +46,19 @@ T = TypeVar("T")
 
 def load() -> ModuleType:
     """Whoosh, imported on first use: only search and index need it."""
-    if "whoosh.qparser.dateparse" in sys.modules:
+    if _loaded:
         return sys.modules["whoosh"]
     with warnings.catch_warnings(), _stand_ins():
         warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
         import whoosh.fields
         import whoosh.index
         import whoosh.qparser
-        import whoosh.qparser.dateparse
         import whoosh.query
+    _loaded.append(True)  # (the date parser is loaded by a query that names a date field)
     return whoosh
+
+
+_loaded: list[bool] = []
 
 
 # What Whoosh imports at its start for one function pmops never calls (the module, the

@@ -173,9 +173,11 @@ def parser(schema: Schema, text: str = "") -> QueryParser:
     # Plain words search the title and the body, which also holds every text field but
     # `author` (reached with author:…): one posting list per field and word to read.
     parser = qp.MultifieldParser(["title", "body"], schema, group=qp.AndGroup)
-    dates, gtlt = _plugins()
-    parser.add_plugin(dates(free=False))
-    parser.add_plugin(gtlt())
+    dated = "|".join(name for name, kind in schema.items() if type(kind).__name__ == "DATETIME")
+    if not text or (dated and re.search(rf"(?<!\w)(?:{dated}):", text)):
+        # Whoosh's date plugin compiles its English date grammar (2-5 ms of a search): only for a date field.
+        parser.add_plugin(_dates()(free=False))
+    parser.add_plugin(_gtlt()())
     parser.add_plugin(qp.FieldAliasPlugin({"tags": ["tag"]}))
     parser.add_plugin(_Guards(schema, text))
     return parser
@@ -194,14 +196,13 @@ class _BadDate(Exception):
 
 
 @functools.cache
-def _plugins() -> tuple[type, type]:
-    """Whoosh's date and `<`/`>` plugins, mended: a date they cannot read raises _BadDate
-    (Whoosh drops that clause and searches the rest: `thermal date:2026-13` would find every
-    thermal document, `date:[nonsense to]` fails inside Whoosh), and a query that opens with
-    `<` or `>` no longer reads the node before it from an empty list."""
-    qp = load().qparser
+def _dates() -> type:
+    """Whoosh's date plugin, mended: a date it cannot read raises _BadDate (Whoosh drops that clause
+    and searches the rest: `thermal date:2026-13` would find every thermal document, and
+    `date:[nonsense to]` fails inside Whoosh)."""
+    import whoosh.qparser.dateparse as dateparse
 
-    class Dates(qp.dateparse.DateParserPlugin):
+    class Dates(dateparse.DateParserPlugin):
         def errorize(self, message: str, node: SyntaxNode) -> SyntaxNode:
             raise _BadDate(node)
 
@@ -221,6 +222,15 @@ def _plugins() -> tuple[type, type]:
             except Exception:
                 raise _BadDate(node) from None
 
+    return Dates
+
+
+@functools.cache
+def _gtlt() -> type:
+    """Whoosh's `<`/`>` plugin, mended: a query that opens with `<` or `>` no longer reads the node
+    before it from an empty list."""
+    qp = load().qparser
+
     class GtLt(qp.GtLtPlugin):
         def do_gtlt(self, parser: QueryParser, group: GroupNode) -> GroupNode:
             # A sign with no field before it is dropped, as Whoosh does anywhere but first.
@@ -230,7 +240,7 @@ def _plugins() -> tuple[type, type]:
                 group.extend(rest)
             return super().do_gtlt(parser, group)
 
-    return Dates, GtLt
+    return GtLt
 
 
 class _Words:

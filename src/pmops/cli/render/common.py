@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pmops.cli._shared import Output, console, note, plain, print_json, safe
+from pmops.cli._shared import Output, console, note, plain, plain_stream, print_json, safe
 from pmops.cli.render.widths import WRAPPED, cuts, fit
 from pmops.errors import InvalidInput
 from pmops.text import count, did_you_mean
@@ -310,20 +310,27 @@ def log_listing(changes: list[Change], filtered: bool) -> Listing:
 
 @contextlib.contextmanager
 def rebuild_progress() -> Iterator:
-    """A progress callback for long index work: a bar on a terminal, nothing otherwise."""
-    err = console(stderr=True)
-    if not err.is_terminal:
+    """A progress callback for long index work: a bar on a terminal from its first call (a rebuild's
+    start), nothing otherwise. A search that only catches up never calls it, and shows no bar."""
+    if plain_stream(stderr=True):
         yield None
         return
-    from rich.progress import Progress
+    shown: list = []  # the bar and its task, once work is under way
 
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("indexing", total=None)
+    def update(done: int, total: int) -> None:
+        if not shown:
+            from rich.progress import Progress
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar = Progress(console=console(stderr=True), transient=True)
+            bar.start()
+            shown.extend((bar, bar.add_task("indexing", total=total)))
+        shown[0].update(shown[1], completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if shown:
+            shown[0].stop()
 
 
 def created(result: Created, json_out: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pmops.cli._shared import console, note, safe
+from pmops.cli._shared import console, note, safe, say
 from pmops.cli.render.common import Column, Listing
 from pmops.text import count
 
@@ -12,14 +12,12 @@ if TYPE_CHECKING:
     from pmops.search.results import Results, Sync
 
 
-def snippet(text: str) -> str:
-    """A search snippet with its matched words highlighted, everything else escaped."""
+def snippet(text: str) -> list[tuple[str, str]]:
+    """A search snippet in pieces, its matched words highlighted."""
     from pmops.search.results import HIT_END, HIT_START
 
-    out = []
-    for i, part in enumerate(text.replace(HIT_END, HIT_START).split(HIT_START)):
-        out.append(f"[bold yellow]{safe(part)}[/bold yellow]" if i % 2 else safe(part))
-    return "".join(out)
+    parts = text.replace(HIT_END, HIT_START).split(HIT_START)
+    return [(part, "bold yellow" if i % 2 else "") for i, part in enumerate(parts)]
 
 
 def result_listing(results: Results) -> Listing:
@@ -43,20 +41,18 @@ def archived_note(total: int, more: bool = False) -> str:
 
 
 def search_results(results: Results) -> None:
-    out = console()
+    """Two lines a hit (its id, type, date and title; its snippet), then how many on stderr: through
+    `say`, so a search piped to another program loads no rich."""
     if not results.hits:
-        out.print("no results")
+        say("no results")
         if results.suggestion:
-            out.print(f"did you mean: [bold]{safe(results.suggestion)}[/bold]")
+            say("did you mean: ", (results.suggestion, "bold"))
         return
     for hit in results.hits:
         when = hit.date.isoformat() if hit.date else ""
-        out.print(
-            f"[cyan]{safe(hit.id)}[/cyan]  [dim]{safe(hit.type)}  {when}[/dim]  [bold]{safe(hit.title)}[/bold]",
-            soft_wrap=True,
-        )
+        say((hit.id, "cyan"), "  ", (f"{hit.type}  {when}", "dim"), "  ", (hit.title, "bold"))
         if hit.snippet:
-            out.print(f"    {snippet(hit.snippet)}", soft_wrap=True)
+            say("    ", *snippet(hit.snippet))
     shown = len(results.hits)
     # past the limit the total is a floor (search.whoosh_backend): said as what is sure
     more = (
@@ -64,7 +60,7 @@ def search_results(results: Results) -> None:
         if results.total > shown or not results.exact
         else ""
     )
-    console(stderr=True).print(f"[dim]{shown}{more} {'result' if shown == 1 and not more else 'results'}[/dim]")
+    say((f"{shown}{more} {'result' if shown == 1 and not more else 'results'}", "dim"), stderr=True)
 
 
 def index_sync(sync: Sync) -> None:
