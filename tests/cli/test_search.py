@@ -343,6 +343,17 @@ def test_a_search_loads_only_what_it_uses(kb_copy: Path, output: list[str]) -> N
     assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
+def test_piped_with_its_notes_the_results_keep_their_order(kb_copy: Path) -> None:
+    """`pmops search … 2>&1`: the note on common words first, the results, then their count."""
+    done = subprocess.run([PMOPS, "search", "the thermal"], cwd=kb_copy, check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert lines[0] == "common words left out of the search: the"
+    assert lines[1].endswith("Receipt capture fails on crumpled thermal paper") and re.fullmatch(
+        r"\d+ results?", lines[-1]
+    )
+
+
 def test_on_a_terminal_the_index_bar_shows_only_while_it_is_built(kb_copy: Path) -> None:
     """A search whose index must be built shows the bar; one that only catches up shows none (it
     flashed on every search)."""

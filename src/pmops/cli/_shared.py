@@ -145,7 +145,9 @@ def say(*pieces: str | tuple[str, str], stderr: bool = False) -> None:
     would, without loading rich (a search's results: 10–20 ms of each search)."""
     if plain_stream(stderr):
         line = "".join(plain(p if isinstance(p, str) else p[0]) for p in pieces).expandtabs()
-        (sys.stderr if stderr else sys.stdout).write(line + "\n")
+        stream = sys.stderr if stderr else sys.stdout
+        stream.write(line + "\n")
+        stream.flush()  # as the console does: lines and notes on stderr keep their order in `2>&1`
         return
     marked = (
         safe(p) if isinstance(p, str) else f"[{p[1]}]{safe(p[0])}[/{p[1]}]" if p[1] else safe(p[0]) for p in pieces
