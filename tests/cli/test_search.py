@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -345,8 +346,9 @@ def test_a_search_loads_only_what_it_uses(kb_copy: Path, output: list[str]) -> N
 
 def test_piped_with_its_notes_the_results_keep_their_order(kb_copy: Path) -> None:
     """`pmops search … 2>&1`: the note on common words first, the results, then their count."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe's output buffered, as usual
     done = subprocess.run([PMOPS, "search", "the thermal"], cwd=kb_copy, check=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)  # fmt: skip
+                          stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
     lines = done.stdout.splitlines()
     assert lines[0] == "common words left out of the search: the"
     assert lines[1].endswith("Receipt capture fails on crumpled thermal paper") and re.fullmatch(
