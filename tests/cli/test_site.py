@@ -332,13 +332,13 @@ def test_the_search_index_is_built_when_pages_change(pmops, site, built_kb: Path
     out, result = site
     assert result["search"] == {"indexed": True, "unchanged": False, "pages": result["pages"],
                                 "seconds": result["search"]["seconds"], "skipped": None, "shards": 1,
-                                "shards_indexed": 1, "shards_early": 0}  # fmt: skip
+                                "shards_indexed": 1, "shards_early": 0, "error": None}  # fmt: skip
     entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == result["pages"]
     assert {"pagefind-ui.js", "pagefind-ui.css", "pagefind.js"} <= {p.name for p in (out / "pagefind").iterdir()}
     assert not [p for p in out.iterdir() if p.name.startswith(".pagefind-")]  # the new bundle swapped in whole
     assert build(pmops)["search"] == {"indexed": False, "unchanged": True, "pages": 0, "seconds": 0.0, "skipped": None,
-                                      "shards": 0, "shards_indexed": 0, "shards_early": 0}  # fmt: skip
+                                      "shards": 0, "shards_indexed": 0, "shards_early": 0, "error": None}  # fmt: skip
     bundle = (out / "pagefind/pagefind-entry.json").stat().st_mtime_ns
     tips = built_kb / "handbook/interview-tips.md"
     tips.write_text(tips.read_text() + "\nA line about zanzibar.\n")
@@ -357,8 +357,16 @@ def test_pagefind_failing_is_one_line_and_the_pages_are_built(pmops, example_kb:
     assert result.stderr.startswith(
         "error: the search index was not built: pagefind says: Error: the site is on fire\n"
     )
+    pages = len(list((example_kb / "_site").rglob("*.html")))
+    assert re.match(rf"_site: {pages} pages: {pages} written, ", result.stdout)  # what was built, said all the same
+    assert "search:" not in result.stdout
     assert (example_kb / "_site/index.html").is_file() and not (example_kb / "_site/pagefind").exists()
     assert not [p for p in (example_kb / "_site").iterdir() if p.name.startswith(".pagefind-")]
+    again = pmops("site", "build", "--today", TODAY, "--json", code=1)  # a CI script gets the numbers, and exit 1
+    assert again.stderr.startswith("error: the search index was not built: pagefind says: Error: the site is on fire\n")
+    said = json.loads(again.stdout)
+    assert said["pages"] == pages and said["written"] == 0 and said["search"]["indexed"] is False
+    assert said["search"]["error"] == "the search index was not built: pagefind says: Error: the site is on fire"
 
 
 def test_an_index_that_failed_after_a_change_is_built_by_the_next_build(

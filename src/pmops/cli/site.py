@@ -62,6 +62,8 @@ def build(
         _search_skipped(result)
     else:
         _said(result)
+    if result.search is not None and result.search.failed:  # after what was built: a CI log has both
+        raise result.search.failed
 
 
 def _said(result: Result) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmops.errors import InvalidInput
+from pmops.errors import InvalidInput, PmopsError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,11 +142,14 @@ def build(
         if search:
             from pmops.site import searchindex
 
-            result.search = (
-                searchindex.build(result.out, result.urls, result.changed, result.early)
-                if result.needs_index
-                else searchindex.UNCHANGED
-            )
+            try:
+                result.search = (
+                    searchindex.build(result.out, result.urls, result.changed, result.early)
+                    if result.needs_index
+                    else searchindex.UNCHANGED
+                )
+            except PmopsError as exc:  # the pages are built: said with them, then the error (`failed`)
+                result.search = searchindex.SearchIndex(failed=exc)
     result.seconds = time.perf_counter() - started
     return result
 

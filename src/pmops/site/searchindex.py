@@ -39,15 +39,17 @@ class SearchIndex:
     shards: int = 0  # the bundles of the index built (1: not split; 0: none built)
     shards_indexed: int = 0  # of those, the ones indexed again
     shards_early: int = 0  # of those, the ones started while the build still rendered pages (Early)
+    failed: PmopsError | None = None  # Pagefind failed: the pages are built, the last index (if any) holds
 
     @property
     def indexed(self) -> bool:
-        return self.skipped is None and not self.unchanged
+        return self.skipped is None and not self.unchanged and self.failed is None
 
     def to_json(self) -> dict[str, object]:
         return {"indexed": self.indexed, "unchanged": self.unchanged, "pages": self.pages,
                 "seconds": round(self.seconds, 3), "skipped": self.skipped, "shards": self.shards,
-                "shards_indexed": self.shards_indexed, "shards_early": self.shards_early}  # fmt: skip
+                "shards_indexed": self.shards_indexed, "shards_early": self.shards_early,
+                "error": self.failed.message if self.failed else None}  # fmt: skip
 
 
 UNCHANGED = SearchIndex(unchanged=True)
