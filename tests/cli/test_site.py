@@ -369,6 +369,14 @@ def test_pagefind_failing_is_one_line_and_the_pages_are_built(pmops, example_kb:
     assert said["search"]["error"] == "the search index was not built: pagefind says: Error: the site is on fire"
 
 
+@pytest.mark.parametrize("given", ["0", "-5", "abc", "1.5"])
+def test_a_bad_shard_size_is_refused_before_anything_is_written(pmops, example_kb: Path, monkeypatch, given) -> None:
+    monkeypatch.setenv("PMOPS_SITE_SHARD_PAGES", given)
+    said = pmops("site", "build", "--today", TODAY, code=2).stderr
+    assert said.startswith(f"error: PMOPS_SITE_SHARD_PAGES={given!r}: the pages of a search index's shard are a whole")
+    assert not (example_kb / "_site").exists()
+
+
 def test_an_index_that_failed_after_a_change_is_built_by_the_next_build(
     pmops, built_kb: Path, tmp_path, monkeypatch
 ) -> None:

@@ -127,8 +127,12 @@ def build(
     when their bytes differ from what the last build wrote."""
     import gc
 
+    from pmops.site import searchindex
+
     started = time.perf_counter()
     base_url = check_base_url(base_url)
+    if search:
+        searchindex.shard_pages()  # a bad $PMOPS_SITE_SHARD_PAGES refused before anything is written
     # Tens of thousands of long-lived objects (the documents), no cycles worth collecting: the
     # collector's passes over them would be a third of a rebuild after one change.
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
@@ -140,8 +144,6 @@ def build(
             gc.freeze()  # nor later: the command's last steps would pay for a pass over everything it built
             gc.enable()
         if search:
-            from pmops.site import searchindex
-
             try:
                 result.search = (
                     searchindex.build(result.out, result.urls, result.changed, result.early)

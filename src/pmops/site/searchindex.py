@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmops.errors import PmopsError
+from pmops.errors import InvalidInput, PmopsError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,12 +77,20 @@ SHARD_PAGES = 500  # $PMOPS_SITE_SHARD_PAGES changes it (a test's small site spl
 SHARDS = 16
 
 
+def shard_pages() -> int:
+    """The pages of a shard: SHARD_PAGES, or $PMOPS_SITE_SHARD_PAGES (a whole number from 1; else exit 2)."""
+    given = os.environ.get("PMOPS_SITE_SHARD_PAGES", "").strip()
+    if not given:
+        return SHARD_PAGES
+    if not given.isdigit() or int(given) < 1:
+        raise InvalidInput(f"PMOPS_SITE_SHARD_PAGES={given!r}: the pages of a search index's shard are a whole number "
+                           "from 1; nothing built", hint=f"unset it for the default, {SHARD_PAGES}")  # fmt: skip
+    return int(given)
+
+
 def shards_for(pages: int) -> int:
-    """How many shards the index of a site of this many pages has: one below twice SHARD_PAGES."""
-    try:
-        size = max(1, int(os.environ.get("PMOPS_SITE_SHARD_PAGES", SHARD_PAGES)))
-    except ValueError:
-        size = SHARD_PAGES
+    """How many shards the index of a site of this many pages has: one below twice the shard's pages."""
+    size = shard_pages()
     return min(SHARDS, pages // size) if pages >= 2 * size else 1
 
 
