@@ -356,6 +356,18 @@ def test_piped_with_its_notes_the_results_keep_their_order(kb_copy: Path) -> Non
     )
 
 
+def test_a_snippet_ending_in_a_backslash_shows_one_on_a_terminal_as_in_a_pipe(kb_copy: Path) -> None:
+    from tests.cli.test_prompts import Terminal
+
+    (kb_copy / "handbook" / "paths.md").write_text(
+        "# Zebrafish paths\n\nOn Windows the zebrafish share is C:\\data\\\n"
+    )
+    piped = subprocess.run([PMOPS, "search", "zebrafish"], cwd=kb_copy, check=True, capture_output=True, text=True)
+    code, shown = Terminal(kb_copy, "search", "zebrafish").finish()
+    assert code == 0 and piped.stdout.splitlines()[1].endswith("C:\\data\\")
+    assert "C:\\data\\\r\n" in shown  # not C:\\data\\\\ (rich's escape, made for a tag that would follow)
+
+
 def test_on_a_terminal_the_index_bar_shows_only_while_it_is_built(kb_copy: Path) -> None:
     """A search whose index must be built shows the bar; one that only catches up shows none (it
     flashed on every search)."""
