@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -396,8 +397,15 @@ def test_an_index_that_failed_after_a_change_is_built_by_the_next_build(
     assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["search"]["unchanged"] is True
 
 
+def _without_pagefind(monkeypatch) -> None:
+    """As a KB without Pagefind installed: its Python package not importable, no binary named."""
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    for name in ("pagefind", "pagefind.service"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
 def test_without_pagefind_the_site_is_built_without_search(pmops, example_kb: Path, monkeypatch) -> None:
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
+    _without_pagefind(monkeypatch)
     result = pmops("site", "build", "--today", TODAY)
     assert result.stderr == (
         "search skipped: Pagefind's binary was not found (pip install 'pagefind[bin]', or set PAGEFIND_BINARY_PATH); "
@@ -405,10 +413,20 @@ def test_without_pagefind_the_site_is_built_without_search(pmops, example_kb: Pa
     )
     assert (example_kb / "_site/index.html").is_file() and not (example_kb / "_site/pagefind").exists()
     assert "search skipped" not in result.stdout
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
     (example_kb / "README.md").write_text("# Tally\n\nChanged.\n")
     data = pmops("site", "build", "--today", TODAY, "--json")
     assert json.loads(data.stdout)["search"]["skipped"].startswith("Pagefind's binary was not found")
+
+
+def test_pagefind_binary_path_empty_is_unset_and_a_wrong_one_is_refused(pmops, example_kb: Path, monkeypatch) -> None:
+    """CI templates export a variable empty: the installed Pagefind is used. A path that names no executable
+    (a typo) would have published a site without search with exit 0: exit 2, nothing written."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(example_kb / "no-such-pagefind"))
+    said = pmops("site", "build", "--today", TODAY, code=2).stderr
+    assert said.startswith(f"error: PAGEFIND_BINARY_PATH={example_kb / 'no-such-pagefind'}: no executable file there")
+    assert not (example_kb / "_site").exists()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "")
+    assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["search"]["indexed"] is True
 
 
 def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:
@@ -522,13 +540,13 @@ def test_a_build_without_pagefind_after_one_with_it_leaves_search_to_catch_up(
     """The old index is kept (said), and marked pending: the next build with the binary indexes the pages
     again even when it writes none (found by a new user: search stayed stale for good)."""
     out, _ = site
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(built_kb / "no-such-pagefind"))
     insight = next((built_kb / "insights").glob("ins-*.md"))
     insight.write_text(insight.read_text() + "\nQuetzalcoatl appears here.\n")
-    result = pmops("site", "build", "--today", TODAY)
+    with monkeypatch.context() as missing:
+        _without_pagefind(missing)
+        result = pmops("site", "build", "--today", TODAY)
     assert "the search box keeps the last index, which misses this build's changes" in result.stderr
     assert (out / ".pmops-search-pending").exists() and (out / "pagefind/pagefind-entry.json").is_file()
-    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     again = build(pmops)
     assert again["written"] == 0 and again["search"]["indexed"] and not (out / ".pmops-search-pending").exists()
 

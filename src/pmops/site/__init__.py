@@ -132,7 +132,8 @@ def build(
     started = time.perf_counter()
     base_url = check_base_url(base_url)
     if search:
-        searchindex.shard_pages()  # a bad $PMOPS_SITE_SHARD_PAGES refused before anything is written
+        searchindex.shard_pages()  # a bad $PMOPS_SITE_SHARD_PAGES or $PAGEFIND_BINARY_PATH refused before
+        searchindex.named()  # anything is written
     # Tens of thousands of long-lived objects (the documents), no cycles worth collecting: the
     # collector's passes over them would be a third of a rebuild after one change.
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again

@@ -56,16 +56,36 @@ UNCHANGED = SearchIndex(unchanged=True)
 
 
 def binary() -> Path | None:
-    """Pagefind's binary: $PAGEFIND_BINARY_PATH, the one `pagefind[bin]` installed, or one on PATH."""
+    """Pagefind's binary: $PAGEFIND_BINARY_PATH (see `named`), the one `pagefind[bin]` installed, or one on PATH."""
+    found = named()
+    if found is not None:
+        return found
     try:
         from pagefind.service import get_executable
     except ImportError:
         return None
+    saved = os.environ.pop("PAGEFIND_BINARY_PATH", None)  # empty: as if unset (get_executable would take "")
     try:
         found = get_executable()
     except FileNotFoundError:  # pagefind_bin installed without its binary (another platform's wheel)
         return None
+    finally:
+        if saved is not None:
+            os.environ["PAGEFIND_BINARY_PATH"] = saved
     return found if found is not None and found.is_file() and os.access(found, os.X_OK) else None
+
+
+def named() -> Path | None:
+    """The binary $PAGEFIND_BINARY_PATH names (None: unset or empty, as CI templates export it). One that is
+    not an executable file is refused (exit 2): a typo would publish a site without search, the build green."""
+    given = os.environ.get("PAGEFIND_BINARY_PATH", "").strip()
+    if not given:
+        return None
+    path = Path(given)
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        raise InvalidInput(f"PAGEFIND_BINARY_PATH={given}: no executable file there; nothing built",
+                           hint="name Pagefind's binary, or unset it to use the one pagefind[bin] installed")  # fmt: skip
+    return path
 
 
 PENDING = ".pmops-search-pending"  # beside the site's manifest: its pages changed since its index was built
