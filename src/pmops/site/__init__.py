@@ -131,9 +131,10 @@ def build(
 
     started = time.perf_counter()
     base_url = check_base_url(base_url)
-    if search:
-        searchindex.shard_pages()  # a bad $PMOPS_SITE_SHARD_PAGES or $PAGEFIND_BINARY_PATH refused before
-        searchindex.named()  # anything is written
+    # A bad $PMOPS_SITE_SHARD_PAGES or $PAGEFIND_BINARY_PATH refused before anything is written (also when the
+    # index is left to the caller: `site serve` indexes in the background).
+    searchindex.shard_pages()
+    searchindex.named()
     # Tens of thousands of long-lived objects (the documents), no cycles worth collecting: the
     # collector's passes over them would be a third of a rebuild after one change.
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
