@@ -80,6 +80,13 @@ def test_did_you_mean_prefers_fewer_edits_then_the_first_letter_then_more_docume
     assert spelling.did_you_mean(words, "Thermall", lambda _: True) == "Thermal"  # its capital kept
     assert spelling.did_you_mean(Words({"how": 1}), "foo", lambda _: True) is None  # 2 of 3 letters: not meant
     assert spelling.did_you_mean(Words({"paper": 1}), "papre", lambda _: True) == "paper"  # 5 letters: two edits
+    # a field's value is kept, quoted or a range too (date:"5 Nov 2026" offered date:"5 Now 2026")
+    assert spelling.did_you_mean(Words({"now": 5, "papr": 1}), 'date:"5 Nov 2026"', lambda _: True) is None
+    assert spelling.did_you_mean(Words({"now": 5}), "date:[Nov to Dec]", lambda _: True) is None
+    assert (
+        spelling.did_you_mean(Words({"now": 5, "paper": 1}), 'date:"Nov 5" papr', lambda _: True)
+        == 'date:"Nov 5" paper'
+    )
     assert spelling.did_you_mean(words, "thermal paper", lambda _: True) is None  # every word known
 
 

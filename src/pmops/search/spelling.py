@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Collection
 from typing import Protocol
@@ -10,6 +11,7 @@ from pmops.search.snippets import WORD
 
 LOOK_SECONDS = 0.3  # CPU time a suggestion is looked for (a lookup begun is finished)
 MIN_TWO_EDITS = 5  # a shorter word is offered words one edit away only: two edits leave too little of it
+_FIELD_VALUE = re.compile(r"\w+:(\"[^\"]*\"?|\[[^\]]*\]?|\S+)")  # a field's value, quoted, a range, or a word
 
 
 class Lexicon(Protocol):
@@ -51,11 +53,12 @@ def did_you_mean(lexicon: Lexicon, text: str, finds: Callable[[str], bool]) -> s
     deadline = time.thread_time() + LOOK_SECONDS
     spans: list[tuple[int, int]] = []
     options: list[list[str]] = []
+    values = [m.span(1) for m in _FIELD_VALUE.finditer(text)]  # date:"5 Nov 2026", title:[a to c], tag:x
     for match in WORD.finditer(text):
         word, lowered = match.group(), match.group().lower()
-        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+        after = text[match.end() : match.end() + 1]
         if (
-            before == ":"
+            any(start <= match.start() < end for start, end in values)
             or after in (":", "*", "?")
             or word in ("AND", "OR", "NOT")
             or lowered in lexicon.stop_words
