@@ -203,6 +203,35 @@ def test_a_search_typed_while_a_filter_still_loads_shows_every_filter(browser, s
     assert tab.left == []
 
 
+class _Asked(_Quiet):
+    """A static host that records the paths asked of it."""
+
+    asked: list[str] = []
+
+    def do_GET(self) -> None:
+        _Asked.asked.append(self.path)
+        super().do_GET()
+
+
+def test_a_page_asks_the_host_for_nothing_it_lacks(browser, site: Path) -> None:
+    """No /favicon.ico (a 404 in the browser's console): the pages name an empty icon. (A tab whose requests
+    are routed, as Visit's are, never asks for an icon: this one is not.)"""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Asked, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.wait_for_load_state("networkidle")
+        assert "/favicon.ico" not in _Asked.asked and all(
+            (site / p.lstrip("/").split("?")[0]).exists() for p in _Asked.asked
+        )
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_decision_page_shows_its_evidence_and_backlinks(visit: Visit, site: Path, screenshots: Path) -> None:
     (page,) = [p for p in site.rglob(f"{DECISION}*.html")]
     visit.open(page.relative_to(site).as_posix())

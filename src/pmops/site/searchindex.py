@@ -345,8 +345,14 @@ def _index(found: Path, out: Path, shard: int, members: list[str]) -> None:
     if done.returncode != 0 or not (new / "pagefind-entry.json").is_file():
         shutil.rmtree(new, ignore_errors=True)
         said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
+        kept = (
+            "; the search box keeps the last index until then"
+            if (out / BUNDLE / "pagefind-entry.json").is_file()
+            else ""
+        )
+        named = " (PAGEFIND_BINARY_PATH)" if os.environ.get("PAGEFIND_BINARY_PATH", "").strip() else ""
         raise PmopsError(f"the search index was not built: pagefind says: {said}",
-                         hint="the pages are built; run the build again, or report the message above")  # fmt: skip
+                         hint=f"the pages are built, and the next build indexes them{kept}; Pagefind run: {found}{named}")  # fmt: skip
     _prune(new)
 
 
