@@ -356,6 +356,13 @@ def test_piped_with_its_notes_the_results_keep_their_order(kb_copy: Path) -> Non
     )
 
 
+def test_a_search_says_which_files_it_could_not_index(pmops, example_kb: Path) -> None:
+    (example_kb / "insights" / "broken.md").write_text("---\ntitle: Dugong sighting\ntags: [a, b\n---\nDugong.\n")
+    for args in ((), ("--json",)):
+        said = pmops("search", "dugong", *args).stderr
+        assert "1 file not indexed, so not searched (insights/broken.md): pmops index says why\n" in said
+
+
 def test_a_snippet_ending_in_a_backslash_shows_one_on_a_terminal_as_in_a_pipe(kb_copy: Path) -> None:
     from tests.cli.test_prompts import Terminal
 

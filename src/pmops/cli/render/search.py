@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pmops.cli._shared import console, note, safe, say
 from pmops.cli.render.common import Column, Listing
-from pmops.text import count
+from pmops.text import count, first_few
 
 if TYPE_CHECKING:
     from pmops.search.results import Results, Sync
@@ -25,6 +25,9 @@ def result_listing(results: Results) -> Listing:
     the query's common words left out are said on stderr whatever the format."""
     if results.ignored:
         note(results.ignored_note() or "")
+    if results.sync.problems:  # never silently left out of a search: said each time until mended
+        unread = sorted(results.sync.problems)
+        note(f"{count(len(unread), 'file')} not indexed, so not searched ({first_few(unread)}): pmops index says why")
     rows = [h.to_json() for h in results.hits]  # the snippet plain, the date ISO
     columns = (Column("id", "id"), Column("type"), Column("date", "date"), Column("title", "title"),
                Column("snippet", "wrap"), Column("path"), Column("score", "number"))  # fmt: skip
