@@ -375,6 +375,17 @@ def test_a_snippet_ending_in_a_backslash_shows_one_on_a_terminal_as_in_a_pipe(kb
     assert "C:\\data\\\r\n" in shown  # not C:\\data\\\\ (rich's escape, made for a tag that would follow)
 
 
+def test_on_a_narrow_terminal_a_wrapped_title_goes_on_under_itself(kb_copy: Path) -> None:
+    """Not at column 0, under the ids, where its last words read as another hit's."""
+    from tests.cli.test_prompts import Terminal
+
+    Terminal(kb_copy, "index").finish()  # (no bar below)
+    code, shown = Terminal(kb_copy, "search", "thermal", columns=50).finish()
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", shown).replace("\r", "").splitlines()  # (NO_COLOR keeps bold and dim)
+    assert code == 0 and lines[0].startswith("ins-260120-jeyn  insight  2026-01-20  Receipt")
+    assert lines[1].startswith("    ") and "thermal paper" in lines[1] + lines[2]
+
+
 def test_on_a_terminal_the_index_bar_shows_only_while_it_is_built(kb_copy: Path) -> None:
     """A search whose index must be built shows the bar; one that only catches up shows none (it
     flashed on every search)."""

@@ -81,19 +81,22 @@ def _console_class() -> type[Console]:
     from rich.console import Console
 
     class PmopsConsole(Console):
-        def print(self, *objects: Any, soft_wrap: bool | None = None, **kwargs: Any) -> None:
+        def print(self, *objects: Any, soft_wrap: bool | None = None, hang: int = 0, **kwargs: Any) -> None:
             """A line printed whole (soft_wrap) stays one line for a pipe or a file, which scripts read
-            line by line; on a terminal it wraps at its words, not where the terminal cuts it."""
+            line by line; on a terminal it wraps at its words, not where the terminal cuts it (`hang`:
+            the lines after its first indented that much more, under a search hit's title)."""
             if soft_wrap and self.is_terminal:
                 soft_wrap = False
                 if objects and all(isinstance(o, str) for o in objects):
                     whole = kwargs.pop("sep", " ").join(objects)
                     text = whole.lstrip(" ")  # an indented line wraps under its own start
                     indent = len(whole) - len(text)
-                    width = max(20, self.width - indent) if indent else self.width
+                    width = max(20, self.width - indent - hang) if indent or hang else self.width
                     said = {k: kwargs.pop(k) for k in ("markup", "emoji", "highlight") if k in kwargs}
-                    for line in _at_words(self.render_str(text, **said), width):  # no line ends in a space
-                        super().print(" " * indent, line, sep="", soft_wrap=True, **kwargs)
+                    for i, line in enumerate(
+                        _at_words(self.render_str(text, **said), width)
+                    ):  # no line ends in a space
+                        super().print(" " * (indent + (hang if i else 0)), line, sep="", soft_wrap=True, **kwargs)
                     return
             super().print(*objects, soft_wrap=soft_wrap, **kwargs)
 
@@ -139,10 +142,11 @@ def plain_stream(stderr: bool = False) -> bool:
         return True
 
 
-def say(*pieces: str | tuple[str, str], stderr: bool = False) -> None:
+def say(*pieces: str | tuple[str, str], stderr: bool = False, hang: int = 0) -> None:
     """One line of user text, printed whole, in pieces: a text as it is, or (text, style). On a terminal
-    through the console (styled, wrapped at words); to a pipe or a file written plain, as the console
-    would, without loading rich (a search's results: 10–20 ms of each search)."""
+    through the console (styled, wrapped at words, the lines after the first indented by `hang`); to a
+    pipe or a file written plain, as the console would, without loading rich (a search's results: 10–20
+    ms of each search)."""
     parts = [(p, "") if isinstance(p, str) else p for p in pieces]
     if plain_stream(stderr):
         line = "".join(plain(text) for text, _ in parts).expandtabs()
@@ -153,7 +157,7 @@ def say(*pieces: str | tuple[str, str], stderr: bool = False) -> None:
     marked = "".join(f"[{style}]{safe(text)}[/{style}]" if style else safe(text) for text, style in parts)
     if parts and not parts[-1][1] and marked.endswith("\\\\") and not plain(parts[-1][0]).endswith("\\\\"):
         marked = marked[:-1]  # rich's escape doubles a last backslash for the tag that would follow: none does
-    console(stderr).print(marked, soft_wrap=True)
+    console(stderr).print(marked, soft_wrap=True, hang=hang)
 
 
 def safe(text: Any) -> str:

@@ -53,7 +53,7 @@ def search_results(results: Results) -> None:
         return
     for hit in results.hits:
         when = hit.date.isoformat() if hit.date else ""
-        say((hit.id, "cyan"), "  ", (f"{hit.type}  {when}", "dim"), "  ", (hit.title, "bold"))
+        say((hit.id, "cyan"), "  ", (f"{hit.type}  {when}", "dim"), "  ", (hit.title, "bold"), hang=4)
         if hit.snippet:
             say("    ", *snippet(hit.snippet))
     shown = len(results.hits)
