@@ -73,8 +73,9 @@ def _distance(a: str, b: str) -> int:
 
 def test_did_you_mean_prefers_fewer_edits_then_the_first_letter_then_more_documents() -> None:
     words = Words({"paper": 2, "pair": 9, "paid": 1, "per": 50, "thermal": 3, "taper": 40})  # "per": two edits
-    assert spelling.did_you_mean(words, "papr", lambda _: True) == "pair"  # one edit each; "pair": as long as "papr"
+    assert spelling.did_you_mean(words, "papr", lambda _: True) == "pair"  # one edit each; "pair": in more documents
     assert spelling.did_you_mean(words, "paiz", lambda _: True) == "pair"  # "paid" too, in fewer documents
+    assert spelling.did_you_mean(Words({"amount": 2, "account": 9}), "acount", lambda _: True) == "account"  # longer
     assert spelling.did_you_mean(Words({"cat": 1, "bot": 50}), "cot", lambda _: True) == "cat"  # first letter kept
     assert spelling.did_you_mean(words, "thermal papr", lambda q: q == "thermal paper") == "thermal paper"
     assert spelling.did_you_mean(words, "Thermall", lambda _: True) == "Thermal"  # its capital kept

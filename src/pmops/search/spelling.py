@@ -39,8 +39,9 @@ def did_you_mean(lexicon: Lexicon, text: str, finds: Callable[[str], bool]) -> s
     words alone (titles, here), and its ranking ignores the edit distance, so the most frequent
     word two edits away beats the right one a single edit away ("papr" -> "per"). Here the
     candidates are the words of titles and bodies as written (their spelling lists), fewest
-    edits first, then the first letter kept, a length close to the word typed, the most
-    documents. The first choice for every word is kept unless another candidate makes the
+    edits first, then the first letter kept, the most documents, a length close to the word
+    typed (a letter left out, the commonest slip, is no longer beaten by a rarer word of the
+    same length: "acount" is "account", not "amount"). The first choice for every word is kept unless another candidate makes the
     query find something ("thermal papr": "paper", not "pair"). A word of three or four letters is
     offered words one edit away only ("foo" is not "how"). Field names and values,
     prefixes (`therm*`), operators and stop words are left alone.
@@ -72,8 +73,8 @@ def did_you_mean(lexicon: Lexicon, text: str, finds: Callable[[str], bool]) -> s
                 return None
             near = lexicon.near(lowered, edits) - {lowered}
             if near:
-                ranked = sorted(near, key=lambda w: (w[:1] != lowered[:1], abs(len(w) - len(lowered)),
-                                                     -lexicon.frequency(w), w))  # fmt: skip
+                ranked = sorted(near, key=lambda w: (w[:1] != lowered[:1], -lexicon.frequency(w),
+                                                     abs(len(w) - len(lowered)), w))  # fmt: skip
                 spans.append(match.span())
                 options.append(ranked[:5])
                 break
