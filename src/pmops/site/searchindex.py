@@ -1,6 +1,10 @@
 """The site's search index: Pagefind run over the built pages (over the changed shards of a large
 site's), each bundle swapped in whole; the files of the last bundle whose content is unchanged are kept,
-not compressed again."""
+not compressed again.
+
+(Over 400 lines: one path from Pagefind's binary to its bundles in place — which binary, the shards,
+indexing while pages are still written, the swap, the files kept, the pending mark — whose steps share
+the bundles' layout and the mark; split, each part would reach into the others'.)"""
 
 from __future__ import annotations
 
