@@ -304,17 +304,18 @@ def tag_filter(plural: str) -> Any:
     ]
 
 
-def field_filter(doctype: DocType, name: str, what: str = "") -> Any:
-    """A listing's --NAME filter on a field: its help from the registry (`about`: 'Only this NAME.', or `what`,
-    with the field's choices), completing what the field can be."""
+def field_option(doctype: DocType, name: str, what: str = "") -> Any:
+    """A --NAME option giving a field's value: its help from the registry (`about`: the field's help, or
+    `what`, with its choices), completing what the field can be."""
     return Annotated[
         str | None,
-        typer.Option(
-            f"--{name}",
-            help=about(doctype, name, what or f"only this {name}"),
-            autocompletion=_complete.field(doctype.name, name),
-        ),
+        typer.Option(f"--{name}", help=about(doctype, name, what), autocompletion=_complete.field(doctype.name, name)),
     ]
+
+
+def field_filter(doctype: DocType, name: str, what: str = "") -> Any:
+    """A listing's --NAME filter on a field: a field_option saying 'Only this NAME.' (or `what`)."""
+    return field_option(doctype, name, what or f"only this {name}")
 
 
 def columns_option(names: str) -> Any:

@@ -28,16 +28,8 @@ def add(
         list[str] | None,
         typer.Option("--alias", metavar="NAME", help="Another name insights use for it (repeatable)."),
     ] = None,
-    segment: Annotated[
-        str | None,
-        typer.Option(
-            "--segment", help=about(CUSTOMER, "segment"), autocompletion=_complete.field("customer", "segment")
-        ),
-    ] = None,
-    plan: Annotated[
-        str | None,
-        typer.Option("--plan", help=about(CUSTOMER, "plan"), autocompletion=_complete.field("customer", "plan")),
-    ] = None,
+    segment: _shared.field_option(CUSTOMER, "segment") = None,
+    plan: _shared.field_option(CUSTOMER, "plan") = None,
     arr: Annotated[str | None, typer.Option("--arr", metavar="AMOUNT", help=about(CUSTOMER, "arr"))] = None,
     renewal: Annotated[
         str | None,
@@ -47,10 +39,7 @@ def add(
             help=about(CUSTOMER, "renewal", then="(e.g. 2027-02-01, 1 Feb 2027 or 'in 3 months', written as a date)"),
         ),
     ] = None,
-    owner: Annotated[
-        str | None,
-        typer.Option("--owner", help=about(CUSTOMER, "owner"), autocompletion=_complete.field("customer", "owner")),
-    ] = None,
+    owner: _shared.field_option(CUSTOMER, "owner") = None,
     tag: TagOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,

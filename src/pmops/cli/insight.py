@@ -27,24 +27,10 @@ def add(
     ctx: typer.Context,
     title_arg: _shared.TitleArg = None,
     title: Annotated[str | None, typer.Option("--title", help=about(INSIGHT, "title"))] = None,
-    source: Annotated[
-        str | None,
-        typer.Option("--source", help=about(INSIGHT, "source"), autocompletion=_complete.field("insight", "source")),
-    ] = None,
-    customer: Annotated[
-        str | None,
-        typer.Option(
-            "--customer", help=about(INSIGHT, "customer"), autocompletion=_complete.field("insight", "customer")
-        ),
-    ] = None,
-    segment: Annotated[
-        str | None,
-        typer.Option("--segment", help=about(INSIGHT, "segment"), autocompletion=_complete.field("insight", "segment")),
-    ] = None,
-    area: Annotated[
-        str | None,
-        typer.Option("--area", help=about(INSIGHT, "area"), autocompletion=_complete.field("insight", "area")),
-    ] = None,
+    source: _shared.field_option(INSIGHT, "source") = None,
+    customer: _shared.field_option(INSIGHT, "customer") = None,
+    segment: _shared.field_option(INSIGHT, "segment") = None,
+    area: _shared.field_option(INSIGHT, "area") = None,
     tag: TagOpt = None,
     quote: Annotated[str | None, typer.Option("--quote", help=about(INSIGHT, "quote"))] = None,
     date: Annotated[
@@ -53,18 +39,8 @@ def add(
             "--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today)."
         ),
     ] = None,
-    sentiment: Annotated[
-        str | None,
-        typer.Option(
-            "--sentiment", help=about(INSIGHT, "sentiment"), autocompletion=_complete.field("insight", "sentiment")
-        ),
-    ] = None,
-    confidence: Annotated[
-        str | None,
-        typer.Option(
-            "--confidence", help=about(INSIGHT, "confidence"), autocompletion=_complete.field("insight", "confidence")
-        ),
-    ] = None,
+    sentiment: _shared.field_option(INSIGHT, "sentiment") = None,
+    confidence: _shared.field_option(INSIGHT, "confidence") = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
     link: Annotated[
         list[str] | None,

@@ -27,16 +27,8 @@ def add(
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
-    direction: Annotated[
-        str | None,
-        typer.Option(
-            "--direction", help=about(METRIC, "direction"), autocompletion=_complete.field("metric", "direction")
-        ),
-    ] = None,
-    cadence: Annotated[
-        str | None,
-        typer.Option("--cadence", help=about(METRIC, "cadence"), autocompletion=_complete.field("metric", "cadence")),
-    ] = None,
+    direction: _shared.field_option(METRIC, "direction") = None,
+    cadence: _shared.field_option(METRIC, "cadence") = None,
     parent: Annotated[
         str | None,
         typer.Option(

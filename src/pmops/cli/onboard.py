@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt, about
+from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt
 from pmops.cli.render import common
 from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
@@ -24,20 +24,9 @@ def new_pm(
     start: Annotated[
         str | None, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day (asked on a terminal).")
     ] = None,
-    area: Annotated[
-        str | None,
-        typer.Option("--area", help=about(ONBOARDING, "area"), autocompletion=_complete.field("onboarding", "area")),
-    ] = None,
-    buddy: Annotated[
-        str | None,
-        typer.Option("--buddy", help=about(ONBOARDING, "buddy"), autocompletion=_complete.field("onboarding", "buddy")),
-    ] = None,
-    manager: Annotated[
-        str | None,
-        typer.Option(
-            "--manager", help=about(ONBOARDING, "manager"), autocompletion=_complete.field("onboarding", "manager")
-        ),
-    ] = None,
+    area: _shared.field_option(ONBOARDING, "area") = None,
+    buddy: _shared.field_option(ONBOARDING, "buddy") = None,
+    manager: _shared.field_option(ONBOARDING, "manager") = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

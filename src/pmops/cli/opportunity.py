@@ -29,10 +29,7 @@ def add(
     title: Annotated[
         str | None, typer.Argument(metavar="TITLE", help="The problem, as a short title (asked on a terminal).")
     ] = None,
-    area: Annotated[
-        str | None,
-        typer.Option("--area", help=about(OPPORTUNITY, "area"), autocompletion=_complete.field("opportunity", "area")),
-    ] = None,
+    area: _shared.field_option(OPPORTUNITY, "area") = None,
     problem: Annotated[
         str | None, typer.Option("--problem", metavar="TEXT", help=about(OPPORTUNITY, "problem"))
     ] = None,
@@ -45,12 +42,7 @@ def add(
             autocompletion=_complete.field("opportunity", "evidence"),
         ),
     ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status", help=about(OPPORTUNITY, "status"), autocompletion=_complete.field("opportunity", "status")
-        ),
-    ] = None,
+    status: _shared.field_option(OPPORTUNITY, "status") = None,
     owner: Annotated[
         str | None,
         typer.Option(

@@ -34,12 +34,8 @@ def add(
     name: Annotated[
         str | None, typer.Argument(metavar="NAME", help="Their full name, unique on the roster (asked on a terminal).")
     ] = None,
-    role: Annotated[
-        str | None, typer.Option("--role", help=about(PERSON, "role"), autocompletion=_complete.field("person", "role"))
-    ] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help=about(PERSON, "area"), autocompletion=_complete.field("person", "area"))
-    ] = None,
+    role: _shared.field_option(PERSON, "role") = None,
+    area: _shared.field_option(PERSON, "area") = None,
     manager: Annotated[
         str | None,
         typer.Option(

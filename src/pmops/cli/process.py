@@ -24,14 +24,8 @@ def new(
     title: Annotated[
         str | None, typer.Argument(metavar="TITLE", help="The process's name (asked on a terminal).")
     ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option("--kind", help=about(PROCESS, "kind"), autocompletion=_complete.field("process", "kind")),
-    ] = None,
-    owner: Annotated[
-        str | None,
-        typer.Option("--owner", help=about(PROCESS, "owner"), autocompletion=_complete.field("process", "owner")),
-    ] = None,
+    kind: _shared.field_option(PROCESS, "kind") = None,
+    owner: _shared.field_option(PROCESS, "owner") = None,
     cadence: Annotated[
         str | None,
         typer.Option(

@@ -21,23 +21,15 @@ app = typer.Typer(
 def add(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(metavar="NAME", help="The tool's name (asked on a terminal).")] = None,
-    category: Annotated[
-        str | None,
-        typer.Option("--category", help=about(TOOL, "category"), autocompletion=_complete.field("tool", "category")),
-    ] = None,
+    category: _shared.field_option(TOOL, "category") = None,
     job: Annotated[
         str | None,
         typer.Option(
             "--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap."
         ),
     ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help=about(TOOL, "owner"), autocompletion=_complete.field("tool", "owner"))
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option("--status", help=about(TOOL, "status"), autocompletion=_complete.field("tool", "status")),
-    ] = None,
+    owner: _shared.field_option(TOOL, "owner") = None,
+    status: _shared.field_option(TOOL, "status") = None,
     cost: Annotated[str | None, typer.Option("--cost", help=about(TOOL, "cost"))] = None,
     seats: Annotated[str | None, typer.Option("--seats", help=about(TOOL, "seats"))] = None,
     seats_used: Annotated[str | None, typer.Option("--seats-used", help=about(TOOL, "seats_used"))] = None,
