@@ -27,6 +27,14 @@ from typer.testing import CliRunner
 
 from pmops.cli import app
 
+# pytest rewrites each test module's asserts as it imports it (so that a failed one says what differed):
+# about 7 s of CPU for the suite's modules in every test process, twice a run with `-n 2`. It keeps the
+# rewritten modules in __pycache__ (git ignores them) and reads them back next time, but writes nothing
+# where bytecode writing is off (PYTHONDONTWRITEBYTECODE, set on some machines): there every process
+# rewrote every module on every run. The test processes keep them regardless; what the tests start
+# (pmops, git hooks) inherits the environment unchanged. (This file is imported before any test module.)
+sys.dont_write_bytecode = False
+
 # Typer's runner builds the whole command tree (every command's signature and annotations) on each
 # invoke: ~0.1 s a call, thousands of calls in the suite. The tree is the same for every call (the
 # command line, not the tree, carries a call's state), so each test process builds it once.
