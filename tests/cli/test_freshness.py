@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from pmops.search import client
-from tests.conftest import git
+from tests.conftest import examples, git
 
 
 def paths(pmops, query: str) -> list[str]:
@@ -510,7 +510,7 @@ def test_random_writes_and_git_moves_match_a_rebuild(
 ) -> None:
     template, ids = template_kb(tmp_path_factory, pmops)
     machine = freshness_machine(tmp_path, template, ids, pmops, served=False)
-    run_state_machine_as_test(machine, settings=settings(max_examples=6, stateful_step_count=10, **MACHINE))
+    run_state_machine_as_test(machine, settings=settings(max_examples=examples(4), stateful_step_count=10, **MACHINE))
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="the search server needs Unix sockets")
@@ -520,4 +520,4 @@ def test_random_writes_and_git_moves_match_a_rebuild_with_the_server(
 ) -> None:
     template, ids = template_kb(tmp_path_factory, pmops)
     machine = freshness_machine(tmp_path, template, ids, pmops, served=True)
-    run_state_machine_as_test(machine, settings=settings(max_examples=4, stateful_step_count=8, **MACHINE))
+    run_state_machine_as_test(machine, settings=settings(max_examples=examples(3), stateful_step_count=8, **MACHINE))

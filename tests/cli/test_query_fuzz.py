@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
+
 FIELDS = ["tag:", "tags:", "Tag:", "type:", "date:", "title:", "body:", "author:", "customer:", "segment:",
           "area:", "source:", "path:", "id:", "sha:", "pairs:", "nosuch:", "x:", "*:", ":"]  # fmt: skip
 SYNTAX = ["AND", "OR", "NOT", "and", "or", "not", "+", "-", "^", "^0", "^0.0", "^2", "^-1", "^.5", "^1e400",
@@ -39,7 +41,7 @@ def test_any_query_is_answered_or_refused_in_one_line(pmops, example_kb: Path) -
     def hung(signum, frame) -> None:
         raise TimeoutError("the search hung")
 
-    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(30), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(query=_query)
     def search(query: str) -> None:
         start = time.monotonic()
