@@ -10,15 +10,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
-from tests.conftest import PMOPS, git, merge_conflict
+from tests.conftest import Runner, git, merge_conflict
 
 
-def run(cwd: Path, *args: str, code: int | None = 0) -> subprocess.CompletedProcess:
-    done = subprocess.run([PMOPS, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-    if code is not None:
-        assert done.returncode == code, (args, done.stdout, done.stderr)
-    return done
+def run(cwd: Path, *args: str, code: int | None = 0) -> Result:
+    """`pmops ARGS` with `cwd` the current folder (the tests here go from one clone to the other), in
+    this process as `pmops` runs the CLI: what it printed and its exit code, as from a process of its own,
+    without a Python started and pmops imported for each of the 38 commands."""
+    back = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return Runner()(*args, code=code)
+    finally:
+        os.chdir(back)
 
 
 @pytest.fixture
