@@ -10,8 +10,10 @@ os.environ["COLUMNS"] = "100"
 os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
 os.environ["NO_COLOR"] = "1"
 
+import contextlib
 import copy
 import functools
+import importlib
 import json
 import shutil
 import signal
@@ -77,6 +79,18 @@ def pytest_configure(config: pytest.Config) -> None:
     if stat.f_bavail * stat.f_frsize >= IN_MEMORY_ROOM:
         os.environ["TMPDIR"] = str(IN_MEMORY)  # this process's temporary folders, and every process it starts
         tempfile.tempdir = None  # read again: tmp_path's base folder is made from it
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With `-n 2` both test processes import every test module, in the same order at the same time, so on a
+    clean clone neither finds a module the other has rewritten (above) and each rewrites them all. The second
+    one imports them last file first, before its collection: each rewrites about half, and reads the other
+    half as the other process kept it. A module that fails here fails again, and is reported, in collection."""
+    if os.environ.get("PYTEST_XDIST_WORKER") != "gw1":
+        return
+    for path in sorted(Path(__file__).parent.glob("**/test_*.py"), reverse=True):
+        with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
+            importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
