@@ -77,11 +77,14 @@ def _install(recipe: str) -> tuple[str, str]:
 
 
 def _run(script: str, source: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """The recipe's install shell, its `pip` the tests' own asked what it would install (no install)."""
+    """The recipe's install shell, its `pip` the tests' own asked what it would install (no install). pmops'
+    metadata is built with the tests' own hatchling (the test extra), not in a build environment pip would
+    install hatchling into from the network for each source (6–12 s, most of it waiting)."""
     shim = tmp_path / "bin" / "pip"
     shim.parent.mkdir(exist_ok=True)
     shim.write_text(
-        f'#!/bin/sh\n[ "$1" = install ] && shift\nexec "{sys.executable}" -m pip install --dry-run --no-deps "$@"\n'
+        f'#!/bin/sh\n[ "$1" = install ] && shift\n'
+        f'exec "{sys.executable}" -m pip install --dry-run --no-deps --no-build-isolation "$@"\n'
     )
     shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
     env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}", "PMOPS_SOURCE": source}
