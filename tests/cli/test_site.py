@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmops.site import linkcheck
-from tests.conftest import PMOPS, SITE_TODAY, git
+from tests.conftest import PMOPS, SITE_TODAY, git, stop_group
 
 TODAY = SITE_TODAY
 
@@ -437,7 +437,8 @@ def test_pagefind_binary_path_empty_is_unset_and_a_wrong_one_is_refused(pmops, e
 
 def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:
     server = subprocess.Popen([PMOPS, "site", "serve", "--port", "0", "--today", TODAY], cwd=example_kb,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)  # fmt: skip
     try:
         line = ""
         while "serving" not in line:
@@ -460,8 +461,7 @@ def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:
             assert time.monotonic() < deadline, "the preview's search was not indexed"
             time.sleep(0.3)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop_group(server)
         server.stdout.close()
         server.stderr.close()
 

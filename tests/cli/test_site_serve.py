@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PMOPS
+from tests.conftest import PMOPS, stop_group
 
 TODAY = "2026-12-01"
 
@@ -25,7 +25,8 @@ def test_an_edit_saved_while_the_first_build_runs_is_caught(example_kb: Path) ->
     # The file you had open in the editor, saved just after starting the preview: the first build may
     # have read it already; the preview still shows what was saved (it kept the old page for good).
     server = subprocess.Popen([PMOPS, "site", "serve", "--port", "0", "--today", TODAY], cwd=example_kb,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)  # fmt: skip
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(server.stderr.readline, "")), daemon=True)
     reader.start()
@@ -46,7 +47,6 @@ def test_an_edit_saved_while_the_first_build_runs_is_caught(example_kb: Path) ->
                 pytest.fail(f"the preview kept an old page: take {n} never shown\n" + "".join(lines))
             time.sleep(0.3)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop_group(server)
         reader.join(10)
         server.stderr.close()
