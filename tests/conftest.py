@@ -88,7 +88,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     half as the other process kept it. A module that fails here fails again, and is reported, in collection."""
     if os.environ.get("PYTEST_XDIST_WORKER") != "gw1":
         return
-    for path in sorted(Path(__file__).parent.glob("**/test_*.py"), reverse=True):
+    modules = set()
+    for arg in session.config.args:  # the folders and files collected (`tests` when none is named)
+        path = Path(arg.split("::")[0]).resolve()
+        modules.update(path.glob("**/test_*.py") if path.is_dir() else [path] if path.name.startswith("test_") else [])
+    for path in sorted((p for p in modules if p.is_relative_to(ROOT)), reverse=True):
         with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
             importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
 
