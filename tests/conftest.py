@@ -44,6 +44,11 @@ typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 ROOT = Path(__file__).resolve().parents[1]
 
+EXAMPLE_KB = ROOT / "examples" / "kb"
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPORA = ROOT.parent / "shared" / "corpora"
+PMOPS = str(Path(sys.executable).with_name("pmops"))
+
 # How many examples the heaviest property tests (Hypothesis: random queries, random writes and git moves)
 # try: a number chosen for the suite, where each costs a few seconds; PMOPS_EXAMPLES=N multiplies them by
 # N for a deeper search when a change touches what they cover (`PMOPS_EXAMPLES=10 make test`).
@@ -53,12 +58,6 @@ EXAMPLES = float(os.environ.get("PMOPS_EXAMPLES") or 1)
 def examples(n: int) -> int:
     """`n` examples in the suite, scaled by PMOPS_EXAMPLES; never fewer than 1."""
     return max(1, round(n * EXAMPLES))
-
-
-EXAMPLE_KB = ROOT / "examples" / "kb"
-FIXTURES = Path(__file__).parent / "fixtures"
-CORPORA = ROOT.parent / "shared" / "corpora"
-PMOPS = str(Path(sys.executable).with_name("pmops"))
 
 
 IN_MEMORY = Path("/dev/shm")  # Linux's tmpfs, on most machines
