@@ -702,6 +702,40 @@ def test_a_page_deleted_by_hand_is_written_again(pmops, site, built_kb: Path) ->
     assert build(pmops)["written_paths"] == ["index.html", "insights/" + insight.stem + ".html"]
 
 
+@pytest.mark.parametrize("shards", ["", "60"], ids=["one-bundle", "three-shards"])
+def test_a_build_stopped_by_sigterm_stops_its_pagefind(example_kb: Path, tmp_path: Path, monkeypatch, shards) -> None:
+    """A SIGTERM to pmops alone (a CI job cancelled, `kill`) stops it as Ctrl-C does, and the Pagefind processes
+    it runs with it (one, or a shard's each, side by side): they went on writing into the site, the build gone."""
+    slow = tmp_path / "pagefind"
+    slow.write_text(f"#!/bin/sh\necho $$ >> {tmp_path / 'pids'}\nexec sleep 60\n")  # (sleep keeps its pid)
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    monkeypatch.setenv("PMOPS_SITE_SHARD_PAGES", shards)
+    pids = tmp_path / "pids"
+    with subprocess.Popen([PMOPS, "site", "build", "--today", TODAY], cwd=example_kb, stderr=subprocess.PIPE,
+                          text=True) as build:  # fmt: skip
+        deadline = time.monotonic() + 120
+        while len(pids.read_text().split() if pids.is_file() else []) < (2 if shards else 1):
+            assert build.poll() is None and time.monotonic() < deadline, "Pagefind never started"
+            time.sleep(0.05)
+        build.terminate()
+        _, said = build.communicate(timeout=60)
+    assert build.returncode == 130 and said == "error: interrupted\n"
+    started = [int(pid) for pid in pids.read_text().split()]
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in started if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # (a zombie has ended: its parent, gone, no longer waits for it)
+
+
 def test_two_builds_of_one_folder_at_once_take_turns(example_kb: Path, monkeypatch) -> None:
     """The second waits for the first (a lock): the site and its index, split in shards, end whole."""
     monkeypatch.setenv("PMOPS_SITE_SHARD_PAGES", "60")

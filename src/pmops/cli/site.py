@@ -54,6 +54,7 @@ def build(
     """
     from pmops import site
 
+    _term_stops()
     result = site.build(_shared.state(ctx).kb(), out, base_url=base_url, today=_shared.today_option(today))
     if json_out:
         _shared.print_json(result.to_json())
@@ -64,6 +65,17 @@ def build(
         _said(result)
     if result.search is not None and result.search.failed:  # after what was built: a CI log has both
         raise result.search.failed
+
+
+def _term_stops() -> None:
+    """SIGTERM (a service manager, `kill`, a CI job cancelled) stops a build or the preview as Ctrl-C does: its
+    Pagefind processes, which a signal to pmops alone does not reach, are stopped with it."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _said(result: Result) -> None:
@@ -157,6 +169,7 @@ def serve(
     """
     from pmops.site import serve as preview
 
+    _term_stops()
     kb = _shared.state(ctx).kb()
     kb.keep_listings(False)  # it lives on: each rebuild asks git again
     console = _shared.console(stderr=True)

@@ -140,6 +140,7 @@ def build(
     gc.unfreeze()  # what an earlier build froze (`site serve` builds again and again): collectable again
     gc.disable()
     with contextlib.ExitStack() as held:  # the site's folder, held to the end of its index (output.locked)
+        held.callback(searchindex.stop_running)  # stopped (Ctrl-C, SIGTERM), no Pagefind goes on writing
         try:
             result = _build(kb, out, base_url, today, search, held)
         finally:
@@ -305,10 +306,12 @@ def _rendered(
 
 
 def _leave_ctrl_c() -> None:
-    """A rendering process leaves Ctrl-C to the build, which stops them all (no traceback of theirs)."""
+    """A rendering process leaves Ctrl-C to the build, which stops them all (no traceback of theirs), and a
+    SIGTERM (a service manager's, to every process of the build) ends it quietly, not as the build's Ctrl-C."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str], list[str]]]:

@@ -8,12 +8,14 @@ the bundles' layout and the mark; split, each part would reach into the others'.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -294,8 +296,12 @@ def _each(shards: list[int], index: Callable[[int], None]) -> None:
             index(k)
         return
     with ThreadPoolExecutor(workers) as pool:
-        for _ in pool.map(index, shards):
-            pass
+        try:
+            for _ in pool.map(index, shards):
+                pass
+        except BaseException:
+            stop_running()  # stopped (or failed): the others' Pagefind too, before the pool waits for them
+            raise
 
 
 def _clean(out: Path) -> None:
@@ -360,11 +366,38 @@ def _index(found: Path, out: Path, shard: int, members: list[str]) -> None:
     _prune(new)
 
 
+_RUNNING: set[subprocess.Popen[str]] = set()  # the Pagefind processes under way, for `stop_running`
+_RUNNING_LOCK = threading.Lock()
+
+
 def _pagefind(found: Path, site: Path, new: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(found), "--site", str(site), "--output-path", str(new), "--keep-index-url", "--silent"],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    args = [str(found), "--site", str(site), "--output-path", str(new), "--keep-index-url", "--silent"]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          text=True) as process:  # fmt: skip
+        with _RUNNING_LOCK:
+            _RUNNING.add(process)
+        try:
+            out, err = process.communicate()
+        except BaseException:  # stopped in this thread (Ctrl-C, SIGTERM): Pagefind with it
+            process.terminate()
+            raise
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(process)
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
+def stop_running() -> None:
+    """Stop the Pagefind processes under way (a build or a preview stopped: Ctrl-C reaches them with the
+    terminal's process group, a SIGTERM to pmops alone does not, and they went on writing into the site)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        with contextlib.suppress(OSError):
+            process.terminate()
+    for process in running:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
 
 
 # A bundle's files named by a hash of their content: its pages' fragments, its word index's chunks, its filters,

@@ -138,5 +138,8 @@ def serve(
                 indexer.want(result)
     finally:
         indexer.stop()
+        from pmops.site import searchindex
+
+        searchindex.stop_running()  # the index under way (the preview's folder is left as a build stopped leaves it)
         server.shutdown()
         server.server_close()
