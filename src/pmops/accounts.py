@@ -86,16 +86,8 @@ class Register:
 
     def __init__(self, records: list[Customer]) -> None:
         self.customers = records
-        self._by_key: dict[str, Customer] = {}
-        self.clashes: list[tuple[str, Customer, Customer]] = []  # (name, first, second): one name, two customers
-        for record in records:
-            for name in record.names:
-                key = customers.key(name)
-                if key is None:
-                    continue
-                first = self._by_key.setdefault(key, record)
-                if first is not record:
-                    self.clashes.append((name, first, record))
+        # clashes: (name, first, second): one name, two customers
+        self._by_key, self.clashes = customers.keyed(records, lambda c: c.names)
 
     def __len__(self) -> int:
         return len(self.customers)
@@ -118,11 +110,7 @@ class Register:
 
     def closest(self, name: object) -> str | None:
         """The register's name (or alias) most like one it does not know, when one is close enough."""
-        found = customers.closest_key(name, self._by_key)
-        if found is None:
-            return None
-        record = self._by_key[found]
-        return next((n for n in record.names if customers.key(n) == found), record.name)
+        return customers.closest_name(name, self._by_key, lambda c: c.names)
 
     def renewals(self, today: dt.date, window: dt.timedelta = RENEWAL_WINDOW) -> list[Customer]:
         """Live customers renewing in the window from today, soonest first."""

@@ -6,7 +6,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -89,6 +89,30 @@ def named(ref: object, by_key: Mapping[str, T]) -> T | None:
         return by_key[wanted]
     starting = {id(v): v for k, v in by_key.items() if k.startswith(wanted + " ")}
     return next(iter(starting.values())) if len(starting) == 1 else None
+
+
+def keyed(entries: Iterable[T], names: Callable[[T], Iterable[object]]) -> tuple[dict[str, T], list[tuple[str, T, T]]]:
+    """Entries (customers, or their records) by the key of each of their `names` (a name and its aliases), the
+    first one's where two share one; and those clashes: (the name, the first, the other)."""
+    by_key: dict[str, T] = {}
+    clashes: list[tuple[str, T, T]] = []
+    for entry in entries:
+        for name in names(entry):
+            k = key(name)
+            if k is None:
+                continue
+            first = by_key.setdefault(k, entry)
+            if first is not entry:
+                clashes.append((str(name), first, entry))
+    return by_key, clashes
+
+
+def closest_name(ref: object, by_key: Mapping[str, T], names: Callable[[T], Iterable[object]]) -> str | None:
+    """The name (or alias) most like `ref`, one not known, as its entry writes it, when one is close enough."""
+    found = closest_key(ref, by_key)
+    if found is None:
+        return None
+    return next((str(n) for n in names(by_key[found]) if n and key(n) == found), None)
 
 
 CLOSE = 0.8  # how alike (difflib's ratio of the keys) a name must be to be offered as the one meant

@@ -353,12 +353,7 @@ class Catalog(Tree):
     def register_keys(self, doctype: DocType) -> dict[str, Record]:
         """The documents of a register (a type with other names: customers) by the key (`customers.key`)
         of each name and alias, the first one's where two share one."""
-        by_key: dict[str, Record] = {}
-        for record in sorted(self.records(doctype), key=lambda r: r.path):
-            names = [record.values.get(doctype.title_field), *_listed(record.values.get(doctype.aliases))]
-            for k in filter(None, map(customers.key, filter(None, names))):
-                by_key.setdefault(k, record)
-        return by_key
+        return customers.keyed(sorted(self.records(doctype), key=lambda r: r.path), _names(doctype))[0]
 
     def misspelt(self, fld: Field, value: object) -> list[str]:
         """What a create or a set says of a name written to a field naming a register's document (an insight's
@@ -371,12 +366,9 @@ class Catalog(Tree):
         by_key = self.register_keys(target)
         if not by_key or customers.named(value, by_key) is not None:
             return []
-        close = customers.closest_key(value, by_key)
-        if close is None:
+        said = customers.closest_name(value, by_key, _names(target))
+        if said is None:
             return []
-        record = by_key[close]
-        names = [record.values.get(target.title_field), *_listed(record.values.get(target.aliases))]
-        said = next((str(n) for n in names if n and customers.key(n) == close), record.title)
         return [f"warning: {fld.name}: '{value}' is not in the {target.name} register; did you mean '{said}'? "
                 f'kept as given (pmops {target.name} add "{value}" registers a new one)']  # fmt: skip
 
@@ -645,6 +637,11 @@ def _chosen(ref: str, records: list[Record], types: tuple[str, ...]) -> list[Rec
 def _labelled(record: Record) -> str:
     """A document as a list of candidates names it: its id and its title."""
     return f'{record.id or record.path} "{shortened(record.title)}"'
+
+
+def _names(doctype: DocType) -> Callable[[Record], list[object]]:
+    """A register's document's names: its title field's value and its aliases."""
+    return lambda record: [record.values.get(doctype.title_field), *_listed(record.values.get(doctype.aliases))]
 
 
 def _listed(value: Any) -> list[Any]:
