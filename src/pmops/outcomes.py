@@ -279,12 +279,16 @@ def against_direction(kb: KnowledgeBase, e: Expectation) -> str:
     """'against the metric's own direction (up is good)' for an expectation going the way its metric calls
     bad (Checkout conversion expected down), else '' — the digest's note; decision add warns of it (doubts)."""
     try:
-        good = kb.find(e.metric, "metric").values.get("direction")
+        good = _against(kb.find(e.metric, "metric"), e)
     except PmopsError:
         return ""
-    return (
-        f"against the metric's own direction ({good} is good)" if good in ("up", "down") and good != e.direction else ""
-    )
+    return f"against the metric's own direction ({good} is good)" if good else ""
+
+
+def _against(metric: Record, e: Expectation) -> str | None:
+    """The direction a metric calls good when an expectation of it goes the other way, else None."""
+    good = metric.values.get("direction")
+    return good if good in ("up", "down") and good != e.direction else None
 
 
 def doubts(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> list[str]:
@@ -298,8 +302,7 @@ def doubts(kb: KnowledgeBase, record: Record, today: dt.date | None = None) -> l
             values = metrics.read_values(kb, metric)
         except PmopsError:
             continue
-        good = metric.values.get("direction")
-        if good in ("up", "down") and good != e.direction:
+        if good := _against(metric, e):
             found.append(f"{metric.title} is expected to go {e.direction}, and the metric says {good} is good: "
                          f"is that what the decision means?")  # fmt: skip
         if isinstance(decided, dt.date):
