@@ -171,6 +171,27 @@ def test_a_search_for_a_quote_finds_its_insight_and_opens_it(visit: Visit, scree
     assert "fuel receipts" in visit.page.locator("main").inner_text()
 
 
+def test_a_title_finds_its_document_not_the_listings_naming_it(visit: Visit, site: Path) -> None:
+    """An index page lists other pages' titles (a type's, a tag's, an area's, a customer's, the home page's
+    numbers): the search leaves those listings out, so a document's title finds its page and not every
+    listing naming it; an index page is found all the same by its own title, and counts in the filters."""
+    visit.open("pagefind/pagefind-entry.json")
+    found = visit.page.evaluate(
+        """async (title) => {
+            const pf = await import('/pagefind/pagefind.js');
+            const urls = async (q) => Promise.all((await pf.search(q)).results.map(async (r) => (await r.data()).url));
+            return {title: await urls(title), tag: await urls('Tag: receipts'), types: (await pf.filters()).type};
+        }""",
+        INSIGHT,
+    )
+    (page,) = [p.relative_to(site).as_posix() for p in site.rglob("ins-260120-jeyn*.html")]
+    assert "/" + page in found["title"]
+    assert [url for url in found["title"] if url.startswith("/browse/") or url == "/index.html"] == []
+    assert "/browse/tags/receipts.html" in found["tag"]
+    index = [p for p in site.rglob("*.html") if 'data-pagefind-filter="type">index<' in p.read_text("utf-8")]
+    assert len(index) > 40 and found["types"]["index"] == len(index)
+
+
 class _SlowFilter(_Quiet):
     """A static host on a slow line for one of the filters' data files (the first by name): 3 s."""
 
