@@ -516,6 +516,17 @@ def test_pages_rendered_by_several_processes_are_the_same(pmops, example_kb: Pat
     assert pages(tmp_path / "one") == pages(tmp_path / "many")
 
 
+def test_pages_are_rendered_in_one_process_beside_the_index_on_two_cores(monkeypatch) -> None:
+    """While Pagefind indexes the shards beside the pages (a first build), it has half the cores: on two, the
+    build renders in its own process (forked workers copy the documents' memory they touch, and cost more CPU
+    than they save there); without the index beside them, one process per core, at most 4."""
+    import pmops.site as site_module
+
+    for cores, beside, alone in ((1, 1, 1), (2, 1, 2), (4, 2, 4), (16, 4, 4)):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert (site_module.render_workers(True), site_module.render_workers(False)) == (beside, alone)
+
+
 def test_nested_fields_are_shown_in_the_types_terms_never_as_python(shared_site) -> None:
     """A ranking's rows and a process's outputs (lists of mappings) in the fact box: never a dict's repr."""
     out, _ = shared_site

@@ -267,6 +267,18 @@ def _build(
                                 len(done.written) - len(pages_written), len(done.removed) - len(pages_removed)))  # fmt: skip
 
 
+def render_workers(indexing: bool) -> int:
+    """How many processes render the pages: one per core, at most 4; while the search index is built beside
+    them (a first build: Pagefind indexes each shard as soon as its pages are written), half the cores, the
+    other half Pagefind's. On two cores that is the build's own process alone: forked workers cost more CPU
+    than they save time when Pagefind keeps the other core busy (each touches, and so copies, the memory of
+    the documents it renders, and compiles the templates again)."""
+    import os
+
+    cores = os.cpu_count() or 1
+    return max(1, min(cores // 2 if indexing else cores, 4))
+
+
 # What the processes rendering pages share: forked, they find it here.
 _JOB: tuple[Any, list, Path, Any] | None = None
 
@@ -279,15 +291,22 @@ def _rendered(
     several processes: as their slices, in order, come back)."""
     global _JOB
     import multiprocessing
-    import os
 
-    workers = min(os.cpu_count() or 1, 4)
+    workers = render_workers(written is not None)
     if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         _JOB = (site, todo, folder, before)
-        found = _render_slice((0, len(todo)))
-        if written is not None:
-            written([row[0] for row in found], True)
-        return found
+        try:  # in slices, so that `written` hears of each shard's pages as they are written
+            found: list[tuple[str, str, bool, list[str], list[str]]] = []
+            step = max(50, len(todo) // 64)
+            slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)] or [(0, 0)]
+            for n, bounds in enumerate(slices, 1):
+                part = _render_slice(bounds)
+                found += part
+                if written is not None:
+                    written([row[0] for row in part], n == len(slices))
+            return found
+        finally:
+            _JOB = None
     site.prepare()
     todo[0].render()  # the templates compiled once, before the processes start
     _JOB = (site, todo, folder, before)
