@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pmops.errors import ConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from jinja2 import BaseLoader, Environment
 
@@ -104,10 +105,49 @@ def source(template: str, kb_root: Path | None) -> str | None:
         return None
 
 
+_HELD: dict[Path | None, tuple[Path, ...]] = {}  # during held(): a KB's search path, looked up once
+
+
+@contextmanager
+def held(kb_root: Path | None) -> Iterator[None]:
+    """While many pages are rendered from the same templates (a site's build): the templates as they are when
+    this begins, until it ends — not looked up again for each page, nor their files checked for a change (a
+    stat of each template a page uses, at each page)."""
+    paths = tuple(search_path(kb_root))
+    environments = [_environment(paths, html, kb_root) for html in (False, True)]
+    for env in environments:
+        for key, compiled in list(env.cache.items()) if env.cache is not None else []:
+            if not compiled.is_up_to_date:  # changed since it was compiled (`site serve`: between builds)
+                del env.cache[key]
+        env.auto_reload = False
+    _HELD[kb_root] = paths
+    try:
+        yield
+    finally:
+        _HELD.pop(kb_root, None)
+        for env in environments:
+            env.auto_reload = True
+
+
+def compile_html(kb_root: Path | None, prefixes: tuple[str, ...]) -> None:
+    """The HTML templates whose names start with one of `prefixes` compiled now (once, before processes are
+    forked to render pages with them); one that fails is left to the page rendering it, which says so."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    env = _environment(tuple(search_path(kb_root)), True, kb_root)
+    loader = env.loader
+    shipped = [each for each in (loader.loaders if isinstance(loader, ChoiceLoader) else [loader])
+               if isinstance(each, FileSystemLoader)]  # fmt: skip
+    for name in shipped[0].list_templates() if shipped else []:  # (the KB's own of the same name first)
+        if name.startswith(prefixes):
+            with suppress(Exception):
+                env.get_template(name)
+
+
 def render(template: str, kb_root: Path | None, /, _html: bool = False, **context: Any) -> str:
     from jinja2 import TemplateError, TemplateNotFound
 
-    paths = tuple(search_path(kb_root))
+    paths = _HELD.get(kb_root) or tuple(search_path(kb_root))
     try:
         return _environment(paths, _html, kb_root).get_template(template).render(**context)
     except ConfigError:

@@ -827,6 +827,21 @@ def test_a_kbs_own_template_with_an_error_is_named_with_its_line(pmops, example_
     assert "error: template 'site/doc-insight.html.j2', line 2: 'doc' is undefined" in build(pmops, code=2).stderr
 
 
+def test_a_template_changed_between_two_builds_in_one_process_is_the_one_rendered(pmops, example_kb: Path) -> None:
+    """A build reads each template once, not at every page (`templates.held`); the next build in the same
+    process (`site serve`'s) reads again those whose files changed."""
+    own = example_kb / "templates/site/doc-insight.html.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text('<p class="own">first</p>\n')
+    build(pmops)
+    (page,) = (example_kb / "_site/insights").glob("ins-260120-jeyn*.html")
+    assert '<p class="own">first</p>' in page.read_text()
+    own.write_text('<p class="own">second</p>\n')
+    os.utime(own, ns=(own.stat().st_atime_ns, own.stat().st_mtime_ns + 1_000_000_000))
+    assert build(pmops)["written"] > 0
+    assert '<p class="own">second</p>' in page.read_text() and "first" not in page.read_text()
+
+
 def _fragments(bundle: Path) -> dict[str, int]:
     """A bundle's page fragments (Pagefind names each by a hash of its content): name -> inode."""
     return {p.name: p.stat().st_ino for p in (bundle / "fragment").iterdir()}

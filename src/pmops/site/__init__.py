@@ -218,7 +218,8 @@ def _build(
     if early is not None:
         todo.sort(key=lambda page: early.order(page.url))
     try:
-        rendered = _rendered(site, todo, folder, before, early.written if early is not None else None)
+        with templates.held(snapshot.root):  # not looked up again, nor their files checked, at each page
+            rendered = _rendered(site, todo, folder, before, early.written if early is not None else None)
     except BaseException:
         if early is not None:
             early.cancel()
@@ -307,8 +308,10 @@ def _rendered(
             return found
         finally:
             _JOB = None
+    from pmops import templates
+
     site.prepare()
-    todo[0].render()  # the templates compiled once, before the processes start
+    templates.compile_html(site.kb.root, ("site/", "_dashboard"))  # once, before the processes start
     _JOB = (site, todo, folder, before)
     step = max(50, len(todo) // (workers * 8))
     slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
