@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -590,6 +590,7 @@ def group_url(kind: str, value: str) -> str:
 _SPELLED = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
 
 
+@cache  # (every page naming a tag or an area links to its page: a few values, thousands of times)
 def group_slug(value: str) -> str:
     """A tag's (an area's) page name: its slug with the signs that tell tags apart spelled out
     (`C++` is c-plus-plus, `C#` c-sharp, `c` c); one of no letter or digit (an emoji) is named by

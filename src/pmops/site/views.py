@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pmops import links, templates
@@ -132,7 +133,12 @@ def _judged(outcome: dict[str, Any]) -> str:
 
 def _label(fld: Field) -> str:
     """A field's name for people: `day30_completed` is 'day 30 completed', `review_every_days` 'review every (days)'."""
-    name = fld.name.removesuffix("_days") + " (days)" if fld.name.endswith("_days") and fld.name != "days" else fld.name
+    return _label_of(fld.name)
+
+
+@cache  # (every document's page labels its fields: a few names, tens of thousands of times)
+def _label_of(field: str) -> str:
+    name = field.removesuffix("_days") + " (days)" if field.endswith("_days") and field != "days" else field
     return re.sub(r"(?<=[a-z])(?=\d)", " ", name.replace("_", " "))
 
 
