@@ -1,9 +1,11 @@
 """Markdown bodies: the lines a reader sees (outside code fences and HTML comments), headings,
 checkbox items and ticking one.
 
-Lines are those of `str.splitlines()` (CRLF, CR and LF alike), numbered from 0. A fence is a
-line starting (after any indentation) with ``` or ~~~; any fence line opens or closes a
-fence, and a fence left open runs to the end of the body.
+Lines are those of `str.splitlines()` (CRLF, CR and LF alike), numbered from 0. Code fences are
+read as CommonMark reads them (`Fence`): a line starting (after any indentation) with three or
+more ` or ~ opens one, and only a run of the same character, as long or longer, alone on its
+line, closes it (a ```` fence can show a ``` example); a fence left open runs to the end of the
+body.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 from pmops.errors import Ambiguous, NotFound
 from pmops.text import first_few, plural
 
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # `- [ ] text` / `- [x] text` (also `*` and `+` bullets, `X`).
 _CHECKBOX = re.compile(r"^(?P<lead>[ \t]*[-*+] \[)(?P<mark>[ xX])(?P<close>\][ \t]+)(?P<text>\S.*?)[ \t]*$")
@@ -23,6 +24,30 @@ _BOX_LIKE = re.compile(r"^[ \t]*(?:[-*+][ \t]*)?\[[^\]]{0,3}\]")
 _BOX_OK = re.compile(r"^[ \t]*[-*+] \[[ xX]\][ \t]+\S")
 _SECTION_HEADING = re.compile(r"^#{2,6}[ \t]+(.+?)[ \t#]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+class Fence:
+    """Whether each line of a body, in turn, opens or closes a code fence, as CommonMark reads them: three
+    or more ` (with no ` after them on the line) or ~ open one; only a run of the same character, at least
+    as long, with nothing after it, closes it. `indent`: what may come before (any indentation, a fence in
+    a list item; ` {0,3}` for CommonMark's own rule at the top level)."""
+
+    def __init__(self, indent: str = r"[ \t]*") -> None:
+        self.indent = indent
+        self._opening = re.compile(rf"^{indent}(`{{3,}}(?=[^`]*$)|~{{3,}})")
+        self.open = ""  # the run that opened the fence the lines are in ("": none)
+
+    def step(self, line: str) -> bool:
+        """Whether `line` opens or closes a fence (a line inside one does neither)."""
+        if self.open:
+            if re.match(rf"^{self.indent}{re.escape(self.open[0])}{{{len(self.open)},}}\s*$", line):
+                self.open = ""
+                return True
+            return False
+        if m := self._opening.match(line):
+            self.open = m.group(1)
+            return True
+        return False
 
 
 def lines(body: str, *, comments: bool = True) -> Iterator[tuple[int, str]]:
@@ -33,12 +58,9 @@ def lines(body: str, *, comments: bool = True) -> Iterator[tuple[int, str]]:
     and one never closed hides the rest of the body. Without, lines come whole and every
     fence line counts.
     """
-    fenced = commented = False
+    fence, commented = Fence(), False
     for index, line in enumerate(body.splitlines()):
-        if not commented and _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if fenced:
+        if (not commented and fence.step(line)) or fence.open:
             continue
         if not comments:
             yield index, line

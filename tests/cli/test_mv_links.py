@@ -85,3 +85,22 @@ def test_mv_keeps_the_moved_documents_own_links_and_a_permalink_link_untouched(p
     assert page.read_text() == f"# Guide\n\n[by permalink](/heard/export/) and [by file](insights/{new}.md)\n"
     moved = (kb / out["path"]).read_text()
     assert f"[myself](./{new}.md#why)" in moved and f"[steps]({old}/steps.md)" in moved  # still reaches it
+
+
+def test_mv_leaves_a_link_shown_as_code_in_a_longer_fence_as_written(pmops, kb: Path) -> None:
+    """A ```` fence showing a ``` example is code to every renderer: lint does not check the link in it, and mv
+    does not rewrite it (both read any fence line as closing the last: the example's link was rewritten)."""
+    target = json.loads(
+        pmops("insight", "add", "--title", "Export is hidden", "--source", "interview", "--json").stdout
+    )
+    old = Path(target["path"]).stem
+    example = f"See [it](../insights/{old}.md) and [gone](nowhere.md)."
+    page = kb / "handbook" / "how-to-link.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"# How to link\n\n````md\n```md\n{example}\n```\n````\n\nThe [real one](../insights/{old}.md).\n")
+    git(kb, "add", "handbook")
+    git(kb, "commit", "-qm", "pages")
+    assert broken(pmops) == []  # the example's missing page is code
+    new = Path(json.loads(pmops("mv", target["id"], "Export button is buried", "--json").stdout)["path"]).stem
+    text = page.read_text()
+    assert example in text and f"The [real one](../insights/{new}.md)." in text

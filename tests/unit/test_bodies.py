@@ -17,9 +17,20 @@ def test_an_indented_fence_is_a_fence() -> None:
     assert list(bodies.lines("a\n    ```\nb\n\t```\nc")) == [(0, "a"), (4, "c")]
 
 
-def test_any_fence_line_opens_or_closes_a_fence() -> None:
-    # ~~~ closes a ``` fence (the kinds are not matched), and a fence is never closed by text
-    assert list(bodies.lines("```\na\n~~~\nb\n```py\nc")) == [(3, "b")]
+def test_a_fence_closes_as_commonmark_closes_it() -> None:
+    # only the same character, as long or longer, alone on its line: ~~~ and ```py are inside a ``` fence
+    assert list(bodies.lines("```\na\n~~~\nb\n```py\nc")) == []
+    assert list(bodies.lines("```\na\n````  \nb")) == [(3, "b")]
+    # a ```` fence shows a ``` example: the link in it is code, not a link (lint, mv, the index read it so)
+    body = (
+        "a\n````md\n```bash\nSee [[ins-999999-zzzz]] and [x](nowhere.md).\n```\n````\nb\n~~~\n```\n[[y]]\n```\n~~~\nc"
+    )
+    assert list(bodies.lines(body)) == [(0, "a"), (6, "b"), (12, "c")]
+    assert list(bodies.lines("a\n``` not `a fence`\nb")) == [
+        (0, "a"),
+        (1, "``` not `a fence`"),
+        (2, "b"),
+    ]  # inline code
 
 
 def test_an_unclosed_fence_runs_to_the_end() -> None:

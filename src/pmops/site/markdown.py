@@ -189,7 +189,6 @@ def _inline(
 
 # -- Liquid (Jekyll's and Eleventy's template tags) ----------------------------------------------
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIQUID = re.compile(
     r"""(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"""
     r"""|\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"""
@@ -212,20 +211,19 @@ def liquid(body: str) -> str:
     or inline) is shown as written; links in markdown and HTML were resolved before."""
     if "{" not in body:
         return body
+    from pmops.bodies import Fence
+
     out: list[str] = []
     prose: list[str] = []
-    fenced = ""
+    fence = Fence(indent=" {0,3}")  # CommonMark's: markdown-it reads the fences so
     for line in body.splitlines(keepends=True):
-        m = _FENCE.match(line)
-        if fenced:
+        if fence.open:
             out.append(line if "raw" not in line else re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", line))
-            if m and m.group(1)[0] == fenced[0] and len(m.group(1)) >= len(fenced):
-                fenced = ""
-        elif m:
+            fence.step(line)
+        elif fence.step(line):
             out.append(_LIQUID.sub(_shown, "".join(prose)))
             prose = []
             out.append(line)
-            fenced = m.group(1)
         else:
             prose.append(line)
     out.append(_LIQUID.sub(_shown, "".join(prose)))
