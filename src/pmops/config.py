@@ -75,15 +75,7 @@ def _field(name: str, spec: Any, base: Field | None, where: str) -> Field:
         raise ConfigError(
             f"{FILENAME}: '{where}' must be a mapping (kind, required, ask, choices, help, default, refers)"
         )
-    for key in spec:  # a misspelt setting (type: for kind:, requird:) would be dropped without a word
-        if key not in _FIELD_KEYS:
-            close = (
-                [_FIELD_SYNONYMS[key]]
-                if key in _FIELD_SYNONYMS
-                else difflib.get_close_matches(str(key), _FIELD_KEYS, n=1)
-            )
-            raise ConfigError(f"{FILENAME}: '{where}.{key}' is not a setting of a field",
-                              hint=f"did you mean '{close[0]}'?" if close else "a field takes " + ", ".join(_FIELD_KEYS))  # fmt: skip
+    _only(spec, _FIELD_KEYS, where, "a field", _FIELD_SYNONYMS)
     kind = spec.get("kind", "choice" if "choices" in spec else (base.kind if base else "text"))
     if kind not in doctypes.KINDS:
         raise ConfigError(f"{FILENAME}: '{where}.kind' is '{kind}', expected one of {', '.join(doctypes.KINDS)}")
@@ -143,6 +135,19 @@ def _currency(value: Any) -> str:
     return value.strip().upper()
 
 
+_TYPE_KEYS = ("plural", "folder", "prefix", "fields", "sections", "template", "description", "unique_titles", "pii")
+
+
+def _only(spec: dict, keys: tuple[str, ...], where: str, what: str, synonyms: dict[str, str] | None = None) -> None:
+    """Refuse a setting `what` does not have: a misspelt one (type: for kind:, requird:, sectons:) would be
+    dropped without a word, and the check it asked for with it."""
+    for key in spec:
+        if key not in keys:
+            close = [synonyms[key]] if synonyms and key in synonyms else difflib.get_close_matches(str(key), keys, n=1)
+            raise ConfigError(f"{FILENAME}: '{where}.{key}' is not a setting of {what}",
+                              hint=f"did you mean '{close[0]}'?" if close else f"{what} takes " + ", ".join(keys))  # fmt: skip
+
+
 def _built(types_spec: Any) -> dict[str, DocType]:
     registry = {t.name: t for t in doctypes.BUILTIN}
     if types_spec in (None, ""):
@@ -154,9 +159,14 @@ def _built(types_spec: Any) -> dict[str, DocType]:
         where = f"types.{name}"
         if not isinstance(spec, dict):
             raise ConfigError(f"{FILENAME}: '{where}' must be a mapping")
-        if name in registry:
-            registry[name] = registry[name].with_fields(_fields(spec.get("fields"), registry[name], f"{where}.fields"))
+        if name in registry:  # a built-in type: its fields' choices and help only
+            builtin = registry[name]
+            # (its folder, prefix or plural as the built-in has them: a KB that defined the type before pmops did)
+            same = {k for k in ("plural", "folder", "prefix") if str(spec.get(k)) == getattr(builtin, k)}
+            _only({k: v for k, v in spec.items() if k not in same}, ("fields",), where, "a built-in type")
+            registry[name] = builtin.with_fields(_fields(spec.get("fields"), builtin, f"{where}.fields"))
             continue
+        _only(spec, _TYPE_KEYS, where, "a type")
         if not _NAME.match(name):
             raise ConfigError(f"{FILENAME}: type name '{name}' must be lower-case letters, digits and '-'")
         prefix = str(spec.get("prefix", name[:3]))

@@ -102,3 +102,19 @@ def test_a_misspelt_field_setting_is_refused_with_the_nearest(pmops, kb: Path) -
     said = pmops("list", "insight", code=2).stderr.splitlines()
     assert said == ["error: pmops.yaml: 'types.guide.fields.due.type' is not a setting of a field",
                     "hint: did you mean 'kind'?"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spec", "said"), [
+    ("  guide:\n    sectons: [Why]\n", ["error: pmops.yaml: 'types.guide.sectons' is not a setting of a type",
+                                         "hint: did you mean 'sections'?"]),
+    ("  tool:\n    folder: research\n", ["error: pmops.yaml: 'types.tool.folder' is not a setting of a built-in type",
+                                            "hint: a built-in type takes fields"]),
+    ("  tool:\n    folder: tools\n    prefix: tol\n    sections: [Why]\n",
+     ["error: pmops.yaml: 'types.tool.sections' is not a setting of a built-in type",
+      "hint: a built-in type takes fields"]),  # its folder and prefix as they are: accepted
+])  # fmt: skip
+def test_a_misspelt_or_unread_type_setting_is_refused(pmops, kb: Path, spec: str, said: list[str]) -> None:
+    """A type's `sectons:` dropped the check of its sections without a word; a built-in type's folder was ignored."""
+    config = kb / "pmops.yaml"
+    config.write_text(config.read_text() + spec)
+    assert pmops("list", "insight", code=2).stderr.splitlines() == said
