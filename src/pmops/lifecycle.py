@@ -477,6 +477,10 @@ def move(kb: KnowledgeBase, ref: str, title: str, *, commit: bool | None = None)
     fld = doctype.field(doctype.title_field) or Field(doctype.title_field)
     if not title.strip():
         raise InvalidInput(f"the new {fld.name} is empty")
+    if title.strip().lower().endswith((".md", ".markdown")):  # `pmops mv a.md b.md`, typed as `git mv` is
+        raise InvalidInput(f"the new {fld.name} '{title.strip()}' looks like a file's path: pmops mv takes a {fld.name}, "
+                           "and names the file after it", hint=f'e.g. pmops mv {ref} "Export button is buried"; '
+                           "to move a file to another folder, git mv")  # fmt: skip
     new_title, _, _ = creating.convert(kb, fld, title, today=dt.date.today())
     old_rel = record.path
     folder = old_rel.rpartition("/")[0]

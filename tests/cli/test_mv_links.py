@@ -104,3 +104,11 @@ def test_mv_leaves_a_link_shown_as_code_in_a_longer_fence_as_written(pmops, kb: 
     new = Path(json.loads(pmops("mv", target["id"], "Export button is buried", "--json").stdout)["path"]).stem
     text = page.read_text()
     assert example in text and f"The [real one](../insights/{new}.md)." in text
+
+
+def test_a_path_given_as_the_new_title_is_refused(pmops, kb: Path) -> None:
+    """`pmops mv a.md folder/b.md`, typed as `git mv` is, retitled the document with the path."""
+    made = json.loads(pmops("insight", "add", "--title", "Export is hidden", "--source", "interview", "--json").stdout)
+    said = pmops("mv", made["path"], "insights/renamed-example.md", code=2).stderr
+    assert said.startswith("error: the new title 'insights/renamed-example.md' looks like a file's path")
+    assert (kb / made["path"]).is_file() and git(kb, "status", "--porcelain") == ""
