@@ -1,4 +1,8 @@
-"""What every command shares: the KB option, consoles, JSON output, safe text (prompts: _prompts.py)."""
+"""What every command shares: the KB option, consoles, JSON output, safe text (prompts: _prompts.py).
+
+(About 420 lines: the global options, the options built from the registry, the consoles and plain
+output, JSON and safe text are each short, and every command module reads several of them.)
+"""
 
 from __future__ import annotations
 

@@ -67,7 +67,8 @@ def search(
     if not results.hits and options["archived"] is False:  # archived ones left out: said, never a bare "no results"
         # Only the archived ones, up to --limit: counted (Whoosh's estimate past the limit is of the
         # archived documents of the KB, not of those matching the query).
-        hidden = client.search(state.kb, query, **{**options, "archived": True})
+        only = {**options, "archived": True}  # asked as the search was: of the server when the KB has one
+        hidden = client.search(state.kb, query, **only, pending=client.ask(state.kb_path, query, **only))
         if hidden.hits:
             _shared.note(render.archived_note(len(hidden.hits), more=len(hidden.hits) >= limit))
     common.emit(render.result_listing(results), output)

@@ -31,7 +31,8 @@ __all__ = ["Change", "Created", "Draft", "KnowledgeBase", "Record"]
 
 def __getattr__(name: str) -> Any:
     # The create and write paths (creating.py, transaction.py: ids, templates, the roster) load when a
-    # command first creates or writes: a search or a listing never does (3-4 ms of its start).
+    # command first creates or writes, or reads a listing's filters (`creating.filters`): a search never
+    # does (3-4 ms of its start).
     if name in ("Created", "Draft"):
         from pmops.kb import creating
 

@@ -7,6 +7,9 @@ is never read again once the KB is in a repository. It is caught up on every use
 (only the files git or their stat says may have changed are re-read, and only
 those whose content hash changed are re-indexed), and is rebuilt — into a
 temporary folder, then swapped in — when missing, corrupt, or made by another schema.
+
+(About 420 lines: the catch-up, the rebuild and the search of one index share its lock, its manifest
+and its backend; what can stand apart — freshness, the backend, snippets, results — already does.)
 """
 
 from __future__ import annotations
