@@ -97,9 +97,8 @@ def _console_class() -> type[Console]:
                     indent = len(whole) - len(text)
                     width = max(20, self.width - indent - hang) if indent or hang else self.width
                     said = {k: kwargs.pop(k) for k in ("markup", "emoji", "highlight") if k in kwargs}
-                    for i, line in enumerate(
-                        _at_words(self.render_str(text, **said), width)
-                    ):  # no line ends in a space
+                    lines = _at_words(self.render_str(text, **said), width)  # no line ends in a space
+                    for i, line in enumerate(lines):
                         super().print(" " * (indent + (hang if i else 0)), line, sep="", soft_wrap=True, **kwargs)
                     return
             super().print(*objects, soft_wrap=soft_wrap, **kwargs)

@@ -294,31 +294,22 @@ def _rendered(
     import multiprocessing
 
     workers = render_workers(written is not None)
-    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        _JOB = (site, todo, folder, before)
-        try:  # in slices, so that `written` hears of each shard's pages as they are written
-            found: list[tuple[str, str, bool, list[str], list[str]]] = []
-            step = max(50, len(todo) // 64)
-            slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)] or [(0, 0)]
-            for n, bounds in enumerate(slices, 1):
-                part = _render_slice(bounds)
-                found += part
-                if written is not None:
-                    written([row[0] for row in part], n == len(slices))
-            return found
-        finally:
-            _JOB = None
-    from pmops import templates
+    alone = len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
+    if not alone:
+        from pmops import templates
 
-    site.prepare()
-    templates.compile_html(site.kb.root, ("site/", "_dashboard"))  # once, before the processes start
+        site.prepare()
+        templates.compile_html(site.kb.root, ("site/", "_dashboard"))  # once, before the processes start
     _JOB = (site, todo, folder, before)
-    step = max(50, len(todo) // (workers * 8))
-    slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
+    # In slices, so that `written` hears of each shard's pages as they are written.
+    step = max(50, len(todo) // (64 if alone else workers * 8))
+    slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)] or [(0, 0)]
     try:
-        found = []
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c) as pool:
-            for n, part in enumerate(pool.imap(_render_slice, slices), 1):
+        found: list[tuple[str, str, bool, list[str], list[str]]] = []
+        processes = None if alone else multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c)
+        with processes or contextlib.nullcontext():
+            parts = processes.imap(_render_slice, slices) if processes else map(_render_slice, slices)
+            for n, part in enumerate(parts, 1):
                 found += part
                 if written is not None:
                     written([row[0] for row in part], n == len(slices))
