@@ -44,21 +44,17 @@ READ_ATTEMPTS = 5  # reads of an index that other processes keep committing to
 T = TypeVar("T")
 
 
+@functools.cache
 def load() -> ModuleType:
-    """Whoosh, imported on first use: only search and index need it."""
-    if _loaded:
-        return sys.modules["whoosh"]
+    """Whoosh, imported on first use: only search and index need it (its date parser: a query that names
+    a date field, whoosh_query._dates)."""
     with warnings.catch_warnings(), _stand_ins():
         warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
         import whoosh.fields
         import whoosh.index
         import whoosh.qparser
         import whoosh.query
-    _loaded.append(True)  # (the date parser is loaded by a query that names a date field)
     return whoosh
-
-
-_loaded: list[bool] = []
 
 
 # What Whoosh imports at its start for one function pmops never calls (the module, the

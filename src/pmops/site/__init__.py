@@ -176,8 +176,9 @@ def _build(
     _ = site.records  # every file listed, and read when it changed
     generation = snapshot.generation
     last = {"records": generation, "state": site.state} if generation else None
+    gone = output.missing(folder, before.pages)  # pages deleted by hand: written again (docs/site.md)
     bodies_only = bool(last and before.built_from == last and before.keys.keys() <= before.pages.keys()
-                       and not snapshot.structural and not output.missing(folder, before.keys))  # fmt: skip
+                       and not snapshot.structural and not gone)  # fmt: skip
     if bodies_only:
         # Only bodies changed since the last build into this folder: its keys hold for every page
         # but those showing the changed bodies (the same pages, the same front-matter everywhere).
@@ -200,7 +201,7 @@ def _build(
     todo = []
     for page in pages:
         key = after.keys[page.url] = page.key()
-        if before.keys.get(page.url) == key and page.url in before.pages and (folder / page.url).is_file():
+        if before.keys.get(page.url) == key and page.url in before.pages and page.url not in gone:
             after.pages[page.url] = before.pages[page.url]
             after.uses[page.url] = before.uses.get(page.url, [])
             done.unchanged += 1

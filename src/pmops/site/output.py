@@ -123,10 +123,11 @@ def locked(out: Path) -> Iterator[None]:
         lock.release()
 
 
-def missing(out: Path, urls: Iterable[str]) -> bool:
-    """Whether a page the last build wrote is no longer there (deleted by hand). Each folder's files are
+def missing(out: Path, urls: Iterable[str]) -> set[str]:
+    """The pages the last build wrote that are no longer there (deleted by hand). Each folder's files are
     listed once (10,844 pages: a listing of each of their folders instead of 10,844 stats, 12 ms against 38 ms)."""
     listed: dict[str, set[str]] = {}
+    gone = set()
     for url in urls:
         folder, _, name = url.rpartition("/")
         if folder not in listed:
@@ -136,8 +137,8 @@ def missing(out: Path, urls: Iterable[str]) -> bool:
             except OSError:
                 listed[folder] = set()
         if name not in listed[folder]:
-            return True
-    return False
+            gone.add(url)
+    return gone
 
 
 @dataclass

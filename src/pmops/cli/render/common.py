@@ -315,22 +315,23 @@ def rebuild_progress() -> Iterator:
     if plain_stream(stderr=True):
         yield None
         return
-    shown: list = []  # the bar and its task, once work is under way
+    bar = task = None  # once work is under way
 
     def update(done: int, total: int) -> None:
-        if not shown:
+        nonlocal bar, task
+        if bar is None:
             from rich.progress import Progress
 
             bar = Progress(console=console(stderr=True), transient=True)
             bar.start()
-            shown.extend((bar, bar.add_task("indexing", total=total)))
-        shown[0].update(shown[1], completed=done, total=total)
+            task = bar.add_task("indexing", total=total)
+        bar.update(task, completed=done, total=total)
 
     try:
         yield update
     finally:
-        if shown:
-            shown[0].stop()
+        if bar is not None:
+            bar.stop()
 
 
 def created(result: Created, json_out: bool) -> None:
