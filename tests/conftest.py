@@ -27,7 +27,7 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner
 
-from pmops.cli import app
+from pmops.cli import _search_line, _shared, app
 
 # pytest rewrites each test module's asserts as it imports it (so that a failed one says what differed):
 # about 7 s of CPU for the suite's modules in every test process, twice a run with `-n 2`. It keeps the
@@ -207,7 +207,11 @@ class Runner:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None, code: int | None = 0):
-        result = self.runner.invoke(app, [str(a) for a in args], input=input)
+        words = [str(a) for a in args]
+        if _search_line.read(words) is not None and not _shared.debug_enabled():
+            result = self._search_line(words, input)  # as `pmops` runs such a search: without Typer
+        else:
+            result = self.runner.invoke(app, words, input=input)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         if code is not None:
@@ -216,6 +220,18 @@ class Runner:
                 f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
             )
         return result
+
+    def _search_line(self, words: list[str], input: str | None) -> typer.testing.Result:
+        """A search's command line run as pmops.cli.main runs it (pmops.cli._search_line), its output
+        and exit code caught as the runner catches Typer's."""
+        with self.runner.isolation(input=input) as (out, err, both):
+            exit_code = _search_line.main(words)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            said = out.getvalue(), err.getvalue(), both.getvalue()
+        assert exit_code is not None
+        return typer.testing.Result(self.runner, *said, return_value=None, exit_code=exit_code,
+                                    exception=SystemExit(exit_code) if exit_code else None)  # fmt: skip
 
 
 @pytest.fixture

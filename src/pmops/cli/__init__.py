@@ -148,9 +148,15 @@ def main() -> None:
     as_bash_typed(os.environ)
     words = completing(os.environ)
     command = command_of(sys.argv[1:] if words is None else words)
-    from pmops.cli._app import build
-
     try:
+        if command == "search" and words is None:  # as people type it, without Typer: see _search_line
+            from pmops.cli import _search_line
+
+            code = _search_line.main(sys.argv[1:])
+            if code is not None:
+                sys.exit(code)
+        from pmops.cli._app import build
+
         build(modules_for(command))(prog_name="pmops")
     finally:
         _flush()

@@ -44,25 +44,10 @@ class PmopsGroup(TyperGroup):
             if _debug(ctx):
                 raise
             _usage(exc, _command_named(self, ctx, words)[1])
-        except PmopsError as exc:
-            if _debug(ctx):
+        except (PmopsError, OSError, KeyboardInterrupt) as exc:
+            if not isinstance(exc, KeyboardInterrupt) and _debug(ctx):
                 raise
-            if exc.field is not None:  # as this command line gives it: --cost, or cost=
-                exc.name_field(_shared.state(ctx).option_for(exc.field, exc.flag))
-            _report(exc.message, exc.hint)
-            _answers(ctx)
-            raise typer.Exit(exc.exit_code) from None
-        except OSError as exc:
-            if _debug(ctx):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            _report(f"{where}{exc.strerror or exc}", "nothing more was written; run with --debug for details")
-            _answers(ctx)
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            _report("interrupted", None)
-            _answers(ctx)
-            raise typer.Exit(130) from None
+            raise typer.Exit(_shared.failed(exc, _shared.state(ctx))) from None
 
 
 def _once_each(group: TyperGroup, ctx: typer.Context, words: list[str]) -> None:
@@ -145,36 +130,12 @@ def _usage(exc: UsageError, where: str = "pmops") -> None:
     if name and re.fullmatch(r"-\d[\d.,]*%?", name):  # metric record NAME -5: a number, read as an option
         message = (f"no such option: {name}: a negative number is read as an option; write -- before the "
                    f"arguments ({path} [OPTIONS] -- ARGUMENTS, e.g. … -- NAME {name})")  # fmt: skip
-    _report(message[:1].lower() + message[1:], None if said else f"{path} --help lists what it takes")
+    _shared.report(message[:1].lower() + message[1:], None if said else f"{path} --help lists what it takes")
     raise typer.Exit(exc.exit_code)
 
 
 def _debug(ctx: typer.Context) -> bool:
     return _shared.state(ctx).debug or _shared.debug_enabled()
-
-
-def _report(message: str, hint: str | None) -> None:
-    err = _shared.console(stderr=True)
-    err.print(f"[bold red]error:[/bold red] {_shared.safe(message)}", soft_wrap=True)
-    if hint:
-        err.print(f"[yellow]hint:[/yellow] {_shared.safe(hint)}", soft_wrap=True)
-
-
-def _answers(ctx: typer.Context) -> None:
-    """What a prompt was answered, as the command line that gives it: typed answers are never lost."""
-    answers = _shared.state(ctx).answers
-    if answers:
-        import shlex
-        import sys
-
-        again = shlex.join(["pmops", *sys.argv[1:], *answers])
-        err = _shared.console(stderr=True)
-        if err.is_terminal:  # the command alone on its line, never wrapped: it is copied and pasted whole
-            err.print("[dim]your answers, to run it again:[/dim]")
-            err.file.write(_shared.plain(again) + "\n")
-            err.file.flush()
-        else:
-            err.print(f"your answers, to run it again: {_shared.safe(again)}", soft_wrap=True)
 
 
 def _version(value: bool) -> None:

@@ -1,8 +1,6 @@
-"""What every command shares: the KB option, consoles, JSON output, safe text (prompts: _prompts.py).
-
-(About 420 lines: the global options, the options built from the registry, the consoles and plain
-output, JSON and safe text are each short, and every command module reads several of them.)
-"""
+"""What every command shares: the global options, consoles, JSON output, safe text, the one failure report
+(prompts: _prompts.py; the options as Typer reads them: _options.py). Imports no Typer: a search runs
+without it (_search_line.py)."""
 
 from __future__ import annotations
 
@@ -13,17 +11,15 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from pmops.cli import _complete
-from pmops.errors import InvalidInput, not_a_choice
+from pmops.errors import InvalidInput, PmopsError, not_a_choice
 from pmops.text import either
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    import typer
     from rich.console import Console
 
     from pmops.doctypes import DocType
@@ -34,7 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 @dataclass
 class State:
-    """Global options, kept on the Typer context."""
+    """The global options and the running command's, kept on the Typer context (or made by `_search_line`)."""
 
     kb_path: str | None = None
     debug: bool = False
@@ -42,14 +38,14 @@ class State:
     # stopped, the error handler shows the command that gives them (what was typed is not lost).
     answers: list[str] = field(default_factory=list)
     _kb: KnowledgeBase | None = None
-    command: Any = None  # the command running: the error handler names a field as its options do
+    # The running command's options (flag -> its parameter's name): the error handler names a field as they do.
+    options: dict[str, str] = field(default_factory=dict)
 
     def option_for(self, field: str, flag: str | None) -> str | None:
         """The option of the running command that gives `field` (its `flag`: --link for links), if it has one."""
-        for param in getattr(self.command, "params", ()):
-            if param.param_type_name == "option" and (flag in param.opts or param.name == field):
-                return flag if flag in param.opts else param.opts[0]
-        return None
+        if flag in self.options:
+            return flag
+        return next((opt for opt, name in self.options.items() if name == field), None)
 
     def kb(self) -> KnowledgeBase:
         """The KB this command works on, opened once."""
@@ -66,7 +62,7 @@ def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     found = obj if isinstance(obj, State) else State()
     if ctx.parent is not None:
-        found.command = ctx.command
+        found.options = {opt: p.name for p in ctx.command.params if p.param_type_name == "option" for opt in p.opts}
     return found
 
 
@@ -193,6 +189,48 @@ def note(message: str) -> None:
     say((message, "dim"), stderr=True)
 
 
+def report(message: str, hint: str | None) -> None:
+    """A failure said on stderr: 'error: …', then what to do ('hint: …')."""
+    err = console(stderr=True)
+    err.print(f"[bold red]error:[/bold red] {safe(message)}", soft_wrap=True)
+    if hint:
+        err.print(f"[yellow]hint:[/yellow] {safe(hint)}", soft_wrap=True)
+
+
+def failed(exc: PmopsError | OSError | KeyboardInterrupt, state: State) -> int:
+    """A command that failed, said as every command says it (one line on stderr, and the command line that
+    gives what a prompt was answered), and its exit code: the error's own, 1 for a file, 130 for Ctrl-C."""
+    if isinstance(exc, KeyboardInterrupt):
+        report("interrupted", None)
+        code = 130
+    elif isinstance(exc, PmopsError):
+        if exc.field is not None:  # as this command line gives it: --cost, or cost=
+            exc.name_field(state.option_for(exc.field, exc.flag))
+        report(exc.message, exc.hint)
+        code = exc.exit_code
+    else:
+        where = f"{exc.filename}: " if exc.filename else ""
+        report(f"{where}{exc.strerror or exc}", "nothing more was written; run with --debug for details")
+        code = 1
+    _answers(state.answers)
+    return code
+
+
+def _answers(answers: list[str]) -> None:
+    """What a prompt was answered, as the command line that gives it: typed answers are never lost."""
+    if answers:
+        import shlex
+
+        again = shlex.join(["pmops", *sys.argv[1:], *answers])
+        err = console(stderr=True)
+        if err.is_terminal:  # the command alone on its line, never wrapped: it is copied and pasted whole
+            err.print("[dim]your answers, to run it again:[/dim]")
+            err.file.write(plain(again) + "\n")
+            err.file.flush()
+        else:
+            err.print(f"your answers, to run it again: {safe(again)}", soft_wrap=True)
+
+
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
@@ -298,77 +336,6 @@ def output(json_out: bool, fmt: str | None, columns: list[str] | None) -> Output
     return Output("json" if json_out else fmt or "table", chosen)
 
 
-def tag_filter(plural: str) -> Any:
-    """A listing's --tag filter: read through the taxonomy (a synonym finds its tag); an unknown tag is exit 2
-    with the nearest (the filter `Catalog.select` applies to a tags field)."""
-    return Annotated[
-        str | None,
-        typer.Option("--tag", help=f"Only {plural} with this tag (a synonym finds it).", autocompletion=_complete.tags),
-    ]
-
-
-def field_option(doctype: DocType, name: str, what: str = "") -> Any:
-    """A --NAME option giving a field's value: its help from the registry (`about`: the field's help, or
-    `what`, with its choices), completing what the field can be."""
-    return Annotated[
-        str | None,
-        typer.Option(f"--{name}", help=about(doctype, name, what), autocompletion=_complete.field(doctype.name, name)),
-    ]
-
-
-def field_filter(doctype: DocType, name: str, what: str = "") -> Any:
-    """A listing's --NAME filter on a field: a field_option saying 'Only this NAME.' (or `what`)."""
-    return field_option(doctype, name, what or f"only this {name}")
-
-
-def columns_option(names: str) -> Any:
-    """The --columns option of a listing, its help naming the columns it has."""
-    return Annotated[
-        list[str] | None,
-        typer.Option(
-            "--columns",
-            metavar="NAME,NAME…",
-            help=f"Only these columns, in this order (comma-separated or repeated): {names}.",
-            autocompletion=_complete.columns(names),
-        ),
-    ]
-
-
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        metavar="table|csv|tsv|json",
-        autocompletion=_complete.static(*FORMATS),
-        help="How to print it: table (the default), csv or tsv (a header row, then one row each, the same columns) or json (the same as --json).",
-    ),
-]
-AllOpt = Annotated[bool, typer.Option("--all", help="Archived documents too.")]
-ArchivedOpt = Annotated[bool, typer.Option("--archived", help="Only archived documents.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout and nothing else.")]
-TodayOpt = Annotated[
-    str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Count from this day instead of today.")
-]
-# --today of a command that records the day it was done (a review): never a day still to come.
-DoneOnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--today", metavar="YYYY-MM-DD", help="The day it was done (default today); a day after today is refused."
-    ),
-]
-DocRef = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help="A document: its id, a unique prefix of one, its exact title or its path.",
-        autocompletion=_complete.documents(),
-    ),
-]
-NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
-# A new document's title, as `process new TITLE` and `customer add NAME` take theirs, beside --title.
-TitleArg = Annotated[str | None, typer.Argument(metavar="[TITLE]", help="The title (or --title).", show_default=False)]
-
-
 def print_state(record: Any, action: str, commit: str | None, already: bool, **more: Any) -> None:
     """--json of a command that moved a document to a state: {id, path, action, commit, already, …}
     (`commit` null when nothing was committed: done before, or --no-commit)."""
@@ -383,39 +350,8 @@ def one_title(argument: str | None, option: str | None) -> str | None:
     return option if option is not None else argument
 
 
-# The options of every CSV import (insight import, customer import).
-DateFormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--date-format",
-        metavar="DMY|MDY|YMD|PATTERN",
-        help="How to read dates of numbers only, such as 05/11/2026: DMY, MDY, YMD or a pattern like %d/%m/%Y.",
-    ),
-]
-AllowRaggedOpt = Annotated[
-    bool,
-    typer.Option(
-        "--allow-ragged",
-        help="Import rows with more cells than columns (the extra cells dropped and listed) or fewer (left empty).",
-    ),
-]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")]
-
-
 def comma_list(values: list[str] | None) -> list[str] | None:
     """A repeatable option whose values may also be comma-separated (--tag "pricing, mobile"), as FIELD=VALUE takes a list."""
     if values is None:
         return None
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
-
-
-TagOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tag",
-        metavar="TAG",
-        help="A tag from taxonomy.yaml (repeatable, or comma-separated).",
-        autocompletion=_complete.tags,
-        callback=comma_list,
-    ),
-]

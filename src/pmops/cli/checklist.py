@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli import _complete, _options, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt
 from pmops.cli.render import common
 from pmops.cli.render import progress as render
 
@@ -97,10 +97,10 @@ def status(
             autocompletion=_complete.documents("checklist"),
         ),
     ] = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option("id, title, done, total (the default), or open, started, path") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option("id, title, done, total (the default), or open, started, path") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Show done/total for every run, or one run's open items in order.

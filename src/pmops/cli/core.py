@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmops.cli import _shared
-from pmops.cli._shared import JsonOpt
+from pmops.cli import _options, _shared
+from pmops.cli._options import JsonOpt
 from pmops.cli.render import documents as render
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def init(
         ),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="The KB's name (default: the folder's name).")] = None,
-    no_commit: _shared.NoCommitOpt = False,
+    no_commit: _options.NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Create a knowledge base: pmops.yaml, taxonomy.yaml, folders, a git repo and one commit.
@@ -64,7 +64,7 @@ def init(
 
 def show(
     ctx: typer.Context,
-    ref: _shared.DocRef,
+    ref: _options.DocRef,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one document of any type: its fields and its text.
@@ -114,7 +114,7 @@ def show_record(kb: KnowledgeBase, record: Record, json_out: bool, today: dt.dat
 
 def links(
     ctx: typer.Context,
-    ref: _shared.DocRef,
+    ref: _options.DocRef,
     json_out: JsonOpt = False,
 ) -> None:
     """Show a document's outgoing links and its backlinks, grouped by type.

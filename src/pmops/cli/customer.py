@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.doctypes import CUSTOMER
 
@@ -28,8 +29,8 @@ def add(
         list[str] | None,
         typer.Option("--alias", metavar="NAME", help="Another name insights use for it (repeatable)."),
     ] = None,
-    segment: _shared.field_option(CUSTOMER, "segment") = None,
-    plan: _shared.field_option(CUSTOMER, "plan") = None,
+    segment: _options.field_option(CUSTOMER, "segment") = None,
+    plan: _options.field_option(CUSTOMER, "plan") = None,
     arr: Annotated[str | None, typer.Option("--arr", metavar="AMOUNT", help=about(CUSTOMER, "arr"))] = None,
     renewal: Annotated[
         str | None,
@@ -39,7 +40,7 @@ def add(
             help=about(CUSTOMER, "renewal", then="(e.g. 2027-02-01, 1 Feb 2027 or 'in 3 months', written as a date)"),
         ),
     ] = None,
-    owner: _shared.field_option(CUSTOMER, "owner") = None,
+    owner: _options.field_option(CUSTOMER, "owner") = None,
     tag: TagOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
@@ -65,11 +66,11 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    segment: _shared.field_filter(CUSTOMER, "segment") = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(CUSTOMER)) = None,
+    segment: _options.field_filter(CUSTOMER, "segment") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(CUSTOMER)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List the register, largest ARR first, with segment, plan, ARR, renewal and owner.
@@ -146,8 +147,8 @@ def import_(
             help="Map a column to a field (repeatable); common CRM headers (Account Name, ARR, Renewal Date …) map themselves.",
         ),
     ] = None,
-    date_format: _shared.DateFormatOpt = None,
-    allow_ragged: _shared.AllowRaggedOpt = False,
+    date_format: _options.DateFormatOpt = None,
+    allow_ragged: _options.AllowRaggedOpt = False,
     update: Annotated[
         bool,
         typer.Option(
@@ -156,7 +157,7 @@ def import_(
             "the register, in the import's commit; without it they are warnings and nothing changes.",
         ),
     ] = False,
-    dry_run: _shared.DryRunOpt = False,
+    dry_run: _options.DryRunOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

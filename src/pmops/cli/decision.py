@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.doctypes import DECISION
 from pmops.errors import InvalidInput
@@ -22,7 +23,7 @@ app = typer.Typer(
 @app.command()
 def add(
     ctx: typer.Context,
-    title_arg: _shared.TitleArg = None,
+    title_arg: _options.TitleArg = None,
     title: Annotated[str | None, typer.Option("--title", help="The decision, as a short statement.")] = None,
     status: Annotated[
         str,
@@ -118,13 +119,13 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: _shared.field_filter(DECISION, "status") = None,
-    area: _shared.field_filter(DECISION, "area") = None,
-    tag: _shared.tag_filter("decisions") = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(DECISION)) = None,
+    status: _options.field_filter(DECISION, "status") = None,
+    area: _options.field_filter(DECISION, "area") = None,
+    tag: _options.tag_filter("decisions") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(DECISION)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List decisions, newest first.
@@ -220,7 +221,7 @@ def accept(
             help="A new day to judge what it moved, when the one it was proposed with has passed.",
         ),
     ] = None,
-    today: _shared.DoneOnOpt = None,
+    today: _options.DoneOnOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

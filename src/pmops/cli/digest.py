@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
+from pmops.cli import _complete, _options, _shared
 
 FORMATS = ("md", "html", "json")
 
@@ -33,7 +33,7 @@ def digest(
     fmt: Annotated[
         str, typer.Option("--format", help="md (default), html or json.", autocompletion=_complete.static(*FORMATS))
     ] = "md",
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
 ) -> None:
     """What happened since a day, on one page: insights and rising themes, decisions, expectations
     met or missed, metrics, processes not happening, onboarding at risk, renewals, who did what.

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt
 from pmops.cli.render import common
 from pmops.errors import InvalidInput
 
@@ -101,11 +101,11 @@ def list_(
     until: Annotated[
         str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Dated on or before this day.")
     ] = None,
-    tag: _shared.tag_filter("documents") = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(
+    tag: _options.tag_filter("documents") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(
         "id, title, then the type's fields (the default: those its registry row names), type, path"
     ) = None,
     json_out: JsonOpt = False,

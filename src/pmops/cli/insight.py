@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.cli.render import research as render
 from pmops.doctypes import INSIGHT
@@ -25,12 +26,12 @@ KeepPiiOpt = Annotated[
 @app.command()
 def add(
     ctx: typer.Context,
-    title_arg: _shared.TitleArg = None,
+    title_arg: _options.TitleArg = None,
     title: Annotated[str | None, typer.Option("--title", help=about(INSIGHT, "title"))] = None,
-    source: _shared.field_option(INSIGHT, "source") = None,
-    customer: _shared.field_option(INSIGHT, "customer") = None,
-    segment: _shared.field_option(INSIGHT, "segment") = None,
-    area: _shared.field_option(INSIGHT, "area") = None,
+    source: _options.field_option(INSIGHT, "source") = None,
+    customer: _options.field_option(INSIGHT, "customer") = None,
+    segment: _options.field_option(INSIGHT, "segment") = None,
+    area: _options.field_option(INSIGHT, "area") = None,
     tag: TagOpt = None,
     quote: Annotated[str | None, typer.Option("--quote", help=about(INSIGHT, "quote"))] = None,
     date: Annotated[
@@ -39,8 +40,8 @@ def add(
             "--date", metavar="YYYY-MM-DD", help="When it was heard, e.g. 2026-11-05 or 5 Nov 2026 (default: today)."
         ),
     ] = None,
-    sentiment: _shared.field_option(INSIGHT, "sentiment") = None,
-    confidence: _shared.field_option(INSIGHT, "confidence") = None,
+    sentiment: _options.field_option(INSIGHT, "sentiment") = None,
+    confidence: _options.field_option(INSIGHT, "confidence") = None,
     author: Annotated[str | None, typer.Option("--author", help="Who captured it (default: git user.name).")] = None,
     link: Annotated[
         list[str] | None,
@@ -93,9 +94,9 @@ def list_(
     tag: Annotated[
         str | None, typer.Option("--tag", help="Only insights with this tag.", autocompletion=_complete.tags)
     ] = None,
-    source: _shared.field_filter(INSIGHT, "source") = None,
-    segment: _shared.field_filter(INSIGHT, "segment") = None,
-    area: _shared.field_filter(INSIGHT, "area") = None,
+    source: _options.field_filter(INSIGHT, "source") = None,
+    segment: _options.field_filter(INSIGHT, "segment") = None,
+    area: _options.field_filter(INSIGHT, "area") = None,
     customer: Annotated[
         str | None,
         typer.Option(
@@ -106,10 +107,10 @@ def list_(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="On or after this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="On or before this date.")] = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(INSIGHT)) = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(INSIGHT)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List insights, newest first, filtered by tag, source, segment, area, customer and date.
@@ -160,11 +161,11 @@ def themes(
             "its customers or its insights; shows that ARR and the renewals due in the next 90 days.",
         ),
     ] = None,
-    today: _shared.TodayOpt = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(
+    today: _options.TodayOpt = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(
         "theme, insights, customers, current, previous, trend, addressed (the default; arr with --weight), "
         "or decisions, proposed, signals, quote, quote_id"
     ) = None,
@@ -227,10 +228,10 @@ def import_(
     new_tag: Annotated[
         bool, typer.Option("--new-tag", help="Add unknown tags to taxonomy.yaml instead of refusing the row.")
     ] = False,
-    date_format: _shared.DateFormatOpt = None,
-    allow_ragged: _shared.AllowRaggedOpt = False,
+    date_format: _options.DateFormatOpt = None,
+    allow_ragged: _options.AllowRaggedOpt = False,
     keep_pii: KeepPiiOpt = False,
-    dry_run: _shared.DryRunOpt = False,
+    dry_run: _options.DryRunOpt = False,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

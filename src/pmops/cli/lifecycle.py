@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._options import JsonOpt, NoCommitOpt
 from pmops.errors import InvalidInput
 
 if TYPE_CHECKING:

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.cli.render import tools as render
 from pmops.doctypes import METRIC
@@ -27,8 +28,8 @@ def add(
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="%, users, EUR, days …")] = None,
     target: Annotated[str | None, typer.Option("--target", help="The value to reach.")] = None,
-    direction: _shared.field_option(METRIC, "direction") = None,
-    cadence: _shared.field_option(METRIC, "cadence") = None,
+    direction: _options.field_option(METRIC, "direction") = None,
+    cadence: _options.field_option(METRIC, "cadence") = None,
     parent: Annotated[
         str | None,
         typer.Option(
@@ -61,11 +62,11 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    today: _shared.TodayOpt = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(
+    today: _options.TodayOpt = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(
         common.record_columns(METRIC, render.SHOWN, tuple(c.name for c in render.EXTRA))
     ) = None,
     json_out: JsonOpt = False,
@@ -137,7 +138,7 @@ def show(
             autocompletion=_complete.documents("metric", names=True),
         ),
     ],
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A metric's latest value against its target (by its direction), staleness, trend and a sparkline.

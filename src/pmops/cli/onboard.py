@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TodayOpt
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TodayOpt
 from pmops.cli.render import common
 from pmops.cli.render import progress as render
 from pmops.doctypes import ONBOARDING
@@ -24,9 +24,9 @@ def new_pm(
     start: Annotated[
         str | None, typer.Option("--start", metavar="YYYY-MM-DD", help="Their first day (asked on a terminal).")
     ] = None,
-    area: _shared.field_option(ONBOARDING, "area") = None,
-    buddy: _shared.field_option(ONBOARDING, "buddy") = None,
-    manager: _shared.field_option(ONBOARDING, "manager") = None,
+    area: _options.field_option(ONBOARDING, "area") = None,
+    buddy: _options.field_option(ONBOARDING, "buddy") = None,
+    manager: _options.field_option(ONBOARDING, "manager") = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -77,8 +77,8 @@ def status(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Archived plans and plans of people who left, too.")] = False,
     today: TodayOpt = None,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(
         "name, start, state, done, total, day, pace, due (the share of steps due), overdue (the default), "
         "done_another_way (overdue steps whose work the PM did: their first decision recorded), "
         "or activity (the PM's own firsts), area, id, path"
@@ -142,7 +142,7 @@ def done(
             autocompletion=_complete.of("name", "open_steps"),
         ),
     ],
-    today: _shared.DoneOnOpt = None,
+    today: _options.DoneOnOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

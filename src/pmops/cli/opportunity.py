@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.doctypes import OPPORTUNITY
 
@@ -29,7 +30,7 @@ def add(
     title: Annotated[
         str | None, typer.Argument(metavar="TITLE", help="The problem, as a short title (asked on a terminal).")
     ] = None,
-    area: _shared.field_option(OPPORTUNITY, "area") = None,
+    area: _options.field_option(OPPORTUNITY, "area") = None,
     problem: Annotated[
         str | None, typer.Option("--problem", metavar="TEXT", help=about(OPPORTUNITY, "problem"))
     ] = None,
@@ -42,7 +43,7 @@ def add(
             autocompletion=_complete.field("opportunity", "evidence"),
         ),
     ] = None,
-    status: _shared.field_option(OPPORTUNITY, "status") = None,
+    status: _options.field_option(OPPORTUNITY, "status") = None,
     owner: Annotated[
         str | None,
         typer.Option(
@@ -85,12 +86,12 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    area: _shared.field_filter(OPPORTUNITY, "area") = None,
-    status: _shared.field_filter(OPPORTUNITY, "status") = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(OPPORTUNITY)) = None,
+    area: _options.field_filter(OPPORTUNITY, "area") = None,
+    status: _options.field_filter(OPPORTUNITY, "status") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(OPPORTUNITY)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List opportunities, newest first, with area, status, owner, impact and effort.
@@ -120,7 +121,7 @@ def show(
             autocompletion=_complete.documents("opportunity"),
         ),
     ],
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Show an opportunity: its fields, its evidence summed up, and the chain (decisions, metrics).

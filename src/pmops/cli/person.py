@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.cli.render import documents as render
 from pmops.doctypes import PERSON, Field
@@ -34,8 +35,8 @@ def add(
     name: Annotated[
         str | None, typer.Argument(metavar="NAME", help="Their full name, unique on the roster (asked on a terminal).")
     ] = None,
-    role: _shared.field_option(PERSON, "role") = None,
-    area: _shared.field_option(PERSON, "area") = None,
+    role: _options.field_option(PERSON, "role") = None,
+    area: _options.field_option(PERSON, "area") = None,
     manager: Annotated[
         str | None,
         typer.Option(
@@ -75,12 +76,12 @@ def list_(
             "--role", help=about(PERSON, "role", "Only this role"), autocompletion=_complete.field("person", "role")
         ),
     ] = None,
-    area: _shared.field_filter(PERSON, "area") = None,
+    area: _options.field_filter(PERSON, "area") = None,
     all_: Annotated[bool, typer.Option("--all", help="People who left, and archived records, too.")] = False,
     archived: Annotated[bool, typer.Option("--archived", help="Only archived records.")] = False,
-    today: _shared.TodayOpt = None,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(PERSON)) = None,
+    today: _options.TodayOpt = None,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(PERSON)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List the people in the team by name (those who left: with --all; archived records alone: with --archived).

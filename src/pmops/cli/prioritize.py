@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli._options import JsonOpt, NoCommitOpt
 from pmops.doctypes import PRIORITIZATION_METHODS
 from pmops.errors import InvalidInput, not_a_choice
 from pmops.text import either

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, TagOpt, TodayOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt, TagOpt, TodayOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.doctypes import PROCESS
 
@@ -24,8 +25,8 @@ def new(
     title: Annotated[
         str | None, typer.Argument(metavar="TITLE", help="The process's name (asked on a terminal).")
     ] = None,
-    kind: _shared.field_option(PROCESS, "kind") = None,
-    owner: _shared.field_option(PROCESS, "owner") = None,
+    kind: _options.field_option(PROCESS, "kind") = None,
+    owner: _options.field_option(PROCESS, "owner") = None,
     cadence: Annotated[
         str | None,
         typer.Option(
@@ -53,12 +54,12 @@ def list_(
     ctx: typer.Context,
     stale: Annotated[bool, typer.Option("--stale", help="Only processes past their review date.")] = False,
     due: Annotated[bool, typer.Option("--due", help="Only processes whose cadence says they run this week.")] = False,
-    tag: _shared.tag_filter("processes") = None,
+    tag: _options.tag_filter("processes") = None,
     today: TodayOpt = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(PROCESS, SHOWN, tuple(c.name for c in EXTRA))) = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(PROCESS, SHOWN, tuple(c.name for c in EXTRA))) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List processes with their owner, cadence, review date and health.
@@ -90,7 +91,7 @@ def review(
             metavar="ID", help="The process: id, unique prefix or title.", autocompletion=_complete.documents("process")
         ),
     ],
-    today: _shared.DoneOnOpt = None,
+    today: _options.DoneOnOpt = None,
     no_commit: NoCommitOpt = False,
     json_out: JsonOpt = False,
 ) -> None:

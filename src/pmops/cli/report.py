@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt
+from pmops.cli import _complete, _options, _shared
+from pmops.cli._options import JsonOpt
 from pmops.cli.render import report as render
 
 FORMATS = ("html", "md", "json")
@@ -25,7 +25,7 @@ def report(
         ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write the report here.")] = None,
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
 ) -> None:
     """The product report: metrics, research, decisions, processes, onboarding, tools.
 
@@ -66,7 +66,7 @@ def report(
     _shared.console(stderr=True).print(f"[dim]wrote {_shared.safe(out)} ({len(text) // 1024} KiB)[/dim]")
 
 
-def assess(ctx: typer.Context, today: _shared.TodayOpt = None, json_out: JsonOpt = False) -> None:
+def assess(ctx: typer.Context, today: _options.TodayOpt = None, json_out: JsonOpt = False) -> None:
     """Does this organisation need product ops? Four signals, each with its evidence and sample, and the next actions.
 
     The signals: more than 8–10 PMs; PMs reinventing processes (near-identical process

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt
+from pmops.cli import _complete, _options, _search_line, _shared
+from pmops.cli._options import JsonOpt
 from pmops.cli.render import common
 from pmops.cli.render import search as render
 
@@ -31,10 +31,10 @@ def search(
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only documents dated on or after this day.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option("id, type, date, title, snippet, path, score") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option("id, type, date, title, snippet, path, score") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Search every document of the KB, best matches first.
@@ -52,26 +52,8 @@ def search(
 
         pmops search '"per seat" pricing segment:public-sector'
     """
-    from pmops.search import client
-
-    output = _shared.output(json_out, fmt, columns)
-    state = _shared.state(ctx)
-    if doc_type is not None:  # a type the KB has (the registry, read only then): else exit 2 with the nearest
-        doc_type = state.kb().type_option(doc_type).name
-    options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,
-               "archived": _shared.archived_option(all_, archived)}  # fmt: skip
-    pending = client.ask(state.kb_path, query, **options)
-    if output.format == "table" and not _shared.plain_stream():
-        _shared.console()  # rich loads now, while the server (when the KB has one) searches
-    results = client.search(state.kb, query, **options, pending=pending, progress=common.rebuild_progress)
-    if not results.hits and options["archived"] is False:  # archived ones left out: said, never a bare "no results"
-        # Only the archived ones, up to --limit: counted (Whoosh's estimate past the limit is of the
-        # archived documents of the KB, not of those matching the query).
-        only = {**options, "archived": True}  # asked as the search was: of the server when the KB has one
-        hidden = client.search(state.kb, query, **only, pending=client.ask(state.kb_path, query, **only))
-        if hidden.hits:
-            _shared.note(render.archived_note(len(hidden.hits), more=len(hidden.hits) >= limit))
-    common.emit(render.result_listing(results), output)
+    _search_line.search(_shared.state(ctx), query, doc_type=doc_type, tag=tag, since=since, limit=limit, all_=all_,
+                        archived=archived, fmt=fmt, columns=columns, json_out=json_out)  # fmt: skip
 
 
 def index(

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt
+from pmops.cli import _complete, _options, _shared
+from pmops.cli._options import JsonOpt
 
 
 def sync(ctx: typer.Context) -> None:
@@ -54,8 +54,8 @@ def log(
             autocompletion=_complete.type_names,
         ),
     ] = None,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option("commit, date, author, subject, files (the paths it changed)") = None,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option("commit, date, author, subject, files (the paths it changed)") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The KB's recent changes, with document titles and authors.

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmops.cli import _shared
-from pmops.cli._shared import JsonOpt
+from pmops.cli import _options, _shared
+from pmops.cli._options import JsonOpt
 
 if TYPE_CHECKING:
     from pmops.site import Result
@@ -36,7 +36,7 @@ def build(
     ctx: typer.Context,
     out: OutOpt = None,
     base_url: BaseUrlOpt = None,
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Build the site: every document a page, index pages, the dashboard as home.
@@ -156,7 +156,7 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="The port on 127.0.0.1 (0: any free one).")
     ] = 8000,
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
 ) -> None:
     """Preview the site at http://127.0.0.1:PORT/, rebuilt on each change (Ctrl-C stops).
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt
+from pmops.cli import _complete, _options, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt
 from pmops.cli.render import research as render
 
 app = typer.Typer(help="Tags: what is used, what is unknown, what is never used; rename one everywhere.",
@@ -17,10 +17,10 @@ app = typer.Typer(help="Tags: what is used, what is unknown, what is never used;
 @app.callback()
 def tags(
     ctx: typer.Context,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option("tag, facet, documents") = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option("tag, facet, documents") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Every tag with its facet and how many documents use it; unknown tags; unused tags.

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pmops.cli import _complete, _prompts, _shared
-from pmops.cli._shared import JsonOpt, NoCommitOpt, about
+from pmops.cli import _complete, _options, _prompts, _shared
+from pmops.cli._options import JsonOpt, NoCommitOpt
+from pmops.cli._shared import about
 from pmops.cli.render import common
 from pmops.cli.render import tools as render
 from pmops.doctypes import TOOL
@@ -21,15 +22,15 @@ app = typer.Typer(
 def add(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(metavar="NAME", help="The tool's name (asked on a terminal).")] = None,
-    category: _shared.field_option(TOOL, "category") = None,
+    category: _options.field_option(TOOL, "category") = None,
     job: Annotated[
         str | None,
         typer.Option(
             "--job", help="The job it does (product analytics, BI dashboards …): adopted tools with one job overlap."
         ),
     ] = None,
-    owner: _shared.field_option(TOOL, "owner") = None,
-    status: _shared.field_option(TOOL, "status") = None,
+    owner: _options.field_option(TOOL, "owner") = None,
+    status: _options.field_option(TOOL, "status") = None,
     cost: Annotated[str | None, typer.Option("--cost", help=about(TOOL, "cost"))] = None,
     seats: Annotated[str | None, typer.Option("--seats", help=about(TOOL, "seats"))] = None,
     seats_used: Annotated[str | None, typer.Option("--seats-used", help=about(TOOL, "seats_used"))] = None,
@@ -65,12 +66,12 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    category: _shared.field_filter(TOOL, "category") = None,
-    status: _shared.field_filter(TOOL, "status") = None,
-    all_: _shared.AllOpt = False,
-    archived: _shared.ArchivedOpt = False,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(common.record_columns(TOOL)) = None,
+    category: _options.field_filter(TOOL, "category") = None,
+    status: _options.field_filter(TOOL, "status") = None,
+    all_: _options.AllOpt = False,
+    archived: _options.ArchivedOpt = False,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(common.record_columns(TOOL)) = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List the tools by category, with their status, owner, cost and renewal; filtered by category and status.
@@ -136,9 +137,9 @@ def compare(
             autocompletion=_complete.documents("tool", names=True),
         ),
     ] = None,
-    category: _shared.field_filter(TOOL, "category", "without names: only this category") = None,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option("rank, tool, each criterion of pmops.yaml (tool_criteria), weighted") = None,
+    category: _options.field_filter(TOOL, "category", "without names: only this category") = None,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option("rank, tool, each criterion of pmops.yaml (tool_criteria), weighted") = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The weighted scoring matrix of some tools, and their ranking (tools nobody scored come last, unranked).
@@ -165,7 +166,7 @@ def compare(
 @app.command("stack")
 def stack_(
     ctx: typer.Context,
-    today: _shared.TodayOpt = None,
+    today: _options.TodayOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The adopted stack by category: overlaps (one job, two tools), gaps, what pmops covers, isolated tools, renewals, cost.
@@ -190,9 +191,9 @@ def renewals(
         int | None,
         typer.Option("--within", metavar="DAYS", help="Only what must be decided within DAYS (and what is late)."),
     ] = None,
-    today: _shared.TodayOpt = None,
-    fmt: _shared.FormatOpt = None,
-    columns: _shared.columns_option(
+    today: _options.TodayOpt = None,
+    fmt: _options.FormatOpt = None,
+    columns: _options.columns_option(
         "decide_by, when, tool, renews, notice (days), cost, used (seats used), per_seat (cost per active seat) "
         "(the default), or seats, owner, state, id"
     ) = None,
