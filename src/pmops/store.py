@@ -7,6 +7,7 @@ import itertools
 import os
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -314,6 +315,27 @@ def write_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]
     finally:
         _held.discard(held)
         lock.release()
+
+
+# What says a file is unchanged since it was read, for what is kept between commands (kb.kept, the settings in
+# config): modification and change times (ns), size and inode. One changed within RACY_NS of its reading may
+# change again inside one tick of its clock (git's "racily clean" files): it is not kept.
+Stamp = tuple[int, int, int, int]
+RACY_NS = 2_000_000_000
+
+
+def kept_stamp(path: Path | str) -> Stamp | None:
+    """A file's Stamp (None: no such file)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
+
+
+def racy(now: Stamp) -> bool:
+    """Whether a file of this stamp changed too recently to be told apart from a change to come."""
+    return time.time_ns() - max(now[0], now[1]) < RACY_NS
 
 
 def stamp(path: Path) -> tuple[int, int, int] | None:

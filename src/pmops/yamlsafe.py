@@ -1,13 +1,17 @@
-"""Safe YAML in and out: every scalar stays a string, no anchors, no duplicate keys."""
+"""Safe YAML in and out: every scalar stays a string, no anchors, no duplicate keys.
+
+PyYAML is loaded on the first load or dump (about 7 ms): a command whose settings files are those it read
+last (config.read_yaml) and whose documents did not change — a search, most of the time — never parses YAML."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 # Explicit tags other than YAML's own (`!!python/object`, `!custom`) ask other tools to
 # build objects; a knowledge base has no use for them.
 _STANDARD_TAGS = {
@@ -25,19 +29,61 @@ class YAMLProblem(ValueError):
         self.line = line
 
 
-class _StrictLoader(_Parser):  # type: ignore[misc, valid-type]
-    """BaseLoader (YAML 1.1 typing off: `NO` stays "NO") that refuses duplicate keys."""
+class _PyYAML(NamedTuple):
+    yaml: Any  # the module
+    parser: type  # its BaseLoader (libyaml's when there): events, every scalar a string
+    loader: type  # pmops' (below)
+    dumper: type
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # PyYAML's signature
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str):
-                raise YAMLProblem("mapping keys must be plain text", key_node.start_mark.line + 1)
-            if key in seen:
-                raise YAMLProblem(f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark.line + 1)
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
+
+@functools.cache
+def _yaml() -> _PyYAML:
+    """PyYAML, with pmops' loader and dumper, made on first use."""
+    import yaml
+
+    parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+    class StrictLoader(parser):  # type: ignore[misc, valid-type]
+        """BaseLoader (YAML 1.1 typing off: `NO` stays "NO") that refuses duplicate keys."""
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # PyYAML's signature
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, str):
+                    raise YAMLProblem("mapping keys must be plain text", key_node.start_mark.line + 1)
+                if key in seen:
+                    raise YAMLProblem(
+                        f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark.line + 1
+                    )
+                seen[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        """Block style for multi-line text, flow style for short lists, no line folding.
+
+        libyaml's emitter when available: the same output, five times faster (an import of
+        thousands of rows spends most of its time writing front-matter).
+        """
+
+    Dumper.add_representer(str, _represent_str)
+    Dumper.add_representer(list, _represent_list)
+    Dumper.add_representer(tuple, _represent_list)
+    return _PyYAML(yaml, parser, StrictLoader, Dumper)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # A block (`|`) reads best for text over several lines. Not for text that starts with
+    # a space or a newline, or ends with several newlines: the emitter then keeps them with
+    # `|+` and closes the document with a `...` line, which would end the front-matter.
+    if "\n" in value and value[:1] not in (" ", "\n") and not value.endswith("\n\n"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    flat = all(isinstance(v, (str, int, float, dt.date)) and "\n" not in str(v) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flat)
 
 
 def _line(exc: yaml.YAMLError) -> int | None:
@@ -99,16 +145,17 @@ def load(text: str) -> Any:
     Anchors and aliases are refused before anything is built: a few hundred bytes of
     nested aliases expand into gigabytes when walked ("billion laughs").
     """
+    yaml, parser, loader, _ = _yaml()
     try:
         # Anchors need '&', aliases '*', tags '!': without them, skip the (slower) event scan.
-        events = yaml.parse(text, Loader=_Parser) if any(c in text for c in "&*!") else ()
+        events = yaml.parse(text, Loader=parser) if any(c in text for c in "&*!") else ()
         for event in events:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise YAMLProblem("YAML anchors and aliases are not allowed", event.start_mark.line + 1)
             tag = getattr(event, "tag", None)
             if tag and tag not in _STANDARD_TAGS:
                 raise YAMLProblem(f"YAML tag '{tag}' is not allowed", event.start_mark.line + 1)
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=loader)
     except YAMLProblem:
         raise
     except yaml.YAMLError as exc:
@@ -117,42 +164,16 @@ def load(text: str) -> Any:
         raise YAMLProblem("YAML nested too deeply", None) from None
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Block style for multi-line text, flow style for short lists, no line folding.
-
-    libyaml's emitter when available: the same output, five times faster (an import of
-    thousands of rows spends most of its time writing front-matter).
-    """
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    # A block (`|`) reads best for text over several lines. Not for text that starts with
-    # a space or a newline, or ends with several newlines: the emitter then keeps them with
-    # `|+` and closes the document with a `...` line, which would end the front-matter.
-    if "\n" in value and value[:1] not in (" ", "\n") and not value.endswith("\n\n"):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
-    flat = all(isinstance(v, (str, int, float, dt.date)) and "\n" not in str(v) for v in value)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flat)
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(tuple, _represent_list)
-
-
 def dump(data: dict[str, Any]) -> str:
     """Render a mapping as YAML, keys in the given order, values typed for humans.
 
     Dates are written bare (`date: 2026-11-26`); strings that YAML 1.1 would read as
     something else (`NO`, `1.10`, `0777`) are quoted so other tools read them right.
     """
+    yaml, _, _, dumper = _yaml()
     return yaml.dump(
         data,
-        Dumper=_Dumper,
+        Dumper=dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

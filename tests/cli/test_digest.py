@@ -239,9 +239,10 @@ def test_a_new_kb_has_nothing_to_report(pmops, kb: Path) -> None:
 
 
 def test_the_documents_read_are_kept_for_the_next_digest(pmops, month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmops import store
     from pmops.kb import kept as kept_records
 
-    monkeypatch.setattr(kept_records, "RACY_NS", 0)  # the files of a test are seconds old: keep them all the same
+    monkeypatch.setattr(store, "RACY_NS", 0)  # the files of a test are seconds old: keep them all the same
     first = digest(pmops)
     kept = month / ".git" / "pmops" / "records.kept"
     found = kept_records.Store(kept, kept_records.signature(month)).entries
@@ -287,7 +288,7 @@ def test_a_date_said_from_today_is_read_again_each_day(pmops, month: Path, monke
     # A proposal dated 'yesterday' by hand: read on 03-01 it is 02-28; kept, it would stay 02-28 on 03-03.
     path = month / "decisions" / "dec-po.md"
     path.write_text(path.read_text().replace("date: 2026-02-25", "date: yesterday"))
-    monkeypatch.setattr(kept, "RACY_NS", 0)
+    monkeypatch.setattr(kept, "racy", lambda now: False)
     monkeypatch.setattr(dates, "clock", lambda: dt.date(2026, 3, 1))
     assert "Proposed 28 Feb: Add PO numbers" in " ".join(digest(pmops).split())
     monkeypatch.setattr(dates, "clock", lambda: dt.date(2026, 3, 3))

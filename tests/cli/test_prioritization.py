@@ -536,7 +536,7 @@ def test_records_kept_between_rankings_are_used_only_while_their_file_is_unchang
     the same size and modification time, is read again; a damaged store is read around."""
     from pmops.kb import kept
 
-    monkeypatch.setattr(kept, "RACY_NS", 0)  # the files of a test are seconds old: keep them all the same
+    monkeypatch.setattr(kept, "racy", lambda now: False)  # the files of a test are seconds old: keep them all the same
     ids = ranked_kb
     first = _json(pmops, "prioritize", "--today", TODAY)
     store = kb / ".git" / "pmops" / "records.kept"

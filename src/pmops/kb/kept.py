@@ -4,7 +4,7 @@ it is not read and typed again.
 Derived data, as the index is: kept in pmops' private folder (inside .git, never committed),
 written atomically, and deleting it (or a pmops that reads it differently) loses nothing: every
 file is read again. A file is known unchanged by its modification and change times (ns), size
-and inode; one changed within RACY_NS of its reading may change again inside one tick of its
+and inode; one changed within store.RACY_NS of its reading may change again inside one tick of its
 clock (git's "racily clean" files) and is not kept. What a record's values are also depends on
 pmops and on the KB's types: the signature holds both (pmops.yaml as it is).
 """
@@ -14,28 +14,18 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pmops.store import Stamp, racy
 
 if TYPE_CHECKING:
     from pmops.documents import Document
 
 FORMAT = "1"  # of what is kept: another one is not read
-RACY_NS = 2_000_000_000
 KEEP_FROM = 50  # records read anew, from which the file is written again (fewer: cheaper to read again)
 
-Stamp = tuple[int, int, int, int]  # (mtime_ns, ctime_ns, size, inode)
 Kept = tuple[Stamp, "Document", dict[str, Any], dict[str, str]]  # a file's stamp, document, values, problems
-
-
-def stamp(path: Path | str) -> Stamp | None:
-    """What says a file is unchanged since it was read (None: no such file)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
 
 
 def signature(root: Path) -> str:
@@ -78,7 +68,7 @@ class Store:
     def put(self, rel: str, now: Stamp, doc: Document, values: dict[str, Any], problems: dict[str, str]) -> None:
         """Keep a record read from a file of this stamp (taken before it was read), unless its file
         changed too recently to be told apart from a change to come."""
-        if time.time_ns() - max(now[0], now[1]) < RACY_NS:
+        if racy(now):
             return
         self.entries[rel] = (now, doc, values, problems)
         self.added += 1

@@ -25,6 +25,7 @@ from pmops.documents import Document
 from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput, NotFound, PmopsError
 from pmops.kb import kept
 from pmops.kb.tree import Tree, left_out
+from pmops.store import kept_stamp
 from pmops.text import a, did_you_mean, either, folded, folded_name, naming, shortened
 
 # A front-matter line giving an id (id: ins-260203-dc9k, quoted or not): its prefix. Only a first
@@ -186,7 +187,7 @@ class Catalog(Tree):
         store = self._store
         if store is None:
             return self.record(self.read(path))
-        rel, now = self.rel(path), kept.stamp(path)
+        rel, now = self.rel(path), kept_stamp(path)
         found = store.get(rel, now) if now is not None else None
         if found is not None:
             _, doc, values, problems = found
