@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 EXAMPLE = "120000, $120,000, 120k or 1.2M"
 DEFAULT_CURRENCY = "USD"
@@ -51,6 +52,7 @@ _SCALES = {
 # Past this, a number in a column of money is a stray id or a typo, never what one customer pays or a
 # tool costs (a trillion, in any currency): refused, as it would outweigh every other in a ranking.
 MAXIMUM = 10**12
+CENT = Decimal("0.01")
 # How many of a currency's units are about a dollar's worth, as a round number (1 when not listed: USD, EUR, GBP,
 # CHF, CAD …): what scales a sum people judge in dollars to a KB's currency (pmops.prioritization's ARR unit,
 # DOUBTFUL). Not an exchange rate: an order of magnitude.
@@ -84,10 +86,8 @@ def parse(text: str, currency: str = DEFAULT_CURRENCY) -> int | float:
     if _DOTTED.match(match["number"]) and not match["scale"]:
         decimal, thousands = f"{float(match['number']):g}", match["number"].replace(".", "")
         raise ValueError(f"'{written}' is ambiguous: {decimal} or {thousands}? (write {thousands} or {decimal})")
-    from decimal import ROUND_HALF_UP, Decimal  # (only where a number is read: a search reads none)
-
     number = Decimal(re.sub(r"[, _\u00a0\u202f]", "", match["number"]))
-    value = (number * Decimal(_SCALES.get((match["scale"] or "").lower(), 1))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    value = (number * Decimal(_SCALES.get((match["scale"] or "").lower(), 1))).quantize(CENT, ROUND_HALF_UP)
     if value > MAXIMUM:
         raise ValueError(f"'{written}' is more than {MAXIMUM:,}: not an amount of money here (an id in a column "
                          "of money?)")  # fmt: skip
@@ -129,8 +129,6 @@ def figure(text: str) -> int | float:
         big, small = ("a billion", "bytes") if scale == "b" else ("a million", "minutes")
         raise ValueError(f"'{written}' is ambiguous: {big}, or {small}? (write the number, e.g. "
                          f"{written[: -len(scale)].strip()}{scale[0].upper()} for {big})")  # fmt: skip
-    from decimal import Decimal
-
     number = Decimal(re.sub(r"[, _\u00a0\u202f]", "", match["number"])) * Decimal(_SCALES.get(scale.lower(), 1))
     number = -number if match["sign"] in ("-", "\u2212") else number
     return int(number) if number == number.to_integral_value() else float(number)

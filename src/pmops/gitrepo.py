@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,8 +380,6 @@ class Repo:
         """Commit exactly `paths` (relative to nothing: absolute paths); return the new sha."""
         rel = [os.path.relpath(p, self.root) for p in paths]
         self._wait_for_index_lock()
-        import tempfile  # (only to commit: a search does not)
-
         fd, msg_file = tempfile.mkstemp(prefix="pmops-msg-", dir=self.git_dir)
         spec_file = None
         try:
@@ -463,8 +462,6 @@ class Repo:
         tmp = None
         try:
             note.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile
-
             fd, tmp = tempfile.mkstemp(prefix="python-", dir=note.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(sys.executable + "\n")
