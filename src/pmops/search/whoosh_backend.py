@@ -141,9 +141,7 @@ class WhooshBackend:
         # failed attempt's frames (and that file) are freed inside this block, quietly.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                if not whoosh.index.exists_in(str(self.folder)):
-                    return False
+            try:  # (no index there: EmptyIndexError, or OSError. Not exists_in, which opens it once more)
                 ix = whoosh.index.open_dir(str(self.folder))
                 ix.doc_count()  # reads the segments: a truncated file fails here
             except Exception:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pmops.errors import InvalidInput, PmopsError
 from pmops.search.backend import DATES_HINT, QUERY_HINT
 from pmops.search.whoosh_backend import load
+from pmops.search.whoosh_phrase import phrase_class
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
@@ -172,7 +173,7 @@ def parser(schema: Schema, text: str = "") -> QueryParser:
     qp = load().qparser
     # Plain words search the title and the body, which also holds every text field but
     # `author` (reached with author:…): one posting list per field and word to read.
-    parser = qp.MultifieldParser(["title", "body"], schema, group=qp.AndGroup)
+    parser = qp.MultifieldParser(["title", "body"], schema, group=qp.AndGroup, phraseclass=phrase_class())
     dated = "|".join(name for name, kind in schema.items() if type(kind).__name__ == "DATETIME")
     if not text or (dated and re.search(rf"(?<!\w)(?:{dated}):", text)):
         # Whoosh's date plugin compiles its English date grammar (2-5 ms of a search): only for a date field.
