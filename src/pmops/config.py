@@ -64,8 +64,8 @@ class _Kept:
     loses nothing): a command whose settings files did not change since takes them from there, as JSON,
     without loading PyYAML (yamlsafe) — about 7 ms of a 100 ms search. What pmops' loader gives is text,
     lists and mappings only, which JSON holds exactly. A file is unchanged by its stamp (store.kept_stamp,
-    taken before it is read), and one changed within two seconds is not kept; nothing is written where
-    pmops keeps nothing yet (a KB without git gets no `.pmops/` from a read)."""
+    taken before it is read), and one changed within two seconds is not kept, nor one that is a link;
+    nothing is written where pmops keeps nothing yet (a KB without git gets no `.pmops/` from a read)."""
 
     FORMAT = 1
 
@@ -73,7 +73,9 @@ class _Kept:
         from pmops import __version__, locate, store
 
         self.path = path
-        self.now = store.kept_stamp(path)
+        # Only a file, not a link: where a link leads can leave the KB without any stamp changing (its
+        # folder moved out and linked back), and store.read_file refuses that; a link is read each time.
+        self.now = None if os.path.islink(path) else store.kept_stamp(path)
         self.file = locate.state_dir(path.parent, locate.git_dirs(path.parent)) / "settings.json"
         self.version = f"{self.FORMAT} {__version__}"
         self.files: dict[str, Any] = {}

@@ -145,7 +145,9 @@ def test_listings_with_a_view_of_their_own_take_format_and_columns(example_kb: P
     for chosen in (header, names):
         table = pmops(*args, "--columns", ",".join(chosen)).stdout
         lines = table.splitlines()
-        counted = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ [a-z ]+", line))
+        counted = next(
+            i for i, line in enumerate(lines) if re.fullmatch(r"\d+ [a-z0-9 ]+", line)
+        )  # 20 of at least 24 results
         assert max(len(line) for line in lines[:counted]) <= 80, table
     table = pmops(*args, "--columns", ",".join(header)).stdout
     for name in header:
@@ -371,3 +373,23 @@ def test_two_wrapped_columns_too_narrow_for_their_words_leave_the_later_one_out(
         monkeypatch.setenv("COLUMNS", width)
         for args in TABLES:
             assert pmops(*args).stdout.strip()
+
+
+def test_columns_asked_for_are_shown_beside_ids_as_long_as_paths(kb: Path, pmops, monkeypatch) -> None:
+    """A handbook page's id is its path: whole, it took the line, and rich dropped the other columns asked
+    for and cut the scores ("24…"). Folded where the line ends, every column shows and numbers stay whole."""
+    folder = kb / "handbook" / "our-handbook" / "pages" / "training-and-development"
+    folder.mkdir(parents=True)
+    for n in range(3):
+        (folder / f"research-with-the-people-we-serve-part-{n}.md").write_text(
+            f"---\ntitle: Research part {n}\n---\nHow we research with the people we serve, part {n}.\n",
+            encoding="utf-8",
+        )
+    monkeypatch.setenv("COLUMNS", "80")
+    table = pmops("search", "research", "--columns", "id,type,title,score").stdout.splitlines()
+    assert table[0].split() == ["id", "type", "title", "score"]
+    assert all(len(line) <= 80 for line in table)
+    scores = [line.split()[-1] for line in table[2:] if line.split() and line.split()[1:2] == ["page"]]
+    assert len(scores) == 3 and all(float(s) > 0 for s in scores)  # whole numbers, none cut with …
+    listed = pmops("list", "page", "--columns", "id,title").stdout
+    assert listed.splitlines()[0].split() == ["id", "title"] and "Research part 2" in listed

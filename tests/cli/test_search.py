@@ -115,6 +115,12 @@ def test_bad_queries_are_exit_2_quickly(pmops, example_kb: Path) -> None:
     assert "longer than 1024 bytes" in pmops("search", "pricing " * 2600, code=2).stderr  # ~20 KB
     assert time.monotonic() - start < 2
     assert "query is empty" in pmops("search", "   ", code=2).stderr
+    # A Latin-1 byte in the command line (Python keeps it as a lone surrogate): said, not a traceback.
+    latin1 = subprocess.run([PMOPS, "search", b"caf\xe9"], cwd=example_kb, capture_output=True, check=False)
+    assert (latin1.returncode, latin1.stderr.decode().splitlines()[0]) == (
+        2,
+        "error: the query is not UTF-8 text: it has bytes of another encoding",
+    )
     assert "--limit" in pmops("search", "x", "--limit", "0", code=2).stderr
     assert "--since" in pmops("search", "x", "--since", "yesterday-ish", code=2).stderr
     for odd in ['"unclosed', "(((", "tag:", "NOT", "a AND OR b", "*", "date:", "title:"]:
@@ -667,3 +673,12 @@ def test_the_total_past_the_limit_is_a_floor_said_as_one(pmops, example_kb: Path
         floor = int(re.fullmatch(r"2 of at least (\d+) results", said)[1])
         assert 2 <= floor <= found, said
         assert pmops("search", "receipts", *extra, "--limit", str(found)).stderr.splitlines()[-1] == f"{found} results"
+
+
+def test_a_table_of_chosen_columns_says_the_count_the_search_says(pmops, example_kb: Path) -> None:
+    """--columns prints a table: under it, how many the search found ("3 of at least 8 results"), not how
+    many rows the limit let through ("3 results")."""
+    said = pmops("search", "pricing", "--limit", "3").stderr.strip().splitlines()[-1]
+    assert said.startswith("3 of ") and said.endswith(" results")
+    assert pmops("search", "pricing", "--limit", "3", "--columns", "id").stdout.strip().splitlines()[-1] == said
+    assert pmops("search", "pricing", "--limit", "100", "--columns", "id").stdout.strip().endswith(" results")

@@ -100,3 +100,16 @@ def test_nothing_is_written_where_pmops_keeps_nothing(tmp_path: Path, settled: N
     (tmp_path / "pmops.yaml").write_text("name: Loose\n", encoding="utf-8")
     assert load(tmp_path).name == "Loose"
     assert not (tmp_path / ".pmops").exists()
+
+
+def test_a_link_is_read_each_time_where_it_leads_may_leave_the_kb(kb: Path, tmp_path: Path, settled: None) -> None:
+    """pmops.yaml as a link into conf/, then conf/ moved out of the KB and linked back: no stamp changes,
+    and reading it refuses the link that leaves the KB; so a link is never taken from what is kept."""
+    (kb / "conf").mkdir()
+    (kb / "pmops.yaml").rename(kb / "conf" / "pmops.yaml")
+    (kb / "pmops.yaml").symlink_to(Path("conf") / "pmops.yaml")
+    assert load(kb).name == "Test KB"
+    (kb / "conf").rename(tmp_path / "outside")
+    (kb / "conf").symlink_to(tmp_path / "outside")
+    with pytest.raises(Exception, match="leaves the knowledge base"):
+        load(kb)

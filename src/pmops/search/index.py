@@ -356,7 +356,12 @@ class Index:
         query = query.strip()
         if not query:
             raise InvalidInput("the query is empty", hint='try words, "a phrase", tag:pricing or type:insight')
-        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+        try:
+            size = len(query.encode("utf-8"))
+        except UnicodeEncodeError:  # bytes of another encoding in the command line (a Latin-1 file through xargs)
+            raise InvalidInput("the query is not UTF-8 text: it has bytes of another encoding",
+                               hint="type it again, or convert what it came from to UTF-8") from None  # fmt: skip
+        if size > MAX_QUERY_BYTES:
             raise InvalidInput(f"the query is longer than {MAX_QUERY_BYTES} bytes", hint="search for fewer words")
         if limit < 1:
             raise InvalidInput("--limit must be at least 1")

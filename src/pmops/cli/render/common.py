@@ -82,6 +82,7 @@ class Listing:
     aliases: Mapping[str, str] | None = None  # other names --columns takes (title for a type's name)
     human: Callable[[], None] | None = None  # the command's own view for people, when not a plain table
     footer: Callable[[], None] | None = None  # what a table is followed by (notes on its rows)
+    counted: str | None = None  # the count under a table, when not the rows' (a search's "3 of at least 8 results")
 
     def column(self, name: str) -> Column:
         name = (self.aliases or {}).get(name, name)
@@ -138,6 +139,8 @@ def _table(listing: Listing, columns: list[Column], chosen: bool = False) -> Non
         out.print(f"[dim]{safe(listing.empty)}[/dim]")
         return
     cells = [[plain(value_text(row.get(c.name))) for c in columns] for row in listing.rows]
+    if chosen:  # every column asked for is shown: an id as long as a path (a handbook page's) is folded instead
+        columns = _folded_ids(columns, cells, out.width)
     widths, padding = _widths(columns, cells, out.width)
     left_out: list[str] = []
     # Two wrapped columns too narrow for their words read across as nonsense ("approv rov" / "als GA als"):
@@ -153,7 +156,8 @@ def _table(listing: Listing, columns: list[Column], chosen: bool = False) -> Non
                  padding=(0, padding, 0, 0))  # fmt: skip
     for i, column in enumerate(columns):
         grid.add_column(
-            column.label or column.name, width=widths[i] if widths else None, style="cyan" if column.kind == "id" else None,
+            column.label or column.name, width=widths[i] if widths else None,
+            style="cyan" if column.kind in ("id", "path") else None,
             no_wrap=column.kind not in WRAPPED, overflow="fold" if column.kind in WRAPPED else "ellipsis",
             justify="right" if column.kind == "number" else "left",
         )  # fmt: skip
@@ -161,13 +165,24 @@ def _table(listing: Listing, columns: list[Column], chosen: bool = False) -> Non
         grid.add_row(*(safe(cell) for cell in row))
     print_trimmed(grid)
     if listing.noun:
-        out.print(f"[dim]{safe(count(len(listing.rows), listing.noun, listing.many))}[/dim]")
+        out.print(f"[dim]{safe(listing.counted or count(len(listing.rows), listing.noun, listing.many))}[/dim]")
     if left_out:
         shown = ",".join(c.name for c in columns[:1]) + "," + ",".join(left_out)
         out.print(f"[dim]{safe(', '.join(left_out))} left out: too narrow a terminal ({out.width} columns); "
                   f"--columns {safe(shown)} shows {'it' if len(left_out) == 1 else 'them'}[/dim]", soft_wrap=True)  # fmt: skip
     if listing.footer is not None:
         listing.footer()
+
+
+def _folded_ids(columns: list[Column], cells: list[list[str]], width: int) -> list[Column]:
+    """An id column whose longest id takes more than half the line, as a "path" (folded where the line ends):
+    whole, it left the other columns asked for no room, and rich then dropped them and cut the numbers."""
+    from dataclasses import replace
+
+    from rich.cells import cell_len
+
+    return [replace(c, kind="path") if c.kind == "id" and max(cell_len(row[i]) for row in cells) > width // 2 else c
+            for i, c in enumerate(columns)]  # fmt: skip
 
 
 def _widths(columns: list[Column], cells: list[list[str]], width: int) -> tuple[list[int] | None, int]:

@@ -32,7 +32,7 @@ def result_listing(results: Results) -> Listing:
     columns = (Column("id", "id"), Column("type"), Column("date", "date"), Column("title", "title"),
                Column("snippet", "wrap"), Column("path"), Column("score", "number"))  # fmt: skip
     return Listing(columns, ("id", "type", "date", "title"), rows, results.to_json(), noun="result",
-                   empty="no results", human=lambda: search_results(results))  # fmt: skip
+                   empty="no results", human=lambda: search_results(results), counted=counted(results))  # fmt: skip
 
 
 def archived_note(total: int, more: bool = False) -> str:
@@ -56,14 +56,19 @@ def search_results(results: Results) -> None:
         say((hit.id, "cyan"), "  ", (f"{hit.type}  {when}", "dim"), "  ", (hit.title, "bold"), hang=4)
         if hit.snippet:
             say("    ", *snippet(hit.snippet))
+    say((counted(results), "dim"), stderr=True)
+
+
+def counted(results: Results) -> str:
+    """How many a search found: '12 results', or past the limit '20 of at least 228 results' (a floor:
+    search.whoosh_backend), said as what is sure."""
     shown = len(results.hits)
-    # past the limit the total is a floor (search.whoosh_backend): said as what is sure
     more = (
         (f" of {'' if results.exact else 'at least '}{results.total}")
         if results.total > shown or not results.exact
         else ""
     )
-    say((f"{shown}{more} {'result' if shown == 1 and not more else 'results'}", "dim"), stderr=True)
+    return f"{shown}{more} {'result' if shown == 1 and not more else 'results'}"
 
 
 def index_sync(sync: Sync) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pmops.cli.render.common import Column
 
-WRAPPED = ("title", "wrap", "name")
+WRAPPED = ("title", "wrap", "name", "path")  # path: an id folded where the line ends (render.common._folded_ids)
 _WHOLE = ("id", "date", "number", "status")  # never shortened
 # A title (a sentence pmops writes) wraps no narrower than its longest word, 10 at least, 16 at most, before
 # a short value is shortened; then it grows to 16, then to its natural width, as room allows.
