@@ -115,6 +115,8 @@ def test_bad_queries_are_exit_2_quickly(pmops, example_kb: Path) -> None:
     assert "longer than 1024 bytes" in pmops("search", "pricing " * 2600, code=2).stderr  # ~20 KB
     assert time.monotonic() - start < 2
     assert "query is empty" in pmops("search", "   ", code=2).stderr
+    assert pmops("search", "x", "--tag", " ", code=2).stderr.startswith("error: --tag is empty")
+    assert pmops("search", "é", code=0).stderr.startswith("only single letters, which the index leaves out (é)")
     # A Latin-1 byte in the command line (Python keeps it as a lone surrogate): said, not a traceback.
     latin1 = subprocess.run([PMOPS, "search", b"caf\xe9"], cwd=example_kb, capture_output=True, check=False)
     assert (latin1.returncode, latin1.stderr.decode().splitlines()[0]) == (

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmops.cli import _shared
-from pmops.errors import PmopsError
+from pmops.errors import InvalidInput, PmopsError
 
 if TYPE_CHECKING:
     from pmops.cli._shared import State
@@ -115,6 +115,8 @@ def search(
     from pmops.search import client
 
     output = _shared.output(json_out, fmt, columns)
+    if tag is not None and not tag.strip():  # as --type '' is: no filter at all is not what was typed
+        raise InvalidInput("--tag is empty: give a tag, e.g. --tag pricing")
     if doc_type is not None:  # a type the KB has (the registry, read only then): else exit 2 with the nearest
         doc_type = state.kb().type_option(doc_type).name
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,

@@ -63,10 +63,11 @@ class Results:
         if not self.ignored:
             return None
         words = ", ".join(self.ignored)
+        kind = "single letters" if all(len(w) == 1 for w in self.ignored) else "common words"  # (é, x)
         if self.by_title:
             found = ": titles with them" if self.hits else ", and no title has them all"
-            return f"only common words, which the index leaves out ({words}){found}"
-        return f"common words left out of the search: {words}"
+            return f"only {kind}, which the index leaves out ({words}){found}"
+        return f"{kind} left out of the search: {words}"
 
     def to_json(self) -> list[dict[str, Any]]:
         """`pmops search --json`: the hits; each also says which words were `ignored`, when some were."""
