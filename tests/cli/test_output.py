@@ -300,6 +300,15 @@ def test_a_closed_pipe_is_a_quiet_exit_0(example_kb: Path, args) -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
+@pytest.mark.parametrize("closed", [">&-", "2>&- >/dev/null", ">&- 2>&-"])
+def test_started_with_stdout_or_stderr_closed_it_runs_as_with_dev_null(example_kb: Path, closed: str) -> None:
+    """Python starts with sys.stdout (or stderr) None when its descriptor is closed: no traceback, no exit 1."""
+    for args in ("search approvals", "list insight", "insight themes"):
+        done = subprocess.run(f"{PMOPS} {args} {closed}", shell=True, cwd=example_kb, capture_output=True,
+                              text=True, check=False)  # fmt: skip
+        assert (done.returncode, "Traceback" in done.stderr) == (0, False), (args, done.stderr)
+
+
 def test_head_on_a_real_pipe(example_kb: Path) -> None:
     for command in ("pmops search approvals | head -1", "pmops list insight | head -1",
                     "pmops list insight --json | head -1", "pmops log | head -2",

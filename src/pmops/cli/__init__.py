@@ -145,6 +145,9 @@ def main() -> None:
     # as often, in fewer, larger runs. At exit Python collects once more, over everything, before
     # it frees the modules: frozen, they are left to the end of the process (35-50 ms of a search).
     gc.set_threshold(100_000, *gc.get_threshold()[1:])
+    for name in ("stdout", "stderr"):  # started with it closed (`pmops search x >&-`): Python gives None
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (to the end of the process)
     as_bash_typed(os.environ)
     words = completing(os.environ)
     command = command_of(sys.argv[1:] if words is None else words)
