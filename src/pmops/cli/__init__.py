@@ -161,6 +161,9 @@ def main() -> None:
         from pmops.cli._app import build
 
         build(modules_for(command))(prog_name="pmops")
+    except KeyboardInterrupt:  # Ctrl-C while the command was still loading (its handler says it after)
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
     finally:
         _flush()
         gc.freeze()
