@@ -684,3 +684,15 @@ def test_a_table_of_chosen_columns_says_the_count_the_search_says(pmops, example
     assert said.startswith("3 of ") and said.endswith(" results")
     assert pmops("search", "pricing", "--limit", "3", "--columns", "id").stdout.strip().splitlines()[-1] == said
     assert pmops("search", "pricing", "--limit", "100", "--columns", "id").stdout.strip().endswith(" results")
+
+
+def test_the_floor_counts_every_match_the_search_looked_at(pmops, kb: Path) -> None:
+    """Of 400 documents that match, a search limited to 3 looked at many before it could skip the rest:
+    all of them match, so the floor says at least those (it said '3 of at least 4': found by a review)."""
+    notes = kb / "notes"
+    notes.mkdir()
+    for n in range(400):
+        (notes / f"n{n:03d}.md").write_text(f"# Note {n}\n\nThe zebra crossing, {'again ' * (n % 7)}seen.\n")
+    said = pmops("search", "zebra", "--limit", "3").stderr.splitlines()[-1]
+    floor = int(re.fullmatch(r"3 of at least (\d+) results", said)[1])
+    assert 4 < floor <= 400, said  # (4: the least it could say, limit + 1, as it said before)

@@ -285,12 +285,15 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     # Past the limit the total is a floor, said as one ('2 of at least 19 results'): a limited search skips the
     # blocks of postings that cannot reach its top N, so Whoosh's count (which it calls exact) is of the matches
     # it looked at, 19 for 27. Counting them all is a second pass over every match: at 10,000 documents
-    # +0.09 s for a word, +0.23 s for a phrase (its positions read), more than a search costs.
+    # +0.09 s for a word, +0.23 s for a phrase (its positions read), more than a search costs. The floor is the
+    # most of: the matches looked at, Whoosh's least estimate, one more than shown ('3 of at least 4' where
+    # it had looked at 220 of 5,762 said too little).
     exact = found.scored_length() <= limit
     if exact:
         total = len(hits)
     else:
-        total = max(limit + 1, len(found) if found.has_exact_length() else found.estimated_min_length())
+        looked_at = getattr(found.collector, "total", 0)  # matches it scored before skipping blocks: all match
+        total = max(limit + 1, looked_at, len(found) if found.has_exact_length() else found.estimated_min_length())
     stem = _stemmer()
     # A snippet asks of every word of its body (10,000 asks for 20 hits, 1,000 words): each word is asked once
     # a search, and stemmed only if a matched stem starts with its first letter, which Porter's stem keeps
