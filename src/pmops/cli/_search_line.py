@@ -3,7 +3,7 @@ command (`search.py`) runs too.
 
 A search is the command run most, and its speed has a target (≤ 3× `rg -l` at 10,000 documents without
 the search server, docs/performance.md). Of what a search took, importing Typer and building its command
-were about a fifth (22 ms of 115). So `pmops.cli.main` gives a command line naming `search` to `main`
+were 14–16 ms of 115. So `pmops.cli.main` gives a command line naming `search` to `main`
 here first: one it reads whole — `--kb` before the command, then the query and the options of `pmops
 search`, each at most once — runs here, with the same search and the same failure report as through
 Typer. Anything else (--help, --debug, an option it does not know, a value that is not a plain number,
