@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,41 @@ class Status:
         if self._result is None:
             self.proc.kill()
             self.proc.communicate()
+
+
+class Running:
+    """A git command under way (`GitRepo.start`)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self._done: tuple[int, str, str] | None = None
+
+    def result(self, check: bool = True) -> tuple[int, str, str]:
+        """Its exit status, output and errors, once it ended (`check`: a failure raised, as `GitRepo.run`'s)."""
+        if self._done is None:
+            with self.proc:
+                try:
+                    out, err = self.proc.communicate()
+                except BaseException:  # (as `subprocess.run`: stopped, git with it)
+                    self.proc.kill()
+                    raise
+            self._done = (self.proc.returncode, out, err)
+        if check and self._done[0] != 0:
+            raise GitError(f"git {self.proc.args[1]} failed: {_last_line(self._done[2] or self._done[1])}")
+        return self._done
+
+
+def _ls_files(which: str | None, *pathspecs: str) -> tuple[str, ...]:
+    """The arguments of `git ls-files` listing the untracked, not ignored files, and `which` ones too."""
+    return ("ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", *pathspecs)
+
+
+_TRACKED = ("ls-files", "-z", "--cached", "--")  # (then a pathspec) the files git tracks
+
+
+def _names(out: str) -> set[str]:
+    """The paths `git ls-files -z` printed."""
+    return set(filter(None, out.split("\0")))
 
 
 def _parse_status(out: str) -> tuple[str | None, set[str]]:
@@ -140,6 +176,12 @@ class Repo:
             raise GitError(f"git {args[0]} failed: {_last_line(done.stderr or done.stdout)}")
         return done.returncode, done.stdout, done.stderr
 
+    def start(self, *args: str) -> Running:
+        """`run` in the background (`Running.result` waits for it): git runs on another core meanwhile."""
+        kwargs = self._popen_kwargs()
+        kwargs.pop("capture_output")
+        return Running(subprocess.Popen(["git", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs))
+
     def _popen_kwargs(self) -> dict:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         return {"cwd": self.root, "env": env, "capture_output": True, "text": True, "encoding": "utf-8",
@@ -185,6 +227,11 @@ class Repo:
         the glob patterns `leaving_out` match (repository-relative, `**/` any folders), left out by git."""
         return sorted(self._ls_files("--cached", pathspec, *(f":(exclude,glob){p}" for p in leaving_out)))
 
+    def start_list_files(self, pathspec: str) -> Callable[[], list[str]]:
+        """`list_files` started in the background: the function returned waits for its answer."""
+        running = self.start(*_ls_files("--cached", pathspec))
+        return lambda: sorted(_names(running.result()[1]))
+
     def tracked(self, paths: list[Path]) -> set[Path]:
         """Those of `paths` (absolute) that git tracks."""
         specs = [":(literal)" + os.path.relpath(p, self.root).replace(os.sep, "/") for p in paths]
@@ -193,7 +240,12 @@ class Repo:
 
     def tracked_files(self, pathspec: str) -> set[str]:
         """The files git tracks (committed, or added) under a pathspec, repository-relative: one call."""
-        return set(filter(None, self.run("ls-files", "-z", "--cached", "--", pathspec)[1].split("\0")))
+        return _names(self.run(*_TRACKED, pathspec)[1])
+
+    def start_tracked_files(self, pathspec: str) -> Callable[[], set[str]]:
+        """`tracked_files` started in the background: the function returned waits for its answer."""
+        running = self.start(*_TRACKED, pathspec)
+        return lambda: _names(running.result()[1])
 
     def untracked(self, pathspec: str) -> set[Path]:
         """Files git does not track yet (and does not ignore), as absolute paths."""
@@ -201,10 +253,7 @@ class Repo:
 
     def _ls_files(self, which: str | None, *pathspecs: str) -> set[str]:
         """`git ls-files` of the untracked, not ignored files, and of `which` ones too."""
-        out = self.run(
-            "ls-files", "-z", *([which] if which else []), "--others", "--exclude-standard", "--", *pathspecs
-        )
-        return set(filter(None, out[1].split("\0")))
+        return _names(self.run(*_ls_files(which, *pathspecs))[1])
 
     def ignored(self, paths: list[str]) -> set[str]:
         """Those of `paths` (repository-relative) that git ignores and does not track: what

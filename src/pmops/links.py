@@ -43,6 +43,7 @@ _HUGO_REF = re.compile(r"""^\{\{[<%]\s*(?:rel)?ref\s+(["']?)([^"'\s]+)\1\s*[>%]\
 
 INDEX_NAMES = ("index.md", "README.md", "readme.md", "_index.md")  # a folder's page, by generator
 URL_KEYS = ("permalink", "url", "redirect_from", "aliases")  # front-matter that gives a page (another) site path
+_NOTED_KEYS = frozenset((*URL_KEYS, "slug"))
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,8 @@ class Resolver:
         if path in self._noted:
             return
         self._noted.add(path)
+        if meta.keys().isdisjoint(_NOTED_KEYS):  # (most pages: nothing to note, told at C speed)
+            return
         for key in URL_KEYS:
             values = meta.get(key)
             for value in values if isinstance(values, list) else [values]:
@@ -545,13 +548,14 @@ def resolved(
     (`links_of`: each record's `outgoing` links, when the caller keeps them)."""
     links_of = links_of or (lambda record: list(outgoing(record)))
     resolver = Resolver(kb)
-    by_id = {r.id: r.path for r in records if r.id}
+    by_id = {doc_id: r.path for r in records if (doc_id := r.id)}
     for record in records:
         resolver.note(record.path, record.doc.meta)
     found: dict[str, list[tuple[Link, str | None]]] = {}
     for record in records:
-        found[record.path] = [
-            (link, by_id.get(link.target) if link.by_id else resolver.resolve(record.path, link.target))
+        path = record.path
+        found[path] = [
+            (link, by_id.get(link.target) if link.by_id else resolver.resolve(path, link.target))
             for link in links_of(record)
         ]
     return found

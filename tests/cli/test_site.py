@@ -160,6 +160,26 @@ def test_a_rebuild_sees_what_changed_since_its_own_folders_last_build(pmops, sit
     assert "onboarding/" + plan.stem + ".html" in written and "browse/onboarding-plans.html" in written
 
 
+def test_a_rebuild_from_kept_records_writes_the_pages_a_build_reading_every_file_writes(
+    pmops, site, built_kb: Path, tmp_path
+) -> None:
+    """After a changed body, the rebuild reads one file and keeps the other pages' keys; its pages are, byte for
+    byte, those of a build that kept nothing (every record's type, fields and values as kept; the people and the
+    metrics in the same order)."""
+    out, _ = site
+    kept = built_kb / ".git/pmops/site.records"
+    assert kept.is_file()
+    insight = next((built_kb / "insights").glob("ins-260203-dc9k-*.md"))
+    insight.write_text(insight.read_text() + "\nOne more line heard on the call.\n")
+    assert build(pmops)["written_paths"] == ["insights/" + insight.stem + ".html"]
+    kept.unlink()  # nothing kept: every file read
+    fresh = tmp_path / "fresh"
+    build(pmops, "--out", str(fresh))
+    rebuilt, scratch = pages(out), pages(fresh)
+    assert rebuilt.keys() == scratch.keys() and any(name.startswith(("people/", "metrics/")) for name in rebuilt)
+    assert [name for name in rebuilt if rebuilt[name] != scratch[name]] == []
+
+
 def test_a_changed_page_is_replaced_whole_and_a_stopped_builds_new_page_is_written_again(
     pmops, site, built_kb: Path
 ) -> None:

@@ -184,13 +184,11 @@ def _build(
         # but those showing the changed bodies (the same pages, the same front-matter everywhere).
         pages = site.pages_showing_bodies(snapshot.bodies_changed)
         count = len(before.keys)
-        for url in before.keys.keys() - {page.url for page in pages}:
-            after.keys[url], after.pages[url], after.uses[url] = (
-                before.keys[url],
-                before.pages[url],
-                before.uses.get(url, []),
-            )
-            done.unchanged += 1
+        shown = {page.url for page in pages}
+        after.keys = {url: key for url, key in before.keys.items() if url not in shown}
+        after.pages = {url: before.pages[url] for url in after.keys}
+        after.uses = {url: before.uses.get(url, []) for url in after.keys}
+        done.unchanged += len(after.keys)
         after.redirects = {url: target for url, target in before.redirects.items() if url in before.pages}
         for url in after.redirects:  # nothing renamed, added or removed: the same redirects
             after.pages[url] = before.pages[url]

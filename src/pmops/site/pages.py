@@ -106,6 +106,7 @@ class Site:
     _layout_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     _publishable: dict[str, bool] = field(default_factory=dict)
     spellings: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (tag or area, group) -> its spellings
+    _named_by: dict[tuple[int, str], list[Field]] = field(default_factory=dict)
 
     # -- the documents and their links -----------------------------------------------------
 
@@ -119,7 +120,7 @@ class Site:
 
     @cached_property
     def by_id(self) -> dict[str, Record]:
-        return {r.id: r for r in self.records if r.id}
+        return {doc_id: r for r in self.records if (doc_id := r.id)}
 
     @cached_property
     def resolved(self) -> dict[str, list[tuple[links.Link, str | None]]]:
@@ -187,8 +188,7 @@ class Site:
     @cached_property
     def _tracked(self) -> set[str]:
         """The files git tracks in the KB, repository-relative (one `git ls-files`)."""
-        assert self.kb.repo is not None
-        return self.kb.repo.tracked_files(self.kb.pathspec())
+        return self.kb.tracked_files()
 
     def publishable(self, path: str) -> bool:
         """Whether a file of the KB a page links to may be copied onto the site: one git tracks (committed, or
@@ -210,6 +210,14 @@ class Site:
             self._publishable[path] = found
         return found
 
+    def naming(self, doctype: DocType, target: str) -> list[Field]:
+        """The fields of a type that name documents of `target` by name (`_naming`), once per type."""
+        key = (id(doctype), target)  # (the site's types live as long as it does: an id is one type)
+        found = self._named_by.get(key)
+        if found is None:
+            found = self._named_by[key] = _naming(doctype, target)
+        return found
+
     def money(self, amount: float) -> str:
         """An amount in the KB's currency, as every page shows one ($24,000: `amounts.shown`)."""
         from pmops import amounts
@@ -227,31 +235,37 @@ class Site:
 
     @cached_property
     def _order(self) -> dict[str, int]:
-        """Every document's place newest first: by its first date (a date field), the same day's and
-        those with no date (a handbook's pages) by title, A to Z."""
-
-        def when(r: Record) -> dt.date:
-            return next((v for v in r.values.values() if isinstance(v, dt.date)), dt.date.min)
-
-        by_title = sorted(self.records, key=lambda r: (r.title.casefold(), r.path))
-        return {r.path: n for n, r in enumerate(sorted(by_title, key=when, reverse=True))}
+        """Every document's place newest first (`newest`)."""
+        return {r.path: n for n, r in enumerate(newest(self.records))}
 
     def newest_first(self, records: list[Record]) -> list[Record]:
         order = self._order
         return sorted(records, key=lambda r: order[r.path])
 
     @cached_property
-    def of_type(self) -> dict[str, list[Record]]:
+    def _by_type(self) -> dict[str, list[Record]]:
+        """Each type's documents, in path order."""
         found: dict[str, list[Record]] = defaultdict(list)
         for record in self.records:
             found[record.type].append(record)
-        return {t: self.newest_first(rs) for t, rs in found.items()}
+        return dict(found)
+
+    @cached_property
+    def of_type(self) -> dict[str, list[Record]]:
+        return {t: self.newest_first(rs) for t, rs in self._by_type.items()}
+
+    def newest_of(self, type_name: str) -> list[Record]:
+        """A type's documents newest first, as in `of_type`; before that is computed, only that type's are
+        ordered (a rebuild after a changed body needs the metrics and the people, not every listing)."""
+        if "of_type" in self.__dict__:
+            return self.of_type.get(type_name, [])
+        return newest(self._by_type.get(type_name, []))
 
     @cached_property
     def types(self) -> list[DocType]:
         """The types with documents, the registry's order, pages last."""
         order = [*self.kb.registry.values(), PAGE]
-        return [t for t in order if t.name in self.of_type]
+        return [t for t in order if t.name in self._by_type]
 
     def _grouped(self, kind: str, values: Callable[[Record], Iterable[str]]) -> dict[str, list[Record]]:
         """Each value's documents, one group per page: spellings whose page is one URL (`billing` and
@@ -293,7 +307,16 @@ class Site:
     @cached_property
     def customers(self) -> dict[str, dict[str, Any]]:
         """Each customer (one key however written; a name of the register is its record) with the
-        documents naming it in a field that refers to customers."""
+        documents naming it in a field that refers to customers, newest first."""
+        found = self._customers
+        for entry in found.values():
+            entry["documents"] = self.newest_first(entry["documents"])
+        return dict(sorted(found.items(), key=lambda kv: kv[1]["name"].casefold()))
+
+    @cached_property
+    def _customers(self) -> dict[str, dict[str, Any]]:
+        """`customers` before its documents are ordered: each one's URL (a page naming customers links to
+        theirs) without ordering every customer's documents."""
         found: dict[str, dict[str, Any]] = {}
         if "customer" in self.kb.settings.types:  # customers left out of the site: no page about one
             return found
@@ -302,7 +325,7 @@ class Site:
                 found[key] = {"name": customer.name, "record": self.by_id[customer.id], "documents": []}
         keys: dict[str, str | None] = {}
         for record in self.records:
-            for fld in _naming(record.doctype, "customer"):
+            for fld in self.naming(record.doctype, "customer"):
                 for name in _values(record.values.get(fld.name)):
                     if name not in keys:
                         known = self.register.get(name)
@@ -316,8 +339,7 @@ class Site:
             entry["url"] = (
                 page_url(entry["record"].path) if entry["record"] else f"{BROWSE}/customers/{_slug(entry['name'])}.html"
             )
-            entry["documents"] = self.newest_first(entry["documents"])
-        return dict(sorted(found.items(), key=lambda kv: kv[1]["name"].casefold()))
+        return found
 
     @cached_property
     def people(self) -> dict[str, dict[str, Any]]:
@@ -326,10 +348,10 @@ class Site:
         found: dict[str, dict[str, Any]] = {}
         if "person" in self.kb.settings.types:  # people left out of the site: no page about anyone
             return found
-        for record in self.of_type.get("person", []):
+        for record in self.newest_of("person"):
             found[_fold(record.title)] = {"name": record.title, "record": record, "named_in": []}
         for record in self.records:
-            for fld in _naming(record.doctype, "person"):
+            for fld in self.naming(record.doctype, "person"):
                 for name in _values(record.values.get(fld.name)):
                     entry = found.setdefault(_fold(name), {"name": name, "record": None, "named_in": []})
                     entry["named_in"].append((record, fld.name))
@@ -350,7 +372,7 @@ class Site:
     def customer_url(self, name: str) -> str | None:
         if name not in self._customer_urls:
             known = self.register.get(name)
-            entry = self.customers.get(customers.key(known.name if known else name) or "")
+            entry = self._customers.get(customers.key(known.name if known else name) or "")
             self._customer_urls[name] = entry["url"] if entry else None
         return self._customer_urls[name]
 
@@ -423,7 +445,7 @@ class Site:
         """What every page's key holds besides the documents: `_common` and the metrics' values
         files. A build whose state and documents' front-matter are the last build's can keep that
         build's keys for every page but those of the documents whose body changed."""
-        stamps = [self.values_stamp(r) for r in self.of_type.get("metric", [])]
+        stamps = [self.values_stamp(r) for r in self.newest_of("metric")]
         if self.kb.repo is not None:  # what git tracks: a file it links to published, or no longer
             stamps.append(hashlib.sha256("\0".join(sorted(self._tracked)).encode()).hexdigest())
         return hashlib.sha256(self._common + "\0".join(stamps).encode()).hexdigest()
@@ -447,10 +469,10 @@ class Site:
         faces += [self.face(r) for r in self._shown_with(record)]
         names = [
             f"{self.person_url(n)}"
-            for f in _naming(record.doctype, "person")
+            for f in self.naming(record.doctype, "person")
             for n in _values(record.values.get(f.name))
         ]
-        names += [f"{self.customer_url(n)}" for f in _naming(record.doctype, "customer") for n in _values(record.values.get(f.name))]  # fmt: skip
+        names += [f"{self.customer_url(n)}" for f in self.naming(record.doctype, "customer") for n in _values(record.values.get(f.name))]  # fmt: skip
         rows = [str(row.get("id")) for f in record.doctype.fields if f.kind == "rows"
                 for row in record.values.get(f.name) or [] if isinstance(row, dict)]  # fmt: skip
         faces += [self.face(self.by_id[i]) if i in self.by_id else "-" for i in rows]  # a ranking links its rows' pages
@@ -599,6 +621,17 @@ def group_slug(value: str) -> str:
     if not re.search(r"[^\W_]", text):
         return "x-" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:10]
     return _slug(text)
+
+
+def _when(record: Record) -> dt.date:
+    return next((v for v in record.values.values() if isinstance(v, dt.date)), dt.date.min)
+
+
+def newest(records: Iterable[Record]) -> list[Record]:
+    """Documents newest first: by their first date (a date field), the same day's and those with no date (a
+    handbook's pages) by title, A to Z. (A total order, paths being unique: any of them come in the order
+    they have among all.)"""
+    return sorted(sorted(records, key=lambda r: (r.title.casefold(), r.path)), key=_when, reverse=True)
 
 
 def _naming(doctype: DocType, target: str) -> list[Field]:

@@ -67,18 +67,30 @@ def binary() -> Path | None:
     if found is not None:
         return found
     try:
-        from pagefind.service import get_executable
+        import pagefind  # noqa: F401  (the package `pagefind[bin]` installs)
     except ImportError:
         return None
-    saved = os.environ.pop("PAGEFIND_BINARY_PATH", None)  # empty: as if unset (get_executable would take "")
     try:
-        found = get_executable()
+        found = _packaged()
     except FileNotFoundError:  # pagefind_bin installed without its binary (another platform's wheel)
         return None
-    finally:
-        if saved is not None:
-            os.environ["PAGEFIND_BINARY_PATH"] = saved
     return found if found is not None and found.is_file() and os.access(found, os.X_OK) else None
+
+
+def _packaged() -> Path | None:
+    """The lookup of `pagefind.service.get_executable` but for $PAGEFIND_BINARY_PATH (`named`'s): the extended
+    binary's package, `pagefind_bin`'s, else one on PATH. Not imported from there: that module imports asyncio
+    and ssl for its service, 13–19 ms of a rebuild after one change."""
+    import importlib
+
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            get_executable = importlib.import_module(package).get_executable
+        except (ImportError, AttributeError):
+            continue
+        return Path(get_executable())
+    external = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return Path(external) if external is not None else None
 
 
 def named() -> Path | None:
@@ -338,13 +350,7 @@ def _index(found: Path, out: Path, shard: int, members: list[str]) -> None:
     last = _reuse(out / bundle(shard), new)
     site = out / f"{_SHARD_SITE}-{shard:02d}"
     shutil.rmtree(site, ignore_errors=True)
-    for url in members or ["index.html"]:  # (an empty shard indexes the home page again: a bundle all the same)
-        target = site / url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(out / url, target)
-        except OSError:
-            shutil.copyfile(out / url, target)
+    _linked(out, site, members or ["index.html"], copy=True)  # (an empty shard: the home page, a bundle all the same)
     try:
         done = _pagefind(found, site, new)
         if last is not None and done.returncode == 0 and _version(new) != last:  # another Pagefind: its own files
@@ -439,15 +445,31 @@ def _reuse(current: Path, new: Path) -> str | None:
     version, named, files = _version(current), _named(current), _hashed(current)
     if version is None or named is None or any(p.stem not in named for p in files):
         return None
-    try:
-        for path in files:
-            target = new / path.relative_to(current)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, target)  # (only files Pagefind never opens to write: the live bundle is not touched)
+    try:  # (only files Pagefind never opens to write: the live bundle is not touched)
+        _linked(current, new, [path.relative_to(current).as_posix() for path in files])
     except OSError:  # no hard links here: Pagefind writes every file
         shutil.rmtree(new, ignore_errors=True)
         return None
     return version
+
+
+def _linked(source: Path, target: Path, paths: list[str], *, copy: bool = False) -> None:
+    """The files at these paths (relative, with "/") in `source` hard-linked at the same paths in `target`
+    (`copy`: copied where a link cannot be made; else the OSError is raised). As strings, each folder made
+    once: a shard's pages and its last bundle's files are about 1,400 links after one change."""
+    made = set()
+    for rel in paths:
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(target, folder), exist_ok=True)
+            made.add(folder)
+        there, here = os.path.join(source, rel), os.path.join(target, rel)
+        try:
+            os.link(there, here)
+        except OSError:
+            if not copy:
+                raise
+            shutil.copyfile(there, here)
 
 
 def _prune(new: Path) -> None:
