@@ -759,6 +759,40 @@ def test_a_build_stopped_by_sigterm_stops_its_pagefind(example_kb: Path, tmp_pat
     assert not [pid for pid in started if _alive(pid)]
 
 
+def test_a_first_build_stopped_while_it_renders_stops_the_shards_it_is_indexing(
+    example_kb: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A first build of a large site indexes each shard as soon as its pages are written, while it renders the
+    others. Stopped then (SIGTERM), it stops their Pagefind at once: it waited for them to end (here 60 s)."""
+    for n in range(300):  # (from 400 pages to render, the shards are indexed while the pages are written)
+        (example_kb / "handbook" / f"note-{n:03d}.md").write_text(f"# Note {n}\n\nA line of the handbook.\n")
+    git(example_kb, "add", "handbook")
+    git(example_kb, "commit", "-q", "-m", "Notes")
+    slow = tmp_path / "pagefind"
+    slow.write_text(f"#!/bin/sh\necho $$ >> {tmp_path / 'pids'}\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    monkeypatch.setenv("PMOPS_SITE_SHARD_PAGES", "30")  # 16 shards, the first ones ready early
+    pids = tmp_path / "pids"
+    with subprocess.Popen([PMOPS, "site", "build", "--today", TODAY], cwd=example_kb, stderr=subprocess.PIPE,
+                          text=True) as build:  # fmt: skip
+        deadline = time.monotonic() + 120
+        while len(pids.read_text().split() if pids.is_file() else []) < 2:
+            assert build.poll() is None and time.monotonic() < deadline, "Pagefind never started"
+            time.sleep(0.05)
+        build.terminate()
+        stopped = time.monotonic()
+        _, said = build.communicate(timeout=90)
+    assert build.returncode == 130 and said == "error: interrupted\n"
+    assert time.monotonic() - stopped < 30
+    started = [int(pid) for pid in pids.read_text().split()]
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in started if _alive(pid)]
+    assert (example_kb / "_site" / ".pmops-search-pending").is_file()  # the next build indexes every shard
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]

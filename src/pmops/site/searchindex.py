@@ -26,7 +26,7 @@ from pmops.errors import InvalidInput, PmopsError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 BUNDLE = "pagefind"  # the folder of the site the index and Pagefind's search UI are served from
 _NEW, _OLD, _SHARD_SITE = ".pagefind-new", ".pagefind-old", ".pagefind-pages"
@@ -231,15 +231,20 @@ class Early:
     def finish(self) -> set[int]:
         """The shards indexed (their new bundles waiting to be swapped in); the first failure is raised once
         all have ended."""
-        self.pool.shutdown(wait=True)
+        try:
+            self.pool.shutdown(wait=True)
+        except BaseException:  # stopped while waiting: those queued are not started
+            self.cancel()
+            raise
         for future in self.futures.values():
             future.result()
         return set(self.futures)
 
     def cancel(self) -> None:
-        """The build failed: the shards not started are not, those running end (their folders are left to the
-        next build, which indexes every shard: PENDING says so)."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """The build failed or was stopped: the shards not started are not, those running are stopped (a SIGTERM
+        to pmops alone does not reach their Pagefind, which went on to its end; their folders are left to the next
+        build, which indexes every shard: PENDING says so)."""
+        _stopped(self.pool, list(self.futures.values()))
 
 
 def _members(urls: Collection[str], shards: int) -> dict[int, list[str]]:
@@ -307,13 +312,30 @@ def _each(shards: list[int], index: Callable[[int], None]) -> None:
         for k in shards:
             index(k)
         return
-    with ThreadPoolExecutor(workers) as pool:
-        try:
-            for _ in pool.map(index, shards):
-                pass
-        except BaseException:
-            stop_running()  # stopped (or failed): the others' Pagefind too, before the pool waits for them
-            raise
+    pool = ThreadPoolExecutor(workers)
+    futures: list[Future[None]] = []
+    try:
+        for k in shards:
+            futures.append(pool.submit(index, k))
+        for future in futures:
+            future.result()
+    except BaseException:
+        _stopped(pool, futures)  # stopped (or failed): the others' Pagefind too, before the pool waits for them
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stopped(pool: ThreadPoolExecutor, futures: list[Future[None]]) -> None:
+    """The shards of `pool` not started yet are not; those running are stopped (`stop_running`) until its threads
+    have ended: one that starts its Pagefind as the others are stopped is stopped at the next turn."""
+    from concurrent.futures import wait
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    running = [future for future in futures if not future.done()]
+    while running:
+        stop_running()
+        running = list(wait(running, timeout=0.1).not_done)
+    pool.shutdown(wait=True)
 
 
 def _clean(out: Path) -> None:
