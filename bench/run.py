@@ -137,6 +137,10 @@ def median_time(
     return statistics.median(times)
 
 
+QUICK_RUNS = 15  # rounds of the searches timed beside `rg -l`, whatever --runs says (at least)
+EDIT_RUNS = 7  # rebuilds after one change, at least
+
+
 def alternate_times(ours: list[str], baseline: list[str], cwd: Path, runs: int) -> tuple[float, float]:
     """Medians of two commands run one after the other, `runs` times each: on a shared machine a ratio of
     two batches timed minutes apart says more about the load than about the commands."""
@@ -322,10 +326,13 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
             settings = kb / "pmops.yaml"
             settings.write_text(settings.read_text(encoding="utf-8") + "search_server: off\n", encoding="utf-8")
             run_once([PMOPS, "search", "reimbursement"], kb)  # the server sees `off` and leaves
+            # A tenth of a second each: rounds enough for medians a shared machine does not swing (three
+            # rounds gave 2.72× and 3.55× for the same code an hour apart).
+            quick_runs = max(runs, QUICK_RUNS)
             for name, (query, plain) in queries.items():
                 if rg:
                     rg_l = [rg, "-l", "-i", "--glob", "*.md", plain, "."]
-                    ours, baseline = alternate_times([PMOPS, "search", query], rg_l, kb, runs)
+                    ours, baseline = alternate_times([PMOPS, "search", query], rg_l, kb, quick_runs)
                     rows.append(Row(name + ", no server", size, ours, "rg -l (alternately)", baseline))
                 else:
                     rows.append(Row(name + ", no server", size, median_time([PMOPS, "search", query], kb, runs)))
@@ -394,14 +401,15 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
 
         ours = median_time(pages_build, kb, slow_runs, before=scratch)
         rows.append(Row("site build (from scratch)", size, ours, "markdown-it over every file (bare script)", bare))
-        files = sorted((kb / "insights").iterdir())[: runs * 2]
+        edits = max(runs, EDIT_RUNS)  # about a second each: more rounds than the builds from scratch
+        files = sorted((kb / "insights").iterdir())[: edits * 2]
 
         def edit(i: int) -> None:
             with open(files[i], "a", encoding="utf-8") as handle:
                 handle.write(f"\nEdited in run {time.time()}.\n")
 
         git_status = median_time(["git", "status", "--porcelain"], kb, runs)
-        rows.append(Row("site build after 1 changed file", size, median_time(pages_build, kb, runs, before=edit),
+        rows.append(Row("site build after 1 changed file", size, median_time(pages_build, kb, edits, before=edit),
                         "git status", git_status))  # fmt: skip
         from pmops.site.searchindex import binary
 
@@ -417,7 +425,7 @@ def measure(size: int, runs: int, rg: str | None, only: frozenset[str] = frozens
             # index, which the next row rebuilds after each change.
             rows.append(Row("site build and its search index (from scratch)", size, median_time(build, kb, slow_runs,
                             before=scratch), "markdown-it over every file (bare script)", bare))  # fmt: skip
-            edited = median_time(build, kb, runs, before=lambda i: edit(runs + i))
+            edited = median_time(build, kb, edits, before=lambda i: edit(edits + i))
             rows.append(
                 Row("site build and its search index after 1 changed file", size, edited, "git status", git_status)
             )
