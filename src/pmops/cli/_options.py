@@ -73,14 +73,21 @@ DoneOnOpt = Annotated[
         "--today", metavar="YYYY-MM-DD", help="The day it was done (default today); a day after today is refused."
     ),
 ]
-DocRef = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help="A document: its id, a unique prefix of one, its exact title or its path.",
-        autocompletion=_complete.documents(),
-    ),
-]
+
+
+def doc_ref(metavar: str = "ID") -> Any:
+    """An argument naming one document, completed from the KB's."""
+    return Annotated[
+        str,
+        typer.Argument(
+            metavar=metavar,
+            help="A document: its id, a unique prefix of one, its exact title or its path.",
+            autocompletion=_complete.documents(),
+        ),
+    ]
+
+
+DocRef = doc_ref()
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
 # A new document's title, as `process new TITLE` and `customer add NAME` take theirs, beside --title.
 TitleArg = Annotated[str | None, typer.Argument(metavar="[TITLE]", help="The title (or --title).", show_default=False)]

@@ -8,21 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmops.cli import _complete, _shared
+from pmops.cli import _complete, _options, _shared
 from pmops.cli._options import JsonOpt, NoCommitOpt
 from pmops.errors import InvalidInput
 
 if TYPE_CHECKING:
     from pmops.lifecycle import Outcome
 
-RefArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="REF",
-        help="A document: its id, a unique prefix of one, its exact title or its path.",
-        autocompletion=_complete.documents(),
-    ),
-]
+RefArg = _options.doc_ref("REF")
 
 
 def set_(
