@@ -696,3 +696,19 @@ def test_the_floor_counts_every_match_the_search_looked_at(pmops, kb: Path) -> N
     said = pmops("search", "zebra", "--limit", "3").stderr.splitlines()[-1]
     floor = int(re.fullmatch(r"3 of at least (\d+) results", said)[1])
     assert 4 < floor <= 400, said  # (4: the least it could say, limit + 1, as it said before)
+
+
+def test_greater_and_less_than_a_date_leave_that_day_out_and_the_equal_signs_keep_it(pmops, example_kb: Path) -> None:
+    """date:>DAY is after that day and date:<DAY before it, as people read them; >= and <= keep the day
+    (Whoosh dropped the exclusion: > was >=, and < was <=; found by a review). A month or a year is a span."""
+
+    def dates(query: str) -> list[str]:
+        return [h["date"] for h in json.loads(pmops("search", query, "--all", "--limit", "500", "--json").stdout)]
+
+    every = sorted(set(dates("date:[2000-01-01 to 2100-01-01]")))
+    day = every[len(every) // 2]  # a day some documents have, with others before and after it
+    assert day in dates(f"date:>={day}") and day in dates(f"date:<={day}")
+    after, before = dates(f"date:>{day}"), dates(f"date:<{day}")
+    assert after and before and all(d > day for d in after) and all(d < day for d in before)
+    month = day[:7]
+    assert all(d[:7] > month for d in dates(f"date:>{month}")) and all(d[:7] < month for d in dates(f"date:<{month}"))

@@ -217,11 +217,28 @@ def _dates() -> type:
 
         def range_to_dt(self, node: SyntaxNode) -> SyntaxNode:
             try:
-                return super().range_to_dt(node)
+                found = super().range_to_dt(node)
+                # Whoosh drops a bound's exclusion (`>` read as `>=`, `<` as `<=`): `date:>2026-11-26` is
+                # after that day, `date:<2026-11` before that month began, as people read them (>= and <= hold it).
+                if isinstance(found, dateparse.DateRangeNode):
+                    if node.start and node.startexcl:
+                        found.start = self._span(node.start)[1] + dt.timedelta(microseconds=1)
+                    if node.end and node.endexcl:
+                        found.end = self._span(node.end)[0] - dt.timedelta(microseconds=1)
+                return found
             except _BadDate:
                 raise
             except Exception:
                 raise _BadDate(node) from None
+
+        def _span(self, text: str) -> tuple[dt.datetime, dt.datetime]:
+            """The first and last moment of the day, month or year a bound names."""
+            found = self.dateparser.get_parser().date_from(text, self.basedate).disambiguated(self.basedate)
+            if isinstance(found, dateparse.timespan):
+                return found.start, found.end
+            if isinstance(found, dateparse.adatetime):
+                return found.floor(), found.ceil()
+            return found, found
 
     return Dates
 
