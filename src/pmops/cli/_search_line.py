@@ -116,7 +116,7 @@ def search(
 
     output = _shared.output(json_out, fmt, columns)
     if tag is not None and not tag.strip():  # as --type '' is: no filter at all is not what was typed
-        raise InvalidInput("--tag is empty: give a tag, e.g. --tag pricing")
+        raise InvalidInput("--tag is empty: give the value to look for", hint="e.g. --tag pricing")  # (as listings say)
     if doc_type is not None:  # a type the KB has (the registry, read only then): else exit 2 with the nearest
         doc_type = state.kb().type_option(doc_type).name
     options = {"doc_type": doc_type, "tag": tag, "since": _shared.parse_date_option(since, "--since"), "limit": limit,
