@@ -940,3 +940,35 @@ def test_an_index_written_by_another_pagefind_is_not_reused(pmops, site, built_k
     after = _fragments(out / "pagefind")
     assert len(after) == result["pages"] and not {n for n in after if before.get(n) == after[n]}  # all written anew
     assert '"version":"0.0.' not in entry.read_text()
+
+
+def _as_from_scratch(pmops, out: Path, kb: Path, scratch: Path) -> list[str]:
+    """The pages of the rebuilt site in `out` that differ from those of a build that kept nothing."""
+    (kb / ".git/pmops/site.records").unlink(missing_ok=True)
+    build(pmops, "--out", str(scratch))
+    rebuilt, fresh = pages(out), pages(scratch)
+    assert rebuilt.keys() == fresh.keys()
+    return [name for name in rebuilt if rebuilt[name] != fresh[name]]
+
+
+@pytest.mark.parametrize("change", ["decision retitled", "decision removed", "author leaves the roster"])
+def test_a_rebuild_after_a_change_shown_two_steps_away_is_a_build_from_scratch(
+    pmops, site, built_kb: Path, tmp_path: Path, change: str
+) -> None:
+    """A customer's page shows the decisions addressing the opportunities its insights support (insight →
+    opportunity → decision), and an insight's author links to their page while they have one: a rebuild
+    after such a change rewrites those pages (review 21t found them stale)."""
+    out, _ = site
+    decision = next((built_kb / "decisions").glob("dec-261126-whps-*.md"))
+    if change == "decision retitled":
+        decision.write_text(
+            decision.read_text().replace("title: Design approvals mobile-first", "title: Zebra approvals")
+        )
+    elif change == "decision removed":
+        git(built_kb, "rm", "-q", str(decision))
+    else:
+        git(built_kb, "rm", "-q", *[str(p) for p in (built_kb / "people").glob("per-*-sam-okafor.md")])
+    written = build(pmops)["written_paths"]
+    if change == "decision retitled":
+        assert "customers/cus-261126-3bcn-lumen-health-systems.html" in written
+    assert _as_from_scratch(pmops, out, built_kb, tmp_path / "scratch") == []

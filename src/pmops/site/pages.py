@@ -472,6 +472,8 @@ class Site:
             for f in self.naming(record.doctype, "person")
             for n in _values(record.values.get(f.name))
         ]
+        if isinstance(author := record.values.get("author"), str):  # linked to their page when they have one (views)
+            names.append(f"author\1{self.person_url(author)}")
         names += [f"{self.customer_url(n)}" for f in self.naming(record.doctype, "customer") for n in _values(record.values.get(f.name))]  # fmt: skip
         rows = [str(row.get("id")) for f in record.doctype.fields if f.kind == "rows"
                 for row in record.values.get(f.name) or [] if isinstance(row, dict)]  # fmt: skip
@@ -481,11 +483,14 @@ class Site:
 
     def _shown_with(self, record: Record) -> list[Record]:
         """The documents a page shows besides those it links to and those linking to it: a
-        customer's insights and the decisions citing them, where a person is named."""
+        customer's insights, the opportunities and decisions citing them and the decisions addressing
+        those opportunities (accounts.account: insight → opportunity → decision), where a person is named."""
         if record.type == "customer":
             entry = self.customers.get(customers.key(record.title) or "")
             found = list(entry["documents"]) if entry else []
-            return found + [r for d in found for r, _ in self.backlinks.get(d.path, [])]
+            citing = [r for d in found for r, _ in self.backlinks.get(d.path, [])]
+            addressing = [r for o in citing if o.type == "opportunity" for r, _ in self.backlinks.get(o.path, [])]
+            return found + citing + addressing
         if record.type == "person":
             entry = self.people.get(_fold(record.title))
             return [r for r, _ in entry["named_in"]] if entry else []
