@@ -972,3 +972,32 @@ def test_a_rebuild_after_a_change_shown_two_steps_away_is_a_build_from_scratch(
     if change == "decision retitled":
         assert "customers/cus-261126-3bcn-lumen-health-systems.html" in written
     assert _as_from_scratch(pmops, out, built_kb, tmp_path / "scratch") == []
+
+
+def test_a_rebuild_shows_an_image_added_later_and_not_one_removed(pmops, site, built_kb: Path, tmp_path: Path) -> None:
+    """A page shows an image of the KB when git has it, else its text: an image committed after its page was
+    built, or removed, changes the page at the next build as a build from scratch shows it (review 21t: the
+    image was never shown, or stayed a broken <img>, until the page's own text changed)."""
+    out, _ = site
+    page = built_kb / "handbook" / "how-we-do-research.md"
+    page.write_text(page.read_text() + "\n![The plan](img/plan.png)\n")
+    git(built_kb, "commit", "-qam", "a picture, not yet there")
+    build(pmops)
+    html = out / "handbook" / "how-we-do-research.html"
+    assert "[image: The plan]" in html.read_text()
+    (built_kb / "handbook" / "img").mkdir()
+    (built_kb / "handbook" / "img" / "plan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    git(built_kb, "add", "handbook/img/plan.png")
+    git(built_kb, "commit", "-qm", "the picture")
+    assert "handbook/how-we-do-research.html" in build(pmops)["written_paths"]
+    assert re.search(r'<img src="[./]*handbook/img/plan.png" alt="The plan"', html.read_text())
+    assert (out / "handbook/img/plan.png").is_file()
+    assert _as_from_scratch(pmops, out, built_kb, tmp_path / "scratch") == []
+    for removal in (["rm", "-q", "--cached"], ["rm", "-q"]):  # no longer tracked, then gone
+        if removal[-1] == "-q":  # tracked again: shown again
+            git(built_kb, "add", "handbook/img/plan.png")
+            assert "handbook/how-we-do-research.html" in build(pmops)["written_paths"]
+            assert "[image: The plan]" not in html.read_text()
+        git(built_kb, *removal, "handbook/img/plan.png")
+        assert "handbook/how-we-do-research.html" in build(pmops)["written_paths"], removal
+        assert "[image: The plan]" in html.read_text() and not (out / "handbook/img/plan.png").exists()

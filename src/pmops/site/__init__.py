@@ -165,7 +165,7 @@ def _build(
 ) -> Result:  # fmt: skip
     from pmops import templates
     from pmops.site import output, redirects
-    from pmops.site.pages import CSS, SEARCH_JS, Site
+    from pmops.site.pages import CSS, SEARCH_JS, Site, page_url
     from pmops.site.snapshot import Snapshot
 
     snapshot = Snapshot(kb.root, kb.config.site())
@@ -177,17 +177,21 @@ def _build(
     generation = snapshot.generation
     last = {"records": generation, "state": site.state} if generation else None
     gone = output.missing(folder, before.pages)  # pages deleted by hand: written again (docs/site.md)
+    # pages whose files are not as they were rendered (an image removed, or added where a page asked for it)
+    refiled = site.changed_files(before.uses, before.asked)
+    documents = {page_url(r.path): r.path for r in site.records} if refiled else {}
     bodies_only = bool(last and before.built_from == last and before.keys.keys() <= before.pages.keys()
-                       and not snapshot.structural and not gone)  # fmt: skip
+                       and not snapshot.structural and not gone and refiled <= documents.keys())  # fmt: skip
     if bodies_only:
         # Only bodies changed since the last build into this folder: its keys hold for every page
         # but those showing the changed bodies (the same pages, the same front-matter everywhere).
-        pages = site.pages_showing_bodies(snapshot.bodies_changed)
+        pages = site.pages_showing_bodies({*snapshot.bodies_changed, *(documents[url] for url in refiled)})
         count = len(before.keys)
         shown = {page.url for page in pages}
         after.keys = {url: key for url, key in before.keys.items() if url not in shown}
         after.pages = {url: before.pages[url] for url in after.keys}
         after.uses = {url: before.uses.get(url, []) for url in after.keys}
+        after.asked = {url: before.asked[url] for url in after.keys if url in before.asked}
         done.unchanged += len(after.keys)
         after.redirects = {url: target for url, target in before.redirects.items() if url in before.pages}
         for url in after.redirects:  # nothing renamed, added or removed: the same redirects
@@ -199,9 +203,11 @@ def _build(
     todo = []
     for page in pages:
         key = after.keys[page.url] = page.key()
-        if before.keys.get(page.url) == key and page.url in before.pages and page.url not in gone:
+        if before.keys.get(page.url) == key and page.url in before.pages and page.url not in gone | refiled:
             after.pages[page.url] = before.pages[page.url]
             after.uses[page.url] = before.uses.get(page.url, [])
+            if page.url in before.asked:
+                after.asked[page.url] = before.asked[page.url]
             done.unchanged += 1
         else:
             todo.append(page)
@@ -223,8 +229,10 @@ def _build(
         if early is not None:
             early.cancel()
         raise
-    for url, digest, wrote, uses, kept_back in rendered:
+    for url, digest, wrote, uses, kept_back, asked in rendered:
         after.pages[url], after.uses[url] = digest, uses
+        if asked:
+            after.asked[url] = asked
         withheld += [(url, rel) for rel in kept_back]
         if wrote:
             done.written.append(url)
@@ -285,7 +293,7 @@ _JOB: tuple[Any, list, Path, Any] | None = None
 
 def _rendered(
     site: Any, todo: list, folder: Path, before: Any, written: Callable[[list[str], bool], None] | None = None
-) -> list[tuple[str, str, bool, list[str], list[str]]]:
+) -> list[tuple[str, str, bool, list[str], list[str], list[str]]]:
     """Each page rendered and written when it changed: (url, hash, written, files it uses, files it links to
     that are not published). `written` is told the URLs of pages on disk, and whether they are the last (by
     several processes: as their slices, in order, come back)."""
@@ -304,7 +312,7 @@ def _rendered(
     step = max(50, len(todo) // (64 if alone else workers * 8))
     slices = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)] or [(0, 0)]
     try:
-        found: list[tuple[str, str, bool, list[str], list[str]]] = []
+        found: list[tuple[str, str, bool, list[str], list[str], list[str]]] = []
         processes = None if alone else multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c)
         with processes or contextlib.nullcontext():
             parts = processes.imap(_render_slice, slices) if processes else map(_render_slice, slices)
@@ -326,14 +334,15 @@ def _leave_ctrl_c() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str], list[str]]]:
+def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, bool, list[str], list[str], list[str]]]:
     from pmops.site import output
 
     assert _JOB is not None
     site, todo, folder, before = _JOB
     found = []
     for page in todo[bounds[0] : bounds[1]]:
-        site.assets, site.withheld = set(), set()
+        site.assets, site.withheld, site.missing = set(), set(), set()
         digest, wrote = output.write_page(folder, page.url, page.render().encode("utf-8"), before)
-        found.append((page.url, digest, wrote, sorted(site.assets), sorted(site.withheld)))
+        found.append((page.url, digest, wrote, sorted(site.assets), sorted(site.withheld),
+                      sorted(site.withheld | site.missing)))  # fmt: skip
     return found

@@ -22,7 +22,7 @@ MANIFEST = ".pmops-site.json"  # what the last build wrote: a folder holding it 
 LOCK = ".pmops-site.lock"  # held by the build writing the folder, or indexing it
 WAIT = 600  # seconds a build waits for another one of the same folder to end
 DEFAULT = "_site"  # inside the KB: a folder pmops never reads documents from (kb.tree.SKIP_DIRS)
-VERSION = 5
+VERSION = 6
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Manifest:
     # what the keys were computed from: the KB's kept records (their generation) and the site's state
     built_from: dict[str, str] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)  # an old URL (a document renamed) -> its page now
+    asked: dict[str, list[str]] = field(default_factory=dict)  # page -> files it asked for and did not have
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
@@ -50,7 +51,7 @@ class Manifest:
             return None
         if data.get("pmops_site") != VERSION:
             return cls()
-        names = ("pages", "assets", "keys", "uses", "built_from", "redirects")
+        names = ("pages", "assets", "keys", "uses", "built_from", "redirects", "asked")
         return cls(*[data.get(k) if isinstance(data.get(k), dict) else {} for k in names])
 
     def announcing(self, urls: list[str]) -> Manifest:
@@ -58,11 +59,11 @@ class Manifest:
         built from anything): written before them, so that the next build removes those a stopped build left
         and the site no longer has, and writes the others again."""
         return Manifest({**{url: "" for url in urls}, **self.pages}, self.assets, self.keys, self.uses, {},
-                        self.redirects)  # fmt: skip
+                        self.redirects, self.asked)  # fmt: skip
 
     def write(self, out: Path) -> None:
         data = {"pmops_site": VERSION, "pages": self.pages, "assets": self.assets, "keys": self.keys, "uses": self.uses,
-                "built_from": self.built_from, "redirects": self.redirects}  # fmt: skip
+                "built_from": self.built_from, "redirects": self.redirects, "asked": self.asked}  # fmt: skip
         _replace(out / MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 

@@ -101,6 +101,7 @@ class Site:
     base_url: str | None = None
     assets: set[str] = field(default_factory=set)  # KB paths of files (images, PDFs) the pages link to
     withheld: set[str] = field(default_factory=set)  # files of the KB they link to that are not published
+    missing: set[str] = field(default_factory=set)  # files of the KB they show or link to that are not there
     _customer_urls: dict[str, str | None] = field(default_factory=dict)
     _faces: dict[str, str] = field(default_factory=dict)
     _layout_ids: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -176,14 +177,29 @@ class Site:
         return None
 
     def asset(self, path: str) -> bool:
-        """Whether a KB file that is not a document is published beside the pages (and note it)."""
-        if path.endswith(".md") or not self.kb.is_file(path):
+        """Whether a KB file that is not a document is published beside the pages (and note it: a page's
+        files, and those it asked for and did not have, are what a rebuild checks: `site.changed_files`)."""
+        if path.endswith(".md"):
+            return False
+        if not self.kb.is_file(path):
+            self.missing.add(path)
             return False
         if not self.publishable(path):
             self.withheld.add(path)  # the build says so: the page shows the link as its text
             return False
         self.assets.add(path)
         return True
+
+    def changed_files(self, uses: dict[str, list[str]], asked: dict[str, list[str]]) -> set[str]:
+        """The pages (of a last build: the files each showed or linked to, and those it asked for and did not
+        have) whose files are not as they were: one gone or no longer published, or one there now."""
+
+        def there(rel: str) -> bool:
+            return self.kb.is_file(rel) and self.publishable(rel)
+
+        return {url for url, rels in uses.items() if not all(map(there, rels))} | {
+            url for url, rels in asked.items() if any(map(there, rels))
+        }
 
     @cached_property
     def _tracked(self) -> set[str]:
