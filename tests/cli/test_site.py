@@ -759,6 +759,31 @@ def test_a_build_stopped_by_sigterm_stops_its_pagefind(example_kb: Path, tmp_pat
     assert not [pid for pid in started if _alive(pid)]
 
 
+def test_a_build_stopped_stops_the_pagefind_a_wrapper_started(example_kb: Path, tmp_path: Path, monkeypatch) -> None:
+    """PAGEFIND_BINARY_PATH may name a wrapper (a shell script starting Pagefind): stopped, the build stops the
+    wrapper's children too (review 21t: the build waited 30 s for the Pagefind its wrapper had started)."""
+    pids = tmp_path / "pids"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f"#!/bin/sh\nsleep 60 &\necho $! >> {pids}\nwait\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    with subprocess.Popen([PMOPS, "site", "build", "--today", TODAY], cwd=example_kb, stderr=subprocess.PIPE,
+                          text=True) as build:  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not (pids.is_file() and pids.read_text().strip()):
+            assert build.poll() is None and time.monotonic() < deadline, "Pagefind never started"
+            time.sleep(0.05)
+        build.terminate()
+        stopped = time.monotonic()
+        _, said = build.communicate(timeout=90)
+    assert (build.returncode, said) == (130, "error: interrupted\n") and time.monotonic() - stopped < 20
+    child = int(pids.read_text().split()[0])
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
 def test_a_first_build_stopped_while_it_renders_stops_the_shards_it_is_indexing(
     example_kb: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -400,14 +400,16 @@ _RUNNING_LOCK = threading.Lock()
 
 def _pagefind(found: Path, site: Path, new: Path) -> subprocess.CompletedProcess[str]:
     args = [str(found), "--site", str(site), "--output-path", str(new), "--keep-index-url", "--silent"]
+    # In a process group of its own, which `_stop` ends whole: the binary named may be a wrapper (a shell script)
+    # whose Pagefind a signal to the wrapper alone does not reach (the build then waited for it).
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                          text=True) as process:  # fmt: skip
+                          text=True, process_group=0) as process:  # fmt: skip
         with _RUNNING_LOCK:
             _RUNNING.add(process)
         try:
             out, err = process.communicate()
         except BaseException:  # stopped in this thread (Ctrl-C, SIGTERM): Pagefind with it
-            process.terminate()
+            _stop(process)
             raise
         finally:
             with _RUNNING_LOCK:
@@ -416,16 +418,23 @@ def _pagefind(found: Path, site: Path, new: Path) -> subprocess.CompletedProcess
 
 
 def stop_running() -> None:
-    """Stop the Pagefind processes under way (a build or a preview stopped: Ctrl-C reaches them with the
-    terminal's process group, a SIGTERM to pmops alone does not, and they went on writing into the site)."""
+    """Stop the Pagefind processes under way (a build or a preview stopped, by Ctrl-C or a SIGTERM: each runs in
+    a process group of its own, which neither reaches, and they went on writing into the site)."""
     with _RUNNING_LOCK:
         running = list(_RUNNING)
     for process in running:
-        with contextlib.suppress(OSError):
-            process.terminate()
+        _stop(process)
     for process in running:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM to a Pagefind run's process group (its own: `_pagefind`), the wrapper that started it included."""
+    import signal
+
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGTERM)
 
 
 # A bundle's files named by a hash of their content: its pages' fragments, its word index's chunks, its filters,
