@@ -453,6 +453,11 @@ def test_pagefind_binary_path_empty_is_unset_and_a_wrong_one_is_refused(pmops, e
     assert not (example_kb / "_site").exists()
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "")
     assert json.loads(pmops("site", "build", "--today", TODAY, "--json").stdout)["search"]["indexed"] is True
+    # A name alone is looked for on PATH; one that writes no index is said so, not as "exit status 0".
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "true")
+    (example_kb / "README.md").write_text("# Tally\n\nChanged.\n")
+    failed = pmops("site", "build", "--today", TODAY, code=1).stderr
+    assert "pagefind says: it ended without writing an index" in failed, failed
 
 
 def test_serve_previews_and_rebuilds_on_change(example_kb: Path) -> None:

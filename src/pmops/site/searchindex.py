@@ -99,7 +99,7 @@ def named() -> Path | None:
     given = os.environ.get("PAGEFIND_BINARY_PATH", "").strip()
     if not given:
         return None
-    path = Path(given)
+    path = Path(given if os.sep in given else shutil.which(given) or given)  # a name alone: found on PATH
     if not (path.is_file() and os.access(path, os.X_OK)):
         raise InvalidInput(f"PAGEFIND_BINARY_PATH={given}: no executable file there; nothing built",
                            hint="name Pagefind's binary, or unset it to use the one pagefind[bin] installed")  # fmt: skip
@@ -382,7 +382,8 @@ def _index(found: Path, out: Path, shard: int, members: list[str]) -> None:
         shutil.rmtree(site, ignore_errors=True)
     if done.returncode != 0 or not (new / "pagefind-entry.json").is_file():
         shutil.rmtree(new, ignore_errors=True)
-        said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
+        ended = f"exit status {done.returncode}" if done.returncode else "it ended without writing an index"
+        said = (done.stderr.strip() or done.stdout.strip() or ended).splitlines()[-1]
         kept = (
             "; the search box keeps the last index until then"
             if (out / BUNDLE / "pagefind-entry.json").is_file()
