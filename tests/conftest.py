@@ -200,6 +200,24 @@ def commit_count(repo: Path) -> int:
     return int(git(repo, "rev-list", "--count", "HEAD").strip())
 
 
+def modules_at_exit(cwd: Path, words: list[str], names: tuple[str, ...]) -> list[str]:
+    """Run `pmops WORDS` in a process of its own as `pmops` runs (pmops.cli.main), and return which of these
+    modules it had loaded when it ended, however it ended (a search ends with os._exit: no `finally` runs)."""
+    script = (
+        "import os, sys\n"
+        "def said(code=0, _exit=os._exit):\n"
+        f"    print([m for m in {names!r} if m in sys.modules], file=sys.stderr)\n"
+        "    sys.stderr.flush()\n"
+        "    _exit(code)\n"
+        "os._exit = said\n"
+        "sys.argv = ['pmops', *sys.argv[1:]]\n"
+        "from pmops.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    said(stop.code if isinstance(stop.code, int) else 1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *words], cwd=cwd, capture_output=True, text=True, check=False)
+    return eval(done.stderr.strip().splitlines()[-1])
+
+
 class Runner:
     """Runs pmops in-process like a user would; an unexpected exception fails the test."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPORA, PMOPS, copy_kb, git, indexed_example
+from tests.conftest import CORPORA, PMOPS, copy_kb, git, indexed_example, modules_at_exit
 
 KEYS = {"id", "type", "title", "date", "path", "score", "snippet"}
 
@@ -166,7 +166,6 @@ def test_the_search_server_refuses_a_bad_query_in_one_line(tmp_path: Path, monke
     """The server answered `file^0` with "search yourself" (the index looked damaged), and the
     command crashed after rebuilding the index."""
     import socket
-    import sys
 
     from pmops.errors import PmopsError
     from pmops.search import client
@@ -342,15 +341,11 @@ def test_a_search_loads_only_what_it_uses(kb_copy: Path, output: list[str]) -> N
     names no date, nor rich when the results go to a pipe or as JSON (docs/performance.md)."""
     unused = ("pmops.kb.creating", "pmops.kb.transaction", "pmops.ids", "whoosh.lang.morph_en", "urllib.request",
               "whoosh.qparser.dateparse", "rich")  # fmt: skip
-    code = (
-        f"import sys\nfrom pmops.cli import main\nsys.argv = ['pmops', 'search', 'thermal', *{output!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print([m for m in {unused!r} if m in sys.modules], file=sys.stderr)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=kb_copy, check=False, capture_output=True, text=True)
+    assert modules_at_exit(kb_copy, ["search", "thermal", *output], unused) == []
+    done = subprocess.run([PMOPS, "search", "thermal", *output], cwd=kb_copy, check=False, capture_output=True,
+                          text=True)  # fmt: skip
     title = "Receipt capture fails on crumpled thermal paper"
     assert (json.loads(done.stdout)[0]["title"] if output else done.stdout.splitlines()[0].split("  ")[-1]) == title
-    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_piped_with_its_notes_the_results_keep_their_order(kb_copy: Path) -> None:
@@ -578,7 +573,6 @@ def test_a_killed_rebuild_is_reported_by_doctor_and_removed_by_the_next_rebuild(
     pid a later process was given is a leftover."""
     import contextlib
     import os
-    import sys
 
     (kb / "notes").mkdir()
     for n in range(400):  # a moment's work, below the parallel writer's 500 documents

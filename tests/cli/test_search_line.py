@@ -3,8 +3,6 @@ are those the Typer command reads the same way, and both print the same, errors 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from pmops.cli import _search_line, app
-from tests.conftest import Runner
+from tests.conftest import Runner, modules_at_exit
 
 
 def _search_command():
@@ -124,10 +122,7 @@ def test_a_kb_that_is_not_there(tmp_path: Path) -> None:
 
 
 def _loads_typer(words: list[str], cwd: Path) -> bool:
-    script = ("import sys; sys.argv = ['pmops', *sys.argv[1:]]\nfrom pmops.cli import main\ntry:\n    main()\n"
-              "finally:\n    print('typer' in sys.modules, file=sys.stderr)")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", script, *words], cwd=cwd, capture_output=True, text=True, check=False)
-    return done.stderr.strip().splitlines()[-1] == "True"
+    return modules_at_exit(cwd, words, ("typer",)) == ["typer"]
 
 
 def test_a_search_as_people_type_it_loads_no_typer(example_kb: Path) -> None:

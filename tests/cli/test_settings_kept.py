@@ -5,28 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pmops import store
 from pmops.config import load
-
-SCRIPT = """import sys
-sys.argv = ['pmops', *sys.argv[1:]]
-from pmops.cli import main
-try:
-    main()
-finally:
-    print('yaml' in sys.modules, file=sys.stderr)
-"""
+from tests.conftest import modules_at_exit
 
 
 def _loads_yaml(kb: Path, *words: str) -> bool:
-    done = subprocess.run([sys.executable, "-c", SCRIPT, *words], cwd=kb, capture_output=True, text=True, check=False)
-    return done.stderr.strip().splitlines()[-1] == "True"
+    return modules_at_exit(kb, list(words), ("yaml",)) == ["yaml"]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ imports only the module that defines it. The application itself is built in `pmo
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -157,7 +158,12 @@ def main() -> None:
 
             code = _search_line.main(sys.argv[1:])
             if code is not None:
-                sys.exit(code)
+                # Done, everything written (the index, the kept settings; its output flushed below): the process
+                # ends without Python's teardown of ~250 modules, 8 ms of a 108 ms search (21 alternate rounds).
+                _flush()
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.flush()
+                os._exit(code)
         from pmops.cli._app import build
 
         build(modules_for(command))(prog_name="pmops")
