@@ -197,15 +197,10 @@ class Repo:
 
     def start_status(self, pathspec: str) -> Status:
         """Start `git status` in the background: it runs on another core while pmops loads."""
-        kwargs = self._popen_kwargs()
-        kwargs.pop("capture_output")
         started = time.time_ns()
-        proc = subprocess.Popen(
-            ["git", "--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
-             "--no-renames", "--ignore-submodules=all", "--", pathspec],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,
-        )  # fmt: skip
-        return Status(proc, started)
+        running = self.start("--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z",
+                             "--untracked-files=all", "--no-renames", "--ignore-submodules=all", "--", pathspec)  # fmt: skip
+        return Status(running.proc, started)
 
     def changed_between(self, old: str, new: str, pathspec: str) -> set[str] | None:
         """Paths changed from commit `old` to `new`; None when `old` is unknown (history rewritten).

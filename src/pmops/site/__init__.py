@@ -179,6 +179,7 @@ def _build(
     gone = output.missing(folder, before.pages)  # pages deleted by hand: written again (docs/site.md)
     # pages whose files are not as they were rendered (an image removed, or added where a page asked for it)
     refiled = site.changed_files(before.uses, before.asked)
+    again = gone | refiled  # written again whatever their key
     documents = {page_url(r.path): r.path for r in site.records} if refiled else {}
     bodies_only = bool(last and before.built_from == last and before.keys.keys() <= before.pages.keys()
                        and not snapshot.structural and not gone and refiled <= documents.keys())  # fmt: skip
@@ -203,7 +204,7 @@ def _build(
     todo = []
     for page in pages:
         key = after.keys[page.url] = page.key()
-        if before.keys.get(page.url) == key and page.url in before.pages and page.url not in gone | refiled:
+        if before.keys.get(page.url) == key and page.url in before.pages and page.url not in again:
             after.pages[page.url] = before.pages[page.url]
             after.uses[page.url] = before.uses.get(page.url, [])
             if page.url in before.asked:

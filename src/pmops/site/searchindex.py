@@ -389,9 +389,9 @@ def _index(found: Path, out: Path, shard: int, members: list[str]) -> None:
             if (out / BUNDLE / "pagefind-entry.json").is_file()
             else ""
         )
-        named = " (PAGEFIND_BINARY_PATH)" if os.environ.get("PAGEFIND_BINARY_PATH", "").strip() else ""
+        via = " (PAGEFIND_BINARY_PATH)" if os.environ.get("PAGEFIND_BINARY_PATH", "").strip() else ""
         raise PmopsError(f"the search index was not built: pagefind says: {said}",
-                         hint=f"the pages are built, and the next build indexes them{kept}; Pagefind run: {found}{named}")  # fmt: skip
+                         hint=f"the pages are built, and the next build indexes them{kept}; Pagefind run: {found}{via}")  # fmt: skip
     _prune(new)
 
 
