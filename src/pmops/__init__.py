@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pmops import standins
+
 __version__ = "0.1.0"
+
+# dataclasses imports inspect (with ast, dis and tokenize: 5 ms, a twentieth of a search) only to
+# write a docstring for a class that has none: the classes a search loads have theirs (a test in
+# tests/cli/test_search_line.py holds it); another class loads inspect then (pmops.standins).
+with standins.standing_in({"inspect": ()}):
+    import dataclasses  # noqa: F401
 
 if TYPE_CHECKING:
     from pmops.errors import PmopsError

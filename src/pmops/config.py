@@ -7,7 +7,6 @@ each message about a wrong one is in one place.)
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import json
 import os
@@ -21,6 +20,7 @@ from pmops import amounts, doctypes, yamlsafe
 from pmops.doctypes import DocType, Field
 from pmops.errors import ConfigError
 from pmops.locate import ENV_KB, FILENAME, find_root
+from pmops.text import close_matches
 
 __all__ = ["ENV_KB", "FILENAME", "find_root"]  # finding a KB lives in pmops.locate, which loads no YAML
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -201,7 +201,7 @@ def _only(spec: dict, keys: tuple[str, ...], where: str, what: str, synonyms: di
     dropped without a word, and the check it asked for with it."""
     for key in spec:
         if key not in keys:
-            close = [synonyms[key]] if synonyms and key in synonyms else difflib.get_close_matches(str(key), keys, n=1)
+            close = [synonyms[key]] if synonyms and key in synonyms else close_matches(str(key), keys, n=1)
             raise ConfigError(f"{FILENAME}: '{where}.{key}' is not a setting of {what}",
                               hint=f"did you mean '{close[0]}'?" if close else f"{what} takes " + ", ".join(keys))  # fmt: skip
 
@@ -322,7 +322,7 @@ def lint_rules(spec: Any, known: Collection[str]) -> dict[str, RuleSettings]:
 def _rule_settings(rule: str, value: Any, known: Collection[str]) -> RuleSettings:
     where = f"lint.rules.{rule}"
     if rule not in known:
-        close = difflib.get_close_matches(rule, sorted(known), n=1)
+        close = close_matches(rule, sorted(known), n=1)
         raise ConfigError(f"{FILENAME}: '{where}': there is no lint rule '{rule}'",
                           hint=f"did you mean '{close[0]}'?" if close else "docs/lint-rules.md lists the rules")  # fmt: skip
     if isinstance(value, str):
@@ -335,7 +335,7 @@ def _rule_settings(rule: str, value: Any, known: Collection[str]) -> RuleSetting
         )
     for key in value:
         if key not in _RULE_KEYS:
-            close = difflib.get_close_matches(str(key), _RULE_KEYS, n=1)
+            close = close_matches(str(key), _RULE_KEYS, n=1)
             raise ConfigError(f"{FILENAME}: '{where}.{key}' is not a setting",
                               hint=f"did you mean '{close[0]}'?" if close else "a rule takes 'severity' and 'ignore'")  # fmt: skip
     severity = value.get("severity")
@@ -464,7 +464,7 @@ def productive_when(spec: Any, registry: Collection[str]) -> tuple[str, ...] | N
         )
     for name in given:
         if name not in registry:
-            near = difflib.get_close_matches(name, list(registry), n=1)
+            near = close_matches(name, list(registry), n=1)
             raise ConfigError(f"{FILENAME}: 'onboarding.productive_when': '{name}' is not a document type",
                               hint=(f"did you mean '{near[0]}'? " if near else "") + f"types: {', '.join(registry)}")  # fmt: skip
     return tuple(dict.fromkeys(given))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
+
+from pmops.text import close_matches
 
 T = TypeVar("T")
 
@@ -124,5 +125,5 @@ def closest_key(ref: object, keys: Iterable[str]) -> str | None:
     wanted = key(ref)
     if not wanted:
         return None
-    found = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=CLOSE)
+    found = close_matches(wanted, list(keys), n=1, cutoff=CLOSE)
     return found[0] if found else None

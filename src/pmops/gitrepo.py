@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +38,8 @@ _IN_PROGRESS = {
 
 @dataclass
 class Identity:
+    """Who git says commits here (user.name, user.email), each None when unset."""
+
     name: str | None = None
     email: str | None = None
 
@@ -422,6 +423,8 @@ class Repo:
 
     def commit(self, paths: list[Path], message: str) -> str:
         """Commit exactly `paths` (relative to nothing: absolute paths); return the new sha."""
+        import tempfile  # (2-3 ms with shutil: loaded by the commands that commit, not by every one)
+
         rel = [os.path.relpath(p, self.root) for p in paths]
         self._wait_for_index_lock()
         fd, msg_file = tempfile.mkstemp(prefix="pmops-msg-", dir=self.git_dir)
@@ -503,6 +506,8 @@ class Repo:
                 return
         except (OSError, UnicodeDecodeError):
             pass
+        import tempfile
+
         tmp = None
         try:
             note.parent.mkdir(parents=True, exist_ok=True)

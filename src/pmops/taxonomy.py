@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from pmops.errors import ConfigError, UnknownTag
+from pmops.text import close_matches
 
 FILENAME = "taxonomy.yaml"
 UNSORTED = "unsorted"  # where --new-tag puts tags until product ops files them under a facet
@@ -37,6 +37,8 @@ class Resolution:
 
 @dataclass
 class Taxonomy:
+    """taxonomy.yaml read: the facets and their tags, synonyms, deprecated tags, the unsorted ones."""
+
     facets: dict[str, list[str]] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)
     deprecated: dict[str, str] = field(default_factory=dict)
@@ -85,7 +87,7 @@ class Taxonomy:
 
     def suggest(self, tag: str, n: int = 3) -> list[str]:
         candidates = list(self.tags) + list(self.synonyms)
-        close = difflib.get_close_matches(normalise(tag), candidates, n=n, cutoff=0.6)
+        close = close_matches(normalise(tag), candidates, n=n, cutoff=0.6)
         # A synonym suggestion is shown as the tag it stands for.
         return list(dict.fromkeys(self.synonyms.get(c, c) for c in close))
 

@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "pmops"
 # Each module's layer: a module imports modules of its own layer or below, never above.
 # docs/architecture.md lists the same layers, in the same order.
 LAYERS: dict[int, tuple[str, ...]] = {
-    0: ("errors", "text", "dates", "amounts", "ids", "customers", "bodies", "similarity", "processes", "detached",
+    0: ("standins", "errors", "text", "dates", "amounts", "ids", "customers", "bodies", "similarity", "processes", "detached",
         "yamlsafe", "search", "search.results", "search.folders", "search.watcher", "search.whoosh_analysis",
         "search.whoosh_codec", "search.whoosh_words", "search.whoosh_writer",
         "reports", "reports.parts", "reports.renewals", "site.linkcheck", "site.searchindex", "site.sanitize"),

@@ -26,21 +26,27 @@ def test_the_search_core_loads_neither_whoosh_nor_the_knowledge_base() -> None:
 
 
 def test_whoosh_loads_without_the_modules_whose_one_function_pmops_never_calls(tmp_path: Path) -> None:
-    """urllib.request and whoosh.lang.morph_en are not loaded with Whoosh (a search's start-up), and
-    what Whoosh took from them still works: called, it loads the real module."""
+    """The modules of whoosh_backend.UNCALLED are not loaded with Whoosh (a search's start-up), and
+    what Whoosh took from them still works: used, it loads the real module."""
     (tmp_path / "from.txt").write_text("copied")
+    uncalled = ("urllib.request", "whoosh.lang.morph_en", "html", "tempfile", "shutil", "random")
     code = (
-        "import sys\n"
+        "import sys, io, os\n"
         "from pmops.search.whoosh_backend import load\n"
         "load()\n"
-        "print([m for m in ('urllib.request', 'whoosh.lang.morph_en') if m in sys.modules])\n"
-        "from whoosh.compat import urlretrieve\n"
+        f"print([m for m in {uncalled!r} if m in sys.modules])\n"
+        "from whoosh.compat import urlretrieve, htmlescape\n"
         "from whoosh.query.terms import variations\n"
+        "from whoosh.filedb import compound, filestore\n"
+        "from whoosh.util import random_name\n"
         f"urlretrieve({(tmp_path / 'from.txt').as_uri()!r}, {str(tmp_path / 'to.txt')!r})\n"
         "print(sorted(variations('approvals'))[:3])\n"
+        "print(htmlescape('<b>'), len(random_name()), os.path.isdir(filestore.tempfile.gettempdir()))\n"
+        "out = io.BytesIO(); compound.copyfileobj(io.BytesIO(b'abc'), out); print(out.getvalue())\n"
+        f"print([m for m in {uncalled!r} if m not in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines() == ["[]", "['approval', 'approvals']"]
+    assert done.stdout.splitlines() == ["[]", "['approval', 'approvals']", "&lt;b&gt; 28 True", "b'abc'", "[]"]
     assert (tmp_path / "to.txt").read_text() == "copied"
 
 

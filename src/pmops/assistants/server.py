@@ -13,7 +13,6 @@ CLI's commands are in theirs; what they answer is pmops.assistants.answers.)
 """
 
 import base64
-import difflib
 import threading
 import urllib.parse
 from pathlib import Path
@@ -39,6 +38,7 @@ from pmops.assistants import answers
 from pmops.doctypes import DECISION, INSIGHT
 from pmops.errors import InvalidInput, NotFound, PmopsError
 from pmops.kb import KnowledgeBase
+from pmops.text import close_matches
 
 WRITES = ("add_insight", "add_decision")
 RESOURCES_PAGE = 200  # resources a page of resources/list
@@ -141,7 +141,7 @@ class KBServer(MCPServer[Any]):
                                             hint="start it with: pmops mcp --allow-writes"))  # fmt: skip
         tools = [t.name for t in await self.list_tools()]
         if name not in tools and name not in WRITES:
-            close = difflib.get_close_matches(name, tools, n=1)
+            close = close_matches(name, tools, n=1)
             return _tool_error(InvalidInput(f"no tool '{name[:60]}'" + (f"; did you mean {close[0]}?" if close else ""),
                                             hint=f"tools: {', '.join(tools)}"))  # fmt: skip
         try:
@@ -160,7 +160,7 @@ class KBServer(MCPServer[Any]):
         prompts = {p.name: p for p in await self.list_prompts()}
         prompt = prompts.get(name)
         if prompt is None:
-            close = difflib.get_close_matches(name, list(prompts), n=1)
+            close = close_matches(name, list(prompts), n=1)
             raise _protocol_error(InvalidInput(f"no prompt '{name}'" + (f"; did you mean {close[0]}?" if close else ""),
                                                hint=f"prompts: {', '.join(prompts)}"))  # fmt: skip
         expected = {arg.name: arg for arg in prompt.arguments or []}

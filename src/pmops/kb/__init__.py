@@ -10,7 +10,6 @@ Its parts, each a module of this package:
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 from functools import cached_property
 from pathlib import Path
@@ -86,6 +85,8 @@ class KnowledgeBase(Catalog):
         ident = self.repo.identity() if self.repo else None
         if ident and ident.name:
             return ident.name
+        import getpass  # (1 ms: only a command that creates asks who)
+
         return getpass.getuser()
 
     def author(self) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import glob
 import os
 import re
@@ -26,7 +25,7 @@ from pmops.errors import FIELD, FIELD_IS, Ambiguous, DocumentError, InvalidInput
 from pmops.kb import kept
 from pmops.kb.tree import Tree, left_out
 from pmops.store import kept_stamp
-from pmops.text import a, did_you_mean, either, folded, folded_name, naming, shortened
+from pmops.text import a, close_matches, did_you_mean, either, folded, folded_name, naming, shortened
 
 # A front-matter line giving an id (id: ins-260203-dc9k, quoted or not): its prefix. Only a first
 # look at a file outside its type's folder; the file is then read as every document is.
@@ -155,7 +154,7 @@ class Catalog(Tree):
                 return self.registry.get(PAGE.name, PAGE)
             known = [*self.registry, *([] if PAGE.name in self.registry else [PAGE.name])]
             spelt = {t.plural: t.name for t in self.registry.values()} | {n: n for n in known}  # insights: insight
-            near = difflib.get_close_matches(name.casefold(), list(spelt), n=3, cutoff=0.6)
+            near = close_matches(name.casefold(), list(spelt), n=3, cutoff=0.6)
             names = list(dict.fromkeys(spelt[n] for n in near))  # peple: person, by its plural
             close = "did you mean " + " or ".join(f"'{n}'" for n in names) + "?" if names else None
             raise InvalidInput(
@@ -395,7 +394,7 @@ class Catalog(Tree):
     def _not_found(self, ref: str, wanted: list[DocType], everything: list[Record]) -> NotFound:
         among = [r for r in everything if not wanted or r.doctype in wanted]
         names = {r.title: r for r in among} | {r.id: r for r in among if r.id}
-        close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.6)
+        close = close_matches(ref, list(names), n=3, cutoff=0.6)
         close += [k for k in names if k.casefold().startswith(ref.casefold()) and k not in close][: 3 - len(close)]
         what = " or ".join(t.name for t in wanted) if wanted else "document"
         if close:
@@ -487,7 +486,7 @@ class Catalog(Tree):
             used = {canonical(str(t)) for r in records for t in r.values.get(name) or []}
             tag = canonical(value)
             if tag not in used and tag not in vocabulary.tags:
-                close = difflib.get_close_matches(tag, sorted(used | set(vocabulary.tags) | set(vocabulary.synonyms)))
+                close = close_matches(tag, sorted(used | set(vocabulary.tags) | set(vocabulary.synonyms)))
                 raise InvalidInput(f"{FIELD}: no tag '{value}' in the taxonomy or on any {doctype.name}",
                                    hint=did_you_mean(value, [vocabulary.canonical(c) for c in close]) or "'pmops tags' lists them",
                                    field=name, flag=flag)  # fmt: skip

@@ -10,12 +10,11 @@ rest of what the roster answers on this.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import TYPE_CHECKING, Any
 
 from pmops.errors import FIELD, Ambiguous, Conflict, InvalidInput, PmopsError
 from pmops.kb.records import shown
-from pmops.text import folded_name
+from pmops.text import close_matches, folded_name
 
 if TYPE_CHECKING:
     from pmops.doctypes import Field
@@ -104,7 +103,7 @@ def suggest(people: list[Record], name: str) -> str | None:
     folded = {fold(p.title): p.title for p in people}
     wanted = fold(name)
     close = [n for n in folded if wanted and (n.startswith(wanted) or f" {wanted}" in n)]
-    close += [n for n in difflib.get_close_matches(wanted, list(folded), n=SUGGESTED, cutoff=0.6) if n not in close]
+    close += [n for n in close_matches(wanted, list(folded), n=SUGGESTED, cutoff=0.6) if n not in close]
     return f"did you mean {' or '.join(folded[c] for c in close[:SUGGESTED])}?" if close else None
 
 

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 # index.tmp-<pid>-<start>, index.old-<pid>-<start> (or -<pid> alone: older pmops, no /proc)
 _REBUILD_FOLDER = re.compile(r"(?P<index>.+)\.(?:tmp|old)-(?P<pid>\d+)(?:-(?P<started>\d+))?")
+
+
+def remove(folder: Path) -> None:
+    """Remove a folder and whatever is left in it (shutil loads then: a search removes none, 2 ms of its start)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def building(index_dir: Path) -> tuple[Path, Path]:
@@ -19,8 +25,8 @@ def building(index_dir: Path) -> tuple[Path, Path]:
     me = _this_process()
     tmp = index_dir.with_name(f"{index_dir.name}.tmp-{me}")
     for leftover in leftovers(index_dir):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.rmtree(tmp, ignore_errors=True)
+        remove(leftover)
+    remove(tmp)
     tmp.mkdir()
     return tmp, index_dir.with_name(f"{index_dir.name}.old-{me}")
 

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -319,7 +318,7 @@ class Index:
         try:
             self.backend.build(tmp, documents(), len(rels))
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            folders.remove(tmp)
             raise
         if status is not None:  # what changed while it read is read again by the next catch-up
             self.freshness.settle(state, rels, status.started)
@@ -332,7 +331,7 @@ class Index:
         finally:
             if lock is not None:
                 lock.release()
-        shutil.rmtree(old, ignore_errors=True)
+        folders.remove(old)
         self.backend.close()
         return sync
 

@@ -27,6 +27,8 @@ class Sync:
 
 @dataclass
 class Hit:
+    """One document a search found, as a listing shows it."""
+
     id: str
     type: str
     title: str
@@ -49,6 +51,8 @@ class Hit:
 
 @dataclass
 class Results:
+    """What a search answers: its hits, how many matched, and what it says about the query."""
+
     hits: list[Hit]
     total: int
     query: str

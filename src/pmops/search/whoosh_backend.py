@@ -8,17 +8,16 @@ process's merge runs again on the newer generation (`reading`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import os
-import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pmops import standins
 from pmops.errors import InvalidInput, PmopsError
 from pmops.search import whoosh_words
 from pmops.search.backend import Fields, Found
@@ -48,49 +47,33 @@ T = TypeVar("T")
 def load() -> ModuleType:
     """Whoosh, imported on first use: only search and index need it (its date parser: a query that names
     a date field, whoosh_query._dates)."""
-    with warnings.catch_warnings(), _stand_ins():
+    with warnings.catch_warnings(), standins.standing_in(UNCALLED):
         warnings.simplefilter("ignore")  # Whoosh 2.7 predates Python 3.12's escape warnings
+        import whoosh.codec.whoosh3  # the codec every segment reads with (unpickled with the index)
         import whoosh.fields
         import whoosh.index
         import whoosh.qparser
         import whoosh.query
+        import whoosh.searching
     return whoosh
 
 
-# What Whoosh imports at its start for one function pmops never calls (the module, the
-# function), with what that import costs a search: urllib.request (HTTP, SSL, email: 26 ms)
-# for a download helper; whoosh.lang.morph_en (115 rules compiled into 6 large regexes:
-# 5-7 ms) for the Variations query.
-UNCALLED = (("urllib.request", "urlretrieve"), ("whoosh.lang.morph_en", "variations"))
-
-
-@contextlib.contextmanager
-def _stand_ins() -> Iterator[None]:
-    """While Whoosh loads, a stand-in takes the place of each UNCALLED module not loaded yet;
-    the stand-in's function forwards to the real one (imported then), should anything call it."""
-    import importlib
-    import types
-
-    placed: dict[str, ModuleType] = {}
-    for name, function in UNCALLED:
-        if name in sys.modules:
-            continue
-
-        def forward(*args: Any, _name: str = name, _function: str = function, **kwargs: Any) -> Any:
-            return getattr(importlib.import_module(_name), _function)(*args, **kwargs)
-
-        stand_in = types.ModuleType(name)
-        setattr(stand_in, function, forward)
-        sys.modules[name] = placed[name] = stand_in
-    try:
-        yield
-    finally:
-        for name, stand_in in placed.items():
-            if sys.modules.get(name) is stand_in:
-                del sys.modules[name]
-            parent, _, child = name.rpartition(".")
-            if getattr(sys.modules.get(parent), child, None) is stand_in:
-                delattr(sys.modules[parent], child)
+# What Whoosh imports at its start for functions a search never calls (pmops.standins), with
+# what loading it costs a search: urllib.request (HTTP, SSL, email: 26 ms) for a download
+# helper; whoosh.lang.morph_en (115 rules compiled into 6 large regexes: 5-7 ms) for the
+# Variations query; html (its entities: 1.2 ms) for the HTML highlighter (pmops marks hits
+# itself); tempfile and shutil (with bz2, lzma: 2-4 ms) for a temporary storage pmops never
+# asks for and for writing compound segments; random (1.7 ms) for the names of new files and
+# for clustering. Each is a module and the functions Whoosh takes from it by name; a write
+# uses some of them, and the real module loads then.
+UNCALLED = {
+    "urllib.request": ("urlretrieve",),
+    "whoosh.lang.morph_en": ("variations",),
+    "html": ("escape",),
+    "tempfile": (),
+    "shutil": ("copyfileobj",),
+    "random": (),
+}
 
 
 class WhooshBackend:
