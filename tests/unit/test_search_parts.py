@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmops.search import snippets, spelling
 from pmops.search.results import HIT_END, HIT_START, Hit, Results, Sync
@@ -104,10 +106,29 @@ def test_did_you_mean_leaves_fields_prefixes_operators_and_stop_words_alone(quer
 
 def test_a_snippet_marks_the_matched_words_around_them() -> None:
     text = "Field staff photograph crumpled thermal receipts. " + "Nothing here. " * 30 + "More thermal paper."
-    shown = snippets.snippet(text, lambda word: word.lower() == "thermal")
+    shown = snippets.snippet(text, snippets.Matched(lambda word: word.lower() == "thermal", "t"))
     assert shown.count(HIT_START) == shown.count(HIT_END) == 2
     assert f"{HIT_START}thermal{HIT_END} receipts" in shown and " … " in shown
     assert snippets.snippet(text, None) == ""  # the query matched no word of the body
+
+
+WORDY = ["e.g.", "a.b", "..", ". ", "_x", "x_", "İstanbul", "\u212aelvin", "Ünïcode", "ß", "straße", "42", "4.2", "—",
+         "…", "thermal", "Thermal", "THERMAL", "tHerm", "h", "mal", "the", "t", "é", "É", "\n", " ", "-", "'"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDY) | st.text(max_size=3), max_size=40).map("".join),
+       st.sets(st.sampled_from(["t", "h", "i", "k", "ü", "s", "4", "_", "é", "x", "."]), max_size=4))  # fmt: skip
+def test_the_matched_words_are_found_as_among_every_word(text: str, firsts: set[str]) -> None:
+    """Looking only at the words that can start with one of `firsts` finds what asking every word
+    finds, wherever a word begins or ends (dots, underscores, accents, Unicode's lower case)."""
+
+    def accepts(word: str) -> bool:
+        return word.lower()[:1] in firsts and len(word) % 3 != 1  # any test, of those words only
+
+    every = [m.span() for m in snippets.WORD.finditer(text) if accepts(m.group())]
+    assert snippets.Matched(accepts, firsts).spans(text) == every
+    assert snippets.Matched(accepts).spans(text) == every
 
 
 def test_a_body_reads_as_a_reader_sees_it() -> None:
@@ -118,6 +139,29 @@ def test_a_body_reads_as_a_reader_sees_it() -> None:
 def test_a_body_loses_its_emphasis_marks_and_keeps_words_with_underscores() -> None:
     body = "**Bold**, *it*, ***both***, `code`, ``two``, __under__ and _one_; snake_case_name x__y ___ a_ _b"
     assert snippets.readable_body(body) == "Bold, it, both, code, two, under and one; snake_case_name x__y  a b"
+
+
+MARKDOWN = ["[a](b.md)", "![x](y.png)", "<b>", "</div>", "<https://x.org>", "<a@b.org>", "{{ x }}", "{% y %}",
+            "|a|b|\n", "|---|:-:|\n", "## H\n", "# T #\n", "> ", "- ", "1. ", "- [x] ", "**", "*", "`", "_", "__",
+            "&amp;", "&#8217;", "<!-- c -->", "\n", " ", "word", ".", ":"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN) | st.text(alphabet="ab _*`#|-:<>[](){}%!&;\n", max_size=4), max_size=30)
+       .map("".join))  # fmt: skip
+def test_a_body_reads_the_same_whichever_patterns_its_characters_let_it_skip(body: str) -> None:
+    """readable_body tries a pattern only on a body with a character every match of it holds: the
+    same text as every pattern tried, in order, on every body."""
+    import html
+
+    from pmops import bodies
+
+    s = snippets
+    text = s._TEMPLATE.sub("", bodies.without_comments(body))
+    text = s._TAG.sub(" ", s._AUTOLINK.sub(r"\1", s._LINK.sub(r"\1", text)))
+    text = s._TABLE_RULE.sub("", text).replace("|", " ")
+    text = s._HEADING.sub(lambda m: m.group(1) + ("" if m.group(1)[-1:] in ".:?!" else ":"), text)
+    assert s.readable_body(body) == html.unescape(s._EMPHASIS.sub("", s._LINE_MARKER.sub("", text)))
 
 
 def test_results_cross_the_wire_unchanged_and_malformed_ones_do_not() -> None:
@@ -138,11 +182,11 @@ def test_a_snippet_never_repeats_text_when_passages_touch() -> None:
     """Two chosen passages, the first one's context reaching the second one's first word: shown
     as one passage (each piece is a piece of the text), not with that stretch written twice."""
     from pmops.search.results import HIT_END, HIT_START
-    from pmops.search.snippets import snippet
+    from pmops.search.snippets import Matched, snippet
 
     text = "Teams live in Slack, so the approval should meet them there; a digest email is ignored. " + (
         "Later the approval came through the approval flow and more approval text follows here to pad. " * 3
     )
-    shown = snippet(text, lambda word: word.lower().startswith("approv"))
+    shown = snippet(text, Matched(lambda word: word.lower().startswith("approv"), "a"))
     pieces = shown.replace(HIT_START, "").replace(HIT_END, "").split(" … ")
     assert shown and all(piece.strip() in text for piece in pieces), shown

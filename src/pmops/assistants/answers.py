@@ -101,7 +101,8 @@ def _snippet(root: Path, hit: Hit) -> str:
     if redacted == body:
         return hit.to_json()["snippet"]
     words = snippets.marked(hit.snippet)
-    return snippets.shown(redacted, (lambda word: word.lower() in words) if words else None).replace(
+    matched = snippets.Matched(lambda word: word.lower() in words, (w[:1] for w in words)) if words else None
+    return snippets.shown(redacted, matched).replace(
         HIT_START, "").replace(HIT_END, "")  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pmops.search.results import Hit
 
 if TYPE_CHECKING:
+    from pmops.search.snippets import Matched
     from pmops.taxonomy import Taxonomy
 
 # The query language pmops documents (docs/search.md), whatever reads it.
@@ -35,7 +36,7 @@ class Found:
     exact: bool  # False: `total` is an upper estimate
     suggestion: str | None  # did you mean (only when nothing was found)
     documents: int  # in the index searched
-    matches: Callable[[str], bool] | None  # whether a word of a body is one the query matched; None: none
+    matches: Matched | None  # the words of a body the query matched; None: none
     ignored: list[str] = field(default_factory=list)  # words of the query the index leaves out (common words)
     by_title: bool = False  # the query was only such words: the hits are titles that have them
 

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pmops.documents import Document
     from pmops.gitrepo import Status
     from pmops.search.backend import Backend, Fields
+    from pmops.search.snippets import Matched
     from pmops.taxonomy import Taxonomy
 
 # 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name); 6: no
@@ -409,7 +410,7 @@ class Index:
         except PmopsError:
             return None
 
-    def _snippet(self, rel: str, matches: Callable[[str], bool] | None) -> str:
+    def _snippet(self, rel: str, matches: Matched | None) -> str:
         from pmops import documents, store
         from pmops.search import snippets
 
