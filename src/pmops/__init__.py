@@ -8,11 +8,14 @@ from pmops import standins
 
 __version__ = "0.1.0"
 
-# dataclasses imports inspect (with ast, dis and tokenize: 5 ms, a twentieth of a search) only to
-# write a docstring for a class that has none: the classes a search loads have theirs (a test in
-# tests/cli/test_search_line.py holds it); another class loads inspect then (pmops.standins).
-with standins.standing_in({"inspect": ()}):
+# Loaded first, with a stand-in for what they import for one function a command rarely calls
+# (pmops.standins): dataclasses imports inspect (with ast, dis and tokenize: 5 ms, a twentieth of a
+# search) only to write a docstring for a class that has none (the classes a search loads have
+# theirs: tests/cli/test_search.py holds it); pathlib imports urllib.parse (with ipaddress: 1-2 ms)
+# for Path.as_uri.
+with standins.standing_in({"inspect": (), "urllib.parse": ("quote_from_bytes",)}):
     import dataclasses  # noqa: F401
+    import pathlib  # noqa: F401
 
 if TYPE_CHECKING:
     from pmops.errors import PmopsError

@@ -51,14 +51,17 @@ def test_what_the_import_system_asks_of_a_stand_in_loads_nothing_and_a_loaded_mo
     assert _run(code) == ["True False", "False"]
 
 
-def test_dataclasses_is_loaded_without_inspect_until_a_class_without_a_docstring_asks_for_it() -> None:
+def test_pmops_loads_dataclasses_and_pathlib_without_what_they_take_for_one_function() -> None:
+    """inspect loads when a class without a docstring asks for one; urllib.parse with a file's URI."""
     code = (
         "import sys\n"
         "import pmops\n"
         "from dataclasses import dataclass\n"
-        "@dataclass\nclass Said:\n    '''Has one.'''\n    a: int\n"
-        "print('inspect' in sys.modules)\n"
+        "from pathlib import Path\n"
+        '@dataclass\nclass Said:\n    """Has one."""\n    a: int\n'
+        "print([m for m in ('inspect', 'urllib.parse') if m in sys.modules])\n"
         "@dataclass\nclass Unsaid:\n    a: int\n"
         "print('inspect' in sys.modules, Unsaid.__doc__)\n"
+        "print(Path('/a b').as_uri(), 'urllib.parse' in sys.modules)\n"
     )
-    assert _run(code) == ["False", "True Unsaid(a: int)"]
+    assert _run(code) == ["[]", "True Unsaid(a: int)", "file:///a%20b True"]
