@@ -15,14 +15,19 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmops import standins
 from pmops.errors import GitError
+
+# subprocess imports locale (for text without an encoding: pmops gives one) and signal (to stop a
+# process): 1-2 ms of every command, loaded when used (pmops.standins).
+with standins.standing_in({"locale": (), "signal": ()}):
+    import subprocess
 
 INDEX_LOCK_WAIT = 5.0
 _COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")  # hooks a commit runs

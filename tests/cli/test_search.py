@@ -347,7 +347,8 @@ def test_a_search_loads_only_what_it_uses(kb_copy: Path, output: list[str]) -> N
     title = "Receipt capture fails on crumpled thermal paper"
     assert (json.loads(done.stdout)[0]["title"] if output else done.stdout.splitlines()[0].split("  ")[-1]) == title
     unused = ("pmops.kb.creating", "pmops.kb.transaction", "pmops.ids", "whoosh.lang.morph_en", "urllib.request",
-              "html", "tempfile", "shutil", "random", "inspect", "urllib.parse", "difflib", "getpass",
+              "html", "tempfile", "shutil", "random", "inspect", "urllib.parse", "calendar", "queue",
+              "locale", "signal", "difflib", "getpass",
               "whoosh.qparser.dateparse", "rich")  # fmt: skip
     assert modules_at_exit(kb_copy, ["search", "thermal", *output], unused) == []
 

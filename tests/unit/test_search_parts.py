@@ -31,7 +31,7 @@ def test_whoosh_loads_without_the_modules_whose_one_function_pmops_never_calls(t
     """The modules of whoosh_backend.UNCALLED are not loaded with Whoosh (a search's start-up), and
     what Whoosh took from them still works: used, it loads the real module."""
     (tmp_path / "from.txt").write_text("copied")
-    uncalled = ("urllib.request", "whoosh.lang.morph_en", "html", "tempfile", "shutil", "random")
+    uncalled = ("urllib.request", "whoosh.lang.morph_en", "html", "tempfile", "shutil", "random", "calendar", "queue")
     code = (
         "import sys, io, os\n"
         "from pmops.search.whoosh_backend import load\n"
@@ -45,10 +45,20 @@ def test_whoosh_loads_without_the_modules_whose_one_function_pmops_never_calls(t
         "print(sorted(variations('approvals'))[:3])\n"
         "print(htmlescape('<b>'), len(random_name()), os.path.isdir(filestore.tempfile.gettempdir()))\n"
         "out = io.BytesIO(); compound.copyfileobj(io.BytesIO(b'abc'), out); print(out.getvalue())\n"
+        "from whoosh.util import times\n"
+        "from whoosh.compat import queue\n"
+        "print(times.calendar.monthrange(2028, 2)[1], queue.Queue().empty())\n"
         f"print([m for m in {uncalled!r} if m not in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines() == ["[]", "['approval', 'approvals']", "&lt;b&gt; 28 True", "b'abc'", "[]"]
+    assert done.stdout.splitlines() == [
+        "[]",
+        "['approval', 'approvals']",
+        "&lt;b&gt; 28 True",
+        "b'abc'",
+        "29 True",
+        "[]",
+    ]
     assert (tmp_path / "to.txt").read_text() == "copied"
 
 

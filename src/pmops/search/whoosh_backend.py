@@ -64,8 +64,9 @@ def load() -> ModuleType:
 # Variations query; html (its entities: 1.2 ms) for the HTML highlighter (pmops marks hits
 # itself); tempfile and shutil (with bz2, lzma: 2-4 ms) for a temporary storage pmops never
 # asks for and for writing compound segments; random (1.7 ms) for the names of new files and
-# for clustering. Each is a module and the functions Whoosh takes from it by name; a write
-# uses some of them, and the real module loads then.
+# for clustering; calendar (1 ms) for the dates a query names; queue for the writer's
+# processes. Each is a module and the functions Whoosh takes from it by name; a write or a
+# query of dates uses some of them, and the real module loads then.
 UNCALLED = {
     "urllib.request": ("urlretrieve",),
     "whoosh.lang.morph_en": ("variations",),
@@ -73,6 +74,8 @@ UNCALLED = {
     "tempfile": (),
     "shutil": ("copyfileobj",),
     "random": (),
+    "calendar": (),
+    "queue": (),
 }
 
 
