@@ -711,3 +711,26 @@ def test_greater_and_less_than_a_date_leave_that_day_out_and_the_equal_signs_kee
     assert after and before and all(d > day for d in after) and all(d < day for d in before)
     month = day[:7]
     assert all(d[:7] > month for d in dates(f"date:>{month}")) and all(d[:7] < month for d in dates(f"date:<{month}"))
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_locale_without_every_character_gets_question_marks_not_a_crash_and_json_loses_nothing(
+    kb_copy: Path, encoding: str
+) -> None:
+    """Standard output in ASCII or Latin-1 (PYTHONIOENCODING, a Latin-1 locale): a snippet's '…' or a
+    title's 'ő' is printed '?', the command succeeds; JSON says every character in \\u escapes."""
+    (kb_copy / "insights" / "export.md").write_text(
+        "---\nid: ins-261201-x7q2\ntitle: Exports from Győr … fail\ntype: insight\n---\n"
+        + "Finance in Győr exports receipts — " * 40
+        + "\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    runs = {name: subprocess.run([PMOPS, "search", "exports", *args], cwd=kb_copy, env=env, capture_output=True,
+                                 check=False) for name, args in (("plain", []), ("json", ["--json"]))}  # fmt: skip
+    utf8 = subprocess.run([PMOPS, "search", "exports", "--json"], cwd=kb_copy, capture_output=True, check=False)
+    assert [r.returncode for r in runs.values()] == [0, 0], runs
+    assert b"Exports from Gy?r ? fail" in runs["plain"].stdout
+    assert runs["json"].stdout.isascii() and b"\\u0151" in runs["json"].stdout
+    assert json.loads(runs["json"].stdout) == json.loads(utf8.stdout)
+    assert json.loads(utf8.stdout)[0]["title"] == "Exports from Győr … fail"

@@ -146,9 +146,14 @@ def main() -> None:
     # as often, in fewer, larger runs. At exit Python collects once more, over everything, before
     # it frees the modules: frozen, they are left to the end of the process (35-50 ms of a search).
     gc.set_threshold(100_000, *gc.get_threshold()[1:])
-    for name in ("stdout", "stderr"):  # started with it closed (`pmops search x >&-`): Python gives None
-        if getattr(sys, name) is None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # started with it closed (`pmops search x >&-`): Python gives None
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (to the end of the process)
+        elif not says_every_character(stream) and hasattr(stream, "reconfigure"):
+            # An ASCII or Latin-1 locale (PYTHONIOENCODING=ascii, LANG=de_DE.ISO-8859-1): a snippet's '…' or a
+            # name's 'ő' is written '?' rather than ending the command; JSON escapes them (`_shared.json_text`).
+            stream.reconfigure(errors="replace")
     as_bash_typed(os.environ)
     words = completing(os.environ)
     command = command_of(sys.argv[1:] if words is None else words)
@@ -173,6 +178,20 @@ def main() -> None:
     finally:
         _flush()
         gc.freeze()
+
+
+def says_every_character(stream: Any) -> bool:
+    """Whether `stream` writes every character as it is (UTF-8 and its kin), not only those of an
+    ASCII or Latin-1 locale."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name in _EVERY_CHARACTER
+    except LookupError:
+        return False
+
+
+_EVERY_CHARACTER = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gb18030")
 
 
 def _flush() -> None:

@@ -171,7 +171,15 @@ def plain(text: Any) -> str:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """The JSON pmops prints: its text as written, or with \\u escapes where standard output cannot
+    write every character (pmops.cli.says_every_character): never a '?' in place of a letter."""
+    from pmops.cli import says_every_character
+
+    return json.dumps(data, ensure_ascii=not says_every_character(sys.stdout), indent=2, default=str) + "\n"
 
 
 def pipe_closed() -> None:

@@ -46,7 +46,6 @@ def digest(
 
         pmops digest --since last
     """
-    import json
 
     from pmops import digest as library
     from pmops.errors import not_a_choice
@@ -57,7 +56,7 @@ def digest(
     kb = _shared.state(ctx).kb()
     day = _shared.today_option(today)
     found = library.build(kb, since, day, area)
-    text = {"json": lambda: json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n",
+    text = {"json": lambda: _shared.json_text(found.to_json()),
             "md": lambda: library.markdown(found), "html": lambda: library.html(found, kb)}[fmt]()  # fmt: skip
     typer.echo(text, nl=False)
     library.remember(kb, day, found.since, found.since_from, found.area)

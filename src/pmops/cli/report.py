@@ -36,7 +36,6 @@ def report(
 
         pmops report --format html --out report.html
     """
-    import json
 
     from pmops.errors import InvalidInput, not_a_choice
     from pmops.reports import model
@@ -54,7 +53,7 @@ def report(
     if fmt is None:
         render.report_summary(data)
         return
-    text = {"json": lambda: json.dumps(data.to_json(), ensure_ascii=False, indent=2) + "\n", "md": lambda: formats.markdown(data),
+    text = {"json": lambda: _shared.json_text(data.to_json()), "md": lambda: formats.markdown(data),
             "html": lambda: formats.html(data, kb)}[fmt]()  # fmt: skip
     if out is None:
         typer.echo(text, nl=False)
