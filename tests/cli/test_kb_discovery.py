@@ -190,3 +190,18 @@ def test_the_library_never_imports_typer_or_rich() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("words", [["search", "pricing"], ["insight", "list"],
+                                   ["insight", "add", "--title", "Exports time out", "--source", "interview"]])  # fmt: skip
+def test_a_kb_in_git_without_git_installed_says_so_and_writes_nothing(tmp_path: Path, words: list[str]) -> None:
+    """git missing from PATH (a new laptop, a slim container) is said as such, with where to get it."""
+    from tests.conftest import EXAMPLE_KB, copy_kb
+
+    kb = copy_kb(EXAMPLE_KB, tmp_path / "kb")
+    done = subprocess.run([PMOPS, *words], cwd=kb, env={"PATH": str(tmp_path / "nowhere"), "HOME": str(tmp_path)},
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[0].startswith("error: git is not installed, or not on PATH"), done.stderr
+    assert "https://git-scm.com" in done.stderr and "Traceback" not in done.stderr
+    assert git(kb, "status", "--porcelain") == ""

@@ -216,6 +216,10 @@ def failed(exc: PmopsError | OSError | KeyboardInterrupt, state: State) -> int:
             exc.name_field(state.option_for(exc.field, exc.flag))
         report(exc.message, exc.hint)
         code = exc.exit_code
+    elif isinstance(exc, FileNotFoundError) and exc.filename == "git":  # the KB is in git, git is not installed
+        report("git is not installed, or not on PATH: pmops keeps this KB's history in git and asks git what changed",
+               "install git (https://git-scm.com/downloads), then run the command again; nothing more was written")  # fmt: skip
+        code = 1
     else:
         where = f"{exc.filename}: " if exc.filename else ""
         report(f"{where}{exc.strerror or exc}", "nothing more was written; run with --debug for details")
