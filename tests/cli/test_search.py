@@ -68,6 +68,24 @@ def test_snippets_are_highlighted_and_plain_in_json(pmops, example_kb: Path) -> 
     assert "ins-" in text and "Receipt capture" in text and "thermal" in text
 
 
+def test_a_word_is_found_with_or_without_its_accents(pmops, example_kb: Path) -> None:
+    """`lucia` finds Lucía Romero; `cafe` and `CAFÉ` find "Café", also written with separate accent marks
+    (as macOS writes them), and the snippet marks the word as written."""
+    assert hits(pmops, "lucia")[0]["title"] == hits(pmops, "Lucía")[0]["title"] == "Lucía Romero"
+    (example_kb / "insights" / "cafe.md").write_text(
+        "---\nid: ins-261203-cafe\ntitle: Café owners want José's export\ntype: insight\n---\n"
+        "The naïve export from the cafe\u0301 in Malmo\u0308 fails.\n",
+        encoding="utf-8",
+    )
+    for query in ("cafe", "CAFÉ", "jose", "naive", "malmö", "caf*", '"cafe owners"'):
+        assert [h["id"] for h in hits(pmops, query)] == ["ins-261203-cafe"], query
+    from pmops.kb import KnowledgeBase
+    from pmops.search.results import HIT_END, HIT_START
+
+    snippet = KnowledgeBase(example_kb).index.search("naive malmo").hits[0].snippet
+    assert f"{HIT_START}naïve{HIT_END}" in snippet and f"{HIT_START}Malmo{HIT_END}" in snippet
+
+
 def test_snippets_read_like_text_not_markup(pmops, kb: Path) -> None:
     """Published handbooks hold tables, HTML, template tags and autolinks: a snippet shows their
     text, and a heading introduces what follows it."""

@@ -1,4 +1,5 @@
-"""The index's fast analysis gives exactly the terms, positions and weights of Whoosh's own."""
+"""The index's fast analysis gives exactly the terms, positions and weights of Whoosh's own chain
+(whoosh_analysis.analyzer: StemmingAnalyzer's, each word folded after its lower case)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ with warnings.catch_warnings():
     from whoosh import fields
     from whoosh.analysis import StemmingAnalyzer
 
-from pmops.search.whoosh_analysis import FastPositions, text_field
+from pmops.search.whoosh_analysis import FastPositions, analyzer, folded, text_field
 
 TEXTS = [
     "",
@@ -21,6 +22,7 @@ TEXTS = [
     "a I the of to",  # nothing but stop words and one-letter words
     "The the THE approvals APPROVAL workflow. Is it? a b c d e f g",
     "U.S.A. e.g. 3.14 foo_bar x1.y2 İstanbul ÉCOLE naïve straße STRASSE ﬁne ǅemal Ω ω",
+    "Café owners in Zürich want José's résumé; the cafe\u0301 in Malmo\u0308, ¼ ² Ångström coöperative",
     "## What we heard\n\n- [x] **Receipts** get lost; `code` and [a link](https://example.org/x).\n",
     "Cost of living adjustments were approved, then approval workflow, approval workflow again.",
 ]
@@ -31,8 +33,9 @@ def whoosh_terms(field: fields.FieldType, text: str) -> list:
 
 
 def check(text: str) -> None:
-    ours = text_field(StemmingAnalyzer(), field_boost=3.0)
-    theirs = fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=3.0)
+    ours = text_field(analyzer(), field_boost=3.0)
+    theirs = fields.TEXT(analyzer=analyzer(), field_boost=3.0)
+    assert isinstance(ours.format, FastPositions) and ours.format.postings(text, ours.analyzer) is not None
     assert whoosh_terms(ours, text) == whoosh_terms(theirs, text), text
 
 
@@ -53,8 +56,19 @@ def test_another_analyser_or_a_query_goes_through_whoosh() -> None:
     field = fields.TEXT(analyzer=StandardAnalyzer())  # no stemmer: not the fast path's analyser
     field.format = FastPositions()
     assert [t[0] for t in sorted(field.index("The approvals"))] == [b"approvals"]
-    field = text_field(StemmingAnalyzer())
-    assert [t.text for t in field.analyzer("The approvals", mode="query")] == ["approv"]
+    field = text_field(StemmingAnalyzer())  # Whoosh's own, without the folding: not the fast path's either
+    assert field.format.postings("The approvals", field.analyzer) is None
+    field = text_field(analyzer())
+    assert [t.text for t in field.analyzer("The Approvals Café", mode="query")] == ["approv", "cafe"]
+
+
+def test_a_word_is_found_with_or_without_its_accents() -> None:
+    """`cafe` finds "Café" and `José` finds "Jose": the index and the query both fold."""
+    field = text_field(analyzer())
+    accented = [t[0] for t in sorted(field.index("Café Zoë José résumé naïve İstanbul Ångström ﬁnance"))]
+    plain = [t[0] for t in sorted(field.index("cafe zoe jose resume naive istanbul angstrom finance"))]
+    assert accented == plain
+    assert [folded(w) for w in ("café", "straße", "ǆ", "abc", "")] == ["cafe", "straße", "dz", "abc", ""]
 
 
 @settings(max_examples=300, deadline=None, database=None)

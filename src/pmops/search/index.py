@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 # 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name); 6: no
 # spelling fields (a word list beside the index), pairs of frequent words, fast analysis, codec;
-# 7: no pairs (phrases read positions), the analysis in pmops.search.whoosh_analysis
-SCHEMA_VERSION = 7
+# 7: no pairs (phrases read positions), the analysis in pmops.search.whoosh_analysis; 8: accents folded
+SCHEMA_VERSION = 8
 MAX_QUERY_BYTES = 1024
 WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
 CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)

@@ -28,9 +28,10 @@ SNIPPET_CHARS, CONTEXT_CHARS, FRAGMENTS = 220, 60, 2
 
 class Matched:
     """The words of a body a query matched: those WORD finds that `accepts` takes (asked once a
-    word). With `firsts` (the characters a matched word's lower case can start with: `accepts`
-    takes no other word), only the words that can start so are looked at: a search's 20 bodies
-    hold some 4,000 words, of which a few dozen start with a matched word's first letter (3 ms)."""
+    word). With `firsts` (the characters a matched word's lower case, its accents taken off, can
+    start with: `accepts` takes no other word), only the words that can start so are looked at: a
+    search's 20 bodies hold some 4,000 words, of which a few dozen start with a matched word's
+    first letter (3 ms)."""
 
     def __init__(self, accepts: Callable[[str], bool], firsts: Iterable[str] | None = None) -> None:
         self.accepts = functools.cache(accepts)

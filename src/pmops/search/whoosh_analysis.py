@@ -2,22 +2,28 @@
 schema into the index, so the classes must be importable by name, and only when Whoosh itself
 is (this module imports it).
 
-`FastPositions`: the terms Whoosh's own analysis gives (`StemmingAnalyzer`:
-its tokenizer, lower case, stop words, the Porter stemmer), computed once per text with one
-C-level regex and a dict of stems instead of a chain of generators over one token object per
-word: a full rebuild spent a quarter of its time in Whoosh's per-token Python. Anything but
-that exact analyser, or a query, goes through Whoosh's code as before.
+`analyzer()`: Whoosh's `StemmingAnalyzer` (its tokenizer, lower case, stop words, the Porter
+stemmer) with each word's accents taken off after its lower case (`FoldFilter`): `cafe` finds
+"Café", `jose` "José", and a file whose accents are written as separate marks (as macOS writes
+them) is read as one written with accented letters.
+
+`FastPositions`: the terms that analyser gives, computed once per text with one C-level regex
+and a dict of stems instead of a chain of generators over one token object per word: a full
+rebuild spent a quarter of its time in Whoosh's per-token Python. Anything but that exact
+analyser, or a query, goes through Whoosh's code.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import fields, formats
 from whoosh.analysis import (
     STOP_WORDS,
+    Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -31,13 +37,40 @@ _STEMS: dict[str, str] = {}  # word -> stem, for every word seen (a KB has tens 
 _SINGLE: dict[int, bytes] = {}  # position -> Positions.encode([position])
 
 
+def folded(word: str) -> str:
+    """A word without its accents: decomposed (NFKD), its combining marks left out ('café' →
+    'cafe', 'ﬁ' → 'fi'); a word in ASCII as it is."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+class FoldFilter(Filter):
+    """Each token's text `folded`: the query's side of what `analysed` does to a text."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        for token in tokens:
+            token.text = folded(token.text)
+            yield token
+
+
+def analyzer() -> Any:
+    """The analyser of the index's text fields: StemmingAnalyzer's, each word folded after its
+    lower case (pickled into the index's schema by name: this module's FoldFilter)."""
+    return (RegexTokenizer() | LowercaseFilter() | FoldFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2)
+            | StemFilter(stemfn=porter))  # fmt: skip
+
+
 def analysed(text: str) -> tuple[int, list[str], list[str]]:
-    """(position of the first kept word, the kept words in lower case, their stems): what
-    StemmingAnalyzer yields, stop words and one-letter words dropped, positions renumbered
+    """(position of the first kept word, the kept words in lower case and folded, their stems):
+    what `analyzer()` yields, stop words and one-letter words dropped, positions renumbered
     from the first kept word on, as its StopFilter does."""
     tokens = WORD.findall(text)
     # Lower case token by token (as LowercaseFilter does), in one call: no token holds a space.
-    lowered = " ".join(tokens).lower().split(" ") if tokens else []
+    joined = " ".join(tokens).lower()
+    lowered = joined.split(" ") if tokens else []
+    if not joined.isascii():
+        lowered = [folded(w) for w in lowered]
     kept = [w for w in lowered if len(w) > 1 and w not in STOP_WORDS]
     first = 0
     if kept and (len(lowered[0]) < 2 or lowered[0] in STOP_WORDS):
@@ -52,11 +85,11 @@ def analysed(text: str) -> tuple[int, list[str], list[str]]:
 
 
 def _standard(analyzer: Any) -> bool:
-    """Whether `analyzer` is exactly StemmingAnalyzer(), which the fast path reproduces."""
+    """Whether `analyzer` is exactly `analyzer()`'s, which the fast path reproduces."""
     items = list(getattr(analyzer, "items", ()))
-    if [type(i) for i in items] != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
+    if [type(i) for i in items] != [RegexTokenizer, LowercaseFilter, FoldFilter, StopFilter, StemFilter]:
         return False
-    tokenizer, _, stop, stemmer = items
+    tokenizer, _, _, stop, stemmer = items
     return (tokenizer.expression.pattern == r"\w+(\.?\w+)*" and not tokenizer.gaps
             and stop.stops == STOP_WORDS and stop.min == 2 and stop.max is None and stop.renumber
             and stemmer.stemfn is porter and not stemmer.ignore)  # fmt: skip

@@ -92,11 +92,9 @@ class WhooshBackend:
         body to them, and did-you-mean needs only the words (the word list, WORDS). No field of
         word pairs either: a phrase is checked on the body's positions (docs/performance.md)."""
         f = load().fields
-        from whoosh.analysis import StemmingAnalyzer
+        from pmops.search.whoosh_analysis import analyzer, text_field
 
-        from pmops.search.whoosh_analysis import text_field
-
-        stem = StemmingAnalyzer()
+        stem = analyzer()
         columns: dict[str, Any] = {
             "path": f.ID(stored=True, unique=True),
             "id": f.ID(stored=True),
@@ -280,12 +278,17 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     else:
         looked_at = getattr(found.collector, "total", 0)  # matches it scored before skipping blocks: all match
         total = max(limit + 1, looked_at, len(found) if found.has_exact_length() else found.estimated_min_length())
+    from pmops.search.whoosh_analysis import folded
+
     stem = _stemmer()
-    # A snippet looks only at the words of its body that start with a matched stem's first letter, which Porter's
-    # stem keeps (snippets.Matched); each is asked once a search, and stemmed (50 words, not 4,000: 5-7 ms).
+    # A snippet looks only at the words of its body that start with a matched stem's first letter (folded: a word
+    # starting with 'É' may be one), which Porter's stem keeps (snippets.Matched); each is asked once a search,
+    # and stemmed (50 words, not 4,000: 5-7 ms).
     firsts = {s[:1] for s in stems}
     matches = (
-        snippets.Matched(lambda word: (w := word.lower())[:1] in firsts and stem(w) in stems, firsts) if stems else None
+        snippets.Matched(lambda word: (w := folded(word.lower()))[:1] in firsts and stem(w) in stems, firsts)
+        if stems
+        else None
     )
     return Found(hits, total, exact, suggestion, searcher.doc_count(), matches, read.ignored)
 
@@ -347,8 +350,11 @@ def _text(term: bytes | str) -> str:
 
 @functools.cache
 def _stemmer() -> Callable[[str], str]:
-    """The index's stemmer (Porter, as StemmingAnalyzer uses), remembering the words it saw."""
+    """The index's stem of a word in lower case (folded, then Porter's: whoosh_analysis.analyzer),
+    remembering the words it saw."""
     load()
     from whoosh.lang.porter import stem
 
-    return functools.lru_cache(maxsize=50_000)(stem)
+    from pmops.search.whoosh_analysis import folded
+
+    return functools.lru_cache(maxsize=50_000)(lambda word: stem(folded(word)))
