@@ -247,7 +247,10 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
     stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
              for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
-    hits = [_hit(h.fields(), h.score) for h in found[:limit]]
+    # Whoosh lists equal scores by document number, which each rebuild deals out anew: they are listed by path, so
+    # a search gives the same order every time (among the one more asked for, too: which of them make the cut).
+    ranked = sorted(((h.fields(), h.score) for h in found), key=lambda f: (-(f[1] or 0.0), f[0]["path"]))
+    hits = [_hit(stored, score) for stored, score in ranked[:limit]]
     suggestion = None
     if not hits:
         for written in dict.fromkeys(read.tags):  # nothing found, with tag:aprovals: said as --tag aprovals is

@@ -164,7 +164,8 @@ def titles_with(
             continue
         in_order = any(title[i : i + len(wanted)] == wanted for i in range(len(title) - len(wanted) + 1))
         found.append((stored, 2.0 if in_order else 1.0))
-    found.sort(key=lambda f: (-f[1], -(f[0].get("date") or dt.datetime.min).toordinal(), str(f[0].get("title"))))
+    found.sort(key=lambda f: (-f[1], -(f[0].get("date") or dt.datetime.min).toordinal(), str(f[0].get("title")),
+                              f[0]["path"]))  # fmt: skip
     return found[:limit], len(found)
 
 
