@@ -145,7 +145,15 @@ def folded_name(text: str) -> str:
     """A person's name as names of people are compared: as `folded`, and accents aside ('Lucia Romero'
     is 'Lucía Romero': many people's git user.name is typed without them, and a team has not two
     people whose names differ by an accent alone)."""
-    decomposed = unicodedata.normalize("NFKD", folded(text))
+    return without_accents(folded(text))
+
+
+def without_accents(text: str) -> str:
+    """The text with its accents taken off: decomposed (NFKD: 'ﬁ' is 'fi'), combining marks left out,
+    composed again ('Café' is 'Cafe', 'straße' stays); ASCII text as it is."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 

@@ -16,7 +16,6 @@ analyser, or a query, goes through Whoosh's code.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,26 +30,20 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem as porter
 
+from pmops.text import without_accents
+
 # RegexTokenizer's default expression, its group made non-capturing for re.findall.
 WORD = re.compile(r"\w+(?:\.?\w+)*")
 _STEMS: dict[str, str] = {}  # word -> stem, for every word seen (a KB has tens of thousands)
 _SINGLE: dict[int, bytes] = {}  # position -> Positions.encode([position])
 
 
-def folded(word: str) -> str:
-    """A word without its accents: decomposed (NFKD), its combining marks left out ('café' →
-    'cafe', 'ﬁ' → 'fi'); a word in ASCII as it is."""
-    if word.isascii():
-        return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
 class FoldFilter(Filter):
-    """Each token's text `folded`: the query's side of what `analysed` does to a text."""
+    """Each token's text without its accents: the query's side of what `analysed` does to a text."""
 
     def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for token in tokens:
-            token.text = folded(token.text)
+            token.text = without_accents(token.text)
             yield token
 
 
@@ -70,7 +63,7 @@ def analysed(text: str) -> tuple[int, list[str], list[str]]:
     joined = " ".join(tokens).lower()
     lowered = joined.split(" ") if tokens else []
     if not joined.isascii():
-        lowered = [folded(w) for w in lowered]
+        lowered = [without_accents(w) for w in lowered]
     kept = [w for w in lowered if len(w) > 1 and w not in STOP_WORDS]
     first = 0
     if kept and (len(lowered[0]) < 2 or lowered[0] in STOP_WORDS):

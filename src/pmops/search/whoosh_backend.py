@@ -281,7 +281,7 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     else:
         looked_at = getattr(found.collector, "total", 0)  # matches it scored before skipping blocks: all match
         total = max(limit + 1, looked_at, len(found) if found.has_exact_length() else found.estimated_min_length())
-    from pmops.search.whoosh_analysis import folded
+    from pmops.text import without_accents
 
     stem = _stemmer()
     # A snippet looks only at the words of its body that start with a matched stem's first letter (folded: a word
@@ -289,7 +289,7 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
     # and stemmed (50 words, not 4,000: 5-7 ms).
     firsts = {s[:1] for s in stems}
     matches = (
-        snippets.Matched(lambda word: (w := folded(word.lower()))[:1] in firsts and stem(w) in stems, firsts)
+        snippets.Matched(lambda word: (w := without_accents(word.lower()))[:1] in firsts and stem(w) in stems, firsts)
         if stems
         else None
     )
@@ -358,6 +358,6 @@ def _stemmer() -> Callable[[str], str]:
     load()
     from whoosh.lang.porter import stem
 
-    from pmops.search.whoosh_analysis import folded
+    from pmops.text import without_accents
 
-    return functools.lru_cache(maxsize=50_000)(lambda word: stem(folded(word)))
+    return functools.lru_cache(maxsize=50_000)(lambda word: stem(without_accents(word)))
