@@ -52,7 +52,8 @@ def test_what_the_import_system_asks_of_a_stand_in_loads_nothing_and_a_loaded_mo
 
 
 def test_pmops_loads_dataclasses_and_pathlib_without_what_they_take_for_one_function() -> None:
-    """inspect loads when a class without a docstring asks for one; urllib.parse with a file's URI."""
+    """inspect loads when a class without a docstring asks for one (from Python 3.12, dataclasses asks inspect for
+    every class's annotations: with the first); urllib.parse with a file's URI."""
     code = (
         "import sys\n"
         "import pmops\n"
@@ -64,4 +65,5 @@ def test_pmops_loads_dataclasses_and_pathlib_without_what_they_take_for_one_func
         "print('inspect' in sys.modules, Unsaid.__doc__)\n"
         "print(Path('/a b').as_uri(), 'urllib.parse' in sys.modules)\n"
     )
-    assert _run(code) == ["[]", "True Unsaid(a: int)", "file:///a%20b True"]
+    asked = "['inspect']" if sys.version_info >= (3, 12) else "[]"
+    assert _run(code) == [asked, "True Unsaid(a: int)", "file:///a%20b True"]
