@@ -61,7 +61,7 @@ def readable_body(body: str) -> str:
     table cells their content."""
     # Each pattern is tried only on a body holding a character every match of it holds: most
     # bodies have no link, table or emphasis (half the time of a search's 20 snippets).
-    text = bodies.without_comments(body)
+    text = bodies.without_comments(body.replace("\r\n", "\n") if "\r" in body else body)  # a CRLF file's lines
     if "{{" in text or "{%" in text:
         text = _TEMPLATE.sub("", text)
     if "](" in text:

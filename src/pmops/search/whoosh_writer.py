@@ -77,18 +77,43 @@ class Writer(SegmentWriter):
 
 
 class _Task(SubWriterTask):
+    # Ctrl-C reaches every process of the terminal's group. The command says it once ("error:
+    # interrupted") and removes the rebuild's folder; a worker stops without a word. It starts with
+    # SIGINT blocked (ParallelWriter) and takes it here, where it can: one that came while Python was
+    # forking it (`Exception ignored in: _after_fork`) left it running, to fail on the folder removed.
     def run(self) -> None:
+        import signal
+
         import whoosh.multiproc
 
         whoosh.multiproc.SegmentWriter = Writer  # this worker process's writer (see above)
-        super().run()
+        interrupted = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal interrupted
+            interrupted = True
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, stop)
+        try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            super().run()
+        except BaseException:
+            if not interrupted:
+                raise
 
 
 class ParallelWriter(MpWriter):
     def _new_task(self) -> SubWriterTask:
+        import signal
+
         task = _Task(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
         self.tasks.append(task)
-        task.start()
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the worker takes it in run()
+        try:
+            task.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
         return task
 
 
