@@ -150,11 +150,20 @@ def folded_name(text: str) -> str:
 
 def without_accents(text: str) -> str:
     """The text with its accents taken off: decomposed (NFKD: 'ﬁ' is 'fi'), combining marks left out,
-    composed again ('Café' is 'Cafe', 'straße' stays); ASCII text as it is."""
+    composed again ('Café' is 'Cafe'), and the letters Unicode does not decompose written as people
+    type them without (ø o, æ ae, ł l, ß ss, ı i …); ASCII text as it is."""
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c))).translate(
+        _UNDECOMPOSED
+    )
+
+
+# Letters with no decomposition into a base letter and a mark, as they are typed without their accent.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
+                               "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ß": "ss", "ẞ": "SS",
+                               "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T"})  # fmt: skip
 
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>])")  # what markdown reads as emphasis, a link, code or HTML

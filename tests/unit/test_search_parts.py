@@ -174,7 +174,9 @@ def test_a_body_reads_the_same_whichever_patterns_its_characters_let_it_skip(bod
     from pmops import bodies
 
     s = snippets
-    text = s._TEMPLATE.sub("", bodies.without_comments(body.replace("\r\n", "\n")))
+    import unicodedata
+
+    text = s._TEMPLATE.sub("", bodies.without_comments(unicodedata.normalize("NFC", body.replace("\r\n", "\n"))))
     text = s._TAG.sub(" ", s._AUTOLINK.sub(r"\1", s._LINK.sub(r"\1", text)))
     text = s._TABLE_RULE.sub("", text).replace("|", " ")
     text = s._HEADING.sub(lambda m: m.group(1) + ("" if m.group(1)[-1:] in ".:?!" else ":"), text)

@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 
 # 5: the pairs analyser is pmops.search.whoosh_pairs (pickled in the index by name); 6: no
 # spelling fields (a word list beside the index), pairs of frequent words, fast analysis, codec;
-# 7: no pairs (phrases read positions), the analysis in pmops.search.whoosh_analysis; 8: accents folded
-SCHEMA_VERSION = 8
+# 7: no pairs (phrases read positions), the analysis in pmops.search.whoosh_analysis; 8: accents folded;
+# 9: text composed (NFC) before its words are found, letters without a decomposition folded too
+SCHEMA_VERSION = 9
 MAX_QUERY_BYTES = 1024
 WRITER_TIMEOUT = 5.0  # seconds a write waits for the index (then leaves it to catch up later)
 CATCH_UP_WAIT = 60.0  # seconds a search waits for another process indexing (a large import)

@@ -16,6 +16,7 @@ analyser, or a query, goes through Whoosh's code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -47,10 +48,24 @@ class FoldFilter(Filter):
             yield token
 
 
+class ComposedTokenizer(RegexTokenizer):
+    """RegexTokenizer's words of the text composed (NFC) first: a file saved with its accents as
+    separate marks (as macOS writes 'é': 'e' and U+0301, which \\w does not match) holds the words
+    a keyboard types, not 'r', 'sume' for 'résumé'."""
+
+    def __call__(self, value: Any, **kwargs: Any) -> Iterator[Any]:
+        return super().__call__(composed(value) if isinstance(value, str) else value, **kwargs)
+
+
+def composed(text: str) -> str:
+    """The text in NFC (the same text if ASCII)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def analyzer() -> Any:
-    """The analyser of the index's text fields: StemmingAnalyzer's, each word folded after its
-    lower case (pickled into the index's schema by name: this module's FoldFilter)."""
-    return (RegexTokenizer() | LowercaseFilter() | FoldFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2)
+    """The analyser of the index's text fields: StemmingAnalyzer's on the composed text, each word
+    folded after its lower case (pickled into the index's schema by name: this module's classes)."""
+    return (ComposedTokenizer() | LowercaseFilter() | FoldFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2)
             | StemFilter(stemfn=porter))  # fmt: skip
 
 
@@ -58,7 +73,7 @@ def analysed(text: str) -> tuple[int, list[str], list[str]]:
     """(position of the first kept word, the kept words in lower case and folded, their stems):
     what `analyzer()` yields, stop words and one-letter words dropped, positions renumbered
     from the first kept word on, as its StopFilter does."""
-    tokens = WORD.findall(text)
+    tokens = WORD.findall(composed(text))
     # Lower case token by token (as LowercaseFilter does), in one call: no token holds a space.
     joined = " ".join(tokens).lower()
     lowered = joined.split(" ") if tokens else []
@@ -80,7 +95,7 @@ def analysed(text: str) -> tuple[int, list[str], list[str]]:
 def _standard(analyzer: Any) -> bool:
     """Whether `analyzer` is exactly `analyzer()`'s, which the fast path reproduces."""
     items = list(getattr(analyzer, "items", ()))
-    if [type(i) for i in items] != [RegexTokenizer, LowercaseFilter, FoldFilter, StopFilter, StemFilter]:
+    if [type(i) for i in items] != [ComposedTokenizer, LowercaseFilter, FoldFilter, StopFilter, StemFilter]:
         return False
     tokenizer, _, _, stop, stemmer = items
     return (tokenizer.expression.pattern == r"\w+(\.?\w+)*" and not tokenizer.gaps

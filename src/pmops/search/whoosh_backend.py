@@ -243,12 +243,16 @@ def _search(searcher: Searcher, query: str, doc_type: str | None, tag: str | Non
         return Found(hits, total, True, None, searcher.doc_count(), None, read.ignored, by_title=True)
     words, parsed = read.words, read.query
     found = searcher.search(parsed, limit=limit + 1)  # one more than shown: whether there are more is sure
+    # Whoosh lists equal scores by document number, which each rebuild and catch-up deals out anew: pmops lists
+    # them by path. Which of them make the cut takes them all: asked for until the last one asked is past them.
+    asked = limit + 1
+    while found.scored_length() == asked and found[limit - 1].score == found[asked - 1].score:
+        asked *= 2
+        found = searcher.search(parsed, limit=asked)
     # The body's words the query matches, prefixes and wildcards expanded (`therm*`). Not
     # Query.existing_terms: Whoosh 2.7's loop there overwrites its field filter.
     stems = {t.decode() if isinstance(t, bytes) else str(t) for leaf in words.leaves() if leaf.field() == "body"
              for _, t in leaf.expanded_terms(reader, phrases=True) if t}  # fmt: skip
-    # Whoosh lists equal scores by document number, which each rebuild deals out anew: they are listed by path, so
-    # a search gives the same order every time (among the one more asked for, too: which of them make the cut).
     ranked = sorted(((h.fields(), h.score) for h in found), key=lambda f: (-(f[1] or 0.0), f[0]["path"]))
     hits = [_hit(stored, score) for stored, score in ranked[:limit]]
     suggestion = None

@@ -16,9 +16,9 @@ from typing import Any
 
 def of(fields: dict[str, Any]) -> set[str]:
     """The words of a document's title and body as written, in lower case."""
-    from pmops.search.whoosh_analysis import WORD
+    from pmops.search.whoosh_analysis import WORD, composed
 
-    return set(WORD.findall(f"{fields.get('title') or ''}\n{fields['body']}".lower()))
+    return set(WORD.findall(composed(f"{fields.get('title') or ''}\n{fields['body']}").lower()))
 
 
 def _spellable(words: set[str]) -> set[str]:
