@@ -770,26 +770,50 @@ def test_greater_and_less_than_a_date_leave_that_day_out_and_the_equal_signs_kee
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_a_locale_without_every_character_gets_question_marks_not_a_crash_and_json_loses_nothing(
+def test_a_locale_without_every_character_loses_nothing_to_a_pipe_and_does_not_crash_a_terminal(
     kb_copy: Path, encoding: str
 ) -> None:
-    """Standard output in ASCII or Latin-1 (PYTHONIOENCODING, a Latin-1 locale): a snippet's '…' or a
-    title's 'ő' is printed '?', the command succeeds; JSON says every character in \\u escapes."""
+    """Standard output in ASCII or Latin-1 (PYTHONIOENCODING, a Latin-1 locale): to a pipe or a file the
+    text goes in UTF-8 (a CSV keeps 'Győr'); a terminal shows '?' for what it cannot, and JSON there says
+    such characters in \\u escapes: the command succeeds either way, and no script reads a '?'."""
     (kb_copy / "insights" / "export.md").write_text(
         "---\nid: ins-261201-x7q2\ntitle: Exports from Győr … fail\ntype: insight\n---\n"
         + "Finance in Győr exports receipts — " * 40
         + "\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONIOENCODING": encoding}
-    runs = {name: subprocess.run([PMOPS, "search", "exports", *args], cwd=kb_copy, env=env, capture_output=True,
-                                 check=False) for name, args in (("plain", []), ("json", ["--json"]))}  # fmt: skip
-    utf8 = subprocess.run([PMOPS, "search", "exports", "--json"], cwd=kb_copy, capture_output=True, check=False)
-    assert [r.returncode for r in runs.values()] == [0, 0], runs
-    assert b"Exports from Gy?r ? fail" in runs["plain"].stdout
-    assert runs["json"].stdout.isascii() and b"\\u0151" in runs["json"].stdout
-    assert json.loads(runs["json"].stdout) == json.loads(utf8.stdout)
-    assert json.loads(utf8.stdout)[0]["title"] == "Exports from Győr … fail"
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "NO_COLOR": "1", "COLUMNS": "200"}
+    utf8 = json.loads(subprocess.run([PMOPS, "search", "exports", "--json"], cwd=kb_copy, capture_output=True,
+                                     check=True).stdout)  # fmt: skip
+    assert utf8[0]["title"] == "Exports from Győr … fail"
+    piped = {name: subprocess.run([PMOPS, *args], cwd=kb_copy, env=env, capture_output=True, check=True).stdout
+             for name, args in (("plain", ["search", "exports"]), ("json", ["search", "exports", "--json"]),
+                                ("csv", ["list", "insight", "--format", "csv"]))}  # fmt: skip
+    assert "Exports from Győr … fail".encode() in piped["plain"] and "Győr".encode() in piped["csv"]
+    assert json.loads(piped["json"]) == utf8
+    code, shown = _on_a_terminal([PMOPS, "search", "exports"], kb_copy, env)
+    assert code == 0 and b"Exports from Gy?r ? fail" in shown, shown
+    code, shown = _on_a_terminal([PMOPS, "search", "exports", "--json"], kb_copy, env)
+    assert code == 0 and shown.isascii() and b"\\u0151" in shown and json.loads(shown) == utf8
+
+
+def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:
+    """Run `args` with standard output on a terminal (a pseudo-terminal): its exit code and what it showed."""
+    main, other = os.openpty()
+    with subprocess.Popen(args, cwd=cwd, env=env, stdout=other, stderr=subprocess.DEVNULL,
+                          stdin=subprocess.DEVNULL) as process:  # fmt: skip
+        os.close(other)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(main)
+    return process.returncode, shown.replace(b"\r\n", b"\n")
 
 
 def test_ctrl_c_during_a_rebuild_by_several_processes_is_one_line(pmops, kb: Path) -> None:

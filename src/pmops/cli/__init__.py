@@ -151,9 +151,10 @@ def main() -> None:
         if stream is None:  # started with it closed (`pmops search x >&-`): Python gives None
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (to the end of the process)
         elif not says_every_character(stream) and hasattr(stream, "reconfigure"):
-            # An ASCII or Latin-1 locale (PYTHONIOENCODING=ascii, LANG=de_DE.ISO-8859-1): a snippet's '…' or a
-            # name's 'ő' is written '?' rather than ending the command; JSON escapes them (`_shared.json_text`).
-            stream.reconfigure(errors="replace")
+            # An ASCII or Latin-1 locale (PYTHONIOENCODING=ascii, LANG=de_DE.ISO-8859-1). To a pipe or a file (a
+            # CSV, a report) the text goes in UTF-8, every name whole; a terminal that cannot show a snippet's '…'
+            # or a name's 'ő' gets '?' rather than the command ending, and JSON escapes them (`_shared.json_text`).
+            stream.reconfigure(**({"errors": "replace"} if stream.isatty() else {"encoding": "utf-8"}))
     as_bash_typed(os.environ)
     words = completing(os.environ)
     command = command_of(sys.argv[1:] if words is None else words)
