@@ -818,7 +818,9 @@ def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int
 
 def test_ctrl_c_during_a_rebuild_by_several_processes_is_one_line(pmops, kb: Path) -> None:
     """Ctrl-C reaches the whole process group, the writer's worker processes too: the command says
-    `error: interrupted` once (no worker's traceback), and the next search rebuilds what was left undone."""
+    `error: interrupted` once (no worker's traceback), ends (it waited for ever, now and then, for its job
+    queue's thread to send jobs to workers gone), leaves neither a worker nor the unfinished index's folder,
+    and the next search rebuilds what was left undone."""
     for n in range(700):  # past whoosh_backend.PARALLEL_FROM: the writer's worker processes
         (kb / f"note-{n}.md").write_text(f"# Note {n}\n\nThe okapi workflow of team {n}.\n" + "word " * 200)
     git(kb, "add", "-A")
@@ -838,6 +840,7 @@ def test_ctrl_c_during_a_rebuild_by_several_processes_is_one_line(pmops, kb: Pat
     while [pid for pid in workers if _running(pid)] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in workers if _running(pid)], "a worker process was left running"
+    assert not list((kb / ".git" / "pmops").glob("index.tmp-*"))  # the unfinished index's folder removed
     assert len(hits(pmops, "okapi", "--limit", "1000")) == 700
 
 

@@ -295,44 +295,46 @@ class Index:
         """A fresh index in a temporary folder, swapped in when complete."""
         self.dir.parent.mkdir(parents=True, exist_ok=True)
         tmp, old = folders.building(self.dir)
-        # The state is taken before the files are read: whatever changes from now on (a commit
-        # by a writer meanwhile) is caught up by the next search, read twice at worst.
-        status = self.freshness.start()
-        state = self.freshness.now(status)
-        rels = [self.kb.rel(p) for p in self.kb.paths()]
-        sync = Sync(documents=len(rels), rebuilt=reason)
-        if progress:
-            progress(0, len(rels))  # a terminal's bar shows from the start of the rebuild
+        try:  # stopped (Ctrl-C, an error) before the new index is in place: its folder goes
+            # The state is taken before the files are read: whatever changes from now on (a commit
+            # by a writer meanwhile) is caught up by the next search, read twice at worst.
+            status = self.freshness.start()
+            state = self.freshness.now(status)
+            rels = [self.kb.rel(p) for p in self.kb.paths()]
+            sync = Sync(documents=len(rels), rebuilt=reason)
+            if progress:
+                progress(0, len(rels))  # a terminal's bar shows from the start of the rebuild
 
-        def documents() -> Iterator[Fields]:
-            for n, rel in enumerate(rels, 1):
-                try:
-                    data = self._read(rel)
-                except DocumentError as exc:  # refused: a link out of the KB, a FIFO, a name not UTF-8…
-                    sync.problems[exc.path], data = exc.reason, None
-                document = self._document(rel, data, sync.problems, _content_hash(data)) if data is not None else None
-                if document is not None:
-                    yield document
-                    sync.added += 1
-                if progress and (n % 200 == 0 or n == len(rels)):
-                    progress(n, len(rels))
+            def documents() -> Iterator[Fields]:
+                for n, rel in enumerate(rels, 1):
+                    try:
+                        data = self._read(rel)
+                    except DocumentError as exc:  # refused: a link out of the KB, a FIFO, a name not UTF-8…
+                        sync.problems[exc.path], data = exc.reason, None
+                    document = (
+                        self._document(rel, data, sync.problems, _content_hash(data)) if data is not None else None
+                    )
+                    if document is not None:
+                        yield document
+                        sync.added += 1
+                    if progress and (n % 200 == 0 or n == len(rels)):
+                        progress(n, len(rels))
 
-        try:
             self.backend.build(tmp, documents(), len(rels))
+            if status is not None:  # what changed while it read is read again by the next catch-up
+                self.freshness.settle(state, rels, status.started)
+            manifest = {**state, "problems": sync.problems}
+            # A catch-up running on the old index finishes first; the next one starts from this.
+            lock = self.freshness.lock(CATCH_UP_WAIT)  # (not had in time: swapped anyway, the index is complete)
+            try:
+                folders.swap(self.dir, tmp, old)
+                self.freshness.save(manifest)
+            finally:
+                if lock is not None:
+                    lock.release()
         except BaseException:
-            folders.remove(tmp)
+            folders.remove(tmp)  # (gone once swapped in)
             raise
-        if status is not None:  # what changed while it read is read again by the next catch-up
-            self.freshness.settle(state, rels, status.started)
-        manifest = {**state, "problems": sync.problems}
-        # A catch-up running on the old index finishes first; the next one starts from this.
-        lock = self.freshness.lock(CATCH_UP_WAIT)  # (not had in time: swapped anyway, the index is complete)
-        try:
-            folders.swap(self.dir, tmp, old)
-            self.freshness.save(manifest)
-        finally:
-            if lock is not None:
-                lock.release()
         folders.remove(old)
         self.backend.close()
         return sync

@@ -116,6 +116,17 @@ class ParallelWriter(MpWriter):
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
         return task
 
+    def cancel(self) -> None:
+        """Stopped (Ctrl-C, an error): the workers end with it, and the jobs not yet sent to them are
+        dropped. Whoosh's cancel does neither: a worker gone, the process waited at its exit, for
+        ever, for the queue's thread to send them."""
+        for queue in (self.jobqueue, self.resultqueue):
+            queue.cancel_join_thread()
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        super().cancel()
+
 
 def writer(ix: Any, *, procs: int = 1, **options: Any) -> SegmentWriter:
     """What `ix.writer(procs=…, **options)` gives, with the writer above."""
