@@ -148,6 +148,12 @@ def folded_name(text: str) -> str:
     return without_accents(folded(text))
 
 
+def composed(text: str) -> str:
+    """The text in NFC: accents written as separate marks (as macOS writes 'é': 'e' and U+0301, which
+    \\w does not match) joined to their letters, so a word is one word; ASCII text as it is."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def without_accents(text: str) -> str:
     """The text with its accents taken off: decomposed (NFKD: 'ﬁ' is 'fi'), combining marks left out,
     composed again ('Café' is 'Cafe'), and the letters Unicode does not decompose written as people

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 
 from pmops import bodies
 from pmops.search.results import HIT_END, HIT_START
+from pmops.text import composed
 
 # Markdown syntax that means nothing to a reader of a snippet.
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")  # [text](target), [a [2]](t) -> the text
@@ -63,8 +63,7 @@ def readable_body(body: str) -> str:
     # Each pattern is tried only on a body holding a character every match of it holds: most
     # bodies have no link, table or emphasis (half the time of a search's 20 snippets).
     text = bodies.without_comments(body.replace("\r\n", "\n") if "\r" in body else body)  # a CRLF file's lines
-    if not text.isascii():  # accents written as separate marks (macOS) composed: a word is one word
-        text = unicodedata.normalize("NFC", text)
+    text = composed(text)  # accents written as separate marks (macOS) joined: a word is one word
     if "{{" in text or "{%" in text:
         text = _TEMPLATE.sub("", text)
     if "](" in text:

@@ -16,7 +16,6 @@ analyser, or a query, goes through Whoosh's code.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,7 +30,7 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem as porter
 
-from pmops.text import without_accents
+from pmops.text import composed, without_accents
 
 # RegexTokenizer's default expression, its group made non-capturing for re.findall.
 WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -49,17 +48,11 @@ class FoldFilter(Filter):
 
 
 class ComposedTokenizer(RegexTokenizer):
-    """RegexTokenizer's words of the text composed (NFC) first: a file saved with its accents as
-    separate marks (as macOS writes 'é': 'e' and U+0301, which \\w does not match) holds the words
-    a keyboard types, not 'r', 'sume' for 'résumé'."""
+    """RegexTokenizer's words of the text `composed` first: a file saved with its accents as separate
+    marks holds the words a keyboard types, not 'r', 'sume' for 'résumé'."""
 
     def __call__(self, value: Any, **kwargs: Any) -> Iterator[Any]:
         return super().__call__(composed(value) if isinstance(value, str) else value, **kwargs)
-
-
-def composed(text: str) -> str:
-    """The text in NFC (the same text if ASCII)."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def analyzer() -> Any:

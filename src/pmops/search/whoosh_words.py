@@ -16,7 +16,8 @@ from typing import Any
 
 def of(fields: dict[str, Any]) -> set[str]:
     """The words of a document's title and body as written, in lower case."""
-    from pmops.search.whoosh_analysis import WORD, composed
+    from pmops.search.whoosh_analysis import WORD
+    from pmops.text import composed
 
     return set(WORD.findall(composed(f"{fields.get('title') or ''}\n{fields['body']}").lower()))
 
